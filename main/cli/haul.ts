@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The `haul` command line: one entry, one module per subcommand, loaded on demand so that
+// `haul verify` does not pay for the service's dependencies and vice versa.
+// Each subcommand module exports `run(argv: string[]): Promise<number>` (the exit status).
+
+type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  serve: { summary: 'Run Haul in browser mode: the app on http://127.0.0.1 with a token', load: () => import('./serve') },
+  // Further subcommands are added here, one line each (drive preparation, service, operators).
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Usage: haul <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "haul <command> --help" for a command's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`haul: "${name}" is not a command.\n\n${usage()}`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    console.error(`haul: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,92 @@
+// The layer rules of DEVELOPERS.md, enforced: a violation fails `npm test`.
+// shared/   imports no Node, no Electron and nothing from the other folders.
+// renderer/ imports no Node and no Electron; it reaches main only through window.haul.
+// main/core imports no Electron (it runs in the CLI, browser mode and tests too).
+// service/  is a separate backend: it imports shared/ only, and main/ never reaches into it
+//           except from the CLI entry (main/cli), which starts it.
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const nodeBuiltins = [
+  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'console', 'crypto', 'dgram', 'dns',
+  'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'inspector', 'module', 'net', 'os', 'path',
+  'perf_hooks', 'process', 'querystring', 'readline', 'repl', 'stream', 'string_decoder', 'timers',
+  'tls', 'tty', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+];
+const noNode = [
+  { group: ['node:*'], message: 'This layer runs without Node: no node: modules (see DEVELOPERS.md, Layout).' },
+  ...nodeBuiltins.map((name) => ({ group: [name, `${name}/*`], message: `This layer runs without Node: "${name}" is a Node module.` })),
+];
+const noElectron = [{ group: ['electron', 'electron/*'], message: 'Only main/electron may import electron.' }];
+const up = (dir) => [`**/${dir}/**`, `**/${dir}`];
+
+export default tseslint.config(
+  { basePath: root },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'tests/lint/fixtures/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['shared/**/*.ts', 'shared/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noNode, ...noElectron,
+          { group: ['**/main/**', '**/renderer/**', '**/service/**', '**/tests/**'], message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noNode, ...noElectron,
+          { group: [...up('main'), ...up('service')], message: 'renderer/ reaches main only through the bridge (window.haul).' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noElectron,
+          { group: [...up('renderer'), ...up('electron'), ...up('service')], message: 'main/core/ is Node only: no electron shell, no renderer, no service internals (talk to the service over its API).' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: [...up('renderer'), ...up('service')], message: 'The Electron shell wires main/core; it never imports the renderer or the service.' }],
+      }],
+    },
+  },
+  {
+    files: ['service/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noElectron,
+          { group: [...up('main'), ...up('renderer')], message: 'service/ is its own backend: it imports shared/ only.' },
+        ],
+      }],
+    },
+  },
+);
