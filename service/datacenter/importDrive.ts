@@ -1,6 +1,467 @@
-import type { ImportDriveOptions, ImportDriveResult } from './types';
+// Import of one prepared drive (contract 2: DriveManifest.xml + HaulDrive.json + data files) into
+// the job's storage account in Azurite.
+//
+// Each file is read once, block by block; every block's MD5 is checked against the manifest before
+// it is sent. Block blobs are staged block by block and committed only when every block matched (a
+// corrupt file leaves no committed blob, only uncommitted blocks that storage discards). Page blobs
+// are written to a hidden staging blob and copied into place only when every range matched.
+import { createHash, randomUUID } from 'node:crypto';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { BlobSASPermissions, type BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
+import {
+  HEADER_FILE,
+  MANIFEST_FILE,
+  parseDriveHeader,
+  parseDriveManifest,
+  type DriveHeader,
+  type DriveManifest,
+  type ManifestBlob,
+} from '../../shared/formats/driveManifest';
+import {
+  DEFAULT_DIAGNOSTICS_PATH,
+  blobHasIssue,
+  driveLogBlobName,
+  errorView,
+  serializeDriveLog,
+  type DriveLogBlob,
+  type DriveLogBlock,
+  type DriveLogStatus,
+} from '../../shared/formats/driveLog';
+import { withAzurite } from './azurite';
+import { renamedBlobName, splitBlobPath, splitDiagnosticsPath } from './names';
+import type { BlobImportStatus, ImportDriveOptions, ImportDriveResult, TransferProgress } from './types';
 
-/** Imports a prepared drive. (Implementation in progress.) */
-export async function importDrive(_opts: ImportDriveOptions): Promise<ImportDriveResult> {
-  throw new Error('importDrive is not implemented yet');
+const md5Hex = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex').toUpperCase();
+
+/** Fixed-length block ids (storage requires all ids of a blob to have the same length). */
+export function blockId(index: number): string {
+  return Buffer.from(`haul-block-${String(index).padStart(8, '0')}`).toString('base64');
+}
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+function errText(e: unknown): string {
+  if (e instanceof RestError) return `storage answered ${e.statusCode ?? '?'} ${e.code ?? ''}: ${e.message.split('\n')[0]}`.trim();
+  return e instanceof Error ? e.message : String(e);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('The import was cancelled.', 'AbortError');
+}
+
+class Fault extends Error {
+  constructor(
+    readonly status: DriveLogStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface DriveRead {
+  manifest: DriveManifest;
+  manifestBytes: Buffer;
+  manifestHash: string;
+  header: DriveHeader;
+  headerHash: string;
+}
+
+async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<DriveRead> {
+  try {
+    const s = await stat(drivePath);
+    if (!s.isDirectory()) throw new Fault('DiskNotFound', `The drive path ${drivePath} is not a folder or mount point; give the folder where the arrived drive is mounted.`);
+  } catch (e) {
+    if (e instanceof Fault) throw e;
+    const code = errCode(e);
+    if (code === 'EACCES' || code === 'EPERM') throw new Fault('DiskAccessDenied', `The drive at ${drivePath} cannot be read (permission denied); mount it readable for the service.`);
+    throw new Fault('DiskNotFound', `No drive is readable at ${drivePath} (${code ?? errText(e)}); check that the drive is mounted there.`);
+  }
+  const manifestPath = path.join(drivePath, MANIFEST_FILE);
+  let manifestBytes: Buffer;
+  try {
+    manifestBytes = await readFile(manifestPath);
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'EACCES' || code === 'EPERM') throw new Fault('ManifestAccessDenied', `${manifestPath} cannot be read (permission denied).`);
+    throw new Fault('ManifestNotFound', `The drive at ${drivePath} has no ${MANIFEST_FILE}; it was not prepared with "haul prepare" (or the wrong drive was mounted).`);
+  }
+  let manifest: DriveManifest;
+  try {
+    manifest = parseDriveManifest(manifestBytes.toString('utf8'));
+  } catch (e) {
+    throw new Fault('ManifestFormatInvalid', `${manifestPath} cannot be used: ${errText(e)}`);
+  }
+  const manifestHash = md5Hex(manifestBytes);
+  const headerPath = path.join(drivePath, HEADER_FILE);
+  let headerBytes: Buffer;
+  try {
+    headerBytes = await readFile(headerPath);
+  } catch {
+    throw new Fault('DriveHeaderNotFound', `The drive at ${drivePath} has no ${HEADER_FILE} (the drive header); prepare the drive again with "haul prepare".`);
+  }
+  let header: DriveHeader;
+  try {
+    header = parseDriveHeader(headerBytes.toString('utf8'));
+  } catch (e) {
+    throw new Fault('DriveHeaderInvalid', `${headerPath}: ${errText(e)}`);
+  }
+  if (header.manifestHash !== manifestHash) {
+    throw new Fault('ManifestCorrupted', `${manifestPath} has MD5 ${manifestHash} but the drive header records ${header.manifestHash}: the manifest was changed or damaged after preparation. Run "haul verify" on the drive and prepare it again.`);
+  }
+  if (opts.expectedManifestHash && opts.expectedManifestHash.toUpperCase() !== manifestHash) {
+    throw new Fault('ManifestCorrupted', `${manifestPath} has MD5 ${manifestHash} but the job's drive list registers ${opts.expectedManifestHash.toUpperCase()} for this drive: the drive is not the one the job describes, or its manifest changed. Update the job's drive list or send the right drive.`);
+  }
+  if (header.driveId !== manifest.driveId) {
+    throw new Fault('ManifestDriveIdMismatch', `The drive header says drive ${header.driveId} but ${MANIFEST_FILE} says ${manifest.driveId}; the drive was not prepared consistently.`);
+  }
+  if (opts.expectedDriveId !== undefined && opts.expectedDriveId !== manifest.driveId) {
+    throw new Fault('ManifestDriveIdMismatch', `The drive at ${drivePath} is drive ${manifest.driveId}, but the job expects drive ${opts.expectedDriveId} here.`);
+  }
+  return { manifest, manifestBytes, manifestHash, header, headerHash: md5Hex(headerBytes) };
+}
+
+/** Bounded set of in-flight requests. */
+class Pool {
+  private inflight = new Set<Promise<void>>();
+  constructor(private readonly size: number) {}
+  async add(task: () => Promise<void>): Promise<void> {
+    while (this.inflight.size >= this.size) await Promise.race(this.inflight);
+    const p: Promise<void> = task().finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+  async drain(): Promise<void> {
+    await Promise.all(this.inflight);
+  }
+}
+
+interface Ctx {
+  opts: ImportDriveOptions;
+  service: BlobServiceClient;
+  progress: TransferProgress;
+  report: () => void;
+  containers: Map<string, ContainerClient>;
+}
+
+async function containerFor(ctx: Ctx, name: string): Promise<ContainerClient> {
+  let c = ctx.containers.get(name);
+  if (!c) {
+    c = ctx.service.getContainerClient(name);
+    await c.createIfNotExists();
+    ctx.containers.set(name, c);
+  }
+  return c;
+}
+
+const isConflict = (e: unknown) => e instanceof RestError && (e.statusCode === 409 || e.statusCode === 412);
+
+/** Imports one manifest blob; never throws except on abort. */
+async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promise<DriveLogBlob> {
+  const { signal } = ctx.opts;
+  const base = { blobPath: mb.blobPath, filePath: mb.filePath, length: mb.length, blobType: mb.blobType };
+  const pendingBlocks = (status: DriveLogBlock['status']): DriveLogBlock[] =>
+    mb.blocks.map((b, i) => ({ offset: b.offset, length: b.length, ...(mb.blobType === 'BlockBlob' ? { id: blockId(i) } : {}), hash: b.hash, status }));
+  let accounted = 0;
+  const finishBytes = () => {
+    ctx.progress.bytesProcessed += mb.length - accounted;
+    accounted = mb.length;
+  };
+  const fail = (status: DriveLogBlob['status'], message: string, blocks: DriveLogBlock[] = []): DriveLogBlob => {
+    finishBytes();
+    return { ...base, status, blocks, message };
+  };
+
+  const split = splitBlobPath(mb.blobPath);
+  if ('problem' in split) return fail('BlobNameInvalid', `Blob ${mb.blobPath} was not imported: the ${split.problem}. Rename it in the drive manifest and prepare the drive again.`);
+  if (mb.blobType === 'PageBlob') {
+    if (mb.length % 512 !== 0) return fail('BlobRequestFailed', `Page blob ${mb.blobPath} was not imported: its length ${mb.length} is not a multiple of 512 bytes, which page blobs require. Import it as a block blob.`);
+    const bad = mb.blocks.find((b) => b.offset % 512 !== 0 || b.length % 512 !== 0 || b.length > 4 * 1024 * 1024);
+    if (bad) return fail('BlobRequestFailed', `Page blob ${mb.blobPath} was not imported: the page range at offset ${bad.offset} (length ${bad.length}) is not aligned to 512 bytes or is longer than 4 MiB.`);
+  }
+
+  const filePath = path.resolve(drivePath, ...mb.filePath.split('/'));
+  const root = path.resolve(drivePath);
+  if (!filePath.startsWith(root + path.sep)) return fail('FileNameInvalid', `Blob ${mb.blobPath}: file path ${mb.filePath} leaves the drive; it was not imported.`);
+
+  let fh: FileHandle;
+  try {
+    fh = await open(filePath, 'r');
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return fail('FileNotFound', `File ${mb.filePath} for blob ${mb.blobPath} is missing on the drive; the blob was not imported. Copy the file again in a new drive preparation session.`);
+    if (code === 'EACCES' || code === 'EPERM') return fail('FileAccessDenied', `File ${mb.filePath} for blob ${mb.blobPath} cannot be read (permission denied); the blob was not imported.`);
+    return fail('FileAccessDenied', `File ${mb.filePath} for blob ${mb.blobPath} cannot be opened (${errText(e)}); the blob was not imported.`);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    if (size !== mb.length) {
+      return fail('FileLengthMismatch', `File ${mb.filePath} is ${size} bytes on the drive but the manifest says ${mb.length}; the file changed after preparation, so blob ${mb.blobPath} was not imported.`, pendingBlocks('Uncommitted'));
+    }
+
+    // Disposition: decide the target name before sending any data.
+    let container: ContainerClient;
+    let exists: boolean;
+    try {
+      container = await containerFor(ctx, split.container);
+      exists = await container.getBlobClient(split.blob).exists();
+    } catch (e) {
+      return fail('BlobRequestFailed', `Blob ${mb.blobPath} was not imported: ${errText(e)}.`, pendingBlocks('Uncommitted'));
+    }
+    let target = split.blob;
+    let dispStatus: NonNullable<DriveLogBlob['importDisposition']>['status'] = 'Created';
+    if (exists) {
+      if (mb.importDisposition === 'no-overwrite') {
+        finishBytes();
+        return { ...base, status: 'Completed', importDisposition: { value: mb.importDisposition, status: 'Skipped' }, blocks: [], message: `Blob ${mb.blobPath} already exists and its disposition is no-overwrite, so the existing blob was kept and file ${mb.filePath} was not imported.` };
+      }
+      if (mb.importDisposition === 'overwrite') dispStatus = 'Overwritten';
+      else {
+        dispStatus = 'Renamed';
+        for (let n = 1; ; n++) {
+          const candidate = renamedBlobName(split.blob, n);
+          if (!(await container.getBlobClient(candidate).exists())) {
+            target = candidate;
+            break;
+          }
+        }
+      }
+    }
+    const disposition = { value: mb.importDisposition, status: dispStatus };
+    const importedAs = `${split.container}/${target}`;
+
+    const blocks = pendingBlocks('Uncommitted');
+    let problem: string | undefined;
+    let blobStatus: DriveLogBlob['status'] = 'Completed';
+    const whole = createHash('md5');
+    const pool = new Pool(Math.max(1, ctx.opts.concurrency ?? 4));
+    const blockBlob = container.getBlockBlobClient(target);
+    const staging = mb.blobType === 'PageBlob' ? container.getPageBlobClient(`.haul-staging/${randomUUID()}`) : undefined;
+    let stagingCreated = false;
+    try {
+      if (staging) {
+        await staging.create(mb.length);
+        stagingCreated = true;
+      }
+      for (const [i, mblk] of mb.blocks.entries()) {
+        throwIfAborted(signal);
+        const entry = blocks[i] as DriveLogBlock;
+        const buf = Buffer.allocUnsafe(mblk.length);
+        let read = 0;
+        try {
+          while (read < mblk.length) {
+            const r = await fh.read(buf, read, mblk.length - read, mblk.offset + read);
+            if (r.bytesRead === 0) break;
+            read += r.bytesRead;
+          }
+        } catch (e) {
+          entry.status = 'DataReadFailed';
+          problem ??= `reading ${mb.filePath} at offset ${mblk.offset} failed (${errText(e)})`;
+          blobStatus = 'CompletedWithErrors';
+        }
+        if (entry.status !== 'DataReadFailed') {
+          if (read < mblk.length) {
+            entry.status = 'DataReadFailed';
+            problem ??= `${mb.filePath} ended at ${mblk.offset + read} bytes, before the end of block ${i} (offset ${mblk.offset}, length ${mblk.length})`;
+            blobStatus = 'CompletedWithErrors';
+          } else {
+            const got = md5Hex(buf);
+            whole.update(buf);
+            if (got !== mblk.hash) {
+              entry.status = 'Md5Mismatch';
+              problem ??= `block ${i} (offset ${mblk.offset}, length ${mblk.length}) of ${mb.filePath} has MD5 ${got} but the manifest says ${mblk.hash}: the data on the drive is corrupt`;
+              blobStatus = 'CompletedWithErrors';
+            } else if (blobStatus === 'Completed') {
+              const send = staging
+                ? () => staging.uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal }).then(() => undefined)
+                : () => blockBlob.stageBlock(entry.id as string, buf, mblk.length, { abortSignal: signal }).then(() => undefined);
+              await pool.add(() =>
+                send().then(
+                  () => {
+                    entry.status = 'Completed';
+                  },
+                  (e: unknown) => {
+                    if (signal?.aborted) return;
+                    problem ??= `sending block ${i} (offset ${mblk.offset}) to storage failed (${errText(e)})`;
+                    blobStatus = 'BlobRequestFailed';
+                  },
+                ),
+              );
+            }
+          }
+        }
+        ctx.progress.bytesProcessed += mblk.length;
+        accounted += mblk.length;
+        ctx.progress.currentBlob = mb.blobPath;
+        ctx.report();
+      }
+      await pool.drain();
+      throwIfAborted(signal);
+      if (blobStatus === 'Completed') {
+        // Only the blob's own existence was checked above; refuse to replace one that appeared meanwhile.
+        const conditions = dispStatus === 'Overwritten' ? {} : { ifNoneMatch: '*' };
+        const contentMD5 = whole.digest();
+        try {
+          if (staging) {
+            const sas = await staging.generateSasUrl({ permissions: BlobSASPermissions.parse('r'), expiresOn: new Date(Date.now() + 3600_000) });
+            const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions });
+            await poller.pollUntilDone();
+            await container.getPageBlobClient(target).setHTTPHeaders({ blobContentMD5: contentMD5 });
+          } else {
+            await blockBlob.commitBlockList(
+              mb.blocks.map((_, i) => blockId(i)),
+              { conditions, blobHTTPHeaders: { blobContentMD5: contentMD5 }, abortSignal: signal },
+            );
+          }
+          for (const b of blocks) b.status = 'Completed';
+        } catch (e) {
+          if (signal?.aborted) throw signal.reason;
+          blobStatus = isConflict(e) && dispStatus !== 'Overwritten' ? 'BlobAlreadyExists' : 'BlobRequestFailed';
+          problem = blobStatus === 'BlobAlreadyExists' ? `blob ${importedAs} was created by someone else during the import` : `committing the blob failed (${errText(e)})`;
+        }
+      }
+    } finally {
+      if (staging && stagingCreated) await staging.deleteIfExists().catch(() => undefined);
+    }
+    finishBytes();
+    if (blobStatus !== 'Completed') {
+      return { ...base, status: blobStatus, importDisposition: { ...disposition, status: dispStatus === 'Created' ? 'Created' : dispStatus }, blocks, message: `Blob ${mb.blobPath} was not imported: ${problem ?? 'unknown error'}. No part of it was committed.` };
+    }
+    ctx.progress.bytesSucceeded += mb.length;
+    const message =
+      dispStatus === 'Renamed'
+        ? `Blob ${mb.blobPath} already existed, so file ${mb.filePath} was imported as ${importedAs} (disposition rename).`
+        : dispStatus === 'Overwritten'
+          ? `Blob ${mb.blobPath} already existed and was overwritten with file ${mb.filePath} (disposition overwrite).`
+          : undefined;
+    return {
+      ...base,
+      status: 'Completed',
+      importDisposition: disposition,
+      ...(dispStatus === 'Renamed' ? { importedAs } : {}),
+      blocks,
+      ...(message ? { message } : {}),
+    };
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+function driveStatusOf(blobs: DriveLogBlob[]): DriveLogStatus {
+  if (blobs.some((b) => b.status !== 'Completed')) return 'CompletedWithErrors';
+  if (blobs.some((b) => b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped')) return 'CompletedWithWarnings';
+  if (blobs.some((b) => b.importDisposition?.status === 'Overwritten')) return 'CompletedWithInfo';
+  return 'Completed';
+}
+
+function copyStatusOf(status: DriveLogStatus, blobs: DriveLogBlob[], bytes: number): string {
+  const failed = blobs.filter((b) => b.status !== 'Completed').length;
+  const renamed = blobs.filter((b) => b.importDisposition?.status === 'Renamed').length;
+  const skipped = blobs.filter((b) => b.importDisposition?.status === 'Skipped').length;
+  const overwritten = blobs.filter((b) => b.importDisposition?.status === 'Overwritten').length;
+  const imported = blobs.length - failed - skipped;
+  const parts = [`${imported} of ${blobs.length} blob${blobs.length === 1 ? '' : 's'} imported (${bytes} bytes)`];
+  if (failed) parts.push(`${failed} failed`);
+  if (renamed) parts.push(`${renamed} renamed`);
+  if (skipped) parts.push(`${skipped} skipped (already existed)`);
+  if (overwritten) parts.push(`${overwritten} overwritten`);
+  const tail = status === 'Completed' ? '' : '; see the error log';
+  return `${status}: ${parts.join(', ')}${tail}`;
+}
+
+async function uploadXml(service: BlobServiceClient, diag: { container: string; prefix: string }, name: string, body: string | Buffer): Promise<string> {
+  const container = service.getContainerClient(diag.container);
+  await container.createIfNotExists();
+  const blob = container.getBlockBlobClient(`${diag.prefix}${name}`);
+  const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  await blob.upload(data, data.length, { blobHTTPHeaders: { blobContentType: 'application/xml; charset=utf-8' } });
+  return blob.url;
+}
+
+/**
+ * Imports the prepared drive at `drivePath` into the job's storage account (see ImportDriveOptions).
+ * Resolves with the drive's outcome; a drive that cannot be processed resolves as `Faulted` with the
+ * reason (it does not reject). Rejects only when `signal` aborts (with the signal's reason).
+ */
+export async function importDrive(opts: ImportDriveOptions): Promise<ImportDriveResult> {
+  const now = opts.now ?? Date.now;
+  const diag = splitDiagnosticsPath(opts.diagnosticsPath || DEFAULT_DIAGNOSTICS_PATH);
+  return withAzurite(opts.azurite, [opts.storageAccount], async () => {
+    const service = opts.azurite.client(opts.storageAccount);
+    const drivePath = path.resolve(opts.drivePath);
+    throwIfAborted(opts.signal);
+
+    let drive: DriveRead;
+    try {
+      drive = await readDrive(drivePath, opts);
+    } catch (e) {
+      const fault = e instanceof Fault ? e : new Fault('InternalError', `Reading the drive at ${drivePath} failed: ${errText(e)}`);
+      const driveId = opts.expectedDriveId ?? 'UNKNOWN';
+      const result: ImportDriveResult = {
+        outcome: 'Faulted',
+        reason: fault.message,
+        logStatus: fault.status,
+        driveId,
+        bytesSucceeded: 0,
+        bytesTotal: 0,
+        copyStatus: `${fault.status}: ${fault.message}`,
+        blobs: [],
+      };
+      try {
+        result.errorLogUri = await uploadXml(service, diag, driveLogBlobName(driveId, now(), 'error'), serializeDriveLog({ driveId, blobs: [], status: fault.status, message: fault.message }));
+      } catch {
+        // The fault itself is what the operator needs to see; a missing log is secondary.
+      }
+      return result;
+    }
+
+    const { manifest } = drive;
+    const bytesTotal = manifest.blobs.reduce((s, b) => s + b.length, 0);
+    const progress: TransferProgress = { bytesProcessed: 0, bytesTotal, bytesSucceeded: 0, blobsDone: 0, blobsTotal: manifest.blobs.length };
+    const report = () => opts.onProgress?.({ ...progress });
+    const ctx: Ctx = { opts, service, progress, report, containers: new Map() };
+    report();
+
+    const logBlobs: DriveLogBlob[] = [];
+    for (const mb of manifest.blobs) {
+      throwIfAborted(opts.signal);
+      logBlobs.push(await importBlob(ctx, drivePath, mb));
+      progress.blobsDone++;
+      report();
+    }
+
+    const status = driveStatusOf(logBlobs);
+    const at = now();
+    const full = { driveId: manifest.driveId, blobs: logBlobs, status };
+    const result: ImportDriveResult = {
+      outcome: status === 'Completed' ? 'Completed' : 'CompletedMoreInfo',
+      logStatus: status,
+      driveId: manifest.driveId,
+      bytesSucceeded: progress.bytesSucceeded,
+      bytesTotal,
+      copyStatus: copyStatusOf(status, logBlobs, progress.bytesSucceeded),
+      blobs: logBlobs.map((b): BlobImportStatus => ({
+        blobPath: b.blobPath,
+        ...(b.importedAs ? { importedAs: b.importedAs } : {}),
+        filePath: b.filePath,
+        length: b.length,
+        status: b.status,
+        ...(b.importDisposition ? { disposition: b.importDisposition } : {}),
+        ...(b.message && blobHasIssue(b) ? { message: b.message } : {}),
+      })),
+      manifestHash: drive.manifestHash,
+      driveHeaderHash: drive.headerHash,
+      manifestFile: MANIFEST_FILE,
+    };
+    try {
+      result.errorLogUri = await uploadXml(service, diag, driveLogBlobName(manifest.driveId, at, 'error'), serializeDriveLog(errorView(full)));
+      if (opts.logLevel === 'Verbose') result.verboseLogUri = await uploadXml(service, diag, driveLogBlobName(manifest.driveId, at, 'verbose'), serializeDriveLog(full));
+      if (opts.backupDriveManifest) result.manifestUri = await uploadXml(service, diag, driveLogBlobName(manifest.driveId, at, 'manifest'), drive.manifestBytes);
+    } catch (e) {
+      // The data is in storage, but the customer cannot be told what happened: say so loudly.
+      return { ...result, outcome: 'Faulted', logStatus: 'InternalError', reason: `The drive was copied but its logs could not be written to ${diag.container}/${diag.prefix} (${errText(e)}); start the drive again.` };
+    }
+    return result;
+  });
 }
