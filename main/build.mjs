@@ -1,0 +1,75 @@
+// Builds everything that runs outside the test runner:
+//   out/main/index.cjs     Electron main process (CommonJS, electron external)
+//   out/preload/index.cjs  the preload: one CommonJS file, sandbox-compatible (no require of node modules)
+//   out/cli/*.mjs          the `haul` CLI (browser mode, drive preparation, the local service)
+//   out/renderer/          the React app (Vite)
+// Usage: node main/build.mjs [--no-renderer]
+import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = new Set(process.argv.slice(2));
+
+// Packages that must stay real files next to the bundle: native parts, runtime file lookups,
+// or programs started as their own process.
+const external = ['electron', 'drivelist', 'azurite', 'fsevents', 'bufferutil', 'utf-8-validate'];
+
+// Node entry points bundled for the CLI. Workers and child processes that code starts by file
+// name are their own entries, so they sit next to haul.mjs in out/cli/.
+export const CLI_ENTRIES = {
+  haul: 'main/cli/haul.ts',
+};
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  external,
+};
+
+await rm(`${root}/out/cli`, { recursive: true, force: true });
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(CLI_ENTRIES).map(([k, v]) => [k, v])),
+    outdir: 'out/cli',
+    format: 'esm',
+    // Each subcommand is its own chunk, loaded when it runs: `haul verify` does not load the service.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    // ESM bundles of CommonJS dependencies still call require(): give them one.
+    banner: { js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);" },
+  }),
+  build({ ...common, entryPoints: { index: 'main/electron/main.ts' }, outdir: 'out/main', format: 'cjs', outExtension: { '.js': '.cjs' } }),
+  build({
+    ...common,
+    entryPoints: { index: 'main/electron/preload.ts' },
+    outdir: 'out/preload',
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    platform: 'browser',
+    external: ['electron'],
+  }),
+]);
+
+if (!args.has('--no-renderer')) {
+  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, logLevel: 'warn' });
+  // Browser mode's bridge script (index.html loads it before the app; under Electron it is a no-op).
+  await build({
+    ...common,
+    entryPoints: { 'haul-bridge': 'renderer/src/bridge/browser.ts' },
+    outdir: 'out/renderer',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    external: [],
+  });
+}
+console.error('haul build: out/ is ready');

@@ -1,0 +1,28 @@
+// The one gate every request passes, whatever carried it (ipcMain or the browser-mode socket):
+// the channel must exist, the payload must match the channel's schema, and a failing handler
+// becomes an error a person can read instead of a crash.
+import { channels, type BridgeResult } from '../../../shared/ipc/contract';
+import { CHANNELS, type ChannelName } from '../../../shared/ipc/names';
+import type { Handlers } from './core';
+
+export function isChannel(value: unknown): value is ChannelName {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+}
+
+export async function dispatch(handlers: Handlers, channel: unknown, payload: unknown): Promise<BridgeResult<unknown>> {
+  if (!isChannel(channel)) {
+    return { ok: false, error: { code: 'unknown-channel', message: `Haul has no channel named ${JSON.stringify(channel)}; the app and its main process may be from different versions — restart Haul.` } };
+  }
+  const parsed = channels[channel].request.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
+    return { ok: false, error: { code: 'bad-request', message: `The request to ${channel} was refused: ${issues}.` } };
+  }
+  try {
+    const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, error: { code: 'failed', message: `${channel} failed: ${message}` } };
+  }
+}

@@ -1,0 +1,40 @@
+import { create } from 'zustand';
+import type { AppInfo, RawDrive } from '../../shared/ipc/contract';
+import { bridge, unwrap } from './bridge';
+
+interface HomeState {
+  info?: AppInfo;
+  drives?: RawDrive[];
+  loadingDrives: boolean;
+  error?: string;
+  load(): Promise<void>;
+  refreshDrives(): Promise<void>;
+  setDrives(drives: RawDrive[]): void;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export const useHome = create<HomeState>((set, get) => ({
+  loadingDrives: false,
+  async load() {
+    try {
+      const info = await unwrap(bridge().appInfo());
+      set({ info, error: undefined });
+    } catch (err) {
+      set({ error: message(err) });
+    }
+    await get().refreshDrives();
+  },
+  async refreshDrives() {
+    set({ loadingDrives: true });
+    try {
+      const drives = await unwrap(bridge().drivesList());
+      set({ drives, loadingDrives: false });
+    } catch (err) {
+      set({ error: message(err), loadingDrives: false });
+    }
+  },
+  setDrives(drives) {
+    set({ drives });
+  },
+}));

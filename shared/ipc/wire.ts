@@ -1,0 +1,15 @@
+// What travels over the browser-mode WebSocket. Main validates every frame it receives.
+import { z } from 'zod';
+
+export const ClientFrame = z.object({
+  id: z.number().int().nonnegative(),
+  channel: z.string().max(100),
+  payload: z.unknown(),
+}).strict();
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export type ServerFrame =
+  | { id: number; result: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } } }
+  | { event: string; payload: unknown };
+
+export { BRIDGE_PATH } from './names';

@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import drivelist from 'drivelist';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const url = () => {
+  const u = process.env.HAUL_URL;
+  if (!u) throw new Error('HAUL_URL is not set: the global setup did not start haul serve');
+  return u;
+};
+
+test('the home screen shows what main/core reported through the bridge: platform, data folder, drives', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url());
+  // The token moved from the address into a cookie.
+  await expect(page).toHaveURL(/\/$/);
+  const platformName = { linux: 'Linux', win32: 'Windows', darwin: 'macOS' }[process.platform as string] ?? process.platform;
+  await expect(page.getByTestId('platform')).toHaveText(`${platformName} (${process.arch})`);
+  await expect(page.getByTestId('data-dir')).toHaveText(process.env.HAUL_DATA_DIR_E2E!);
+  // The same drives drivelist sees from this test process, one row each.
+  const expected = (await drivelist.list()).map((d) => d.device);
+  const rows = page.getByTestId('drive-row');
+  await expect(rows).toHaveCount(expected.length);
+  for (const device of expected) await expect(rows.filter({ hasText: device })).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
+test('without the token the page is refused and says how to get in', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const response = await page.goto(url().replace(/\?token=.*/, ''));
+  expect(response?.status()).toBe(401);
+  await expect(page.locator('body')).toContainText('haul serve');
+  await context.close();
+});
+
+test('a page from another origin cannot open the bridge socket, though the browser sends it the cookie', async ({ page }) => {
+  // Log in first so the browser holds the cookie. Another port on 127.0.0.1 is another origin but
+  // the same site, so SameSite=Strict still sends the cookie: only the Origin check stops it.
+  await page.goto(url());
+  const port = process.env.HAUL_PORT;
+  const attacker = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><script>
+      const ws = new WebSocket('ws://127.0.0.1:${port}/bridge');
+      ws.onopen = () => { document.title = 'open'; };
+      ws.onerror = () => { document.title = 'refused'; };
+    </script>`);
+  });
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  try {
+    const attackerPort = (attacker.address() as AddressInfo).port;
+    await page.goto(`http://127.0.0.1:${attackerPort}/`);
+    await expect(page).toHaveTitle(/open|refused/);
+    expect(await page.title()).toBe('refused');
+    // Control: the same script served by Haul itself would connect (the cookie is there).
+    await page.goto(url());
+    const ours = await page.evaluate(async (p) => new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${p}/bridge`);
+      ws.onopen = () => { ws.close(); resolve('open'); };
+      ws.onerror = () => resolve('refused');
+    }), port);
+    expect(ours).toBe('open');
+  } finally {
+    await new Promise((resolve) => attacker.close(resolve));
+  }
+});

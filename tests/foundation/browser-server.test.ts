@@ -1,0 +1,160 @@
+// Browser mode's door: token, cookie, origin, host and loopback checks (issue: the WebSocket
+// bridge refuses a connection without the token and one from another origin).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { createCore, type Core } from '../../main/core/bridge/core';
+import { isLoopbackAddress, isLoopbackHostHeader, startBrowserServer, type BrowserServer } from '../../main/core/browser/server';
+
+let server: BrowserServer;
+let core: Core;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'haul-browser-'));
+const rendererDir = path.join(tmp, 'renderer');
+
+function get(pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: server.port, path: pathname, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    }).on('error', reject);
+  });
+}
+
+function openSocket(headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bridge`, { headers });
+    ws.on('open', () => resolve({ ws }));
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+    ws.on('error', () => resolve({}));
+  });
+}
+
+const cookie = () => `haul-${server.port}=${encodeURIComponent(server.token)}`;
+const origin = () => `http://127.0.0.1:${server.port}`;
+
+beforeAll(async () => {
+  mkdirSync(rendererDir, { recursive: true });
+  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Haul</title>');
+  writeFileSync(path.join(tmp, 'secret.txt'), 'outside the renderer');
+  core = await createCore({ dataDir: path.join(tmp, 'data'), listDrives: async () => [] });
+  server = await startBrowserServer({ core, rendererDir, port: 0 });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe('browser mode: pages', () => {
+  it('refuses the page without the token (401) and says how to get in', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(401);
+    expect(res.body).toMatch(/token/);
+  });
+
+  it('a wrong token is refused too', async () => {
+    expect((await get('/?token=not-the-token')).status).toBe(401);
+    expect((await get('/', { cookie: `haul-${server.port}=not-the-token` })).status).toBe(401);
+  });
+
+  it('takes the token from the URL once, keeps it in an HttpOnly SameSite=Strict cookie, and drops it from the address', async () => {
+    const res = await get(`/?token=${server.token}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).toContain(`haul-${server.port}=`);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+  });
+
+  it('serves the app with the cookie, under a CSP', async () => {
+    const res = await get('/', { cookie: cookie() });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<title>Haul</title>');
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
+  });
+
+  it('never serves a file outside the app folder', async () => {
+    const res = await get('/../secret.txt', { cookie: cookie() });
+    expect(res.body).not.toContain('outside the renderer');
+    const encoded = await get('/%2e%2e/secret.txt', { cookie: cookie() });
+    expect(encoded.body).not.toContain('outside the renderer');
+  });
+
+  it('refuses a Host header that is not a loopback name (DNS rebinding)', async () => {
+    const res = await get('/', { cookie: cookie(), host: 'evil.example:80' });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('browser mode: the bridge socket', () => {
+  it('refuses a socket without the token (401)', async () => {
+    const { ws, status } = await openSocket({ origin: origin() });
+    ws?.close();
+    expect(status).toBe(401);
+  });
+
+  it('refuses a socket from another origin even with the token (403)', async () => {
+    const { ws, status } = await openSocket({ origin: 'http://evil.example', cookie: cookie() });
+    ws?.close();
+    expect(status).toBe(403);
+  });
+
+  it('refuses a socket with no origin at all (403)', async () => {
+    const { ws, status } = await openSocket({ cookie: cookie() });
+    ws?.close();
+    expect(status).toBe(403);
+  });
+
+  it('with token and our origin, carries the contract: app.info answers, a bad payload is refused', async () => {
+    const { ws } = await openSocket({ origin: origin(), cookie: cookie() });
+    expect(ws).toBeDefined();
+    const answers = new Map<number, unknown>();
+    const done = new Promise<void>((resolve) => {
+      ws!.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { id: number; result: unknown };
+        answers.set(frame.id, frame.result);
+        if (answers.size === 2) resolve();
+      });
+    });
+    ws!.send(JSON.stringify({ id: 1, channel: 'app.info', payload: {} }));
+    ws!.send(JSON.stringify({ id: 2, channel: 'app.info', payload: { extra: 1 } }));
+    await done;
+    ws!.close();
+    expect(answers.get(1)).toEqual({ ok: true, value: expect.objectContaining({ platform: process.platform }) });
+    expect(answers.get(2)).toEqual({ ok: false, error: expect.objectContaining({ code: 'bad-request' }) });
+  });
+
+  it('pushes core events to the page', async () => {
+    const { ws } = await openSocket({ origin: origin(), cookie: cookie() });
+    const got = new Promise<unknown>((resolve) => ws!.on('message', (d) => resolve(JSON.parse(String(d)))));
+    core.events.emit('notification', { title: 'Drive received', body: 'The data center received drive WD-1.' });
+    expect(await got).toEqual({ event: 'notification', payload: { title: 'Drive received', body: 'The data center received drive WD-1.' } });
+    ws!.close();
+  });
+
+  it('closes the socket on a frame that is not a bridge request', async () => {
+    const { ws } = await openSocket({ origin: origin(), cookie: cookie() });
+    const closed = new Promise<number>((resolve) => ws!.on('close', (code) => resolve(code)));
+    ws!.send('{"not":"a frame"}');
+    expect(await closed).toBe(1008);
+  });
+});
+
+describe('browser mode: who may connect', () => {
+  it('counts only loopback addresses as this computer', () => {
+    expect(isLoopbackAddress('127.0.0.1')).toBe(true);
+    expect(isLoopbackAddress('::1')).toBe(true);
+    expect(isLoopbackAddress('::ffff:127.0.0.1')).toBe(true);
+    expect(isLoopbackAddress('10.0.0.5')).toBe(false);
+    expect(isLoopbackAddress('192.168.1.20')).toBe(false);
+    expect(isLoopbackAddress(undefined)).toBe(false);
+    expect(isLoopbackHostHeader('127.0.0.1:7420')).toBe(true);
+    expect(isLoopbackHostHeader('localhost:7420')).toBe(true);
+    expect(isLoopbackHostHeader('[::1]:7420')).toBe(true);
+    expect(isLoopbackHostHeader('haul.example.com')).toBe(false);
+  });
+});

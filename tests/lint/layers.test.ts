@@ -1,0 +1,43 @@
+// Proves the layer rules bite: each bad import below must fail lint (and so `npm test`).
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const eslint = new ESLint({ cwd: root, overrideConfigFile: fileURLToPath(new URL('./eslint.config.js', import.meta.url)) });
+
+async function importErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${root}/${filePath}` });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layer rules', () => {
+  it('a renderer file that imports node:fs fails lint', async () => {
+    const errors = await importErrors('renderer/src/bad.tsx', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n");
+    expect(errors.join('\n')).toMatch(/without Node/);
+  });
+
+  it('a renderer file that imports fs or electron fails lint', async () => {
+    expect(await importErrors('renderer/src/bad.ts', "import fs from 'fs';\nexport default fs;\n")).toHaveLength(1);
+    expect(await importErrors('renderer/src/bad.ts', "import { ipcRenderer } from 'electron';\nexport default ipcRenderer;\n")).toHaveLength(1);
+  });
+
+  it('a main/core file that imports electron fails lint', async () => {
+    const errors = await importErrors('main/core/bad.ts', "import { app } from 'electron';\nexport default app;\n");
+    expect(errors.join('\n')).toMatch(/Only main\/electron may import electron/);
+  });
+
+  it('shared/ imports no Node and nothing from the other folders', async () => {
+    expect(await importErrors('shared/bad.ts', "import path from 'node:path';\nexport default path;\n")).toHaveLength(1);
+    expect(await importErrors('shared/bad.ts', "import { x } from '../main/core/paths';\nexport default x;\n")).toHaveLength(1);
+  });
+
+  it('the renderer reaches main only through the bridge', async () => {
+    expect(await importErrors('renderer/src/bad.ts', "import { createCore } from '../../main/core/bridge/core';\nexport default createCore;\n")).toHaveLength(1);
+  });
+
+  it('allowed imports pass: main/core may use Node, the renderer may use shared/', async () => {
+    expect(await importErrors('main/core/ok.ts', "import fs from 'node:fs';\nexport default fs;\n")).toEqual([]);
+    expect(await importErrors('renderer/src/ok.ts', "import { CHANNELS } from '../../shared/ipc/names';\nexport default CHANNELS;\n")).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+// `npm test`: lint (layer rules included), type-check, build, unit tests (Vitest), end-to-end tests
+// (Playwright in Debian's Chromium against browser mode; the Electron smoke test where a binary
+// exists). Every step runs even when an earlier one fails, so one run shows everything; the last
+// line is the total, as "N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const reports = path.join(root, 'test-results', 'reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const vitestJson = path.join(reports, 'vitest.json');
+const playwrightJson = path.join(reports, 'playwright.json');
+
+const hasDisplay = Boolean(process.env.DISPLAY);
+const xvfb = !hasDisplay && spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
+
+const steps = [
+  { name: 'lint', cmd: [bin('eslint'), '-c', 'tests/lint/eslint.config.js', '--max-warnings', '0', '.'] },
+  { name: 'type-check (node)', cmd: [bin('tsc'), '-p', 'main/tsconfig.json'] },
+  { name: 'type-check (web)', cmd: [bin('tsc'), '-p', 'renderer/tsconfig.json'] },
+  { name: 'build', cmd: [process.execPath, 'main/build.mjs'] },
+  { name: 'unit', cmd: [bin('vitest'), 'run', '-c', 'tests/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`] },
+  {
+    name: 'e2e',
+    // The Electron smoke test needs a display where it can run; Chromium runs headless either way.
+    cmd: [...(xvfb ? ['xvfb-run', '-a'] : []), bin('playwright'), 'test', '-c', 'tests/e2e/playwright.config.ts'],
+    env: { HAUL_PW_REPORTER: playwrightJson },
+    needs: 'build',
+  },
+];
+
+const results = [];
+for (const step of steps) {
+  if (step.needs && results.find((r) => r.name === step.needs)?.status !== 0) {
+    results.push({ name: step.name, status: 'not run', seconds: 0, why: `${step.needs} failed` });
+    continue;
+  }
+  console.log(`\n=== ${step.name}: ${step.cmd.map((a) => path.relative(root, a) || a).join(' ')}`);
+  const started = Date.now();
+  const r = spawnSync(step.cmd[0], step.cmd.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...step.env } });
+  results.push({ name: step.name, status: r.status ?? 1, seconds: (Date.now() - started) / 1000 });
+}
+
+const count = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+if (existsSync(vitestJson)) {
+  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  count.passed += v.numPassedTests;
+  count.failed += v.numFailedTests;
+  count.skipped += v.numPendingTests + v.numTodoTests;
+  lines.push(`unit (Vitest): ${v.numPassedTests} passed, ${v.numFailedTests} failed, ${v.numPendingTests + v.numTodoTests} skipped`);
+}
+if (existsSync(playwrightJson)) {
+  const p = JSON.parse(readFileSync(playwrightJson, 'utf8'));
+  const s = p.stats;
+  count.passed += s.expected + s.flaky;
+  count.failed += s.unexpected;
+  count.skipped += s.skipped;
+  lines.push(`e2e (Playwright): ${s.expected + s.flaky} passed, ${s.unexpected} failed, ${s.skipped} skipped`);
+  const skippedWhy = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) for (const a of t.annotations ?? []) if (a.type === 'skip') skippedWhy.push(`${spec.title}: ${a.description}`);
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of p.suites ?? []) walk(suite);
+  for (const why of skippedWhy) lines.push(`  skipped — ${why}`);
+}
+
+console.log('\n=== summary');
+for (const r of results) {
+  const verdict = r.status === 0 ? 'ok' : r.status === 'not run' ? `not run (${r.why})` : `FAILED (exit ${r.status})`;
+  console.log(`${r.name.padEnd(20)} ${verdict}${r.seconds ? `  ${r.seconds.toFixed(1)} s` : ''}`);
+}
+for (const line of lines) console.log(line);
+const stepFailures = results.filter((r) => r.status !== 0).length;
+// A failed lint, type-check or build counts as a failure in the total too.
+const failed = count.failed + results.filter((r) => r.status !== 0 && (r.name !== 'unit' && r.name !== 'e2e')).length;
+console.log(`${count.passed} passed, ${failed} failed, ${count.skipped} skipped`);
+process.exitCode = stepFailures > 0 ? 1 : 0;
