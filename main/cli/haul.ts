@@ -7,6 +7,8 @@ type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Pro
 
 const commands: Record<string, Command> = {
   serve: { summary: 'Run Haul in browser mode: the app on http://127.0.0.1 with a token', load: () => import('./serve') },
+  service: { summary: 'Run the local Import/Export service (ARM API on https://127.0.0.1)', load: () => import('../../service/cli') },
+  ops: { summary: "Act as the data center's operators on a running local service", load: () => import('../../service/opsCli') },
   // Further subcommands are added here, one line each (drive preparation, service, operators).
 };
 

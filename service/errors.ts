@@ -1,0 +1,23 @@
+// The ARM error shape, `{ error: { code, message, target, details } }`, thrown by handlers and
+// turned into a response by the server. Messages are written for the person who reads them.
+import type { ArmErrorDetail } from '../shared/arm/schemas';
+
+export class ArmHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly target?: string,
+    readonly details: ArmErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+  toBody(): { error: { code: string; message: string; target?: string; details: ArmErrorDetail[] } } {
+    return { error: { code: this.code, message: this.message, ...(this.target ? { target: this.target } : {}), details: this.details } };
+  }
+}
+
+export const badRequest = (code: string, message: string, target?: string, details: ArmErrorDetail[] = []) => new ArmHttpError(400, code, message, target, details);
+export const notFound = (code: string, message: string, target?: string) => new ArmHttpError(404, code, message, target);
+export const conflict = (code: string, message: string, target?: string) => new ArmHttpError(409, code, message, target);

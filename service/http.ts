@@ -1,0 +1,187 @@
+// The HTTPS front door: loopback only, Bearer token, body size limit, JSON in and out, the ARM
+// error shape for every refusal, and a small route table. Handlers never see an unauthenticated
+// request, an oversize body or malformed JSON.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+import { ArmHttpError } from './errors';
+import { SUPPORTED_API_VERSIONS } from '../shared/arm/schemas';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface RequestContext {
+  method: string;
+  url: URL;
+  params: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  /** Parsed JSON body (undefined when the request had none). */
+  body: unknown;
+  requestId: string;
+}
+
+export interface Reply { status: number; body?: unknown; headers?: Record<string, string> }
+
+export interface Route {
+  method: 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST';
+  pattern: RegExp;
+  /** Names of the pattern's capture groups, in order. */
+  names: string[];
+  /** ARM routes require a supported api-version; operator routes do not. */
+  arm: boolean;
+  handle(ctx: RequestContext): Promise<Reply> | Reply;
+}
+
+export interface HttpOptions {
+  token: string;
+  cert: string;
+  key: string;
+  routes: Route[];
+  bodyLimit?: number;
+  log?: (line: string) => void;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  if (!header) return false;
+  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!m || !m[1]) return false;
+  return timingSafeEqual(digest(m[1]), digest(token));
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  if (res.headersSent) return;
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+    'content-length': String(Buffer.byteLength(payload)),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(payload);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(tooLarge(limit, declared));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) { over = true; chunks.length = 0; return; }
+      if (!over) chunks.push(c);
+    });
+    req.on('end', () => (over ? reject(tooLarge(limit, size)) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
+
+function tooLarge(limit: number, size: number): ArmHttpError {
+  return new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is ${size} bytes; this service accepts at most ${limit} bytes per request. Send fewer drives or shorter lists.`, undefined, [], { connection: 'close' });
+}
+
+function parseJson(buf: Buffer): unknown {
+  if (buf.length === 0) return undefined;
+  const text = buf.toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ArmHttpError(400, 'InvalidRequestContent', `The request body is not valid JSON (${e instanceof Error ? e.message : String(e)}). Send a JSON object as described in the API reference.`);
+  }
+}
+
+function checkApiVersion(url: URL): void {
+  const v = url.searchParams.get('api-version');
+  if (!v) {
+    throw new ArmHttpError(400, 'MissingApiVersionParameter', `The api-version query parameter (?api-version=) is required for all requests. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`, 'api-version');
+  }
+  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
+    throw new ArmHttpError(400, 'InvalidApiVersionParameter', `The api-version '${v}' is not supported by Microsoft.ImportExport in this sandbox. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`, 'api-version');
+  }
+}
+
+export async function handleRequest(req: IncomingMessage, res: ServerResponse, opts: HttpOptions): Promise<void> {
+  const requestId = randomUUID();
+  const started = performance.now();
+  const common = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId };
+  let status = 500;
+  try {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    if (!tokenMatches(req.headers.authorization, opts.token)) {
+      req.resume();
+      const missing = !req.headers.authorization;
+      throw new ArmHttpError(401, missing ? 'AuthenticationFailed' : 'InvalidAuthenticationToken',
+        missing
+          ? 'The request has no Authorization header. Send "Authorization: Bearer <token>" with the token the service printed when it started (also in connection.json in its data folder).'
+          : 'The access token is not valid for this service. Use the token the service printed when it started (also in connection.json in its data folder).',
+        undefined, [], { 'www-authenticate': 'Bearer realm="haul-import-export-sandbox"' });
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    let pathMatched = false;
+    let route: Route | undefined;
+    let match: RegExpExecArray | null = null;
+    for (const r of opts.routes) {
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (r.method === method) { route = r; match = m; break; }
+    }
+    if (!route || !match) {
+      req.resume();
+      if (pathMatched) throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on ${path}.`);
+      throw new ArmHttpError(404, 'NotFound', `No API matches ${method} ${path}. The routes are described in storageimportexport.json (Microsoft.ImportExport, api-version ${SUPPORTED_API_VERSIONS.join(' or ')}).`);
+    }
+    if (route.arm) checkApiVersion(url);
+    const raw = await readBody(req, opts.bodyLimit ?? DEFAULT_BODY_LIMIT);
+    const body = parseJson(raw);
+    const params: Record<string, string> = {};
+    route.names.forEach((n, i) => {
+      const v = match?.[i + 1];
+      if (v !== undefined) {
+        try { params[n] = decodeURIComponent(v); } catch { throw new ArmHttpError(400, 'InvalidPath', `The path segment "${v}" is not valid percent-encoding.`); }
+      }
+    });
+    const reply = await route.handle({ method, url, params, headers: req.headers, body, requestId });
+    status = reply.status;
+    send(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
+  } catch (e) {
+    if (e instanceof ArmHttpError) {
+      status = e.status;
+      send(res, e.status, e.toBody(), { ...common, ...e.headers });
+    } else {
+      status = 500;
+      opts.log?.(`internal error on ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      send(res, 500, { error: { code: 'InternalServerError', message: 'The service met an unexpected error; the request was not applied. The service log (stderr) has the details.', details: [] } }, common);
+    }
+  } finally {
+    opts.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} ${(performance.now() - started).toFixed(1)}ms`);
+  }
+}
+
+export function createHttpsServer(opts: HttpOptions): Server {
+  const server = createServer({ cert: opts.cert, key: opts.key, keepAlive: true }, (req, res) => {
+    void handleRequest(req, res, opts);
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  return server;
+}
+
+/** Builds a route from a template such as `/subscriptions/{subscriptionId}/jobs`. Fixed segments match case-insensitively (ARM). */
+export function route(method: Route['method'], template: string, handle: Route['handle'], arm = true): Route {
+  const names: string[] = [];
+  const src = template.split('/').map((seg) => {
+    const m = /^\{(\w+)\}$/.exec(seg);
+    if (m && m[1]) { names.push(m[1]); return '([^/]+)'; }
+    return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }).join('/');
+  return { method, pattern: new RegExp(`^${src}$`, 'i'), names, arm, handle };
+}

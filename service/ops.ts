@@ -1,0 +1,321 @@
+// The operators' routes (`/haul/ops/...`, same token as the ARM API): what the data center does
+// to a job. Every change is a life-cycle event (shared/lifecycle decides); the copy itself is
+// done by the data-center library (service/datacenter) and its outcome fed back as events.
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DRIVE_STATES, JOB_STATES, type DriveIssues, type DriveState, type JobState, type LifecycleEvent } from '../shared/lifecycle/types';
+import { AdvanceBodySchema, OPS_PREFIX, OpsBodies, type OpsAction } from '../shared/arm/service';
+import { STORAGE_ACCOUNT_RE, zodIssuesToDetails } from '../shared/arm/schemas';
+import { ArmHttpError, badRequest, conflict } from './errors';
+import { route, type Route } from './http';
+import type { JobService } from './jobs';
+import type { StoredJob } from './store';
+import type { AzuriteHandle, ImportDriveResult, TransferProgress } from './datacenter/types';
+import { exportToDrives, importDrive, storageAccountName } from './datacenter';
+
+export interface DataCenterContext {
+  jobs: JobService;
+  dataDir: string;
+  /** The sandbox storage, when running. */
+  azurite: AzuriteHandle | undefined;
+  log: (line: string) => void;
+  /** Minimum time between persisted progress updates during a copy. */
+  progressIntervalMs?: number;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) {
+    const details = zodIssuesToDetails(r.error.issues);
+    throw badRequest('InvalidRequestContent', `The ${what} request is not valid: ${details.map((d) => d.message).join('; ')}.`, details[0]?.target, details);
+  }
+  return r.data;
+}
+
+function driveOf(job: StoredJob, driveId: string) {
+  return job.lifecycle.drives.find((d) => d.driveId.toUpperCase() === driveId.toUpperCase());
+}
+
+/** The default place where an arrived drive can be read: `<dataDir>/drive-bay/<driveId>`. */
+export function driveBayPath(dataDir: string, driveId: string): string {
+  return join(dataDir, 'drive-bay', driveId);
+}
+
+function issuesOf(r: ImportDriveResult): DriveIssues {
+  let errors = 0; let warnings = 0; let overwrites = 0;
+  for (const b of r.blobs) {
+    if (b.disposition?.status === 'Overwritten') overwrites++;
+    else if (b.disposition?.status === 'Renamed' || b.disposition?.status === 'Skipped') warnings++;
+    else if (b.status !== 'Completed') errors++;
+  }
+  if (r.outcome === 'CompletedMoreInfo' && errors + warnings + overwrites === 0) warnings = 1;
+  return { errors, warnings, overwrites };
+}
+
+export class DataCenter {
+  private readonly running = new Set<string>();
+  constructor(private readonly ctx: DataCenterContext) {}
+
+  private storage(): AzuriteHandle {
+    if (!this.ctx.azurite) throw new ArmHttpError(503, 'StorageUnavailable', 'The sandbox storage (Azurite) is not running in this service (started with --no-storage); restart the service without that option to copy drives.');
+    return this.ctx.azurite;
+  }
+
+  /** Reports progress as BytesProgressed events, at most every progressIntervalMs (each one persisted). */
+  private progress(rg: string, name: string, driveId: string): { onProgress: (p: TransferProgress) => void; settle: () => Promise<void> } {
+    const every = this.ctx.progressIntervalMs ?? 500;
+    let last = 0;
+    let chain: Promise<unknown> = Promise.resolve();
+    return {
+      onProgress: (p) => {
+        const t = Date.now();
+        if (t - last < every) return;
+        last = t;
+        chain = chain.then(() => this.ctx.jobs.operate(rg, name, [{ type: 'BytesProgressed', driveId, bytesSucceeded: p.bytesSucceeded, bytesTotal: p.bytesTotal }]))
+          .catch((e: unknown) => this.ctx.log(`progress of drive ${driveId} not recorded: ${e instanceof Error ? e.message : String(e)}`));
+      },
+      settle: async () => { await chain; },
+    };
+  }
+
+  /**
+   * Copies one import drive into storage: DriveProcessingStarted (D5), then the data-center
+   * library reads and checks every block, then DriveFinished (D6/D7) or DriveFaulted (F1).
+   * `lenient` (auto mode): a drive that cannot be read ends CompletedMoreInfo with its error log.
+   */
+  async startDrive(rg: string, name: string, driveIdIn: string, pathIn: string | undefined, lenient = false): Promise<StoredJob> {
+    const job = this.ctx.jobs.find(rg, name);
+    if (job.lifecycle.type !== 'Import') throw conflict('NotAnImportJob', `Job '${name}' is an export job: write its drives with the "export" action instead of "start-drive".`);
+    const drive = driveOf(job, driveIdIn);
+    if (!drive) throw new ArmHttpError(404, 'UnknownDrive', `Drive '${driveIdIn}' is not part of job '${name}' (drives: ${job.lifecycle.drives.map((d) => d.driveId).join(', ')}).`, 'driveId');
+    const driveId = drive.driveId;
+    const runKey = `${rg.toLowerCase()}/${name.toLowerCase()}/${driveId}`;
+    if (this.running.has(runKey)) throw conflict('DriveBusy', `Drive '${driveId}' of job '${name}' is already being copied; wait for it to finish.`);
+    const azurite = this.storage();
+    const extra = job.drives[driveId] ?? {};
+    const drivePath = pathIn ?? extra.path ?? driveBayPath(this.ctx.dataDir, driveId);
+    const account = storageAccountName(job.storageAccountId);
+    // D5 first: the life cycle refuses if the drive cannot start now (not received, job cancelled, ...).
+    await this.ctx.jobs.operate(rg, name, [{ type: 'DriveProcessingStarted', driveId }], (j) => {
+      if (pathIn) (j.drives[driveId] ??= {}).path = pathIn;
+    });
+    this.running.add(runKey);
+    const progress = this.progress(rg, name, driveId);
+    let result: ImportDriveResult;
+    try {
+      await azurite.ensureAccounts([account]);
+      result = await importDrive({
+        azurite,
+        drivePath,
+        storageAccount: account,
+        expectedDriveId: driveId,
+        ...(extra.manifestHash ? { expectedManifestHash: extra.manifestHash } : {}),
+        diagnosticsPath: job.diagnosticsPath,
+        logLevel: job.lifecycle.logLevel,
+        backupDriveManifest: job.backupDriveManifest,
+        onProgress: progress.onProgress,
+        now: () => this.ctx.jobs.now(),
+      });
+    } catch (e) {
+      await progress.settle();
+      this.running.delete(runKey);
+      const reason = `The copy of drive ${driveId} stopped: ${e instanceof Error ? e.message : String(e)}`;
+      this.ctx.log(`job ${rg}/${name}: ${reason}`);
+      return this.ctx.jobs.operate(rg, name, [{ type: 'DriveFaulted', driveId, reason }]);
+    }
+    await progress.settle();
+    this.running.delete(runKey);
+    const annotate = (j: StoredJob) => {
+      const x = (j.drives[driveId] ??= {});
+      if (result.manifestFile && x.manifestFile === undefined) x.manifestFile = result.manifestFile;
+      if (result.manifestHash && x.manifestHash === undefined) x.manifestHash = result.manifestHash;
+      if (result.driveHeaderHash && !x.driveHeaderHash) x.driveHeaderHash = result.driveHeaderHash;
+      if (result.manifestUri) x.manifestUri = result.manifestUri;
+    };
+    const finished: LifecycleEvent = {
+      type: 'DriveFinished',
+      driveId,
+      issues: result.outcome === 'Faulted' ? { errors: 1, warnings: 0, overwrites: 0 } : issuesOf(result),
+      bytesSucceeded: result.bytesSucceeded,
+      copyStatus: result.outcome === 'Faulted' ? (result.reason ?? result.copyStatus) : result.copyStatus,
+      ...(result.errorLogUri ? { errorLogUri: result.errorLogUri } : {}),
+      ...(result.verboseLogUri ? { verboseLogUri: result.verboseLogUri } : {}),
+    };
+    this.ctx.log(`job ${rg}/${name} drive ${driveId}: ${result.outcome} — ${result.copyStatus}${result.reason ? ` (${result.reason})` : ''}`);
+    if (result.outcome === 'Faulted' && !lenient) {
+      return this.ctx.jobs.operate(rg, name, [{ type: 'DriveFaulted', driveId, reason: result.reason ?? result.copyStatus }], annotate);
+    }
+    return this.ctx.jobs.operate(rg, name, [
+      { type: 'BytesProgressed', driveId, bytesSucceeded: result.bytesSucceeded, bytesTotal: result.bytesTotal },
+      finished,
+    ], annotate);
+  }
+
+  /** Writes an export job's blobs onto folders (one per drive), then records each drive as copied. */
+  async exportJob(rg: string, name: string, targets: { path: string; driveId?: string; capacityBytes?: number }[]): Promise<StoredJob> {
+    const job = this.ctx.jobs.find(rg, name);
+    if (job.lifecycle.type !== 'Export') throw conflict('NotAnExportJob', `Job '${name}' is an import job: copy its drives with "start-drive" instead of "export".`);
+    const azurite = this.storage();
+    const available = job.lifecycle.drives.filter((d) => !d.extra && d.state === 'Received');
+    const used = new Set<string>();
+    const planned = targets.map((t, i) => {
+      const d = t.driveId ? driveOf(job, t.driveId) : available.filter((x) => !used.has(x.driveId))[0];
+      if (!d) {
+        throw conflict('NoDriveForTarget', t.driveId
+          ? `Drive '${t.driveId}' is not part of export job '${name}'; record it with "package-arrived" first.`
+          : `Export target #${i + 1} (${t.path}) has no received drive left to stand for: record the blank drives with "package-arrived" first, or name --drive-id.`);
+      }
+      used.add(d.driveId);
+      return { ...t, driveId: d.driveId };
+    });
+    const account = storageAccountName(job.storageAccountId);
+    const key = `${rg.toLowerCase()}/${name.toLowerCase()}/export`;
+    if (this.running.has(key)) throw conflict('JobBusy', `Export job '${name}' is already being written; wait for it to finish.`);
+    await this.ctx.jobs.operate(rg, name, planned.map((t) => ({ type: 'DriveProcessingStarted', driveId: t.driveId })));
+    this.running.add(key);
+    try {
+      await azurite.ensureAccounts([account]);
+      const r = await exportToDrives({
+        azurite,
+        storageAccount: account,
+        jobName: name,
+        ...(job.export?.blobList ? { blobList: job.export.blobList } : {}),
+        ...(job.export?.blobListBlobPath ? { blobListBlobPath: job.export.blobListBlobPath } : {}),
+        targets: planned.map((t) => ({ path: t.path, driveId: t.driveId, ...(t.capacityBytes ? { capacityBytes: t.capacityBytes } : {}) })),
+        diagnosticsPath: job.diagnosticsPath,
+        logLevel: job.lifecycle.logLevel,
+        now: () => this.ctx.jobs.now(),
+      });
+      const events: LifecycleEvent[] = planned.map((t) => {
+        const d = r.drives.find((x) => x.driveId === t.driveId);
+        return {
+          type: 'DriveFinished',
+          driveId: t.driveId,
+          issues: { errors: 0, warnings: r.incompleteBlobs.length > 0 ? 1 : 0, overwrites: 0 },
+          bytesSucceeded: d?.bytes ?? 0,
+          copyStatus: d?.copyStatus ?? 'No blobs were written to this drive.',
+          ...(d?.errorLogUri ? { errorLogUri: d.errorLogUri } : {}),
+          ...(d?.verboseLogUri ? { verboseLogUri: d.verboseLogUri } : {}),
+        };
+      });
+      this.ctx.log(`export job ${rg}/${name}: ${r.drives.length} drive(s) written, ${r.incompleteBlobs.length} blob(s) did not fit`);
+      return await this.ctx.jobs.operate(rg, name, [
+        ...planned.map((t): LifecycleEvent => ({ type: 'BytesProgressed', driveId: t.driveId, bytesSucceeded: r.drives.find((x) => x.driveId === t.driveId)?.bytes ?? 0, bytesTotal: r.drives.find((x) => x.driveId === t.driveId)?.bytes ?? 0 })),
+        ...events,
+      ], (j) => {
+        for (const d of r.drives) {
+          const x = (j.drives[d.driveId] ??= {});
+          Object.assign(x, { manifestFile: d.manifestFile, manifestHash: d.manifestHash, driveHeaderHash: d.driveHeaderHash, bitLockerKey: d.bitLockerKey, path: d.path });
+        }
+        if (r.incompleteBlobListUri) j.incompleteBlobListUri = r.incompleteBlobListUri;
+      });
+    } catch (e) {
+      if (e instanceof ArmHttpError) throw e;
+      const reason = `Writing export job ${name} failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.ctx.log(reason);
+      return this.ctx.jobs.operate(rg, name, planned.map((t): LifecycleEvent => ({ type: 'DriveFaulted', driveId: t.driveId, reason })));
+    } finally {
+      this.running.delete(key);
+    }
+  }
+}
+
+function asDriveState(s: string | undefined): DriveState | undefined {
+  if (s === undefined) return undefined;
+  const m = DRIVE_STATES.find((x) => x.toLowerCase() === s.toLowerCase());
+  if (!m) throw badRequest('InvalidRequestContent', `state '${s}' is not a drive state; use one of ${DRIVE_STATES.join(', ')}.`, 'state');
+  return m;
+}
+function asJobState(s: string | undefined): JobState | undefined {
+  if (s === undefined) return undefined;
+  const m = JOB_STATES.find((x) => x.toLowerCase() === s.toLowerCase());
+  if (!m) throw badRequest('InvalidRequestContent', `state '${s}' is not a job state; use one of ${JOB_STATES.join(', ')}.`, 'state');
+  return m;
+}
+
+/** The operator view of a job: the ARM job plus what only the data center sees. */
+export function opsView(jobs: JobService, job: StoredJob) {
+  return {
+    resourceGroup: job.resourceGroup,
+    name: job.name,
+    job: jobs.toArm(job),
+    lifecycle: job.lifecycle,
+    drivePaths: Object.fromEntries(Object.entries(job.drives).flatMap(([id, x]) => (x.path ? [[id, x.path]] : []))),
+    permissions: jobs.permissions(job),
+  };
+}
+
+export function opsRoutes(ctx: DataCenterContext, dc: DataCenter, extra: { accounts: () => string[]; addAccount: (name: string) => Promise<void> }): Route[] {
+  const { jobs } = ctx;
+  const J = `${OPS_PREFIX}/jobs/{resourceGroupName}/{jobName}`;
+  const rgName = (p: Record<string, string>) => {
+    const rg = p.resourceGroupName ?? ''; const name = p.jobName ?? '';
+    jobs.checkNames(rg, name);
+    return [rg, name] as const;
+  };
+  const action = <A extends OpsAction>(name: A, fn: (rg: string, job: string, body: z.infer<(typeof OpsBodies)[A]>) => Promise<StoredJob>): Route =>
+    route('POST', `${J}/${name}`, async ({ params, body }) => {
+      const [rg, job] = rgName(params);
+      const parsed = parse(OpsBodies[name] as unknown as z.ZodType<z.infer<(typeof OpsBodies)[A]>>, body, name);
+      const after = await fn(rg, job, parsed);
+      return { status: 200, body: opsView(jobs, after) };
+    }, false);
+
+  return [
+    route('GET', '/haul/ping', () => ({ status: 200, body: { ok: true } }), false),
+    route('GET', `${OPS_PREFIX}/clock`, () => ({ status: 200, body: { now: jobs.now(), iso: new Date(jobs.now()).toISOString() } }), false),
+    route('POST', `${OPS_PREFIX}/clock/advance`, async ({ body }) => {
+      const { days } = parse(AdvanceBodySchema, body, 'advance');
+      const now = await jobs.advance(days);
+      return { status: 200, body: { now, iso: new Date(now).toISOString() } };
+    }, false),
+    route('GET', `${OPS_PREFIX}/storage-accounts`, () => ({ status: 200, body: { value: extra.accounts() } }), false),
+    route('POST', `${OPS_PREFIX}/storage-accounts`, async ({ body }) => {
+      const { name } = parse(z.object({ name: z.string().regex(STORAGE_ACCOUNT_RE, { message: 'must be 3 to 24 lowercase letters and digits' }) }), body, 'add storage account');
+      await extra.addAccount(name);
+      return { status: 200, body: { value: extra.accounts() } };
+    }, false),
+    route('GET', `${OPS_PREFIX}/jobs`, () => ({ status: 200, body: { value: jobs.jobs().map((j) => opsView(jobs, j)) } }), false),
+    route('GET', J, ({ params }) => {
+      const [rg, name] = rgName(params);
+      return { status: 200, body: opsView(jobs, jobs.find(rg, name)) };
+    }, false),
+    action('package-arrived', (rg, name, b) => {
+      const job = jobs.find(rg, name);
+      // Drives of the job arrive (D3 / DE1); drives that are not in the list are extras (JE5 / DE2).
+      const known = b.drives.filter((d) => driveOf(job, d.driveId) || job.lifecycle.type === 'Export');
+      const unknown = b.drives.filter((d) => !known.includes(d));
+      const events: LifecycleEvent[] = [];
+      if (known.length) events.push({ type: 'PackageArrived', driveIds: known.map((d) => driveOf(job, d.driveId)?.driveId ?? d.driveId) });
+      for (const d of unknown) events.push({ type: 'ExtraDriveFound', driveId: d.driveId });
+      return jobs.operate(rg, name, events, (j) => {
+        for (const d of b.drives) if (d.path) (j.drives[driveOf(j, d.driveId)?.driveId ?? d.driveId] ??= {}).path = d.path;
+      });
+    }),
+    action('register-drive', (rg, name, b) => jobs.annotate(rg, name, (j) => {
+      (j.drives[driveOf(j, b.driveId)?.driveId ?? b.driveId] ??= {}).path = b.path;
+    })),
+    action('drive-missing', (rg, name, b) => jobs.operate(rg, name, [{ type: 'DriveMissing', driveId: b.driveId }])),
+    action('extra-drive', (rg, name, b) => jobs.operate(rg, name, [{ type: 'ExtraDriveFound', driveId: b.driveId }], (j) => {
+      if (b.path) (j.drives[b.driveId] ??= {}).path = b.path;
+    })),
+    action('start-drive', (rg, name, b) => dc.startDrive(rg, name, b.driveId, b.path)),
+    action('fault', (rg, name, b) => jobs.operate(rg, name, [b.driveId
+      ? { type: 'DriveFaulted', driveId: driveOf(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, reason: b.reason }
+      : { type: 'JobFaulted', reason: b.reason }])),
+    action('resolve', (rg, name, b) => {
+      const ev: LifecycleEvent = b.driveId
+        ? { type: 'DriveResolved', driveId: driveOf(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, ...(b.state ? { state: asDriveState(b.state) } : {}) }
+        : { type: 'JobResolved', ...(b.state ? { state: asJobState(b.state) } : {}) };
+      return jobs.operate(rg, name, [ev]);
+    }),
+    action('return-address-wrong', (rg, name, b) => jobs.operate(rg, name, [{ type: 'ReturnAddressWrong', reason: b.reason }])),
+    action('return-address-corrected', (rg, name, b) => jobs.operate(rg, name, [{ type: 'ReturnAddressCorrected', ...(b.returnAddress ? { returnAddress: b.returnAddress } : {}) }])),
+    action('customer-unreachable', (rg, name) => jobs.operate(rg, name, [{ type: 'CustomerUnreachable' }])),
+    action('ship-back', (rg, name, b) => jobs.operate(rg, name, [{
+      type: 'DrivesShippedBack',
+      returnPackage: { carrierName: b.carrierName, trackingNumber: b.trackingNumber, ...(b.shipDate ? { shipDate: b.shipDate } : {}) },
+    }])),
+    action('export', (rg, name, b) => dc.exportJob(rg, name, b.drives)),
+  ];
+}

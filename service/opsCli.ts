@@ -1,0 +1,189 @@
+// `haul ops <action>`: the data center's operators, talking to a running service over its
+// operator routes. Endpoint, token and CA come from flags or from the service's connection file
+// (`--data-dir DIR` reads DIR/connection.json).
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CONNECTION_FILE, OPS_PREFIX, ServiceConnectionSchema, type ServiceConnection } from '../shared/arm/service';
+import { ArmErrorSchema } from '../shared/arm/schemas';
+
+const HELP = `Usage: haul ops <action> [connection] [options]
+
+Connection (one of):
+  --data-dir DIR            read DIR/connection.json written by "haul service"
+  --endpoint URL --token T --ca PEM
+
+Job actions (all take --job NAME [--resource-group RG]; RG defaults to the sandbox's group):
+  package-arrived  --drive ID[=PATH] ...     the package arrived with these drives (and where each can be read)
+  register-drive   --drive-id ID --path P    where an arrived drive can be read (used by start-drive and --auto)
+  drive-missing    --drive-id ID             the package arrived without this drive (D4)
+  extra-drive      --drive-id ID [--path P]  a drive not in the job's list was in the package (JE5/DE2)
+  start-drive      --drive-id ID [--path P]  copy the drive into storage (checks every block's MD5)
+  fault            [--drive-id ID] --reason TEXT
+  resolve          [--drive-id ID] [--state STATE]
+  return-address-wrong      --reason TEXT
+  return-address-corrected
+  customer-unreachable
+  ship-back        --carrier NAME --tracking NUMBER [--ship-date YYYY-MM-DD]
+  export           --target [ID=]FOLDER ... [--capacity BYTES]   write an export job's blobs onto folders
+  show             the job as the operators see it (life cycle, alerts, deadlines)
+
+Service actions:
+  list                             every job, with state
+  advance --days N                 move the service clock forward (sandbox only); due timers fire
+  clock                            the service clock
+  add-storage-account --name NAME  create a storage account in the sandbox storage
+
+Add --json to print the service's full answer.`;
+
+interface Conn { endpoint: string; token: string; ca: string; resourceGroup: string }
+
+async function connection(v: Record<string, unknown>): Promise<Conn> {
+  let file: ServiceConnection | undefined;
+  if (typeof v['data-dir'] === 'string') {
+    const path = join(v['data-dir'], CONNECTION_FILE);
+    let text: string;
+    try { text = await readFile(path, 'utf8'); } catch {
+      throw new Error(`${path} does not exist: is "haul service --data-dir ${v['data-dir']}" running (or has it run)?`);
+    }
+    const r = ServiceConnectionSchema.safeParse(JSON.parse(text));
+    if (!r.success) throw new Error(`${path} is not a service connection file (${r.error.issues[0]?.message ?? 'bad content'}).`);
+    file = r.data;
+  }
+  const endpoint = (v.endpoint as string | undefined) ?? file?.endpoint;
+  const token = (v.token as string | undefined) ?? file?.token;
+  const caPath = (v.ca as string | undefined) ?? file?.ca;
+  if (!endpoint || !token || !caPath) throw new Error('Tell "haul ops" where the service is: --data-dir DIR, or --endpoint, --token and --ca.');
+  const ca = await readFile(caPath, 'utf8').catch(() => { throw new Error(`The certificate ${caPath} cannot be read.`); });
+  return { endpoint, token, ca, resourceGroup: (v['resource-group'] as string | undefined) ?? file?.resourceGroup ?? 'haul-sandbox' };
+}
+
+function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, c.endpoint);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(url, {
+      method,
+      ca: c.ca,
+      headers: { authorization: `Bearer ${c.token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    req.on('error', (e) => reject(new Error(`Cannot reach the service at ${c.endpoint} (${e.message}); is it running?`)));
+    req.end(payload);
+  });
+}
+
+interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[]; alerts: { message: string }[] } }
+
+function summary(v: OpsJobView): string {
+  const lc = v.lifecycle;
+  const lines = [`job ${v.resourceGroup}/${v.name}: ${lc.state}${lc.cancelRequested ? ' (cancel requested)' : ''}`];
+  for (const d of lc.drives) {
+    lines.push(`  drive ${d.driveId}: ${d.state}${d.bytesTotal ? ` ${d.bytesSucceeded}/${d.bytesTotal} bytes` : ''}${d.copyStatus ? ` — ${d.copyStatus}` : ''}${d.errorLogUri ? `\n    error log: ${d.errorLogUri}` : ''}`);
+  }
+  for (const a of lc.alerts) lines.push(`  alert: ${a.message}`);
+  return lines.join('\n');
+}
+
+const JOB_ACTIONS = new Set(['package-arrived', 'register-drive', 'drive-missing', 'extra-drive', 'start-drive', 'fault', 'resolve', 'return-address-wrong', 'return-address-corrected', 'customer-unreachable', 'ship-back', 'export', 'show']);
+
+export async function run(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  if (!action || action === '--help' || action === '-h' || action === 'help') { console.log(HELP); return action ? 0 : 2; }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        'data-dir': { type: 'string' }, endpoint: { type: 'string' }, token: { type: 'string' }, ca: { type: 'string' },
+        'resource-group': { type: 'string' }, job: { type: 'string' }, 'drive-id': { type: 'string' }, drive: { type: 'string', multiple: true },
+        path: { type: 'string' }, reason: { type: 'string' }, state: { type: 'string' }, carrier: { type: 'string' }, tracking: { type: 'string' },
+        'ship-date': { type: 'string' }, target: { type: 'string', multiple: true }, capacity: { type: 'string' }, days: { type: 'string' },
+        name: { type: 'string' }, json: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    console.error(`haul ops ${action}: ${e instanceof Error ? e.message : String(e)}\n\nRun "haul ops --help" for the actions and options.`);
+    return 2;
+  }
+  const isJob = JOB_ACTIONS.has(action);
+  if (!isJob && !['list', 'advance', 'clock', 'add-storage-account'].includes(action)) {
+    console.error(`haul ops: "${action}" is not an action.\n\n${HELP}`);
+    return 2;
+  }
+  if (isJob && typeof values.job !== 'string') { console.error(`haul ops ${action}: --job NAME is required.`); return 2; }
+  const need = (flag: string): string => {
+    const v = values[flag];
+    if (typeof v !== 'string' || v === '') throw new Error(`haul ops ${action}: --${flag} is required.`);
+    return v;
+  };
+  let method = 'POST'; let path: string; let body: unknown = {};
+  try {
+    const c = await connection(values);
+    const jobPath = `${OPS_PREFIX}/jobs/${encodeURIComponent(c.resourceGroup)}/${encodeURIComponent(String(values.job))}`;
+    switch (action) {
+      case 'list': method = 'GET'; path = `${OPS_PREFIX}/jobs`; body = undefined; break;
+      case 'show': method = 'GET'; path = jobPath; body = undefined; break;
+      case 'clock': method = 'GET'; path = `${OPS_PREFIX}/clock`; body = undefined; break;
+      case 'advance': {
+        const days = Number(need('days'));
+        if (!Number.isFinite(days) || days <= 0) throw new Error(`haul ops advance: --days must be a positive number, got "${String(values.days)}".`);
+        path = `${OPS_PREFIX}/clock/advance`; body = { days }; break;
+      }
+      case 'add-storage-account': path = `${OPS_PREFIX}/storage-accounts`; body = { name: need('name') }; break;
+      case 'package-arrived': {
+        const drives = (values.drive as string[] | undefined) ?? [];
+        if (!drives.length) throw new Error('haul ops package-arrived: name the drives found with --drive ID or --drive ID=PATH (repeat for each drive).');
+        path = `${jobPath}/package-arrived`;
+        body = { drives: drives.map((d) => { const i = d.indexOf('='); return i < 0 ? { driveId: d } : { driveId: d.slice(0, i), path: d.slice(i + 1) }; }) };
+        break;
+      }
+      case 'register-drive': path = `${jobPath}/register-drive`; body = { driveId: need('drive-id'), path: need('path') }; break;
+      case 'drive-missing': path = `${jobPath}/drive-missing`; body = { driveId: need('drive-id') }; break;
+      case 'extra-drive': path = `${jobPath}/extra-drive`; body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}) }; break;
+      case 'start-drive': path = `${jobPath}/start-drive`; body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}) }; break;
+      case 'fault': path = `${jobPath}/fault`; body = { reason: need('reason'), ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}) }; break;
+      case 'resolve': path = `${jobPath}/resolve`; body = { ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}), ...(values.state ? { state: values.state } : {}) }; break;
+      case 'return-address-wrong': path = `${jobPath}/return-address-wrong`; body = { reason: need('reason') }; break;
+      case 'return-address-corrected': path = `${jobPath}/return-address-corrected`; break;
+      case 'customer-unreachable': path = `${jobPath}/customer-unreachable`; break;
+      case 'ship-back': path = `${jobPath}/ship-back`; body = { carrierName: need('carrier'), trackingNumber: need('tracking'), ...(values['ship-date'] ? { shipDate: values['ship-date'] } : {}) }; break;
+      case 'export': {
+        const targets = (values.target as string[] | undefined) ?? [];
+        if (!targets.length) throw new Error('haul ops export: name a target folder per drive with --target FOLDER or --target DRIVEID=FOLDER.');
+        const capacity = values.capacity === undefined ? undefined : Number(values.capacity);
+        if (capacity !== undefined && (!Number.isInteger(capacity) || capacity <= 0)) throw new Error('haul ops export: --capacity must be a whole number of bytes.');
+        path = `${jobPath}/export`;
+        body = { drives: targets.map((t) => { const i = t.indexOf('='); const base = i < 0 ? { path: t } : { driveId: t.slice(0, i), path: t.slice(i + 1) }; return capacity ? { ...base, capacityBytes: capacity } : base; }) };
+        break;
+      }
+      default: throw new Error(`haul ops: "${action}" is not an action.`);
+    }
+    const res = await call(c, method, path, body);
+    if (res.status >= 400) {
+      const err = ArmErrorSchema.safeParse(res.json);
+      console.error(`haul ops ${action}: ${err.success ? `${err.data.error.message} (${err.data.error.code})` : `the service answered ${res.status}`}`);
+      return 1;
+    }
+    if (values.json) console.log(JSON.stringify(res.json, null, 2));
+    else if (action === 'list') {
+      const list = (res.json as { value: OpsJobView[] }).value;
+      console.log(list.length ? list.map(summary).join('\n') : 'no jobs');
+    } else if (isJob) console.log(summary(res.json as OpsJobView));
+    else console.log(JSON.stringify(res.json));
+    return 0;
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+}
