@@ -1,6 +1,313 @@
-import type { ExportResult, ExportToDrivesOptions } from './types';
+// Export: copies the blobs an export job names from Azurite onto folders (one per drive) in the
+// prepared-drive layout (contract 2, session id `export-<jobName>`), so `haul verify` can check them.
+// Blobs are placed whole on the first drive with room left (never split); the ones that fit nowhere
+// are listed in a <BlobList> blob for the job's incompleteBlobListUri.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BlobServiceClient } from '@azure/storage-blob';
+import {
+  BLOCK_SIZE,
+  HEADER_FILE,
+  MANIFEST_FILE,
+  parseDriveHeader,
+  serializeDriveHeader,
+  serializeDriveManifest,
+  type ManifestBlob,
+} from '../../shared/formats/driveManifest';
+import {
+  DEFAULT_DIAGNOSTICS_PATH,
+  driveLogBlobName,
+  errorView,
+  logTimestamp,
+  parseBlobList,
+  serializeBlobList,
+  serializeDriveLog,
+  type DriveLogBlob,
+} from '../../shared/formats/driveLog';
+import { withAzurite } from './azurite';
+import { generateBitLockerKey } from './bitlocker';
+import { blobNameProblem, containerNameProblem, splitBlobPath, splitDiagnosticsPath } from './names';
+import type { ExportedDrive, ExportResult, ExportToDrivesOptions, TransferProgress } from './types';
 
-/** Exports blobs onto folders. (Implementation in progress.) */
-export async function exportToDrives(_opts: ExportToDrivesOptions): Promise<ExportResult> {
-  throw new Error('exportToDrives is not implemented yet');
+const md5Hex = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex').toUpperCase();
+
+/** Room kept free on each drive for DriveManifest.xml, HaulDrive.json and file-system overhead. */
+const DRIVE_RESERVE = 1024 * 1024;
+
+interface Candidate {
+  container: string;
+  name: string;
+  length: number;
+  blobType: 'BlockBlob' | 'PageBlob';
+  etag: string;
+}
+
+const fullPath = (c: { container: string; name: string }) => `/${c.container}/${c.name}`;
+
+/** Bytes a blob takes on a drive: data rounded up to 4 KiB plus its share of the manifest. */
+function footprint(length: number): number {
+  return Math.ceil(length / 4096) * 4096 + 512 + 128 * Math.ceil(length / BLOCK_SIZE);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('The export was cancelled.', 'AbortError');
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e);
+}
+
+async function resolveBlobList(service: BlobServiceClient, opts: ExportToDrivesOptions): Promise<{ paths: string[]; prefixes: string[] }> {
+  const paths = [...(opts.blobList?.blobPath ?? [])];
+  const prefixes = [...(opts.blobList?.blobPathPrefix ?? [])];
+  if (opts.blobListBlobPath) {
+    const split = splitBlobPath(opts.blobListBlobPath);
+    if ('problem' in split) throw new Error(`export.blobListBlobPath "${opts.blobListBlobPath}" is not valid: the ${split.problem}.`);
+    let xml: string;
+    try {
+      xml = (await service.getContainerClient(split.container).getBlobClient(split.blob).downloadToBuffer()).toString('utf8');
+    } catch (e) {
+      throw new Error(`The blob list ${opts.blobListBlobPath} named by export.blobListBlobPath cannot be read (${errText(e)}); upload it to the storage account first.`);
+    }
+    const list = parseBlobList(xml);
+    paths.push(...list.blobPath);
+    prefixes.push(...list.blobPathPrefix);
+  }
+  if (!paths.length && !prefixes.length) throw new Error('The export job names no blobs: give export.blobList (blobPath or blobPathPrefix) or export.blobListBlobPath.');
+  return { paths, prefixes };
+}
+
+async function listCandidates(service: BlobServiceClient, paths: string[], prefixes: string[], missing: ExportResult['incompleteBlobs']): Promise<Candidate[]> {
+  const found = new Map<string, Candidate>();
+  const add = (c: Candidate) => {
+    if (!found.has(fullPath(c))) found.set(fullPath(c), c);
+  };
+  const kind = (t: string | undefined): Candidate['blobType'] => (t === 'PageBlob' ? 'PageBlob' : 'BlockBlob');
+  for (const p of paths) {
+    const split = splitBlobPath(p);
+    if ('problem' in split) {
+      missing.push({ blobPath: p, length: 0, reason: `the ${split.problem}` });
+      continue;
+    }
+    try {
+      const props = await service.getContainerClient(split.container).getBlobClient(split.blob).getProperties();
+      add({ container: split.container, name: split.blob, length: props.contentLength ?? 0, blobType: kind(props.blobType), etag: props.etag ?? '' });
+    } catch (e) {
+      const status = (e as { statusCode?: number }).statusCode;
+      missing.push({ blobPath: p.startsWith('/') ? p : `/${p}`, length: 0, reason: status === 404 ? 'the blob does not exist in the storage account' : `the blob cannot be read (${errText(e)})` });
+    }
+  }
+  for (const raw of prefixes) {
+    const pre = raw.startsWith('/') ? raw.slice(1) : raw;
+    const slash = pre.indexOf('/');
+    // "/" = every container; "/book" = containers whose name starts with "book"; "/music/" = container music;
+    // "/music/love" = blobs of container music whose name starts with "love".
+    const containerPart = slash < 0 ? pre : pre.slice(0, slash);
+    const blobPrefix = slash < 0 ? undefined : pre.slice(slash + 1);
+    const containers: string[] = [];
+    if (blobPrefix === undefined) {
+      for await (const c of service.listContainers({ prefix: containerPart || undefined })) containers.push(c.name);
+    } else {
+      containers.push(containerPart);
+    }
+    for (const cName of containers) {
+      const container = service.getContainerClient(cName);
+      try {
+        for await (const b of container.listBlobsFlat({ prefix: blobPrefix || undefined })) {
+          if (b.name.startsWith('.haul-staging/')) continue;
+          add({ container: cName, name: b.name, length: b.properties.contentLength ?? 0, blobType: kind(b.properties.blobType), etag: b.properties.etag });
+        }
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+/** Refuses a target that holds anything but a previous run of this same export (no data is ever overwritten). */
+async function checkTarget(dir: string, jobName: string, session: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const entries = (await readdir(dir)).filter((e) => e !== 'lost+found');
+  const ours = new Set([session, MANIFEST_FILE, HEADER_FILE]);
+  const foreign = entries.filter((e) => !ours.has(e));
+  if (foreign.length) {
+    throw new Error(`Export target ${dir} is not empty (it holds ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); an export writes only onto empty drives so that no data is lost. Empty it or choose another folder.`);
+  }
+  if (entries.includes(HEADER_FILE)) {
+    let job = '';
+    try {
+      job = parseDriveHeader(await readFile(path.join(dir, HEADER_FILE), 'utf8')).jobName;
+    } catch {
+      job = '';
+    }
+    if (job !== jobName) throw new Error(`Export target ${dir} already holds a prepared drive${job ? ` of job ${job}` : ''}; use an empty drive for export job ${jobName}.`);
+  }
+  // A previous run of this export: start it over.
+  await rm(path.join(dir, session), { recursive: true, force: true });
+}
+
+async function writeAtomically(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+async function uploadText(service: BlobServiceClient, diag: { container: string; prefix: string }, name: string, body: string): Promise<string> {
+  const container = service.getContainerClient(diag.container);
+  await container.createIfNotExists();
+  const blob = container.getBlockBlobClient(`${diag.prefix}${name}`);
+  const data = Buffer.from(body, 'utf8');
+  await blob.upload(data, data.length, { blobHTTPHeaders: { blobContentType: 'application/xml; charset=utf-8' } });
+  return blob.url;
+}
+
+/** Downloads one blob into `file`, block by block; returns the manifest blocks. Throws on any failure. */
+async function writeBlob(service: BlobServiceClient, c: Candidate, file: string, signal: AbortSignal | undefined, onBytes: (n: number) => void) {
+  await mkdir(path.dirname(file), { recursive: true });
+  const blob = service.getContainerClient(c.container).getBlobClient(c.name);
+  const fh = await open(file, 'wx');
+  const blocks: ManifestBlob['blocks'] = [];
+  try {
+    for (let offset = 0; offset < c.length; offset += BLOCK_SIZE) {
+      throwIfAborted(signal);
+      const length = Math.min(BLOCK_SIZE, c.length - offset);
+      const buf = Buffer.alloc(length);
+      // The etag condition makes a blob that changes during the export fail instead of mixing versions.
+      await blob.downloadToBuffer(buf, offset, length, { conditions: c.etag ? { ifMatch: c.etag } : {}, abortSignal: signal });
+      await fh.write(buf, 0, length, offset);
+      blocks.push({ offset, length, hash: md5Hex(buf) });
+      onBytes(length);
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return blocks;
+}
+
+/**
+ * Exports the job's blobs onto the target folders (see ExportToDrivesOptions). Rejects, before
+ * writing anything, when the blob list cannot be read or a target is not empty; rejects with the
+ * signal's reason when aborted. Blobs that do not fit, or fail, are returned in incompleteBlobs.
+ */
+export async function exportToDrives(opts: ExportToDrivesOptions): Promise<ExportResult> {
+  const now = opts.now ?? Date.now;
+  const diag = splitDiagnosticsPath(opts.diagnosticsPath || DEFAULT_DIAGNOSTICS_PATH);
+  if (!opts.targets.length) throw new Error('Export needs at least one target folder (one per drive).');
+  if (!/^[A-Za-z0-9_-]{2,64}$/.test(opts.jobName)) throw new Error(`Job name "${opts.jobName}" is not valid for an export session folder (2-64 letters, digits, "-" or "_").`);
+  const session = `export-${opts.jobName}`;
+  return withAzurite(opts.azurite, [opts.storageAccount], async () => {
+    const service = opts.azurite.client(opts.storageAccount);
+    const incomplete: ExportResult['incompleteBlobs'] = [];
+    const { paths, prefixes } = await resolveBlobList(service, opts);
+    const candidates = await listCandidates(service, paths, prefixes, incomplete);
+
+    const targets = await Promise.all(
+      opts.targets.map(async (t, i) => {
+        const dir = path.resolve(t.path);
+        await checkTarget(dir, opts.jobName, session);
+        let capacity = t.capacityBytes;
+        if (capacity === undefined) {
+          const s = await statfs(dir);
+          capacity = s.bavail * s.bsize;
+        }
+        if (!Number.isFinite(capacity) || capacity < 0) throw new Error(`Capacity of export target ${dir} must be a number of bytes (got ${capacity}).`);
+        const driveId = t.driveId ?? `HAULEXP${randomBytes(5).toString('hex').toUpperCase()}`;
+        return { index: i, dir, driveId, free: capacity - DRIVE_RESERVE, blobs: [] as Candidate[] };
+      }),
+    );
+    const ids = new Set(targets.map((t) => t.driveId));
+    if (ids.size !== targets.length) throw new Error('Two export targets have the same drive id; give each drive its own id.');
+
+    // First fit, in listing order; a blob is never split across drives.
+    for (const c of candidates) {
+      const problem = containerNameProblem(c.container) ?? blobNameProblem(c.name);
+      if (problem) {
+        incomplete.push({ blobPath: fullPath(c), length: c.length, reason: `the ${problem}, so it cannot be written as a file` });
+        continue;
+      }
+      const need = footprint(c.length);
+      const t = targets.find((x) => x.free >= need);
+      if (!t) {
+        incomplete.push({ blobPath: fullPath(c), length: c.length, reason: `it does not fit on any of the ${targets.length} drive(s) (${c.length} bytes)` });
+        continue;
+      }
+      t.free -= need;
+      t.blobs.push(c);
+    }
+
+    const bytesTotal = targets.reduce((s, t) => s + t.blobs.reduce((a, b) => a + b.length, 0), 0);
+    const progress: TransferProgress = { bytesProcessed: 0, bytesTotal, bytesSucceeded: 0, blobsDone: 0, blobsTotal: targets.reduce((s, t) => s + t.blobs.length, 0) };
+    const report = () => opts.onProgress?.({ ...progress });
+    report();
+
+    const drives: ExportedDrive[] = [];
+    for (const t of targets) {
+      const manifestBlobs: ManifestBlob[] = [];
+      const logBlobs: DriveLogBlob[] = [];
+      let bytes = 0;
+      for (const c of t.blobs) {
+        throwIfAborted(opts.signal);
+        const filePath = [session, c.container, ...c.name.split('/')].join('/');
+        const file = path.join(t.dir, ...filePath.split('/'));
+        progress.currentBlob = fullPath(c);
+        let done = 0;
+        try {
+          const blocks = await writeBlob(service, c, file, opts.signal, (n) => {
+            done += n;
+            progress.bytesProcessed += n;
+            report();
+          });
+          manifestBlobs.push({ blobPath: `${c.container}/${c.name}`, filePath, length: c.length, importDisposition: 'overwrite', blobType: c.blobType, blocks });
+          logBlobs.push({ status: 'Completed', blobPath: `${c.container}/${c.name}`, filePath, length: c.length, blobType: c.blobType, blocks: blocks.map((b) => ({ ...b, status: 'Completed' as const })) });
+          bytes += c.length;
+          progress.bytesSucceeded += c.length;
+        } catch (e) {
+          if (opts.signal?.aborted) throw opts.signal.reason;
+          progress.bytesProcessed += c.length - done;
+          await rm(file, { force: true }).catch(() => undefined);
+          const changed = (e as { statusCode?: number }).statusCode === 412;
+          const reason = changed ? 'the blob changed while it was being exported' : `writing it to ${file} failed (${errText(e)})`;
+          incomplete.push({ blobPath: fullPath(c), length: c.length, reason });
+          logBlobs.push({ status: changed ? 'BlobRequestFailed' : 'FileAccessDenied', blobPath: `${c.container}/${c.name}`, filePath, length: c.length, blobType: c.blobType, blocks: [], message: `Blob /${c.container}/${c.name} was not exported: ${reason}. It is listed in the incomplete blob list.` });
+        }
+        progress.blobsDone++;
+        report();
+      }
+      const manifestXml = serializeDriveManifest({ version: '2014-11-01', driveId: t.driveId, blobs: manifestBlobs });
+      const manifestHash = md5Hex(manifestXml);
+      await writeAtomically(path.join(t.dir, MANIFEST_FILE), manifestXml);
+      const headerJson = serializeDriveHeader({ format: 'haul-drive', driveId: t.driveId, jobName: opts.jobName, sessionIds: [session], createdAt: now(), manifestHash });
+      await writeAtomically(path.join(t.dir, HEADER_FILE), headerJson);
+
+      const status = logBlobs.some((b) => b.status !== 'Completed') ? 'CompletedWithErrors' : 'Completed';
+      const full = { driveId: t.driveId, blobs: logBlobs, status } as const;
+      const at = now();
+      const errorLogUri = await uploadText(service, diag, driveLogBlobName(t.driveId, at, 'error'), serializeDriveLog(errorView(full)));
+      const verboseLogUri = opts.logLevel === 'Verbose' ? await uploadText(service, diag, driveLogBlobName(t.driveId, at, 'verbose'), serializeDriveLog(full)) : undefined;
+      const failed = logBlobs.length - manifestBlobs.length;
+      drives.push({
+        driveId: t.driveId,
+        path: t.dir,
+        bytes,
+        blobCount: manifestBlobs.length,
+        manifestHash,
+        manifestFile: MANIFEST_FILE,
+        driveHeaderHash: md5Hex(headerJson),
+        bitLockerKey: generateBitLockerKey(),
+        errorLogUri,
+        ...(verboseLogUri ? { verboseLogUri } : {}),
+        outcome: failed ? 'CompletedMoreInfo' : 'Completed',
+        copyStatus: `${status}: ${manifestBlobs.length} blob${manifestBlobs.length === 1 ? '' : 's'} exported (${bytes} bytes)${failed ? `, ${failed} failed; see the error log` : ''}`,
+      });
+    }
+
+    let incompleteBlobListUri: string | undefined;
+    if (incomplete.length) {
+      incompleteBlobListUri = await uploadText(service, diag, `${opts.jobName}_${logTimestamp(now())}_IncompleteBlobList.xml`, serializeBlobList({ blobPath: incomplete.map((b) => b.blobPath) }));
+    }
+    return { drives, incompleteBlobs: incomplete, ...(incompleteBlobListUri ? { incompleteBlobListUri } : {}), bytesTotal, bytesSucceeded: progress.bytesSucceeded };
+  });
 }

@@ -278,9 +278,8 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
                 : () => blockBlob.stageBlock(entry.id as string, buf, mblk.length, { abortSignal: signal }).then(() => undefined);
               await pool.add(() =>
                 send().then(
-                  () => {
-                    entry.status = 'Completed';
-                  },
+                  // Staged, not yet committed: the entry stays Uncommitted until the commit succeeds.
+                  () => undefined,
                   (e: unknown) => {
                     if (signal?.aborted) return;
                     problem ??= `sending block ${i} (offset ${mblk.offset}) to storage failed (${errText(e)})`;

@@ -114,13 +114,14 @@ export function blobHasIssue(b: DriveLogBlob): boolean {
 
 /**
  * The error-log view of a full log: only the blobs with an issue, and within them only the blocks
- * that failed (a blob whose only issue is its disposition keeps no blocks).
+ * that failed (not the good blocks left uncommitted because of them; a blob whose only issue is
+ * its disposition keeps no blocks).
  */
 export function errorView(log: DriveLogInput): DriveLog {
   const full = driveLog.parse(log);
   return {
     ...full,
-    blobs: full.blobs.filter(blobHasIssue).map((b) => ({ ...b, blocks: b.blocks.filter((k) => k.status !== 'Completed') })),
+    blobs: full.blobs.filter(blobHasIssue).map((b) => ({ ...b, blocks: b.blocks.filter((k) => k.status !== 'Completed' && k.status !== 'Uncommitted') })),
   };
 }
 
