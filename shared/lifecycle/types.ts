@@ -144,6 +144,8 @@ export interface Alert {
   message: string;
   raisedAt: number;
   driveId?: string;
+  /** Set when the situation is over (package arrived, address corrected, ...); the alert stays as a record. */
+  clearedAt?: number;
 }
 
 export interface HistoryEntry {
@@ -179,6 +181,10 @@ export interface LifecycleJob {
   returnAddressProblem?: string;
   /** JE1: drive ids that arrived while the job was not Shipping; held until the customer sets Shipping. */
   heldDriveIds?: string[];
+  /** JE1: when the first of those drives arrived. */
+  heldSince?: number;
+  /** JE1 / JE4: when the operators last reported that they could not reach the customer. */
+  customerUnreachableAt?: number;
   /** F1/F2: the state the job left when it became Faulted, and why. */
   faultedFrom?: JobState;
   faultReason?: string;
@@ -190,6 +196,8 @@ export interface LifecycleJob {
   packageArrivedAt?: number;
   /** When the job reached Completed or Closed. */
   finishedAt?: number;
+  /** Set when the job was deleted (A1, J2, J12, JE1): Get Job then answers "not found"; nothing applies any more. */
+  deletedAt?: number;
   history: HistoryEntry[];
 }
 
@@ -351,6 +359,8 @@ export interface TransitionTable<S extends string> {
   /** States no event leaves except deletion. */
   terminal: readonly S[];
   edges: readonly TransitionEdge<S>[];
+  /** Ways out of the diagram: the job is deleted (A1, J2, J12, JE1). Empty for drives. */
+  exits: readonly { from: S; event: EventType; side: Side; rules: string[]; label: string }[];
 }
 
 /** A diagram ready to draw: parallel edges merged, current state flagged. */
