@@ -113,7 +113,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
   const common = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId };
   let status = 500;
   try {
-    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const url = new URL(req.url ?? '/', `https://127.0.0.1:${req.socket.localPort ?? 443}`);
     if (!tokenMatches(req.headers.authorization, opts.token)) {
       req.resume();
       const missing = !req.headers.authorization;

@@ -3,7 +3,7 @@
 // deadline (persisted inside the job) is fired by tick() on the service clock.
 import { randomUUID } from 'node:crypto';
 import {
-  allowed, apply, createJob, nextDeadline, percentComplete, tick,
+  allowed, apply, createJob, drivePercentComplete, nextDeadline, percentComplete, refusalStatus, tick,
   type ApplyResult, type Effect, type LifecycleEvent, type LifecycleJob, type Refusal,
 } from '../shared/lifecycle';
 import {
@@ -30,20 +30,8 @@ export interface JobServiceOptions {
   pageSize?: number;
 }
 
-const REFUSAL_STATUS: Record<Refusal['code'], number> = {
-  ShippingInfoMissing: 400,
-  InvalidInput: 400,
-  UnknownDrive: 404,
-  CancelNotAllowed: 409,
-  DeleteNotAllowed: 409,
-  UpdateNotAllowed: 409,
-  InvalidTransition: 409,
-  JobCancelled: 409,
-  ReturnAddressInvalid: 409,
-};
-
 export function refusalError(r: Refusal, target?: string): ArmHttpError {
-  return new ArmHttpError(REFUSAL_STATUS[r.code] ?? 409, r.code, r.message, target, [{ code: r.rule, message: r.message, ...(target ? { target } : {}) }]);
+  return new ArmHttpError(refusalStatus(r.code), r.code, r.message, target, [{ code: r.rule, message: r.message, ...(target ? { target } : {}) }]);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -128,7 +116,7 @@ export class JobService {
         ...(x.driveHeaderHash !== undefined ? { driveHeaderHash: x.driveHeaderHash } : {}),
         state: d.state,
         ...(d.copyStatus !== undefined ? { copyStatus: d.copyStatus } : {}),
-        percentComplete: d.bytesTotal > 0 ? Math.min(100, Math.floor((d.bytesSucceeded / d.bytesTotal) * 100)) : (d.state === 'Completed' || d.state === 'ShippedBack' ? 100 : 0),
+        percentComplete: drivePercentComplete(d),
         ...(d.verboseLogUri !== undefined ? { verboseLogUri: d.verboseLogUri } : {}),
         ...(d.errorLogUri !== undefined ? { errorLogUri: d.errorLogUri } : {}),
         ...(x.manifestUri !== undefined ? { manifestUri: x.manifestUri } : {}),

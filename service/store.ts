@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { JOB_STATES, type LifecycleJob } from '../shared/lifecycle/types';
+import { lifecycleJobSchema, type LifecycleJob } from '../shared/lifecycle';
 import { ExportSchema, EncryptionKeySchema, ShippingInformationSchema } from '../shared/arm/schemas';
 import { removeStaleTemps, unlinkDurable, writeFileAtomic } from './atomic';
 
@@ -20,15 +20,6 @@ const DriveExtraSchema = z.object({
   path: z.string().optional(),
 });
 export type DriveExtra = z.infer<typeof DriveExtraSchema>;
-
-// The life-cycle job is owned by shared/lifecycle; the store checks the parts it relies on.
-const LifecycleJobShape = z.looseObject({
-  name: z.string(),
-  type: z.enum(['Import', 'Export']),
-  state: z.enum(JOB_STATES),
-  drives: z.array(z.looseObject({ driveId: z.string(), state: z.string() })),
-  deadlines: z.record(z.string(), z.number()),
-});
 
 export const StoredJobSchema = z.object({
   v: z.literal(1),
@@ -47,7 +38,8 @@ export const StoredJobSchema = z.object({
   shippingInformation: ShippingInformationSchema,
   incompleteBlobListUri: z.string().optional(),
   drives: z.record(z.string(), DriveExtraSchema),
-  lifecycle: LifecycleJobShape.transform((j) => j as unknown as LifecycleJob),
+  // The life-cycle job is owned by shared/lifecycle, which also owns its schema.
+  lifecycle: lifecycleJobSchema.transform((j) => j as LifecycleJob),
 });
 export type StoredJob = z.infer<typeof StoredJobSchema>;
 

@@ -1,0 +1,127 @@
+// Shared test helpers for the local service: start it in-process on a temp data folder, build the
+// official ARM client pointed at it (trusting exactly its certificate), raw HTTPS calls.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StorageImportExport } from '@azure/arm-storageimportexport';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { startService, type RunningService, type ServiceOptions } from '../../service/server';
+
+export interface TestService {
+  svc: RunningService;
+  dataDir: string;
+  ca: string;
+  logs: string[];
+  client(apiVersion?: string): StorageImportExport;
+  raw(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string }>;
+  storageAccountId(name?: string): string;
+  stop(): Promise<void>;
+  /** Stops and removes the data folder. */
+  cleanup(): Promise<void>;
+}
+
+export function tokenCredential(token: string): TokenCredential {
+  return { getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+}
+
+export function armClient(conn: { endpoint: string; token: string; subscriptionId: string }, ca: string, apiVersion?: string): StorageImportExport {
+  return new StorageImportExport(tokenCredential(conn.token), conn.subscriptionId, {
+    endpoint: conn.endpoint,
+    tlsOptions: { ca },
+    retryOptions: { maxRetries: 0 },
+    ...(apiVersion ? { apiVersion } : {}),
+  });
+}
+
+export function rawCall(endpoint: string, ca: string, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const req = request(new URL(path, endpoint), {
+      method,
+      ca,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+        ...headers,
+      },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+        resolve({ status: res.statusCode ?? 0, json, text });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export async function startTestService(opts: Partial<ServiceOptions> = {}, dataDir?: string): Promise<TestService> {
+  const dir = dataDir ?? await mkdtemp(join(tmpdir(), 'haul-service-test-'));
+  const logs: string[] = [];
+  const svc = await startService({ dataDir: dir, storage: false, log: (l) => logs.push(l), ...opts });
+  const ca = await readFile(svc.connection.ca, 'utf8');
+  const c = svc.connection;
+  let stopped = false;
+  const stop = async () => { if (!stopped) { stopped = true; await svc.close(); } };
+  return {
+    svc,
+    dataDir: dir,
+    ca,
+    logs,
+    client: (apiVersion) => armClient(c, ca, apiVersion),
+    raw: (method, path, body, headers) => rawCall(c.endpoint, ca, c.token, method, path, body, headers),
+    storageAccountId: (name = 'haulsandbox') => `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${name}`,
+    stop,
+    cleanup: async () => { await stop(); if (!dataDir) await rm(dir, { recursive: true, force: true }); },
+  };
+}
+
+export const RETURN_ADDRESS = {
+  recipientName: 'Ada Example',
+  streetAddress1: '1 Test Street',
+  streetAddress2: 'Floor 2',
+  city: 'Sampleton',
+  stateOrProvince: 'SP',
+  postalCode: '12345',
+  countryOrRegion: 'Sandboxia',
+  phone: '+00 555 0100',
+  email: 'ada@example.com',
+};
+
+export function importJobBody(storageAccountId: string, drives = [{ driveId: 'WD1234ABCD', bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888', manifestFile: '\\DriveManifest.xml', manifestHash: '109B21108597EF36D5785F08303F3638' }]) {
+  return {
+    location: 'Sandbox West',
+    tags: { team: 'data' },
+    properties: {
+      storageAccountId,
+      jobType: 'Import',
+      returnAddress: RETURN_ADDRESS,
+      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '989ffff' },
+      diagnosticsPath: 'waimportexport',
+      logLevel: 'Verbose',
+      backupDriveManifest: true,
+      driveList: drives,
+    },
+  };
+}
+
+export const DELIVERY = { carrierName: 'FedEx', trackingNumber: 'TRK-0001', driveCount: 1, shipDate: '2026-01-05' };
+
+export function jobPath(t: TestService, name: string, rg = t.svc.connection.resourceGroup, sub = t.svc.connection.subscriptionId): string {
+  return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ImportExport/jobs/${name}`;
+}
+export const API = '?api-version=2021-01-01';
+
+export async function ops(t: TestService, job: string, action: string, body: unknown = {}): Promise<{ status: number; json: unknown; text: string }> {
+  return t.raw('POST', `/haul/ops/jobs/${t.svc.connection.resourceGroup}/${job}/${action}`, body);
+}
+export async function advance(t: TestService, days: number): Promise<void> {
+  const r = await t.raw('POST', '/haul/ops/clock/advance', { days });
+  if (r.status !== 200) throw new Error(`advance failed: ${r.status} ${r.text}`);
+}
