@@ -170,7 +170,11 @@ const OK: Permission = { ok: true };
 function gone(job: LifecycleJob): Refusal | undefined {
   return job.deletedAt === undefined
     ? undefined
-    : refusal('InvalidTransition', 'A1', `Job ${job.name} was deleted; it can no longer be changed (rule A1).`);
+    : refusal(
+        'InvalidTransition',
+        job.deletedBecause?.rule ?? 'A1',
+        `Job ${job.name} no longer exists. ${job.deletedBecause?.reason ?? 'It was deleted (rule A1).'}`,
+      );
 }
 
 /** J13: cancel is accepted while Creating or Shipping. */

@@ -196,6 +196,7 @@ class Tx {
 
   deleteJob(rule: string, reason: string): void {
     this.job.deletedAt = this.at;
+    this.job.deletedBecause = { rule, reason };
     for (const k of Object.keys(this.job.deadlines) as DeadlineKind[]) delete this.job.deadlines[k];
     this.effects.push({ type: 'DeleteJob', rule, reason });
   }
@@ -375,9 +376,8 @@ export function apply(job: LifecycleJob, event: LifecycleEvent, now: number): Ap
   if (ev.type === 'Tick') return before;
   const draft = before.job;
   if (draft.deletedAt !== undefined) {
-    const del = before.effects.find((e) => e.type === 'DeleteJob');
-    const why = del && del.type === 'DeleteJob' ? ` ${del.reason}` : '';
-    return refusal('InvalidTransition', del && del.type === 'DeleteJob' ? del.rule : 'A1', `Job ${job.name} no longer exists.${why}`);
+    const why = draft.deletedBecause ?? { rule: 'A1', reason: `Job ${job.name} was deleted (rule A1).` };
+    return refusal('InvalidTransition', why.rule, `Job ${job.name} no longer exists. ${why.reason}`);
   }
   if (!jobAccepts(draft.state, ev.type)) {
     // The rule-specific refusals first, then the generic one built from the table.

@@ -216,6 +216,7 @@ export const lifecycleJobSchema = z.object({
   packageArrivedAt: time.optional(),
   finishedAt: time.optional(),
   deletedAt: time.optional(),
+  deletedBecause: z.object({ rule: z.string(), reason: z.string() }).optional(),
   history: z.array(historySchema),
 });
 

@@ -198,6 +198,8 @@ export interface LifecycleJob {
   finishedAt?: number;
   /** Set when the job was deleted (A1, J2, J12, JE1): Get Job then answers "not found"; nothing applies any more. */
   deletedAt?: number;
+  /** Which rule deleted the job, and why (for the "not found" answer that follows). */
+  deletedBecause?: { rule: string; reason: string };
   history: HistoryEntry[];
 }
 
