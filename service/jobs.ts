@@ -361,7 +361,12 @@ export class JobService {
       const r = applyAll(job.lifecycle, events, now);
       if (!r.ok) throw refusalError(r, 'properties');
       next.lifecycle = r.job;
-      this.handleEffects(next, r.effects);
+      if (this.handleEffects(next, r.effects)) {
+        // A deadline that fell due before this request (e.g. J2) deleted the job first.
+        await this.store.delete(jobKey(job.resourceGroup, job.name));
+        this.reschedule();
+        this.find(job.resourceGroup, job.name);
+      }
     }
     next.modifiedAt = now;
     await this.store.put(next);
@@ -375,6 +380,7 @@ export class JobService {
     const job = this.find(resourceGroup, name);
     const r = apply(job.lifecycle, { type: 'Delete' }, this.clock.now());
     if (!r.ok) throw refusalError(r);
+    this.handleEffects(job, r.effects.filter((e) => e.type !== 'DeleteJob'));
     await this.store.delete(jobKey(job.resourceGroup, job.name));
     this.log(`job ${job.resourceGroup}/${job.name} deleted by the customer (rule A1)`);
     this.reschedule();
