@@ -57,7 +57,7 @@ export class DataCenter {
   constructor(private readonly ctx: DataCenterContext) {}
 
   private storage(): AzuriteHandle {
-    if (!this.ctx.azurite) throw new ArmHttpError(503, 'StorageUnavailable', 'The sandbox storage (Azurite) is not running in this service (started with --no-storage); restart the service without that option to copy drives.');
+    if (!this.ctx.azurite) throw new ArmHttpError(409, 'StorageUnavailable', 'The sandbox storage (Azurite) is not running in this service (started with --no-storage); restart the service without that option to copy drives.');
     return this.ctx.azurite;
   }
 
