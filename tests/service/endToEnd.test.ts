@@ -1,0 +1,192 @@
+// End to end, as a customer and an operator would do it: the official client creates and ships
+// jobs, the operators' CLI (`haul ops`) receives and copies the drives with the real data-center
+// library into Azurite, and the results are checked byte for byte.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BLOCK_SIZE, HEADER_FILE, MANIFEST_FILE, parseDriveManifest, serializeDriveHeader, serializeDriveManifest, type ManifestBlob,
+} from '../../shared/formats/driveManifest';
+import { run as opsCli } from '../../service/opsCli';
+import { DELIVERY, RETURN_ADDRESS, startTestService, type TestService } from './helpers';
+
+const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex').toUpperCase();
+function bytes(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; b[i] = x & 0xff; }
+  return b;
+}
+
+/** A prepared drive in the contract-2 layout, written with the contract's own serializers. */
+async function prepareDrive(root: string, driveId: string, files: { blobPath: string; data: Buffer }[]): Promise<string> {
+  const blobs: ManifestBlob[] = [];
+  for (const f of files) {
+    const filePath = `s1/${f.blobPath}`;
+    await mkdir(join(root, filePath, '..'), { recursive: true });
+    await writeFile(join(root, filePath), f.data);
+    const blocks = [];
+    for (let o = 0; o < f.data.length; o += BLOCK_SIZE) {
+      const chunk = f.data.subarray(o, Math.min(o + BLOCK_SIZE, f.data.length));
+      blocks.push({ offset: o, length: chunk.length, hash: md5(chunk) });
+    }
+    blobs.push({ blobPath: f.blobPath, filePath, length: f.data.length, importDisposition: 'overwrite', blobType: 'BlockBlob', blocks });
+  }
+  const xml = serializeDriveManifest({ version: '2014-11-01', driveId, blobs });
+  await writeFile(join(root, MANIFEST_FILE), xml);
+  await writeFile(join(root, HEADER_FILE), serializeDriveHeader({ format: 'haul-drive', driveId, jobName: 'e2e', sessionIds: ['s1'], createdAt: Date.now(), manifestHash: md5(xml) }));
+  return md5(xml);
+}
+
+let t: TestService;
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'haul-service-e2e-'));
+  t = await startTestService({ storage: true, progressIntervalMs: 0 });
+});
+afterAll(async () => {
+  await t?.cleanup();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** Runs `haul ops ...` in-process against the service's data folder; returns its output. */
+async function ops(...args: string[]): Promise<string> {
+  const out: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
+  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
+  try {
+    const code = await opsCli([args[0] ?? '', '--data-dir', t.dataDir, ...args.slice(1)]);
+    if (code !== 0) throw new Error(`haul ops ${args.join(' ')} failed (${code}): ${out.join('\n')}`);
+  } finally {
+    log.mockRestore();
+    err.mockRestore();
+  }
+  return out.join('\n');
+}
+
+async function createImport(name: string, driveId: string, manifestHash: string) {
+  const c = t.client();
+  const rg = t.svc.connection.resourceGroup;
+  await c.jobs.create(name, rg, {
+    location: 'Sandbox West',
+    properties: {
+      storageAccountId: t.storageAccountId(),
+      jobType: 'Import',
+      returnAddress: RETURN_ADDRESS,
+      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '1' },
+      diagnosticsPath: 'waimportexport',
+      logLevel: 'Verbose',
+      driveList: [{ driveId, bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777', manifestFile: '\\DriveManifest.xml', manifestHash }],
+    },
+  });
+  await c.jobs.update(name, rg, { state: 'Shipping', deliveryPackage: DELIVERY });
+}
+
+async function blobText(uri: string): Promise<string> {
+  const u = new URL(uri);
+  const [, , container, ...rest] = u.pathname.split('/');
+  const blob = t.svc.azurite!.client('haulsandbox').getContainerClient(container ?? '').getBlobClient(decodeURIComponent(rest.join('/')));
+  return (await blob.downloadToBuffer()).toString('utf8');
+}
+
+describe('end to end through the official client, the operators CLI and Azurite', () => {
+  const big = bytes(BLOCK_SIZE + 123_457, 7);
+  const small = bytes(1000, 9);
+
+  it('J7 J8 J9 J10 D3 D5 D6 D8 G2 G4: an import job goes from Creating to Completed with its blobs byte-equal in Azurite', async () => {
+    const drive = join(work, 'drive1');
+    const hash = await prepareDrive(drive, 'E2EDRIVE1', [{ blobPath: 'photos/2024/big.bin', data: big }, { blobPath: 'photos/small.txt', data: small }]);
+    await createImport('e2eimport', 'E2EDRIVE1', hash);
+    const rg = t.svc.connection.resourceGroup;
+    const c = t.client();
+
+    expect(await ops('package-arrived', '--job', 'e2eimport', '--drive', `E2EDRIVE1=${drive}`)).toMatch(/Received/);
+    const received = await c.jobs.get('e2eimport', rg);
+    expect(received.properties?.state).toBe('Received');
+    expect(received.properties?.driveList?.[0]?.state).toBe('Received');
+
+    await ops('start-drive', '--job', 'e2eimport', '--drive-id', 'E2EDRIVE1');
+    const copied = await c.jobs.get('e2eimport', rg);
+    expect(copied.properties?.state).toBe('Packaging');
+    const d = copied.properties?.driveList?.[0];
+    expect(d?.state).toBe('Completed');
+    expect(d?.bytesSucceeded).toBe(big.length + small.length);
+    expect(d?.percentComplete).toBe(100);
+    expect(copied.properties?.percentComplete).toBe(100);
+    expect(d?.errorLogUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/haulsandbox\/waimportexport\//);
+    expect(d?.verboseLogUri).toMatch(/verbose/);
+    expect(d?.copyStatus).toBeTruthy();
+
+    const container = t.svc.azurite!.client('haulsandbox').getContainerClient('photos');
+    expect((await container.getBlobClient('2024/big.bin').downloadToBuffer()).equals(big)).toBe(true);
+    expect((await container.getBlobClient('small.txt').downloadToBuffer()).equals(small)).toBe(true);
+    expect(await blobText(d!.verboseLogUri!)).toContain('photos/2024/big.bin');
+
+    await ops('ship-back', '--job', 'e2eimport', '--carrier', 'FedEx', '--tracking', 'RET-1');
+    const done = await c.jobs.get('e2eimport', rg);
+    expect(done.properties?.state).toBe('Completed');
+    expect(done.properties?.driveList?.[0]?.state).toBe('ShippedBack');
+    expect(done.properties?.returnPackage).toMatchObject({ carrierName: 'FedEx', trackingNumber: 'RET-1', driveCount: 1 });
+  });
+
+  it('D7 J11 G4: a corrupted block makes the drive CompletedMoreInfo, the job ends Closed, and the error log names the blob', async () => {
+    const drive = join(work, 'drive2');
+    const hash = await prepareDrive(drive, 'E2EDRIVE2', [{ blobPath: 'damaged/file.bin', data: big }, { blobPath: 'damaged/fine.txt', data: small }]);
+    const f = join(drive, 's1', 'damaged', 'file.bin');
+    const buf = await readFile(f);
+    buf[BLOCK_SIZE + 10] = (buf[BLOCK_SIZE + 10] ?? 0) ^ 0xff; // second block corrupted after preparation
+    await writeFile(f, buf);
+    await createImport('e2ecorrupt', 'E2EDRIVE2', hash);
+    const rg = t.svc.connection.resourceGroup;
+    await ops('package-arrived', '--job', 'e2ecorrupt', '--drive', `E2EDRIVE2=${drive}`);
+    await ops('start-drive', '--job', 'e2ecorrupt', '--drive-id', 'E2EDRIVE2');
+    const c = t.client();
+    const after = await c.jobs.get('e2ecorrupt', rg);
+    const d = after.properties?.driveList?.[0];
+    expect(d?.state).toBe('CompletedMoreInfo');
+    expect(d?.bytesSucceeded).toBe(small.length);
+    const log = await blobText(d!.errorLogUri!);
+    expect(log).toContain('damaged/file.bin');
+    expect(log).not.toContain('damaged/fine.txt');
+    await ops('ship-back', '--job', 'e2ecorrupt', '--carrier', 'DHL', '--tracking', 'RET-2');
+    expect((await c.jobs.get('e2ecorrupt', rg)).properties?.state).toBe('Closed');
+  });
+
+  it('D2 J9: an export job writes the requested blobs onto a folder with a drive manifest', async () => {
+    const c = t.client();
+    const rg = t.svc.connection.resourceGroup;
+    await c.jobs.create('e2eexport', rg, {
+      location: 'Sandbox West',
+      properties: {
+        storageAccountId: t.storageAccountId(),
+        jobType: 'Export',
+        returnAddress: RETURN_ADDRESS,
+        returnShipping: { carrierName: 'UPS', carrierAccountNumber: '2' },
+        export: { blobPathPrefix: ['/photos/'] },
+      },
+    });
+    await c.jobs.update('e2eexport', rg, { state: 'Shipping', deliveryPackage: { ...DELIVERY, carrierName: 'UPS' } });
+    await ops('package-arrived', '--job', 'e2eexport', '--drive', 'BLANK1');
+    const target = join(work, 'export1');
+    await ops('export', '--job', 'e2eexport', '--target', `BLANK1=${target}`);
+    const job = await c.jobs.get('e2eexport', rg);
+    expect(job.properties?.state).toBe('Packaging');
+    const d = job.properties?.driveList?.find((x) => x.driveId === 'BLANK1');
+    expect(d?.state).toBe('Completed');
+    expect(d?.bytesSucceeded).toBe(big.length + small.length);
+    expect(d?.manifestHash).toMatch(/^[0-9A-F]{32}$/);
+    const xml = await readFile(join(target, MANIFEST_FILE), 'utf8');
+    expect(md5(xml)).toBe(d?.manifestHash);
+    const manifest = parseDriveManifest(xml);
+    expect(manifest.blobs.map((b) => b.blobPath).sort()).toEqual(['photos/2024/big.bin', 'photos/small.txt']);
+    for (const b of manifest.blobs) {
+      const data = await readFile(join(target, ...b.filePath.split('/')));
+      expect(data.equals(b.blobPath.endsWith('big.bin') ? big : small), b.blobPath).toBe(true);
+    }
+    const keys = [];
+    for await (const k of c.bitLockerKeys.list('e2eexport', rg)) keys.push(k);
+    expect(keys.map((k) => k.driveId)).toEqual(['BLANK1']);
+  });
+});
