@@ -2,43 +2,12 @@
 // jobs, the operators' CLI (`haul ops`) receives and copies the drives with the real data-center
 // library into Azurite, and the results are checked byte for byte.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  BLOCK_SIZE, HEADER_FILE, MANIFEST_FILE, parseDriveManifest, serializeDriveHeader, serializeDriveManifest, type ManifestBlob,
-} from '../../shared/formats/driveManifest';
+import { BLOCK_SIZE, MANIFEST_FILE, parseDriveManifest } from '../../shared/formats/driveManifest';
 import { run as opsCli } from '../../service/opsCli';
-import { DELIVERY, RETURN_ADDRESS, startTestService, type TestService } from './helpers';
-
-const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex').toUpperCase();
-function bytes(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; b[i] = x & 0xff; }
-  return b;
-}
-
-/** A prepared drive in the contract-2 layout, written with the contract's own serializers. */
-async function prepareDrive(root: string, driveId: string, files: { blobPath: string; data: Buffer }[]): Promise<string> {
-  const blobs: ManifestBlob[] = [];
-  for (const f of files) {
-    const filePath = `s1/${f.blobPath}`;
-    await mkdir(join(root, filePath, '..'), { recursive: true });
-    await writeFile(join(root, filePath), f.data);
-    const blocks = [];
-    for (let o = 0; o < f.data.length; o += BLOCK_SIZE) {
-      const chunk = f.data.subarray(o, Math.min(o + BLOCK_SIZE, f.data.length));
-      blocks.push({ offset: o, length: chunk.length, hash: md5(chunk) });
-    }
-    blobs.push({ blobPath: f.blobPath, filePath, length: f.data.length, importDisposition: 'overwrite', blobType: 'BlockBlob', blocks });
-  }
-  const xml = serializeDriveManifest({ version: '2014-11-01', driveId, blobs });
-  await writeFile(join(root, MANIFEST_FILE), xml);
-  await writeFile(join(root, HEADER_FILE), serializeDriveHeader({ format: 'haul-drive', driveId, jobName: 'e2e', sessionIds: ['s1'], createdAt: Date.now(), manifestHash: md5(xml) }));
-  return md5(xml);
-}
+import { DELIVERY, RETURN_ADDRESS, bytes, md5, prepareDrive, startTestService, type TestService } from './helpers';
 
 let t: TestService;
 let work: string;

@@ -1,12 +1,14 @@
 // Shared test helpers for the local service: start it in-process on a temp data folder, build the
 // official ARM client pointed at it (trusting exactly its certificate), raw HTTPS calls.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StorageImportExport } from '@azure/arm-storageimportexport';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { startService, type RunningService, type ServiceOptions } from '../../service/server';
+import { BLOCK_SIZE, HEADER_FILE, MANIFEST_FILE, serializeDriveHeader, serializeDriveManifest, type ManifestBlob } from '../../shared/formats/driveManifest';
 
 export interface TestService {
   svc: RunningService;
@@ -125,3 +127,32 @@ export async function advance(t: TestService, days: number): Promise<void> {
   const r = await t.raw('POST', '/haul/ops/clock/advance', { days });
   if (r.status !== 200) throw new Error(`advance failed: ${r.status} ${r.text}`);
 }
+
+export const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex').toUpperCase();
+export function bytes(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; b[i] = x & 0xff; }
+  return b;
+}
+
+/** A prepared drive in the contract-2 layout, written with the contract's own serializers. */
+export async function prepareDrive(root: string, driveId: string, files: { blobPath: string; data: Buffer }[]): Promise<string> {
+  const blobs: ManifestBlob[] = [];
+  for (const f of files) {
+    const filePath = `s1/${f.blobPath}`;
+    await mkdir(join(root, filePath, '..'), { recursive: true });
+    await writeFile(join(root, filePath), f.data);
+    const blocks = [];
+    for (let o = 0; o < f.data.length; o += BLOCK_SIZE) {
+      const chunk = f.data.subarray(o, Math.min(o + BLOCK_SIZE, f.data.length));
+      blocks.push({ offset: o, length: chunk.length, hash: md5(chunk) });
+    }
+    blobs.push({ blobPath: f.blobPath, filePath, length: f.data.length, importDisposition: 'overwrite', blobType: 'BlockBlob', blocks });
+  }
+  const xml = serializeDriveManifest({ version: '2014-11-01', driveId, blobs });
+  await writeFile(join(root, MANIFEST_FILE), xml);
+  await writeFile(join(root, HEADER_FILE), serializeDriveHeader({ format: 'haul-drive', driveId, jobName: 'e2e', sessionIds: ['s1'], createdAt: Date.now(), manifestHash: md5(xml) }));
+  return md5(xml);
+}
+
