@@ -702,7 +702,12 @@ function dataCenter(tx: Tx, ev: DataCenterEvent): Refusal | undefined {
       if (d.state !== 'Faulted') return refusal('InvalidTransition', 'F2', `Drive ${d.driveId} is ${d.state}, not Faulted, so there is nothing to resolve (rule F2).`);
       const from = d.faultedFrom ?? 'Received';
       const to = ev.state ?? from;
-      const fits = from === 'Received' ? ['Received', 'Transferring', 'Completed', 'CompletedMoreInfo'] : ['Transferring', 'Completed', 'CompletedMoreInfo'];
+      // JE5: an extra drive is never processed, so it can only go back to Received.
+      const fits = d.extra
+        ? ['Received']
+        : from === 'Received'
+          ? ['Received', 'Transferring', 'Completed', 'CompletedMoreInfo']
+          : ['Transferring', 'Completed', 'CompletedMoreInfo'];
       if (!fits.includes(to) || driveMove(d, to, 'DriveResolved', 'F2'))
         return refusal('InvalidInput', 'F2', `Drive ${d.driveId} was ${from} when it faulted; it can leave Faulted for ${fits.join(', ')}, not ${to} (rule F2).`);
       if (job.cancelRequested && to !== 'Received')

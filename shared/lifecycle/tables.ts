@@ -66,16 +66,17 @@ export const EVENT_LABEL: Readonly<Record<EventType, string>> = {
   Tick: 'time passes',
 };
 
-type Row<S extends string> = [from: S, to: S, event: EventType, rules: string[], label?: string];
+type Row<S extends string> = [from: S, to: S, event: EventType, rules: string[], label?: string, chained?: 'chained'];
 
 function edges<S extends string>(rows: Row<S>[]): TransitionEdge<S>[] {
-  return rows.map(([from, to, event, rules, label]) => ({
+  return rows.map(([from, to, event, rules, label, chained]) => ({
     from,
     to,
     event,
     side: EVENT_SIDE[event],
     rules,
     label: label ?? EVENT_LABEL[event],
+    ...(chained ? { chained: true } : {}),
   }));
 }
 
@@ -96,7 +97,7 @@ const jobRows: Row<JobState>[] = [
   ['Shipping', 'Shipping', 'Cancel', ['J13'], 'cancel (request)'],
   ['Shipping', 'Completed', 'Cancel', ['JE2', 'J14'], 'cancel (answer to overdue package)'],
   ['Shipping', 'Received', 'PackageArrived', ['J7', 'D3']],
-  ['Shipping', 'Received', 'SetShipping', ['JE1'], 'held drives processed'],
+  ['Shipping', 'Received', 'SetShipping', ['JE1'], 'held drives processed', 'chained'],
   ['Shipping', 'Shipping', 'DriveMissing', ['D4']],
   ['Shipping', 'Shipping', 'ExtraDriveFound', ['JE5']],
   ['Shipping', 'Shipping', 'CustomerUnreachable', ['JE2']],
@@ -106,7 +107,7 @@ const jobRows: Row<JobState>[] = [
   ['Received', 'Transferring', 'DriveProcessingStarted', ['J8', 'D5']],
   ['Received', 'Transferring', 'DriveResolved', ['F2', 'J8']],
   ['Received', 'Packaging', 'PackageArrived', ['J14'], 'cancelled: copy skipped'],
-  ['Received', 'Packaging', 'SetShipping', ['J14'], 'nothing to copy'],
+  ['Received', 'Packaging', 'SetShipping', ['J14'], 'nothing to copy', 'chained'],
   ['Received', 'Packaging', 'DriveResolved', ['F2', 'J9']],
   ['Transferring', 'Packaging', 'DriveFinished', ['J9', 'D6', 'D7']],
   ['Transferring', 'Packaging', 'DriveResolved', ['F2', 'J9']],
@@ -205,7 +206,7 @@ export function findEdge<S extends string>(
 export function jobAccepts(state: JobState, event: EventType): boolean {
   if (event === 'Tick') return true;
   return (
-    jobTransitions.edges.some((e) => e.from === state && e.event === event) ||
+    jobTransitions.edges.some((e) => e.from === state && e.event === event && !e.chained) ||
     jobTransitions.exits.some((e) => e.from === state && e.event === event)
   );
 }

@@ -353,6 +353,12 @@ export interface TransitionEdge<S extends string> {
   rules: string[];
   /** Short label for a diagram, e.g. "package arrived". */
   label: string;
+  /**
+   * True when the edge happens only as the continuation of a move the same event started in an
+   * earlier state (e.g. set Shipping on a job whose drives already arrived: Creating -> Shipping ->
+   * Received). Such an edge does not make the event acceptable in its `from` state.
+   */
+  chained?: boolean;
 }
 
 export interface TransitionTable<S extends string> {

@@ -563,9 +563,10 @@ describe('Faulted', () => {
     s.arrive().send({ type: 'DriveProcessingStarted', driveId: 'WD-A1' });
     s.send({ type: 'DriveFaulted', driveId: 'WD-A1', reason: 'read errors' });
     expect(s.refuse({ type: 'DriveResolved', driveId: 'WD-A1', state: 'Received' }).rule).toBe('F2');
+    s.copy('WD-B2');
+    expect(s.job.state).toBe('Transferring'); // the faulted drive still counts as begun, not done
     s.send({ type: 'DriveResolved', driveId: 'WD-A1', state: 'CompletedMoreInfo' });
     expect(s.drive('WD-A1').state).toBe('CompletedMoreInfo');
-    s.copy('WD-B2');
     expect(s.job.state).toBe('Packaging');
   });
 });
