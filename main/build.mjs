@@ -20,6 +20,7 @@ const external = ['electron', 'drivelist', 'azurite', 'fsevents', 'bufferutil', 
 // name are their own entries, so they sit next to haul.mjs in out/cli/.
 export const CLI_ENTRIES = {
   haul: 'main/cli/haul.ts',
+  azuriteChild: 'service/datacenter/azuriteChild.mjs',
 };
 
 const common = {

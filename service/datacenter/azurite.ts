@@ -4,10 +4,12 @@
 // loop free while blobs stream, and stops completely on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { z } from 'zod';
 import type { AzuriteAccount, AzuriteHandle, StartAzuriteOptions } from './types';
@@ -66,9 +68,14 @@ async function saveState(file: string, state: State): Promise<void> {
   await rename(tmp, file);
 }
 
-function azuriteBlobMain(): string {
-  // azurite stays a real package next to the bundle (main/build.mjs marks it external), so this
-  // resolves from source under tsx and from out/cli/ alike.
+/**
+ * Our own entry for the Azurite child (see azuriteChild.mjs). From source it sits next to this file;
+ * in the build it is the `azuriteChild` entry of main/build.mjs, next to out/cli/haul.mjs, which is
+ * where import.meta.url points once this module is bundled. Falls back to Azurite's own bin.
+ */
+function azuriteEntry(): string {
+  const own = fileURLToPath(new URL('./azuriteChild.mjs', import.meta.url));
+  if (existsSync(own)) return own;
   return createRequire(import.meta.url).resolve('azurite/dist/src/blob/main.js');
 }
 
@@ -79,14 +86,15 @@ interface Running {
 }
 
 async function launch(location: string, accounts: Record<string, string>, port: number, log: (line: string) => void): Promise<Running> {
+  const { AZURITE_DB: _sqlDb, ...inherited } = process.env; // never switch Azurite to an SQL database by accident
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     // Electron's binary behaves as Node with this; plain Node ignores it.
     ELECTRON_RUN_AS_NODE: '1',
     AZURITE_ACCOUNTS: Object.entries(accounts).map(([n, k]) => `${n}:${k}`).join(';'),
   };
-  const args = [azuriteBlobMain(), '--blobHost', HOST, '--blobPort', String(port), '--location', location, '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--loose'];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const args = [azuriteEntry(), '--blobHost', HOST, '--blobPort', String(port), '--location', location, '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--loose'];
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], windowsHide: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const output: string[] = [];
   return new Promise<Running>((resolve, reject) => {
