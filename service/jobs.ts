@@ -104,7 +104,16 @@ export class JobService {
     return `/subscriptions/${job.subscriptionId}/resourceGroups/${job.resourceGroup}/providers/Microsoft.ImportExport/jobs/${job.name}`;
   }
 
+  /** ARM views by job record: records are replaced (never mutated) on change, so identity is the cache key. */
+  private readonly views = new WeakMap<StoredJob, JobResponse>();
+
   toArm(job: StoredJob): JobResponse {
+    let v = this.views.get(job);
+    if (!v) { v = this.render(job); this.views.set(job, v); }
+    return v;
+  }
+
+  private render(job: StoredJob): JobResponse {
     const lc = job.lifecycle;
     const driveList: DriveStatus[] = lc.drives.map((d) => {
       const x = job.drives[d.driveId] ?? {};
