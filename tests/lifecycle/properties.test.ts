@@ -88,7 +88,9 @@ interface Visit {
 }
 
 /** Run a scenario, handing every accepted step to `check`; refusals must keep the job as it was. */
-function run(sc: fc.Infer<typeof scenario>, check: (v: Visit) => void): void {
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function run(sc: Scenario, check: (v: Visit) => void): void {
   let now = T0;
   let job = createJob(sc.input, now);
   for (const [ev, dt] of sc.steps) {
