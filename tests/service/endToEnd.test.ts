@@ -47,6 +47,7 @@ async function createImport(name: string, driveId: string, manifestHash: string)
       returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '1' },
       diagnosticsPath: 'waimportexport',
       logLevel: 'Verbose',
+      backupDriveManifest: true,
       driveList: [{ driveId, bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777', manifestFile: '\\DriveManifest.xml', manifestHash }],
     },
   });
@@ -87,6 +88,8 @@ describe('end to end through the official client, the operators CLI and Azurite'
     expect(d?.errorLogUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/haulsandbox\/waimportexport\//);
     expect(d?.verboseLogUri).toMatch(/verbose/);
     expect(d?.copyStatus).toBeTruthy();
+    expect(d?.manifestUri).toMatch(/manifest/); // backupDriveManifest: the manifest was copied to a blob
+    expect(await blobText(d!.manifestUri!)).toBe(await readFile(join(drive, MANIFEST_FILE), 'utf8'));
 
     const container = t.svc.azurite!.client('haulsandbox').getContainerClient('photos');
     expect((await container.getBlobClient('2024/big.bin').downloadToBuffer()).equals(big)).toBe(true);
@@ -157,5 +160,24 @@ describe('end to end through the official client, the operators CLI and Azurite'
     const keys = [];
     for await (const k of c.bitLockerKeys.list('e2eexport', rg)) keys.push(k);
     expect(keys.map((k) => k.driveId)).toEqual(['BLANK1']);
+    expect(job.properties?.incompleteBlobListUri).toBeUndefined();
+  });
+
+  it('an export that does not fit records the blobs left out in incompleteBlobListUri', async () => {
+    const c = t.client();
+    const rg = t.svc.connection.resourceGroup;
+    await c.jobs.create('e2esmall', rg, {
+      location: 'Sandbox West',
+      properties: { storageAccountId: t.storageAccountId(), jobType: 'Export', returnAddress: RETURN_ADDRESS, export: { blobPath: ['/photos/small.txt', '/photos/2024/big.bin'] } },
+    });
+    await c.jobs.update('e2esmall', rg, { state: 'Shipping', deliveryPackage: DELIVERY });
+    await ops('package-arrived', '--job', 'e2esmall', '--drive', 'TINY1');
+    await ops('export', '--job', 'e2esmall', '--target', `TINY1=${join(work, 'export2')}`, '--capacity', String(2 * 1024 * 1024)); // 1 MiB is kept free for the manifest: room for the small blob only
+    const job = await c.jobs.get('e2esmall', rg);
+    expect(job.properties?.incompleteBlobListUri).toBeTruthy();
+    const list = await blobText(job.properties!.incompleteBlobListUri!);
+    expect(list).toContain('photos/2024/big.bin');
+    expect(list).not.toContain('small.txt');
+    expect(job.properties?.driveList?.[0]?.bytesSucceeded).toBe(small.length);
   });
 });
