@@ -6,7 +6,7 @@
 // corrupt file leaves no committed blob, only uncommitted blocks that storage discards). Page blobs
 // are written to a hidden staging blob and copied into place only when every range matched.
 import { createHash, randomUUID } from 'node:crypto';
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { BlobSASPermissions, type BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
 import {
@@ -187,7 +187,11 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
 
   let fh: FileHandle;
   try {
-    fh = await open(filePath, 'r');
+    // A link on the drive must not make the service read outside the drive (its own keys, say).
+    const real = await realpath(filePath);
+    const realRoot = await realpath(root);
+    if (!real.startsWith(realRoot + path.sep)) return fail('FileNameInvalid', `File ${mb.filePath} for blob ${mb.blobPath} is a link that points outside the drive; it was not imported. Copy the file itself onto the drive.`);
+    fh = await open(real, 'r');
   } catch (e) {
     const code = errCode(e);
     if (code === 'ENOENT' || code === 'ENOTDIR') return fail('FileNotFound', `File ${mb.filePath} for blob ${mb.blobPath} is missing on the drive; the blob was not imported. Copy the file again in a new drive preparation session.`);

@@ -1,6 +1,9 @@
 // The sandbox storage: Azurite as a child process on loopback, custom accounts, clean stop.
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAzurite, storageAccountName, type AzuriteHandle } from '../../../service/datacenter';
 import { alive, tempDir } from './helpers';
@@ -65,6 +68,38 @@ describe('startAzurite', () => {
     expect(await az.client('first').getContainerClient('keep').exists()).toBe(true);
     await az.client('second').getContainerClient('new').create();
     expect(Object.keys(az.accounts()).sort()).toEqual(['first', 'second']);
+  });
+
+  it('a stop right after a write keeps the write', async () => {
+    const { az, dataDir } = await started(['quick']);
+    await az.client('quick').getContainerClient('instant').create();
+    await az.stop();
+    const again = await startAzurite({ dataDir, accounts: ['quick'] });
+    cleanups.push(() => again.stop());
+    expect(await again.client('quick').getContainerClient('instant').exists()).toBe(true);
+  });
+
+  it('Azurite goes away, with its data saved, when the service is killed with SIGKILL', async () => {
+    const t = await tempDir('azurite-orphan');
+    cleanups.push(t.cleanup);
+    const fixture = fileURLToPath(new URL('./orphan-fixture.ts', import.meta.url));
+    const svc = spawn(process.execPath, ['--import', 'tsx', fixture, t.dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanups.push(async () => {
+      if (svc.exitCode === null && svc.signalCode === null) svc.kill('SIGKILL');
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: svc.stdout! }).once('line', resolve);
+      svc.once('exit', (code) => reject(new Error(`fixture exited early (${code})`)));
+    });
+    const { pid } = JSON.parse(line) as { pid: number };
+    expect(alive(pid)).toBe(true);
+    svc.kill('SIGKILL');
+    const deadline = Date.now() + 15_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pid)).toBe(false);
+    const again = await startAzurite({ dataDir: t.dir, accounts: ['orphan'] });
+    cleanups.push(() => again.stop());
+    expect(await again.client('orphan').getContainerClient('written-before-crash').exists()).toBe(true);
   });
 
   it('refuses account names Azure would refuse, naming the rule', async () => {

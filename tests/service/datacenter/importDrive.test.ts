@@ -190,9 +190,21 @@ describe('importDrive', () => {
     expect(log.blobs[0]).toMatchObject({ blobPath: 'vhds/bad.vhd', blobType: 'PageBlob', blocks: [expect.objectContaining({ offset: 0, status: 'Md5Mismatch' })] });
   });
 
+  it('D7: a file that is a link pointing outside the drive is not read', async () => {
+    const dir = driveDir();
+    const secret = path.join(data.dir, 'outside-secret.txt');
+    await writeFile(secret, 'service secrets');
+    await writeDrive(dir, 'DRIVE-LINK', [{ blobPath: 'links/s.txt', data: Buffer.from('service secrets'), omitFile: true }]);
+    await (await import('node:fs/promises')).mkdir(path.join(dir, 's1/links'), { recursive: true });
+    await (await import('node:fs/promises')).symlink(secret, path.join(dir, 's1/links/s.txt'));
+    const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT });
+    expect(r.outcome).toBe('CompletedMoreInfo');
+    expect(r.blobs[0]).toMatchObject({ status: 'FileNameInvalid', message: expect.stringContaining('outside the drive') });
+    expect(await exists('links', 's.txt')).toBe(false);
+  });
+
   it('F1: a folder without a manifest faults the drive, with the reason in an error log', async () => {
     const dir = driveDir();
-    await writeFile(path.join(data.dir, 'placeholder'), '');
     await (await import('node:fs/promises')).mkdir(dir, { recursive: true });
     const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT, expectedDriveId: 'DRIVE-NONE' });
     expect(r).toMatchObject({ outcome: 'Faulted', logStatus: 'ManifestNotFound', driveId: 'DRIVE-NONE', bytesSucceeded: 0 });
