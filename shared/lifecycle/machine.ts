@@ -1,29 +1,5 @@
-// The job and drive life cycle as one pure function (rules: ../shared/docs/lifecycle.md).
-//
-// Design: a reducer, not XState.
-//   apply(job, event, now) -> { ok: true, job, effects } | Refusal
-//   tick(job, now)         -> { ok: true, job, effects }
-// The job is a plain JSON value; apply never mutates its input (it works on a structured clone);
-// time is a number passed in, so tests move a clock and a restarted service simply calls tick()
-// with the current time: every deadline is a stored timestamp, and tick() fires each due one at
-// its own time (a job ticked 200 days late goes through J6, JE2 and J12 in order).
-//
-// Why not XState: the life cycle is two coupled machines, one job and up to ten drives, where
-// the job state is *derived* from the drive states (J7-J11). In XState that means a parent actor
-// with spawned drive actors and guards reading their snapshots, delayed transitions running on
-// XState's scheduler (a simulated clock must be injected, and persisted snapshots must restore
-// pending delays), and persistence through getPersistedSnapshot(). The renderer, the service and
-// the tracker would all need the XState runtime to ask "may I cancel now?". A reducer over plain
-// data does the same in less code, is trivially deterministic under fast-check, and round-trips
-// through JSON with no extra machinery. What XState would give us, a declarative table that can be
-// drawn, we keep: tables.ts holds every allowed transition as data; apply() asks the table whether
-// an event is accepted in the current state and checks every state change it makes against it
-// (an unlisted change throws: a bug, caught by the property tests), so the table cannot drift from
-// the behaviour.
-//
-// Effects tell the caller what to do: deadlines scheduled or cleared (mirroring job.deadlines,
-// so a caller may equally just arm one timer at nextDeadline(job)), alerts raised, the customer
-// notified, drives to return or destroy, the job to delete, and state changes for notifications.
+// The reducer: createJob, apply, tick. The design (and why it is not XState) is explained in
+// index.ts; the tables it is checked against are in tables.ts.
 
 import { lifecycleEventSchema } from './schemas';
 import { DRIVE_APPEARANCE, EVENT_LABEL, EVENT_SIDE, driveTransitions, findEdge, jobAccepts, jobTransitions, statesAccepting } from './tables';
@@ -298,6 +274,12 @@ function fire(tx: Tx, kind: DeadlineKind): void {
     }
     case 'shippingUnanswered':
       if (job.state !== 'Shipping' || job.packageArrivedAt !== undefined) return;
+      if (job.cancelRequested) {
+        // J14: the customer had already asked to cancel; nothing arrived, nothing failed.
+        tx.clearAlerts('PackageOverdue');
+        tx.moveJob('Completed', 'Cancelled, and the package never arrived (rules JE2, J14).');
+        return;
+      }
       tx.alert(
         'ClosedWithoutAnswer',
         'JE2',

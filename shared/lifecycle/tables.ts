@@ -103,6 +103,7 @@ const jobRows: Row<JobState>[] = [
   ['Shipping', 'Shipping', 'CustomerUnreachable', ['JE2']],
   ['Shipping', 'Shipping', 'Tick', ['J6', 'D4'], '14 days: operators alerted'],
   ['Shipping', 'Closed', 'Tick', ['JE2'], '30 more days without an answer'],
+  ['Shipping', 'Completed', 'Tick', ['JE2', 'J14'], 'cancelled; package never arrived'],
   // Received / Transferring / Packaging (J7-J11, J14, D5-D8, DE1, JE4, JE5)
   ['Received', 'Transferring', 'DriveProcessingStarted', ['J8', 'D5']],
   ['Received', 'Transferring', 'DriveResolved', ['F2', 'J8']],

@@ -356,6 +356,13 @@ describe('Job error events', () => {
     expect(s.job.cancelRequested).toBe(true);
   });
 
+  it('JE2: a job the customer cancelled whose package never arrives ends Completed, not Closed (J14)', () => {
+    const s = new Sim().ship().send({ type: 'Cancel' });
+    s.advanceDays(44);
+    expect(s.job.state).toBe('Completed');
+    expect(s.job.history.at(-1)).toMatchObject({ from: 'Shipping', to: 'Completed', side: 'clock' });
+  });
+
   it('JE2: a timer that fired while the service was down fires at its own time after a restart', () => {
     const s = new Sim().ship();
     const shipped = s.now;
