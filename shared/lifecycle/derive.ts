@@ -337,3 +337,41 @@ export function returnShipmentAdvice(job: LifecycleJob): { shipped: boolean; ste
     steps.push('If a drive arrived damaged, request another export job for its blobs, or download the missing blobs from the storage account.');
   return { shipped: true, steps };
 }
+
+/** A pending deadline in words, for the UI and the tracker ("Deleted on ... unless ..."). */
+export interface Upcoming {
+  kind: DeadlineKind;
+  at: number;
+  rule: string;
+  text: string;
+}
+
+/** What will happen to the job, and when, if nobody acts: its pending deadlines, earliest first. */
+export function upcoming(job: LifecycleJob): Upcoming[] {
+  if (job.deletedAt !== undefined) return [];
+  return pendingDeadlines(job).map(({ kind, at }): Upcoming => {
+    switch (kind) {
+      case 'creatingExpires':
+        return { kind, at, rule: 'J2', text: 'The job is deleted unless it is set to Shipping or updated before then (rules J2, J3).' };
+      case 'shippingOverdue':
+        return {
+          kind,
+          at,
+          rule: 'J6',
+          text: 'If the package has not arrived by then, the operators are alerted, you are asked what to do, and the drives are marked NeverReceived (rules J6, JE2, D4).',
+        };
+      case 'shippingUnanswered':
+        return job.cancelRequested
+          ? { kind, at, rule: 'JE2', text: 'If the package still has not arrived, the cancelled job is completed then (rules JE2, J14).' }
+          : { kind, at, rule: 'JE2', text: 'Without your answer (update the delivery package or cancel), the job is closed then (rule JE2).' };
+      case 'returnHeldDrives':
+        return { kind, at, rule: 'JE1', text: 'The drives that arrived early are returned unless the job is set to Shipping before then (rule JE1).' };
+      case 'destroyDrives':
+        return job.state === 'Creating'
+          ? { kind, at, rule: 'JE1', text: 'The held drives, which cannot be returned, are securely destroyed then (rule JE1).' }
+          : { kind, at, rule: 'JE4', text: 'The drives are securely destroyed then unless the return address is corrected (rule JE4).' };
+      case 'deleteJob':
+        return { kind, at, rule: 'J12', text: `The ${job.state} job is deleted automatically then (rule J12).` };
+    }
+  });
+}

@@ -61,11 +61,12 @@ export {
   missingForShipping,
   nextDeadline,
   pendingDeadlines,
+  upcoming,
   percentComplete,
   refusalStatus,
   returnShipmentAdvice,
 } from './derive';
-export type { JobView } from './derive';
+export type { JobView, Upcoming } from './derive';
 export {
   EVENT_LABEL,
   EVENT_SIDE,

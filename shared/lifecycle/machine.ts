@@ -184,8 +184,10 @@ class Tx {
       if (after[k] === undefined) deadlineEffects.push({ type: 'ClearDeadline', kind: k });
     for (const [k, at] of Object.entries(after) as [DeadlineKind, number][])
       if (this.deadlinesBefore[k] !== at) deadlineEffects.push({ type: 'ScheduleDeadline', kind: k, at });
-    this.job.updatedAt = Math.max(this.job.updatedAt, now);
-    return { ok: true, job: this.job, effects: [...this.effects, ...deadlineEffects] };
+    const effects = [...this.effects, ...deadlineEffects];
+    // A tick that fired nothing leaves the job byte-for-byte as it was (nothing to persist).
+    if (this.event !== 'Tick' || effects.length) this.job.updatedAt = Math.max(this.job.updatedAt, now);
+    return { ok: true, job: this.job, effects };
   }
 }
 
@@ -351,7 +353,9 @@ export function apply(job: LifecycleJob, event: LifecycleEvent, now: number): Ap
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
-    return refusal('InvalidInput', 'G1', `The request is not valid${path}: ${issue?.message ?? 'invalid event'}.`);
+    const type = (event as { type?: unknown } | null)?.type;
+    const rule = type === 'SetShipping' ? 'J5' : typeof type === 'string' && type in RULE_OF ? (RULE_OF[type as EventType] ?? 'G1') : 'G1';
+    return refusal('InvalidInput', rule, `The request is not valid${path}: ${issue?.message ?? 'unknown event'} (rule ${rule}).`);
   }
   const ev = parsed.data as LifecycleEvent;
   const before = tick(job, now);

@@ -13,7 +13,7 @@ import {
   SIDES,
 } from './types';
 
-const text = z.string().trim().min(1);
+const text = z.string().trim().min(1, 'must not be empty');
 const bytes = z.number().int().nonnegative();
 const time = z.number().finite();
 

@@ -13,7 +13,9 @@ import {
   returnShipmentAdvice,
   serializeJob,
   tick,
+  upcoming,
   LifecycleInputError,
+  type LifecycleEvent,
 } from '../../shared/lifecycle';
 import { Sim, T0, address, delivery, returned } from './helpers';
 
@@ -113,6 +115,15 @@ describe('Job states', () => {
     expect(r.ok).toBe(false);
   });
 
+  it('J2: the pending deletion is shown in words with its date', () => {
+    const s = new Sim();
+    expect(upcoming(s.job)).toEqual([
+      { kind: 'creatingExpires', at: T0 + 14 * DAY, rule: 'J2', text: expect.stringMatching(/deleted unless it is set to Shipping/) },
+    ]);
+    s.ship();
+    expect(upcoming(s.job).map((u) => [u.rule, u.at])).toEqual([['J6', s.now + 14 * DAY]]);
+  });
+
   it('J3: updating properties while Creating keeps Creating and restarts the 14 days', () => {
     const s = new Sim();
     s.send({ type: 'UpdateProperties', returnAddress: address }, 10 * DAY);
@@ -145,7 +156,9 @@ describe('Job states', () => {
     expect(noAddress.message).toMatch(/the return address is missing \(rule J5\)\.$/);
     expect(allowed(s.job).setShipping).toMatchObject({ ok: false, code: 'ShippingInfoMissing' });
     // A blank tracking number is not a tracking number.
-    expect(s.refuse({ type: 'SetShipping', deliveryPackage: { carrierName: 'DHL', trackingNumber: '  ' }, returnAddress: address }).code).toBe('InvalidInput');
+    const blank = s.refuse({ type: 'SetShipping', deliveryPackage: { carrierName: 'DHL', trackingNumber: '  ' }, returnAddress: address });
+    expect(blank).toMatchObject({ code: 'InvalidInput', rule: 'J5' });
+    expect(blank.message).toBe('The request is not valid (field deliveryPackage.trackingNumber): must not be empty (rule J5).');
     // Both in the same request are enough.
     s.send({ type: 'SetShipping', returnAddress: address });
     expect(s.job.state).toBe('Shipping');
@@ -586,7 +599,12 @@ describe('the contract around the rules', () => {
     apply(s.job, { type: 'Cancel' }, T0 + 1);
     expect(JSON.stringify(s.job)).toBe(frozen);
     const bad = apply(s.job, { type: 'BytesProgressed', driveId: 'WD-A1', bytesSucceeded: -5 }, T0 + 1);
-    expect(bad).toMatchObject({ ok: false, code: 'InvalidInput' });
+    expect(bad).toMatchObject({ ok: false, code: 'InvalidInput', rule: 'D5' });
+    expect(!bad.ok && bad.message).toMatch(/field bytesSucceeded.*\(rule D5\)\.$/);
+    const unknown = apply(s.job, { type: 'Teleport' } as unknown as LifecycleEvent, T0 + 1);
+    expect(unknown).toMatchObject({ ok: false, code: 'InvalidInput', rule: 'G1' });
+    // Nothing due: the job comes back unchanged, so the caller has nothing to persist.
+    expect(tick(s.job, T0 + DAY)).toEqual({ ok: true, job: s.job, effects: [] });
   });
 
   it('tick is idempotent: ticking twice at the same time fires nothing the second time', () => {
