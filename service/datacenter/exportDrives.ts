@@ -41,7 +41,11 @@ interface Candidate {
   length: number;
   blobType: 'BlockBlob' | 'PageBlob';
   etag: string;
+  /** The blob's Content-MD5, when storage has one: the written file is checked against it. */
+  contentMD5?: string;
 }
+
+const b64ToHex = (v: Uint8Array | undefined) => (v && v.length === 16 ? Buffer.from(v).toString('hex').toUpperCase() : undefined);
 
 const fullPath = (c: { container: string; name: string }) => `/${c.container}/${c.name}`;
 
@@ -92,7 +96,8 @@ async function listCandidates(service: BlobServiceClient, paths: string[], prefi
     }
     try {
       const props = await service.getContainerClient(split.container).getBlobClient(split.blob).getProperties();
-      add({ container: split.container, name: split.blob, length: props.contentLength ?? 0, blobType: kind(props.blobType), etag: props.etag ?? '' });
+      const contentMD5 = b64ToHex(props.contentMD5);
+      add({ container: split.container, name: split.blob, length: props.contentLength ?? 0, blobType: kind(props.blobType), etag: props.etag ?? '', ...(contentMD5 ? { contentMD5 } : {}) });
     } catch (e) {
       const status = (e as { statusCode?: number }).statusCode;
       missing.push({ blobPath: p.startsWith('/') ? p : `/${p}`, length: 0, reason: status === 404 ? 'the blob does not exist in the storage account' : `the blob cannot be read (${errText(e)})` });
@@ -116,7 +121,8 @@ async function listCandidates(service: BlobServiceClient, paths: string[], prefi
       try {
         for await (const b of container.listBlobsFlat({ prefix: blobPrefix || undefined })) {
           if (b.name.startsWith('.haul-staging/')) continue;
-          add({ container: cName, name: b.name, length: b.properties.contentLength ?? 0, blobType: kind(b.properties.blobType), etag: b.properties.etag });
+          const contentMD5 = b64ToHex(b.properties.contentMD5);
+          add({ container: cName, name: b.name, length: b.properties.contentLength ?? 0, blobType: kind(b.properties.blobType), etag: b.properties.etag, ...(contentMD5 ? { contentMD5 } : {}) });
         }
       } catch (e) {
         if ((e as { statusCode?: number }).statusCode !== 404) throw e;
@@ -169,6 +175,7 @@ async function writeBlob(service: BlobServiceClient, c: Candidate, file: string,
   const blob = service.getContainerClient(c.container).getBlobClient(c.name);
   const fh = await open(file, 'wx');
   const blocks: ManifestBlob['blocks'] = [];
+  const whole = createHash('md5');
   try {
     for (let offset = 0; offset < c.length; offset += BLOCK_SIZE) {
       throwIfAborted(signal);
@@ -178,7 +185,12 @@ async function writeBlob(service: BlobServiceClient, c: Candidate, file: string,
       await blob.downloadToBuffer(buf, offset, length, { conditions: c.etag ? { ifMatch: c.etag } : {}, abortSignal: signal });
       await fh.write(buf, 0, length, offset);
       blocks.push({ offset, length, hash: md5Hex(buf) });
+      whole.update(buf);
       onBytes(length);
+    }
+    const got = whole.digest('hex').toUpperCase();
+    if (c.contentMD5 && got !== c.contentMD5) {
+      throw new Error(`the data read has MD5 ${got} but the blob's Content-MD5 is ${c.contentMD5}; the blob is damaged in storage`);
     }
     await fh.sync();
   } finally {
@@ -269,7 +281,8 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
           progress.bytesProcessed += c.length - done;
           await rm(file, { force: true }).catch(() => undefined);
           const changed = (e as { statusCode?: number }).statusCode === 412;
-          const reason = changed ? 'the blob changed while it was being exported' : `writing it to ${file} failed (${errText(e)})`;
+          const damaged = e instanceof Error && e.message.includes('damaged in storage');
+          const reason = changed ? 'the blob changed while it was being exported' : damaged ? errText(e) : `writing it to ${file} failed (${errText(e)})`;
           incomplete.push({ blobPath: fullPath(c), length: c.length, reason });
           logBlobs.push({ status: changed ? 'BlobRequestFailed' : 'FileAccessDenied', blobPath: `${c.container}/${c.name}`, filePath, length: c.length, blobType: c.blobType, blocks: [], message: `Blob /${c.container}/${c.name} was not exported: ${reason}. It is listed in the incomplete blob list.` });
         }

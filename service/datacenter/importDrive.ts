@@ -270,16 +270,18 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
             problem ??= `${mb.filePath} ended at ${mblk.offset + read} bytes, before the end of block ${i} (offset ${mblk.offset}, length ${mblk.length})`;
             blobStatus = 'CompletedWithErrors';
           } else {
-            const got = md5Hex(buf);
+            const digest = createHash('md5').update(buf).digest();
+            const got = digest.toString('hex').toUpperCase();
             whole.update(buf);
             if (got !== mblk.hash) {
               entry.status = 'Md5Mismatch';
               problem ??= `block ${i} (offset ${mblk.offset}, length ${mblk.length}) of ${mb.filePath} has MD5 ${got} but the manifest says ${mblk.hash}: the data on the drive is corrupt`;
               blobStatus = 'CompletedWithErrors';
             } else if (blobStatus === 'Completed') {
+              // The checked MD5 travels with the data, so storage also refuses bytes damaged on the way.
               const send = staging
-                ? () => staging.uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal }).then(() => undefined)
-                : () => blockBlob.stageBlock(entry.id as string, buf, mblk.length, { abortSignal: signal }).then(() => undefined);
+                ? () => staging.uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest }).then(() => undefined)
+                : () => blockBlob.stageBlock(entry.id as string, buf, mblk.length, { abortSignal: signal, transactionalContentMD5: digest }).then(() => undefined);
               await pool.add(() =>
                 send().then(
                   // Staged, not yet committed: the entry stays Uncommitted until the commit succeeds.

@@ -126,6 +126,21 @@ describe('exportToDrives', () => {
     expect(await readFile(path.join(t, 'family-photos.zip'), 'utf8')).toBe('precious');
   });
 
+  it('a blob whose data does not match its Content-MD5 is not exported as if it were good', async () => {
+    const c = azurite.client(ACCOUNT).getContainerClient('damaged');
+    await c.createIfNotExists();
+    await c.getBlockBlobClient('good.txt').upload('good', 4);
+    await c.getBlockBlobClient('bad.txt').upload('bad!', 4);
+    await c.getBlockBlobClient('bad.txt').setHTTPHeaders({ blobContentMD5: Buffer.alloc(16, 7) });
+    const t = path.join(data.dir, 'damaged');
+    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'damagedjob', blobList: { blobPathPrefix: ['/damaged/'] }, targets: [{ path: t, capacityBytes: 64 * MiB }] });
+    expect(r.incompleteBlobs).toEqual([expect.objectContaining({ blobPath: '/damaged/bad.txt', reason: expect.stringMatching(/Content-MD5/) })]);
+    const m = parseDriveManifest(await readFile(path.join(t, 'DriveManifest.xml'), 'utf8'));
+    expect(m.blobs.map((b) => b.blobPath)).toEqual(['damaged/good.txt']);
+    expect(await readdir(path.join(t, 'export-damagedjob/damaged'))).toEqual(['good.txt']);
+    expect(r.drives[0]?.outcome).toBe('CompletedMoreInfo');
+  });
+
   it('reads the blob list from export.blobListBlobPath', async () => {
     const list = '<?xml version="1.0" encoding="utf-8"?><BlobList><BlobPath>/other/x.txt</BlobPath><BlobPathPrefix>/media/sub/</BlobPathPrefix></BlobList>';
     await azurite.client(ACCOUNT).getContainerClient('lists').createIfNotExists();
