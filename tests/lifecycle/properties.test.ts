@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DAY,
   REFUSAL_CODES,
+  allowed,
   apply,
   consistencyProblems,
   createJob,
@@ -182,6 +183,27 @@ describe('life-cycle properties', () => {
           // The restored job reacts to time exactly as the original.
           const later = now + 100 * DAY;
           expect(tick(back, later)).toStrictEqual(tick(after, later));
+        }),
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('allowed() agrees with apply(): a button enabled is an action accepted, a reason shown is the refusal (J5, J13, A1)', () => {
+    fc.assert(
+      fc.property(scenario, (sc) =>
+        run(sc, ({ after, now }) => {
+          if (after.deletedAt !== undefined) return;
+          const can = allowed(after);
+          const del = apply(after, { type: 'Delete' }, now);
+          expect(del.ok).toBe(can.delete.ok);
+          if (!can.delete.ok) expect(del).toEqual(can.delete);
+          const cancel = apply(after, { type: 'Cancel' }, now);
+          if (can.cancel.ok) expect(cancel.ok).toBe(true);
+          else if (!after.cancelRequested) expect(cancel).toEqual(can.cancel);
+          const update = apply(after, { type: 'UpdateProperties' }, now);
+          expect(update.ok).toBe(can.update.ok);
+          if (can.setShipping.ok) expect(apply(after, { type: 'SetShipping' }, now).ok).toBe(true);
         }),
       ),
       { numRuns: 150 },
