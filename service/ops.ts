@@ -54,7 +54,40 @@ function issuesOf(r: ImportDriveResult): DriveIssues {
 
 export class DataCenter {
   private readonly running = new Set<string>();
+  private readonly copies = new Set<Promise<unknown>>();
+  private readonly abort = new AbortController();
   constructor(private readonly ctx: DataCenterContext) {}
+
+  /** Runs a copy, remembered so that stop() can wait for it. */
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.copies.add(p);
+    void p.finally(() => this.copies.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** Stops running copies (each ends Faulted, F1, saying the service stopped) and waits for them. */
+  async stop(): Promise<void> {
+    this.abort.abort(new Error('the service is stopping; start the drive again after the restart'));
+    await Promise.allSettled([...this.copies]);
+  }
+
+  /**
+   * Drives left in Transferring by a crash have no copy running any more: fault them (F1) so the
+   * operators see it and start them again (F2, then start-drive).
+   */
+  async faultInterruptedCopies(): Promise<void> {
+    for (const job of this.ctx.jobs.jobs()) {
+      const stuck = job.lifecycle.drives.filter((d) => d.state === 'Transferring');
+      if (!stuck.length) continue;
+      try {
+        await this.ctx.jobs.operate(job.resourceGroup, job.name, stuck.map((d): LifecycleEvent => ({
+          type: 'DriveFaulted', driveId: d.driveId, reason: 'The service stopped while this drive was being copied; resolve the fault (back to Transferring) and start the drive again.',
+        })));
+      } catch (e) {
+        this.ctx.log(`job ${job.resourceGroup}/${job.name}: interrupted copy not recorded (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+  }
 
   private storage(): AzuriteHandle {
     if (!this.ctx.azurite) throw new ArmHttpError(409, 'StorageUnavailable', 'The sandbox storage (Azurite) is not running in this service (started with --no-storage); restart the service without that option to copy drives.');
@@ -83,7 +116,7 @@ export class DataCenter {
    * library reads and checks every block, then DriveFinished (D6/D7) or DriveFaulted (F1).
    * `lenient` (auto mode): a drive that cannot be read ends CompletedMoreInfo with its error log.
    */
-  async startDrive(rg: string, name: string, driveIdIn: string, pathIn: string | undefined, lenient = false): Promise<StoredJob> {
+  async startDrive(rg: string, name: string, driveIdIn: string, pathIn: string | undefined, lenient = false, wait = true): Promise<StoredJob> {
     const job = this.ctx.jobs.find(rg, name);
     if (job.lifecycle.type !== 'Import') throw conflict('NotAnImportJob', `Job '${name}' is an export job: write its drives with the "export" action instead of "start-drive".`);
     const drive = driveOf(job, driveIdIn);
@@ -91,15 +124,31 @@ export class DataCenter {
     const driveId = drive.driveId;
     const runKey = `${rg.toLowerCase()}/${name.toLowerCase()}/${driveId}`;
     if (this.running.has(runKey)) throw conflict('DriveBusy', `Drive '${driveId}' of job '${name}' is already being copied; wait for it to finish.`);
-    const azurite = this.storage();
+    this.storage(); // refuse early when there is no storage to copy into
     const extra = job.drives[driveId] ?? {};
     const drivePath = pathIn ?? extra.path ?? driveBayPath(this.ctx.dataDir, driveId);
     const account = storageAccountName(job.storageAccountId);
-    // D5 first: the life cycle refuses if the drive cannot start now (not received, job cancelled, ...).
-    await this.ctx.jobs.operate(rg, name, [{ type: 'DriveProcessingStarted', driveId }], (j) => {
-      if (pathIn) (j.drives[driveId] ??= {}).path = pathIn;
-    });
     this.running.add(runKey);
+    let started: StoredJob;
+    try {
+      // D5 first: the life cycle refuses if the drive cannot start now (not received, job cancelled, ...).
+      // A drive already Transferring with no copy running (an interrupted copy resolved by F2) is copied again.
+      const again = drive.state === 'Transferring';
+      started = await this.ctx.jobs.operate(rg, name, again ? [] : [{ type: 'DriveProcessingStarted', driveId }], (j) => {
+        if (pathIn) (j.drives[driveId] ??= {}).path = pathIn;
+      });
+    } catch (e) {
+      this.running.delete(runKey);
+      throw e;
+    }
+    const work = this.track(this.copyDrive(rg, name, driveId, drivePath, account, job, extra.manifestHash, lenient, runKey));
+    if (wait) return work;
+    work.catch((e: unknown) => this.ctx.log(`job ${rg}/${name} drive ${driveId}: ${e instanceof Error ? e.message : String(e)}`));
+    return started;
+  }
+
+  private async copyDrive(rg: string, name: string, driveId: string, drivePath: string, account: string, job: StoredJob, manifestHash: string | undefined, lenient: boolean, runKey: string): Promise<StoredJob> {
+    const azurite = this.storage();
     const progress = this.progress(rg, name, driveId);
     let result: ImportDriveResult;
     try {
@@ -109,11 +158,12 @@ export class DataCenter {
         drivePath,
         storageAccount: account,
         expectedDriveId: driveId,
-        ...(extra.manifestHash ? { expectedManifestHash: extra.manifestHash } : {}),
+        ...(manifestHash ? { expectedManifestHash: manifestHash } : {}),
         diagnosticsPath: job.diagnosticsPath,
         logLevel: job.lifecycle.logLevel,
         backupDriveManifest: job.backupDriveManifest,
         onProgress: progress.onProgress,
+        signal: this.abort.signal,
         now: () => this.ctx.jobs.now(),
       });
     } catch (e) {
@@ -152,7 +202,7 @@ export class DataCenter {
   }
 
   /** Writes an export job's blobs onto folders (one per drive), then records each drive as copied. */
-  async exportJob(rg: string, name: string, targets: { path: string; driveId?: string; capacityBytes?: number }[]): Promise<StoredJob> {
+  async exportJob(rg: string, name: string, targets: { path: string; driveId?: string; capacityBytes?: number }[], wait = true): Promise<StoredJob> {
     const job = this.ctx.jobs.find(rg, name);
     if (job.lifecycle.type !== 'Export') throw conflict('NotAnExportJob', `Job '${name}' is an import job: copy its drives with "start-drive" instead of "export".`);
     const azurite = this.storage();
@@ -171,8 +221,21 @@ export class DataCenter {
     const account = storageAccountName(job.storageAccountId);
     const key = `${rg.toLowerCase()}/${name.toLowerCase()}/export`;
     if (this.running.has(key)) throw conflict('JobBusy', `Export job '${name}' is already being written; wait for it to finish.`);
-    await this.ctx.jobs.operate(rg, name, planned.map((t) => ({ type: 'DriveProcessingStarted', driveId: t.driveId })));
     this.running.add(key);
+    let started: StoredJob;
+    try {
+      started = await this.ctx.jobs.operate(rg, name, planned.map((t) => ({ type: 'DriveProcessingStarted', driveId: t.driveId })));
+    } catch (e) {
+      this.running.delete(key);
+      throw e;
+    }
+    const work = this.track(this.writeExport(rg, name, job, planned, account, azurite, key));
+    if (wait) return work;
+    work.catch((e: unknown) => this.ctx.log(`export job ${rg}/${name}: ${e instanceof Error ? e.message : String(e)}`));
+    return started;
+  }
+
+  private async writeExport(rg: string, name: string, job: StoredJob, planned: { path: string; driveId: string; capacityBytes?: number }[], account: string, azurite: AzuriteHandle, key: string): Promise<StoredJob> {
     try {
       await azurite.ensureAccounts([account]);
       const r = await exportToDrives({
@@ -184,6 +247,7 @@ export class DataCenter {
         targets: planned.map((t) => ({ path: t.path, driveId: t.driveId, ...(t.capacityBytes ? { capacityBytes: t.capacityBytes } : {}) })),
         diagnosticsPath: job.diagnosticsPath,
         logLevel: job.lifecycle.logLevel,
+        signal: this.abort.signal,
         now: () => this.ctx.jobs.now(),
       });
       const events: LifecycleEvent[] = planned.map((t) => {
@@ -299,7 +363,7 @@ export function opsRoutes(ctx: DataCenterContext, dc: DataCenter, extra: { accou
     action('extra-drive', (rg, name, b) => jobs.operate(rg, name, [{ type: 'ExtraDriveFound', driveId: b.driveId }], (j) => {
       if (b.path) (j.drives[b.driveId] ??= {}).path = b.path;
     })),
-    action('start-drive', (rg, name, b) => dc.startDrive(rg, name, b.driveId, b.path)),
+    action('start-drive', (rg, name, b) => dc.startDrive(rg, name, b.driveId, b.path, false, b.wait !== false)),
     action('fault', (rg, name, b) => jobs.operate(rg, name, [b.driveId
       ? { type: 'DriveFaulted', driveId: driveOf(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, reason: b.reason }
       : { type: 'JobFaulted', reason: b.reason }])),
@@ -316,6 +380,6 @@ export function opsRoutes(ctx: DataCenterContext, dc: DataCenter, extra: { accou
       type: 'DrivesShippedBack',
       returnPackage: { carrierName: b.carrierName, trackingNumber: b.trackingNumber, ...(b.shipDate ? { shipDate: b.shipDate } : {}) },
     }])),
-    action('export', (rg, name, b) => dc.exportJob(rg, name, b.drives)),
+    action('export', (rg, name, b) => dc.exportJob(rg, name, b.drives, b.wait !== false)),
   ];
 }

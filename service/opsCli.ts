@@ -19,14 +19,14 @@ Job actions (all take --job NAME [--resource-group RG]; RG defaults to the sandb
   register-drive   --drive-id ID --path P    where an arrived drive can be read (used by start-drive and --auto)
   drive-missing    --drive-id ID             the package arrived without this drive (D4)
   extra-drive      --drive-id ID [--path P]  a drive not in the job's list was in the package (JE5/DE2)
-  start-drive      --drive-id ID [--path P]  copy the drive into storage (checks every block's MD5)
+  start-drive      --drive-id ID [--path P] [--no-wait]   copy the drive into storage (checks every block's MD5)
   fault            [--drive-id ID] --reason TEXT
   resolve          [--drive-id ID] [--state STATE]
   return-address-wrong      --reason TEXT
   return-address-corrected
   customer-unreachable
   ship-back        --carrier NAME --tracking NUMBER [--ship-date YYYY-MM-DD]
-  export           --target [ID=]FOLDER ... [--capacity BYTES]   write an export job's blobs onto folders
+  export           --target [ID=]FOLDER ... [--capacity BYTES] [--no-wait]   write an export job's blobs onto folders
   show             the job as the operators see it (life cycle, alerts, deadlines)
 
 Service actions:
@@ -108,7 +108,7 @@ export async function run(argv: string[]): Promise<number> {
         'resource-group': { type: 'string' }, job: { type: 'string' }, 'drive-id': { type: 'string' }, drive: { type: 'string', multiple: true },
         path: { type: 'string' }, reason: { type: 'string' }, state: { type: 'string' }, carrier: { type: 'string' }, tracking: { type: 'string' },
         'ship-date': { type: 'string' }, target: { type: 'string', multiple: true }, capacity: { type: 'string' }, days: { type: 'string' },
-        name: { type: 'string' }, json: { type: 'boolean' },
+        name: { type: 'string' }, json: { type: 'boolean' }, 'no-wait': { type: 'boolean' },
       },
       strict: true,
     }));
@@ -151,7 +151,7 @@ export async function run(argv: string[]): Promise<number> {
       case 'register-drive': path = `${jobPath}/register-drive`; body = { driveId: need('drive-id'), path: need('path') }; break;
       case 'drive-missing': path = `${jobPath}/drive-missing`; body = { driveId: need('drive-id') }; break;
       case 'extra-drive': path = `${jobPath}/extra-drive`; body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}) }; break;
-      case 'start-drive': path = `${jobPath}/start-drive`; body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}) }; break;
+      case 'start-drive': path = `${jobPath}/start-drive`; body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}), ...(values['no-wait'] ? { wait: false } : {}) }; break;
       case 'fault': path = `${jobPath}/fault`; body = { reason: need('reason'), ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}) }; break;
       case 'resolve': path = `${jobPath}/resolve`; body = { ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}), ...(values.state ? { state: values.state } : {}) }; break;
       case 'return-address-wrong': path = `${jobPath}/return-address-wrong`; body = { reason: need('reason') }; break;
@@ -164,7 +164,7 @@ export async function run(argv: string[]): Promise<number> {
         const capacity = values.capacity === undefined ? undefined : Number(values.capacity);
         if (capacity !== undefined && (!Number.isInteger(capacity) || capacity <= 0)) throw new Error('haul ops export: --capacity must be a whole number of bytes.');
         path = `${jobPath}/export`;
-        body = { drives: targets.map((t) => { const i = t.indexOf('='); const base = i < 0 ? { path: t } : { driveId: t.slice(0, i), path: t.slice(i + 1) }; return capacity ? { ...base, capacityBytes: capacity } : base; }) };
+        body = { drives: targets.map((t) => { const i = t.indexOf('='); const base = i < 0 ? { path: t } : { driveId: t.slice(0, i), path: t.slice(i + 1) }; return capacity ? { ...base, capacityBytes: capacity } : base; }), ...(values['no-wait'] ? { wait: false } : {}) };
         break;
       }
       default: throw new Error(`haul ops: "${action}" is not an action.`);

@@ -131,6 +131,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
 
   // Deadlines that fell due while the service was stopped fire now (once: fired ones are persisted).
   await jobs.fireDue();
+  await dc.faultInterruptedCopies();
 
   let auto: AutoOperator | undefined;
   if (opts.auto) {
@@ -142,6 +143,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const close = () => {
     closing ??= (async () => {
       await auto?.stop();
+      await dc.stop();
       await new Promise<void>((res) => {
         server.close(() => res());
         server.closeIdleConnections();

@@ -29,7 +29,8 @@ export const OpsBodies = {
   'register-drive': z.object({ driveId, path }),
   'drive-missing': z.object({ driveId }),
   'extra-drive': z.object({ driveId, path: path.optional() }),
-  'start-drive': z.object({ driveId, path: path.optional() }),
+  /** wait: false answers as soon as the copy has started (the job shows its progress, G2). */
+  'start-drive': z.object({ driveId, path: path.optional(), wait: z.boolean().optional() }),
   fault: z.object({ driveId: driveId.optional(), reason }),
   resolve: z.object({ driveId: driveId.optional(), state: z.string().max(64).optional() }),
   'return-address-wrong': z.object({ reason }),
@@ -43,6 +44,7 @@ export const OpsBodies = {
   export: z.object({
     drives: z.array(z.object({ path, driveId: driveId.optional(), capacityBytes: z.number().int().positive().optional() }))
       .min(1, { message: 'name at least one target folder' }).max(10),
+    wait: z.boolean().optional(),
   }),
 } as const;
 export type OpsAction = keyof typeof OpsBodies;
