@@ -582,8 +582,6 @@ function dataCenter(tx: Tx, ev: DataCenterEvent): Refusal | undefined {
   const job = tx.job;
   switch (ev.type) {
     case 'PackageArrived': {
-      if (job.type === 'Export' && ev.driveIds.length === 0 && job.packageArrivedAt === undefined)
-        return refusal('InvalidInput', 'D2', `The package of export job ${job.name} holds no drive; name at least one drive id (rule D2).`);
       if (job.state === 'Creating') {
         // JE1: not Shipping yet. Hold the drives, ask the customer, return them after 14 days.
         const held = [...(job.heldDriveIds ?? [])];

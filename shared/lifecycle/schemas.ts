@@ -115,7 +115,7 @@ export const lifecycleEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('Cancel') }),
   z.object({ type: z.literal('Delete') }),
-  z.object({ type: z.literal('PackageArrived'), driveIds: driveIdList }),
+  z.object({ type: z.literal('PackageArrived'), driveIds: driveIdList.min(1, 'a package holds at least one drive; name the drive ids found in it') }),
   z.object({ type: z.literal('DriveMissing'), driveId: driveIdSchema }),
   z.object({ type: z.literal('ExtraDriveFound'), driveId: driveIdSchema }),
   z.object({ type: z.literal('DriveProcessingStarted'), driveId: driveIdSchema, bytesTotal: bytes.optional() }),

@@ -464,7 +464,11 @@ describe('Drive states', () => {
     const s = new Sim({ type: 'Export', drives: [] });
     expect(s.job.drives).toEqual([]);
     expect(() => createJob({ name: 'x', type: 'Export', drives: [{ driveId: 'A' }] }, T0)).toThrow(/rule D2/);
-    s.ship().arrive(['SEA-1']);
+    s.ship();
+    expect(s.refuse({ type: 'PackageArrived', driveIds: [] }).message).toBe(
+      'The request is not valid (field driveIds): a package holds at least one drive; name the drive ids found in it (rule D3).',
+    );
+    s.arrive(['SEA-1']);
     expect(s.drive('SEA-1')).toMatchObject({ state: 'Received', extra: false });
     expect(s.job.history.at(-2)).toMatchObject({ subject: 'drive', from: null, to: 'Received' });
     expect(s.job.state).toBe('Received');
