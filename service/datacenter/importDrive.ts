@@ -5,7 +5,7 @@
 // it is sent. Block blobs are staged block by block and committed only when every block matched (a
 // corrupt file leaves no committed blob, only uncommitted blocks that storage discards). Page blobs
 // are written to a hidden staging blob and copied into place only when every range matched.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { BlobSASPermissions, type BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
@@ -34,9 +34,12 @@ import type { BlobImportStatus, ImportDriveOptions, ImportDriveResult, TransferP
 
 const md5Hex = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex').toUpperCase();
 
-/** Fixed-length block ids (storage requires all ids of a blob to have the same length). */
-export function blockId(index: number): string {
-  return Buffer.from(`haul-block-${String(index).padStart(8, '0')}`).toString('base64');
+/**
+ * Fixed-length block ids (storage requires all ids of a blob to have the same length), unique per
+ * upload: two drives writing the same blob name at once must never commit each other's blocks.
+ */
+export function blockId(upload: string, index: number): string {
+  return Buffer.from(`${upload}-${String(index).padStart(8, '0')}`).toString('base64');
 }
 
 function errCode(e: unknown): string | undefined {
@@ -157,12 +160,30 @@ async function containerFor(ctx: Ctx, name: string): Promise<ContainerClient> {
 
 const isConflict = (e: unknown) => e instanceof RestError && (e.statusCode === 409 || e.statusCode === 412);
 
+/**
+ * One import at a time per target blob (in this process). Storage discards a blob's uncommitted
+ * blocks when any block list is committed to it, and two renames would pick the same free name, so
+ * drives that write the same blob at once take turns.
+ */
+const blobLocks = new Map<string, Promise<unknown>>();
+async function withBlobLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const before = blobLocks.get(key) ?? Promise.resolve();
+  const run = before.catch(() => undefined).then(fn);
+  blobLocks.set(key, run);
+  try {
+    return await run;
+  } finally {
+    if (blobLocks.get(key) === run) blobLocks.delete(key);
+  }
+}
+
 /** Imports one manifest blob; never throws except on abort. */
 async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promise<DriveLogBlob> {
   const { signal } = ctx.opts;
   const base = { blobPath: mb.blobPath, filePath: mb.filePath, length: mb.length, blobType: mb.blobType };
+  const upload = randomBytes(6).toString('hex');
   const pendingBlocks = (status: DriveLogBlock['status']): DriveLogBlock[] =>
-    mb.blocks.map((b, i) => ({ offset: b.offset, length: b.length, ...(mb.blobType === 'BlockBlob' ? { id: blockId(i) } : {}), hash: b.hash, status }));
+    mb.blocks.map((b, i) => ({ offset: b.offset, length: b.length, ...(mb.blobType === 'BlockBlob' ? { id: blockId(upload, i) } : {}), hash: b.hash, status }));
   let accounted = 0;
   const finishBytes = () => {
     ctx.progress.bytesProcessed += mb.length - accounted;
@@ -304,8 +325,9 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
       await pool.drain();
       throwIfAborted(signal);
       if (blobStatus === 'Completed') {
-        // Only the blob's own existence was checked above; refuse to replace one that appeared meanwhile.
-        const conditions = dispStatus === 'Overwritten' ? {} : { ifNoneMatch: '*' };
+        // Existence was checked before the data went out: unless the disposition allows overwriting,
+        // refuse to replace a blob that appeared in the meantime.
+        const conditions = mb.importDisposition === 'overwrite' ? {} : { ifNoneMatch: '*' };
         const contentMD5 = whole.digest();
         try {
           if (staging) {
@@ -315,14 +337,18 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
             await container.getPageBlobClient(target).setHTTPHeaders({ blobContentMD5: contentMD5 });
           } else {
             await blockBlob.commitBlockList(
-              mb.blocks.map((_, i) => blockId(i)),
+              mb.blocks.map((_, i) => blockId(upload, i)),
               { conditions, blobHTTPHeaders: { blobContentMD5: contentMD5 }, abortSignal: signal },
             );
           }
           for (const b of blocks) b.status = 'Completed';
         } catch (e) {
           if (signal?.aborted) throw signal.reason;
-          blobStatus = isConflict(e) && dispStatus !== 'Overwritten' ? 'BlobAlreadyExists' : 'BlobRequestFailed';
+          if (isConflict(e) && mb.importDisposition === 'no-overwrite') {
+            finishBytes();
+            return { ...base, status: 'Completed', importDisposition: { value: mb.importDisposition, status: 'Skipped' }, blocks: [], message: `Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.` };
+          }
+          blobStatus = isConflict(e) ? 'BlobAlreadyExists' : 'BlobRequestFailed';
           problem = blobStatus === 'BlobAlreadyExists' ? `blob ${importedAs} was created by someone else during the import` : `committing the blob failed (${errText(e)})`;
         }
       }
@@ -431,7 +457,7 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
     const logBlobs: DriveLogBlob[] = [];
     for (const mb of manifest.blobs) {
       throwIfAborted(opts.signal);
-      logBlobs.push(await importBlob(ctx, drivePath, mb));
+      logBlobs.push(await withBlobLock(`${opts.storageAccount}/${mb.blobPath}`, () => importBlob(ctx, drivePath, mb)));
       progress.blobsDone++;
       report();
     }

@@ -155,6 +155,53 @@ describe('importDrive', () => {
     expect(r.bytesSucceeded).toBe('renamed copy'.length + 'the replacement'.length + 'new'.length);
   });
 
+  it('two drives importing the same blob at once never mix their blocks', async () => {
+    const a = bytes(3 * BLOCK_SIZE, 51);
+    const b = bytes(3 * BLOCK_SIZE, 52);
+    const dirA = driveDir();
+    const dirB = driveDir();
+    await writeDrive(dirA, 'DRIVE-SAME-A', [{ blobPath: 'same/blob.bin', data: a, disposition: 'overwrite' }]);
+    await writeDrive(dirB, 'DRIVE-SAME-B', [{ blobPath: 'same/blob.bin', data: b, disposition: 'overwrite' }]);
+    const [ra, rb] = await Promise.all([
+      importDrive({ azurite, drivePath: dirA, storageAccount: ACCOUNT, concurrency: 1 }),
+      importDrive({ azurite, drivePath: dirB, storageAccount: ACCOUNT, concurrency: 1 }),
+    ]);
+    expect(ra.blobs[0]?.status).toBe('Completed');
+    expect(rb.blobs[0]?.status).toBe('Completed');
+    const got = await download('same', 'blob.bin');
+    expect(got.equals(a) || got.equals(b)).toBe(true);
+
+    // With rename, both land: one under the name, the other under the first free "(n)" name.
+    const dirC = driveDir();
+    const dirD = driveDir();
+    await writeDrive(dirC, 'DRIVE-SAME-C', [{ blobPath: 'same2/r.bin', data: a }]);
+    await writeDrive(dirD, 'DRIVE-SAME-D', [{ blobPath: 'same2/r.bin', data: b }]);
+    const [rc, rd] = await Promise.all([
+      importDrive({ azurite, drivePath: dirC, storageAccount: ACCOUNT }),
+      importDrive({ azurite, drivePath: dirD, storageAccount: ACCOUNT }),
+    ]);
+    expect([rc.outcome, rd.outcome].sort()).toEqual(['Completed', 'CompletedMoreInfo']);
+    const both = [await download('same2', 'r.bin'), await download('same2', 'r (1).bin')];
+    expect(both.some((x) => x.equals(a)) && both.some((x) => x.equals(b))).toBe(true);
+  });
+
+  it('D7: a corrupt file with disposition overwrite leaves the existing blob as it was', async () => {
+    const container = azurite.client(ACCOUNT).getContainerClient('keepsafe');
+    await container.createIfNotExists();
+    const original = bytes(BLOCK_SIZE + 10, 3);
+    await container.getBlockBlobClient('precious.bin').upload(original, original.length);
+    const dir = driveDir();
+    const replacement = bytes(2 * BLOCK_SIZE, 4);
+    await writeDrive(dir, 'DRIVE-OVERCORRUPT', [{ blobPath: 'keepsafe/precious.bin', data: replacement, disposition: 'overwrite' }]);
+    const fh = await open(path.join(dir, 's1/keepsafe/precious.bin'), 'r+');
+    await fh.write(Buffer.from([replacement[2 * BLOCK_SIZE - 1]! ^ 1]), 0, 1, 2 * BLOCK_SIZE - 1);
+    await fh.close();
+    const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT });
+    expect(r.outcome).toBe('CompletedMoreInfo');
+    expect(r.blobs[0]).toMatchObject({ status: 'CompletedWithErrors' });
+    expect((await download('keepsafe', 'precious.bin')).equals(original)).toBe(true);
+  });
+
   it('D7: an overwrite alone is an informational issue (CompletedWithInfo)', async () => {
     const container = azurite.client(ACCOUNT).getContainerClient('info');
     await container.createIfNotExists();
