@@ -59,9 +59,17 @@ export class AutoOperator {
             : Array.from({ length: Math.max(1, lc.deliveryPackage?.driveCount ?? 1) }, (_, i) => `EXP${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20).toUpperCase()}${i + 1}`);
           this.log(`auto: package of ${rg}/${name} arrived with ${ids.join(', ')}`);
           await this.jobs.operate(rg, name, [{ type: 'PackageArrived', driveIds: ids }]);
+        } else if (lc.state === 'Faulted') {
+          this.log(`auto: fault of ${rg}/${name} resolved (${lc.faultReason ?? 'no reason given'})`);
+          await this.jobs.operate(rg, name, [{ type: 'JobResolved' }]);
         } else if ((lc.state === 'Received' || lc.state === 'Transferring') && !lc.cancelRequested) {
-          if (lc.type === 'Import') {
-            const next = lc.drives.find((d) => !d.extra && d.state === 'Received');
+          const faulted = lc.drives.find((d) => !d.extra && d.state === 'Faulted');
+          if (faulted) {
+            this.log(`auto: fault of drive ${faulted.driveId} of ${rg}/${name} resolved (${faulted.faultReason ?? 'no reason given'})`);
+            await this.jobs.operate(rg, name, [{ type: 'DriveResolved', driveId: faulted.driveId }]);
+          } else if (lc.type === 'Import') {
+            // Next drive to copy: one that arrived, or one left Transferring by an interrupted copy.
+            const next = lc.drives.find((d) => !d.extra && (d.state === 'Received' || (d.state === 'Transferring' && !this.dc.isRunning(rg, name, d.driveId))));
             if (next) await this.dc.startDrive(rg, name, next.driveId, undefined, true);
           } else {
             const targets = lc.drives.filter((d) => !d.extra && d.state === 'Received')

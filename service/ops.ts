@@ -58,6 +58,11 @@ export class DataCenter {
   private readonly abort = new AbortController();
   constructor(private readonly ctx: DataCenterContext) {}
 
+  /** Whether a copy of this drive (or this export job, driveId 'export') is running now. */
+  isRunning(rg: string, name: string, driveId: string): boolean {
+    return this.running.has(`${rg.toLowerCase()}/${name.toLowerCase()}/${driveId}`);
+  }
+
   /** Runs a copy, remembered so that stop() can wait for it. */
   private track<T>(p: Promise<T>): Promise<T> {
     this.copies.add(p);
