@@ -41,9 +41,6 @@ await Promise.all([
     entryPoints: Object.fromEntries(Object.entries(CLI_ENTRIES).map(([k, v]) => [k, v])),
     outdir: 'out/cli',
     format: 'esm',
-    // Each subcommand is its own chunk, loaded when it runs: `haul verify` does not load the service.
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
     // ESM bundles of CommonJS dependencies still call require(): give them one.
     banner: { js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);" },
