@@ -1,7 +1,7 @@
 // The reducer: createJob, apply, tick. The design (and why it is not XState) is explained in
 // index.ts; the tables it is checked against are in tables.ts.
 
-import { lifecycleEventSchema } from './schemas';
+import { createJobInputSchema, lifecycleEventSchema } from './schemas';
 import { DRIVE_APPEARANCE, EVENT_LABEL, EVENT_SIDE, driveTransitions, findEdge, jobAccepts, jobTransitions, statesAccepting } from './tables';
 import {
   FOURTEEN_DAYS,
@@ -36,7 +36,6 @@ import type {
   LifecycleJob,
   Refusal,
 } from './types';
-import { createJobInputSchema } from './schemas';
 
 /** Thrown by createJob for input that breaks J1/D1/D2 (the service validates with createJobInputSchema first). */
 export class LifecycleInputError extends Error {
