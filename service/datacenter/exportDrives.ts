@@ -26,11 +26,11 @@ import {
   type DriveLogBlob,
 } from '../../shared/formats/driveLog';
 import { withAzurite } from './azurite';
+import { hashInSlices, md5Hex } from './hashing';
 import { generateBitLockerKey } from './bitlocker';
 import { blobNameProblem, containerNameProblem, splitBlobPath, splitDiagnosticsPath } from './names';
 import type { ExportedDrive, ExportResult, ExportToDrivesOptions, TransferProgress } from './types';
 
-const md5Hex = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex').toUpperCase();
 
 /** Room kept free on each drive for DriveManifest.xml, HaulDrive.json and file-system overhead. */
 const DRIVE_RESERVE = 1024 * 1024;
@@ -184,8 +184,9 @@ async function writeBlob(service: BlobServiceClient, c: Candidate, file: string,
       // The etag condition makes a blob that changes during the export fail instead of mixing versions.
       await blob.downloadToBuffer(buf, offset, length, { conditions: c.etag ? { ifMatch: c.etag } : {}, abortSignal: signal });
       await fh.write(buf, 0, length, offset);
-      blocks.push({ offset, length, hash: md5Hex(buf) });
-      whole.update(buf);
+      const blockHash = createHash('md5');
+      await hashInSlices(buf, [blockHash, whole]);
+      blocks.push({ offset, length, hash: blockHash.digest('hex').toUpperCase() });
       onBytes(length);
     }
     const got = whole.digest('hex').toUpperCase();

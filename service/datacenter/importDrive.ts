@@ -29,10 +29,10 @@ import {
   type DriveLogStatus,
 } from '../../shared/formats/driveLog';
 import { withAzurite } from './azurite';
+import { hashInSlices, md5Hex } from './hashing';
 import { renamedBlobName, splitBlobPath, splitDiagnosticsPath } from './names';
 import type { BlobImportStatus, ImportDriveOptions, ImportDriveResult, TransferProgress } from './types';
 
-const md5Hex = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex').toUpperCase();
 
 /**
  * Fixed-length block ids (storage requires all ids of a blob to have the same length), unique per
@@ -291,9 +291,10 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
             problem ??= `${mb.filePath} ended at ${mblk.offset + read} bytes, before the end of block ${i} (offset ${mblk.offset}, length ${mblk.length})`;
             blobStatus = 'CompletedWithErrors';
           } else {
-            const digest = createHash('md5').update(buf).digest();
+            const blockHash = createHash('md5');
+            await hashInSlices(buf, [blockHash, whole]);
+            const digest = blockHash.digest();
             const got = digest.toString('hex').toUpperCase();
-            whole.update(buf);
             if (got !== mblk.hash) {
               entry.status = 'Md5Mismatch';
               problem ??= `block ${i} (offset ${mblk.offset}, length ${mblk.length}) of ${mb.filePath} has MD5 ${got} but the manifest says ${mblk.hash}: the data on the drive is corrupt`;
