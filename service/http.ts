@@ -19,6 +19,9 @@ export interface RequestContext {
   requestId: string;
 }
 
+/** A JSON text already serialized (served as is), for hot paths that cache their JSON. */
+export class RawJson { constructor(readonly text: string) {} }
+
 export interface Reply { status: number; body?: unknown; headers?: Record<string, string> }
 
 export interface Route {
@@ -51,7 +54,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
   if (res.headersSent) return;
-  const payload = body === undefined ? '' : JSON.stringify(body);
+  const payload = body === undefined ? '' : body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
     'content-length': String(Buffer.byteLength(payload)),

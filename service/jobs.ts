@@ -106,6 +106,14 @@ export class JobService {
 
   /** ARM views by job record: records are replaced (never mutated) on change, so identity is the cache key. */
   private readonly views = new WeakMap<StoredJob, JobResponse>();
+  private readonly texts = new WeakMap<StoredJob, string>();
+
+  /** The ARM view as JSON text (cached like the view). */
+  toArmJson(job: StoredJob): string {
+    let s = this.texts.get(job);
+    if (s === undefined) { s = JSON.stringify(this.toArm(job)); this.texts.set(job, s); }
+    return s;
+  }
 
   toArm(job: StoredJob): JobResponse {
     let v = this.views.get(job);
@@ -395,6 +403,12 @@ export class JobService {
     this.reschedule();
   }
 
+  getJson(subscriptionId: string, resourceGroup: string, name: string): string {
+    this.checkSubscription(subscriptionId);
+    this.checkNames(resourceGroup, name);
+    return this.toArmJson(this.find(resourceGroup, name));
+  }
+
   get(subscriptionId: string, resourceGroup: string, name: string): JobResponse {
     this.checkSubscription(subscriptionId);
     this.checkNames(resourceGroup, name);
@@ -414,7 +428,18 @@ export class JobService {
   }
 
   /** List with $top, $filter (state eq '...' [or ...]) and nextLink paging (the cursor is the last key served). */
+  /** The list page as JSON text, built from each job's cached JSON. */
+  listJson(subscriptionId: string, resourceGroup: string | undefined, url: URL): string {
+    const page = this.listPage(subscriptionId, resourceGroup, url);
+    return `{"value":[${page.jobs.map((j) => this.toArmJson(j)).join(',')}]${page.nextLink ? `,"nextLink":${JSON.stringify(page.nextLink)}` : ''}}`;
+  }
+
   list(subscriptionId: string, resourceGroup: string | undefined, url: URL): ListJobsResponse {
+    const page = this.listPage(subscriptionId, resourceGroup, url);
+    return { value: page.jobs.map((j) => this.toArm(j)), ...(page.nextLink ? { nextLink: page.nextLink } : {}) };
+  }
+
+  private listPage(subscriptionId: string, resourceGroup: string | undefined, url: URL): { jobs: StoredJob[]; nextLink?: string } {
     this.checkSubscription(subscriptionId);
     if (resourceGroup !== undefined) this.checkNames(resourceGroup);
     const q = url.searchParams;
@@ -439,7 +464,7 @@ export class JobService {
       while (lo < hi) { const mid = (lo + hi) >> 1; if ((keys[mid] ?? '') <= cursor.after) lo = mid + 1; else hi = mid; }
       start = lo;
     }
-    const value: JobResponse[] = [];
+    const value: StoredJob[] = [];
     let lastKey: string | undefined;
     let more = false;
     for (let i = start; i < keys.length; i++) {
@@ -449,11 +474,11 @@ export class JobService {
       if (rgKey !== undefined && job.resourceGroup.toLowerCase() !== rgKey) continue;
       if (states && !states.has(job.lifecycle.state.toLowerCase())) continue;
       if (value.length >= limit) { more = true; break; }
-      value.push(this.toArm(job));
+      value.push(job);
       lastKey = k;
     }
     const left = remaining === undefined ? undefined : remaining - value.length;
-    const res: ListJobsResponse = { value };
+    const res: { jobs: StoredJob[]; nextLink?: string } = { jobs: value };
     if (more && lastKey !== undefined && (left === undefined || left > 0)) {
       const next = new URL(url.toString());
       next.searchParams.delete('$top');

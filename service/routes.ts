@@ -1,5 +1,5 @@
 // The ARM routes of Microsoft.ImportExport (swagger 2020-08-01; also served as 2021-01-01).
-import { route, type Route } from './http';
+import { RawJson, route, type Route } from './http';
 import type { JobService } from './jobs';
 import { SANDBOX_LOCATIONS, OPERATIONS, findLocation, locationNames } from './locations';
 import { notFound } from './errors';
@@ -17,11 +17,11 @@ export function armRoutes(jobs: JobService): Route[] {
       return { status: 200, body: loc };
     }),
     route('GET', '/subscriptions/{subscriptionId}/providers/Microsoft.ImportExport/jobs', ({ params, url }) =>
-      ({ status: 200, body: jobs.list(params.subscriptionId ?? '', undefined, url) })),
+      ({ status: 200, body: new RawJson(jobs.listJson(params.subscriptionId ?? '', undefined, url)) })),
     route('GET', JOBS_RG, ({ params, url }) =>
-      ({ status: 200, body: jobs.list(params.subscriptionId ?? '', params.resourceGroupName ?? '', url) })),
+      ({ status: 200, body: new RawJson(jobs.listJson(params.subscriptionId ?? '', params.resourceGroupName ?? '', url)) })),
     route('GET', `${JOBS_RG}/{jobName}`, ({ params }) =>
-      ({ status: 200, body: jobs.get(params.subscriptionId ?? '', params.resourceGroupName ?? '', params.jobName ?? '') })),
+      ({ status: 200, body: new RawJson(jobs.getJson(params.subscriptionId ?? '', params.resourceGroupName ?? '', params.jobName ?? '')) })),
     route('PUT', `${JOBS_RG}/{jobName}`, async ({ params, body }) => {
       const r = await jobs.createOrReplace(params.subscriptionId ?? '', params.resourceGroupName ?? '', params.jobName ?? '', body);
       return { status: r.status, body: r.job };
