@@ -153,6 +153,50 @@ class Azurite implements AzuriteHandle {
     this.running = running;
     this.state = state;
     process.once('exit', this.onExit);
+    this.watch(running);
+  }
+
+  private crashes: number[] = [];
+
+  /** Brings Azurite back on the same port when it dies on its own (at most 5 times a minute). */
+  private watch(r: Running): void {
+    void r.exited.then(() => {
+      if (this.stopped || this.running !== r || this.restarting) return; // an exit we asked for
+      const why = r.child.signalCode ?? `code ${r.child.exitCode ?? '?'}`;
+      const now = Date.now();
+      this.crashes = this.crashes.filter((t) => now - t < 60_000);
+      this.crashes.push(now);
+      if (this.crashes.length > 5) {
+        this.log(`Azurite exited unexpectedly (${why}) for the 6th time within a minute; not restarting it again. Restart the service.`);
+        return;
+      }
+      this.log(`Azurite (pid ${r.child.pid ?? '?'}) exited unexpectedly (${why}); restarting it on port ${r.port}.`);
+      this.restarting = this.relaunch(r.port)
+        .catch((e: unknown) => this.log(`Azurite could not be restarted: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => {
+          this.restarting = null;
+        });
+    });
+  }
+
+  private async relaunch(port: number): Promise<void> {
+    let next: Running;
+    try {
+      next = await launch(this.location, this.state.accounts, port, this.log);
+    } catch {
+      // Someone took the port in the meantime: any free port (the endpoint changes).
+      next = await launch(this.location, this.state.accounts, 0, this.log);
+    }
+    if (this.stopped) {
+      await terminate(next);
+      return;
+    }
+    this.running = next;
+    this.watch(next);
+    if (next.port !== this.state.port) {
+      this.state = { ...this.state, port: next.port };
+      await saveState(this.stateFile, this.state);
+    }
   }
 
   get port(): number {
@@ -225,18 +269,11 @@ class Azurite implements AzuriteHandle {
     const accounts = { ...this.state.accounts };
     for (const n of missing) accounts[n] = randomBytes(64).toString('base64');
     if (this.active > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
-    const port = this.running.port;
     await terminate(this.running);
-    let next: Running;
-    try {
-      next = await launch(this.location, accounts, port, this.log);
-    } catch {
-      // Someone took the port in the meantime: any free port (the endpoint changes).
-      next = await launch(this.location, accounts, 0, this.log);
-    }
-    this.running = next;
-    this.state = { port: next.port, accounts };
+    // Keys first, so a crash right after does not bring Azurite back without the new accounts.
+    this.state = { ...this.state, accounts };
     await saveState(this.stateFile, this.state);
+    await this.relaunch(this.running.port);
   }
 
   async stop(): Promise<void> {

@@ -102,6 +102,27 @@ describe('startAzurite', () => {
     expect(await again.client('orphan').getContainerClient('written-before-crash').exists()).toBe(true);
   });
 
+  it('comes back on the same port when Azurite itself dies', async () => {
+    const { az: az2 } = await started(['phoenix']);
+    const port = az2.port;
+    const first = az2.pid;
+    process.kill(first, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while ((az2.pid === first || !alive(az2.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(az2.pid).not.toBe(first);
+    expect(az2.port).toBe(port);
+    for (;;) {
+      try {
+        await az2.client('phoenix').getContainerClient('after').create();
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    expect(await az2.client('phoenix').getContainerClient('after').exists()).toBe(true);
+  });
+
   it('refuses account names Azure would refuse, naming the rule', async () => {
     const t = await tempDir('azurite-bad');
     cleanups.push(t.cleanup);
