@@ -1,0 +1,266 @@
+// A copy worker: one per target drive, off the main event loop. Each file is read once; every
+// 4 MiB block is written to a temporary file under <root>/.haul-tmp and hashed (block MD5 and file
+// MD5) on the way. Completed files are flushed to the disk (fsync, or one syncfs for a batch of
+// small files), then renamed into place and reported; only then does the engine journal them.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { BLOCK_SIZE } from '../../../shared/formats/driveManifest';
+import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ToWorker, type VerifyItem, type WorkerInit } from './protocol';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+const tmpDir = join(init.root, TMP_DIR);
+const buf = Buffer.allocUnsafe(BLOCK_SIZE);
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+
+/** Small files are flushed together: one syncfs per batch instead of one fsync per file. */
+const BATCH_BYTES = BLOCK_SIZE;
+const BATCH_FILES = 256;
+const canSyncfs = process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0;
+
+const queue: CopyTask[] = [];
+const made = new Set<string>();
+let pending: { task: CopyTask; tmp: string; result: CopyResult }[] = [];
+let pendingBytes = 0;
+let unreported = 0;
+let lastReport = Date.now();
+let rateStart = Date.now();
+let rateBytes = 0;
+/** set once the drive is full, removed or failing: later tasks go straight back */
+let stopped = false;
+
+class TargetGone extends Error {}
+class TargetFull extends Error {}
+class TargetFailed extends Error { constructor(readonly code: string, msg: string) { super(msg); } }
+class SourceFailed extends Error { constructor(readonly code: string, msg: string) { super(msg); } }
+
+function checkRoot(): void {
+  let dev: number;
+  try { dev = statSync(init.root).dev; } catch { throw new TargetGone('the drive was removed'); }
+  if (dev !== init.rootDev) throw new TargetGone('the drive was removed (its mount point no longer holds it)');
+}
+
+function progress(n: number, kind: 'bytes' | 'verify-bytes' = 'bytes'): void {
+  unreported += n;
+  const now = Date.now();
+  if (now - lastReport >= 100) {
+    post({ t: kind, n: unreported } as FromWorker);
+    unreported = 0;
+    lastReport = now;
+  }
+  if (init.maxRate > 0) {
+    rateBytes += n;
+    const ahead = rateBytes / init.maxRate * 1000 - (now - rateStart);
+    if (ahead > 5) sleep(ahead);
+    if (now - rateStart > 2000) { rateStart = now; rateBytes = 0; }
+  }
+}
+
+function flushProgress(kind: 'bytes' | 'verify-bytes' = 'bytes'): void {
+  if (unreported) post({ t: kind, n: unreported } as FromWorker);
+  unreported = 0;
+  lastReport = Date.now();
+}
+
+function targetError(e: unknown, what: string): never {
+  const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+  if (code === 'ENOSPC' || code === 'EDQUOT') throw new TargetFull(`the drive is full (${what})`);
+  try { checkRoot(); } catch (g) { throw g; }
+  if (code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO') throw new TargetGone('the drive was removed');
+  throw new TargetFailed(code, `${what} failed on the drive: ${(e as Error).message}`);
+}
+
+function readWithRetry(fd: number, pos: number, len: number, src: string): number {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return readSync(fd, buf, 0, len, pos);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+      if (code === 'EIO' && attempt < 3) { sleep(200 * (attempt + 1)); continue; }
+      throw new SourceFailed(code, code === 'EIO' ? `reading ${src} failed with an input/output error (tried ${attempt + 1} times); the source disk may be failing` : `reading ${src} failed (${code})`);
+    }
+  }
+}
+
+function ensureDir(dir: string): void {
+  if (made.has(dir)) return;
+  try { mkdirSync(dir, { recursive: true }); } catch (e) { targetError(e, `creating folder ${dir}`); }
+  made.add(dir);
+}
+
+function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: number } {
+  checkRoot();
+  let src: number;
+  try { src = openSync(task.src, 'r'); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+    throw new SourceFailed(code, code === 'EACCES' || code === 'EPERM' ? `permission denied reading ${task.src}` : code === 'ENOENT' ? `${task.src} no longer exists` : `cannot open ${task.src} (${code})`);
+  }
+  const tmp = join(tmpDir, `${task.id}.tmp`);
+  let dst = -1;
+  try {
+    const before = fstatSync(src);
+    try { dst = openSync(tmp, 'w'); } catch (e) { ensureDir(tmpDir); try { dst = openSync(tmp, 'w'); } catch (e2) { targetError(e2 ?? e, 'creating a file'); } }
+    const fileHash = createHash('md5');
+    const blocks: string[] = [];
+    let pos = 0;
+    for (;;) {
+      // fill a whole block (or up to EOF)
+      let got = 0;
+      while (got < BLOCK_SIZE) {
+        const n = readWithRetry(src, pos + got, BLOCK_SIZE - got, task.src);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got === 0) break;
+      const block = buf.subarray(0, got);
+      fileHash.update(block);
+      blocks.push(createHash('md5').update(block).digest('hex').toUpperCase());
+      let w = 0;
+      while (w < got) {
+        try { w += writeSync(dst, block, w, got - w, pos + w); } catch (e) { targetError(e, `writing ${task.rel}`); }
+      }
+      pos += got;
+      progress(got);
+      if (got < BLOCK_SIZE) break;
+    }
+    const after = fstatSync(src);
+    if (after.size !== pos || after.mtimeMs !== before.mtimeMs) {
+      throw new SourceFailed('ECHANGED', `${task.src} changed while it was being copied; it will be copied again on the next run`);
+    }
+    if (pos >= BATCH_BYTES || !canSyncfs) {
+      try { fsyncSync(dst); } catch (e) { targetError(e, `flushing ${task.rel}`); }
+    }
+    return { tmp, size: pos, result: { id: task.id, size: pos, mtime: before.mtimeMs, md5: fileHash.digest('hex').toUpperCase(), blocks: blocks.join('') } };
+  } catch (e) {
+    if (dst >= 0) { try { closeSync(dst); } catch { /* already failing */ } dst = -1; }
+    try { unlinkSync(tmp); } catch { /* never created, or the drive is gone */ }
+    throw e;
+  } finally {
+    if (dst >= 0) closeSync(dst);
+    closeSync(src);
+  }
+}
+
+function commitPending(): void {
+  if (!pending.length) return;
+  const needsSync = pending.some((p) => p.result.size < BATCH_BYTES) && canSyncfs;
+  if (needsSync) {
+    const r = spawnSync('sync', ['-f', tmpDir], { stdio: 'ignore' });
+    if (r.status !== 0) checkRoot();
+  }
+  const done: CopyResult[] = [];
+  for (const p of pending) {
+    const final = join(init.root, p.task.rel);
+    ensureDir(dirname(final));
+    try { renameSync(p.tmp, final); } catch (e) { targetError(e, `renaming into ${p.task.rel}`); }
+    done.push(p.result);
+  }
+  pending = [];
+  pendingBytes = 0;
+  flushProgress();
+  post({ t: 'done', results: done });
+}
+
+function returnAll(current?: CopyTask): number[] {
+  const ids = [...(current ? [current.id] : []), ...pending.map((p) => p.task.id), ...queue.map((t) => t.id)];
+  for (const p of pending) { try { unlinkSync(p.tmp); } catch { /* gone */ } }
+  pending = [];
+  pendingBytes = 0;
+  queue.length = 0;
+  return ids;
+}
+
+function drain(): void {
+  while (queue.length) {
+    const task = queue.shift()!;
+    try {
+      const { tmp, result, size } = copyOne(task);
+      pending.push({ task, tmp, result });
+      pendingBytes += size;
+      if (size >= BATCH_BYTES || pendingBytes >= BATCH_BYTES || pending.length >= BATCH_FILES || queue.length === 0) commitPending();
+    } catch (e) {
+      if (e instanceof SourceFailed) {
+        post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
+        continue;
+      }
+      // Finish what is complete before reporting the drive's state, so nothing is copied twice.
+      stopped = true;
+      let returned: number[];
+      if (e instanceof TargetFull) {
+        try { commitPending(); } catch { /* it will be returned below */ }
+        returned = returnAll(task);
+        post({ t: 'full', id: task.id, returned, message: e.message });
+      } else if (e instanceof TargetGone) {
+        returned = returnAll(task);
+        post({ t: 'removed', returned, message: e.message });
+      } else {
+        returned = returnAll(task);
+        const code = e instanceof TargetFailed ? e.code : 'EUNKNOWN';
+        post({ t: 'target-error', returned, code, message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    }
+  }
+  try { commitPending(); } catch (e) {
+    stopped = true;
+    const returned = returnAll();
+    if (e instanceof TargetGone) post({ t: 'removed', returned, message: e.message });
+    else if (e instanceof TargetFull) post({ t: 'full', id: returned[0] ?? -1, returned, message: e.message });
+    else post({ t: 'target-error', returned, code: (e as TargetFailed).code ?? 'EUNKNOWN', message: (e as Error).message });
+    return;
+  }
+  post({ t: 'idle' });
+}
+
+function verify(items: VerifyItem[]): void {
+  let blobs = 0; let blocks = 0; let bytes = 0;
+  const mismatches: string[] = [];
+  for (const it of items) {
+    blobs++;
+    const path = join(init.root, it.rel);
+    let fd: number;
+    try { fd = openSync(path, 'r'); } catch (e) {
+      mismatches.push(`${it.rel}: the file is missing on the drive (${(e as NodeJS.ErrnoException).code})`);
+      continue;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size !== it.length) mismatches.push(`${it.rel}: the file has ${size} bytes, the manifest says ${it.length}`);
+      const n = Math.ceil(it.length / BLOCK_SIZE);
+      for (let b = 0; b < n; b++) {
+        const len = Math.min(BLOCK_SIZE, it.length - b * BLOCK_SIZE);
+        let got = 0;
+        while (got < len) {
+          const r = readSync(fd, buf, got, len - got, b * BLOCK_SIZE + got);
+          if (r === 0) break;
+          got += r;
+        }
+        blocks++;
+        bytes += got;
+        const h = createHash('md5').update(buf.subarray(0, got)).digest('hex').toUpperCase();
+        if (got !== len || h !== it.blocks.slice(b * 32, b * 32 + 32)) mismatches.push(`${it.rel}: block ${b} (bytes ${b * BLOCK_SIZE}–${b * BLOCK_SIZE + len - 1}) does not match the manifest`);
+        progress(got, 'verify-bytes');
+      }
+    } catch (e) {
+      mismatches.push(`${it.rel}: reading failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  flushProgress('verify-bytes');
+  post({ t: 'verify-done', blobs, blocks, bytes, mismatches });
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.t === 'tasks') {
+    if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
+    else { queue.push(...m.tasks); drain(); }
+  }
+  else if (m.t === 'verify') verify(m.items);
+  else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } port.close(); }
+});

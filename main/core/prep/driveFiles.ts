@@ -1,0 +1,83 @@
+// Writing and reading the files on a drive's root: DriveManifest.xml, HaulDrive.json, and the
+// DriveInfo file next to the journal. Every write is atomic (temporary file, fsync, rename).
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import {
+  BLOCK_SIZE, HEADER_FILE, MANIFEST_FILE, driveInfoFileName, parseDriveHeader, parseDriveManifest, serializeDriveHeader,
+  serializeDriveInfo, serializeDriveManifest, type DriveHeader, type DriveManifest, type ManifestBlob,
+} from '../../../shared/formats/driveManifest';
+import type { FileRecord } from './journal';
+
+export const md5Upper = (data: string | Buffer): string => createHash('md5').update(data).digest('hex').toUpperCase();
+
+export function writeAtomic(path: string, data: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    const b = Buffer.from(data);
+    let off = 0;
+    while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+export function recordToBlob(r: FileRecord): ManifestBlob {
+  const blocks = [];
+  const n = r.blocks.length / 32;
+  for (let b = 0; b < n; b++) blocks.push({ offset: b * BLOCK_SIZE, length: Math.min(BLOCK_SIZE, r.size - b * BLOCK_SIZE), hash: r.blocks.slice(b * 32, b * 32 + 32) });
+  return { blobPath: r.blob, filePath: r.path, length: r.size, importDisposition: r.disp, blobType: r.type, blocks };
+}
+
+export function readManifest(root: string): DriveManifest | undefined {
+  const p = join(root, MANIFEST_FILE);
+  if (!existsSync(p)) return undefined;
+  return parseDriveManifest(readFileSync(p, 'utf8'));
+}
+
+export function readHeader(root: string): DriveHeader | undefined {
+  const p = join(root, HEADER_FILE);
+  if (!existsSync(p)) return undefined;
+  try { return parseDriveHeader(readFileSync(p, 'utf8')); } catch { return undefined; }
+}
+
+/**
+ * Writes the drive's manifest from the journal's records for it, keeping blobs of sessions this
+ * journal does not know (another journal prepared them), then the header with the manifest hash.
+ */
+export function writeDriveRoot(root: string, opts: { driveId: string; jobName: string; records: FileRecord[]; knownSessions: Set<string>; newSessions: string[]; generatedId: boolean; now: number }): { manifestHash: string; blobs: number } {
+  let foreign: ManifestBlob[] = [];
+  try {
+    const old = readManifest(root);
+    if (old && old.driveId === opts.driveId) foreign = old.blobs.filter((b) => !opts.knownSessions.has(b.filePath.split('/')[0] ?? ''));
+  } catch { /* a damaged manifest is rebuilt from the journal */ }
+  const blobs = [...foreign, ...opts.records.map(recordToBlob)].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  const xml = serializeDriveManifest({ version: '2014-11-01', driveId: opts.driveId, blobs });
+  writeAtomic(join(root, MANIFEST_FILE), xml);
+  const manifestHash = md5Upper(xml);
+  const old = readHeader(root);
+  const sessionIds = [...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...new Set(blobs.map((b) => b.filePath.split('/')[0] ?? ''))])].filter(Boolean).sort();
+  const header: DriveHeader = {
+    format: 'haul-drive',
+    driveId: opts.driveId,
+    jobName: opts.jobName,
+    sessionIds,
+    createdAt: old?.createdAt ?? opts.now,
+    updatedAt: opts.now,
+    manifestHash,
+  };
+  if (opts.generatedId) header.generatedId = true;
+  writeAtomic(join(root, HEADER_FILE), serializeDriveHeader(header));
+  return { manifestHash, blobs: blobs.length };
+}
+
+/** `<journal without extension>_DriveInfo_<driveId>.xml`, next to the journal. Holds the BitLocker key: never log it. */
+export function writeDriveInfo(journalPath: string, driveId: string, manifestHash: string, bitLockerKey: string): string {
+  const base = journalPath.slice(0, journalPath.length - extname(journalPath).length);
+  const path = driveInfoFileName(base, driveId);
+  writeAtomic(path, serializeDriveInfo({ driveId, bitLockerKey, manifestFile: `\\${MANIFEST_FILE}`, manifestHash }));
+  return path;
+}

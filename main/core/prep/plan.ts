@@ -1,0 +1,126 @@
+// The plan: files are distributed over the drives by free space, never split, first fit in the
+// walk order (so folders stay together), up to 10 drives per job. What does not fit is refused
+// with the number of extra drives of a given size that would take it.
+import { BLOCK_SIZE } from '../../../shared/formats/driveManifest';
+import type { PlanSummary, PlannedDrive } from '../../../shared/prep/types';
+import type { FileTable } from './fileTable';
+
+export const MAX_DRIVES = 10;
+/** space kept free on every drive for the manifest, header and file system bookkeeping */
+export const DRIVE_RESERVE = 8 * 1024 * 1024;
+const ALLOC = 4096;
+
+export interface PlanDrive { driveId: string; target: string; capacity: number; free: number }
+
+/** What a file costs on a drive: its allocated size plus its share of the manifest. */
+export function fileCost(size: number, blobPathLength: number): number {
+  const blocks = Math.max(1, Math.ceil(size / BLOCK_SIZE));
+  return Math.ceil(size / ALLOC) * ALLOC + ALLOC + 200 + blobPathLength * 3 + blocks * 90;
+}
+
+export interface PlanInput {
+  table: FileTable;
+  drives: PlanDrive[];
+  /** file index -> drive index to try first (a changed file goes back where it was) */
+  preferred?: Map<number, number>;
+  alreadyDoneFiles?: number;
+  alreadyDoneBytes?: number;
+}
+
+/**
+ * Assigns table.drive[i] for every file with flags[i] === 0. Returns the summary; `fits` is false
+ * when some files were left unplaced (table.drive[i] === 255).
+ */
+export function makePlan(input: PlanInput): PlanSummary {
+  const { table, drives } = input;
+  const left = drives.map((d) => Math.max(0, d.free - DRIVE_RESERVE));
+  const planned = drives.map(() => ({ bytes: 0, files: 0, dest: new Map<string, { files: number; bytes: number }>() }));
+  let unplacedFiles = 0;
+  let unplacedBytes = 0;
+  let totalFiles = 0;
+  let totalBytes = 0;
+  const unplacedCosts: number[] = [];
+  let cursor = 0; // first drive that may still have room (first fit keeps earlier drives filling first)
+  for (let i = 0; i < table.count; i++) {
+    if (table.flags[i] !== 0) continue;
+    const size = table.size(i);
+    const blob = table.blobPath(i);
+    const cost = fileCost(size, blob.length);
+    totalFiles++;
+    totalBytes += size;
+    let chosen = -1;
+    const pref = input.preferred?.get(i);
+    if (pref !== undefined && left[pref]! >= cost) chosen = pref;
+    else {
+      for (let d = cursor; d < drives.length; d++) {
+        if (left[d]! >= cost) { chosen = d; break; }
+      }
+    }
+    if (chosen < 0) {
+      table.drive[i] = 255;
+      unplacedFiles++;
+      unplacedBytes += size;
+      unplacedCosts.push(cost);
+      continue;
+    }
+    table.drive[i] = chosen;
+    left[chosen] = left[chosen]! - cost;
+    const p = planned[chosen]!;
+    p.bytes += size;
+    p.files++;
+    const prefix = topPrefix(blob);
+    const dst = p.dest.get(prefix) ?? { files: 0, bytes: 0 };
+    dst.files++;
+    dst.bytes += size;
+    if (p.dest.size < 50 || p.dest.has(prefix)) p.dest.set(prefix, dst);
+    while (cursor < drives.length && left[cursor]! < ALLOC * 2) cursor++;
+  }
+  const out: PlannedDrive[] = drives.map((d, k) => {
+    const p = planned[k]!;
+    const used = d.capacity - d.free;
+    return {
+      driveId: d.driveId,
+      target: d.target,
+      capacity: d.capacity,
+      free: d.free,
+      plannedBytes: p.bytes,
+      plannedFiles: p.files,
+      fillPercent: d.capacity ? Math.min(100, Math.round(((used + p.bytes) / d.capacity) * 1000) / 10) : 0,
+      destinations: [...p.dest.entries()].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 10).map(([prefix, v]) => ({ prefix, ...v })),
+    };
+  });
+  const summary: PlanSummary = {
+    totalFiles,
+    totalBytes,
+    alreadyDoneFiles: input.alreadyDoneFiles ?? 0,
+    alreadyDoneBytes: input.alreadyDoneBytes ?? 0,
+    drives: out,
+    unplacedFiles,
+    unplacedBytes,
+    fits: unplacedFiles === 0,
+  };
+  if (unplacedFiles) {
+    const size = Math.max(0, ...drives.map((d) => d.capacity));
+    summary.moreDrivesNeeded = { count: drivesNeeded(unplacedCosts, size), size };
+  }
+  return summary;
+}
+
+/** How many empty drives of `size` bytes take these file costs (first fit). */
+export function drivesNeeded(costs: number[], size: number): number {
+  const budget = size - DRIVE_RESERVE;
+  if (budget <= 0) return costs.length ? Infinity : 0;
+  const bins: number[] = [];
+  for (const c of costs) {
+    if (c > budget) return Infinity;
+    let placed = false;
+    for (let b = 0; b < bins.length; b++) if (bins[b]! >= c) { bins[b] = bins[b]! - c; placed = true; break; }
+    if (!placed) bins.push(budget - c);
+  }
+  return bins.length;
+}
+
+function topPrefix(blob: string): string {
+  const parts = blob.split('/');
+  return parts.length > 2 ? `${parts[0]}/${parts[1]}/` : parts.length === 2 ? `${parts[0]}/` : blob;
+}

@@ -1,0 +1,44 @@
+// Messages between the copy engine (main thread) and its per-drive copy workers.
+
+export interface CopyTask {
+  /** file index in the plan */
+  id: number;
+  src: string;
+  /** path on the drive, relative to its root, "/" separators */
+  rel: string;
+  size: number;
+  mtime: number;
+}
+
+export interface VerifyItem { rel: string; length: number; blocks: string }
+
+export type ToWorker =
+  | { t: 'tasks'; tasks: CopyTask[] }
+  | { t: 'verify'; items: VerifyItem[] }
+  | { t: 'finish' };
+
+export interface WorkerInit {
+  root: string;
+  /** st_dev of the root when the copy started: a different device means the drive was removed */
+  rootDev: number;
+  /** bytes per second, 0 = unlimited */
+  maxRate: number;
+}
+
+export interface CopyResult { id: number; size: number; mtime: number; md5: string; blocks: string }
+
+export type FromWorker =
+  | { t: 'bytes'; n: number }
+  | { t: 'done'; results: CopyResult[] }
+  | { t: 'source-error'; id: number; code: string; message: string }
+  /** ENOSPC: `returned` are the ids this worker had and did not finish (including the failing one) */
+  | { t: 'full'; id: number; returned: number[]; message: string }
+  | { t: 'removed'; returned: number[]; message: string }
+  | { t: 'target-error'; returned: number[]; code: string; message: string }
+  /** tasks that arrived after the worker stopped (full, removed, failed) */
+  | { t: 'returned'; returned: number[] }
+  | { t: 'idle' }
+  | { t: 'verify-bytes'; n: number }
+  | { t: 'verify-done'; blobs: number; blocks: number; bytes: number; mismatches: string[] };
+
+export const TMP_DIR = '.haul-tmp';

@@ -1,0 +1,130 @@
+// Types and zod schemas of drive preparation that cross a boundary: the drive list and its
+// classification, pre-flight problems, the plan summary and the progress events of a copy.
+// The CLI prints these as JSON lines (--json); the app's bridge will carry the same objects.
+import { z } from 'zod';
+
+// ---- drives -------------------------------------------------------------------------------
+
+export const driveStatus = z.enum(['ok', 'warned', 'blocked']);
+export type DriveStatus = z.infer<typeof driveStatus>;
+
+export const driveReason = z.object({
+  code: z.enum(['system', 'read-only', 'holds-source', 'too-small', 'not-removable', 'not-empty', 'mounted-elsewhere', 'not-mounted']),
+  severity: z.enum(['blocked', 'warned']),
+  message: z.string(),
+});
+export type DriveReason = z.infer<typeof driveReason>;
+
+export const classifiedDrive = z.object({
+  device: z.string(),
+  /** the serial number: the job's driveId; undefined when the system does not report one */
+  serial: z.string().optional(),
+  description: z.string(),
+  size: z.number().nonnegative(),
+  mountpoints: z.array(z.string()),
+  removable: z.boolean(),
+  system: z.boolean(),
+  readOnly: z.boolean(),
+  status: driveStatus,
+  reasons: z.array(driveReason),
+});
+export type ClassifiedDrive = z.infer<typeof classifiedDrive>;
+
+// ---- pre-flight --------------------------------------------------------------------------
+
+export const preflightCode = z.enum([
+  'container-name', 'blob-name', 'duplicate-blob', 'case-collision', 'page-blob-size', 'too-large',
+  'path-too-long', 'unreadable', 'symlink-loop', 'missing-source', 'too-many-drives', 'special-file',
+]);
+export type PreflightCode = z.infer<typeof preflightCode>;
+
+export const preflightProblem = z.object({
+  code: preflightCode,
+  /** the source file or folder the problem is about */
+  source: z.string(),
+  /** what is wrong, in words */
+  message: z.string(),
+  /** what to do about it */
+  fix: z.string(),
+});
+export type PreflightProblem = z.infer<typeof preflightProblem>;
+
+// ---- plan ----------------------------------------------------------------------------------
+
+export const plannedDrive = z.object({
+  driveId: z.string(),
+  target: z.string(),
+  capacity: z.number().nonnegative(),
+  free: z.number().nonnegative(),
+  /** bytes of new data planned onto this drive */
+  plannedBytes: z.number().nonnegative(),
+  plannedFiles: z.number().int().nonnegative(),
+  /** how full the drive will be after the copy, 0..100 */
+  fillPercent: z.number(),
+  /** a few of the top-level destinations on this drive, for the summary */
+  destinations: z.array(z.object({ prefix: z.string(), files: z.number().int(), bytes: z.number() })),
+});
+export type PlannedDrive = z.infer<typeof plannedDrive>;
+
+export const planSummary = z.object({
+  totalFiles: z.number().int().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+  /** files already done in the journal (resume), not planned again */
+  alreadyDoneFiles: z.number().int().nonnegative(),
+  alreadyDoneBytes: z.number().nonnegative(),
+  drives: z.array(plannedDrive),
+  unplacedFiles: z.number().int().nonnegative(),
+  unplacedBytes: z.number().nonnegative(),
+  /** when files do not fit: how many more drives of which size are needed */
+  moreDrivesNeeded: z.object({ count: z.number().int(), size: z.number() }).optional(),
+  fits: z.boolean(),
+});
+export type PlanSummary = z.infer<typeof planSummary>;
+
+// ---- progress --------------------------------------------------------------------------------
+
+export const driveProgress = z.object({
+  driveId: z.string(),
+  target: z.string(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  filesDone: z.number().int(),
+  filesTotal: z.number().int(),
+  state: z.enum(['waiting', 'copying', 'verifying', 'done', 'full', 'removed', 'failed']),
+});
+export type DriveProgress = z.infer<typeof driveProgress>;
+
+export const prepEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('preflight'), problems: z.array(preflightProblem) }),
+  z.object({ type: z.literal('plan'), plan: planSummary }),
+  z.object({ type: z.literal('keep-awake'), active: z.boolean(), message: z.string() }),
+  z.object({
+    type: z.literal('progress'),
+    phase: z.enum(['copy', 'verify']),
+    bytesDone: z.number(),
+    bytesTotal: z.number(),
+    filesDone: z.number().int(),
+    filesTotal: z.number().int(),
+    /** bytes per second over the last seconds */
+    speed: z.number(),
+    /** seconds left, undefined while the speed is unknown */
+    etaSeconds: z.number().optional(),
+    drives: z.array(driveProgress),
+  }),
+  z.object({ type: z.literal('file-error'), source: z.string(), driveId: z.string().optional(), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('drive-full'), driveId: z.string(), target: z.string(), movedFiles: z.number().int(), message: z.string() }),
+  z.object({ type: z.literal('drive-removed'), driveId: z.string(), target: z.string(), message: z.string() }),
+  z.object({ type: z.literal('drive-done'), driveId: z.string(), target: z.string(), files: z.number().int(), bytes: z.number(), manifestHash: z.string() }),
+  z.object({ type: z.literal('verify-result'), driveId: z.string(), target: z.string(), ok: z.boolean(), blobs: z.number().int(), blocks: z.number().int(), bytes: z.number(), mismatches: z.array(z.string()) }),
+  z.object({
+    type: z.literal('done'),
+    ok: z.boolean(),
+    filesCopied: z.number().int(),
+    bytesCopied: z.number(),
+    filesSkipped: z.number().int(),
+    failed: z.array(z.object({ source: z.string(), code: z.string(), message: z.string() })),
+    notPlaced: z.number().int(),
+    message: z.string(),
+  }),
+]);
+export type PrepEvent = z.infer<typeof prepEvent>;
