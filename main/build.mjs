@@ -21,6 +21,7 @@ const external = ['electron', 'drivelist', 'azurite', 'fsevents', 'bufferutil', 
 export const CLI_ENTRIES = {
   haul: 'main/cli/haul.ts',
   azuriteChild: 'service/datacenter/azuriteChild.mjs',
+  prepWorker: 'main/core/prep/copyWorker.ts',
 };
 
 const common = {
