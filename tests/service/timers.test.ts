@@ -124,7 +124,9 @@ describe('timers', () => {
     const armBefore = (await get(t, 'survivor')).json;
     await t.stop();
 
+    const caBefore = t.ca;
     t = await service(dir);
+    expect(t.ca).toBe(caBefore); // the certificate is created once per data folder: clients stay pinned to it
     const clockAfter = (await t.raw('GET', '/haul/ops/clock')).json as { now: number };
     expect(clockAfter.now).toBeGreaterThanOrEqual(clockBefore.now);
     expect(clockAfter.now - clockBefore.now).toBeLessThan(60_000);
