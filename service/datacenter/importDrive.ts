@@ -438,6 +438,7 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
         bytesSucceeded: 0,
         bytesTotal: 0,
         copyStatus: `${fault.status}: ${fault.message}`,
+        issues: { errors: 1, warnings: 0, overwrites: 0 },
         blobs: [],
       };
       try {
@@ -473,6 +474,11 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
       bytesSucceeded: progress.bytesSucceeded,
       bytesTotal,
       copyStatus: copyStatusOf(status, logBlobs, progress.bytesSucceeded),
+      issues: {
+        errors: logBlobs.filter((b) => b.status !== 'Completed').length,
+        warnings: logBlobs.filter((b) => b.status === 'Completed' && (b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped')).length,
+        overwrites: logBlobs.filter((b) => b.status === 'Completed' && b.importDisposition?.status === 'Overwritten').length,
+      },
       blobs: logBlobs.map((b): BlobImportStatus => ({
         blobPath: b.blobPath,
         ...(b.importedAs ? { importedAs: b.importedAs } : {}),

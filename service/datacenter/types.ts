@@ -123,6 +123,11 @@ export interface ImportDriveResult {
   bytesTotal: number;
   /** Short human-readable status for the drive list's copyStatus. */
   copyStatus: string;
+  /**
+   * The issues of D7, counted per blob (same shape as the life cycle's DriveIssues): errors (blob not
+   * imported), warnings (renamed or skipped by its disposition), overwrites. A Faulted drive counts one error.
+   */
+  issues: { errors: number; warnings: number; overwrites: number };
   blobs: BlobImportStatus[];
   /** URI of the error log blob (always written) (G4). */
   errorLogUri?: string;

@@ -49,6 +49,7 @@ describe('importDrive', () => {
     expect(r.logStatus).toBe('Completed');
     expect(r.bytesSucceeded).toBe(big.length + small.length);
     expect(r.copyStatus).toMatch(/^Completed: 3 of 3 blobs imported/);
+    expect(r.issues).toEqual({ errors: 0, warnings: 0, overwrites: 0 });
     expect((await download('photos', '2024/big.bin')).equals(big)).toBe(true);
     expect((await download('photos', 'notes.txt')).equals(small)).toBe(true);
     expect((await download('docs', 'empty.txt')).length).toBe(0);
@@ -99,6 +100,7 @@ describe('importDrive', () => {
     expect(verbose.blobs[0]?.blocks.map((b) => b.status)).toEqual(['Uncommitted', 'Md5Mismatch', 'Uncommitted']);
     expect((await download('corrupt', 'ok.txt')).equals(ok)).toBe(true);
     expect(r.bytesSucceeded).toBe(ok.length);
+    expect(r.issues).toEqual({ errors: 1, warnings: 0, overwrites: 0 });
     expect(r.blobs.find((b) => b.blobPath === 'corrupt/video.bin')).toMatchObject({ status: 'CompletedWithErrors', message: expect.stringContaining(`block 1 (offset ${BLOCK_SIZE}`) });
 
     const log = await fetchLog(r.errorLogUri);
@@ -153,6 +155,7 @@ describe('importDrive', () => {
     expect(byPath['dispo/keep.txt']).toMatchObject({ status: 'Completed', importDisposition: { value: 'no-overwrite', status: 'Skipped' } });
     expect(byPath['dispo/over.txt']).toMatchObject({ status: 'Completed', importDisposition: { value: 'overwrite', status: 'Overwritten' } });
     expect(r.bytesSucceeded).toBe('renamed copy'.length + 'the replacement'.length + 'new'.length);
+    expect(r.issues).toEqual({ errors: 0, warnings: 2, overwrites: 1 });
   });
 
   it('two drives importing the same blob at once never mix their blocks', async () => {
