@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DatasetEntry } from '../../shared/formats/dataset';
+import { makePlan, DRIVE_RESERVE } from '../../main/core/prep/plan';
+import { scanDataset, type ScanTarget } from '../../main/core/prep/scan';
+
+const root = mkdtempSync(join(tmpdir(), 'haul-preflight-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const entry = (basePath: string, destination: string, extra: Partial<DatasetEntry> = {}): DatasetEntry => ({
+  row: 2, basePath, isFolder: basePath.endsWith('/'), destination, blobType: 'BlockBlob', disposition: 'rename', ...extra,
+});
+const target = (free: number, caseInsensitive = false): ScanTarget => ({ path: '/mnt/t', free, caseInsensitive, maxNameBytes: 255, maxPathBytes: 4095 });
+
+function tree(name: string, files: Record<string, number | string>): string {
+  const dir = join(root, name);
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), typeof content === 'number' ? Buffer.alloc(content, 1) : content);
+  }
+  return `${dir}/`;
+}
+
+describe('pre-flight', () => {
+  it('ties every problem to its source path and says what to do', async () => {
+    const src = tree('mixed', { 'ok.txt': 10, 'dot.': 5, 'Case.txt': 1, 'case.txt': 2, 'long/x': 1 });
+    mkdirSync(join(src, 'loop'));
+    symlinkSync(src, join(src, 'loop', 'back'));
+    writeFileSync(join(src, `${'n'.repeat(250)}`), 'x');
+    const vhd = tree('vhd', { 'disk.vhd': 1000 });
+    const big = tree('big', { 'huge.bin': 5000 });
+    const { problems, table } = await scanDataset([
+      entry(src, 'photos/'),
+      entry(`${vhd}disk.vhd`, 'vhds/disk.vhd', { isFolder: false, blobType: 'PageBlob' }),
+      entry(big, 'Bad_Container/'),
+      entry(`${src}ok.txt`, 'photos/ok.txt', { isFolder: false }),
+      entry(join(root, 'nope/'), 'photos/'),
+    ], { sessionId: 's1', targets: [target(1e9, true)] });
+    const by = (code: string) => problems.filter((p) => p.code === code);
+    expect(by('blob-name')[0]).toMatchObject({ source: join(src, 'dot.') });
+    expect(by('case-collision')).toHaveLength(1);
+    expect(by('case-collision')[0]!.message).toMatch(/differs only in case/);
+    expect(by('symlink-loop')[0]).toMatchObject({ source: join(src, 'loop', 'back') });
+    expect(by('page-blob-size')[0]).toMatchObject({ source: join(vhd, 'disk.vhd') });
+    expect(by('container-name')[0]!.message).toMatch(/Bad_Container/);
+    expect(by('duplicate-blob')[0]).toMatchObject({ source: join(src, 'ok.txt') });
+    expect(by('missing-source')[0]!.source).toBe(join(root, 'nope/'));
+    expect(by('path-too-long')).toHaveLength(0);
+    for (const p of problems) expect(p.fix.length).toBeGreaterThan(5);
+    // the good files are in the table, the bad ones flagged
+    const good = [...Array(table.count).keys()].filter((i) => !table.flags[i]).map((i) => table.blobPath(i)).sort();
+    expect(good).toContain('photos/ok.txt');
+    expect(good).not.toContain('photos/dot.');
+  });
+
+  it('flags files larger than the largest drive and names too long for the target', async () => {
+    const src = tree('sizes', { 'small.bin': 100, 'large.bin': 20_000 });
+    const t = { ...target(10_000), maxNameBytes: 8 };
+    const { problems } = await scanDataset([entry(src, 'data/')], { sessionId: 's1', targets: [t] });
+    expect(problems.find((p) => p.code === 'too-large')?.source).toBe(join(src, 'large.bin'));
+    expect(problems.find((p) => p.code === 'path-too-long')?.source).toBe(join(src, 'small.bin'));
+  });
+});
+
+describe('plan', () => {
+  it('fills drives by free space without splitting files, and says how many more drives are needed', async () => {
+    const files: Record<string, number> = {};
+    for (let i = 0; i < 10; i++) files[`f${i}.bin`] = 1_000_000;
+    const src = tree('plan', files);
+    const { table } = await scanDataset([entry(src, 'data/')], { sessionId: 's1', targets: [target(1e9)] });
+    const drive = (id: string, free: number) => ({ driveId: id, target: `/mnt/${id}`, capacity: free, free });
+    const fits = makePlan({ table, drives: [drive('A', DRIVE_RESERVE + 6_100_000), drive('B', DRIVE_RESERVE + 6_100_000)] });
+    expect(fits.fits).toBe(true);
+    expect(fits.drives.map((d) => d.plannedFiles)).toEqual([6, 4]);
+    expect(fits.drives[0]!.plannedBytes + fits.drives[1]!.plannedBytes).toBe(10_000_000);
+    const tooSmall = makePlan({ table, drives: [drive('A', DRIVE_RESERVE + 3_100_000)] });
+    expect(tooSmall.fits).toBe(false);
+    expect(tooSmall.unplacedFiles).toBe(7);
+    expect(tooSmall.moreDrivesNeeded).toEqual({ count: 3, size: DRIVE_RESERVE + 3_100_000 });
+  });
+});
