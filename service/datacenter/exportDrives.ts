@@ -3,7 +3,7 @@
 // Blobs are placed whole on the first drive with room left (never split); the ones that fit nowhere
 // are listed in a <BlobList> blob for the job's incompleteBlobListUri.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import {
@@ -217,20 +217,32 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
     const { paths, prefixes } = await resolveBlobList(service, opts);
     const candidates = await listCandidates(service, paths, prefixes, incomplete);
 
+    const dirs = opts.targets.map((t) => path.resolve(t.path));
+    for (const [i, a] of dirs.entries()) {
+      for (const b of dirs.slice(i + 1)) {
+        if (a === b || b.startsWith(a + path.sep) || a.startsWith(b + path.sep)) throw new Error(`Export targets ${a} and ${b} overlap; each drive needs its own folder.`);
+      }
+    }
+    for (const t of opts.targets) {
+      if (t.capacityBytes !== undefined && (!Number.isFinite(t.capacityBytes) || t.capacityBytes < 0)) throw new Error(`Capacity of export target ${t.path} must be a number of bytes (got ${t.capacityBytes}).`);
+    }
     const targets = await Promise.all(
       opts.targets.map(async (t, i) => {
-        const dir = path.resolve(t.path);
+        const dir = dirs[i] as string;
         await checkTarget(dir, opts.jobName, session);
-        let capacity = t.capacityBytes;
-        if (capacity === undefined) {
-          const s = await statfs(dir);
-          capacity = s.bavail * s.bsize;
-        }
-        if (!Number.isFinite(capacity) || capacity < 0) throw new Error(`Capacity of export target ${dir} must be a number of bytes (got ${capacity}).`);
         const driveId = t.driveId ?? `HAULEXP${randomBytes(5).toString('hex').toUpperCase()}`;
-        return { index: i, dir, driveId, free: capacity - DRIVE_RESERVE, blobs: [] as Candidate[] };
+        const fs = t.capacityBytes === undefined ? await statfs(dir) : undefined;
+        const device = t.capacityBytes === undefined ? (await stat(dir)).dev : undefined;
+        const capacity = t.capacityBytes ?? (fs ? fs.bavail * fs.bsize : 0);
+        return { index: i, dir, driveId, device, free: capacity - DRIVE_RESERVE, blobs: [] as Candidate[] };
       }),
     );
+    // Folders on one file system (a sandbox without real drives) share its free space.
+    const byDevice = new Map<number, typeof targets>();
+    for (const t of targets) if (t.device !== undefined) byDevice.set(t.device, [...(byDevice.get(t.device) ?? []), t]);
+    for (const group of byDevice.values()) {
+      if (group.length > 1) for (const t of group) t.free = Math.floor((t.free + DRIVE_RESERVE) / group.length) - DRIVE_RESERVE;
+    }
     const ids = new Set(targets.map((t) => t.driveId));
     if (ids.size !== targets.length) throw new Error('Two export targets have the same drive id; give each drive its own id.');
 

@@ -141,6 +141,12 @@ describe('exportToDrives', () => {
     expect(r.drives[0]?.outcome).toBe('CompletedMoreInfo');
   });
 
+  it('refuses overlapping target folders before writing anything', async () => {
+    const t = path.join(data.dir, 'overlap');
+    await expect(exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'overlap', blobList: { blobPath: ['/other/x.txt'] }, targets: [{ path: t }, { path: path.join(t, 'inner') }] })).rejects.toThrow(/overlap; each drive needs its own folder/);
+    await expect(readdir(t)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('reads the blob list from export.blobListBlobPath', async () => {
     const list = '<?xml version="1.0" encoding="utf-8"?><BlobList><BlobPath>/other/x.txt</BlobPath><BlobPathPrefix>/media/sub/</BlobPathPrefix></BlobList>';
     await azurite.client(ACCOUNT).getContainerClient('lists').createIfNotExists();

@@ -87,4 +87,19 @@ describe.skipIf(!canLoop())('drives on loop devices', () => {
     expect(parseBlobList(list.toString('utf8')).blobPath).toEqual(['/fill/part4.bin']);
     expect((await readFile(path.join(mnt, 'export-fillit/fill/part2.bin'))).equals(bytes(5 * MiB, 42))).toBe(true);
   });
+
+  it('two target folders on one disk share its free space instead of both counting all of it', async () => {
+    const container = azurite.client(ACCOUNT).getContainerClient('halves');
+    await container.createIfNotExists();
+    for (let i = 1; i <= 3; i++) {
+      const b = bytes(5 * MiB, 60 + i);
+      await container.getBlockBlobClient(`h${i}.bin`).upload(b, b.length);
+    }
+    const { mnt } = await makeDisk('shared', 24 * MiB);
+    const a = path.join(mnt, 'a');
+    const b = path.join(mnt, 'b');
+    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'halves', blobList: { blobPathPrefix: ['/halves/'] }, targets: [{ path: a, driveId: 'HALF-A' }, { path: b, driveId: 'HALF-B' }] });
+    expect(r.drives.map((d) => [d.driveId, d.blobCount])).toEqual([['HALF-A', 1], ['HALF-B', 1]]);
+    expect(r.incompleteBlobs.map((x) => [x.blobPath, x.reason.includes('does not fit')])).toEqual([['/halves/h3.bin', true]]);
+  });
 });
