@@ -141,6 +141,31 @@ describe('exportToDrives', () => {
     expect(r.drives[0]?.outcome).toBe('CompletedMoreInfo');
   });
 
+  it('G2: reports byte progress up to the total, and stops on abort without writing a manifest', async () => {
+    const seen: number[] = [];
+    const t = path.join(data.dir, 'progress');
+    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'progress', blobList: { blobPath: ['/media/a.bin', '/media/b.bin'] }, targets: [{ path: t, capacityBytes: 64 * MiB }], onProgress: (p) => seen.push(p.bytesProcessed) });
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(seen.at(-1)).toBe(5 * MiB);
+    expect(r.bytesTotal).toBe(5 * MiB);
+
+    const ac = new AbortController();
+    const t2 = path.join(data.dir, 'aborted');
+    const p = exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'aborted',
+      blobList: { blobPath: ['/media/a.bin', '/media/b.bin'] },
+      targets: [{ path: t2, capacityBytes: 64 * MiB }],
+      signal: ac.signal,
+      onProgress: (pr) => {
+        if (pr.bytesProcessed > 0) ac.abort(new Error('operator stopped the export'));
+      },
+    });
+    await expect(p).rejects.toThrow('operator stopped the export');
+    expect(await readdir(t2)).not.toContain('DriveManifest.xml');
+  });
+
   it('refuses overlapping target folders before writing anything', async () => {
     const t = path.join(data.dir, 'overlap');
     await expect(exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'overlap', blobList: { blobPath: ['/other/x.txt'] }, targets: [{ path: t }, { path: path.join(t, 'inner') }] })).rejects.toThrow(/overlap; each drive needs its own folder/);
