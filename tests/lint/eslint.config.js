@@ -46,7 +46,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    // The app's code; renderer/vite.config.ts is build tooling and runs in Node.
+    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
