@@ -105,8 +105,19 @@ export const driveLog = z.object({
 export type DriveLog = z.infer<typeof driveLog>;
 export type DriveLogInput = z.input<typeof driveLog>;
 
+// What parseDriveLog returns: the same shape, but any status text is kept as it is, so logs written
+// by the real service (which has more status codes than this sandbox writes) can be read too.
+export const driveLogBlockAsRead = driveLogBlock.extend({ status: z.string().min(1) });
+export const driveLogBlobAsRead = driveLogBlob.extend({
+  status: z.string().min(1),
+  importDisposition: z.object({ value: z.string(), status: z.string() }).optional(),
+  blocks: z.array(driveLogBlockAsRead).default([]),
+});
+export const driveLogAsRead = driveLog.extend({ status: z.string().min(1), blobs: z.array(driveLogBlobAsRead) });
+export type DriveLogAsRead = z.infer<typeof driveLogAsRead>;
+
 /** Whether a blob entry reports something the customer should look at (error, warning or overwrite). */
-export function blobHasIssue(b: DriveLogBlob): boolean {
+export function blobHasIssue(b: { status: string; importDisposition?: { status: string } | undefined }): boolean {
   if (b.status !== 'Completed') return true;
   const d = b.importDisposition?.status;
   return d === 'Renamed' || d === 'Skipped' || d === 'Overwritten' || d === 'Cancelled';
@@ -219,8 +230,8 @@ function issues(e: z.ZodError): string {
   return e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
-/** Parses a DriveLog XML document; throws an Error naming the element at fault. */
-export function parseDriveLog(xml: string): DriveLog {
+/** Parses a DriveLog XML document (ours or the real service's); throws an Error naming the element at fault. */
+export function parseDriveLog(xml: string): DriveLogAsRead {
   let doc: unknown;
   try {
     doc = parser.parse(xml, true);
@@ -262,7 +273,7 @@ export function parseDriveLog(xml: string): DriveLog {
       ...(rb.Message !== undefined ? { message: str(rb.Message, `<Message> in ${where}`) } : {}),
     };
   });
-  const r = driveLog.safeParse({
+  const r = driveLogAsRead.safeParse({
     version: DRIVE_LOG_VERSION,
     driveId: str(root.DriveId, '<DriveId>'),
     blobs,
