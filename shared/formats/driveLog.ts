@@ -198,7 +198,15 @@ export function serializeDriveLog(log: DriveLogInput): string {
   }) as string;
 }
 
-const LOG_ARRAYS = new Set(['DriveLog.BlobList.Blob', 'DriveLog.BlobList.Blob.BlockList.Block', 'DriveLog.BlobList.Blob.PageRangeList.PageRange']);
+const LOG_ARRAYS = new Set([
+  'DriveLog.BlobList.Blob',
+  'DriveLog.BlobList.Blob.BlockList.Block',
+  'DriveLog.BlobList.Blob.PageRangeList.PageRange',
+  // Older logs of the real service list <Blob> directly under <DriveLog>.
+  'DriveLog.Blob',
+  'DriveLog.Blob.BlockList.Block',
+  'DriveLog.Blob.PageRangeList.PageRange',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -241,7 +249,7 @@ export function parseDriveLog(xml: string): DriveLogAsRead {
   if (!isNode(doc) || !isNode(doc.DriveLog)) throw new Error('DriveLog: the root element <DriveLog> is missing.');
   const root = doc.DriveLog;
   if (root['@_Version'] !== DRIVE_LOG_VERSION) throw new Error(`DriveLog: Version="${String(root['@_Version'] ?? '')}" is not supported; expected "${DRIVE_LOG_VERSION}".`);
-  const rawBlobs = isNode(root.BlobList) && Array.isArray(root.BlobList.Blob) ? (root.BlobList.Blob as unknown[]) : [];
+  const rawBlobs = isNode(root.BlobList) && Array.isArray(root.BlobList.Blob) ? (root.BlobList.Blob as unknown[]) : Array.isArray(root.Blob) ? (root.Blob as unknown[]) : [];
   const blobs = rawBlobs.map((rb, i) => {
     const where = `<Blob> #${i + 1}`;
     if (!isNode(rb)) throw new Error(`DriveLog: ${where} is empty.`);

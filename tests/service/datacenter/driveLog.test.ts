@@ -80,6 +80,9 @@ describe('DriveLog XML', () => {
     const log = parseDriveLog('<DriveLog Version="2014-11-01"><DriveId>x</DriveId><BlobList><Blob Status="BlobRequestForbidden"><BlobPath>c/b</BlobPath><FilePath>f</FilePath><Length>1</Length></Blob></BlobList><Status>BitLockerUnlockVolumeFailed</Status></DriveLog>');
     expect(log.status).toBe('BitLockerUnlockVolumeFailed');
     expect(log.blobs[0]?.status).toBe('BlobRequestForbidden');
+    // Older logs put <Blob> directly under <DriveLog>.
+    const old = parseDriveLog('<DriveLog Version="2014-11-01"><DriveId>y</DriveId><Blob Status="CompletedWithErrors"><BlobPath>p/k.jpg</BlobPath><FilePath>\\animals\\k.jpg</FilePath><Length>10</Length><BlockList><Block Offset="0" Length="10" Id="AAAAAA==" Hash="9C8AE14A55241F98533C4D80D85CDC68" Status="Corrupted"/></BlockList></Blob><Status>CompletedWithErrors</Status></DriveLog>');
+    expect(old.blobs[0]).toMatchObject({ blobPath: 'p/k.jpg', blocks: [{ offset: 0, length: 10, status: 'Corrupted' }] });
   });
 
   it('names log blobs like the service: <driveId>_<yyyyMMdd-HHmmss-fff>_<kind>.xml in UTC', () => {
