@@ -67,6 +67,11 @@ export function startWorker(url: URL, init: WorkerInit): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: init, execArgv: [] });
 }
 
+/** A killed process nobody has reaped yet still answers kill(pid, 0): it holds no lock. */
+function isZombie(pid: number): boolean {
+  try { return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
 /** One process per journal: a lock file next to it, taken over when its process is gone. */
 function lockJournal(journal: string): () => void {
   const lock = `${journal}.lock`;
@@ -80,7 +85,7 @@ function lockJournal(journal: string): () => void {
       let pid = 0;
       try { pid = Number(readFileSync(lock, 'utf8')); } catch { /* vanished */ }
       let alive = false;
-      if (pid > 0 && pid !== process.pid) { try { process.kill(pid, 0); alive = true; } catch { alive = false; } }
+      if (pid > 0 && pid !== process.pid) { try { process.kill(pid, 0); alive = !isZombie(pid); } catch { alive = false; } }
       if (alive) throw new PrepError(`Another "haul prep" (process ${pid}) is using the journal ${journal}; wait for it to finish or stop it first.`);
       rmSync(lock, { force: true });
     }
@@ -407,6 +412,8 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
     });
     clearInterval(ticker);
     journal.sync();
+    // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
+    for (const r of runs) if (r.state !== 'removed') { try { cleanTemporaries(r.info.path); } catch { /* the drive is failing: reported already */ } }
 
     // ---- manifests, headers, DriveInfo
     for (const r of runs) {

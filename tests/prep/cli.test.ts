@@ -1,0 +1,300 @@
+// The CLI end to end on two small loop-mounted ext4 file systems (as root; temp folders with a
+// printed note where loop devices are missing): the plan must split, kill -9 at random moments
+// resumes to a complete verified result, a drive filled to ENOSPC hands its files to the other,
+// and `haul verify` confirms every block and catches a flipped byte.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, openSync, writeSync, closeSync, readSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDriveManifest, parseDriveHeader, parseDriveInfo } from '../../shared/formats/driveManifest';
+import type { PrepEvent } from '../../shared/prep/types';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'haul-prep-cli-'));
+const IMAGE_MB = 48;
+const mounts: string[] = [];
+const loops: string[] = [];
+let loopMode = false;
+
+function sh(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr || r.error?.message}`);
+  return r.stdout.trim();
+}
+
+beforeAll(() => {
+  for (const name of ['d1', 'd2']) {
+    const mnt = join(work, `mnt-${name}`);
+    mkdirSync(mnt);
+    mounts.push(mnt);
+  }
+  try {
+    if (process.getuid?.() !== 0) throw new Error('not root');
+    for (const [k, mnt] of mounts.entries()) {
+      const img = join(work, `d${k + 1}.img`);
+      sh('truncate', ['-s', `${IMAGE_MB}M`, img]);
+      const dev = sh('losetup', ['-f', '--show', img]);
+      loops.push(dev);
+      sh('mkfs.ext4', ['-q', '-m', '0', dev]);
+      sh('mount', [dev, mnt]);
+    }
+    loopMode = true;
+  } catch (e) {
+    cleanupMounts();
+    console.log(`NOTE: loop devices unavailable (${(e as Error).message}); the prep CLI tests run on temp folders, so ENOSPC uses a filler file on the same disk.`);
+  }
+});
+
+function cleanupMounts() {
+  for (const m of mounts) spawnSync('umount', [m]);
+  for (const l of loops) spawnSync('losetup', ['-d', l]);
+  loops.length = 0;
+}
+
+afterAll(() => {
+  cleanupMounts();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function clearDrives() {
+  for (const m of mounts) for (const e of readdirSync(m)) if (e !== 'lost+found') rmSync(join(m, e), { recursive: true, force: true });
+}
+
+/** A source tree: some multi-block files (last block shorter) and many small files. */
+function makeSource(name: string, big: number, bigSize: number, small: number): Map<string, string> {
+  const dir = join(work, name);
+  const hashes = new Map<string, string>();
+  for (let i = 0; i < big; i++) {
+    const rel = `videos/clip-${i}.bin`;
+    mkdirSync(join(dir, 'videos'), { recursive: true });
+    const data = randomBytes(bigSize);
+    writeFileSync(join(dir, rel), data);
+    hashes.set(rel, createHash('md5').update(data).digest('hex'));
+  }
+  for (let i = 0; i < small; i++) {
+    const rel = `docs/${i % 7}/note-${i}.txt`;
+    mkdirSync(join(dir, 'docs', String(i % 7)), { recursive: true });
+    const data = randomBytes(1000 + i * 37);
+    writeFileSync(join(dir, rel), data);
+    hashes.set(rel, createHash('md5').update(data).digest('hex'));
+  }
+  return hashes;
+}
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; events: PrepEvent[]; stderr: string; stdout: string }
+
+function haul(args: string[], onEvent?: (e: PrepEvent, child: ChildProcess) => void): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: PrepEvent[] = [];
+    let stdout = '';
+    let stderr = '';
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      buf += d.toString();
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        const e = JSON.parse(line) as PrepEvent;
+        events.push(e);
+        onEvent?.(e, child);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code, signal) => resolve({ code, signal, events, stderr, stdout }));
+  });
+}
+
+/** Every source file is on exactly one drive, byte-identical, and listed in that drive's manifest. */
+function checkDrives(session: string, hashes: Map<string, string>, container = 'media/') {
+  const found = new Map<string, string>();
+  for (const m of mounts) {
+    if (!existsSync(join(m, 'DriveManifest.xml'))) continue;
+    const manifest = parseDriveManifest(readFileSync(join(m, 'DriveManifest.xml'), 'utf8'));
+    const header = parseDriveHeader(readFileSync(join(m, 'HaulDrive.json'), 'utf8'));
+    expect(header.manifestHash).toBe(createHash('md5').update(readFileSync(join(m, 'DriveManifest.xml'))).digest('hex').toUpperCase());
+    expect(existsSync(join(m, '.haul-tmp'))).toBe(false);
+    for (const b of manifest.blobs) {
+      const rel = b.blobPath.slice(container.length);
+      expect(found.has(rel), `${rel} is on two drives`).toBe(false);
+      found.set(rel, m);
+      const data = readFileSync(join(m, b.filePath));
+      expect(createHash('md5').update(data).digest('hex'), rel).toBe(hashes.get(rel));
+      expect(b.filePath).toBe(`${session}/${b.blobPath}`);
+      // blocks of 4 MiB, the last one shorter, hashes computed independently here
+      b.blocks.forEach((blk, k) => {
+        expect(blk.offset).toBe(k * 4 * 1024 * 1024);
+        expect(blk.hash).toBe(createHash('md5').update(data.subarray(blk.offset, blk.offset + blk.length)).digest('hex').toUpperCase());
+      });
+    }
+  }
+  expect([...found.keys()].sort()).toEqual([...hashes.keys()].sort());
+  return found;
+}
+
+const KEY = '060456-014509-132033-080300-252615-584177-672089-411631';
+
+describe('haul prep / haul verify on two drives', () => {
+  it('splits a dataset over two drives, verifies every block, writes DriveInfo with the BitLocker key but never prints it', async () => {
+    clearDrives();
+    const hashes = makeSource('src1', 6, 6 * 1024 * 1024 + 12345, 120);
+    const src = join(work, 'src1');
+    writeFileSync(join(work, 'dataset.csv'), `BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile\n"${src}/",media/,BlockBlob,rename,None,None\n`);
+    writeFileSync(join(work, 'driveset.csv'), `DriveLetter,FormatOption,SilentOrPromptOnFormat,Encryption,ExistingBitLockerKey\n${mounts[0]},AlreadyFormatted,SilentMode,AlreadyEncrypted,${KEY}\n${mounts[1]},AlreadyFormatted,SilentMode,None,\n`);
+    const journal = join(work, 'j1.jrn');
+    const r = await haul(['prep', '--journal', journal, '--session', 's1', '--dataset', join(work, 'dataset.csv'), '--driveset', join(work, 'driveset.csv'), '--verify', '--json']);
+    expect(r.stderr + r.stdout).not.toContain(KEY);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = r.events.find((e) => e.type === 'plan');
+    expect(plan?.type === 'plan' && loopMode ? plan.plan.drives.every((d) => d.plannedFiles > 0) : true).toBe(true);
+    const verified = r.events.filter((e) => e.type === 'verify-result');
+    expect(verified.length).toBe(loopMode ? 2 : verified.length);
+    for (const v of verified) expect(v.type === 'verify-result' && v.ok).toBe(true);
+    const progress = r.events.filter((e) => e.type === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    checkDrives('s1', hashes);
+    const id1 = parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8')).driveId;
+    const info = parseDriveInfo(readFileSync(join(work, `j1_DriveInfo_${id1}.xml`), 'utf8'));
+    expect(info.bitLockerKey).toBe(KEY);
+    expect(info.manifestHash).toBe(parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8')).manifestHash);
+
+    // standalone verify from the manifest alone
+    for (const m of mounts) {
+      const v = await haul(['verify', m]);
+      expect(v.code, v.stdout).toBe(0);
+      expect(v.stdout).toMatch(/every block matches the manifest/);
+    }
+    // a flipped byte is caught, naming the file and the block
+    const manifest = parseDriveManifest(readFileSync(join(mounts[0]!, 'DriveManifest.xml'), 'utf8'));
+    const victim = manifest.blobs.find((b) => b.length > 5 * 1024 * 1024)!;
+    const fd = openSync(join(mounts[0]!, victim.filePath), 'r+');
+    const one = Buffer.alloc(1);
+    const at = 4 * 1024 * 1024 + 100;
+    readSync(fd, one, 0, 1, at);
+    writeSync(fd, Buffer.from([one[0]! ^ 0xff]), 0, 1, at);
+    closeSync(fd);
+    const bad = await haul(['verify', mounts[0]!]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`${victim.filePath}: block 1`);
+    // running prep again skips everything that is done and still on the drives
+    const again = await haul(['prep', '--journal', journal, '--session', 's1', '--dataset', join(work, 'dataset.csv'), '--driveset', join(work, 'driveset.csv'), '--json']);
+    expect(again.code).toBe(0);
+    const done = again.events.find((e) => e.type === 'done');
+    expect(done?.type === 'done' && done.filesCopied).toBe(0);
+    expect(done?.type === 'done' && done.filesSkipped).toBe(hashes.size);
+  }, 240_000);
+
+  it('survives kill -9 at random moments and resumes to a complete, verified result', async () => {
+    clearDrives();
+    const hashes = makeSource('src2', 5, 5 * 1024 * 1024 + 777, 150);
+    const src = join(work, 'src2');
+    const journal = join(work, 'j2.jrn');
+    const args = ['prep', '--journal', journal, '--session', 's2', '--source', src, '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!, '--max-rate', '8MB', '--json'];
+    let kills = 0;
+    for (let round = 0; round < 4; round++) {
+      const delay = 100 + Math.floor(Math.random() * 1200);
+      let armed = false;
+      // the first round dies at any moment of the copy, later ones once some files are done
+      const r = await haul(args, (e, child) => {
+        if (e.type === 'progress' && !armed && (round === 0 || e.filesDone > 0)) { armed = true; setTimeout(() => child.kill('SIGKILL'), delay); }
+      });
+      if (r.signal !== 'SIGKILL') { expect(r.code, r.stderr).toBe(0); break; }
+      kills++;
+      // a copy interrupted mid-way leaves at most partial temporaries, never a wrong final file
+      for (const m of mounts) {
+        if (!existsSync(join(m, 's2'))) continue;
+        for (const f of walk(join(m, 's2'))) {
+          const rel = relative(join(m, 's2', 'media'), f);
+          expect(createHash('md5').update(readFileSync(f)).digest('hex'), rel).toBe(hashes.get(rel));
+        }
+      }
+    }
+    expect(kills).toBeGreaterThan(0);
+    const final = await haul([...args.filter((a) => a !== '8MB' && a !== '--max-rate'), '--verify']);
+    expect(final.code, final.stderr).toBe(0);
+    const done = final.events.find((e) => e.type === 'done');
+    expect(done?.type === 'done' && done.filesCopied + done.filesSkipped).toBe(hashes.size);
+    expect(done?.type === 'done' && done.filesSkipped).toBeGreaterThan(0);
+    checkDrives('s2', hashes);
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+  }, 300_000);
+
+  it('fills one drive to ENOSPC mid-copy and carries on with the other drive, counting nothing twice', async () => {
+    clearDrives();
+    const hashes = makeSource('src3', 0, 0, 0);
+    const dir = join(work, 'src3');
+    mkdirSync(join(dir, 'videos'), { recursive: true });
+    for (let i = 0; i < 10; i++) {
+      const data = randomBytes(2 * 1024 * 1024 + i);
+      writeFileSync(join(dir, 'videos', `v${i}.bin`), data);
+      hashes.set(`videos/v${i}.bin`, createHash('md5').update(data).digest('hex'));
+    }
+    const journal = join(work, 'j3.jrn');
+    let filled = false;
+    const filler = join(mounts[0]!, 'someone-elses-file.bin');
+    const r = await haul(['prep', '--journal', journal, '--session', 's3', '--source', dir, '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!, '--max-rate', '6MB', '--json'], (e) => {
+      if (filled || e.type !== 'progress') return;
+      const d1 = e.drives[0]!;
+      if (d1.filesDone >= 1) {
+        filled = true;
+        // another program takes the drive's space while Haul copies
+        const free = statfsSync(mounts[0]!).bavail * statfsSync(mounts[0]!).bsize;
+        spawnSync('fallocate', ['-l', String(Math.max(0, free - 256 * 1024)), filler]);
+      }
+    });
+    expect(filled).toBe(true);
+    const full = r.events.find((e) => e.type === 'drive-full');
+    expect(full, r.stdout.slice(-2000)).toBeDefined();
+    expect(full?.type === 'drive-full' && full.movedFiles).toBeGreaterThan(0);
+    expect(r.code, r.stderr).toBe(0);
+    const done = r.events.find((e) => e.type === 'done');
+    expect(done?.type === 'done' && done.filesCopied).toBe(hashes.size);
+    expect(done?.type === 'done' && done.bytesCopied).toBe([...Array(10).keys()].reduce((s, i) => s + 2 * 1024 * 1024 + i, 0));
+    const journalFiles = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string }).filter((x) => x.t === 'file');
+    expect(journalFiles.length).toBe(hashes.size);
+    const placed = checkDrives('s3', hashes);
+    expect(new Set(placed.values()).size).toBe(2);
+    rmSync(filler, { force: true });
+    const v = await haul(['verify', mounts[0]!, mounts[1]!]);
+    expect(v.code, v.stdout).toBe(0);
+  }, 240_000);
+
+  it('refuses before writing when the data does not fit, saying how many more drives are needed', async () => {
+    clearDrives();
+    const dir = join(work, 'src4');
+    mkdirSync(dir, { recursive: true });
+    const free = statfsSync(mounts[0]!).bavail * statfsSync(mounts[0]!).bsize;
+    // one sparse file larger than both drives together is "too large"; many mid-size ones "do not fit"
+    const n = Math.ceil((free * 2.5) / (4 * 1024 * 1024)) ;
+    for (let i = 0; i < n; i++) spawnSync('truncate', ['-s', String(4 * 1024 * 1024), join(dir, `f${i}.bin`)]);
+    const r = await haul(['prep', '--journal', join(work, 'j4.jrn'), '--session', 's4', '--source', dir, '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/Does not fit: \d+ files .* You need \d+ more drives? of/);
+    for (const m of mounts) expect(readdirSync(m).filter((e) => e !== 'lost+found')).toEqual([]);
+  }, 120_000);
+
+  it('prints help for each command and refuses bad arguments with exit 2', async () => {
+    for (const c of ['prep', 'verify', 'drives', 'preview-export']) {
+      const r = await haul([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage:/);
+    }
+    const r = await haul(['prep', '--session', 's1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--journal is required/);
+  }, 120_000);
+});
+
+function* walk(dir: string): Generator<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else yield p;
+  }
+}
