@@ -19,6 +19,7 @@ Runs Haul in your browser: the same app as the desktop window, served on this co
   --allow-remote   accept clients that are not on this computer (needs --host); prefer an SSH tunnel:
                    ssh -L 7420:127.0.0.1:7420 station, then open the printed URL locally
   --json           print one JSON line {"url","port","token"} instead of the sentence
+  --no-service     do not start the local Import/Export service (the sandbox backend)
 `;
 
 const Options = z.object({
@@ -27,7 +28,14 @@ const Options = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   'allow-remote': z.boolean().default(false),
   json: z.boolean().default(false),
+  'no-service': z.boolean().default(false),
 });
+
+/** How to run this same CLI again as a child process: the bundle directly, or the source under tsx. */
+export function selfCommand(): [string, ...string[]] {
+  const self = fileURLToPath(import.meta.url);
+  return self.endsWith('.mjs') ? [process.execPath, self] : [process.execPath, ...process.execArgv, path.join(path.dirname(self), 'haul.ts')];
+}
 
 /** The built renderer, whether we run from source (tsx) or from out/cli. */
 export function findRendererDir(): string {
@@ -45,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'allow-remote': { type: 'boolean' },
       json: { type: 'boolean' },
+      'no-service': { type: 'boolean' },
     }, Options);
   } catch (err) {
     if (err instanceof UsageError) { console.error(err.message); return 2; }
@@ -57,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const dataDir = path.resolve(opts['data-dir'] ?? defaultDataDir());
-  const core = await createCore({ dataDir });
+  const core = await createCore({ dataDir, ...(opts['no-service'] ? {} : { localService: { command: selfCommand() } }) });
   let server;
   try {
     server = await startBrowserServer({ core, rendererDir, port: opts.port, host: opts.host, allowRemote: opts['allow-remote'] });

@@ -42,7 +42,13 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.whenReady().then(async () => {
     hardenApp(app, session.defaultSession, links, shell);
-    core = await createCore({ dataDir: app.getPath('userData') });
+    // The local sandbox service is the default backend: the bundled CLI, run by Electron as Node.
+    // Packaged, out/cli sits outside the asar archive (electron-builder.yml asarUnpack).
+    const cli = path.join(outDir, 'cli', 'haul.mjs').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+    core = await createCore({
+      dataDir: app.getPath('userData'),
+      localService: { command: [process.execPath, cli], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    });
     registerIpc(ipcMain, core, { webContents: () => mainWindow?.webContents, appUrl });
     core.events.on((event, payload) => {
       if (event === 'notification' && Notification.isSupported()) {

@@ -1,15 +1,17 @@
 import { create } from 'zustand';
-import type { AppInfo, RawDrive } from '../../shared/ipc/contract';
+import type { AppInfo, RawDrive, ServiceStatus } from '../../shared/ipc/contract';
 import { bridge, unwrap } from './bridge';
 
 interface HomeState {
   info?: AppInfo;
   drives?: RawDrive[];
+  service?: ServiceStatus;
   loadingDrives: boolean;
   error?: string;
   load(): Promise<void>;
   refreshDrives(): Promise<void>;
   setDrives(drives: RawDrive[]): void;
+  setService(service: ServiceStatus): void;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -18,8 +20,8 @@ export const useHome = create<HomeState>((set, get) => ({
   loadingDrives: false,
   async load() {
     try {
-      const info = await unwrap(bridge().appInfo());
-      set({ info, error: undefined });
+      const [info, service] = await Promise.all([unwrap(bridge().appInfo()), unwrap(bridge().serviceStatus())]);
+      set({ info, service, error: undefined });
     } catch (err) {
       set({ error: message(err) });
     }
@@ -36,5 +38,8 @@ export const useHome = create<HomeState>((set, get) => ({
   },
   setDrives(drives) {
     set({ drives });
+  },
+  setService(service) {
+    set({ service });
   },
 }));

@@ -33,9 +33,22 @@ export const RawDrive = z.object({
 });
 export type RawDrive = z.infer<typeof RawDrive>;
 
+/** The Import/Export service Haul talks to. The token stays in main. */
+export const ServiceStatus = z.object({
+  state: z.enum(['off', 'starting', 'ready', 'failed']),
+  kind: z.enum(['local', 'none']),
+  endpoint: z.string().optional(),
+  subscriptionId: z.string().optional(),
+  resourceGroup: z.string().optional(),
+  logFile: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
 export const channels = {
   'app.info': { request: empty, response: AppInfo },
   'drives.list': { request: empty, response: z.array(RawDrive) },
+  'service.status': { request: empty, response: ServiceStatus },
 } satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 export const Notification = z.object({
@@ -49,6 +62,7 @@ export const events = {
   'prep.progress': z.object({ sessionId: z.string(), bytesDone: z.number(), bytesTotal: z.number() }).passthrough(),
   'job.updated': z.object({ jobName: z.string(), state: z.string() }).passthrough(),
   notification: Notification,
+  'service.changed': ServiceStatus,
 } satisfies Record<EventName, z.ZodType>;
 
 export type RequestOf<C extends ChannelName> = z.input<(typeof channels)[C]['request']>;

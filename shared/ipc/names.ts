@@ -2,9 +2,9 @@
 // only these. `contract.ts` pairs every name with its schema and is checked against this list.
 
 /** Request/response channels: renderer asks, main answers. */
-export const CHANNELS = ['app.info', 'drives.list'] as const;
+export const CHANNELS = ['app.info', 'drives.list', 'service.status'] as const;
 /** Events main pushes to the renderer. */
-export const EVENTS = ['drives.changed', 'prep.progress', 'job.updated', 'notification'] as const;
+export const EVENTS = ['drives.changed', 'prep.progress', 'job.updated', 'notification', 'service.changed'] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];
 export type EventName = (typeof EVENTS)[number];

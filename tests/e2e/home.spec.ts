@@ -24,6 +24,9 @@ test('the home screen shows what main/core reported through the bridge: platform
   const rows = page.getByTestId('drive-row');
   await expect(rows).toHaveCount(expected.length);
   for (const device of expected) await expect(rows.filter({ hasText: device })).toHaveCount(1);
+  // The local sandbox service is the default backend: main started it and reports where it listens.
+  await expect(page.getByTestId('service-state')).toHaveText('ready', { timeout: 45_000 });
+  await expect(page.getByTestId('service-endpoint')).toHaveText(/^https:\/\/127\.0\.0\.1:\d+$/);
   expect(errors).toEqual([]);
 });
 

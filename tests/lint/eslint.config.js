@@ -21,7 +21,8 @@ const noNode = [
   ...nodeBuiltins.map((name) => ({ group: [name, `${name}/*`], message: `This layer runs without Node: "${name}" is a Node module.` })),
 ];
 const noElectron = [{ group: ['electron', 'electron/*'], message: 'Only main/electron may import electron.' }];
-const up = (dir) => [`**/${dir}/**`, `**/${dir}`];
+// A relative import that climbs to a top-level folder: '../../service/x', not 'shared/arm/service'.
+const up = (dir) => `^(\\.\\./)+${dir}(/|$)`;
 
 export default tseslint.config(
   { basePath: root },
@@ -40,7 +41,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           ...noNode, ...noElectron,
-          { group: ['**/main/**', '**/renderer/**', '**/service/**', '**/tests/**'], message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.' },
+          ...['main', 'renderer', 'service', 'tests'].map((dir) => ({ regex: up(dir), message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.' })),
         ],
       }],
     },
@@ -55,7 +56,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           ...noNode, ...noElectron,
-          { group: [...up('main'), ...up('service')], message: 'renderer/ reaches main only through the bridge (window.haul).' },
+          ...['main', 'service'].map((dir) => ({ regex: up(dir), message: 'renderer/ reaches main only through the bridge (window.haul).' })),
         ],
       }],
     },
@@ -66,7 +67,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           ...noElectron,
-          { group: [...up('renderer'), ...up('electron'), ...up('service')], message: 'main/core/ is Node only: no electron shell, no renderer, no service internals (talk to the service over its API).' },
+          ...['renderer', 'electron', 'service'].map((dir) => ({ regex: up(dir), message: 'main/core/ is Node only: no electron shell, no renderer, no service internals (talk to the service over its API).' })),
         ],
       }],
     },
@@ -75,7 +76,7 @@ export default tseslint.config(
     files: ['main/electron/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: [...up('renderer'), ...up('service')], message: 'The Electron shell wires main/core; it never imports the renderer or the service.' }],
+        patterns: ['renderer', 'service'].map((dir) => ({ regex: up(dir), message: 'The Electron shell wires main/core; it never imports the renderer or the service.' })),
       }],
     },
   },
@@ -85,7 +86,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           ...noElectron,
-          { group: [...up('main'), ...up('renderer')], message: 'service/ is its own backend: it imports shared/ only.' },
+          ...['main', 'renderer'].map((dir) => ({ regex: up(dir), message: 'service/ is its own backend: it imports shared/ only.' })),
         ],
       }],
     },

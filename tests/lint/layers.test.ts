@@ -36,6 +36,13 @@ describe('layer rules', () => {
     expect(await importErrors('renderer/src/bad.ts', "import { createCore } from '../../main/core/bridge/core';\nexport default createCore;\n")).toHaveLength(1);
   });
 
+  it('main/core talks to the service over its API, never by importing it; the service imports no main code', async () => {
+    expect(await importErrors('main/core/backend/bad.ts', "import { startService } from '../../../service/server';\nexport default startService;\n")).toHaveLength(1);
+    expect(await importErrors('service/bad.ts', "import { createCore } from '../main/core/bridge/core';\nexport default createCore;\n")).toHaveLength(1);
+    // shared/ modules whose names happen to match a folder are fine.
+    expect(await importErrors('main/core/backend/ok.ts', "import { ServiceConnectionSchema } from '../../../shared/arm/service';\nexport default ServiceConnectionSchema;\n")).toEqual([]);
+  });
+
   it('allowed imports pass: main/core may use Node, the renderer may use shared/', async () => {
     expect(await importErrors('main/core/ok.ts', "import fs from 'node:fs';\nexport default fs;\n")).toEqual([]);
     expect(await importErrors('renderer/src/ok.ts', "import { CHANNELS } from '../../shared/ipc/names';\nexport default CHANNELS;\n")).toEqual([]);

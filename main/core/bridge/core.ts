@@ -2,10 +2,12 @@
 // shell and browser mode both host exactly this object, so they behave the same.
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import drivelist from 'drivelist';
 import { RawDrive, type EventPayload, type RequestOf, type ResponseOf } from '../../../shared/ipc/contract';
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import { APP_VERSION } from '../version';
+import { startLocalService, type LocalService } from '../backend/local';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -24,6 +26,8 @@ export interface CoreOptions {
   dataDir: string;
   /** Replaces drivelist (tests, or a machine whose drives should not be touched). */
   listDrives?: () => Promise<unknown[]>;
+  /** How to run the `haul` CLI, to start the local sandbox service (the default backend). Absent: no service. */
+  localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
 }
 
 function createEvents(): CoreEvents {
@@ -65,6 +69,13 @@ export async function listRawDrives(list: () => Promise<unknown[]> = drivelist.l
 export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.dataDir, { recursive: true });
   const events = createEvents();
+  const service: LocalService | undefined = options.localService
+    ? startLocalService({
+      ...options.localService,
+      dataDir: path.join(options.dataDir, 'service'),
+      onStatus: (status) => events.emit('service.changed', status),
+    })
+    : undefined;
   const handlers: Handlers = {
     'app.info': async () => ({
       name: 'Haul',
@@ -75,11 +86,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       dataDir: options.dataDir,
     }),
     'drives.list': async () => listRawDrives(options.listDrives),
+    'service.status': async () => service?.status() ?? { state: 'off', kind: 'none', message: 'No Import/Export service is configured.' },
   };
   return {
     handlers,
     events,
-    async dispose() {},
+    async dispose() {
+      await service?.stop();
+    },
   };
 }
 

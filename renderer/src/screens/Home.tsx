@@ -3,13 +3,16 @@ import {
   Badge, Body1, Button, Caption1, Card, CardHeader, makeStyles, MessageBar, MessageBarBody, MessageBarTitle,
   Spinner, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens,
 } from '@fluentui/react-components';
-import { ArrowClockwise20Regular, HardDrive20Regular, Desktop20Regular } from '@fluentui/react-icons';
+import { ArrowClockwise20Regular, CloudArrowUp20Regular, Desktop20Regular, HardDrive20Regular } from '@fluentui/react-icons';
+import type { ServiceStatus } from '../../../shared/ipc/contract';
 import { bridge } from '../bridge';
 import { useHome } from '../store';
 import { formatBytes, platformName } from '../format';
 
 const useStyles = makeStyles({
-  grid: { display: 'grid', gridTemplateColumns: 'minmax(260px, 1fr) 3fr', gap: tokens.spacingHorizontalL, alignItems: 'start' },
+  grid: { display: 'grid', gridTemplateColumns: 'minmax(260px, 1fr) minmax(260px, 1fr)', gap: tokens.spacingHorizontalL, alignItems: 'start' },
+  service: {},
+  drives: { gridColumn: '1 / -1' },
   facts: { display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
   label: { color: tokens.colorNeutralForeground3 },
   value: { wordBreak: 'break-all' },
@@ -19,12 +22,17 @@ const useStyles = makeStyles({
 
 export function Home() {
   const styles = useStyles();
-  const { info, drives, loadingDrives, error, load, refreshDrives, setDrives } = useHome();
+  const { info, drives, service, loadingDrives, error, load, refreshDrives, setDrives, setService } = useHome();
 
   useEffect(() => {
     void load();
-    return bridge().onDrivesChanged((payload) => setDrives(payload.drives));
-  }, [load, setDrives]);
+    const offDrives = bridge().onDrivesChanged((payload) => setDrives(payload.drives));
+    const offService = bridge().onServiceChanged(setService);
+    return () => {
+      offDrives();
+      offService();
+    };
+  }, [load, setDrives, setService]);
 
   return (
     <div>
@@ -54,7 +62,11 @@ export function Home() {
             <Spinner size="tiny" label="Asking main…" />
           )}
         </Card>
-        <Card aria-label="Drives">
+        <Card aria-label="Import/Export service" className={styles.service}>
+          <CardHeader image={<CloudArrowUp20Regular />} header={<Subtitle2>Import/Export service</Subtitle2>} />
+          {service ? <ServiceFacts service={service} /> : <Spinner size="tiny" label="Asking main…" />}
+        </Card>
+        <Card aria-label="Drives" className={styles.drives}>
           <CardHeader
             image={<HardDrive20Regular />}
             header={<Subtitle2>Drives</Subtitle2>}
@@ -104,5 +116,29 @@ export function Home() {
         </Card>
       </div>
     </div>
+  );
+}
+
+const STATE_LABEL: Record<ServiceStatus['state'], { text: string; color: 'success' | 'warning' | 'danger' | 'informative' }> = {
+  ready: { text: 'ready', color: 'success' },
+  starting: { text: 'starting…', color: 'informative' },
+  failed: { text: 'not running', color: 'danger' },
+  off: { text: 'off', color: 'warning' },
+};
+
+function ServiceFacts({ service }: { service: ServiceStatus }) {
+  const styles = useStyles();
+  const label = STATE_LABEL[service.state];
+  return (
+    <dl className={styles.facts}>
+      <dt className={styles.label}>Backend</dt>
+      <dd className={styles.value}>{service.kind === 'local' ? 'Local sandbox (runs on this computer)' : 'None'}</dd>
+      <dt className={styles.label}>State</dt>
+      <dd className={styles.value}><Badge appearance="tint" color={label.color} data-testid="service-state">{label.text}</Badge></dd>
+      {service.endpoint && (<><dt className={styles.label}>Endpoint</dt><dd className={`${styles.value} ${styles.mono}`} data-testid="service-endpoint">{service.endpoint}</dd></>)}
+      {service.subscriptionId && (<><dt className={styles.label}>Subscription</dt><dd className={`${styles.value} ${styles.mono}`}>{service.subscriptionId}</dd></>)}
+      {service.resourceGroup && (<><dt className={styles.label}>Resource group</dt><dd className={`${styles.value} ${styles.mono}`}>{service.resourceGroup}</dd></>)}
+      {service.message && (<><dt className={styles.label}>Note</dt><dd className={styles.value}>{service.message}</dd></>)}
+    </dl>
   );
 }
