@@ -111,6 +111,8 @@ async function listCandidates(service: BlobServiceClient, paths: string[], prefi
     const containerPart = slash < 0 ? pre : pre.slice(0, slash);
     const blobPrefix = slash < 0 ? undefined : pre.slice(slash + 1);
     const containers: string[] = [];
+    const problem = blobPrefix !== undefined ? containerNameProblem(containerPart) : /^[a-z0-9-]*$/.test(containerPart) || containerPart === '$root' ? undefined : `"${containerPart}" cannot begin a container name (lower-case letters, digits and hyphens only)`;
+    if (problem) throw new Error(`Export blob path prefix "${raw}" is not valid: ${problem}. Correct the job's export blob list.`);
     if (blobPrefix === undefined) {
       for await (const c of service.listContainers({ prefix: containerPart || undefined })) containers.push(c.name);
     } else {

@@ -166,6 +166,10 @@ describe('exportToDrives', () => {
     expect(await readdir(t2)).not.toContain('DriveManifest.xml');
   });
 
+  it('refuses a prefix that cannot name a container, saying which one', async () => {
+    await expect(exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'badprefix', blobList: { blobPathPrefix: ['/Media_Files/x'] }, targets: [{ path: path.join(data.dir, 'badprefix'), capacityBytes: MiB * 8 }] })).rejects.toThrow(/"\/Media_Files\/x" is not valid: container name "Media_Files"/);
+  });
+
   it('refuses overlapping target folders before writing anything', async () => {
     const t = path.join(data.dir, 'overlap');
     await expect(exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'overlap', blobList: { blobPath: ['/other/x.txt'] }, targets: [{ path: t }, { path: path.join(t, 'inner') }] })).rejects.toThrow(/overlap; each drive needs its own folder/);
