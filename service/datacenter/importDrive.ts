@@ -146,6 +146,21 @@ interface Ctx {
   progress: TransferProgress;
   report: () => void;
   containers: Map<string, ContainerClient>;
+  /** Drive id and manifest hash, recorded on each imported blob so a re-run recognises its own work. */
+  driveId: string;
+  manifestHash: string;
+}
+
+/** Metadata that marks a blob as imported from this file of this drive (keys are lower case, values ASCII). */
+function importMarker(ctx: Ctx, mb: ManifestBlob): Record<string, string> {
+  return { haulimportdrive: encodeURIComponent(ctx.driveId), haulimportfile: encodeURIComponent(mb.filePath), haulimportmanifest: ctx.manifestHash };
+}
+
+/** Whether the blob is this very file, imported by an earlier run of this drive (e.g. before a crash). */
+async function importedBefore(ctx: Ctx, container: ContainerClient, name: string, mb: ManifestBlob): Promise<boolean> {
+  const props = await container.getBlobClient(name).getProperties();
+  const want = importMarker(ctx, mb);
+  return props.contentLength === mb.length && Object.entries(want).every(([k, v]) => props.metadata?.[k] === v);
 }
 
 async function containerFor(ctx: Ctx, name: string): Promise<ContainerClient> {
@@ -236,6 +251,23 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
     }
     let target = split.blob;
     let dispStatus: NonNullable<DriveLogBlob['importDisposition']>['status'] = 'Created';
+    const again = (name: string, status: 'Created' | 'Renamed'): DriveLogBlob => {
+      finishBytes();
+      ctx.progress.bytesSucceeded += mb.length;
+      return {
+        ...base,
+        status: 'Completed',
+        importDisposition: { value: mb.importDisposition, status },
+        ...(status === 'Renamed' ? { importedAs: `${split.container}/${name}` } : {}),
+        blocks: pendingBlocks('Completed'),
+        message: `Blob ${split.container}/${name} already holds file ${mb.filePath} from an earlier run of this drive; it was not imported twice.`,
+      };
+    };
+    try {
+      if (exists && (await importedBefore(ctx, container, split.blob, mb))) return again(split.blob, 'Created');
+    } catch (e) {
+      return fail('BlobRequestFailed', `Blob ${mb.blobPath} was not imported: ${errText(e)}.`, pendingBlocks('Uncommitted'));
+    }
     if (exists) {
       if (mb.importDisposition === 'no-overwrite') {
         finishBytes();
@@ -250,6 +282,7 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
             target = candidate;
             break;
           }
+          if (await importedBefore(ctx, container, candidate, mb)) return again(candidate, 'Renamed');
         }
       }
     }
@@ -333,13 +366,13 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
         try {
           if (staging) {
             const sas = await staging.generateSasUrl({ permissions: BlobSASPermissions.parse('r'), expiresOn: new Date(Date.now() + 3600_000) });
-            const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions });
+            const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions, metadata: importMarker(ctx, mb) });
             await poller.pollUntilDone();
             await container.getPageBlobClient(target).setHTTPHeaders({ blobContentMD5: contentMD5 });
           } else {
             await blockBlob.commitBlockList(
               mb.blocks.map((_, i) => blockId(upload, i)),
-              { conditions, blobHTTPHeaders: { blobContentMD5: contentMD5 }, abortSignal: signal },
+              { conditions, blobHTTPHeaders: { blobContentMD5: contentMD5 }, metadata: importMarker(ctx, mb), abortSignal: signal },
             );
           }
           for (const b of blocks) b.status = 'Completed';
@@ -453,7 +486,7 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
     const bytesTotal = manifest.blobs.reduce((s, b) => s + b.length, 0);
     const progress: TransferProgress = { bytesProcessed: 0, bytesTotal, bytesSucceeded: 0, blobsDone: 0, blobsTotal: manifest.blobs.length };
     const report = () => opts.onProgress?.({ ...progress });
-    const ctx: Ctx = { opts, service, progress, report, containers: new Map() };
+    const ctx: Ctx = { opts, service, progress, report, containers: new Map(), driveId: manifest.driveId, manifestHash: drive.manifestHash };
     report();
 
     const logBlobs: DriveLogBlob[] = [];

@@ -205,6 +205,34 @@ describe('importDrive', () => {
     expect((await download('keepsafe', 'precious.bin')).equals(original)).toBe(true);
   });
 
+  it('starting the same drive again (after a crash) does not import its blobs twice', async () => {
+    const container = azurite.client(ACCOUNT).getContainerClient('rerun');
+    await container.createIfNotExists();
+    await container.getBlockBlobClient('taken.txt').upload('someone else', 12);
+    const dir = driveDir();
+    const pageData = bytes(1024, 8);
+    await writeDrive(dir, 'DRIVE-RERUN', [
+      { blobPath: 'rerun/fresh.txt', data: Buffer.from('fresh') },
+      { blobPath: 'rerun/taken.txt', data: Buffer.from('mine'), disposition: 'rename' },
+      { blobPath: 'rerun/disk.vhd', data: pageData, blobType: 'PageBlob' },
+    ]);
+    const first = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT });
+    const second = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT });
+    const names: string[] = [];
+    for await (const b of container.listBlobsFlat()) names.push(b.name);
+    expect(names.sort()).toEqual(['disk.vhd', 'fresh.txt', 'taken (1).txt', 'taken.txt']);
+    expect(second.outcome).toBe(first.outcome);
+    expect(second.bytesSucceeded).toBe(first.bytesSucceeded);
+    expect(second.issues).toEqual(first.issues);
+    expect(second.blobs.find((b) => b.blobPath === 'rerun/taken.txt')).toMatchObject({ importedAs: 'rerun/taken (1).txt', disposition: { status: 'Renamed' } });
+
+    // A different drive with the same blob paths is not mistaken for the earlier run.
+    const other = driveDir();
+    await writeDrive(other, 'DRIVE-OTHER', [{ blobPath: 'rerun/fresh.txt', data: Buffer.from('fresh') }]);
+    const r = await importDrive({ azurite, drivePath: other, storageAccount: ACCOUNT });
+    expect(r.blobs[0]).toMatchObject({ importedAs: 'rerun/fresh (1).txt', disposition: { status: 'Renamed' } });
+  });
+
   it('D7: an overwrite alone is an informational issue (CompletedWithInfo)', async () => {
     const container = azurite.client(ACCOUNT).getContainerClient('info');
     await container.createIfNotExists();
