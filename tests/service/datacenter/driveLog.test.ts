@@ -64,7 +64,7 @@ describe('DriveLog XML', () => {
   });
 
   it('a log with no blobs round-trips', () => {
-    const log: DriveLog = { version: '2014-11-01', driveId: 'D1', status: 'ManifestNotFound', blobs: [], message: 'No DriveManifest.xml on /mnt/d1.' };
+    const log: DriveLog = { version: '2014-11-01', driveId: 'DRV-1', status: 'ManifestNotFound', blobs: [], message: 'No DriveManifest.xml on /mnt/d1.' };
     expect(parseDriveLog(serializeDriveLog(log))).toEqual(log);
   });
 
