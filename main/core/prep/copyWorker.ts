@@ -2,26 +2,124 @@
 // 4 MiB block is written to a temporary file under <root>/.haul-tmp and hashed (block MD5 and file
 // MD5) on the way. Completed files are flushed to the disk (fsync, or one syncfs for a batch of
 // small files), then renamed into place and reported; only then does the engine journal them.
+//
+// The hashing runs in a second thread (this same file, role "hasher") over a ring of shared 4 MiB
+// slots: the copy thread reads a block into a slot, hands it to the hasher and writes it to the
+// drive while the hasher computes the block and file MD5s — so reading/writing and hashing overlap.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/formats/driveManifest';
+import { startWorker } from './workerBoot';
 import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ToWorker, type VerifyItem, type WorkerInit } from './protocol';
+
+// ---- the shared ring between the copy thread and its hasher
+const SLOTS = 4;
+/** per slot: state, length, flags */
+const FREE = 0;
+const FILLED = 1;
+const HASHED = 2;
+const LAST = 1;
+interface HasherInit { role: 'hasher'; data: SharedArrayBuffer; ctrl: SharedArrayBuffer; digests: SharedArrayBuffer }
+
+function runHasher(h: HasherInit): void {
+  const ctrl = new Int32Array(h.ctrl);
+  const dig = new Uint8Array(h.digests);
+  let file = createHash('md5');
+  for (let pos = 0; ; pos++) {
+    const k = pos % SLOTS;
+    for (;;) {
+      const st = Atomics.load(ctrl, k * 3);
+      if (st === FILLED) break;
+      Atomics.wait(ctrl, k * 3, st);
+    }
+    const len = ctrl[k * 3 + 1]!;
+    const flags = ctrl[k * 3 + 2]!;
+    if (len > 0) {
+      const block = Buffer.from(h.data, k * BLOCK_SIZE, len);
+      file.update(block);
+      dig.set(createHash('md5').update(block).digest(), k * 32);
+    }
+    if (flags & LAST) {
+      dig.set(file.digest(), k * 32 + 16);
+      file = createHash('md5');
+    }
+    Atomics.store(ctrl, k * 3, HASHED);
+    Atomics.notify(ctrl, k * 3);
+  }
+}
+
+if ((workerData as { role?: string }).role === 'hasher') runHasher(workerData as HasherInit);
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
-const tmpDir = join(init.root, TMP_DIR);
-const buf = Buffer.allocUnsafe(BLOCK_SIZE);
+const tmpDir = join(init.root ?? '', TMP_DIR);
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+
+const ringData = new SharedArrayBuffer(SLOTS * BLOCK_SIZE);
+const ringCtrl = new SharedArrayBuffer(SLOTS * 3 * 4);
+const ringDig = new SharedArrayBuffer(SLOTS * 32);
+const ctrl = new Int32Array(ringCtrl);
+const dig = new Uint8Array(ringDig);
+const slots = Array.from({ length: SLOTS }, (_, k) => Buffer.from(ringData, k * BLOCK_SIZE, BLOCK_SIZE));
+const buf = slots[0]!;
+let hasher: Worker | undefined;
+let ringPos = 0;
+/** positions handed to the hasher and not yet collected, with where their results go */
+const inFlight: { pos: number; len: number; last: boolean; blocks: string[]; file: { md5: string } }[] = [];
+
+function ensureHasher(): void {
+  if (!hasher) {
+    hasher = startWorker(new URL(import.meta.url), { role: 'hasher', data: ringData, ctrl: ringCtrl, digests: ringDig } satisfies HasherInit);
+    hasher.unref();
+  }
+}
+
+/** Waits for the oldest slot in flight to be hashed and takes its results. */
+function collectOldest(): void {
+  const f = inFlight.shift()!;
+  const k = f.pos % SLOTS;
+  for (let waited = 0; ; waited++) {
+    const st = Atomics.load(ctrl, k * 3);
+    if (st === HASHED) break;
+    if (waited > 120) throw new Error('the hashing thread stopped answering (2 minutes)');
+    Atomics.wait(ctrl, k * 3, st, 1000);
+  }
+  if (f.len > 0) f.blocks.push(Buffer.from(dig.subarray(k * 32, k * 32 + 16)).toString('hex').toUpperCase());
+  if (f.last) f.file.md5 = Buffer.from(dig.subarray(k * 32 + 16, k * 32 + 32)).toString('hex').toUpperCase();
+  Atomics.store(ctrl, k * 3, FREE);
+}
+
+/** The next free slot (collecting an old result if the ring is full). */
+function nextSlot(): Buffer {
+  if (inFlight.length >= SLOTS) collectOldest();
+  return slots[ringPos % SLOTS]!;
+}
+
+function handOver(len: number, last: boolean, blocks: string[], file: { md5: string }): void {
+  const k = ringPos % SLOTS;
+  ctrl[k * 3 + 1] = len;
+  ctrl[k * 3 + 2] = last ? LAST : 0;
+  inFlight.push({ pos: ringPos, len, last, blocks, file });
+  ringPos++;
+  Atomics.store(ctrl, k * 3, FILLED);
+  Atomics.notify(ctrl, k * 3);
+}
+
+function drainRing(): void {
+  while (inFlight.length) collectOldest();
+}
 
 /** Small files are flushed together: one syncfs per batch instead of one fsync per file. */
 const BATCH_BYTES = BLOCK_SIZE;
 const BATCH_FILES = 256;
-const canSyncfs = process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0;
+const FLUSH_EVERY = Number(process.env.HAUL_FLUSH_MIB ?? '64') * 1024 * 1024;
+let syncfsKnown: boolean | undefined;
+const canSyncfs = (): boolean => (syncfsKnown ??= process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0);
 
 const queue: CopyTask[] = [];
 const made = new Set<string>();
@@ -75,10 +173,10 @@ function targetError(e: unknown, what: string): never {
   throw new TargetFailed(code, `${what} failed on the drive: ${(e as Error).message}`);
 }
 
-function readWithRetry(fd: number, pos: number, len: number, src: string): number {
+function readWithRetry(fd: number, into: Buffer, at: number, pos: number, len: number, src: string): number {
   for (let attempt = 0; ; attempt++) {
     try {
-      return readSync(fd, buf, 0, len, pos);
+      return readSync(fd, into, at, len, pos);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
       if (code === 'EIO' && attempt < 3) { sleep(200 * (attempt + 1)); continue; }
@@ -105,37 +203,48 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
   try {
     const before = fstatSync(src);
     try { dst = openSync(tmp, 'w'); } catch (e) { ensureDir(tmpDir); try { dst = openSync(tmp, 'w'); } catch (e2) { targetError(e2 ?? e, 'creating a file'); } }
-    const fileHash = createHash('md5');
+    ensureHasher();
     const blocks: string[] = [];
+    const file = { md5: '' };
     let pos = 0;
-    for (;;) {
-      // fill a whole block (or up to EOF)
-      let got = 0;
-      while (got < BLOCK_SIZE) {
-        const n = readWithRetry(src, pos + got, BLOCK_SIZE - got, task.src);
-        if (n === 0) break;
-        got += n;
+    let ended = false;
+    try {
+      for (;;) {
+        // fill a whole block (or up to EOF) in the next ring slot
+        const slot = nextSlot();
+        let got = 0;
+        while (got < BLOCK_SIZE) {
+          const n = readWithRetry(src, slot, got, pos + got, BLOCK_SIZE - got, task.src);
+          if (n === 0) break;
+          got += n;
+        }
+        const last = got < BLOCK_SIZE;
+        handOver(got, last, blocks, file);
+        if (last) ended = true;
+        let w = 0;
+        while (w < got) {
+          try { w += writeSync(dst, slot, w, got - w, pos + w); } catch (e) { targetError(e, `writing ${task.rel}`); }
+        }
+        pos += got;
+        if (got) progress(got);
+        // Flush as we go on big files: the disk writes while we read and hash, and the final
+        // fsync (and the memory the kernel holds dirty) stays small.
+        if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) { try { fdatasyncSync(dst); } catch (e) { targetError(e, `flushing ${task.rel}`); } }
+        if (last) break;
       }
-      if (got === 0) break;
-      const block = buf.subarray(0, got);
-      fileHash.update(block);
-      blocks.push(createHash('md5').update(block).digest('hex').toUpperCase());
-      let w = 0;
-      while (w < got) {
-        try { w += writeSync(dst, block, w, got - w, pos + w); } catch (e) { targetError(e, `writing ${task.rel}`); }
-      }
-      pos += got;
-      progress(got);
-      if (got < BLOCK_SIZE) break;
+    } finally {
+      // the hasher's file state must end with this file, whatever happened
+      if (!ended) { nextSlot(); handOver(0, true, [], { md5: '' }); }
+      drainRing();
     }
     const after = fstatSync(src);
     if (after.size !== pos || after.mtimeMs !== before.mtimeMs) {
       throw new SourceFailed('ECHANGED', `${task.src} changed while it was being copied; it will be copied again on the next run`);
     }
-    if (pos >= BATCH_BYTES || !canSyncfs) {
+    if (pos >= BATCH_BYTES || !canSyncfs()) {
       try { fsyncSync(dst); } catch (e) { targetError(e, `flushing ${task.rel}`); }
     }
-    return { tmp, size: pos, result: { id: task.id, size: pos, mtime: before.mtimeMs, md5: fileHash.digest('hex').toUpperCase(), blocks: blocks.join('') } };
+    return { tmp, size: pos, result: { id: task.id, size: pos, mtime: before.mtimeMs, md5: file.md5, blocks: blocks.join('') } };
   } catch (e) {
     if (dst >= 0) { try { closeSync(dst); } catch { /* already failing */ } dst = -1; }
     try { unlinkSync(tmp); } catch { /* never created, or the drive is gone */ }
@@ -148,7 +257,7 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
 
 function commitPending(): void {
   if (!pending.length) return;
-  const needsSync = pending.some((p) => p.result.size < BATCH_BYTES) && canSyncfs;
+  const needsSync = pending.some((p) => p.result.size < BATCH_BYTES) && canSyncfs();
   if (needsSync) {
     const r = spawnSync('sync', ['-f', tmpDir], { stdio: 'ignore' });
     if (r.status !== 0) checkRoot();
@@ -256,11 +365,11 @@ function verify(items: VerifyItem[]): void {
   post({ t: 'verify-done', blobs, blocks, bytes, mismatches });
 }
 
-port.on('message', (m: ToWorker) => {
+if ((workerData as { role?: string }).role !== 'hasher') port.on('message', (m: ToWorker) => {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
     else { queue.push(...m.tasks); drain(); }
   }
   else if (m.t === 'verify') verify(m.items);
-  else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } port.close(); }
+  else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } void hasher?.terminate(); port.close(); }
 });

@@ -2,10 +2,8 @@
 // manifests -> optional verify. Used by `haul prep` and, later, by the app over the bridge; it
 // reports through typed PrepEvents (shared/prep/types.ts) and never prints.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, statfsSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join, resolve, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
 import { formatBytes } from '../../../shared/prep/names';
 import type { DriveProgress, PlanSummary, PrepEvent } from '../../../shared/prep/types';
@@ -17,6 +15,9 @@ import { MAX_DRIVES, fileCost, makePlan } from './plan';
 import { SpeedWindow } from './progress';
 import { TMP_DIR, type CopyTask, type FromWorker, type VerifyItem, type WorkerInit } from './protocol';
 import { scanDataset } from './scan';
+import { copyWorkerUrl, startWorker } from './workerBoot';
+
+export { copyWorkerUrl, startWorker };
 
 export interface PrepTarget { path: string; bitLockerKey?: string }
 
@@ -50,22 +51,6 @@ export class PrepError extends Error {}
 
 const CHUNK_FILES = 512;
 const CHUNK_BYTES = 256 * 1024 * 1024;
-
-/** Finds the copy worker from source (tsx, vitest) and from the esbuild bundle (out/cli/prepWorker.mjs). */
-export function copyWorkerUrl(): URL {
-  const src = new URL('./copyWorker.ts', import.meta.url);
-  if (src.protocol === 'file:' && existsSync(fileURLToPath(src))) return src;
-  return new URL('./prepWorker.mjs', import.meta.url);
-}
-
-export function startWorker(url: URL, init: WorkerInit): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: init });
-  // From source (tsx, vitest): register tsx's loader inside the worker, then load the module.
-  const apiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const apiEsm = pathToFileURL(apiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
-  const boot = `import { register } from ${JSON.stringify(apiEsm)}; register(); await import(${JSON.stringify(url.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: init, execArgv: [] });
-}
 
 /** A killed process nobody has reaped yet still answers kill(pid, 0): it holds no lock. */
 function isZombie(pid: number): boolean {

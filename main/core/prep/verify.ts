@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEADER_FILE, MANIFEST_FILE, parseDriveHeader, parseDriveManifest } from '../../../shared/formats/driveManifest';
 import { md5Upper } from './driveFiles';
-import { copyWorkerUrl, startWorker } from './engine';
+import { copyWorkerUrl, startWorker } from './workerBoot';
 import type { FromWorker, VerifyItem } from './protocol';
 
 export interface VerifyReport {
