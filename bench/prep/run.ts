@@ -18,7 +18,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { PrepEvent } from '../../shared/prep/types';
 
@@ -50,11 +50,19 @@ if (opt['baseline-child'] || opt['plan-child']) {
 }
 
 const { runPrep } = await import('../../main/core/prep/engine');
+const { build } = await import('esbuild');
 const skip = new Set(opt.skip.split(',').filter(Boolean));
 const work = mkdtempSync(join(tmpdir(), 'haul-bench-prep-'));
 const mnt = join(work, 'mnt');
 mkdirSync(mnt);
 let loopDev: string | undefined;
+// haul as shipped: the copy worker bundled by esbuild the way main/build.mjs bundles it
+await build({
+  absWorkingDir: root, entryPoints: { prepWorker: 'main/core/prep/copyWorker.ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+  outdir: work, outExtension: { '.js': '.mjs' }, logLevel: 'warning',
+  banner: { js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);" },
+});
+const workerUrl = pathToFileURL(join(work, 'prepWorker.mjs'));
 
 const sh = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -105,7 +113,7 @@ async function haulOnce(src: string, journal: string): Promise<{ seconds: number
   const t = performance.now();
   let ok = false;
   await runPrep({
-    journal, session: 's1', keepAwake: false,
+    journal, session: 's1', keepAwake: false, workerUrl,
     entries: [{ row: 2, basePath: `${src}/`, isFolder: true, destination: 'bench/', blobType: 'BlockBlob', disposition: 'rename' }],
     targets: [{ path: mnt }],
     onEvent: (e: PrepEvent) => { if (e.type === 'done') ok = e.ok; },
@@ -166,7 +174,7 @@ async function resumeAfterKill(src: string, largest: number) {
   let ok = false;
   let skipped = 0;
   await runPrep({
-    journal, session: 's1', keepAwake: false,
+    journal, session: 's1', keepAwake: false, workerUrl,
     entries: [{ row: 2, basePath: `${src}/`, isFolder: true, destination: 'bench/', blobType: 'BlockBlob', disposition: 'rename' }],
     targets: [{ path: mnt }],
     onEvent: (e) => { if (e.type === 'done') { ok = e.ok; copiedAgain = e.bytesCopied; skipped = e.filesSkipped; } },

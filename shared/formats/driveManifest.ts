@@ -11,9 +11,10 @@
 // Pure TypeScript (no Node): the service, the app and the CLI all read these.
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
+import { BLOCK_SIZE as BLOCK_SIZE_CONST } from '../prep/constants';
 
 /** Blocks are 4 MiB; a blob's last block is shorter. */
-export const BLOCK_SIZE = 4 * 1024 * 1024;
+export const BLOCK_SIZE = BLOCK_SIZE_CONST;
 export const MANIFEST_VERSION = '2014-11-01';
 export const MANIFEST_FILE = 'DriveManifest.xml';
 export const HEADER_FILE = 'HaulDrive.json';

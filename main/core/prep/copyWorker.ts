@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
-import { BLOCK_SIZE } from '../../../shared/formats/driveManifest';
+import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import { startWorker } from './workerBoot';
 import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ToWorker, type VerifyItem, type WorkerInit } from './protocol';
 
@@ -115,8 +115,13 @@ function drainRing(): void {
 }
 
 /** Small files are flushed together: one syncfs per batch instead of one fsync per file. */
-const BATCH_BYTES = BLOCK_SIZE;
-const BATCH_FILES = 256;
+/** files of this size and more are flushed one by one (fsync); smaller ones in batches (syncfs) */
+const SMALL_FILE = BLOCK_SIZE;
+/** a batch of small files is flushed and reported at 32 MiB, 2,048 files or 1 s, whichever comes first */
+const BATCH_BYTES = 32 * 1024 * 1024;
+const BATCH_FILES = 2048;
+const BATCH_MS = 1000;
+let batchStarted = 0;
 const FLUSH_EVERY = Number(process.env.HAUL_FLUSH_MIB ?? '64') * 1024 * 1024;
 let syncfsKnown: boolean | undefined;
 const canSyncfs = (): boolean => (syncfsKnown ??= process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0);
@@ -203,6 +208,7 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
   try {
     const before = fstatSync(src);
     try { dst = openSync(tmp, 'w'); } catch (e) { ensureDir(tmpDir); try { dst = openSync(tmp, 'w'); } catch (e2) { targetError(e2 ?? e, 'creating a file'); } }
+    if (before.size < BLOCK_SIZE) return copySmall(task, src, dst, tmp, before.mtimeMs, before.size);
     ensureHasher();
     const blocks: string[] = [];
     const file = { md5: '' };
@@ -241,7 +247,7 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
     if (after.size !== pos || after.mtimeMs !== before.mtimeMs) {
       throw new SourceFailed('ECHANGED', `${task.src} changed while it was being copied; it will be copied again on the next run`);
     }
-    if (pos >= BATCH_BYTES || !canSyncfs()) {
+    if (pos >= SMALL_FILE || !canSyncfs()) {
       try { fsyncSync(dst); } catch (e) { targetError(e, `flushing ${task.rel}`); }
     }
     return { tmp, size: pos, result: { id: task.id, size: pos, mtime: before.mtimeMs, md5: file.md5, blocks: blocks.join('') } };
@@ -255,9 +261,35 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
   }
 }
 
+const smallBuf = Buffer.allocUnsafe(BLOCK_SIZE);
+
+/** A file of one block: its MD5 is its block's MD5, so it is hashed here without the hasher. */
+function copySmall(task: CopyTask, src: number, dst: number, tmp: string, mtime: number, size: number): { tmp: string; result: CopyResult; size: number } {
+  let got = 0;
+  while (got < BLOCK_SIZE) {
+    const n = readWithRetry(src, smallBuf, got, got, BLOCK_SIZE - got, task.src);
+    if (n === 0) break;
+    got += n;
+  }
+  const after = fstatSync(src);
+  if (got !== size || after.size !== size || after.mtimeMs !== mtime) {
+    throw new SourceFailed('ECHANGED', `${task.src} changed while it was being copied; it will be copied again on the next run`);
+  }
+  const md5 = got ? createHash('md5').update(smallBuf.subarray(0, got)).digest('hex').toUpperCase() : 'D41D8CD98F00B204E9800998ECF8427E';
+  let w = 0;
+  while (w < got) {
+    try { w += writeSync(dst, smallBuf, w, got - w, w); } catch (e) { targetError(e, `writing ${task.rel}`); }
+  }
+  if (got) progress(got);
+  if (!canSyncfs()) {
+    try { fsyncSync(dst); } catch (e) { targetError(e, `flushing ${task.rel}`); }
+  }
+  return { tmp, size: got, result: { id: task.id, size: got, mtime, md5, blocks: got ? md5 : '' } };
+}
+
 function commitPending(): void {
   if (!pending.length) return;
-  const needsSync = pending.some((p) => p.result.size < BATCH_BYTES) && canSyncfs();
+  const needsSync = pending.some((p) => p.result.size < SMALL_FILE) && canSyncfs();
   if (needsSync) {
     const r = spawnSync('sync', ['-f', tmpDir], { stdio: 'ignore' });
     if (r.status !== 0) checkRoot();
@@ -289,9 +321,10 @@ function drain(): void {
     const task = queue.shift()!;
     try {
       const { tmp, result, size } = copyOne(task);
+      if (!pending.length) batchStarted = Date.now();
       pending.push({ task, tmp, result });
       pendingBytes += size;
-      if (size >= BATCH_BYTES || pendingBytes >= BATCH_BYTES || pending.length >= BATCH_FILES || queue.length === 0) commitPending();
+      if (size >= SMALL_FILE || pendingBytes >= BATCH_BYTES || pending.length >= BATCH_FILES || queue.length === 0 || Date.now() - batchStarted > BATCH_MS) commitPending();
     } catch (e) {
       if (e instanceof SourceFailed) {
         post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
@@ -365,6 +398,8 @@ function verify(items: VerifyItem[]): void {
   post({ t: 'verify-done', blobs, blocks, bytes, mismatches });
 }
 
+// the hasher boots while the first tasks arrive
+if ((workerData as { role?: string }).role !== 'hasher') ensureHasher();
 if ((workerData as { role?: string }).role !== 'hasher') port.on('message', (m: ToWorker) => {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });

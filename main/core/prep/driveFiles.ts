@@ -2,6 +2,7 @@
 // DriveInfo file next to the journal. Every write is atomic (temporary file, fsync, rename).
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import {
   BLOCK_SIZE, HEADER_FILE, MANIFEST_FILE, driveInfoFileName, parseDriveHeader, parseDriveManifest, serializeDriveHeader,
@@ -23,6 +24,19 @@ export function writeAtomic(path: string, data: string): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+}
+
+/** The same, off the event loop (the engine's main thread must not stall on a drive's fsync). */
+export async function writeAtomicAsync(path: string, data: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
 }
 
 export function recordToBlob(r: FileRecord): ManifestBlob {
@@ -48,7 +62,7 @@ export function readHeader(root: string): DriveHeader | undefined {
  * Writes the drive's manifest from the journal's records for it, keeping blobs of sessions this
  * journal does not know (another journal prepared them), then the header with the manifest hash.
  */
-export function writeDriveRoot(root: string, opts: { driveId: string; jobName: string; records: FileRecord[]; knownSessions: Set<string>; newSessions: string[]; generatedId: boolean; now: number }): { manifestHash: string; blobs: number } {
+export async function writeDriveRoot(root: string, opts: { driveId: string; jobName: string; records: FileRecord[]; knownSessions: Set<string>; newSessions: string[]; generatedId: boolean; now: number }): Promise<{ manifestHash: string; blobs: number }> {
   let foreign: ManifestBlob[] = [];
   try {
     const old = readManifest(root);
@@ -56,7 +70,7 @@ export function writeDriveRoot(root: string, opts: { driveId: string; jobName: s
   } catch { /* a damaged manifest is rebuilt from the journal */ }
   const blobs = [...foreign, ...opts.records.map(recordToBlob)].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   const xml = serializeDriveManifest({ version: '2014-11-01', driveId: opts.driveId, blobs });
-  writeAtomic(join(root, MANIFEST_FILE), xml);
+  await writeAtomicAsync(join(root, MANIFEST_FILE), xml);
   const manifestHash = md5Upper(xml);
   const old = readHeader(root);
   const sessionIds = [...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...new Set(blobs.map((b) => b.filePath.split('/')[0] ?? ''))])].filter(Boolean).sort();
@@ -70,7 +84,7 @@ export function writeDriveRoot(root: string, opts: { driveId: string; jobName: s
     manifestHash,
   };
   if (opts.generatedId) header.generatedId = true;
-  writeAtomic(join(root, HEADER_FILE), serializeDriveHeader(header));
+  await writeAtomicAsync(join(root, HEADER_FILE), serializeDriveHeader(header));
   return { manifestHash, blobs: blobs.length };
 }
 

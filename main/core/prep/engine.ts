@@ -13,7 +13,7 @@ import { fileKey, Journal, type FileRecord, type JournalRecord } from './journal
 import { keepAwake } from './keepAwake';
 import { MAX_DRIVES, fileCost, makePlan } from './plan';
 import { SpeedWindow } from './progress';
-import { TMP_DIR, type CopyTask, type FromWorker, type VerifyItem, type WorkerInit } from './protocol';
+import { TMP_DIR, type CopyTask, type FromWorker, type VerifyItem } from './protocol';
 import { scanDataset } from './scan';
 import { copyWorkerUrl, startWorker } from './workerBoot';
 
@@ -49,7 +49,7 @@ export interface PrepResult {
 
 export class PrepError extends Error {}
 
-const CHUNK_FILES = 512;
+const CHUNK_FILES = 2048;
 const CHUNK_BYTES = 256 * 1024 * 1024;
 
 /** A killed process nobody has reaped yet still answers kill(pid, 0): it holds no lock. */
@@ -271,6 +271,15 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
       return moved;
     };
 
+    // The header (with the drive id) goes on first, so an interrupted drive is recognised on resume.
+    for (const r of runs) {
+      if (!r.queue.length) continue;
+      await writeDriveRoot(r.info.path, { driveId: r.info.driveId, jobName, records: journal.filesOnDrive(r.info.driveId), knownSessions, newSessions: [opts.session], generatedId: r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
+      if (journal.drives.get(r.info.driveId)?.target !== r.info.path) {
+        journal.append([{ t: 'drive', drive: r.info.driveId, target: r.info.path, at: Date.now(), generated: r.info.idSource === 'generated' }]);
+      }
+    }
+
     await new Promise<void>((resolveAll) => {
       let settled = false;
       const active = (r: DriveRun) => r.state === 'copying' || r.state === 'waiting' || (r.state === 'full' && r.outstanding.size > 0);
@@ -301,7 +310,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
               bytesCopied += res.size;
             }
             journal.append(recs);
-            if (Date.now() - lastSync > 1000) { journal.sync(); lastSync = Date.now(); }
+            if (Date.now() - lastSync > 1000) { journal.syncSoon(); lastSync = Date.now(); }
             break;
           }
           case 'source-error': {
@@ -376,13 +385,6 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
       for (const r of runs) {
         r.doneBefore = journal.filesOnDrive(r.info.driveId).filter((f) => f.s === opts.session).reduce((s, f) => s + f.size, 0);
         if (!r.queue.length) { r.state = 'done'; r.idle = true; }
-        // The header (with the drive id) goes on first, so an interrupted drive is recognised on resume.
-        if (r.queue.length) {
-          writeDriveRoot(r.info.path, { driveId: r.info.driveId, jobName, records: journal.filesOnDrive(r.info.driveId), knownSessions, newSessions: [opts.session], generatedId: r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
-          if (journal.drives.get(r.info.driveId)?.target !== r.info.path) {
-            journal.append([{ t: 'drive', drive: r.info.driveId, target: r.info.path, at: Date.now(), generated: r.info.idSource === 'generated' }]);
-          }
-        }
         const w = startWorker(url, { root: r.info.path, rootDev: r.rootDev, maxRate: opts.maxRate ?? 0 });
         workers.push(w);
         r.worker = w;
@@ -396,7 +398,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
 
     });
     clearInterval(ticker);
-    journal.sync();
+    journal.syncSoon();
     // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
     for (const r of runs) if (r.state !== 'removed') { try { cleanTemporaries(r.info.path); } catch { /* the drive is failing: reported already */ } }
 
@@ -404,7 +406,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
     for (const r of runs) {
       if (r.state === 'removed' || r.filesTotal === 0 && r.filesDone === 0 && journal.filesOnDrive(r.info.driveId).length === 0) continue;
       try {
-        const { manifestHash } = writeDriveRoot(r.info.path, { driveId: r.info.driveId, jobName, records: journal.filesOnDrive(r.info.driveId), knownSessions: new Set(journal.sessions.keys()), newSessions: [opts.session], generatedId: journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
+        const { manifestHash } = await writeDriveRoot(r.info.path, { driveId: r.info.driveId, jobName, records: journal.filesOnDrive(r.info.driveId), knownSessions: new Set(journal.sessions.keys()), newSessions: [opts.session], generatedId: journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
         writeDriveInfo(journalPath, r.info.driveId, manifestHash, r.bitLockerKey);
         emit({ type: 'drive-done', driveId: r.info.driveId, target: r.info.path, files: r.filesDone, bytes: r.bytesDone, manifestHash });
       } catch (e) {

@@ -2,7 +2,7 @@
 // write per batch, so a kill -9 or power loss leaves at worst a torn last line, which is dropped
 // when the journal is opened again. It records each finished file (source path, size, mtime,
 // hashes, drive), the sessions and the drives, and is what a resumed run trusts.
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, ftruncateSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, readFileSync, statSync, ftruncateSync, writeSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { blobType, importDisposition } from '../../../shared/formats/driveManifest';
 
@@ -116,6 +116,16 @@ export class Journal {
     if (this.dirty) { fsyncSync(this.fd); this.dirty = false; }
   }
 
+  private syncing = false;
+
+  /** Flushes without blocking the event loop (a drive's or disk's fsync can take tens of ms). */
+  syncSoon(): void {
+    if (!this.dirty || this.syncing) return;
+    this.dirty = false;
+    this.syncing = true;
+    fsync(this.fd, () => { this.syncing = false; });
+  }
+
   filesOnDrive(driveId: string): FileRecord[] {
     const out: FileRecord[] = [];
     for (const r of this.files.values()) if (r.drive === driveId) out.push(r);
@@ -123,6 +133,7 @@ export class Journal {
   }
 
   close(): void {
+    this.dirty = true;
     this.sync();
     closeSync(this.fd);
   }

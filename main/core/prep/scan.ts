@@ -136,7 +136,11 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       const flush = async () => {
         const names = batch;
         batch = [];
-        const stats = await Promise.all(names.map((n) => stat(join(dir.abs, n)).then((s) => s, (e: NodeJS.ErrnoException) => e)));
+        const stats = await Promise.all(names.map((n) => {
+          const p = join(dir.abs, n);
+          // readable? checked in the same round trip as the stat (EACCES shows as an error here)
+          return stat(p).then((s) => (s.isFile() ? access(p, constants.R_OK).then(() => s) : s), (e: NodeJS.ErrnoException) => e);
+        }));
         for (const [k, name] of names.entries()) {
           const s = stats[k]!;
           const abs = join(dir.abs, name);
@@ -144,7 +148,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
             const code = s.code;
             if (code === 'ELOOP') report({ code: 'symlink-loop', source: abs, message: 'This symbolic link points back to itself (a link loop).', fix: 'Remove or fix the link.' });
             else if (code === 'ENOENT') report({ code: 'missing-source', source: abs, message: 'This symbolic link points to something that does not exist.', fix: 'Remove or fix the link.' });
-            else report({ code: 'unreadable', source: abs, message: `This file cannot be read (${code ?? 'error'}).`, fix: 'Give yourself read access to it, or leave it out.' });
+            else report({ code: 'unreadable', source: abs, message: `This file cannot be read (${code ?? 'error'}).`, fix: 'Give yourself read access to it, or leave it out of the dataset.' });
             continue;
           }
           if (s.isDirectory()) {
@@ -157,8 +161,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
           } else if (s.isFile()) {
             const i = table.add(folder, name, s.size, s.mtimeMs);
             totalBytes += s.size;
-            await checkReadable(i, table, report);
-            if (!table.flags[i]) checkFile(i, entry);
+            checkFile(i, entry);
             if (opts.onCount && table.count % 5000 === 0) opts.onCount(table.count, totalBytes);
           } else {
             report({ code: 'special-file', source: abs, message: 'This is not a regular file (a device, pipe or socket); it cannot be imported.', fix: 'Nothing to do: it is left out.' });
