@@ -265,6 +265,81 @@ describe('haul prep / haul verify on two drives', () => {
     expect(v.code, v.stdout).toBe(0);
   }, 240_000);
 
+  it('stops a drive that is pulled mid-copy with "the drive was removed", writes nothing where it was, and resumes once it is back', async () => {
+    if (!loopMode) { console.log('NOTE: the removed-drive test needs loop devices; skipped'); return; }
+    clearDrives();
+    const hashes = makeSource('src5', 4, 3 * 1024 * 1024, 20);
+    const dir = join(work, 'src5');
+    const journal = join(work, 'j5.jrn');
+    const args = ['prep', '--journal', journal, '--session', 's5', '--source', dir, '--dest', 'media/', '--target', mounts[0]!, '--json'];
+    let pulled = false;
+    const r = await haul([...args, '--max-rate', '4MB'], (e) => {
+      if (!pulled && e.type === 'progress' && e.filesDone >= 1) { pulled = true; sh('umount', ['-l', mounts[0]!]); }
+    });
+    expect(pulled).toBe(true);
+    expect(r.code).toBe(1);
+    const removed = r.events.find((e) => e.type === 'drive-removed');
+    expect(removed?.type === 'drive-removed' && removed.message).toMatch(/The drive was removed/);
+    // nothing landed in the empty mount point left behind
+    expect(readdirSync(mounts[0]!)).toEqual([]);
+    sh('mount', [loops[0]!, mounts[0]!]);
+    const again = await haul([...args, '--verify']);
+    expect(again.code, again.stderr).toBe(0);
+    const done = again.events.find((e) => e.type === 'done');
+    expect(done?.type === 'done' && done.filesSkipped).toBeGreaterThan(0);
+    checkDrives('s5', hashes);
+  }, 240_000);
+
+  it('lists a source it may not read (EACCES), copies everything else, and ends non-zero', async () => {
+    if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) { console.log('NOTE: the EACCES test runs the CLI as "nobody" and needs root and setpriv; skipped'); return; }
+    // root reads everything, so this copy runs as nobody, onto a folder nobody owns
+    const base = join(work, 'eacces');
+    const dir = join(base, 'src');
+    mkdirSync(join(dir, 'a'), { recursive: true });
+    mkdirSync(join(dir, 'z'), { recursive: true });
+    writeFileSync(join(dir, 'a', 'big.bin'), randomBytes(6 * 1024 * 1024));
+    writeFileSync(join(dir, 'z', 'later.txt'), 'read me');
+    writeFileSync(join(dir, 'z', 'secret.txt'), 'not for you');
+    const target = join(base, 'target');
+    mkdirSync(target);
+    sh('chmod', ['755', work, base]);
+    sh('chown', ['-R', '65534:65534', base]);
+    const run = (args: string[], onEvent?: (e: PrepEvent) => void) => new Promise<Run>((resolve) => {
+      const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', 'main/cli/haul.ts', ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+      const events: PrepEvent[] = [];
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const lines = stdout.split('\n');
+        for (const l of lines.slice(events.length, -1)) { const e = JSON.parse(l) as PrepEvent; events.push(e); onEvent?.(e); }
+      });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.on('close', (code, signal) => resolve({ code, signal, events, stderr, stdout }));
+    });
+    // 1. unreadable before the start: pre-flight names it, nothing is written
+    sh('chmod', ['000', join(dir, 'z', 'secret.txt')]);
+    const pre = await run(['prep', '--journal', join(base, 'j.jrn'), '--session', 's6', '--source', dir, '--dest', 'media/', '--target', target, '--json']);
+    expect(pre.code).toBe(2);
+    const problems = pre.events.find((e) => e.type === 'preflight');
+    expect(problems?.type === 'preflight' && problems.problems.map((p) => [p.code, p.source])).toEqual([['unreadable', join(dir, 'z', 'secret.txt')]]);
+    expect(readdirSync(target)).toEqual([]);
+    // 2. made unreadable while the copy runs: listed, the rest copied, exit 1
+    sh('chmod', ['644', join(dir, 'z', 'secret.txt')]);
+    let locked = false;
+    const mid = await run(['prep', '--journal', join(base, 'j.jrn'), '--session', 's6', '--source', dir, '--dest', 'media/', '--target', target, '--max-rate', '3MB', '--json'], (e) => {
+      if (!locked && e.type === 'progress' && e.bytesDone > 0) { locked = true; sh('chmod', ['000', join(dir, 'z', 'secret.txt')]); }
+    });
+    expect(locked).toBe(true);
+    expect(mid.code).toBe(1);
+    const err = mid.events.find((e) => e.type === 'file-error');
+    expect(err?.type === 'file-error' && [err.code, err.source]).toEqual(['EACCES', join(dir, 'z', 'secret.txt')]);
+    const done = mid.events.find((e) => e.type === 'done');
+    expect(done?.type === 'done' && done.failed.map((f) => f.source)).toEqual([join(dir, 'z', 'secret.txt')]);
+    expect(done?.type === 'done' && done.filesCopied).toBe(2);
+    expect(readFileSync(join(target, 's6', 'media', 'z', 'later.txt'), 'utf8')).toBe('read me');
+  }, 240_000);
+
   it('refuses before writing when the data does not fit, saying how many more drives are needed', async () => {
     clearDrives();
     const dir = join(work, 'src4');
