@@ -187,7 +187,8 @@ async function resumeAfterKill(src: string, largest: number) {
 }
 
 function planRss(n: number) {
-  const dir = join(work, 'plan-src');
+  // generated on the target file system (a fresh ext4 when a loop device is used: fast metadata)
+  const dir = join(loopDev ? mnt : work, 'plan-src');
   const t = time(() => {
     for (let i = 0; i < n; i++) {
       if (i % 1000 === 0) mkdirSync(join(dir, `d${i / 1000}`), { recursive: true });
@@ -207,7 +208,7 @@ try {
   const smallCount = Number(opt['small-count']);
   const smallSize = Number(opt['small-kib']) * 1024;
   const need = Math.max(skip.has('large') && skip.has('resume') ? 0 : largeCount * largeSize, skip.has('small') ? 0 : smallCount * (smallSize + 4096));
-  const kind = setupTarget(need, smallCount * 2 + 10_000);
+  const kind = setupTarget(need, Math.max(smallCount * 2, skip.has('plan') ? 0 : Number(opt['plan-files'])) + 10_000);
   console.log(`haul prep benchmark — target: ${kind}; source: ${work}`);
   console.log(`datasets: ${largeCount} x ${opt['large-mib']} MiB, ${smallCount} x ${opt['small-kib']} KiB; 2 cores shared, numbers are one run each`);
   if (!skip.has('large') || !skip.has('resume')) {
