@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const reports = path.join(root, 'test-results', 'reports');
+// Outside test-results/: Playwright empties that folder when it starts.
+const reports = path.join(root, '.tmp', 'test-reports');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 const vitestJson = path.join(reports, 'vitest.json');
@@ -39,7 +40,7 @@ for (const step of steps) {
     results.push({ name: step.name, status: 'not run', seconds: 0, why: `${step.needs} failed` });
     continue;
   }
-  console.log(`\n=== ${step.name}: ${step.cmd.map((a) => path.relative(root, a) || a).join(' ')}`);
+  console.log(`\n=== ${step.name}: ${step.cmd.map((a) => (a.startsWith(root) ? path.relative(root, a) : path.basename(a))).join(' ')}`);
   const started = Date.now();
   const r = spawnSync(step.cmd[0], step.cmd.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...step.env } });
   results.push({ name: step.name, status: r.status ?? 1, seconds: (Date.now() - started) / 1000 });
