@@ -93,7 +93,9 @@ export async function run(argv: string[]): Promise<number> {
       targets = parseDriveset(readFileSync(args.driveset, 'utf8'), args.driveset).map((d) => {
         if (d.formatOption === 'Format') throw new CsvError(args.driveset!, d.row, 'FormatOption', 'Haul does not format drives; format the drive yourself (e.g. exFAT or NTFS), mount it, and set FormatOption to AlreadyFormatted');
         if (d.encryption === 'Encrypt') throw new CsvError(args.driveset!, d.row, 'Encryption', 'Haul cannot turn on BitLocker here; encrypt the drive first and use AlreadyEncrypted with its key, or None');
-        return d.bitLockerKey ? { path: d.target, bitLockerKey: d.bitLockerKey } : { path: d.target };
+        // Windows drive letters ("G" or "G:") name the drive's root
+        const path = process.platform === 'win32' && /^[A-Za-z]:?$/.test(d.target) ? `${d.target[0]}:\\` : d.target;
+        return d.bitLockerKey ? { path, bitLockerKey: d.bitLockerKey } : { path };
       });
     } else if (args.target) {
       targets = args.target.map((p) => ({ path: p }));

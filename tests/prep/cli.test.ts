@@ -4,7 +4,7 @@
 // and `haul verify` confirms every block and catches a flipped byte.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, openSync, writeSync, closeSync, readSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, openSync, writeSync, closeSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,8 +160,10 @@ describe('haul prep / haul verify on two drives', () => {
     expect(progress.length).toBeGreaterThan(0);
     checkDrives('s1', hashes);
     const id1 = parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8')).driveId;
-    const info = parseDriveInfo(readFileSync(join(work, `j1_DriveInfo_${id1}.xml`), 'utf8'));
+    const infoPath = join(work, `j1_DriveInfo_${id1}.xml`);
+    const info = parseDriveInfo(readFileSync(infoPath, 'utf8'));
     expect(info.bitLockerKey).toBe(KEY);
+    expect(statSync(infoPath).mode & 0o777).toBe(0o600);
     expect(info.manifestHash).toBe(parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8')).manifestHash);
 
     // standalone verify from the manifest alone

@@ -3,9 +3,10 @@
 // MD5) on the way. Completed files are flushed to the disk (fsync, or one syncfs for a batch of
 // small files), then renamed into place and reported; only then does the engine journal them.
 //
-// The hashing runs in a second thread (this same file, role "hasher") over a ring of shared 4 MiB
-// slots: the copy thread reads a block into a slot, hands it to the hasher and writes it to the
-// drive while the hasher computes the block and file MD5s — so reading/writing and hashing overlap.
+// The hashing runs in helper threads (this same file, roles "hash-blocks" and "hash-file") over a
+// ring of shared 4 MiB slots: the copy thread reads a block into a slot, hands it over and writes
+// it to the drive while the helpers compute the block and file MD5s — reading/writing and hashing
+// overlap.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -15,18 +16,25 @@ import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import { startWorker } from './workerBoot';
 import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ToWorker, type VerifyItem, type WorkerInit } from './protocol';
 
-// ---- the shared ring between the copy thread and its hasher
-const SLOTS = 4;
-/** per slot: state, length, flags */
+// ---- the shared ring between the copy thread and its two hashers
+// Two hashers, each reading every slot: one computes the block MD5s, the other the file MD5, so
+// the two MD5 passes run on two cores while this thread reads and writes. A slot is free again
+// once both have hashed it. A third helper thread flushes big files to the disk as they are
+// written (fdatasync every 64 MiB) without ever making the copy wait, except at a file's end.
+const SLOTS = 8;
 const FREE = 0;
 const FILLED = 1;
 const HASHED = 2;
 const LAST = 1;
-interface HasherInit { role: 'hasher'; data: SharedArrayBuffer; ctrl: SharedArrayBuffer; digests: SharedArrayBuffer }
+/** per slot in each hasher's control array: state, length, flags */
+interface HasherInit { role: 'hash-blocks' | 'hash-file'; data: SharedArrayBuffer; ctrl: SharedArrayBuffer; digests: SharedArrayBuffer }
+/** flusher control: [0] requests, [1] fd, [2] done */
+interface FlusherInit { role: 'flusher'; ctrl: SharedArrayBuffer }
 
 function runHasher(h: HasherInit): void {
   const ctrl = new Int32Array(h.ctrl);
   const dig = new Uint8Array(h.digests);
+  const blocks = h.role === 'hash-blocks';
   let file = createHash('md5');
   for (let pos = 0; ; pos++) {
     const k = pos % SLOTS;
@@ -37,21 +45,36 @@ function runHasher(h: HasherInit): void {
     }
     const len = ctrl[k * 3 + 1]!;
     const flags = ctrl[k * 3 + 2]!;
-    if (len > 0) {
-      const block = Buffer.from(h.data, k * BLOCK_SIZE, len);
-      file.update(block);
-      dig.set(createHash('md5').update(block).digest(), k * 32);
-    }
-    if (flags & LAST) {
-      dig.set(file.digest(), k * 32 + 16);
-      file = createHash('md5');
+    const block = Buffer.from(h.data, k * BLOCK_SIZE, len);
+    if (blocks) {
+      if (len > 0) dig.set(createHash('md5').update(block).digest(), k * 16);
+    } else {
+      if (len > 0) file.update(block);
+      if (flags & LAST) {
+        dig.set(file.digest(), k * 16);
+        file = createHash('md5');
+      }
     }
     Atomics.store(ctrl, k * 3, HASHED);
     Atomics.notify(ctrl, k * 3);
   }
 }
 
-if ((workerData as { role?: string }).role === 'hasher') runHasher(workerData as HasherInit);
+function runFlusher(f: FlusherInit): void {
+  const c = new Int32Array(f.ctrl);
+  for (;;) {
+    const done = Atomics.load(c, 2);
+    if (Atomics.load(c, 0) === done) { Atomics.wait(c, 0, done); continue; }
+    try { fdatasyncSync(Atomics.load(c, 1)); } catch { /* the copy thread's own fsync at the file's end reports errors */ }
+    Atomics.store(c, 2, done + 1);
+    Atomics.notify(c, 2);
+  }
+}
+
+const role = (workerData as { role?: string }).role;
+if (role === 'hash-blocks' || role === 'hash-file') runHasher(workerData as HasherInit);
+if (role === 'flusher') runFlusher(workerData as FlusherInit);
+const isCopy = role === undefined;
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -61,37 +84,67 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
 
 const ringData = new SharedArrayBuffer(SLOTS * BLOCK_SIZE);
-const ringCtrl = new SharedArrayBuffer(SLOTS * 3 * 4);
-const ringDig = new SharedArrayBuffer(SLOTS * 32);
-const ctrl = new Int32Array(ringCtrl);
-const dig = new Uint8Array(ringDig);
+const ctrlBlocks = new SharedArrayBuffer(SLOTS * 3 * 4);
+const ctrlFile = new SharedArrayBuffer(SLOTS * 3 * 4);
+const digBlocks = new SharedArrayBuffer(SLOTS * 16);
+const digFile = new SharedArrayBuffer(SLOTS * 16);
+const ctrls = [new Int32Array(ctrlBlocks), new Int32Array(ctrlFile)] as const;
+const digB = new Uint8Array(digBlocks);
+const digF = new Uint8Array(digFile);
+const flushCtrlSab = new SharedArrayBuffer(3 * 4);
+const flushCtrl = new Int32Array(flushCtrlSab);
 const slots = Array.from({ length: SLOTS }, (_, k) => Buffer.from(ringData, k * BLOCK_SIZE, BLOCK_SIZE));
 const buf = slots[0]!;
-let hasher: Worker | undefined;
+const helpers: Worker[] = [];
 let ringPos = 0;
-/** positions handed to the hasher and not yet collected, with where their results go */
+/** positions handed to the hashers and not yet collected, with where their results go */
 const inFlight: { pos: number; len: number; last: boolean; blocks: string[]; file: { md5: string } }[] = [];
 
 function ensureHasher(): void {
-  if (!hasher) {
-    hasher = startWorker(new URL(import.meta.url), { role: 'hasher', data: ringData, ctrl: ringCtrl, digests: ringDig } satisfies HasherInit);
-    hasher.unref();
+  if (helpers.length) return;
+  const me = new URL(import.meta.url);
+  helpers.push(startWorker(me, { role: 'hash-blocks', data: ringData, ctrl: ctrlBlocks, digests: digBlocks } satisfies HasherInit));
+  helpers.push(startWorker(me, { role: 'hash-file', data: ringData, ctrl: ctrlFile, digests: digFile } satisfies HasherInit));
+  helpers.push(startWorker(me, { role: 'flusher', ctrl: flushCtrlSab } satisfies FlusherInit));
+  for (const h of helpers) h.unref();
+}
+
+/** Asks the flusher to start writing this file to the disk; never waits (skipped while it is busy). */
+function flushSoon(fd: number): void {
+  if (Atomics.load(flushCtrl, 0) !== Atomics.load(flushCtrl, 2)) return;
+  Atomics.store(flushCtrl, 1, fd);
+  Atomics.add(flushCtrl, 0, 1);
+  Atomics.notify(flushCtrl, 0);
+}
+
+/** Waits until the flusher is done with whatever it was flushing (before a file is closed). */
+function flusherIdle(): void {
+  for (;;) {
+    const done = Atomics.load(flushCtrl, 2);
+    if (Atomics.load(flushCtrl, 0) === done) return;
+    Atomics.wait(flushCtrl, 2, done, 1000);
   }
 }
 
-/** Waits for the oldest slot in flight to be hashed and takes its results. */
+function waitHashed(c: Int32Array, k: number): void {
+  for (let waited = 0; ; waited++) {
+    const st = Atomics.load(c, k * 3);
+    if (st === HASHED) return;
+    if (waited > 120) throw new Error('a hashing thread stopped answering (2 minutes)');
+    Atomics.wait(c, k * 3, st, 1000);
+  }
+}
+
+/** Waits for the oldest slot in flight to be hashed by both hashers and takes its results. */
 function collectOldest(): void {
   const f = inFlight.shift()!;
   const k = f.pos % SLOTS;
-  for (let waited = 0; ; waited++) {
-    const st = Atomics.load(ctrl, k * 3);
-    if (st === HASHED) break;
-    if (waited > 120) throw new Error('the hashing thread stopped answering (2 minutes)');
-    Atomics.wait(ctrl, k * 3, st, 1000);
-  }
-  if (f.len > 0) f.blocks.push(Buffer.from(dig.subarray(k * 32, k * 32 + 16)).toString('hex').toUpperCase());
-  if (f.last) f.file.md5 = Buffer.from(dig.subarray(k * 32 + 16, k * 32 + 32)).toString('hex').toUpperCase();
-  Atomics.store(ctrl, k * 3, FREE);
+  waitHashed(ctrls[0], k);
+  waitHashed(ctrls[1], k);
+  if (f.len > 0) f.blocks.push(Buffer.from(digB.subarray(k * 16, k * 16 + 16)).toString('hex').toUpperCase());
+  if (f.last) f.file.md5 = Buffer.from(digF.subarray(k * 16, k * 16 + 16)).toString('hex').toUpperCase();
+  Atomics.store(ctrls[0], k * 3, FREE);
+  Atomics.store(ctrls[1], k * 3, FREE);
 }
 
 /** The next free slot (collecting an old result if the ring is full). */
@@ -102,12 +155,14 @@ function nextSlot(): Buffer {
 
 function handOver(len: number, last: boolean, blocks: string[], file: { md5: string }): void {
   const k = ringPos % SLOTS;
-  ctrl[k * 3 + 1] = len;
-  ctrl[k * 3 + 2] = last ? LAST : 0;
   inFlight.push({ pos: ringPos, len, last, blocks, file });
   ringPos++;
-  Atomics.store(ctrl, k * 3, FILLED);
-  Atomics.notify(ctrl, k * 3);
+  for (const c of ctrls) {
+    c[k * 3 + 1] = len;
+    c[k * 3 + 2] = last ? LAST : 0;
+    Atomics.store(c, k * 3, FILLED);
+    Atomics.notify(c, k * 3);
+  }
 }
 
 function drainRing(): void {
@@ -235,13 +290,14 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
         if (got) progress(got);
         // Flush as we go on big files: the disk writes while we read and hash, and the final
         // fsync (and the memory the kernel holds dirty) stays small.
-        if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) { try { fdatasyncSync(dst); } catch (e) { targetError(e, `flushing ${task.rel}`); } }
+        if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) flushSoon(dst);
         if (last) break;
       }
     } finally {
-      // the hasher's file state must end with this file, whatever happened
+      // the hashers' file state must end with this file, whatever happened
       if (!ended) { nextSlot(); handOver(0, true, [], { md5: '' }); }
       drainRing();
+      flusherIdle();
     }
     const after = fstatSync(src);
     if (after.size !== pos || after.mtimeMs !== before.mtimeMs) {
@@ -398,13 +454,13 @@ function verify(items: VerifyItem[]): void {
   post({ t: 'verify-done', blobs, blocks, bytes, mismatches });
 }
 
-// the hasher boots while the first tasks arrive
-if ((workerData as { role?: string }).role !== 'hasher') ensureHasher();
-if ((workerData as { role?: string }).role !== 'hasher') port.on('message', (m: ToWorker) => {
+// the helpers boot while the first tasks arrive
+if (isCopy) ensureHasher();
+if (isCopy) port.on('message', (m: ToWorker) => {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
     else { queue.push(...m.tasks); drain(); }
   }
   else if (m.t === 'verify') verify(m.items);
-  else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } void hasher?.terminate(); port.close(); }
+  else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } for (const h of helpers) void h.terminate(); port.close(); }
 });

@@ -12,9 +12,9 @@ import type { FileRecord } from './journal';
 
 export const md5Upper = (data: string | Buffer): string => createHash('md5').update(data).digest('hex').toUpperCase();
 
-export function writeAtomic(path: string, data: string): void {
+export function writeAtomic(path: string, data: string, mode = 0o644): void {
   const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', mode);
   try {
     const b = Buffer.from(data);
     let off = 0;
@@ -92,6 +92,7 @@ export async function writeDriveRoot(root: string, opts: { driveId: string; jobN
 export function writeDriveInfo(journalPath: string, driveId: string, manifestHash: string, bitLockerKey: string): string {
   const base = journalPath.slice(0, journalPath.length - extname(journalPath).length);
   const path = driveInfoFileName(base, driveId);
-  writeAtomic(path, serializeDriveInfo({ driveId, bitLockerKey, manifestFile: `\\${MANIFEST_FILE}`, manifestHash }));
+  // readable by its owner only: it holds the BitLocker key
+  writeAtomic(path, serializeDriveInfo({ driveId, bitLockerKey, manifestFile: `\\${MANIFEST_FILE}`, manifestHash }), 0o600);
   return path;
 }
