@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import { startWorker } from './workerBoot';
-import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ToWorker, type VerifyItem, type WorkerInit } from './protocol';
+import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ManifestInit, type ManifestReply, type ToWorker, type VerifyItem, type WorkerInit } from './protocol';
 
 // ---- the shared ring between the copy thread and its two hashers
 // Two hashers, each reading every slot: one computes the block MD5s, the other the file MD5, so
@@ -71,10 +71,24 @@ function runFlusher(f: FlusherInit): void {
   }
 }
 
+/** Writes the manifest and header of one drive from the journal (zod and the XML builder load only here). */
+async function runManifest(m: ManifestInit): Promise<void> {
+  try {
+    const [{ Journal }, { writeDriveRoot }] = await Promise.all([import('./journal'), import('./driveFiles')]);
+    const j = Journal.read(m.journal);
+    const r = await writeDriveRoot(m.root, { driveId: m.driveId, jobName: m.jobName, records: j.filesOnDrive(m.driveId), knownSessions: new Set(j.sessions.keys()), newSessions: m.newSessions, generatedId: m.generatedId, now: m.now });
+    parentPort!.postMessage({ t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs } satisfies ManifestReply);
+  } catch (e) {
+    parentPort!.postMessage({ t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: (e as Error).message } satisfies ManifestReply);
+  }
+}
+
 const role = (workerData as { role?: string }).role;
+if (role === 'manifest') void runManifest(workerData as ManifestInit);
 if (role === 'hash-blocks' || role === 'hash-file') runHasher(workerData as HasherInit);
 if (role === 'flusher') runFlusher(workerData as FlusherInit);
 const isCopy = role === undefined;
+const wantHelpers = isCopy && !(workerData as WorkerInit).noHelpers;
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -360,7 +374,8 @@ function commitPending(): void {
   pending = [];
   pendingBytes = 0;
   flushProgress();
-  post({ t: 'done', results: done });
+  // slices keep each message cheap for the engine's main thread
+  for (let i = 0; i < done.length; i += 256) post({ t: 'done', results: done.slice(i, i + 256) });
 }
 
 function returnAll(current?: CopyTask): number[] {
@@ -455,7 +470,7 @@ function verify(items: VerifyItem[]): void {
 }
 
 // the helpers boot while the first tasks arrive
-if (isCopy) ensureHasher();
+if (wantHelpers) ensureHasher();
 if (isCopy) port.on('message', (m: ToWorker) => {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });

@@ -8,12 +8,12 @@ import type { DatasetEntry } from '../../../shared/formats/dataset';
 import { formatBytes } from '../../../shared/prep/names';
 import type { DriveProgress, PlanSummary, PrepEvent } from '../../../shared/prep/types';
 import { resolveTarget, type TargetInfo } from '../drives/target';
-import { readManifest, writeDriveInfo, writeDriveRoot } from './driveFiles';
+import { readManifest, writeDriveInfo } from './driveFiles';
 import { fileKey, Journal, type FileRecord, type JournalRecord } from './journal';
 import { keepAwake } from './keepAwake';
 import { MAX_DRIVES, fileCost, makePlan } from './plan';
 import { SpeedWindow } from './progress';
-import { TMP_DIR, type CopyTask, type FromWorker, type VerifyItem } from './protocol';
+import { TMP_DIR, type CopyTask, type FromWorker, type ManifestInit, type ManifestReply, type VerifyItem } from './protocol';
 import { scanDataset } from './scan';
 import { copyWorkerUrl, startWorker } from './workerBoot';
 
@@ -209,7 +209,6 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
     let bytesCopied = 0;
     let totalBytes = runs.reduce((s, r) => s + r.bytesTotal, 0);
     const totalFiles = runs.reduce((s, r) => s + r.filesTotal, 0);
-    const knownSessions = new Set(journal.sessions.keys());
     const speed = new SpeedWindow();
     let phase: 'copy' | 'verify' = 'copy';
     let verifyDone = 0;
@@ -274,7 +273,8 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
     // The header (with the drive id) goes on first, so an interrupted drive is recognised on resume.
     for (const r of runs) {
       if (!r.queue.length) continue;
-      await writeDriveRoot(r.info.path, { driveId: r.info.driveId, jobName, records: journal.filesOnDrive(r.info.driveId), knownSessions, newSessions: [opts.session], generatedId: r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
+      const w = await writeManifestOffThread(url, { role: 'manifest', root: r.info.path, journal: journalPath, driveId: r.info.driveId, jobName, newSessions: [opts.session], generatedId: r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
+      if (w.t === 'manifest-error') throw new PrepError(`Could not write the drive header on ${r.info.path}: ${w.message}. Check that the drive is writable and has room.`);
       if (journal.drives.get(r.info.driveId)?.target !== r.info.path) {
         journal.append([{ t: 'drive', drive: r.info.driveId, target: r.info.path, at: Date.now(), generated: r.info.idSource === 'generated' }]);
       }
@@ -406,7 +406,9 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
     for (const r of runs) {
       if (r.state === 'removed' || r.filesTotal === 0 && r.filesDone === 0 && journal.filesOnDrive(r.info.driveId).length === 0) continue;
       try {
-        const { manifestHash } = await writeDriveRoot(r.info.path, { driveId: r.info.driveId, jobName, records: journal.filesOnDrive(r.info.driveId), knownSessions: new Set(journal.sessions.keys()), newSessions: [opts.session], generatedId: journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
+        const w = await writeManifestOffThread(url, { role: 'manifest', root: r.info.path, journal: journalPath, driveId: r.info.driveId, jobName, newSessions: [opts.session], generatedId: journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
+        if (w.t === 'manifest-error') throw Object.assign(new Error(w.message), { code: w.code });
+        const { manifestHash } = w;
         writeDriveInfo(journalPath, r.info.driveId, manifestHash, r.bitLockerKey);
         emit({ type: 'drive-done', driveId: r.info.driveId, target: r.info.path, files: r.filesDone, bytes: r.bytesDone, manifestHash });
       } catch (e) {
@@ -460,9 +462,18 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
   }
 }
 
+/** Builds and writes a drive's manifest and header in a worker (tens of thousands of blobs take a while). */
+function writeManifestOffThread(url: URL, init: ManifestInit): Promise<ManifestReply> {
+  return new Promise((resolveM) => {
+    const w = startWorker(url, init);
+    w.once('message', (m: ManifestReply) => { void w.terminate(); resolveM(m); });
+    w.once('error', (e) => resolveM({ t: 'manifest-error', code: 'EWORKER', message: e.message }));
+  });
+}
+
 function verifyDrive(url: URL, r: DriveRun, items: VerifyItem[], onBytes: (n: number) => void): Promise<{ blobs: number; blocks: number; bytes: number; mismatches: string[] }> {
   return new Promise((resolveV, reject) => {
-    const w = startWorker(url, { root: r.info.path, rootDev: statSync(r.info.path).dev, maxRate: 0 });
+    const w = startWorker(url, { root: r.info.path, rootDev: statSync(r.info.path).dev, maxRate: 0, noHelpers: true });
     w.on('message', (m: FromWorker) => {
       if (m.t === 'verify-bytes') onBytes(m.n);
       if (m.t === 'verify-done') { void w.terminate(); resolveV(m); }

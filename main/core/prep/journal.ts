@@ -55,7 +55,15 @@ export class Journal {
     return j;
   }
 
-  private load(): void {
+  /** Reads a journal another thread or process is writing (no repair, no writes). */
+  static read(path: string): Journal {
+    const fd = openSync(path, 'r');
+    const j = new Journal(path, fd);
+    try { j.load(true); } finally { closeSync(fd); }
+    return j;
+  }
+
+  private load(readOnly = false): void {
     const text = readFileSync(this.fd, 'utf8');
     let good = 0;
     let offset = 0;
@@ -81,7 +89,7 @@ export class Journal {
       good = offset;
     }
     const size = statSync(this.path).size;
-    if (good < size) ftruncateSync(this.fd, good);
+    if (good < size && !readOnly) ftruncateSync(this.fd, good);
     this.size = good;
   }
 

@@ -18,12 +18,28 @@ export type ToWorker =
   | { t: 'finish' };
 
 export interface WorkerInit {
+  /** 'verify' workers need no hashing helpers */
+  role?: undefined;
+  noHelpers?: boolean;
   root: string;
   /** st_dev of the root when the copy started: a different device means the drive was removed */
   rootDev: number;
   /** bytes per second, 0 = unlimited */
   maxRate: number;
 }
+
+/** A one-off worker that writes a drive's manifest and header from the journal, off the main thread. */
+export interface ManifestInit {
+  role: 'manifest';
+  root: string;
+  journal: string;
+  driveId: string;
+  jobName: string;
+  newSessions: string[];
+  generatedId: boolean;
+  now: number;
+}
+export type ManifestReply = { t: 'manifest-done'; manifestHash: string; blobs: number } | { t: 'manifest-error'; code: string; message: string };
 
 export interface CopyResult { id: number; size: number; mtime: number; md5: string; blocks: string }
 

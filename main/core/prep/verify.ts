@@ -53,7 +53,7 @@ export async function verifyTarget(root: string, onBytes?: (done: number, total:
   const total = items.reduce((s, i) => s + i.length, 0);
   let done = 0;
   const res = await new Promise<Extract<FromWorker, { t: 'verify-done' }>>((resolve, reject) => {
-    const w = startWorker(workerUrl ?? copyWorkerUrl(), { root, rootDev: statSync(root).dev, maxRate: 0 });
+    const w = startWorker(workerUrl ?? copyWorkerUrl(), { root, rootDev: statSync(root).dev, maxRate: 0, noHelpers: true });
     w.on('message', (m: FromWorker) => {
       if (m.t === 'verify-bytes') { done += m.n; onBytes?.(done, total); }
       if (m.t === 'verify-done') { void w.terminate(); resolve(m); }
