@@ -11,7 +11,7 @@
 //     next to the peak RSS of the same process that only loads the code (baseline).
 //
 //   node --import tsx bench/prep/run.ts [--large-count 4] [--large-mib 1024] [--small-count 50000]
-//        [--small-kib 16] [--plan-files 1000000] [--skip large,small,resume,plan] [--folder]
+//        [--small-kib 16] [--plan-files 1000000] [--skip large,small,resume,plan] [--folder] [--repeat 2]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -28,7 +28,7 @@ const { values: opt } = parseArgs({
     'large-count': { type: 'string', default: '4' }, 'large-mib': { type: 'string', default: '1024' },
     'small-count': { type: 'string', default: '50000' }, 'small-kib': { type: 'string', default: '16' },
     'plan-files': { type: 'string', default: '1000000' }, skip: { type: 'string', default: '' },
-    folder: { type: 'boolean', default: false },
+    folder: { type: 'boolean', default: false }, repeat: { type: 'string', default: '2' },
     'plan-child': { type: 'string' }, 'plan-target': { type: 'string' }, 'baseline-child': { type: 'boolean', default: false },
   },
 });
@@ -125,24 +125,35 @@ async function haulOnce(src: string, journal: string): Promise<{ seconds: number
 
 async function compare(name: string, src: string, goalCp: number) {
   spawnSync('sh', ['-c', `find "${src}" -type f -print0 | xargs -0 cat > /dev/null`]); // warm the source cache for everyone
+  const dst = join(mnt, 'cp');
+  const md5all = `find "${dst}" -type f -print0 | xargs -0 md5sum > /dev/null`;
+  const methods: Record<string, () => Promise<number>> = {
+    cp: async () => time(() => sh('cp', ['-r', src, dst])),
+    cpSync: async () => time(() => { sh('cp', ['-r', src, dst]); sh('sync', ['-f', mnt]); }),
+    cpMd5: async () => time(() => { sh('cp', ['-r', src, dst]); sh('sh', ['-c', md5all]); }),
+    cpMd5Sync: async () => time(() => { sh('cp', ['-r', src, dst]); sh('sh', ['-c', md5all]); sh('sync', ['-f', mnt]); }),
+    haul: async () => { const h = await haulOnce(src, join(work, 'compare.jrn')); lags.push(h); return h.seconds; },
+  };
+  const lags: { lagP99: number; lagMax: number; ok: boolean }[] = [];
+  const best: Record<string, number> = {};
+  // every method runs --repeat times, in turn (cp, haul, cp, haul, …) so that a slow moment of the
+  // shared machine hits them alike; the best time of each counts
+  for (let r = 0; r < Number(opt.repeat); r++) {
+    for (const [k, f] of Object.entries(methods)) {
+      clearTarget();
+      const t = await f();
+      best[k] = Math.min(best[k] ?? Infinity, t);
+    }
+  }
   clearTarget();
-  const cp = time(() => sh('cp', ['-r', src, join(mnt, 'cp')]));
-  clearTarget();
-  const cpSync = time(() => { sh('cp', ['-r', src, join(mnt, 'cp')]); sh('sync', ['-f', mnt]); });
-  clearTarget();
-  const cpMd5 = time(() => { sh('cp', ['-r', src, join(mnt, 'cp')]); sh('sh', ['-c', `find "${join(mnt, 'cp')}" -type f -print0 | xargs -0 md5sum > /dev/null`]); });
-  clearTarget();
-  const cpMd5Sync = time(() => { sh('cp', ['-r', src, join(mnt, 'cp')]); sh('sh', ['-c', `find "${join(mnt, 'cp')}" -type f -print0 | xargs -0 md5sum > /dev/null`]); sh('sync', ['-f', mnt]); });
-  clearTarget();
-  const haul = await haulOnce(src, join(work, `${name}.jrn`));
-  clearTarget();
+  const haul = best.haul!;
   console.log(`\n${name}:`);
-  console.log(`  cp -r ${fmt(cp)} | cp -r + sync ${fmt(cpSync)} | cp -r + md5sum ${fmt(cpMd5)} | cp -r + md5sum + sync ${fmt(cpMd5Sync)} | haul prep ${fmt(haul.seconds)} (all files ok: ${haul.ok})`);
-  console.log(`  haul vs cp -r:              ${(cp / haul.seconds).toFixed(2)}x  (goal >= ${goalCp}x)`);
-  console.log(`  haul vs cp -r + sync:       ${(cpSync / haul.seconds).toFixed(2)}x`);
-  console.log(`  haul vs cp -r + md5sum:     ${(cpMd5 / haul.seconds).toFixed(2)}x  (goal >= 1.2x)`);
-  console.log(`  haul vs cp + md5sum + sync: ${(cpMd5Sync / haul.seconds).toFixed(2)}x`);
-  console.log(`  main event-loop lag during haul: p99 ${haul.lagP99.toFixed(1)} ms, max ${haul.lagMax.toFixed(1)} ms (goal p99 < 20 ms)`);
+  console.log(`  best of ${opt.repeat}: cp -r ${fmt(best.cp!)} | cp -r + sync ${fmt(best.cpSync!)} | cp -r + md5sum ${fmt(best.cpMd5!)} | cp -r + md5sum + sync ${fmt(best.cpMd5Sync!)} | haul prep ${fmt(haul)} (all files ok: ${lags.every((l) => l.ok)})`);
+  console.log(`  haul vs cp -r:              ${(best.cp! / haul).toFixed(2)}x  (goal >= ${goalCp}x)`);
+  console.log(`  haul vs cp -r + sync:       ${(best.cpSync! / haul).toFixed(2)}x`);
+  console.log(`  haul vs cp -r + md5sum:     ${(best.cpMd5! / haul).toFixed(2)}x  (goal >= 1.2x)`);
+  console.log(`  haul vs cp + md5sum + sync: ${(best.cpMd5Sync! / haul).toFixed(2)}x`);
+  console.log(`  main event-loop lag during haul: p99 ${Math.max(...lags.map((l) => l.lagP99)).toFixed(1)} ms, max ${Math.max(...lags.map((l) => l.lagMax)).toFixed(1)} ms (goal p99 < 20 ms)`);
 }
 
 async function resumeAfterKill(src: string, largest: number) {
