@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import drivelist from 'drivelist';
+import { drivelistList } from '../../main/core/drivelist';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,7 +20,7 @@ test('the home screen shows what main/core reported through the bridge: platform
   await expect(page.getByTestId('platform')).toHaveText(`${platformName} (${process.arch})`);
   await expect(page.getByTestId('data-dir')).toHaveText(process.env.HAUL_DATA_DIR_E2E!);
   // The same drives drivelist sees from this test process, one row each.
-  const expected = (await drivelist.list()).map((d) => d.device);
+  const expected = (await drivelistList()).map((d) => d.device);
   const rows = page.getByTestId('drive-row');
   await expect(rows).toHaveCount(expected.length);
   for (const device of expected) await expect(rows.filter({ hasText: device })).toHaveCount(1);

@@ -3,10 +3,10 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import drivelist from 'drivelist';
 import { RawDrive, type EventPayload, type RequestOf, type ResponseOf } from '../../../shared/ipc/contract';
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import { APP_VERSION } from '../version';
+import { drivelistList } from '../drivelist';
 import { startLocalService, type LocalService } from '../backend/local';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -45,7 +45,7 @@ function createEvents(): CoreEvents {
 }
 
 /** drivelist's records, reduced to the contract's shape (its optional fields become null). */
-export async function listRawDrives(list: () => Promise<unknown[]> = drivelist.list): Promise<RawDrive[]> {
+export async function listRawDrives(list: () => Promise<unknown[]> = drivelistList): Promise<RawDrive[]> {
   const drives = await list();
   return drives.map((d) => {
     const r = (d ?? {}) as Record<string, unknown>;
