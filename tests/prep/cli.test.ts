@@ -342,6 +342,35 @@ describe('haul prep / haul verify on two drives', () => {
     expect(readFileSync(join(target, 's6', 'media', 'z', 'later.txt'), 'utf8')).toBe('read me');
   }, 240_000);
 
+  it('a new session adds data to a prepared drive, and a drive added to the journal takes what no longer fits', async () => {
+    clearDrives();
+    const journal = join(work, 'j7.jrn');
+    const first = makeSource('src7a', 2, 5 * 1024 * 1024, 10);
+    const r1 = await haul(['prep', '--journal', journal, '--session', 'day1', '--source', join(work, 'src7a'), '--dest', 'media/', '--target', mounts[0]!, '--json']);
+    expect(r1.code, r1.stderr).toBe(0);
+    const idA = parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8')).driveId;
+    // day 2: more data than drive A has left, so drive B joins the same journal
+    const freeA = statfsSync(mounts[0]!).bavail * statfsSync(mounts[0]!).bsize;
+    const second = makeSource('src7b', Math.ceil(freeA / (5 * 1024 * 1024)) + 1, 5 * 1024 * 1024, 5);
+    const r2 = await haul(['prep', '--journal', journal, '--session', 'day2', '--source', join(work, 'src7b'), '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!, '--verify', '--json']);
+    expect(r2.code, r2.stderr).toBe(0);
+    const headerA = parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8'));
+    expect(headerA.driveId).toBe(idA);
+    expect(headerA.sessionIds).toEqual(['day1', 'day2']);
+    const manifestA = parseDriveManifest(readFileSync(join(mounts[0]!, 'DriveManifest.xml'), 'utf8'));
+    const manifestB = parseDriveManifest(readFileSync(join(mounts[1]!, 'DriveManifest.xml'), 'utf8'));
+    expect(manifestA.blobs.filter((b) => b.filePath.startsWith('day1/')).length).toBe(first.size);
+    expect(manifestB.blobs.length).toBeGreaterThan(0);
+    const day2 = [...manifestA.blobs, ...manifestB.blobs].filter((b) => b.filePath.startsWith('day2/'));
+    expect(day2.map((b) => b.blobPath.slice('media/'.length)).sort()).toEqual([...second.keys()].sort());
+    for (const b of day2) {
+      const m = manifestA.blobs.includes(b) ? mounts[0]! : mounts[1]!;
+      expect(createHash('md5').update(readFileSync(join(m, b.filePath))).digest('hex')).toBe(second.get(b.blobPath.slice('media/'.length)));
+    }
+    const v = await haul(['verify', mounts[0]!, mounts[1]!]);
+    expect(v.code, v.stdout).toBe(0);
+  }, 240_000);
+
   it('refuses before writing when the data does not fit, saying how many more drives are needed', async () => {
     clearDrives();
     const dir = join(work, 'src4');

@@ -13,7 +13,7 @@ import { fileKey, Journal, type FileRecord, type JournalRecord } from './journal
 import { keepAwake } from './keepAwake';
 import { MAX_DRIVES, fileCost, makePlan } from './plan';
 import { SpeedWindow } from './progress';
-import { TMP_DIR, type CopyTask, type FromWorker, type ManifestInit, type ManifestReply, type VerifyItem } from './protocol';
+import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ManifestInit, type ManifestReply, type VerifyItem } from './protocol';
 import { scanDataset } from './scan';
 import { copyWorkerUrl, startWorker } from './workerBoot';
 
@@ -270,6 +270,21 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
       return moved;
     };
 
+    // finished files waiting to be journaled (see 'done' below)
+    const toJournal: { r: DriveRun; res: CopyResult }[] = [];
+    let journalScheduled = false;
+    const journalSome = (max: number) => {
+      const take = toJournal.splice(0, Math.min(max, toJournal.length));
+      if (!take.length) return;
+      journal.append(take.map(({ r, res }): JournalRecord => {
+        const i = res.id;
+        const entry = opts.entries[table.entry(i)]!;
+        const blob = table.blobPath(i);
+        return { t: 'file', s: opts.session, blob, src: table.source(i), size: res.size, mtime: res.mtime, drive: r.info.driveId, path: `${opts.session}/${blob}`, disp: entry.disposition, type: entry.blobType, md5: res.md5, blocks: res.blocks };
+      }));
+      if (Date.now() - lastSync > 1000) { journal.syncSoon(); lastSync = Date.now(); }
+    };
+
     // The header (with the drive id) goes on first, so an interrupted drive is recognised on resume.
     for (const r of runs) {
       if (!r.queue.length) continue;
@@ -295,22 +310,24 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
         if (r.worker) { void r.worker.terminate(); r.worker = undefined; }
       };
 
+      const journalSlice = () => {
+        journalScheduled = false;
+        journalSome(128);
+        if (toJournal.length) { journalScheduled = true; setImmediate(journalSlice); }
+      };
       const onMessage = (r: DriveRun, m: FromWorker) => {
         switch (m.t) {
           case 'bytes': r.bytesDone += m.n; break;
           case 'done': {
-            const recs: JournalRecord[] = [];
+            // Counted now; journaled a slice per event-loop turn, so timers and the UI keep running.
             for (const res of m.results) {
               if (!r.outstanding.delete(res.id)) continue;
-              const i = res.id;
-              const entry = opts.entries[table.entry(i)]!;
-              recs.push({ t: 'file', s: opts.session, blob: table.blobPath(i), src: table.source(i), size: res.size, mtime: res.mtime, drive: r.info.driveId, path: `${opts.session}/${table.blobPath(i)}`, disp: entry.disposition, type: entry.blobType, md5: res.md5, blocks: res.blocks });
               r.filesDone++;
               filesCopied++;
               bytesCopied += res.size;
+              toJournal.push({ r, res });
             }
-            journal.append(recs);
-            if (Date.now() - lastSync > 1000) { journal.syncSoon(); lastSync = Date.now(); }
+            if (!journalScheduled && toJournal.length) { journalScheduled = true; setImmediate(journalSlice); }
             break;
           }
           case 'source-error': {
@@ -323,6 +340,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
             break;
           }
           case 'full': {
+            journalSome(Infinity);
             // the worker returns what it had; anything still queued here was never sent
             const ids = [...new Set([...m.returned.filter((i) => r.outstanding.has(i)), ...r.queue.splice(0)])];
             for (const i of m.returned) r.outstanding.delete(i);
@@ -345,6 +363,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
           }
           case 'removed':
           case 'target-error': {
+            journalSome(Infinity);
             if (r.state === 'removed' || r.state === 'failed') break;
             const ids = new Set([...m.returned, ...r.outstanding, ...r.queue.splice(0)]);
             r.outstanding.clear();
@@ -398,6 +417,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
 
     });
     clearInterval(ticker);
+    journalSome(Infinity);
     journal.syncSoon();
     // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
     for (const r of runs) if (r.state !== 'removed') { try { cleanTemporaries(r.info.path); } catch { /* the drive is failing: reported already */ } }
