@@ -216,6 +216,15 @@ class TargetFull extends Error {}
 class TargetFailed extends Error { constructor(readonly code: string, msg: string) { super(msg); } }
 class SourceFailed extends Error { constructor(readonly code: string, msg: string) { super(msg); } }
 
+let rootChecked = 0;
+/** checkRoot at most every 50 ms on the hot path (a stat per small file adds up) */
+function checkRootSoon(): void {
+  const now = Date.now();
+  if (now - rootChecked < 50) return;
+  checkRoot();
+  rootChecked = now;
+}
+
 function checkRoot(): void {
   let dev: number;
   try { dev = statSync(init.root).dev; } catch { throw new TargetGone('the drive was removed'); }
@@ -266,12 +275,13 @@ function readWithRetry(fd: number, into: Buffer, at: number, pos: number, len: n
 
 function ensureDir(dir: string): void {
   if (made.has(dir)) return;
+  checkRoot(); // never create folders on the bare mount point of a pulled drive
   try { mkdirSync(dir, { recursive: true }); } catch (e) { targetError(e, `creating folder ${dir}`); }
   made.add(dir);
 }
 
 function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: number } {
-  checkRoot();
+  checkRootSoon();
   let src: number;
   try { src = openSync(task.src, 'r'); } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
@@ -281,7 +291,7 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
   let dst = -1;
   try {
     const before = fstatSync(src);
-    try { dst = openSync(tmp, 'w'); } catch (e) { ensureDir(tmpDir); try { dst = openSync(tmp, 'w'); } catch (e2) { targetError(e2 ?? e, 'creating a file'); } }
+    try { dst = openSync(tmp, 'w'); } catch (e) { checkRoot(); ensureDir(tmpDir); try { dst = openSync(tmp, 'w'); } catch (e2) { targetError(e2 ?? e, 'creating a file'); } }
     if (before.size < BLOCK_SIZE) return copySmall(task, src, dst, tmp, before.mtimeMs, before.size);
     ensureHasher();
     const blocks: string[] = [];
@@ -340,11 +350,14 @@ const smallBuf = Buffer.allocUnsafe(BLOCK_SIZE);
 
 /** A file of one block: its MD5 is its block's MD5, so it is hashed here without the hasher. */
 function copySmall(task: CopyTask, src: number, dst: number, tmp: string, mtime: number, size: number): { tmp: string; result: CopyResult; size: number } {
+  // one read of size + 1 bytes usually gets the whole file and shows the end; the fstat below
+  // catches a file that changed meanwhile
   let got = 0;
   while (got < BLOCK_SIZE) {
-    const n = readWithRetry(src, smallBuf, got, got, BLOCK_SIZE - got, task.src);
+    const n = readWithRetry(src, smallBuf, got, got, Math.min(BLOCK_SIZE, size + 1) - got, task.src);
     if (n === 0) break;
     got += n;
+    if (got > size) break;
   }
   const after = fstatSync(src);
   if (got !== size || after.size !== size || after.mtimeMs !== mtime) {
@@ -364,6 +377,7 @@ function copySmall(task: CopyTask, src: number, dst: number, tmp: string, mtime:
 
 function commitPending(): void {
   if (!pending.length) return;
+  checkRoot();
   const needsSync = pending.some((p) => p.result.size < SMALL_FILE) && canSyncfs();
   if (needsSync) {
     const r = spawnSync('sync', ['-f', tmpDir], { stdio: 'ignore' });
