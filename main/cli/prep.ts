@@ -37,7 +37,7 @@ Options:
 
 Exit status: 0 every file copied (and verified, with --verify); 1 some files were not copied or
 did not verify (listed); 2 bad arguments or pre-flight problems (nothing written); 3 the data
-does not fit on the drives (nothing written).`;
+does not fit on the drives (nothing written); 130 stopped with Ctrl-C (run again to continue).`;
 
 export async function run(argv: string[]): Promise<number> {
   let args;
@@ -115,17 +115,28 @@ export async function run(argv: string[]): Promise<number> {
     maxRate = r;
   }
   const printer = args.json ? jsonPrinter() : textPrinter(process.stderr.isTTY === true);
+  // Ctrl-C stops cleanly (finished files kept, manifests written); a second Ctrl-C quits at once
+  const stop = new AbortController();
+  const onInt = () => {
+    if (stop.signal.aborted) process.exit(130);
+    console.error('\nStopping after the files in flight… (Ctrl-C again to quit at once)');
+    stop.abort();
+  };
+  process.on('SIGINT', onInt);
   try {
     const res = await runPrep({
+      signal: stop.signal,
       journal: args.journal, session: args.session, entries, targets,
       verify: !!args.verify, maxRate, skipProblems: !!args['skip-problems'], planOnly: !!args['plan-only'],
       onEvent: printer.event,
       ...(args.job ? { job: args.job } : {}),
     });
     printer.end();
-    return res.exitCode;
+    process.off('SIGINT', onInt);
+    return stop.signal.aborted ? 130 : res.exitCode;
   } catch (e) {
     printer.end();
+    process.off('SIGINT', onInt);
     if (e instanceof PrepError) {
       if (args.json) console.log(JSON.stringify({ type: 'error', message: e.message }));
       console.error(`haul prep: ${e.message}`);
@@ -188,7 +199,11 @@ function textPrinter(tty: boolean) {
           break;
         case 'done':
           out(e.message);
-          if (e.failed.length) { out('Not copied:'); for (const f of e.failed) out(`  ${f.source}: ${f.message}`); }
+          if (e.failed.length) {
+            out('Not copied:');
+            for (const f of e.failed.slice(0, 50)) out(`  ${f.source}: ${f.message}`);
+            if (e.failed.length > 50) out(`  … and ${e.failed.length - 50} more (--json lists them all)`);
+          }
           break;
       }
     },

@@ -90,7 +90,7 @@ export const driveProgress = z.object({
   bytesTotal: z.number(),
   filesDone: z.number().int(),
   filesTotal: z.number().int(),
-  state: z.enum(['waiting', 'copying', 'verifying', 'done', 'full', 'removed', 'failed']),
+  state: z.enum(['waiting', 'copying', 'verifying', 'done', 'full', 'removed', 'failed', 'stopped']),
 });
 export type DriveProgress = z.infer<typeof driveProgress>;
 
@@ -124,6 +124,8 @@ export const prepEvent = z.discriminatedUnion('type', [
     filesSkipped: z.number().int(),
     failed: z.array(z.object({ source: z.string(), code: z.string(), message: z.string() })),
     notPlaced: z.number().int(),
+    /** true when the copy was stopped on request (signal / Ctrl-C); the same command continues it */
+    stopped: z.boolean().optional(),
     message: z.string(),
   }),
 ]);

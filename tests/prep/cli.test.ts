@@ -371,6 +371,33 @@ describe('haul prep / haul verify on two drives', () => {
     expect(v.code, v.stdout).toBe(0);
   }, 240_000);
 
+  it('Ctrl-C stops cleanly: what is done stays on the drive with a valid manifest, and the same command continues', async () => {
+    clearDrives();
+    const hashes = makeSource('src8', 6, 3 * 1024 * 1024, 5);
+    const journal = join(work, 'j8.jrn');
+    const args = ['prep', '--journal', journal, '--session', 's8', '--source', join(work, 'src8'), '--dest', 'media/', '--target', mounts[0]!, '--json'];
+    let sent = false;
+    const r = await haul([...args, '--max-rate', '4MB'], (e, child) => {
+      if (!sent && e.type === 'progress' && e.filesDone >= 2) { sent = true; child.kill('SIGINT'); }
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    const done = r.events.find((e) => e.type === 'done');
+    expect(done?.type === 'done' && done.stopped).toBe(true);
+    expect(done?.type === 'done' && done.message).toMatch(/Run the same command again to continue/);
+    // the partial drive is consistent: its manifest lists exactly what is on it, and it verifies
+    const v = await haul(['verify', mounts[0]!]);
+    expect(v.code, v.stdout).toBe(0);
+    const partial = parseDriveManifest(readFileSync(join(mounts[0]!, 'DriveManifest.xml'), 'utf8')).blobs.length;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(hashes.size);
+    const again = await haul(args);
+    expect(again.code, again.stderr).toBe(0);
+    const done2 = again.events.find((e) => e.type === 'done');
+    expect(done2?.type === 'done' && done2.filesSkipped).toBe(partial);
+    checkDrives('s8', hashes);
+  }, 240_000);
+
   it('refuses before writing when the data does not fit, saying how many more drives are needed', async () => {
     clearDrives();
     const dir = join(work, 'src4');

@@ -39,6 +39,8 @@ export interface PrepOptions {
   onEvent: (e: PrepEvent) => void;
   /** the copy worker's file, when the default lookup does not fit (e.g. a different bundle) */
   workerUrl?: URL;
+  /** stops the copy cleanly: finished files stay journaled, manifests are written, the same call continues later */
+  signal?: AbortSignal;
 }
 
 export interface PrepResult {
@@ -204,6 +206,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
       r.filesTotal++;
     }
     const failed: { source: string; code: string; message: string }[] = [];
+    let stopped = false;
     const notPlaced: number[] = [];
     let filesCopied = 0;
     let bytesCopied = 0;
@@ -309,6 +312,23 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
       const stopDrive = (r: DriveRun) => {
         if (r.worker) { void r.worker.terminate(); r.worker = undefined; }
       };
+
+      const onAbort = () => {
+        stopped = true;
+        journalSome(Infinity);
+        for (const r of runs) {
+          if (!active(r) && !r.worker) continue;
+          const ids = new Set([...r.outstanding, ...r.queue.splice(0)]);
+          r.outstanding.clear();
+          stopDrive(r);
+          if (active(r)) r.state = 'stopped';
+          r.bytesDone = bytesOnDrive(r);
+          for (const i of ids) failed.push({ source: table.source(i), code: 'ESTOPPED', message: 'not copied yet: the copy was stopped' });
+        }
+        checkAll();
+      };
+      if (opts.signal?.aborted) queueMicrotask(onAbort);
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
       const journalSlice = () => {
         journalScheduled = false;
@@ -438,7 +458,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
 
     // ---- verify
     let verifyOk = true;
-    if (opts.verify) {
+    if (opts.verify && !stopped) {
       phase = 'verify';
       const vt = setInterval(() => emit(progressEvent()), 200);
       const targets = runs.filter((r) => r.state !== 'removed' && existsSync(join(r.info.path, 'DriveManifest.xml')));
@@ -465,11 +485,14 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
     emit(progressEvent());
 
     const notCopied = failed.length + notPlaced.length;
-    const ok = notCopied === 0 && verifyOk;
+    const ok = notCopied === 0 && verifyOk && !stopped;
     emit({
       type: 'done', ok, filesCopied, bytesCopied, filesSkipped: doneFiles,
-      failed: failed.slice(0, 1000), notPlaced: notPlaced.length,
-      message: ok
+      failed: failed.filter((f) => f.code !== 'ESTOPPED').slice(0, 1000), notPlaced: notPlaced.length,
+      ...(stopped ? { stopped: true } : {}),
+      message: stopped
+        ? `Stopped: ${filesCopied} files copied now (${formatBytes(bytesCopied)}), ${failed.filter((f) => f.code === 'ESTOPPED').length} not yet. Run the same command again to continue where it stopped.`
+        : ok
         ? `Every file is on the drives: ${filesCopied} copied now (${formatBytes(bytesCopied)}), ${doneFiles} already done${opts.verify ? ', all blocks verified' : ''}.`
         : `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied${!verifyOk ? ' and verification found mismatches' : ''}; fix the causes listed and run the same command again to finish (files already done are skipped).`,
     });
