@@ -221,7 +221,7 @@ try {
   const need = Math.max(skip.has('large') && skip.has('resume') ? 0 : largeCount * largeSize, skip.has('small') ? 0 : smallCount * (smallSize + 4096));
   const kind = setupTarget(need, Math.max(smallCount * 2, skip.has('plan') ? 0 : Number(opt['plan-files'])) + 10_000);
   console.log(`haul prep benchmark — target: ${kind}; source: ${work}`);
-  console.log(`datasets: ${largeCount} x ${opt['large-mib']} MiB, ${smallCount} x ${opt['small-kib']} KiB; 2 cores shared, numbers are one run each`);
+  console.log(`datasets: ${largeCount} x ${opt['large-mib']} MiB, ${smallCount} x ${opt['small-kib']} KiB; 2 cores shared with other work; each method best of ${opt.repeat}`);
   if (!skip.has('large') || !skip.has('resume')) {
     const src = join(work, 'large');
     makeFiles(src, largeCount, largeSize, 1000);

@@ -83,7 +83,7 @@ export async function writeDriveRoot(root: string, opts: { driveId: string; jobN
     updatedAt: opts.now,
     manifestHash,
   };
-  if (opts.generatedId) header.generatedId = true;
+  if (opts.generatedId || old?.generatedId) header.generatedId = true;
   await writeAtomicAsync(join(root, HEADER_FILE), serializeDriveHeader(header));
   return { manifestHash, blobs: blobs.length };
 }

@@ -288,9 +288,9 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
       if (Date.now() - lastSync > 1000) { journal.syncSoon(); lastSync = Date.now(); }
     };
 
-    // The header (with the drive id) goes on first, so an interrupted drive is recognised on resume.
+    // The header (with the drive id) goes on first — on every target, since a full drive may hand
+    // files to one that had none planned — so an interrupted drive keeps its id on resume.
     for (const r of runs) {
-      if (!r.queue.length) continue;
       const w = await writeManifestOffThread(url, { role: 'manifest', root: r.info.path, journal: journalPath, driveId: r.info.driveId, jobName, newSessions: [opts.session], generatedId: r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
       if (w.t === 'manifest-error') throw new PrepError(`Could not write the drive header on ${r.info.path}: ${w.message}. Check that the drive is writable and has room.`);
       if (journal.drives.get(r.info.driveId)?.target !== r.info.path) {
