@@ -51,7 +51,7 @@ export interface PrepResult {
 
 export class PrepError extends Error {}
 
-const CHUNK_FILES = 2048;
+const CHUNK_FILES = 512;
 const CHUNK_BYTES = 256 * 1024 * 1024;
 
 /** A killed process nobody has reaped yet still answers kill(pid, 0): it holds no lock. */
