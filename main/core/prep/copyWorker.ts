@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parentPort, workerData, type Worker } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import { startWorker } from './workerBoot';
 import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ManifestInit, type ManifestReply, type ToWorker, type VerifyItem, type WorkerInit } from './protocol';
@@ -406,15 +406,31 @@ function returnAll(current?: CopyTask): number[] {
   return ids;
 }
 
+/** Messages taken from the port while draining that are not tasks: handled once the drain ends. */
+const deferred: ToWorker[] = [];
+
+/** Takes the next chunk of tasks already waiting on the port, so a batch need not end with a chunk. */
+function takeWaitingTasks(): boolean {
+  for (;;) {
+    const got = receiveMessageOnPort(port);
+    if (!got) return false;
+    const m = got.message as ToWorker;
+    if (m.t !== 'tasks') { deferred.push(m); continue; }
+    queue.push(...m.tasks);
+    post({ t: 'more' });
+    return true;
+  }
+}
+
 function drain(): void {
-  while (queue.length) {
+  while (queue.length || takeWaitingTasks()) {
     const task = queue.shift()!;
     try {
       const { tmp, result, size } = copyOne(task);
       if (!pending.length) batchStarted = Date.now();
       pending.push({ task, tmp, result });
       pendingBytes += size;
-      if (size >= SMALL_FILE || pendingBytes >= BATCH_BYTES || pending.length >= BATCH_FILES || queue.length === 0 || Date.now() - batchStarted > BATCH_MS) commitPending();
+      if (size >= SMALL_FILE || pendingBytes >= BATCH_BYTES || pending.length >= BATCH_FILES || (queue.length === 0 && !takeWaitingTasks()) || Date.now() - batchStarted > BATCH_MS) commitPending();
     } catch (e) {
       if (e instanceof SourceFailed) {
         post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
@@ -490,11 +506,14 @@ function verify(items: VerifyItem[]): void {
 
 // the helpers boot while the first tasks arrive
 if (wantHelpers) ensureHasher();
-if (isCopy) port.on('message', (m: ToWorker) => {
+function handle(m: ToWorker): void {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
-    else { queue.push(...m.tasks); drain(); }
+    else { queue.push(...m.tasks); post({ t: 'more' }); drain(); }
   }
   else if (m.t === 'verify') verify(m.items);
   else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } for (const h of helpers) void h.terminate(); port.close(); }
-});
+  while (deferred.length) handle(deferred.shift()!);
+}
+
+if (isCopy) port.on('message', (m: ToWorker) => handle(m));

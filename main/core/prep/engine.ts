@@ -401,6 +401,10 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
             checkAll();
             break;
           }
+          case 'more': {
+            if (r.state === 'copying') sendChunk(r);
+            break;
+          }
           case 'idle': {
             if (r.state !== 'copying') break;
             if (!sendChunk(r) && r.outstanding.size === 0) { r.state = 'done'; r.idle = true; checkAll(); }

@@ -53,6 +53,8 @@ export type FromWorker =
   | { t: 'target-error'; returned: number[]; code: string; message: string }
   /** tasks that arrived after the worker stopped (full, removed, failed) */
   | { t: 'returned'; returned: number[] }
+  /** the worker took a chunk of tasks: send the next one, so one always waits */
+  | { t: 'more' }
   | { t: 'idle' }
   | { t: 'verify-bytes'; n: number }
   | { t: 'verify-done'; blobs: number; blocks: number; bytes: number; mismatches: string[] };
