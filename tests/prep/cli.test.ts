@@ -421,6 +421,15 @@ describe('haul prep / haul verify on two drives', () => {
     const r = await haul(['prep', '--session', 's1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--journal is required/);
+    clearDrives();
+    const onTarget = await haul(['prep', '--journal', join(mounts[0]!, 'j.jrn'), '--session', 's1', '--source', join(work, 'src1'), '--dest', 'media/', '--target', mounts[0]!]);
+    expect(onTarget.code).toBe(2);
+    expect(onTarget.stderr).toMatch(/is on the target drive .*keep it on this machine/);
+    const badCsv = join(work, 'bad.csv');
+    writeFileSync(badCsv, 'BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile\n/x/,media/,AppendBlob,rename,None,None\n');
+    const csv = await haul(['prep', '--journal', join(work, 'jx.jrn'), '--session', 's1', '--dataset', badCsv, '--target', mounts[0]!]);
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toMatch(/bad\.csv, row 2, column BlobType/);
   }, 120_000);
 });
 

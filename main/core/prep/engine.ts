@@ -126,6 +126,7 @@ export async function runPrep(opts: PrepOptions): Promise<PrepResult> {
         if (a.path === src || a.path.startsWith(src + sep)) throw new PrepError(`The target ${a.path} is inside the source ${e.basePath}; the copy would copy itself. Pick a target outside the data.`);
         if (src.startsWith(a.path + sep)) throw new PrepError(`The source ${e.basePath} is on the target drive ${a.path}; copy onto a different drive.`);
       }
+      if (journalPath.startsWith(a.path + sep)) throw new PrepError(`The journal ${journalPath} is on the target drive ${a.path}; keep it on this machine (it is how a crashed or interrupted copy resumes), e.g. in your home folder.`);
       if (a.existingJob !== undefined && a.existingJob !== jobName) {
         throw new PrepError(`The drive at ${a.path} (${a.driveId}) was prepared for job "${a.existingJob}", not "${jobName}"; use another drive, or give --job ${a.existingJob}.`);
       }
