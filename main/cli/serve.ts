@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const dataDir = path.resolve(opts['data-dir'] ?? defaultDataDir());
-  const core = await createCore({ dataDir, ...(opts['no-service'] ? {} : { localService: { command: selfCommand() } }) });
+  const core = await createCore({ dataDir, watchDrives: true, ...(opts['no-service'] ? {} : { localService: { command: selfCommand() } }) });
   let server;
   try {
     server = await startBrowserServer({ core, rendererDir, port: opts.port, host: opts.host, allowRemote: opts['allow-remote'] });

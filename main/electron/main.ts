@@ -47,6 +47,7 @@ if (!app.requestSingleInstanceLock()) {
     const cli = path.join(outDir, 'cli', 'haul.mjs').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
     core = await createCore({
       dataDir: app.getPath('userData'),
+      watchDrives: true,
       localService: { command: [process.execPath, cli], env: { ELECTRON_RUN_AS_NODE: '1' } },
     });
     registerIpc(ipcMain, core, { webContents: () => mainWindow?.webContents, appUrl });

@@ -1,16 +1,16 @@
 import { create } from 'zustand';
-import type { AppInfo, RawDrive, ServiceStatus } from '../../shared/ipc/contract';
+import type { AppInfo, ClassifiedDrive, ServiceStatus } from '../../shared/ipc/contract';
 import { bridge, unwrap } from './bridge';
 
 interface HomeState {
   info?: AppInfo;
-  drives?: RawDrive[];
+  drives?: ClassifiedDrive[];
   service?: ServiceStatus;
   loadingDrives: boolean;
   error?: string;
   load(): Promise<void>;
   refreshDrives(): Promise<void>;
-  setDrives(drives: RawDrive[]): void;
+  setDrives(drives: ClassifiedDrive[]): void;
   setService(service: ServiceStatus): void;
 }
 

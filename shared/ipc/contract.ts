@@ -3,6 +3,9 @@
 // before a handler sees it.
 import { z } from 'zod';
 import type { ChannelName, EventName } from './names';
+import { classifiedDrive } from '../prep/types';
+
+export type { ClassifiedDrive } from '../prep/types';
 
 const empty = z.object({}).strict();
 
@@ -15,23 +18,6 @@ export const AppInfo = z.object({
   dataDir: z.string(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
-
-/** drivelist's record, as it reports it (raw for now; classification comes with drive preparation). */
-export const RawDrive = z.object({
-  device: z.string(),
-  raw: z.string(),
-  description: z.string(),
-  size: z.number().nullable(),
-  mountpoints: z.array(z.object({ path: z.string(), label: z.string().nullable().optional() })),
-  isSystem: z.boolean(),
-  isRemovable: z.boolean(),
-  isReadOnly: z.boolean(),
-  isVirtual: z.boolean().nullable(),
-  isUSB: z.boolean().nullable(),
-  busType: z.string(),
-  error: z.string().nullable(),
-});
-export type RawDrive = z.infer<typeof RawDrive>;
 
 /** The Import/Export service Haul talks to. The token stays in main. */
 export const ServiceStatus = z.object({
@@ -47,7 +33,8 @@ export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
 export const channels = {
   'app.info': { request: empty, response: AppInfo },
-  'drives.list': { request: empty, response: z.array(RawDrive) },
+  /** Every drive, classified as a copy target: ok, warned or blocked, with the reasons in words. */
+  'drives.list': { request: empty, response: z.array(classifiedDrive) },
   'service.status': { request: empty, response: ServiceStatus },
 } satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
@@ -58,7 +45,8 @@ export const Notification = z.object({
 });
 
 export const events = {
-  'drives.changed': z.object({ drives: z.array(RawDrive) }),
+  /** Hot-plug: the new list, and the devices that came and went. */
+  'drives.changed': z.object({ drives: z.array(classifiedDrive), added: z.array(z.string()), removed: z.array(z.string()) }),
   'prep.progress': z.object({ sessionId: z.string(), bytesDone: z.number(), bytesTotal: z.number() }).passthrough(),
   'job.updated': z.object({ jobName: z.string(), state: z.string() }).passthrough(),
   notification: Notification,

@@ -24,6 +24,13 @@ test('the home screen shows what main/core reported through the bridge: platform
   const rows = page.getByTestId('drive-row');
   await expect(rows).toHaveCount(expected.length);
   for (const device of expected) await expect(rows.filter({ hasText: device })).toHaveCount(1);
+  // The drive holding the operating system is shown blocked, and why.
+  const system = (await drivelistList()).find((d) => d.isSystem);
+  if (system) {
+    const row = rows.filter({ hasText: system.device });
+    await expect(row.getByTestId('drive-status')).toHaveText('blocked');
+    await expect(row).toContainText('This is the system drive');
+  }
   // The local sandbox service is the default backend: main started it and reports where it listens.
   await expect(page.getByTestId('service-state')).toHaveText('ready', { timeout: 45_000 });
   await expect(page.getByTestId('service-endpoint')).toHaveText(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { createCore, type Handlers } from '../../main/core/bridge/core';
 import { mkdtempSync } from 'node:fs';
@@ -47,12 +47,34 @@ describe('the bridge gate (dispatch)', () => {
     expect(result).toEqual({ ok: false, error: { code: 'failed', message: 'drives.list failed: lsblk is not installed' } });
   });
 
-  it('reduces drivelist records to the contract shape (missing fields become null)', async () => {
+  it('lists drives classified as copy targets, with the reasons in words', async () => {
     const core = await createCore({
       dataDir: dataDir(),
-      listDrives: async () => [{ device: '/dev/sdz', description: 'USB stick', size: 64e9, mountpoints: [{ path: '/media/stick', label: 'STICK' }], isSystem: false, isRemovable: true, isReadOnly: false }],
+      listDrives: async () => [
+        { device: '/dev/sda', description: 'Samsung SSD', size: 512e9, mountpoints: ['/'], removable: false, system: true, readOnly: false, virtual: false, serial: 'S4EV' },
+        { device: '/dev/sdz', description: 'WD Elements', size: 4e12, mountpoints: [], removable: true, system: false, readOnly: false, virtual: false, serial: 'WX12' },
+      ],
     });
     const result = await dispatch(core.handlers, 'drives.list', {});
-    expect(result).toEqual({ ok: true, value: [expect.objectContaining({ device: '/dev/sdz', raw: '/dev/sdz', size: 64e9, isUSB: null, busType: 'UNKNOWN', error: null })] });
+    expect(result.ok).toBe(true);
+    const drives = result.ok ? (result.value as { device: string; status: string; serial?: string; reasons: { message: string }[] }[]) : [];
+    expect(drives.map((d) => [d.device, d.status, d.serial])).toEqual([['/dev/sda', 'blocked', 'S4EV'], ['/dev/sdz', 'warned', 'WX12']]);
+    expect(drives[0]!.reasons[0]!.message).toMatch(/system drive/);
+    expect(drives[1]!.reasons.map((r) => r.message).join(' ')).toMatch(/no mounted file system/);
+  });
+
+  it('pushes drives.changed when a drive is plugged in or pulled (hot-plug)', async () => {
+    const usb = { device: '/dev/sdz', description: 'WD Elements', size: 4e12, mountpoints: ['/media/wd'], removable: true, system: false, readOnly: false, virtual: false, serial: 'WX12' };
+    let present = false;
+    const core = await createCore({ dataDir: dataDir(), listDrives: async () => (present ? [usb] : []), watchDrives: { intervalMs: 20 } });
+    const seen: unknown[] = [];
+    core.events.on((event, payload) => { if (event === 'drives.changed') seen.push(payload); });
+    present = true;
+    await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 2000 });
+    present = false;
+    await vi.waitFor(() => expect(seen).toHaveLength(2), { timeout: 2000 });
+    await core.dispose();
+    expect(seen[0]).toMatchObject({ added: ['/dev/sdz'], removed: [], drives: [{ device: '/dev/sdz', serial: 'WX12' }] });
+    expect(seen[1]).toEqual({ added: [], removed: ['/dev/sdz'], drives: [] });
   });
 });

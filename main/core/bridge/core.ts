@@ -3,11 +3,14 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { RawDrive, type EventPayload, type RequestOf, type ResponseOf } from '../../../shared/ipc/contract';
+import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/contract';
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
+import type { ClassifiedDrive } from '../../../shared/prep/types';
 import { APP_VERSION } from '../version';
-import { drivelistList } from '../drivelist';
 import { startLocalService, type LocalService } from '../backend/local';
+import { listDrives, type DriveLister, type RawDrive } from '../drives/list';
+import { classifyDrive } from '../drives/classify';
+import { DriveWatcher } from '../drives/watch';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -24,8 +27,10 @@ export interface Core {
 
 export interface CoreOptions {
   dataDir: string;
-  /** Replaces drivelist (tests, or a machine whose drives should not be touched). */
-  listDrives?: () => Promise<unknown[]>;
+  /** Replaces the real drive list (tests, or a machine whose drives should not be touched). */
+  listDrives?: DriveLister;
+  /** Poll the drive list for hot-plug (about once a second) and push `drives.changed`. */
+  watchDrives?: boolean | { intervalMs: number };
   /** How to run the `haul` CLI, to start the local sandbox service (the default backend). Absent: no service. */
   localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
 }
@@ -44,31 +49,12 @@ function createEvents(): CoreEvents {
   };
 }
 
-/** drivelist's records, reduced to the contract's shape (its optional fields become null). */
-export async function listRawDrives(list: () => Promise<unknown[]> = drivelistList): Promise<RawDrive[]> {
-  const drives = await list();
-  return drives.map((d) => {
-    const r = (d ?? {}) as Record<string, unknown>;
-    return RawDrive.parse({
-      device: r.device,
-      raw: r.raw ?? r.device,
-      description: r.description ?? '',
-      size: r.size ?? null,
-      mountpoints: Array.isArray(r.mountpoints) ? r.mountpoints : [],
-      isSystem: Boolean(r.isSystem),
-      isRemovable: Boolean(r.isRemovable),
-      isReadOnly: Boolean(r.isReadOnly),
-      isVirtual: typeof r.isVirtual === 'boolean' ? r.isVirtual : null,
-      isUSB: typeof r.isUSB === 'boolean' ? r.isUSB : null,
-      busType: typeof r.busType === 'string' ? r.busType : 'UNKNOWN',
-      error: typeof r.error === 'string' ? r.error : null,
-    });
-  });
-}
+const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d) => classifyDrive(d));
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.dataDir, { recursive: true });
   const events = createEvents();
+  const lister = options.listDrives ?? listDrives;
   const service: LocalService | undefined = options.localService
     ? startLocalService({
       ...options.localService,
@@ -76,6 +62,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       onStatus: (status) => events.emit('service.changed', status),
     })
     : undefined;
+
+  let watcher: DriveWatcher | undefined;
+  if (options.watchDrives) {
+    const intervalMs = typeof options.watchDrives === 'object' ? options.watchDrives.intervalMs : 1000;
+    watcher = new DriveWatcher(lister, intervalMs);
+    const pending = { added: [] as string[], removed: [] as string[] };
+    watcher.on('added', (d) => pending.added.push(d.device));
+    watcher.on('removed', (d) => pending.removed.push(d.device));
+    watcher.on('change', (drives) => {
+      events.emit('drives.changed', { drives: classify(drives), added: pending.added.splice(0), removed: pending.removed.splice(0) });
+    });
+    watcher.on('error', () => {
+      // A failing poll is retried on the next tick; `drives.list` reports the error to the person.
+    });
+    await watcher.start();
+  }
+
   const handlers: Handlers = {
     'app.info': async () => ({
       name: 'Haul',
@@ -85,15 +88,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       nodeVersion: process.versions.node,
       dataDir: options.dataDir,
     }),
-    'drives.list': async () => listRawDrives(options.listDrives),
+    'drives.list': async () => classify(await lister()),
     'service.status': async () => service?.status() ?? { state: 'off', kind: 'none', message: 'No Import/Export service is configured.' },
   };
   return {
     handlers,
     events,
     async dispose() {
+      watcher?.stop();
       await service?.stop();
     },
   };
 }
-

@@ -4,6 +4,7 @@
 // lookups are written to the tools' documented output but untested here.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { drivelistList } from '../drivelist';
 
 const run = promisify(execFile);
 
@@ -21,17 +22,9 @@ export interface RawDrive {
 
 export type DriveLister = () => Promise<RawDrive[]>;
 
-interface DrivelistDrive {
-  device: string; description: string; size: number | null; mountpoints: { path: string }[];
-  isRemovable: boolean; isSystem: boolean; isReadOnly: boolean; isVirtual: boolean;
-}
-
 /** Lists the drives with their serial numbers. */
 export const listDrives: DriveLister = async () => {
-  const mod = (await import('drivelist')) as unknown as { list?: () => Promise<DrivelistDrive[]>; default?: { list: () => Promise<DrivelistDrive[]> } };
-  const list = mod.list ?? mod.default?.list;
-  if (!list) throw new Error('The drive list (drivelist) could not be loaded on this system.');
-  const drives = await list();
+  const drives = await drivelistList();
   const serials = await serialNumbers().catch(() => new Map<string, string>());
   return drives.map((d) => {
     const out: RawDrive = {

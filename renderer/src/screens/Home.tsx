@@ -7,7 +7,8 @@ import { ArrowClockwise20Regular, CloudArrowUp20Regular, Desktop20Regular, HardD
 import type { ServiceStatus } from '../../../shared/ipc/contract';
 import { bridge } from '../bridge';
 import { useHome } from '../store';
-import { formatBytes, platformName } from '../format';
+import { platformName } from '../format';
+import { formatBytes } from '../../../shared/prep/names';
 
 const useStyles = makeStyles({
   grid: { display: 'grid', gridTemplateColumns: 'minmax(260px, 1fr) minmax(260px, 1fr)', gap: tokens.spacingHorizontalL, alignItems: 'start' },
@@ -18,7 +19,17 @@ const useStyles = makeStyles({
   value: { wordBreak: 'break-all' },
   flags: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace },
+  wide: { width: '40%' },
+  verdict: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXS, paddingBlock: tokens.spacingVerticalXS },
+  reasons: { margin: 0, paddingLeft: tokens.spacingHorizontalL, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
+  blocked: { color: tokens.colorPaletteRedForeground1 },
 });
+
+const STATUS = {
+  ok: { text: 'ready to use', color: 'success' },
+  warned: { text: 'check first', color: 'warning' },
+  blocked: { text: 'blocked', color: 'danger' },
+} as const;
 
 export function Home() {
   const styles = useStyles();
@@ -70,7 +81,7 @@ export function Home() {
           <CardHeader
             image={<HardDrive20Regular />}
             header={<Subtitle2>Drives</Subtitle2>}
-            description={<Caption1>Every drive this computer sees. Drive preparation will never write to a system or read-only drive.</Caption1>}
+            description={<Caption1>Every drive this computer sees, checked as a place to copy to. Haul never writes to a blocked drive; a warned one needs a second look.</Caption1>}
             action={
               <Button icon={<ArrowClockwise20Regular />} onClick={() => void refreshDrives()} disabled={loadingDrives}>
                 Refresh
@@ -86,27 +97,32 @@ export function Home() {
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell>Device</TableHeaderCell>
+                  <TableHeaderCell>Drive ID (serial)</TableHeaderCell>
                   <TableHeaderCell>Description</TableHeaderCell>
                   <TableHeaderCell>Size</TableHeaderCell>
                   <TableHeaderCell>Mounted at</TableHeaderCell>
-                  <TableHeaderCell>Kind</TableHeaderCell>
+                  <TableHeaderCell className={styles.wide}>As a copy target</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
                 {drives.map((d) => (
                   <TableRow key={d.device} data-testid="drive-row">
                     <TableCell className={styles.mono}>{d.device}</TableCell>
+                    <TableCell className={styles.mono}>{d.serial ?? '—'}</TableCell>
                     <TableCell>{d.description || '—'}</TableCell>
-                    <TableCell>{formatBytes(d.size)}</TableCell>
-                    <TableCell className={styles.mono}>{d.mountpoints.map((m) => m.path).join(', ') || 'not mounted'}</TableCell>
-                    <TableCell>
-                      <span className={styles.flags}>
-                        {d.isSystem && <Badge appearance="tint" color="danger">system</Badge>}
-                        {d.isReadOnly && <Badge appearance="tint" color="warning">read-only</Badge>}
-                        {d.isRemovable && <Badge appearance="tint" color="brand">removable</Badge>}
-                        {d.isVirtual && <Badge appearance="tint" color="informative">virtual</Badge>}
-                        {d.isUSB && <Badge appearance="tint" color="success">USB</Badge>}
-                      </span>
+                    <TableCell>{d.size > 0 ? formatBytes(d.size) : '—'}</TableCell>
+                    <TableCell className={styles.mono}>{d.mountpoints.join(', ') || 'not mounted'}</TableCell>
+                    <TableCell className={styles.wide}>
+                      <div className={styles.verdict}>
+                        <Badge appearance="filled" color={STATUS[d.status].color} data-testid="drive-status">{STATUS[d.status].text}</Badge>
+                        {d.reasons.length > 0 && (
+                          <ul className={styles.reasons}>
+                            {d.reasons.map((r) => (
+                              <li key={r.code} className={r.severity === 'blocked' ? styles.blocked : undefined}>{r.message}</li>
+                            ))}
+                          </ul>
+                        )}
+                      </div>
                     </TableCell>
                   </TableRow>
                 ))}
