@@ -59,7 +59,7 @@ await Promise.all([
 ]);
 
 if (!args.has('--no-renderer')) {
-  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, logLevel: 'warn' });
+  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, root: `${root}/renderer`, build: { outDir: `${root}/out/renderer` }, logLevel: 'warn' });
   // Browser mode's bridge script (index.html loads it before the app; under Electron it is a no-op).
   await build({
     ...common,

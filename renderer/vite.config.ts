@@ -1,14 +1,11 @@
+// Vite settings for the renderer. main/build.mjs supplies the root (this folder) and the output
+// folder (out/renderer), so this file needs no Node modules, like the rest of renderer/.
 import { defineConfig } from 'vite';
-import { fileURLToPath } from 'node:url';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
-  root: here,
   // Relative asset URLs: the Electron window loads index.html from a file.
   base: './',
   build: {
-    outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
