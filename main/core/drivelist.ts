@@ -2,7 +2,7 @@
 // native part, but its entry point loads the native binding first — which npm never built here
 // (no install scripts run). So on Linux we call its lsblk enumerator directly; on Windows and
 // macOS the native part is required (electron-builder rebuilds it for the packaged app; in
-// development run `npm rebuild drivelist`).
+// development run `npm rebuild drivelist --ignore-scripts=false`).
 import { createRequire } from 'node:module';
 import type { Drive } from 'drivelist';
 
