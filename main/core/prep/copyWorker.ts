@@ -196,6 +196,13 @@ const BATCH_BYTES = 32 * 1024 * 1024;
 const BATCH_FILES = 2048;
 const BATCH_MS = 1000;
 let batchStarted = 0;
+/**
+ * Blocks are written to the drive in 128 KiB pieces (as cp does), not in one 4 MiB write. Measured
+ * on ext4 (Linux 6.18): 2 GiB cost the copy thread 6-8 s of CPU in 4 MiB writes and 2.7 s in
+ * 128 KiB writes, most of it in the kernel's copy into the page cache (big writes get large folios,
+ * high-order allocations from cold memory; small writes reuse hot pages).
+ */
+const WRITE_CHUNK = 128 * 1024;
 const FLUSH_EVERY = Number(process.env.HAUL_FLUSH_MIB ?? '64') * 1024 * 1024;
 let syncfsKnown: boolean | undefined;
 const canSyncfs = (): boolean => (syncfsKnown ??= process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0);
@@ -313,7 +320,7 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
         if (last) ended = true;
         let w = 0;
         while (w < got) {
-          try { w += writeSync(dst, slot, w, got - w, pos + w); } catch (e) { targetError(e, `writing ${task.rel}`); }
+          try { w += writeSync(dst, slot, w, Math.min(WRITE_CHUNK, got - w), pos + w); } catch (e) { targetError(e, `writing ${task.rel}`); }
         }
         pos += got;
         if (got) progress(got);
