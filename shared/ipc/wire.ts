@@ -11,5 +11,3 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ServerFrame =
   | { id: number; result: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } } }
   | { event: string; payload: unknown };
-
-export { BRIDGE_PATH } from './names';

@@ -12,7 +12,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientFrame, BRIDGE_PATH, type ServerFrame } from '../../../shared/ipc/wire';
+import { ClientFrame, type ServerFrame } from '../../../shared/ipc/wire';
+import { BRIDGE_PATH } from '../../../shared/ipc/names';
 import type { Core } from '../bridge/core';
 import { dispatch } from '../bridge/dispatch';
 
@@ -183,8 +184,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const verdict = gate(req, sameToken(readCookie(req.headers.cookie, cookieName), token));
     if (!verdict.ok) return refuse(verdict.status, verdict.message);
     const origin = req.headers.origin;
-    const expected = [`http://${req.headers.host ?? ''}`];
-    if (!origin || !expected.includes(origin)) {
+    if (!origin || origin !== `http://${req.headers.host ?? ''}`) {
       return refuse(403, `A socket from another origin (${origin ?? 'none'}) may not use Haul's bridge.`);
     }
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws));
