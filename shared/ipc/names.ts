@@ -1,13 +1,62 @@
 // The bridge's names, without schemas: the preload (a sandboxed, dependency-free bundle) needs
 // only these. `contract.ts` pairs every name with its schema and is checked against this list.
+// One block per namespace; each namespace's schemas live in `channels/<namespace>.ts` and its
+// handlers in `main/core/bridge/handlers/<namespace>.ts`.
+
+export const APP_CHANNELS = ['app.info'] as const;
+export const DRIVES_CHANNELS = ['drives.list'] as const;
+export const SERVICE_CHANNELS = ['service.status'] as const;
+
+/** Jobs of the connected resource group: list, get, ship, update, cancel, delete, keys, logs, locations. */
+export const JOBS_CHANNELS = [] as const;
+
+/** Drive preparation sessions, drafts of the new-job wizard, and the folder browser. */
+export const PREP_CHANNELS = [] as const;
+
+/** Settings, secrets and the connection (local sandbox or Azure). */
+export const SETTINGS_CHANNELS = [] as const;
+
+/** The tracker and the in-app notification centre. */
+export const NOTIFICATIONS_CHANNELS = [] as const;
 
 /** Request/response channels: renderer asks, main answers. */
-export const CHANNELS = ['app.info', 'drives.list', 'service.status'] as const;
+export const CHANNELS = [
+  ...APP_CHANNELS,
+  ...DRIVES_CHANNELS,
+  ...SERVICE_CHANNELS,
+  ...JOBS_CHANNELS,
+  ...PREP_CHANNELS,
+  ...SETTINGS_CHANNELS,
+  ...NOTIFICATIONS_CHANNELS,
+] as const;
+
+export const DRIVES_EVENTS = ['drives.changed'] as const;
+export const SERVICE_EVENTS = ['service.changed'] as const;
+
+export const JOBS_EVENTS = ['job.updated'] as const;
+
+export const PREP_EVENTS = ['prep.progress'] as const;
+
+export const SETTINGS_EVENTS = [] as const;
+
+export const NOTIFICATIONS_EVENTS = ['notification'] as const;
+
 /** Events main pushes to the renderer. */
-export const EVENTS = ['drives.changed', 'prep.progress', 'job.updated', 'notification', 'service.changed'] as const;
+export const EVENTS = [
+  ...DRIVES_EVENTS,
+  ...SERVICE_EVENTS,
+  ...JOBS_EVENTS,
+  ...PREP_EVENTS,
+  ...SETTINGS_EVENTS,
+  ...NOTIFICATIONS_EVENTS,
+] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];
 export type EventName = (typeof EVENTS)[number];
+export type JobsChannel = (typeof JOBS_CHANNELS)[number];
+export type PrepChannel = (typeof PREP_CHANNELS)[number];
+export type SettingsChannel = (typeof SETTINGS_CHANNELS)[number];
+export type NotificationsChannel = (typeof NOTIFICATIONS_CHANNELS)[number];
 
 /** `app.info` -> `appInfo`: the bridge's method name for a channel. */
 export function methodName(channel: ChannelName): string {

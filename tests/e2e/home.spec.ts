@@ -9,13 +9,15 @@ const url = () => {
   return u;
 };
 
-test('the home screen shows what main/core reported through the bridge: platform, data folder, drives', async ({ page }) => {
+test('the Drives screen shows what main/core reported through the bridge: platform, data folder, drives', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url());
   // The token moved from the address into a cookie.
   await expect(page).toHaveURL(/\/$/);
+  await page.getByRole('navigation', { name: 'Haul' }).getByRole('button', { name: 'Drives' }).click();
+  await expect(page).toHaveURL(/#\/drives$/);
   const platformName = { linux: 'Linux', win32: 'Windows', darwin: 'macOS' }[process.platform as string] ?? process.platform;
   await expect(page.getByTestId('platform')).toHaveText(`${platformName} (${process.arch})`);
   await expect(page.getByTestId('data-dir')).toHaveText(process.env.HAUL_DATA_DIR_E2E!);

@@ -1,38 +1,26 @@
 // main/core behind the bridge: one handler per channel, and the events main pushes. The Electron
-// shell and browser mode both host exactly this object, so they behave the same.
+// shell and browser mode both host exactly this object, so they behave the same. Each namespace
+// builds its handlers from the context in `handlers/<namespace>.ts`.
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/contract';
-import type { ChannelName, EventName } from '../../../shared/ipc/names';
-import type { ClassifiedDrive } from '../../../shared/prep/types';
-import { APP_VERSION } from '../version';
-import { startLocalService, type LocalService } from '../backend/local';
-import { listDrives, type DriveLister, type RawDrive } from '../drives/list';
-import { classifyDrive } from '../drives/classify';
+import { startLocalService } from '../backend/local';
+import { listDrives } from '../drives/list';
 import { DriveWatcher } from '../drives/watch';
+import type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
+import { appHandlers, classify } from './handlers/app';
+import { jobsHandlers } from './handlers/jobs';
+import { notificationsHandlers } from './handlers/notifications';
+import { prepHandlers } from './handlers/prep';
+import { settingsHandlers } from './handlers/settings';
 
-export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
-
-export interface CoreEvents {
-  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
-  on(listener: (event: EventName, payload: unknown) => void): () => void;
-}
+export type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
 
 export interface Core {
   handlers: Handlers;
   events: CoreEvents;
+  context: CoreContext;
   dispose(): Promise<void>;
-}
-
-export interface CoreOptions {
-  dataDir: string;
-  /** Replaces the real drive list (tests, or a machine whose drives should not be touched). */
-  listDrives?: DriveLister;
-  /** Poll the drive list for hot-plug (about once a second) and push `drives.changed`. */
-  watchDrives?: boolean | { intervalMs: number };
-  /** How to run the `haul` CLI, to start the local sandbox service (the default backend). Absent: no service. */
-  localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
 }
 
 function createEvents(): CoreEvents {
@@ -49,24 +37,31 @@ function createEvents(): CoreEvents {
   };
 }
 
-const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d) => classifyDrive(d));
-
 export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.dataDir, { recursive: true });
   const events = createEvents();
-  const lister = options.listDrives ?? listDrives;
-  const service: LocalService | undefined = options.localService
-    ? startLocalService({
+  const disposers: Array<() => Promise<void> | void> = [];
+  const ctx: CoreContext = {
+    options,
+    dataDir: options.dataDir,
+    events,
+    listDrives: options.listDrives ?? listDrives,
+    onDispose: (fn) => void disposers.push(fn),
+  };
+
+  if (options.localService) {
+    const service = startLocalService({
       ...options.localService,
       dataDir: path.join(options.dataDir, 'service'),
       onStatus: (status) => events.emit('service.changed', status),
-    })
-    : undefined;
+    });
+    ctx.localService = service;
+    ctx.onDispose(() => service.stop());
+  }
 
-  let watcher: DriveWatcher | undefined;
   if (options.watchDrives) {
     const intervalMs = typeof options.watchDrives === 'object' ? options.watchDrives.intervalMs : 1000;
-    watcher = new DriveWatcher(lister, intervalMs);
+    const watcher = new DriveWatcher(ctx.listDrives, intervalMs);
     const pending = { added: [] as string[], removed: [] as string[] };
     watcher.on('added', (d) => pending.added.push(d.device));
     watcher.on('removed', (d) => pending.removed.push(d.device));
@@ -77,26 +72,26 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // A failing poll is retried on the next tick; `drives.list` reports the error to the person.
     });
     await watcher.start();
+    ctx.onDispose(() => watcher.stop());
   }
 
-  const handlers: Handlers = {
-    'app.info': async () => ({
-      name: 'Haul',
-      version: APP_VERSION,
-      platform: process.platform,
-      arch: process.arch,
-      nodeVersion: process.versions.node,
-      dataDir: options.dataDir,
-    }),
-    'drives.list': async () => classify(await lister()),
-    'service.status': async () => service?.status() ?? { state: 'off', kind: 'none', message: 'No Import/Export service is configured.' },
-  };
+  // Namespaces in dependency order: settings and the connection first, then jobs (the service
+  // client and job records), prep, and the tracker that stands on jobs.
+  const settings = await settingsHandlers(ctx);
+
+  const jobs = await jobsHandlers(ctx);
+
+  const prep = await prepHandlers(ctx);
+
+  const notifications = await notificationsHandlers(ctx);
+
+  const handlers: Handlers = { ...appHandlers(ctx), ...settings, ...jobs, ...prep, ...notifications };
   return {
     handlers,
     events,
+    context: ctx,
     async dispose() {
-      watcher?.stop();
-      await service?.stop();
+      for (const fn of disposers.reverse()) await fn();
     },
   };
 }

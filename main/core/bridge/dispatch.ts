@@ -1,9 +1,9 @@
 // The one gate every request passes, whatever carried it (ipcMain or the browser-mode socket):
 // the channel must exist, the payload must match the channel's schema, and a failing handler
 // becomes an error a person can read instead of a crash.
-import { channels, type BridgeResult } from '../../../shared/ipc/contract';
+import { channels, HandlerError, type BridgeResult } from '../../../shared/ipc/contract';
 import { CHANNELS, type ChannelName } from '../../../shared/ipc/names';
-import type { Handlers } from './core';
+import type { Handlers } from './context';
 
 export function isChannel(value: unknown): value is ChannelName {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
@@ -16,12 +16,16 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
   const parsed = channels[channel].request.safeParse(payload ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
-    return { ok: false, error: { code: 'bad-request', message: `The request to ${channel} was refused: ${issues}.` } };
+    const target = parsed.error.issues[0]?.path.join('.') || undefined;
+    return { ok: false, error: { code: 'bad-request', message: `The request to ${channel} was refused: ${issues}.`, ...(target ? { target } : {}) } };
   }
   try {
     const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
+    if (err instanceof HandlerError) {
+      return { ok: false, error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) } };
+    }
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, error: { code: 'failed', message: `${channel} failed: ${message}` } };
   }

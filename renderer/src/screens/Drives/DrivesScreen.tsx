@@ -1,14 +1,14 @@
+// Drives: this computer, the service, and every drive it sees, checked as a place to copy to.
 import { useEffect } from 'react';
 import {
   Badge, Body1, Button, Caption1, Card, CardHeader, makeStyles, MessageBar, MessageBarBody, MessageBarTitle,
   Spinner, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens,
 } from '@fluentui/react-components';
 import { ArrowClockwise20Regular, CloudArrowUp20Regular, Desktop20Regular, HardDrive20Regular } from '@fluentui/react-icons';
-import type { ServiceStatus } from '../../../shared/ipc/contract';
-import { bridge } from '../bridge';
-import { useHome } from '../store';
-import { platformName } from '../format';
-import { formatBytes } from '../../../shared/prep/names';
+import type { ServiceStatus } from '../../../../shared/ipc/contract';
+import { useHaul } from '../../store';
+import { platformName } from '../../format';
+import { formatBytes } from '../../../../shared/prep/names';
 
 const useStyles = makeStyles({
   grid: { display: 'grid', gridTemplateColumns: 'minmax(260px, 1fr) minmax(260px, 1fr)', gap: tokens.spacingHorizontalL, alignItems: 'start' },
@@ -31,19 +31,18 @@ const STATUS = {
   blocked: { text: 'blocked', color: 'danger' },
 } as const;
 
-export function Home() {
+export function DrivesScreen() {
   const styles = useStyles();
-  const { info, drives, service, loadingDrives, error, load, refreshDrives, setDrives, setService } = useHome();
+  const info = useHaul((s) => s.app.info);
+  const service = useHaul((s) => s.app.service);
+  const drives = useHaul((s) => s.drives.list);
+  const loadingDrives = useHaul((s) => s.drives.loading);
+  const error = useHaul((s) => s.app.error ?? s.drives.error);
+  const refreshDrives = useHaul((s) => s.drives.refresh);
 
   useEffect(() => {
-    void load();
-    const offDrives = bridge().onDrivesChanged((payload) => setDrives(payload.drives));
-    const offService = bridge().onServiceChanged(setService);
-    return () => {
-      offDrives();
-      offService();
-    };
-  }, [load, setDrives, setService]);
+    void refreshDrives();
+  }, [refreshDrives]);
 
   return (
     <div>

@@ -1,0 +1,52 @@
+// What the bridge's handler modules are built from: the options main was started with, the event
+// bus, and the services main keeps (each namespace adds its own, in its own block below).
+import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/contract';
+import type { ChannelName, EventName } from '../../../shared/ipc/names';
+import type { LocalService } from '../backend/local';
+import type { DriveLister } from '../drives/list';
+
+export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+/** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
+export type HandlersOf<C extends ChannelName> = { [K in C]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
+
+export interface CoreEvents {
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  on(listener: (event: EventName, payload: unknown) => void): () => void;
+}
+
+export interface CoreOptions {
+  dataDir: string;
+  /** Replaces the real drive list (tests, or a machine whose drives should not be touched). */
+  listDrives?: DriveLister;
+  /** Poll the drive list for hot-plug (about once a second) and push `drives.changed`. */
+  watchDrives?: boolean | { intervalMs: number };
+  /** How to run the `haul` CLI, to start the local sandbox service (the default backend). Absent: no service. */
+  localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
+
+  // --- issue 8 (desktop: settings, secrets, connection): options go here
+
+  // --- issue 9 (jobs: service client, job records): options go here
+
+  // --- issue 10 (prep sessions, drafts): options go here
+
+  // --- issue 11 (tracker, notifications): options go here
+}
+
+export interface CoreContext {
+  options: CoreOptions;
+  dataDir: string;
+  events: CoreEvents;
+  listDrives: DriveLister;
+  /** The local sandbox service main started, if any. */
+  localService?: LocalService;
+  /** Runs `fn` when main shuts down (last registered, first run). */
+  onDispose(fn: () => Promise<void> | void): void;
+
+  // --- issue 8 (desktop: settings, secrets, connection)
+
+  // --- issue 9 (jobs: service client, job records)
+
+  // --- issue 10 (prep sessions, drafts)
+
+  // --- issue 11 (tracker, notifications)
+}

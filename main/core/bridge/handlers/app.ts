@@ -1,0 +1,23 @@
+// app.*, drives.* and service.*: what main is, what drives it sees, and the service it talks to.
+import type { ClassifiedDrive } from '../../../../shared/prep/types';
+import { classifyDrive } from '../../drives/classify';
+import type { RawDrive } from '../../drives/list';
+import { APP_VERSION } from '../../version';
+import type { CoreContext, HandlersOf } from '../context';
+
+export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d) => classifyDrive(d));
+
+export function appHandlers(ctx: CoreContext): HandlersOf<'app.info' | 'drives.list' | 'service.status'> {
+  return {
+    'app.info': async () => ({
+      name: 'Haul',
+      version: APP_VERSION,
+      platform: process.platform,
+      arch: process.arch,
+      nodeVersion: process.versions.node,
+      dataDir: ctx.dataDir,
+    }),
+    'drives.list': async () => classify(await ctx.listDrives()),
+    'service.status': async () => ctx.localService?.status() ?? { state: 'off', kind: 'none', message: 'No Import/Export service is configured.' },
+  };
+}

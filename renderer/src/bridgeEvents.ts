@@ -1,0 +1,24 @@
+// The one place bridge events enter the renderer: each is handed to a store action, once, for
+// the life of the page. Components never subscribe to the bridge themselves.
+import { bridge } from './bridge';
+import { useHaul } from './store';
+
+let started = false;
+
+export function startEvents(): void {
+  if (started) return;
+  started = true;
+  const haul = bridge();
+  const store = useHaul.getState;
+  haul.onDrivesChanged((payload) => store().drives.setList(payload.drives));
+  haul.onServiceChanged((status) => store().app.setService(status));
+  window.addEventListener('hashchange', () => store().ui.syncFromLocation());
+
+  // --- issue 9: job.updated
+
+  // --- issue 10: prep.progress
+
+  // --- issue 8: settings
+
+  // --- issue 11: notification
+}

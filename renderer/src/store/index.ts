@@ -1,0 +1,41 @@
+// The one store: typed slices under their own keys, actions inside the slices, and components
+// that select atomically (`useHaul((s) => s.drives.list)`). Bridge events reach it through
+// ../bridgeEvents.ts only.
+import { create } from 'zustand';
+import { createAppSlice, type AppSlice } from './app';
+import { createDrivesSlice, type DrivesSlice } from './drives';
+import { createUiSlice, type UiSlice } from './ui';
+import type { SliceCreator, SliceSet } from './slice';
+
+export interface HaulState {
+  app: AppSlice;
+  drives: DrivesSlice;
+  ui: UiSlice;
+
+  // --- issue 9: jobs
+
+  // --- issue 10: wizard, drafts, prep sessions
+
+  // --- issue 8: settings, connection
+
+  // --- issue 11: notifications
+}
+
+export const useHaul = create<HaulState>()((set, get) => {
+  const scoped = <K extends keyof HaulState>(key: K): SliceSet<K> => (change) =>
+    set((state) => ({ [key]: { ...state[key], ...(typeof change === 'function' ? change(state[key]) : change) } }) as Partial<HaulState>);
+  const slice = <K extends keyof HaulState>(key: K, creator: SliceCreator<K>) => creator(scoped(key), get);
+  return {
+    app: slice('app', createAppSlice),
+    drives: slice('drives', createDrivesSlice),
+    ui: slice('ui', createUiSlice),
+
+    // --- issue 9: jobs
+
+    // --- issue 10: wizard, drafts, prep sessions
+
+    // --- issue 8: settings, connection
+
+    // --- issue 11: notifications
+  };
+});

@@ -1,0 +1,11 @@
+// The store is one object of typed slices (`s.jobs`, `s.drives`, …). A slice creator gets a
+// `set` and `get` scoped to its own key, so slices never overwrite each other.
+import type { HaulState } from './index';
+
+export type SliceSet<K extends keyof HaulState> = (
+  change: Partial<HaulState[K]> | ((slice: HaulState[K]) => Partial<HaulState[K]>),
+) => void;
+
+export type SliceCreator<K extends keyof HaulState> = (set: SliceSet<K>, get: () => HaulState) => HaulState[K];
+
+export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));

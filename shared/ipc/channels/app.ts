@@ -1,0 +1,50 @@
+// The app itself, its drives and the service it talks to: the bridge's first namespaces.
+import { z } from 'zod';
+import { classifiedDrive } from '../../prep/types';
+import type { ChannelSpec, EventSpec } from './spec';
+
+export const empty = z.object({}).strict();
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  nodeVersion: z.string(),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+/** The Import/Export service Haul talks to. The token stays in main. */
+export const ServiceStatus = z.object({
+  state: z.enum(['off', 'starting', 'ready', 'failed']),
+  kind: z.enum(['local', 'none']),
+  endpoint: z.string().optional(),
+  subscriptionId: z.string().optional(),
+  resourceGroup: z.string().optional(),
+  logFile: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+export const appChannels = {
+  'app.info': { request: empty, response: AppInfo },
+} satisfies ChannelSpec<'app.info'>;
+
+export const drivesChannels = {
+  /** Every drive, classified as a copy target: ok, warned or blocked, with the reasons in words. */
+  'drives.list': { request: empty, response: z.array(classifiedDrive) },
+} satisfies ChannelSpec<'drives.list'>;
+
+export const drivesEvents = {
+  /** Hot-plug: the new list, and the devices that came and went. */
+  'drives.changed': z.object({ drives: z.array(classifiedDrive), added: z.array(z.string()), removed: z.array(z.string()) }),
+} satisfies EventSpec<'drives.changed'>;
+
+export const serviceChannels = {
+  'service.status': { request: empty, response: ServiceStatus },
+} satisfies ChannelSpec<'service.status'>;
+
+export const serviceEvents = {
+  'service.changed': ServiceStatus,
+} satisfies EventSpec<'service.changed'>;
