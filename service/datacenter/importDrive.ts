@@ -1,4 +1,4 @@
-// Import of one prepared drive (contract 2: DriveManifest.xml + HaulDrive.json + data files) into
+// Import of one prepared drive (docs/formats.md: DriveManifest.xml + HaulDrive.json + data files) into
 // the job's storage account in Azurite.
 //
 // Each file is read once, block by block; every block's MD5 is checked against the manifest before
