@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-// Every module Node has, by its bare name ('fs', 'fs/promises'); 'node:*' is caught below.
-const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_') && !name.startsWith('node:'));
+// Every module Node has, by its bare name ('fs'; 'fs/promises' by the regex below); 'node:*' apart.
+const nodeBuiltins = builtinModules.filter((name) => !/^_|^node:|\//.test(name));
 const noNode = [
   { group: ['node:*'], message: 'This layer runs without Node: no node: modules (see docs/architecture.md, Layers).' },
   // A regex, not a group: a group 'constants' would also match '../prep/constants'.
