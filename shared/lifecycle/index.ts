@@ -29,7 +29,6 @@ export {
   pendingDeadlines,
   upcoming,
   percentComplete,
-  refusalStatus,
   returnShipmentAdvice,
 } from './derive';
 export type { JobView, Upcoming } from './derive';
