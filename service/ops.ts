@@ -162,6 +162,7 @@ export class DataCenter {
         azurite,
         drivePath,
         storageAccount: account,
+        job: `${rg.toLowerCase()}/${name.toLowerCase()}`,
         expectedDriveId: driveId,
         ...(manifestHash ? { expectedManifestHash: manifestHash } : {}),
         diagnosticsPath: job.diagnosticsPath,
