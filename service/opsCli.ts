@@ -82,7 +82,7 @@ function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ 
   });
 }
 
-interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[]; alerts: { message: string }[] } }
+interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[] }; alerts: { message: string }[] }
 
 function summary(v: OpsJobView): string {
   const lc = v.lifecycle;
@@ -90,7 +90,8 @@ function summary(v: OpsJobView): string {
   for (const d of lc.drives) {
     lines.push(`  drive ${d.driveId}: ${d.state}${d.bytesTotal ? ` ${d.bytesSucceeded}/${d.bytesTotal} bytes` : ''}${d.copyStatus ? ` — ${d.copyStatus}` : ''}${d.errorLogUri ? `\n    error log: ${d.errorLogUri}` : ''}`);
   }
-  for (const a of lc.alerts) lines.push(`  alert: ${a.message}`);
+  // Only the alerts whose cause has not ended: a resolved fault or a job now Shipping says nothing more.
+  for (const a of v.alerts) lines.push(`  alert: ${a.message}`);
   return lines.join('\n');
 }
 

@@ -1,4 +1,4 @@
-// The prepared-drive formats (contract 2): DriveManifest.xml in the WAImportExport shape, the drive
+// The prepared-drive formats (docs/formats.md): DriveManifest.xml in the WAImportExport shape, the drive
 // header HaulDrive.json, and the <journal>_DriveInfo_<driveId>.xml companion file.
 //
 // Layout of a prepared drive's root:
