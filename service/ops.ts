@@ -1,6 +1,6 @@
 // The operators' routes (`/haul/ops/...`, same token as the ARM API): what the data center does
 // to a job. Every change is a life-cycle event (shared/lifecycle decides); the copies themselves
-// are run by the DataCenter (dataCenter.ts).
+// are run by the DataCenter (dataCenterJobs.ts).
 import { z } from 'zod';
 import { DRIVE_STATES, JOB_STATES, type DriveState, type JobState, type LifecycleEvent } from '../shared/lifecycle/types';
 import { AdvanceBodySchema, OPS_PREFIX, OpsBodies, type OpsAction } from '../shared/arm/service';
@@ -9,9 +9,9 @@ import { badRequest } from './errors';
 import { route, type Route } from './http';
 import type { JobService } from './jobs';
 import type { StoredJob } from './store';
-import { driveOf, type DataCenter, type DataCenterContext } from './dataCenter';
+import { driveOf, type DataCenter, type DataCenterContext } from './dataCenterJobs';
 
-export { DataCenter, driveBayPath, type DataCenterContext } from './dataCenter';
+export { DataCenter, driveBayPath, type DataCenterContext } from './dataCenterJobs';
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body ?? {});

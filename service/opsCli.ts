@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONNECTION_FILE, OPS_PREFIX, ServiceConnectionSchema, type ServiceConnection } from '../shared/arm/service';
 import { ArmErrorSchema } from '../shared/arm/schemas';
+import { describeIssues } from '../shared/validation';
 
 const HELP = `Usage: haul ops <action> [connection] [options]
 
@@ -48,7 +49,7 @@ async function connection(v: Record<string, unknown>): Promise<Conn> {
       throw new Error(`${path} does not exist: is "haul service --data-dir ${v['data-dir']}" running (or has it run)?`);
     }
     const r = ServiceConnectionSchema.safeParse(JSON.parse(text));
-    if (!r.success) throw new Error(`${path} is not a service connection file (${r.error.issues[0]?.message ?? 'bad content'}).`);
+    if (!r.success) throw new Error(`${path} is not a service connection file (${describeIssues(r.error)}).`);
     file = r.data;
   }
   const endpoint = (v.endpoint as string | undefined) ?? file?.endpoint;

@@ -8,6 +8,7 @@ import { cancel, del, setShipping, updateProperties } from './customer';
 import { dataCenter } from './datacenter';
 import { DEADLINE_HANDLERS } from './timers';
 import { Tx } from './transaction';
+import { issuePath } from '../validation';
 import type { Applied, ApplyResult, CreateJobInput, DeadlineKind, EventType, LifecycleEvent, LifecycleJob, Refusal } from './types';
 
 /** Thrown by createJob for input that breaks J1/D1/D2 (the service validates with createJobInputSchema first). */
@@ -28,7 +29,7 @@ export function createJob(input: CreateJobInput, now: number): LifecycleJob {
   const parsed = createJobInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
+    const where = issue?.path.length ? ` (field ${issuePath(issue.path)})` : '';
     const message = `The job cannot be created${where}: ${issue?.message ?? 'invalid input'}.`;
     throw new LifecycleInputError(message, refusal('InvalidInput', 'J1', message));
   }
@@ -86,7 +87,7 @@ export function apply(job: LifecycleJob, event: LifecycleEvent, now: number): Ap
   const parsed = lifecycleEventSchema.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
+    const path = issue?.path.length ? ` (field ${issuePath(issue.path)})` : '';
     const type = (event as { type?: unknown } | null)?.type;
     const rule = type === 'SetShipping' ? 'J5' : typeof type === 'string' && type in RULE_OF ? (RULE_OF[type as EventType] ?? 'G1') : 'G1';
     return refusal('InvalidInput', rule, `The request is not valid${path}: ${issue?.message ?? 'unknown event'} (rule ${rule}).`);
