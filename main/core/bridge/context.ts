@@ -4,6 +4,9 @@ import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/co
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
+import type { DraftStore } from '../drafts/store';
+import type { KeepAwakePort } from '../prep/keepAwake';
+import type { PrepManager } from '../prep/manager';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -28,6 +31,12 @@ export interface CoreOptions {
   // --- issue 9 (jobs: service client, job records): options go here
 
   // --- issue 10 (prep sessions, drafts): options go here
+  /** Keeps the machine awake while drives are prepared: the Electron shell passes powerSaveBlocker; default systemd-inhibit / caffeinate. */
+  keepAwake?: KeepAwakePort;
+  /** The folder holding the prep workers (<name>.mjs) when they are not next to the bundle that runs main. */
+  prepWorkerDir?: URL;
+  /** Progress events per prep session at most every this many ms (default 250). */
+  prepProgressIntervalMs?: number;
 
   // --- issue 11 (tracker, notifications): options go here
 }
@@ -47,6 +56,10 @@ export interface CoreContext {
   // --- issue 9 (jobs: service client, job records)
 
   // --- issue 10 (prep sessions, drafts)
+  /** Drive preparation sessions run by main (set before the prep handlers are built). */
+  prep?: PrepManager;
+  /** Drafts of the new-job wizard. */
+  drafts?: DraftStore;
 
   // --- issue 11 (tracker, notifications)
 }
