@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/bridge/core';
 import { ExternalLinks } from '../core/links';
 import { registerIpc } from './ipc';
+import { openElectronStoreBackend } from './settingsStore';
 import { hardenApp, secureWebPreferences } from './window';
 
 app.enableSandbox();
@@ -48,6 +49,8 @@ if (!app.requestSingleInstanceLock()) {
     core = await createCore({
       dataDir: app.getPath('userData'),
       watchDrives: true,
+      host: 'desktop',
+      settingsBackend: openElectronStoreBackend,
       localService: { command: [process.execPath, cli], env: { ELECTRON_RUN_AS_NODE: '1' } },
     });
     registerIpc(ipcMain, core, { webContents: () => mainWindow?.webContents, appUrl });

@@ -4,6 +4,7 @@ import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/co
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
+import type { OpenSettingsBackend, SettingsPort } from '../settings';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -24,6 +25,10 @@ export interface CoreOptions {
   localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
 
   // --- issue 8 (desktop: settings, secrets, connection): options go here
+  /** Which app hosts main/core: the Electron shell, or `haul serve` (the default). */
+  host?: 'desktop' | 'browser';
+  /** The settings library: electron-store in the shell; conf (main/core/settings/conf.ts) when absent. */
+  settingsBackend?: OpenSettingsBackend;
 
   // --- issue 9 (jobs: service client, job records): options go here
 
@@ -43,6 +48,8 @@ export interface CoreContext {
   onDispose(fn: () => Promise<void> | void): void;
 
   // --- issue 8 (desktop: settings, secrets, connection)
+  /** The settings document (general options, the connection), checked and migrated on open. */
+  settings: SettingsPort;
 
   // --- issue 9 (jobs: service client, job records)
 

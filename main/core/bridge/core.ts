@@ -13,6 +13,8 @@ import { jobsHandlers } from './handlers/jobs';
 import { notificationsHandlers } from './handlers/notifications';
 import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
+import { openSettings } from '../settings';
+import { openConfBackend } from '../settings/conf';
 
 export type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
 
@@ -47,6 +49,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     listDrives: options.listDrives ?? listDrives,
     onDispose: (fn) => void disposers.push(fn),
+    // --- issue 8: settings first; everything after may read them
+    settings: openSettings(options.dataDir, options.settingsBackend ?? openConfBackend),
   };
 
   if (options.localService) {
