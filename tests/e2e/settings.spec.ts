@@ -37,6 +37,9 @@ test('a damaged settings file: Haul says so on any screen, keeps the file, and r
   await expect(keep).toBeChecked();
   await expect(keep).toBeDisabled();
   await expect(page.getByTestId('settings-section-general')).toContainText('These apply to the desktop app');
+  // Browser mode keeps secrets with a key file, and says that it is weaker than the keychain.
+  await expect(page.getByTestId('secrets-note')).toContainText(`a key kept in ${path.join(station.dataDir, 'secrets.key')}, readable only by you`);
+  await expect(page.getByTestId('secrets-note')).toContainText("weaker than the operating system's keychain");
   await expect(page.getByText(`Settings file: ${path.join(station.dataDir, 'settings.json')}`)).toBeVisible();
 
   for (const [w, h] of [[1024, 700], [1440, 900]] as const) {

@@ -5,6 +5,7 @@ import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
 import type { OpenSettingsBackend, SettingsPort } from '../settings';
+import type { SecretCipher, SecretStore } from '../secrets';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -29,6 +30,8 @@ export interface CoreOptions {
   host?: 'desktop' | 'browser';
   /** The settings library: electron-store in the shell; conf (main/core/settings/conf.ts) when absent. */
   settingsBackend?: OpenSettingsBackend;
+  /** How secrets are encrypted: safeStorage in the shell; a 0600 key file (main/core/secrets/keyFile.ts) when absent. */
+  secretCipher?: (dataDir: string) => SecretCipher;
 
   // --- issue 9 (jobs: service client, job records): options go here
 
@@ -50,6 +53,8 @@ export interface CoreContext {
   // --- issue 8 (desktop: settings, secrets, connection)
   /** The settings document (general options, the connection), checked and migrated on open. */
   settings: SettingsPort;
+  /** BitLocker keys, Azure sign-in records, credentials: encrypted one by one in <data>/secrets.json. Never log a value. */
+  secrets: SecretStore;
 
   // --- issue 9 (jobs: service client, job records)
 

@@ -64,6 +64,11 @@ export const SettingsView = z.object({
   file: z.string(),
   /** The desktop app, or `haul serve` in a browser (where tray and login settings do not apply). */
   host: z.enum(['desktop', 'browser']),
+  /** How secrets (BitLocker keys, sign-in records) are protected on this computer; never the secrets themselves. */
+  secrets: z.object({
+    store: z.enum(['os-keychain', 'key-file']),
+    description: z.string(),
+  }),
   /** Set when the settings file was damaged at start: where it was moved, and why. Haul runs on defaults. */
   recovered: z.object({ movedTo: z.string(), reason: z.string() }).optional(),
 });

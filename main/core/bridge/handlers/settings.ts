@@ -12,6 +12,7 @@ export function settingsView(ctx: CoreContext): SettingsView {
     settings: port.get(),
     file: port.file,
     host: ctx.options.host ?? 'browser',
+    secrets: { store: ctx.secrets.kind, description: ctx.secrets.description },
     ...(port.recovered ? { recovered: port.recovered } : {}),
   };
 }
