@@ -20,6 +20,10 @@ import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
 import { DraftStore } from '../drafts/store';
 import { PrepManager } from '../prep/manager';
+import { openSettings } from '../settings';
+import { openConfBackend } from '../settings/conf';
+import { openSecretStore } from '../secrets';
+import { keyFileCipher } from '../secrets/keyFile';
 
 export type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
 
@@ -45,7 +49,7 @@ function createEvents(): CoreEvents {
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const events = createEvents();
   const disposers: Array<() => Promise<void> | void> = [];
   const ctx: CoreContext = {
@@ -54,6 +58,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     listDrives: options.listDrives ?? listDrives,
     onDispose: (fn) => void disposers.push(fn),
+    // --- issue 8: settings first; everything after may read them
+    settings: openSettings(options.dataDir, options.settingsBackend ?? openConfBackend),
+    secrets: openSecretStore(options.dataDir, (options.secretCipher ?? keyFileCipher)(options.dataDir)),
   };
 
   let localSource: ReturnType<typeof localConnectionSource> | undefined;
