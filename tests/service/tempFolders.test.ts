@@ -14,12 +14,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('temporary folders', () => {
   it('the timer and store tests leave none behind', () => {
     const vitest = path.join(root, 'node_modules/vitest/vitest.mjs');
-    const r = spawnSync(process.execPath, [vitest, 'run', '-c', 'tests/vitest.config.ts', 'tests/service/timers.test.ts', 'tests/service/store.test.ts'], {
-      cwd: root,
-      env: { ...process.env, TMPDIR: tmp, CI: '1' },
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [vitest, 'run', '-c', 'tests/vitest.config.ts', 'tests/service/timers.test.ts', 'tests/service/store.test.ts'],
+      {
+        cwd: root,
+        env: { ...process.env, TMPDIR: tmp, CI: '1' },
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(readdirSync(tmp)).toEqual([]);
   }, 300_000);
