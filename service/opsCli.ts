@@ -2,11 +2,12 @@
 // operator routes. Endpoint, token and CA come from flags or from the service's connection file
 // (`--data-dir DIR` reads DIR/connection.json).
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONNECTION_FILE, OPS_PREFIX, ServiceConnectionSchema, type ServiceConnection } from '../shared/arm/service';
 import { ArmErrorSchema } from '../shared/arm/schemas';
+import { describeIssues } from '../shared/validation';
+import { httpsJson } from './httpsJson';
 
 const HELP = `Usage: haul ops <action> [connection] [options]
 
@@ -48,7 +49,7 @@ async function connection(v: Record<string, unknown>): Promise<Conn> {
       throw new Error(`${path} does not exist: is "haul service --data-dir ${v['data-dir']}" running (or has it run)?`);
     }
     const r = ServiceConnectionSchema.safeParse(JSON.parse(text));
-    if (!r.success) throw new Error(`${path} is not a service connection file (${r.error.issues[0]?.message ?? 'bad content'}).`);
+    if (!r.success) throw new Error(`${path} is not a service connection file (${describeIssues(r.error)}).`);
     file = r.data;
   }
   const endpoint = (v.endpoint as string | undefined) ?? file?.endpoint;
@@ -59,30 +60,15 @@ async function connection(v: Record<string, unknown>): Promise<Conn> {
   return { endpoint, token, ca, resourceGroup: (v['resource-group'] as string | undefined) ?? file?.resourceGroup ?? 'haul-sandbox' };
 }
 
-function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(path, c.endpoint);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(url, {
-      method,
-      ca: c.ca,
-      headers: { authorization: `Bearer ${c.token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-    });
-    req.on('error', (e) => reject(new Error(`Cannot reach the service at ${c.endpoint} (${e.message}); is it running?`)));
-    req.end(payload);
-  });
+async function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  try {
+    return await httpsJson({ endpoint: c.endpoint, ca: c.ca, token: c.token }, method, path, body);
+  } catch (e) {
+    throw new Error(`Cannot reach the service at ${c.endpoint} (${e instanceof Error ? e.message : String(e)}); is it running?`);
+  }
 }
 
-interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[]; alerts: { message: string }[] } }
+interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[] }; alerts: { message: string }[] }
 
 function summary(v: OpsJobView): string {
   const lc = v.lifecycle;
@@ -90,7 +76,8 @@ function summary(v: OpsJobView): string {
   for (const d of lc.drives) {
     lines.push(`  drive ${d.driveId}: ${d.state}${d.bytesTotal ? ` ${d.bytesSucceeded}/${d.bytesTotal} bytes` : ''}${d.copyStatus ? ` — ${d.copyStatus}` : ''}${d.errorLogUri ? `\n    error log: ${d.errorLogUri}` : ''}`);
   }
-  for (const a of lc.alerts) lines.push(`  alert: ${a.message}`);
+  // Only the alerts whose cause has not ended: a resolved fault or a job now Shipping says nothing more.
+  for (const a of v.alerts) lines.push(`  alert: ${a.message}`);
   return lines.join('\n');
 }
 

@@ -4,6 +4,13 @@ import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/co
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
+import type { OpenSettingsBackend, SettingsPort } from '../settings';
+import type { SecretCipher, SecretStore } from '../secrets';
+// main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
+import type { RecordStoreFactory } from '../jobs/records';
+import type { ConnectionSource } from '../../core/service/connection';
+import type { ServiceHealth } from '../../core/service/health';
+import type { JobsService, SourceFileLookup } from '../../core/service/jobs';
 import type { DraftStore } from '../drafts/store';
 import type { KeepAwakePort } from '../prep/keepAwake';
 import type { PrepManager } from '../prep/manager';
@@ -27,8 +34,20 @@ export interface CoreOptions {
   localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
 
   // --- issue 8 (desktop: settings, secrets, connection): options go here
+  /** Which app hosts main/core: the Electron shell, or `haul serve` (the default). */
+  host?: 'desktop' | 'browser';
+  /** The settings library: electron-store in the shell; conf (main/core/settings/conf.ts) when absent. */
+  settingsBackend?: OpenSettingsBackend;
+  /** How secrets are encrypted: safeStorage in the shell; a 0600 key file (main/core/secrets/keyFile.ts) when absent. */
+  secretCipher?: (dataDir: string) => SecretCipher;
 
   // --- issue 9 (jobs: service client, job records): options go here
+  /** Where the service connection comes from; default: the local sandbox main starts (localService). */
+  connections?: ConnectionSource;
+  /** Where job records are kept; default: one JSON file per connection in `<dataDir>/jobs/`. */
+  recordStores?: RecordStoreFactory;
+  /** Each service call's time limit before the service is reported offline (default 30 s). */
+  serviceTimeoutMs?: number;
 
   // --- issue 10 (prep sessions, drafts): options go here
   /** Keeps the machine awake while drives are prepared: the Electron shell passes powerSaveBlocker; default systemd-inhibit / caffeinate. */
@@ -52,8 +71,20 @@ export interface CoreContext {
   onDispose(fn: () => Promise<void> | void): void;
 
   // --- issue 8 (desktop: settings, secrets, connection)
+  /** The settings document (general options, the connection), checked and migrated on open. */
+  settings: SettingsPort;
+  /** BitLocker keys, Azure sign-in records, credentials: encrypted one by one in <data>/secrets.json. Never log a value. */
+  secrets: SecretStore;
 
   // --- issue 9 (jobs: service client, job records)
+  /** The current connection (local sandbox today; issue 8 adds Azure by replacing it). Absent: no service configured. */
+  connections?: ConnectionSource;
+  /** Whether the service answers, and when it last did (service.status's online and lastOkAt). */
+  serviceHealth?: ServiceHealth;
+  /** Jobs as views: the service client and job records of the current connection; emits job.updated. */
+  jobs?: JobsService;
+  /** Set by the prep namespace (issue 10): a drive file's source on this computer, for the log viewer. */
+  sourceFiles?: SourceFileLookup;
 
   // --- issue 10 (prep sessions, drafts)
   /** Drive preparation sessions run by main (set before the prep handlers are built). */

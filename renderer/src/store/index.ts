@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './app';
 import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createUiSlice, type UiSlice } from './ui';
+import { createSettingsSlice, type SettingsSlice } from './settings';
 import type { SliceCreator, SliceSet } from './slice';
 
 export interface HaulState {
@@ -17,6 +18,7 @@ export interface HaulState {
   // --- issue 10: wizard, drafts, prep sessions
 
   // --- issue 8: settings, connection
+  settings: SettingsSlice;
 
   // --- issue 11: notifications
 }
@@ -35,6 +37,7 @@ export const useHaul = create<HaulState>()((set, get) => {
     // --- issue 10: wizard, drafts, prep sessions
 
     // --- issue 8: settings, connection
+    settings: slice('settings', createSettingsSlice),
 
     // --- issue 11: notifications
   };
