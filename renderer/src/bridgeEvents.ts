@@ -20,6 +20,7 @@ export function startEvents(): void {
 
   // --- issue 8: settings
   haul.onSettingsChanged((view) => store().settings.setView(view));
+  haul.onConnectionChanged((status) => store().settings.setConnection(status));
 
   // --- issue 11: notification
 }
