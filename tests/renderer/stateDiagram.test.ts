@@ -34,10 +34,19 @@ describe.each([
 });
 
 describe('what the diagram marks', () => {
-  it('J13/J7: a job Received can no longer become Creating or Shipping, so those are dimmed, not the states ahead', () => {
+  it('J1/J7: a job first seen Received had been Creating and Shipping: those are marked passed, the states ahead stay possible', () => {
     const layout = layoutDiagram({ kind: 'job', current: 'Received' });
     const status = Object.fromEntries(layout.nodes.map((n) => [n.id, n.status]));
-    expect(status).toMatchObject({ Creating: 'unreachable', Shipping: 'unreachable', Received: 'current', Transferring: 'reachable', Packaging: 'reachable', Completed: 'reachable', Closed: 'reachable', Faulted: 'reachable' });
+    expect(status).toMatchObject({ Creating: 'visited', Shipping: 'visited', Received: 'current', Transferring: 'reachable', Packaging: 'reachable', Completed: 'reachable', Closed: 'reachable', Faulted: 'reachable' });
+    expect(layout.path).toEqual(['Creating', 'Shipping', 'Received']);
+  });
+
+  it('D4/D5: a drive being copied can no longer be NeverReceived, so that state is dimmed', () => {
+    const layout = layoutDiagram({ kind: 'drive', current: 'Transferring', observed: ['Specified', 'Received'] });
+    expect(layout.nodes.filter((n) => n.status === 'unreachable').map((n) => n.id)).toEqual(['NeverReceived']);
+    // The arrows into it are dimmed too; the ones ahead are not.
+    expect(layout.edges.find((e) => e.from === 'Specified' && e.to === 'NeverReceived')?.possible).toBe(false);
+    expect(layout.edges.find((e) => e.from === 'Transferring' && e.to === 'Completed')?.possible).toBe(true);
   });
 
   it('the path taken is marked and not dimmed: Creating and Shipping of a Received job were passed', () => {
@@ -53,6 +62,10 @@ describe('what the diagram marks', () => {
     expect(pathTaken('job', ['Creating', 'Shipping', 'Transferring'])).toEqual(['Creating', 'Shipping', 'Received', 'Transferring']);
     expect(pathTaken('job', ['Creating'], 'Completed')).toEqual(['Creating', 'Completed']); // J14: cancelled while Creating
     expect(pathTaken('job', ['Creating', 'Creating', 'Shipping'], 'Shipping')).toEqual(['Creating', 'Shipping']);
+    // J1: a job made elsewhere and first seen Shipping was Creating before.
+    expect(pathTaken('job', ['Shipping'])).toEqual(['Creating', 'Shipping']);
+    // D2: an export drive starts Received, so nothing is prepended to it.
+    expect(pathTaken('drive', ['Received', 'Transferring'])).toEqual(['Received', 'Transferring']);
   });
 
   it('a terminal job reaches nothing more: every state off its path is dimmed', () => {

@@ -23,9 +23,9 @@ describe('StateDiagram markup', () => {
     expect(drive).not.toMatch(/data-status="unreachable"/);
   });
 
-  it('dims the states a Packaging job can no longer reach', () => {
-    const html = renderToStaticMarkup(<StateDiagram kind="job" title="Job state" current="Packaging" />);
-    for (const s of ['Creating', 'Shipping']) expect(html).toMatch(new RegExp(`data-state="${s}" data-status="unreachable"`));
-    for (const s of ['Received', 'Transferring', 'Completed', 'Closed']) expect(html).toMatch(new RegExp(`data-state="${s}" data-status="reachable"`));
+  it('dims the states a Completed job can no longer reach and marks the ones it passed', () => {
+    const html = renderToStaticMarkup(<StateDiagram kind="job" title="Job state" current="Completed" observed={['Creating', 'Shipping', 'Received', 'Transferring']} />);
+    for (const s of ['Closed', 'Faulted']) expect(html).toMatch(new RegExp(`data-state="${s}" data-status="unreachable"`));
+    for (const s of ['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging']) expect(html).toMatch(new RegExp(`data-state="${s}" data-status="visited"`));
   });
 });

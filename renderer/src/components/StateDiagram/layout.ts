@@ -75,7 +75,7 @@ const NODE_HEIGHT = 36;
 const COLUMN_GAP = 44;
 const STACK_GAP = 20;
 const MARGIN = 16;
-const ARC_STEP = 18;
+const ARC_STEP = 15;
 const CHAR_WIDTH = 7.4; // average width of a 13 px UI font, enough for the widest state names
 const NODE_PADDING = 22;
 
@@ -147,13 +147,23 @@ function shortestRoute(kind: DiagramKind, a: string, b: string): string[] | unde
 
 /**
  * The path taken: the observed states (repeats collapsed), the current one appended when the
- * observations end elsewhere, and a gap between two observations (the app polls, so it may miss
- * a state) filled with the table's shortest route between them.
+ * observations end elsewhere, the way from an initial state to the first observation, and a gap
+ * between two observations (the app polls, so it may miss a state) filled with the table's
+ * shortest route between them.
  */
 export function pathTaken(kind: DiagramKind, observed: readonly string[] = [], current?: string): string[] {
   const known = new Set(tableOf(kind).nodes as readonly string[]);
   const points = observed.filter((s) => known.has(s));
   if (current && known.has(current) && points[points.length - 1] !== current) points.push(current);
+  // Every job and drive begins in an initial state (J1, D1, D2): a first sight later than that
+  // means the states before it were passed too.
+  const initial = tableOf(kind).initial as readonly string[];
+  const first = points[0];
+  if (first !== undefined && !initial.includes(first)) {
+    const routes = initial.map((i) => shortestRoute(kind, i, first)).filter((r): r is string[] => r !== undefined);
+    const best = routes.sort((a, b) => a.length - b.length)[0];
+    if (best) points.unshift(...best.slice(0, -1));
+  }
   const path: string[] = [];
   for (const s of points) {
     const last = path[path.length - 1];
@@ -259,7 +269,7 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
   const above = levels('above') * ARC_STEP + (levels('above') ? 8 : 0);
   const below = levels('below') * ARC_STEP + (levels('below') ? 8 : 0);
   const centerY = MARGIN + above + rowHalf;
-  const faultY = centerY + rowHalf + below + 40;
+  const faultY = centerY + rowHalf + below + 32;
   const height = (hasFaulted ? faultY + NODE_HEIGHT : centerY + rowHalf) + MARGIN;
 
   const nodes: LaidNode[] = d.nodes.map((n) => {
