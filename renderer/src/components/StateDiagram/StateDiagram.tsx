@@ -61,7 +61,8 @@ export function StateDiagram({ kind, title, current, observed, faultedFrom }: St
       <div style={{ overflowX: 'auto', overflowY: 'hidden' }}>
         <svg
           role="img"
-          aria-labelledby={`${id}-title ${id}-desc`}
+          aria-labelledby={`${id}-title`}
+          aria-describedby={`${id}-desc`}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           width="100%"
           style={{ display: 'block', maxWidth: `${layout.width}px`, minWidth: '520px', height: 'auto' }}
