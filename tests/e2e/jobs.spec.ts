@@ -141,7 +141,7 @@ test('J5/J4: Ship stays disabled with the J5 reason while the tracking number is
   await expect(jobState(page)).toHaveAttribute('data-state', 'Creating', { timeout: 45_000 });
   await page.getByTestId('action-ship').click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog.getByTestId('ship-to')).toContainText('Write the job name');
+  await expect(dialog.getByTestId('ship-to')).toContainText('Job name: sdk-photos');
   await dialog.getByTestId('ship-carrier').selectOption('FedEx');
   await expect(dialog.getByTestId('ship-submit')).toHaveAttribute('aria-disabled', 'true');
   await expect(dialog.getByTestId('ship-why')).toContainText('tracking number');
