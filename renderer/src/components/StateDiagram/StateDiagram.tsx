@@ -58,7 +58,8 @@ export function StateDiagram({ kind, title, current, observed, faultedFrom }: St
       data-testid={`diagram-${kind}`}
       data-current={current ?? ''}
     >
-      <div style={{ overflowX: 'auto', overflowY: 'hidden' }}>
+      {/* Focusable so a keyboard can scroll it sideways when the window is narrow (or zoomed). */}
+      <div style={{ overflowX: 'auto', overflowY: 'hidden' }} tabIndex={0} role="region" aria-label={title}>
         <svg
           role="img"
           aria-labelledby={`${id}-title`}

@@ -29,7 +29,7 @@ const useStyles = makeStyles({
   headMeta: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   muted: { color: tokens.colorNeutralForeground3 },
   progress: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: '160px' },
-  top: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
+  top: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 320px), 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
   diagrams: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 780px), 1fr))', gap: tokens.spacingHorizontalL },
   card: { minWidth: 0 },
   driveTabs: { flexWrap: 'wrap' },
