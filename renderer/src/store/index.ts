@@ -6,6 +6,7 @@ import { createAppSlice, type AppSlice } from './app';
 import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createUiSlice, type UiSlice } from './ui';
 import { createSettingsSlice, type SettingsSlice } from './settings';
+import { createJobsSlice, type JobsSlice } from './jobs';
 import type { SliceCreator, SliceSet } from './slice';
 
 export interface HaulState {
@@ -14,6 +15,7 @@ export interface HaulState {
   ui: UiSlice;
 
   // --- issue 9: jobs
+  jobs: JobsSlice;
 
   // --- issue 10: wizard, drafts, prep sessions
 
@@ -33,6 +35,7 @@ export const useHaul = create<HaulState>()((set, get) => {
     ui: slice('ui', createUiSlice),
 
     // --- issue 9: jobs
+    jobs: slice('jobs', createJobsSlice),
 
     // --- issue 10: wizard, drafts, prep sessions
 
