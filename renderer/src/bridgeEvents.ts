@@ -17,6 +17,8 @@ export function startEvents(): void {
   // --- issue 9: job.updated
 
   // --- issue 10: prep.progress
+  haul.onPrepProgress((payload) => store().wizard.onProgress(payload));
+  haul.onPrepSession((info) => store().wizard.onSession(info));
 
   // --- issue 8: settings
 

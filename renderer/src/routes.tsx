@@ -5,6 +5,7 @@ import type { FluentIcon } from '@fluentui/react-icons';
 import { BriefcaseRegular, HardDriveRegular } from '@fluentui/react-icons';
 import { DrivesScreen } from './screens/Drives/DrivesScreen';
 import { JobsScreen } from './screens/Jobs/JobsScreen';
+import { WizardScreen } from './screens/Wizard/WizardScreen';
 
 export type Route =
   | { name: 'jobs' }
@@ -12,6 +13,7 @@ export type Route =
   // --- issue 9: { name: 'job'; jobName: string } …
 
   // --- issue 10: wizard
+  | { name: 'wizard'; draftId?: string }
 
   // --- issue 8: settings
   ;
@@ -43,6 +45,8 @@ export function routeHash(route: Route): string {
     // --- issue 9
 
     // --- issue 10
+    case 'wizard':
+      return route.draftId ? `#/new/${encodeURIComponent(route.draftId)}` : '#/new';
 
     // --- issue 8
   }
@@ -58,6 +62,8 @@ export function screenFor(route: Route): ReactElement {
     // --- issue 9
 
     // --- issue 10
+    case 'wizard':
+      return <WizardScreen draftId={route.draftId} />;
 
     // --- issue 8
   }

@@ -6,6 +6,7 @@ import { createAppSlice, type AppSlice } from './app';
 import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createUiSlice, type UiSlice } from './ui';
 import type { SliceCreator, SliceSet } from './slice';
+import { createWizardSlice, type WizardSlice } from './wizard';
 
 export interface HaulState {
   app: AppSlice;
@@ -15,6 +16,7 @@ export interface HaulState {
   // --- issue 9: jobs
 
   // --- issue 10: wizard, drafts, prep sessions
+  wizard: WizardSlice;
 
   // --- issue 8: settings, connection
 
@@ -33,6 +35,7 @@ export const useHaul = create<HaulState>()((set, get) => {
     // --- issue 9: jobs
 
     // --- issue 10: wizard, drafts, prep sessions
+    wizard: slice('wizard', createWizardSlice),
 
     // --- issue 8: settings, connection
 
