@@ -27,6 +27,8 @@ export function parseRoute(hash: string): Route {
     // --- issue 9
 
     // --- issue 10
+    case 'new':
+      return parts[1] ? { name: 'wizard', draftId: parts[1] } : { name: 'wizard' };
 
     // --- issue 8
 

@@ -2,7 +2,7 @@
 // alternate) and the job name, each checked against the ARM rules as the person types.
 import { useEffect, useMemo } from 'react';
 import {
-  Badge, Body1, Caption1, Dropdown, Field, Option, Radio, RadioGroup, Spinner, Text, tokens,
+  Badge, Body1, Button, Caption1, Dropdown, Field, Option, Radio, RadioGroup, Spinner, Text, tokens,
 } from '@fluentui/react-components';
 import { useHaul } from '../../store';
 import { typeErrors, type DraftValues } from './model';
@@ -20,9 +20,11 @@ export function TypeStep({ attempted, setGate }: StepProps) {
   const locationsError = useHaul((s) => s.wizard.locationsError);
   const loadLocations = useHaul((s) => s.wizard.loadLocations);
 
+  // Asked again when the service becomes ready (it may still be starting when the wizard opens).
+  const serviceState = service?.state;
   useEffect(() => {
     void loadLocations();
-  }, [loadLocations]);
+  }, [loadLocations, serviceState]);
 
   const n = Object.keys(errors).length;
   useEffect(() => {
@@ -71,7 +73,12 @@ export function TypeStep({ attempted, setGate }: StepProps) {
         />
       </div>
       <Section title="Where the drives are shipped">
-        {locationsError && <Text role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>Haul could not list the data centers: {locationsError}</Text>}
+        {locationsError && (
+          <div className={styles.actions}>
+            <Text role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>Haul could not list the data centers: {locationsError}</Text>
+            <Button size="small" onClick={() => void loadLocations()}>Try again</Button>
+          </div>
+        )}
         {!locations && !locationsError && <Spinner size="tiny" label="Asking the service for its data centers…" />}
         {locations && (
           <Field label="Data center (location)" required validationMessage={locationError} validationState={locationError ? 'error' : 'none'} className={styles.grow}>

@@ -86,9 +86,12 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
   const index = Math.max(0, steps.findIndex((s) => s.id === step));
   const current = steps[index] ?? steps[0]!;
 
-  // A new step starts untouched; focus moves to its heading so a screen reader and the keyboard follow.
+  // A new step starts untouched; focus moves to its heading so a screen reader and the keyboard
+  // follow (not on first opening: the page's own focus order starts there).
+  const firstStep = useRef(true);
   useEffect(() => {
     setAttempted(false);
+    if (firstStep.current) { firstStep.current = false; return; }
     headingRef.current?.focus();
   }, [current.id]);
 
