@@ -56,6 +56,8 @@ export interface WizardSlice {
   draftsError?: string;
   creating: boolean;
   createError?: string;
+  /** the step holding the field the create error is about */
+  createErrorStep?: StepId;
   locations?: LocationInfo[];
   locationsError?: string;
 
@@ -77,7 +79,7 @@ export interface WizardSlice {
   refreshSessions(): Promise<void>;
   onProgress(payload: PrepProgressPayload): void;
   onSession(info: PrepSessionInfo): void;
-  setCreating(creating: boolean, error?: string): void;
+  setCreating(creating: boolean, error?: unknown): void;
   loadLocations(): Promise<void>;
 }
 
@@ -318,11 +320,15 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
     },
 
     onSession(info) {
-      set({ sessions: { ...me().sessions, [info.sessionId]: info } });
+      // The session's own last progress is newer than any event seen before it.
+      const log = me().logs[info.sessionId] ?? { notes: [] };
+      const logs = info.progress?.type === 'progress' ? { ...me().logs, [info.sessionId]: { ...log, progress: info.progress } } : me().logs;
+      set({ sessions: { ...me().sessions, [info.sessionId]: info }, logs });
     },
 
     setCreating(creating, error) {
-      set({ creating, createError: error });
+      set({ creating, createError: error ? errorText(error) : undefined, createErrorStep: error ? fieldForTarget(errorTarget(error))?.step : undefined });
+      if (error) get().wizard.setServerError(error);
     },
 
     async loadLocations() {

@@ -14,7 +14,7 @@ import { useHaul } from '../../store';
 import { bridge } from '../../bridge';
 import { answer, errorText } from './api';
 import { exportDataErrors, importDataErrors, splitLines, type DraftValues } from './model';
-import { Section, TextField, useFieldError, useStepStyles } from './parts';
+import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
 import { FolderBrowser } from './FolderBrowser';
 import type { StepProps } from './WizardScreen';
 
@@ -129,7 +129,7 @@ function ImportData({ attempted, setGate }: StepProps) {
                 input={{ spellCheck: false }}
               />
               <Field label="Blob type" className={styles.narrow}>
-                <Dropdown value={d.blobType ?? 'BlockBlob'} selectedOptions={[d.blobType ?? 'BlockBlob']}
+                <Dropdown style={FILL} value={d.blobType ?? 'BlockBlob'} selectedOptions={[d.blobType ?? 'BlockBlob']}
                   onOptionSelect={(_e, x) => set({ blobType: x.optionValue === 'PageBlob' ? 'PageBlob' : 'BlockBlob' })}>
                   <Option value="BlockBlob">BlockBlob</Option>
                   <Option value="PageBlob">PageBlob</Option>
@@ -137,6 +137,7 @@ function ImportData({ attempted, setGate }: StepProps) {
               </Field>
               <Field label="If the blob exists" className={styles.narrow}>
                 <Dropdown
+                  style={FILL}
                   value={DISPOSITIONS[d.disposition ?? 'rename']}
                   selectedOptions={[d.disposition ?? 'rename']}
                   onOptionSelect={(_e, x) => set({ disposition: (x.optionValue as ImportValues['disposition']) ?? 'rename' })}

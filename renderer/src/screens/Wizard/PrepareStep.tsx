@@ -113,7 +113,7 @@ export function PrepareStep({ setGate }: StepProps) {
             </Caption1>
             {running && progress.currentFile && <Caption1 className={styles.mono} style={{ display: 'block' }}>{progress.currentFile}</Caption1>}
           </div>
-          <ul className={styles.list} style={{ listStyle: 'none', paddingLeft: 0 }} aria-label="Drives" data-testid="prep-drives">
+          <ul className={styles.list} style={{ listStyle: 'none', paddingLeft: 0, gap: tokens.spacingVerticalM }} aria-label="Drives" data-testid="prep-drives">
             {progress.drives.map((d) => {
               const st = DRIVE_STATE[d.state];
               return (
@@ -123,7 +123,8 @@ export function PrepareStep({ setGate }: StepProps) {
                     <Caption1 className={styles.mono}>{d.target}</Caption1>
                     <Badge appearance="tint" color={st.color}>{st.text}</Badge>
                   </div>
-                  <ProgressBar value={pct(d.bytesDone, d.bytesTotal)} aria-label={`Drive ${d.driveId}`} />
+                  <ProgressBar value={pct(d.bytesDone, d.bytesTotal)} thickness="large" aria-label={`Drive ${d.driveId}`}
+                    color={d.state === 'done' ? 'success' : d.state === 'removed' || d.state === 'failed' ? 'error' : d.state === 'full' || d.state === 'stopped' ? 'warning' : 'brand'} />
                   <Caption1>{formatBytes(d.bytesDone)} of {formatBytes(d.bytesTotal)} · {d.filesDone.toLocaleString()} of {d.filesTotal.toLocaleString()} files</Caption1>
                 </li>
               );

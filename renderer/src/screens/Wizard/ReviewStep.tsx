@@ -13,7 +13,7 @@ import type { PreparedDrive } from '../../../../shared/prep/session';
 import { formatBytes } from '../../../../shared/prep/names';
 import { useHaul } from '../../store';
 import { bridge } from '../../bridge';
-import { answer, errorText } from './api';
+import { answer } from './api';
 import { addressOf, fieldForTarget, STEPS, storageAccountId, type DraftValues, type StepId } from './model';
 import { Section, useStepStyles } from './parts';
 import type { StepProps } from './WizardScreen';
@@ -63,7 +63,7 @@ export function ReviewStep({ setGate }: StepProps) {
   const creating = useHaul((s) => s.wizard.creating);
   const createError = useHaul((s) => s.wizard.createError);
   const setCreating = useHaul((s) => s.wizard.setCreating);
-  const setServerError = useHaul((s) => s.wizard.setServerError);
+  const createErrorStep = useHaul((s) => s.wizard.createErrorStep);
   const goTo = useHaul((s) => s.wizard.goTo);
   const discardDraft = useHaul((s) => s.wizard.deleteDraft);
   const draftId = useHaul((s) => s.wizard.draftId);
@@ -94,8 +94,7 @@ export function ReviewStep({ setGate }: StepProps) {
       if (draftId) await discardDraft(draftId);
       location.hash = `#/jobs/${encodeURIComponent(job.name)}`;
     } catch (err) {
-      setServerError(err);
-      setCreating(false, errorText(err));
+      setCreating(false, err);
     }
   };
 
@@ -160,7 +159,7 @@ export function ReviewStep({ setGate }: StepProps) {
                     {d.driveId}
                     <Caption1 style={{ display: 'block' }}>{d.files.toLocaleString()} files, {formatBytes(d.bytes)}{keys[d.target] ? ', BitLocker' : ''}</Caption1>
                   </TableCell>
-                  <TableCell className={styles.mono}>{d.manifestFile}</TableCell>
+                  <TableCell className={styles.mono} style={{ whiteSpace: 'nowrap' }}>{d.manifestFile}</TableCell>
                   <TableCell className={styles.mono}>{d.manifestHash}</TableCell>
                   <TableCell className={styles.mono}>{d.driveHeaderHash}</TableCell>
                   <TableCell>
@@ -205,7 +204,13 @@ export function ReviewStep({ setGate }: StepProps) {
       )}
       {createError && (
         <MessageBar intent="error" data-testid="create-error">
-          <MessageBarBody><MessageBarTitle>The service did not create the job</MessageBarTitle>{createError}</MessageBarBody>
+          <MessageBarBody>
+            <MessageBarTitle>The service did not create the job</MessageBarTitle>
+            {createError}{' '}
+            {createErrorStep && createErrorStep !== 'review' && (
+              <Link as="button" onClick={() => void goTo(createErrorStep)}>Go to {stepTitle(createErrorStep)}</Link>
+            )}
+          </MessageBarBody>
         </MessageBar>
       )}
       <div className={styles.actions}>

@@ -5,7 +5,7 @@ import { Checkbox, Dropdown, Field, Input, Option, Radio, RadioGroup } from '@fl
 import { DIAGNOSTICS_PATH_RE } from '../../../../shared/arm/schemas';
 import { useHaul } from '../../store';
 import { shippingErrors, type DraftValues } from './model';
-import { Section, TextField, useFieldError, useStepStyles } from './parts';
+import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
 import type { StepProps } from './WizardScreen';
 
 type Shipping = DraftValues['shipping'];
@@ -55,6 +55,7 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
           <Field className={styles.grow} label="Carrier" required validationMessage={carrierError} validationState={carrierError ? 'error' : 'none'}
             hint={carriers.length ? `${values.type.location} ships back with these carriers.` : undefined}>
             <Dropdown
+              style={FILL}
               placeholder="Choose a carrier"
               value={s.returnShipping.carrierName ?? ''}
               selectedOptions={s.returnShipping.carrierName ? [s.returnShipping.carrierName] : []}

@@ -6,7 +6,7 @@ import {
 } from '@fluentui/react-components';
 import { useHaul } from '../../store';
 import { typeErrors, type DraftValues } from './model';
-import { Section, TextField, useFieldError, useStepStyles } from './parts';
+import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
 import type { StepProps } from './WizardScreen';
 
 export function TypeStep({ attempted, setGate }: StepProps) {
@@ -81,8 +81,9 @@ export function TypeStep({ attempted, setGate }: StepProps) {
         )}
         {!locations && !locationsError && <Spinner size="tiny" label="Asking the service for its data centers…" />}
         {locations && (
-          <Field label="Data center (location)" required validationMessage={locationError} validationState={locationError ? 'error' : 'none'} className={styles.grow}>
+          <Field label="Data center (location)" required validationMessage={locationError} validationState={locationError ? 'error' : 'none'} style={{ maxWidth: '480px' }}>
             <Dropdown
+              style={FILL}
               placeholder="Choose a data center"
               value={t.location ?? ''}
               selectedOptions={t.location ? [t.location] : []}
@@ -102,7 +103,7 @@ export function TypeStep({ attempted, setGate }: StepProps) {
             <div className={styles.grow}>
               <Caption1 className={styles.muted}>Ship the drives to</Caption1>
               <address style={{ fontStyle: 'normal' }}>
-                {location.addressLines.map((line) => <Body1 as="p" key={line} style={{ margin: 0 }}>{line}</Body1>)}
+                {location.addressLines.map((line) => <Body1 block key={line}>{line}</Body1>)}
               </address>
             </div>
             <div className={styles.grow}>
@@ -111,7 +112,7 @@ export function TypeStep({ attempted, setGate }: StepProps) {
                 {location.carriers.map((c) => <Badge key={c} appearance="tint">{c}</Badge>)}
               </div>
               {alternate && (
-                <Body1 as="p" data-testid="location-alternate">
+                <Body1 block data-testid="location-alternate" style={{ marginTop: tokens.spacingVerticalS }}>
                   Alternate location: <strong>{alternate}</strong> — drives may be routed there.
                 </Body1>
               )}

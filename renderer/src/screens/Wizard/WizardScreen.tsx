@@ -42,6 +42,8 @@ const useStyles = makeStyles({
     display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap',
     position: 'sticky', bottom: `calc(-1 * ${tokens.spacingHorizontalXXL})`,
     padding: `${tokens.spacingVerticalM} 0`, backgroundColor: tokens.colorNeutralBackground2,
+    // Zoomed in (200 %) or on a short window, a sticky bar would cover the step: it scrolls with it.
+    '@media (max-height: 560px), (max-width: 640px)': { position: 'static' },
   },
   why: { color: tokens.colorNeutralForeground2, flexBasis: '300px', flexGrow: 1 },
   discard: { marginLeft: 'auto' },

@@ -186,7 +186,9 @@ export function fieldForTarget(target: string | undefined): { field: string; ste
   if (t.startsWith('returnAddress.')) return { field: t.slice('returnAddress.'.length), step: 'shipping' };
   if (t === 'logLevel' || t === 'backupDriveManifest' || t === 'diagnosticsPath') return { field: t, step: 'shipping' };
   if (t.startsWith('export')) return { field: 'blobPathPrefixes', step: 'data' };
-  if (t.startsWith('driveList')) return { field: 'drives', step: 'drives' };
+  if (t.startsWith('driveList') || t.startsWith('drives')) return { field: 'drives', step: 'drives' };
+  if (t === 'notificationEmails' || t.startsWith('notificationEmails.')) return { field: 'notificationEmails', step: 'shipping' };
+  if (t === 'carrierName' || t === 'carrierAccountNumber') return { field: t, step: 'shipping' };
   if (t.startsWith('sources') || t === 'destination') return { field: 'destination', step: 'data' };
   return undefined;
 }

@@ -20,6 +20,9 @@ export const useStepStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
 });
 
+/** Inputs and dropdowns take their field's width (Fluent gives them a minimum that overflows narrow fields). */
+export const FILL = { minWidth: 0, width: '100%' } as const;
+
 export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
   const styles = useStepStyles();
   const headingId = id ?? `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
@@ -55,7 +58,7 @@ export function TextField({ label, field, value, onChange, errors, show, hint, r
   const error = useFieldError(errors, field, show);
   return (
     <Field label={label} required={required} hint={hint} validationMessage={error} validationState={error ? 'error' : 'none'} className={className}>
-      <Input value={value} onChange={(_e, d) => onChange(d.value)} name={field} data-field={field} {...input} />
+      <Input value={value} onChange={(_e, d) => onChange(d.value)} name={field} data-field={field} style={FILL} {...input} />
     </Field>
   );
 }
