@@ -21,7 +21,7 @@ const hasDisplay = Boolean(process.env.DISPLAY);
 const xvfb = !hasDisplay && spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
 
 const steps = [
-  { name: 'lint', cmd: [bin('eslint'), '-c', 'tests/lint/eslint.config.js', '--max-warnings', '0', '.'] },
+  { name: 'lint', cmd: [bin('eslint'), '--max-warnings', '0', '.'] },
   { name: 'type-check (node)', cmd: [bin('tsc'), '-p', 'main/tsconfig.json'] },
   { name: 'type-check (web)', cmd: [bin('tsc'), '-p', 'renderer/tsconfig.json'] },
   { name: 'build', cmd: [process.execPath, 'main/build.mjs'] },

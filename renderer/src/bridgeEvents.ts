@@ -15,6 +15,7 @@ export function startEvents(): void {
   window.addEventListener('hashchange', () => store().ui.syncFromLocation());
 
   // --- issue 9: job.updated
+  haul.onJobUpdated((event) => store().jobs.applyEvent(event));
 
   // --- issue 10: prep.progress
   haul.onPrepProgress((payload) => store().wizard.onProgress(payload));

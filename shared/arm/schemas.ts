@@ -300,7 +300,7 @@ export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], prefix =
 
 const isoTime = z.preprocess((v) => (v instanceof Date ? v.toISOString() : v), z.string());
 /** Optional on the wire (absent or null), `undefined` once read. */
-const maybe = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
+const maybe = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined).optional();
 const str = z.string();
 
 export const ReturnAddressReadSchema = z.object({
@@ -366,10 +366,15 @@ export const JobResponseReadSchema = z.object({
     percentComplete: maybe(z.number()),
     incompleteBlobListUri: maybe(str),
     driveList: maybe(z.array(ArmDriveStatusReadSchema)),
-    export: maybe(z.object({
+    // On the wire export.blobList holds the paths; the SDK flattens them into export itself.
+    export: maybe(z.preprocess((v) => {
+      if (typeof v !== 'object' || v === null || 'blobList' in v) return v;
+      const { blobPath, blobPathPrefix, ...rest } = v as { blobPath?: unknown; blobPathPrefix?: unknown };
+      return { ...rest, blobList: { blobPath, blobPathPrefix } };
+    }, z.object({
       blobList: maybe(z.object({ blobPath: maybe(z.array(str)), blobPathPrefix: maybe(z.array(str)) })),
       blobListBlobPath: maybe(str),
-    })),
+    }))),
     provisioningState: maybe(str),
   }),
   systemData: maybe(z.object({
@@ -382,7 +387,13 @@ export const JobResponseReadSchema = z.object({
 /** A job as the app reads it back from the service (the sandbox's `JobResponse` is one of these). */
 export type ArmJob = z.output<typeof JobResponseReadSchema>;
 
-export const LocationReadSchema = z.object({
+// On the wire a location's address and carriers are under `properties`; the SDK flattens them.
+const unflattenLocation = (v: unknown): unknown => {
+  if (typeof v !== 'object' || v === null || 'properties' in v) return v;
+  const { id, name, type, ...properties } = v as Record<string, unknown>;
+  return { id, name, type, properties };
+};
+export const LocationReadSchema = z.preprocess(unflattenLocation, z.object({
   id: maybe(str),
   name: str,
   type: maybe(str),
@@ -399,5 +410,5 @@ export const LocationReadSchema = z.object({
     supportedCarriers: maybe(z.array(str)),
     alternateLocations: maybe(z.array(str)),
   })),
-});
+}));
 export type ArmLocation = z.output<typeof LocationReadSchema>;

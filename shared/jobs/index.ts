@@ -2,3 +2,4 @@
 export * from './schemas';
 export { buildJobView, formatTime, locationMatches, normalizeDriveState, normalizeJobState, shipPermission, viewChanged, type ViewExtras } from './view';
 export { markGone, markUpdated, observe, type ObservedVia } from './observe';
+export { driveLogRows, readDriveLog } from './log';

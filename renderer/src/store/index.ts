@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './app';
 import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createUiSlice, type UiSlice } from './ui';
+import { createJobsSlice, type JobsSlice } from './jobs';
 import type { SliceCreator, SliceSet } from './slice';
 import { createWizardSlice, type WizardSlice } from './wizard';
 
@@ -14,6 +15,7 @@ export interface HaulState {
   ui: UiSlice;
 
   // --- issue 9: jobs
+  jobs: JobsSlice;
 
   // --- issue 10: wizard, drafts, prep sessions
   wizard: WizardSlice;
@@ -33,6 +35,7 @@ export const useHaul = create<HaulState>()((set, get) => {
     ui: slice('ui', createUiSlice),
 
     // --- issue 9: jobs
+    jobs: slice('jobs', createJobsSlice),
 
     // --- issue 10: wizard, drafts, prep sessions
     wizard: slice('wizard', createWizardSlice),
