@@ -88,7 +88,7 @@ if (!args.has('--no-renderer')) {
     warn(msg, options);
   };
   viteLogger.warnOnce = viteLogger.warn;
-  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, root: `${root}/renderer`, build: { outDir: `${root}/out/renderer` }, logLevel: 'warn', customLogger: viteLogger });
+  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, root: `${root}/renderer`, build: { outDir: `${root}/out/renderer` }, configLoader: 'runner', logLevel: 'warn', customLogger: viteLogger });
   if (viteWarnings.length > 0) fail(`${viteWarnings.length} warning(s) building the renderer (see above)`);
   // Browser mode's bridge script (index.html loads it before the app; under Electron it is a no-op).
   await build({

@@ -23,7 +23,7 @@ import type { Core } from '../bridge/core';
 import { dispatch } from '../bridge/dispatch';
 
 export interface BrowserServerOptions {
-  core: Core;
+  core: Pick<Core, 'handlers' | 'events'>;
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   port?: number;
