@@ -60,7 +60,9 @@ const goHash = (page: Page, hash: string) =>
 async function openWizard(page: Page, url: string) {
   await page.goto(url);
   await expect(page.getByTestId('status-service-state')).toHaveText('ready', { timeout: 60_000 });
-  await goHash(page, '#/new');
+  // The Jobs screen's New job opens the wizard.
+  await page.getByTestId('new-job').click();
+  await expect(page).toHaveURL(/#\/new$/);
   await stepHeading(page, 'Type and where');
 }
 

@@ -97,6 +97,10 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
   }, [canNext, chosen.length, errors, planning, plan, keysMissing.length, confirmed, setGate, startPrep, ids.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const drivesFieldError = useFieldError(errors, 'drives', attempted);
+  const driveset = values.importData.mode === 'dataset' ? values.importData.driveset : undefined;
+  const fromDriveset = driveset && chosen.length === 0 ? plan?.targets ?? [] : [];
+  // A chosen drive that is no longer attached (pulled out): said next to it.
+  const attached = (c: DraftDrive) => c.folder || !drives || drives.some((d) => d.mountpoints.includes(c.path));
   const full = chosen.length >= MAX_DRIVES_PER_JOB;
   const targetOf = (path: string) => plan?.targets.find((t) => t.path === path);
 
@@ -137,6 +141,14 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
             recovery key below. The local sandbox takes drives without BitLocker.
           </MessageBarBody>
         </MessageBar>
+        {fromDriveset.length > 0 && (
+          <div className={styles.actions}>
+            <Body1>{driveset!.name} names {fromDriveset.length} drive{fromDriveset.length === 1 ? '' : 's'}: {fromDriveset.map((t) => t.path).join(', ')}.</Body1>
+            <Button onClick={() => setDrives(fromDriveset.map((t) => ({ path: t.path, driveId: t.driveId, ...(t.device ? { device: t.device } : {}), folder: !t.device, encrypted: false })))}>
+              Use these drives
+            </Button>
+          </div>
+        )}
         {chosen.length > 0 && (
           <ul className={styles.list} aria-label="Chosen drives" data-testid="chosen-drives">
             {chosen.map((c) => {
@@ -144,9 +156,14 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
               return (
                 <li key={c.path} className={styles.row} style={{ alignItems: 'flex-end' }}>
                   <div className={styles.grow}>
-                    <Body1 className={styles.mono}>{t?.driveId ?? c.driveId ?? '…'}</Body1>
+                    <Body1 className={styles.mono}>{t?.driveId ?? c.driveId ?? 'drive id after planning'}</Body1>
                     <Caption1 className={styles.mono}> {c.path}</Caption1>
                     {t && <Caption1> · {formatBytes(t.free)} free of {formatBytes(t.capacity)}{t.existingJob ? ` · prepared before for ${t.existingJob}` : ''}</Caption1>}
+                    {!attached(c) && (
+                      <Caption1 block role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+                        This drive is no longer attached. Plug it back in, or remove it from the list.
+                      </Caption1>
+                    )}
                   </div>
                   <Checkbox
                     label="Encrypted with BitLocker"
