@@ -9,6 +9,9 @@ import type { RecordStoreFactory } from '../jobs/records';
 import type { ConnectionSource } from '../../core/service/connection';
 import type { ServiceHealth } from '../../core/service/health';
 import type { JobsService, SourceFileLookup } from '../../core/service/jobs';
+import type { DraftStore } from '../drafts/store';
+import type { KeepAwakePort } from '../prep/keepAwake';
+import type { PrepManager } from '../prep/manager';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -39,6 +42,12 @@ export interface CoreOptions {
   serviceTimeoutMs?: number;
 
   // --- issue 10 (prep sessions, drafts): options go here
+  /** Keeps the machine awake while drives are prepared: the Electron shell passes powerSaveBlocker; default systemd-inhibit / caffeinate. */
+  keepAwake?: KeepAwakePort;
+  /** The folder holding the prep workers (<name>.mjs) when they are not next to the bundle that runs main. */
+  prepWorkerDir?: URL;
+  /** Progress events per prep session at most every this many ms (default 250). */
+  prepProgressIntervalMs?: number;
 
   // --- issue 11 (tracker, notifications): options go here
 }
@@ -66,6 +75,10 @@ export interface CoreContext {
   sourceFiles?: SourceFileLookup;
 
   // --- issue 10 (prep sessions, drafts)
+  /** Drive preparation sessions run by main (set before the prep handlers are built). */
+  prep?: PrepManager;
+  /** Drafts of the new-job wizard. */
+  drafts?: DraftStore;
 
   // --- issue 11 (tracker, notifications)
 }

@@ -18,6 +18,8 @@ import { jobsHandlers } from './handlers/jobs';
 import { notificationsHandlers } from './handlers/notifications';
 import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
+import { DraftStore } from '../drafts/store';
+import { PrepManager } from '../prep/manager';
 
 export type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
 
@@ -114,6 +116,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const jobs = await jobsHandlers(ctx);
 
+  // --- issue 10 (prep sessions, drafts): sessions run in main; stopped cleanly on shutdown
+  ctx.prep = new PrepManager({
+    dataDir: options.dataDir,
+    onProgress: (payload) => events.emit('prep.progress', payload),
+    onSession: (info) => events.emit('prep.session', info),
+    ...(options.keepAwake ? { keepAwake: options.keepAwake } : {}),
+    ...(options.prepWorkerDir ? { workerDir: options.prepWorkerDir } : {}),
+    ...(options.prepProgressIntervalMs !== undefined ? { progressIntervalMs: options.prepProgressIntervalMs } : {}),
+  });
+  await ctx.prep.load();
+  const prepManager = ctx.prep;
+  ctx.onDispose(() => prepManager.dispose());
+  ctx.drafts = new DraftStore(options.dataDir);
   const prep = await prepHandlers(ctx);
 
   const notifications = await notificationsHandlers(ctx);
