@@ -123,7 +123,7 @@ async function importUpToPrepare(page: Page, jobName: string, dataset: { dir: st
   await expect(bars).toHaveCount(2, { timeout: 30_000 });
   for (const bar of await bars.all()) await expect(bar).not.toContainText(/^0 B/);
   await expect(page.getByText('Haul does not encrypt drives')).toBeVisible();
-  await expect(page.getByText(/manage-bde/)).toBeVisible();
+  await expect(page.getByText('manage-bde -on E:')).toBeVisible();
   if (opts.maxRateMBs) await page.getByTestId('max-rate').fill(String(opts.maxRateMBs));
   const ids = (await page.getByTestId('confirm-ids').innerText()).split(/,\s*/);
   expect(ids).toHaveLength(2);
