@@ -4,7 +4,7 @@
 // a restart in the middle of Prepare that resumes from the journal; an export job with a prefix and
 // the preview's drive count; a draft that survives a server restart. Each step is photographed
 // into docs/screenshots/wizard-<n>-<step>.png (1024×700, and -1440 at 1440×900).
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -42,8 +42,10 @@ function makeDataset(root: string): { dir: string; files: Map<string, string>; b
   return { dir, files, bad };
 }
 
-async function shoot(page: Page, n: number, step: string) {
+async function shoot(page: Page, n: number, step: string, focus?: Locator) {
   mkdirSync(SHOTS, { recursive: true });
+  // The part of the step the picture is about, scrolled into view.
+  if (focus) await focus.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, `wizard-${n}-${step}.png`) });
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: path.join(SHOTS, `wizard-${n}-${step}-1440.png`) });
@@ -107,7 +109,7 @@ async function importUpToPrepare(page: Page, jobName: string, dataset: { dir: st
   const problems = page.getByTestId('preflight-problems');
   await expect(problems).toContainText(dataset.bad, { timeout: 30_000 });
   await expect(next(page)).toBeDisabled();
-  if (opts.shots) await shoot(page, 2, 'data');
+  if (opts.shots) await shoot(page, 2, 'data', problems);
   await page.getByRole('button', { name: `Exclude ${dataset.bad}` }).click();
   await expect(page.getByTestId('excluded')).toContainText(dataset.bad);
   await expect(page.getByTestId('preflight-ok')).toBeVisible({ timeout: 30_000 });
@@ -133,7 +135,7 @@ async function importUpToPrepare(page: Page, jobName: string, dataset: { dir: st
   await expect(next(page)).toBeDisabled();
   await page.getByTestId('confirm-input').fill(ids.join(', '));
   await expect(next(page)).toBeEnabled();
-  if (opts.shots) await shoot(page, 3, 'drives');
+  if (opts.shots) await shoot(page, 3, 'drives', page.getByTestId('capacity-bars'));
   await next(page).click();
   await stepHeading(page, 'Prepare');
   return ids;
@@ -188,12 +190,13 @@ test('an import job from the wizard: capacity bars, typed confirmation, progress
   const dataset = makeDataset(work);
   const jobName = 'wizard-import-1';
   await openWizard(page, station.url);
-  const ids = await importUpToPrepare(page, jobName, dataset, { shots: true, maxRateMBs: 20 });
+  const ids = await importUpToPrepare(page, jobName, dataset, { shots: true, maxRateMBs: 8 });
 
   // Progress moves, then every drive is verified.
   const overall = page.getByTestId('prep-overall-text');
   await expect(overall).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('prep-drive')).toHaveCount(2);
+  await expect(overall).not.toContainText(/^0 B of/, { timeout: 30_000 });
   await shoot(page, 4, 'prepare');
   await expect(page.getByTestId('prep-state')).toHaveText('Verified', { timeout: 120_000 });
   await expect(overall).toContainText(`${dataset.files.size} of ${dataset.files.size} files`);
@@ -215,7 +218,7 @@ test('an import job from the wizard: capacity bars, typed confirmation, progress
   const saved = await download;
   expect(saved.suggestedFilename()).toMatch(new RegExp(`^${jobName}_DriveInfo_.+\\.xml$`));
   expect(readFileSync((await saved.path())!, 'utf8')).toMatch(/<ManifestHash>[0-9A-F]{32}<\/ManifestHash>/);
-  await shoot(page, 6, 'review');
+  await shoot(page, 6, 'review', rows.first());
   await page.getByRole('button', { name: 'Create import job' }).click();
 
   // The new job's page; the service has it in Creating with both prepared drives (J1, D1).
@@ -291,7 +294,10 @@ test('an export job through the wizard, with a prefix and the preview of how man
   await openWizard(page, station.url);
   const jobName = 'wizard-export-1';
   await fillType(page, 'Export', jobName);
-  await expect(page.getByRole('button', { name: /Drives/ })).toHaveCount(0);
+  // An export has no drives to prepare: the wizard leaves out Drives and Prepare.
+  const steps = page.getByRole('navigation', { name: 'Wizard steps' });
+  await expect(steps.getByRole('button')).toHaveCount(4);
+  await expect(steps.getByRole('button', { name: /Drives|Prepare/ })).toHaveCount(0);
   await next(page).click();
 
   await stepHeading(page, 'Data');

@@ -241,8 +241,8 @@ function ImportData({ attempted, setGate }: StepProps) {
 }
 
 const DISPOSITIONS: Record<ImportValues['disposition'] & string, string> = {
-  rename: 'Keep both (rename the new one)',
-  'no-overwrite': 'Keep the existing blob',
+  rename: 'Keep both (rename)',
+  'no-overwrite': 'Keep the existing one',
   overwrite: 'Overwrite it',
 };
 

@@ -169,7 +169,7 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
         </ol>
       </nav>
       <section className={styles.body} aria-labelledby="wizard-step-heading">
-        <h2 id="wizard-step-heading" ref={headingRef} tabIndex={-1} style={{ marginTop: 0, fontSize: tokens.fontSizeBase500, outlineOffset: '2px' }}>
+        <h2 id="wizard-step-heading" ref={headingRef} tabIndex={-1} style={{ marginTop: 0, marginBottom: tokens.spacingVerticalL, fontSize: tokens.fontSizeBase500, outlineOffset: '2px' }}>
           {index + 1}. {current.title}
         </h2>
         {body[current.id]}
