@@ -298,7 +298,7 @@ function ExportData({ attempted, setGate }: StepProps) {
               onChange={(_e, v) => { setPathsText(v.value); set({ blobPaths: splitLines(v.value) }); }} />
           </Field>
         </div>
-        <TextField className={styles.grow} label="Or a blob-list blob" field="blobListBlobPath" value={x.blobListBlobPath ?? ''}
+        <TextField label="Or a blob-list blob" field="blobListBlobPath" value={x.blobListBlobPath ?? ''}
           onChange={(v) => set({ blobListBlobPath: v })} errors={errors} show={attempted}
           hint="A blob in the storage account that lists the blobs to export." input={{ spellCheck: false }} />
       </Section>

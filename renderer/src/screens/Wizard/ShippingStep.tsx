@@ -109,7 +109,7 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
             <Radio value="Verbose" label="Verbose: every blob" />
           </RadioGroup>
         </Field>
-        <TextField className={styles.grow} label="Log container" field="diagnosticsPath" value={s.diagnosticsPath ?? ''}
+        <TextField label="Log container" field="diagnosticsPath" value={s.diagnosticsPath ?? ''}
           onChange={(v) => setShip({ diagnosticsPath: v || undefined })} errors={errors} show={show(s.diagnosticsPath)}
           hint="Optional: where the data center writes the copy logs (default waimportexport)." input={{ spellCheck: false }} />
         <Checkbox
