@@ -341,3 +341,34 @@ test('a draft survives a server restart, with what was typed and the step it was
   await expect(page.getByRole('textbox', { name: /^Storage account/ })).toHaveValue(ACCOUNT);
   await expect(page.getByRole('radio', { name: /^Import:/ })).toBeChecked();
 });
+
+test('the first step with the keyboard only: every field reached with Tab, chosen with Space, arrows and Enter, and focus follows to the next step', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await openWizard(page, station.url);
+  await page.locator('#wizard-step-heading').focus();
+  const radio = page.getByRole('radio', { name: /^Import:/ });
+  await page.keyboard.press('Tab');
+  await expect(radio).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(radio).toBeChecked();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('textbox', { name: /^Storage account/ })).toBeFocused();
+  await page.keyboard.type(ACCOUNT);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('textbox', { name: /^Job name/ })).toBeFocused();
+  await page.keyboard.type('keyboard-job-1');
+  await page.keyboard.press('Tab');
+  const location = page.getByRole('combobox', { name: /^Data center/ });
+  await expect(location).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('listbox')).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(location).toHaveText(/Sandbox/);
+  await expect(page.getByTestId('location-details')).toBeVisible();
+  // Back is disabled on the first step, so Tab goes on to Next.
+  await page.keyboard.press('Tab');
+  await expect(next(page)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await stepHeading(page, 'Data');
+  await expect(page.locator('#wizard-step-heading')).toBeFocused();
+});
