@@ -18,6 +18,8 @@ export function startEvents(): void {
   haul.onJobUpdated((event) => store().jobs.applyEvent(event));
 
   // --- issue 10: prep.progress
+  haul.onPrepProgress((payload) => store().wizard.onProgress(payload));
+  haul.onPrepSession((info) => store().wizard.onSession(info));
 
   // --- issue 8: settings
   haul.onSettingsChanged((view) => store().settings.setView(view));

@@ -8,6 +8,7 @@ import { JobsScreen } from './screens/Jobs/JobsScreen';
 import { SettingsScreen } from './screens/Settings/SettingsScreen';
 import { JobDetailScreen } from './screens/JobDetail/JobDetailScreen';
 import { LogScreen } from './screens/Logs/LogScreen';
+import { WizardScreen } from './screens/Wizard/WizardScreen';
 
 export type Route =
   | { name: 'jobs' }
@@ -17,6 +18,7 @@ export type Route =
   | { name: 'log'; jobName: string; driveId: string; kind: 'error' | 'verbose' }
 
   // --- issue 10: wizard
+  | { name: 'wizard'; draftId?: string }
 
   // --- issue 8: settings
   | { name: 'settings' }
@@ -37,6 +39,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'jobs' };
 
     // --- issue 10
+    case 'new':
+      return parts[1] ? { name: 'wizard', draftId: parts[1] } : { name: 'wizard' };
 
     // --- issue 8
     case 'settings':
@@ -61,6 +65,8 @@ export function routeHash(route: Route): string {
       return `#/jobs/${encodeURIComponent(route.jobName)}/drives/${encodeURIComponent(route.driveId)}/log${route.kind === 'verbose' ? '/verbose' : ''}`;
 
     // --- issue 10
+    case 'wizard':
+      return route.draftId ? `#/new/${encodeURIComponent(route.draftId)}` : '#/new';
 
     // --- issue 8
     case 'settings':
@@ -82,6 +88,8 @@ export function screenFor(route: Route): ReactElement {
       return <LogScreen key={`${route.jobName}/${route.driveId}/${route.kind}`} jobName={route.jobName} driveId={route.driveId} kind={route.kind} />;
 
     // --- issue 10
+    case 'wizard':
+      return <WizardScreen draftId={route.draftId} />;
 
     // --- issue 8
     case 'settings':

@@ -8,6 +8,7 @@ import { createUiSlice, type UiSlice } from './ui';
 import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createJobsSlice, type JobsSlice } from './jobs';
 import type { SliceCreator, SliceSet } from './slice';
+import { createWizardSlice, type WizardSlice } from './wizard';
 
 export interface HaulState {
   app: AppSlice;
@@ -18,6 +19,7 @@ export interface HaulState {
   jobs: JobsSlice;
 
   // --- issue 10: wizard, drafts, prep sessions
+  wizard: WizardSlice;
 
   // --- issue 8: settings, connection
   settings: SettingsSlice;
@@ -38,6 +40,7 @@ export const useHaul = create<HaulState>()((set, get) => {
     jobs: slice('jobs', createJobsSlice),
 
     // --- issue 10: wizard, drafts, prep sessions
+    wizard: slice('wizard', createWizardSlice),
 
     // --- issue 8: settings, connection
     settings: slice('settings', createSettingsSlice),
