@@ -17,7 +17,14 @@ export const PREP_CHANNELS = [] as const;
 export const SETTINGS_CHANNELS = [] as const;
 
 /** The tracker and the in-app notification centre. */
-export const NOTIFICATIONS_CHANNELS = [] as const;
+export const NOTIFICATIONS_CHANNELS = [
+  'notifications.list',
+  'notifications.markRead',
+  'notifications.settings.get',
+  'notifications.settings.set',
+  'tracker.refresh',
+  'tracker.status',
+] as const;
 
 /** Request/response channels: renderer asks, main answers. */
 export const CHANNELS = [
@@ -39,7 +46,7 @@ export const PREP_EVENTS = ['prep.progress'] as const;
 
 export const SETTINGS_EVENTS = [] as const;
 
-export const NOTIFICATIONS_EVENTS = ['notification'] as const;
+export const NOTIFICATIONS_EVENTS = ['notification', 'notifications.changed', 'notification.open', 'tracker.changed'] as const;
 
 /** Events main pushes to the renderer. */
 export const EVENTS = [
@@ -57,6 +64,7 @@ export type JobsChannel = (typeof JOBS_CHANNELS)[number];
 export type PrepChannel = (typeof PREP_CHANNELS)[number];
 export type SettingsChannel = (typeof SETTINGS_CHANNELS)[number];
 export type NotificationsChannel = (typeof NOTIFICATIONS_CHANNELS)[number];
+export type NotificationsEvent = (typeof NOTIFICATIONS_EVENTS)[number];
 
 /** `app.info` -> `appInfo`: the bridge's method name for a channel. */
 export function methodName(channel: ChannelName): string {

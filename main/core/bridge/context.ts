@@ -4,6 +4,11 @@ import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/co
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
+import type { Tracker } from '../jobs/tracker';
+import type { JobSource, TrackerClock } from '../jobs/trackerSource';
+import type { TrackerIntervals } from '../jobs/trackerSchedule';
+import type { NotificationCentre } from '../notifications/centre';
+import type { Notifier } from '../notifications/port';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -30,6 +35,17 @@ export interface CoreOptions {
   // --- issue 10 (prep sessions, drafts): options go here
 
   // --- issue 11 (tracker, notifications): options go here
+  /** The shell's desktop notifications (main/electron/notifier.ts); absent: the page pops notices up (browser mode). */
+  notifier?: Notifier;
+  /** The tracker's timing and source (tests); defaults: main/core/jobs/trackerSchedule.ts, the connected service. */
+  tracker?: {
+    intervals?: Partial<TrackerIntervals>;
+    clock?: TrackerClock;
+    source?: () => JobSource | undefined;
+    serviceNow?: () => number;
+    /** false: do not start polling (a bridge test that does not need it). */
+    start?: boolean;
+  };
 }
 
 export interface CoreContext {
@@ -49,4 +65,10 @@ export interface CoreContext {
   // --- issue 10 (prep sessions, drafts)
 
   // --- issue 11 (tracker, notifications)
+  tracker?: Tracker;
+  notifications?: {
+    centre: NotificationCentre;
+    /** A desktop notification was clicked: tell the windows to show the job. */
+    openJob(jobName: string): void;
+  };
 }
