@@ -98,12 +98,13 @@ export class Tracker {
     return run;
   }
 
-  private schedule(ms: number): void {
+  /** `full`: the retry after a failure asks about everything (what was due during the outage is). */
+  private schedule(ms: number, full = false): void {
     if (this.stopped) return;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      void this.enqueue(false);
+      void this.enqueue(full);
     }, Math.max(0, ms));
     this.setStatus({ nextPollAt: this.clock.now() + Math.max(0, ms) });
   }
@@ -172,7 +173,7 @@ export class Tracker {
       this.failures += 1;
       const wait = backoff(this.failures, this.intervals, this.random);
       this.setStatus({ state: 'offline', jobs: this.tracked().length, message: `${describeFailure(err)} Haul tries again by itself.` });
-      this.schedule(wait);
+      this.schedule(wait, true);
     }
   }
 
