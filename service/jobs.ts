@@ -8,7 +8,7 @@ import {
 } from '../shared/lifecycle';
 import {
   MAX_TOP, PutJobParametersSchema, RESOURCE_TYPE_JOBS, UpdateJobParametersSchema, jobNameProblem, parseStorageAccountId,
-  resourceGroupProblem, zodIssuesToDetails, type DriveStatus, type JobResponse, type ListJobsResponse, type UpdateJobParameters,
+  resourceGroupProblem, zodIssuesToDetails, type ArmDriveStatus, type JobResponse, type ListJobsResponse, type UpdateJobParameters,
 } from '../shared/arm/schemas';
 import { ArmHttpError, badRequest, notFound } from './errors';
 import { findLocation, locationNames, shippingInformationFor } from './locations';
@@ -123,7 +123,7 @@ export class JobService {
 
   private render(job: StoredJob): JobResponse {
     const lc = job.lifecycle;
-    const driveList: DriveStatus[] = lc.drives.map((d) => {
+    const driveList: ArmDriveStatus[] = lc.drives.map((d) => {
       const x = job.drives[d.driveId] ?? {};
       return {
         driveId: d.driveId,

@@ -101,8 +101,6 @@ export const PackageInformationSchema = z.object({
 });
 export type PackageInformation = z.infer<typeof PackageInformationSchema>;
 
-export const DRIVE_STATES = ['Specified', 'Received', 'NeverReceived', 'Transferring', 'Completed', 'CompletedMoreInfo', 'ShippedBack'] as const;
-
 export const DriveStatusSchema = z.object({
   driveId: z.string().regex(DRIVE_ID_RE, { message: 'must be the drive serial number: 1 to 64 letters, digits, ".", ":", "_" or "-", no spaces' }),
   bitLockerKey: text(200).optional(),
@@ -196,7 +194,8 @@ export type UpdateJobParameters = z.infer<typeof UpdateJobParametersSchema>;
 
 // ---- responses ------------------------------------------------------------------------------
 
-export interface DriveStatus {
+/** One drive of a job as ARM reports it (named apart from shared/prep's DriveStatus, a drive being prepared). */
+export interface ArmDriveStatus {
   driveId: string;
   bitLockerKey?: string;
   manifestFile?: string;
@@ -226,7 +225,7 @@ export interface JobDetails {
   cancelRequested: boolean;
   percentComplete: number;
   incompleteBlobListUri?: string;
-  driveList: DriveStatus[];
+  driveList: ArmDriveStatus[];
   export?: ExportSpec;
   provisioningState: string;
   encryptionKey: EncryptionKeyDetails;
@@ -293,3 +292,117 @@ export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], prefix =
     return { code: 'InvalidValue', target, message: `${target || 'body'}: ${i.message}` };
   });
 }
+
+// ---- responses as a client reads them ------------------------------------------------------
+// What the app accepts back from Get Job, List Jobs and List Locations: the swagger's required
+// fields, every other field optional (Azure omits what is unset; the SDK turns times into Dates),
+// no length or format checks beyond the types (a job made in the portal must still be shown).
+
+const isoTime = z.preprocess((v) => (v instanceof Date ? v.toISOString() : v), z.string());
+/** Optional on the wire (absent or null), `undefined` once read. */
+const maybe = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined).optional();
+const str = z.string();
+
+export const ReturnAddressReadSchema = z.object({
+  recipientName: str,
+  streetAddress1: str,
+  streetAddress2: maybe(str),
+  city: str,
+  stateOrProvince: maybe(str),
+  postalCode: str,
+  countryOrRegion: str,
+  phone: str,
+  email: str,
+});
+export const ReturnShippingReadSchema = z.object({ carrierName: str, carrierAccountNumber: str });
+export const ShippingInformationReadSchema = z.object({
+  recipientName: maybe(str),
+  streetAddress1: maybe(str),
+  streetAddress2: maybe(str),
+  city: maybe(str),
+  stateOrProvince: maybe(str),
+  postalCode: maybe(str),
+  countryOrRegion: maybe(str),
+  phone: maybe(str),
+  additionalInformation: maybe(str),
+});
+export const DeliveryPackageReadSchema = z.object({ carrierName: str, trackingNumber: str, driveCount: maybe(z.number()), shipDate: maybe(str) });
+export const PackageInformationReadSchema = z.object({ carrierName: str, trackingNumber: str, driveCount: z.number(), shipDate: str });
+
+export const ArmDriveStatusReadSchema = z.object({
+  driveId: str,
+  bitLockerKey: maybe(str),
+  manifestFile: maybe(str),
+  manifestHash: maybe(str),
+  driveHeaderHash: maybe(str),
+  state: maybe(str),
+  copyStatus: maybe(str),
+  percentComplete: maybe(z.number()),
+  verboseLogUri: maybe(str),
+  errorLogUri: maybe(str),
+  manifestUri: maybe(str),
+  bytesSucceeded: maybe(z.number()),
+});
+
+export const JobResponseReadSchema = z.object({
+  id: maybe(str),
+  name: str,
+  type: maybe(str),
+  location: maybe(str),
+  tags: maybe(z.record(str, str)),
+  properties: z.object({
+    storageAccountId: maybe(str),
+    jobType: maybe(str),
+    returnAddress: maybe(ReturnAddressReadSchema),
+    returnShipping: maybe(ReturnShippingReadSchema),
+    shippingInformation: maybe(ShippingInformationReadSchema),
+    deliveryPackage: maybe(DeliveryPackageReadSchema),
+    returnPackage: maybe(PackageInformationReadSchema),
+    diagnosticsPath: maybe(str),
+    logLevel: maybe(str),
+    backupDriveManifest: maybe(z.boolean()),
+    state: maybe(str),
+    cancelRequested: maybe(z.boolean()),
+    percentComplete: maybe(z.number()),
+    incompleteBlobListUri: maybe(str),
+    driveList: maybe(z.array(ArmDriveStatusReadSchema)),
+    // On the wire export.blobList holds the paths; the SDK flattens them into export itself.
+    export: maybe(z.preprocess((v) => {
+      if (typeof v !== 'object' || v === null || 'blobList' in v) return v;
+      const { blobPath, blobPathPrefix, ...rest } = v as { blobPath?: unknown; blobPathPrefix?: unknown };
+      return { ...rest, blobList: { blobPath, blobPathPrefix } };
+    }, z.object({
+      blobList: maybe(z.object({ blobPath: maybe(z.array(str)), blobPathPrefix: maybe(z.array(str)) })),
+      blobListBlobPath: maybe(str),
+    }))),
+    provisioningState: maybe(str),
+  }),
+  systemData: maybe(z.object({
+    createdBy: maybe(str),
+    createdAt: maybe(isoTime),
+    lastModifiedBy: maybe(str),
+    lastModifiedAt: maybe(isoTime),
+  })),
+});
+/** A job as the app reads it back from the service (the sandbox's `JobResponse` is one of these). */
+export type ArmJob = z.output<typeof JobResponseReadSchema>;
+
+export const LocationReadSchema = z.object({
+  id: maybe(str),
+  name: str,
+  type: maybe(str),
+  properties: maybe(z.object({
+    recipientName: maybe(str),
+    streetAddress1: maybe(str),
+    streetAddress2: maybe(str),
+    city: maybe(str),
+    stateOrProvince: maybe(str),
+    postalCode: maybe(str),
+    countryOrRegion: maybe(str),
+    phone: maybe(str),
+    additionalShippingInformation: maybe(str),
+    supportedCarriers: maybe(z.array(str)),
+    alternateLocations: maybe(z.array(str)),
+  })),
+});
+export type ArmLocation = z.output<typeof LocationReadSchema>;

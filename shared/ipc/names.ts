@@ -8,7 +8,18 @@ export const DRIVES_CHANNELS = ['drives.list'] as const;
 export const SERVICE_CHANNELS = ['service.status'] as const;
 
 /** Jobs of the connected resource group: list, get, ship, update, cancel, delete, keys, logs, locations. */
-export const JOBS_CHANNELS = [] as const;
+export const JOBS_CHANNELS = [
+  'jobs.list',
+  'jobs.get',
+  'jobs.create',
+  'jobs.update',
+  'jobs.ship',
+  'jobs.cancel',
+  'jobs.delete',
+  'jobs.bitLockerKeys',
+  'jobs.log',
+  'locations.list',
+] as const;
 
 /** Drive preparation sessions, drafts of the new-job wizard, and the folder browser. */
 export const PREP_CHANNELS = [] as const;

@@ -3,6 +3,7 @@
 // event with these too, so a malformed event becomes a refusal, never a corrupt job.
 
 import { z } from 'zod';
+import { DeliveryPackageSchema, PackageInformationSchema, ReturnAddressSchema, ReturnShippingSchema } from '../arm/schemas';
 import type { CreateJobInput, LifecycleEvent, LifecycleJob } from './types';
 import {
   ALERT_CODES,
@@ -28,36 +29,12 @@ export const driveIdSchema = z
   .min(1, 'a drive id cannot be empty')
   .regex(/^\S+$/, 'a drive id is the serial number without spaces');
 
-export const deliveryPackageSchema = z.object({
-  carrierName: text,
-  trackingNumber: text,
-  driveCount: z.number().int().nonnegative().optional(),
-  shipDate: z.string().optional(),
-});
-
-export const returnPackageSchema = z.object({
-  carrierName: text,
-  trackingNumber: text,
-  driveCount: z.number().int().nonnegative(),
-  shipDate: z.string(),
-});
-
-export const returnAddressSchema = z.object({
-  recipientName: text,
-  streetAddress1: text,
-  streetAddress2: z.string().optional(),
-  city: text,
-  stateOrProvince: z.string().optional(),
-  postalCode: text,
-  countryOrRegion: text,
-  phone: text,
-  email: text,
-});
-
-export const returnShippingSchema = z.object({
-  carrierName: text,
-  carrierAccountNumber: text,
-});
+// The ARM objects the life cycle carries (delivery package, return package, return address, return
+// shipping) have one definition, in shared/arm/schemas.ts; the life cycle uses those as they are.
+export const deliveryPackageSchema = DeliveryPackageSchema;
+export const returnPackageSchema = PackageInformationSchema;
+export const returnAddressSchema = ReturnAddressSchema;
+export const returnShippingSchema = ReturnShippingSchema;
 
 export const driveIssuesSchema = z.object({
   errors: z.number().int().nonnegative(),

@@ -3,7 +3,7 @@
 // tracker persists `next` (with the notices) before any of them is shown, which is what makes
 // every notice appear exactly once across polls and restarts.
 import type { DriveState, JobState } from '../lifecycle/types';
-import { CREATING_REMINDER_MS, DELETE_REMINDER_MS, estimates } from './estimates';
+import { CREATING_REMINDER_MS, DAY_MS, DELETE_REMINDER_MS } from './estimates';
 import type { NoticeDraft } from './schemas';
 import { errorCount, type JobSnapshot, type ObservedDrive, type ObservedJob } from './snapshot';
 import { driveSteps, jobRank, jobSteps } from './steps';
@@ -57,10 +57,10 @@ function highestMilestone(percent: number): number {
 
 /** Which rule explains a job that Get Job no longer finds, from the last state seen and the time. */
 export function goneRule(last: JobSnapshot, now: number): string {
-  const e = estimates(last.state, last.modifiedAt);
-  // A day of slack: the estimates come from timestamps; a customer's own Delete (A1) is earlier.
-  if (last.state === 'Creating') return e.creatingExpiresAt !== undefined && now >= e.creatingExpiresAt - 86_400_000 ? 'J2' : 'A1';
-  if (last.state === 'Completed' || last.state === 'Closed') return e.deletedAt !== undefined && now >= e.deletedAt - 86_400_000 ? 'J12' : 'A1';
+  // A day of slack: the deadlines are estimates; a customer's own Delete (A1) comes earlier.
+  const due = (at: number | undefined) => at !== undefined && now >= at - DAY_MS;
+  if (last.state === 'Creating') return due(last.deadlines.J2) ? 'J2' : 'A1';
+  if (last.state === 'Completed' || last.state === 'Closed') return due(last.deadlines.J12) ? 'J12' : 'A1';
   return 'unknown';
 }
 
@@ -73,7 +73,7 @@ function snapshotOf(job: ObservedJob, now: number, prev?: JobSnapshot): JobSnaps
     percent: job.percent,
     milestone: prev?.milestone ?? highestMilestone(job.percent),
     drives: job.drives.map((d) => ({ driveId: d.driveId, state: d.state })),
-    ...(job.modifiedAt !== undefined ? { modifiedAt: job.modifiedAt } : {}),
+    deadlines: job.deadlines,
     firstSeenAt: prev?.firstSeenAt ?? now,
     stateSeenAt: prev && prev.state === job.state ? prev.stateSeenAt : now,
     alerted: prev?.alerted ?? false,
@@ -120,11 +120,8 @@ export function diffJob(prev: JobSnapshot | undefined, seen: Observation, now: n
     }
     // J6: 14 days in Shipping without the package (the service marks the drives NeverReceived then).
     if (job.state === 'Shipping' && !next.alerted) {
-      const since = prev.state === 'Shipping' ? prev.modifiedAt : job.modifiedAt;
-      const due = estimates('Shipping', since).operatorsAlertedAt;
-      const newlyMissing = job.drives.some((d) => d.state === 'NeverReceived' && before.get(d.driveId) !== 'NeverReceived');
-      const dueNow = estimates('Shipping', job.modifiedAt).operatorsAlertedAt;
-      if (due !== undefined && now >= due && (newlyMissing || (dueNow !== undefined && now >= dueNow))) {
+      const due = job.deadlines.J6;
+      if (due !== undefined && now >= due) {
         out.push({ phase: 1, sub: 0, text: operatorsAlertedText(job.name) });
         next.alerted = true;
       }
@@ -141,14 +138,18 @@ export function diffJob(prev: JobSnapshot | undefined, seen: Observation, now: n
   else delete next.faultedFrom;
 
   // Deadlines coming, from the estimates: once per deadline (an update that moves it reminds again).
-  const e = estimates(job.state, job.modifiedAt);
-  if (e.creatingExpiresAt !== undefined && now >= e.creatingExpiresAt - CREATING_REMINDER_MS && now < e.creatingExpiresAt && next.reminded.J2 !== e.creatingExpiresAt) {
-    out.push({ phase: REMINDERS, sub: 0, text: creatingReminderText(job.name, e.creatingExpiresAt) });
-    next.reminded = { ...next.reminded, J2: e.creatingExpiresAt };
+  // The view's estimates move a little with each look (times Haul observed), so a reminder is for
+  // a deadline give or take a day; one that moves further (J3: an update) reminds again.
+  const remindedFor = (rule: 'J2' | 'J12', at: number) => next.reminded[rule] !== undefined && Math.abs(next.reminded[rule]! - at) < DAY_MS;
+  const j2 = job.state === 'Creating' ? job.deadlines.J2 : undefined;
+  if (j2 !== undefined && now >= j2 - CREATING_REMINDER_MS && now < j2 && !remindedFor('J2', j2)) {
+    out.push({ phase: REMINDERS, sub: 0, text: creatingReminderText(job.name, j2) });
+    next.reminded = { ...next.reminded, J2: j2 };
   }
-  if (e.deletedAt !== undefined && now >= e.deletedAt - DELETE_REMINDER_MS && now < e.deletedAt && next.reminded.J12 !== e.deletedAt) {
-    out.push({ phase: REMINDERS, sub: 1, text: deleteReminderText(job.name, e.deletedAt) });
-    next.reminded = { ...next.reminded, J12: e.deletedAt };
+  const j12 = job.state === 'Completed' || job.state === 'Closed' ? job.deadlines.J12 : undefined;
+  if (j12 !== undefined && now >= j12 - DELETE_REMINDER_MS && now < j12 && !remindedFor('J12', j12)) {
+    out.push({ phase: REMINDERS, sub: 1, text: deleteReminderText(job.name, j12) });
+    next.reminded = { ...next.reminded, J12: j12 };
   }
 
   // Stable sort: same phase and sub keep the order they were made in (table order, drive order).

@@ -1,7 +1,7 @@
 // What the tracker remembers of each job between polls (persisted, so a restart diffs against the
-// last state it saw, not against nothing), and what one Get Job answer is reduced to.
+// last state it saw, not against nothing), and what one job view (shared/jobs) is reduced to.
 import { z } from 'zod';
-import type { JobResponse } from '../arm/schemas';
+import type { JobView } from '../jobs/schemas';
 import { DRIVE_STATES, JOB_STATES, type DriveState, type JobState } from '../lifecycle/types';
 
 const jobState = z.enum(JOB_STATES);
@@ -22,8 +22,8 @@ export const JobSnapshot = z.object({
   /** The highest percent milestone already notified (0, 25, 50, 75, 100). */
   milestone: z.number(),
   drives: z.array(DriveSnapshot),
-  /** The service's lastModifiedAt (epoch ms, the service clock): the base of the J2/J6/J12 estimates. */
-  modifiedAt: z.number().optional(),
+  /** The job view's deadline estimates at the last look (J2, J6, J12; epoch ms): what explains a job gone. */
+  deadlines: z.partialRecord(z.enum(['J2', 'J6', 'J12']), z.number()),
   /** When the tracker first saw the job, and its current state (the tracker's clock). */
   firstSeenAt: z.number(),
   stateSeenAt: z.number(),
@@ -48,7 +48,10 @@ export interface ObservedDrive {
   errorLogUri?: string;
 }
 
-/** One Get Job answer, reduced to what the notices are made from. */
+/** The deadlines the job view estimates (J2, J6, J12), epoch ms. */
+export type ObservedDeadlines = Partial<Record<'J2' | 'J6' | 'J12', number>>;
+
+/** One look at a job (its JobView), reduced to what the notices are made from. */
 export interface ObservedJob {
   name: string;
   type: 'Import' | 'Export';
@@ -56,39 +59,37 @@ export interface ObservedJob {
   cancelRequested: boolean;
   percent: number;
   drives: ObservedDrive[];
-  modifiedAt?: number;
+  deadlines: ObservedDeadlines;
 }
 
-const asJobState = (s: string | undefined): JobState | undefined => JOB_STATES.find((x) => x.toLowerCase() === s?.toLowerCase());
-const asDriveState = (s: string | undefined): DriveState | undefined => DRIVE_STATES.find((x) => x.toLowerCase() === s?.toLowerCase());
-
 /**
- * Reduces a Get Job answer. undefined when its state is not one Haul knows (a newer service): the
+ * Reduces a job view. undefined when its state is not one Haul knows (a newer service): the
  * tracker then keeps what it saw last rather than guess. A drive in an unknown state is left out.
  */
-export function observe(job: JobResponse): ObservedJob | undefined {
-  const p = job.properties;
-  const state = asJobState(p.state);
-  if (!state) return undefined;
-  const modified = Date.parse(job.systemData?.lastModifiedAt ?? '');
+export function observe(view: JobView): ObservedJob | undefined {
+  if (view.state === 'Unknown') return undefined;
+  const deadlines: ObservedDeadlines = {};
+  for (const d of view.deadlines) {
+    const at = Date.parse(d.at);
+    if (Number.isFinite(at)) deadlines[d.rule] = at;
+  }
   return {
-    name: job.name,
-    type: p.jobType === 'Export' ? 'Export' : 'Import',
-    state,
-    cancelRequested: p.cancelRequested === true,
-    percent: typeof p.percentComplete === 'number' ? p.percentComplete : 0,
-    drives: (p.driveList ?? []).flatMap((d): ObservedDrive[] => {
-      const s = asDriveState(d.state);
-      if (!s) return [];
+    name: view.name,
+    type: view.type,
+    state: view.state,
+    cancelRequested: view.cancelRequested,
+    percent: view.percentComplete,
+    drives: view.drives.flatMap((d): ObservedDrive[] => {
+      if (d.state === 'Unknown') return [];
       return [{
         driveId: d.driveId,
-        state: s,
-        bytesSucceeded: d.bytesSucceeded ?? 0,
+        state: d.state,
+        bytesSucceeded: d.bytesSucceeded,
         ...(d.copyStatus !== undefined ? { copyStatus: d.copyStatus } : {}),
         ...(d.errorLogUri !== undefined ? { errorLogUri: d.errorLogUri } : {}),
       }];
     }),
-    ...(Number.isFinite(modified) ? { modifiedAt: modified } : {}),
+    deadlines,
   };
 }
 

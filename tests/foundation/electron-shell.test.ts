@@ -81,8 +81,8 @@ describe('ipcMain wrapper', () => {
   });
 
   it('forwards core events to the window', () => {
-    core.events.emit('job.updated', { jobName: 'photos-2026', state: 'Shipping' });
-    expect(contents.sent).toEqual([['haul:event', 'job.updated', { jobName: 'photos-2026', state: 'Shipping' }]]);
+    core.events.emit('job.updated', { kind: 'removed', name: 'photos-2026', goneAt: '2026-12-01T19:00:00.000Z' });
+    expect(contents.sent).toEqual([['haul:event', 'job.updated', { kind: 'removed', name: 'photos-2026', goneAt: '2026-12-01T19:00:00.000Z' }]]);
   });
 });
 

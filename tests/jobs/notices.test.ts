@@ -23,7 +23,7 @@ function job(over: Partial<ObservedJob> = {}): ObservedJob {
     cancelRequested: false,
     percent: 0,
     drives: [{ driveId: 'D1', state: 'Specified', bytesSucceeded: 0 }],
-    modifiedAt: T0,
+    deadlines: {},
     ...over,
   };
 }
@@ -86,23 +86,33 @@ describe('diff to notices', () => {
     expect(r.notices.map((n) => [n.kind, n.title])).toEqual([['completedMoreInfo', 'Drive D1 of job j1 finished with 2 errors']]);
   });
 
+  it('J6: a Shipping job past the view\'s J6 estimate gives the operators-alerted notice once', () => {
+    const d = { J6: T0 + 14 * DAY_MS };
+    const s = seen(undefined, job({ deadlines: d })).next;
+    const a = seen(s, job({ deadlines: d }), T0 + 14.1 * DAY_MS);
+    const b = seen(a.next, job({ deadlines: d }), T0 + 14.2 * DAY_MS);
+    expect([a, b].map((r) => r.notices.map((n) => n.kind))).toEqual([['operatorsAlerted'], []]);
+  });
+
   it('J2 J12: the job gone is explained from the last state seen and the time', () => {
-    const creating = seen(undefined, job({ state: 'Creating' })).next;
+    const creating = seen(undefined, job({ state: 'Creating', deadlines: { J2: T0 + 14 * DAY_MS } })).next;
     expect(diffJob(creating, { found: false, name: 'j1' }, T0 + 14 * DAY_MS)!.notices[0]).toMatchObject({ kind: 'jobGone', rule: 'J2' });
     expect(diffJob(creating, { found: false, name: 'j1' }, T0 + 3 * DAY_MS)!.notices[0]).toMatchObject({ kind: 'jobGone', rule: 'A1' });
-    const closed = seen(undefined, job({ state: 'Closed' })).next;
+    const closed = seen(undefined, job({ state: 'Closed', deadlines: { J12: T0 + 90 * DAY_MS } })).next;
     expect(diffJob(closed, { found: false, name: 'j1' }, T0 + 90 * DAY_MS)!.notices[0]).toMatchObject({ rule: 'J12' });
     const gone = diffJob(closed, { found: false, name: 'j1' }, T0 + 90 * DAY_MS)!.next;
     expect(diffJob(gone, { found: false, name: 'j1' }, T0 + 91 * DAY_MS)).toBeUndefined();
   });
 
   it('J3: updating a Creating job moves its deadline, so it is reminded again', () => {
-    let s = seen(undefined, job({ state: 'Creating' })).next;
-    const a = seen(s, job({ state: 'Creating' }), T0 + 12.5 * DAY_MS);
+    const first = { J2: T0 + 14 * DAY_MS };
+    let s = seen(undefined, job({ state: 'Creating', deadlines: first })).next;
+    const a = seen(s, job({ state: 'Creating', deadlines: first }), T0 + 12.5 * DAY_MS);
     s = a.next;
-    const b = seen(s, job({ state: 'Creating' }), T0 + 13 * DAY_MS);
+    // The estimate moves a little between looks: still the same deadline.
+    const b = seen(s, job({ state: 'Creating', deadlines: { J2: first.J2 + 60_000 } }), T0 + 13 * DAY_MS);
     s = b.next;
-    const c = seen(s, job({ state: 'Creating', modifiedAt: T0 + 13 * DAY_MS }), T0 + 25.5 * DAY_MS);
+    const c = seen(s, job({ state: 'Creating', deadlines: { J2: T0 + 27 * DAY_MS } }), T0 + 25.5 * DAY_MS);
     expect([a, b, c].map((r) => r.notices.map((n) => n.rule))).toEqual([['J2'], [], ['J2']]);
   });
 

@@ -24,7 +24,8 @@ afterAll(async () => {
 async function newRig(): Promise<Rig & { clock: ManualClock }> {
   // The tracker reads the service's own clock, so `ops advance` moves the deadlines it estimates.
   const clock = new ManualClock(() => t.svc.jobs.now());
-  const r = await rig(() => serviceSource(t), clock);
+  const { source } = serviceSource(t, work);
+  const r = await rig(() => source, clock);
   rigs.push(r);
   return Object.assign(r, { clock });
 }

@@ -1,29 +1,29 @@
 // The tracker's timing on a clock the test moves: how often it asks while a job moves and while
 // nothing moves, how it backs off when the service does not answer, shows offline and comes back.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobResponse } from '../../shared/arm/schemas';
+import type { ArmJob } from '../../shared/arm/schemas';
+import { buildJobView, type JobView } from '../../shared/jobs';
 import type { TrackerStatus } from '../../shared/notifications';
 import type { JobSource } from '../../main/core/jobs/trackerSource';
 import { FakeClock, rig, type Rig } from './trackerHelpers';
 
-function armJob(name: string, state: string, modifiedAt: number, percent = 0): JobResponse {
+function armJob(name: string, state: string, modifiedAt: number, percent = 0): ArmJob {
   return {
     id: `/x/${name}`,
     name,
     type: 'Microsoft.ImportExport/jobs',
     location: 'Sandbox West',
-    identity: { type: 'None' },
-    systemData: { createdBy: 'u', createdByType: 'User', createdAt: new Date(modifiedAt).toISOString(), lastModifiedBy: 'u', lastModifiedByType: 'User', lastModifiedAt: new Date(modifiedAt).toISOString() },
+    systemData: { createdBy: 'u', createdAt: new Date(modifiedAt).toISOString(), lastModifiedBy: 'u', lastModifiedAt: new Date(modifiedAt).toISOString() },
     properties: {
       storageAccountId: '/s', jobType: 'Import', diagnosticsPath: 'waimportexport', logLevel: 'Error', backupDriveManifest: false,
-      state, cancelRequested: false, percentComplete: percent, driveList: [], provisioningState: 'Succeeded', encryptionKey: {},
+      state, cancelRequested: false, percentComplete: percent, driveList: [], provisioningState: 'Succeeded',
     },
   };
 }
 
 /** A service in memory: jobs the test moves, a call log, and a switch that drops the network. */
 class FakeService implements JobSource {
-  jobs = new Map<string, JobResponse>();
+  jobs = new Map<string, ArmJob>();
   calls: string[] = [];
   down = false;
   constructor(private readonly clock: FakeClock) {}
@@ -34,8 +34,9 @@ class FakeService implements JobSource {
     this.calls.push(what);
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
   }
-  async list() { this.check('list'); return [...this.jobs.values()]; }
-  async get(name: string) { this.check(`get ${name}`); return this.jobs.get(name); }
+  private view(j: ArmJob): JobView { return buildJobView(j, undefined, new Date(this.clock.now())); }
+  async list() { this.check('list'); return [...this.jobs.values()].map((j) => this.view(j)); }
+  async get(name: string) { this.check(`get ${name}`); const j = this.jobs.get(name); return j && this.view(j); }
 }
 
 let r: Rig | undefined;
@@ -106,7 +107,7 @@ describe('tracker timing', () => {
     expect(waits).toEqual([11_250, 22_500, 45_000, 90_000, 180_000, 360_000, 450_000]);
     // Meanwhile the job moved twice.
     svc.set('moving', 'Packaging', 100);
-    svc.jobs.get('moving')!.properties.percentComplete = 100;
+    svc.jobs.get('moving')!.properties!.percentComplete = 100;
     svc.down = false;
     clock.advance(clock.pending()[0]!);
     await r.tracker.idle();

@@ -5,7 +5,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import type { JobResponse, ListJobsResponse } from '../../shared/arm/schemas';
 import type { HaulNotice } from '../../shared/notifications';
 import { run as opsCli } from '../../service/opsCli';
 import type { JobSource, TrackerClock } from '../../main/core/jobs/trackerSource';
@@ -13,33 +12,45 @@ import { Tracker, type TrackerOptions } from '../../main/core/jobs/tracker';
 import { trackerStore } from '../../main/core/jobs/trackerStore';
 import { NotificationCentre, centreStore } from '../../main/core/notifications/centre';
 import { notificationSettingsStore } from '../../main/core/notifications/settings';
-import { API, rawCall, type TestService } from '../service/helpers';
+import type { TestService } from '../service/helpers';
+import type { CoreEvents } from '../../main/core/bridge/context';
+import { jsonRecordStores } from '../../main/core/jobs/records';
+import { jobsServiceSource } from '../../main/core/jobs/trackerJobs';
+import type { Connection, ConnectionSource } from '../../main/core/service/connection';
+import { ServiceHealth } from '../../main/core/service/health';
+import { createJobsService } from '../../main/core/service/jobs';
+import { localConnection } from '../../main/core/service/local';
 
-/** Get Job and List Jobs of the test service's resource group. */
-export function serviceSource(t: TestService, endpoint = () => t.svc.connection.endpoint): JobSource {
-  const c = t.svc.connection;
-  const base = `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ImportExport/jobs`;
-  const call = async (path: string) => {
-    const r = await rawCall(endpoint(), t.ca, c.token, 'GET', path);
-    if (r.status >= 400 && r.status !== 404) throw Object.assign(new Error(r.text), { statusCode: r.status });
-    return r;
+/**
+ * The tracker's source as in the app: main's jobs service (its client, job records and views) on
+ * the test service, on the service's clock. `endpoint()` lets a test point it at a dead port.
+ */
+export function serviceSource(t: TestService, recordsDir: string, endpoint = () => t.svc.connection.endpoint): { source: JobSource; updates: string[] } {
+  const updates: string[] = [];
+  const events: CoreEvents = {
+    emit: (event, payload) => { if (event === 'job.updated') updates.push(JSON.stringify(payload)); },
+    on: () => () => undefined,
   };
-  return {
-    async list() {
-      const out: JobResponse[] = [];
-      let path: string | undefined = `${base}${API}`;
-      while (path) {
-        const page = (await call(path)).json as ListJobsResponse;
-        out.push(...page.value);
-        path = page.nextLink ? new URL(page.nextLink).pathname + new URL(page.nextLink).search : undefined;
-      }
-      return out;
+  const serviceDir = t.dataDir;
+  const live = localConnection(t.svc.connection, serviceDir, t.ca);
+  let current: Connection = live;
+  const connections: ConnectionSource = {
+    current: () => {
+      const e = endpoint();
+      if (current.endpoint !== e) current = { ...live, endpoint: e };
+      return current;
     },
-    async get(name) {
-      const r = await call(`${base}/${name}${API}`);
-      return r.status === 404 ? undefined : (r.json as JobResponse);
-    },
+    onChange: () => () => undefined,
   };
+  const jobs = createJobsService({
+    connections,
+    health: new ServiceHealth(),
+    recordStores: jsonRecordStores(recordsDir),
+    events,
+    now: () => new Date(t.svc.jobs.now()),
+    client: { timeoutMs: 10_000 },
+  });
+  return { source: jobsServiceSource(jobs), updates };
 }
 
 /** Timers that fire only from `fire()`; `now` is whatever the test says (here: the service clock). */

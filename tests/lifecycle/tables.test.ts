@@ -90,7 +90,7 @@ describe('the module', () => {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
       const src = readFileSync(dir + f, 'utf8');
       const specs = [...src.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
-      for (const spec of specs) expect(spec === 'zod' || /^\.\/[\w.]+$/.test(spec ?? ''), `${f} imports ${spec}`).toBe(true);
+      for (const spec of specs) expect(spec === 'zod' || /^\.\/[\w.]+$/.test(spec ?? '') || /^\.\.\/\w+\/[\w.]+$/.test(spec ?? ''), `${f} imports ${spec}`).toBe(true);
     }
   });
 });

