@@ -23,6 +23,7 @@ function armJob(name: string, state: string, modifiedAt: number, percent = 0): A
 
 /** A service in memory: jobs the test moves, a call log, and a switch that drops the network. */
 class FakeService implements JobSource {
+  readonly key = 'fake/sub/rg';
   jobs = new Map<string, ArmJob>();
   calls: string[] = [];
   down = false;

@@ -44,6 +44,7 @@ export class Tracker {
   private queuedFull: Promise<void> | undefined;
   private stopped = true;
   private status: TrackerStatus;
+  private key = '';
 
   constructor(private readonly opts: TrackerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -115,7 +116,12 @@ export class Tracker {
   }
 
   private tracked(): string[] {
-    return Object.entries(this.doc?.jobs ?? {}).filter(([, s]) => !s.gone).map(([n]) => n);
+    return Object.entries(this.jobs()).filter(([, s]) => !s.gone).map(([n]) => n);
+  }
+
+  /** The remembered jobs of the current connection (another connection's jobs are not gone, just elsewhere). */
+  private jobs(): TrackerDoc['connections'][string] {
+    return this.doc?.connections[this.key] ?? {};
   }
 
   /** One poll: the list when due (or asked), then Get Job for every job whose time has come. */
@@ -127,6 +133,10 @@ export class Tracker {
       this.schedule(this.intervals.listMs);
       return;
     }
+    if (source.key !== this.key) {
+      this.key = source.key;
+      this.due.clear();
+    }
     try {
       await this.flush();
       const fresh = new Set<string>();
@@ -137,7 +147,7 @@ export class Tracker {
         this.listDue = now + this.intervals.listMs;
         const names = new Set(listed.map((j) => j.name));
         for (const job of listed) {
-          const known = this.doc.jobs[job.name];
+          const known = this.jobs()[job.name];
           if (known && !known.gone) continue;
           // A job seen for the first time (or a name used again): remembered as it is, nothing to say yet.
           const seen = observe(job);
@@ -157,7 +167,7 @@ export class Tracker {
         const at = this.clock.now();
         const observed = job ? observe(job) : undefined;
         const seen: Observation | undefined = job ? (observed ? { found: true, job: observed } : undefined) : { found: false, name };
-        const snap = seen ? await this.commit(name, seen) : this.doc.jobs[name];
+        const snap = seen ? await this.commit(name, seen) : this.jobs()[name];
         if (snap) this.due.set(name, at + pollInterval(snap.state, this.intervals));
       }
       this.failures = 0;
@@ -176,11 +186,12 @@ export class Tracker {
   /** Diffs, remembers the new state and its notices in one write, then delivers the notices. */
   private async commit(name: string, seen: Observation) {
     if (!this.doc) return undefined;
-    const prev = this.doc.jobs[name];
+    const prev = this.jobs()[name];
     const r = diffJob(prev, seen, (this.opts.serviceNow ?? this.clock.now)(), this.clock.now());
     if (!r) return prev;
     if (prev && r.notices.length === 0 && JSON.stringify(prev) === JSON.stringify(r.next)) return prev;
-    this.doc = { ...this.doc, jobs: { ...this.doc.jobs, [name]: r.next }, outbox: [...this.doc.outbox, ...r.notices] };
+    const jobs = { ...this.jobs(), [name]: r.next };
+    this.doc = { ...this.doc, connections: { ...this.doc.connections, [this.key]: jobs }, outbox: [...this.doc.outbox, ...r.notices] };
     await this.opts.store.write(this.doc);
     if (r.notices.length) await this.flush();
     return r.next;

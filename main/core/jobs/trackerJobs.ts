@@ -6,6 +6,9 @@ import type { JobSource } from './trackerSource';
 
 export function jobsServiceSource(jobs: JobsService): JobSource {
   return {
+    get key() {
+      return jobs.records().connectionKey;
+    },
     list: async () => (await jobs.list()).jobs,
     async get(name) {
       try {

@@ -4,6 +4,8 @@
 import type { JobView } from '../../../shared/jobs';
 
 export interface JobSource {
+  /** Which service and resource group (the job records' connection key): states are remembered per key. */
+  readonly key: string;
   /** Every job of the connected resource group. */
   list(): Promise<JobView[]>;
   /** Get Job; undefined when the service answers "not found" (the job was deleted). */

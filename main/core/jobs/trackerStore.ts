@@ -8,7 +8,8 @@ import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
 
 export const TrackerDoc = z.object({
   version: z.literal(1),
-  jobs: z.record(z.string(), JobSnapshot),
+  /** By connection (JobSource.key), then by job name. */
+  connections: z.record(z.string(), z.record(z.string(), JobSnapshot)),
   outbox: z.array(NoticeDraft),
 });
 export type TrackerDoc = z.infer<typeof TrackerDoc>;
@@ -16,5 +17,5 @@ export type TrackerDoc = z.infer<typeof TrackerDoc>;
 export const TRACKER_FILE = 'tracker.json';
 
 export function trackerStore(dataDir: string): DocumentStore<TrackerDoc> {
-  return jsonFileStore(path.join(dataDir, TRACKER_FILE), { schema: TrackerDoc, initial: () => ({ version: 1 as const, jobs: {}, outbox: [] }), mode: 0o600 });
+  return jsonFileStore(path.join(dataDir, TRACKER_FILE), { schema: TrackerDoc, initial: () => ({ version: 1 as const, connections: {}, outbox: [] }), mode: 0o600 });
 }
