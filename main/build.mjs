@@ -4,8 +4,8 @@
 //   out/cli/*.mjs          the `haul` CLI (browser mode, drive preparation, the local service)
 //   out/renderer/          the React app (Vite)
 // Usage: node main/build.mjs [--no-renderer]
-import { build } from 'esbuild';
-import { build as viteBuild } from 'vite';
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild, createLogger } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { rm } from 'node:fs/promises';
 
@@ -22,6 +22,26 @@ export const CLI_ENTRIES = {
   haul: 'main/cli/haul.ts',
   azuriteChild: 'service/datacenter/azuriteChild.mjs',
   prepWorker: 'main/core/prep/copyWorker.ts',
+};
+
+function fail(what) {
+  console.error(`haul build: ${what}; every build warning is an error.`);
+  process.exit(1);
+}
+
+// Every warning is an error: a warning here has meant a bundle that throws when loaded (an empty
+// import.meta in the CommonJS main process). esbuild prints its warnings; we then refuse the result.
+async function build(options) {
+  const result = await esbuild(options);
+  if (result.warnings.length > 0) fail(`${result.warnings.length} warning(s) building ${Object.values(options.entryPoints).join(', ')} (see above)`);
+  return result;
+}
+
+// The CommonJS bundles have no import.meta: give code that asks for import.meta.url (createRequire,
+// workers started by URL) the bundle's own file URL, as it would have under ESM.
+const cjsImportMeta = {
+  define: { 'import.meta.url': '__haulImportMetaUrl' },
+  banner: { js: "const __haulImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 const common = {
@@ -46,7 +66,7 @@ await Promise.all([
     // ESM bundles of CommonJS dependencies still call require(): give them one.
     banner: { js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);" },
   }),
-  build({ ...common, entryPoints: { index: 'main/electron/main.ts' }, outdir: 'out/main', format: 'cjs', outExtension: { '.js': '.cjs' } }),
+  build({ ...common, ...cjsImportMeta, entryPoints: { index: 'main/electron/main.ts' }, outdir: 'out/main', format: 'cjs', outExtension: { '.js': '.cjs' } }),
   build({
     ...common,
     entryPoints: { index: 'main/electron/preload.ts' },
@@ -59,7 +79,17 @@ await Promise.all([
 ]);
 
 if (!args.has('--no-renderer')) {
-  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, root: `${root}/renderer`, build: { outDir: `${root}/out/renderer` }, logLevel: 'warn' });
+  // Vite (and Rolldown's warnings, which it logs) the same way: printed, then the build fails.
+  const viteLogger = createLogger('warn');
+  const viteWarnings = [];
+  const warn = viteLogger.warn.bind(viteLogger);
+  viteLogger.warn = (msg, options) => {
+    viteWarnings.push(msg);
+    warn(msg, options);
+  };
+  viteLogger.warnOnce = viteLogger.warn;
+  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, root: `${root}/renderer`, build: { outDir: `${root}/out/renderer` }, configLoader: 'runner', logLevel: 'warn', customLogger: viteLogger });
+  if (viteWarnings.length > 0) fail(`${viteWarnings.length} warning(s) building the renderer (see above)`);
   // Browser mode's bridge script (index.html loads it before the app; under Electron it is a no-op).
   await build({
     ...common,

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic';
+import { describeIssues } from '../shared/validation';
 
 const ClockFile = z.object({ offsetMs: z.number().finite() });
 export const DAY_MS = 86_400_000;
@@ -17,7 +18,7 @@ export class ServiceClock {
     try {
       const parsed = ClockFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
       if (parsed.success) offset = parsed.data.offsetMs;
-      else throw new Error(`${file} is damaged (${parsed.error.issues[0]?.message ?? 'unknown field'}); fix or delete it to reset the service clock.`);
+      else throw new Error(`${file} is damaged (${describeIssues(parsed.error)}); fix or delete it to reset the service clock.`);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONNECTION_FILE, OPS_PREFIX, ServiceConnectionSchema, type ServiceConnection } from '../shared/arm/service';
 import { ArmErrorSchema } from '../shared/arm/schemas';
+import { describeIssues } from '../shared/validation';
 
 const HELP = `Usage: haul ops <action> [connection] [options]
 
@@ -48,7 +49,7 @@ async function connection(v: Record<string, unknown>): Promise<Conn> {
       throw new Error(`${path} does not exist: is "haul service --data-dir ${v['data-dir']}" running (or has it run)?`);
     }
     const r = ServiceConnectionSchema.safeParse(JSON.parse(text));
-    if (!r.success) throw new Error(`${path} is not a service connection file (${r.error.issues[0]?.message ?? 'bad content'}).`);
+    if (!r.success) throw new Error(`${path} is not a service connection file (${describeIssues(r.error)}).`);
     file = r.data;
   }
   const endpoint = (v.endpoint as string | undefined) ?? file?.endpoint;
@@ -82,7 +83,7 @@ function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ 
   });
 }
 
-interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[]; alerts: { message: string }[] } }
+interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[] }; alerts: { message: string }[] }
 
 function summary(v: OpsJobView): string {
   const lc = v.lifecycle;
@@ -90,7 +91,8 @@ function summary(v: OpsJobView): string {
   for (const d of lc.drives) {
     lines.push(`  drive ${d.driveId}: ${d.state}${d.bytesTotal ? ` ${d.bytesSucceeded}/${d.bytesTotal} bytes` : ''}${d.copyStatus ? ` — ${d.copyStatus}` : ''}${d.errorLogUri ? `\n    error log: ${d.errorLogUri}` : ''}`);
   }
-  for (const a of lc.alerts) lines.push(`  alert: ${a.message}`);
+  // Only the alerts whose cause has not ended: a resolved fault or a job now Shipping says nothing more.
+  for (const a of v.alerts) lines.push(`  alert: ${a.message}`);
   return lines.join('\n');
 }
 

@@ -19,6 +19,7 @@ import { ensureTlsIdentity } from './tls';
 import { AutoOperator, type AutoOptions } from './auto';
 import { startAzurite } from './datacenter';
 import type { AzuriteHandle } from './datacenter/types';
+import { describeIssues } from '../shared/validation';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -61,7 +62,7 @@ async function loadConfig(dataDir: string): Promise<ServiceConfig> {
   const file = join(dataDir, 'service.json');
   try {
     const r = ServiceFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    if (!r.success) throw new Error(`${file} is damaged (${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); fix it or move it away to start a new sandbox identity.`);
+    if (!r.success) throw new Error(`${file} is damaged (${describeIssues(r.error)}); fix it or move it away to start a new sandbox identity.`);
     return r.data;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;

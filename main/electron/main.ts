@@ -68,7 +68,14 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
-    void core?.dispose();
+  // Stop main/core (the local service, drive watcher) before the process ends: hold the quit once,
+  // dispose, then exit.
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed || !core) return;
+    event.preventDefault();
+    disposed = true;
+    const done = core.dispose().catch((err: unknown) => console.error('Haul could not stop cleanly:', err instanceof Error ? err.message : String(err)));
+    void done.then(() => app.exit(0));
   });
 }

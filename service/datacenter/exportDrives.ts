@@ -1,5 +1,5 @@
 // Export: copies the blobs an export job names from Azurite onto folders (one per drive) in the
-// prepared-drive layout (contract 2, session id `export-<jobName>`), so `haul verify` can check them.
+// prepared-drive layout (docs/formats.md, session id `export-<jobName>`), so `haul verify` can check them.
 // Blobs are placed whole on the first drive with room left (never split); the ones that fit nowhere
 // are listed in a <BlobList> blob for the job's incompleteBlobListUri.
 import { createHash, randomBytes } from 'node:crypto';

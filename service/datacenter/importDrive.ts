@@ -1,13 +1,14 @@
-// Import of one prepared drive (contract 2: DriveManifest.xml + HaulDrive.json + data files) into
+// Import of one prepared drive (docs/formats.md: DriveManifest.xml + HaulDrive.json + data files) into
 // the job's storage account in Azurite.
 //
 // Each file is read once, block by block; every block's MD5 is checked against the manifest before
 // it is sent. Block blobs are staged block by block and committed only when every block matched (a
 // corrupt file leaves no committed blob, only uncommitted blocks that storage discards). Page blobs
 // are written to a hidden staging blob and copied into place only when every range matched.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, type Hash } from 'node:crypto';
 import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { Mutex, Semaphore } from 'async-mutex';
 import { BlobSASPermissions, type BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
 import {
   HEADER_FILE,
@@ -32,7 +33,6 @@ import { withAzurite } from './azurite';
 import { hashInSlices, md5Hex } from './hashing';
 import { renamedBlobName, splitBlobPath, splitDiagnosticsPath } from './names';
 import type { BlobImportStatus, ImportDriveOptions, ImportDriveResult, TransferProgress } from './types';
-
 
 /**
  * Fixed-length block ids (storage requires all ids of a blob to have the same length), unique per
@@ -89,7 +89,7 @@ async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<D
   } catch (e) {
     const code = errCode(e);
     if (code === 'EACCES' || code === 'EPERM') throw new Fault('ManifestAccessDenied', `${manifestPath} cannot be read (permission denied).`);
-    throw new Fault('ManifestNotFound', `The drive at ${drivePath} has no ${MANIFEST_FILE}; it was not prepared with "haul prepare" (or the wrong drive was mounted).`);
+    throw new Fault('ManifestNotFound', `The drive at ${drivePath} has no ${MANIFEST_FILE}; it was not prepared with "haul prep" (or the wrong drive was mounted).`);
   }
   let manifest: DriveManifest;
   try {
@@ -103,7 +103,7 @@ async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<D
   try {
     headerBytes = await readFile(headerPath);
   } catch {
-    throw new Fault('DriveHeaderNotFound', `The drive at ${drivePath} has no ${HEADER_FILE} (the drive header); prepare the drive again with "haul prepare".`);
+    throw new Fault('DriveHeaderNotFound', `The drive at ${drivePath} has no ${HEADER_FILE} (the drive header); prepare the drive again with "haul prep".`);
   }
   let header: DriveHeader;
   try {
@@ -126,37 +126,32 @@ async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<D
   return { manifest, manifestBytes, manifestHash, header, headerHash: md5Hex(headerBytes) };
 }
 
-/** Bounded set of in-flight requests. */
-class Pool {
-  private inflight = new Set<Promise<void>>();
-  constructor(private readonly size: number) {}
-  async add(task: () => Promise<void>): Promise<void> {
-    while (this.inflight.size >= this.size) await Promise.race(this.inflight);
-    const p: Promise<void> = task().finally(() => this.inflight.delete(p));
-    this.inflight.add(p);
-  }
-  async drain(): Promise<void> {
-    await Promise.all(this.inflight);
-  }
-}
-
 interface Ctx {
   opts: ImportDriveOptions;
   service: BlobServiceClient;
   progress: TransferProgress;
   report: () => void;
   containers: Map<string, ContainerClient>;
-  /** Drive id and manifest hash, recorded on each imported blob so a re-run recognises its own work. */
+  /** Job, drive id and manifest hash, recorded on each imported blob so a re-run recognises its own work. */
+  job: string;
   driveId: string;
   manifestHash: string;
 }
 
-/** Metadata that marks a blob as imported from this file of this drive (keys are lower case, values ASCII). */
+/**
+ * Metadata that marks a blob as imported from this file of this drive by this job (keys are lower
+ * case, values ASCII). Another job importing the same drive does not match, so it reads the drive.
+ */
 function importMarker(ctx: Ctx, mb: ManifestBlob): Record<string, string> {
-  return { haulimportdrive: encodeURIComponent(ctx.driveId), haulimportfile: encodeURIComponent(mb.filePath), haulimportmanifest: ctx.manifestHash };
+  return {
+    haulimportjob: encodeURIComponent(ctx.job),
+    haulimportdrive: encodeURIComponent(ctx.driveId),
+    haulimportfile: encodeURIComponent(mb.filePath),
+    haulimportmanifest: ctx.manifestHash,
+  };
 }
 
-/** Whether the blob is this very file, imported by an earlier run of this drive (e.g. before a crash). */
+/** Whether the blob is this very file, imported by an earlier run of this job's drive (e.g. before a crash). */
 async function importedBefore(ctx: Ctx, container: ContainerClient, name: string, mb: ManifestBlob): Promise<boolean> {
   const props = await container.getBlobClient(name).getProperties();
   const want = importMarker(ctx, mb);
@@ -180,237 +175,291 @@ const isConflict = (e: unknown) => e instanceof RestError && (e.statusCode === 4
  * blocks when any block list is committed to it, and two renames would pick the same free name, so
  * drives that write the same blob at once take turns.
  */
-const blobLocks = new Map<string, Promise<unknown>>();
+const blobLocks = new Map<string, Mutex>();
 async function withBlobLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const before = blobLocks.get(key) ?? Promise.resolve();
-  const run = before.catch(() => undefined).then(fn);
-  blobLocks.set(key, run);
+  let lock = blobLocks.get(key);
+  if (!lock) blobLocks.set(key, (lock = new Mutex()));
   try {
-    return await run;
+    return await lock.runExclusive(fn);
   } finally {
-    if (blobLocks.get(key) === run) blobLocks.delete(key);
+    if (!lock.isLocked() && blobLocks.get(key) === lock) blobLocks.delete(key);
+  }
+}
+
+type Disposition = NonNullable<DriveLogBlob['importDisposition']>;
+
+/** One manifest blob being imported: its log entry in the making, and the bytes counted so far. */
+class BlobImport {
+  readonly base: Pick<DriveLogBlob, 'blobPath' | 'filePath' | 'length' | 'blobType'>;
+  /** Block ids are unique per upload (see blockId). */
+  readonly upload = randomBytes(6).toString('hex');
+  private accounted = 0;
+
+  constructor(
+    readonly ctx: Ctx,
+    readonly mb: ManifestBlob,
+  ) {
+    this.base = { blobPath: mb.blobPath, filePath: mb.filePath, length: mb.length, blobType: mb.blobType };
+  }
+
+  blocks(status: DriveLogBlock['status']): DriveLogBlock[] {
+    const { mb } = this;
+    return mb.blocks.map((b, i) => ({ offset: b.offset, length: b.length, ...(mb.blobType === 'BlockBlob' ? { id: blockId(this.upload, i) } : {}), hash: b.hash, status }));
+  }
+
+  /** Counts a block as processed (for progress). */
+  processed(bytes: number): void {
+    this.ctx.progress.bytesProcessed += bytes;
+    this.accounted += bytes;
+  }
+
+  /** The blob's entry in the drive log; the rest of its bytes count as processed. */
+  done(entry: Omit<DriveLogBlob, keyof BlobImport['base']>): DriveLogBlob {
+    this.ctx.progress.bytesProcessed += this.mb.length - this.accounted;
+    this.accounted = this.mb.length;
+    return { ...this.base, ...entry };
+  }
+
+  fail(status: DriveLogBlob['status'], message: string, blocks: DriveLogBlock[] = []): DriveLogBlob {
+    return this.done({ status, blocks, message });
+  }
+
+  skipped(message: string): DriveLogBlob {
+    return this.done({ status: 'Completed', importDisposition: { value: this.mb.importDisposition, status: 'Skipped' }, blocks: [], message });
   }
 }
 
 /** Imports one manifest blob; never throws except on abort. */
 async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promise<DriveLogBlob> {
-  const { signal } = ctx.opts;
-  const base = { blobPath: mb.blobPath, filePath: mb.filePath, length: mb.length, blobType: mb.blobType };
-  const upload = randomBytes(6).toString('hex');
-  const pendingBlocks = (status: DriveLogBlock['status']): DriveLogBlock[] =>
-    mb.blocks.map((b, i) => ({ offset: b.offset, length: b.length, ...(mb.blobType === 'BlockBlob' ? { id: blockId(upload, i) } : {}), hash: b.hash, status }));
-  let accounted = 0;
-  const finishBytes = () => {
-    ctx.progress.bytesProcessed += mb.length - accounted;
-    accounted = mb.length;
-  };
-  const fail = (status: DriveLogBlob['status'], message: string, blocks: DriveLogBlock[] = []): DriveLogBlob => {
-    finishBytes();
-    return { ...base, status, blocks, message };
-  };
-
+  const b = new BlobImport(ctx, mb);
   const split = splitBlobPath(mb.blobPath);
-  if ('problem' in split) return fail('BlobNameInvalid', `Blob ${mb.blobPath} was not imported: the ${split.problem}. Rename it in the drive manifest and prepare the drive again.`);
-  if (mb.blobType === 'PageBlob') {
-    if (mb.length % 512 !== 0) return fail('BlobRequestFailed', `Page blob ${mb.blobPath} was not imported: its length ${mb.length} is not a multiple of 512 bytes, which page blobs require. Import it as a block blob.`);
-    const bad = mb.blocks.find((b) => b.offset % 512 !== 0 || b.length % 512 !== 0 || b.length > 4 * 1024 * 1024);
-    if (bad) return fail('BlobRequestFailed', `Page blob ${mb.blobPath} was not imported: the page range at offset ${bad.offset} (length ${bad.length}) is not aligned to 512 bytes or is longer than 4 MiB.`);
+  if ('problem' in split) return b.fail('BlobNameInvalid', `Blob ${mb.blobPath} was not imported: the ${split.problem}. Rename it in the drive manifest and prepare the drive again.`);
+  const pageProblem = pageBlobProblem(mb);
+  if (pageProblem) return b.fail('BlobRequestFailed', pageProblem);
+  const opened = await openOnDrive(drivePath, mb);
+  if (!('fh' in opened)) return b.fail(opened.status, opened.message);
+  const { fh } = opened;
+  try {
+    const size = (await fh.stat()).size;
+    if (size !== mb.length) {
+      return b.fail('FileLengthMismatch', `File ${mb.filePath} is ${size} bytes on the drive but the manifest says ${mb.length}; the file changed after preparation, so blob ${mb.blobPath} was not imported.`, b.blocks('Uncommitted'));
+    }
+    let container: ContainerClient;
+    let choice: Target | DriveLogBlob;
+    try {
+      container = await containerFor(ctx, split.container);
+      choice = await chooseTarget(b, container, split);
+    } catch (e) {
+      return b.fail('BlobRequestFailed', `Blob ${mb.blobPath} was not imported: ${errText(e)}.`, b.blocks('Uncommitted'));
+    }
+    if (!('target' in choice)) return choice;
+    return await writeBlob(b, fh, container, split.container, choice);
+  } finally {
+    await fh.close().catch(() => undefined);
   }
+}
 
+/** Page blobs need 512-byte alignment and ranges of at most 4 MiB. */
+function pageBlobProblem(mb: ManifestBlob): string | undefined {
+  if (mb.blobType !== 'PageBlob') return undefined;
+  if (mb.length % 512 !== 0) return `Page blob ${mb.blobPath} was not imported: its length ${mb.length} is not a multiple of 512 bytes, which page blobs require. Import it as a block blob.`;
+  const bad = mb.blocks.find((x) => x.offset % 512 !== 0 || x.length % 512 !== 0 || x.length > 4 * 1024 * 1024);
+  if (bad) return `Page blob ${mb.blobPath} was not imported: the page range at offset ${bad.offset} (length ${bad.length}) is not aligned to 512 bytes or is longer than 4 MiB.`;
+  return undefined;
+}
+
+/** Opens the blob's file, which must be on the drive (no path or link that leads out of it). */
+async function openOnDrive(drivePath: string, mb: ManifestBlob): Promise<{ fh: FileHandle } | { status: DriveLogBlob['status']; message: string }> {
   const filePath = path.resolve(drivePath, ...mb.filePath.split('/'));
   const root = path.resolve(drivePath);
-  if (!filePath.startsWith(root + path.sep)) return fail('FileNameInvalid', `Blob ${mb.blobPath}: file path ${mb.filePath} leaves the drive; it was not imported.`);
-
-  let fh: FileHandle;
+  if (!filePath.startsWith(root + path.sep)) return { status: 'FileNameInvalid', message: `Blob ${mb.blobPath}: file path ${mb.filePath} leaves the drive; it was not imported.` };
   try {
     // A link on the drive must not make the service read outside the drive (its own keys, say).
     const real = await realpath(filePath);
     const realRoot = await realpath(root);
-    if (!real.startsWith(realRoot + path.sep)) return fail('FileNameInvalid', `File ${mb.filePath} for blob ${mb.blobPath} is a link that points outside the drive; it was not imported. Copy the file itself onto the drive.`);
-    fh = await open(real, 'r');
+    if (!real.startsWith(realRoot + path.sep)) return { status: 'FileNameInvalid', message: `File ${mb.filePath} for blob ${mb.blobPath} is a link that points outside the drive; it was not imported. Copy the file itself onto the drive.` };
+    return { fh: await open(real, 'r') };
   } catch (e) {
     const code = errCode(e);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return fail('FileNotFound', `File ${mb.filePath} for blob ${mb.blobPath} is missing on the drive; the blob was not imported. Copy the file again in a new drive preparation session.`);
-    if (code === 'EACCES' || code === 'EPERM') return fail('FileAccessDenied', `File ${mb.filePath} for blob ${mb.blobPath} cannot be read (permission denied); the blob was not imported.`);
-    return fail('FileAccessDenied', `File ${mb.filePath} for blob ${mb.blobPath} cannot be opened (${errText(e)}); the blob was not imported.`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'FileNotFound', message: `File ${mb.filePath} for blob ${mb.blobPath} is missing on the drive; the blob was not imported. Copy the file again in a new drive preparation session.` };
+    if (code === 'EACCES' || code === 'EPERM') return { status: 'FileAccessDenied', message: `File ${mb.filePath} for blob ${mb.blobPath} cannot be read (permission denied); the blob was not imported.` };
+    return { status: 'FileAccessDenied', message: `File ${mb.filePath} for blob ${mb.blobPath} cannot be opened (${errText(e)}); the blob was not imported.` };
   }
-  try {
-    const size = (await fh.stat()).size;
-    if (size !== mb.length) {
-      return fail('FileLengthMismatch', `File ${mb.filePath} is ${size} bytes on the drive but the manifest says ${mb.length}; the file changed after preparation, so blob ${mb.blobPath} was not imported.`, pendingBlocks('Uncommitted'));
-    }
+}
 
-    // Disposition: decide the target name before sending any data.
-    let container: ContainerClient;
-    let exists: boolean;
-    try {
-      container = await containerFor(ctx, split.container);
-      exists = await container.getBlobClient(split.blob).exists();
-    } catch (e) {
-      return fail('BlobRequestFailed', `Blob ${mb.blobPath} was not imported: ${errText(e)}.`, pendingBlocks('Uncommitted'));
-    }
-    let target = split.blob;
-    let dispStatus: NonNullable<DriveLogBlob['importDisposition']>['status'] = 'Created';
-    const again = (name: string, status: 'Created' | 'Renamed'): DriveLogBlob => {
-      finishBytes();
-      ctx.progress.bytesSucceeded += mb.length;
-      return {
-        ...base,
-        status: 'Completed',
-        importDisposition: { value: mb.importDisposition, status },
-        ...(status === 'Renamed' ? { importedAs: `${split.container}/${name}` } : {}),
-        blocks: pendingBlocks('Completed'),
-        message: `Blob ${split.container}/${name} already holds file ${mb.filePath} from an earlier run of this drive; it was not imported twice.`,
-      };
-    };
-    try {
-      if (exists && (await importedBefore(ctx, container, split.blob, mb))) return again(split.blob, 'Created');
-    } catch (e) {
-      return fail('BlobRequestFailed', `Blob ${mb.blobPath} was not imported: ${errText(e)}.`, pendingBlocks('Uncommitted'));
-    }
-    if (exists) {
-      if (mb.importDisposition === 'no-overwrite') {
-        finishBytes();
-        return { ...base, status: 'Completed', importDisposition: { value: mb.importDisposition, status: 'Skipped' }, blocks: [], message: `Blob ${mb.blobPath} already exists and its disposition is no-overwrite, so the existing blob was kept and file ${mb.filePath} was not imported.` };
-      }
-      if (mb.importDisposition === 'overwrite') dispStatus = 'Overwritten';
-      else {
-        dispStatus = 'Renamed';
-        for (let n = 1; ; n++) {
-          const candidate = renamedBlobName(split.blob, n);
-          if (!(await container.getBlobClient(candidate).exists())) {
-            target = candidate;
-            break;
-          }
-          if (await importedBefore(ctx, container, candidate, mb)) return again(candidate, 'Renamed');
-        }
-      }
-    }
-    const disposition = { value: mb.importDisposition, status: dispStatus };
-    const importedAs = `${split.container}/${target}`;
+interface Target {
+  target: string;
+  disposition: Disposition;
+}
 
-    const blocks = pendingBlocks('Uncommitted');
-    let problem: string | undefined;
-    let blobStatus: DriveLogBlob['status'] = 'Completed';
-    const whole = createHash('md5');
-    const pool = new Pool(Math.max(1, ctx.opts.concurrency ?? 4));
-    const blockBlob = container.getBlockBlobClient(target);
-    const staging = mb.blobType === 'PageBlob' ? container.getPageBlobClient(`.haul-staging/${randomUUID()}`) : undefined;
-    let stagingCreated = false;
-    try {
-      if (staging) {
-        await staging.create(mb.length);
-        stagingCreated = true;
-      }
-      for (const [i, mblk] of mb.blocks.entries()) {
-        throwIfAborted(signal);
-        const entry = blocks[i] as DriveLogBlock;
-        const buf = Buffer.allocUnsafe(mblk.length);
-        let read = 0;
-        try {
-          while (read < mblk.length) {
-            const r = await fh.read(buf, read, mblk.length - read, mblk.offset + read);
-            if (r.bytesRead === 0) break;
-            read += r.bytesRead;
-          }
-        } catch (e) {
-          entry.status = 'DataReadFailed';
-          problem ??= `reading ${mb.filePath} at offset ${mblk.offset} failed (${errText(e)})`;
-          blobStatus = 'CompletedWithErrors';
-        }
-        if (entry.status !== 'DataReadFailed') {
-          if (read < mblk.length) {
-            entry.status = 'DataReadFailed';
-            problem ??= `${mb.filePath} ended at ${mblk.offset + read} bytes, before the end of block ${i} (offset ${mblk.offset}, length ${mblk.length})`;
-            blobStatus = 'CompletedWithErrors';
-          } else {
-            const blockHash = createHash('md5');
-            await hashInSlices(buf, [blockHash, whole]);
-            const digest = blockHash.digest();
-            const got = digest.toString('hex').toUpperCase();
-            if (got !== mblk.hash) {
-              entry.status = 'Md5Mismatch';
-              problem ??= `block ${i} (offset ${mblk.offset}, length ${mblk.length}) of ${mb.filePath} has MD5 ${got} but the manifest says ${mblk.hash}: the data on the drive is corrupt`;
-              blobStatus = 'CompletedWithErrors';
-            } else if (blobStatus === 'Completed') {
-              // The checked MD5 travels with the data, so storage also refuses bytes damaged on the way.
-              const send = staging
-                ? () => staging.uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest }).then(() => undefined)
-                : () => blockBlob.stageBlock(entry.id as string, buf, mblk.length, { abortSignal: signal, transactionalContentMD5: digest }).then(() => undefined);
-              await pool.add(() =>
-                send().then(
-                  // Staged, not yet committed: the entry stays Uncommitted until the commit succeeds.
-                  () => undefined,
-                  (e: unknown) => {
-                    if (signal?.aborted) return;
-                    problem ??= `sending block ${i} (offset ${mblk.offset}) to storage failed (${errText(e)})`;
-                    blobStatus = 'BlobRequestFailed';
-                  },
-                ),
-              );
-            }
-          }
-        }
-        ctx.progress.bytesProcessed += mblk.length;
-        accounted += mblk.length;
-        ctx.progress.currentBlob = mb.blobPath;
-        ctx.report();
-      }
-      await pool.drain();
-      throwIfAborted(signal);
-      if (blobStatus === 'Completed') {
-        // Existence was checked before the data went out: unless the disposition allows overwriting,
-        // refuse to replace a blob that appeared in the meantime.
-        const conditions = mb.importDisposition === 'overwrite' ? {} : { ifNoneMatch: '*' };
-        const contentMD5 = whole.digest();
-        try {
-          if (staging) {
-            const sas = await staging.generateSasUrl({ permissions: BlobSASPermissions.parse('r'), expiresOn: new Date(Date.now() + 3600_000) });
-            const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions, metadata: importMarker(ctx, mb) });
-            await poller.pollUntilDone();
-            await container.getPageBlobClient(target).setHTTPHeaders({ blobContentMD5: contentMD5 });
-          } else {
-            await blockBlob.commitBlockList(
-              mb.blocks.map((_, i) => blockId(upload, i)),
-              { conditions, blobHTTPHeaders: { blobContentMD5: contentMD5 }, metadata: importMarker(ctx, mb), abortSignal: signal },
-            );
-          }
-          for (const b of blocks) b.status = 'Completed';
-        } catch (e) {
-          if (signal?.aborted) throw signal.reason;
-          if (isConflict(e) && mb.importDisposition === 'no-overwrite') {
-            finishBytes();
-            return { ...base, status: 'Completed', importDisposition: { value: mb.importDisposition, status: 'Skipped' }, blocks: [], message: `Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.` };
-          }
-          blobStatus = isConflict(e) ? 'BlobAlreadyExists' : 'BlobRequestFailed';
-          problem = blobStatus === 'BlobAlreadyExists' ? `blob ${importedAs} was created by someone else during the import` : `committing the blob failed (${errText(e)})`;
-        }
-      }
-    } finally {
-      if (staging && stagingCreated) await staging.deleteIfExists().catch(() => undefined);
-    }
-    finishBytes();
-    if (blobStatus !== 'Completed') {
-      return { ...base, status: blobStatus, importDisposition: { ...disposition, status: dispStatus === 'Created' ? 'Created' : dispStatus }, blocks, message: `Blob ${mb.blobPath} was not imported: ${problem ?? 'unknown error'}. No part of it was committed.` };
-    }
+/**
+ * The import disposition, decided before any data is sent: the blob's own name, a renamed one, or
+ * nothing to do (kept by no-overwrite, or already imported by an earlier run of this job).
+ */
+async function chooseTarget(b: BlobImport, container: ContainerClient, split: { container: string; blob: string }): Promise<Target | DriveLogBlob> {
+  const { ctx, mb } = b;
+  const again = (name: string, status: 'Created' | 'Renamed'): DriveLogBlob => {
     ctx.progress.bytesSucceeded += mb.length;
-    const message =
-      dispStatus === 'Renamed'
-        ? `Blob ${mb.blobPath} already existed, so file ${mb.filePath} was imported as ${importedAs} (disposition rename).`
-        : dispStatus === 'Overwritten'
-          ? `Blob ${mb.blobPath} already existed and was overwritten with file ${mb.filePath} (disposition overwrite).`
-          : undefined;
-    return {
-      ...base,
+    return b.done({
       status: 'Completed',
-      importDisposition: disposition,
-      ...(dispStatus === 'Renamed' ? { importedAs } : {}),
-      blocks,
-      ...(message ? { message } : {}),
-    };
-  } finally {
-    await fh.close().catch(() => undefined);
+      importDisposition: { value: mb.importDisposition, status },
+      ...(status === 'Renamed' ? { importedAs: `${split.container}/${name}` } : {}),
+      blocks: b.blocks('Completed'),
+      message: `Blob ${split.container}/${name} already holds file ${mb.filePath} from an earlier run of this drive; it was not imported twice.`,
+    });
+  };
+  const exists = await container.getBlobClient(split.blob).exists();
+  if (!exists) return { target: split.blob, disposition: { value: mb.importDisposition, status: 'Created' } };
+  if (await importedBefore(ctx, container, split.blob, mb)) return again(split.blob, 'Created');
+  if (mb.importDisposition === 'no-overwrite') {
+    return b.skipped(`Blob ${mb.blobPath} already exists and its disposition is no-overwrite, so the existing blob was kept and file ${mb.filePath} was not imported.`);
   }
+  if (mb.importDisposition === 'overwrite') return { target: split.blob, disposition: { value: mb.importDisposition, status: 'Overwritten' } };
+  for (let n = 1; ; n++) {
+    const candidate = renamedBlobName(split.blob, n);
+    if (!(await container.getBlobClient(candidate).exists())) return { target: candidate, disposition: { value: mb.importDisposition, status: 'Renamed' } };
+    if (await importedBefore(ctx, container, candidate, mb)) return again(candidate, 'Renamed');
+  }
+}
+
+interface Sent {
+  blocks: DriveLogBlock[];
+  status: DriveLogBlob['status'];
+  problem?: string;
+}
+
+/**
+ * Reads the file once, block by block, checks each block's MD5 against the manifest and sends the
+ * good ones (staged block-blob blocks, or pages of a hidden staging page blob). `whole` hashes the
+ * whole file on the way.
+ */
+async function sendBlocks(b: BlobImport, fh: FileHandle, send: (i: number, buf: Buffer, digest: Buffer) => Promise<void>, whole: Hash): Promise<Sent> {
+  const { ctx, mb } = b;
+  const { signal } = ctx.opts;
+  const sent: Sent = { blocks: b.blocks('Uncommitted'), status: 'Completed' };
+  const problem = (status: DriveLogBlob['status'], text: string) => {
+    sent.problem ??= text;
+    sent.status = status;
+  };
+  // At most `concurrency` blocks in flight: acquiring a slot before reading the next block also
+  // bounds the memory held (p-limit would queue every block read ahead).
+  const slots = new Semaphore(Math.max(1, ctx.opts.concurrency ?? 4));
+  const inflight: Promise<void>[] = [];
+  for (const [i, mblk] of mb.blocks.entries()) {
+    throwIfAborted(signal);
+    const entry = sent.blocks[i] as DriveLogBlock;
+    const buf = Buffer.allocUnsafe(mblk.length);
+    let read = 0;
+    try {
+      while (read < mblk.length) {
+        const r = await fh.read(buf, read, mblk.length - read, mblk.offset + read);
+        if (r.bytesRead === 0) break;
+        read += r.bytesRead;
+      }
+    } catch (e) {
+      entry.status = 'DataReadFailed';
+      problem('CompletedWithErrors', `reading ${mb.filePath} at offset ${mblk.offset} failed (${errText(e)})`);
+    }
+    if (entry.status !== 'DataReadFailed' && read < mblk.length) {
+      entry.status = 'DataReadFailed';
+      problem('CompletedWithErrors', `${mb.filePath} ended at ${mblk.offset + read} bytes, before the end of block ${i} (offset ${mblk.offset}, length ${mblk.length})`);
+    } else if (entry.status !== 'DataReadFailed') {
+      const blockHash = createHash('md5');
+      await hashInSlices(buf, [blockHash, whole]);
+      const digest = blockHash.digest();
+      const got = digest.toString('hex').toUpperCase();
+      if (got !== mblk.hash) {
+        entry.status = 'Md5Mismatch';
+        problem('CompletedWithErrors', `block ${i} (offset ${mblk.offset}, length ${mblk.length}) of ${mb.filePath} has MD5 ${got} but the manifest says ${mblk.hash}: the data on the drive is corrupt`);
+      } else if (sent.status === 'Completed') {
+        const [, release] = await slots.acquire();
+        // Staged, not yet committed: the entry stays Uncommitted until the commit succeeds.
+        inflight.push(send(i, buf, digest).then(
+          () => undefined,
+          (e: unknown) => {
+            if (!signal?.aborted) problem('BlobRequestFailed', `sending block ${i} (offset ${mblk.offset}) to storage failed (${errText(e)})`);
+          },
+        ).finally(release));
+      }
+    }
+    b.processed(mblk.length);
+    ctx.progress.currentBlob = mb.blobPath;
+    ctx.report();
+  }
+  await Promise.all(inflight);
+  throwIfAborted(signal);
+  return sent;
+}
+
+/** Sends the blocks, then commits the blob under its target name only when every block matched. */
+async function writeBlob(b: BlobImport, fh: FileHandle, container: ContainerClient, containerName: string, { target, disposition }: Target): Promise<DriveLogBlob> {
+  const { ctx, mb } = b;
+  const { signal } = ctx.opts;
+  const importedAs = `${containerName}/${target}`;
+  const whole = createHash('md5');
+  const blockBlob = container.getBlockBlobClient(target);
+  const staging = mb.blobType === 'PageBlob' ? container.getPageBlobClient(`.haul-staging/${randomUUID()}`) : undefined;
+  let stagingCreated = false;
+  let sent: Sent;
+  try {
+    if (staging) {
+      await staging.create(mb.length);
+      stagingCreated = true;
+    }
+    // The checked MD5 travels with the data, so storage also refuses bytes damaged on the way.
+    sent = await sendBlocks(b, fh, (i, buf, digest) => {
+      const mblk = mb.blocks[i] as ManifestBlob['blocks'][number];
+      return staging
+        ? staging.uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest }).then(() => undefined)
+        : blockBlob.stageBlock(blockId(b.upload, i), buf, mblk.length, { abortSignal: signal, transactionalContentMD5: digest }).then(() => undefined);
+    }, whole);
+    if (sent.status === 'Completed') {
+      // Existence was checked before the data went out: unless the disposition allows overwriting,
+      // refuse to replace a blob that appeared in the meantime.
+      const conditions = mb.importDisposition === 'overwrite' ? {} : { ifNoneMatch: '*' };
+      const contentMD5 = whole.digest();
+      try {
+        if (staging) {
+          const sas = await staging.generateSasUrl({ permissions: BlobSASPermissions.parse('r'), expiresOn: new Date(Date.now() + 3600_000) });
+          const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions, metadata: importMarker(ctx, mb) });
+          await poller.pollUntilDone();
+          await container.getPageBlobClient(target).setHTTPHeaders({ blobContentMD5: contentMD5 });
+        } else {
+          await blockBlob.commitBlockList(
+            mb.blocks.map((_, i) => blockId(b.upload, i)),
+            { conditions, blobHTTPHeaders: { blobContentMD5: contentMD5 }, metadata: importMarker(ctx, mb), abortSignal: signal },
+          );
+        }
+        for (const x of sent.blocks) x.status = 'Completed';
+      } catch (e) {
+        if (signal?.aborted) throw signal.reason;
+        if (isConflict(e) && mb.importDisposition === 'no-overwrite') {
+          return b.skipped(`Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.`);
+        }
+        sent.status = isConflict(e) ? 'BlobAlreadyExists' : 'BlobRequestFailed';
+        sent.problem = sent.status === 'BlobAlreadyExists' ? `blob ${importedAs} was created by someone else during the import` : `committing the blob failed (${errText(e)})`;
+      }
+    }
+  } finally {
+    if (staging && stagingCreated) await staging.deleteIfExists().catch(() => undefined);
+  }
+  if (sent.status !== 'Completed') {
+    return b.done({ status: sent.status, importDisposition: disposition, blocks: sent.blocks, message: `Blob ${mb.blobPath} was not imported: ${sent.problem ?? 'unknown error'}. No part of it was committed.` });
+  }
+  ctx.progress.bytesSucceeded += mb.length;
+  const message =
+    disposition.status === 'Renamed'
+      ? `Blob ${mb.blobPath} already existed, so file ${mb.filePath} was imported as ${importedAs} (disposition rename).`
+      : disposition.status === 'Overwritten'
+        ? `Blob ${mb.blobPath} already existed and was overwritten with file ${mb.filePath} (disposition overwrite).`
+        : undefined;
+  return b.done({
+    status: 'Completed',
+    importDisposition: disposition,
+    ...(disposition.status === 'Renamed' ? { importedAs } : {}),
+    blocks: sent.blocks,
+    ...(message ? { message } : {}),
+  });
 }
 
 function driveStatusOf(blobs: DriveLogBlob[]): DriveLogStatus {
@@ -486,7 +535,7 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
     const bytesTotal = manifest.blobs.reduce((s, b) => s + b.length, 0);
     const progress: TransferProgress = { bytesProcessed: 0, bytesTotal, bytesSucceeded: 0, blobsDone: 0, blobsTotal: manifest.blobs.length };
     const report = () => opts.onProgress?.({ ...progress });
-    const ctx: Ctx = { opts, service, progress, report, containers: new Map(), driveId: manifest.driveId, manifestHash: drive.manifestHash };
+    const ctx: Ctx = { opts, service, progress, report, containers: new Map(), job: opts.job ?? '-', driveId: manifest.driveId, manifestHash: drive.manifestHash };
     report();
 
     const logBlobs: DriveLogBlob[] = [];

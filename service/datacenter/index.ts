@@ -11,9 +11,9 @@
 
 /** Start/stop the sandbox storage (Azurite child process on 127.0.0.1, telemetry off). */
 export { startAzurite, storageAccountName, checkAccountName } from './azurite';
-/** Import a prepared drive (contract 2 layout) into the job's storage account. */
+/** Import a prepared drive (docs/formats.md) into the job's storage account. */
 export { importDrive } from './importDrive';
-/** Export blobs onto folders (one per drive) in the contract 2 layout. */
+/** Export blobs onto folders (one per drive) in the prepared-drive layout (docs/formats.md). */
 export { exportToDrives } from './exportDrives';
 /** Sandbox BitLocker recovery keys (48 digits). */
 export { generateBitLockerKey, isBitLockerKey } from './bitlocker';

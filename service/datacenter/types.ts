@@ -71,6 +71,12 @@ export interface ImportDriveOptions {
   drivePath: string;
   /** Storage account name of the job (see `storageAccountName` for an ARM storageAccountId). */
   storageAccount: string;
+  /**
+   * The job this import is for (e.g. `resourcegroup/jobname`). Blobs are marked with it, so a re-run
+   * of the same job skips what it already imported, while another job importing the same drive
+   * reads and checks every block again.
+   */
+  job?: string;
   /** The drive id the job expects (from its driveList); a different id on the drive faults it. */
   expectedDriveId?: string;
   /** The manifest hash the customer registered (driveList manifestHash); a mismatch faults the drive. */

@@ -20,6 +20,7 @@
 // Pure TypeScript (no Node): the service writes these, the app and the CLI read them.
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
+import { describeIssues } from '../validation';
 
 export const DRIVE_LOG_VERSION = '2014-11-01';
 /** The diagnostics container used when a job names none. */
@@ -235,7 +236,7 @@ function int(v: unknown, what: string): number {
 }
 
 function issues(e: z.ZodError): string {
-  return e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return describeIssues(e);
 }
 
 /** Parses a DriveLog XML document (ours or the real service's); throws an Error naming the element at fault. */

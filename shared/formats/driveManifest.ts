@@ -1,4 +1,4 @@
-// The prepared-drive formats (contract 2): DriveManifest.xml in the WAImportExport shape, the drive
+// The prepared-drive formats (docs/formats.md): DriveManifest.xml in the WAImportExport shape, the drive
 // header HaulDrive.json, and the <journal>_DriveInfo_<driveId>.xml companion file.
 //
 // Layout of a prepared drive's root:
@@ -12,6 +12,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { BLOCK_SIZE as BLOCK_SIZE_CONST } from '../prep/constants';
+import { describeIssues } from '../validation';
 
 /** Blocks are 4 MiB; a blob's last block is shorter. */
 export const BLOCK_SIZE = BLOCK_SIZE_CONST;
@@ -86,7 +87,7 @@ export function parseDriveHeader(json: string): DriveHeader {
     throw new Error(`${HEADER_FILE} is not valid JSON (${e instanceof Error ? e.message : String(e)}); the drive header is damaged — run "haul verify" or prepare the drive again.`);
   }
   const r = driveHeader.safeParse(raw);
-  if (!r.success) throw new Error(`${HEADER_FILE}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`${HEADER_FILE}: ${describeIssues(r.error)}`);
   return r.data;
 }
 
@@ -220,7 +221,7 @@ export function parseDriveManifest(xml: string): DriveManifest {
       return { offset: int(attr('Offset'), `Offset on ${ew}`), length: int(attr('Length'), `Length on ${ew}`), hash };
     });
     const r = manifestBlob.safeParse({ blobPath, filePath, length, importDisposition: disp.data, blobType: type.data, blocks });
-    if (!r.success) throw new Error(`DriveManifest.xml: ${w}: ${r.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
+    if (!r.success) throw new Error(`DriveManifest.xml: ${w}: ${describeIssues(r.error)}`);
     return r.data;
   });
   return { version: MANIFEST_VERSION, driveId, blobs };
@@ -260,7 +261,7 @@ export function parseDriveInfo(xml: string): DriveInfo {
     manifestFile: text(d, 'ManifestFile', '<Drive>'),
     manifestHash: text(d, 'ManifestHash', '<Drive>'),
   });
-  if (!r.success) throw new Error(`DriveInfo XML: ${r.error.issues.map((x) => `<${x.path.join('.')}> ${x.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`DriveInfo XML: ${describeIssues(r.error)}`);
   return r.data;
 }
 

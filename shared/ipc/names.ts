@@ -22,7 +22,21 @@ export const JOBS_CHANNELS = [
 ] as const;
 
 /** Drive preparation sessions, drafts of the new-job wizard, and the folder browser. */
-export const PREP_CHANNELS = [] as const;
+export const PREP_CHANNELS = [
+  'prep.plan',
+  'prep.start',
+  'prep.cancel',
+  'prep.resume',
+  'prep.sessions',
+  'prep.forget',
+  'prep.verify',
+  'prep.previewExport',
+  'fs.browse',
+  'drafts.list',
+  'drafts.get',
+  'drafts.save',
+  'drafts.delete',
+] as const;
 
 /** Settings, secrets and the connection (local sandbox or Azure). */
 export const SETTINGS_CHANNELS = [] as const;
@@ -53,7 +67,7 @@ export const SERVICE_EVENTS = ['service.changed'] as const;
 
 export const JOBS_EVENTS = ['job.updated'] as const;
 
-export const PREP_EVENTS = ['prep.progress'] as const;
+export const PREP_EVENTS = ['prep.progress', 'prep.session'] as const;
 
 export const SETTINGS_EVENTS = [] as const;
 

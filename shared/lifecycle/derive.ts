@@ -308,13 +308,6 @@ export function consistencyProblems(job: LifecycleJob): string[] {
   return problems;
 }
 
-/** The HTTP status a service answers a refusal with: 400 for bad input, 404 unknown drive, 409 wrong state. */
-export function refusalStatus(code: RefusalCode): 400 | 404 | 409 {
-  if (code === 'ShippingInfoMissing' || code === 'InvalidInput') return 400;
-  if (code === 'UnknownDrive') return 404;
-  return 409;
-}
-
 /**
  * JE3: what a customer whose export drives did not arrive (or arrived damaged) should do, once the
  * job is Completed or Closed: check that the drives were shipped (Get Job), then ask the carrier

@@ -5,8 +5,9 @@ import { z } from 'zod';
 
 // ---- drives -------------------------------------------------------------------------------
 
-export const driveStatus = z.enum(['ok', 'warned', 'blocked']);
-export type DriveStatus = z.infer<typeof driveStatus>;
+/** Whether a drive may take a copy: ok, warned (the person decides) or blocked. */
+export const targetVerdict = z.enum(['ok', 'warned', 'blocked']);
+export type TargetVerdict = z.infer<typeof targetVerdict>;
 
 export const driveReason = z.object({
   code: z.enum(['system', 'read-only', 'holds-source', 'too-small', 'not-removable', 'not-empty', 'mounted-elsewhere', 'not-mounted']),
@@ -25,7 +26,7 @@ export const classifiedDrive = z.object({
   removable: z.boolean(),
   system: z.boolean(),
   readOnly: z.boolean(),
-  status: driveStatus,
+  status: targetVerdict,
   reasons: z.array(driveReason),
 });
 export type ClassifiedDrive = z.infer<typeof classifiedDrive>;
@@ -91,6 +92,8 @@ export const driveProgress = z.object({
   filesDone: z.number().int(),
   filesTotal: z.number().int(),
   state: z.enum(['waiting', 'copying', 'verifying', 'done', 'full', 'removed', 'failed', 'stopped']),
+  /** the source file being copied (or the drive file being verified) now, when there is one */
+  currentFile: z.string().optional(),
 });
 export type DriveProgress = z.infer<typeof driveProgress>;
 
@@ -109,6 +112,8 @@ export const prepEvent = z.discriminatedUnion('type', [
     speed: z.number(),
     /** seconds left, undefined while the speed is unknown */
     etaSeconds: z.number().optional(),
+    /** a file being copied or verified now (the first busy drive's) */
+    currentFile: z.string().optional(),
     drives: z.array(driveProgress),
   }),
   z.object({ type: z.literal('file-error'), source: z.string(), driveId: z.string().optional(), code: z.string(), message: z.string() }),

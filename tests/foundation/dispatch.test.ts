@@ -31,7 +31,7 @@ describe('the bridge gate (dispatch)', () => {
       'app.info': async () => { called = true; return {} as never; },
       'drives.list': async () => { called = true; return []; },
       'service.status': async () => { called = true; return { state: 'off', kind: 'none' } as const; },
-    } as Partial<Handlers> as Handlers;
+    } as unknown as Handlers;
     const result = await dispatch(handlers, 'drives.list', { sneaky: true });
     expect(called).toBe(false);
     expect(result.ok).toBe(false);

@@ -1,4 +1,4 @@
-// Conformance: one test per rule of ../shared/docs/lifecycle.md, each named by its id. Timers are
+// Conformance: one test per rule of docs/lifecycle.md, each named by its id. Timers are
 // driven by a clock the test moves (Sim.advance), never by waiting.
 import { describe, expect, it } from 'vitest';
 import {

@@ -4,7 +4,7 @@ import { ESLint } from 'eslint';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const eslint = new ESLint({ cwd: root, overrideConfigFile: fileURLToPath(new URL('./eslint.config.js', import.meta.url)) });
+const eslint = new ESLint({ cwd: root, overrideConfigFile: fileURLToPath(new URL('../../eslint.config.js', import.meta.url)) });
 
 async function importErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: `${root}/${filePath}` });
@@ -41,6 +41,12 @@ describe('layer rules', () => {
     expect(await importErrors('service/bad.ts', "import { createCore } from '../main/core/bridge/core';\nexport default createCore;\n")).toHaveLength(1);
     // shared/ modules whose names happen to match a folder are fine.
     expect(await importErrors('main/core/backend/ok.ts', "import { ServiceConnectionSchema } from '../../../shared/arm/service';\nexport default ServiceConnectionSchema;\n")).toEqual([]);
+  });
+
+  it('every Node built-in is refused in shared/, by its bare name too, but a file of ours with such a name is not', async () => {
+    expect(await importErrors('shared/bad.ts', "import { ReadableStream } from 'stream/web';\nexport default ReadableStream;\n")).toHaveLength(1);
+    expect(await importErrors('shared/bad.ts', "import dc from 'diagnostics_channel';\nexport default dc;\n")).toHaveLength(1);
+    expect(await importErrors('shared/formats/ok.ts', "import { BLOCK_SIZE } from '../prep/constants';\nexport default BLOCK_SIZE;\n")).toEqual([]);
   });
 
   it('allowed imports pass: main/core may use Node, the renderer may use shared/', async () => {

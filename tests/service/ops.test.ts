@@ -101,6 +101,30 @@ describe('operator actions', () => {
     expect(ArmErrorSchema.parse(badBody.json).error.message).toMatch(/trackingNumber/);
   });
 
+  it('JE1 F2: an alert ends when its cause does: "not Shipping yet" is gone once the job moves on, a fault alert once resolved', async () => {
+    const show = async (job: string) => (await cli('show', '--data-dir', t.dataDir, '--job', job)).out;
+    const r = await t.raw('PUT', `${jobPath(t, 'opsalerts')}${API}`, importJobBody(t.storageAccountId(), [{ driveId: 'AL1', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }]));
+    expect(r.status).toBe(201);
+    await ops(t, 'opsalerts', 'package-arrived', { drives: [{ driveId: 'AL1' }] });
+    expect(await show('opsalerts')).toMatch(/alert: .*not Shipping yet/);
+    expect((await t.raw('PATCH', `${jobPath(t, 'opsalerts')}${API}`, { properties: { cancelRequested: true } })).status).toBe(200);
+    const ended = await show('opsalerts');
+    expect(ended).toMatch(/opsalerts: Completed/);
+    expect(ended).not.toMatch(/alert:/);
+
+    await shippedJob('opsalerts2', ['AL2']);
+    await ops(t, 'opsalerts2', 'package-arrived', { drives: [{ driveId: 'AL2' }] });
+    await ops(t, 'opsalerts2', 'fault', { reason: 'Customs hold at the dock' });
+    expect(await show('opsalerts2')).toMatch(/alert: .*Faulted: Customs hold/);
+    await ops(t, 'opsalerts2', 'resolve', {});
+    await ops(t, 'opsalerts2', 'fault', { driveId: 'AL2', reason: 'Drive does not spin up' });
+    const driveFault = await show('opsalerts2');
+    expect(driveFault).not.toMatch(/Customs hold/);
+    expect(driveFault).toMatch(/alert: .*Drive AL2 .*Faulted/);
+    await ops(t, 'opsalerts2', 'resolve', { driveId: 'AL2' });
+    expect(await show('opsalerts2')).not.toMatch(/alert:/);
+  });
+
   it('haul ops reads the connection file, acts, and explains a missing connection or a refusal', async () => {
     await shippedJob('opscli', ['C1D']);
     const arrived = await cli('package-arrived', '--data-dir', t.dataDir, '--job', 'opscli', '--drive', 'C1D=/mnt/c1');

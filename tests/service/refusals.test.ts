@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, DELIVERY, RETURN_ADDRESS, importJobBody, jobPath, ops, rawCall, startTestService, type TestService } from './helpers';
 import { ArmErrorSchema } from '../../shared/arm/schemas';
+import { REFUSAL_CODES } from '../../shared/lifecycle';
+import { refusalStatus } from '../../service/errors';
 
 let t: TestService;
 beforeAll(async () => { t = await startTestService({ bodyLimit: 64 * 1024 }); });
@@ -194,5 +196,21 @@ describe('refusals', () => {
     expect(f.status).toBe(400);
     expect(armError(f).message).toMatch(/state eq 'Shipping'/);
     expect((await t.raw('GET', `${base}&$skiptoken=garbage`)).status).toBe(400);
+  });
+});
+
+describe('life-cycle refusals as HTTP', () => {
+  it('maps refusal codes to HTTP statuses: bad input 400, unknown drive 404, wrong state 409', () => {
+    expect(REFUSAL_CODES.map((c) => [c, refusalStatus(c)])).toEqual([
+      ['ShippingInfoMissing', 400],
+      ['CancelNotAllowed', 409],
+      ['DeleteNotAllowed', 409],
+      ['UpdateNotAllowed', 409],
+      ['InvalidTransition', 409],
+      ['JobCancelled', 409],
+      ['ReturnAddressInvalid', 409],
+      ['UnknownDrive', 404],
+      ['InvalidInput', 400],
+    ]);
   });
 });

@@ -6,19 +6,24 @@
 // SameSite=Strict cookie. Refused: any page, asset or socket without the token (401); a socket
 // whose Origin is not this server (403); a Host header that is not a loopback name (403, stops
 // DNS rebinding); a client that is not on loopback unless --allow-remote was given (403).
+// A client that misbehaves (a malformed WebSocket frame, a reset connection) is closed; the
+// server, and with it `haul serve` and the local service, keeps running.
 import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
+import { parseCookie, stringifySetCookie } from 'cookie';
+import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CSP } from '../../../shared/csp';
 import { ClientFrame, type ServerFrame } from '../../../shared/ipc/wire';
 import { BRIDGE_PATH } from '../../../shared/ipc/names';
 import type { Core } from '../bridge/core';
 import { dispatch } from '../bridge/dispatch';
 
 export interface BrowserServerOptions {
-  core: Core;
+  core: Pick<Core, 'handlers' | 'events'>;
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   port?: number;
@@ -37,32 +42,10 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
+export { CSP };
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Fluent UI's CSS-in-JS inserts style rules at run time.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The largest bridge frame a page may send (a request is a channel name and a small payload). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
 
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (!address) return false;
@@ -81,15 +64,6 @@ function sameToken(a: string | undefined | null, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
 }
 
 type Gate = { ok: true } | { ok: false; status: 401 | 403; message: string };
@@ -114,17 +88,32 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     return { ok: true };
   };
 
+  // Static files of the built renderer; traversal is refused by sirv (only files under the folder).
+  const assets = sirv(rendererDir, {
+    dev: true, // look files up on each request: a rebuild is served without a restart
+    dotfiles: false,
+    setHeaders: (res, pathname) => {
+      res.setHeader('content-security-policy', CSP);
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('referrer-policy', 'no-referrer');
+      res.setHeader('cache-control', pathname === '/' || pathname === '/index.html' ? 'no-store' : 'private, max-age=300');
+    },
+  });
+  const readCookie = (req: http.IncomingMessage) => (req.headers.cookie ? parseCookie(req.headers.cookie)[cookieName] : undefined);
+
   const server = http.createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => {
+    try {
+      handle(req, res);
+    } catch (err) {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`Haul could not answer this request: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    }
   });
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const queryToken = url.searchParams.get('token');
-    const cookieToken = readCookie(req.headers.cookie, cookieName);
+    const cookieToken = readCookie(req);
     const viaQuery = sameToken(queryToken, token);
     const verdict = gate(req, viaQuery || sameToken(cookieToken, token));
     if (!verdict.ok) {
@@ -137,7 +126,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       url.searchParams.delete('token');
       res.writeHead(303, {
         location: url.pathname + (url.search || ''),
-        'set-cookie': `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        'set-cookie': stringifySetCookie(cookieName, token, { httpOnly: true, sameSite: 'strict', path: '/' }),
         'cache-control': 'no-store',
       });
       res.end();
@@ -148,40 +137,24 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.end('Haul in browser mode serves pages only; the app talks to it over its WebSocket.');
       return;
     }
-    let rel = decodeURIComponent(url.pathname);
-    if (rel === '/' || rel === '') rel = '/index.html';
-    const file = path.resolve(rendererDir, `.${rel}`);
-    if (file !== rendererDir && !file.startsWith(rendererDir + path.sep)) {
+    assets(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Not found.');
-      return;
-    }
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(rel === '/index.html' ? `The app is not built: ${rendererDir} has no index.html. Run "npm run build" first.` : 'Not found.');
-      return;
-    }
-    const body = await readFile(file);
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': CSP,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cache-control': rel === '/index.html' ? 'no-store' : 'private, max-age=300',
+      const home = url.pathname === '/' || url.pathname === '/index.html';
+      res.end(home && !existsSync(path.join(rendererDir, 'index.html')) ? `The app is not built: ${rendererDir} has no index.html. Run "npm run build" first.` : 'Not found.');
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    // An upgraded socket has no error listener of its own: a client that resets must not crash us.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, message: string) => {
       socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${message}`);
     };
     const url = new URL(req.url ?? '/', 'http://placeholder');
     if (url.pathname !== BRIDGE_PATH) return refuse(404, 'No socket here.');
-    const verdict = gate(req, sameToken(readCookie(req.headers.cookie, cookieName), token));
+    const verdict = gate(req, sameToken(readCookie(req), token));
     if (!verdict.ok) return refuse(verdict.status, verdict.message);
     const origin = req.headers.origin;
     if (!origin || origin !== `http://${req.headers.host ?? ''}`) {
@@ -196,6 +169,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     };
     const unsubscribe = options.core.events.on((event, payload) => send({ event, payload }));
     ws.on('close', unsubscribe);
+    // A malformed frame (too large, a reserved opcode or RSV bit, invalid UTF-8, unmasked): ws has
+    // already failed the connection with the right close code; drop this client, nothing more.
+    ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       let frame: ClientFrame;
       try {

@@ -1,4 +1,4 @@
-// Contract 2 from both sides: a drive prepared by `haul prep` imports byte-exact, and a drive the
+// The prepared-drive format (docs/formats.md) from both sides: a drive prepared by `haul prep` imports byte-exact, and a drive the
 // data center writes for an export passes `haul verify`. Uses the real CLI, as a customer would.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -27,7 +27,7 @@ afterAll(async () => {
   await data?.cleanup();
 });
 
-describe('contract 2 with the drive-preparation tools', () => {
+describe('the prepared-drive format with the drive-preparation tools', () => {
   it('D6: a drive prepared by "haul prep" imports byte-exact', async () => {
     const src = path.join(data.dir, 'src');
     await mkdir(path.join(src, 'sub'), { recursive: true });

@@ -1,4 +1,4 @@
-// Export of blobs from a real Azurite onto drive folders (contract 2 layout), split by capacity.
+// Export of blobs from a real Azurite onto drive folders (the prepared-drive layout of docs/formats.md), split by capacity.
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { BlobClient } from '@azure/storage-blob';

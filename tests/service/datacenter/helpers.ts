@@ -1,4 +1,4 @@
-// Test helpers: build prepared drives (contract 2) in temp folders, with the contract's own serializers.
+// Test helpers: build prepared drives (docs/formats.md) in temp folders, with the contract's own serializers.
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

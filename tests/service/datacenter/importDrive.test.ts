@@ -233,6 +233,29 @@ describe('importDrive', () => {
     expect(r.blobs[0]).toMatchObject({ importedAs: 'rerun/fresh (1).txt', disposition: { status: 'Renamed' } });
   });
 
+  it('D7: a second job importing a drive another job imported reads it again, and catches a block corrupted since', async () => {
+    const data = bytes(BLOCK_SIZE + 4096, 9);
+    const dir = driveDir();
+    await writeDrive(dir, 'DRIVE-TWICE', [{ blobPath: 'twice/data.bin', data, disposition: 'rename' }]);
+    const first = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT, job: 'rg/first' });
+    expect(first.outcome).toBe('Completed');
+    // The same job again (a re-run after a crash) recognises its own work and reads nothing twice.
+    const rerun = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT, job: 'rg/first' });
+    expect(rerun.blobs[0]).toMatchObject({ status: 'Completed', disposition: { status: 'Created' } });
+    expect(await exists('twice', 'data (1).bin')).toBe(false);
+
+    // The drive is damaged on its way back and sent in with another job.
+    const fh = await open(path.join(dir, 's1/twice/data.bin'), 'r+');
+    await fh.write(Buffer.from('XX'), 0, 2, BLOCK_SIZE + 10);
+    await fh.close();
+    const second = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT, job: 'rg/second' });
+    expect(second.outcome).toBe('CompletedMoreInfo');
+    expect(second.blobs[0]).toMatchObject({ status: 'CompletedWithErrors' });
+    expect(second.blobs[0]?.message).toMatch(/block 1 .* MD5 .* corrupt/);
+    expect(await exists('twice', 'data (1).bin')).toBe(false);
+    expect((await download('twice', 'data.bin')).equals(data)).toBe(true);
+  });
+
   it('D7: an overwrite alone is an informational issue (CompletedWithInfo)', async () => {
     const container = azurite.client(ACCOUNT).getContainerClient('info');
     await container.createIfNotExists();

@@ -1,0 +1,92 @@
+// The layer rules of docs/architecture.md (Layers), enforced: a violation fails `npm test`.
+// shared/   imports no Node, no Electron and nothing from the other folders.
+// renderer/ imports no Node and no Electron; it reaches main only through window.haul.
+// main/core imports no Electron (it runs in the CLI, browser mode and tests too).
+// service/  is a separate backend: it imports shared/ only, and main/ never reaches into it
+//           except from the CLI entry (main/cli), which starts it.
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Every module Node has, by its bare name ('fs'; 'fs/promises' by the regex below); 'node:*' apart.
+const nodeBuiltins = builtinModules.filter((name) => !/^_|^node:|\//.test(name));
+const noNode = [
+  { group: ['node:*'], message: 'This layer runs without Node: no node: modules (see docs/architecture.md, Layers).' },
+  // A regex, not a group: a group 'constants' would also match '../prep/constants'.
+  ...nodeBuiltins.map((name) => ({ regex: `^${name}(/|$)`, message: `This layer runs without Node: "${name}" is a Node module.` })),
+];
+const noElectron = [{ group: ['electron', 'electron/*'], message: 'Only main/electron may import electron.' }];
+// A relative import that climbs to a top-level folder: '../../service/x', not 'shared/arm/service'.
+const up = (dir) => `^(\\.\\./)+${dir}(/|$)`;
+
+export default tseslint.config(
+  { basePath: root },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'tests/lint/fixtures/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['shared/**/*.ts', 'shared/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noNode, ...noElectron,
+          ...['main', 'renderer', 'service', 'tests'].map((dir) => ({ regex: up(dir), message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.' })),
+        ],
+      }],
+    },
+  },
+  {
+    // The app's code; renderer/vite.config.ts is build tooling and runs in Node.
+    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noNode, ...noElectron,
+          ...['main', 'service'].map((dir) => ({ regex: up(dir), message: 'renderer/ reaches main only through the bridge (window.haul).' })),
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noElectron,
+          ...['renderer', 'electron', 'service'].map((dir) => ({ regex: up(dir), message: 'main/core/ is Node only: no electron shell, no renderer, no service internals (talk to the service over its API).' })),
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: ['renderer', 'service'].map((dir) => ({ regex: up(dir), message: 'The Electron shell wires main/core; it never imports the renderer or the service.' })),
+      }],
+    },
+  },
+  {
+    files: ['service/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noElectron,
+          ...['main', 'renderer'].map((dir) => ({ regex: up(dir), message: 'service/ is its own backend: it imports shared/ only.' })),
+        ],
+      }],
+    },
+  },
+);
