@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './app';
 import { createDrivesSlice, type DrivesSlice } from './drives';
+import { createNotificationsSlice, type NotificationsSlice } from './notifications';
 import { createUiSlice, type UiSlice } from './ui';
 import type { SliceCreator, SliceSet } from './slice';
 
@@ -19,6 +20,7 @@ export interface HaulState {
   // --- issue 8: settings, connection
 
   // --- issue 11: notifications
+  notifications: NotificationsSlice;
 }
 
 export const useHaul = create<HaulState>()((set, get) => {
@@ -37,5 +39,6 @@ export const useHaul = create<HaulState>()((set, get) => {
     // --- issue 8: settings, connection
 
     // --- issue 11: notifications
+    notifications: slice('notifications', createNotificationsSlice),
   };
 });

@@ -7,6 +7,7 @@ import { Tracker } from '../../jobs/tracker';
 import { sandboxNow } from '../../jobs/trackerClock';
 import { jobsServiceSource } from '../../jobs/trackerJobs';
 import type { JobSource } from '../../jobs/trackerSource';
+import type { TrackerIntervals } from '../../jobs/trackerSchedule';
 import { trackerStore } from '../../jobs/trackerStore';
 import { NotificationCentre, centreStore } from '../../notifications/centre';
 import { notificationSettingsStore } from '../../notifications/settings';
@@ -20,6 +21,17 @@ function connectedSource(ctx: CoreContext): () => JobSource | undefined {
     source ??= jobsServiceSource(ctx.jobs);
     return source;
   };
+}
+
+/**
+ * The tracker's timing: the option, else HAUL_TRACKER_POLL_MS (every interval that short, for the
+ * end-to-end tests of a station; no real use wants it), else the defaults of trackerSchedule.ts.
+ */
+function intervals(given: Partial<TrackerIntervals> | undefined): { intervals: Partial<TrackerIntervals> } | undefined {
+  if (given) return { intervals: given };
+  const fast = Number(process.env.HAUL_TRACKER_POLL_MS);
+  if (!Number.isFinite(fast) || fast <= 0) return undefined;
+  return { intervals: { movingMs: fast, activeMs: fast, waitingMs: fast, finishedMs: fast, listMs: fast, backoffMs: fast, maxBackoffMs: 4 * fast } };
 }
 
 export async function notificationsHandlers(ctx: CoreContext): Promise<HandlersOf<NotificationsChannel>> {
@@ -44,7 +56,7 @@ export async function notificationsHandlers(ctx: CoreContext): Promise<HandlersO
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
     serviceNow: opts.serviceNow ?? (() => (ctx.localService && ctx.connections?.current()?.kind === 'local' ? sandbox() : now())),
-    ...(opts.intervals ? { intervals: opts.intervals } : {}),
+    ...(intervals(opts.intervals) ?? {}),
     onStatus: (s) => ctx.events.emit('tracker.changed', s),
   });
   ctx.tracker = tracker;
