@@ -21,7 +21,13 @@ const external = ['electron', 'drivelist', 'azurite', 'fsevents', 'bufferutil', 
 export const CLI_ENTRIES = {
   haul: 'main/cli/haul.ts',
   azuriteChild: 'service/datacenter/azuriteChild.mjs',
-  prepWorker: 'main/core/prep/copyWorker.ts',
+  // drive preparation: one worker entry per job (main/core/prep/workerBoot.ts names them)
+  copyWorker: 'main/core/prep/copyWorker.ts',
+  verifyWorker: 'main/core/prep/verifyWorker.ts',
+  hashBlocksWorker: 'main/core/prep/hashBlocksWorker.ts',
+  hashFileWorker: 'main/core/prep/hashFileWorker.ts',
+  flushWorker: 'main/core/prep/flushWorker.ts',
+  manifestWorker: 'main/core/prep/manifestWorker.ts',
 };
 
 function fail(what) {

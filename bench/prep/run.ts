@@ -30,8 +30,25 @@ const { values: opt } = parseArgs({
     'plan-files': { type: 'string', default: '1000000' }, skip: { type: 'string', default: '' },
     folder: { type: 'boolean', default: false }, repeat: { type: 'string', default: '2' },
     'plan-child': { type: 'string' }, 'plan-target': { type: 'string' }, 'baseline-child': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (opt.help) {
+  console.log(`Usage: node --import tsx bench/prep/run.ts [options]
+
+Benchmarks haul prep against cp -r (and cp -r + md5sum, with and without sync) on a loop-mounted
+ext4 image (as root with losetup) or a temp folder, plus event-loop lag, resume after kill -9
+and the planner's memory on many files.
+
+  --large-count N   large files (default 4)            --large-mib N   their size in MiB (default 1024)
+  --small-count N   small files (default 50000)        --small-kib N   their size in KiB (default 16)
+  --plan-files N    files for the planning memory test (default 1000000)
+  --skip LIST       leave out some of: large,small,resume,plan
+  --folder          use a temp folder even when a loop device is possible
+  --repeat N        runs of each method, the best counts (default 2)
+  -h, --help        this help`);
+  process.exit(0);
+}
 
 // ---- child modes: measure the planner's peak RSS in a process of its own
 if (opt['baseline-child'] || opt['plan-child']) {
@@ -49,20 +66,21 @@ if (opt['baseline-child'] || opt['plan-child']) {
   process.exit(0);
 }
 
-const { runPrep } = await import('../../main/core/prep/engine');
+const { PrepSession } = await import('../../main/core/prep/session');
 const { build } = await import('esbuild');
 const skip = new Set(opt.skip.split(',').filter(Boolean));
 const work = mkdtempSync(join(tmpdir(), 'haul-bench-prep-'));
 const mnt = join(work, 'mnt');
 mkdirSync(mnt);
 let loopDev: string | undefined;
-// haul as shipped: the copy worker bundled by esbuild the way main/build.mjs bundles it
+// haul as shipped: the workers bundled by esbuild the way main/build.mjs bundles them
+const { WORKERS } = await import('../../main/core/prep/workerBoot');
 await build({
-  absWorkingDir: root, entryPoints: { prepWorker: 'main/core/prep/copyWorker.ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+  absWorkingDir: root, entryPoints: Object.fromEntries(WORKERS.map((w) => [w, `main/core/prep/${w}.ts`])), bundle: true, platform: 'node', format: 'esm', target: 'node20',
   outdir: work, outExtension: { '.js': '.mjs' }, logLevel: 'warning',
   banner: { js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);" },
 });
-const workerUrl = pathToFileURL(join(work, 'prepWorker.mjs'));
+const workerDir = pathToFileURL(`${work}/`);
 
 const sh = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -111,15 +129,16 @@ async function haulOnce(src: string, journal: string): Promise<{ seconds: number
   const h = monitorEventLoopDelay({ resolution: 5 });
   const t = performance.now();
   let ok = false;
-  await runPrep({
-    journal, session: 's1', keepAwake: false, workerUrl,
+  const session = new PrepSession({
+    journal, session: 's1', keepAwake: false, workerDir,
     entries: [{ row: 2, basePath: `${src}/`, isFolder: true, destination: 'bench/', blobType: 'BlockBlob', disposition: 'rename' }],
     targets: [{ path: mnt }],
-    onEvent: (e: PrepEvent) => {
-      if (e.type === 'plan') h.enable(); // the lag goal is about the copy: measured from the plan on
-      if (e.type === 'done') ok = e.ok;
-    },
   });
+  session.onEvent((e: PrepEvent) => {
+    if (e.type === 'plan') h.enable(); // the lag goal is about the copy: measured from the plan on
+    if (e.type === 'done') ok = e.ok;
+  });
+  await session.start();
   const seconds = (performance.now() - t) / 1000;
   h.disable();
   return { seconds, lagP99: h.percentile(99) / 1e6, lagMax: h.max / 1e6, ok };
@@ -186,12 +205,13 @@ async function resumeAfterKill(src: string, largest: number) {
   let copiedAgain = 0;
   let ok = false;
   let skipped = 0;
-  await runPrep({
-    journal, session: 's1', keepAwake: false, workerUrl,
+  const session = new PrepSession({
+    journal, session: 's1', keepAwake: false, workerDir,
     entries: [{ row: 2, basePath: `${src}/`, isFolder: true, destination: 'bench/', blobType: 'BlockBlob', disposition: 'rename' }],
     targets: [{ path: mnt }],
-    onEvent: (e) => { if (e.type === 'done') { ok = e.ok; copiedAgain = e.bytesCopied; skipped = e.filesSkipped; } },
   });
+  session.onEvent((e) => { if (e.type === 'done') { ok = e.ok; copiedAgain = e.bytesCopied; skipped = e.filesSkipped; } });
+  await session.resume();
   const finalFiles = sh('sh', ['-c', `find "${join(mnt, 's1')}" -type f | wc -l`]);
   const recopied = journaled + copiedAgain - total;
   console.log(`\nresume after kill -9 at ${((atKill / total) * 100).toFixed(0)} %:`);

@@ -1,11 +1,16 @@
 // haul prep: prepares drives for an import job (pre-flight, plan, copy with manifests, resume).
-import { readFileSync, statSync } from 'node:fs';
+// A thin view over the prep session (main/core/prep/session.ts): flags in, events printed, the
+// session's result mapped to the exit status.
 import { parseArgs } from 'node:util';
-import { CsvError, parseDataset, parseDriveset, type DatasetEntry } from '../../shared/formats/dataset';
+import { CsvError, type DatasetEntry } from '../../shared/formats/dataset';
 import { blobType, importDisposition } from '../../shared/formats/driveManifest';
 import { formatBytes, formatDuration, parseSize } from '../../shared/prep/names';
+import type { PrepSessionResult, TargetProblem } from '../../shared/prep/session';
 import type { PrepEvent } from '../../shared/prep/types';
-import { PrepError, runPrep, type PrepTarget } from '../core/prep/engine';
+import { entriesFromSources, InputError, pickedEntries, targetsFromDriveset } from '../core/prep/inputs';
+import { JournalBusy } from '../core/prep/lock';
+import { ManifestError } from '../core/prep/manifests';
+import { PrepError, PrepSession, type PrepTarget } from '../core/prep/session';
 
 const HELP = `Usage:
   haul prep --journal J --session S --dataset dataset.csv --driveset driveset.csv [options]
@@ -67,45 +72,27 @@ export async function run(argv: string[]): Promise<number> {
   try {
     if (args.dataset) {
       if (args.source) return fail('give either --dataset or --source, not both.');
-      entries = parseDataset(readFileSync(args.dataset, 'utf8'), args.dataset);
+      entries = entriesFromSources({ kind: 'dataset', dataset: { path: args.dataset } });
     } else if (args.source) {
       if (!args.dest) return fail('--dest container/prefix is required with --source (e.g. --dest photos/2024/).');
       const bt = blobType.safeParse(args['blob-type'] ?? 'BlockBlob');
       if (!bt.success) return fail(`--blob-type "${args['blob-type']}" must be BlockBlob or PageBlob.`);
       const disp = importDisposition.safeParse(args.disposition ?? 'rename');
       if (!disp.success) return fail(`--disposition "${args.disposition}" must be rename, no-overwrite or overwrite.`);
-      const dest = args.dest.replace(/^\/+/, '');
-      entries = args.source.map((s, k) => {
-        let isFolder = true;
-        try { isFolder = statIsDir(s); } catch { /* pre-flight reports it */ }
-        const name = s.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? s;
-        return {
-          row: k + 1, basePath: isFolder && !/[/\\]$/.test(s) ? `${s}/` : s, isFolder,
-          destination: isFolder ? (dest.endsWith('/') ? dest : `${dest}/`) : dest.endsWith('/') ? `${dest}${name}` : dest,
-          blobType: bt.data, disposition: disp.data,
-        };
-      });
+      entries = pickedEntries(args.source, args.dest, bt.data, disp.data);
     } else {
       return fail('say what to copy: --dataset dataset.csv, or --source DIR with --dest.');
     }
     if (args.driveset) {
       if (args.target) return fail('give either --driveset or --target, not both.');
-      targets = parseDriveset(readFileSync(args.driveset, 'utf8'), args.driveset).map((d) => {
-        if (d.formatOption === 'Format') throw new CsvError(args.driveset!, d.row, 'FormatOption', 'Haul does not format drives; format the drive yourself (e.g. exFAT or NTFS), mount it, and set FormatOption to AlreadyFormatted');
-        if (d.encryption === 'Encrypt') throw new CsvError(args.driveset!, d.row, 'Encryption', 'Haul cannot turn on BitLocker here; encrypt the drive first and use AlreadyEncrypted with its key, or None');
-        // Windows drive letters ("G" or "G:") name the drive's root
-        const path = process.platform === 'win32' && /^[A-Za-z]:?$/.test(d.target) ? `${d.target[0]}:\\` : d.target;
-        return d.bitLockerKey ? { path, bitLockerKey: d.bitLockerKey } : { path };
-      });
+      targets = targetsFromDriveset({ path: args.driveset });
     } else if (args.target) {
       targets = args.target.map((p) => ({ path: p }));
     } else {
       return fail('say where to copy: --target MOUNTPATH (repeat for more drives) or --driveset driveset.csv.');
     }
   } catch (e) {
-    if (e instanceof CsvError) { console.error(`haul prep: ${e.message}`); return 2; }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' && err.path) { console.error(`haul prep: ${err.path} does not exist.`); return 2; }
+    if (e instanceof CsvError || e instanceof InputError) { console.error(`haul prep: ${e.message}`); return 2; }
     throw e;
   }
   let maxRate = 0;
@@ -114,40 +101,78 @@ export async function run(argv: string[]): Promise<number> {
     if (!r) return fail(`--max-rate "${args['max-rate']}" is not a size such as 50MB.`);
     maxRate = r;
   }
+  let session: PrepSession;
+  try {
+    session = new PrepSession({
+      journal: args.journal, session: args.session, entries, targets,
+      verify: !!args.verify, maxRate, skipProblems: !!args['skip-problems'],
+      ...(args.job ? { jobName: args.job } : {}),
+    });
+  } catch (e) {
+    if (e instanceof PrepError) return refuse(!!args.json, [e.message]);
+    throw e;
+  }
   const printer = args.json ? jsonPrinter() : textPrinter(process.stderr.isTTY === true);
+  session.onEvent((e) => printer.event(inCliWords(e)));
+  if (args['plan-only']) {
+    const plan = await session.plan();
+    printer.end();
+    if (plan.targetProblems.length) return refuse(!!args.json, plan.targetProblems.map((p) => withFlagHint(p, session.jobName)));
+    if (plan.problemCount && !args['skip-problems']) return 2;
+    return plan.plan?.fits ? 0 : 3;
+  }
   // Ctrl-C stops cleanly (finished files kept, manifests written); a second Ctrl-C quits at once
-  const stop = new AbortController();
   const onInt = () => {
-    if (stop.signal.aborted) process.exit(130);
+    if (stopping) process.exit(130);
+    stopping = true;
     console.error('\nStopping after the files in flight… (Ctrl-C again to quit at once)');
-    stop.abort();
+    session.cancel();
   };
+  let stopping = false;
   process.on('SIGINT', onInt);
   try {
-    const res = await runPrep({
-      signal: stop.signal,
-      journal: args.journal, session: args.session, entries, targets,
-      verify: !!args.verify, maxRate, skipProblems: !!args['skip-problems'], planOnly: !!args['plan-only'],
-      onEvent: printer.event,
-      ...(args.job ? { job: args.job } : {}),
-    });
+    const res = await session.start();
     printer.end();
-    process.off('SIGINT', onInt);
-    return stop.signal.aborted ? 130 : res.exitCode;
+    if (res.targetProblems.length) return refuse(!!args.json, res.targetProblems.map((p) => withFlagHint(p, session.jobName)));
+    return stopping ? 130 : EXIT[res.outcome];
   } catch (e) {
     printer.end();
-    process.off('SIGINT', onInt);
-    if (e instanceof PrepError) {
-      if (args.json) console.log(JSON.stringify({ type: 'error', message: e.message }));
-      console.error(`haul prep: ${e.message}`);
-      return 2;
-    }
+    if (e instanceof PrepError || e instanceof JournalBusy || e instanceof ManifestError) return refuse(!!args.json, [e.message]);
     throw e;
+  } finally {
+    process.off('SIGINT', onInt);
   }
 }
 
-function statIsDir(p: string): boolean {
-  return statSync(p).isDirectory();
+/** The session says "resume" (a button in the app); on the command line that is the same command again. */
+function inCliWords(e: PrepEvent): PrepEvent {
+  if (!('message' in e) || e.type === 'keep-awake') return e;
+  const message = e.message
+    .replace(/add one and resume to copy them/, 'add one with --target and run the same command again')
+    .replace(/Plug it back in and resume to continue/, 'Reconnect it and run the same command again to continue')
+    .replace(/check it, then resume/, 'check it and run again')
+    .replace(/Resume to continue/, 'Run the same command again to continue')
+    .replace(/then resume to finish/, 'and run the same command again to finish');
+  return { ...e, message };
+}
+
+/** How each way a preparation ends maps to the exit status (see HELP). */
+const EXIT: Record<PrepSessionResult['outcome'], number> = { done: 0, incomplete: 1, stopped: 130, refused: 2, 'does-not-fit': 3, failed: 1 };
+
+/** The engine says what to do in words; here it is also said in flags. */
+function withFlagHint(p: TargetProblem, jobName: string): string {
+  const hint = p.code === 'none' ? ' Add --target MOUNTPATH (or a driveset.csv).'
+    : p.code === 'other-job' ? ` Or give --job ${/"([^"]+)"\.?$/.exec(p.fix)?.[1] ?? jobName}.`
+      : '';
+  return `${p.message} ${p.fix}${hint}`;
+}
+
+function refuse(json: boolean, messages: string[]): number {
+  for (const message of messages) {
+    if (json) console.log(JSON.stringify({ type: 'error', message }));
+    console.error(`haul prep: ${message}`);
+  }
+  return 2;
 }
 
 function jsonPrinter() {

@@ -31,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     const r = await verifyTarget(target, tty ? (d, t) => process.stderr.write(`\r\x1b[KVerifying ${target}: ${t ? ((d / t) * 100).toFixed(1) : '100'}% (${formatBytes(d)}/${formatBytes(t)})`) : undefined);
     if (tty) process.stderr.write('\r\x1b[K');
     ok &&= r.ok;
-    if (parsed.values.json) console.log(JSON.stringify({ target, ...r }));
+    if (parsed.values.json) console.log(JSON.stringify(r));
     else if (r.ok) console.log(`${target}: drive ${r.driveId} OK — ${r.blobs} files, ${r.blocks} blocks, ${formatBytes(r.bytes)}; every block matches the manifest.`);
     else console.log(`${target}: drive ${r.driveId ?? '(unknown)'} FAILED — ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n  ${r.problems.slice(0, 200).join('\n  ')}${r.problems.length > 200 ? `\n  … and ${r.problems.length - 200} more` : ''}`);
   }

@@ -7,6 +7,7 @@ import { useHaul } from './store';
 import { startEvents } from './bridgeEvents';
 import { StatusBar } from './components/StatusBar';
 import { NotificationBell } from './components/Notifications/NotificationBell';
+import { SettingsRecoveryNotice } from './screens/Settings/RecoveryNotice';
 
 const useStyles = makeStyles({
   shell: {
@@ -117,7 +118,11 @@ export function App() {
             );
           })}
         </nav>
-        <main className={styles.main}>{screenFor(route)}</main>
+        <main className={styles.main}>
+          {/* --- issue 8: the settings file was damaged and reset */}
+          <SettingsRecoveryNotice />
+          {screenFor(route)}
+        </main>
         <div className={styles.status}>
           <StatusBar />
         </div>

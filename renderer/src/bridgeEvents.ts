@@ -20,6 +20,7 @@ export function startEvents(): void {
   // --- issue 10: prep.progress
 
   // --- issue 8: settings
+  haul.onSettingsChanged((view) => store().settings.setView(view));
 
   // --- issue 11: notification
   haul.onNotification((notice) => {

@@ -2,9 +2,10 @@
 // adding its route here, its case in parseRoute/routeHash, and (if it has one) its nav item.
 import type { ReactElement } from 'react';
 import type { FluentIcon } from '@fluentui/react-icons';
-import { BriefcaseRegular, HardDriveRegular } from '@fluentui/react-icons';
+import { BriefcaseRegular, HardDriveRegular, SettingsRegular } from '@fluentui/react-icons';
 import { DrivesScreen } from './screens/Drives/DrivesScreen';
 import { JobsScreen } from './screens/Jobs/JobsScreen';
+import { SettingsScreen } from './screens/Settings/SettingsScreen';
 
 export type Route =
   | { name: 'jobs' }
@@ -14,6 +15,7 @@ export type Route =
   // --- issue 10: wizard
 
   // --- issue 8: settings
+  | { name: 'settings' }
   ;
 
 export function parseRoute(hash: string): Route {
@@ -27,6 +29,8 @@ export function parseRoute(hash: string): Route {
     // --- issue 10
 
     // --- issue 8
+    case 'settings':
+      return { name: 'settings' };
 
     default:
       return { name: 'jobs' };
@@ -45,6 +49,8 @@ export function routeHash(route: Route): string {
     // --- issue 10
 
     // --- issue 8
+    case 'settings':
+      return '#/settings';
   }
 }
 
@@ -60,6 +66,8 @@ export function screenFor(route: Route): ReactElement {
     // --- issue 10
 
     // --- issue 8
+    case 'settings':
+      return <SettingsScreen />;
   }
 }
 
@@ -76,4 +84,5 @@ export const NAV: NavItem[] = [
   { label: 'Drives', icon: HardDriveRegular, route: { name: 'drives' }, matches: ['drives'] },
 
   // --- issue 8: settings
+  { label: 'Settings', icon: SettingsRegular, route: { name: 'settings' }, matches: ['settings'] },
 ];

@@ -387,7 +387,13 @@ export const JobResponseReadSchema = z.object({
 /** A job as the app reads it back from the service (the sandbox's `JobResponse` is one of these). */
 export type ArmJob = z.output<typeof JobResponseReadSchema>;
 
-export const LocationReadSchema = z.object({
+// On the wire a location's address and carriers are under `properties`; the SDK flattens them.
+const unflattenLocation = (v: unknown): unknown => {
+  if (typeof v !== 'object' || v === null || 'properties' in v) return v;
+  const { id, name, type, ...properties } = v as Record<string, unknown>;
+  return { id, name, type, properties };
+};
+export const LocationReadSchema = z.preprocess(unflattenLocation, z.object({
   id: maybe(str),
   name: str,
   type: maybe(str),
@@ -404,5 +410,5 @@ export const LocationReadSchema = z.object({
     supportedCarriers: maybe(z.array(str)),
     alternateLocations: maybe(z.array(str)),
   })),
-});
+}));
 export type ArmLocation = z.output<typeof LocationReadSchema>;

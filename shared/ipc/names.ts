@@ -39,7 +39,7 @@ export const PREP_CHANNELS = [
 ] as const;
 
 /** Settings, secrets and the connection (local sandbox or Azure). */
-export const SETTINGS_CHANNELS = [] as const;
+export const SETTINGS_CHANNELS = ['settings.get', 'settings.set'] as const;
 
 /** The tracker and the in-app notification centre. */
 export const NOTIFICATIONS_CHANNELS = [
@@ -69,7 +69,7 @@ export const JOBS_EVENTS = ['job.updated'] as const;
 
 export const PREP_EVENTS = ['prep.progress', 'prep.session'] as const;
 
-export const SETTINGS_EVENTS = [] as const;
+export const SETTINGS_EVENTS = ['settings.changed'] as const;
 
 export const NOTIFICATIONS_EVENTS = ['notification', 'notifications.changed', 'notification.open', 'tracker.changed'] as const;
 
@@ -88,6 +88,7 @@ export type EventName = (typeof EVENTS)[number];
 export type JobsChannel = (typeof JOBS_CHANNELS)[number];
 export type PrepChannel = (typeof PREP_CHANNELS)[number];
 export type SettingsChannel = (typeof SETTINGS_CHANNELS)[number];
+export type SettingsEvent = (typeof SETTINGS_EVENTS)[number];
 export type NotificationsChannel = (typeof NOTIFICATIONS_CHANNELS)[number];
 export type NotificationsEvent = (typeof NOTIFICATIONS_EVENTS)[number];
 

@@ -250,6 +250,8 @@ export const browseResult = z.object({
   entries: z.array(browseEntry),
   /** how many hidden entries were left out (showHidden false) */
   hiddenCount: z.number().int().nonnegative(),
+  /** entries past the first 5,000, not listed (pick a folder further down) */
+  notListed: z.number().int().nonnegative(),
   /** free and total bytes of the volume the folder is on, when known */
   volume: z.object({ free: z.number(), size: z.number() }).optional(),
 });

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDriveManifest, parseDriveHeader, parseDriveInfo } from '../../shared/formats/driveManifest';
 import type { PrepEvent } from '../../shared/prep/types';
@@ -199,8 +200,12 @@ describe('haul prep / haul verify on two drives', () => {
     const journal = join(work, 'j2.jrn');
     const args = ['prep', '--journal', journal, '--session', 's2', '--source', src, '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!, '--max-rate', '8MB', '--json'];
     let kills = 0;
+    // the kill moments come from a seeded generator: a failing run prints its seed to replay it
+    const seed = Number(process.env.HAUL_TEST_SEED ?? Date.now() % 2 ** 31);
+    const delays = fc.sample(fc.integer({ min: 100, max: 1299 }), { seed, numRuns: 4 });
+    console.log(`kill -9 moments: seed ${seed} (HAUL_TEST_SEED=${seed} replays them): ${delays.join(', ')} ms`);
     for (let round = 0; round < 4; round++) {
-      const delay = 100 + Math.floor(Math.random() * 1200);
+      const delay = delays[round]!;
       let armed = false;
       // the first round dies at any moment of the copy, later ones once some files are done
       const r = await haul(args, (e, child) => {

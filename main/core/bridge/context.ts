@@ -4,6 +4,8 @@ import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/co
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
+import type { OpenSettingsBackend, SettingsPort } from '../settings';
+import type { SecretCipher, SecretStore } from '../secrets';
 // main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
 import type { RecordStoreFactory } from '../jobs/records';
 import type { ConnectionSource } from '../../core/service/connection';
@@ -14,6 +16,9 @@ import type { JobSource, TrackerClock } from '../jobs/trackerSource';
 import type { TrackerIntervals } from '../jobs/trackerSchedule';
 import type { NotificationCentre } from '../notifications/centre';
 import type { Notifier } from '../notifications/port';
+import type { DraftStore } from '../drafts/store';
+import type { KeepAwakePort } from '../prep/keepAwake';
+import type { PrepManager } from '../prep/manager';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -34,6 +39,12 @@ export interface CoreOptions {
   localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
 
   // --- issue 8 (desktop: settings, secrets, connection): options go here
+  /** Which app hosts main/core: the Electron shell, or `haul serve` (the default). */
+  host?: 'desktop' | 'browser';
+  /** The settings library: electron-store in the shell; conf (main/core/settings/conf.ts) when absent. */
+  settingsBackend?: OpenSettingsBackend;
+  /** How secrets are encrypted: safeStorage in the shell; a 0600 key file (main/core/secrets/keyFile.ts) when absent. */
+  secretCipher?: (dataDir: string) => SecretCipher;
 
   // --- issue 9 (jobs: service client, job records): options go here
   /** Where the service connection comes from; default: the local sandbox main starts (localService). */
@@ -44,6 +55,12 @@ export interface CoreOptions {
   serviceTimeoutMs?: number;
 
   // --- issue 10 (prep sessions, drafts): options go here
+  /** Keeps the machine awake while drives are prepared: the Electron shell passes powerSaveBlocker; default systemd-inhibit / caffeinate. */
+  keepAwake?: KeepAwakePort;
+  /** The folder holding the prep workers (<name>.mjs) when they are not next to the bundle that runs main. */
+  prepWorkerDir?: URL;
+  /** Progress events per prep session at most every this many ms (default 250). */
+  prepProgressIntervalMs?: number;
 
   // --- issue 11 (tracker, notifications): options go here
   /** The shell's desktop notifications (main/electron/notifier.ts); absent: the page pops notices up (browser mode). */
@@ -70,6 +87,10 @@ export interface CoreContext {
   onDispose(fn: () => Promise<void> | void): void;
 
   // --- issue 8 (desktop: settings, secrets, connection)
+  /** The settings document (general options, the connection), checked and migrated on open. */
+  settings: SettingsPort;
+  /** BitLocker keys, Azure sign-in records, credentials: encrypted one by one in <data>/secrets.json. Never log a value. */
+  secrets: SecretStore;
 
   // --- issue 9 (jobs: service client, job records)
   /** The current connection (local sandbox today; issue 8 adds Azure by replacing it). Absent: no service configured. */
@@ -82,6 +103,10 @@ export interface CoreContext {
   sourceFiles?: SourceFileLookup;
 
   // --- issue 10 (prep sessions, drafts)
+  /** Drive preparation sessions run by main (set before the prep handlers are built). */
+  prep?: PrepManager;
+  /** Drafts of the new-job wizard. */
+  drafts?: DraftStore;
 
   // --- issue 11 (tracker, notifications)
   tracker?: Tracker;

@@ -19,6 +19,12 @@ import { notificationsHandlers } from './handlers/notifications';
 import { sandboxNow } from '../jobs/trackerClock';
 import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
+import { DraftStore } from '../drafts/store';
+import { PrepManager } from '../prep/manager';
+import { openSettings } from '../settings';
+import { openConfBackend } from '../settings/conf';
+import { openSecretStore } from '../secrets';
+import { keyFileCipher } from '../secrets/keyFile';
 
 export type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
 
@@ -44,7 +50,7 @@ function createEvents(): CoreEvents {
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const events = createEvents();
   const disposers: Array<() => Promise<void> | void> = [];
   const ctx: CoreContext = {
@@ -53,6 +59,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     listDrives: options.listDrives ?? listDrives,
     onDispose: (fn) => void disposers.push(fn),
+    // --- issue 8: settings first; everything after may read them
+    settings: openSettings(options.dataDir, options.settingsBackend ?? openConfBackend),
+    secrets: openSecretStore(options.dataDir, (options.secretCipher ?? keyFileCipher)(options.dataDir)),
   };
 
   let localSource: ReturnType<typeof localConnectionSource> | undefined;
@@ -118,6 +127,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const jobs = await jobsHandlers(ctx);
 
+  // --- issue 10 (prep sessions, drafts): sessions run in main; stopped cleanly on shutdown
+  ctx.prep = new PrepManager({
+    dataDir: options.dataDir,
+    onProgress: (payload) => events.emit('prep.progress', payload),
+    onSession: (info) => events.emit('prep.session', info),
+    ...(options.keepAwake ? { keepAwake: options.keepAwake } : {}),
+    ...(options.prepWorkerDir ? { workerDir: options.prepWorkerDir } : {}),
+    ...(options.prepProgressIntervalMs !== undefined ? { progressIntervalMs: options.prepProgressIntervalMs } : {}),
+  });
+  await ctx.prep.load();
+  const prepManager = ctx.prep;
+  ctx.onDispose(() => prepManager.dispose());
+  ctx.drafts = new DraftStore(options.dataDir);
   const prep = await prepHandlers(ctx);
 
   const notifications = await notificationsHandlers(ctx);

@@ -1,194 +1,33 @@
-// A copy worker: one per target drive, off the main event loop. Each file is read once; every
-// 4 MiB block is written to a temporary file under <root>/.haul-tmp and hashed (block MD5 and file
-// MD5) on the way. Completed files are flushed to the disk (fsync, or one syncfs for a batch of
-// small files), then renamed into place and reported; only then does the engine journal them.
-//
-// The hashing runs in helper threads (this same file, roles "hash-blocks" and "hash-file") over a
-// ring of shared 4 MiB slots: the copy thread reads a block into a slot, hands it over and writes
-// it to the drive while the helpers compute the block and file MD5s — reading/writing and hashing
-// overlap.
+// Worker entry: a copy worker, one per target drive, off the main event loop. Each file is read
+// once; every 4 MiB block is written to a temporary file under <root>/.haul-tmp and hashed (block
+// MD5 and file MD5) on the way, by two helper threads over a ring of shared slots (hashRing.ts);
+// a third helper flushes big files while they are written. Completed files are flushed to the
+// disk (fsync, or one syncfs for a batch of small files), then renamed into place and reported;
+// only then does the engine journal them.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parentPort, receiveMessageOnPort, workerData, type Worker } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
-import { startWorker } from './workerBoot';
-import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ManifestInit, type ManifestReply, type ToWorker, type VerifyItem, type WorkerInit } from './protocol';
+import { Flusher, HashRing } from './hashRing';
+import { runNicer } from './workerBoot';
+import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
 
-// ---- the shared ring between the copy thread and its two hashers
-// Two hashers, each reading every slot: one computes the block MD5s, the other the file MD5, so
-// the two MD5 passes run on two cores while this thread reads and writes. A slot is free again
-// once both have hashed it. A third helper thread flushes big files to the disk as they are
-// written (fdatasync every 64 MiB) without ever making the copy wait, except at a file's end.
-const SLOTS = 8;
-const FREE = 0;
-const FILLED = 1;
-const HASHED = 2;
-const LAST = 1;
-/** per slot in each hasher's control array: state, length, flags */
-interface HasherInit { role: 'hash-blocks' | 'hash-file'; data: SharedArrayBuffer; ctrl: SharedArrayBuffer; digests: SharedArrayBuffer }
-/** flusher control: [0] requests, [1] fd, [2] done */
-interface FlusherInit { role: 'flusher'; ctrl: SharedArrayBuffer }
-
-function runHasher(h: HasherInit): void {
-  const ctrl = new Int32Array(h.ctrl);
-  const dig = new Uint8Array(h.digests);
-  const blocks = h.role === 'hash-blocks';
-  let file = createHash('md5');
-  for (let pos = 0; ; pos++) {
-    const k = pos % SLOTS;
-    for (;;) {
-      const st = Atomics.load(ctrl, k * 3);
-      if (st === FILLED) break;
-      Atomics.wait(ctrl, k * 3, st);
-    }
-    const len = ctrl[k * 3 + 1]!;
-    const flags = ctrl[k * 3 + 2]!;
-    const block = Buffer.from(h.data, k * BLOCK_SIZE, len);
-    if (blocks) {
-      if (len > 0) dig.set(createHash('md5').update(block).digest(), k * 16);
-    } else {
-      if (len > 0) file.update(block);
-      if (flags & LAST) {
-        dig.set(file.digest(), k * 16);
-        file = createHash('md5');
-      }
-    }
-    Atomics.store(ctrl, k * 3, HASHED);
-    Atomics.notify(ctrl, k * 3);
-  }
-}
-
-function runFlusher(f: FlusherInit): void {
-  const c = new Int32Array(f.ctrl);
-  for (;;) {
-    const done = Atomics.load(c, 2);
-    if (Atomics.load(c, 0) === done) { Atomics.wait(c, 0, done); continue; }
-    try { fdatasyncSync(Atomics.load(c, 1)); } catch { /* the copy thread's own fsync at the file's end reports errors */ }
-    Atomics.store(c, 2, done + 1);
-    Atomics.notify(c, 2);
-  }
-}
-
-/** Writes the manifest and header of one drive from the journal (zod and the XML builder load only here). */
-async function runManifest(m: ManifestInit): Promise<void> {
-  try {
-    const [{ Journal }, { writeDriveRoot }] = await Promise.all([import('./journal'), import('./driveFiles')]);
-    const j = Journal.read(m.journal);
-    const r = await writeDriveRoot(m.root, { driveId: m.driveId, jobName: m.jobName, records: j.filesOnDrive(m.driveId), knownSessions: new Set(j.sessions.keys()), newSessions: m.newSessions, generatedId: m.generatedId, now: m.now });
-    parentPort!.postMessage({ t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs } satisfies ManifestReply);
-  } catch (e) {
-    parentPort!.postMessage({ t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: (e as Error).message } satisfies ManifestReply);
-  }
-}
-
-// Copy threads run a little nicer than the engine's main thread (on Linux the priority is per
-// thread), so the app's event loop stays responsive while every core is busy copying and hashing.
-try { setPriority(0, Math.min(19, getPriority(0) + 5)); } catch { /* not permitted here: keep the default */ }
-
-const role = (workerData as { role?: string }).role;
-if (role === 'manifest') void runManifest(workerData as ManifestInit);
-if (role === 'hash-blocks' || role === 'hash-file') runHasher(workerData as HasherInit);
-if (role === 'flusher') runFlusher(workerData as FlusherInit);
-const isCopy = role === undefined;
-const wantHelpers = isCopy && !(workerData as WorkerInit).noHelpers;
+runNicer();
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
-const tmpDir = join(init.root ?? '', TMP_DIR);
+const tmpDir = join(init.root, TMP_DIR);
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+const ring = new HashRing();
+const flusher = new Flusher();
+// the helpers boot while the first tasks arrive
+ring.start(import.meta.url);
+flusher.start(import.meta.url);
 
-const ringData = new SharedArrayBuffer(SLOTS * BLOCK_SIZE);
-const ctrlBlocks = new SharedArrayBuffer(SLOTS * 3 * 4);
-const ctrlFile = new SharedArrayBuffer(SLOTS * 3 * 4);
-const digBlocks = new SharedArrayBuffer(SLOTS * 16);
-const digFile = new SharedArrayBuffer(SLOTS * 16);
-const ctrls = [new Int32Array(ctrlBlocks), new Int32Array(ctrlFile)] as const;
-const digB = new Uint8Array(digBlocks);
-const digF = new Uint8Array(digFile);
-const flushCtrlSab = new SharedArrayBuffer(3 * 4);
-const flushCtrl = new Int32Array(flushCtrlSab);
-const slots = Array.from({ length: SLOTS }, (_, k) => Buffer.from(ringData, k * BLOCK_SIZE, BLOCK_SIZE));
-const buf = slots[0]!;
-const helpers: Worker[] = [];
-let ringPos = 0;
-/** positions handed to the hashers and not yet collected, with where their results go */
-const inFlight: { pos: number; len: number; last: boolean; blocks: string[]; file: { md5: string } }[] = [];
-
-function ensureHasher(): void {
-  if (helpers.length) return;
-  const me = new URL(import.meta.url);
-  helpers.push(startWorker(me, { role: 'hash-blocks', data: ringData, ctrl: ctrlBlocks, digests: digBlocks } satisfies HasherInit));
-  helpers.push(startWorker(me, { role: 'hash-file', data: ringData, ctrl: ctrlFile, digests: digFile } satisfies HasherInit));
-  helpers.push(startWorker(me, { role: 'flusher', ctrl: flushCtrlSab } satisfies FlusherInit));
-  for (const h of helpers) h.unref();
-}
-
-/** Asks the flusher to start writing this file to the disk; never waits (skipped while it is busy). */
-function flushSoon(fd: number): void {
-  if (Atomics.load(flushCtrl, 0) !== Atomics.load(flushCtrl, 2)) return;
-  Atomics.store(flushCtrl, 1, fd);
-  Atomics.add(flushCtrl, 0, 1);
-  Atomics.notify(flushCtrl, 0);
-}
-
-/** Waits until the flusher is done with whatever it was flushing (before a file is closed). */
-function flusherIdle(): void {
-  for (;;) {
-    const done = Atomics.load(flushCtrl, 2);
-    if (Atomics.load(flushCtrl, 0) === done) return;
-    Atomics.wait(flushCtrl, 2, done, 1000);
-  }
-}
-
-function waitHashed(c: Int32Array, k: number): void {
-  for (let waited = 0; ; waited++) {
-    const st = Atomics.load(c, k * 3);
-    if (st === HASHED) return;
-    if (waited > 120) throw new Error('a hashing thread stopped answering (2 minutes)');
-    Atomics.wait(c, k * 3, st, 1000);
-  }
-}
-
-/** Waits for the oldest slot in flight to be hashed by both hashers and takes its results. */
-function collectOldest(): void {
-  const f = inFlight.shift()!;
-  const k = f.pos % SLOTS;
-  waitHashed(ctrls[0], k);
-  waitHashed(ctrls[1], k);
-  if (f.len > 0) f.blocks.push(Buffer.from(digB.subarray(k * 16, k * 16 + 16)).toString('hex').toUpperCase());
-  if (f.last) f.file.md5 = Buffer.from(digF.subarray(k * 16, k * 16 + 16)).toString('hex').toUpperCase();
-  Atomics.store(ctrls[0], k * 3, FREE);
-  Atomics.store(ctrls[1], k * 3, FREE);
-}
-
-/** The next free slot (collecting an old result if the ring is full). */
-function nextSlot(): Buffer {
-  if (inFlight.length >= SLOTS) collectOldest();
-  return slots[ringPos % SLOTS]!;
-}
-
-function handOver(len: number, last: boolean, blocks: string[], file: { md5: string }): void {
-  const k = ringPos % SLOTS;
-  inFlight.push({ pos: ringPos, len, last, blocks, file });
-  ringPos++;
-  for (const c of ctrls) {
-    c[k * 3 + 1] = len;
-    c[k * 3 + 2] = last ? LAST : 0;
-    Atomics.store(c, k * 3, FILLED);
-    Atomics.notify(c, k * 3);
-  }
-}
-
-function drainRing(): void {
-  while (inFlight.length) collectOldest();
-}
-
-/** Small files are flushed together: one syncfs per batch instead of one fsync per file. */
 /** files of this size and more are flushed one by one (fsync); smaller ones in batches (syncfs) */
 const SMALL_FILE = BLOCK_SIZE;
 /** a batch of small files is flushed and reported at 32 MiB, 2,048 files or 1 s, whichever comes first */
@@ -238,11 +77,11 @@ function checkRoot(): void {
   if (dev !== init.rootDev) throw new TargetGone('the drive was removed (its mount point no longer holds it)');
 }
 
-function progress(n: number, kind: 'bytes' | 'verify-bytes' = 'bytes'): void {
+function progress(n: number): void {
   unreported += n;
   const now = Date.now();
   if (now - lastReport >= 100) {
-    post({ t: kind, n: unreported } as FromWorker);
+    post({ t: 'bytes', n: unreported });
     unreported = 0;
     lastReport = now;
   }
@@ -254,8 +93,8 @@ function progress(n: number, kind: 'bytes' | 'verify-bytes' = 'bytes'): void {
   }
 }
 
-function flushProgress(kind: 'bytes' | 'verify-bytes' = 'bytes'): void {
-  if (unreported) post({ t: kind, n: unreported } as FromWorker);
+function flushProgress(): void {
+  if (unreported) post({ t: 'bytes', n: unreported });
   unreported = 0;
   lastReport = Date.now();
 }
@@ -300,7 +139,6 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
     const before = fstatSync(src);
     try { dst = openSync(tmp, 'w'); } catch (e) { checkRoot(); ensureDir(tmpDir); try { dst = openSync(tmp, 'w'); } catch (e2) { targetError(e2 ?? e, 'creating a file'); } }
     if (before.size < BLOCK_SIZE) return copySmall(task, src, dst, tmp, before.mtimeMs, before.size);
-    ensureHasher();
     const blocks: string[] = [];
     const file = { md5: '' };
     let pos = 0;
@@ -308,7 +146,7 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
     try {
       for (;;) {
         // fill a whole block (or up to EOF) in the next ring slot
-        const slot = nextSlot();
+        const slot = ring.nextSlot();
         let got = 0;
         while (got < BLOCK_SIZE) {
           const n = readWithRetry(src, slot, got, pos + got, BLOCK_SIZE - got, task.src);
@@ -316,7 +154,7 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
           got += n;
         }
         const last = got < BLOCK_SIZE;
-        handOver(got, last, blocks, file);
+        ring.handOver(got, last, blocks, file);
         if (last) ended = true;
         let w = 0;
         while (w < got) {
@@ -326,14 +164,14 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
         if (got) progress(got);
         // Flush as we go on big files: the disk writes while we read and hash, and the final
         // fsync (and the memory the kernel holds dirty) stays small.
-        if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) flushSoon(dst);
+        if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) flusher.flushSoon(dst);
         if (last) break;
       }
     } finally {
       // the hashers' file state must end with this file, whatever happened
-      if (!ended) { nextSlot(); handOver(0, true, [], { md5: '' }); }
-      drainRing();
-      flusherIdle();
+      if (!ended) { ring.nextSlot(); ring.handOver(0, true, [], { md5: '' }); }
+      ring.drain();
+      flusher.idle();
     }
     const after = fstatSync(src);
     if (after.size !== pos || after.mtimeMs !== before.mtimeMs) {
@@ -472,55 +310,13 @@ function drain(): void {
   post({ t: 'idle' });
 }
 
-function verify(items: VerifyItem[]): void {
-  let blobs = 0; let blocks = 0; let bytes = 0;
-  const mismatches: string[] = [];
-  for (const it of items) {
-    blobs++;
-    const path = join(init.root, it.rel);
-    let fd: number;
-    try { fd = openSync(path, 'r'); } catch (e) {
-      mismatches.push(`${it.rel}: the file is missing on the drive (${(e as NodeJS.ErrnoException).code})`);
-      continue;
-    }
-    try {
-      const size = fstatSync(fd).size;
-      if (size !== it.length) mismatches.push(`${it.rel}: the file has ${size} bytes, the manifest says ${it.length}`);
-      const n = Math.ceil(it.length / BLOCK_SIZE);
-      for (let b = 0; b < n; b++) {
-        const len = Math.min(BLOCK_SIZE, it.length - b * BLOCK_SIZE);
-        let got = 0;
-        while (got < len) {
-          const r = readSync(fd, buf, got, len - got, b * BLOCK_SIZE + got);
-          if (r === 0) break;
-          got += r;
-        }
-        blocks++;
-        bytes += got;
-        const h = createHash('md5').update(buf.subarray(0, got)).digest('hex').toUpperCase();
-        if (got !== len || h !== it.blocks.slice(b * 32, b * 32 + 32)) mismatches.push(`${it.rel}: block ${b} (bytes ${b * BLOCK_SIZE}–${b * BLOCK_SIZE + len - 1}) does not match the manifest`);
-        progress(got, 'verify-bytes');
-      }
-    } catch (e) {
-      mismatches.push(`${it.rel}: reading failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  flushProgress('verify-bytes');
-  post({ t: 'verify-done', blobs, blocks, bytes, mismatches });
-}
-
-// the helpers boot while the first tasks arrive
-if (wantHelpers) ensureHasher();
 function handle(m: ToWorker): void {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
     else { queue.push(...m.tasks); post({ t: 'more' }); drain(); }
   }
-  else if (m.t === 'verify') verify(m.items);
-  else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } for (const h of helpers) void h.terminate(); port.close(); }
+  else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } ring.stop(); flusher.stop(); port.close(); }
   while (deferred.length) handle(deferred.shift()!);
 }
 
-if (isCopy) port.on('message', (m: ToWorker) => handle(m));
+port.on('message', (m: ToWorker) => handle(m));

@@ -25,7 +25,11 @@ export interface PlanInput {
   preferred?: Map<number, number>;
   alreadyDoneFiles?: number;
   alreadyDoneBytes?: number;
+  /** size of the drives to count "more drives needed" in; default the largest target, else 4 TB */
+  driveSize?: number;
 }
+
+const DEFAULT_DRIVE_SIZE = 4e12;
 
 /**
  * Assigns table.drive[i] for every file with flags[i] === 0. Returns the summary; `fits` is false
@@ -100,7 +104,10 @@ export function makePlan(input: PlanInput): PlanSummary {
     fits: unplacedFiles === 0,
   };
   if (unplacedFiles) {
-    const size = Math.max(0, ...drives.map((d) => d.capacity));
+    let size = input.driveSize ?? (Math.max(0, ...drives.map((d) => d.capacity)) || DEFAULT_DRIVE_SIZE);
+    // a file larger than that size: count drives of a size that takes it (never split), rounded up
+    const largest = unplacedCosts.reduce((m, c) => (c > m ? c : m), 0) + DRIVE_RESERVE;
+    if (largest > size) size = Math.ceil(largest / 1e11) * 1e11;
     summary.moreDrivesNeeded = { count: drivesNeeded(unplacedCosts, size), size };
   }
   return summary;

@@ -1,4 +1,5 @@
-// Messages between the copy engine (main thread) and its per-drive copy workers.
+// Messages between the copy engine (main thread) and its workers: per-drive copy and verify
+// workers, and the one-off manifest writer.
 
 export interface CopyTask {
   /** file index in the plan */
@@ -17,10 +18,8 @@ export type ToWorker =
   | { t: 'verify'; items: VerifyItem[] }
   | { t: 'finish' };
 
+/** workerData of a copy worker (copyWorker.ts) */
 export interface WorkerInit {
-  /** 'verify' workers need no hashing helpers */
-  role?: undefined;
-  noHelpers?: boolean;
   root: string;
   /** st_dev of the root when the copy started: a different device means the drive was removed */
   rootDev: number;
@@ -28,9 +27,11 @@ export interface WorkerInit {
   maxRate: number;
 }
 
-/** A one-off worker that writes a drive's manifest and header from the journal, off the main thread. */
+/** workerData of a verify worker (verifyWorker.ts) */
+export interface VerifyInit { root: string; rootDev: number }
+
+/** workerData of a one-off worker that writes a drive's manifest and header from the journal (manifestWorker.ts). */
 export interface ManifestInit {
-  role: 'manifest';
   root: string;
   journal: string;
   driveId: string;

@@ -17,6 +17,8 @@ export interface ScanOptions {
   onCount?: (files: number, bytes: number) => void;
   /** stop collecting problems after this many (the count goes on); default 1,000 */
   maxProblems?: number;
+  /** source files and folders the person left out: not walked, not checked, not copied */
+  exclude?: string[];
 }
 
 export interface ScanResult {
@@ -45,6 +47,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
   const maxPath = Math.min(...opts.targets.map((t) => t.maxPathBytes - Buffer.byteLength(t.path) - 1), 4095);
   // blob name (lowercased on case-insensitive targets) -> first file index
   const seen = new Map<string, number>();
+  const excluded = new Set((opts.exclude ?? []).map((p) => resolve(p)));
 
   const checkFile = (i: number, entry: DatasetEntry) => {
     const src = table.source(i);
@@ -82,6 +85,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
   };
 
   for (const [ei, entry] of entries.entries()) {
+    if (excluded.has(resolve(entry.basePath))) continue;
     const { container } = splitBlobPath(entry.destination);
     const cProblem = containerNameProblem(container);
     if (cProblem) {
@@ -140,6 +144,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
         for (const [k, name] of names.entries()) {
           const s = stats[k]!;
           const abs = join(dir.abs, name);
+          if (excluded.size && excluded.has(abs)) continue;
           if (s instanceof Error) {
             const code = s.code;
             if (code === 'ELOOP') report({ code: 'symlink-loop', source: abs, message: 'This symbolic link points back to itself (a link loop).', fix: 'Remove or fix the link.' });

@@ -1,15 +1,34 @@
 // Starting the prep workers both from source (tsx, vitest: .ts files need tsx's loader inside
-// the worker) and from the esbuild bundle (out/cli/prepWorker.mjs next to haul.mjs).
+// the worker) and from the esbuild bundle (out/cli/<name>.mjs next to haul.mjs). Each worker is
+// its own entry, named for what it does.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** The copy worker's file: copyWorker.ts next to this module in source, prepWorker.mjs in the bundle. */
-export function copyWorkerUrl(): URL {
-  const src = new URL('./copyWorker.ts', import.meta.url);
+/** The worker entries (main/core/prep/<name>.ts, bundled as out/cli/<name>.mjs by main/build.mjs). */
+export const WORKERS = ['copyWorker', 'verifyWorker', 'hashBlocksWorker', 'hashFileWorker', 'flushWorker', 'manifestWorker'] as const;
+export type WorkerName = (typeof WORKERS)[number];
+
+/**
+ * A worker's file: `dir` when given (an Electron bundle that ships the workers elsewhere), else
+ * <name>.ts next to this module in source, <name>.mjs next to the bundle.
+ */
+export function workerFile(name: WorkerName, dir?: URL): URL {
+  if (dir) {
+    const base = dir.href.endsWith('/') ? dir : new URL(`${dir.href}/`);
+    const ts = new URL(`./${name}.ts`, base);
+    return ts.protocol === 'file:' && existsSync(fileURLToPath(ts)) ? ts : new URL(`./${name}.mjs`, base);
+  }
+  const src = new URL(`./${name}.ts`, import.meta.url);
   if (src.protocol === 'file:' && existsSync(fileURLToPath(src))) return src;
-  return new URL('./prepWorker.mjs', import.meta.url);
+  return new URL(`./${name}.mjs`, import.meta.url);
+}
+
+/** The same worker family's sibling: a worker starts its helpers from its own folder. */
+export function siblingWorker(name: WorkerName, self: string): URL {
+  return new URL(`./${name}${self.endsWith('.ts') ? '.ts' : '.mjs'}`, self);
 }
 
 export function startWorker(url: URL, workerData: unknown): Worker {
@@ -19,4 +38,14 @@ export function startWorker(url: URL, workerData: unknown): Worker {
   const apiEsm = pathToFileURL(apiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
   const boot = `import { register } from ${JSON.stringify(apiEsm)}; register(); await import(${JSON.stringify(url.href)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData, execArgv: [] });
+}
+
+/**
+ * Worker threads run a little nicer than the engine's main thread (on Linux the priority is per
+ * thread), so the app's event loop stays responsive while every core is busy copying and hashing.
+ */
+export function runNicer(): void {
+  try {
+    setPriority(0, Math.min(19, getPriority(0) + 5));
+  } catch { /* not permitted here: keep the default */ }
 }

@@ -6,6 +6,7 @@ import { createAppSlice, type AppSlice } from './app';
 import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createNotificationsSlice, type NotificationsSlice } from './notifications';
 import { createUiSlice, type UiSlice } from './ui';
+import { createSettingsSlice, type SettingsSlice } from './settings';
 import type { SliceCreator, SliceSet } from './slice';
 
 export interface HaulState {
@@ -18,6 +19,7 @@ export interface HaulState {
   // --- issue 10: wizard, drafts, prep sessions
 
   // --- issue 8: settings, connection
+  settings: SettingsSlice;
 
   // --- issue 11: notifications
   notifications: NotificationsSlice;
@@ -37,6 +39,7 @@ export const useHaul = create<HaulState>()((set, get) => {
     // --- issue 10: wizard, drafts, prep sessions
 
     // --- issue 8: settings, connection
+    settings: slice('settings', createSettingsSlice),
 
     // --- issue 11: notifications
     notifications: slice('notifications', createNotificationsSlice),

@@ -1,28 +1,63 @@
 // prep.*, fs.* and drafts.* handlers: built from the core context; see shared/ipc/channels/prep.ts
-// for the schemas. Sessions, drafts and the folder browser are main/core/prep's; these only
-// translate between the bridge and them.
+// for the schemas. Sessions (main/core/prep/manager.ts), drafts (main/core/drafts) and the folder
+// browser (main/core/prep/browse.ts) do the work; these translate their refusals into bridge
+// errors a person can act on.
+import { CsvError } from '../../../../shared/formats/dataset';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { PrepChannel } from '../../../../shared/ipc/names';
+import { parseBlobList, previewExport } from '../../../../shared/prep/exportPreview';
+import { DraftNotFound, DraftStore } from '../../drafts/store';
+import { browse, BrowseError } from '../../prep/browse';
+import { InputError } from '../../prep/inputs';
+import { JournalBusy } from '../../prep/lock';
+import { PrepManager, PrepRefused } from '../../prep/manager';
+import { PrepError } from '../../prep/session';
 import type { CoreContext, HandlersOf } from '../context';
 
-const notYet = (channel: string) => async (): Promise<never> => {
-  throw new HandlerError('not-implemented', `${channel} is not built yet in this version of Haul.`);
+/** Known failures become coded answers; anything else is left to dispatch ("failed"). */
+function answer(e: unknown): never {
+  if (e instanceof HandlerError) throw e;
+  if (e instanceof PrepRefused) throw new HandlerError(e.code, e.message, e.target);
+  if (e instanceof CsvError) throw new HandlerError('bad-csv', e.message, e.file);
+  if (e instanceof InputError) throw new HandlerError('bad-input', e.message, e.field);
+  if (e instanceof BrowseError) throw new HandlerError(e.code, e.message, 'path');
+  if (e instanceof DraftNotFound) throw new HandlerError('not-found', e.message, 'id');
+  if (e instanceof JournalBusy) throw new HandlerError('busy', e.message);
+  if (e instanceof PrepError) throw new HandlerError('refused', e.message);
+  throw e;
+}
+
+const guarded = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+  try { return await fn(...a); } catch (e) { return answer(e); }
 };
 
-export async function prepHandlers(_ctx: CoreContext): Promise<HandlersOf<PrepChannel>> {
+export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepChannel>> {
+  const prep = ctx.prep ?? new PrepManager({
+    dataDir: ctx.dataDir,
+    onProgress: (p) => ctx.events.emit('prep.progress', p),
+    onSession: (s) => ctx.events.emit('prep.session', s),
+  });
+  const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {
-    'prep.plan': notYet('prep.plan'),
-    'prep.start': notYet('prep.start'),
-    'prep.cancel': notYet('prep.cancel'),
-    'prep.resume': notYet('prep.resume'),
-    'prep.sessions': notYet('prep.sessions'),
-    'prep.forget': notYet('prep.forget'),
-    'prep.verify': notYet('prep.verify'),
-    'prep.previewExport': notYet('prep.previewExport'),
-    'fs.browse': notYet('fs.browse'),
-    'drafts.list': notYet('drafts.list'),
-    'drafts.get': notYet('drafts.get'),
-    'drafts.save': notYet('drafts.save'),
-    'drafts.delete': notYet('drafts.delete'),
+    'prep.plan': guarded((spec) => prep.plan(spec)),
+    'prep.start': guarded(({ confirmedDriveIds, draftId, ...spec }) => prep.start(spec, confirmedDriveIds, draftId)),
+    'prep.cancel': guarded(({ sessionId }) => prep.cancel(sessionId)),
+    'prep.resume': guarded(({ sessionId, bitLockerKeys }) => prep.resume(sessionId, bitLockerKeys)),
+    'prep.sessions': guarded(() => prep.list()),
+    'prep.forget': guarded(async ({ sessionId }) => ({ forgotten: await prep.forget(sessionId) })),
+    'prep.verify': guarded((req) => prep.verify(req)),
+    'prep.previewExport': guarded(async (req) => {
+      try {
+        const blobs = req.blobs ?? parseBlobList(req.blobListText ?? '', 'the blob list');
+        return previewExport(blobs, req.driveSize);
+      } catch (e) {
+        throw new HandlerError('bad-input', (e as Error).message, 'blobListText');
+      }
+    }),
+    'fs.browse': guarded((req) => browse(req)),
+    'drafts.list': guarded(() => drafts.list()),
+    'drafts.get': guarded(({ id }) => drafts.get(id)),
+    'drafts.save': guarded(({ draft }) => drafts.save(draft)),
+    'drafts.delete': guarded(async ({ id }) => ({ deleted: await drafts.delete(id) })),
   };
 }

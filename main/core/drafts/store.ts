@@ -1,0 +1,64 @@
+// Drafts of the new-job wizard, kept in main (one JSON document in the data folder) so that a
+// half-finished wizard survives a restart and the Jobs screen can list it.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { draft, draftInput, summarizeDraft, type Draft, type DraftInput, type DraftSummary } from '../../../shared/prep/draft';
+import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
+
+const document = z.object({ version: z.literal(1), drafts: z.array(draft) });
+type DraftsDocument = z.infer<typeof document>;
+
+export class DraftNotFound extends Error {
+  constructor(readonly id: string) {
+    super(`There is no draft with the id ${id}; it may have been deleted or turned into a job. Start a new job instead.`);
+    this.name = 'DraftNotFound';
+  }
+}
+
+export class DraftStore {
+  private readonly store: DocumentStore<DraftsDocument>;
+
+  constructor(dataDir: string, private readonly now: () => number = Date.now) {
+    this.store = jsonFileStore(path.join(dataDir, 'drafts.json'), { schema: document, initial: () => ({ version: 1 as const, drafts: [] }), mode: 0o600 });
+  }
+
+  get file(): string { return this.store.file; }
+  /** Set when the drafts file was damaged and moved aside on the last read. */
+  get recovered(): { movedTo: string; reason: string } | undefined { return this.store.recovered; }
+
+  /** Newest first. */
+  async list(): Promise<DraftSummary[]> {
+    const doc = await this.store.read();
+    return [...doc.drafts].sort((a, b) => b.updatedAt - a.updatedAt).map(summarizeDraft);
+  }
+
+  async get(id: string): Promise<Draft> {
+    const found = (await this.store.read()).drafts.find((d) => d.id === id);
+    if (!found) throw new DraftNotFound(id);
+    return found;
+  }
+
+  /** Creates (no id) or replaces a draft; keeps its creation time. */
+  async save(input: DraftInput): Promise<Draft> {
+    const parsed = draftInput.parse(input);
+    let saved: Draft | undefined;
+    await this.store.update((doc) => {
+      const now = this.now();
+      const old = parsed.id ? doc.drafts.find((d) => d.id === parsed.id) : undefined;
+      if (parsed.id && !old) throw new DraftNotFound(parsed.id);
+      saved = { id: old?.id ?? randomUUID(), step: parsed.step, values: parsed.values, createdAt: old?.createdAt ?? now, updatedAt: now };
+      return { ...doc, drafts: [...doc.drafts.filter((d) => d.id !== saved!.id), saved] };
+    });
+    return saved!;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    let deleted = false;
+    await this.store.update((doc) => {
+      deleted = doc.drafts.some((d) => d.id === id);
+      return { ...doc, drafts: doc.drafts.filter((d) => d.id !== id) };
+    });
+    return deleted;
+  }
+}

@@ -1,0 +1,92 @@
+// Manifests: each drive's header goes on before the copy (so an interrupted drive keeps its id),
+// and after the copy its DriveManifest.xml and header are rebuilt from the journal in a worker
+// (tens of thousands of blobs take a while), then the DriveInfo file is written next to the
+// journal. What the job needs per drive comes back as a PreparedDrive.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { HEADER_FILE, MANIFEST_FILE } from '../../../shared/formats/driveManifest';
+import type { PreparedDrive } from '../../../shared/prep/session';
+import { md5Upper, writeDriveInfo } from './driveFiles';
+import type { Journal } from './journal';
+import { TMP_DIR, type ManifestInit, type ManifestReply } from './protocol';
+import type { DriveRun, FailedFile } from './schedule';
+import { startWorker } from './workerBoot';
+
+export class ManifestError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}
+
+/** Builds and writes a drive's manifest and header in a worker. */
+export function writeManifestOffThread(url: URL, init: ManifestInit): Promise<ManifestReply> {
+  return new Promise((resolveM) => {
+    const w = startWorker(url, init);
+    w.once('message', (m: ManifestReply) => { void w.terminate(); resolveM(m); });
+    w.once('error', (e) => resolveM({ t: 'manifest-error', code: 'EWORKER', message: e.message }));
+  });
+}
+
+/** Room kept on each drive for its manifest: another program filling the drive mid-copy cannot take it. */
+const MANIFEST_ROOM = 1024 * 1024;
+
+/** Takes the room (a file under .haul-tmp, removed with the temporaries just before the manifests are written). */
+function keepManifestRoom(root: string): void {
+  try {
+    mkdirSync(join(root, TMP_DIR), { recursive: true });
+    const fd = openSync(join(root, TMP_DIR, 'manifest-room'), 'w');
+    try {
+      const zeros = Buffer.alloc(64 * 1024);
+      for (let off = 0; off < MANIFEST_ROOM; off += zeros.length) writeSync(fd, zeros, 0, zeros.length, off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // a drive this full fails the copy anyway, with the reason in words
+  }
+}
+
+/**
+ * The header on every target first — a full drive may hand files to one that had none planned —
+ * and the drive in the journal. Throws ManifestError when a drive cannot take it.
+ */
+export async function writeHeaders(url: URL, runs: DriveRun[], journal: Journal, jobName: string, session: string): Promise<void> {
+  for (const r of runs) {
+    const generated = r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true;
+    const w = await writeManifestOffThread(url, { root: r.info.path, journal: journal.path, driveId: r.info.driveId, jobName, newSessions: [session], generatedId: generated, now: Date.now() });
+    if (w.t === 'manifest-error') throw new ManifestError(w.code, `Could not write the drive header on ${r.info.path}: ${w.message}. Check that the drive is writable and has room.`);
+    keepManifestRoom(r.info.path);
+    if (journal.drives.get(r.info.driveId)?.target !== r.info.path) {
+      journal.append([{ t: 'drive', drive: r.info.driveId, target: r.info.path, at: Date.now(), generated: r.info.idSource === 'generated' }]);
+    }
+  }
+}
+
+/** The manifest, header and DriveInfo of every drive that holds files of this journal. */
+export async function writeManifests(url: URL, runs: DriveRun[], journal: Journal, jobName: string, session: string, failed: FailedFile[]): Promise<PreparedDrive[]> {
+  const drives: PreparedDrive[] = [];
+  for (const r of runs) {
+    if (r.state === 'removed' || (r.filesTotal === 0 && r.filesDone === 0 && journal.filesOnDrive(r.info.driveId).length === 0)) continue;
+    try {
+      const w = await writeManifestOffThread(url, { root: r.info.path, journal: journal.path, driveId: r.info.driveId, jobName, newSessions: [session], generatedId: journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
+      if (w.t === 'manifest-error') throw new ManifestError(w.code, w.message);
+      const driveInfoFile = writeDriveInfo(journal.path, r.info.driveId, w.manifestHash, r.bitLockerKey);
+      const onDrive = journal.filesOnDrive(r.info.driveId);
+      drives.push({
+        driveId: r.info.driveId,
+        target: r.info.path,
+        manifestFile: `\\${MANIFEST_FILE}`,
+        manifestHash: w.manifestHash,
+        driveHeaderHash: md5Upper(readFileSync(join(r.info.path, HEADER_FILE))),
+        driveInfoFile,
+        files: onDrive.length,
+        bytes: onDrive.reduce((s, f) => s + f.size, 0),
+      });
+    } catch (e) {
+      failed.push({ source: r.info.path, code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: `writing the manifest on ${r.info.path} failed: ${(e as Error).message}` });
+    }
+  }
+  return drives;
+}

@@ -1,0 +1,73 @@
+// Resume: what the journal says is already on the drives. A file counts as done when its
+// journal record matches the source (size, mtime, path) and the copy is still on its drive (or
+// its drive is not attached now); a changed source is copied again, onto the drive it was on.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TargetInfo } from '../drives/target';
+import type { FileTable } from './fileTable';
+import { fileKey, type FileRecord, type Journal, type JournalRecord } from './journal';
+import { TMP_DIR } from './protocol';
+
+export interface DoneSoFar {
+  /** file index -> drive index to try first (a changed file goes back where it was) */
+  preferred: Map<number, number>;
+  doneFiles: number;
+  doneBytes: number;
+  /** records of sources that changed since they were copied: their old copies are replaced */
+  staleRecords: FileRecord[];
+}
+
+/** Marks done files in the table (flags 2) and finds the stale ones. Reads only. */
+export function findDone(table: FileTable, journal: Journal, session: string, infos: TargetInfo[]): DoneSoFar {
+  const driveIndex = new Map(infos.map((t, k) => [t.driveId, k]));
+  const preferred = new Map<number, number>();
+  let doneFiles = 0;
+  let doneBytes = 0;
+  const staleRecords: FileRecord[] = [];
+  for (let i = 0; i < table.count; i++) {
+    if (table.flags[i]) continue;
+    const rec = journal.files.get(fileKey(session, table.blobPath(i)));
+    if (!rec) continue;
+    const k = driveIndex.get(rec.drive);
+    const unchanged = rec.size === table.size(i) && rec.mtime === table.mtime(i) && rec.src === table.source(i);
+    if (unchanged) {
+      if (k === undefined) { table.flags[i] = 2; doneFiles++; doneBytes += rec.size; continue; } // on a drive not attached now
+      try {
+        if (statSync(join(infos[k]!.path, rec.path)).size === rec.size) { table.flags[i] = 2; doneFiles++; doneBytes += rec.size; continue; }
+      } catch { /* missing on the drive: copy again */ }
+    } else {
+      staleRecords.push(rec);
+    }
+    if (k !== undefined) preferred.set(i, k);
+  }
+  return { preferred, doneFiles, doneBytes, staleRecords };
+}
+
+/**
+ * Space on each target that the copy frees before it starts: old copies of changed sources and
+ * partial temporaries of an interrupted run. Counted by `plan` (which writes nothing).
+ */
+export function reclaimableBytes(infos: TargetInfo[], stale: FileRecord[]): number[] {
+  return infos.map((t) => {
+    let bytes = 0;
+    for (const r of stale) {
+      if (r.drive !== t.driveId) continue;
+      try { bytes += statSync(join(t.path, r.path)).size; } catch { /* already gone */ }
+    }
+    try {
+      for (const f of readdirSync(join(t.path, TMP_DIR))) { try { bytes += statSync(join(t.path, TMP_DIR, f)).size; } catch { /* gone */ } }
+    } catch { /* no temporaries */ }
+    return bytes;
+  });
+}
+
+/** Frees that space: removes old copies of changed sources and partial temporaries; journals the removals. */
+export function reclaim(infos: TargetInfo[], stale: FileRecord[], journal: Journal): void {
+  const driveIndex = new Map(infos.map((t, k) => [t.driveId, k]));
+  for (const rec of stale) {
+    const k = driveIndex.get(rec.drive);
+    if (k !== undefined) rmSync(join(infos[k]!.path, rec.path), { force: true });
+  }
+  for (const t of infos) rmSync(join(t.path, TMP_DIR), { recursive: true, force: true });
+  if (stale.length) journal.append(stale.map((r): JournalRecord => ({ t: 'removed', s: r.s, blob: r.blob, drive: r.drive })));
+}

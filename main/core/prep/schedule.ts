@@ -1,0 +1,318 @@
+// Drive scheduling: one copy worker per drive, fed chunks of the plan so one always waits; a full
+// drive hands what it could not take to drives with room; a pulled drive or a failing one stops
+// alone; Cancel stops them all cleanly. Finished files are journaled a slice per event-loop turn,
+// so the main thread (and the app's UI) keeps running.
+import { statSync, statfsSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import type { DatasetEntry } from '../../../shared/formats/dataset';
+import type { DriveProgress, PrepEvent } from '../../../shared/prep/types';
+import type { TargetInfo } from '../drives/target';
+import type { FileTable } from './fileTable';
+import type { Journal, JournalRecord } from './journal';
+import { fileCost } from './plan';
+import type { CopyResult, CopyTask, FromWorker } from './protocol';
+import { startWorker } from './workerBoot';
+
+const CHUNK_FILES = 512;
+const CHUNK_BYTES = 256 * 1024 * 1024;
+
+export interface DriveRun {
+  index: number;
+  info: TargetInfo;
+  bitLockerKey: string;
+  rootDev: number;
+  worker?: Worker;
+  state: DriveProgress['state'];
+  queue: number[];
+  outstanding: Set<number>;
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+  /** bytes of this session already on the drive before this run */
+  doneBefore: number;
+}
+
+export interface FailedFile { source: string; code: string; message: string }
+
+export interface ScheduleInput {
+  table: FileTable;
+  entries: DatasetEntry[];
+  session: string;
+  journal: Journal;
+  infos: TargetInfo[];
+  bitLockerKeys: string[];
+  copyWorker: URL;
+  maxRate: number;
+  signal?: AbortSignal;
+  emit: (e: PrepEvent) => void;
+}
+
+export class DriveScheduler {
+  readonly runs: DriveRun[];
+  readonly failed: FailedFile[] = [];
+  readonly notPlaced: number[] = [];
+  filesCopied = 0;
+  bytesCopied = 0;
+  /** bytes of the files still to copy (a file that cannot be read is taken out) */
+  totalBytes: number;
+  readonly totalFiles: number;
+  stopped = false;
+  private readonly workers: Worker[] = [];
+  private readonly toJournal: { r: DriveRun; res: CopyResult }[] = [];
+  private journalScheduled = false;
+  private lastSync = Date.now();
+
+  constructor(private readonly input: ScheduleInput) {
+    const { table, infos } = input;
+    this.runs = infos.map((info, index) => ({
+      index, info, bitLockerKey: input.bitLockerKeys[index] ?? '', rootDev: statSync(info.path).dev,
+      state: 'waiting', queue: [], outstanding: new Set(), bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0, doneBefore: 0,
+    }));
+    for (let i = 0; i < table.count; i++) {
+      if (table.flags[i] || table.drive[i] === 255) continue;
+      const r = this.runs[table.drive[i]!]!;
+      r.queue.push(i);
+      r.bytesTotal += table.size(i);
+      r.filesTotal++;
+    }
+    this.totalBytes = this.runs.reduce((s, r) => s + r.bytesTotal, 0);
+    this.totalFiles = this.runs.reduce((s, r) => s + r.filesTotal, 0);
+  }
+
+  /** Per drive, for the progress event; the current file is the oldest one a worker holds. */
+  driveProgress(): DriveProgress[] {
+    const { table } = this.input;
+    return this.runs.map((r) => {
+      const p: DriveProgress = { driveId: r.info.driveId, target: r.info.path, bytesDone: r.bytesDone, bytesTotal: r.bytesTotal, filesDone: r.filesDone, filesTotal: r.filesTotal, state: r.state };
+      if (r.state === 'copying') {
+        let first = -1;
+        for (const i of r.outstanding) { if (first < 0 || i < first) first = i; }
+        if (first >= 0) p.currentFile = table.source(first);
+      }
+      return p;
+    });
+  }
+
+  bytesDone(): number {
+    return this.runs.reduce((s, r) => s + r.bytesDone, 0);
+  }
+
+  /** Ends every worker (on any way out). */
+  terminate(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+
+  /** Copies until every drive is done, full, removed or failed, or the signal stops it. */
+  run(): Promise<void> {
+    const { table, journal, signal, emit } = this.input;
+    const runs = this.runs;
+    return new Promise<void>((resolveAll) => {
+      let settled = false;
+      const active = (r: DriveRun) => r.state === 'copying' || r.state === 'waiting' || (r.state === 'full' && r.outstanding.size > 0);
+      /** Ends the copy once no drive has work left; idle workers stay until then to take moved files. */
+      const checkAll = () => {
+        if (settled || runs.some(active)) return;
+        settled = true;
+        clearInterval(watch);
+        signal?.removeEventListener('abort', onAbort);
+        for (const r of runs) { if (r.worker) { r.worker.postMessage({ t: 'finish' }); r.worker = undefined; } }
+        resolveAll();
+      };
+      const stopDrive = (r: DriveRun) => {
+        if (r.worker) { void r.worker.terminate(); r.worker = undefined; }
+      };
+      // bytes of the files this drive has finished (what survives when the rest is taken back)
+      const bytesOnDrive = (r: DriveRun) => journal.filesOnDrive(r.info.driveId).filter((f) => f.s === this.input.session).reduce((s, f) => s + f.size, 0) - r.doneBefore;
+
+      const onAbort = () => {
+        this.stopped = true;
+        this.journalSome(Infinity);
+        for (const r of runs) {
+          if (!active(r) && !r.worker) continue;
+          const ids = new Set([...r.outstanding, ...r.queue.splice(0)]);
+          r.outstanding.clear();
+          stopDrive(r);
+          if (active(r)) r.state = 'stopped';
+          r.bytesDone = bytesOnDrive(r);
+          for (const i of ids) this.failed.push({ source: table.source(i), code: 'ESTOPPED', message: 'not copied yet: the copy was stopped' });
+        }
+        checkAll();
+      };
+      if (signal?.aborted) queueMicrotask(onAbort);
+      else signal?.addEventListener('abort', onAbort, { once: true });
+
+      const journalSlice = () => {
+        this.journalScheduled = false;
+        this.journalSome(128);
+        if (this.toJournal.length) { this.journalScheduled = true; setImmediate(journalSlice); }
+      };
+      const onMessage = (r: DriveRun, m: FromWorker) => {
+        switch (m.t) {
+          case 'bytes': r.bytesDone += m.n; break;
+          case 'done': {
+            // Counted now; journaled a slice per event-loop turn, so timers and the UI keep running.
+            for (const res of m.results) {
+              if (!r.outstanding.delete(res.id)) continue;
+              r.filesDone++;
+              this.filesCopied++;
+              this.bytesCopied += res.size;
+              this.toJournal.push({ r, res });
+            }
+            if (!this.journalScheduled && this.toJournal.length) { this.journalScheduled = true; setImmediate(journalSlice); }
+            break;
+          }
+          case 'source-error': {
+            r.outstanding.delete(m.id);
+            r.bytesTotal -= table.size(m.id);
+            r.filesTotal--;
+            this.totalBytes -= table.size(m.id);
+            this.failed.push({ source: table.source(m.id), code: m.code, message: m.message });
+            emit({ type: 'file-error', source: table.source(m.id), driveId: r.info.driveId, code: m.code, message: m.message });
+            break;
+          }
+          case 'full': {
+            this.journalSome(Infinity);
+            // the worker returns what it had; anything still queued here was never sent
+            const ids = [...new Set([...m.returned.filter((i) => r.outstanding.has(i)), ...r.queue.splice(0)])];
+            for (const i of m.returned) r.outstanding.delete(i);
+            r.state = 'full';
+            // bytes of returned files that were partly counted are not copied: take them back
+            r.bytesDone = Math.min(r.bytesDone, bytesOnDrive(r));
+            const moved = this.reassign(r, ids);
+            const left = ids.length - moved;
+            const s = (n: number) => (n === 1 ? '' : 's');
+            emit({ type: 'drive-full', driveId: r.info.driveId, target: r.info.path, movedFiles: moved, message: `Drive ${r.info.driveId} (${r.info.path}) is full; ${moved} file${s(moved)} moved to the other drives${left ? `; ${left} file${s(left)} need another drive: add one and resume to copy them` : ''}.` });
+            if (r.outstanding.size === 0) stopDrive(r);
+            checkAll();
+            break;
+          }
+          case 'returned': {
+            const ids = m.returned.filter((i) => r.outstanding.delete(i));
+            if (r.state === 'full') this.reassign(r, ids);
+            if (r.outstanding.size === 0 && !active(r)) stopDrive(r);
+            checkAll();
+            break;
+          }
+          case 'removed':
+          case 'target-error': {
+            this.journalSome(Infinity);
+            if (r.state === 'removed' || r.state === 'failed') break;
+            const ids = new Set([...m.returned, ...r.outstanding, ...r.queue.splice(0)]);
+            r.outstanding.clear();
+            r.bytesDone = bytesOnDrive(r);
+            stopDrive(r);
+            const s = ids.size === 1 ? '' : 's';
+            if (m.t === 'removed') {
+              r.state = 'removed';
+              for (const i of ids) this.failed.push({ source: table.source(i), code: 'EREMOVED', message: `not copied: the drive ${r.info.driveId} was removed` });
+              emit({ type: 'drive-removed', driveId: r.info.driveId, target: r.info.path, message: `The drive was removed (${r.info.driveId} at ${r.info.path}); ${ids.size} file${s} not copied. Plug it back in and resume to continue.` });
+            } else {
+              r.state = 'failed';
+              for (const i of ids) this.failed.push({ source: table.source(i), code: m.code, message: `not copied: ${m.message}` });
+              emit({ type: 'file-error', source: r.info.path, driveId: r.info.driveId, code: m.code, message: `Writing to drive ${r.info.driveId} failed: ${m.message}. The drive may be failing; check it, then resume.` });
+            }
+            checkAll();
+            break;
+          }
+          case 'more': {
+            if (r.state === 'copying') this.sendChunk(r);
+            break;
+          }
+          case 'idle': {
+            if (r.state !== 'copying') break;
+            if (!this.sendChunk(r) && r.outstanding.size === 0) { r.state = 'done'; checkAll(); }
+            break;
+          }
+          default: break;
+        }
+      };
+
+      // Hot-plug: a target whose device changes or disappears stops cleanly ("the drive was removed").
+      const watch = setInterval(() => {
+        for (const r of runs) {
+          if (!r.worker || !active(r)) continue;
+          let dev = -1;
+          try { dev = statSync(r.info.path).dev; } catch { /* gone */ }
+          if (dev !== r.rootDev) onMessage(r, { t: 'removed', returned: [], message: 'the drive was removed' });
+        }
+      }, 1000);
+      for (const r of runs) {
+        r.doneBefore = journal.filesOnDrive(r.info.driveId).filter((f) => f.s === this.input.session).reduce((s, f) => s + f.size, 0);
+        if (!r.queue.length) r.state = 'done';
+        const w = startWorker(this.input.copyWorker, { root: r.info.path, rootDev: r.rootDev, maxRate: this.input.maxRate });
+        this.workers.push(w);
+        r.worker = w;
+        if (r.queue.length) r.state = 'copying';
+        w.on('message', (m: FromWorker) => onMessage(r, m));
+        w.on('error', (e) => onMessage(r, { t: 'target-error', returned: [...r.outstanding], code: 'EWORKER', message: `the copy stopped: ${e.message}` }));
+        this.sendChunk(r);
+        this.sendChunk(r);
+      }
+      checkAll();
+    }).then(() => {
+      this.journalSome(Infinity);
+      journal.syncSoon();
+    });
+  }
+
+  private taskOf(i: number): CopyTask {
+    const { table, session } = this.input;
+    return { id: i, src: table.source(i), rel: `${session}/${table.blobPath(i)}`, size: table.size(i), mtime: table.mtime(i) };
+  }
+
+  private sendChunk(r: DriveRun): boolean {
+    if (!r.worker || !r.queue.length) return false;
+    const tasks: CopyTask[] = [];
+    let bytes = 0;
+    while (r.queue.length && tasks.length < CHUNK_FILES && bytes < CHUNK_BYTES) {
+      const i = r.queue.shift()!;
+      tasks.push(this.taskOf(i));
+      r.outstanding.add(i);
+      bytes += this.input.table.size(i);
+    }
+    r.worker.postMessage({ t: 'tasks', tasks });
+    return true;
+  }
+
+  /** Moves files a full drive could not take onto drives that still have room. */
+  private reassign(from: DriveRun, ids: number[]): number {
+    const { table } = this.input;
+    let moved = 0;
+    const room = this.runs.map((r) => {
+      if (r === from || !r.worker || (r.state !== 'copying' && r.state !== 'done')) return -1;
+      const fs = statfsSync(r.info.path);
+      const queued = [...r.queue, ...r.outstanding].reduce((s, i) => s + fileCost(table.size(i), table.blobPath(i).length), 0);
+      return fs.bavail * fs.bsize - queued - 8 * 1024 * 1024;
+    });
+    for (const i of ids) {
+      const cost = fileCost(table.size(i), table.blobPath(i).length);
+      const k = room.findIndex((x) => x >= cost);
+      from.bytesTotal -= table.size(i);
+      from.filesTotal--;
+      if (k < 0) { this.notPlaced.push(i); continue; }
+      room[k]! -= cost;
+      const to = this.runs[k]!;
+      to.queue.push(i);
+      to.bytesTotal += table.size(i);
+      to.filesTotal++;
+      moved++;
+      if (to.state === 'done') { to.state = 'copying'; this.sendChunk(to); }
+    }
+    return moved;
+  }
+
+  /** Journals finished files (at most `max` now). */
+  private journalSome(max: number): void {
+    const { table, entries, session, journal } = this.input;
+    const take = this.toJournal.splice(0, Math.min(max, this.toJournal.length));
+    if (!take.length) return;
+    journal.append(take.map(({ r, res }): JournalRecord => {
+      const i = res.id;
+      const entry = entries[table.entry(i)]!;
+      const blob = table.blobPath(i);
+      return { t: 'file', s: session, blob, src: table.source(i), size: res.size, mtime: res.mtime, drive: r.info.driveId, path: `${session}/${blob}`, disp: entry.disposition, type: entry.blobType, md5: res.md5, blocks: res.blocks };
+    }));
+    if (Date.now() - this.lastSync > 1000) { journal.syncSoon(); this.lastSync = Date.now(); }
+  }
+}

@@ -1,0 +1,163 @@
+// The app's preparation sessions in main (PrepManager): started only on the exact confirmed
+// drives, one copy per drive at a time, progress at most about 4 a second, Cancel and Resume,
+// and after a kill -9 of main the unfinished session is listed from its journal and resumes.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { PrepProgressPayload, PrepSessionInfo } from '../../shared/prep/session';
+import type { PrepEvent } from '../../shared/prep/types';
+import { noKeepAwake } from '../../main/core/prep/keepAwake';
+import { PrepManager, PrepRefused, ProgressThrottle } from '../../main/core/prep/manager';
+import { readManifest } from '../../main/core/prep/driveFiles';
+import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'haul-prep-manager-'));
+let drives: TestDrives;
+beforeAll(() => { drives = makeDrives(work, 2, 48); });
+afterAll(() => {
+  drives.cleanup();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function manager(dataDir: string, progress: { at: number; p: PrepProgressPayload }[] = [], sessions: PrepSessionInfo[] = []): PrepManager {
+  return new PrepManager({
+    dataDir,
+    onProgress: (p) => progress.push({ at: Date.now(), p }),
+    onSession: (s) => sessions.push(s),
+    keepAwake: noKeepAwake,
+  });
+}
+
+const spec = (src: string, targets: string[], extra: Record<string, unknown> = {}) => ({
+  jobName: 'manager-job', sources: { kind: 'picked' as const, paths: [src], destination: 'media/' }, targets: targets.map((path) => ({ path })), ...extra,
+});
+
+/** Every source file is on the drives under the session's folder, byte for byte. */
+function expectAllCopied(sessionId: string, hashes: Map<string, string>): void {
+  const found = new Map<string, string>();
+  for (const m of drives.mounts) {
+    for (const b of readManifest(m)?.blobs ?? []) {
+      if (b.filePath.startsWith(`${sessionId}/`)) found.set(b.blobPath.slice('media/'.length), createHash('md5').update(readFileSync(join(m, b.filePath))).digest('hex'));
+    }
+  }
+  expect(Object.fromEntries(found)).toEqual(Object.fromEntries(hashes));
+}
+
+describe('ProgressThrottle', () => {
+  it('passes progress at most once per interval, always the latest, and every other event at once', () => {
+    vi.useFakeTimers();
+    try {
+      const sent: PrepEvent[] = [];
+      const t = new ProgressThrottle((e) => sent.push(e), 250, () => Date.now());
+      const progress = (n: number): PrepEvent => ({ type: 'progress', phase: 'copy', bytesDone: n, bytesTotal: 100, filesDone: 0, filesTotal: 1, speed: 0, drives: [] });
+      for (let i = 0; i < 20; i++) { t.push(progress(i)); vi.advanceTimersByTime(50); } // 20 a second for one second
+      expect(sent.length).toBeLessThanOrEqual(5);
+      expect(sent.length).toBeGreaterThanOrEqual(4);
+      t.push({ type: 'file-error', source: '/x', code: 'EACCES', message: 'no' });
+      // the progress held back goes out first, then the error, in order
+      expect(sent.at(-2)).toMatchObject({ type: 'progress', bytesDone: 19 });
+      expect(sent.at(-1)).toMatchObject({ type: 'file-error' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('PrepManager', () => {
+  it('starts only on the drives the person confirmed, and never two copies on one drive', async () => {
+    drives.clear();
+    const src = join(work, 'src-confirm');
+    makeSource(src, 2, 5 * 1024 * 1024, 5);
+    const m = manager(join(work, 'data-confirm'));
+    const plan = await m.plan(spec(src, [drives.mounts[0]!], { maxRate: 2 * 1024 * 1024 }));
+    expect(plan.ready).toBe(true);
+    const id = plan.targets[0]!.driveId;
+    await expect(m.start(spec(src, [drives.mounts[0]!]), ['SOMETHING-ELSE'])).rejects.toMatchObject({ code: 'not-confirmed' });
+    expect(readdirSync(drives.mounts[0]!).filter((f) => f !== 'lost+found')).toEqual([]);
+    const running = await m.start(spec(src, [drives.mounts[0]!], { maxRate: 2 * 1024 * 1024 }), [id]);
+    expect(running.targets[0]!.driveId).toBe(id);
+    const clash = m.start(spec(src, [drives.mounts[0]!]), [id]);
+    await expect(clash).rejects.toBeInstanceOf(PrepRefused);
+    await expect(clash).rejects.toMatchObject({ code: 'busy' });
+    await m.cancel(running.sessionId);
+    await m.whenEnded(running.sessionId);
+    const [listed] = await m.list();
+    expect(listed).toMatchObject({ sessionId: running.sessionId, state: 'stopped', resumable: true });
+  }, 120_000);
+
+  it('sends progress at most about 4 times a second, then the result with what the job needs per drive', async () => {
+    drives.clear();
+    const src = join(work, 'src-rate');
+    const hashes = makeSource(src, 4, 5 * 1024 * 1024, 20);
+    const progress: { at: number; p: PrepProgressPayload }[] = [];
+    const m = manager(join(work, 'data-rate'), progress);
+    const s = spec(src, drives.mounts, { maxRate: 5 * 1024 * 1024, verify: true });
+    const plan = await m.plan(s);
+    const started = await m.start(s, plan.targets.map((t) => t.driveId), 'draft-1');
+    await m.whenEnded(started.sessionId);
+    const ticks = progress.filter((x) => x.p.event.type === 'progress').map((x) => x.at);
+    expect(ticks.length).toBeGreaterThan(4);
+    for (const t of ticks) expect(ticks.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(5);
+    expect(progress.every((x) => x.p.sessionId === started.sessionId && x.p.jobName === 'manager-job')).toBe(true);
+    const last = progress.filter((x) => x.p.event.type === 'progress').at(-1)!.p.event;
+    expect(last.type === 'progress' && last.bytesDone).toBe(last.type === 'progress' && last.bytesTotal);
+    const [info] = await m.list();
+    expect(info).toMatchObject({ state: 'finished', draftId: 'draft-1', resumable: false, result: { ok: true, outcome: 'done' } });
+    expect(info!.result!.drives.map((d) => d.verified)).toEqual(info!.result!.drives.map(() => true));
+    for (const d of info!.result!.drives) {
+      expect(d.manifestHash).toMatch(/^[0-9A-F]{32}$/);
+      expect(d.driveHeaderHash).toMatch(/^[0-9A-F]{32}$/);
+      expect(existsSync(d.driveInfoFile)).toBe(true);
+      expect(d.driveInfoFile.startsWith(join(work, 'data-rate', 'prep', 'journals'))).toBe(true);
+    }
+    expectAllCopied(started.sessionId, hashes);
+  }, 180_000);
+
+  it('after a kill -9 of main lists the unfinished session from its journal, and Resume finishes it', async () => {
+    drives.clear();
+    const src = join(work, 'src-kill');
+    const hashes = makeSource(src, 4, 4 * 1024 * 1024 + 5, 30);
+    const dataDir = join(work, 'data-kill');
+    mkdirSync(dataDir);
+    const index = join(dataDir, 'prep', 'sessions.json');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'tests/prep/fixtures/managerChild.ts', dataDir, src, drives.mounts[0]!, String(3 * 1024 * 1024)], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+      let buf = '';
+      let killed = false;
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = JSON.parse(buf.slice(0, nl)) as { event?: PrepEvent };
+          buf = buf.slice(nl + 1);
+          // killed once files are journaled and the index says it is copying
+          if (!killed && line.event?.type === 'progress' && line.event.filesDone > 0 && existsSync(index) && readFileSync(index, 'utf8').includes('"copying"')) {
+            killed = true;
+            child.kill('SIGKILL');
+          }
+        }
+      });
+      child.on('close', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`the child ended by itself (${signal ?? 'exit'}) before it was killed`))));
+    });
+    const sessions: PrepSessionInfo[] = [];
+    const m = manager(dataDir, [], sessions);
+    const [listed] = await m.list();
+    expect(listed).toMatchObject({ jobName: 'killed-job', state: 'interrupted', resumable: true });
+    expect(listed!.notes.join(' ')).toMatch(/the journal holds [1-9]\d* finished files?.*Resume continues/);
+    expect(listed!.progress?.type === 'progress' && listed!.progress.drives.every((d) => d.state !== 'copying')).toBe(true);
+    const resumed = await m.resume(listed!.sessionId);
+    expect(resumed.state).toBe('planning');
+    await m.whenEnded(listed!.sessionId);
+    const [after] = await m.list();
+    expect(after).toMatchObject({ state: 'finished', result: { ok: true, outcome: 'done' } });
+    expect(after!.result!.filesSkipped).toBeGreaterThan(0);
+    expect(after!.result!.filesSkipped + after!.result!.filesCopied).toBe(hashes.size);
+    expect(sessions.map((s) => s.state)).toContain('copying');
+    expectAllCopied(listed!.sessionId, hashes);
+  }, 240_000);
+});
