@@ -6,6 +6,7 @@ import { NAV, screenFor } from './routes';
 import { useHaul } from './store';
 import { startEvents } from './bridgeEvents';
 import { StatusBar } from './components/StatusBar';
+import { NotificationBell } from './components/Notifications/NotificationBell';
 import { SettingsRecoveryNotice } from './screens/Settings/RecoveryNotice';
 
 const useStyles = makeStyles({
@@ -96,6 +97,7 @@ export function App() {
           <Text>Import/Export jobs, from drives to data center and back</Text>
           <div className={styles.headerEnd}>
             {/* --- issue 11: the notification bell */}
+            <NotificationBell />
           </div>
         </header>
         <nav className={styles.nav} aria-label="Haul">

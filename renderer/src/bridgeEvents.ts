@@ -2,6 +2,7 @@
 // the life of the page. Components never subscribe to the bridge themselves.
 import { bridge } from './bridge';
 import { useHaul } from './store';
+import { popUp } from './components/Notifications/webNotify';
 
 let started = false;
 
@@ -26,4 +27,12 @@ export function startEvents(): void {
   haul.onConnectionChanged((status) => store().settings.setConnection(status));
 
   // --- issue 11: notification
+  haul.onNotification((notice) => {
+    store().notifications.received(notice);
+    if (notice.popup === 'page') popUp(notice, () => store().notifications.open(notice));
+  });
+  haul.onNotificationsChanged(({ unread }) => store().notifications.setUnread(unread));
+  haul.onTrackerChanged((status) => store().notifications.setTracker(status));
+  haul.onNotificationOpen(({ jobName }) => store().notifications.openJob(jobName));
+  void store().notifications.load();
 }

@@ -51,7 +51,14 @@ export const SETTINGS_CHANNELS = [
 ] as const;
 
 /** The tracker and the in-app notification centre. */
-export const NOTIFICATIONS_CHANNELS = [] as const;
+export const NOTIFICATIONS_CHANNELS = [
+  'notifications.list',
+  'notifications.markRead',
+  'notifications.settings.get',
+  'notifications.settings.set',
+  'tracker.refresh',
+  'tracker.status',
+] as const;
 
 /** Request/response channels: renderer asks, main answers. */
 export const CHANNELS = [
@@ -73,7 +80,7 @@ export const PREP_EVENTS = ['prep.progress', 'prep.session'] as const;
 
 export const SETTINGS_EVENTS = ['settings.changed', 'connection.changed'] as const;
 
-export const NOTIFICATIONS_EVENTS = ['notification'] as const;
+export const NOTIFICATIONS_EVENTS = ['notification', 'notifications.changed', 'notification.open', 'tracker.changed'] as const;
 
 /** Events main pushes to the renderer. */
 export const EVENTS = [
@@ -92,6 +99,7 @@ export type PrepChannel = (typeof PREP_CHANNELS)[number];
 export type SettingsChannel = (typeof SETTINGS_CHANNELS)[number];
 export type SettingsEvent = (typeof SETTINGS_EVENTS)[number];
 export type NotificationsChannel = (typeof NOTIFICATIONS_CHANNELS)[number];
+export type NotificationsEvent = (typeof NOTIFICATIONS_EVENTS)[number];
 
 /** `app.info` -> `appInfo`: the bridge's method name for a channel. */
 export function methodName(channel: ChannelName): string {

@@ -131,8 +131,9 @@ describe('browser mode: the bridge socket', () => {
   it('pushes core events to the page', async () => {
     const { ws } = await openSocket({ origin: origin(), cookie: cookie() });
     const got = new Promise<unknown>((resolve) => ws!.on('message', (d) => resolve(JSON.parse(String(d)))));
-    core.events.emit('notification', { title: 'Drive received', body: 'The data center received drive WD-1.' });
-    expect(await got).toEqual({ event: 'notification', payload: { title: 'Drive received', body: 'The data center received drive WD-1.' } });
+    const notice = { id: 'j1#1', kind: 'driveState', jobName: 'j1', title: 'Drive received', body: 'The data center received drive WD-1.', at: 1, read: false, popup: 'page' } as const;
+    core.events.emit('notification', notice);
+    expect(await got).toEqual({ event: 'notification', payload: notice });
     ws!.close();
   });
 

@@ -12,6 +12,11 @@ import type { RecordStoreFactory } from '../jobs/records';
 import type { ConnectionSource } from '../../core/service/connection';
 import type { ServiceHealth } from '../../core/service/health';
 import type { JobsService, SourceFileLookup } from '../../core/service/jobs';
+import type { Tracker } from '../jobs/tracker';
+import type { JobSource, TrackerClock } from '../jobs/trackerSource';
+import type { TrackerIntervals } from '../jobs/trackerSchedule';
+import type { NotificationCentre } from '../notifications/centre';
+import type { Notifier } from '../notifications/port';
 import type { DraftStore } from '../drafts/store';
 import type { KeepAwakePort } from '../prep/keepAwake';
 import type { PrepManager } from '../prep/manager';
@@ -61,6 +66,17 @@ export interface CoreOptions {
   prepProgressIntervalMs?: number;
 
   // --- issue 11 (tracker, notifications): options go here
+  /** The shell's desktop notifications (main/electron/notifier.ts); absent: the page pops notices up (browser mode). */
+  notifier?: Notifier;
+  /** The tracker's timing and source (tests); defaults: main/core/jobs/trackerSchedule.ts, the connected service. */
+  tracker?: {
+    intervals?: Partial<TrackerIntervals>;
+    clock?: TrackerClock;
+    source?: () => JobSource | undefined;
+    serviceNow?: () => number;
+    /** false: do not start polling (a bridge test that does not need it). */
+    start?: boolean;
+  };
 }
 
 export interface CoreContext {
@@ -98,4 +114,10 @@ export interface CoreContext {
   drafts?: DraftStore;
 
   // --- issue 11 (tracker, notifications)
+  tracker?: Tracker;
+  notifications?: {
+    centre: NotificationCentre;
+    /** A desktop notification was clicked: tell the windows to show the job. */
+    openJob(jobName: string): void;
+  };
 }

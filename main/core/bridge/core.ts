@@ -16,6 +16,7 @@ import { localConnectionSource } from '../../core/service/local';
 import { appHandlers, classify, serviceStatus } from './handlers/app';
 import { jobsHandlers } from './handlers/jobs';
 import { notificationsHandlers } from './handlers/notifications';
+import { sandboxNow } from '../jobs/trackerClock';
 import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
 import { DraftStore } from '../drafts/store';
@@ -110,6 +111,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Issue 8 may have set ctx.connections (Azure) in its block above; else the option, else the sandbox.
   const connections = ctx.connections ?? options.connections ?? localSource;
   if (connections) {
+    const sandboxClock = connections === localSource ? sandboxNow(path.join(options.dataDir, 'service')) : undefined;
     const health = new ServiceHealth();
     ctx.connections = connections;
     ctx.serviceHealth = health;
@@ -118,6 +120,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       health,
       recordStores: options.recordStores ?? jsonRecordStores(options.dataDir),
       events,
+      // The sandbox's clock moves with `haul ops advance`: records and deadline estimates follow it.
+      ...(sandboxClock ? { now: () => new Date(sandboxClock()) } : {}),
       ...(options.serviceTimeoutMs ? { client: { timeoutMs: options.serviceTimeoutMs } } : {}),
       sourceFiles: () => ctx.sourceFiles,
       whyNoConnection: () => {

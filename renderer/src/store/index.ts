@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './app';
 import { createDrivesSlice, type DrivesSlice } from './drives';
+import { createNotificationsSlice, type NotificationsSlice } from './notifications';
 import { createUiSlice, type UiSlice } from './ui';
 import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createJobsSlice, type JobsSlice } from './jobs';
@@ -25,6 +26,7 @@ export interface HaulState {
   settings: SettingsSlice;
 
   // --- issue 11: notifications
+  notifications: NotificationsSlice;
 }
 
 export const useHaul = create<HaulState>()((set, get) => {
@@ -46,5 +48,6 @@ export const useHaul = create<HaulState>()((set, get) => {
     settings: slice('settings', createSettingsSlice),
 
     // --- issue 11: notifications
+    notifications: slice('notifications', createNotificationsSlice),
   };
 });

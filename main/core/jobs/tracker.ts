@@ -1,0 +1,214 @@
+// The tracker: follows every job of the connected resource group through Get Job (the jobs
+// service's views, which also keeps the job records and tells the screens), turns what
+// changed into notices (shared/notifications diff) and hands them to the notification centre.
+// It runs in main, so it keeps going while the window is closed, and the same in browser mode.
+//
+// Exactly once: the state seen of a job and the notices it caused are written together (the
+// outbox, trackerStore.ts) before any notice is delivered; delivery then empties the outbox, and
+// the centre drops an id it already has. A restart delivers what the outbox still holds and diffs
+// against the persisted states, so it neither repeats nor skips. Polls never overlap (one chain),
+// and stop() waits for the poll in flight.
+import { diffJob, observe, type NoticeDraft, type Observation, type TrackerStatus } from '../../../shared/notifications';
+import type { DocumentStore } from '../store/jsonFile';
+import { describeFailure, systemClock, type JobSource, type TrackerClock } from './trackerSource';
+import { DEFAULT_INTERVALS, backoff, pollInterval, type TrackerIntervals } from './trackerSchedule';
+import type { TrackerDoc } from './trackerStore';
+
+export interface TrackerOptions {
+  /** The service as it is connected now; undefined while there is no connection. */
+  source: () => JobSource | undefined;
+  store: DocumentStore<TrackerDoc>;
+  /** Stores the notices in the centre and pops them up; resolves once they are stored. */
+  deliver: (notices: NoticeDraft[]) => Promise<void>;
+  clock?: TrackerClock;
+  /** The service's clock, for the J2/J6/J12 estimates (default: `clock`). The local sandbox's moves with `ops advance`. */
+  serviceNow?: () => number;
+  /** For the backoff's jitter (tests pass a fixed one). */
+  random?: () => number;
+  intervals?: Partial<TrackerIntervals>;
+  onStatus?: (status: TrackerStatus) => void;
+  /** A delivery that failed (it is retried on the next poll). */
+  onError?: (message: string) => void;
+}
+
+export class Tracker {
+  private readonly clock: TrackerClock;
+  private readonly intervals: TrackerIntervals;
+  private readonly random: () => number;
+  private doc: TrackerDoc | undefined;
+  private readonly due = new Map<string, number>();
+  private listDue = 0;
+  private failures = 0;
+  private timer: unknown;
+  private chain: Promise<void> = Promise.resolve();
+  private queuedFull: Promise<void> | undefined;
+  private stopped = true;
+  private status: TrackerStatus;
+  private key = '';
+
+  constructor(private readonly opts: TrackerOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.intervals = { ...DEFAULT_INTERVALS, ...opts.intervals };
+    this.random = opts.random ?? Math.random;
+    this.status = { state: 'idle', jobs: 0, at: this.clock.now() };
+  }
+
+  /** Loads the remembered states, delivers what a crash left in the outbox, and polls at once. */
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.doc = await this.opts.store.read();
+    await this.flush();
+    void this.enqueue(true);
+  }
+
+  /** Polls every job now (the app opened, the customer asked, the connection came back). */
+  async refresh(): Promise<TrackerStatus> {
+    if (this.stopped) return this.status;
+    await this.enqueue(true);
+    return this.status;
+  }
+
+  /** Resolves when no poll is running or waiting. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  getStatus(): TrackerStatus {
+    return this.status;
+  }
+
+  /** Stops the timers and waits for the poll in flight (its notices are delivered first). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+  }
+
+  private enqueue(full: boolean): Promise<void> {
+    if (full && this.queuedFull) return this.queuedFull;
+    const run = this.chain.then(() => {
+      if (full && this.queuedFull === run) this.queuedFull = undefined;
+      return this.cycle(full);
+    });
+    if (full) this.queuedFull = run;
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** `full`: the retry after a failure asks about everything (what was due during the outage is). */
+  private schedule(ms: number, full = false): void {
+    if (this.stopped) return;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.enqueue(full);
+    }, Math.max(0, ms));
+    this.setStatus({ nextPollAt: this.clock.now() + Math.max(0, ms) });
+  }
+
+  private setStatus(change: Partial<TrackerStatus>): void {
+    const next: TrackerStatus = { ...this.status, ...change, at: this.clock.now() };
+    for (const k of Object.keys(change) as (keyof TrackerStatus)[]) if (change[k] === undefined) delete next[k];
+    this.status = next;
+    this.opts.onStatus?.(next);
+  }
+
+  private tracked(): string[] {
+    return Object.entries(this.jobs()).filter(([, s]) => !s.gone).map(([n]) => n);
+  }
+
+  /** The remembered jobs of the current connection (another connection's jobs are not gone, just elsewhere). */
+  private jobs(): TrackerDoc['connections'][string] {
+    return this.doc?.connections[this.key] ?? {};
+  }
+
+  /** One poll: the list when due (or asked), then Get Job for every job whose time has come. */
+  private async cycle(full: boolean): Promise<void> {
+    if (this.stopped || !this.doc) return;
+    const source = this.opts.source();
+    if (!source) {
+      this.setStatus({ state: 'disconnected', message: 'Haul is not connected to an Import/Export service yet; jobs are followed once it is.' });
+      this.schedule(this.intervals.listMs);
+      return;
+    }
+    if (source.key !== this.key) {
+      this.key = source.key;
+      this.due.clear();
+    }
+    try {
+      await this.flush();
+      const fresh = new Set<string>();
+      let now = this.clock.now();
+      if (full || now >= this.listDue) {
+        const listed = await source.list();
+        now = this.clock.now();
+        this.listDue = now + this.intervals.listMs;
+        const names = new Set(listed.map((j) => j.name));
+        for (const job of listed) {
+          const known = this.jobs()[job.name];
+          if (known && !known.gone) continue;
+          // A job seen for the first time (or a name used again): remembered as it is, nothing to say yet.
+          const seen = observe(job);
+          if (!seen) continue;
+          const snap = await this.commit(job.name, { found: true, job: seen });
+          fresh.add(job.name);
+          this.due.set(job.name, now + pollInterval(snap?.state ?? seen.state, this.intervals));
+        }
+        // A job that left the list may be gone: ask about it now.
+        for (const name of this.tracked()) if (!names.has(name)) this.due.set(name, now);
+      }
+      for (const name of this.tracked()) {
+        if (this.stopped) break;
+        if (!full && (this.due.get(name) ?? 0) > this.clock.now()) continue;
+        if (fresh.has(name)) continue;
+        const job = await source.get(name);
+        const at = this.clock.now();
+        const observed = job ? observe(job) : undefined;
+        const seen: Observation | undefined = job ? (observed ? { found: true, job: observed } : undefined) : { found: false, name };
+        const snap = seen ? await this.commit(name, seen) : this.jobs()[name];
+        if (snap) this.due.set(name, at + pollInterval(snap.state, this.intervals));
+      }
+      this.failures = 0;
+      const now2 = this.clock.now();
+      this.setStatus({ state: 'online', jobs: this.tracked().length, lastSuccessAt: now2, message: undefined });
+      const next = Math.min(this.listDue, ...this.tracked().map((n) => this.due.get(n) ?? now2));
+      this.schedule(next - now2);
+    } catch (err) {
+      this.failures += 1;
+      const wait = backoff(this.failures, this.intervals, this.random);
+      this.setStatus({ state: 'offline', jobs: this.tracked().length, message: `${describeFailure(err)} Haul tries again by itself.` });
+      this.schedule(wait, true);
+    }
+  }
+
+  /** Diffs, remembers the new state and its notices in one write, then delivers the notices. */
+  private async commit(name: string, seen: Observation) {
+    if (!this.doc) return undefined;
+    const prev = this.jobs()[name];
+    const r = diffJob(prev, seen, (this.opts.serviceNow ?? this.clock.now)(), this.clock.now());
+    if (!r) return prev;
+    if (prev && r.notices.length === 0 && JSON.stringify(prev) === JSON.stringify(r.next)) return prev;
+    const jobs = { ...this.jobs(), [name]: r.next };
+    this.doc = { ...this.doc, connections: { ...this.doc.connections, [this.key]: jobs }, outbox: [...this.doc.outbox, ...r.notices] };
+    await this.opts.store.write(this.doc);
+    if (r.notices.length) await this.flush();
+    return r.next;
+  }
+
+  /** Hands the outbox to the centre and empties it; a failure keeps it for the next poll. */
+  private async flush(): Promise<void> {
+    if (!this.doc || this.doc.outbox.length === 0) return;
+    const pending = this.doc.outbox;
+    try {
+      await this.opts.deliver(pending);
+    } catch (err) {
+      this.opts.onError?.(`Notifications could not be stored (${err instanceof Error ? err.message : String(err)}); Haul tries again on the next poll.`);
+      return;
+    }
+    const ids = new Set(pending.map((n) => n.id));
+    this.doc = { ...this.doc, outbox: this.doc.outbox.filter((n) => !ids.has(n.id)) };
+    await this.opts.store.write(this.doc);
+  }
+}

@@ -1,0 +1,23 @@
+// The tracker's JobSource over main's jobs service (main/core/service/jobs.ts): its views, so
+// every poll also updates the job records and, when a view changed, tells the screens (job.updated).
+// main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
+import type { JobsService } from '../../core/service/jobs';
+import type { JobSource } from './trackerSource';
+
+export function jobsServiceSource(jobs: JobsService): JobSource {
+  return {
+    get key() {
+      return jobs.records().connectionKey;
+    },
+    list: async () => (await jobs.list()).jobs,
+    async get(name) {
+      try {
+        return await jobs.get(name);
+      } catch (err) {
+        // The jobs service has already marked it gone (and said so with job.updated).
+        if ((err as { status?: number }).status === 404) return undefined;
+        throw err;
+      }
+    },
+  };
+}

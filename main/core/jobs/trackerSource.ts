@@ -1,0 +1,41 @@
+// What the tracker needs from the service: the jobs of the connected resource group, and Get Job,
+// as job views (shared/jobs). A small port, so the tracker runs over the jobs service of main
+// (trackerJobs.ts) or a stand-in that drops the network on purpose.
+import type { JobView } from '../../../shared/jobs';
+
+export interface JobSource {
+  /** Which service and resource group (the job records' connection key): states are remembered per key. */
+  readonly key: string;
+  /** Every job of the connected resource group. */
+  list(): Promise<JobView[]>;
+  /** Get Job; undefined when the service answers "not found" (the job was deleted). */
+  get(name: string): Promise<JobView | undefined>;
+}
+
+/** The clock and the timers, injected so tests move time exactly (and never wait for it). */
+export interface TrackerClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: TrackerClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** A failure the person can read: what did not answer, and that Haul keeps trying. */
+export function describeFailure(err: unknown): string {
+  const e = err as { code?: string; statusCode?: number; message?: string; name?: string };
+  // The service client's errors are already sentences for the person.
+  if (e?.name === 'ServiceCallError' || e?.name === 'HandlerError') return e.message ?? String(err);
+  if (typeof e?.statusCode === 'number') return `The Import/Export service answered ${e.statusCode}${e.message ? ` (${e.message.split('\n')[0]})` : ''}.`;
+  if (e?.code === 'ECONNREFUSED' || e?.code === 'ECONNRESET' || e?.code === 'ENOTFOUND' || e?.code === 'ETIMEDOUT' || e?.code === 'REQUEST_SEND_ERROR')
+    return `The Import/Export service cannot be reached (${e.code}).`;
+  return `The Import/Export service could not be asked: ${e?.message ?? String(err)}`;
+}

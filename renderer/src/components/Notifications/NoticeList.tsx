@@ -1,0 +1,72 @@
+// The centre's list: newest first, unread in bold with a dot; a click marks it read and opens the job.
+import { Body1Strong, Button, Caption1, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
+import type { HaulNotice } from '../../../../shared/notifications/schemas';
+import { useHaul } from '../../store';
+import { ago } from './time';
+
+const useStyles = makeStyles({
+  list: { display: 'flex', flexDirection: 'column', overflowY: 'auto', maxHeight: '55vh', margin: 0, padding: 0, listStyleType: 'none' },
+  item: {
+    display: 'grid',
+    gridTemplateColumns: '10px 1fr',
+    columnGap: tokens.spacingHorizontalS,
+    width: '100%',
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalS}`,
+    border: 'none',
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: 'transparent',
+    color: tokens.colorNeutralForeground1,
+    textAlign: 'left',
+    fontFamily: 'inherit',
+    cursor: 'pointer',
+    ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '-2px' },
+  },
+  dot: { width: '8px', height: '8px', borderRadius: '50%', marginTop: '6px', backgroundColor: tokens.colorBrandBackground },
+  read: { color: tokens.colorNeutralForeground2 },
+  body: { display: 'block', color: tokens.colorNeutralForeground2, marginTop: tokens.spacingVerticalXXS },
+  meta: { display: 'block', color: tokens.colorNeutralForeground3, marginTop: tokens.spacingVerticalXXS },
+  empty: { padding: tokens.spacingVerticalL, color: tokens.colorNeutralForeground2 },
+  bar: { display: 'flex', justifyContent: 'flex-end' },
+});
+
+export function NoticeList({ onOpen }: { onOpen: () => void }) {
+  const styles = useStyles();
+  const notices = useHaul((s) => s.notifications.notices);
+  const unread = useHaul((s) => s.notifications.unread);
+  const open = useHaul((s) => s.notifications.open);
+  const markAllRead = useHaul((s) => s.notifications.markAllRead);
+  const now = Date.now();
+  if (notices.length === 0)
+    return <Text className={styles.empty}>Nothing yet. Haul tells you here, and on your desktop, when a job moves or needs you.</Text>;
+  const click = (n: HaulNotice) => {
+    open(n);
+    onOpen();
+  };
+  return (
+    <>
+      <div className={styles.bar}>
+        <Button size="small" appearance="transparent" disabled={unread === 0} onClick={() => void markAllRead()}>
+          Mark all read
+        </Button>
+      </div>
+      <ul className={styles.list} aria-label="Notifications">
+        {notices.map((n) => (
+          <li key={n.id}>
+            <button type="button" className={styles.item} onClick={() => click(n)} data-testid="notice" data-unread={!n.read}>
+              <span className={n.read ? undefined : styles.dot} aria-label={n.read ? undefined : 'unread'} />
+              <span>
+                {n.read ? <Text className={styles.read}>{n.title}</Text> : <Body1Strong>{n.title}</Body1Strong>}
+                <Caption1 className={styles.body}>{n.body}</Caption1>
+                <Caption1 className={mergeClasses(styles.meta)}>
+                  {n.jobName} · {ago(n.at, now)}
+                  {n.rule ? ` · rule ${n.rule}` : ''}
+                </Caption1>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
