@@ -1,4 +1,4 @@
-// The status bar: which service Haul talks to (the local sandbox or Azure), whether it answers
+// The status bar: which service Haul talks to (the local sandbox or Azure: the connection's label), whether it answers
 // (online, or offline since when), and when the job list was last brought up to date.
 import { useEffect, useState } from 'react';
 import { Badge, Caption1, makeStyles, tokens } from '@fluentui/react-components';
@@ -46,9 +46,12 @@ export function StatusBar() {
   const service = useHaul((s) => s.app.service);
   const listedAt = useHaul((s) => s.jobs.listedAt);
   const listError = useHaul((s) => s.jobs.error?.code);
+  const connection = useHaul((s) => s.settings.connection);
+  const loadConnection = useHaul((s) => s.settings.loadConnection);
   const now = useNow();
-  const kind: string | undefined = service?.kind;
-  const backend = kind === 'local' ? 'Local sandbox' : kind === 'azure' ? 'Azure' : 'No service';
+  // The connection (sandbox or Azure, kept fresh by connection.changed) names the backend; until it is known, the service status does.
+  useEffect(() => void loadConnection(), [loadConnection]);
+  const backend = connection?.label ?? (service?.kind === 'local' ? 'Local sandbox' : 'No service');
   // Online is what main's service client last saw; a failed list says the same before main's status catches up.
   const online = service?.online === false || listError === 'offline' ? false : service?.online;
   const lastOk = service?.lastOkAt ? Date.parse(service.lastOkAt) : undefined;
@@ -73,7 +76,8 @@ export function StatusBar() {
         </Badge>
       )}
       {online === false && lastOk !== undefined && <Caption1>last answer {formatRelative(lastOk, now)}</Caption1>}
-      {service?.endpoint && <Truncated className={styles.endpoint} text={service.endpoint} />}
+      {connection?.kind === 'azure' && connection.resourceGroup && <Caption1>resource group {connection.resourceGroup}</Caption1>}
+      {connection?.kind !== 'azure' && service?.endpoint && <Truncated className={styles.endpoint} text={service.endpoint} />}
       <Caption1 className={styles.end} data-testid="status-updated">
         {listedAt ? <span title={formatDateTime(listedAt)}>Jobs updated {formatRelative(Date.parse(listedAt), now)}</span> : 'Jobs not loaded yet'}
       </Caption1>

@@ -24,7 +24,7 @@ const useStyles = makeStyles({
   count: { color: tokens.colorNeutralForeground3, marginLeft: 'auto', paddingBottom: tokens.spacingVerticalXS },
   wrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4 },
   table: { minWidth: '780px', tableLayout: 'fixed' },
-  blob: { width: '34%' },
+  blob: { width: '28%' },
   status: { width: '176px' },
   size: { width: '76px' },
   issue: { backgroundColor: tokens.colorPaletteRedBackground1 },
