@@ -16,11 +16,15 @@ export function startEvents(): void {
   window.addEventListener('hashchange', () => store().ui.syncFromLocation());
 
   // --- issue 9: job.updated
+  haul.onJobUpdated((event) => store().jobs.applyEvent(event));
 
   // --- issue 10: prep.progress
+  haul.onPrepProgress((payload) => store().wizard.onProgress(payload));
+  haul.onPrepSession((info) => store().wizard.onSession(info));
 
   // --- issue 8: settings
   haul.onSettingsChanged((view) => store().settings.setView(view));
+  haul.onConnectionChanged((status) => store().settings.setConnection(status));
 
   // --- issue 11: notification
   haul.onNotification((notice) => {

@@ -1,3 +1,55 @@
+// How the screens write things for people: platforms, times (absolute and relative), sizes.
+import { formatBytes } from '../../shared/prep/names';
+
+export { formatBytes };
+
 export function platformName(platform: string): string {
   return ({ linux: 'Linux', win32: 'Windows', darwin: 'macOS' } as Record<string, string>)[platform] ?? platform;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** "1 Dec 2026, 19:31" in the person's locale; '—' when unknown. */
+export function formatDateTime(at: number | string | undefined): string {
+  if (at === undefined || at === '') return '—';
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? String(at) : dateTime.format(d);
+}
+
+export function formatDate(at: number | string | undefined): string {
+  if (at === undefined || at === '') return '—';
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? String(at) : dateOnly.format(d);
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['second', 1000],
+  ['minute', 60_000],
+  ['hour', 3_600_000],
+  ['day', 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['year', 365 * 86_400_000],
+];
+
+/** "3 minutes ago", "in 3 days": the largest unit that fits. */
+export function formatRelative(at: number, now = Date.now()): string {
+  const diff = at - now;
+  const abs = Math.abs(diff);
+  if (abs < 45_000) return 'just now'; // clocks a few seconds apart are the same moment to a person
+  let unit: Intl.RelativeTimeFormatUnit = 'second';
+  let size = 1000;
+  for (const [u, ms] of STEPS) if (abs >= ms * 0.95) [unit, size] = [u, ms];
+  return relative.format(Math.round(diff / size), unit);
+}
+
+/** "45 %" for a 0–100 number. */
+export function formatPercent(p: number | undefined): string {
+  return p === undefined ? '—' : `${Math.round(p)} %`;
+}
+
+/** "2 drives", "1 drive". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -6,13 +6,19 @@ import { BriefcaseRegular, HardDriveRegular, SettingsRegular } from '@fluentui/r
 import { DrivesScreen } from './screens/Drives/DrivesScreen';
 import { JobsScreen } from './screens/Jobs/JobsScreen';
 import { SettingsScreen } from './screens/Settings/SettingsScreen';
+import { JobDetailScreen } from './screens/JobDetail/JobDetailScreen';
+import { LogScreen } from './screens/Logs/LogScreen';
+import { WizardScreen } from './screens/Wizard/WizardScreen';
 
 export type Route =
   | { name: 'jobs' }
   | { name: 'drives' }
-  // --- issue 9: { name: 'job'; jobName: string } …
+  // --- issue 9
+  | { name: 'job'; jobName: string }
+  | { name: 'log'; jobName: string; driveId: string; kind: 'error' | 'verbose' }
 
   // --- issue 10: wizard
+  | { name: 'wizard'; draftId?: string }
 
   // --- issue 8: settings
   | { name: 'settings' }
@@ -25,8 +31,16 @@ export function parseRoute(hash: string): Route {
       return { name: 'drives' };
 
     // --- issue 9
+    case 'jobs':
+      // #/jobs/<name>, #/jobs/<name>/drives/<driveId>/log[/verbose]
+      if (parts[1] && parts[2] === 'drives' && parts[3] && parts[4] === 'log')
+        return { name: 'log', jobName: parts[1], driveId: parts[3], kind: parts[5] === 'verbose' ? 'verbose' : 'error' };
+      if (parts[1]) return { name: 'job', jobName: parts[1] };
+      return { name: 'jobs' };
 
     // --- issue 10
+    case 'new':
+      return parts[1] ? { name: 'wizard', draftId: parts[1] } : { name: 'wizard' };
 
     // --- issue 8
     case 'settings':
@@ -45,8 +59,14 @@ export function routeHash(route: Route): string {
       return '#/drives';
 
     // --- issue 9
+    case 'job':
+      return `#/jobs/${encodeURIComponent(route.jobName)}`;
+    case 'log':
+      return `#/jobs/${encodeURIComponent(route.jobName)}/drives/${encodeURIComponent(route.driveId)}/log${route.kind === 'verbose' ? '/verbose' : ''}`;
 
     // --- issue 10
+    case 'wizard':
+      return route.draftId ? `#/new/${encodeURIComponent(route.draftId)}` : '#/new';
 
     // --- issue 8
     case 'settings':
@@ -62,8 +82,14 @@ export function screenFor(route: Route): ReactElement {
       return <DrivesScreen />;
 
     // --- issue 9
+    case 'job':
+      return <JobDetailScreen key={route.jobName} jobName={route.jobName} />;
+    case 'log':
+      return <LogScreen key={`${route.jobName}/${route.driveId}/${route.kind}`} jobName={route.jobName} driveId={route.driveId} kind={route.kind} />;
 
     // --- issue 10
+    case 'wizard':
+      return <WizardScreen draftId={route.draftId} />;
 
     // --- issue 8
     case 'settings':
@@ -80,9 +106,14 @@ export interface NavItem {
 }
 
 export const NAV: NavItem[] = [
-  { label: 'Jobs', icon: BriefcaseRegular, route: { name: 'jobs' }, matches: ['jobs'] },
+  { label: 'Jobs', icon: BriefcaseRegular, route: { name: 'jobs' }, matches: ['jobs', 'job', 'log'] },
   { label: 'Drives', icon: HardDriveRegular, route: { name: 'drives' }, matches: ['drives'] },
 
   // --- issue 8: settings
   { label: 'Settings', icon: SettingsRegular, route: { name: 'settings' }, matches: ['settings'] },
 ];
+
+/** Jobs' "New job": the wizard's screen (issue 10 adds its route; until then its address). */
+export function openNewJob(): void {
+  location.hash = '#/new';
+}

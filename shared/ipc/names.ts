@@ -39,7 +39,16 @@ export const PREP_CHANNELS = [
 ] as const;
 
 /** Settings, secrets and the connection (local sandbox or Azure). */
-export const SETTINGS_CHANNELS = ['settings.get', 'settings.set'] as const;
+export const SETTINGS_CHANNELS = [
+  'settings.get',
+  'settings.set',
+  'connection.status',
+  'connection.signIn',
+  'connection.signOut',
+  'connection.subscriptions',
+  'connection.resourceGroups',
+  'connection.use',
+] as const;
 
 /** The tracker and the in-app notification centre. */
 export const NOTIFICATIONS_CHANNELS = [
@@ -69,7 +78,7 @@ export const JOBS_EVENTS = ['job.updated'] as const;
 
 export const PREP_EVENTS = ['prep.progress', 'prep.session'] as const;
 
-export const SETTINGS_EVENTS = ['settings.changed'] as const;
+export const SETTINGS_EVENTS = ['settings.changed', 'connection.changed'] as const;
 
 export const NOTIFICATIONS_EVENTS = ['notification', 'notifications.changed', 'notification.open', 'tracker.changed'] as const;
 

@@ -199,8 +199,14 @@ describe('a journey, then a search for the secrets', () => {
     // Settings, as the person would use them.
     await ask('app.info');
     await ask('settings.get');
-    await ask('settings.set', { connection: { kind: 'azure', subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'haul-rg', account: 'ada@example.com' } });
-    await ask('settings.set', { connection: { kind: 'local' } });
+    await ask('settings.set', { general: { openAtLogin: true } });
+    await ask('connection.status');
+    await ask('connection.use', { kind: 'local' });
+    // Through the bridge as the Jobs screen does: the list, and the keys the person asks to reveal.
+    expect(await ask('jobs.list')).toMatchObject({ ok: true, value: { jobs: [{ name: 'photos-2026' }] } });
+    const shown = await ask('jobs.bitLockerKeys', { name: 'photos-2026' });
+    expect(JSON.stringify(shown)).toContain(key);
+    toRenderer.pop(); // asked for, so shown: the one answer allowed to carry the key
     const refused = await ask('settings.set', { general: { openAtLogin: key } });
     expect(refused).toMatchObject({ ok: false, error: { code: 'bad-request' } });
 

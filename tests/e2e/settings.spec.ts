@@ -48,5 +48,17 @@ test('a damaged settings file: Haul says so on any screen, keeps the file, and r
   }
   await notice.getByRole('button', { name: 'Close' }).click();
   await expect(notice).toHaveCount(0);
+
+  // The connection: the sandbox by default (ready once the service is), Azure offers both sign-ins.
+  await expect(page.getByTestId('connection-label')).toHaveText('Local sandbox');
+  await expect(page.getByTestId('connection-state')).toHaveText('connected', { timeout: 45_000 });
+  await page.getByRole('radio', { name: 'Azure' }).check();
+  await expect(page.getByTestId('sign-in-browser')).toBeVisible();
+  await expect(page.getByTestId('sign-in-code')).toBeVisible();
+  await page.getByTestId('settings-section-connection').scrollIntoViewIfNeeded();
+  for (const [w, h] of [[1024, 700], [1440, 900]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.getByTestId('settings-section-connection').screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `settings-connection-${w}x${h}.png`) });
+  }
   expect(errors).toEqual([]);
 });

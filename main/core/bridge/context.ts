@@ -6,6 +6,7 @@ import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
 import type { OpenSettingsBackend, SettingsPort } from '../settings';
 import type { SecretCipher, SecretStore } from '../secrets';
+import type { AzureOptions, ConnectionManager } from '../settings/connection';
 // main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
 import type { RecordStoreFactory } from '../jobs/records';
 import type { ConnectionSource } from '../../core/service/connection';
@@ -45,6 +46,8 @@ export interface CoreOptions {
   settingsBackend?: OpenSettingsBackend;
   /** How secrets are encrypted: safeStorage in the shell; a 0600 key file (main/core/secrets/keyFile.ts) when absent. */
   secretCipher?: (dataDir: string) => SecretCipher;
+  /** Azure sign-in and ARM: the real ones when absent; tests point them at the sandbox. */
+  azure?: AzureOptions;
 
   // --- issue 9 (jobs: service client, job records): options go here
   /** Where the service connection comes from; default: the local sandbox main starts (localService). */
@@ -91,6 +94,8 @@ export interface CoreContext {
   settings: SettingsPort;
   /** BitLocker keys, Azure sign-in records, credentials: encrypted one by one in <data>/secrets.json. Never log a value. */
   secrets: SecretStore;
+  /** The connection chosen in Settings (sandbox or Azure), with the Azure sign-in; also ctx.connections. */
+  connection?: ConnectionManager;
 
   // --- issue 9 (jobs: service client, job records)
   /** The current connection (local sandbox today; issue 8 adds Azure by replacing it). Absent: no service configured. */

@@ -23,6 +23,7 @@ import { DraftStore } from '../drafts/store';
 import { PrepManager } from '../prep/manager';
 import { openSettings } from '../settings';
 import { openConfBackend } from '../settings/conf';
+import { createConnectionManager } from '../settings/connection';
 import { openSecretStore } from '../secrets';
 import { keyFileCipher } from '../secrets/keyFile';
 
@@ -98,6 +99,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // Namespaces in dependency order: settings and the connection first, then jobs (the service
   // client and job records), prep, and the tracker that stands on jobs.
+  // --- issue 8: the connection chosen in Settings (the sandbox, or Azure) is what jobs use
+  if (localSource || options.connections || options.azure) {
+    const manager = await createConnectionManager({ settings: ctx.settings, secrets: ctx.secrets, local: options.connections ?? localSource, ...(options.azure ? { azure: options.azure } : {}) });
+    ctx.connection = manager;
+    ctx.connections = manager;
+  }
   const settings = await settingsHandlers(ctx);
 
   // --- issue 9: the connection (the local sandbox unless given), its health, the jobs service

@@ -38,6 +38,8 @@ export interface SettingsPort {
   get(): SettingsDoc;
   /** Applies a patch (validated), writes the file, tells the listeners. Throws a SettingsError. */
   update(patch: unknown): SettingsDoc;
+  /** Saves the connection choice (main only: the renderer goes through connection.use). */
+  setConnection(connection: ConnectionSettings): SettingsDoc;
   onChange(listener: (settings: SettingsDoc) => void): () => void;
   readonly file: string;
   /** Set when the file was damaged at start: where it went, and why. */
@@ -100,23 +102,25 @@ export function openSettings(dataDir: string, open: OpenSettingsBackend): Settin
         const issue = patch.error.issues[0];
         throw new SettingsError(`That setting cannot be saved: ${issue?.path.join('.') || 'settings'} ${issue?.message ?? 'is not valid'}.`, issue?.path.join('.'));
       }
-      const next = Settings.parse({
-        ...current,
-        general: GeneralSettings.parse({ ...current.general, ...patch.data.general }),
-        connection: patch.data.connection ? ConnectionSettings.parse(patch.data.connection) : current.connection,
-      });
-      try {
-        backend.store = { ...next };
-      } catch (err) {
-        throw new SettingsError(`Haul could not save its settings in ${backend.path} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}). Check that the folder is writable; your change is not saved.`);
-      }
-      current = next;
-      for (const listener of listeners) listener(current);
-      return current;
+      return write(Settings.parse({ ...current, general: GeneralSettings.parse({ ...current.general, ...patch.data.general }) }));
+    },
+    setConnection(connection) {
+      return write(Settings.parse({ ...current, connection: ConnectionSettings.parse(connection) }));
     },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+
+  function write(next: SettingsDoc): SettingsDoc {
+    try {
+      backend.store = { ...next };
+    } catch (err) {
+      throw new SettingsError(`Haul could not save its settings in ${backend.path} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}). Check that the folder is writable; your change is not saved.`);
+    }
+    current = next;
+    for (const listener of listeners) listener(current);
+    return current;
+  }
 }

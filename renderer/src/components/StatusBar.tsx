@@ -1,18 +1,27 @@
-// The status bar: which service Haul talks to and whether it answers. (The jobs issue adds
-// online/offline with the time of the last good answer.)
+// The status bar: which service Haul talks to (the local sandbox or Azure), whether it answers
+// (online, or offline since when), and when the job list was last brought up to date.
+import { useEffect, useState } from 'react';
 import { Badge, Caption1, makeStyles, tokens } from '@fluentui/react-components';
+import { PlugConnected16Regular, PlugDisconnected16Regular } from '@fluentui/react-icons';
 import { useHaul } from '../store';
+import { formatDateTime, formatRelative } from '../format';
+import { Truncated } from './Truncated';
 
 const useStyles = makeStyles({
   bar: {
     display: 'flex',
+    flexWrap: 'wrap',
     alignItems: 'center',
-    gap: tokens.spacingHorizontalM,
+    columnGap: tokens.spacingHorizontalM,
+    rowGap: tokens.spacingVerticalXXS,
     padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalL}`,
     borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
     backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground2,
     minHeight: '28px',
   },
+  endpoint: { maxWidth: '32ch', minWidth: 0, color: tokens.colorNeutralForeground3 },
+  end: { marginLeft: 'auto' },
 });
 
 const STATE = {
@@ -22,18 +31,52 @@ const STATE = {
   off: { text: 'off', color: 'warning' },
 } as const;
 
+/** Re-renders every 30 s so "updated 2 minutes ago" stays true. */
+function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+}
+
 export function StatusBar() {
   const styles = useStyles();
   const service = useHaul((s) => s.app.service);
+  const listedAt = useHaul((s) => s.jobs.listedAt);
+  const listError = useHaul((s) => s.jobs.error?.code);
+  const now = useNow();
+  const kind: string | undefined = service?.kind;
+  const backend = kind === 'local' ? 'Local sandbox' : kind === 'azure' ? 'Azure' : 'No service';
+  // Online is what main's service client last saw; a failed list says the same before main's status catches up.
+  const online = service?.online === false || listError === 'offline' ? false : service?.online;
+  const lastOk = service?.lastOkAt ? Date.parse(service.lastOkAt) : undefined;
+
   return (
     <footer className={styles.bar} aria-label="Status">
-      <Caption1>{service?.kind === 'local' ? 'Local sandbox' : 'No service'}</Caption1>
+      <Caption1 data-testid="status-backend">{backend}</Caption1>
       {service && (
         <Badge appearance="tint" size="small" color={STATE[service.state].color} data-testid="status-service-state">
           {STATE[service.state].text}
         </Badge>
       )}
-      {service?.endpoint && <Caption1>{service.endpoint}</Caption1>}
+      {online !== undefined && (
+        <Badge
+          appearance="tint"
+          size="small"
+          color={online ? 'success' : 'danger'}
+          icon={online ? <PlugConnected16Regular /> : <PlugDisconnected16Regular />}
+          data-testid="status-online"
+        >
+          {online ? 'online' : 'offline'}
+        </Badge>
+      )}
+      {online === false && lastOk !== undefined && <Caption1>last answer {formatRelative(lastOk, now)}</Caption1>}
+      {service?.endpoint && <Truncated className={styles.endpoint} text={service.endpoint} />}
+      <Caption1 className={styles.end} data-testid="status-updated">
+        {listedAt ? <span title={formatDateTime(listedAt)}>Jobs updated {formatRelative(Date.parse(listedAt), now)}</span> : 'Jobs not loaded yet'}
+      </Caption1>
     </footer>
   );
 }

@@ -7,7 +7,9 @@ import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createNotificationsSlice, type NotificationsSlice } from './notifications';
 import { createUiSlice, type UiSlice } from './ui';
 import { createSettingsSlice, type SettingsSlice } from './settings';
+import { createJobsSlice, type JobsSlice } from './jobs';
 import type { SliceCreator, SliceSet } from './slice';
+import { createWizardSlice, type WizardSlice } from './wizard';
 
 export interface HaulState {
   app: AppSlice;
@@ -15,8 +17,10 @@ export interface HaulState {
   ui: UiSlice;
 
   // --- issue 9: jobs
+  jobs: JobsSlice;
 
   // --- issue 10: wizard, drafts, prep sessions
+  wizard: WizardSlice;
 
   // --- issue 8: settings, connection
   settings: SettingsSlice;
@@ -35,8 +39,10 @@ export const useHaul = create<HaulState>()((set, get) => {
     ui: slice('ui', createUiSlice),
 
     // --- issue 9: jobs
+    jobs: slice('jobs', createJobsSlice),
 
     // --- issue 10: wizard, drafts, prep sessions
+    wizard: slice('wizard', createWizardSlice),
 
     // --- issue 8: settings, connection
     settings: slice('settings', createSettingsSlice),

@@ -22,7 +22,8 @@ const notificationEmails = z.array(email).max(10, { message: 'at most 10 notific
 /** One drive of a new import job, as the wizard prepared it (D1). */
 export const NewJobDrive = z.object({
   driveId: z.string().regex(DRIVE_ID_RE, { message: 'must be the drive serial number: 1 to 64 letters, digits, ".", ":", "_" or "-", no spaces' }),
-  bitLockerKey: z.string().trim().min(1, { message: 'is required: the drive\'s BitLocker recovery key' }).max(200),
+  /** Absent for a drive without BitLocker (the local sandbox takes those; Haul itself never encrypts). */
+  bitLockerKey: z.string().trim().min(1, { message: 'must not be empty: give the drive\'s BitLocker recovery key, or leave it out' }).max(200).optional(),
   /** Path of the manifest on the drive, e.g. `\DriveManifest.xml`. */
   manifestFile: z.string().min(1).max(1024),
   /** MD5 of the manifest file, Base16. */

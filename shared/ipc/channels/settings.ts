@@ -49,11 +49,10 @@ export type Settings = z.infer<typeof Settings>;
 
 export const defaultSettings = (): Settings => Settings.parse({ version: SETTINGS_VERSION });
 
-/** What the renderer may change: a section at a time. */
+/** What the renderer may change with settings.set: a section at a time (the connection changes through connection.use). */
 export const SettingsPatch = z
   .object({
     general: GeneralSettings.partial().strict().optional(),
-    connection: ConnectionSettings.optional(),
   })
   .strict();
 export type SettingsPatch = z.input<typeof SettingsPatch>;
@@ -76,12 +75,58 @@ export type SettingsView = z.infer<typeof SettingsView>;
 
 const empty = z.object({}).strict();
 
+/** Where Haul's jobs live now, and what the person can do next. Never a token. */
+export const ConnectionStatus = z.object({
+  kind: z.enum(['local', 'azure']),
+  /** "Local sandbox", "Azure: Contoso production". */
+  label: z.string(),
+  /**
+   * ready: jobs can be reached; starting: the sandbox is starting; signed-out: Azure needs a
+   * sign-in; signing-in: waiting for the browser or the code; choose: signed in, pick a
+   * subscription and resource group; failed: see message.
+   */
+  state: z.enum(['ready', 'starting', 'signed-out', 'signing-in', 'choose', 'failed']),
+  /** Whether there is an Azure sign-in in this session (also while the sandbox is in use). */
+  signedIn: z.boolean(),
+  account: z.string().optional(),
+  tenantId: z.string().optional(),
+  subscriptionId: z.string().optional(),
+  subscriptionName: z.string().optional(),
+  resourceGroup: z.string().optional(),
+  /** Device code sign-in: what to open and the code to enter there. */
+  deviceCode: z.object({ message: z.string(), userCode: z.string(), verificationUri: z.string() }).optional(),
+  message: z.string().optional(),
+});
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+export const SignInRequest = z.object({
+  method: z.enum(['browser', 'device-code']),
+  tenantId: guid.optional(),
+}).strict();
+
+export const UseConnectionRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }).strict(),
+  z.object({ kind: z.literal('azure'), subscriptionId: guid, subscriptionName: z.string().max(256).optional(), resourceGroup: resourceGroupName }).strict(),
+]);
+
+export const AzureSubscription = z.object({ subscriptionId: z.string(), displayName: z.string(), tenantId: z.string().optional(), state: z.string().optional() });
+export const AzureResourceGroup = z.object({ name: z.string(), location: z.string() });
+
 export const settingsChannels = {
   'settings.get': { request: empty, response: SettingsView },
   'settings.set': { request: SettingsPatch, response: SettingsView },
+  'connection.status': { request: empty, response: ConnectionStatus },
+  /** Resolves when the person finished signing in (or gave up); the device code comes as connection.changed. */
+  'connection.signIn': { request: SignInRequest, response: ConnectionStatus },
+  'connection.signOut': { request: empty, response: ConnectionStatus },
+  'connection.subscriptions': { request: empty, response: z.array(AzureSubscription) },
+  'connection.resourceGroups': { request: z.object({ subscriptionId: guid }).strict(), response: z.array(AzureResourceGroup) },
+  /** Switch to the sandbox, or to a subscription and resource group (saved in the settings). */
+  'connection.use': { request: UseConnectionRequest, response: ConnectionStatus },
 } satisfies ChannelSpec<SettingsChannel>;
 
 export const settingsEvents = {
   /** The settings changed (from this window, the tray, or another browser tab). */
   'settings.changed': SettingsView,
+  'connection.changed': ConnectionStatus,
 } satisfies EventSpec<SettingsEvent>;

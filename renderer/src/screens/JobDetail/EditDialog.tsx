@@ -1,0 +1,172 @@
+// Edit the job: return address, return shipping, and who else is told about it. In Creating,
+// saving restarts the 14 days after which the job is deleted (J3), and the dialog says so. Checked
+// with the channel's own schema before sending; a refusal keeps every value and marks the field.
+import { useEffect, useState } from 'react';
+import {
+  Button, Caption1, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, makeStyles, MessageBar,
+  MessageBarBody, MessageBarTitle, Spinner, Subtitle2, Textarea, tokens,
+} from '@fluentui/react-components';
+import { UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
+import { NOTIFY_TAG, type JobView } from '../../../../shared/jobs/schemas';
+import type { BridgeError } from '../../../../shared/ipc/contract';
+import { useHaul } from '../../store';
+import { dropDraft, fieldOfTarget, getDraft, issuesByField, saveDraft, type FieldErrors } from './forms';
+
+const useStyles = makeStyles({
+  surface: { maxWidth: 'min(720px, calc(100vw - 32px))' },
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, alignItems: 'start' },
+  wide: { gridColumn: '1 / -1' },
+  note: { color: tokens.colorPaletteDarkOrangeForeground1 },
+});
+
+const ADDRESS = [
+  ['recipientName', 'Recipient', true],
+  ['streetAddress1', 'Street address', true],
+  ['streetAddress2', 'Street address, line 2', false],
+  ['city', 'City', true],
+  ['stateOrProvince', 'State or province', false],
+  ['postalCode', 'Postal code', true],
+  ['countryOrRegion', 'Country or region', true],
+  ['phone', 'Phone', true],
+  ['email', 'Email', true],
+] as const;
+type AddressKey = (typeof ADDRESS)[number][0];
+
+interface EditForm {
+  address: Record<AddressKey, string>;
+  carrierName: string;
+  carrierAccountNumber: string;
+  emails: string;
+}
+
+const FIELDS = [...ADDRESS.map(([k]) => `returnAddress.${k}`), 'returnShipping.carrierName', 'returnShipping.carrierAccountNumber', 'notificationEmails'];
+
+function initial(job: JobView): EditForm {
+  const a = job.returnAddress;
+  return {
+    address: Object.fromEntries(ADDRESS.map(([k]) => [k, a?.[k] ?? ''])) as Record<AddressKey, string>,
+    carrierName: job.returnShipping?.carrierName ?? '',
+    carrierAccountNumber: job.returnShipping?.carrierAccountNumber ?? '',
+    emails: (job.tags[NOTIFY_TAG] ?? '').split(',').map((e) => e.trim()).filter(Boolean).join('\n'),
+  };
+}
+
+export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void }) {
+  const styles = useStyles();
+  const update = useHaul((s) => s.jobs.update);
+  const draftKey = `edit:${job.name}`;
+  const [form, setForm] = useState<EditForm>(() => getDraft<EditForm>(draftKey) ?? initial(job));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failed, setFailed] = useState<BridgeError | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => saveDraft(draftKey, form), [draftKey, form]);
+
+  const clear = (k: string) => setErrors(({ [k]: _drop, ...rest }) => rest);
+  const setAddress = (k: AddressKey, v: string) => {
+    setForm((f) => ({ ...f, address: { ...f.address, [k]: v } }));
+    clear(`returnAddress.${k}`);
+  };
+
+  const request = () => {
+    const a = form.address;
+    const anyAddress = Object.values(a).some((v) => v.trim() !== '');
+    const anyShipping = form.carrierName.trim() !== '' || form.carrierAccountNumber.trim() !== '';
+    const trimmed = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.trim()]).filter(([k, v]) => v !== '' || !['streetAddress2', 'stateOrProvince'].includes(k ?? '')));
+    return {
+      name: job.name,
+      ...(anyAddress ? { returnAddress: trimmed } : {}),
+      ...(anyShipping ? { returnShipping: { carrierName: form.carrierName.trim(), carrierAccountNumber: form.carrierAccountNumber.trim() } } : {}),
+      notificationEmails: form.emails.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean),
+    };
+  };
+
+  const submit = async () => {
+    const parsed = UpdateJobRequest.safeParse(request());
+    if (!parsed.success) {
+      setErrors(issuesByField(parsed.error));
+      return;
+    }
+    setBusy(true);
+    setFailed(undefined);
+    const r = await update(parsed.data);
+    setBusy(false);
+    if (r.ok) {
+      dropDraft(draftKey);
+      onClose();
+      return;
+    }
+    setFailed(r.error);
+    const field = fieldOfTarget(r.error, FIELDS);
+    if (field) setErrors((e) => ({ ...e, [field]: r.error.message }));
+  };
+
+  const err = (k: string) => ({ validationState: errors[k] ? ('error' as const) : ('none' as const), validationMessage: errors[k] });
+  const emailsError = Object.entries(errors).find(([k]) => k.startsWith('notificationEmails'))?.[1];
+
+  return (
+    <Dialog open onOpenChange={(_e, d) => !d.open && !busy && onClose()}>
+      <DialogSurface className={styles.surface}>
+        <form onSubmit={(e) => { e.preventDefault(); void submit(); }} noValidate>
+          <DialogBody>
+            <DialogTitle>Edit job {job.name}</DialogTitle>
+            <DialogContent className={styles.content}>
+              {job.state === 'Creating' && (
+                <Caption1 className={styles.note} data-testid="edit-j3">
+                  Saving restarts the 14 days: a job still Creating 14 days after its last update is deleted (rules J3, J2).
+                </Caption1>
+              )}
+              {job.state === 'Shipping' && <Caption1 className={styles.note}>Saving while Shipping extends the wait for the package (rule JE2).</Caption1>}
+              <Subtitle2 as="h4">Return address</Subtitle2>
+              <div className={styles.fields}>
+                {ADDRESS.map(([k, label, required]) => (
+                  <Field key={k} label={label} required={required} {...err(`returnAddress.${k}`)}>
+                    <Input
+                      value={form.address[k]}
+                      onChange={(_e, d) => setAddress(k, d.value)}
+                      type={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text'}
+                      autoComplete={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'off'}
+                      data-testid={`edit-${k}`}
+                    />
+                  </Field>
+                ))}
+              </div>
+              <Subtitle2 as="h4">Return shipping</Subtitle2>
+              <div className={styles.fields}>
+                <Field label="Carrier" {...err('returnShipping.carrierName')}>
+                  <Input value={form.carrierName} onChange={(_e, d) => { setForm((f) => ({ ...f, carrierName: d.value })); clear('returnShipping.carrierName'); }} />
+                </Field>
+                <Field label="Carrier account number" {...err('returnShipping.carrierAccountNumber')}>
+                  <Input value={form.carrierAccountNumber} onChange={(_e, d) => { setForm((f) => ({ ...f, carrierAccountNumber: d.value })); clear('returnShipping.carrierAccountNumber'); }} />
+                </Field>
+              </div>
+              <Field
+                label="Also tell (one email address per line)"
+                hint="Besides the return address's email"
+                validationState={emailsError ? 'error' : 'none'}
+                validationMessage={emailsError}
+              >
+                <Textarea value={form.emails} onChange={(_e, d) => { setForm((f) => ({ ...f, emails: d.value })); setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('notificationEmails')))); }} resize="vertical" />
+              </Field>
+              {failed && (
+                <MessageBar intent="error" layout="multiline" data-testid="edit-error">
+                  <MessageBarBody>
+                    <MessageBarTitle>The job was not changed</MessageBarTitle>
+                    {failed.message}
+                  </MessageBarBody>
+                </MessageBar>
+              )}
+              {errors._ && <Caption1 className={styles.note}>{errors._}</Caption1>}
+            </DialogContent>
+            <DialogActions>
+              <Button type="submit" appearance="primary" disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined} data-testid="edit-submit">
+                Save
+              </Button>
+              <Button onClick={onClose} disabled={busy}>Close</Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}

@@ -1,0 +1,173 @@
+// Ship: the delivery package (carrier from the data center's list, tracking number, ship date,
+// drive count) and the job set to Shipping in one action (J4). Shows the address to write on the
+// package. Submit stays disabled with the life cycle's J5 sentence until carrier, tracking number
+// and return address are there; a refusal keeps every value and points at the field.
+import { useEffect, useId, useMemo, useState } from 'react';
+import {
+  Button, Caption1, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, makeStyles, MessageBar,
+  MessageBarActions, MessageBarBody, MessageBarTitle, Select, Spinner, Subtitle2, tokens,
+} from '@fluentui/react-components';
+import { ShipJobRequest } from '../../../../shared/ipc/channels/jobs';
+import { shipPermission } from '../../../../shared/jobs/view';
+import type { BridgeError } from '../../../../shared/ipc/contract';
+import type { JobView } from '../../../../shared/jobs/schemas';
+import { useHaul } from '../../store';
+import { Address } from './Details';
+import { dropDraft, fieldOfTarget, getDraft, issuesByField, saveDraft, today, type FieldErrors } from './forms';
+
+const useStyles = makeStyles({
+  surface: { maxWidth: 'min(640px, calc(100vw - 32px))' },
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  to: {
+    padding: tokens.spacingVerticalM, borderRadius: tokens.borderRadiusMedium, backgroundColor: tokens.colorNeutralBackground3,
+    display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS,
+  },
+  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: tokens.spacingHorizontalM, alignItems: 'start' },
+  why: { color: tokens.colorPaletteDarkOrangeForeground1 },
+});
+
+interface ShipForm {
+  carrierName: string;
+  trackingNumber: string;
+  shipDate: string;
+  driveCount: string;
+}
+const FIELDS = ['carrierName', 'trackingNumber', 'shipDate', 'driveCount'] as const;
+
+export function ShipDialog({ job, onClose, onEditAddress }: { job: JobView; onClose: () => void; onEditAddress: () => void }) {
+  const styles = useStyles();
+  const ship = useHaul((s) => s.jobs.ship);
+  const locations = useHaul((s) => s.jobs.locations);
+  const whyId = useId();
+  const draftKey = `ship:${job.name}`;
+  const carriers = useMemo(() => {
+    const own = job.location.supportedCarriers;
+    if (own.length) return own;
+    return locations?.find((l) => l.name === job.location.name)?.supportedCarriers ?? [];
+  }, [job.location, locations]);
+  const [form, setForm] = useState<ShipForm>(() => getDraft<ShipForm>(draftKey) ?? {
+    carrierName: job.deliveryPackage?.carrierName ?? (carriers.length === 1 ? carriers[0]! : ''),
+    trackingNumber: job.deliveryPackage?.trackingNumber ?? '',
+    shipDate: job.deliveryPackage?.shipDate?.slice(0, 10) || today(),
+    driveCount: String(job.deliveryPackage?.driveCount ?? Math.max(1, job.drives.filter((d) => !d.extra).length)),
+  });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failed, setFailed] = useState<BridgeError | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => saveDraft(draftKey, form), [draftKey, form]);
+
+  const permission = shipPermission(job, { carrierName: form.carrierName, trackingNumber: form.trackingNumber });
+  const missingAddress = !job.returnAddress;
+  const set = (k: keyof ShipForm) => (value: string) => {
+    setForm((f) => ({ ...f, [k]: value }));
+    setErrors(({ [k]: _drop, ...rest }) => rest);
+  };
+
+  const submit = async () => {
+    if (!permission.allowed) return;
+    const parsed = ShipJobRequest.safeParse({ name: job.name, ...form, driveCount: Number(form.driveCount) });
+    if (!parsed.success) {
+      setErrors(issuesByField(parsed.error));
+      return;
+    }
+    setBusy(true);
+    setFailed(undefined);
+    const r = await ship(parsed.data);
+    setBusy(false);
+    if (r.ok) {
+      dropDraft(draftKey);
+      onClose();
+      return;
+    }
+    setFailed(r.error);
+    const field = fieldOfTarget(r.error, FIELDS);
+    if (field) setErrors((e) => ({ ...e, [field]: r.error.message }));
+  };
+
+  const fieldProps = (k: (typeof FIELDS)[number]) => ({
+    validationState: errors[k] ? ('error' as const) : ('none' as const),
+    validationMessage: errors[k],
+  });
+
+  return (
+    <Dialog open onOpenChange={(_e, d) => !d.open && !busy && onClose()}>
+      <DialogSurface className={styles.surface}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+          noValidate
+        >
+          <DialogBody>
+            <DialogTitle>Ship job {job.name}</DialogTitle>
+            <DialogContent className={styles.content}>
+              <div className={styles.to} data-testid="ship-to">
+                <Subtitle2 as="h4">Send the package to</Subtitle2>
+                <Address address={job.location.address} />
+                <Caption1>
+                  <strong>Job name: {job.name}</strong>. {job.location.address?.additionalInformation ?? 'Write the job name on the outside of the package.'}
+                </Caption1>
+              </div>
+              <div className={styles.fields}>
+                <Field label="Carrier" required {...fieldProps('carrierName')}>
+                  {carriers.length > 0 ? (
+                    <Select value={form.carrierName} onChange={(_e, d) => set('carrierName')(d.value)} data-testid="ship-carrier">
+                      <option value="">Choose the carrier</option>
+                      {carriers.map((c) => <option key={c} value={c}>{c}</option>)}
+                    </Select>
+                  ) : (
+                    <Input value={form.carrierName} onChange={(_e, d) => set('carrierName')(d.value)} data-testid="ship-carrier" />
+                  )}
+                </Field>
+                <Field label="Tracking number" required {...fieldProps('trackingNumber')}>
+                  <Input value={form.trackingNumber} onChange={(_e, d) => set('trackingNumber')(d.value)} autoComplete="off" data-testid="ship-tracking" />
+                </Field>
+                <Field label="Ship date" required {...fieldProps('shipDate')}>
+                  <Input type="date" value={form.shipDate} onChange={(_e, d) => set('shipDate')(d.value)} data-testid="ship-date" />
+                </Field>
+                <Field label="Drives in the package" required {...fieldProps('driveCount')}>
+                  <Input type="number" min={1} value={form.driveCount} onChange={(_e, d) => set('driveCount')(d.value)} data-testid="ship-count" />
+                </Field>
+              </div>
+              {!permission.allowed && (
+                <Caption1 id={whyId} className={styles.why} data-testid="ship-why" role="status">
+                  {permission.reason}
+                </Caption1>
+              )}
+              {failed && (
+                <MessageBar intent="error" layout="multiline" data-testid="ship-error">
+                  <MessageBarBody>
+                    <MessageBarTitle>The job was not set to Shipping</MessageBarTitle>
+                    {failed.message}
+                  </MessageBarBody>
+                </MessageBar>
+              )}
+              {missingAddress && (
+                <MessageBar intent="warning" layout="multiline">
+                  <MessageBarBody>The return address is missing: the data center would not know where to send the drives back (rule J5).</MessageBarBody>
+                  <MessageBarActions>
+                    <Button onClick={onEditAddress}>Enter the return address</Button>
+                  </MessageBarActions>
+                </MessageBar>
+              )}
+            </DialogContent>
+            <DialogActions>
+              <Button
+                type="submit"
+                appearance="primary"
+                disabledFocusable={!permission.allowed || busy}
+                aria-describedby={permission.allowed ? undefined : whyId}
+                icon={busy ? <Spinner size="tiny" /> : undefined}
+                data-testid="ship-submit"
+              >
+                Set to Shipping
+              </Button>
+              <Button onClick={onClose} disabled={busy}>Close</Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}

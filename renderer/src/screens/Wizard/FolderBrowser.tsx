@@ -1,0 +1,151 @@
+// A folder browser over fs.browse: browser mode has no native file picker, and the files are on
+// the machine main runs on, not the one showing the page. Pick several folders and files, or (for
+// "Use a folder") the folder being shown.
+import { useCallback, useEffect, useState } from 'react';
+import {
+  Button, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
+  Field, Input, makeStyles, MessageBar, MessageBarBody, Spinner, Switch, tokens,
+} from '@fluentui/react-components';
+import { ArrowUp20Regular, Document20Regular, Folder20Regular } from '@fluentui/react-icons';
+import type { BrowseResult } from '../../../../shared/prep/session';
+import { formatBytes } from '../../../../shared/prep/names';
+import { bridge } from '../../bridge';
+import { answer, errorText } from './api';
+
+const useStyles = makeStyles({
+  surface: { maxWidth: 'min(760px, 96vw)', width: '100%' },
+  bar: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
+  path: { flexGrow: 1, minWidth: '200px' },
+  places: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap', marginBlock: tokens.spacingVerticalS },
+  list: {
+    listStyle: 'none', margin: 0, padding: 0, maxHeight: 'min(340px, 45vh)', overflowY: 'auto',
+    border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium,
+  },
+  item: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `0 ${tokens.spacingHorizontalS}`, borderBottom: `1px solid ${tokens.colorNeutralStroke3}` },
+  open: { flexGrow: 1, justifyContent: 'flex-start', minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' },
+  size: { color: tokens.colorNeutralForeground3, whiteSpace: 'nowrap' },
+});
+
+export interface FolderBrowserProps {
+  open: boolean;
+  title: string;
+  /** only folders; the folder shown is what gets picked */
+  foldersOnly?: boolean;
+  startPath?: string;
+  onClose(): void;
+  onPick(paths: Array<{ path: string; isFolder: boolean }>): void;
+}
+
+export function FolderBrowser({ open, title, foldersOnly = false, startPath, onClose, onPick }: FolderBrowserProps) {
+  const styles = useStyles();
+  const [listing, setListing] = useState<BrowseResult>();
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [hidden, setHidden] = useState(false);
+  const [picked, setPicked] = useState<Map<string, boolean>>(new Map());
+
+  const browse = useCallback(async (path: string | undefined, showHidden: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await answer('fs.browse', bridge().fsBrowse({ ...(path ? { path } : {}), showHidden, foldersOnly }));
+      setListing(r);
+      setTyped(r.path);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }, [foldersOnly]);
+
+  useEffect(() => {
+    if (open) { setPicked(new Map()); void browse(startPath, hidden); }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
+  }, [open]);
+
+  const toggle = (path: string, isFolder: boolean, on: boolean) => {
+    const next = new Map(picked);
+    if (on) next.set(path, isFolder); else next.delete(path);
+    setPicked(next);
+  };
+
+  return (
+    <Dialog open={open} onOpenChange={(_e, d) => { if (!d.open) onClose(); }} modalType="modal">
+      <DialogSurface className={styles.surface} aria-describedby={undefined}>
+        <DialogBody>
+          <DialogTitle>{title}</DialogTitle>
+          <DialogContent>
+            <form className={styles.bar} onSubmit={(e) => { e.preventDefault(); void browse(typed, hidden); }}>
+              <Button icon={<ArrowUp20Regular />} aria-label="Up one folder" disabled={!listing?.parent || busy} onClick={() => void browse(listing?.parent, hidden)} />
+              <Field label="Folder" className={styles.path}>
+                <Input value={typed} onChange={(_e, d) => setTyped(d.value)} spellCheck={false} data-testid="browse-path" />
+              </Field>
+              <Button type="submit" disabled={busy}>Go</Button>
+            </form>
+            {listing && (
+              <div className={styles.places} aria-label="Places" role="group">
+                {listing.places.map((p) => (
+                  <Button key={p.path} size="small" appearance="subtle" onClick={() => void browse(p.path, hidden)}>{p.name}</Button>
+                ))}
+                <Switch label="Show hidden" checked={hidden} onChange={(_e, d) => { setHidden(d.checked); void browse(listing.path, d.checked); }} />
+              </div>
+            )}
+            {error && (
+              <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>
+            )}
+            {busy && <Spinner size="tiny" label="Reading the folder…" />}
+            {listing && !busy && (
+              <>
+                <ul className={styles.list} aria-label={`Contents of ${listing.path}`}>
+                  {listing.entries.length === 0 && <li className={styles.item}><Caption1>This folder is empty{listing.hiddenCount ? ` (${listing.hiddenCount} hidden)` : ''}.</Caption1></li>}
+                  {listing.entries.map((e) => {
+                    const isFolder = e.kind === 'folder' || (e.kind === 'link' && !!e.linkToFolder);
+                    return (
+                      <li key={e.path} className={styles.item} data-testid="browse-entry">
+                        {!foldersOnly && (
+                          <Checkbox
+                            aria-label={`Pick ${e.name}`}
+                            checked={picked.has(e.path)}
+                            disabled={!!e.error}
+                            onChange={(_ev, d) => toggle(e.path, isFolder, !!d.checked)}
+                          />
+                        )}
+                        <Button
+                          className={styles.open}
+                          appearance="transparent"
+                          icon={isFolder ? <Folder20Regular /> : <Document20Regular />}
+                          disabled={!isFolder || !!e.error}
+                          onClick={() => void browse(e.path, hidden)}
+                          aria-label={isFolder ? `Open folder ${e.name}` : e.name}
+                        >
+                          {e.name}
+                        </Button>
+                        <span className={styles.size}>{e.error ?? (e.size !== undefined && !isFolder ? formatBytes(e.size) : '')}</span>
+                      </li>
+                    );
+                  })}
+                </ul>
+                {listing.volume && (
+                  <Caption1>{formatBytes(listing.volume.free)} free of {formatBytes(listing.volume.size)} on this volume.</Caption1>
+                )}
+              </>
+            )}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={onClose}>Cancel</Button>
+            {foldersOnly ? (
+              <Button appearance="primary" disabled={!listing || busy} onClick={() => { if (listing) onPick([{ path: listing.path, isFolder: true }]); }}>
+                Use this folder
+              </Button>
+            ) : (
+              <Button appearance="primary" disabled={picked.size === 0} onClick={() => onPick([...picked].map(([path, isFolder]) => ({ path, isFolder })))}>
+                Add {picked.size || ''} picked
+              </Button>
+            )}
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}

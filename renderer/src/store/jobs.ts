@@ -1,0 +1,169 @@
+// The jobs of the connected resource group, as main's views (shared/jobs JobView): the list, each
+// job by name, the data centers, the drive logs read so far, and the list's filters. Kept fresh
+// by the job.updated event (bridgeEvents.ts) and by watch(), which a screen starts while it shows
+// jobs. Actions answer with the bridge's error (code, message, target) rather than throwing, so a
+// form can keep what the person typed and point at the field that failed. BitLocker keys are
+// never kept here: bitLockerKeys() hands them to the dialog that asked.
+import type { BitLockerKeys, JobLog, JobUpdated, ShipJobRequest, UpdateJobRequest } from '../../../shared/ipc/channels/jobs';
+import type { BridgeError, BridgeResult } from '../../../shared/ipc/contract';
+import type { JobView, LocationView } from '../../../shared/jobs/schemas';
+import type { JobFilters } from '../screens/Jobs/filter';
+
+export type { JobFilters, JobSort } from '../screens/Jobs/filter';
+import { bridge } from '../bridge';
+import type { SliceCreator } from './slice';
+
+export type ActionResult<T = JobView> = { ok: true; value: T } | { ok: false; error: BridgeError };
+
+export interface LogEntry {
+  loading: boolean;
+  log?: JobLog;
+  error?: BridgeError;
+}
+
+export interface JobsSlice {
+  byName: Record<string, JobView>;
+  /** Names in the service's order; undefined until the first answer. */
+  names?: string[];
+  /** When the service answered the last list (ISO). */
+  listedAt?: string;
+  loading: boolean;
+  /** Why the last list failed (offline, not-ready, …); cleared by the next good answer. */
+  error?: BridgeError;
+  /** Per job name: why its last jobs.get failed. */
+  loadErrors: Record<string, BridgeError>;
+  /** Jobs the service no longer knows (deleted), with when Haul found out. */
+  gone: Record<string, string>;
+  locations?: LocationView[];
+  logs: Record<string, LogEntry>;
+  filters: JobFilters;
+
+  refresh(): Promise<void>;
+  load(name: string): Promise<void>;
+  /** Keeps the list (and, if named, one job) fresh while a screen shows it; returns the stop function. */
+  watch(name?: string): () => void;
+  applyEvent(event: JobUpdated): void;
+  loadLocations(): Promise<void>;
+  ship(request: ShipJobRequest): Promise<ActionResult>;
+  update(request: UpdateJobRequest): Promise<ActionResult>;
+  cancel(name: string): Promise<ActionResult>;
+  remove(name: string): Promise<ActionResult<{ name: string }>>;
+  bitLockerKeys(name: string): Promise<ActionResult<BitLockerKeys>>;
+  loadLog(name: string, driveId: string, kind: 'error' | 'verbose'): Promise<void>;
+  setFilters(change: Partial<JobFilters>): void;
+}
+
+export const logKey = (name: string, driveId: string, kind: 'error' | 'verbose') => `${name}\u0000${driveId}\u0000${kind}`;
+
+/** A bridge call that never throws: a lost connection or a missing bridge becomes an error too. */
+async function call<T>(answer: () => Promise<BridgeResult<T>>): Promise<ActionResult<T>> {
+  try {
+    const result = await answer();
+    return result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error };
+  } catch (err) {
+    return { ok: false, error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } };
+  }
+}
+
+/** How often a watching screen asks again, besides the job.updated events main pushes. */
+export const LIST_EVERY_MS = 10_000;
+export const JOB_EVERY_MS = 3_000;
+
+export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
+  const jobs = () => get().jobs;
+  const remember = (view: JobView) =>
+    set((s) => {
+      const { [view.name]: _gone, ...gone } = s.gone;
+      const { [view.name]: _err, ...loadErrors } = s.loadErrors;
+      return {
+        byName: { ...s.byName, [view.name]: view },
+        names: s.names && !s.names.includes(view.name) ? [...s.names, view.name] : s.names,
+        gone,
+        loadErrors,
+      };
+    });
+  const forget = (name: string, at: string) =>
+    set((s) => {
+      const { [name]: _view, ...byName } = s.byName;
+      return { byName, names: s.names?.filter((n) => n !== name), gone: { ...s.gone, [name]: at } };
+    });
+  const acted = (answer: ActionResult): ActionResult => {
+    if (answer.ok) remember(answer.value);
+    return answer;
+  };
+
+  return {
+    byName: {},
+    loading: false,
+    loadErrors: {},
+    gone: {},
+    logs: {},
+    filters: { state: 'all', query: '', sort: 'updated', descending: true },
+
+    async refresh() {
+      set({ loading: true });
+      const answer = await call(() => bridge().jobsList());
+      if (answer.ok) {
+        const byName = Object.fromEntries(answer.value.jobs.map((j) => [j.name, j]));
+        set({ byName, names: answer.value.jobs.map((j) => j.name), listedAt: answer.value.observedAt, loading: false, error: undefined });
+      } else {
+        set({ loading: false, error: answer.error });
+      }
+    },
+
+    async load(name) {
+      const answer = await call(() => bridge().jobsGet({ name }));
+      if (answer.ok) remember(answer.value);
+      else if (answer.error.code === 'ResourceNotFound' || answer.error.code === 'not-found') forget(name, new Date().toISOString());
+      else set((s) => ({ loadErrors: { ...s.loadErrors, [name]: answer.error } }));
+    },
+
+    watch(name) {
+      let stopped = false;
+      const timers: ReturnType<typeof setInterval>[] = [];
+      void jobs().refresh();
+      timers.push(setInterval(() => !stopped && void jobs().refresh(), LIST_EVERY_MS));
+      if (name) {
+        void jobs().load(name);
+        timers.push(setInterval(() => !stopped && void jobs().load(name), JOB_EVERY_MS));
+      }
+      return () => {
+        stopped = true;
+        for (const t of timers) clearInterval(t);
+      };
+    },
+
+    applyEvent(event) {
+      if (event.kind === 'updated') remember(event.view);
+      else forget(event.name, event.goneAt);
+    },
+
+    async loadLocations() {
+      const answer = await call(() => bridge().locationsList());
+      if (answer.ok) set({ locations: answer.value });
+    },
+
+    ship: async (request) => acted(await call(() => bridge().jobsShip(request))),
+    update: async (request) => acted(await call(() => bridge().jobsUpdate(request))),
+    cancel: async (name) => acted(await call(() => bridge().jobsCancel({ name }))),
+
+    async remove(name) {
+      const answer = await call(() => bridge().jobsDelete({ name }));
+      if (answer.ok) forget(name, new Date().toISOString());
+      return answer;
+    },
+
+    bitLockerKeys: (name) => call(() => bridge().jobsBitLockerKeys({ name })),
+
+    async loadLog(name, driveId, kind) {
+      const key = logKey(name, driveId, kind);
+      set((s) => ({ logs: { ...s.logs, [key]: { ...s.logs[key], loading: true } } }));
+      const answer = await call(() => bridge().jobsLog({ name, driveId, kind }));
+      set((s) => ({ logs: { ...s.logs, [key]: answer.ok ? { loading: false, log: answer.value } : { loading: false, error: answer.error } } }));
+    },
+
+    setFilters(change) {
+      set((s) => ({ filters: { ...s.filters, ...change } }));
+    },
+  };
+};
