@@ -16,7 +16,10 @@ const nodeBuiltins = builtinModules.filter((name) => !/^_|^node:|\//.test(name))
 const noNode = [
   { group: ['node:*'], message: 'This layer runs without Node: no node: modules (see docs/architecture.md, Layers).' },
   // A regex, not a group: a group 'constants' would also match '../prep/constants'.
-  ...nodeBuiltins.map((name) => ({ regex: `^${name}(/|$)`, message: `This layer runs without Node: "${name}" is a Node module.` })),
+  ...nodeBuiltins.map((name) => ({
+    regex: `^${name}(/|$)`,
+    message: `This layer runs without Node: "${name}" is a Node module.`,
+  })),
 ];
 const noElectron = [{ group: ['electron', 'electron/*'], message: 'Only main/electron may import electron.' }];
 // A relative import that climbs to a top-level folder: '../../service/x', not 'shared/arm/service'.
@@ -24,7 +27,19 @@ const up = (dir) => `^(\\.\\./)+${dir}(/|$)`;
 
 export default tseslint.config(
   { basePath: root },
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'tests/lint/fixtures/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'test-results/**',
+      'playwright-report/**',
+      'tests/lint/fixtures/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -36,12 +51,19 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts', 'shared/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          ...noNode, ...noElectron,
-          ...['main', 'renderer', 'service', 'tests'].map((dir) => ({ regex: up(dir), message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.' })),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noNode,
+            ...noElectron,
+            ...['main', 'renderer', 'service', 'tests'].map((dir) => ({
+              regex: up(dir),
+              message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.',
+            })),
+          ],
+        },
+      ],
     },
   },
   {
@@ -51,42 +73,68 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
-      'no-restricted-imports': ['error', {
-        patterns: [
-          ...noNode, ...noElectron,
-          ...['main', 'service'].map((dir) => ({ regex: up(dir), message: 'renderer/ reaches main only through the bridge (window.haul).' })),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noNode,
+            ...noElectron,
+            ...['main', 'service'].map((dir) => ({
+              regex: up(dir),
+              message: 'renderer/ reaches main only through the bridge (window.haul).',
+            })),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['main/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          ...noElectron,
-          ...['renderer', 'electron', 'service'].map((dir) => ({ regex: up(dir), message: 'main/core/ is Node only: no electron shell, no renderer, no service internals (talk to the service over its API).' })),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noElectron,
+            ...['renderer', 'electron', 'service'].map((dir) => ({
+              regex: up(dir),
+              message:
+                'main/core/ is Node only: no electron shell, no renderer, no service internals (talk to the service over its API).',
+            })),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['main/electron/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: ['renderer', 'service'].map((dir) => ({ regex: up(dir), message: 'The Electron shell wires main/core; it never imports the renderer or the service.' })),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['renderer', 'service'].map((dir) => ({
+            regex: up(dir),
+            message: 'The Electron shell wires main/core; it never imports the renderer or the service.',
+          })),
+        },
+      ],
     },
   },
   {
     files: ['service/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          ...noElectron,
-          ...['main', 'renderer'].map((dir) => ({ regex: up(dir), message: 'service/ is its own backend: it imports shared/ only.' })),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noElectron,
+            ...['main', 'renderer'].map((dir) => ({
+              regex: up(dir),
+              message: 'service/ is its own backend: it imports shared/ only.',
+            })),
+          ],
+        },
+      ],
     },
   },
 );

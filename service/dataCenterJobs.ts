@@ -29,7 +29,9 @@ export function driveBayPath(dataDir: string, driveId: string): string {
 }
 
 function issuesOf(r: ImportDriveResult): DriveIssues {
-  let errors = 0; let warnings = 0; let overwrites = 0;
+  let errors = 0;
+  let warnings = 0;
+  let overwrites = 0;
   for (const b of r.blobs) {
     if (b.disposition?.status === 'Overwritten') overwrites++;
     else if (b.disposition?.status === 'Renamed' || b.disposition?.status === 'Skipped') warnings++;
@@ -72,22 +74,42 @@ export class DataCenter {
       const stuck = job.lifecycle.drives.filter((d) => d.state === 'Transferring');
       if (!stuck.length) continue;
       try {
-        await this.ctx.jobs.operate(job.resourceGroup, job.name, stuck.map((d): LifecycleEvent => ({
-          type: 'DriveFaulted', driveId: d.driveId, reason: 'The service stopped while this drive was being copied; resolve the fault (back to Transferring) and start the drive again.',
-        })));
+        await this.ctx.jobs.operate(
+          job.resourceGroup,
+          job.name,
+          stuck.map(
+            (d): LifecycleEvent => ({
+              type: 'DriveFaulted',
+              driveId: d.driveId,
+              reason:
+                'The service stopped while this drive was being copied; resolve the fault (back to Transferring) and start the drive again.',
+            }),
+          ),
+        );
       } catch (e) {
-        this.ctx.log(`job ${job.resourceGroup}/${job.name}: interrupted copy not recorded (${e instanceof Error ? e.message : String(e)})`);
+        this.ctx.log(
+          `job ${job.resourceGroup}/${job.name}: interrupted copy not recorded (${e instanceof Error ? e.message : String(e)})`,
+        );
       }
     }
   }
 
   private storage(): AzuriteHandle {
-    if (!this.ctx.azurite) throw new ArmHttpError(409, 'StorageUnavailable', 'The sandbox storage (Azurite) is not running in this service (started with --no-storage); restart the service without that option to copy drives.');
+    if (!this.ctx.azurite)
+      throw new ArmHttpError(
+        409,
+        'StorageUnavailable',
+        'The sandbox storage (Azurite) is not running in this service (started with --no-storage); restart the service without that option to copy drives.',
+      );
     return this.ctx.azurite;
   }
 
   /** Reports progress as BytesProgressed events, at most every progressIntervalMs (each one persisted). */
-  private progress(rg: string, name: string, driveId: string): { onProgress: (p: TransferProgress) => void; settle: () => Promise<void> } {
+  private progress(
+    rg: string,
+    name: string,
+    driveId: string,
+  ): { onProgress: (p: TransferProgress) => void; settle: () => Promise<void> } {
     const every = this.ctx.progressIntervalMs ?? 500;
     let last = 0;
     let chain: Promise<unknown> = Promise.resolve();
@@ -96,10 +118,19 @@ export class DataCenter {
         const t = Date.now();
         if (t - last < every) return;
         last = t;
-        chain = chain.then(() => this.ctx.jobs.operate(rg, name, [{ type: 'BytesProgressed', driveId, bytesSucceeded: p.bytesSucceeded, bytesTotal: p.bytesTotal }]))
-          .catch((e: unknown) => this.ctx.log(`progress of drive ${driveId} not recorded: ${e instanceof Error ? e.message : String(e)}`));
+        chain = chain
+          .then(() =>
+            this.ctx.jobs.operate(rg, name, [
+              { type: 'BytesProgressed', driveId, bytesSucceeded: p.bytesSucceeded, bytesTotal: p.bytesTotal },
+            ]),
+          )
+          .catch((e: unknown) =>
+            this.ctx.log(`progress of drive ${driveId} not recorded: ${e instanceof Error ? e.message : String(e)}`),
+          );
       },
-      settle: async () => { await chain; },
+      settle: async () => {
+        await chain;
+      },
     };
   }
 
@@ -108,14 +139,35 @@ export class DataCenter {
    * library reads and checks every block, then DriveFinished (D6/D7) or DriveFaulted (F1).
    * `lenient` (auto mode): a drive that cannot be read ends CompletedMoreInfo with its error log.
    */
-  async startDrive(rg: string, name: string, driveIdIn: string, pathIn: string | undefined, lenient = false, wait = true): Promise<StoredJob> {
+  async startDrive(
+    rg: string,
+    name: string,
+    driveIdIn: string,
+    pathIn: string | undefined,
+    lenient = false,
+    wait = true,
+  ): Promise<StoredJob> {
     const job = this.ctx.jobs.find(rg, name);
-    if (job.lifecycle.type !== 'Import') throw conflict('NotAnImportJob', `Job '${name}' is an export job: write its drives with the "export" action instead of "start-drive".`);
+    if (job.lifecycle.type !== 'Import')
+      throw conflict(
+        'NotAnImportJob',
+        `Job '${name}' is an export job: write its drives with the "export" action instead of "start-drive".`,
+      );
     const drive = driveOf(job, driveIdIn);
-    if (!drive) throw new ArmHttpError(404, 'UnknownDrive', `Drive '${driveIdIn}' is not part of job '${name}' (drives: ${job.lifecycle.drives.map((d) => d.driveId).join(', ')}).`, 'driveId');
+    if (!drive)
+      throw new ArmHttpError(
+        404,
+        'UnknownDrive',
+        `Drive '${driveIdIn}' is not part of job '${name}' (drives: ${job.lifecycle.drives.map((d) => d.driveId).join(', ')}).`,
+        'driveId',
+      );
     const driveId = drive.driveId;
     const runKey = `${rg.toLowerCase()}/${name.toLowerCase()}/${driveId}`;
-    if (this.running.has(runKey)) throw conflict('DriveBusy', `Drive '${driveId}' of job '${name}' is already being copied; wait for it to finish.`);
+    if (this.running.has(runKey))
+      throw conflict(
+        'DriveBusy',
+        `Drive '${driveId}' of job '${name}' is already being copied; wait for it to finish.`,
+      );
     this.storage(); // refuse early when there is no storage to copy into
     const extra = job.drives[driveId] ?? {};
     const drivePath = pathIn ?? extra.path ?? driveBayPath(this.ctx.dataDir, driveId);
@@ -126,20 +178,39 @@ export class DataCenter {
       // D5 first: the life cycle refuses if the drive cannot start now (not received, job cancelled, ...).
       // A drive already Transferring with no copy running (an interrupted copy resolved by F2) is copied again.
       const again = drive.state === 'Transferring';
-      started = await this.ctx.jobs.operate(rg, name, again ? [] : [{ type: 'DriveProcessingStarted', driveId }], (j) => {
-        if (pathIn) (j.drives[driveId] ??= {}).path = pathIn;
-      });
+      started = await this.ctx.jobs.operate(
+        rg,
+        name,
+        again ? [] : [{ type: 'DriveProcessingStarted', driveId }],
+        (j) => {
+          if (pathIn) (j.drives[driveId] ??= {}).path = pathIn;
+        },
+      );
     } catch (e) {
       this.running.delete(runKey);
       throw e;
     }
-    const work = this.track(this.copyDrive(rg, name, driveId, drivePath, account, job, extra.manifestHash, lenient, runKey));
+    const work = this.track(
+      this.copyDrive(rg, name, driveId, drivePath, account, job, extra.manifestHash, lenient, runKey),
+    );
     if (wait) return work;
-    work.catch((e: unknown) => this.ctx.log(`job ${rg}/${name} drive ${driveId}: ${e instanceof Error ? e.message : String(e)}`));
+    work.catch((e: unknown) =>
+      this.ctx.log(`job ${rg}/${name} drive ${driveId}: ${e instanceof Error ? e.message : String(e)}`),
+    );
     return started;
   }
 
-  private async copyDrive(rg: string, name: string, driveId: string, drivePath: string, account: string, job: StoredJob, manifestHash: string | undefined, lenient: boolean, runKey: string): Promise<StoredJob> {
+  private async copyDrive(
+    rg: string,
+    name: string,
+    driveId: string,
+    drivePath: string,
+    account: string,
+    job: StoredJob,
+    manifestHash: string | undefined,
+    lenient: boolean,
+    runKey: string,
+  ): Promise<StoredJob> {
     const azurite = this.storage();
     const progress = this.progress(rg, name, driveId);
     let result: ImportDriveResult;
@@ -184,40 +255,69 @@ export class DataCenter {
       ...(result.errorLogUri ? { errorLogUri: result.errorLogUri } : {}),
       ...(result.verboseLogUri ? { verboseLogUri: result.verboseLogUri } : {}),
     };
-    this.ctx.log(`job ${rg}/${name} drive ${driveId}: ${result.outcome} — ${result.copyStatus}${result.reason ? ` (${result.reason})` : ''}`);
+    this.ctx.log(
+      `job ${rg}/${name} drive ${driveId}: ${result.outcome} — ${result.copyStatus}${result.reason ? ` (${result.reason})` : ''}`,
+    );
     if (result.outcome === 'Faulted' && !lenient) {
-      return this.ctx.jobs.operate(rg, name, [{ type: 'DriveFaulted', driveId, reason: result.reason ?? result.copyStatus }], annotate);
+      return this.ctx.jobs.operate(
+        rg,
+        name,
+        [{ type: 'DriveFaulted', driveId, reason: result.reason ?? result.copyStatus }],
+        annotate,
+      );
     }
-    return this.ctx.jobs.operate(rg, name, [
-      { type: 'BytesProgressed', driveId, bytesSucceeded: result.bytesSucceeded, bytesTotal: result.bytesTotal },
-      finished,
-    ], annotate);
+    return this.ctx.jobs.operate(
+      rg,
+      name,
+      [
+        { type: 'BytesProgressed', driveId, bytesSucceeded: result.bytesSucceeded, bytesTotal: result.bytesTotal },
+        finished,
+      ],
+      annotate,
+    );
   }
 
   /** Writes an export job's blobs onto folders (one per drive), then records each drive as copied. */
-  async exportJob(rg: string, name: string, targets: { path: string; driveId?: string; capacityBytes?: number }[], wait = true): Promise<StoredJob> {
+  async exportJob(
+    rg: string,
+    name: string,
+    targets: { path: string; driveId?: string; capacityBytes?: number }[],
+    wait = true,
+  ): Promise<StoredJob> {
     const job = this.ctx.jobs.find(rg, name);
-    if (job.lifecycle.type !== 'Export') throw conflict('NotAnExportJob', `Job '${name}' is an import job: copy its drives with "start-drive" instead of "export".`);
+    if (job.lifecycle.type !== 'Export')
+      throw conflict(
+        'NotAnExportJob',
+        `Job '${name}' is an import job: copy its drives with "start-drive" instead of "export".`,
+      );
     const azurite = this.storage();
     const available = job.lifecycle.drives.filter((d) => !d.extra && d.state === 'Received');
     const used = new Set<string>();
     const planned = targets.map((t, i) => {
       const d = t.driveId ? driveOf(job, t.driveId) : available.filter((x) => !used.has(x.driveId))[0];
       if (!d) {
-        throw conflict('NoDriveForTarget', t.driveId
-          ? `Drive '${t.driveId}' is not part of export job '${name}'; record it with "package-arrived" first.`
-          : `Export target #${i + 1} (${t.path}) has no received drive left to stand for: record the blank drives with "package-arrived" first, or name --drive-id.`);
+        throw conflict(
+          'NoDriveForTarget',
+          t.driveId
+            ? `Drive '${t.driveId}' is not part of export job '${name}'; record it with "package-arrived" first.`
+            : `Export target #${i + 1} (${t.path}) has no received drive left to stand for: record the blank drives with "package-arrived" first, or name --drive-id.`,
+        );
       }
       used.add(d.driveId);
       return { ...t, driveId: d.driveId };
     });
     const account = storageAccountName(job.storageAccountId);
     const key = `${rg.toLowerCase()}/${name.toLowerCase()}/export`;
-    if (this.running.has(key)) throw conflict('JobBusy', `Export job '${name}' is already being written; wait for it to finish.`);
+    if (this.running.has(key))
+      throw conflict('JobBusy', `Export job '${name}' is already being written; wait for it to finish.`);
     this.running.add(key);
     let started: StoredJob;
     try {
-      started = await this.ctx.jobs.operate(rg, name, planned.map((t) => ({ type: 'DriveProcessingStarted', driveId: t.driveId })));
+      started = await this.ctx.jobs.operate(
+        rg,
+        name,
+        planned.map((t) => ({ type: 'DriveProcessingStarted', driveId: t.driveId })),
+      );
     } catch (e) {
       this.running.delete(key);
       throw e;
@@ -228,7 +328,15 @@ export class DataCenter {
     return started;
   }
 
-  private async writeExport(rg: string, name: string, job: StoredJob, planned: { path: string; driveId: string; capacityBytes?: number }[], account: string, azurite: AzuriteHandle, key: string): Promise<StoredJob> {
+  private async writeExport(
+    rg: string,
+    name: string,
+    job: StoredJob,
+    planned: { path: string; driveId: string; capacityBytes?: number }[],
+    account: string,
+    azurite: AzuriteHandle,
+    key: string,
+  ): Promise<StoredJob> {
     try {
       await azurite.ensureAccounts([account]);
       const r = await exportToDrives({
@@ -237,7 +345,11 @@ export class DataCenter {
         jobName: name,
         ...(job.export?.blobList ? { blobList: job.export.blobList } : {}),
         ...(job.export?.blobListBlobPath ? { blobListBlobPath: job.export.blobListBlobPath } : {}),
-        targets: planned.map((t) => ({ path: t.path, driveId: t.driveId, ...(t.capacityBytes ? { capacityBytes: t.capacityBytes } : {}) })),
+        targets: planned.map((t) => ({
+          path: t.path,
+          driveId: t.driveId,
+          ...(t.capacityBytes ? { capacityBytes: t.capacityBytes } : {}),
+        })),
         diagnosticsPath: job.diagnosticsPath,
         logLevel: job.lifecycle.logLevel,
         signal: this.abort.signal,
@@ -255,22 +367,46 @@ export class DataCenter {
           ...(d?.verboseLogUri ? { verboseLogUri: d.verboseLogUri } : {}),
         };
       });
-      this.ctx.log(`export job ${rg}/${name}: ${r.drives.length} drive(s) written, ${r.incompleteBlobs.length} blob(s) did not fit`);
-      return await this.ctx.jobs.operate(rg, name, [
-        ...planned.map((t): LifecycleEvent => ({ type: 'BytesProgressed', driveId: t.driveId, bytesSucceeded: r.drives.find((x) => x.driveId === t.driveId)?.bytes ?? 0, bytesTotal: r.drives.find((x) => x.driveId === t.driveId)?.bytes ?? 0 })),
-        ...events,
-      ], (j) => {
-        for (const d of r.drives) {
-          const x = (j.drives[d.driveId] ??= {});
-          Object.assign(x, { manifestFile: d.manifestFile, manifestHash: d.manifestHash, driveHeaderHash: d.driveHeaderHash, bitLockerKey: d.bitLockerKey, path: d.path });
-        }
-        if (r.incompleteBlobListUri) j.incompleteBlobListUri = r.incompleteBlobListUri;
-      });
+      this.ctx.log(
+        `export job ${rg}/${name}: ${r.drives.length} drive(s) written, ${r.incompleteBlobs.length} blob(s) did not fit`,
+      );
+      return await this.ctx.jobs.operate(
+        rg,
+        name,
+        [
+          ...planned.map(
+            (t): LifecycleEvent => ({
+              type: 'BytesProgressed',
+              driveId: t.driveId,
+              bytesSucceeded: r.drives.find((x) => x.driveId === t.driveId)?.bytes ?? 0,
+              bytesTotal: r.drives.find((x) => x.driveId === t.driveId)?.bytes ?? 0,
+            }),
+          ),
+          ...events,
+        ],
+        (j) => {
+          for (const d of r.drives) {
+            const x = (j.drives[d.driveId] ??= {});
+            Object.assign(x, {
+              manifestFile: d.manifestFile,
+              manifestHash: d.manifestHash,
+              driveHeaderHash: d.driveHeaderHash,
+              bitLockerKey: d.bitLockerKey,
+              path: d.path,
+            });
+          }
+          if (r.incompleteBlobListUri) j.incompleteBlobListUri = r.incompleteBlobListUri;
+        },
+      );
     } catch (e) {
       if (e instanceof ArmHttpError) throw e;
       const reason = `Writing export job ${name} failed: ${e instanceof Error ? e.message : String(e)}`;
       this.ctx.log(reason);
-      return this.ctx.jobs.operate(rg, name, planned.map((t): LifecycleEvent => ({ type: 'DriveFaulted', driveId: t.driveId, reason })));
+      return this.ctx.jobs.operate(
+        rg,
+        name,
+        planned.map((t): LifecycleEvent => ({ type: 'DriveFaulted', driveId: t.driveId, reason })),
+      );
     } finally {
       this.running.delete(key);
     }

@@ -2,12 +2,12 @@
 // operator routes. Endpoint, token and CA come from flags or from the service's connection file
 // (`--data-dir DIR` reads DIR/connection.json).
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONNECTION_FILE, OPS_PREFIX, ServiceConnectionSchema, type ServiceConnection } from '../shared/arm/service';
 import { ArmErrorSchema } from '../shared/arm/schemas';
 import { describeIssues } from '../shared/validation';
+import { httpsJson } from './httpsJson';
 
 const HELP = `Usage: haul ops <action> [connection] [options]
 
@@ -60,27 +60,12 @@ async function connection(v: Record<string, unknown>): Promise<Conn> {
   return { endpoint, token, ca, resourceGroup: (v['resource-group'] as string | undefined) ?? file?.resourceGroup ?? 'haul-sandbox' };
 }
 
-function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(path, c.endpoint);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(url, {
-      method,
-      ca: c.ca,
-      headers: { authorization: `Bearer ${c.token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-    });
-    req.on('error', (e) => reject(new Error(`Cannot reach the service at ${c.endpoint} (${e.message}); is it running?`)));
-    req.end(payload);
-  });
+async function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  try {
+    return await httpsJson({ endpoint: c.endpoint, ca: c.ca, token: c.token }, method, path, body);
+  } catch (e) {
+    throw new Error(`Cannot reach the service at ${c.endpoint} (${e instanceof Error ? e.message : String(e)}); is it running?`);
+  }
 }
 
 interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[] }; alerts: { message: string }[] }

@@ -1,11 +1,13 @@
 // The Electron shell: small on purpose. It creates the window, wires ipcMain to main/core through
 // the validating wrapper, and turns core events into desktop notifications.
-import { app, BrowserWindow, ipcMain, Notification, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/bridge/core';
 import { ExternalLinks } from '../core/links';
 import { registerIpc } from './ipc';
+import { openElectronStoreBackend } from './settingsStore';
+import { safeStorageCipher } from './safeStorageCipher';
 import { hardenApp, secureWebPreferences } from './window';
 
 app.enableSandbox();
@@ -48,6 +50,9 @@ if (!app.requestSingleInstanceLock()) {
     core = await createCore({
       dataDir: app.getPath('userData'),
       watchDrives: true,
+      host: 'desktop',
+      settingsBackend: openElectronStoreBackend,
+      secretCipher: (dir) => safeStorageCipher(safeStorage, dir),
       localService: { command: [process.execPath, cli], env: { ELECTRON_RUN_AS_NODE: '1' } },
     });
     registerIpc(ipcMain, core, { webContents: () => mainWindow?.webContents, appUrl });

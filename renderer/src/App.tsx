@@ -6,6 +6,7 @@ import { NAV, screenFor } from './routes';
 import { useHaul } from './store';
 import { startEvents } from './bridgeEvents';
 import { StatusBar } from './components/StatusBar';
+import { SettingsRecoveryNotice } from './screens/Settings/RecoveryNotice';
 
 const useStyles = makeStyles({
   shell: {
@@ -115,7 +116,11 @@ export function App() {
             );
           })}
         </nav>
-        <main className={styles.main}>{screenFor(route)}</main>
+        <main className={styles.main}>
+          {/* --- issue 8: the settings file was damaged and reset */}
+          <SettingsRecoveryNotice />
+          {screenFor(route)}
+        </main>
         <div className={styles.status}>
           <StatusBar />
         </div>

@@ -22,6 +22,8 @@ export function startEvents(): void {
   haul.onPrepSession((info) => store().wizard.onSession(info));
 
   // --- issue 8: settings
+  haul.onSettingsChanged((view) => store().settings.setView(view));
+  haul.onConnectionChanged((status) => store().settings.setConnection(status));
 
   // --- issue 11: notification
 }

@@ -2,12 +2,13 @@
 // adding its route here, its case in parseRoute/routeHash, and (if it has one) its nav item.
 import type { ReactElement } from 'react';
 import type { FluentIcon } from '@fluentui/react-icons';
-import { BriefcaseRegular, HardDriveRegular } from '@fluentui/react-icons';
+import { BriefcaseRegular, HardDriveRegular, SettingsRegular } from '@fluentui/react-icons';
 import { DrivesScreen } from './screens/Drives/DrivesScreen';
 import { JobsScreen } from './screens/Jobs/JobsScreen';
 import { JobDetailScreen } from './screens/JobDetail/JobDetailScreen';
 import { LogScreen } from './screens/Logs/LogScreen';
 import { WizardScreen } from './screens/Wizard/WizardScreen';
+import { SettingsScreen } from './screens/Settings/SettingsScreen';
 
 export type Route =
   | { name: 'jobs' }
@@ -20,6 +21,7 @@ export type Route =
   | { name: 'wizard'; draftId?: string }
 
   // --- issue 8: settings
+  | { name: 'settings' }
   ;
 
 export function parseRoute(hash: string): Route {
@@ -41,6 +43,8 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { name: 'wizard', draftId: parts[1] } : { name: 'wizard' };
 
     // --- issue 8
+    case 'settings':
+      return { name: 'settings' };
 
     default:
       return { name: 'jobs' };
@@ -65,6 +69,8 @@ export function routeHash(route: Route): string {
       return route.draftId ? `#/new/${encodeURIComponent(route.draftId)}` : '#/new';
 
     // --- issue 8
+    case 'settings':
+      return '#/settings';
   }
 }
 
@@ -86,6 +92,8 @@ export function screenFor(route: Route): ReactElement {
       return <WizardScreen draftId={route.draftId} />;
 
     // --- issue 8
+    case 'settings':
+      return <SettingsScreen />;
   }
 }
 
@@ -102,6 +110,7 @@ export const NAV: NavItem[] = [
   { label: 'Drives', icon: HardDriveRegular, route: { name: 'drives' }, matches: ['drives'] },
 
   // --- issue 8: settings
+  { label: 'Settings', icon: SettingsRegular, route: { name: 'settings' }, matches: ['settings'] },
 ];
 
 /** Jobs' "New job": the wizard's screen (issue 10 adds its route; until then its address). */

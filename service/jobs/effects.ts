@@ -4,19 +4,39 @@ import type { Effect } from '../../shared/lifecycle';
 import type { StoredJob } from '../store';
 
 /** Logs each effect; returns true when the life cycle says the job must be deleted. */
-export function logEffects(log: (line: string) => void, job: Pick<StoredJob, 'resourceGroup' | 'name'>, effects: Effect[]): boolean {
+export function logEffects(
+  log: (line: string) => void,
+  job: Pick<StoredJob, 'resourceGroup' | 'name'>,
+  effects: Effect[],
+): boolean {
   let deleted = false;
   const who = `job ${job.resourceGroup}/${job.name}`;
   for (const e of effects) {
     switch (e.type) {
-      case 'DeleteJob': deleted = true; log(`${who} deleted: ${e.reason} (rule ${e.rule})`); break;
-      case 'RaiseAlert': log(`${who} alert for ${e.alert.audience}: ${e.alert.message}`); break;
-      case 'NotifyCustomer': log(`${who} customer notified: ${e.message} (rule ${e.rule})`); break;
-      case 'ReturnDrive': log(`${who} drive ${e.driveId} returned: ${e.reason} (rule ${e.rule})`); break;
-      case 'DestroyDrives': log(`${who} drives ${e.driveIds.join(', ')} securely destroyed: ${e.reason} (rule ${e.rule})`); break;
-      case 'JobStateChanged': log(`${who}: ${e.from} -> ${e.to}`); break;
-      case 'DriveStateChanged': log(`${who} drive ${e.driveId}: ${e.from ?? '(new)'} -> ${e.to}`); break;
-      default: break;
+      case 'DeleteJob':
+        deleted = true;
+        log(`${who} deleted: ${e.reason} (rule ${e.rule})`);
+        break;
+      case 'RaiseAlert':
+        log(`${who} alert for ${e.alert.audience}: ${e.alert.message}`);
+        break;
+      case 'NotifyCustomer':
+        log(`${who} customer notified: ${e.message} (rule ${e.rule})`);
+        break;
+      case 'ReturnDrive':
+        log(`${who} drive ${e.driveId} returned: ${e.reason} (rule ${e.rule})`);
+        break;
+      case 'DestroyDrives':
+        log(`${who} drives ${e.driveIds.join(', ')} securely destroyed: ${e.reason} (rule ${e.rule})`);
+        break;
+      case 'JobStateChanged':
+        log(`${who}: ${e.from} -> ${e.to}`);
+        break;
+      case 'DriveStateChanged':
+        log(`${who} drive ${e.driveId}: ${e.from ?? '(new)'} -> ${e.to}`);
+        break;
+      default:
+        break;
     }
   }
   return deleted;

@@ -4,11 +4,24 @@
 // (the effect log) and scheduler.ts (every job's next deadline, fired on the service clock).
 import { randomUUID } from 'node:crypto';
 import {
-  allowed, apply, createJob, nextDeadline, tick, type ApplyResult, type Effect, type LifecycleEvent, type LifecycleJob,
+  allowed,
+  apply,
+  createJob,
+  nextDeadline,
+  tick,
+  type ApplyResult,
+  type Effect,
+  type LifecycleEvent,
+  type LifecycleJob,
 } from '../../shared/lifecycle';
 import {
-  MAX_TOP, PutJobParametersSchema, UpdateJobParametersSchema,
-  type JobResponse, type ListJobsResponse, type PutJobParameters, type UpdateJobParameters,
+  MAX_TOP,
+  PutJobParametersSchema,
+  UpdateJobParametersSchema,
+  type JobResponse,
+  type ListJobsResponse,
+  type PutJobParameters,
+  type UpdateJobParameters,
 } from '../../shared/arm/schemas';
 import { ArmHttpError, badRequest, notFound, refusalError } from '../errors';
 import { findLocation, locationNames } from '../locations';
@@ -17,7 +30,16 @@ import type { ServiceClock } from '../clock';
 import { ArmView, resourceId } from './armView';
 import { logEffects } from './effects';
 import { listPage, type ListPage } from './list';
-import { checkCarrier, checkNames, checkNewJob, checkStorageAccount, checkSubscription, newRecord, parseBody, type StorageAccounts } from './request';
+import {
+  checkCarrier,
+  checkNames,
+  checkNewJob,
+  checkStorageAccount,
+  checkSubscription,
+  newRecord,
+  parseBody,
+  type StorageAccounts,
+} from './request';
 import { DeadlineScheduler } from './scheduler';
 
 export { parseStateFilter } from './list';
@@ -66,34 +88,61 @@ export class JobService {
     this.accounts = o.accounts;
     this.log = o.log;
     this.pageSize = o.pageSize ?? MAX_TOP;
-    this.scheduler = new DeadlineScheduler({ clock: o.clock, log: o.log, earliest: () => this.earliestDeadline(), fire: () => this.fireAll() });
+    this.scheduler = new DeadlineScheduler({
+      clock: o.clock,
+      log: o.log,
+      earliest: () => this.earliestDeadline(),
+      fire: () => this.fireAll(),
+    });
   }
 
-  now(): number { return this.clock.now(); }
+  now(): number {
+    return this.clock.now();
+  }
 
-  checkSubscription(subscriptionId: string): void { checkSubscription(subscriptionId, this.subscriptionId); }
+  checkSubscription(subscriptionId: string): void {
+    checkSubscription(subscriptionId, this.subscriptionId);
+  }
 
-  checkNames(resourceGroup: string, jobName?: string): void { checkNames(resourceGroup, jobName); }
+  checkNames(resourceGroup: string, jobName?: string): void {
+    checkNames(resourceGroup, jobName);
+  }
 
   find(resourceGroup: string, name: string): StoredJob {
     const job = this.store.get(jobKey(resourceGroup, name));
     if (!job) {
-      throw notFound('ResourceNotFound', `The job '${name}' was not found in resource group '${resourceGroup}'. It may never have existed, or it was deleted (by the customer, or automatically after 14 days in Creating (rule J2) or 90 days after it finished (rule J12)).`, 'jobName');
+      throw notFound(
+        'ResourceNotFound',
+        `The job '${name}' was not found in resource group '${resourceGroup}'. It may never have existed, or it was deleted (by the customer, or automatically after 14 days in Creating (rule J2) or 90 days after it finished (rule J12)).`,
+        'jobName',
+      );
     }
     return job;
   }
 
-  resourceId(job: Pick<StoredJob, 'subscriptionId' | 'resourceGroup' | 'name'>): string { return resourceId(job); }
+  resourceId(job: Pick<StoredJob, 'subscriptionId' | 'resourceGroup' | 'name'>): string {
+    return resourceId(job);
+  }
 
-  toArm(job: StoredJob): JobResponse { return this.view.of(job); }
+  toArm(job: StoredJob): JobResponse {
+    return this.view.of(job);
+  }
 
-  toArmJson(job: StoredJob): string { return this.view.json(job); }
+  toArmJson(job: StoredJob): string {
+    return this.view.json(job);
+  }
 
   /**
    * The one way a job record changes: a copy with the new life cycle and the caller's own fields,
    * its effects logged, then saved — or deleted when the life cycle says so.
    */
-  private async save(job: StoredJob, lifecycle: LifecycleJob | undefined, effects: Effect[], now: number, edit?: (next: StoredJob) => void): Promise<{ next: StoredJob; deleted: boolean }> {
+  private async save(
+    job: StoredJob,
+    lifecycle: LifecycleJob | undefined,
+    effects: Effect[],
+    now: number,
+    edit?: (next: StoredJob) => void,
+  ): Promise<{ next: StoredJob; deleted: boolean }> {
     const next = structuredClone(job);
     if (lifecycle) next.lifecycle = lifecycle;
     edit?.(next);
@@ -106,12 +155,22 @@ export class JobService {
 
   // ---- customer operations -----------------------------------------------------------------
 
-  async createOrReplace(subscriptionId: string, resourceGroup: string, name: string, body: unknown): Promise<{ status: 200 | 201; job: JobResponse }> {
+  async createOrReplace(
+    subscriptionId: string,
+    resourceGroup: string,
+    name: string,
+    body: unknown,
+  ): Promise<{ status: 200 | 201; job: JobResponse }> {
     this.checkSubscription(subscriptionId);
     checkNames(resourceGroup, name);
     const input = parseBody(PutJobParametersSchema, body, 'Put Job request (PutJobParameters)');
     const p = input.properties;
-    if (!findLocation(input.location)) throw badRequest('InvalidLocation', `The location '${input.location}' is not a data center of this sandbox. Available locations: ${locationNames()}.`, 'location');
+    if (!findLocation(input.location))
+      throw badRequest(
+        'InvalidLocation',
+        `The location '${input.location}' is not a data center of this sandbox. Available locations: ${locationNames()}.`,
+        'location',
+      );
     checkStorageAccount(p.storageAccountId, this.subscriptionId, this.accounts);
     checkNewJob(p);
     checkCarrier(input.location, p.deliveryPackage?.carrierName, 'properties.deliveryPackage.carrierName');
@@ -122,15 +181,18 @@ export class JobService {
 
     let lc: LifecycleJob;
     try {
-      lc = createJob({
-        name,
-        type: p.jobType,
-        drives: (p.driveList ?? []).map((d) => ({ driveId: d.driveId })),
-        ...(p.logLevel ? { logLevel: p.logLevel } : {}),
-        ...(p.deliveryPackage ? { deliveryPackage: p.deliveryPackage } : {}),
-        ...(p.returnAddress ? { returnAddress: p.returnAddress } : {}),
-        ...(p.returnShipping ? { returnShipping: p.returnShipping } : {}),
-      }, now);
+      lc = createJob(
+        {
+          name,
+          type: p.jobType,
+          drives: (p.driveList ?? []).map((d) => ({ driveId: d.driveId })),
+          ...(p.logLevel ? { logLevel: p.logLevel } : {}),
+          ...(p.deliveryPackage ? { deliveryPackage: p.deliveryPackage } : {}),
+          ...(p.returnAddress ? { returnAddress: p.returnAddress } : {}),
+          ...(p.returnShipping ? { returnShipping: p.returnShipping } : {}),
+        },
+        now,
+      );
     } catch (e) {
       throw badRequest('InvalidRequestContent', e instanceof Error ? e.message : String(e));
     }
@@ -149,11 +211,27 @@ export class JobService {
       ['properties.jobType', p.jobType !== lc.type],
       ['properties.storageAccountId', p.storageAccountId.toLowerCase() !== existing.storageAccountId.toLowerCase()],
       ['location', findLocation(input.location)?.id !== findLocation(existing.location)?.id],
-      ['properties.driveList', (p.driveList ?? []).map((d) => d.driveId.toUpperCase()).sort().join() !== lc.drives.filter((d) => !d.extra && (lc.type === 'Import')).map((d) => d.driveId.toUpperCase()).sort().join()],
+      [
+        'properties.driveList',
+        (p.driveList ?? [])
+          .map((d) => d.driveId.toUpperCase())
+          .sort()
+          .join() !==
+          lc.drives
+            .filter((d) => !d.extra && lc.type === 'Import')
+            .map((d) => d.driveId.toUpperCase())
+            .sort()
+            .join(),
+      ],
     ];
     const changed = immutable.filter(([, c]) => c).map(([n]) => n);
     if (changed.length) {
-      throw new ArmHttpError(409, 'JobPropertyImmutable', `The job '${existing.name}' already exists and ${changed.join(', ')} cannot change. Create a new job with another name, or delete this one first (possible in Creating or Completed, rule A1).`, changed[0]);
+      throw new ArmHttpError(
+        409,
+        'JobPropertyImmutable',
+        `The job '${existing.name}' already exists and ${changed.join(', ')} cannot change. Create a new job with another name, or delete this one first (possible in Creating or Completed, rule A1).`,
+        changed[0],
+      );
     }
     const patch: UpdateJobParameters = {
       ...(input.tags ? { tags: input.tags } : {}),
@@ -177,13 +255,26 @@ export class JobService {
     return this.applyUpdate(job, input, this.clock.now());
   }
 
-  private async applyUpdate(job: StoredJob, input: UpdateJobParameters, now: number, diagnosticsPath?: string): Promise<JobResponse> {
+  private async applyUpdate(
+    job: StoredJob,
+    input: UpdateJobParameters,
+    now: number,
+    diagnosticsPath?: string,
+  ): Promise<JobResponse> {
     const p = input.properties ?? {};
     if (p.state !== undefined && p.state.toLowerCase() !== 'shipping') {
-      throw badRequest('InvalidJobState', `properties.state can only be set to 'Shipping' (to say the drives were shipped, rule J4); '${p.state}' is set by the service.`, 'properties.state');
+      throw badRequest(
+        'InvalidJobState',
+        `properties.state can only be set to 'Shipping' (to say the drives were shipped, rule J4); '${p.state}' is set by the service.`,
+        'properties.state',
+      );
     }
     if (p.cancelRequested === false) {
-      throw badRequest('InvalidRequestContent', 'properties.cancelRequested, if specified, must be true (a cancel request cannot be withdrawn).', 'properties.cancelRequested');
+      throw badRequest(
+        'InvalidRequestContent',
+        'properties.cancelRequested, if specified, must be true (a cancel request cannot be withdrawn).',
+        'properties.cancelRequested',
+      );
     }
     checkCarrier(job.location, p.deliveryPackage?.carrierName, 'properties.deliveryPackage.carrierName');
     const events = updateEvents(input, diagnosticsPath);
@@ -191,7 +282,11 @@ export class JobService {
     const driveIds = (p.driveList ?? []).map((d) => {
       const known = job.lifecycle.drives.find((x) => x.driveId.toUpperCase() === d.driveId.toUpperCase());
       if (!known) {
-        throw badRequest('UnknownDrive', `The drive '${d.driveId}' is not part of job '${job.name}' (drives: ${job.lifecycle.drives.map((x) => x.driveId).join(', ') || 'none'}). The drive list cannot grow after the job is created; create another job for more drives.`, 'properties.driveList');
+        throw badRequest(
+          'UnknownDrive',
+          `The drive '${d.driveId}' is not part of job '${job.name}' (drives: ${job.lifecycle.drives.map((x) => x.driveId).join(', ') || 'none'}). The drive list cannot grow after the job is created; create another job for more drives.`,
+          'properties.driveList',
+        );
       }
       return known.driveId;
     });
@@ -222,7 +317,11 @@ export class JobService {
     const job = this.find(resourceGroup, name);
     const r = apply(job.lifecycle, { type: 'Delete' }, this.clock.now());
     if (!r.ok) throw refusalError(r);
-    logEffects(this.log, job, r.effects.filter((e) => e.type !== 'DeleteJob'));
+    logEffects(
+      this.log,
+      job,
+      r.effects.filter((e) => e.type !== 'DeleteJob'),
+    );
     await this.store.delete(jobKey(job.resourceGroup, job.name));
     this.log(`job ${job.resourceGroup}/${job.name} deleted by the customer (rule A1)`);
     this.scheduler.reschedule();
@@ -240,7 +339,11 @@ export class JobService {
     return this.toArm(this.find(resourceGroup, name));
   }
 
-  bitLockerKeys(subscriptionId: string, resourceGroup: string, name: string): { value: { driveId: string; bitLockerKey: string }[] } {
+  bitLockerKeys(
+    subscriptionId: string,
+    resourceGroup: string,
+    name: string,
+  ): { value: { driveId: string; bitLockerKey: string }[] } {
     this.checkSubscription(subscriptionId);
     checkNames(resourceGroup, name);
     const job = this.find(resourceGroup, name);
@@ -266,13 +369,22 @@ export class JobService {
   private listPage(subscriptionId: string, resourceGroup: string | undefined, url: URL): ListPage {
     this.checkSubscription(subscriptionId);
     if (resourceGroup !== undefined) checkNames(resourceGroup);
-    return listPage(this.store, { ...(resourceGroup !== undefined ? { resourceGroup } : {}), url, pageSize: this.pageSize });
+    return listPage(this.store, {
+      ...(resourceGroup !== undefined ? { resourceGroup } : {}),
+      url,
+      pageSize: this.pageSize,
+    });
   }
 
   // ---- data center and clock ---------------------------------------------------------------
 
   /** Applies data-center events to a job and persists it; a refusal becomes an HTTP error. */
-  async operate(resourceGroup: string, name: string, events: LifecycleEvent[], mutate?: (job: StoredJob) => void): Promise<StoredJob> {
+  async operate(
+    resourceGroup: string,
+    name: string,
+    events: LifecycleEvent[],
+    mutate?: (job: StoredJob) => void,
+  ): Promise<StoredJob> {
     const job = this.find(resourceGroup, name);
     const now = this.clock.now();
     const r = applyAll(job.lifecycle, events, now);
@@ -290,12 +402,18 @@ export class JobService {
     return next;
   }
 
-  permissions(job: StoredJob) { return allowed(job.lifecycle); }
+  permissions(job: StoredJob) {
+    return allowed(job.lifecycle);
+  }
 
-  jobs(): StoredJob[] { return [...this.store.all()]; }
+  jobs(): StoredJob[] {
+    return [...this.store.all()];
+  }
 
   /** Fires every due deadline on every job (idempotent: a fired deadline is cleared in the persisted job). */
-  fireDue(): Promise<void> { return this.scheduler.fireDue(); }
+  fireDue(): Promise<void> {
+    return this.scheduler.fireDue();
+  }
 
   private async fireAll(): Promise<void> {
     const now = this.clock.now();
@@ -331,7 +449,9 @@ export class JobService {
     await this.store.flush();
   }
 
-  newRequestId(): string { return randomUUID(); }
+  newRequestId(): string {
+    return randomUUID();
+  }
 }
 
 /** The life-cycle events an Update Job request stands for. */
@@ -344,7 +464,8 @@ function updateEvents(input: UpdateJobParameters, diagnosticsPath: string | unde
     ...(p.returnShipping ? { returnShipping: p.returnShipping } : {}),
   };
   const touchesLifecycle = Object.keys(props).length > 0 || p.logLevel !== undefined;
-  const touchesRecord = p.backupDriveManifest !== undefined || p.driveList !== undefined || diagnosticsPath !== undefined;
+  const touchesRecord =
+    p.backupDriveManifest !== undefined || p.driveList !== undefined || diagnosticsPath !== undefined;
   if (p.state !== undefined) {
     if (p.logLevel !== undefined) events.push({ type: 'UpdateProperties', logLevel: p.logLevel });
     events.push({ type: 'SetShipping', ...props });

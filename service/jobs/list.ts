@@ -47,7 +47,10 @@ export function listPage(store: JobStore, { resourceGroup, url, pageSize }: List
   if (more && lastKey !== undefined && (left === undefined || left > 0)) {
     const next = new URL(url.toString());
     next.searchParams.delete('$top');
-    next.searchParams.set('$skiptoken', encodeCursor({ after: lastKey, ...(left !== undefined ? { remaining: left } : {}) }));
+    next.searchParams.set(
+      '$skiptoken',
+      encodeCursor({ after: lastKey, ...(left !== undefined ? { remaining: left } : {}) }),
+    );
     page.nextLink = next.toString();
   }
   return page;
@@ -68,7 +71,11 @@ function firstAfter(keys: readonly string[], after: string): number {
 function parseTop(raw: string | null): number | undefined {
   if (raw === null) return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_TOP) {
-    throw badRequest('InvalidQueryParameterValue', `$top must be a whole number from 1 to ${MAX_TOP}; got '${raw}'.`, '$top');
+    throw badRequest(
+      'InvalidQueryParameterValue',
+      `$top must be a whole number from 1 to ${MAX_TOP}; got '${raw}'.`,
+      '$top',
+    );
   }
   return Number(raw);
 }
@@ -93,7 +100,11 @@ function decodeCursor(token: string | null): Cursor | undefined {
   } catch {
     /* not ours: refused below */
   }
-  throw badRequest('InvalidQueryParameterValue', '$skiptoken is not one this service issued; follow nextLink exactly as returned.', '$skiptoken');
+  throw badRequest(
+    'InvalidQueryParameterValue',
+    '$skiptoken is not one this service issued; follow nextLink exactly as returned.',
+    '$skiptoken',
+  );
 }
 
 /** `state eq 'Shipping'`, `properties/state eq 'Shipping' or state eq 'Creating'`: the states, in lower case. */
@@ -104,7 +115,11 @@ export function parseStateFilter(filter: string | null): Set<string> | undefined
     const m = /^\(?\s*(?:properties\/)?state\s+eq\s+'([^']*)'\s*\)?$/i.exec(part.trim());
     const s = m?.[1]?.toLowerCase();
     if (!s || !JOB_STATES.some((n: JobState) => n.toLowerCase() === s)) {
-      throw badRequest('InvalidQueryParameterValue', `$filter '${filter}' is not supported. Filter on the job state, e.g. $filter=state eq 'Shipping' (several joined with "or"); states: ${JOB_STATES.join(', ')}.`, '$filter');
+      throw badRequest(
+        'InvalidQueryParameterValue',
+        `$filter '${filter}' is not supported. Filter on the job state, e.g. $filter=state eq 'Shipping' (several joined with "or"); states: ${JOB_STATES.join(', ')}.`,
+        '$filter',
+      );
     }
     states.add(s);
   }

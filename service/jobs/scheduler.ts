@@ -36,7 +36,9 @@ export class DeadlineScheduler {
     // setTimeout takes at most 2^31-1 ms; a later deadline is re-armed when this one fires.
     const delay = Math.max(0, Math.min(earliest - this.o.clock.now(), 2 ** 31 - 1));
     this.timer = setTimeout(() => {
-      void this.fireDue().catch((e: unknown) => this.o.log(`timer error: ${e instanceof Error ? e.message : String(e)}`));
+      void this.fireDue().catch((e: unknown) =>
+        this.o.log(`timer error: ${e instanceof Error ? e.message : String(e)}`),
+      );
     }, delay);
     this.timer.unref();
   }

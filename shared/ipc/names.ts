@@ -39,7 +39,16 @@ export const PREP_CHANNELS = [
 ] as const;
 
 /** Settings, secrets and the connection (local sandbox or Azure). */
-export const SETTINGS_CHANNELS = [] as const;
+export const SETTINGS_CHANNELS = [
+  'settings.get',
+  'settings.set',
+  'connection.status',
+  'connection.signIn',
+  'connection.signOut',
+  'connection.subscriptions',
+  'connection.resourceGroups',
+  'connection.use',
+] as const;
 
 /** The tracker and the in-app notification centre. */
 export const NOTIFICATIONS_CHANNELS = [] as const;
@@ -62,7 +71,7 @@ export const JOBS_EVENTS = ['job.updated'] as const;
 
 export const PREP_EVENTS = ['prep.progress', 'prep.session'] as const;
 
-export const SETTINGS_EVENTS = [] as const;
+export const SETTINGS_EVENTS = ['settings.changed', 'connection.changed'] as const;
 
 export const NOTIFICATIONS_EVENTS = ['notification'] as const;
 
@@ -81,6 +90,7 @@ export type EventName = (typeof EVENTS)[number];
 export type JobsChannel = (typeof JOBS_CHANNELS)[number];
 export type PrepChannel = (typeof PREP_CHANNELS)[number];
 export type SettingsChannel = (typeof SETTINGS_CHANNELS)[number];
+export type SettingsEvent = (typeof SETTINGS_EVENTS)[number];
 export type NotificationsChannel = (typeof NOTIFICATIONS_CHANNELS)[number];
 
 /** `app.info` -> `appInfo`: the bridge's method name for a channel. */

@@ -5,7 +5,10 @@ import { correctReturnAddress, receivePackage } from './datacenter';
 import type { LifecycleEvent, LifecycleJob, Refusal } from './types';
 import type { Tx } from './transaction';
 
-function mergeProps(job: LifecycleJob, ev: Extract<LifecycleEvent, { type: 'UpdateProperties' | 'SetShipping' }>): void {
+function mergeProps(
+  job: LifecycleJob,
+  ev: Extract<LifecycleEvent, { type: 'UpdateProperties' | 'SetShipping' }>,
+): void {
   if (ev.deliveryPackage) job.deliveryPackage = { ...ev.deliveryPackage };
   if (ev.returnAddress) job.returnAddress = { ...ev.returnAddress };
   if (ev.returnShipping) job.returnShipping = { ...ev.returnShipping };
@@ -21,7 +24,10 @@ function extendWait(tx: Tx): void {
   tx.schedule('shippingOverdue', tx.at + FOURTEEN_DAYS);
 }
 
-export function updateProperties(tx: Tx, ev: Extract<LifecycleEvent, { type: 'UpdateProperties' }>): Refusal | undefined {
+export function updateProperties(
+  tx: Tx,
+  ev: Extract<LifecycleEvent, { type: 'UpdateProperties' }>,
+): Refusal | undefined {
   const job = tx.job;
   if (ev.deliveryPackage && job.state !== 'Creating' && job.state !== 'Shipping' && job.state !== 'Faulted')
     return refusal(
@@ -30,7 +36,11 @@ export function updateProperties(tx: Tx, ev: Extract<LifecycleEvent, { type: 'Up
       `The delivery package of job ${job.name} can be changed only before the package arrives; the job is ${job.state} now (rule J4).`,
     );
   if (ev.deliveryPackage && job.packageArrivedAt !== undefined)
-    return refusal('UpdateNotAllowed', 'J4', `The package of job ${job.name} has already arrived; its delivery package can no longer be changed (rule J4).`);
+    return refusal(
+      'UpdateNotAllowed',
+      'J4',
+      `The package of job ${job.name} has already arrived; its delivery package can no longer be changed (rule J4).`,
+    );
   mergeProps(job, ev);
   if (job.state === 'Creating' && !job.heldDriveIds?.length) tx.schedule('creatingExpires', tx.at + FOURTEEN_DAYS); // J3
   if (job.state === 'Shipping' && ev.deliveryPackage) extendWait(tx); // JE2
@@ -40,7 +50,10 @@ export function updateProperties(tx: Tx, ev: Extract<LifecycleEvent, { type: 'Up
 
 export function setShipping(tx: Tx, ev: Extract<LifecycleEvent, { type: 'SetShipping' }>): Refusal | undefined {
   const job = tx.job;
-  const merged = { deliveryPackage: ev.deliveryPackage ?? job.deliveryPackage, returnAddress: ev.returnAddress ?? job.returnAddress };
+  const merged = {
+    deliveryPackage: ev.deliveryPackage ?? job.deliveryPackage,
+    returnAddress: ev.returnAddress ?? job.returnAddress,
+  };
   const missing = missingForShipping(merged);
   if (missing.length) return shippingInfoRefusal(missing); // J5, before anything changes
   if (job.state === 'Shipping') {
@@ -74,7 +87,12 @@ export function cancel(tx: Tx): Refusal | undefined {
   job.cancelRequestedAt = tx.at;
   if (job.state === 'Creating') {
     for (const id of job.heldDriveIds ?? [])
-      tx.effects.push({ type: 'ReturnDrive', driveId: id, rule: 'J14', reason: `Job ${job.name} was cancelled before it was set to Shipping.` });
+      tx.effects.push({
+        type: 'ReturnDrive',
+        driveId: id,
+        rule: 'J14',
+        reason: `Job ${job.name} was cancelled before it was set to Shipping.`,
+      });
     delete job.heldDriveIds;
     delete job.heldSince;
     tx.clearAlerts('DrivesArrivedBeforeShipping', 'DrivesToBeDestroyed');
@@ -92,7 +110,12 @@ export function del(tx: Tx): Refusal | undefined {
   const allowedNow = checkDelete(job);
   if (!allowedNow.ok) return allowedNow;
   for (const id of job.heldDriveIds ?? [])
-    tx.effects.push({ type: 'ReturnDrive', driveId: id, rule: 'JE1', reason: `Job ${job.name} was deleted while the data center held its drives.` });
+    tx.effects.push({
+      type: 'ReturnDrive',
+      driveId: id,
+      rule: 'JE1',
+      reason: `Job ${job.name} was deleted while the data center held its drives.`,
+    });
   tx.deleteJob('A1', `Job ${job.name} was deleted by the customer (rule A1).`);
   return undefined;
 }

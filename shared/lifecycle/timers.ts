@@ -8,14 +8,21 @@ export const DEADLINE_HANDLERS: Readonly<Record<DeadlineKind, (tx: Tx) => void>>
   creatingExpires: (tx) => {
     const job = tx.job;
     if (job.state === 'Creating')
-      tx.deleteJob('J2', `Job ${job.name} stayed in Creating for 14 days without being set to Shipping, so it was deleted (rule J2).`);
+      tx.deleteJob(
+        'J2',
+        `Job ${job.name} stayed in Creating for 14 days without being set to Shipping, so it was deleted (rule J2).`,
+      );
   },
   shippingOverdue: (tx) => {
     const job = tx.job;
     if (job.state !== 'Shipping' || job.packageArrivedAt !== undefined) return;
     for (const d of job.drives)
       if (!d.extra && d.state === 'Specified')
-        tx.moveDrive(d, 'NeverReceived', 'The package had not arrived 14 days after the shipping information was received (rule D4).');
+        tx.moveDrive(
+          d,
+          'NeverReceived',
+          'The package had not arrived 14 days after the shipping information was received (rule D4).',
+        );
     tx.alert(
       'PackageOverdue',
       'J6',
@@ -57,7 +64,12 @@ export const DEADLINE_HANDLERS: Readonly<Record<DeadlineKind, (tx: Tx) => void>>
           rule: 'JE1',
           reason: `Drive ${id} arrived for job ${job.name} before it was set to Shipping, and the customer did not act within 14 days.`,
         });
-      tx.alert('HeldDrivesReturned', 'JE1', 'both', `Drives ${ids.join(', ')} were returned: job ${job.name} was not set to Shipping within 14 days of their arrival (rule JE1).`);
+      tx.alert(
+        'HeldDrivesReturned',
+        'JE1',
+        'both',
+        `Drives ${ids.join(', ')} were returned: job ${job.name} was not set to Shipping within 14 days of their arrival (rule JE1).`,
+      );
       tx.deleteJob('JE1', `Job ${job.name} was never set to Shipping; its drives were returned (rule JE1).`);
     } else {
       tx.alert(
@@ -73,12 +85,23 @@ export const DEADLINE_HANDLERS: Readonly<Record<DeadlineKind, (tx: Tx) => void>>
     const job = tx.job;
     if (job.state === 'Creating' && job.heldDriveIds?.length) {
       const ids = job.heldDriveIds;
-      tx.effects.push({ type: 'DestroyDrives', driveIds: ids, rule: 'JE1', reason: 'Held 90 days; could not be returned and the customer could not be reached.' });
-      tx.alert('DrivesDestroyed', 'JE1', 'both', `Drives ${ids.join(', ')} were securely destroyed after 90 days (rule JE1).`);
+      tx.effects.push({
+        type: 'DestroyDrives',
+        driveIds: ids,
+        rule: 'JE1',
+        reason: 'Held 90 days; could not be returned and the customer could not be reached.',
+      });
+      tx.alert(
+        'DrivesDestroyed',
+        'JE1',
+        'both',
+        `Drives ${ids.join(', ')} were securely destroyed after 90 days (rule JE1).`,
+      );
       tx.deleteJob('JE1', `Job ${job.name} was never set to Shipping; its drives were destroyed (rule JE1).`);
       return;
     }
-    if (job.returnAddressProblem === undefined || !['Received', 'Transferring', 'Packaging'].includes(job.state)) return;
+    if (job.returnAddressProblem === undefined || !['Received', 'Transferring', 'Packaging'].includes(job.state))
+      return;
     const here = job.drives.filter((d) => AT_DATACENTER_DRIVE.includes(d.state) && d.destroyedAt === undefined);
     for (const d of here) d.destroyedAt = tx.at;
     tx.effects.push({
@@ -87,11 +110,17 @@ export const DEADLINE_HANDLERS: Readonly<Record<DeadlineKind, (tx: Tx) => void>>
       rule: 'JE4',
       reason: 'The return address stayed wrong and the customer could not be reached.',
     });
-    tx.alert('DrivesDestroyed', 'JE4', 'both', `The drives of job ${job.name} were securely destroyed: the return address stayed wrong and the customer could not be reached (rule JE4).`);
+    tx.alert(
+      'DrivesDestroyed',
+      'JE4',
+      'both',
+      `The drives of job ${job.name} were securely destroyed: the return address stayed wrong and the customer could not be reached (rule JE4).`,
+    );
     tx.moveJob('Closed', 'Drives destroyed: return address wrong and customer unreachable (rule JE4).');
   },
   deleteJob: (tx) => {
     const job = tx.job;
-    if (isTerminal(job.state)) tx.deleteJob('J12', `Job ${job.name} was deleted 90 days after it became ${job.state} (rule J12).`);
+    if (isTerminal(job.state))
+      tx.deleteJob('J12', `Job ${job.name} was deleted 90 days after it became ${job.state} (rule J12).`);
   },
 };

@@ -34,7 +34,15 @@ export class Tx {
     if (from === to) return;
     if (!findEdge(jobTransitions, from, to, this.event))
       throw new Error(`life cycle bug: job ${from} -> ${to} on ${this.event} is not in the job transition table`);
-    this.job.history.push({ at: this.at, subject: 'job', from, to, event: this.event, side: EVENT_SIDE[this.event], reason });
+    this.job.history.push({
+      at: this.at,
+      subject: 'job',
+      from,
+      to,
+      event: this.event,
+      side: EVENT_SIDE[this.event],
+      reason,
+    });
     this.effects.push({ type: 'JobStateChanged', from, to });
     this.job.state = to;
     if (isTerminal(to)) this.finish();
@@ -95,7 +103,14 @@ export class Tx {
   }
 
   alert(code: AlertCode, rule: string, audience: Alert['audience'], message: string, driveId?: string): void {
-    const alert: Alert = { code, rule, audience, message, raisedAt: this.at, ...(driveId !== undefined ? { driveId } : {}) };
+    const alert: Alert = {
+      code,
+      rule,
+      audience,
+      message,
+      raisedAt: this.at,
+      ...(driveId !== undefined ? { driveId } : {}),
+    };
     this.job.alerts.push(alert);
     this.effects.push({ type: 'RaiseAlert', alert });
   }
@@ -160,7 +175,11 @@ export function driveOf(job: LifecycleJob, driveId: string): LifecycleDrive | Re
   const d = job.drives.find((x) => x.driveId === driveId);
   if (d) return d;
   const known = job.drives.map((x) => x.driveId).join(', ') || 'none yet';
-  return refusal('UnknownDrive', 'G3', `Drive ${driveId} is not part of job ${job.name} (its drives: ${known}) (rule G3).`);
+  return refusal(
+    'UnknownDrive',
+    'G3',
+    `Drive ${driveId} is not part of job ${job.name} (its drives: ${known}) (rule G3).`,
+  );
 }
 
 /** The drive table accepts this move; otherwise a refusal naming the drive's state. */

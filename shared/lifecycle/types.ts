@@ -1,8 +1,8 @@
 // The data model of the job and drive life cycle (docs/lifecycle.md). Everything here is a plain,
 // JSON-serialisable value: times are epoch milliseconds, deadlines are timestamps (never running
 // timers), so a job written to disk and read back behaves exactly as before. The behaviour lives
-// in machine.ts; the transition tables (the single source of truth for what may follow what) in
-// tables.ts. Rule ids (J5, D4, ...) are those of docs/lifecycle.md.
+// in machine.ts and the handlers beside it; the transition tables (the single source of truth for
+// what may follow what) in tables.ts. Rule ids (J5, D4, ...) are those of docs/lifecycle.md.
 
 export const JOB_STATES = [
   'Creating',

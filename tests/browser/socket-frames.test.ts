@@ -31,24 +31,30 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const headers = () => ({ origin: `http://127.0.0.1:${server.port}`, cookie: `haul-${server.port}=${encodeURIComponent(server.token)}` });
+const headers = () => ({
+  origin: `http://127.0.0.1:${server.port}`,
+  cookie: `haul-${server.port}=${encodeURIComponent(server.token)}`,
+});
 
 /** A raw TCP client past the WebSocket handshake. */
 async function rawSocket(): Promise<net.Socket> {
   const socket = net.connect(server.port, '127.0.0.1');
   socket.on('error', () => undefined); // the server may reset us: that is what we are testing
   const h = headers();
-  socket.write([
-    'GET /bridge HTTP/1.1',
-    `Host: 127.0.0.1:${server.port}`,
-    'Upgrade: websocket',
-    'Connection: Upgrade',
-    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-    'Sec-WebSocket-Version: 13',
-    `Origin: ${h.origin}`,
-    `Cookie: ${h.cookie}`,
-    '', '',
-  ].join('\r\n'));
+  socket.write(
+    [
+      'GET /bridge HTTP/1.1',
+      `Host: 127.0.0.1:${server.port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+      'Sec-WebSocket-Version: 13',
+      `Origin: ${h.origin}`,
+      `Cookie: ${h.cookie}`,
+      '',
+      '',
+    ].join('\r\n'),
+  );
   await new Promise<void>((resolve, reject) => {
     let got = '';
     const onData = (d: Buffer) => {
@@ -63,17 +69,38 @@ async function rawSocket(): Promise<net.Socket> {
   return socket;
 }
 
-interface FrameSpec { fin?: boolean; rsv?: number; opcode: number; payload?: Buffer; mask?: boolean; declaredLength?: number }
+interface FrameSpec {
+  fin?: boolean;
+  rsv?: number;
+  opcode: number;
+  payload?: Buffer;
+  mask?: boolean;
+  declaredLength?: number;
+}
 
 /** One frame as RFC 6455 lays it out (client frames are masked unless told otherwise). */
-function frame({ fin = true, rsv = 0, opcode, payload = Buffer.alloc(0), mask = true, declaredLength }: FrameSpec): Buffer {
+function frame({
+  fin = true,
+  rsv = 0,
+  opcode,
+  payload = Buffer.alloc(0),
+  mask = true,
+  declaredLength,
+}: FrameSpec): Buffer {
   const len = declaredLength ?? payload.length;
   const head = [(fin ? 0x80 : 0) | (rsv << 4) | opcode];
   const m = mask ? 0x80 : 0;
   let ext = Buffer.alloc(0);
   if (len < 126) head.push(m | len);
-  else if (len < 65536) { head.push(m | 126); ext = Buffer.alloc(2); ext.writeUInt16BE(len); }
-  else { head.push(m | 127); ext = Buffer.alloc(8); ext.writeBigUInt64BE(BigInt(len)); }
+  else if (len < 65536) {
+    head.push(m | 126);
+    ext = Buffer.alloc(2);
+    ext.writeUInt16BE(len);
+  } else {
+    head.push(m | 127);
+    ext = Buffer.alloc(8);
+    ext.writeBigUInt64BE(BigInt(len));
+  }
   if (!mask) return Buffer.concat([Buffer.from(head), ext, payload]);
   const key = randomBytes(4);
   const body = Buffer.from(payload.map((b, i) => b ^ (key[i % 4] ?? 0)));
@@ -85,7 +112,10 @@ function closedByServer(socket: net.Socket, ms = 5000): Promise<boolean> {
   return new Promise((resolve) => {
     if (socket.destroyed || socket.readableEnded) return resolve(true);
     const t = setTimeout(() => resolve(false), ms);
-    socket.on('close', () => { clearTimeout(t); resolve(true); });
+    socket.on('close', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
     socket.resume();
   });
 }
@@ -105,22 +135,43 @@ async function stillServing(): Promise<void> {
 const text = (s: string) => Buffer.from(s, 'utf8');
 
 const MALFORMED: [string, Buffer][] = [
-  ['a frame over the size limit', frame({ opcode: 0x1, declaredLength: MAX_FRAME_BYTES + 1, payload: text('{"id":1') })],
-  ['a frame declaring 2^63-1 bytes', Buffer.concat([Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), randomBytes(4)])],
+  [
+    'a frame over the size limit',
+    frame({ opcode: 0x1, declaredLength: MAX_FRAME_BYTES + 1, payload: text('{"id":1') }),
+  ],
+  [
+    'a frame declaring 2^63-1 bytes',
+    Buffer.concat([Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), randomBytes(4)]),
+  ],
   ['a reserved data opcode (0x3)', frame({ opcode: 0x3, payload: text('x') })],
   ['a reserved control opcode (0xB)', frame({ opcode: 0xb })],
   ['the RSV1 bit without a negotiated extension', frame({ rsv: 0b100, opcode: 0x1, payload: text('{}') })],
   ['the RSV2 and RSV3 bits', frame({ rsv: 0b011, opcode: 0x2, payload: text('{}') })],
   ['invalid UTF-8 in a text frame', frame({ opcode: 0x1, payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) })],
   ['a truncated UTF-8 sequence', frame({ opcode: 0x1, payload: Buffer.from([0xe2, 0x82]) })],
-  ['an unmasked client frame', frame({ opcode: 0x1, payload: text('{"id":1,"channel":"app.info","payload":{}}'), mask: false })],
+  [
+    'an unmasked client frame',
+    frame({ opcode: 0x1, payload: text('{"id":1,"channel":"app.info","payload":{}}'), mask: false }),
+  ],
   ['a fragmented control frame', frame({ fin: false, opcode: 0x9, payload: text('ping') })],
   ['a control frame over 125 bytes', frame({ opcode: 0x9, payload: Buffer.alloc(126, 1) })],
   ['a continuation with nothing to continue', frame({ opcode: 0x0, payload: text('tail') })],
-  ['a new message inside a fragmented one', Buffer.concat([frame({ fin: false, opcode: 0x1, payload: text('{"id"') }), frame({ opcode: 0x1, payload: text('{}') })])],
+  [
+    'a new message inside a fragmented one',
+    Buffer.concat([
+      frame({ fin: false, opcode: 0x1, payload: text('{"id"') }),
+      frame({ opcode: 0x1, payload: text('{}') }),
+    ]),
+  ],
   ['a close frame with a reserved code', frame({ opcode: 0x8, payload: Buffer.from([0x03, 0xe7]) })],
   ['a close frame with a one-byte body', frame({ opcode: 0x8, payload: Buffer.from([0x03]) })],
-  ['a fragmented message that grows past the limit', Buffer.concat([frame({ fin: false, opcode: 0x2, payload: Buffer.alloc(MAX_FRAME_BYTES - 10) }), frame({ opcode: 0x0, payload: Buffer.alloc(100) })])],
+  [
+    'a fragmented message that grows past the limit',
+    Buffer.concat([
+      frame({ fin: false, opcode: 0x2, payload: Buffer.alloc(MAX_FRAME_BYTES - 10) }),
+      frame({ opcode: 0x0, payload: Buffer.alloc(100) }),
+    ]),
+  ],
 ];
 
 describe('browser mode survives any client', () => {
@@ -148,7 +199,17 @@ describe('browser mode survives any client', () => {
         const socket = await rawSocket();
         // Random bytes, or a random payload in a frame with random header bits.
         const b0 = bytes[0] ?? 0;
-        socket.write(asFrame ? frame({ fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 0x7, opcode: b0 & 0xf, payload: Buffer.from(bytes.subarray(1)), mask: (b0 & 1) === 0 }) : Buffer.from(bytes));
+        socket.write(
+          asFrame
+            ? frame({
+                fin: (b0 & 0x80) !== 0,
+                rsv: (b0 >> 4) & 0x7,
+                opcode: b0 & 0xf,
+                payload: Buffer.from(bytes.subarray(1)),
+                mask: (b0 & 1) === 0,
+              })
+            : Buffer.from(bytes),
+        );
         await new Promise((r) => setTimeout(r, 5));
         socket.destroy();
         await stillServing();

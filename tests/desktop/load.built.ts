@@ -3,12 +3,13 @@
 // first, so a bundle that throws on load — as the CommonJS main did with an empty import.meta —
 // fails here instead of on the customer's desktop.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MAIN_BUNDLE, PRELOAD_BUNDLE, RENDERER_HTML, assertFreshBuild } from './built';
 import { createFakeElectron, loadBundle, type FakeElectron } from './fakeElectron';
+import { launchApp, type Launched } from './launch';
 
 type Invoke = (event: unknown, channel: unknown, payload: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
 
@@ -81,6 +82,26 @@ describe('the built main bundle', () => {
     const nav = { defaultPrevented: false, preventDefault() { nav.defaultPrevented = true; } };
     fake.windows[0]!.webContents.emit('will-navigate', nav, 'https://evil.example/');
     expect(nav.defaultPrevented).toBe(true);
+  });
+});
+
+describe('settings in the desktop app (electron-store)', () => {
+  let launched: Launched;
+  afterAll(async () => {
+    await launched?.close();
+  });
+
+  it('moves a damaged settings file aside, runs on defaults, says so, and saves changes to the file', async () => {
+    launched = await launchApp({ prepare: (dir) => writeFileSync(path.join(dir, 'settings.json'), '{"version":1,"general":{"openAt') });
+    const got = await launched.invoke('settings.get');
+    expect(got).toMatchObject({ ok: true, value: { host: 'desktop', file: path.join(launched.userData, 'settings.json'), recovered: { reason: expect.stringMatching(/cut short/) } } });
+    const aside = (got.value as { recovered: { movedTo: string } }).recovered.movedTo;
+    expect(readFileSync(aside, 'utf8')).toBe('{"version":1,"general":{"openAt');
+    const set = await launched.invoke('settings.set', { general: { keepTrackingWhenClosed: false } });
+    expect(set).toMatchObject({ ok: true, value: { settings: { general: { keepTrackingWhenClosed: false } } } });
+    expect(JSON.parse(readFileSync(path.join(launched.userData, 'settings.json'), 'utf8'))).toMatchObject({ version: 1, general: { keepTrackingWhenClosed: false } });
+    // The change was pushed to the window too.
+    expect(launched.fake.windows[0]!.webContents.sent.some(([ch, ev]) => ch === 'haul:event' && ev === 'settings.changed')).toBe(true);
   });
 });
 

@@ -264,3 +264,20 @@ describe('an unreachable service', () => {
     }
   });
 });
+
+describe('the local sandbox as a connection source', () => {
+  it('has no connection while the sandbox starts, then one (announced once) when it is ready', async () => {
+    const { localConnectionSource } = await import('../../main/core/service/local');
+    let ready = false;
+    const source = localConnectionSource({ connection: () => (ready ? t.svc.connection : undefined) }, t.dataDir);
+    const seenChanges: (Connection | undefined)[] = [];
+    source.onChange((c) => seenChanges.push(c));
+    expect(source.current()).toBeUndefined();
+    ready = true;
+    source.changed();
+    source.changed();
+    expect(seenChanges).toHaveLength(1);
+    expect(seenChanges[0]).toMatchObject({ kind: 'local', label: 'Local sandbox', endpoint: t.svc.connection.endpoint, resourceGroup: rg() });
+    expect(source.current()?.ca).toContain('BEGIN CERTIFICATE');
+  });
+});

@@ -25,8 +25,9 @@ describe('docs/lifecycle.md', () => {
   });
 
   it('has a test for every rule id, named by the id at the start of its title', () => {
-    const titles = testFiles(path.join(root, 'tests'))
-      .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bit\(\s*(['"`])(.*?)\1/g)].map((m) => m[2] ?? ''));
+    const titles = testFiles(path.join(root, 'tests')).flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/\bit\(\s*(['"`])(.*?)\1/g)].map((m) => m[2] ?? ''),
+    );
     const unproven = ids.filter((id) => !titles.some((t) => new RegExp(`^(?:[A-Z]+\\d+[,/ ]+)*${id}\\b`).test(t)));
     expect(unproven).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // reaches its end without anyone typing commands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { DELIVERY, RETURN_ADDRESS, bytes, prepareDrive, startTestService, type TestService } from './helpers';
+import { bytes, createAndShipImport, prepareDrive, startTestService, type TestService } from './helpers';
 
 let t: TestService;
 beforeAll(async () => { t = await startTestService({ storage: true, auto: { dayMs: 150 }, progressIntervalMs: 0 }); });
@@ -18,21 +18,9 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 4
   }
 }
 
-async function createAndShip(name: string, driveId: string, manifestHash: string) {
-  const c = t.client();
-  const rg = t.svc.connection.resourceGroup;
-  await c.jobs.create(name, rg, {
-    location: 'Sandbox West',
-    properties: {
-      storageAccountId: t.storageAccountId(),
-      jobType: 'Import',
-      returnAddress: RETURN_ADDRESS,
-      returnShipping: { carrierName: 'UPS', carrierAccountNumber: '3' },
-      driveList: [{ driveId, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash }],
-    },
-  });
-  await c.jobs.update(name, rg, { state: 'Shipping', deliveryPackage: DELIVERY });
-}
+// UPS: auto mode ships the drives back with the job's return carrier, which the first test checks.
+const createAndShip = (name: string, driveId: string, manifestHash: string) =>
+  createAndShipImport(t, name, { driveId, manifestHash }, { returnShipping: { carrierName: 'UPS', carrierAccountNumber: '3' } });
 
 describe('auto mode', () => {
   it('J10 D8: a shipped job whose drive sits in the drive bay is received, copied and shipped back to Completed on its own', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BLOCK_SIZE, MANIFEST_FILE, parseDriveManifest } from '../../shared/formats/driveManifest';
 import { run as opsCli } from '../../service/opsCli';
-import { DELIVERY, RETURN_ADDRESS, bytes, md5, prepareDrive, startTestService, type TestService } from './helpers';
+import { DELIVERY, RETURN_ADDRESS, bytes, createAndShipImport, md5, prepareDrive, startTestService, type TestService } from './helpers';
 
 let t: TestService;
 let work: string;
@@ -35,24 +35,8 @@ async function ops(...args: string[]): Promise<string> {
   return out.join('\n');
 }
 
-async function createImport(name: string, driveId: string, manifestHash: string) {
-  const c = t.client();
-  const rg = t.svc.connection.resourceGroup;
-  await c.jobs.create(name, rg, {
-    location: 'Sandbox West',
-    properties: {
-      storageAccountId: t.storageAccountId(),
-      jobType: 'Import',
-      returnAddress: RETURN_ADDRESS,
-      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '1' },
-      diagnosticsPath: 'waimportexport',
-      logLevel: 'Verbose',
-      backupDriveManifest: true,
-      driveList: [{ driveId, bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777', manifestFile: '\\DriveManifest.xml', manifestHash }],
-    },
-  });
-  await c.jobs.update(name, rg, { state: 'Shipping', deliveryPackage: DELIVERY });
-}
+const createImport = (name: string, driveId: string, manifestHash: string) =>
+  createAndShipImport(t, name, { driveId, manifestHash }, { diagnosticsPath: 'waimportexport', logLevel: 'Verbose', backupDriveManifest: true });
 
 async function blobText(uri: string): Promise<string> {
   const u = new URL(uri);

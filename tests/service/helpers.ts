@@ -2,12 +2,12 @@
 // official ARM client pointed at it (trusting exactly its certificate), raw HTTPS calls.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StorageImportExport } from '@azure/arm-storageimportexport';
+import { StorageImportExport, type JobDetails } from '@azure/arm-storageimportexport';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { startService, type RunningService, type ServiceOptions } from '../../service/server';
+import { httpsJson } from '../../service/httpsJson';
 import { BLOCK_SIZE, HEADER_FILE, MANIFEST_FILE, serializeDriveHeader, serializeDriveManifest, type ManifestBlob } from '../../shared/formats/driveManifest';
 
 export interface TestService {
@@ -37,30 +37,7 @@ export function armClient(conn: { endpoint: string; token: string; subscriptionI
 }
 
 export function rawCall(endpoint: string, ca: string, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-    const req = request(new URL(path, endpoint), {
-      method,
-      ca,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
-        ...headers,
-      },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, json, text });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
+  return httpsJson({ endpoint, ca, token }, method, path, body, headers);
 }
 
 export async function startTestService(opts: Partial<ServiceOptions> = {}, dataDir?: string): Promise<TestService> {
@@ -115,6 +92,27 @@ export function importJobBody(storageAccountId: string, drives = [{ driveId: 'WD
 
 export const DELIVERY = { carrierName: 'FedEx', trackingNumber: 'TRK-0001', driveCount: 1, shipDate: '2026-01-05' };
 
+/**
+ * A customer's import of one drive, with the official client: Put Job (J1), then Update Job to
+ * Shipping with the delivery package (J4, J5). `properties` adds to or replaces the defaults.
+ */
+export async function createAndShipImport(t: TestService, name: string, drive: { driveId: string; manifestHash: string }, properties: Partial<JobDetails> = {}): Promise<void> {
+  const c = t.client();
+  const rg = t.svc.connection.resourceGroup;
+  await c.jobs.create(name, rg, {
+    location: 'Sandbox West',
+    properties: {
+      storageAccountId: t.storageAccountId(),
+      jobType: 'Import',
+      returnAddress: RETURN_ADDRESS,
+      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '1' },
+      driveList: [{ driveId: drive.driveId, bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777', manifestFile: '\\DriveManifest.xml', manifestHash: drive.manifestHash }],
+      ...properties,
+    },
+  });
+  await c.jobs.update(name, rg, { state: 'Shipping', deliveryPackage: DELIVERY });
+}
+
 export function jobPath(t: TestService, name: string, rg = t.svc.connection.resourceGroup, sub = t.svc.connection.subscriptionId): string {
   return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ImportExport/jobs/${name}`;
 }
@@ -136,7 +134,7 @@ export function bytes(n: number, seed: number): Buffer {
   return b;
 }
 
-/** A prepared drive in the contract-2 layout, written with the contract's own serializers. */
+/** A prepared drive in the layout of docs/formats.md, written with the contract's own serializers. */
 export async function prepareDrive(root: string, driveId: string, files: { blobPath: string; data: Buffer }[]): Promise<string> {
   const blobs: ManifestBlob[] = [];
   for (const f of files) {

@@ -9,7 +9,8 @@ import { API, DELIVERY, advance, importJobBody, jobPath, ops, startTestService, 
 const started: TestService[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const t of started.splice(0)) await t.stop();
+  // cleanup: stops, and removes the data folder the helper made (a folder given by the test is in dirs).
+  for (const t of started.splice(0)) await t.cleanup();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 

@@ -2,7 +2,7 @@
 // process (so its Azurite and its timers never block the app), reads the one ready line, and
 // keeps the connection (token included) in main. The token never reaches the renderer or a log.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { ServiceConnectionSchema, type ServiceConnection } from '../../../shared/arm/service';
@@ -28,7 +28,9 @@ export interface LocalService {
 }
 
 export function startLocalService(options: LocalServiceOptions): LocalService {
-  mkdirSync(options.dataDir, { recursive: true });
+  // Only this user may enter: the sandbox keeps BitLocker keys in its job files (docs/security.md).
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') chmodSync(options.dataDir, 0o700);
   const logFile = path.join(options.dataDir, 'service.log');
   let status: ServiceStatus = { state: 'starting', kind: 'local', logFile };
   let connection: ServiceConnection | undefined;

@@ -4,6 +4,9 @@ import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/co
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
+import type { OpenSettingsBackend, SettingsPort } from '../settings';
+import type { SecretCipher, SecretStore } from '../secrets';
+import type { AzureOptions, ConnectionManager } from '../settings/connection';
 // main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
 import type { RecordStoreFactory } from '../jobs/records';
 import type { ConnectionSource } from '../../core/service/connection';
@@ -32,6 +35,14 @@ export interface CoreOptions {
   localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
 
   // --- issue 8 (desktop: settings, secrets, connection): options go here
+  /** Which app hosts main/core: the Electron shell, or `haul serve` (the default). */
+  host?: 'desktop' | 'browser';
+  /** The settings library: electron-store in the shell; conf (main/core/settings/conf.ts) when absent. */
+  settingsBackend?: OpenSettingsBackend;
+  /** How secrets are encrypted: safeStorage in the shell; a 0600 key file (main/core/secrets/keyFile.ts) when absent. */
+  secretCipher?: (dataDir: string) => SecretCipher;
+  /** Azure sign-in and ARM: the real ones when absent; tests point them at the sandbox. */
+  azure?: AzureOptions;
 
   // --- issue 9 (jobs: service client, job records): options go here
   /** Where the service connection comes from; default: the local sandbox main starts (localService). */
@@ -63,6 +74,12 @@ export interface CoreContext {
   onDispose(fn: () => Promise<void> | void): void;
 
   // --- issue 8 (desktop: settings, secrets, connection)
+  /** The settings document (general options, the connection), checked and migrated on open. */
+  settings: SettingsPort;
+  /** BitLocker keys, Azure sign-in records, credentials: encrypted one by one in <data>/secrets.json. Never log a value. */
+  secrets: SecretStore;
+  /** The connection chosen in Settings (sandbox or Azure), with the Azure sign-in; also ctx.connections. */
+  connection?: ConnectionManager;
 
   // --- issue 9 (jobs: service client, job records)
   /** The current connection (local sandbox today; issue 8 adds Azure by replacing it). Absent: no service configured. */

@@ -20,6 +20,11 @@ import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
 import { DraftStore } from '../drafts/store';
 import { PrepManager } from '../prep/manager';
+import { openSettings } from '../settings';
+import { openConfBackend } from '../settings/conf';
+import { createConnectionManager } from '../settings/connection';
+import { openSecretStore } from '../secrets';
+import { keyFileCipher } from '../secrets/keyFile';
 
 export type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
 
@@ -45,7 +50,7 @@ function createEvents(): CoreEvents {
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const events = createEvents();
   const disposers: Array<() => Promise<void> | void> = [];
   const ctx: CoreContext = {
@@ -54,6 +59,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     listDrives: options.listDrives ?? listDrives,
     onDispose: (fn) => void disposers.push(fn),
+    // --- issue 8: settings first; everything after may read them
+    settings: openSettings(options.dataDir, options.settingsBackend ?? openConfBackend),
+    secrets: openSecretStore(options.dataDir, (options.secretCipher ?? keyFileCipher)(options.dataDir)),
   };
 
   let localSource: ReturnType<typeof localConnectionSource> | undefined;
@@ -90,6 +98,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // Namespaces in dependency order: settings and the connection first, then jobs (the service
   // client and job records), prep, and the tracker that stands on jobs.
+  // --- issue 8: the connection chosen in Settings (the sandbox, or Azure) is what jobs use
+  if (localSource || options.connections || options.azure) {
+    const manager = await createConnectionManager({ settings: ctx.settings, secrets: ctx.secrets, local: options.connections ?? localSource, ...(options.azure ? { azure: options.azure } : {}) });
+    ctx.connection = manager;
+    ctx.connections = manager;
+  }
   const settings = await settingsHandlers(ctx);
 
   // --- issue 9: the connection (the local sandbox unless given), its health, the jobs service

@@ -55,6 +55,7 @@ interface Current {
   records: JobRecords;
   views: Map<string, JobView>;
   locations?: ArmLocation[];
+  locationsLoading?: Promise<ArmLocation[]> | undefined;
 }
 
 export function createJobsService(o: JobsServiceOptions): JobsService {
@@ -89,13 +90,12 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
 
   async function locationsOf(c: Current): Promise<ArmLocation[]> {
     if (c.locations) return c.locations;
-    try {
-      c.locations = await c.client.listLocations();
-    } catch {
-      // Views still build without carriers; locations.list reports the problem itself.
-      return [];
-    }
-    return c.locations;
+    // One request for all the views that ask at once (a list of many jobs).
+    c.locationsLoading ??= c.client.listLocations().then(
+      (l) => (c.locations = l),
+      () => [] as ArmLocation[], // views still build without carriers; locations.list reports the problem itself
+    ).finally(() => { c.locationsLoading = undefined; });
+    return c.locationsLoading;
   }
 
   function publish(c: Current, view: JobView): JobView {

@@ -6,6 +6,7 @@ import { createAppSlice, type AppSlice } from './app';
 import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createUiSlice, type UiSlice } from './ui';
 import { createJobsSlice, type JobsSlice } from './jobs';
+import { createSettingsSlice, type SettingsSlice } from './settings';
 import type { SliceCreator, SliceSet } from './slice';
 import { createWizardSlice, type WizardSlice } from './wizard';
 
@@ -21,6 +22,7 @@ export interface HaulState {
   wizard: WizardSlice;
 
   // --- issue 8: settings, connection
+  settings: SettingsSlice;
 
   // --- issue 11: notifications
 }
@@ -41,6 +43,7 @@ export const useHaul = create<HaulState>()((set, get) => {
     wizard: slice('wizard', createWizardSlice),
 
     // --- issue 8: settings, connection
+    settings: slice('settings', createSettingsSlice),
 
     // --- issue 11: notifications
   };

@@ -1,7 +1,60 @@
-// settings.* handlers: built from the core context; see shared/ipc/channels/settings.ts for the schemas.
+// settings.* and connection.* handlers: the settings document through the settings port
+// (electron-store in the desktop app, conf in browser mode) and the connection chosen there
+// (sandbox or Azure, with the Azure sign-in); see shared/ipc/channels/settings.ts.
+import { HandlerError } from '../../../../shared/ipc/contract';
+import type { ConnectionStatus, SettingsView } from '../../../../shared/ipc/channels/settings';
 import type { SettingsChannel } from '../../../../shared/ipc/names';
+// main/core/service is spelled ../../../core/service: the layer lint reads any '../service/' as the top-level service/.
+import { AzureError } from '../../../core/service/azure';
+import { SettingsError } from '../../settings';
+import type { ConnectionManager } from '../../settings/connection';
 import type { CoreContext, HandlersOf } from '../context';
 
-export async function settingsHandlers(_ctx: CoreContext): Promise<HandlersOf<SettingsChannel>> {
-  return {};
+export function settingsView(ctx: CoreContext): SettingsView {
+  const port = ctx.settings;
+  return {
+    settings: port.get(),
+    file: port.file,
+    host: ctx.options.host ?? 'browser',
+    secrets: { store: ctx.secrets.kind, description: ctx.secrets.description },
+    ...(port.recovered ? { recovered: port.recovered } : {}),
+  };
+}
+
+const NO_SERVICE: ConnectionStatus = { kind: 'local', label: 'No service', state: 'failed', signedIn: false, message: 'Haul was started without an Import/Export service.' };
+
+async function azure<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AzureError) throw new HandlerError(err.code, err.message);
+    throw err;
+  }
+}
+
+export async function settingsHandlers(ctx: CoreContext): Promise<HandlersOf<SettingsChannel>> {
+  ctx.settings.onChange(() => ctx.events.emit('settings.changed', settingsView(ctx)));
+  const manager = (): ConnectionManager => {
+    if (!ctx.connection) throw new HandlerError('no-service', NO_SERVICE.message!);
+    return ctx.connection;
+  };
+  ctx.connection?.onStatus((status) => ctx.events.emit('connection.changed', status));
+  return {
+    'settings.get': async () => settingsView(ctx),
+    'settings.set': async (patch) => {
+      try {
+        ctx.settings.update(patch);
+      } catch (err) {
+        if (err instanceof SettingsError) throw new HandlerError('bad-request', err.message, err.target);
+        throw err;
+      }
+      return settingsView(ctx);
+    },
+    'connection.status': async () => ctx.connection?.status() ?? NO_SERVICE,
+    'connection.signIn': async ({ method, tenantId }) => azure(() => manager().signIn(method, tenantId)),
+    'connection.signOut': async () => azure(() => manager().signOut()),
+    'connection.subscriptions': async () => azure(() => manager().subscriptions()),
+    'connection.resourceGroups': async ({ subscriptionId }) => azure(() => manager().resourceGroups(subscriptionId)),
+    'connection.use': async (choice) => azure(() => manager().use(choice)),
+  };
 }
