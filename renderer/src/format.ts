@@ -37,7 +37,7 @@ const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 export function formatRelative(at: number, now = Date.now()): string {
   const diff = at - now;
   const abs = Math.abs(diff);
-  if (abs < 45_000) return diff <= 0 ? 'just now' : 'in a moment';
+  if (abs < 45_000) return 'just now'; // clocks a few seconds apart are the same moment to a person
   let unit: Intl.RelativeTimeFormatUnit = 'second';
   let size = 1000;
   for (const [u, ms] of STEPS) if (abs >= ms * 0.95) [unit, size] = [u, ms];

@@ -6,20 +6,14 @@
 // never kept here: bitLockerKeys() hands them to the dialog that asked.
 import type { BitLockerKeys, JobLog, JobUpdated, ShipJobRequest, UpdateJobRequest } from '../../../shared/ipc/channels/jobs';
 import type { BridgeError, BridgeResult } from '../../../shared/ipc/contract';
-import type { JobView, JobViewState, LocationView } from '../../../shared/jobs/schemas';
+import type { JobView, LocationView } from '../../../shared/jobs/schemas';
+import type { JobFilters } from '../screens/Jobs/filter';
+
+export type { JobFilters, JobSort } from '../screens/Jobs/filter';
 import { bridge } from '../bridge';
 import type { SliceCreator } from './slice';
 
 export type ActionResult<T = JobView> = { ok: true; value: T } | { ok: false; error: BridgeError };
-
-export type JobSort = 'updated' | 'name' | 'state' | 'progress';
-export interface JobFilters {
-  /** 'all', 'attention' (the customer has to act), or one state. */
-  state: 'all' | 'attention' | JobViewState;
-  query: string;
-  sort: JobSort;
-  descending: boolean;
-}
 
 export interface LogEntry {
   loading: boolean;

@@ -58,10 +58,12 @@ export function StateDiagram({ kind, title, current, observed, faultedFrom }: St
       data-testid={`diagram-${kind}`}
       data-current={current ?? ''}
     >
-      <div style={{ overflowX: 'auto', overflowY: 'hidden' }}>
+      {/* Focusable so a keyboard can scroll it sideways when the window is narrow (or zoomed). */}
+      <div style={{ overflowX: 'auto', overflowY: 'hidden' }} tabIndex={0} role="region" aria-label={title}>
         <svg
           role="img"
-          aria-labelledby={`${id}-title ${id}-desc`}
+          aria-labelledby={`${id}-title`}
+          aria-describedby={`${id}-desc`}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           width="100%"
           style={{ display: 'block', maxWidth: `${layout.width}px`, minWidth: '520px', height: 'auto' }}

@@ -6,7 +6,7 @@ import type { AddressView, JobView } from '../../../../shared/jobs/schemas';
 import { formatDate } from '../../format';
 
 const useStyles = makeStyles({
-  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(240px, 1fr))', gap: tokens.spacingHorizontalL },
+  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 240px), 1fr))', gap: tokens.spacingHorizontalL },
   card: { minWidth: 0 },
   address: { fontStyle: 'normal', whiteSpace: 'pre-line', overflowWrap: 'anywhere' },
   facts: { display: 'flex', flexDirection: 'column', gap: '2px', overflowWrap: 'anywhere', '& dd': { marginBottom: tokens.spacingVerticalS } },

@@ -15,7 +15,7 @@ import { dropDraft, fieldOfTarget, getDraft, issuesByField, saveDraft, type Fiel
 const useStyles = makeStyles({
   surface: { maxWidth: 'min(720px, calc(100vw - 32px))' },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}` },
+  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, alignItems: 'start' },
   wide: { gridColumn: '1 / -1' },
   note: { color: tokens.colorPaletteDarkOrangeForeground1 },
 });

@@ -19,6 +19,7 @@ import { Timeline } from './Timeline';
 import { Deadlines } from './Deadlines';
 import { DrivesTable } from './DrivesTable';
 import { Details } from './Details';
+import { jobPath } from './path';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -28,8 +29,8 @@ const useStyles = makeStyles({
   headMeta: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   muted: { color: tokens.colorNeutralForeground3 },
   progress: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: '160px' },
-  top: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
-  diagrams: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 560px), 1fr))', gap: tokens.spacingHorizontalL },
+  top: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 320px), 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
+  diagrams: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 780px), 1fr))', gap: tokens.spacingHorizontalL },
   card: { minWidth: 0 },
   driveTabs: { flexWrap: 'wrap' },
 });
@@ -84,7 +85,7 @@ export function JobDetailScreen({ jobName }: { jobName: string }) {
 function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
   const styles = useStyles();
   const loadError = useHaul((s) => s.jobs.loadErrors[job.name]);
-  const jobPath = useMemo(() => job.timeline.filter((t) => t.subject === 'job').map((t) => t.state), [job.timeline]);
+  const observed = useMemo(() => jobPath(job), [job]);
 
   return (
     <section className={styles.page} aria-labelledby="job-title" data-testid="job-detail" data-state={job.state}>
@@ -120,7 +121,7 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
       <div className={styles.diagrams}>
         <Card className={styles.card} aria-labelledby="job-diagram-title">
           <CardHeader header={<Subtitle2 as="h3" id="job-diagram-title">Job state</Subtitle2>} />
-          <StateDiagram kind="job" title={`Job ${job.name} state`} current={job.state === 'Unknown' ? undefined : job.state} observed={jobPath} />
+          <StateDiagram kind="job" title={`Job ${job.name} state`} current={job.state === 'Unknown' ? undefined : job.state} observed={observed} />
         </Card>
         <DriveDiagram job={job} />
       </div>

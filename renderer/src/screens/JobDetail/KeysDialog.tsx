@@ -17,7 +17,7 @@ const useStyles = makeStyles({
   key: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere', flex: '1 1 260px' },
 });
 
-const MASK = '••••••-••••••-••••••-••••••-••••••-••••••-••••••-••••••';
+const MASK = '••••••-••••••-••••••-••••••-…';
 
 export function KeysDialog({ job, onClose }: { job: JobView; onClose: () => void }) {
   const styles = useStyles();

@@ -22,7 +22,7 @@ const useStyles = makeStyles({
     padding: tokens.spacingVerticalM, borderRadius: tokens.borderRadiusMedium, backgroundColor: tokens.colorNeutralBackground3,
     display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS,
   },
-  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: tokens.spacingHorizontalM },
+  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: tokens.spacingHorizontalM, alignItems: 'start' },
   why: { color: tokens.colorPaletteDarkOrangeForeground1 },
 });
 
@@ -106,8 +106,7 @@ export function ShipDialog({ job, onClose, onEditAddress }: { job: JobView; onCl
                 <Subtitle2 as="h4">Send the package to</Subtitle2>
                 <Address address={job.location.address} />
                 <Caption1>
-                  Write the job name <strong>{job.name}</strong> on the package
-                  {job.location.address?.additionalInformation ? `. ${job.location.address.additionalInformation}` : '.'}
+                  <strong>Job name: {job.name}</strong>. {job.location.address?.additionalInformation ?? 'Write the job name on the outside of the package.'}
                 </Caption1>
               </div>
               <div className={styles.fields}>

@@ -2,8 +2,16 @@
 // act), a search over the names a person may remember (job, storage account, drive id, tracking
 // number), and the sort. Pure, so the unit tests check it directly.
 import { JOB_STATES } from '../../../../shared/lifecycle/types';
-import type { JobView } from '../../../../shared/jobs/schemas';
-import type { JobFilters } from '../../store/jobs';
+import type { JobView, JobViewState } from '../../../../shared/jobs/schemas';
+
+export type JobSort = 'updated' | 'name' | 'state' | 'progress';
+export interface JobFilters {
+  /** 'all', 'attention' (the customer has to act), or one state. */
+  state: 'all' | 'attention' | JobViewState;
+  query: string;
+  sort: JobSort;
+  descending: boolean;
+}
 
 /** When the job last changed, as far as Haul knows: the service's lastModifiedAt or the latest observed transition. */
 export function lastUpdated(job: JobView): number | undefined {

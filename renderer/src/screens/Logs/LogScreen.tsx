@@ -24,8 +24,9 @@ const useStyles = makeStyles({
   count: { color: tokens.colorNeutralForeground3, marginLeft: 'auto', paddingBottom: tokens.spacingVerticalXS },
   wrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4 },
   table: { minWidth: '780px', tableLayout: 'fixed' },
-  status: { width: '140px' },
-  size: { width: '80px' },
+  blob: { width: '34%' },
+  status: { width: '176px' },
+  size: { width: '76px' },
   issue: { backgroundColor: tokens.colorPaletteRedBackground1 },
   stack: { display: 'flex', flexDirection: 'column', gap: '2px', minWidth: 0, paddingBlock: tokens.spacingVerticalXS },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -122,8 +123,7 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
               <Table aria-label={`Log of drive ${driveId}`} size="small" className={styles.table} data-testid="log-table">
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell>Blob</TableHeaderCell>
-                    <TableHeaderCell>{withSource ? 'File (source, then on the drive)' : 'File on the drive'}</TableHeaderCell>
+                    <TableHeaderCell className={styles.blob}>{withSource ? 'Blob, its file on the drive and its source' : 'Blob and its file on the drive'}</TableHeaderCell>
                     <TableHeaderCell className={styles.status}>Status</TableHeaderCell>
                     <TableHeaderCell>Message</TableHeaderCell>
                     <TableHeaderCell className={styles.size}>Size</TableHeaderCell>
@@ -136,12 +136,8 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
                         <div className={styles.stack}>
                           <span className={styles.path}>{r.blobPath}</span>
                           {r.importedAs && r.importedAs !== r.blobPath && <span className={`${styles.path} ${styles.muted}`}>written as {r.importedAs}</span>}
-                        </div>
-                      </TableCell>
-                      <TableCell>
-                        <div className={styles.stack}>
-                          {r.sourcePath && <span className={styles.path} data-testid="log-source">{r.sourcePath}</span>}
-                          <span className={r.sourcePath ? `${styles.path} ${styles.muted}` : styles.path}>{r.filePath}</span>
+                          <span className={`${styles.path} ${styles.muted}`}>file {r.filePath}</span>
+                          {r.sourcePath && <span className={`${styles.path} ${styles.muted}`} data-testid="log-source">from {r.sourcePath}</span>}
                         </div>
                       </TableCell>
                       <TableCell>
