@@ -258,20 +258,35 @@ test('an import job from the wizard: capacity bars, typed confirmation, progress
   expect(names.some((n) => n.endsWith('draft.'))).toBe(false);
 });
 
-test('a restart in the middle of Prepare resumes from the journal and finishes verified', async ({ page }) => {
-  await page.setViewportSize({ width: 1024, height: 700 });
+test('closing the window keeps copying; a restart in the middle of Prepare resumes from the journal and finishes verified', async ({ page: first, context }) => {
+  await first.setViewportSize({ width: 1024, height: 700 });
   // Fresh drives and data for a second job.
   drives.dispose();
   drives = makeTestDrives(2, 48);
   const root = mkdtempSync(path.join(work, 'restart-'));
   const dataset = makeDataset(root);
-  await openWizard(page, station.url);
-  await importUpToPrepare(page, 'wizard-restart-1', dataset, { maxRateMBs: 3 });
-  const draftUrl = new URL(page.url()).hash;
+  await openWizard(first, station.url);
+  await importUpToPrepare(first, 'wizard-restart-1', dataset, { maxRateMBs: 3 });
+  const draftUrl = new URL(first.url()).hash;
   expect(draftUrl).toMatch(/^#\/new\/[A-Za-z0-9-]+$/);
-  await expect(page.getByTestId('prep-overall-text')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('prep-state')).toHaveText('Copying', { timeout: 30_000 });
+  const overall = (p: Page) => p.getByTestId('prep-overall-text');
+  await expect(overall(first)).toBeVisible({ timeout: 30_000 });
+  await expect(first.getByTestId('prep-state')).toHaveText('Copying', { timeout: 30_000 });
+  const before = await overall(first).innerText();
 
+  // The window closes; main goes on copying, and a new window shows where it is (prep.sessions).
+  await first.close();
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto(station.url);
+  await goHash(page, draftUrl);
+  await stepHeading(page, 'Prepare');
+  await expect(page.getByTestId('prep-state')).toHaveText('Copying');
+  await expect(overall(page)).not.toHaveText(before, { timeout: 15_000 });
+
+  // Main stops in the middle of the copy (some files done, some not) and starts again.
+  await expect(overall(page)).toContainText(/ · [1-9]\d* of \d+ files/, { timeout: 30_000 });
+  await expect(page.getByTestId('prep-state')).toHaveText('Copying');
   station = await station.restart();
   await page.goto(station.url);
   await expect(page.getByTestId('status-service-state')).toHaveText('ready', { timeout: 60_000 });
@@ -281,7 +296,9 @@ test('a restart in the middle of Prepare resumes from the journal and finishes v
   await expect(page.getByText('The copy was interrupted')).toBeVisible();
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(page.getByTestId('prep-state')).toHaveText('Verified', { timeout: 180_000 });
-  await expect(page.getByTestId('prep-overall-text')).toContainText(`${dataset.files.size} of ${dataset.files.size} files`);
+  // Files done before the restart were not copied again.
+  await expect(page.getByTestId('prep-resumed')).toContainText(`All ${dataset.files.size} files are on the drives`);
+  await shoot(page, 4, 'prepare-resumed', page.getByTestId('prep-result'));
   // Nothing was copied twice: each drive's files add up to the dataset.
   const files = (dir: string): number => readdirSync(dir, { withFileTypes: true })
     .reduce((n, e) => n + (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.bin') || e.name.endsWith('.txt') ? 1 : 0), 0);

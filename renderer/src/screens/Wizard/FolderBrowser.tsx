@@ -1,7 +1,7 @@
 // A folder browser over fs.browse: browser mode has no native file picker, and the files are on
 // the machine main runs on, not the one showing the page. Pick several folders and files, or (for
 // "Use a folder") the folder being shown.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   Button, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
   Field, Input, makeStyles, MessageBar, MessageBarBody, Spinner, Switch, tokens,
@@ -45,17 +45,23 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
   const [hidden, setHidden] = useState(false);
   const [picked, setPicked] = useState<Map<string, boolean>>(new Map());
 
+  // Only the latest request's answer counts: an older one arriving late must not replace what was typed since.
+  const seq = useRef(0);
+  /** the request number when the person last typed in the folder box: a listing sent before that leaves the box alone */
+  const typedAt = useRef(-1);
   const browse = useCallback(async (path: string | undefined, showHidden: boolean) => {
+    const mine = ++seq.current;
     setBusy(true);
     setError(undefined);
     try {
       const r = await answer('fs.browse', bridge().fsBrowse({ ...(path ? { path } : {}), showHidden, foldersOnly }));
+      if (mine !== seq.current) return;
       setListing(r);
-      setTyped(r.path);
+      if (typedAt.current < mine) setTyped(r.path);
     } catch (err) {
-      setError(errorText(err));
+      if (mine === seq.current) setError(errorText(err));
     } finally {
-      setBusy(false);
+      if (mine === seq.current) setBusy(false);
     }
   }, [foldersOnly]);
 
@@ -79,9 +85,9 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
             <form className={styles.bar} onSubmit={(e) => { e.preventDefault(); void browse(typed, hidden); }}>
               <Button icon={<ArrowUp20Regular />} aria-label="Up one folder" disabled={!listing?.parent || busy} onClick={() => void browse(listing?.parent, hidden)} />
               <Field label="Folder" className={styles.path}>
-                <Input value={typed} onChange={(_e, d) => setTyped(d.value)} spellCheck={false} data-testid="browse-path" />
+                <Input value={typed} onChange={(_e, d) => { typedAt.current = seq.current; setTyped(d.value); }} spellCheck={false} data-testid="browse-path" />
               </Field>
-              <Button type="submit" disabled={busy}>Go</Button>
+              <Button type="submit">Go</Button>
             </form>
             {listing && (
               <div className={styles.places} aria-label="Places" role="group">

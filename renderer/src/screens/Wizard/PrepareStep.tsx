@@ -149,6 +149,12 @@ export function PrepareStep({ setGate }: StepProps) {
               {result.message}
             </MessageBarBody>
           </MessageBar>
+          {result.filesSkipped > 0 && (
+            <Body1 data-testid="prep-resumed">
+              All {(result.filesCopied + result.filesSkipped).toLocaleString()} files are on the drives: {result.filesCopied.toLocaleString()} copied
+              in this run, {result.filesSkipped.toLocaleString()} already copied before it stopped (not copied again).
+            </Body1>
+          )}
           {result.failed.length > 0 && (
             <>
               <Body1>These files were not copied (the rest were):</Body1>
