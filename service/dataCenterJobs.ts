@@ -19,6 +19,7 @@ export interface DataCenterContext {
   progressIntervalMs?: number;
 }
 
+/** The job record's drive with this id, whatever its case (operators type ids by hand). */
 export function jobDrive(job: StoredJob, driveId: string) {
   return job.lifecycle.drives.find((d) => d.driveId.toUpperCase() === driveId.toUpperCase());
 }
