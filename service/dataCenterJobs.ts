@@ -19,7 +19,8 @@ export interface DataCenterContext {
   progressIntervalMs?: number;
 }
 
-export function driveOf(job: StoredJob, driveId: string) {
+/** The job record's drive with this id, whatever its case (operators type ids by hand). */
+export function jobDrive(job: StoredJob, driveId: string) {
   return job.lifecycle.drives.find((d) => d.driveId.toUpperCase() === driveId.toUpperCase());
 }
 
@@ -153,7 +154,7 @@ export class DataCenter {
         'NotAnImportJob',
         `Job '${name}' is an export job: write its drives with the "export" action instead of "start-drive".`,
       );
-    const drive = driveOf(job, driveIdIn);
+    const drive = jobDrive(job, driveIdIn);
     if (!drive)
       throw new ArmHttpError(
         404,
@@ -294,7 +295,7 @@ export class DataCenter {
     const available = job.lifecycle.drives.filter((d) => !d.extra && d.state === 'Received');
     const used = new Set<string>();
     const planned = targets.map((t, i) => {
-      const d = t.driveId ? driveOf(job, t.driveId) : available.filter((x) => !used.has(x.driveId))[0];
+      const d = t.driveId ? jobDrive(job, t.driveId) : available.filter((x) => !used.has(x.driveId))[0];
       if (!d) {
         throw conflict(
           'NoDriveForTarget',

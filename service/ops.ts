@@ -9,7 +9,7 @@ import { badRequest } from './errors';
 import { route, type Route } from './http';
 import type { JobService } from './jobs';
 import type { StoredJob } from './store';
-import { driveOf, type DataCenter, type DataCenterContext } from './dataCenterJobs';
+import { jobDrive, type DataCenter, type DataCenterContext } from './dataCenterJobs';
 
 export { DataCenter, driveBayPath, type DataCenterContext } from './dataCenterJobs';
 
@@ -87,17 +87,17 @@ export function opsRoutes(ctx: DataCenterContext, dc: DataCenter, extra: { accou
     action('package-arrived', (rg, name, b) => {
       const job = jobs.find(rg, name);
       // Drives of the job arrive (D3 / DE1); drives that are not in the list are extras (JE5 / DE2).
-      const known = b.drives.filter((d) => driveOf(job, d.driveId) || job.lifecycle.type === 'Export');
+      const known = b.drives.filter((d) => jobDrive(job, d.driveId) || job.lifecycle.type === 'Export');
       const unknown = b.drives.filter((d) => !known.includes(d));
       const events: LifecycleEvent[] = [];
-      if (known.length) events.push({ type: 'PackageArrived', driveIds: known.map((d) => driveOf(job, d.driveId)?.driveId ?? d.driveId) });
+      if (known.length) events.push({ type: 'PackageArrived', driveIds: known.map((d) => jobDrive(job, d.driveId)?.driveId ?? d.driveId) });
       for (const d of unknown) events.push({ type: 'ExtraDriveFound', driveId: d.driveId });
       return jobs.operate(rg, name, events, (j) => {
-        for (const d of b.drives) if (d.path) (j.drives[driveOf(j, d.driveId)?.driveId ?? d.driveId] ??= {}).path = d.path;
+        for (const d of b.drives) if (d.path) (j.drives[jobDrive(j, d.driveId)?.driveId ?? d.driveId] ??= {}).path = d.path;
       });
     }),
     action('register-drive', (rg, name, b) => jobs.annotate(rg, name, (j) => {
-      (j.drives[driveOf(j, b.driveId)?.driveId ?? b.driveId] ??= {}).path = b.path;
+      (j.drives[jobDrive(j, b.driveId)?.driveId ?? b.driveId] ??= {}).path = b.path;
     })),
     action('drive-missing', (rg, name, b) => jobs.operate(rg, name, [{ type: 'DriveMissing', driveId: b.driveId }])),
     action('extra-drive', (rg, name, b) => jobs.operate(rg, name, [{ type: 'ExtraDriveFound', driveId: b.driveId }], (j) => {
@@ -105,11 +105,11 @@ export function opsRoutes(ctx: DataCenterContext, dc: DataCenter, extra: { accou
     })),
     action('start-drive', (rg, name, b) => dc.startDrive(rg, name, b.driveId, b.path, false, b.wait !== false)),
     action('fault', (rg, name, b) => jobs.operate(rg, name, [b.driveId
-      ? { type: 'DriveFaulted', driveId: driveOf(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, reason: b.reason }
+      ? { type: 'DriveFaulted', driveId: jobDrive(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, reason: b.reason }
       : { type: 'JobFaulted', reason: b.reason }])),
     action('resolve', (rg, name, b) => {
       const ev: LifecycleEvent = b.driveId
-        ? { type: 'DriveResolved', driveId: driveOf(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, ...(b.state ? { state: asDriveState(b.state) } : {}) }
+        ? { type: 'DriveResolved', driveId: jobDrive(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, ...(b.state ? { state: asDriveState(b.state) } : {}) }
         : { type: 'JobResolved', ...(b.state ? { state: asJobState(b.state) } : {}) };
       return jobs.operate(rg, name, [ev]);
     }),
