@@ -102,7 +102,11 @@ describe('PrepManager', () => {
     await m.whenEnded(started.sessionId);
     const ticks = progress.filter((x) => x.p.event.type === 'progress').map((x) => x.at);
     expect(ticks.length).toBeGreaterThan(4);
-    for (const t of ticks) expect(ticks.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(5);
+    // At most about 4 a second; an event of another kind (a drive done, verify starting) sends the
+    // progress held back first, so it may add one within its second.
+    const others = progress.filter((x) => x.p.event.type !== 'progress').map((x) => x.at);
+    const within = (list: number[], t: number) => list.filter((u) => u >= t && u < t + 1000).length;
+    for (const t of ticks) expect(within(ticks, t) - within(others, t - 250)).toBeLessThanOrEqual(5);
     expect(progress.every((x) => x.p.sessionId === started.sessionId && x.p.jobName === 'manager-job')).toBe(true);
     const last = progress.filter((x) => x.p.event.type === 'progress').at(-1)!.p.event;
     expect(last.type === 'progress' && last.bytesDone).toBe(last.type === 'progress' && last.bytesTotal);

@@ -184,12 +184,17 @@ describe('PrepSession', () => {
   }, 120_000);
 
   it('lets one run use a journal at a time', async () => {
-    const src = join(work, 'src-cancel');
-    const a = session('lock1', src, { maxRate: 2 * 1024 * 1024 });
+    const src = join(work, 'src-lock');
+    makeSource(src, 4, 5 * 1024 * 1024, 0);
+    // Slow enough that the first run is still copying when the second is refused.
+    const a = session('lock1', src, { maxRate: 1024 * 1024 });
     const b = session('lock1', src);
     const first = a.s.start();
     await new Promise<void>((resolve) => a.s.onEvent((e) => { if (e.type === 'progress') resolve(); }));
+    const refusedAfter = Date.now();
     await expect(b.s.start()).rejects.toBeInstanceOf(JournalBusy);
+    // A live run's lock is refused at once, not after waiting for it to go stale.
+    expect(Date.now() - refusedAfter).toBeLessThan(3000);
     a.s.cancel();
     expect((await first).outcome).toBe('stopped');
   }, 120_000);

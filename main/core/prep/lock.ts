@@ -1,6 +1,7 @@
 // One run per journal: `<journal>.lock` (proper-lockfile), kept fresh while the run lives and
 // taken over once it is stale — a killed run's lock is stale after a few seconds, so a resume
 // after a crash waits for that at most.
+import { statSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 
 export class JournalBusy extends Error {
@@ -12,15 +13,30 @@ export class JournalBusy extends Error {
 
 const STALE_MS = 5000;
 
-/** Takes the journal's lock (waiting up to about 8 s for a stale one); resolves to its release. */
+const UPDATE_MS = 1000;
+
+/** True when the lock was refreshed within the last two updates: its run is alive, do not wait for it. */
+function freshlyHeld(lockPath: string): boolean {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs < 2 * UPDATE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the journal's lock; resolves to its release. A lock its run keeps fresh is refused at
+ * once; one that is no longer refreshed (a killed run) is waited for until it goes stale (about 8 s).
+ */
 export async function lockJournal(journal: string, onCompromised?: (e: Error) => void): Promise<() => Promise<void>> {
+  const lockfilePath = `${journal}.lock`;
   try {
     const release = await lockfile.lock(journal, {
-      lockfilePath: `${journal}.lock`,
+      lockfilePath,
       realpath: false,
       stale: STALE_MS,
-      update: 1000,
-      retries: { retries: 8, factor: 1.5, minTimeout: 200, maxTimeout: 2000 },
+      update: UPDATE_MS,
+      retries: freshlyHeld(lockfilePath) ? 0 : { retries: 8, factor: 1.5, minTimeout: 200, maxTimeout: 2000 },
       // a lost lock means another run may have taken the journal: say so, do not crash main
       onCompromised: onCompromised ?? (() => undefined),
     });
