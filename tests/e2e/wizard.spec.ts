@@ -352,7 +352,11 @@ test('a draft survives a server restart, with what was typed and the step it was
 
   station = await station.restart();
   await page.goto(station.url);
-  await goHash(page, hash);
+  // The Jobs screen lists the draft; opening it returns to the wizard where it was.
+  const row = page.getByTestId('draft-row').filter({ hasText: 'wizard-draft-1' });
+  await expect(row).toHaveCount(1, { timeout: 15_000 });
+  await row.getByRole('button', { name: 'wizard-draft-1', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`${hash}$`));
   await stepHeading(page, 'Type and where');
   await expect(page.getByRole('textbox', { name: /^Job name/ })).toHaveValue('wizard-draft-1');
   await expect(page.getByRole('textbox', { name: /^Storage account/ })).toHaveValue(ACCOUNT);

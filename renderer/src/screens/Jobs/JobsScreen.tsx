@@ -16,6 +16,7 @@ import { Truncated } from '../../components/Truncated';
 import { formatDateTime, formatRelative, plural } from '../../format';
 import { countByState, lastUpdated, needsCustomer, visibleJobs } from './filter';
 import { openNewJob } from '../../routes';
+import { DraftsList } from '../Wizard/DraftsList';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -98,6 +99,8 @@ export function JobsScreen() {
           </MessageBarActions>
         </MessageBar>
       )}
+
+      <DraftsList />
 
       {names === undefined ? (
         !error && <Spinner label="Asking the service for its jobs…" />
