@@ -7,7 +7,7 @@
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild, createLogger } from 'vite';
 import { fileURLToPath } from 'node:url';
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -107,4 +107,7 @@ if (!args.has('--no-renderer')) {
     external: [],
   });
 }
+// The tray icon sits next to the main bundle (inside the packaged app's asar); build/make-icons.mjs makes it.
+await mkdir(`${root}/out/main`, { recursive: true });
+for (const name of ['tray.png', 'tray@2x.png']) await copyFile(`${root}/build/icons/${name}`, `${root}/out/main/${name}`);
 console.error('haul build: out/ is ready');
