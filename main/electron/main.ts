@@ -5,6 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerSaveBlock
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/bridge/core';
+import { createElectronNotifier } from './notifier';
 import { ExternalLinks } from '../core/links';
 import { powerSaveKeepAwake, setUpDesktop, type Desktop } from './desktop';
 import { registerIpc } from './ipc';
@@ -74,14 +75,14 @@ if (!app.requestSingleInstanceLock()) {
       secretCipher: (dir) => safeStorageCipher(safeStorage, dir),
       keepAwake: powerSaveKeepAwake(powerSaveBlocker),
       prepWorkerDir: pathToFileURL(`${cliDir}${path.sep}`),
+      // Desktop notifications for what the tracker finds (muted kinds and quiet hours are decided in
+      // main/core); a click opens the window on that job.
+      notifier: createElectronNotifier(Notification, (jobName) => {
+        openWindow();
+        core?.context.notifications?.openJob(jobName);
+      }),
     });
     registerIpc(ipcMain, core, { webContents: () => mainWindow?.webContents, appUrl });
-    core.events.on((event, payload) => {
-      if (event === 'notification' && Notification.isSupported()) {
-        const p = payload as { title: string; body: string };
-        new Notification({ title: p.title, body: p.body }).show();
-      }
-    });
     desktop = setUpDesktop({
       app,
       Menu,
