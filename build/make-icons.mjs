@@ -14,15 +14,24 @@ mkdirSync(out, { recursive: true });
 const { chromium } = createRequire(import.meta.url)('@playwright/test');
 const svg = readFileSync(path.join(root, 'renderer', 'public', 'favicon.svg'), 'utf8');
 
-const browser = await chromium.launch({ executablePath: process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
 const page = await browser.newPage({ viewport: { width: 1024, height: 1024 } });
-await page.setContent(`<html><body style="margin:0;background:transparent">${svg.replace('<svg ', '<svg width="1024" height="1024" ')}</body></html>`);
+await page.setContent(
+  `<html><body style="margin:0;background:transparent">${svg.replace('<svg ', '<svg width="1024" height="1024" ')}</body></html>`,
+);
 await page.screenshot({ path: path.join(out, 'icon.png'), omitBackground: true });
 await browser.close();
 
 const sizes = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
-for (const s of sizes) execFileSync('convert', [path.join(out, 'icon.png'), '-resize', `${s}x${s}`, path.join(out, `${s}x${s}.png`)]);
-execFileSync('convert', [16, 24, 32, 48, 64, 128, 256].map((s) => path.join(out, `${s}x${s}.png`)).concat(path.join(out, 'icon.ico')));
+for (const s of sizes)
+  execFileSync('convert', [path.join(out, 'icon.png'), '-resize', `${s}x${s}`, path.join(out, `${s}x${s}.png`)]);
+execFileSync(
+  'convert',
+  [16, 24, 32, 48, 64, 128, 256].map((s) => path.join(out, `${s}x${s}.png`)).concat(path.join(out, 'icon.ico')),
+);
 // The tray: 16 px at 1x (Windows, Linux), 32 px for @2x (macOS) — the files the shell loads.
 execFileSync('convert', [path.join(out, 'icon.png'), '-resize', '16x16', path.join(out, 'tray.png')]);
 execFileSync('convert', [path.join(out, 'icon.png'), '-resize', '32x32', path.join(out, 'tray@2x.png')]);

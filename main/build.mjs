@@ -39,7 +39,8 @@ function fail(what) {
 // import.meta in the CommonJS main process). esbuild prints its warnings; we then refuse the result.
 async function build(options) {
   const result = await esbuild(options);
-  if (result.warnings.length > 0) fail(`${result.warnings.length} warning(s) building ${Object.values(options.entryPoints).join(', ')} (see above)`);
+  if (result.warnings.length > 0)
+    fail(`${result.warnings.length} warning(s) building ${Object.values(options.entryPoints).join(', ')} (see above)`);
   return result;
 }
 
@@ -70,9 +71,18 @@ await Promise.all([
     format: 'esm',
     outExtension: { '.js': '.mjs' },
     // ESM bundles of CommonJS dependencies still call require(): give them one.
-    banner: { js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);",
+    },
   }),
-  build({ ...common, ...cjsImportMeta, entryPoints: { index: 'main/electron/main.ts' }, outdir: 'out/main', format: 'cjs', outExtension: { '.js': '.cjs' } }),
+  build({
+    ...common,
+    ...cjsImportMeta,
+    entryPoints: { index: 'main/electron/main.ts' },
+    outdir: 'out/main',
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+  }),
   build({
     ...common,
     entryPoints: { index: 'main/electron/preload.ts' },
@@ -94,7 +104,14 @@ if (!args.has('--no-renderer')) {
     warn(msg, options);
   };
   viteLogger.warnOnce = viteLogger.warn;
-  await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, root: `${root}/renderer`, build: { outDir: `${root}/out/renderer` }, configLoader: 'runner', logLevel: 'warn', customLogger: viteLogger });
+  await viteBuild({
+    configFile: `${root}/renderer/vite.config.ts`,
+    root: `${root}/renderer`,
+    build: { outDir: `${root}/out/renderer` },
+    configLoader: 'runner',
+    logLevel: 'warn',
+    customLogger: viteLogger,
+  });
   if (viteWarnings.length > 0) fail(`${viteWarnings.length} warning(s) building the renderer (see above)`);
   // Browser mode's bridge script (index.html loads it before the app; under Electron it is a no-op).
   await build({
@@ -109,5 +126,6 @@ if (!args.has('--no-renderer')) {
 }
 // The tray icon sits next to the main bundle (inside the packaged app's asar); build/make-icons.mjs makes it.
 await mkdir(`${root}/out/main`, { recursive: true });
-for (const name of ['tray.png', 'tray@2x.png']) await copyFile(`${root}/build/icons/${name}`, `${root}/out/main/${name}`);
+for (const name of ['tray.png', 'tray@2x.png'])
+  await copyFile(`${root}/build/icons/${name}`, `${root}/out/main/${name}`);
 console.error('haul build: out/ is ready');

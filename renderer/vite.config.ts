@@ -7,7 +7,9 @@ import { CSP_META } from '../shared/csp';
 function cspMeta(): Plugin {
   return {
     name: 'haul-csp',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' },
+    ],
   };
 }
 

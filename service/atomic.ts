@@ -9,7 +9,13 @@ export const TMP_MARK = '.haul-tmp-';
 
 async function fsyncDir(dir: string): Promise<void> {
   const fd = await open(dir, 'r');
-  try { await fd.sync(); } catch { /* some file systems refuse fsync on folders */ } finally { await fd.close(); }
+  try {
+    await fd.sync();
+  } catch {
+    /* some file systems refuse fsync on folders */
+  } finally {
+    await fd.close();
+  }
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
@@ -35,7 +41,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 }
 
 export async function unlinkDurable(path: string): Promise<void> {
-  try { await unlink(path); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+  try {
+    await unlink(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
   await fsyncDir(dirname(path));
 }
 
@@ -43,7 +53,10 @@ export async function unlinkDurable(path: string): Promise<void> {
 export async function removeStaleTemps(dir: string): Promise<number> {
   let n = 0;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (name.startsWith(TMP_MARK)) { await rm(join(dir, name), { force: true }); n++; }
+    if (name.startsWith(TMP_MARK)) {
+      await rm(join(dir, name), { force: true });
+      n++;
+    }
   }
   return n;
 }

@@ -25,7 +25,11 @@ export class AutoOperator {
   private readonly dayMs: number;
   private readonly log: (l: string) => void;
 
-  constructor(private readonly jobs: JobService, private readonly dc: DataCenter, private readonly opts: AutoOptions & { dataDir?: string } = {}) {
+  constructor(
+    private readonly jobs: JobService,
+    private readonly dc: DataCenter,
+    private readonly opts: AutoOptions & { dataDir?: string } = {},
+  ) {
     this.dayMs = opts.dayMs ?? 5000;
     this.log = opts.log ?? (() => undefined);
   }
@@ -34,8 +38,12 @@ export class AutoOperator {
     this.log(`auto operator on: one simulated day every ${this.dayMs} ms`);
     const loop = () => {
       if (this.stopped) return;
-      this.running = this.day().catch((e: unknown) => this.log(`auto operator: ${e instanceof Error ? e.message : String(e)}`));
-      void this.running.finally(() => { if (!this.stopped) this.timer = setTimeout(loop, this.dayMs); });
+      this.running = this.day().catch((e: unknown) =>
+        this.log(`auto operator: ${e instanceof Error ? e.message : String(e)}`),
+      );
+      void this.running.finally(() => {
+        if (!this.stopped) this.timer = setTimeout(loop, this.dayMs);
+      });
     };
     this.timer = setTimeout(loop, this.dayMs);
   }
@@ -51,12 +59,22 @@ export class AutoOperator {
     if (this.opts.advanceClock !== false) await this.jobs.advance(1);
     for (const job of this.jobs.jobs()) {
       if (this.stopped) return;
-      const rg = job.resourceGroup; const name = job.name; const lc = job.lifecycle;
+      const rg = job.resourceGroup;
+      const name = job.name;
+      const lc = job.lifecycle;
       try {
         if (lc.state === 'Shipping') {
-          const ids = lc.type === 'Import'
-            ? lc.drives.filter((d) => !d.extra).map((d) => d.driveId)
-            : Array.from({ length: Math.max(1, lc.deliveryPackage?.driveCount ?? 1) }, (_, i) => `EXP${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20).toUpperCase()}${i + 1}`);
+          const ids =
+            lc.type === 'Import'
+              ? lc.drives.filter((d) => !d.extra).map((d) => d.driveId)
+              : Array.from(
+                  { length: Math.max(1, lc.deliveryPackage?.driveCount ?? 1) },
+                  (_, i) =>
+                    `EXP${name
+                      .replace(/[^A-Za-z0-9]/g, '')
+                      .slice(0, 20)
+                      .toUpperCase()}${i + 1}`,
+                );
           this.log(`auto: package of ${rg}/${name} arrived with ${ids.join(', ')}`);
           await this.jobs.operate(rg, name, [{ type: 'PackageArrived', driveIds: ids }]);
         } else if (lc.state === 'Faulted') {
@@ -65,22 +83,42 @@ export class AutoOperator {
         } else if ((lc.state === 'Received' || lc.state === 'Transferring') && !lc.cancelRequested) {
           const faulted = lc.drives.find((d) => !d.extra && d.state === 'Faulted');
           if (faulted) {
-            this.log(`auto: fault of drive ${faulted.driveId} of ${rg}/${name} resolved (${faulted.faultReason ?? 'no reason given'})`);
+            this.log(
+              `auto: fault of drive ${faulted.driveId} of ${rg}/${name} resolved (${faulted.faultReason ?? 'no reason given'})`,
+            );
             await this.jobs.operate(rg, name, [{ type: 'DriveResolved', driveId: faulted.driveId }]);
           } else if (lc.type === 'Import') {
             // Next drive to copy: one that arrived, or one left Transferring by an interrupted copy.
-            const next = lc.drives.find((d) => !d.extra && (d.state === 'Received' || (d.state === 'Transferring' && !this.dc.isRunning(rg, name, d.driveId))));
+            const next = lc.drives.find(
+              (d) =>
+                !d.extra &&
+                (d.state === 'Received' || (d.state === 'Transferring' && !this.dc.isRunning(rg, name, d.driveId))),
+            );
             if (next) await this.dc.startDrive(rg, name, next.driveId, undefined, true);
           } else {
-            const targets = lc.drives.filter((d) => !d.extra && d.state === 'Received')
-              .map((d) => ({ driveId: d.driveId, path: join(this.opts.dataDir ?? '.', 'export-bay', name, d.driveId) }));
+            const targets = lc.drives
+              .filter((d) => !d.extra && d.state === 'Received')
+              .map((d) => ({
+                driveId: d.driveId,
+                path: join(this.opts.dataDir ?? '.', 'export-bay', name, d.driveId),
+              }));
             if (targets.length) await this.dc.exportJob(rg, name, targets);
           }
         } else if (lc.state === 'Packaging' && !lc.returnAddressProblem) {
-          const carrier = lc.returnShipping?.carrierName ?? findLocation(job.location)?.properties.supportedCarriers[0] ?? 'DHL';
+          const carrier =
+            lc.returnShipping?.carrierName ?? findLocation(job.location)?.properties.supportedCarriers[0] ?? 'DHL';
           const tracking = `SBX${randomBytes(5).toString('hex').toUpperCase()}`;
           this.log(`auto: drives of ${rg}/${name} shipped back with ${carrier} ${tracking}`);
-          await this.jobs.operate(rg, name, [{ type: 'DrivesShippedBack', returnPackage: { carrierName: carrier, trackingNumber: tracking, shipDate: new Date(this.jobs.now()).toISOString().slice(0, 10) } }]);
+          await this.jobs.operate(rg, name, [
+            {
+              type: 'DrivesShippedBack',
+              returnPackage: {
+                carrierName: carrier,
+                trackingNumber: tracking,
+                shipDate: new Date(this.jobs.now()).toISOString().slice(0, 10),
+              },
+            },
+          ]);
         }
       } catch (e) {
         this.log(`auto: ${rg}/${name} (${lc.state}) not moved: ${e instanceof Error ? e.message : String(e)}`);

@@ -45,14 +45,29 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`haul service: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
     return 2;
   }
-  if (values.help) { console.log(HELP); return 0; }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
   const dataDir = values['data-dir'];
-  if (!dataDir) { console.error(`haul service: --data-dir is required.\n\n${HELP}`); return 2; }
+  if (!dataDir) {
+    console.error(`haul service: --data-dir is required.\n\n${HELP}`);
+    return 2;
+  }
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error(`haul service: --port "${values.port}" is not a port number (0-65535).`); return 2; }
-  if (values.token !== undefined && values.token.length < 16) { console.error('haul service: --token must be at least 16 characters.'); return 2; }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`haul service: --port "${values.port}" is not a port number (0-65535).`);
+    return 2;
+  }
+  if (values.token !== undefined && values.token.length < 16) {
+    console.error('haul service: --token must be at least 16 characters.');
+    return 2;
+  }
   const dayMs = values['auto-day-ms'] === undefined ? undefined : Number(values['auto-day-ms']);
-  if (dayMs !== undefined && (!Number.isFinite(dayMs) || dayMs < 50)) { console.error('haul service: --auto-day-ms must be a number of milliseconds, at least 50.'); return 2; }
+  if (dayMs !== undefined && (!Number.isFinite(dayMs) || dayMs < 50)) {
+    console.error('haul service: --auto-day-ms must be a number of milliseconds, at least 50.');
+    return 2;
+  }
 
   const svc = await startService({
     dataDir,
@@ -64,7 +79,9 @@ export async function run(argv: string[]): Promise<number> {
     logRequests: !!values.verbose,
   });
   process.stdout.write(`${JSON.stringify(svc.connection)}\n`);
-  console.error(`haul service: listening on ${svc.connection.endpoint} (data in ${svc.dataDir}); SIGTERM or Ctrl-C stops it.`);
+  console.error(
+    `haul service: listening on ${svc.connection.endpoint} (data in ${svc.dataDir}); SIGTERM or Ctrl-C stops it.`,
+  );
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -72,7 +89,13 @@ export async function run(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       console.error(`haul service: ${sig} received, stopping.`);
-      svc.close().then(() => resolve(0), (e: unknown) => { console.error(`haul service: stop failed: ${e instanceof Error ? e.message : String(e)}`); resolve(1); });
+      svc.close().then(
+        () => resolve(0),
+        (e: unknown) => {
+          console.error(`haul service: stop failed: ${e instanceof Error ? e.message : String(e)}`);
+          resolve(1);
+        },
+      );
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

@@ -20,9 +20,15 @@ export interface RequestContext {
 }
 
 /** A JSON text already serialized (served as is), for hot paths that cache their JSON. */
-export class RawJson { constructor(readonly text: string) {} }
+export class RawJson {
+  constructor(readonly text: string) {}
+}
 
-export interface Reply { status: number; body?: unknown; headers?: Record<string, string> }
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 export interface Route {
   method: 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST';
@@ -77,7 +83,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     let over = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) { over = true; chunks.length = 0; return; }
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
       if (!over) chunks.push(c);
     });
     req.on('end', () => (over ? reject(tooLarge(limit, size)) : resolve(Buffer.concat(chunks))));
@@ -86,7 +96,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function tooLarge(limit: number, size: number): ArmHttpError {
-  return new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is ${size} bytes; this service accepts at most ${limit} bytes per request. Send fewer drives or shorter lists.`, undefined, [], { connection: 'close' });
+  return new ArmHttpError(
+    413,
+    'RequestEntityTooLarge',
+    `The request body is ${size} bytes; this service accepts at most ${limit} bytes per request. Send fewer drives or shorter lists.`,
+    undefined,
+    [],
+    { connection: 'close' },
+  );
 }
 
 function parseJson(buf: Buffer): unknown {
@@ -96,17 +113,31 @@ function parseJson(buf: Buffer): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ArmHttpError(400, 'InvalidRequestContent', `The request body is not valid JSON (${e instanceof Error ? e.message : String(e)}). Send a JSON object as described in the API reference.`);
+    throw new ArmHttpError(
+      400,
+      'InvalidRequestContent',
+      `The request body is not valid JSON (${e instanceof Error ? e.message : String(e)}). Send a JSON object as described in the API reference.`,
+    );
   }
 }
 
 function checkApiVersion(url: URL): void {
   const v = url.searchParams.get('api-version');
   if (!v) {
-    throw new ArmHttpError(400, 'MissingApiVersionParameter', `The api-version query parameter (?api-version=) is required for all requests. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`, 'api-version');
+    throw new ArmHttpError(
+      400,
+      'MissingApiVersionParameter',
+      `The api-version query parameter (?api-version=) is required for all requests. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`,
+      'api-version',
+    );
   }
   if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
-    throw new ArmHttpError(400, 'InvalidApiVersionParameter', `The api-version '${v}' is not supported by Microsoft.ImportExport in this sandbox. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`, 'api-version');
+    throw new ArmHttpError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${v}' is not supported by Microsoft.ImportExport in this sandbox. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`,
+      'api-version',
+    );
   }
 }
 
@@ -120,11 +151,16 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     if (!tokenMatches(req.headers.authorization, opts.token)) {
       req.resume();
       const missing = !req.headers.authorization;
-      throw new ArmHttpError(401, missing ? 'AuthenticationFailed' : 'InvalidAuthenticationToken',
+      throw new ArmHttpError(
+        401,
+        missing ? 'AuthenticationFailed' : 'InvalidAuthenticationToken',
         missing
           ? 'The request has no Authorization header. Send "Authorization: Bearer <token>" with the token the service printed when it started (also in connection.json in its data folder).'
           : 'The access token is not valid for this service. Use the token the service printed when it started (also in connection.json in its data folder).',
-        undefined, [], { 'www-authenticate': 'Bearer realm="haul-import-export-sandbox"' });
+        undefined,
+        [],
+        { 'www-authenticate': 'Bearer realm="haul-import-export-sandbox"' },
+      );
     }
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -135,12 +171,20 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       const m = r.pattern.exec(path);
       if (!m) continue;
       pathMatched = true;
-      if (r.method === method) { route = r; match = m; break; }
+      if (r.method === method) {
+        route = r;
+        match = m;
+        break;
+      }
     }
     if (!route || !match) {
       req.resume();
       if (pathMatched) throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on ${path}.`);
-      throw new ArmHttpError(404, 'NotFound', `No API matches ${method} ${path}. The routes are described in storageimportexport.json (Microsoft.ImportExport, api-version ${SUPPORTED_API_VERSIONS.join(' or ')}).`);
+      throw new ArmHttpError(
+        404,
+        'NotFound',
+        `No API matches ${method} ${path}. The routes are described in storageimportexport.json (Microsoft.ImportExport, api-version ${SUPPORTED_API_VERSIONS.join(' or ')}).`,
+      );
     }
     if (route.arm) checkApiVersion(url);
     const raw = await readBody(req, opts.bodyLimit ?? DEFAULT_BODY_LIMIT);
@@ -149,7 +193,11 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     route.names.forEach((n, i) => {
       const v = match?.[i + 1];
       if (v !== undefined) {
-        try { params[n] = decodeURIComponent(v); } catch { throw new ArmHttpError(400, 'InvalidPath', `The path segment "${v}" is not valid percent-encoding.`); }
+        try {
+          params[n] = decodeURIComponent(v);
+        } catch {
+          throw new ArmHttpError(400, 'InvalidPath', `The path segment "${v}" is not valid percent-encoding.`);
+        }
       }
     });
     const reply = await route.handle({ method, url, params, headers: req.headers, body, requestId });
@@ -161,11 +209,27 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       send(res, e.status, e.toBody(), { ...common, ...e.headers });
     } else {
       status = 500;
-      opts.log?.(`internal error on ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      send(res, 500, { error: { code: 'InternalServerError', message: 'The service met an unexpected error; the request was not applied. The service log (stderr) has the details.', details: [] } }, common);
+      opts.log?.(
+        `internal error on ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+      send(
+        res,
+        500,
+        {
+          error: {
+            code: 'InternalServerError',
+            message:
+              'The service met an unexpected error; the request was not applied. The service log (stderr) has the details.',
+            details: [],
+          },
+        },
+        common,
+      );
     }
   } finally {
-    opts.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} ${(performance.now() - started).toFixed(1)}ms`);
+    opts.log?.(
+      `${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} ${(performance.now() - started).toFixed(1)}ms`,
+    );
   }
 }
 
@@ -181,10 +245,16 @@ export function createHttpsServer(opts: HttpOptions): Server {
 /** Builds a route from a template such as `/subscriptions/{subscriptionId}/jobs`. Fixed segments match case-insensitively (ARM). */
 export function route(method: Route['method'], template: string, handle: Route['handle'], arm = true): Route {
   const names: string[] = [];
-  const src = template.split('/').map((seg) => {
-    const m = /^\{(\w+)\}$/.exec(seg);
-    if (m && m[1]) { names.push(m[1]); return '([^/]+)'; }
-    return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }).join('/');
+  const src = template
+    .split('/')
+    .map((seg) => {
+      const m = /^\{(\w+)\}$/.exec(seg);
+      if (m && m[1]) {
+        names.push(m[1]);
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
   return { method, pattern: new RegExp(`^${src}$`, 'i'), names, arm, handle };
 }

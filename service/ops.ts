@@ -2,7 +2,13 @@
 // to a job. Every change is a life-cycle event (shared/lifecycle decides); the copies themselves
 // are run by the DataCenter (dataCenterJobs.ts).
 import { z } from 'zod';
-import { DRIVE_STATES, JOB_STATES, type DriveState, type JobState, type LifecycleEvent } from '../shared/lifecycle/types';
+import {
+  DRIVE_STATES,
+  JOB_STATES,
+  type DriveState,
+  type JobState,
+  type LifecycleEvent,
+} from '../shared/lifecycle/types';
 import { AdvanceBodySchema, OPS_PREFIX, OpsBodies, type OpsAction } from '../shared/arm/service';
 import { STORAGE_ACCOUNT_RE, zodIssuesToDetails } from '../shared/arm/schemas';
 import { badRequest } from './errors';
@@ -17,7 +23,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body ?? {});
   if (!r.success) {
     const details = zodIssuesToDetails(r.error.issues);
-    throw badRequest('InvalidRequestContent', `The ${what} request is not valid: ${details.map((d) => d.message).join('; ')}.`, details[0]?.target, details);
+    throw badRequest(
+      'InvalidRequestContent',
+      `The ${what} request is not valid: ${details.map((d) => d.message).join('; ')}.`,
+      details[0]?.target,
+      details,
+    );
   }
   return r.data;
 }
@@ -25,13 +36,23 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 function asDriveState(s: string | undefined): DriveState | undefined {
   if (s === undefined) return undefined;
   const m = DRIVE_STATES.find((x) => x.toLowerCase() === s.toLowerCase());
-  if (!m) throw badRequest('InvalidRequestContent', `state '${s}' is not a drive state; use one of ${DRIVE_STATES.join(', ')}.`, 'state');
+  if (!m)
+    throw badRequest(
+      'InvalidRequestContent',
+      `state '${s}' is not a drive state; use one of ${DRIVE_STATES.join(', ')}.`,
+      'state',
+    );
   return m;
 }
 function asJobState(s: string | undefined): JobState | undefined {
   if (s === undefined) return undefined;
   const m = JOB_STATES.find((x) => x.toLowerCase() === s.toLowerCase());
-  if (!m) throw badRequest('InvalidRequestContent', `state '${s}' is not a job state; use one of ${JOB_STATES.join(', ')}.`, 'state');
+  if (!m)
+    throw badRequest(
+      'InvalidRequestContent',
+      `state '${s}' is not a job state; use one of ${JOB_STATES.join(', ')}.`,
+      'state',
+    );
   return m;
 }
 
@@ -49,77 +70,156 @@ export function opsView(jobs: JobService, job: StoredJob) {
   };
 }
 
-export function opsRoutes(ctx: DataCenterContext, dc: DataCenter, extra: { accounts: () => string[]; addAccount: (name: string) => Promise<void> }): Route[] {
+export function opsRoutes(
+  ctx: DataCenterContext,
+  dc: DataCenter,
+  extra: { accounts: () => string[]; addAccount: (name: string) => Promise<void> },
+): Route[] {
   const { jobs } = ctx;
   const J = `${OPS_PREFIX}/jobs/{resourceGroupName}/{jobName}`;
   const rgName = (p: Record<string, string>) => {
-    const rg = p.resourceGroupName ?? ''; const name = p.jobName ?? '';
+    const rg = p.resourceGroupName ?? '';
+    const name = p.jobName ?? '';
     jobs.checkNames(rg, name);
     return [rg, name] as const;
   };
-  const action = <A extends OpsAction>(name: A, fn: (rg: string, job: string, body: z.infer<(typeof OpsBodies)[A]>) => Promise<StoredJob>): Route =>
-    route('POST', `${J}/${name}`, async ({ params, body }) => {
-      const [rg, job] = rgName(params);
-      const parsed = parse(OpsBodies[name] as unknown as z.ZodType<z.infer<(typeof OpsBodies)[A]>>, body, name);
-      const after = await fn(rg, job, parsed);
-      return { status: 200, body: opsView(jobs, after) };
-    }, false);
+  const action = <A extends OpsAction>(
+    name: A,
+    fn: (rg: string, job: string, body: z.infer<(typeof OpsBodies)[A]>) => Promise<StoredJob>,
+  ): Route =>
+    route(
+      'POST',
+      `${J}/${name}`,
+      async ({ params, body }) => {
+        const [rg, job] = rgName(params);
+        const parsed = parse(OpsBodies[name] as unknown as z.ZodType<z.infer<(typeof OpsBodies)[A]>>, body, name);
+        const after = await fn(rg, job, parsed);
+        return { status: 200, body: opsView(jobs, after) };
+      },
+      false,
+    );
 
   return [
     route('GET', '/haul/ping', () => ({ status: 200, body: { ok: true } }), false),
-    route('GET', `${OPS_PREFIX}/clock`, () => ({ status: 200, body: { now: jobs.now(), iso: new Date(jobs.now()).toISOString() } }), false),
-    route('POST', `${OPS_PREFIX}/clock/advance`, async ({ body }) => {
-      const { days } = parse(AdvanceBodySchema, body, 'advance');
-      const now = await jobs.advance(days);
-      return { status: 200, body: { now, iso: new Date(now).toISOString() } };
-    }, false),
+    route(
+      'GET',
+      `${OPS_PREFIX}/clock`,
+      () => ({ status: 200, body: { now: jobs.now(), iso: new Date(jobs.now()).toISOString() } }),
+      false,
+    ),
+    route(
+      'POST',
+      `${OPS_PREFIX}/clock/advance`,
+      async ({ body }) => {
+        const { days } = parse(AdvanceBodySchema, body, 'advance');
+        const now = await jobs.advance(days);
+        return { status: 200, body: { now, iso: new Date(now).toISOString() } };
+      },
+      false,
+    ),
     route('GET', `${OPS_PREFIX}/storage-accounts`, () => ({ status: 200, body: { value: extra.accounts() } }), false),
-    route('POST', `${OPS_PREFIX}/storage-accounts`, async ({ body }) => {
-      const { name } = parse(z.object({ name: z.string().regex(STORAGE_ACCOUNT_RE, { message: 'must be 3 to 24 lowercase letters and digits' }) }), body, 'add storage account');
-      await extra.addAccount(name);
-      return { status: 200, body: { value: extra.accounts() } };
-    }, false),
-    route('GET', `${OPS_PREFIX}/jobs`, () => ({ status: 200, body: { value: jobs.jobs().map((j) => opsView(jobs, j)) } }), false),
-    route('GET', J, ({ params }) => {
-      const [rg, name] = rgName(params);
-      return { status: 200, body: opsView(jobs, jobs.find(rg, name)) };
-    }, false),
+    route(
+      'POST',
+      `${OPS_PREFIX}/storage-accounts`,
+      async ({ body }) => {
+        const { name } = parse(
+          z.object({
+            name: z.string().regex(STORAGE_ACCOUNT_RE, { message: 'must be 3 to 24 lowercase letters and digits' }),
+          }),
+          body,
+          'add storage account',
+        );
+        await extra.addAccount(name);
+        return { status: 200, body: { value: extra.accounts() } };
+      },
+      false,
+    ),
+    route(
+      'GET',
+      `${OPS_PREFIX}/jobs`,
+      () => ({ status: 200, body: { value: jobs.jobs().map((j) => opsView(jobs, j)) } }),
+      false,
+    ),
+    route(
+      'GET',
+      J,
+      ({ params }) => {
+        const [rg, name] = rgName(params);
+        return { status: 200, body: opsView(jobs, jobs.find(rg, name)) };
+      },
+      false,
+    ),
     action('package-arrived', (rg, name, b) => {
       const job = jobs.find(rg, name);
       // Drives of the job arrive (D3 / DE1); drives that are not in the list are extras (JE5 / DE2).
       const known = b.drives.filter((d) => jobDrive(job, d.driveId) || job.lifecycle.type === 'Export');
       const unknown = b.drives.filter((d) => !known.includes(d));
       const events: LifecycleEvent[] = [];
-      if (known.length) events.push({ type: 'PackageArrived', driveIds: known.map((d) => jobDrive(job, d.driveId)?.driveId ?? d.driveId) });
+      if (known.length)
+        events.push({
+          type: 'PackageArrived',
+          driveIds: known.map((d) => jobDrive(job, d.driveId)?.driveId ?? d.driveId),
+        });
       for (const d of unknown) events.push({ type: 'ExtraDriveFound', driveId: d.driveId });
       return jobs.operate(rg, name, events, (j) => {
-        for (const d of b.drives) if (d.path) (j.drives[jobDrive(j, d.driveId)?.driveId ?? d.driveId] ??= {}).path = d.path;
+        for (const d of b.drives)
+          if (d.path) (j.drives[jobDrive(j, d.driveId)?.driveId ?? d.driveId] ??= {}).path = d.path;
       });
     }),
-    action('register-drive', (rg, name, b) => jobs.annotate(rg, name, (j) => {
-      (j.drives[jobDrive(j, b.driveId)?.driveId ?? b.driveId] ??= {}).path = b.path;
-    })),
+    action('register-drive', (rg, name, b) =>
+      jobs.annotate(rg, name, (j) => {
+        (j.drives[jobDrive(j, b.driveId)?.driveId ?? b.driveId] ??= {}).path = b.path;
+      }),
+    ),
     action('drive-missing', (rg, name, b) => jobs.operate(rg, name, [{ type: 'DriveMissing', driveId: b.driveId }])),
-    action('extra-drive', (rg, name, b) => jobs.operate(rg, name, [{ type: 'ExtraDriveFound', driveId: b.driveId }], (j) => {
-      if (b.path) (j.drives[b.driveId] ??= {}).path = b.path;
-    })),
+    action('extra-drive', (rg, name, b) =>
+      jobs.operate(rg, name, [{ type: 'ExtraDriveFound', driveId: b.driveId }], (j) => {
+        if (b.path) (j.drives[b.driveId] ??= {}).path = b.path;
+      }),
+    ),
     action('start-drive', (rg, name, b) => dc.startDrive(rg, name, b.driveId, b.path, false, b.wait !== false)),
-    action('fault', (rg, name, b) => jobs.operate(rg, name, [b.driveId
-      ? { type: 'DriveFaulted', driveId: jobDrive(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, reason: b.reason }
-      : { type: 'JobFaulted', reason: b.reason }])),
+    action('fault', (rg, name, b) =>
+      jobs.operate(rg, name, [
+        b.driveId
+          ? {
+              type: 'DriveFaulted',
+              driveId: jobDrive(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId,
+              reason: b.reason,
+            }
+          : { type: 'JobFaulted', reason: b.reason },
+      ]),
+    ),
     action('resolve', (rg, name, b) => {
       const ev: LifecycleEvent = b.driveId
-        ? { type: 'DriveResolved', driveId: jobDrive(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId, ...(b.state ? { state: asDriveState(b.state) } : {}) }
+        ? {
+            type: 'DriveResolved',
+            driveId: jobDrive(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId,
+            ...(b.state ? { state: asDriveState(b.state) } : {}),
+          }
         : { type: 'JobResolved', ...(b.state ? { state: asJobState(b.state) } : {}) };
       return jobs.operate(rg, name, [ev]);
     }),
-    action('return-address-wrong', (rg, name, b) => jobs.operate(rg, name, [{ type: 'ReturnAddressWrong', reason: b.reason }])),
-    action('return-address-corrected', (rg, name, b) => jobs.operate(rg, name, [{ type: 'ReturnAddressCorrected', ...(b.returnAddress ? { returnAddress: b.returnAddress } : {}) }])),
+    action('return-address-wrong', (rg, name, b) =>
+      jobs.operate(rg, name, [{ type: 'ReturnAddressWrong', reason: b.reason }]),
+    ),
+    action('return-address-corrected', (rg, name, b) =>
+      jobs.operate(rg, name, [
+        { type: 'ReturnAddressCorrected', ...(b.returnAddress ? { returnAddress: b.returnAddress } : {}) },
+      ]),
+    ),
     action('customer-unreachable', (rg, name) => jobs.operate(rg, name, [{ type: 'CustomerUnreachable' }])),
-    action('ship-back', (rg, name, b) => jobs.operate(rg, name, [{
-      type: 'DrivesShippedBack',
-      returnPackage: { carrierName: b.carrierName, trackingNumber: b.trackingNumber, ...(b.shipDate ? { shipDate: b.shipDate } : {}) },
-    }])),
+    action('ship-back', (rg, name, b) =>
+      jobs.operate(rg, name, [
+        {
+          type: 'DrivesShippedBack',
+          returnPackage: {
+            carrierName: b.carrierName,
+            trackingNumber: b.trackingNumber,
+            ...(b.shipDate ? { shipDate: b.shipDate } : {}),
+          },
+        },
+      ]),
+    ),
     action('export', (rg, name, b) => dc.exportJob(rg, name, b.drives, b.wait !== false)),
   ];
 }

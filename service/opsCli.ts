@@ -38,14 +38,21 @@ Service actions:
 
 Add --json to print the service's full answer.`;
 
-interface Conn { endpoint: string; token: string; ca: string; resourceGroup: string }
+interface Conn {
+  endpoint: string;
+  token: string;
+  ca: string;
+  resourceGroup: string;
+}
 
 async function connection(v: Record<string, unknown>): Promise<Conn> {
   let file: ServiceConnection | undefined;
   if (typeof v['data-dir'] === 'string') {
     const path = join(v['data-dir'], CONNECTION_FILE);
     let text: string;
-    try { text = await readFile(path, 'utf8'); } catch {
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
       throw new Error(`${path} does not exist: is "haul service --data-dir ${v['data-dir']}" running (or has it run)?`);
     }
     const r = ServiceConnectionSchema.safeParse(JSON.parse(text));
@@ -55,52 +62,114 @@ async function connection(v: Record<string, unknown>): Promise<Conn> {
   const endpoint = (v.endpoint as string | undefined) ?? file?.endpoint;
   const token = (v.token as string | undefined) ?? file?.token;
   const caPath = (v.ca as string | undefined) ?? file?.ca;
-  if (!endpoint || !token || !caPath) throw new Error('Tell "haul ops" where the service is: --data-dir DIR, or --endpoint, --token and --ca.');
-  const ca = await readFile(caPath, 'utf8').catch(() => { throw new Error(`The certificate ${caPath} cannot be read.`); });
-  return { endpoint, token, ca, resourceGroup: (v['resource-group'] as string | undefined) ?? file?.resourceGroup ?? 'haul-sandbox' };
+  if (!endpoint || !token || !caPath)
+    throw new Error('Tell "haul ops" where the service is: --data-dir DIR, or --endpoint, --token and --ca.');
+  const ca = await readFile(caPath, 'utf8').catch(() => {
+    throw new Error(`The certificate ${caPath} cannot be read.`);
+  });
+  return {
+    endpoint,
+    token,
+    ca,
+    resourceGroup: (v['resource-group'] as string | undefined) ?? file?.resourceGroup ?? 'haul-sandbox',
+  };
 }
 
 async function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   try {
     return await httpsJson({ endpoint: c.endpoint, ca: c.ca, token: c.token }, method, path, body);
   } catch (e) {
-    throw new Error(`Cannot reach the service at ${c.endpoint} (${e instanceof Error ? e.message : String(e)}); is it running?`);
+    throw new Error(
+      `Cannot reach the service at ${c.endpoint} (${e instanceof Error ? e.message : String(e)}); is it running?`,
+    );
   }
 }
 
-interface OpsJobView { name: string; resourceGroup: string; lifecycle: { state: string; cancelRequested: boolean; drives: { driveId: string; state: string; bytesSucceeded: number; bytesTotal: number; copyStatus?: string; errorLogUri?: string }[] }; alerts: { message: string }[] }
+interface OpsJobView {
+  name: string;
+  resourceGroup: string;
+  lifecycle: {
+    state: string;
+    cancelRequested: boolean;
+    drives: {
+      driveId: string;
+      state: string;
+      bytesSucceeded: number;
+      bytesTotal: number;
+      copyStatus?: string;
+      errorLogUri?: string;
+    }[];
+  };
+  alerts: { message: string }[];
+}
 
 function summary(v: OpsJobView): string {
   const lc = v.lifecycle;
   const lines = [`job ${v.resourceGroup}/${v.name}: ${lc.state}${lc.cancelRequested ? ' (cancel requested)' : ''}`];
   for (const d of lc.drives) {
-    lines.push(`  drive ${d.driveId}: ${d.state}${d.bytesTotal ? ` ${d.bytesSucceeded}/${d.bytesTotal} bytes` : ''}${d.copyStatus ? ` — ${d.copyStatus}` : ''}${d.errorLogUri ? `\n    error log: ${d.errorLogUri}` : ''}`);
+    lines.push(
+      `  drive ${d.driveId}: ${d.state}${d.bytesTotal ? ` ${d.bytesSucceeded}/${d.bytesTotal} bytes` : ''}${d.copyStatus ? ` — ${d.copyStatus}` : ''}${d.errorLogUri ? `\n    error log: ${d.errorLogUri}` : ''}`,
+    );
   }
   // Only the alerts whose cause has not ended: a resolved fault or a job now Shipping says nothing more.
   for (const a of v.alerts) lines.push(`  alert: ${a.message}`);
   return lines.join('\n');
 }
 
-const JOB_ACTIONS = new Set(['package-arrived', 'register-drive', 'drive-missing', 'extra-drive', 'start-drive', 'fault', 'resolve', 'return-address-wrong', 'return-address-corrected', 'customer-unreachable', 'ship-back', 'export', 'show']);
+const JOB_ACTIONS = new Set([
+  'package-arrived',
+  'register-drive',
+  'drive-missing',
+  'extra-drive',
+  'start-drive',
+  'fault',
+  'resolve',
+  'return-address-wrong',
+  'return-address-corrected',
+  'customer-unreachable',
+  'ship-back',
+  'export',
+  'show',
+]);
 
 export async function run(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
-  if (!action || action === '--help' || action === '-h' || action === 'help') { console.log(HELP); return action ? 0 : 2; }
+  if (!action || action === '--help' || action === '-h' || action === 'help') {
+    console.log(HELP);
+    return action ? 0 : 2;
+  }
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
       args: rest,
       options: {
-        'data-dir': { type: 'string' }, endpoint: { type: 'string' }, token: { type: 'string' }, ca: { type: 'string' },
-        'resource-group': { type: 'string' }, job: { type: 'string' }, 'drive-id': { type: 'string' }, drive: { type: 'string', multiple: true },
-        path: { type: 'string' }, reason: { type: 'string' }, state: { type: 'string' }, carrier: { type: 'string' }, tracking: { type: 'string' },
-        'ship-date': { type: 'string' }, target: { type: 'string', multiple: true }, capacity: { type: 'string' }, days: { type: 'string' },
-        name: { type: 'string' }, json: { type: 'boolean' }, 'no-wait': { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        endpoint: { type: 'string' },
+        token: { type: 'string' },
+        ca: { type: 'string' },
+        'resource-group': { type: 'string' },
+        job: { type: 'string' },
+        'drive-id': { type: 'string' },
+        drive: { type: 'string', multiple: true },
+        path: { type: 'string' },
+        reason: { type: 'string' },
+        state: { type: 'string' },
+        carrier: { type: 'string' },
+        tracking: { type: 'string' },
+        'ship-date': { type: 'string' },
+        target: { type: 'string', multiple: true },
+        capacity: { type: 'string' },
+        days: { type: 'string' },
+        name: { type: 'string' },
+        json: { type: 'boolean' },
+        'no-wait': { type: 'boolean' },
       },
       strict: true,
     }));
   } catch (e) {
-    console.error(`haul ops ${action}: ${e instanceof Error ? e.message : String(e)}\n\nRun "haul ops --help" for the actions and options.`);
+    console.error(
+      `haul ops ${action}: ${e instanceof Error ? e.message : String(e)}\n\nRun "haul ops --help" for the actions and options.`,
+    );
     return 2;
   }
   const isJob = JOB_ACTIONS.has(action);
@@ -108,58 +177,142 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`haul ops: "${action}" is not an action.\n\n${HELP}`);
     return 2;
   }
-  if (isJob && typeof values.job !== 'string') { console.error(`haul ops ${action}: --job NAME is required.`); return 2; }
+  if (isJob && typeof values.job !== 'string') {
+    console.error(`haul ops ${action}: --job NAME is required.`);
+    return 2;
+  }
   const need = (flag: string): string => {
     const v = values[flag];
     if (typeof v !== 'string' || v === '') throw new Error(`haul ops ${action}: --${flag} is required.`);
     return v;
   };
-  let method = 'POST'; let path: string; let body: unknown = {};
+  let method = 'POST';
+  let path: string;
+  let body: unknown = {};
   try {
     const c = await connection(values);
     const jobPath = `${OPS_PREFIX}/jobs/${encodeURIComponent(c.resourceGroup)}/${encodeURIComponent(String(values.job))}`;
     switch (action) {
-      case 'list': method = 'GET'; path = `${OPS_PREFIX}/jobs`; body = undefined; break;
-      case 'show': method = 'GET'; path = jobPath; body = undefined; break;
-      case 'clock': method = 'GET'; path = `${OPS_PREFIX}/clock`; body = undefined; break;
+      case 'list':
+        method = 'GET';
+        path = `${OPS_PREFIX}/jobs`;
+        body = undefined;
+        break;
+      case 'show':
+        method = 'GET';
+        path = jobPath;
+        body = undefined;
+        break;
+      case 'clock':
+        method = 'GET';
+        path = `${OPS_PREFIX}/clock`;
+        body = undefined;
+        break;
       case 'advance': {
         const days = Number(need('days'));
-        if (!Number.isFinite(days) || days <= 0) throw new Error(`haul ops advance: --days must be a positive number, got "${String(values.days)}".`);
-        path = `${OPS_PREFIX}/clock/advance`; body = { days }; break;
+        if (!Number.isFinite(days) || days <= 0)
+          throw new Error(`haul ops advance: --days must be a positive number, got "${String(values.days)}".`);
+        path = `${OPS_PREFIX}/clock/advance`;
+        body = { days };
+        break;
       }
-      case 'add-storage-account': path = `${OPS_PREFIX}/storage-accounts`; body = { name: need('name') }; break;
+      case 'add-storage-account':
+        path = `${OPS_PREFIX}/storage-accounts`;
+        body = { name: need('name') };
+        break;
       case 'package-arrived': {
         const drives = (values.drive as string[] | undefined) ?? [];
-        if (!drives.length) throw new Error('haul ops package-arrived: name the drives found with --drive ID or --drive ID=PATH (repeat for each drive).');
+        if (!drives.length)
+          throw new Error(
+            'haul ops package-arrived: name the drives found with --drive ID or --drive ID=PATH (repeat for each drive).',
+          );
         path = `${jobPath}/package-arrived`;
-        body = { drives: drives.map((d) => { const i = d.indexOf('='); return i < 0 ? { driveId: d } : { driveId: d.slice(0, i), path: d.slice(i + 1) }; }) };
+        body = {
+          drives: drives.map((d) => {
+            const i = d.indexOf('=');
+            return i < 0 ? { driveId: d } : { driveId: d.slice(0, i), path: d.slice(i + 1) };
+          }),
+        };
         break;
       }
-      case 'register-drive': path = `${jobPath}/register-drive`; body = { driveId: need('drive-id'), path: need('path') }; break;
-      case 'drive-missing': path = `${jobPath}/drive-missing`; body = { driveId: need('drive-id') }; break;
-      case 'extra-drive': path = `${jobPath}/extra-drive`; body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}) }; break;
-      case 'start-drive': path = `${jobPath}/start-drive`; body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}), ...(values['no-wait'] ? { wait: false } : {}) }; break;
-      case 'fault': path = `${jobPath}/fault`; body = { reason: need('reason'), ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}) }; break;
-      case 'resolve': path = `${jobPath}/resolve`; body = { ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}), ...(values.state ? { state: values.state } : {}) }; break;
-      case 'return-address-wrong': path = `${jobPath}/return-address-wrong`; body = { reason: need('reason') }; break;
-      case 'return-address-corrected': path = `${jobPath}/return-address-corrected`; break;
-      case 'customer-unreachable': path = `${jobPath}/customer-unreachable`; break;
-      case 'ship-back': path = `${jobPath}/ship-back`; body = { carrierName: need('carrier'), trackingNumber: need('tracking'), ...(values['ship-date'] ? { shipDate: values['ship-date'] } : {}) }; break;
+      case 'register-drive':
+        path = `${jobPath}/register-drive`;
+        body = { driveId: need('drive-id'), path: need('path') };
+        break;
+      case 'drive-missing':
+        path = `${jobPath}/drive-missing`;
+        body = { driveId: need('drive-id') };
+        break;
+      case 'extra-drive':
+        path = `${jobPath}/extra-drive`;
+        body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}) };
+        break;
+      case 'start-drive':
+        path = `${jobPath}/start-drive`;
+        body = {
+          driveId: need('drive-id'),
+          ...(values.path ? { path: values.path } : {}),
+          ...(values['no-wait'] ? { wait: false } : {}),
+        };
+        break;
+      case 'fault':
+        path = `${jobPath}/fault`;
+        body = { reason: need('reason'), ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}) };
+        break;
+      case 'resolve':
+        path = `${jobPath}/resolve`;
+        body = {
+          ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}),
+          ...(values.state ? { state: values.state } : {}),
+        };
+        break;
+      case 'return-address-wrong':
+        path = `${jobPath}/return-address-wrong`;
+        body = { reason: need('reason') };
+        break;
+      case 'return-address-corrected':
+        path = `${jobPath}/return-address-corrected`;
+        break;
+      case 'customer-unreachable':
+        path = `${jobPath}/customer-unreachable`;
+        break;
+      case 'ship-back':
+        path = `${jobPath}/ship-back`;
+        body = {
+          carrierName: need('carrier'),
+          trackingNumber: need('tracking'),
+          ...(values['ship-date'] ? { shipDate: values['ship-date'] } : {}),
+        };
+        break;
       case 'export': {
         const targets = (values.target as string[] | undefined) ?? [];
-        if (!targets.length) throw new Error('haul ops export: name a target folder per drive with --target FOLDER or --target DRIVEID=FOLDER.');
+        if (!targets.length)
+          throw new Error(
+            'haul ops export: name a target folder per drive with --target FOLDER or --target DRIVEID=FOLDER.',
+          );
         const capacity = values.capacity === undefined ? undefined : Number(values.capacity);
-        if (capacity !== undefined && (!Number.isInteger(capacity) || capacity <= 0)) throw new Error('haul ops export: --capacity must be a whole number of bytes.');
+        if (capacity !== undefined && (!Number.isInteger(capacity) || capacity <= 0))
+          throw new Error('haul ops export: --capacity must be a whole number of bytes.');
         path = `${jobPath}/export`;
-        body = { drives: targets.map((t) => { const i = t.indexOf('='); const base = i < 0 ? { path: t } : { driveId: t.slice(0, i), path: t.slice(i + 1) }; return capacity ? { ...base, capacityBytes: capacity } : base; }), ...(values['no-wait'] ? { wait: false } : {}) };
+        body = {
+          drives: targets.map((t) => {
+            const i = t.indexOf('=');
+            const base = i < 0 ? { path: t } : { driveId: t.slice(0, i), path: t.slice(i + 1) };
+            return capacity ? { ...base, capacityBytes: capacity } : base;
+          }),
+          ...(values['no-wait'] ? { wait: false } : {}),
+        };
         break;
       }
-      default: throw new Error(`haul ops: "${action}" is not an action.`);
+      default:
+        throw new Error(`haul ops: "${action}" is not an action.`);
     }
     const res = await call(c, method, path, body);
     if (res.status >= 400) {
       const err = ArmErrorSchema.safeParse(res.json);
-      console.error(`haul ops ${action}: ${err.success ? `${err.data.error.message} (${err.data.error.code})` : `the service answered ${res.status}`}`);
+      console.error(
+        `haul ops ${action}: ${err.success ? `${err.data.error.message} (${err.data.error.code})` : `the service answered ${res.status}`}`,
+      );
       return 1;
     }
     if (values.json) console.log(JSON.stringify(res.json, null, 2));

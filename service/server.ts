@@ -62,12 +62,19 @@ async function loadConfig(dataDir: string): Promise<ServiceConfig> {
   const file = join(dataDir, 'service.json');
   try {
     const r = ServiceFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    if (!r.success) throw new Error(`${file} is damaged (${describeIssues(r.error)}); fix it or move it away to start a new sandbox identity.`);
+    if (!r.success)
+      throw new Error(
+        `${file} is damaged (${describeIssues(r.error)}); fix it or move it away to start a new sandbox identity.`,
+      );
     return r.data;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const cfg: ServiceConfig = { subscriptionId: randomUUID(), resourceGroup: 'haul-sandbox', storageAccounts: [DEFAULT_STORAGE_ACCOUNT] };
+  const cfg: ServiceConfig = {
+    subscriptionId: randomUUID(),
+    resourceGroup: 'haul-sandbox',
+    storageAccounts: [DEFAULT_STORAGE_ACCOUNT],
+  };
   await writeFileAtomic(file, `${JSON.stringify(cfg, null, 2)}\n`);
   return cfg;
 }
@@ -99,8 +106,21 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     }
   };
 
-  const jobs = new JobService({ store, clock, subscriptionId: cfg.subscriptionId, accounts: { names: accountNames }, log, ...(opts.pageSize ? { pageSize: opts.pageSize } : {}) });
-  const ctx = { jobs, dataDir, azurite, log, ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}) };
+  const jobs = new JobService({
+    store,
+    clock,
+    subscriptionId: cfg.subscriptionId,
+    accounts: { names: accountNames },
+    log,
+    ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
+  });
+  const ctx = {
+    jobs,
+    dataDir,
+    azurite,
+    log,
+    ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
+  };
   const dc = new DataCenter(ctx);
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const server = createHttpsServer({
@@ -109,16 +129,23 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     key: tls.key,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     routes: [...armRoutes(jobs), ...opsRoutes(ctx, dc, { accounts: accountNames, addAccount })],
-    log: (l) => { if (opts.logRequests || !/ -> [23]\d\d /.test(l) || /^(PUT|PATCH|DELETE|POST)/.test(l)) log(l); },
+    log: (l) => {
+      if (opts.logRequests || !/ -> [23]\d\d /.test(l) || /^(PUT|PATCH|DELETE|POST)/.test(l)) log(l);
+    },
   });
   try {
     await new Promise<void>((res, rej) => {
       server.once('error', rej);
-      server.listen(opts.port ?? 0, '127.0.0.1', () => { server.off('error', rej); res(); });
+      server.listen(opts.port ?? 0, '127.0.0.1', () => {
+        server.off('error', rej);
+        res();
+      });
     });
   } catch (e) {
     await azurite?.stop();
-    throw new Error(`Cannot listen on 127.0.0.1:${opts.port ?? 0} (${e instanceof Error ? e.message : String(e)}); choose another --port or 0 for any free port.`);
+    throw new Error(
+      `Cannot listen on 127.0.0.1:${opts.port ?? 0} (${e instanceof Error ? e.message : String(e)}); choose another --port or 0 for any free port.`,
+    );
   }
   const port = (server.address() as AddressInfo).port;
   const connection: ServiceConnection = {

@@ -50,7 +50,10 @@ export class JobStore {
   private readonly queues = new Map<string, Promise<void>>();
   private sortedKeys: string[] | undefined;
 
-  private constructor(private readonly dir: string, private readonly log: (s: string) => void) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly log: (s: string) => void,
+  ) {}
 
   static async open(dataDir: string, log: (s: string) => void = () => undefined): Promise<JobStore> {
     const dir = join(dataDir, 'jobs');
@@ -67,15 +70,23 @@ export class JobStore {
         // Keep the bytes for a person to look at; never serve or overwrite a file we cannot read.
         await mkdir(join(dir, 'damaged'), { recursive: true });
         await rename(path, join(dir, 'damaged', file));
-        log(`job file ${path} could not be read (${e instanceof Error ? e.message.slice(0, 300) : String(e)}); moved to ${join(dir, 'damaged', file)}`);
+        log(
+          `job file ${path} could not be read (${e instanceof Error ? e.message.slice(0, 300) : String(e)}); moved to ${join(dir, 'damaged', file)}`,
+        );
       }
     }
     return store;
   }
 
-  get size(): number { return this.jobs.size; }
-  get(key: string): StoredJob | undefined { return this.jobs.get(key); }
-  all(): IterableIterator<StoredJob> { return this.jobs.values(); }
+  get size(): number {
+    return this.jobs.size;
+  }
+  get(key: string): StoredJob | undefined {
+    return this.jobs.get(key);
+  }
+  all(): IterableIterator<StoredJob> {
+    return this.jobs.values();
+  }
 
   /** Keys in a stable order (resource group, then name), for paging. */
   keys(): string[] {
@@ -91,7 +102,11 @@ export class JobStore {
     const prev = this.queues.get(key) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(work);
     this.queues.set(key, next);
-    void next.finally(() => { if (this.queues.get(key) === next) this.queues.delete(key); }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.queues.get(key) === next) this.queues.delete(key);
+      })
+      .catch(() => undefined);
     return next;
   }
 

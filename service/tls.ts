@@ -6,7 +6,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 
-export interface TlsIdentity { certPath: string; keyPath: string; cert: string; key: string }
+export interface TlsIdentity {
+  certPath: string;
+  keyPath: string;
+  cert: string;
+  key: string;
+}
 
 export async function ensureTlsIdentity(dataDir: string, now: Date = new Date()): Promise<TlsIdentity> {
   const dir = join(dataDir, 'tls');
@@ -31,7 +36,13 @@ export async function ensureTlsIdentity(dataDir: string, now: Date = new Date())
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
     ],
   });
   await writeFileAtomic(keyPath, pems.private, 0o600);

@@ -21,16 +21,36 @@ const hasDisplay = Boolean(process.env.DISPLAY);
 const xvfb = !hasDisplay && spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
 
 const steps = [
+  { name: 'format', cmd: [bin('prettier'), '--check', '--log-level', 'warn', '.'] },
   { name: 'lint', cmd: [bin('eslint'), '--max-warnings', '0', '.'] },
   { name: 'type-check (node)', cmd: [bin('tsc'), '-p', 'main/tsconfig.json'] },
   { name: 'type-check (web)', cmd: [bin('tsc'), '-p', 'renderer/tsconfig.json'] },
   { name: 'build', cmd: [process.execPath, 'main/build.mjs'] },
-  { name: 'unit', cmd: [bin('vitest'), 'run', '-c', 'tests/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`] },
+  {
+    name: 'unit',
+    cmd: [
+      bin('vitest'),
+      'run',
+      '-c',
+      'tests/vitest.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestJson}`,
+    ],
+  },
   // What the build produced, loaded as Electron would load it (tests/desktop/*.built.ts): the main
   // and preload bundles under a stand-in electron, so a bundle that throws on load fails here.
   {
     name: 'built',
-    cmd: [bin('vitest'), 'run', '-c', 'tests/desktop/vitest.built.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${builtJson}`],
+    cmd: [
+      bin('vitest'),
+      'run',
+      '-c',
+      'tests/desktop/vitest.built.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${builtJson}`,
+    ],
     needs: 'build',
   },
   {
@@ -48,23 +68,34 @@ for (const step of steps) {
     results.push({ name: step.name, status: 'not run', seconds: 0, why: `${step.needs} failed` });
     continue;
   }
-  console.log(`\n=== ${step.name}: ${step.cmd.map((a) => (a.startsWith(root) ? path.relative(root, a) : path.basename(a))).join(' ')}`);
+  console.log(
+    `\n=== ${step.name}: ${step.cmd.map((a) => (a.startsWith(root) ? path.relative(root, a) : path.basename(a))).join(' ')}`,
+  );
   const started = Date.now();
-  const r = spawnSync(step.cmd[0], step.cmd.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...step.env } });
+  const r = spawnSync(step.cmd[0], step.cmd.slice(1), {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...step.env },
+  });
   results.push({ name: step.name, status: r.status ?? 1, seconds: (Date.now() - started) / 1000 });
 }
 
 const count = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 const phaseFailed = {};
-for (const [name, label, file] of [['unit', 'unit (Vitest)', vitestJson], ['built', 'built (Vitest)', builtJson]]) {
+for (const [name, label, file] of [
+  ['unit', 'unit (Vitest)', vitestJson],
+  ['built', 'built (Vitest)', builtJson],
+]) {
   if (!existsSync(file)) continue;
   const v = JSON.parse(readFileSync(file, 'utf8'));
   phaseFailed[name] = v.numFailedTests;
   count.passed += v.numPassedTests;
   count.failed += v.numFailedTests;
   count.skipped += v.numPendingTests + v.numTodoTests;
-  lines.push(`${label}: ${v.numPassedTests} passed, ${v.numFailedTests} failed, ${v.numPendingTests + v.numTodoTests} skipped`);
+  lines.push(
+    `${label}: ${v.numPassedTests} passed, ${v.numFailedTests} failed, ${v.numPendingTests + v.numTodoTests} skipped`,
+  );
 }
 if (existsSync(playwrightJson)) {
   const p = JSON.parse(readFileSync(playwrightJson, 'utf8'));
@@ -76,7 +107,9 @@ if (existsSync(playwrightJson)) {
   lines.push(`e2e (Playwright): ${s.expected + s.flaky} passed, ${s.unexpected} failed, ${s.skipped} skipped`);
   const skippedWhy = [];
   const walk = (suite) => {
-    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) for (const a of t.annotations ?? []) if (a.type === 'skip') skippedWhy.push(`${spec.title}: ${a.description}`);
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        for (const a of t.annotations ?? []) if (a.type === 'skip') skippedWhy.push(`${spec.title}: ${a.description}`);
     for (const child of suite.suites ?? []) walk(child);
   };
   for (const suite of p.suites ?? []) walk(suite);
@@ -92,6 +125,7 @@ for (const line of lines) console.log(line);
 const stepFailures = results.filter((r) => r.status !== 0).length;
 // A failed lint, type-check or build counts as a failure in the total too.
 // So does a test phase that failed with no failed test to show for it (a suite whose beforeAll threw).
-const failed = count.failed + results.filter((r) => r.status !== 0 && r.status !== 'not run' && !phaseFailed[r.name]).length;
+const failed =
+  count.failed + results.filter((r) => r.status !== 0 && r.status !== 'not run' && !phaseFailed[r.name]).length;
 console.log(`${count.passed} passed, ${failed} failed, ${count.skipped} skipped`);
 process.exitCode = stepFailures > 0 ? 1 : 0;

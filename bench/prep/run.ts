@@ -14,7 +14,18 @@
 //        [--small-kib 16] [--plan-files 1000000] [--skip large,small,resume,plan] [--folder] [--repeat 2]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -25,11 +36,17 @@ import type { PrepEvent } from '../../shared/prep/types';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: opt } = parseArgs({
   options: {
-    'large-count': { type: 'string', default: '4' }, 'large-mib': { type: 'string', default: '1024' },
-    'small-count': { type: 'string', default: '50000' }, 'small-kib': { type: 'string', default: '16' },
-    'plan-files': { type: 'string', default: '1000000' }, skip: { type: 'string', default: '' },
-    folder: { type: 'boolean', default: false }, repeat: { type: 'string', default: '2' },
-    'plan-child': { type: 'string' }, 'plan-target': { type: 'string' }, 'baseline-child': { type: 'boolean', default: false },
+    'large-count': { type: 'string', default: '4' },
+    'large-mib': { type: 'string', default: '1024' },
+    'small-count': { type: 'string', default: '50000' },
+    'small-kib': { type: 'string', default: '16' },
+    'plan-files': { type: 'string', default: '1000000' },
+    skip: { type: 'string', default: '' },
+    folder: { type: 'boolean', default: false },
+    repeat: { type: 'string', default: '2' },
+    'plan-child': { type: 'string' },
+    'plan-target': { type: 'string' },
+    'baseline-child': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -57,12 +74,42 @@ if (opt['baseline-child'] || opt['plan-child']) {
   const t0 = performance.now();
   let files = 0;
   if (opt['plan-child']) {
-    const target = { path: opt['plan-target']!, free: 4e12, caseInsensitive: false, maxNameBytes: 255, maxPathBytes: 4095 };
-    const scan = await scanDataset([{ row: 2, basePath: `${opt['plan-child']}/`, isFolder: true, destination: 'bench/', blobType: 'BlockBlob', disposition: 'rename' }], { sessionId: 's1', targets: [target] });
-    const plan = makePlan({ table: scan.table, drives: [{ driveId: 'D1', target: target.path, capacity: 4e12, free: 4e12 }, { driveId: 'D2', target: '/x', capacity: 4e12, free: 4e12 }] });
+    const target = {
+      path: opt['plan-target']!,
+      free: 4e12,
+      caseInsensitive: false,
+      maxNameBytes: 255,
+      maxPathBytes: 4095,
+    };
+    const scan = await scanDataset(
+      [
+        {
+          row: 2,
+          basePath: `${opt['plan-child']}/`,
+          isFolder: true,
+          destination: 'bench/',
+          blobType: 'BlockBlob',
+          disposition: 'rename',
+        },
+      ],
+      { sessionId: 's1', targets: [target] },
+    );
+    const plan = makePlan({
+      table: scan.table,
+      drives: [
+        { driveId: 'D1', target: target.path, capacity: 4e12, free: 4e12 },
+        { driveId: 'D2', target: '/x', capacity: 4e12, free: 4e12 },
+      ],
+    });
     files = plan.totalFiles;
   }
-  console.log(JSON.stringify({ files, seconds: (performance.now() - t0) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({
+      files,
+      seconds: (performance.now() - t0) / 1000,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
   process.exit(0);
 }
 
@@ -76,9 +123,18 @@ let loopDev: string | undefined;
 // haul as shipped: the workers bundled by esbuild the way main/build.mjs bundles them
 const { WORKERS } = await import('../../main/core/prep/workerBoot');
 await build({
-  absWorkingDir: root, entryPoints: Object.fromEntries(WORKERS.map((w) => [w, `main/core/prep/${w}.ts`])), bundle: true, platform: 'node', format: 'esm', target: 'node20',
-  outdir: work, outExtension: { '.js': '.mjs' }, logLevel: 'warning',
-  banner: { js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);" },
+  absWorkingDir: root,
+  entryPoints: Object.fromEntries(WORKERS.map((w) => [w, `main/core/prep/${w}.ts`])),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outdir: work,
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'warning',
+  banner: {
+    js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);",
+  },
 });
 const workerDir = pathToFileURL(`${work}/`);
 
@@ -87,9 +143,16 @@ const sh = (cmd: string, args: string[]) => {
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}…: ${r.stderr}`);
   return r.stdout.trim();
 };
-const time = (f: () => void) => { const t = performance.now(); f(); return (performance.now() - t) / 1000; };
+const time = (f: () => void) => {
+  const t = performance.now();
+  f();
+  return (performance.now() - t) / 1000;
+};
 const fmt = (s: number) => `${s.toFixed(2)} s`;
-const clearTarget = () => { for (const e of readdirSync(mnt)) if (e !== 'lost+found') rmSync(join(mnt, e), { recursive: true, force: true }); spawnSync('sync', ['-f', mnt]); };
+const clearTarget = () => {
+  for (const e of readdirSync(mnt)) if (e !== 'lost+found') rmSync(join(mnt, e), { recursive: true, force: true });
+  spawnSync('sync', ['-f', mnt]);
+};
 
 function setupTarget(bytes: number, inodes: number): string {
   if (!opt.folder && process.getuid?.() === 0) {
@@ -124,14 +187,29 @@ function makeFiles(dir: string, count: number, size: number, perDir: number): vo
   }
 }
 
-async function haulOnce(src: string, journal: string): Promise<{ seconds: number; lagP99: number; lagMax: number; ok: boolean }> {
+async function haulOnce(
+  src: string,
+  journal: string,
+): Promise<{ seconds: number; lagP99: number; lagMax: number; ok: boolean }> {
   rmSync(journal, { force: true });
   const h = monitorEventLoopDelay({ resolution: 5 });
   const t = performance.now();
   let ok = false;
   const session = new PrepSession({
-    journal, session: 's1', keepAwake: false, workerDir,
-    entries: [{ row: 2, basePath: `${src}/`, isFolder: true, destination: 'bench/', blobType: 'BlockBlob', disposition: 'rename' }],
+    journal,
+    session: 's1',
+    keepAwake: false,
+    workerDir,
+    entries: [
+      {
+        row: 2,
+        basePath: `${src}/`,
+        isFolder: true,
+        destination: 'bench/',
+        blobType: 'BlockBlob',
+        disposition: 'rename',
+      },
+    ],
     targets: [{ path: mnt }],
   });
   session.onEvent((e: PrepEvent) => {
@@ -150,10 +228,27 @@ async function compare(name: string, src: string, goalCp: number) {
   const md5all = `find "${dst}" -type f -print0 | xargs -0 md5sum > /dev/null`;
   const methods: Record<string, () => Promise<number>> = {
     cp: async () => time(() => sh('cp', ['-r', src, dst])),
-    cpSync: async () => time(() => { sh('cp', ['-r', src, dst]); sh('sync', ['-f', mnt]); }),
-    cpMd5: async () => time(() => { sh('cp', ['-r', src, dst]); sh('sh', ['-c', md5all]); }),
-    cpMd5Sync: async () => time(() => { sh('cp', ['-r', src, dst]); sh('sh', ['-c', md5all]); sh('sync', ['-f', mnt]); }),
-    haul: async () => { const h = await haulOnce(src, join(work, 'compare.jrn')); lags.push(h); return h.seconds; },
+    cpSync: async () =>
+      time(() => {
+        sh('cp', ['-r', src, dst]);
+        sh('sync', ['-f', mnt]);
+      }),
+    cpMd5: async () =>
+      time(() => {
+        sh('cp', ['-r', src, dst]);
+        sh('sh', ['-c', md5all]);
+      }),
+    cpMd5Sync: async () =>
+      time(() => {
+        sh('cp', ['-r', src, dst]);
+        sh('sh', ['-c', md5all]);
+        sh('sync', ['-f', mnt]);
+      }),
+    haul: async () => {
+      const h = await haulOnce(src, join(work, 'compare.jrn'));
+      lags.push(h);
+      return h.seconds;
+    },
   };
   const lags: { lagP99: number; lagMax: number; ok: boolean }[] = [];
   const best: Record<string, number> = {};
@@ -169,19 +264,39 @@ async function compare(name: string, src: string, goalCp: number) {
   clearTarget();
   const haul = best.haul!;
   console.log(`\n${name}:`);
-  console.log(`  best of ${opt.repeat}: cp -r ${fmt(best.cp!)} | cp -r + sync ${fmt(best.cpSync!)} | cp -r + md5sum ${fmt(best.cpMd5!)} | cp -r + md5sum + sync ${fmt(best.cpMd5Sync!)} | haul prep ${fmt(haul)} (all files ok: ${lags.every((l) => l.ok)})`);
+  console.log(
+    `  best of ${opt.repeat}: cp -r ${fmt(best.cp!)} | cp -r + sync ${fmt(best.cpSync!)} | cp -r + md5sum ${fmt(best.cpMd5!)} | cp -r + md5sum + sync ${fmt(best.cpMd5Sync!)} | haul prep ${fmt(haul)} (all files ok: ${lags.every((l) => l.ok)})`,
+  );
   console.log(`  haul vs cp -r:              ${(best.cp! / haul).toFixed(2)}x  (goal >= ${goalCp}x)`);
   console.log(`  haul vs cp -r + sync:       ${(best.cpSync! / haul).toFixed(2)}x`);
   console.log(`  haul vs cp -r + md5sum:     ${(best.cpMd5! / haul).toFixed(2)}x  (goal >= 1.2x)`);
   console.log(`  haul vs cp + md5sum + sync: ${(best.cpMd5Sync! / haul).toFixed(2)}x`);
-  console.log(`  main event-loop lag during the copy (plan to done): p99 ${Math.max(...lags.map((l) => l.lagP99)).toFixed(1)} ms, max ${Math.max(...lags.map((l) => l.lagMax)).toFixed(1)} ms (goal p99 < 20 ms)`);
+  console.log(
+    `  main event-loop lag during the copy (plan to done): p99 ${Math.max(...lags.map((l) => l.lagP99)).toFixed(1)} ms, max ${Math.max(...lags.map((l) => l.lagMax)).toFixed(1)} ms (goal p99 < 20 ms)`,
+  );
 }
 
 async function resumeAfterKill(src: string, largest: number) {
   clearTarget();
   const journal = join(work, 'resume.jrn');
   rmSync(journal, { force: true });
-  const args = ['--import', 'tsx', 'main/cli/haul.ts', 'prep', '--journal', journal, '--session', 's1', '--source', src, '--dest', 'bench/', '--target', mnt, '--json'];
+  const args = [
+    '--import',
+    'tsx',
+    'main/cli/haul.ts',
+    'prep',
+    '--journal',
+    journal,
+    '--session',
+    's1',
+    '--source',
+    src,
+    '--dest',
+    'bench/',
+    '--target',
+    mnt,
+    '--json',
+  ];
   let atKill = 0;
   let total = 0;
   await new Promise<void>((resolve) => {
@@ -193,7 +308,11 @@ async function resumeAfterKill(src: string, largest: number) {
       while ((nl = buf.indexOf('\n')) >= 0) {
         const e = JSON.parse(buf.slice(0, nl)) as PrepEvent;
         buf = buf.slice(nl + 1);
-        if (e.type === 'progress' && e.bytesTotal && e.bytesDone >= e.bytesTotal / 2 && !atKill) { atKill = e.bytesDone; total = e.bytesTotal; child.kill('SIGKILL'); }
+        if (e.type === 'progress' && e.bytesTotal && e.bytesDone >= e.bytesTotal / 2 && !atKill) {
+          atKill = e.bytesDone;
+          total = e.bytesTotal;
+          child.kill('SIGKILL');
+        }
       }
     });
     child.on('close', () => resolve());
@@ -201,22 +320,47 @@ async function resumeAfterKill(src: string, largest: number) {
   // bytes on the drive that no journal entry covers = what the resumed run must copy again
   const tmp = join(mnt, '.haul-tmp');
   const partial = existsSync(tmp) ? readdirSync(tmp).reduce((s, f) => s + statSync(join(tmp, f)).size, 0) : 0;
-  const journaled = readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"t":"file"')).reduce((s, l) => s + (JSON.parse(l) as { size: number }).size, 0);
+  const journaled = readFileSync(journal, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"t":"file"'))
+    .reduce((s, l) => s + (JSON.parse(l) as { size: number }).size, 0);
   let copiedAgain = 0;
   let ok = false;
   let skipped = 0;
   const session = new PrepSession({
-    journal, session: 's1', keepAwake: false, workerDir,
-    entries: [{ row: 2, basePath: `${src}/`, isFolder: true, destination: 'bench/', blobType: 'BlockBlob', disposition: 'rename' }],
+    journal,
+    session: 's1',
+    keepAwake: false,
+    workerDir,
+    entries: [
+      {
+        row: 2,
+        basePath: `${src}/`,
+        isFolder: true,
+        destination: 'bench/',
+        blobType: 'BlockBlob',
+        disposition: 'rename',
+      },
+    ],
     targets: [{ path: mnt }],
   });
-  session.onEvent((e) => { if (e.type === 'done') { ok = e.ok; copiedAgain = e.bytesCopied; skipped = e.filesSkipped; } });
+  session.onEvent((e) => {
+    if (e.type === 'done') {
+      ok = e.ok;
+      copiedAgain = e.bytesCopied;
+      skipped = e.filesSkipped;
+    }
+  });
   await session.resume();
   const finalFiles = sh('sh', ['-c', `find "${join(mnt, 's1')}" -type f | wc -l`]);
   const recopied = journaled + copiedAgain - total;
   console.log(`\nresume after kill -9 at ${((atKill / total) * 100).toFixed(0)} %:`);
-  console.log(`  journaled before the kill ${(journaled / 2 ** 20).toFixed(0)} MiB, partial temporary removed ${(partial / 2 ** 20).toFixed(0)} MiB, resumed run copied ${(copiedAgain / 2 ** 20).toFixed(0)} MiB (skipped ${skipped} files), complete: ${ok} (${finalFiles} files)`);
-  console.log(`  copied twice: ${(Math.max(0, partial) / 2 ** 20).toFixed(1)} MiB written before the kill and redone; copied in total minus data = ${(recopied / 2 ** 20).toFixed(1)} MiB; goal <= one file + 4 MiB = ${((largest + 4 * 2 ** 20) / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `  journaled before the kill ${(journaled / 2 ** 20).toFixed(0)} MiB, partial temporary removed ${(partial / 2 ** 20).toFixed(0)} MiB, resumed run copied ${(copiedAgain / 2 ** 20).toFixed(0)} MiB (skipped ${skipped} files), complete: ${ok} (${finalFiles} files)`,
+  );
+  console.log(
+    `  copied twice: ${(Math.max(0, partial) / 2 ** 20).toFixed(1)} MiB written before the kill and redone; copied in total minus data = ${(recopied / 2 ** 20).toFixed(1)} MiB; goal <= one file + 4 MiB = ${((largest + 4 * 2 ** 20) / 2 ** 20).toFixed(0)} MiB`,
+  );
 }
 
 function planRss(n: number) {
@@ -228,10 +372,17 @@ function planRss(n: number) {
       closeSync(openSync(join(dir, `d${Math.floor(i / 1000)}`, `empty-file-${i}.txt`), 'w'));
     }
   });
-  const child = (extra: string[]) => JSON.parse(sh(process.execPath, ['--import', 'tsx', 'bench/prep/run.ts', ...extra]).split('\n').pop()!) as { files: number; seconds: number; maxRssMB: number };
+  const child = (extra: string[]) =>
+    JSON.parse(
+      sh(process.execPath, ['--import', 'tsx', 'bench/prep/run.ts', ...extra])
+        .split('\n')
+        .pop()!,
+    ) as { files: number; seconds: number; maxRssMB: number };
   const base = child(['--baseline-child']);
   const plan = child(['--plan-child', dir, '--plan-target', mnt]);
-  console.log(`\nplanning ${plan.files.toLocaleString('en')} empty files (generated in ${t.toFixed(0)} s): ${plan.seconds.toFixed(1)} s, peak RSS ${plan.maxRssMB.toFixed(0)} MB (code loaded only: ${base.maxRssMB.toFixed(0)} MB; ratio ${(plan.maxRssMB / base.maxRssMB).toFixed(1)}x); goal < 500 MB`);
+  console.log(
+    `\nplanning ${plan.files.toLocaleString('en')} empty files (generated in ${t.toFixed(0)} s): ${plan.seconds.toFixed(1)} s, peak RSS ${plan.maxRssMB.toFixed(0)} MB (code loaded only: ${base.maxRssMB.toFixed(0)} MB; ratio ${(plan.maxRssMB / base.maxRssMB).toFixed(1)}x); goal < 500 MB`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -240,10 +391,15 @@ try {
   const largeSize = Number(opt['large-mib']) * 2 ** 20;
   const smallCount = Number(opt['small-count']);
   const smallSize = Number(opt['small-kib']) * 1024;
-  const need = Math.max(skip.has('large') && skip.has('resume') ? 0 : largeCount * largeSize, skip.has('small') ? 0 : smallCount * (smallSize + 4096));
+  const need = Math.max(
+    skip.has('large') && skip.has('resume') ? 0 : largeCount * largeSize,
+    skip.has('small') ? 0 : smallCount * (smallSize + 4096),
+  );
   const kind = setupTarget(need, Math.max(smallCount * 2, skip.has('plan') ? 0 : Number(opt['plan-files'])) + 10_000);
   console.log(`haul prep benchmark — target: ${kind}; source: ${work}`);
-  console.log(`datasets: ${largeCount} x ${opt['large-mib']} MiB, ${smallCount} x ${opt['small-kib']} KiB; 2 cores shared with other work; each method best of ${opt.repeat}`);
+  console.log(
+    `datasets: ${largeCount} x ${opt['large-mib']} MiB, ${smallCount} x ${opt['small-kib']} KiB; 2 cores shared with other work; each method best of ${opt.repeat}`,
+  );
   if (!skip.has('large') || !skip.has('resume')) {
     const src = join(work, 'large');
     makeFiles(src, largeCount, largeSize, 1000);
@@ -259,6 +415,9 @@ try {
   }
   if (!skip.has('plan')) planRss(Number(opt['plan-files']));
 } finally {
-  if (loopDev) { spawnSync('umount', [mnt]); spawnSync('losetup', ['-d', loopDev]); }
+  if (loopDev) {
+    spawnSync('umount', [mnt]);
+    spawnSync('losetup', ['-d', loopDev]);
+  }
   rmSync(work, { recursive: true, force: true });
 }

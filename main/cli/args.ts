@@ -13,9 +13,16 @@ export function parseCommandArgs<T extends z.ZodType>(
 ): z.output<T> & { help?: boolean } {
   let values: Record<string, unknown>;
   try {
-    values = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
+    values = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (err) {
-    throw new UsageError(`haul ${command}: ${err instanceof Error ? err.message : String(err)}. Run "haul ${command} --help".`);
+    throw new UsageError(
+      `haul ${command}: ${err instanceof Error ? err.message : String(err)}. Run "haul ${command} --help".`,
+    );
   }
   if (values.help) return { help: true } as z.output<T> & { help: boolean };
   const parsed = schema.safeParse(values);

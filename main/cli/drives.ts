@@ -19,27 +19,57 @@ or "warned" (ask first: not removable, not empty, mounted more than once), with 
 export async function run(argv: string[]): Promise<number> {
   let v;
   try {
-    v = parseArgs({ args: argv, options: { json: { type: 'boolean' }, watch: { type: 'boolean' }, source: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } }).values;
+    v = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean' },
+        watch: { type: 'boolean' },
+        source: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
   } catch (e) {
     console.error(`haul drives: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
-  if (v.help) { console.log(HELP); return 0; }
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
   const ctx = { sources: v.source ?? [] };
   const drives = (await listDrives()).map((d) => classifyDrive(d, ctx));
   if (v.json) for (const d of drives) console.log(JSON.stringify(d));
   else {
     if (!drives.length) console.log('No drives found.');
     for (const d of drives) {
-      console.log(`${d.device}  ${d.serial ?? '(no serial)'}  ${formatBytes(d.size)}  ${d.description || ''}  ${d.mountpoints.join(', ') || '(not mounted)'}  [${d.status}]`);
+      console.log(
+        `${d.device}  ${d.serial ?? '(no serial)'}  ${formatBytes(d.size)}  ${d.description || ''}  ${d.mountpoints.join(', ') || '(not mounted)'}  [${d.status}]`,
+      );
       for (const r of d.reasons) console.log(`    ${r.severity}: ${r.message}`);
     }
   }
   if (!v.watch) return 0;
   const w = new DriveWatcher();
   await w.start();
-  w.on('added', (d) => console.log(v.json ? JSON.stringify({ event: 'added', drive: classifyDrive(d, ctx) }) : `+ added ${d.device} ${d.serial ?? ''} ${formatBytes(d.size)}`));
-  w.on('removed', (d) => console.log(v.json ? JSON.stringify({ event: 'removed', device: d.device, serial: d.serial }) : `- removed ${d.device} ${d.serial ?? ''}`));
-  await new Promise<void>((resolve) => process.once('SIGINT', () => { w.stop(); resolve(); }));
+  w.on('added', (d) =>
+    console.log(
+      v.json
+        ? JSON.stringify({ event: 'added', drive: classifyDrive(d, ctx) })
+        : `+ added ${d.device} ${d.serial ?? ''} ${formatBytes(d.size)}`,
+    ),
+  );
+  w.on('removed', (d) =>
+    console.log(
+      v.json
+        ? JSON.stringify({ event: 'removed', device: d.device, serial: d.serial })
+        : `- removed ${d.device} ${d.serial ?? ''}`,
+    ),
+  );
+  await new Promise<void>((resolve) =>
+    process.once('SIGINT', () => {
+      w.stop();
+      resolve();
+    }),
+  );
   return 0;
 }

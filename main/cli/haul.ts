@@ -6,13 +6,28 @@
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  serve: { summary: 'Run Haul in browser mode: the app on http://127.0.0.1 with a token', load: () => import('./serve') },
-  service: { summary: 'Run the local Import/Export service (ARM API on https://127.0.0.1)', load: () => import('../../service/cli') },
-  ops: { summary: "Act as the data center's operators on a running local service", load: () => import('../../service/opsCli') },
-  prep: { summary: 'Prepare drives for an import job: check, plan, copy with manifests, resume', load: () => import('./prep') },
+  serve: {
+    summary: 'Run Haul in browser mode: the app on http://127.0.0.1 with a token',
+    load: () => import('./serve'),
+  },
+  service: {
+    summary: 'Run the local Import/Export service (ARM API on https://127.0.0.1)',
+    load: () => import('../../service/cli'),
+  },
+  ops: {
+    summary: "Act as the data center's operators on a running local service",
+    load: () => import('../../service/opsCli'),
+  },
+  prep: {
+    summary: 'Prepare drives for an import job: check, plan, copy with manifests, resume',
+    load: () => import('./prep'),
+  },
   verify: { summary: 'Check a prepared drive, block by block, against its manifest', load: () => import('./verify') },
   drives: { summary: 'List the attached drives and whether they can take data', load: () => import('./drives') },
-  'preview-export': { summary: 'How many drives an export needs, and which blobs go where', load: () => import('./preview-export') },
+  'preview-export': {
+    summary: 'How many drives an export needs, and which blobs go where',
+    load: () => import('./preview-export'),
+  },
   // Further subcommands are added here, one line each (drive preparation, service, operators).
 };
 
@@ -38,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     console.error(`haul: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;

@@ -50,12 +50,22 @@ export async function run(argv: string[]): Promise<number> {
     args = parseArgs({
       args: argv,
       options: {
-        journal: { type: 'string' }, session: { type: 'string' }, job: { type: 'string' },
-        dataset: { type: 'string' }, driveset: { type: 'string' },
-        source: { type: 'string', multiple: true }, dest: { type: 'string' }, target: { type: 'string', multiple: true },
-        'blob-type': { type: 'string' }, disposition: { type: 'string' },
-        verify: { type: 'boolean' }, json: { type: 'boolean' }, 'plan-only': { type: 'boolean' }, 'skip-problems': { type: 'boolean' },
-        'max-rate': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        journal: { type: 'string' },
+        session: { type: 'string' },
+        job: { type: 'string' },
+        dataset: { type: 'string' },
+        driveset: { type: 'string' },
+        source: { type: 'string', multiple: true },
+        dest: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        'blob-type': { type: 'string' },
+        disposition: { type: 'string' },
+        verify: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'plan-only': { type: 'boolean' },
+        'skip-problems': { type: 'boolean' },
+        'max-rate': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
     }).values;
@@ -63,8 +73,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`haul prep: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
-  if (args.help) { console.log(HELP); return 0; }
-  const fail = (msg: string) => { console.error(`haul prep: ${msg}\nRun "haul prep --help" for the options.`); return 2; };
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const fail = (msg: string) => {
+    console.error(`haul prep: ${msg}\nRun "haul prep --help" for the options.`);
+    return 2;
+  };
   if (!args.journal) return fail('--journal is required: the journal file that records the copy on this machine.');
   if (!args.session) return fail('--session is required: a session id such as "s1".');
   let entries: DatasetEntry[];
@@ -92,7 +108,10 @@ export async function run(argv: string[]): Promise<number> {
       return fail('say where to copy: --target MOUNTPATH (repeat for more drives) or --driveset driveset.csv.');
     }
   } catch (e) {
-    if (e instanceof CsvError || e instanceof InputError) { console.error(`haul prep: ${e.message}`); return 2; }
+    if (e instanceof CsvError || e instanceof InputError) {
+      console.error(`haul prep: ${e.message}`);
+      return 2;
+    }
     throw e;
   }
   let maxRate = 0;
@@ -104,8 +123,13 @@ export async function run(argv: string[]): Promise<number> {
   let session: PrepSession;
   try {
     session = new PrepSession({
-      journal: args.journal, session: args.session, entries, targets,
-      verify: !!args.verify, maxRate, skipProblems: !!args['skip-problems'],
+      journal: args.journal,
+      session: args.session,
+      entries,
+      targets,
+      verify: !!args.verify,
+      maxRate,
+      skipProblems: !!args['skip-problems'],
       ...(args.job ? { jobName: args.job } : {}),
     });
   } catch (e) {
@@ -117,7 +141,11 @@ export async function run(argv: string[]): Promise<number> {
   if (args['plan-only']) {
     const plan = await session.plan();
     printer.end();
-    if (plan.targetProblems.length) return refuse(!!args.json, plan.targetProblems.map((p) => withFlagHint(p, session.jobName)));
+    if (plan.targetProblems.length)
+      return refuse(
+        !!args.json,
+        plan.targetProblems.map((p) => withFlagHint(p, session.jobName)),
+      );
     if (plan.problemCount && !args['skip-problems']) return 2;
     return plan.plan?.fits ? 0 : 3;
   }
@@ -133,11 +161,16 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const res = await session.start();
     printer.end();
-    if (res.targetProblems.length) return refuse(!!args.json, res.targetProblems.map((p) => withFlagHint(p, session.jobName)));
+    if (res.targetProblems.length)
+      return refuse(
+        !!args.json,
+        res.targetProblems.map((p) => withFlagHint(p, session.jobName)),
+      );
     return stopping ? 130 : EXIT[res.outcome];
   } catch (e) {
     printer.end();
-    if (e instanceof PrepError || e instanceof JournalBusy || e instanceof ManifestError) return refuse(!!args.json, [e.message]);
+    if (e instanceof PrepError || e instanceof JournalBusy || e instanceof ManifestError)
+      return refuse(!!args.json, [e.message]);
     throw e;
   } finally {
     process.off('SIGINT', onInt);
@@ -157,13 +190,23 @@ function inCliWords(e: PrepEvent): PrepEvent {
 }
 
 /** How each way a preparation ends maps to the exit status (see HELP). */
-const EXIT: Record<PrepSessionResult['outcome'], number> = { done: 0, incomplete: 1, stopped: 130, refused: 2, 'does-not-fit': 3, failed: 1 };
+const EXIT: Record<PrepSessionResult['outcome'], number> = {
+  done: 0,
+  incomplete: 1,
+  stopped: 130,
+  refused: 2,
+  'does-not-fit': 3,
+  failed: 1,
+};
 
 /** The engine says what to do in words; here it is also said in flags. */
 function withFlagHint(p: TargetProblem, jobName: string): string {
-  const hint = p.code === 'none' ? ' Add --target MOUNTPATH (or a driveset.csv).'
-    : p.code === 'other-job' ? ` Or give --job ${/"([^"]+)"\.?$/.exec(p.fix)?.[1] ?? jobName}.`
-      : '';
+  const hint =
+    p.code === 'none'
+      ? ' Add --target MOUNTPATH (or a driveset.csv).'
+      : p.code === 'other-job'
+        ? ` Or give --job ${/"([^"]+)"\.?$/.exec(p.fix)?.[1] ?? jobName}.`
+        : '';
   return `${p.message} ${p.fix}${hint}`;
 }
 
@@ -177,7 +220,9 @@ function refuse(json: boolean, messages: string[]): number {
 
 function jsonPrinter() {
   return {
-    event(e: PrepEvent) { process.stdout.write(`${JSON.stringify(e)}\n`); },
+    event(e: PrepEvent) {
+      process.stdout.write(`${JSON.stringify(e)}\n`);
+    },
     end() {},
   };
 }
@@ -185,8 +230,16 @@ function jsonPrinter() {
 function textPrinter(tty: boolean) {
   let lastLine = 0;
   let barShown = false;
-  const clearBar = () => { if (barShown) { process.stderr.write('\r\x1b[K'); barShown = false; } };
-  const out = (s: string) => { clearBar(); console.log(s); };
+  const clearBar = () => {
+    if (barShown) {
+      process.stderr.write('\r\x1b[K');
+      barShown = false;
+    }
+  };
+  const out = (s: string) => {
+    clearBar();
+    console.log(s);
+  };
   return {
     event(e: PrepEvent) {
       switch (e.type) {
@@ -196,31 +249,57 @@ function textPrinter(tty: boolean) {
           break;
         case 'plan': {
           const p = e.plan;
-          out(`Plan: ${p.totalFiles} files, ${formatBytes(p.totalBytes)} to copy${p.alreadyDoneFiles ? ` (${p.alreadyDoneFiles} files, ${formatBytes(p.alreadyDoneBytes)} already done)` : ''}`);
+          out(
+            `Plan: ${p.totalFiles} files, ${formatBytes(p.totalBytes)} to copy${p.alreadyDoneFiles ? ` (${p.alreadyDoneFiles} files, ${formatBytes(p.alreadyDoneBytes)} already done)` : ''}`,
+          );
           for (const d of p.drives) {
-            out(`  ${d.driveId}  ${d.target}: ${d.plannedFiles} files, ${formatBytes(d.plannedBytes)} -> ${d.fillPercent}% full (${formatBytes(d.free)} free of ${formatBytes(d.capacity)})`);
-            for (const x of d.destinations.slice(0, 5)) out(`      ${x.prefix}  ${x.files} files, ${formatBytes(x.bytes)}`);
+            out(
+              `  ${d.driveId}  ${d.target}: ${d.plannedFiles} files, ${formatBytes(d.plannedBytes)} -> ${d.fillPercent}% full (${formatBytes(d.free)} free of ${formatBytes(d.capacity)})`,
+            );
+            for (const x of d.destinations.slice(0, 5))
+              out(`      ${x.prefix}  ${x.files} files, ${formatBytes(x.bytes)}`);
           }
           if (!p.fits) {
             const more = p.moreDrivesNeeded;
-            out(`Does not fit: ${p.unplacedFiles} files (${formatBytes(p.unplacedBytes)}) have no room.${more ? ` You need ${Number.isFinite(more.count) ? more.count : 'more'} more drive${more.count === 1 ? '' : 's'} of ${formatBytes(more.size)}; add them with --target.` : ''} Nothing was written.`);
+            out(
+              `Does not fit: ${p.unplacedFiles} files (${formatBytes(p.unplacedBytes)}) have no room.${more ? ` You need ${Number.isFinite(more.count) ? more.count : 'more'} more drive${more.count === 1 ? '' : 's'} of ${formatBytes(more.size)}; add them with --target.` : ''} Nothing was written.`,
+            );
           }
           break;
         }
-        case 'keep-awake': if (!e.active) out(`Note: ${e.message}`); break;
+        case 'keep-awake':
+          if (!e.active) out(`Note: ${e.message}`);
+          break;
         case 'progress': {
           const pct = e.bytesTotal ? (e.bytesDone / e.bytesTotal) * 100 : 100;
           const line = `${e.phase === 'copy' ? 'Copying ' : 'Verifying'} [${'#'.repeat(Math.round(pct / 4)).padEnd(25, '-')}] ${pct.toFixed(1)}%  ${formatBytes(e.bytesDone)}/${formatBytes(e.bytesTotal)}  ${formatBytes(e.speed)}/s  ETA ${e.etaSeconds === undefined ? '--' : formatDuration(e.etaSeconds)}  files ${e.filesDone}/${e.filesTotal}`;
-          if (tty) { process.stderr.write(`\r\x1b[K${line}`); barShown = true; }
-          else if (Date.now() - lastLine > 5000) { console.error(line); lastLine = Date.now(); }
+          if (tty) {
+            process.stderr.write(`\r\x1b[K${line}`);
+            barShown = true;
+          } else if (Date.now() - lastLine > 5000) {
+            console.error(line);
+            lastLine = Date.now();
+          }
           break;
         }
-        case 'file-error': out(`Error: ${e.message}`); break;
-        case 'drive-full': out(e.message); break;
-        case 'drive-removed': out(e.message); break;
-        case 'drive-done': out(`Drive ${e.driveId} (${e.target}): manifest written (hash ${e.manifestHash}).`); break;
+        case 'file-error':
+          out(`Error: ${e.message}`);
+          break;
+        case 'drive-full':
+          out(e.message);
+          break;
+        case 'drive-removed':
+          out(e.message);
+          break;
+        case 'drive-done':
+          out(`Drive ${e.driveId} (${e.target}): manifest written (hash ${e.manifestHash}).`);
+          break;
         case 'verify-result':
-          out(e.ok ? `Verified drive ${e.driveId}: ${e.blobs} files, ${e.blocks} blocks, all match the manifest.` : `Drive ${e.driveId} did NOT verify:\n  ${e.mismatches.join('\n  ')}`);
+          out(
+            e.ok
+              ? `Verified drive ${e.driveId}: ${e.blobs} files, ${e.blocks} blocks, all match the manifest.`
+              : `Drive ${e.driveId} did NOT verify:\n  ${e.mismatches.join('\n  ')}`,
+          );
           break;
         case 'done':
           out(e.message);
@@ -232,6 +311,8 @@ function textPrinter(tty: boolean) {
           break;
       }
     },
-    end() { clearBar(); },
+    end() {
+      clearBar();
+    },
   };
 }

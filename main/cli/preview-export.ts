@@ -19,32 +19,56 @@ Exit status: 0 every blob fits; 1 some blob is larger than a drive (listed); 2 b
 export async function run(argv: string[]): Promise<number> {
   let v;
   try {
-    v = parseArgs({ args: argv, options: { blobs: { type: 'string' }, 'drive-size': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+    v = parseArgs({
+      args: argv,
+      options: {
+        blobs: { type: 'string' },
+        'drive-size': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
   } catch (e) {
     console.error(`haul preview-export: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
-  if (v.help) { console.log(HELP); return 0; }
-  if (!v.blobs || !v['drive-size']) { console.error(`haul preview-export: --blobs and --drive-size are required.\n\n${HELP}`); return 2; }
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!v.blobs || !v['drive-size']) {
+    console.error(`haul preview-export: --blobs and --drive-size are required.\n\n${HELP}`);
+    return 2;
+  }
   const size = parseSize(v['drive-size']);
-  if (!size) { console.error(`haul preview-export: --drive-size "${v['drive-size']}" is not a size such as 4TB.`); return 2; }
+  if (!size) {
+    console.error(`haul preview-export: --drive-size "${v['drive-size']}" is not a size such as 4TB.`);
+    return 2;
+  }
   let blobs;
   try {
     blobs = parseBlobList(readFileSync(v.blobs, 'utf8'), v.blobs);
   } catch (e) {
-    console.error(`haul preview-export: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `${v.blobs} does not exist.` : (e as Error).message}`);
+    console.error(
+      `haul preview-export: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `${v.blobs} does not exist.` : (e as Error).message}`,
+    );
     return 2;
   }
   const p = previewExport(blobs, size);
   if (v.json) console.log(JSON.stringify(p));
   else {
-    console.log(`${blobs.length} blobs, ${formatBytes(p.totalBytes)}: ${p.drives.length} drive${p.drives.length === 1 ? '' : 's'} of ${formatBytes(size)}.`);
+    console.log(
+      `${blobs.length} blobs, ${formatBytes(p.totalBytes)}: ${p.drives.length} drive${p.drives.length === 1 ? '' : 's'} of ${formatBytes(size)}.`,
+    );
     for (const d of p.drives) {
-      console.log(`Drive ${d.index}: ${d.blobs.length} blobs, ${formatBytes(d.bytes)} (${((d.bytes / size) * 100).toFixed(1)}% full)`);
+      console.log(
+        `Drive ${d.index}: ${d.blobs.length} blobs, ${formatBytes(d.bytes)} (${((d.bytes / size) * 100).toFixed(1)}% full)`,
+      );
       for (const b of d.blobs.slice(0, 20)) console.log(`    ${b.blobPath}  ${formatBytes(b.length)}`);
       if (d.blobs.length > 20) console.log(`    … and ${d.blobs.length - 20} more`);
     }
-    for (const b of p.tooLarge) console.log(`Does not fit on any drive: ${b.blobPath} (${formatBytes(b.length)}); use larger drives.`);
+    for (const b of p.tooLarge)
+      console.log(`Does not fit on any drive: ${b.blobPath} (${formatBytes(b.length)}); use larger drives.`);
   }
   return p.tooLarge.length ? 1 : 0;
 }

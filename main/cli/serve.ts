@@ -23,7 +23,12 @@ Runs Haul in your browser: the same app as the desktop window, served on this co
 `;
 
 const Options = z.object({
-  port: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(65535)).default(7420),
+  port: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(65535))
+    .default(7420),
   'data-dir': z.string().min(1).optional(),
   host: z.string().min(1).default('127.0.0.1'),
   'allow-remote': z.boolean().default(false),
@@ -34,7 +39,9 @@ const Options = z.object({
 /** How to run this same CLI again as a child process: the bundle directly, or the source under tsx. */
 export function selfCommand(): [string, ...string[]] {
   const self = fileURLToPath(import.meta.url);
-  return self.endsWith('.mjs') ? [process.execPath, self] : [process.execPath, ...process.execArgv, path.join(path.dirname(self), 'haul.ts')];
+  return self.endsWith('.mjs')
+    ? [process.execPath, self]
+    : [process.execPath, ...process.execArgv, path.join(path.dirname(self), 'haul.ts')];
 }
 
 /** The built renderer, whether we run from source (tsx) or from out/cli. */
@@ -47,33 +54,56 @@ export function findRendererDir(): string {
 export async function run(argv: string[]): Promise<number> {
   let opts;
   try {
-    opts = parseCommandArgs('serve', argv, {
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      host: { type: 'string' },
-      'allow-remote': { type: 'boolean' },
-      json: { type: 'boolean' },
-      'no-service': { type: 'boolean' },
-    }, Options);
+    opts = parseCommandArgs(
+      'serve',
+      argv,
+      {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        host: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+        json: { type: 'boolean' },
+        'no-service': { type: 'boolean' },
+      },
+      Options,
+    );
   } catch (err) {
-    if (err instanceof UsageError) { console.error(err.message); return 2; }
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      return 2;
+    }
     throw err;
   }
-  if (opts.help) { console.log(HELP); return 0; }
+  if (opts.help) {
+    console.log(HELP);
+    return 0;
+  }
   const rendererDir = findRendererDir();
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     console.error(`haul serve: the app is not built (no index.html in ${rendererDir}). Run "npm run build" first.`);
     return 1;
   }
   const dataDir = path.resolve(opts['data-dir'] ?? defaultDataDir());
-  const core = await createCore({ dataDir, watchDrives: true, ...(opts['no-service'] ? {} : { localService: { command: selfCommand() } }) });
+  const core = await createCore({
+    dataDir,
+    watchDrives: true,
+    ...(opts['no-service'] ? {} : { localService: { command: selfCommand() } }),
+  });
   let server;
   try {
-    server = await startBrowserServer({ core, rendererDir, port: opts.port, host: opts.host, allowRemote: opts['allow-remote'] });
+    server = await startBrowserServer({
+      core,
+      rendererDir,
+      port: opts.port,
+      host: opts.host,
+      allowRemote: opts['allow-remote'],
+    });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      console.error(`haul serve: port ${opts.port} is in use. Pick another with --port N, or --port 0 for any free port.`);
+      console.error(
+        `haul serve: port ${opts.port} is in use. Pick another with --port N, or --port 0 for any free port.`,
+      );
       return 1;
     }
     throw err;
@@ -81,7 +111,9 @@ export async function run(argv: string[]): Promise<number> {
   if (opts.json) {
     console.log(JSON.stringify({ url: server.urlWithToken, port: server.port, token: server.token }));
   } else {
-    console.log(`Haul is running in browser mode (data in ${dataDir}).\nOpen this URL in a browser on this computer:\n\n  ${server.urlWithToken}\n\nPress Ctrl+C to stop.`);
+    console.log(
+      `Haul is running in browser mode (data in ${dataDir}).\nOpen this URL in a browser on this computer:\n\n  ${server.urlWithToken}\n\nPress Ctrl+C to stop.`,
+    );
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

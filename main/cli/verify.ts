@@ -18,22 +18,46 @@ Exit status: 0 every block matches; 1 a problem was found (listed); 2 bad argume
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+    });
   } catch (e) {
     console.error(`haul verify: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
-  if (parsed.values.help) { console.log(HELP); return 0; }
-  if (!parsed.positionals.length) { console.error(`haul verify: give the drive to check.\n\n${HELP}`); return 2; }
+  if (parsed.values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!parsed.positionals.length) {
+    console.error(`haul verify: give the drive to check.\n\n${HELP}`);
+    return 2;
+  }
   let ok = true;
   for (const target of parsed.positionals) {
     const tty = process.stderr.isTTY && !parsed.values.json;
-    const r = await verifyTarget(target, tty ? (d, t) => process.stderr.write(`\r\x1b[KVerifying ${target}: ${t ? ((d / t) * 100).toFixed(1) : '100'}% (${formatBytes(d)}/${formatBytes(t)})`) : undefined);
+    const r = await verifyTarget(
+      target,
+      tty
+        ? (d, t) =>
+            process.stderr.write(
+              `\r\x1b[KVerifying ${target}: ${t ? ((d / t) * 100).toFixed(1) : '100'}% (${formatBytes(d)}/${formatBytes(t)})`,
+            )
+        : undefined,
+    );
     if (tty) process.stderr.write('\r\x1b[K');
     ok &&= r.ok;
     if (parsed.values.json) console.log(JSON.stringify(r));
-    else if (r.ok) console.log(`${target}: drive ${r.driveId} OK — ${r.blobs} files, ${r.blocks} blocks, ${formatBytes(r.bytes)}; every block matches the manifest.`);
-    else console.log(`${target}: drive ${r.driveId ?? '(unknown)'} FAILED — ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n  ${r.problems.slice(0, 200).join('\n  ')}${r.problems.length > 200 ? `\n  … and ${r.problems.length - 200} more` : ''}`);
+    else if (r.ok)
+      console.log(
+        `${target}: drive ${r.driveId} OK — ${r.blobs} files, ${r.blocks} blocks, ${formatBytes(r.bytes)}; every block matches the manifest.`,
+      );
+    else
+      console.log(
+        `${target}: drive ${r.driveId ?? '(unknown)'} FAILED — ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n  ${r.problems.slice(0, 200).join('\n  ')}${r.problems.length > 200 ? `\n  … and ${r.problems.length - 200} more` : ''}`,
+      );
   }
   return ok ? 0 : 1;
 }

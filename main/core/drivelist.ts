@@ -19,7 +19,9 @@ export async function drivelistList(): Promise<DrivelistDrive[]> {
   try {
     mod = require('drivelist') as typeof mod;
   } catch (err) {
-    throw new Error(`Haul cannot list drives on this computer: drivelist's native part is missing (${err instanceof Error ? err.message.split('\n')[0] : String(err)}). Run "npm rebuild drivelist --ignore-scripts=false" in Haul's folder, or reinstall Haul.`);
+    throw new Error(
+      `Haul cannot list drives on this computer: drivelist's native part is missing (${err instanceof Error ? err.message.split('\n')[0] : String(err)}). Run "npm rebuild drivelist --ignore-scripts=false" in Haul's folder, or reinstall Haul.`,
+    );
   }
   return mod.list();
 }

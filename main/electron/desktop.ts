@@ -3,7 +3,16 @@
 // taskbar/dock progress during a copy, the keep-awake port over powerSaveBlocker, the app menu
 // with the standard roles, and open-at-login (a setting). Everything it needs from electron comes
 // in as arguments, so tests drive it with the stand-in electron.
-import type { App, BrowserWindow, Dialog, Menu as MenuType, MenuItemConstructorOptions, NativeImage, PowerSaveBlocker, Tray as TrayType } from 'electron';
+import type {
+  App,
+  BrowserWindow,
+  Dialog,
+  Menu as MenuType,
+  MenuItemConstructorOptions,
+  NativeImage,
+  PowerSaveBlocker,
+  Tray as TrayType,
+} from 'electron';
 import type { Core } from '../core/bridge/core';
 import type { KeepAwake, KeepAwakePort } from '../core/prep/keepAwake';
 import type { PrepSessionInfo } from '../../shared/prep/session';
@@ -50,20 +59,32 @@ export class CopyActivity {
     core.events.on((event, payload) => {
       if (event === 'prep.session') this.session(payload as PrepSessionInfo);
       if (event === 'prep.progress') {
-        const p = payload as { sessionId: string; jobName: string; event: { type: string; bytesDone?: number; bytesTotal?: number } };
+        const p = payload as {
+          sessionId: string;
+          jobName: string;
+          event: { type: string; bytesDone?: number; bytesTotal?: number };
+        };
         if (p.event.type !== 'progress') return;
         const fraction = p.event.bytesTotal ? Math.min(1, (p.event.bytesDone ?? 0) / p.event.bytesTotal) : undefined;
-        this.copies.set(p.sessionId, { sessionId: p.sessionId, jobName: p.jobName, ...(fraction !== undefined ? { fraction } : {}) });
+        this.copies.set(p.sessionId, {
+          sessionId: p.sessionId,
+          jobName: p.jobName,
+          ...(fraction !== undefined ? { fraction } : {}),
+        });
         this.emit();
       }
     });
     // Sessions already running when the shell starts listening (none today: main starts them).
-    void core.context.prep?.list().then((sessions) => sessions.forEach((s) => this.session(s)), () => undefined);
+    void core.context.prep?.list().then(
+      (sessions) => sessions.forEach((s) => this.session(s)),
+      () => undefined,
+    );
   }
 
   private session(info: PrepSessionInfo) {
     if (ACTIVE_STATES.has(info.state)) {
-      if (!this.copies.has(info.sessionId)) this.copies.set(info.sessionId, { sessionId: info.sessionId, jobName: info.jobName });
+      if (!this.copies.has(info.sessionId))
+        this.copies.set(info.sessionId, { sessionId: info.sessionId, jobName: info.jobName });
     } else {
       this.copies.delete(info.sessionId);
     }
@@ -173,7 +194,8 @@ export function setUpDesktop(d: DesktopDeps): Desktop {
   // Open at login follows the setting (Windows and macOS; Linux desktops have no such API).
   const applyLogin = () => {
     const { openAtLogin } = settings.get().general;
-    if (d.app.getLoginItemSettings().openAtLogin !== openAtLogin) d.app.setLoginItemSettings({ openAtLogin, openAsHidden: true, args: ['--hidden'] });
+    if (d.app.getLoginItemSettings().openAtLogin !== openAtLogin)
+      d.app.setLoginItemSettings({ openAtLogin, openAsHidden: true, args: ['--hidden'] });
   };
   applyLogin();
   settings.onChange(applyLogin);
@@ -191,15 +213,24 @@ export function setUpDesktop(d: DesktopDeps): Desktop {
       { label: 'Open Haul', click: () => d.open() },
       { type: 'separator' },
       ...(running.length
-        ? running.map((c) => ({ label: `Preparing drives for ${c.jobName}${c.fraction !== undefined ? ` — ${Math.round(c.fraction * 100)}%` : ''}`, enabled: false }))
+        ? running.map((c) => ({
+            label: `Preparing drives for ${c.jobName}${c.fraction !== undefined ? ` — ${Math.round(c.fraction * 100)}%` : ''}`,
+            enabled: false,
+          }))
         : []),
-      ...(tracked.length ? tracked.map((j) => ({ label: `${j.name}: ${j.state}`, click: () => d.open() })) : running.length ? [] : [{ label: 'No active jobs', enabled: false }]),
+      ...(tracked.length
+        ? tracked.map((j) => ({ label: `${j.name}: ${j.state}`, click: () => d.open() }))
+        : running.length
+          ? []
+          : [{ label: 'No active jobs', enabled: false }]),
       { type: 'separator' },
       { label: 'Quit Haul', click: quit },
     ];
     lastMenu = items;
     tray.setContextMenu(d.Menu.buildFromTemplate(items));
-    tray.setToolTip(running.length ? `Haul — preparing ${running.length === 1 ? 'one job' : `${running.length} jobs`}` : 'Haul');
+    tray.setToolTip(
+      running.length ? `Haul — preparing ${running.length === 1 ? 'one job' : `${running.length} jobs`}` : 'Haul',
+    );
   };
   rebuildTray();
   tray.on('click', () => d.open());
@@ -230,7 +261,8 @@ export function setUpDesktop(d: DesktopDeps): Desktop {
         type: 'warning',
         title: 'Quit Haul?',
         message: `Haul is preparing drives for ${names}.`,
-        detail: 'If you quit now, the copy stops. Files already copied are kept: Resume continues where it stopped, the next time you open Haul.',
+        detail:
+          'If you quit now, the copy stops. Files already copied are kept: Resume continues where it stopped, the next time you open Haul.',
         buttons: ['Keep copying', 'Quit anyway'],
         defaultId: 0,
         cancelId: 0,

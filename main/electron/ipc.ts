@@ -24,7 +24,9 @@ export function isTrustedSender(event: IpcMainInvokeEvent, policy: SenderPolicy)
   try {
     const actual = new URL(frame.url);
     const expected = new URL(policy.appUrl);
-    return actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname;
+    return (
+      actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname
+    );
   } catch {
     return false;
   }

@@ -19,14 +19,22 @@ function binary() {
 
 let bin = binary();
 if (!bin) {
-  console.error('Haul: the Electron binary is not installed yet; downloading it once with Electron\'s installer…');
-  const result = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'inherit', cwd: electronDir });
+  console.error("Haul: the Electron binary is not installed yet; downloading it once with Electron's installer…");
+  const result = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], {
+    stdio: 'inherit',
+    cwd: electronDir,
+  });
   bin = binary();
   if (result.status !== 0 || !bin) {
-    console.error('Haul: Electron could not be downloaded (no internet?). Run Haul in your browser instead: npm run serve');
+    console.error(
+      'Haul: Electron could not be downloaded (no internet?). Run Haul in your browser instead: npm run serve',
+    );
     process.exit(1);
   }
 }
-const child = spawn(bin, [root, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } });
+const child = spawn(bin, [root, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+});
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -1,7 +1,19 @@
 // The Electron shell: small on purpose. It creates the window, wires ipcMain to main/core through
 // the validating wrapper, turns core events into desktop notifications, and lives on the desktop
 // (./desktop.ts: tray, close-to-tray, quit confirmation, progress, keep-awake, menu, login item).
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerSaveBlocker, safeStorage, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  powerSaveBlocker,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/bridge/core';
@@ -63,45 +75,55 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => openWindow());
-  app.whenReady().then(async () => {
-    hardenApp(app, session.defaultSession, links, shell);
-    // The local sandbox service is the default backend: the bundled CLI, run by Electron as Node.
-    core = await createCore({
-      dataDir: app.getPath('userData'),
-      watchDrives: true,
-      localService: { command: [process.execPath, path.join(cliDir, 'haul.mjs')], env: { ELECTRON_RUN_AS_NODE: '1' } },
-      host: 'desktop',
-      settingsBackend: openElectronStoreBackend,
-      secretCipher: (dir) => safeStorageCipher(safeStorage, dir),
-      keepAwake: powerSaveKeepAwake(powerSaveBlocker),
-      prepWorkerDir: pathToFileURL(`${cliDir}${path.sep}`),
-      // Desktop notifications for what the tracker finds (muted kinds and quiet hours are decided in
-      // main/core); a click opens the window on that job.
-      notifier: createElectronNotifier(Notification, (jobName) => {
-        openWindow();
-        core?.context.notifications?.openJob(jobName);
-      }),
+  app
+    .whenReady()
+    .then(async () => {
+      hardenApp(app, session.defaultSession, links, shell);
+      // The local sandbox service is the default backend: the bundled CLI, run by Electron as Node.
+      core = await createCore({
+        dataDir: app.getPath('userData'),
+        watchDrives: true,
+        localService: {
+          command: [process.execPath, path.join(cliDir, 'haul.mjs')],
+          env: { ELECTRON_RUN_AS_NODE: '1' },
+        },
+        host: 'desktop',
+        settingsBackend: openElectronStoreBackend,
+        secretCipher: (dir) => safeStorageCipher(safeStorage, dir),
+        keepAwake: powerSaveKeepAwake(powerSaveBlocker),
+        prepWorkerDir: pathToFileURL(`${cliDir}${path.sep}`),
+        // Desktop notifications for what the tracker finds (muted kinds and quiet hours are decided in
+        // main/core); a click opens the window on that job.
+        notifier: createElectronNotifier(Notification, (jobName) => {
+          openWindow();
+          core?.context.notifications?.openJob(jobName);
+        }),
+      });
+      registerIpc(ipcMain, core, { webContents: () => mainWindow?.webContents, appUrl });
+      desktop = setUpDesktop({
+        app,
+        Menu,
+        Tray,
+        dialog,
+        trayIcon: path.join(__dirname, 'tray.png'),
+        core,
+        window: () => mainWindow,
+        open: openWindow,
+        notifyStillRunning: () => {
+          if (Notification.isSupported())
+            new Notification({
+              title: 'Haul is still running',
+              body: 'It keeps tracking your jobs in the tray. Quit from the tray icon to stop it.',
+            }).show();
+        },
+      });
+      await createWindow(!startHidden);
+      app.on('activate', () => openWindow());
+    })
+    .catch((err: unknown) => {
+      console.error('Haul could not start:', err instanceof Error ? err.message : String(err));
+      app.exit(1);
     });
-    registerIpc(ipcMain, core, { webContents: () => mainWindow?.webContents, appUrl });
-    desktop = setUpDesktop({
-      app,
-      Menu,
-      Tray,
-      dialog,
-      trayIcon: path.join(__dirname, 'tray.png'),
-      core,
-      window: () => mainWindow,
-      open: openWindow,
-      notifyStillRunning: () => {
-        if (Notification.isSupported()) new Notification({ title: 'Haul is still running', body: 'It keeps tracking your jobs in the tray. Quit from the tray icon to stop it.' }).show();
-      },
-    });
-    await createWindow(!startHidden);
-    app.on('activate', () => openWindow());
-  }).catch((err: unknown) => {
-    console.error('Haul could not start:', err instanceof Error ? err.message : String(err));
-    app.exit(1);
-  });
   app.on('window-all-closed', () => {
     // With "keep tracking" on, the window only hides, so this means: really closed.
     if (process.platform !== 'darwin' || desktop?.quitting) app.quit();
@@ -113,7 +135,11 @@ if (!app.requestSingleInstanceLock()) {
     if (disposed || !core) return;
     event.preventDefault();
     disposed = true;
-    const done = core.dispose().catch((err: unknown) => console.error('Haul could not stop cleanly:', err instanceof Error ? err.message : String(err)));
+    const done = core
+      .dispose()
+      .catch((err: unknown) =>
+        console.error('Haul could not stop cleanly:', err instanceof Error ? err.message : String(err)),
+      );
     void done.then(() => app.exit(0));
   });
 }

@@ -5,7 +5,9 @@ import type { SafeStorage } from 'electron';
 import type { SecretCipher } from '../core/secrets';
 import { keyFileCipher } from '../core/secrets/keyFile';
 
-type Storage = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & { getSelectedStorageBackend?: () => string };
+type Storage = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & {
+  getSelectedStorageBackend?: () => string;
+};
 
 export function safeStorageCipher(safeStorage: Storage, dataDir: string): SecretCipher {
   const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend?.() : undefined;
@@ -17,7 +19,8 @@ export function safeStorageCipher(safeStorage: Storage, dataDir: string): Secret
   const sep = '\u0000';
   return {
     kind: 'os-keychain',
-    description: "Secrets are encrypted with your operating system's keychain and can be read only by you, on this computer.",
+    description:
+      "Secrets are encrypted with your operating system's keychain and can be read only by you, on this computer.",
     encrypt: (plain, name) => safeStorage.encryptString(`${name}${sep}${plain}`),
     decrypt(data, name) {
       const text = safeStorage.decryptString(data);

@@ -1,7 +1,15 @@
 // The app's frame: a navigation rail, the current screen, and a status bar; light or dark as the
 // system is. Screens are chosen by the route (routes.tsx), kept in the store's ui slice.
 import { useEffect, useState } from 'react';
-import { FluentProvider, makeStyles, Text, tokens, webDarkTheme, webLightTheme, mergeClasses } from '@fluentui/react-components';
+import {
+  FluentProvider,
+  makeStyles,
+  Text,
+  tokens,
+  webDarkTheme,
+  webLightTheme,
+  mergeClasses,
+} from '@fluentui/react-components';
 import { NAV, screenFor } from './routes';
 import { useHaul } from './store';
 import { startEvents } from './bridgeEvents';
@@ -66,7 +74,8 @@ const useStyles = makeStyles({
 });
 
 function useSystemDark(): boolean {
-  const query = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : undefined;
+  const query =
+    typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : undefined;
   const [dark, setDark] = useState(query?.matches ?? false);
   useEffect(() => {
     if (!query) return;
@@ -93,7 +102,9 @@ export function App() {
     <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
       <div className={styles.shell}>
         <header className={styles.header}>
-          <Text as="h1" className={styles.brand}>Haul</Text>
+          <Text as="h1" className={styles.brand}>
+            Haul
+          </Text>
           <Text>Import/Export jobs, from drives to data center and back</Text>
           <div className={styles.headerEnd}>
             {/* --- issue 11: the notification bell */}

@@ -21,11 +21,14 @@ export type Route =
   | { name: 'wizard'; draftId?: string }
 
   // --- issue 8: settings
-  | { name: 'settings' }
-  ;
+  | { name: 'settings' };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   switch (parts[0]) {
     case 'drives':
       return { name: 'drives' };
@@ -34,7 +37,12 @@ export function parseRoute(hash: string): Route {
     case 'jobs':
       // #/jobs/<name>, #/jobs/<name>/drives/<driveId>/log[/verbose]
       if (parts[1] && parts[2] === 'drives' && parts[3] && parts[4] === 'log')
-        return { name: 'log', jobName: parts[1], driveId: parts[3], kind: parts[5] === 'verbose' ? 'verbose' : 'error' };
+        return {
+          name: 'log',
+          jobName: parts[1],
+          driveId: parts[3],
+          kind: parts[5] === 'verbose' ? 'verbose' : 'error',
+        };
       if (parts[1]) return { name: 'job', jobName: parts[1] };
       return { name: 'jobs' };
 
@@ -85,7 +93,14 @@ export function screenFor(route: Route): ReactElement {
     case 'job':
       return <JobDetailScreen key={route.jobName} jobName={route.jobName} />;
     case 'log':
-      return <LogScreen key={`${route.jobName}/${route.driveId}/${route.kind}`} jobName={route.jobName} driveId={route.driveId} kind={route.kind} />;
+      return (
+        <LogScreen
+          key={`${route.jobName}/${route.driveId}/${route.kind}`}
+          jobName={route.jobName}
+          driveId={route.driveId}
+          kind={route.kind}
+        />
+      );
 
     // --- issue 10
     case 'wizard':

@@ -23,7 +23,9 @@ const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
 
 export function checkAccountName(name: string): void {
   if (!ACCOUNT_NAME.test(name)) {
-    throw new Error(`Storage account name "${name}" is not valid: use 3 to 24 lower-case letters and digits (as in Azure).`);
+    throw new Error(
+      `Storage account name "${name}" is not valid: use 3 to 24 lower-case letters and digits (as in Azure).`,
+    );
   }
 }
 
@@ -34,7 +36,9 @@ export function checkAccountName(name: string): void {
 export function storageAccountName(storageAccountId: string): string {
   const m = /\/providers\/Microsoft\.(?:Classic)?Storage\/storageAccounts\/([^/]+)\/?$/i.exec(storageAccountId);
   if (!m?.[1]) {
-    throw new Error(`storageAccountId "${storageAccountId}" is not a storage account resource id; expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>.`);
+    throw new Error(
+      `storageAccountId "${storageAccountId}" is not a storage account resource id; expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>.`,
+    );
   }
   const name = m[1].toLowerCase();
   checkAccountName(name);
@@ -58,7 +62,9 @@ async function loadState(file: string): Promise<State> {
   try {
     return stateSchema.parse(JSON.parse(text));
   } catch (e) {
-    throw new Error(`${file} is damaged (${e instanceof Error ? e.message : String(e)}); it holds the sandbox storage account keys. Restore it from a backup or delete it (the sandbox then makes new keys).`);
+    throw new Error(
+      `${file} is damaged (${e instanceof Error ? e.message : String(e)}); it holds the sandbox storage account keys. Restore it from a backup or delete it (the sandbox then makes new keys).`,
+    );
   }
 }
 
@@ -85,15 +91,34 @@ interface Running {
   exited: Promise<void>;
 }
 
-async function launch(location: string, accounts: Record<string, string>, port: number, log: (line: string) => void): Promise<Running> {
+async function launch(
+  location: string,
+  accounts: Record<string, string>,
+  port: number,
+  log: (line: string) => void,
+): Promise<Running> {
   const { AZURITE_DB: _sqlDb, ...inherited } = process.env; // never switch Azurite to an SQL database by accident
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     // Electron's binary behaves as Node with this; plain Node ignores it.
     ELECTRON_RUN_AS_NODE: '1',
-    AZURITE_ACCOUNTS: Object.entries(accounts).map(([n, k]) => `${n}:${k}`).join(';'),
+    AZURITE_ACCOUNTS: Object.entries(accounts)
+      .map(([n, k]) => `${n}:${k}`)
+      .join(';'),
   };
-  const args = [azuriteEntry(), '--blobHost', HOST, '--blobPort', String(port), '--location', location, '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--loose'];
+  const args = [
+    azuriteEntry(),
+    '--blobHost',
+    HOST,
+    '--blobPort',
+    String(port),
+    '--location',
+    location,
+    '--silent',
+    '--disableTelemetry',
+    '--skipApiVersionCheck',
+    '--loose',
+  ];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], windowsHide: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const output: string[] = [];
@@ -117,8 +142,22 @@ async function launch(location: string, accounts: Record<string, string>, port: 
     if (child.stdout) createInterface({ input: child.stdout }).on('line', onLine);
     if (child.stderr) createInterface({ input: child.stderr }).on('line', onLine);
     child.once('error', (e) => finish(new Error(`Azurite could not be started (${e.message}).`)));
-    child.once('exit', (code, signal) => finish(new Error(`Azurite exited while starting (code ${code ?? signal}) on ${HOST}:${port}, data in ${location}. Its output: ${output.join(' | ') || '(none)'}`)));
-    const timer = setTimeout(() => finish(new Error(`Azurite did not start within ${START_TIMEOUT_MS / 1000} s (data in ${location}). Its output: ${output.join(' | ') || '(none)'}`)), START_TIMEOUT_MS);
+    child.once('exit', (code, signal) =>
+      finish(
+        new Error(
+          `Azurite exited while starting (code ${code ?? signal}) on ${HOST}:${port}, data in ${location}. Its output: ${output.join(' | ') || '(none)'}`,
+        ),
+      ),
+    );
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(
+            `Azurite did not start within ${START_TIMEOUT_MS / 1000} s (data in ${location}). Its output: ${output.join(' | ') || '(none)'}`,
+          ),
+        ),
+      START_TIMEOUT_MS,
+    );
   });
 }
 
@@ -167,12 +206,16 @@ class Azurite implements AzuriteHandle {
       this.crashes = this.crashes.filter((t) => now - t < 60_000);
       this.crashes.push(now);
       if (this.crashes.length > 5) {
-        this.log(`Azurite exited unexpectedly (${why}) for the 6th time within a minute; not restarting it again. Restart the service.`);
+        this.log(
+          `Azurite exited unexpectedly (${why}) for the 6th time within a minute; not restarting it again. Restart the service.`,
+        );
         return;
       }
       this.log(`Azurite (pid ${r.child.pid ?? '?'}) exited unexpectedly (${why}); restarting it on port ${r.port}.`);
       this.restarting = this.relaunch(r.port)
-        .catch((e: unknown) => this.log(`Azurite could not be restarted: ${e instanceof Error ? e.message : String(e)}`))
+        .catch((e: unknown) =>
+          this.log(`Azurite could not be restarted: ${e instanceof Error ? e.message : String(e)}`),
+        )
         .finally(() => {
           this.restarting = null;
         });
@@ -214,7 +257,9 @@ class Azurite implements AzuriteHandle {
   account(name: string): AzuriteAccount {
     const key = this.state.accounts[name];
     if (key === undefined) {
-      throw new Error(`Storage account "${name}" is not served by the sandbox storage (served: ${Object.keys(this.state.accounts).join(', ') || 'none'}); add it with ensureAccounts.`);
+      throw new Error(
+        `Storage account "${name}" is not served by the sandbox storage (served: ${Object.keys(this.state.accounts).join(', ') || 'none'}); add it with ensureAccounts.`,
+      );
     }
     const blobEndpoint = `http://${HOST}:${this.port}/${name}`;
     return {

@@ -14,5 +14,7 @@ export function generateBitLockerKey(): string {
 /** Whether a string is a well-formed BitLocker recovery key (format and per-group check). */
 export function isBitLockerKey(key: string): boolean {
   const groups = key.split('-');
-  return groups.length === 8 && groups.every((g) => /^\d{6}$/.test(g) && Number(g) % 11 === 0 && Number(g) < 65536 * 11);
+  return (
+    groups.length === 8 && groups.every((g) => /^\d{6}$/.test(g) && Number(g) % 11 === 0 && Number(g) < 65536 * 11)
+  );
 }

@@ -31,7 +31,6 @@ import { generateBitLockerKey } from './bitlocker';
 import { blobNameProblem, containerNameProblem, splitBlobPath, splitDiagnosticsPath } from './names';
 import type { ExportedDrive, ExportResult, ExportToDrivesOptions, TransferProgress } from './types';
 
-
 /** Room kept free on each drive for DriveManifest.xml, HaulDrive.json and file-system overhead. */
 const DRIVE_RESERVE = 1024 * 1024;
 
@@ -45,7 +44,8 @@ interface Candidate {
   contentMD5?: string;
 }
 
-const b64ToHex = (v: Uint8Array | undefined) => (v && v.length === 16 ? Buffer.from(v).toString('hex').toUpperCase() : undefined);
+const b64ToHex = (v: Uint8Array | undefined) =>
+  v && v.length === 16 ? Buffer.from(v).toString('hex').toUpperCase() : undefined;
 
 const fullPath = (c: { container: string; name: string }) => `/${c.container}/${c.name}`;
 
@@ -59,30 +59,46 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 function errText(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e);
+  return e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
 }
 
-async function resolveBlobList(service: BlobServiceClient, opts: ExportToDrivesOptions): Promise<{ paths: string[]; prefixes: string[] }> {
+async function resolveBlobList(
+  service: BlobServiceClient,
+  opts: ExportToDrivesOptions,
+): Promise<{ paths: string[]; prefixes: string[] }> {
   const paths = [...(opts.blobList?.blobPath ?? [])];
   const prefixes = [...(opts.blobList?.blobPathPrefix ?? [])];
   if (opts.blobListBlobPath) {
     const split = splitBlobPath(opts.blobListBlobPath);
-    if ('problem' in split) throw new Error(`export.blobListBlobPath "${opts.blobListBlobPath}" is not valid: the ${split.problem}.`);
+    if ('problem' in split)
+      throw new Error(`export.blobListBlobPath "${opts.blobListBlobPath}" is not valid: the ${split.problem}.`);
     let xml: string;
     try {
-      xml = (await service.getContainerClient(split.container).getBlobClient(split.blob).downloadToBuffer()).toString('utf8');
+      xml = (await service.getContainerClient(split.container).getBlobClient(split.blob).downloadToBuffer()).toString(
+        'utf8',
+      );
     } catch (e) {
-      throw new Error(`The blob list ${opts.blobListBlobPath} named by export.blobListBlobPath cannot be read (${errText(e)}); upload it to the storage account first.`);
+      throw new Error(
+        `The blob list ${opts.blobListBlobPath} named by export.blobListBlobPath cannot be read (${errText(e)}); upload it to the storage account first.`,
+      );
     }
     const list = parseBlobList(xml);
     paths.push(...list.blobPath);
     prefixes.push(...list.blobPathPrefix);
   }
-  if (!paths.length && !prefixes.length) throw new Error('The export job names no blobs: give export.blobList (blobPath or blobPathPrefix) or export.blobListBlobPath.');
+  if (!paths.length && !prefixes.length)
+    throw new Error(
+      'The export job names no blobs: give export.blobList (blobPath or blobPathPrefix) or export.blobListBlobPath.',
+    );
   return { paths, prefixes };
 }
 
-async function listCandidates(service: BlobServiceClient, paths: string[], prefixes: string[], missing: ExportResult['incompleteBlobs']): Promise<Candidate[]> {
+async function listCandidates(
+  service: BlobServiceClient,
+  paths: string[],
+  prefixes: string[],
+  missing: ExportResult['incompleteBlobs'],
+): Promise<Candidate[]> {
   const found = new Map<string, Candidate>();
   const add = (c: Candidate) => {
     if (!found.has(fullPath(c))) found.set(fullPath(c), c);
@@ -97,10 +113,22 @@ async function listCandidates(service: BlobServiceClient, paths: string[], prefi
     try {
       const props = await service.getContainerClient(split.container).getBlobClient(split.blob).getProperties();
       const contentMD5 = b64ToHex(props.contentMD5);
-      add({ container: split.container, name: split.blob, length: props.contentLength ?? 0, blobType: kind(props.blobType), etag: props.etag ?? '', ...(contentMD5 ? { contentMD5 } : {}) });
+      add({
+        container: split.container,
+        name: split.blob,
+        length: props.contentLength ?? 0,
+        blobType: kind(props.blobType),
+        etag: props.etag ?? '',
+        ...(contentMD5 ? { contentMD5 } : {}),
+      });
     } catch (e) {
       const status = (e as { statusCode?: number }).statusCode;
-      missing.push({ blobPath: p.startsWith('/') ? p : `/${p}`, length: 0, reason: status === 404 ? 'the blob does not exist in the storage account' : `the blob cannot be read (${errText(e)})` });
+      missing.push({
+        blobPath: p.startsWith('/') ? p : `/${p}`,
+        length: 0,
+        reason:
+          status === 404 ? 'the blob does not exist in the storage account' : `the blob cannot be read (${errText(e)})`,
+      });
     }
   }
   for (const raw of prefixes) {
@@ -111,8 +139,14 @@ async function listCandidates(service: BlobServiceClient, paths: string[], prefi
     const containerPart = slash < 0 ? pre : pre.slice(0, slash);
     const blobPrefix = slash < 0 ? undefined : pre.slice(slash + 1);
     const containers: string[] = [];
-    const problem = blobPrefix !== undefined ? containerNameProblem(containerPart) : /^[a-z0-9-]*$/.test(containerPart) || containerPart === '$root' ? undefined : `"${containerPart}" cannot begin a container name (lower-case letters, digits and hyphens only)`;
-    if (problem) throw new Error(`Export blob path prefix "${raw}" is not valid: ${problem}. Correct the job's export blob list.`);
+    const problem =
+      blobPrefix !== undefined
+        ? containerNameProblem(containerPart)
+        : /^[a-z0-9-]*$/.test(containerPart) || containerPart === '$root'
+          ? undefined
+          : `"${containerPart}" cannot begin a container name (lower-case letters, digits and hyphens only)`;
+    if (problem)
+      throw new Error(`Export blob path prefix "${raw}" is not valid: ${problem}. Correct the job's export blob list.`);
     if (blobPrefix === undefined) {
       for await (const c of service.listContainers({ prefix: containerPart || undefined })) containers.push(c.name);
     } else {
@@ -124,7 +158,14 @@ async function listCandidates(service: BlobServiceClient, paths: string[], prefi
         for await (const b of container.listBlobsFlat({ prefix: blobPrefix || undefined })) {
           if (b.name.startsWith('.haul-staging/')) continue;
           const contentMD5 = b64ToHex(b.properties.contentMD5);
-          add({ container: cName, name: b.name, length: b.properties.contentLength ?? 0, blobType: kind(b.properties.blobType), etag: b.properties.etag, ...(contentMD5 ? { contentMD5 } : {}) });
+          add({
+            container: cName,
+            name: b.name,
+            length: b.properties.contentLength ?? 0,
+            blobType: kind(b.properties.blobType),
+            etag: b.properties.etag,
+            ...(contentMD5 ? { contentMD5 } : {}),
+          });
         }
       } catch (e) {
         if ((e as { statusCode?: number }).statusCode !== 404) throw e;
@@ -141,7 +182,9 @@ async function checkTarget(dir: string, jobName: string, session: string): Promi
   const ours = new Set([session, MANIFEST_FILE, HEADER_FILE]);
   const foreign = entries.filter((e) => !ours.has(e));
   if (foreign.length) {
-    throw new Error(`Export target ${dir} is not empty (it holds ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); an export writes only onto empty drives so that no data is lost. Empty it or choose another folder.`);
+    throw new Error(
+      `Export target ${dir} is not empty (it holds ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); an export writes only onto empty drives so that no data is lost. Empty it or choose another folder.`,
+    );
   }
   if (entries.includes(HEADER_FILE)) {
     let job = '';
@@ -150,7 +193,10 @@ async function checkTarget(dir: string, jobName: string, session: string): Promi
     } catch {
       job = '';
     }
-    if (job !== jobName) throw new Error(`Export target ${dir} already holds a prepared drive${job ? ` of job ${job}` : ''}; use an empty drive for export job ${jobName}.`);
+    if (job !== jobName)
+      throw new Error(
+        `Export target ${dir} already holds a prepared drive${job ? ` of job ${job}` : ''}; use an empty drive for export job ${jobName}.`,
+      );
   }
   // A previous run of this export: start it over.
   await rm(path.join(dir, session), { recursive: true, force: true });
@@ -162,7 +208,12 @@ async function writeAtomically(file: string, data: string): Promise<void> {
   await rename(tmp, file);
 }
 
-async function uploadText(service: BlobServiceClient, diag: { container: string; prefix: string }, name: string, body: string): Promise<string> {
+async function uploadText(
+  service: BlobServiceClient,
+  diag: { container: string; prefix: string },
+  name: string,
+  body: string,
+): Promise<string> {
   const container = service.getContainerClient(diag.container);
   await container.createIfNotExists();
   const blob = container.getBlockBlobClient(`${diag.prefix}${name}`);
@@ -172,7 +223,13 @@ async function uploadText(service: BlobServiceClient, diag: { container: string;
 }
 
 /** Downloads one blob into `file`, block by block; returns the manifest blocks. Throws on any failure. */
-async function writeBlob(service: BlobServiceClient, c: Candidate, file: string, signal: AbortSignal | undefined, onBytes: (n: number) => void) {
+async function writeBlob(
+  service: BlobServiceClient,
+  c: Candidate,
+  file: string,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void,
+) {
   await mkdir(path.dirname(file), { recursive: true });
   const blob = service.getContainerClient(c.container).getBlobClient(c.name);
   const fh = await open(file, 'wx');
@@ -184,7 +241,10 @@ async function writeBlob(service: BlobServiceClient, c: Candidate, file: string,
       const length = Math.min(BLOCK_SIZE, c.length - offset);
       const buf = Buffer.alloc(length);
       // The etag condition makes a blob that changes during the export fail instead of mixing versions.
-      await blob.downloadToBuffer(buf, offset, length, { conditions: c.etag ? { ifMatch: c.etag } : {}, abortSignal: signal });
+      await blob.downloadToBuffer(buf, offset, length, {
+        conditions: c.etag ? { ifMatch: c.etag } : {},
+        abortSignal: signal,
+      });
       await fh.write(buf, 0, length, offset);
       const blockHash = createHash('md5');
       await hashInSlices(buf, [blockHash, whole]);
@@ -193,7 +253,9 @@ async function writeBlob(service: BlobServiceClient, c: Candidate, file: string,
     }
     const got = whole.digest('hex').toUpperCase();
     if (c.contentMD5 && got !== c.contentMD5) {
-      throw new Error(`the data read has MD5 ${got} but the blob's Content-MD5 is ${c.contentMD5}; the blob is damaged in storage`);
+      throw new Error(
+        `the data read has MD5 ${got} but the blob's Content-MD5 is ${c.contentMD5}; the blob is damaged in storage`,
+      );
     }
     await fh.sync();
   } finally {
@@ -211,7 +273,10 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
   const now = opts.now ?? Date.now;
   const diag = splitDiagnosticsPath(opts.diagnosticsPath || DEFAULT_DIAGNOSTICS_PATH);
   if (!opts.targets.length) throw new Error('Export needs at least one target folder (one per drive).');
-  if (!/^[A-Za-z0-9_-]{2,64}$/.test(opts.jobName)) throw new Error(`Job name "${opts.jobName}" is not valid for an export session folder (2-64 letters, digits, "-" or "_").`);
+  if (!/^[A-Za-z0-9_-]{2,64}$/.test(opts.jobName))
+    throw new Error(
+      `Job name "${opts.jobName}" is not valid for an export session folder (2-64 letters, digits, "-" or "_").`,
+    );
   const session = `export-${opts.jobName}`;
   return withAzurite(opts.azurite, [opts.storageAccount], async () => {
     const service = opts.azurite.client(opts.storageAccount);
@@ -222,11 +287,13 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
     const dirs = opts.targets.map((t) => path.resolve(t.path));
     for (const [i, a] of dirs.entries()) {
       for (const b of dirs.slice(i + 1)) {
-        if (a === b || b.startsWith(a + path.sep) || a.startsWith(b + path.sep)) throw new Error(`Export targets ${a} and ${b} overlap; each drive needs its own folder.`);
+        if (a === b || b.startsWith(a + path.sep) || a.startsWith(b + path.sep))
+          throw new Error(`Export targets ${a} and ${b} overlap; each drive needs its own folder.`);
       }
     }
     for (const t of opts.targets) {
-      if (t.capacityBytes !== undefined && (!Number.isFinite(t.capacityBytes) || t.capacityBytes < 0)) throw new Error(`Capacity of export target ${t.path} must be a number of bytes (got ${t.capacityBytes}).`);
+      if (t.capacityBytes !== undefined && (!Number.isFinite(t.capacityBytes) || t.capacityBytes < 0))
+        throw new Error(`Capacity of export target ${t.path} must be a number of bytes (got ${t.capacityBytes}).`);
     }
     const targets = await Promise.all(
       opts.targets.map(async (t, i) => {
@@ -243,22 +310,32 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
     const byDevice = new Map<number, typeof targets>();
     for (const t of targets) if (t.device !== undefined) byDevice.set(t.device, [...(byDevice.get(t.device) ?? []), t]);
     for (const group of byDevice.values()) {
-      if (group.length > 1) for (const t of group) t.free = Math.floor((t.free + DRIVE_RESERVE) / group.length) - DRIVE_RESERVE;
+      if (group.length > 1)
+        for (const t of group) t.free = Math.floor((t.free + DRIVE_RESERVE) / group.length) - DRIVE_RESERVE;
     }
     const ids = new Set(targets.map((t) => t.driveId));
-    if (ids.size !== targets.length) throw new Error('Two export targets have the same drive id; give each drive its own id.');
+    if (ids.size !== targets.length)
+      throw new Error('Two export targets have the same drive id; give each drive its own id.');
 
     // First fit, in listing order; a blob is never split across drives.
     for (const c of candidates) {
       const problem = containerNameProblem(c.container) ?? blobNameProblem(c.name);
       if (problem) {
-        incomplete.push({ blobPath: fullPath(c), length: c.length, reason: `the ${problem}, so it cannot be written as a file` });
+        incomplete.push({
+          blobPath: fullPath(c),
+          length: c.length,
+          reason: `the ${problem}, so it cannot be written as a file`,
+        });
         continue;
       }
       const need = footprint(c.length);
       const t = targets.find((x) => x.free >= need);
       if (!t) {
-        incomplete.push({ blobPath: fullPath(c), length: c.length, reason: `it does not fit on any of the ${targets.length} drive(s) (${c.length} bytes)` });
+        incomplete.push({
+          blobPath: fullPath(c),
+          length: c.length,
+          reason: `it does not fit on any of the ${targets.length} drive(s) (${c.length} bytes)`,
+        });
         continue;
       }
       t.free -= need;
@@ -266,7 +343,13 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
     }
 
     const bytesTotal = targets.reduce((s, t) => s + t.blobs.reduce((a, b) => a + b.length, 0), 0);
-    const progress: TransferProgress = { bytesProcessed: 0, bytesTotal, bytesSucceeded: 0, blobsDone: 0, blobsTotal: targets.reduce((s, t) => s + t.blobs.length, 0) };
+    const progress: TransferProgress = {
+      bytesProcessed: 0,
+      bytesTotal,
+      bytesSucceeded: 0,
+      blobsDone: 0,
+      blobsTotal: targets.reduce((s, t) => s + t.blobs.length, 0),
+    };
     const report = () => opts.onProgress?.({ ...progress });
     report();
 
@@ -287,8 +370,22 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
             progress.bytesProcessed += n;
             report();
           });
-          manifestBlobs.push({ blobPath: `${c.container}/${c.name}`, filePath, length: c.length, importDisposition: 'overwrite', blobType: c.blobType, blocks });
-          logBlobs.push({ status: 'Completed', blobPath: `${c.container}/${c.name}`, filePath, length: c.length, blobType: c.blobType, blocks: blocks.map((b) => ({ ...b, status: 'Completed' as const })) });
+          manifestBlobs.push({
+            blobPath: `${c.container}/${c.name}`,
+            filePath,
+            length: c.length,
+            importDisposition: 'overwrite',
+            blobType: c.blobType,
+            blocks,
+          });
+          logBlobs.push({
+            status: 'Completed',
+            blobPath: `${c.container}/${c.name}`,
+            filePath,
+            length: c.length,
+            blobType: c.blobType,
+            blocks: blocks.map((b) => ({ ...b, status: 'Completed' as const })),
+          });
           bytes += c.length;
           progress.bytesSucceeded += c.length;
         } catch (e) {
@@ -297,9 +394,21 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
           await rm(file, { force: true }).catch(() => undefined);
           const changed = (e as { statusCode?: number }).statusCode === 412;
           const damaged = e instanceof Error && e.message.includes('damaged in storage');
-          const reason = changed ? 'the blob changed while it was being exported' : damaged ? errText(e) : `writing it to ${file} failed (${errText(e)})`;
+          const reason = changed
+            ? 'the blob changed while it was being exported'
+            : damaged
+              ? errText(e)
+              : `writing it to ${file} failed (${errText(e)})`;
           incomplete.push({ blobPath: fullPath(c), length: c.length, reason });
-          logBlobs.push({ status: changed ? 'BlobRequestFailed' : 'FileAccessDenied', blobPath: `${c.container}/${c.name}`, filePath, length: c.length, blobType: c.blobType, blocks: [], message: `Blob /${c.container}/${c.name} was not exported: ${reason}. It is listed in the incomplete blob list.` });
+          logBlobs.push({
+            status: changed ? 'BlobRequestFailed' : 'FileAccessDenied',
+            blobPath: `${c.container}/${c.name}`,
+            filePath,
+            length: c.length,
+            blobType: c.blobType,
+            blocks: [],
+            message: `Blob /${c.container}/${c.name} was not exported: ${reason}. It is listed in the incomplete blob list.`,
+          });
         }
         progress.blobsDone++;
         report();
@@ -307,14 +416,29 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
       const manifestXml = serializeDriveManifest({ version: '2014-11-01', driveId: t.driveId, blobs: manifestBlobs });
       const manifestHash = md5Hex(manifestXml);
       await writeAtomically(path.join(t.dir, MANIFEST_FILE), manifestXml);
-      const headerJson = serializeDriveHeader({ format: 'haul-drive', driveId: t.driveId, jobName: opts.jobName, sessionIds: [session], createdAt: now(), manifestHash });
+      const headerJson = serializeDriveHeader({
+        format: 'haul-drive',
+        driveId: t.driveId,
+        jobName: opts.jobName,
+        sessionIds: [session],
+        createdAt: now(),
+        manifestHash,
+      });
       await writeAtomically(path.join(t.dir, HEADER_FILE), headerJson);
 
       const status = logBlobs.some((b) => b.status !== 'Completed') ? 'CompletedWithErrors' : 'Completed';
       const full = { driveId: t.driveId, blobs: logBlobs, status } as const;
       const at = now();
-      const errorLogUri = await uploadText(service, diag, driveLogBlobName(t.driveId, at, 'error'), serializeDriveLog(errorView(full)));
-      const verboseLogUri = opts.logLevel === 'Verbose' ? await uploadText(service, diag, driveLogBlobName(t.driveId, at, 'verbose'), serializeDriveLog(full)) : undefined;
+      const errorLogUri = await uploadText(
+        service,
+        diag,
+        driveLogBlobName(t.driveId, at, 'error'),
+        serializeDriveLog(errorView(full)),
+      );
+      const verboseLogUri =
+        opts.logLevel === 'Verbose'
+          ? await uploadText(service, diag, driveLogBlobName(t.driveId, at, 'verbose'), serializeDriveLog(full))
+          : undefined;
       const failed = logBlobs.length - manifestBlobs.length;
       drives.push({
         driveId: t.driveId,
@@ -334,8 +458,19 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
 
     let incompleteBlobListUri: string | undefined;
     if (incomplete.length) {
-      incompleteBlobListUri = await uploadText(service, diag, `${opts.jobName}_${logTimestamp(now())}_IncompleteBlobList.xml`, serializeBlobList({ blobPath: incomplete.map((b) => b.blobPath) }));
+      incompleteBlobListUri = await uploadText(
+        service,
+        diag,
+        `${opts.jobName}_${logTimestamp(now())}_IncompleteBlobList.xml`,
+        serializeBlobList({ blobPath: incomplete.map((b) => b.blobPath) }),
+      );
     }
-    return { drives, incompleteBlobs: incomplete, ...(incompleteBlobListUri ? { incompleteBlobListUri } : {}), bytesTotal, bytesSucceeded: progress.bytesSucceeded };
+    return {
+      drives,
+      incompleteBlobs: incomplete,
+      ...(incompleteBlobListUri ? { incompleteBlobListUri } : {}),
+      bytesTotal,
+      bytesSucceeded: progress.bytesSucceeded,
+    };
   });
 }

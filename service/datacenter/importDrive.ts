@@ -47,7 +47,8 @@ function errCode(e: unknown): string | undefined {
 }
 
 function errText(e: unknown): string {
-  if (e instanceof RestError) return `storage answered ${e.statusCode ?? '?'} ${e.code ?? ''}: ${e.message.split('\n')[0]}`.trim();
+  if (e instanceof RestError)
+    return `storage answered ${e.statusCode ?? '?'} ${e.code ?? ''}: ${e.message.split('\n')[0]}`.trim();
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -75,12 +76,23 @@ interface DriveRead {
 async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<DriveRead> {
   try {
     const s = await stat(drivePath);
-    if (!s.isDirectory()) throw new Fault('DiskNotFound', `The drive path ${drivePath} is not a folder or mount point; give the folder where the arrived drive is mounted.`);
+    if (!s.isDirectory())
+      throw new Fault(
+        'DiskNotFound',
+        `The drive path ${drivePath} is not a folder or mount point; give the folder where the arrived drive is mounted.`,
+      );
   } catch (e) {
     if (e instanceof Fault) throw e;
     const code = errCode(e);
-    if (code === 'EACCES' || code === 'EPERM') throw new Fault('DiskAccessDenied', `The drive at ${drivePath} cannot be read (permission denied); mount it readable for the service.`);
-    throw new Fault('DiskNotFound', `No drive is readable at ${drivePath} (${code ?? errText(e)}); check that the drive is mounted there.`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new Fault(
+        'DiskAccessDenied',
+        `The drive at ${drivePath} cannot be read (permission denied); mount it readable for the service.`,
+      );
+    throw new Fault(
+      'DiskNotFound',
+      `No drive is readable at ${drivePath} (${code ?? errText(e)}); check that the drive is mounted there.`,
+    );
   }
   const manifestPath = path.join(drivePath, MANIFEST_FILE);
   let manifestBytes: Buffer;
@@ -88,8 +100,12 @@ async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<D
     manifestBytes = await readFile(manifestPath);
   } catch (e) {
     const code = errCode(e);
-    if (code === 'EACCES' || code === 'EPERM') throw new Fault('ManifestAccessDenied', `${manifestPath} cannot be read (permission denied).`);
-    throw new Fault('ManifestNotFound', `The drive at ${drivePath} has no ${MANIFEST_FILE}; it was not prepared with "haul prep" (or the wrong drive was mounted).`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new Fault('ManifestAccessDenied', `${manifestPath} cannot be read (permission denied).`);
+    throw new Fault(
+      'ManifestNotFound',
+      `The drive at ${drivePath} has no ${MANIFEST_FILE}; it was not prepared with "haul prep" (or the wrong drive was mounted).`,
+    );
   }
   let manifest: DriveManifest;
   try {
@@ -103,7 +119,10 @@ async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<D
   try {
     headerBytes = await readFile(headerPath);
   } catch {
-    throw new Fault('DriveHeaderNotFound', `The drive at ${drivePath} has no ${HEADER_FILE} (the drive header); prepare the drive again with "haul prep".`);
+    throw new Fault(
+      'DriveHeaderNotFound',
+      `The drive at ${drivePath} has no ${HEADER_FILE} (the drive header); prepare the drive again with "haul prep".`,
+    );
   }
   let header: DriveHeader;
   try {
@@ -112,16 +131,28 @@ async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<D
     throw new Fault('DriveHeaderInvalid', `${headerPath}: ${errText(e)}`);
   }
   if (header.manifestHash !== manifestHash) {
-    throw new Fault('ManifestCorrupted', `${manifestPath} has MD5 ${manifestHash} but the drive header records ${header.manifestHash}: the manifest was changed or damaged after preparation. Run "haul verify" on the drive and prepare it again.`);
+    throw new Fault(
+      'ManifestCorrupted',
+      `${manifestPath} has MD5 ${manifestHash} but the drive header records ${header.manifestHash}: the manifest was changed or damaged after preparation. Run "haul verify" on the drive and prepare it again.`,
+    );
   }
   if (opts.expectedManifestHash && opts.expectedManifestHash.toUpperCase() !== manifestHash) {
-    throw new Fault('ManifestCorrupted', `${manifestPath} has MD5 ${manifestHash} but the job's drive list registers ${opts.expectedManifestHash.toUpperCase()} for this drive: the drive is not the one the job describes, or its manifest changed. Update the job's drive list or send the right drive.`);
+    throw new Fault(
+      'ManifestCorrupted',
+      `${manifestPath} has MD5 ${manifestHash} but the job's drive list registers ${opts.expectedManifestHash.toUpperCase()} for this drive: the drive is not the one the job describes, or its manifest changed. Update the job's drive list or send the right drive.`,
+    );
   }
   if (header.driveId !== manifest.driveId) {
-    throw new Fault('ManifestDriveIdMismatch', `The drive header says drive ${header.driveId} but ${MANIFEST_FILE} says ${manifest.driveId}; the drive was not prepared consistently.`);
+    throw new Fault(
+      'ManifestDriveIdMismatch',
+      `The drive header says drive ${header.driveId} but ${MANIFEST_FILE} says ${manifest.driveId}; the drive was not prepared consistently.`,
+    );
   }
   if (opts.expectedDriveId !== undefined && opts.expectedDriveId !== manifest.driveId) {
-    throw new Fault('ManifestDriveIdMismatch', `The drive at ${drivePath} is drive ${manifest.driveId}, but the job expects drive ${opts.expectedDriveId} here.`);
+    throw new Fault(
+      'ManifestDriveIdMismatch',
+      `The drive at ${drivePath} is drive ${manifest.driveId}, but the job expects drive ${opts.expectedDriveId} here.`,
+    );
   }
   return { manifest, manifestBytes, manifestHash, header, headerHash: md5Hex(headerBytes) };
 }
@@ -204,7 +235,13 @@ class BlobImport {
 
   blocks(status: DriveLogBlock['status']): DriveLogBlock[] {
     const { mb } = this;
-    return mb.blocks.map((b, i) => ({ offset: b.offset, length: b.length, ...(mb.blobType === 'BlockBlob' ? { id: blockId(this.upload, i) } : {}), hash: b.hash, status }));
+    return mb.blocks.map((b, i) => ({
+      offset: b.offset,
+      length: b.length,
+      ...(mb.blobType === 'BlockBlob' ? { id: blockId(this.upload, i) } : {}),
+      hash: b.hash,
+      status,
+    }));
   }
 
   /** Counts a block as processed (for progress). */
@@ -225,7 +262,12 @@ class BlobImport {
   }
 
   skipped(message: string): DriveLogBlob {
-    return this.done({ status: 'Completed', importDisposition: { value: this.mb.importDisposition, status: 'Skipped' }, blocks: [], message });
+    return this.done({
+      status: 'Completed',
+      importDisposition: { value: this.mb.importDisposition, status: 'Skipped' },
+      blocks: [],
+      message,
+    });
   }
 }
 
@@ -233,7 +275,11 @@ class BlobImport {
 async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promise<DriveLogBlob> {
   const b = new BlobImport(ctx, mb);
   const split = splitBlobPath(mb.blobPath);
-  if ('problem' in split) return b.fail('BlobNameInvalid', `Blob ${mb.blobPath} was not imported: the ${split.problem}. Rename it in the drive manifest and prepare the drive again.`);
+  if ('problem' in split)
+    return b.fail(
+      'BlobNameInvalid',
+      `Blob ${mb.blobPath} was not imported: the ${split.problem}. Rename it in the drive manifest and prepare the drive again.`,
+    );
   const pageProblem = pageBlobProblem(mb);
   if (pageProblem) return b.fail('BlobRequestFailed', pageProblem);
   const opened = await openOnDrive(drivePath, mb);
@@ -242,7 +288,11 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
   try {
     const size = (await fh.stat()).size;
     if (size !== mb.length) {
-      return b.fail('FileLengthMismatch', `File ${mb.filePath} is ${size} bytes on the drive but the manifest says ${mb.length}; the file changed after preparation, so blob ${mb.blobPath} was not imported.`, b.blocks('Uncommitted'));
+      return b.fail(
+        'FileLengthMismatch',
+        `File ${mb.filePath} is ${size} bytes on the drive but the manifest says ${mb.length}; the file changed after preparation, so blob ${mb.blobPath} was not imported.`,
+        b.blocks('Uncommitted'),
+      );
     }
     let container: ContainerClient;
     let choice: Target | DriveLogBlob;
@@ -250,7 +300,11 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
       container = await containerFor(ctx, split.container);
       choice = await chooseTarget(b, container, split);
     } catch (e) {
-      return b.fail('BlobRequestFailed', `Blob ${mb.blobPath} was not imported: ${errText(e)}.`, b.blocks('Uncommitted'));
+      return b.fail(
+        'BlobRequestFailed',
+        `Blob ${mb.blobPath} was not imported: ${errText(e)}.`,
+        b.blocks('Uncommitted'),
+      );
     }
     if (!('target' in choice)) return choice;
     return await writeBlob(b, fh, container, split.container, choice);
@@ -262,28 +316,52 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
 /** Page blobs need 512-byte alignment and ranges of at most 4 MiB. */
 function pageBlobProblem(mb: ManifestBlob): string | undefined {
   if (mb.blobType !== 'PageBlob') return undefined;
-  if (mb.length % 512 !== 0) return `Page blob ${mb.blobPath} was not imported: its length ${mb.length} is not a multiple of 512 bytes, which page blobs require. Import it as a block blob.`;
+  if (mb.length % 512 !== 0)
+    return `Page blob ${mb.blobPath} was not imported: its length ${mb.length} is not a multiple of 512 bytes, which page blobs require. Import it as a block blob.`;
   const bad = mb.blocks.find((x) => x.offset % 512 !== 0 || x.length % 512 !== 0 || x.length > 4 * 1024 * 1024);
-  if (bad) return `Page blob ${mb.blobPath} was not imported: the page range at offset ${bad.offset} (length ${bad.length}) is not aligned to 512 bytes or is longer than 4 MiB.`;
+  if (bad)
+    return `Page blob ${mb.blobPath} was not imported: the page range at offset ${bad.offset} (length ${bad.length}) is not aligned to 512 bytes or is longer than 4 MiB.`;
   return undefined;
 }
 
 /** Opens the blob's file, which must be on the drive (no path or link that leads out of it). */
-async function openOnDrive(drivePath: string, mb: ManifestBlob): Promise<{ fh: FileHandle } | { status: DriveLogBlob['status']; message: string }> {
+async function openOnDrive(
+  drivePath: string,
+  mb: ManifestBlob,
+): Promise<{ fh: FileHandle } | { status: DriveLogBlob['status']; message: string }> {
   const filePath = path.resolve(drivePath, ...mb.filePath.split('/'));
   const root = path.resolve(drivePath);
-  if (!filePath.startsWith(root + path.sep)) return { status: 'FileNameInvalid', message: `Blob ${mb.blobPath}: file path ${mb.filePath} leaves the drive; it was not imported.` };
+  if (!filePath.startsWith(root + path.sep))
+    return {
+      status: 'FileNameInvalid',
+      message: `Blob ${mb.blobPath}: file path ${mb.filePath} leaves the drive; it was not imported.`,
+    };
   try {
     // A link on the drive must not make the service read outside the drive (its own keys, say).
     const real = await realpath(filePath);
     const realRoot = await realpath(root);
-    if (!real.startsWith(realRoot + path.sep)) return { status: 'FileNameInvalid', message: `File ${mb.filePath} for blob ${mb.blobPath} is a link that points outside the drive; it was not imported. Copy the file itself onto the drive.` };
+    if (!real.startsWith(realRoot + path.sep))
+      return {
+        status: 'FileNameInvalid',
+        message: `File ${mb.filePath} for blob ${mb.blobPath} is a link that points outside the drive; it was not imported. Copy the file itself onto the drive.`,
+      };
     return { fh: await open(real, 'r') };
   } catch (e) {
     const code = errCode(e);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'FileNotFound', message: `File ${mb.filePath} for blob ${mb.blobPath} is missing on the drive; the blob was not imported. Copy the file again in a new drive preparation session.` };
-    if (code === 'EACCES' || code === 'EPERM') return { status: 'FileAccessDenied', message: `File ${mb.filePath} for blob ${mb.blobPath} cannot be read (permission denied); the blob was not imported.` };
-    return { status: 'FileAccessDenied', message: `File ${mb.filePath} for blob ${mb.blobPath} cannot be opened (${errText(e)}); the blob was not imported.` };
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return {
+        status: 'FileNotFound',
+        message: `File ${mb.filePath} for blob ${mb.blobPath} is missing on the drive; the blob was not imported. Copy the file again in a new drive preparation session.`,
+      };
+    if (code === 'EACCES' || code === 'EPERM')
+      return {
+        status: 'FileAccessDenied',
+        message: `File ${mb.filePath} for blob ${mb.blobPath} cannot be read (permission denied); the blob was not imported.`,
+      };
+    return {
+      status: 'FileAccessDenied',
+      message: `File ${mb.filePath} for blob ${mb.blobPath} cannot be opened (${errText(e)}); the blob was not imported.`,
+    };
   }
 }
 
@@ -296,7 +374,11 @@ interface Target {
  * The import disposition, decided before any data is sent: the blob's own name, a renamed one, or
  * nothing to do (kept by no-overwrite, or already imported by an earlier run of this job).
  */
-async function chooseTarget(b: BlobImport, container: ContainerClient, split: { container: string; blob: string }): Promise<Target | DriveLogBlob> {
+async function chooseTarget(
+  b: BlobImport,
+  container: ContainerClient,
+  split: { container: string; blob: string },
+): Promise<Target | DriveLogBlob> {
   const { ctx, mb } = b;
   const again = (name: string, status: 'Created' | 'Renamed'): DriveLogBlob => {
     ctx.progress.bytesSucceeded += mb.length;
@@ -312,12 +394,16 @@ async function chooseTarget(b: BlobImport, container: ContainerClient, split: { 
   if (!exists) return { target: split.blob, disposition: { value: mb.importDisposition, status: 'Created' } };
   if (await importedBefore(ctx, container, split.blob, mb)) return again(split.blob, 'Created');
   if (mb.importDisposition === 'no-overwrite') {
-    return b.skipped(`Blob ${mb.blobPath} already exists and its disposition is no-overwrite, so the existing blob was kept and file ${mb.filePath} was not imported.`);
+    return b.skipped(
+      `Blob ${mb.blobPath} already exists and its disposition is no-overwrite, so the existing blob was kept and file ${mb.filePath} was not imported.`,
+    );
   }
-  if (mb.importDisposition === 'overwrite') return { target: split.blob, disposition: { value: mb.importDisposition, status: 'Overwritten' } };
+  if (mb.importDisposition === 'overwrite')
+    return { target: split.blob, disposition: { value: mb.importDisposition, status: 'Overwritten' } };
   for (let n = 1; ; n++) {
     const candidate = renamedBlobName(split.blob, n);
-    if (!(await container.getBlobClient(candidate).exists())) return { target: candidate, disposition: { value: mb.importDisposition, status: 'Renamed' } };
+    if (!(await container.getBlobClient(candidate).exists()))
+      return { target: candidate, disposition: { value: mb.importDisposition, status: 'Renamed' } };
     if (await importedBefore(ctx, container, candidate, mb)) return again(candidate, 'Renamed');
   }
 }
@@ -333,7 +419,12 @@ interface Sent {
  * good ones (staged block-blob blocks, or pages of a hidden staging page blob). `whole` hashes the
  * whole file on the way.
  */
-async function sendBlocks(b: BlobImport, fh: FileHandle, send: (i: number, buf: Buffer, digest: Buffer) => Promise<void>, whole: Hash): Promise<Sent> {
+async function sendBlocks(
+  b: BlobImport,
+  fh: FileHandle,
+  send: (i: number, buf: Buffer, digest: Buffer) => Promise<void>,
+  whole: Hash,
+): Promise<Sent> {
   const { ctx, mb } = b;
   const { signal } = ctx.opts;
   const sent: Sent = { blocks: b.blocks('Uncommitted'), status: 'Completed' };
@@ -362,7 +453,10 @@ async function sendBlocks(b: BlobImport, fh: FileHandle, send: (i: number, buf: 
     }
     if (entry.status !== 'DataReadFailed' && read < mblk.length) {
       entry.status = 'DataReadFailed';
-      problem('CompletedWithErrors', `${mb.filePath} ended at ${mblk.offset + read} bytes, before the end of block ${i} (offset ${mblk.offset}, length ${mblk.length})`);
+      problem(
+        'CompletedWithErrors',
+        `${mb.filePath} ended at ${mblk.offset + read} bytes, before the end of block ${i} (offset ${mblk.offset}, length ${mblk.length})`,
+      );
     } else if (entry.status !== 'DataReadFailed') {
       const blockHash = createHash('md5');
       await hashInSlices(buf, [blockHash, whole]);
@@ -370,16 +464,27 @@ async function sendBlocks(b: BlobImport, fh: FileHandle, send: (i: number, buf: 
       const got = digest.toString('hex').toUpperCase();
       if (got !== mblk.hash) {
         entry.status = 'Md5Mismatch';
-        problem('CompletedWithErrors', `block ${i} (offset ${mblk.offset}, length ${mblk.length}) of ${mb.filePath} has MD5 ${got} but the manifest says ${mblk.hash}: the data on the drive is corrupt`);
+        problem(
+          'CompletedWithErrors',
+          `block ${i} (offset ${mblk.offset}, length ${mblk.length}) of ${mb.filePath} has MD5 ${got} but the manifest says ${mblk.hash}: the data on the drive is corrupt`,
+        );
       } else if (sent.status === 'Completed') {
         const [, release] = await slots.acquire();
         // Staged, not yet committed: the entry stays Uncommitted until the commit succeeds.
-        inflight.push(send(i, buf, digest).then(
-          () => undefined,
-          (e: unknown) => {
-            if (!signal?.aborted) problem('BlobRequestFailed', `sending block ${i} (offset ${mblk.offset}) to storage failed (${errText(e)})`);
-          },
-        ).finally(release));
+        inflight.push(
+          send(i, buf, digest)
+            .then(
+              () => undefined,
+              (e: unknown) => {
+                if (!signal?.aborted)
+                  problem(
+                    'BlobRequestFailed',
+                    `sending block ${i} (offset ${mblk.offset}) to storage failed (${errText(e)})`,
+                  );
+              },
+            )
+            .finally(release),
+        );
       }
     }
     b.processed(mblk.length);
@@ -392,7 +497,13 @@ async function sendBlocks(b: BlobImport, fh: FileHandle, send: (i: number, buf: 
 }
 
 /** Sends the blocks, then commits the blob under its target name only when every block matched. */
-async function writeBlob(b: BlobImport, fh: FileHandle, container: ContainerClient, containerName: string, { target, disposition }: Target): Promise<DriveLogBlob> {
+async function writeBlob(
+  b: BlobImport,
+  fh: FileHandle,
+  container: ContainerClient,
+  containerName: string,
+  { target, disposition }: Target,
+): Promise<DriveLogBlob> {
   const { ctx, mb } = b;
   const { signal } = ctx.opts;
   const importedAs = `${containerName}/${target}`;
@@ -407,12 +518,24 @@ async function writeBlob(b: BlobImport, fh: FileHandle, container: ContainerClie
       stagingCreated = true;
     }
     // The checked MD5 travels with the data, so storage also refuses bytes damaged on the way.
-    sent = await sendBlocks(b, fh, (i, buf, digest) => {
-      const mblk = mb.blocks[i] as ManifestBlob['blocks'][number];
-      return staging
-        ? staging.uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest }).then(() => undefined)
-        : blockBlob.stageBlock(blockId(b.upload, i), buf, mblk.length, { abortSignal: signal, transactionalContentMD5: digest }).then(() => undefined);
-    }, whole);
+    sent = await sendBlocks(
+      b,
+      fh,
+      (i, buf, digest) => {
+        const mblk = mb.blocks[i] as ManifestBlob['blocks'][number];
+        return staging
+          ? staging
+              .uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest })
+              .then(() => undefined)
+          : blockBlob
+              .stageBlock(blockId(b.upload, i), buf, mblk.length, {
+                abortSignal: signal,
+                transactionalContentMD5: digest,
+              })
+              .then(() => undefined);
+      },
+      whole,
+    );
     if (sent.status === 'Completed') {
       // Existence was checked before the data went out: unless the disposition allows overwriting,
       // refuse to replace a blob that appeared in the meantime.
@@ -420,31 +543,51 @@ async function writeBlob(b: BlobImport, fh: FileHandle, container: ContainerClie
       const contentMD5 = whole.digest();
       try {
         if (staging) {
-          const sas = await staging.generateSasUrl({ permissions: BlobSASPermissions.parse('r'), expiresOn: new Date(Date.now() + 3600_000) });
-          const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions, metadata: importMarker(ctx, mb) });
+          const sas = await staging.generateSasUrl({
+            permissions: BlobSASPermissions.parse('r'),
+            expiresOn: new Date(Date.now() + 3600_000),
+          });
+          const poller = await container
+            .getPageBlobClient(target)
+            .beginCopyFromURL(sas, { conditions, metadata: importMarker(ctx, mb) });
           await poller.pollUntilDone();
           await container.getPageBlobClient(target).setHTTPHeaders({ blobContentMD5: contentMD5 });
         } else {
           await blockBlob.commitBlockList(
             mb.blocks.map((_, i) => blockId(b.upload, i)),
-            { conditions, blobHTTPHeaders: { blobContentMD5: contentMD5 }, metadata: importMarker(ctx, mb), abortSignal: signal },
+            {
+              conditions,
+              blobHTTPHeaders: { blobContentMD5: contentMD5 },
+              metadata: importMarker(ctx, mb),
+              abortSignal: signal,
+            },
           );
         }
         for (const x of sent.blocks) x.status = 'Completed';
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
         if (isConflict(e) && mb.importDisposition === 'no-overwrite') {
-          return b.skipped(`Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.`);
+          return b.skipped(
+            `Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.`,
+          );
         }
         sent.status = isConflict(e) ? 'BlobAlreadyExists' : 'BlobRequestFailed';
-        sent.problem = sent.status === 'BlobAlreadyExists' ? `blob ${importedAs} was created by someone else during the import` : `committing the blob failed (${errText(e)})`;
+        sent.problem =
+          sent.status === 'BlobAlreadyExists'
+            ? `blob ${importedAs} was created by someone else during the import`
+            : `committing the blob failed (${errText(e)})`;
       }
     }
   } finally {
     if (staging && stagingCreated) await staging.deleteIfExists().catch(() => undefined);
   }
   if (sent.status !== 'Completed') {
-    return b.done({ status: sent.status, importDisposition: disposition, blocks: sent.blocks, message: `Blob ${mb.blobPath} was not imported: ${sent.problem ?? 'unknown error'}. No part of it was committed.` });
+    return b.done({
+      status: sent.status,
+      importDisposition: disposition,
+      blocks: sent.blocks,
+      message: `Blob ${mb.blobPath} was not imported: ${sent.problem ?? 'unknown error'}. No part of it was committed.`,
+    });
   }
   ctx.progress.bytesSucceeded += mb.length;
   const message =
@@ -464,7 +607,8 @@ async function writeBlob(b: BlobImport, fh: FileHandle, container: ContainerClie
 
 function driveStatusOf(blobs: DriveLogBlob[]): DriveLogStatus {
   if (blobs.some((b) => b.status !== 'Completed')) return 'CompletedWithErrors';
-  if (blobs.some((b) => b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped')) return 'CompletedWithWarnings';
+  if (blobs.some((b) => b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped'))
+    return 'CompletedWithWarnings';
   if (blobs.some((b) => b.importDisposition?.status === 'Overwritten')) return 'CompletedWithInfo';
   return 'Completed';
 }
@@ -484,7 +628,12 @@ function copyStatusOf(status: DriveLogStatus, blobs: DriveLogBlob[], bytes: numb
   return `${status}: ${parts.join(', ')}${tail}`;
 }
 
-async function uploadXml(service: BlobServiceClient, diag: { container: string; prefix: string }, name: string, body: string | Buffer): Promise<string> {
+async function uploadXml(
+  service: BlobServiceClient,
+  diag: { container: string; prefix: string },
+  name: string,
+  body: string | Buffer,
+): Promise<string> {
   const container = service.getContainerClient(diag.container);
   await container.createIfNotExists();
   const blob = container.getBlockBlobClient(`${diag.prefix}${name}`);
@@ -510,7 +659,8 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
     try {
       drive = await readDrive(drivePath, opts);
     } catch (e) {
-      const fault = e instanceof Fault ? e : new Fault('InternalError', `Reading the drive at ${drivePath} failed: ${errText(e)}`);
+      const fault =
+        e instanceof Fault ? e : new Fault('InternalError', `Reading the drive at ${drivePath} failed: ${errText(e)}`);
       const driveId = opts.expectedDriveId ?? 'UNKNOWN';
       const result: ImportDriveResult = {
         outcome: 'Faulted',
@@ -524,7 +674,12 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
         blobs: [],
       };
       try {
-        result.errorLogUri = await uploadXml(service, diag, driveLogBlobName(driveId, now(), 'error'), serializeDriveLog({ driveId, blobs: [], status: fault.status, message: fault.message }));
+        result.errorLogUri = await uploadXml(
+          service,
+          diag,
+          driveLogBlobName(driveId, now(), 'error'),
+          serializeDriveLog({ driveId, blobs: [], status: fault.status, message: fault.message }),
+        );
       } catch {
         // The fault itself is what the operator needs to see; a missing log is secondary.
       }
@@ -533,9 +688,24 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
 
     const { manifest } = drive;
     const bytesTotal = manifest.blobs.reduce((s, b) => s + b.length, 0);
-    const progress: TransferProgress = { bytesProcessed: 0, bytesTotal, bytesSucceeded: 0, blobsDone: 0, blobsTotal: manifest.blobs.length };
+    const progress: TransferProgress = {
+      bytesProcessed: 0,
+      bytesTotal,
+      bytesSucceeded: 0,
+      blobsDone: 0,
+      blobsTotal: manifest.blobs.length,
+    };
     const report = () => opts.onProgress?.({ ...progress });
-    const ctx: Ctx = { opts, service, progress, report, containers: new Map(), job: opts.job ?? '-', driveId: manifest.driveId, manifestHash: drive.manifestHash };
+    const ctx: Ctx = {
+      opts,
+      service,
+      progress,
+      report,
+      containers: new Map(),
+      job: opts.job ?? '-',
+      driveId: manifest.driveId,
+      manifestHash: drive.manifestHash,
+    };
     report();
 
     const logBlobs: DriveLogBlob[] = [];
@@ -558,29 +728,58 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
       copyStatus: copyStatusOf(status, logBlobs, progress.bytesSucceeded),
       issues: {
         errors: logBlobs.filter((b) => b.status !== 'Completed').length,
-        warnings: logBlobs.filter((b) => b.status === 'Completed' && (b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped')).length,
-        overwrites: logBlobs.filter((b) => b.status === 'Completed' && b.importDisposition?.status === 'Overwritten').length,
+        warnings: logBlobs.filter(
+          (b) =>
+            b.status === 'Completed' &&
+            (b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped'),
+        ).length,
+        overwrites: logBlobs.filter((b) => b.status === 'Completed' && b.importDisposition?.status === 'Overwritten')
+          .length,
       },
-      blobs: logBlobs.map((b): BlobImportStatus => ({
-        blobPath: b.blobPath,
-        ...(b.importedAs ? { importedAs: b.importedAs } : {}),
-        filePath: b.filePath,
-        length: b.length,
-        status: b.status,
-        ...(b.importDisposition ? { disposition: b.importDisposition } : {}),
-        ...(b.message && blobHasIssue(b) ? { message: b.message } : {}),
-      })),
+      blobs: logBlobs.map(
+        (b): BlobImportStatus => ({
+          blobPath: b.blobPath,
+          ...(b.importedAs ? { importedAs: b.importedAs } : {}),
+          filePath: b.filePath,
+          length: b.length,
+          status: b.status,
+          ...(b.importDisposition ? { disposition: b.importDisposition } : {}),
+          ...(b.message && blobHasIssue(b) ? { message: b.message } : {}),
+        }),
+      ),
       manifestHash: drive.manifestHash,
       driveHeaderHash: drive.headerHash,
       manifestFile: MANIFEST_FILE,
     };
     try {
-      result.errorLogUri = await uploadXml(service, diag, driveLogBlobName(manifest.driveId, at, 'error'), serializeDriveLog(errorView(full)));
-      if (opts.logLevel === 'Verbose') result.verboseLogUri = await uploadXml(service, diag, driveLogBlobName(manifest.driveId, at, 'verbose'), serializeDriveLog(full));
-      if (opts.backupDriveManifest) result.manifestUri = await uploadXml(service, diag, driveLogBlobName(manifest.driveId, at, 'manifest'), drive.manifestBytes);
+      result.errorLogUri = await uploadXml(
+        service,
+        diag,
+        driveLogBlobName(manifest.driveId, at, 'error'),
+        serializeDriveLog(errorView(full)),
+      );
+      if (opts.logLevel === 'Verbose')
+        result.verboseLogUri = await uploadXml(
+          service,
+          diag,
+          driveLogBlobName(manifest.driveId, at, 'verbose'),
+          serializeDriveLog(full),
+        );
+      if (opts.backupDriveManifest)
+        result.manifestUri = await uploadXml(
+          service,
+          diag,
+          driveLogBlobName(manifest.driveId, at, 'manifest'),
+          drive.manifestBytes,
+        );
     } catch (e) {
       // The data is in storage, but the customer cannot be told what happened: say so loudly.
-      return { ...result, outcome: 'Faulted', logStatus: 'InternalError', reason: `The drive was copied but its logs could not be written to ${diag.container}/${diag.prefix} (${errText(e)}); start the drive again.` };
+      return {
+        ...result,
+        outcome: 'Faulted',
+        logStatus: 'InternalError',
+        reason: `The drive was copied but its logs could not be written to ${diag.container}/${diag.prefix} (${errText(e)}); start the drive again.`,
+      };
     }
     return result;
   });

@@ -6,16 +6,19 @@
 export function containerNameProblem(name: string): string | undefined {
   if (name === '$root') return undefined;
   if (name.length < 3 || name.length > 63) return `container name "${name}" must be 3 to 63 characters long`;
-  if (!/^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/.test(name)) return `container name "${name}" may hold only lower-case letters, digits and single hyphens, and must start and end with a letter or digit`;
+  if (!/^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/.test(name))
+    return `container name "${name}" may hold only lower-case letters, digits and single hyphens, and must start and end with a letter or digit`;
   return undefined;
 }
 
 /** Blob names: 1-1024 characters, no control characters, not ending with "." or "/", no "." or ".." segments. */
 export function blobNameProblem(name: string): string | undefined {
-  if (name.length < 1 || name.length > 1024) return `blob name "${name.slice(0, 80)}" must be 1 to 1024 characters long`;
+  if (name.length < 1 || name.length > 1024)
+    return `blob name "${name.slice(0, 80)}" must be 1 to 1024 characters long`;
   if (/[\u0000-\u001f\u007f\\]/.test(name)) return `blob name "${name}" contains a control character or a backslash`;
   if (name.endsWith('.') || name.endsWith('/')) return `blob name "${name}" must not end with "." or "/"`;
-  if (name.split('/').some((s) => s === '.' || s === '..' || s === '')) return `blob name "${name}" has an empty, "." or ".." path segment`;
+  if (name.split('/').some((s) => s === '.' || s === '..' || s === ''))
+    return `blob name "${name}" has an empty, "." or ".." path segment`;
   return undefined;
 }
 

@@ -42,7 +42,9 @@ export function resourceGroupProblem(name: string): string | undefined {
 export const STORAGE_ACCOUNT_ID_RE =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/(Microsoft\.Storage|Microsoft\.ClassicStorage)\/storageAccounts\/([^/]+)$/i;
 
-export function parseStorageAccountId(id: string): { subscriptionId: string; resourceGroup: string; provider: string; account: string } | undefined {
+export function parseStorageAccountId(
+  id: string,
+): { subscriptionId: string; resourceGroup: string; provider: string; account: string } | undefined {
   const m = STORAGE_ACCOUNT_ID_RE.exec(id);
   if (!m) return undefined;
   return { subscriptionId: m[1] ?? '', resourceGroup: m[2] ?? '', provider: m[3] ?? '', account: m[4] ?? '' };
@@ -51,7 +53,12 @@ export function parseStorageAccountId(id: string): { subscriptionId: string; res
 // ---- building blocks ----------------------------------------------------------------------
 
 const text = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` });
-const required = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max, { message: `must be at most ${max} characters` });
+const required = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` });
 
 export const ReturnAddressSchema = z.object({
   recipientName: required(200),
@@ -88,7 +95,12 @@ export type ShippingInformation = z.infer<typeof ShippingInformationSchema>;
 export const DeliveryPackageSchema = z.object({
   carrierName: required(100),
   trackingNumber: required(100),
-  driveCount: z.number().int().min(0).max(MAX_DRIVES_PER_JOB * 10).optional(),
+  driveCount: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_DRIVES_PER_JOB * 10)
+    .optional(),
   shipDate: text(64).optional(),
 });
 export type DeliveryPackage = z.infer<typeof DeliveryPackageSchema>;
@@ -102,10 +114,16 @@ export const PackageInformationSchema = z.object({
 export type PackageInformation = z.infer<typeof PackageInformationSchema>;
 
 export const DriveStatusSchema = z.object({
-  driveId: z.string().regex(DRIVE_ID_RE, { message: 'must be the drive serial number: 1 to 64 letters, digits, ".", ":", "_" or "-", no spaces' }),
+  driveId: z.string().regex(DRIVE_ID_RE, {
+    message: 'must be the drive serial number: 1 to 64 letters, digits, ".", ":", "_" or "-", no spaces',
+  }),
   bitLockerKey: text(200).optional(),
   manifestFile: text(1024).optional(),
-  manifestHash: z.string().regex(/^[0-9A-Fa-f]*$/, { message: 'must be Base16 (hex digits)' }).max(128).optional(),
+  manifestHash: z
+    .string()
+    .regex(/^[0-9A-Fa-f]*$/, { message: 'must be Base16 (hex digits)' })
+    .max(128)
+    .optional(),
   driveHeaderHash: text(4096).optional(),
   // Service-owned fields: accepted (the SDK echoes them back) but never taken from the customer.
   state: z.string().max(64).optional(),
@@ -120,10 +138,12 @@ export type DriveStatusInput = z.infer<typeof DriveStatusSchema>;
 
 const blobPath = z.string().min(1, { message: 'must not be empty' }).max(1024);
 export const ExportSchema = z.object({
-  blobList: z.object({
-    blobPath: z.array(blobPath).max(10_000).optional(),
-    blobPathPrefix: z.array(blobPath).max(10_000).optional(),
-  }).optional(),
+  blobList: z
+    .object({
+      blobPath: z.array(blobPath).max(10_000).optional(),
+      blobPathPrefix: z.array(blobPath).max(10_000).optional(),
+    })
+    .optional(),
   blobListBlobPath: z.string().max(1024).optional(),
 });
 export type ExportSpec = z.infer<typeof ExportSchema>;
@@ -135,30 +155,44 @@ export const EncryptionKeySchema = z.object({
 });
 export type EncryptionKeyDetails = z.infer<typeof EncryptionKeySchema>;
 
-export const LogLevelSchema = z.string().refine((v) => /^(error|verbose)$/i.test(v), { message: 'must be "Error" or "Verbose"' })
+export const LogLevelSchema = z
+  .string()
+  .refine((v) => /^(error|verbose)$/i.test(v), { message: 'must be "Error" or "Verbose"' })
   .transform((v) => (v.toLowerCase() === 'verbose' ? 'Verbose' : 'Error'));
 
-const TagsSchema = z.record(z.string().max(512), z.string().max(256))
+const TagsSchema = z
+  .record(z.string().max(512), z.string().max(256))
   .refine((t) => Object.keys(t).length <= 50, { message: 'at most 50 tags' });
 
 export const JobDetailsInputSchema = z.object({
   storageAccountId: z.string().min(1, { message: 'is required: the resource id of the storage account' }).max(1024),
-  jobType: z.string().refine((v) => /^(import|export)$/i.test(v), { message: 'must be "Import" or "Export"' })
-    .transform((v) => (v.toLowerCase() === 'export' ? 'Export' as const : 'Import' as const)),
+  jobType: z
+    .string()
+    .refine((v) => /^(import|export)$/i.test(v), { message: 'must be "Import" or "Export"' })
+    .transform((v) => (v.toLowerCase() === 'export' ? ('Export' as const) : ('Import' as const))),
   returnAddress: ReturnAddressSchema.optional(),
   returnShipping: ReturnShippingSchema.optional(),
   // The service fills shippingInformation from the location; a client may echo it back.
   shippingInformation: ShippingInformationSchema.optional(),
   deliveryPackage: DeliveryPackageSchema.optional(),
   returnPackage: PackageInformationSchema.partial().optional(),
-  diagnosticsPath: z.string().regex(DIAGNOSTICS_PATH_RE, { message: 'must be a container name (3 to 63 lowercase letters, digits and single hyphens), optionally followed by /virtual/directory' }).optional(),
+  diagnosticsPath: z
+    .string()
+    .regex(DIAGNOSTICS_PATH_RE, {
+      message:
+        'must be a container name (3 to 63 lowercase letters, digits and single hyphens), optionally followed by /virtual/directory',
+    })
+    .optional(),
   logLevel: LogLevelSchema.optional(),
   backupDriveManifest: z.boolean().optional(),
   state: z.string().max(64).optional(),
   cancelRequested: z.boolean().optional(),
   percentComplete: z.number().int().optional(),
   incompleteBlobListUri: z.string().max(2048).optional(),
-  driveList: z.array(DriveStatusSchema).max(MAX_DRIVES_PER_JOB, { message: `a job has at most ${MAX_DRIVES_PER_JOB} drives` }).optional(),
+  driveList: z
+    .array(DriveStatusSchema)
+    .max(MAX_DRIVES_PER_JOB, { message: `a job has at most ${MAX_DRIVES_PER_JOB} drives` })
+    .optional(),
   export: ExportSchema.optional(),
   provisioningState: z.string().max(64).optional(),
   encryptionKey: EncryptionKeySchema.optional(),
@@ -179,16 +213,21 @@ export type PutJobParameters = z.infer<typeof PutJobParametersSchema>;
 
 export const UpdateJobParametersSchema = z.object({
   tags: TagsSchema.optional(),
-  properties: z.object({
-    cancelRequested: z.boolean().optional(),
-    state: z.string().max(64).optional(),
-    returnAddress: ReturnAddressSchema.optional(),
-    returnShipping: ReturnShippingSchema.optional(),
-    deliveryPackage: DeliveryPackageSchema.optional(),
-    logLevel: LogLevelSchema.optional(),
-    backupDriveManifest: z.boolean().optional(),
-    driveList: z.array(DriveStatusSchema).max(MAX_DRIVES_PER_JOB, { message: `a job has at most ${MAX_DRIVES_PER_JOB} drives` }).optional(),
-  }).optional(),
+  properties: z
+    .object({
+      cancelRequested: z.boolean().optional(),
+      state: z.string().max(64).optional(),
+      returnAddress: ReturnAddressSchema.optional(),
+      returnShipping: ReturnShippingSchema.optional(),
+      deliveryPackage: DeliveryPackageSchema.optional(),
+      logLevel: LogLevelSchema.optional(),
+      backupDriveManifest: z.boolean().optional(),
+      driveList: z
+        .array(DriveStatusSchema)
+        .max(MAX_DRIVES_PER_JOB, { message: `a job has at most ${MAX_DRIVES_PER_JOB} drives` })
+        .optional(),
+    })
+    .optional(),
 });
 export type UpdateJobParameters = z.infer<typeof UpdateJobParametersSchema>;
 
@@ -251,7 +290,10 @@ export interface JobResponse {
   systemData: SystemData;
 }
 
-export interface ListJobsResponse { value: JobResponse[]; nextLink?: string }
+export interface ListJobsResponse {
+  value: JobResponse[];
+  nextLink?: string;
+}
 
 export interface LocationProperties {
   recipientName: string;
@@ -266,15 +308,26 @@ export interface LocationProperties {
   supportedCarriers: string[];
   alternateLocations: string[];
 }
-export interface Location { id: string; name: string; type: typeof RESOURCE_TYPE_LOCATIONS; properties: LocationProperties }
+export interface Location {
+  id: string;
+  name: string;
+  type: typeof RESOURCE_TYPE_LOCATIONS;
+  properties: LocationProperties;
+}
 
 export interface Operation {
   name: string;
   display: { provider: string; resource: string; operation: string; description: string };
 }
 
-export interface ArmErrorDetail { code: string; message: string; target?: string }
-export interface ArmError { error: { code: string; message: string; target?: string; details: ArmErrorDetail[] } }
+export interface ArmErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+}
+export interface ArmError {
+  error: { code: string; message: string; target?: string; details: ArmErrorDetail[] };
+}
 
 export const ArmErrorSchema = z.object({
   error: z.object({
@@ -300,7 +353,11 @@ export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], prefix =
 
 const isoTime = z.preprocess((v) => (v instanceof Date ? v.toISOString() : v), z.string());
 /** Optional on the wire (absent or null), `undefined` once read. */
-const maybe = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined).optional();
+const maybe = <T extends z.ZodType>(s: T) =>
+  s
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional();
 const str = z.string();
 
 export const ReturnAddressReadSchema = z.object({
@@ -326,8 +383,18 @@ export const ShippingInformationReadSchema = z.object({
   phone: maybe(str),
   additionalInformation: maybe(str),
 });
-export const DeliveryPackageReadSchema = z.object({ carrierName: str, trackingNumber: str, driveCount: maybe(z.number()), shipDate: maybe(str) });
-export const PackageInformationReadSchema = z.object({ carrierName: str, trackingNumber: str, driveCount: z.number(), shipDate: str });
+export const DeliveryPackageReadSchema = z.object({
+  carrierName: str,
+  trackingNumber: str,
+  driveCount: maybe(z.number()),
+  shipDate: maybe(str),
+});
+export const PackageInformationReadSchema = z.object({
+  carrierName: str,
+  trackingNumber: str,
+  driveCount: z.number(),
+  shipDate: str,
+});
 
 export const ArmDriveStatusReadSchema = z.object({
   driveId: str,
@@ -367,22 +434,29 @@ export const JobResponseReadSchema = z.object({
     incompleteBlobListUri: maybe(str),
     driveList: maybe(z.array(ArmDriveStatusReadSchema)),
     // On the wire export.blobList holds the paths; the SDK flattens them into export itself.
-    export: maybe(z.preprocess((v) => {
-      if (typeof v !== 'object' || v === null || 'blobList' in v) return v;
-      const { blobPath, blobPathPrefix, ...rest } = v as { blobPath?: unknown; blobPathPrefix?: unknown };
-      return { ...rest, blobList: { blobPath, blobPathPrefix } };
-    }, z.object({
-      blobList: maybe(z.object({ blobPath: maybe(z.array(str)), blobPathPrefix: maybe(z.array(str)) })),
-      blobListBlobPath: maybe(str),
-    }))),
+    export: maybe(
+      z.preprocess(
+        (v) => {
+          if (typeof v !== 'object' || v === null || 'blobList' in v) return v;
+          const { blobPath, blobPathPrefix, ...rest } = v as { blobPath?: unknown; blobPathPrefix?: unknown };
+          return { ...rest, blobList: { blobPath, blobPathPrefix } };
+        },
+        z.object({
+          blobList: maybe(z.object({ blobPath: maybe(z.array(str)), blobPathPrefix: maybe(z.array(str)) })),
+          blobListBlobPath: maybe(str),
+        }),
+      ),
+    ),
     provisioningState: maybe(str),
   }),
-  systemData: maybe(z.object({
-    createdBy: maybe(str),
-    createdAt: maybe(isoTime),
-    lastModifiedBy: maybe(str),
-    lastModifiedAt: maybe(isoTime),
-  })),
+  systemData: maybe(
+    z.object({
+      createdBy: maybe(str),
+      createdAt: maybe(isoTime),
+      lastModifiedBy: maybe(str),
+      lastModifiedAt: maybe(isoTime),
+    }),
+  ),
 });
 /** A job as the app reads it back from the service (the sandbox's `JobResponse` is one of these). */
 export type ArmJob = z.output<typeof JobResponseReadSchema>;
@@ -393,22 +467,27 @@ const unflattenLocation = (v: unknown): unknown => {
   const { id, name, type, ...properties } = v as Record<string, unknown>;
   return { id, name, type, properties };
 };
-export const LocationReadSchema = z.preprocess(unflattenLocation, z.object({
-  id: maybe(str),
-  name: str,
-  type: maybe(str),
-  properties: maybe(z.object({
-    recipientName: maybe(str),
-    streetAddress1: maybe(str),
-    streetAddress2: maybe(str),
-    city: maybe(str),
-    stateOrProvince: maybe(str),
-    postalCode: maybe(str),
-    countryOrRegion: maybe(str),
-    phone: maybe(str),
-    additionalShippingInformation: maybe(str),
-    supportedCarriers: maybe(z.array(str)),
-    alternateLocations: maybe(z.array(str)),
-  })),
-}));
+export const LocationReadSchema = z.preprocess(
+  unflattenLocation,
+  z.object({
+    id: maybe(str),
+    name: str,
+    type: maybe(str),
+    properties: maybe(
+      z.object({
+        recipientName: maybe(str),
+        streetAddress1: maybe(str),
+        streetAddress2: maybe(str),
+        city: maybe(str),
+        stateOrProvince: maybe(str),
+        postalCode: maybe(str),
+        countryOrRegion: maybe(str),
+        phone: maybe(str),
+        additionalShippingInformation: maybe(str),
+        supportedCarriers: maybe(z.array(str)),
+        alternateLocations: maybe(z.array(str)),
+      }),
+    ),
+  }),
+);
 export type ArmLocation = z.output<typeof LocationReadSchema>;

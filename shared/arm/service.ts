@@ -24,7 +24,10 @@ const reason = z.string().trim().min(1, { message: 'must say why, in a sentence'
 export const OpsBodies = {
   'package-arrived': z.object({
     /** The drives found in the package, with where each can be read (optional for drives processed later). */
-    drives: z.array(z.object({ driveId, path: path.optional() })).min(1, { message: 'name at least one drive found in the package' }).max(20),
+    drives: z
+      .array(z.object({ driveId, path: path.optional() }))
+      .min(1, { message: 'name at least one drive found in the package' })
+      .max(20),
   }),
   'register-drive': z.object({ driveId, path }),
   'drive-missing': z.object({ driveId }),
@@ -42,8 +45,10 @@ export const OpsBodies = {
     shipDate: z.string().max(64).optional(),
   }),
   export: z.object({
-    drives: z.array(z.object({ path, driveId: driveId.optional(), capacityBytes: z.number().int().positive().optional() }))
-      .min(1, { message: 'name at least one target folder' }).max(10),
+    drives: z
+      .array(z.object({ path, driveId: driveId.optional(), capacityBytes: z.number().int().positive().optional() }))
+      .min(1, { message: 'name at least one target folder' })
+      .max(10),
     wait: z.boolean().optional(),
   }),
 } as const;

@@ -6,8 +6,21 @@
 import { parse } from 'csv-parse/sync';
 import { blobType, importDisposition, type BlobType, type ImportDisposition } from './driveManifest';
 
-export const DATASET_COLUMNS = ['BasePath', 'DstBlobPathOrPrefix', 'BlobType', 'Disposition', 'MetadataFile', 'PropertiesFile'] as const;
-export const DRIVESET_COLUMNS = ['DriveLetter', 'FormatOption', 'SilentOrPromptOnFormat', 'Encryption', 'ExistingBitLockerKey'] as const;
+export const DATASET_COLUMNS = [
+  'BasePath',
+  'DstBlobPathOrPrefix',
+  'BlobType',
+  'Disposition',
+  'MetadataFile',
+  'PropertiesFile',
+] as const;
+export const DRIVESET_COLUMNS = [
+  'DriveLetter',
+  'FormatOption',
+  'SilentOrPromptOnFormat',
+  'Encryption',
+  'ExistingBitLockerKey',
+] as const;
 
 export interface DatasetEntry {
   /** 2-based row number in the file (the header is row 1) */
@@ -35,32 +48,60 @@ export interface DrivesetEntry {
 }
 
 export class CsvError extends Error {
-  constructor(readonly file: string, readonly row: number, readonly column: string | undefined, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly row: number,
+    readonly column: string | undefined,
+    detail: string,
+  ) {
     super(`${file}, row ${row}${column ? `, column ${column}` : ''}: ${detail}`);
     this.name = 'CsvError';
   }
 }
 
-function readRows(text: string, file: string, columns: readonly string[]): { row: number; cells: Record<string, string> }[] {
+function readRows(
+  text: string,
+  file: string,
+  columns: readonly string[],
+): { row: number; cells: Record<string, string> }[] {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: false }) as string[][];
+    records = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      info: false,
+    }) as string[][];
   } catch (e) {
     const err = e as { lines?: number; message?: string };
-    throw new CsvError(file, err.lines ?? 0, undefined, `the file is not valid CSV (${err.message ?? String(e)}). Check the quotes on that row.`);
+    throw new CsvError(
+      file,
+      err.lines ?? 0,
+      undefined,
+      `the file is not valid CSV (${err.message ?? String(e)}). Check the quotes on that row.`,
+    );
   }
   const header = records[0];
   if (!header) throw new CsvError(file, 1, undefined, `the file is empty; expected the header ${columns.join(',')}`);
   const index = new Map<string, number>();
   header.forEach((h, i) => index.set(h.trim().toLowerCase(), i));
   for (const c of columns) {
-    if (!index.has(c.toLowerCase())) throw new CsvError(file, 1, c, `the header has no column "${c}"; expected ${columns.join(',')}`);
+    if (!index.has(c.toLowerCase()))
+      throw new CsvError(file, 1, c, `the header has no column "${c}"; expected ${columns.join(',')}`);
   }
   const unknown = header.filter((h) => !columns.some((c) => c.toLowerCase() === h.trim().toLowerCase()));
-  if (unknown.length) throw new CsvError(file, 1, unknown[0], `unknown column "${unknown[0]}"; expected ${columns.join(',')}`);
+  if (unknown.length)
+    throw new CsvError(file, 1, unknown[0], `unknown column "${unknown[0]}"; expected ${columns.join(',')}`);
   return records.slice(1).map((cells, i) => {
     const row = i + 2;
-    if (cells.length > header.length) throw new CsvError(file, row, undefined, `the row has ${cells.length} cells but the header has ${header.length}; quote values that contain commas`);
+    if (cells.length > header.length)
+      throw new CsvError(
+        file,
+        row,
+        undefined,
+        `the row has ${cells.length} cells but the header has ${header.length}; quote values that contain commas`,
+      );
     const out: Record<string, string> = {};
     for (const c of columns) out[c] = (cells[index.get(c.toLowerCase())!] ?? '').trim();
     return { row, cells: out };
@@ -72,20 +113,64 @@ const none = (v: string): string | undefined => (v === '' || v.toLowerCase() ===
 /** Parses dataset.csv. `file` is the name used in error messages. */
 export function parseDataset(text: string, file = 'dataset.csv'): DatasetEntry[] {
   const rows = readRows(text, file, DATASET_COLUMNS);
-  if (rows.length === 0) throw new CsvError(file, 2, undefined, 'the dataset lists no files or folders; add one row per folder or file to copy');
+  if (rows.length === 0)
+    throw new CsvError(
+      file,
+      2,
+      undefined,
+      'the dataset lists no files or folders; add one row per folder or file to copy',
+    );
   return rows.map(({ row, cells }) => {
     const basePath = cells.BasePath!;
-    if (!basePath) throw new CsvError(file, row, 'BasePath', 'BasePath is empty; give the file, or the folder ending with a separator, to copy');
+    if (!basePath)
+      throw new CsvError(
+        file,
+        row,
+        'BasePath',
+        'BasePath is empty; give the file, or the folder ending with a separator, to copy',
+      );
     const isFolder = basePath.endsWith('/') || basePath.endsWith('\\');
     const dst = cells.DstBlobPathOrPrefix!.replace(/\\/g, '/').replace(/^\/+/, '');
-    if (!dst) throw new CsvError(file, row, 'DstBlobPathOrPrefix', 'DstBlobPathOrPrefix is empty; it must start with the container name, e.g. "photos/" or "photos/2024/a.jpg"');
-    if (!isFolder && dst.endsWith('/')) throw new CsvError(file, row, 'DstBlobPathOrPrefix', `"${dst}" ends with "/" but BasePath "${basePath}" is a file; give the full blob path (container/name), or end BasePath with a separator to copy a folder`);
-    if (!isFolder && !dst.includes('/')) throw new CsvError(file, row, 'DstBlobPathOrPrefix', `"${dst}" names only a container; for a file give container/blob name`);
+    if (!dst)
+      throw new CsvError(
+        file,
+        row,
+        'DstBlobPathOrPrefix',
+        'DstBlobPathOrPrefix is empty; it must start with the container name, e.g. "photos/" or "photos/2024/a.jpg"',
+      );
+    if (!isFolder && dst.endsWith('/'))
+      throw new CsvError(
+        file,
+        row,
+        'DstBlobPathOrPrefix',
+        `"${dst}" ends with "/" but BasePath "${basePath}" is a file; give the full blob path (container/name), or end BasePath with a separator to copy a folder`,
+      );
+    if (!isFolder && !dst.includes('/'))
+      throw new CsvError(
+        file,
+        row,
+        'DstBlobPathOrPrefix',
+        `"${dst}" names only a container; for a file give container/blob name`,
+      );
     const bt = blobType.safeParse(cells.BlobType || 'BlockBlob');
-    if (!bt.success) throw new CsvError(file, row, 'BlobType', `"${cells.BlobType}" is not a blob type; use BlockBlob or PageBlob`);
+    if (!bt.success)
+      throw new CsvError(file, row, 'BlobType', `"${cells.BlobType}" is not a blob type; use BlockBlob or PageBlob`);
     const disp = importDisposition.safeParse((cells.Disposition || 'rename').toLowerCase());
-    if (!disp.success) throw new CsvError(file, row, 'Disposition', `"${cells.Disposition}" is not a disposition; use rename, no-overwrite or overwrite`);
-    const entry: DatasetEntry = { row, basePath, isFolder, destination: isFolder && !dst.endsWith('/') ? `${dst}/` : dst, blobType: bt.data, disposition: disp.data };
+    if (!disp.success)
+      throw new CsvError(
+        file,
+        row,
+        'Disposition',
+        `"${cells.Disposition}" is not a disposition; use rename, no-overwrite or overwrite`,
+      );
+    const entry: DatasetEntry = {
+      row,
+      basePath,
+      isFolder,
+      destination: isFolder && !dst.endsWith('/') ? `${dst}/` : dst,
+      blobType: bt.data,
+      disposition: disp.data,
+    };
     const meta = none(cells.MetadataFile!);
     const props = none(cells.PropertiesFile!);
     if (meta) entry.metadataFile = meta;
@@ -101,21 +186,71 @@ export function parseDriveset(text: string, file = 'driveset.csv'): DrivesetEntr
   const seen = new Map<string, number>();
   return rows.map(({ row, cells }) => {
     const target = cells.DriveLetter!;
-    if (!target) throw new CsvError(file, row, 'DriveLetter', 'DriveLetter is empty; give a drive letter (Windows) or the mount path of the drive');
+    if (!target)
+      throw new CsvError(
+        file,
+        row,
+        'DriveLetter',
+        'DriveLetter is empty; give a drive letter (Windows) or the mount path of the drive',
+      );
     const prev = seen.get(target);
-    if (prev !== undefined) throw new CsvError(file, row, 'DriveLetter', `"${target}" is already listed on row ${prev}; list each drive once`);
+    if (prev !== undefined)
+      throw new CsvError(
+        file,
+        row,
+        'DriveLetter',
+        `"${target}" is already listed on row ${prev}; list each drive once`,
+      );
     seen.set(target, row);
     const fo = cells.FormatOption!.toLowerCase();
-    const formatOption = fo === 'format' ? 'Format' : fo === 'alreadyformatted' || fo === '' ? 'AlreadyFormatted' : undefined;
-    if (!formatOption) throw new CsvError(file, row, 'FormatOption', `"${cells.FormatOption}" is not a format option; use Format or AlreadyFormatted`);
+    const formatOption =
+      fo === 'format' ? 'Format' : fo === 'alreadyformatted' || fo === '' ? 'AlreadyFormatted' : undefined;
+    if (!formatOption)
+      throw new CsvError(
+        file,
+        row,
+        'FormatOption',
+        `"${cells.FormatOption}" is not a format option; use Format or AlreadyFormatted`,
+      );
     const sp = cells.SilentOrPromptOnFormat!.toLowerCase();
-    if (sp !== '' && sp !== 'silentmode' && sp !== 'promptonformat') throw new CsvError(file, row, 'SilentOrPromptOnFormat', `"${cells.SilentOrPromptOnFormat}" is not valid; use SilentMode or PromptOnFormat`);
+    if (sp !== '' && sp !== 'silentmode' && sp !== 'promptonformat')
+      throw new CsvError(
+        file,
+        row,
+        'SilentOrPromptOnFormat',
+        `"${cells.SilentOrPromptOnFormat}" is not valid; use SilentMode or PromptOnFormat`,
+      );
     const en = cells.Encryption!.toLowerCase();
-    const encryption = en === 'encrypt' ? 'Encrypt' : en === 'alreadyencrypted' ? 'AlreadyEncrypted' : en === '' || en === 'none' ? 'None' : undefined;
-    if (!encryption) throw new CsvError(file, row, 'Encryption', `"${cells.Encryption}" is not valid; use Encrypt, AlreadyEncrypted or None`);
+    const encryption =
+      en === 'encrypt'
+        ? 'Encrypt'
+        : en === 'alreadyencrypted'
+          ? 'AlreadyEncrypted'
+          : en === '' || en === 'none'
+            ? 'None'
+            : undefined;
+    if (!encryption)
+      throw new CsvError(
+        file,
+        row,
+        'Encryption',
+        `"${cells.Encryption}" is not valid; use Encrypt, AlreadyEncrypted or None`,
+      );
     const key = none(cells.ExistingBitLockerKey!);
-    if (encryption === 'AlreadyEncrypted' && !key) throw new CsvError(file, row, 'ExistingBitLockerKey', 'the drive is marked AlreadyEncrypted but no BitLocker key is given; add the 48-digit recovery key');
-    if (key && !/^\d{6}(-\d{6}){7}$/.test(key)) throw new CsvError(file, row, 'ExistingBitLockerKey', 'the BitLocker key is not a recovery key of 8 groups of 6 digits separated by hyphens');
+    if (encryption === 'AlreadyEncrypted' && !key)
+      throw new CsvError(
+        file,
+        row,
+        'ExistingBitLockerKey',
+        'the drive is marked AlreadyEncrypted but no BitLocker key is given; add the 48-digit recovery key',
+      );
+    if (key && !/^\d{6}(-\d{6}){7}$/.test(key))
+      throw new CsvError(
+        file,
+        row,
+        'ExistingBitLockerKey',
+        'the BitLocker key is not a recovery key of 8 groups of 6 digits separated by hyphens',
+      );
     const entry: DrivesetEntry = { row, target, formatOption, silent: sp !== 'promptonformat', encryption };
     if (key) entry.bitLockerKey = key;
     return entry;

@@ -66,7 +66,14 @@ export const dispositionLogStatus = z.enum(['Created', 'Renamed', 'Skipped', 'Ov
 export type DispositionLogStatus = z.infer<typeof dispositionLogStatus>;
 
 /** Per-block (or per page range) status. */
-export const blockLogStatus = z.enum(['Completed', 'Md5Mismatch', 'DataReadFailed', 'LengthExceeded', 'Uncommitted', 'Cancelled']);
+export const blockLogStatus = z.enum([
+  'Completed',
+  'Md5Mismatch',
+  'DataReadFailed',
+  'LengthExceeded',
+  'Uncommitted',
+  'Cancelled',
+]);
 export type BlockLogStatus = z.infer<typeof blockLogStatus>;
 
 const nonNegInt = z.number().int().nonnegative();
@@ -87,7 +94,9 @@ export const driveLogBlob = z.object({
   blobPath: z.string().min(1),
   filePath: z.string(),
   length: nonNegInt,
-  importDisposition: z.object({ value: z.enum(['rename', 'no-overwrite', 'overwrite']), status: dispositionLogStatus }).optional(),
+  importDisposition: z
+    .object({ value: z.enum(['rename', 'no-overwrite', 'overwrite']), status: dispositionLogStatus })
+    .optional(),
   /** The blob path actually written, when the disposition renamed it. */
   importedAs: z.string().optional(),
   blobType: z.enum(['BlockBlob', 'PageBlob']).default('BlockBlob'),
@@ -133,7 +142,9 @@ export function errorView(log: DriveLogInput): DriveLog {
   const full = driveLog.parse(log);
   return {
     ...full,
-    blobs: full.blobs.filter(blobHasIssue).map((b) => ({ ...b, blocks: b.blocks.filter((k) => k.status !== 'Completed' && k.status !== 'Uncommitted') })),
+    blobs: full.blobs
+      .filter(blobHasIssue)
+      .map((b) => ({ ...b, blocks: b.blocks.filter((k) => k.status !== 'Completed' && k.status !== 'Uncommitted') })),
   };
 }
 
@@ -175,13 +186,18 @@ export function serializeDriveLog(log: DriveLogInput): string {
       ...(k.hash !== undefined ? { '@_Hash': k.hash } : {}),
       '@_Status': k.status,
     }));
-    const list = b.blobType === 'PageBlob' ? { PageRangeList: entries.length ? { PageRange: entries } : '' } : { BlockList: entries.length ? { Block: entries } : '' };
+    const list =
+      b.blobType === 'PageBlob'
+        ? { PageRangeList: entries.length ? { PageRange: entries } : '' }
+        : { BlockList: entries.length ? { Block: entries } : '' };
     return {
       '@_Status': b.status,
       BlobPath: b.blobPath,
       FilePath: b.filePath,
       Length: String(b.length),
-      ...(b.importDisposition ? { ImportDisposition: { '@_Status': b.importDisposition.status, '#text': b.importDisposition.value } } : {}),
+      ...(b.importDisposition
+        ? { ImportDisposition: { '@_Status': b.importDisposition.status, '#text': b.importDisposition.value } }
+        : {}),
       ...(b.importedAs !== undefined ? { ImportedAs: b.importedAs } : {}),
       ...(entries.length ? list : {}),
       ...(b.message !== undefined ? { Message: b.message } : {}),
@@ -231,7 +247,8 @@ function str(v: unknown, what: string): string {
 
 function int(v: unknown, what: string): number {
   const s = str(v, what);
-  if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s))) throw new Error(`DriveLog: ${what} is "${s}", expected a whole number.`);
+  if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)))
+    throw new Error(`DriveLog: ${what} is "${s}", expected a whole number.`);
   return Number(s);
 }
 
@@ -249,8 +266,16 @@ export function parseDriveLog(xml: string): DriveLogAsRead {
   }
   if (!isNode(doc) || !isNode(doc.DriveLog)) throw new Error('DriveLog: the root element <DriveLog> is missing.');
   const root = doc.DriveLog;
-  if (root['@_Version'] !== DRIVE_LOG_VERSION) throw new Error(`DriveLog: Version="${String(root['@_Version'] ?? '')}" is not supported; expected "${DRIVE_LOG_VERSION}".`);
-  const rawBlobs = isNode(root.BlobList) && Array.isArray(root.BlobList.Blob) ? (root.BlobList.Blob as unknown[]) : Array.isArray(root.Blob) ? (root.Blob as unknown[]) : [];
+  if (root['@_Version'] !== DRIVE_LOG_VERSION)
+    throw new Error(
+      `DriveLog: Version="${String(root['@_Version'] ?? '')}" is not supported; expected "${DRIVE_LOG_VERSION}".`,
+    );
+  const rawBlobs =
+    isNode(root.BlobList) && Array.isArray(root.BlobList.Blob)
+      ? (root.BlobList.Blob as unknown[])
+      : Array.isArray(root.Blob)
+        ? (root.Blob as unknown[])
+        : [];
   const blobs = rawBlobs.map((rb, i) => {
     const where = `<Blob> #${i + 1}`;
     if (!isNode(rb)) throw new Error(`DriveLog: ${where} is empty.`);
@@ -275,7 +300,14 @@ export function parseDriveLog(xml: string): DriveLogAsRead {
       blobPath: str(rb.BlobPath, `<BlobPath> in ${where}`),
       filePath: rb.FilePath === undefined ? '' : str(rb.FilePath, `<FilePath> in ${where}`),
       length: int(rb.Length, `<Length> in ${where}`),
-      ...(isNode(disp) ? { importDisposition: { value: str(disp['#text'], `<ImportDisposition> in ${where}`), status: str(disp['@_Status'], `Status on <ImportDisposition> in ${where}`) } } : {}),
+      ...(isNode(disp)
+        ? {
+            importDisposition: {
+              value: str(disp['#text'], `<ImportDisposition> in ${where}`),
+              status: str(disp['@_Status'], `Status on <ImportDisposition> in ${where}`),
+            },
+          }
+        : {}),
       ...(rb.ImportedAs !== undefined ? { importedAs: str(rb.ImportedAs, `<ImportedAs> in ${where}`) } : {}),
       blobType: pageBlob ? 'PageBlob' : 'BlockBlob',
       blocks,
@@ -311,7 +343,10 @@ export function serializeBlobList(list: z.input<typeof exportBlobList>): string 
   const l = exportBlobList.parse(list);
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    BlobList: { ...(l.blobPath.length ? { BlobPath: l.blobPath } : {}), ...(l.blobPathPrefix.length ? { BlobPathPrefix: l.blobPathPrefix } : {}) },
+    BlobList: {
+      ...(l.blobPath.length ? { BlobPath: l.blobPath } : {}),
+      ...(l.blobPathPrefix.length ? { BlobPathPrefix: l.blobPathPrefix } : {}),
+    },
   }) as string;
 }
 
@@ -330,5 +365,8 @@ export function parseBlobList(xml: string): ExportBlobList {
       if (typeof s !== 'string' || !s) throw new Error(`Blob list: <${tag}> #${i + 1} is empty.`);
       return s;
     });
-  return { blobPath: strings(root.BlobPath, 'BlobPath'), blobPathPrefix: strings(root.BlobPathPrefix, 'BlobPathPrefix') };
+  return {
+    blobPath: strings(root.BlobPath, 'BlobPath'),
+    blobPathPrefix: strings(root.BlobPathPrefix, 'BlobPathPrefix'),
+  };
 }

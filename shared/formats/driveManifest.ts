@@ -21,7 +21,9 @@ export const MANIFEST_FILE = 'DriveManifest.xml';
 export const HEADER_FILE = 'HaulDrive.json';
 
 /** MD5 as 32 Base16 characters, upper case. */
-export const md5Hex = z.string().regex(/^[0-9A-F]{32}$/, 'must be an MD5 hash in Base16 upper case (32 characters 0-9 A-F)');
+export const md5Hex = z
+  .string()
+  .regex(/^[0-9A-F]{32}$/, 'must be an MD5 hash in Base16 upper case (32 characters 0-9 A-F)');
 
 export const importDisposition = z.enum(['rename', 'no-overwrite', 'overwrite']);
 export type ImportDisposition = z.infer<typeof importDisposition>;
@@ -38,7 +40,13 @@ export const manifestBlob = z
     /** container/blob name, e.g. `photos/2024/a.jpg` */
     blobPath: z.string().min(1),
     /** relative to the drive root, `/` separators, e.g. `s1/photos/2024/a.jpg` */
-    filePath: z.string().min(1).refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), 'must be relative to the drive root with "/" separators and no ".."'),
+    filePath: z
+      .string()
+      .min(1)
+      .refine(
+        (p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'),
+        'must be relative to the drive root with "/" separators and no ".."',
+      ),
     length: nonNegInt,
     importDisposition,
     blobType,
@@ -48,10 +56,20 @@ export const manifestBlob = z
   .superRefine((b, ctx) => {
     let expect = 0;
     for (const [i, blk] of b.blocks.entries()) {
-      if (blk.offset !== expect) ctx.addIssue({ code: 'custom', path: ['blocks', i, 'offset'], message: `block ${i} starts at ${blk.offset}, expected ${expect} (blocks must be contiguous)` });
+      if (blk.offset !== expect)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['blocks', i, 'offset'],
+          message: `block ${i} starts at ${blk.offset}, expected ${expect} (blocks must be contiguous)`,
+        });
       expect = blk.offset + blk.length;
     }
-    if (expect !== b.length) ctx.addIssue({ code: 'custom', path: ['blocks'], message: `blocks cover ${expect} bytes but Length is ${b.length}` });
+    if (expect !== b.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['blocks'],
+        message: `blocks cover ${expect} bytes but Length is ${b.length}`,
+      });
   });
 export type ManifestBlob = z.infer<typeof manifestBlob>;
 
@@ -84,7 +102,9 @@ export function parseDriveHeader(json: string): DriveHeader {
   try {
     raw = JSON.parse(json);
   } catch (e) {
-    throw new Error(`${HEADER_FILE} is not valid JSON (${e instanceof Error ? e.message : String(e)}); the drive header is damaged — run "haul verify" or prepare the drive again.`);
+    throw new Error(
+      `${HEADER_FILE} is not valid JSON (${e instanceof Error ? e.message : String(e)}); the drive header is damaged — run "haul verify" or prepare the drive again.`,
+    );
   }
   const r = driveHeader.safeParse(raw);
   if (!r.success) throw new Error(`${HEADER_FILE}: ${describeIssues(r.error)}`);
@@ -116,7 +136,12 @@ const esc = (v: string): string => v.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!)
  */
 export function serializeDriveManifest(m: DriveManifest): string {
   const checked = driveManifest.parse(m);
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n', `<DriveManifest Version="${esc(checked.version)}">\n`, '  <Drive>\n', `    <DriveId>${esc(checked.driveId)}</DriveId>\n`];
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    `<DriveManifest Version="${esc(checked.version)}">\n`,
+    '  <Drive>\n',
+    `    <DriveId>${esc(checked.driveId)}</DriveId>\n`,
+  ];
   if (!checked.blobs.length) out.push('    <BlobList/>\n');
   else {
     out.push('    <BlobList>\n');
@@ -133,7 +158,8 @@ export function serializeDriveManifest(m: DriveManifest): string {
       if (!b.blocks.length) out.push(`        <${list}/>\n`);
       else {
         out.push(`        <${list}>\n`);
-        for (const k of b.blocks) out.push(`          <${entry} Offset="${k.offset}" Length="${k.length}" Hash="${k.hash}"/>\n`);
+        for (const k of b.blocks)
+          out.push(`          <${entry} Offset="${k.offset}" Length="${k.length}" Hash="${k.hash}"/>\n`);
         out.push(`        </${list}>\n`);
       }
       out.push('      </Blob>\n');
@@ -144,7 +170,11 @@ export function serializeDriveManifest(m: DriveManifest): string {
   return out.join('');
 }
 
-const ARRAYS = new Set(['DriveManifest.Drive.BlobList.Blob', 'DriveManifest.Drive.BlobList.Blob.BlockList.Block', 'DriveManifest.Drive.BlobList.Blob.PageRangeList.PageRange']);
+const ARRAYS = new Set([
+  'DriveManifest.Drive.BlobList.Blob',
+  'DriveManifest.Drive.BlobList.Blob.BlockList.Block',
+  'DriveManifest.Drive.BlobList.Blob.PageRangeList.PageRange',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -163,12 +193,14 @@ const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null &&
 function text(node: Node, key: string, where: string): string {
   const v = node[key];
   if (v === undefined) throw new Error(`DriveManifest.xml: <${key}> is missing in ${where}.`);
-  if (typeof v !== 'string' && typeof v !== 'number') throw new Error(`DriveManifest.xml: <${key}> in ${where} must hold text.`);
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw new Error(`DriveManifest.xml: <${key}> in ${where} must hold text.`);
   return String(v);
 }
 
 function int(value: string, what: string): number {
-  if (!/^\d+$/.test(value)) throw new Error(`DriveManifest.xml: ${what} is "${value}", expected a whole number of bytes.`);
+  if (!/^\d+$/.test(value))
+    throw new Error(`DriveManifest.xml: ${what} is "${value}", expected a whole number of bytes.`);
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new Error(`DriveManifest.xml: ${what} is too large (${value}).`);
   return n;
@@ -182,10 +214,14 @@ export function parseDriveManifest(xml: string): DriveManifest {
   } catch (e) {
     throw new Error(`DriveManifest.xml is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!isNode(doc) || !isNode(doc.DriveManifest)) throw new Error('DriveManifest.xml: the root element <DriveManifest> is missing.');
+  if (!isNode(doc) || !isNode(doc.DriveManifest))
+    throw new Error('DriveManifest.xml: the root element <DriveManifest> is missing.');
   const root = doc.DriveManifest;
   const version = root['@_Version'];
-  if (version !== MANIFEST_VERSION) throw new Error(`DriveManifest.xml: <DriveManifest Version="${String(version ?? '')}"> is not supported; expected Version="${MANIFEST_VERSION}".`);
+  if (version !== MANIFEST_VERSION)
+    throw new Error(
+      `DriveManifest.xml: <DriveManifest Version="${String(version ?? '')}"> is not supported; expected Version="${MANIFEST_VERSION}".`,
+    );
   if (!isNode(root.Drive)) throw new Error('DriveManifest.xml: <Drive> is missing in <DriveManifest>.');
   const drive = root.Drive;
   const driveId = text(drive, 'DriveId', '<Drive>');
@@ -201,7 +237,8 @@ export function parseDriveManifest(xml: string): DriveManifest {
     const filePath = text(rb, 'FilePath', w);
     const length = int(text(rb, 'Length', w), `<Length> in ${w}`);
     const disp = importDisposition.safeParse(text(rb, 'ImportDisposition', w));
-    if (!disp.success) throw new Error(`DriveManifest.xml: <ImportDisposition> in ${w} must be rename, no-overwrite or overwrite.`);
+    if (!disp.success)
+      throw new Error(`DriveManifest.xml: <ImportDisposition> in ${w} must be rename, no-overwrite or overwrite.`);
     const type = blobType.safeParse(rb.BlobType === undefined ? 'BlockBlob' : text(rb, 'BlobType', w));
     if (!type.success) throw new Error(`DriveManifest.xml: <BlobType> in ${w} must be BlockBlob or PageBlob.`);
     const [listTag, entryTag] = type.data === 'PageBlob' ? ['PageRangeList', 'PageRange'] : ['BlockList', 'Block'];
@@ -217,10 +254,18 @@ export function parseDriveManifest(xml: string): DriveManifest {
         return v;
       };
       const hash = attr('Hash');
-      if (!/^[0-9A-F]{32}$/.test(hash)) throw new Error(`DriveManifest.xml: Hash="${hash}" on ${ew} is not an MD5 in Base16 upper case.`);
+      if (!/^[0-9A-F]{32}$/.test(hash))
+        throw new Error(`DriveManifest.xml: Hash="${hash}" on ${ew} is not an MD5 in Base16 upper case.`);
       return { offset: int(attr('Offset'), `Offset on ${ew}`), length: int(attr('Length'), `Length on ${ew}`), hash };
     });
-    const r = manifestBlob.safeParse({ blobPath, filePath, length, importDisposition: disp.data, blobType: type.data, blocks });
+    const r = manifestBlob.safeParse({
+      blobPath,
+      filePath,
+      length,
+      importDisposition: disp.data,
+      blobType: type.data,
+      blocks,
+    });
     if (!r.success) throw new Error(`DriveManifest.xml: ${w}: ${describeIssues(r.error)}`);
     return r.data;
   });
@@ -247,7 +292,12 @@ export function serializeDriveInfo(info: DriveInfo): string {
   const d = driveInfo.parse(info);
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    Drive: { DriveId: d.driveId, BitLockerKey: d.bitLockerKey, ManifestFile: d.manifestFile, ManifestHash: d.manifestHash },
+    Drive: {
+      DriveId: d.driveId,
+      BitLockerKey: d.bitLockerKey,
+      ManifestFile: d.manifestFile,
+      ManifestHash: d.manifestHash,
+    },
   }) as string;
 }
 

@@ -80,7 +80,12 @@ export const PREP_EVENTS = ['prep.progress', 'prep.session'] as const;
 
 export const SETTINGS_EVENTS = ['settings.changed', 'connection.changed'] as const;
 
-export const NOTIFICATIONS_EVENTS = ['notification', 'notifications.changed', 'notification.open', 'tracker.changed'] as const;
+export const NOTIFICATIONS_EVENTS = [
+  'notification',
+  'notifications.changed',
+  'notification.open',
+  'tracker.changed',
+] as const;
 
 /** Events main pushes to the renderer. */
 export const EVENTS = [

@@ -1,11 +1,13 @@
 // What travels over the browser-mode WebSocket. Main validates every frame it receives.
 import { z } from 'zod';
 
-export const ClientFrame = z.object({
-  id: z.number().int().nonnegative(),
-  channel: z.string().max(100),
-  payload: z.unknown(),
-}).strict();
+export const ClientFrame = z
+  .object({
+    id: z.number().int().nonnegative(),
+    channel: z.string().max(100),
+    payload: z.unknown(),
+  })
+  .strict();
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export type ServerFrame =

@@ -1,5 +1,14 @@
 // The app's view of jobs (pure): the JobView and job record schemas, ARM -> view, and the record's rules.
 export * from './schemas';
-export { buildJobView, formatTime, locationMatches, normalizeDriveState, normalizeJobState, shipPermission, viewChanged, type ViewExtras } from './view';
+export {
+  buildJobView,
+  formatTime,
+  locationMatches,
+  normalizeDriveState,
+  normalizeJobState,
+  shipPermission,
+  viewChanged,
+  type ViewExtras,
+} from './view';
 export { markGone, markUpdated, observe, type ObservedVia } from './observe';
 export { driveLogRows, readDriveLog } from './log';

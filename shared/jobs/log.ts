@@ -6,7 +6,10 @@ import type { JobLog, LogRow } from '../ipc/channels/jobs';
 
 const FAILED_BLOCK = (s: string) => s !== 'Completed' && s !== 'Uncommitted';
 
-export function driveLogRows(log: DriveLogAsRead, sourceOf: (row: { filePath: string; blobPath: string }) => string | undefined = () => undefined): LogRow[] {
+export function driveLogRows(
+  log: DriveLogAsRead,
+  sourceOf: (row: { filePath: string; blobPath: string }) => string | undefined = () => undefined,
+): LogRow[] {
   return log.blobs.map((b) => {
     const source = sourceOf({ filePath: b.filePath, blobPath: b.blobPath });
     return {

@@ -13,7 +13,13 @@ function push(series: ObservedState[], state: string, at: string, via: ObservedS
 }
 
 /** The record after seeing `job` at `now` (a new record when there was none). Never mutates `record`. */
-export function observe(record: JobRecord | undefined, job: ArmJob, now: Date, via: ObservedVia = 'polled', haulCreated = false): JobRecord {
+export function observe(
+  record: JobRecord | undefined,
+  job: ArmJob,
+  now: Date,
+  via: ObservedVia = 'polled',
+  haulCreated = false,
+): JobRecord {
   const at = now.toISOString();
   const state = job.properties.state ?? '';
   const drives = job.properties.driveList ?? [];
@@ -25,7 +31,9 @@ export function observe(record: JobRecord | undefined, job: ArmJob, now: Date, v
       firstSeenAt: at,
       lastSeenAt: at,
       states: [{ state, at, via: first }],
-      drives: Object.fromEntries(drives.map((d) => [d.driveId, { firstSeenAt: at, states: [{ state: d.state ?? '', at, via: first }] }])),
+      drives: Object.fromEntries(
+        drives.map((d) => [d.driveId, { firstSeenAt: at, states: [{ state: d.state ?? '', at, via: first }] }]),
+      ),
     };
   }
   const next: JobRecord = {

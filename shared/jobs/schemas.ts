@@ -205,19 +205,30 @@ export const JobView = z.object({
   location: LocationView,
   drives: z.array(DriveView),
   /** Export jobs: what is exported (D2: the drives are those the service reports). */
-  export: z.object({
-    blobPaths: z.array(z.string()),
-    blobPathPrefixes: z.array(z.string()),
-    blobListBlobPath: z.string().optional(),
-    /** Blobs that did not fit or could not be read (the data center's list). */
-    incompleteBlobListUri: z.string().optional(),
-  }).optional(),
+  export: z
+    .object({
+      blobPaths: z.array(z.string()),
+      blobPathPrefixes: z.array(z.string()),
+      blobListBlobPath: z.string().optional(),
+      /** Blobs that did not fit or could not be read (the data center's list). */
+      incompleteBlobListUri: z.string().optional(),
+    })
+    .optional(),
   returnAddress: ReturnAddressView.optional(),
   returnShipping: z.object({ carrierName: z.string(), carrierAccountNumber: z.string() }).optional(),
   /** The package the customer sent (carrier, tracking number …). */
-  deliveryPackage: z.object({ carrierName: z.string(), trackingNumber: z.string(), driveCount: z.number().optional(), shipDate: z.string().optional() }).optional(),
+  deliveryPackage: z
+    .object({
+      carrierName: z.string(),
+      trackingNumber: z.string(),
+      driveCount: z.number().optional(),
+      shipDate: z.string().optional(),
+    })
+    .optional(),
   /** The package the data center sent back (D8). */
-  returnPackage: z.object({ carrierName: z.string(), trackingNumber: z.string(), driveCount: z.number(), shipDate: z.string() }).optional(),
+  returnPackage: z
+    .object({ carrierName: z.string(), trackingNumber: z.string(), driveCount: z.number(), shipDate: z.string() })
+    .optional(),
   /** Who to contact about the job: the return address's name, phone and email, plus extra notification emails. */
   contact: z.object({ name: z.string().optional(), phone: z.string().optional(), emails: z.array(z.string()) }),
   logLevel: z.enum(['Error', 'Verbose']),

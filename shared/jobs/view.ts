@@ -3,14 +3,37 @@
 // and deadline wording come from shared/lifecycle (its tables and checks, never a copy): the Get
 // Job answer is turned into the life cycle's job shape as far as it goes, and asked.
 import {
-  DAY, DRIVE_STATES, FOURTEEN_DAYS, JOB_STATES, NINETY_DAYS, allowed, checkSetShipping, returnShipmentAdvice, upcoming,
-  type DeadlineKind, type DriveState, type JobState, type LifecycleDrive, type LifecycleJob, type Permission,
+  DAY,
+  DRIVE_STATES,
+  FOURTEEN_DAYS,
+  JOB_STATES,
+  NINETY_DAYS,
+  allowed,
+  checkSetShipping,
+  returnShipmentAdvice,
+  upcoming,
+  type DeadlineKind,
+  type DriveState,
+  type JobState,
+  type LifecycleDrive,
+  type LifecycleJob,
+  type Permission,
 } from '../lifecycle';
 import type { ArmJob, ArmLocation } from '../arm/schemas';
 import {
   NOTIFY_TAG,
-  type ActionPermission, type Deadline, type DriveView, type DriveViewState, type JobAlert, type JobRecord, type JobView,
-  type JobViewState, type LocationView, type NextStep, type ObservedState, type TimelineEntry,
+  type ActionPermission,
+  type Deadline,
+  type DriveView,
+  type DriveViewState,
+  type JobAlert,
+  type JobRecord,
+  type JobView,
+  type JobViewState,
+  type LocationView,
+  type NextStep,
+  type ObservedState,
+  type TimelineEntry,
 } from './schemas';
 
 export interface ViewExtras {
@@ -118,10 +141,18 @@ const SHIP_PLACEHOLDER = { carrierName: 'the carrier you enter', trackingNumber:
  * cancelled). The form's submit button uses this; `view.actions.ship` is the same question with a
  * delivery package assumed (so it is refused with J5 only for a missing return address).
  */
-export function shipPermission(view: JobView, form: { carrierName?: string; trackingNumber?: string }): ActionPermission {
+export function shipPermission(
+  view: JobView,
+  form: { carrierName?: string; trackingNumber?: string },
+): ActionPermission {
   if (view.state === 'Unknown') return view.actions.ship;
   const lc = viewAsLifecycle(view);
-  return permission(checkSetShipping({ ...lc, deliveryPackage: { carrierName: form.carrierName ?? '', trackingNumber: form.trackingNumber ?? '' } }));
+  return permission(
+    checkSetShipping({
+      ...lc,
+      deliveryPackage: { carrierName: form.carrierName ?? '', trackingNumber: form.trackingNumber ?? '' },
+    }),
+  );
 }
 
 function viewAsLifecycle(view: JobView): LifecycleJob {
@@ -171,18 +202,32 @@ function locationView(job: ArmJob, loc: ArmLocation | undefined): LocationView {
   const pick = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
   const address = fromJob
     ? {
-        recipientName: pick(si.recipientName), streetAddress1: pick(si.streetAddress1), streetAddress2: pick(si.streetAddress2),
-        city: pick(si.city), stateOrProvince: pick(si.stateOrProvince), postalCode: pick(si.postalCode),
-        countryOrRegion: pick(si.countryOrRegion), phone: pick(si.phone), additionalInformation: pick(si.additionalInformation),
+        recipientName: pick(si.recipientName),
+        streetAddress1: pick(si.streetAddress1),
+        streetAddress2: pick(si.streetAddress2),
+        city: pick(si.city),
+        stateOrProvince: pick(si.stateOrProvince),
+        postalCode: pick(si.postalCode),
+        countryOrRegion: pick(si.countryOrRegion),
+        phone: pick(si.phone),
+        additionalInformation: pick(si.additionalInformation),
       }
     : lp
       ? {
-          recipientName: pick(lp.recipientName), streetAddress1: pick(lp.streetAddress1), streetAddress2: pick(lp.streetAddress2),
-          city: pick(lp.city), stateOrProvince: pick(lp.stateOrProvince), postalCode: pick(lp.postalCode),
-          countryOrRegion: pick(lp.countryOrRegion), phone: pick(lp.phone), additionalInformation: pick(lp.additionalShippingInformation),
+          recipientName: pick(lp.recipientName),
+          streetAddress1: pick(lp.streetAddress1),
+          streetAddress2: pick(lp.streetAddress2),
+          city: pick(lp.city),
+          stateOrProvince: pick(lp.stateOrProvince),
+          postalCode: pick(lp.postalCode),
+          countryOrRegion: pick(lp.countryOrRegion),
+          phone: pick(lp.phone),
+          additionalInformation: pick(lp.additionalShippingInformation),
         }
       : undefined;
-  const clean = address ? (Object.fromEntries(Object.entries(address).filter(([, v]) => v !== undefined)) as LocationView['address']) : undefined;
+  const clean = address
+    ? (Object.fromEntries(Object.entries(address).filter(([, v]) => v !== undefined)) as LocationView['address'])
+    : undefined;
   return {
     name: job.location ?? loc?.name ?? '',
     ...(loc?.id ? { id: loc.id } : {}),
@@ -197,10 +242,21 @@ export function locationMatches(jobLocation: string | undefined, loc: ArmLocatio
   if (!jobLocation) return false;
   const k = jobLocation.replace(/\s+/g, '').toLowerCase();
   const slug = loc.id?.split('/').pop()?.toLowerCase();
-  return loc.name.replace(/\s+/g, '').toLowerCase() === k || slug === k || loc.id?.toLowerCase() === jobLocation.toLowerCase();
+  return (
+    loc.name.replace(/\s+/g, '').toLowerCase() === k ||
+    slug === k ||
+    loc.id?.toLowerCase() === jobLocation.toLowerCase()
+  );
 }
 
-function deadline(lc: LifecycleJob, kind: DeadlineKind, rule: Deadline['rule'], at: number, basis: string, now: number): Deadline {
+function deadline(
+  lc: LifecycleJob,
+  kind: DeadlineKind,
+  rule: Deadline['rule'],
+  at: number,
+  basis: string,
+  now: number,
+): Deadline {
   const text = upcoming({ ...lc, deadlines: { [kind]: at } })[0]?.text ?? '';
   return {
     rule,
@@ -223,15 +279,24 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
   const modifiedAt = ms(job.systemData?.lastModifiedAt);
   const firstSeen = ms(record?.firstSeenAt) ?? t;
   const haulUpdate = ms(record?.updatedByHaulAt);
-  const lc = asLifecycle(job, state === 'Unknown' ? 'Creating' : state, createdAt ?? firstSeen, modifiedAt ?? createdAt ?? firstSeen);
+  const lc = asLifecycle(
+    job,
+    state === 'Unknown' ? 'Creating' : state,
+    createdAt ?? firstSeen,
+    modifiedAt ?? createdAt ?? firstSeen,
+  );
 
   // ---- drives (G3, G4)
   const drives: DriveView[] = (p.driveList ?? []).map((d) => {
     const rec = record?.drives[d.driveId];
     const s = normalizeDriveState(d.state);
     const since = enteredAt(rec?.states, [d.state ?? '']);
-    const extra = type === 'Import' && rec !== undefined && record !== undefined && (ms(rec.firstSeenAt) ?? 0) > firstSeen
-      && (rec.states[0]?.state ?? '') !== 'Specified';
+    const extra =
+      type === 'Import' &&
+      rec !== undefined &&
+      record !== undefined &&
+      (ms(rec.firstSeenAt) ?? 0) > firstSeen &&
+      (rec.states[0]?.state ?? '') !== 'Specified';
     return {
       driveId: d.driveId,
       state: s,
@@ -269,10 +334,16 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
   const deadlines: Deadline[] = [];
   if (state === 'Creating') {
     const candidates: [number, string][] = [];
-    if (modifiedAt !== undefined) candidates.push([modifiedAt, `the job was last updated ${formatTime(modifiedAt)} (as the service reports)`]);
-    else if (createdAt !== undefined) candidates.push([createdAt, `the job was created ${formatTime(createdAt)} (as the service reports)`]);
+    if (modifiedAt !== undefined)
+      candidates.push([modifiedAt, `the job was last updated ${formatTime(modifiedAt)} (as the service reports)`]);
+    else if (createdAt !== undefined)
+      candidates.push([createdAt, `the job was created ${formatTime(createdAt)} (as the service reports)`]);
     if (haulUpdate !== undefined) candidates.push([haulUpdate, `Haul last updated the job ${formatTime(haulUpdate)}`]);
-    if (!candidates.length) candidates.push([firstSeen, `Haul first saw the job ${formatTime(firstSeen)}; it may be older, so the date may be earlier`]);
+    if (!candidates.length)
+      candidates.push([
+        firstSeen,
+        `Haul first saw the job ${formatTime(firstSeen)}; it may be older, so the date may be earlier`,
+      ]);
     const [base, why] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
     deadlines.push(deadline(lc, 'creatingExpires', 'J2', base + FOURTEEN_DAYS, `14 days after ${why}`, t));
   } else if (state === 'Shipping') {
@@ -280,12 +351,22 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
     const candidates: [number, string][] = [];
     if (entered) {
       const at = ms(entered.at) ?? firstSeen;
-      candidates.push([at, entered.via === 'haul' ? `Haul set the job to Shipping ${formatTime(at)}`
-        : entered.via === 'first-seen' ? `Haul first saw the job Shipping ${formatTime(at)}; it may have been Shipping longer, so the date may be earlier`
-          : `Haul saw the job Shipping ${formatTime(at)}`]);
+      candidates.push([
+        at,
+        entered.via === 'haul'
+          ? `Haul set the job to Shipping ${formatTime(at)}`
+          : entered.via === 'first-seen'
+            ? `Haul first saw the job Shipping ${formatTime(at)}; it may have been Shipping longer, so the date may be earlier`
+            : `Haul saw the job Shipping ${formatTime(at)}`,
+      ]);
     }
-    if (haulUpdate !== undefined && (!entered || haulUpdate > (ms(entered.at) ?? 0))) candidates.push([haulUpdate, `Haul updated the job ${formatTime(haulUpdate)} (an update restarts the wait, rule JE2)`]);
-    if (!candidates.length) candidates.push([firstSeen, `Haul first saw the job Shipping ${formatTime(firstSeen)}; the date may be earlier`]);
+    if (haulUpdate !== undefined && (!entered || haulUpdate > (ms(entered.at) ?? 0)))
+      candidates.push([
+        haulUpdate,
+        `Haul updated the job ${formatTime(haulUpdate)} (an update restarts the wait, rule JE2)`,
+      ]);
+    if (!candidates.length)
+      candidates.push([firstSeen, `Haul first saw the job Shipping ${formatTime(firstSeen)}; the date may be earlier`]);
     const [base, why] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
     deadlines.push(deadline(lc, 'shippingOverdue', 'J6', base + FOURTEEN_DAYS, `14 days after ${why}`, t));
   } else if (state === 'Completed' || state === 'Closed') {
@@ -309,57 +390,154 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
   const alerts: JobAlert[] = [];
   const overdue = deadlines.find((d) => d.rule === 'J6' && d.passed);
   if (state === 'Unknown') {
-    alerts.push({ id: 'G1', rule: 'G1', severity: 'warning', title: 'State not known to Haul', text: unknownStateRefusal(job).allowed ? '' : (unknownStateRefusal(job) as { reason: string }).reason });
+    alerts.push({
+      id: 'G1',
+      rule: 'G1',
+      severity: 'warning',
+      title: 'State not known to Haul',
+      text: unknownStateRefusal(job).allowed ? '' : (unknownStateRefusal(job) as { reason: string }).reason,
+    });
   }
   if (state === 'Faulted') {
-    alerts.push({ id: 'F1', rule: 'F1', severity: 'error', title: 'The job is Faulted', text: `The data center could not move job ${job.name} on normally. The operators will contact you by email or phone; there is nothing to do until then. Once the issue is resolved the job continues where it belongs (rule F2).` });
+    alerts.push({
+      id: 'F1',
+      rule: 'F1',
+      severity: 'error',
+      title: 'The job is Faulted',
+      text: `The data center could not move job ${job.name} on normally. The operators will contact you by email or phone; there is nothing to do until then. Once the issue is resolved the job continues where it belongs (rule F2).`,
+    });
   }
   const jobSeries = record?.states ?? [];
   const lastJob = jobSeries[jobSeries.length - 1];
   const beforeLastJob = jobSeries[jobSeries.length - 2];
   if (state !== 'Faulted' && lastJob?.state === p.state && beforeLastJob?.state === 'Faulted') {
-    alerts.push({ id: 'F2', rule: 'F2', severity: 'info', title: 'Fault resolved', text: `The operators resolved the problem with job ${job.name}; it is ${state} again (rule F2).` });
+    alerts.push({
+      id: 'F2',
+      rule: 'F2',
+      severity: 'info',
+      title: 'Fault resolved',
+      text: `The operators resolved the problem with job ${job.name}; it is ${state} again (rule F2).`,
+    });
   }
   if (state === 'Creating' && p.deliveryPackage?.trackingNumber) {
-    alerts.push({ id: 'JE1', rule: 'JE1', severity: 'warning', title: 'Still Creating', text: `Job ${job.name} has a delivery package but is still Creating. If the drives are on their way, set the job to Shipping: drives that arrive before that are held, not processed, and returned after 14 days if nobody can reach you (rule JE1).` });
+    alerts.push({
+      id: 'JE1',
+      rule: 'JE1',
+      severity: 'warning',
+      title: 'Still Creating',
+      text: `Job ${job.name} has a delivery package but is still Creating. If the drives are on their way, set the job to Shipping: drives that arrive before that are held, not processed, and returned after 14 days if nobody can reach you (rule JE1).`,
+    });
   }
   if (state === 'Shipping' && overdue) {
-    alerts.push({ id: 'JE2', rule: 'JE2', severity: 'warning', title: 'Package overdue', text: `The package for job ${job.name} should have arrived by ${formatTime(ms(overdue.at) ?? t)} (an estimate). Ask ${p.deliveryPackage?.carrierName ?? 'the carrier'} about tracking number ${p.deliveryPackage?.trackingNumber ?? '(none)'}, then update the delivery package (the wait starts again) or cancel the job. Without an answer within 30 days the job is closed (rule JE2).` });
+    alerts.push({
+      id: 'JE2',
+      rule: 'JE2',
+      severity: 'warning',
+      title: 'Package overdue',
+      text: `The package for job ${job.name} should have arrived by ${formatTime(ms(overdue.at) ?? t)} (an estimate). Ask ${p.deliveryPackage?.carrierName ?? 'the carrier'} about tracking number ${p.deliveryPackage?.trackingNumber ?? '(none)'}, then update the delivery package (the wait starts again) or cancel the job. Without an answer within 30 days the job is closed (rule JE2).`,
+    });
   }
   if ((state === 'Received' || state === 'Transferring' || state === 'Packaging') && !p.returnAddress) {
-    alerts.push({ id: 'JE4', rule: 'JE4', severity: 'error', title: 'No return address', text: `The data center has nowhere to send the drives of job ${job.name} back to. Enter the return address now: if the operators cannot reach you, the drives are securely destroyed within 90 days (rule JE4).` });
+    alerts.push({
+      id: 'JE4',
+      rule: 'JE4',
+      severity: 'error',
+      title: 'No return address',
+      text: `The data center has nowhere to send the drives of job ${job.name} back to. Enter the return address now: if the operators cannot reach you, the drives are securely destroyed within 90 days (rule JE4).`,
+    });
   }
   if ((state === 'Completed' || state === 'Closed') && type === 'Export') {
     const advice = returnShipmentAdvice(lc);
-    if (advice?.shipped) alerts.push({ id: 'JE3', rule: 'JE3', severity: 'info', title: 'If the drives do not arrive', text: advice.steps.join(' ') });
+    if (advice?.shipped)
+      alerts.push({
+        id: 'JE3',
+        rule: 'JE3',
+        severity: 'info',
+        title: 'If the drives do not arrive',
+        text: advice.steps.join(' '),
+      });
   }
   if (state === 'Closed' && !lc.cancelRequested) {
-    alerts.push({ id: 'J11', rule: 'J11', severity: 'error', title: 'Closed with errors', text: `Job ${job.name} finished with errors. Open the error log of each drive to see which files were not imported, then send them again in a new job.` });
+    alerts.push({
+      id: 'J11',
+      rule: 'J11',
+      severity: 'error',
+      title: 'Closed with errors',
+      text: `Job ${job.name} finished with errors. Open the error log of each drive to see which files were not imported, then send them again in a new job.`,
+    });
   }
   if (lc.cancelRequested && state !== 'Completed' && state !== 'Closed') {
-    alerts.push({ id: 'J14', rule: 'J14', severity: 'info', title: 'Cancellation requested', text: `Job ${job.name} was cancelled: its drives are not copied; if they reach the data center they are packed and shipped back, and the job ends Completed (rule J14).` });
+    alerts.push({
+      id: 'J14',
+      rule: 'J14',
+      severity: 'info',
+      title: 'Cancellation requested',
+      text: `Job ${job.name} was cancelled: its drives are not copied; if they reach the data center they are packed and shipped back, and the job ends Completed (rule J14).`,
+    });
   }
   for (const d of drives) {
     const series = record?.drives[d.driveId]?.states ?? [];
     if (d.state === 'NeverReceived') {
-      alerts.push({ id: `D4:${d.driveId}`, rule: 'DE1', severity: 'warning', driveId: d.driveId, title: `Drive ${d.driveId} not received`, text: `Drive ${d.driveId} did not arrive with the package (rule D4). Check that it was in the package and ask the carrier. If it arrives in another shipment, it moves back to Received and is processed (rule DE1).` });
+      alerts.push({
+        id: `D4:${d.driveId}`,
+        rule: 'DE1',
+        severity: 'warning',
+        driveId: d.driveId,
+        title: `Drive ${d.driveId} not received`,
+        text: `Drive ${d.driveId} did not arrive with the package (rule D4). Check that it was in the package and ask the carrier. If it arrives in another shipment, it moves back to Received and is processed (rule DE1).`,
+      });
     }
     const last = series[series.length - 1];
     const prev = series[series.length - 2];
     if (d.state === 'Received' && last?.state === 'Received' && prev?.state === 'NeverReceived') {
-      alerts.push({ id: `DE1:${d.driveId}`, rule: 'DE1', severity: 'info', driveId: d.driveId, title: `Drive ${d.driveId} arrived late`, text: `Drive ${d.driveId}, once marked NeverReceived, arrived in another shipment and is Received now; it will be processed (rule DE1).` });
+      alerts.push({
+        id: `DE1:${d.driveId}`,
+        rule: 'DE1',
+        severity: 'info',
+        driveId: d.driveId,
+        title: `Drive ${d.driveId} arrived late`,
+        text: `Drive ${d.driveId}, once marked NeverReceived, arrived in another shipment and is Received now; it will be processed (rule DE1).`,
+      });
     }
     if (d.state === 'Faulted') {
-      alerts.push({ id: `F1:${d.driveId}`, rule: 'F1', severity: 'error', driveId: d.driveId, title: `Drive ${d.driveId} is Faulted`, text: `The data center could not process drive ${d.driveId}. The operators will contact you by email or phone; once resolved the drive continues (rule F2).` });
+      alerts.push({
+        id: `F1:${d.driveId}`,
+        rule: 'F1',
+        severity: 'error',
+        driveId: d.driveId,
+        title: `Drive ${d.driveId} is Faulted`,
+        text: `The data center could not process drive ${d.driveId}. The operators will contact you by email or phone; once resolved the drive continues (rule F2).`,
+      });
     }
     if (d.state !== 'Faulted' && last?.state === d.serviceState && prev?.state === 'Faulted') {
-      alerts.push({ id: `F2:${d.driveId}`, rule: 'F2', severity: 'info', driveId: d.driveId, title: `Drive ${d.driveId} fault resolved`, text: `The operators resolved the problem with drive ${d.driveId}; it is ${d.state} again (rule F2).` });
+      alerts.push({
+        id: `F2:${d.driveId}`,
+        rule: 'F2',
+        severity: 'info',
+        driveId: d.driveId,
+        title: `Drive ${d.driveId} fault resolved`,
+        text: `The operators resolved the problem with drive ${d.driveId}; it is ${d.state} again (rule F2).`,
+      });
     }
     if (d.state === 'CompletedMoreInfo') {
-      alerts.push({ id: `D7:${d.driveId}`, rule: 'D7', severity: 'warning', driveId: d.driveId, title: `Drive ${d.driveId} copied with issues`, text: `The copy of drive ${d.driveId} met errors, warnings or overwritten blobs${d.copyStatus ? ` (${d.copyStatus})` : ''}. Open its error log to see which files.` });
+      alerts.push({
+        id: `D7:${d.driveId}`,
+        rule: 'D7',
+        severity: 'warning',
+        driveId: d.driveId,
+        title: `Drive ${d.driveId} copied with issues`,
+        text: `The copy of drive ${d.driveId} met errors, warnings or overwritten blobs${d.copyStatus ? ` (${d.copyStatus})` : ''}. Open its error log to see which files.`,
+      });
     }
     if (d.extra) {
-      alerts.push({ id: `JE5:${d.driveId}`, rule: 'JE5', severity: 'info', driveId: d.driveId, title: `Extra drive ${d.driveId}`, text: `Drive ${d.driveId} was in the package but is not one of the job's drives. It is not processed and is returned with the job's drives (rules JE5, DE2).` });
+      alerts.push({
+        id: `JE5:${d.driveId}`,
+        rule: 'JE5',
+        severity: 'info',
+        driveId: d.driveId,
+        title: `Extra drive ${d.driveId}`,
+        text: `Drive ${d.driveId} was in the package but is not one of the job's drives. It is not processed and is returned with the job's drives (rules JE5, DE2).`,
+      });
     }
   }
 
@@ -367,7 +545,10 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
   const next = nextStep(job, state, lc, overdue !== undefined, drives);
 
   // ---- contact
-  const extraEmails = (job.tags?.[NOTIFY_TAG] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const extraEmails = (job.tags?.[NOTIFY_TAG] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const emails = [...new Set([...(p.returnAddress?.email ? [p.returnAddress.email] : []), ...extraEmails])];
 
   const ex = p.export;
@@ -429,23 +610,45 @@ function nextStep(job: ArmJob, state: JobViewState, lc: LifecycleJob, overdue: b
     case 'Unknown':
       return { actor: 'nobody', text: `Unknown state "${p.state ?? ''}"`, rule: 'G1' };
     case 'Creating':
-      if (lc.cancelRequested) return { actor: 'nobody', text: 'Cancelled' , rule: 'J14' };
-      if (!p.returnAddress) return { actor: 'customer', text: 'Enter the return address', action: 'update', rule: 'J5' };
-      if (!p.deliveryPackage?.trackingNumber) return { actor: 'customer', text: 'Ship the drives and enter the tracking number', action: 'ship', rule: 'J4' };
+      if (lc.cancelRequested) return { actor: 'nobody', text: 'Cancelled', rule: 'J14' };
+      if (!p.returnAddress)
+        return { actor: 'customer', text: 'Enter the return address', action: 'update', rule: 'J5' };
+      if (!p.deliveryPackage?.trackingNumber)
+        return { actor: 'customer', text: 'Ship the drives and enter the tracking number', action: 'ship', rule: 'J4' };
       return { actor: 'customer', text: 'Set the job to Shipping', action: 'ship', rule: 'J4' };
     case 'Shipping':
-      if (overdue) return { actor: 'customer', text: 'Package overdue: ask the carrier, then update or cancel', action: 'update', rule: 'JE2' };
+      if (overdue)
+        return {
+          actor: 'customer',
+          text: 'Package overdue: ask the carrier, then update or cancel',
+          action: 'update',
+          rule: 'JE2',
+        };
       return { actor: 'datacenter', text: 'Wait for the package to arrive', rule: 'J7' };
     case 'Received':
     case 'Transferring':
     case 'Packaging':
-      if (!p.returnAddress) return { actor: 'customer', text: 'Enter the return address', action: 'update', rule: 'JE4' };
-      if (state === 'Received') return { actor: 'datacenter', text: lc.cancelRequested ? 'Drives received; they are shipped back uncopied' : 'Drives received; the copy starts soon', rule: 'J7' };
-      if (state === 'Transferring') return { actor: 'datacenter', text: `Copying: ${p.percentComplete ?? 0} %`, rule: 'J8' };
+      if (!p.returnAddress)
+        return { actor: 'customer', text: 'Enter the return address', action: 'update', rule: 'JE4' };
+      if (state === 'Received')
+        return {
+          actor: 'datacenter',
+          text: lc.cancelRequested
+            ? 'Drives received; they are shipped back uncopied'
+            : 'Drives received; the copy starts soon',
+          rule: 'J7',
+        };
+      if (state === 'Transferring')
+        return { actor: 'datacenter', text: `Copying: ${p.percentComplete ?? 0} %`, rule: 'J8' };
       return { actor: 'datacenter', text: 'Copy finished; the drives are being packed to ship back', rule: 'J9' };
     case 'Completed':
       if (withIssues) return { actor: 'customer', text: 'Review the error logs', action: 'logs', rule: 'D7' };
-      if (p.returnPackage) return { actor: 'nobody', text: `Drives shipped back: ${p.returnPackage.carrierName} ${p.returnPackage.trackingNumber}`, rule: 'J10' };
+      if (p.returnPackage)
+        return {
+          actor: 'nobody',
+          text: `Drives shipped back: ${p.returnPackage.carrierName} ${p.returnPackage.trackingNumber}`,
+          rule: 'J10',
+        };
       return { actor: 'nobody', text: 'Completed', rule: 'J10' };
     case 'Closed':
       if (lc.cancelRequested) return { actor: 'nobody', text: 'Closed', rule: 'J11' };

@@ -45,7 +45,8 @@ export function effectiveDriveState(d: LifecycleDrive): DriveState {
 /** The job's own drives that reached the data center and still count (not extra, not destroyed). */
 export function activeDrives(job: LifecycleJob): LifecycleDrive[] {
   return job.drives.filter(
-    (d) => !d.extra && d.destroyedAt === undefined && effectiveDriveState(d) !== 'NeverReceived' && d.state !== 'Specified',
+    (d) =>
+      !d.extra && d.destroyedAt === undefined && effectiveDriveState(d) !== 'NeverReceived' && d.state !== 'Specified',
   );
 }
 
@@ -223,7 +224,8 @@ export function missingForShipping(job: Pick<LifecycleJob, 'deliveryPackage' | '
 }
 
 export function shippingInfoRefusal(missing: string[]): Refusal {
-  const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0];
+  const list =
+    missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0];
   return refusal(
     'ShippingInfoMissing',
     'J5',
@@ -304,7 +306,8 @@ export function consistencyProblems(job: LifecycleJob): string[] {
       if (d.state === 'Transferring' || d.faultedFrom === 'Transferring')
         problems.push(`drive ${d.driveId} is Transferring although the job was cancelled`);
   for (const d of job.drives)
-    if (d.state === 'ShippedBack' && !job.returnPackage) problems.push(`drive ${d.driveId} is ShippedBack without a return package`);
+    if (d.state === 'ShippedBack' && !job.returnPackage)
+      problems.push(`drive ${d.driveId} is ShippedBack without a return package`);
   return problems;
 }
 
@@ -320,14 +323,18 @@ export function returnShipmentAdvice(job: LifecycleJob): { shipped: boolean; ste
   if (!p)
     return {
       shipped: false,
-      steps: [`The drives of job ${job.name} were not shipped back, so there is nothing to ask the carrier about (rule JE3).`],
+      steps: [
+        `The drives of job ${job.name} were not shipped back, so there is nothing to ask the carrier about (rule JE3).`,
+      ],
     };
   const steps = [
     `The data center shipped ${p.driveCount} drive(s) on ${p.shipDate} with ${p.carrierName}, tracking number ${p.trackingNumber} (rule JE3).`,
     `If they have not arrived, ask ${p.carrierName} about tracking number ${p.trackingNumber}.`,
   ];
   if (job.type === 'Export')
-    steps.push('If a drive arrived damaged, request another export job for its blobs, or download the missing blobs from the storage account.');
+    steps.push(
+      'If a drive arrived damaged, request another export job for its blobs, or download the missing blobs from the storage account.',
+    );
   return { shipped: true, steps };
 }
 
@@ -345,7 +352,12 @@ export function upcoming(job: LifecycleJob): Upcoming[] {
   return pendingDeadlines(job).map(({ kind, at }): Upcoming => {
     switch (kind) {
       case 'creatingExpires':
-        return { kind, at, rule: 'J2', text: 'The job is deleted unless it is set to Shipping or updated before then (rules J2, J3).' };
+        return {
+          kind,
+          at,
+          rule: 'J2',
+          text: 'The job is deleted unless it is set to Shipping or updated before then (rules J2, J3).',
+        };
       case 'shippingOverdue':
         return {
           kind,
@@ -355,14 +367,39 @@ export function upcoming(job: LifecycleJob): Upcoming[] {
         };
       case 'shippingUnanswered':
         return job.cancelRequested
-          ? { kind, at, rule: 'JE2', text: 'If the package still has not arrived, the cancelled job is completed then (rules JE2, J14).' }
-          : { kind, at, rule: 'JE2', text: 'Without your answer (update the delivery package or cancel), the job is closed then (rule JE2).' };
+          ? {
+              kind,
+              at,
+              rule: 'JE2',
+              text: 'If the package still has not arrived, the cancelled job is completed then (rules JE2, J14).',
+            }
+          : {
+              kind,
+              at,
+              rule: 'JE2',
+              text: 'Without your answer (update the delivery package or cancel), the job is closed then (rule JE2).',
+            };
       case 'returnHeldDrives':
-        return { kind, at, rule: 'JE1', text: 'The drives that arrived early are returned unless the job is set to Shipping before then (rule JE1).' };
+        return {
+          kind,
+          at,
+          rule: 'JE1',
+          text: 'The drives that arrived early are returned unless the job is set to Shipping before then (rule JE1).',
+        };
       case 'destroyDrives':
         return job.state === 'Creating'
-          ? { kind, at, rule: 'JE1', text: 'The held drives, which cannot be returned, are securely destroyed then (rule JE1).' }
-          : { kind, at, rule: 'JE4', text: 'The drives are securely destroyed then unless the return address is corrected (rule JE4).' };
+          ? {
+              kind,
+              at,
+              rule: 'JE1',
+              text: 'The held drives, which cannot be returned, are securely destroyed then (rule JE1).',
+            }
+          : {
+              kind,
+              at,
+              rule: 'JE4',
+              text: 'The drives are securely destroyed then unless the return address is corrected (rule JE4).',
+            };
       case 'deleteJob':
         return { kind, at, rule: 'J12', text: `The ${job.state} job is deleted automatically then (rule J12).` };
     }

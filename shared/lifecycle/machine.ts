@@ -9,7 +9,16 @@ import { dataCenter } from './datacenter';
 import { DEADLINE_HANDLERS } from './timers';
 import { Tx } from './transaction';
 import { issuePath } from '../validation';
-import type { Applied, ApplyResult, CreateJobInput, DeadlineKind, EventType, LifecycleEvent, LifecycleJob, Refusal } from './types';
+import type {
+  Applied,
+  ApplyResult,
+  CreateJobInput,
+  DeadlineKind,
+  EventType,
+  LifecycleEvent,
+  LifecycleJob,
+  Refusal,
+} from './types';
 
 /** Thrown by createJob for input that breaks J1/D1/D2 (the service validates with createJobInputSchema first). */
 export class LifecycleInputError extends Error {
@@ -49,11 +58,20 @@ export function createJob(input: CreateJobInput, now: number): LifecycleJob {
     createdAt: now,
     updatedAt: now,
     history: [
-      { at: now, subject: 'job', from: null, to: 'Creating', event: 'Create', side: 'customer', reason: 'Job created (rule J1).' },
+      {
+        at: now,
+        subject: 'job',
+        from: null,
+        to: 'Creating',
+        event: 'Create',
+        side: 'customer',
+        reason: 'Job created (rule J1).',
+      },
     ],
   };
   const tx = new Tx(job, now, 'Create');
-  for (const d of inp.drives ?? []) tx.addDrive(d.driveId, false, 'Drive named at creation (rule D1).', d.bytesTotal ?? 0);
+  for (const d of inp.drives ?? [])
+    tx.addDrive(d.driveId, false, 'Drive named at creation (rule D1).', d.bytesTotal ?? 0);
   return job;
 }
 
@@ -89,8 +107,17 @@ export function apply(job: LifecycleJob, event: LifecycleEvent, now: number): Ap
     const issue = parsed.error.issues[0];
     const path = issue?.path.length ? ` (field ${issuePath(issue.path)})` : '';
     const type = (event as { type?: unknown } | null)?.type;
-    const rule = type === 'SetShipping' ? 'J5' : typeof type === 'string' && type in RULE_OF ? (RULE_OF[type as EventType] ?? 'G1') : 'G1';
-    return refusal('InvalidInput', rule, `The request is not valid${path}: ${issue?.message ?? 'unknown event'} (rule ${rule}).`);
+    const rule =
+      type === 'SetShipping'
+        ? 'J5'
+        : typeof type === 'string' && type in RULE_OF
+          ? (RULE_OF[type as EventType] ?? 'G1')
+          : 'G1';
+    return refusal(
+      'InvalidInput',
+      rule,
+      `The request is not valid${path}: ${issue?.message ?? 'unknown event'} (rule ${rule}).`,
+    );
   }
   const ev = parsed.data as LifecycleEvent;
   const before = tick(job, now);

@@ -3,16 +3,14 @@
 // event with these too, so a malformed event becomes a refusal, never a corrupt job.
 
 import { z } from 'zod';
-import { DeliveryPackageSchema, PackageInformationSchema, ReturnAddressSchema, ReturnShippingSchema } from '../arm/schemas';
-import type { CreateJobInput, LifecycleEvent, LifecycleJob } from './types';
 import {
-  ALERT_CODES,
-  DEADLINE_KINDS,
-  DRIVE_STATES,
-  JOB_STATES,
-  JOB_TYPES,
-  SIDES,
-} from './types';
+  DeliveryPackageSchema,
+  PackageInformationSchema,
+  ReturnAddressSchema,
+  ReturnShippingSchema,
+} from '../arm/schemas';
+import type { CreateJobInput, LifecycleEvent, LifecycleJob } from './types';
+import { ALERT_CODES, DEADLINE_KINDS, DRIVE_STATES, JOB_STATES, JOB_TYPES, SIDES } from './types';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const bytes = z.number().int().nonnegative();
@@ -92,7 +90,10 @@ export const lifecycleEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('Cancel') }),
   z.object({ type: z.literal('Delete') }),
-  z.object({ type: z.literal('PackageArrived'), driveIds: driveIdList.min(1, 'a package holds at least one drive; name the drive ids found in it') }),
+  z.object({
+    type: z.literal('PackageArrived'),
+    driveIds: driveIdList.min(1, 'a package holds at least one drive; name the drive ids found in it'),
+  }),
   z.object({ type: z.literal('DriveMissing'), driveId: driveIdSchema }),
   z.object({ type: z.literal('ExtraDriveFound'), driveId: driveIdSchema }),
   z.object({ type: z.literal('DriveProcessingStarted'), driveId: driveIdSchema, bytesTotal: bytes.optional() }),
@@ -125,10 +126,10 @@ export const lifecycleEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Tick') }),
 ]) satisfies z.ZodType<LifecycleEvent>;
 
-const eventTypeSchema = z.enum([
-  'Create',
-  ...lifecycleEventSchema.options.map((o) => o.shape.type.value),
-] as [string, ...string[]]);
+const eventTypeSchema = z.enum(['Create', ...lifecycleEventSchema.options.map((o) => o.shape.type.value)] as [
+  string,
+  ...string[],
+]);
 
 const driveSchema = z.object({
   driveId: driveIdSchema,

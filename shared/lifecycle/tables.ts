@@ -7,15 +7,7 @@
 // keeps it", e.g. J3's Update Job Properties in Creating. The clock ('Tick') is always accepted;
 // its edges are listed where it changes a state, so that the diagrams can show them.
 
-import type {
-  Diagram,
-  DriveState,
-  EventType,
-  JobState,
-  Side,
-  TransitionEdge,
-  TransitionTable,
-} from './types';
+import type { Diagram, DriveState, EventType, JobState, Side, TransitionEdge, TransitionTable } from './types';
 import { DRIVE_STATES, JOB_STATES } from './types';
 
 /** Which side sends each event. */
@@ -168,7 +160,13 @@ const driveRows: Row<DriveState>[] = [
   ['Transferring', 'CompletedMoreInfo', 'DriveFinished', ['D7'], 'copy finished with issues'],
   ['Completed', 'ShippedBack', 'DrivesShippedBack', ['D8']],
   ['CompletedMoreInfo', 'ShippedBack', 'DrivesShippedBack', ['D8']],
-  ['Received', 'ShippedBack', 'DrivesShippedBack', ['D8', 'J14', 'JE5', 'DE2'], 'shipped back uncopied (cancelled or extra)'],
+  [
+    'Received',
+    'ShippedBack',
+    'DrivesShippedBack',
+    ['D8', 'J14', 'JE5', 'DE2'],
+    'shipped back uncopied (cancelled or extra)',
+  ],
   ['Received', 'Faulted', 'DriveFaulted', ['F1']],
   ['Transferring', 'Faulted', 'DriveFaulted', ['F1']],
   ['Faulted', 'Received', 'DriveResolved', ['F2']],
@@ -226,11 +224,7 @@ export function driveTargets(from: DriveState, event: EventType): DriveState[] {
  * A diagram ready to draw: one node per state (the current one flagged), parallel edges merged
  * into one arrow with all their labels, sides and rules. Self-loops are left out unless asked for.
  */
-export function diagram(
-  kind: 'job' | 'drive',
-  current?: string,
-  options: { selfLoops?: boolean } = {},
-): Diagram {
+export function diagram(kind: 'job' | 'drive', current?: string, options: { selfLoops?: boolean } = {}): Diagram {
   const table: TransitionTable<string> = kind === 'job' ? jobTransitions : driveTransitions;
   const merged = new Map<string, Diagram['edges'][number]>();
   for (const e of table.edges) {

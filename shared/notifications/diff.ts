@@ -36,18 +36,29 @@ const FAULT = 8;
 const REMINDERS = 9;
 function drivePhase(to: DriveState, jobState: JobState): number {
   switch (to) {
-    case 'Specified': return 0;
-    case 'NeverReceived': return jobState === 'Shipping' ? 1 : 2;
-    case 'Received': return 2;
-    case 'Transferring': return 3;
+    case 'Specified':
+      return 0;
+    case 'NeverReceived':
+      return jobState === 'Shipping' ? 1 : 2;
+    case 'Received':
+      return 2;
+    case 'Transferring':
+      return 3;
     case 'Completed':
-    case 'CompletedMoreInfo': return 4;
-    case 'ShippedBack': return 5;
-    case 'Faulted': return FAULT;
+    case 'CompletedMoreInfo':
+      return 4;
+    case 'ShippedBack':
+      return 5;
+    case 'Faulted':
+      return FAULT;
   }
 }
 
-interface Ordered { phase: number; sub: number; text: NoticeText }
+interface Ordered {
+  phase: number;
+  sub: number;
+  text: NoticeText;
+}
 
 function highestMilestone(percent: number): number {
   let m = 0;
@@ -87,7 +98,12 @@ function snapshotOf(job: ObservedJob, now: number, prev?: JobSnapshot): JobSnaps
  * `now` is the service's clock (the deadlines are reckoned on it; the local sandbox's moves with
  * `ops advance`); `at` is Haul's own, for when things were seen.
  */
-export function diffJob(prev: JobSnapshot | undefined, seen: Observation, now: number, at = now): DiffResult | undefined {
+export function diffJob(
+  prev: JobSnapshot | undefined,
+  seen: Observation,
+  now: number,
+  at = now,
+): DiffResult | undefined {
   if (!seen.found) {
     if (!prev || prev.gone) return undefined;
     const rule = goneRule(prev, now);
@@ -114,8 +130,13 @@ export function diffJob(prev: JobSnapshot | undefined, seen: Observation, now: n
       const was = before.get(d.driveId);
       if (was === undefined) continue;
       for (const step of driveSteps(was, d)) {
-        const phase = step.to === 'Faulted' ? FAULT : step.from === 'Faulted' ? RESOLVED : drivePhase(step.to, job.state);
-        out.push({ phase, sub: 1, text: driveStateText(job.name, d.driveId, step.from, step.to, driveContext(job, d)) });
+        const phase =
+          step.to === 'Faulted' ? FAULT : step.from === 'Faulted' ? RESOLVED : drivePhase(step.to, job.state);
+        out.push({
+          phase,
+          sub: 1,
+          text: driveStateText(job.name, d.driveId, step.from, step.to, driveContext(job, d)),
+        });
       }
     }
     // J6: 14 days in Shipping without the package (the service marks the drives NeverReceived then).
@@ -140,7 +161,8 @@ export function diffJob(prev: JobSnapshot | undefined, seen: Observation, now: n
   // Deadlines coming, from the estimates: once per deadline (an update that moves it reminds again).
   // The view's estimates move a little with each look (times Haul observed), so a reminder is for
   // a deadline give or take a day; one that moves further (J3: an update) reminds again.
-  const remindedFor = (rule: 'J2' | 'J12', at: number) => next.reminded[rule] !== undefined && Math.abs(next.reminded[rule]! - at) < DAY_MS;
+  const remindedFor = (rule: 'J2' | 'J12', at: number) =>
+    next.reminded[rule] !== undefined && Math.abs(next.reminded[rule]! - at) < DAY_MS;
   const j2 = job.state === 'Creating' ? job.deadlines.J2 : undefined;
   if (j2 !== undefined && now >= j2 - CREATING_REMINDER_MS && now < j2 && !remindedFor('J2', j2)) {
     out.push({ phase: REMINDERS, sub: 0, text: creatingReminderText(job.name, j2) });
@@ -157,9 +179,16 @@ export function diffJob(prev: JobSnapshot | undefined, seen: Observation, now: n
   return { next, notices: number(next, out, at) };
 }
 
-function driveContext(job: ObservedJob, d: ObservedDrive): { jobState: JobState; errors?: number; copyStatus?: string } {
+function driveContext(
+  job: ObservedJob,
+  d: ObservedDrive,
+): { jobState: JobState; errors?: number; copyStatus?: string } {
   const errors = errorCount(d.copyStatus);
-  return { jobState: job.state, ...(errors !== undefined ? { errors } : {}), ...(d.copyStatus !== undefined ? { copyStatus: d.copyStatus } : {}) };
+  return {
+    jobState: job.state,
+    ...(errors !== undefined ? { errors } : {}),
+    ...(d.copyStatus !== undefined ? { copyStatus: d.copyStatus } : {}),
+  };
 }
 
 /** Gives each notice its id (`<job>#<n>`), counting on from the snapshot's seq. */

@@ -68,7 +68,9 @@ export const HaulNotice = NoticeDraft.extend({
 export type HaulNotice = z.infer<typeof HaulNotice>;
 
 /** "HH:MM", 24-hour clock. */
-export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time such as 22:00 (24-hour clock)' });
+export const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time such as 22:00 (24-hour clock)' });
 
 export const QuietHours = z.object({
   enabled: z.boolean(),

@@ -81,13 +81,15 @@ export function observe(view: JobView): ObservedJob | undefined {
     percent: view.percentComplete,
     drives: view.drives.flatMap((d): ObservedDrive[] => {
       if (d.state === 'Unknown') return [];
-      return [{
-        driveId: d.driveId,
-        state: d.state,
-        bytesSucceeded: d.bytesSucceeded,
-        ...(d.copyStatus !== undefined ? { copyStatus: d.copyStatus } : {}),
-        ...(d.errorLogUri !== undefined ? { errorLogUri: d.errorLogUri } : {}),
-      }];
+      return [
+        {
+          driveId: d.driveId,
+          state: d.state,
+          bytesSucceeded: d.bytesSucceeded,
+          ...(d.copyStatus !== undefined ? { copyStatus: d.copyStatus } : {}),
+          ...(d.errorLogUri !== undefined ? { errorLogUri: d.errorLogUri } : {}),
+        },
+      ];
     }),
     deadlines,
   };

@@ -15,7 +15,12 @@ export interface Step<S extends string> {
 }
 
 /** Shortest path in a table from `from` to `to`, edges in table order; undefined when there is none. */
-function shortest<S extends string>(table: TransitionTable<S>, from: S, to: S, allow: (event: EventType, via: S) => boolean): Step<S>[] | undefined {
+function shortest<S extends string>(
+  table: TransitionTable<S>,
+  from: S,
+  to: S,
+  allow: (event: EventType, via: S) => boolean,
+): Step<S>[] | undefined {
   if (from === to) return [];
   const prev = new Map<S, Step<S>>();
   const seen = new Set<S>([from]);
@@ -46,7 +51,15 @@ function shortest<S extends string>(table: TransitionTable<S>, from: S, to: S, a
 }
 
 /** A path through the given waypoints (each only if it lies strictly between from and to in `rank`). */
-function through<S extends string>(table: TransitionTable<S>, from: S, to: S, waypoints: S[], rank: (s: S) => number, allow: (event: EventType, via: S) => boolean, fromRank = rank(from)): Step<S>[] {
+function through<S extends string>(
+  table: TransitionTable<S>,
+  from: S,
+  to: S,
+  waypoints: S[],
+  rank: (s: S) => number,
+  allow: (event: EventType, via: S) => boolean,
+  fromRank = rank(from),
+): Step<S>[] {
   const stops = waypoints.filter((w) => rank(w) > fromRank && rank(w) < rank(to));
   const path: Step<S>[] = [];
   let at = from;
@@ -60,16 +73,36 @@ function through<S extends string>(table: TransitionTable<S>, from: S, to: S, wa
 }
 
 const JOB_RANK: Record<JobState, number> = {
-  Creating: 0, Shipping: 1, Received: 2, Transferring: 3, Packaging: 4, Completed: 5, Closed: 5, Faulted: -1,
+  Creating: 0,
+  Shipping: 1,
+  Received: 2,
+  Transferring: 3,
+  Packaging: 4,
+  Completed: 5,
+  Closed: 5,
+  Faulted: -1,
 };
 const DRIVE_RANK: Record<DriveState, number> = {
-  Specified: 0, NeverReceived: 0, Received: 1, Transferring: 2, Completed: 3, CompletedMoreInfo: 3, ShippedBack: 4, Faulted: -1,
+  Specified: 0,
+  NeverReceived: 0,
+  Received: 1,
+  Transferring: 2,
+  Completed: 3,
+  CompletedMoreInfo: 3,
+  ShippedBack: 4,
+  Faulted: -1,
 };
 
 /** The drive was copied (its data moved), as far as Get Job shows. */
 export function wasCopied(d: ObservedDrive): boolean {
-  return d.state === 'Transferring' || d.state === 'Completed' || d.state === 'CompletedMoreInfo' ||
-    d.bytesSucceeded > 0 || d.errorLogUri !== undefined || d.copyStatus !== undefined;
+  return (
+    d.state === 'Transferring' ||
+    d.state === 'Completed' ||
+    d.state === 'CompletedMoreInfo' ||
+    d.bytesSucceeded > 0 ||
+    d.errorLogUri !== undefined ||
+    d.copyStatus !== undefined
+  );
 }
 
 /** Which finishing state a copied drive passed through: Completed, or CompletedMoreInfo (D7) when its status reports issues. */
@@ -81,7 +114,13 @@ export function finishedAs(d: ObservedDrive): DriveState {
  * The job's steps from the state seen last to the state seen now. `faultedFrom` is the state the
  * job was seen in before it became Faulted (so a resolved job does not replay what it had done).
  */
-export function jobSteps(from: JobState, to: JobState, drives: ObservedDrive[], cancelRequested: boolean, faultedFrom?: JobState): Step<JobState>[] {
+export function jobSteps(
+  from: JobState,
+  to: JobState,
+  drives: ObservedDrive[],
+  cancelRequested: boolean,
+  faultedFrom?: JobState,
+): Step<JobState>[] {
   if (from === to) return [];
   if (to === 'Faulted' || (from === 'Faulted' && shortest(jobTransitions, from, to, () => true)?.length === 1)) {
     // F1 and F2 are one step each: a fault is entered from, and resolved to, any active state.

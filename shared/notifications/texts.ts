@@ -15,67 +15,200 @@ const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 export function jobStateText(job: string, from: JobState, to: JobState, cancelled: boolean): NoticeText {
   if (to === 'Faulted')
-    return { kind: 'faulted', rule: 'F1', title: `Job ${job} is Faulted`, body: 'It stopped progressing normally at the data center (rule F1). The operators will contact you by email or phone; nothing to do until then.' };
+    return {
+      kind: 'faulted',
+      rule: 'F1',
+      title: `Job ${job} is Faulted`,
+      body: 'It stopped progressing normally at the data center (rule F1). The operators will contact you by email or phone; nothing to do until then.',
+    };
   if (from === 'Faulted')
-    return { kind: 'resolved', rule: 'F2', title: `Job ${job}: the fault is resolved`, body: `The job is ${to} again (rule F2). Nothing to do.` };
+    return {
+      kind: 'resolved',
+      rule: 'F2',
+      title: `Job ${job}: the fault is resolved`,
+      body: `The job is ${to} again (rule F2). Nothing to do.`,
+    };
   switch (to) {
     case 'Creating':
-      return { kind: 'jobState', title: `Job ${job} is Creating`, body: 'Ship the drives, then enter the carrier and tracking number to set it to Shipping.' };
+      return {
+        kind: 'jobState',
+        title: `Job ${job} is Creating`,
+        body: 'Ship the drives, then enter the carrier and tracking number to set it to Shipping.',
+      };
     case 'Shipping':
-      return { kind: 'jobState', rule: 'J4', title: `Job ${job} is Shipping`, body: 'The service knows your package is on its way. Haul tells you when the data center receives it.' };
+      return {
+        kind: 'jobState',
+        rule: 'J4',
+        title: `Job ${job} is Shipping`,
+        body: 'The service knows your package is on its way. Haul tells you when the data center receives it.',
+      };
     case 'Received':
-      return { kind: 'jobState', rule: 'J7', title: `Job ${job}: the data center received your drives`, body: cancelled ? 'The job was cancelled, so the drives are not copied; they are shipped back (rule J14).' : 'Nothing to do: the copy starts soon (rule J7).' };
+      return {
+        kind: 'jobState',
+        rule: 'J7',
+        title: `Job ${job}: the data center received your drives`,
+        body: cancelled
+          ? 'The job was cancelled, so the drives are not copied; they are shipped back (rule J14).'
+          : 'Nothing to do: the copy starts soon (rule J7).',
+      };
     case 'Transferring':
-      return { kind: 'jobState', rule: 'J8', title: `Job ${job}: copying data`, body: 'The data center has begun copying your drives (rule J8). Nothing to do.' };
+      return {
+        kind: 'jobState',
+        rule: 'J8',
+        title: `Job ${job}: copying data`,
+        body: 'The data center has begun copying your drives (rule J8). Nothing to do.',
+      };
     case 'Packaging':
-      return { kind: 'jobState', rule: 'J9', title: `Job ${job}: drives processed, being packed`, body: 'Every drive is processed (rule J9); they are shipped back to your return address next. Nothing to do.' };
+      return {
+        kind: 'jobState',
+        rule: 'J9',
+        title: `Job ${job}: drives processed, being packed`,
+        body: 'Every drive is processed (rule J9); they are shipped back to your return address next. Nothing to do.',
+      };
     case 'Completed':
       return cancelled
-        ? { kind: 'jobState', rule: 'J14', title: `Job ${job} is Completed (cancelled)`, body: 'The cancelled job is finished; any drives it had are on their way back (rule J14). It is deleted 90 days from now (rule J12).' }
-        : { kind: 'jobState', rule: 'J10', title: `Job ${job} is Completed`, body: 'All drives were shipped back and the job finished without errors (rule J10). Download the logs you want to keep within 90 days: the job is deleted then (rule J12).' };
+        ? {
+            kind: 'jobState',
+            rule: 'J14',
+            title: `Job ${job} is Completed (cancelled)`,
+            body: 'The cancelled job is finished; any drives it had are on their way back (rule J14). It is deleted 90 days from now (rule J12).',
+          }
+        : {
+            kind: 'jobState',
+            rule: 'J10',
+            title: `Job ${job} is Completed`,
+            body: 'All drives were shipped back and the job finished without errors (rule J10). Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
+          };
     case 'Closed':
-      return { kind: 'jobState', rule: 'J11', title: `Job ${job} is Closed, with errors`, body: 'The job ended with errors (rule J11). Open it and read the drive error logs: they name what was not copied. Download them within 90 days (rule J12).' };
+      return {
+        kind: 'jobState',
+        rule: 'J11',
+        title: `Job ${job} is Closed, with errors`,
+        body: 'The job ended with errors (rule J11). Open it and read the drive error logs: they name what was not copied. Download them within 90 days (rule J12).',
+      };
   }
 }
 
-export function driveStateText(job: string, driveId: string, from: DriveState, to: DriveState, ctx: { jobState: JobState; errors?: number; copyStatus?: string }): NoticeText {
+export function driveStateText(
+  job: string,
+  driveId: string,
+  from: DriveState,
+  to: DriveState,
+  ctx: { jobState: JobState; errors?: number; copyStatus?: string },
+): NoticeText {
   const who = `Drive ${driveId} of job ${job}`;
   if (to === 'Faulted')
-    return { kind: 'faulted', rule: 'F1', driveId, title: `${who} is Faulted`, body: `${ctx.copyStatus ? `${ctx.copyStatus.replace(/\.?$/, '.')} ` : ''}The operators will contact you by email or phone (rule F1); nothing to do until then.` };
+    return {
+      kind: 'faulted',
+      rule: 'F1',
+      driveId,
+      title: `${who} is Faulted`,
+      body: `${ctx.copyStatus ? `${ctx.copyStatus.replace(/\.?$/, '.')} ` : ''}The operators will contact you by email or phone (rule F1); nothing to do until then.`,
+    };
   if (from === 'Faulted')
-    return { kind: 'resolved', rule: 'F2', driveId, title: `${who}: the fault is resolved`, body: `The drive is ${to} again (rule F2). Nothing to do.` };
+    return {
+      kind: 'resolved',
+      rule: 'F2',
+      driveId,
+      title: `${who}: the fault is resolved`,
+      body: `The drive is ${to} again (rule F2). Nothing to do.`,
+    };
   switch (to) {
     case 'Received':
       return from === 'NeverReceived'
-        ? { kind: 'receivedAgain', rule: 'DE1', driveId, title: `${who} arrived after all`, body: 'It came in another shipment and is Received now (rule DE1). Nothing to do.' }
-        : { kind: 'driveState', rule: 'D3', driveId, title: `${who} was received`, body: 'The data center has it. Nothing to do.' };
+        ? {
+            kind: 'receivedAgain',
+            rule: 'DE1',
+            driveId,
+            title: `${who} arrived after all`,
+            body: 'It came in another shipment and is Received now (rule DE1). Nothing to do.',
+          }
+        : {
+            kind: 'driveState',
+            rule: 'D3',
+            driveId,
+            title: `${who} was received`,
+            body: 'The data center has it. Nothing to do.',
+          };
     case 'NeverReceived':
       return ctx.jobState === 'Shipping'
-        ? { kind: 'neverReceived', rule: 'D4', driveId, title: `${who} never arrived`, body: '14 days have passed since you shipped it and the package has not arrived (rule D4). Ask your carrier about the tracking number; update it in Haul if it changed. If the drive turns up, it is received then (rule DE1).' }
-        : { kind: 'neverReceived', rule: 'D4', driveId, title: `${who} never arrived`, body: 'The package arrived without it (rule D4). Find the drive and ship it to the data center; it is received when it arrives (rule DE1). Until then it counts as an error of the job (rule J11).' };
+        ? {
+            kind: 'neverReceived',
+            rule: 'D4',
+            driveId,
+            title: `${who} never arrived`,
+            body: '14 days have passed since you shipped it and the package has not arrived (rule D4). Ask your carrier about the tracking number; update it in Haul if it changed. If the drive turns up, it is received then (rule DE1).',
+          }
+        : {
+            kind: 'neverReceived',
+            rule: 'D4',
+            driveId,
+            title: `${who} never arrived`,
+            body: 'The package arrived without it (rule D4). Find the drive and ship it to the data center; it is received when it arrives (rule DE1). Until then it counts as an error of the job (rule J11).',
+          };
     case 'Transferring':
-      return { kind: 'driveState', rule: 'D5', driveId, title: `${who}: copy started`, body: 'The data center is copying this drive. Nothing to do.' };
+      return {
+        kind: 'driveState',
+        rule: 'D5',
+        driveId,
+        title: `${who}: copy started`,
+        body: 'The data center is copying this drive. Nothing to do.',
+      };
     case 'Completed':
-      return { kind: 'driveState', rule: 'D6', driveId, title: `${who} copied without errors`, body: 'All its data was transferred (rule D6). Nothing to do.' };
+      return {
+        kind: 'driveState',
+        rule: 'D6',
+        driveId,
+        title: `${who} copied without errors`,
+        body: 'All its data was transferred (rule D6). Nothing to do.',
+      };
     case 'CompletedMoreInfo': {
       const n = ctx.errors;
-      const title = n === undefined ? `${who} finished with issues` : n > 0 ? `${who} finished with ${n} error${n === 1 ? '' : 's'}` : `${who} finished with warnings`;
-      const body = n !== undefined && n > 0
-        ? 'Open the job and read the drive\'s error log (rule D7): it names each blob that was not copied. Copy those again, with a new job or straight to the storage account.'
-        : 'Open the job and read the drive\'s log (rule D7): it lists the blobs that were renamed, skipped or overwritten. Check that this is what you wanted.';
+      const title =
+        n === undefined
+          ? `${who} finished with issues`
+          : n > 0
+            ? `${who} finished with ${n} error${n === 1 ? '' : 's'}`
+            : `${who} finished with warnings`;
+      const body =
+        n !== undefined && n > 0
+          ? "Open the job and read the drive's error log (rule D7): it names each blob that was not copied. Copy those again, with a new job or straight to the storage account."
+          : "Open the job and read the drive's log (rule D7): it lists the blobs that were renamed, skipped or overwritten. Check that this is what you wanted.";
       return { kind: 'completedMoreInfo', rule: 'D7', driveId, title, body };
     }
     case 'ShippedBack':
-      return { kind: 'driveState', rule: 'D8', driveId, title: `${who} shipped back`, body: 'It is on its way to your return address. The job shows the carrier and tracking number.' };
+      return {
+        kind: 'driveState',
+        rule: 'D8',
+        driveId,
+        title: `${who} shipped back`,
+        body: 'It is on its way to your return address. The job shows the carrier and tracking number.',
+      };
     case 'Specified':
-      return { kind: 'driveState', rule: 'D1', driveId, title: `${who} is Specified`, body: 'The service waits for the drive. Nothing to do.' };
+      return {
+        kind: 'driveState',
+        rule: 'D1',
+        driveId,
+        title: `${who} is Specified`,
+        body: 'The service waits for the drive. Nothing to do.',
+      };
   }
 }
 
 export function milestoneText(job: string, percent: number): NoticeText {
   return percent >= 100
-    ? { kind: 'progress', rule: 'G2', title: `Job ${job}: all data copied (100%)`, body: 'The data center copied every drive. Nothing to do; the drives are shipped back next.' }
-    : { kind: 'progress', rule: 'G2', title: `Job ${job} is ${percent}% copied`, body: 'The copy is under way. Nothing to do.' };
+    ? {
+        kind: 'progress',
+        rule: 'G2',
+        title: `Job ${job}: all data copied (100%)`,
+        body: 'The data center copied every drive. Nothing to do; the drives are shipped back next.',
+      }
+    : {
+        kind: 'progress',
+        rule: 'G2',
+        title: `Job ${job} is ${percent}% copied`,
+        body: 'The copy is under way. Nothing to do.',
+      };
 }
 
 export function operatorsAlertedText(job: string): NoticeText {
@@ -90,13 +223,32 @@ export function operatorsAlertedText(job: string): NoticeText {
 export function goneText(job: string, rule: string): NoticeText {
   switch (rule) {
     case 'J2':
-      return { kind: 'jobGone', rule, title: `Job ${job} was deleted: 14 days in Creating`, body: 'It was never set to Shipping, so the service deleted it (rule J2). If you still want to send the drives, create a new job.' };
+      return {
+        kind: 'jobGone',
+        rule,
+        title: `Job ${job} was deleted: 14 days in Creating`,
+        body: 'It was never set to Shipping, so the service deleted it (rule J2). If you still want to send the drives, create a new job.',
+      };
     case 'J12':
-      return { kind: 'jobGone', rule, title: `Job ${job} was deleted, 90 days after it finished`, body: 'The service deletes finished jobs after 90 days (rule J12); its logs are no longer available from the job. Nothing else to do.' };
+      return {
+        kind: 'jobGone',
+        rule,
+        title: `Job ${job} was deleted, 90 days after it finished`,
+        body: 'The service deletes finished jobs after 90 days (rule J12); its logs are no longer available from the job. Nothing else to do.',
+      };
     case 'A1':
-      return { kind: 'jobGone', rule, title: `Job ${job} was deleted`, body: 'Someone deleted it (rule A1); the service no longer has it. Nothing to do unless that was a mistake: then create the job again.' };
+      return {
+        kind: 'jobGone',
+        rule,
+        title: `Job ${job} was deleted`,
+        body: 'Someone deleted it (rule A1); the service no longer has it. Nothing to do unless that was a mistake: then create the job again.',
+      };
     default:
-      return { kind: 'jobGone', title: `Job ${job} is gone`, body: 'The service no longer knows this job. Check the connected resource group; Haul stops following it.' };
+      return {
+        kind: 'jobGone',
+        title: `Job ${job} is gone`,
+        body: 'The service no longer knows this job. Check the connected resource group; Haul stops following it.',
+      };
   }
 }
 

@@ -2,9 +2,21 @@
 // can show the same preview. Blobs are placed in the given order, first fit, never split.
 import { parseSize } from './names';
 
-export interface ExportBlob { blobPath: string; length: number }
-export interface ExportDrivePreview { index: number; blobs: ExportBlob[]; bytes: number }
-export interface ExportPreview { drives: ExportDrivePreview[]; tooLarge: ExportBlob[]; totalBytes: number; driveSize: number }
+export interface ExportBlob {
+  blobPath: string;
+  length: number;
+}
+export interface ExportDrivePreview {
+  index: number;
+  blobs: ExportBlob[];
+  bytes: number;
+}
+export interface ExportPreview {
+  drives: ExportDrivePreview[];
+  tooLarge: ExportBlob[];
+  totalBytes: number;
+  driveSize: number;
+}
 
 /** Space kept free per drive for the manifest and file system bookkeeping, and the allocation unit. */
 const RESERVE = 8 * 1024 * 1024;
@@ -19,7 +31,8 @@ export function parseBlobList(text: string, file = 'blob list'): ExportBlob[] {
     const m = /^(.*?)[,\t ]+(\S+)$/.exec(line);
     if (!m) throw new Error(`${file}, line ${n + 1}: expected "container/blob,length", got "${line}".`);
     const length = parseSize(m[2]!);
-    if (length === undefined) throw new Error(`${file}, line ${n + 1}: "${m[2]}" is not a length in bytes (or a size such as 5GB).`);
+    if (length === undefined)
+      throw new Error(`${file}, line ${n + 1}: "${m[2]}" is not a length in bytes (or a size such as 5GB).`);
     const blobPath = m[1]!.trim().replace(/^"|"$/g, '');
     if (!blobPath.includes('/')) throw new Error(`${file}, line ${n + 1}: "${blobPath}" must be container/blob.`);
     out.push({ blobPath, length });
@@ -35,9 +48,15 @@ export function previewExport(blobs: ExportBlob[], driveSize: number): ExportPre
   for (const b of blobs) {
     totalBytes += b.length;
     const cost = Math.ceil(b.length / ALLOC) * ALLOC + ALLOC;
-    if (cost > budget) { tooLarge.push(b); continue; }
+    if (cost > budget) {
+      tooLarge.push(b);
+      continue;
+    }
     let d = drives.find((x) => x.left >= cost);
-    if (!d) { d = { index: drives.length + 1, blobs: [], bytes: 0, left: budget }; drives.push(d); }
+    if (!d) {
+      d = { index: drives.length + 1, blobs: [], bytes: 0, left: budget };
+      drives.push(d);
+    }
     d.blobs.push(b);
     d.bytes += b.length;
     d.left -= cost;

@@ -19,54 +19,76 @@ export type CsvInput = z.infer<typeof csvInput>;
  * Disposition, MetadataFile, PropertiesFile).
  */
 export const prepSources = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('picked'),
-    /** absolute paths of folders (copied with everything under them) and files */
-    paths: z.array(z.string().min(1)).min(1, { message: 'add at least one folder or file to copy' }),
-    /** "container/prefix/" (folders keep their contents under it) or, for one file, "container/blob" */
-    destination: z.string().min(1, { message: 'give the container (and prefix) the data goes to, e.g. photos/2024/' }),
-    blobType: blobType.default('BlockBlob'),
-    disposition: importDisposition.default('rename'),
-  }).strict(),
+  z
+    .object({
+      kind: z.literal('picked'),
+      /** absolute paths of folders (copied with everything under them) and files */
+      paths: z.array(z.string().min(1)).min(1, { message: 'add at least one folder or file to copy' }),
+      /** "container/prefix/" (folders keep their contents under it) or, for one file, "container/blob" */
+      destination: z
+        .string()
+        .min(1, { message: 'give the container (and prefix) the data goes to, e.g. photos/2024/' }),
+      blobType: blobType.default('BlockBlob'),
+      disposition: importDisposition.default('rename'),
+    })
+    .strict(),
   z.object({ kind: z.literal('dataset'), dataset: csvInput }).strict(),
 ]);
 export type PrepSources = z.infer<typeof prepSources>;
 export type PrepSourcesInput = z.input<typeof prepSources>;
 
 /** One drive to copy onto: its mount path (or a folder on a mounted volume), and its BitLocker key if it is encrypted. */
-export const prepTargetInput = z.object({
-  path: z.string().min(1, { message: 'give the mount path of the drive' }),
-  /** never logged, never put in an event or a session listing */
-  bitLockerKey: z.string().max(200).optional(),
-}).strict();
+export const prepTargetInput = z
+  .object({
+    path: z.string().min(1, { message: 'give the mount path of the drive' }),
+    /** never logged, never put in an event or a session listing */
+    bitLockerKey: z.string().max(200).optional(),
+  })
+  .strict();
 export type PrepTargetInput = z.infer<typeof prepTargetInput>;
 
 /** Everything `plan` and `start` need. */
-export const prepSpec = z.object({
-  /** the import job's name (ARM rules); written in each drive header */
-  jobName: z.string().min(1, { message: 'give the job name' }),
-  sources: prepSources,
-  /** the drives, in order (at most 10); empty: pre-flight only, the plan says how many drives of `driveSize` are needed */
-  targets: z.array(prepTargetInput).max(MAX_DRIVES_PER_JOB, { message: `a job takes at most ${MAX_DRIVES_PER_JOB} drives` }).default([]),
-  /** a driveset.csv instead of `targets` (DriveLetter holds the mount path on Linux and macOS) */
-  driveset: csvInput.optional(),
-  /** source files or folders to leave out (the person excluded them after pre-flight) */
-  exclude: z.array(z.string().min(1)).default([]),
-  /** leave out every file pre-flight has a problem with, instead of refusing */
-  skipProblems: z.boolean().default(false),
-  /** re-read every block on every drive after the copy */
-  verify: z.boolean().default(true),
-  /** bytes per second per drive; 0 = no limit */
-  maxRate: z.number().int().nonnegative().default(0),
-  /** the size of the drives the person means to buy, for "N more drives of this size" when the data does not fit (default: the largest target, else 4 TB) */
-  driveSize: z.number().int().positive().optional(),
-}).strict();
+export const prepSpec = z
+  .object({
+    /** the import job's name (ARM rules); written in each drive header */
+    jobName: z.string().min(1, { message: 'give the job name' }),
+    sources: prepSources,
+    /** the drives, in order (at most 10); empty: pre-flight only, the plan says how many drives of `driveSize` are needed */
+    targets: z
+      .array(prepTargetInput)
+      .max(MAX_DRIVES_PER_JOB, { message: `a job takes at most ${MAX_DRIVES_PER_JOB} drives` })
+      .default([]),
+    /** a driveset.csv instead of `targets` (DriveLetter holds the mount path on Linux and macOS) */
+    driveset: csvInput.optional(),
+    /** source files or folders to leave out (the person excluded them after pre-flight) */
+    exclude: z.array(z.string().min(1)).default([]),
+    /** leave out every file pre-flight has a problem with, instead of refusing */
+    skipProblems: z.boolean().default(false),
+    /** re-read every block on every drive after the copy */
+    verify: z.boolean().default(true),
+    /** bytes per second per drive; 0 = no limit */
+    maxRate: z.number().int().nonnegative().default(0),
+    /** the size of the drives the person means to buy, for "N more drives of this size" when the data does not fit (default: the largest target, else 4 TB) */
+    driveSize: z.number().int().positive().optional(),
+  })
+  .strict();
 export type PrepSpec = z.infer<typeof prepSpec>;
 export type PrepSpecInput = z.input<typeof prepSpec>;
 
 /** A target that cannot be used as given: the same drive twice, inside the data, prepared for another job … */
 export const targetProblem = z.object({
-  code: z.enum(['not-found', 'duplicate', 'same-drive', 'inside-source', 'holds-source', 'holds-journal', 'other-job', 'not-writable', 'too-many', 'none']),
+  code: z.enum([
+    'not-found',
+    'duplicate',
+    'same-drive',
+    'inside-source',
+    'holds-source',
+    'holds-journal',
+    'other-job',
+    'not-writable',
+    'too-many',
+    'none',
+  ]),
   /** the target path it is about ('' for problems with the list as a whole) */
   target: z.string(),
   message: z.string(),
@@ -215,14 +237,16 @@ export type PrepProgressPayload = { sessionId: string; jobName: string; event: P
 
 // ---- the folder browser (browser mode has no native picker) ---------------------------------
 
-export const browseRequest = z.object({
-  /** absolute path; default: the home folder of the user main runs as */
-  path: z.string().min(1).optional(),
-  /** list names starting with "." too */
-  showHidden: z.boolean().default(false),
-  /** only folders (the "Use a folder" picker for drives) */
-  foldersOnly: z.boolean().default(false),
-}).strict();
+export const browseRequest = z
+  .object({
+    /** absolute path; default: the home folder of the user main runs as */
+    path: z.string().min(1).optional(),
+    /** list names starting with "." too */
+    showHidden: z.boolean().default(false),
+    /** only folders (the "Use a folder" picker for drives) */
+    foldersOnly: z.boolean().default(false),
+  })
+  .strict();
 
 export const browseEntry = z.object({
   name: z.string(),

@@ -10,7 +10,16 @@ export const targetVerdict = z.enum(['ok', 'warned', 'blocked']);
 export type TargetVerdict = z.infer<typeof targetVerdict>;
 
 export const driveReason = z.object({
-  code: z.enum(['system', 'read-only', 'holds-source', 'too-small', 'not-removable', 'not-empty', 'mounted-elsewhere', 'not-mounted']),
+  code: z.enum([
+    'system',
+    'read-only',
+    'holds-source',
+    'too-small',
+    'not-removable',
+    'not-empty',
+    'mounted-elsewhere',
+    'not-mounted',
+  ]),
   severity: z.enum(['blocked', 'warned']),
   message: z.string(),
 });
@@ -34,8 +43,18 @@ export type ClassifiedDrive = z.infer<typeof classifiedDrive>;
 // ---- pre-flight --------------------------------------------------------------------------
 
 export const preflightCode = z.enum([
-  'container-name', 'blob-name', 'duplicate-blob', 'case-collision', 'page-blob-size', 'too-large',
-  'path-too-long', 'unreadable', 'symlink-loop', 'missing-source', 'too-many-drives', 'special-file',
+  'container-name',
+  'blob-name',
+  'duplicate-blob',
+  'case-collision',
+  'page-blob-size',
+  'too-large',
+  'path-too-long',
+  'unreadable',
+  'symlink-loop',
+  'missing-source',
+  'too-many-drives',
+  'special-file',
 ]);
 export type PreflightCode = z.infer<typeof preflightCode>;
 
@@ -116,11 +135,39 @@ export const prepEvent = z.discriminatedUnion('type', [
     currentFile: z.string().optional(),
     drives: z.array(driveProgress),
   }),
-  z.object({ type: z.literal('file-error'), source: z.string(), driveId: z.string().optional(), code: z.string(), message: z.string() }),
-  z.object({ type: z.literal('drive-full'), driveId: z.string(), target: z.string(), movedFiles: z.number().int(), message: z.string() }),
+  z.object({
+    type: z.literal('file-error'),
+    source: z.string(),
+    driveId: z.string().optional(),
+    code: z.string(),
+    message: z.string(),
+  }),
+  z.object({
+    type: z.literal('drive-full'),
+    driveId: z.string(),
+    target: z.string(),
+    movedFiles: z.number().int(),
+    message: z.string(),
+  }),
   z.object({ type: z.literal('drive-removed'), driveId: z.string(), target: z.string(), message: z.string() }),
-  z.object({ type: z.literal('drive-done'), driveId: z.string(), target: z.string(), files: z.number().int(), bytes: z.number(), manifestHash: z.string() }),
-  z.object({ type: z.literal('verify-result'), driveId: z.string(), target: z.string(), ok: z.boolean(), blobs: z.number().int(), blocks: z.number().int(), bytes: z.number(), mismatches: z.array(z.string()) }),
+  z.object({
+    type: z.literal('drive-done'),
+    driveId: z.string(),
+    target: z.string(),
+    files: z.number().int(),
+    bytes: z.number(),
+    manifestHash: z.string(),
+  }),
+  z.object({
+    type: z.literal('verify-result'),
+    driveId: z.string(),
+    target: z.string(),
+    ok: z.boolean(),
+    blobs: z.number().int(),
+    blocks: z.number().int(),
+    bytes: z.number(),
+    mismatches: z.array(z.string()),
+  }),
   z.object({
     type: z.literal('done'),
     ok: z.boolean(),

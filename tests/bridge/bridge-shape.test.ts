@@ -4,7 +4,10 @@ import { CHANNELS, EVENTS, eventMethodName, methodName } from '../../shared/ipc/
 
 describe('window.haul', () => {
   it('has one function per channel and one subscribe function per event, and nothing else', () => {
-    const transport: Transport = { invoke: vi.fn(async () => ({ ok: true as const, value: 1 })), subscribe: vi.fn(() => () => {}) };
+    const transport: Transport = {
+      invoke: vi.fn(async () => ({ ok: true as const, value: 1 })),
+      subscribe: vi.fn(() => () => {}),
+    };
     const bridge = makeBridge(transport) as unknown as Record<string, unknown>;
     const expected = [...CHANNELS.map(methodName), ...EVENTS.map(eventMethodName)].sort();
     expect(Object.keys(bridge).sort()).toEqual(expected);
@@ -18,5 +21,4 @@ describe('window.haul', () => {
     await bridge.drivesList();
     expect(invoke).toHaveBeenCalledWith('drives.list', {});
   });
-
 });

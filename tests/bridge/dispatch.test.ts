@@ -12,7 +12,10 @@ describe('the bridge gate (dispatch)', () => {
     const dir = dataDir();
     const core = await createCore({ dataDir: dir, listDrives: async () => [] });
     const result = await dispatch(core.handlers, 'app.info', {});
-    expect(result).toEqual({ ok: true, value: expect.objectContaining({ name: 'Haul', platform: process.platform, dataDir: dir }) });
+    expect(result).toEqual({
+      ok: true,
+      value: expect.objectContaining({ name: 'Haul', platform: process.platform, dataDir: dir }),
+    });
   });
 
   it('refuses a channel that does not exist, naming it', async () => {
@@ -28,9 +31,18 @@ describe('the bridge gate (dispatch)', () => {
   it('refuses a payload that does not match the channel schema, before the handler runs', async () => {
     let called = false;
     const handlers = {
-      'app.info': async () => { called = true; return {} as never; },
-      'drives.list': async () => { called = true; return []; },
-      'service.status': async () => { called = true; return { state: 'off', kind: 'none' } as const; },
+      'app.info': async () => {
+        called = true;
+        return {} as never;
+      },
+      'drives.list': async () => {
+        called = true;
+        return [];
+      },
+      'service.status': async () => {
+        called = true;
+        return { state: 'off', kind: 'none' } as const;
+      },
     } as unknown as Handlers;
     const result = await dispatch(handlers, 'drives.list', { sneaky: true });
     expect(called).toBe(false);
@@ -42,39 +54,92 @@ describe('the bridge gate (dispatch)', () => {
   });
 
   it('turns a failing handler into a message instead of a crash', async () => {
-    const core = await createCore({ dataDir: dataDir(), listDrives: async () => { throw new Error('lsblk is not installed'); } });
+    const core = await createCore({
+      dataDir: dataDir(),
+      listDrives: async () => {
+        throw new Error('lsblk is not installed');
+      },
+    });
     const result = await dispatch(core.handlers, 'drives.list', {});
-    expect(result).toEqual({ ok: false, error: { code: 'failed', message: 'drives.list failed: lsblk is not installed' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'failed', message: 'drives.list failed: lsblk is not installed' },
+    });
   });
 
   it('lists drives classified as copy targets, with the reasons in words', async () => {
     const core = await createCore({
       dataDir: dataDir(),
       listDrives: async () => [
-        { device: '/dev/sda', description: 'Samsung SSD', size: 512e9, mountpoints: ['/'], removable: false, system: true, readOnly: false, virtual: false, serial: 'S4EV' },
-        { device: '/dev/sdz', description: 'WD Elements', size: 4e12, mountpoints: [], removable: true, system: false, readOnly: false, virtual: false, serial: 'WX12' },
+        {
+          device: '/dev/sda',
+          description: 'Samsung SSD',
+          size: 512e9,
+          mountpoints: ['/'],
+          removable: false,
+          system: true,
+          readOnly: false,
+          virtual: false,
+          serial: 'S4EV',
+        },
+        {
+          device: '/dev/sdz',
+          description: 'WD Elements',
+          size: 4e12,
+          mountpoints: [],
+          removable: true,
+          system: false,
+          readOnly: false,
+          virtual: false,
+          serial: 'WX12',
+        },
       ],
     });
     const result = await dispatch(core.handlers, 'drives.list', {});
     expect(result.ok).toBe(true);
-    const drives = result.ok ? (result.value as { device: string; status: string; serial?: string; reasons: { message: string }[] }[]) : [];
-    expect(drives.map((d) => [d.device, d.status, d.serial])).toEqual([['/dev/sda', 'blocked', 'S4EV'], ['/dev/sdz', 'warned', 'WX12']]);
+    const drives = result.ok
+      ? (result.value as { device: string; status: string; serial?: string; reasons: { message: string }[] }[])
+      : [];
+    expect(drives.map((d) => [d.device, d.status, d.serial])).toEqual([
+      ['/dev/sda', 'blocked', 'S4EV'],
+      ['/dev/sdz', 'warned', 'WX12'],
+    ]);
     expect(drives[0]!.reasons[0]!.message).toMatch(/system drive/);
     expect(drives[1]!.reasons.map((r) => r.message).join(' ')).toMatch(/no mounted file system/);
   });
 
   it('pushes drives.changed when a drive is plugged in or pulled (hot-plug)', async () => {
-    const usb = { device: '/dev/sdz', description: 'WD Elements', size: 4e12, mountpoints: ['/media/wd'], removable: true, system: false, readOnly: false, virtual: false, serial: 'WX12' };
+    const usb = {
+      device: '/dev/sdz',
+      description: 'WD Elements',
+      size: 4e12,
+      mountpoints: ['/media/wd'],
+      removable: true,
+      system: false,
+      readOnly: false,
+      virtual: false,
+      serial: 'WX12',
+    };
     let present = false;
-    const core = await createCore({ dataDir: dataDir(), listDrives: async () => (present ? [usb] : []), watchDrives: { intervalMs: 20 } });
+    const core = await createCore({
+      dataDir: dataDir(),
+      listDrives: async () => (present ? [usb] : []),
+      watchDrives: { intervalMs: 20 },
+    });
     const seen: unknown[] = [];
-    core.events.on((event, payload) => { if (event === 'drives.changed') seen.push(payload); });
+    core.events.on((event, payload) => {
+      if (event === 'drives.changed') seen.push(payload);
+    });
     present = true;
     await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 2000 });
     present = false;
     await vi.waitFor(() => expect(seen).toHaveLength(2), { timeout: 2000 });
     await core.dispose();
-    expect(seen[0]).toMatchObject({ added: ['/dev/sdz'], removed: [], drives: [{ device: '/dev/sdz', serial: 'WX12' }] });
+    expect(seen[0]).toMatchObject({
+      added: ['/dev/sdz'],
+      removed: [],
+      drives: [{ device: '/dev/sdz', serial: 'WX12' }],
+    });
     expect(seen[1]).toEqual({ added: [], removed: ['/dev/sdz'], drives: [] });
   });
 });

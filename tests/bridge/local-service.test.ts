@@ -9,15 +9,32 @@ import type { ServiceStatus } from '../../shared/ipc/contract';
 
 const dir = () => mkdtempSync(path.join(os.tmpdir(), 'haul-local-svc-'));
 // A stand-in for `haul service`: prints the ready line, logs to stderr, waits for SIGTERM.
-const fake = (line: string, extra = '') => [process.execPath, '-e', `${extra}; console.error('svc log line'); console.log(${JSON.stringify(line)}); setInterval(() => {}, 1000); process.on('SIGTERM', () => process.exit(0));`] as [string, ...string[]];
-const ready = JSON.stringify({ endpoint: 'https://127.0.0.1:4431', ca: '/x/ca.pem', token: 'secret-token-0123456789', subscriptionId: 'sub-1', resourceGroup: 'haul-sandbox' });
+const fake = (line: string, extra = '') =>
+  [
+    process.execPath,
+    '-e',
+    `${extra}; console.error('svc log line'); console.log(${JSON.stringify(line)}); setInterval(() => {}, 1000); process.on('SIGTERM', () => process.exit(0));`,
+  ] as [string, ...string[]];
+const ready = JSON.stringify({
+  endpoint: 'https://127.0.0.1:4431',
+  ca: '/x/ca.pem',
+  token: 'secret-token-0123456789',
+  subscriptionId: 'sub-1',
+  resourceGroup: 'haul-sandbox',
+});
 
 describe('the local sandbox service as default backend', () => {
   it('becomes ready with the endpoint from its ready line; the token is not in the status', async () => {
     const seen: ServiceStatus[] = [];
     const svc = startLocalService({ command: fake(ready), dataDir: dir(), onStatus: (s) => seen.push(s) });
     await vi.waitFor(() => expect(svc.status().state).toBe('ready'), { timeout: 10_000 });
-    expect(svc.status()).toMatchObject({ state: 'ready', kind: 'local', endpoint: 'https://127.0.0.1:4431', subscriptionId: 'sub-1', resourceGroup: 'haul-sandbox' });
+    expect(svc.status()).toMatchObject({
+      state: 'ready',
+      kind: 'local',
+      endpoint: 'https://127.0.0.1:4431',
+      subscriptionId: 'sub-1',
+      resourceGroup: 'haul-sandbox',
+    });
     expect(JSON.stringify(seen)).not.toContain('secret-token');
     expect(svc.connection()?.token).toBe('secret-token-0123456789');
     await svc.stop();
@@ -27,20 +44,38 @@ describe('the local sandbox service as default backend', () => {
   });
 
   it('says so when the service dies, pointing at its log', async () => {
-    const svc = startLocalService({ command: [process.execPath, '-e', 'console.error("port in use"); process.exit(3)'], dataDir: dir() });
+    const svc = startLocalService({
+      command: [process.execPath, '-e', 'console.error("port in use"); process.exit(3)'],
+      dataDir: dir(),
+    });
     await vi.waitFor(() => expect(svc.status().state).toBe('failed'), { timeout: 10_000 });
     expect(svc.status().message).toMatch(/stopped \(exit 3\).*service\.log/);
   });
 
   it('refuses a ready line that is not a connection (e.g. a service that is not on loopback)', async () => {
-    const svc = startLocalService({ command: fake(JSON.stringify({ endpoint: 'https://10.0.0.8:443', ca: 'x', token: 'secret-token-0123456789', subscriptionId: 's', resourceGroup: 'r' })), dataDir: dir() });
+    const svc = startLocalService({
+      command: fake(
+        JSON.stringify({
+          endpoint: 'https://10.0.0.8:443',
+          ca: 'x',
+          token: 'secret-token-0123456789',
+          subscriptionId: 's',
+          resourceGroup: 'r',
+        }),
+      ),
+      dataDir: dir(),
+    });
     await vi.waitFor(() => expect(svc.status().state).toBe('failed'), { timeout: 10_000 });
     expect(svc.connection()).toBeUndefined();
     await svc.stop();
   });
 
   it('gives up after the ready timeout', async () => {
-    const svc = startLocalService({ command: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], dataDir: dir(), readyTimeoutMs: 300 });
+    const svc = startLocalService({
+      command: [process.execPath, '-e', 'setInterval(() => {}, 1000)'],
+      dataDir: dir(),
+      readyTimeoutMs: 300,
+    });
     await vi.waitFor(() => expect(svc.status().state).toBe('failed'), { timeout: 10_000 });
     expect(svc.status().message).toMatch(/did not start within/);
     await svc.stop();

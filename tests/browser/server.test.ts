@@ -7,21 +7,31 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { createCore, type Core } from '../../main/core/bridge/core';
-import { isLoopbackAddress, isLoopbackHostHeader, startBrowserServer, type BrowserServer } from '../../main/core/browser/server';
+import {
+  isLoopbackAddress,
+  isLoopbackHostHeader,
+  startBrowserServer,
+  type BrowserServer,
+} from '../../main/core/browser/server';
 
 let server: BrowserServer;
 let core: Core;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'haul-browser-'));
 const rendererDir = path.join(tmp, 'renderer');
 
-function get(pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: server.port, path: pathname, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port: server.port, path: pathname, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -131,7 +141,16 @@ describe('browser mode: the bridge socket', () => {
   it('pushes core events to the page', async () => {
     const { ws } = await openSocket({ origin: origin(), cookie: cookie() });
     const got = new Promise<unknown>((resolve) => ws!.on('message', (d) => resolve(JSON.parse(String(d)))));
-    const notice = { id: 'j1#1', kind: 'driveState', jobName: 'j1', title: 'Drive received', body: 'The data center received drive WD-1.', at: 1, read: false, popup: 'page' } as const;
+    const notice = {
+      id: 'j1#1',
+      kind: 'driveState',
+      jobName: 'j1',
+      title: 'Drive received',
+      body: 'The data center received drive WD-1.',
+      at: 1,
+      read: false,
+      popup: 'page',
+    } as const;
     core.events.emit('notification', notice);
     expect(await got).toEqual({ event: 'notification', payload: notice });
     ws!.close();

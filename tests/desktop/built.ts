@@ -25,14 +25,17 @@ function newestSource(dir: string): { file: string; mtimeMs: number } {
 /** Throws (the test fails, never skips) when the bundles are missing or older than their sources. */
 export function assertFreshBuild(): void {
   for (const file of [MAIN_BUNDLE, PRELOAD_BUNDLE, RENDERER_HTML]) {
-    if (!existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run "node main/build.mjs" first (npm test does).`);
+    if (!existsSync(file))
+      throw new Error(`${path.relative(ROOT, file)} is missing: run "node main/build.mjs" first (npm test does).`);
   }
   if (process.env.HAUL_OUT_DIR) return;
   const built = statSync(MAIN_BUNDLE).mtimeMs;
   for (const dir of ['main/electron', 'main/core', 'shared']) {
     const newest = newestSource(path.join(ROOT, dir));
     if (newest.mtimeMs > built + 1000) {
-      throw new Error(`out/ is older than ${path.relative(ROOT, newest.file)}: run "node main/build.mjs" first (npm test does).`);
+      throw new Error(
+        `out/ is older than ${path.relative(ROOT, newest.file)}: run "node main/build.mjs" first (npm test does).`,
+      );
     }
   }
 }

@@ -35,7 +35,12 @@ function setUp() {
     },
     context: { settings },
   } as unknown as Pick<Core, 'events' | 'context'>;
-  const m = fake.module as { Menu: typeof Menu; Tray: typeof Tray; dialog: Dialog; BrowserWindow: new (o: object) => BrowserWindow };
+  const m = fake.module as {
+    Menu: typeof Menu;
+    Tray: typeof Tray;
+    dialog: Dialog;
+    BrowserWindow: new (o: object) => BrowserWindow;
+  };
   const window = new m.BrowserWindow({}) as unknown as FakeBrowserWindow;
   let opened = 0;
   let stillRunning = 0;
@@ -47,16 +52,40 @@ function setUp() {
     trayIcon: '/opt/Haul/tray.png' as unknown as NativeImage,
     core,
     window: () => (window.destroyed ? undefined : (window as unknown as BrowserWindow)),
-    open: () => { opened += 1; window.show(); },
-    notifyStillRunning: () => { stillRunning += 1; },
+    open: () => {
+      opened += 1;
+      window.show();
+    },
+    notifyStillRunning: () => {
+      stillRunning += 1;
+    },
     platform: 'linux',
   });
   desktop.attach(window as unknown as BrowserWindow);
   const labels = () => (fake.trays[0]!.menu!.items as FakeMenuItem[]).filter((i) => i.label).map((i) => i.label);
-  const click = (label: string) => (fake.trays[0]!.menu!.items as FakeMenuItem[]).find((i) => i.label === label)!.click!();
-  const copying = (state = 'copying') => core.events.emit('prep.session', { sessionId: 's1', jobName: 'photos-2026', state } as never);
-  const progress = (done: number, total: number) => core.events.emit('prep.progress', { sessionId: 's1', jobName: 'photos-2026', event: { type: 'progress', phase: 'copy', bytesDone: done, bytesTotal: total, filesDone: 1, filesTotal: 2 } } as never);
-  return { fake, core, settings, window, desktop, labels, click, copying, progress, opened: () => opened, stillRunning: () => stillRunning };
+  const click = (label: string) =>
+    (fake.trays[0]!.menu!.items as FakeMenuItem[]).find((i) => i.label === label)!.click!();
+  const copying = (state = 'copying') =>
+    core.events.emit('prep.session', { sessionId: 's1', jobName: 'photos-2026', state } as never);
+  const progress = (done: number, total: number) =>
+    core.events.emit('prep.progress', {
+      sessionId: 's1',
+      jobName: 'photos-2026',
+      event: { type: 'progress', phase: 'copy', bytesDone: done, bytesTotal: total, filesDone: 1, filesTotal: 2 },
+    } as never);
+  return {
+    fake,
+    core,
+    settings,
+    window,
+    desktop,
+    labels,
+    click,
+    copying,
+    progress,
+    opened: () => opened,
+    stillRunning: () => stillRunning,
+  };
 }
 
 describe('the tray', () => {
@@ -69,11 +98,20 @@ describe('the tray', () => {
     t.progress(25, 100);
     t.core.events.emit('job.updated', { kind: 'updated', name: 'archive-2025', view: { state: 'Shipping' } } as never);
     t.core.events.emit('job.updated', { kind: 'updated', name: 'done-2024', view: { state: 'Completed' } } as never);
-    expect(t.labels()).toEqual(['Open Haul', 'Preparing drives for photos-2026 — 25%', 'archive-2025: Shipping', 'Quit Haul']);
+    expect(t.labels()).toEqual([
+      'Open Haul',
+      'Preparing drives for photos-2026 — 25%',
+      'archive-2025: Shipping',
+      'Quit Haul',
+    ]);
     expect(t.fake.trays[0]!.tooltip).toBe('Haul — preparing one job');
     t.click('Open Haul');
     expect(t.opened()).toBe(1);
-    t.core.events.emit('job.updated', { kind: 'removed', name: 'archive-2025', goneAt: '2026-12-01T00:00:00Z' } as never);
+    t.core.events.emit('job.updated', {
+      kind: 'removed',
+      name: 'archive-2025',
+      goneAt: '2026-12-01T00:00:00Z',
+    } as never);
     t.copying('finished');
     expect(t.labels()).toEqual(['Open Haul', 'No active jobs', 'Quit Haul']);
   });
@@ -97,7 +135,11 @@ describe('progress and quitting during a copy', () => {
     t.click('Quit Haul');
     await new Promise((r) => setTimeout(r, 10));
     expect(t.fake.messageBoxes).toHaveLength(1);
-    expect(t.fake.messageBoxes[0]).toMatchObject({ message: 'Haul is preparing drives for photos-2026.', buttons: ['Keep copying', 'Quit anyway'], cancelId: 0 });
+    expect(t.fake.messageBoxes[0]).toMatchObject({
+      message: 'Haul is preparing drives for photos-2026.',
+      buttons: ['Keep copying', 'Quit anyway'],
+      cancelId: 0,
+    });
     expect(t.window.destroyed).toBe(false);
     t.fake.messageBoxAnswers.push(1);
     t.click('Quit Haul');
@@ -142,7 +184,13 @@ describe('open at login and the menu', () => {
 
   it('the app menu uses the standard roles (and the app menu on macOS)', () => {
     const t = setUp();
-    expect((t.fake.appMenu!.items as FakeMenuItem[]).map((i) => i.role)).toEqual(['fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help']);
+    expect((t.fake.appMenu!.items as FakeMenuItem[]).map((i) => i.role)).toEqual([
+      'fileMenu',
+      'editMenu',
+      'viewMenu',
+      'windowMenu',
+      'help',
+    ]);
     expect(appMenuTemplate('darwin', 'Haul')[0]).toMatchObject({ role: 'appMenu' });
   });
 });

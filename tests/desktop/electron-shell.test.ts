@@ -16,15 +16,23 @@ function fakeContents() {
   return {
     mainFrame,
     sent: [] as unknown[][],
-    on: vi.fn((name: string, fn: (...args: unknown[]) => void) => { listeners.set(name, fn); }),
+    on: vi.fn((name: string, fn: (...args: unknown[]) => void) => {
+      listeners.set(name, fn);
+    }),
     emit: (name: string, ...args: unknown[]) => listeners.get(name)?.(...args),
     setWindowOpenHandler: vi.fn(),
     isDestroyed: () => false,
-    send(...args: unknown[]) { this.sent.push(args); },
+    send(...args: unknown[]) {
+      this.sent.push(args);
+    },
   };
 }
 
-type Invoke = (event: unknown, channel: unknown, payload: unknown) => Promise<{ ok: boolean; error?: { code: string; message: string }; value?: unknown }>;
+type Invoke = (
+  event: unknown,
+  channel: unknown,
+  payload: unknown,
+) => Promise<{ ok: boolean; error?: { code: string; message: string }; value?: unknown }>;
 
 describe('ipcMain wrapper', () => {
   let core: Core;
@@ -35,7 +43,10 @@ describe('ipcMain wrapper', () => {
     vi.resetModules();
     vi.doMock('electron', () => ({}));
     const { registerIpc } = await import('../../main/electron/ipc');
-    core = await createCore({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'haul-shell-')), listDrives: async () => [] });
+    core = await createCore({
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'haul-shell-')),
+      listDrives: async () => [],
+    });
     contents = fakeContents();
     const handlers = new Map<string, Invoke>();
     const ipcMain = { handle: vi.fn((name: string, fn: Invoke) => handlers.set(name, fn)), removeHandler: vi.fn() };
@@ -69,7 +80,10 @@ describe('ipcMain wrapper', () => {
 
   it('refuses a foreign sender: a subframe of our window, or our window showing another page', async () => {
     const subframe = { url: appUrl };
-    expect(await invoke({ sender: contents, senderFrame: subframe }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await invoke({ sender: contents, senderFrame: subframe }, 'app.info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     contents.mainFrame.url = 'https://evil.example/index.html';
     expect(await invoke(fromOurPage(), 'app.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     contents.mainFrame.url = 'file:///tmp/downloaded/index.html';
@@ -77,12 +91,17 @@ describe('ipcMain wrapper', () => {
   });
 
   it('refuses a sender with no frame (frame already gone)', async () => {
-    expect(await invoke({ sender: contents, senderFrame: null }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await invoke({ sender: contents, senderFrame: null }, 'app.info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 
   it('forwards core events to the window', () => {
     core.events.emit('job.updated', { kind: 'removed', name: 'photos-2026', goneAt: '2026-12-01T19:00:00.000Z' });
-    expect(contents.sent).toEqual([['haul:event', 'job.updated', { kind: 'removed', name: 'photos-2026', goneAt: '2026-12-01T19:00:00.000Z' }]]);
+    expect(contents.sent).toEqual([
+      ['haul:event', 'job.updated', { kind: 'removed', name: 'photos-2026', goneAt: '2026-12-01T19:00:00.000Z' }],
+    ]);
   });
 });
 
@@ -90,7 +109,14 @@ describe('window and navigation rules', () => {
   it('the window is sandboxed, context-isolated, without Node integration', async () => {
     vi.doMock('electron', () => ({}));
     const { secureWebPreferences } = await import('../../main/electron/window');
-    expect(secureWebPreferences('/p.cjs')).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: '/p.cjs' });
+    expect(secureWebPreferences('/p.cjs')).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      preload: '/p.cjs',
+    });
   });
 
   it('blocks navigation and new windows; opens only https links main produced', async () => {
@@ -124,7 +150,11 @@ describe('preload', () => {
     const exposed: Record<string, unknown> = {};
     const ipcRenderer = { invoke: vi.fn(async () => ({ ok: true, value: 'pong' })), on: vi.fn() };
     vi.doMock('electron', () => ({
-      contextBridge: { exposeInMainWorld: (key: string, value: unknown) => { exposed[key] = value; } },
+      contextBridge: {
+        exposeInMainWorld: (key: string, value: unknown) => {
+          exposed[key] = value;
+        },
+      },
       ipcRenderer,
     }));
     await import('../../main/electron/preload');

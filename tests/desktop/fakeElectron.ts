@@ -9,7 +9,13 @@ type Listener = (...args: unknown[]) => unknown;
 
 /** An Electron-style event: `preventDefault()` is recorded. */
 export function fakeEvent(extra: Record<string, unknown> = {}) {
-  const e = { defaultPrevented: false, preventDefault() { e.defaultPrevented = true; }, ...extra };
+  const e = {
+    defaultPrevented: false,
+    preventDefault() {
+      e.defaultPrevented = true;
+    },
+    ...extra,
+  };
   return e;
 }
 
@@ -24,10 +30,18 @@ export class FakeWebContents extends EventEmitter {
     super();
     this.mainFrame = { url };
   }
-  send(...args: unknown[]) { this.sent.push(args); }
-  isDestroyed() { return this.destroyed; }
-  setWindowOpenHandler(fn: (details: { url: string }) => { action: string }) { this.windowOpenHandler = fn; }
-  getURL() { return this.mainFrame.url; }
+  send(...args: unknown[]) {
+    this.sent.push(args);
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  setWindowOpenHandler(fn: (details: { url: string }) => { action: string }) {
+    this.windowOpenHandler = fn;
+  }
+  getURL() {
+    return this.mainFrame.url;
+  }
 }
 
 export class FakeBrowserWindow extends EventEmitter {
@@ -40,7 +54,10 @@ export class FakeBrowserWindow extends EventEmitter {
   focused = 0;
   destroyed = false;
   progress: Array<number> = [];
-  constructor(readonly options: Record<string, unknown>, private readonly app: FakeApp) {
+  constructor(
+    readonly options: Record<string, unknown>,
+    private readonly app: FakeApp,
+  ) {
     super();
     this.webContents = new FakeWebContents();
     FakeBrowserWindow.all.push(this);
@@ -48,21 +65,42 @@ export class FakeBrowserWindow extends EventEmitter {
     // Electron emits web-contents-created for every new contents, before the page loads.
     app.emit('web-contents-created', fakeEvent(), this.webContents);
   }
-  static getAllWindows() { return FakeBrowserWindow.all.filter((w) => !w.destroyed); }
+  static getAllWindows() {
+    return FakeBrowserWindow.all.filter((w) => !w.destroyed);
+  }
   async loadURL(url: string) {
     this.loadedUrl = url;
     this.webContents.mainFrame.url = url;
     queueMicrotask(() => this.emit('ready-to-show'));
   }
-  show() { this.visible = true; this.minimized = false; }
-  hide() { this.visible = false; }
-  isVisible() { return this.visible; }
-  focus() { this.focused += 1; }
-  isMinimized() { return this.minimized; }
-  minimize() { this.minimized = true; }
-  restore() { this.minimized = false; }
-  isDestroyed() { return this.destroyed; }
-  setProgressBar(value: number) { this.progress.push(value); }
+  show() {
+    this.visible = true;
+    this.minimized = false;
+  }
+  hide() {
+    this.visible = false;
+  }
+  isVisible() {
+    return this.visible;
+  }
+  focus() {
+    this.focused += 1;
+  }
+  isMinimized() {
+    return this.minimized;
+  }
+  minimize() {
+    this.minimized = true;
+  }
+  restore() {
+    this.minimized = false;
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  setProgressBar(value: number) {
+    this.progress.push(value);
+  }
   /** What the person's click on the window's close button does. */
   close() {
     const e = fakeEvent();
@@ -81,7 +119,9 @@ export class FakeBrowserWindow extends EventEmitter {
 export class FakeApp extends EventEmitter {
   ready = false;
   private readyResolve!: () => void;
-  private readonly readyPromise = new Promise<void>((resolve) => { this.readyResolve = resolve; });
+  private readonly readyPromise = new Promise<void>((resolve) => {
+    this.readyResolve = resolve;
+  });
   sandboxEnabled = false;
   /** false: another instance holds the lock (this launch is the second one). */
   gotLock = true;
@@ -92,23 +132,39 @@ export class FakeApp extends EventEmitter {
   loginItemCalls: Array<Record<string, unknown>> = [];
   dockProgress: number[] = [];
   badge: string[] = [];
-  constructor(private readonly userData: string) { super(); }
-  enableSandbox() { this.sandboxEnabled = true; }
-  requestSingleInstanceLock() { return this.gotLock; }
-  whenReady() { return this.readyPromise; }
-  isReady() { return this.ready; }
+  constructor(private readonly userData: string) {
+    super();
+  }
+  enableSandbox() {
+    this.sandboxEnabled = true;
+  }
+  requestSingleInstanceLock() {
+    return this.gotLock;
+  }
+  whenReady() {
+    return this.readyPromise;
+  }
+  isReady() {
+    return this.ready;
+  }
   getPath(name: string) {
     if (name === 'userData') return this.userData;
     return `${this.userData}/${name}`;
   }
-  getName() { return 'Haul'; }
-  getVersion() { return '0.0.0-test'; }
+  getName() {
+    return 'Haul';
+  }
+  getVersion() {
+    return '0.0.0-test';
+  }
   setAppUserModelId(_id: string) {}
   setLoginItemSettings(settings: Record<string, unknown>) {
     this.loginItemCalls.push(settings);
     this.loginItem.openAtLogin = Boolean(settings.openAtLogin);
   }
-  getLoginItemSettings() { return { ...this.loginItem }; }
+  getLoginItemSettings() {
+    return { ...this.loginItem };
+  }
   /** Electron's quit: before-quit (cancellable), then windows close, then will-quit (cancellable), then quit. */
   quit() {
     this.quitCalls += 1;
@@ -119,17 +175,25 @@ export class FakeApp extends EventEmitter {
     for (const w of FakeBrowserWindow.getAllWindows()) {
       const e = fakeEvent();
       w.emit('close', e);
-      if (e.defaultPrevented) { this.quitting = false; return; }
+      if (e.defaultPrevented) {
+        this.quitting = false;
+        return;
+      }
       w.destroyed = true;
       w.webContents.destroyed = true;
       w.emit('closed');
     }
     const will = fakeEvent();
     this.emit('will-quit', will);
-    if (will.defaultPrevented) { this.quitting = false; return; }
+    if (will.defaultPrevented) {
+      this.quitting = false;
+      return;
+    }
     this.emit('quit');
   }
-  exit(code = 0) { this.exitCode = code; }
+  exit(code = 0) {
+    this.exitCode = code;
+  }
   focus() {}
   /** The test's "Electron is ready". */
   fireReady() {
@@ -158,7 +222,9 @@ export interface FakeMenuItem {
   [key: string]: unknown;
 }
 
-export interface FakeMenu { items: FakeMenuItem[] }
+export interface FakeMenu {
+  items: FakeMenuItem[];
+}
 
 /** Everything the app did with electron, for the test to assert on. */
 export interface FakeElectron {
@@ -205,10 +271,16 @@ export function createFakeElectron(options: { userData: string }): FakeElectron 
   };
 
   const session = {
-    setPermissionRequestHandler(fn: Listener) { fake.permissionRequestHandler = fn; },
-    setPermissionCheckHandler(fn: Listener) { fake.permissionCheckHandler = fn; },
+    setPermissionRequestHandler(fn: Listener) {
+      fake.permissionRequestHandler = fn;
+    },
+    setPermissionCheckHandler(fn: Listener) {
+      fake.permissionCheckHandler = fn;
+    },
     webRequest: {
-      onHeadersReceived(fn: Listener) { fake.cspHeaders = fn; },
+      onHeadersReceived(fn: Listener) {
+        fake.cspHeaders = fn;
+      },
     },
   };
 
@@ -219,17 +291,30 @@ export function createFakeElectron(options: { userData: string }): FakeElectron 
       this.record = { image, destroyed: false, listeners: new EventEmitter() };
       fake.trays.push(this.record);
     }
-    setToolTip(text: string) { this.record.tooltip = text; }
-    setContextMenu(menu: FakeMenu) { this.record.menu = menu; }
-    on(name: string, fn: Listener) { this.record.listeners.on(name, fn); return this; }
-    destroy() { this.record.destroyed = true; }
-    isDestroyed() { return this.record.destroyed; }
+    setToolTip(text: string) {
+      this.record.tooltip = text;
+    }
+    setContextMenu(menu: FakeMenu) {
+      this.record.menu = menu;
+    }
+    on(name: string, fn: Listener) {
+      this.record.listeners.on(name, fn);
+      return this;
+    }
+    destroy() {
+      this.record.destroyed = true;
+    }
+    isDestroyed() {
+      return this.record.destroyed;
+    }
   }
 
   fake.module = {
     app,
     BrowserWindow: Object.assign(
-      function BrowserWindow(this: unknown, opts: Record<string, unknown>) { return new FakeBrowserWindow(opts, app); },
+      function BrowserWindow(this: unknown, opts: Record<string, unknown>) {
+        return new FakeBrowserWindow(opts, app);
+      },
       { getAllWindows: () => FakeBrowserWindow.getAllWindows() },
     ),
     ipcMain: {
@@ -237,11 +322,16 @@ export function createFakeElectron(options: { userData: string }): FakeElectron 
         if (fake.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
         fake.ipcHandlers.set(channel, fn);
       },
-      removeHandler(channel: string) { fake.ipcHandlers.delete(channel); },
+      removeHandler(channel: string) {
+        fake.ipcHandlers.delete(channel);
+      },
       on() {},
     },
     ipcRenderer: {
-      invoke: async (...args: unknown[]) => { fake.ipcRendererInvokes.push(args); return { ok: true, value: null }; },
+      invoke: async (...args: unknown[]) => {
+        fake.ipcRendererInvokes.push(args);
+        return { ok: true, value: null };
+      },
       on(channel: string, fn: Listener) {
         const list = fake.ipcRendererListeners.get(channel) ?? [];
         list.push(fn);
@@ -249,10 +339,16 @@ export function createFakeElectron(options: { userData: string }): FakeElectron 
       },
     },
     contextBridge: {
-      exposeInMainWorld(key: string, value: unknown) { fake.exposed[key] = value; },
+      exposeInMainWorld(key: string, value: unknown) {
+        fake.exposed[key] = value;
+      },
     },
     session: { defaultSession: session },
-    shell: { openExternal: async (url: string) => { fake.openedExternal.push(url); } },
+    shell: {
+      openExternal: async (url: string) => {
+        fake.openedExternal.push(url);
+      },
+    },
     Notification: Object.assign(
       function Notification(this: { show(): void }, opts: Record<string, unknown>) {
         this.show = () => void fake.notifications.push(opts);
@@ -261,12 +357,20 @@ export function createFakeElectron(options: { userData: string }): FakeElectron 
     ),
     Tray,
     Menu: {
-      buildFromTemplate(items: FakeMenuItem[]): FakeMenu { return { items }; },
-      setApplicationMenu(menu: FakeMenu | null) { fake.appMenu = menu; },
+      buildFromTemplate(items: FakeMenuItem[]): FakeMenu {
+        return { items };
+      },
+      setApplicationMenu(menu: FakeMenu | null) {
+        fake.appMenu = menu;
+      },
     },
     nativeImage: {
-      createFromPath(p: string) { return { path: p, isEmpty: () => false, resize: () => ({ path: p }) }; },
-      createEmpty() { return { path: '', isEmpty: () => true }; },
+      createFromPath(p: string) {
+        return { path: p, isEmpty: () => false, resize: () => ({ path: p }) };
+      },
+      createEmpty() {
+        return { path: '', isEmpty: () => true };
+      },
     },
     dialog: {
       async showMessageBox(_win: unknown, opts?: Record<string, unknown>) {
@@ -285,8 +389,13 @@ export function createFakeElectron(options: { userData: string }): FakeElectron 
         fake.powerSave.active.add(id);
         return id;
       },
-      stop(id: number) { fake.powerSave.stopped.push(id); fake.powerSave.active.delete(id); },
-      isStarted(id: number) { return fake.powerSave.active.has(id); },
+      stop(id: number) {
+        fake.powerSave.stopped.push(id);
+        fake.powerSave.active.delete(id);
+      },
+      isStarted(id: number) {
+        return fake.powerSave.active.has(id);
+      },
     },
     safeStorage: {
       isEncryptionAvailable: () => fake.safeStorage.available,
@@ -298,7 +407,8 @@ export function createFakeElectron(options: { userData: string }): FakeElectron 
       },
       decryptString(buf: Buffer) {
         const head = Buffer.from('FAKE-SAFESTORAGE:');
-        if (!buf.subarray(0, head.length).equals(head)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+        if (!buf.subarray(0, head.length).equals(head))
+          throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
         return Buffer.from(buf.subarray(head.length).map((b) => b ^ 0x5a)).toString('utf8');
       },
     },

@@ -11,14 +11,23 @@ import { createFakeElectron, loadBundle, type FakeElectron } from './fakeElectro
 export interface Launched {
   fake: FakeElectron;
   userData: string;
-  invoke(channel: string, payload?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+  invoke(
+    channel: string,
+    payload?: unknown,
+  ): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
   /** Quits (unless `expectExit` is false) and removes the data folder. */
   close(): Promise<void>;
 }
 
-type Invoke = (event: unknown, channel: unknown, payload: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+type Invoke = (
+  event: unknown,
+  channel: unknown,
+  payload: unknown,
+) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
 
-export async function launchApp(options: { prepare?: (userData: string) => void; configure?: (fake: FakeElectron) => void } = {}): Promise<Launched> {
+export async function launchApp(
+  options: { prepare?: (userData: string) => void; configure?: (fake: FakeElectron) => void } = {},
+): Promise<Launched> {
   assertFreshBuild();
   const userData = mkdtempSync(path.join(os.tmpdir(), 'haul-desktop-'));
   options.prepare?.(userData);
@@ -26,10 +35,14 @@ export async function launchApp(options: { prepare?: (userData: string) => void;
   options.configure?.(fake);
   loadBundle(MAIN_BUNDLE, fake);
   fake.app.fireReady();
-  await vi.waitFor(() => {
-    if (fake.app.exitCode !== undefined) throw new Error(`the app exited with ${fake.app.exitCode} before it opened a window`);
-    if (!fake.windows[0]?.loadedUrl) throw new Error('no window yet');
-  }, { timeout: 30_000, interval: 50 });
+  await vi.waitFor(
+    () => {
+      if (fake.app.exitCode !== undefined)
+        throw new Error(`the app exited with ${fake.app.exitCode} before it opened a window`);
+      if (!fake.windows[0]?.loadedUrl) throw new Error('no window yet');
+    },
+    { timeout: 30_000, interval: 50 },
+  );
   return {
     fake,
     userData,
@@ -42,9 +55,12 @@ export async function launchApp(options: { prepare?: (userData: string) => void;
     async close() {
       if (fake.app.exitCode === undefined) {
         fake.app.quit();
-        await vi.waitFor(() => {
-          if (fake.app.exitCode === undefined) throw new Error('the app has not exited');
-        }, { timeout: 30_000, interval: 50 });
+        await vi.waitFor(
+          () => {
+            if (fake.app.exitCode === undefined) throw new Error('the app has not exited');
+          },
+          { timeout: 30_000, interval: 50 },
+        );
       }
       rmSync(userData, { recursive: true, force: true });
     },

@@ -11,7 +11,11 @@ import { MAIN_BUNDLE, PRELOAD_BUNDLE, RENDERER_HTML, assertFreshBuild } from './
 import { createFakeElectron, loadBundle, type FakeElectron } from './fakeElectron';
 import { launchApp, type Launched } from './launch';
 
-type Invoke = (event: unknown, channel: unknown, payload: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
+type Invoke = (
+  event: unknown,
+  channel: unknown,
+  payload: unknown,
+) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
 
 describe('the built main bundle', () => {
   let fake: FakeElectron;
@@ -23,10 +27,14 @@ describe('the built main bundle', () => {
     fake = createFakeElectron({ userData });
     loadBundle(MAIN_BUNDLE, fake);
     fake.app.fireReady();
-    await vi.waitFor(() => {
-      if (fake.app.exitCode !== undefined) throw new Error(`the app exited with ${fake.app.exitCode} before it opened a window`);
-      expect(fake.windows[0]?.loadedUrl).toBeDefined();
-    }, { timeout: 30_000, interval: 50 });
+    await vi.waitFor(
+      () => {
+        if (fake.app.exitCode !== undefined)
+          throw new Error(`the app exited with ${fake.app.exitCode} before it opened a window`);
+        expect(fake.windows[0]?.loadedUrl).toBeDefined();
+      },
+      { timeout: 30_000, interval: 50 },
+    );
   });
 
   afterAll(async () => {
@@ -79,7 +87,12 @@ describe('the built main bundle', () => {
     const decided: boolean[] = [];
     fake.permissionRequestHandler?.(fake.windows[0]!.webContents, 'media', (allowed: boolean) => decided.push(allowed));
     expect(decided).toEqual([false]);
-    const nav = { defaultPrevented: false, preventDefault() { nav.defaultPrevented = true; } };
+    const nav = {
+      defaultPrevented: false,
+      preventDefault() {
+        nav.defaultPrevented = true;
+      },
+    };
     fake.windows[0]!.webContents.emit('will-navigate', nav, 'https://evil.example/');
     expect(nav.defaultPrevented).toBe(true);
   });
@@ -92,16 +105,30 @@ describe('settings in the desktop app (electron-store)', () => {
   });
 
   it('moves a damaged settings file aside, runs on defaults, says so, and saves changes to the file', async () => {
-    launched = await launchApp({ prepare: (dir) => writeFileSync(path.join(dir, 'settings.json'), '{"version":1,"general":{"openAt') });
+    launched = await launchApp({
+      prepare: (dir) => writeFileSync(path.join(dir, 'settings.json'), '{"version":1,"general":{"openAt'),
+    });
     const got = await launched.invoke('settings.get');
-    expect(got).toMatchObject({ ok: true, value: { host: 'desktop', file: path.join(launched.userData, 'settings.json'), recovered: { reason: expect.stringMatching(/cut short/) } } });
+    expect(got).toMatchObject({
+      ok: true,
+      value: {
+        host: 'desktop',
+        file: path.join(launched.userData, 'settings.json'),
+        recovered: { reason: expect.stringMatching(/cut short/) },
+      },
+    });
     const aside = (got.value as { recovered: { movedTo: string } }).recovered.movedTo;
     expect(readFileSync(aside, 'utf8')).toBe('{"version":1,"general":{"openAt');
     const set = await launched.invoke('settings.set', { general: { keepTrackingWhenClosed: false } });
     expect(set).toMatchObject({ ok: true, value: { settings: { general: { keepTrackingWhenClosed: false } } } });
-    expect(JSON.parse(readFileSync(path.join(launched.userData, 'settings.json'), 'utf8'))).toMatchObject({ version: 1, general: { keepTrackingWhenClosed: false } });
+    expect(JSON.parse(readFileSync(path.join(launched.userData, 'settings.json'), 'utf8'))).toMatchObject({
+      version: 1,
+      general: { keepTrackingWhenClosed: false },
+    });
     // The change was pushed to the window too.
-    expect(launched.fake.windows[0]!.webContents.sent.some(([ch, ev]) => ch === 'haul:event' && ev === 'settings.changed')).toBe(true);
+    expect(
+      launched.fake.windows[0]!.webContents.sent.some(([ch, ev]) => ch === 'haul:event' && ev === 'settings.changed'),
+    ).toBe(true);
   });
 });
 
@@ -121,7 +148,8 @@ describe('the built preload bundle', () => {
     // Events reach a subscriber through the one listener the preload keeps.
     const seen: unknown[] = [];
     (haul.onServiceChanged as (fn: (p: unknown) => void) => () => void)((p) => seen.push(p));
-    for (const fn of fake.ipcRendererListeners.get('haul:event') ?? []) fn({}, 'service.changed', { state: 'ready', kind: 'local' });
+    for (const fn of fake.ipcRendererListeners.get('haul:event') ?? [])
+      fn({}, 'service.changed', { state: 'ready', kind: 'local' });
     expect(seen).toEqual([{ state: 'ready', kind: 'local' }]);
   });
 });

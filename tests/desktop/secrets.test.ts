@@ -33,16 +33,20 @@ function bitLockerKey(): string {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** Every file under `dir` holding `secret` as text or base64 (relative paths). */
 function filesContaining(dir: string, secret: string): string[] {
   const needles = [Buffer.from(secret), Buffer.from(Buffer.from(secret).toString('base64'))];
-  return filesUnder(dir).filter((f) => {
-    const data = readFileSync(f);
-    return needles.some((n) => data.includes(n));
-  }).map((f) => path.relative(dir, f));
+  return filesUnder(dir)
+    .filter((f) => {
+      const data = readFileSync(f);
+      return needles.some((n) => data.includes(n));
+    })
+    .map((f) => path.relative(dir, f));
 }
 
 describe('the key-file cipher (browser mode)', () => {
@@ -118,10 +122,21 @@ describe('the safeStorage cipher (desktop)', () => {
 
   it('falls back to the key file, and says so, where the keychain is missing or is Linux\'s fixed-password "basic_text"', () => {
     const dir = tmp();
-    const unavailable = { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' };
-    expect(safeStorageCipher(unavailable, dir)).toMatchObject({ kind: 'key-file', description: expect.stringMatching(/^This computer has no keychain Haul can use/) });
+    const unavailable = {
+      isEncryptionAvailable: () => false,
+      encryptString: () => Buffer.alloc(0),
+      decryptString: () => '',
+    };
+    expect(safeStorageCipher(unavailable, dir)).toMatchObject({
+      kind: 'key-file',
+      description: expect.stringMatching(/^This computer has no keychain Haul can use/),
+    });
     if (process.platform === 'linux') {
-      const basic = { ...unavailable, isEncryptionAvailable: () => true, getSelectedStorageBackend: () => 'basic_text' };
+      const basic = {
+        ...unavailable,
+        isEncryptionAvailable: () => true,
+        getSelectedStorageBackend: () => 'basic_text',
+      };
       expect(safeStorageCipher(basic, dir).kind).toBe('key-file');
     }
   });
@@ -131,7 +146,9 @@ describe('the redactor', () => {
   it('replaces every known secret in a text', () => {
     const r = new Redactor();
     r.add('tok-0123456789abcdef');
-    expect(r.redact('Authorization: Bearer tok-0123456789abcdef failed; again tok-0123456789abcdef')).toBe('Authorization: Bearer [secret] failed; again [secret]');
+    expect(r.redact('Authorization: Bearer tok-0123456789abcdef failed; again tok-0123456789abcdef')).toBe(
+      'Authorization: Bearer [secret] failed; again [secret]',
+    );
   });
 });
 
@@ -144,7 +161,9 @@ describe('a journey, then a search for the secrets', () => {
   it('no BitLocker key, service token or Azure token is in a file, a log, the console or a bridge answer — except where docs/security.md says', async () => {
     const dataDir = tmp();
     const output: string[] = [];
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' '))));
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' '))),
+    );
     const toRenderer: unknown[] = [];
     core = await createCore({
       dataDir,
@@ -158,14 +177,21 @@ describe('a journey, then a search for the secrets', () => {
       return answer;
     };
 
-    await vi.waitFor(async () => expect(await ask('service.status')).toMatchObject({ value: { state: 'ready' } }), { timeout: 60_000, interval: 250 });
+    await vi.waitFor(async () => expect(await ask('service.status')).toMatchObject({ value: { state: 'ready' } }), {
+      timeout: 60_000,
+      interval: 250,
+    });
     const connection = core.context.localService!.connection()!;
     const ca = readFileSync(connection.ca, 'utf8');
-    const client = new StorageImportExport({ getToken: async () => ({ token: connection.token, expiresOnTimestamp: Date.now() + 3_600_000 }) }, connection.subscriptionId, {
-      endpoint: connection.endpoint,
-      tlsOptions: { ca },
-      retryOptions: { maxRetries: 0 },
-    });
+    const client = new StorageImportExport(
+      { getToken: async () => ({ token: connection.token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+      connection.subscriptionId,
+      {
+        endpoint: connection.endpoint,
+        tlsOptions: { ca },
+        retryOptions: { maxRetries: 0 },
+      },
+    );
 
     // The customer's key for the drive, and an Azure access token, as main holds them.
     const key = bitLockerKey();
@@ -181,11 +207,26 @@ describe('a journey, then a search for the secrets', () => {
       properties: {
         storageAccountId,
         jobType: 'Import',
-        returnAddress: { recipientName: 'Ada Example', streetAddress1: '1 Test Street', city: 'Sampleton', postalCode: '12345', countryOrRegion: 'Sandboxia', phone: '+00 555 0100', email: 'ada@example.com' },
+        returnAddress: {
+          recipientName: 'Ada Example',
+          streetAddress1: '1 Test Street',
+          city: 'Sampleton',
+          postalCode: '12345',
+          countryOrRegion: 'Sandboxia',
+          phone: '+00 555 0100',
+          email: 'ada@example.com',
+        },
         returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '989ffff' },
         diagnosticsPath: 'waimportexport',
         logLevel: 'Verbose',
-        driveList: [{ driveId, bitLockerKey: key, manifestFile: '\\DriveManifest.xml', manifestHash: '109B21108597EF36D5785F08303F3638' }],
+        driveList: [
+          {
+            driveId,
+            bitLockerKey: key,
+            manifestFile: '\\DriveManifest.xml',
+            manifestHash: '109B21108597EF36D5785F08303F3638',
+          },
+        ],
       },
     });
     const listed = [];
@@ -215,7 +256,9 @@ describe('a journey, then a search for the secrets', () => {
     for (const spy of spies) spy.mockRestore();
 
     const secrets = { 'BitLocker key': key, 'service token': connection.token, 'Azure token': azureToken };
-    const found = Object.fromEntries(Object.entries(secrets).map(([what, value]) => [what, filesContaining(dataDir, value).sort()]));
+    const found = Object.fromEntries(
+      Object.entries(secrets).map(([what, value]) => [what, filesContaining(dataDir, value).sort()]),
+    );
     // docs/security.md: the sandbox plays Azure's data center, which holds the keys it hands back
     // (service/jobs/, in a 0700 folder), and `haul ops` reads the token from service/connection.json (0600).
     expect(found).toEqual({

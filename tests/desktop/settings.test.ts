@@ -32,7 +32,11 @@ describe('the settings port (conf)', () => {
 
   it('starts on defaults and writes them, readable only by the user', () => {
     const port = openSettings(dir, openConfBackend);
-    expect(port.get()).toEqual({ version: SETTINGS_VERSION, general: { keepTrackingWhenClosed: true, openAtLogin: false }, connection: { kind: 'local' } });
+    expect(port.get()).toEqual({
+      version: SETTINGS_VERSION,
+      general: { keepTrackingWhenClosed: true, openAtLogin: false },
+      connection: { kind: 'local' },
+    });
     expect(port.recovered).toBeUndefined();
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(port.get());
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -70,27 +74,37 @@ describe('the settings port (conf)', () => {
     ['truncated', '{"version": 1, "general": {"keepTrackingWhen', /not valid JSON \(cut short or damaged\)/],
     ['empty', '', /it is empty/],
     ['of the wrong shape', '{"version": 1, "general": {"openAtLogin": "sometimes"}}', /general\.openAtLogin/],
-    ['written by a newer Haul', `{"version": ${SETTINGS_VERSION + 1}, "general": {}}`, /newer Haul \(settings version 2/],
+    [
+      'written by a newer Haul',
+      `{"version": ${SETTINGS_VERSION + 1}, "general": {}}`,
+      /newer Haul \(settings version 2/,
+    ],
     ['not an object', '[1, 2, 3]', /not a JSON object/],
-  ])('moves a file that is %s aside (kept, named with the time) and starts on defaults, saying why', (_what, text, reason) => {
-    writeFileSync(file, text);
-    const port = openSettings(dir, openConfBackend);
-    expect(port.get().general).toEqual({ keepTrackingWhenClosed: true, openAtLogin: false });
-    expect(port.recovered?.reason).toMatch(reason);
-    const aside = port.recovered!.movedTo;
-    expect(path.basename(aside)).toMatch(/^settings\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
-    expect(readFileSync(aside, 'utf8')).toBe(text);
-    // The new file holds the defaults; the damaged one is still there.
-    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(SETTINGS_VERSION);
-    expect(readdirSync(dir).sort()).toEqual([path.basename(aside), 'settings.json'].sort());
-  });
+  ])(
+    'moves a file that is %s aside (kept, named with the time) and starts on defaults, saying why',
+    (_what, text, reason) => {
+      writeFileSync(file, text);
+      const port = openSettings(dir, openConfBackend);
+      expect(port.get().general).toEqual({ keepTrackingWhenClosed: true, openAtLogin: false });
+      expect(port.recovered?.reason).toMatch(reason);
+      const aside = port.recovered!.movedTo;
+      expect(path.basename(aside)).toMatch(/^settings\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
+      expect(readFileSync(aside, 'utf8')).toBe(text);
+      // The new file holds the defaults; the damaged one is still there.
+      expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(SETTINGS_VERSION);
+      expect(readdirSync(dir).sort()).toEqual([path.basename(aside), 'settings.json'].sort());
+    },
+  );
 
   it('migrates an unversioned (version 0) document and writes it back at the current version', () => {
     writeFileSync(file, JSON.stringify({ keepTrackingWhenClosed: false, openAtLogin: true }));
     const port = openSettings(dir, openConfBackend);
     expect(port.recovered).toBeUndefined();
     expect(port.get().general).toEqual({ keepTrackingWhenClosed: false, openAtLogin: true });
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: SETTINGS_VERSION, general: { keepTrackingWhenClosed: false, openAtLogin: true } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      version: SETTINGS_VERSION,
+      general: { keepTrackingWhenClosed: false, openAtLogin: true },
+    });
   });
 
   it('runs migrations one version at a time, in order', () => {
@@ -112,11 +126,21 @@ describe('settings over the bridge', () => {
     const core = await createCore({ dataDir: dir, listDrives: async () => [] });
     try {
       const got = await dispatch(core.handlers, 'settings.get', {});
-      expect(got).toMatchObject({ ok: true, value: { host: 'browser', file: path.join(dir, 'settings.json'), recovered: { reason: expect.stringMatching(/cut short/) } } });
+      expect(got).toMatchObject({
+        ok: true,
+        value: {
+          host: 'browser',
+          file: path.join(dir, 'settings.json'),
+          recovered: { reason: expect.stringMatching(/cut short/) },
+        },
+      });
       const pushed: unknown[] = [];
       core.events.on((event, payload) => event === 'settings.changed' && pushed.push(payload));
       const set = await dispatch(core.handlers, 'settings.set', { general: { keepTrackingWhenClosed: false } });
-      expect(set).toMatchObject({ ok: true, value: { settings: { general: { keepTrackingWhenClosed: false, openAtLogin: false } } } });
+      expect(set).toMatchObject({
+        ok: true,
+        value: { settings: { general: { keepTrackingWhenClosed: false, openAtLogin: false } } },
+      });
       expect(pushed).toHaveLength(1);
       const bad = await dispatch(core.handlers, 'settings.set', { general: { colour: 'blue' } });
       expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });

@@ -9,16 +9,21 @@ const url = () => {
   return u;
 };
 
-test('the Drives screen shows what main/core reported through the bridge: platform, data folder, drives', async ({ page }) => {
+test('the Drives screen shows what main/core reported through the bridge: platform, data folder, drives', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   await page.goto(url());
   // The token moved from the address into a cookie.
   await expect(page).toHaveURL(/\/$/);
   await page.getByRole('navigation', { name: 'Haul' }).getByRole('button', { name: 'Drives' }).click();
   await expect(page).toHaveURL(/#\/drives$/);
-  const platformName = { linux: 'Linux', win32: 'Windows', darwin: 'macOS' }[process.platform as string] ?? process.platform;
+  const platformName =
+    { linux: 'Linux', win32: 'Windows', darwin: 'macOS' }[process.platform as string] ?? process.platform;
   await expect(page.getByTestId('platform')).toHaveText(`${platformName} (${process.arch})`);
   await expect(page.getByTestId('data-dir')).toHaveText(process.env.HAUL_DATA_DIR_E2E!);
   // The same drives drivelist sees from this test process, one row each.
@@ -48,7 +53,9 @@ test('without the token the page is refused and says how to get in', async ({ br
   await context.close();
 });
 
-test('a page from another origin cannot open the bridge socket, though the browser sends it the cookie', async ({ page }) => {
+test('a page from another origin cannot open the bridge socket, though the browser sends it the cookie', async ({
+  page,
+}) => {
   // Log in first so the browser holds the cookie. Another port on 127.0.0.1 is another origin but
   // the same site, so SameSite=Strict still sends the cookie: only the Origin check stops it.
   await page.goto(url());
@@ -69,11 +76,18 @@ test('a page from another origin cannot open the bridge socket, though the brows
     expect(await page.title()).toBe('refused');
     // Control: the same script served by Haul itself would connect (the cookie is there).
     await page.goto(url());
-    const ours = await page.evaluate(async (p) => new Promise<string>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${p}/bridge`);
-      ws.onopen = () => { ws.close(); resolve('open'); };
-      ws.onerror = () => resolve('refused');
-    }), port);
+    const ours = await page.evaluate(
+      async (p) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${p}/bridge`);
+          ws.onopen = () => {
+            ws.close();
+            resolve('open');
+          };
+          ws.onerror = () => resolve('refused');
+        }),
+      port,
+    );
     expect(ours).toBe('open');
   } finally {
     await new Promise((resolve) => attacker.close(resolve));

@@ -13,8 +13,14 @@ const SHOTS = path.join(ROOT, 'docs/screenshots');
 // Each step is seen by the page's own polling (every 3 s while a job is shown), not by a reload.
 const STEP = { timeout: 20_000 };
 const RETURN_ADDRESS = {
-  recipientName: 'Ada Example', streetAddress1: '1 Test Street', city: 'Sampleton', stateOrProvince: 'SP', postalCode: '12345',
-  countryOrRegion: 'Sandboxia', phone: '+00 555 0100', email: 'ada@example.com',
+  recipientName: 'Ada Example',
+  streetAddress1: '1 Test Street',
+  city: 'Sampleton',
+  stateOrProvince: 'SP',
+  postalCode: '12345',
+  countryOrRegion: 'Sandboxia',
+  phone: '+00 555 0100',
+  email: 'ada@example.com',
 };
 
 let station: Station;
@@ -22,7 +28,10 @@ let svc: StationService;
 let drives: string;
 
 async function shot(page: Page, name: string): Promise<void> {
-  for (const [w, h, suffix] of [[1440, 900, ''], [1024, 700, '-1024']] as const) {
+  for (const [w, h, suffix] of [
+    [1440, 900, ''],
+    [1024, 700, '-1024'],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(150);
     await page.screenshot({ path: path.join(SHOTS, `${name}${suffix}.png`) });
@@ -30,16 +39,26 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-async function sdkJob(name: string, driveList: Array<{ driveId: string; manifestHash: string }>, withReturnAddress = true): Promise<void> {
+async function sdkJob(
+  name: string,
+  driveList: Array<{ driveId: string; manifestHash: string }>,
+  withReturnAddress = true,
+): Promise<void> {
   const { subscriptionId, resourceGroup } = svc.connection;
   await svc.client.jobs.create(name, resourceGroup, {
     location: 'Sandbox West',
     properties: {
       storageAccountId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Storage/storageAccounts/haulsandbox`,
       jobType: 'Import',
-      ...(withReturnAddress ? { returnAddress: RETURN_ADDRESS, returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '989ffff' } } : {}),
+      ...(withReturnAddress
+        ? { returnAddress: RETURN_ADDRESS, returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '989ffff' } }
+        : {}),
       logLevel: 'Error',
-      driveList: driveList.map((d) => ({ ...d, bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888', manifestFile: '\\DriveManifest.xml' })),
+      driveList: driveList.map((d) => ({
+        ...d,
+        bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888',
+        manifestFile: '\\DriveManifest.xml',
+      })),
     },
   });
 }
@@ -67,7 +86,8 @@ async function open(page: Page, hash: string): Promise<void> {
 }
 
 const jobState = (page: Page) => page.getByTestId('job-detail');
-const diagramNode = (page: Page, kind: 'job' | 'drive', state: string) => page.getByTestId(`diagram-${kind}`).locator(`[data-state="${state}"]`);
+const diagramNode = (page: Page, kind: 'job' | 'drive', state: string) =>
+  page.getByTestId(`diagram-${kind}`).locator(`[data-state="${state}"]`);
 
 test.describe.configure({ mode: 'serial' });
 
@@ -91,7 +111,9 @@ test('with no job yet, Jobs invites a first one and New job opens the wizard', a
   await expect(page).toHaveURL(/#\/new$/);
 });
 
-test('J1/D1: a job created with the official SDK appears in the list; its detail shows both diagrams with Creating lit and the drives Specified', async ({ page }) => {
+test('J1/D1: a job created with the official SDK appears in the list; its detail shows both diagrams with Creating lit and the drives Specified', async ({
+  page,
+}) => {
   const a = await drive('E2EGOOD1');
   const b = await drive('E2EGOOD2');
   await sdkJob('sdk-photos', [a, b]);
@@ -119,7 +141,9 @@ test('J1/D1: a job created with the official SDK appears in the list; its detail
   await expect(diagramNode(page, 'job', 'Creating')).toHaveAttribute('data-status', 'current');
   await expect(diagramNode(page, 'drive', 'Specified')).toHaveAttribute('data-status', 'current');
   await expect(page.getByTestId('diagram-job').getByRole('img')).toHaveAccessibleName('Job sdk-photos state');
-  await expect(page.getByTestId('diagram-job').getByRole('img')).toHaveAccessibleDescription(/Job state now: Creating\./);
+  await expect(page.getByTestId('diagram-job').getByRole('img')).toHaveAccessibleDescription(
+    /Job state now: Creating\./,
+  );
   const driveRows = page.getByTestId('job-drive-row');
   await expect(driveRows).toHaveCount(2);
   for (const r of await driveRows.all()) await expect(r).toHaveAttribute('data-state', 'Specified');
@@ -136,7 +160,9 @@ test('J5: a job without a return address cannot be shipped, and the button says 
   await expect(page.getByTestId('next-step')).toHaveText('Enter the return address');
 });
 
-test('J5/J4: Ship stays disabled with the J5 reason while the tracking number is empty; the Ship form moves the job to Shipping', async ({ page }) => {
+test('J5/J4: Ship stays disabled with the J5 reason while the tracking number is empty; the Ship form moves the job to Shipping', async ({
+  page,
+}) => {
   await open(page, '#/jobs/sdk-photos');
   await expect(jobState(page)).toHaveAttribute('data-state', 'Creating', { timeout: 45_000 });
   await page.getByTestId('action-ship').click();
@@ -162,7 +188,9 @@ test('J5/J4: Ship stays disabled with the J5 reason while the tracking number is
   await expect(page.getByTestId('action-cancel')).not.toHaveAttribute('aria-disabled', 'true');
 });
 
-test('J7-J10/J13: haul ops moves it through Received, Transferring and Packaging to Completed, each step showing without a reload; Cancel is disabled with the J13 reason from Received on', async ({ page }) => {
+test('J7-J10/J13: haul ops moves it through Received, Transferring and Packaging to Completed, each step showing without a reload; Cancel is disabled with the J13 reason from Received on', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const [a, b] = [path.join(drives, 'E2EGOOD1'), path.join(drives, 'E2EGOOD2')];
   await open(page, '#/jobs/sdk-photos');
@@ -180,7 +208,10 @@ test('J7-J10/J13: haul ops moves it through Received, Transferring and Packaging
   await svc.ops('start-drive', '--job', 'sdk-photos', '--drive-id', 'E2EGOOD1');
   await expect(jobState(page)).toHaveAttribute('data-state', 'Transferring', STEP);
   await expect(page.getByTestId('action-cancel')).toHaveAttribute('aria-disabled', 'true');
-  await expect(page.getByTestId('job-drive-row').filter({ hasText: 'E2EGOOD1' })).toHaveAttribute('data-state', 'Completed');
+  await expect(page.getByTestId('job-drive-row').filter({ hasText: 'E2EGOOD1' })).toHaveAttribute(
+    'data-state',
+    'Completed',
+  );
   await shot(page, 'job-transferring');
 
   await svc.ops('start-drive', '--job', 'sdk-photos', '--drive-id', 'E2EGOOD2');
@@ -192,14 +223,21 @@ test('J7-J10/J13: haul ops moves it through Received, Transferring and Packaging
   await expect(diagramNode(page, 'job', 'Completed')).toHaveAttribute('data-status', 'current');
   await expect(diagramNode(page, 'job', 'Closed')).toHaveAttribute('data-status', 'unreachable');
   await expect(diagramNode(page, 'drive', 'ShippedBack')).toHaveAttribute('data-status', 'current');
-  for (const s of ['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging']) await expect(diagramNode(page, 'job', s)).toHaveAttribute('data-status', 'visited');
-  const states = await page.getByTestId('timeline-entry').evaluateAll((els) => els.filter((e) => e.getAttribute('data-subject') === 'job').map((e) => e.getAttribute('data-state')));
+  for (const s of ['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging'])
+    await expect(diagramNode(page, 'job', s)).toHaveAttribute('data-status', 'visited');
+  const states = await page
+    .getByTestId('timeline-entry')
+    .evaluateAll((els) =>
+      els.filter((e) => e.getAttribute('data-subject') === 'job').map((e) => e.getAttribute('data-state')),
+    );
   expect(states.reverse()).toEqual(['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging', 'Completed']);
   await shot(page, 'job-completed');
 
   // The list followed too.
   await page.getByRole('link', { name: 'All jobs' }).click();
-  await expect(page.getByTestId('job-row').filter({ hasText: 'sdk-photos' }).getByTestId('state-badge')).toHaveText('Completed');
+  await expect(page.getByTestId('job-row').filter({ hasText: 'sdk-photos' }).getByTestId('state-badge')).toHaveText(
+    'Completed',
+  );
 });
 
 test('D7/G4: a corrupted drive ends CompletedMoreInfo, and the log viewer lists the failed blob', async ({ page }) => {
@@ -237,7 +275,9 @@ test('D7/G4: a corrupted drive ends CompletedMoreInfo, and the log viewer lists 
   await expect(page.getByTestId('log-row')).toHaveCount(0);
 });
 
-test('Edit says it restarts the 14 days (J3) and keeps what was typed when the service refuses; BitLocker keys stay masked until revealed', async ({ page }) => {
+test('Edit says it restarts the 14 days (J3) and keeps what was typed when the service refuses; BitLocker keys stay masked until revealed', async ({
+  page,
+}) => {
   await open(page, '#/jobs/sdk-no-address');
   await expect(jobState(page)).toHaveAttribute('data-state', 'Creating', { timeout: 45_000 });
   await page.getByTestId('action-edit').click();
@@ -250,7 +290,14 @@ test('Edit says it restarts the 14 days (J3) and keeps what was typed when the s
   await expect(dialog.getByText(/email address/i).first()).toBeVisible();
   await expect(dialog.getByTestId('edit-recipientName')).toHaveValue('Grace Example');
   await shot(page, 'edit-dialog');
-  for (const [k, v] of Object.entries({ streetAddress1: '2 Test Road', city: 'Sampleton', postalCode: '12345', countryOrRegion: 'Sandboxia', phone: '+00 555 0101', email: 'grace@example.com' }))
+  for (const [k, v] of Object.entries({
+    streetAddress1: '2 Test Road',
+    city: 'Sampleton',
+    postalCode: '12345',
+    countryOrRegion: 'Sandboxia',
+    phone: '+00 555 0101',
+    email: 'grace@example.com',
+  }))
     await dialog.getByTestId(`edit-${k}`).fill(v);
   await dialog.getByTestId('edit-submit').click();
   await expect(page.getByRole('dialog')).toHaveCount(0);

@@ -21,7 +21,8 @@ export interface TestDrives {
   dispose(): void;
 }
 
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const run = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 export function makeTestDrives(count: number, sizeMiB: number): TestDrives {
   const root = mkdtempSync(path.join(os.tmpdir(), 'haul-drives-'));
@@ -29,8 +30,20 @@ export function makeTestDrives(count: number, sizeMiB: number): TestDrives {
   const dispose = () => {
     for (const d of made) {
       if (!d.device) continue;
-      try { run('umount', [d.mount]); } catch { try { run('umount', ['-l', d.mount]); } catch { /* not mounted */ } }
-      try { run('losetup', ['-d', d.device]); } catch { /* already detached */ }
+      try {
+        run('umount', [d.mount]);
+      } catch {
+        try {
+          run('umount', ['-l', d.mount]);
+        } catch {
+          /* not mounted */
+        }
+      }
+      try {
+        run('losetup', ['-d', d.device]);
+      } catch {
+        /* already detached */
+      }
     }
     rmSync(root, { recursive: true, force: true });
   };

@@ -35,7 +35,9 @@ async function openCentre(page: Page) {
   return centre;
 }
 
-test('a job made with the SDK and moved by haul ops: the notices come in without a reload and open the job', async ({ page }) => {
+test('a job made with the SDK and moved by haul ops: the notices come in without a reload and open the job', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -46,7 +48,9 @@ test('a job made with the SDK and moved by haul ops: the notices come in without
   page.on('load', () => loads++);
 
   const drivePath = path.join(work, 'NOTIFY1');
-  const manifestHash = await prepareDrive(drivePath, 'NOTIFY1', [{ blobPath: 'notify/a.bin', data: bytes(200_000, 3) }]);
+  const manifestHash = await prepareDrive(drivePath, 'NOTIFY1', [
+    { blobPath: 'notify/a.bin', data: bytes(200_000, 3) },
+  ]);
   const rg = svc.connection.resourceGroup;
   await svc.client.jobs.create('e2e-notices', rg, {
     location: 'Sandbox West',
@@ -55,7 +59,14 @@ test('a job made with the SDK and moved by haul ops: the notices come in without
       jobType: 'Import',
       returnAddress: RETURN_ADDRESS,
       diagnosticsPath: 'waimportexport',
-      driveList: [{ driveId: 'NOTIFY1', manifestHash, bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777', manifestFile: '\\DriveManifest.xml' }],
+      driveList: [
+        {
+          driveId: 'NOTIFY1',
+          manifestHash,
+          bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777',
+          manifestFile: '\\DriveManifest.xml',
+        },
+      ],
     },
   });
 
@@ -67,9 +78,14 @@ test('a job made with the SDK and moved by haul ops: the notices come in without
   await expect(centre.getByTestId('notice').first()).toContainText('Job e2e-notices is Shipping', { timeout: 20_000 });
 
   await svc.ops('package-arrived', '--job', 'e2e-notices', '--drive', `NOTIFY1=${drivePath}`);
-  await expect(centre.getByTestId('notice').first()).toContainText('Job e2e-notices: the data center received your drives', { timeout: 20_000 });
+  await expect(centre.getByTestId('notice').first()).toContainText(
+    'Job e2e-notices: the data center received your drives',
+    { timeout: 20_000 },
+  );
   await svc.ops('start-drive', '--job', 'e2e-notices', '--drive-id', 'NOTIFY1');
-  await expect(centre.getByTestId('notice').filter({ hasText: 'Job e2e-notices: drives processed, being packed' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(
+    centre.getByTestId('notice').filter({ hasText: 'Job e2e-notices: drives processed, being packed' }),
+  ).toHaveCount(1, { timeout: 20_000 });
   await svc.ops('ship-back', '--job', 'e2e-notices', '--carrier', 'FedEx', '--tracking', 'RET-E2E');
   await expect(centre.getByTestId('notice').first()).toContainText('Job e2e-notices is Completed', { timeout: 20_000 });
 

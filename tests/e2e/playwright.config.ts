@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 // and no background networking, which this closed network would refuse over and over.
 export const chromiumLaunch = {
   executablePath: process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 };
 
 export default defineConfig({
@@ -13,7 +20,9 @@ export default defineConfig({
   timeout: 60_000,
   retries: 0,
   workers: 1,
-  reporter: process.env.HAUL_PW_REPORTER ? [['list'], ['json', { outputFile: process.env.HAUL_PW_REPORTER }]] : [['list']],
+  reporter: process.env.HAUL_PW_REPORTER
+    ? [['list'], ['json', { outputFile: process.env.HAUL_PW_REPORTER }]]
+    : [['list']],
   projects: [
     {
       name: 'browser-mode',

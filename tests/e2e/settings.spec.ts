@@ -38,11 +38,16 @@ test('a damaged settings file: Haul says so on any screen, keeps the file, and r
   await expect(keep).toBeDisabled();
   await expect(page.getByTestId('settings-section-general')).toContainText('These apply to the desktop app');
   // Browser mode keeps secrets with a key file, and says that it is weaker than the keychain.
-  await expect(page.getByTestId('secrets-note')).toContainText(`a key kept in ${path.join(station.dataDir, 'secrets.key')}, readable only by you`);
+  await expect(page.getByTestId('secrets-note')).toContainText(
+    `a key kept in ${path.join(station.dataDir, 'secrets.key')}, readable only by you`,
+  );
   await expect(page.getByTestId('secrets-note')).toContainText("weaker than the operating system's keychain");
   await expect(page.getByText(`Settings file: ${path.join(station.dataDir, 'settings.json')}`)).toBeVisible();
 
-  for (const [w, h] of [[1024, 700], [1440, 900]] as const) {
+  for (const [w, h] of [
+    [1024, 700],
+    [1440, 900],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `settings-${w}x${h}.png`) });
   }
@@ -56,9 +61,14 @@ test('a damaged settings file: Haul says so on any screen, keeps the file, and r
   await expect(page.getByTestId('sign-in-browser')).toBeVisible();
   await expect(page.getByTestId('sign-in-code')).toBeVisible();
   await page.getByTestId('settings-section-connection').scrollIntoViewIfNeeded();
-  for (const [w, h] of [[1024, 700], [1440, 900]] as const) {
+  for (const [w, h] of [
+    [1024, 700],
+    [1440, 900],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
-    await page.getByTestId('settings-section-connection').screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `settings-connection-${w}x${h}.png`) });
+    await page
+      .getByTestId('settings-section-connection')
+      .screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `settings-connection-${w}x${h}.png`) });
   }
   expect(errors).toEqual([]);
 });

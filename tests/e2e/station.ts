@@ -38,10 +38,15 @@ export interface StationService {
 
 export async function startStation(dataDir = mkdtempSync(path.join(os.tmpdir(), 'haul-e2e-'))): Promise<Station> {
   if (!existsSync(CLI)) throw new Error(`The e2e tests need the build: ${CLI} is missing. Run "npm run build" first.`);
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('haul serve did not print its URL within 20 s')), 20_000);
-    readline.createInterface({ input: child.stdout! }).once('line', (l) => { clearTimeout(timer); resolve(l); });
+    readline.createInterface({ input: child.stdout! }).once('line', (l) => {
+      clearTimeout(timer);
+      resolve(l);
+    });
     child.once('exit', (code) => reject(new Error(`haul serve exited with ${code} before it was ready`)));
   });
   const info = JSON.parse(line) as { url: string; port: number; token: string };
@@ -77,24 +82,33 @@ export async function stationService(dataDir: string, timeoutMs = 60_000): Promi
     try {
       connection = ServiceConnectionSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
     } catch {
-      if (Date.now() > deadline) throw new Error(`The local service did not write ${file} within ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(`The local service did not write ${file} within ${timeoutMs / 1000} s`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
   const ca = readFileSync(connection.ca, 'utf8');
   const token = connection.token;
-  const client = new StorageImportExport({ getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) }, connection.subscriptionId, {
-    endpoint: connection.endpoint,
-    tlsOptions: { ca },
-    retryOptions: { maxRetries: 0 },
-  });
+  const client = new StorageImportExport(
+    { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    connection.subscriptionId,
+    {
+      endpoint: connection.endpoint,
+      tlsOptions: { ca },
+      retryOptions: { maxRetries: 0 },
+    },
+  );
   const ops = (...args: string[]) =>
     new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, 'ops', ...args, '--data-dir', serviceDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'ops', ...args, '--data-dir', serviceDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`haul ops ${args.join(' ')} exited ${code}: ${out}`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`haul ops ${args.join(' ')} exited ${code}: ${out}`)),
+      );
     });
   return { connection, ca, client, ops };
 }

@@ -53,11 +53,14 @@ async function shoot(page: Page, n: number, step: string, focus?: Locator) {
 }
 
 const next = (page: Page) => page.getByTestId('wizard-next');
-const stepHeading = (page: Page, title: string) => expect(page.locator('#wizard-step-heading')).toHaveText(new RegExp(`^\\d\\. ${title}$`));
+const stepHeading = (page: Page, title: string) =>
+  expect(page.locator('#wizard-step-heading')).toHaveText(new RegExp(`^\\d\\. ${title}$`));
 
 /** Moves the page to a route of the app (this file is type-checked without the DOM library). */
 const goHash = (page: Page, hash: string) =>
-  page.evaluate((h) => { (globalThis as unknown as { location: { hash: string } }).location.hash = h; }, hash);
+  page.evaluate((h) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+  }, hash);
 
 async function openWizard(page: Page, url: string) {
   await page.goto(url);
@@ -96,7 +99,12 @@ async function useFolder(page: Page, folder: string) {
 }
 
 /** Steps 1–3 of an import, up to the typed confirmation; returns the confirmed drive ids. */
-async function importUpToPrepare(page: Page, jobName: string, dataset: { dir: string; bad: string }, opts: { shots?: boolean; maxRateMBs?: number } = {}) {
+async function importUpToPrepare(
+  page: Page,
+  jobName: string,
+  dataset: { dir: string; bad: string },
+  opts: { shots?: boolean; maxRateMBs?: number } = {},
+) {
   await fillType(page, 'Import', jobName);
   if (opts.shots) await shoot(page, 1, 'type');
   await next(page).click();
@@ -164,10 +172,16 @@ async function fillShipping(page: Page) {
 /** Where the local service's Azurite listens, and the sandbox account's key (written by the service). */
 function azurite(dataDir: string): BlobServiceClient | undefined {
   try {
-    const state = JSON.parse(readFileSync(path.join(dataDir, 'service', 'azurite', 'accounts.json'), 'utf8')) as { port?: number; accounts: Record<string, string> };
+    const state = JSON.parse(readFileSync(path.join(dataDir, 'service', 'azurite', 'accounts.json'), 'utf8')) as {
+      port?: number;
+      accounts: Record<string, string>;
+    };
     const key = state.accounts[ACCOUNT];
     if (!state.port || !key) return undefined;
-    return new BlobServiceClient(`http://127.0.0.1:${state.port}/${ACCOUNT}`, new StorageSharedKeyCredential(ACCOUNT, key));
+    return new BlobServiceClient(
+      `http://127.0.0.1:${state.port}/${ACCOUNT}`,
+      new StorageSharedKeyCredential(ACCOUNT, key),
+    );
   } catch {
     return undefined;
   }
@@ -185,7 +199,9 @@ test.afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('an import job from the wizard: capacity bars, typed confirmation, progress, verified, created, shipped and imported byte-exact (J1, D1, J5, J10)', async ({ page }) => {
+test('an import job from the wizard: capacity bars, typed confirmation, progress, verified, created, shipped and imported byte-exact (J1, D1, J5, J10)', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   const dataset = makeDataset(work);
   const jobName = 'wizard-import-1';
@@ -214,7 +230,10 @@ test('an import job from the wizard: capacity bars, typed confirmation, progress
   await expect(rows.first()).toContainText(/[0-9A-F]{32}/);
   // The DriveInfo XML the portal asks for, offered for saving.
   const download = page.waitForEvent('download');
-  await rows.first().getByRole('button', { name: /Save the DriveInfo XML/ }).click();
+  await rows
+    .first()
+    .getByRole('button', { name: /Save the DriveInfo XML/ })
+    .click();
   const saved = await download;
   expect(saved.suggestedFilename()).toMatch(new RegExp(`^${jobName}_DriveInfo_.+\\.xml$`));
   expect(readFileSync((await saved.path())!, 'utf8')).toMatch(/<ManifestHash>[0-9A-F]{32}<\/ManifestHash>/);
@@ -234,9 +253,19 @@ test('an import job from the wizard: capacity bars, typed confirmation, progress
   // Ship (J5), then the data center: the package arrives, each drive is imported, the drives go back (J10).
   await svc.client.jobs.update(jobName, rg, {
     state: 'Shipping',
-    deliveryPackage: { carrierName: 'FedEx', trackingNumber: '1Z-WIZARD-1', driveCount: 2, shipDate: new Date().toISOString().slice(0, 10) },
+    deliveryPackage: {
+      carrierName: 'FedEx',
+      trackingNumber: '1Z-WIZARD-1',
+      driveCount: 2,
+      shipDate: new Date().toISOString().slice(0, 10),
+    },
   });
-  await svc.ops('package-arrived', '--job', jobName, ...drives.drives.flatMap((d, i) => ['--drive', `${ids[i]}=${d.mount}`]));
+  await svc.ops(
+    'package-arrived',
+    '--job',
+    jobName,
+    ...drives.drives.flatMap((d, i) => ['--drive', `${ids[i]}=${d.mount}`]),
+  );
   for (const id of ids) await svc.ops('start-drive', '--job', jobName, '--drive-id', id);
   await svc.ops('ship-back', '--job', jobName, '--carrier', 'FedEx', '--tracking', '1Z-BACK-1');
   const done = await svc.client.jobs.get(jobName, rg);
@@ -258,7 +287,10 @@ test('an import job from the wizard: capacity bars, typed confirmation, progress
   expect(names.some((n) => n.endsWith('draft.'))).toBe(false);
 });
 
-test('closing the window keeps copying; a restart in the middle of Prepare resumes from the journal and finishes verified', async ({ page: first, context }) => {
+test('closing the window keeps copying; a restart in the middle of Prepare resumes from the journal and finishes verified', async ({
+  page: first,
+  context,
+}) => {
   await first.setViewportSize({ width: 1024, height: 700 });
   // Fresh drives and data for a second job.
   drives.dispose();
@@ -300,13 +332,20 @@ test('closing the window keeps copying; a restart in the middle of Prepare resum
   await expect(page.getByTestId('prep-resumed')).toContainText(`All ${dataset.files.size} files are on the drives`);
   await shoot(page, 4, 'prepare-resumed', page.getByTestId('prep-result'));
   // Nothing was copied twice: each drive's files add up to the dataset.
-  const files = (dir: string): number => readdirSync(dir, { withFileTypes: true })
-    .reduce((n, e) => n + (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.bin') || e.name.endsWith('.txt') ? 1 : 0), 0);
+  const files = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (n, e) =>
+        n +
+        (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.bin') || e.name.endsWith('.txt') ? 1 : 0),
+      0,
+    );
   const copied = drives.drives.reduce((n, d) => n + files(d.mount), 0);
   expect(copied).toBe(dataset.files.size);
 });
 
-test('an export job through the wizard, with a prefix and the preview of how many drives it needs (D2)', async ({ page }) => {
+test('an export job through the wizard, with a prefix and the preview of how many drives it needs (D2)', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   await openWizard(page, station.url);
   const jobName = 'wizard-export-1';
@@ -363,7 +402,9 @@ test('a draft survives a server restart, with what was typed and the step it was
   await expect(page.getByRole('radio', { name: /^Import:/ })).toBeChecked();
 });
 
-test('the first step with the keyboard only: every field reached with Tab, chosen with Space, arrows and Enter, and focus follows to the next step', async ({ page }) => {
+test('the first step with the keyboard only: every field reached with Tab, chosen with Space, arrows and Enter, and focus follows to the next step', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   await openWizard(page, station.url);
   await page.locator('#wizard-step-heading').focus();

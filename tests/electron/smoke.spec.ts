@@ -20,7 +20,10 @@ function electronBinary(): string | undefined {
 const bin = electronBinary();
 
 test('the Electron window opens the home screen with data from main', async () => {
-  test.skip(!bin, 'No Electron binary: electron\'s postinstall download cannot run on this machine (no internet). Browser mode covers the same renderer and main/core.');
+  test.skip(
+    !bin,
+    "No Electron binary: electron's postinstall download cannot run on this machine (no internet). Browser mode covers the same renderer and main/core.",
+  );
   const app = await electron.launch({ executablePath: bin!, args: [root, '--no-sandbox'] });
   const window = await app.firstWindow();
   await expect(window.getByTestId('platform')).toContainText(process.arch);

@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, type HaulNotice, type NoticeDraft, type NotificationSettings } from '../../shared/notifications';
+import {
+  DEFAULT_SETTINGS,
+  type HaulNotice,
+  type NoticeDraft,
+  type NotificationSettings,
+} from '../../shared/notifications';
 import { CENTRE_FILE, NotificationCentre, centreStore } from '../../main/core/notifications/centre';
 import { createElectronNotifier, type NotificationLike } from '../../main/electron/notifier';
 import { createCore, type Core } from '../../main/core/bridge/core';
@@ -23,7 +28,15 @@ async function tmp() {
 }
 
 const AT = new Date(2026, 11, 1, 12, 0).getTime();
-const draft = (n: number, over: Partial<NoticeDraft> = {}): NoticeDraft => ({ id: `j${n % 3}#${n}`, kind: 'jobState', jobName: `j${n % 3}`, title: `t${n}`, body: 'b', at: AT, ...over });
+const draft = (n: number, over: Partial<NoticeDraft> = {}): NoticeDraft => ({
+  id: `j${n % 3}#${n}`,
+  kind: 'jobState',
+  jobName: `j${n % 3}`,
+  title: `t${n}`,
+  body: 'b',
+  at: AT,
+  ...over,
+});
 
 async function centre(settings: NotificationSettings = DEFAULT_SETTINGS, withShell = false) {
   const dir = await tmp();
@@ -53,10 +66,17 @@ describe('notification centre', () => {
   it('a kind switched off or a muted job: kept as read, no popup; quiet hours: kept unread, no popup', async () => {
     const off = await centre({ ...DEFAULT_SETTINGS, kinds: { progress: false }, mutedJobs: ['j2'] }, true);
     await off.c.deliver([draft(1, { kind: 'progress' }), draft(2), draft(3)]);
-    expect(off.emitted.map((n) => [n.id, n.read, n.popup])).toEqual([['j1#1', true, 'none'], ['j2#2', true, 'none'], ['j0#3', false, 'shell']]);
+    expect(off.emitted.map((n) => [n.id, n.read, n.popup])).toEqual([
+      ['j1#1', true, 'none'],
+      ['j2#2', true, 'none'],
+      ['j0#3', false, 'shell'],
+    ]);
     expect(off.shown.map((n) => n.id)).toEqual(['j0#3']);
     expect((await off.c.list()).unread).toBe(1);
-    const quiet = await centre({ ...DEFAULT_SETTINGS, quietHours: { enabled: true, start: '11:00', end: '13:00' } }, true);
+    const quiet = await centre(
+      { ...DEFAULT_SETTINGS, quietHours: { enabled: true, start: '11:00', end: '13:00' } },
+      true,
+    );
     await quiet.c.deliver([draft(1)]);
     expect(quiet.emitted.map((n) => [n.read, n.popup])).toEqual([[false, 'none']]);
     expect(quiet.shown).toEqual([]);
@@ -79,22 +99,38 @@ describe('notification centre', () => {
 });
 
 describe('Electron notifier', () => {
-  it('shows the notice\'s words and opens its job on click', () => {
-    const made: { options: { title: string; body: string }; handlers: Record<string, () => void>; shown: boolean }[] = [];
+  it("shows the notice's words and opens its job on click", () => {
+    const made: { options: { title: string; body: string }; handlers: Record<string, () => void>; shown: boolean }[] =
+      [];
     class FakeNotification implements NotificationLike {
       private readonly rec: (typeof made)[number];
       constructor(options: { title: string; body: string }) {
         this.rec = { options, handlers: {}, shown: false };
         made.push(this.rec);
       }
-      static isSupported() { return true; }
-      show() { this.rec.shown = true; }
-      on(event: 'click' | 'close', fn: () => void) { this.rec.handlers[event] = fn; return this; }
+      static isSupported() {
+        return true;
+      }
+      show() {
+        this.rec.shown = true;
+      }
+      on(event: 'click' | 'close', fn: () => void) {
+        this.rec.handlers[event] = fn;
+        return this;
+      }
     }
     const opened: string[] = [];
     const notifier = createElectronNotifier(FakeNotification, (job) => opened.push(job));
-    notifier.show({ ...draft(4), title: 'Job j1 is Completed', body: 'Download the logs.', read: false, popup: 'shell' });
-    expect(made).toEqual([expect.objectContaining({ options: { title: 'Job j1 is Completed', body: 'Download the logs.' }, shown: true })]);
+    notifier.show({
+      ...draft(4),
+      title: 'Job j1 is Completed',
+      body: 'Download the logs.',
+      read: false,
+      popup: 'shell',
+    });
+    expect(made).toEqual([
+      expect.objectContaining({ options: { title: 'Job j1 is Completed', body: 'Download the logs.' }, shown: true }),
+    ]);
     made[0]!.handlers.click!();
     expect(opened).toEqual(['j1']);
   });
@@ -105,7 +141,10 @@ describe('notifications channels', () => {
     const dir = await tmp();
     const core = await createCore({ dataDir: dir });
     cores.push(core);
-    const bad = await dispatch(core.handlers, 'notifications.settings.set', { ...DEFAULT_SETTINGS, quietHours: { enabled: true, start: '25:00', end: '07:00' } });
+    const bad = await dispatch(core.handlers, 'notifications.settings.set', {
+      ...DEFAULT_SETTINGS,
+      quietHours: { enabled: true, start: '25:00', end: '07:00' },
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('22:00') } });
     const next = { ...DEFAULT_SETTINGS, kinds: { driveState: false }, mutedJobs: ['old-job'] };
     expect(await dispatch(core.handlers, 'notifications.settings.set', next)).toEqual({ ok: true, value: next });
@@ -114,8 +153,17 @@ describe('notifications channels', () => {
     const again = await createCore({ dataDir: dir });
     cores.push(again);
     expect(await dispatch(again.handlers, 'notifications.settings.get', {})).toEqual({ ok: true, value: next });
-    expect(await dispatch(again.handlers, 'tracker.status', {})).toMatchObject({ ok: true, value: { state: 'disconnected' } });
-    expect(await dispatch(again.handlers, 'notifications.list', {})).toEqual({ ok: true, value: { notices: [], unread: 0 } });
-    expect(await dispatch(again.handlers, 'notifications.markRead', { ids: [] })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await dispatch(again.handlers, 'tracker.status', {})).toMatchObject({
+      ok: true,
+      value: { state: 'disconnected' },
+    });
+    expect(await dispatch(again.handlers, 'notifications.list', {})).toEqual({
+      ok: true,
+      value: { notices: [], unread: 0 },
+    });
+    expect(await dispatch(again.handlers, 'notifications.markRead', { ids: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
   });
 });

@@ -43,7 +43,21 @@ describe('diff to notices', () => {
 
   it('J7 J8 J9 D3 D5 D6: Shipping then Packaging between two polls gives every step, drives before the job, in table order', () => {
     const first = seen(undefined, job()).next;
-    const r = seen(first, job({ state: 'Packaging', percent: 100, drives: [{ driveId: 'D1', state: 'Completed', bytesSucceeded: 10, copyStatus: 'Completed: 2 of 2 blobs imported (10 bytes)' }] }));
+    const r = seen(
+      first,
+      job({
+        state: 'Packaging',
+        percent: 100,
+        drives: [
+          {
+            driveId: 'D1',
+            state: 'Completed',
+            bytesSucceeded: 10,
+            copyStatus: 'Completed: 2 of 2 blobs imported (10 bytes)',
+          },
+        ],
+      }),
+    );
     expect(r.notices.map((n) => n.title)).toEqual([
       'Drive D1 of job j1 was received',
       'Job j1: the data center received your drives',
@@ -58,7 +72,15 @@ describe('diff to notices', () => {
 
   it('J14: a cancelled job goes Shipping to Completed without Transferring and without milestones', () => {
     const first = seen(undefined, job({ cancelRequested: true })).next;
-    const r = seen(first, job({ state: 'Completed', cancelRequested: true, percent: 100, drives: [{ driveId: 'D1', state: 'ShippedBack', bytesSucceeded: 0 }] }));
+    const r = seen(
+      first,
+      job({
+        state: 'Completed',
+        cancelRequested: true,
+        percent: 100,
+        drives: [{ driveId: 'D1', state: 'ShippedBack', bytesSucceeded: 0 }],
+      }),
+    );
     expect(r.notices.map((n) => n.rule)).toEqual(['D3', 'J7', 'J9', 'D8', 'J14']);
   });
 
@@ -74,19 +96,41 @@ describe('diff to notices', () => {
     const b = seen(s, job({ state: 'Transferring', percent: 80 }));
     s = b.next;
     const c = seen(s, job({ state: 'Transferring', percent: 80 }));
-    expect([a, b, c].map((r) => r.notices.map((n) => n.title))).toEqual([['Job j1 is 25% copied'], ['Job j1 is 75% copied'], []]);
+    expect([a, b, c].map((r) => r.notices.map((n) => n.title))).toEqual([
+      ['Job j1 is 25% copied'],
+      ['Job j1 is 75% copied'],
+      [],
+    ]);
   });
 
   it('D7: the error count comes from the drive copy status', () => {
     expect(errorCount('CompletedWithErrors: 1 of 3 blobs imported (5 bytes), 2 failed; see the error log')).toBe(2);
     expect(errorCount('CompletedWithWarnings: 3 of 3 blobs imported (5 bytes), 1 renamed; see the error log')).toBe(0);
     expect(errorCount(undefined)).toBeUndefined();
-    const s = seen(undefined, job({ state: 'Transferring', drives: [{ driveId: 'D1', state: 'Transferring', bytesSucceeded: 1 }] })).next;
-    const r = seen(s, job({ state: 'Transferring', drives: [{ driveId: 'D1', state: 'CompletedMoreInfo', bytesSucceeded: 1, copyStatus: 'CompletedWithErrors: 1 of 3 blobs imported (5 bytes), 2 failed; see the error log' }] }));
-    expect(r.notices.map((n) => [n.kind, n.title])).toEqual([['completedMoreInfo', 'Drive D1 of job j1 finished with 2 errors']]);
+    const s = seen(
+      undefined,
+      job({ state: 'Transferring', drives: [{ driveId: 'D1', state: 'Transferring', bytesSucceeded: 1 }] }),
+    ).next;
+    const r = seen(
+      s,
+      job({
+        state: 'Transferring',
+        drives: [
+          {
+            driveId: 'D1',
+            state: 'CompletedMoreInfo',
+            bytesSucceeded: 1,
+            copyStatus: 'CompletedWithErrors: 1 of 3 blobs imported (5 bytes), 2 failed; see the error log',
+          },
+        ],
+      }),
+    );
+    expect(r.notices.map((n) => [n.kind, n.title])).toEqual([
+      ['completedMoreInfo', 'Drive D1 of job j1 finished with 2 errors'],
+    ]);
   });
 
-  it('J6: a Shipping job past the view\'s J6 estimate gives the operators-alerted notice once', () => {
+  it("J6: a Shipping job past the view's J6 estimate gives the operators-alerted notice once", () => {
     const d = { J6: T0 + 14 * DAY_MS };
     const s = seen(undefined, job({ deadlines: d })).next;
     const a = seen(s, job({ deadlines: d }), T0 + 14.1 * DAY_MS);
@@ -96,8 +140,14 @@ describe('diff to notices', () => {
 
   it('J2 J12: the job gone is explained from the last state seen and the time', () => {
     const creating = seen(undefined, job({ state: 'Creating', deadlines: { J2: T0 + 14 * DAY_MS } })).next;
-    expect(diffJob(creating, { found: false, name: 'j1' }, T0 + 14 * DAY_MS)!.notices[0]).toMatchObject({ kind: 'jobGone', rule: 'J2' });
-    expect(diffJob(creating, { found: false, name: 'j1' }, T0 + 3 * DAY_MS)!.notices[0]).toMatchObject({ kind: 'jobGone', rule: 'A1' });
+    expect(diffJob(creating, { found: false, name: 'j1' }, T0 + 14 * DAY_MS)!.notices[0]).toMatchObject({
+      kind: 'jobGone',
+      rule: 'J2',
+    });
+    expect(diffJob(creating, { found: false, name: 'j1' }, T0 + 3 * DAY_MS)!.notices[0]).toMatchObject({
+      kind: 'jobGone',
+      rule: 'A1',
+    });
     const closed = seen(undefined, job({ state: 'Closed', deadlines: { J12: T0 + 90 * DAY_MS } })).next;
     expect(diffJob(closed, { found: false, name: 'j1' }, T0 + 90 * DAY_MS)!.notices[0]).toMatchObject({ rule: 'J12' });
     const gone = diffJob(closed, { found: false, name: 'j1' }, T0 + 90 * DAY_MS)!.next;
@@ -130,13 +180,18 @@ describe('settings', () => {
   const n = { id: 'j1#1', kind: 'jobState' as const, jobName: 'j1', title: 't', body: 'b', at: T0 };
   it('a kind switched off or a muted job is kept as read, without popup; quiet hours keep it unread without popup', () => {
     expect(disposition(DEFAULT_SETTINGS, n, T0)).toEqual({ popup: true, read: false });
-    expect(disposition({ ...DEFAULT_SETTINGS, kinds: { jobState: false } }, n, T0)).toEqual({ popup: false, read: true });
+    expect(disposition({ ...DEFAULT_SETTINGS, kinds: { jobState: false } }, n, T0)).toEqual({
+      popup: false,
+      read: true,
+    });
     expect(disposition({ ...DEFAULT_SETTINGS, mutedJobs: ['j1'] }, n, T0)).toEqual({ popup: false, read: true });
     const at = new Date(2026, 11, 1, 23, 30).getTime();
     const quiet = { ...DEFAULT_SETTINGS, quietHours: { enabled: true, start: '22:00', end: '07:00' } };
     expect(disposition(quiet, n, at)).toEqual({ popup: false, read: false });
     expect(inQuietHours(quiet.quietHours, new Date(2026, 11, 1, 6, 59).getTime())).toBe(true);
     expect(inQuietHours(quiet.quietHours, new Date(2026, 11, 1, 7, 0).getTime())).toBe(false);
-    expect(inQuietHours({ enabled: true, start: '09:00', end: '17:00' }, new Date(2026, 11, 1, 12, 0).getTime())).toBe(true);
+    expect(inQuietHours({ enabled: true, start: '09:00', end: '17:00' }, new Date(2026, 11, 1, 12, 0).getTime())).toBe(
+      true,
+    );
   });
 });

@@ -4,11 +4,22 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArmJob } from '../../shared/arm/schemas';
-import { connectionKey, createJobRecords, jsonRecordStores, recordsFile, type RecordsDocument, type RecordStorePort } from '../../main/core/jobs/records';
+import {
+  connectionKey,
+  createJobRecords,
+  jsonRecordStores,
+  recordsFile,
+  type RecordsDocument,
+  type RecordStorePort,
+} from '../../main/core/jobs/records';
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'haul-records-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'haul-records-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
@@ -57,7 +68,7 @@ describe('job records', () => {
     const files = (await readdir(join(dir, 'jobs'))).filter((f) => f.endsWith('.json')).sort();
     expect(files).toHaveLength(2);
     expect(files.join(' ')).not.toMatch(/aaaa|bbbb/i);
-    expect(Object.keys((await records.all()))).toEqual(['z']);
+    expect(Object.keys(await records.all())).toEqual(['z']);
     const doc = JSON.parse(await readFile(recordsFile(dir, other), 'utf8')) as RecordsDocument;
     expect(doc.connection).toBe('azure/bbbb-2/prod');
   });
@@ -76,7 +87,11 @@ describe('job records', () => {
     let doc: RecordsDocument = { version: 1, connection: 'mem', jobs: {} };
     const port: RecordStorePort = {
       read: async () => doc,
-      update: async (change) => { writes++; doc = change(doc); return doc; },
+      update: async (change) => {
+        writes++;
+        doc = change(doc);
+        return doc;
+      },
     };
     const records = createJobRecords('mem', port);
     await records.see([job('m', 'Creating')], at(0));
@@ -86,7 +101,7 @@ describe('job records', () => {
     expect(writes).toBe(2);
   });
 
-  it('note Haul\'s own updates (J3 restarts the 14 days of J2)', async () => {
+  it("note Haul's own updates (J3 restarts the 14 days of J2)", async () => {
     const records = createJobRecords(key, jsonRecordStores(dir)(key));
     await records.markUpdated('b', at(60));
     expect((await records.get('b'))?.updatedByHaulAt).toBe(at(60).toISOString());

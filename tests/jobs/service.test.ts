@@ -10,7 +10,15 @@ import { localConnection } from '../../main/core/service/local';
 import type { Connection, ConnectionSource } from '../../main/core/service/connection';
 import type { EventPayload } from '../../shared/ipc/contract';
 import type { JobView } from '../../shared/jobs';
-import { DELIVERY, RETURN_ADDRESS, bytes, ops, prepareDrive, startTestService, type TestService } from '../service/helpers';
+import {
+  DELIVERY,
+  RETURN_ADDRESS,
+  bytes,
+  ops,
+  prepareDrive,
+  startTestService,
+  type TestService,
+} from '../service/helpers';
 
 const fixed = (c: Connection | undefined): ConnectionSource => ({ current: () => c, onChange: () => () => undefined });
 
@@ -20,7 +28,10 @@ let core: Core;
 const events: EventPayload<'job.updated'>[] = [];
 const rg = () => t.svc.connection.resourceGroup;
 
-async function call<T = unknown>(channel: string, payload: unknown = {}): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string; target?: string } }> {
+async function call<T = unknown>(
+  channel: string,
+  payload: unknown = {},
+): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string; target?: string } }> {
   return (await dispatch(core.handlers, channel, payload)) as never;
 }
 async function ok<T>(channel: string, payload: unknown = {}): Promise<T> {
@@ -29,7 +40,17 @@ async function ok<T>(channel: string, payload: unknown = {}): Promise<T> {
   return r.value;
 }
 
-const newJob = (name: string, drives = [{ driveId: `${name.toUpperCase().replace(/-/g, '')}D1`, bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888', manifestFile: '\\DriveManifest.xml', manifestHash: '109B21108597EF36D5785F08303F3638' }]) => ({
+const newJob = (
+  name: string,
+  drives = [
+    {
+      driveId: `${name.toUpperCase().replace(/-/g, '')}D1`,
+      bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888',
+      manifestFile: '\\DriveManifest.xml',
+      manifestHash: '109B21108597EF36D5785F08303F3638',
+    },
+  ],
+) => ({
   name,
   type: 'Import',
   storageAccountId: t.storageAccountId(),
@@ -45,7 +66,11 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'haul-jobs-svc-'));
   // pageSize 2: lists come in pages, so jobs.list must follow nextLink.
   t = await startTestService({ storage: true, progressIntervalMs: 0, pageSize: 2 });
-  core = await createCore({ dataDir: join(work, 'app'), listDrives: async () => [], connections: fixed(localConnection(t.svc.connection, t.dataDir)) });
+  core = await createCore({
+    dataDir: join(work, 'app'),
+    listDrives: async () => [],
+    connections: fixed(localConnection(t.svc.connection, t.dataDir)),
+  });
   core.events.on((event, payload) => {
     if (event === 'job.updated') events.push(payload as EventPayload<'job.updated'>);
   });
@@ -57,7 +82,7 @@ afterAll(async () => {
 });
 
 describe('jobs through the bridge, against the local service', () => {
-  it('J1: jobs.create makes the job with the wizard\'s values; the view is Creating with its drive Specified (D1)', async () => {
+  it("J1: jobs.create makes the job with the wizard's values; the view is Creating with its drive Specified (D1)", async () => {
     const v = await ok<JobView>('jobs.create', newJob('create-one'));
     expect(v).toMatchObject({ name: 'create-one', state: 'Creating', type: 'Import', storageAccount: 'haulsandbox' });
     expect(v.drives).toMatchObject([{ driveId: 'CREATEONED1', state: 'Specified', hasBitLockerKey: true }]);
@@ -84,17 +109,39 @@ describe('jobs through the bridge, against the local service', () => {
   it('jobs.list returns every job of the resource group, following nextLink over pages', async () => {
     const c = t.client();
     for (const n of ['page-a', 'page-b', 'page-c', 'page-d']) {
-      await c.jobs.create(n, rg(), { location: 'Sandbox East', properties: { storageAccountId: t.storageAccountId(), jobType: 'Import', driveList: [{ driveId: `${n.replace('-', '').toUpperCase()}X`, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AB' }] } });
+      await c.jobs.create(n, rg(), {
+        location: 'Sandbox East',
+        properties: {
+          storageAccountId: t.storageAccountId(),
+          jobType: 'Import',
+          driveList: [
+            {
+              driveId: `${n.replace('-', '').toUpperCase()}X`,
+              bitLockerKey: 'k',
+              manifestFile: '\\DriveManifest.xml',
+              manifestHash: 'AB',
+            },
+          ],
+        },
+      });
     }
     const list = await ok<{ jobs: JobView[] }>('jobs.list');
-    expect(list.jobs.map((j) => j.name).sort()).toEqual(expect.arrayContaining(['create-one', 'page-a', 'page-b', 'page-c', 'page-d']));
+    expect(list.jobs.map((j) => j.name).sort()).toEqual(
+      expect.arrayContaining(['create-one', 'page-a', 'page-b', 'page-c', 'page-d']),
+    );
     expect(list.jobs.length).toBeGreaterThan(2);
   });
 
-  it('J5: a job made elsewhere without a return address cannot be shipped; the service\'s refusal reaches the person', async () => {
+  it("J5: a job made elsewhere without a return address cannot be shipped; the service's refusal reaches the person", async () => {
     const v = (await ok<{ jobs: JobView[] }>('jobs.list')).jobs.find((j) => j.name === 'page-a');
     expect(v?.actions.ship).toMatchObject({ allowed: false, rule: 'J5' });
-    const r = await call('jobs.ship', { name: 'page-a', carrierName: 'DHL', trackingNumber: '1Z', shipDate: '2026-12-01', driveCount: 1 });
+    const r = await call('jobs.ship', {
+      name: 'page-a',
+      carrierName: 'DHL',
+      trackingNumber: '1Z',
+      shipDate: '2026-12-01',
+      driveCount: 1,
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'ShippingInfoMissing' } });
     if (!r.ok) {
       expect(r.error.message).toContain('return address');
@@ -104,13 +151,25 @@ describe('jobs through the bridge, against the local service', () => {
   });
 
   it('J5: Ship with an empty tracking number is refused before it reaches the service', async () => {
-    const r = await call('jobs.ship', { name: 'create-one', carrierName: 'FedEx', trackingNumber: '  ', shipDate: '2026-12-01', driveCount: 1 });
+    const r = await call('jobs.ship', {
+      name: 'create-one',
+      carrierName: 'FedEx',
+      trackingNumber: '  ',
+      shipDate: '2026-12-01',
+      driveCount: 1,
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'bad-request', target: 'trackingNumber' } });
   });
 
-  it('J4: jobs.ship sets the delivery package and Shipping in one action; the time is Haul\'s own', async () => {
+  it("J4: jobs.ship sets the delivery package and Shipping in one action; the time is Haul's own", async () => {
     const before = Date.now();
-    const v = await ok<JobView>('jobs.ship', { name: 'create-one', carrierName: 'FedEx', trackingNumber: 'TRK-42', shipDate: '2026-12-01', driveCount: 1 });
+    const v = await ok<JobView>('jobs.ship', {
+      name: 'create-one',
+      carrierName: 'FedEx',
+      trackingNumber: 'TRK-42',
+      shipDate: '2026-12-01',
+      driveCount: 1,
+    });
     expect(v.state).toBe('Shipping');
     expect(v.deliveryPackage).toMatchObject({ carrierName: 'FedEx', trackingNumber: 'TRK-42', driveCount: 1 });
     const shipping = v.timeline.find((e) => e.subject === 'job' && e.state === 'Shipping');
@@ -122,14 +181,18 @@ describe('jobs through the bridge, against the local service', () => {
 
   it('J3/JE2: jobs.update changes the return address and notification emails, keeping the other tags', async () => {
     await t.client().jobs.update('create-one', rg(), { tags: { team: 'data', haulNotify: 'ops@example.com' } });
-    const v = await ok<JobView>('jobs.update', { name: 'create-one', returnAddress: { ...RETURN_ADDRESS, city: 'Newtown' }, notificationEmails: ['boss@example.com'] });
+    const v = await ok<JobView>('jobs.update', {
+      name: 'create-one',
+      returnAddress: { ...RETURN_ADDRESS, city: 'Newtown' },
+      notificationEmails: ['boss@example.com'],
+    });
     expect(v.returnAddress?.city).toBe('Newtown');
     expect(v.contact.emails).toEqual(['ada@example.com', 'boss@example.com']);
     expect(v.tags.team).toBe('data');
     expect(v.deadlines[0]?.basis).toContain('Haul updated the job');
   });
 
-  it('J13: from Received on, Cancel is disabled in the view and refused by the service with the rule\'s sentence', async () => {
+  it("J13: from Received on, Cancel is disabled in the view and refused by the service with the rule's sentence", async () => {
     await ops(t, 'create-one', 'package-arrived', { drives: [{ driveId: 'CREATEONED1' }] });
     const v = await ok<JobView>('jobs.get', { name: 'create-one' });
     expect(v.state).toBe('Received');
@@ -137,7 +200,9 @@ describe('jobs through the bridge, against the local service', () => {
     const r = await call('jobs.cancel', { name: 'create-one' });
     expect(r).toMatchObject({ ok: false, error: { code: 'CancelNotAllowed' } });
     if (!r.ok) expect(r.error.message).toContain('rule J13');
-    expect(v.timeline.map((e) => `${e.subject}:${e.state}`)).toEqual(expect.arrayContaining(['job:Creating', 'job:Shipping', 'job:Received', 'drive:Received']));
+    expect(v.timeline.map((e) => `${e.subject}:${e.state}`)).toEqual(
+      expect.arrayContaining(['job:Creating', 'job:Shipping', 'job:Received', 'drive:Received']),
+    );
   });
 
   it('J13/J14: a Creating job is cancelled at once and ends Completed', async () => {
@@ -155,21 +220,29 @@ describe('jobs through the bridge, against the local service', () => {
     if (!r.ok) expect(r.error.message).toContain('cancel-me');
   });
 
-  it('A1: deleting a Received job is refused with the rule\'s sentence', async () => {
+  it("A1: deleting a Received job is refused with the rule's sentence", async () => {
     const r = await call('jobs.delete', { name: 'create-one' });
     expect(r).toMatchObject({ ok: false, error: { code: 'DeleteNotAllowed' } });
     if (!r.ok) expect(r.error.message).toContain('rule A1');
   });
 
   it('jobs.bitLockerKeys reveals the keys only when asked', async () => {
-    const k = await ok<{ keys: { driveId: string; bitLockerKey: string }[] }>('jobs.bitLockerKeys', { name: 'create-one' });
-    expect(k.keys).toEqual([{ driveId: 'CREATEONED1', bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888' }]);
+    const k = await ok<{ keys: { driveId: string; bitLockerKey: string }[] }>('jobs.bitLockerKeys', {
+      name: 'create-one',
+    });
+    expect(k.keys).toEqual([
+      { driveId: 'CREATEONED1', bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888' },
+    ]);
   });
 
   it('locations.list names each data center with its address and carriers', async () => {
-    const locs = await ok<{ name: string; supportedCarriers: string[]; address?: { city?: string } }[]>('locations.list');
+    const locs =
+      await ok<{ name: string; supportedCarriers: string[]; address?: { city?: string } }[]>('locations.list');
     expect(locs.map((l) => l.name)).toEqual(expect.arrayContaining(['Sandbox West', 'Sandbox East', 'Sandbox North']));
-    expect(locs.find((l) => l.name === 'Sandbox East')).toMatchObject({ supportedCarriers: ['FedEx', 'DHL', 'TNT'], address: { city: 'Eastmarch' } });
+    expect(locs.find((l) => l.name === 'Sandbox East')).toMatchObject({
+      supportedCarriers: ['FedEx', 'DHL', 'TNT'],
+      address: { city: 'Eastmarch' },
+    });
   });
 
   it('job.updated is sent when a view changes, not when nothing did', async () => {
@@ -181,10 +254,13 @@ describe('jobs through the bridge, against the local service', () => {
 });
 
 describe('logs: a corrupted drive ends CompletedMoreInfo and its error log lists the failed blob', () => {
-  it('D7 G4: jobs.log reads the DriveLog from the sandbox storage and maps each blob back to the customer\'s file', async () => {
+  it("D7 G4: jobs.log reads the DriveLog from the sandbox storage and maps each blob back to the customer's file", async () => {
     const drive = join(work, 'drive-bad');
     const good = bytes(5000, 3);
-    const hash = await prepareDrive(drive, 'BADDRIVE1', [{ blobPath: 'photos/good.bin', data: good }, { blobPath: 'photos/bad.bin', data: bytes(7000, 5) }]);
+    const hash = await prepareDrive(drive, 'BADDRIVE1', [
+      { blobPath: 'photos/good.bin', data: good },
+      { blobPath: 'photos/bad.bin', data: bytes(7000, 5) },
+    ]);
     // Damage one file after the manifest was written: its MD5 no longer matches.
     const badFile = join(drive, 's1/photos/bad.bin');
     const damaged = Buffer.from(await readFile(badFile));
@@ -196,7 +272,12 @@ describe('logs: a corrupted drive ends CompletedMoreInfo and its error log lists
       lookups.push(`${q.driveId}:${q.filePath}`);
       return q.blobPath === 'photos/bad.bin' ? '/home/ada/Pictures/bad.bin' : undefined;
     };
-    await ok('jobs.create', { ...newJob('logjob', [{ driveId: 'BADDRIVE1', bitLockerKey: 'k-1', manifestFile: '\\DriveManifest.xml', manifestHash: hash }]), logLevel: 'Error' });
+    await ok('jobs.create', {
+      ...newJob('logjob', [
+        { driveId: 'BADDRIVE1', bitLockerKey: 'k-1', manifestFile: '\\DriveManifest.xml', manifestHash: hash },
+      ]),
+      logLevel: 'Error',
+    });
     await ok('jobs.ship', { name: 'logjob', ...DELIVERY, shipDate: '2026-12-01' });
     await ops(t, 'logjob', 'package-arrived', { drives: [{ driveId: 'BADDRIVE1', path: drive }] });
     await ops(t, 'logjob', 'start-drive', { driveId: 'BADDRIVE1', wait: true });
@@ -205,7 +286,11 @@ describe('logs: a corrupted drive ends CompletedMoreInfo and its error log lists
     expect(v.drives[0]).toMatchObject({ driveId: 'BADDRIVE1', state: 'CompletedMoreInfo' });
     expect(v.alerts.map((a) => a.id)).toContain('D7:BADDRIVE1');
 
-    const log = await ok<{ status: string; rows: { blobPath: string; status: string; issue: boolean; sourcePath?: string; failedBlocks: number }[]; issues: number }>('jobs.log', { name: 'logjob', driveId: 'BADDRIVE1', kind: 'error' });
+    const log = await ok<{
+      status: string;
+      rows: { blobPath: string; status: string; issue: boolean; sourcePath?: string; failedBlocks: number }[];
+      issues: number;
+    }>('jobs.log', { name: 'logjob', driveId: 'BADDRIVE1', kind: 'error' });
     expect(log.status).toBe('CompletedWithErrors');
     const bad = log.rows.find((r) => r.blobPath === 'photos/bad.bin');
     expect(bad).toMatchObject({ issue: true, sourcePath: '/home/ada/Pictures/bad.bin' });
@@ -218,9 +303,11 @@ describe('logs: a corrupted drive ends CompletedMoreInfo and its error log lists
     if (!verbose.ok) expect(verbose.error.message).toContain('log level is Error');
   }, 60_000);
 
-  it('refuses to send the sandbox\'s keys to a log address outside its storage', async () => {
+  it("refuses to send the sandbox's keys to a log address outside its storage", async () => {
     const conn = localConnection(t.svc.connection, t.dataDir);
-    await expect(conn.blobCredential('https://evil.example/haulsandbox/x.xml')).rejects.toThrow(/not the sandbox's own storage/);
+    await expect(conn.blobCredential('https://evil.example/haulsandbox/x.xml')).rejects.toThrow(
+      /not the sandbox's own storage/,
+    );
   });
 });
 
@@ -228,12 +315,22 @@ describe('an unreachable service', () => {
   it('is reported offline with the time of its last good answer, and service.status says so', async () => {
     const t2 = await startTestService();
     const dir = await mkdtemp(join(tmpdir(), 'haul-jobs-off-'));
-    const c2 = await createCore({ dataDir: dir, listDrives: async () => [], connections: fixed(localConnection(t2.svc.connection, t2.dataDir)), serviceTimeoutMs: 5000 });
+    const c2 = await createCore({
+      dataDir: dir,
+      listDrives: async () => [],
+      connections: fixed(localConnection(t2.svc.connection, t2.dataDir)),
+      serviceTimeoutMs: 5000,
+    });
     const changes: unknown[] = [];
-    c2.events.on((e, p) => { if (e === 'service.changed') changes.push(p); });
+    c2.events.on((e, p) => {
+      if (e === 'service.changed') changes.push(p);
+    });
     try {
       expect((await dispatch(c2.handlers, 'jobs.list', {})).ok).toBe(true);
-      const up = (await dispatch(c2.handlers, 'service.status', {})) as { ok: true; value: { online?: boolean; lastOkAt?: string } };
+      const up = (await dispatch(c2.handlers, 'service.status', {})) as {
+        ok: true;
+        value: { online?: boolean; lastOkAt?: string };
+      };
       expect(up.value.online).toBe(true);
       await t2.stop();
       const r = await dispatch(c2.handlers, 'jobs.list', {});
@@ -243,7 +340,10 @@ describe('an unreachable service', () => {
         expect(r.error.message).toMatch(/last answer was at \d+ \w{3} \d{4} \d\d:\d\d UTC/);
         expect(r.error.message).not.toMatch(/\.ts:\d+|node:internal/);
       }
-      const down = (await dispatch(c2.handlers, 'service.status', {})) as { ok: true; value: { online?: boolean; lastOkAt?: string } };
+      const down = (await dispatch(c2.handlers, 'service.status', {})) as {
+        ok: true;
+        value: { online?: boolean; lastOkAt?: string };
+      };
       expect(down.value).toMatchObject({ online: false, lastOkAt: up.value.lastOkAt });
       expect(changes.at(-1)).toMatchObject({ online: false });
     } finally {
@@ -277,7 +377,12 @@ describe('the local sandbox as a connection source', () => {
     source.changed();
     source.changed();
     expect(seenChanges).toHaveLength(1);
-    expect(seenChanges[0]).toMatchObject({ kind: 'local', label: 'Local sandbox', endpoint: t.svc.connection.endpoint, resourceGroup: rg() });
+    expect(seenChanges[0]).toMatchObject({
+      kind: 'local',
+      label: 'Local sandbox',
+      endpoint: t.svc.connection.endpoint,
+      resourceGroup: rg(),
+    });
     expect(source.current()?.ca).toContain('BEGIN CERTIFICATE');
   });
 });

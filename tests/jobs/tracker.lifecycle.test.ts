@@ -42,7 +42,11 @@ async function createImport(name: string, drives: { driveId: string; manifestHas
       returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '1' },
       diagnosticsPath: 'waimportexport',
       logLevel: 'Error',
-      driveList: drives.map((d) => ({ ...d, bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777', manifestFile: '\\DriveManifest.xml' })),
+      driveList: drives.map((d) => ({
+        ...d,
+        bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777',
+        manifestFile: '\\DriveManifest.xml',
+      })),
     },
   });
   if (ship) await c.jobs.update(name, rg, { state: 'Shipping', deliveryPackage: DELIVERY });
@@ -50,7 +54,10 @@ async function createImport(name: string, drives: { driveId: string; manifestHas
 
 async function drive(id: string, corrupt = false): Promise<{ path: string; hash: string }> {
   const path = join(work, id);
-  const hash = await prepareDrive(path, id, [{ blobPath: `${id.toLowerCase()}/big.bin`, data: bytes(BLOCK_SIZE + 1000, id.length) }, { blobPath: `${id.toLowerCase()}/small.txt`, data: bytes(500, 3) }]);
+  const hash = await prepareDrive(path, id, [
+    { blobPath: `${id.toLowerCase()}/big.bin`, data: bytes(BLOCK_SIZE + 1000, id.length) },
+    { blobPath: `${id.toLowerCase()}/small.txt`, data: bytes(500, 3) },
+  ]);
   if (corrupt) {
     const f = join(path, 's1', id.toLowerCase(), 'big.bin');
     const buf = await readFile(f);
@@ -67,7 +74,14 @@ describe('tracker through whole life cycles of the local service', () => {
     const r = await newRig();
     const good = await drive('TRKGOOD1');
     const bad = await drive('TRKBAD1', true);
-    await createImport('trk-photos', [{ driveId: 'TRKGOOD1', manifestHash: good.hash }, { driveId: 'TRKBAD1', manifestHash: bad.hash }], false);
+    await createImport(
+      'trk-photos',
+      [
+        { driveId: 'TRKGOOD1', manifestHash: good.hash },
+        { driveId: 'TRKBAD1', manifestHash: bad.hash },
+      ],
+      false,
+    );
     await r.start();
     expect(r.titles()).toEqual([]); // first sight: remembered, nothing to say
 
@@ -78,9 +92,20 @@ describe('tracker through whole life cycles of the local service', () => {
     await r.tracker.refresh(); // a second poll says nothing new
     expect(r.events).toHaveLength(1);
 
-    await t.client().jobs.update('trk-photos', t.svc.connection.resourceGroup, { state: 'Shipping', deliveryPackage: DELIVERY });
+    await t
+      .client()
+      .jobs.update('trk-photos', t.svc.connection.resourceGroup, { state: 'Shipping', deliveryPackage: DELIVERY });
     await r.tracker.refresh();
-    await ops(t, 'package-arrived', '--job', 'trk-photos', '--drive', `TRKGOOD1=${good.path}`, '--drive', `TRKBAD1=${bad.path}`);
+    await ops(
+      t,
+      'package-arrived',
+      '--job',
+      'trk-photos',
+      '--drive',
+      `TRKGOOD1=${good.path}`,
+      '--drive',
+      `TRKBAD1=${bad.path}`,
+    );
     await r.tracker.refresh();
     await ops(t, 'start-drive', '--job', 'trk-photos', '--drive-id', 'TRKGOOD1');
     await r.tracker.refresh();
@@ -105,14 +130,21 @@ describe('tracker through whole life cycles of the local service', () => {
       'Drive TRKBAD1 of job trk-photos shipped back',
       'Job trk-photos is Closed, with errors',
     ]);
-    expect(r.events.find((e) => e.kind === 'completedMoreInfo')).toMatchObject({ rule: 'D7', driveId: 'TRKBAD1', jobName: 'trk-photos' });
+    expect(r.events.find((e) => e.kind === 'completedMoreInfo')).toMatchObject({
+      rule: 'D7',
+      driveId: 'TRKBAD1',
+      jobName: 'trk-photos',
+    });
 
     const before = r.events.length;
     await days(83.5);
     await r.tracker.refresh();
     await days(7);
     await r.tracker.refresh();
-    expect(r.titles().slice(before)).toEqual(['Job trk-photos is deleted in 7 days', 'Job trk-photos was deleted, 90 days after it finished']);
+    expect(r.titles().slice(before)).toEqual([
+      'Job trk-photos is deleted in 7 days',
+      'Job trk-photos was deleted, 90 days after it finished',
+    ]);
     expect(r.events.at(-1)).toMatchObject({ kind: 'jobGone', rule: 'J12' });
     expect(r.events.at(-2)!.body).toMatch(/Download the drive logs now/);
     await r.tracker.refresh();
@@ -123,7 +155,10 @@ describe('tracker through whole life cycles of the local service', () => {
   it('J6 D4 DE1 F1 F2: the package is overdue, drives NeverReceived, one arrives after all, the job and a drive fault and are resolved', async () => {
     const r = await newRig();
     const x = await drive('TRKLATE1');
-    await createImport('trk-overdue', [{ driveId: 'TRKLATE1', manifestHash: x.hash }, { driveId: 'TRKLOST1', manifestHash: '00' }]);
+    await createImport('trk-overdue', [
+      { driveId: 'TRKLATE1', manifestHash: x.hash },
+      { driveId: 'TRKLOST1', manifestHash: '00' },
+    ]);
     await r.start();
     const base = r.events.length;
     await days(14.1);
@@ -150,7 +185,9 @@ describe('tracker through whole life cycles of the local service', () => {
       ['resolved', 'F2', 'Drive TRKLATE1 of job trk-overdue: the fault is resolved'],
     ]);
     expect(r.events.find((e) => e.rule === 'D4')!.body).toMatch(/Ask your carrier/);
-    expect(r.events.find((e) => e.title.endsWith('TRKLATE1 of job trk-overdue is Faulted'))!.body).toMatch(/operators will contact you/);
+    expect(r.events.find((e) => e.title.endsWith('TRKLATE1 of job trk-overdue is Faulted'))!.body).toMatch(
+      /operators will contact you/,
+    );
   });
 
   it('J2: a job left in Creating is reminded 2 days before, then its deletion is said with the rule', async () => {

@@ -25,7 +25,9 @@ afterAll(async () => {
 
 async function importJob(name: string, driveId: string): Promise<string> {
   const path = join(work, driveId);
-  const manifestHash = await prepareDrive(path, driveId, [{ blobPath: `${name}/a.bin`, data: bytes(BLOCK_SIZE + 10, 5) }]);
+  const manifestHash = await prepareDrive(path, driveId, [
+    { blobPath: `${name}/a.bin`, data: bytes(BLOCK_SIZE + 10, 5) },
+  ]);
   await t.client().jobs.create(name, t.svc.connection.resourceGroup, {
     location: 'Sandbox West',
     properties: {
@@ -33,7 +35,14 @@ async function importJob(name: string, driveId: string): Promise<string> {
       jobType: 'Import',
       returnAddress: RETURN_ADDRESS,
       diagnosticsPath: 'waimportexport',
-      driveList: [{ driveId, manifestHash, bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777', manifestFile: '\\DriveManifest.xml' }],
+      driveList: [
+        {
+          driveId,
+          manifestHash,
+          bitLockerKey: '000000-111111-222222-333333-444444-555555-666666-777777',
+          manifestFile: '\\DriveManifest.xml',
+        },
+      ],
     },
   });
   return path;
@@ -69,7 +78,9 @@ describe('exactly once', () => {
     rigs.push(r);
     const drivePath = await importJob('trk-restart', 'TRKRST1');
     await r.start();
-    await t.client().jobs.update('trk-restart', t.svc.connection.resourceGroup, { state: 'Shipping', deliveryPackage: DELIVERY });
+    await t
+      .client()
+      .jobs.update('trk-restart', t.svc.connection.resourceGroup, { state: 'Shipping', deliveryPackage: DELIVERY });
     await ops(t, 'package-arrived', '--job', 'trk-restart', '--drive', `TRKRST1=${drivePath}`);
 
     // Restart: the first tracker stops without having polled; the second polls at start.
@@ -91,11 +102,20 @@ describe('exactly once', () => {
     // A crash after the state was remembered but before the centre got the notices …
     await ops(t, 'ship-back', '--job', 'trk-restart', '--carrier', 'FedEx', '--tracking', 'RET-9');
     await r.tracker.stop();
-    await r.start({ deliver: async () => { throw new Error('the process died here'); } });
+    await r.start({
+      deliver: async () => {
+        throw new Error('the process died here');
+      },
+    });
     expect(r.titles()).toHaveLength(8);
     await r.tracker.stop();
     // … and one after the centre stored them but before the outbox was emptied.
-    await r.start({ deliver: async (n) => { await r.centre.deliver(n); throw new Error('the process died here'); } });
+    await r.start({
+      deliver: async (n) => {
+        await r.centre.deliver(n);
+        throw new Error('the process died here');
+      },
+    });
     await r.tracker.stop();
     await r.start();
     expect(r.titles()).toEqual(FULL_LIFE('trk-restart', 'TRKRST1'));
@@ -111,7 +131,9 @@ describe('exactly once', () => {
     const r = await rig(() => source, clock);
     rigs.push(r);
     const drivePath = await importJob('trk-offline', 'TRKOFF1');
-    await t.client().jobs.update('trk-offline', t.svc.connection.resourceGroup, { state: 'Shipping', deliveryPackage: DELIVERY });
+    await t
+      .client()
+      .jobs.update('trk-offline', t.svc.connection.resourceGroup, { state: 'Shipping', deliveryPackage: DELIVERY });
     await r.start();
     expect(r.tracker.getStatus().state).toBe('online');
     const lastGood = r.tracker.getStatus().lastSuccessAt;
@@ -119,7 +141,9 @@ describe('exactly once', () => {
     endpoint = await deadEndpoint();
     await r.tracker.refresh();
     expect(r.tracker.getStatus()).toMatchObject({ state: 'offline', lastSuccessAt: lastGood });
-    expect(r.tracker.getStatus().message).toMatch(/cannot reach the local Import\/Export sandbox \(connection refused\).*tries again by itself/);
+    expect(r.tracker.getStatus().message).toMatch(
+      /cannot reach the local Import\/Export sandbox \(connection refused\).*tries again by itself/,
+    );
     // While it is away the job moves on.
     await ops(t, 'package-arrived', '--job', 'trk-offline', '--drive', `TRKOFF1=${drivePath}`);
     await ops(t, 'start-drive', '--job', 'trk-offline', '--drive-id', 'TRKOFF1');
@@ -133,6 +157,8 @@ describe('exactly once', () => {
     clock.fire(); // the next retry reaches it
     await r.tracker.idle();
     expect(r.tracker.getStatus().state).toBe('online');
-    expect(r.events.filter((e) => e.jobName === 'trk-offline').map((e) => e.title)).toEqual(FULL_LIFE('trk-offline', 'TRKOFF1').slice(1, 8));
+    expect(r.events.filter((e) => e.jobName === 'trk-offline').map((e) => e.title)).toEqual(
+      FULL_LIFE('trk-offline', 'TRKOFF1').slice(1, 8),
+    );
   });
 });

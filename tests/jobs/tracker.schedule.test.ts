@@ -13,10 +13,23 @@ function armJob(name: string, state: string, modifiedAt: number, percent = 0): A
     name,
     type: 'Microsoft.ImportExport/jobs',
     location: 'Sandbox West',
-    systemData: { createdBy: 'u', createdAt: new Date(modifiedAt).toISOString(), lastModifiedBy: 'u', lastModifiedAt: new Date(modifiedAt).toISOString() },
+    systemData: {
+      createdBy: 'u',
+      createdAt: new Date(modifiedAt).toISOString(),
+      lastModifiedBy: 'u',
+      lastModifiedAt: new Date(modifiedAt).toISOString(),
+    },
     properties: {
-      storageAccountId: '/s', jobType: 'Import', diagnosticsPath: 'waimportexport', logLevel: 'Error', backupDriveManifest: false,
-      state, cancelRequested: false, percentComplete: percent, driveList: [], provisioningState: 'Succeeded',
+      storageAccountId: '/s',
+      jobType: 'Import',
+      diagnosticsPath: 'waimportexport',
+      logLevel: 'Error',
+      backupDriveManifest: false,
+      state,
+      cancelRequested: false,
+      percentComplete: percent,
+      driveList: [],
+      provisioningState: 'Succeeded',
     },
   };
 }
@@ -35,13 +48,25 @@ class FakeService implements JobSource {
     this.calls.push(what);
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
   }
-  private view(j: ArmJob): JobView { return buildJobView(j, undefined, new Date(this.clock.now())); }
-  async list() { this.check('list'); return [...this.jobs.values()].map((j) => this.view(j)); }
-  async get(name: string) { this.check(`get ${name}`); const j = this.jobs.get(name); return j && this.view(j); }
+  private view(j: ArmJob): JobView {
+    return buildJobView(j, undefined, new Date(this.clock.now()));
+  }
+  async list() {
+    this.check('list');
+    return [...this.jobs.values()].map((j) => this.view(j));
+  }
+  async get(name: string) {
+    this.check(`get ${name}`);
+    const j = this.jobs.get(name);
+    return j && this.view(j);
+  }
 }
 
 let r: Rig | undefined;
-afterEach(async () => { await r?.cleanup(); r = undefined; });
+afterEach(async () => {
+  await r?.cleanup();
+  r = undefined;
+});
 
 async function setup() {
   const clock = new FakeClock();

@@ -25,10 +25,16 @@ import { localConnection } from '../../main/core/service/local';
  * The tracker's source as in the app: main's jobs service (its client, job records and views) on
  * the test service, on the service's clock. `endpoint()` lets a test point it at a dead port.
  */
-export function serviceSource(t: TestService, recordsDir: string, endpoint = () => t.svc.connection.endpoint): { source: JobSource; updates: string[] } {
+export function serviceSource(
+  t: TestService,
+  recordsDir: string,
+  endpoint = () => t.svc.connection.endpoint,
+): { source: JobSource; updates: string[] } {
   const updates: string[] = [];
   const events: CoreEvents = {
-    emit: (event, payload) => { if (event === 'job.updated') updates.push(JSON.stringify(payload)); },
+    emit: (event, payload) => {
+      if (event === 'job.updated') updates.push(JSON.stringify(payload));
+    },
     on: () => () => undefined,
   };
   const serviceDir = t.dataDir;
@@ -109,18 +115,35 @@ export interface Rig {
 }
 
 /** A tracker and a notification centre on a temp data folder (start() again = a restart on the same folder). */
-export async function rig(source: () => JobSource | undefined, clock: TrackerClock, base: Partial<TrackerOptions> = {}): Promise<Rig> {
+export async function rig(
+  source: () => JobSource | undefined,
+  clock: TrackerClock,
+  base: Partial<TrackerOptions> = {},
+): Promise<Rig> {
   const dir = await mkdtemp(join(tmpdir(), 'haul-tracker-test-'));
   const events: HaulNotice[] = [];
   const settings = notificationSettingsStore(dir);
-  const centre = new NotificationCentre({ store: centreStore(dir), settings: () => settings.read(), emit: (n) => events.push(n), now: () => clock.now() });
+  const centre = new NotificationCentre({
+    store: centreStore(dir),
+    settings: () => settings.read(),
+    emit: (n) => events.push(n),
+    now: () => clock.now(),
+  });
   const r: Rig = {
     dir,
     centre,
     events,
     tracker: undefined as unknown as Tracker,
     async start(overrides = {}) {
-      r.tracker = new Tracker({ source, store: trackerStore(dir), deliver: (n) => centre.deliver(n), clock, random: () => 0.5, ...base, ...overrides });
+      r.tracker = new Tracker({
+        source,
+        store: trackerStore(dir),
+        deliver: (n) => centre.deliver(n),
+        clock,
+        random: () => 0.5,
+        ...base,
+        ...overrides,
+      });
       await r.tracker.start();
       await r.tracker.idle();
       return r.tracker;
@@ -137,8 +160,12 @@ export async function rig(source: () => JobSource | undefined, clock: TrackerClo
 /** `haul ops …` in-process against the service's data folder. */
 export async function ops(t: TestService, ...args: string[]): Promise<string> {
   const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
-  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+    out.push(a.join(' '));
+  });
+  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+    out.push(a.join(' '));
+  });
   try {
     const code = await opsCli([args[0] ?? '', '--data-dir', t.dataDir, ...args.slice(1)]);
     if (code !== 0) throw new Error(`haul ops ${args.join(' ')} failed (${code}): ${out.join('\n')}`);

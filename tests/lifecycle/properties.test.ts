@@ -31,26 +31,56 @@ const issues = fc.record({
 
 /** Events, weighted towards the ones that move a job forward. Each comes with a time step. */
 const event: fc.Arbitrary<LifecycleEvent> = fc.oneof(
-  { arbitrary: fc.constant<LifecycleEvent>({ type: 'SetShipping', deliveryPackage: delivery, returnAddress: address }), weight: 4 },
+  {
+    arbitrary: fc.constant<LifecycleEvent>({ type: 'SetShipping', deliveryPackage: delivery, returnAddress: address }),
+    weight: 4,
+  },
   { arbitrary: fc.constant<LifecycleEvent>({ type: 'SetShipping' }), weight: 1 },
   { arbitrary: fc.constant<LifecycleEvent>({ type: 'UpdateProperties', returnAddress: address }), weight: 1 },
   { arbitrary: fc.constant<LifecycleEvent>({ type: 'UpdateProperties', deliveryPackage: delivery }), weight: 1 },
   { arbitrary: fc.constant<LifecycleEvent>({ type: 'Cancel' }), weight: 1 },
   { arbitrary: fc.constant<LifecycleEvent>({ type: 'Delete' }), weight: 1 },
-  { arbitrary: fc.subarray([...IDS], { minLength: 1 }).map((driveIds): LifecycleEvent => ({ type: 'PackageArrived', driveIds })), weight: 5 },
-  { arbitrary: driveId.map((id): LifecycleEvent => ({ type: 'DriveMissing', driveId: id })), weight: 1 },
-  { arbitrary: driveId.map((id): LifecycleEvent => ({ type: 'ExtraDriveFound', driveId: id })), weight: 1 },
-  { arbitrary: driveId.map((id): LifecycleEvent => ({ type: 'DriveProcessingStarted', driveId: id, bytesTotal: 1000 })), weight: 6 },
-  {
-    arbitrary: fc.tuple(driveId, fc.integer({ min: 0, max: 1000 })).map(([id, n]): LifecycleEvent => ({ type: 'BytesProgressed', driveId: id, bytesSucceeded: n })),
-    weight: 2,
-  },
-  { arbitrary: fc.tuple(driveId, issues).map(([id, i]): LifecycleEvent => ({ type: 'DriveFinished', driveId: id, issues: i })), weight: 6 },
-  { arbitrary: driveId.map((id): LifecycleEvent => ({ type: 'DriveFaulted', driveId: id, reason: 'read errors' })), weight: 1 },
   {
     arbitrary: fc
-      .tuple(driveId, fc.option(fc.constantFrom<DriveState>('Received', 'Transferring', 'Completed', 'CompletedMoreInfo', 'Specified'), { nil: undefined }))
-      .map(([id, state]): LifecycleEvent => (state ? { type: 'DriveResolved', driveId: id, state } : { type: 'DriveResolved', driveId: id })),
+      .subarray([...IDS], { minLength: 1 })
+      .map((driveIds): LifecycleEvent => ({ type: 'PackageArrived', driveIds })),
+    weight: 5,
+  },
+  { arbitrary: driveId.map((id): LifecycleEvent => ({ type: 'DriveMissing', driveId: id })), weight: 1 },
+  { arbitrary: driveId.map((id): LifecycleEvent => ({ type: 'ExtraDriveFound', driveId: id })), weight: 1 },
+  {
+    arbitrary: driveId.map((id): LifecycleEvent => ({ type: 'DriveProcessingStarted', driveId: id, bytesTotal: 1000 })),
+    weight: 6,
+  },
+  {
+    arbitrary: fc
+      .tuple(driveId, fc.integer({ min: 0, max: 1000 }))
+      .map(([id, n]): LifecycleEvent => ({ type: 'BytesProgressed', driveId: id, bytesSucceeded: n })),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(driveId, issues)
+      .map(([id, i]): LifecycleEvent => ({ type: 'DriveFinished', driveId: id, issues: i })),
+    weight: 6,
+  },
+  {
+    arbitrary: driveId.map((id): LifecycleEvent => ({ type: 'DriveFaulted', driveId: id, reason: 'read errors' })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc
+      .tuple(
+        driveId,
+        fc.option(
+          fc.constantFrom<DriveState>('Received', 'Transferring', 'Completed', 'CompletedMoreInfo', 'Specified'),
+          { nil: undefined },
+        ),
+      )
+      .map(
+        ([id, state]): LifecycleEvent =>
+          state ? { type: 'DriveResolved', driveId: id, state } : { type: 'DriveResolved', driveId: id },
+      ),
     weight: 2,
   },
   { arbitrary: fc.constant<LifecycleEvent>({ type: 'JobFaulted', reason: 'operator hold' }), weight: 1 },
@@ -70,13 +100,18 @@ const step = fc.oneof(
 );
 
 const jobInput = fc.oneof(
-  fc
-    .subarray(['A', 'B', 'C'], { minLength: 1 })
-    .map((ids) => ({ name: 'prop-import', type: 'Import' as const, drives: ids.map((driveId) => ({ driveId, bytesTotal: 1000 })) })),
+  fc.subarray(['A', 'B', 'C'], { minLength: 1 }).map((ids) => ({
+    name: 'prop-import',
+    type: 'Import' as const,
+    drives: ids.map((driveId) => ({ driveId, bytesTotal: 1000 })),
+  })),
   fc.constant({ name: 'prop-export', type: 'Export' as const }),
 );
 
-const scenario = fc.record({ input: jobInput, steps: fc.array(fc.tuple(event, step), { minLength: 1, maxLength: 80, size: 'max' }) });
+const scenario = fc.record({
+  input: jobInput,
+  steps: fc.array(fc.tuple(event, step), { minLength: 1, maxLength: 80, size: 'max' }),
+});
 
 const jobEdges = new Set(jobTransitions.edges.map((e) => `${e.from}>${e.to}>${e.event}`));
 const driveEdges = new Set(driveTransitions.edges.map((e) => `${e.from}>${e.to}>${e.event}`));
@@ -159,13 +194,15 @@ describe('life-cycle properties', () => {
     );
   });
 
-  it('a cancelled job\'s drives never enter Transferring (J14)', () => {
+  it("a cancelled job's drives never enter Transferring (J14)", () => {
     fc.assert(
       fc.property(scenario, (sc) =>
         run(sc, ({ after }) => {
           if (!after.cancelRequested) return;
           const since = after.cancelRequestedAt ?? 0;
-          expect(after.history.filter((h) => h.subject === 'drive' && h.to === 'Transferring' && h.at >= since)).toEqual([]);
+          expect(
+            after.history.filter((h) => h.subject === 'drive' && h.to === 'Transferring' && h.at >= since),
+          ).toEqual([]);
           expect(after.drives.filter((d) => d.state === 'Transferring')).toEqual([]);
         }),
       ),

@@ -118,7 +118,12 @@ describe('Job states', () => {
   it('J2: the pending deletion is shown in words with its date', () => {
     const s = new Sim();
     expect(upcoming(s.job)).toEqual([
-      { kind: 'creatingExpires', at: T0 + 14 * DAY, rule: 'J2', text: expect.stringMatching(/deleted unless it is set to Shipping/) },
+      {
+        kind: 'creatingExpires',
+        at: T0 + 14 * DAY,
+        rule: 'J2',
+        text: expect.stringMatching(/deleted unless it is set to Shipping/),
+      },
     ]);
     s.ship();
     expect(upcoming(s.job).map((u) => [u.rule, u.at])).toEqual([['J6', s.now + 14 * DAY]]);
@@ -129,7 +134,9 @@ describe('Job states', () => {
     s.send({ type: 'UpdateProperties', returnAddress: address }, 10 * DAY);
     expect(s.job.state).toBe('Creating');
     expect(s.job.returnAddress).toEqual(address);
-    expect(s.effectsOf('ScheduleDeadline')).toEqual([{ type: 'ScheduleDeadline', kind: 'creatingExpires', at: T0 + 24 * DAY }]);
+    expect(s.effectsOf('ScheduleDeadline')).toEqual([
+      { type: 'ScheduleDeadline', kind: 'creatingExpires', at: T0 + 24 * DAY },
+    ]);
     s.advanceDays(13); // day 23: would have been deleted on day 14 without the update
     expect(s.job.deletedAt).toBeUndefined();
     s.advanceDays(1);
@@ -140,7 +147,12 @@ describe('Job states', () => {
     const s = new Sim().ship();
     expect(s.job.state).toBe('Shipping');
     expect(s.job.shippingAt).toBe(s.now);
-    expect(s.job.history.at(-1)).toMatchObject({ from: 'Creating', to: 'Shipping', side: 'customer', event: 'SetShipping' });
+    expect(s.job.history.at(-1)).toMatchObject({
+      from: 'Creating',
+      to: 'Shipping',
+      side: 'customer',
+      event: 'SetShipping',
+    });
     expect(s.job.deadlines.creatingExpires).toBeUndefined();
   });
 
@@ -156,9 +168,15 @@ describe('Job states', () => {
     expect(noAddress.message).toMatch(/the return address is missing \(rule J5\)\.$/);
     expect(allowed(s.job).setShipping).toMatchObject({ ok: false, code: 'ShippingInfoMissing' });
     // A blank tracking number is not a tracking number.
-    const blank = s.refuse({ type: 'SetShipping', deliveryPackage: { carrierName: 'DHL', trackingNumber: '  ' }, returnAddress: address });
+    const blank = s.refuse({
+      type: 'SetShipping',
+      deliveryPackage: { carrierName: 'DHL', trackingNumber: '  ' },
+      returnAddress: address,
+    });
     expect(blank).toMatchObject({ code: 'InvalidInput', rule: 'J5' });
-    expect(blank.message).toBe('The request is not valid (field deliveryPackage.trackingNumber): must not be empty (rule J5).');
+    expect(blank.message).toBe(
+      'The request is not valid (field deliveryPackage.trackingNumber): must not be empty (rule J5).',
+    );
     // Both in the same request are enough.
     s.send({ type: 'SetShipping', returnAddress: address });
     expect(s.job.state).toBe('Shipping');
@@ -171,7 +189,9 @@ describe('Job states', () => {
     s.advanceDays(1);
     const alert = s.activeAlerts().find((a) => a.code === 'PackageOverdue');
     expect(alert).toMatchObject({ rule: 'J6', audience: 'both' });
-    expect(alert?.message).toMatch(/^Operators notified: the package for job photos-2026 has not been received 14 days/);
+    expect(alert?.message).toMatch(
+      /^Operators notified: the package for job photos-2026 has not been received 14 days/,
+    );
     expect(s.effectsOf('RaiseAlert').map((e) => e.alert.code)).toContain('PackageOverdue');
     expect(s.job.state).toBe('Shipping');
     expect(jobView(s.job).alerts.map((a) => a.code)).toContain('PackageOverdue');
@@ -201,13 +221,23 @@ describe('Job states', () => {
   });
 
   it('J10: all drives shipped back without errors makes the job Completed', () => {
-    const s = new Sim().ship().arrive().copy('WD-A1', { errors: 0, warnings: 2, overwrites: 1 }).copy('WD-B2').shipBack();
+    const s = new Sim()
+      .ship()
+      .arrive()
+      .copy('WD-A1', { errors: 0, warnings: 2, overwrites: 1 })
+      .copy('WD-B2')
+      .shipBack();
     expect(s.job.state).toBe('Completed');
     expect(s.job.returnPackage).toMatchObject({ ...returned, driveCount: 2 });
   });
 
   it('J11: all drives shipped back after errors makes the job Closed', () => {
-    const s = new Sim().ship().arrive().copy('WD-A1', { errors: 3, warnings: 0, overwrites: 0 }).copy('WD-B2').shipBack();
+    const s = new Sim()
+      .ship()
+      .arrive()
+      .copy('WD-A1', { errors: 3, warnings: 0, overwrites: 0 })
+      .copy('WD-B2')
+      .shipBack();
     expect(s.job.state).toBe('Closed');
   });
 
@@ -232,7 +262,10 @@ describe('Job states', () => {
     shipping.send({ type: 'Cancel' });
     expect(shipping.job.cancelRequested).toBe(true);
     expect(shipping.job.state).toBe('Shipping'); // a request, not a state
-    expect(allowed(shipping.job).cancel).toMatchObject({ ok: false, message: expect.stringMatching(/already requested/) });
+    expect(allowed(shipping.job).cancel).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/already requested/),
+    });
 
     const received = new Sim().ship().arrive();
     const r = received.refuse({ type: 'Cancel' });
@@ -247,7 +280,12 @@ describe('Job states', () => {
 
   it('J14: a job cancelled while Shipping is received, packaged and shipped back without copying, and ends Completed', () => {
     const s = new Sim().ship().send({ type: 'Cancel' }).arrive();
-    expect(s.job.history.filter((h) => h.subject === 'job').map((h) => h.to)).toEqual(['Creating', 'Shipping', 'Received', 'Packaging']);
+    expect(s.job.history.filter((h) => h.subject === 'job').map((h) => h.to)).toEqual([
+      'Creating',
+      'Shipping',
+      'Received',
+      'Packaging',
+    ]);
     const r = s.refuse({ type: 'DriveProcessingStarted', driveId: 'WD-A1' });
     expect(r).toMatchObject({ code: 'InvalidTransition' });
     s.shipBack();
@@ -288,7 +326,12 @@ describe('Job states', () => {
       'Job photos-2026 can be deleted only while it is Creating or Completed; it is Shipping now (rule A1). Cancel it instead if you no longer want it processed.',
     );
     expect(new Sim().ship().arrive().refuse({ type: 'Delete' }).code).toBe('DeleteNotAllowed');
-    const closed = new Sim().ship().arrive().copy('WD-A1', { errors: 1, warnings: 0, overwrites: 0 }).copy('WD-B2').shipBack();
+    const closed = new Sim()
+      .ship()
+      .arrive()
+      .copy('WD-A1', { errors: 1, warnings: 0, overwrites: 0 })
+      .copy('WD-B2')
+      .shipBack();
     expect(closed.job.state).toBe('Closed');
     expect(closed.refuse({ type: 'Delete' }).message).toMatch(/it is Closed now \(rule A1\)/);
     const completed = new Sim().ship().arrive().copy('WD-A1').copy('WD-B2').shipBack();
@@ -348,7 +391,12 @@ describe('Job error events', () => {
     expect(s.job.state).toBe('Shipping');
     s.advance(1);
     expect(s.job.state).toBe('Closed');
-    expect(s.job.history.at(-1)).toMatchObject({ from: 'Shipping', to: 'Closed', side: 'clock', at: shipped + 44 * DAY });
+    expect(s.job.history.at(-1)).toMatchObject({
+      from: 'Shipping',
+      to: 'Closed',
+      side: 'clock',
+      at: shipped + 44 * DAY,
+    });
     expect(s.job.deadlines.deleteJob).toBe(shipped + 134 * DAY);
   });
 
@@ -392,7 +440,11 @@ describe('Job error events', () => {
     expect(s.job.state).toBe('Completed');
     const view = jobView(s.job);
     expect(view.drives.map((d) => d.state)).toEqual(['ShippedBack', 'ShippedBack']);
-    expect(view.returnPackage).toMatchObject({ carrierName: 'DHL', trackingNumber: returned.trackingNumber, driveCount: 2 });
+    expect(view.returnPackage).toMatchObject({
+      carrierName: 'DHL',
+      trackingNumber: returned.trackingNumber,
+      driveCount: 2,
+    });
     const advice = returnShipmentAdvice(s.job);
     expect(advice?.shipped).toBe(true);
     expect(advice?.steps.join(' ')).toMatch(/ask DHL about tracking number JD0149999999/);
@@ -425,7 +477,9 @@ describe('Job error events', () => {
     expect(s.job.deadlines.destroyDrives).toBe(unreachable + 90 * DAY);
     s.copy('WD-B2');
     s.advance(unreachable + 90 * DAY - s.now);
-    expect(s.effectsOf('DestroyDrives')).toEqual([expect.objectContaining({ driveIds: ['WD-A1', 'WD-B2'], rule: 'JE4' })]);
+    expect(s.effectsOf('DestroyDrives')).toEqual([
+      expect.objectContaining({ driveIds: ['WD-A1', 'WD-B2'], rule: 'JE4' }),
+    ]);
     expect(s.job.state).toBe('Closed');
     expect(s.job.drives.every((d) => d.destroyedAt === unreachable + 90 * DAY)).toBe(true);
   });
@@ -457,7 +511,9 @@ describe('Drive states', () => {
     const s = new Sim({ drives: [{ driveId: 'A' }, { driveId: 'B' }, { driveId: 'C' }] });
     expect(Object.values(s.driveStates())).toEqual(['Specified', 'Specified', 'Specified']);
     expect(() => createJob({ name: 'x', type: 'Import', drives: [] }, T0)).toThrow(LifecycleInputError);
-    expect(() => createJob({ name: 'x', type: 'Import', drives: [{ driveId: 'A' }, { driveId: 'A' }] }, T0)).toThrow(/drive A is listed twice/);
+    expect(() => createJob({ name: 'x', type: 'Import', drives: [{ driveId: 'A' }, { driveId: 'A' }] }, T0)).toThrow(
+      /drive A is listed twice/,
+    );
   });
 
   it('D2: an export job names no drive at creation; its drives start Received when they arrive', () => {
@@ -523,7 +579,12 @@ describe('Drive states', () => {
   });
 
   it('D8: -> ShippedBack when the drive leaves the data center for the return address', () => {
-    const s = new Sim().ship().arrive().copy('WD-A1').copy('WD-B2', { errors: 0, warnings: 1, overwrites: 0 }).shipBack();
+    const s = new Sim()
+      .ship()
+      .arrive()
+      .copy('WD-A1')
+      .copy('WD-B2', { errors: 0, warnings: 1, overwrites: 0 })
+      .shipBack();
     expect(s.driveStates()).toEqual({ 'WD-A1': 'ShippedBack', 'WD-B2': 'ShippedBack' });
     expect(s.effectsOf('DriveStateChanged').map((e) => [e.from, e.to])).toEqual([
       ['Completed', 'ShippedBack'],
@@ -543,7 +604,7 @@ describe('Drive error events', () => {
     expect(s.job.state).toBe('Completed');
   });
 
-  it('DE2: a drive of no job arriving with this job\'s package is marked extra and returned when this job completes', () => {
+  it("DE2: a drive of no job arriving with this job's package is marked extra and returned when this job completes", () => {
     const s = new Sim().ship().arrive().send({ type: 'ExtraDriveFound', driveId: 'ORPHAN-7' });
     expect(s.drive('ORPHAN-7')).toMatchObject({ extra: true, state: 'Received' });
     expect(percentComplete(s.job)).toBe(0);

@@ -42,7 +42,10 @@ describe('transition tables', () => {
     expect(d.nodes.find((n) => n.id === 'Creating')).toMatchObject({ initial: true, terminal: false });
     expect(d.nodes.filter((n) => n.terminal).map((n) => n.id)).toEqual(['Completed', 'Closed']);
     expect(d.edges.every((e) => e.from !== e.to)).toBe(true);
-    const toClosed = d.edges.filter((e) => e.to === 'Closed').map((e) => e.from).sort();
+    const toClosed = d.edges
+      .filter((e) => e.to === 'Closed')
+      .map((e) => e.from)
+      .sort();
     expect(toClosed).toEqual(['Packaging', 'Received', 'Shipping', 'Transferring']);
     const packagingClosed = d.edges.find((e) => e.from === 'Packaging' && e.to === 'Closed');
     expect(packagingClosed?.sides.sort()).toEqual(['clock', 'datacenter']);
@@ -73,7 +76,11 @@ describe('the module', () => {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
       const src = readFileSync(dir + f, 'utf8');
       const specs = [...src.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
-      for (const spec of specs) expect(spec === 'zod' || /^\.\.?\/[\w.]+$/.test(spec ?? '') || /^\.\.\/\w+\/[\w.]+$/.test(spec ?? ''), `${f} imports ${spec}`).toBe(true);
+      for (const spec of specs)
+        expect(
+          spec === 'zod' || /^\.\.?\/[\w.]+$/.test(spec ?? '') || /^\.\.\/\w+\/[\w.]+$/.test(spec ?? ''),
+          `${f} imports ${spec}`,
+        ).toBe(true);
     }
   });
 });

@@ -4,7 +4,10 @@ import { ESLint } from 'eslint';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const eslint = new ESLint({ cwd: root, overrideConfigFile: fileURLToPath(new URL('../../eslint.config.js', import.meta.url)) });
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfigFile: fileURLToPath(new URL('../../eslint.config.js', import.meta.url)),
+});
 
 async function importErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: `${root}/${filePath}` });
@@ -13,13 +16,21 @@ async function importErrors(filePath: string, code: string): Promise<string[]> {
 
 describe('layer rules', () => {
   it('a renderer file that imports node:fs fails lint', async () => {
-    const errors = await importErrors('renderer/src/bad.tsx', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n");
+    const errors = await importErrors(
+      'renderer/src/bad.tsx',
+      "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+    );
     expect(errors.join('\n')).toMatch(/without Node/);
   });
 
   it('a renderer file that imports fs or electron fails lint', async () => {
     expect(await importErrors('renderer/src/bad.ts', "import fs from 'fs';\nexport default fs;\n")).toHaveLength(1);
-    expect(await importErrors('renderer/src/bad.ts', "import { ipcRenderer } from 'electron';\nexport default ipcRenderer;\n")).toHaveLength(1);
+    expect(
+      await importErrors(
+        'renderer/src/bad.ts',
+        "import { ipcRenderer } from 'electron';\nexport default ipcRenderer;\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it('a main/core file that imports electron fails lint', async () => {
@@ -28,29 +39,70 @@ describe('layer rules', () => {
   });
 
   it('shared/ imports no Node and nothing from the other folders', async () => {
-    expect(await importErrors('shared/bad.ts', "import path from 'node:path';\nexport default path;\n")).toHaveLength(1);
-    expect(await importErrors('shared/bad.ts', "import { x } from '../main/core/paths';\nexport default x;\n")).toHaveLength(1);
+    expect(await importErrors('shared/bad.ts', "import path from 'node:path';\nexport default path;\n")).toHaveLength(
+      1,
+    );
+    expect(
+      await importErrors('shared/bad.ts', "import { x } from '../main/core/paths';\nexport default x;\n"),
+    ).toHaveLength(1);
   });
 
   it('the renderer reaches main only through the bridge', async () => {
-    expect(await importErrors('renderer/src/bad.ts', "import { createCore } from '../../main/core/bridge/core';\nexport default createCore;\n")).toHaveLength(1);
+    expect(
+      await importErrors(
+        'renderer/src/bad.ts',
+        "import { createCore } from '../../main/core/bridge/core';\nexport default createCore;\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it('main/core talks to the service over its API, never by importing it; the service imports no main code', async () => {
-    expect(await importErrors('main/core/backend/bad.ts', "import { startService } from '../../../service/server';\nexport default startService;\n")).toHaveLength(1);
-    expect(await importErrors('service/bad.ts', "import { createCore } from '../main/core/bridge/core';\nexport default createCore;\n")).toHaveLength(1);
+    expect(
+      await importErrors(
+        'main/core/backend/bad.ts',
+        "import { startService } from '../../../service/server';\nexport default startService;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await importErrors(
+        'service/bad.ts',
+        "import { createCore } from '../main/core/bridge/core';\nexport default createCore;\n",
+      ),
+    ).toHaveLength(1);
     // shared/ modules whose names happen to match a folder are fine.
-    expect(await importErrors('main/core/backend/ok.ts', "import { ServiceConnectionSchema } from '../../../shared/arm/service';\nexport default ServiceConnectionSchema;\n")).toEqual([]);
+    expect(
+      await importErrors(
+        'main/core/backend/ok.ts',
+        "import { ServiceConnectionSchema } from '../../../shared/arm/service';\nexport default ServiceConnectionSchema;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('every Node built-in is refused in shared/, by its bare name too, but a file of ours with such a name is not', async () => {
-    expect(await importErrors('shared/bad.ts', "import { ReadableStream } from 'stream/web';\nexport default ReadableStream;\n")).toHaveLength(1);
-    expect(await importErrors('shared/bad.ts', "import dc from 'diagnostics_channel';\nexport default dc;\n")).toHaveLength(1);
-    expect(await importErrors('shared/formats/ok.ts', "import { BLOCK_SIZE } from '../prep/constants';\nexport default BLOCK_SIZE;\n")).toEqual([]);
+    expect(
+      await importErrors(
+        'shared/bad.ts',
+        "import { ReadableStream } from 'stream/web';\nexport default ReadableStream;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await importErrors('shared/bad.ts', "import dc from 'diagnostics_channel';\nexport default dc;\n"),
+    ).toHaveLength(1);
+    expect(
+      await importErrors(
+        'shared/formats/ok.ts',
+        "import { BLOCK_SIZE } from '../prep/constants';\nexport default BLOCK_SIZE;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('allowed imports pass: main/core may use Node, the renderer may use shared/', async () => {
     expect(await importErrors('main/core/ok.ts', "import fs from 'node:fs';\nexport default fs;\n")).toEqual([]);
-    expect(await importErrors('renderer/src/ok.ts', "import { CHANNELS } from '../../shared/ipc/names';\nexport default CHANNELS;\n")).toEqual([]);
+    expect(
+      await importErrors(
+        'renderer/src/ok.ts',
+        "import { CHANNELS } from '../../shared/ipc/names';\nexport default CHANNELS;\n",
+      ),
+    ).toEqual([]);
   });
 });

@@ -15,7 +15,8 @@ import { noKeepAwake } from '../../main/core/prep/keepAwake';
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-bridge-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const core = (dataDir: string): Promise<Core> => createCore({ dataDir, listDrives: async () => [], keepAwake: noKeepAwake });
+const core = (dataDir: string): Promise<Core> =>
+  createCore({ dataDir, listDrives: async () => [], keepAwake: noKeepAwake });
 
 async function call<T>(c: Core, channel: string, payload: unknown): Promise<T> {
   const r = (await dispatch(c.handlers, channel, payload)) as BridgeResult<T>;
@@ -37,7 +38,11 @@ describe('fs.browse', () => {
     writeFileSync(join(dir, 'a-file.txt'), 'hello');
     writeFileSync(join(dir, '.hidden'), 'x');
     const r = await call<BrowseResult>(c, 'fs.browse', { path: dir });
-    expect(r.entries.map((e) => `${e.kind}:${e.name}`)).toEqual(['folder:b-folder', 'folder:z-folder', 'file:a-file.txt']);
+    expect(r.entries.map((e) => `${e.kind}:${e.name}`)).toEqual([
+      'folder:b-folder',
+      'folder:z-folder',
+      'file:a-file.txt',
+    ]);
     expect(r.entries.find((e) => e.name === 'a-file.txt')?.size).toBe(5);
     expect(r.hiddenCount).toBe(1);
     expect(r.parent).toBe(work);
@@ -76,19 +81,35 @@ describe('drafts', () => {
     const dataDir = join(work, 'data-drafts');
     const first = await core(dataDir);
     const saved = await call<Draft>(first, 'drafts.save', {
-      draft: { step: 'data', values: { type: { kind: 'import', jobName: 'half-done', location: 'West US' }, importData: { mode: 'picked', paths: ['/data/photos'], destination: 'photos/' } } },
+      draft: {
+        step: 'data',
+        values: {
+          type: { kind: 'import', jobName: 'half-done', location: 'West US' },
+          importData: { mode: 'picked', paths: ['/data/photos'], destination: 'photos/' },
+        },
+      },
     });
     expect(saved.id).toMatch(/^[A-Za-z0-9-]+$/);
     expect(saved.values.shipping.returnAddress).toEqual({});
     // what the person typed is kept even when it is not valid yet: the wizard checks each step itself
-    const again = await call<Draft>(first, 'drafts.save', { draft: { id: saved.id, step: 'shipping', values: { ...saved.values, shipping: { ...saved.values.shipping, returnAddress: { email: 'not-an-email' } } } } });
+    const again = await call<Draft>(first, 'drafts.save', {
+      draft: {
+        id: saved.id,
+        step: 'shipping',
+        values: { ...saved.values, shipping: { ...saved.values.shipping, returnAddress: { email: 'not-an-email' } } },
+      },
+    });
     expect(again.createdAt).toBe(saved.createdAt);
-    expect(await refusal(first, 'drafts.save', { draft: { step: 'nowhere', values: {} } })).toMatchObject({ code: 'bad-request' });
+    expect(await refusal(first, 'drafts.save', { draft: { step: 'nowhere', values: {} } })).toMatchObject({
+      code: 'bad-request',
+    });
     await first.dispose();
 
     const second = await core(dataDir);
     const list = await call<DraftSummary[]>(second, 'drafts.list', {});
-    expect(list).toEqual([{ id: saved.id, jobName: 'half-done', kind: 'import', step: 'shipping', updatedAt: again.updatedAt }]);
+    expect(list).toEqual([
+      { id: saved.id, jobName: 'half-done', kind: 'import', step: 'shipping', updatedAt: again.updatedAt },
+    ]);
     const got = await call<Draft>(second, 'drafts.get', { id: saved.id });
     expect(got.values.shipping.returnAddress.email).toBe('not-an-email');
     expect(await call(second, 'drafts.delete', { id: saved.id })).toEqual({ deleted: true });
@@ -101,31 +122,51 @@ describe('drafts', () => {
 describe('prep over the bridge', () => {
   it('previews an export from a blob list', async () => {
     const c = await core(join(work, 'data-export'));
-    const r = await call<{ drives: { blobs: unknown[] }[]; tooLarge: unknown[] }>(c, 'prep.previewExport', { blobListText: 'photos/a.jpg,20MB\nphotos/b.jpg,20MB\nphotos/huge.bin,2GB\n', driveSize: 50_000_000 });
+    const r = await call<{ drives: { blobs: unknown[] }[]; tooLarge: unknown[] }>(c, 'prep.previewExport', {
+      blobListText: 'photos/a.jpg,20MB\nphotos/b.jpg,20MB\nphotos/huge.bin,2GB\n',
+      driveSize: 50_000_000,
+    });
     expect(r.drives.map((d) => d.blobs.length)).toEqual([2]);
     expect(r.tooLarge).toHaveLength(1);
-    expect(await refusal(c, 'prep.previewExport', { blobListText: 'no-slash,5', driveSize: 1e9 })).toMatchObject({ code: 'bad-input' });
+    expect(await refusal(c, 'prep.previewExport', { blobListText: 'no-slash,5', driveSize: 1e9 })).toMatchObject({
+      code: 'bad-input',
+    });
     await c.dispose();
   });
 
   it('plans, refuses an unconfirmed start, copies with prep.progress events and lists the session', async () => {
     const c = await core(join(work, 'data-prep'));
     const progress: PrepProgressPayload[] = [];
-    c.events.on((event, payload) => { if (event === 'prep.progress') progress.push(payload as PrepProgressPayload); });
+    c.events.on((event, payload) => {
+      if (event === 'prep.progress') progress.push(payload as PrepProgressPayload);
+    });
     const src = join(work, 'bridge-src');
     mkdirSync(join(src, 'a'), { recursive: true });
     for (let i = 0; i < 5; i++) writeFileSync(join(src, 'a', `f${i}.txt`), `file ${i}`.repeat(1000));
     const target = join(work, 'bridge-drive');
     mkdirSync(target);
-    const spec = { jobName: 'bridge-job', sources: { kind: 'picked', paths: [src], destination: 'docs/' }, targets: [{ path: target }] };
+    const spec = {
+      jobName: 'bridge-job',
+      sources: { kind: 'picked', paths: [src], destination: 'docs/' },
+      targets: [{ path: target }],
+    };
     const plan = await call<PrepPlanResult>(c, 'prep.plan', spec);
     expect(plan).toMatchObject({ ready: true, problems: [], targetProblems: [] });
     expect(plan.plan?.totalFiles).toBe(5);
-    expect(await refusal(c, 'prep.start', { ...spec, confirmedDriveIds: [] })).toMatchObject({ code: 'not-confirmed', target: 'confirmedDriveIds' });
-    const badDest = await call<PrepPlanResult>(c, 'prep.plan', { ...spec, sources: { ...spec.sources, destination: 'Bad_Container/' } });
+    expect(await refusal(c, 'prep.start', { ...spec, confirmedDriveIds: [] })).toMatchObject({
+      code: 'not-confirmed',
+      target: 'confirmedDriveIds',
+    });
+    const badDest = await call<PrepPlanResult>(c, 'prep.plan', {
+      ...spec,
+      sources: { ...spec.sources, destination: 'Bad_Container/' },
+    });
     expect(badDest.ready).toBe(false);
     expect(badDest.problems[0]).toMatchObject({ code: 'container-name', source: `${src}/` });
-    const started = await call<PrepSessionInfo>(c, 'prep.start', { ...spec, confirmedDriveIds: plan.targets.map((t) => t.driveId) });
+    const started = await call<PrepSessionInfo>(c, 'prep.start', {
+      ...spec,
+      confirmedDriveIds: plan.targets.map((t) => t.driveId),
+    });
     await c.context.prep!.whenEnded(started.sessionId);
     const [listed] = await call<PrepSessionInfo[]>(c, 'prep.sessions', {});
     expect(listed).toMatchObject({ sessionId: started.sessionId, state: 'finished', result: { ok: true } });

@@ -4,7 +4,21 @@
 // and `haul verify` confirms every block and catches a flipped byte.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, openSync, writeSync, closeSync, readSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeFileSync,
+  openSync,
+  writeSync,
+  closeSync,
+  readSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +59,9 @@ beforeAll(() => {
     loopMode = true;
   } catch (e) {
     cleanupMounts();
-    console.log(`NOTE: loop devices unavailable (${(e as Error).message}); the prep CLI tests run on temp folders, so ENOSPC uses a filler file on the same disk.`);
+    console.log(
+      `NOTE: loop devices unavailable (${(e as Error).message}); the prep CLI tests run on temp folders, so ENOSPC uses a filler file on the same disk.`,
+    );
   }
 });
 
@@ -61,7 +77,8 @@ afterAll(() => {
 });
 
 function clearDrives() {
-  for (const m of mounts) for (const e of readdirSync(m)) if (e !== 'lost+found') rmSync(join(m, e), { recursive: true, force: true });
+  for (const m of mounts)
+    for (const e of readdirSync(m)) if (e !== 'lost+found') rmSync(join(m, e), { recursive: true, force: true });
 }
 
 /** A source tree: some multi-block files (last block shorter) and many small files. */
@@ -85,11 +102,20 @@ function makeSource(name: string, big: number, bigSize: number, small: number): 
   return hashes;
 }
 
-interface Run { code: number | null; signal: NodeJS.Signals | null; events: PrepEvent[]; stderr: string; stdout: string }
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  events: PrepEvent[];
+  stderr: string;
+  stdout: string;
+}
 
 function haul(args: string[], onEvent?: (e: PrepEvent, child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', ...args], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const events: PrepEvent[] = [];
     let stdout = '';
     let stderr = '';
@@ -107,7 +133,9 @@ function haul(args: string[], onEvent?: (e: PrepEvent, child: ChildProcess) => v
         onEvent?.(e, child);
       }
     });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('close', (code, signal) => resolve({ code, signal, events, stderr, stdout }));
   });
 }
@@ -119,7 +147,12 @@ function checkDrives(session: string, hashes: Map<string, string>, container = '
     if (!existsSync(join(m, 'DriveManifest.xml'))) continue;
     const manifest = parseDriveManifest(readFileSync(join(m, 'DriveManifest.xml'), 'utf8'));
     const header = parseDriveHeader(readFileSync(join(m, 'HaulDrive.json'), 'utf8'));
-    expect(header.manifestHash).toBe(createHash('md5').update(readFileSync(join(m, 'DriveManifest.xml'))).digest('hex').toUpperCase());
+    expect(header.manifestHash).toBe(
+      createHash('md5')
+        .update(readFileSync(join(m, 'DriveManifest.xml')))
+        .digest('hex')
+        .toUpperCase(),
+    );
     expect(existsSync(join(m, '.haul-tmp'))).toBe(false);
     for (const b of manifest.blobs) {
       const rel = b.blobPath.slice(container.length);
@@ -131,7 +164,12 @@ function checkDrives(session: string, hashes: Map<string, string>, container = '
       // blocks of 4 MiB, the last one shorter, hashes computed independently here
       b.blocks.forEach((blk, k) => {
         expect(blk.offset).toBe(k * 4 * 1024 * 1024);
-        expect(blk.hash).toBe(createHash('md5').update(data.subarray(blk.offset, blk.offset + blk.length)).digest('hex').toUpperCase());
+        expect(blk.hash).toBe(
+          createHash('md5')
+            .update(data.subarray(blk.offset, blk.offset + blk.length))
+            .digest('hex')
+            .toUpperCase(),
+        );
       });
     }
   }
@@ -146,10 +184,28 @@ describe('haul prep / haul verify on two drives', () => {
     clearDrives();
     const hashes = makeSource('src1', 6, 6 * 1024 * 1024 + 12345, 120);
     const src = join(work, 'src1');
-    writeFileSync(join(work, 'dataset.csv'), `BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile\n"${src}/",media/,BlockBlob,rename,None,None\n`);
-    writeFileSync(join(work, 'driveset.csv'), `DriveLetter,FormatOption,SilentOrPromptOnFormat,Encryption,ExistingBitLockerKey\n${mounts[0]},AlreadyFormatted,SilentMode,AlreadyEncrypted,${KEY}\n${mounts[1]},AlreadyFormatted,SilentMode,None,\n`);
+    writeFileSync(
+      join(work, 'dataset.csv'),
+      `BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile\n"${src}/",media/,BlockBlob,rename,None,None\n`,
+    );
+    writeFileSync(
+      join(work, 'driveset.csv'),
+      `DriveLetter,FormatOption,SilentOrPromptOnFormat,Encryption,ExistingBitLockerKey\n${mounts[0]},AlreadyFormatted,SilentMode,AlreadyEncrypted,${KEY}\n${mounts[1]},AlreadyFormatted,SilentMode,None,\n`,
+    );
     const journal = join(work, 'j1.jrn');
-    const r = await haul(['prep', '--journal', journal, '--session', 's1', '--dataset', join(work, 'dataset.csv'), '--driveset', join(work, 'driveset.csv'), '--verify', '--json']);
+    const r = await haul([
+      'prep',
+      '--journal',
+      journal,
+      '--session',
+      's1',
+      '--dataset',
+      join(work, 'dataset.csv'),
+      '--driveset',
+      join(work, 'driveset.csv'),
+      '--verify',
+      '--json',
+    ]);
     expect(r.stderr + r.stdout).not.toContain(KEY);
     expect(r.code, r.stderr).toBe(0);
     const plan = r.events.find((e) => e.type === 'plan');
@@ -165,7 +221,9 @@ describe('haul prep / haul verify on two drives', () => {
     const info = parseDriveInfo(readFileSync(infoPath, 'utf8'));
     expect(info.bitLockerKey).toBe(KEY);
     expect(statSync(infoPath).mode & 0o777).toBe(0o600);
-    expect(info.manifestHash).toBe(parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8')).manifestHash);
+    expect(info.manifestHash).toBe(
+      parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8')).manifestHash,
+    );
 
     // standalone verify from the manifest alone
     for (const m of mounts) {
@@ -186,7 +244,18 @@ describe('haul prep / haul verify on two drives', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`${victim.filePath}: block 1`);
     // running prep again skips everything that is done and still on the drives
-    const again = await haul(['prep', '--journal', journal, '--session', 's1', '--dataset', join(work, 'dataset.csv'), '--driveset', join(work, 'driveset.csv'), '--json']);
+    const again = await haul([
+      'prep',
+      '--journal',
+      journal,
+      '--session',
+      's1',
+      '--dataset',
+      join(work, 'dataset.csv'),
+      '--driveset',
+      join(work, 'driveset.csv'),
+      '--json',
+    ]);
     expect(again.code).toBe(0);
     const done = again.events.find((e) => e.type === 'done');
     expect(done?.type === 'done' && done.filesCopied).toBe(0);
@@ -198,7 +267,24 @@ describe('haul prep / haul verify on two drives', () => {
     const hashes = makeSource('src2', 5, 5 * 1024 * 1024 + 777, 150);
     const src = join(work, 'src2');
     const journal = join(work, 'j2.jrn');
-    const args = ['prep', '--journal', journal, '--session', 's2', '--source', src, '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!, '--max-rate', '8MB', '--json'];
+    const args = [
+      'prep',
+      '--journal',
+      journal,
+      '--session',
+      's2',
+      '--source',
+      src,
+      '--dest',
+      'media/',
+      '--target',
+      mounts[0]!,
+      '--target',
+      mounts[1]!,
+      '--max-rate',
+      '8MB',
+      '--json',
+    ];
     let kills = 0;
     // the kill moments come from a seeded generator: a failing run prints its seed to replay it
     const seed = Number(process.env.HAUL_TEST_SEED ?? Date.now() % 2 ** 31);
@@ -209,9 +295,15 @@ describe('haul prep / haul verify on two drives', () => {
       let armed = false;
       // the first round dies at any moment of the copy, later ones once some files are done
       const r = await haul(args, (e, child) => {
-        if (e.type === 'progress' && !armed && (round === 0 || e.filesDone > 0)) { armed = true; setTimeout(() => child.kill('SIGKILL'), delay); }
+        if (e.type === 'progress' && !armed && (round === 0 || e.filesDone > 0)) {
+          armed = true;
+          setTimeout(() => child.kill('SIGKILL'), delay);
+        }
       });
-      if (r.signal !== 'SIGKILL') { expect(r.code, r.stderr).toBe(0); break; }
+      if (r.signal !== 'SIGKILL') {
+        expect(r.code, r.stderr).toBe(0);
+        break;
+      }
       kills++;
       // a copy interrupted mid-way leaves at most partial temporaries, never a wrong final file
       for (const m of mounts) {
@@ -245,16 +337,36 @@ describe('haul prep / haul verify on two drives', () => {
     const journal = join(work, 'j3.jrn');
     let filled = false;
     const filler = join(mounts[0]!, 'someone-elses-file.bin');
-    const r = await haul(['prep', '--journal', journal, '--session', 's3', '--source', dir, '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!, '--max-rate', '6MB', '--json'], (e) => {
-      if (filled || e.type !== 'progress') return;
-      const d1 = e.drives[0]!;
-      if (d1.filesDone >= 1) {
-        filled = true;
-        // another program takes the drive's space while Haul copies
-        const free = statfsSync(mounts[0]!).bavail * statfsSync(mounts[0]!).bsize;
-        spawnSync('fallocate', ['-l', String(Math.max(0, free - 256 * 1024)), filler]);
-      }
-    });
+    const r = await haul(
+      [
+        'prep',
+        '--journal',
+        journal,
+        '--session',
+        's3',
+        '--source',
+        dir,
+        '--dest',
+        'media/',
+        '--target',
+        mounts[0]!,
+        '--target',
+        mounts[1]!,
+        '--max-rate',
+        '6MB',
+        '--json',
+      ],
+      (e) => {
+        if (filled || e.type !== 'progress') return;
+        const d1 = e.drives[0]!;
+        if (d1.filesDone >= 1) {
+          filled = true;
+          // another program takes the drive's space while Haul copies
+          const free = statfsSync(mounts[0]!).bavail * statfsSync(mounts[0]!).bsize;
+          spawnSync('fallocate', ['-l', String(Math.max(0, free - 256 * 1024)), filler]);
+        }
+      },
+    );
     expect(filled).toBe(true);
     const full = r.events.find((e) => e.type === 'drive-full');
     expect(full, r.stdout.slice(-2000)).toBeDefined();
@@ -262,8 +374,14 @@ describe('haul prep / haul verify on two drives', () => {
     expect(r.code, r.stderr).toBe(0);
     const done = r.events.find((e) => e.type === 'done');
     expect(done?.type === 'done' && done.filesCopied).toBe(hashes.size);
-    expect(done?.type === 'done' && done.bytesCopied).toBe([...Array(10).keys()].reduce((s, i) => s + 2 * 1024 * 1024 + i, 0));
-    const journalFiles = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string }).filter((x) => x.t === 'file');
+    expect(done?.type === 'done' && done.bytesCopied).toBe(
+      [...Array(10).keys()].reduce((s, i) => s + 2 * 1024 * 1024 + i, 0),
+    );
+    const journalFiles = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: string })
+      .filter((x) => x.t === 'file');
     expect(journalFiles.length).toBe(hashes.size);
     const placed = checkDrives('s3', hashes);
     expect(new Set(placed.values()).size).toBe(2);
@@ -273,15 +391,34 @@ describe('haul prep / haul verify on two drives', () => {
   }, 240_000);
 
   it('stops a drive that is pulled mid-copy with "the drive was removed", writes nothing where it was, and resumes once it is back', async () => {
-    if (!loopMode) { console.log('NOTE: the removed-drive test needs loop devices; skipped'); return; }
+    if (!loopMode) {
+      console.log('NOTE: the removed-drive test needs loop devices; skipped');
+      return;
+    }
     clearDrives();
     const hashes = makeSource('src5', 4, 3 * 1024 * 1024, 20);
     const dir = join(work, 'src5');
     const journal = join(work, 'j5.jrn');
-    const args = ['prep', '--journal', journal, '--session', 's5', '--source', dir, '--dest', 'media/', '--target', mounts[0]!, '--json'];
+    const args = [
+      'prep',
+      '--journal',
+      journal,
+      '--session',
+      's5',
+      '--source',
+      dir,
+      '--dest',
+      'media/',
+      '--target',
+      mounts[0]!,
+      '--json',
+    ];
     let pulled = false;
     const r = await haul([...args, '--max-rate', '4MB'], (e) => {
-      if (!pulled && e.type === 'progress' && e.filesDone >= 1) { pulled = true; sh('umount', ['-l', mounts[0]!]); }
+      if (!pulled && e.type === 'progress' && e.filesDone >= 1) {
+        pulled = true;
+        sh('umount', ['-l', mounts[0]!]);
+      }
     });
     expect(pulled).toBe(true);
     expect(r.code).toBe(1);
@@ -298,7 +435,10 @@ describe('haul prep / haul verify on two drives', () => {
   }, 240_000);
 
   it('lists a source it may not read (EACCES), copies everything else, and ends non-zero', async () => {
-    if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) { console.log('NOTE: the EACCES test runs the CLI as "nobody" and needs root and setpriv; skipped'); return; }
+    if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) {
+      console.log('NOTE: the EACCES test runs the CLI as "nobody" and needs root and setpriv; skipped');
+      return;
+    }
     // root reads everything, so this copy runs as nobody, onto a folder nobody owns
     const base = join(work, 'eacces');
     const dir = join(base, 'src');
@@ -311,32 +451,88 @@ describe('haul prep / haul verify on two drives', () => {
     mkdirSync(target);
     sh('chmod', ['755', work, base]);
     sh('chown', ['-R', '65534:65534', base]);
-    const run = (args: string[], onEvent?: (e: PrepEvent) => void) => new Promise<Run>((resolve) => {
-      const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', 'main/cli/haul.ts', ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-      const events: PrepEvent[] = [];
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        const lines = stdout.split('\n');
-        for (const l of lines.slice(events.length, -1)) { const e = JSON.parse(l) as PrepEvent; events.push(e); onEvent?.(e); }
+    const run = (args: string[], onEvent?: (e: PrepEvent) => void) =>
+      new Promise<Run>((resolve) => {
+        const child = spawn(
+          'setpriv',
+          [
+            '--reuid=65534',
+            '--regid=65534',
+            '--clear-groups',
+            process.execPath,
+            '--import',
+            'tsx',
+            'main/cli/haul.ts',
+            ...args,
+          ],
+          { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        const events: PrepEvent[] = [];
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          const lines = stdout.split('\n');
+          for (const l of lines.slice(events.length, -1)) {
+            const e = JSON.parse(l) as PrepEvent;
+            events.push(e);
+            onEvent?.(e);
+          }
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        child.on('close', (code, signal) => resolve({ code, signal, events, stderr, stdout }));
       });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-      child.on('close', (code, signal) => resolve({ code, signal, events, stderr, stdout }));
-    });
     // 1. unreadable before the start: pre-flight names it, nothing is written
     sh('chmod', ['000', join(dir, 'z', 'secret.txt')]);
-    const pre = await run(['prep', '--journal', join(base, 'j.jrn'), '--session', 's6', '--source', dir, '--dest', 'media/', '--target', target, '--json']);
+    const pre = await run([
+      'prep',
+      '--journal',
+      join(base, 'j.jrn'),
+      '--session',
+      's6',
+      '--source',
+      dir,
+      '--dest',
+      'media/',
+      '--target',
+      target,
+      '--json',
+    ]);
     expect(pre.code).toBe(2);
     const problems = pre.events.find((e) => e.type === 'preflight');
-    expect(problems?.type === 'preflight' && problems.problems.map((p) => [p.code, p.source])).toEqual([['unreadable', join(dir, 'z', 'secret.txt')]]);
+    expect(problems?.type === 'preflight' && problems.problems.map((p) => [p.code, p.source])).toEqual([
+      ['unreadable', join(dir, 'z', 'secret.txt')],
+    ]);
     expect(readdirSync(target)).toEqual([]);
     // 2. made unreadable while the copy runs: listed, the rest copied, exit 1
     sh('chmod', ['644', join(dir, 'z', 'secret.txt')]);
     let locked = false;
-    const mid = await run(['prep', '--journal', join(base, 'j.jrn'), '--session', 's6', '--source', dir, '--dest', 'media/', '--target', target, '--max-rate', '3MB', '--json'], (e) => {
-      if (!locked && e.type === 'progress' && e.bytesDone > 0) { locked = true; sh('chmod', ['000', join(dir, 'z', 'secret.txt')]); }
-    });
+    const mid = await run(
+      [
+        'prep',
+        '--journal',
+        join(base, 'j.jrn'),
+        '--session',
+        's6',
+        '--source',
+        dir,
+        '--dest',
+        'media/',
+        '--target',
+        target,
+        '--max-rate',
+        '3MB',
+        '--json',
+      ],
+      (e) => {
+        if (!locked && e.type === 'progress' && e.bytesDone > 0) {
+          locked = true;
+          sh('chmod', ['000', join(dir, 'z', 'secret.txt')]);
+        }
+      },
+    );
     expect(locked).toBe(true);
     expect(mid.code).toBe(1);
     const err = mid.events.find((e) => e.type === 'file-error');
@@ -351,13 +547,42 @@ describe('haul prep / haul verify on two drives', () => {
     clearDrives();
     const journal = join(work, 'j7.jrn');
     const first = makeSource('src7a', 2, 5 * 1024 * 1024, 10);
-    const r1 = await haul(['prep', '--journal', journal, '--session', 'day1', '--source', join(work, 'src7a'), '--dest', 'media/', '--target', mounts[0]!, '--json']);
+    const r1 = await haul([
+      'prep',
+      '--journal',
+      journal,
+      '--session',
+      'day1',
+      '--source',
+      join(work, 'src7a'),
+      '--dest',
+      'media/',
+      '--target',
+      mounts[0]!,
+      '--json',
+    ]);
     expect(r1.code, r1.stderr).toBe(0);
     const idA = parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8')).driveId;
     // day 2: more data than drive A has left, so drive B joins the same journal
     const freeA = statfsSync(mounts[0]!).bavail * statfsSync(mounts[0]!).bsize;
     const second = makeSource('src7b', Math.ceil(freeA / (5 * 1024 * 1024)) + 1, 5 * 1024 * 1024, 5);
-    const r2 = await haul(['prep', '--journal', journal, '--session', 'day2', '--source', join(work, 'src7b'), '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!, '--verify', '--json']);
+    const r2 = await haul([
+      'prep',
+      '--journal',
+      journal,
+      '--session',
+      'day2',
+      '--source',
+      join(work, 'src7b'),
+      '--dest',
+      'media/',
+      '--target',
+      mounts[0]!,
+      '--target',
+      mounts[1]!,
+      '--verify',
+      '--json',
+    ]);
     expect(r2.code, r2.stderr).toBe(0);
     const headerA = parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8'));
     expect(headerA.driveId).toBe(idA);
@@ -370,7 +595,11 @@ describe('haul prep / haul verify on two drives', () => {
     expect(day2.map((b) => b.blobPath.slice('media/'.length)).sort()).toEqual([...second.keys()].sort());
     for (const b of day2) {
       const m = manifestA.blobs.includes(b) ? mounts[0]! : mounts[1]!;
-      expect(createHash('md5').update(readFileSync(join(m, b.filePath))).digest('hex')).toBe(second.get(b.blobPath.slice('media/'.length)));
+      expect(
+        createHash('md5')
+          .update(readFileSync(join(m, b.filePath)))
+          .digest('hex'),
+      ).toBe(second.get(b.blobPath.slice('media/'.length)));
     }
     const v = await haul(['verify', mounts[0]!, mounts[1]!]);
     expect(v.code, v.stdout).toBe(0);
@@ -380,10 +609,26 @@ describe('haul prep / haul verify on two drives', () => {
     clearDrives();
     const hashes = makeSource('src8', 6, 3 * 1024 * 1024, 5);
     const journal = join(work, 'j8.jrn');
-    const args = ['prep', '--journal', journal, '--session', 's8', '--source', join(work, 'src8'), '--dest', 'media/', '--target', mounts[0]!, '--json'];
+    const args = [
+      'prep',
+      '--journal',
+      journal,
+      '--session',
+      's8',
+      '--source',
+      join(work, 'src8'),
+      '--dest',
+      'media/',
+      '--target',
+      mounts[0]!,
+      '--json',
+    ];
     let sent = false;
     const r = await haul([...args, '--max-rate', '4MB'], (e, child) => {
-      if (!sent && e.type === 'progress' && e.filesDone >= 2) { sent = true; child.kill('SIGINT'); }
+      if (!sent && e.type === 'progress' && e.filesDone >= 2) {
+        sent = true;
+        child.kill('SIGINT');
+      }
     });
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
@@ -409,9 +654,23 @@ describe('haul prep / haul verify on two drives', () => {
     mkdirSync(dir, { recursive: true });
     const free = statfsSync(mounts[0]!).bavail * statfsSync(mounts[0]!).bsize;
     // one sparse file larger than both drives together is "too large"; many mid-size ones "do not fit"
-    const n = Math.ceil((free * 2.5) / (4 * 1024 * 1024)) ;
+    const n = Math.ceil((free * 2.5) / (4 * 1024 * 1024));
     for (let i = 0; i < n; i++) spawnSync('truncate', ['-s', String(4 * 1024 * 1024), join(dir, `f${i}.bin`)]);
-    const r = await haul(['prep', '--journal', join(work, 'j4.jrn'), '--session', 's4', '--source', dir, '--dest', 'media/', '--target', mounts[0]!, '--target', mounts[1]!]);
+    const r = await haul([
+      'prep',
+      '--journal',
+      join(work, 'j4.jrn'),
+      '--session',
+      's4',
+      '--source',
+      dir,
+      '--dest',
+      'media/',
+      '--target',
+      mounts[0]!,
+      '--target',
+      mounts[1]!,
+    ]);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/Does not fit: \d+ files .* You need \d+ more drives? of/);
     for (const m of mounts) expect(readdirSync(m).filter((e) => e !== 'lost+found')).toEqual([]);
@@ -427,12 +686,37 @@ describe('haul prep / haul verify on two drives', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--journal is required/);
     clearDrives();
-    const onTarget = await haul(['prep', '--journal', join(mounts[0]!, 'j.jrn'), '--session', 's1', '--source', join(work, 'src1'), '--dest', 'media/', '--target', mounts[0]!]);
+    const onTarget = await haul([
+      'prep',
+      '--journal',
+      join(mounts[0]!, 'j.jrn'),
+      '--session',
+      's1',
+      '--source',
+      join(work, 'src1'),
+      '--dest',
+      'media/',
+      '--target',
+      mounts[0]!,
+    ]);
     expect(onTarget.code).toBe(2);
     expect(onTarget.stderr).toMatch(/is on the target drive .*keep it on this machine/);
     const badCsv = join(work, 'bad.csv');
-    writeFileSync(badCsv, 'BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile\n/x/,media/,AppendBlob,rename,None,None\n');
-    const csv = await haul(['prep', '--journal', join(work, 'jx.jrn'), '--session', 's1', '--dataset', badCsv, '--target', mounts[0]!]);
+    writeFileSync(
+      badCsv,
+      'BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile\n/x/,media/,AppendBlob,rename,None,None\n',
+    );
+    const csv = await haul([
+      'prep',
+      '--journal',
+      join(work, 'jx.jrn'),
+      '--session',
+      's1',
+      '--dataset',
+      badCsv,
+      '--target',
+      mounts[0]!,
+    ]);
     expect(csv.code).toBe(2);
     expect(csv.stderr).toMatch(/bad\.csv, row 2, column BlobType/);
   }, 120_000);

@@ -6,7 +6,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface TestDrives { mounts: string[]; loopMode: boolean; clear(): void; cleanup(): void }
+export interface TestDrives {
+  mounts: string[];
+  loopMode: boolean;
+  clear(): void;
+  cleanup(): void;
+}
 
 function sh(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -45,7 +50,8 @@ export function makeDrives(work: string, count: number, imageMb: number): TestDr
     console.log(`NOTE: loop devices unavailable (${(e as Error).message}); these prep tests run on temp folders.`);
   }
   const clear = () => {
-    for (const m of mounts) for (const e of readdirSync(m)) if (e !== 'lost+found') rmSync(join(m, e), { recursive: true, force: true });
+    for (const m of mounts)
+      for (const e of readdirSync(m)) if (e !== 'lost+found') rmSync(join(m, e), { recursive: true, force: true });
   };
   return { mounts, loopMode, clear, cleanup };
 }

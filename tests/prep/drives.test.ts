@@ -4,11 +4,29 @@ import { parseLsblkSerials, type RawDrive } from '../../main/core/drives/list';
 import { parseMountinfo } from '../../main/core/drives/target';
 import { DriveWatcher } from '../../main/core/drives/watch';
 
-const usb = (over: Partial<RawDrive> = {}): RawDrive => ({ device: '/dev/sdb', description: 'WD Elements', size: 4e12, mountpoints: ['/media/u/WD'], removable: true, system: false, readOnly: false, virtual: false, serial: 'WX1', ...over });
+const usb = (over: Partial<RawDrive> = {}): RawDrive => ({
+  device: '/dev/sdb',
+  description: 'WD Elements',
+  size: 4e12,
+  mountpoints: ['/media/u/WD'],
+  removable: true,
+  system: false,
+  readOnly: false,
+  virtual: false,
+  serial: 'WX1',
+  ...over,
+});
 
 describe('drives', () => {
-  it('reads serial numbers from lsblk; partitions inherit their disk\'s serial', () => {
-    const m = parseLsblkSerials(JSON.stringify({ blockdevices: [{ name: 'sdb', serial: 'WD-123', children: [{ name: 'sdb1', serial: null }] }, { name: 'loop0', serial: null }] }));
+  it("reads serial numbers from lsblk; partitions inherit their disk's serial", () => {
+    const m = parseLsblkSerials(
+      JSON.stringify({
+        blockdevices: [
+          { name: 'sdb', serial: 'WD-123', children: [{ name: 'sdb1', serial: null }] },
+          { name: 'loop0', serial: null },
+        ],
+      }),
+    );
     expect(m.get('/dev/sdb')).toBe('WD-123');
     expect(m.get('/dev/sdb1')).toBe('WD-123');
     expect(m.has('/dev/loop0')).toBe(false);
@@ -28,9 +46,16 @@ describe('drives', () => {
   });
 
   it('warns about internal, non-empty and multiply mounted drives', () => {
-    const w = classifyDrive(usb({ removable: false, mountpoints: ['/a', '/b'] }), { readDir: () => ['lost+found', 'holiday.mov'] });
+    const w = classifyDrive(usb({ removable: false, mountpoints: ['/a', '/b'] }), {
+      readDir: () => ['lost+found', 'holiday.mov'],
+    });
     expect(w.status).toBe('warned');
-    expect(w.reasons.map((r) => r.code).sort()).toEqual(['mounted-elsewhere', 'not-empty', 'not-empty', 'not-removable']);
+    expect(w.reasons.map((r) => r.code).sort()).toEqual([
+      'mounted-elsewhere',
+      'not-empty',
+      'not-empty',
+      'not-removable',
+    ]);
     expect(classifyDrive(usb(), { readDir: () => ['lost+found'] }).status).toBe('ok');
   });
 

@@ -18,13 +18,19 @@ import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-manager-'));
 let drives: TestDrives;
-beforeAll(() => { drives = makeDrives(work, 2, 48); });
+beforeAll(() => {
+  drives = makeDrives(work, 2, 48);
+});
 afterAll(() => {
   drives.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 
-function manager(dataDir: string, progress: { at: number; p: PrepProgressPayload }[] = [], sessions: PrepSessionInfo[] = []): PrepManager {
+function manager(
+  dataDir: string,
+  progress: { at: number; p: PrepProgressPayload }[] = [],
+  sessions: PrepSessionInfo[] = [],
+): PrepManager {
   return new PrepManager({
     dataDir,
     onProgress: (p) => progress.push({ at: Date.now(), p }),
@@ -34,7 +40,10 @@ function manager(dataDir: string, progress: { at: number; p: PrepProgressPayload
 }
 
 const spec = (src: string, targets: string[], extra: Record<string, unknown> = {}) => ({
-  jobName: 'manager-job', sources: { kind: 'picked' as const, paths: [src], destination: 'media/' }, targets: targets.map((path) => ({ path })), ...extra,
+  jobName: 'manager-job',
+  sources: { kind: 'picked' as const, paths: [src], destination: 'media/' },
+  targets: targets.map((path) => ({ path })),
+  ...extra,
 });
 
 /** Every source file is on the drives under the session's folder, byte for byte. */
@@ -42,7 +51,13 @@ function expectAllCopied(sessionId: string, hashes: Map<string, string>): void {
   const found = new Map<string, string>();
   for (const m of drives.mounts) {
     for (const b of readManifest(m)?.blobs ?? []) {
-      if (b.filePath.startsWith(`${sessionId}/`)) found.set(b.blobPath.slice('media/'.length), createHash('md5').update(readFileSync(join(m, b.filePath))).digest('hex'));
+      if (b.filePath.startsWith(`${sessionId}/`))
+        found.set(
+          b.blobPath.slice('media/'.length),
+          createHash('md5')
+            .update(readFileSync(join(m, b.filePath)))
+            .digest('hex'),
+        );
     }
   }
   expect(Object.fromEntries(found)).toEqual(Object.fromEntries(hashes));
@@ -53,9 +68,25 @@ describe('ProgressThrottle', () => {
     vi.useFakeTimers();
     try {
       const sent: PrepEvent[] = [];
-      const t = new ProgressThrottle((e) => sent.push(e), 250, () => Date.now());
-      const progress = (n: number): PrepEvent => ({ type: 'progress', phase: 'copy', bytesDone: n, bytesTotal: 100, filesDone: 0, filesTotal: 1, speed: 0, drives: [] });
-      for (let i = 0; i < 20; i++) { t.push(progress(i)); vi.advanceTimersByTime(50); } // 20 a second for one second
+      const t = new ProgressThrottle(
+        (e) => sent.push(e),
+        250,
+        () => Date.now(),
+      );
+      const progress = (n: number): PrepEvent => ({
+        type: 'progress',
+        phase: 'copy',
+        bytesDone: n,
+        bytesTotal: 100,
+        filesDone: 0,
+        filesTotal: 1,
+        speed: 0,
+        drives: [],
+      });
+      for (let i = 0; i < 20; i++) {
+        t.push(progress(i));
+        vi.advanceTimersByTime(50);
+      } // 20 a second for one second
       expect(sent.length).toBeLessThanOrEqual(5);
       expect(sent.length).toBeGreaterThanOrEqual(4);
       t.push({ type: 'file-error', source: '/x', code: 'EACCES', message: 'no' });
@@ -77,7 +108,9 @@ describe('PrepManager', () => {
     const plan = await m.plan(spec(src, [drives.mounts[0]!], { maxRate: 2 * 1024 * 1024 }));
     expect(plan.ready).toBe(true);
     const id = plan.targets[0]!.driveId;
-    await expect(m.start(spec(src, [drives.mounts[0]!]), ['SOMETHING-ELSE'])).rejects.toMatchObject({ code: 'not-confirmed' });
+    await expect(m.start(spec(src, [drives.mounts[0]!]), ['SOMETHING-ELSE'])).rejects.toMatchObject({
+      code: 'not-confirmed',
+    });
     expect(readdirSync(drives.mounts[0]!).filter((f) => f !== 'lost+found')).toEqual([]);
     const running = await m.start(spec(src, [drives.mounts[0]!], { maxRate: 2 * 1024 * 1024 }), [id]);
     expect(running.targets[0]!.driveId).toBe(id);
@@ -98,7 +131,11 @@ describe('PrepManager', () => {
     const m = manager(join(work, 'data-rate'), progress);
     const s = spec(src, drives.mounts, { maxRate: 5 * 1024 * 1024, verify: true });
     const plan = await m.plan(s);
-    const started = await m.start(s, plan.targets.map((t) => t.driveId), 'draft-1');
+    const started = await m.start(
+      s,
+      plan.targets.map((t) => t.driveId),
+      'draft-1',
+    );
     await m.whenEnded(started.sessionId);
     const ticks = progress.filter((x) => x.p.event.type === 'progress').map((x) => x.at);
     expect(ticks.length).toBeGreaterThan(4);
@@ -111,7 +148,12 @@ describe('PrepManager', () => {
     const last = progress.filter((x) => x.p.event.type === 'progress').at(-1)!.p.event;
     expect(last.type === 'progress' && last.bytesDone).toBe(last.type === 'progress' && last.bytesTotal);
     const [info] = await m.list();
-    expect(info).toMatchObject({ state: 'finished', draftId: 'draft-1', resumable: false, result: { ok: true, outcome: 'done' } });
+    expect(info).toMatchObject({
+      state: 'finished',
+      draftId: 'draft-1',
+      resumable: false,
+      result: { ok: true, outcome: 'done' },
+    });
     expect(info!.result!.drives.map((d) => d.verified)).toEqual(info!.result!.drives.map(() => true));
     for (const d of info!.result!.drives) {
       expect(d.manifestHash).toMatch(/^[0-9A-F]{32}$/);
@@ -130,7 +172,19 @@ describe('PrepManager', () => {
     mkdirSync(dataDir);
     const index = join(dataDir, 'prep', 'sessions.json');
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'tests/prep/fixtures/managerChild.ts', dataDir, src, drives.mounts[0]!, String(3 * 1024 * 1024)], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'tests/prep/fixtures/managerChild.ts',
+          dataDir,
+          src,
+          drives.mounts[0]!,
+          String(3 * 1024 * 1024),
+        ],
+        { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       let buf = '';
       let killed = false;
       child.stdout.on('data', (d: Buffer) => {
@@ -140,20 +194,32 @@ describe('PrepManager', () => {
           const line = JSON.parse(buf.slice(0, nl)) as { event?: PrepEvent };
           buf = buf.slice(nl + 1);
           // killed once files are journaled and the index says it is copying
-          if (!killed && line.event?.type === 'progress' && line.event.filesDone > 0 && existsSync(index) && readFileSync(index, 'utf8').includes('"copying"')) {
+          if (
+            !killed &&
+            line.event?.type === 'progress' &&
+            line.event.filesDone > 0 &&
+            existsSync(index) &&
+            readFileSync(index, 'utf8').includes('"copying"')
+          ) {
             killed = true;
             child.kill('SIGKILL');
           }
         }
       });
-      child.on('close', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`the child ended by itself (${signal ?? 'exit'}) before it was killed`))));
+      child.on('close', (_code, signal) =>
+        signal === 'SIGKILL'
+          ? resolve()
+          : reject(new Error(`the child ended by itself (${signal ?? 'exit'}) before it was killed`)),
+      );
     });
     const sessions: PrepSessionInfo[] = [];
     const m = manager(dataDir, [], sessions);
     const [listed] = await m.list();
     expect(listed).toMatchObject({ jobName: 'killed-job', state: 'interrupted', resumable: true });
     expect(listed!.notes.join(' ')).toMatch(/the journal holds [1-9]\d* finished files?.*Resume continues/);
-    expect(listed!.progress?.type === 'progress' && listed!.progress.drives.every((d) => d.state !== 'copying')).toBe(true);
+    expect(listed!.progress?.type === 'progress' && listed!.progress.drives.every((d) => d.state !== 'copying')).toBe(
+      true,
+    );
     const resumed = await m.resume(listed!.sessionId);
     expect(resumed.state).toBe('planning');
     await m.whenEnded(listed!.sessionId);

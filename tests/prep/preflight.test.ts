@@ -10,9 +10,21 @@ const root = mkdtempSync(join(tmpdir(), 'haul-preflight-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const entry = (basePath: string, destination: string, extra: Partial<DatasetEntry> = {}): DatasetEntry => ({
-  row: 2, basePath, isFolder: basePath.endsWith('/'), destination, blobType: 'BlockBlob', disposition: 'rename', ...extra,
+  row: 2,
+  basePath,
+  isFolder: basePath.endsWith('/'),
+  destination,
+  blobType: 'BlockBlob',
+  disposition: 'rename',
+  ...extra,
 });
-const target = (free: number, caseInsensitive = false): ScanTarget => ({ path: '/mnt/t', free, caseInsensitive, maxNameBytes: 255, maxPathBytes: 4095 });
+const target = (free: number, caseInsensitive = false): ScanTarget => ({
+  path: '/mnt/t',
+  free,
+  caseInsensitive,
+  maxNameBytes: 255,
+  maxPathBytes: 4095,
+});
 
 function tree(name: string, files: Record<string, number | string>): string {
   const dir = join(root, name);
@@ -31,13 +43,16 @@ describe('pre-flight', () => {
     writeFileSync(join(src, `${'n'.repeat(250)}`), 'x');
     const vhd = tree('vhd', { 'disk.vhd': 1000 });
     const big = tree('big', { 'huge.bin': 5000 });
-    const { problems, table } = await scanDataset([
-      entry(src, 'photos/'),
-      entry(`${vhd}disk.vhd`, 'vhds/disk.vhd', { isFolder: false, blobType: 'PageBlob' }),
-      entry(big, 'Bad_Container/'),
-      entry(`${src}ok.txt`, 'photos/ok.txt', { isFolder: false }),
-      entry(join(root, 'nope/'), 'photos/'),
-    ], { sessionId: 's1', targets: [target(1e9, true)] });
+    const { problems, table } = await scanDataset(
+      [
+        entry(src, 'photos/'),
+        entry(`${vhd}disk.vhd`, 'vhds/disk.vhd', { isFolder: false, blobType: 'PageBlob' }),
+        entry(big, 'Bad_Container/'),
+        entry(`${src}ok.txt`, 'photos/ok.txt', { isFolder: false }),
+        entry(join(root, 'nope/'), 'photos/'),
+      ],
+      { sessionId: 's1', targets: [target(1e9, true)] },
+    );
     const by = (code: string) => problems.filter((p) => p.code === code);
     expect(by('blob-name')[0]).toMatchObject({ source: join(src, 'dot.') });
     expect(by('case-collision')).toHaveLength(1);
@@ -50,7 +65,10 @@ describe('pre-flight', () => {
     expect(by('path-too-long')).toHaveLength(0);
     for (const p of problems) expect(p.fix.length).toBeGreaterThan(5);
     // the good files are in the table, the bad ones flagged
-    const good = [...Array(table.count).keys()].filter((i) => !table.flags[i]).map((i) => table.blobPath(i)).sort();
+    const good = [...Array(table.count).keys()]
+      .filter((i) => !table.flags[i])
+      .map((i) => table.blobPath(i))
+      .sort();
     expect(good).toContain('photos/ok.txt');
     expect(good).not.toContain('photos/dot.');
   });
@@ -71,7 +89,10 @@ describe('plan', () => {
     const src = tree('plan', files);
     const { table } = await scanDataset([entry(src, 'data/')], { sessionId: 's1', targets: [target(1e9)] });
     const drive = (id: string, free: number) => ({ driveId: id, target: `/mnt/${id}`, capacity: free, free });
-    const fits = makePlan({ table, drives: [drive('A', DRIVE_RESERVE + 6_100_000), drive('B', DRIVE_RESERVE + 6_100_000)] });
+    const fits = makePlan({
+      table,
+      drives: [drive('A', DRIVE_RESERVE + 6_100_000), drive('B', DRIVE_RESERVE + 6_100_000)],
+    });
     expect(fits.fits).toBe(true);
     expect(fits.drives.map((d) => d.plannedFiles)).toEqual([6, 4]);
     expect(fits.drives[0]!.plannedBytes + fits.drives[1]!.plannedBytes).toBe(10_000_000);

@@ -31,19 +31,46 @@ describe('a drive prepared by haul prep', () => {
       mkdirSync(join(src, rel, '..'), { recursive: true });
       writeFileSync(join(src, rel), data);
     }
-    writeFileSync(join(work, 'dataset.csv'), [
-      'BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile',
-      `"${src}/photos/",photos/,BlockBlob,rename,None,None`,
-      `"${src}/vhds/disk.vhd",vhds/disk.vhd,PageBlob,overwrite,None,None`,
-    ].join('\n'));
+    writeFileSync(
+      join(work, 'dataset.csv'),
+      [
+        'BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile',
+        `"${src}/photos/",photos/,BlockBlob,rename,None,None`,
+        `"${src}/vhds/disk.vhd",vhds/disk.vhd,PageBlob,overwrite,None,None`,
+      ].join('\n'),
+    );
     const target = join(work, 'drive');
     mkdirSync(target);
-    const prep = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', 'prep', '--journal', join(work, 'job.jrn'), '--session', 's1', '--dataset', join(work, 'dataset.csv'), '--target', target, '--verify'], { cwd: repo, encoding: 'utf8' });
+    const prep = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'main/cli/haul.ts',
+        'prep',
+        '--journal',
+        join(work, 'job.jrn'),
+        '--session',
+        's1',
+        '--dataset',
+        join(work, 'dataset.csv'),
+        '--target',
+        target,
+        '--verify',
+      ],
+      { cwd: repo, encoding: 'utf8' },
+    );
     expect(prep.status, prep.stdout + prep.stderr).toBe(0);
     const driveId = parseDriveHeader(readFileSync(join(target, 'HaulDrive.json'), 'utf8')).driveId;
 
     azurite = await startAzurite({ dataDir: join(work, 'service'), accounts: ['prepacct'] });
-    const r = await importDrive({ azurite, drivePath: target, storageAccount: 'prepacct', expectedDriveId: driveId, logLevel: 'Verbose' });
+    const r = await importDrive({
+      azurite,
+      drivePath: target,
+      storageAccount: 'prepacct',
+      expectedDriveId: driveId,
+      logLevel: 'Verbose',
+    });
     expect(r.outcome, r.copyStatus).toBe('Completed');
     const client = azurite.client('prepacct');
     for (const [rel, data] of Object.entries(files)) {

@@ -4,7 +4,20 @@
 // cleanly and resume finishes; verify catches a flipped byte. Also the journal, the lock and the
 // verify worker on their own.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,15 +37,24 @@ const KEY = '111111-222222-333333-444444-555555-666666-777777-888888';
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const MD5 = (b: Buffer) => md5(b).toUpperCase();
 
-beforeAll(() => { drives = makeDrives(work, 2, 48); });
+beforeAll(() => {
+  drives = makeDrives(work, 2, 48);
+});
 afterAll(() => {
   drives.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 
-function session(name: string, src: string, extra: Partial<SessionConfig> = {}): { s: PrepSession; events: PrepEvent[] } {
+function session(
+  name: string,
+  src: string,
+  extra: Partial<SessionConfig> = {},
+): { s: PrepSession; events: PrepEvent[] } {
   const s = new PrepSession({
-    journal: join(work, `${name}.jrn`), session: name, jobName: 'job-session-test', keepAwake: false,
+    journal: join(work, `${name}.jrn`),
+    session: name,
+    jobName: 'job-session-test',
+    keepAwake: false,
     entries: pickedEntries([src], 'media/', 'BlockBlob', 'rename'),
     targets: [{ path: drives.mounts[0]!, bitLockerKey: KEY }, { path: drives.mounts[1]! }],
     ...extra,
@@ -100,7 +122,9 @@ describe('PrepSession', () => {
 
   it('refuses targets it must not write, naming the drive and what to do, before anything is written', async () => {
     const src = join(work, 'src-plan');
-    const { s } = session('plan3', src, { targets: [{ path: drives.mounts[0]! }, { path: drives.mounts[0]! }, { path: join(work, 'nowhere') }] });
+    const { s } = session('plan3', src, {
+      targets: [{ path: drives.mounts[0]! }, { path: drives.mounts[0]! }, { path: join(work, 'nowhere') }],
+    });
     const res = await s.plan();
     expect(res.ready).toBe(false);
     expect(res.targetProblems.map((p) => p.code).sort()).toEqual(['duplicate', 'not-found']);
@@ -148,7 +172,10 @@ describe('PrepSession', () => {
     const { s } = session('cancel1', src, { maxRate: 4 * 1024 * 1024 });
     let cancelled = false;
     s.onEvent((e) => {
-      if (!cancelled && e.type === 'progress' && e.filesDone > 0) { cancelled = true; s.cancel(); }
+      if (!cancelled && e.type === 'progress' && e.filesDone > 0) {
+        cancelled = true;
+        s.cancel();
+      }
     });
     const stopped = await s.start();
     expect(cancelled).toBe(true);
@@ -190,7 +217,11 @@ describe('PrepSession', () => {
     const a = session('lock1', src, { maxRate: 1024 * 1024 });
     const b = session('lock1', src);
     const first = a.s.start();
-    await new Promise<void>((resolve) => a.s.onEvent((e) => { if (e.type === 'progress') resolve(); }));
+    await new Promise<void>((resolve) =>
+      a.s.onEvent((e) => {
+        if (e.type === 'progress') resolve();
+      }),
+    );
     const refusedAfter = Date.now();
     await expect(b.s.start()).rejects.toBeInstanceOf(JournalBusy);
     // A live run's lock is refused at once, not after waiting for it to go stale.
@@ -204,8 +235,26 @@ describe('journal and verify worker, in-process', () => {
   it('drops a torn last line after a crash and keeps every complete record', () => {
     const path = join(work, 'torn.jrn');
     const j = Journal.open(path);
-    j.append([{ t: 'session', s: 's1', job: 'j', at: 1 }, { t: 'drive', drive: 'D1', target: '/x', at: 1 }]);
-    j.append([{ t: 'file', s: 's1', blob: 'c/a', src: '/a', size: 1, mtime: 1, drive: 'D1', path: 's1/c/a', disp: 'rename', type: 'BlockBlob', md5: 'A'.repeat(32), blocks: 'A'.repeat(32) }]);
+    j.append([
+      { t: 'session', s: 's1', job: 'j', at: 1 },
+      { t: 'drive', drive: 'D1', target: '/x', at: 1 },
+    ]);
+    j.append([
+      {
+        t: 'file',
+        s: 's1',
+        blob: 'c/a',
+        src: '/a',
+        size: 1,
+        mtime: 1,
+        drive: 'D1',
+        path: 's1/c/a',
+        disp: 'rename',
+        type: 'BlockBlob',
+        md5: 'A'.repeat(32),
+        blocks: 'A'.repeat(32),
+      },
+    ]);
     j.close();
     appendFileSync(path, '{"t":"file","s":"s1","blob":"c/b"'); // a kill in the middle of a write
     const again = Journal.open(path);
@@ -223,10 +272,15 @@ describe('journal and verify worker, in-process', () => {
     writeFileSync(join(root, 's', 'f.bin'), data);
     const blocks = MD5(data.subarray(0, 4 * 1024 * 1024)) + MD5(data.subarray(4 * 1024 * 1024));
     let read = 0;
-    const ok = await checkBlocks(root, [{ rel: 's/f.bin', length: data.length, blocks }], (n) => { read += n; });
+    const ok = await checkBlocks(root, [{ rel: 's/f.bin', length: data.length, blocks }], (n) => {
+      read += n;
+    });
     expect(ok).toEqual({ t: 'verify-done', blobs: 1, blocks: 2, bytes: data.length, mismatches: [] });
     expect(read).toBe(data.length);
-    const wrong = await checkBlocks(root, [{ rel: 's/f.bin', length: data.length, blocks: blocks.slice(0, 32) + '0'.repeat(32) }, { rel: 's/gone.bin', length: 1, blocks: '' }]);
+    const wrong = await checkBlocks(root, [
+      { rel: 's/f.bin', length: data.length, blocks: blocks.slice(0, 32) + '0'.repeat(32) },
+      { rel: 's/gone.bin', length: 1, blocks: '' },
+    ]);
     expect(wrong.mismatches).toEqual([
       expect.stringMatching(/^s\/f\.bin: block 1 /),
       expect.stringMatching(/^s\/gone\.bin: the file is missing/),

@@ -10,28 +10,84 @@ import { fieldOfTarget } from '../../renderer/src/screens/JobDetail/forms';
 
 function view(name: string, state: JobView['state'], extra: Partial<JobView> = {}): JobView {
   return {
-    name, type: 'Import', state, serviceState: state, cancelRequested: false, percentComplete: 0, location: { name: 'Sandbox West', supportedCarriers: [], alternateLocations: [] },
-    drives: [], contact: { emails: [] }, logLevel: 'Error', backupDriveManifest: false, tags: {},
+    name,
+    type: 'Import',
+    state,
+    serviceState: state,
+    cancelRequested: false,
+    percentComplete: 0,
+    location: { name: 'Sandbox West', supportedCarriers: [], alternateLocations: [] },
+    drives: [],
+    contact: { emails: [] },
+    logLevel: 'Error',
+    backupDriveManifest: false,
+    tags: {},
     nextStep: { actor: 'datacenter', text: 'Wait' },
-    actions: { ship: { allowed: true }, update: { allowed: true }, cancel: { allowed: true }, delete: { allowed: true } },
-    deadlines: [], alerts: [], timeline: [], firstSeenAt: '2026-12-01T10:00:00Z', observedAt: '2026-12-01T10:00:00Z',
+    actions: {
+      ship: { allowed: true },
+      update: { allowed: true },
+      cancel: { allowed: true },
+      delete: { allowed: true },
+    },
+    deadlines: [],
+    alerts: [],
+    timeline: [],
+    firstSeenAt: '2026-12-01T10:00:00Z',
+    observedAt: '2026-12-01T10:00:00Z',
     ...extra,
   };
 }
-const at = (iso: string) => [{ at: iso, subject: 'job' as const, state: 'Creating', from: null, via: 'polled' as const }];
-const jobs = [
-  view('beta', 'Shipping', { timeline: at('2026-12-01T12:00:00Z'), deliveryPackage: { carrierName: 'DHL', trackingNumber: 'TRK-77' } }),
-  view('alpha', 'Creating', { timeline: at('2026-12-01T09:00:00Z'), nextStep: { actor: 'customer', text: 'Enter the tracking number' }, percentComplete: 0 }),
-  view('gamma', 'Transferring', { timeline: at('2026-12-01T11:00:00Z'), percentComplete: 40, drives: [{ driveId: 'WD-SERIAL-9', state: 'Transferring', serviceState: 'Transferring', percentComplete: 40, bytesSucceeded: 1, hasBitLockerKey: true, extra: false }] }),
+const at = (iso: string) => [
+  { at: iso, subject: 'job' as const, state: 'Creating', from: null, via: 'polled' as const },
 ];
-const f = (x: Partial<JobFilters>): JobFilters => ({ state: 'all', query: '', sort: 'updated', descending: true, ...x });
+const jobs = [
+  view('beta', 'Shipping', {
+    timeline: at('2026-12-01T12:00:00Z'),
+    deliveryPackage: { carrierName: 'DHL', trackingNumber: 'TRK-77' },
+  }),
+  view('alpha', 'Creating', {
+    timeline: at('2026-12-01T09:00:00Z'),
+    nextStep: { actor: 'customer', text: 'Enter the tracking number' },
+    percentComplete: 0,
+  }),
+  view('gamma', 'Transferring', {
+    timeline: at('2026-12-01T11:00:00Z'),
+    percentComplete: 40,
+    drives: [
+      {
+        driveId: 'WD-SERIAL-9',
+        state: 'Transferring',
+        serviceState: 'Transferring',
+        percentComplete: 40,
+        bytesSucceeded: 1,
+        hasBitLockerKey: true,
+        extra: false,
+      },
+    ],
+  }),
+];
+const f = (x: Partial<JobFilters>): JobFilters => ({
+  state: 'all',
+  query: '',
+  sort: 'updated',
+  descending: true,
+  ...x,
+});
 
 describe('the jobs list', () => {
   it('sorts by last update, newest first, by default; by name or progress on request', () => {
     expect(visibleJobs(jobs, f({})).map((j) => j.name)).toEqual(['beta', 'gamma', 'alpha']);
-    expect(visibleJobs(jobs, f({ sort: 'name', descending: false })).map((j) => j.name)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(visibleJobs(jobs, f({ sort: 'name', descending: false })).map((j) => j.name)).toEqual([
+      'alpha',
+      'beta',
+      'gamma',
+    ]);
     expect(visibleJobs(jobs, f({ sort: 'progress' })).map((j) => j.name)[0]).toBe('gamma');
-    expect(visibleJobs(jobs, f({ sort: 'state', descending: false })).map((j) => j.state)).toEqual(['Creating', 'Shipping', 'Transferring']);
+    expect(visibleJobs(jobs, f({ sort: 'state', descending: false })).map((j) => j.state)).toEqual([
+      'Creating',
+      'Shipping',
+      'Transferring',
+    ]);
   });
 
   it('finds a job by a drive id or tracking number a person remembers, ignoring case', () => {
@@ -48,14 +104,35 @@ describe('the jobs list', () => {
 });
 
 describe('the log viewer', () => {
-  const row = (blobPath: string, status: string, issue: boolean, extra: Partial<LogRow> = {}): LogRow => ({ blobPath, filePath: `s1/${blobPath}`, status, length: 1, failedBlocks: 0, issue, ...extra });
-  const rows = [row('a/ok.bin', 'Completed', false), row('a/bad.bin', 'Md5Mismatch', true, { sourcePath: '/home/ada/bad.bin', message: 'block 0 corrupt' }), row('b/gone.bin', 'FileNotFound', true)];
+  const row = (blobPath: string, status: string, issue: boolean, extra: Partial<LogRow> = {}): LogRow => ({
+    blobPath,
+    filePath: `s1/${blobPath}`,
+    status,
+    length: 1,
+    failedBlocks: 0,
+    issue,
+    ...extra,
+  });
+  const rows = [
+    row('a/ok.bin', 'Completed', false),
+    row('a/bad.bin', 'Md5Mismatch', true, { sourcePath: '/home/ada/bad.bin', message: 'block 0 corrupt' }),
+    row('b/gone.bin', 'FileNotFound', true),
+  ];
 
   it('D7: shows only the rows with issues when asked, by status, or by a search in blob, file, source or message', () => {
-    expect(visibleRows(rows, { onlyIssues: true, status: 'all', query: '' }).map((r) => r.blobPath)).toEqual(['a/bad.bin', 'b/gone.bin']);
-    expect(visibleRows(rows, { onlyIssues: false, status: 'FileNotFound', query: '' }).map((r) => r.blobPath)).toEqual(['b/gone.bin']);
-    expect(visibleRows(rows, { onlyIssues: false, status: 'all', query: '/HOME/ada' }).map((r) => r.blobPath)).toEqual(['a/bad.bin']);
-    expect(visibleRows(rows, { onlyIssues: false, status: 'all', query: 'corrupt' }).map((r) => r.blobPath)).toEqual(['a/bad.bin']);
+    expect(visibleRows(rows, { onlyIssues: true, status: 'all', query: '' }).map((r) => r.blobPath)).toEqual([
+      'a/bad.bin',
+      'b/gone.bin',
+    ]);
+    expect(visibleRows(rows, { onlyIssues: false, status: 'FileNotFound', query: '' }).map((r) => r.blobPath)).toEqual([
+      'b/gone.bin',
+    ]);
+    expect(visibleRows(rows, { onlyIssues: false, status: 'all', query: '/HOME/ada' }).map((r) => r.blobPath)).toEqual([
+      'a/bad.bin',
+    ]);
+    expect(visibleRows(rows, { onlyIssues: false, status: 'all', query: 'corrupt' }).map((r) => r.blobPath)).toEqual([
+      'a/bad.bin',
+    ]);
   });
 
   it('lists the statuses present, the ones with issues first', () => {
@@ -63,24 +140,64 @@ describe('the log viewer', () => {
   });
 });
 
-describe('the job diagram\'s path', () => {
-  const tl = (...states: string[]) => states.map((state, i) => ({ at: `2026-12-01T1${i}:00:00Z`, subject: 'job' as const, state, from: null, via: 'polled' as const }));
+describe("the job diagram's path", () => {
+  const tl = (...states: string[]) =>
+    states.map((state, i) => ({
+      at: `2026-12-01T1${i}:00:00Z`,
+      subject: 'job' as const,
+      state,
+      from: null,
+      via: 'polled' as const,
+    }));
   it('J8: a copied drive means the job was Transferring, even when Haul saw it go from Received straight to Packaging', () => {
-    const drives = [{ driveId: 'D1', state: 'CompletedMoreInfo' as const, serviceState: 'CompletedMoreInfo', percentComplete: 100, bytesSucceeded: 1, hasBitLockerKey: false, extra: false }];
-    expect(jobPath({ timeline: tl('Creating', 'Shipping', 'Received', 'Packaging'), drives, cancelRequested: false })).toEqual(['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging']);
+    const drives = [
+      {
+        driveId: 'D1',
+        state: 'CompletedMoreInfo' as const,
+        serviceState: 'CompletedMoreInfo',
+        percentComplete: 100,
+        bytesSucceeded: 1,
+        hasBitLockerKey: false,
+        extra: false,
+      },
+    ];
+    expect(
+      jobPath({ timeline: tl('Creating', 'Shipping', 'Received', 'Packaging'), drives, cancelRequested: false }),
+    ).toEqual(['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging']);
   });
   it('J14: a cancelled job skips the copy, so nothing is added', () => {
-    const drives = [{ driveId: 'D1', state: 'Received' as const, serviceState: 'Received', percentComplete: 0, bytesSucceeded: 0, hasBitLockerKey: false, extra: false }];
-    expect(jobPath({ timeline: tl('Creating', 'Shipping', 'Received', 'Packaging'), drives, cancelRequested: true })).toEqual(['Creating', 'Shipping', 'Received', 'Packaging']);
+    const drives = [
+      {
+        driveId: 'D1',
+        state: 'Received' as const,
+        serviceState: 'Received',
+        percentComplete: 0,
+        bytesSucceeded: 0,
+        hasBitLockerKey: false,
+        extra: false,
+      },
+    ];
+    expect(
+      jobPath({ timeline: tl('Creating', 'Shipping', 'Received', 'Packaging'), drives, cancelRequested: true }),
+    ).toEqual(['Creating', 'Shipping', 'Received', 'Packaging']);
   });
 });
 
 describe('a refusal points at the field it is about', () => {
-  it('by the bridge error\'s target, exact or by its last part', () => {
+  it("by the bridge error's target, exact or by its last part", () => {
     const fields = ['carrierName', 'trackingNumber', 'returnAddress.postalCode', 'returnAddress.email'];
-    expect(fieldOfTarget({ code: 'bad-request', message: 'x', target: 'trackingNumber' }, fields)).toBe('trackingNumber');
-    expect(fieldOfTarget({ code: 'InvalidInput', message: 'x', target: 'properties.deliveryPackage.trackingNumber' }, fields)).toBe('trackingNumber');
-    expect(fieldOfTarget({ code: 'InvalidInput', message: 'x', target: 'properties.returnAddress.postalCode' }, fields)).toBe('returnAddress.postalCode');
+    expect(fieldOfTarget({ code: 'bad-request', message: 'x', target: 'trackingNumber' }, fields)).toBe(
+      'trackingNumber',
+    );
+    expect(
+      fieldOfTarget(
+        { code: 'InvalidInput', message: 'x', target: 'properties.deliveryPackage.trackingNumber' },
+        fields,
+      ),
+    ).toBe('trackingNumber');
+    expect(
+      fieldOfTarget({ code: 'InvalidInput', message: 'x', target: 'properties.returnAddress.postalCode' }, fields),
+    ).toBe('returnAddress.postalCode');
     expect(fieldOfTarget({ code: 'failed', message: 'x' }, fields)).toBeUndefined();
   });
 });

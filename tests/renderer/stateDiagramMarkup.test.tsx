@@ -6,13 +6,17 @@ import { StateDiagram } from '../../renderer/src/components/StateDiagram/StateDi
 
 describe('StateDiagram markup', () => {
   it('is an image named by its title and described by the path taken', () => {
-    const html = renderToStaticMarkup(<StateDiagram kind="job" title="Job state" current="Shipping" observed={['Creating']} />);
+    const html = renderToStaticMarkup(
+      <StateDiagram kind="job" title="Job state" current="Shipping" observed={['Creating']} />,
+    );
     const svg = /<svg[^>]*>/.exec(html)?.[0] ?? '';
     expect(svg).toContain('role="img"');
     const name = /aria-labelledby="([^"]+)"/.exec(svg)?.[1];
     const desc = /aria-describedby="([^"]+)"/.exec(svg)?.[1];
     expect(html).toContain(`<title id="${name}">Job state</title>`);
-    expect(html).toMatch(new RegExp(`<desc id="${desc}">Job state now: Shipping\\. Path taken: Creating → Shipping\\.`));
+    expect(html).toMatch(
+      new RegExp(`<desc id="${desc}">Job state now: Shipping\\. Path taken: Creating → Shipping\\.`),
+    );
   });
 
   it('draws each state once with its status, Creating lit for a new job and its drives Specified', () => {
@@ -26,8 +30,17 @@ describe('StateDiagram markup', () => {
   });
 
   it('dims the states a Completed job can no longer reach and marks the ones it passed', () => {
-    const html = renderToStaticMarkup(<StateDiagram kind="job" title="Job state" current="Completed" observed={['Creating', 'Shipping', 'Received', 'Transferring']} />);
-    for (const s of ['Closed', 'Faulted']) expect(html).toMatch(new RegExp(`data-state="${s}" data-status="unreachable"`));
-    for (const s of ['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging']) expect(html).toMatch(new RegExp(`data-state="${s}" data-status="visited"`));
+    const html = renderToStaticMarkup(
+      <StateDiagram
+        kind="job"
+        title="Job state"
+        current="Completed"
+        observed={['Creating', 'Shipping', 'Received', 'Transferring']}
+      />,
+    );
+    for (const s of ['Closed', 'Faulted'])
+      expect(html).toMatch(new RegExp(`data-state="${s}" data-status="unreachable"`));
+    for (const s of ['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging'])
+      expect(html).toMatch(new RegExp(`data-state="${s}" data-status="visited"`));
   });
 });

@@ -4,12 +4,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { JobResponse } from '@azure/arm-storageimportexport';
-import { API, DELIVERY, RETURN_ADDRESS, armClient, importJobBody, jobPath, rawCall, startTestService, type TestService } from './helpers';
+import {
+  API,
+  DELIVERY,
+  RETURN_ADDRESS,
+  armClient,
+  importJobBody,
+  jobPath,
+  rawCall,
+  startTestService,
+  type TestService,
+} from './helpers';
 
 let t: TestService;
 
-beforeAll(async () => { t = await startTestService({ pageSize: 3 }); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await startTestService({ pageSize: 3 });
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -31,7 +45,9 @@ describe('official client against the local service', () => {
     const body = importJobBody(t.storageAccountId());
     const created = await c.jobs.create('roundtrip1', rg, body as Parameters<typeof c.jobs.create>[2]);
     expect(created.name).toBe('roundtrip1');
-    expect(created.id).toBe(`/subscriptions/${t.svc.connection.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.ImportExport/jobs/roundtrip1`);
+    expect(created.id).toBe(
+      `/subscriptions/${t.svc.connection.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.ImportExport/jobs/roundtrip1`,
+    );
     expect(created.type).toBe('Microsoft.ImportExport/jobs');
     expect(created.location).toBe('Sandbox West');
     expect(created.tags).toEqual({ team: 'data' });
@@ -70,7 +86,13 @@ describe('official client against the local service', () => {
   it('J4: update to Shipping with the delivery package; the package round-trips', async () => {
     const c = t.client();
     const rg = t.svc.connection.resourceGroup;
-    const updated = await c.jobs.update('roundtrip1', rg, { deliveryPackage: DELIVERY, state: 'Shipping', logLevel: 'Error', backupDriveManifest: false, tags: { team: 'ops' } });
+    const updated = await c.jobs.update('roundtrip1', rg, {
+      deliveryPackage: DELIVERY,
+      state: 'Shipping',
+      logLevel: 'Error',
+      backupDriveManifest: false,
+      tags: { team: 'ops' },
+    });
     expect(updated.properties?.state).toBe('Shipping');
     expect(updated.properties?.deliveryPackage).toEqual(DELIVERY);
     expect(updated.properties?.logLevel).toBe('Error');
@@ -83,15 +105,24 @@ describe('official client against the local service', () => {
   it('driveList updates (bitLockerKey, manifestHash, driveHeaderHash) round-trip; BitLocker keys are listed', async () => {
     const c = t.client();
     const rg = t.svc.connection.resourceGroup;
-    await c.jobs.create('keys1', rg, importJobBody(t.storageAccountId(), [
-      { driveId: 'DRIVEA', bitLockerKey: 'AAAA-1111', manifestFile: '\\DriveManifest.xml', manifestHash: 'ABCDEF' },
-      { driveId: 'DRIVEB', bitLockerKey: 'BBBB-2222', manifestFile: '\\DriveManifest.xml', manifestHash: '012345' },
-    ]) as Parameters<typeof c.jobs.create>[2]);
-    const u = await c.jobs.update('keys1', rg, { driveList: [{ driveId: 'DRIVEB', bitLockerKey: 'BBBB-3333', driveHeaderHash: 'HDR' }] });
+    await c.jobs.create(
+      'keys1',
+      rg,
+      importJobBody(t.storageAccountId(), [
+        { driveId: 'DRIVEA', bitLockerKey: 'AAAA-1111', manifestFile: '\\DriveManifest.xml', manifestHash: 'ABCDEF' },
+        { driveId: 'DRIVEB', bitLockerKey: 'BBBB-2222', manifestFile: '\\DriveManifest.xml', manifestHash: '012345' },
+      ]) as Parameters<typeof c.jobs.create>[2],
+    );
+    const u = await c.jobs.update('keys1', rg, {
+      driveList: [{ driveId: 'DRIVEB', bitLockerKey: 'BBBB-3333', driveHeaderHash: 'HDR' }],
+    });
     const b = u.properties?.driveList?.find((x) => x.driveId === 'DRIVEB');
     expect(b).toMatchObject({ bitLockerKey: 'BBBB-3333', driveHeaderHash: 'HDR', manifestHash: '012345' });
     const keys = await collect(c.bitLockerKeys.list('keys1', rg));
-    expect(keys).toEqual([{ driveId: 'DRIVEA', bitLockerKey: 'AAAA-1111' }, { driveId: 'DRIVEB', bitLockerKey: 'BBBB-3333' }]);
+    expect(keys).toEqual([
+      { driveId: 'DRIVEA', bitLockerKey: 'AAAA-1111' },
+      { driveId: 'DRIVEB', bitLockerKey: 'BBBB-3333' },
+    ]);
   });
 
   it('D2: an export job is created with its blob list and no drives; export and drive list round-trip', async () => {
@@ -118,7 +149,12 @@ describe('official client against the local service', () => {
 
   it('a location closed for maintenance sends customers to its alternate (shippingInformation)', async () => {
     const c = t.client();
-    const created = await c.jobs.create('north1', t.svc.connection.resourceGroup, { ...importJobBody(t.storageAccountId(), [{ driveId: 'N1', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }]), location: 'Sandbox North' } as Parameters<typeof c.jobs.create>[2]);
+    const created = await c.jobs.create('north1', t.svc.connection.resourceGroup, {
+      ...importJobBody(t.storageAccountId(), [
+        { driveId: 'N1', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' },
+      ]),
+      location: 'Sandbox North',
+    } as Parameters<typeof c.jobs.create>[2]);
     expect(created.location).toBe('Sandbox North');
     expect(created.properties?.shippingInformation?.city).toBe('Westfold');
   });
@@ -127,9 +163,21 @@ describe('official client against the local service', () => {
     const c = t.client();
     const rg = t.svc.connection.resourceGroup;
     for (let i = 0; i < 5; i++) {
-      await c.jobs.create(`list${i}`, rg, importJobBody(t.storageAccountId(), [{ driveId: `L${i}`, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }]) as Parameters<typeof c.jobs.create>[2]);
+      await c.jobs.create(
+        `list${i}`,
+        rg,
+        importJobBody(t.storageAccountId(), [
+          { driveId: `L${i}`, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' },
+        ]) as Parameters<typeof c.jobs.create>[2],
+      );
     }
-    await c.jobs.create('otherrg1', 'other-group', importJobBody(t.storageAccountId(), [{ driveId: 'O1', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }]) as Parameters<typeof c.jobs.create>[2]);
+    await c.jobs.create(
+      'otherrg1',
+      'other-group',
+      importJobBody(t.storageAccountId(), [
+        { driveId: 'O1', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' },
+      ]) as Parameters<typeof c.jobs.create>[2],
+    );
     const all = await collect(c.jobs.listBySubscription());
     const names = all.map((j) => j.name);
     expect(new Set(names).size).toBe(names.length); // no duplicates across pages (page size 3)
@@ -145,7 +193,10 @@ describe('official client against the local service', () => {
     const top4 = await collect(c.jobs.listBySubscription({ top: 4 }));
     expect(top4).toHaveLength(4);
     // raw: the first page carries nextLink
-    const page = await t.raw('GET', `/subscriptions/${t.svc.connection.subscriptionId}/providers/Microsoft.ImportExport/jobs${API}`);
+    const page = await t.raw(
+      'GET',
+      `/subscriptions/${t.svc.connection.subscriptionId}/providers/Microsoft.ImportExport/jobs${API}`,
+    );
     const body = page.json as { value: JobResponse[]; nextLink?: string };
     expect(body.value).toHaveLength(3);
     expect(body.nextLink).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*(\$|%24)skiptoken=/);
@@ -167,7 +218,10 @@ describe('official client against the local service', () => {
     expect(byName.id).toBe(east.id);
     const ops = await collect(c.operations.list());
     expect(ops).toHaveLength(6);
-    expect(ops[0]).toMatchObject({ name: 'Microsoft.ImportExport/locations/read', provider: 'Microsoft Import/Export' });
+    expect(ops[0]).toMatchObject({
+      name: 'Microsoft.ImportExport/locations/read',
+      provider: 'Microsoft Import/Export',
+    });
   });
 
   it('A1: deletes a job in Creating; Get then answers not found', async () => {
@@ -186,8 +240,13 @@ describe('official client against the local service', () => {
   it('PUT on an existing job in Creating updates it (200) and keeps its identity', async () => {
     const c = t.client();
     const rg = t.svc.connection.resourceGroup;
-    const body = importJobBody(t.storageAccountId(), [{ driveId: 'L0', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }]);
-    const again = await t.raw('PUT', `${jobPath(t, 'list0')}${API}`, { ...body, properties: { ...body.properties, logLevel: 'Error' } });
+    const body = importJobBody(t.storageAccountId(), [
+      { driveId: 'L0', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' },
+    ]);
+    const again = await t.raw('PUT', `${jobPath(t, 'list0')}${API}`, {
+      ...body,
+      properties: { ...body.properties, logLevel: 'Error' },
+    });
     expect(again.status).toBe(200);
     expect((await c.jobs.get('list0', rg)).properties?.logLevel).toBe('Error');
   });

@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { bytes, createAndShipImport, prepareDrive, startTestService, type TestService } from './helpers';
 
 let t: TestService;
-beforeAll(async () => { t = await startTestService({ storage: true, auto: { dayMs: 150 }, progressIntervalMs: 0 }); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await startTestService({ storage: true, auto: { dayMs: 150 }, progressIntervalMs: 0 });
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 45_000): Promise<T> {
   const end = Date.now() + ms;
@@ -20,12 +24,19 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 4
 
 // UPS: auto mode ships the drives back with the job's return carrier, which the first test checks.
 const createAndShip = (name: string, driveId: string, manifestHash: string) =>
-  createAndShipImport(t, name, { driveId, manifestHash }, { returnShipping: { carrierName: 'UPS', carrierAccountNumber: '3' } });
+  createAndShipImport(
+    t,
+    name,
+    { driveId, manifestHash },
+    { returnShipping: { carrierName: 'UPS', carrierAccountNumber: '3' } },
+  );
 
 describe('auto mode', () => {
   it('J10 D8: a shipped job whose drive sits in the drive bay is received, copied and shipped back to Completed on its own', async () => {
     const data = bytes(300_000, 3);
-    const hash = await prepareDrive(join(t.dataDir, 'drive-bay', 'AUTODRIVE1'), 'AUTODRIVE1', [{ blobPath: 'auto/data.bin', data }]);
+    const hash = await prepareDrive(join(t.dataDir, 'drive-bay', 'AUTODRIVE1'), 'AUTODRIVE1', [
+      { blobPath: 'auto/data.bin', data },
+    ]);
     await createAndShip('autojob', 'AUTODRIVE1', hash);
     const c = t.client();
     const seen = new Set<string>();
@@ -36,7 +47,11 @@ describe('auto mode', () => {
     });
     expect(done.properties?.driveList?.[0]).toMatchObject({ state: 'ShippedBack', bytesSucceeded: data.length });
     expect(done.properties?.returnPackage?.carrierName).toBe('UPS');
-    const blob = await t.svc.azurite!.client('haulsandbox').getContainerClient('auto').getBlobClient('data.bin').downloadToBuffer();
+    const blob = await t.svc
+      .azurite!.client('haulsandbox')
+      .getContainerClient('auto')
+      .getBlobClient('data.bin')
+      .downloadToBuffer();
     expect(blob.equals(data)).toBe(true);
     expect(seen.has('Shipping') || seen.has('Received') || seen.has('Packaging')).toBe(true);
   });
@@ -53,7 +68,13 @@ describe('auto mode', () => {
     expect(d?.copyStatus).toMatch(/No drive is readable at .*drive-bay.*NOWHERE1/);
     const u = new URL(d!.errorLogUri!);
     const [, , container, ...rest] = u.pathname.split('/');
-    const log = (await t.svc.azurite!.client('haulsandbox').getContainerClient(container ?? '').getBlobClient(rest.join('/')).downloadToBuffer()).toString();
+    const log = (
+      await t.svc
+        .azurite!.client('haulsandbox')
+        .getContainerClient(container ?? '')
+        .getBlobClient(rest.join('/'))
+        .downloadToBuffer()
+    ).toString();
     expect(log).toMatch(/DiskNotFound/);
     expect(log).toMatch(/NOWHERE1/);
     const view = await t.raw('GET', `/haul/ops/jobs/${t.svc.connection.resourceGroup}/autonodrive`);

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BLOCK_SIZE, MANIFEST_FILE, parseDriveManifest } from '../../shared/formats/driveManifest';
 import { run as opsCli } from '../../service/opsCli';
-import { DELIVERY, RETURN_ADDRESS, bytes, createAndShipImport, md5, prepareDrive, startTestService, type TestService } from './helpers';
+import {
+  DELIVERY,
+  RETURN_ADDRESS,
+  bytes,
+  createAndShipImport,
+  md5,
+  prepareDrive,
+  startTestService,
+  type TestService,
+} from './helpers';
 
 let t: TestService;
 let work: string;
@@ -23,8 +32,12 @@ afterAll(async () => {
 /** Runs `haul ops ...` in-process against the service's data folder; returns its output. */
 async function ops(...args: string[]): Promise<string> {
   const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
-  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+    out.push(a.join(' '));
+  });
+  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+    out.push(a.join(' '));
+  });
   try {
     const code = await opsCli([args[0] ?? '', '--data-dir', t.dataDir, ...args.slice(1)]);
     if (code !== 0) throw new Error(`haul ops ${args.join(' ')} failed (${code}): ${out.join('\n')}`);
@@ -36,12 +49,20 @@ async function ops(...args: string[]): Promise<string> {
 }
 
 const createImport = (name: string, driveId: string, manifestHash: string) =>
-  createAndShipImport(t, name, { driveId, manifestHash }, { diagnosticsPath: 'waimportexport', logLevel: 'Verbose', backupDriveManifest: true });
+  createAndShipImport(
+    t,
+    name,
+    { driveId, manifestHash },
+    { diagnosticsPath: 'waimportexport', logLevel: 'Verbose', backupDriveManifest: true },
+  );
 
 async function blobText(uri: string): Promise<string> {
   const u = new URL(uri);
   const [, , container, ...rest] = u.pathname.split('/');
-  const blob = t.svc.azurite!.client('haulsandbox').getContainerClient(container ?? '').getBlobClient(decodeURIComponent(rest.join('/')));
+  const blob = t.svc
+    .azurite!.client('haulsandbox')
+    .getContainerClient(container ?? '')
+    .getBlobClient(decodeURIComponent(rest.join('/')));
   return (await blob.downloadToBuffer()).toString('utf8');
 }
 
@@ -51,7 +72,10 @@ describe('end to end through the official client, the operators CLI and Azurite'
 
   it('J7 J8 J9 J10 D3 D5 D6 D8 G2 G4: an import job goes from Creating to Completed with its blobs byte-equal in Azurite', async () => {
     const drive = join(work, 'drive1');
-    const hash = await prepareDrive(drive, 'E2EDRIVE1', [{ blobPath: 'photos/2024/big.bin', data: big }, { blobPath: 'photos/small.txt', data: small }]);
+    const hash = await prepareDrive(drive, 'E2EDRIVE1', [
+      { blobPath: 'photos/2024/big.bin', data: big },
+      { blobPath: 'photos/small.txt', data: small },
+    ]);
     await createImport('e2eimport', 'E2EDRIVE1', hash);
     const rg = t.svc.connection.resourceGroup;
     const c = t.client();
@@ -84,12 +108,19 @@ describe('end to end through the official client, the operators CLI and Azurite'
     const done = await c.jobs.get('e2eimport', rg);
     expect(done.properties?.state).toBe('Completed');
     expect(done.properties?.driveList?.[0]?.state).toBe('ShippedBack');
-    expect(done.properties?.returnPackage).toMatchObject({ carrierName: 'FedEx', trackingNumber: 'RET-1', driveCount: 1 });
+    expect(done.properties?.returnPackage).toMatchObject({
+      carrierName: 'FedEx',
+      trackingNumber: 'RET-1',
+      driveCount: 1,
+    });
   });
 
   it('D7 J11 G4: a corrupted block makes the drive CompletedMoreInfo, the job ends Closed, and the error log names the blob', async () => {
     const drive = join(work, 'drive2');
-    const hash = await prepareDrive(drive, 'E2EDRIVE2', [{ blobPath: 'damaged/file.bin', data: big }, { blobPath: 'damaged/fine.txt', data: small }]);
+    const hash = await prepareDrive(drive, 'E2EDRIVE2', [
+      { blobPath: 'damaged/file.bin', data: big },
+      { blobPath: 'damaged/fine.txt', data: small },
+    ]);
     const f = join(drive, 's1', 'damaged', 'file.bin');
     const buf = await readFile(f);
     buf[BLOCK_SIZE + 10] = (buf[BLOCK_SIZE + 10] ?? 0) ^ 0xff; // second block corrupted after preparation
@@ -152,11 +183,24 @@ describe('end to end through the official client, the operators CLI and Azurite'
     const rg = t.svc.connection.resourceGroup;
     await c.jobs.create('e2esmall', rg, {
       location: 'Sandbox West',
-      properties: { storageAccountId: t.storageAccountId(), jobType: 'Export', returnAddress: RETURN_ADDRESS, export: { blobPath: ['/photos/small.txt', '/photos/2024/big.bin'] } },
+      properties: {
+        storageAccountId: t.storageAccountId(),
+        jobType: 'Export',
+        returnAddress: RETURN_ADDRESS,
+        export: { blobPath: ['/photos/small.txt', '/photos/2024/big.bin'] },
+      },
     });
     await c.jobs.update('e2esmall', rg, { state: 'Shipping', deliveryPackage: DELIVERY });
     await ops('package-arrived', '--job', 'e2esmall', '--drive', 'TINY1');
-    await ops('export', '--job', 'e2esmall', '--target', `TINY1=${join(work, 'export2')}`, '--capacity', String(2 * 1024 * 1024)); // 1 MiB is kept free for the manifest: room for the small blob only
+    await ops(
+      'export',
+      '--job',
+      'e2esmall',
+      '--target',
+      `TINY1=${join(work, 'export2')}`,
+      '--capacity',
+      String(2 * 1024 * 1024),
+    ); // 1 MiB is kept free for the manifest: room for the small blob only
     const job = await c.jobs.get('e2esmall', rg);
     expect(job.properties?.incompleteBlobListUri).toBeTruthy();
     const list = await blobText(job.properties!.incompleteBlobListUri!);

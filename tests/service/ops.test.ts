@@ -6,35 +6,77 @@ import { run as opsCli } from '../../service/opsCli';
 import { ArmErrorSchema } from '../../shared/arm/schemas';
 
 let t: TestService;
-beforeAll(async () => { t = await startTestService(); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await startTestService();
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
-interface View { lifecycle: { state: string; alerts: { code: string; rule: string }[]; drives: { driveId: string; state: string; extra: boolean }[]; returnAddressProblem?: string } }
+interface View {
+  lifecycle: {
+    state: string;
+    alerts: { code: string; rule: string }[];
+    drives: { driveId: string; state: string; extra: boolean }[];
+    returnAddressProblem?: string;
+  };
+}
 
 async function shippedJob(name: string, drives: string[]) {
-  const r = await t.raw('PUT', `${jobPath(t, name)}${API}`, importJobBody(t.storageAccountId(), drives.map((driveId) => ({ driveId, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }))));
+  const r = await t.raw(
+    'PUT',
+    `${jobPath(t, name)}${API}`,
+    importJobBody(
+      t.storageAccountId(),
+      drives.map((driveId) => ({
+        driveId,
+        bitLockerKey: 'k',
+        manifestFile: '\\DriveManifest.xml',
+        manifestHash: 'AA',
+      })),
+    ),
+  );
   expect(r.status).toBe(201);
-  expect((await t.raw('PATCH', `${jobPath(t, name)}${API}`, { properties: { state: 'Shipping', deliveryPackage: DELIVERY } })).status).toBe(200);
+  expect(
+    (
+      await t.raw('PATCH', `${jobPath(t, name)}${API}`, {
+        properties: { state: 'Shipping', deliveryPackage: DELIVERY },
+      })
+    ).status,
+  ).toBe(200);
 }
-const view = async (name: string) => (await t.raw('GET', `/haul/ops/jobs/${t.svc.connection.resourceGroup}/${name}`)).json as View;
+const view = async (name: string) =>
+  (await t.raw('GET', `/haul/ops/jobs/${t.svc.connection.resourceGroup}/${name}`)).json as View;
 
 async function cli(...args: string[]): Promise<{ code: number; out: string }> {
   const out: string[] = [];
-  const a = vi.spyOn(console, 'log').mockImplementation((...x: unknown[]) => { out.push(x.join(' ')); });
-  const b = vi.spyOn(console, 'error').mockImplementation((...x: unknown[]) => { out.push(x.join(' ')); });
+  const a = vi.spyOn(console, 'log').mockImplementation((...x: unknown[]) => {
+    out.push(x.join(' '));
+  });
+  const b = vi.spyOn(console, 'error').mockImplementation((...x: unknown[]) => {
+    out.push(x.join(' '));
+  });
   try {
     const code = await opsCli(args);
     return { code, out: out.join('\n') };
-  } finally { a.mockRestore(); b.mockRestore(); }
+  } finally {
+    a.mockRestore();
+    b.mockRestore();
+  }
 }
 
 describe('operator actions', () => {
   it('D3 D4 J7: the package arrives without one drive: that drive is NeverReceived, the other Received', async () => {
     await shippedJob('opsmissing', ['M1', 'M2']);
     expect((await ops(t, 'opsmissing', 'drive-missing', { driveId: 'M2' })).status).toBe(200);
-    expect((await ops(t, 'opsmissing', 'package-arrived', { drives: [{ driveId: 'M1', path: '/mnt/m1' }] })).status).toBe(200);
+    expect(
+      (await ops(t, 'opsmissing', 'package-arrived', { drives: [{ driveId: 'M1', path: '/mnt/m1' }] })).status,
+    ).toBe(200);
     const v = await view('opsmissing');
-    expect(v.lifecycle.drives.map((d) => [d.driveId, d.state])).toEqual([['M1', 'Received'], ['M2', 'NeverReceived']]);
+    expect(v.lifecycle.drives.map((d) => [d.driveId, d.state])).toEqual([
+      ['M1', 'Received'],
+      ['M2', 'NeverReceived'],
+    ]);
     expect(v.lifecycle.state).toBe('Received');
   });
 
@@ -44,7 +86,9 @@ describe('operator actions', () => {
     expect(r.status).toBe(200);
     const v = await view('opsextra');
     expect(v.lifecycle.drives.find((d) => d.driveId === 'STRANGER')?.extra).toBe(true);
-    const arm = (await t.raw('GET', `${jobPath(t, 'opsextra')}${API}`)).json as { properties: { driveList: { driveId: string }[] } };
+    const arm = (await t.raw('GET', `${jobPath(t, 'opsextra')}${API}`)).json as {
+      properties: { driveList: { driveId: string }[] };
+    };
     expect(arm.properties.driveList.map((d) => d.driveId)).toContain('STRANGER');
   });
 
@@ -103,11 +147,19 @@ describe('operator actions', () => {
 
   it('JE1 F2: an alert ends when its cause does: "not Shipping yet" is gone once the job moves on, a fault alert once resolved', async () => {
     const show = async (job: string) => (await cli('show', '--data-dir', t.dataDir, '--job', job)).out;
-    const r = await t.raw('PUT', `${jobPath(t, 'opsalerts')}${API}`, importJobBody(t.storageAccountId(), [{ driveId: 'AL1', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }]));
+    const r = await t.raw(
+      'PUT',
+      `${jobPath(t, 'opsalerts')}${API}`,
+      importJobBody(t.storageAccountId(), [
+        { driveId: 'AL1', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' },
+      ]),
+    );
     expect(r.status).toBe(201);
     await ops(t, 'opsalerts', 'package-arrived', { drives: [{ driveId: 'AL1' }] });
     expect(await show('opsalerts')).toMatch(/alert: .*not Shipping yet/);
-    expect((await t.raw('PATCH', `${jobPath(t, 'opsalerts')}${API}`, { properties: { cancelRequested: true } })).status).toBe(200);
+    expect(
+      (await t.raw('PATCH', `${jobPath(t, 'opsalerts')}${API}`, { properties: { cancelRequested: true } })).status,
+    ).toBe(200);
     const ended = await show('opsalerts');
     expect(ended).toMatch(/opsalerts: Completed/);
     expect(ended).not.toMatch(/alert:/);
@@ -133,7 +185,17 @@ describe('operator actions', () => {
     expect(arrived.out).toMatch(/drive C1D: Received/);
     const show = await cli('show', '--data-dir', t.dataDir, '--job', 'opscli', '--json');
     expect(JSON.parse(show.out).drivePaths).toEqual({ C1D: '/mnt/c1' });
-    const refused = await cli('ship-back', '--data-dir', t.dataDir, '--job', 'opscli', '--carrier', 'DHL', '--tracking', 'T');
+    const refused = await cli(
+      'ship-back',
+      '--data-dir',
+      t.dataDir,
+      '--job',
+      'opscli',
+      '--carrier',
+      'DHL',
+      '--tracking',
+      'T',
+    );
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/\((InvalidTransition|UpdateNotAllowed)\)/);
     const clock = await cli('clock', '--data-dir', t.dataDir);

@@ -19,14 +19,28 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-interface Started { child: ChildProcess; conn: ServiceConnection; stdout: () => string; stderr: () => string; exited: Promise<number | null> }
+interface Started {
+  child: ChildProcess;
+  conn: ServiceConnection;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
 
 async function startCli(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', 'service', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', 'service', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
-  let out = ''; let err = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const deadline = Date.now() + 60_000;
   while (!out.includes('\n')) {
@@ -46,7 +60,9 @@ async function pidsMentioning(needle: string): Promise<number[]> {
     try {
       const cmd = (await readFile(`/proc/${p}/cmdline`, 'utf8')).replace(/\0/g, ' ');
       if (cmd.includes(needle)) out.push(Number(p));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -59,7 +75,13 @@ describe('haul service process', () => {
     expect(s.conn.token).toBe('a-token-that-is-long-enough');
     expect(s.conn.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const ca = await readFile(s.conn.ca, 'utf8');
-    const ping = await rawCall(s.conn.endpoint, ca, s.conn.token, 'GET', `/providers/Microsoft.ImportExport/locations${API}`);
+    const ping = await rawCall(
+      s.conn.endpoint,
+      ca,
+      s.conn.token,
+      'GET',
+      `/providers/Microsoft.ImportExport/locations${API}`,
+    );
     expect(ping.status).toBe(200);
     const azurite = await pidsMentioning(join(dir, 'azurite'));
     expect(azurite.length).toBeGreaterThan(0);
@@ -72,10 +94,16 @@ describe('haul service process', () => {
   });
 
   it('refuses bad options with a usage message and status 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', 'service', '--port', 'abc', '--data-dir', '/tmp/x'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'main/cli/haul.ts', 'service', '--port', 'abc', '--data-dir', '/tmp/x'],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     children.push(child);
     let err = '';
-    child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     const code = await new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
     expect(code).toBe(2);
     expect(err).toMatch(/--port "abc" is not a port number/);
@@ -86,7 +114,8 @@ describe('haul service process', () => {
     dirs.push(dir);
     const s = await startCli(['--data-dir', dir, '--no-storage']);
     const ca = await readFile(s.conn.ca, 'utf8');
-    const call = (method: string, path: string, body?: unknown) => rawCall(s.conn.endpoint, ca, s.conn.token, method, path, body);
+    const call = (method: string, path: string, body?: unknown) =>
+      rawCall(s.conn.endpoint, ca, s.conn.token, method, path, body);
     const base = `/subscriptions/${s.conn.subscriptionId}/resourceGroups/${s.conn.resourceGroup}/providers/Microsoft.ImportExport/jobs`;
     const acctId = `/subscriptions/${s.conn.subscriptionId}/resourceGroups/${s.conn.resourceGroup}/providers/Microsoft.Storage/storageAccounts/haulsandbox`;
 
@@ -98,13 +127,21 @@ describe('haul service process', () => {
         const name = `kill${w}x${Math.floor(i / 5)}`;
         try {
           if (i % 5 === 0) {
-            const r = await call('PUT', `${base}/${name}${API}`, importJobBody(acctId, [{ driveId: `K${w}X${i}`, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }]));
+            const r = await call(
+              'PUT',
+              `${base}/${name}${API}`,
+              importJobBody(acctId, [
+                { driveId: `K${w}X${i}`, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' },
+              ]),
+            );
             if (r.status === 201) ackedCreate.add(name);
           } else {
             const r = await call('PATCH', `${base}/${name}${API}`, { tags: { n: String(i) } });
             if (r.status === 200) ackedTag.set(name, i);
           }
-        } catch { return; } // connection cut by the kill
+        } catch {
+          return;
+        } // connection cut by the kill
       }
     };
     const writers = Array.from({ length: 4 }, (_, w) => writer(w));
@@ -129,7 +166,9 @@ describe('haul service process', () => {
       expect(existsSync(join(dir, 'jobs', 'damaged'))).toBe(false);
       const left = (await readdir(join(dir, 'jobs'))).filter((f) => !f.endsWith('.json'));
       expect(left).toEqual([]);
-      console.log(`kill -9 test: ${ackedCreate.size} acknowledged creates and ${ackedTag.size} acknowledged updates survived`);
+      console.log(
+        `kill -9 test: ${ackedCreate.size} acknowledged creates and ${ackedTag.size} acknowledged updates survived`,
+      );
     } finally {
       await t.cleanup();
     }

@@ -1,14 +1,28 @@
 // Every refusal of the API: a 4xx in the ARM error shape with a message that says what to do,
 // and the stored job unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, DELIVERY, RETURN_ADDRESS, importJobBody, jobPath, ops, rawCall, startTestService, type TestService } from './helpers';
+import {
+  API,
+  DELIVERY,
+  RETURN_ADDRESS,
+  importJobBody,
+  jobPath,
+  ops,
+  rawCall,
+  startTestService,
+  type TestService,
+} from './helpers';
 import { ArmErrorSchema } from '../../shared/arm/schemas';
 import { REFUSAL_CODES } from '../../shared/lifecycle';
 import { refusalStatus } from '../../service/errors';
 
 let t: TestService;
-beforeAll(async () => { t = await startTestService({ bodyLimit: 64 * 1024 }); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await startTestService({ bodyLimit: 64 * 1024 });
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 function armError(r: { json: unknown }) {
   const e = ArmErrorSchema.safeParse(r.json);
@@ -16,7 +30,12 @@ function armError(r: { json: unknown }) {
   return e.data.error;
 }
 
-async function create(name: string, body: unknown = importJobBody(t.storageAccountId(), [{ driveId: `D${name}`, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }])) {
+async function create(
+  name: string,
+  body: unknown = importJobBody(t.storageAccountId(), [
+    { driveId: `D${name}`, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' },
+  ]),
+) {
   const r = await t.raw('PUT', `${jobPath(t, name)}${API}`, body);
   if (r.status !== 201) throw new Error(`create ${name}: ${r.status} ${r.text}`);
   return r;
@@ -28,7 +47,9 @@ async function snapshot(name: string): Promise<string> {
 
 describe('refusals', () => {
   it('J5: Shipping without delivery package and return address is refused with 400 and the rule sentence; the job stays Creating', async () => {
-    const body = importJobBody(t.storageAccountId(), [{ driveId: 'J5DRIVE', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }]);
+    const body = importJobBody(t.storageAccountId(), [
+      { driveId: 'J5DRIVE', bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' },
+    ]);
     const { returnAddress: _ra, ...props } = body.properties;
     await create('j5job', { ...body, properties: props });
     const before = await snapshot('j5job');
@@ -41,14 +62,18 @@ describe('refusals', () => {
     expect(e.message).toMatch(/return address|returnAddress/i);
     expect(await snapshot('j5job')).toBe(before);
     // with both in the same request it is accepted (as ARM allows)
-    const ok = await t.raw('PATCH', `${jobPath(t, 'j5job')}${API}`, { properties: { state: 'Shipping', deliveryPackage: DELIVERY, returnAddress: RETURN_ADDRESS } });
+    const ok = await t.raw('PATCH', `${jobPath(t, 'j5job')}${API}`, {
+      properties: { state: 'Shipping', deliveryPackage: DELIVERY, returnAddress: RETURN_ADDRESS },
+    });
     expect(ok.status).toBe(200);
     expect((ok.json as { properties: { state: string } }).properties.state).toBe('Shipping');
   });
 
   it('J13: cancel is accepted while Shipping and refused from Received on, naming the state', async () => {
     await create('j13job');
-    const ship = await t.raw('PATCH', `${jobPath(t, 'j13job')}${API}`, { properties: { state: 'Shipping', deliveryPackage: DELIVERY } });
+    const ship = await t.raw('PATCH', `${jobPath(t, 'j13job')}${API}`, {
+      properties: { state: 'Shipping', deliveryPackage: DELIVERY },
+    });
     expect(ship.status).toBe(200);
     const arrived = await ops(t, 'j13job', 'package-arrived', { drives: [{ driveId: 'Dj13job' }] });
     expect(arrived.status).toBe(200);
@@ -62,15 +87,22 @@ describe('refusals', () => {
     expect(await snapshot('j13job')).toBe(before);
 
     await create('j13ok');
-    await t.raw('PATCH', `${jobPath(t, 'j13ok')}${API}`, { properties: { state: 'Shipping', deliveryPackage: DELIVERY } });
+    await t.raw('PATCH', `${jobPath(t, 'j13ok')}${API}`, {
+      properties: { state: 'Shipping', deliveryPackage: DELIVERY },
+    });
     const c = await t.raw('PATCH', `${jobPath(t, 'j13ok')}${API}`, { properties: { cancelRequested: true } });
     expect(c.status).toBe(200);
-    expect((c.json as { properties: { cancelRequested: boolean; state: string } }).properties).toMatchObject({ cancelRequested: true, state: 'Shipping' });
+    expect((c.json as { properties: { cancelRequested: boolean; state: string } }).properties).toMatchObject({
+      cancelRequested: true,
+      state: 'Shipping',
+    });
   });
 
   it('A1: delete is refused for a job in Shipping (409, rule named) and the job is kept', async () => {
     await create('a1job');
-    await t.raw('PATCH', `${jobPath(t, 'a1job')}${API}`, { properties: { state: 'Shipping', deliveryPackage: DELIVERY } });
+    await t.raw('PATCH', `${jobPath(t, 'a1job')}${API}`, {
+      properties: { state: 'Shipping', deliveryPackage: DELIVERY },
+    });
     const before = await snapshot('a1job');
     const r = await t.raw('DELETE', `${jobPath(t, 'a1job')}${API}`);
     expect(r.status).toBe(409);
@@ -91,11 +123,25 @@ describe('refusals', () => {
 
   it('wrong types are refused with 400 naming each field path', async () => {
     const body = importJobBody(t.storageAccountId());
-    const r = await t.raw('PUT', `${jobPath(t, 'badtypes')}${API}`, { ...body, properties: { ...body.properties, backupDriveManifest: 'yes', driveList: [{ driveId: 42 }], returnAddress: { ...RETURN_ADDRESS, email: 'not-an-email' } } });
+    const r = await t.raw('PUT', `${jobPath(t, 'badtypes')}${API}`, {
+      ...body,
+      properties: {
+        ...body.properties,
+        backupDriveManifest: 'yes',
+        driveList: [{ driveId: 42 }],
+        returnAddress: { ...RETURN_ADDRESS, email: 'not-an-email' },
+      },
+    });
     expect(r.status).toBe(400);
     const e = armError(r);
     const targets = e.details?.map((d) => d.target);
-    expect(targets).toEqual(expect.arrayContaining(['properties.backupDriveManifest', 'properties.driveList.0.driveId', 'properties.returnAddress.email']));
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        'properties.backupDriveManifest',
+        'properties.driveList.0.driveId',
+        'properties.returnAddress.email',
+      ]),
+    );
     const arr = await t.raw('PATCH', `${jobPath(t, 'j5job')}${API}`, [1, 2]);
     expect(arr.status).toBe(400);
   });
@@ -112,7 +158,14 @@ describe('refusals', () => {
 
   it('an oversize body is refused with 413 before it is read, and the service keeps serving', async () => {
     const body = importJobBody(t.storageAccountId());
-    const big = { ...body, tags: { pad: 'x'.repeat(200) }, properties: { ...body.properties, export: { blobPath: Array.from({ length: 2000 }, (_, i) => `/c/${'b'.repeat(40)}${i}`) } } };
+    const big = {
+      ...body,
+      tags: { pad: 'x'.repeat(200) },
+      properties: {
+        ...body.properties,
+        export: { blobPath: Array.from({ length: 2000 }, (_, i) => `/c/${'b'.repeat(40)}${i}`) },
+      },
+    };
     const r = await t.raw('PUT', `${jobPath(t, 'bigjob')}${API}`, big);
     expect(r.status).toBe(413);
     expect(armError(r).code).toBe('RequestEntityTooLarge');
@@ -123,7 +176,11 @@ describe('refusals', () => {
   it('invalid job and resource group names (ARM rules) are refused with 400', async () => {
     const longName = 'a'.repeat(65);
     for (const name of [longName, '-leadinghyphen', 'has.dot', 'x']) {
-      const r = await t.raw('PUT', `${jobPath(t, encodeURIComponent(name))}${API}`, importJobBody(t.storageAccountId()));
+      const r = await t.raw(
+        'PUT',
+        `${jobPath(t, encodeURIComponent(name))}${API}`,
+        importJobBody(t.storageAccountId()),
+      );
       expect(r.status, name).toBe(400);
       expect(armError(r).code).toBe('InvalidJobName');
     }
@@ -138,7 +195,11 @@ describe('refusals', () => {
     expect(r.status).toBe(403);
     expect(armError(r).code).toBe('AuthorizationFailed');
     expect(armError(r).message).toContain(t.svc.connection.subscriptionId);
-    const put = await t.raw('PUT', `${jobPath(t, 'subjob', t.svc.connection.resourceGroup, other)}${API}`, importJobBody(t.storageAccountId()));
+    const put = await t.raw(
+      'PUT',
+      `${jobPath(t, 'subjob', t.svc.connection.resourceGroup, other)}${API}`,
+      importJobBody(t.storageAccountId()),
+    );
     expect(put.status).toBe(403);
   });
 
@@ -147,10 +208,19 @@ describe('refusals', () => {
     const none = await rawCall(t.svc.connection.endpoint, t.ca, undefined, 'DELETE', `${jobPath(t, 'j5job')}${API}`);
     expect(none.status).toBe(401);
     expect(armError(none).code).toBe('AuthenticationFailed');
-    const wrong = await rawCall(t.svc.connection.endpoint, t.ca, 'not-the-token', 'PATCH', `${jobPath(t, 'j5job')}${API}`, { properties: { cancelRequested: true } });
+    const wrong = await rawCall(
+      t.svc.connection.endpoint,
+      t.ca,
+      'not-the-token',
+      'PATCH',
+      `${jobPath(t, 'j5job')}${API}`,
+      { properties: { cancelRequested: true } },
+    );
     expect(wrong.status).toBe(401);
     expect(armError(wrong).code).toBe('InvalidAuthenticationToken');
-    const ops401 = await rawCall(t.svc.connection.endpoint, t.ca, 'nope', 'POST', '/haul/ops/clock/advance', { days: 100 });
+    const ops401 = await rawCall(t.svc.connection.endpoint, t.ca, 'nope', 'POST', '/haul/ops/clock/advance', {
+      days: 100,
+    });
     expect(ops401.status).toBe(401);
     expect(await snapshot('j5job')).toBe(before);
   });
@@ -164,25 +234,39 @@ describe('refusals', () => {
   });
 
   it('an unknown location or an unsupported carrier is refused with the list of valid ones', async () => {
-    const loc = await t.raw('PUT', `${jobPath(t, 'noloc')}${API}`, { ...importJobBody(t.storageAccountId()), location: 'West US' });
+    const loc = await t.raw('PUT', `${jobPath(t, 'noloc')}${API}`, {
+      ...importJobBody(t.storageAccountId()),
+      location: 'West US',
+    });
     expect(loc.status).toBe(400);
     expect(armError(loc).message).toMatch(/Sandbox West/);
-    const carrier = await t.raw('PATCH', `${jobPath(t, 'j13ok')}${API}`, { properties: { deliveryPackage: { carrierName: 'Pigeon Post', trackingNumber: '1' } } });
+    const carrier = await t.raw('PATCH', `${jobPath(t, 'j13ok')}${API}`, {
+      properties: { deliveryPackage: { carrierName: 'Pigeon Post', trackingNumber: '1' } },
+    });
     expect(carrier.status).toBe(400);
     expect(armError(carrier).message).toMatch(/FedEx, UPS, DHL/);
   });
 
   it('an import job without drives, or with more than ten, is refused (D1)', async () => {
     const body = importJobBody(t.storageAccountId());
-    const none = await t.raw('PUT', `${jobPath(t, 'nodrives')}${API}`, { ...body, properties: { ...body.properties, driveList: [] } });
+    const none = await t.raw('PUT', `${jobPath(t, 'nodrives')}${API}`, {
+      ...body,
+      properties: { ...body.properties, driveList: [] },
+    });
     expect(none.status).toBe(400);
     expect(armError(none).message).toMatch(/D1/);
-    const many = await t.raw('PUT', `${jobPath(t, 'manydrives')}${API}`, { ...body, properties: { ...body.properties, driveList: Array.from({ length: 11 }, (_, i) => ({ driveId: `M${i}` })) } });
+    const many = await t.raw('PUT', `${jobPath(t, 'manydrives')}${API}`, {
+      ...body,
+      properties: { ...body.properties, driveList: Array.from({ length: 11 }, (_, i) => ({ driveId: `M${i}` })) },
+    });
     expect(many.status).toBe(400);
   });
 
   it('unknown routes answer 404 and wrong methods 405, in the ARM error shape', async () => {
-    const r = await t.raw('GET', `/subscriptions/${t.svc.connection.subscriptionId}/providers/Microsoft.Nope/things${API}`);
+    const r = await t.raw(
+      'GET',
+      `/subscriptions/${t.svc.connection.subscriptionId}/providers/Microsoft.Nope/things${API}`,
+    );
     expect(r.status).toBe(404);
     expect(armError(r).code).toBe('NotFound');
     const m = await t.raw('POST', `${jobPath(t, 'j5job')}${API}`, {});

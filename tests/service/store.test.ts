@@ -7,14 +7,18 @@ import { join } from 'node:path';
 import { API, importJobBody, jobPath, startTestService } from './helpers';
 
 const dirs: string[] = [];
-afterEach(async () => { for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true }); });
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
 
 describe('job store', () => {
   it('keeps a damaged job file aside with its bytes, drops unfinished temp files, and serves the other jobs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'haul-service-store-'));
     dirs.push(dir);
     let t = await startTestService({}, dir);
-    expect((await t.raw('PUT', `${jobPath(t, 'goodjob')}${API}`, importJobBody(t.storageAccountId()))).status).toBe(201);
+    expect((await t.raw('PUT', `${jobPath(t, 'goodjob')}${API}`, importJobBody(t.storageAccountId()))).status).toBe(
+      201,
+    );
     await t.stop();
     const garbage = '{"v":1,"name":"half-writ';
     await writeFile(join(dir, 'jobs', 'deadbeef.json'), garbage);
@@ -26,7 +30,10 @@ describe('job store', () => {
       expect(await readFile(join(dir, 'jobs', 'damaged', 'deadbeef.json'), 'utf8')).toBe(garbage);
       expect((await readdir(join(dir, 'jobs'))).filter((f) => f.startsWith('.haul-tmp-'))).toEqual([]);
       expect(t.logs.join('\n')).toMatch(/deadbeef\.json could not be read .*moved to/);
-      const list = await t.raw('GET', `/subscriptions/${t.svc.connection.subscriptionId}/providers/Microsoft.ImportExport/jobs${API}`);
+      const list = await t.raw(
+        'GET',
+        `/subscriptions/${t.svc.connection.subscriptionId}/providers/Microsoft.ImportExport/jobs${API}`,
+      );
       expect((list.json as { value: { name: string }[] }).value.map((j) => j.name)).toEqual(['goodjob']);
     } finally {
       await t.stop();

@@ -21,17 +21,33 @@ async function service(dataDir?: string): Promise<TestService> {
 }
 
 async function create(t: TestService, name: string, drives = [`${name.toUpperCase()}D1`]) {
-  const r = await t.raw('PUT', `${jobPath(t, name)}${API}`, importJobBody(t.storageAccountId(), drives.map((driveId) => ({ driveId, bitLockerKey: 'k', manifestFile: '\\DriveManifest.xml', manifestHash: 'AA' }))));
+  const r = await t.raw(
+    'PUT',
+    `${jobPath(t, name)}${API}`,
+    importJobBody(
+      t.storageAccountId(),
+      drives.map((driveId) => ({
+        driveId,
+        bitLockerKey: 'k',
+        manifestFile: '\\DriveManifest.xml',
+        manifestHash: 'AA',
+      })),
+    ),
+  );
   expect(r.status).toBe(201);
 }
 async function ship(t: TestService, name: string) {
-  const r = await t.raw('PATCH', `${jobPath(t, name)}${API}`, { properties: { state: 'Shipping', deliveryPackage: DELIVERY } });
+  const r = await t.raw('PATCH', `${jobPath(t, name)}${API}`, {
+    properties: { state: 'Shipping', deliveryPackage: DELIVERY },
+  });
   expect(r.status).toBe(200);
 }
 async function get(t: TestService, name: string) {
   return t.raw('GET', `${jobPath(t, name)}${API}`);
 }
-interface OpsView { lifecycle: { state: string; alerts: { code: string; rule: string }[]; drives: { driveId: string; state: string }[] } }
+interface OpsView {
+  lifecycle: { state: string; alerts: { code: string; rule: string }[]; drives: { driveId: string; state: string }[] };
+}
 async function view(t: TestService, name: string): Promise<OpsView> {
   const r = await t.raw('GET', `/haul/ops/jobs/${t.svc.connection.resourceGroup}/${name}`);
   expect(r.status).toBe(200);
@@ -53,7 +69,9 @@ describe('timers', () => {
     const t = await service();
     await create(t, 'j3job');
     await advance(t, 10);
-    const u = await t.raw('PATCH', `${jobPath(t, 'j3job')}${API}`, { properties: { returnShipping: { carrierName: 'UPS', carrierAccountNumber: '77' } } });
+    const u = await t.raw('PATCH', `${jobPath(t, 'j3job')}${API}`, {
+      properties: { returnShipping: { carrierName: 'UPS', carrierAccountNumber: '77' } },
+    });
     expect(u.status).toBe(200);
     expect((u.json as { properties: { state: string } }).properties.state).toBe('Creating');
     await advance(t, 10); // 20 days after creation, 10 after the update

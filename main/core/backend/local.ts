@@ -51,7 +51,12 @@ export function startLocalService(options: LocalServiceOptions): LocalService {
 
   const timer = setTimeout(() => {
     if (status.state === 'starting') {
-      set({ state: 'failed', kind: 'local', logFile, message: `The local Import/Export service did not start within ${Math.round((options.readyTimeoutMs ?? 60_000) / 1000)} s. See ${logFile}.` });
+      set({
+        state: 'failed',
+        kind: 'local',
+        logFile,
+        message: `The local Import/Export service did not start within ${Math.round((options.readyTimeoutMs ?? 60_000) / 1000)} s. See ${logFile}.`,
+      });
       child.kill('SIGTERM');
     }
   }, options.readyTimeoutMs ?? 60_000);
@@ -63,17 +68,34 @@ export function startLocalService(options: LocalServiceOptions): LocalService {
     try {
       parsed = ServiceConnectionSchema.parse(JSON.parse(line));
     } catch {
-      set({ state: 'failed', kind: 'local', logFile, message: `The local Import/Export service answered something Haul does not understand. See ${logFile}.` });
+      set({
+        state: 'failed',
+        kind: 'local',
+        logFile,
+        message: `The local Import/Export service answered something Haul does not understand. See ${logFile}.`,
+      });
       return;
     }
     connection = parsed;
-    set({ state: 'ready', kind: 'local', logFile, endpoint: parsed.endpoint, subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup });
+    set({
+      state: 'ready',
+      kind: 'local',
+      logFile,
+      endpoint: parsed.endpoint,
+      subscriptionId: parsed.subscriptionId,
+      resourceGroup: parsed.resourceGroup,
+    });
   });
 
   const exited = new Promise<void>((resolve) => {
     child.once('error', (err) => {
       clearTimeout(timer);
-      set({ state: 'failed', kind: 'local', logFile, message: `Haul could not start its local Import/Export service (${err.message}).` });
+      set({
+        state: 'failed',
+        kind: 'local',
+        logFile,
+        message: `Haul could not start its local Import/Export service (${err.message}).`,
+      });
       resolve();
     });
     child.once('exit', (code, signal) => {
@@ -82,7 +104,12 @@ export function startLocalService(options: LocalServiceOptions): LocalService {
       if (status.state === 'failed') {
         // Already explained (timeout, unreadable ready line): keep that message.
       } else if (!stopping) {
-        set({ state: 'failed', kind: 'local', logFile, message: `The local Import/Export service stopped (${signal ?? `exit ${code}`}). See ${logFile}; restart Haul to start it again.` });
+        set({
+          state: 'failed',
+          kind: 'local',
+          logFile,
+          message: `The local Import/Export service stopped (${signal ?? `exit ${code}`}). See ${logFile}; restart Haul to start it again.`,
+        });
       } else {
         set({ state: 'off', kind: 'local', logFile });
       }

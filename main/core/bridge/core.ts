@@ -88,7 +88,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     watcher.on('added', (d) => pending.added.push(d.device));
     watcher.on('removed', (d) => pending.removed.push(d.device));
     watcher.on('change', (drives) => {
-      events.emit('drives.changed', { drives: classify(drives), added: pending.added.splice(0), removed: pending.removed.splice(0) });
+      events.emit('drives.changed', {
+        drives: classify(drives),
+        added: pending.added.splice(0),
+        removed: pending.removed.splice(0),
+      });
     });
     watcher.on('error', () => {
       // A failing poll is retried on the next tick; `drives.list` reports the error to the person.
@@ -101,7 +105,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // client and job records), prep, and the tracker that stands on jobs.
   // --- issue 8: the connection chosen in Settings (the sandbox, or Azure) is what jobs use
   if (localSource || options.connections || options.azure) {
-    const manager = await createConnectionManager({ settings: ctx.settings, secrets: ctx.secrets, local: options.connections ?? localSource, ...(options.azure ? { azure: options.azure } : {}) });
+    const manager = await createConnectionManager({
+      settings: ctx.settings,
+      secrets: ctx.secrets,
+      local: options.connections ?? localSource,
+      ...(options.azure ? { azure: options.azure } : {}),
+    });
     ctx.connection = manager;
     ctx.connections = manager;
   }

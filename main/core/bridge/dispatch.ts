@@ -11,20 +11,36 @@ export function isChannel(value: unknown): value is ChannelName {
 
 export async function dispatch(handlers: Handlers, channel: unknown, payload: unknown): Promise<BridgeResult<unknown>> {
   if (!isChannel(channel)) {
-    return { ok: false, error: { code: 'unknown-channel', message: `Haul has no channel named ${JSON.stringify(channel)}; the app and its main process may be from different versions — restart Haul.` } };
+    return {
+      ok: false,
+      error: {
+        code: 'unknown-channel',
+        message: `Haul has no channel named ${JSON.stringify(channel)}; the app and its main process may be from different versions — restart Haul.`,
+      },
+    };
   }
   const parsed = channels[channel].request.safeParse(payload ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
     const target = parsed.error.issues[0]?.path.join('.') || undefined;
-    return { ok: false, error: { code: 'bad-request', message: `The request to ${channel} was refused: ${issues}.`, ...(target ? { target } : {}) } };
+    return {
+      ok: false,
+      error: {
+        code: 'bad-request',
+        message: `The request to ${channel} was refused: ${issues}.`,
+        ...(target ? { target } : {}),
+      },
+    };
   }
   try {
     const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
     if (err instanceof HandlerError) {
-      return { ok: false, error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) } };
+      return {
+        ok: false,
+        error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) },
+      };
     }
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, error: { code: 'failed', message: `${channel} failed: ${message}` } };

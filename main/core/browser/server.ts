@@ -77,13 +77,27 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const gate = (req: http.IncomingMessage, hasToken: boolean): Gate => {
     if (!options.allowRemote && !isLoopbackAddress(req.socket.remoteAddress)) {
-      return { ok: false, status: 403, message: 'Haul in browser mode accepts connections from this computer only. Reach it through an SSH tunnel (ssh -L PORT:127.0.0.1:PORT station), or start it with --allow-remote.' };
+      return {
+        ok: false,
+        status: 403,
+        message:
+          'Haul in browser mode accepts connections from this computer only. Reach it through an SSH tunnel (ssh -L PORT:127.0.0.1:PORT station), or start it with --allow-remote.',
+      };
     }
     if (!options.allowRemote && !isLoopbackHostHeader(req.headers.host)) {
-      return { ok: false, status: 403, message: `Haul in browser mode answers only to 127.0.0.1 or localhost, not to "${req.headers.host ?? ''}".` };
+      return {
+        ok: false,
+        status: 403,
+        message: `Haul in browser mode answers only to 127.0.0.1 or localhost, not to "${req.headers.host ?? ''}".`,
+      };
     }
     if (!hasToken) {
-      return { ok: false, status: 401, message: 'This Haul page needs its access token. Open the full URL that `haul serve` printed (it ends in ?token=…).' };
+      return {
+        ok: false,
+        status: 401,
+        message:
+          'This Haul page needs its access token. Open the full URL that `haul serve` printed (it ends in ?token=…).',
+      };
     }
     return { ok: true };
   };
@@ -96,10 +110,14 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.setHeader('content-security-policy', CSP);
       res.setHeader('x-content-type-options', 'nosniff');
       res.setHeader('referrer-policy', 'no-referrer');
-      res.setHeader('cache-control', pathname === '/' || pathname === '/index.html' ? 'no-store' : 'private, max-age=300');
+      res.setHeader(
+        'cache-control',
+        pathname === '/' || pathname === '/index.html' ? 'no-store' : 'private, max-age=300',
+      );
     },
   });
-  const readCookie = (req: http.IncomingMessage) => (req.headers.cookie ? parseCookie(req.headers.cookie)[cookieName] : undefined);
+  const readCookie = (req: http.IncomingMessage) =>
+    req.headers.cookie ? parseCookie(req.headers.cookie)[cookieName] : undefined;
 
   const server = http.createServer((req, res) => {
     try {
@@ -140,7 +158,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     assets(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       const home = url.pathname === '/' || url.pathname === '/index.html';
-      res.end(home && !existsSync(path.join(rendererDir, 'index.html')) ? `The app is not built: ${rendererDir} has no index.html. Run "npm run build" first.` : 'Not found.');
+      res.end(
+        home && !existsSync(path.join(rendererDir, 'index.html'))
+          ? `The app is not built: ${rendererDir} has no index.html. Run "npm run build" first.`
+          : 'Not found.',
+      );
     });
   }
 
@@ -150,7 +172,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     // An upgraded socket has no error listener of its own: a client that resets must not crash us.
     socket.on('error', () => socket.destroy());
     const refuse = (status: number, message: string) => {
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${message}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${message}`,
+      );
     };
     const url = new URL(req.url ?? '/', 'http://placeholder');
     if (url.pathname !== BRIDGE_PATH) return refuse(404, 'No socket here.');
@@ -182,7 +206,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         ws.close(1008, 'Malformed bridge frame');
         return;
       }
-      void dispatch(options.core.handlers, frame.channel, frame.payload).then((result) => send({ id: frame.id, result }));
+      void dispatch(options.core.handlers, frame.channel, frame.payload).then((result) =>
+        send({ id: frame.id, result }),
+      );
     });
   }
 

@@ -3,7 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { draft, draftInput, summarizeDraft, type Draft, type DraftInput, type DraftSummary } from '../../../shared/prep/draft';
+import {
+  draft,
+  draftInput,
+  summarizeDraft,
+  type Draft,
+  type DraftInput,
+  type DraftSummary,
+} from '../../../shared/prep/draft';
 import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
 
 const document = z.object({ version: z.literal(1), drafts: z.array(draft) });
@@ -11,7 +18,9 @@ type DraftsDocument = z.infer<typeof document>;
 
 export class DraftNotFound extends Error {
   constructor(readonly id: string) {
-    super(`There is no draft with the id ${id}; it may have been deleted or turned into a job. Start a new job instead.`);
+    super(
+      `There is no draft with the id ${id}; it may have been deleted or turned into a job. Start a new job instead.`,
+    );
     this.name = 'DraftNotFound';
   }
 }
@@ -19,13 +28,24 @@ export class DraftNotFound extends Error {
 export class DraftStore {
   private readonly store: DocumentStore<DraftsDocument>;
 
-  constructor(dataDir: string, private readonly now: () => number = Date.now) {
-    this.store = jsonFileStore(path.join(dataDir, 'drafts.json'), { schema: document, initial: () => ({ version: 1 as const, drafts: [] }), mode: 0o600 });
+  constructor(
+    dataDir: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.store = jsonFileStore(path.join(dataDir, 'drafts.json'), {
+      schema: document,
+      initial: () => ({ version: 1 as const, drafts: [] }),
+      mode: 0o600,
+    });
   }
 
-  get file(): string { return this.store.file; }
+  get file(): string {
+    return this.store.file;
+  }
   /** Set when the drafts file was damaged and moved aside on the last read. */
-  get recovered(): { movedTo: string; reason: string } | undefined { return this.store.recovered; }
+  get recovered(): { movedTo: string; reason: string } | undefined {
+    return this.store.recovered;
+  }
 
   /** Newest first. */
   async list(): Promise<DraftSummary[]> {
@@ -47,7 +67,13 @@ export class DraftStore {
       const now = this.now();
       const old = parsed.id ? doc.drafts.find((d) => d.id === parsed.id) : undefined;
       if (parsed.id && !old) throw new DraftNotFound(parsed.id);
-      saved = { id: old?.id ?? randomUUID(), step: parsed.step, values: parsed.values, createdAt: old?.createdAt ?? now, updatedAt: now };
+      saved = {
+        id: old?.id ?? randomUUID(),
+        step: parsed.step,
+        values: parsed.values,
+        createdAt: old?.createdAt ?? now,
+        updatedAt: now,
+      };
       return { ...doc, drafts: [...doc.drafts.filter((d) => d.id !== saved!.id), saved] };
     });
     return saved!;

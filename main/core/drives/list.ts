@@ -51,7 +51,11 @@ export async function serialNumbers(): Promise<Map<string, string>> {
   return new Map();
 }
 
-interface LsblkNode { name: string; serial?: string | null; children?: LsblkNode[] }
+interface LsblkNode {
+  name: string;
+  serial?: string | null;
+  children?: LsblkNode[];
+}
 
 export function parseLsblkSerials(json: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -89,22 +93,39 @@ export async function linuxSerialOf(device: string): Promise<string | undefined>
 
 async function windowsSerials(): Promise<Map<string, string>> {
   // Win32_DiskDrive: DeviceID is \\.\PHYSICALDRIVEn, the same path drivelist reports.
-  const { stdout } = await run('powershell.exe', ['-NoProfile', '-Command', 'Get-CimInstance Win32_DiskDrive | Select-Object DeviceID,SerialNumber | ConvertTo-Json'], { timeout: 20_000 });
-  const rows = JSON.parse(stdout) as { DeviceID: string; SerialNumber?: string } | { DeviceID: string; SerialNumber?: string }[];
+  const { stdout } = await run(
+    'powershell.exe',
+    [
+      '-NoProfile',
+      '-Command',
+      'Get-CimInstance Win32_DiskDrive | Select-Object DeviceID,SerialNumber | ConvertTo-Json',
+    ],
+    { timeout: 20_000 },
+  );
+  const rows = JSON.parse(stdout) as
+    | { DeviceID: string; SerialNumber?: string }
+    | { DeviceID: string; SerialNumber?: string }[];
   const out = new Map<string, string>();
-  for (const r of Array.isArray(rows) ? rows : [rows]) if (r.SerialNumber?.trim()) out.set(r.DeviceID, r.SerialNumber.trim());
+  for (const r of Array.isArray(rows) ? rows : [rows])
+    if (r.SerialNumber?.trim()) out.set(r.DeviceID, r.SerialNumber.trim());
   return out;
 }
 
 async function macSerials(): Promise<Map<string, string>> {
   // system_profiler lists USB and SATA storage with "bsd_name" (disk2) and "serial_num".
-  const { stdout } = await run('system_profiler', ['-json', 'SPUSBDataType', 'SPSerialATADataType', 'SPNVMeDataType'], { timeout: 30_000 });
+  const { stdout } = await run('system_profiler', ['-json', 'SPUSBDataType', 'SPSerialATADataType', 'SPNVMeDataType'], {
+    timeout: 30_000,
+  });
   const out = new Map<string, string>();
   const visit = (node: unknown, serial?: string) => {
-    if (Array.isArray(node)) { node.forEach((n) => visit(n, serial)); return; }
+    if (Array.isArray(node)) {
+      node.forEach((n) => visit(n, serial));
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
-    const s = typeof o.serial_num === 'string' ? o.serial_num : typeof o.device_serial === 'string' ? o.device_serial : serial;
+    const s =
+      typeof o.serial_num === 'string' ? o.serial_num : typeof o.device_serial === 'string' ? o.device_serial : serial;
     if (typeof o.bsd_name === 'string' && s) out.set(`/dev/${o.bsd_name}`, s);
     for (const v of Object.values(o)) if (typeof v === 'object') visit(v, s);
   };

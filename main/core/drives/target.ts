@@ -26,7 +26,11 @@ export interface TargetInfo {
   existingJob?: string;
 }
 
-interface MountEntry { mountPoint: string; source: string; fsType: string }
+interface MountEntry {
+  mountPoint: string;
+  source: string;
+  fsType: string;
+}
 
 /** Parses /proc/self/mountinfo lines. */
 export function parseMountinfo(text: string): MountEntry[] {
@@ -45,7 +49,11 @@ export function parseMountinfo(text: string): MountEntry[] {
 export function mountOf(path: string): MountEntry | undefined {
   if (process.platform !== 'linux') return undefined;
   let entries: MountEntry[];
-  try { entries = parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8')); } catch { return undefined; }
+  try {
+    entries = parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8'));
+  } catch {
+    return undefined;
+  }
   const real = realpathSync(path);
   let best: MountEntry | undefined;
   for (const e of entries) {
@@ -57,7 +65,19 @@ export function mountOf(path: string): MountEntry | undefined {
   return best;
 }
 
-const CASE_INSENSITIVE_FS = new Set(['vfat', 'msdos', 'exfat', 'ntfs', 'ntfs3', 'fuseblk', 'hfs', 'hfsplus', 'apfs', 'cifs', 'smbfs']);
+const CASE_INSENSITIVE_FS = new Set([
+  'vfat',
+  'msdos',
+  'exfat',
+  'ntfs',
+  'ntfs3',
+  'fuseblk',
+  'hfs',
+  'hfsplus',
+  'apfs',
+  'cifs',
+  'smbfs',
+]);
 const FAT_LIKE = new Set(['vfat', 'msdos', 'exfat', 'ntfs', 'ntfs3', 'fuseblk']);
 
 /** Probes whether the folder treats names differing only in case as one (creates and removes a file). */
@@ -81,7 +101,9 @@ export function generateDriveId(): string {
 /** Describes a target folder; throws a clear Error when it is missing or not a folder. */
 export async function resolveTarget(path: string): Promise<TargetInfo> {
   let st;
-  try { st = statSync(path); } catch {
+  try {
+    st = statSync(path);
+  } catch {
     throw new Error(`The target "${path}" does not exist; mount the drive, or create the folder, and try again.`);
   }
   if (!st.isDirectory()) throw new Error(`The target "${path}" is not a folder; give the drive's mount path.`);
@@ -106,9 +128,15 @@ export async function resolveTarget(path: string): Promise<TargetInfo> {
   // somewhere on a bigger disk is not "the drive".
   if (!driveId && mount && mount.mountPoint === real && mount.source.startsWith('/dev/')) {
     const serial = await linuxSerialOf(mount.source);
-    if (serial) { driveId = serial; idSource = 'serial'; }
+    if (serial) {
+      driveId = serial;
+      idSource = 'serial';
+    }
   }
-  if (!driveId) { driveId = generateDriveId(); idSource = 'generated'; }
+  if (!driveId) {
+    driveId = generateDriveId();
+    idSource = 'generated';
+  }
   const fsType = mount?.fsType;
   const info: TargetInfo = {
     path: real,
@@ -120,7 +148,11 @@ export async function resolveTarget(path: string): Promise<TargetInfo> {
     maxNameBytes: 255,
     maxPathBytes: fsType && FAT_LIKE.has(fsType) ? 32_760 : 4095,
   };
-  if (mount) { info.device = mount.source; info.fsType = mount.fsType; info.mountPoint = mount.mountPoint; }
+  if (mount) {
+    info.device = mount.source;
+    info.fsType = mount.fsType;
+    info.mountPoint = mount.mountPoint;
+  }
   if (existingJob !== undefined) info.existingJob = existingJob;
   return info;
 }

@@ -2,7 +2,10 @@
 import { EventEmitter } from 'node:events';
 import { listDrives, type DriveLister, type RawDrive } from './list';
 
-export interface DriveDiff { added: RawDrive[]; removed: RawDrive[] }
+export interface DriveDiff {
+  added: RawDrive[];
+  removed: RawDrive[];
+}
 
 export function diffDrives(before: RawDrive[], after: RawDrive[]): DriveDiff {
   const key = (d: RawDrive) => `${d.device}|${d.serial ?? ''}`;
@@ -30,7 +33,12 @@ export class DriveWatcher extends EventEmitter<DriveWatcherEvents> {
   private current: RawDrive[] | undefined;
   private busy = false;
 
-  constructor(private readonly lister: DriveLister = listDrives, private readonly intervalMs = 1000) { super(); }
+  constructor(
+    private readonly lister: DriveLister = listDrives,
+    private readonly intervalMs = 1000,
+  ) {
+    super();
+  }
 
   async start(): Promise<RawDrive[]> {
     await this.poll();
@@ -44,7 +52,9 @@ export class DriveWatcher extends EventEmitter<DriveWatcherEvents> {
     this.timer = undefined;
   }
 
-  drives(): RawDrive[] { return this.current ?? []; }
+  drives(): RawDrive[] {
+    return this.current ?? [];
+  }
 
   /** One poll (public for tests and for "refresh now"). */
   async poll(): Promise<void> {

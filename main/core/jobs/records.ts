@@ -36,7 +36,11 @@ export interface JobRecords {
    * Haul had seen that the list no longer holds are marked gone. Returns the records after, and
    * the records that became gone with this call.
    */
-  see(jobs: ArmJob[], now: Date, options?: { via?: ObservedVia; complete?: boolean; createdByHaul?: boolean }): Promise<{ records: Record<string, JobRecord>; gone: JobRecord[] }>;
+  see(
+    jobs: ArmJob[],
+    now: Date,
+    options?: { via?: ObservedVia; complete?: boolean; createdByHaul?: boolean },
+  ): Promise<{ records: Record<string, JobRecord>; gone: JobRecord[] }>;
   /** Haul changed the job's properties (J3: restarts J2's 14 days; JE2: restarts the wait). */
   markUpdated(name: string, now: Date): Promise<void>;
   /** The service answered "not found" (or Haul deleted it). Returns the record, if there was one. */
@@ -57,11 +61,12 @@ export function recordsFile(dataDir: string, key: string): string {
 
 /** The default store: one atomic, schema-checked JSON file per connection in the data folder. */
 export function jsonRecordStores(dataDir: string): RecordStoreFactory {
-  return (key) => jsonFileStore(recordsFile(dataDir, key), {
-    schema: RecordsDocument,
-    initial: () => ({ version: 1 as const, connection: key, jobs: {} }),
-    mode: 0o600,
-  });
+  return (key) =>
+    jsonFileStore(recordsFile(dataDir, key), {
+      schema: RecordsDocument,
+      initial: () => ({ version: 1 as const, connection: key, jobs: {} }),
+      mode: 0o600,
+    });
 }
 
 // Re-writing a file on every poll only to move lastSeenAt would wear the disk for nothing.
@@ -111,7 +116,10 @@ function meaningful(before: JobRecord, after: JobRecord): boolean {
 }
 
 function seeIn(
-  doc: RecordsDocument, jobs: ArmJob[], now: Date, options: { via?: ObservedVia; complete?: boolean; createdByHaul?: boolean },
+  doc: RecordsDocument,
+  jobs: ArmJob[],
+  now: Date,
+  options: { via?: ObservedVia; complete?: boolean; createdByHaul?: boolean },
 ): { doc: RecordsDocument; gone: JobRecord[]; changed: boolean } {
   const next: RecordsDocument = { ...doc, jobs: { ...doc.jobs } };
   const gone: JobRecord[] = [];

@@ -8,7 +8,13 @@
 // the centre drops an id it already has. A restart delivers what the outbox still holds and diffs
 // against the persisted states, so it neither repeats nor skips. Polls never overlap (one chain),
 // and stop() waits for the poll in flight.
-import { diffJob, observe, type NoticeDraft, type Observation, type TrackerStatus } from '../../../shared/notifications';
+import {
+  diffJob,
+  observe,
+  type NoticeDraft,
+  type Observation,
+  type TrackerStatus,
+} from '../../../shared/notifications';
 import type { DocumentStore } from '../store/jsonFile';
 import { describeFailure, systemClock, type JobSource, type TrackerClock } from './trackerSource';
 import { DEFAULT_INTERVALS, backoff, pollInterval, type TrackerIntervals } from './trackerSchedule';
@@ -101,10 +107,13 @@ export class Tracker {
   private schedule(ms: number, full = false): void {
     if (this.stopped) return;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      void this.enqueue(full);
-    }, Math.max(0, ms));
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.enqueue(full);
+      },
+      Math.max(0, ms),
+    );
     this.setStatus({ nextPollAt: this.clock.now() + Math.max(0, ms) });
   }
 
@@ -116,7 +125,9 @@ export class Tracker {
   }
 
   private tracked(): string[] {
-    return Object.entries(this.jobs()).filter(([, s]) => !s.gone).map(([n]) => n);
+    return Object.entries(this.jobs())
+      .filter(([, s]) => !s.gone)
+      .map(([n]) => n);
   }
 
   /** The remembered jobs of the current connection (another connection's jobs are not gone, just elsewhere). */
@@ -129,7 +140,10 @@ export class Tracker {
     if (this.stopped || !this.doc) return;
     const source = this.opts.source();
     if (!source) {
-      this.setStatus({ state: 'disconnected', message: 'Haul is not connected to an Import/Export service yet; jobs are followed once it is.' });
+      this.setStatus({
+        state: 'disconnected',
+        message: 'Haul is not connected to an Import/Export service yet; jobs are followed once it is.',
+      });
       this.schedule(this.intervals.listMs);
       return;
     }
@@ -166,7 +180,11 @@ export class Tracker {
         const job = await source.get(name);
         const at = this.clock.now();
         const observed = job ? observe(job) : undefined;
-        const seen: Observation | undefined = job ? (observed ? { found: true, job: observed } : undefined) : { found: false, name };
+        const seen: Observation | undefined = job
+          ? observed
+            ? { found: true, job: observed }
+            : undefined
+          : { found: false, name };
         const snap = seen ? await this.commit(name, seen) : this.jobs()[name];
         if (snap) this.due.set(name, at + pollInterval(snap.state, this.intervals));
       }
@@ -178,7 +196,11 @@ export class Tracker {
     } catch (err) {
       this.failures += 1;
       const wait = backoff(this.failures, this.intervals, this.random);
-      this.setStatus({ state: 'offline', jobs: this.tracked().length, message: `${describeFailure(err)} Haul tries again by itself.` });
+      this.setStatus({
+        state: 'offline',
+        jobs: this.tracked().length,
+        message: `${describeFailure(err)} Haul tries again by itself.`,
+      });
       this.schedule(wait, true);
     }
   }
@@ -191,7 +213,11 @@ export class Tracker {
     if (!r) return prev;
     if (prev && r.notices.length === 0 && JSON.stringify(prev) === JSON.stringify(r.next)) return prev;
     const jobs = { ...this.jobs(), [name]: r.next };
-    this.doc = { ...this.doc, connections: { ...this.doc.connections, [this.key]: jobs }, outbox: [...this.doc.outbox, ...r.notices] };
+    this.doc = {
+      ...this.doc,
+      connections: { ...this.doc.connections, [this.key]: jobs },
+      outbox: [...this.doc.outbox, ...r.notices],
+    };
     await this.opts.store.write(this.doc);
     if (r.notices.length) await this.flush();
     return r.next;
@@ -204,7 +230,9 @@ export class Tracker {
     try {
       await this.opts.deliver(pending);
     } catch (err) {
-      this.opts.onError?.(`Notifications could not be stored (${err instanceof Error ? err.message : String(err)}); Haul tries again on the next poll.`);
+      this.opts.onError?.(
+        `Notifications could not be stored (${err instanceof Error ? err.message : String(err)}); Haul tries again on the next poll.`,
+      );
       return;
     }
     const ids = new Set(pending.map((n) => n.id));

@@ -34,8 +34,15 @@ export function describeFailure(err: unknown): string {
   const e = err as { code?: string; statusCode?: number; message?: string; name?: string };
   // The service client's errors are already sentences for the person.
   if (e?.name === 'ServiceCallError' || e?.name === 'HandlerError') return e.message ?? String(err);
-  if (typeof e?.statusCode === 'number') return `The Import/Export service answered ${e.statusCode}${e.message ? ` (${e.message.split('\n')[0]})` : ''}.`;
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'ECONNRESET' || e?.code === 'ENOTFOUND' || e?.code === 'ETIMEDOUT' || e?.code === 'REQUEST_SEND_ERROR')
+  if (typeof e?.statusCode === 'number')
+    return `The Import/Export service answered ${e.statusCode}${e.message ? ` (${e.message.split('\n')[0]})` : ''}.`;
+  if (
+    e?.code === 'ECONNREFUSED' ||
+    e?.code === 'ECONNRESET' ||
+    e?.code === 'ENOTFOUND' ||
+    e?.code === 'ETIMEDOUT' ||
+    e?.code === 'REQUEST_SEND_ERROR'
+  )
     return `The Import/Export service cannot be reached (${e.code}).`;
   return `The Import/Export service could not be asked: ${e?.message ?? String(err)}`;
 }

@@ -17,5 +17,9 @@ export type TrackerDoc = z.infer<typeof TrackerDoc>;
 export const TRACKER_FILE = 'tracker.json';
 
 export function trackerStore(dataDir: string): DocumentStore<TrackerDoc> {
-  return jsonFileStore(path.join(dataDir, TRACKER_FILE), { schema: TrackerDoc, initial: () => ({ version: 1 as const, connections: {}, outbox: [] }), mode: 0o600 });
+  return jsonFileStore(path.join(dataDir, TRACKER_FILE), {
+    schema: TrackerDoc,
+    initial: () => ({ version: 1 as const, connections: {}, outbox: [] }),
+    mode: 0o600,
+  });
 }

@@ -3,7 +3,13 @@
 // already has is dropped (the tracker's outbox may hand the same notice over again after a crash).
 import path from 'node:path';
 import { z } from 'zod';
-import { disposition, HaulNotice, type NoticeDraft, type NotificationSettings, type Popup } from '../../../shared/notifications';
+import {
+  disposition,
+  HaulNotice,
+  type NoticeDraft,
+  type NotificationSettings,
+  type Popup,
+} from '../../../shared/notifications';
 import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
 import type { Notifier } from './port';
 
@@ -18,7 +24,11 @@ export const CentreDoc = z.object({
 export type CentreDoc = z.infer<typeof CentreDoc>;
 
 export function centreStore(dataDir: string): DocumentStore<CentreDoc> {
-  return jsonFileStore(path.join(dataDir, CENTRE_FILE), { schema: CentreDoc, initial: () => ({ version: 1 as const, notices: [] }), mode: 0o600 });
+  return jsonFileStore(path.join(dataDir, CENTRE_FILE), {
+    schema: CentreDoc,
+    initial: () => ({ version: 1 as const, notices: [] }),
+    mode: 0o600,
+  });
 }
 
 export interface CentreOptions {

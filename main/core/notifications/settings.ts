@@ -6,5 +6,8 @@ import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
 export const SETTINGS_FILE = 'notification-settings.json';
 
 export function notificationSettingsStore(dataDir: string): DocumentStore<NotificationSettings> {
-  return jsonFileStore(path.join(dataDir, SETTINGS_FILE), { schema: NotificationSettings, initial: () => structuredClone(DEFAULT_SETTINGS) });
+  return jsonFileStore(path.join(dataDir, SETTINGS_FILE), {
+    schema: NotificationSettings,
+    initial: () => structuredClone(DEFAULT_SETTINGS),
+  });
 }

@@ -8,29 +8,52 @@ import { dirname, isAbsolute, join, parse, resolve } from 'node:path';
 import type { BrowseEntry, BrowseResult } from '../../../shared/prep/session';
 
 export class BrowseError extends Error {
-  constructor(readonly code: 'not-found' | 'not-a-folder' | 'no-access' | 'not-absolute' | 'failed', message: string, readonly path: string) {
+  constructor(
+    readonly code: 'not-found' | 'not-a-folder' | 'no-access' | 'not-absolute' | 'failed',
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
     this.name = 'BrowseError';
   }
 }
 
-export interface BrowseOptions { path?: string; showHidden?: boolean; foldersOnly?: boolean; home?: string }
+export interface BrowseOptions {
+  path?: string;
+  showHidden?: boolean;
+  foldersOnly?: boolean;
+  home?: string;
+}
 
 /** At most this many entries are listed; the rest are counted in `notListed`. */
 const MAX_ENTRIES = 5000;
 
 function describe(code: string | undefined, path: string): { code: BrowseError['code']; message: string } {
   switch (code) {
-    case 'ENOENT': return { code: 'not-found', message: `${path} does not exist (it may have been moved, or the drive was removed). Pick another folder.` };
-    case 'ENOTDIR': return { code: 'not-a-folder', message: `${path} is a file, not a folder.` };
+    case 'ENOENT':
+      return {
+        code: 'not-found',
+        message: `${path} does not exist (it may have been moved, or the drive was removed). Pick another folder.`,
+      };
+    case 'ENOTDIR':
+      return { code: 'not-a-folder', message: `${path} is a file, not a folder.` };
     case 'EACCES':
-    case 'EPERM': return { code: 'no-access', message: `Haul may not read ${path}: the user it runs as (${safeUser()}) has no permission. Pick another folder, or change the folder's permissions.` };
-    default: return { code: 'failed', message: `${path} could not be read (${code ?? 'unknown error'}).` };
+    case 'EPERM':
+      return {
+        code: 'no-access',
+        message: `Haul may not read ${path}: the user it runs as (${safeUser()}) has no permission. Pick another folder, or change the folder's permissions.`,
+      };
+    default:
+      return { code: 'failed', message: `${path} could not be read (${code ?? 'unknown error'}).` };
   }
 }
 
 function safeUser(): string {
-  try { return userInfo().username; } catch { return 'this user'; }
+  try {
+    return userInfo().username;
+  } catch {
+    return 'this user';
+  }
 }
 
 /** Home, the usual removable-media mount folders that exist, and the root. */
@@ -48,7 +71,12 @@ function places(home: string): { name: string; path: string }[] {
 export async function browse(opts: BrowseOptions = {}): Promise<BrowseResult> {
   const home = opts.home ?? homedir();
   const asked = opts.path ?? home;
-  if (!isAbsolute(asked)) throw new BrowseError('not-absolute', `"${asked}" is not a full path; give one that starts at the root (such as ${home}).`, asked);
+  if (!isAbsolute(asked))
+    throw new BrowseError(
+      'not-absolute',
+      `"${asked}" is not a full path; give one that starts at the root (such as ${home}).`,
+      asked,
+    );
   let path: string;
   try {
     path = await realpath(resolve(asked));
@@ -65,10 +93,22 @@ export async function browse(opts: BrowseOptions = {}): Promise<BrowseResult> {
     const dir = await opendir(path);
     for await (const d of dir) {
       const hidden = d.name.startsWith('.');
-      if (hidden && !opts.showHidden) { hiddenCount++; continue; }
+      if (hidden && !opts.showHidden) {
+        hiddenCount++;
+        continue;
+      }
       const full = join(path, d.name);
-      const kind: BrowseEntry['kind'] = d.isDirectory() ? 'folder' : d.isFile() ? 'file' : d.isSymbolicLink() ? 'link' : 'other';
-      if (entries.length >= MAX_ENTRIES) { more++; continue; }
+      const kind: BrowseEntry['kind'] = d.isDirectory()
+        ? 'folder'
+        : d.isFile()
+          ? 'file'
+          : d.isSymbolicLink()
+            ? 'link'
+            : 'other';
+      if (entries.length >= MAX_ENTRIES) {
+        more++;
+        continue;
+      }
       const entry: BrowseEntry = { name: d.name, path: full, kind, hidden };
       try {
         const st = await stat(full);
@@ -93,6 +133,8 @@ export async function browse(opts: BrowseOptions = {}): Promise<BrowseResult> {
   try {
     const fs = await statfs(path);
     result.volume = { free: fs.bavail * fs.bsize, size: fs.blocks * fs.bsize };
-  } catch { /* not every file system answers statfs: the sizes are only shown when known */ }
+  } catch {
+    /* not every file system answers statfs: the sizes are only shown when known */
+  }
   return result;
 }

@@ -6,7 +6,19 @@
 // only then does the engine journal them.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
@@ -44,7 +56,8 @@ let batchStarted = 0;
 const WRITE_CHUNK = 128 * 1024;
 const FLUSH_EVERY = Number(process.env.HAUL_FLUSH_MIB ?? '64') * 1024 * 1024;
 let syncfsKnown: boolean | undefined;
-const canSyncfs = (): boolean => (syncfsKnown ??= process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0);
+const canSyncfs = (): boolean =>
+  (syncfsKnown ??= process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0);
 
 const queue: CopyTask[] = [];
 const made = new Set<string>();
@@ -59,8 +72,22 @@ let stopped = false;
 
 class TargetGone extends Error {}
 class TargetFull extends Error {}
-class TargetFailed extends Error { constructor(readonly code: string, msg: string) { super(msg); } }
-class SourceFailed extends Error { constructor(readonly code: string, msg: string) { super(msg); } }
+class TargetFailed extends Error {
+  constructor(
+    readonly code: string,
+    msg: string,
+  ) {
+    super(msg);
+  }
+}
+class SourceFailed extends Error {
+  constructor(
+    readonly code: string,
+    msg: string,
+  ) {
+    super(msg);
+  }
+}
 
 let rootChecked = 0;
 /** checkRoot at most every 50 ms on the hot path (a stat per small file adds up) */
@@ -73,7 +100,11 @@ function checkRootSoon(): void {
 
 function checkRoot(): void {
   let dev: number;
-  try { dev = statSync(init.root).dev; } catch { throw new TargetGone('the drive was removed'); }
+  try {
+    dev = statSync(init.root).dev;
+  } catch {
+    throw new TargetGone('the drive was removed');
+  }
   if (dev !== init.rootDev) throw new TargetGone('the drive was removed (its mount point no longer holds it)');
 }
 
@@ -87,9 +118,12 @@ function progress(n: number): void {
   }
   if (init.maxRate > 0) {
     rateBytes += n;
-    const ahead = rateBytes / init.maxRate * 1000 - (now - rateStart);
+    const ahead = (rateBytes / init.maxRate) * 1000 - (now - rateStart);
     if (ahead > 5) sleep(ahead);
-    if (now - rateStart > 2000) { rateStart = now; rateBytes = 0; }
+    if (now - rateStart > 2000) {
+      rateStart = now;
+      rateBytes = 0;
+    }
   }
 }
 
@@ -102,7 +136,11 @@ function flushProgress(): void {
 function targetError(e: unknown, what: string): never {
   const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
   if (code === 'ENOSPC' || code === 'EDQUOT') throw new TargetFull(`the drive is full (${what})`);
-  try { checkRoot(); } catch (g) { throw g; }
+  try {
+    checkRoot();
+  } catch (g) {
+    throw g;
+  }
   if (code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO') throw new TargetGone('the drive was removed');
   throw new TargetFailed(code, `${what} failed on the drive: ${(e as Error).message}`);
 }
@@ -113,8 +151,16 @@ function readWithRetry(fd: number, into: Buffer, at: number, pos: number, len: n
       return readSync(fd, into, at, len, pos);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-      if (code === 'EIO' && attempt < 3) { sleep(200 * (attempt + 1)); continue; }
-      throw new SourceFailed(code, code === 'EIO' ? `reading ${src} failed with an input/output error (tried ${attempt + 1} times); the source disk may be failing` : `reading ${src} failed (${code})`);
+      if (code === 'EIO' && attempt < 3) {
+        sleep(200 * (attempt + 1));
+        continue;
+      }
+      throw new SourceFailed(
+        code,
+        code === 'EIO'
+          ? `reading ${src} failed with an input/output error (tried ${attempt + 1} times); the source disk may be failing`
+          : `reading ${src} failed (${code})`,
+      );
     }
   }
 }
@@ -122,22 +168,45 @@ function readWithRetry(fd: number, into: Buffer, at: number, pos: number, len: n
 function ensureDir(dir: string): void {
   if (made.has(dir)) return;
   checkRoot(); // never create folders on the bare mount point of a pulled drive
-  try { mkdirSync(dir, { recursive: true }); } catch (e) { targetError(e, `creating folder ${dir}`); }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    targetError(e, `creating folder ${dir}`);
+  }
   made.add(dir);
 }
 
 function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: number } {
   checkRootSoon();
   let src: number;
-  try { src = openSync(task.src, 'r'); } catch (e) {
+  try {
+    src = openSync(task.src, 'r');
+  } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-    throw new SourceFailed(code, code === 'EACCES' || code === 'EPERM' ? `permission denied reading ${task.src}` : code === 'ENOENT' ? `${task.src} no longer exists` : `cannot open ${task.src} (${code})`);
+    throw new SourceFailed(
+      code,
+      code === 'EACCES' || code === 'EPERM'
+        ? `permission denied reading ${task.src}`
+        : code === 'ENOENT'
+          ? `${task.src} no longer exists`
+          : `cannot open ${task.src} (${code})`,
+    );
   }
   const tmp = join(tmpDir, `${task.id}.tmp`);
   let dst = -1;
   try {
     const before = fstatSync(src);
-    try { dst = openSync(tmp, 'w'); } catch (e) { checkRoot(); ensureDir(tmpDir); try { dst = openSync(tmp, 'w'); } catch (e2) { targetError(e2 ?? e, 'creating a file'); } }
+    try {
+      dst = openSync(tmp, 'w');
+    } catch (e) {
+      checkRoot();
+      ensureDir(tmpDir);
+      try {
+        dst = openSync(tmp, 'w');
+      } catch (e2) {
+        targetError(e2 ?? e, 'creating a file');
+      }
+    }
     if (before.size < BLOCK_SIZE) return copySmall(task, src, dst, tmp, before.mtimeMs, before.size);
     const blocks: string[] = [];
     const file = { md5: '' };
@@ -158,7 +227,11 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
         if (last) ended = true;
         let w = 0;
         while (w < got) {
-          try { w += writeSync(dst, slot, w, Math.min(WRITE_CHUNK, got - w), pos + w); } catch (e) { targetError(e, `writing ${task.rel}`); }
+          try {
+            w += writeSync(dst, slot, w, Math.min(WRITE_CHUNK, got - w), pos + w);
+          } catch (e) {
+            targetError(e, `writing ${task.rel}`);
+          }
         }
         pos += got;
         if (got) progress(got);
@@ -169,21 +242,46 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
       }
     } finally {
       // the hashers' file state must end with this file, whatever happened
-      if (!ended) { ring.nextSlot(); ring.handOver(0, true, [], { md5: '' }); }
+      if (!ended) {
+        ring.nextSlot();
+        ring.handOver(0, true, [], { md5: '' });
+      }
       ring.drain();
       flusher.idle();
     }
     const after = fstatSync(src);
     if (after.size !== pos || after.mtimeMs !== before.mtimeMs) {
-      throw new SourceFailed('ECHANGED', `${task.src} changed while it was being copied; it will be copied again on the next run`);
+      throw new SourceFailed(
+        'ECHANGED',
+        `${task.src} changed while it was being copied; it will be copied again on the next run`,
+      );
     }
     if (pos >= SMALL_FILE || !canSyncfs()) {
-      try { fsyncSync(dst); } catch (e) { targetError(e, `flushing ${task.rel}`); }
+      try {
+        fsyncSync(dst);
+      } catch (e) {
+        targetError(e, `flushing ${task.rel}`);
+      }
     }
-    return { tmp, size: pos, result: { id: task.id, size: pos, mtime: before.mtimeMs, md5: file.md5, blocks: blocks.join('') } };
+    return {
+      tmp,
+      size: pos,
+      result: { id: task.id, size: pos, mtime: before.mtimeMs, md5: file.md5, blocks: blocks.join('') },
+    };
   } catch (e) {
-    if (dst >= 0) { try { closeSync(dst); } catch { /* already failing */ } dst = -1; }
-    try { unlinkSync(tmp); } catch { /* never created, or the drive is gone */ }
+    if (dst >= 0) {
+      try {
+        closeSync(dst);
+      } catch {
+        /* already failing */
+      }
+      dst = -1;
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created, or the drive is gone */
+    }
     throw e;
   } finally {
     if (dst >= 0) closeSync(dst);
@@ -194,7 +292,14 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
 const smallBuf = Buffer.allocUnsafe(BLOCK_SIZE);
 
 /** A file of one block: its MD5 is its block's MD5, so it is hashed here without the hasher. */
-function copySmall(task: CopyTask, src: number, dst: number, tmp: string, mtime: number, size: number): { tmp: string; result: CopyResult; size: number } {
+function copySmall(
+  task: CopyTask,
+  src: number,
+  dst: number,
+  tmp: string,
+  mtime: number,
+  size: number,
+): { tmp: string; result: CopyResult; size: number } {
   // one read of size + 1 bytes usually gets the whole file and shows the end; the fstat below
   // catches a file that changed meanwhile
   let got = 0;
@@ -206,16 +311,29 @@ function copySmall(task: CopyTask, src: number, dst: number, tmp: string, mtime:
   }
   const after = fstatSync(src);
   if (got !== size || after.size !== size || after.mtimeMs !== mtime) {
-    throw new SourceFailed('ECHANGED', `${task.src} changed while it was being copied; it will be copied again on the next run`);
+    throw new SourceFailed(
+      'ECHANGED',
+      `${task.src} changed while it was being copied; it will be copied again on the next run`,
+    );
   }
-  const md5 = got ? createHash('md5').update(smallBuf.subarray(0, got)).digest('hex').toUpperCase() : 'D41D8CD98F00B204E9800998ECF8427E';
+  const md5 = got
+    ? createHash('md5').update(smallBuf.subarray(0, got)).digest('hex').toUpperCase()
+    : 'D41D8CD98F00B204E9800998ECF8427E';
   let w = 0;
   while (w < got) {
-    try { w += writeSync(dst, smallBuf, w, got - w, w); } catch (e) { targetError(e, `writing ${task.rel}`); }
+    try {
+      w += writeSync(dst, smallBuf, w, got - w, w);
+    } catch (e) {
+      targetError(e, `writing ${task.rel}`);
+    }
   }
   if (got) progress(got);
   if (!canSyncfs()) {
-    try { fsyncSync(dst); } catch (e) { targetError(e, `flushing ${task.rel}`); }
+    try {
+      fsyncSync(dst);
+    } catch (e) {
+      targetError(e, `flushing ${task.rel}`);
+    }
   }
   return { tmp, size: got, result: { id: task.id, size: got, mtime, md5, blocks: got ? md5 : '' } };
 }
@@ -232,7 +350,11 @@ function commitPending(): void {
   for (const p of pending) {
     const final = join(init.root, p.task.rel);
     ensureDir(dirname(final));
-    try { renameSync(p.tmp, final); } catch (e) { targetError(e, `renaming into ${p.task.rel}`); }
+    try {
+      renameSync(p.tmp, final);
+    } catch (e) {
+      targetError(e, `renaming into ${p.task.rel}`);
+    }
     done.push(p.result);
   }
   pending = [];
@@ -244,7 +366,13 @@ function commitPending(): void {
 
 function returnAll(current?: CopyTask): number[] {
   const ids = [...(current ? [current.id] : []), ...pending.map((p) => p.task.id), ...queue.map((t) => t.id)];
-  for (const p of pending) { try { unlinkSync(p.tmp); } catch { /* gone */ } }
+  for (const p of pending) {
+    try {
+      unlinkSync(p.tmp);
+    } catch {
+      /* gone */
+    }
+  }
   pending = [];
   pendingBytes = 0;
   queue.length = 0;
@@ -260,7 +388,10 @@ function takeWaitingTasks(): boolean {
     const got = receiveMessageOnPort(port);
     if (!got) return false;
     const m = got.message as ToWorker;
-    if (m.t !== 'tasks') { deferred.push(m); continue; }
+    if (m.t !== 'tasks') {
+      deferred.push(m);
+      continue;
+    }
     queue.push(...m.tasks);
     post({ t: 'more' });
     return true;
@@ -275,7 +406,14 @@ function drain(): void {
       if (!pending.length) batchStarted = Date.now();
       pending.push({ task, tmp, result });
       pendingBytes += size;
-      if (size >= SMALL_FILE || pendingBytes >= BATCH_BYTES || pending.length >= BATCH_FILES || (queue.length === 0 && !takeWaitingTasks()) || Date.now() - batchStarted > BATCH_MS) commitPending();
+      if (
+        size >= SMALL_FILE ||
+        pendingBytes >= BATCH_BYTES ||
+        pending.length >= BATCH_FILES ||
+        (queue.length === 0 && !takeWaitingTasks()) ||
+        Date.now() - batchStarted > BATCH_MS
+      )
+        commitPending();
     } catch (e) {
       if (e instanceof SourceFailed) {
         post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
@@ -285,7 +423,11 @@ function drain(): void {
       stopped = true;
       let returned: number[];
       if (e instanceof TargetFull) {
-        try { commitPending(); } catch { /* it will be returned below */ }
+        try {
+          commitPending();
+        } catch {
+          /* it will be returned below */
+        }
         returned = returnAll(task);
         post({ t: 'full', id: task.id, returned, message: e.message });
       } else if (e instanceof TargetGone) {
@@ -299,12 +441,20 @@ function drain(): void {
       return;
     }
   }
-  try { commitPending(); } catch (e) {
+  try {
+    commitPending();
+  } catch (e) {
     stopped = true;
     const returned = returnAll();
     if (e instanceof TargetGone) post({ t: 'removed', returned, message: e.message });
     else if (e instanceof TargetFull) post({ t: 'full', id: returned[0] ?? -1, returned, message: e.message });
-    else post({ t: 'target-error', returned, code: (e as TargetFailed).code ?? 'EUNKNOWN', message: (e as Error).message });
+    else
+      post({
+        t: 'target-error',
+        returned,
+        code: (e as TargetFailed).code ?? 'EUNKNOWN',
+        message: (e as Error).message,
+      });
     return;
   }
   post({ t: 'idle' });
@@ -313,9 +463,21 @@ function drain(): void {
 function handle(m: ToWorker): void {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
-    else { queue.push(...m.tasks); post({ t: 'more' }); drain(); }
+    else {
+      queue.push(...m.tasks);
+      post({ t: 'more' });
+      drain();
+    }
+  } else if (m.t === 'finish') {
+    try {
+      rmSync(tmpDir, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+    ring.stop();
+    flusher.stop();
+    port.close();
   }
-  else if (m.t === 'finish') { try { rmSync(tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } ring.stop(); flusher.stop(); port.close(); }
   while (deferred.length) handle(deferred.shift()!);
 }
 

@@ -5,8 +5,18 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { open, rename } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import {
-  BLOCK_SIZE, HEADER_FILE, MANIFEST_FILE, driveInfoFileName, parseDriveHeader, parseDriveManifest, serializeDriveHeader,
-  serializeDriveInfo, serializeDriveManifest, type DriveHeader, type DriveManifest, type ManifestBlob,
+  BLOCK_SIZE,
+  HEADER_FILE,
+  MANIFEST_FILE,
+  driveInfoFileName,
+  parseDriveHeader,
+  parseDriveManifest,
+  serializeDriveHeader,
+  serializeDriveInfo,
+  serializeDriveManifest,
+  type DriveHeader,
+  type DriveManifest,
+  type ManifestBlob,
 } from '../../../shared/formats/driveManifest';
 import type { FileRecord } from './journal';
 
@@ -42,7 +52,12 @@ export async function writeAtomicAsync(path: string, data: string): Promise<void
 export function recordToBlob(r: FileRecord): ManifestBlob {
   const blocks = [];
   const n = r.blocks.length / 32;
-  for (let b = 0; b < n; b++) blocks.push({ offset: b * BLOCK_SIZE, length: Math.min(BLOCK_SIZE, r.size - b * BLOCK_SIZE), hash: r.blocks.slice(b * 32, b * 32 + 32) });
+  for (let b = 0; b < n; b++)
+    blocks.push({
+      offset: b * BLOCK_SIZE,
+      length: Math.min(BLOCK_SIZE, r.size - b * BLOCK_SIZE),
+      hash: r.blocks.slice(b * 32, b * 32 + 32),
+    });
   return { blobPath: r.blob, filePath: r.path, length: r.size, importDisposition: r.disp, blobType: r.type, blocks };
 }
 
@@ -55,25 +70,53 @@ export function readManifest(root: string): DriveManifest | undefined {
 export function readHeader(root: string): DriveHeader | undefined {
   const p = join(root, HEADER_FILE);
   if (!existsSync(p)) return undefined;
-  try { return parseDriveHeader(readFileSync(p, 'utf8')); } catch { return undefined; }
+  try {
+    return parseDriveHeader(readFileSync(p, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Writes the drive's manifest from the journal's records for it, keeping blobs of sessions this
  * journal does not know (another journal prepared them), then the header with the manifest hash.
  */
-export async function writeDriveRoot(root: string, opts: { driveId: string; jobName: string; records: FileRecord[]; knownSessions: Set<string>; newSessions: string[]; generatedId: boolean; now: number }): Promise<{ manifestHash: string; blobs: number }> {
+export async function writeDriveRoot(
+  root: string,
+  opts: {
+    driveId: string;
+    jobName: string;
+    records: FileRecord[];
+    knownSessions: Set<string>;
+    newSessions: string[];
+    generatedId: boolean;
+    now: number;
+  },
+): Promise<{ manifestHash: string; blobs: number }> {
   let foreign: ManifestBlob[] = [];
   try {
     const old = readManifest(root);
-    if (old && old.driveId === opts.driveId) foreign = old.blobs.filter((b) => !opts.knownSessions.has(b.filePath.split('/')[0] ?? ''));
-  } catch { /* a damaged manifest is rebuilt from the journal */ }
-  const blobs = [...foreign, ...opts.records.map(recordToBlob)].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+    if (old && old.driveId === opts.driveId)
+      foreign = old.blobs.filter((b) => !opts.knownSessions.has(b.filePath.split('/')[0] ?? ''));
+  } catch {
+    /* a damaged manifest is rebuilt from the journal */
+  }
+  const blobs = [...foreign, ...opts.records.map(recordToBlob)].sort((a, b) =>
+    a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0,
+  );
   const xml = serializeDriveManifest({ version: '2014-11-01', driveId: opts.driveId, blobs });
   await writeAtomicAsync(join(root, MANIFEST_FILE), xml);
   const manifestHash = md5Upper(xml);
   const old = readHeader(root);
-  const sessionIds = [...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...new Set(blobs.map((b) => b.filePath.split('/')[0] ?? ''))])].filter(Boolean).sort();
+  const sessionIds = [
+    ...new Set([
+      ...(old?.sessionIds ?? []),
+      ...opts.newSessions,
+      ...new Set(blobs.map((b) => b.filePath.split('/')[0] ?? '')),
+    ]),
+  ]
+    .filter(Boolean)
+    .sort();
   const header: DriveHeader = {
     format: 'haul-drive',
     driveId: opts.driveId,
@@ -89,10 +132,19 @@ export async function writeDriveRoot(root: string, opts: { driveId: string; jobN
 }
 
 /** `<journal without extension>_DriveInfo_<driveId>.xml`, next to the journal. Holds the BitLocker key: never log it. */
-export function writeDriveInfo(journalPath: string, driveId: string, manifestHash: string, bitLockerKey: string): string {
+export function writeDriveInfo(
+  journalPath: string,
+  driveId: string,
+  manifestHash: string,
+  bitLockerKey: string,
+): string {
   const base = journalPath.slice(0, journalPath.length - extname(journalPath).length);
   const path = driveInfoFileName(base, driveId);
   // readable by its owner only: it holds the BitLocker key
-  writeAtomic(path, serializeDriveInfo({ driveId, bitLockerKey, manifestFile: `\\${MANIFEST_FILE}`, manifestHash }), 0o600);
+  writeAtomic(
+    path,
+    serializeDriveInfo({ driveId, bitLockerKey, manifestFile: `\\${MANIFEST_FILE}`, manifestHash }),
+    0o600,
+  );
   return path;
 }

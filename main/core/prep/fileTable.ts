@@ -43,7 +43,11 @@ export class FileTable {
 
   private grow(): void {
     const n = this.dir.length * 2;
-    const g = <T extends Uint32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => { const b = make(n); b.set(a); return b; };
+    const g = <T extends Uint32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
     this.dir = g(this.dir, (k) => new Uint32Array(k));
     this.sizes = g(this.sizes, (k) => new Float64Array(k));
     this.mtimes = g(this.mtimes, (k) => new Float64Array(k));
@@ -51,11 +55,25 @@ export class FileTable {
     this.flags = g(this.flags, (k) => new Uint8Array(k));
   }
 
-  folderOf(i: number): SourceFolder { return this.folders[this.dir[i]!]!; }
-  size(i: number): number { return this.sizes[i]!; }
-  mtime(i: number): number { return this.mtimes[i]!; }
-  name(i: number): string { return this.names[i]!; }
-  source(i: number): string { return join(this.folderOf(i).abs, this.names[i]!); }
-  blobPath(i: number): string { return this.blobOverride.get(i) ?? `${this.folderOf(i).blobPrefix}${this.names[i]}`; }
-  entry(i: number): number { return this.folderOf(i).entry; }
+  folderOf(i: number): SourceFolder {
+    return this.folders[this.dir[i]!]!;
+  }
+  size(i: number): number {
+    return this.sizes[i]!;
+  }
+  mtime(i: number): number {
+    return this.mtimes[i]!;
+  }
+  name(i: number): string {
+    return this.names[i]!;
+  }
+  source(i: number): string {
+    return join(this.folderOf(i).abs, this.names[i]!);
+  }
+  blobPath(i: number): string {
+    return this.blobOverride.get(i) ?? `${this.folderOf(i).blobPrefix}${this.names[i]}`;
+  }
+  entry(i: number): number {
+    return this.folderOf(i).entry;
+  }
 }

@@ -9,8 +9,15 @@ runNicer();
 const c = new Int32Array((workerData as FlusherInit).ctrl);
 for (;;) {
   const done = Atomics.load(c, 2);
-  if (Atomics.load(c, 0) === done) { Atomics.wait(c, 0, done); continue; }
-  try { fdatasyncSync(Atomics.load(c, 1)); } catch { /* the copy thread's own fsync at the file's end reports errors */ }
+  if (Atomics.load(c, 0) === done) {
+    Atomics.wait(c, 0, done);
+    continue;
+  }
+  try {
+    fdatasyncSync(Atomics.load(c, 1));
+  } catch {
+    /* the copy thread's own fsync at the file's end reports errors */
+  }
   Atomics.store(c, 2, done + 1);
   Atomics.notify(c, 2);
 }

@@ -15,7 +15,11 @@ const HASHED = 2;
 const LAST = 1;
 
 /** per slot in each hasher's control array: state, length, flags */
-export interface HasherInit { data: SharedArrayBuffer; ctrl: SharedArrayBuffer; digests: SharedArrayBuffer }
+export interface HasherInit {
+  data: SharedArrayBuffer;
+  ctrl: SharedArrayBuffer;
+  digests: SharedArrayBuffer;
+}
 
 /** A hashing thread's loop: `blocks` hashes each slot alone, otherwise the slots of a file together. */
 export function runHasher(h: HasherInit, what: 'blocks' | 'file'): void {
@@ -56,17 +60,32 @@ export class HashRing {
   private readonly ctrls = [new Int32Array(this.ctrlBlocks), new Int32Array(this.ctrlFile)] as const;
   private readonly digB = new Uint8Array(this.digBlocks);
   private readonly digF = new Uint8Array(this.digFile);
-  private readonly slots = Array.from({ length: SLOTS }, (_, k) => Buffer.from(this.ringData, k * BLOCK_SIZE, BLOCK_SIZE));
+  private readonly slots = Array.from({ length: SLOTS }, (_, k) =>
+    Buffer.from(this.ringData, k * BLOCK_SIZE, BLOCK_SIZE),
+  );
   private ringPos = 0;
   /** positions handed to the hashers and not yet collected, with where their results go */
-  private readonly inFlight: { pos: number; len: number; last: boolean; blocks: string[]; file: { md5: string } }[] = [];
+  private readonly inFlight: { pos: number; len: number; last: boolean; blocks: string[]; file: { md5: string } }[] =
+    [];
   private readonly helpers: Worker[] = [];
 
   /** Starts the two hashers (once), from the folder of `self` (the copy worker's own URL). */
   start(self: string): Worker[] {
     if (this.helpers.length) return this.helpers;
-    this.helpers.push(startWorker(siblingWorker('hashBlocksWorker', self), { data: this.ringData, ctrl: this.ctrlBlocks, digests: this.digBlocks } satisfies HasherInit));
-    this.helpers.push(startWorker(siblingWorker('hashFileWorker', self), { data: this.ringData, ctrl: this.ctrlFile, digests: this.digFile } satisfies HasherInit));
+    this.helpers.push(
+      startWorker(siblingWorker('hashBlocksWorker', self), {
+        data: this.ringData,
+        ctrl: this.ctrlBlocks,
+        digests: this.digBlocks,
+      } satisfies HasherInit),
+    );
+    this.helpers.push(
+      startWorker(siblingWorker('hashFileWorker', self), {
+        data: this.ringData,
+        ctrl: this.ctrlFile,
+        digests: this.digFile,
+      } satisfies HasherInit),
+    );
     for (const h of this.helpers) h.unref();
     return this.helpers;
   }
@@ -114,15 +133,25 @@ export class HashRing {
     const k = f.pos % SLOTS;
     this.waitHashed(this.ctrls[0], k);
     this.waitHashed(this.ctrls[1], k);
-    if (f.len > 0) f.blocks.push(Buffer.from(this.digB.subarray(k * 16, k * 16 + 16)).toString('hex').toUpperCase());
-    if (f.last) f.file.md5 = Buffer.from(this.digF.subarray(k * 16, k * 16 + 16)).toString('hex').toUpperCase();
+    if (f.len > 0)
+      f.blocks.push(
+        Buffer.from(this.digB.subarray(k * 16, k * 16 + 16))
+          .toString('hex')
+          .toUpperCase(),
+      );
+    if (f.last)
+      f.file.md5 = Buffer.from(this.digF.subarray(k * 16, k * 16 + 16))
+        .toString('hex')
+        .toUpperCase();
     Atomics.store(this.ctrls[0], k * 3, FREE);
     Atomics.store(this.ctrls[1], k * 3, FREE);
   }
 }
 
 /** flusher control: [0] requests, [1] fd, [2] done */
-export interface FlusherInit { ctrl: SharedArrayBuffer }
+export interface FlusherInit {
+  ctrl: SharedArrayBuffer;
+}
 
 /** The copy thread's side of the flusher (flushWorker.ts), which fdatasyncs big files while they are written. */
 export class Flusher {

@@ -8,7 +8,10 @@ import type { CsvInput, PrepSources, PrepTargetInput } from '../../../shared/pre
 import type { PrepTarget } from './targets';
 
 export class InputError extends Error {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
     this.name = 'InputError';
   }
@@ -21,17 +24,37 @@ export function readCsv(input: CsvInput, what: string, field: string): { text: s
     return { text: readFileSync(input.path, 'utf8'), name: input.path };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${input.path} does not exist.` : code === 'EACCES' ? `Haul may not read ${input.path}.` : `${input.path} could not be read (${code ?? 'error'}).`, field);
+    throw new InputError(
+      code === 'ENOENT'
+        ? `${input.path} does not exist.`
+        : code === 'EACCES'
+          ? `Haul may not read ${input.path}.`
+          : `${input.path} could not be read (${code ?? 'error'}).`,
+      field,
+    );
   }
 }
 
 /** Picked paths under one destination, as dataset entries (a folder keeps its contents under the prefix). */
-export function pickedEntries(paths: string[], destination: string, blobType: BlobType, disposition: ImportDisposition): DatasetEntry[] {
+export function pickedEntries(
+  paths: string[],
+  destination: string,
+  blobType: BlobType,
+  disposition: ImportDisposition,
+): DatasetEntry[] {
   const dest = destination.replace(/\\/g, '/').replace(/^\/+/, '');
   return paths.map((s, k) => {
     let isFolder = true;
-    try { isFolder = statSync(s).isDirectory(); } catch { /* pre-flight reports it */ }
-    const name = s.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? s;
+    try {
+      isFolder = statSync(s).isDirectory();
+    } catch {
+      /* pre-flight reports it */
+    }
+    const name =
+      s
+        .replace(/[/\\]+$/, '')
+        .split(/[/\\]/)
+        .pop() ?? s;
     return {
       row: k + 1,
       basePath: isFolder && !/[/\\]$/.test(s) ? `${s}/` : s,
@@ -44,7 +67,8 @@ export function pickedEntries(paths: string[], destination: string, blobType: Bl
 }
 
 export function entriesFromSources(sources: PrepSources): DatasetEntry[] {
-  if (sources.kind === 'picked') return pickedEntries(sources.paths, sources.destination, sources.blobType, sources.disposition);
+  if (sources.kind === 'picked')
+    return pickedEntries(sources.paths, sources.destination, sources.blobType, sources.disposition);
   const { text, name } = readCsv(sources.dataset, 'dataset.csv', 'sources.dataset');
   return parseDataset(text, name);
 }
@@ -53,8 +77,20 @@ export function entriesFromSources(sources: PrepSources): DatasetEntry[] {
 export function targetsFromDriveset(input: CsvInput): PrepTarget[] {
   const { text, name } = readCsv(input, 'driveset.csv', 'driveset');
   return parseDriveset(text, name).map((d) => {
-    if (d.formatOption === 'Format') throw new CsvError(name, d.row, 'FormatOption', 'Haul does not format drives; format the drive yourself (e.g. exFAT or NTFS), mount it, and set FormatOption to AlreadyFormatted');
-    if (d.encryption === 'Encrypt') throw new CsvError(name, d.row, 'Encryption', 'Haul cannot turn on BitLocker here; encrypt the drive first with the system\'s own tool and use AlreadyEncrypted with its key, or None');
+    if (d.formatOption === 'Format')
+      throw new CsvError(
+        name,
+        d.row,
+        'FormatOption',
+        'Haul does not format drives; format the drive yourself (e.g. exFAT or NTFS), mount it, and set FormatOption to AlreadyFormatted',
+      );
+    if (d.encryption === 'Encrypt')
+      throw new CsvError(
+        name,
+        d.row,
+        'Encryption',
+        "Haul cannot turn on BitLocker here; encrypt the drive first with the system's own tool and use AlreadyEncrypted with its key, or None",
+      );
     // Windows drive letters ("G" or "G:") name the drive's root
     const path = process.platform === 'win32' && /^[A-Za-z]:?$/.test(d.target) ? `${d.target[0]}:\\` : d.target;
     return d.bitLockerKey ? { path, bitLockerKey: d.bitLockerKey } : { path };
@@ -63,6 +99,9 @@ export function targetsFromDriveset(input: CsvInput): PrepTarget[] {
 
 /** The targets of a spec: its list, or its driveset (not both). */
 export function targetsOf(spec: { targets: PrepTargetInput[]; driveset?: CsvInput | undefined }): PrepTarget[] {
-  if (spec.driveset && spec.targets.length) throw new InputError('Give either a list of drives or a driveset.csv, not both.', 'driveset');
-  return spec.driveset ? targetsFromDriveset(spec.driveset) : spec.targets.map((t) => (t.bitLockerKey ? { path: t.path, bitLockerKey: t.bitLockerKey } : { path: t.path }));
+  if (spec.driveset && spec.targets.length)
+    throw new InputError('Give either a list of drives or a driveset.csv, not both.', 'driveset');
+  return spec.driveset
+    ? targetsFromDriveset(spec.driveset)
+    : spec.targets.map((t) => (t.bitLockerKey ? { path: t.path, bitLockerKey: t.bitLockerKey } : { path: t.path }));
 }

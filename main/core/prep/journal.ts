@@ -2,7 +2,17 @@
 // write per batch, so a kill -9 or power loss leaves at worst a torn last line, which is dropped
 // when the journal is opened again. It records each finished file (source path, size, mtime,
 // hashes, drive), the sessions and the drives, and is what a resumed run trusts.
-import { closeSync, fsync, fsyncSync, openSync, readFileSync, statSync, ftruncateSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  statSync,
+  ftruncateSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { z } from 'zod';
 import { blobType, importDisposition } from '../../../shared/formats/driveManifest';
 
@@ -27,7 +37,13 @@ export type FileRecord = z.infer<typeof fileRecord>;
 const record = z.discriminatedUnion('t', [
   fileRecord,
   z.object({ t: z.literal('session'), s: z.string(), job: z.string(), at: z.number() }),
-  z.object({ t: z.literal('drive'), drive: z.string(), target: z.string(), at: z.number(), generated: z.boolean().optional() }),
+  z.object({
+    t: z.literal('drive'),
+    drive: z.string(),
+    target: z.string(),
+    at: z.number(),
+    generated: z.boolean().optional(),
+  }),
   z.object({ t: z.literal('removed'), s: z.string(), blob: z.string(), drive: z.string() }),
   z.object({ t: z.literal('verified'), drive: z.string(), at: z.number(), ok: z.boolean() }),
 ]);
@@ -45,7 +61,12 @@ export class Journal {
   /** lines that could not be read (a torn tail is repaired silently; anything else is reported) */
   readonly damaged: string[] = [];
 
-  private constructor(readonly path: string, fd: number) { this.fd = fd; }
+  private constructor(
+    readonly path: string,
+    fd: number,
+  ) {
+    this.fd = fd;
+  }
 
   static open(path: string): Journal {
     const existed = existsSync(path);
@@ -59,7 +80,11 @@ export class Journal {
   static read(path: string): Journal {
     const fd = openSync(path, 'r');
     const j = new Journal(path, fd);
-    try { j.load(true); } finally { closeSync(fd); }
+    try {
+      j.load(true);
+    } finally {
+      closeSync(fd);
+    }
     return j;
   }
 
@@ -76,7 +101,9 @@ export class Journal {
       try {
         const r = record.safeParse(JSON.parse(line));
         if (r.success) parsed = r.data;
-      } catch { /* torn or damaged */ }
+      } catch {
+        /* torn or damaged */
+      }
       if (!parsed) {
         if (last) break; // a torn tail from a crash: cut it off below
         this.damaged.push(`line ${n + 1}`);
@@ -95,15 +122,22 @@ export class Journal {
 
   private applyRecord(r: JournalRecord): void {
     switch (r.t) {
-      case 'file': this.files.set(fileKey(r.s, r.blob), r); break;
+      case 'file':
+        this.files.set(fileKey(r.s, r.blob), r);
+        break;
       case 'removed': {
         const k = fileKey(r.s, r.blob);
         if (this.files.get(k)?.drive === r.drive) this.files.delete(k);
         break;
       }
-      case 'session': this.sessions.set(r.s, r.job); break;
-      case 'drive': this.drives.set(r.drive, { target: r.target, generated: !!r.generated }); break;
-      case 'verified': break;
+      case 'session':
+        this.sessions.set(r.s, r.job);
+        break;
+      case 'drive':
+        this.drives.set(r.drive, { target: r.target, generated: !!r.generated });
+        break;
+      case 'verified':
+        break;
     }
   }
 
@@ -121,7 +155,10 @@ export class Journal {
 
   /** Flushes the journal to disk (after each batch of finished files, at most about once a second). */
   sync(): void {
-    if (this.dirty) { fsyncSync(this.fd); this.dirty = false; }
+    if (this.dirty) {
+      fsyncSync(this.fd);
+      this.dirty = false;
+    }
   }
 
   private syncing = false;
@@ -131,7 +168,9 @@ export class Journal {
     if (!this.dirty || this.syncing) return;
     this.dirty = false;
     this.syncing = true;
-    fsync(this.fd, () => { this.syncing = false; });
+    fsync(this.fd, () => {
+      this.syncing = false;
+    });
   }
 
   filesOnDrive(driveId: string): FileRecord[] {

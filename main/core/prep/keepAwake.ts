@@ -4,14 +4,19 @@
 // answer is inactive with a note in words, which the session shows to the person.
 import { spawn, type ChildProcess } from 'node:child_process';
 
-export interface KeepAwake { active: boolean; message: string; release(): void }
+export interface KeepAwake {
+  active: boolean;
+  message: string;
+  release(): void;
+}
 
 export interface KeepAwakePort {
   /** Keeps the machine awake until `release()`; never throws (an inactive answer says why). */
   acquire(why: string): Promise<KeepAwake>;
 }
 
-const NEITHER = 'Haul cannot keep this machine awake here (neither systemd-inhibit nor caffeinate is available); turn off sleep while the copy runs.';
+const NEITHER =
+  'Haul cannot keep this machine awake here (neither systemd-inhibit nor caffeinate is available); turn off sleep while the copy runs.';
 
 /** Holds a helper process; it holds a pipe (or our pid) to us, so it ends with this process even after a kill -9. */
 function holdProcess(command: string, args: string[], name: string): Promise<KeepAwake> {
@@ -25,8 +30,13 @@ function holdProcess(command: string, args: string[], name: string): Promise<Kee
       return;
     }
     let err = '';
-    child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-    const release = () => { child.stdin?.end(); if (child.exitCode === null) child.kill(); };
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const release = () => {
+      child.stdin?.end();
+      if (child.exitCode === null) child.kill();
+    };
     child.on('error', () => {
       if (settled) return;
       settled = true;
@@ -35,7 +45,11 @@ function holdProcess(command: string, args: string[], name: string): Promise<Kee
     child.on('exit', () => {
       if (settled) return;
       settled = true;
-      resolve({ active: false, message: `${name} could not keep the machine awake (${err.trim().split('\n')[0] || 'it ended at once'}); turn off sleep while the copy runs.`, release() {} });
+      resolve({
+        active: false,
+        message: `${name} could not keep the machine awake (${err.trim().split('\n')[0] || 'it ended at once'}); turn off sleep while the copy runs.`,
+        release() {},
+      });
     });
     // Still running after a moment: the lock is held.
     const t = setTimeout(() => {
@@ -50,11 +64,19 @@ function holdProcess(command: string, args: string[], name: string): Promise<Kee
 
 export const processKeepAwake: KeepAwakePort = {
   acquire(why) {
-    if (process.platform === 'linux') return holdProcess('systemd-inhibit', ['--what=sleep:idle:handle-lid-switch', '--who=Haul', `--why=${why}`, '--mode=block', 'cat'], 'systemd-inhibit');
-    if (process.platform === 'darwin') return holdProcess('caffeinate', ['-i', '-s', '-w', String(process.pid)], 'caffeinate');
+    if (process.platform === 'linux')
+      return holdProcess(
+        'systemd-inhibit',
+        ['--what=sleep:idle:handle-lid-switch', '--who=Haul', `--why=${why}`, '--mode=block', 'cat'],
+        'systemd-inhibit',
+      );
+    if (process.platform === 'darwin')
+      return holdProcess('caffeinate', ['-i', '-s', '-w', String(process.pid)], 'caffeinate');
     return Promise.resolve({ active: false, message: NEITHER, release() {} });
   },
 };
 
 /** For tests and callers that keep the machine awake themselves. */
-export const noKeepAwake: KeepAwakePort = { acquire: async () => ({ active: false, message: 'Keeping the machine awake is left to the caller.', release() {} }) };
+export const noKeepAwake: KeepAwakePort = {
+  acquire: async () => ({ active: false, message: 'Keeping the machine awake is left to the caller.', release() {} }),
+};

@@ -40,7 +40,13 @@ export async function lockJournal(journal: string, onCompromised?: (e: Error) =>
       // a lost lock means another run may have taken the journal: say so, do not crash main
       onCompromised: onCompromised ?? (() => undefined),
     });
-    return async () => { try { await release(); } catch { /* already released or compromised */ } };
+    return async () => {
+      try {
+        await release();
+      } catch {
+        /* already released or compromised */
+      }
+    };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new JournalBusy(journal);
     throw e;

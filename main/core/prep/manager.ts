@@ -9,7 +9,16 @@ import { z } from 'zod';
 import { driveInfoFileName, parseDriveInfo } from '../../../shared/formats/driveManifest';
 import { formatBytes } from '../../../shared/prep/names';
 import {
-  prepSessionInfo, prepSpec, type PrepPlanResult, type PrepSpecInput, type PrepProgressPayload, type PrepSessionInfo, type PrepSessionResult, type PrepSpec, type PrepTargetInput, type VerifyReport,
+  prepSessionInfo,
+  prepSpec,
+  type PrepPlanResult,
+  type PrepSpecInput,
+  type PrepProgressPayload,
+  type PrepSessionInfo,
+  type PrepSessionResult,
+  type PrepSpec,
+  type PrepTargetInput,
+  type VerifyReport,
 } from '../../../shared/prep/session';
 import type { PrepEvent } from '../../../shared/prep/types';
 import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
@@ -21,7 +30,11 @@ import type { PrepTarget } from './targets';
 
 /** A refusal the bridge answers with its code (see handlers/prep.ts). */
 export class PrepRefused extends Error {
-  constructor(readonly code: 'not-ready' | 'not-confirmed' | 'busy' | 'not-found' | 'running' | 'needs-key', message: string, readonly target?: string) {
+  constructor(
+    readonly code: 'not-ready' | 'not-confirmed' | 'busy' | 'not-found' | 'running' | 'needs-key',
+    message: string,
+    readonly target?: string,
+  ) {
     super(message);
     this.name = 'PrepRefused';
   }
@@ -53,7 +66,11 @@ export class ProgressThrottle {
   private pending?: PrepEvent;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly send: (e: PrepEvent) => void, private readonly intervalMs = 250, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly send: (e: PrepEvent) => void,
+    private readonly intervalMs = 250,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   push(e: PrepEvent): void {
     if (e.type !== 'progress') {
@@ -68,12 +85,21 @@ export class ProgressThrottle {
       return;
     }
     this.pending = e;
-    this.timer ??= setTimeout(() => { this.timer = undefined; this.flush(); }, Math.max(0, wait));
+    this.timer ??= setTimeout(
+      () => {
+        this.timer = undefined;
+        this.flush();
+      },
+      Math.max(0, wait),
+    );
   }
 
   /** Sends the progress held back, if any. */
   flush(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (!this.pending) return;
     const e = this.pending;
     this.pending = undefined;
@@ -97,10 +123,16 @@ export class PrepManager {
 
   constructor(private readonly opts: PrepManagerOptions) {
     this.now = opts.now ?? Date.now;
-    this.index = jsonFileStore(join(opts.dataDir, 'prep', 'sessions.json'), { schema: indexDocument, initial: () => ({ version: 1 as const, sessions: [] }), mode: 0o600 });
+    this.index = jsonFileStore(join(opts.dataDir, 'prep', 'sessions.json'), {
+      schema: indexDocument,
+      initial: () => ({ version: 1 as const, sessions: [] }),
+      mode: 0o600,
+    });
   }
 
-  get journalDir(): string { return join(this.opts.dataDir, 'prep', 'journals'); }
+  get journalDir(): string {
+    return join(this.opts.dataDir, 'prep', 'journals');
+  }
 
   /**
    * Reads the index. A session the index says was running was cut short (main was stopped or
@@ -114,10 +146,23 @@ export class PrepManager {
         if (RUNNING.has(r.state)) {
           const held = journalSummary(r.journal, r.sessionId);
           r.state = 'interrupted';
-          r.notes = [...r.notes, `Haul stopped while this copy ran${held ? `; the journal holds ${held}` : ''}. Resume continues from the journal.`];
+          r.notes = [
+            ...r.notes,
+            `Haul stopped while this copy ran${held ? `; the journal holds ${held}` : ''}. Resume continues from the journal.`,
+          ];
           if (r.progress?.type === 'progress') {
             const { etaSeconds: _eta, currentFile: _current, ...p } = r.progress;
-            r.progress = { ...p, speed: 0, drives: p.drives.map(({ currentFile: _c, ...d }) => ({ ...d, state: d.state === 'copying' || d.state === 'verifying' || d.state === 'waiting' ? 'stopped' as const : d.state })) };
+            r.progress = {
+              ...p,
+              speed: 0,
+              drives: p.drives.map(({ currentFile: _c, ...d }) => ({
+                ...d,
+                state:
+                  d.state === 'copying' || d.state === 'verifying' || d.state === 'waiting'
+                    ? ('stopped' as const)
+                    : d.state,
+              })),
+            };
           }
           changed = true;
         }
@@ -134,7 +179,10 @@ export class PrepManager {
 
   private info(r: SessionRecord): PrepSessionInfo {
     const { driveSize: _size, ...rest } = r;
-    const resumable = r.state === 'stopped' || r.state === 'interrupted' || (r.state === 'finished' && r.result !== undefined && !r.result.ok && r.result.outcome !== 'refused');
+    const resumable =
+      r.state === 'stopped' ||
+      r.state === 'interrupted' ||
+      (r.state === 'finished' && r.result !== undefined && !r.result.ok && r.result.outcome !== 'refused');
     return { ...rest, resumable };
   }
 
@@ -150,14 +198,25 @@ export class PrepManager {
 
   private record(sessionId: string): SessionRecord {
     const r = this.records.get(sessionId);
-    if (!r) throw new PrepRefused('not-found', `There is no preparation session ${sessionId}; it may have been forgotten. Start the preparation again.`);
+    if (!r)
+      throw new PrepRefused(
+        'not-found',
+        `There is no preparation session ${sessionId}; it may have been forgotten. Start the preparation again.`,
+      );
     return r;
   }
 
   private config(spec: PrepSpec, sessionId: string, journal: string, targets: PrepTarget[]): SessionConfig {
     return {
-      journal, session: sessionId, jobName: spec.jobName, entries: entriesFromSources(spec.sources), targets,
-      exclude: spec.exclude, skipProblems: spec.skipProblems, verify: spec.verify, maxRate: spec.maxRate,
+      journal,
+      session: sessionId,
+      jobName: spec.jobName,
+      entries: entriesFromSources(spec.sources),
+      targets,
+      exclude: spec.exclude,
+      skipProblems: spec.skipProblems,
+      verify: spec.verify,
+      maxRate: spec.maxRate,
       ...(spec.driveSize ? { driveSize: spec.driveSize } : {}),
       knownIds: this.knownIds,
       ...(this.opts.keepAwake ? { keepAwake: this.opts.keepAwake } : {}),
@@ -188,16 +247,36 @@ export class PrepManager {
     const missing = ids.filter((id) => !confirmed.has(id));
     const extra = [...confirmed].filter((id) => !ids.includes(id));
     if (missing.length || extra.length) {
-      throw new PrepRefused('not-confirmed', `Nothing was written: confirm exactly the drives to be written${missing.length ? ` — not confirmed: ${missing.join(', ')}` : ''}${extra.length ? ` — confirmed but not in the plan: ${extra.join(', ')}` : ''}.`, 'confirmedDriveIds');
+      throw new PrepRefused(
+        'not-confirmed',
+        `Nothing was written: confirm exactly the drives to be written${missing.length ? ` — not confirmed: ${missing.join(', ')}` : ''}${extra.length ? ` — confirmed but not in the plan: ${extra.join(', ')}` : ''}.`,
+        'confirmedDriveIds',
+      );
     }
     this.assertFree(plan.targets.map((t) => ({ path: t.path, driveId: t.driveId })));
     const now = this.now();
     const record: SessionRecord = {
-      sessionId, jobName: spec.jobName, ...(draftId ? { draftId } : {}), state: 'planning', journal,
-      targets: plan.targets.map((t, k) => ({ path: t.path, driveId: t.driveId, hasBitLockerKey: !!targets[k]?.bitLockerKey })),
-      spec: { sources: spec.sources, exclude: spec.exclude, skipProblems: spec.skipProblems, verify: spec.verify, maxRate: spec.maxRate },
+      sessionId,
+      jobName: spec.jobName,
+      ...(draftId ? { draftId } : {}),
+      state: 'planning',
+      journal,
+      targets: plan.targets.map((t, k) => ({
+        path: t.path,
+        driveId: t.driveId,
+        hasBitLockerKey: !!targets[k]?.bitLockerKey,
+      })),
+      spec: {
+        sources: spec.sources,
+        exclude: spec.exclude,
+        skipProblems: spec.skipProblems,
+        verify: spec.verify,
+        maxRate: spec.maxRate,
+      },
       ...(spec.driveSize ? { driveSize: spec.driveSize } : {}),
-      startedAt: now, updatedAt: now, notes: [],
+      startedAt: now,
+      updatedAt: now,
+      notes: [],
     };
     this.records.set(sessionId, record);
     await this.save();
@@ -212,7 +291,12 @@ export class PrepManager {
       const r = this.records.get(id);
       for (const t of targets) {
         const clash = r?.targets.find((x) => x.path === t.path || (t.driveId !== undefined && x.driveId === t.driveId));
-        if (clash) throw new PrepRefused('busy', `The drive ${clash.driveId ?? clash.path} is being prepared already (job ${s.jobName}); wait for that copy to end, or cancel it.`, t.path);
+        if (clash)
+          throw new PrepRefused(
+            'busy',
+            `The drive ${clash.driveId ?? clash.path} is being prepared already (job ${s.jobName}); wait for that copy to end, or cancel it.`,
+            t.path,
+          );
       }
     }
   }
@@ -227,15 +311,18 @@ export class PrepManager {
       this.observe(record, e);
     });
     this.touch(record);
-    const ended = session.start().then(
-      (result) => this.finish(record, result),
-      (e: Error) => this.finish(record, failedResult(e)),
-    ).finally(() => {
-      throttle.flush();
-      off();
-      this.live.delete(record.sessionId);
-      this.ending.delete(record.sessionId);
-    });
+    const ended = session
+      .start()
+      .then(
+        (result) => this.finish(record, result),
+        (e: Error) => this.finish(record, failedResult(e)),
+      )
+      .finally(() => {
+        throttle.flush();
+        off();
+        this.live.delete(record.sessionId);
+        this.ending.delete(record.sessionId);
+      });
     this.ending.set(record.sessionId, ended);
   }
 
@@ -290,14 +377,31 @@ export class PrepManager {
   async resume(sessionId: string, keys: PrepTargetInput[] = []): Promise<PrepSessionInfo> {
     await this.load();
     const r = this.record(sessionId);
-    if (this.live.has(sessionId)) throw new PrepRefused('running', `The preparation for job ${r.jobName} is running already.`);
+    if (this.live.has(sessionId))
+      throw new PrepRefused('running', `The preparation for job ${r.jobName} is running already.`);
     const targets: PrepTarget[] = r.targets.map((t) => {
-      const key = keys.find((k) => k.path === t.path)?.bitLockerKey ?? (t.driveId ? keyFromDriveInfo(r.journal, t.driveId) : undefined);
-      if (t.hasBitLockerKey && !key) throw new PrepRefused('needs-key', `The drive ${t.driveId ?? t.path} is encrypted: give its BitLocker key again to resume (Haul does not keep keys in its session list).`, t.path);
+      const key =
+        keys.find((k) => k.path === t.path)?.bitLockerKey ??
+        (t.driveId ? keyFromDriveInfo(r.journal, t.driveId) : undefined);
+      if (t.hasBitLockerKey && !key)
+        throw new PrepRefused(
+          'needs-key',
+          `The drive ${t.driveId ?? t.path} is encrypted: give its BitLocker key again to resume (Haul does not keep keys in its session list).`,
+          t.path,
+        );
       return key ? { path: t.path, bitLockerKey: key } : { path: t.path };
     });
     this.assertFree(r.targets, sessionId);
-    const spec: PrepSpec = { jobName: r.jobName, sources: r.spec.sources, targets: [], exclude: r.spec.exclude, skipProblems: r.spec.skipProblems, verify: r.spec.verify, maxRate: r.spec.maxRate, ...(r.driveSize ? { driveSize: r.driveSize } : {}) };
+    const spec: PrepSpec = {
+      jobName: r.jobName,
+      sources: r.spec.sources,
+      targets: [],
+      exclude: r.spec.exclude,
+      skipProblems: r.spec.skipProblems,
+      verify: r.spec.verify,
+      maxRate: r.spec.maxRate,
+      ...(r.driveSize ? { driveSize: r.driveSize } : {}),
+    };
     const session = new PrepSession(this.config(spec, sessionId, r.journal, targets));
     r.state = 'planning';
     delete r.result;
@@ -320,10 +424,18 @@ export class PrepManager {
   async verify(req: { sessionId?: string | undefined; targets?: string[] | undefined }): Promise<VerifyReport[]> {
     await this.load();
     const r = req.sessionId ? this.record(req.sessionId) : undefined;
-    if (r && this.live.has(r.sessionId)) throw new PrepRefused('running', 'This preparation is still copying; verify once it has ended.');
-    const roots = r ? (r.result?.drives.length ? r.result.drives.map((d) => d.target) : r.targets.map((t) => t.path)) : req.targets ?? [];
+    if (r && this.live.has(r.sessionId))
+      throw new PrepRefused('running', 'This preparation is still copying; verify once it has ended.');
+    const roots = r
+      ? r.result?.drives.length
+        ? r.result.drives.map((d) => d.target)
+        : r.targets.map((t) => t.path)
+      : (req.targets ?? []);
     const id = r?.sessionId ?? `verify-${randomBytes(4).toString('hex')}`;
-    const throttle = new ProgressThrottle((event) => this.opts.onProgress({ sessionId: id, jobName: r?.jobName ?? '', event }), this.opts.progressIntervalMs ?? 250);
+    const throttle = new ProgressThrottle(
+      (event) => this.opts.onProgress({ sessionId: id, jobName: r?.jobName ?? '', event }),
+      this.opts.progressIntervalMs ?? 250,
+    );
     const reports = await verifyDrives(roots, (e) => throttle.push(e), this.opts.workerDir);
     throttle.flush();
     if (r?.result) {
@@ -350,7 +462,19 @@ function newSessionId(now: number): string {
 }
 
 function failedResult(e: Error): PrepSessionResult {
-  return { ok: false, outcome: 'failed', filesCopied: 0, bytesCopied: 0, filesSkipped: 0, failed: [], notPlaced: 0, drives: [], problems: [], targetProblems: [], message: e.message };
+  return {
+    ok: false,
+    outcome: 'failed',
+    filesCopied: 0,
+    bytesCopied: 0,
+    filesSkipped: 0,
+    failed: [],
+    notPlaced: 0,
+    drives: [],
+    problems: [],
+    targetProblems: [],
+    message: e.message,
+  };
 }
 
 /** "N files (X) done" from a journal, for an interrupted session; undefined when it cannot be read. */
@@ -367,5 +491,9 @@ function journalSummary(journal: string, session: string): string | undefined {
 
 function keyFromDriveInfo(journal: string, driveId: string): string | undefined {
   const file = driveInfoFileName(journal.replace(/\.[^./]*$/, ''), driveId);
-  try { return parseDriveInfo(readFileSync(file, 'utf8')).bitLockerKey || undefined; } catch { return undefined; }
+  try {
+    return parseDriveInfo(readFileSync(file, 'utf8')).bitLockerKey || undefined;
+  } catch {
+    return undefined;
+  }
 }

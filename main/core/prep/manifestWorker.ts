@@ -10,8 +10,20 @@ runNicer();
 const m = workerData as ManifestInit;
 try {
   const j = Journal.read(m.journal);
-  const r = await writeDriveRoot(m.root, { driveId: m.driveId, jobName: m.jobName, records: j.filesOnDrive(m.driveId), knownSessions: new Set(j.sessions.keys()), newSessions: m.newSessions, generatedId: m.generatedId, now: m.now });
+  const r = await writeDriveRoot(m.root, {
+    driveId: m.driveId,
+    jobName: m.jobName,
+    records: j.filesOnDrive(m.driveId),
+    knownSessions: new Set(j.sessions.keys()),
+    newSessions: m.newSessions,
+    generatedId: m.generatedId,
+    now: m.now,
+  });
   parentPort!.postMessage({ t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs } satisfies ManifestReply);
 } catch (e) {
-  parentPort!.postMessage({ t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: (e as Error).message } satisfies ManifestReply);
+  parentPort!.postMessage({
+    t: 'manifest-error',
+    code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST',
+    message: (e as Error).message,
+  } satisfies ManifestReply);
 }

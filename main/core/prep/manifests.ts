@@ -13,7 +13,10 @@ import type { DriveRun, FailedFile } from './schedule';
 import { startWorker } from './workerBoot';
 
 export class ManifestError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ManifestError';
   }
@@ -23,7 +26,10 @@ export class ManifestError extends Error {
 export function writeManifestOffThread(url: URL, init: ManifestInit): Promise<ManifestReply> {
   return new Promise((resolveM) => {
     const w = startWorker(url, init);
-    w.once('message', (m: ManifestReply) => { void w.terminate(); resolveM(m); });
+    w.once('message', (m: ManifestReply) => {
+      void w.terminate();
+      resolveM(m);
+    });
     w.once('error', (e) => resolveM({ t: 'manifest-error', code: 'EWORKER', message: e.message }));
   });
 }
@@ -52,25 +58,70 @@ function keepManifestRoom(root: string): void {
  * The header on every target first — a full drive may hand files to one that had none planned —
  * and the drive in the journal. Throws ManifestError when a drive cannot take it.
  */
-export async function writeHeaders(url: URL, runs: DriveRun[], journal: Journal, jobName: string, session: string): Promise<void> {
+export async function writeHeaders(
+  url: URL,
+  runs: DriveRun[],
+  journal: Journal,
+  jobName: string,
+  session: string,
+): Promise<void> {
   for (const r of runs) {
     const generated = r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true;
-    const w = await writeManifestOffThread(url, { root: r.info.path, journal: journal.path, driveId: r.info.driveId, jobName, newSessions: [session], generatedId: generated, now: Date.now() });
-    if (w.t === 'manifest-error') throw new ManifestError(w.code, `Could not write the drive header on ${r.info.path}: ${w.message}. Check that the drive is writable and has room.`);
+    const w = await writeManifestOffThread(url, {
+      root: r.info.path,
+      journal: journal.path,
+      driveId: r.info.driveId,
+      jobName,
+      newSessions: [session],
+      generatedId: generated,
+      now: Date.now(),
+    });
+    if (w.t === 'manifest-error')
+      throw new ManifestError(
+        w.code,
+        `Could not write the drive header on ${r.info.path}: ${w.message}. Check that the drive is writable and has room.`,
+      );
     keepManifestRoom(r.info.path);
     if (journal.drives.get(r.info.driveId)?.target !== r.info.path) {
-      journal.append([{ t: 'drive', drive: r.info.driveId, target: r.info.path, at: Date.now(), generated: r.info.idSource === 'generated' }]);
+      journal.append([
+        {
+          t: 'drive',
+          drive: r.info.driveId,
+          target: r.info.path,
+          at: Date.now(),
+          generated: r.info.idSource === 'generated',
+        },
+      ]);
     }
   }
 }
 
 /** The manifest, header and DriveInfo of every drive that holds files of this journal. */
-export async function writeManifests(url: URL, runs: DriveRun[], journal: Journal, jobName: string, session: string, failed: FailedFile[]): Promise<PreparedDrive[]> {
+export async function writeManifests(
+  url: URL,
+  runs: DriveRun[],
+  journal: Journal,
+  jobName: string,
+  session: string,
+  failed: FailedFile[],
+): Promise<PreparedDrive[]> {
   const drives: PreparedDrive[] = [];
   for (const r of runs) {
-    if (r.state === 'removed' || (r.filesTotal === 0 && r.filesDone === 0 && journal.filesOnDrive(r.info.driveId).length === 0)) continue;
+    if (
+      r.state === 'removed' ||
+      (r.filesTotal === 0 && r.filesDone === 0 && journal.filesOnDrive(r.info.driveId).length === 0)
+    )
+      continue;
     try {
-      const w = await writeManifestOffThread(url, { root: r.info.path, journal: journal.path, driveId: r.info.driveId, jobName, newSessions: [session], generatedId: journal.drives.get(r.info.driveId)?.generated === true, now: Date.now() });
+      const w = await writeManifestOffThread(url, {
+        root: r.info.path,
+        journal: journal.path,
+        driveId: r.info.driveId,
+        jobName,
+        newSessions: [session],
+        generatedId: journal.drives.get(r.info.driveId)?.generated === true,
+        now: Date.now(),
+      });
       if (w.t === 'manifest-error') throw new ManifestError(w.code, w.message);
       const driveInfoFile = writeDriveInfo(journal.path, r.info.driveId, w.manifestHash, r.bitLockerKey);
       const onDrive = journal.filesOnDrive(r.info.driveId);
@@ -85,7 +136,11 @@ export async function writeManifests(url: URL, runs: DriveRun[], journal: Journa
         bytes: onDrive.reduce((s, f) => s + f.size, 0),
       });
     } catch (e) {
-      failed.push({ source: r.info.path, code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: `writing the manifest on ${r.info.path} failed: ${(e as Error).message}` });
+      failed.push({
+        source: r.info.path,
+        code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST',
+        message: `writing the manifest on ${r.info.path} failed: ${(e as Error).message}`,
+      });
     }
   }
   return drives;

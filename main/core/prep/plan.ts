@@ -10,7 +10,12 @@ export const MAX_DRIVES = 10;
 export const DRIVE_RESERVE = 8 * 1024 * 1024;
 const ALLOC = 4096;
 
-export interface PlanDrive { driveId: string; target: string; capacity: number; free: number }
+export interface PlanDrive {
+  driveId: string;
+  target: string;
+  capacity: number;
+  free: number;
+}
 
 /** What a file costs on a drive: its allocated size plus its share of the manifest. */
 export function fileCost(size: number, blobPathLength: number): number {
@@ -57,7 +62,10 @@ export function makePlan(input: PlanInput): PlanSummary {
     if (pref !== undefined && left[pref]! >= cost) chosen = pref;
     else {
       for (let d = cursor; d < drives.length; d++) {
-        if (left[d]! >= cost) { chosen = d; break; }
+        if (left[d]! >= cost) {
+          chosen = d;
+          break;
+        }
       }
     }
     if (chosen < 0) {
@@ -90,7 +98,10 @@ export function makePlan(input: PlanInput): PlanSummary {
       plannedBytes: p.bytes,
       plannedFiles: p.files,
       fillPercent: d.capacity ? Math.min(100, Math.round(((used + p.bytes) / d.capacity) * 1000) / 10) : 0,
-      destinations: [...p.dest.entries()].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 10).map(([prefix, v]) => ({ prefix, ...v })),
+      destinations: [...p.dest.entries()]
+        .sort((a, b) => b[1].bytes - a[1].bytes)
+        .slice(0, 10)
+        .map(([prefix, v]) => ({ prefix, ...v })),
     };
   });
   const summary: PlanSummary = {
@@ -121,7 +132,12 @@ export function drivesNeeded(costs: number[], size: number): number {
   for (const c of costs) {
     if (c > budget) return Infinity;
     let placed = false;
-    for (let b = 0; b < bins.length; b++) if (bins[b]! >= c) { bins[b] = bins[b]! - c; placed = true; break; }
+    for (let b = 0; b < bins.length; b++)
+      if (bins[b]! >= c) {
+        bins[b] = bins[b]! - c;
+        placed = true;
+        break;
+      }
     if (!placed) bins.push(budget - c);
   }
   return bins.length;

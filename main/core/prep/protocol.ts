@@ -11,12 +11,13 @@ export interface CopyTask {
   mtime: number;
 }
 
-export interface VerifyItem { rel: string; length: number; blocks: string }
+export interface VerifyItem {
+  rel: string;
+  length: number;
+  blocks: string;
+}
 
-export type ToWorker =
-  | { t: 'tasks'; tasks: CopyTask[] }
-  | { t: 'verify'; items: VerifyItem[] }
-  | { t: 'finish' };
+export type ToWorker = { t: 'tasks'; tasks: CopyTask[] } | { t: 'verify'; items: VerifyItem[] } | { t: 'finish' };
 
 /** workerData of a copy worker (copyWorker.ts) */
 export interface WorkerInit {
@@ -28,7 +29,10 @@ export interface WorkerInit {
 }
 
 /** workerData of a verify worker (verifyWorker.ts) */
-export interface VerifyInit { root: string; rootDev: number }
+export interface VerifyInit {
+  root: string;
+  rootDev: number;
+}
 
 /** workerData of a one-off worker that writes a drive's manifest and header from the journal (manifestWorker.ts). */
 export interface ManifestInit {
@@ -40,9 +44,17 @@ export interface ManifestInit {
   generatedId: boolean;
   now: number;
 }
-export type ManifestReply = { t: 'manifest-done'; manifestHash: string; blobs: number } | { t: 'manifest-error'; code: string; message: string };
+export type ManifestReply =
+  | { t: 'manifest-done'; manifestHash: string; blobs: number }
+  | { t: 'manifest-error'; code: string; message: string };
 
-export interface CopyResult { id: number; size: number; mtime: number; md5: string; blocks: string }
+export interface CopyResult {
+  id: number;
+  size: number;
+  mtime: number;
+  md5: string;
+  blocks: string;
+}
 
 export type FromWorker =
   | { t: 'bytes'; n: number }

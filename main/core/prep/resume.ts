@@ -31,10 +31,22 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
     const k = driveIndex.get(rec.drive);
     const unchanged = rec.size === table.size(i) && rec.mtime === table.mtime(i) && rec.src === table.source(i);
     if (unchanged) {
-      if (k === undefined) { table.flags[i] = 2; doneFiles++; doneBytes += rec.size; continue; } // on a drive not attached now
+      if (k === undefined) {
+        table.flags[i] = 2;
+        doneFiles++;
+        doneBytes += rec.size;
+        continue;
+      } // on a drive not attached now
       try {
-        if (statSync(join(infos[k]!.path, rec.path)).size === rec.size) { table.flags[i] = 2; doneFiles++; doneBytes += rec.size; continue; }
-      } catch { /* missing on the drive: copy again */ }
+        if (statSync(join(infos[k]!.path, rec.path)).size === rec.size) {
+          table.flags[i] = 2;
+          doneFiles++;
+          doneBytes += rec.size;
+          continue;
+        }
+      } catch {
+        /* missing on the drive: copy again */
+      }
     } else {
       staleRecords.push(rec);
     }
@@ -52,11 +64,23 @@ export function reclaimableBytes(infos: TargetInfo[], stale: FileRecord[]): numb
     let bytes = 0;
     for (const r of stale) {
       if (r.drive !== t.driveId) continue;
-      try { bytes += statSync(join(t.path, r.path)).size; } catch { /* already gone */ }
+      try {
+        bytes += statSync(join(t.path, r.path)).size;
+      } catch {
+        /* already gone */
+      }
     }
     try {
-      for (const f of readdirSync(join(t.path, TMP_DIR))) { try { bytes += statSync(join(t.path, TMP_DIR, f)).size; } catch { /* gone */ } }
-    } catch { /* no temporaries */ }
+      for (const f of readdirSync(join(t.path, TMP_DIR))) {
+        try {
+          bytes += statSync(join(t.path, TMP_DIR, f)).size;
+        } catch {
+          /* gone */
+        }
+      }
+    } catch {
+      /* no temporaries */
+    }
     return bytes;
   });
 }
@@ -69,5 +93,6 @@ export function reclaim(infos: TargetInfo[], stale: FileRecord[], journal: Journ
     if (k !== undefined) rmSync(join(infos[k]!.path, rec.path), { force: true });
   }
   for (const t of infos) rmSync(join(t.path, TMP_DIR), { recursive: true, force: true });
-  if (stale.length) journal.append(stale.map((r): JournalRecord => ({ t: 'removed', s: r.s, blob: r.blob, drive: r.drive })));
+  if (stale.length)
+    journal.append(stale.map((r): JournalRecord => ({ t: 'removed', s: r.s, blob: r.blob, drive: r.drive })));
 }

@@ -8,7 +8,13 @@ import { blobNameProblem, containerNameProblem, formatBytes, splitBlobPath } fro
 import type { PreflightProblem } from '../../../shared/prep/types';
 import { FileTable } from './fileTable';
 
-export interface ScanTarget { caseInsensitive: boolean; maxNameBytes: number; maxPathBytes: number; path: string; free: number }
+export interface ScanTarget {
+  caseInsensitive: boolean;
+  maxNameBytes: number;
+  maxPathBytes: number;
+  path: string;
+  free: number;
+}
 
 export interface ScanOptions {
   sessionId: string;
@@ -56,31 +62,79 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
     const size = table.size(i);
     const nameProblem = blobNameProblem(blob);
     if (nameProblem) {
-      report({ code: 'blob-name', source: src, message: `The blob name for this file is not allowed: ${nameProblem}.`, fix: 'Rename the file or folder, or change DstBlobPathOrPrefix for it.' }, i);
+      report(
+        {
+          code: 'blob-name',
+          source: src,
+          message: `The blob name for this file is not allowed: ${nameProblem}.`,
+          fix: 'Rename the file or folder, or change DstBlobPathOrPrefix for it.',
+        },
+        i,
+      );
       return;
     }
     const key = caseInsensitive ? blobPath.toLowerCase() : blobPath;
     const prev = seen.get(key);
     if (prev !== undefined) {
       const exact = table.blobPath(prev) === blobPath;
-      report(exact
-        ? { code: 'duplicate-blob', source: src, message: `This file and ${table.source(prev)} both map to the blob "${blobPath}".`, fix: 'Give one of them another destination in the dataset, or leave one out.' }
-        : { code: 'case-collision', source: src, message: `This file maps to "${blobPath}", which differs only in case from "${table.blobPath(prev)}" (${table.source(prev)}); the target drive does not tell them apart.`, fix: 'Rename one of the two, or use a target file system that is case-sensitive (ext4).' }, i);
+      report(
+        exact
+          ? {
+              code: 'duplicate-blob',
+              source: src,
+              message: `This file and ${table.source(prev)} both map to the blob "${blobPath}".`,
+              fix: 'Give one of them another destination in the dataset, or leave one out.',
+            }
+          : {
+              code: 'case-collision',
+              source: src,
+              message: `This file maps to "${blobPath}", which differs only in case from "${table.blobPath(prev)}" (${table.source(prev)}); the target drive does not tell them apart.`,
+              fix: 'Rename one of the two, or use a target file system that is case-sensitive (ext4).',
+            },
+        i,
+      );
       return;
     }
     seen.set(key, i);
     if (entry.blobType === 'PageBlob' && size % 512 !== 0) {
-      report({ code: 'page-blob-size', source: src, message: `This file is a page blob of ${size} bytes, which is not a multiple of 512.`, fix: 'Import it as a BlockBlob, or pad the file (VHDs are always a multiple of 512).' }, i);
+      report(
+        {
+          code: 'page-blob-size',
+          source: src,
+          message: `This file is a page blob of ${size} bytes, which is not a multiple of 512.`,
+          fix: 'Import it as a BlockBlob, or pad the file (VHDs are always a multiple of 512).',
+        },
+        i,
+      );
       return;
     }
     if (opts.targets.length && size > largest) {
-      report({ code: 'too-large', source: src, message: `This file (${formatBytes(size)}) is larger than the free space of the largest drive (${formatBytes(largest)}); files are never split across drives.`, fix: 'Use a larger drive, or split the file yourself before copying.' }, i);
+      report(
+        {
+          code: 'too-large',
+          source: src,
+          message: `This file (${formatBytes(size)}) is larger than the free space of the largest drive (${formatBytes(largest)}); files are never split across drives.`,
+          fix: 'Use a larger drive, or split the file yourself before copying.',
+        },
+        i,
+      );
       return;
     }
     const drivePath = `${opts.sessionId}/${blobPath}`;
     const tooLongPart = drivePath.split('/').find((p) => Buffer.byteLength(p) > maxName);
     if (tooLongPart !== undefined || Buffer.byteLength(drivePath) > maxPath) {
-      report({ code: 'path-too-long', source: src, message: tooLongPart !== undefined ? `The name "${tooLongPart.slice(0, 40)}…" is longer than the target file system allows (${maxName} bytes).` : `The path on the drive would be ${Buffer.byteLength(drivePath)} bytes; the target allows ${maxPath}.`, fix: 'Shorten the file or folder names, or the destination prefix.' }, i);
+      report(
+        {
+          code: 'path-too-long',
+          source: src,
+          message:
+            tooLongPart !== undefined
+              ? `The name "${tooLongPart.slice(0, 40)}…" is longer than the target file system allows (${maxName} bytes).`
+              : `The path on the drive would be ${Buffer.byteLength(drivePath)} bytes; the target allows ${maxPath}.`,
+          fix: 'Shorten the file or folder names, or the destination prefix.',
+        },
+        i,
+      );
     }
   };
 
@@ -89,7 +143,12 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
     const { container } = splitBlobPath(entry.destination);
     const cProblem = containerNameProblem(container);
     if (cProblem) {
-      report({ code: 'container-name', source: entry.basePath, message: `Row ${entry.row}: ${cProblem}.`, fix: 'Change the first part of DstBlobPathOrPrefix to a valid container name, e.g. "photos-2024".' });
+      report({
+        code: 'container-name',
+        source: entry.basePath,
+        message: `Row ${entry.row}: ${cProblem}.`,
+        fix: 'Change the first part of DstBlobPathOrPrefix to a valid container name, e.g. "photos-2024".',
+      });
       continue;
     }
     const base = resolve(entry.basePath);
@@ -98,16 +157,42 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       st = await stat(base);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      report(code === 'ELOOP'
-        ? { code: 'symlink-loop', source: entry.basePath, message: 'This path is a symbolic link that points back to itself.', fix: 'Fix or remove the link.' }
-        : code === 'EACCES'
-          ? { code: 'unreadable', source: entry.basePath, message: 'You do not have permission to read this path.', fix: 'Give yourself read access, or run Haul as a user who has it.' }
-          : { code: 'missing-source', source: entry.basePath, message: `Row ${entry.row}: this path does not exist.`, fix: 'Check the BasePath (and that the disk holding it is attached).' });
+      report(
+        code === 'ELOOP'
+          ? {
+              code: 'symlink-loop',
+              source: entry.basePath,
+              message: 'This path is a symbolic link that points back to itself.',
+              fix: 'Fix or remove the link.',
+            }
+          : code === 'EACCES'
+            ? {
+                code: 'unreadable',
+                source: entry.basePath,
+                message: 'You do not have permission to read this path.',
+                fix: 'Give yourself read access, or run Haul as a user who has it.',
+              }
+            : {
+                code: 'missing-source',
+                source: entry.basePath,
+                message: `Row ${entry.row}: this path does not exist.`,
+                fix: 'Check the BasePath (and that the disk holding it is attached).',
+              },
+      );
       continue;
     }
     if (!entry.isFolder) {
       if (!st.isFile()) {
-        report({ code: 'special-file', source: entry.basePath, message: st.isDirectory() ? `Row ${entry.row}: this is a folder, but BasePath does not end with a separator.` : 'This is not a regular file.', fix: st.isDirectory() ? 'End BasePath with "/" to copy the folder recursively.' : 'Leave it out of the dataset.' });
+        report({
+          code: 'special-file',
+          source: entry.basePath,
+          message: st.isDirectory()
+            ? `Row ${entry.row}: this is a folder, but BasePath does not end with a separator.`
+            : 'This is not a regular file.',
+          fix: st.isDirectory()
+            ? 'End BasePath with "/" to copy the folder recursively.'
+            : 'Leave it out of the dataset.',
+        });
         continue;
       }
       const f = table.addFolder({ abs: dirname(base), blobPrefix: '', entry: ei });
@@ -119,7 +204,12 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       continue;
     }
     if (!st.isDirectory()) {
-      report({ code: 'special-file', source: entry.basePath, message: `Row ${entry.row}: BasePath ends with a separator but is not a folder.`, fix: 'Remove the trailing separator to copy a single file.' });
+      report({
+        code: 'special-file',
+        source: entry.basePath,
+        message: `Row ${entry.row}: BasePath ends with a separator but is not a folder.`,
+        fix: 'Remove the trailing separator to copy a single file.',
+      });
       continue;
     }
     // Iterative depth-first walk. `real` of each folder on the stack detects links back to an ancestor.
@@ -131,7 +221,12 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
         handle = await opendir(dir.abs, { bufferSize: 256 });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        report({ code: 'unreadable', source: dir.abs, message: `This folder cannot be read (${code ?? 'error'}).`, fix: 'Give yourself read access to it, or leave it out of the dataset.' });
+        report({
+          code: 'unreadable',
+          source: dir.abs,
+          message: `This folder cannot be read (${code ?? 'error'}).`,
+          fix: 'Give yourself read access to it, or leave it out of the dataset.',
+        });
         continue;
       }
       const folder = table.addFolder({ abs: dir.abs, blobPrefix: `${entry.destination}${dir.rel}`, entry: ei });
@@ -140,33 +235,77 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       const flush = async () => {
         const names = batch;
         batch = [];
-        const stats = await Promise.all(names.map((n) => stat(join(dir.abs, n)).then((s) => s, (e: NodeJS.ErrnoException) => e)));
+        const stats = await Promise.all(
+          names.map((n) =>
+            stat(join(dir.abs, n)).then(
+              (s) => s,
+              (e: NodeJS.ErrnoException) => e,
+            ),
+          ),
+        );
         for (const [k, name] of names.entries()) {
           const s = stats[k]!;
           const abs = join(dir.abs, name);
           if (excluded.size && excluded.has(abs)) continue;
           if (s instanceof Error) {
             const code = s.code;
-            if (code === 'ELOOP') report({ code: 'symlink-loop', source: abs, message: 'This symbolic link points back to itself (a link loop).', fix: 'Remove or fix the link.' });
-            else if (code === 'ENOENT') report({ code: 'missing-source', source: abs, message: 'This symbolic link points to something that does not exist.', fix: 'Remove or fix the link.' });
-            else report({ code: 'unreadable', source: abs, message: `This file cannot be read (${code ?? 'error'}).`, fix: 'Give yourself read access to it, or leave it out of the dataset.' });
+            if (code === 'ELOOP')
+              report({
+                code: 'symlink-loop',
+                source: abs,
+                message: 'This symbolic link points back to itself (a link loop).',
+                fix: 'Remove or fix the link.',
+              });
+            else if (code === 'ENOENT')
+              report({
+                code: 'missing-source',
+                source: abs,
+                message: 'This symbolic link points to something that does not exist.',
+                fix: 'Remove or fix the link.',
+              });
+            else
+              report({
+                code: 'unreadable',
+                source: abs,
+                message: `This file cannot be read (${code ?? 'error'}).`,
+                fix: 'Give yourself read access to it, or leave it out of the dataset.',
+              });
             continue;
           }
           if (s.isDirectory()) {
             const real = await realpath(abs).catch(() => abs);
             if (real === dir.real || dir.real.startsWith(real.endsWith(sep) ? real : real + sep)) {
-              report({ code: 'symlink-loop', source: abs, message: `This symbolic link points back to a folder that contains it (${real}); following it would never end.`, fix: 'Remove the link, or leave this folder out of the dataset.' });
+              report({
+                code: 'symlink-loop',
+                source: abs,
+                message: `This symbolic link points back to a folder that contains it (${real}); following it would never end.`,
+                fix: 'Remove the link, or leave this folder out of the dataset.',
+              });
               continue;
             }
             subdirs.push({ abs, rel: `${dir.rel}${name}/`, real });
           } else if (s.isFile()) {
             const i = table.add(folder, name, s.size, s.mtimeMs);
             totalBytes += s.size;
-            if (!readableByMe(s)) report({ code: 'unreadable', source: abs, message: 'You do not have permission to read this file.', fix: 'Give yourself read access to it (chmod/chown), or leave it out of the dataset.' }, i);
+            if (!readableByMe(s))
+              report(
+                {
+                  code: 'unreadable',
+                  source: abs,
+                  message: 'You do not have permission to read this file.',
+                  fix: 'Give yourself read access to it (chmod/chown), or leave it out of the dataset.',
+                },
+                i,
+              );
             else checkFile(i, entry);
             if (opts.onCount && table.count % 5000 === 0) opts.onCount(table.count, totalBytes);
           } else {
-            report({ code: 'special-file', source: abs, message: 'This is not a regular file (a device, pipe or socket); it cannot be imported.', fix: 'Nothing to do: it is left out.' });
+            report({
+              code: 'special-file',
+              source: abs,
+              message: 'This is not a regular file (a device, pipe or socket); it cannot be imported.',
+              fix: 'Nothing to do: it is left out.',
+            });
           }
         }
       };
@@ -198,10 +337,22 @@ function readableByMe(s: { uid: number; gid: number; mode: number }): boolean {
   return (s.mode & 0o004) !== 0;
 }
 
-async function checkReadable(i: number, table: FileTable, report: (p: PreflightProblem, file?: number) => void): Promise<void> {
+async function checkReadable(
+  i: number,
+  table: FileTable,
+  report: (p: PreflightProblem, file?: number) => void,
+): Promise<void> {
   try {
     await access(table.source(i), constants.R_OK);
   } catch (e) {
-    report({ code: 'unreadable', source: table.source(i), message: `This file cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, fix: 'Give yourself read access to it, or leave it out of the dataset.' }, i);
+    report(
+      {
+        code: 'unreadable',
+        source: table.source(i),
+        message: `This file cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+        fix: 'Give yourself read access to it, or leave it out of the dataset.',
+      },
+      i,
+    );
   }
 }

@@ -33,7 +33,11 @@ export interface DriveRun {
   doneBefore: number;
 }
 
-export interface FailedFile { source: string; code: string; message: string }
+export interface FailedFile {
+  source: string;
+  code: string;
+  message: string;
+}
 
 export interface ScheduleInput {
   table: FileTable;
@@ -66,8 +70,18 @@ export class DriveScheduler {
   constructor(private readonly input: ScheduleInput) {
     const { table, infos } = input;
     this.runs = infos.map((info, index) => ({
-      index, info, bitLockerKey: input.bitLockerKeys[index] ?? '', rootDev: statSync(info.path).dev,
-      state: 'waiting', queue: [], outstanding: new Set(), bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0, doneBefore: 0,
+      index,
+      info,
+      bitLockerKey: input.bitLockerKeys[index] ?? '',
+      rootDev: statSync(info.path).dev,
+      state: 'waiting',
+      queue: [],
+      outstanding: new Set(),
+      bytesDone: 0,
+      bytesTotal: 0,
+      filesDone: 0,
+      filesTotal: 0,
+      doneBefore: 0,
     }));
     for (let i = 0; i < table.count; i++) {
       if (table.flags[i] || table.drive[i] === 255) continue;
@@ -84,10 +98,20 @@ export class DriveScheduler {
   driveProgress(): DriveProgress[] {
     const { table } = this.input;
     return this.runs.map((r) => {
-      const p: DriveProgress = { driveId: r.info.driveId, target: r.info.path, bytesDone: r.bytesDone, bytesTotal: r.bytesTotal, filesDone: r.filesDone, filesTotal: r.filesTotal, state: r.state };
+      const p: DriveProgress = {
+        driveId: r.info.driveId,
+        target: r.info.path,
+        bytesDone: r.bytesDone,
+        bytesTotal: r.bytesTotal,
+        filesDone: r.filesDone,
+        filesTotal: r.filesTotal,
+        state: r.state,
+      };
       if (r.state === 'copying') {
         let first = -1;
-        for (const i of r.outstanding) { if (first < 0 || i < first) first = i; }
+        for (const i of r.outstanding) {
+          if (first < 0 || i < first) first = i;
+        }
         if (first >= 0) p.currentFile = table.source(first);
       }
       return p;
@@ -109,21 +133,34 @@ export class DriveScheduler {
     const runs = this.runs;
     return new Promise<void>((resolveAll) => {
       let settled = false;
-      const active = (r: DriveRun) => r.state === 'copying' || r.state === 'waiting' || (r.state === 'full' && r.outstanding.size > 0);
+      const active = (r: DriveRun) =>
+        r.state === 'copying' || r.state === 'waiting' || (r.state === 'full' && r.outstanding.size > 0);
       /** Ends the copy once no drive has work left; idle workers stay until then to take moved files. */
       const checkAll = () => {
         if (settled || runs.some(active)) return;
         settled = true;
         clearInterval(watch);
         signal?.removeEventListener('abort', onAbort);
-        for (const r of runs) { if (r.worker) { r.worker.postMessage({ t: 'finish' }); r.worker = undefined; } }
+        for (const r of runs) {
+          if (r.worker) {
+            r.worker.postMessage({ t: 'finish' });
+            r.worker = undefined;
+          }
+        }
         resolveAll();
       };
       const stopDrive = (r: DriveRun) => {
-        if (r.worker) { void r.worker.terminate(); r.worker = undefined; }
+        if (r.worker) {
+          void r.worker.terminate();
+          r.worker = undefined;
+        }
       };
       // bytes of the files this drive has finished (what survives when the rest is taken back)
-      const bytesOnDrive = (r: DriveRun) => journal.filesOnDrive(r.info.driveId).filter((f) => f.s === this.input.session).reduce((s, f) => s + f.size, 0) - r.doneBefore;
+      const bytesOnDrive = (r: DriveRun) =>
+        journal
+          .filesOnDrive(r.info.driveId)
+          .filter((f) => f.s === this.input.session)
+          .reduce((s, f) => s + f.size, 0) - r.doneBefore;
 
       const onAbort = () => {
         this.stopped = true;
@@ -135,7 +172,12 @@ export class DriveScheduler {
           stopDrive(r);
           if (active(r)) r.state = 'stopped';
           r.bytesDone = bytesOnDrive(r);
-          for (const i of ids) this.failed.push({ source: table.source(i), code: 'ESTOPPED', message: 'not copied yet: the copy was stopped' });
+          for (const i of ids)
+            this.failed.push({
+              source: table.source(i),
+              code: 'ESTOPPED',
+              message: 'not copied yet: the copy was stopped',
+            });
         }
         checkAll();
       };
@@ -145,11 +187,16 @@ export class DriveScheduler {
       const journalSlice = () => {
         this.journalScheduled = false;
         this.journalSome(128);
-        if (this.toJournal.length) { this.journalScheduled = true; setImmediate(journalSlice); }
+        if (this.toJournal.length) {
+          this.journalScheduled = true;
+          setImmediate(journalSlice);
+        }
       };
       const onMessage = (r: DriveRun, m: FromWorker) => {
         switch (m.t) {
-          case 'bytes': r.bytesDone += m.n; break;
+          case 'bytes':
+            r.bytesDone += m.n;
+            break;
           case 'done': {
             // Counted now; journaled a slice per event-loop turn, so timers and the UI keep running.
             for (const res of m.results) {
@@ -159,7 +206,10 @@ export class DriveScheduler {
               this.bytesCopied += res.size;
               this.toJournal.push({ r, res });
             }
-            if (!this.journalScheduled && this.toJournal.length) { this.journalScheduled = true; setImmediate(journalSlice); }
+            if (!this.journalScheduled && this.toJournal.length) {
+              this.journalScheduled = true;
+              setImmediate(journalSlice);
+            }
             break;
           }
           case 'source-error': {
@@ -168,7 +218,13 @@ export class DriveScheduler {
             r.filesTotal--;
             this.totalBytes -= table.size(m.id);
             this.failed.push({ source: table.source(m.id), code: m.code, message: m.message });
-            emit({ type: 'file-error', source: table.source(m.id), driveId: r.info.driveId, code: m.code, message: m.message });
+            emit({
+              type: 'file-error',
+              source: table.source(m.id),
+              driveId: r.info.driveId,
+              code: m.code,
+              message: m.message,
+            });
             break;
           }
           case 'full': {
@@ -182,7 +238,13 @@ export class DriveScheduler {
             const moved = this.reassign(r, ids);
             const left = ids.length - moved;
             const s = (n: number) => (n === 1 ? '' : 's');
-            emit({ type: 'drive-full', driveId: r.info.driveId, target: r.info.path, movedFiles: moved, message: `Drive ${r.info.driveId} (${r.info.path}) is full; ${moved} file${s(moved)} moved to the other drives${left ? `; ${left} file${s(left)} need another drive: add one and resume to copy them` : ''}.` });
+            emit({
+              type: 'drive-full',
+              driveId: r.info.driveId,
+              target: r.info.path,
+              movedFiles: moved,
+              message: `Drive ${r.info.driveId} (${r.info.path}) is full; ${moved} file${s(moved)} moved to the other drives${left ? `; ${left} file${s(left)} need another drive: add one and resume to copy them` : ''}.`,
+            });
             if (r.outstanding.size === 0) stopDrive(r);
             checkAll();
             break;
@@ -205,12 +267,29 @@ export class DriveScheduler {
             const s = ids.size === 1 ? '' : 's';
             if (m.t === 'removed') {
               r.state = 'removed';
-              for (const i of ids) this.failed.push({ source: table.source(i), code: 'EREMOVED', message: `not copied: the drive ${r.info.driveId} was removed` });
-              emit({ type: 'drive-removed', driveId: r.info.driveId, target: r.info.path, message: `The drive was removed (${r.info.driveId} at ${r.info.path}); ${ids.size} file${s} not copied. Plug it back in and resume to continue.` });
+              for (const i of ids)
+                this.failed.push({
+                  source: table.source(i),
+                  code: 'EREMOVED',
+                  message: `not copied: the drive ${r.info.driveId} was removed`,
+                });
+              emit({
+                type: 'drive-removed',
+                driveId: r.info.driveId,
+                target: r.info.path,
+                message: `The drive was removed (${r.info.driveId} at ${r.info.path}); ${ids.size} file${s} not copied. Plug it back in and resume to continue.`,
+              });
             } else {
               r.state = 'failed';
-              for (const i of ids) this.failed.push({ source: table.source(i), code: m.code, message: `not copied: ${m.message}` });
-              emit({ type: 'file-error', source: r.info.path, driveId: r.info.driveId, code: m.code, message: `Writing to drive ${r.info.driveId} failed: ${m.message}. The drive may be failing; check it, then resume.` });
+              for (const i of ids)
+                this.failed.push({ source: table.source(i), code: m.code, message: `not copied: ${m.message}` });
+              emit({
+                type: 'file-error',
+                source: r.info.path,
+                driveId: r.info.driveId,
+                code: m.code,
+                message: `Writing to drive ${r.info.driveId} failed: ${m.message}. The drive may be failing; check it, then resume.`,
+              });
             }
             checkAll();
             break;
@@ -221,10 +300,14 @@ export class DriveScheduler {
           }
           case 'idle': {
             if (r.state !== 'copying') break;
-            if (!this.sendChunk(r) && r.outstanding.size === 0) { r.state = 'done'; checkAll(); }
+            if (!this.sendChunk(r) && r.outstanding.size === 0) {
+              r.state = 'done';
+              checkAll();
+            }
             break;
           }
-          default: break;
+          default:
+            break;
         }
       };
 
@@ -233,19 +316,37 @@ export class DriveScheduler {
         for (const r of runs) {
           if (!r.worker || !active(r)) continue;
           let dev = -1;
-          try { dev = statSync(r.info.path).dev; } catch { /* gone */ }
+          try {
+            dev = statSync(r.info.path).dev;
+          } catch {
+            /* gone */
+          }
           if (dev !== r.rootDev) onMessage(r, { t: 'removed', returned: [], message: 'the drive was removed' });
         }
       }, 1000);
       for (const r of runs) {
-        r.doneBefore = journal.filesOnDrive(r.info.driveId).filter((f) => f.s === this.input.session).reduce((s, f) => s + f.size, 0);
+        r.doneBefore = journal
+          .filesOnDrive(r.info.driveId)
+          .filter((f) => f.s === this.input.session)
+          .reduce((s, f) => s + f.size, 0);
         if (!r.queue.length) r.state = 'done';
-        const w = startWorker(this.input.copyWorker, { root: r.info.path, rootDev: r.rootDev, maxRate: this.input.maxRate });
+        const w = startWorker(this.input.copyWorker, {
+          root: r.info.path,
+          rootDev: r.rootDev,
+          maxRate: this.input.maxRate,
+        });
         this.workers.push(w);
         r.worker = w;
         if (r.queue.length) r.state = 'copying';
         w.on('message', (m: FromWorker) => onMessage(r, m));
-        w.on('error', (e) => onMessage(r, { t: 'target-error', returned: [...r.outstanding], code: 'EWORKER', message: `the copy stopped: ${e.message}` }));
+        w.on('error', (e) =>
+          onMessage(r, {
+            t: 'target-error',
+            returned: [...r.outstanding],
+            code: 'EWORKER',
+            message: `the copy stopped: ${e.message}`,
+          }),
+        );
         this.sendChunk(r);
         this.sendChunk(r);
       }
@@ -258,7 +359,13 @@ export class DriveScheduler {
 
   private taskOf(i: number): CopyTask {
     const { table, session } = this.input;
-    return { id: i, src: table.source(i), rel: `${session}/${table.blobPath(i)}`, size: table.size(i), mtime: table.mtime(i) };
+    return {
+      id: i,
+      src: table.source(i),
+      rel: `${session}/${table.blobPath(i)}`,
+      size: table.size(i),
+      mtime: table.mtime(i),
+    };
   }
 
   private sendChunk(r: DriveRun): boolean {
@@ -282,7 +389,10 @@ export class DriveScheduler {
     const room = this.runs.map((r) => {
       if (r === from || !r.worker || (r.state !== 'copying' && r.state !== 'done')) return -1;
       const fs = statfsSync(r.info.path);
-      const queued = [...r.queue, ...r.outstanding].reduce((s, i) => s + fileCost(table.size(i), table.blobPath(i).length), 0);
+      const queued = [...r.queue, ...r.outstanding].reduce(
+        (s, i) => s + fileCost(table.size(i), table.blobPath(i).length),
+        0,
+      );
       return fs.bavail * fs.bsize - queued - 8 * 1024 * 1024;
     });
     for (const i of ids) {
@@ -290,14 +400,20 @@ export class DriveScheduler {
       const k = room.findIndex((x) => x >= cost);
       from.bytesTotal -= table.size(i);
       from.filesTotal--;
-      if (k < 0) { this.notPlaced.push(i); continue; }
+      if (k < 0) {
+        this.notPlaced.push(i);
+        continue;
+      }
       room[k]! -= cost;
       const to = this.runs[k]!;
       to.queue.push(i);
       to.bytesTotal += table.size(i);
       to.filesTotal++;
       moved++;
-      if (to.state === 'done') { to.state = 'copying'; this.sendChunk(to); }
+      if (to.state === 'done') {
+        to.state = 'copying';
+        this.sendChunk(to);
+      }
     }
     return moved;
   }
@@ -307,12 +423,30 @@ export class DriveScheduler {
     const { table, entries, session, journal } = this.input;
     const take = this.toJournal.splice(0, Math.min(max, this.toJournal.length));
     if (!take.length) return;
-    journal.append(take.map(({ r, res }): JournalRecord => {
-      const i = res.id;
-      const entry = entries[table.entry(i)]!;
-      const blob = table.blobPath(i);
-      return { t: 'file', s: session, blob, src: table.source(i), size: res.size, mtime: res.mtime, drive: r.info.driveId, path: `${session}/${blob}`, disp: entry.disposition, type: entry.blobType, md5: res.md5, blocks: res.blocks };
-    }));
-    if (Date.now() - this.lastSync > 1000) { journal.syncSoon(); this.lastSync = Date.now(); }
+    journal.append(
+      take.map(({ r, res }): JournalRecord => {
+        const i = res.id;
+        const entry = entries[table.entry(i)]!;
+        const blob = table.blobPath(i);
+        return {
+          t: 'file',
+          s: session,
+          blob,
+          src: table.source(i),
+          size: res.size,
+          mtime: res.mtime,
+          drive: r.info.driveId,
+          path: `${session}/${blob}`,
+          disp: entry.disposition,
+          type: entry.blobType,
+          md5: res.md5,
+          blocks: res.blocks,
+        };
+      }),
+    );
+    if (Date.now() - this.lastSync > 1000) {
+      journal.syncSoon();
+      this.lastSync = Date.now();
+    }
   }
 }

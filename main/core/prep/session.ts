@@ -8,7 +8,13 @@ import { join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
 import { MANIFEST_FILE } from '../../../shared/formats/driveManifest';
 import { formatBytes } from '../../../shared/prep/names';
-import type { PrepPlanResult, PrepSessionResult, PreparedDrive, TargetProblem, VerifyReport } from '../../../shared/prep/session';
+import type {
+  PrepPlanResult,
+  PrepSessionResult,
+  PreparedDrive,
+  TargetProblem,
+  VerifyReport,
+} from '../../../shared/prep/session';
 import type { PlanSummary, PrepEvent } from '../../../shared/prep/types';
 import type { TargetInfo } from '../drives/target';
 import { readManifest } from './driveFiles';
@@ -90,12 +96,18 @@ export class PrepSession {
     this.jobName = config.jobName ?? (this.journalPath.split(sep).pop() ?? 'job').replace(/\.[^.]*$/, '');
     this.knownIds = config.knownIds ?? new Map();
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(config.session)) {
-      throw new PrepError(`The session id "${config.session}" may hold only letters, digits, ".", "_" and "-" (at most 64); it names a folder on each drive.`);
+      throw new PrepError(
+        `The session id "${config.session}" may hold only letters, digits, ".", "_" and "-" (at most 64); it names a folder on each drive.`,
+      );
     }
   }
 
-  get sessionId(): string { return this.config.session; }
-  get running(): boolean { return this.runningRun !== undefined; }
+  get sessionId(): string {
+    return this.config.session;
+  }
+  get running(): boolean {
+    return this.runningRun !== undefined;
+  }
 
   /** Listens to every event of this session; returns the unsubscribe. */
   onEvent(listener: Listener): () => void {
@@ -115,13 +127,27 @@ export class PrepSession {
 
   private async planWith(journal: Journal | undefined, forCopy: boolean): Promise<Planned> {
     const c = this.config;
-    const { infos, problems: resolveProblems } = await resolveTargets(c.targets, { ...(journal ? { journal } : {}), knownIds: this.knownIds });
-    const targetProblems: TargetProblem[] = [...resolveProblems, ...checkTargets(infos, c.entries, this.journalPath, this.jobName)];
-    if (forCopy && c.targets.length === 0) targetProblems.push({ code: 'none', target: '', message: 'No drive was given to copy onto.', fix: 'Add a drive (its mount path, or a folder on a mounted volume).' });
+    const { infos, problems: resolveProblems } = await resolveTargets(c.targets, {
+      ...(journal ? { journal } : {}),
+      knownIds: this.knownIds,
+    });
+    const targetProblems: TargetProblem[] = [
+      ...resolveProblems,
+      ...checkTargets(infos, c.entries, this.journalPath, this.jobName),
+    ];
+    if (forCopy && c.targets.length === 0)
+      targetProblems.push({
+        code: 'none',
+        target: '',
+        message: 'No drive was given to copy onto.',
+        fix: 'Add a drive (its mount path, or a folder on a mounted volume).',
+      });
     const scan = await scanDataset(c.entries, { sessionId: c.session, targets: infos, exclude: c.exclude ?? [] });
     const blockingProblems = scan.problemCount > 0 && !c.skipProblems;
     if (scan.problemCount) this.emit({ type: 'preflight', problems: scan.problems });
-    const done: DoneSoFar = journal ? findDone(scan.table, journal, c.session, infos) : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [] };
+    const done: DoneSoFar = journal
+      ? findDone(scan.table, journal, c.session, infos)
+      : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [] };
     // free space as the copy will find it: old copies of changed files and partial temporaries go first
     const reclaimable = reclaimableBytes(infos, done.staleRecords);
     for (const [k, t] of infos.entries()) {
@@ -166,7 +192,9 @@ export class PrepSession {
     if (this.runningRun) throw new PrepError('This preparation is already running.');
     const controller = new AbortController();
     this.controller = controller;
-    const run = this.copy(controller.signal).finally(() => { this.runningRun = undefined; });
+    const run = this.copy(controller.signal).finally(() => {
+      this.runningRun = undefined;
+    });
     this.runningRun = run;
     return run;
   }
@@ -182,7 +210,9 @@ export class PrepSession {
   }
 
   /** The running copy, if any (the manager waits for it on shutdown). */
-  get whenDone(): Promise<PrepSessionResult> | undefined { return this.runningRun; }
+  get whenDone(): Promise<PrepSessionResult> | undefined {
+    return this.runningRun;
+  }
 
   private async copy(signal: AbortSignal): Promise<PrepSessionResult> {
     const c = this.config;
@@ -195,16 +225,30 @@ export class PrepSession {
       const planned = await this.planWith(journal, true);
       const { result: planResult, infos, table, done } = planned;
       const refusedResult = (outcome: PrepSessionResult['outcome']): PrepSessionResult => ({
-        ok: false, outcome, filesCopied: 0, bytesCopied: 0, filesSkipped: done.doneFiles, failed: [], notPlaced: 0, drives: [],
-        problems: planResult.problems, targetProblems: planResult.targetProblems, ...(planResult.plan ? { plan: planResult.plan } : {}), message: planResult.message,
+        ok: false,
+        outcome,
+        filesCopied: 0,
+        bytesCopied: 0,
+        filesSkipped: done.doneFiles,
+        failed: [],
+        notPlaced: 0,
+        drives: [],
+        problems: planResult.problems,
+        targetProblems: planResult.targetProblems,
+        ...(planResult.plan ? { plan: planResult.plan } : {}),
+        message: planResult.message,
       });
-      if (planResult.targetProblems.length || (planResult.problemCount && !c.skipProblems)) return refusedResult('refused');
+      if (planResult.targetProblems.length || (planResult.problemCount && !c.skipProblems))
+        return refusedResult('refused');
       if (!planResult.plan?.fits) return refusedResult('does-not-fit');
 
       reclaim(infos, done.staleRecords, journal);
-      if (!journal.sessions.has(c.session)) journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
+      if (!journal.sessions.has(c.session))
+        journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
       if (c.keepAwake !== false) {
-        awake = await (c.keepAwake ?? processKeepAwake).acquire(`Haul is copying data onto drives for job ${this.jobName}`);
+        awake = await (c.keepAwake ?? processKeepAwake).acquire(
+          `Haul is copying data onto drives for job ${this.jobName}`,
+        );
         this.emit({ type: 'keep-awake', active: awake.active, message: awake.message });
       }
 
@@ -212,7 +256,18 @@ export class PrepSession {
       const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
       const copyWorker = workerFile('copyWorker', c.workerDir);
       const manifestWorker = workerFile('manifestWorker', c.workerDir);
-      scheduler = new DriveScheduler({ table, entries: c.entries, session: c.session, journal, infos, bitLockerKeys, copyWorker, maxRate: c.maxRate ?? 0, signal, emit: (e) => this.emit(e) });
+      scheduler = new DriveScheduler({
+        table,
+        entries: c.entries,
+        session: c.session,
+        journal,
+        infos,
+        bitLockerKeys,
+        copyWorker,
+        maxRate: c.maxRate ?? 0,
+        signal,
+        emit: (e) => this.emit(e),
+      });
       const sch = scheduler;
       const speed = new SpeedWindow();
       let phase: 'copy' | 'verify' = 'copy';
@@ -223,7 +278,16 @@ export class PrepSession {
         const total = phase === 'copy' ? sch.totalBytes : verifyTotal;
         speed.add(Date.now(), doneBytes);
         const drives = sch.driveProgress();
-        const e: PrepEvent = { type: 'progress', phase, bytesDone: doneBytes, bytesTotal: total, filesDone: sch.filesCopied, filesTotal: sch.totalFiles, speed: Math.round(speed.speed()), drives };
+        const e: PrepEvent = {
+          type: 'progress',
+          phase,
+          bytesDone: doneBytes,
+          bytesTotal: total,
+          filesDone: sch.filesCopied,
+          filesTotal: sch.totalFiles,
+          speed: Math.round(speed.speed()),
+          drives,
+        };
         const eta = speed.eta(total - doneBytes);
         if (eta !== undefined) e.etaSeconds = Math.round(eta);
         const current = drives.find((d) => d.currentFile)?.currentFile;
@@ -239,12 +303,26 @@ export class PrepSession {
         clearInterval(ticker);
       }
       // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
-      for (const r of sch.runs) if (r.state !== 'removed') { try { rmSync(join(r.info.path, TMP_DIR), { recursive: true, force: true }); } catch { /* the drive is failing: reported already */ } }
+      for (const r of sch.runs)
+        if (r.state !== 'removed') {
+          try {
+            rmSync(join(r.info.path, TMP_DIR), { recursive: true, force: true });
+          } catch {
+            /* the drive is failing: reported already */
+          }
+        }
 
       const drives = await writeManifests(manifestWorker, sch.runs, journal, this.jobName, c.session, sch.failed);
       for (const d of drives) {
         const r = sch.runs.find((x) => x.info.driveId === d.driveId)!;
-        this.emit({ type: 'drive-done', driveId: d.driveId, target: d.target, files: r.filesDone, bytes: r.bytesDone, manifestHash: d.manifestHash });
+        this.emit({
+          type: 'drive-done',
+          driveId: d.driveId,
+          target: d.target,
+          files: r.filesDone,
+          bytes: r.bytesDone,
+          manifestHash: d.manifestHash,
+        });
       }
 
       let verifyOk = true;
@@ -257,22 +335,56 @@ export class PrepSession {
         verifyTotal = items.flat().reduce((s, it) => s + it.length, 0);
         speed.add(Date.now(), 0);
         try {
-          await Promise.all(targets.map((r, k) => {
-            const before = r.state;
-            r.state = 'verifying';
-            const drive = drives.find((d) => d.driveId === r.info.driveId);
-            return checkBlocks(r.info.path, items[k]!, (n) => { verifyDone += n; }, verifyWorker).then((res) => {
-              const ok = res.mismatches.length === 0;
-              if (!ok) verifyOk = false;
-              if (drive) drive.verified = ok;
-              journal.append([{ t: 'verified', drive: r.info.driveId, at: Date.now(), ok }]);
-              this.emit({ type: 'verify-result', driveId: r.info.driveId, target: r.info.path, ok, blobs: res.blobs, blocks: res.blocks, bytes: res.bytes, mismatches: res.mismatches.slice(0, 100) });
-            }, (e: Error) => {
-              verifyOk = false;
-              if (drive) drive.verified = false;
-              this.emit({ type: 'verify-result', driveId: r.info.driveId, target: r.info.path, ok: false, blobs: 0, blocks: 0, bytes: 0, mismatches: [`verification could not run: ${e.message}`] });
-            }).finally(() => { r.state = before; });
-          }));
+          await Promise.all(
+            targets.map((r, k) => {
+              const before = r.state;
+              r.state = 'verifying';
+              const drive = drives.find((d) => d.driveId === r.info.driveId);
+              return checkBlocks(
+                r.info.path,
+                items[k]!,
+                (n) => {
+                  verifyDone += n;
+                },
+                verifyWorker,
+              )
+                .then(
+                  (res) => {
+                    const ok = res.mismatches.length === 0;
+                    if (!ok) verifyOk = false;
+                    if (drive) drive.verified = ok;
+                    journal.append([{ t: 'verified', drive: r.info.driveId, at: Date.now(), ok }]);
+                    this.emit({
+                      type: 'verify-result',
+                      driveId: r.info.driveId,
+                      target: r.info.path,
+                      ok,
+                      blobs: res.blobs,
+                      blocks: res.blocks,
+                      bytes: res.bytes,
+                      mismatches: res.mismatches.slice(0, 100),
+                    });
+                  },
+                  (e: Error) => {
+                    verifyOk = false;
+                    if (drive) drive.verified = false;
+                    this.emit({
+                      type: 'verify-result',
+                      driveId: r.info.driveId,
+                      target: r.info.path,
+                      ok: false,
+                      blobs: 0,
+                      blocks: 0,
+                      bytes: 0,
+                      mismatches: [`verification could not run: ${e.message}`],
+                    });
+                  },
+                )
+                .finally(() => {
+                  r.state = before;
+                });
+            }),
+          );
         } finally {
           clearInterval(vt);
         }
@@ -290,14 +402,29 @@ export class PrepSession {
           ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? ', all blocks verified' : ''}.`
           : `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied${!verifyOk ? ' and verification found mismatches' : ''}; fix the causes listed, then resume to finish (files already done are skipped).`;
       this.emit({
-        type: 'done', ok, filesCopied: sch.filesCopied, bytesCopied: sch.bytesCopied, filesSkipped: done.doneFiles,
-        failed: failed.slice(0, 1000), notPlaced: sch.notPlaced.length, ...(stopped ? { stopped: true } : {}), message,
+        type: 'done',
+        ok,
+        filesCopied: sch.filesCopied,
+        bytesCopied: sch.bytesCopied,
+        filesSkipped: done.doneFiles,
+        failed: failed.slice(0, 1000),
+        notPlaced: sch.notPlaced.length,
+        ...(stopped ? { stopped: true } : {}),
+        message,
       });
       return {
-        ok, outcome: stopped ? 'stopped' : ok ? 'done' : 'incomplete',
-        filesCopied: sch.filesCopied, bytesCopied: sch.bytesCopied, filesSkipped: done.doneFiles,
-        failed: failed.slice(0, 1000), notPlaced: sch.notPlaced.length, drives, problems: planResult.problems, targetProblems: [],
-        ...(planResult.plan ? { plan: planResult.plan } : {}), message,
+        ok,
+        outcome: stopped ? 'stopped' : ok ? 'done' : 'incomplete',
+        filesCopied: sch.filesCopied,
+        bytesCopied: sch.bytesCopied,
+        filesSkipped: done.doneFiles,
+        failed: failed.slice(0, 1000),
+        notPlaced: sch.notPlaced.length,
+        drives,
+        problems: planResult.problems,
+        targetProblems: [],
+        ...(planResult.plan ? { plan: planResult.plan } : {}),
+        message,
       };
     } finally {
       scheduler?.terminate();
@@ -309,33 +436,69 @@ export class PrepSession {
 
   /** Re-reads this session's drives against their own manifests. */
   verify(): Promise<VerifyReport[]> {
-    return verifyDrives(this.config.targets.map((t) => t.path), (e) => this.emit(e), this.config.workerDir);
+    return verifyDrives(
+      this.config.targets.map((t) => t.path),
+      (e) => this.emit(e),
+      this.config.workerDir,
+    );
   }
 }
 
 /** Verifies prepared drives one after another, reporting progress (phase verify) and each result. */
-export async function verifyDrives(roots: string[], emit: (e: PrepEvent) => void, workerDir?: URL): Promise<VerifyReport[]> {
+export async function verifyDrives(
+  roots: string[],
+  emit: (e: PrepEvent) => void,
+  workerDir?: URL,
+): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = [];
   const speed = new SpeedWindow();
-  const totals = roots.map((r) => { try { return verifyItems(readManifest(r)).reduce((s, i) => s + i.length, 0); } catch { return 0; } });
+  const totals = roots.map((r) => {
+    try {
+      return verifyItems(readManifest(r)).reduce((s, i) => s + i.length, 0);
+    } catch {
+      return 0;
+    }
+  });
   const bytesTotal = totals.reduce((s, n) => s + n, 0);
   let before = 0;
   let last = 0;
   for (const [k, root] of roots.entries()) {
-    const report = await verifyTarget(root, (doneHere) => {
-      const now = Date.now();
-      if (now - last < TICK_MS) return;
-      last = now;
-      const bytesDone = before + doneHere;
-      speed.add(now, bytesDone);
-      const e: PrepEvent = { type: 'progress', phase: 'verify', bytesDone, bytesTotal, filesDone: 0, filesTotal: 0, speed: Math.round(speed.speed()), drives: [] };
-      const eta = speed.eta(bytesTotal - bytesDone);
-      if (eta !== undefined) e.etaSeconds = Math.round(eta);
-      emit(e);
-    }, workerFile('verifyWorker', workerDir));
+    const report = await verifyTarget(
+      root,
+      (doneHere) => {
+        const now = Date.now();
+        if (now - last < TICK_MS) return;
+        last = now;
+        const bytesDone = before + doneHere;
+        speed.add(now, bytesDone);
+        const e: PrepEvent = {
+          type: 'progress',
+          phase: 'verify',
+          bytesDone,
+          bytesTotal,
+          filesDone: 0,
+          filesTotal: 0,
+          speed: Math.round(speed.speed()),
+          drives: [],
+        };
+        const eta = speed.eta(bytesTotal - bytesDone);
+        if (eta !== undefined) e.etaSeconds = Math.round(eta);
+        emit(e);
+      },
+      workerFile('verifyWorker', workerDir),
+    );
     before += totals[k]!;
     reports.push(report);
-    emit({ type: 'verify-result', driveId: report.driveId ?? '', target: root, ok: report.ok, blobs: report.blobs, blocks: report.blocks, bytes: report.bytes, mismatches: report.problems.slice(0, 100) });
+    emit({
+      type: 'verify-result',
+      driveId: report.driveId ?? '',
+      target: root,
+      ok: report.ok,
+      blobs: report.blobs,
+      blocks: report.blocks,
+      bytes: report.bytes,
+      mismatches: report.problems.slice(0, 100),
+    });
   }
   return reports;
 }

@@ -19,17 +19,25 @@ let lastReport = Date.now();
 function progress(n: number): void {
   unreported += n;
   const now = Date.now();
-  if (now - lastReport >= 100) { post({ t: 'verify-bytes', n: unreported }); unreported = 0; lastReport = now; }
+  if (now - lastReport >= 100) {
+    post({ t: 'verify-bytes', n: unreported });
+    unreported = 0;
+    lastReport = now;
+  }
 }
 
 function verify(items: VerifyItem[]): void {
-  let blobs = 0; let blocks = 0; let bytes = 0;
+  let blobs = 0;
+  let blocks = 0;
+  let bytes = 0;
   const mismatches: string[] = [];
   for (const it of items) {
     blobs++;
     const path = join(init.root, it.rel);
     let fd: number;
-    try { fd = openSync(path, 'r'); } catch (e) {
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
       mismatches.push(`${it.rel}: the file is missing on the drive (${(e as NodeJS.ErrnoException).code})`);
       continue;
     }
@@ -48,7 +56,10 @@ function verify(items: VerifyItem[]): void {
         blocks++;
         bytes += got;
         const h = createHash('md5').update(buf.subarray(0, got)).digest('hex').toUpperCase();
-        if (got !== len || h !== it.blocks.slice(b * 32, b * 32 + 32)) mismatches.push(`${it.rel}: block ${b} (bytes ${b * BLOCK_SIZE}–${b * BLOCK_SIZE + len - 1}) does not match the manifest`);
+        if (got !== len || h !== it.blocks.slice(b * 32, b * 32 + 32))
+          mismatches.push(
+            `${it.rel}: block ${b} (bytes ${b * BLOCK_SIZE}–${b * BLOCK_SIZE + len - 1}) does not match the manifest`,
+          );
         progress(got);
       }
     } catch (e) {
@@ -62,4 +73,6 @@ function verify(items: VerifyItem[]): void {
   post({ t: 'verify-done', blobs, blocks, bytes, mismatches });
 }
 
-port.on('message', (m: ToWorker) => { if (m.t === 'verify') verify(m.items); });
+port.on('message', (m: ToWorker) => {
+  if (m.t === 'verify') verify(m.items);
+});

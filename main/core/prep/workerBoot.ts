@@ -8,7 +8,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** The worker entries (main/core/prep/<name>.ts, bundled as out/cli/<name>.mjs by main/build.mjs). */
-export const WORKERS = ['copyWorker', 'verifyWorker', 'hashBlocksWorker', 'hashFileWorker', 'flushWorker', 'manifestWorker'] as const;
+export const WORKERS = [
+  'copyWorker',
+  'verifyWorker',
+  'hashBlocksWorker',
+  'hashFileWorker',
+  'flushWorker',
+  'manifestWorker',
+] as const;
 export type WorkerName = (typeof WORKERS)[number];
 
 /**
@@ -47,5 +54,7 @@ export function startWorker(url: URL, workerData: unknown): Worker {
 export function runNicer(): void {
   try {
     setPriority(0, Math.min(19, getPriority(0) + 5));
-  } catch { /* not permitted here: keep the default */ }
+  } catch {
+    /* not permitted here: keep the default */
+  }
 }

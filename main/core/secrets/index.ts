@@ -54,7 +54,8 @@ export const SECRETS_FILE = 'secrets.json';
 const NAME = /^[a-z0-9][a-z0-9._-]*(\/[A-Za-z0-9._-]+)*$/;
 
 function checkName(name: string): void {
-  if (!NAME.test(name) || name.length > 256) throw new SecretError(`"${name.slice(0, 80)}" is not a secret name Haul uses (lower-case words separated by /).`);
+  if (!NAME.test(name) || name.length > 256)
+    throw new SecretError(`"${name.slice(0, 80)}" is not a secret name Haul uses (lower-case words separated by /).`);
 }
 
 export function openSecretStore(dataDir: string, cipher: SecretCipher): SecretStore {
@@ -72,7 +73,9 @@ export function openSecretStore(dataDir: string, cipher: SecretCipher): SecretSt
     async set(name, value) {
       checkName(name);
       const sealed = cipher.encrypt(value, name).toString('base64');
-      await store.update((doc): SecretsDoc => ({ version: 1, cipher: cipher.kind, entries: { ...doc.entries, [name]: sealed } }));
+      await store.update(
+        (doc): SecretsDoc => ({ version: 1, cipher: cipher.kind, entries: { ...doc.entries, [name]: sealed } }),
+      );
       unreadable.delete(name);
     },
     async get(name) {
@@ -99,7 +102,9 @@ export function openSecretStore(dataDir: string, cipher: SecretCipher): SecretSt
     },
     async names(prefix = '') {
       const doc = await store.read();
-      return Object.keys(doc.entries).filter((n) => n.startsWith(prefix)).sort();
+      return Object.keys(doc.entries)
+        .filter((n) => n.startsWith(prefix))
+        .sort();
     },
   };
 }

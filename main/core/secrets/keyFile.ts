@@ -22,13 +22,18 @@ function loadOrCreateKey(file: string): Buffer {
     return key;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw new SecretError(`Haul could not create its key file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}). Check that the data folder is writable.`);
+      throw new SecretError(
+        `Haul could not create its key file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}). Check that the data folder is writable.`,
+      );
     }
   }
   // Someone widened the file's mode: narrow it again before trusting it further.
   if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  if (key.length !== 32) throw new SecretError(`Haul's key file ${file} is damaged (it does not hold a 256-bit key). Move it away to start over; secrets saved with it cannot be read again.`);
+  if (key.length !== 32)
+    throw new SecretError(
+      `Haul's key file ${file} is damaged (it does not hold a 256-bit key). Move it away to start over; secrets saved with it cannot be read again.`,
+    );
   return key;
 }
 
@@ -46,7 +51,8 @@ export function keyFileCipher(dataDir: string): SecretCipher {
       return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
     },
     decrypt(data, name) {
-      if (data.length < 29 || data[0] !== VERSION) throw new SecretError(`The secret "${name}" was not written by this key file.`);
+      if (data.length < 29 || data[0] !== VERSION)
+        throw new SecretError(`The secret "${name}" was not written by this key file.`);
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(1, 13));
       decipher.setAAD(Buffer.from(name, 'utf8'));
       decipher.setAuthTag(data.subarray(13, 29));

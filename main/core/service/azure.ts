@@ -56,7 +56,10 @@ export function deserializeAccount(text: string): AuthenticationRecord | undefin
 }
 
 export class AzureError extends Error {
-  constructor(message: string, readonly code = 'azure') {
+  constructor(
+    message: string,
+    readonly code = 'azure',
+  ) {
     super(message);
     this.name = 'AzureError';
   }
@@ -70,10 +73,16 @@ export function signInFailure(err: unknown, method: SignInMethod): AzureError {
     return new AzureError('Sign-in was cancelled. Sign in again when you are ready.', 'cancelled');
   }
   if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network/i.test(text)) {
-    return new AzureError('Haul could not reach Azure to sign you in. Check the internet connection (or a proxy), then try again.', 'offline');
+    return new AzureError(
+      'Haul could not reach Azure to sign you in. Check the internet connection (or a proxy), then try again.',
+      'offline',
+    );
   }
   return method === 'browser'
-    ? new AzureError('Signing in through the browser did not work on this computer. Use "Sign in with a code" instead.', 'browser-failed')
+    ? new AzureError(
+        'Signing in through the browser did not work on this computer. Use "Sign in with a code" instead.',
+        'browser-failed',
+      )
     : new AzureError('Signing in with a code did not work. Check the code and the account, then try again.', 'failed');
 }
 
@@ -86,7 +95,8 @@ const Subscription = z.object({
 export type AzureSubscription = z.infer<typeof Subscription>;
 const ResourceGroup = z.object({ name: z.string(), location: z.string() });
 export type AzureResourceGroup = z.infer<typeof ResourceGroup>;
-const Page = <T extends z.ZodType>(item: T) => z.object({ value: z.array(item), nextLink: z.string().optional().nullable() });
+const Page = <T extends z.ZodType>(item: T) =>
+  z.object({ value: z.array(item), nextLink: z.string().optional().nullable() });
 
 export interface ArmOptions {
   /** ARM's address (Azure: https://management.azure.com; tests: a stand-in). */
@@ -97,14 +107,22 @@ export interface ArmOptions {
 }
 
 /** One GET to ARM with the credential's token; every page, following nextLink on the same host. */
-async function armList<T extends z.ZodType>(opts: ArmOptions, path: string, item: T, what: string): Promise<Array<z.output<T>>> {
+async function armList<T extends z.ZodType>(
+  opts: ArmOptions,
+  path: string,
+  item: T,
+  what: string,
+): Promise<Array<z.output<T>>> {
   const token: AccessToken | null = await opts.credential.getToken(ARM_SCOPE);
   if (!token) throw new AzureError('You are signed out of Azure. Sign in again.', 'signed-out');
   const base = new URL(opts.endpoint);
   const out: Array<z.output<T>> = [];
   let next: URL | undefined = new URL(path, base);
   for (let pages = 0; next && pages < 100; pages += 1) {
-    if (next.origin !== base.origin) throw new AzureError(`Azure sent the next page of ${what} to another address (${next.origin}); Haul does not send your sign-in there.`);
+    if (next.origin !== base.origin)
+      throw new AzureError(
+        `Azure sent the next page of ${what} to another address (${next.origin}); Haul does not send your sign-in there.`,
+      );
     const body = await getJson(next, token.token, opts.ca, what);
     const page = Page(item).safeParse(body);
     if (!page.success) throw new AzureError(`Azure answered the list of ${what} in a form Haul does not understand.`);
@@ -116,30 +134,55 @@ async function armList<T extends z.ZodType>(opts: ArmOptions, path: string, item
 
 function getJson(url: URL, token: string, ca: string | undefined, what: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, ...(ca ? { ca } : {}), timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        const status = res.statusCode ?? 0;
-        if (status === 401) return reject(new AzureError('Azure no longer accepts your sign-in. Sign in again.', 'signed-out'));
-        if (status === 403) return reject(new AzureError(`Your account may not list ${what}. Ask the subscription's owner for the Reader role.`, 'forbidden'));
-        if (status < 200 || status >= 300) {
-          const message = (json as { error?: { message?: string } } | undefined)?.error?.message;
-          return reject(new AzureError(`Azure could not list ${what} (${status}${message ? `: ${message}` : ''}).`));
-        }
-        resolve(json);
-      });
-      res.on('error', () => reject(new AzureError(`The connection to Azure broke while listing ${what}. Try again.`, 'offline')));
-    });
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        ...(ca ? { ca } : {}),
+        timeout: 30_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          const status = res.statusCode ?? 0;
+          if (status === 401)
+            return reject(new AzureError('Azure no longer accepts your sign-in. Sign in again.', 'signed-out'));
+          if (status === 403)
+            return reject(
+              new AzureError(
+                `Your account may not list ${what}. Ask the subscription's owner for the Reader role.`,
+                'forbidden',
+              ),
+            );
+          if (status < 200 || status >= 300) {
+            const message = (json as { error?: { message?: string } } | undefined)?.error?.message;
+            return reject(new AzureError(`Azure could not list ${what} (${status}${message ? `: ${message}` : ''}).`));
+          }
+          resolve(json);
+        });
+        res.on('error', () =>
+          reject(new AzureError(`The connection to Azure broke while listing ${what}. Try again.`, 'offline')),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('ETIMEDOUT')));
-    req.on('error', () => reject(new AzureError(`Haul could not reach Azure (${url.host}) to list ${what}. Check the internet connection, then try again.`, 'offline')));
+    req.on('error', () =>
+      reject(
+        new AzureError(
+          `Haul could not reach Azure (${url.host}) to list ${what}. Check the internet connection, then try again.`,
+          'offline',
+        ),
+      ),
+    );
     req.end();
   });
 }
@@ -149,7 +192,12 @@ export function listSubscriptions(opts: ArmOptions): Promise<AzureSubscription[]
 }
 
 export function listResourceGroups(opts: ArmOptions, subscriptionId: string): Promise<AzureResourceGroup[]> {
-  return armList(opts, `/subscriptions/${encodeURIComponent(subscriptionId)}/resourcegroups?api-version=2021-04-01`, ResourceGroup, 'the resource groups');
+  return armList(
+    opts,
+    `/subscriptions/${encodeURIComponent(subscriptionId)}/resourcegroups?api-version=2021-04-01`,
+    ResourceGroup,
+    'the resource groups',
+  );
 }
 
 export interface AzureConnectionOptions extends ArmOptions {
@@ -177,7 +225,9 @@ export function azureConnection(o: AzureConnectionOptions): Connection {
       }
       // Only Azure Storage over https gets the person's sign-in.
       if (url.protocol !== 'https:' || !/\.blob\.core\.windows\.net$/i.test(url.hostname)) {
-        throw new Error(`The log address ${url.origin} is not an Azure Storage account, so Haul does not send it your sign-in.`);
+        throw new Error(
+          `The log address ${url.origin} is not an Azure Storage account, so Haul does not send it your sign-in.`,
+        );
       }
       const credential = o.credential;
       return { getToken: (_scopes, options) => credential.getToken(STORAGE_SCOPE, options) };

@@ -6,7 +6,13 @@
 import { StorageImportExport, type PutJobParameters, type UpdateJobParameters } from '@azure/arm-storageimportexport';
 import { BlobClient } from '@azure/storage-blob';
 import type { z } from 'zod';
-import { ArmErrorSchema, JobResponseReadSchema, LocationReadSchema, type ArmJob, type ArmLocation } from '../../../shared/arm/schemas';
+import {
+  ArmErrorSchema,
+  JobResponseReadSchema,
+  LocationReadSchema,
+  type ArmJob,
+  type ArmLocation,
+} from '../../../shared/arm/schemas';
 import { HandlerError } from '../../../shared/ipc/contract';
 import { formatTime } from '../../../shared/jobs';
 import type { Connection } from './connection';
@@ -35,7 +41,12 @@ export interface ServiceClient {
 
 /** A HandlerError that also says which HTTP status the service answered with (404 tells "gone"). */
 export class ServiceCallError extends HandlerError {
-  constructor(code: string, message: string, target: string | undefined, readonly status: number | undefined) {
+  constructor(
+    code: string,
+    message: string,
+    target: string | undefined,
+    readonly status: number | undefined,
+  ) {
     super(code, message, target);
     this.name = 'ServiceCallError';
   }
@@ -48,9 +59,27 @@ export interface ServiceClientOptions {
   maxLogBytes?: number;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'REQUEST_SEND_ERROR',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
-interface RestLike { name?: string; code?: string; statusCode?: number; message?: string; response?: { bodyAsText?: string | null } }
+interface RestLike {
+  name?: string;
+  code?: string;
+  statusCode?: number;
+  message?: string;
+  response?: { bodyAsText?: string | null };
+}
 
 function restLike(err: unknown): RestLike {
   return typeof err === 'object' && err !== null ? (err as RestLike) : { message: String(err) };
@@ -65,15 +94,19 @@ function sentence(s: string): string {
 function statusAdvice(status: number, kind: Connection['kind']): string {
   if (status === 401 || status === 403) {
     return kind === 'local'
-      ? ' The local sandbox did not accept Haul\'s token; restart Haul to reconnect to it.'
-      : ' Sign in again, or ask the subscription\'s owner for access to the resource group.';
+      ? " The local sandbox did not accept Haul's token; restart Haul to reconnect to it."
+      : " Sign in again, or ask the subscription's owner for access to the resource group.";
   }
   if (status === 429) return ' The service is busy; wait a minute and try again.';
-  if (status >= 500) return ' The problem is on the service\'s side; try again in a few minutes.';
+  if (status >= 500) return " The problem is on the service's side; try again in a few minutes.";
   return '';
 }
 
-export function createServiceClient(connection: Connection, health: ServiceHealth, options: ServiceClientOptions = {}): ServiceClient {
+export function createServiceClient(
+  connection: Connection,
+  health: ServiceHealth,
+  options: ServiceClientOptions = {},
+): ServiceClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxLogBytes = options.maxLogBytes ?? 64 * 1024 * 1024;
   const arm = new StorageImportExport(connection.credential, connection.subscriptionId, {
@@ -83,25 +116,41 @@ export function createServiceClient(connection: Connection, health: ServiceHealt
     retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
   });
   const rg = connection.resourceGroup;
-  const where = connection.kind === 'local' ? 'the local Import/Export sandbox' : `the Import/Export service (${connection.label})`;
+  const where =
+    connection.kind === 'local' ? 'the local Import/Export sandbox' : `the Import/Export service (${connection.label})`;
 
   function offline(problem: string): ServiceCallError {
     health.unreachable(problem);
     const last = health.snapshot().lastOkAt;
-    const since = last ? `Its last answer was at ${formatTime(Date.parse(last))}.` : 'It has not answered since Haul started.';
-    const todo = connection.kind === 'local'
-      ? 'The sandbox may have stopped: see the status bar, or restart Haul.'
-      : 'Check this computer\'s network connection; Haul tries again on its own.';
-    return new ServiceCallError('offline', `Haul cannot reach ${where} (${problem}). ${since} ${todo}`, undefined, undefined);
+    const since = last
+      ? `Its last answer was at ${formatTime(Date.parse(last))}.`
+      : 'It has not answered since Haul started.';
+    const todo =
+      connection.kind === 'local'
+        ? 'The sandbox may have stopped: see the status bar, or restart Haul.'
+        : "Check this computer's network connection; Haul tries again on its own.";
+    return new ServiceCallError(
+      'offline',
+      `Haul cannot reach ${where} (${problem}). ${since} ${todo}`,
+      undefined,
+      undefined,
+    );
   }
 
   function failure(err: unknown, what: string): ServiceCallError {
     if (err instanceof ServiceCallError) return err;
     const e = restLike(err);
-    if (e.name === 'AbortError' || e.name === 'TimeoutError') return offline(`no answer within ${Math.round(timeoutMs / 1000)} s`);
+    if (e.name === 'AbortError' || e.name === 'TimeoutError')
+      return offline(`no answer within ${Math.round(timeoutMs / 1000)} s`);
     if (typeof e.statusCode !== 'number' || e.statusCode === 0) {
       const code = e.code ?? 'unreachable';
-      return offline(NETWORK_CODES.has(code) ? (code === 'ECONNREFUSED' ? 'connection refused' : code) : sentence(e.message ?? code).replace(/\.$/, ''));
+      return offline(
+        NETWORK_CODES.has(code)
+          ? code === 'ECONNREFUSED'
+            ? 'connection refused'
+            : code
+          : sentence(e.message ?? code).replace(/\.$/, ''),
+      );
     }
     health.answered();
     let code = e.code ?? `Http${e.statusCode}`;
@@ -121,14 +170,24 @@ export function createServiceClient(connection: Connection, health: ServiceHealt
       }
     }
     if (!message || message === body) message = `${what} failed with HTTP ${e.statusCode}.`;
-    return new ServiceCallError(code, `${sentence(message)}${statusAdvice(e.statusCode, connection.kind)}`, target, e.statusCode);
+    return new ServiceCallError(
+      code,
+      `${sentence(message)}${statusAdvice(e.statusCode, connection.kind)}`,
+      target,
+      e.statusCode,
+    );
   }
 
   function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
     const r = schema.safeParse(value);
     if (r.success) return r.data;
     const issue = r.error.issues[0];
-    throw new ServiceCallError('bad-answer', `${where} answered ${what} with something Haul does not understand (${issue?.path.join('.') || 'the answer'}: ${issue?.message ?? 'unexpected shape'}). Haul may be older than the service; update Haul.`, undefined, undefined);
+    throw new ServiceCallError(
+      'bad-answer',
+      `${where} answered ${what} with something Haul does not understand (${issue?.path.join('.') || 'the answer'}: ${issue?.message ?? 'unexpected shape'}). Haul may be older than the service; update Haul.`,
+      undefined,
+      undefined,
+    );
   }
 
   async function call<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -156,7 +215,10 @@ export function createServiceClient(connection: Connection, health: ServiceHealt
       return raw.map((j) => readJob(j, 'List Jobs'));
     },
     async getJob(name) {
-      return readJob(await call(`Get Job ${name}`, (abortSignal) => arm.jobs.get(name, rg, { abortSignal })), `Get Job ${name}`);
+      return readJob(
+        await call(`Get Job ${name}`, (abortSignal) => arm.jobs.get(name, rg, { abortSignal })),
+        `Get Job ${name}`,
+      );
     },
     async findJob(name) {
       try {
@@ -167,10 +229,16 @@ export function createServiceClient(connection: Connection, health: ServiceHealt
       }
     },
     async createJob(name, body) {
-      return readJob(await call(`Create job ${name}`, (abortSignal) => arm.jobs.create(name, rg, body, { abortSignal })), `Create job ${name}`);
+      return readJob(
+        await call(`Create job ${name}`, (abortSignal) => arm.jobs.create(name, rg, body, { abortSignal })),
+        `Create job ${name}`,
+      );
     },
     async updateJob(name, body) {
-      return readJob(await call(`Update job ${name}`, (abortSignal) => arm.jobs.update(name, rg, body, { abortSignal })), `Update job ${name}`);
+      return readJob(
+        await call(`Update job ${name}`, (abortSignal) => arm.jobs.update(name, rg, body, { abortSignal })),
+        `Update job ${name}`,
+      );
     },
     async deleteJob(name) {
       await call(`Delete job ${name}`, (abortSignal) => arm.jobs.delete(name, rg, { abortSignal }));
@@ -198,13 +266,23 @@ export function createServiceClient(connection: Connection, health: ServiceHealt
       try {
         credential = await connection.blobCredential(uri);
       } catch (err) {
-        throw new ServiceCallError('log-unavailable', err instanceof Error ? err.message : String(err), undefined, undefined);
+        throw new ServiceCallError(
+          'log-unavailable',
+          err instanceof Error ? err.message : String(err),
+          undefined,
+          undefined,
+        );
       }
       const blob = new BlobClient(uri, credential, { retryOptions: { maxTries: 2 } });
       try {
         const props = await blob.getProperties({ abortSignal: AbortSignal.timeout(timeoutMs) });
         if ((props.contentLength ?? 0) > maxLogBytes) {
-          throw new ServiceCallError('log-too-large', `The log is ${Math.round((props.contentLength ?? 0) / 1048576)} MiB, more than Haul shows (${Math.round(maxLogBytes / 1048576)} MiB). Download it from the storage account with Azure Storage Explorer.`, undefined, undefined);
+          throw new ServiceCallError(
+            'log-too-large',
+            `The log is ${Math.round((props.contentLength ?? 0) / 1048576)} MiB, more than Haul shows (${Math.round(maxLogBytes / 1048576)} MiB). Download it from the storage account with Azure Storage Explorer.`,
+            undefined,
+            undefined,
+          );
         }
         const buf = await blob.downloadToBuffer(0, undefined, { abortSignal: AbortSignal.timeout(timeoutMs) });
         return buf.toString('utf8');
@@ -212,13 +290,29 @@ export function createServiceClient(connection: Connection, health: ServiceHealt
         if (err instanceof ServiceCallError) throw err;
         const e = restLike(err);
         if (e.statusCode === 404) {
-          throw new ServiceCallError('log-not-found', 'The log blob no longer exists in the storage account (it may have been deleted there).', undefined, 404);
+          throw new ServiceCallError(
+            'log-not-found',
+            'The log blob no longer exists in the storage account (it may have been deleted there).',
+            undefined,
+            404,
+          );
         }
         if (typeof e.statusCode === 'number' && e.statusCode > 0) {
-          throw new ServiceCallError('log-unavailable', `The storage account refused to hand out the log (HTTP ${e.statusCode}${e.code ? `, ${e.code}` : ''}).${statusAdvice(e.statusCode, connection.kind)}`, undefined, e.statusCode);
+          throw new ServiceCallError(
+            'log-unavailable',
+            `The storage account refused to hand out the log (HTTP ${e.statusCode}${e.code ? `, ${e.code}` : ''}).${statusAdvice(e.statusCode, connection.kind)}`,
+            undefined,
+            e.statusCode,
+          );
         }
-        const problem = e.name === 'AbortError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : e.code ?? 'unreachable';
-        throw new ServiceCallError('offline', `Haul cannot reach the storage that holds the log (${problem}). ${connection.kind === 'local' ? 'The sandbox storage may have stopped; restart Haul.' : 'Check the network connection and try again.'}`, undefined, undefined);
+        const problem =
+          e.name === 'AbortError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (e.code ?? 'unreachable');
+        throw new ServiceCallError(
+          'offline',
+          `Haul cannot reach the storage that holds the log (${problem}). ${connection.kind === 'local' ? 'The sandbox storage may have stopped; restart Haul.' : 'Check the network connection and try again.'}`,
+          undefined,
+          undefined,
+        );
       }
     },
   };

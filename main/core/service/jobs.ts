@@ -5,11 +5,35 @@
 import type { z } from 'zod';
 import type { ArmJob, ArmLocation } from '../../../shared/arm/schemas';
 import { HandlerError } from '../../../shared/ipc/contract';
-import type { BitLockerKeys, CreateJobRequest, JobList, JobLog, JobLogRequest, ShipJobRequest, UpdateJobRequest } from '../../../shared/ipc/channels/jobs';
-import { buildJobView, locationMatches, NOTIFY_TAG, readDriveLog, viewChanged, type JobRecord, type JobView, type LocationView } from '../../../shared/jobs';
+import type {
+  BitLockerKeys,
+  CreateJobRequest,
+  JobList,
+  JobLog,
+  JobLogRequest,
+  ShipJobRequest,
+  UpdateJobRequest,
+} from '../../../shared/ipc/channels/jobs';
+import {
+  buildJobView,
+  locationMatches,
+  NOTIFY_TAG,
+  readDriveLog,
+  viewChanged,
+  type JobRecord,
+  type JobView,
+  type LocationView,
+} from '../../../shared/jobs';
 import type { CoreEvents } from '../bridge/context';
 import { connectionKey, createJobRecords, type JobRecords, type RecordStoreFactory } from '../jobs/records';
-import { createServiceClient, ServiceCallError, type PutJobParameters, type ServiceClient, type ServiceClientOptions, type UpdateJobParameters } from './client';
+import {
+  createServiceClient,
+  ServiceCallError,
+  type PutJobParameters,
+  type ServiceClient,
+  type ServiceClientOptions,
+  type UpdateJobParameters,
+} from './client';
 import type { Connection, ConnectionSource } from './connection';
 import type { ServiceHealth } from './health';
 
@@ -17,7 +41,12 @@ import type { ServiceHealth } from './health';
 type Valid<S extends z.ZodType> = z.output<S>;
 
 /** The customer's own file behind a file on a drive Haul prepared (issue 10's prep journal knows it). */
-export type SourceFileLookup = (q: { jobName: string; driveId: string; filePath: string; blobPath: string }) => Promise<string | undefined>;
+export type SourceFileLookup = (q: {
+  jobName: string;
+  driveId: string;
+  filePath: string;
+  blobPath: string;
+}) => Promise<string | undefined>;
 
 export interface JobsServiceOptions {
   connections: ConnectionSource;
@@ -82,7 +111,11 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     if (!c) {
       current = undefined;
       const why = o.whyNoConnection?.();
-      throw new HandlerError('not-ready', why ?? 'Haul is not connected to an Import/Export service yet: the local sandbox is still starting. Try again in a moment.');
+      throw new HandlerError(
+        'not-ready',
+        why ??
+          'Haul is not connected to an Import/Export service yet: the local sandbox is still starting. Try again in a moment.',
+      );
     }
     if (!current || current.connection !== c) current = build(c);
     return current;
@@ -91,10 +124,15 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   async function locationsOf(c: Current): Promise<ArmLocation[]> {
     if (c.locations) return c.locations;
     // One request for all the views that ask at once (a list of many jobs).
-    c.locationsLoading ??= c.client.listLocations().then(
-      (l) => (c.locations = l),
-      () => [] as ArmLocation[], // views still build without carriers; locations.list reports the problem itself
-    ).finally(() => { c.locationsLoading = undefined; });
+    c.locationsLoading ??= c.client
+      .listLocations()
+      .then(
+        (l) => (c.locations = l),
+        () => [] as ArmLocation[], // views still build without carriers; locations.list reports the problem itself
+      )
+      .finally(() => {
+        c.locationsLoading = undefined;
+      });
     return c.locationsLoading;
   }
 
@@ -161,10 +199,19 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       const c = cur();
       const existing = await c.client.findJob(r.name);
       if (existing) {
-        throw new HandlerError('JobExists', `A job named ${r.name} already exists in resource group ${c.client.resourceGroup} (it is ${existing.properties.state ?? 'in an unknown state'}). Choose another name; creating it again would change that job.`, 'name');
+        throw new HandlerError(
+          'JobExists',
+          `A job named ${r.name} already exists in resource group ${c.client.resourceGroup} (it is ${existing.properties.state ?? 'in an unknown state'}). Choose another name; creating it again would change that job.`,
+          'name',
+        );
       }
       const notify = r.notificationEmails.join(',');
-      if (notify.length > 256) throw new HandlerError('bad-request', 'The notification emails are too long to keep with the job (256 characters in all); name fewer people.', 'notificationEmails');
+      if (notify.length > 256)
+        throw new HandlerError(
+          'bad-request',
+          'The notification emails are too long to keep with the job (256 characters in all); name fewer people.',
+          'notificationEmails',
+        );
       const body: PutJobParameters = {
         location: r.location,
         ...(notify ? { tags: { [NOTIFY_TAG]: notify } } : {}),
@@ -178,11 +225,24 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
           logLevel: r.logLevel,
           backupDriveManifest: r.backupDriveManifest,
           ...(r.type === 'Import'
-            ? { driveList: r.drives.map((d) => ({ driveId: d.driveId, bitLockerKey: d.bitLockerKey, manifestFile: d.manifestFile, manifestHash: d.manifestHash, ...(d.driveHeaderHash ? { driveHeaderHash: d.driveHeaderHash } : {}) })) }
+            ? {
+                driveList: r.drives.map((d) => ({
+                  driveId: d.driveId,
+                  bitLockerKey: d.bitLockerKey,
+                  manifestFile: d.manifestFile,
+                  manifestHash: d.manifestHash,
+                  ...(d.driveHeaderHash ? { driveHeaderHash: d.driveHeaderHash } : {}),
+                })),
+              }
             : {}),
           ...(r.type === 'Export' && r.export
-            // The SDK flattens export.blobList into export (blobPath, blobPathPrefix).
-            ? { export: { ...(r.export.blobPaths.length ? { blobPath: r.export.blobPaths } : {}), ...(r.export.blobPathPrefixes.length ? { blobPathPrefix: r.export.blobPathPrefixes } : {}) } }
+            ? // The SDK flattens export.blobList into export (blobPath, blobPathPrefix).
+              {
+                export: {
+                  ...(r.export.blobPaths.length ? { blobPath: r.export.blobPaths } : {}),
+                  ...(r.export.blobPathPrefixes.length ? { blobPathPrefix: r.export.blobPathPrefixes } : {}),
+                },
+              }
             : {}),
         },
       };
@@ -199,7 +259,12 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       };
       if (r.notificationEmails) {
         const notify = r.notificationEmails.join(',');
-        if (notify.length > 256) throw new HandlerError('bad-request', 'The notification emails are too long to keep with the job (256 characters in all); name fewer people.', 'notificationEmails');
+        if (notify.length > 256)
+          throw new HandlerError(
+            'bad-request',
+            'The notification emails are too long to keep with the job (256 characters in all); name fewer people.',
+            'notificationEmails',
+          );
         // PATCH replaces all tags: keep the others.
         const job = await guard(c, r.name, () => c.client.getJob(r.name));
         const tags = { ...(job.tags ?? {}) };
@@ -215,10 +280,17 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
 
     async ship(r) {
       const c = cur();
-      const job = await guard(c, r.name, () => c.client.updateJob(r.name, {
-        state: 'Shipping',
-        deliveryPackage: { carrierName: r.carrierName, trackingNumber: r.trackingNumber, shipDate: r.shipDate, driveCount: r.driveCount },
-      }));
+      const job = await guard(c, r.name, () =>
+        c.client.updateJob(r.name, {
+          state: 'Shipping',
+          deliveryPackage: {
+            carrierName: r.carrierName,
+            trackingNumber: r.trackingNumber,
+            shipDate: r.shipDate,
+            driveCount: r.driveCount,
+          },
+        }),
+      );
       return seen(c, job, 'haul');
     },
 
@@ -246,13 +318,21 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       const drive = job.properties.driveList?.find((d) => d.driveId.toLowerCase() === r.driveId.toLowerCase());
       if (!drive) {
         const ids = (job.properties.driveList ?? []).map((d) => d.driveId).join(', ') || 'none yet';
-        throw new HandlerError('UnknownDrive', `Job ${r.name} has no drive ${r.driveId} (its drives: ${ids}).`, 'driveId');
+        throw new HandlerError(
+          'UnknownDrive',
+          `Job ${r.name} has no drive ${r.driveId} (its drives: ${ids}).`,
+          'driveId',
+        );
       }
       const uri = r.kind === 'error' ? drive.errorLogUri : drive.verboseLogUri;
       if (!uri) {
-        throw new HandlerError('no-log', r.kind === 'verbose' && job.properties.logLevel?.toLowerCase() !== 'verbose'
-          ? `Drive ${drive.driveId} has no verbose log: job ${r.name} logs errors only (its log level is Error). The error log lists every blob with a problem.`
-          : `Drive ${drive.driveId} has no ${r.kind} log yet: the data center writes it when it has finished copying the drive (it is ${drive.state ?? 'in an unknown state'} now).`, 'kind');
+        throw new HandlerError(
+          'no-log',
+          r.kind === 'verbose' && job.properties.logLevel?.toLowerCase() !== 'verbose'
+            ? `Drive ${drive.driveId} has no verbose log: job ${r.name} logs errors only (its log level is Error). The error log lists every blob with a problem.`
+            : `Drive ${drive.driveId} has no ${r.kind} log yet: the data center writes it when it has finished copying the drive (it is ${drive.state ?? 'in an unknown state'} now).`,
+          'kind',
+        );
       }
       const xml = await c.client.readLogBlob(uri);
       let parsed: JobLog;
@@ -261,18 +341,31 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       try {
         parsed = readDriveLog(xml, { name: r.name, driveId: drive.driveId, kind: r.kind });
       } catch (err) {
-        throw new HandlerError('bad-log', `The ${r.kind} log of drive ${drive.driveId} could not be read (${err instanceof Error ? err.message : String(err)}). Download it from the storage account to look at it.`);
+        throw new HandlerError(
+          'bad-log',
+          `The ${r.kind} log of drive ${drive.driveId} could not be read (${err instanceof Error ? err.message : String(err)}). Download it from the storage account to look at it.`,
+        );
       }
       if (!lookup) return parsed;
       for (const row of parsed.rows) {
         try {
-          const s = await lookup({ jobName: r.name, driveId: drive.driveId, filePath: row.filePath, blobPath: row.blobPath });
+          const s = await lookup({
+            jobName: r.name,
+            driveId: drive.driveId,
+            filePath: row.filePath,
+            blobPath: row.blobPath,
+          });
           if (s) sources.set(row.blobPath, s);
         } catch {
           // The journal may be gone (another computer prepared the drive): show the drive's path instead.
         }
       }
-      return { ...parsed, rows: parsed.rows.map((row) => (sources.has(row.blobPath) ? { ...row, sourcePath: sources.get(row.blobPath) } : row)) };
+      return {
+        ...parsed,
+        rows: parsed.rows.map((row) =>
+          sources.has(row.blobPath) ? { ...row, sourcePath: sources.get(row.blobPath) } : row,
+        ),
+      };
     },
 
     async locations() {
@@ -281,11 +374,19 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       return c.locations.map((l) => {
         const p = l.properties;
         const address = p
-          ? Object.fromEntries(Object.entries({
-              recipientName: p.recipientName, streetAddress1: p.streetAddress1, streetAddress2: p.streetAddress2, city: p.city,
-              stateOrProvince: p.stateOrProvince, postalCode: p.postalCode, countryOrRegion: p.countryOrRegion, phone: p.phone,
-              additionalInformation: p.additionalShippingInformation,
-            }).filter(([, v]) => v !== undefined && v !== ''))
+          ? Object.fromEntries(
+              Object.entries({
+                recipientName: p.recipientName,
+                streetAddress1: p.streetAddress1,
+                streetAddress2: p.streetAddress2,
+                city: p.city,
+                stateOrProvince: p.stateOrProvince,
+                postalCode: p.postalCode,
+                countryOrRegion: p.countryOrRegion,
+                phone: p.phone,
+                additionalInformation: p.additionalShippingInformation,
+              }).filter(([, v]) => v !== undefined && v !== ''),
+            )
           : undefined;
         return {
           name: l.name,

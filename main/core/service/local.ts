@@ -21,7 +21,11 @@ export function sandboxAccountsFile(serviceDataDir: string): string {
 }
 
 /** The Connection for a sandbox's ready line; `serviceDataDir` is the sandbox's own data folder. */
-export function localConnection(conn: ServiceConnection, serviceDataDir: string, ca = readFileSync(conn.ca, 'utf8')): Connection {
+export function localConnection(
+  conn: ServiceConnection,
+  serviceDataDir: string,
+  ca = readFileSync(conn.ca, 'utf8'),
+): Connection {
   const token = conn.token;
   return {
     kind: 'local',
@@ -39,7 +43,9 @@ export function localConnection(conn: ServiceConnection, serviceDataDir: string,
         throw new Error(`The log address the service gave ("${blobUri}") is not a URL, so Haul cannot read it.`);
       }
       if (url.protocol !== 'http:' || url.hostname !== '127.0.0.1') {
-        throw new Error(`The log address ${url.origin} is not the sandbox's own storage (http://127.0.0.1), so Haul does not send it the sandbox's keys.`);
+        throw new Error(
+          `The log address ${url.origin} is not the sandbox's own storage (http://127.0.0.1), so Haul does not send it the sandbox's keys.`,
+        );
       }
       const account = url.pathname.split('/')[1] ?? '';
       let text: string;
@@ -50,7 +56,10 @@ export function localConnection(conn: ServiceConnection, serviceDataDir: string,
       }
       const parsed = AccountsFile.safeParse(JSON.parse(text));
       const key = parsed.success ? parsed.data.accounts[account] : undefined;
-      if (!key) throw new Error(`The storage account "${account}" of this log is not one of the sandbox's, so Haul cannot read it.`);
+      if (!key)
+        throw new Error(
+          `The storage account "${account}" of this log is not one of the sandbox's, so Haul cannot read it.`,
+        );
       return new StorageSharedKeyCredential(account, key);
     },
   };
@@ -66,7 +75,10 @@ export interface LocalServiceLike {
  * starts or after it stopped. `changed` is how the caller says the service's status moved (core
  * passes service.changed events), so the source re-reads it.
  */
-export function localConnectionSource(service: LocalServiceLike, serviceDataDir: string): ConnectionSource & { changed(): void } {
+export function localConnectionSource(
+  service: LocalServiceLike,
+  serviceDataDir: string,
+): ConnectionSource & { changed(): void } {
   let key: string | undefined;
   let current: Connection | undefined;
   const listeners = new Set<(c: Connection | undefined) => void>();

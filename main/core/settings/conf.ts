@@ -4,4 +4,10 @@ import Conf from 'conf';
 import type { OpenSettingsBackend } from './index';
 
 export const openConfBackend: OpenSettingsBackend = ({ cwd, name, fileMode }) =>
-  new Conf<Record<string, unknown>>({ cwd, configName: name, configFileMode: fileMode, accessPropertiesByDotNotation: false, projectName: 'haul' });
+  new Conf<Record<string, unknown>>({
+    cwd,
+    configName: name,
+    configFileMode: fileMode,
+    accessPropertiesByDotNotation: false,
+    projectName: 'haul',
+  });

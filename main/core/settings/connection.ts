@@ -42,11 +42,20 @@ export interface ConnectionManager extends ConnectionSource {
   signOut(): Promise<ConnectionStatus>;
   subscriptions(): Promise<AzureSubscription[]>;
   resourceGroups(subscriptionId: string): Promise<AzureResourceGroup[]>;
-  use(choice: { kind: 'local' } | { kind: 'azure'; subscriptionId: string; subscriptionName?: string; resourceGroup: string }): ConnectionStatus;
+  use(
+    choice:
+      | { kind: 'local' }
+      | { kind: 'azure'; subscriptionId: string; subscriptionName?: string; resourceGroup: string },
+  ): ConnectionStatus;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
 }
 
-export async function createConnectionManager(o: { settings: SettingsPort; secrets: SecretStore; local?: ConnectionSource; azure?: AzureOptions }): Promise<ConnectionManager> {
+export async function createConnectionManager(o: {
+  settings: SettingsPort;
+  secrets: SecretStore;
+  local?: ConnectionSource;
+  azure?: AzureOptions;
+}): Promise<ConnectionManager> {
   const endpoint = o.azure?.armEndpoint ?? AZURE_ARM;
   const makeCredential = o.azure?.credentials ?? identityCredentials;
   const stored = await o.secrets.get(ACCOUNT_SECRET);
@@ -71,7 +80,12 @@ export async function createConnectionManager(o: { settings: SettingsPort; secre
     const chosen = o.settings.get().connection;
     if (chosen.kind === 'local') return o.local?.current();
     if (!credential) return undefined;
-    return azureConnection({ ...arm(), subscriptionId: chosen.subscriptionId, resourceGroup: chosen.resourceGroup, ...(chosen.subscriptionName ? { subscriptionName: chosen.subscriptionName } : {}) });
+    return azureConnection({
+      ...arm(),
+      subscriptionId: chosen.subscriptionId,
+      resourceGroup: chosen.resourceGroup,
+      ...(chosen.subscriptionName ? { subscriptionName: chosen.subscriptionName } : {}),
+    });
   };
 
   const status = (): ConnectionStatus => {
@@ -79,7 +93,14 @@ export async function createConnectionManager(o: { settings: SettingsPort; secre
     const who = { signedIn: Boolean(credential), ...(account ? { account } : {}), ...(tenantId ? { tenantId } : {}) };
     if (chosen.kind === 'local') {
       const ready = Boolean(o.local?.current());
-      return { kind: 'local', label: 'Local sandbox', state: ready ? 'ready' : 'starting', ...who, ...(deviceCode ? { deviceCode } : {}), ...(failure ? { message: failure } : {}) };
+      return {
+        kind: 'local',
+        label: 'Local sandbox',
+        state: ready ? 'ready' : 'starting',
+        ...who,
+        ...(deviceCode ? { deviceCode } : {}),
+        ...(failure ? { message: failure } : {}),
+      };
     }
     const base = {
       kind: 'azure' as const,
@@ -90,14 +111,25 @@ export async function createConnectionManager(o: { settings: SettingsPort; secre
       ...(chosen.subscriptionName ? { subscriptionName: chosen.subscriptionName } : {}),
     };
     if (signingIn) return { ...base, state: 'signing-in', ...(deviceCode ? { deviceCode } : {}) };
-    if (!credential) return { ...base, state: failure ? 'failed' : 'signed-out', message: failure ?? (account ? `Sign in again as ${account} to reach your jobs in Azure.` : 'Sign in to reach your jobs in Azure.') };
+    if (!credential)
+      return {
+        ...base,
+        state: failure ? 'failed' : 'signed-out',
+        message:
+          failure ??
+          (account
+            ? `Sign in again as ${account} to reach your jobs in Azure.`
+            : 'Sign in to reach your jobs in Azure.'),
+      };
     return { ...base, state: 'ready' };
   };
 
   // Tell the jobs service when the connection itself changed (not for every status detail).
   const changed = () => {
     const next = compute();
-    const key = next ? `${next.kind}\u0000${next.endpoint}\u0000${next.subscriptionId}\u0000${next.resourceGroup}\u0000${credential ? 'c' : ''}` : undefined;
+    const key = next
+      ? `${next.kind}\u0000${next.endpoint}\u0000${next.subscriptionId}\u0000${next.resourceGroup}\u0000${credential ? 'c' : ''}`
+      : undefined;
     if (key !== connectionKey || next !== connection) {
       const moved = key !== connectionKey;
       connectionKey = key;
@@ -126,7 +158,8 @@ export async function createConnectionManager(o: { settings: SettingsPort; secre
     },
     status,
     async signIn(method, tenant) {
-      if (signingIn) throw new AzureError('A sign-in is already waiting for you (in the browser, or for the code).', 'busy');
+      if (signingIn)
+        throw new AzureError('A sign-in is already waiting for you (in the browser, or for the code).', 'busy');
       signingIn = true;
       failure = undefined;
       deviceCode = undefined;
@@ -180,7 +213,8 @@ export async function createConnectionManager(o: { settings: SettingsPort; secre
     subscriptions: () => listSubscriptions(arm()),
     resourceGroups: (subscriptionId) => listResourceGroups(arm(), subscriptionId),
     use(choice) {
-      if (choice.kind === 'azure' && !credential) throw new AzureError('Sign in to Azure before you choose a subscription.', 'signed-out');
+      if (choice.kind === 'azure' && !credential)
+        throw new AzureError('Sign in to Azure before you choose a subscription.', 'signed-out');
       o.settings.setConnection(
         choice.kind === 'local'
           ? { kind: 'local' }

@@ -47,7 +47,10 @@ export interface SettingsPort {
 }
 
 export class SettingsError extends Error {
-  constructor(message: string, readonly target?: string) {
+  constructor(
+    message: string,
+    readonly target?: string,
+  ) {
     super(message);
     this.name = 'SettingsError';
   }
@@ -57,13 +60,18 @@ export const SETTINGS_FILE = 'settings';
 
 function describe(err: unknown, text: string): string {
   if (err instanceof NewerSettingsError) return err.message;
-  if (err instanceof SyntaxError) return text.trim() === '' ? 'it is empty' : 'it is not valid JSON (cut short or damaged)';
+  if (err instanceof SyntaxError)
+    return text.trim() === '' ? 'it is empty' : 'it is not valid JSON (cut short or damaged)';
   if (err instanceof TypeError) return err.message;
   return 'it could not be read';
 }
 
 /** Reads and checks the file before the library sees it; moves a damaged one aside. */
-function precheck(file: string): { doc?: SettingsDoc; migrated: boolean; recovered?: { movedTo: string; reason: string } } {
+function precheck(file: string): {
+  doc?: SettingsDoc;
+  migrated: boolean;
+  recovered?: { movedTo: string; reason: string };
+} {
   if (!existsSync(file)) return { migrated: false };
   const text = readFileSync(file, 'utf8');
   let reason: string;
@@ -100,9 +108,14 @@ export function openSettings(dataDir: string, open: OpenSettingsBackend): Settin
       const patch = SettingsPatch.safeParse(patchInput);
       if (!patch.success) {
         const issue = patch.error.issues[0];
-        throw new SettingsError(`That setting cannot be saved: ${issue?.path.join('.') || 'settings'} ${issue?.message ?? 'is not valid'}.`, issue?.path.join('.'));
+        throw new SettingsError(
+          `That setting cannot be saved: ${issue?.path.join('.') || 'settings'} ${issue?.message ?? 'is not valid'}.`,
+          issue?.path.join('.'),
+        );
       }
-      return write(Settings.parse({ ...current, general: GeneralSettings.parse({ ...current.general, ...patch.data.general }) }));
+      return write(
+        Settings.parse({ ...current, general: GeneralSettings.parse({ ...current.general, ...patch.data.general }) }),
+      );
     },
     setConnection(connection) {
       return write(Settings.parse({ ...current, connection: ConnectionSettings.parse(connection) }));
@@ -117,7 +130,9 @@ export function openSettings(dataDir: string, open: OpenSettingsBackend): Settin
     try {
       backend.store = { ...next };
     } catch (err) {
-      throw new SettingsError(`Haul could not save its settings in ${backend.path} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}). Check that the folder is writable; your change is not saved.`);
+      throw new SettingsError(
+        `Haul could not save its settings in ${backend.path} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}). Check that the folder is writable; your change is not saved.`,
+      );
     }
     current = next;
     for (const listener of listeners) listener(current);

@@ -28,7 +28,11 @@ function isDoc(value: unknown): value is Doc {
 }
 
 /** The document at the current version, and whether anything changed. Throws NewerSettingsError. */
-export function migrate(raw: unknown, target = SETTINGS_VERSION, migrations = MIGRATIONS): { doc: Doc; migrated: boolean } {
+export function migrate(
+  raw: unknown,
+  target = SETTINGS_VERSION,
+  migrations = MIGRATIONS,
+): { doc: Doc; migrated: boolean } {
   if (!isDoc(raw)) throw new TypeError('it is not a JSON object');
   let doc: Doc = raw;
   let version = typeof doc.version === 'number' && Number.isInteger(doc.version) ? doc.version : 0;

@@ -30,11 +30,17 @@ export interface JsonFileOptions<S extends z.ZodType> {
 /** `settings.json` -> `settings.corrupt-2026-12-01T19-20-42Z.json` */
 export function asideName(file: string, when = new Date()): string {
   const ext = path.extname(file);
-  const stamp = when.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = when
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   return `${file.slice(0, file.length - ext.length)}.corrupt-${stamp}${ext}`;
 }
 
-export function jsonFileStore<S extends z.ZodType>(file: string, options: JsonFileOptions<S>): DocumentStore<z.output<S>> {
+export function jsonFileStore<S extends z.ZodType>(
+  file: string,
+  options: JsonFileOptions<S>,
+): DocumentStore<z.output<S>> {
   type T = z.output<S>;
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <R>(fn: () => Promise<R>): Promise<R> => {
@@ -70,7 +76,10 @@ export function jsonFileStore<S extends z.ZodType>(file: string, options: JsonFi
       return serial(async () => {
         const checked = options.schema.parse(value) as T;
         await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, `${JSON.stringify(checked, null, 2)}\n`, { mode: options.mode ?? 0o644, fsyncWait: true });
+        await writeFile(file, `${JSON.stringify(checked, null, 2)}\n`, {
+          mode: options.mode ?? 0o644,
+          fsyncWait: true,
+        });
       });
     },
     update(change) {
@@ -78,7 +87,10 @@ export function jsonFileStore<S extends z.ZodType>(file: string, options: JsonFi
         const next = change(await store.read());
         const checked = options.schema.parse(next) as T;
         await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, `${JSON.stringify(checked, null, 2)}\n`, { mode: options.mode ?? 0o644, fsyncWait: true });
+        await writeFile(file, `${JSON.stringify(checked, null, 2)}\n`, {
+          mode: options.mode ?? 0o644,
+          fsyncWait: true,
+        });
         return checked;
       });
     },

@@ -55,7 +55,10 @@ function createSocketTransport(): Transport {
         socket = undefined;
         opened = undefined;
         lost('The connection to Haul was lost. Is `haul serve` still running? Reload the page once it is.');
-        if (!wasOpen) reject(new Error('Haul refused the connection: open the URL that `haul serve` printed (it carries the token).'));
+        if (!wasOpen)
+          reject(
+            new Error('Haul refused the connection: open the URL that `haul serve` printed (it carries the token).'),
+          );
         // Keep event subscriptions alive across a restart of the server.
         if (listeners.size > 0) {
           setTimeout(() => void connect().catch(() => undefined), retryMs);
@@ -72,7 +75,10 @@ function createSocketTransport(): Transport {
       try {
         ws = socket ?? (await connect());
       } catch (err) {
-        return { ok: false, error: { code: 'disconnected', message: err instanceof Error ? err.message : String(err) } };
+        return {
+          ok: false,
+          error: { code: 'disconnected', message: err instanceof Error ? err.message : String(err) },
+        };
       }
       const id = nextId++;
       return new Promise<BridgeResult<unknown>>((resolve) => {
@@ -93,5 +99,9 @@ function createSocketTransport(): Transport {
 }
 
 if (!window.haul) {
-  Object.defineProperty(window, 'haul', { value: makeBridge(createSocketTransport()), writable: false, configurable: false });
+  Object.defineProperty(window, 'haul', {
+    value: makeBridge(createSocketTransport()),
+    writable: false,
+    configurable: false,
+  });
 }

@@ -5,7 +5,10 @@ import type { BridgeResult } from '../../../shared/ipc/contract';
 
 export function bridge(): HaulBridge {
   const haul = (window as unknown as { haul?: HaulBridge }).haul;
-  if (!haul) throw new Error('Haul cannot reach its main process (window.haul is missing). Start Haul with "npm start" or "haul serve".');
+  if (!haul)
+    throw new Error(
+      'Haul cannot reach its main process (window.haul is missing). Start Haul with "npm start" or "haul serve".',
+    );
   return haul;
 }
 

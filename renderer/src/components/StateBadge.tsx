@@ -2,8 +2,17 @@
 // colour too. "Unknown" (a state this Haul does not know) shows what the service wrote.
 import { Badge, type BadgeProps } from '@fluentui/react-components';
 import {
-  ArrowSyncCircle16Regular, Box16Regular, Checkmark16Regular, CheckmarkCircle16Regular, DismissCircle16Regular, Edit16Regular,
-  ErrorCircle16Regular, Info16Regular, QuestionCircle16Regular, VehicleTruck16Regular, Warning16Regular,
+  ArrowSyncCircle16Regular,
+  Box16Regular,
+  Checkmark16Regular,
+  CheckmarkCircle16Regular,
+  DismissCircle16Regular,
+  Edit16Regular,
+  ErrorCircle16Regular,
+  Info16Regular,
+  QuestionCircle16Regular,
+  VehicleTruck16Regular,
+  Warning16Regular,
 } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 
@@ -24,11 +33,26 @@ const LOOK: Record<string, Look> = {
   Faulted: { color: 'danger', icon: <ErrorCircle16Regular /> },
 };
 
-export function StateBadge({ state, serviceState, size = 'medium' }: { state: string; serviceState?: string; size?: BadgeProps['size'] }) {
+export function StateBadge({
+  state,
+  serviceState,
+  size = 'medium',
+}: {
+  state: string;
+  serviceState?: string;
+  size?: BadgeProps['size'];
+}) {
   const look = LOOK[state] ?? { color: 'subtle' as const, icon: <QuestionCircle16Regular /> };
   const text = state === 'Unknown' ? `${serviceState || 'Unknown'} (unknown)` : state;
   return (
-    <Badge appearance="tint" color={look.color} icon={look.icon} size={size} data-testid="state-badge" data-state={state}>
+    <Badge
+      appearance="tint"
+      color={look.color}
+      icon={look.icon}
+      size={size}
+      data-testid="state-badge"
+      data-state={state}
+    >
       {text}
     </Badge>
   );

@@ -76,10 +76,18 @@ export function StatusBar() {
         </Badge>
       )}
       {online === false && lastOk !== undefined && <Caption1>last answer {formatRelative(lastOk, now)}</Caption1>}
-      {connection?.kind === 'azure' && connection.resourceGroup && <Caption1>resource group {connection.resourceGroup}</Caption1>}
-      {connection?.kind !== 'azure' && service?.endpoint && <Truncated className={styles.endpoint} text={service.endpoint} />}
+      {connection?.kind === 'azure' && connection.resourceGroup && (
+        <Caption1>resource group {connection.resourceGroup}</Caption1>
+      )}
+      {connection?.kind !== 'azure' && service?.endpoint && (
+        <Truncated className={styles.endpoint} text={service.endpoint} />
+      )}
       <Caption1 className={styles.end} data-testid="status-updated">
-        {listedAt ? <span title={formatDateTime(listedAt)}>Jobs updated {formatRelative(Date.parse(listedAt), now)}</span> : 'Jobs not loaded yet'}
+        {listedAt ? (
+          <span title={formatDateTime(listedAt)}>Jobs updated {formatRelative(Date.parse(listedAt), now)}</span>
+        ) : (
+          'Jobs not loaded yet'
+        )}
       </Caption1>
     </footer>
   );

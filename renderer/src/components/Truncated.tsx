@@ -4,14 +4,34 @@ import { makeStyles, mergeClasses, Tooltip } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 
 const useStyles = makeStyles({
-  cut: { display: 'block', minWidth: 0, maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  cut: {
+    display: 'block',
+    minWidth: 0,
+    maxWidth: '100%',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
 });
 
-export function Truncated({ text, className, children, mono }: { text: string; className?: string; children?: ReactNode; mono?: boolean }) {
+export function Truncated({
+  text,
+  className,
+  children,
+  mono,
+}: {
+  text: string;
+  className?: string;
+  children?: ReactNode;
+  mono?: boolean;
+}) {
   const styles = useStyles();
   return (
     <Tooltip content={text} relationship="inaccessible" withArrow>
-      <span className={mergeClasses(styles.cut, className)} style={mono ? { fontFamily: 'var(--fontFamilyMonospace)' } : undefined}>
+      <span
+        className={mergeClasses(styles.cut, className)}
+        style={mono ? { fontFamily: 'var(--fontFamilyMonospace)' } : undefined}
+      >
         {children ?? text}
       </span>
     </Tooltip>

@@ -30,8 +30,15 @@ export interface HaulState {
 }
 
 export const useHaul = create<HaulState>()((set, get) => {
-  const scoped = <K extends keyof HaulState>(key: K): SliceSet<K> => (change) =>
-    set((state) => ({ [key]: { ...state[key], ...(typeof change === 'function' ? change(state[key]) : change) } }) as Partial<HaulState>);
+  const scoped =
+    <K extends keyof HaulState>(key: K): SliceSet<K> =>
+    (change) =>
+      set(
+        (state) =>
+          ({
+            [key]: { ...state[key], ...(typeof change === 'function' ? change(state[key]) : change) },
+          }) as Partial<HaulState>,
+      );
   const slice = <K extends keyof HaulState>(key: K, creator: SliceCreator<K>) => creator(scoped(key), get);
   return {
     app: slice('app', createAppSlice),

@@ -4,7 +4,13 @@
 // jobs. Actions answer with the bridge's error (code, message, target) rather than throwing, so a
 // form can keep what the person typed and point at the field that failed. BitLocker keys are
 // never kept here: bitLockerKeys() hands them to the dialog that asked.
-import type { BitLockerKeys, JobLog, JobUpdated, ShipJobRequest, UpdateJobRequest } from '../../../shared/ipc/channels/jobs';
+import type {
+  BitLockerKeys,
+  JobLog,
+  JobUpdated,
+  ShipJobRequest,
+  UpdateJobRequest,
+} from '../../../shared/ipc/channels/jobs';
 import type { BridgeError, BridgeResult } from '../../../shared/ipc/contract';
 import type { JobView, LocationView } from '../../../shared/jobs/schemas';
 import type { JobFilters } from '../screens/Jobs/filter';
@@ -53,7 +59,8 @@ export interface JobsSlice {
   setFilters(change: Partial<JobFilters>): void;
 }
 
-export const logKey = (name: string, driveId: string, kind: 'error' | 'verbose') => `${name}\u0000${driveId}\u0000${kind}`;
+export const logKey = (name: string, driveId: string, kind: 'error' | 'verbose') =>
+  `${name}\u0000${driveId}\u0000${kind}`;
 
 /** A bridge call that never throws: a lost connection or a missing bridge becomes an error too. */
 async function call<T>(answer: () => Promise<BridgeResult<T>>): Promise<ActionResult<T>> {
@@ -105,7 +112,13 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
       const answer = await call(() => bridge().jobsList());
       if (answer.ok) {
         const byName = Object.fromEntries(answer.value.jobs.map((j) => [j.name, j]));
-        set({ byName, names: answer.value.jobs.map((j) => j.name), listedAt: answer.value.observedAt, loading: false, error: undefined });
+        set({
+          byName,
+          names: answer.value.jobs.map((j) => j.name),
+          listedAt: answer.value.observedAt,
+          loading: false,
+          error: undefined,
+        });
       } else {
         set({ loading: false, error: answer.error });
       }
@@ -114,7 +127,8 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
     async load(name) {
       const answer = await call(() => bridge().jobsGet({ name }));
       if (answer.ok) remember(answer.value);
-      else if (answer.error.code === 'ResourceNotFound' || answer.error.code === 'not-found') forget(name, new Date().toISOString());
+      else if (answer.error.code === 'ResourceNotFound' || answer.error.code === 'not-found')
+        forget(name, new Date().toISOString());
       else set((s) => ({ loadErrors: { ...s.loadErrors, [name]: answer.error } }));
     },
 
@@ -159,7 +173,12 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
       const key = logKey(name, driveId, kind);
       set((s) => ({ logs: { ...s.logs, [key]: { ...s.logs[key], loading: true } } }));
       const answer = await call(() => bridge().jobsLog({ name, driveId, kind }));
-      set((s) => ({ logs: { ...s.logs, [key]: answer.ok ? { loading: false, log: answer.value } : { loading: false, error: answer.error } } }));
+      set((s) => ({
+        logs: {
+          ...s.logs,
+          [key]: answer.ok ? { loading: false, log: answer.value } : { loading: false, error: answer.error },
+        },
+      }));
     },
 
     setFilters(change) {

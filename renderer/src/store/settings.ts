@@ -29,11 +29,21 @@ export interface SettingsSlice {
   signOut(): Promise<void>;
   loadSubscriptions(): Promise<void>;
   loadResourceGroups(subscriptionId: string): Promise<void>;
-  useConnection(choice: { kind: 'local' } | { kind: 'azure'; subscriptionId: string; subscriptionName?: string; resourceGroup: string }): Promise<boolean>;
+  useConnection(
+    choice:
+      | { kind: 'local' }
+      | { kind: 'azure'; subscriptionId: string; subscriptionName?: string; resourceGroup: string },
+  ): Promise<boolean>;
 }
 
-export interface Subscription { subscriptionId: string; displayName: string }
-export interface ResourceGroup { name: string; location: string }
+export interface Subscription {
+  subscriptionId: string;
+  displayName: string;
+}
+export interface ResourceGroup {
+  name: string;
+  location: string;
+}
 
 export const createSettingsSlice: SliceCreator<'settings'> = (set) => ({
   saving: false,
@@ -77,14 +87,22 @@ export const createSettingsSlice: SliceCreator<'settings'> = (set) => ({
     set({ connectionError: undefined });
     try {
       const connection = await unwrap(bridge().connectionSignIn({ method }));
-      set({ connection, ...(connection.message && !connection.signedIn ? { connectionError: connection.message } : {}) });
+      set({
+        connection,
+        ...(connection.message && !connection.signedIn ? { connectionError: connection.message } : {}),
+      });
     } catch (err) {
       set({ connectionError: errorMessage(err) });
     }
   },
   async signOut() {
     try {
-      set({ connection: await unwrap(bridge().connectionSignOut()), subscriptions: undefined, resourceGroups: undefined, connectionError: undefined });
+      set({
+        connection: await unwrap(bridge().connectionSignOut()),
+        subscriptions: undefined,
+        resourceGroups: undefined,
+        connectionError: undefined,
+      });
     } catch (err) {
       set({ connectionError: errorMessage(err) });
     }
@@ -100,7 +118,10 @@ export const createSettingsSlice: SliceCreator<'settings'> = (set) => ({
   async loadResourceGroups(subscriptionId) {
     set({ busy: true, connectionError: undefined });
     try {
-      set({ resourceGroups: { subscriptionId, list: await unwrap(bridge().connectionResourceGroups({ subscriptionId })) }, busy: false });
+      set({
+        resourceGroups: { subscriptionId, list: await unwrap(bridge().connectionResourceGroups({ subscriptionId })) },
+        busy: false,
+      });
     } catch (err) {
       set({ connectionError: errorMessage(err), busy: false, resourceGroups: undefined });
     }

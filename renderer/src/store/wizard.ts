@@ -3,7 +3,13 @@
 // prep.progress / prep.session), and the job it creates at the end. BitLocker keys stay here, in
 // memory: they are never part of a draft.
 import type { DraftSummary, DraftValues } from '../../../shared/prep/draft';
-import type { PrepPlanResult, PrepSessionInfo, PrepProgressPayload, PrepSpecInput, VerifyReport } from '../../../shared/prep/session';
+import type {
+  PrepPlanResult,
+  PrepSessionInfo,
+  PrepProgressPayload,
+  PrepSpecInput,
+  VerifyReport,
+} from '../../../shared/prep/session';
 import type { PrepEvent } from '../../../shared/prep/types';
 import { bridge } from '../bridge';
 import { answer, errorTarget, errorText } from '../screens/Wizard/api';
@@ -89,12 +95,23 @@ let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let saveChain: Promise<void> = Promise.resolve();
 
 /** The prep request for the draft's values (keys from memory). */
-export function prepSpecOf(values: DraftValues, keys: Record<string, string>, withTargets: boolean, maxRate = 0): PrepSpecInput {
+export function prepSpecOf(
+  values: DraftValues,
+  keys: Record<string, string>,
+  withTargets: boolean,
+  maxRate = 0,
+): PrepSpecInput {
   const d = values.importData;
   const sources: PrepSpecInput['sources'] =
     d.mode === 'dataset' && d.dataset
       ? { kind: 'dataset', dataset: { text: d.dataset.text, name: d.dataset.name } }
-      : { kind: 'picked', paths: d.paths, destination: d.destination ?? '', blobType: d.blobType ?? 'BlockBlob', disposition: d.disposition ?? 'rename' };
+      : {
+          kind: 'picked',
+          paths: d.paths,
+          destination: d.destination ?? '',
+          blobType: d.blobType ?? 'BlockBlob',
+          disposition: d.disposition ?? 'rename',
+        };
   const targets = withTargets
     ? values.drives.drives.map((t) => (keys[t.path] ? { path: t.path, bitLockerKey: keys[t.path] } : { path: t.path }))
     : [];
@@ -102,7 +119,9 @@ export function prepSpecOf(values: DraftValues, keys: Record<string, string>, wi
     jobName: values.type.jobName ?? '',
     sources,
     targets,
-    ...(withTargets && targets.length === 0 && d.driveset ? { driveset: { text: d.driveset.text, name: d.driveset.name } } : {}),
+    ...(withTargets && targets.length === 0 && d.driveset
+      ? { driveset: { text: d.driveset.text, name: d.driveset.name } }
+      : {}),
     exclude: d.exclude,
     verify: true,
     maxRate,
@@ -113,12 +132,18 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
   const me = () => get().wizard;
 
   const persist = (): Promise<void> => {
-    if (saveTimer) { clearTimeout(saveTimer); saveTimer = undefined; }
+    if (saveTimer) {
+      clearTimeout(saveTimer);
+      saveTimer = undefined;
+    }
     saveChain = saveChain.then(async () => {
       const { draftId, step, values } = me();
       set({ save: { ...me().save, state: 'saving' } });
       try {
-        const saved = await answer('drafts.save', bridge().draftsSave({ draft: { ...(draftId ? { id: draftId } : {}), step, values } }));
+        const saved = await answer(
+          'drafts.save',
+          bridge().draftsSave({ draft: { ...(draftId ? { id: draftId } : {}), step, values } }),
+        );
         set({ draftId: saved.id, openedFor: saved.id, save: { state: 'saved', at: saved.updatedAt } });
         // A new wizard gets its address once main has kept it: #/new/<id> opens it again.
         if (!draftId) get().ui.navigate({ name: 'wizard', draftId: saved.id });
@@ -147,18 +172,38 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
     async open(draftId) {
       const key = draftId ?? '';
       if (me().openedFor === key && (key === '' || me().draftId === key)) return;
-      if (key && me().draftId === key) { set({ openedFor: key }); return; }
+      if (key && me().draftId === key) {
+        set({ openedFor: key });
+        return;
+      }
       if (saveTimer) await persist();
       set({
-        openedFor: key, draftId: undefined, step: 'type', values: emptyValues(), loading: !!draftId, loadError: undefined,
-        save: { state: 'idle' }, serverErrors: {}, bitLockerKeys: {}, plan: undefined, planError: undefined, prepError: undefined,
-        verifyReports: undefined, createError: undefined,
+        openedFor: key,
+        draftId: undefined,
+        step: 'type',
+        values: emptyValues(),
+        loading: !!draftId,
+        loadError: undefined,
+        save: { state: 'idle' },
+        serverErrors: {},
+        bitLockerKeys: {},
+        plan: undefined,
+        planError: undefined,
+        prepError: undefined,
+        verifyReports: undefined,
+        createError: undefined,
       });
       void get().wizard.refreshSessions();
       if (!draftId) return;
       try {
         const d = await answer('drafts.get', bridge().draftsGet({ id: draftId }));
-        set({ draftId: d.id, step: d.step, values: d.values, loading: false, save: { state: 'saved', at: d.updatedAt } });
+        set({
+          draftId: d.id,
+          step: d.step,
+          values: d.values,
+          loading: false,
+          save: { state: 'saved', at: d.updatedAt },
+        });
       } catch (err) {
         set({ loading: false, loadError: errorText(err) });
       }
@@ -181,7 +226,10 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
     saveNow: persist,
 
     async discard() {
-      if (saveTimer) { clearTimeout(saveTimer); saveTimer = undefined; }
+      if (saveTimer) {
+        clearTimeout(saveTimer);
+        saveTimer = undefined;
+      }
       await saveChain;
       const id = me().draftId;
       if (id) {
@@ -231,7 +279,10 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
       const seq = me().planSeq + 1;
       set({ planning: true, planSeq: seq, planError: undefined });
       try {
-        const plan = await answer('prep.plan', bridge().prepPlan(prepSpecOf(me().values, me().bitLockerKeys, withTargets)));
+        const plan = await answer(
+          'prep.plan',
+          bridge().prepPlan(prepSpecOf(me().values, me().bitLockerKeys, withTargets)),
+        );
         if (me().planSeq === seq) set({ plan, planning: false });
         return plan;
       } catch (err) {
@@ -245,11 +296,20 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
       set({ prepBusy: true, prepError: undefined });
       try {
         const { values, bitLockerKeys, draftId } = me();
-        const info = await answer('prep.start', bridge().prepStart({
-          ...prepSpecOf(values, bitLockerKeys, true, me().maxRate), confirmedDriveIds, ...(draftId ? { draftId } : {}),
-        }));
+        const info = await answer(
+          'prep.start',
+          bridge().prepStart({
+            ...prepSpecOf(values, bitLockerKeys, true, me().maxRate),
+            confirmedDriveIds,
+            ...(draftId ? { draftId } : {}),
+          }),
+        );
         get().wizard.onSession(info);
-        get().wizard.update((v) => ({ ...v, prepare: { sessionId: info.sessionId }, drives: { ...v.drives, confirmed: confirmedDriveIds } }));
+        get().wizard.update((v) => ({
+          ...v,
+          prepare: { sessionId: info.sessionId },
+          drives: { ...v.drives, confirmed: confirmedDriveIds },
+        }));
         set({ prepBusy: false });
       } catch (err) {
         set({ prepBusy: false, prepError: errorText(err) });
@@ -273,7 +333,9 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
       if (!sessionId) return;
       set({ prepBusy: true, prepError: undefined });
       try {
-        const keys = Object.entries(me().bitLockerKeys).filter(([, k]) => k).map(([path, bitLockerKey]) => ({ path, bitLockerKey }));
+        const keys = Object.entries(me().bitLockerKeys)
+          .filter(([, k]) => k)
+          .map(([path, bitLockerKey]) => ({ path, bitLockerKey }));
         get().wizard.onSession(await answer('prep.resume', bridge().prepResume({ sessionId, bitLockerKeys: keys })));
       } catch (err) {
         set({ prepError: errorText(err) });
@@ -301,7 +363,8 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
         const logs = { ...me().logs };
         for (const s of list) {
           sessions[s.sessionId] = s;
-          if (s.progress?.type === 'progress' && !logs[s.sessionId]?.progress) logs[s.sessionId] = { notes: [], ...logs[s.sessionId], progress: s.progress };
+          if (s.progress?.type === 'progress' && !logs[s.sessionId]?.progress)
+            logs[s.sessionId] = { notes: [], ...logs[s.sessionId], progress: s.progress };
         }
         set({ sessions, logs });
       } catch (err) {
@@ -311,23 +374,31 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
 
     onProgress({ sessionId, event }) {
       const log = me().logs[sessionId] ?? { notes: [] };
-      const next: SessionLog = event.type === 'progress'
-        ? { ...log, progress: event }
-        : event.type === 'plan' || event.type === 'keep-awake' || event.type === 'preflight'
-          ? log
-          : { ...log, notes: [...log.notes, event].slice(-200) };
+      const next: SessionLog =
+        event.type === 'progress'
+          ? { ...log, progress: event }
+          : event.type === 'plan' || event.type === 'keep-awake' || event.type === 'preflight'
+            ? log
+            : { ...log, notes: [...log.notes, event].slice(-200) };
       set({ logs: { ...me().logs, [sessionId]: next } });
     },
 
     onSession(info) {
       // The session's own last progress is newer than any event seen before it.
       const log = me().logs[info.sessionId] ?? { notes: [] };
-      const logs = info.progress?.type === 'progress' ? { ...me().logs, [info.sessionId]: { ...log, progress: info.progress } } : me().logs;
+      const logs =
+        info.progress?.type === 'progress'
+          ? { ...me().logs, [info.sessionId]: { ...log, progress: info.progress } }
+          : me().logs;
       set({ sessions: { ...me().sessions, [info.sessionId]: info }, logs });
     },
 
     setCreating(creating, error) {
-      set({ creating, createError: error ? errorText(error) : undefined, createErrorStep: error ? fieldForTarget(errorTarget(error))?.step : undefined });
+      set({
+        creating,
+        createError: error ? errorText(error) : undefined,
+        createErrorStep: error ? fieldForTarget(errorTarget(error))?.step : undefined,
+      });
       if (error) get().wizard.setServerError(error);
     },
 

@@ -43,7 +43,11 @@ export const drivesChannels = {
 
 export const drivesEvents = {
   /** Hot-plug: the new list, and the devices that came and went. */
-  'drives.changed': z.object({ drives: z.array(classifiedDrive), added: z.array(z.string()), removed: z.array(z.string()) }),
+  'drives.changed': z.object({
+    drives: z.array(classifiedDrive),
+    added: z.array(z.string()),
+    removed: z.array(z.string()),
+  }),
 } satisfies EventSpec<'drives.changed'>;
 
 export const serviceChannels = {

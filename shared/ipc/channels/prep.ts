@@ -5,7 +5,14 @@
 import { z } from 'zod';
 import { draft, draftInput, draftSummary } from '../../prep/draft';
 import {
-  browseRequest, browseResult, prepPlanResult, prepProgressPayload, prepSessionInfo, prepSpec, prepTargetInput, verifyReport,
+  browseRequest,
+  browseResult,
+  prepPlanResult,
+  prepProgressPayload,
+  prepSessionInfo,
+  prepSpec,
+  prepTargetInput,
+  verifyReport,
 } from '../../prep/session';
 import type { ChannelSpec, EventSpec } from './spec';
 import type { PrepChannel } from '../names';
@@ -13,13 +20,18 @@ import type { PrepChannel } from '../names';
 const sessionRef = z.object({ sessionId: z.string().min(1) }).strict();
 const draftRef = z.object({ id: z.string().min(1) }).strict();
 
-export const exportPreviewRequest = z.object({
-  /** the blobs with their lengths ("container/blob"), or a blob list's text: one "container/blob,length" a line */
-  blobs: z.array(z.object({ blobPath: z.string().min(1), length: z.number().int().nonnegative() })).optional(),
-  blobListText: z.string().optional(),
-  /** bytes per drive */
-  driveSize: z.number().int().positive(),
-}).strict().refine((r) => (r.blobs === undefined) !== (r.blobListText === undefined), { message: 'give either blobs or blobListText' });
+export const exportPreviewRequest = z
+  .object({
+    /** the blobs with their lengths ("container/blob"), or a blob list's text: one "container/blob,length" a line */
+    blobs: z.array(z.object({ blobPath: z.string().min(1), length: z.number().int().nonnegative() })).optional(),
+    blobListText: z.string().optional(),
+    /** bytes per drive */
+    driveSize: z.number().int().positive(),
+  })
+  .strict()
+  .refine((r) => (r.blobs === undefined) !== (r.blobListText === undefined), {
+    message: 'give either blobs or blobListText',
+  });
 
 const exportBlob = z.object({ blobPath: z.string(), length: z.number() });
 export const exportPreviewResult = z.object({
@@ -62,8 +74,12 @@ export const prepChannels = {
    * under the session id (or "verify-…" for bare targets).
    */
   'prep.verify': {
-    request: z.object({ sessionId: z.string().min(1).optional(), targets: z.array(z.string().min(1)).max(10).optional() }).strict()
-      .refine((r) => (r.sessionId === undefined) !== (r.targets === undefined), { message: 'give either sessionId or targets' }),
+    request: z
+      .object({ sessionId: z.string().min(1).optional(), targets: z.array(z.string().min(1)).max(10).optional() })
+      .strict()
+      .refine((r) => (r.sessionId === undefined) !== (r.targets === undefined), {
+        message: 'give either sessionId or targets',
+      }),
     response: z.array(verifyReport),
   },
   /** How many drives of a size an export needs, and which blobs go where (shared/prep/exportPreview.ts). */

@@ -18,7 +18,11 @@ export type GeneralSettings = z.infer<typeof GeneralSettings>;
 
 const guid = z.string().regex(/^[0-9a-fA-F-]{36}$/, { message: 'must be an Azure id (a GUID)' });
 /** ARM's rules for a resource group name. */
-const resourceGroupName = z.string().min(1).max(90).regex(/^[-\w._()]*[-\w_()]$/, { message: 'must be a resource group name' });
+const resourceGroupName = z
+  .string()
+  .min(1)
+  .max(90)
+  .regex(/^[-\w._()]*[-\w_()]$/, { message: 'must be a resource group name' });
 
 export const LocalConnectionSettings = z.object({ kind: z.literal('local') });
 export const AzureConnectionSettings = z.object({
@@ -99,17 +103,31 @@ export const ConnectionStatus = z.object({
 });
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 
-export const SignInRequest = z.object({
-  method: z.enum(['browser', 'device-code']),
-  tenantId: guid.optional(),
-}).strict();
+export const SignInRequest = z
+  .object({
+    method: z.enum(['browser', 'device-code']),
+    tenantId: guid.optional(),
+  })
+  .strict();
 
 export const UseConnectionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local') }).strict(),
-  z.object({ kind: z.literal('azure'), subscriptionId: guid, subscriptionName: z.string().max(256).optional(), resourceGroup: resourceGroupName }).strict(),
+  z
+    .object({
+      kind: z.literal('azure'),
+      subscriptionId: guid,
+      subscriptionName: z.string().max(256).optional(),
+      resourceGroup: resourceGroupName,
+    })
+    .strict(),
 ]);
 
-export const AzureSubscription = z.object({ subscriptionId: z.string(), displayName: z.string(), tenantId: z.string().optional(), state: z.string().optional() });
+export const AzureSubscription = z.object({
+  subscriptionId: z.string(),
+  displayName: z.string(),
+  tenantId: z.string().optional(),
+  state: z.string().optional(),
+});
 export const AzureResourceGroup = z.object({ name: z.string(), location: z.string() });
 
 export const settingsChannels = {
@@ -120,7 +138,10 @@ export const settingsChannels = {
   'connection.signIn': { request: SignInRequest, response: ConnectionStatus },
   'connection.signOut': { request: empty, response: ConnectionStatus },
   'connection.subscriptions': { request: empty, response: z.array(AzureSubscription) },
-  'connection.resourceGroups': { request: z.object({ subscriptionId: guid }).strict(), response: z.array(AzureResourceGroup) },
+  'connection.resourceGroups': {
+    request: z.object({ subscriptionId: guid }).strict(),
+    response: z.array(AzureResourceGroup),
+  },
   /** Switch to the sandbox, or to a subscription and resource group (saved in the settings). */
   'connection.use': { request: UseConnectionRequest, response: ConnectionStatus },
 } satisfies ChannelSpec<SettingsChannel>;

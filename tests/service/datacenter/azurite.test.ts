@@ -35,7 +35,11 @@ describe('startAzurite', () => {
 
     // A wrong key is refused: the account really is protected by its key.
     const { BlobServiceClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
-    const bad = new BlobServiceClient(az.account('alpha').blobEndpoint, new StorageSharedKeyCredential('alpha', Buffer.alloc(64, 1).toString('base64')), { retryOptions: { maxTries: 1 } });
+    const bad = new BlobServiceClient(
+      az.account('alpha').blobEndpoint,
+      new StorageSharedKeyCredential('alpha', Buffer.alloc(64, 1).toString('base64')),
+      { retryOptions: { maxTries: 1 } },
+    );
     await expect(bad.getContainerClient('cont1').exists()).rejects.toMatchObject({ statusCode: 403 });
 
     const stateFile = await readFile(path.join(dataDir, 'azurite', 'accounts.json'), 'utf8');
@@ -53,7 +57,11 @@ describe('startAzurite', () => {
     cleanups.push(() => again.stop());
     expect(again.account('alpha').key).toBe(key);
     expect(again.port).toBe(az.port);
-    expect((await again.client('alpha').getContainerClient('cont1').getBlobClient('hello.txt').downloadToBuffer()).toString()).toBe('hi');
+    expect(
+      (
+        await again.client('alpha').getContainerClient('cont1').getBlobClient('hello.txt').downloadToBuffer()
+      ).toString(),
+    ).toBe('hi');
   });
 
   it('adds an account on demand without losing data or changing the endpoint', async () => {
@@ -108,7 +116,8 @@ describe('startAzurite', () => {
     const first = az2.pid;
     process.kill(first, 'SIGKILL');
     const deadline = Date.now() + 20_000;
-    while ((az2.pid === first || !alive(az2.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((az2.pid === first || !alive(az2.pid)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(az2.pid).not.toBe(first);
     expect(az2.port).toBe(port);
     for (;;) {
@@ -126,12 +135,18 @@ describe('startAzurite', () => {
   it('refuses account names Azure would refuse, naming the rule', async () => {
     const t = await tempDir('azurite-bad');
     cleanups.push(t.cleanup);
-    await expect(startAzurite({ dataDir: t.dir, accounts: ['Bad_Name'] })).rejects.toThrow(/"Bad_Name".*3 to 24 lower-case letters and digits/);
+    await expect(startAzurite({ dataDir: t.dir, accounts: ['Bad_Name'] })).rejects.toThrow(
+      /"Bad_Name".*3 to 24 lower-case letters and digits/,
+    );
   });
 
   it('maps an ARM storageAccountId to its account name', () => {
-    expect(storageAccountName('/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/mystore')).toBe('mystore');
-    expect(storageAccountName('/subscriptions/x/resourceGroups/rg/providers/Microsoft.ClassicStorage/storageAccounts/test')).toBe('test');
+    expect(
+      storageAccountName('/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/mystore'),
+    ).toBe('mystore');
+    expect(
+      storageAccountName('/subscriptions/x/resourceGroups/rg/providers/Microsoft.ClassicStorage/storageAccounts/test'),
+    ).toBe('test');
     expect(() => storageAccountName('/subscriptions/x/resourceGroups/rg')).toThrow(/not a storage account resource id/);
   });
 });

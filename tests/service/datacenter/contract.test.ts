@@ -11,7 +11,11 @@ import { bytes, tempDir } from './helpers';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const haul = (...args: string[]) => run(process.execPath, ['--import', 'tsx', path.join(root, 'main/cli/haul.ts'), ...args], { cwd: root, timeout: 120_000 });
+const haul = (...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', path.join(root, 'main/cli/haul.ts'), ...args], {
+    cwd: root,
+    timeout: 120_000,
+  });
 
 const ACCOUNT = 'contractacct';
 let azurite: AzuriteHandle;
@@ -35,12 +39,28 @@ describe('the prepared-drive format with the drive-preparation tools', () => {
     for (const [f, b] of Object.entries(files)) await writeFile(path.join(src, f), b);
     const drive = path.join(data.dir, 'prepared');
     await mkdir(drive);
-    await haul('prep', '--journal', path.join(data.dir, 'job.jrn'), '--session', 's1', '--source', src, '--dest', 'fromprep/2024/', '--target', drive);
+    await haul(
+      'prep',
+      '--journal',
+      path.join(data.dir, 'job.jrn'),
+      '--session',
+      's1',
+      '--source',
+      src,
+      '--dest',
+      'fromprep/2024/',
+      '--target',
+      drive,
+    );
 
     const r = await importDrive({ azurite, drivePath: drive, storageAccount: ACCOUNT });
     expect(r.outcome).toBe('Completed');
     for (const [f, b] of Object.entries(files)) {
-      const got = await azurite.client(ACCOUNT).getContainerClient('fromprep').getBlobClient(`2024/${f}`).downloadToBuffer();
+      const got = await azurite
+        .client(ACCOUNT)
+        .getContainerClient('fromprep')
+        .getBlobClient(`2024/${f}`)
+        .downloadToBuffer();
       expect(got.equals(b), f).toBe(true);
     }
   });
@@ -52,7 +72,13 @@ describe('the prepared-drive format with the drive-preparation tools', () => {
     await c.getBlockBlobClient('big.bin').upload(big, big.length);
     await c.getBlockBlobClient('dir/small.txt').upload('small', 5);
     const target = path.join(data.dir, 'exported');
-    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'verifyme', blobList: { blobPathPrefix: ['/toverify/'] }, targets: [{ path: target, driveId: 'VERIFY-1', capacityBytes: 64 * 1024 * 1024 }] });
+    const r = await exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'verifyme',
+      blobList: { blobPathPrefix: ['/toverify/'] },
+      targets: [{ path: target, driveId: 'VERIFY-1', capacityBytes: 64 * 1024 * 1024 }],
+    });
     expect(r.drives[0]?.blobCount).toBe(2);
     const out = await haul('verify', target);
     expect(out.stdout).toMatch(/VERIFY-1 OK/);

@@ -3,7 +3,13 @@ import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { BlobClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportToDrives, importDrive, isBitLockerKey, startAzurite, type AzuriteHandle } from '../../../service/datacenter';
+import {
+  exportToDrives,
+  importDrive,
+  isBitLockerKey,
+  startAzurite,
+  type AzuriteHandle,
+} from '../../../service/datacenter';
 import { parseBlobList, parseDriveLog } from '../../../shared/formats/driveLog';
 import { BLOCK_SIZE, parseDriveHeader, parseDriveManifest } from '../../../shared/formats/driveManifest';
 import { bytes, md5, tempDir } from './helpers';
@@ -89,7 +95,9 @@ describe('exportToDrives', () => {
     expect(d1.manifestHash).toBe(md5(await readFile(path.join(t1, 'DriveManifest.xml'))));
     expect(isBitLockerKey(d1.bitLockerKey)).toBe(true);
     expect(r.bytesSucceeded).toBe(r.bytesTotal);
-    const verbose = parseDriveLog((await new BlobClient(d1.verboseLogUri!, azurite.credential(ACCOUNT)).downloadToBuffer()).toString('utf8'));
+    const verbose = parseDriveLog(
+      (await new BlobClient(d1.verboseLogUri!, azurite.credential(ACCOUNT)).downloadToBuffer()).toString('utf8'),
+    );
     expect(verbose.blobs.map((b) => b.blobPath).sort()).toEqual(['media/a.bin', 'media/sub/c.txt', 'other/x.txt']);
 
     // An export drive is a prepared drive: importing it elsewhere gives the same bytes (D6).
@@ -102,7 +110,13 @@ describe('exportToDrives', () => {
 
   it('"/" exports every container; no incomplete list when everything fits', async () => {
     const t = path.join(data.dir, 'all');
-    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'everything', blobList: { blobPathPrefix: ['/'] }, targets: [{ path: t, capacityBytes: 64 * MiB }] });
+    const r = await exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'everything',
+      blobList: { blobPathPrefix: ['/'] },
+      targets: [{ path: t, capacityBytes: 64 * MiB }],
+    });
     const m = parseDriveManifest(await readFile(path.join(t, 'DriveManifest.xml'), 'utf8'));
     const paths = m.blobs.map((b) => `/${b.blobPath}`);
     for (const p of Object.keys(content)) expect(paths).toContain(p);
@@ -112,7 +126,13 @@ describe('exportToDrives', () => {
 
   it('a container-name prefix selects containers; a blob prefix selects blobs within one container', async () => {
     const t = path.join(data.dir, 'prefix');
-    await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'prefixes', blobList: { blobPathPrefix: ['/oth', '/media/sub/'] }, targets: [{ path: t, capacityBytes: 64 * MiB }] });
+    await exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'prefixes',
+      blobList: { blobPathPrefix: ['/oth', '/media/sub/'] },
+      targets: [{ path: t, capacityBytes: 64 * MiB }],
+    });
     const m = parseDriveManifest(await readFile(path.join(t, 'DriveManifest.xml'), 'utf8'));
     expect(m.blobs.map((b) => b.blobPath).sort()).toEqual(['media/sub/c.txt', 'other/x.txt']);
   });
@@ -121,7 +141,15 @@ describe('exportToDrives', () => {
     const t = path.join(data.dir, 'busy');
     await mkdir(t, { recursive: true });
     await writeFile(path.join(t, 'family-photos.zip'), 'precious');
-    await expect(exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'busyjob', blobList: { blobPath: ['/other/x.txt'] }, targets: [{ path: t }] })).rejects.toThrow(/not empty.*family-photos\.zip/);
+    await expect(
+      exportToDrives({
+        azurite,
+        storageAccount: ACCOUNT,
+        jobName: 'busyjob',
+        blobList: { blobPath: ['/other/x.txt'] },
+        targets: [{ path: t }],
+      }),
+    ).rejects.toThrow(/not empty.*family-photos\.zip/);
     expect(await readdir(t)).toEqual(['family-photos.zip']);
     expect(await readFile(path.join(t, 'family-photos.zip'), 'utf8')).toBe('precious');
   });
@@ -133,8 +161,16 @@ describe('exportToDrives', () => {
     await c.getBlockBlobClient('bad.txt').upload('bad!', 4);
     await c.getBlockBlobClient('bad.txt').setHTTPHeaders({ blobContentMD5: Buffer.alloc(16, 7) });
     const t = path.join(data.dir, 'damaged');
-    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'damagedjob', blobList: { blobPathPrefix: ['/damaged/'] }, targets: [{ path: t, capacityBytes: 64 * MiB }] });
-    expect(r.incompleteBlobs).toEqual([expect.objectContaining({ blobPath: '/damaged/bad.txt', reason: expect.stringMatching(/Content-MD5/) })]);
+    const r = await exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'damagedjob',
+      blobList: { blobPathPrefix: ['/damaged/'] },
+      targets: [{ path: t, capacityBytes: 64 * MiB }],
+    });
+    expect(r.incompleteBlobs).toEqual([
+      expect.objectContaining({ blobPath: '/damaged/bad.txt', reason: expect.stringMatching(/Content-MD5/) }),
+    ]);
     const m = parseDriveManifest(await readFile(path.join(t, 'DriveManifest.xml'), 'utf8'));
     expect(m.blobs.map((b) => b.blobPath)).toEqual(['damaged/good.txt']);
     expect(await readdir(path.join(t, 'export-damagedjob/damaged'))).toEqual(['good.txt']);
@@ -144,7 +180,14 @@ describe('exportToDrives', () => {
   it('G2: reports byte progress up to the total, and stops on abort without writing a manifest', async () => {
     const seen: number[] = [];
     const t = path.join(data.dir, 'progress');
-    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'progress', blobList: { blobPath: ['/media/a.bin', '/media/b.bin'] }, targets: [{ path: t, capacityBytes: 64 * MiB }], onProgress: (p) => seen.push(p.bytesProcessed) });
+    const r = await exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'progress',
+      blobList: { blobPath: ['/media/a.bin', '/media/b.bin'] },
+      targets: [{ path: t, capacityBytes: 64 * MiB }],
+      onProgress: (p) => seen.push(p.bytesProcessed),
+    });
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
     expect(seen.at(-1)).toBe(5 * MiB);
     expect(r.bytesTotal).toBe(5 * MiB);
@@ -167,21 +210,48 @@ describe('exportToDrives', () => {
   });
 
   it('refuses a prefix that cannot name a container, saying which one', async () => {
-    await expect(exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'badprefix', blobList: { blobPathPrefix: ['/Media_Files/x'] }, targets: [{ path: path.join(data.dir, 'badprefix'), capacityBytes: MiB * 8 }] })).rejects.toThrow(/"\/Media_Files\/x" is not valid: container name "Media_Files"/);
+    await expect(
+      exportToDrives({
+        azurite,
+        storageAccount: ACCOUNT,
+        jobName: 'badprefix',
+        blobList: { blobPathPrefix: ['/Media_Files/x'] },
+        targets: [{ path: path.join(data.dir, 'badprefix'), capacityBytes: MiB * 8 }],
+      }),
+    ).rejects.toThrow(/"\/Media_Files\/x" is not valid: container name "Media_Files"/);
   });
 
   it('refuses overlapping target folders before writing anything', async () => {
     const t = path.join(data.dir, 'overlap');
-    await expect(exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'overlap', blobList: { blobPath: ['/other/x.txt'] }, targets: [{ path: t }, { path: path.join(t, 'inner') }] })).rejects.toThrow(/overlap; each drive needs its own folder/);
+    await expect(
+      exportToDrives({
+        azurite,
+        storageAccount: ACCOUNT,
+        jobName: 'overlap',
+        blobList: { blobPath: ['/other/x.txt'] },
+        targets: [{ path: t }, { path: path.join(t, 'inner') }],
+      }),
+    ).rejects.toThrow(/overlap; each drive needs its own folder/);
     await expect(readdir(t)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('reads the blob list from export.blobListBlobPath', async () => {
-    const list = '<?xml version="1.0" encoding="utf-8"?><BlobList><BlobPath>/other/x.txt</BlobPath><BlobPathPrefix>/media/sub/</BlobPathPrefix></BlobList>';
+    const list =
+      '<?xml version="1.0" encoding="utf-8"?><BlobList><BlobPath>/other/x.txt</BlobPath><BlobPathPrefix>/media/sub/</BlobPathPrefix></BlobList>';
     await azurite.client(ACCOUNT).getContainerClient('lists').createIfNotExists();
-    await azurite.client(ACCOUNT).getContainerClient('lists').getBlockBlobClient('export.xml').upload(list, list.length);
+    await azurite
+      .client(ACCOUNT)
+      .getContainerClient('lists')
+      .getBlockBlobClient('export.xml')
+      .upload(list, list.length);
     const t = path.join(data.dir, 'fromlist');
-    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'fromlist', blobListBlobPath: 'lists/export.xml', targets: [{ path: t, capacityBytes: 64 * MiB }] });
+    const r = await exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'fromlist',
+      blobListBlobPath: 'lists/export.xml',
+      targets: [{ path: t, capacityBytes: 64 * MiB }],
+    });
     expect(r.drives[0]?.blobCount).toBe(2);
   });
 });

@@ -68,7 +68,17 @@ export async function writeDrive(root: string, driveId: string, files: TestFile[
   }
   const xml = serializeDriveManifest({ version: '2014-11-01', driveId, blobs });
   await writeFile(path.join(root, MANIFEST_FILE), xml);
-  await writeFile(path.join(root, HEADER_FILE), serializeDriveHeader({ format: 'haul-drive', driveId, jobName: 'job1', sessionIds: [session], createdAt: Date.now(), manifestHash: md5(xml) }));
+  await writeFile(
+    path.join(root, HEADER_FILE),
+    serializeDriveHeader({
+      format: 'haul-drive',
+      driveId,
+      jobName: 'job1',
+      sessionIds: [session],
+      createdAt: Date.now(),
+      manifestHash: md5(xml),
+    }),
+  );
   return xml;
 }
 

@@ -22,8 +22,10 @@ afterAll(async () => {
   await data?.cleanup();
 });
 
-const download = (container: string, blob: string) => azurite.client(ACCOUNT).getContainerClient(container).getBlobClient(blob).downloadToBuffer();
-const exists = (container: string, blob: string) => azurite.client(ACCOUNT).getContainerClient(container).getBlobClient(blob).exists();
+const download = (container: string, blob: string) =>
+  azurite.client(ACCOUNT).getContainerClient(container).getBlobClient(blob).downloadToBuffer();
+const exists = (container: string, blob: string) =>
+  azurite.client(ACCOUNT).getContainerClient(container).getBlobClient(blob).exists();
 const fetchLog = async (uri: string | undefined) => {
   expect(uri, 'log URI').toBeTruthy();
   const buf = await new BlobClient(uri as string, azurite.credential(ACCOUNT)).downloadToBuffer();
@@ -43,7 +45,14 @@ describe('importDrive', () => {
       { blobPath: 'docs/empty.txt', data: Buffer.alloc(0) },
     ]);
     const seen: TransferProgress[] = [];
-    const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT, expectedDriveId: 'DRIVE-D6', logLevel: 'Verbose', onProgress: (p) => seen.push(p) });
+    const r = await importDrive({
+      azurite,
+      drivePath: dir,
+      storageAccount: ACCOUNT,
+      expectedDriveId: 'DRIVE-D6',
+      logLevel: 'Verbose',
+      onProgress: (p) => seen.push(p),
+    });
 
     expect(r.outcome).toBe('Completed');
     expect(r.logStatus).toBe('Completed');
@@ -53,13 +62,23 @@ describe('importDrive', () => {
     expect((await download('photos', '2024/big.bin')).equals(big)).toBe(true);
     expect((await download('photos', 'notes.txt')).equals(small)).toBe(true);
     expect((await download('docs', 'empty.txt')).length).toBe(0);
-    const props = await azurite.client(ACCOUNT).getContainerClient('photos').getBlobClient('2024/big.bin').getProperties();
-    expect(Buffer.from(props.contentMD5 ?? new Uint8Array()).toString('hex')).toBe((await import('node:crypto')).createHash('md5').update(big).digest('hex'));
+    const props = await azurite
+      .client(ACCOUNT)
+      .getContainerClient('photos')
+      .getBlobClient('2024/big.bin')
+      .getProperties();
+    expect(Buffer.from(props.contentMD5 ?? new Uint8Array()).toString('hex')).toBe(
+      (await import('node:crypto')).createHash('md5').update(big).digest('hex'),
+    );
 
     // G2: progress only grows and ends at the drive's total.
     const processed = seen.map((p) => p.bytesProcessed);
     expect(processed).toEqual([...processed].sort((a, b) => a - b));
-    expect(seen.at(-1)).toMatchObject({ bytesProcessed: big.length + small.length, bytesTotal: big.length + small.length, blobsDone: 3 });
+    expect(seen.at(-1)).toMatchObject({
+      bytesProcessed: big.length + small.length,
+      bytesTotal: big.length + small.length,
+      blobsDone: 3,
+    });
     expect(seen.length).toBeGreaterThan(4);
 
     // G4: error log (empty of issues) and verbose log (every blob and block) in waimportexport.
@@ -101,14 +120,23 @@ describe('importDrive', () => {
     expect((await download('corrupt', 'ok.txt')).equals(ok)).toBe(true);
     expect(r.bytesSucceeded).toBe(ok.length);
     expect(r.issues).toEqual({ errors: 1, warnings: 0, overwrites: 0 });
-    expect(r.blobs.find((b) => b.blobPath === 'corrupt/video.bin')).toMatchObject({ status: 'CompletedWithErrors', message: expect.stringContaining(`block 1 (offset ${BLOCK_SIZE}`) });
+    expect(r.blobs.find((b) => b.blobPath === 'corrupt/video.bin')).toMatchObject({
+      status: 'CompletedWithErrors',
+      message: expect.stringContaining(`block 1 (offset ${BLOCK_SIZE}`),
+    });
 
     const log = await fetchLog(r.errorLogUri);
     expect(log.status).toBe('CompletedWithErrors');
     expect(log.blobs).toHaveLength(1);
     const blob = log.blobs[0]!;
-    expect(blob).toMatchObject({ blobPath: 'corrupt/video.bin', filePath: 's1/corrupt/video.bin', status: 'CompletedWithErrors' });
-    expect(blob.blocks).toEqual([expect.objectContaining({ offset: BLOCK_SIZE, length: BLOCK_SIZE, status: 'Md5Mismatch' })]);
+    expect(blob).toMatchObject({
+      blobPath: 'corrupt/video.bin',
+      filePath: 's1/corrupt/video.bin',
+      status: 'CompletedWithErrors',
+    });
+    expect(blob.blocks).toEqual([
+      expect.objectContaining({ offset: BLOCK_SIZE, length: BLOCK_SIZE, status: 'Md5Mismatch' }),
+    ]);
     expect(blob.message).toMatch(/MD5/);
   });
 
@@ -123,14 +151,21 @@ describe('importDrive', () => {
     expect(await exists('missing', 'gone.txt')).toBe(false);
     expect(await exists('missing', 'here.txt')).toBe(true);
     const log = await fetchLog(r.errorLogUri);
-    expect(log.blobs).toEqual([expect.objectContaining({ blobPath: 'missing/gone.txt', status: 'FileNotFound', message: expect.stringContaining('s1/missing/gone.txt') })]);
+    expect(log.blobs).toEqual([
+      expect.objectContaining({
+        blobPath: 'missing/gone.txt',
+        status: 'FileNotFound',
+        message: expect.stringContaining('s1/missing/gone.txt'),
+      }),
+    ]);
   });
 
   it('D7: dispositions with a pre-existing blob: rename keeps both, no-overwrite skips, overwrite replaces', async () => {
     const container = azurite.client(ACCOUNT).getContainerClient('dispo');
     await container.createIfNotExists();
     const old = Buffer.from('the original');
-    for (const name of ['r.txt', 'r (1).txt', 'keep.txt', 'over.txt']) await container.getBlockBlobClient(name).upload(old, old.length);
+    for (const name of ['r.txt', 'r (1).txt', 'keep.txt', 'over.txt'])
+      await container.getBlockBlobClient(name).upload(old, old.length);
     const dir = driveDir();
     await writeDrive(dir, 'DRIVE-DISPO', [
       { blobPath: 'dispo/r.txt', data: Buffer.from('renamed copy'), disposition: 'rename' },
@@ -151,9 +186,19 @@ describe('importDrive', () => {
     const log = await fetchLog(r.errorLogUri);
     const byPath = Object.fromEntries(log.blobs.map((b) => [b.blobPath, b]));
     expect(Object.keys(byPath).sort()).toEqual(['dispo/keep.txt', 'dispo/over.txt', 'dispo/r.txt']);
-    expect(byPath['dispo/r.txt']).toMatchObject({ status: 'Completed', importDisposition: { value: 'rename', status: 'Renamed' }, importedAs: 'dispo/r (2).txt' });
-    expect(byPath['dispo/keep.txt']).toMatchObject({ status: 'Completed', importDisposition: { value: 'no-overwrite', status: 'Skipped' } });
-    expect(byPath['dispo/over.txt']).toMatchObject({ status: 'Completed', importDisposition: { value: 'overwrite', status: 'Overwritten' } });
+    expect(byPath['dispo/r.txt']).toMatchObject({
+      status: 'Completed',
+      importDisposition: { value: 'rename', status: 'Renamed' },
+      importedAs: 'dispo/r (2).txt',
+    });
+    expect(byPath['dispo/keep.txt']).toMatchObject({
+      status: 'Completed',
+      importDisposition: { value: 'no-overwrite', status: 'Skipped' },
+    });
+    expect(byPath['dispo/over.txt']).toMatchObject({
+      status: 'Completed',
+      importDisposition: { value: 'overwrite', status: 'Overwritten' },
+    });
     expect(r.bytesSucceeded).toBe('renamed copy'.length + 'the replacement'.length + 'new'.length);
     expect(r.issues).toEqual({ errors: 0, warnings: 2, overwrites: 1 });
   });
@@ -195,7 +240,9 @@ describe('importDrive', () => {
     await container.getBlockBlobClient('precious.bin').upload(original, original.length);
     const dir = driveDir();
     const replacement = bytes(2 * BLOCK_SIZE, 4);
-    await writeDrive(dir, 'DRIVE-OVERCORRUPT', [{ blobPath: 'keepsafe/precious.bin', data: replacement, disposition: 'overwrite' }]);
+    await writeDrive(dir, 'DRIVE-OVERCORRUPT', [
+      { blobPath: 'keepsafe/precious.bin', data: replacement, disposition: 'overwrite' },
+    ]);
     const fh = await open(path.join(dir, 's1/keepsafe/precious.bin'), 'r+');
     await fh.write(Buffer.from([replacement[2 * BLOCK_SIZE - 1]! ^ 1]), 0, 1, 2 * BLOCK_SIZE - 1);
     await fh.close();
@@ -224,7 +271,10 @@ describe('importDrive', () => {
     expect(second.outcome).toBe(first.outcome);
     expect(second.bytesSucceeded).toBe(first.bytesSucceeded);
     expect(second.issues).toEqual(first.issues);
-    expect(second.blobs.find((b) => b.blobPath === 'rerun/taken.txt')).toMatchObject({ importedAs: 'rerun/taken (1).txt', disposition: { status: 'Renamed' } });
+    expect(second.blobs.find((b) => b.blobPath === 'rerun/taken.txt')).toMatchObject({
+      importedAs: 'rerun/taken (1).txt',
+      disposition: { status: 'Renamed' },
+    });
 
     // A different drive with the same blob paths is not mistaken for the earlier run.
     const other = driveDir();
@@ -261,7 +311,9 @@ describe('importDrive', () => {
     await container.createIfNotExists();
     await container.getBlockBlobClient('x.txt').upload('old', 3);
     const dir = driveDir();
-    await writeDrive(dir, 'DRIVE-INFO', [{ blobPath: 'info/x.txt', data: Buffer.from('new!'), disposition: 'overwrite' }]);
+    await writeDrive(dir, 'DRIVE-INFO', [
+      { blobPath: 'info/x.txt', data: Buffer.from('new!'), disposition: 'overwrite' },
+    ]);
     const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT });
     expect(r).toMatchObject({ outcome: 'CompletedMoreInfo', logStatus: 'CompletedWithInfo' });
     expect((await download('info', 'x.txt')).toString()).toBe('new!');
@@ -288,19 +340,28 @@ describe('importDrive', () => {
     for await (const b of azurite.client(ACCOUNT).getContainerClient('vhds').listBlobsFlat()) names.push(b.name);
     expect(names).toEqual(['disk.vhd']); // no staging blob left behind
     const log = await fetchLog(r.errorLogUri);
-    expect(log.blobs[0]).toMatchObject({ blobPath: 'vhds/bad.vhd', blobType: 'PageBlob', blocks: [expect.objectContaining({ offset: 0, status: 'Md5Mismatch' })] });
+    expect(log.blobs[0]).toMatchObject({
+      blobPath: 'vhds/bad.vhd',
+      blobType: 'PageBlob',
+      blocks: [expect.objectContaining({ offset: 0, status: 'Md5Mismatch' })],
+    });
   });
 
   it('D7: a file that is a link pointing outside the drive is not read', async () => {
     const dir = driveDir();
     const secret = path.join(data.dir, 'outside-secret.txt');
     await writeFile(secret, 'service secrets');
-    await writeDrive(dir, 'DRIVE-LINK', [{ blobPath: 'links/s.txt', data: Buffer.from('service secrets'), omitFile: true }]);
+    await writeDrive(dir, 'DRIVE-LINK', [
+      { blobPath: 'links/s.txt', data: Buffer.from('service secrets'), omitFile: true },
+    ]);
     await (await import('node:fs/promises')).mkdir(path.join(dir, 's1/links'), { recursive: true });
     await (await import('node:fs/promises')).symlink(secret, path.join(dir, 's1/links/s.txt'));
     const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT });
     expect(r.outcome).toBe('CompletedMoreInfo');
-    expect(r.blobs[0]).toMatchObject({ status: 'FileNameInvalid', message: expect.stringContaining('outside the drive') });
+    expect(r.blobs[0]).toMatchObject({
+      status: 'FileNameInvalid',
+      message: expect.stringContaining('outside the drive'),
+    });
     expect(await exists('links', 's.txt')).toBe(false);
   });
 
@@ -308,19 +369,33 @@ describe('importDrive', () => {
     const dir = driveDir();
     await (await import('node:fs/promises')).mkdir(dir, { recursive: true });
     const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT, expectedDriveId: 'DRIVE-NONE' });
-    expect(r).toMatchObject({ outcome: 'Faulted', logStatus: 'ManifestNotFound', driveId: 'DRIVE-NONE', bytesSucceeded: 0 });
+    expect(r).toMatchObject({
+      outcome: 'Faulted',
+      logStatus: 'ManifestNotFound',
+      driveId: 'DRIVE-NONE',
+      bytesSucceeded: 0,
+    });
     expect(r.reason).toContain(dir);
     const log = await fetchLog(r.errorLogUri);
     expect(log).toMatchObject({ driveId: 'DRIVE-NONE', status: 'ManifestNotFound' });
 
-    const nowhere = await importDrive({ azurite, drivePath: path.join(data.dir, 'no-such-drive'), storageAccount: ACCOUNT });
+    const nowhere = await importDrive({
+      azurite,
+      drivePath: path.join(data.dir, 'no-such-drive'),
+      storageAccount: ACCOUNT,
+    });
     expect(nowhere).toMatchObject({ outcome: 'Faulted', logStatus: 'DiskNotFound' });
   });
 
   it('F1: a manifest changed after preparation, or the wrong drive, faults without importing anything', async () => {
     const dir = driveDir();
     const xml = await writeDrive(dir, 'DRIVE-TAMPER', [{ blobPath: 'tamper/a.txt', data: Buffer.from('a') }]);
-    const wrong = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT, expectedDriveId: 'SOMETHING-ELSE' });
+    const wrong = await importDrive({
+      azurite,
+      drivePath: dir,
+      storageAccount: ACCOUNT,
+      expectedDriveId: 'SOMETHING-ELSE',
+    });
     expect(wrong).toMatchObject({ outcome: 'Faulted', logStatus: 'ManifestDriveIdMismatch' });
     expect(wrong.reason).toContain('SOMETHING-ELSE');
 
@@ -334,7 +409,14 @@ describe('importDrive', () => {
   it('honours diagnosticsPath with a virtual directory and backs up the manifest', async () => {
     const dir = driveDir();
     const xml = await writeDrive(dir, 'DRIVE-DIAG', [{ blobPath: 'diag/a.txt', data: Buffer.from('a') }]);
-    const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT, diagnosticsPath: 'mylogs/job7', backupDriveManifest: true, now: () => Date.UTC(2026, 0, 2, 3, 4, 5, 6) });
+    const r = await importDrive({
+      azurite,
+      drivePath: dir,
+      storageAccount: ACCOUNT,
+      diagnosticsPath: 'mylogs/job7',
+      backupDriveManifest: true,
+      now: () => Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+    });
     expect(r.errorLogUri).toMatch(/\/mylogs\/job7\/DRIVE-DIAG_20260102-030405-006_error\.xml$/);
     const backup = await new BlobClient(r.manifestUri as string, azurite.credential(ACCOUNT)).downloadToBuffer();
     expect(backup.toString('utf8')).toBe(xml);

@@ -67,7 +67,11 @@ describe.skipIf(!canLoop())('drives on loop devices', () => {
     execFileSync('mount', ['-o', 'remount,ro', dev, mnt]);
     const r = await importDrive({ azurite, drivePath: mnt, storageAccount: ACCOUNT, expectedDriveId: 'LOOP-IMPORT' });
     expect(r.outcome).toBe('Completed');
-    const got = await azurite.client(ACCOUNT).getContainerClient('loop').getBlobClient('payload.bin').downloadToBuffer();
+    const got = await azurite
+      .client(ACCOUNT)
+      .getContainerClient('loop')
+      .getBlobClient('payload.bin')
+      .downloadToBuffer();
     expect(got.equals(payload)).toBe(true);
   });
 
@@ -79,7 +83,13 @@ describe.skipIf(!canLoop())('drives on loop devices', () => {
       await container.getBlockBlobClient(`part${i}.bin`).upload(b, b.length);
     }
     const { mnt } = await makeDisk('export', 24 * MiB); // about 20 MB free after formatting
-    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'fillit', blobList: { blobPathPrefix: ['/fill/'] }, targets: [{ path: mnt, driveId: 'LOOP-EXPORT' }] });
+    const r = await exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'fillit',
+      blobList: { blobPathPrefix: ['/fill/'] },
+      targets: [{ path: mnt, driveId: 'LOOP-EXPORT' }],
+    });
     const m = parseDriveManifest(await readFile(path.join(mnt, 'DriveManifest.xml'), 'utf8'));
     expect(m.blobs.map((b) => b.blobPath)).toEqual(['fill/part1.bin', 'fill/part2.bin', 'fill/part3.bin']);
     expect(r.incompleteBlobs.map((b) => b.blobPath)).toEqual(['/fill/part4.bin']);
@@ -98,8 +108,22 @@ describe.skipIf(!canLoop())('drives on loop devices', () => {
     const { mnt } = await makeDisk('shared', 24 * MiB);
     const a = path.join(mnt, 'a');
     const b = path.join(mnt, 'b');
-    const r = await exportToDrives({ azurite, storageAccount: ACCOUNT, jobName: 'halves', blobList: { blobPathPrefix: ['/halves/'] }, targets: [{ path: a, driveId: 'HALF-A' }, { path: b, driveId: 'HALF-B' }] });
-    expect(r.drives.map((d) => [d.driveId, d.blobCount])).toEqual([['HALF-A', 1], ['HALF-B', 1]]);
-    expect(r.incompleteBlobs.map((x) => [x.blobPath, x.reason.includes('does not fit')])).toEqual([['/halves/h3.bin', true]]);
+    const r = await exportToDrives({
+      azurite,
+      storageAccount: ACCOUNT,
+      jobName: 'halves',
+      blobList: { blobPathPrefix: ['/halves/'] },
+      targets: [
+        { path: a, driveId: 'HALF-A' },
+        { path: b, driveId: 'HALF-B' },
+      ],
+    });
+    expect(r.drives.map((d) => [d.driveId, d.blobCount])).toEqual([
+      ['HALF-A', 1],
+      ['HALF-B', 1],
+    ]);
+    expect(r.incompleteBlobs.map((x) => [x.blobPath, x.reason.includes('does not fit')])).toEqual([
+      ['/halves/h3.bin', true],
+    ]);
   });
 });

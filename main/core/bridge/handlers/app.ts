@@ -10,9 +10,17 @@ export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d
 
 /** The local service's status, with whether the service answers (issue 9's health: online, lastOkAt). */
 export function serviceStatus(ctx: CoreContext): ServiceStatus {
-  const base: ServiceStatus = ctx.localService?.status() ?? { state: 'off', kind: 'none', message: 'No Import/Export service is configured.' };
+  const base: ServiceStatus = ctx.localService?.status() ?? {
+    state: 'off',
+    kind: 'none',
+    message: 'No Import/Export service is configured.',
+  };
   const h = ctx.serviceHealth?.snapshot();
-  return { ...base, ...(h?.online !== undefined ? { online: h.online } : {}), ...(h?.lastOkAt ? { lastOkAt: h.lastOkAt } : {}) };
+  return {
+    ...base,
+    ...(h?.online !== undefined ? { online: h.online } : {}),
+    ...(h?.lastOkAt ? { lastOkAt: h.lastOkAt } : {}),
+  };
 }
 
 export function appHandlers(ctx: CoreContext): HandlersOf<'app.info' | 'drives.list' | 'service.status'> {

@@ -9,7 +9,11 @@ import { CreateJobRequest, ShipJobRequest, UpdateJobRequest } from '../../../../
 
 export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsChannel>> {
   const jobs = (): JobsService => {
-    if (!ctx.jobs) throw new HandlerError('not-ready', 'Haul has no Import/Export service configured, so there are no jobs to show.');
+    if (!ctx.jobs)
+      throw new HandlerError(
+        'not-ready',
+        'Haul has no Import/Export service configured, so there are no jobs to show.',
+      );
     return ctx.jobs;
   };
   return {

@@ -31,7 +31,17 @@ function intervals(given: Partial<TrackerIntervals> | undefined): { intervals: P
   if (given) return { intervals: given };
   const fast = Number(process.env.HAUL_TRACKER_POLL_MS);
   if (!Number.isFinite(fast) || fast <= 0) return undefined;
-  return { intervals: { movingMs: fast, activeMs: fast, waitingMs: fast, finishedMs: fast, listMs: fast, backoffMs: fast, maxBackoffMs: 4 * fast } };
+  return {
+    intervals: {
+      movingMs: fast,
+      activeMs: fast,
+      waitingMs: fast,
+      finishedMs: fast,
+      listMs: fast,
+      backoffMs: fast,
+      maxBackoffMs: 4 * fast,
+    },
+  };
 }
 
 export async function notificationsHandlers(ctx: CoreContext): Promise<HandlersOf<NotificationsChannel>> {
@@ -55,7 +65,8 @@ export async function notificationsHandlers(ctx: CoreContext): Promise<HandlersO
       ctx.events.emit('notifications.changed', { unread: (await centre.list()).unread });
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
-    serviceNow: opts.serviceNow ?? (() => (ctx.localService && ctx.connections?.current()?.kind === 'local' ? sandbox() : now())),
+    serviceNow:
+      opts.serviceNow ?? (() => (ctx.localService && ctx.connections?.current()?.kind === 'local' ? sandbox() : now())),
     ...(intervals(opts.intervals) ?? {}),
     onStatus: (s) => ctx.events.emit('tracker.changed', s),
   });
@@ -72,7 +83,9 @@ export async function notificationsHandlers(ctx: CoreContext): Promise<HandlersO
 
   return {
     'notifications.list': () => centre.list(),
-    'notifications.markRead': async (req) => ({ unread: await centre.markRead('all' in req ? { all: true } : { ids: req.ids }) }),
+    'notifications.markRead': async (req) => ({
+      unread: await centre.markRead('all' in req ? { all: true } : { ids: req.ids }),
+    }),
     'notifications.settings.get': () => settings.read(),
     'notifications.settings.set': async (next) => {
       await settings.write(next);

@@ -27,16 +27,24 @@ function answer(e: unknown): never {
   throw e;
 }
 
-const guarded = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-  try { return await fn(...a); } catch (e) { return answer(e); }
-};
+const guarded =
+  <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+  async (...a: A): Promise<R> => {
+    try {
+      return await fn(...a);
+    } catch (e) {
+      return answer(e);
+    }
+  };
 
 export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepChannel>> {
-  const prep = ctx.prep ?? new PrepManager({
-    dataDir: ctx.dataDir,
-    onProgress: (p) => ctx.events.emit('prep.progress', p),
-    onSession: (s) => ctx.events.emit('prep.session', s),
-  });
+  const prep =
+    ctx.prep ??
+    new PrepManager({
+      dataDir: ctx.dataDir,
+      onProgress: (p) => ctx.events.emit('prep.progress', p),
+      onSession: (s) => ctx.events.emit('prep.session', s),
+    });
   const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {
     'prep.plan': guarded((spec) => prep.plan(spec)),

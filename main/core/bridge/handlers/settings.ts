@@ -21,7 +21,13 @@ export function settingsView(ctx: CoreContext): SettingsView {
   };
 }
 
-const NO_SERVICE: ConnectionStatus = { kind: 'local', label: 'No service', state: 'failed', signedIn: false, message: 'Haul was started without an Import/Export service.' };
+const NO_SERVICE: ConnectionStatus = {
+  kind: 'local',
+  label: 'No service',
+  state: 'failed',
+  signedIn: false,
+  message: 'Haul was started without an Import/Export service.',
+};
 
 async function azure<T>(fn: () => Promise<T> | T): Promise<T> {
   try {

@@ -5,7 +5,15 @@ import { useHaul } from '../../store';
 import { ago } from './time';
 
 const useStyles = makeStyles({
-  list: { display: 'flex', flexDirection: 'column', overflowY: 'auto', maxHeight: '55vh', margin: 0, padding: 0, listStyleType: 'none' },
+  list: {
+    display: 'flex',
+    flexDirection: 'column',
+    overflowY: 'auto',
+    maxHeight: '55vh',
+    margin: 0,
+    padding: 0,
+    listStyleType: 'none',
+  },
   item: {
     display: 'grid',
     gridTemplateColumns: '10px 1fr',
@@ -22,7 +30,13 @@ const useStyles = makeStyles({
     ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '-2px' },
   },
-  dot: { width: '8px', height: '8px', borderRadius: '50%', marginTop: '6px', backgroundColor: tokens.colorBrandBackground },
+  dot: {
+    width: '8px',
+    height: '8px',
+    borderRadius: '50%',
+    marginTop: '6px',
+    backgroundColor: tokens.colorBrandBackground,
+  },
   read: { color: tokens.colorNeutralForeground2 },
   body: { display: 'block', color: tokens.colorNeutralForeground2, marginTop: tokens.spacingVerticalXXS },
   meta: { display: 'block', color: tokens.colorNeutralForeground3, marginTop: tokens.spacingVerticalXXS },
@@ -38,7 +52,11 @@ export function NoticeList({ onOpen }: { onOpen: () => void }) {
   const markAllRead = useHaul((s) => s.notifications.markAllRead);
   const now = Date.now();
   if (notices.length === 0)
-    return <Text className={styles.empty}>Nothing yet. Haul tells you here, and on your desktop, when a job moves or needs you.</Text>;
+    return (
+      <Text className={styles.empty}>
+        Nothing yet. Haul tells you here, and on your desktop, when a job moves or needs you.
+      </Text>
+    );
   const click = (n: HaulNotice) => {
     open(n);
     onOpen();
@@ -53,7 +71,13 @@ export function NoticeList({ onOpen }: { onOpen: () => void }) {
       <ul className={styles.list} aria-label="Notifications">
         {notices.map((n) => (
           <li key={n.id}>
-            <button type="button" className={styles.item} onClick={() => click(n)} data-testid="notice" data-unread={!n.read}>
+            <button
+              type="button"
+              className={styles.item}
+              onClick={() => click(n)}
+              data-testid="notice"
+              data-unread={!n.read}
+            >
               <span className={n.read ? undefined : styles.dot} aria-label={n.read ? undefined : 'unread'} />
               <span>
                 {n.read ? <Text className={styles.read}>{n.title}</Text> : <Body1Strong>{n.title}</Body1Strong>}

@@ -1,13 +1,36 @@
 // The centre's settings tab: each kind on or off, muted jobs, quiet hours, and (in a browser)
 // permission for desktop notifications. Every change is saved at once (notifications.settings.set).
-import { Button, Caption1, Field, Input, makeStyles, Switch, Tag, TagGroup, Text, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Caption1,
+  Field,
+  Input,
+  makeStyles,
+  Switch,
+  Tag,
+  TagGroup,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
 import { useState } from 'react';
-import { NOTICE_KIND_LABEL, NOTICE_KINDS, clockTime, type NotificationSettings } from '../../../../shared/notifications/schemas';
+import {
+  NOTICE_KIND_LABEL,
+  NOTICE_KINDS,
+  clockTime,
+  type NotificationSettings,
+} from '../../../../shared/notifications/schemas';
 import { useHaul } from '../../store';
 import { askOnce, webPermission } from './webNotify';
 
 const useStyles = makeStyles({
-  pane: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, maxHeight: '60vh', overflowY: 'auto', paddingRight: tokens.spacingHorizontalXS },
+  pane: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    maxHeight: '60vh',
+    overflowY: 'auto',
+    paddingRight: tokens.spacingHorizontalXS,
+  },
   kinds: { display: 'flex', flexDirection: 'column' },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
   time: { width: '110px' },
@@ -43,14 +66,24 @@ export function NoticeSettings() {
       <Text className={styles.heading}>Tell me when</Text>
       <div className={styles.kinds}>
         {NOTICE_KINDS.map((k) => (
-          <Switch key={k} label={NOTICE_KIND_LABEL[k]} checked={settings.kinds[k] !== false} onChange={(_e, d) => change({ kinds: { ...settings.kinds, [k]: d.checked } })} />
+          <Switch
+            key={k}
+            label={NOTICE_KIND_LABEL[k]}
+            checked={settings.kinds[k] !== false}
+            onChange={(_e, d) => change({ kinds: { ...settings.kinds, [k]: d.checked } })}
+          />
         ))}
       </div>
-      <Caption1 className={styles.hint}>Switched off or muted, a notice still lands here, marked read, without a popup.</Caption1>
+      <Caption1 className={styles.hint}>
+        Switched off or muted, a notice still lands here, marked read, without a popup.
+      </Caption1>
 
       <Text className={styles.heading}>Muted jobs</Text>
       {settings.mutedJobs.length > 0 && (
-        <TagGroup aria-label="Muted jobs" onDismiss={(_e, d) => change({ mutedJobs: settings.mutedJobs.filter((j) => j !== d.value) })}>
+        <TagGroup
+          aria-label="Muted jobs"
+          onDismiss={(_e, d) => change({ mutedJobs: settings.mutedJobs.filter((j) => j !== d.value) })}
+        >
           {settings.mutedJobs.map((j) => (
             <Tag key={j} value={j} dismissible dismissIcon={{ 'aria-label': `Unmute ${j}` }}>
               {j}
@@ -60,22 +93,50 @@ export function NoticeSettings() {
       )}
       <div className={styles.row}>
         <Field label="Job name">
-          <Input value={job} list="haul-notice-jobs" onChange={(_e, d) => setJob(d.value)} onKeyDown={(e) => e.key === 'Enter' && mute()} />
+          <Input
+            value={job}
+            list="haul-notice-jobs"
+            onChange={(_e, d) => setJob(d.value)}
+            onKeyDown={(e) => e.key === 'Enter' && mute()}
+          />
         </Field>
         <datalist id="haul-notice-jobs">
-          {jobNames.split('\n').filter(Boolean).map((n) => <option key={n} value={n} />)}
+          {jobNames
+            .split('\n')
+            .filter(Boolean)
+            .map((n) => (
+              <option key={n} value={n} />
+            ))}
         </datalist>
-        <Button onClick={mute} disabled={!job.trim()}>Mute</Button>
+        <Button onClick={mute} disabled={!job.trim()}>
+          Mute
+        </Button>
       </div>
 
       <Text className={styles.heading}>Quiet hours</Text>
-      <Switch label="No popups during quiet hours (notices wait here, unread)" checked={settings.quietHours.enabled} onChange={(_e, d) => change({ quietHours: { ...settings.quietHours, enabled: d.checked } })} />
+      <Switch
+        label="No popups during quiet hours (notices wait here, unread)"
+        checked={settings.quietHours.enabled}
+        onChange={(_e, d) => change({ quietHours: { ...settings.quietHours, enabled: d.checked } })}
+      />
       <div className={styles.row}>
         <Field label="From" validationMessage={timeError('start')}>
-          <Input className={styles.time} type="time" value={times.start ?? settings.quietHours.start} disabled={!settings.quietHours.enabled} onChange={(_e, d) => time('start', d.value)} />
+          <Input
+            className={styles.time}
+            type="time"
+            value={times.start ?? settings.quietHours.start}
+            disabled={!settings.quietHours.enabled}
+            onChange={(_e, d) => time('start', d.value)}
+          />
         </Field>
         <Field label="To" validationMessage={timeError('end')}>
-          <Input className={styles.time} type="time" value={times.end ?? settings.quietHours.end} disabled={!settings.quietHours.enabled} onChange={(_e, d) => time('end', d.value)} />
+          <Input
+            className={styles.time}
+            type="time"
+            value={times.end ?? settings.quietHours.end}
+            disabled={!settings.quietHours.enabled}
+            onChange={(_e, d) => time('end', d.value)}
+          />
         </Field>
       </div>
 
@@ -83,7 +144,10 @@ export function NoticeSettings() {
         <>
           <Text className={styles.heading}>Desktop popups in this browser</Text>
           {permission === 'denied' ? (
-            <Caption1 className={styles.hint}>This browser blocks Haul's popups. Allow notifications for this page in the browser's site settings; the centre works either way.</Caption1>
+            <Caption1 className={styles.hint}>
+              This browser blocks Haul's popups. Allow notifications for this page in the browser's site settings; the
+              centre works either way.
+            </Caption1>
           ) : (
             <Button onClick={() => void askOnce(true).then(setPermission)}>Allow desktop notifications</Button>
           )}

@@ -1,6 +1,16 @@
 // The bell in the header: the unread count, and the notification centre in a popover — the last
 // 200 notices (click one to open its job), the tracker's freshness, and a settings tab.
-import { Button, CounterBadge, makeStyles, Popover, PopoverSurface, PopoverTrigger, Tab, TabList, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  CounterBadge,
+  makeStyles,
+  Popover,
+  PopoverSurface,
+  PopoverTrigger,
+  Tab,
+  TabList,
+  tokens,
+} from '@fluentui/react-components';
 import { AlertRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useHaul } from '../../store';
@@ -13,7 +23,13 @@ const useStyles = makeStyles({
   wrap: { position: 'relative', display: 'inline-flex' },
   bell: { color: tokens.colorNeutralForegroundOnBrand, ':hover': { color: tokens.colorNeutralForegroundOnBrand } },
   badge: { position: 'absolute', top: '0', right: '0', pointerEvents: 'none' },
-  surface: { width: 'min(420px, calc(100vw - 32px))', padding: tokens.spacingHorizontalM, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  surface: {
+    width: 'min(420px, calc(100vw - 32px))',
+    padding: tokens.spacingHorizontalM,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+  },
 });
 
 export function NotificationBell() {
@@ -23,11 +39,36 @@ export function NotificationBell() {
   const [tab, setTab] = useState<'notices' | 'settings'>('notices');
   const label = unread ? `Notifications, ${unread} unread` : 'Notifications';
   return (
-    <Popover open={open} onOpenChange={(_e, d) => { setOpen(d.open); if (d.open) void askOnce(); }} positioning="below-end" trapFocus>
+    <Popover
+      open={open}
+      onOpenChange={(_e, d) => {
+        setOpen(d.open);
+        if (d.open) void askOnce();
+      }}
+      positioning="below-end"
+      trapFocus
+    >
       <PopoverTrigger disableButtonEnhancement>
         <span className={styles.wrap}>
-          <Button appearance="transparent" className={styles.bell} icon={<AlertRegular fontSize={22} />} aria-label={label} title={label} data-testid="notification-bell" />
-          {unread > 0 && <CounterBadge className={styles.badge} count={unread} overflowCount={99} size="small" color="danger" aria-hidden data-testid="unread-count" />}
+          <Button
+            appearance="transparent"
+            className={styles.bell}
+            icon={<AlertRegular fontSize={22} />}
+            aria-label={label}
+            title={label}
+            data-testid="notification-bell"
+          />
+          {unread > 0 && (
+            <CounterBadge
+              className={styles.badge}
+              count={unread}
+              overflowCount={99}
+              size="small"
+              color="danger"
+              aria-hidden
+              data-testid="unread-count"
+            />
+          )}
         </span>
       </PopoverTrigger>
       <PopoverSurface className={styles.surface} aria-label="Notification centre" data-testid="notification-centre">

@@ -31,16 +31,28 @@ export function TrackerLine() {
   if (!status || status.state === 'idle') text = 'Not checked yet';
   else if (status.state === 'disconnected') text = 'Not connected to a service yet';
   else if (status.state === 'offline')
-    text = status.lastSuccessAt ? `Last updated ${ago(status.lastSuccessAt, now)} — offline` : 'Offline: the service has not answered yet';
-  else text = `Updated ${ago(status.lastSuccessAt ?? status.at, now)} · ${status.jobs} job${status.jobs === 1 ? '' : 's'} followed`;
+    text = status.lastSuccessAt
+      ? `Last updated ${ago(status.lastSuccessAt, now)} — offline`
+      : 'Offline: the service has not answered yet';
+  else
+    text = `Updated ${ago(status.lastSuccessAt ?? status.at, now)} · ${status.jobs} job${status.jobs === 1 ? '' : 's'} followed`;
   return (
     <div className={styles.line}>
-      <Tooltip content={status?.message ?? 'Haul asks the service about your jobs by itself, often while data moves.'} relationship="description">
+      <Tooltip
+        content={status?.message ?? 'Haul asks the service about your jobs by itself, often while data moves.'}
+        relationship="description"
+      >
         <Caption1 className={status?.state === 'offline' ? styles.offline : styles.text} data-testid="tracker-status">
           {text}
         </Caption1>
       </Tooltip>
-      <Button size="small" appearance="subtle" icon={<ArrowClockwiseRegular />} disabled={refreshing} onClick={() => void refresh()}>
+      <Button
+        size="small"
+        appearance="subtle"
+        icon={<ArrowClockwiseRegular />}
+        disabled={refreshing}
+        onClick={() => void refresh()}
+      >
         {refreshing ? 'Checking…' : 'Check now'}
       </Button>
     </div>

@@ -18,11 +18,43 @@ export interface StateDiagramProps {
   faultedFrom?: string;
 }
 
-const NODE_STYLE: Record<LaidNode['status'], { fill: string; stroke: string; strokeWidth: number; dash?: string; text: string; weight: number; opacity: number }> = {
-  current: { fill: tokens.colorBrandBackground, stroke: tokens.colorBrandStroke1, strokeWidth: 2, text: tokens.colorNeutralForegroundOnBrand, weight: 700, opacity: 1 },
-  visited: { fill: tokens.colorBrandBackground2, stroke: tokens.colorBrandStroke1, strokeWidth: 2, text: tokens.colorBrandForeground2, weight: 600, opacity: 1 },
-  reachable: { fill: tokens.colorNeutralBackground1, stroke: tokens.colorNeutralStroke1, strokeWidth: 1, text: tokens.colorNeutralForeground1, weight: 400, opacity: 1 },
-  unreachable: { fill: tokens.colorNeutralBackground3, stroke: tokens.colorNeutralStroke2, strokeWidth: 1, dash: '4 3', text: tokens.colorNeutralForeground4, weight: 400, opacity: 0.6 },
+const NODE_STYLE: Record<
+  LaidNode['status'],
+  { fill: string; stroke: string; strokeWidth: number; dash?: string; text: string; weight: number; opacity: number }
+> = {
+  current: {
+    fill: tokens.colorBrandBackground,
+    stroke: tokens.colorBrandStroke1,
+    strokeWidth: 2,
+    text: tokens.colorNeutralForegroundOnBrand,
+    weight: 700,
+    opacity: 1,
+  },
+  visited: {
+    fill: tokens.colorBrandBackground2,
+    stroke: tokens.colorBrandStroke1,
+    strokeWidth: 2,
+    text: tokens.colorBrandForeground2,
+    weight: 600,
+    opacity: 1,
+  },
+  reachable: {
+    fill: tokens.colorNeutralBackground1,
+    stroke: tokens.colorNeutralStroke1,
+    strokeWidth: 1,
+    text: tokens.colorNeutralForeground1,
+    weight: 400,
+    opacity: 1,
+  },
+  unreachable: {
+    fill: tokens.colorNeutralBackground3,
+    stroke: tokens.colorNeutralStroke2,
+    strokeWidth: 1,
+    dash: '4 3',
+    text: tokens.colorNeutralForeground4,
+    weight: 400,
+    opacity: 0.6,
+  },
 };
 
 const STATUS_WORDS: Record<LaidNode['status'], string> = {
@@ -46,7 +78,10 @@ const EDGE_STYLE: Record<EdgeLook, { stroke: string; width: number; opacity: num
 
 export function StateDiagram({ kind, title, current, observed, faultedFrom }: StateDiagramProps) {
   const id = useId().replace(/:/g, '');
-  const layout = useMemo(() => layoutDiagram({ kind, current, observed, faultedFrom }), [kind, current, observed, faultedFrom]);
+  const layout = useMemo(
+    () => layoutDiagram({ kind, current, observed, faultedFrom }),
+    [kind, current, observed, faultedFrom],
+  );
   const description = describeDiagram(layout);
   const marker = (look: EdgeLook) => `${id}-head-${look}`;
   // Taken edges last, so the path is drawn over the other arrows.
@@ -72,8 +107,21 @@ export function StateDiagram({ kind, title, current, observed, faultedFrom }: St
           <desc id={`${id}-desc`}>{description}</desc>
           <defs>
             {(Object.keys(EDGE_STYLE) as EdgeLook[]).map((look) => (
-              <marker key={look} id={marker(look)} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse" markerUnits="userSpaceOnUse">
-                <path d="M 0 0 L 10 5 L 0 10 z" style={{ fill: EDGE_STYLE[look].stroke, opacity: EDGE_STYLE[look].opacity }} />
+              <marker
+                key={look}
+                id={marker(look)}
+                viewBox="0 0 10 10"
+                refX="9"
+                refY="5"
+                markerWidth="7"
+                markerHeight="7"
+                orient="auto-start-reverse"
+                markerUnits="userSpaceOnUse"
+              >
+                <path
+                  d="M 0 0 L 10 5 L 0 10 z"
+                  style={{ fill: EDGE_STYLE[look].stroke, opacity: EDGE_STYLE[look].opacity }}
+                />
               </marker>
             ))}
           </defs>
@@ -89,7 +137,13 @@ export function StateDiagram({ kind, title, current, observed, faultedFrom }: St
                   data-look={look}
                   markerEnd={e.headAtTo ? `url(#${marker(look)})` : undefined}
                   markerStart={e.headAtFrom ? `url(#${marker(look)})` : undefined}
-                  style={{ fill: 'none', stroke: s.stroke, strokeWidth: s.width, opacity: s.opacity, strokeDasharray: e.fault ? '5 4' : undefined }}
+                  style={{
+                    fill: 'none',
+                    stroke: s.stroke,
+                    strokeWidth: s.width,
+                    opacity: s.opacity,
+                    strokeDasharray: e.fault ? '5 4' : undefined,
+                  }}
                 >
                   <title>{`${e.from} → ${e.to}${e.headAtFrom ? ' (and back)' : ''}: ${e.labels.join('; ')} (${e.rules.join(', ')})`}</title>
                 </path>
@@ -135,14 +189,30 @@ export function StateDiagram({ kind, title, current, observed, faultedFrom }: St
           </g>
         </svg>
       </div>
-      <figcaption aria-hidden style={{ display: 'flex', flexWrap: 'wrap', gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`, alignItems: 'center', fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 }}>
+      <figcaption
+        aria-hidden
+        style={{
+          display: 'flex',
+          flexWrap: 'wrap',
+          gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
+          alignItems: 'center',
+          fontSize: tokens.fontSizeBase200,
+          color: tokens.colorNeutralForeground2,
+        }}
+      >
         <Legend status="current" />
         <Legend status="visited" />
         <Legend status="reachable" />
         <Legend status="unreachable" />
         <span style={{ display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS }}>
           <svg width="22" height="8" aria-hidden>
-            <line x1="0" y1="4" x2="22" y2="4" style={{ stroke: tokens.colorNeutralStrokeAccessible, strokeWidth: 1.25, strokeDasharray: '5 4' }} />
+            <line
+              x1="0"
+              y1="4"
+              x2="22"
+              y2="4"
+              style={{ stroke: tokens.colorNeutralStrokeAccessible, strokeWidth: 1.25, strokeDasharray: '5 4' }}
+            />
           </svg>
           fault and recovery (F1, F2)
         </span>
@@ -156,7 +226,19 @@ function Legend({ status }: { status: LaidNode['status'] }) {
   return (
     <span style={{ display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS }}>
       <svg width="18" height="12" aria-hidden style={{ opacity: s.opacity }}>
-        <rect x="1" y="1" width="16" height="10" rx="5" style={{ fill: s.fill, stroke: s.stroke, strokeWidth: s.strokeWidth, strokeDasharray: s.dash ? '2 2' : undefined }} />
+        <rect
+          x="1"
+          y="1"
+          width="16"
+          height="10"
+          rx="5"
+          style={{
+            fill: s.fill,
+            stroke: s.stroke,
+            strokeWidth: s.strokeWidth,
+            strokeDasharray: s.dash ? '2 2' : undefined,
+          }}
+        />
       </svg>
       {STATUS_WORDS[status]}
     </span>

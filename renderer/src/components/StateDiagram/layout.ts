@@ -228,7 +228,14 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
   const stackHeight = (n: number) => n * NODE_HEIGHT + (n - 1) * STACK_GAP;
 
   // Arcs first (their heights decide how much room the row needs above and below).
-  interface Pending { a: string; b: string; labels: string[]; rules: string[]; sides: Side[]; both: boolean }
+  interface Pending {
+    a: string;
+    b: string;
+    labels: string[];
+    rules: string[];
+    sides: Side[];
+    both: boolean;
+  }
   const pending = new Map<string, Pending>();
   for (const e of d.edges) {
     if (e.from === e.to) continue;
@@ -239,7 +246,15 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
       for (const l of e.labels) if (!existing.labels.includes(l)) existing.labels.push(l);
       for (const r of e.rules) if (!existing.rules.includes(r)) existing.rules.push(r);
       for (const s of e.sides) if (!existing.sides.includes(s)) existing.sides.push(s);
-    } else pending.set(`${e.from}\u0000${e.to}`, { a: e.from, b: e.to, labels: [...e.labels], rules: [...e.rules], sides: [...e.sides], both: false });
+    } else
+      pending.set(`${e.from}\u0000${e.to}`, {
+        a: e.from,
+        b: e.to,
+        labels: [...e.labels],
+        rules: [...e.rules],
+        sides: [...e.sides],
+        both: false,
+      });
   }
 
   const place = new Map<string, { x: number; yOffset: number; width: number }>();
@@ -247,12 +262,22 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
     const h = stackHeight(ids.length);
     ids.forEach((id, i) => {
       const w = nodeWidth(id);
-      place.set(id, { x: colX[c]! + (colWidth[c]! - w) / 2, yOffset: -h / 2 + i * (NODE_HEIGHT + STACK_GAP), width: w });
+      place.set(id, {
+        x: colX[c]! + (colWidth[c]! - w) / 2,
+        yOffset: -h / 2 + i * (NODE_HEIGHT + STACK_GAP),
+        width: w,
+      });
     });
   });
   const lowerHalf = (id: string) => place.get(id)!.yOffset + NODE_HEIGHT / 2 > 0;
 
-  interface Arc { p: Pending; side: 'above' | 'below'; lo: number; hi: number; level: number }
+  interface Arc {
+    p: Pending;
+    side: 'above' | 'below';
+    lo: number;
+    hi: number;
+    level: number;
+  }
   const arcs: Arc[] = [];
   const skips = [...pending.values()]
     .filter((p) => p.a !== FAULTED && p.b !== FAULTED && Math.abs(col.get(p.a)! - col.get(p.b)!) > 1)
@@ -293,7 +318,8 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
 
   // Ports: where arcs and fault lines meet a state's top or bottom, spread across its width in
   // the order of the other ends, so arrows that share a state do not share a point.
-  const lowestInColumn = (n: LaidNode) => n.column < 0 || Math.max(...nodes.filter((m) => m.column === n.column).map((m) => m.y)) === n.y;
+  const lowestInColumn = (n: LaidNode) =>
+    n.column < 0 || Math.max(...nodes.filter((m) => m.column === n.column).map((m) => m.y)) === n.y;
   const portRequests = new Map<string, Array<{ edge: Pending; otherX: number }>>();
   const request = (node: LaidNode, side: 'top' | 'bottom', edge: Pending, other: LaidNode) => {
     const k = `${node.id}\u0000${side}`;
@@ -338,9 +364,10 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
         const sx = port(row, 'bottom', p);
         const sy = row.y + row.height;
         const my = (sy + fy) / 2;
-        dPath = p.a === FAULTED
-          ? `M ${r(fx)} ${r(fy)} C ${r(fx)} ${r(my)} ${r(sx)} ${r(my)} ${r(sx)} ${r(sy)}`
-          : `M ${r(sx)} ${r(sy)} C ${r(sx)} ${r(my)} ${r(fx)} ${r(my)} ${r(fx)} ${r(fy)}`;
+        dPath =
+          p.a === FAULTED
+            ? `M ${r(fx)} ${r(fy)} C ${r(fx)} ${r(my)} ${r(sx)} ${r(my)} ${r(sx)} ${r(sy)}`
+            : `M ${r(sx)} ${r(sy)} C ${r(sx)} ${r(my)} ${r(fx)} ${r(my)} ${r(fx)} ${r(fy)}`;
       } else {
         // A state stacked above another: along Faulted's row, up the gap right of the column, into its right side.
         const colRight = Math.max(...nodes.filter((n) => n.column === row.column).map((n) => n.x + n.width));

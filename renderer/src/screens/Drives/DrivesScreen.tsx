@@ -1,27 +1,70 @@
 // Drives: this computer, the service, and every drive it sees, checked as a place to copy to.
 import { useEffect } from 'react';
 import {
-  Badge, Body1, Button, Caption1, Card, CardHeader, makeStyles, MessageBar, MessageBarBody, MessageBarTitle,
-  Spinner, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens,
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Card,
+  CardHeader,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
 } from '@fluentui/react-components';
-import { ArrowClockwise20Regular, CloudArrowUp20Regular, Desktop20Regular, HardDrive20Regular } from '@fluentui/react-icons';
+import {
+  ArrowClockwise20Regular,
+  CloudArrowUp20Regular,
+  Desktop20Regular,
+  HardDrive20Regular,
+} from '@fluentui/react-icons';
 import type { ServiceStatus } from '../../../../shared/ipc/contract';
 import { useHaul } from '../../store';
 import { platformName } from '../../format';
 import { formatBytes } from '../../../../shared/prep/names';
 
 const useStyles = makeStyles({
-  grid: { display: 'grid', gridTemplateColumns: 'minmax(260px, 1fr) minmax(260px, 1fr)', gap: tokens.spacingHorizontalL, alignItems: 'start' },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(260px, 1fr) minmax(260px, 1fr)',
+    gap: tokens.spacingHorizontalL,
+    alignItems: 'start',
+  },
   service: {},
   drives: { gridColumn: '1 / -1' },
-  facts: { display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'auto 1fr',
+    columnGap: tokens.spacingHorizontalM,
+    rowGap: tokens.spacingVerticalS,
+  },
   label: { color: tokens.colorNeutralForeground3 },
   value: { wordBreak: 'break-all' },
   flags: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace },
   wide: { width: '40%' },
-  verdict: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXS, paddingBlock: tokens.spacingVerticalXS },
-  reasons: { margin: 0, paddingLeft: tokens.spacingHorizontalL, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
+  verdict: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    gap: tokens.spacingVerticalXS,
+    paddingBlock: tokens.spacingVerticalXS,
+  },
+  reasons: {
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    fontSize: tokens.fontSizeBase200,
+    color: tokens.colorNeutralForeground2,
+  },
   blocked: { color: tokens.colorPaletteRedForeground1 },
 });
 
@@ -60,13 +103,19 @@ export function DrivesScreen() {
           {info ? (
             <dl className={styles.facts}>
               <dt className={styles.label}>Platform</dt>
-              <dd className={styles.value} data-testid="platform">{platformName(info.platform)} ({info.arch})</dd>
+              <dd className={styles.value} data-testid="platform">
+                {platformName(info.platform)} ({info.arch})
+              </dd>
               <dt className={styles.label}>Haul</dt>
-              <dd className={styles.value} data-testid="version">{info.version}</dd>
+              <dd className={styles.value} data-testid="version">
+                {info.version}
+              </dd>
               <dt className={styles.label}>Node</dt>
               <dd className={styles.value}>{info.nodeVersion}</dd>
               <dt className={styles.label}>Data folder</dt>
-              <dd className={`${styles.value} ${styles.mono}`} data-testid="data-dir">{info.dataDir}</dd>
+              <dd className={`${styles.value} ${styles.mono}`} data-testid="data-dir">
+                {info.dataDir}
+              </dd>
             </dl>
           ) : (
             <Spinner size="tiny" label="Asking main…" />
@@ -80,7 +129,12 @@ export function DrivesScreen() {
           <CardHeader
             image={<HardDrive20Regular />}
             header={<Subtitle2>Drives</Subtitle2>}
-            description={<Caption1>Every drive this computer sees, checked as a place to copy to. Haul never writes to a blocked drive; a warned one needs a second look.</Caption1>}
+            description={
+              <Caption1>
+                Every drive this computer sees, checked as a place to copy to. Haul never writes to a blocked drive; a
+                warned one needs a second look.
+              </Caption1>
+            }
             action={
               <Button icon={<ArrowClockwise20Regular />} onClick={() => void refreshDrives()} disabled={loadingDrives}>
                 Refresh
@@ -113,11 +167,15 @@ export function DrivesScreen() {
                     <TableCell className={styles.mono}>{d.mountpoints.join(', ') || 'not mounted'}</TableCell>
                     <TableCell className={styles.wide}>
                       <div className={styles.verdict}>
-                        <Badge appearance="filled" color={STATUS[d.status].color} data-testid="drive-status">{STATUS[d.status].text}</Badge>
+                        <Badge appearance="filled" color={STATUS[d.status].color} data-testid="drive-status">
+                          {STATUS[d.status].text}
+                        </Badge>
                         {d.reasons.length > 0 && (
                           <ul className={styles.reasons}>
                             {d.reasons.map((r) => (
-                              <li key={r.code} className={r.severity === 'blocked' ? styles.blocked : undefined}>{r.message}</li>
+                              <li key={r.code} className={r.severity === 'blocked' ? styles.blocked : undefined}>
+                                {r.message}
+                              </li>
                             ))}
                           </ul>
                         )}
@@ -134,7 +192,10 @@ export function DrivesScreen() {
   );
 }
 
-const STATE_LABEL: Record<ServiceStatus['state'], { text: string; color: 'success' | 'warning' | 'danger' | 'informative' }> = {
+const STATE_LABEL: Record<
+  ServiceStatus['state'],
+  { text: string; color: 'success' | 'warning' | 'danger' | 'informative' }
+> = {
   ready: { text: 'ready', color: 'success' },
   starting: { text: 'starting…', color: 'informative' },
   failed: { text: 'not running', color: 'danger' },
@@ -149,11 +210,37 @@ function ServiceFacts({ service }: { service: ServiceStatus }) {
       <dt className={styles.label}>Backend</dt>
       <dd className={styles.value}>{service.kind === 'local' ? 'Local sandbox (runs on this computer)' : 'None'}</dd>
       <dt className={styles.label}>State</dt>
-      <dd className={styles.value}><Badge appearance="tint" color={label.color} data-testid="service-state">{label.text}</Badge></dd>
-      {service.endpoint && (<><dt className={styles.label}>Endpoint</dt><dd className={`${styles.value} ${styles.mono}`} data-testid="service-endpoint">{service.endpoint}</dd></>)}
-      {service.subscriptionId && (<><dt className={styles.label}>Subscription</dt><dd className={`${styles.value} ${styles.mono}`}>{service.subscriptionId}</dd></>)}
-      {service.resourceGroup && (<><dt className={styles.label}>Resource group</dt><dd className={`${styles.value} ${styles.mono}`}>{service.resourceGroup}</dd></>)}
-      {service.message && (<><dt className={styles.label}>Note</dt><dd className={styles.value}>{service.message}</dd></>)}
+      <dd className={styles.value}>
+        <Badge appearance="tint" color={label.color} data-testid="service-state">
+          {label.text}
+        </Badge>
+      </dd>
+      {service.endpoint && (
+        <>
+          <dt className={styles.label}>Endpoint</dt>
+          <dd className={`${styles.value} ${styles.mono}`} data-testid="service-endpoint">
+            {service.endpoint}
+          </dd>
+        </>
+      )}
+      {service.subscriptionId && (
+        <>
+          <dt className={styles.label}>Subscription</dt>
+          <dd className={`${styles.value} ${styles.mono}`}>{service.subscriptionId}</dd>
+        </>
+      )}
+      {service.resourceGroup && (
+        <>
+          <dt className={styles.label}>Resource group</dt>
+          <dd className={`${styles.value} ${styles.mono}`}>{service.resourceGroup}</dd>
+        </>
+      )}
+      {service.message && (
+        <>
+          <dt className={styles.label}>Note</dt>
+          <dd className={styles.value}>{service.message}</dd>
+        </>
+      )}
     </dl>
   );
 }

@@ -4,7 +4,12 @@
 import { useId, useState } from 'react';
 import { Button, Caption1, makeStyles, Tooltip, tokens } from '@fluentui/react-components';
 import {
-  Delete20Regular, DismissCircle20Regular, DocumentSearch20Regular, Edit20Regular, Key20Regular, VehicleTruck20Regular,
+  Delete20Regular,
+  DismissCircle20Regular,
+  DocumentSearch20Regular,
+  Edit20Regular,
+  Key20Regular,
+  VehicleTruck20Regular,
 } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import type { ActionPermission, JobView } from '../../../../shared/jobs/schemas';
@@ -16,7 +21,15 @@ import { KeysDialog } from './KeysDialog';
 
 const useStyles = makeStyles({
   bar: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
-  reasons: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, color: tokens.colorNeutralForeground3 },
+  reasons: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    color: tokens.colorNeutralForeground3,
+  },
   wrap: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
 
@@ -47,7 +60,13 @@ function ActionButton({ a, reasonId }: { a: ActionSpec; reasonId: string }) {
       {a.label}
     </Button>
   );
-  return refused ? button : <Tooltip content={a.text} relationship="description" withArrow>{button}</Tooltip>;
+  return refused ? (
+    button
+  ) : (
+    <Tooltip content={a.text} relationship="description" withArrow>
+      {button}
+    </Tooltip>
+  );
 }
 
 export function Actions({ job }: { job: JobView }) {
@@ -64,39 +83,73 @@ export function Actions({ job }: { job: JobView }) {
 
   const specs: ActionSpec[] = [
     ...(shipping
-      ? [{
-          key: 'ship', label: 'Ship…', icon: <VehicleTruck20Regular />, permission: job.actions.ship, primary: job.nextStep.action === 'ship',
-          text: 'Once the package is with the carrier: enter the carrier and tracking number, and the job becomes Shipping (rule J4).',
-          onClick: () => setOpen('ship'),
-        }]
+      ? [
+          {
+            key: 'ship',
+            label: 'Ship…',
+            icon: <VehicleTruck20Regular />,
+            permission: job.actions.ship,
+            primary: job.nextStep.action === 'ship',
+            text: 'Once the package is with the carrier: enter the carrier and tracking number, and the job becomes Shipping (rule J4).',
+            onClick: () => setOpen('ship'),
+          },
+        ]
       : []),
     {
-      key: 'edit', label: 'Edit…', icon: <Edit20Regular />, permission: job.actions.update, primary: job.nextStep.action === 'update',
-      text: job.state === 'Creating'
-        ? 'Change the return address, return shipping or contact. Saving restarts the 14 days after which a Creating job is deleted (rules J3, J2).'
-        : 'Change the return address, return shipping or contact.',
+      key: 'edit',
+      label: 'Edit…',
+      icon: <Edit20Regular />,
+      permission: job.actions.update,
+      primary: job.nextStep.action === 'update',
+      text:
+        job.state === 'Creating'
+          ? 'Change the return address, return shipping or contact. Saving restarts the 14 days after which a Creating job is deleted (rules J3, J2).'
+          : 'Change the return address, return shipping or contact.',
       onClick: () => setOpen('edit'),
     },
     {
-      key: 'cancel', label: 'Cancel job…', icon: <DismissCircle20Regular />, permission: job.actions.cancel,
-      text: job.state === 'Creating'
-        ? 'Nothing was shipped: the job ends Completed at once (rule J14).'
-        : 'The drives are not copied; if they reach the data center they are shipped back (rule J14).',
+      key: 'cancel',
+      label: 'Cancel job…',
+      icon: <DismissCircle20Regular />,
+      permission: job.actions.cancel,
+      text:
+        job.state === 'Creating'
+          ? 'Nothing was shipped: the job ends Completed at once (rule J14).'
+          : 'The drives are not copied; if they reach the data center they are shipped back (rule J14).',
       onClick: () => setOpen('cancel'),
     },
     {
-      key: 'delete', label: 'Delete job…', icon: <Delete20Regular />, permission: job.actions.delete,
-      text: 'Removes the job from the service (rule A1).', onClick: () => setOpen('delete'),
+      key: 'delete',
+      label: 'Delete job…',
+      icon: <Delete20Regular />,
+      permission: job.actions.delete,
+      text: 'Removes the job from the service (rule A1).',
+      onClick: () => setOpen('delete'),
     },
     ...(withKeys
-      ? [{ key: 'keys', label: 'BitLocker keys…', icon: <Key20Regular />, permission: { allowed: true } as const, text: "The drives' recovery keys, shown only when you ask.", onClick: () => setOpen('keys') }]
+      ? [
+          {
+            key: 'keys',
+            label: 'BitLocker keys…',
+            icon: <Key20Regular />,
+            permission: { allowed: true } as const,
+            text: "The drives' recovery keys, shown only when you ask.",
+            onClick: () => setOpen('keys'),
+          },
+        ]
       : []),
     ...(withLog
-      ? [{
-          key: 'logs', label: 'Logs', icon: <DocumentSearch20Regular />, permission: { allowed: true } as const, primary: job.nextStep.action === 'logs',
-          text: `What the data center wrote about each file of drive ${withLog.driveId}.`,
-          onClick: () => navigate({ name: 'log', jobName: job.name, driveId: withLog.driveId, kind: 'error' }),
-        }]
+      ? [
+          {
+            key: 'logs',
+            label: 'Logs',
+            icon: <DocumentSearch20Regular />,
+            permission: { allowed: true } as const,
+            primary: job.nextStep.action === 'logs',
+            text: `What the data center wrote about each file of drive ${withLog.driveId}.`,
+            onClick: () => navigate({ name: 'log', jobName: job.name, driveId: withLog.driveId, kind: 'error' }),
+          },
+        ]
       : []),
   ];
   const refused = specs.filter((a) => !a.permission.allowed);
@@ -104,13 +157,17 @@ export function Actions({ job }: { job: JobView }) {
   return (
     <div className={styles.wrap}>
       <div className={styles.bar} role="toolbar" aria-label={`Actions on job ${job.name}`}>
-        {specs.map((a) => <ActionButton key={a.key} a={a} reasonId={`${baseId}-${a.key}`} />)}
+        {specs.map((a) => (
+          <ActionButton key={a.key} a={a} reasonId={`${baseId}-${a.key}`} />
+        ))}
       </div>
       {refused.length > 0 && (
         <ul className={styles.reasons} aria-label="Not possible now">
           {refused.map((a) => (
             <li key={a.key} id={`${baseId}-${a.key}`} data-testid={`action-${a.key}-why`}>
-              <Caption1><strong>{a.label.replace('…', '')}:</strong> {a.permission.allowed ? '' : a.permission.reason}</Caption1>
+              <Caption1>
+                <strong>{a.label.replace('…', '')}:</strong> {a.permission.allowed ? '' : a.permission.reason}
+              </Caption1>
             </li>
           ))}
         </ul>
@@ -120,9 +177,11 @@ export function Actions({ job }: { job: JobView }) {
       {open === 'cancel' && (
         <ConfirmDialog
           title={`Cancel job ${job.name}?`}
-          text={job.state === 'Creating'
-            ? 'The job ends Completed at once, since nothing was shipped, and is deleted after 90 days (rules J14, J12). This cannot be undone.'
-            : 'The drives will not be copied. If the package reaches the data center, the drives are packed and shipped back, and the job ends Completed (rule J14). This cannot be undone.'}
+          text={
+            job.state === 'Creating'
+              ? 'The job ends Completed at once, since nothing was shipped, and is deleted after 90 days (rules J14, J12). This cannot be undone.'
+              : 'The drives will not be copied. If the package reaches the data center, the drives are packed and shipped back, and the job ends Completed (rule J14). This cannot be undone.'
+          }
           confirm="Cancel the job"
           keep="Keep the job"
           run={() => cancel(job.name)}

@@ -2,11 +2,28 @@
 // dialog stays open and says what went wrong.
 import { useState } from 'react';
 import {
-  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, MessageBar, MessageBarBody, MessageBarTitle, Spinner,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
 } from '@fluentui/react-components';
 import type { ActionResult } from '../../store/jobs';
 
-export function ConfirmDialog({ title, text, confirm, keep, run, onClose }: {
+export function ConfirmDialog({
+  title,
+  text,
+  confirm,
+  keep,
+  run,
+  onClose,
+}: {
   title: string;
   text: string;
   confirm: string;
@@ -41,10 +58,18 @@ export function ConfirmDialog({ title, text, confirm, keep, run, onClose }: {
             )}
           </DialogContent>
           <DialogActions>
-            <Button appearance="primary" onClick={() => void go()} disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined} data-testid="confirm">
+            <Button
+              appearance="primary"
+              onClick={() => void go()}
+              disabled={busy}
+              icon={busy ? <Spinner size="tiny" /> : undefined}
+              data-testid="confirm"
+            >
               {confirm}
             </Button>
-            <Button onClick={onClose} disabled={busy}>{keep}</Button>
+            <Button onClick={onClose} disabled={busy}>
+              {keep}
+            </Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

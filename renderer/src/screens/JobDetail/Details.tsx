@@ -6,27 +6,55 @@ import type { AddressView, JobView } from '../../../../shared/jobs/schemas';
 import { formatDate } from '../../format';
 
 const useStyles = makeStyles({
-  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 240px), 1fr))', gap: tokens.spacingHorizontalL },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 240px), 1fr))',
+    gap: tokens.spacingHorizontalL,
+  },
   card: { minWidth: 0 },
   address: { fontStyle: 'normal', whiteSpace: 'pre-line', overflowWrap: 'anywhere' },
-  facts: { display: 'flex', flexDirection: 'column', gap: '2px', overflowWrap: 'anywhere', '& dd': { marginBottom: tokens.spacingVerticalS } },
+  facts: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '2px',
+    overflowWrap: 'anywhere',
+    '& dd': { marginBottom: tokens.spacingVerticalS },
+  },
   label: { color: tokens.colorNeutralForeground3 },
-  paths: { margin: 0, paddingLeft: tokens.spacingHorizontalL, fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere', maxHeight: '200px', overflowY: 'auto' },
+  paths: {
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    fontFamily: tokens.fontFamilyMonospace,
+    overflowWrap: 'anywhere',
+    maxHeight: '200px',
+    overflowY: 'auto',
+  },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
 export function addressLines(a: Partial<AddressView> | undefined): string[] {
   if (!a) return [];
   const cityLine = [a.postalCode, a.city].filter(Boolean).join(' ');
-  return [a.recipientName, a.streetAddress1, a.streetAddress2, [cityLine, a.stateOrProvince].filter(Boolean).join(', '), a.countryOrRegion, a.phone && `Phone ${a.phone}`, a.email]
-    .filter((l): l is string => Boolean(l));
+  return [
+    a.recipientName,
+    a.streetAddress1,
+    a.streetAddress2,
+    [cityLine, a.stateOrProvince].filter(Boolean).join(', '),
+    a.countryOrRegion,
+    a.phone && `Phone ${a.phone}`,
+    a.email,
+  ].filter((l): l is string => Boolean(l));
 }
 
 export function Address({ address, testId }: { address: Partial<AddressView> | undefined; testId?: string }) {
   const styles = useStyles();
   const lines = addressLines(address);
   if (lines.length === 0) return <Body1 className={styles.muted}>Not set</Body1>;
-  return <address className={styles.address} data-testid={testId}>{lines.join('\n')}</address>;
+  return (
+    <address className={styles.address} data-testid={testId}>
+      {lines.join('\n')}
+    </address>
+  );
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -47,42 +75,83 @@ export function Details({ job }: { job: JobView }) {
     <div className={styles.grid}>
       {job.export && (
         <Card className={styles.card} aria-labelledby="export-title">
-          <CardHeader header={<Subtitle2 as="h3" id="export-title">What is exported</Subtitle2>} />
+          <CardHeader
+            header={
+              <Subtitle2 as="h3" id="export-title">
+                What is exported
+              </Subtitle2>
+            }
+          />
           {job.export.blobPaths.length > 0 && (
             <>
               <Caption1 className={styles.muted}>Blobs</Caption1>
-              <ul className={styles.paths} data-testid="export-paths">{job.export.blobPaths.map((p) => <li key={p}>{p}</li>)}</ul>
+              <ul className={styles.paths} data-testid="export-paths">
+                {job.export.blobPaths.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
             </>
           )}
           {job.export.blobPathPrefixes.length > 0 && (
             <>
               <Caption1 className={styles.muted}>Every blob under</Caption1>
-              <ul className={styles.paths} data-testid="export-prefixes">{job.export.blobPathPrefixes.map((p) => <li key={p}>{p}</li>)}</ul>
+              <ul className={styles.paths} data-testid="export-prefixes">
+                {job.export.blobPathPrefixes.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
             </>
           )}
           {job.export.blobListBlobPath && <Body1>Blob list in {job.export.blobListBlobPath}</Body1>}
         </Card>
       )}
       <Card className={styles.card} aria-labelledby="datacenter-title">
-        <CardHeader header={<Subtitle2 as="h3" id="datacenter-title">Ship the drives to</Subtitle2>} description={<Caption1 className={styles.muted}>{job.location.name}</Caption1>} />
+        <CardHeader
+          header={
+            <Subtitle2 as="h3" id="datacenter-title">
+              Ship the drives to
+            </Subtitle2>
+          }
+          description={<Caption1 className={styles.muted}>{job.location.name}</Caption1>}
+        />
         <Address address={job.location.address} />
-        {job.location.address?.additionalInformation && <Caption1>{job.location.address.additionalInformation}</Caption1>}
+        {job.location.address?.additionalInformation && (
+          <Caption1>{job.location.address.additionalInformation}</Caption1>
+        )}
       </Card>
       <Card className={styles.card} aria-labelledby="return-title">
-        <CardHeader header={<Subtitle2 as="h3" id="return-title">Return address</Subtitle2>} />
+        <CardHeader
+          header={
+            <Subtitle2 as="h3" id="return-title">
+              Return address
+            </Subtitle2>
+          }
+        />
         <Address address={job.returnAddress} testId="return-address" />
         {job.returnShipping && (
-          <Caption1>Returned with {job.returnShipping.carrierName}, account {job.returnShipping.carrierAccountNumber}</Caption1>
+          <Caption1>
+            Returned with {job.returnShipping.carrierName}, account {job.returnShipping.carrierAccountNumber}
+          </Caption1>
         )}
       </Card>
       <Card className={styles.card} aria-labelledby="packages-title">
-        <CardHeader header={<Subtitle2 as="h3" id="packages-title">Packages</Subtitle2>} />
+        <CardHeader
+          header={
+            <Subtitle2 as="h3" id="packages-title">
+              Packages
+            </Subtitle2>
+          }
+        />
         <dl className={styles.facts}>
           <Fact label="To the data center">
-            {dp ? `${dp.carrierName}, tracking ${dp.trackingNumber}${dp.driveCount ? `, ${dp.driveCount} drive(s)` : ''}${dp.shipDate ? `, shipped ${formatDate(dp.shipDate)}` : ''}` : 'not shipped yet'}
+            {dp
+              ? `${dp.carrierName}, tracking ${dp.trackingNumber}${dp.driveCount ? `, ${dp.driveCount} drive(s)` : ''}${dp.shipDate ? `, shipped ${formatDate(dp.shipDate)}` : ''}`
+              : 'not shipped yet'}
           </Fact>
           <Fact label="Back to you">
-            {rp ? `${rp.carrierName}, tracking ${rp.trackingNumber}, ${rp.driveCount} drive(s), shipped ${formatDate(rp.shipDate)}` : 'not shipped back yet'}
+            {rp
+              ? `${rp.carrierName}, tracking ${rp.trackingNumber}, ${rp.driveCount} drive(s), shipped ${formatDate(rp.shipDate)}`
+              : 'not shipped back yet'}
           </Fact>
           <Fact label="Contact">
             {[job.contact.name, job.contact.phone, ...job.contact.emails].filter(Boolean).join(', ') || 'none'}

@@ -1,8 +1,22 @@
 // The job's drives as the service reports them (G3, G4): id, state, copy status, percent, bytes
 // copied, and links to the error and verbose logs once the data center wrote them.
 import {
-  Badge, Body1, Caption1, Card, CardHeader, Link, makeStyles, ProgressBar, Subtitle2, Table, TableBody, TableCell, TableHeader,
-  TableHeaderCell, TableRow, tokens,
+  Badge,
+  Body1,
+  Caption1,
+  Card,
+  CardHeader,
+  Link,
+  makeStyles,
+  ProgressBar,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
 } from '@fluentui/react-components';
 import type { MouseEvent } from 'react';
 import type { JobView } from '../../../../shared/jobs/schemas';
@@ -37,14 +51,33 @@ export function DrivesTable({ job }: { job: JobView }) {
   return (
     <Card className={styles.card} aria-labelledby="drives-title">
       <CardHeader
-        header={<Subtitle2 as="h3" id="drives-title">Drives</Subtitle2>}
-        description={<Caption1 className={styles.muted}>{job.type === 'Export' ? 'The drives the data center writes, as the service reports them (rule D2)' : 'The drives you prepared, as the service reports them'}</Caption1>}
+        header={
+          <Subtitle2 as="h3" id="drives-title">
+            Drives
+          </Subtitle2>
+        }
+        description={
+          <Caption1 className={styles.muted}>
+            {job.type === 'Export'
+              ? 'The drives the data center writes, as the service reports them (rule D2)'
+              : 'The drives you prepared, as the service reports them'}
+          </Caption1>
+        }
       />
       {job.drives.length === 0 ? (
-        <Body1>{job.type === 'Export' ? 'No drives yet: the data center adds them when it writes the export.' : 'The service reports no drives for this job.'}</Body1>
+        <Body1>
+          {job.type === 'Export'
+            ? 'No drives yet: the data center adds them when it writes the export.'
+            : 'The service reports no drives for this job.'}
+        </Body1>
       ) : (
         <div className={styles.wrap}>
-          <Table aria-label={`Drives of job ${job.name}`} size="small" className={styles.table} data-testid="drives-table">
+          <Table
+            aria-label={`Drives of job ${job.name}`}
+            size="small"
+            className={styles.table}
+            data-testid="drives-table"
+          >
             <TableHeader>
               <TableRow>
                 <TableHeaderCell className={styles.id}>Drive ID</TableHeaderCell>
@@ -61,31 +94,56 @@ export function DrivesTable({ job }: { job: JobView }) {
                   <TableCell>
                     <div className={styles.stack}>
                       <Truncated text={d.driveId} mono />
-                      {d.extra && <span><Badge appearance="outline" color="warning" size="small">extra drive (JE5)</Badge></span>}
+                      {d.extra && (
+                        <span>
+                          <Badge appearance="outline" color="warning" size="small">
+                            extra drive (JE5)
+                          </Badge>
+                        </span>
+                      )}
                     </div>
                   </TableCell>
                   <TableCell>
                     <div className={styles.stack}>
-                      <span><StateBadge state={d.state} serviceState={d.serviceState} /></span>
-                      {d.stateSince && <Caption1 className={styles.muted}>since {formatDateTime(d.stateSince)}</Caption1>}
+                      <span>
+                        <StateBadge state={d.state} serviceState={d.serviceState} />
+                      </span>
+                      {d.stateSince && (
+                        <Caption1 className={styles.muted}>since {formatDateTime(d.stateSince)}</Caption1>
+                      )}
                     </div>
                   </TableCell>
-                  <TableCell>{d.copyStatus ? <Truncated text={d.copyStatus} /> : <span className={styles.muted}>—</span>}</TableCell>
+                  <TableCell>
+                    {d.copyStatus ? <Truncated text={d.copyStatus} /> : <span className={styles.muted}>—</span>}
+                  </TableCell>
                   <TableCell>
                     <div className={styles.stack}>
                       <Caption1>{`${d.percentComplete} %`}</Caption1>
-                      <ProgressBar value={d.percentComplete / 100} aria-label={`Drive ${d.driveId}: ${d.percentComplete} % copied`} />
+                      <ProgressBar
+                        value={d.percentComplete / 100}
+                        aria-label={`Drive ${d.driveId}: ${d.percentComplete} % copied`}
+                      />
                     </div>
                   </TableCell>
                   <TableCell>{d.bytesSucceeded > 0 ? formatBytes(d.bytesSucceeded) : '—'}</TableCell>
                   <TableCell>
                     <div className={styles.links}>
                       {d.errorLogUri ? (
-                        <Link href={href(d.driveId, 'error')} onClick={openLog(d.driveId, 'error')} data-testid="error-log-link">Error log</Link>
+                        <Link
+                          href={href(d.driveId, 'error')}
+                          onClick={openLog(d.driveId, 'error')}
+                          data-testid="error-log-link"
+                        >
+                          Error log
+                        </Link>
                       ) : (
                         <span className={styles.muted}>no log yet</span>
                       )}
-                      {d.verboseLogUri && <Link href={href(d.driveId, 'verbose')} onClick={openLog(d.driveId, 'verbose')}>Verbose log</Link>}
+                      {d.verboseLogUri && (
+                        <Link href={href(d.driveId, 'verbose')} onClick={openLog(d.driveId, 'verbose')}>
+                          Verbose log
+                        </Link>
+                      )}
                     </div>
                   </TableCell>
                 </TableRow>

@@ -3,8 +3,24 @@
 // with the channel's own schema before sending; a refusal keeps every value and marks the field.
 import { useEffect, useState } from 'react';
 import {
-  Button, Caption1, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, makeStyles, MessageBar,
-  MessageBarBody, MessageBarTitle, Spinner, Subtitle2, Textarea, tokens,
+  Button,
+  Caption1,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle2,
+  Textarea,
+  tokens,
 } from '@fluentui/react-components';
 import { UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { NOTIFY_TAG, type JobView } from '../../../../shared/jobs/schemas';
@@ -15,7 +31,12 @@ import { dropDraft, fieldOfTarget, getDraft, issuesByField, saveDraft, type Fiel
 const useStyles = makeStyles({
   surface: { maxWidth: 'min(720px, calc(100vw - 32px))' },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, alignItems: 'start' },
+  fields: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))',
+    gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    alignItems: 'start',
+  },
   wide: { gridColumn: '1 / -1' },
   note: { color: tokens.colorPaletteDarkOrangeForeground1 },
 });
@@ -40,7 +61,12 @@ interface EditForm {
   emails: string;
 }
 
-const FIELDS = [...ADDRESS.map(([k]) => `returnAddress.${k}`), 'returnShipping.carrierName', 'returnShipping.carrierAccountNumber', 'notificationEmails'];
+const FIELDS = [
+  ...ADDRESS.map(([k]) => `returnAddress.${k}`),
+  'returnShipping.carrierName',
+  'returnShipping.carrierAccountNumber',
+  'notificationEmails',
+];
 
 function initial(job: JobView): EditForm {
   const a = job.returnAddress;
@@ -48,7 +74,11 @@ function initial(job: JobView): EditForm {
     address: Object.fromEntries(ADDRESS.map(([k]) => [k, a?.[k] ?? ''])) as Record<AddressKey, string>,
     carrierName: job.returnShipping?.carrierName ?? '',
     carrierAccountNumber: job.returnShipping?.carrierAccountNumber ?? '',
-    emails: (job.tags[NOTIFY_TAG] ?? '').split(',').map((e) => e.trim()).filter(Boolean).join('\n'),
+    emails: (job.tags[NOTIFY_TAG] ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)
+      .join('\n'),
   };
 }
 
@@ -72,12 +102,26 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
     const a = form.address;
     const anyAddress = Object.values(a).some((v) => v.trim() !== '');
     const anyShipping = form.carrierName.trim() !== '' || form.carrierAccountNumber.trim() !== '';
-    const trimmed = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.trim()]).filter(([k, v]) => v !== '' || !['streetAddress2', 'stateOrProvince'].includes(k ?? '')));
+    const trimmed = Object.fromEntries(
+      Object.entries(a)
+        .map(([k, v]) => [k, v.trim()])
+        .filter(([k, v]) => v !== '' || !['streetAddress2', 'stateOrProvince'].includes(k ?? '')),
+    );
     return {
       name: job.name,
       ...(anyAddress ? { returnAddress: trimmed } : {}),
-      ...(anyShipping ? { returnShipping: { carrierName: form.carrierName.trim(), carrierAccountNumber: form.carrierAccountNumber.trim() } } : {}),
-      notificationEmails: form.emails.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean),
+      ...(anyShipping
+        ? {
+            returnShipping: {
+              carrierName: form.carrierName.trim(),
+              carrierAccountNumber: form.carrierAccountNumber.trim(),
+            },
+          }
+        : {}),
+      notificationEmails: form.emails
+        .split(/[\s,;]+/)
+        .map((e) => e.trim())
+        .filter(Boolean),
     };
   };
 
@@ -101,22 +145,36 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
     if (field) setErrors((e) => ({ ...e, [field]: r.error.message }));
   };
 
-  const err = (k: string) => ({ validationState: errors[k] ? ('error' as const) : ('none' as const), validationMessage: errors[k] });
+  const err = (k: string) => ({
+    validationState: errors[k] ? ('error' as const) : ('none' as const),
+    validationMessage: errors[k],
+  });
   const emailsError = Object.entries(errors).find(([k]) => k.startsWith('notificationEmails'))?.[1];
 
   return (
     <Dialog open onOpenChange={(_e, d) => !d.open && !busy && onClose()}>
       <DialogSurface className={styles.surface}>
-        <form onSubmit={(e) => { e.preventDefault(); void submit(); }} noValidate>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+          noValidate
+        >
           <DialogBody>
             <DialogTitle>Edit job {job.name}</DialogTitle>
             <DialogContent className={styles.content}>
               {job.state === 'Creating' && (
                 <Caption1 className={styles.note} data-testid="edit-j3">
-                  Saving restarts the 14 days: a job still Creating 14 days after its last update is deleted (rules J3, J2).
+                  Saving restarts the 14 days: a job still Creating 14 days after its last update is deleted (rules J3,
+                  J2).
                 </Caption1>
               )}
-              {job.state === 'Shipping' && <Caption1 className={styles.note}>Saving while Shipping extends the wait for the package (rule JE2).</Caption1>}
+              {job.state === 'Shipping' && (
+                <Caption1 className={styles.note}>
+                  Saving while Shipping extends the wait for the package (rule JE2).
+                </Caption1>
+              )}
               <Subtitle2 as="h4">Return address</Subtitle2>
               <div className={styles.fields}>
                 {ADDRESS.map(([k, label, required]) => (
@@ -134,10 +192,22 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
               <Subtitle2 as="h4">Return shipping</Subtitle2>
               <div className={styles.fields}>
                 <Field label="Carrier" {...err('returnShipping.carrierName')}>
-                  <Input value={form.carrierName} onChange={(_e, d) => { setForm((f) => ({ ...f, carrierName: d.value })); clear('returnShipping.carrierName'); }} />
+                  <Input
+                    value={form.carrierName}
+                    onChange={(_e, d) => {
+                      setForm((f) => ({ ...f, carrierName: d.value }));
+                      clear('returnShipping.carrierName');
+                    }}
+                  />
                 </Field>
                 <Field label="Carrier account number" {...err('returnShipping.carrierAccountNumber')}>
-                  <Input value={form.carrierAccountNumber} onChange={(_e, d) => { setForm((f) => ({ ...f, carrierAccountNumber: d.value })); clear('returnShipping.carrierAccountNumber'); }} />
+                  <Input
+                    value={form.carrierAccountNumber}
+                    onChange={(_e, d) => {
+                      setForm((f) => ({ ...f, carrierAccountNumber: d.value }));
+                      clear('returnShipping.carrierAccountNumber');
+                    }}
+                  />
                 </Field>
               </div>
               <Field
@@ -146,7 +216,16 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
                 validationState={emailsError ? 'error' : 'none'}
                 validationMessage={emailsError}
               >
-                <Textarea value={form.emails} onChange={(_e, d) => { setForm((f) => ({ ...f, emails: d.value })); setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('notificationEmails')))); }} resize="vertical" />
+                <Textarea
+                  value={form.emails}
+                  onChange={(_e, d) => {
+                    setForm((f) => ({ ...f, emails: d.value }));
+                    setErrors((e) =>
+                      Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('notificationEmails'))),
+                    );
+                  }}
+                  resize="vertical"
+                />
               </Field>
               {failed && (
                 <MessageBar intent="error" layout="multiline" data-testid="edit-error">
@@ -159,10 +238,18 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
               {errors._ && <Caption1 className={styles.note}>{errors._}</Caption1>}
             </DialogContent>
             <DialogActions>
-              <Button type="submit" appearance="primary" disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined} data-testid="edit-submit">
+              <Button
+                type="submit"
+                appearance="primary"
+                disabled={busy}
+                icon={busy ? <Spinner size="tiny" /> : undefined}
+                data-testid="edit-submit"
+              >
                 Save
               </Button>
-              <Button onClick={onClose} disabled={busy}>Close</Button>
+              <Button onClick={onClose} disabled={busy}>
+                Close
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>

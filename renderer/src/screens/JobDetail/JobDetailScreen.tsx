@@ -4,8 +4,23 @@
 // shown (watch) and by job.updated, so each step appears without a reload.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
-  Body1, Caption1, Card, CardHeader, Link, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner,
-  Subtitle2, Tab, TabList, Text, Title2, tokens,
+  Body1,
+  Caption1,
+  Card,
+  CardHeader,
+  Link,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  Spinner,
+  Subtitle2,
+  Tab,
+  TabList,
+  Text,
+  Title2,
+  tokens,
 } from '@fluentui/react-components';
 import { ArrowLeft16Regular } from '@fluentui/react-icons';
 import type { JobView } from '../../../../shared/jobs/schemas';
@@ -29,8 +44,17 @@ const useStyles = makeStyles({
   headMeta: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   muted: { color: tokens.colorNeutralForeground3 },
   progress: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: '160px' },
-  top: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 320px), 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
-  diagrams: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 780px), 1fr))', gap: tokens.spacingHorizontalL },
+  top: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 320px), 1fr))',
+    gap: tokens.spacingHorizontalL,
+    alignItems: 'start',
+  },
+  diagrams: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 780px), 1fr))',
+    gap: tokens.spacingHorizontalL,
+  },
   card: { minWidth: 0 },
   driveTabs: { flexWrap: 'wrap' },
 });
@@ -48,7 +72,14 @@ export function JobDetailScreen({ jobName }: { jobName: string }) {
   useEffect(() => void loadLocations(), [loadLocations]);
 
   const back = (
-    <Link className={styles.back} href="#/jobs" onClick={(e) => { e.preventDefault(); navigate({ name: 'jobs' }); }}>
+    <Link
+      className={styles.back}
+      href="#/jobs"
+      onClick={(e) => {
+        e.preventDefault();
+        navigate({ name: 'jobs' });
+      }}
+    >
       <ArrowLeft16Regular aria-hidden /> All jobs
     </Link>
   );
@@ -57,7 +88,9 @@ export function JobDetailScreen({ jobName }: { jobName: string }) {
     return (
       <section className={styles.page} aria-labelledby="job-title">
         {back}
-        <Title2 as="h2" id="job-title"><Truncated text={jobName} /></Title2>
+        <Title2 as="h2" id="job-title">
+          <Truncated text={jobName} />
+        </Title2>
         {goneAt ? (
           <MessageBar intent="warning" data-testid="job-gone">
             <MessageBarBody>
@@ -99,13 +132,25 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
           <Text>{job.type} job</Text>
           {job.cancelRequested && <Caption1 className={styles.muted}>cancellation requested</Caption1>}
           <div className={styles.progress}>
-            <ProgressBar value={job.percentComplete / 100} thickness="large" style={{ width: '120px' }} aria-label={`${job.percentComplete} % complete`} />
+            <ProgressBar
+              value={job.percentComplete / 100}
+              thickness="large"
+              style={{ width: '120px' }}
+              aria-label={`${job.percentComplete} % complete`}
+            />
             <Text weight="semibold" data-testid="detail-percent">{`${job.percentComplete} %`}</Text>
           </div>
         </div>
       </div>
       <Caption1 className={styles.muted}>
-        {[job.storageAccount && `Storage account ${job.storageAccount}`, job.location.name && `Data center ${job.location.name}`, `Seen by Haul since ${formatDateTime(job.firstSeenAt)}`, `as of ${formatDateTime(job.observedAt)}`].filter(Boolean).join(' · ')}
+        {[
+          job.storageAccount && `Storage account ${job.storageAccount}`,
+          job.location.name && `Data center ${job.location.name}`,
+          `Seen by Haul since ${formatDateTime(job.firstSeenAt)}`,
+          `as of ${formatDateTime(job.observedAt)}`,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </Caption1>
       {loadError && (
         <MessageBar intent="warning">
@@ -120,8 +165,19 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
 
       <div className={styles.diagrams}>
         <Card className={styles.card} aria-labelledby="job-diagram-title">
-          <CardHeader header={<Subtitle2 as="h3" id="job-diagram-title">Job state</Subtitle2>} />
-          <StateDiagram kind="job" title={`Job ${job.name} state`} current={job.state === 'Unknown' ? undefined : job.state} observed={observed} />
+          <CardHeader
+            header={
+              <Subtitle2 as="h3" id="job-diagram-title">
+                Job state
+              </Subtitle2>
+            }
+          />
+          <StateDiagram
+            kind="job"
+            title={`Job ${job.name} state`}
+            current={job.state === 'Unknown' ? undefined : job.state}
+            observed={observed}
+          />
         </Card>
         <DriveDiagram job={job} />
       </div>
@@ -143,13 +199,18 @@ function DriveDiagram({ job }: { job: JobView }) {
   const [picked, setPicked] = useState<string | undefined>(undefined);
   const drive = job.drives.find((d) => d.driveId === picked) ?? job.drives[0];
   const observed = useMemo(
-    () => (drive ? job.timeline.filter((t) => t.subject === 'drive' && t.driveId === drive.driveId).map((t) => t.state) : []),
+    () =>
+      drive ? job.timeline.filter((t) => t.subject === 'drive' && t.driveId === drive.driveId).map((t) => t.state) : [],
     [job.timeline, drive],
   );
   return (
     <Card className={styles.card} aria-labelledby="drive-diagram-title">
       <CardHeader
-        header={<Subtitle2 as="h3" id="drive-diagram-title">{drive ? `Drive state: ${drive.driveId}` : 'Drive state'}</Subtitle2>}
+        header={
+          <Subtitle2 as="h3" id="drive-diagram-title">
+            {drive ? `Drive state: ${drive.driveId}` : 'Drive state'}
+          </Subtitle2>
+        }
       />
       {job.drives.length > 1 && (
         <TabList
@@ -160,12 +221,19 @@ function DriveDiagram({ job }: { job: JobView }) {
           aria-label="Drive shown in the diagram"
         >
           {job.drives.map((d) => (
-            <Tab key={d.driveId} value={d.driveId}>{d.driveId}</Tab>
+            <Tab key={d.driveId} value={d.driveId}>
+              {d.driveId}
+            </Tab>
           ))}
         </TabList>
       )}
       {drive ? (
-        <StateDiagram kind="drive" title={`Drive ${drive.driveId} state`} current={drive.state === 'Unknown' ? undefined : drive.state} observed={observed} />
+        <StateDiagram
+          kind="drive"
+          title={`Drive ${drive.driveId} state`}
+          current={drive.state === 'Unknown' ? undefined : drive.state}
+          observed={observed}
+        />
       ) : (
         <>
           <Body1>

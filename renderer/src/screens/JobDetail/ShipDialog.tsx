@@ -4,8 +4,25 @@
 // and return address are there; a refusal keeps every value and points at the field.
 import { useEffect, useId, useMemo, useState } from 'react';
 import {
-  Button, Caption1, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, makeStyles, MessageBar,
-  MessageBarActions, MessageBarBody, MessageBarTitle, Select, Spinner, Subtitle2, tokens,
+  Button,
+  Caption1,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Select,
+  Spinner,
+  Subtitle2,
+  tokens,
 } from '@fluentui/react-components';
 import { ShipJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { shipPermission } from '../../../../shared/jobs/view';
@@ -19,10 +36,19 @@ const useStyles = makeStyles({
   surface: { maxWidth: 'min(640px, calc(100vw - 32px))' },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   to: {
-    padding: tokens.spacingVerticalM, borderRadius: tokens.borderRadiusMedium, backgroundColor: tokens.colorNeutralBackground3,
-    display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS,
+    padding: tokens.spacingVerticalM,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground3,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
   },
-  fields: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: tokens.spacingHorizontalM, alignItems: 'start' },
+  fields: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))',
+    gap: tokens.spacingHorizontalM,
+    alignItems: 'start',
+  },
   why: { color: tokens.colorPaletteDarkOrangeForeground1 },
 });
 
@@ -34,7 +60,15 @@ interface ShipForm {
 }
 const FIELDS = ['carrierName', 'trackingNumber', 'shipDate', 'driveCount'] as const;
 
-export function ShipDialog({ job, onClose, onEditAddress }: { job: JobView; onClose: () => void; onEditAddress: () => void }) {
+export function ShipDialog({
+  job,
+  onClose,
+  onEditAddress,
+}: {
+  job: JobView;
+  onClose: () => void;
+  onEditAddress: () => void;
+}) {
   const styles = useStyles();
   const ship = useHaul((s) => s.jobs.ship);
   const locations = useHaul((s) => s.jobs.locations);
@@ -45,12 +79,15 @@ export function ShipDialog({ job, onClose, onEditAddress }: { job: JobView; onCl
     if (own.length) return own;
     return locations?.find((l) => l.name === job.location.name)?.supportedCarriers ?? [];
   }, [job.location, locations]);
-  const [form, setForm] = useState<ShipForm>(() => getDraft<ShipForm>(draftKey) ?? {
-    carrierName: job.deliveryPackage?.carrierName ?? (carriers.length === 1 ? carriers[0]! : ''),
-    trackingNumber: job.deliveryPackage?.trackingNumber ?? '',
-    shipDate: job.deliveryPackage?.shipDate?.slice(0, 10) || today(),
-    driveCount: String(job.deliveryPackage?.driveCount ?? Math.max(1, job.drives.filter((d) => !d.extra).length)),
-  });
+  const [form, setForm] = useState<ShipForm>(
+    () =>
+      getDraft<ShipForm>(draftKey) ?? {
+        carrierName: job.deliveryPackage?.carrierName ?? (carriers.length === 1 ? carriers[0]! : ''),
+        trackingNumber: job.deliveryPackage?.trackingNumber ?? '',
+        shipDate: job.deliveryPackage?.shipDate?.slice(0, 10) || today(),
+        driveCount: String(job.deliveryPackage?.driveCount ?? Math.max(1, job.drives.filter((d) => !d.extra).length)),
+      },
+  );
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failed, setFailed] = useState<BridgeError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -106,28 +143,57 @@ export function ShipDialog({ job, onClose, onEditAddress }: { job: JobView; onCl
                 <Subtitle2 as="h4">Send the package to</Subtitle2>
                 <Address address={job.location.address} />
                 <Caption1>
-                  <strong>Job name: {job.name}</strong>. {job.location.address?.additionalInformation ?? 'Write the job name on the outside of the package.'}
+                  <strong>Job name: {job.name}</strong>.{' '}
+                  {job.location.address?.additionalInformation ?? 'Write the job name on the outside of the package.'}
                 </Caption1>
               </div>
               <div className={styles.fields}>
                 <Field label="Carrier" required {...fieldProps('carrierName')}>
                   {carriers.length > 0 ? (
-                    <Select value={form.carrierName} onChange={(_e, d) => set('carrierName')(d.value)} data-testid="ship-carrier">
+                    <Select
+                      value={form.carrierName}
+                      onChange={(_e, d) => set('carrierName')(d.value)}
+                      data-testid="ship-carrier"
+                    >
                       <option value="">Choose the carrier</option>
-                      {carriers.map((c) => <option key={c} value={c}>{c}</option>)}
+                      {carriers.map((c) => (
+                        <option key={c} value={c}>
+                          {c}
+                        </option>
+                      ))}
                     </Select>
                   ) : (
-                    <Input value={form.carrierName} onChange={(_e, d) => set('carrierName')(d.value)} data-testid="ship-carrier" />
+                    <Input
+                      value={form.carrierName}
+                      onChange={(_e, d) => set('carrierName')(d.value)}
+                      data-testid="ship-carrier"
+                    />
                   )}
                 </Field>
                 <Field label="Tracking number" required {...fieldProps('trackingNumber')}>
-                  <Input value={form.trackingNumber} onChange={(_e, d) => set('trackingNumber')(d.value)} autoComplete="off" data-testid="ship-tracking" />
+                  <Input
+                    value={form.trackingNumber}
+                    onChange={(_e, d) => set('trackingNumber')(d.value)}
+                    autoComplete="off"
+                    data-testid="ship-tracking"
+                  />
                 </Field>
                 <Field label="Ship date" required {...fieldProps('shipDate')}>
-                  <Input type="date" value={form.shipDate} onChange={(_e, d) => set('shipDate')(d.value)} data-testid="ship-date" />
+                  <Input
+                    type="date"
+                    value={form.shipDate}
+                    onChange={(_e, d) => set('shipDate')(d.value)}
+                    data-testid="ship-date"
+                  />
                 </Field>
                 <Field label="Drives in the package" required {...fieldProps('driveCount')}>
-                  <Input type="number" min={1} value={form.driveCount} onChange={(_e, d) => set('driveCount')(d.value)} data-testid="ship-count" />
+                  <Input
+                    type="number"
+                    min={1}
+                    value={form.driveCount}
+                    onChange={(_e, d) => set('driveCount')(d.value)}
+                    data-testid="ship-count"
+                  />
                 </Field>
               </div>
               {!permission.allowed && (
@@ -145,7 +211,10 @@ export function ShipDialog({ job, onClose, onEditAddress }: { job: JobView; onCl
               )}
               {missingAddress && (
                 <MessageBar intent="warning" layout="multiline">
-                  <MessageBarBody>The return address is missing: the data center would not know where to send the drives back (rule J5).</MessageBarBody>
+                  <MessageBarBody>
+                    The return address is missing: the data center would not know where to send the drives back (rule
+                    J5).
+                  </MessageBarBody>
                   <MessageBarActions>
                     <Button onClick={onEditAddress}>Enter the return address</Button>
                   </MessageBarActions>
@@ -163,7 +232,9 @@ export function ShipDialog({ job, onClose, onEditAddress }: { job: JobView; onCl
               >
                 Set to Shipping
               </Button>
-              <Button onClick={onClose} disabled={busy}>Close</Button>
+              <Button onClick={onClose} disabled={busy}>
+                Close
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>

@@ -6,11 +6,28 @@ import { formatDateTime } from '../../format';
 
 const useStyles = makeStyles({
   card: { minWidth: 0 },
-  list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, maxHeight: '360px', overflowY: 'auto' },
-  item: {
-    display: 'grid', gridTemplateColumns: '12px 1fr', columnGap: tokens.spacingHorizontalS,
+  list: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    maxHeight: '360px',
+    overflowY: 'auto',
   },
-  dot: { width: '10px', height: '10px', borderRadius: '50%', marginTop: '5px', backgroundColor: tokens.colorBrandBackground },
+  item: {
+    display: 'grid',
+    gridTemplateColumns: '12px 1fr',
+    columnGap: tokens.spacingHorizontalS,
+  },
+  dot: {
+    width: '10px',
+    height: '10px',
+    borderRadius: '50%',
+    marginTop: '5px',
+    backgroundColor: tokens.colorBrandBackground,
+  },
   driveDot: { backgroundColor: tokens.colorNeutralStrokeAccessible },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -26,13 +43,28 @@ export function Timeline({ job }: { job: JobView }) {
   const entries = [...job.timeline].reverse();
   return (
     <Card className={styles.card} aria-labelledby="timeline-title">
-      <CardHeader header={<Subtitle2 as="h3" id="timeline-title">Timeline</Subtitle2>} description={<Caption1 className={styles.muted}>Newest first; times are when Haul observed each change</Caption1>} />
+      <CardHeader
+        header={
+          <Subtitle2 as="h3" id="timeline-title">
+            Timeline
+          </Subtitle2>
+        }
+        description={
+          <Caption1 className={styles.muted}>Newest first; times are when Haul observed each change</Caption1>
+        }
+      />
       {entries.length === 0 ? (
         <Text>Nothing observed yet.</Text>
       ) : (
         <ol className={styles.list} data-testid="timeline" aria-label="State changes, newest first" tabIndex={0}>
           {entries.map((e, i) => (
-            <li key={`${e.at}-${e.subject}-${e.driveId ?? ''}-${e.state}-${i}`} className={styles.item} data-testid="timeline-entry" data-subject={e.subject} data-state={e.state}>
+            <li
+              key={`${e.at}-${e.subject}-${e.driveId ?? ''}-${e.state}-${i}`}
+              className={styles.item}
+              data-testid="timeline-entry"
+              data-subject={e.subject}
+              data-state={e.state}
+            >
               <span className={e.subject === 'job' ? styles.dot : `${styles.dot} ${styles.driveDot}`} aria-hidden />
               <div>
                 <Text weight={e.subject === 'job' ? 'semibold' : 'regular'}>

@@ -9,10 +9,12 @@ export function jobPath(job: Pick<JobView, 'timeline' | 'drives' | 'cancelReques
   const states = job.timeline.filter((t) => t.subject === 'job').map((t) => t.state);
   const copied =
     !job.cancelRequested &&
-    (job.drives.some((d) => COPIED.includes(d.state)) || job.timeline.some((t) => t.subject === 'drive' && COPIED.includes(t.state)));
+    (job.drives.some((d) => COPIED.includes(d.state)) ||
+      job.timeline.some((t) => t.subject === 'drive' && COPIED.includes(t.state)));
   if (!copied || states.includes('Transferring')) return states;
   const i = states.indexOf('Received');
   const next = states[i + 1];
-  if (i >= 0 && next !== undefined && ['Packaging', 'Completed', 'Closed'].includes(next)) return [...states.slice(0, i + 1), 'Transferring', ...states.slice(i + 1)];
+  if (i >= 0 && next !== undefined && ['Packaging', 'Completed', 'Closed'].includes(next))
+    return [...states.slice(0, i + 1), 'Transferring', ...states.slice(i + 1)];
   return states;
 }

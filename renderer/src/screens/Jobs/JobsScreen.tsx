@@ -3,8 +3,30 @@
 // Filter by state, search, sort by any column; an empty state that invites a first job.
 import { useEffect, useId, useMemo } from 'react';
 import {
-  Body1, Button, Caption1, Field, Link, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, ProgressBar,
-  SearchBox, Select, Spinner, Subtitle1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title2, tokens,
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  Link,
+  makeStyles,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  SearchBox,
+  Select,
+  Spinner,
+  Subtitle1,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title2,
+  tokens,
 } from '@fluentui/react-components';
 import { Add20Regular, ArrowClockwise20Regular, BoxMultipleRegular, PersonAlert16Regular } from '@fluentui/react-icons';
 import { JOB_STATES } from '../../../../shared/lifecycle/types';
@@ -25,7 +47,12 @@ const useStyles = makeStyles({
   toolbar: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: tokens.spacingHorizontalM },
   search: { flex: '1 1 220px', maxWidth: '420px' },
   count: { color: tokens.colorNeutralForeground3, marginLeft: 'auto', paddingBottom: tokens.spacingVerticalXS },
-  tableWrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4 },
+  tableWrap: {
+    overflowX: 'auto',
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusLarge,
+    boxShadow: tokens.shadow4,
+  },
   table: { minWidth: '720px', tableLayout: 'fixed' },
   row: { cursor: 'pointer' },
   nameCol: { width: '24%' },
@@ -33,15 +60,33 @@ const useStyles = makeStyles({
   progressCol: { width: '96px' },
   drivesCol: { width: '60px' },
   updatedCol: { width: '112px' },
-  cellStack: { display: 'flex', flexDirection: 'column', gap: '2px', minWidth: 0, paddingBlock: tokens.spacingVerticalXS },
+  cellStack: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '2px',
+    minWidth: 0,
+    paddingBlock: tokens.spacingVerticalXS,
+  },
   nameLink: { fontWeight: tokens.fontWeightSemibold, maxWidth: '100%', textAlign: 'left' },
   muted: { color: tokens.colorNeutralForeground3 },
-  needsYou: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXXS, color: tokens.colorPaletteDarkOrangeForeground1, fontWeight: tokens.fontWeightSemibold },
+  needsYou: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXXS,
+    color: tokens.colorPaletteDarkOrangeForeground1,
+    fontWeight: tokens.fontWeightSemibold,
+  },
   progress: { display: 'flex', flexDirection: 'column', gap: '2px' },
   empty: {
-    display: 'flex', flexDirection: 'column', alignItems: 'center', textAlign: 'center', gap: tokens.spacingVerticalM,
-    padding: `${tokens.spacingVerticalXXXL} ${tokens.spacingHorizontalXL}`, backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4,
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'center',
+    textAlign: 'center',
+    gap: tokens.spacingVerticalM,
+    padding: `${tokens.spacingVerticalXXXL} ${tokens.spacingHorizontalXL}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusLarge,
+    boxShadow: tokens.shadow4,
   },
   emptyIcon: { color: tokens.colorBrandForeground1 },
   emptyText: { maxWidth: '52ch', color: tokens.colorNeutralForeground2 },
@@ -64,7 +109,10 @@ export function JobsScreen() {
 
   useEffect(() => watch(), [watch]);
 
-  const all = useMemo(() => (names ?? []).map((n) => byName[n]).filter((j): j is JobView => j !== undefined), [names, byName]);
+  const all = useMemo(
+    () => (names ?? []).map((n) => byName[n]).filter((j): j is JobView => j !== undefined),
+    [names, byName],
+  );
   const shown = useMemo(() => visibleJobs(all, filters), [all, filters]);
   const counts = useMemo(() => countByState(all), [all]);
 
@@ -72,12 +120,21 @@ export function JobsScreen() {
     <section aria-labelledby="jobs-title" className={styles.page}>
       <div className={styles.head}>
         <div className={styles.headText}>
-          <Title2 as="h2" id="jobs-title">Jobs</Title2>
+          <Title2 as="h2" id="jobs-title">
+            Jobs
+          </Title2>
           <Caption1 className={styles.muted}>
-            {resourceGroup ? `Every job in resource group ${resourceGroup}, made in Haul or elsewhere` : 'Every job of the connected resource group, made in Haul or elsewhere'}
+            {resourceGroup
+              ? `Every job in resource group ${resourceGroup}, made in Haul or elsewhere`
+              : 'Every job of the connected resource group, made in Haul or elsewhere'}
           </Caption1>
         </div>
-        <Button icon={<ArrowClockwise20Regular />} onClick={() => void refresh()} disabled={loading} aria-label="Refresh the job list">
+        <Button
+          icon={<ArrowClockwise20Regular />}
+          onClick={() => void refresh()}
+          disabled={loading}
+          aria-label="Refresh the job list"
+        >
           Refresh
         </Button>
         <Button appearance="primary" icon={<Add20Regular />} onClick={openNewJob} data-testid="new-job">
@@ -86,10 +143,17 @@ export function JobsScreen() {
       </div>
 
       {error && (
-        <MessageBar intent={error.code === 'offline' || error.code === 'not-ready' ? 'warning' : 'error'} data-testid="jobs-error">
+        <MessageBar
+          intent={error.code === 'offline' || error.code === 'not-ready' ? 'warning' : 'error'}
+          data-testid="jobs-error"
+        >
           <MessageBarBody>
             <MessageBarTitle>
-              {error.code === 'offline' ? 'The service is offline' : error.code === 'not-ready' ? 'The service is not ready yet' : 'Haul could not list the jobs'}
+              {error.code === 'offline'
+                ? 'The service is offline'
+                : error.code === 'not-ready'
+                  ? 'The service is not ready yet'
+                  : 'Haul could not list the jobs'}
             </MessageBarTitle>
             {error.message}
             {listedAt && names && ` Showing the jobs as they were at ${formatDateTime(listedAt)}.`}
@@ -113,7 +177,9 @@ export function JobsScreen() {
             <div className={styles.empty} role="status">
               <Subtitle1 as="h3">No job matches</Subtitle1>
               <Body1 className={styles.emptyText}>
-                {filters.query.trim() ? `No job's name, storage account, drive or tracking number contains “${filters.query.trim()}”` : 'No job is in this state'}
+                {filters.query.trim()
+                  ? `No job's name, storage account, drive or tracking number contains “${filters.query.trim()}”`
+                  : 'No job is in this state'}
                 {filters.state !== 'all' && filters.query.trim() ? ' in this state.' : '.'}
               </Body1>
               <Button onClick={() => setFilters({ state: 'all', query: '' })}>Show all jobs</Button>
@@ -134,8 +200,9 @@ function EmptyState() {
       <BoxMultipleRegular fontSize={48} className={styles.emptyIcon} aria-hidden />
       <Subtitle1 as="h3">No jobs yet</Subtitle1>
       <Body1 className={styles.emptyText}>
-        Move data to Azure on hard drives, or get it back on them. Haul prepares the drives, creates the job, tells you what to
-        write on the package and follows the job until the drives come back. Jobs made elsewhere (portal, CLI, SDK) show up here too.
+        Move data to Azure on hard drives, or get it back on them. Haul prepares the drives, creates the job, tells you
+        what to write on the package and follows the job until the drives come back. Jobs made elsewhere (portal, CLI,
+        SDK) show up here too.
       </Body1>
       <Button appearance="primary" icon={<Add20Regular />} onClick={openNewJob}>
         Create your first job
@@ -144,7 +211,13 @@ function EmptyState() {
   );
 }
 
-function Toolbar({ filters, setFilters, counts, shown, total }: {
+function Toolbar({
+  filters,
+  setFilters,
+  counts,
+  shown,
+  total,
+}: {
   filters: JobFilters;
   setFilters: (f: Partial<JobFilters>) => void;
   counts: Record<string, number>;
@@ -165,7 +238,11 @@ function Toolbar({ filters, setFilters, counts, shown, total }: {
         />
       </Field>
       <Field label="State">
-        <Select value={filters.state} onChange={(_e, d) => setFilters({ state: d.value as JobFilters['state'] })} data-testid="state-filter">
+        <Select
+          value={filters.state}
+          onChange={(_e, d) => setFilters({ state: d.value as JobFilters['state'] })}
+          data-testid="state-filter"
+        >
           <option value="all">All states ({counts.all ?? 0})</option>
           <option value="attention">Needs you ({counts.attention ?? 0})</option>
           {present.map((s) => (
@@ -177,14 +254,23 @@ function Toolbar({ filters, setFilters, counts, shown, total }: {
       <Field label="Sort by">
         <Select value={filters.sort} onChange={(_e, d) => setFilters({ sort: d.value as JobSort })}>
           {(Object.keys(SORTS) as JobSort[]).map((k) => (
-            <option key={k} value={k}>{SORTS[k]}</option>
+            <option key={k} value={k}>
+              {SORTS[k]}
+            </option>
           ))}
         </Select>
       </Field>
       <Field label="Order">
-        <Select value={filters.descending ? 'desc' : 'asc'} onChange={(_e, d) => setFilters({ descending: d.value === 'desc' })}>
-          <option value="desc">{filters.sort === 'name' ? 'Z to A' : filters.sort === 'updated' ? 'Newest first' : 'Descending'}</option>
-          <option value="asc">{filters.sort === 'name' ? 'A to Z' : filters.sort === 'updated' ? 'Oldest first' : 'Ascending'}</option>
+        <Select
+          value={filters.descending ? 'desc' : 'asc'}
+          onChange={(_e, d) => setFilters({ descending: d.value === 'desc' })}
+        >
+          <option value="desc">
+            {filters.sort === 'name' ? 'Z to A' : filters.sort === 'updated' ? 'Newest first' : 'Descending'}
+          </option>
+          <option value="asc">
+            {filters.sort === 'name' ? 'A to Z' : filters.sort === 'updated' ? 'Oldest first' : 'Ascending'}
+          </option>
         </Select>
       </Field>
       <Caption1 className={styles.count} id={countId} role="status" data-testid="jobs-count">
@@ -194,12 +280,24 @@ function Toolbar({ filters, setFilters, counts, shown, total }: {
   );
 }
 
-function JobsTable({ jobs, filters, setFilters }: { jobs: JobView[]; filters: JobFilters; setFilters: (f: Partial<JobFilters>) => void }) {
+function JobsTable({
+  jobs,
+  filters,
+  setFilters,
+}: {
+  jobs: JobView[];
+  filters: JobFilters;
+  setFilters: (f: Partial<JobFilters>) => void;
+}) {
   const styles = useStyles();
   const navigate = useHaul((s) => s.ui.navigate);
   const sortProps = (key: JobSort) => ({
-    sortDirection: filters.sort === key ? (filters.descending ? ('descending' as const) : ('ascending' as const)) : undefined,
-    onClick: () => setFilters(filters.sort === key ? { descending: !filters.descending } : { sort: key, descending: key === 'updated' }),
+    sortDirection:
+      filters.sort === key ? (filters.descending ? ('descending' as const) : ('ascending' as const)) : undefined,
+    onClick: () =>
+      setFilters(
+        filters.sort === key ? { descending: !filters.descending } : { sort: key, descending: key === 'updated' },
+      ),
   });
   const now = Date.now();
   return (
@@ -207,12 +305,20 @@ function JobsTable({ jobs, filters, setFilters }: { jobs: JobView[]; filters: Jo
       <Table sortable aria-label="Jobs" className={styles.table} data-testid="jobs-table">
         <TableHeader>
           <TableRow>
-            <TableHeaderCell className={styles.nameCol} {...sortProps('name')}>Name</TableHeaderCell>
-            <TableHeaderCell className={styles.stateCol} {...sortProps('state')}>State</TableHeaderCell>
-            <TableHeaderCell className={styles.progressCol} {...sortProps('progress')}>Progress</TableHeaderCell>
+            <TableHeaderCell className={styles.nameCol} {...sortProps('name')}>
+              Name
+            </TableHeaderCell>
+            <TableHeaderCell className={styles.stateCol} {...sortProps('state')}>
+              State
+            </TableHeaderCell>
+            <TableHeaderCell className={styles.progressCol} {...sortProps('progress')}>
+              Progress
+            </TableHeaderCell>
             <TableHeaderCell className={styles.drivesCol}>Drives</TableHeaderCell>
             <TableHeaderCell>Next step</TableHeaderCell>
-            <TableHeaderCell className={styles.updatedCol} {...sortProps('updated')}>Last updated</TableHeaderCell>
+            <TableHeaderCell className={styles.updatedCol} {...sortProps('updated')}>
+              Last updated
+            </TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -224,26 +330,48 @@ function JobsTable({ jobs, filters, setFilters }: { jobs: JobView[]; filters: Jo
               <TableRow key={job.name} className={styles.row} onClick={open} data-testid="job-row" data-job={job.name}>
                 <TableCell>
                   <div className={styles.cellStack}>
-                    <Link as="button" className={styles.nameLink} onClick={(e) => { e.stopPropagation(); open(); }} data-testid="job-link">
+                    <Link
+                      as="button"
+                      className={styles.nameLink}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        open();
+                      }}
+                      data-testid="job-link"
+                    >
                       <Truncated text={job.name} />
                     </Link>
-                    <Truncated text={[job.type, job.storageAccount].filter(Boolean).join(' · ')} className={styles.muted} />
+                    <Truncated
+                      text={[job.type, job.storageAccount].filter(Boolean).join(' · ')}
+                      className={styles.muted}
+                    />
                   </div>
                 </TableCell>
                 <TableCell>
                   <div className={styles.cellStack}>
-                    <span><StateBadge state={job.state} serviceState={job.serviceState} /></span>
+                    <span>
+                      <StateBadge state={job.state} serviceState={job.serviceState} />
+                    </span>
                     {job.cancelRequested && <Caption1 className={styles.muted}>cancel requested</Caption1>}
                   </div>
                 </TableCell>
                 <TableCell>
                   <div className={styles.progress}>
                     <Text size={200} data-testid="job-percent">{`${job.percentComplete} %`}</Text>
-                    <ProgressBar value={job.percentComplete / 100} thickness="medium" aria-label={`${job.name}: ${job.percentComplete} % complete`} />
+                    <ProgressBar
+                      value={job.percentComplete / 100}
+                      thickness="medium"
+                      aria-label={`${job.name}: ${job.percentComplete} % complete`}
+                    />
                   </div>
                 </TableCell>
                 <TableCell>
-                  <Truncated text={job.drives.map((d) => `${d.driveId}: ${d.state}`).join(', ') || (job.type === 'Export' ? 'none yet (the data center adds them)' : 'none')}>
+                  <Truncated
+                    text={
+                      job.drives.map((d) => `${d.driveId}: ${d.state}`).join(', ') ||
+                      (job.type === 'Export' ? 'none yet (the data center adds them)' : 'none')
+                    }
+                  >
                     {job.drives.length}
                   </Truncated>
                 </TableCell>

@@ -15,7 +15,9 @@ export interface JobFilters {
 
 /** When the job last changed, as far as Haul knows: the service's lastModifiedAt or the latest observed transition. */
 export function lastUpdated(job: JobView): number | undefined {
-  const times = [job.lastModifiedAt, ...job.timeline.map((t) => t.at)].map((t) => (t ? Date.parse(t) : NaN)).filter((t) => !Number.isNaN(t));
+  const times = [job.lastModifiedAt, ...job.timeline.map((t) => t.at)]
+    .map((t) => (t ? Date.parse(t) : NaN))
+    .filter((t) => !Number.isNaN(t));
   return times.length ? Math.max(...times) : undefined;
 }
 
@@ -26,7 +28,13 @@ export function needsCustomer(job: JobView): boolean {
 function matches(job: JobView, query: string): boolean {
   const q = query.trim().toLowerCase();
   if (!q) return true;
-  const haystack = [job.name, job.storageAccount, job.location.name, job.deliveryPackage?.trackingNumber, ...job.drives.map((d) => d.driveId)];
+  const haystack = [
+    job.name,
+    job.storageAccount,
+    job.location.name,
+    job.deliveryPackage?.trackingNumber,
+    ...job.drives.map((d) => d.driveId),
+  ];
   return haystack.some((h) => h?.toLowerCase().includes(q));
 }
 
@@ -37,9 +45,11 @@ const stateOrder = (s: string) => {
 
 export function visibleJobs(jobs: readonly JobView[], f: JobFilters): JobView[] {
   const shown = jobs.filter(
-    (j) => (f.state === 'all' || (f.state === 'attention' ? needsCustomer(j) : j.state === f.state)) && matches(j, f.query),
+    (j) =>
+      (f.state === 'all' || (f.state === 'attention' ? needsCustomer(j) : j.state === f.state)) && matches(j, f.query),
   );
-  const byName = (a: JobView, b: JobView) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
+  const byName = (a: JobView, b: JobView) =>
+    a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
   const compare: Record<JobFilters['sort'], (a: JobView, b: JobView) => number> = {
     name: byName,
     state: (a, b) => stateOrder(a.state) - stateOrder(b.state) || byName(a, b),

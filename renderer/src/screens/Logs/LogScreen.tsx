@@ -3,8 +3,31 @@
 // file it came from when Haul prepared the drive, status code and message.
 import { useEffect, useMemo, useState } from 'react';
 import {
-  Badge, Body1, Button, Caption1, Field, Link, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, SearchBox,
-  Select, Spinner, Switch, Tab, TabList, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Title2, tokens,
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  Link,
+  makeStyles,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  SearchBox,
+  Select,
+  Spinner,
+  Switch,
+  Tab,
+  TabList,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Title2,
+  tokens,
 } from '@fluentui/react-components';
 import { ArrowLeft16Regular } from '@fluentui/react-icons';
 import { useHaul } from '../../store';
@@ -22,7 +45,12 @@ const useStyles = makeStyles({
   toolbar: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: tokens.spacingHorizontalM },
   search: { flex: '1 1 220px', maxWidth: '420px' },
   count: { color: tokens.colorNeutralForeground3, marginLeft: 'auto', paddingBottom: tokens.spacingVerticalXS },
-  wrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4 },
+  wrap: {
+    overflowX: 'auto',
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusLarge,
+    boxShadow: tokens.shadow4,
+  },
   table: { minWidth: '780px', tableLayout: 'fixed' },
   blob: { width: '28%' },
   status: { width: '176px' },
@@ -63,7 +91,10 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
       <Link
         className={styles.back}
         href={`#/jobs/${encodeURIComponent(jobName)}`}
-        onClick={(e) => { e.preventDefault(); navigate({ name: 'job', jobName }); }}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate({ name: 'job', jobName });
+        }}
       >
         <ArrowLeft16Regular aria-hidden /> Job {jobName}
       </Link>
@@ -73,7 +104,9 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
       {drive?.verboseLogUri && (
         <TabList
           selectedValue={kind}
-          onTabSelect={(_e, d) => navigate({ name: 'log', jobName, driveId, kind: d.value === 'verbose' ? 'verbose' : 'error' })}
+          onTabSelect={(_e, d) =>
+            navigate({ name: 'log', jobName, driveId, kind: d.value === 'verbose' ? 'verbose' : 'error' })
+          }
           aria-label="Which log"
         >
           <Tab value="error">Error log</Tab>
@@ -82,7 +115,11 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
       )}
 
       {entry?.error && (
-        <MessageBar intent={entry.error.code === 'offline' ? 'warning' : 'error'} layout="multiline" data-testid="log-error">
+        <MessageBar
+          intent={entry.error.code === 'offline' ? 'warning' : 'error'}
+          layout="multiline"
+          data-testid="log-error"
+        >
           <MessageBarBody>
             <MessageBarTitle>Haul could not read the log</MessageBarTitle>
             {entry.error.message}
@@ -97,33 +134,60 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
       {log && (
         <>
           <div className={styles.summary}>
-            <Badge appearance="tint" color={log.issues > 0 ? 'danger' : 'success'} data-testid="log-status">{log.status}</Badge>
-            <Body1>{plural(log.rows.length, 'blob')}, {plural(log.issues, 'issue')}</Body1>
+            <Badge appearance="tint" color={log.issues > 0 ? 'danger' : 'success'} data-testid="log-status">
+              {log.status}
+            </Badge>
+            <Body1>
+              {plural(log.rows.length, 'blob')}, {plural(log.issues, 'issue')}
+            </Body1>
             {log.message && <Body1 className={styles.wrapText}>{log.message}</Body1>}
           </div>
           <div className={styles.toolbar} role="search" aria-label="Filter the log">
             <Field label="Search" className={styles.search}>
-              <SearchBox value={filters.query} onChange={(_e, d) => change({ query: d.value })} placeholder="Blob, file, source or message" />
+              <SearchBox
+                value={filters.query}
+                onChange={(_e, d) => change({ query: d.value })}
+                placeholder="Blob, file, source or message"
+              />
             </Field>
             <Field label="Status">
-              <Select value={filters.status} onChange={(_e, d) => change({ status: d.value })} data-testid="log-status-filter">
+              <Select
+                value={filters.status}
+                onChange={(_e, d) => change({ status: d.value })}
+                data-testid="log-status-filter"
+              >
                 <option value="all">All statuses ({log.rows.length})</option>
-                {statuses.map((s) => <option key={s.status} value={s.status}>{`${s.status} (${s.count})`}</option>)}
+                {statuses.map((s) => (
+                  <option key={s.status} value={s.status}>{`${s.status} (${s.count})`}</option>
+                ))}
               </Select>
             </Field>
-            <Switch checked={filters.onlyIssues} onChange={(_e, d) => change({ onlyIssues: d.checked })} label="Only issues" />
+            <Switch
+              checked={filters.onlyIssues}
+              onChange={(_e, d) => change({ onlyIssues: d.checked })}
+              label="Only issues"
+            />
             <Caption1 className={styles.count} role="status">
-              {rows.length === log.rows.length ? plural(rows.length, 'row') : `${rows.length} of ${plural(log.rows.length, 'row')}`}
+              {rows.length === log.rows.length
+                ? plural(rows.length, 'row')
+                : `${rows.length} of ${plural(log.rows.length, 'row')}`}
             </Caption1>
           </div>
           {rows.length === 0 ? (
             <Body1>{log.rows.length === 0 ? 'The log lists no blobs.' : 'No row matches the filters.'}</Body1>
           ) : (
             <div className={styles.wrap}>
-              <Table aria-label={`Log of drive ${driveId}`} size="small" className={styles.table} data-testid="log-table">
+              <Table
+                aria-label={`Log of drive ${driveId}`}
+                size="small"
+                className={styles.table}
+                data-testid="log-table"
+              >
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell className={styles.blob}>{withSource ? 'Blob, its file on the drive and its source' : 'Blob and its file on the drive'}</TableHeaderCell>
+                    <TableHeaderCell className={styles.blob}>
+                      {withSource ? 'Blob, its file on the drive and its source' : 'Blob and its file on the drive'}
+                    </TableHeaderCell>
                     <TableHeaderCell className={styles.status}>Status</TableHeaderCell>
                     <TableHeaderCell>Message</TableHeaderCell>
                     <TableHeaderCell className={styles.size}>Size</TableHeaderCell>
@@ -131,24 +195,43 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
                 </TableHeader>
                 <TableBody>
                   {rows.slice(0, limit).map((r, i) => (
-                    <TableRow key={`${r.blobPath}\u0000${i}`} className={r.issue ? styles.issue : undefined} data-testid="log-row" data-status={r.status}>
+                    <TableRow
+                      key={`${r.blobPath}\u0000${i}`}
+                      className={r.issue ? styles.issue : undefined}
+                      data-testid="log-row"
+                      data-status={r.status}
+                    >
                       <TableCell>
                         <div className={styles.stack}>
                           <span className={styles.path}>{r.blobPath}</span>
-                          {r.importedAs && r.importedAs !== r.blobPath && <span className={`${styles.path} ${styles.muted}`}>written as {r.importedAs}</span>}
+                          {r.importedAs && r.importedAs !== r.blobPath && (
+                            <span className={`${styles.path} ${styles.muted}`}>written as {r.importedAs}</span>
+                          )}
                           <span className={`${styles.path} ${styles.muted}`}>file {r.filePath}</span>
-                          {r.sourcePath && <span className={`${styles.path} ${styles.muted}`} data-testid="log-source">from {r.sourcePath}</span>}
+                          {r.sourcePath && (
+                            <span className={`${styles.path} ${styles.muted}`} data-testid="log-source">
+                              from {r.sourcePath}
+                            </span>
+                          )}
                         </div>
                       </TableCell>
                       <TableCell>
                         <div className={styles.stack}>
-                          <span><Badge appearance={r.issue ? 'filled' : 'tint'} color={r.issue ? 'danger' : 'success'}>{r.status}</Badge></span>
+                          <span>
+                            <Badge appearance={r.issue ? 'filled' : 'tint'} color={r.issue ? 'danger' : 'success'}>
+                              {r.status}
+                            </Badge>
+                          </span>
                           {r.disposition && <Caption1 className={styles.muted}>{r.disposition}</Caption1>}
                         </div>
                       </TableCell>
                       <TableCell>
                         {r.message || r.failedBlocks ? (
-                          <span className={styles.wrapText}>{[r.message, r.failedBlocks ? `${plural(r.failedBlocks, 'block')} failed` : ''].filter(Boolean).join(' · ')}</span>
+                          <span className={styles.wrapText}>
+                            {[r.message, r.failedBlocks ? `${plural(r.failedBlocks, 'block')} failed` : '']
+                              .filter(Boolean)
+                              .join(' · ')}
+                          </span>
                         ) : (
                           <span className={styles.muted}>—</span>
                         )}
@@ -161,7 +244,9 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
             </div>
           )}
           {rows.length > limit && (
-            <Button onClick={() => setLimit((l) => l + PAGE)}>Show {Math.min(PAGE, rows.length - limit)} more of {rows.length - limit}</Button>
+            <Button onClick={() => setLimit((l) => l + PAGE)}>
+              Show {Math.min(PAGE, rows.length - limit)} more of {rows.length - limit}
+            </Button>
           )}
         </>
       )}

@@ -27,5 +27,7 @@ export function statusCounts(rows: readonly LogRow[]): Array<{ status: string; c
     e.issue ||= r.issue;
     m.set(r.status, e);
   }
-  return [...m.values()].sort((a, b) => Number(b.issue) - Number(a.issue) || b.count - a.count || a.status.localeCompare(b.status));
+  return [...m.values()].sort(
+    (a, b) => Number(b.issue) - Number(a.issue) || b.count - a.count || a.status.localeCompare(b.status),
+  );
 }

@@ -3,14 +3,32 @@
 // group, and use them. Tokens never reach this screen; only who is signed in.
 import { useEffect, useState } from 'react';
 import {
-  Badge, Body1, Button, Caption1, Dropdown, Field, Link, makeStyles, MessageBar, MessageBarBody, Option, Radio, RadioGroup, Spinner, tokens,
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Dropdown,
+  Field,
+  Link,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Radio,
+  RadioGroup,
+  Spinner,
+  tokens,
 } from '@fluentui/react-components';
 import { useHaul } from '../../store';
 
 const useStyles = makeStyles({
   stack: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
-  pickers: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))', gap: tokens.spacingHorizontalM },
+  pickers: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))',
+    gap: tokens.spacingHorizontalM,
+  },
   code: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase500, letterSpacing: '2px' },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -56,11 +74,22 @@ export function ConnectionSection() {
         <Body1>
           Now: <strong data-testid="connection-label">{status.label}</strong>
         </Body1>
-        <Badge appearance="tint" size="small" color={badge.color} data-testid="connection-state">{badge.text}</Badge>
-        {status.kind === 'azure' && status.resourceGroup && <Caption1 className={styles.muted}>resource group {status.resourceGroup}</Caption1>}
-        {status.kind === 'local' && service?.endpoint && <Caption1 className={styles.muted}>{service.endpoint}</Caption1>}
+        <Badge appearance="tint" size="small" color={badge.color} data-testid="connection-state">
+          {badge.text}
+        </Badge>
+        {status.kind === 'azure' && status.resourceGroup && (
+          <Caption1 className={styles.muted}>resource group {status.resourceGroup}</Caption1>
+        )}
+        {status.kind === 'local' && service?.endpoint && (
+          <Caption1 className={styles.muted}>{service.endpoint}</Caption1>
+        )}
       </div>
-      <RadioGroup value={shown} onChange={(_e, d) => setChoice(d.value as 'local' | 'azure')} aria-label="Where your jobs are" layout="horizontal">
+      <RadioGroup
+        value={shown}
+        onChange={(_e, d) => setChoice(d.value as 'local' | 'azure')}
+        aria-label="Where your jobs are"
+        layout="horizontal"
+      >
         <Radio value="local" label="Local sandbox (on this computer)" />
         <Radio value="azure" label="Azure" />
       </RadioGroup>
@@ -73,8 +102,12 @@ export function ConnectionSection() {
 
       {shown === 'local' && status.kind !== 'local' && (
         <div className={styles.row}>
-          <Button appearance="primary" disabled={s.busy} onClick={() => void s.useConnection({ kind: 'local' })}>Use the local sandbox</Button>
-          <Caption1 className={styles.muted}>Your Azure jobs stay in Azure; Haul shows the sandbox's jobs instead.</Caption1>
+          <Button appearance="primary" disabled={s.busy} onClick={() => void s.useConnection({ kind: 'local' })}>
+            Use the local sandbox
+          </Button>
+          <Caption1 className={styles.muted}>
+            Your Azure jobs stay in Azure; Haul shows the sandbox's jobs instead.
+          </Caption1>
         </div>
       )}
 
@@ -83,9 +116,15 @@ export function ConnectionSection() {
           {status.deviceCode ? (
             <>
               <Body1>
-                On any device, open <Link href={status.deviceCode.verificationUri} target="_blank" rel="noreferrer">{status.deviceCode.verificationUri}</Link> and enter this code:
+                On any device, open{' '}
+                <Link href={status.deviceCode.verificationUri} target="_blank" rel="noreferrer">
+                  {status.deviceCode.verificationUri}
+                </Link>{' '}
+                and enter this code:
               </Body1>
-              <span className={styles.code} data-testid="device-code">{status.deviceCode.userCode}</span>
+              <span className={styles.code} data-testid="device-code">
+                {status.deviceCode.userCode}
+              </span>
             </>
           ) : (
             <Spinner size="tiny" label="Finish signing in in your browser…" labelPosition="after" />
@@ -96,13 +135,21 @@ export function ConnectionSection() {
       {shown === 'azure' && status.state !== 'signing-in' && !status.signedIn && (
         <div className={styles.stack}>
           <Body1>
-            {status.account ? `Sign in again as ${status.account} to reach your jobs in Azure.` : 'Sign in with the account that holds your Import/Export jobs.'}
+            {status.account
+              ? `Sign in again as ${status.account} to reach your jobs in Azure.`
+              : 'Sign in with the account that holds your Import/Export jobs.'}
           </Body1>
           <div className={styles.row}>
-            <Button appearance="primary" onClick={() => void s.signIn('browser')} data-testid="sign-in-browser">Sign in with the browser</Button>
-            <Button onClick={() => void s.signIn('device-code')} data-testid="sign-in-code">Sign in with a code</Button>
+            <Button appearance="primary" onClick={() => void s.signIn('browser')} data-testid="sign-in-browser">
+              Sign in with the browser
+            </Button>
+            <Button onClick={() => void s.signIn('device-code')} data-testid="sign-in-code">
+              Sign in with a code
+            </Button>
           </div>
-          <Caption1 className={styles.muted}>No browser on this computer (a station over SSH)? Use a code and sign in on another device.</Caption1>
+          <Caption1 className={styles.muted}>
+            No browser on this computer (a station over SSH)? Use a code and sign in on another device.
+          </Caption1>
         </div>
       )}
 
@@ -110,7 +157,9 @@ export function ConnectionSection() {
         <div className={styles.stack}>
           <div className={styles.row}>
             <Body1>Signed in{status.account ? ` as ${status.account}` : ''}.</Body1>
-            <Button size="small" appearance="subtle" onClick={() => void s.signOut()}>Sign out</Button>
+            <Button size="small" appearance="subtle" onClick={() => void s.signOut()}>
+              Sign out
+            </Button>
           </div>
           <div className={styles.pickers}>
             <Field label="Subscription">
@@ -118,20 +167,31 @@ export function ConnectionSection() {
                 placeholder={s.subscriptions ? 'Choose a subscription' : 'Loading…'}
                 value={subscription?.displayName ?? ''}
                 selectedOptions={subscriptionId ? [subscriptionId] : []}
-                onOptionSelect={(_e, d) => { setSubscriptionId(d.optionValue); setResourceGroup(undefined); }}
+                onOptionSelect={(_e, d) => {
+                  setSubscriptionId(d.optionValue);
+                  setResourceGroup(undefined);
+                }}
               >
-                {(s.subscriptions ?? []).map((x) => <Option key={x.subscriptionId} value={x.subscriptionId} text={x.displayName}>{x.displayName}</Option>)}
+                {(s.subscriptions ?? []).map((x) => (
+                  <Option key={x.subscriptionId} value={x.subscriptionId} text={x.displayName}>
+                    {x.displayName}
+                  </Option>
+                ))}
               </Dropdown>
             </Field>
             <Field label="Resource group">
               <Dropdown
-                placeholder={subscriptionId ? (groups ? 'Choose a resource group' : 'Loading…') : 'Choose a subscription first'}
+                placeholder={
+                  subscriptionId ? (groups ? 'Choose a resource group' : 'Loading…') : 'Choose a subscription first'
+                }
                 disabled={!groups}
                 value={resourceGroup ?? ''}
                 selectedOptions={resourceGroup ? [resourceGroup] : []}
                 onOptionSelect={(_e, d) => setResourceGroup(d.optionValue)}
               >
-                {(groups ?? []).map((g) => <Option key={g.name} value={g.name} text={g.name}>{`${g.name} (${g.location})`}</Option>)}
+                {(groups ?? []).map((g) => (
+                  <Option key={g.name} value={g.name} text={g.name}>{`${g.name} (${g.location})`}</Option>
+                ))}
               </Dropdown>
             </Field>
           </div>
@@ -139,7 +199,16 @@ export function ConnectionSection() {
             <Button
               appearance="primary"
               disabled={!subscriptionId || !resourceGroup || s.busy}
-              onClick={() => subscriptionId && resourceGroup && void s.useConnection({ kind: 'azure', subscriptionId, resourceGroup, ...(subscription ? { subscriptionName: subscription.displayName } : {}) })}
+              onClick={() =>
+                subscriptionId &&
+                resourceGroup &&
+                void s.useConnection({
+                  kind: 'azure',
+                  subscriptionId,
+                  resourceGroup,
+                  ...(subscription ? { subscriptionName: subscription.displayName } : {}),
+                })
+              }
             >
               Use this resource group
             </Button>

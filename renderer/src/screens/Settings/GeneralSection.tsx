@@ -5,7 +5,12 @@ import type { GeneralSettings } from '../../../../shared/ipc/channels/settings';
 import { useHaul } from '../../store';
 
 const useStyles = makeStyles({
-  row: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, paddingBlock: tokens.spacingVerticalS },
+  row: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    paddingBlock: tokens.spacingVerticalS,
+  },
   hint: { color: tokens.colorNeutralForeground3, paddingLeft: '44px' },
   browser: { margin: 0, color: tokens.colorNeutralForeground2 },
 });
@@ -18,7 +23,8 @@ export function GeneralSection() {
   if (!view) return null;
   const desktop = view.host === 'desktop';
   const general = view.settings.general;
-  const toggle = (key: keyof GeneralSettings) => (_e: unknown, data: { checked: boolean }) => void save({ general: { [key]: data.checked } });
+  const toggle = (key: keyof GeneralSettings) => (_e: unknown, data: { checked: boolean }) =>
+    void save({ general: { [key]: data.checked } });
 
   return (
     <div>
@@ -35,7 +41,9 @@ export function GeneralSection() {
           onChange={toggle('keepTrackingWhenClosed')}
           data-testid="setting-keep-tracking"
         />
-        <Caption1 className={styles.hint}>Haul stays in the tray and still tells you when a job changes. Quit from the tray to stop it.</Caption1>
+        <Caption1 className={styles.hint}>
+          Haul stays in the tray and still tells you when a job changes. Quit from the tray to stop it.
+        </Caption1>
       </div>
       <div className={styles.row}>
         <Switch

@@ -6,7 +6,12 @@ import { useHaul } from '../../store';
 export function SecretsSection() {
   const secrets = useHaul((s) => s.settings.view?.secrets);
   if (!secrets) return null;
-  if (secrets.store === 'os-keychain') return <Body1 as="p" style={{ margin: 0 }} data-testid="secrets-note">{secrets.description}</Body1>;
+  if (secrets.store === 'os-keychain')
+    return (
+      <Body1 as="p" style={{ margin: 0 }} data-testid="secrets-note">
+        {secrets.description}
+      </Body1>
+    );
   return (
     <MessageBar intent="warning" layout="multiline" data-testid="secrets-note">
       <MessageBarBody>

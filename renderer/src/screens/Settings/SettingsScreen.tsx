@@ -1,7 +1,20 @@
 // Settings: one card per section (sections.tsx), where the settings file is, and what went wrong
 // saving, if anything (the switch goes back to what is saved).
 import { useEffect } from 'react';
-import { Body1, Caption1, Card, CardHeader, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Subtitle2, Title2, tokens } from '@fluentui/react-components';
+import {
+  Body1,
+  Caption1,
+  Card,
+  CardHeader,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle2,
+  Title2,
+  tokens,
+} from '@fluentui/react-components';
 import { useHaul } from '../../store';
 import { SETTINGS_SECTIONS } from './sections';
 
@@ -27,8 +40,12 @@ export function SettingsScreen() {
   return (
     <section aria-labelledby="settings-title" className={styles.page}>
       <div className={styles.heading}>
-        <Title2 as="h2" id="settings-title" className={styles.title}>Settings</Title2>
-        <Body1 as="p" className={styles.intro}>Changes are saved as you make them.</Body1>
+        <Title2 as="h2" id="settings-title" className={styles.title}>
+          Settings
+        </Title2>
+        <Body1 as="p" className={styles.intro}>
+          Changes are saved as you make them.
+        </Body1>
       </div>
       {error && (
         <MessageBar intent="error" layout="multiline" data-testid="settings-error">
@@ -44,7 +61,10 @@ export function SettingsScreen() {
         <>
           {SETTINGS_SECTIONS.map(({ id, title, icon: Icon, Component }) => (
             <Card key={id} aria-labelledby={`settings-${id}`} data-testid={`settings-section-${id}`}>
-              <CardHeader image={<Icon fontSize={20} aria-hidden />} header={<Subtitle2 id={`settings-${id}`}>{title}</Subtitle2>} />
+              <CardHeader
+                image={<Icon fontSize={20} aria-hidden />}
+                header={<Subtitle2 id={`settings-${id}`}>{title}</Subtitle2>}
+              />
               <Component />
             </Card>
           ))}

@@ -4,17 +4,35 @@ import type { PlanSummary } from '../../../../shared/prep/types';
 import { formatBytes } from '../../../../shared/prep/names';
 
 const useStyles = makeStyles({
-  list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  list: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+  },
   head: { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   id: { fontFamily: tokens.fontFamilyMonospace, fontWeight: tokens.fontWeightSemibold },
   bar: {
-    display: 'flex', height: '18px', borderRadius: tokens.borderRadiusMedium, overflow: 'hidden',
-    backgroundColor: tokens.colorNeutralBackground4, border: `1px solid ${tokens.colorNeutralStroke1}`,
+    display: 'flex',
+    height: '18px',
+    borderRadius: tokens.borderRadiusMedium,
+    overflow: 'hidden',
+    backgroundColor: tokens.colorNeutralBackground4,
+    border: `1px solid ${tokens.colorNeutralStroke1}`,
   },
   used: { backgroundColor: tokens.colorNeutralForeground4 },
   planned: { backgroundColor: tokens.colorBrandBackground },
   legend: { display: 'flex', gap: tokens.spacingHorizontalL, flexWrap: 'wrap', color: tokens.colorNeutralForeground2 },
-  swatch: { display: 'inline-block', width: '10px', height: '10px', marginRight: tokens.spacingHorizontalXS, borderRadius: '2px', verticalAlign: 'middle' },
+  swatch: {
+    display: 'inline-block',
+    width: '10px',
+    height: '10px',
+    marginRight: tokens.spacingHorizontalXS,
+    borderRadius: '2px',
+    verticalAlign: 'middle',
+  },
 });
 
 export function CapacityBars({ plan }: { plan: PlanSummary }) {
@@ -29,8 +47,13 @@ export function CapacityBars({ plan }: { plan: PlanSummary }) {
           return (
             <li key={d.driveId} data-testid="capacity-bar" data-drive-id={d.driveId}>
               <div className={styles.head}>
-                <span><span className={styles.id}>{d.driveId}</span> <Caption1>{d.target}</Caption1></span>
-                <Caption1>{formatBytes(d.plannedBytes)} · {d.plannedFiles.toLocaleString()} files · {Math.round(d.fillPercent)} % full after the copy</Caption1>
+                <span>
+                  <span className={styles.id}>{d.driveId}</span> <Caption1>{d.target}</Caption1>
+                </span>
+                <Caption1>
+                  {formatBytes(d.plannedBytes)} · {d.plannedFiles.toLocaleString()} files · {Math.round(d.fillPercent)}{' '}
+                  % full after the copy
+                </Caption1>
               </div>
               <div className={styles.bar} role="img" aria-label={label}>
                 <div className={styles.used} style={{ width: `${pct(used)}%` }} />
@@ -41,9 +64,24 @@ export function CapacityBars({ plan }: { plan: PlanSummary }) {
         })}
       </ul>
       <div className={styles.legend} aria-hidden>
-        <Caption1><span className={`${styles.swatch} ${styles.used}`} />already on the drive</Caption1>
-        <Caption1><span className={`${styles.swatch} ${styles.planned}`} />this job</Caption1>
-        <Caption1><span className={styles.swatch} style={{ backgroundColor: tokens.colorNeutralBackground4, border: `1px solid ${tokens.colorNeutralStroke1}` }} />free</Caption1>
+        <Caption1>
+          <span className={`${styles.swatch} ${styles.used}`} />
+          already on the drive
+        </Caption1>
+        <Caption1>
+          <span className={`${styles.swatch} ${styles.planned}`} />
+          this job
+        </Caption1>
+        <Caption1>
+          <span
+            className={styles.swatch}
+            style={{
+              backgroundColor: tokens.colorNeutralBackground4,
+              border: `1px solid ${tokens.colorNeutralStroke1}`,
+            }}
+          />
+          free
+        </Caption1>
       </div>
     </div>
   );

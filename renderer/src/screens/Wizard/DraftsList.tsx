@@ -7,12 +7,29 @@ import { useHaul } from '../../store';
 import { STEPS } from './model';
 
 const useStyles = makeStyles({
-  box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginBottom: tokens.spacingVerticalL },
-  list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  box: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    marginBottom: tokens.spacingVerticalL,
+  },
+  list: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+  },
   item: {
-    display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap',
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    flexWrap: 'wrap',
     padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
-    backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
   },
   open: { justifyContent: 'flex-start', fontWeight: tokens.fontWeightSemibold },
   end: { marginLeft: 'auto' },
@@ -34,20 +51,35 @@ export function DraftsList() {
   if (!drafts?.length) return null;
   return (
     <section className={styles.box} aria-labelledby="drafts-heading" data-testid="drafts-list">
-      <Subtitle2 as="h2" id="drafts-heading">Drafts</Subtitle2>
+      <Subtitle2 as="h2" id="drafts-heading">
+        Drafts
+      </Subtitle2>
       <ul className={styles.list}>
         {drafts.map((d) => (
           <li key={d.id} className={styles.item} data-testid="draft-row">
-            <Button className={styles.open} appearance="transparent" icon={<DocumentEdit20Regular />}
-              onClick={() => navigate({ name: 'wizard', draftId: d.id })}>
+            <Button
+              className={styles.open}
+              appearance="transparent"
+              icon={<DocumentEdit20Regular />}
+              onClick={() => navigate({ name: 'wizard', draftId: d.id })}
+            >
               {d.jobName || 'Unnamed job'}
             </Button>
             {d.kind && <Badge appearance="outline">{d.kind === 'export' ? 'Export' : 'Import'}</Badge>}
             <Caption1>at {STEPS.find((s) => s.id === d.step)?.title ?? d.step}</Caption1>
-            {d.sessionId && <Badge appearance="tint" color="informative">drives being prepared</Badge>}
+            {d.sessionId && (
+              <Badge appearance="tint" color="informative">
+                drives being prepared
+              </Badge>
+            )}
             <Caption1 className={styles.end}>saved {new Date(d.updatedAt).toLocaleString()}</Caption1>
-            <Button size="small" appearance="subtle" icon={<Delete16Regular />} aria-label={`Delete the draft ${d.jobName || d.id}`}
-              onClick={() => void remove(d.id)} />
+            <Button
+              size="small"
+              appearance="subtle"
+              icon={<Delete16Regular />}
+              aria-label={`Delete the draft ${d.jobName || d.id}`}
+              onClick={() => void remove(d.id)}
+            />
           </li>
         ))}
       </ul>

@@ -4,8 +4,24 @@
 // before anything is written.
 import { useEffect, useMemo, useState } from 'react';
 import {
-  Badge, Body1, Button, Caption1, Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Spinner,
-  Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens,
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Checkbox,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
 } from '@fluentui/react-components';
 import { ArrowClockwise20Regular, Dismiss16Regular, FolderOpen20Regular } from '@fluentui/react-icons';
 import { MAX_DRIVES_PER_JOB } from '../../../../shared/arm/schemas';
@@ -61,7 +77,9 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
   }, [refreshDrives]);
 
   const setDrives = (list: DraftDrive[]) => update((v) => ({ ...v, drives: { drives: list, confirmed: [] } }));
-  const add = (d: DraftDrive) => { if (!chosen.some((c) => c.path === d.path)) setDrives([...chosen, d]); };
+  const add = (d: DraftDrive) => {
+    if (!chosen.some((c) => c.path === d.path)) setDrives([...chosen, d]);
+  };
   const remove = (path: string) => setDrives(chosen.filter((c) => c.path !== path));
 
   // The plan follows the chosen drives (and their keys): nothing is written by it.
@@ -80,25 +98,34 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
   const ready = !!plan?.ready && !planning && Object.keys(errors).length === 0;
   const canNext = ready && keysMissing.length === 0 && confirmed;
 
+  const idsKey = ids.join(',');
   useEffect(() => {
     setGate({
       canNext,
       nextLabel: `Prepare ${chosen.length || ''} drive${chosen.length === 1 ? '' : 's'}`,
-      why: Object.keys(errors).length ? 'Choose the drives to prepare.'
-        : planning || !plan ? 'Planning the copy…'
-          : !plan.ready ? 'The plan is not ready; see what the plan says.'
-            : keysMissing.length ? `Give the BitLocker key of ${keysMissing.map((k) => k.driveId ?? k.path).join(', ')}.`
-              : !confirmed ? 'Type the drive ids to confirm them.' : undefined,
+      why: Object.keys(errors).length
+        ? 'Choose the drives to prepare.'
+        : planning || !plan
+          ? 'Planning the copy…'
+          : !plan.ready
+            ? 'The plan is not ready; see what the plan says.'
+            : keysMissing.length
+              ? `Give the BitLocker key of ${keysMissing.map((k) => k.driveId ?? k.path).join(', ')}.`
+              : !confirmed
+                ? 'Type the drive ids to confirm them.'
+                : undefined,
       onNext: async () => {
         await startPrep(ids);
         return !useHaul.getState().wizard.prepError;
       },
     });
-  }, [canNext, chosen.length, errors, planning, plan, keysMissing.length, confirmed, setGate, startPrep, ids.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
+    // The gate reads ids and the missing keys; it changes when their joined form or count does.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [canNext, chosen.length, errors, planning, plan, keysMissing.length, confirmed, setGate, startPrep, idsKey]);
 
   const drivesFieldError = useFieldError(errors, 'drives', attempted);
   const driveset = values.importData.mode === 'dataset' ? values.importData.driveset : undefined;
-  const fromDriveset = driveset && chosen.length === 0 ? plan?.targets ?? [] : [];
+  const fromDriveset = driveset && chosen.length === 0 ? (plan?.targets ?? []) : [];
   // A chosen drive that is no longer attached (pulled out): said next to it.
   const attached = (c: DraftDrive) => c.folder || !drives || drives.some((d) => d.mountpoints.includes(c.path));
   const full = chosen.length >= MAX_DRIVES_PER_JOB;
@@ -108,11 +135,21 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
     <div className={styles.step}>
       <Section title="Drives on this computer">
         <div className={styles.actions}>
-          <Button icon={<ArrowClockwise20Regular />} onClick={() => void refreshDrives()}>Refresh</Button>
-          <Button icon={<FolderOpen20Regular />} disabled={full} onClick={() => setBrowsing(true)}>Use a folder…</Button>
-          <Caption1 className={styles.muted}>Plug in a drive and it appears here. Use a folder for a mounted volume this list does not show.</Caption1>
+          <Button icon={<ArrowClockwise20Regular />} onClick={() => void refreshDrives()}>
+            Refresh
+          </Button>
+          <Button icon={<FolderOpen20Regular />} disabled={full} onClick={() => setBrowsing(true)}>
+            Use a folder…
+          </Button>
+          <Caption1 className={styles.muted}>
+            Plug in a drive and it appears here. Use a folder for a mounted volume this list does not show.
+          </Caption1>
         </div>
-        {drivesError && <MessageBar intent="error"><MessageBarBody>{drivesError}</MessageBarBody></MessageBar>}
+        {drivesError && (
+          <MessageBar intent="error">
+            <MessageBarBody>{drivesError}</MessageBarBody>
+          </MessageBar>
+        )}
         {!drives && !drivesError && <Spinner size="tiny" label="Listing drives…" />}
         {drives && (
           <Table size="small" aria-label="Drives" data-testid="wizard-drive-list">
@@ -125,26 +162,47 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {drives.map((d) => <DriveRow key={d.device} drive={d} chosen={chosen} full={full} onAdd={add} onRemove={remove} />)}
+              {drives.map((d) => (
+                <DriveRow key={d.device} drive={d} chosen={chosen} full={full} onAdd={add} onRemove={remove} />
+              ))}
             </TableBody>
           </Table>
         )}
       </Section>
 
       <Section title={`Chosen drives (${chosen.length} of at most ${MAX_DRIVES_PER_JOB})`}>
-        {drivesFieldError && <Caption1 role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>{drivesFieldError}</Caption1>}
+        {drivesFieldError && (
+          <Caption1 role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+            {drivesFieldError}
+          </Caption1>
+        )}
         <MessageBar intent="info">
           <MessageBarBody>
             <MessageBarTitle>Haul does not encrypt drives</MessageBarTitle>
-            Encrypt each drive with the operating system&apos;s tool before preparing it — BitLocker on Windows
-            (<code>manage-bde -on E:</code>, then <code>manage-bde -protectors -get E:</code> for the recovery key) — and give its
-            recovery key below. The local sandbox takes drives without BitLocker.
+            Encrypt each drive with the operating system&apos;s tool before preparing it — BitLocker on Windows (
+            <code>manage-bde -on E:</code>, then <code>manage-bde -protectors -get E:</code> for the recovery key) — and
+            give its recovery key below. The local sandbox takes drives without BitLocker.
           </MessageBarBody>
         </MessageBar>
         {fromDriveset.length > 0 && (
           <div className={styles.actions}>
-            <Body1>{driveset!.name} names {fromDriveset.length} drive{fromDriveset.length === 1 ? '' : 's'}: {fromDriveset.map((t) => t.path).join(', ')}.</Body1>
-            <Button onClick={() => setDrives(fromDriveset.map((t) => ({ path: t.path, driveId: t.driveId, ...(t.device ? { device: t.device } : {}), folder: !t.device, encrypted: false })))}>
+            <Body1>
+              {driveset!.name} names {fromDriveset.length} drive{fromDriveset.length === 1 ? '' : 's'}:{' '}
+              {fromDriveset.map((t) => t.path).join(', ')}.
+            </Body1>
+            <Button
+              onClick={() =>
+                setDrives(
+                  fromDriveset.map((t) => ({
+                    path: t.path,
+                    driveId: t.driveId,
+                    ...(t.device ? { device: t.device } : {}),
+                    folder: !t.device,
+                    encrypted: false,
+                  })),
+                )
+              }
+            >
               Use these drives
             </Button>
           </div>
@@ -158,7 +216,13 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
                   <div className={styles.grow}>
                     <Body1 className={styles.mono}>{t?.driveId ?? c.driveId ?? 'drive id after planning'}</Body1>
                     <Caption1 className={styles.mono}> {c.path}</Caption1>
-                    {t && <Caption1> · {formatBytes(t.free)} free of {formatBytes(t.capacity)}{t.existingJob ? ` · prepared before for ${t.existingJob}` : ''}</Caption1>}
+                    {t && (
+                      <Caption1>
+                        {' '}
+                        · {formatBytes(t.free)} free of {formatBytes(t.capacity)}
+                        {t.existingJob ? ` · prepared before for ${t.existingJob}` : ''}
+                      </Caption1>
+                    )}
                     {!attached(c) && (
                       <Caption1 block role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
                         This drive is no longer attached. Plug it back in, or remove it from the list.
@@ -168,15 +232,27 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
                   <Checkbox
                     label="Encrypted with BitLocker"
                     checked={c.encrypted}
-                    onChange={(_e, d) => setDrives(chosen.map((x) => (x.path === c.path ? { ...x, encrypted: !!d.checked } : x)))}
+                    onChange={(_e, d) =>
+                      setDrives(chosen.map((x) => (x.path === c.path ? { ...x, encrypted: !!d.checked } : x)))
+                    }
                   />
                   {c.encrypted && (
-                    <Field label={`Recovery key of ${t?.driveId ?? c.path}`} className={styles.grow}
-                      validationMessage={attempted && !keys[c.path] ? 'Give the 48-digit recovery key.' : undefined}>
-                      <Input type="password" autoComplete="off" value={keys[c.path] ?? ''} onChange={(_e, d) => setKey(c.path, d.value)} />
+                    <Field
+                      label={`Recovery key of ${t?.driveId ?? c.path}`}
+                      className={styles.grow}
+                      validationMessage={attempted && !keys[c.path] ? 'Give the 48-digit recovery key.' : undefined}
+                    >
+                      <Input
+                        type="password"
+                        autoComplete="off"
+                        value={keys[c.path] ?? ''}
+                        onChange={(_e, d) => setKey(c.path, d.value)}
+                      />
                     </Field>
                   )}
-                  <Button appearance="subtle" icon={<Dismiss16Regular />} onClick={() => remove(c.path)}>Remove</Button>
+                  <Button appearance="subtle" icon={<Dismiss16Regular />} onClick={() => remove(c.path)}>
+                    Remove
+                  </Button>
                 </li>
               );
             })}
@@ -186,20 +262,29 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
 
       <Section title="Plan">
         {planning && <Spinner size="tiny" label="Planning the files over the drives…" />}
-        {planError && <MessageBar intent="error"><MessageBarBody>{planError}</MessageBarBody></MessageBar>}
+        {planError && (
+          <MessageBar intent="error">
+            <MessageBarBody>{planError}</MessageBarBody>
+          </MessageBar>
+        )}
         {plan && !planning && (
           <>
-            {plan.targetProblems.filter((p) => p.code !== 'none' || chosen.length > 0).map((p) => (
-              <MessageBar key={`${p.code}-${p.target}`} intent="error">
-                <MessageBarBody>
-                  <MessageBarTitle>{p.target || 'Drives'}</MessageBarTitle>
-                  {p.message} {p.fix}
-                </MessageBarBody>
-              </MessageBar>
-            ))}
+            {plan.targetProblems
+              .filter((p) => p.code !== 'none' || chosen.length > 0)
+              .map((p) => (
+                <MessageBar key={`${p.code}-${p.target}`} intent="error">
+                  <MessageBarBody>
+                    <MessageBarTitle>{p.target || 'Drives'}</MessageBarTitle>
+                    {p.message} {p.fix}
+                  </MessageBarBody>
+                </MessageBar>
+              ))}
             {plan.problemCount > 0 && (
               <MessageBar intent="error">
-                <MessageBarBody>{plan.problemCount} file problem{plan.problemCount === 1 ? '' : 's'}: go back to Data to fix or exclude them.</MessageBarBody>
+                <MessageBarBody>
+                  {plan.problemCount} file problem{plan.problemCount === 1 ? '' : 's'}: go back to Data to fix or
+                  exclude them.
+                </MessageBarBody>
               </MessageBar>
             )}
             {plan.plan && plan.plan.drives.length > 0 && <CapacityBars plan={plan.plan} />}
@@ -207,8 +292,10 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
               <MessageBar intent="warning" data-testid="more-drives">
                 <MessageBarBody>
                   <MessageBarTitle>The data does not fit</MessageBarTitle>
-                  {formatBytes(plan.plan.unplacedBytes)} in {plan.plan.unplacedFiles.toLocaleString()} files have no room.
-                  {plan.plan.moreDrivesNeeded && ` Add ${plan.plan.moreDrivesNeeded.count} more drive${plan.plan.moreDrivesNeeded.count === 1 ? '' : 's'} of ${formatBytes(plan.plan.moreDrivesNeeded.size)}.`}
+                  {formatBytes(plan.plan.unplacedBytes)} in {plan.plan.unplacedFiles.toLocaleString()} files have no
+                  room.
+                  {plan.plan.moreDrivesNeeded &&
+                    ` Add ${plan.plan.moreDrivesNeeded.count} more drive${plan.plan.moreDrivesNeeded.count === 1 ? '' : 's'} of ${formatBytes(plan.plan.moreDrivesNeeded.size)}.`}
                 </MessageBarBody>
               </MessageBar>
             )}
@@ -220,31 +307,55 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
       <Field
         label="Speed limit per drive (MB/s)"
         hint="Optional: leave empty to copy as fast as the drives take it."
-        validationMessage={rateBad ? 'Give a number of megabytes per second, such as 50, or leave it empty.' : undefined}
+        validationMessage={
+          rateBad ? 'Give a number of megabytes per second, such as 50, or leave it empty.' : undefined
+        }
         style={{ maxWidth: '320px' }}
       >
-        <Input value={rateText} inputMode="decimal" data-testid="max-rate"
-          onChange={(_e, d) => { setRateText(d.value); const n = Number(d.value); setMaxRate(d.value.trim() && n > 0 ? Math.round(n * 1e6) : 0); }} />
+        <Input
+          value={rateText}
+          inputMode="decimal"
+          data-testid="max-rate"
+          onChange={(_e, d) => {
+            setRateText(d.value);
+            const n = Number(d.value);
+            setMaxRate(d.value.trim() && n > 0 ? Math.round(n * 1e6) : 0);
+          }}
+        />
       </Field>
       {ids.length > 0 && plan?.ready && (
         <Section title="Confirm the drives">
           <Body1>
-            Everything on these drives stays, and Haul writes the job&apos;s data next to it. To confirm you mean exactly these drives,
-            type their ids: <strong className={styles.mono} data-testid="confirm-ids">{ids.join(', ')}</strong>
+            Everything on these drives stays, and Haul writes the job&apos;s data next to it. To confirm you mean
+            exactly these drives, type their ids:{' '}
+            <strong className={styles.mono} data-testid="confirm-ids">
+              {ids.join(', ')}
+            </strong>
           </Body1>
           <Field
             label="Drive ids"
             hint="Separate them with commas or spaces."
-            validationMessage={typed && !confirmed ? 'These are not exactly the drive ids above.' : confirmed ? 'Confirmed.' : undefined}
+            validationMessage={
+              typed && !confirmed ? 'These are not exactly the drive ids above.' : confirmed ? 'Confirmed.' : undefined
+            }
             validationState={typed && !confirmed ? 'error' : confirmed ? 'success' : 'none'}
           >
-            <Input value={typed} onChange={(_e, d) => setTyped(d.value)} spellCheck={false} autoComplete="off" data-testid="confirm-input" />
+            <Input
+              value={typed}
+              onChange={(_e, d) => setTyped(d.value)}
+              spellCheck={false}
+              autoComplete="off"
+              data-testid="confirm-input"
+            />
           </Field>
         </Section>
       )}
       {prepError && (
         <MessageBar intent="error">
-          <MessageBarBody><MessageBarTitle>Preparing did not start</MessageBarTitle>{prepError}</MessageBarBody>
+          <MessageBarBody>
+            <MessageBarTitle>Preparing did not start</MessageBarTitle>
+            {prepError}
+          </MessageBarBody>
         </MessageBar>
       )}
       <FolderBrowser
@@ -252,14 +363,27 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
         foldersOnly
         title="Use a folder on a mounted volume"
         onClose={() => setBrowsing(false)}
-        onPick={([p]) => { if (p) add({ path: p.path, folder: true, encrypted: false }); setBrowsing(false); }}
+        onPick={([p]) => {
+          if (p) add({ path: p.path, folder: true, encrypted: false });
+          setBrowsing(false);
+        }}
       />
     </div>
   );
 }
 
-function DriveRow({ drive: d, chosen, full, onAdd, onRemove }: {
-  drive: ClassifiedDrive; chosen: DraftDrive[]; full: boolean; onAdd(d: DraftDrive): void; onRemove(path: string): void;
+function DriveRow({
+  drive: d,
+  chosen,
+  full,
+  onAdd,
+  onRemove,
+}: {
+  drive: ClassifiedDrive;
+  chosen: DraftDrive[];
+  full: boolean;
+  onAdd(d: DraftDrive): void;
+  onRemove(path: string): void;
 }) {
   const styles = useStepStyles();
   const mount = d.mountpoints[0];
@@ -275,7 +399,14 @@ function DriveRow({ drive: d, chosen, full, onAdd, onRemove }: {
           disabled={!usable || (full && !picked)}
           onChange={(_e, x) => {
             if (!mount) return;
-            if (x.checked) onAdd({ path: mount, device: d.device, ...(d.serial ? { driveId: d.serial } : {}), folder: false, encrypted: false });
+            if (x.checked)
+              onAdd({
+                path: mount,
+                device: d.device,
+                ...(d.serial ? { driveId: d.serial } : {}),
+                folder: false,
+                encrypted: false,
+              });
             else onRemove(mount);
           }}
         />
@@ -284,14 +415,21 @@ function DriveRow({ drive: d, chosen, full, onAdd, onRemove }: {
         <div>
           <span className={styles.mono}>{d.serial ?? 'no serial'}</span> <Caption1>{d.description}</Caption1>
         </div>
-        <Caption1 className={styles.mono}>{d.device}{mount ? ` → ${d.mountpoints.join(', ')}` : ' (not mounted)'}</Caption1>
+        <Caption1 className={styles.mono}>
+          {d.device}
+          {mount ? ` → ${d.mountpoints.join(', ')}` : ' (not mounted)'}
+        </Caption1>
       </TableCell>
       <TableCell>{formatBytes(d.size)}</TableCell>
       <TableCell>
-        <Badge appearance="tint" color={status.color}>{status.text}</Badge>
+        <Badge appearance="tint" color={status.color}>
+          {status.text}
+        </Badge>
         {d.reasons.length > 0 && (
           <ul style={{ margin: 0, paddingLeft: tokens.spacingHorizontalL, fontSize: tokens.fontSizeBase200 }}>
-            {d.reasons.map((r) => <li key={r.code}>{r.message}</li>)}
+            {d.reasons.map((r) => (
+              <li key={r.code}>{r.message}</li>
+            ))}
           </ul>
         )}
       </TableCell>

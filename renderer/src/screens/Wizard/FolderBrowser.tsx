@@ -3,8 +3,23 @@
 // "Use a folder") the folder being shown.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
-  Button, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
-  Field, Input, makeStyles, MessageBar, MessageBarBody, Spinner, Switch, tokens,
+  Button,
+  Caption1,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Switch,
+  tokens,
 } from '@fluentui/react-components';
 import { ArrowUp20Regular, Document20Regular, Folder20Regular } from '@fluentui/react-icons';
 import type { BrowseResult } from '../../../../shared/prep/session';
@@ -18,10 +33,21 @@ const useStyles = makeStyles({
   path: { flexGrow: 1, minWidth: '200px' },
   places: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap', marginBlock: tokens.spacingVerticalS },
   list: {
-    listStyle: 'none', margin: 0, padding: 0, maxHeight: 'min(340px, 45vh)', overflowY: 'auto',
-    border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium,
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    maxHeight: 'min(340px, 45vh)',
+    overflowY: 'auto',
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
   },
-  item: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `0 ${tokens.spacingHorizontalS}`, borderBottom: `1px solid ${tokens.colorNeutralStroke3}` },
+  item: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalS,
+    padding: `0 ${tokens.spacingHorizontalS}`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
+  },
   open: { flexGrow: 1, justifyContent: 'flex-start', minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' },
   size: { color: tokens.colorNeutralForeground3, whiteSpace: 'nowrap' },
 });
@@ -49,62 +75,111 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
   const seq = useRef(0);
   /** the request number when the person last typed in the folder box: a listing sent before that leaves the box alone */
   const typedAt = useRef(-1);
-  const browse = useCallback(async (path: string | undefined, showHidden: boolean) => {
-    const mine = ++seq.current;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await answer('fs.browse', bridge().fsBrowse({ ...(path ? { path } : {}), showHidden, foldersOnly }));
-      if (mine !== seq.current) return;
-      setListing(r);
-      if (typedAt.current < mine) setTyped(r.path);
-    } catch (err) {
-      if (mine === seq.current) setError(errorText(err));
-    } finally {
-      if (mine === seq.current) setBusy(false);
-    }
-  }, [foldersOnly]);
+  const browse = useCallback(
+    async (path: string | undefined, showHidden: boolean) => {
+      const mine = ++seq.current;
+      setBusy(true);
+      setError(undefined);
+      try {
+        const r = await answer('fs.browse', bridge().fsBrowse({ ...(path ? { path } : {}), showHidden, foldersOnly }));
+        if (mine !== seq.current) return;
+        setListing(r);
+        if (typedAt.current < mine) setTyped(r.path);
+      } catch (err) {
+        if (mine === seq.current) setError(errorText(err));
+      } finally {
+        if (mine === seq.current) setBusy(false);
+      }
+    },
+    [foldersOnly],
+  );
 
   useEffect(() => {
-    if (open) { setPicked(new Map()); void browse(startPath, hidden); }
+    if (open) {
+      setPicked(new Map());
+      void browse(startPath, hidden);
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [open]);
 
   const toggle = (path: string, isFolder: boolean, on: boolean) => {
     const next = new Map(picked);
-    if (on) next.set(path, isFolder); else next.delete(path);
+    if (on) next.set(path, isFolder);
+    else next.delete(path);
     setPicked(next);
   };
 
   return (
-    <Dialog open={open} onOpenChange={(_e, d) => { if (!d.open) onClose(); }} modalType="modal">
+    <Dialog
+      open={open}
+      onOpenChange={(_e, d) => {
+        if (!d.open) onClose();
+      }}
+      modalType="modal"
+    >
       <DialogSurface className={styles.surface} aria-describedby={undefined}>
         <DialogBody>
           <DialogTitle>{title}</DialogTitle>
           <DialogContent>
-            <form className={styles.bar} onSubmit={(e) => { e.preventDefault(); void browse(typed, hidden); }}>
-              <Button icon={<ArrowUp20Regular />} aria-label="Up one folder" disabled={!listing?.parent || busy} onClick={() => void browse(listing?.parent, hidden)} />
+            <form
+              className={styles.bar}
+              onSubmit={(e) => {
+                e.preventDefault();
+                void browse(typed, hidden);
+              }}
+            >
+              <Button
+                icon={<ArrowUp20Regular />}
+                aria-label="Up one folder"
+                disabled={!listing?.parent || busy}
+                onClick={() => void browse(listing?.parent, hidden)}
+              />
               <Field label="Folder" className={styles.path}>
-                <Input value={typed} onChange={(_e, d) => { typedAt.current = seq.current; setTyped(d.value); }} spellCheck={false} data-testid="browse-path" />
+                <Input
+                  value={typed}
+                  onChange={(_e, d) => {
+                    typedAt.current = seq.current;
+                    setTyped(d.value);
+                  }}
+                  spellCheck={false}
+                  data-testid="browse-path"
+                />
               </Field>
               <Button type="submit">Go</Button>
             </form>
             {listing && (
               <div className={styles.places} aria-label="Places" role="group">
                 {listing.places.map((p) => (
-                  <Button key={p.path} size="small" appearance="subtle" onClick={() => void browse(p.path, hidden)}>{p.name}</Button>
+                  <Button key={p.path} size="small" appearance="subtle" onClick={() => void browse(p.path, hidden)}>
+                    {p.name}
+                  </Button>
                 ))}
-                <Switch label="Show hidden" checked={hidden} onChange={(_e, d) => { setHidden(d.checked); void browse(listing.path, d.checked); }} />
+                <Switch
+                  label="Show hidden"
+                  checked={hidden}
+                  onChange={(_e, d) => {
+                    setHidden(d.checked);
+                    void browse(listing.path, d.checked);
+                  }}
+                />
               </div>
             )}
             {error && (
-              <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>
+              <MessageBar intent="error">
+                <MessageBarBody>{error}</MessageBarBody>
+              </MessageBar>
             )}
             {busy && <Spinner size="tiny" label="Reading the folder…" />}
             {listing && !busy && (
               <>
                 <ul className={styles.list} aria-label={`Contents of ${listing.path}`}>
-                  {listing.entries.length === 0 && <li className={styles.item}><Caption1>This folder is empty{listing.hiddenCount ? ` (${listing.hiddenCount} hidden)` : ''}.</Caption1></li>}
+                  {listing.entries.length === 0 && (
+                    <li className={styles.item}>
+                      <Caption1>
+                        This folder is empty{listing.hiddenCount ? ` (${listing.hiddenCount} hidden)` : ''}.
+                      </Caption1>
+                    </li>
+                  )}
                   {listing.entries.map((e) => {
                     const isFolder = e.kind === 'folder' || (e.kind === 'link' && !!e.linkToFolder);
                     return (
@@ -127,13 +202,17 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
                         >
                           {e.name}
                         </Button>
-                        <span className={styles.size}>{e.error ?? (e.size !== undefined && !isFolder ? formatBytes(e.size) : '')}</span>
+                        <span className={styles.size}>
+                          {e.error ?? (e.size !== undefined && !isFolder ? formatBytes(e.size) : '')}
+                        </span>
                       </li>
                     );
                   })}
                 </ul>
                 {listing.volume && (
-                  <Caption1>{formatBytes(listing.volume.free)} free of {formatBytes(listing.volume.size)} on this volume.</Caption1>
+                  <Caption1>
+                    {formatBytes(listing.volume.free)} free of {formatBytes(listing.volume.size)} on this volume.
+                  </Caption1>
                 )}
               </>
             )}
@@ -141,11 +220,21 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
           <DialogActions>
             <Button onClick={onClose}>Cancel</Button>
             {foldersOnly ? (
-              <Button appearance="primary" disabled={!listing || busy} onClick={() => { if (listing) onPick([{ path: listing.path, isFolder: true }]); }}>
+              <Button
+                appearance="primary"
+                disabled={!listing || busy}
+                onClick={() => {
+                  if (listing) onPick([{ path: listing.path, isFolder: true }]);
+                }}
+              >
                 Use this folder
               </Button>
             ) : (
-              <Button appearance="primary" disabled={picked.size === 0} onClick={() => onPick([...picked].map(([path, isFolder]) => ({ path, isFolder })))}>
+              <Button
+                appearance="primary"
+                disabled={picked.size === 0}
+                onClick={() => onPick([...picked].map(([path, isFolder]) => ({ path, isFolder })))}
+              >
                 Add {picked.size || ''} picked
               </Button>
             )}

@@ -21,7 +21,8 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
   const errors = useMemo(() => {
     const e = shippingErrors(values);
     if (s.diagnosticsPath && !DIAGNOSTICS_PATH_RE.test(s.diagnosticsPath)) {
-      e.diagnosticsPath = 'Give a container name (3 to 63 lowercase letters, digits and single hyphens), optionally followed by /folder.';
+      e.diagnosticsPath =
+        'Give a container name (3 to 63 lowercase letters, digits and single hyphens), optionally followed by /folder.';
     }
     return e;
   }, [values, s.diagnosticsPath]);
@@ -33,42 +34,75 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
 
   const n = Object.keys(errors).length;
   useEffect(() => {
-    setGate({ canNext: n === 0, why: n ? 'Fill in the return shipping and address (the errors say what is missing).' : undefined });
+    setGate({
+      canNext: n === 0,
+      why: n ? 'Fill in the return shipping and address (the errors say what is missing).' : undefined,
+    });
   }, [n, setGate]);
 
   const setShip = (patch: Partial<Shipping>) => update((v) => ({ ...v, shipping: { ...v.shipping, ...patch } }));
-  const setAddr = (patch: Partial<Address>) => update((v) => ({ ...v, shipping: { ...v.shipping, returnAddress: { ...v.shipping.returnAddress, ...patch } } }));
+  const setAddr = (patch: Partial<Address>) =>
+    update((v) => ({ ...v, shipping: { ...v.shipping, returnAddress: { ...v.shipping.returnAddress, ...patch } } }));
   const show = (value: string | undefined) => attempted || !!value;
   const carriers = locations?.find((l) => l.name === values.type.location)?.carriers ?? [];
   const carrierError = useFieldError(errors, 'carrierName', attempted);
   const emailsError = useFieldError(errors, 'notificationEmails', !!emailsText);
 
   const addr = (label: string, field: keyof Address, required = true, hint?: string, className = styles.grow) => (
-    <TextField key={field} className={className} label={label} field={field} required={required} value={s.returnAddress[field] ?? ''}
-      onChange={(v) => setAddr({ [field]: v })} errors={errors} show={show(s.returnAddress[field])} hint={hint} />
+    <TextField
+      key={field}
+      className={className}
+      label={label}
+      field={field}
+      required={required}
+      value={s.returnAddress[field] ?? ''}
+      onChange={(v) => setAddr({ [field]: v })}
+      errors={errors}
+      show={show(s.returnAddress[field])}
+      hint={hint}
+    />
   );
 
   return (
     <div className={styles.step}>
       <Section title="Return shipping">
         <div className={styles.row}>
-          <Field className={styles.grow} label="Carrier" required validationMessage={carrierError} validationState={carrierError ? 'error' : 'none'}
-            hint={carriers.length ? `${values.type.location} ships back with these carriers.` : undefined}>
+          <Field
+            className={styles.grow}
+            label="Carrier"
+            required
+            validationMessage={carrierError}
+            validationState={carrierError ? 'error' : 'none'}
+            hint={carriers.length ? `${values.type.location} ships back with these carriers.` : undefined}
+          >
             <Dropdown
               style={FILL}
               placeholder="Choose a carrier"
               value={s.returnShipping.carrierName ?? ''}
               selectedOptions={s.returnShipping.carrierName ? [s.returnShipping.carrierName] : []}
-              onOptionSelect={(_e, d) => setShip({ returnShipping: { ...s.returnShipping, carrierName: d.optionValue ?? '' } })}
+              onOptionSelect={(_e, d) =>
+                setShip({ returnShipping: { ...s.returnShipping, carrierName: d.optionValue ?? '' } })
+              }
               data-field="carrierName"
             >
-              {(carriers.length ? carriers : ['FedEx', 'UPS', 'DHL', 'TNT']).map((c) => <Option key={c} value={c}>{c}</Option>)}
+              {(carriers.length ? carriers : ['FedEx', 'UPS', 'DHL', 'TNT']).map((c) => (
+                <Option key={c} value={c}>
+                  {c}
+                </Option>
+              ))}
             </Dropdown>
           </Field>
-          <TextField className={styles.grow} label="Carrier account number" field="carrierAccountNumber" required
-            value={s.returnShipping.carrierAccountNumber ?? ''} errors={errors} show={show(s.returnShipping.carrierAccountNumber)}
+          <TextField
+            className={styles.grow}
+            label="Carrier account number"
+            field="carrierAccountNumber"
+            required
+            value={s.returnShipping.carrierAccountNumber ?? ''}
+            errors={errors}
+            show={show(s.returnShipping.carrierAccountNumber)}
             onChange={(v) => setShip({ returnShipping: { ...s.returnShipping, carrierAccountNumber: v } })}
-            hint="Your account with the carrier: the return shipment is billed to it." />
+            hint="Your account with the carrier: the return shipment is billed to it."
+          />
         </div>
       </Section>
       <Section title="Contact">
@@ -77,15 +111,24 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
           {addr('Phone', 'phone', true, undefined, styles.narrow)}
           {addr('Email', 'email', true, 'Where the data center writes about this job.')}
         </div>
-        <Field label="More emails to notify" hint="Optional; separate them with commas."
-          validationMessage={emailsError} validationState={emailsError ? 'error' : 'none'}>
+        <Field
+          label="More emails to notify"
+          hint="Optional; separate them with commas."
+          validationMessage={emailsError}
+          validationState={emailsError ? 'error' : 'none'}
+        >
           <Input
             value={emailsText}
             inputMode="email"
             data-field="notificationEmails"
             onChange={(_e, d) => {
               setEmailsText(d.value);
-              setShip({ notificationEmails: d.value.split(/[,;\s]+/).map((m) => m.trim()).filter(Boolean) });
+              setShip({
+                notificationEmails: d.value
+                  .split(/[,;\s]+/)
+                  .map((m) => m.trim())
+                  .filter(Boolean),
+              });
             }}
           />
         </Field>
@@ -104,14 +147,25 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
       </Section>
       <Section title="Logs and manifests">
         <Field label="Copy log">
-          <RadioGroup value={s.logLevel ?? 'Error'} onChange={(_e, d) => setShip({ logLevel: d.value === 'Verbose' ? 'Verbose' : 'Error' })} layout="horizontal">
+          <RadioGroup
+            value={s.logLevel ?? 'Error'}
+            onChange={(_e, d) => setShip({ logLevel: d.value === 'Verbose' ? 'Verbose' : 'Error' })}
+            layout="horizontal"
+          >
             <Radio value="Error" label="Errors only" />
             <Radio value="Verbose" label="Verbose: every blob" />
           </RadioGroup>
         </Field>
-        <TextField label="Log container" field="diagnosticsPath" value={s.diagnosticsPath ?? ''}
-          onChange={(v) => setShip({ diagnosticsPath: v || undefined })} errors={errors} show={show(s.diagnosticsPath)}
-          hint="Optional: where the data center writes the copy logs (default waimportexport)." input={{ spellCheck: false }} />
+        <TextField
+          label="Log container"
+          field="diagnosticsPath"
+          value={s.diagnosticsPath ?? ''}
+          onChange={(v) => setShip({ diagnosticsPath: v || undefined })}
+          errors={errors}
+          show={show(s.diagnosticsPath)}
+          hint="Optional: where the data center writes the copy logs (default waimportexport)."
+          input={{ spellCheck: false }}
+        />
         <Checkbox
           label="Back up the drive manifests in the storage account"
           checked={s.backupDriveManifest ?? true}

@@ -2,7 +2,18 @@
 // alternate) and the job name, each checked against the ARM rules as the person types.
 import { useEffect, useMemo } from 'react';
 import {
-  Badge, Body1, Button, Caption1, Dropdown, Field, Option, Radio, RadioGroup, Spinner, Text, tokens,
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Dropdown,
+  Field,
+  Option,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Text,
+  tokens,
 } from '@fluentui/react-components';
 import { useHaul } from '../../store';
 import { typeErrors, type DraftValues } from './model';
@@ -28,7 +39,10 @@ export function TypeStep({ attempted, setGate }: StepProps) {
 
   const n = Object.keys(errors).length;
   useEffect(() => {
-    setGate({ canNext: n === 0, why: n ? 'Fill in every field of this step (the errors say what is missing).' : undefined });
+    setGate({
+      canNext: n === 0,
+      why: n ? 'Fill in every field of this step (the errors say what is missing).' : undefined,
+    });
   }, [n, setGate]);
 
   const set = (patch: Partial<DraftValues['type']>) => update((v) => ({ ...v, type: { ...v.type, ...patch } }));
@@ -40,8 +54,17 @@ export function TypeStep({ attempted, setGate }: StepProps) {
 
   return (
     <div className={styles.step}>
-      <Field label="What kind of job?" required validationMessage={kindError} validationState={kindError ? 'error' : 'none'}>
-        <RadioGroup value={t.kind ?? ''} onChange={(_e, d) => set({ kind: d.value === 'export' ? 'export' : 'import' })} layout="horizontal">
+      <Field
+        label="What kind of job?"
+        required
+        validationMessage={kindError}
+        validationState={kindError ? 'error' : 'none'}
+      >
+        <RadioGroup
+          value={t.kind ?? ''}
+          onChange={(_e, d) => set({ kind: d.value === 'export' ? 'export' : 'import' })}
+          layout="horizontal"
+        >
           <Radio value="import" label="Import: copy data onto drives and ship them to Azure" />
           <Radio value="export" label="Export: Azure writes blobs onto drives and ships them to you" />
         </RadioGroup>
@@ -56,7 +79,11 @@ export function TypeStep({ attempted, setGate }: StepProps) {
           onChange={(v) => set({ storageAccountId: v })}
           errors={errors}
           show={show(t.storageAccountId)}
-          hint={service?.subscriptionId ? `Its name (such as haulsandbox) or its resource id. A name is looked up in ${service.resourceGroup ?? 'the connected resource group'}.` : 'Its name (such as haulsandbox) or its resource id.'}
+          hint={
+            service?.subscriptionId
+              ? `Its name (such as haulsandbox) or its resource id. A name is looked up in ${service.resourceGroup ?? 'the connected resource group'}.`
+              : 'Its name (such as haulsandbox) or its resource id.'
+          }
           input={{ spellCheck: false, autoComplete: 'off' }}
         />
         <TextField
@@ -75,13 +102,23 @@ export function TypeStep({ attempted, setGate }: StepProps) {
       <Section title="Where the drives are shipped">
         {locationsError && (
           <div className={styles.actions}>
-            <Text role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>Haul could not list the data centers: {locationsError}</Text>
-            <Button size="small" onClick={() => void loadLocations()}>Try again</Button>
+            <Text role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+              Haul could not list the data centers: {locationsError}
+            </Text>
+            <Button size="small" onClick={() => void loadLocations()}>
+              Try again
+            </Button>
           </div>
         )}
         {!locations && !locationsError && <Spinner size="tiny" label="Asking the service for its data centers…" />}
         {locations && (
-          <Field label="Data center (location)" required validationMessage={locationError} validationState={locationError ? 'error' : 'none'} style={{ maxWidth: '480px' }}>
+          <Field
+            label="Data center (location)"
+            required
+            validationMessage={locationError}
+            validationState={locationError ? 'error' : 'none'}
+            style={{ maxWidth: '480px' }}
+          >
             <Dropdown
               style={FILL}
               placeholder="Choose a data center"
@@ -103,13 +140,21 @@ export function TypeStep({ attempted, setGate }: StepProps) {
             <div className={styles.grow}>
               <Caption1 className={styles.muted}>Ship the drives to</Caption1>
               <address style={{ fontStyle: 'normal' }}>
-                {location.addressLines.map((line) => <Body1 block key={line}>{line}</Body1>)}
+                {location.addressLines.map((line) => (
+                  <Body1 block key={line}>
+                    {line}
+                  </Body1>
+                ))}
               </address>
             </div>
             <div className={styles.grow}>
               <Caption1 className={styles.muted}>Carriers this data center takes</Caption1>
               <div className={styles.actions} data-testid="location-carriers">
-                {location.carriers.map((c) => <Badge key={c} appearance="tint">{c}</Badge>)}
+                {location.carriers.map((c) => (
+                  <Badge key={c} appearance="tint">
+                    {c}
+                  </Badge>
+                ))}
               </div>
               {alternate && (
                 <Body1 block data-testid="location-alternate" style={{ marginTop: tokens.spacingVerticalS }}>

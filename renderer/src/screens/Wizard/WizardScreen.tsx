@@ -3,7 +3,16 @@
 // change and after a pause in typing, so nothing typed is lost on a restart.
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
-  Button, Caption1, makeStyles, mergeClasses, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Title3, tokens,
+  Button,
+  Caption1,
+  makeStyles,
+  mergeClasses,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Title3,
+  tokens,
 } from '@fluentui/react-components';
 import { ArrowLeft20Regular, ArrowRight20Regular, Checkmark16Regular, Delete20Regular } from '@fluentui/react-icons';
 import { useHaul } from '../../store';
@@ -19,29 +28,52 @@ const useStyles = makeStyles({
   wizard: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minHeight: '100%' },
   head: { display: 'flex', alignItems: 'baseline', flexWrap: 'wrap', gap: tokens.spacingHorizontalL },
   saved: { color: tokens.colorNeutralForeground3, marginLeft: 'auto' },
-  steps: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS, margin: 0, padding: 0, listStyle: 'none' },
+  steps: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalXS,
+    margin: 0,
+    padding: 0,
+    listStyle: 'none',
+  },
   stepButton: {
-    display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS,
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXS,
     padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
-    border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusCircular,
-    backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground2,
-    fontFamily: 'inherit', fontSize: tokens.fontSizeBase200, cursor: 'pointer',
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusCircular,
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground2,
+    fontFamily: 'inherit',
+    fontSize: tokens.fontSizeBase200,
+    cursor: 'pointer',
     ':disabled': { cursor: 'default', color: tokens.colorNeutralForegroundDisabled },
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '2px' },
   },
   stepCurrent: {
-    backgroundColor: tokens.colorBrandBackground, color: tokens.colorNeutralForegroundOnBrand,
-    border: `1px solid ${tokens.colorBrandBackground}`, fontWeight: tokens.fontWeightSemibold,
+    backgroundColor: tokens.colorBrandBackground,
+    color: tokens.colorNeutralForegroundOnBrand,
+    border: `1px solid ${tokens.colorBrandBackground}`,
+    fontWeight: tokens.fontWeightSemibold,
   },
   num: { fontVariantNumeric: 'tabular-nums' },
   body: {
-    flexGrow: 1, backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge,
-    padding: tokens.spacingHorizontalXL, boxShadow: tokens.shadow2,
+    flexGrow: 1,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusLarge,
+    padding: tokens.spacingHorizontalXL,
+    boxShadow: tokens.shadow2,
   },
   foot: {
-    display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap',
-    position: 'sticky', bottom: `calc(-1 * ${tokens.spacingHorizontalXXL})`,
-    padding: `${tokens.spacingVerticalM} 0`, backgroundColor: tokens.colorNeutralBackground2,
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    flexWrap: 'wrap',
+    position: 'sticky',
+    bottom: `calc(-1 * ${tokens.spacingHorizontalXXL})`,
+    padding: `${tokens.spacingVerticalM} 0`,
+    backgroundColor: tokens.colorNeutralBackground2,
     // Zoomed in (200 %) or on a short window, a sticky bar would cover the step: it scrolls with it.
     '@media (max-height: 560px), (max-width: 640px)': { position: 'static' },
   },
@@ -85,7 +117,10 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
   }, [open, draftId]);
 
   const steps = useMemo(() => stepsFor(kind), [kind]);
-  const index = Math.max(0, steps.findIndex((s) => s.id === step));
+  const index = Math.max(
+    0,
+    steps.findIndex((s) => s.id === step),
+  );
   const current = steps[index] ?? steps[0]!;
 
   // A new step starts untouched; focus moves to its heading so a screen reader and the keyboard
@@ -93,7 +128,10 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
   const firstStep = useRef(true);
   useEffect(() => {
     setAttempted(false);
-    if (firstStep.current) { firstStep.current = false; return; }
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
     headingRef.current?.focus();
   }, [current.id]);
 
@@ -102,7 +140,10 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
   };
 
   const next = async () => {
-    if (!gate.canNext) { setAttempted(true); return; }
+    if (!gate.canNext) {
+      setAttempted(true);
+      return;
+    }
     setStepping(true);
     try {
       const ok = gate.onNext ? await gate.onNext() : true;
@@ -140,7 +181,10 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
   return (
     <div className={styles.wizard}>
       <div className={styles.head}>
-        <Title3 as="h2">{kind === 'export' ? 'New export job' : kind === 'import' ? 'New import job' : 'New job'}{jobName ? `: ${jobName}` : ''}</Title3>
+        <Title3 as="h2">
+          {kind === 'export' ? 'New export job' : kind === 'import' ? 'New import job' : 'New job'}
+          {jobName ? `: ${jobName}` : ''}
+        </Title3>
         <Caption1 className={styles.saved} role="status" data-testid="draft-save-state">
           {save.state === 'saving' && 'Saving the draft…'}
           {save.state === 'saved' && `Draft saved ${save.at ? new Date(save.at).toLocaleTimeString() : ''}`}
@@ -169,13 +213,27 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
         </ol>
       </nav>
       <section className={styles.body} aria-labelledby="wizard-step-heading">
-        <h2 id="wizard-step-heading" ref={headingRef} tabIndex={-1} style={{ marginTop: 0, marginBottom: tokens.spacingVerticalL, fontSize: tokens.fontSizeBase500, outlineOffset: '2px' }}>
+        <h2
+          id="wizard-step-heading"
+          ref={headingRef}
+          tabIndex={-1}
+          style={{
+            marginTop: 0,
+            marginBottom: tokens.spacingVerticalL,
+            fontSize: tokens.fontSizeBase500,
+            outlineOffset: '2px',
+          }}
+        >
           {index + 1}. {current.title}
         </h2>
         {body[current.id]}
       </section>
       <div className={styles.foot}>
-        <Button icon={<ArrowLeft20Regular />} disabled={index === 0 || stepping} onClick={() => void move(steps[index - 1]!.id)}>
+        <Button
+          icon={<ArrowLeft20Regular />}
+          disabled={index === 0 || stepping}
+          onClick={() => void move(steps[index - 1]!.id)}
+        >
           Back
         </Button>
         {!last && (
@@ -188,11 +246,20 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
             onClick={() => void next()}
             data-testid="wizard-next"
           >
-            {stepping || gate.busy ? 'Working…' : gate.nextLabel ?? 'Next'}
+            {stepping || gate.busy ? 'Working…' : (gate.nextLabel ?? 'Next')}
           </Button>
         )}
-        {gate.why && !gate.canNext && <Caption1 id="wizard-next-why" className={styles.why}>{gate.why}</Caption1>}
-        <Button className={styles.discard} appearance="subtle" icon={<Delete20Regular />} onClick={() => void discard()}>
+        {gate.why && !gate.canNext && (
+          <Caption1 id="wizard-next-why" className={styles.why}>
+            {gate.why}
+          </Caption1>
+        )}
+        <Button
+          className={styles.discard}
+          appearance="subtle"
+          icon={<Delete20Regular />}
+          onClick={() => void discard()}
+        >
           Discard draft
         </Button>
       </div>

@@ -11,5 +11,6 @@ export async function answer<T>(channel: ChannelName, result: Promise<BridgeResu
   return r.value;
 }
 
-export const errorTarget = (err: unknown): string | undefined => (err instanceof BridgeCallError ? err.target : undefined);
+export const errorTarget = (err: unknown): string | undefined =>
+  err instanceof BridgeCallError ? err.target : undefined;
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

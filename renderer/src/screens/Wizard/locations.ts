@@ -14,12 +14,18 @@ export interface LocationInfo {
 export function locationOf(l: LocationView, all: LocationView[] = []): LocationInfo {
   const a = l.address ?? {};
   const lines = [
-    a.recipientName, a.streetAddress1, a.streetAddress2,
-    [a.postalCode, a.city].filter(Boolean).join(' '), [a.stateOrProvince, a.countryOrRegion].filter(Boolean).join(', '), a.phone,
+    a.recipientName,
+    a.streetAddress1,
+    a.streetAddress2,
+    [a.postalCode, a.city].filter(Boolean).join(' '),
+    [a.stateOrProvince, a.countryOrRegion].filter(Boolean).join(', '),
+    a.phone,
   ].filter((x): x is string => !!x);
   // ARM names alternates by id (/providers/Microsoft.ImportExport/locations/<slug>); show the name.
   const nameOf = (ref: string) =>
-    all.find((x) => x.id?.toLowerCase() === ref.toLowerCase() || x.name.toLowerCase() === ref.toLowerCase())?.name ?? ref.split('/').pop() ?? ref;
+    all.find((x) => x.id?.toLowerCase() === ref.toLowerCase() || x.name.toLowerCase() === ref.toLowerCase())?.name ??
+    ref.split('/').pop() ??
+    ref;
   const alternate = l.alternateLocations.map(nameOf).find((n) => n.toLowerCase() !== l.name.toLowerCase());
   return {
     name: l.name,

@@ -3,7 +3,12 @@
 // exactly what the service and the copy engine would refuse, while the person types.
 import type { z } from 'zod';
 import {
-  jobNameProblem, MAX_DRIVES_PER_JOB, parseStorageAccountId, ReturnAddressSchema, ReturnShippingSchema, STORAGE_ACCOUNT_RE,
+  jobNameProblem,
+  MAX_DRIVES_PER_JOB,
+  parseStorageAccountId,
+  ReturnAddressSchema,
+  ReturnShippingSchema,
+  STORAGE_ACCOUNT_RE,
 } from '../../../../shared/arm/schemas';
 import { blobNameProblem, containerNameProblem, splitBlobPath } from '../../../../shared/prep/names';
 import { draftValues, type DraftValues, type WizardStep } from '../../../../shared/prep/draft';
@@ -30,7 +35,11 @@ export function stepsFor(kind: DraftValues['type']['kind']): Array<(typeof STEPS
 export type FieldErrors = Partial<Record<string, string>>;
 
 /** Blob paths and prefixes are typed one a line. */
-export const splitLines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+export const splitLines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** A storage account as the person typed it (a name or a resource id) -> its resource id. */
 export function storageAccountId(typed: string, subscriptionId?: string, resourceGroup?: string): string | undefined {
@@ -44,13 +53,16 @@ export function storageAccountId(typed: string, subscriptionId?: string, resourc
 
 export function storageAccountProblem(typed: string): string | undefined {
   const t = typed.trim();
-  if (!t) return 'Give the storage account the data goes to (or comes from): its name, such as haulsandbox, or its resource id.';
+  if (!t)
+    return 'Give the storage account the data goes to (or comes from): its name, such as haulsandbox, or its resource id.';
   if (t.startsWith('/')) {
     return parseStorageAccountId(t)
       ? undefined
       : 'This is not a storage account resource id: it must look like /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>.';
   }
-  return STORAGE_ACCOUNT_RE.test(t) ? undefined : `"${t}" is not a storage account name: use 3 to 24 lowercase letters and digits.`;
+  return STORAGE_ACCOUNT_RE.test(t)
+    ? undefined
+    : `"${t}" is not a storage account name: use 3 to 24 lowercase letters and digits.`;
 }
 
 /** A destination "container/prefix/" (or "container/blob" for one file): what is wrong with it, or undefined. */
@@ -95,7 +107,9 @@ export function importDataErrors(v: DraftValues): FieldErrors {
   const e: FieldErrors = {};
   const d = v.importData;
   if (d.mode === 'dataset') {
-    if (!d.dataset) e.dataset = 'Load a dataset.csv (BasePath, DstBlobPathOrPrefix, BlobType, Disposition, MetadataFile, PropertiesFile).';
+    if (!d.dataset)
+      e.dataset =
+        'Load a dataset.csv (BasePath, DstBlobPathOrPrefix, BlobType, Disposition, MetadataFile, PropertiesFile).';
     return e;
   }
   if (d.paths.length === 0) e.paths = 'Add at least one folder or file to copy, or load a dataset.csv.';
@@ -110,11 +124,17 @@ export function exportDataErrors(v: DraftValues): FieldErrors {
   if (!x.blobPaths.length && !x.blobPathPrefixes.length && !x.blobListBlobPath?.trim()) {
     e.blobPathPrefixes = 'Name at least one blob path or prefix to export, such as /photos/ (or a blob-list blob).';
   }
-  for (const [field, list] of [['blobPaths', x.blobPaths], ['blobPathPrefixes', x.blobPathPrefixes]] as const) {
+  for (const [field, list] of [
+    ['blobPaths', x.blobPaths],
+    ['blobPathPrefixes', x.blobPathPrefixes],
+  ] as const) {
     for (const p of list) {
       const { container } = splitBlobPath(p.replace(/^\/+/, ''));
       const c = containerNameProblem(container);
-      if (c) { e[field] = `"${p}": the ${c}.`; break; }
+      if (c) {
+        e[field] = `"${p}": the ${c}.`;
+        break;
+      }
     }
   }
   return e;
@@ -124,7 +144,8 @@ export function drivesErrors(v: DraftValues): FieldErrors {
   const e: FieldErrors = {};
   const n = v.drives.drives.length;
   if (n === 0) e.drives = 'Choose the drives to prepare (or use a folder on a mounted volume).';
-  if (n > MAX_DRIVES_PER_JOB) e.drives = `A job has at most ${MAX_DRIVES_PER_JOB} drives; remove ${n - MAX_DRIVES_PER_JOB}.`;
+  if (n > MAX_DRIVES_PER_JOB)
+    e.drives = `A job has at most ${MAX_DRIVES_PER_JOB} drives; remove ${n - MAX_DRIVES_PER_JOB}.`;
   return e;
 }
 
@@ -141,7 +162,8 @@ export function shippingErrors(v: DraftValues): FieldErrors {
     if (m) e[k] = capital(m) + '.';
   }
   s.notificationEmails.forEach((mail) => {
-    if (zodField(ReturnAddressSchema.shape.email, mail)) e.notificationEmails = `"${mail}" is not an email address such as name@example.com.`;
+    if (zodField(ReturnAddressSchema.shape.email, mail))
+      e.notificationEmails = `"${mail}" is not an email address such as name@example.com.`;
   });
   return e;
 }
@@ -167,11 +189,16 @@ export function addressOf(v: DraftValues) {
 /** The errors that keep a step's Next disabled. */
 export function stepErrors(step: StepId, v: DraftValues): FieldErrors {
   switch (step) {
-    case 'type': return typeErrors(v);
-    case 'data': return v.type.kind === 'export' ? exportDataErrors(v) : importDataErrors(v);
-    case 'drives': return drivesErrors(v);
-    case 'shipping': return shippingErrors(v);
-    default: return {};
+    case 'type':
+      return typeErrors(v);
+    case 'data':
+      return v.type.kind === 'export' ? exportDataErrors(v) : importDataErrors(v);
+    case 'drives':
+      return drivesErrors(v);
+    case 'shipping':
+      return shippingErrors(v);
+    default:
+      return {};
   }
 }
 
@@ -187,7 +214,8 @@ export function fieldForTarget(target: string | undefined): { field: string; ste
   if (t === 'logLevel' || t === 'backupDriveManifest' || t === 'diagnosticsPath') return { field: t, step: 'shipping' };
   if (t.startsWith('export')) return { field: 'blobPathPrefixes', step: 'data' };
   if (t.startsWith('driveList') || t.startsWith('drives')) return { field: 'drives', step: 'drives' };
-  if (t === 'notificationEmails' || t.startsWith('notificationEmails.')) return { field: 'notificationEmails', step: 'shipping' };
+  if (t === 'notificationEmails' || t.startsWith('notificationEmails.'))
+    return { field: 'notificationEmails', step: 'shipping' };
   if (t === 'carrierName' || t === 'carrierAccountNumber') return { field: t, step: 'shipping' };
   if (t.startsWith('sources') || t === 'destination') return { field: 'destination', step: 'data' };
   return undefined;

@@ -13,8 +13,20 @@ export const useStepStyles = makeStyles({
   narrow: { flexBasis: '200px', minWidth: 0 },
   mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
   muted: { color: tokens.colorNeutralForeground3 },
-  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  facts: { display: 'grid', gridTemplateColumns: 'minmax(120px, auto) 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
+  list: {
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalXL,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+  },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(120px, auto) 1fr',
+    columnGap: tokens.spacingHorizontalL,
+    rowGap: tokens.spacingVerticalXS,
+    margin: 0,
+  },
   dt: { color: tokens.colorNeutralForeground3 },
   dd: { margin: 0, wordBreak: 'break-word' },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
@@ -28,7 +40,9 @@ export function Section({ title, children, id }: { title: string; children: Reac
   const headingId = id ?? `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   return (
     <section className={styles.section} aria-labelledby={headingId}>
-      <Subtitle2 as="h3" id={headingId}>{title}</Subtitle2>
+      <Subtitle2 as="h3" id={headingId}>
+        {title}
+      </Subtitle2>
       {children}
     </section>
   );
@@ -54,11 +68,36 @@ export interface TextFieldProps {
   input?: Partial<InputProps>;
 }
 
-export function TextField({ label, field, value, onChange, errors, show, hint, required, className, input }: TextFieldProps) {
+export function TextField({
+  label,
+  field,
+  value,
+  onChange,
+  errors,
+  show,
+  hint,
+  required,
+  className,
+  input,
+}: TextFieldProps) {
   const error = useFieldError(errors, field, show);
   return (
-    <Field label={label} required={required} hint={hint} validationMessage={error} validationState={error ? 'error' : 'none'} className={className}>
-      <Input value={value} onChange={(_e, d) => onChange(d.value)} name={field} data-field={field} style={FILL} {...input} />
+    <Field
+      label={label}
+      required={required}
+      hint={hint}
+      validationMessage={error}
+      validationState={error ? 'error' : 'none'}
+      className={className}
+    >
+      <Input
+        value={value}
+        onChange={(_e, d) => onChange(d.value)}
+        name={field}
+        data-field={field}
+        style={FILL}
+        {...input}
+      />
     </Field>
   );
 }
