@@ -13,6 +13,7 @@ import type { PrepEvent } from '../../shared/prep/types';
 import { noKeepAwake } from '../../main/core/prep/keepAwake';
 import { PrepManager, PrepRefused, ProgressThrottle } from '../../main/core/prep/manager';
 import { readManifest } from '../../main/core/prep/driveFiles';
+import { Journal } from '../../main/core/prep/journal';
 import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -162,6 +163,12 @@ describe('PrepManager', () => {
       expect(d.driveInfoFile.startsWith(join(work, 'data-rate', 'prep', 'journals'))).toBe(true);
     }
     expectAllCopied(started.sessionId, hashes);
+    // The log viewer's lookup: a drive file (as a DriveLog writes it, \folder\file) back to its source.
+    const d0 = info!.result!.drives[0]!;
+    const rec = [...Journal.read(info!.journal).files.values()].find((f) => f.drive === d0.driveId)!;
+    const asLogged = { driveId: d0.driveId, filePath: `\\${rec.path.replace(/\//g, '\\')}`, blobPath: 'elsewhere/x' };
+    expect(m.sourceOf({ jobName: 'manager-job', ...asLogged })).toBe(rec.src);
+    expect(m.sourceOf({ jobName: 'another-job', ...asLogged })).toBeUndefined();
   }, 180_000);
 
   it('after a kill -9 of main lists the unfinished session from its journal, and Resume finishes it', async () => {

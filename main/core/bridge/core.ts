@@ -156,6 +156,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const prepManager = ctx.prep;
   ctx.onDispose(() => prepManager.dispose());
   ctx.drafts = new DraftStore(options.dataDir);
+  // The log viewer maps a drive's blobs back to the customer's files through the prep journals.
+  ctx.sourceFiles = async (q) => prepManager.sourceOf(q);
   const prep = await prepHandlers(ctx);
 
   const notifications = await notificationsHandlers(ctx);

@@ -411,6 +411,27 @@ export class PrepManager {
     return this.info(r);
   }
 
+  /**
+   * The file on this computer a blob on a prepared drive came from, from the journals of this
+   * job's sessions (for the log viewer); undefined when Haul did not prepare that drive.
+   */
+  sourceOf(q: { jobName: string; driveId: string; filePath: string; blobPath: string }): string | undefined {
+    const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\/+/, '');
+    const filePath = norm(q.filePath);
+    const blobPath = norm(q.blobPath);
+    for (const r of this.records.values()) {
+      if (r.jobName !== q.jobName || !existsSync(r.journal)) continue;
+      try {
+        for (const f of Journal.read(r.journal).files.values()) {
+          if (f.drive === q.driveId && (norm(f.path) === filePath || norm(f.blob) === blobPath)) return f.src;
+        }
+      } catch {
+        // An unreadable journal only means the drive-relative path is shown.
+      }
+    }
+    return undefined;
+  }
+
   /** Forgets a session that is not running; its journal and DriveInfo files stay. */
   async forget(sessionId: string): Promise<boolean> {
     await this.load();
