@@ -22,7 +22,7 @@ const noNode = [
   })),
 ];
 const noElectron = [{ group: ['electron', 'electron/*'], message: 'Only main/electron may import electron.' }];
-// A relative import that climbs to a top-level folder: '../../service/x', not 'shared/arm/service'.
+// A relative import that climbs to a top-level folder: '../../service/x', not 'main/core/service/x'.
 const up = (dir) => `^(\\.\\./)+${dir}(/|$)`;
 
 export default tseslint.config(

@@ -9,7 +9,7 @@ import {
   type JobState,
   type LifecycleEvent,
 } from '../shared/lifecycle/types';
-import { AdvanceBodySchema, OPS_PREFIX, OpsBodies, type OpsAction } from '../shared/arm/service';
+import { AdvanceBodySchema, OPS_PREFIX, OpsBodies, type OpsAction } from '../shared/service/connection';
 import { STORAGE_ACCOUNT_RE, zodIssuesToDetails } from '../shared/arm/schemas';
 import { badRequest } from './errors';
 import { route, type Route } from './http';

@@ -4,7 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONNECTION_FILE, OPS_PREFIX, ServiceConnectionSchema, type ServiceConnection } from '../shared/arm/service';
+import {
+  CONNECTION_FILE,
+  OPS_PREFIX,
+  ServiceConnectionSchema,
+  type ServiceConnection,
+} from '../shared/service/connection';
 import { ArmErrorSchema } from '../shared/arm/schemas';
 import { describeIssues } from '../shared/validation';
 import { httpsJson } from './httpsJson';

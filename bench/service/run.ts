@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StorageImportExport } from '@azure/arm-storageimportexport';
 import { createPipelineRequest } from '@azure/core-rest-pipeline';
-import { ServiceConnectionSchema } from '../../shared/arm/service';
+import { ServiceConnectionSchema } from '../../shared/service/connection';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({

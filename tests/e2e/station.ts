@@ -10,7 +10,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { StorageImportExport } from '@azure/arm-storageimportexport';
-import { ServiceConnectionSchema, type ServiceConnection } from '../../shared/arm/service';
+import { ServiceConnectionSchema, type ServiceConnection } from '../../shared/service/connection';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'out/cli/haul.mjs');

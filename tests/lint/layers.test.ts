@@ -73,7 +73,7 @@ describe('layer rules', () => {
     expect(
       await importErrors(
         'main/core/backend/ok.ts',
-        "import { ServiceConnectionSchema } from '../../../shared/arm/service';\nexport default ServiceConnectionSchema;\n",
+        "import { ServiceConnectionSchema } from '../../../shared/service/connection';\nexport default ServiceConnectionSchema;\n",
       ),
     ).toEqual([]);
   });

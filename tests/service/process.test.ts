@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ServiceConnectionSchema, type ServiceConnection } from '../../shared/arm/service';
+import { ServiceConnectionSchema, type ServiceConnection } from '../../shared/service/connection';
 import { API, importJobBody, rawCall, startTestService } from './helpers';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { ServiceConnectionSchema, type ServiceConnection } from '../../../shared/arm/service';
+import { ServiceConnectionSchema, type ServiceConnection } from '../../../shared/service/connection';
 import type { ServiceStatus } from '../../../shared/ipc/contract';
 
 export interface LocalServiceOptions {

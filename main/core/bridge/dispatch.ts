@@ -4,6 +4,7 @@
 import { channels, HandlerError, type BridgeResult } from '../../../shared/ipc/contract';
 import { CHANNELS, type ChannelName } from '../../../shared/ipc/names';
 import type { Handlers } from './context';
+import { describeIssues } from '../../../shared/validation';
 
 export function isChannel(value: unknown): value is ChannelName {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
@@ -21,7 +22,7 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
   }
   const parsed = channels[channel].request.safeParse(payload ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
+    const issues = describeIssues(parsed.error, { root: '(request)' });
     const target = parsed.error.issues[0]?.path.join('.') || undefined;
     return {
       ok: false,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AccessToken } from '@azure/core-auth';
 import { StorageSharedKeyCredential } from '@azure/storage-blob';
 import { z } from 'zod';
-import type { ServiceConnection } from '../../../shared/arm/service';
+import type { ServiceConnection } from '../../../shared/service/connection';
 import type { Connection, ConnectionSource } from './connection';
 
 export const LOCAL_LABEL = 'Local sandbox';
