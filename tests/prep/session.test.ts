@@ -225,7 +225,7 @@ describe('PrepSession', () => {
     const refusedAfter = Date.now();
     await expect(b.s.start()).rejects.toBeInstanceOf(JournalBusy);
     // A live run's lock is refused at once, not after waiting for it to go stale.
-    expect(Date.now() - refusedAfter).toBeLessThan(3000);
+    expect(Date.now() - refusedAfter).toBeLessThan(5000);
     a.s.cancel();
     expect((await first).outcome).toBe('stopped');
   }, 120_000);

@@ -15,18 +15,34 @@ const STALE_MS = 5000;
 
 const UPDATE_MS = 1000;
 
-/** True when the lock was refreshed within the last two updates: its run is alive, do not wait for it. */
-function freshlyHeld(lockPath: string): boolean {
+function lockTime(lockPath: string): number | undefined {
   try {
-    return Date.now() - statSync(lockPath).mtimeMs < 2 * UPDATE_MS;
+    return statSync(lockPath).mtimeMs;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
- * Takes the journal's lock; resolves to its release. A lock its run keeps fresh is refused at
- * once; one that is no longer refreshed (a killed run) is waited for until it goes stale (about 8 s).
+ * True when a run is alive behind the lock: its run refreshes it every second. A killed run's lock
+ * stops moving — right after a kill -9 it still looks fresh, so watch it for two refreshes.
+ */
+async function heldByLiveRun(lockPath: string): Promise<boolean> {
+  const first = lockTime(lockPath);
+  if (first === undefined || Date.now() - first > 2 * UPDATE_MS) return false;
+  const until = Date.now() + 2 * UPDATE_MS + 200;
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = lockTime(lockPath);
+    if (now === undefined) return false;
+    if (now !== first) return true;
+  }
+  return false;
+}
+
+/**
+ * Takes the journal's lock; resolves to its release. A lock its run keeps fresh is refused within
+ * about a second; one that is no longer refreshed (a killed run) is waited for until it goes stale.
  */
 export async function lockJournal(journal: string, onCompromised?: (e: Error) => void): Promise<() => Promise<void>> {
   const lockfilePath = `${journal}.lock`;
@@ -36,7 +52,7 @@ export async function lockJournal(journal: string, onCompromised?: (e: Error) =>
       realpath: false,
       stale: STALE_MS,
       update: UPDATE_MS,
-      retries: freshlyHeld(lockfilePath) ? 0 : { retries: 8, factor: 1.5, minTimeout: 200, maxTimeout: 2000 },
+      retries: (await heldByLiveRun(lockfilePath)) ? 0 : { retries: 8, factor: 1.5, minTimeout: 200, maxTimeout: 2000 },
       // a lost lock means another run may have taken the journal: say so, do not crash main
       onCompromised: onCompromised ?? (() => undefined),
     });
