@@ -1,7 +1,6 @@
 // Edit the job: return address, return shipping, and who else is told about it. In Creating,
 // saving restarts the 14 days after which the job is deleted (J3), and the dialog says so. Checked
 // with the channel's own schema before sending; a refusal keeps every value and marks the field.
-import { useEffect, useState } from 'react';
 import {
   Button,
   Caption1,
@@ -24,9 +23,8 @@ import {
 } from '@fluentui/react-components';
 import { UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { NOTIFY_TAG, type JobView } from '../../../../shared/jobs/schemas';
-import type { BridgeError } from '../../../../shared/ipc/contract';
 import { useHaul } from '../../store';
-import { dropDraft, fieldOfTarget, getDraft, issuesByField, saveDraft, type FieldErrors } from './forms';
+import { useJobForm } from './forms';
 
 const useStyles = makeStyles({
   surface: { maxWidth: 'min(720px, calc(100vw - 32px))' },
@@ -85,17 +83,17 @@ function initial(job: JobView): EditForm {
 export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void }) {
   const styles = useStyles();
   const update = useHaul((s) => s.jobs.update);
-  const draftKey = `edit:${job.name}`;
-  const [form, setForm] = useState<EditForm>(() => getDraft<EditForm>(draftKey) ?? initial(job));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failed, setFailed] = useState<BridgeError | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => saveDraft(draftKey, form), [draftKey, form]);
-
-  const clear = (k: string) => setErrors(({ [k]: _drop, ...rest }) => rest);
+  const { form, setForm, errors, setErrors, clearError, failed, busy, submit } = useJobForm({
+    draftKey: `edit:${job.name}`,
+    initial: () => initial(job),
+    schema: UpdateJobRequest,
+    fields: FIELDS,
+    send: update,
+    onClose,
+  });
   const setAddress = (k: AddressKey, v: string) => {
     setForm((f) => ({ ...f, address: { ...f.address, [k]: v } }));
-    clear(`returnAddress.${k}`);
+    clearError(`returnAddress.${k}`);
   };
 
   const request = () => {
@@ -125,26 +123,6 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
     };
   };
 
-  const submit = async () => {
-    const parsed = UpdateJobRequest.safeParse(request());
-    if (!parsed.success) {
-      setErrors(issuesByField(parsed.error));
-      return;
-    }
-    setBusy(true);
-    setFailed(undefined);
-    const r = await update(parsed.data);
-    setBusy(false);
-    if (r.ok) {
-      dropDraft(draftKey);
-      onClose();
-      return;
-    }
-    setFailed(r.error);
-    const field = fieldOfTarget(r.error, FIELDS);
-    if (field) setErrors((e) => ({ ...e, [field]: r.error.message }));
-  };
-
   const err = (k: string) => ({
     validationState: errors[k] ? ('error' as const) : ('none' as const),
     validationMessage: errors[k],
@@ -157,7 +135,7 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void submit();
+            void submit(request());
           }}
           noValidate
         >
@@ -196,7 +174,7 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
                     value={form.carrierName}
                     onChange={(_e, d) => {
                       setForm((f) => ({ ...f, carrierName: d.value }));
-                      clear('returnShipping.carrierName');
+                      clearError('returnShipping.carrierName');
                     }}
                   />
                 </Field>
@@ -205,7 +183,7 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
                     value={form.carrierAccountNumber}
                     onChange={(_e, d) => {
                       setForm((f) => ({ ...f, carrierAccountNumber: d.value }));
-                      clear('returnShipping.carrierAccountNumber');
+                      clearError('returnShipping.carrierAccountNumber');
                     }}
                   />
                 </Field>

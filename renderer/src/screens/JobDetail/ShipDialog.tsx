@@ -2,7 +2,7 @@
 // drive count) and the job set to Shipping in one action (J4). Shows the address to write on the
 // package. Submit stays disabled with the life cycle's J5 sentence until carrier, tracking number
 // and return address are there; a refusal keeps every value and points at the field.
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useId, useMemo } from 'react';
 import {
   Button,
   Caption1,
@@ -26,11 +26,10 @@ import {
 } from '@fluentui/react-components';
 import { ShipJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { shipPermission } from '../../../../shared/jobs/view';
-import type { BridgeError } from '../../../../shared/ipc/contract';
 import type { JobView } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
 import { Address } from './Details';
-import { dropDraft, fieldOfTarget, getDraft, issuesByField, saveDraft, today, type FieldErrors } from './forms';
+import { today, useJobForm } from './forms';
 
 const useStyles = makeStyles({
   surface: { maxWidth: 'min(640px, calc(100vw - 32px))' },
@@ -73,52 +72,34 @@ export function ShipDialog({
   const ship = useHaul((s) => s.jobs.ship);
   const locations = useHaul((s) => s.jobs.locations);
   const whyId = useId();
-  const draftKey = `ship:${job.name}`;
   const carriers = useMemo(() => {
     const own = job.location.supportedCarriers;
     if (own.length) return own;
     return locations?.find((l) => l.name === job.location.name)?.supportedCarriers ?? [];
   }, [job.location, locations]);
-  const [form, setForm] = useState<ShipForm>(
-    () =>
-      getDraft<ShipForm>(draftKey) ?? {
-        carrierName: job.deliveryPackage?.carrierName ?? (carriers.length === 1 ? carriers[0]! : ''),
-        trackingNumber: job.deliveryPackage?.trackingNumber ?? '',
-        shipDate: job.deliveryPackage?.shipDate?.slice(0, 10) || today(),
-        driveCount: String(job.deliveryPackage?.driveCount ?? Math.max(1, job.drives.filter((d) => !d.extra).length)),
-      },
-  );
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failed, setFailed] = useState<BridgeError | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => saveDraft(draftKey, form), [draftKey, form]);
+  const { form, setForm, errors, clearError, failed, busy, submit } = useJobForm({
+    draftKey: `ship:${job.name}`,
+    initial: (): ShipForm => ({
+      carrierName: job.deliveryPackage?.carrierName ?? (carriers.length === 1 ? carriers[0]! : ''),
+      trackingNumber: job.deliveryPackage?.trackingNumber ?? '',
+      shipDate: job.deliveryPackage?.shipDate?.slice(0, 10) || today(),
+      driveCount: String(job.deliveryPackage?.driveCount ?? Math.max(1, job.drives.filter((d) => !d.extra).length)),
+    }),
+    schema: ShipJobRequest,
+    fields: FIELDS,
+    send: ship,
+    onClose,
+  });
 
   const permission = shipPermission(job, { carrierName: form.carrierName, trackingNumber: form.trackingNumber });
   const missingAddress = !job.returnAddress;
   const set = (k: keyof ShipForm) => (value: string) => {
     setForm((f) => ({ ...f, [k]: value }));
-    setErrors(({ [k]: _drop, ...rest }) => rest);
+    clearError(k);
   };
 
-  const submit = async () => {
-    if (!permission.allowed) return;
-    const parsed = ShipJobRequest.safeParse({ name: job.name, ...form, driveCount: Number(form.driveCount) });
-    if (!parsed.success) {
-      setErrors(issuesByField(parsed.error));
-      return;
-    }
-    setBusy(true);
-    setFailed(undefined);
-    const r = await ship(parsed.data);
-    setBusy(false);
-    if (r.ok) {
-      dropDraft(draftKey);
-      onClose();
-      return;
-    }
-    setFailed(r.error);
-    const field = fieldOfTarget(r.error, FIELDS);
-    if (field) setErrors((e) => ({ ...e, [field]: r.error.message }));
+  const send = () => {
+    if (permission.allowed) void submit({ name: job.name, ...form, driveCount: Number(form.driveCount) });
   };
 
   const fieldProps = (k: (typeof FIELDS)[number]) => ({
@@ -132,7 +113,7 @@ export function ShipDialog({
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void submit();
+            send();
           }}
           noValidate
         >
