@@ -447,44 +447,28 @@ function ExportData({ attempted, setGate }: StepProps) {
     <div className={styles.step}>
       <Section title="Blobs to export">
         <div className={styles.row}>
-          <Field
-            className={styles.grow}
+          <LinesField
             label="Blob path prefixes, one a line"
             hint="e.g. /photos/ or /photos/2026/ — every blob under it."
-            validationMessage={prefixError}
-            validationState={prefixError ? 'error' : 'none'}
-          >
-            <Textarea
-              value={prefixText}
-              resize="vertical"
-              rows={4}
-              spellCheck={false}
-              data-field="blobPathPrefixes"
-              onChange={(_e, v) => {
-                setPrefixText(v.value);
-                set({ blobPathPrefixes: splitLines(v.value) });
-              }}
-            />
-          </Field>
-          <Field
-            className={styles.grow}
+            field="blobPathPrefixes"
+            text={prefixText}
+            error={prefixError}
+            onChange={(v) => {
+              setPrefixText(v);
+              set({ blobPathPrefixes: splitLines(v) });
+            }}
+          />
+          <LinesField
             label="Blob paths, one a line"
             hint="Single blobs: /container/name."
-            validationMessage={pathsError}
-            validationState={pathsError ? 'error' : 'none'}
-          >
-            <Textarea
-              value={pathsText}
-              resize="vertical"
-              rows={4}
-              spellCheck={false}
-              data-field="blobPaths"
-              onChange={(_e, v) => {
-                setPathsText(v.value);
-                set({ blobPaths: splitLines(v.value) });
-              }}
-            />
-          </Field>
+            field="blobPaths"
+            text={pathsText}
+            error={pathsError}
+            onChange={(v) => {
+              setPathsText(v);
+              set({ blobPaths: splitLines(v) });
+            }}
+          />
         </div>
         <TextField
           label="Or a blob-list blob"
@@ -562,5 +546,35 @@ function ExportData({ attempted, setGate }: StepProps) {
         )}
       </Section>
     </div>
+  );
+}
+
+/** A list typed one item a line, bound to a draft field, with its error under it. */
+function LinesField(props: {
+  label: string;
+  hint: string;
+  field: string;
+  text: string;
+  error: string | undefined;
+  onChange: (text: string) => void;
+}) {
+  const styles = useStepStyles();
+  return (
+    <Field
+      className={styles.grow}
+      label={props.label}
+      hint={props.hint}
+      validationMessage={props.error}
+      validationState={props.error ? 'error' : 'none'}
+    >
+      <Textarea
+        value={props.text}
+        resize="vertical"
+        rows={4}
+        spellCheck={false}
+        data-field={props.field}
+        onChange={(_e, v) => props.onChange(v.value)}
+      />
+    </Field>
   );
 }
