@@ -24,7 +24,7 @@ import {
 import { UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { NOTIFY_TAG, type JobView } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
-import { useJobForm } from './forms';
+import { useJobForm } from './useJobForm';
 
 const useStyles = makeStyles({
   surface: { maxWidth: 'min(720px, calc(100vw - 32px))' },

@@ -29,7 +29,8 @@ import { shipPermission } from '../../../../shared/jobs/view';
 import type { JobView } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
 import { Address } from './Details';
-import { today, useJobForm } from './forms';
+import { today } from './forms';
+import { useJobForm } from './useJobForm';
 
 const useStyles = makeStyles({
   surface: { maxWidth: 'min(640px, calc(100vw - 32px))' },
