@@ -22,8 +22,16 @@ const noNode = [
   })),
 ];
 const noElectron = [{ group: ['electron', 'electron/*'], message: 'Only main/electron may import electron.' }];
-// A relative import that climbs to a top-level folder: '../../service/x', not 'main/core/service/x'.
-const up = (dir) => `^(\\.\\./)+${dir}(/|$)`;
+// A relative import that climbs exactly to the repository's root and into a top-level folder:
+// from main/core/bridge/x.ts that is '../../../service/x'; '../service/x' there is main/core/service.
+const up = (depth, dir) => `^(\\.\\./){${depth}}${dir}(/|$)`;
+// One block per folder depth below `base` (the regex depends on how far a file is from the root).
+const MAX_DEPTH = 8;
+const byDepth = (base, exts, rules) =>
+  Array.from({ length: MAX_DEPTH - base.split('/').length + 1 }, (_, k) => {
+    const depth = base.split('/').length + k;
+    return { files: exts.map((ext) => `${base}/${'*/'.repeat(k)}*.${ext}`), rules: rules(depth) };
+  });
 
 export default tseslint.config(
   { basePath: root },
@@ -48,24 +56,21 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    files: ['shared/**/*.ts', 'shared/**/*.tsx'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...noNode,
-            ...noElectron,
-            ...['main', 'renderer', 'service', 'tests'].map((dir) => ({
-              regex: up(dir),
-              message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.',
-            })),
-          ],
-        },
-      ],
-    },
-  },
+  ...byDepth('shared', ['ts', 'tsx'], (depth) => ({
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...noNode,
+          ...noElectron,
+          ...['main', 'renderer', 'service', 'tests'].map((dir) => ({
+            regex: up(depth, dir),
+            message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.',
+          })),
+        ],
+      },
+    ],
+  })),
   {
     // The app's code; renderer/vite.config.ts is build tooling and runs in Node.
     files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
@@ -73,68 +78,61 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...noNode,
-            ...noElectron,
-            ...['main', 'service'].map((dir) => ({
-              regex: up(dir),
-              message: 'renderer/ reaches main only through the bridge (window.haul).',
-            })),
-          ],
-        },
-      ],
     },
   },
-  {
-    files: ['main/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...noElectron,
-            ...['renderer', 'electron', 'service'].map((dir) => ({
-              regex: up(dir),
-              message:
-                'main/core/ is Node only: no electron shell, no renderer, no service internals (talk to the service over its API).',
-            })),
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['main/electron/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: ['renderer', 'service'].map((dir) => ({
-            regex: up(dir),
-            message: 'The Electron shell wires main/core; it never imports the renderer or the service.',
+  ...byDepth('renderer/src', ['ts', 'tsx'], (depth) => ({
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...noNode,
+          ...noElectron,
+          ...['main', 'service'].map((dir) => ({
+            regex: up(depth, dir),
+            message: 'renderer/ reaches main only through the bridge (window.haul).',
           })),
-        },
-      ],
-    },
-  },
-  {
-    files: ['service/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...noElectron,
-            ...['main', 'renderer'].map((dir) => ({
-              regex: up(dir),
-              message: 'service/ is its own backend: it imports shared/ only.',
-            })),
-          ],
-        },
-      ],
-    },
-  },
+        ],
+      },
+    ],
+  })),
+  ...byDepth('main/core', ['ts'], (depth) => ({
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...noElectron,
+          ...['renderer', 'service'].map((dir) => ({
+            regex: up(depth, dir),
+            message:
+              'main/core/ is Node only: no electron shell, no renderer, no service internals (talk to the service over its API).',
+          })),
+        ],
+      },
+    ],
+  })),
+  ...byDepth('main/electron', ['ts'], (depth) => ({
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: ['renderer', 'service'].map((dir) => ({
+          regex: up(depth, dir),
+          message: 'The Electron shell wires main/core; it never imports the renderer or the service.',
+        })),
+      },
+    ],
+  })),
+  ...byDepth('service', ['ts'], (depth) => ({
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...noElectron,
+          ...['main', 'renderer'].map((dir) => ({
+            regex: up(depth, dir),
+            message: 'service/ is its own backend: it imports shared/ only.',
+          })),
+        ],
+      },
+    ],
+  })),
 );

@@ -69,6 +69,23 @@ describe('layer rules', () => {
         "import { createCore } from '../main/core/bridge/core';\nexport default createCore;\n",
       ),
     ).toHaveLength(1);
+    // Read by where the import lands, not by its spelling: from main/core/bridge, '../service/' is
+    // main/core/service (fine) and '../../../service/' is the top-level service (refused).
+    expect(
+      await importErrors(
+        'main/core/bridge/ok.ts',
+        "import type { JobsService } from '../service/jobs';\nexport type X = JobsService;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await importErrors(
+        'main/core/bridge/handlers/bad.ts',
+        "import { startService } from '../../../../service/server';\nexport default startService;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await importErrors('main/core/bad.ts', "import { main } from '../electron/main';\nexport default main;\n"),
+    ).toHaveLength(1);
     // shared/ modules whose names happen to match a folder are fine.
     expect(
       await importErrors(

@@ -7,11 +7,10 @@ import type { DriveLister } from '../drives/list';
 import type { OpenSettingsBackend, SettingsPort } from '../settings';
 import type { SecretCipher, SecretStore } from '../secrets';
 import type { AzureOptions, ConnectionManager } from '../settings/connection';
-// main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
 import type { RecordStoreFactory } from '../jobs/records';
-import type { ConnectionSource } from '../../core/service/connection';
-import type { ServiceHealth } from '../../core/service/health';
-import type { JobsService, SourceFileLookup } from '../../core/service/jobs';
+import type { ConnectionSource } from '../service/connection';
+import type { ServiceHealth } from '../service/health';
+import type { JobsService, SourceFileLookup } from '../service/jobs';
 import type { Tracker } from '../jobs/tracker';
 import type { JobSource, TrackerClock } from '../jobs/trackerSource';
 import type { TrackerIntervals } from '../jobs/trackerSchedule';

@@ -8,11 +8,10 @@ import { startLocalService } from '../backend/local';
 import { listDrives } from '../drives/list';
 import { DriveWatcher } from '../drives/watch';
 import type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
-// main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
 import { jsonRecordStores } from '../jobs/records';
-import { ServiceHealth } from '../../core/service/health';
-import { createJobsService } from '../../core/service/jobs';
-import { localConnectionSource } from '../../core/service/local';
+import { ServiceHealth } from '../service/health';
+import { createJobsService } from '../service/jobs';
+import { localConnectionSource } from '../service/local';
 import { appHandlers, classify, serviceStatus } from './handlers/app';
 import { jobsHandlers } from './handlers/jobs';
 import { notificationsHandlers } from './handlers/notifications';

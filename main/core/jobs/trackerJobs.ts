@@ -1,7 +1,6 @@
 // The tracker's JobSource over main's jobs service (main/core/service/jobs.ts): its views, so
 // every poll also updates the job records and, when a view changed, tells the screens (job.updated).
-// main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
-import type { JobsService } from '../../core/service/jobs';
+import type { JobsService } from '../service/jobs';
 import type { JobSource } from './trackerSource';
 
 export function jobsServiceSource(jobs: JobsService): JobSource {

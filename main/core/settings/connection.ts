@@ -3,8 +3,7 @@
 // resource group. Sign-in state lives here, in memory; the account record (not a token) is kept
 // encrypted so the next start can say who was signed in.
 import type { ConnectionStatus } from '../../../shared/ipc/channels/settings';
-// main/core/service is spelled ../../core/service: the layer lint reads any '../service/' as the top-level service/.
-import type { Connection, ConnectionSource } from '../../core/service/connection';
+import type { Connection, ConnectionSource } from '../service/connection';
 import {
   ARM_SCOPE,
   AZURE_ARM,
@@ -21,7 +20,7 @@ import {
   type CredentialFactory,
   type SignInCredential,
   type SignInMethod,
-} from '../../core/service/azure';
+} from '../service/azure';
 import type { SecretStore } from '../secrets';
 import type { SettingsPort } from './index';
 

@@ -3,7 +3,7 @@
 // validated by the dispatch gate; every error is a HandlerError a person can act on.
 import type { JobsChannel } from '../../../../shared/ipc/names';
 import type { CoreContext, HandlersOf } from '../context';
-import type { JobsService } from '../../../core/service/jobs'; // spelled so: the layer lint reads '../../service/' as the top-level service/
+import type { JobsService } from '../../service/jobs';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import { CreateJobRequest, ShipJobRequest, UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 

@@ -4,8 +4,7 @@
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { ConnectionStatus, SettingsView } from '../../../../shared/ipc/channels/settings';
 import type { SettingsChannel } from '../../../../shared/ipc/names';
-// main/core/service is spelled ../../../core/service: the layer lint reads any '../service/' as the top-level service/.
-import { AzureError } from '../../../core/service/azure';
+import { AzureError } from '../../service/azure';
 import { SettingsError } from '../../settings';
 import type { ConnectionManager } from '../../settings/connection';
 import type { CoreContext, HandlersOf } from '../context';
