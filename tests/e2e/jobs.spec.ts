@@ -1,15 +1,14 @@
 // Jobs in the app, end to end in browser mode: a station of its own (haul serve with its local
 // service), jobs made with the official SDK as any other tool would, the data center played with
 // `haul ops`, and the screens followed without a reload. Saves a screenshot of every screen to
-// docs/screenshots/ (1440×900, and -1024 at 1024×700).
+// the screenshots folder (shotPath: 1440×900, and -1024 at 1024×700).
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startStation, stationService, type Station, type StationService } from './station';
+import { shotPath, startStation, stationService, type Station, type StationService } from './station';
 import { bytes, md5, writeDrive } from '../service/datacenter/helpers';
 
-const SHOTS = path.join(ROOT, 'docs/screenshots');
 // Each step is seen by the page's own polling (every 3 s while a job is shown), not by a reload.
 const STEP = { timeout: 20_000 };
 const RETURN_ADDRESS = {
@@ -34,7 +33,7 @@ async function shot(page: Page, name: string): Promise<void> {
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SHOTS, `${name}${suffix}.png`) });
+    await page.screenshot({ path: shotPath(`${name}${suffix}.png`) });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }

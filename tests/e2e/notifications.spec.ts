@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStation, stationService, ROOT, type Station, type StationService } from './station';
+import { startStation, stationService, type Station, type StationService, shotPath } from './station';
 import { bytes, prepareDrive, RETURN_ADDRESS, DELIVERY } from '../service/helpers';
 
 let station: Station;
@@ -106,14 +106,14 @@ test('a job made with the SDK and moved by haul ops: the notices come in without
   await expect(page.getByTestId('unread-count')).toHaveText('10');
   expect(loads).toBe(0); // no reload
 
-  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/notifications.png') });
+  await page.screenshot({ path: shotPath('notifications.png') });
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/notifications-1440.png') });
+  await page.screenshot({ path: shotPath('notifications-1440.png') });
   await centre.getByRole('tab', { name: 'Settings' }).click();
   await expect(centre.getByRole('switch', { name: /A drive finished with errors/ })).toBeChecked();
-  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/notifications-settings-1440.png') });
+  await page.screenshot({ path: shotPath('notifications-settings-1440.png') });
   await page.setViewportSize({ width: 1024, height: 700 });
-  await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/notifications-settings.png') });
+  await page.screenshot({ path: shotPath('notifications-settings.png') });
   await centre.getByRole('tab', { name: /Notifications/ }).click();
 
   // Clicking one marks it read and opens its job.

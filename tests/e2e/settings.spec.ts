@@ -1,12 +1,12 @@
 // The Settings screen in browser mode: a damaged settings file is reported above every screen
 // (kept, with where it went), the screen shows the defaults Haul runs on, and the desktop-only
-// options say why they are off. Saves the screenshots docs/screenshots/settings-*.png.
+// options say why they are off. Saves the screenshots settings-*.png (shotPath).
 import { expect, test } from '@playwright/test';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startStation, type Station } from './station';
+import { startStation, type Station, shotPath } from './station';
 
 let station: Station;
 
@@ -49,7 +49,7 @@ test('a damaged settings file: Haul says so on any screen, keeps the file, and r
     [1440, 900],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `settings-${w}x${h}.png`) });
+    await page.screenshot({ path: shotPath(`settings-${w}x${h}.png`) });
   }
   await notice.getByRole('button', { name: 'Close' }).click();
   await expect(notice).toHaveCount(0);
@@ -68,7 +68,7 @@ test('a damaged settings file: Haul says so on any screen, keeps the file, and r
     await page.setViewportSize({ width: w, height: h });
     await page
       .getByTestId('settings-section-connection')
-      .screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `settings-connection-${w}x${h}.png`) });
+      .screenshot({ path: shotPath(`settings-connection-${w}x${h}.png`) });
   }
   expect(errors).toEqual([]);
 });

@@ -13,6 +13,16 @@ import { StorageImportExport } from '@azure/arm-storageimportexport';
 import { ServiceConnectionSchema, type ServiceConnection } from '../../shared/service/connection';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Where a screenshot goes: test-results/screenshots/ on an ordinary run (a test run leaves the
+ * tree as it was), docs/screenshots/ — the README's pictures — with HAUL_SCREENSHOTS=docs
+ * (`npm run screenshots`).
+ */
+export function shotPath(file: string): string {
+  const dir = process.env.HAUL_SCREENSHOTS === 'docs' ? 'docs/screenshots' : 'test-results/screenshots';
+  return path.join(ROOT, dir, file);
+}
 export const CLI = path.join(ROOT, 'out/cli/haul.mjs');
 
 export interface Station {

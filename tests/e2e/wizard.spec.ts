@@ -3,20 +3,19 @@
 // journey from the first step to a Completed job whose blobs match the source files byte for byte;
 // a restart in the middle of Prepare that resumes from the journal; an export job with a prefix and
 // the preview's drive count; a draft that survives a server restart. Each step is photographed
-// into docs/screenshots/wizard-<n>-<step>.png (1024×700, and -1440 at 1440×900).
+// into the screenshots folder (shotPath) as wizard-<n>-<step>.png (1024×700, and -1440 at 1440×900).
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { ROOT, startStation, stationService, type Station } from './station';
+import { startStation, stationService, type Station, shotPath } from './station';
 import { makeTestDrives, type TestDrives } from './loop';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(240_000);
 
-const SHOTS = path.join(ROOT, 'docs/screenshots');
 const ACCOUNT = 'haulsandbox';
 
 let station: Station;
@@ -43,12 +42,11 @@ function makeDataset(root: string): { dir: string; files: Map<string, string>; b
 }
 
 async function shoot(page: Page, n: number, step: string, focus?: Locator) {
-  mkdirSync(SHOTS, { recursive: true });
   // The part of the step the picture is about, scrolled into view.
   if (focus) await focus.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(SHOTS, `wizard-${n}-${step}.png`) });
+  await page.screenshot({ path: shotPath(`wizard-${n}-${step}.png`) });
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.screenshot({ path: path.join(SHOTS, `wizard-${n}-${step}-1440.png`) });
+  await page.screenshot({ path: shotPath(`wizard-${n}-${step}-1440.png`) });
   await page.setViewportSize({ width: 1024, height: 700 });
 }
 
