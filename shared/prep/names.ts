@@ -14,19 +14,127 @@ export function containerNameProblem(name: string): string | undefined {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const WINDOWS_CHARS = /[<>:"|?*]/;
+const WINDOWS_DEVICE = /^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])$/i;
+
+/** Azure's limits on a blob name (without the container), and the file systems' on one name. */
+export const MAX_BLOB_NAME = 1024;
+export const MAX_BLOB_SEGMENTS = 254;
+export const MAX_SEGMENT_BYTES = 255;
 
 /** Returns a sentence saying what is wrong with a blob name (without container), or undefined. */
 export function blobNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'the blob name is empty';
-  if (name.length > 1024) return `blob name has ${name.length} characters; at most 1,024 are allowed`;
+  if (name.length > MAX_BLOB_NAME)
+    return `blob name has ${name.length} characters; at most ${MAX_BLOB_NAME.toLocaleString('en-US')} are allowed`;
   const segments = name.split('/');
-  if (segments.length > 254) return `blob name has ${segments.length} path segments; at most 254 are allowed`;
+  if (segments.length > MAX_BLOB_SEGMENTS)
+    return `blob name has ${segments.length} path segments; at most ${MAX_BLOB_SEGMENTS} are allowed`;
   if (CONTROL.test(name)) return `blob name "${printable(name)}" holds a control character`;
+  if (LONE_SURROGATE.test(name)) return `blob name "${printable(name)}" holds a broken Unicode character`;
   if (name.endsWith('.') || name.endsWith('/'))
     return `blob name "${name}" ends with "${name.slice(-1)}"; blob names must not end with a dot or a slash`;
   if (segments.some((s) => s === '')) return `blob name "${name}" holds an empty path segment ("//")`;
   if (segments.some((s) => s === '.' || s === '..')) return `blob name "${name}" holds a "." or ".." segment`;
   return undefined;
+}
+
+/** A blob prefix ("photos/2024/", or "" for a whole container): what is wrong with it, or undefined. */
+export function blobPrefixProblem(prefix: string): string | undefined {
+  const rest = prefix.replace(/\/$/, '');
+  return rest ? blobNameProblem(rest)?.replace(/^blob name/, 'blob prefix') : undefined;
+}
+
+/**
+ * What Windows (NTFS, where the data center reads import drives) cannot hold in one file or
+ * folder name, or undefined.
+ */
+export function windowsNameProblem(segment: string): string | undefined {
+  const bad = WINDOWS_CHARS.exec(segment);
+  if (bad) return `the name "${segment}" holds "${bad[0]}", which Windows does not allow in a file or folder name`;
+  if (CONTROL.test(segment)) return `the name "${printable(segment)}" holds a control character`;
+  const device = segment.split('.')[0]!.trimEnd();
+  if (WINDOWS_DEVICE.test(device))
+    return `the name "${segment}" is reserved on Windows for the device ${device.toUpperCase()} (with any extension)`;
+  if (/[. ]$/.test(segment))
+    return `the name "${segment}" ends with ${segment.endsWith('.') ? 'a dot' : 'a space'}, which Windows drops, so it would read another name`;
+  const bytes = utf8Length(segment);
+  if (bytes > MAX_SEGMENT_BYTES)
+    return `the name "${segment.slice(0, 40)}…" is ${bytes} bytes long; file systems hold at most ${MAX_SEGMENT_BYTES}`;
+  return undefined;
+}
+
+/**
+ * Everything a blob copied onto an import drive must satisfy, in one place: Azure's blob naming,
+ * what the drive manifest holds (a FilePath with "/" separators, so no backslash) and what the
+ * data center's Windows file system holds in each name. `blob` is the name without the container.
+ * Prep's pre-flight, resume and the data center all ask this.
+ */
+export function importBlobNameProblem(blob: string): string | undefined {
+  const azure = blobNameProblem(blob);
+  if (azure) return azure;
+  if (blob.includes('\\'))
+    return `blob name "${blob}" holds a backslash, which the drive manifest and Windows read as a folder separator`;
+  for (const segment of blob.split('/')) {
+    const problem = windowsNameProblem(segment);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** The key under which two names are the same on a case-insensitive drive (NTFS compares upper case). */
+export function caseKey(path: string): string {
+  return path.toUpperCase();
+}
+
+/** Bytes of a string in UTF-8. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/**
+ * A file name as the file system gave it (bytes): `valid` when it is UTF-8, and `shown`, the name
+ * with every byte that is not part of a valid UTF-8 character written as \xNN.
+ */
+export function decodeName(bytes: Uint8Array): { valid: boolean; shown: string } {
+  let shown = '';
+  let valid = true;
+  let i = 0;
+  while (i < bytes.length) {
+    const n = utf8SequenceAt(bytes, i);
+    if (n === 0) {
+      valid = false;
+      shown += `\\x${bytes[i]!.toString(16).toUpperCase().padStart(2, '0')}`;
+      i++;
+      continue;
+    }
+    let c = n === 1 ? bytes[i]! : bytes[i]! & (0xff >> (n + 1));
+    for (let k = 1; k < n; k++) c = (c << 6) | (bytes[i + k]! & 0x3f);
+    shown += String.fromCodePoint(c);
+    i += n;
+  }
+  return { valid, shown: printable(shown) };
+}
+
+/** Length of the valid UTF-8 sequence starting at i, or 0 (overlong forms and surrogates are invalid). */
+function utf8SequenceAt(b: Uint8Array, i: number): number {
+  const x = b[i]!;
+  if (x < 0x80) return 1;
+  const n = x >= 0xc2 && x <= 0xdf ? 2 : x >= 0xe0 && x <= 0xef ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 0;
+  if (n === 0 || i + n > b.length) return 0;
+  for (let k = 1; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return 0;
+  const y = b[i + 1]!;
+  if (x === 0xe0 && y < 0xa0) return 0; // overlong
+  if (x === 0xed && y >= 0xa0) return 0; // a surrogate
+  if (x === 0xf0 && y < 0x90) return 0; // overlong
+  if (x === 0xf4 && y >= 0x90) return 0; // beyond U+10FFFF
+  return n;
 }
 
 export function printable(s: string): string {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,5 +101,86 @@ describe('plan', () => {
     expect(tooSmall.fits).toBe(false);
     expect(tooSmall.unplacedFiles).toBe(7);
     expect(tooSmall.moreDrivesNeeded).toEqual({ count: 3, size: DRIVE_RESERVE + 3_100_000 });
+  });
+});
+
+describe('pre-flight refuses what the drive, the manifest or the data center cannot hold', () => {
+  const codeFor = (problems: { source: string; code: string }[], source: string) =>
+    problems.filter((p) => p.source === source).map((p) => p.code);
+
+  it('names each file whose name cannot be imported, and keeps the good files', async () => {
+    const bad = ['back\\slash.txt', 'a:b', 'q?', 'star*', 'lt<', 'CON', 'nul.txt', 'trail ', 'dot.', 'tab\tname'];
+    const files: Record<string, number> = { 'good.txt': 3, 'dots./inner.txt': 2 };
+    for (const n of bad) files[n] = 1;
+    const src = tree('badnames', files);
+    const { problems, table } = await scanDataset([entry(src, 'photos/')], { sessionId: 's1', targets: [target(1e9)] });
+    for (const n of bad) {
+      const p = problems.find((x) => x.source === join(src, n));
+      expect(p, n).toMatchObject({ code: 'blob-name' });
+      expect(p!.fix).toMatch(/Rename/);
+    }
+    expect(codeFor(problems, join(src, 'dots./inner.txt'))).toEqual(['blob-name']);
+    const kept = [...Array(table.count).keys()].filter((i) => !table.flags[i]).map((i) => table.blobPath(i));
+    expect(kept).toEqual(['photos/good.txt']);
+  });
+
+  it('says a name is not valid UTF-8 and shows it escaped (not "a link that points to nothing")', async () => {
+    const src = tree('latin1', { 'ok.txt': 1 });
+    writeFileSync(Buffer.concat([Buffer.from(join(src, 'caf')), Buffer.from([0xe9]), Buffer.from('.txt')]), 'x');
+    const { problems } = await scanDataset([entry(src, 'photos/')], { sessionId: 's1', targets: [target(1e9)] });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'blob-name', source: join(src, 'caf\\xE9.txt') });
+    expect(problems[0]!.message).toMatch(/not valid UTF-8/);
+    expect(problems[0]!.fix).toMatch(/Rename/);
+  });
+
+  it('refuses names that collide on a case-insensitive drive, file against file and file against folder', async () => {
+    const a = tree('case-a', { 'Report.txt': 1, 'data/x.bin': 1 });
+    const b = tree('case-b', { 'report.TXT': 1, DATA: 1 });
+    // a case-sensitive target: the data center still reads the drive on Windows
+    const { problems } = await scanDataset([entry(a, 'docs/'), entry(b, 'docs/')], {
+      sessionId: 's1',
+      targets: [target(1e9, false)],
+    });
+    expect(codeFor(problems, join(b, 'report.TXT'))).toEqual(['case-collision']);
+    expect(codeFor(problems, join(b, 'DATA'))).toEqual(['case-collision']);
+    expect(problems.find((p) => p.source === join(b, 'DATA'))!.message).toMatch(/a file and a folder with one name/);
+  });
+
+  it('refuses a named pipe as not a regular file, without opening it, and says what to do', async () => {
+    const src = tree('fifo', { 'ok.txt': 1 });
+    execFileSync('mkfifo', [join(src, 'pipe')]);
+    const { problems, table } = await scanDataset([entry(src, 'photos/'), entry(join(src, 'pipe'), 'photos/p')], {
+      sessionId: 's1',
+      targets: [target(1e9)],
+    });
+    expect(problems.map((p) => [p.code, p.source])).toEqual([
+      ['special-file', join(src, 'pipe')],
+      ['special-file', join(src, 'pipe')],
+    ]);
+    for (const p of problems) {
+      expect(p.message).toMatch(/not a regular file/);
+      expect(p.fix).not.toMatch(/nothing to do/i);
+      expect(p.fix).toMatch(/leave it out/i);
+    }
+    expect(table.count).toBe(1);
+  });
+
+  it('copies a folder given without a trailing separator as a folder, and says when a file is given a prefix', async () => {
+    const src = tree('noslash', { 'a.txt': 1, 'sub/b.txt': 2 }).replace(/\/$/, '');
+    const { problems, table } = await scanDataset(
+      [
+        entry(src, 'photos/2024', { isFolder: false }),
+        entry(join(src, 'a.txt'), 'photos/', { isFolder: false, row: 3 }),
+      ],
+      { sessionId: 's1', targets: [target(1e9)] },
+    );
+    const blobs = [...Array(table.count).keys()].filter((i) => !table.flags[i]).map((i) => table.blobPath(i));
+    expect(blobs.sort()).toEqual(['photos/2024/a.txt', 'photos/2024/sub/b.txt']);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(
+      /Row 3: BasePath is a file, but DstBlobPathOrPrefix "photos\/" names a folder prefix/,
+    );
+    expect(problems[0]!.fix).toMatch(/photos\/a\.txt/);
   });
 });
