@@ -43,7 +43,12 @@ const DEFAULT_DRIVE_SIZE = 4e12;
 export function makePlan(input: PlanInput): PlanSummary {
   const { table, drives } = input;
   const left = drives.map((d) => Math.max(0, d.free - DRIVE_RESERVE));
-  const planned = drives.map(() => ({ bytes: 0, files: 0, dest: new Map<string, { files: number; bytes: number }>() }));
+  const planned = drives.map(() => ({
+    bytes: 0,
+    cost: 0,
+    files: 0,
+    dest: new Map<string, { files: number; bytes: number }>(),
+  }));
   let unplacedFiles = 0;
   let unplacedBytes = 0;
   let totalFiles = 0;
@@ -79,6 +84,7 @@ export function makePlan(input: PlanInput): PlanSummary {
     left[chosen] = left[chosen]! - cost;
     const p = planned[chosen]!;
     p.bytes += size;
+    p.cost += cost;
     p.files++;
     const prefix = topPrefix(blob);
     const dst = p.dest.get(prefix) ?? { files: 0, bytes: 0 };
@@ -89,7 +95,9 @@ export function makePlan(input: PlanInput): PlanSummary {
   }
   const out: PlannedDrive[] = drives.map((d, k) => {
     const p = planned[k]!;
-    const used = d.capacity - d.free;
+    // what the drive will hold, as the copy counts it: each file's allocated size and manifest
+    // share, and the reserve kept for the manifest and the file system
+    const used = d.capacity - d.free + (p.files ? DRIVE_RESERVE + p.cost : 0);
     return {
       driveId: d.driveId,
       target: d.target,
@@ -97,7 +105,7 @@ export function makePlan(input: PlanInput): PlanSummary {
       free: d.free,
       plannedBytes: p.bytes,
       plannedFiles: p.files,
-      fillPercent: d.capacity ? Math.min(100, Math.round(((used + p.bytes) / d.capacity) * 1000) / 10) : 0,
+      fillPercent: d.capacity ? Math.min(100, Math.ceil((used / d.capacity) * 1000) / 10) : 0,
       destinations: [...p.dest.entries()]
         .sort((a, b) => b[1].bytes - a[1].bytes)
         .slice(0, 10)
