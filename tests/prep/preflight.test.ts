@@ -147,6 +147,16 @@ describe('pre-flight refuses what the drive, the manifest or the data center can
     expect(problems.find((p) => p.source === join(b, 'DATA'))!.message).toMatch(/a file and a folder with one name/);
   });
 
+  it('a file left out for another problem does not hold a name against the files that are copied', async () => {
+    const big = tree('clash-big', { 'x.bin': 20_000 });
+    const small = tree('clash-small', { 'x.bin/y.txt': 1 });
+    const { problems } = await scanDataset(
+      [entry(`${big}x.bin`, 'media/x.bin', { isFolder: false }), entry(small, 'media/')],
+      { sessionId: 's1', targets: [target(10_000)] },
+    );
+    expect(problems.map((p) => [p.code, p.source])).toEqual([['too-large', join(big, 'x.bin')]]);
+  });
+
   it('refuses a named pipe as not a regular file, without opening it, and says what to do', async () => {
     const src = tree('fifo', { 'ok.txt': 1 });
     execFileSync('mkfifo', [join(src, 'pipe')]);

@@ -65,25 +65,27 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
   const excluded = new Set((opts.exclude ?? []).map((p) => resolve(p)));
 
   /** A file where a folder of that name (in any case) holds other files, or the other way round. */
-  const folderClash = (blobPath: string, key: string, i: number): string | undefined => {
+  const folderClash = (blobPath: string, key: string): string | undefined => {
     const under = folders.get(key);
     if (under !== undefined)
       return `This file maps to "${blobPath}", but "${table.blobPath(under)}" (${table.source(under)}) needs a folder of that name on the drive; a drive cannot hold a file and a folder with one name (in any case).`;
-    const cut: number[] = [];
-    for (let k = key.indexOf('/'); k >= 0; k = key.indexOf('/', k + 1)) cut.push(k);
-    for (let n = cut.length - 1; n >= 1; n--) {
-      const folderKey = key.slice(0, cut[n]);
+    for (let k = key.lastIndexOf('/'); k > key.indexOf('/'); k = key.lastIndexOf('/', k - 1)) {
+      const folderKey = key.slice(0, k);
       if (folders.has(folderKey)) break; // its parents were checked with it
       const file = seen.get(folderKey);
       if (file !== undefined)
-        return `This file maps to "${blobPath}", which needs a folder "${blobPath.slice(0, cut[n])}" on the drive, but ${table.source(file)} is the file "${table.blobPath(file)}"; a drive cannot hold a file and a folder with one name (in any case).`;
+        return `This file maps to "${blobPath}", which needs a folder "${blobPath.slice(0, k)}" on the drive, but ${table.source(file)} is the file "${table.blobPath(file)}"; a drive cannot hold a file and a folder with one name (in any case).`;
     }
-    for (let n = cut.length - 1; n >= 1; n--) {
-      const folderKey = key.slice(0, cut[n]);
+    return undefined;
+  };
+  /** Records a file that will be copied, and the folders it needs below its container. */
+  const register = (key: string, i: number) => {
+    seen.set(key, i);
+    for (let k = key.lastIndexOf('/'); k > key.indexOf('/'); k = key.lastIndexOf('/', k - 1)) {
+      const folderKey = key.slice(0, k);
       if (folders.has(folderKey)) break;
       folders.set(folderKey, i);
     }
-    return undefined;
   };
 
   const checkFile = (i: number, entry: DatasetEntry) => {
@@ -106,7 +108,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
     }
     const key = caseKey(blobPath);
     const prev = seen.get(key);
-    const clash = prev === undefined ? folderClash(blobPath, key, i) : undefined;
+    const clash = prev === undefined ? folderClash(blobPath, key) : undefined;
     if (clash) {
       report(
         {
@@ -139,7 +141,6 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       );
       return;
     }
-    seen.set(key, i);
     if (entry.blobType === 'PageBlob' && size % 512 !== 0) {
       report(
         {
@@ -179,7 +180,9 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
         },
         i,
       );
+      return;
     }
+    register(key, i);
   };
 
   for (const [ei, entry] of entries.entries()) {
