@@ -83,6 +83,23 @@ export function importBlobNameProblem(blob: string): string | undefined {
   return undefined;
 }
 
+/** A container is a folder on an import drive: Azure's rules, then Windows' ("con" is a device there). */
+export function importContainerNameProblem(name: string): string | undefined {
+  const azure = containerNameProblem(name);
+  if (azure) return azure;
+  const windows = windowsNameProblem(name);
+  return windows ? `container name "${name}" names a folder on the drive, and ${windows}` : undefined;
+}
+
+/** The copy session id names a folder on every drive: what is wrong with it, or undefined. */
+export function sessionIdProblem(id: string): string | undefined {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(id))
+    return `the session id "${id}" may hold only letters, digits, ".", "_" and "-" (at most 64); it names a folder on each drive`;
+  if (/^\.+$/.test(id)) return `the session id "${id}" is only dots; it names a folder on each drive`;
+  const windows = windowsNameProblem(id);
+  return windows ? `the session id "${id}" names a folder on each drive, and ${windows}` : undefined;
+}
+
 /** The key under which two names are the same on a case-insensitive drive (NTFS compares upper case). */
 export function caseKey(path: string): string {
   return path.toUpperCase();

@@ -4,7 +4,9 @@ import {
   containerNameProblem,
   decodeName,
   importBlobNameProblem,
+  importContainerNameProblem,
   parseSize,
+  sessionIdProblem,
 } from '../../shared/prep/names';
 import { formatBlobList, parseBlobList, previewExport } from '../../shared/prep/exportPreview';
 
@@ -70,6 +72,16 @@ describe('names an import drive cannot hold', () => {
     for (const [name, why] of refused) expect(importBlobNameProblem(name), name).toMatch(why);
     for (const ok of ['a/b/c.jpg', 'CONSOLE.txt', 'com10', 'notes. v2/x', 'é'.repeat(127), 'a b/c d.txt'])
       expect(importBlobNameProblem(ok), ok).toBeUndefined();
+  });
+
+  it('refuses containers and session ids that Windows cannot hold as the folders they become', () => {
+    expect(importContainerNameProblem('con')).toMatch(/names a folder on the drive, and .*device CON/);
+    expect(importContainerNameProblem('photos')).toBeUndefined();
+    expect(sessionIdProblem('..')).toMatch(/only dots/);
+    expect(sessionIdProblem('nul')).toMatch(/device NUL/);
+    expect(sessionIdProblem('s1.')).toMatch(/ends with a dot/);
+    expect(sessionIdProblem('s 1')).toMatch(/may hold only letters/);
+    expect(sessionIdProblem('s1')).toBeUndefined();
   });
 
   it('shows a name that is not UTF-8 with its bytes escaped', () => {

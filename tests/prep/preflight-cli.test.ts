@@ -107,6 +107,29 @@ describe('haul prep pre-flight', () => {
     expect(manifestBlobs()).toEqual(['media/ok.txt']);
   });
 
+  it('refuses a session id or a container that would be a folder Windows cannot hold, before writing', async () => {
+    const src = source('winfolders', { 'a.txt': 1 });
+    const dots = await haul([
+      'prep',
+      '--journal',
+      join(work, 'dots.jrn'),
+      '--session',
+      '..',
+      '--source',
+      src,
+      '--dest',
+      'media/',
+      '--target',
+      drive,
+      '--plan-only',
+    ]);
+    expect(dots.code).toBe(2);
+    expect(dots.stderr).toMatch(/The session id "\.\." is only dots; it names a folder on each drive\. Choose another/);
+    const con = await prep(['--source', src, '--dest', 'con/'], ['--plan-only']);
+    expect(con.code).toBe(2);
+    expect(con.stdout).toMatch(/container name "con" names a folder on the drive, and .*reserved on Windows/);
+  });
+
   it('a folder passed as --dataset is exit 2 with a sentence naming --dataset and what to pass', async () => {
     const r = await prep(['--dataset', work], ['--plan-only']);
     expect(r.code).toBe(2);

@@ -7,10 +7,10 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
 import {
   caseKey,
-  containerNameProblem,
   decodeName,
   formatBytes,
   importBlobNameProblem,
+  importContainerNameProblem,
   splitBlobPath,
 } from '../../../shared/prep/names';
 import type { PreflightProblem } from '../../../shared/prep/types';
@@ -188,7 +188,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
   for (const [ei, entry] of entries.entries()) {
     if (excluded.has(resolve(entry.basePath))) continue;
     const { container } = splitBlobPath(entry.destination);
-    const cProblem = containerNameProblem(container);
+    const cProblem = importContainerNameProblem(container);
     if (cProblem) {
       report({
         code: 'container-name',

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
 import { MANIFEST_FILE } from '../../../shared/formats/driveManifest';
-import { formatBytes } from '../../../shared/prep/names';
+import { formatBytes, sessionIdProblem } from '../../../shared/prep/names';
 import type {
   PrepPlanResult,
   PrepSessionResult,
@@ -95,11 +95,8 @@ export class PrepSession {
     this.journalPath = resolve(config.journal);
     this.jobName = config.jobName ?? (this.journalPath.split(sep).pop() ?? 'job').replace(/\.[^.]*$/, '');
     this.knownIds = config.knownIds ?? new Map();
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(config.session)) {
-      throw new PrepError(
-        `The session id "${config.session}" may hold only letters, digits, ".", "_" and "-" (at most 64); it names a folder on each drive.`,
-      );
-    }
+    const sessionProblem = sessionIdProblem(config.session);
+    if (sessionProblem) throw new PrepError(`${sessionProblem.replace(/^t/, 'T')}. Choose another, such as "s1".`);
   }
 
   get sessionId(): string {
