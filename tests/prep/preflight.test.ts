@@ -76,7 +76,7 @@ describe('pre-flight', () => {
 
   it('flags files larger than the largest drive and names too long for the target', async () => {
     const src = tree('sizes', { 'small.bin': 100, 'large.bin': 20_000 });
-    const t = { ...target(10_000), maxNameBytes: 8 };
+    const t = { ...target(DRIVE_RESERVE + 10_000), maxNameBytes: 8 };
     const { problems } = await scanDataset([entry(src, 'data/')], { sessionId: 's1', targets: [t] });
     expect(problems.find((p) => p.code === 'too-large')?.source).toBe(join(src, 'large.bin'));
     expect(problems.find((p) => p.code === 'path-too-long')?.source).toBe(join(src, 'small.bin'));
@@ -147,12 +147,22 @@ describe('pre-flight refuses what the drive, the manifest or the data center can
     expect(problems.find((p) => p.source === join(b, 'DATA'))!.message).toMatch(/a file and a folder with one name/);
   });
 
+  it('calls a file too large when it fits the free space but not with the room the copy keeps', async () => {
+    const src = tree('edge', { 'edge.bin': 1_000_000 });
+    const { problems } = await scanDataset([entry(src, 'data/')], {
+      sessionId: 's1',
+      targets: [target(DRIVE_RESERVE + 1_000_000)],
+    });
+    expect(problems.map((p) => [p.code, p.source])).toEqual([['too-large', join(src, 'edge.bin')]]);
+    expect(problems[0]!.message).toMatch(/stay free for the manifest/);
+  });
+
   it('a file left out for another problem does not hold a name against the files that are copied', async () => {
     const big = tree('clash-big', { 'x.bin': 20_000 });
     const small = tree('clash-small', { 'x.bin/y.txt': 1 });
     const { problems } = await scanDataset(
       [entry(`${big}x.bin`, 'media/x.bin', { isFolder: false }), entry(small, 'media/')],
-      { sessionId: 's1', targets: [target(10_000)] },
+      { sessionId: 's1', targets: [target(DRIVE_RESERVE + 10_000)] },
     );
     expect(problems.map((p) => [p.code, p.source])).toEqual([['too-large', join(big, 'x.bin')]]);
   });

@@ -15,6 +15,7 @@ import {
 } from '../../../shared/prep/names';
 import type { PreflightProblem } from '../../../shared/prep/types';
 import { FileTable } from './fileTable';
+import { DRIVE_RESERVE, fileCost } from './plan';
 
 export interface ScanTarget {
   caseInsensitive: boolean;
@@ -153,12 +154,13 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       );
       return;
     }
-    if (opts.targets.length && size > largest) {
+    // what the plan and the copy count: the file's allocated size and manifest share, and the reserve
+    if (opts.targets.length && fileCost(size, blobPath.length) + DRIVE_RESERVE > largest) {
       report(
         {
           code: 'too-large',
           source: src,
-          message: `This file (${formatBytes(size)}) is larger than the free space of the largest drive (${formatBytes(largest)}); files are never split across drives.`,
+          message: `This file (${formatBytes(size)}) does not fit in the free space of the largest drive (${formatBytes(largest)}, of which ${formatBytes(DRIVE_RESERVE)} stay free for the manifest); files are never split across drives.`,
           fix: 'Use a larger drive, or split the file yourself before copying.',
         },
         i,
