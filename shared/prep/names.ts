@@ -1,5 +1,7 @@
-// Azure Storage naming rules, checked before a byte is written (pre-flight). Pure: the app shows
-// the same messages as the CLI.
+// The naming rules, in one place: Azure Storage's, the drive manifest's and those of the Windows
+// file system where the data center reads import drives (importBlobNameProblem and friends),
+// checked before a byte is written (pre-flight) and by whoever reads names back. Pure: the app
+// shows the same messages as the CLI. Also the size and duration formats they print.
 
 /** Returns a sentence saying what is wrong with a container name, or undefined when it is valid. */
 export function containerNameProblem(name: string): string | undefined {
