@@ -16,9 +16,41 @@ export function containerNameProblem(name: string): string | undefined {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const SURROGATE = /[\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const WINDOWS_CHARS = /[<>:"|?*]/;
-const WINDOWS_DEVICE = /^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])$/i;
+const WINDOWS_BAD = /[<>:"|?*\u0000-\u001f\u007f-\u009f]/;
+/** characters one of the rules below refuses anywhere */
+const SUSPECT_CHAR = /[\u0000-\u001f\u007f-\u009f<>:"|?*\\\ud800-\udfff]/;
+const DEVICE_START = [0x63, 0x70, 0x61, 0x6e, 0x6c];
+const DEVICE_BASE = /^(?:CON|PRN|AUX|NUL|COM.|LPT.|CONIN\$|CONOUT\$) *$/i;
+
+/** true when a blob name passes every rule of importBlobNameProblem: one scan, for the usual good name */
+function plainlyFine(blob: string): boolean {
+  const n = blob.length;
+  if (n === 0 || n > MAX_BLOB_NAME || SUSPECT_CHAR.test(blob)) return false;
+  if (blob.includes('./') || blob.includes(' /') || blob.includes('//')) return false;
+  const first = blob.charCodeAt(0);
+  const last = blob.charCodeAt(n - 1);
+  if (first === 0x2f || last === 0x2f || last === 0x2e || last === 0x20) return false;
+  let segments = 0;
+  for (let start = 0; start <= n; segments++) {
+    let end = blob.indexOf('/', start);
+    if (end < 0) end = n;
+    if (end - start > MAX_SEGMENT_BYTES / 3) return false; // maybe too many bytes: the full check counts
+    let base = blob.indexOf('.', start);
+    if (base < 0 || base > end) base = end;
+    const c = blob.charCodeAt(start) | 0x20; // lower case: c p a n l start every device name
+    if (base - start >= 3 && base - start <= 8 && DEVICE_START.includes(c) && DEVICE_BASE.test(blob.slice(start, base)))
+      return false;
+    start = end + 1;
+  }
+  return segments <= MAX_BLOB_SEGMENTS;
+}
+
+/** a device name, alone or before an extension (spaces before the dot are dropped too) */
+const WINDOWS_DEVICE =
+  /^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3]) *(?:\.|$)/i;
 
 /** Azure's limits on a blob name (without the container), and the file systems' on one name. */
 export const MAX_BLOB_NAME = 1024;
@@ -34,7 +66,8 @@ export function blobNameProblem(name: string): string | undefined {
   if (segments.length > MAX_BLOB_SEGMENTS)
     return `blob name has ${segments.length} path segments; at most ${MAX_BLOB_SEGMENTS} are allowed`;
   if (CONTROL.test(name)) return `blob name "${printable(name)}" holds a control character`;
-  if (LONE_SURROGATE.test(name)) return `blob name "${printable(name)}" holds a broken Unicode character`;
+  if (SURROGATE.test(name) && LONE_SURROGATE.test(name))
+    return `blob name "${printable(name)}" holds a broken Unicode character`;
   if (name.endsWith('.') || name.endsWith('/'))
     return `blob name "${name}" ends with "${name.slice(-1)}"; blob names must not end with a dot or a slash`;
   if (segments.some((s) => s === '')) return `blob name "${name}" holds an empty path segment ("//")`;
@@ -53,15 +86,20 @@ export function blobPrefixProblem(prefix: string): string | undefined {
  * folder name, or undefined.
  */
 export function windowsNameProblem(segment: string): string | undefined {
-  const bad = WINDOWS_CHARS.exec(segment);
-  if (bad) return `the name "${segment}" holds "${bad[0]}", which Windows does not allow in a file or folder name`;
-  if (CONTROL.test(segment)) return `the name "${printable(segment)}" holds a control character`;
-  const device = segment.split('.')[0]!.trimEnd();
-  if (WINDOWS_DEVICE.test(device))
-    return `the name "${segment}" is reserved on Windows for the device ${device.toUpperCase()} (with any extension)`;
-  if (/[. ]$/.test(segment))
-    return `the name "${segment}" ends with ${segment.endsWith('.') ? 'a dot' : 'a space'}, which Windows drops, so it would read another name`;
-  const bytes = utf8Length(segment);
+  // quick tests first: pre-flight asks this for every name of a million files
+  if (WINDOWS_BAD.test(segment)) {
+    const bad = WINDOWS_CHARS.exec(segment);
+    if (bad) return `the name "${segment}" holds "${bad[0]}", which Windows does not allow in a file or folder name`;
+    return `the name "${printable(segment)}" holds a control character`;
+  }
+  const device = WINDOWS_DEVICE.exec(segment);
+  if (device)
+    return `the name "${segment}" is reserved on Windows for the device ${device[1]!.toUpperCase()} (with any extension)`;
+  const last = segment.charCodeAt(segment.length - 1);
+  if (last === 0x2e || last === 0x20)
+    return `the name "${segment}" ends with ${last === 0x2e ? 'a dot' : 'a space'}, which Windows drops, so it would read another name`;
+  // at most 3 bytes per UTF-16 unit: only a long name can be too long
+  const bytes = segment.length * 3 > MAX_SEGMENT_BYTES ? utf8Length(segment) : 0;
   if (bytes > MAX_SEGMENT_BYTES)
     return `the name "${segment.slice(0, 40)}…" is ${bytes} bytes long; file systems hold at most ${MAX_SEGMENT_BYTES}`;
   return undefined;
@@ -74,6 +112,7 @@ export function windowsNameProblem(segment: string): string | undefined {
  * Prep's pre-flight, resume and the data center all ask this.
  */
 export function importBlobNameProblem(blob: string): string | undefined {
+  if (plainlyFine(blob)) return undefined;
   const azure = blobNameProblem(blob);
   if (azure) return azure;
   if (blob.includes('\\'))

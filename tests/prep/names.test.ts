@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   blobNameProblem,
@@ -7,6 +8,7 @@ import {
   importContainerNameProblem,
   parseSize,
   sessionIdProblem,
+  windowsNameProblem,
 } from '../../shared/prep/names';
 import { formatBlobList, parseBlobList, previewExport } from '../../shared/prep/exportPreview';
 
@@ -72,6 +74,24 @@ describe('names an import drive cannot hold', () => {
     for (const [name, why] of refused) expect(importBlobNameProblem(name), name).toMatch(why);
     for (const ok of ['a/b/c.jpg', 'CONSOLE.txt', 'com10', 'notes. v2/x', 'é'.repeat(127), 'a b/c d.txt'])
       expect(importBlobNameProblem(ok), ok).toBeUndefined();
+  });
+
+  it('accepts a name only when every rule passes (the quick path agrees with the rules one by one)', () => {
+    const piece = fc.oneof(
+      { arbitrary: fc.constantFrom('a', 'B', '.', ' ', '/', 'con', 'Lpt1', 'é', '😀'), weight: 12 },
+      { arbitrary: fc.constantFrom('\\', ':', '\u0001', 'x'.repeat(90)), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (parts) => {
+        const name = parts.join('');
+        const rulesPass =
+          blobNameProblem(name) === undefined &&
+          !name.includes('\\') &&
+          name.split('/').every((s) => windowsNameProblem(s) === undefined);
+        expect(importBlobNameProblem(name) === undefined, JSON.stringify(name)).toBe(rulesPass);
+      }),
+      { seed: 12, numRuns: 3000 },
+    );
   });
 
   it('refuses containers and session ids that Windows cannot hold as the folders they become', () => {
