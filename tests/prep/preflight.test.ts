@@ -204,3 +204,20 @@ describe('pre-flight refuses what the drive, the manifest or the data center can
     expect(problems[0]!.fix).toMatch(/photos\/a\.txt/);
   });
 });
+
+describe('plan on the drive as it is formatted', () => {
+  it("counts each file in the drive's allocation unit (exFAT's 128 KiB clusters), so small files are not over-promised", async () => {
+    const files: Record<string, number> = {};
+    for (let i = 0; i < 50; i++) files[`s${i}.txt`] = 1000;
+    const src = tree('clusters', files);
+    const { table } = await scanDataset([entry(src, 'data/')], { sessionId: 's1', targets: [target(1e9)] });
+    // room for 50 small files in 4 KiB units, but not in 128 KiB clusters
+    const free = DRIVE_RESERVE + 50 * 12_000;
+    const drive = (allocUnit: number) => ({ driveId: 'A', target: '/mnt/A', capacity: free, free, allocUnit });
+    expect(makePlan({ table, drives: [drive(4096)] }).fits).toBe(true);
+    const exfat = makePlan({ table, drives: [drive(128 * 1024)] });
+    expect(exfat.fits).toBe(false);
+    expect(exfat.drives[0]!.plannedFiles).toBeLessThan(50);
+    expect(exfat.drives[0]!.fillPercent).toBeLessThanOrEqual(100);
+  });
+});

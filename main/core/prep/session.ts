@@ -147,13 +147,21 @@ export class PrepSession {
       : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [] };
     // free space as the copy will find it: old copies of changed files and partial temporaries go first
     const reclaimable = reclaimableBytes(infos, done.staleRecords);
+    const allocUnits: number[] = [];
     for (const [k, t] of infos.entries()) {
       const fs = statfsSync(t.path);
       t.free = Math.min(t.capacity, fs.bavail * fs.bsize + reclaimable[k]!);
+      allocUnits[k] = fs.bsize;
     }
     const plan: PlanSummary = makePlan({
       table: scan.table,
-      drives: infos.map((t) => ({ driveId: t.driveId, target: t.path, capacity: t.capacity, free: t.free })),
+      drives: infos.map((t, k) => ({
+        driveId: t.driveId,
+        target: t.path,
+        capacity: t.capacity,
+        free: t.free,
+        allocUnit: allocUnits[k],
+      })),
       preferred: done.preferred,
       alreadyDoneFiles: done.doneFiles,
       alreadyDoneBytes: done.doneBytes,
