@@ -137,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof PrepError) return refuse(!!args.json, [e.message]);
     throw e;
   }
-  const printer = args.json ? jsonPrinter() : textPrinter(process.stderr.isTTY === true);
+  const printer = args.json ? jsonPrinter() : textPrinter(process.stderr.isTTY === true, !!args['skip-problems']);
   session.onEvent((e) => printer.event(inCliWords(e)));
   if (args['plan-only']) {
     const plan = await session.plan();
@@ -231,7 +231,7 @@ function jsonPrinter() {
   };
 }
 
-function textPrinter(tty: boolean) {
+function textPrinter(tty: boolean, skipProblems: boolean) {
   let lastLine = 0;
   let barShown = false;
   const clearBar = () => {
@@ -250,6 +250,11 @@ function textPrinter(tty: boolean) {
         case 'preflight':
           out(`Pre-flight found ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}:`);
           for (const p of e.problems) out(`  ${p.source}\n    ${p.message}\n    What to do: ${p.fix}`);
+          out(
+            skipProblems
+              ? 'These files are left out (--skip-problems); everything else is copied.'
+              : 'Nothing was written. Fix each one, or run the same command with --skip-problems to leave them out and copy the rest.',
+          );
           break;
         case 'plan': {
           const p = e.plan;

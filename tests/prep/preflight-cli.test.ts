@@ -83,6 +83,7 @@ describe('haul prep pre-flight', () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain(join(src, 'bad\\name.txt'));
     expect(plan.stdout).toMatch(/backslash/);
+    expect(plan.stdout).toMatch(/Nothing was written\. Fix each one, or run the same command with --skip-problems/);
     const copy = await prep(args);
     expect(copy.code).toBe(2);
     expect(existsSync(join(drive, 'DriveManifest.xml'))).toBe(false);
