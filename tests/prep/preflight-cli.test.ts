@@ -138,6 +138,19 @@ describe('haul prep pre-flight', () => {
     expect(r.stderr).not.toMatch(/EISDIR/);
   });
 
+  it('says a dataset.csv that is not UTF-8 is not, with the line, instead of "this path does not exist"', async () => {
+    const csv = join(work, 'latin1.csv');
+    writeFileSync(
+      csv,
+      Buffer.concat([Buffer.from(`${H}${work}/caf`), Buffer.from([0xe9]), Buffer.from('/,media/,,,,\n')]),
+    );
+    const r = await prep(['--dataset', csv], ['--plan-only']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `--dataset: ${csv}, line 2, is not UTF-8 text ("${work}/caf\\xE9/,media/,,,,"); save the dataset.csv as UTF-8`,
+    );
+  });
+
   it('reads BlobType and Disposition in any case in dataset.csv and in the flags', async () => {
     const src = source('anycase', { 'a.vhd': 1024 });
     const csv = join(work, 'anycase.csv');

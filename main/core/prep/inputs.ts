@@ -1,10 +1,12 @@
 // What a preparation is given, turned into what the engine takes: picked folders and files, or a
 // dataset.csv, into dataset entries; a target list or a driveset.csv into targets. Errors name the
 // file, row and column (CsvError) or the path; nothing here speaks of command-line flags.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CsvError, parseDataset, parseDriveset, type DatasetEntry } from '../../../shared/formats/dataset';
 import type { BlobType, ImportDisposition } from '../../../shared/formats/driveManifest';
+import { decodeName } from '../../../shared/prep/names';
 import type { CsvInput, PrepSources, PrepTargetInput } from '../../../shared/prep/session';
 import type { PrepTarget } from './targets';
 
@@ -34,7 +36,9 @@ export function readCsv(input: CsvInput, what: string, field: string): { text: s
         `${input.path} is not a regular file (a pipe, socket or device); give the ${what} file itself.`,
         field,
       );
-    return { text: readFileSync(input.path, 'utf8'), name: input.path };
+    const bytes = readFileSync(input.path);
+    if (!isUtf8(bytes)) throw new InputError(notUtf8(input.path, what, bytes), field);
+    return { text: bytes.toString('utf8'), name: input.path };
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -46,6 +50,19 @@ export function readCsv(input: CsvInput, what: string, field: string): { text: s
           : `${input.path} could not be read (${code ?? 'error'}); check the path of your ${what}.`,
       field,
     );
+  }
+}
+
+/** Where a CSV stops being UTF-8 (Excel's plain "CSV" is Windows-1252): the line, shown escaped. */
+function notUtf8(path: string, what: string, bytes: Buffer): string {
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl < 0 ? bytes.length : nl;
+    const text = bytes.subarray(start, end);
+    if (!isUtf8(text) || nl < 0)
+      return `${path}, line ${line}, is not UTF-8 text ("${decodeName(text).shown.replace(/\r$/, '')}"); save the ${what} as UTF-8 (in Excel: "CSV UTF-8").`;
+    start = nl + 1;
   }
 }
 
