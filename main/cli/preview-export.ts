@@ -1,9 +1,10 @@
 // haul preview-export: how many drives an export job needs, and which blobs go on which drive.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBlobList, parseBlobList, previewExport } from '../../shared/prep/exportPreview';
 import { formatBytes, parseSize } from '../../shared/prep/names';
+import { InputError, readCsv } from '../core/prep/inputs';
 
 const HELP = `Usage: haul preview-export --blobs LIST --drive-size SIZE [--lists DIR] [--json]
 
@@ -53,15 +54,11 @@ export async function run(argv: string[]): Promise<number> {
   let blobs;
   let p;
   try {
-    if (statSync(v.blobs).isDirectory())
-      throw new Error(`--blobs ${v.blobs} is a folder; give the blob list file (container/blob,length per line).`);
-    blobs = parseBlobList(readFileSync(v.blobs, 'utf8'), v.blobs);
+    // a folder, a pipe or a file that is not UTF-8 is refused with the reason before it is read
+    blobs = parseBlobList(readCsv({ path: v.blobs }, 'blob list', 'blobs').text, v.blobs);
     p = previewExport(blobs, size);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    console.error(
-      `haul preview-export: ${code === 'ENOENT' ? `--blobs ${v.blobs} does not exist; give the blob list file.` : (e as Error).message}`,
-    );
+    console.error(`haul preview-export: ${e instanceof InputError ? '--blobs: ' : ''}${(e as Error).message}`);
     return 2;
   }
   if (v.lists) {

@@ -204,6 +204,12 @@ describe('haul preview-export', () => {
     ]);
   });
 
+  it('a folder as --blobs is exit 2 naming the flag and what to pass', async () => {
+    const r = await haul(['preview-export', '--blobs', work, '--drive-size', '4TB']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--blobs: .* is a folder; give the blob list file itself/);
+  });
+
   it('refuses a blob name Azure does not allow, naming the file and line', async () => {
     const list = join(work, 'badblobs.csv');
     writeFileSync(list, 'photos/ok.jpg,1GB\nPhotos/x.jpg,1GB\n');

@@ -28,7 +28,7 @@ export function readCsv(input: CsvInput, what: string, field: string): { text: s
     const st = statSync(input.path);
     if (st.isDirectory())
       throw new InputError(
-        `${input.path} is a folder; give the ${what} file itself (e.g. ${join(input.path, what)}).`,
+        `${input.path} is a folder; give the ${what} file itself${what.includes('.') ? ` (e.g. ${join(input.path, what)})` : ''}.`,
         field,
       );
     if (!st.isFile())
