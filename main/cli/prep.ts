@@ -2,8 +2,7 @@
 // A thin view over the prep session (main/core/prep/session.ts): flags in, events printed, the
 // session's result mapped to the exit status.
 import { parseArgs } from 'node:util';
-import { CsvError, type DatasetEntry } from '../../shared/formats/dataset';
-import { blobType, importDisposition } from '../../shared/formats/driveManifest';
+import { CsvError, parseBlobType, parseDisposition, type DatasetEntry } from '../../shared/formats/dataset';
 import { formatBytes, formatDuration, parseSize } from '../../shared/prep/names';
 import type { PrepSessionResult, TargetProblem } from '../../shared/prep/session';
 import type { PrepEvent } from '../../shared/prep/types';
@@ -26,6 +25,7 @@ Options:
   --session S          the copy session id (letters, digits, . _ -); names a folder on each drive
   --job NAME           the import job's name for the drive header (default: the journal's name)
   --dataset FILE       dataset.csv: BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile
+                       (relative paths in it are relative to the CSV's own folder)
   --driveset FILE      driveset.csv: DriveLetter,FormatOption,SilentOrPromptOnFormat,Encryption,ExistingBitLockerKey
                        (on Linux and macOS the first column holds the drive's mount path)
   --source DIR         a folder (or file) to copy; repeat for more (instead of --dataset)
@@ -91,11 +91,11 @@ export async function run(argv: string[]): Promise<number> {
       entries = entriesFromSources({ kind: 'dataset', dataset: { path: args.dataset } });
     } else if (args.source) {
       if (!args.dest) return fail('--dest container/prefix is required with --source (e.g. --dest photos/2024/).');
-      const bt = blobType.safeParse(args['blob-type'] ?? 'BlockBlob');
-      if (!bt.success) return fail(`--blob-type "${args['blob-type']}" must be BlockBlob or PageBlob.`);
-      const disp = importDisposition.safeParse(args.disposition ?? 'rename');
-      if (!disp.success) return fail(`--disposition "${args.disposition}" must be rename, no-overwrite or overwrite.`);
-      entries = pickedEntries(args.source, args.dest, bt.data, disp.data);
+      const bt = parseBlobType(args['blob-type'] ?? 'BlockBlob');
+      if (!bt) return fail(`--blob-type "${args['blob-type']}" must be BlockBlob or PageBlob.`);
+      const disp = parseDisposition(args.disposition ?? 'rename');
+      if (!disp) return fail(`--disposition "${args.disposition}" must be rename, no-overwrite or overwrite.`);
+      entries = pickedEntries(args.source, args.dest, bt, disp);
     } else {
       return fail('say what to copy: --dataset dataset.csv, or --source DIR with --dest.');
     }
@@ -108,10 +108,11 @@ export async function run(argv: string[]): Promise<number> {
       return fail('say where to copy: --target MOUNTPATH (repeat for more drives) or --driveset driveset.csv.');
     }
   } catch (e) {
-    if (e instanceof CsvError || e instanceof InputError) {
+    if (e instanceof CsvError) {
       console.error(`haul prep: ${e.message}`);
       return 2;
     }
+    if (e instanceof InputError) return fail(`${FLAG_OF[e.field] ?? e.field}: ${e.message}`);
     throw e;
   }
   let maxRate = 0;
@@ -136,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof PrepError) return refuse(!!args.json, [e.message]);
     throw e;
   }
-  const printer = args.json ? jsonPrinter() : textPrinter(process.stderr.isTTY === true);
+  const printer = args.json ? jsonPrinter() : textPrinter(process.stderr.isTTY === true, !!args['skip-problems']);
   session.onEvent((e) => printer.event(inCliWords(e)));
   if (args['plan-only']) {
     const plan = await session.plan();
@@ -189,6 +190,9 @@ function inCliWords(e: PrepEvent): PrepEvent {
   return { ...e, message };
 }
 
+/** The flag behind each input an InputError names. */
+const FLAG_OF: Record<string, string> = { 'sources.dataset': '--dataset', driveset: '--driveset' };
+
 /** How each way a preparation ends maps to the exit status (see HELP). */
 const EXIT: Record<PrepSessionResult['outcome'], number> = {
   done: 0,
@@ -227,7 +231,7 @@ function jsonPrinter() {
   };
 }
 
-function textPrinter(tty: boolean) {
+function textPrinter(tty: boolean, skipProblems: boolean) {
   let lastLine = 0;
   let barShown = false;
   const clearBar = () => {
@@ -246,6 +250,11 @@ function textPrinter(tty: boolean) {
         case 'preflight':
           out(`Pre-flight found ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}:`);
           for (const p of e.problems) out(`  ${p.source}\n    ${p.message}\n    What to do: ${p.fix}`);
+          out(
+            skipProblems
+              ? 'These files are left out (--skip-problems); everything else is copied.'
+              : 'Nothing was written. Fix each one, or run the same command with --skip-problems to leave them out and copy the rest.',
+          );
           break;
         case 'plan': {
           const p = e.plan;

@@ -1,15 +1,20 @@
 // haul preview-export: how many drives an export job needs, and which blobs go on which drive.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseBlobList, previewExport } from '../../shared/prep/exportPreview';
+import { formatBlobList, parseBlobList, previewExport } from '../../shared/prep/exportPreview';
 import { formatBytes, parseSize } from '../../shared/prep/names';
+import { InputError, readCsv } from '../core/prep/inputs';
 
-const HELP = `Usage: haul preview-export --blobs LIST --drive-size SIZE [--json]
+const HELP = `Usage: haul preview-export --blobs LIST --drive-size SIZE [--lists DIR] [--json]
 
 Shows how many drives of a given size an export job needs and which blobs go on each drive
 (blobs are never split across drives).
 
-  --blobs LIST       a file with one blob per line: container/blob,length-in-bytes
+  --blobs LIST       a CSV file with one blob per line: container/blob,length-in-bytes
+                     (put a name that holds a comma in double quotes: "photos/a,b.jpg",1024)
+  --lists DIR        also write each drive's blob list to DIR/drive-N.csv (and the blobs larger
+                     than a drive to DIR/too-large.csv), in the same format
   --drive-size SIZE  the size of the drives you will send, e.g. 4TB or 500GB
   --json             print the preview as one JSON object
   -h, --help         this help
@@ -24,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         blobs: { type: 'string' },
         'drive-size': { type: 'string' },
+        lists: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -46,15 +52,27 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   let blobs;
+  let p;
   try {
-    blobs = parseBlobList(readFileSync(v.blobs, 'utf8'), v.blobs);
+    // a folder, a pipe or a file that is not UTF-8 is refused with the reason before it is read
+    blobs = parseBlobList(readCsv({ path: v.blobs }, 'blob list', 'blobs').text, v.blobs);
+    p = previewExport(blobs, size);
   } catch (e) {
-    console.error(
-      `haul preview-export: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `${v.blobs} does not exist.` : (e as Error).message}`,
-    );
+    console.error(`haul preview-export: ${e instanceof InputError ? '--blobs: ' : ''}${(e as Error).message}`);
     return 2;
   }
-  const p = previewExport(blobs, size);
+  if (v.lists) {
+    try {
+      mkdirSync(v.lists, { recursive: true });
+      for (const d of p.drives) writeFileSync(join(v.lists, `drive-${d.index}.csv`), formatBlobList(d.blobs));
+      if (p.tooLarge.length) writeFileSync(join(v.lists, 'too-large.csv'), formatBlobList(p.tooLarge));
+    } catch (e) {
+      console.error(
+        `haul preview-export: --lists ${v.lists}: could not write the lists (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a folder you may write to.`,
+      );
+      return 2;
+    }
+  }
   if (v.json) console.log(JSON.stringify(p));
   else {
     console.log(

@@ -26,9 +26,12 @@ export interface DatasetEntry {
   /** 2-based row number in the file (the header is row 1) */
   row: number;
   basePath: string;
-  /** true when BasePath ends with a separator: a folder, copied recursively */
+  /**
+   * true when BasePath ends with a separator: a folder, copied recursively. Otherwise pre-flight
+   * asks the file system: a folder is copied recursively all the same.
+   */
   isFolder: boolean;
-  /** "container/prefix/" for folders, "container/blob" for files */
+  /** "container/prefix/" for folders, "container/blob" for files (as given when BasePath has no separator) */
   destination: string;
   blobType: BlobType;
   disposition: ImportDisposition;
@@ -108,6 +111,18 @@ function readRows(
   });
 }
 
+/** "blockblob", "PAGEBLOB"…: the blob type, in the manifest's spelling; undefined when it is none. */
+export function parseBlobType(text: string): BlobType | undefined {
+  const t = text.trim().toLowerCase();
+  return blobType.options.find((o) => o.toLowerCase() === t);
+}
+
+/** "Rename", "NO-OVERWRITE"…: the disposition, in the manifest's spelling; undefined when it is none. */
+export function parseDisposition(text: string): ImportDisposition | undefined {
+  const t = text.trim().toLowerCase();
+  return importDisposition.options.find((o) => o.toLowerCase() === t);
+}
+
 const none = (v: string): string | undefined => (v === '' || v.toLowerCase() === 'none' ? undefined : v);
 
 /** Parses dataset.csv. `file` is the name used in error messages. */
@@ -138,25 +153,13 @@ export function parseDataset(text: string, file = 'dataset.csv'): DatasetEntry[]
         'DstBlobPathOrPrefix',
         'DstBlobPathOrPrefix is empty; it must start with the container name, e.g. "photos/" or "photos/2024/a.jpg"',
       );
-    if (!isFolder && dst.endsWith('/'))
-      throw new CsvError(
-        file,
-        row,
-        'DstBlobPathOrPrefix',
-        `"${dst}" ends with "/" but BasePath "${basePath}" is a file; give the full blob path (container/name), or end BasePath with a separator to copy a folder`,
-      );
-    if (!isFolder && !dst.includes('/'))
-      throw new CsvError(
-        file,
-        row,
-        'DstBlobPathOrPrefix',
-        `"${dst}" names only a container; for a file give container/blob name`,
-      );
-    const bt = blobType.safeParse(cells.BlobType || 'BlockBlob');
-    if (!bt.success)
+    // Without a trailing separator BasePath may still be a folder: pre-flight asks the file system,
+    // and says so when DstBlobPathOrPrefix names a prefix for what turns out to be a file.
+    const bt = parseBlobType(cells.BlobType || 'BlockBlob');
+    if (!bt)
       throw new CsvError(file, row, 'BlobType', `"${cells.BlobType}" is not a blob type; use BlockBlob or PageBlob`);
-    const disp = importDisposition.safeParse((cells.Disposition || 'rename').toLowerCase());
-    if (!disp.success)
+    const disp = parseDisposition(cells.Disposition || 'rename');
+    if (!disp)
       throw new CsvError(
         file,
         row,
@@ -168,8 +171,8 @@ export function parseDataset(text: string, file = 'dataset.csv'): DatasetEntry[]
       basePath,
       isFolder,
       destination: isFolder && !dst.endsWith('/') ? `${dst}/` : dst,
-      blobType: bt.data,
-      disposition: disp.data,
+      blobType: bt,
+      disposition: disp,
     };
     const meta = none(cells.MetadataFile!);
     const props = none(cells.PropertiesFile!);

@@ -30,6 +30,22 @@ describe('dataset.csv', () => {
     expect(rows[2]).toMatchObject({ isFolder: true, metadataFile: '/m.xml' });
   });
 
+  it('reads BlobType and Disposition in any case, in the manifest spelling', () => {
+    const rows = parseDataset(`${H}/a/,photos/,blockblob,Overwrite,,\n/b.vhd,vhds/b.vhd,PAGEBLOB,NO-OVERWRITE,,\n`);
+    expect(rows.map((r) => [r.blobType, r.disposition])).toEqual([
+      ['BlockBlob', 'overwrite'],
+      ['PageBlob', 'no-overwrite'],
+    ]);
+  });
+
+  it('leaves a BasePath without a separator to pre-flight, which asks the file system whether it is a folder', () => {
+    const rows = parseDataset(`${H}/data/photos,photos/,BlockBlob,rename,,\n/data/more,archive,BlockBlob,rename,,\n`);
+    expect(rows.map((r) => [r.isFolder, r.destination])).toEqual([
+      [false, 'photos/'],
+      [false, 'archive'],
+    ]);
+  });
+
   it('names the row and column of each mistake', () => {
     const bad = (body: string) => {
       try {
@@ -43,9 +59,6 @@ describe('dataset.csv', () => {
       /row 3, column BlobType: "Blob" is not a blob type/,
     );
     expect(bad('/a/,photos/,BlockBlob,replace,None,None\n')).toMatch(/row 2, column Disposition/);
-    expect(bad('/a.txt,photos/,BlockBlob,rename,None,None\n')).toMatch(
-      /row 2, column DstBlobPathOrPrefix: "photos\/" ends with "\/" but BasePath/,
-    );
     expect(bad(',photos/,BlockBlob,rename,None,None\n')).toMatch(/row 2, column BasePath/);
     expect(bad('/a/,photos/,BlockBlob,rename,None,None,extra\n')).toMatch(/row 2: the row has 7 cells/);
     expect(() => parseDataset('BasePath,Dst\n/a/,b/\n')).toThrow(

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,7 +76,7 @@ describe('pre-flight', () => {
 
   it('flags files larger than the largest drive and names too long for the target', async () => {
     const src = tree('sizes', { 'small.bin': 100, 'large.bin': 20_000 });
-    const t = { ...target(10_000), maxNameBytes: 8 };
+    const t = { ...target(DRIVE_RESERVE + 10_000), maxNameBytes: 8 };
     const { problems } = await scanDataset([entry(src, 'data/')], { sessionId: 's1', targets: [t] });
     expect(problems.find((p) => p.code === 'too-large')?.source).toBe(join(src, 'large.bin'));
     expect(problems.find((p) => p.code === 'path-too-long')?.source).toBe(join(src, 'small.bin'));
@@ -100,5 +101,123 @@ describe('plan', () => {
     expect(tooSmall.fits).toBe(false);
     expect(tooSmall.unplacedFiles).toBe(7);
     expect(tooSmall.moreDrivesNeeded).toEqual({ count: 3, size: DRIVE_RESERVE + 3_100_000 });
+  });
+});
+
+describe('pre-flight refuses what the drive, the manifest or the data center cannot hold', () => {
+  const codeFor = (problems: { source: string; code: string }[], source: string) =>
+    problems.filter((p) => p.source === source).map((p) => p.code);
+
+  it('names each file whose name cannot be imported, and keeps the good files', async () => {
+    const bad = ['back\\slash.txt', 'a:b', 'q?', 'star*', 'lt<', 'CON', 'nul.txt', 'trail ', 'dot.', 'tab\tname'];
+    const files: Record<string, number> = { 'good.txt': 3, 'dots./inner.txt': 2 };
+    for (const n of bad) files[n] = 1;
+    const src = tree('badnames', files);
+    const { problems, table } = await scanDataset([entry(src, 'photos/')], { sessionId: 's1', targets: [target(1e9)] });
+    for (const n of bad) {
+      const p = problems.find((x) => x.source === join(src, n));
+      expect(p, n).toMatchObject({ code: 'blob-name' });
+      expect(p!.fix).toMatch(/Rename/);
+    }
+    expect(codeFor(problems, join(src, 'dots./inner.txt'))).toEqual(['blob-name']);
+    const kept = [...Array(table.count).keys()].filter((i) => !table.flags[i]).map((i) => table.blobPath(i));
+    expect(kept).toEqual(['photos/good.txt']);
+  });
+
+  it('says a name is not valid UTF-8 and shows it escaped (not "a link that points to nothing")', async () => {
+    const src = tree('latin1', { 'ok.txt': 1 });
+    writeFileSync(Buffer.concat([Buffer.from(join(src, 'caf')), Buffer.from([0xe9]), Buffer.from('.txt')]), 'x');
+    const { problems } = await scanDataset([entry(src, 'photos/')], { sessionId: 's1', targets: [target(1e9)] });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'blob-name', source: join(src, 'caf\\xE9.txt') });
+    expect(problems[0]!.message).toMatch(/not valid UTF-8/);
+    expect(problems[0]!.fix).toMatch(/Rename/);
+  });
+
+  it('refuses names that collide on a case-insensitive drive, file against file and file against folder', async () => {
+    const a = tree('case-a', { 'Report.txt': 1, 'data/x.bin': 1 });
+    const b = tree('case-b', { 'report.TXT': 1, DATA: 1 });
+    // a case-sensitive target: the data center still reads the drive on Windows
+    const { problems } = await scanDataset([entry(a, 'docs/'), entry(b, 'docs/')], {
+      sessionId: 's1',
+      targets: [target(1e9, false)],
+    });
+    expect(codeFor(problems, join(b, 'report.TXT'))).toEqual(['case-collision']);
+    expect(codeFor(problems, join(b, 'DATA'))).toEqual(['case-collision']);
+    expect(problems.find((p) => p.source === join(b, 'DATA'))!.message).toMatch(/a file and a folder with one name/);
+  });
+
+  it('calls a file too large when it fits the free space but not with the room the copy keeps', async () => {
+    const src = tree('edge', { 'edge.bin': 1_000_000 });
+    const { problems } = await scanDataset([entry(src, 'data/')], {
+      sessionId: 's1',
+      targets: [target(DRIVE_RESERVE + 1_000_000)],
+    });
+    expect(problems.map((p) => [p.code, p.source])).toEqual([['too-large', join(src, 'edge.bin')]]);
+    expect(problems[0]!.message).toMatch(/stay free for the manifest/);
+  });
+
+  it('a file left out for another problem does not hold a name against the files that are copied', async () => {
+    const big = tree('clash-big', { 'x.bin': 20_000 });
+    const small = tree('clash-small', { 'x.bin/y.txt': 1 });
+    const { problems } = await scanDataset(
+      [entry(`${big}x.bin`, 'media/x.bin', { isFolder: false }), entry(small, 'media/')],
+      { sessionId: 's1', targets: [target(DRIVE_RESERVE + 10_000)] },
+    );
+    expect(problems.map((p) => [p.code, p.source])).toEqual([['too-large', join(big, 'x.bin')]]);
+  });
+
+  it('refuses a named pipe as not a regular file, without opening it, and says what to do', async () => {
+    const src = tree('fifo', { 'ok.txt': 1 });
+    execFileSync('mkfifo', [join(src, 'pipe')]);
+    const { problems, table } = await scanDataset([entry(src, 'photos/'), entry(join(src, 'pipe'), 'photos/p')], {
+      sessionId: 's1',
+      targets: [target(1e9)],
+    });
+    expect(problems.map((p) => [p.code, p.source])).toEqual([
+      ['special-file', join(src, 'pipe')],
+      ['special-file', join(src, 'pipe')],
+    ]);
+    for (const p of problems) {
+      expect(p.message).toMatch(/not a regular file/);
+      expect(p.fix).not.toMatch(/nothing to do/i);
+      expect(p.fix).toMatch(/leave it out/i);
+    }
+    expect(table.count).toBe(1);
+  });
+
+  it('copies a folder given without a trailing separator as a folder, and says when a file is given a prefix', async () => {
+    const src = tree('noslash', { 'a.txt': 1, 'sub/b.txt': 2 }).replace(/\/$/, '');
+    const { problems, table } = await scanDataset(
+      [
+        entry(src, 'photos/2024', { isFolder: false }),
+        entry(join(src, 'a.txt'), 'photos/', { isFolder: false, row: 3 }),
+      ],
+      { sessionId: 's1', targets: [target(1e9)] },
+    );
+    const blobs = [...Array(table.count).keys()].filter((i) => !table.flags[i]).map((i) => table.blobPath(i));
+    expect(blobs.sort()).toEqual(['photos/2024/a.txt', 'photos/2024/sub/b.txt']);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(
+      /Row 3: BasePath is a file, but DstBlobPathOrPrefix "photos\/" names a folder prefix/,
+    );
+    expect(problems[0]!.fix).toMatch(/photos\/a\.txt/);
+  });
+});
+
+describe('plan on the drive as it is formatted', () => {
+  it("counts each file in the drive's allocation unit (exFAT's 128 KiB clusters), so small files are not over-promised", async () => {
+    const files: Record<string, number> = {};
+    for (let i = 0; i < 50; i++) files[`s${i}.txt`] = 1000;
+    const src = tree('clusters', files);
+    const { table } = await scanDataset([entry(src, 'data/')], { sessionId: 's1', targets: [target(1e9)] });
+    // room for 50 small files in 4 KiB units, but not in 128 KiB clusters
+    const free = DRIVE_RESERVE + 50 * 12_000;
+    const drive = (allocUnit: number) => ({ driveId: 'A', target: '/mnt/A', capacity: free, free, allocUnit });
+    expect(makePlan({ table, drives: [drive(4096)] }).fits).toBe(true);
+    const exfat = makePlan({ table, drives: [drive(128 * 1024)] });
+    expect(exfat.fits).toBe(false);
+    expect(exfat.drives[0]!.plannedFiles).toBeLessThan(50);
+    expect(exfat.drives[0]!.fillPercent).toBeLessThanOrEqual(100);
   });
 });

@@ -15,12 +15,17 @@ export interface PlanDrive {
   target: string;
   capacity: number;
   free: number;
+  /** the file system's allocation unit (statfs bsize: 4 KiB on ext4 and NTFS, often 128 KiB on exFAT); default 4 KiB */
+  allocUnit?: number;
 }
 
-/** What a file costs on a drive: its allocated size plus its share of the manifest. */
-export function fileCost(size: number, blobPathLength: number): number {
+/**
+ * What a file costs on a drive: its size in allocation units, its directory entry and inode, and
+ * its share of the manifest.
+ */
+export function fileCost(size: number, blobPathLength: number, allocUnit = ALLOC): number {
   const blocks = Math.max(1, Math.ceil(size / BLOCK_SIZE));
-  return Math.ceil(size / ALLOC) * ALLOC + ALLOC + 200 + blobPathLength * 3 + blocks * 90;
+  return Math.ceil(size / allocUnit) * allocUnit + ALLOC + 200 + blobPathLength * 3 + blocks * 90;
 }
 
 export interface PlanInput {
@@ -43,26 +48,32 @@ const DEFAULT_DRIVE_SIZE = 4e12;
 export function makePlan(input: PlanInput): PlanSummary {
   const { table, drives } = input;
   const left = drives.map((d) => Math.max(0, d.free - DRIVE_RESERVE));
-  const planned = drives.map(() => ({ bytes: 0, files: 0, dest: new Map<string, { files: number; bytes: number }>() }));
+  const planned = drives.map(() => ({
+    bytes: 0,
+    cost: 0,
+    files: 0,
+    dest: new Map<string, { files: number; bytes: number }>(),
+  }));
   let unplacedFiles = 0;
   let unplacedBytes = 0;
   let totalFiles = 0;
   let totalBytes = 0;
   const unplacedCosts: number[] = [];
+  const widestAlloc = Math.max(ALLOC, ...drives.map((d) => d.allocUnit ?? ALLOC));
   let cursor = 0; // first drive that may still have room (first fit keeps earlier drives filling first)
   for (let i = 0; i < table.count; i++) {
     if (table.flags[i] !== 0) continue;
     const size = table.size(i);
     const blob = table.blobPath(i);
-    const cost = fileCost(size, blob.length);
+    const cost = (d: number) => fileCost(size, blob.length, drives[d]!.allocUnit);
     totalFiles++;
     totalBytes += size;
     let chosen = -1;
     const pref = input.preferred?.get(i);
-    if (pref !== undefined && left[pref]! >= cost) chosen = pref;
+    if (pref !== undefined && left[pref]! >= cost(pref)) chosen = pref;
     else {
       for (let d = cursor; d < drives.length; d++) {
-        if (left[d]! >= cost) {
+        if (left[d]! >= cost(d)) {
           chosen = d;
           break;
         }
@@ -72,13 +83,15 @@ export function makePlan(input: PlanInput): PlanSummary {
       table.drive[i] = 255;
       unplacedFiles++;
       unplacedBytes += size;
-      unplacedCosts.push(cost);
+      unplacedCosts.push(fileCost(size, blob.length, widestAlloc)); // on more drives like these
       continue;
     }
     table.drive[i] = chosen;
-    left[chosen] = left[chosen]! - cost;
+    const c = cost(chosen);
+    left[chosen] = left[chosen]! - c;
     const p = planned[chosen]!;
     p.bytes += size;
+    p.cost += c;
     p.files++;
     const prefix = topPrefix(blob);
     const dst = p.dest.get(prefix) ?? { files: 0, bytes: 0 };
@@ -89,7 +102,9 @@ export function makePlan(input: PlanInput): PlanSummary {
   }
   const out: PlannedDrive[] = drives.map((d, k) => {
     const p = planned[k]!;
-    const used = d.capacity - d.free;
+    // what the drive will hold, as the copy counts it: each file's allocated size and manifest
+    // share, and the reserve kept for the manifest and the file system
+    const used = d.capacity - d.free + (p.files ? DRIVE_RESERVE + p.cost : 0);
     return {
       driveId: d.driveId,
       target: d.target,
@@ -97,7 +112,7 @@ export function makePlan(input: PlanInput): PlanSummary {
       free: d.free,
       plannedBytes: p.bytes,
       plannedFiles: p.files,
-      fillPercent: d.capacity ? Math.min(100, Math.round(((used + p.bytes) / d.capacity) * 1000) / 10) : 0,
+      fillPercent: d.capacity ? Math.min(100, Math.ceil((used / d.capacity) * 1000) / 10) : 0,
       destinations: [...p.dest.entries()]
         .sort((a, b) => b[1].bytes - a[1].bytes)
         .slice(0, 10)

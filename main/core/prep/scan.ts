@@ -2,11 +2,20 @@
 // pre-flight checks: every problem is tied to its source path and says what to do.
 import { constants } from 'node:fs';
 import { access, opendir, realpath, stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
-import { blobNameProblem, containerNameProblem, formatBytes, splitBlobPath } from '../../../shared/prep/names';
+import {
+  caseKey,
+  decodeName,
+  formatBytes,
+  importBlobNameProblem,
+  importContainerNameProblem,
+  splitBlobPath,
+} from '../../../shared/prep/names';
 import type { PreflightProblem } from '../../../shared/prep/types';
 import { FileTable } from './fileTable';
+import { DRIVE_RESERVE, fileCost } from './plan';
 
 export interface ScanTarget {
   caseInsensitive: boolean;
@@ -47,20 +56,45 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
     if (file !== undefined) table.flags[file] = 1;
   };
   let totalBytes = 0;
-  const caseInsensitive = opts.targets.some((t) => t.caseInsensitive);
   const largest = Math.max(0, ...opts.targets.map((t) => t.free));
   const maxName = Math.min(...opts.targets.map((t) => t.maxNameBytes), 255);
   const maxPath = Math.min(...opts.targets.map((t) => t.maxPathBytes - Buffer.byteLength(t.path) - 1), 4095);
-  // blob name (lowercased on case-insensitive targets) -> first file index
+  // Names as a case-insensitive drive sees them (the data center reads drives on Windows, so
+  // always): blob path -> first file index, and folder path -> the first file under it.
   const seen = new Map<string, number>();
+  const folders = new Map<string, number>();
   const excluded = new Set((opts.exclude ?? []).map((p) => resolve(p)));
+
+  /** A file where a folder of that name (in any case) holds other files, or the other way round. */
+  const folderClash = (blobPath: string, key: string): string | undefined => {
+    const under = folders.get(key);
+    if (under !== undefined)
+      return `This file maps to "${blobPath}", but "${table.blobPath(under)}" (${table.source(under)}) needs a folder of that name on the drive; a drive cannot hold a file and a folder with one name (in any case).`;
+    for (let k = key.lastIndexOf('/'); k > key.indexOf('/'); k = key.lastIndexOf('/', k - 1)) {
+      const folderKey = key.slice(0, k);
+      if (folders.has(folderKey)) break; // its parents were checked with it
+      const file = seen.get(folderKey);
+      if (file !== undefined)
+        return `This file maps to "${blobPath}", which needs a folder "${blobPath.slice(0, k)}" on the drive, but ${table.source(file)} is the file "${table.blobPath(file)}"; a drive cannot hold a file and a folder with one name (in any case).`;
+    }
+    return undefined;
+  };
+  /** Records a file that will be copied, and the folders it needs below its container. */
+  const register = (key: string, i: number) => {
+    seen.set(key, i);
+    for (let k = key.lastIndexOf('/'); k > key.indexOf('/'); k = key.lastIndexOf('/', k - 1)) {
+      const folderKey = key.slice(0, k);
+      if (folders.has(folderKey)) break;
+      folders.set(folderKey, i);
+    }
+  };
 
   const checkFile = (i: number, entry: DatasetEntry) => {
     const src = table.source(i);
     const blobPath = table.blobPath(i);
     const { blob } = splitBlobPath(blobPath);
     const size = table.size(i);
-    const nameProblem = blobNameProblem(blob);
+    const nameProblem = importBlobNameProblem(blob);
     if (nameProblem) {
       report(
         {
@@ -73,8 +107,21 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       );
       return;
     }
-    const key = caseInsensitive ? blobPath.toLowerCase() : blobPath;
+    const key = caseKey(blobPath);
     const prev = seen.get(key);
+    const clash = prev === undefined ? folderClash(blobPath, key) : undefined;
+    if (clash) {
+      report(
+        {
+          code: 'case-collision',
+          source: src,
+          message: clash,
+          fix: 'Rename the file or the folder, or give one of them another destination in the dataset.',
+        },
+        i,
+      );
+      return;
+    }
     if (prev !== undefined) {
       const exact = table.blobPath(prev) === blobPath;
       report(
@@ -88,14 +135,13 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
           : {
               code: 'case-collision',
               source: src,
-              message: `This file maps to "${blobPath}", which differs only in case from "${table.blobPath(prev)}" (${table.source(prev)}); the target drive does not tell them apart.`,
-              fix: 'Rename one of the two, or use a target file system that is case-sensitive (ext4).',
+              message: `This file maps to "${blobPath}", which differs only in case from "${table.blobPath(prev)}" (${table.source(prev)}); the data center reads the drive on Windows, which does not tell them apart.`,
+              fix: 'Rename one of the two, or give one of them another destination in the dataset.',
             },
         i,
       );
       return;
     }
-    seen.set(key, i);
     if (entry.blobType === 'PageBlob' && size % 512 !== 0) {
       report(
         {
@@ -108,12 +154,13 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       );
       return;
     }
-    if (opts.targets.length && size > largest) {
+    // what the plan and the copy count: the file's allocated size and manifest share, and the reserve
+    if (opts.targets.length && fileCost(size, blobPath.length) + DRIVE_RESERVE > largest) {
       report(
         {
           code: 'too-large',
           source: src,
-          message: `This file (${formatBytes(size)}) is larger than the free space of the largest drive (${formatBytes(largest)}); files are never split across drives.`,
+          message: `This file (${formatBytes(size)}) does not fit in the free space of the largest drive (${formatBytes(largest)}, of which ${formatBytes(DRIVE_RESERVE)} stay free for the manifest); files are never split across drives.`,
           fix: 'Use a larger drive, or split the file yourself before copying.',
         },
         i,
@@ -135,13 +182,15 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
         },
         i,
       );
+      return;
     }
+    register(key, i);
   };
 
   for (const [ei, entry] of entries.entries()) {
     if (excluded.has(resolve(entry.basePath))) continue;
     const { container } = splitBlobPath(entry.destination);
-    const cProblem = containerNameProblem(container);
+    const cProblem = importContainerNameProblem(container);
     if (cProblem) {
       report({
         code: 'container-name',
@@ -181,17 +230,26 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       );
       continue;
     }
-    if (!entry.isFolder) {
-      if (!st.isFile()) {
+    if (!st.isDirectory()) {
+      if (entry.isFolder) {
         report({
           code: 'special-file',
           source: entry.basePath,
-          message: st.isDirectory()
-            ? `Row ${entry.row}: this is a folder, but BasePath does not end with a separator.`
-            : 'This is not a regular file.',
-          fix: st.isDirectory()
-            ? 'End BasePath with "/" to copy the folder recursively.'
-            : 'Leave it out of the dataset.',
+          message: `Row ${entry.row}: BasePath ends with a separator but is not a folder.`,
+          fix: 'Remove the trailing separator to copy a single file.',
+        });
+        continue;
+      }
+      if (!st.isFile()) {
+        report(notRegular(entry.basePath, `Row ${entry.row}: `));
+        continue;
+      }
+      if (entry.destination.endsWith('/') || !entry.destination.includes('/')) {
+        report({
+          code: 'blob-name',
+          source: entry.basePath,
+          message: `Row ${entry.row}: BasePath is a file, but DstBlobPathOrPrefix "${entry.destination}" names ${entry.destination.includes('/') ? 'a folder prefix' : 'only a container'}, not a blob.`,
+          fix: `Give the file's full blob path, e.g. "${entry.destination.replace(/\/?$/, '/')}${basename(base)}".`,
         });
         continue;
       }
@@ -203,12 +261,16 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       if (!table.flags[i]) checkFile(i, entry);
       continue;
     }
-    if (!st.isDirectory()) {
+    // A folder, with or without the trailing separator: DstBlobPathOrPrefix is its prefix.
+    const prefix = entry.destination.endsWith('/') ? entry.destination : `${entry.destination}/`;
+    const prefixProblem =
+      prefix.length > container.length + 1 ? importBlobNameProblem(prefix.slice(container.length + 1, -1)) : undefined;
+    if (prefixProblem) {
       report({
-        code: 'special-file',
+        code: 'blob-name',
         source: entry.basePath,
-        message: `Row ${entry.row}: BasePath ends with a separator but is not a folder.`,
-        fix: 'Remove the trailing separator to copy a single file.',
+        message: `Row ${entry.row}: the destination prefix "${prefix}" is not allowed: ${prefixProblem}.`,
+        fix: 'Change DstBlobPathOrPrefix for this folder.',
       });
       continue;
     }
@@ -218,7 +280,8 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       const dir = stack.pop()!;
       let handle;
       try {
-        handle = await opendir(dir.abs, { bufferSize: 256 });
+        // names as bytes: a name that is not UTF-8 cannot be opened through a string
+        handle = await opendir(dir.abs, { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         report({
@@ -229,7 +292,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
         });
         continue;
       }
-      const folder = table.addFolder({ abs: dir.abs, blobPrefix: `${entry.destination}${dir.rel}`, entry: ei });
+      const folder = table.addFolder({ abs: dir.abs, blobPrefix: `${prefix}${dir.rel}`, entry: ei });
       const subdirs: { abs: string; rel: string; real: string }[] = [];
       let batch: string[] = [];
       const flush = async () => {
@@ -299,18 +362,23 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
               );
             else checkFile(i, entry);
             if (opts.onCount && table.count % 5000 === 0) opts.onCount(table.count, totalBytes);
-          } else {
-            report({
-              code: 'special-file',
-              source: abs,
-              message: 'This is not a regular file (a device, pipe or socket); it cannot be imported.',
-              fix: 'Nothing to do: it is left out.',
-            });
-          }
+          } else report(notRegular(abs, ''));
         }
       };
       for await (const d of handle) {
-        batch.push(d.name);
+        const raw: unknown = d.name; // a Buffer with encoding 'buffer' (Node's types know only strings)
+        const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+        if (!isUtf8(bytes)) {
+          const { shown } = decodeName(bytes);
+          report({
+            code: 'blob-name',
+            source: join(dir.abs, shown),
+            message: `The name "${shown}" is not valid UTF-8 (bytes that are not text are shown as \\xNN), so it cannot be a blob name.`,
+            fix: 'Rename the file or folder to a name in UTF-8 (e.g. with convmv), or leave it out of the dataset.',
+          });
+          continue;
+        }
+        batch.push(bytes.toString('utf8'));
         if (batch.length >= STAT_BATCH) await flush();
       }
       await flush();
@@ -320,6 +388,16 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
     }
   }
   return { table, problems, problemCount, totalBytes };
+}
+
+/** A FIFO, socket or device: never opened (reading a FIFO would wait forever). */
+function notRegular(source: string, row: string): PreflightProblem {
+  return {
+    code: 'special-file',
+    source,
+    message: `${row}This is not a regular file (a named pipe, socket or device); it cannot be imported, and Haul does not open it.`,
+    fix: 'Move it out of the folder or leave it out of the dataset; or skip the files with problems to copy the rest.',
+  };
 }
 
 const uid = process.getuid?.() ?? -1;

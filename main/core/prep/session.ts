@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
 import { MANIFEST_FILE } from '../../../shared/formats/driveManifest';
-import { formatBytes } from '../../../shared/prep/names';
+import { formatBytes, sessionIdProblem } from '../../../shared/prep/names';
 import type {
   PrepPlanResult,
   PrepSessionResult,
@@ -95,11 +95,8 @@ export class PrepSession {
     this.journalPath = resolve(config.journal);
     this.jobName = config.jobName ?? (this.journalPath.split(sep).pop() ?? 'job').replace(/\.[^.]*$/, '');
     this.knownIds = config.knownIds ?? new Map();
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(config.session)) {
-      throw new PrepError(
-        `The session id "${config.session}" may hold only letters, digits, ".", "_" and "-" (at most 64); it names a folder on each drive.`,
-      );
-    }
+    const sessionProblem = sessionIdProblem(config.session);
+    if (sessionProblem) throw new PrepError(`${sessionProblem.replace(/^t/, 'T')}. Choose another, such as "s1".`);
   }
 
   get sessionId(): string {
@@ -150,13 +147,21 @@ export class PrepSession {
       : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [] };
     // free space as the copy will find it: old copies of changed files and partial temporaries go first
     const reclaimable = reclaimableBytes(infos, done.staleRecords);
+    const allocUnits: number[] = [];
     for (const [k, t] of infos.entries()) {
       const fs = statfsSync(t.path);
       t.free = Math.min(t.capacity, fs.bavail * fs.bsize + reclaimable[k]!);
+      allocUnits[k] = fs.bsize;
     }
     const plan: PlanSummary = makePlan({
       table: scan.table,
-      drives: infos.map((t) => ({ driveId: t.driveId, target: t.path, capacity: t.capacity, free: t.free })),
+      drives: infos.map((t, k) => ({
+        driveId: t.driveId,
+        target: t.path,
+        capacity: t.capacity,
+        free: t.free,
+        allocUnit: allocUnits[k],
+      })),
       preferred: done.preferred,
       alreadyDoneFiles: done.doneFiles,
       alreadyDoneBytes: done.doneBytes,
