@@ -127,6 +127,8 @@ export class PrepSession {
 
   private async planWith(journal: Journal | undefined, forCopy: boolean): Promise<Planned> {
     const c = this.config;
+    if (journal?.damage)
+      this.emit({ type: 'file-error', source: this.journalPath, code: 'EJOURNAL', message: journal.damage.message });
     const { infos, problems: resolveProblems } = await resolveTargets(c.targets, {
       ...(journal ? { journal } : {}),
       knownIds: this.knownIds,
@@ -301,6 +303,15 @@ export class PrepSession {
         await sch.run();
       } finally {
         clearInterval(ticker);
+      }
+      // A file whose record the journal refused (a name the manifest cannot carry) is not on the job.
+      for (const { record: r, message } of journal.refused) {
+        if (r.t !== 'file') continue;
+        const root = infos.find((t) => t.driveId === r.drive)?.path;
+        const copy = root ? resolve(root, r.path) : undefined;
+        if (root && copy?.startsWith(resolve(root, c.session) + sep)) rmSync(copy, { force: true });
+        sch.failed.push({ source: r.src, code: 'EJOURNAL', message });
+        this.emit({ type: 'file-error', source: r.src, driveId: r.drive, code: 'EJOURNAL', message });
       }
       // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
       for (const r of sch.runs)
