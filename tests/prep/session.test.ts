@@ -275,7 +275,7 @@ describe('journal and verify worker, in-process', () => {
     const ok = await checkBlocks(root, [{ rel: 's/f.bin', length: data.length, blocks }], (n) => {
       read += n;
     });
-    expect(ok).toEqual({ t: 'verify-done', blobs: 1, blocks: 2, bytes: data.length, mismatches: [] });
+    expect(ok).toEqual({ t: 'verify-done', blobs: 1, blocks: 2, bytes: data.length, mismatches: [], failed: [] });
     expect(read).toBe(data.length);
     const wrong = await checkBlocks(root, [
       { rel: 's/f.bin', length: data.length, blocks: blocks.slice(0, 32) + '0'.repeat(32) },

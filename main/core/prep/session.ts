@@ -19,7 +19,7 @@ import type { PlanSummary, PrepEvent } from '../../../shared/prep/types';
 import type { TargetInfo } from '../drives/target';
 import { readManifest } from './driveFiles';
 import type { FileTable } from './fileTable';
-import { Journal } from './journal';
+import { Journal, type JournalRecord } from './journal';
 import { processKeepAwake, type KeepAwake, type KeepAwakePort } from './keepAwake';
 import { lockJournal } from './lock';
 import { writeHeaders, writeManifests } from './manifests';
@@ -337,6 +337,9 @@ export class PrepSession {
       }
 
       let verifyOk = true;
+      /** files of this journal whose copy failed verification (copied again next run), and others' */
+      let failedVerify = 0;
+      let othersFailedVerify = 0;
       if (c.verify && !sch.stopped) {
         phase = 'verify';
         const vt = setInterval(() => this.emit(progressEvent()), TICK_MS);
@@ -364,7 +367,15 @@ export class PrepSession {
                     const ok = res.mismatches.length === 0;
                     if (!ok) verifyOk = false;
                     if (drive) drive.verified = ok;
-                    journal.append([{ t: 'verified', drive: r.info.driveId, at: Date.now(), ok }]);
+                    const at = Date.now();
+                    const bad = new Set(res.failed);
+                    const ours = journal.filesOnDrive(r.info.driveId).filter((f) => bad.has(f.path));
+                    failedVerify += ours.length;
+                    othersFailedVerify += bad.size - ours.length;
+                    journal.append([
+                      ...ours.map((f): JournalRecord => ({ t: 'mismatch', s: f.s, blob: f.blob, drive: f.drive, at })),
+                      { t: 'verified', drive: r.info.driveId, at, ok },
+                    ]);
                     this.emit({
                       type: 'verify-result',
                       driveId: r.info.driveId,
@@ -407,11 +418,31 @@ export class PrepSession {
       const notYet = sch.failed.length - failed.length;
       const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
       const ok = notCopied === 0 && verifyOk && !stopped;
+      const unfinished = [
+        ...(notCopied
+          ? [
+              `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied; fix the causes listed, then resume to finish (files already done are skipped)`,
+            ]
+          : []),
+        ...(failedVerify
+          ? [
+              `${failedVerify} file${failedVerify === 1 ? '' : 's'} failed verification; resuming copies ${failedVerify === 1 ? 'it' : 'them'} again`,
+            ]
+          : []),
+        ...(othersFailedVerify
+          ? [
+              `${othersFailedVerify} file${othersFailedVerify === 1 ? '' : 's'} this journal did not copy failed verification (listed); prepare them again with the journal that copied them`,
+            ]
+          : []),
+        ...(!verifyOk && !failedVerify && !othersFailedVerify
+          ? ['verification did not finish (the reason is listed); resume to verify again']
+          : []),
+      ];
       const message = stopped
         ? `Stopped: ${sch.filesCopied} files copied now (${formatBytes(sch.bytesCopied)}), ${notYet} not yet. Resume to continue where it stopped.`
         : ok
           ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? ', all blocks verified' : ''}.`
-          : `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied${!verifyOk ? ' and verification found mismatches' : ''}; fix the causes listed, then resume to finish (files already done are skipped).`;
+          : `${unfinished.join('. ')}.`;
       this.emit({
         type: 'done',
         ok,

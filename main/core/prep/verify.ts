@@ -22,6 +22,8 @@ export interface BlockCheck {
   blocks: number;
   bytes: number;
   mismatches: string[];
+  /** the drive-relative paths of the files with a mismatch */
+  failed: string[];
 }
 
 /** The blobs of a manifest as the verify worker takes them. */
