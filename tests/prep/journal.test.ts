@@ -182,6 +182,27 @@ describe('a damaged journal is reported and kept aside, never multiplied', () =>
   });
 });
 
+describe('a journal whose last newline was lost', () => {
+  it('keeps its last record and the next one apart (an editor that drops the final newline)', () => {
+    const path = join(work, 'nolf.jrn');
+    const j = Journal.open(path);
+    j.append([
+      { t: 'session', s: 's1', job: 'j', at: 1 },
+      { t: 'drive', drive: 'D1', target: '/x', at: 1 },
+    ]);
+    j.close();
+    writeFileSync(path, readFileSync(path).subarray(0, -1));
+    const again = Journal.open(path);
+    again.append([{ t: 'session', s: 's2', job: 'k', at: 2 }]);
+    again.close();
+    const last = Journal.open(path);
+    expect(last.damaged).toEqual([]);
+    expect([...last.drives.keys()]).toEqual(['D1']);
+    expect([...last.sessions.keys()]).toEqual(['s1', 's2']);
+    last.close();
+  });
+});
+
 describe('a record that would break the manifest is refused on append', () => {
   const rec = (blob: string): FileRecord => ({
     t: 'file',

@@ -363,10 +363,10 @@ export class Journal {
       );
     if (lostFiles.length)
       parts.push(
-        `${lostFiles.length} ${lostFiles.length === 1 ? 'file is' : 'files are'} on a drive with no record left (${listOf(lostFiles, 5)}): the next run of the same command copies ${lostFiles.length === 1 ? 'it' : 'them'} again, in place.`,
+        `${lostFiles.length} ${lostFiles.length === 1 ? 'file is' : 'files are'} on a drive with no record left (${listOf(lostFiles, 5)}): resuming copies ${lostFiles.length === 1 ? 'it' : 'them'} again, in place.`,
       );
     else if (lines.length)
-      parts.push('Any file whose record was lost is copied again by the next run of the same command, in place.');
+      parts.push('Files whose record was lost are not known to be on a drive: resuming copies them again, in place.');
     return {
       journal: this.path,
       ...(copy ? { copy } : {}),
