@@ -203,6 +203,28 @@ describe('a journal whose last newline was lost', () => {
   });
 });
 
+describe('a journal an editor saved with a byte-order mark', () => {
+  it('keeps every record, says what changed, keeps the file as it was aside and writes it back without the mark', () => {
+    const path = join(work, 'bom.jrn');
+    const j = Journal.open(path);
+    j.append([
+      { t: 'session', s: 's1', job: 'j', at: 1 },
+      { t: 'drive', drive: 'D1', target: '/x', at: 1 },
+    ]);
+    j.close();
+    writeFileSync(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(path)]));
+    const again = Journal.open(path);
+    expect(again.damage?.message).toMatch(
+      /bom\.jrn was changed by an editor \(a byte-order mark was added\); each record is intact/,
+    );
+    expect(again.sessions.get('s1')).toBe('j');
+    expect([...again.drives.keys()]).toEqual(['D1']);
+    again.close();
+    expect(readFileSync(path)[0]).toBe(0x7b);
+    expect(asideCopies('bom')).toHaveLength(1);
+  });
+});
+
 describe('a record that would break the manifest is refused on append', () => {
   const rec = (blob: string): FileRecord => ({
     t: 'file',

@@ -103,8 +103,8 @@ export class JournalRecordError extends Error {
 export interface DamagedLine {
   line: number;
   reason: string;
-  /** the blob named in the damaged text, as far as it can be made out */
-  blob?: string;
+  /** what the damaged text seems to hold ("the record of media/a.txt", "a session record") */
+  held?: string;
 }
 
 /** What opening a damaged journal found, kept and lost; `message` says it for the customer. */
@@ -169,15 +169,21 @@ function parseLine(line: Buffer, framedBefore: boolean): Parsed {
   return { ok: true, record: r.data, framed };
 }
 
-/** The blob a damaged line seems to name (read as Latin-1, so any byte shows), for the report. */
-function blobHint(line: Buffer): string | undefined {
-  const m = /"blob":"((?:[^"\\]|\\.){1,1024})"/.exec(line.toString('latin1'));
-  if (!m) return undefined;
-  try {
-    return printable(JSON.parse(`"${m[1]}"`) as string);
-  } catch {
-    return printable(m[1]!);
+/** What a damaged line seems to hold (read as Latin-1, so any byte shows), for the report. */
+function heldBy(line: Buffer): string | undefined {
+  const text = line.toString('latin1');
+  const m = /"blob":"((?:[^"\\]|\\.){1,1024})"/.exec(text);
+  if (!m) {
+    const kind = /"t":"(session|drive|removed|verified|mismatch)"/.exec(text)?.[1];
+    return kind && `a ${kind} record`;
   }
+  let blob: string;
+  try {
+    blob = JSON.parse(`"${m[1]}"`) as string;
+  } catch {
+    blob = m[1]!;
+  }
+  return `the record of ${printable(blob)}`;
 }
 
 /** "1", "1 and 3", "1, 3 and 7", "1, 3, 7 … and 12 more". */
@@ -256,11 +262,13 @@ export class Journal {
     const good: JournalRecord[] = [];
     const damaged: DamagedLine[] = [];
     let crlf = 0;
+    // an editor's byte-order mark: the record after it is intact, the file was changed all the same
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     let framedBefore = false;
     let keep = 0; // bytes that stay when nothing but the tail is wrong
     let tornRecord: JournalRecord | undefined;
     let lineNo = 0;
-    for (let start = 0; start < end; ) {
+    for (let start = bom; start < end; ) {
       lineNo++;
       const nl = bytes.indexOf(LF, start);
       const torn = nl < 0 || nl >= end;
@@ -275,18 +283,18 @@ export class Journal {
       }
       start = nl + 1;
       if (!p.ok) {
-        const hint = blobHint(line);
-        damaged.push({ line: lineNo, reason: p.reason, ...(hint ? { blob: hint } : {}) });
+        const held = heldBy(line);
+        damaged.push({ line: lineNo, reason: p.reason, ...(held ? { held } : {}) });
         continue;
       }
       if (hadCr) crlf++;
       framedBefore ||= p.framed;
       good.push(p.record);
-      if (!damaged.length && !crlf) keep = start;
+      if (!damaged.length && !crlf && !bom) keep = start;
     }
     for (const r of good) this.applyRecord(r);
     const rebuilt = this.rebuildSessions();
-    const isDamaged = damaged.length > 0 || crlf > 0;
+    const isDamaged = damaged.length > 0 || crlf > 0 || bom > 0;
     if (readOnly) {
       if (isDamaged) this.damage = this.describeDamage(damaged, crlf, rebuilt);
       return;
@@ -345,13 +353,15 @@ export class Journal {
     if (lines.length) {
       const which = lines.map((l) => String(l.line));
       parts.push(
-        `${this.path} is damaged: ${lines.length === 1 ? 'line' : 'lines'} ${listOf(which)} could not be read (${listOf(
-          lines.map((l) => `line ${l.line}: ${l.reason}${l.blob ? `, it named ${l.blob}` : ''}`),
-          5,
-        )}).`,
+        `${this.path} is damaged: ${lines.length === 1 ? 'line' : 'lines'} ${listOf(which)} could not be read (${lines
+          .slice(0, 5)
+          .map((l) => `line ${l.line}${l.held ? `, ${l.held}` : ''}: ${l.reason}`)
+          .join('; ')}${lines.length > 5 ? `; and ${lines.length - 5} more` : ''}).`,
       );
     } else
-      parts.push(`${this.path} was changed: ${crlf} lines end in CR LF (an editor saved it); each record is intact.`);
+      parts.push(
+        `${this.path} was changed by an editor (${crlf ? `${crlf} lines end in CR LF` : 'a byte-order mark was added'}); each record is intact.`,
+      );
     parts.push(
       copy === undefined
         ? 'The next run keeps the journal as it is now aside, next to it, and writes back the records that can be read.'
