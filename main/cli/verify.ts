@@ -12,7 +12,8 @@ use it before shipping, or when the drive comes back. A drive whose preparation 
 finished (files on it that its manifest does not list) is reported as unfinished.
 
   TARGET          the drive's mount path (or the folder it was prepared in)
-  --journal FILE  the journal that prepared it: also counts the files it has that the manifest lacks
+  --journal FILE  the journal that prepared it: counts the files it has that the manifest lacks, and
+                  has the next haul prep run copy again the files that fail
   --json          print the result as one JSON object per drive
   -h, --help      this help
 
@@ -61,6 +62,13 @@ export async function run(argv: string[]): Promise<number> {
       journal,
     );
     if (tty) process.stderr.write('\r\x1b[K');
+    r.problems = r.problems.map((m) =>
+      m.replace(/resuming copies (it|them) again/, 'the next run of the same haul prep command copies $1 again'),
+    );
+    if (!journal && r.failedFiles)
+      r.problems.unshift(
+        'Give --journal FILE (the journal that prepared the drive) so that the next haul prep run copies the failed files again.',
+      );
     ok &&= r.ok;
     if (parsed.values.json) console.log(JSON.stringify(r));
     else if (r.unfinished)

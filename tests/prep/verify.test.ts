@@ -101,6 +101,35 @@ describe('a file that fails verification', () => {
   }, 120_000);
 });
 
+describe('haul verify --journal on a drive that went bad after the copy', () => {
+  it('journals the failed file, says the next haul prep run copies it again, and that run does', async () => {
+    drives.clear();
+    const root = drives.mounts[0]!;
+    const src = join(work, 'src-later');
+    makeSource(src, 1, 5 * 1024 * 1024 + 17, 3);
+    expect((await session('later1', src, false).s.start()).outcome).toBe('done');
+    const victim = readManifest(root)!.blobs.find((b) => b.length > 4 * 1024 * 1024)!.filePath;
+    flipByte(join(root, victim), 4 * 1024 * 1024 + 9);
+
+    const alone = await verifyCli([root]);
+    expect(alone.status).toBe(1);
+    expect(alone.out).toMatch(/Give --journal FILE \(the journal that prepared the drive\)/);
+    const journal = join(work, 'later1.jrn');
+    const bad = await verifyCli([root, '--journal', journal]);
+    expect(bad.status).toBe(1);
+    expect(bad.out).toContain(
+      `1 file of ${journal} failed verification; the next run of the same haul prep command copies it again.`,
+    );
+
+    const again = await session('later1', src, false).s.start();
+    expect(again.outcome, again.message).toBe('done');
+    expect(again.filesCopied).toBe(1);
+    const good = await verifyCli([root, '--journal', journal]);
+    expect(good.status, good.out).toBe(0);
+    expect(good.out).toMatch(/ OK — 4 files/);
+  }, 120_000);
+});
+
 describe('haul verify on a drive whose manifest is older than its data', () => {
   it('says the drive is unfinished, which session and how many files the manifest lacks, what to do, and exits non-zero', async () => {
     drives.clear();

@@ -482,15 +482,20 @@ export class PrepSession {
       this.config.targets.map((t) => t.path),
       (e) => this.emit(e),
       this.config.workerDir,
+      existsSync(this.journalPath) ? this.journalPath : undefined,
     );
   }
 }
 
-/** Verifies prepared drives one after another, reporting progress (phase verify) and each result. */
+/**
+ * Verifies prepared drives one after another, reporting progress (phase verify) and each result;
+ * with the journal that prepared them, its files that fail are copied again by the next run.
+ */
 export async function verifyDrives(
   roots: string[],
   emit: (e: PrepEvent) => void,
   workerDir?: URL,
+  journal?: string,
 ): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = [];
   const speed = new SpeedWindow();
@@ -528,6 +533,7 @@ export async function verifyDrives(
         emit(e);
       },
       workerFile('verifyWorker', workerDir),
+      journal,
     );
     before += totals[k]!;
     reports.push(report);

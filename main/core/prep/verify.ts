@@ -15,7 +15,8 @@ import {
 import { md5Upper } from './driveFiles';
 import type { DriveManifest } from '../../../shared/formats/driveManifest';
 import type { VerifyReport } from '../../../shared/prep/session';
-import { Journal } from './journal';
+import { Journal, type JournalRecord } from './journal';
+import { JournalBusy, lockJournal } from './lock';
 import { startWorker, workerFile } from './workerBoot';
 import { TMP_DIR, type FromWorker, type VerifyItem } from './protocol';
 
@@ -35,6 +36,32 @@ export interface UnfinishedSession {
 export interface DriveVerifyReport extends VerifyReport {
   /** set when the drive is unfinished: its manifest is older than its data */
   unfinished?: UnfinishedSession[];
+  /** how many files failed (missing, another size, a block that differs) */
+  failedFiles?: number;
+  /** with a journal: how many of its files failed and were journaled to be copied again */
+  copyAgain?: number;
+}
+
+/**
+ * Journals the files of `journalPath` on this drive whose copy failed verification, so the next
+ * run copies them again; returns how many. Takes the journal's lock (JournalBusy while a run has it).
+ */
+export async function journalMismatches(journalPath: string, driveId: string, failed: string[]): Promise<number> {
+  const unlock = await lockJournal(journalPath);
+  try {
+    const journal = Journal.open(journalPath);
+    try {
+      const bad = new Set(failed);
+      const at = Date.now();
+      const ours = journal.filesOnDrive(driveId).filter((f) => bad.has(f.path));
+      journal.append(ours.map((f): JournalRecord => ({ t: 'mismatch', s: f.s, blob: f.blob, drive: f.drive, at })));
+      return ours.length;
+    } finally {
+      journal.close();
+    }
+  } finally {
+    await unlock();
+  }
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -133,7 +160,10 @@ export function checkBlocks(
   });
 }
 
-/** Verifies one drive; `journalPath` (optional) is the journal that prepared it, to count what it has that the manifest lacks. */
+/**
+ * Verifies one drive. `journalPath` (optional) is the journal that prepared it: what it has that
+ * the manifest lacks is counted, and its files that fail are journaled to be copied again.
+ */
 export async function verifyTarget(
   root: string,
   onBytes?: (done: number, total: number) => void,
@@ -141,6 +171,7 @@ export async function verifyTarget(
   journalPath?: string,
 ): Promise<DriveVerifyReport> {
   const report: DriveVerifyReport = { target: root, ok: false, blobs: 0, blocks: 0, bytes: 0, problems: [] };
+  const journalFile = journalPath !== undefined && existsSync(journalPath) ? journalPath : undefined;
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     report.problems.push(`${root} is not a folder; give the mount path of the prepared drive.`);
     return report;
@@ -185,7 +216,7 @@ export async function verifyTarget(
       report.problems.push((e as Error).message);
     }
   }
-  const unfinished = findUnfinished(root, manifest, header, journalPath ? Journal.read(journalPath) : undefined);
+  const unfinished = findUnfinished(root, manifest, header, journalFile ? Journal.read(journalFile) : undefined);
   if (unfinished.length) {
     report.unfinished = unfinished;
     const tmp = existsSync(join(root, TMP_DIR));
@@ -207,6 +238,22 @@ export async function verifyTarget(
   report.blocks = res.blocks;
   report.bytes = res.bytes;
   report.problems.push(...res.mismatches);
+  report.failedFiles = res.failed.length;
+  if (journalFile && report.driveId && res.failed.length) {
+    try {
+      const n = await journalMismatches(journalFile, report.driveId, res.failed);
+      report.copyAgain = n;
+      if (n)
+        report.problems.unshift(
+          `${plural(n, 'file')} of ${journalFile} failed verification; resuming copies ${n === 1 ? 'it' : 'them'} again.`,
+        );
+    } catch (e) {
+      if (!(e instanceof JournalBusy)) throw e;
+      report.problems.unshift(
+        `${e.message} The files that failed are not journaled to be copied again; verify again once it has ended.`,
+      );
+    }
+  }
   report.ok = report.problems.length === 0;
   return report;
 }
