@@ -32,8 +32,8 @@ function source(name: string): string[] {
   return [...hashes.keys(), 'docs/café-ü.txt'].map((rel) => `media/${rel}`).sort();
 }
 
-async function prep(name: string, verify = true) {
-  const s = new PrepSession({
+function sessionFor(name: string, verify = true): PrepSession {
+  return new PrepSession({
     journal: join(work, `${name}.jrn`),
     session: name,
     jobName: 'job-journal-test',
@@ -42,6 +42,10 @@ async function prep(name: string, verify = true) {
     entries: pickedEntries([join(work, `src-${name}`)], 'media/', 'BlockBlob', 'rename'),
     targets: [{ path: drives.mounts[0]! }],
   });
+}
+
+async function prep(name: string, verify = true) {
+  const s = sessionFor(name, verify);
   const events: PrepEvent[] = [];
   s.onEvent((e) => events.push(e));
   const res = await s.start();
@@ -80,6 +84,15 @@ describe('a damaged journal is reported and kept aside, never multiplied', () =>
       ...lines.slice(2),
     ]);
     const damaged = readFileSync(path);
+
+    // planning reads only: it names the damage, writes nothing
+    const planner = sessionFor('garbage');
+    const planNotes: string[] = [];
+    planner.onEvent((e) => void (e.type === 'file-error' && e.code === 'EJOURNAL' && planNotes.push(e.message)));
+    await planner.plan();
+    expect(planNotes.join('\n')).toMatch(/lines 1 and 3 could not be read.*The next run keeps the journal/);
+    expect(readFileSync(path)).toEqual(damaged);
+    expect(asideCopies('garbage')).toEqual([]);
 
     const second = await prep('garbage');
     expect(second.res.outcome, second.res.message).toBe('done');
