@@ -65,10 +65,6 @@ export async function run(argv: string[]): Promise<number> {
     r.problems = r.problems.map((m) =>
       m.replace(/resuming copies (it|them) again/, 'the next run of the same haul prep command copies $1 again'),
     );
-    if (!journal && r.failedFiles)
-      r.problems.unshift(
-        'Give --journal FILE (the journal that prepared the drive) so that the next haul prep run copies the failed files again.',
-      );
     ok &&= r.ok;
     if (parsed.values.json) console.log(JSON.stringify(r));
     else if (r.unfinished)
@@ -82,6 +78,10 @@ export async function run(argv: string[]): Promise<number> {
     else
       console.log(
         `${target}: drive ${r.driveId ?? '(unknown)'} FAILED — ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n  ${r.problems.slice(0, 200).join('\n  ')}${r.problems.length > 200 ? `\n  … and ${r.problems.length - 200} more` : ''}`,
+      );
+    if (!parsed.values.json && !journal && r.failedFiles)
+      console.log(
+        `  To have the next haul prep run copy the ${r.failedFiles} failed file${r.failedFiles === 1 ? '' : 's'} again, run haul verify again with --journal FILE (the journal that prepared the drive).`,
       );
   }
   return ok ? 0 : 1;

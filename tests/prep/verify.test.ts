@@ -113,7 +113,9 @@ describe('haul verify --journal on a drive that went bad after the copy', () => 
 
     const alone = await verifyCli([root]);
     expect(alone.status).toBe(1);
-    expect(alone.out).toMatch(/Give --journal FILE \(the journal that prepared the drive\)/);
+    expect(alone.out).toMatch(
+      /FAILED — 1 problem:.*\n.*block 1 .*\n  To have the next haul prep run copy the 1 failed file again, run haul verify again with --journal FILE/,
+    );
     const journal = join(work, 'later1.jrn');
     const bad = await verifyCli([root, '--journal', journal]);
     expect(bad.status).toBe(1);
