@@ -186,7 +186,8 @@ function inCliWords(e: PrepEvent): PrepEvent {
     .replace(/Plug it back in and resume to continue/, 'Reconnect it and run the same command again to continue')
     .replace(/check it, then resume/, 'check it and run again')
     .replace(/Resume to continue/, 'Run the same command again to continue')
-    .replace(/then resume to finish/, 'and run the same command again to finish');
+    .replace(/then resume to finish/, 'and run the same command again to finish')
+    .replace(/resuming copies (it|them) again/, 'the next run of the same command copies $1 again');
   return { ...e, message };
 }
 

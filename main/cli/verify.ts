@@ -1,26 +1,31 @@
 // haul verify TARGET: checks a prepared drive against its manifest alone.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../../shared/prep/names';
 import { verifyTarget } from '../core/prep/verify';
 
-const HELP = `Usage: haul verify TARGET... [--json]
+const HELP = `Usage: haul verify TARGET... [--journal FILE] [--json]
 
 Re-reads every file on a prepared drive and compares every 4 MiB block with the drive's
 DriveManifest.xml (and the manifest with the hash in HaulDrive.json). No source data is needed:
-use it before shipping, or when the drive comes back.
+use it before shipping, or when the drive comes back. A drive whose preparation stopped before it
+finished (files on it that its manifest does not list) is reported as unfinished.
 
-  TARGET     the drive's mount path (or the folder it was prepared in)
-  --json     print the result as one JSON object per drive
-  -h, --help this help
+  TARGET          the drive's mount path (or the folder it was prepared in)
+  --journal FILE  the journal that prepared it: counts the files it has that the manifest lacks, and
+                  has the next haul prep run copy again the files that fail
+  --json          print the result as one JSON object per drive
+  -h, --help      this help
 
-Exit status: 0 every block matches; 1 a problem was found (listed); 2 bad arguments.`;
+Exit status: 0 every block matches; 1 a problem was found or the drive is unfinished (listed);
+2 bad arguments.`;
 
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, journal: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
     });
   } catch (e) {
@@ -35,6 +40,13 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`haul verify: give the drive to check.\n\n${HELP}`);
     return 2;
   }
+  const journal = parsed.values.journal;
+  if (journal !== undefined && !existsSync(journal)) {
+    console.error(
+      `haul verify: the journal ${journal} does not exist; give the --journal file that prepared the drive.`,
+    );
+    return 2;
+  }
   let ok = true;
   for (const target of parsed.positionals) {
     const tty = process.stderr.isTTY && !parsed.values.json;
@@ -46,10 +58,19 @@ export async function run(argv: string[]): Promise<number> {
               `\r\x1b[KVerifying ${target}: ${t ? ((d / t) * 100).toFixed(1) : '100'}% (${formatBytes(d)}/${formatBytes(t)})`,
             )
         : undefined,
+      undefined,
+      journal,
     );
     if (tty) process.stderr.write('\r\x1b[K');
+    r.problems = r.problems.map((m) =>
+      m.replace(/resuming copies (it|them) again/, 'the next run of the same haul prep command copies $1 again'),
+    );
     ok &&= r.ok;
     if (parsed.values.json) console.log(JSON.stringify(r));
+    else if (r.unfinished)
+      console.log(
+        `${target}: drive ${r.driveId ?? '(unknown)'} is UNFINISHED — its DriveManifest.xml (${r.blobs} files) does not list all that its preparation copied:\n  ${r.problems.join('\n  ')}`,
+      );
     else if (r.ok)
       console.log(
         `${target}: drive ${r.driveId} OK — ${r.blobs} files, ${r.blocks} blocks, ${formatBytes(r.bytes)}; every block matches the manifest.`,
@@ -57,6 +78,10 @@ export async function run(argv: string[]): Promise<number> {
     else
       console.log(
         `${target}: drive ${r.driveId ?? '(unknown)'} FAILED — ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:\n  ${r.problems.slice(0, 200).join('\n  ')}${r.problems.length > 200 ? `\n  … and ${r.problems.length - 200} more` : ''}`,
+      );
+    if (!parsed.values.json && !journal && r.failedFiles)
+      console.log(
+        `  To have the next haul prep run copy the ${r.failedFiles} failed file${r.failedFiles === 1 ? '' : 's'} again, run haul verify again with --journal FILE (the journal that prepared the drive).`,
       );
   }
   return ok ? 0 : 1;

@@ -380,7 +380,7 @@ describe('haul prep / haul verify on two drives', () => {
     const journalFiles = readFileSync(journal, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { t: string })
+      .map((l) => JSON.parse(l.replace(/\t[0-9a-f]{8}$/, '')) as { t: string }) // each line: JSON, tab, CRC-32
       .filter((x) => x.t === 'file');
     expect(journalFiles.length).toBe(hashes.size);
     const placed = checkDrives('s3', hashes);
@@ -720,6 +720,43 @@ describe('haul prep / haul verify on two drives', () => {
     expect(csv.code).toBe(2);
     expect(csv.stderr).toMatch(/bad\.csv, row 2, column BlobType/);
   }, 120_000);
+});
+
+describe('haul verify after a kill -9 (the manifest older than the data)', () => {
+  it('calls the drive unfinished with its session and the files the manifest lacks, exits 1, and OK once the same command finished', async () => {
+    clearDrives();
+    makeSource('srcK', 3, 5 * 1024 * 1024 + 1, 20);
+    const args = [
+      'prep',
+      '--journal',
+      join(work, 'jK.jrn'),
+      '--session',
+      'sK',
+      '--source',
+      join(work, 'srcK'),
+      '--dest',
+      'media/',
+      '--target',
+      mounts[0]!,
+      '--json',
+    ];
+    const killed = await haul([...args, '--max-rate', '4MB'], (e, child) => {
+      if (e.type === 'progress' && e.filesDone > 0) child.kill('SIGKILL');
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const early = await haul(['verify', mounts[0]!]);
+    expect(early.code).toBe(1);
+    expect(early.stdout).not.toMatch(/ OK /);
+    expect(early.stdout).toMatch(/UNFINISHED/);
+    expect(early.stdout).toMatch(/session sK has \d+ files? on the drive that DriveManifest\.xml does not list/);
+    expect(early.stdout).toMatch(/Run the same haul prep command again with the same journal to finish it/);
+
+    const finished = await haul(args);
+    expect(finished.code, finished.stderr).toBe(0);
+    const late = await haul(['verify', mounts[0]!]);
+    expect(late.code, late.stdout).toBe(0);
+    expect(late.stdout).toMatch(/ OK — 23 files/);
+  }, 180_000);
 });
 
 function* walk(dir: string): Generator<string> {

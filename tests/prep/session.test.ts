@@ -243,12 +243,12 @@ describe('journal and verify worker, in-process', () => {
       {
         t: 'file',
         s: 's1',
-        blob: 'c/a',
+        blob: 'ccc/a',
         src: '/a',
         size: 1,
         mtime: 1,
         drive: 'D1',
-        path: 's1/c/a',
+        path: 's1/ccc/a',
         disp: 'rename',
         type: 'BlockBlob',
         md5: 'A'.repeat(32),
@@ -256,7 +256,7 @@ describe('journal and verify worker, in-process', () => {
       },
     ]);
     j.close();
-    appendFileSync(path, '{"t":"file","s":"s1","blob":"c/b"'); // a kill in the middle of a write
+    appendFileSync(path, '{"t":"file","s":"s1","blob":"ccc/b"'); // a kill in the middle of a write
     const again = Journal.open(path);
     expect([...again.files.keys()].length).toBe(1);
     expect(again.sessions.get('s1')).toBe('j');
@@ -275,7 +275,7 @@ describe('journal and verify worker, in-process', () => {
     const ok = await checkBlocks(root, [{ rel: 's/f.bin', length: data.length, blocks }], (n) => {
       read += n;
     });
-    expect(ok).toEqual({ t: 'verify-done', blobs: 1, blocks: 2, bytes: data.length, mismatches: [] });
+    expect(ok).toEqual({ t: 'verify-done', blobs: 1, blocks: 2, bytes: data.length, mismatches: [], failed: [] });
     expect(read).toBe(data.length);
     const wrong = await checkBlocks(root, [
       { rel: 's/f.bin', length: data.length, blocks: blocks.slice(0, 32) + '0'.repeat(32) },

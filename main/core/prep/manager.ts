@@ -457,7 +457,7 @@ export class PrepManager {
       (event) => this.opts.onProgress({ sessionId: id, jobName: r?.jobName ?? '', event }),
       this.opts.progressIntervalMs ?? 250,
     );
-    const reports = await verifyDrives(roots, (e) => throttle.push(e), this.opts.workerDir);
+    const reports = await verifyDrives(roots, (e) => throttle.push(e), this.opts.workerDir, r?.journal);
     throttle.flush();
     if (r?.result) {
       for (const d of r.result.drives) {

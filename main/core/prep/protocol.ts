@@ -70,6 +70,6 @@ export type FromWorker =
   | { t: 'more' }
   | { t: 'idle' }
   | { t: 'verify-bytes'; n: number }
-  | { t: 'verify-done'; blobs: number; blocks: number; bytes: number; mismatches: string[] };
+  | { t: 'verify-done'; blobs: number; blocks: number; bytes: number; mismatches: string[]; failed: string[] };
 
 export const TMP_DIR = '.haul-tmp';

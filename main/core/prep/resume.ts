@@ -1,6 +1,7 @@
 // Resume: what the journal says is already on the drives. A file counts as done when its
-// journal record matches the source (size, mtime, path) and the copy is still on its drive (or
-// its drive is not attached now); a changed source is copied again, onto the drive it was on.
+// journal record matches the source (size, mtime, path), its copy did not fail verification, and
+// the copy is still on its drive (or its drive is not attached now); a changed source, or a copy
+// that failed verification, is copied again, onto the drive it was on.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetInfo } from '../drives/target';
@@ -13,7 +14,7 @@ export interface DoneSoFar {
   preferred: Map<number, number>;
   doneFiles: number;
   doneBytes: number;
-  /** records of sources that changed since they were copied: their old copies are replaced */
+  /** records of sources that changed since they were copied, or whose copy failed verification: replaced */
   staleRecords: FileRecord[];
 }
 
@@ -30,7 +31,8 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
     if (!rec) continue;
     const k = driveIndex.get(rec.drive);
     const unchanged = rec.size === table.size(i) && rec.mtime === table.mtime(i) && rec.src === table.source(i);
-    if (unchanged) {
+    const verifiedBad = journal.mismatched.has(fileKey(session, table.blobPath(i)));
+    if (unchanged && !verifiedBad) {
       if (k === undefined) {
         table.flags[i] = 2;
         doneFiles++;

@@ -19,7 +19,7 @@ import type { PlanSummary, PrepEvent } from '../../../shared/prep/types';
 import type { TargetInfo } from '../drives/target';
 import { readManifest } from './driveFiles';
 import type { FileTable } from './fileTable';
-import { Journal } from './journal';
+import { Journal, type JournalRecord } from './journal';
 import { processKeepAwake, type KeepAwake, type KeepAwakePort } from './keepAwake';
 import { lockJournal } from './lock';
 import { writeHeaders, writeManifests } from './manifests';
@@ -124,6 +124,8 @@ export class PrepSession {
 
   private async planWith(journal: Journal | undefined, forCopy: boolean): Promise<Planned> {
     const c = this.config;
+    if (journal?.damage)
+      this.emit({ type: 'file-error', source: this.journalPath, code: 'EJOURNAL', message: journal.damage.message });
     const { infos, problems: resolveProblems } = await resolveTargets(c.targets, {
       ...(journal ? { journal } : {}),
       knownIds: this.knownIds,
@@ -307,6 +309,15 @@ export class PrepSession {
       } finally {
         clearInterval(ticker);
       }
+      // A file whose record the journal refused (a name the manifest cannot carry) is not on the job.
+      for (const { record: r, message } of journal.refused) {
+        if (r.t !== 'file') continue;
+        const root = infos.find((t) => t.driveId === r.drive)?.path;
+        const copy = root ? resolve(root, r.path) : undefined;
+        if (root && copy?.startsWith(resolve(root, c.session) + sep)) rmSync(copy, { force: true });
+        sch.failed.push({ source: r.src, code: 'EJOURNAL', message });
+        this.emit({ type: 'file-error', source: r.src, driveId: r.drive, code: 'EJOURNAL', message });
+      }
       // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
       for (const r of sch.runs)
         if (r.state !== 'removed') {
@@ -331,6 +342,9 @@ export class PrepSession {
       }
 
       let verifyOk = true;
+      /** files of this journal whose copy failed verification (copied again next run), and others' */
+      let failedVerify = 0;
+      let othersFailedVerify = 0;
       if (c.verify && !sch.stopped) {
         phase = 'verify';
         const vt = setInterval(() => this.emit(progressEvent()), TICK_MS);
@@ -358,7 +372,15 @@ export class PrepSession {
                     const ok = res.mismatches.length === 0;
                     if (!ok) verifyOk = false;
                     if (drive) drive.verified = ok;
-                    journal.append([{ t: 'verified', drive: r.info.driveId, at: Date.now(), ok }]);
+                    const at = Date.now();
+                    const bad = new Set(res.failed);
+                    const ours = journal.filesOnDrive(r.info.driveId).filter((f) => bad.has(f.path));
+                    failedVerify += ours.length;
+                    othersFailedVerify += bad.size - ours.length;
+                    journal.append([
+                      ...ours.map((f): JournalRecord => ({ t: 'mismatch', s: f.s, blob: f.blob, drive: f.drive, at })),
+                      { t: 'verified', drive: r.info.driveId, at, ok },
+                    ]);
                     this.emit({
                       type: 'verify-result',
                       driveId: r.info.driveId,
@@ -401,11 +423,31 @@ export class PrepSession {
       const notYet = sch.failed.length - failed.length;
       const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
       const ok = notCopied === 0 && verifyOk && !stopped;
+      const unfinished = [
+        ...(notCopied
+          ? [
+              `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied; fix the causes listed, then resume to finish (files already done are skipped)`,
+            ]
+          : []),
+        ...(failedVerify
+          ? [
+              `${failedVerify} file${failedVerify === 1 ? '' : 's'} failed verification; resuming copies ${failedVerify === 1 ? 'it' : 'them'} again`,
+            ]
+          : []),
+        ...(othersFailedVerify
+          ? [
+              `${othersFailedVerify} file${othersFailedVerify === 1 ? '' : 's'} this journal did not copy failed verification (listed); prepare them again with the journal that copied them`,
+            ]
+          : []),
+        ...(!verifyOk && !failedVerify && !othersFailedVerify
+          ? ['verification did not finish (the reason is listed); resume to verify again']
+          : []),
+      ];
       const message = stopped
         ? `Stopped: ${sch.filesCopied} files copied now (${formatBytes(sch.bytesCopied)}), ${notYet} not yet. Resume to continue where it stopped.`
         : ok
           ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? ', all blocks verified' : ''}.`
-          : `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied${!verifyOk ? ' and verification found mismatches' : ''}; fix the causes listed, then resume to finish (files already done are skipped).`;
+          : `${unfinished.join('. ')}.`;
       this.emit({
         type: 'done',
         ok,
@@ -445,15 +487,20 @@ export class PrepSession {
       this.config.targets.map((t) => t.path),
       (e) => this.emit(e),
       this.config.workerDir,
+      existsSync(this.journalPath) ? this.journalPath : undefined,
     );
   }
 }
 
-/** Verifies prepared drives one after another, reporting progress (phase verify) and each result. */
+/**
+ * Verifies prepared drives one after another, reporting progress (phase verify) and each result;
+ * with the journal that prepared them, its files that fail are copied again by the next run.
+ */
 export async function verifyDrives(
   roots: string[],
   emit: (e: PrepEvent) => void,
   workerDir?: URL,
+  journal?: string,
 ): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = [];
   const speed = new SpeedWindow();
@@ -491,6 +538,7 @@ export async function verifyDrives(
         emit(e);
       },
       workerFile('verifyWorker', workerDir),
+      journal,
     );
     before += totals[k]!;
     reports.push(report);

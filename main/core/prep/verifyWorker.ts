@@ -31,14 +31,18 @@ function verify(items: VerifyItem[]): void {
   let blocks = 0;
   let bytes = 0;
   const mismatches: string[] = [];
+  /** the files (their `rel`) with at least one mismatch */
+  const failed: string[] = [];
   for (const it of items) {
     blobs++;
+    const before = mismatches.length;
     const path = join(init.root, it.rel);
     let fd: number;
     try {
       fd = openSync(path, 'r');
     } catch (e) {
       mismatches.push(`${it.rel}: the file is missing on the drive (${(e as NodeJS.ErrnoException).code})`);
+      failed.push(it.rel);
       continue;
     }
     try {
@@ -67,10 +71,11 @@ function verify(items: VerifyItem[]): void {
     } finally {
       closeSync(fd);
     }
+    if (mismatches.length > before) failed.push(it.rel);
   }
   if (unreported) post({ t: 'verify-bytes', n: unreported });
   unreported = 0;
-  post({ t: 'verify-done', blobs, blocks, bytes, mismatches });
+  post({ t: 'verify-done', blobs, blocks, bytes, mismatches, failed });
 }
 
 port.on('message', (m: ToWorker) => {
