@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   BLOCK_SIZE,
@@ -11,6 +12,7 @@ import {
 } from '../../shared/formats/driveManifest';
 
 const H = (c: string) => c.repeat(32);
+const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 
 const sample: DriveManifest = {
   version: '2014-11-01',
@@ -77,6 +79,110 @@ describe('DriveManifest.xml', () => {
     expect(() => parseDriveManifest(xml.replace('Version="2014-11-01"', 'Version="1999"'))).toThrow(/Version/);
     expect(() => parseDriveManifest(xml.replace(`Length="10"`, 'Length="11"'))).toThrow(/blocks cover/);
     expect(() => parseDriveManifest('<nope')).toThrow(/DriveManifest/);
+  });
+});
+
+describe('DriveManifest.xml in the documented 2014-11-01 format', () => {
+  it('writes only the documented elements: no <BlobType>, FilePath as \\folder\\file from the drive root', () => {
+    const xml = serializeDriveManifest(sample);
+    expect(xml).not.toContain('<BlobType>');
+    expect(xml).toContain('<FilePath>\\s1\\photos\\2024\\a &amp; b &lt;1&gt;.jpg</FilePath>');
+    expect(xml).not.toMatch(/<FilePath>[^<]*\//);
+    // each blob's elements in the documented order
+    const blob = xml.slice(xml.indexOf('<Blob>'), xml.indexOf('</Blob>'));
+    const tags = [...blob.matchAll(/<(\w+)[ >/]/g)].map((m) => m[1]);
+    expect(tags).toEqual([
+      'Blob',
+      'BlobPath',
+      'FilePath',
+      'Length',
+      'ImportDisposition',
+      'BlockList',
+      'Block',
+      'Block',
+    ]);
+  });
+
+  it('writes one <BlobList> per copy session', () => {
+    const two: DriveManifest = {
+      ...sample,
+      blobs: [...sample.blobs, { ...sample.blobs[1]!, blobPath: 'photos/later.txt', filePath: 's2/photos/later.txt' }],
+    };
+    const xml = serializeDriveManifest(two);
+    expect(xml.match(/<BlobList>/g)).toHaveLength(2);
+    expect(parseDriveManifest(xml)).toEqual(two);
+  });
+
+  it('writes a metadata and a properties file as MetadataPath and PropertiesPath with their MD5, after the block list', () => {
+    const m: DriveManifest = {
+      ...sample,
+      blobs: [
+        {
+          ...sample.blobs[1]!,
+          metadata: { path: 's1/.haul-sidecars/M.metadata.xml', hash: H('D') },
+          properties: { path: 's1/.haul-sidecars/P.properties.xml', hash: H('E') },
+        },
+      ],
+    };
+    const xml = serializeDriveManifest(m);
+    expect(xml).toMatch(
+      /<BlockList\/>\n\s*<MetadataPath Hash="D{32}">\\s1\\.haul-sidecars\\M.metadata.xml<\/MetadataPath>\n\s*<PropertiesPath Hash="E{32}">/,
+    );
+    expect(parseDriveManifest(xml)).toEqual(m);
+  });
+
+  it('reads a manifest written by hand from the format description (optional elements, ids, list-wide metadata, page-range gaps)', () => {
+    const m = parseDriveManifest(fixture('documented-drive/DriveManifest.xml'));
+    expect(m.driveId).toBe('DOC-DRIVE-1');
+    expect(m.blobs.map((b) => [b.blobPath, b.filePath, b.blobType, b.importDisposition])).toEqual([
+      ['photos/a.txt', 's1/photos/a.txt', 'BlockBlob', 'rename'],
+      ['photos/notes/empty.txt', 's1/photos/notes/empty.txt', 'BlockBlob', 'overwrite'],
+      ['vhds/disk.vhd', 's1/vhds/disk.vhd', 'PageBlob', 'no-overwrite'],
+      ['docs/c.txt', 's2/docs/c.txt', 'BlockBlob', 'rename'],
+    ]);
+    expect(m.blobs[0]!.clientData).toBe('the first file');
+    // the list's metadata file applies to each of its blobs; a blob's own properties file to that blob
+    expect(m.blobs.slice(0, 3).map((b) => b.metadata?.path)).toEqual(Array(3).fill('sidecars/photos.metadata.xml'));
+    expect(m.blobs[3]!.metadata).toBeUndefined();
+    expect(m.blobs[0]!.properties).toEqual({
+      path: 'sidecars/a.properties.xml',
+      hash: '8D55BE91E63102E4BB224E156982D9EE',
+    });
+    expect(m.blobs[3]!.blocks.map((k) => k.id)).toEqual(['YmxvY2stMDAwMA==', 'YmxvY2stMDAwMQ==']);
+    expect(m.blobs[2]!.blocks.map((k) => k.offset)).toEqual([0, 1024]);
+  });
+
+  it.each([
+    ['blob-type', /<BlobType>, which is not part of the format.*<BlockList>.*<PageRangeList>/],
+    ['forward-slash', /<FilePath> "\\s1\/photos\/a.txt" in <Blob> #1 of <BlobList> #1 \(photos\/a.txt\) uses "\/"/],
+    ['relative-path', /<FilePath> "s1\\photos\\a.txt" .* does not start with "\\"/],
+    ['leaves-drive', /<FilePath> .*"\.\." part/],
+    ['missing-hash', /attribute Hash .* is missing on <Block> #1 of <Blob> #1/],
+    ['wrong-order', /<FilePath> in <Blob> #1 of <BlobList> #1 comes after <Length>; the format fixes the order/],
+    ['unknown-element', /has an element <ContentMD5>, which is not part of the format/],
+    ['metadata-without-hash', /attribute Hash .* is missing on <MetadataPath>/],
+  ])('refuses %s, naming the element and the blob', (name, message) => {
+    expect(() => parseDriveManifest(fixture(`manifest-invalid/${name}.xml`))).toThrow(message);
+  });
+
+  it('refuses page ranges that overlap and blocks that leave a gap', () => {
+    const page = { ...sample.blobs[2]!, length: 2048 };
+    expect(() =>
+      serializeDriveManifest({
+        ...sample,
+        blobs: [
+          {
+            ...page,
+            blocks: [
+              { offset: 0, length: 1024, hash: H('C') },
+              { offset: 512, length: 512, hash: H('C') },
+            ],
+          },
+        ],
+      }),
+    ).toThrow(/page range 1 starts at 512, inside the range before it/);
+    const xml = serializeDriveManifest(sample).replace(`Offset="${BLOCK_SIZE}"`, `Offset="${BLOCK_SIZE + 1}"`);
+    expect(() => parseDriveManifest(xml)).toThrow(/block 1 starts at .*no gap/);
   });
 });
 
