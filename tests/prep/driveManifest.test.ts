@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeDriveRoot } from '../../main/core/prep/driveFiles';
+import type { FileRecord } from '../../main/core/prep/journal';
 import {
   BLOCK_SIZE,
+  HEADER_FILE,
+  MANIFEST_FILE,
   parseDriveManifest,
   serializeDriveManifest,
   parseDriveHeader,
@@ -10,6 +16,7 @@ import {
   parseDriveInfo,
   type DriveManifest,
 } from '../../shared/formats/driveManifest';
+import { makeDrives } from './drives.helpers';
 
 const H = (c: string) => c.repeat(32);
 const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
@@ -208,5 +215,91 @@ describe('HaulDrive.json and DriveInfo', () => {
       manifestHash: H('F'),
     };
     expect(parseDriveInfo(serializeDriveInfo(d))).toEqual(d);
+  });
+});
+
+describe('rewriting the manifest of a drive another journal also wrote', () => {
+  const work = mkdtempSync(join(tmpdir(), 'haul-manifest-'));
+  const drives = makeDrives(work, 1, 16);
+  const root = drives.mounts[0]!;
+  afterAll(() => {
+    drives.cleanup();
+    rmSync(work, { recursive: true, force: true });
+  });
+  const record: FileRecord = {
+    t: 'file',
+    s: 's1',
+    blob: 'photos/new.txt',
+    src: '/src/new.txt',
+    size: 3,
+    mtime: 0,
+    drive: 'D1',
+    path: 's1/photos/new.txt',
+    disp: 'rename',
+    type: 'BlockBlob',
+    md5: H('1'),
+    blocks: H('1'),
+  };
+  const opts = {
+    driveId: 'D1',
+    jobName: 'job1',
+    records: [record],
+    knownSessions: new Set(['s1']),
+    newSessions: ['s1'],
+  };
+  const header = (sessionIds: string[]) =>
+    writeFileSync(
+      join(root, HEADER_FILE),
+      serializeDriveHeader({
+        format: 'haul-drive',
+        driveId: 'D1',
+        jobName: 'job1',
+        sessionIds,
+        createdAt: 1,
+        manifestHash: H('0'),
+      }),
+    );
+
+  it("keeps the blobs of a session an earlier Haul wrote (with <BlobType> and '/' paths)", async () => {
+    drives.clear();
+    writeFileSync(
+      join(root, MANIFEST_FILE),
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<DriveManifest Version="2014-11-01">',
+        '  <Drive>',
+        '    <DriveId>D1</DriveId>',
+        '    <BlobList>',
+        '      <Blob>',
+        '        <BlobPath>photos/old.txt</BlobPath>',
+        '        <FilePath>s0/photos/old.txt</FilePath>',
+        '        <Length>3</Length>',
+        '        <ImportDisposition>rename</ImportDisposition>',
+        '        <BlobType>BlockBlob</BlobType>',
+        '        <BlockList>',
+        `          <Block Offset="0" Length="3" Hash="${H('2')}"/>`,
+        '        </BlockList>',
+        '      </Blob>',
+        '    </BlobList>',
+        '  </Drive>',
+        '</DriveManifest>',
+        '',
+      ].join('\n'),
+    );
+    header(['s0']);
+    await writeDriveRoot(root, { ...opts, generatedId: false, now: 2 });
+    const xml = readFileSync(join(root, MANIFEST_FILE), 'utf8');
+    expect(xml).not.toContain('<BlobType>');
+    expect(parseDriveManifest(xml).blobs.map((b) => b.filePath)).toEqual(['s0/photos/old.txt', 's1/photos/new.txt']);
+  });
+
+  it('refuses to drop the blobs of another journal when the manifest is damaged, naming the sessions', async () => {
+    drives.clear();
+    writeFileSync(join(root, MANIFEST_FILE), '<DriveManifest Version="2014-11-01"><Drive><Drive');
+    header(['s0', 's1']);
+    await expect(writeDriveRoot(root, { ...opts, generatedId: false, now: 2 })).rejects.toThrow(
+      /lists session s0 that this journal did not write.*Restore the manifest/,
+    );
+    expect(readFileSync(join(root, MANIFEST_FILE), 'utf8')).toContain('<Drive><Drive');
   });
 });

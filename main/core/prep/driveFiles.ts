@@ -14,6 +14,7 @@ import {
   serializeDriveHeader,
   serializeDriveInfo,
   serializeDriveManifest,
+  sessionOf,
   type DriveHeader,
   type DriveManifest,
   type ManifestBlob,
@@ -67,6 +68,36 @@ export function readManifest(root: string): DriveManifest | undefined {
   return parseDriveManifest(readFileSync(p, 'utf8'));
 }
 
+/**
+ * Haul before the documented format wrote a `<BlobType>` element and FilePaths with "/" and no
+ * leading "\": the same manifest in the documented shape, so blobs another journal put on the
+ * drive are kept when this journal rewrites the manifest.
+ */
+export function fromEarlierHaul(xml: string): string {
+  return xml
+    .replace(/^\s*<BlobType>(?:BlockBlob|PageBlob)<\/BlobType>\n/gm, '')
+    .replace(
+      /<FilePath>([^<\\]*)<\/FilePath>/g,
+      (_m, p: string) => `<FilePath>\\${p.split('/').join('\\')}</FilePath>`,
+    );
+}
+
+/** The drive's manifest as it is now, in the documented shape or an earlier Haul's. */
+function readOldManifest(root: string): DriveManifest | undefined {
+  const p = join(root, MANIFEST_FILE);
+  if (!existsSync(p)) return undefined;
+  const xml = readFileSync(p, 'utf8');
+  try {
+    return parseDriveManifest(xml);
+  } catch (e) {
+    try {
+      return parseDriveManifest(fromEarlierHaul(xml));
+    } catch {
+      throw e;
+    }
+  }
+}
+
 export function readHeader(root: string): DriveHeader | undefined {
   const p = join(root, HEADER_FILE);
   if (!existsSync(p)) return undefined;
@@ -95,11 +126,17 @@ export async function writeDriveRoot(
 ): Promise<{ manifestHash: string; blobs: number }> {
   let foreign: ManifestBlob[] = [];
   try {
-    const old = readManifest(root);
+    const old = readOldManifest(root);
     if (old && old.driveId === opts.driveId)
-      foreign = old.blobs.filter((b) => !opts.knownSessions.has(b.filePath.split('/')[0] ?? ''));
-  } catch {
-    /* a damaged manifest is rebuilt from the journal */
+      foreign = old.blobs.filter((b) => !opts.knownSessions.has(sessionOf(b.filePath)));
+  } catch (e) {
+    // A damaged manifest is rebuilt from the journal, unless it lists sessions this journal did not
+    // write: rebuilding would drop their blobs from the drive without a word.
+    const others = (readHeader(root)?.sessionIds ?? []).filter((s) => !opts.knownSessions.has(s));
+    if (others.length)
+      throw new Error(
+        `${join(root, MANIFEST_FILE)} cannot be read (${(e as Error).message}) and it lists session${others.length === 1 ? '' : 's'} ${others.join(', ')} that this journal did not write; rewriting it would drop their files from the drive's manifest. Restore the manifest, or prepare those sessions again with their own journal.`,
+      );
   }
   const blobs = [...foreign, ...opts.records.map(recordToBlob)].sort((a, b) =>
     a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0,
@@ -109,11 +146,7 @@ export async function writeDriveRoot(
   const manifestHash = md5Upper(xml);
   const old = readHeader(root);
   const sessionIds = [
-    ...new Set([
-      ...(old?.sessionIds ?? []),
-      ...opts.newSessions,
-      ...new Set(blobs.map((b) => b.filePath.split('/')[0] ?? '')),
-    ]),
+    ...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...new Set(blobs.map((b) => sessionOf(b.filePath)))]),
   ]
     .filter(Boolean)
     .sort();
