@@ -266,18 +266,19 @@ interface El {
   attrs: Record<string, string>;
 }
 
-const bad = (what: string): Error => new Error(`DriveManifest.xml: ${what}`);
+const bad = (what: string, file: string = MANIFEST_FILE): Error => new Error(`${file}: ${what}`);
 const REDO = 'Prepare the drive again with "haul prep" (or fix the manifest by hand).';
 
 /** The child elements of a node; text between elements is refused. */
-function elements(children: unknown[], where: string): El[] {
+function elements(children: unknown[], where: string, file?: string): El[] {
   const out: El[] = [];
   for (const c of children) {
     if (!isNode(c)) continue;
     const attrs = isNode(c[':@']) ? (c[':@'] as Record<string, string>) : {};
     const names = Object.keys(c).filter((k) => k !== ':@');
     for (const name of names) {
-      if (name === '#text') throw bad(`${where} holds text "${String(c[name]).slice(0, 40)}" between its elements.`);
+      if (name === '#text')
+        throw bad(`${where} holds text "${String(c[name]).slice(0, 40)}" between its elements.`, file);
       out.push({ name, children: Array.isArray(c[name]) ? (c[name] as unknown[]) : [], attrs });
     }
   }
@@ -285,23 +286,24 @@ function elements(children: unknown[], where: string): El[] {
 }
 
 /** Refuses attributes the format does not give this element. */
-function onlyAttrs(el: El, allowed: readonly string[], where: string): void {
+function onlyAttrs(el: El, allowed: readonly string[], where: string, file?: string): void {
   for (const a of Object.keys(el.attrs))
     if (!allowed.includes(a))
       throw bad(
-        `<${el.name}> in ${where} has an attribute ${a}, which the 2014-11-01 format does not have${allowed.length ? ` (it allows ${allowed.join(', ')})` : ''}.`,
+        `<${el.name}> in ${where} has an attribute ${a}, which the format does not have${allowed.length ? ` (it allows ${allowed.join(', ')})` : ''}.`,
+        file,
       );
 }
 
 /** The text of an element that holds only text ('' when empty). */
-function textOf(el: El, where: string): string {
-  onlyAttrs(el, [], where);
+function textOf(el: El, where: string, file?: string): string {
+  onlyAttrs(el, [], where, file);
   let t = '';
   for (const c of el.children) {
     if (!isNode(c)) continue;
     for (const k of Object.keys(c)) {
       if (k === '#text') t += String(c[k]);
-      else if (k !== ':@') throw bad(`<${el.name}> in ${where} must hold text, not a <${k}> element.`);
+      else if (k !== ':@') throw bad(`<${el.name}> in ${where} must hold text, not a <${k}> element.`, file);
     }
   }
   return t;
@@ -314,8 +316,7 @@ interface Slot {
 }
 
 const NOT_IN_FORMAT: Record<string, string> = {
-  BlobType:
-    'the format has no <BlobType>: a blob is a block blob when it has a <BlockList> and a page blob when it has a <PageRangeList>',
+  BlobType: 'a blob is a block blob when it has a <BlockList> and a page blob when it has a <PageRangeList>',
 };
 
 /**
@@ -542,6 +543,105 @@ function text(node: Node, key: string, where: string): string {
   if (typeof v !== 'string' && typeof v !== 'number')
     throw new Error(`DriveManifest.xml: <${key}> in ${where} must hold text.`);
   return String(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The metadata and properties files a blob names (MetadataPath, PropertiesPath; the MetadataFile
+// and PropertiesFile columns of dataset.csv):
+//   <Metadata><name>value</name>…</Metadata>
+//   <Properties><Content-Type>…</Content-Type> <Content-MD5>…</Content-MD5> <Content-Encoding>…
+//     <Content-Language>…</Content-Language> <Cache-Control>…</Cache-Control></Properties>
+
+/** A metadata or properties file larger than this is refused before it is read. */
+export const SIDECAR_MAX_BYTES = 64 * 1024;
+/** Storage's limit for all of a blob's metadata names and values together. */
+export const METADATA_MAX_BYTES = 8 * 1024;
+
+/** The properties a properties file may set on an imported blob. */
+export const IMPORT_PROPERTIES = [
+  'Content-Type',
+  'Content-MD5',
+  'Content-Encoding',
+  'Content-Language',
+  'Cache-Control',
+] as const;
+export type ImportProperty = (typeof IMPORT_PROPERTIES)[number];
+/** Properties storage sets itself: the format writes them only into the files of an export drive. */
+const EXPORT_ONLY_PROPERTIES = ['Last-Modified', 'Etag', 'Content-Length'];
+
+/** A header value storage accepts: printable ASCII. */
+const HEADER_VALUE = /^[\x20-\x7e]*$/;
+
+function sidecarRoot(xml: string, file: string, rootName: string): El[] {
+  let doc: unknown;
+  try {
+    doc = orderedParser.parse(xml, true);
+  } catch (e) {
+    throw new Error(`${file} is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const top = elements(Array.isArray(doc) ? doc : [], 'the file', file);
+  if (top.length !== 1 || top[0]!.name !== rootName)
+    throw new Error(
+      `${file} must have one root element <${rootName}>; it has ${top.map((e) => `<${e.name}>`).join(', ') || 'none'}.`,
+    );
+  if (Object.keys(top[0]!.attrs).length) throw new Error(`${file}: <${rootName}> takes no attributes.`);
+  return elements(top[0]!.children, `<${rootName}>`, file);
+}
+
+function headerValue(el: El, file: string, rootName: string): string {
+  const v = textOf(el, `<${rootName}>`, file);
+  if (!HEADER_VALUE.test(v))
+    throw new Error(
+      `${file}: the value of <${el.name}> holds a character storage does not accept in a header (only printable ASCII).`,
+    );
+  return v;
+}
+
+/** Parses a metadata file; errors name the file (as given) and the element. */
+export function parseMetadataFile(xml: string, file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const seen = new Set<string>();
+  let bytes = 0;
+  for (const el of sidecarRoot(xml, file, 'Metadata')) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(el.name))
+      throw new Error(
+        `${file}: metadata name <${el.name}> is not allowed; a name starts with a letter or "_" and holds only letters, digits and "_".`,
+      );
+    const key = el.name.toLowerCase();
+    if (seen.has(key))
+      throw new Error(`${file}: metadata name <${el.name}> is given twice (names are not case-sensitive).`);
+    seen.add(key);
+    const v = headerValue(el, file, 'Metadata');
+    bytes += el.name.length + v.length;
+    out[el.name] = v;
+  }
+  if (bytes > METADATA_MAX_BYTES)
+    throw new Error(
+      `${file}: the metadata names and values add up to ${bytes} bytes; storage allows ${METADATA_MAX_BYTES}.`,
+    );
+  return out;
+}
+
+/** Parses a properties file (the properties an import may set); errors name the file and the element. */
+export function parsePropertiesFile(xml: string, file: string): Partial<Record<ImportProperty, string>> {
+  const out: Partial<Record<ImportProperty, string>> = {};
+  for (const el of sidecarRoot(xml, file, 'Properties')) {
+    if (EXPORT_ONLY_PROPERTIES.includes(el.name))
+      throw new Error(
+        `${file}: <${el.name}> is set by storage and appears only in the files of an export drive; remove it.`,
+      );
+    const name = IMPORT_PROPERTIES.find((p) => p === el.name);
+    if (!name)
+      throw new Error(
+        `${file}: <${el.name}> is not a blob property a properties file may set (${IMPORT_PROPERTIES.join(', ')}).`,
+      );
+    if (out[name] !== undefined) throw new Error(`${file}: <${name}> is given twice.`);
+    const v = headerValue(el, file, 'Properties');
+    if (name === 'Content-MD5' && !/^[A-Za-z0-9+/]{22}==$/.test(v))
+      throw new Error(`${file}: <Content-MD5> "${v}" is not an MD5 in Base64 (24 characters ending in "==").`);
+    out[name] = v;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
