@@ -2,7 +2,7 @@
 // DriveInfo file next to the journal. Every write is atomic (temporary file, fsync, rename).
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import {
   BLOCK_SIZE,
@@ -18,8 +18,10 @@ import {
   type DriveHeader,
   type DriveManifest,
   type ManifestBlob,
+  type ManifestSidecar,
 } from '../../../shared/formats/driveManifest';
 import type { FileRecord } from './journal';
+import { placeSidecars } from './sidecars';
 
 export const md5Upper = (data: string | Buffer): string => createHash('md5').update(data).digest('hex').toUpperCase();
 
@@ -37,8 +39,9 @@ export function writeAtomic(path: string, data: string, mode = 0o644): void {
   renameSync(tmp, path);
 }
 
-/** The same, off the event loop (the engine's main thread must not stall on a drive's fsync). */
-export async function writeAtomicAsync(path: string, data: string): Promise<void> {
+/** The same, off the event loop (the engine's main thread must not stall on a drive's fsync); `mkdirs` makes its folder. */
+export async function writeAtomicAsync(path: string, data: string | Buffer, mkdirs = false): Promise<void> {
+  if (mkdirs) await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
   const fh = await open(tmp, 'w');
   try {
@@ -50,7 +53,10 @@ export async function writeAtomicAsync(path: string, data: string): Promise<void
   await rename(tmp, path);
 }
 
-export function recordToBlob(r: FileRecord): ManifestBlob {
+export function recordToBlob(
+  r: FileRecord,
+  sidecars: { metadata?: ManifestSidecar; properties?: ManifestSidecar } = {},
+): ManifestBlob {
   const blocks = [];
   const n = r.blocks.length / 32;
   for (let b = 0; b < n; b++)
@@ -59,7 +65,15 @@ export function recordToBlob(r: FileRecord): ManifestBlob {
       length: Math.min(BLOCK_SIZE, r.size - b * BLOCK_SIZE),
       hash: r.blocks.slice(b * 32, b * 32 + 32),
     });
-  return { blobPath: r.blob, filePath: r.path, length: r.size, importDisposition: r.disp, blobType: r.type, blocks };
+  return {
+    blobPath: r.blob,
+    filePath: r.path,
+    length: r.size,
+    importDisposition: r.disp,
+    blobType: r.type,
+    blocks,
+    ...sidecars,
+  };
 }
 
 export function readManifest(root: string): DriveManifest | undefined {
@@ -138,7 +152,8 @@ export async function writeDriveRoot(
         `${join(root, MANIFEST_FILE)} cannot be read (${(e as Error).message}) and it lists session${others.length === 1 ? '' : 's'} ${others.join(', ')} that this journal did not write; rewriting it would drop their files from the drive's manifest. Restore the manifest, or prepare those sessions again with their own journal.`,
       );
   }
-  const blobs = [...foreign, ...opts.records.map(recordToBlob)].sort((a, b) =>
+  const sidecars = await placeSidecars(root, opts.records);
+  const blobs = [...foreign, ...opts.records.map((r) => recordToBlob(r, sidecars.get(r)))].sort((a, b) =>
     a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0,
   );
   const xml = serializeDriveManifest({ version: '2014-11-01', driveId: opts.driveId, blobs });

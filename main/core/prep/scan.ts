@@ -7,6 +7,7 @@ import type { DatasetEntry } from '../../../shared/formats/dataset';
 import { blobNameProblem, containerNameProblem, formatBytes, splitBlobPath } from '../../../shared/prep/names';
 import type { PreflightProblem } from '../../../shared/prep/types';
 import { FileTable } from './fileTable';
+import { sidecarProblems } from './sidecars';
 
 export interface ScanTarget {
   caseInsensitive: boolean;
@@ -54,6 +55,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
   // blob name (lowercased on case-insensitive targets) -> first file index
   const seen = new Map<string, number>();
   const excluded = new Set((opts.exclude ?? []).map((p) => resolve(p)));
+  const sidecarsChecked = new Map<string, Promise<string | undefined>>();
 
   const checkFile = (i: number, entry: DatasetEntry) => {
     const src = table.source(i);
@@ -140,6 +142,11 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
 
   for (const [ei, entry] of entries.entries()) {
     if (excluded.has(resolve(entry.basePath))) continue;
+    const sidecar = await sidecarProblems(entry, sidecarsChecked);
+    if (sidecar.length) {
+      for (const p of sidecar) report(p);
+      continue;
+    }
     const { container } = splitBlobPath(entry.destination);
     const cProblem = containerNameProblem(container);
     if (cProblem) {
