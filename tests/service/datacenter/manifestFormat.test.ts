@@ -103,6 +103,23 @@ describe('the documented drive manifest format at the data center', () => {
     expect(log.blobs.find((b) => b.blobPath === 'docs/c.txt')).toBeUndefined();
   });
 
+  it("does not import a blob whose properties file gives a Content-MD5 other than its data's", async () => {
+    const props = '<Properties><Content-MD5>AAAAAAAAAAAAAAAAAAAAAA==</Content-MD5></Properties>';
+    const xml = (await readFile(path.join(FIXTURES, 'documented-drive', MANIFEST_FILE), 'utf8')).replace(
+      '<PropertiesPath Hash="8D55BE91E63102E4BB224E156982D9EE">\\sidecars\\a.properties.xml</PropertiesPath>',
+      `<PropertiesPath Hash="${md5(props)}">\\sidecars\\md5.properties.xml</PropertiesPath>`,
+    );
+    const dir = await documentedDrive(xml);
+    await writeFile(path.join(dir, 'sidecars/md5.properties.xml'), props);
+    await blob('photos', 'a.txt').deleteIfExists();
+    const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT });
+    expect(r.outcome).toBe('CompletedMoreInfo');
+    expect(await blob('photos', 'a.txt').exists()).toBe(false);
+    expect(r.blobs.find((b) => b.blobPath === 'photos/a.txt')?.message).toMatch(
+      /its properties file gives Content-MD5 AAAAAAAAAAAAAAAAAAAAAA== but file s1\/photos\/a.txt has MD5 \S+==/,
+    );
+  });
+
   const refusals: Record<string, RegExp> = {
     'blob-type': /<BlobType>, which is not part of the format: a blob is a block blob when it has a <BlockList>/,
     'forward-slash': /<FilePath> "\\s1\/photos\/a.txt" .* uses "\/"/,
