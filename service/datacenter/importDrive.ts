@@ -24,7 +24,6 @@ import {
   parseDriveManifest,
   parseMetadataFile,
   parsePropertiesFile,
-  toManifestPath,
   type DriveHeader,
   type DriveManifest,
   type ManifestBlob,
@@ -195,7 +194,6 @@ type Sidecar =
 
 /** Reads one metadata or properties file from the drive and checks its MD5 against the manifest. */
 async function readSidecar(drivePath: string, kind: 'metadata' | 'properties', s: ManifestSidecar): Promise<Sidecar> {
-  const shown = toManifestPath(s.path);
   const what = `the ${kind} file ${s.path}`;
   const opened = await openOnDrive(drivePath, s.path, what);
   if (!('fh' in opened)) return { ok: false, status: opened.status, message: opened.message };
@@ -221,8 +219,8 @@ async function readSidecar(drivePath: string, kind: 'metadata' | 'properties', s
     };
   try {
     if (kind === 'metadata')
-      return { ok: true, metadata: parseMetadataFile(bytes.toString('utf8'), shown), headers: {} };
-    const p = parsePropertiesFile(bytes.toString('utf8'), shown);
+      return { ok: true, metadata: parseMetadataFile(bytes.toString('utf8'), s.path), headers: {} };
+    const p = parsePropertiesFile(bytes.toString('utf8'), s.path);
     const headers: BlobHTTPHeaders = {};
     if (p['Content-Type'] !== undefined) headers.blobContentType = p['Content-Type'];
     if (p['Content-Encoding'] !== undefined) headers.blobContentEncoding = p['Content-Encoding'];

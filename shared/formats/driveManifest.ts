@@ -348,6 +348,21 @@ function sequence(els: El[], slots: readonly Slot[], parent: string, where: stri
   return got;
 }
 
+/**
+ * Parses with the ordered parser. A document type declaration is refused, as the real service's
+ * reader does: its entities could expand a small file without bound.
+ */
+function parseOrdered(xml: string, file: string): unknown[] {
+  if (/<!DOCTYPE/i.test(xml)) throw new Error(`${file} has a <!DOCTYPE> declaration, which is not allowed.`);
+  let doc: unknown;
+  try {
+    doc = orderedParser.parse(xml, true);
+  } catch (e) {
+    throw new Error(`${file} is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return Array.isArray(doc) ? doc : [];
+}
+
 function int(value: string, what: string): number {
   if (!/^\d+$/.test(value))
     throw new Error(`DriveManifest.xml: ${what} is "${value}", expected a whole number of bytes.`);
@@ -484,13 +499,7 @@ const LIST_SLOTS: readonly Slot[] = [
 
 /** Parses DriveManifest.xml; throws an Error naming the element at fault and where it is. */
 export function parseDriveManifest(xml: string): DriveManifest {
-  let doc: unknown;
-  try {
-    doc = orderedParser.parse(xml, true);
-  } catch (e) {
-    throw new Error(`DriveManifest.xml is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const top = elements(Array.isArray(doc) ? doc : [], 'the file');
+  const top = elements(parseOrdered(xml, MANIFEST_FILE), 'the file');
   const root = top.find((e) => e.name === 'DriveManifest');
   if (!root) throw bad('the root element <DriveManifest> is missing.');
   if (top.length > 1)
@@ -573,13 +582,7 @@ const EXPORT_ONLY_PROPERTIES = ['Last-Modified', 'Etag', 'Content-Length'];
 const HEADER_VALUE = /^[\x20-\x7e]*$/;
 
 function sidecarRoot(xml: string, file: string, rootName: string): El[] {
-  let doc: unknown;
-  try {
-    doc = orderedParser.parse(xml, true);
-  } catch (e) {
-    throw new Error(`${file} is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const top = elements(Array.isArray(doc) ? doc : [], 'the file', file);
+  const top = elements(parseOrdered(xml, file), 'the file', file);
   if (top.length !== 1 || top[0]!.name !== rootName)
     throw new Error(
       `${file} must have one root element <${rootName}>; it has ${top.map((e) => `<${e.name}>`).join(', ') || 'none'}.`,

@@ -9,6 +9,8 @@ import {
   HEADER_FILE,
   MANIFEST_FILE,
   parseDriveManifest,
+  parseMetadataFile,
+  parsePropertiesFile,
   serializeDriveManifest,
   parseDriveHeader,
   serializeDriveHeader,
@@ -215,6 +217,52 @@ describe('HaulDrive.json and DriveInfo', () => {
       manifestHash: H('F'),
     };
     expect(parseDriveInfo(serializeDriveInfo(d))).toEqual(d);
+  });
+});
+
+describe('metadata and properties files', () => {
+  it('reads the documented shapes', () => {
+    expect(parseMetadataFile(fixture('documented-drive/sidecars/photos.metadata.xml'), 'm.xml')).toEqual({
+      Camera: 'Fujifilm X100',
+      Album: 'Summer 2024',
+    });
+    expect(parsePropertiesFile(fixture('documented-drive/sidecars/a.properties.xml'), 'p.xml')).toEqual({
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Language': 'en',
+      'Cache-Control': 'max-age=3600',
+    });
+  });
+
+  it.each([
+    ['<Meta><A>1</A></Meta>', /m.xml must have one root element <Metadata>; it has <Meta>/],
+    ['<Metadata><a-b>1</a-b></Metadata>', /metadata name <a-b> is not allowed/],
+    ['<Metadata><Camera>1</Camera><camera>2</camera></Metadata>', /<camera> is given twice/],
+    ['<Metadata><A><B>1</B></A></Metadata>', /<A> in <Metadata> must hold text/],
+    ['<Metadata><A>caf\u00e9</A></Metadata>', /only printable ASCII/],
+    [`<Metadata><A>${'x'.repeat(8200)}</A></Metadata>`, /add up to 8201 bytes; storage allows 8192/],
+    ['<!DOCTYPE m [<!ENTITY e "x">]><Metadata><A>&e;</A></Metadata>', /<!DOCTYPE> declaration, which is not allowed/],
+  ])('refuses the metadata file %#, naming the file and the element', (xml, message) => {
+    expect(() => parseMetadataFile(xml, 'm.xml')).toThrow(message);
+  });
+
+  it.each([
+    ['<Properties><Etag>"1"</Etag></Properties>', /<Etag> is set by storage/],
+    [
+      '<Properties><Content-Disposition>x</Content-Disposition></Properties>',
+      /<Content-Disposition> is not a blob property/,
+    ],
+    ['<Properties><Content-MD5>ABC</Content-MD5></Properties>', /<Content-MD5> "ABC" is not an MD5 in Base64/],
+    ['<Properties><Content-Type>a</Content-Type><Content-Type>b</Content-Type></Properties>', /given twice/],
+  ])('refuses the properties file %#, naming the file and the element', (xml, message) => {
+    expect(() => parsePropertiesFile(xml, 'p.xml')).toThrow(message);
+  });
+
+  it('refuses a manifest with a document type declaration', () => {
+    const xml = serializeDriveManifest(sample).replace(
+      '<DriveManifest',
+      '<!DOCTYPE d [<!ENTITY e "x">]>\n<DriveManifest',
+    );
+    expect(() => parseDriveManifest(xml)).toThrow(/DriveManifest.xml has a <!DOCTYPE> declaration/);
   });
 });
 
