@@ -19,7 +19,9 @@ import {
 import {
   HEADER_FILE,
   MANIFEST_FILE,
+  MAX_BLOCKS,
   SIDECAR_MAX_BYTES,
+  blobSizeProblem,
   parseDriveHeader,
   parseDriveManifest,
   parseMetadataFile,
@@ -401,8 +403,13 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
   }
 }
 
-/** Page blobs need 512-byte alignment and ranges of at most 4 MiB. */
+/** Page blobs need 512-byte alignment and ranges of at most 4 MiB; no blob may be larger than its type allows. */
 function pageBlobProblem(mb: ManifestBlob): string | undefined {
+  const tooLarge =
+    blobSizeProblem(mb.blobType, mb.length) ??
+    (mb.blocks.length > MAX_BLOCKS ? `a block list names at most ${MAX_BLOCKS} blocks` : undefined);
+  if (tooLarge)
+    return `Blob ${mb.blobPath} was not imported: it is ${mb.length} bytes in ${mb.blocks.length} blocks, and ${tooLarge}.`;
   if (mb.blobType !== 'PageBlob') return undefined;
   if (mb.length % 512 !== 0)
     return `Page blob ${mb.blobPath} was not imported: its length ${mb.length} is not a multiple of 512 bytes, which page blobs require. Import it as a block blob.`;

@@ -37,8 +37,18 @@ const nonNegInt = z.number().int().nonnegative();
 
 /** 4 MiB: the longest block or page range the format allows. */
 export const MAX_BLOCK_LENGTH = 4 * 1024 * 1024;
-/** The most blocks one block blob's BlockList may name. */
+/** The most blocks one block blob's BlockList may name (checked per blob, so one large file never costs a drive its manifest). */
 export const MAX_BLOCKS = 50_000;
+/** The largest page blob the format allows (1 TiB). */
+export const MAX_PAGE_BLOB = 1024 ** 4;
+
+/** Why a file of `size` bytes cannot be imported as a blob of this type, or undefined. */
+export function blobSizeProblem(type: BlobType, size: number): string | undefined {
+  if (type === 'BlockBlob' && size > MAX_BLOCKS * BLOCK_SIZE)
+    return `a block blob is at most ${MAX_BLOCKS} blocks of 4 MiB (${MAX_BLOCKS * BLOCK_SIZE} bytes)`;
+  if (type === 'PageBlob' && size > MAX_PAGE_BLOB) return `a page blob is at most 1 TiB (${MAX_PAGE_BLOB} bytes)`;
+  return undefined;
+}
 /** Below this length a blob's blocks must all carry an Id or none may. */
 const IDS_ALL_OR_NONE_BELOW = 64 * 1024 * 1024;
 
@@ -108,8 +118,6 @@ export const manifestBlob = z
       issue(['blocks'], `blocks cover ${expect} bytes but Length is ${b.length}`);
     if (b.blobType === 'PageBlob' && expect > b.length)
       issue(['blocks'], `page ranges reach byte ${expect} but Length is ${b.length}`);
-    if (b.blobType === 'BlockBlob' && b.blocks.length > MAX_BLOCKS)
-      issue(['blocks'], `${b.blocks.length} blocks; a block blob may have at most ${MAX_BLOCKS}`);
     const ids = b.blocks.filter((k) => k.id !== undefined).length;
     if (b.length < IDS_ALL_OR_NONE_BELOW && ids > 0 && ids < b.blocks.length)
       issue(

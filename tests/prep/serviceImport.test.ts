@@ -2,7 +2,7 @@
 // center (service/datacenter importDrive into Azurite) — the two sides of contract 2 together.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,24 @@ describe('a drive prepared by haul prep', () => {
     const props = await client.getContainerClient('vhds').getBlobClient('disk.vhd').getProperties();
     expect(props.blobType).toBe('PageBlob');
   }, 180_000);
+});
+
+describe('a file larger than the format lets a blob be', () => {
+  it('stops pre-flight, naming the file, before anything is read or written', () => {
+    drives.clear();
+    const dir = join(work, 'huge-src');
+    mkdirSync(dir, { recursive: true });
+    const huge = join(dir, 'huge.bin');
+    // sparse: 1 byte over 50,000 blocks of 4 MiB, with no data on disk
+    writeFileSync(huge, '');
+    truncateSync(huge, 50_000 * 4 * 1024 * 1024 + 1);
+    const r = prep([`"${huge}",big/huge.bin,BlockBlob,rename,None,None`], 'huge.jrn');
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toContain(huge);
+    expect(r.stdout).toMatch(/cannot be imported as a BlockBlob: a block blob is at most 50000 blocks of 4 MiB/);
+    expect(existsSync(join(drives.mounts[0]!, 'DriveManifest.xml'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });
 
 describe("a dataset row's MetadataFile and PropertiesFile", () => {

@@ -4,6 +4,7 @@ import { constants } from 'node:fs';
 import { access, opendir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
+import { blobSizeProblem } from '../../../shared/formats/driveManifest';
 import { blobNameProblem, containerNameProblem, formatBytes, splitBlobPath } from '../../../shared/prep/names';
 import type { PreflightProblem } from '../../../shared/prep/types';
 import { FileTable } from './fileTable';
@@ -105,6 +106,19 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
           source: src,
           message: `This file is a page blob of ${size} bytes, which is not a multiple of 512.`,
           fix: 'Import it as a BlockBlob, or pad the file (VHDs are always a multiple of 512).',
+        },
+        i,
+      );
+      return;
+    }
+    const sizeProblem = blobSizeProblem(entry.blobType, size);
+    if (sizeProblem) {
+      report(
+        {
+          code: 'too-large',
+          source: src,
+          message: `This file (${formatBytes(size)}) cannot be imported as a ${entry.blobType}: ${sizeProblem}.`,
+          fix: 'Split the file yourself before copying (a PageBlob may be up to 1 TiB if it is a disk image).',
         },
         i,
       );

@@ -9,7 +9,13 @@ import { BlobClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDrive, startAzurite, type AzuriteHandle } from '../../../service/datacenter';
 import { parseDriveLog } from '../../../shared/formats/driveLog';
-import { HEADER_FILE, MANIFEST_FILE, serializeDriveHeader } from '../../../shared/formats/driveManifest';
+import {
+  BLOCK_SIZE,
+  HEADER_FILE,
+  MANIFEST_FILE,
+  serializeDriveHeader,
+  serializeDriveManifest,
+} from '../../../shared/formats/driveManifest';
 import { md5, tempDir } from './helpers';
 
 const FIXTURES = fileURLToPath(new URL('../../prep/fixtures/', import.meta.url));
@@ -118,6 +124,58 @@ describe('the documented drive manifest format at the data center', () => {
     expect(r.blobs.find((b) => b.blobPath === 'photos/a.txt')?.message).toMatch(
       /its properties file gives Content-MD5 AAAAAAAAAAAAAAAAAAAAAA== but file s1\/photos\/a.txt has MD5 \S+==/,
     );
+  });
+
+  it('fails only the blob that is larger than the format allows, and imports the others', async () => {
+    const dir = path.join(data.dir, `drive${++n}`);
+    await cp(path.join(FIXTURES, 'documented-drive'), dir, { recursive: true });
+    const xml = serializeDriveManifest({
+      version: '2014-11-01',
+      driveId: 'DOC-DRIVE-1',
+      blobs: [
+        {
+          blobPath: 'docs/c.txt',
+          filePath: 's2/docs/c.txt',
+          length: 30,
+          importDisposition: 'overwrite',
+          blobType: 'BlockBlob',
+          blocks: [{ offset: 0, length: 30, hash: md5('0123456789'.repeat(3)) }],
+        },
+        {
+          blobPath: 'big/huge.bin',
+          filePath: 's2/big/huge.bin',
+          length: 50_001 * BLOCK_SIZE,
+          importDisposition: 'rename',
+          blobType: 'BlockBlob',
+          blocks: Array.from({ length: 50_001 }, (_, i) => ({
+            offset: i * BLOCK_SIZE,
+            length: BLOCK_SIZE,
+            hash: 'A'.repeat(32),
+          })),
+        },
+      ],
+    });
+    await writeFile(path.join(dir, MANIFEST_FILE), xml);
+    await writeFile(
+      path.join(dir, HEADER_FILE),
+      serializeDriveHeader({
+        format: 'haul-drive',
+        driveId: 'DOC-DRIVE-1',
+        jobName: 'doc',
+        sessionIds: ['s2'],
+        createdAt: 1,
+        manifestHash: md5(xml),
+      }),
+    );
+    const r = await importDrive({ azurite, drivePath: dir, storageAccount: ACCOUNT });
+    expect(r.outcome).toBe('CompletedMoreInfo');
+    expect(r.blobs.find((b) => b.blobPath === 'big/huge.bin')).toMatchObject({
+      status: 'BlobRequestFailed',
+      message: expect.stringMatching(
+        /^Blob big\/huge.bin was not imported: .* a block blob is at most 50000 blocks of 4 MiB/,
+      ),
+    });
+    expect((await blob('docs', 'c.txt').downloadToBuffer()).toString()).toBe('0123456789'.repeat(3));
   });
 
   const refusals: Record<string, RegExp> = {
