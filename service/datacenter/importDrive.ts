@@ -9,15 +9,27 @@ import { createHash, randomBytes, randomUUID, type Hash } from 'node:crypto';
 import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Mutex, Semaphore } from 'async-mutex';
-import { BlobSASPermissions, type BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
+import {
+  BlobSASPermissions,
+  type BlobHTTPHeaders,
+  type BlobServiceClient,
+  type ContainerClient,
+  RestError,
+} from '@azure/storage-blob';
 import {
   HEADER_FILE,
   MANIFEST_FILE,
+  MAX_BLOCKS,
+  SIDECAR_MAX_BYTES,
+  blobSizeProblem,
   parseDriveHeader,
   parseDriveManifest,
+  parseMetadataFile,
+  parsePropertiesFile,
   type DriveHeader,
   type DriveManifest,
   type ManifestBlob,
+  type ManifestSidecar,
 } from '../../shared/formats/driveManifest';
 import {
   DEFAULT_DIAGNOSTICS_PATH,
@@ -113,6 +125,12 @@ async function readDrive(drivePath: string, opts: ImportDriveOptions): Promise<D
   } catch (e) {
     throw new Fault('ManifestFormatInvalid', `${manifestPath} cannot be used: ${errText(e)}`);
   }
+  const snap = manifest.blobs.find((b) => b.snapshot !== undefined);
+  if (snap)
+    throw new Fault(
+      'ManifestFormatInvalid',
+      `${manifestPath} cannot be used: blob ${snap.blobPath} has a <Snapshot>, which the format writes only on export drives; an import drive's manifest names no snapshot. Remove it and prepare the drive again.`,
+    );
   const manifestHash = md5Hex(manifestBytes);
   const headerPath = path.join(drivePath, HEADER_FILE);
   let headerBytes: Buffer;
@@ -167,6 +185,76 @@ interface Ctx {
   job: string;
   driveId: string;
   manifestHash: string;
+  /** metadata and properties files read so far, by kind, path and hash (a list's file serves many blobs) */
+  sidecars: Map<string, Promise<Sidecar>>;
+}
+
+/** What a blob's metadata and properties files ask for, or why they cannot be used. */
+type Sidecar =
+  | { ok: true; metadata: Record<string, string>; headers: BlobHTTPHeaders; contentMD5?: string }
+  | { ok: false; status: DriveLogBlob['status']; message: string };
+
+/** Reads one metadata or properties file from the drive and checks its MD5 against the manifest. */
+async function readSidecar(drivePath: string, kind: 'metadata' | 'properties', s: ManifestSidecar): Promise<Sidecar> {
+  const what = `the ${kind} file ${s.path}`;
+  const opened = await openOnDrive(drivePath, s.path, what);
+  if (!('fh' in opened)) return { ok: false, status: opened.status, message: opened.message };
+  let bytes: Buffer;
+  try {
+    const size = (await opened.fh.stat()).size;
+    if (size > SIDECAR_MAX_BYTES)
+      return {
+        ok: false,
+        status: 'CompletedWithErrors',
+        message: `${what} is ${size} bytes; a ${kind} file may be at most ${SIDECAR_MAX_BYTES}.`,
+      };
+    bytes = await opened.fh.readFile();
+  } finally {
+    await opened.fh.close().catch(() => undefined);
+  }
+  const got = md5Hex(bytes);
+  if (got !== s.hash)
+    return {
+      ok: false,
+      status: 'CompletedWithErrors',
+      message: `${what} has MD5 ${got} but the manifest says ${s.hash}: the file changed or is damaged after preparation.`,
+    };
+  try {
+    if (kind === 'metadata')
+      return { ok: true, metadata: parseMetadataFile(bytes.toString('utf8'), s.path), headers: {} };
+    const p = parsePropertiesFile(bytes.toString('utf8'), s.path);
+    const headers: BlobHTTPHeaders = {};
+    if (p['Content-Type'] !== undefined) headers.blobContentType = p['Content-Type'];
+    if (p['Content-Encoding'] !== undefined) headers.blobContentEncoding = p['Content-Encoding'];
+    if (p['Content-Language'] !== undefined) headers.blobContentLanguage = p['Content-Language'];
+    if (p['Cache-Control'] !== undefined) headers.blobCacheControl = p['Cache-Control'];
+    return {
+      ok: true,
+      metadata: {},
+      headers,
+      ...(p['Content-MD5'] !== undefined ? { contentMD5: p['Content-MD5'] } : {}),
+    };
+  } catch (e) {
+    return { ok: false, status: 'CompletedWithErrors', message: errText(e) };
+  }
+}
+
+/** The blob's metadata and properties files together; the first problem wins. */
+async function sidecarsOf(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promise<Sidecar> {
+  const out: Sidecar = { ok: true, metadata: {}, headers: {} };
+  for (const kind of ['metadata', 'properties'] as const) {
+    const s = mb[kind];
+    if (!s) continue;
+    const key = `${kind}\u0000${s.path}\u0000${s.hash}`;
+    let p = ctx.sidecars.get(key);
+    if (!p) ctx.sidecars.set(key, (p = readSidecar(drivePath, kind, s)));
+    const r = await p;
+    if (!r.ok) return { ...r, message: `Blob ${mb.blobPath} was not imported: ${r.message}` };
+    Object.assign(out.metadata, r.metadata);
+    Object.assign(out.headers, r.headers);
+    if (r.contentMD5 !== undefined) out.contentMD5 = r.contentMD5;
+  }
+  return out;
 }
 
 /**
@@ -282,7 +370,9 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
     );
   const pageProblem = pageBlobProblem(mb);
   if (pageProblem) return b.fail('BlobRequestFailed', pageProblem);
-  const opened = await openOnDrive(drivePath, mb);
+  const side = await sidecarsOf(ctx, drivePath, mb);
+  if (!side.ok) return b.fail(side.status, side.message);
+  const opened = await openOnDrive(drivePath, mb.filePath, `File ${mb.filePath} for blob ${mb.blobPath}`);
   if (!('fh' in opened)) return b.fail(opened.status, opened.message);
   const { fh } = opened;
   try {
@@ -307,14 +397,19 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
       );
     }
     if (!('target' in choice)) return choice;
-    return await writeBlob(b, fh, container, split.container, choice);
+    return await writeBlob(b, fh, container, split.container, choice, side);
   } finally {
     await fh.close().catch(() => undefined);
   }
 }
 
-/** Page blobs need 512-byte alignment and ranges of at most 4 MiB. */
+/** Page blobs need 512-byte alignment and ranges of at most 4 MiB; no blob may be larger than its type allows. */
 function pageBlobProblem(mb: ManifestBlob): string | undefined {
+  const tooLarge =
+    blobSizeProblem(mb.blobType, mb.length) ??
+    (mb.blocks.length > MAX_BLOCKS ? `a block list names at most ${MAX_BLOCKS} blocks` : undefined);
+  if (tooLarge)
+    return `Blob ${mb.blobPath} was not imported: it is ${mb.length} bytes in ${mb.blocks.length} blocks, and ${tooLarge}.`;
   if (mb.blobType !== 'PageBlob') return undefined;
   if (mb.length % 512 !== 0)
     return `Page blob ${mb.blobPath} was not imported: its length ${mb.length} is not a multiple of 512 bytes, which page blobs require. Import it as a block blob.`;
@@ -324,18 +419,19 @@ function pageBlobProblem(mb: ManifestBlob): string | undefined {
   return undefined;
 }
 
-/** Opens the blob's file, which must be on the drive (no path or link that leads out of it). */
+/**
+ * Opens a file the manifest names (`what` says which, for the messages), which must be on the drive:
+ * no path or link that leads out of it.
+ */
 async function openOnDrive(
   drivePath: string,
-  mb: ManifestBlob,
+  rel: string,
+  what: string,
 ): Promise<{ fh: FileHandle } | { status: DriveLogBlob['status']; message: string }> {
-  const filePath = path.resolve(drivePath, ...mb.filePath.split('/'));
+  const filePath = path.resolve(drivePath, ...rel.split('/'));
   const root = path.resolve(drivePath);
   if (!filePath.startsWith(root + path.sep))
-    return {
-      status: 'FileNameInvalid',
-      message: `Blob ${mb.blobPath}: file path ${mb.filePath} leaves the drive; it was not imported.`,
-    };
+    return { status: 'FileNameInvalid', message: `${what}: the path leaves the drive; it was not imported.` };
   try {
     // A link on the drive must not make the service read outside the drive (its own keys, say).
     const real = await realpath(filePath);
@@ -343,7 +439,7 @@ async function openOnDrive(
     if (!real.startsWith(realRoot + path.sep))
       return {
         status: 'FileNameInvalid',
-        message: `File ${mb.filePath} for blob ${mb.blobPath} is a link that points outside the drive; it was not imported. Copy the file itself onto the drive.`,
+        message: `${what} is a link that points outside the drive; it was not imported. Copy the file itself onto the drive.`,
       };
     return { fh: await open(real, 'r') };
   } catch (e) {
@@ -351,16 +447,16 @@ async function openOnDrive(
     if (code === 'ENOENT' || code === 'ENOTDIR')
       return {
         status: 'FileNotFound',
-        message: `File ${mb.filePath} for blob ${mb.blobPath} is missing on the drive; the blob was not imported. Copy the file again in a new drive preparation session.`,
+        message: `${what} is missing on the drive; the blob was not imported. Copy the file again in a new drive preparation session.`,
       };
     if (code === 'EACCES' || code === 'EPERM')
       return {
         status: 'FileAccessDenied',
-        message: `File ${mb.filePath} for blob ${mb.blobPath} cannot be read (permission denied); the blob was not imported.`,
+        message: `${what} cannot be read (permission denied); the blob was not imported.`,
       };
     return {
       status: 'FileAccessDenied',
-      message: `File ${mb.filePath} for blob ${mb.blobPath} cannot be opened (${errText(e)}); the blob was not imported.`,
+      message: `${what} cannot be opened (${errText(e)}); the blob was not imported.`,
     };
   }
 }
@@ -503,6 +599,7 @@ async function writeBlob(
   container: ContainerClient,
   containerName: string,
   { target, disposition }: Target,
+  side: Extract<Sidecar, { ok: true }>,
 ): Promise<DriveLogBlob> {
   const { ctx, mb } = b;
   const { signal } = ctx.opts;
@@ -540,25 +637,40 @@ async function writeBlob(
       // Existence was checked before the data went out: unless the disposition allows overwriting,
       // refuse to replace a blob that appeared in the meantime.
       const conditions = mb.importDisposition === 'overwrite' ? {} : { ifNoneMatch: '*' };
-      const contentMD5 = whole.digest();
+      const digest = whole.digest();
+      // The file's MD5 is the blob's only when its blocks cover it whole (page ranges may leave gaps).
+      const covers = mb.blocks.every(
+        (k, i) => k.offset === (i ? mb.blocks[i - 1]!.offset + mb.blocks[i - 1]!.length : 0),
+      );
+      const whole64 = digest.toString('base64');
+      const contentMD5 =
+        side.contentMD5 !== undefined ? Buffer.from(side.contentMD5, 'base64') : covers ? digest : undefined;
+      if (side.contentMD5 !== undefined && covers && side.contentMD5 !== whole64) {
+        return b.done({
+          status: 'CompletedWithErrors',
+          importDisposition: disposition,
+          blocks: sent.blocks,
+          message: `Blob ${mb.blobPath} was not imported: its properties file gives Content-MD5 ${side.contentMD5} but file ${mb.filePath} has MD5 ${whole64}. Correct the properties file, or leave Content-MD5 out. No part of it was committed.`,
+        });
+      }
+      const headers: BlobHTTPHeaders = { ...side.headers, ...(contentMD5 ? { blobContentMD5: contentMD5 } : {}) };
+      const metadata = { ...side.metadata, ...importMarker(ctx, mb) };
       try {
         if (staging) {
           const sas = await staging.generateSasUrl({
             permissions: BlobSASPermissions.parse('r'),
             expiresOn: new Date(Date.now() + 3600_000),
           });
-          const poller = await container
-            .getPageBlobClient(target)
-            .beginCopyFromURL(sas, { conditions, metadata: importMarker(ctx, mb) });
+          const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions, metadata });
           await poller.pollUntilDone();
-          await container.getPageBlobClient(target).setHTTPHeaders({ blobContentMD5: contentMD5 });
+          await container.getPageBlobClient(target).setHTTPHeaders(headers);
         } else {
           await blockBlob.commitBlockList(
             mb.blocks.map((_, i) => blockId(b.upload, i)),
             {
               conditions,
-              blobHTTPHeaders: { blobContentMD5: contentMD5 },
-              metadata: importMarker(ctx, mb),
+              blobHTTPHeaders: headers,
+              metadata,
               abortSignal: signal,
             },
           );
@@ -705,6 +817,7 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
       job: opts.job ?? '-',
       driveId: manifest.driveId,
       manifestHash: drive.manifestHash,
+      sidecars: new Map(),
     };
     report();
 

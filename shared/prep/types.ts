@@ -55,6 +55,7 @@ export const preflightCode = z.enum([
   'missing-source',
   'too-many-drives',
   'special-file',
+  'sidecar-file',
 ]);
 export type PreflightCode = z.infer<typeof preflightCode>;
 

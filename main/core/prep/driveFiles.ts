@@ -2,7 +2,7 @@
 // DriveInfo file next to the journal. Every write is atomic (temporary file, fsync, rename).
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import {
   BLOCK_SIZE,
@@ -14,11 +14,14 @@ import {
   serializeDriveHeader,
   serializeDriveInfo,
   serializeDriveManifest,
+  sessionOf,
   type DriveHeader,
   type DriveManifest,
   type ManifestBlob,
+  type ManifestSidecar,
 } from '../../../shared/formats/driveManifest';
 import type { FileRecord } from './journal';
+import { placeSidecars } from './sidecars';
 
 export const md5Upper = (data: string | Buffer): string => createHash('md5').update(data).digest('hex').toUpperCase();
 
@@ -36,8 +39,9 @@ export function writeAtomic(path: string, data: string, mode = 0o644): void {
   renameSync(tmp, path);
 }
 
-/** The same, off the event loop (the engine's main thread must not stall on a drive's fsync). */
-export async function writeAtomicAsync(path: string, data: string): Promise<void> {
+/** The same, off the event loop (the engine's main thread must not stall on a drive's fsync); `mkdirs` makes its folder. */
+export async function writeAtomicAsync(path: string, data: string | Buffer, mkdirs = false): Promise<void> {
+  if (mkdirs) await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
   const fh = await open(tmp, 'w');
   try {
@@ -49,7 +53,10 @@ export async function writeAtomicAsync(path: string, data: string): Promise<void
   await rename(tmp, path);
 }
 
-export function recordToBlob(r: FileRecord): ManifestBlob {
+export function recordToBlob(
+  r: FileRecord,
+  sidecars: { metadata?: ManifestSidecar; properties?: ManifestSidecar } = {},
+): ManifestBlob {
   const blocks = [];
   const n = r.blocks.length / 32;
   for (let b = 0; b < n; b++)
@@ -58,13 +65,51 @@ export function recordToBlob(r: FileRecord): ManifestBlob {
       length: Math.min(BLOCK_SIZE, r.size - b * BLOCK_SIZE),
       hash: r.blocks.slice(b * 32, b * 32 + 32),
     });
-  return { blobPath: r.blob, filePath: r.path, length: r.size, importDisposition: r.disp, blobType: r.type, blocks };
+  return {
+    blobPath: r.blob,
+    filePath: r.path,
+    length: r.size,
+    importDisposition: r.disp,
+    blobType: r.type,
+    blocks,
+    ...sidecars,
+  };
 }
 
 export function readManifest(root: string): DriveManifest | undefined {
   const p = join(root, MANIFEST_FILE);
   if (!existsSync(p)) return undefined;
   return parseDriveManifest(readFileSync(p, 'utf8'));
+}
+
+/**
+ * Haul before the documented format wrote a `<BlobType>` element and FilePaths with "/" and no
+ * leading "\": the same manifest in the documented shape, so blobs another journal put on the
+ * drive are kept when this journal rewrites the manifest.
+ */
+export function fromEarlierHaul(xml: string): string {
+  return xml
+    .replace(/^\s*<BlobType>(?:BlockBlob|PageBlob)<\/BlobType>\n/gm, '')
+    .replace(
+      /<FilePath>([^<\\]*)<\/FilePath>/g,
+      (_m, p: string) => `<FilePath>\\${p.split('/').join('\\')}</FilePath>`,
+    );
+}
+
+/** The drive's manifest as it is now, in the documented shape or an earlier Haul's. */
+function readOldManifest(root: string): DriveManifest | undefined {
+  const p = join(root, MANIFEST_FILE);
+  if (!existsSync(p)) return undefined;
+  const xml = readFileSync(p, 'utf8');
+  try {
+    return parseDriveManifest(xml);
+  } catch (e) {
+    try {
+      return parseDriveManifest(fromEarlierHaul(xml));
+    } catch {
+      throw e;
+    }
+  }
 }
 
 export function readHeader(root: string): DriveHeader | undefined {
@@ -95,13 +140,20 @@ export async function writeDriveRoot(
 ): Promise<{ manifestHash: string; blobs: number }> {
   let foreign: ManifestBlob[] = [];
   try {
-    const old = readManifest(root);
+    const old = readOldManifest(root);
     if (old && old.driveId === opts.driveId)
-      foreign = old.blobs.filter((b) => !opts.knownSessions.has(b.filePath.split('/')[0] ?? ''));
-  } catch {
-    /* a damaged manifest is rebuilt from the journal */
+      foreign = old.blobs.filter((b) => !opts.knownSessions.has(sessionOf(b.filePath)));
+  } catch (e) {
+    // A damaged manifest is rebuilt from the journal, unless it lists sessions this journal did not
+    // write: rebuilding would drop their blobs from the drive without a word.
+    const others = (readHeader(root)?.sessionIds ?? []).filter((s) => !opts.knownSessions.has(s));
+    if (others.length)
+      throw new Error(
+        `${join(root, MANIFEST_FILE)} cannot be read (${(e as Error).message}) and it lists session${others.length === 1 ? '' : 's'} ${others.join(', ')} that this journal did not write; rewriting it would drop their files from the drive's manifest. Restore the manifest, or prepare those sessions again with their own journal.`,
+      );
   }
-  const blobs = [...foreign, ...opts.records.map(recordToBlob)].sort((a, b) =>
+  const sidecars = await placeSidecars(root, opts.records);
+  const blobs = [...foreign, ...opts.records.map((r) => recordToBlob(r, sidecars.get(r)))].sort((a, b) =>
     a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0,
   );
   const xml = serializeDriveManifest({ version: '2014-11-01', driveId: opts.driveId, blobs });
@@ -109,11 +161,7 @@ export async function writeDriveRoot(
   const manifestHash = md5Upper(xml);
   const old = readHeader(root);
   const sessionIds = [
-    ...new Set([
-      ...(old?.sessionIds ?? []),
-      ...opts.newSessions,
-      ...new Set(blobs.map((b) => b.filePath.split('/')[0] ?? '')),
-    ]),
+    ...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...new Set(blobs.map((b) => sessionOf(b.filePath)))]),
   ]
     .filter(Boolean)
     .sort();

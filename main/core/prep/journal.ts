@@ -42,6 +42,9 @@ const fileRecord = z.object({
   md5: z.string(),
   /** the block MD5s, 32 hex characters each, concatenated */
   blocks: z.string(),
+  /** the row's MetadataFile / PropertiesFile (absolute paths), copied onto the drive with the manifest */
+  meta: z.string().optional(),
+  props: z.string().optional(),
 });
 export type FileRecord = z.infer<typeof fileRecord>;
 

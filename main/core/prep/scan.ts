@@ -5,6 +5,7 @@ import { access, opendir, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
+import { blobSizeProblem } from '../../../shared/formats/driveManifest';
 import {
   caseKey,
   decodeName,
@@ -16,6 +17,7 @@ import {
 import type { PreflightProblem } from '../../../shared/prep/types';
 import { FileTable } from './fileTable';
 import { DRIVE_RESERVE, fileCost } from './plan';
+import { sidecarProblems } from './sidecars';
 
 export interface ScanTarget {
   caseInsensitive: boolean;
@@ -64,6 +66,7 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
   const seen = new Map<string, number>();
   const folders = new Map<string, number>();
   const excluded = new Set((opts.exclude ?? []).map((p) => resolve(p)));
+  const sidecarsChecked = new Map<string, Promise<string | undefined>>();
 
   /** A file where a folder of that name (in any case) holds other files, or the other way round. */
   const folderClash = (blobPath: string, key: string): string | undefined => {
@@ -154,6 +157,19 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       );
       return;
     }
+    const sizeProblem = blobSizeProblem(entry.blobType, size);
+    if (sizeProblem) {
+      report(
+        {
+          code: 'too-large',
+          source: src,
+          message: `This file (${formatBytes(size)}) cannot be imported as a ${entry.blobType}: ${sizeProblem}.`,
+          fix: 'Split the file yourself before copying (a PageBlob may be up to 1 TiB if it is a disk image).',
+        },
+        i,
+      );
+      return;
+    }
     // what the plan and the copy count: the file's allocated size and manifest share, and the reserve
     if (opts.targets.length && fileCost(size, blobPath.length) + DRIVE_RESERVE > largest) {
       report(
@@ -189,6 +205,11 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
 
   for (const [ei, entry] of entries.entries()) {
     if (excluded.has(resolve(entry.basePath))) continue;
+    const sidecar = await sidecarProblems(entry, sidecarsChecked);
+    if (sidecar.length) {
+      for (const p of sidecar) report(p);
+      continue;
+    }
     const { container } = splitBlobPath(entry.destination);
     const cProblem = importContainerNameProblem(container);
     if (cProblem) {

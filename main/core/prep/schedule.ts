@@ -10,6 +10,7 @@ import type { TargetInfo } from '../drives/target';
 import type { FileTable } from './fileTable';
 import type { Journal, JournalRecord } from './journal';
 import { fileCost } from './plan';
+import { sidecarFields } from './sidecars';
 import type { CopyResult, CopyTask, FromWorker } from './protocol';
 import { startWorker } from './workerBoot';
 
@@ -441,6 +442,7 @@ export class DriveScheduler {
           type: entry.blobType,
           md5: res.md5,
           blocks: res.blocks,
+          ...sidecarFields(entry),
         };
       }),
     );
