@@ -112,7 +112,9 @@ interface Run {
 
 function haul(args: string[], onEvent?: (e: PrepEvent, child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', ...args], {
+    // temp folders (no loop devices) are not drives of their own: prep takes them only when allowed
+    const allow = args[0] === 'prep' && !loopMode && !args.includes('--help') ? ['--allow-folder'] : [];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', ...args, ...allow], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -43,7 +43,7 @@ function manager(
 const spec = (src: string, targets: string[], extra: Record<string, unknown> = {}) => ({
   jobName: 'manager-job',
   sources: { kind: 'picked' as const, paths: [src], destination: 'media/' },
-  targets: targets.map((path) => ({ path })),
+  targets: targets.map((path) => ({ path, ...(drives.allowFolders ? { allowFolder: true } : {}) })),
   ...extra,
 });
 
