@@ -182,12 +182,12 @@ export class PrepSession {
       alreadyDoneBytes: done.doneBytes,
       ...(c.driveSize ? { driveSize: c.driveSize } : {}),
     });
+    const unused = unusedDrives(plan, infos, journal);
+    for (const d of unused) d.unused = true;
     const refused = targetProblems.length > 0 || blockingProblems;
     if (!refused) emit({ type: 'plan', plan, ...(targetNotes.length ? { targetNotes } : {}) });
     const ready = !refused && plan.fits && infos.length > 0;
     const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-    const unused = unusedDrives(plan, infos, journal);
-    for (const d of unused) d.unused = true;
     const unusedNote = unused.length
       ? `; ${unused.map((d) => `${d.driveId} (${d.target})`).join(', ')} ${unused.length === 1 ? 'gets no file and is' : 'get no file and are'} left as ${unused.length === 1 ? 'it is' : 'they are'}`
       : '';
