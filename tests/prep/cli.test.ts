@@ -466,6 +466,7 @@ describe('haul prep / haul verify on two drives', () => {
             'tsx',
             'main/cli/haul.ts',
             ...args,
+            '--allow-folder', // the target is a folder nobody owns, not a drive of its own
           ],
           { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
         );

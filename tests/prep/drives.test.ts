@@ -79,6 +79,21 @@ describe('drives', () => {
 
   it('finds the device under a mount path from mountinfo (escaped spaces included)', () => {
     const m = parseMountinfo('36 25 7:0 / /mnt/my\\040drive rw,relatime shared:1 - ext4 /dev/loop0 rw\n');
-    expect(m[0]).toEqual({ mountPoint: '/mnt/my drive', fsType: 'ext4', source: '/dev/loop0' });
+    expect(m[0]).toEqual({ mountPoint: '/mnt/my drive', fsType: 'ext4', source: '/dev/loop0', readOnly: false });
+  });
+
+  it('tells a read-only mount from mountinfo, by the mount flag or the file system flag', () => {
+    const m = parseMountinfo(
+      [
+        '36 25 7:0 / /mnt/a ro,relatime shared:1 - ext4 /dev/loop0 rw',
+        '37 25 7:1 / /mnt/b rw,relatime shared:2 - ext4 /dev/loop1 ro,errors=remount-ro',
+        '38 25 7:2 / /mnt/c rw,relatime shared:3 - vfat /dev/loop2 rw,errors=remount-ro',
+      ].join('\n'),
+    );
+    expect(m.map((e) => [e.mountPoint, e.readOnly])).toEqual([
+      ['/mnt/a', true],
+      ['/mnt/b', true],
+      ['/mnt/c', false],
+    ]);
   });
 });

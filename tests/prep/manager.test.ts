@@ -238,3 +238,38 @@ describe('PrepManager', () => {
     expectAllCopied(listed!.sessionId, hashes);
   }, 240_000);
 });
+
+describe('PrepManager: targets the app passes', () => {
+  it('a folder picked with "Use a folder" that is not a drive of its own is planned only once the person confirms it', async () => {
+    const dataDir = join(work, 'data-folder');
+    const src = join(work, 'src-folder');
+    makeSource(src, 0, 0, 2);
+    const folder = join(work, 'picked-folder');
+    mkdirSync(folder, { recursive: true });
+    const m = manager(dataDir);
+    const asked = await m.plan({ ...spec(src, []), targets: [{ path: folder }] });
+    expect(asked.ready).toBe(false);
+    expect(asked.targetProblems.map((p) => [p.code, p.target])).toEqual([['folder', folder]]);
+    await expect(m.start({ ...spec(src, []), targets: [{ path: folder }] }, [])).rejects.toBeInstanceOf(PrepRefused);
+    expect(readdirSync(folder)).toEqual([]);
+    const confirmed = await m.plan({ ...spec(src, []), targets: [{ path: folder, allowFolder: true }] });
+    expect(confirmed.ready, confirmed.message).toBe(true);
+    expect(confirmed.targetNotes.map((n) => n.code)).toEqual(['folder']);
+  });
+
+  it('notes for a job bound for Azure come from the connection: none for the sandbox', async () => {
+    const src = join(work, 'src-folder');
+    const s = spec(src, drives.mounts.slice(0, 1));
+    const sandbox = await manager(join(work, 'data-az1')).plan(s);
+    expect(sandbox.targetNotes.filter((n) => n.code !== 'folder')).toEqual([]);
+    const azure = new PrepManager({
+      dataDir: join(work, 'data-az2'),
+      onProgress: () => undefined,
+      onSession: () => undefined,
+      keepAwake: noKeepAwake,
+      forAzure: () => true,
+    });
+    const notes = (await azure.plan(s)).targetNotes.map((n) => n.code);
+    expect(notes).toContain('no-bitlocker');
+  });
+});

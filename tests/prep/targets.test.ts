@@ -279,9 +279,7 @@ describe('drive ids and drives that get no file', () => {
     expect(res.drives.map((d) => d.target)).toEqual([drives.mounts[0]]);
     expect(res.message).toContain(`Not used, left as it was: ${drives.mounts[1]}`);
     expect(listing(drives.mounts[1]!)).toEqual(before);
-    expect(events.some((e) => e.type === 'progress' && e.drives.some((d) => d.target === drives.mounts[1]))).toBe(
-      false,
-    );
+    expect(events.some((e) => e.type === 'drive-done' && e.target === drives.mounts[1])).toBe(false);
     const other = await session('unused2', src, {
       jobName: 'another-job',
       targets: [{ path: drives.mounts[1]! }],

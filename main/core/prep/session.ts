@@ -283,13 +283,9 @@ export class PrepSession {
     if (planResult.targetProblems.length || (planResult.problemCount && !c.skipProblems))
       return refusedResult('refused');
     if (!planResult.plan?.fits) return refusedResult('does-not-fit');
-    // A drive the plan gives no file (and that holds nothing of this journal) is left as it was: no header.
-    const unused = new Set(planResult.plan.drives.filter((d) => d.unused).map((d) => d.target));
-    const keep = infos.flatMap((t, k) => (unused.has(t.path) ? [] : [k]));
-    for (let i = 0; i < table.count; i++) if (table.drive[i] !== 255) table.drive[i] = keep.indexOf(table.drive[i]!);
-    const notUsed = unused.size
-      ? ` Not used, left as ${unused.size === 1 ? 'it was' : 'they were'}: ${[...unused].join(', ')}.`
-      : '';
+    // A drive the plan gives no file (and that holds nothing of this journal) gets no header: it
+    // stands by for files a full drive hands over, and is left as it was when none come.
+    const standby = new Set(planResult.plan.drives.filter((d) => d.unused).map((d) => d.target));
 
     reclaim(infos, done.staleRecords, journal);
     if (!journal.sessions.has(c.session))
@@ -303,7 +299,7 @@ export class PrepSession {
     }
 
     // every target resolved (or the copy was refused above), so infos[k] is targets[k]
-    const bitLockerKeys = keep.map((k) => c.targets[k]?.bitLockerKey ?? '');
+    const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
     const copyWorker = workerFile('copyWorker', c.workerDir);
     const manifestWorker = workerFile('manifestWorker', c.workerDir);
     const sch = new DriveScheduler({
@@ -311,7 +307,7 @@ export class PrepSession {
       entries: c.entries,
       session: c.session,
       journal,
-      infos: keep.map((k) => infos[k]!),
+      infos,
       bitLockerKeys,
       copyWorker,
       maxRate: c.maxRate ?? 0,
@@ -345,10 +341,26 @@ export class PrepSession {
       return e;
     };
 
-    await writeHeaders(manifestWorker, sch.runs, journal, this.jobName, c.session);
+    const standing = (r: (typeof sch.runs)[number]) => standby.has(r.info.path);
+    await writeHeaders(
+      manifestWorker,
+      sch.runs.filter((r) => !standing(r)),
+      journal,
+      this.jobName,
+      c.session,
+    );
     const stopTicker = hold.every(() => emit(progressEvent()), TICK_MS);
     await sch.run();
     stopTicker();
+    // A standby drive that took files over gets its header now (the manifest follows below).
+    const tookOver = sch.runs.filter(
+      (r) => standing(r) && r.state !== 'removed' && journal.filesOnDrive(r.info.driveId).length > 0,
+    );
+    if (tookOver.length) await writeHeaders(manifestWorker, tookOver, journal, this.jobName, c.session);
+    const unused = sch.runs.filter((r) => standing(r) && !tookOver.includes(r)).map((r) => r.info.path);
+    const notUsed = unused.length
+      ? ` Not used, left as ${unused.length === 1 ? 'it was' : 'they were'}: ${unused.join(', ')}.`
+      : '';
     // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
     for (const r of sch.runs)
       if (r.state !== 'removed') {

@@ -151,7 +151,7 @@ function usability(
     return {
       problem: {
         code: 'blocked',
-        target: info.path,
+        target: t.path,
         message: `The target ${info.path} is on a drive the drive list blocks (${name}): ${blocked[0]!.message}`,
         fix: 'Pick another drive from the drive list.',
       },
@@ -160,7 +160,7 @@ function usability(
     return {
       problem: {
         code: 'not-writable',
-        target: info.path,
+        target: t.path,
         message: `Nothing can be written on the target ${info.path}: ${info.notWritable}.`,
         fix: 'Remount the drive read-write or remove its write protection (or give yourself write access), or pick another drive.',
       },
@@ -168,7 +168,8 @@ function usability(
   if (!info.ownFileSystem) {
     const where = verdict?.system ? `a folder on the system drive (${name})` : 'a folder, not a drive of its own';
     const text = {
-      target: info.path,
+      // the path as given, so the app can tie the confirmation to the drive the person chose
+      target: t.path,
       message: `The target ${info.path} is ${where}: the data goes onto the disk that holds it (a drive that is not mounted there leaves an empty mount point like this).`,
     };
     if (t.allowFolder || allowFolders)
