@@ -3,7 +3,7 @@
 // and after a kill -9 of main the unfinished session is listed from its journal and resumes.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -272,4 +272,45 @@ describe('PrepManager: targets the app passes', () => {
     const notes = (await azure.plan(s)).targetNotes.map((n) => n.code);
     expect(notes).toContain('no-bitlocker');
   });
+});
+
+describe('PrepManager: a session that ends badly', () => {
+  it('a verify pass that cannot read its manifest leaves nothing running in main; the session stays finished, nothing follows', async () => {
+    drives.clear();
+    const src = join(work, 'src-bad-end');
+    makeSource(src, 1, 5 * 1024 * 1024, 3);
+    const sent: { p: PrepProgressPayload; after: boolean }[] = [];
+    const infos: PrepSessionInfo[] = [];
+    let finished = false;
+    const m = new PrepManager({
+      dataDir: join(work, 'data-bad-end'),
+      onProgress: (p) => {
+        sent.push({ p, after: finished });
+        // another program spoils the manifest before the verify pass reads it
+        if (p.event.type === 'drive-done') writeFileSync(join(p.event.target, 'DriveManifest.xml'), 'not a manifest');
+      },
+      onSession: (s) => {
+        infos.push(s);
+        if (s.state === 'finished') finished = true;
+      },
+      keepAwake: noKeepAwake,
+    });
+    const s = spec(src, drives.mounts.slice(0, 1), { verify: true });
+    const plan = await m.plan(s);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const timersBefore = timers();
+    const started = await m.start(
+      s,
+      plan.targets.map((t) => t.driveId),
+    );
+    await m.whenEnded(started.sessionId);
+    await new Promise((r) => setTimeout(r, 1000));
+    // nothing of the run keeps going in main (a progress ticker left running would be one more timer)
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
+    const [info] = await m.list();
+    expect(info?.state).toBe('finished');
+    expect(info?.result?.outcome).toBe('failed');
+    expect(infos.at(-1)?.state).toBe('finished');
+    expect(sent.filter((x) => x.after).map((x) => x.p.event.type)).toEqual([]);
+  }, 60_000);
 });
