@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyDrive } from '../../main/core/drives/classify';
 import { parseLsblkSerials, type RawDrive } from '../../main/core/drives/list';
@@ -43,6 +46,22 @@ describe('drives', () => {
     expect(holds.status).toBe('blocked');
     expect(holds.reasons[0]!.message).toMatch(/\/media\/u\/WD\/photos/);
     expect(classifyDrive(usb({ size: 1000 }), { ...empty, smallestFile: 5000 }).reasons[0]!.code).toBe('too-small');
+  });
+
+  it('blocks a drive holding a source reached through a symlink, as the drive it really is on', () => {
+    const work = mkdtempSync(join(tmpdir(), 'haul-classify-'));
+    try {
+      mkdirSync(join(work, 'drive', 'photos'), { recursive: true });
+      symlinkSync(join(work, 'drive'), join(work, 'link'));
+      const d = classifyDrive(usb({ mountpoints: [join(work, 'drive')] }), {
+        readDir: () => [],
+        sources: [join(work, 'link', 'photos')],
+      });
+      expect(d.status).toBe('blocked');
+      expect(d.reasons.map((r) => r.code)).toContain('holds-source');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('warns about internal, non-empty and multiply mounted drives', () => {

@@ -4,7 +4,7 @@
 // which the copy writes into the drive header (HaulDrive.json).
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statfsSync, writeFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { HEADER_FILE, parseDriveHeader } from '../../../shared/formats/driveManifest';
 import { linuxSerialOf } from './list';
 
@@ -37,6 +37,20 @@ export interface MountEntry {
   fsType: string;
   /** mounted read-only (the mount's own flag or its file system's) */
   readOnly: boolean;
+}
+
+/**
+ * The path with every symlink followed; for a path that does not exist yet, its nearest existing
+ * parent's real path with the rest appended (a journal about to be created).
+ */
+export function realPath(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(realPath(parent), basename(abs));
+  }
 }
 
 /** Parses /proc/self/mountinfo lines. */

@@ -4,13 +4,14 @@
 // whole — the same drive twice, a target inside the data or the data on a target, the journal on
 // a target, a drive prepared for another job. Paths are compared as real paths (symlinks
 // followed). Problems are returned in words for any UI, never thrown.
-import { realpathSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
 import type { ResolvedTarget, TargetNote, TargetProblem } from '../../../shared/prep/session';
 import { classifyDrive } from '../drives/classify';
 import { linuxFsChain, listDrives, type DriveLister, type RawDrive } from '../drives/list';
-import { resolveTarget, type TargetInfo } from '../drives/target';
+import { realPath, resolveTarget, type TargetInfo } from '../drives/target';
+
+export { realPath };
 import type { Journal } from './journal';
 import { MAX_DRIVES } from './plan';
 
@@ -25,20 +26,6 @@ export interface ResolvedTargets {
   infos: TargetInfo[];
   problems: TargetProblem[];
   notes: TargetNote[];
-}
-
-/**
- * The path with every symlink followed; for a path that does not exist yet, its nearest existing
- * parent's real path with the rest appended (a journal about to be created).
- */
-export function realPath(path: string): string {
-  const abs = resolve(path);
-  try {
-    return realpathSync(abs);
-  } catch {
-    const parent = dirname(abs);
-    return parent === abs ? abs : join(realPath(parent), basename(abs));
-  }
 }
 
 const inside = (child: string, parent: string): boolean =>
