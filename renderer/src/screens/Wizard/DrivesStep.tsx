@@ -280,11 +280,11 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
                     <MessageBarBody>
                       <MessageBarTitle>{p.target}</MessageBarTitle>
                       {p.message} {p.fix}
-                      <Checkbox
-                        label="Yes, write the job's data into this folder"
-                        checked={false}
-                        onChange={(_e, d) => allowFolder(p.target, !!d.checked)}
-                      />
+                      <div>
+                        <Button size="small" onClick={() => allowFolder(p.target, true)}>
+                          Write into this folder anyway
+                        </Button>
+                      </div>
                     </MessageBarBody>
                   </MessageBar>
                 ) : (
