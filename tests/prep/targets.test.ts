@@ -233,6 +233,33 @@ describe('pre-flight compares real paths', () => {
   });
 });
 
+describe('one run per journal, however it is reached', () => {
+  it('a second run on the same journal through a symlink to it is refused while the first runs', async () => {
+    drives.clear();
+    const src = join(work, 'src-lock');
+    makeSource(src, 3, 5 * 1024 * 1024, 0);
+    const journal = join(work, 'lk.jrn');
+    writeFileSync(journal, '');
+    const link = join(work, 'lk-link.jrn');
+    symlinkSync(journal, link);
+    const a = session('lk1', src, { journal, maxRate: 1024 * 1024 });
+    const b = session('lk1', src, { journal: link });
+    const first = a.s.start();
+    await new Promise<void>((resolve) => a.s.onEvent((e) => e.type === 'progress' && resolve()));
+    // settled either way before anything is asserted, so no run is left on the drive
+    const second = await b.s.start().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    a.s.cancel();
+    expect((await first).outcome).toBe('stopped');
+    expect(second?.message).toBe(
+      `Another preparation is using the journal ${link}; wait for it to finish or stop it first.`,
+    );
+    rmSync(link);
+  }, 60_000);
+});
+
 describe('a job bound for Azure', () => {
   it('notes a drive that is not NTFS and one without BitLocker; the sandbox (no flag) says nothing', async () => {
     if (!drives.loopMode) return;

@@ -1,6 +1,7 @@
 // The wizard's request for the drives step: a folder the person confirmed ("Write into this
 // folder anyway") goes to main as allowFolder on that target only, and the drive list's own
 // drives go as they are.
+// (.tsx: the store it imports uses the DOM, which the node type-check of tests/**/*.ts lacks)
 import { describe, expect, it } from 'vitest';
 import { draftValues } from '../../shared/prep/draft';
 import { prepSpec } from '../../shared/prep/session';
