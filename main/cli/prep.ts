@@ -33,6 +33,8 @@ Options:
   --blob-type T        BlockBlob (default) or PageBlob, with --source
   --disposition D      rename (default), no-overwrite or overwrite, with --source
   --target PATH        a drive's mount path (or a folder); repeat for more drives (at most 10)
+  --allow-folder       let a --target be a folder that is not a drive of its own (a folder on a bigger disk)
+  --for-azure          the job goes to Azure: say which drives its data center cannot read (not NTFS, no BitLocker)
   --verify             after copying, re-read every block on every drive and compare
   --plan-only          stop after the pre-flight checks and the plan
   --skip-problems      leave out the files pre-flight found problems with (listed) instead of stopping
@@ -65,6 +67,8 @@ export async function run(argv: string[]): Promise<number> {
         'plan-only': { type: 'boolean' },
         'skip-problems': { type: 'boolean' },
         'max-rate': { type: 'string' },
+        'allow-folder': { type: 'boolean' },
+        'for-azure': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -131,6 +135,8 @@ export async function run(argv: string[]): Promise<number> {
       verify: !!args.verify,
       maxRate,
       skipProblems: !!args['skip-problems'],
+      allowFolders: !!args['allow-folder'],
+      forAzure: !!args['for-azure'],
       ...(args.job ? { jobName: args.job } : {}),
     });
   } catch (e) {
@@ -209,9 +215,11 @@ function withFlagHint(p: TargetProblem, jobName: string): string {
   const hint =
     p.code === 'none'
       ? ' Add --target MOUNTPATH (or a driveset.csv).'
-      : p.code === 'other-job'
-        ? ` Or give --job ${/"([^"]+)"\.?$/.exec(p.fix)?.[1] ?? jobName}.`
-        : '';
+      : p.code === 'folder'
+        ? ' To use it anyway, add --allow-folder.'
+        : p.code === 'other-job'
+          ? ` Or give --job ${/"([^"]+)"\.?$/.exec(p.fix)?.[1] ?? jobName}.`
+          : '';
   return `${p.message} ${p.fix}${hint}`;
 }
 
@@ -263,12 +271,17 @@ function textPrinter(tty: boolean, skipProblems: boolean) {
             `Plan: ${p.totalFiles} files, ${formatBytes(p.totalBytes)} to copy${p.alreadyDoneFiles ? ` (${p.alreadyDoneFiles} files, ${formatBytes(p.alreadyDoneBytes)} already done)` : ''}`,
           );
           for (const d of p.drives) {
+            if (d.unused) {
+              out(`  ${d.driveId}  ${d.target}: no file planned; not used, left as it is`);
+              continue;
+            }
             out(
               `  ${d.driveId}  ${d.target}: ${d.plannedFiles} files, ${formatBytes(d.plannedBytes)} -> ${d.fillPercent}% full (${formatBytes(d.free)} free of ${formatBytes(d.capacity)})`,
             );
             for (const x of d.destinations.slice(0, 5))
               out(`      ${x.prefix}  ${x.files} files, ${formatBytes(x.bytes)}`);
           }
+          for (const n of e.targetNotes ?? []) out(`Note: ${n.message} ${n.fix}`);
           if (!p.fits) {
             const more = p.moreDrivesNeeded;
             out(

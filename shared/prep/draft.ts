@@ -64,6 +64,8 @@ export const draftDrive = z
     device: text(4096).optional(),
     /** picked with "Use a folder" rather than from the drive list */
     folder: z.boolean().default(false),
+    /** the person confirmed writing into this folder although it is not a drive of its own */
+    allowFolder: z.boolean().optional(),
     /** the drive is BitLocker-encrypted: its key is asked for before preparing */
     encrypted: z.boolean().default(false),
   })

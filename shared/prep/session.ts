@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import { blobType, importDisposition } from '../formats/driveManifest';
 import { MAX_DRIVES_PER_JOB } from '../arm/schemas';
-import { planSummary, preflightProblem, prepEvent, type PrepEvent } from './types';
+import { planSummary, preflightProblem, prepEvent, targetNote, type PrepEvent } from './types';
+
+export { targetNote, type TargetNote } from './types';
 
 /** A CSV file given either by its text (loaded in the wizard) or by its path on the machine main runs on. */
 export const csvInput = z.union([
@@ -43,6 +45,8 @@ export const prepTargetInput = z
     path: z.string().min(1, { message: 'give the mount path of the drive' }),
     /** never logged, never put in an event or a session listing */
     bitLockerKey: z.string().max(200).optional(),
+    /** the person confirmed writing into a folder that is not a drive of its own (a folder on a bigger disk) */
+    allowFolder: z.boolean().optional(),
   })
   .strict();
 export type PrepTargetInput = z.infer<typeof prepTargetInput>;
@@ -86,6 +90,8 @@ export const targetProblem = z.object({
     'holds-journal',
     'other-job',
     'not-writable',
+    'blocked',
+    'folder',
     'too-many',
     'none',
   ]),
@@ -118,6 +124,8 @@ export const prepPlanResult = z.object({
   problems: z.array(preflightProblem),
   problemCount: z.number().int().nonnegative(),
   targetProblems: z.array(targetProblem),
+  /** what the person should know about targets that can be used (shown, not refused) */
+  targetNotes: z.array(targetNote).default([]),
   targets: z.array(resolvedTarget),
   /** absent when pre-flight or the targets refused before planning */
   plan: planSummary.optional(),
@@ -194,7 +202,15 @@ export const prepSessionInfo = z.object({
   /** true when Resume would continue it (stopped, interrupted, or finished with files not copied) */
   resumable: z.boolean(),
   journal: z.string(),
-  targets: z.array(z.object({ path: z.string(), driveId: z.string().optional(), hasBitLockerKey: z.boolean() })),
+  targets: z.array(
+    z.object({
+      path: z.string(),
+      driveId: z.string().optional(),
+      hasBitLockerKey: z.boolean(),
+      /** the person confirmed this folder that is not a drive of its own */
+      allowFolder: z.boolean().optional(),
+    }),
+  ),
   /** the spec it was started with, without BitLocker keys */
   spec: z.object({
     sources: prepSources,

@@ -84,6 +84,8 @@ export const plannedDrive = z.object({
   fillPercent: z.number(),
   /** a few of the top-level destinations on this drive, for the summary */
   destinations: z.array(z.object({ prefix: z.string(), files: z.number().int(), bytes: z.number() })),
+  /** the drive gets no file and holds nothing of this job: the copy leaves it as it is (no header) */
+  unused: z.boolean().optional(),
 });
 export type PlannedDrive = z.infer<typeof plannedDrive>;
 
@@ -117,9 +119,21 @@ export const driveProgress = z.object({
 });
 export type DriveProgress = z.infer<typeof driveProgress>;
 
+/**
+ * Something to know about a usable target: a folder that is not a drive of its own (allowed), a
+ * drive the Azure data center cannot read as it is (not NTFS, not BitLocker-protected).
+ */
+export const targetNote = z.object({
+  code: z.enum(['folder', 'not-ntfs', 'no-bitlocker']),
+  target: z.string(),
+  message: z.string(),
+  fix: z.string(),
+});
+export type TargetNote = z.infer<typeof targetNote>;
+
 export const prepEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('preflight'), problems: z.array(preflightProblem) }),
-  z.object({ type: z.literal('plan'), plan: planSummary }),
+  z.object({ type: z.literal('plan'), plan: planSummary, targetNotes: z.array(targetNote).optional() }),
   z.object({ type: z.literal('keep-awake'), active: z.boolean(), message: z.string() }),
   z.object({
     type: z.literal('progress'),

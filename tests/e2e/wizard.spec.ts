@@ -126,6 +126,15 @@ async function importUpToPrepare(
   await expect(page.getByTestId('wizard-drive-list')).toBeVisible();
   for (const d of drives.drives) await useFolder(page, d.mount);
   await expect(page.getByTestId('chosen-drives').locator('li')).toHaveCount(2);
+  // Temp folders (no loop devices) are not drives of their own: the wizard asks to confirm each.
+  for (let k = 0; !drives.loop && k < drives.drives.length; k++) {
+    await page
+      .getByTestId('folder-warning')
+      .first()
+      .getByRole('button', { name: 'Write into this folder anyway' })
+      .click();
+    await expect(page.getByTestId('target-note')).toHaveCount(k + 1, { timeout: 30_000 });
+  }
   // The plan as capacity bars: both drives take a share (the data does not fit on one).
   const bars = page.getByTestId('capacity-bar');
   await expect(bars).toHaveCount(2, { timeout: 30_000 });

@@ -148,7 +148,8 @@ describe('prep over the bridge', () => {
     const spec = {
       jobName: 'bridge-job',
       sources: { kind: 'picked', paths: [src], destination: 'docs/' },
-      targets: [{ path: target }],
+      // a temp folder stands in for the drive: the person confirmed it
+      targets: [{ path: target, allowFolder: true }],
     };
     const plan = await call<PrepPlanResult>(c, 'prep.plan', spec);
     expect(plan).toMatchObject({ ready: true, problems: [], targetProblems: [] });

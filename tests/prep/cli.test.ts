@@ -112,7 +112,9 @@ interface Run {
 
 function haul(args: string[], onEvent?: (e: PrepEvent, child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', ...args], {
+    // temp folders (no loop devices) are not drives of their own: prep takes them only when allowed
+    const allow = args[0] === 'prep' && !loopMode && mounts.some((m) => args.includes(m)) ? ['--allow-folder'] : [];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', ...args, ...allow], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -464,6 +466,7 @@ describe('haul prep / haul verify on two drives', () => {
             'tsx',
             'main/cli/haul.ts',
             ...args,
+            '--allow-folder', // the target is a folder nobody owns, not a drive of its own
           ],
           { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
         );
@@ -757,6 +760,91 @@ describe('haul verify after a kill -9 (the manifest older than the data)', () =>
     expect(late.code, late.stdout).toBe(0);
     expect(late.stdout).toMatch(/ OK — 23 files/);
   }, 180_000);
+});
+
+describe('haul prep: targets, and a run that ends', () => {
+  const prepArgs = (name: string, src: string, ...targets: string[]) => [
+    'prep',
+    '--journal',
+    join(work, `${name}.jrn`),
+    '--session',
+    name,
+    '--source',
+    src,
+    '--dest',
+    'media/',
+    ...targets.flatMap((t) => ['--target', t]),
+  ];
+  const smallSource = (name: string) => {
+    const dir = join(work, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'a.txt'), 'a');
+    writeFileSync(join(dir, 'b.txt'), 'bb');
+    return dir;
+  };
+
+  it('refuses the system drive the drive list blocks: --plan-only --target / exits 2 and names it', async () => {
+    const r = await haul([...prepArgs('t1', smallSource('srct1'), '/'), '--plan-only']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/haul prep: The target \/ is on a drive the drive list blocks .*system drive/);
+  }, 60_000);
+
+  it('refuses a folder that is not a drive of its own unless --allow-folder, and notes it then', async () => {
+    const folder = join(work, 'not-a-mount');
+    mkdirSync(folder, { recursive: true });
+    const src = smallSource('srct2');
+    const refused = await haul([...prepArgs('t2', src, folder), '--plan-only']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`The target ${folder} is a folder`);
+    expect(refused.stderr).toContain('add --allow-folder');
+    const allowed = await haul([...prepArgs('t2', src, folder), '--plan-only', '--allow-folder']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain(`Note: The target ${folder} is a folder`);
+    expect(readdirSync(folder)).toEqual([]);
+  }, 60_000);
+
+  it('refuses a drive mounted read-only in --plan-only, naming it', async () => {
+    if (!loopMode) return;
+    clearDrives();
+    spawnSync('mount', ['-o', 'remount,ro', mounts[0]!]);
+    try {
+      const r = await haul([...prepArgs('t3', smallSource('srct3'), mounts[0]!), '--plan-only']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`Nothing can be written on the target ${mounts[0]}: it is mounted read-only.`);
+    } finally {
+      spawnSync('mount', ['-o', 'remount,rw', mounts[0]!]);
+    }
+  }, 60_000);
+
+  it('a header it cannot write: the error is the last thing printed and the process exits by itself', async () => {
+    clearDrives();
+    mkdirSync(join(mounts[0]!, 'HaulDrive.json')); // the root is writable, the header is not
+    const started = Date.now();
+    const r = await haul(prepArgs('t4', smallSource('srct4'), mounts[0]!));
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split(/[\r\n]+/).filter((l) => l.replace(/\x1b\[K/g, '').trim());
+    expect(lines.at(-1)).toMatch(new RegExp(`^haul prep: Could not write the drive header on ${mounts[0]}`));
+    expect(r.stderr + r.stdout).not.toMatch(/Copying/);
+    rmSync(join(mounts[0]!, 'HaulDrive.json'), { recursive: true });
+  }, 60_000);
+
+  it('--plan-only shows the drive id the real run then writes, and a drive given no file is left as it was', async () => {
+    clearDrives();
+    const src = smallSource('srct5');
+    const plan = await haul([...prepArgs('t5', src, mounts[0]!, mounts[1]!), '--plan-only', '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const planned = plan.events.find((e) => e.type === 'plan');
+    const ids = planned?.type === 'plan' ? planned.plan.drives.map((d) => d.driveId) : [];
+    expect(planned?.type === 'plan' && planned.plan.drives.map((d) => d.unused ?? false)).toEqual([false, true]);
+    const text = await haul([...prepArgs('t5', src, mounts[0]!, mounts[1]!), '--plan-only']);
+    expect(text.stdout).toContain(`${ids[1]}  ${mounts[1]}: no file planned; not used, left as it is`);
+    const r = await haul([...prepArgs('t5', src, mounts[0]!, mounts[1]!), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const header = parseDriveHeader(readFileSync(join(mounts[0]!, 'HaulDrive.json'), 'utf8'));
+    expect(header.driveId).toBe(ids[0]);
+    expect(readdirSync(mounts[1]!).filter((e) => e !== 'lost+found')).toEqual([]);
+  }, 60_000);
 });
 
 function* walk(dir: string): Generator<string> {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export interface TestDrives {
   mounts: string[];
   loopMode: boolean;
+  /** temp folders are not drives of their own: prep refuses them unless allowed (SessionConfig.allowFolders) */
+  allowFolders: boolean;
   clear(): void;
   cleanup(): void;
 }
@@ -53,7 +55,7 @@ export function makeDrives(work: string, count: number, imageMb: number): TestDr
     for (const m of mounts)
       for (const e of readdirSync(m)) if (e !== 'lost+found') rmSync(join(m, e), { recursive: true, force: true });
   };
-  return { mounts, loopMode, clear, cleanup };
+  return { mounts, loopMode, allowFolders: !loopMode, clear, cleanup };
 }
 
 /** A source tree of `big` multi-block files and `small` small ones; relative path -> MD5. */

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyDrive } from '../../main/core/drives/classify';
 import { parseLsblkSerials, type RawDrive } from '../../main/core/drives/list';
@@ -45,6 +48,22 @@ describe('drives', () => {
     expect(classifyDrive(usb({ size: 1000 }), { ...empty, smallestFile: 5000 }).reasons[0]!.code).toBe('too-small');
   });
 
+  it('blocks a drive holding a source reached through a symlink, as the drive it really is on', () => {
+    const work = mkdtempSync(join(tmpdir(), 'haul-classify-'));
+    try {
+      mkdirSync(join(work, 'drive', 'photos'), { recursive: true });
+      symlinkSync(join(work, 'drive'), join(work, 'link'));
+      const d = classifyDrive(usb({ mountpoints: [join(work, 'drive')] }), {
+        readDir: () => [],
+        sources: [join(work, 'link', 'photos')],
+      });
+      expect(d.status).toBe('blocked');
+      expect(d.reasons.map((r) => r.code)).toContain('holds-source');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('warns about internal, non-empty and multiply mounted drives', () => {
     const w = classifyDrive(usb({ removable: false, mountpoints: ['/a', '/b'] }), {
       readDir: () => ['lost+found', 'holiday.mov'],
@@ -79,6 +98,21 @@ describe('drives', () => {
 
   it('finds the device under a mount path from mountinfo (escaped spaces included)', () => {
     const m = parseMountinfo('36 25 7:0 / /mnt/my\\040drive rw,relatime shared:1 - ext4 /dev/loop0 rw\n');
-    expect(m[0]).toEqual({ mountPoint: '/mnt/my drive', fsType: 'ext4', source: '/dev/loop0' });
+    expect(m[0]).toEqual({ mountPoint: '/mnt/my drive', fsType: 'ext4', source: '/dev/loop0', readOnly: false });
+  });
+
+  it('tells a read-only mount from mountinfo, by the mount flag or the file system flag', () => {
+    const m = parseMountinfo(
+      [
+        '36 25 7:0 / /mnt/a ro,relatime shared:1 - ext4 /dev/loop0 rw',
+        '37 25 7:1 / /mnt/b rw,relatime shared:2 - ext4 /dev/loop1 ro,errors=remount-ro',
+        '38 25 7:2 / /mnt/c rw,relatime shared:3 - vfat /dev/loop2 rw,errors=remount-ro',
+      ].join('\n'),
+    );
+    expect(m.map((e) => [e.mountPoint, e.readOnly])).toEqual([
+      ['/mnt/a', true],
+      ['/mnt/b', true],
+      ['/mnt/c', false],
+    ]);
   });
 });

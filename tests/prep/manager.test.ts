@@ -3,7 +3,7 @@
 // and after a kill -9 of main the unfinished session is listed from its journal and resumes.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,7 @@ function manager(
 const spec = (src: string, targets: string[], extra: Record<string, unknown> = {}) => ({
   jobName: 'manager-job',
   sources: { kind: 'picked' as const, paths: [src], destination: 'media/' },
-  targets: targets.map((path) => ({ path })),
+  targets: targets.map((path) => ({ path, ...(drives.allowFolders ? { allowFolder: true } : {}) })),
   ...extra,
 });
 
@@ -237,4 +237,80 @@ describe('PrepManager', () => {
     expect(sessions.map((s) => s.state)).toContain('copying');
     expectAllCopied(listed!.sessionId, hashes);
   }, 240_000);
+});
+
+describe('PrepManager: targets the app passes', () => {
+  it('a folder picked with "Use a folder" that is not a drive of its own is planned only once the person confirms it', async () => {
+    const dataDir = join(work, 'data-folder');
+    const src = join(work, 'src-folder');
+    makeSource(src, 0, 0, 2);
+    const folder = join(work, 'picked-folder');
+    mkdirSync(folder, { recursive: true });
+    const m = manager(dataDir);
+    const asked = await m.plan({ ...spec(src, []), targets: [{ path: folder }] });
+    expect(asked.ready).toBe(false);
+    expect(asked.targetProblems.map((p) => [p.code, p.target])).toEqual([['folder', folder]]);
+    await expect(m.start({ ...spec(src, []), targets: [{ path: folder }] }, [])).rejects.toBeInstanceOf(PrepRefused);
+    expect(readdirSync(folder)).toEqual([]);
+    const confirmed = await m.plan({ ...spec(src, []), targets: [{ path: folder, allowFolder: true }] });
+    expect(confirmed.ready, confirmed.message).toBe(true);
+    expect(confirmed.targetNotes.map((n) => n.code)).toEqual(['folder']);
+  });
+
+  it('notes for a job bound for Azure come from the connection: none for the sandbox', async () => {
+    const src = join(work, 'src-folder');
+    const s = spec(src, drives.mounts.slice(0, 1));
+    const sandbox = await manager(join(work, 'data-az1')).plan(s);
+    expect(sandbox.targetNotes.filter((n) => n.code !== 'folder')).toEqual([]);
+    const azure = new PrepManager({
+      dataDir: join(work, 'data-az2'),
+      onProgress: () => undefined,
+      onSession: () => undefined,
+      keepAwake: noKeepAwake,
+      forAzure: () => true,
+    });
+    const notes = (await azure.plan(s)).targetNotes.map((n) => n.code);
+    expect(notes).toContain('no-bitlocker');
+  });
+});
+
+describe('PrepManager: a session that ends badly', () => {
+  it('a verify pass that cannot read its manifest leaves nothing running in main; the session stays finished, nothing follows', async () => {
+    drives.clear();
+    const src = join(work, 'src-bad-end');
+    makeSource(src, 1, 5 * 1024 * 1024, 3);
+    const sent: { p: PrepProgressPayload; after: boolean }[] = [];
+    const infos: PrepSessionInfo[] = [];
+    let finished = false;
+    const m = new PrepManager({
+      dataDir: join(work, 'data-bad-end'),
+      onProgress: (p) => {
+        sent.push({ p, after: finished });
+        // another program spoils the manifest before the verify pass reads it
+        if (p.event.type === 'drive-done') writeFileSync(join(p.event.target, 'DriveManifest.xml'), 'not a manifest');
+      },
+      onSession: (s) => {
+        infos.push(s);
+        if (s.state === 'finished') finished = true;
+      },
+      keepAwake: noKeepAwake,
+    });
+    const s = spec(src, drives.mounts.slice(0, 1), { verify: true });
+    const plan = await m.plan(s);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const timersBefore = timers();
+    const started = await m.start(
+      s,
+      plan.targets.map((t) => t.driveId),
+    );
+    await m.whenEnded(started.sessionId);
+    await new Promise((r) => setTimeout(r, 1000));
+    // nothing of the run keeps going in main (a progress ticker left running would be one more timer)
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
+    const [info] = await m.list();
+    expect(info?.state).toBe('finished');
+    expect(info?.result?.outcome).toBe('failed');
+    expect(infos.at(-1)?.state).toBe('finished');
+    expect(sent.filter((x) => x.after).map((x) => x.p.event.type)).toEqual([]);
+  }, 60_000);
 });

@@ -85,6 +85,7 @@ describe('a drive prepared by haul prep', () => {
         join(work, 'dataset.csv'),
         '--target',
         target,
+        '--allow-folder', // a temp folder stands in for the drive
         '--verify',
       ],
       { cwd: repo, encoding: 'utf8' },

@@ -57,6 +57,7 @@ function session(
     keepAwake: false,
     entries: pickedEntries([src], 'media/', 'BlockBlob', 'rename'),
     targets: [{ path: drives.mounts[0]!, bitLockerKey: KEY }, { path: drives.mounts[1]! }],
+    allowFolders: drives.allowFolders,
     ...extra,
   });
   const events: PrepEvent[] = [];

@@ -1,10 +1,11 @@
 // Classifies drives for use as targets: blocked (never write there) or warned (ask first), with
 // the reason in words.
 import { readdirSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { sep } from 'node:path';
 import type { ClassifiedDrive, DriveReason } from '../../../shared/prep/types';
 import { formatBytes } from '../../../shared/prep/names';
 import type { RawDrive } from './list';
+import { realPath } from './target';
 
 export interface ClassifyContext {
   /** source paths of the dataset: a drive holding one is blocked */
@@ -25,9 +26,10 @@ const HARMLESS = new Set([
   '.fseventsd',
 ]);
 
+// real paths: a source reached through a symlink is where the link points
 const inside = (child: string, parent: string): boolean => {
-  const c = resolve(child);
-  const p = resolve(parent);
+  const c = realPath(child);
+  const p = realPath(parent);
   return c === p || c.startsWith(p.endsWith(sep) ? p : p + sep);
 };
 

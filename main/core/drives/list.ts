@@ -91,6 +91,29 @@ export async function linuxSerialOf(device: string): Promise<string | undefined>
   return undefined;
 }
 
+/**
+ * The file system types from a block device up to its disk (lsblk -s): ["ntfs", "BitLocker", ""]
+ * for NTFS inside a BitLocker volume opened with cryptsetup. Empty when lsblk cannot tell.
+ */
+export async function linuxFsChain(device: string): Promise<string[]> {
+  try {
+    const { stdout } = await run('lsblk', ['-J', '-s', '-o', 'NAME,FSTYPE', device], { timeout: 10_000 });
+    interface Node {
+      fstype?: string | null;
+      children?: Node[];
+    }
+    const out: string[] = [];
+    const walk = (n: Node) => {
+      out.push(n.fstype ?? '');
+      for (const c of n.children ?? []) walk(c);
+    };
+    for (const n of (JSON.parse(stdout) as { blockdevices?: Node[] }).blockdevices ?? []) walk(n);
+    return out;
+  } catch {
+    return [];
+  }
+}
+
 async function windowsSerials(): Promise<Map<string, string>> {
   // Win32_DiskDrive: DeviceID is \\.\PHYSICALDRIVEn, the same path drivelist reports.
   const { stdout } = await run(

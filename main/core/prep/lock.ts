@@ -1,8 +1,10 @@
 // One run per journal: `<journal>.lock` (proper-lockfile), kept fresh while the run lives and
 // taken over once it is stale — a killed run's lock is stale after a few seconds, so a resume
-// after a crash waits for that at most.
+// after a crash waits for that at most. The lock sits next to the journal's real path, so one
+// journal reached through a symlink is still one lock.
 import { statSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
+import { realPath } from '../drives/target';
 
 export class JournalBusy extends Error {
   constructor(readonly journal: string) {
@@ -44,7 +46,8 @@ async function heldByLiveRun(lockPath: string): Promise<boolean> {
  * Takes the journal's lock; resolves to its release. A lock its run keeps fresh is refused within
  * about a second; one that is no longer refreshed (a killed run) is waited for until it goes stale.
  */
-export async function lockJournal(journal: string, onCompromised?: (e: Error) => void): Promise<() => Promise<void>> {
+export async function lockJournal(given: string, onCompromised?: (e: Error) => void): Promise<() => Promise<void>> {
+  const journal = realPath(given);
   const lockfilePath = `${journal}.lock`;
   try {
     const release = await lockfile.lock(journal, {
@@ -64,7 +67,7 @@ export async function lockJournal(journal: string, onCompromised?: (e: Error) =>
       }
     };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new JournalBusy(journal);
+    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new JournalBusy(given);
     throw e;
   }
 }

@@ -52,6 +52,8 @@ export interface PrepManagerOptions {
   /** the Electron shell's powerSaveBlocker; default systemd-inhibit / caffeinate */
   keepAwake?: KeepAwakePort;
   workerDir?: URL;
+  /** whether the job goes to Azure (the connection chosen in Settings): pre-flight notes drives its data center cannot read */
+  forAzure?: () => boolean;
   /** progress events per session at most every this many ms (default 250: about 4 a second) */
   progressIntervalMs?: number;
   now?: () => number;
@@ -219,6 +221,7 @@ export class PrepManager {
       maxRate: spec.maxRate,
       ...(spec.driveSize ? { driveSize: spec.driveSize } : {}),
       knownIds: this.knownIds,
+      forAzure: this.opts.forAzure?.() === true,
       ...(this.opts.keepAwake ? { keepAwake: this.opts.keepAwake } : {}),
       ...(this.opts.workerDir ? { workerDir: this.opts.workerDir } : {}),
     };
@@ -228,7 +231,7 @@ export class PrepManager {
   async plan(input: PrepSpecInput): Promise<PrepPlanResult> {
     await this.load();
     const spec = prepSpec.parse(input);
-    const session = new PrepSession(this.config(spec, 'plan', join(this.journalDir, 'plan.jrn'), targetsOf(spec)));
+    const session = new PrepSession(this.config(spec, 'plan', join(this.journalDir, 'plan.jrn'), targetsOfSpec(spec)));
     return session.plan();
   }
 
@@ -238,7 +241,7 @@ export class PrepManager {
     const spec = prepSpec.parse(input);
     const sessionId = newSessionId(this.now());
     const journal = join(this.journalDir, `${sessionId}.jrn`);
-    const targets = targetsOf(spec);
+    const targets = targetsOfSpec(spec);
     const session = new PrepSession(this.config(spec, sessionId, journal, targets));
     const plan = await session.plan();
     if (!plan.ready) throw new PrepRefused('not-ready', plan.message);
@@ -265,6 +268,7 @@ export class PrepManager {
         path: t.path,
         driveId: t.driveId,
         hasBitLockerKey: !!targets[k]?.bitLockerKey,
+        ...(targets[k]?.allowFolder ? { allowFolder: true } : {}),
       })),
       spec: {
         sources: spec.sources,
@@ -306,24 +310,28 @@ export class PrepManager {
     const throttle = new ProgressThrottle((event) => {
       this.opts.onProgress({ sessionId: record.sessionId, jobName: record.jobName, event });
     }, this.opts.progressIntervalMs ?? 250);
+    // Once the result is in, nothing the session might still send changes the record or reaches the window.
+    let ended = false;
     const off = session.onEvent((e) => {
+      if (ended) return;
       throttle.push(e);
       this.observe(record, e);
     });
     this.touch(record);
-    const ended = session
-      .start()
-      .then(
-        (result) => this.finish(record, result),
-        (e: Error) => this.finish(record, failedResult(e)),
-      )
+    const end = (result: PrepSessionResult) => {
+      ended = true;
+      throttle.flush();
+      off();
+      return this.finish(record, result);
+    };
+    const done = Promise.resolve()
+      .then(() => session.start())
+      .then(end, (e: Error) => end(failedResult(e)))
       .finally(() => {
-        throttle.flush();
-        off();
         this.live.delete(record.sessionId);
         this.ending.delete(record.sessionId);
       });
-    this.ending.set(record.sessionId, ended);
+    this.ending.set(record.sessionId, done);
   }
 
   /** Resolves once the session's run has ended and been saved (tests, shutdown). */
@@ -389,7 +397,11 @@ export class PrepManager {
           `The drive ${t.driveId ?? t.path} is encrypted: give its BitLocker key again to resume (Haul does not keep keys in its session list).`,
           t.path,
         );
-      return key ? { path: t.path, bitLockerKey: key } : { path: t.path };
+      return {
+        path: t.path,
+        ...(key ? { bitLockerKey: key } : {}),
+        ...(t.allowFolder ? { allowFolder: true } : {}),
+      };
     });
     this.assertFree(r.targets, sessionId);
     const spec: PrepSpec = {
@@ -475,6 +487,11 @@ export class PrepManager {
     for (const s of this.live.values()) s.cancel();
     await Promise.all([...this.ending.values()].map((p) => p.catch(() => undefined)));
   }
+}
+
+/** The spec's targets, with the person's confirmation of a folder that is not a drive of its own. */
+function targetsOfSpec(spec: PrepSpec): PrepTarget[] {
+  return targetsOf(spec).map((t, k) => (spec.targets[k]?.allowFolder ? { ...t, allowFolder: true } : t));
 }
 
 function newSessionId(now: number): string {

@@ -16,6 +16,7 @@ import type {
   VerifyReport,
 } from '../../../shared/prep/session';
 import type { PlanSummary, PrepEvent } from '../../../shared/prep/types';
+import type { DriveLister } from '../drives/list';
 import type { TargetInfo } from '../drives/target';
 import { readManifest } from './driveFiles';
 import type { FileTable } from './fileTable';
@@ -27,6 +28,7 @@ import { makePlan } from './plan';
 import { SpeedWindow } from './progress';
 import { TMP_DIR } from './protocol';
 import { findDone, reclaim, reclaimableBytes, type DoneSoFar } from './resume';
+import { RunHold } from './runHold';
 import { scanDataset } from './scan';
 import { DriveScheduler } from './schedule';
 import { checkTargets, describeTarget, resolveTargets, type PrepTarget } from './targets';
@@ -68,6 +70,12 @@ export interface SessionConfig {
   workerDir?: URL;
   /** generated driveIds by folder, kept between plan and start */
   knownIds?: Map<string, string>;
+  /** every target may be a folder that is not a drive of its own (CLI --allow-folder); else per target */
+  allowFolders?: boolean;
+  /** the job goes to Azure: pre-flight notes drives its data center cannot read (not NTFS, no BitLocker) */
+  forAzure?: boolean;
+  /** the drive list targets are classified against (tests); default: the one `haul drives` shows */
+  listDrives?: DriveLister;
 }
 
 type Listener = (e: PrepEvent) => void;
@@ -122,13 +130,25 @@ export class PrepSession {
     return (await this.planWith(journal, false)).result;
   }
 
-  private async planWith(journal: Journal | undefined, forCopy: boolean): Promise<Planned> {
+  private async planWith(
+    journal: Journal | undefined,
+    forCopy: boolean,
+    emit: Listener = (e) => this.emit(e),
+  ): Promise<Planned> {
     const c = this.config;
     if (journal?.damage)
-      this.emit({ type: 'file-error', source: this.journalPath, code: 'EJOURNAL', message: journal.damage.message });
-    const { infos, problems: resolveProblems } = await resolveTargets(c.targets, {
+      emit({ type: 'file-error', source: this.journalPath, code: 'EJOURNAL', message: journal.damage.message });
+    const {
+      infos,
+      problems: resolveProblems,
+      notes: targetNotes,
+    } = await resolveTargets(c.targets, {
       ...(journal ? { journal } : {}),
       knownIds: this.knownIds,
+      sources: c.entries.map((e) => e.basePath),
+      allowFolders: c.allowFolders === true,
+      forAzure: c.forAzure === true,
+      ...(c.listDrives ? { lister: c.listDrives } : {}),
     });
     const targetProblems: TargetProblem[] = [
       ...resolveProblems,
@@ -143,7 +163,7 @@ export class PrepSession {
       });
     const scan = await scanDataset(c.entries, { sessionId: c.session, targets: infos, exclude: c.exclude ?? [] });
     const blockingProblems = scan.problemCount > 0 && !c.skipProblems;
-    if (scan.problemCount) this.emit({ type: 'preflight', problems: scan.problems });
+    if (scan.problemCount) emit({ type: 'preflight', problems: scan.problems });
     const done: DoneSoFar = journal
       ? findDone(scan.table, journal, c.session, infos)
       : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [] };
@@ -169,10 +189,15 @@ export class PrepSession {
       alreadyDoneBytes: done.doneBytes,
       ...(c.driveSize ? { driveSize: c.driveSize } : {}),
     });
+    const unused = unusedDrives(plan, infos, journal);
+    for (const d of unused) d.unused = true;
     const refused = targetProblems.length > 0 || blockingProblems;
-    if (!refused) this.emit({ type: 'plan', plan });
+    if (!refused) emit({ type: 'plan', plan, ...(targetNotes.length ? { targetNotes } : {}) });
     const ready = !refused && plan.fits && infos.length > 0;
     const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    const unusedNote = unused.length
+      ? `; ${unused.map((d) => `${d.driveId} (${d.target})`).join(', ')} ${unused.length === 1 ? 'gets no file and is' : 'get no file and are'} left as ${unused.length === 1 ? 'it is' : 'they are'}`
+      : '';
     const message = targetProblems.length
       ? `${s(targetProblems.length, 'problem', 'problems')} with the drives: ${targetProblems[0]!.message}`
       : blockingProblems
@@ -181,12 +206,13 @@ export class PrepSession {
           ? `${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy${plan.moreDrivesNeeded ? `: ${s(plan.moreDrivesNeeded.count, 'drive', 'drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Add the drives to copy onto.`
           : !plan.fits
             ? `The data does not fit: ${s(plan.unplacedFiles, 'file', 'files')} (${formatBytes(plan.unplacedBytes)}) have no room${plan.moreDrivesNeeded ? `; ${s(plan.moreDrivesNeeded.count, 'more drive', 'more drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Nothing was written.`
-            : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already done` : ''}.`;
+            : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already done` : ''}${unusedNote}.`;
     const result: PrepPlanResult = {
       ready,
       problems: scan.problems,
       problemCount: scan.problemCount,
       targetProblems,
+      targetNotes,
       targets: infos.map(describeTarget),
       plan,
       message,
@@ -222,263 +248,291 @@ export class PrepSession {
   }
 
   private async copy(signal: AbortSignal): Promise<PrepSessionResult> {
+    const hold = new RunHold();
+    try {
+      return await this.copyHeld(
+        signal,
+        hold,
+        hold.gate((e: PrepEvent) => this.emit(e)),
+      );
+    } finally {
+      await hold.release();
+    }
+  }
+
+  /**
+   * The run itself. Whatever it takes (lock, journal, keep-awake, workers, timers) goes into
+   * `hold`, which `copy` releases however this ends; it emits only through `emit`, which is shut
+   * before the result is handed back.
+   */
+  private async copyHeld(signal: AbortSignal, hold: RunHold, emit: Listener): Promise<PrepSessionResult> {
     const c = this.config;
     mkdirSync(resolve(this.journalPath, '..'), { recursive: true });
-    const unlock = await lockJournal(this.journalPath);
+    hold.hold(await lockJournal(this.journalPath));
     const journal = Journal.open(this.journalPath);
-    let awake: KeepAwake | undefined;
-    let scheduler: DriveScheduler | undefined;
-    try {
-      const planned = await this.planWith(journal, true);
-      const { result: planResult, infos, table, done } = planned;
-      const refusedResult = (outcome: PrepSessionResult['outcome']): PrepSessionResult => ({
-        ok: false,
-        outcome,
-        filesCopied: 0,
-        bytesCopied: 0,
-        filesSkipped: done.doneFiles,
-        failed: [],
-        notPlaced: 0,
-        drives: [],
-        problems: planResult.problems,
-        targetProblems: planResult.targetProblems,
-        ...(planResult.plan ? { plan: planResult.plan } : {}),
-        message: planResult.message,
-      });
-      if (planResult.targetProblems.length || (planResult.problemCount && !c.skipProblems))
-        return refusedResult('refused');
-      if (!planResult.plan?.fits) return refusedResult('does-not-fit');
+    hold.hold(() => journal.close());
+    const planned = await this.planWith(journal, true, emit);
+    const { result: planResult, infos, table, done } = planned;
+    const refusedResult = (outcome: PrepSessionResult['outcome']): PrepSessionResult => ({
+      ok: false,
+      outcome,
+      filesCopied: 0,
+      bytesCopied: 0,
+      filesSkipped: done.doneFiles,
+      failed: [],
+      notPlaced: 0,
+      drives: [],
+      problems: planResult.problems,
+      targetProblems: planResult.targetProblems,
+      ...(planResult.plan ? { plan: planResult.plan } : {}),
+      message: planResult.message,
+    });
+    if (planResult.targetProblems.length || (planResult.problemCount && !c.skipProblems))
+      return refusedResult('refused');
+    if (!planResult.plan?.fits) return refusedResult('does-not-fit');
+    // A drive the plan gives no file (and that holds nothing of this journal) gets no header: it
+    // stands by for files a full drive hands over, and is left as it was when none come.
+    const standby = new Set(planResult.plan.drives.filter((d) => d.unused).map((d) => d.target));
 
-      reclaim(infos, done.staleRecords, journal);
-      if (!journal.sessions.has(c.session))
-        journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
-      if (c.keepAwake !== false) {
-        awake = await (c.keepAwake ?? processKeepAwake).acquire(
-          `Haul is copying data onto drives for job ${this.jobName}`,
-        );
-        this.emit({ type: 'keep-awake', active: awake.active, message: awake.message });
-      }
-
-      // every target resolved (or the copy was refused above), so infos[k] is targets[k]
-      const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
-      const copyWorker = workerFile('copyWorker', c.workerDir);
-      const manifestWorker = workerFile('manifestWorker', c.workerDir);
-      scheduler = new DriveScheduler({
-        table,
-        entries: c.entries,
-        session: c.session,
-        journal,
-        infos,
-        bitLockerKeys,
-        copyWorker,
-        maxRate: c.maxRate ?? 0,
-        signal,
-        emit: (e) => this.emit(e),
-      });
-      const sch = scheduler;
-      const speed = new SpeedWindow();
-      let phase: 'copy' | 'verify' = 'copy';
-      let verifyDone = 0;
-      let verifyTotal = 0;
-      const progressEvent = (): PrepEvent => {
-        const doneBytes = phase === 'copy' ? sch.bytesDone() : verifyDone;
-        const total = phase === 'copy' ? sch.totalBytes : verifyTotal;
-        speed.add(Date.now(), doneBytes);
-        const drives = sch.driveProgress();
-        const e: PrepEvent = {
-          type: 'progress',
-          phase,
-          bytesDone: doneBytes,
-          bytesTotal: total,
-          filesDone: sch.filesCopied,
-          filesTotal: sch.totalFiles,
-          speed: Math.round(speed.speed()),
-          drives,
-        };
-        const eta = speed.eta(total - doneBytes);
-        if (eta !== undefined) e.etaSeconds = Math.round(eta);
-        const current = drives.find((d) => d.currentFile)?.currentFile;
-        if (current) e.currentFile = current;
-        return e;
-      };
-
-      await writeHeaders(manifestWorker, sch.runs, journal, this.jobName, c.session);
-      const ticker = setInterval(() => this.emit(progressEvent()), TICK_MS);
-      try {
-        await sch.run();
-      } finally {
-        clearInterval(ticker);
-      }
-      // A file whose record the journal refused (a name the manifest cannot carry) is not on the job.
-      for (const { record: r, message } of journal.refused) {
-        if (r.t !== 'file') continue;
-        const root = infos.find((t) => t.driveId === r.drive)?.path;
-        const copy = root ? resolve(root, r.path) : undefined;
-        if (root && copy?.startsWith(resolve(root, c.session) + sep)) rmSync(copy, { force: true });
-        sch.failed.push({ source: r.src, code: 'EJOURNAL', message });
-        this.emit({ type: 'file-error', source: r.src, driveId: r.drive, code: 'EJOURNAL', message });
-      }
-      // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
-      for (const r of sch.runs)
-        if (r.state !== 'removed') {
-          try {
-            rmSync(join(r.info.path, TMP_DIR), { recursive: true, force: true });
-          } catch {
-            /* the drive is failing: reported already */
-          }
-        }
-
-      const drives = await writeManifests(manifestWorker, sch.runs, journal, this.jobName, c.session, sch.failed);
-      for (const d of drives) {
-        const r = sch.runs.find((x) => x.info.driveId === d.driveId)!;
-        this.emit({
-          type: 'drive-done',
-          driveId: d.driveId,
-          target: d.target,
-          files: r.filesDone,
-          bytes: r.bytesDone,
-          manifestHash: d.manifestHash,
-        });
-      }
-
-      let verifyOk = true;
-      /** files of this journal whose copy failed verification (copied again next run), and others' */
-      let failedVerify = 0;
-      let othersFailedVerify = 0;
-      if (c.verify && !sch.stopped) {
-        phase = 'verify';
-        const vt = setInterval(() => this.emit(progressEvent()), TICK_MS);
-        const verifyWorker = workerFile('verifyWorker', c.workerDir);
-        const targets = sch.runs.filter((r) => r.state !== 'removed' && existsSync(join(r.info.path, MANIFEST_FILE)));
-        const items = targets.map((r) => verifyItems(readManifest(r.info.path)));
-        verifyTotal = items.flat().reduce((s, it) => s + it.length, 0);
-        speed.add(Date.now(), 0);
-        try {
-          await Promise.all(
-            targets.map((r, k) => {
-              const before = r.state;
-              r.state = 'verifying';
-              const drive = drives.find((d) => d.driveId === r.info.driveId);
-              return checkBlocks(
-                r.info.path,
-                items[k]!,
-                (n) => {
-                  verifyDone += n;
-                },
-                verifyWorker,
-              )
-                .then(
-                  (res) => {
-                    const ok = res.mismatches.length === 0;
-                    if (!ok) verifyOk = false;
-                    if (drive) drive.verified = ok;
-                    const at = Date.now();
-                    const bad = new Set(res.failed);
-                    const ours = journal.filesOnDrive(r.info.driveId).filter((f) => bad.has(f.path));
-                    failedVerify += ours.length;
-                    othersFailedVerify += bad.size - ours.length;
-                    journal.append([
-                      ...ours.map((f): JournalRecord => ({ t: 'mismatch', s: f.s, blob: f.blob, drive: f.drive, at })),
-                      { t: 'verified', drive: r.info.driveId, at, ok },
-                    ]);
-                    this.emit({
-                      type: 'verify-result',
-                      driveId: r.info.driveId,
-                      target: r.info.path,
-                      ok,
-                      blobs: res.blobs,
-                      blocks: res.blocks,
-                      bytes: res.bytes,
-                      mismatches: res.mismatches.slice(0, 100),
-                    });
-                  },
-                  (e: Error) => {
-                    verifyOk = false;
-                    if (drive) drive.verified = false;
-                    this.emit({
-                      type: 'verify-result',
-                      driveId: r.info.driveId,
-                      target: r.info.path,
-                      ok: false,
-                      blobs: 0,
-                      blocks: 0,
-                      bytes: 0,
-                      mismatches: [`verification could not run: ${e.message}`],
-                    });
-                  },
-                )
-                .finally(() => {
-                  r.state = before;
-                });
-            }),
-          );
-        } finally {
-          clearInterval(vt);
-        }
-      }
-      this.emit(progressEvent());
-
-      const stopped = sch.stopped;
-      const failed = sch.failed.filter((f) => f.code !== 'ESTOPPED');
-      const notYet = sch.failed.length - failed.length;
-      const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
-      const ok = notCopied === 0 && verifyOk && !stopped;
-      const unfinished = [
-        ...(notCopied
-          ? [
-              `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied; fix the causes listed, then resume to finish (files already done are skipped)`,
-            ]
-          : []),
-        ...(failedVerify
-          ? [
-              `${failedVerify} file${failedVerify === 1 ? '' : 's'} failed verification; resuming copies ${failedVerify === 1 ? 'it' : 'them'} again`,
-            ]
-          : []),
-        ...(othersFailedVerify
-          ? [
-              `${othersFailedVerify} file${othersFailedVerify === 1 ? '' : 's'} this journal did not copy failed verification (listed); prepare them again with the journal that copied them`,
-            ]
-          : []),
-        ...(!verifyOk && !failedVerify && !othersFailedVerify
-          ? ['verification did not finish (the reason is listed); resume to verify again']
-          : []),
-      ];
-      const message = stopped
-        ? `Stopped: ${sch.filesCopied} files copied now (${formatBytes(sch.bytesCopied)}), ${notYet} not yet. Resume to continue where it stopped.`
-        : ok
-          ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? ', all blocks verified' : ''}.`
-          : `${unfinished.join('. ')}.`;
-      this.emit({
-        type: 'done',
-        ok,
-        filesCopied: sch.filesCopied,
-        bytesCopied: sch.bytesCopied,
-        filesSkipped: done.doneFiles,
-        failed: failed.slice(0, 1000),
-        notPlaced: sch.notPlaced.length,
-        ...(stopped ? { stopped: true } : {}),
-        message,
-      });
-      return {
-        ok,
-        outcome: stopped ? 'stopped' : ok ? 'done' : 'incomplete',
-        filesCopied: sch.filesCopied,
-        bytesCopied: sch.bytesCopied,
-        filesSkipped: done.doneFiles,
-        failed: failed.slice(0, 1000),
-        notPlaced: sch.notPlaced.length,
-        drives,
-        problems: planResult.problems,
-        targetProblems: [],
-        ...(planResult.plan ? { plan: planResult.plan } : {}),
-        message,
-      };
-    } finally {
-      scheduler?.terminate();
-      awake?.release();
-      journal.close();
-      await unlock();
+    reclaim(infos, done.staleRecords, journal);
+    if (!journal.sessions.has(c.session))
+      journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
+    if (c.keepAwake !== false) {
+      const awake: KeepAwake = await (c.keepAwake ?? processKeepAwake).acquire(
+        `Haul is copying data onto drives for job ${this.jobName}`,
+      );
+      hold.hold(() => awake.release());
+      emit({ type: 'keep-awake', active: awake.active, message: awake.message });
     }
+
+    // every target resolved (or the copy was refused above), so infos[k] is targets[k]
+    const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
+    const copyWorker = workerFile('copyWorker', c.workerDir);
+    const manifestWorker = workerFile('manifestWorker', c.workerDir);
+    const sch = new DriveScheduler({
+      table,
+      entries: c.entries,
+      session: c.session,
+      journal,
+      infos,
+      bitLockerKeys,
+      copyWorker,
+      maxRate: c.maxRate ?? 0,
+      signal,
+      emit,
+    });
+    hold.hold(() => sch.terminate());
+    const speed = new SpeedWindow();
+    let phase: 'copy' | 'verify' = 'copy';
+    let verifyDone = 0;
+    let verifyTotal = 0;
+    const progressEvent = (): PrepEvent => {
+      const doneBytes = phase === 'copy' ? sch.bytesDone() : verifyDone;
+      const total = phase === 'copy' ? sch.totalBytes : verifyTotal;
+      speed.add(Date.now(), doneBytes);
+      const drives = sch.driveProgress();
+      const e: PrepEvent = {
+        type: 'progress',
+        phase,
+        bytesDone: doneBytes,
+        bytesTotal: total,
+        filesDone: sch.filesCopied,
+        filesTotal: sch.totalFiles,
+        speed: Math.round(speed.speed()),
+        drives,
+      };
+      const eta = speed.eta(total - doneBytes);
+      if (eta !== undefined) e.etaSeconds = Math.round(eta);
+      const current = drives.find((d) => d.currentFile)?.currentFile;
+      if (current) e.currentFile = current;
+      return e;
+    };
+
+    const standing = (r: (typeof sch.runs)[number]) => standby.has(r.info.path);
+    await writeHeaders(
+      manifestWorker,
+      sch.runs.filter((r) => !standing(r)),
+      journal,
+      this.jobName,
+      c.session,
+    );
+    const stopTicker = hold.every(() => emit(progressEvent()), TICK_MS);
+    await sch.run();
+    stopTicker();
+    // A file whose record the journal refused (a name the manifest cannot carry) is not on the job.
+    for (const { record: r, message } of journal.refused) {
+      if (r.t !== 'file') continue;
+      const root = infos.find((t) => t.driveId === r.drive)?.path;
+      const copy = root ? resolve(root, r.path) : undefined;
+      if (root && copy?.startsWith(resolve(root, c.session) + sep)) rmSync(copy, { force: true });
+      sch.failed.push({ source: r.src, code: 'EJOURNAL', message });
+      emit({ type: 'file-error', source: r.src, driveId: r.drive, code: 'EJOURNAL', message });
+    }
+    // A standby drive that took files over gets its header now (the manifest follows below).
+    const tookOver = sch.runs.filter(
+      (r) => standing(r) && r.state !== 'removed' && journal.filesOnDrive(r.info.driveId).length > 0,
+    );
+    if (tookOver.length) await writeHeaders(manifestWorker, tookOver, journal, this.jobName, c.session);
+    const unused = sch.runs.filter((r) => standing(r) && !tookOver.includes(r)).map((r) => r.info.path);
+    const notUsed = unused.length
+      ? ` Not used, left as ${unused.length === 1 ? 'it was' : 'they were'}: ${unused.join(', ')}.`
+      : '';
+    // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
+    for (const r of sch.runs)
+      if (r.state !== 'removed') {
+        try {
+          rmSync(join(r.info.path, TMP_DIR), { recursive: true, force: true });
+        } catch {
+          /* the drive is failing: reported already */
+        }
+      }
+
+    const drives = await writeManifests(manifestWorker, sch.runs, journal, this.jobName, c.session, sch.failed);
+    for (const d of drives) {
+      const r = sch.runs.find((x) => x.info.driveId === d.driveId)!;
+      emit({
+        type: 'drive-done',
+        driveId: d.driveId,
+        target: d.target,
+        files: r.filesDone,
+        bytes: r.bytesDone,
+        manifestHash: d.manifestHash,
+      });
+    }
+
+    let verifyOk = true;
+    /** files of this journal whose copy failed verification (copied again next run), and others' */
+    let failedVerify = 0;
+    let othersFailedVerify = 0;
+    if (c.verify && !sch.stopped) {
+      phase = 'verify';
+      const stopVerifyTicker = hold.every(() => emit(progressEvent()), TICK_MS);
+      const verifyWorker = workerFile('verifyWorker', c.workerDir);
+      const targets = sch.runs.filter((r) => r.state !== 'removed' && existsSync(join(r.info.path, MANIFEST_FILE)));
+      const items = targets.map((r) => verifyItems(readManifest(r.info.path)));
+      verifyTotal = items.flat().reduce((s, it) => s + it.length, 0);
+      speed.add(Date.now(), 0);
+      try {
+        await Promise.all(
+          targets.map((r, k) => {
+            const before = r.state;
+            r.state = 'verifying';
+            const drive = drives.find((d) => d.driveId === r.info.driveId);
+            return checkBlocks(
+              r.info.path,
+              items[k]!,
+              (n) => {
+                verifyDone += n;
+              },
+              verifyWorker,
+            )
+              .then(
+                (res) => {
+                  const ok = res.mismatches.length === 0;
+                  if (!ok) verifyOk = false;
+                  if (drive) drive.verified = ok;
+                  const at = Date.now();
+                  const bad = new Set(res.failed);
+                  const ours = journal.filesOnDrive(r.info.driveId).filter((f) => bad.has(f.path));
+                  failedVerify += ours.length;
+                  othersFailedVerify += bad.size - ours.length;
+                  journal.append([
+                    ...ours.map((f): JournalRecord => ({ t: 'mismatch', s: f.s, blob: f.blob, drive: f.drive, at })),
+                    { t: 'verified', drive: r.info.driveId, at, ok },
+                  ]);
+                  emit({
+                    type: 'verify-result',
+                    driveId: r.info.driveId,
+                    target: r.info.path,
+                    ok,
+                    blobs: res.blobs,
+                    blocks: res.blocks,
+                    bytes: res.bytes,
+                    mismatches: res.mismatches.slice(0, 100),
+                  });
+                },
+                (e: Error) => {
+                  verifyOk = false;
+                  if (drive) drive.verified = false;
+                  emit({
+                    type: 'verify-result',
+                    driveId: r.info.driveId,
+                    target: r.info.path,
+                    ok: false,
+                    blobs: 0,
+                    blocks: 0,
+                    bytes: 0,
+                    mismatches: [`verification could not run: ${e.message}`],
+                  });
+                },
+              )
+              .finally(() => {
+                r.state = before;
+              });
+          }),
+        );
+      } finally {
+        stopVerifyTicker();
+      }
+    }
+    emit(progressEvent());
+
+    const stopped = sch.stopped;
+    const failed = sch.failed.filter((f) => f.code !== 'ESTOPPED');
+    const notYet = sch.failed.length - failed.length;
+    const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
+    const ok = notCopied === 0 && verifyOk && !stopped;
+    const unfinished = [
+      ...(notCopied
+        ? [
+            `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied; fix the causes listed, then resume to finish (files already done are skipped)`,
+          ]
+        : []),
+      ...(failedVerify
+        ? [
+            `${failedVerify} file${failedVerify === 1 ? '' : 's'} failed verification; resuming copies ${failedVerify === 1 ? 'it' : 'them'} again`,
+          ]
+        : []),
+      ...(othersFailedVerify
+        ? [
+            `${othersFailedVerify} file${othersFailedVerify === 1 ? '' : 's'} this journal did not copy failed verification (listed); prepare them again with the journal that copied them`,
+          ]
+        : []),
+      ...(!verifyOk && !failedVerify && !othersFailedVerify
+        ? ['verification did not finish (the reason is listed); resume to verify again']
+        : []),
+    ];
+    const said = stopped
+      ? `Stopped: ${sch.filesCopied} files copied now (${formatBytes(sch.bytesCopied)}), ${notYet} not yet. Resume to continue where it stopped.`
+      : ok
+        ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? ', all blocks verified' : ''}.`
+        : `${unfinished.join('. ')}.`;
+    const message = `${said}${notUsed}`;
+    emit({
+      type: 'done',
+      ok,
+      filesCopied: sch.filesCopied,
+      bytesCopied: sch.bytesCopied,
+      filesSkipped: done.doneFiles,
+      failed: failed.slice(0, 1000),
+      notPlaced: sch.notPlaced.length,
+      ...(stopped ? { stopped: true } : {}),
+      message,
+    });
+    return {
+      ok,
+      outcome: stopped ? 'stopped' : ok ? 'done' : 'incomplete',
+      filesCopied: sch.filesCopied,
+      bytesCopied: sch.bytesCopied,
+      filesSkipped: done.doneFiles,
+      failed: failed.slice(0, 1000),
+      notPlaced: sch.notPlaced.length,
+      drives,
+      problems: planResult.problems,
+      targetProblems: [],
+      ...(planResult.plan ? { plan: planResult.plan } : {}),
+      message,
+    };
   }
 
   /** Re-reads this session's drives against their own manifests. */
@@ -490,6 +544,11 @@ export class PrepSession {
       existsSync(this.journalPath) ? this.journalPath : undefined,
     );
   }
+}
+
+/** Planned drives that get no file and hold nothing of this journal: the copy leaves them as they are. */
+function unusedDrives(plan: PlanSummary, infos: TargetInfo[], journal: Journal | undefined): PlanSummary['drives'] {
+  return plan.drives.filter((d, k) => d.plannedFiles === 0 && !journal?.drives.has(infos[k]?.driveId ?? d.driveId));
 }
 
 /**

@@ -113,7 +113,11 @@ export function prepSpecOf(
           disposition: d.disposition ?? 'rename',
         };
   const targets = withTargets
-    ? values.drives.drives.map((t) => (keys[t.path] ? { path: t.path, bitLockerKey: keys[t.path] } : { path: t.path }))
+    ? values.drives.drives.map((t) => ({
+        path: t.path,
+        ...(keys[t.path] ? { bitLockerKey: keys[t.path] } : {}),
+        ...(t.allowFolder ? { allowFolder: true } : {}),
+      }))
     : [];
   return {
     jobName: values.type.jobName ?? '',

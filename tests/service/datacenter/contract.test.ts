@@ -51,6 +51,7 @@ describe('the prepared-drive format with the drive-preparation tools', () => {
       'fromprep/2024/',
       '--target',
       drive,
+      '--allow-folder', // a temp folder stands in for the drive
     );
 
     const r = await importDrive({ azurite, drivePath: drive, storageAccount: ACCOUNT });

@@ -44,6 +44,7 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
       dataDir: ctx.dataDir,
       onProgress: (p) => ctx.events.emit('prep.progress', p),
       onSession: (s) => ctx.events.emit('prep.session', s),
+      forAzure: () => ctx.connections?.current()?.kind === 'azure',
     });
   const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {

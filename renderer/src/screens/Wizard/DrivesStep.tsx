@@ -81,9 +81,12 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
     if (!chosen.some((c) => c.path === d.path)) setDrives([...chosen, d]);
   };
   const remove = (path: string) => setDrives(chosen.filter((c) => c.path !== path));
+  // A folder that is not a drive of its own is planned only once the person confirms it.
+  const allowFolder = (path: string, allow: boolean) =>
+    setDrives(chosen.map((c) => (c.path === path ? { ...c, allowFolder: allow } : c)));
 
   // The plan follows the chosen drives (and their keys): nothing is written by it.
-  const planKey = JSON.stringify(chosen.map((c) => c.path));
+  const planKey = JSON.stringify(chosen.map((c) => [c.path, c.allowFolder === true]));
   useEffect(() => {
     const timer = setTimeout(() => void runPlan(true), 300);
     return () => clearTimeout(timer);
@@ -271,14 +274,43 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
           <>
             {plan.targetProblems
               .filter((p) => p.code !== 'none' || chosen.length > 0)
-              .map((p) => (
-                <MessageBar key={`${p.code}-${p.target}`} intent="error">
-                  <MessageBarBody>
-                    <MessageBarTitle>{p.target || 'Drives'}</MessageBarTitle>
-                    {p.message} {p.fix}
-                  </MessageBarBody>
-                </MessageBar>
-              ))}
+              .map((p) =>
+                p.code === 'folder' ? (
+                  <MessageBar key={`${p.code}-${p.target}`} intent="warning" data-testid="folder-warning">
+                    <MessageBarBody>
+                      <MessageBarTitle>{p.target}</MessageBarTitle>
+                      {p.message} {p.fix}
+                      <div>
+                        <Button size="small" onClick={() => allowFolder(p.target, true)}>
+                          Write into this folder anyway
+                        </Button>
+                      </div>
+                    </MessageBarBody>
+                  </MessageBar>
+                ) : (
+                  <MessageBar key={`${p.code}-${p.target}`} intent="error">
+                    <MessageBarBody>
+                      <MessageBarTitle>{p.target || 'Drives'}</MessageBarTitle>
+                      {p.message} {p.fix}
+                    </MessageBarBody>
+                  </MessageBar>
+                ),
+              )}
+            {plan.targetNotes.map((n) => (
+              <MessageBar key={`${n.code}-${n.target}`} intent="warning" data-testid="target-note">
+                <MessageBarBody>
+                  <MessageBarTitle>{n.target}</MessageBarTitle>
+                  {n.message} {n.fix}
+                  {n.code === 'folder' && (
+                    <Checkbox
+                      label="Yes, write the job's data into this folder"
+                      checked
+                      onChange={(_e, d) => allowFolder(n.target, !!d.checked)}
+                    />
+                  )}
+                </MessageBarBody>
+              </MessageBar>
+            ))}
             {plan.problemCount > 0 && (
               <MessageBar intent="error">
                 <MessageBarBody>
