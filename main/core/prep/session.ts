@@ -302,6 +302,7 @@ export class PrepSession {
       } finally {
         clearInterval(ticker);
       }
+      this.emit(progressEvent()); // the copy's final figures, also when it took less than one tick
       // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
       for (const r of sch.runs)
         if (r.state !== 'removed') {
