@@ -77,6 +77,12 @@ let fillingBytes = 0;
 let fillingSince = 0;
 let flushing: Copied[] = [];
 let flushingBytes = 0;
+/** how long the copy of the filling batch took (waits left out), and the last flush */
+let fillingMs = 0;
+let flushStarted = 0;
+let lastFlushMs = 0;
+/** the ring's mark after the flushing batch's last file: its MD5s are in once collected up to it */
+let flushingMark = 0;
 let unreported = 0;
 let lastReport = Date.now();
 let rateStart = Date.now();
@@ -388,36 +394,51 @@ function finishFlushing(wait: boolean): void {
       }
     }
   }
+  lastFlushMs = performance.now() - flushStarted;
+  ring.collect(flushingMark);
   const files = flushing;
   flushing = [];
   flushingBytes = 0;
   renameAndReport(files);
 }
 
-/** Hands the batch being filled to the flusher (its MD5s are in first); the previous batch must be done. */
+/** Hands the batch being filled to the flusher (the hashers go on with it meanwhile); the previous batch must be done. */
 function startFlushing(): void {
   if (!filling.length) return;
-  ring.drain();
+  flushingMark = ring.mark();
   checkRoot();
   flushing = filling;
   flushingBytes = fillingBytes;
   filling = [];
   fillingBytes = 0;
+  fillingMs = 0;
+  flushStarted = performance.now();
   if (batchFlush) flusher.syncfsSoon();
 }
 
-/** After each small file: keeps one batch flushing while the next fills, within the unreported limits. */
+/**
+ * After each small file: one batch is flushed while the next fills, together within the limits.
+ * A batch goes to the flusher at half the limit while a flush takes less time than copying half a
+ * batch; else (each syncfs has a fixed price: on a loop device it flushes the image file too) at
+ * the whole limit, so there are half as many flushes.
+ */
 function pipeBatches(): void {
   finishFlushing(false);
-  const full =
+  if (
     fillingBytes + flushingBytes >= UNREPORTED_BYTES ||
     filling.length + flushing.length >= UNREPORTED_FILES ||
-    Date.now() - fillingSince > BATCH_MS;
-  const half = fillingBytes >= UNREPORTED_BYTES / 2 || filling.length >= UNREPORTED_FILES / 2;
-  if (full || (half && !flushing.length)) {
+    Date.now() - fillingSince > BATCH_MS
+  )
     finishFlushing(true);
+  if (flushing.length) return;
+  const copyHalfMs = (fillingMs / Math.max(1, fillingBytes)) * (UNREPORTED_BYTES / 2);
+  const share = lastFlushMs > copyHalfMs ? 1 : 0.5;
+  if (
+    fillingBytes >= UNREPORTED_BYTES * share ||
+    filling.length >= UNREPORTED_FILES * share ||
+    Date.now() - fillingSince > BATCH_MS
+  )
     startFlushing();
-  }
 }
 
 /** Everything copied so far flushed, renamed and reported. */
@@ -449,6 +470,7 @@ function returnAll(current?: CopyTask): number[] {
   flushingBytes = 0;
   filling = [];
   fillingBytes = 0;
+  fillingMs = 0;
   queue.length = 0;
   return ids;
 }
@@ -476,12 +498,14 @@ function drain(): void {
   while (queue.length || takeWaitingTasks()) {
     const task = queue.shift()!;
     try {
+      const t = performance.now();
       const copied = copyOne(task);
       if (copied.result.size >= SMALL_FILE) renameAndReport([copied]);
       else {
         if (!filling.length) fillingSince = Date.now();
         filling.push(copied);
         fillingBytes += copied.result.size;
+        fillingMs += performance.now() - t;
         pipeBatches();
       }
     } catch (e) {

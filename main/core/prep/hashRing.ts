@@ -138,6 +138,17 @@ export class HashRing {
     while (this.inFlight.length) this.collectOldest();
   }
 
+  /** Hands over what is filled; `collect` with the mark returned waits for exactly what was added before. */
+  mark(): number {
+    this.seal();
+    return this.pos;
+  }
+
+  /** Waits until every piece added before `mark` is hashed and its sink called. */
+  collect(mark: number): void {
+    while (this.inFlight.length && this.inFlight[0]! < mark) this.collectOldest();
+  }
+
   /** The slot being filled, once its hasher is done with what it held last time round. */
   private current(): Buffer {
     if (this.inFlight.length >= SLOTS) this.collectOldest();
