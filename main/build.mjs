@@ -25,7 +25,6 @@ export const CLI_ENTRIES = {
   copyWorker: 'main/core/prep/copyWorker.ts',
   verifyWorker: 'main/core/prep/verifyWorker.ts',
   hashBlocksWorker: 'main/core/prep/hashBlocksWorker.ts',
-  hashFileWorker: 'main/core/prep/hashFileWorker.ts',
   flushWorker: 'main/core/prep/flushWorker.ts',
   manifestWorker: 'main/core/prep/manifestWorker.ts',
 };

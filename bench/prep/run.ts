@@ -1,17 +1,18 @@
 // Benchmark of drive preparation, every number a ratio against a baseline measured in the same run
 // on the same kind of target (a loop-mounted ext4 image when running as root with losetup, else a
-// temp folder — printed):
-//   large files (default 4 x 1 GiB) and small files (default 50,000 x 16 KiB):
-//     haul prep vs `cp -r` (goal >= 0.9x large, >= 0.8x small) and vs `cp -r` + `md5sum` of every
-//     file, the two-pass way (goal >= 1.2x); also vs the same with a final `sync`, since haul
-//     flushes every file to the disk before it journals it and cp does not;
+// temp folder — printed). haul prep flushes every file to the disk before it journals it, so the
+// baselines that count end with `sync` too:
+//   large files (default 4 x 256 MiB) and small files (default 20,000 x 16 KiB): haul prep vs
+//     `cp -r` + `sync` (goal >= 0.9x large, >= 0.8x small) and vs `cp -r` + `md5sum` of every file
+//     + `sync`, the two-pass way (goal >= 1.3x); the same without `sync` are printed as information;
 //   main event-loop lag p99 during the copy (goal < 20 ms);
 //   resume after kill -9 at about 50 %: bytes copied twice (goal <= one file + 4 MiB);
 //   planning 1,000,000 generated empty files: peak RSS of the planning process (goal < 500 MB),
 //     next to the peak RSS of the same process that only loads the code (baseline).
+// With --vs DIR, the haul prep of another checkout (e.g. `git worktree add ../before main`, with
+// its node_modules) runs in the same rotation, so old and new compare within one run.
 //
-//   node --import tsx bench/prep/run.ts [--large-count 4] [--large-mib 1024] [--small-count 50000]
-//        [--small-kib 16] [--plan-files 1000000] [--skip large,small,resume,plan] [--folder] [--repeat 2]
+//   npx tsx bench/prep/run.ts [--quick] [--vs DIR] [--repeat 3] [--skip large,small,resume,plan] …
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -26,8 +27,8 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,33 +37,49 @@ import type { PrepEvent } from '../../shared/prep/types';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: opt } = parseArgs({
   options: {
-    'large-count': { type: 'string', default: '4' },
-    'large-mib': { type: 'string', default: '1024' },
-    'small-count': { type: 'string', default: '50000' },
+    'large-count': { type: 'string' },
+    'large-mib': { type: 'string' },
+    'small-count': { type: 'string' },
     'small-kib': { type: 'string', default: '16' },
-    'plan-files': { type: 'string', default: '1000000' },
-    skip: { type: 'string', default: '' },
+    'plan-files': { type: 'string' },
+    skip: { type: 'string' },
     folder: { type: 'boolean', default: false },
-    repeat: { type: 'string', default: '2' },
+    repeat: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    vs: { type: 'string' },
     'plan-child': { type: 'string' },
     'plan-target': { type: 'string' },
     'baseline-child': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
+const quick = opt.quick;
+const o = {
+  largeCount: Number(opt['large-count'] ?? (quick ? 2 : 4)),
+  largeMib: Number(opt['large-mib'] ?? (quick ? 128 : 256)),
+  smallCount: Number(opt['small-count'] ?? (quick ? 5000 : 20000)),
+  smallKib: Number(opt['small-kib']),
+  planFiles: Number(opt['plan-files'] ?? (quick ? 100_000 : 1_000_000)),
+  repeat: Number(opt.repeat ?? (quick ? 2 : 3)),
+  skip: opt.skip ?? '',
+};
 if (opt.help) {
-  console.log(`Usage: node --import tsx bench/prep/run.ts [options]
+  console.log(`Usage: npx tsx bench/prep/run.ts [options]
 
-Benchmarks haul prep against cp -r (and cp -r + md5sum, with and without sync) on a loop-mounted
-ext4 image (as root with losetup) or a temp folder, plus event-loop lag, resume after kill -9
-and the planner's memory on many files.
+Benchmarks haul prep against cp -r + sync and cp -r + md5sum + sync (and the same without sync)
+on a loop-mounted ext4 image (as root with losetup) or a temp folder, plus event-loop lag, resume
+after kill -9 and the planner's memory on many files. About 4 minutes on 2 quiet cores.
 
-  --large-count N   large files (default 4)            --large-mib N   their size in MiB (default 1024)
-  --small-count N   small files (default 50000)        --small-kib N   their size in KiB (default 16)
+  --quick           a short run (about a minute): 2 x 128 MiB, 5,000 small files, best of 2,
+                    100,000 files to plan; any option below still applies
+  --large-count N   large files (default 4)            --large-mib N   their size in MiB (default 256)
+  --small-count N   small files (default 20000)        --small-kib N   their size in KiB (default 16)
   --plan-files N    files for the planning memory test (default 1000000)
   --skip LIST       leave out some of: large,small,resume,plan
   --folder          use a temp folder even when a loop device is possible
-  --repeat N        runs of each method, the best counts (default 2)
+  --repeat N        runs of each method, in turn; the best counts (default 3)
+  --vs DIR          also time the haul prep of another checkout of Haul (with its node_modules)
+                    in the same rotation: old and new side by side
   -h, --help        this help`);
   process.exit(0);
 }
@@ -113,30 +130,48 @@ if (opt['baseline-child'] || opt['plan-child']) {
   process.exit(0);
 }
 
-const { PrepSession } = await import('../../main/core/prep/session');
 const { build } = await import('esbuild');
-const skip = new Set(opt.skip.split(',').filter(Boolean));
+const skip = new Set(o.skip.split(',').filter(Boolean));
 const work = mkdtempSync(join(tmpdir(), 'haul-bench-prep-'));
 const mnt = join(work, 'mnt');
 mkdirSync(mnt);
 let loopDev: string | undefined;
-// haul as shipped: the workers bundled by esbuild the way main/build.mjs bundles them
-const { WORKERS } = await import('../../main/core/prep/workerBoot');
-await build({
-  absWorkingDir: root,
-  entryPoints: Object.fromEntries(WORKERS.map((w) => [w, `main/core/prep/${w}.ts`])),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outdir: work,
-  outExtension: { '.js': '.mjs' },
-  logLevel: 'warning',
-  banner: {
-    js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);",
-  },
-});
-const workerDir = pathToFileURL(`${work}/`);
+
+type Session = typeof import('../../main/core/prep/session').PrepSession;
+interface Haul {
+  name: string;
+  PrepSession: Session;
+  workerDir: URL;
+}
+/** A checkout's haul as shipped: its session, and its workers bundled the way main/build.mjs bundles them. */
+async function loadHaul(name: string, checkout: string): Promise<Haul> {
+  const dir = resolve(checkout);
+  const { PrepSession } = (await import(pathToFileURL(join(dir, 'main/core/prep/session.ts')).href)) as {
+    PrepSession: Session;
+  };
+  const { WORKERS } = (await import(pathToFileURL(join(dir, 'main/core/prep/workerBoot.ts')).href)) as {
+    WORKERS: readonly string[];
+  };
+  const out = join(work, `workers-${name}`);
+  await build({
+    absWorkingDir: dir,
+    entryPoints: Object.fromEntries(WORKERS.map((w) => [w, `main/core/prep/${w}.ts`])),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir: out,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);",
+    },
+  });
+  return { name, PrepSession, workerDir: pathToFileURL(`${out}/`) };
+}
+const hauls = [await loadHaul('haul', root)];
+if (opt.vs) hauls.push(await loadHaul('vs', opt.vs));
+const { PrepSession, workerDir } = hauls[0]!;
 
 const sh = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -188,6 +223,7 @@ function makeFiles(dir: string, count: number, size: number, perDir: number): vo
 }
 
 async function haulOnce(
+  haul: Haul,
   src: string,
   journal: string,
 ): Promise<{ seconds: number; lagP99: number; lagMax: number; ok: boolean }> {
@@ -195,11 +231,11 @@ async function haulOnce(
   const h = monitorEventLoopDelay({ resolution: 5 });
   const t = performance.now();
   let ok = false;
-  const session = new PrepSession({
+  const session = new haul.PrepSession({
     journal,
     session: 's1',
     keepAwake: false,
-    workerDir,
+    workerDir: haul.workerDir,
     entries: [
       {
         row: 2,
@@ -222,39 +258,48 @@ async function haulOnce(
   return { seconds, lagP99: h.percentile(99) / 1e6, lagMax: h.max / 1e6, ok };
 }
 
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
+
 async function compare(name: string, src: string, goalCp: number) {
   spawnSync('sh', ['-c', `find "${src}" -type f -print0 | xargs -0 cat > /dev/null`]); // warm the source cache for everyone
   const dst = join(mnt, 'cp');
   const md5all = `find "${dst}" -type f -print0 | xargs -0 md5sum > /dev/null`;
+  const lags = new Map<string, { lagP99: number; lagMax: number; ok: boolean }[]>();
   const methods: Record<string, () => Promise<number>> = {
-    cp: async () => time(() => sh('cp', ['-r', src, dst])),
-    cpSync: async () =>
+    'cp -r + sync': async () =>
       time(() => {
         sh('cp', ['-r', src, dst]);
         sh('sync', ['-f', mnt]);
       }),
-    cpMd5: async () =>
-      time(() => {
-        sh('cp', ['-r', src, dst]);
-        sh('sh', ['-c', md5all]);
-      }),
-    cpMd5Sync: async () =>
+    'cp -r + md5sum + sync': async () =>
       time(() => {
         sh('cp', ['-r', src, dst]);
         sh('sh', ['-c', md5all]);
         sh('sync', ['-f', mnt]);
       }),
-    haul: async () => {
-      const h = await haulOnce(src, join(work, 'compare.jrn'));
-      lags.push(h);
-      return h.seconds;
-    },
+    'cp -r': async () => time(() => sh('cp', ['-r', src, dst])),
+    'cp -r + md5sum': async () =>
+      time(() => {
+        sh('cp', ['-r', src, dst]);
+        sh('sh', ['-c', md5all]);
+      }),
   };
-  const lags: { lagP99: number; lagMax: number; ok: boolean }[] = [];
+  for (const haul of hauls) {
+    lags.set(haul.name, []);
+    methods[haul.name] = async () => {
+      const h = await haulOnce(haul, src, join(work, 'compare.jrn'));
+      lags.get(haul.name)!.push(h);
+      return h.seconds;
+    };
+  }
   const best: Record<string, number> = {};
   // every method runs --repeat times, in turn (cp, haul, cp, haul, …) so that a slow moment of the
   // shared machine hits them alike; the best time of each counts
-  for (let r = 0; r < Number(opt.repeat); r++) {
+  const loadBefore = load();
+  for (let r = 0; r < o.repeat; r++) {
     for (const [k, f] of Object.entries(methods)) {
       clearTarget();
       const t = await f();
@@ -262,18 +307,26 @@ async function compare(name: string, src: string, goalCp: number) {
     }
   }
   clearTarget();
-  const haul = best.haul!;
-  console.log(`\n${name}:`);
+  console.log(`\n${name}: best of ${o.repeat} (${loadBefore} before, ${load()} after)`);
   console.log(
-    `  best of ${opt.repeat}: cp -r ${fmt(best.cp!)} | cp -r + sync ${fmt(best.cpSync!)} | cp -r + md5sum ${fmt(best.cpMd5!)} | cp -r + md5sum + sync ${fmt(best.cpMd5Sync!)} | haul prep ${fmt(haul)} (all files ok: ${lags.every((l) => l.ok)})`,
+    `  ${Object.entries(best)
+      .map(([k, t]) => `${k === 'haul' ? 'haul prep' : k === 'vs' ? 'haul prep (--vs)' : k} ${fmt(t)}`)
+      .join(' | ')}`,
   );
-  console.log(`  haul vs cp -r:              ${(best.cp! / haul).toFixed(2)}x  (goal >= ${goalCp}x)`);
-  console.log(`  haul vs cp -r + sync:       ${(best.cpSync! / haul).toFixed(2)}x`);
-  console.log(`  haul vs cp -r + md5sum:     ${(best.cpMd5! / haul).toFixed(2)}x  (goal >= 1.2x)`);
-  console.log(`  haul vs cp + md5sum + sync: ${(best.cpMd5Sync! / haul).toFixed(2)}x`);
-  console.log(
-    `  main event-loop lag during the copy (plan to done): p99 ${Math.max(...lags.map((l) => l.lagP99)).toFixed(1)} ms, max ${Math.max(...lags.map((l) => l.lagMax)).toFixed(1)} ms (goal p99 < 20 ms)`,
-  );
+  for (const haul of hauls) {
+    const h = best[haul.name]!;
+    const l = lags.get(haul.name)!;
+    const who = haul.name === 'haul' ? 'haul prep' : 'haul prep (--vs)';
+    const ratio = (k: string) => (best[k]! / h).toFixed(2);
+    console.log(`  ${who} vs cp -r + sync:          ${ratio('cp -r + sync')}x  (goal >= ${goalCp}x)`);
+    console.log(`  ${who} vs cp -r + md5sum + sync: ${ratio('cp -r + md5sum + sync')}x  (goal >= 1.3x)`);
+    console.log(
+      `  ${who} main event-loop lag during the copy (plan to done): p99 ${Math.max(...l.map((x) => x.lagP99)).toFixed(1)} ms, max ${Math.max(...l.map((x) => x.lagMax)).toFixed(1)} ms (goal p99 < 20 ms); all files ok: ${l.every((x) => x.ok)}`,
+    );
+    console.log(
+      `  ${who} (information, unflushed baselines) vs cp -r: ${ratio('cp -r')}x, vs cp -r + md5sum: ${ratio('cp -r + md5sum')}x`,
+    );
+  }
 }
 
 async function resumeAfterKill(src: string, largest: number) {
@@ -387,33 +440,31 @@ function planRss(n: number) {
 }
 
 try {
-  const largeCount = Number(opt['large-count']);
-  const largeSize = Number(opt['large-mib']) * 2 ** 20;
-  const smallCount = Number(opt['small-count']);
-  const smallSize = Number(opt['small-kib']) * 1024;
+  const largeSize = o.largeMib * 2 ** 20;
+  const smallSize = o.smallKib * 1024;
   const need = Math.max(
-    skip.has('large') && skip.has('resume') ? 0 : largeCount * largeSize,
-    skip.has('small') ? 0 : smallCount * (smallSize + 4096),
+    skip.has('large') && skip.has('resume') ? 0 : o.largeCount * largeSize,
+    skip.has('small') ? 0 : o.smallCount * (smallSize + 4096),
   );
-  const kind = setupTarget(need, Math.max(smallCount * 2, skip.has('plan') ? 0 : Number(opt['plan-files'])) + 10_000);
+  const kind = setupTarget(need, Math.max(o.smallCount * 2, skip.has('plan') ? 0 : o.planFiles) + 10_000);
   console.log(`haul prep benchmark — target: ${kind}; source: ${work}`);
   console.log(
-    `datasets: ${largeCount} x ${opt['large-mib']} MiB, ${smallCount} x ${opt['small-kib']} KiB; 2 cores shared with other work; each method best of ${opt.repeat}`,
+    `datasets: ${o.largeCount} x ${o.largeMib} MiB, ${o.smallCount} x ${o.smallKib} KiB; ${availableParallelism()} cores; each method best of ${o.repeat}; ${load()}${opt.vs ? `; --vs ${resolve(opt.vs)}` : ''}`,
   );
   if (!skip.has('large') || !skip.has('resume')) {
     const src = join(work, 'large');
-    makeFiles(src, largeCount, largeSize, 1000);
-    if (!skip.has('large')) await compare(`large files (${largeCount} x ${opt['large-mib']} MiB)`, src, 0.9);
+    makeFiles(src, o.largeCount, largeSize, 1000);
+    if (!skip.has('large')) await compare(`large files (${o.largeCount} x ${o.largeMib} MiB)`, src, 0.9);
     if (!skip.has('resume')) await resumeAfterKill(src, largeSize);
     rmSync(src, { recursive: true, force: true });
   }
   if (!skip.has('small')) {
     const src = join(work, 'small');
-    makeFiles(src, smallCount, smallSize, 1000);
-    await compare(`small files (${smallCount} x ${opt['small-kib']} KiB)`, src, 0.8);
+    makeFiles(src, o.smallCount, smallSize, 1000);
+    await compare(`small files (${o.smallCount} x ${o.smallKib} KiB)`, src, 0.8);
     rmSync(src, { recursive: true, force: true });
   }
-  if (!skip.has('plan')) planRss(Number(opt['plan-files']));
+  if (!skip.has('plan')) planRss(o.planFiles);
 } finally {
   if (loopDev) {
     spawnSync('umount', [mnt]);

@@ -1,11 +1,10 @@
 // Worker entry: a copy worker, one per target drive, off the main event loop. Each file is read
-// once; every 4 MiB block is written to a temporary file under <root>/.haul-tmp and hashed (block
-// MD5 and file MD5) on the way, by two helper threads over a ring of shared slots (hashRing.ts);
-// a third helper flushes big files while they are written. Completed files are flushed to the
-// disk (fsync, or one syncfs for a batch of small files), then renamed into place and reported;
-// only then does the engine journal them.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+// once into a ring of shared slots (hashRing.ts) and written from there to a temporary file under
+// <root>/.haul-tmp, while two helper threads compute the MD5 of every 4 MiB block (and of every
+// small file, packed many to a slot); a third helper writes to the disk as the copy goes on. A big
+// file is flushed (fsync) at its end; small files are flushed in batches, one syncfs each, while
+// the next batch is copied. Only flushed files are renamed into place and reported; only then does
+// the engine journal them.
 import {
   closeSync,
   fstatSync,
@@ -22,7 +21,7 @@ import {
 import { dirname, join } from 'node:path';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
-import { Flusher, HashRing } from './hashRing';
+import { canSyncfs, Flusher, HashRing } from './hashRing';
 import { runNicer } from './workerBoot';
 import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
 
@@ -38,15 +37,21 @@ const ring = new HashRing();
 const flusher = new Flusher();
 // the helpers boot while the first tasks arrive
 ring.start(import.meta.url);
-flusher.start(import.meta.url);
+flusher.start(import.meta.url, init.root);
 
 /** files of this size and more are flushed one by one (fsync); smaller ones in batches (syncfs) */
 const SMALL_FILE = BLOCK_SIZE;
-/** a batch of small files is flushed and reported at 32 MiB, 2,048 files or 1 s, whichever comes first */
-const BATCH_BYTES = 32 * 1024 * 1024;
-const BATCH_FILES = 2048;
+/**
+ * Small files copied and not yet reported: at most 4 MiB (what a kill -9 can make the next run
+ * copy again, besides the file in hand), 1,024 files, 1 s. Two batches share that: one is being
+ * flushed (syncfs, in the flusher) while the next is copied; a batch goes to the flusher once it
+ * holds half, or as soon as the flusher is free.
+ */
+const UNREPORTED_BYTES = 4 * 1024 * 1024;
+const UNREPORTED_FILES = 1024;
 const BATCH_MS = 1000;
-let batchStarted = 0;
+/** MD5 of no bytes: an empty file's (it has no blocks) */
+const EMPTY_MD5 = 'D41D8CD98F00B204E9800998ECF8427E';
 /**
  * Blocks are written to the drive in 128 KiB pieces (as cp does), not in one 4 MiB write. Measured
  * on ext4 (Linux 6.18): 2 GiB cost the copy thread 6-8 s of CPU in 4 MiB writes and 2.7 s in
@@ -55,14 +60,29 @@ let batchStarted = 0;
  */
 const WRITE_CHUNK = 128 * 1024;
 const FLUSH_EVERY = Number(process.env.HAUL_FLUSH_MIB ?? '64') * 1024 * 1024;
-let syncfsKnown: boolean | undefined;
-const canSyncfs = (): boolean =>
-  (syncfsKnown ??= process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0);
+/** syncfs is Linux's (and needs coreutils' sync); elsewhere each small file is flushed on its own (fsync) */
+const batchFlush = canSyncfs();
+
+interface Copied {
+  task: CopyTask;
+  tmp: string;
+  result: CopyResult;
+}
 
 const queue: CopyTask[] = [];
 const made = new Set<string>();
-let pending: { task: CopyTask; tmp: string; result: CopyResult }[] = [];
-let pendingBytes = 0;
+/** small files being copied into the next batch, and the batch the flusher is flushing */
+let filling: Copied[] = [];
+let fillingBytes = 0;
+let fillingSince = 0;
+let flushing: Copied[] = [];
+let flushingBytes = 0;
+/** how long the copy of the filling batch took (waits left out), and the last flush */
+let fillingMs = 0;
+let flushStarted = 0;
+let lastFlushMs = 0;
+/** the ring's mark after the flushing batch's last file: its MD5s are in once collected up to it */
+let flushingMark = 0;
 let unreported = 0;
 let lastReport = Date.now();
 let rateStart = Date.now();
@@ -176,7 +196,8 @@ function ensureDir(dir: string): void {
   made.add(dir);
 }
 
-function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: number } {
+/** Copies one file to its temporary; a big file is flushed too, a small one waits for its batch. */
+function copyOne(task: CopyTask): Copied {
   checkRootSoon();
   let src: number;
   try {
@@ -207,67 +228,10 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
         targetError(e2 ?? e, 'creating a file');
       }
     }
-    if (before.size < BLOCK_SIZE) return copySmall(task, src, dst, tmp, before.mtimeMs, before.size);
-    const blocks: string[] = [];
-    const file = { md5: '' };
-    let pos = 0;
-    let ended = false;
-    try {
-      for (;;) {
-        // fill a whole block (or up to EOF) in the next ring slot
-        const slot = ring.nextSlot();
-        let got = 0;
-        while (got < BLOCK_SIZE) {
-          const n = readWithRetry(src, slot, got, pos + got, BLOCK_SIZE - got, task.src);
-          if (n === 0) break;
-          got += n;
-        }
-        const last = got < BLOCK_SIZE;
-        ring.handOver(got, last, blocks, file);
-        if (last) ended = true;
-        let w = 0;
-        while (w < got) {
-          try {
-            w += writeSync(dst, slot, w, Math.min(WRITE_CHUNK, got - w), pos + w);
-          } catch (e) {
-            targetError(e, `writing ${task.rel}`);
-          }
-        }
-        pos += got;
-        if (got) progress(got);
-        // Flush as we go on big files: the disk writes while we read and hash, and the final
-        // fsync (and the memory the kernel holds dirty) stays small.
-        if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) flusher.flushSoon(dst);
-        if (last) break;
-      }
-    } finally {
-      // the hashers' file state must end with this file, whatever happened
-      if (!ended) {
-        ring.nextSlot();
-        ring.handOver(0, true, [], { md5: '' });
-      }
-      ring.drain();
-      flusher.idle();
-    }
-    const after = fstatSync(src);
-    if (after.size !== pos || after.mtimeMs !== before.mtimeMs) {
-      throw new SourceFailed(
-        'ECHANGED',
-        `${task.src} changed while it was being copied; it will be copied again on the next run`,
-      );
-    }
-    if (pos >= SMALL_FILE || !canSyncfs()) {
-      try {
-        fsyncSync(dst);
-      } catch (e) {
-        targetError(e, `flushing ${task.rel}`);
-      }
-    }
-    return {
-      tmp,
-      size: pos,
-      result: { id: task.id, size: pos, mtime: before.mtimeMs, md5: file.md5, blocks: blocks.join('') },
-    };
+    const result: CopyResult = { id: task.id, size: 0, mtime: before.mtimeMs, md5: '', blocks: '' };
+    if (before.size < SMALL_FILE) copySmall(task, src, dst, before.mtimeMs, before.size, result);
+    else copyBig(task, src, dst, before.mtimeMs, result);
+    return { task, tmp, result };
   } catch (e) {
     if (dst >= 0) {
       try {
@@ -289,92 +253,224 @@ function copyOne(task: CopyTask): { tmp: string; result: CopyResult; size: numbe
   }
 }
 
-const smallBuf = Buffer.allocUnsafe(BLOCK_SIZE);
+function changed(task: CopyTask): SourceFailed {
+  return new SourceFailed(
+    'ECHANGED',
+    `${task.src} changed while it was being copied; it will be copied again on the next run`,
+  );
+}
 
-/** A file of one block: its MD5 is its block's MD5, so it is hashed here without the hasher. */
-function copySmall(
-  task: CopyTask,
-  src: number,
-  dst: number,
-  tmp: string,
-  mtime: number,
-  size: number,
-): { tmp: string; result: CopyResult; size: number } {
-  // one read of size + 1 bytes usually gets the whole file and shows the end; the fstat below
-  // catches a file that changed meanwhile
-  let got = 0;
-  while (got < BLOCK_SIZE) {
-    const n = readWithRetry(src, smallBuf, got, got, Math.min(BLOCK_SIZE, size + 1) - got, task.src);
-    if (n === 0) break;
-    got += n;
-    if (got > size) break;
-  }
-  const after = fstatSync(src);
-  if (got !== size || after.size !== size || after.mtimeMs !== mtime) {
-    throw new SourceFailed(
-      'ECHANGED',
-      `${task.src} changed while it was being copied; it will be copied again on the next run`,
-    );
-  }
-  const md5 = got
-    ? createHash('md5').update(smallBuf.subarray(0, got)).digest('hex').toUpperCase()
-    : 'D41D8CD98F00B204E9800998ECF8427E';
+function writeAll(dst: number, buf: Buffer, at: number, len: number, pos: number, rel: string): void {
   let w = 0;
-  while (w < got) {
+  while (w < len) {
     try {
-      w += writeSync(dst, smallBuf, w, got - w, w);
+      w += writeSync(dst, buf, at + w, Math.min(WRITE_CHUNK, len - w), pos + w);
     } catch (e) {
-      targetError(e, `writing ${task.rel}`);
+      targetError(e, `writing ${rel}`);
     }
   }
+}
+
+/**
+ * A file of one block or more, block by block through the ring. Its journaled `md5` is its block's
+ * MD5 when it has one block, else empty: the whole-file MD5 would cost a second pass over every
+ * byte, and nothing needs it (the data center computes the blob's Content-MD5 from the blocks it
+ * checks against the manifest).
+ */
+function copyBig(task: CopyTask, src: number, dst: number, mtime: number, result: CopyResult): void {
+  const blocks: string[] = [];
+  let pos = 0;
+  try {
+    for (;;) {
+      // fill a whole block (or up to EOF) in the next ring slot
+      const slot = ring.block();
+      let got = 0;
+      while (got < BLOCK_SIZE) {
+        const n = readWithRetry(src, slot, got, pos + got, BLOCK_SIZE - got, task.src);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got) {
+        const b = blocks.length;
+        blocks.push('');
+        ring.add(got, (md5) => (blocks[b] = md5));
+        ring.seal();
+      }
+      writeAll(dst, slot, 0, got, pos, task.rel);
+      pos += got;
+      if (got) progress(got);
+      // Flush as we go: the disk writes while we read and hash, and the final fsync (and the
+      // memory the kernel holds dirty) stays small.
+      if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) flusher.flushSoon(dst);
+      if (got < BLOCK_SIZE) break;
+    }
+  } finally {
+    // every block's MD5 is in before the slots are reused, whatever happened
+    ring.drain();
+    flusher.idle();
+  }
+  const after = fstatSync(src);
+  if (after.size !== pos || after.mtimeMs !== mtime) throw changed(task);
+  try {
+    fsyncSync(dst);
+  } catch (e) {
+    targetError(e, `flushing ${task.rel}`);
+  }
+  result.size = pos;
+  result.blocks = blocks.join('');
+  result.md5 = blocks.length === 1 ? blocks[0]! : '';
+}
+
+/** A file of less than a block, packed into the ring's slot with others: its MD5 is its block's. */
+function copySmall(task: CopyTask, src: number, dst: number, mtime: number, size: number, result: CopyResult): void {
+  // one read of size + 1 bytes usually gets the whole file and shows the end; the fstat below
+  // catches a file that changed meanwhile
+  const { buf, at } = ring.room(size + 1);
+  let got = 0;
+  while (got <= size) {
+    const n = readWithRetry(src, buf, at + got, got, size + 1 - got, task.src);
+    if (n === 0) break;
+    got += n;
+  }
+  const after = fstatSync(src);
+  if (got !== size || after.size !== size || after.mtimeMs !== mtime) throw changed(task);
+  result.size = got;
+  if (got) {
+    ring.add(got, (md5) => {
+      result.md5 = md5;
+      result.blocks = md5;
+    });
+  } else result.md5 = EMPTY_MD5;
+  writeAll(dst, buf, at, got, 0, task.rel);
   if (got) progress(got);
-  if (!canSyncfs()) {
+  if (!batchFlush) {
     try {
       fsyncSync(dst);
     } catch (e) {
       targetError(e, `flushing ${task.rel}`);
     }
   }
-  return { tmp, size: got, result: { id: task.id, size: got, mtime, md5, blocks: got ? md5 : '' } };
 }
 
-function commitPending(): void {
-  if (!pending.length) return;
-  checkRoot();
-  const needsSync = pending.some((p) => p.result.size < SMALL_FILE) && canSyncfs();
-  if (needsSync) {
-    const r = spawnSync('sync', ['-f', tmpDir], { stdio: 'ignore' });
-    if (r.status !== 0) checkRoot();
-  }
+/** Renames flushed files into place and reports them (the engine journals them then). */
+function renameAndReport(files: Copied[]): void {
+  if (!files.length) return;
   const done: CopyResult[] = [];
-  for (const p of pending) {
-    const final = join(init.root, p.task.rel);
+  for (const f of files) {
+    const final = join(init.root, f.task.rel);
     ensureDir(dirname(final));
     try {
-      renameSync(p.tmp, final);
+      renameSync(f.tmp, final);
     } catch (e) {
-      targetError(e, `renaming into ${p.task.rel}`);
+      targetError(e, `renaming into ${f.task.rel}`);
     }
-    done.push(p.result);
+    done.push(f.result);
   }
-  pending = [];
-  pendingBytes = 0;
   flushProgress();
   // slices keep each message cheap for the engine's main thread
   for (let i = 0; i < done.length; i += 256) post({ t: 'done', results: done.slice(i, i + 256) });
 }
 
+/** The batch the flusher was flushing: once flushed (waiting for it when `wait`), renamed and reported. */
+function finishFlushing(wait: boolean): void {
+  if (!flushing.length) return;
+  if (flusher.busy()) {
+    if (!wait) return;
+    flusher.idle();
+  }
+  if (batchFlush && flusher.syncfsStatus() !== 0) {
+    // the syncfs failed with the drive still there: flush each file on its own, or fail here
+    checkRoot();
+    for (const f of flushing) {
+      try {
+        const fd = openSync(f.tmp, 'r+');
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      } catch (e) {
+        targetError(e, `flushing ${f.task.rel}`);
+      }
+    }
+  }
+  lastFlushMs = performance.now() - flushStarted;
+  ring.collect(flushingMark);
+  const files = flushing;
+  flushing = [];
+  flushingBytes = 0;
+  renameAndReport(files);
+}
+
+/** Hands the batch being filled to the flusher (the hashers go on with it meanwhile); the previous batch must be done. */
+function startFlushing(): void {
+  if (!filling.length) return;
+  flushingMark = ring.mark();
+  checkRoot();
+  flushing = filling;
+  flushingBytes = fillingBytes;
+  filling = [];
+  fillingBytes = 0;
+  fillingMs = 0;
+  flushStarted = performance.now();
+  if (batchFlush) flusher.syncfsSoon();
+}
+
+/**
+ * After each small file: one batch is flushed while the next fills, together within the limits.
+ * A batch goes to the flusher at half the limit while a flush takes less time than copying half a
+ * batch; else (each syncfs has a fixed price: on a loop device it flushes the image file too) at
+ * the whole limit, so there are half as many flushes.
+ */
+function pipeBatches(): void {
+  finishFlushing(false);
+  if (
+    fillingBytes + flushingBytes >= UNREPORTED_BYTES ||
+    filling.length + flushing.length >= UNREPORTED_FILES ||
+    Date.now() - fillingSince > BATCH_MS
+  )
+    finishFlushing(true);
+  if (flushing.length) return;
+  const copyHalfMs = (fillingMs / Math.max(1, fillingBytes)) * (UNREPORTED_BYTES / 2);
+  const share = lastFlushMs > copyHalfMs ? 1 : 0.5;
+  if (
+    fillingBytes >= UNREPORTED_BYTES * share ||
+    filling.length >= UNREPORTED_FILES * share ||
+    Date.now() - fillingSince > BATCH_MS
+  )
+    startFlushing();
+}
+
+/** Everything copied so far flushed, renamed and reported. */
+function commitAll(): void {
+  finishFlushing(true);
+  startFlushing();
+  finishFlushing(true);
+}
+
 function returnAll(current?: CopyTask): number[] {
-  const ids = [...(current ? [current.id] : []), ...pending.map((p) => p.task.id), ...queue.map((t) => t.id)];
-  for (const p of pending) {
+  const held = [...flushing, ...filling];
+  const ids = [...(current ? [current.id] : []), ...held.map((p) => p.task.id), ...queue.map((t) => t.id)];
+  if (held.length) {
+    try {
+      ring.drain();
+      flusher.idle();
+    } catch {
+      /* a helper is gone: the temporaries go anyway */
+    }
+  }
+  for (const p of held) {
     try {
       unlinkSync(p.tmp);
     } catch {
       /* gone */
     }
   }
-  pending = [];
-  pendingBytes = 0;
+  flushing = [];
+  flushingBytes = 0;
+  filling = [];
+  fillingBytes = 0;
+  fillingMs = 0;
   queue.length = 0;
   return ids;
 }
@@ -402,18 +498,16 @@ function drain(): void {
   while (queue.length || takeWaitingTasks()) {
     const task = queue.shift()!;
     try {
-      const { tmp, result, size } = copyOne(task);
-      if (!pending.length) batchStarted = Date.now();
-      pending.push({ task, tmp, result });
-      pendingBytes += size;
-      if (
-        size >= SMALL_FILE ||
-        pendingBytes >= BATCH_BYTES ||
-        pending.length >= BATCH_FILES ||
-        (queue.length === 0 && !takeWaitingTasks()) ||
-        Date.now() - batchStarted > BATCH_MS
-      )
-        commitPending();
+      const t = performance.now();
+      const copied = copyOne(task);
+      if (copied.result.size >= SMALL_FILE) renameAndReport([copied]);
+      else {
+        if (!filling.length) fillingSince = Date.now();
+        filling.push(copied);
+        fillingBytes += copied.result.size;
+        fillingMs += performance.now() - t;
+        pipeBatches();
+      }
     } catch (e) {
       if (e instanceof SourceFailed) {
         post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
@@ -424,7 +518,7 @@ function drain(): void {
       let returned: number[];
       if (e instanceof TargetFull) {
         try {
-          commitPending();
+          commitAll();
         } catch {
           /* it will be returned below */
         }
@@ -442,7 +536,7 @@ function drain(): void {
     }
   }
   try {
-    commitPending();
+    commitAll();
   } catch (e) {
     stopped = true;
     const returned = returnAll();

@@ -1,23 +1,27 @@
-// Worker entry: flushes big files to the disk while a copy worker writes them (fdatasync every
-// 64 MiB), so the copy never waits for the disk except at a file's end (hashRing.ts, Flusher).
+// Worker entry: writes a copy worker's data to the disk while the copy goes on (hashRing.ts,
+// Flusher): a big file every 64 MiB (fdatasync), so the copy never waits for the disk except at a
+// file's end, and each batch of small files with one syncfs while the next batch is copied.
 import { fdatasyncSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import type { FlusherInit } from './hashRing';
+import { FDATASYNC, syncfs, type FlusherInit } from './hashRing';
 import { runNicer } from './workerBoot';
 
 runNicer();
-const c = new Int32Array((workerData as FlusherInit).ctrl);
+const init = workerData as FlusherInit;
+const c = new Int32Array(init.ctrl);
 for (;;) {
   const done = Atomics.load(c, 2);
   if (Atomics.load(c, 0) === done) {
     Atomics.wait(c, 0, done);
     continue;
   }
-  try {
-    fdatasyncSync(Atomics.load(c, 1));
-  } catch {
-    /* the copy thread's own fsync at the file's end reports errors */
-  }
+  if (Atomics.load(c, 3) === FDATASYNC) {
+    try {
+      fdatasyncSync(Atomics.load(c, 1));
+    } catch {
+      /* the copy thread's own fsync at the file's end reports errors */
+    }
+  } else Atomics.store(c, 4, syncfs(init.root));
   Atomics.store(c, 2, done + 1);
   Atomics.notify(c, 2);
 }

@@ -1,7 +1,8 @@
-// Worker entry: computes the MD5 of each 4 MiB block a copy worker hands over (hashRing.ts).
+// Worker entry: one of a copy worker's hashers: the MD5 of every block, or of every small file
+// packed into a slot, that the copy worker hands over (hashRing.ts). Two run, one per lane.
 import { workerData } from 'node:worker_threads';
 import { runHasher, type HasherInit } from './hashRing';
 import { runNicer } from './workerBoot';
 
 runNicer();
-runHasher(workerData as HasherInit, 'blocks');
+runHasher(workerData as HasherInit);

@@ -1,91 +1,93 @@
-// The ring of shared 4 MiB slots between a copy thread and its two hashing threads: the copy
-// thread reads a block into a slot, hands it over and writes it to the drive while one hasher
-// computes the block MD5 and the other the file MD5 — two MD5 passes on two cores, overlapping
-// the reads and writes. A slot is free again once both have hashed it. The hashers' side is
-// `runHasher` (hashBlocksWorker.ts, hashFileWorker.ts); the copy thread's side is `HashRing`.
+// The ring of shared 4 MiB slots between a copy thread and its hashing threads: the copy thread
+// reads data into a slot, hands it over and writes it to the drive while a hasher computes the
+// MD5 of each piece of it. A slot holds one block of a big file, or many small files packed one
+// after another (a piece each). Two hashers take the slots in turn (even and odd), so the block
+// MD5s, which are independent, use two cores. A slot is free again once its hasher is done. The
+// hashers' side is `runHasher` (hashBlocksWorker.ts); the copy thread's side is `HashRing`.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import { siblingWorker, startWorker } from './workerBoot';
 
 const SLOTS = 8;
+/** hashing threads; each takes the slots k with k % LANES === its lane */
+export const LANES = 2;
+/** pieces per slot at most (4 KiB files fill a slot with 1,024) */
+const PIECES = 1024;
 const FREE = 0;
 const FILLED = 1;
 const HASHED = 2;
-const LAST = 1;
 
-/** per slot in each hasher's control array: state, length, flags */
+/** ctrl: per slot [state, pieces]; pieces: per slot and piece [offset, length]; digests: 16 bytes per piece */
 export interface HasherInit {
   data: SharedArrayBuffer;
   ctrl: SharedArrayBuffer;
+  pieces: SharedArrayBuffer;
   digests: SharedArrayBuffer;
+  lane: number;
 }
 
-/** A hashing thread's loop: `blocks` hashes each slot alone, otherwise the slots of a file together. */
-export function runHasher(h: HasherInit, what: 'blocks' | 'file'): void {
+/** A hashing thread's loop: the MD5 of every piece of its slots, in ring order. */
+export function runHasher(h: HasherInit): void {
   const ctrl = new Int32Array(h.ctrl);
+  const pieces = new Int32Array(h.pieces);
   const dig = new Uint8Array(h.digests);
-  let file = createHash('md5');
-  for (let pos = 0; ; pos++) {
+  for (let pos = h.lane; ; pos += LANES) {
     const k = pos % SLOTS;
     for (;;) {
-      const st = Atomics.load(ctrl, k * 3);
+      const st = Atomics.load(ctrl, k * 2);
       if (st === FILLED) break;
-      Atomics.wait(ctrl, k * 3, st);
+      Atomics.wait(ctrl, k * 2, st);
     }
-    const len = ctrl[k * 3 + 1]!;
-    const flags = ctrl[k * 3 + 2]!;
-    const block = Buffer.from(h.data, k * BLOCK_SIZE, len);
-    if (what === 'blocks') {
-      if (len > 0) dig.set(createHash('md5').update(block).digest(), k * 16);
-    } else {
-      if (len > 0) file.update(block);
-      if (flags & LAST) {
-        dig.set(file.digest(), k * 16);
-        file = createHash('md5');
-      }
+    const n = ctrl[k * 2 + 1]!;
+    for (let p = 0; p < n; p++) {
+      const at = (k * PIECES + p) * 2;
+      const piece = Buffer.from(h.data, k * BLOCK_SIZE + pieces[at]!, pieces[at + 1]!);
+      dig.set(createHash('md5').update(piece).digest(), (k * PIECES + p) * 16);
     }
-    Atomics.store(ctrl, k * 3, HASHED);
-    Atomics.notify(ctrl, k * 3);
+    Atomics.store(ctrl, k * 2, HASHED);
+    Atomics.notify(ctrl, k * 2);
   }
 }
+
+/** Gets a piece's MD5 (Base16, upper case) once it is hashed. */
+export type DigestSink = (md5: string) => void;
 
 /** The copy thread's side of the ring. */
 export class HashRing {
   private readonly ringData = new SharedArrayBuffer(SLOTS * BLOCK_SIZE);
-  private readonly ctrlBlocks = new SharedArrayBuffer(SLOTS * 3 * 4);
-  private readonly ctrlFile = new SharedArrayBuffer(SLOTS * 3 * 4);
-  private readonly digBlocks = new SharedArrayBuffer(SLOTS * 16);
-  private readonly digFile = new SharedArrayBuffer(SLOTS * 16);
-  private readonly ctrls = [new Int32Array(this.ctrlBlocks), new Int32Array(this.ctrlFile)] as const;
-  private readonly digB = new Uint8Array(this.digBlocks);
-  private readonly digF = new Uint8Array(this.digFile);
+  private readonly ctrlBuf = new SharedArrayBuffer(SLOTS * 2 * 4);
+  private readonly piecesBuf = new SharedArrayBuffer(SLOTS * PIECES * 2 * 4);
+  private readonly digBuf = new SharedArrayBuffer(SLOTS * PIECES * 16);
+  private readonly ctrl = new Int32Array(this.ctrlBuf);
+  private readonly pieces = new Int32Array(this.piecesBuf);
+  private readonly dig = new Uint8Array(this.digBuf);
   private readonly slots = Array.from({ length: SLOTS }, (_, k) =>
     Buffer.from(this.ringData, k * BLOCK_SIZE, BLOCK_SIZE),
   );
-  private ringPos = 0;
-  /** positions handed to the hashers and not yet collected, with where their results go */
-  private readonly inFlight: { pos: number; len: number; last: boolean; blocks: string[]; file: { md5: string } }[] =
-    [];
+  private readonly sinks: DigestSink[][] = Array.from({ length: SLOTS }, () => []);
+  /** the slot being filled: its position in the ring, bytes used, pieces */
+  private pos = 0;
+  private used = 0;
+  private count = 0;
+  /** positions handed to the hashers and not yet collected, oldest first */
+  private readonly inFlight: number[] = [];
   private readonly helpers: Worker[] = [];
 
-  /** Starts the two hashers (once), from the folder of `self` (the copy worker's own URL). */
+  /** Starts the hashers (once), from the folder of `self` (the copy worker's own URL). */
   start(self: string): Worker[] {
     if (this.helpers.length) return this.helpers;
-    this.helpers.push(
-      startWorker(siblingWorker('hashBlocksWorker', self), {
+    for (let lane = 0; lane < LANES; lane++) {
+      const init: HasherInit = {
         data: this.ringData,
-        ctrl: this.ctrlBlocks,
-        digests: this.digBlocks,
-      } satisfies HasherInit),
-    );
-    this.helpers.push(
-      startWorker(siblingWorker('hashFileWorker', self), {
-        data: this.ringData,
-        ctrl: this.ctrlFile,
-        digests: this.digFile,
-      } satisfies HasherInit),
-    );
+        ctrl: this.ctrlBuf,
+        pieces: this.piecesBuf,
+        digests: this.digBuf,
+        lane,
+      };
+      this.helpers.push(startWorker(siblingWorker('hashBlocksWorker', self), init));
+    }
     for (const h of this.helpers) h.unref();
     return this.helpers;
   }
@@ -94,73 +96,117 @@ export class HashRing {
     for (const h of this.helpers) void h.terminate();
   }
 
-  /** The next free slot (collecting an old result if the ring is full). */
-  nextSlot(): Buffer {
-    if (this.inFlight.length >= SLOTS) this.collectOldest();
-    return this.slots[this.ringPos % SLOTS]!;
+  /** A whole free slot for one block of a big file (the slot being filled goes to its hasher first). */
+  block(): Buffer {
+    this.seal();
+    return this.current();
   }
 
-  /** Hands the current slot (`len` bytes) to both hashers; results land in `blocks` and `file.md5`. */
-  handOver(len: number, last: boolean, blocks: string[], file: { md5: string }): void {
-    const k = this.ringPos % SLOTS;
-    this.inFlight.push({ pos: this.ringPos, len, last, blocks, file });
-    this.ringPos++;
-    for (const c of this.ctrls) {
-      c[k * 3 + 1] = len;
-      c[k * 3 + 2] = last ? LAST : 0;
-      Atomics.store(c, k * 3, FILLED);
-      Atomics.notify(c, k * 3);
-    }
+  /** Room for `len` bytes (at most a block) in the slot being filled: the slot and where to put them. */
+  room(len: number): { buf: Buffer; at: number } {
+    if (this.used + len > BLOCK_SIZE || this.count >= PIECES) this.seal();
+    return { buf: this.current(), at: this.used };
   }
 
-  /** Waits for every slot in flight. */
+  /** Adds the `len` bytes just put at the `at` that `room` or `block` gave; `sink` gets their MD5. */
+  add(len: number, sink: DigestSink): void {
+    const k = this.pos % SLOTS;
+    const at = (k * PIECES + this.count) * 2;
+    this.pieces[at] = this.used;
+    this.pieces[at + 1] = len;
+    this.sinks[k]!.push(sink);
+    this.count++;
+    this.used += len;
+  }
+
+  /** Hands the slot being filled to its hasher (nothing when it is empty). */
+  seal(): void {
+    const k = this.pos % SLOTS;
+    if (!this.count) return;
+    this.ctrl[k * 2 + 1] = this.count;
+    Atomics.store(this.ctrl, k * 2, FILLED);
+    Atomics.notify(this.ctrl, k * 2);
+    this.inFlight.push(this.pos);
+    this.pos++;
+    this.used = 0;
+    this.count = 0;
+  }
+
+  /** Hands over what is filled and waits until every piece is hashed and its sink called. */
   drain(): void {
+    this.seal();
     while (this.inFlight.length) this.collectOldest();
   }
 
-  private waitHashed(c: Int32Array, k: number): void {
-    for (let waited = 0; ; waited++) {
-      const st = Atomics.load(c, k * 3);
-      if (st === HASHED) return;
-      if (waited > 120) throw new Error('a hashing thread stopped answering (2 minutes)');
-      Atomics.wait(c, k * 3, st, 1000);
-    }
+  /** Hands over what is filled; `collect` with the mark returned waits for exactly what was added before. */
+  mark(): number {
+    this.seal();
+    return this.pos;
   }
 
-  /** Waits for the oldest slot in flight to be hashed by both hashers and takes its results. */
+  /** Waits until every piece added before `mark` is hashed and its sink called. */
+  collect(mark: number): void {
+    while (this.inFlight.length && this.inFlight[0]! < mark) this.collectOldest();
+  }
+
+  /** The slot being filled, once its hasher is done with what it held last time round. */
+  private current(): Buffer {
+    if (this.inFlight.length >= SLOTS) this.collectOldest();
+    return this.slots[this.pos % SLOTS]!;
+  }
+
   private collectOldest(): void {
-    const f = this.inFlight.shift()!;
-    const k = f.pos % SLOTS;
-    this.waitHashed(this.ctrls[0], k);
-    this.waitHashed(this.ctrls[1], k);
-    if (f.len > 0)
-      f.blocks.push(
-        Buffer.from(this.digB.subarray(k * 16, k * 16 + 16))
+    const k = this.inFlight.shift()! % SLOTS;
+    for (let waited = 0; ; waited++) {
+      const st = Atomics.load(this.ctrl, k * 2);
+      if (st === HASHED) break;
+      if (waited > 120) throw new Error('a hashing thread stopped answering (2 minutes)');
+      Atomics.wait(this.ctrl, k * 2, st, 1000);
+    }
+    const sinks = this.sinks[k]!;
+    for (const [p, sink] of sinks.entries()) {
+      const at = (k * PIECES + p) * 16;
+      sink(
+        Buffer.from(this.dig.subarray(at, at + 16))
           .toString('hex')
           .toUpperCase(),
       );
-    if (f.last)
-      f.file.md5 = Buffer.from(this.digF.subarray(k * 16, k * 16 + 16))
-        .toString('hex')
-        .toUpperCase();
-    Atomics.store(this.ctrls[0], k * 3, FREE);
-    Atomics.store(this.ctrls[1], k * 3, FREE);
+    }
+    sinks.length = 0;
+    Atomics.store(this.ctrl, k * 2, FREE);
   }
 }
 
-/** flusher control: [0] requests, [1] fd, [2] done */
+/** flusher control: [0] requests, [1] fd, [2] done, [3] what (FDATASYNC, SYNCFS), [4] the last syncfs's exit status */
 export interface FlusherInit {
   ctrl: SharedArrayBuffer;
+  /** the drive's root: what a syncfs flushes */
+  root: string;
+}
+export const FDATASYNC = 1;
+export const SYNCFS = 2;
+
+/** Whether `syncfs` works here (Linux with coreutils' sync). */
+export function canSyncfs(): boolean {
+  return process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0;
 }
 
-/** The copy thread's side of the flusher (flushWorker.ts), which fdatasyncs big files while they are written. */
+/** syncfs(2) of the file system under `path` (`sync -f`, coreutils); its exit status. */
+export function syncfs(path: string): number {
+  return spawnSync('sync', ['-f', path], { stdio: 'ignore' }).status ?? 1;
+}
+
+/**
+ * The copy thread's side of the flusher (flushWorker.ts), which writes data to the disk while the
+ * copy goes on: big files every 64 MiB (fdatasync) and batches of small files (one syncfs).
+ */
 export class Flusher {
-  private readonly sab = new SharedArrayBuffer(3 * 4);
+  private readonly sab = new SharedArrayBuffer(5 * 4);
   private readonly ctrl = new Int32Array(this.sab);
   private worker?: Worker;
 
-  start(self: string): Worker {
-    this.worker ??= startWorker(siblingWorker('flushWorker', self), { ctrl: this.sab } satisfies FlusherInit);
+  start(self: string, root: string): Worker {
+    this.worker ??= startWorker(siblingWorker('flushWorker', self), { ctrl: this.sab, root } satisfies FlusherInit);
     this.worker.unref();
     return this.worker;
   }
@@ -169,12 +215,25 @@ export class Flusher {
     if (this.worker) void this.worker.terminate();
   }
 
+  busy(): boolean {
+    return Atomics.load(this.ctrl, 0) !== Atomics.load(this.ctrl, 2);
+  }
+
   /** Asks the flusher to start writing this file to the disk; never waits (skipped while it is busy). */
   flushSoon(fd: number): void {
-    if (Atomics.load(this.ctrl, 0) !== Atomics.load(this.ctrl, 2)) return;
-    Atomics.store(this.ctrl, 1, fd);
-    Atomics.add(this.ctrl, 0, 1);
-    Atomics.notify(this.ctrl, 0);
+    if (this.busy()) return;
+    this.request(FDATASYNC, fd);
+  }
+
+  /** Starts a syncfs of the drive (after whatever the flusher is doing); `syncfsStatus` tells how it ended. */
+  syncfsSoon(): void {
+    this.idle();
+    this.request(SYNCFS, -1);
+  }
+
+  /** The exit status of the last syncfs (0: flushed); call after `idle`. */
+  syncfsStatus(): number {
+    return Atomics.load(this.ctrl, 4);
   }
 
   /** Waits until the flusher is done with whatever it was flushing (before a file is closed). */
@@ -184,5 +243,12 @@ export class Flusher {
       if (Atomics.load(this.ctrl, 0) === done) return;
       Atomics.wait(this.ctrl, 2, done, 1000);
     }
+  }
+
+  private request(what: number, fd: number): void {
+    Atomics.store(this.ctrl, 1, fd);
+    Atomics.store(this.ctrl, 3, what);
+    Atomics.add(this.ctrl, 0, 1);
+    Atomics.notify(this.ctrl, 0);
   }
 }

@@ -93,7 +93,30 @@ export class DriveScheduler {
     }
     this.totalBytes = this.runs.reduce((s, r) => s + r.bytesTotal, 0);
     this.totalFiles = this.runs.reduce((s, r) => s + r.filesTotal, 0);
+    // The copy workers (each with its hashers and flusher) boot now, while the engine writes the
+    // drive headers: a worker takes tens of milliseconds to start, more on a busy machine.
+    for (const r of this.runs) {
+      const w = startWorker(input.copyWorker, { root: r.info.path, rootDev: r.rootDev, maxRate: input.maxRate });
+      this.workers.push(w);
+      r.worker = w;
+      const early: FromWorker[] = [];
+      this.handlers.set(r, (m) => early.push(m));
+      w.on('message', (m: FromWorker) => this.handlers.get(r)!(m));
+      w.on('error', (e) =>
+        this.handlers.get(r)!({
+          t: 'target-error',
+          returned: [...r.outstanding],
+          code: 'EWORKER',
+          message: `the copy stopped: ${e.message}`,
+        }),
+      );
+      this.early.set(r, early);
+    }
   }
+
+  /** Where each worker's messages go: kept for `run` until it starts. */
+  private readonly handlers = new Map<DriveRun, (m: FromWorker) => void>();
+  private readonly early = new Map<DriveRun, FromWorker[]>();
 
   /** Per drive, for the progress event; the current file is the oldest one a worker holds. */
   driveProgress(): DriveProgress[] {
@@ -330,24 +353,9 @@ export class DriveScheduler {
           .filesOnDrive(r.info.driveId)
           .filter((f) => f.s === this.input.session)
           .reduce((s, f) => s + f.size, 0);
-        if (!r.queue.length) r.state = 'done';
-        const w = startWorker(this.input.copyWorker, {
-          root: r.info.path,
-          rootDev: r.rootDev,
-          maxRate: this.input.maxRate,
-        });
-        this.workers.push(w);
-        r.worker = w;
-        if (r.queue.length) r.state = 'copying';
-        w.on('message', (m: FromWorker) => onMessage(r, m));
-        w.on('error', (e) =>
-          onMessage(r, {
-            t: 'target-error',
-            returned: [...r.outstanding],
-            code: 'EWORKER',
-            message: `the copy stopped: ${e.message}`,
-          }),
-        );
+        r.state = r.queue.length ? 'copying' : 'done';
+        this.handlers.set(r, (m) => onMessage(r, m));
+        for (const m of this.early.get(r)!.splice(0)) onMessage(r, m);
         this.sendChunk(r);
         this.sendChunk(r);
       }

@@ -359,6 +359,7 @@ export class PrepSession {
     const stopTicker = hold.every(() => emit(progressEvent()), TICK_MS);
     await sch.run();
     stopTicker();
+    emit(progressEvent()); // the copy's final figures, also when it took less than one tick
     // A file whose record the journal refused (a name the manifest cannot carry) is not on the job.
     for (const { record: r, message } of journal.refused) {
       if (r.t !== 'file') continue;

@@ -8,14 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** The worker entries (main/core/prep/<name>.ts, bundled as out/cli/<name>.mjs by main/build.mjs). */
-export const WORKERS = [
-  'copyWorker',
-  'verifyWorker',
-  'hashBlocksWorker',
-  'hashFileWorker',
-  'flushWorker',
-  'manifestWorker',
-] as const;
+export const WORKERS = ['copyWorker', 'verifyWorker', 'hashBlocksWorker', 'flushWorker', 'manifestWorker'] as const;
 export type WorkerName = (typeof WORKERS)[number];
 
 /**
