@@ -33,6 +33,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { PrepEvent } from '../../shared/prep/types';
+import { Journal } from '../../main/core/prep/journal';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: opt } = parseArgs({
@@ -373,10 +374,8 @@ async function resumeAfterKill(src: string, largest: number) {
   // bytes on the drive that no journal entry covers = what the resumed run must copy again
   const tmp = join(mnt, '.haul-tmp');
   const partial = existsSync(tmp) ? readdirSync(tmp).reduce((s, f) => s + statSync(join(tmp, f)).size, 0) : 0;
-  const journaled = readFileSync(journal, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('"t":"file"'))
-    .reduce((s, l) => s + (JSON.parse(l) as { size: number }).size, 0);
+  // the journal as prep reads it (checksummed records), files only
+  const journaled = [...Journal.read(journal).files.values()].reduce((s, r) => s + r.size, 0);
   let copiedAgain = 0;
   let ok = false;
   let skipped = 0;
