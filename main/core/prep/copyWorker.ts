@@ -1,10 +1,11 @@
 // Worker entry: a copy worker, one per target drive, off the main event loop. Each file is read
-// once into a ring of shared slots (hashRing.ts) and written from there to a temporary file under
-// <root>/.haul-tmp, while two helper threads compute the MD5 of every 4 MiB block (and of every
-// small file, packed many to a slot); a third helper writes to the disk as the copy goes on. A big
-// file is flushed (fsync) at its end; small files are flushed in batches, one syncfs each, while
-// the next batch is copied. Only flushed files are renamed into place and reported; only then does
-// the engine journal them.
+// once into a ring of shared slots (hashRing.ts) while two helper threads compute the MD5 of every
+// 4 MiB block (and of every small file, packed many to a slot); a third helper writes to the disk
+// as the copy goes on. A big file goes to a temporary under <root>/.haul-tmp, is flushed (fsync)
+// at its end, renamed into place and reported. A small file is written in its place and reported
+// once its MD5 is in, before its data is flushed ("written behind"): the engine journals it with a
+// write-behind place, and a syncfs every 64 MiB or second confirms the places it covers (`synced`).
+// A resume re-reads an unconfirmed copy and checks its block MD5s before it counts it as done.
 import {
   closeSync,
   fstatSync,
@@ -39,17 +40,24 @@ const flusher = new Flusher();
 ring.start(import.meta.url);
 flusher.start(import.meta.url, init.root);
 
-/** files of this size and more are flushed one by one (fsync); smaller ones in batches (syncfs) */
+/** files of this size and more are flushed one by one (fsync); smaller ones written behind (syncfs) */
 const SMALL_FILE = BLOCK_SIZE;
 /**
- * Small files copied and not yet reported: at most 4 MiB (what a kill -9 can make the next run
- * copy again, besides the file in hand), 1,024 files, 1 s. Two batches share that: one is being
- * flushed (syncfs, in the flusher) while the next is copied; a batch goes to the flusher once it
- * holds half, or as soon as the flusher is free.
+ * Small files copied and not yet reported: at most 4 MiB (what a kill -9 can make the next run copy
+ * again, besides the file in hand), in two batches of 2 MiB (or 512 files, or 250 ms): one being
+ * filled while the helpers hash the other, which is reported once the next is full.
  */
-const UNREPORTED_BYTES = 4 * 1024 * 1024;
-const UNREPORTED_FILES = 1024;
-const BATCH_MS = 1000;
+const REPORT_BYTES = 2 * 1024 * 1024;
+const REPORT_FILES = 512;
+const REPORT_MS = 250;
+/**
+ * Reported small files not yet flushed: a syncfs starts after 64 MiB or a second of them, in the
+ * flusher while the copy goes on; with 256 MiB unflushed the copy waits for the running one. A
+ * power cut can lose those (the resume finds them by their block MD5s and copies them again).
+ */
+const BEHIND_BYTES = 64 * 1024 * 1024;
+const BEHIND_MS = 1000;
+const BEHIND_LIMIT = 256 * 1024 * 1024;
 /** MD5 of no bytes: an empty file's (it has no blocks) */
 const EMPTY_MD5 = 'D41D8CD98F00B204E9800998ECF8427E';
 /**
@@ -65,24 +73,27 @@ const batchFlush = canSyncfs();
 
 interface Copied {
   task: CopyTask;
+  /** where it was written: a temporary (a big file) or its place on the drive (a small one) */
   tmp: string;
   result: CopyResult;
 }
 
+interface Batch {
+  files: Copied[];
+  bytes: number;
+}
+const emptyBatch = (): Batch => ({ files: [], bytes: 0 });
+
 const queue: CopyTask[] = [];
 const made = new Set<string>();
-/** small files being copied into the next batch, and the batch the flusher is flushing */
-let filling: Copied[] = [];
-let fillingBytes = 0;
+/** small files: being copied, being hashed (`hashedMark` collects them), reported not flushed, flushing */
+let filling = emptyBatch();
 let fillingSince = 0;
-let flushing: Copied[] = [];
-let flushingBytes = 0;
-/** how long the copy of the filling batch took (waits left out), and the last flush */
-let fillingMs = 0;
-let flushStarted = 0;
-let lastFlushMs = 0;
-/** the ring's mark after the flushing batch's last file: its MD5s are in once collected up to it */
-let flushingMark = 0;
+let hashing = emptyBatch();
+let hashedMark = 0;
+let behind = emptyBatch();
+let behindSince = 0;
+let syncing = emptyBatch();
 let unreported = 0;
 let lastReport = Date.now();
 let rateStart = Date.now();
@@ -213,15 +224,18 @@ function copyOne(task: CopyTask): Copied {
           : `cannot open ${task.src} (${code})`,
     );
   }
-  const tmp = join(tmpDir, `${task.id}.tmp`);
+  let tmp = join(tmpDir, `${task.id}.tmp`);
   let dst = -1;
   try {
     const before = fstatSync(src);
+    // a small file goes straight to its place: it counts only once journaled, and a partial one
+    // left by a kill is overwritten by the next run
+    if (before.size < SMALL_FILE) tmp = join(init.root, task.rel);
     try {
       dst = openSync(tmp, 'w');
     } catch (e) {
       checkRoot();
-      ensureDir(tmpDir);
+      ensureDir(dirname(tmp));
       try {
         dst = openSync(tmp, 'w');
       } catch (e2) {
@@ -352,36 +366,56 @@ function copySmall(task: CopyTask, src: number, dst: number, mtime: number, size
   }
 }
 
-/** Renames flushed files into place and reports them (the engine journals them then). */
-function renameAndReport(files: Copied[]): void {
-  if (!files.length) return;
-  const done: CopyResult[] = [];
-  for (const f of files) {
-    const final = join(init.root, f.task.rel);
-    ensureDir(dirname(final));
-    try {
-      renameSync(f.tmp, final);
-    } catch (e) {
-      targetError(e, `renaming into ${f.task.rel}`);
-    }
-    done.push(f.result);
+/** Renames a flushed big file into place and reports it (the engine journals it then). */
+function renameAndReport(f: Copied): void {
+  const final = join(init.root, f.task.rel);
+  ensureDir(dirname(final));
+  try {
+    renameSync(f.tmp, final);
+  } catch (e) {
+    targetError(e, `renaming into ${f.task.rel}`);
   }
   flushProgress();
-  // slices keep each message cheap for the engine's main thread
-  for (let i = 0; i < done.length; i += 256) post({ t: 'done', results: done.slice(i, i + 256) });
+  post({ t: 'done', results: [f.result] });
 }
 
-/** The batch the flusher was flushing: once flushed (waiting for it when `wait`), renamed and reported. */
-function finishFlushing(wait: boolean): void {
-  if (!flushing.length) return;
+/** Reports the batch being hashed once its MD5s are in: written behind when syncfs will flush it. */
+function reportHashed(): void {
+  if (!hashing.files.length) return;
+  ring.collect(hashedMark);
+  const done = hashing;
+  hashing = emptyBatch();
+  flushProgress();
+  const results = done.files.map((f) => f.result);
+  // slices keep each message cheap for the engine's main thread
+  for (let i = 0; i < results.length; i += 256)
+    post({ t: 'done', results: results.slice(i, i + 256), ...(batchFlush ? { behind: true } : {}) });
+  if (!batchFlush) return;
+  if (!behind.files.length) behindSince = Date.now();
+  behind.files.push(...done.files);
+  behind.bytes += done.bytes;
+}
+
+/** The batch being filled goes to the hashers' side; the one before is reported first. */
+function handOver(): void {
+  reportHashed();
+  if (!filling.files.length) return;
+  hashedMark = ring.mark();
+  hashing = filling;
+  filling = emptyBatch();
+}
+
+/** The running syncfs, once done (waiting for it when `wait`): the files it covers are confirmed. */
+function finishSync(wait: boolean): void {
+  if (!syncing.files.length) return;
   if (flusher.busy()) {
     if (!wait) return;
     flusher.idle();
   }
-  if (batchFlush && flusher.syncfsStatus() !== 0) {
+  if (flusher.syncfsStatus() !== 0) {
     // the syncfs failed with the drive still there: flush each file on its own, or fail here
     checkRoot();
-    for (const f of flushing) {
+    for (const f of syncing.files) {
       try {
         const fd = openSync(f.tmp, 'r+');
         try {
@@ -394,70 +428,51 @@ function finishFlushing(wait: boolean): void {
       }
     }
   }
-  lastFlushMs = performance.now() - flushStarted;
-  ring.collect(flushingMark);
-  const files = flushing;
-  flushing = [];
-  flushingBytes = 0;
-  renameAndReport(files);
+  const n = syncing.files.length;
+  syncing = emptyBatch();
+  post({ t: 'synced', n });
 }
 
-/** Hands the batch being filled to the flusher (the hashers go on with it meanwhile); the previous batch must be done. */
-function startFlushing(): void {
-  if (!filling.length) return;
-  flushingMark = ring.mark();
+/** Starts a syncfs of what was reported unflushed (in the flusher, while the copy goes on). */
+function startSync(): void {
+  if (syncing.files.length || !behind.files.length) return;
   checkRoot();
-  flushing = filling;
-  flushingBytes = fillingBytes;
-  filling = [];
-  fillingBytes = 0;
-  fillingMs = 0;
-  flushStarted = performance.now();
-  if (batchFlush) flusher.syncfsSoon();
+  syncing = behind;
+  behind = emptyBatch();
+  flusher.syncfsSoon();
 }
 
-/**
- * After each small file: one batch is flushed while the next fills, together within the limits.
- * A batch goes to the flusher at half the limit while a flush takes less time than copying half a
- * batch; else (each syncfs has a fixed price: on a loop device it flushes the image file too) at
- * the whole limit, so there are half as many flushes.
- */
-function pipeBatches(): void {
-  finishFlushing(false);
-  if (
-    fillingBytes + flushingBytes >= UNREPORTED_BYTES ||
-    filling.length + flushing.length >= UNREPORTED_FILES ||
-    Date.now() - fillingSince > BATCH_MS
-  )
-    finishFlushing(true);
-  if (flushing.length) return;
-  const copyHalfMs = (fillingMs / Math.max(1, fillingBytes)) * (UNREPORTED_BYTES / 2);
-  const share = lastFlushMs > copyHalfMs ? 1 : 0.5;
-  if (
-    fillingBytes >= UNREPORTED_BYTES * share ||
-    filling.length >= UNREPORTED_FILES * share ||
-    Date.now() - fillingSince > BATCH_MS
-  )
-    startFlushing();
+/** After each small file: report, and flush behind, within the limits above. */
+function pipeSmall(): void {
+  if (filling.bytes >= REPORT_BYTES || filling.files.length >= REPORT_FILES || Date.now() - fillingSince > REPORT_MS)
+    handOver();
+  if (!batchFlush) return;
+  finishSync(false);
+  if (behind.bytes >= BEHIND_BYTES || (behind.files.length && Date.now() - behindSince > BEHIND_MS)) {
+    if (behind.bytes + syncing.bytes >= BEHIND_LIMIT) finishSync(true);
+    startSync();
+  }
 }
 
-/** Everything copied so far flushed, renamed and reported. */
+/** Everything copied so far reported and flushed. */
 function commitAll(): void {
-  finishFlushing(true);
-  startFlushing();
-  finishFlushing(true);
+  handOver();
+  reportHashed();
+  if (!batchFlush) return;
+  finishSync(true);
+  startSync();
+  finishSync(true);
 }
 
+/** What this worker had and did not report goes back (its partial copies removed); reported files stay. */
 function returnAll(current?: CopyTask): number[] {
-  const held = [...flushing, ...filling];
+  const held = [...hashing.files, ...filling.files];
   const ids = [...(current ? [current.id] : []), ...held.map((p) => p.task.id), ...queue.map((t) => t.id)];
-  if (held.length) {
-    try {
-      ring.drain();
-      flusher.idle();
-    } catch {
-      /* a helper is gone: the temporaries go anyway */
-    }
+  try {
+    ring.drain();
+    flusher.idle();
+  } catch {
+    /* a helper is gone: the copies go anyway */
   }
   for (const p of held) {
     try {
@@ -466,11 +481,8 @@ function returnAll(current?: CopyTask): number[] {
       /* gone */
     }
   }
-  flushing = [];
-  flushingBytes = 0;
-  filling = [];
-  fillingBytes = 0;
-  fillingMs = 0;
+  hashing = emptyBatch();
+  filling = emptyBatch();
   queue.length = 0;
   return ids;
 }
@@ -498,15 +510,13 @@ function drain(): void {
   while (queue.length || takeWaitingTasks()) {
     const task = queue.shift()!;
     try {
-      const t = performance.now();
       const copied = copyOne(task);
-      if (copied.result.size >= SMALL_FILE) renameAndReport([copied]);
+      if (copied.result.size >= SMALL_FILE) renameAndReport(copied);
       else {
-        if (!filling.length) fillingSince = Date.now();
-        filling.push(copied);
-        fillingBytes += copied.result.size;
-        fillingMs += performance.now() - t;
-        pipeBatches();
+        if (!filling.files.length) fillingSince = Date.now();
+        filling.files.push(copied);
+        filling.bytes += copied.result.size;
+        pipeSmall();
       }
     } catch (e) {
       if (e instanceof SourceFailed) {

@@ -139,19 +139,24 @@ export async function writeDriveRoot(
   },
 ): Promise<{ manifestHash: string; blobs: number }> {
   let foreign: ManifestBlob[] = [];
-  try {
-    const old = readOldManifest(root);
-    if (old && old.driveId === opts.driveId)
-      foreign = old.blobs.filter((b) => !opts.knownSessions.has(sessionOf(b.filePath)));
-  } catch (e) {
-    // A damaged manifest is rebuilt from the journal, unless it lists sessions this journal did not
-    // write: rebuilding would drop their blobs from the drive without a word.
-    const others = (readHeader(root)?.sessionIds ?? []).filter((s) => !opts.knownSessions.has(s));
-    if (others.length)
-      throw new Error(
-        `${join(root, MANIFEST_FILE)} cannot be read (${(e as Error).message}) and it lists session${others.length === 1 ? '' : 's'} ${others.join(', ')} that this journal did not write; rewriting it would drop their files from the drive's manifest. Restore the manifest, or prepare those sessions again with their own journal.`,
-      );
-  }
+  // Blobs of other journals can only be in sessions this journal does not know: when the header
+  // names none, the old manifest (tens of MB on a full drive) need not be read.
+  const listed = readHeader(root)?.sessionIds;
+  const othersListed = listed === undefined || listed.some((s) => !opts.knownSessions.has(s));
+  if (othersListed)
+    try {
+      const old = readOldManifest(root);
+      if (old && old.driveId === opts.driveId)
+        foreign = old.blobs.filter((b) => !opts.knownSessions.has(sessionOf(b.filePath)));
+    } catch (e) {
+      // A damaged manifest is rebuilt from the journal, unless it lists sessions this journal did not
+      // write: rebuilding would drop their blobs from the drive without a word.
+      const others = (readHeader(root)?.sessionIds ?? []).filter((s) => !opts.knownSessions.has(s));
+      if (others.length)
+        throw new Error(
+          `${join(root, MANIFEST_FILE)} cannot be read (${(e as Error).message}) and it lists session${others.length === 1 ? '' : 's'} ${others.join(', ')} that this journal did not write; rewriting it would drop their files from the drive's manifest. Restore the manifest, or prepare those sessions again with their own journal.`,
+        );
+    }
   const sidecars = await placeSidecars(root, opts.records);
   const blobs = [...foreign, ...opts.records.map((r) => recordToBlob(r, sidecars.get(r)))].sort((a, b) =>
     a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0,

@@ -45,6 +45,13 @@ const fileRecord = z.object({
   /** the row's MetadataFile / PropertiesFile (absolute paths), copied onto the drive with the manifest */
   meta: z.string().optional(),
   props: z.string().optional(),
+  /**
+   * Set when the file was journaled before its data was flushed (small files, written behind):
+   * its place in the drive's write-behind order. The record is confirmed by a later `synced`
+   * record of its drive with `q` at least this; until then a resume re-reads the copy on the
+   * drive and checks its block MD5s before it takes the file for done.
+   */
+  q: z.number().int().nonnegative().optional(),
 });
 export type FileRecord = z.infer<typeof fileRecord>;
 
@@ -62,6 +69,8 @@ const record = z.discriminatedUnion('t', [
   z.object({ t: z.literal('verified'), drive: z.string(), at: z.number(), ok: z.boolean() }),
   /** the copy of this file on this drive failed verification: the next run copies it again */
   z.object({ t: z.literal('mismatch'), s: z.string(), blob: z.string(), drive: z.string(), at: z.number() }),
+  /** every file record of this drive with `q` up to this one is flushed to the drive */
+  z.object({ t: z.literal('synced'), drive: z.string(), q: z.number().int().nonnegative() }),
 ]);
 export type JournalRecord = z.infer<typeof record>;
 
@@ -214,6 +223,9 @@ export class Journal {
   readonly files = new Map<string, FileRecord>();
   readonly sessions = new Map<string, string>();
   readonly drives = new Map<string, { target: string; generated: boolean }>();
+  /** per drive: the last write-behind place given out (`q`) and the last one flushed */
+  private readonly lastQ = new Map<string, number>();
+  private readonly syncedQ = new Map<string, number>();
   /** files whose copy failed verification (fileKey): not done, whatever the drive shows */
   readonly mismatched = new Set<string>();
   /** records refused on append, in order (each also returned by `append`) */
@@ -426,8 +438,12 @@ export class Journal {
         const k = fileKey(r.s, r.blob);
         this.files.set(k, r);
         this.mismatched.delete(k);
+        if (r.q !== undefined && r.q > (this.lastQ.get(r.drive) ?? -1)) this.lastQ.set(r.drive, r.q);
         break;
       }
+      case 'synced':
+        if (r.q > (this.syncedQ.get(r.drive) ?? -1)) this.syncedQ.set(r.drive, r.q);
+        break;
       case 'removed': {
         const k = fileKey(r.s, r.blob);
         if (this.files.get(k)?.drive === r.drive) {
@@ -494,6 +510,18 @@ export class Journal {
     fsync(this.fd, () => {
       this.syncing = false;
     });
+  }
+
+  /** The next write-behind place on a drive (see the file record's `q`). */
+  nextQ(driveId: string): number {
+    const q = (this.lastQ.get(driveId) ?? -1) + 1;
+    this.lastQ.set(driveId, q);
+    return q;
+  }
+
+  /** A file journaled before its data was flushed, and not confirmed since: its copy must be checked before it counts. */
+  unconfirmed(r: FileRecord): boolean {
+    return r.q !== undefined && r.q > (this.syncedQ.get(r.drive) ?? -1);
   }
 
   filesOnDrive(driveId: string): FileRecord[] {

@@ -1,5 +1,5 @@
-// Worker entry: writes one drive's DriveManifest.xml and header from the journal, off the
-// engine's thread (zod and the XML builder load only here).
+// Worker entry: writes one drive's DriveManifest.xml and header from the records the engine hands
+// it (or from the journal), off the engine's thread: tens of thousands of blobs take a while.
 import { parentPort, workerData } from 'node:worker_threads';
 import { writeDriveRoot } from './driveFiles';
 import { Journal } from './journal';
@@ -9,12 +9,12 @@ import { runNicer } from './workerBoot';
 runNicer();
 const m = workerData as ManifestInit;
 try {
-  const j = Journal.read(m.journal);
+  const j = m.records && m.knownSessions ? undefined : Journal.read(m.journal);
   const r = await writeDriveRoot(m.root, {
     driveId: m.driveId,
     jobName: m.jobName,
-    records: j.filesOnDrive(m.driveId),
-    knownSessions: new Set(j.sessions.keys()),
+    records: m.records ?? j!.filesOnDrive(m.driveId),
+    knownSessions: new Set(m.knownSessions ?? j!.sessions.keys()),
     newSessions: m.newSessions,
     generatedId: m.generatedId,
     now: m.now,

@@ -1,5 +1,6 @@
 // Messages between the copy engine (main thread) and its workers: per-drive copy and verify
 // workers, and the one-off manifest writer.
+import type { FileRecord } from './journal';
 
 export interface CopyTask {
   /** file index in the plan */
@@ -38,6 +39,9 @@ export interface VerifyInit {
 export interface ManifestInit {
   root: string;
   journal: string;
+  /** the drive's records and the journal's sessions as the engine holds them (else read from `journal`) */
+  records?: FileRecord[];
+  knownSessions?: string[];
   driveId: string;
   jobName: string;
   newSessions: string[];
@@ -58,7 +62,13 @@ export interface CopyResult {
 
 export type FromWorker =
   | { t: 'bytes'; n: number }
-  | { t: 'done'; results: CopyResult[] }
+  /**
+   * Files complete on the drive. `behind`: written but not flushed yet (small files): journaled
+   * with a write-behind place, confirmed by a later `synced`.
+   */
+  | { t: 'done'; results: CopyResult[]; behind?: boolean }
+  /** the first `n` written-behind files not yet confirmed are flushed now */
+  | { t: 'synced'; n: number }
   | { t: 'source-error'; id: number; code: string; message: string }
   /** ENOSPC: `returned` are the ids this worker had and did not finish (including the failing one) */
   | { t: 'full'; id: number; returned: number[]; message: string }

@@ -1,13 +1,46 @@
 // Resume: what the journal says is already on the drives. A file counts as done when its
 // journal record matches the source (size, mtime, path), its copy did not fail verification, and
 // the copy is still on its drive (or its drive is not attached now); a changed source, or a copy
-// that failed verification, is copied again, onto the drive it was on.
-import { readdirSync, rmSync, statSync } from 'node:fs';
+// that failed verification, is copied again, onto the drive it was on. A file journaled before its
+// data was flushed (written behind, not confirmed by a `synced` record) counts only once its copy
+// on the drive is read back and matches every block MD5 the journal holds: after a kill -9 it is
+// in the page cache and passes; after a power cut it may not, and is copied again.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetInfo } from '../drives/target';
 import type { FileTable } from './fileTable';
 import { fileKey, type FileRecord, type Journal, type JournalRecord } from './journal';
 import { TMP_DIR } from './protocol';
+import { BLOCK_SIZE } from '../../../shared/prep/constants';
+
+/** Reads a copy back and compares each block's MD5 with the journal's (unconfirmed records only: a few MiB). */
+function copyMatches(file: string, rec: FileRecord): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(BLOCK_SIZE, Math.max(1, rec.size)));
+    let got = '';
+    for (let pos = 0; pos < rec.size; ) {
+      const len = Math.min(BLOCK_SIZE, rec.size - pos);
+      let n = 0;
+      while (n < len) {
+        const r = readSync(fd, buf, n, len - n, pos + n);
+        if (r === 0) return false;
+        n += r;
+      }
+      got += createHash('md5').update(buf.subarray(0, len)).digest('hex').toUpperCase();
+      pos += len;
+    }
+    return got === rec.blocks.toUpperCase();
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export interface DoneSoFar {
   /** file index -> drive index to try first (a changed file goes back where it was) */
@@ -39,12 +72,16 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
         doneBytes += rec.size;
         continue;
       } // on a drive not attached now
+      const copy = join(infos[k]!.path, rec.path);
       try {
-        if (statSync(join(infos[k]!.path, rec.path)).size === rec.size) {
-          table.flags[i] = 2;
-          doneFiles++;
-          doneBytes += rec.size;
-          continue;
+        if (statSync(copy).size === rec.size) {
+          if (!journal.unconfirmed(rec) || copyMatches(copy, rec)) {
+            table.flags[i] = 2;
+            doneFiles++;
+            doneBytes += rec.size;
+            continue;
+          }
+          staleRecords.push(rec); // written behind and lost (a power cut): replaced
         }
       } catch {
         /* missing on the drive: copy again */

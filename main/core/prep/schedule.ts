@@ -2,9 +2,11 @@
 // drive hands what it could not take to drives with room; a pulled drive or a failing one stops
 // alone; Cancel stops them all cleanly. Finished files are journaled a slice per event-loop turn,
 // so the main thread (and the app's UI) keeps running.
-import { statSync, statfsSync } from 'node:fs';
+import { rmSync, statSync, statfsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
+import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import type { DriveProgress, PrepEvent } from '../../../shared/prep/types';
 import type { TargetInfo } from '../drives/target';
 import type { FileTable } from './fileTable';
@@ -32,6 +34,8 @@ export interface DriveRun {
   filesTotal: number;
   /** bytes of this session already on the drive before this run */
   doneBefore: number;
+  /** write-behind places of the files the worker reported unflushed, oldest first, until `synced` */
+  behindQ: number[];
 }
 
 export interface FailedFile {
@@ -64,7 +68,8 @@ export class DriveScheduler {
   readonly totalFiles: number;
   stopped = false;
   private readonly workers: Worker[] = [];
-  private readonly toJournal: { r: DriveRun; res: CopyResult }[] = [];
+  /** `q`: the file's write-behind place when it was reported before its data was flushed */
+  private readonly toJournal: { r: DriveRun; res: CopyResult; q?: number }[] = [];
   private journalScheduled = false;
   private lastSync = Date.now();
 
@@ -83,6 +88,7 @@ export class DriveScheduler {
       filesDone: 0,
       filesTotal: 0,
       doneBefore: 0,
+      behindQ: [],
     }));
     for (let i = 0; i < table.count; i++) {
       if (table.flags[i] || table.drive[i] === 255) continue;
@@ -189,10 +195,16 @@ export class DriveScheduler {
       const onAbort = () => {
         this.stopped = true;
         this.journalSome(Infinity);
+        // small files are written in place: those a stopped worker had not reported go, once it has ended
+        const ending: Promise<number>[] = [];
+        const unreported: string[] = [];
         for (const r of runs) {
           if (!active(r) && !r.worker) continue;
+          for (const i of r.outstanding)
+            if (table.size(i) < BLOCK_SIZE) unreported.push(join(r.info.path, this.taskOf(i).rel));
           const ids = new Set([...r.outstanding, ...r.queue.splice(0)]);
           r.outstanding.clear();
+          if (r.worker) ending.push(r.worker.terminate());
           stopDrive(r);
           if (active(r)) r.state = 'stopped';
           r.bytesDone = bytesOnDrive(r);
@@ -203,7 +215,10 @@ export class DriveScheduler {
               message: 'not copied yet: the copy was stopped',
             });
         }
-        checkAll();
+        void Promise.allSettled(ending).then(() => {
+          for (const f of unreported) rmSync(f, { force: true });
+          checkAll();
+        });
       };
       if (signal?.aborted) queueMicrotask(onAbort);
       else signal?.addEventListener('abort', onAbort, { once: true });
@@ -224,16 +239,28 @@ export class DriveScheduler {
           case 'done': {
             // Counted now; journaled a slice per event-loop turn, so timers and the UI keep running.
             for (const res of m.results) {
-              if (!r.outstanding.delete(res.id)) continue;
+              const counted = r.outstanding.delete(res.id);
+              // in the worker's order, so its `synced` count maps onto places (-1: not journaled)
+              const q = m.behind && counted ? this.input.journal.nextQ(r.info.driveId) : -1;
+              if (m.behind) r.behindQ.push(q);
+              if (!counted) continue;
               r.filesDone++;
               this.filesCopied++;
               this.bytesCopied += res.size;
-              this.toJournal.push({ r, res });
+              this.toJournal.push({ r, res, ...(q >= 0 ? { q } : {}) });
             }
             if (!this.journalScheduled && this.toJournal.length) {
               this.journalScheduled = true;
               setImmediate(journalSlice);
             }
+            break;
+          }
+          case 'synced': {
+            // every record the worker reported before is journaled first, then confirmed
+            this.journalSome(Infinity);
+            const covered = r.behindQ.splice(0, m.n).filter((q) => q >= 0);
+            if (covered.length)
+              this.input.journal.append([{ t: 'synced', drive: r.info.driveId, q: Math.max(...covered) }]);
             break;
           }
           case 'source-error': {
@@ -433,7 +460,7 @@ export class DriveScheduler {
     const take = this.toJournal.splice(0, Math.min(max, this.toJournal.length));
     if (!take.length) return;
     journal.append(
-      take.map(({ r, res }): JournalRecord => {
+      take.map(({ r, res, q }): JournalRecord => {
         const i = res.id;
         const entry = entries[table.entry(i)]!;
         const blob = table.blobPath(i);
@@ -451,6 +478,7 @@ export class DriveScheduler {
           md5: res.md5,
           blocks: res.blocks,
           ...sidecarFields(entry),
+          ...(q !== undefined ? { q } : {}),
         };
       }),
     );
