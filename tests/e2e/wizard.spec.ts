@@ -96,6 +96,24 @@ async function useFolder(page: Page, folder: string) {
   await expect(dialog).toHaveCount(0);
 }
 
+/** Step 2 of an import: the dataset added, its file with a bad name excluded, then Next. */
+async function dataStep(page: Page, dataset: { dir: string; bad: string }, shots?: boolean) {
+  await stepHeading(page, 'Data');
+  await page.getByTestId('source-path').fill(dataset.dir);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('textbox', { name: /^Container and prefix/ }).fill('photos/2026/');
+  // Pre-flight names the file with the bad name and what to do; Next waits until it is excluded.
+  const problems = page.getByTestId('preflight-problems');
+  await expect(problems).toContainText(dataset.bad, { timeout: 30_000 });
+  await expect(next(page)).toBeDisabled();
+  if (shots) await shoot(page, 2, 'data', problems);
+  await page.getByRole('button', { name: `Exclude ${dataset.bad}` }).click();
+  await expect(page.getByTestId('excluded')).toContainText(dataset.bad);
+  await expect(page.getByTestId('preflight-ok')).toBeVisible({ timeout: 30_000 });
+  await expect(next(page)).toBeEnabled();
+  await next(page).click();
+}
+
 /** Steps 1–3 of an import, up to the typed confirmation; returns the confirmed drive ids. */
 async function importUpToPrepare(
   page: Page,
@@ -107,20 +125,7 @@ async function importUpToPrepare(
   if (opts.shots) await shoot(page, 1, 'type');
   await next(page).click();
 
-  await stepHeading(page, 'Data');
-  await page.getByTestId('source-path').fill(dataset.dir);
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
-  await page.getByRole('textbox', { name: /^Container and prefix/ }).fill('photos/2026/');
-  // Pre-flight names the file with the bad name and what to do; Next waits until it is excluded.
-  const problems = page.getByTestId('preflight-problems');
-  await expect(problems).toContainText(dataset.bad, { timeout: 30_000 });
-  await expect(next(page)).toBeDisabled();
-  if (opts.shots) await shoot(page, 2, 'data', problems);
-  await page.getByRole('button', { name: `Exclude ${dataset.bad}` }).click();
-  await expect(page.getByTestId('excluded')).toContainText(dataset.bad);
-  await expect(page.getByTestId('preflight-ok')).toBeVisible({ timeout: 30_000 });
-  await expect(next(page)).toBeEnabled();
-  await next(page).click();
+  await dataStep(page, dataset, opts.shots);
 
   await stepHeading(page, 'Drives');
   await expect(page.getByTestId('wizard-drive-list')).toBeVisible();
@@ -440,4 +445,30 @@ test('the first step with the keyboard only: every field reached with Tab, chose
   await page.keyboard.press('Enter');
   await stepHeading(page, 'Data');
   await expect(page.locator('#wizard-step-heading')).toBeFocused();
+});
+
+test('a folder that is not a drive of its own is named as such, and Haul writes into it only once confirmed', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const dataset = makeDataset(mkdtempSync(path.join(work, 'folder-target-')));
+  await openWizard(page, station.url);
+  await fillType(page, 'Import', 'wizard-folder-1');
+  await next(page).click();
+  await dataStep(page, dataset);
+  await stepHeading(page, 'Drives');
+  // a plain folder on the system disk (an unmounted mount point would look the same)
+  const folder = mkdtempSync(path.join(work, 'not-a-drive-'));
+  await useFolder(page, folder);
+  const warning = page.getByTestId('folder-warning');
+  await expect(warning).toContainText(folder, { timeout: 30_000 });
+  await expect(warning).toContainText('is a folder');
+  await expect(page.getByTestId('capacity-bar')).toHaveCount(0);
+  // the refusal is said once, not again as "the data does not fit"
+  await expect(page.getByTestId('more-drives')).toHaveCount(0);
+  await shoot(page, 3, 'drives-folder', warning);
+  await warning.getByRole('button', { name: 'Write into this folder anyway' }).click();
+  await expect(page.getByTestId('target-note')).toContainText(folder, { timeout: 30_000 });
+  await expect(page.getByTestId('capacity-bar')).toHaveCount(1, { timeout: 30_000 });
+  expect(readdirSync(folder)).toEqual([]);
 });

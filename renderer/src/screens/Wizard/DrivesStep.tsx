@@ -320,7 +320,8 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
               </MessageBar>
             )}
             {plan.plan && plan.plan.drives.length > 0 && <CapacityBars plan={plan.plan} />}
-            {plan.plan && !plan.plan.fits && (
+            {/* a refused drive holds nothing in the plan: "does not fit" would only repeat its problem */}
+            {plan.plan && !plan.plan.fits && plan.targetProblems.length === 0 && (
               <MessageBar intent="warning" data-testid="more-drives">
                 <MessageBarBody>
                   <MessageBarTitle>The data does not fit</MessageBarTitle>
@@ -331,7 +332,7 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
                 </MessageBarBody>
               </MessageBar>
             )}
-            <Caption1>{plan.message}</Caption1>
+            {plan.targetProblems.length === 0 && <Caption1>{plan.message}</Caption1>}
           </>
         )}
       </Section>
