@@ -21,6 +21,7 @@ import {
   type ManifestSidecar,
 } from '../../../shared/formats/driveManifest';
 import type { FileRecord } from './journal';
+import type { ManifestInit, ManifestReply } from './protocol';
 import { placeSidecars } from './sidecars';
 
 export const md5Upper = (data: string | Buffer): string => createHash('md5').update(data).digest('hex').toUpperCase();
@@ -182,6 +183,36 @@ export async function writeDriveRoot(
   if (opts.generatedId || old?.generatedId) header.generatedId = true;
   await writeAtomicAsync(join(root, HEADER_FILE), serializeDriveHeader(header));
   return { manifestHash, blobs: blobs.length };
+}
+
+/**
+ * What a manifest writer answers for `init` (the worker's message, on whichever thread it runs):
+ * the drive's manifest and header from the records, or the error in words.
+ */
+export async function writeDriveFilesFor(
+  init: ManifestInit,
+  records: FileRecord[],
+  knownSessions: Iterable<string>,
+): Promise<ManifestReply> {
+  try {
+    const r = await writeDriveRoot(init.root, {
+      driveId: init.driveId,
+      jobName: init.jobName,
+      records,
+      knownSessions: new Set(knownSessions),
+      newSessions: init.newSessions,
+      generatedId: init.generatedId,
+      now: init.now,
+    });
+    return { t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs };
+  } catch (e) {
+    return manifestErrorReply(e);
+  }
+}
+
+/** A manifest writer's failure as its reply: the error's code and words. */
+export function manifestErrorReply(e: unknown): ManifestReply {
+  return { t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: (e as Error).message };
 }
 
 /** `<journal without extension>_DriveInfo_<driveId>.xml`, next to the journal. Holds the BitLocker key: never log it. */

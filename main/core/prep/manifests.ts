@@ -6,7 +6,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } fr
 import { join } from 'node:path';
 import { HEADER_FILE, MANIFEST_FILE } from '../../../shared/formats/driveManifest';
 import type { PreparedDrive } from '../../../shared/prep/session';
-import { md5Upper, writeDriveInfo, writeDriveRoot } from './driveFiles';
+import { md5Upper, writeDriveFilesFor, writeDriveInfo } from './driveFiles';
 import type { Journal } from './journal';
 import { TMP_DIR, type ManifestInit, type ManifestReply } from './protocol';
 import type { DriveRun, FailedFile } from './schedule';
@@ -29,28 +29,26 @@ const IN_THREAD_RECORDS = 500;
  * Writes a drive's manifest and header from the journal as the engine holds it: on this thread
  * for a few blobs (a new drive's header), else in a worker.
  */
-async function writeDriveFiles(url: URL, init: ManifestInit, journal: Journal): Promise<ManifestReply> {
+function writeDriveFiles(
+  url: URL,
+  r: DriveRun,
+  journal: Journal,
+  job: { jobName: string; session: string; generatedId: boolean },
+): Promise<ManifestReply> {
+  const init: ManifestInit = {
+    root: r.info.path,
+    journal: journal.path,
+    driveId: r.info.driveId,
+    jobName: job.jobName,
+    newSessions: [job.session],
+    generatedId: job.generatedId,
+    now: Date.now(),
+  };
   const records = journal.filesOnDrive(init.driveId);
   const knownSessions = [...journal.sessions.keys()];
-  if (records.length > IN_THREAD_RECORDS) return writeManifestOffThread(url, { ...init, records, knownSessions });
-  try {
-    const r = await writeDriveRoot(init.root, {
-      driveId: init.driveId,
-      jobName: init.jobName,
-      records,
-      knownSessions: new Set(knownSessions),
-      newSessions: init.newSessions,
-      generatedId: init.generatedId,
-      now: init.now,
-    });
-    return { t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs };
-  } catch (e) {
-    return {
-      t: 'manifest-error',
-      code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST',
-      message: (e as Error).message,
-    };
-  }
+  return records.length > IN_THREAD_RECORDS
+    ? writeManifestOffThread(url, { ...init, records, knownSessions })
+    : writeDriveFilesFor(init, records, knownSessions);
 }
 
 /** Builds and writes a drive's manifest and header in a worker. */
@@ -98,19 +96,7 @@ export async function writeHeaders(
 ): Promise<void> {
   for (const r of runs) {
     const generated = r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true;
-    const w = await writeDriveFiles(
-      url,
-      {
-        root: r.info.path,
-        journal: journal.path,
-        driveId: r.info.driveId,
-        jobName,
-        newSessions: [session],
-        generatedId: generated,
-        now: Date.now(),
-      },
-      journal,
-    );
+    const w = await writeDriveFiles(url, r, journal, { jobName, session, generatedId: generated });
     if (w.t === 'manifest-error')
       throw new ManifestError(
         w.code,
@@ -148,19 +134,11 @@ export async function writeManifests(
     )
       continue;
     try {
-      const w = await writeDriveFiles(
-        url,
-        {
-          root: r.info.path,
-          journal: journal.path,
-          driveId: r.info.driveId,
-          jobName,
-          newSessions: [session],
-          generatedId: journal.drives.get(r.info.driveId)?.generated === true,
-          now: Date.now(),
-        },
-        journal,
-      );
+      const w = await writeDriveFiles(url, r, journal, {
+        jobName,
+        session,
+        generatedId: journal.drives.get(r.info.driveId)?.generated === true,
+      });
       if (w.t === 'manifest-error') throw new ManifestError(w.code, w.message);
       const driveInfoFile = writeDriveInfo(journal.path, r.info.driveId, w.manifestHash, r.bitLockerKey);
       const onDrive = journal.filesOnDrive(r.info.driveId);

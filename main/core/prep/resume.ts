@@ -5,10 +5,10 @@
 // data was flushed (written behind, not confirmed by a `synced` record) counts only once its copy
 // on the drive is read back and matches every block MD5 the journal holds: after a kill -9 it is
 // in the page cache and passes; after a power cut it may not, and is copied again.
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetInfo } from '../drives/target';
+import { md5Upper } from './driveFiles';
 import type { FileTable } from './fileTable';
 import { fileKey, type FileRecord, type Journal, type JournalRecord } from './journal';
 import { TMP_DIR } from './protocol';
@@ -33,7 +33,7 @@ function copyMatches(file: string, rec: FileRecord): boolean {
         if (r === 0) return false;
         n += r;
       }
-      got += createHash('md5').update(buf.subarray(0, len)).digest('hex').toUpperCase();
+      got += md5Upper(buf.subarray(0, len));
       pos += len;
     }
     return got === rec.blocks.toUpperCase();

@@ -49,7 +49,6 @@ const STAT_BATCH = 64;
 /** how long one batch may stat synchronously, and how long the walk may keep the event loop */
 const SYNC_STAT_MS = 2;
 const TURN_MS = 8;
-let lastTurn = 0;
 
 export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): Promise<ScanResult> {
   const table = new FileTable();
@@ -68,6 +67,8 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
   // Names as a case-insensitive drive sees them (the data center reads drives on Windows, so
   // always): blob path -> first file index, and folder path -> the first file under it.
   const seen = new Map<string, number>();
+  /** when the walk last gave the event loop a turn */
+  let lastTurn = performance.now();
   const folders = new Map<string, number>();
   const excluded = new Set((opts.exclude ?? []).map((p) => resolve(p)));
   const sidecarsChecked = new Map<string, Promise<string | undefined>>();

@@ -509,25 +509,19 @@ export class PrepSession {
         ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? ', all blocks verified' : ''}.`
         : `${unfinished.join('. ')}.`;
     const message = `${said}${notUsed}`;
-    emit({
-      type: 'done',
-      ok,
+    // what the done event and the result both say
+    const counts = {
       filesCopied: sch.filesCopied,
       bytesCopied: sch.bytesCopied,
       filesSkipped: done.doneFiles,
       failed: failed.slice(0, 1000),
       notPlaced: sch.notPlaced.length,
-      ...(stopped ? { stopped: true } : {}),
-      message,
-    });
+    };
+    emit({ type: 'done', ok, ...counts, ...(stopped ? { stopped: true } : {}), message });
     return {
       ok,
       outcome: stopped ? 'stopped' : ok ? 'done' : 'incomplete',
-      filesCopied: sch.filesCopied,
-      bytesCopied: sch.bytesCopied,
-      filesSkipped: done.doneFiles,
-      failed: failed.slice(0, 1000),
-      notPlaced: sch.notPlaced.length,
+      ...counts,
       drives,
       problems: planResult.problems,
       targetProblems: [],
