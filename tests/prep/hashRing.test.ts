@@ -1,5 +1,6 @@
 // What the copy journals for each file, whatever its size: the MD5 of every 4 MiB block (small
-// files are hashed many to a ring slot, big ones a block per slot over two hashers), and the
+// files are hashed many to a ring slot, big ones a block per slot; by the SIMD lanes, and by the
+// two OpenSSL hashers a runtime without WebAssembly SIMD gets), and the
 // whole-file MD5 only for a file of at most one block (main/core/prep/README.md, "The whole-file
 // MD5"). Copied onto a loop-mounted ext4 drive (a temp folder where loop devices are missing).
 import { createHash, randomBytes } from 'node:crypto';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../shared/prep/constants';
 import { pickedEntries } from '../../main/core/prep/inputs';
+import { hasherKind } from '../../main/core/prep/hashRing';
 import { Journal } from '../../main/core/prep/journal';
 import { PrepSession } from '../../main/core/prep/session';
 import { makeDrives, type TestDrives } from './drives.helpers';
@@ -18,7 +20,7 @@ let drives: TestDrives;
 const MD5 = (b: Buffer) => createHash('md5').update(b).digest('hex').toUpperCase();
 
 beforeAll(() => {
-  drives = makeDrives(work, 1, 96);
+  drives = makeDrives(work, 2, 96);
 });
 afterAll(() => {
   drives.cleanup();
@@ -26,37 +28,49 @@ afterAll(() => {
 });
 
 describe('the copy hashes', () => {
-  it('journals every block MD5, and the file MD5 for files of at most one block, for every size', async () => {
-    const src = join(work, 'src');
-    mkdirSync(src);
-    // empty, a few bytes, many small files packed into slots, block edges, several blocks
-    const sizes = [0, 1, 777, ...Array.from({ length: 300 }, (_, i) => 4096 + i * 97), BLOCK_SIZE - 1, BLOCK_SIZE];
-    sizes.push(BLOCK_SIZE + 1, 2 * BLOCK_SIZE, 3 * BLOCK_SIZE + 12345);
-    const data = new Map<string, Buffer>();
-    for (const [i, size] of sizes.entries()) {
-      const b = randomBytes(size);
-      writeFileSync(join(src, `f${i}.bin`), b);
-      data.set(`f${i}.bin`, b);
-    }
-    const journal = join(work, 'h.jrn');
-    const s = new PrepSession({
-      journal,
-      session: 'h1',
-      keepAwake: false,
-      entries: pickedEntries([src], 'media/', 'BlockBlob', 'rename'),
-      targets: [{ path: drives.mounts[0]! }],
-    });
-    const res = await s.start();
-    expect(res.outcome, res.message).toBe('done');
-    const j = Journal.read(journal);
-    const records = [...j.files.values()];
-    expect(records.length).toBe(sizes.length);
-    for (const r of records) {
-      const b = data.get(r.blob.split('/').pop()!)!;
-      let blocks = '';
-      for (let at = 0; at < b.length; at += BLOCK_SIZE) blocks += MD5(b.subarray(at, at + BLOCK_SIZE));
-      expect(r.blocks, r.blob).toBe(blocks);
-      expect(r.md5, r.blob).toBe(b.length <= BLOCK_SIZE ? MD5(b) : '');
-    }
-  }, 120_000);
+  it('runs the SIMD lanes on this machine (an x86-64 or arm64 Node has WebAssembly SIMD)', () => {
+    expect(hasherKind()).toBe('simd');
+  });
+
+  it.each(['simd', 'openssl'] as const)(
+    'journals every block MD5, and the file MD5 for files of at most one block, for every size (%s)',
+    async (kind) => {
+      // the copy worker's hashers read HAUL_MD5 from the environment they inherit
+      if (kind === 'openssl') process.env.HAUL_MD5 = 'openssl';
+      else delete process.env.HAUL_MD5;
+      const src = join(work, `src-${kind}`);
+      mkdirSync(src);
+      // empty, a few bytes, many small files packed into slots, block edges, several blocks
+      const sizes = [0, 1, 777, ...Array.from({ length: 300 }, (_, i) => 4096 + i * 97), BLOCK_SIZE - 1, BLOCK_SIZE];
+      sizes.push(BLOCK_SIZE + 1, 2 * BLOCK_SIZE, 3 * BLOCK_SIZE + 12345);
+      const data = new Map<string, Buffer>();
+      for (const [i, size] of sizes.entries()) {
+        const b = randomBytes(size);
+        writeFileSync(join(src, `f${i}.bin`), b);
+        data.set(`f${i}.bin`, b);
+      }
+      const journal = join(work, `h-${kind}.jrn`);
+      const s = new PrepSession({
+        journal,
+        session: kind === 'simd' ? 'h1' : 'h2',
+        keepAwake: false,
+        entries: pickedEntries([src], 'media/', 'BlockBlob', 'rename'),
+        targets: [{ path: drives.mounts[kind === 'simd' ? 0 : 1]! }],
+      });
+      const res = await s.start();
+      expect(res.outcome, res.message).toBe('done');
+      const j = Journal.read(journal);
+      const records = [...j.files.values()];
+      expect(records.length).toBe(sizes.length);
+      for (const r of records) {
+        const b = data.get(r.blob.split('/').pop()!)!;
+        let blocks = '';
+        for (let at = 0; at < b.length; at += BLOCK_SIZE) blocks += MD5(b.subarray(at, at + BLOCK_SIZE));
+        expect(r.blocks, r.blob).toBe(blocks);
+        expect(r.md5, r.blob).toBe(b.length <= BLOCK_SIZE ? MD5(b) : '');
+      }
+      delete process.env.HAUL_MD5;
+    },
+    120_000,
+  );
 });

@@ -1,18 +1,21 @@
-// The ring of shared 4 MiB slots between a copy thread and its hashing threads: the copy thread
-// reads data into a slot, hands it over and writes it to the drive while a hasher computes the
+// The ring of shared 4 MiB slots between a copy thread and its hashing thread: the copy thread
+// reads data into a slot, hands it over and writes it to the drive while the hasher computes the
 // MD5 of each piece of it. A slot holds one block of a big file, or many small files packed one
-// after another (a piece each). Two hashers take the slots in turn (even and odd), so the block
-// MD5s, which are independent, use two cores. A slot is free again once its hasher is done. The
-// hashers' side is `runHasher` (hashBlocksWorker.ts); the copy thread's side is `HashRing`.
+// after another (a piece each). The ring lives in a shared WebAssembly memory, so one hasher runs
+// four MD5s at once in SIMD lanes (md5Lanes.ts) over pieces of up to four slots; where WebAssembly
+// SIMD is missing, two hashers take the slots in turn (even and odd) with OpenSSL's MD5. A slot is
+// free again once it is hashed. The hashers' side is `runHasher` (hashBlocksWorker.ts); the copy
+// thread's side is `HashRing`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
+import { LANES_SCRATCH, md5Kernel, Md5Lanes, sharedMemory, type WasmMemory } from './md5Lanes';
 import { siblingWorker, startWorker } from './workerBoot';
 
 const SLOTS = 8;
-/** hashing threads; each takes the slots k with k % LANES === its lane */
-export const LANES = 2;
+/** OpenSSL hashing threads where there is no SIMD kernel; each takes the slots k with k % LANES === its lane */
+const LANES = 2;
 /** pieces per slot at most (4 KiB files fill a slot with 1,024) */
 const PIECES = 1024;
 const FREE = 0;
@@ -21,15 +24,77 @@ const HASHED = 2;
 
 /** ctrl: per slot [state, pieces]; pieces: per slot and piece [offset, length]; digests: 16 bytes per piece */
 export interface HasherInit {
-  data: SharedArrayBuffer;
+  /** the slots, then the SIMD lanes' scratch */
+  memory: WasmMemory;
   ctrl: SharedArrayBuffer;
   pieces: SharedArrayBuffer;
   digests: SharedArrayBuffer;
+  /** 'simd': the one hasher, every slot; else an OpenSSL hasher of the slots k % LANES === lane */
+  kind: 'simd' | 'openssl';
   lane: number;
 }
 
-/** A hashing thread's loop: the MD5 of every piece of its slots, in ring order. */
+/** Which MD5 the ring's hashers run: SIMD lanes where this runtime has them (HAUL_MD5=openssl: never). */
+export function hasherKind(): HasherInit['kind'] {
+  return process.env.HAUL_MD5 !== 'openssl' && md5Kernel() ? 'simd' : 'openssl';
+}
+
+/** A hashing thread's loop. */
 export function runHasher(h: HasherInit): void {
+  if (h.kind === 'simd') runLanes(h);
+  else runOpenssl(h);
+}
+
+/**
+ * The SIMD hasher: every slot, in ring order, its pieces fed to four MD5 lanes as soon as it is
+ * filled; a slot is hashed once its last piece is. It never waits for a slot while a lane has work,
+ * so a lone block is hashed at once (one lane) and a stream of them runs four at a time.
+ */
+function runLanes(h: HasherInit): void {
+  const ctrl = new Int32Array(h.ctrl);
+  const pieces = new Int32Array(h.pieces);
+  const dig = new Uint8Array(h.digests);
+  const lanes = new Md5Lanes(md5Kernel()!, h.memory, SLOTS * BLOCK_SIZE);
+  /** pieces of a slot not yet hashed; whether the slot is this round's (taken, not yet hashed) */
+  const left = new Int32Array(SLOTS);
+  const taken = new Uint8Array(SLOTS);
+  const finish = (k: number) => {
+    taken[k] = 0;
+    Atomics.store(ctrl, k * 2, HASHED);
+    Atomics.notify(ctrl, k * 2);
+  };
+  for (let pos = 0; ; ) {
+    // take every slot filled so far
+    for (let k = pos % SLOTS; !taken[k] && Atomics.load(ctrl, k * 2) === FILLED; k = pos % SLOTS) {
+      const n = ctrl[k * 2 + 1]!;
+      taken[k] = 1;
+      left[k] = n;
+      for (let p = 0; p < n; p++) {
+        const at = (k * PIECES + p) * 2;
+        lanes.add({
+          offset: k * BLOCK_SIZE + pieces[at]!,
+          length: pieces[at + 1]!,
+          done: (d) => {
+            dig.set(d, (k * PIECES + p) * 16);
+            if (--left[k]! === 0) finish(k);
+          },
+        });
+      }
+      pos++;
+    }
+    if (lanes.busy()) {
+      lanes.step();
+      continue;
+    }
+    const k = pos % SLOTS;
+    const st = Atomics.load(ctrl, k * 2);
+    if (taken[k] || st !== FILLED) Atomics.wait(ctrl, k * 2, st);
+  }
+}
+
+/** An OpenSSL hasher: the MD5 of every piece of its slots, in ring order. */
+function runOpenssl(h: HasherInit): void {
+  const data = h.memory.buffer;
   const ctrl = new Int32Array(h.ctrl);
   const pieces = new Int32Array(h.pieces);
   const dig = new Uint8Array(h.digests);
@@ -43,7 +108,7 @@ export function runHasher(h: HasherInit): void {
     const n = ctrl[k * 2 + 1]!;
     for (let p = 0; p < n; p++) {
       const at = (k * PIECES + p) * 2;
-      const piece = Buffer.from(h.data, k * BLOCK_SIZE + pieces[at]!, pieces[at + 1]!);
+      const piece = Buffer.from(data, k * BLOCK_SIZE + pieces[at]!, pieces[at + 1]!);
       dig.set(createHash('md5').update(piece).digest(), (k * PIECES + p) * 16);
     }
     Atomics.store(ctrl, k * 2, HASHED);
@@ -56,7 +121,8 @@ export type DigestSink = (md5: string) => void;
 
 /** The copy thread's side of the ring. */
 export class HashRing {
-  private readonly ringData = new SharedArrayBuffer(SLOTS * BLOCK_SIZE);
+  private readonly memory = sharedMemory(SLOTS * BLOCK_SIZE + LANES_SCRATCH);
+  private readonly ringData = this.memory.buffer;
   private readonly ctrlBuf = new SharedArrayBuffer(SLOTS * 2 * 4);
   private readonly piecesBuf = new SharedArrayBuffer(SLOTS * PIECES * 2 * 4);
   private readonly digBuf = new SharedArrayBuffer(SLOTS * PIECES * 16);
@@ -78,12 +144,14 @@ export class HashRing {
   /** Starts the hashers (once), from the folder of `self` (the copy worker's own URL). */
   start(self: string): Worker[] {
     if (this.helpers.length) return this.helpers;
-    for (let lane = 0; lane < LANES; lane++) {
+    const kind = hasherKind();
+    for (let lane = 0; lane < (kind === 'simd' ? 1 : LANES); lane++) {
       const init: HasherInit = {
-        data: this.ringData,
+        memory: this.memory,
         ctrl: this.ctrlBuf,
         pieces: this.piecesBuf,
         digests: this.digBuf,
+        kind,
         lane,
       };
       this.helpers.push(startWorker(siblingWorker('hashBlocksWorker', self), init));

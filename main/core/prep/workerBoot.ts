@@ -32,7 +32,9 @@ export function siblingWorker(name: WorkerName, self: string): URL {
 }
 
 export function startWorker(url: URL, workerData: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  // A bundle needs none of the parent's flags; a loader among them (tsx's --import) would be loaded
+  // again in every worker, 50-100 ms each.
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, execArgv: [] });
   // From source: register tsx's loader inside the worker, then load the module.
   const apiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
   const apiEsm = pathToFileURL(apiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
