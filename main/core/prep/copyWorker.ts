@@ -337,14 +337,16 @@ function copyBig(task: CopyTask, src: number, dst: number, mtime: number, result
 
 /** A file of less than a block, packed into the ring's slot with others: its MD5 is its block's. */
 function copySmall(task: CopyTask, src: number, dst: number, mtime: number, size: number, result: CopyResult): void {
-  // one read of size + 1 bytes usually gets the whole file and shows the end; the fstat below
-  // catches a file that changed meanwhile
+  // one read of size + 1 bytes usually gets the whole file and shows its end (a regular file reads
+  // short only at its end, so no second read to see 0); the fstat below catches a file that
+  // changed meanwhile
   const { buf, at } = ring.room(size + 1);
   let got = 0;
   while (got <= size) {
-    const n = readWithRetry(src, buf, at + got, got, size + 1 - got, task.src);
-    if (n === 0) break;
+    const want = size + 1 - got;
+    const n = readWithRetry(src, buf, at + got, got, want, task.src);
     got += n;
+    if (n < want) break;
   }
   const after = fstatSync(src);
   if (got !== size || after.size !== size || after.mtimeMs !== mtime) throw changed(task);

@@ -4,6 +4,7 @@
 // journal. What the job needs per drive comes back as a PreparedDrive.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { HEADER_FILE, MANIFEST_FILE } from '../../../shared/formats/driveManifest';
 import type { PreparedDrive } from '../../../shared/prep/session';
 import { md5Upper, writeDriveFilesFor, writeDriveInfo } from './driveFiles';
@@ -22,15 +23,61 @@ export class ManifestError extends Error {
   }
 }
 
-/** Up to this many blobs a drive's manifest is built on the engine's thread (a few ms), not in a worker (its start costs 0.2 s). */
-const IN_THREAD_RECORDS = 500;
+/** Up to this many blobs a drive's manifest is built on the engine's thread (a few ms), not in a worker (its start costs 0.1-0.2 s). */
+export const IN_THREAD_RECORDS = 500;
+
+/**
+ * The manifest workers of a run. A worker waits for its drive's ManifestInit, so one can be
+ * started ahead (`prestart`, while the copy runs): its start (a 950 KB bundle of zod and the XML
+ * builder) is then off the path between the copy's end and the manifest on the drive.
+ */
+export class ManifestWorkers {
+  private ready: Worker | undefined;
+  private readonly all = new Set<Worker>();
+
+  constructor(readonly url: URL) {}
+
+  /** Starts one worker now, unless one stands ready. */
+  prestart(): void {
+    this.ready ??= this.start();
+  }
+
+  /** Builds and writes a drive's manifest and header in the ready worker (or a new one). */
+  write(init: ManifestInit): Promise<ManifestReply> {
+    const w = this.ready ?? this.start();
+    this.ready = undefined;
+    return new Promise((resolveM) => {
+      const end = (m: ManifestReply) => {
+        this.all.delete(w);
+        void w.terminate();
+        resolveM(m);
+      };
+      w.once('message', end);
+      w.once('error', (e) => end({ t: 'manifest-error', code: 'EWORKER', message: e.message }));
+      w.postMessage(init);
+    });
+  }
+
+  /** Stops every worker still running (the run's end, however it ends). */
+  terminate(): void {
+    for (const w of this.all) void w.terminate();
+    this.all.clear();
+    this.ready = undefined;
+  }
+
+  private start(): Worker {
+    const w = startWorker(this.url, undefined);
+    this.all.add(w);
+    return w;
+  }
+}
 
 /**
  * Writes a drive's manifest and header from the journal as the engine holds it: on this thread
  * for a few blobs (a new drive's header), else in a worker.
  */
 function writeDriveFiles(
-  url: URL,
+  workers: ManifestWorkers,
   r: DriveRun,
   journal: Journal,
   job: { jobName: string; session: string; generatedId: boolean },
@@ -47,20 +94,8 @@ function writeDriveFiles(
   const records = journal.filesOnDrive(init.driveId);
   const knownSessions = [...journal.sessions.keys()];
   return records.length > IN_THREAD_RECORDS
-    ? writeManifestOffThread(url, { ...init, records, knownSessions })
+    ? workers.write({ ...init, records, knownSessions })
     : writeDriveFilesFor(init, records, knownSessions);
-}
-
-/** Builds and writes a drive's manifest and header in a worker. */
-export function writeManifestOffThread(url: URL, init: ManifestInit): Promise<ManifestReply> {
-  return new Promise((resolveM) => {
-    const w = startWorker(url, init);
-    w.once('message', (m: ManifestReply) => {
-      void w.terminate();
-      resolveM(m);
-    });
-    w.once('error', (e) => resolveM({ t: 'manifest-error', code: 'EWORKER', message: e.message }));
-  });
 }
 
 /** Room kept on each drive for its manifest: another program filling the drive mid-copy cannot take it. */
@@ -88,7 +123,7 @@ function keepManifestRoom(root: string): void {
  * and the drive in the journal. Throws ManifestError when a drive cannot take it.
  */
 export async function writeHeaders(
-  url: URL,
+  workers: ManifestWorkers,
   runs: DriveRun[],
   journal: Journal,
   jobName: string,
@@ -96,7 +131,7 @@ export async function writeHeaders(
 ): Promise<void> {
   for (const r of runs) {
     const generated = r.info.idSource === 'generated' || journal.drives.get(r.info.driveId)?.generated === true;
-    const w = await writeDriveFiles(url, r, journal, { jobName, session, generatedId: generated });
+    const w = await writeDriveFiles(workers, r, journal, { jobName, session, generatedId: generated });
     if (w.t === 'manifest-error')
       throw new ManifestError(
         w.code,
@@ -119,7 +154,7 @@ export async function writeHeaders(
 
 /** The manifest, header and DriveInfo of every drive that holds files of this journal. */
 export async function writeManifests(
-  url: URL,
+  workers: ManifestWorkers,
   runs: DriveRun[],
   journal: Journal,
   jobName: string,
@@ -127,14 +162,16 @@ export async function writeManifests(
   failed: FailedFile[],
 ): Promise<PreparedDrive[]> {
   const drives: PreparedDrive[] = [];
-  for (const r of runs) {
-    if (
-      r.state === 'removed' ||
-      (r.filesTotal === 0 && r.filesDone === 0 && journal.filesOnDrive(r.info.driveId).length === 0)
-    )
-      continue;
+  const todo = runs.filter(
+    (r) =>
+      r.state !== 'removed' && (r.filesTotal > 0 || r.filesDone > 0 || journal.filesOnDrive(r.info.driveId).length > 0),
+  );
+  for (const [i, r] of todo.entries()) {
+    // the next big manifest's worker starts while this one is written
+    if (todo.slice(i + 1).some((n) => journal.filesOnDrive(n.info.driveId).length > IN_THREAD_RECORDS))
+      workers.prestart();
     try {
-      const w = await writeDriveFiles(url, r, journal, {
+      const w = await writeDriveFiles(workers, r, journal, {
         jobName,
         session,
         generatedId: journal.drives.get(r.info.driveId)?.generated === true,

@@ -35,7 +35,7 @@ export interface VerifyInit {
   rootDev: number;
 }
 
-/** workerData of a one-off worker that writes a drive's manifest and header from the journal (manifestWorker.ts). */
+/** The one message a manifest worker waits for: write this drive's manifest and header (manifestWorker.ts). */
 export interface ManifestInit {
   root: string;
   journal: string;

@@ -23,7 +23,7 @@ import type { FileTable } from './fileTable';
 import { Journal, type JournalRecord } from './journal';
 import { processKeepAwake, type KeepAwake, type KeepAwakePort } from './keepAwake';
 import { lockJournal } from './lock';
-import { writeHeaders, writeManifests } from './manifests';
+import { IN_THREAD_RECORDS, ManifestWorkers, writeHeaders, writeManifests } from './manifests';
 import { makePlan } from './plan';
 import { SpeedWindow } from './progress';
 import { TMP_DIR } from './protocol';
@@ -308,7 +308,8 @@ export class PrepSession {
     // every target resolved (or the copy was refused above), so infos[k] is targets[k]
     const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
     const copyWorker = workerFile('copyWorker', c.workerDir);
-    const manifestWorker = workerFile('manifestWorker', c.workerDir);
+    const manifestWorkers = new ManifestWorkers(workerFile('manifestWorker', c.workerDir));
+    hold.hold(() => manifestWorkers.terminate());
     const sch = new DriveScheduler({
       table,
       entries: c.entries,
@@ -350,12 +351,14 @@ export class PrepSession {
 
     const standing = (r: (typeof sch.runs)[number]) => standby.has(r.info.path);
     await writeHeaders(
-      manifestWorker,
+      manifestWorkers,
       sch.runs.filter((r) => !standing(r)),
       journal,
       this.jobName,
       c.session,
     );
+    // a drive given many files needs a manifest worker at the end: it starts while the copy runs
+    if (planResult.plan.drives.some((d) => d.plannedFiles > IN_THREAD_RECORDS)) manifestWorkers.prestart();
     const stopTicker = hold.every(() => emit(progressEvent()), TICK_MS);
     await sch.run();
     stopTicker();
@@ -373,7 +376,7 @@ export class PrepSession {
     const tookOver = sch.runs.filter(
       (r) => standing(r) && r.state !== 'removed' && journal.filesOnDrive(r.info.driveId).length > 0,
     );
-    if (tookOver.length) await writeHeaders(manifestWorker, tookOver, journal, this.jobName, c.session);
+    if (tookOver.length) await writeHeaders(manifestWorkers, tookOver, journal, this.jobName, c.session);
     const unused = sch.runs.filter((r) => standing(r) && !tookOver.includes(r)).map((r) => r.info.path);
     const notUsed = unused.length
       ? ` Not used, left as ${unused.length === 1 ? 'it was' : 'they were'}: ${unused.join(', ')}.`
@@ -388,7 +391,7 @@ export class PrepSession {
         }
       }
 
-    const drives = await writeManifests(manifestWorker, sch.runs, journal, this.jobName, c.session, sch.failed);
+    const drives = await writeManifests(manifestWorkers, sch.runs, journal, this.jobName, c.session, sch.failed);
     for (const d of drives) {
       const r = sch.runs.find((x) => x.info.driveId === d.driveId)!;
       emit({
