@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../shared/prep/constants';
-import { LANES_SCRATCH, md5Kernel, Md5Lanes, sharedMemory } from '../../main/core/prep/md5Lanes';
+import { LANES_SCRATCH, Md5Batch, md5Kernel, Md5Lanes, sharedMemory } from '../../main/core/prep/md5Lanes';
 
 const SIZE = 3 * BLOCK_SIZE;
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -52,4 +52,28 @@ describe('MD5 lanes', () => {
     lanes.step(true);
     expect(got).toEqual(want);
   });
+
+  it.each(['simd', 'openssl'])(
+    'hash what a batch reads, block after block, however the pieces fill it (%s)',
+    (kind) => {
+      if (kind === 'openssl') process.env.HAUL_MD5 = 'openssl';
+      try {
+        const batch = new Md5Batch(2 * BLOCK_SIZE);
+        const pieces = [BLOCK_SIZE, 1, BLOCK_SIZE, 100_000, 0, BLOCK_SIZE - 1, 64, 4096];
+        const want: string[] = [];
+        const got: string[] = [];
+        for (const [i, len] of pieces.entries()) {
+          const bytes = randomBytes(len);
+          want.push(md5(bytes).toUpperCase());
+          const at = batch.room(len);
+          bytes.copy(batch.buf, at);
+          batch.add(len, (h) => (got[i] = h));
+        }
+        batch.flush();
+        expect(got).toEqual(want);
+      } finally {
+        delete process.env.HAUL_MD5;
+      }
+    },
+  );
 });

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
-import { LANES_SCRATCH, md5Kernel, Md5Lanes, sharedMemory, type WasmMemory } from './md5Lanes';
+import { LANES_SCRATCH, md5Kernel, Md5Lanes, sharedMemory, simdMd5, type WasmMemory } from './md5Lanes';
 import { siblingWorker, startWorker } from './workerBoot';
 
 const SLOTS = 8;
@@ -36,7 +36,7 @@ export interface HasherInit {
 
 /** Which MD5 the ring's hashers run: SIMD lanes where this runtime has them (HAUL_MD5=openssl: never). */
 export function hasherKind(): HasherInit['kind'] {
-  return process.env.HAUL_MD5 !== 'openssl' && md5Kernel() ? 'simd' : 'openssl';
+  return simdMd5() ? 'simd' : 'openssl';
 }
 
 /** A hashing thread's loop. */

@@ -138,12 +138,13 @@ const CR = 0x0d;
 const HEX8 = /^[0-9a-f]{8}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const checksum = (json: Buffer): string => crc32(json).toString(16).padStart(8, '0');
+/** CRC-32 of the JSON's UTF-8 bytes (a string is taken as UTF-8; JSON.stringify writes no lone surrogate) */
+const checksum = (json: Buffer | string): string => crc32(json).toString(16).padStart(8, '0');
 
 /** One record as one framed line. */
-function frame(r: JournalRecord): Buffer {
-  const json = Buffer.from(JSON.stringify(r));
-  return Buffer.concat([json, Buffer.from(`\t${checksum(json)}\n`)]);
+function frame(r: JournalRecord): string {
+  const json = JSON.stringify(r);
+  return `${json}\t${checksum(json)}\n`;
 }
 
 type Parsed = { ok: true; record: JournalRecord; framed: boolean } | { ok: false; reason: string };
@@ -327,7 +328,7 @@ export class Journal {
     }
     if (keep < bytes.length) ftruncateSync(this.fd, keep);
     this.size = keep;
-    if (tornRecord) this.writeAt(frame(tornRecord));
+    if (tornRecord) this.writeAt(Buffer.from(frame(tornRecord)));
   }
 
   /** Sessions the file records name but no session record does (it was lost), job from the drive header. */
@@ -408,7 +409,7 @@ export class Journal {
     const fd = openSync(tmp, 'w', 0o600);
     let size = 0;
     try {
-      const buf = Buffer.concat(records.map(frame));
+      const buf = Buffer.from(records.map(frame).join(''));
       while (size < buf.length) size += writeSync(fd, buf, size, buf.length - size);
       fsyncSync(fd);
     } finally {
@@ -486,7 +487,7 @@ export class Journal {
     }
     this.refused.push(...refused);
     if (!ok.length) return refused;
-    this.writeAt(Buffer.concat(ok.map(frame)));
+    this.writeAt(Buffer.from(ok.map(frame).join('')));
     for (const r of ok) this.applyRecord(r);
     this.dirty = true;
     return refused;

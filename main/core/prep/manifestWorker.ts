@@ -1,15 +1,25 @@
 // Worker entry: writes one drive's DriveManifest.xml and header from the records the engine hands
 // it (or from the journal), off the engine's thread: tens of thousands of blobs take a while. It
-// may be started ahead of time: it waits for its one ManifestInit message.
-import { once } from 'node:events';
+// may be started ahead of time: it waits for the records (in slices) and then what to write.
 import { parentPort } from 'node:worker_threads';
 import { manifestErrorReply, writeDriveFilesFor } from './driveFiles';
-import { Journal } from './journal';
-import type { ManifestInit } from './protocol';
+import { Journal, type FileRecord } from './journal';
+import type { ManifestInit, ToManifestWorker } from './protocol';
 import { runNicer } from './workerBoot';
 
 runNicer();
-const [m] = (await once(parentPort!, 'message')) as [ManifestInit];
+const records: FileRecord[] = [];
+const m = await new Promise<ManifestInit>((resolveM) => {
+  const on = (msg: ToManifestWorker) => {
+    if (msg.t === 'records') {
+      for (const r of msg.records) records.push(r);
+      return;
+    }
+    parentPort!.off('message', on);
+    resolveM(msg.withRecords ? { ...msg.init, records } : msg.init);
+  };
+  parentPort!.on('message', on);
+});
 try {
   const j = m.records && m.knownSessions ? undefined : Journal.read(m.journal);
   parentPort!.postMessage(

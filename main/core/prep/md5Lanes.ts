@@ -3,7 +3,9 @@
 // (OpenSSL's assembly runs it at about 540 MB/s a core here); the block MD5s of a drive manifest are
 // independent, so four of them can share every instruction. The kernel is emitted here as
 // WebAssembly bytes (no toolchain, no native addon); `Md5Lanes` feeds it pieces of a shared memory
-// (the copy worker's ring), pads each piece's end and hands back its digest.
+// (the copy worker's ring), pads each piece's end and hands back its digest. `Md5Batch` is the
+// same for one thread that reads pieces and hashes them (the verify pass).
+import { createHash } from 'node:crypto';
 
 /** The part of WebAssembly used here (Node has it; its types come with the DOM library, not Node's). */
 export interface WasmMemory {
@@ -234,6 +236,11 @@ export function md5Kernel(): WasmModule | null {
   return compiled;
 }
 
+/** The kernel unless HAUL_MD5=openssl asks for OpenSSL's MD5 (to compare, or to test that path). */
+export function simdMd5(): WasmModule | null {
+  return process.env.HAUL_MD5 === 'openssl' ? null : md5Kernel();
+}
+
 /** A shared memory for the ring and the kernels' scratch: `bytes` rounded up to 64 KiB pages. */
 export function sharedMemory(bytes: number): WasmMemory {
   const pages = Math.ceil(bytes / 65536);
@@ -377,5 +384,54 @@ export class Md5Lanes {
       this.lanes[l] = null;
       lane.piece.done(digest);
     }
+  }
+}
+
+const upperHex = (d: Uint8Array): string =>
+  Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('hex').toUpperCase();
+
+/**
+ * Pieces read one after another into a buffer of `size` bytes and hashed four at a time once it
+ * is full (or on `flush`); with no SIMD kernel, each piece is hashed by OpenSSL as it is added.
+ */
+export class Md5Batch {
+  readonly buf: Buffer;
+  private readonly lanes: Md5Lanes | undefined;
+  private used = 0;
+
+  constructor(private readonly size: number) {
+    const memory = sharedMemory(size + LANES_SCRATCH);
+    this.buf = Buffer.from(memory.buffer, 0, size);
+    const kernel = simdMd5();
+    this.lanes = kernel ? new Md5Lanes(kernel, memory, size) : undefined;
+  }
+
+  /** Where in `buf` the next piece of `len` bytes (at most `size`) goes; the pieces before are hashed first when it would not fit. */
+  room(len: number): number {
+    if (this.used + len > this.size) this.flush();
+    return this.used;
+  }
+
+  /** The `len` bytes just put where `room` said; `done` gets their MD5 (Base16, upper case). */
+  add(len: number, done: (md5: string) => void): void {
+    const at = this.used;
+    if (!this.lanes) {
+      done(
+        upperHex(
+          createHash('md5')
+            .update(this.buf.subarray(at, at + len))
+            .digest(),
+        ),
+      );
+      return;
+    }
+    this.used += len;
+    this.lanes.add({ offset: at, length: len, done: (d) => done(upperHex(d)) });
+  }
+
+  /** Hashes every piece added (each `done` is called) and starts the buffer afresh. */
+  flush(): void {
+    this.lanes?.step(true);
+    this.used = 0;
   }
 }

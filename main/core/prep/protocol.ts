@@ -48,6 +48,10 @@ export interface ManifestInit {
   generatedId: boolean;
   now: number;
 }
+/** A manifest worker's messages: the records in slices, then what to write (with them, or from the journal). */
+export type ToManifestWorker =
+  | { t: 'records'; records: FileRecord[] }
+  | { t: 'write'; init: Omit<ManifestInit, 'records'>; withRecords?: true };
 export type ManifestReply =
   | { t: 'manifest-done'; manifestHash: string; blobs: number }
   | { t: 'manifest-error'; code: string; message: string };
