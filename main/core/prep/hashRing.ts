@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
-import { LANES_SCRATCH, md5Kernel, Md5Lanes, sharedMemory, simdMd5, type WasmMemory } from './md5Lanes';
+import { LANES_SCRATCH, md5Kernel, Md5Lanes, sharedMemory, simdMd5, upperHex, type WasmMemory } from './md5Lanes';
 import { siblingWorker, startWorker } from './workerBoot';
 
 const SLOTS = 8;
@@ -55,19 +55,16 @@ function runLanes(h: HasherInit): void {
   const pieces = new Int32Array(h.pieces);
   const dig = new Uint8Array(h.digests);
   const lanes = new Md5Lanes(md5Kernel()!, h.memory, SLOTS * BLOCK_SIZE);
-  /** pieces of a slot not yet hashed; whether the slot is this round's (taken, not yet hashed) */
+  /** pieces of a slot not yet hashed: above 0 while the slot is taken (a sealed slot holds one piece at least) */
   const left = new Int32Array(SLOTS);
-  const taken = new Uint8Array(SLOTS);
   const finish = (k: number) => {
-    taken[k] = 0;
     Atomics.store(ctrl, k * 2, HASHED);
     Atomics.notify(ctrl, k * 2);
   };
   for (let pos = 0; ; ) {
-    // take every slot filled so far
-    for (let k = pos % SLOTS; !taken[k] && Atomics.load(ctrl, k * 2) === FILLED; k = pos % SLOTS) {
+    // take every slot filled so far (one still being hashed is last round's, still FILLED)
+    for (let k = pos % SLOTS; !left[k] && Atomics.load(ctrl, k * 2) === FILLED; k = pos % SLOTS) {
       const n = ctrl[k * 2 + 1]!;
-      taken[k] = 1;
       left[k] = n;
       for (let p = 0; p < n; p++) {
         const at = (k * PIECES + p) * 2;
@@ -88,7 +85,7 @@ function runLanes(h: HasherInit): void {
     }
     const k = pos % SLOTS;
     const st = Atomics.load(ctrl, k * 2);
-    if (taken[k] || st !== FILLED) Atomics.wait(ctrl, k * 2, st);
+    if (left[k] || st !== FILLED) Atomics.wait(ctrl, k * 2, st);
   }
 }
 
@@ -234,11 +231,7 @@ export class HashRing {
     const sinks = this.sinks[k]!;
     for (const [p, sink] of sinks.entries()) {
       const at = (k * PIECES + p) * 16;
-      sink(
-        Buffer.from(this.dig.subarray(at, at + 16))
-          .toString('hex')
-          .toUpperCase(),
-      );
+      sink(upperHex(this.dig.subarray(at, at + 16)));
     }
     sinks.length = 0;
     Atomics.store(this.ctrl, k * 2, FREE);

@@ -147,6 +147,9 @@ function frame(r: JournalRecord): string {
   return `${json}\t${checksum(json)}\n`;
 }
 
+/** Records as framed lines, in one buffer (one write). */
+const framed = (records: JournalRecord[]): Buffer => Buffer.from(records.map(frame).join(''));
+
 type Parsed = { ok: true; record: JournalRecord; framed: boolean } | { ok: false; reason: string };
 
 function recordProblem(r: JournalRecord, names: boolean): string | undefined {
@@ -328,7 +331,7 @@ export class Journal {
     }
     if (keep < bytes.length) ftruncateSync(this.fd, keep);
     this.size = keep;
-    if (tornRecord) this.writeAt(Buffer.from(frame(tornRecord)));
+    if (tornRecord) this.writeAt(framed([tornRecord]));
   }
 
   /** Sessions the file records name but no session record does (it was lost), job from the drive header. */
@@ -409,7 +412,7 @@ export class Journal {
     const fd = openSync(tmp, 'w', 0o600);
     let size = 0;
     try {
-      const buf = Buffer.from(records.map(frame).join(''));
+      const buf = framed(records);
       while (size < buf.length) size += writeSync(fd, buf, size, buf.length - size);
       fsyncSync(fd);
     } finally {
@@ -487,7 +490,7 @@ export class Journal {
     }
     this.refused.push(...refused);
     if (!ok.length) return refused;
-    this.writeAt(Buffer.from(ok.map(frame).join('')));
+    this.writeAt(framed(ok));
     for (const r of ok) this.applyRecord(r);
     this.dirty = true;
     return refused;

@@ -178,10 +178,10 @@ export async function writeManifests(
     (r) =>
       r.state !== 'removed' && (r.filesTotal > 0 || r.filesDone > 0 || journal.filesOnDrive(r.info.driveId).length > 0),
   );
+  // which drives' manifests go to a worker: the next one's starts while the one before is written
+  const big = todo.map((r) => journal.filesOnDrive(r.info.driveId).length > IN_THREAD_RECORDS);
   for (const [i, r] of todo.entries()) {
-    // the next big manifest's worker starts while this one is written
-    if (todo.slice(i + 1).some((n) => journal.filesOnDrive(n.info.driveId).length > IN_THREAD_RECORDS))
-      workers.prestart();
+    if (big.slice(i + 1).some(Boolean)) workers.prestart();
     try {
       const w = await writeDriveFiles(workers, r, journal, {
         jobName,
