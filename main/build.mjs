@@ -23,6 +23,7 @@ export const CLI_ENTRIES = {
   azuriteChild: 'service/datacenter/azuriteChild.mjs',
   // drive preparation: one worker entry per job (main/core/prep/workerBoot.ts names them)
   copyWorker: 'main/core/prep/copyWorker.ts',
+  smallCopyWorker: 'main/core/prep/smallCopyWorker.ts',
   verifyWorker: 'main/core/prep/verifyWorker.ts',
   hashBlocksWorker: 'main/core/prep/hashBlocksWorker.ts',
   flushWorker: 'main/core/prep/flushWorker.ts',

@@ -194,61 +194,70 @@ function sidecarXml(tag: 'MetadataPath' | 'PropertiesPath', s: ManifestSidecar |
   return s ? `${indent}<${tag} Hash="${s.hash}">${esc(toManifestPath(s.path))}</${tag}>\n` : '';
 }
 
+const manifestHead = driveManifest.pick({ version: true, driveId: true });
+
 /**
- * Writes DriveManifest.xml: one BlobList per copy session (the first folder of the blobs' paths),
- * each Blob's elements in the order the format fixes. The shape is fixed, so it is written directly
- * (a drive can list a million blobs: a generic XML builder took ~20 µs per blob); parseDriveManifest
+ * DriveManifest.xml: one BlobList per copy session (the first folder of the blobs' paths), each
+ * Blob's elements in the order the format fixes. The shape is fixed, so it is written directly (a
+ * drive can list a million blobs: a generic XML builder took ~20 µs per blob); parseDriveManifest
  * reads it back.
  */
 export function serializeDriveManifest(m: DriveManifest): string {
-  const checked = driveManifest.parse(m);
-  const out: string[] = [
-    '<?xml version="1.0" encoding="UTF-8"?>\n',
-    `<DriveManifest Version="${esc(checked.version)}">\n`,
-    '  <Drive>\n',
-    `    <DriveId>${esc(checked.driveId)}</DriveId>\n`,
-  ];
+  return [...driveManifestPieces(m)].join('');
+}
+
+/**
+ * The same bytes as serializeDriveManifest, a blob at a time (each checked as it comes), so that a
+ * writer of a big manifest can hash and write it as it goes and give its thread a turn in between.
+ */
+export function* driveManifestPieces(m: DriveManifest): Generator<string> {
+  const head = manifestHead.parse(m);
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<DriveManifest Version="${esc(head.version)}">\n` +
+    '  <Drive>\n' +
+    `    <DriveId>${esc(head.driveId)}</DriveId>\n`;
   const lists = new Map<string, ManifestBlob[]>();
-  for (const b of checked.blobs) {
+  for (const b of m.blobs) {
     const s = sessionOf(b.filePath);
     const l = lists.get(s);
     if (l) l.push(b);
     else lists.set(s, [b]);
   }
   for (const blobs of lists.values()) {
-    out.push('    <BlobList>\n');
-    for (const b of blobs) {
-      const [list, entry] = b.blobType === 'PageBlob' ? ['PageRangeList', 'PageRange'] : ['BlockList', 'Block'];
-      out.push(
-        '      <Blob>\n',
-        `        <BlobPath>${esc(b.blobPath)}</BlobPath>\n`,
-        `        <FilePath>${esc(toManifestPath(b.filePath))}</FilePath>\n`,
-      );
-      if (b.clientData !== undefined) out.push(`        <ClientData>${esc(b.clientData)}</ClientData>\n`);
-      if (b.snapshot !== undefined) out.push(`        <Snapshot>${esc(b.snapshot)}</Snapshot>\n`);
-      out.push(
-        `        <Length>${b.length}</Length>\n`,
-        `        <ImportDisposition>${b.importDisposition}</ImportDisposition>\n`,
-      );
-      if (!b.blocks.length) out.push(`        <${list}/>\n`);
-      else {
-        out.push(`        <${list}>\n`);
-        for (const k of b.blocks) {
-          const id = k.id === undefined ? '' : ` Id="${k.id}"`;
-          out.push(`          <${entry} Offset="${k.offset}" Length="${k.length}"${id} Hash="${k.hash}"/>\n`);
-        }
-        out.push(`        </${list}>\n`);
-      }
-      out.push(
-        sidecarXml('MetadataPath', b.metadata, '        '),
-        sidecarXml('PropertiesPath', b.properties, '        '),
-        '      </Blob>\n',
-      );
+    for (const [i, b] of blobs.entries()) {
+      const xml = blobXml(manifestBlob.parse(b));
+      yield `${i === 0 ? '    <BlobList>\n' : ''}${xml}${i === blobs.length - 1 ? '    </BlobList>\n' : ''}`;
     }
-    out.push('    </BlobList>\n');
   }
-  out.push('  </Drive>\n', '</DriveManifest>\n');
-  return out.join('');
+  yield '  </Drive>\n</DriveManifest>\n';
+}
+
+function blobXml(b: ManifestBlob): string {
+  const [list, entry] = b.blobType === 'PageBlob' ? ['PageRangeList', 'PageRange'] : ['BlockList', 'Block'];
+  let x =
+    '      <Blob>\n' +
+    `        <BlobPath>${esc(b.blobPath)}</BlobPath>\n` +
+    `        <FilePath>${esc(toManifestPath(b.filePath))}</FilePath>\n`;
+  if (b.clientData !== undefined) x += `        <ClientData>${esc(b.clientData)}</ClientData>\n`;
+  if (b.snapshot !== undefined) x += `        <Snapshot>${esc(b.snapshot)}</Snapshot>\n`;
+  x +=
+    `        <Length>${b.length}</Length>\n` +
+    `        <ImportDisposition>${b.importDisposition}</ImportDisposition>\n`;
+  if (!b.blocks.length) x += `        <${list}/>\n`;
+  else {
+    x += `        <${list}>\n`;
+    for (const k of b.blocks) {
+      const id = k.id === undefined ? '' : ` Id="${k.id}"`;
+      x += `          <${entry} Offset="${k.offset}" Length="${k.length}"${id} Hash="${k.hash}"/>\n`;
+    }
+    x += `        </${list}>\n`;
+  }
+  return (
+    x +
+    sidecarXml('MetadataPath', b.metadata, '        ') +
+    sidecarXml('PropertiesPath', b.properties, '        ') +
+    '      </Blob>\n'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

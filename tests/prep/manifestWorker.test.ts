@@ -1,6 +1,6 @@
-// A drive given many files (more than a few hundred) gets its DriveManifest.xml from the manifest
-// worker, started while the copy runs and handed the journal's records at the end: every file is
-// listed with its block MD5, and the drive header carries the MD5 of the manifest as written.
+// The DriveManifest.xml of a drive given many files: built on the engine's thread in turns (up to
+// IN_THREAD_RECORDS blobs) or by the manifest worker (more), the same bytes either way: every file
+// is listed with its block MD5, and the drive header carries the MD5 of the manifest as written.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER_FILE, MANIFEST_FILE, parseDriveHeader, parseDriveManifest } from '../../shared/formats/driveManifest';
 import { pickedEntries } from '../../main/core/prep/inputs';
-import { IN_THREAD_RECORDS } from '../../main/core/prep/manifests';
+import { Journal } from '../../main/core/prep/journal';
+import { ManifestWorkers } from '../../main/core/prep/manifests';
 import { PrepSession } from '../../main/core/prep/session';
+import { workerFile } from '../../main/core/prep/workerBoot';
 import { makeDrives, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-manifest-'));
@@ -28,7 +30,7 @@ describe('the manifest of a drive with many files', () => {
   it('lists every file with its block MD5, and the header holds the manifest hash', async () => {
     const src = join(work, 'many');
     mkdirSync(src);
-    const count = IN_THREAD_RECORDS + 150;
+    const count = 3000;
     const contents = new Map<string, string>();
     for (let i = 0; i < count; i++) {
       const text = `file ${i}\n`;
@@ -55,5 +57,28 @@ describe('the manifest of a drive with many files', () => {
     const header = parseDriveHeader(readFileSync(join(drives.mounts[0]!, HEADER_FILE), 'utf8'));
     expect(header.manifestHash).toBe(MD5(xml));
     expect(res.drives[0]!.manifestHash).toBe(MD5(xml));
+
+    // the manifest worker (a drive given more than IN_THREAD_RECORDS files) writes the same bytes
+    const elsewhere = join(work, 'elsewhere');
+    mkdirSync(elsewhere);
+    const journal = Journal.read(join(work, 'many.jrn'));
+    const workers = new ManifestWorkers(workerFile('manifestWorker'));
+    try {
+      const reply = await workers.write({
+        root: elsewhere,
+        journal: journal.path,
+        driveId: res.drives[0]!.driveId,
+        jobName: 'many',
+        newSessions: ['m1'],
+        generatedId: true,
+        now: Date.now(),
+        records: journal.filesOnDrive(res.drives[0]!.driveId),
+        knownSessions: [...journal.sessions.keys()],
+      });
+      expect(reply).toEqual({ t: 'manifest-done', manifestHash: MD5(xml), blobs: count });
+    } finally {
+      workers.terminate();
+    }
+    expect(readFileSync(join(elsewhere, MANIFEST_FILE), 'utf8')).toBe(xml);
   }, 120_000);
 });

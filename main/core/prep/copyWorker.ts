@@ -6,25 +6,45 @@
 // once its MD5 is in, before its data is flushed ("written behind"): the engine journals it with a
 // write-behind place, and a syncfs every 64 MiB or second confirms the places it covers (`synced`).
 // A resume re-reads an unconfirmed copy and checks its block MD5s before it counts it as done.
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import {
+  MessageChannel,
+  parentPort,
+  receiveMessageOnPort,
+  workerData,
+  type MessagePort,
+  type Worker,
+} from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
+import {
+  EMPTY_MD5,
+  SMALL_FILE,
+  SourceFailed,
+  Target,
+  TargetFailed,
+  TargetFull,
+  TargetGone,
+  changed,
+  closeQuietly,
+  copySmallBytes,
+  openSource,
+  readWithRetry,
+  sleep,
+} from './copyFiles';
 import { canSyncfs, Flusher, HashRing } from './hashRing';
-import { runNicer } from './workerBoot';
-import { TMP_DIR, type CopyResult, type CopyTask, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
+import { siblingWorker, runNicer, startWorker } from './workerBoot';
+import {
+  TMP_DIR,
+  type CopyResult,
+  type CopyTask,
+  type FromSmallCopier,
+  type FromWorker,
+  type SmallCopyInit,
+  type ToSmallCopier,
+  type ToWorker,
+  type WorkerInit,
+} from './protocol';
 
 runNicer();
 
@@ -32,23 +52,21 @@ const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 const tmpDir = join(init.root, TMP_DIR);
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+const target = new Target(init.root, init.rootDev);
 const ring = new HashRing();
 const flusher = new Flusher();
 // the helpers boot while the first tasks arrive
 ring.start(import.meta.url);
 flusher.start(import.meta.url, init.root);
 
-/** files of this size and more are flushed one by one (fsync); smaller ones written behind (syncfs) */
-const SMALL_FILE = BLOCK_SIZE;
 /**
  * Small files copied and not yet reported: at most 4 MiB (what a kill -9 can make the next run copy
- * again, besides the file in hand), in two batches of 2 MiB (or 512 files, or 250 ms): one being
- * filled while the helpers hash the other, which is reported once the next is full.
+ * again, besides the files in hand): here two batches of 1.5 MiB (or 384 files, or 250 ms), one
+ * being filled while the hasher hashes the other, which is reported once the next is full; and the
+ * second copier's batch of 1 MiB (smallCopyWorker.ts).
  */
-const REPORT_BYTES = 2 * 1024 * 1024;
-const REPORT_FILES = 512;
+const REPORT_BYTES = 1.5 * 1024 * 1024;
+const REPORT_FILES = 384;
 const REPORT_MS = 250;
 /**
  * Reported small files not yet flushed: a syncfs starts after 64 MiB or a second of them, in the
@@ -58,15 +76,6 @@ const REPORT_MS = 250;
 const BEHIND_BYTES = 64 * 1024 * 1024;
 const BEHIND_MS = 1000;
 const BEHIND_LIMIT = 256 * 1024 * 1024;
-/** MD5 of no bytes: an empty file's (it has no blocks) */
-const EMPTY_MD5 = 'D41D8CD98F00B204E9800998ECF8427E';
-/**
- * Blocks are written to the drive in 128 KiB pieces (as cp does), not in one 4 MiB write. Measured
- * on ext4 (Linux 6.18): 2 GiB cost the copy thread 6-8 s of CPU in 4 MiB writes and 2.7 s in
- * 128 KiB writes, most of it in the kernel's copy into the page cache (big writes get large folios,
- * high-order allocations from cold memory; small writes reuse hot pages).
- */
-const WRITE_CHUNK = 128 * 1024;
 const FLUSH_EVERY = Number(process.env.HAUL_FLUSH_MIB ?? '64') * 1024 * 1024;
 /** syncfs is Linux's (and needs coreutils' sync); elsewhere each small file is flushed on its own (fsync) */
 const batchFlush = canSyncfs();
@@ -85,7 +94,6 @@ interface Batch {
 const emptyBatch = (): Batch => ({ files: [], bytes: 0 });
 
 const queue: CopyTask[] = [];
-const made = new Set<string>();
 /** small files: being copied, being hashed (`hashedMark` collects them), reported not flushed, flushing */
 let filling = emptyBatch();
 let fillingSince = 0;
@@ -100,44 +108,6 @@ let rateStart = Date.now();
 let rateBytes = 0;
 /** set once the drive is full, removed or failing: later tasks go straight back */
 let stopped = false;
-
-class TargetGone extends Error {}
-class TargetFull extends Error {}
-class TargetFailed extends Error {
-  constructor(
-    readonly code: string,
-    msg: string,
-  ) {
-    super(msg);
-  }
-}
-class SourceFailed extends Error {
-  constructor(
-    readonly code: string,
-    msg: string,
-  ) {
-    super(msg);
-  }
-}
-
-let rootChecked = 0;
-/** checkRoot at most every 50 ms on the hot path (a stat per small file adds up) */
-function checkRootSoon(): void {
-  const now = Date.now();
-  if (now - rootChecked < 50) return;
-  checkRoot();
-  rootChecked = now;
-}
-
-function checkRoot(): void {
-  let dev: number;
-  try {
-    dev = statSync(init.root).dev;
-  } catch {
-    throw new TargetGone('the drive was removed');
-  }
-  if (dev !== init.rootDev) throw new TargetGone('the drive was removed (its mount point no longer holds it)');
-}
 
 function progress(n: number): void {
   unreported += n;
@@ -164,66 +134,10 @@ function flushProgress(): void {
   lastReport = Date.now();
 }
 
-function targetError(e: unknown, what: string): never {
-  const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-  if (code === 'ENOSPC' || code === 'EDQUOT') throw new TargetFull(`the drive is full (${what})`);
-  try {
-    checkRoot();
-  } catch (g) {
-    throw g;
-  }
-  if (code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO') throw new TargetGone('the drive was removed');
-  throw new TargetFailed(code, `${what} failed on the drive: ${(e as Error).message}`);
-}
-
-function readWithRetry(fd: number, into: Buffer, at: number, pos: number, len: number, src: string): number {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return readSync(fd, into, at, len, pos);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-      if (code === 'EIO' && attempt < 3) {
-        sleep(200 * (attempt + 1));
-        continue;
-      }
-      throw new SourceFailed(
-        code,
-        code === 'EIO'
-          ? `reading ${src} failed with an input/output error (tried ${attempt + 1} times); the source disk may be failing`
-          : `reading ${src} failed (${code})`,
-      );
-    }
-  }
-}
-
-function ensureDir(dir: string): void {
-  if (made.has(dir)) return;
-  checkRoot(); // never create folders on the bare mount point of a pulled drive
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    targetError(e, `creating folder ${dir}`);
-  }
-  made.add(dir);
-}
-
 /** Copies one file to its temporary; a big file is flushed too, a small one waits for its batch. */
 function copyOne(task: CopyTask): Copied {
-  checkRootSoon();
-  let src: number;
-  try {
-    src = openSync(task.src, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-    throw new SourceFailed(
-      code,
-      code === 'EACCES' || code === 'EPERM'
-        ? `permission denied reading ${task.src}`
-        : code === 'ENOENT'
-          ? `${task.src} no longer exists`
-          : `cannot open ${task.src} (${code})`,
-    );
-  }
+  target.checkSoon();
+  const src = openSource(task);
   let tmp = join(tmpDir, `${task.id}.tmp`);
   let dst = -1;
   try {
@@ -231,28 +145,14 @@ function copyOne(task: CopyTask): Copied {
     // a small file goes straight to its place: it counts only once journaled, and a partial one
     // left by a kill is overwritten by the next run
     if (before.size < SMALL_FILE) tmp = join(init.root, task.rel);
-    try {
-      dst = openSync(tmp, 'w');
-    } catch (e) {
-      checkRoot();
-      ensureDir(dirname(tmp));
-      try {
-        dst = openSync(tmp, 'w');
-      } catch (e2) {
-        targetError(e2 ?? e, 'creating a file');
-      }
-    }
+    dst = target.create(tmp);
     const result: CopyResult = { id: task.id, size: 0, mtime: before.mtimeMs, md5: '', blocks: '' };
-    if (before.size < SMALL_FILE) copySmall(task, src, dst, before.mtimeMs, before.size, result);
+    if (before.size < SMALL_FILE) copySmall(task, src, dst, before, result);
     else copyBig(task, src, dst, before.mtimeMs, result);
     return { task, tmp, result };
   } catch (e) {
     if (dst >= 0) {
-      try {
-        closeSync(dst);
-      } catch {
-        /* already failing */
-      }
+      closeQuietly(dst);
       dst = -1;
     }
     try {
@@ -264,24 +164,6 @@ function copyOne(task: CopyTask): Copied {
   } finally {
     if (dst >= 0) closeSync(dst);
     closeSync(src);
-  }
-}
-
-function changed(task: CopyTask): SourceFailed {
-  return new SourceFailed(
-    'ECHANGED',
-    `${task.src} changed while it was being copied; it will be copied again on the next run`,
-  );
-}
-
-function writeAll(dst: number, buf: Buffer, at: number, len: number, pos: number, rel: string): void {
-  let w = 0;
-  while (w < len) {
-    try {
-      w += writeSync(dst, buf, at + w, Math.min(WRITE_CHUNK, len - w), pos + w);
-    } catch (e) {
-      targetError(e, `writing ${rel}`);
-    }
   }
 }
 
@@ -310,7 +192,7 @@ function copyBig(task: CopyTask, src: number, dst: number, mtime: number, result
         ring.add(got, (md5) => (blocks[b] = md5));
         ring.seal();
       }
-      writeAll(dst, slot, 0, got, pos, task.rel);
+      target.writeAll(dst, slot, 0, got, pos, task.rel);
       pos += got;
       if (got) progress(got);
       // Flush as we go: the disk writes while we read and hash, and the final fsync (and the
@@ -325,57 +207,41 @@ function copyBig(task: CopyTask, src: number, dst: number, mtime: number, result
   }
   const after = fstatSync(src);
   if (after.size !== pos || after.mtimeMs !== mtime) throw changed(task);
-  try {
-    fsyncSync(dst);
-  } catch (e) {
-    targetError(e, `flushing ${task.rel}`);
-  }
+  target.fsync(dst, task.rel);
   result.size = pos;
   result.blocks = blocks.join('');
   result.md5 = blocks.length === 1 ? blocks[0]! : '';
 }
 
 /** A file of less than a block, packed into the ring's slot with others: its MD5 is its block's. */
-function copySmall(task: CopyTask, src: number, dst: number, mtime: number, size: number, result: CopyResult): void {
-  // one read of size + 1 bytes usually gets the whole file and shows its end (a regular file reads
-  // short only at its end, so no second read to see 0); the fstat below catches a file that
-  // changed meanwhile
-  const { buf, at } = ring.room(size + 1);
-  let got = 0;
-  while (got <= size) {
-    const want = size + 1 - got;
-    const n = readWithRetry(src, buf, at + got, got, want, task.src);
-    got += n;
-    if (n < want) break;
-  }
-  const after = fstatSync(src);
-  if (got !== size || after.size !== size || after.mtimeMs !== mtime) throw changed(task);
+function copySmall(
+  task: CopyTask,
+  src: number,
+  dst: number,
+  before: { size: number; mtimeMs: number },
+  result: CopyResult,
+): void {
+  const { buf, at } = ring.room(before.size + 1);
+  const got = copySmallBytes(target, task, src, dst, before, buf, at);
   result.size = got;
   if (got) {
     ring.add(got, (md5) => {
       result.md5 = md5;
       result.blocks = md5;
     });
+    progress(got);
   } else result.md5 = EMPTY_MD5;
-  writeAll(dst, buf, at, got, 0, task.rel);
-  if (got) progress(got);
-  if (!batchFlush) {
-    try {
-      fsyncSync(dst);
-    } catch (e) {
-      targetError(e, `flushing ${task.rel}`);
-    }
-  }
+  if (!batchFlush) target.fsync(dst, task.rel);
 }
 
 /** Renames a flushed big file into place and reports it (the engine journals it then). */
 function renameAndReport(f: Copied): void {
   const final = join(init.root, f.task.rel);
-  ensureDir(dirname(final));
+  target.ensureDir(dirname(final));
   try {
     renameSync(f.tmp, final);
   } catch (e) {
-    targetError(e, `renaming into ${f.task.rel}`);
+    target.error(e, `renaming into ${f.task.rel}`);
   }
   flushProgress();
   post({ t: 'done', results: [f.result] });
@@ -416,7 +282,7 @@ function finishSync(wait: boolean): void {
   }
   if (flusher.syncfsStatus() !== 0) {
     // the syncfs failed with the drive still there: flush each file on its own, or fail here
-    checkRoot();
+    target.check();
     for (const f of syncing.files) {
       try {
         const fd = openSync(f.tmp, 'r+');
@@ -426,7 +292,7 @@ function finishSync(wait: boolean): void {
           closeSync(fd);
         }
       } catch (e) {
-        targetError(e, `flushing ${f.task.rel}`);
+        target.error(e, `flushing ${f.task.rel}`);
       }
     }
   }
@@ -438,7 +304,7 @@ function finishSync(wait: boolean): void {
 /** Starts a syncfs of what was reported unflushed (in the flusher, while the copy goes on). */
 function startSync(): void {
   if (syncing.files.length || !behind.files.length) return;
-  checkRoot();
+  target.check();
   syncing = behind;
   behind = emptyBatch();
   flusher.syncfsSoon();
@@ -448,6 +314,11 @@ function startSync(): void {
 function pipeSmall(): void {
   if (filling.bytes >= REPORT_BYTES || filling.files.length >= REPORT_FILES || Date.now() - fillingSince > REPORT_MS)
     handOver();
+  flushBehind();
+}
+
+/** Starts a syncfs once enough is written behind (waiting for the one before past the limit). */
+function flushBehind(): void {
   if (!batchFlush) return;
   finishSync(false);
   if (behind.bytes >= BEHIND_BYTES || (behind.files.length && Date.now() - behindSince > BEHIND_MS)) {
@@ -467,9 +338,9 @@ function commitAll(): void {
 }
 
 /** What this worker had and did not report goes back (its partial copies removed); reported files stay. */
-function returnAll(current?: CopyTask): number[] {
+function returnAll(current: CopyTask | undefined, second: number[]): number[] {
   const held = [...hashing.files, ...filling.files];
-  const ids = [...(current ? [current.id] : []), ...held.map((p) => p.task.id), ...queue.map((t) => t.id)];
+  const ids = [...(current ? [current.id] : []), ...held.map((p) => p.task.id), ...second, ...queue.map((t) => t.id)];
   try {
     ring.drain();
     flusher.idle();
@@ -488,6 +359,165 @@ function returnAll(current?: CopyTask): number[] {
   queue.length = 0;
   return ids;
 }
+
+/** tasks handed to the second copier at a time; it is given more while it holds fewer than two slices */
+const SLICE = 64;
+/** nor while it holds this many bytes: at the end, neither copier waits long for the other */
+const HELD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The copy worker's side of its second copier of small files (smallCopyWorker.ts): it starts once
+ * a few slices of small files wait, takes slices from the front of the queue, and its answers are
+ * read between two files here (synchronously, like the tasks), reported like this worker's own
+ * small files and flushed behind with them. A throttled copy (maxRate) has none.
+ */
+class SecondCopier {
+  private worker?: Worker;
+  private port?: MessagePort;
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
+  private seen = 0;
+  /** tasks it holds, by id (answered ones leave) */
+  private readonly tasks = new Map<number, CopyTask>();
+  private heldBytes = 0;
+  /** files it gave back as grown past a block: copied here */
+  private readonly grown = new Set<number>();
+  /** it stopped (asked to, or the drive stopped it) */
+  private ended = false;
+
+  holds(): boolean {
+    return this.tasks.size > 0;
+  }
+
+  /** Hands over a slice of small files when it has room for one. */
+  feed(): void {
+    if (this.ended || init.maxRate > 0 || this.tasks.size >= 2 * SLICE || this.heldBytes >= HELD_BYTES) return;
+    if (!this.worker && queue.length < 2 * SLICE) return;
+    const slice: CopyTask[] = [];
+    for (let i = 0; i < queue.length && slice.length < SLICE; ) {
+      if (queue[i]!.size < SMALL_FILE && !this.grown.has(queue[i]!.id)) slice.push(queue.splice(i, 1)[0]!);
+      else i++;
+    }
+    if (!slice.length) return;
+    if (!this.worker) this.start();
+    for (const t of slice) {
+      this.tasks.set(t.id, t);
+      this.heldBytes += t.size;
+    }
+    this.port!.postMessage({ t: 'tasks', tasks: slice } satisfies ToSmallCopier);
+  }
+
+  /** Reads every answer waiting; throws as the drive's state when it stopped for the drive. */
+  collect(): void {
+    if (!this.port) return;
+    for (;;) {
+      const got = receiveMessageOnPort(this.port);
+      if (!got) return;
+      this.seen++;
+      this.answer(got.message as FromSmallCopier);
+    }
+  }
+
+  /** Waits a little for its next answer (this worker has nothing else to copy). */
+  wait(): void {
+    Atomics.wait(this.ctrl, 1, this.seen, 5);
+  }
+
+  /** Stops it: the ids of the tasks it held and did not answer (their copies removed). */
+  stop(): number[] {
+    if (this.port && !this.ended) {
+      Atomics.store(this.ctrl, 0, 1);
+      this.port.postMessage({ t: 'stop' } satisfies ToSmallCopier);
+      const until = Date.now() + 60_000;
+      while (!this.ended && Date.now() < until) {
+        try {
+          this.collect();
+        } catch {
+          /* it stopped for the drive after all: ended */
+        }
+        if (!this.ended) Atomics.wait(this.ctrl, 1, this.seen, 100);
+      }
+      if (!this.ended) this.terminate(); // it stopped answering: what it held goes back anyway
+    }
+    this.ended = true;
+    const ids = [...this.tasks.keys()];
+    this.tasks.clear();
+    this.heldBytes = 0;
+    return ids;
+  }
+
+  terminate(): void {
+    if (this.worker) void this.worker.terminate();
+    this.ended = true;
+  }
+
+  private start(): void {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const data: SmallCopyInit = {
+      root: init.root,
+      rootDev: init.rootDev,
+      port: port2,
+      ctrl: this.ctrl.buffer as SharedArrayBuffer,
+      fsyncEach: !batchFlush,
+    };
+    this.worker = startWorker(siblingWorker('smallCopyWorker', import.meta.url), data, [port2]);
+    this.worker.unref();
+  }
+
+  private forget(task: CopyTask): void {
+    this.tasks.delete(task.id);
+    this.heldBytes -= task.size;
+  }
+
+  private answer(m: FromSmallCopier): void {
+    switch (m.t) {
+      case 'copied': {
+        const files: Copied[] = [];
+        let bytes = 0;
+        for (const result of m.results) {
+          const task = this.tasks.get(result.id);
+          if (!task) continue;
+          this.forget(task);
+          files.push({ task, tmp: join(init.root, task.rel), result });
+          bytes += result.size;
+        }
+        if (bytes) progress(bytes);
+        flushProgress();
+        post({ t: 'done', results: files.map((f) => f.result), ...(batchFlush ? { behind: true } : {}) });
+        if (!batchFlush) return;
+        if (!behind.files.length) behindSince = Date.now();
+        behind.files.push(...files);
+        behind.bytes += bytes;
+        flushBehind();
+        return;
+      }
+      case 'source-error': {
+        const task = this.tasks.get(m.id);
+        if (task) this.forget(task);
+        post(m);
+        return;
+      }
+      case 'big': {
+        // grown since the plan: copied here, as a big file
+        const task = this.tasks.get(m.id);
+        if (task) {
+          this.forget(task);
+          this.grown.add(task.id);
+          queue.unshift(task);
+        }
+        return;
+      }
+      case 'stopped':
+        // what it returned stays in `tasks` until `stop` hands it back
+        this.ended = true;
+        if (m.why === 'full') throw new TargetFull(m.message);
+        if (m.why === 'removed') throw new TargetGone(m.message);
+        if (m.why === 'failed') throw new TargetFailed(m.code, m.message);
+        return;
+    }
+  }
+}
+const copier = new SecondCopier();
 
 /** Messages taken from the port while draining that are not tasks: handled once the drain ends. */
 const deferred: ToWorker[] = [];
@@ -509,61 +539,63 @@ function takeWaitingTasks(): boolean {
 }
 
 function drain(): void {
-  while (queue.length || takeWaitingTasks()) {
-    const task = queue.shift()!;
-    try {
-      const copied = copyOne(task);
-      if (copied.result.size >= SMALL_FILE) renameAndReport(copied);
-      else {
-        if (!filling.files.length) fillingSince = Date.now();
-        filling.files.push(copied);
-        filling.bytes += copied.result.size;
-        pipeSmall();
-      }
-    } catch (e) {
-      if (e instanceof SourceFailed) {
-        post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
+  let task: CopyTask | undefined;
+  try {
+    for (;;) {
+      copier.collect();
+      copier.feed();
+      task = queue.shift() ?? (takeWaitingTasks() ? queue.shift() : undefined);
+      if (!task) {
+        // what the second copier holds is answered before this worker says it is idle
+        if (!copier.holds()) break;
+        copier.wait();
         continue;
       }
-      // Finish what is complete before reporting the drive's state, so nothing is copied twice.
-      stopped = true;
-      let returned: number[];
-      if (e instanceof TargetFull) {
-        try {
-          commitAll();
-        } catch {
-          /* it will be returned below */
+      try {
+        const copied = copyOne(task);
+        if (copied.result.size >= SMALL_FILE) renameAndReport(copied);
+        else {
+          if (!filling.files.length) fillingSince = Date.now();
+          filling.files.push(copied);
+          filling.bytes += copied.result.size;
+          pipeSmall();
         }
-        returned = returnAll(task);
-        post({ t: 'full', id: task.id, returned, message: e.message });
-      } else if (e instanceof TargetGone) {
-        returned = returnAll(task);
-        post({ t: 'removed', returned, message: e.message });
-      } else {
-        returned = returnAll(task);
-        const code = e instanceof TargetFailed ? e.code : 'EUNKNOWN';
-        post({ t: 'target-error', returned, code, message: e instanceof Error ? e.message : String(e) });
+      } catch (e) {
+        if (!(e instanceof SourceFailed)) throw e;
+        post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
       }
-      return;
+      task = undefined;
     }
-  }
-  try {
     commitAll();
   } catch (e) {
-    stopped = true;
-    const returned = returnAll();
-    if (e instanceof TargetGone) post({ t: 'removed', returned, message: e.message });
-    else if (e instanceof TargetFull) post({ t: 'full', id: returned[0] ?? -1, returned, message: e.message });
-    else
-      post({
-        t: 'target-error',
-        returned,
-        code: (e as TargetFailed).code ?? 'EUNKNOWN',
-        message: (e as Error).message,
-      });
+    stopOn(e, task);
     return;
   }
   post({ t: 'idle' });
+}
+
+/** The drive is full, removed or failing: what is complete is reported, the rest goes back. */
+function stopOn(e: unknown, current?: CopyTask): void {
+  stopped = true;
+  // the second copier first: what it finished is reported with this worker's own
+  const second = copier.stop();
+  if (e instanceof TargetFull) {
+    // finish what is complete before reporting the drive's state, so nothing is copied twice
+    try {
+      commitAll();
+    } catch {
+      /* it is returned below */
+    }
+    const returned = returnAll(current, second);
+    post({ t: 'full', id: returned[0] ?? -1, returned, message: e.message });
+  } else if (e instanceof TargetGone) post({ t: 'removed', returned: returnAll(current, second), message: e.message });
+  else
+    post({
+      t: 'target-error',
+      returned: returnAll(current, second),
+      code: e instanceof TargetFailed ? e.code : 'EUNKNOWN',
+      message: e instanceof Error ? e.message : String(e),
+    });
 }
 
 function handle(m: ToWorker): void {
@@ -582,6 +614,7 @@ function handle(m: ToWorker): void {
     }
     ring.stop();
     flusher.stop();
+    copier.terminate();
     port.close();
   }
   while (deferred.length) handle(deferred.shift()!);

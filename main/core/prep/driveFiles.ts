@@ -13,7 +13,7 @@ import {
   parseDriveManifest,
   serializeDriveHeader,
   serializeDriveInfo,
-  serializeDriveManifest,
+  driveManifestPieces,
   sessionOf,
   type DriveHeader,
   type DriveManifest,
@@ -41,17 +41,32 @@ export function writeAtomic(path: string, data: string, mode = 0o644): void {
 }
 
 /** The same, off the event loop (the engine's main thread must not stall on a drive's fsync); `mkdirs` makes its folder. */
-export async function writeAtomicAsync(path: string, data: string | Buffer, mkdirs = false): Promise<void> {
+export async function writeAtomicAsync(path: string, data: string | Buffer | Buffer[], mkdirs = false): Promise<void> {
   if (mkdirs) await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
   const fh = await open(tmp, 'w');
   try {
-    await fh.writeFile(data);
+    if (Array.isArray(data))
+      for (const chunk of data)
+        for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
+    else await fh.writeFile(data);
     await fh.sync();
   } finally {
     await fh.close();
   }
   await rename(tmp, path);
+}
+
+/** A `breathe` called often that gives the turn only every few milliseconds. */
+function pacer(breathe: (() => Promise<void>) | undefined): () => Promise<void> | undefined {
+  if (!breathe) return () => undefined;
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < 4) return undefined;
+    return breathe().then(() => {
+      last = performance.now();
+    });
+  };
 }
 
 export function recordToBlob(
@@ -137,6 +152,8 @@ export async function writeDriveRoot(
     newSessions: string[];
     generatedId: boolean;
     now: number;
+    /** gives the thread a turn (the engine's, where the app's UI runs); none in a worker */
+    breathe?: () => Promise<void>;
   },
 ): Promise<{ manifestHash: string; blobs: number }> {
   let foreign: ManifestBlob[] = [];
@@ -159,12 +176,34 @@ export async function writeDriveRoot(
         );
     }
   const sidecars = await placeSidecars(root, opts.records);
-  const blobs = [...foreign, ...opts.records.map((r) => recordToBlob(r, sidecars.get(r)))].sort((a, b) =>
-    a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0,
-  );
-  const xml = serializeDriveManifest({ version: '2014-11-01', driveId: opts.driveId, blobs });
-  await writeAtomicAsync(join(root, MANIFEST_FILE), xml);
-  const manifestHash = md5Upper(xml);
+  const breathe = pacer(opts.breathe);
+  const blobs = foreign;
+  for (const r of opts.records) {
+    blobs.push(recordToBlob(r, sidecars.get(r)));
+    if ((blobs.length & 1023) === 0) await breathe();
+  }
+  blobs.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  // written as it is built, in pieces of about 1 MiB: hashed on the way, never one string of it all
+  const hash = createHash('md5');
+  const chunks: Buffer[] = [];
+  let pieces: string[] = [];
+  let length = 0;
+  const cut = () => {
+    const chunk = Buffer.from(pieces.join(''));
+    hash.update(chunk);
+    chunks.push(chunk);
+    pieces = [];
+    length = 0;
+  };
+  for (const piece of driveManifestPieces({ version: '2014-11-01', driveId: opts.driveId, blobs })) {
+    pieces.push(piece);
+    length += piece.length;
+    if ((pieces.length & 255) === 0) await breathe();
+    if (length >= 1024 * 1024) cut();
+  }
+  cut();
+  await writeAtomicAsync(join(root, MANIFEST_FILE), chunks);
+  const manifestHash = hash.digest('hex').toUpperCase();
   const old = readHeader(root);
   const sessionIds = [
     ...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...new Set(blobs.map((b) => sessionOf(b.filePath)))]),
@@ -193,6 +232,7 @@ export async function writeDriveFilesFor(
   init: ManifestInit,
   records: FileRecord[],
   knownSessions: Iterable<string>,
+  breathe?: () => Promise<void>,
 ): Promise<ManifestReply> {
   try {
     const r = await writeDriveRoot(init.root, {
@@ -203,6 +243,7 @@ export async function writeDriveFilesFor(
       newSessions: init.newSessions,
       generatedId: init.generatedId,
       now: init.now,
+      ...(breathe ? { breathe } : {}),
     });
     return { t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs };
   } catch (e) {

@@ -293,6 +293,8 @@ export class Md5Lanes {
     memory: WasmMemory,
     private readonly scratch: number,
   ) {
+    // the lanes' state is read as 32-bit words and 128-bit vectors
+    if (scratch % 16) throw new Error(`Md5Lanes: the scratch offset ${scratch} is not a multiple of 16`);
     const inst = new wasm!.Instance(module, { m: { mem: memory } });
     this.run = inst.exports.md5x4 as Md5Lanes['run'];
     this.words = new Uint32Array(memory.buffer);
@@ -402,10 +404,11 @@ export class Md5Batch {
   private used = 0;
 
   constructor(private readonly size: number) {
-    const memory = sharedMemory(size + LANES_SCRATCH);
+    const scratch = Math.ceil(size / 16) * 16;
+    const memory = sharedMemory(scratch + LANES_SCRATCH);
     this.buf = Buffer.from(memory.buffer, 0, size);
     const kernel = simdMd5();
-    this.lanes = kernel ? new Md5Lanes(kernel, memory, size) : undefined;
+    this.lanes = kernel ? new Md5Lanes(kernel, memory, scratch) : undefined;
   }
 
   /** Where in `buf` the next piece of `len` bytes (at most `size`) goes; the pieces before are hashed first when it would not fit. */

@@ -1,5 +1,6 @@
 // Messages between the copy engine (main thread) and its workers: per-drive copy and verify
 // workers, and the one-off manifest writer.
+import type { MessagePort } from 'node:worker_threads';
 import type { FileRecord } from './journal';
 
 export interface CopyTask {
@@ -28,6 +29,33 @@ export interface WorkerInit {
   /** bytes per second, 0 = unlimited */
   maxRate: number;
 }
+
+/**
+ * workerData of a copy worker's second copier of small files (smallCopyWorker.ts): it copies the
+ * tasks the copy worker hands it, hashes them in a batch and answers on `port`.
+ */
+export interface SmallCopyInit {
+  root: string;
+  rootDev: number;
+  /** its end of the channel to the copy worker (which reads its answers synchronously) */
+  port: MessagePort;
+  /** [0] 1 once the copy worker asks it to stop, [1] answers posted so far (the copy worker waits on it) */
+  ctrl: SharedArrayBuffer;
+  /** flush each file itself (fsync), where there is no syncfs to flush a batch */
+  fsyncEach: boolean;
+}
+export type ToSmallCopier = { t: 'tasks'; tasks: CopyTask[] } | { t: 'stop' };
+export type FromSmallCopier =
+  /** copied to their place and hashed, not flushed (unless fsyncEach) */
+  | { t: 'copied'; results: CopyResult[] }
+  | { t: 'source-error'; id: number; code: string; message: string }
+  /** the file grew to a block or more since the plan: the copy worker copies it as a big one */
+  | { t: 'big'; id: number }
+  /**
+   * It copies no more: asked to (`asked`) or the drive stopped it. `returned`: the tasks it had and
+   * did not answer, their copies removed (for `full`, the first is the file that did not fit).
+   */
+  | { t: 'stopped'; why: 'asked' | 'full' | 'removed' | 'failed'; code: string; message: string; returned: number[] };
 
 /** workerData of a verify worker (verifyWorker.ts) */
 export interface VerifyInit {

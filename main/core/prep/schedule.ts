@@ -13,7 +13,7 @@ import type { FileTable } from './fileTable';
 import type { Journal, JournalRecord } from './journal';
 import { fileCost } from './plan';
 import { sidecarFields } from './sidecars';
-import type { CopyResult, CopyTask, FromWorker } from './protocol';
+import type { CopyResult, CopyTask, FromWorker, WorkerInit } from './protocol';
 import { startWorker } from './workerBoot';
 
 const CHUNK_FILES = 512;
@@ -44,6 +44,22 @@ export interface FailedFile {
   message: string;
 }
 
+/** A drive's copy worker started ahead of the scheduler (while the scan runs), and what went wrong meanwhile. */
+export interface StartedWorker {
+  worker: Worker;
+  rootDev: number;
+  errors: Error[];
+}
+
+/** Starts a drive's copy worker (with its hasher and flusher): it boots while the engine scans and plans. */
+export function startCopyWorker(url: URL, info: TargetInfo, maxRate: number): StartedWorker {
+  const rootDev = statSync(info.path).dev;
+  const worker = startWorker(url, { root: info.path, rootDev, maxRate } satisfies WorkerInit);
+  const started: StartedWorker = { worker, rootDev, errors: [] };
+  worker.on('error', (e) => started.errors.push(e)); // until the scheduler listens
+  return started;
+}
+
 export interface ScheduleInput {
   table: FileTable;
   entries: DatasetEntry[];
@@ -53,6 +69,8 @@ export interface ScheduleInput {
   bitLockerKeys: string[];
   copyWorker: URL;
   maxRate: number;
+  /** copy workers started ahead, by target (the others are started here) */
+  started?: (StartedWorker | undefined)[];
   signal?: AbortSignal;
   emit: (e: PrepEvent) => void;
 }
@@ -99,23 +117,30 @@ export class DriveScheduler {
     }
     this.totalBytes = this.runs.reduce((s, r) => s + r.bytesTotal, 0);
     this.totalFiles = this.runs.reduce((s, r) => s + r.filesTotal, 0);
-    // The copy workers (each with its hashers and flusher) boot now, while the engine writes the
-    // drive headers: a worker takes tens of milliseconds to start, more on a busy machine.
+    // The copy workers (each with its hashers and flusher) boot ahead (see `startCopyWorker`), or
+    // now, while the engine writes the drive headers: a worker takes tens of milliseconds to start.
     for (const r of this.runs) {
-      const w = startWorker(input.copyWorker, { root: r.info.path, rootDev: r.rootDev, maxRate: input.maxRate });
+      let s = input.started?.[r.index];
+      if (s && s.rootDev !== r.rootDev) {
+        void s.worker.terminate(); // another drive is mounted there now: its worker would stop at once
+        s = undefined;
+      }
+      s ??= startCopyWorker(input.copyWorker, r.info, input.maxRate);
+      const w = s.worker;
       this.workers.push(w);
       r.worker = w;
       const early: FromWorker[] = [];
       this.handlers.set(r, (m) => early.push(m));
-      w.on('message', (m: FromWorker) => this.handlers.get(r)!(m));
-      w.on('error', (e) =>
+      const failed = (e: Error) =>
         this.handlers.get(r)!({
           t: 'target-error',
           returned: [...r.outstanding],
           code: 'EWORKER',
           message: `the copy stopped: ${e.message}`,
-        }),
-      );
+        });
+      w.on('message', (m: FromWorker) => this.handlers.get(r)!(m));
+      w.on('error', failed);
+      for (const e of s.errors) failed(e);
       this.early.set(r, early);
     }
   }

@@ -30,7 +30,7 @@ import { TMP_DIR } from './protocol';
 import { findDone, reclaim, reclaimableBytes, type DoneSoFar } from './resume';
 import { RunHold } from './runHold';
 import { scanDataset } from './scan';
-import { DriveScheduler } from './schedule';
+import { DriveScheduler, startCopyWorker, type StartedWorker } from './schedule';
 import { checkTargets, describeTarget, resolveTargets, type PrepTarget } from './targets';
 import { checkBlocks, verifyItems, verifyTarget } from './verify';
 import { workerFile } from './workerBoot';
@@ -134,6 +134,8 @@ export class PrepSession {
     journal: Journal | undefined,
     forCopy: boolean,
     emit: Listener = (e) => this.emit(e),
+    /** called with the targets once they check out, before the scan (the copy starts its workers) */
+    onTargets?: (infos: TargetInfo[]) => void,
   ): Promise<Planned> {
     const c = this.config;
     if (journal?.damage)
@@ -161,6 +163,7 @@ export class PrepSession {
         message: 'No drive was given to copy onto.',
         fix: 'Add a drive (its mount path, or a folder on a mounted volume).',
       });
+    if (targetProblems.length === 0) onTargets?.(infos);
     const scan = await scanDataset(c.entries, { sessionId: c.session, targets: infos, exclude: c.exclude ?? [] });
     const blockingProblems = scan.problemCount > 0 && !c.skipProblems;
     if (scan.problemCount) emit({ type: 'preflight', problems: scan.problems });
@@ -271,7 +274,21 @@ export class PrepSession {
     hold.hold(await lockJournal(this.journalPath));
     const journal = Journal.open(this.journalPath);
     hold.hold(() => journal.close());
-    const planned = await this.planWith(journal, true, emit);
+    // the copy workers boot while the dataset is scanned; a refused plan ends them with the run
+    const copyWorker = workerFile('copyWorker', c.workerDir);
+    const started: (StartedWorker | undefined)[] = [];
+    hold.hold(() => {
+      for (const s of started) void s?.worker.terminate();
+    });
+    const planned = await this.planWith(journal, true, emit, (infos) => {
+      for (const [k, info] of infos.entries()) {
+        try {
+          started[k] = startCopyWorker(copyWorker, info, c.maxRate ?? 0);
+        } catch {
+          /* the target went away: the scheduler finds out and says so */
+        }
+      }
+    });
     const { result: planResult, infos, table, done } = planned;
     const refusedResult = (outcome: PrepSessionResult['outcome']): PrepSessionResult => ({
       ok: false,
@@ -307,7 +324,6 @@ export class PrepSession {
 
     // every target resolved (or the copy was refused above), so infos[k] is targets[k]
     const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
-    const copyWorker = workerFile('copyWorker', c.workerDir);
     const manifestWorkers = new ManifestWorkers(workerFile('manifestWorker', c.workerDir));
     hold.hold(() => manifestWorkers.terminate());
     const sch = new DriveScheduler({
@@ -318,6 +334,7 @@ export class PrepSession {
       infos,
       bitLockerKeys,
       copyWorker,
+      started,
       maxRate: c.maxRate ?? 0,
       signal,
       emit,

@@ -5,10 +5,17 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 
 /** The worker entries (main/core/prep/<name>.ts, bundled as out/cli/<name>.mjs by main/build.mjs). */
-export const WORKERS = ['copyWorker', 'verifyWorker', 'hashBlocksWorker', 'flushWorker', 'manifestWorker'] as const;
+export const WORKERS = [
+  'copyWorker',
+  'smallCopyWorker',
+  'verifyWorker',
+  'hashBlocksWorker',
+  'flushWorker',
+  'manifestWorker',
+] as const;
 export type WorkerName = (typeof WORKERS)[number];
 
 /**
@@ -31,15 +38,19 @@ export function siblingWorker(name: WorkerName, self: string): URL {
   return new URL(`./${name}${self.endsWith('.ts') ? '.ts' : '.mjs'}`, self);
 }
 
-export function startWorker(url: URL, workerData: unknown): Worker {
+export function startWorker(url: URL, workerData: unknown, transferList: TransferListItem[] = []): Worker {
   // A bundle needs none of the parent's flags; a loader among them (tsx's --import) would be loaded
   // again in every worker, 50-100 ms each.
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, execArgv: [] });
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, transferList, execArgv: [] });
   // From source: register tsx's loader inside the worker, then load the module.
   const apiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
   const apiEsm = pathToFileURL(apiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
   const boot = `import { register } from ${JSON.stringify(apiEsm)}; register(); await import(${JSON.stringify(url.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData, execArgv: [] });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
+    workerData,
+    transferList,
+    execArgv: [],
+  });
 }
 
 /**
