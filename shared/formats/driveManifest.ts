@@ -188,7 +188,10 @@ const esc = (v: string): string => v.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!)
 export const toManifestPath = (p: string): string => `\\${p.split('/').join('\\')}`;
 
 /** The session a blob belongs to: the first folder of its path on the drive. */
-export const sessionOf = (filePath: string): string => filePath.split('/')[0] ?? '';
+export const sessionOf = (filePath: string): string => {
+  const slash = filePath.indexOf('/');
+  return slash < 0 ? filePath : filePath.slice(0, slash);
+};
 
 function sidecarXml(tag: 'MetadataPath' | 'PropertiesPath', s: ManifestSidecar | undefined, indent: string): string {
   return s ? `${indent}<${tag} Hash="${s.hash}">${esc(toManifestPath(s.path))}</${tag}>\n` : '';

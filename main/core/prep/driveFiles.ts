@@ -1,7 +1,7 @@
 // Writing and reading the files on a drive's root: DriveManifest.xml, HaulDrive.json, and the
 // DriveInfo file next to the journal. Every write is atomic (temporary file, fsync, rename).
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import {
@@ -26,25 +26,16 @@ import { placeSidecars } from './sidecars';
 
 export const md5Upper = (data: string | Buffer): string => createHash('md5').update(data).digest('hex').toUpperCase();
 
-export function writeAtomic(path: string, data: string, mode = 0o644): void {
-  const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    const b = Buffer.from(data);
-    let off = 0;
-    while (off < b.length) off += writeSync(fd, b, off, b.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
 /** The same, off the event loop (the engine's main thread must not stall on a drive's fsync); `mkdirs` makes its folder. */
-export async function writeAtomicAsync(path: string, data: string | Buffer | Buffer[], mkdirs = false): Promise<void> {
+export async function writeAtomicAsync(
+  path: string,
+  data: string | Buffer | Buffer[],
+  mkdirs = false,
+  mode = 0o644,
+): Promise<void> {
   if (mkdirs) await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', mode);
   try {
     if (Array.isArray(data))
       for (const chunk of data)
@@ -180,7 +171,7 @@ export async function writeDriveRoot(
   const blobs = foreign;
   for (const r of opts.records) {
     blobs.push(recordToBlob(r, sidecars.get(r)));
-    if ((blobs.length & 1023) === 0) await breathe();
+    if ((blobs.length & 127) === 0) await breathe();
   }
   blobs.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   // written as it is built, in pieces of about 1 MiB: hashed on the way, never one string of it all
@@ -198,7 +189,7 @@ export async function writeDriveRoot(
   for (const piece of driveManifestPieces({ version: '2014-11-01', driveId: opts.driveId, blobs })) {
     pieces.push(piece);
     length += piece.length;
-    if ((pieces.length & 255) === 0) await breathe();
+    if ((pieces.length & 31) === 0) await breathe();
     if (length >= 1024 * 1024) cut();
   }
   cut();
@@ -256,19 +247,23 @@ export function manifestErrorReply(e: unknown): ManifestReply {
   return { t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: (e as Error).message };
 }
 
-/** `<journal without extension>_DriveInfo_<driveId>.xml`, next to the journal. Holds the BitLocker key: never log it. */
-export function writeDriveInfo(
+/**
+ * `<journal without extension>_DriveInfo_<driveId>.xml`, next to the journal. Holds the BitLocker
+ * key: never log it. Flushed off the event loop (a disk's fsync held the engine's thread 20-40 ms).
+ */
+export async function writeDriveInfo(
   journalPath: string,
   driveId: string,
   manifestHash: string,
   bitLockerKey: string,
-): string {
+): Promise<string> {
   const base = journalPath.slice(0, journalPath.length - extname(journalPath).length);
   const path = driveInfoFileName(base, driveId);
   // readable by its owner only: it holds the BitLocker key
-  writeAtomic(
+  await writeAtomicAsync(
     path,
     serializeDriveInfo({ driveId, bitLockerKey, manifestFile: `\\${MANIFEST_FILE}`, manifestHash }),
+    false,
     0o600,
   );
   return path;

@@ -194,7 +194,7 @@ export async function writeManifests(
         generatedId: journal.drives.get(r.info.driveId)?.generated === true,
       });
       if (w.t === 'manifest-error') throw new ManifestError(w.code, w.message);
-      const driveInfoFile = writeDriveInfo(journal.path, r.info.driveId, w.manifestHash, r.bitLockerKey);
+      const driveInfoFile = await writeDriveInfo(journal.path, r.info.driveId, w.manifestHash, r.bitLockerKey);
       const onDrive = journal.filesOnDrive(r.info.driveId);
       drives.push({
         driveId: r.info.driveId,

@@ -17,6 +17,8 @@ import type { CopyResult, CopyTask, FromWorker, WorkerInit } from './protocol';
 import { startWorker } from './workerBoot';
 
 const CHUNK_FILES = 512;
+/** journaling on the engine's thread, per turn of its event loop */
+const JOURNAL_MS = 3;
 const CHUNK_BYTES = 256 * 1024 * 1024;
 
 export interface DriveRun {
@@ -86,8 +88,11 @@ export class DriveScheduler {
   readonly totalFiles: number;
   stopped = false;
   private readonly workers: Worker[] = [];
-  /** `q`: the file's write-behind place when it was reported before its data was flushed */
-  private readonly toJournal: { r: DriveRun; res: CopyResult; q?: number }[] = [];
+  /**
+   * Records to journal, in order: finished files (`q`: the file's write-behind place when it was
+   * reported before its data was flushed) and the `synced` confirmations that follow them.
+   */
+  private readonly toJournal: ({ r: DriveRun; res: CopyResult; q?: number } | { synced: JournalRecord })[] = [];
   private journalScheduled = false;
   private lastSync = Date.now();
 
@@ -250,7 +255,10 @@ export class DriveScheduler {
 
       const journalSlice = () => {
         this.journalScheduled = false;
-        this.journalSome(128);
+        // a few milliseconds a turn, however busy the machine: the app's UI runs on this thread
+        const until = performance.now() + JOURNAL_MS;
+        do this.journalSome(32);
+        while (this.toJournal.length && performance.now() < until);
         if (this.toJournal.length) {
           this.journalScheduled = true;
           setImmediate(journalSlice);
@@ -281,11 +289,15 @@ export class DriveScheduler {
             break;
           }
           case 'synced': {
-            // every record the worker reported before is journaled first, then confirmed
-            this.journalSome(Infinity);
+            // journaled after every record the worker reported before it, in their turn
             const covered = r.behindQ.splice(0, m.n).filter((q) => q >= 0);
-            if (covered.length)
-              this.input.journal.append([{ t: 'synced', drive: r.info.driveId, q: Math.max(...covered) }]);
+            if (covered.length) {
+              this.toJournal.push({ synced: { t: 'synced', drive: r.info.driveId, q: Math.max(...covered) } });
+              if (!this.journalScheduled) {
+                this.journalScheduled = true;
+                setImmediate(journalSlice);
+              }
+            }
             break;
           }
           case 'source-error': {
@@ -412,8 +424,14 @@ export class DriveScheduler {
         this.sendChunk(r);
       }
       checkAll();
-    }).then(() => {
-      this.journalSome(Infinity);
+    }).then(async () => {
+      // what is left goes in turns too (the copy can finish files faster than this thread journals them)
+      while (this.toJournal.length) {
+        const until = performance.now() + JOURNAL_MS;
+        do this.journalSome(32);
+        while (this.toJournal.length && performance.now() < until);
+        if (this.toJournal.length) await new Promise((r) => setImmediate(r));
+      }
       journal.syncSoon();
     });
   }
@@ -485,7 +503,9 @@ export class DriveScheduler {
     const take = this.toJournal.splice(0, Math.min(max, this.toJournal.length));
     if (!take.length) return;
     journal.append(
-      take.map(({ r, res, q }): JournalRecord => {
+      take.map((t): JournalRecord => {
+        if ('synced' in t) return t.synced;
+        const { r, res, q } = t;
         const i = res.id;
         const entry = entries[table.entry(i)]!;
         const blob = table.blobPath(i);
