@@ -14,6 +14,7 @@ import {
   serializeDriveHeader,
   serializeDriveInfo,
   driveManifestPieces,
+  manifestSidecar,
   sessionOf,
   type DriveHeader,
   type DriveManifest,
@@ -170,7 +171,10 @@ export async function writeDriveRoot(
   const breathe = pacer(opts.breathe);
   const blobs = foreign;
   for (const r of opts.records) {
-    blobs.push(recordToBlob(r, sidecars.get(r)));
+    const placed = sidecars.get(r);
+    if (placed?.metadata) manifestSidecar.parse(placed.metadata);
+    if (placed?.properties) manifestSidecar.parse(placed.properties);
+    blobs.push(recordToBlob(r, placed));
     if ((blobs.length & 127) === 0) await breathe();
   }
   blobs.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
@@ -186,7 +190,10 @@ export async function writeDriveRoot(
     pieces = [];
     length = 0;
   };
-  for (const piece of driveManifestPieces({ version: '2014-11-01', driveId: opts.driveId, blobs })) {
+  // every blob passed manifestBlob already: a journal record's entry when it was appended or read
+  // (fileRecordProblem), another journal's blob when the old manifest was read; the sidecars just now
+  const manifest = { version: '2014-11-01' as const, driveId: opts.driveId, blobs };
+  for (const piece of driveManifestPieces(manifest, { checked: true })) {
     pieces.push(piece);
     length += piece.length;
     if ((pieces.length & 31) === 0) await breathe();
