@@ -1,6 +1,6 @@
 // Compact storage for the planned files: a million files must plan in well under 500 MB, so the
 // per-file data lives in typed arrays and the paths are split into a folder table and a name.
-import { join } from 'node:path';
+import { sep } from 'node:path';
 
 export interface SourceFolder {
   /** absolute source folder */
@@ -67,11 +67,22 @@ export class FileTable {
   name(i: number): string {
     return this.names[i]!;
   }
+  /** the source file (a folder the scan read, normalized, and a name without a separator: no path.join needed) */
   source(i: number): string {
-    return join(this.folderOf(i).abs, this.names[i]!);
+    const abs = this.folderOf(i).abs;
+    return abs.endsWith(sep) ? abs + this.names[i]! : abs + sep + this.names[i]!;
   }
   blobPath(i: number): string {
     return this.blobOverride.get(i) ?? `${this.folderOf(i).blobPrefix}${this.names[i]}`;
+  }
+  /** blobPath(i).length, without building it */
+  blobPathLength(i: number): number {
+    const o = this.blobOverride.get(i);
+    return o === undefined ? this.folderOf(i).blobPrefix.length + this.names[i]!.length : o.length;
+  }
+  /** the folder index of file i */
+  folderIndex(i: number): number {
+    return this.dir[i]!;
   }
   entry(i: number): number {
     return this.folderOf(i).entry;

@@ -61,11 +61,23 @@ export function makePlan(input: PlanInput): PlanSummary {
   const unplacedCosts: number[] = [];
   const widestAlloc = Math.max(ALLOC, ...drives.map((d) => d.allocUnit ?? ALLOC));
   let cursor = 0; // first drive that may still have room (first fit keeps earlier drives filling first)
+  // a folder's files share their destination prefix (unless a file has a blob name of its own)
+  const prefixOf = new Map<number, string>();
+  const destination = (i: number): string => {
+    const f = table.folderIndex(i);
+    const own = table.blobOverride.has(i) || table.folderOf(i).blobPrefix === '';
+    let p = own ? undefined : prefixOf.get(f);
+    if (p === undefined) {
+      p = topPrefix(table.blobPath(i));
+      if (!own) prefixOf.set(f, p);
+    }
+    return p;
+  };
   for (let i = 0; i < table.count; i++) {
     if (table.flags[i] !== 0) continue;
     const size = table.size(i);
-    const blob = table.blobPath(i);
-    const cost = (d: number) => fileCost(size, blob.length, drives[d]!.allocUnit);
+    const blobLength = table.blobPathLength(i);
+    const cost = (d: number) => fileCost(size, blobLength, drives[d]!.allocUnit);
     totalFiles++;
     totalBytes += size;
     let chosen = -1;
@@ -83,7 +95,7 @@ export function makePlan(input: PlanInput): PlanSummary {
       table.drive[i] = 255;
       unplacedFiles++;
       unplacedBytes += size;
-      unplacedCosts.push(fileCost(size, blob.length, widestAlloc)); // on more drives like these
+      unplacedCosts.push(fileCost(size, blobLength, widestAlloc)); // on more drives like these
       continue;
     }
     table.drive[i] = chosen;
@@ -93,7 +105,7 @@ export function makePlan(input: PlanInput): PlanSummary {
     p.bytes += size;
     p.cost += c;
     p.files++;
-    const prefix = topPrefix(blob);
+    const prefix = destination(i);
     const dst = p.dest.get(prefix) ?? { files: 0, bytes: 0 };
     dst.files++;
     dst.bytes += size;

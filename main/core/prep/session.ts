@@ -4,6 +4,7 @@
 // again on the same journal, skipping what is done; `verify` re-reads the drives. Everything it
 // reports goes out as PrepEvents (shared/prep/types.ts) and a typed result; it never prints.
 import { existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
 import { MANIFEST_FILE } from '../../../shared/formats/driveManifest';
@@ -402,7 +403,8 @@ export class PrepSession {
     for (const r of sch.runs)
       if (r.state !== 'removed') {
         try {
-          rmSync(join(r.info.path, TMP_DIR), { recursive: true, force: true });
+          // off the event loop: the drive's last flush holds its metadata a while
+          await rm(join(r.info.path, TMP_DIR), { recursive: true, force: true });
         } catch {
           /* the drive is failing: reported already */
         }
