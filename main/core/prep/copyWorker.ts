@@ -327,7 +327,18 @@ function flushBehind(): void {
   }
 }
 
-/** Everything copied so far reported and flushed. */
+/**
+ * Everything copied so far reported, when there is nothing left to copy. What is written behind
+ * is not waited for: the engine flushes each drive once more at the end (DriveScheduler.flushBehind)
+ * while it builds the manifests, and confirms it all then.
+ */
+function reportAll(): void {
+  handOver();
+  reportHashed();
+  if (batchFlush) finishSync(false);
+}
+
+/** Everything copied so far reported and flushed (the drive stops: full). */
 function commitAll(): void {
   handOver();
   reportHashed();
@@ -566,7 +577,7 @@ function drain(): void {
       }
       task = undefined;
     }
-    commitAll();
+    reportAll();
   } catch (e) {
     stopOn(e, task);
     return;

@@ -146,6 +146,8 @@ export async function writeDriveRoot(
     now: number;
     /** gives the thread a turn (the engine's, where the app's UI runs); none in a worker */
     breathe?: () => Promise<void>;
+    /** awaited once the manifest is built, before it is written (the data's last flush) */
+    beforeWrite?: Promise<void>;
   },
 ): Promise<{ manifestHash: string; blobs: number }> {
   let foreign: ManifestBlob[] = [];
@@ -200,6 +202,7 @@ export async function writeDriveRoot(
     if (length >= 1024 * 1024) cut();
   }
   cut();
+  await opts.beforeWrite;
   await writeAtomicAsync(join(root, MANIFEST_FILE), chunks);
   const manifestHash = hash.digest('hex').toUpperCase();
   const old = readHeader(root);
@@ -231,6 +234,7 @@ export async function writeDriveFilesFor(
   records: FileRecord[],
   knownSessions: Iterable<string>,
   breathe?: () => Promise<void>,
+  beforeWrite?: Promise<void>,
 ): Promise<ManifestReply> {
   try {
     const r = await writeDriveRoot(init.root, {
@@ -242,6 +246,7 @@ export async function writeDriveFilesFor(
       generatedId: init.generatedId,
       now: init.now,
       ...(breathe ? { breathe } : {}),
+      ...(beforeWrite ? { beforeWrite } : {}),
     });
     return { t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs };
   } catch (e) {

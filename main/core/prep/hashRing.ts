@@ -6,7 +6,7 @@
 // SIMD is missing, two hashers take the slots in turn (even and odd) with OpenSSL's MD5. A slot is
 // free again once it is hashed. The hashers' side is `runHasher` (hashBlocksWorker.ts); the copy
 // thread's side is `HashRing`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
@@ -255,6 +255,15 @@ export function canSyncfs(): boolean {
 /** syncfs(2) of the file system under `path` (`sync -f`, coreutils); its exit status. */
 export function syncfs(path: string): number {
   return spawnSync('sync', ['-f', path], { stdio: 'ignore' }).status ?? 1;
+}
+
+/** The same off the event loop. */
+export function syncfsAsync(path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('sync', ['-f', path], { stdio: 'ignore' });
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
 }
 
 /**

@@ -229,7 +229,7 @@ export class Journal {
   readonly drives = new Map<string, { target: string; generated: boolean }>();
   /** per drive: the last write-behind place given out (`q`) and the last one flushed */
   private readonly lastQ = new Map<string, number>();
-  private readonly syncedQ = new Map<string, number>();
+  private readonly confirmedQ = new Map<string, number>();
   /** files whose copy failed verification (fileKey): not done, whatever the drive shows */
   readonly mismatched = new Set<string>();
   /** records refused on append, in order (each also returned by `append`) */
@@ -446,7 +446,7 @@ export class Journal {
         break;
       }
       case 'synced':
-        if (r.q > (this.syncedQ.get(r.drive) ?? -1)) this.syncedQ.set(r.drive, r.q);
+        if (r.q > (this.confirmedQ.get(r.drive) ?? -1)) this.confirmedQ.set(r.drive, r.q);
         break;
       case 'removed': {
         const k = fileKey(r.s, r.blob);
@@ -524,8 +524,13 @@ export class Journal {
   }
 
   /** A file journaled before its data was flushed, and not confirmed since: its copy must be checked before it counts. */
+  /** The last write-behind place confirmed on a drive (undefined: none). */
+  syncedQ(driveId: string): number | undefined {
+    return this.confirmedQ.get(driveId);
+  }
+
   unconfirmed(r: FileRecord): boolean {
-    return r.q !== undefined && r.q > (this.syncedQ.get(r.drive) ?? -1);
+    return r.q !== undefined && r.q > (this.confirmedQ.get(r.drive) ?? -1);
   }
 
   filesOnDrive(driveId: string): FileRecord[] {

@@ -94,11 +94,13 @@ export class ManifestWorkers {
  * Writes a drive's manifest and header from the journal as the engine holds it: on this thread
  * for a few blobs (a new drive's header), else in a worker.
  */
-function writeDriveFiles(
+async function writeDriveFiles(
   workers: ManifestWorkers,
   r: DriveRun,
   journal: Journal,
   job: { jobName: string; session: string; generatedId: boolean },
+  /** the drive's data is on the disk: the manifest is written after it (built before, on this thread) */
+  flushed?: Promise<void>,
 ): Promise<ManifestReply> {
   const init: ManifestInit = {
     root: r.info.path,
@@ -111,9 +113,11 @@ function writeDriveFiles(
   };
   const records = journal.filesOnDrive(init.driveId);
   const knownSessions = [...journal.sessions.keys()];
-  return records.length > IN_THREAD_RECORDS
-    ? workers.write({ ...init, records, knownSessions })
-    : writeDriveFilesFor(init, records, knownSessions, () => new Promise((r) => setImmediate(r)));
+  if (records.length > IN_THREAD_RECORDS) {
+    await flushed;
+    return workers.write({ ...init, records, knownSessions });
+  }
+  return writeDriveFilesFor(init, records, knownSessions, () => new Promise((r) => setImmediate(r)), flushed);
 }
 
 /** Room kept on each drive for its manifest: another program filling the drive mid-copy cannot take it. */
@@ -180,6 +184,8 @@ export async function writeManifests(
   jobName: string,
   session: string,
   failed: FailedFile[],
+  /** the last flush of the drives' data (DriveScheduler.flushBehind), awaited before a manifest is written */
+  flushed?: Promise<void>,
 ): Promise<PreparedDrive[]> {
   const drives: PreparedDrive[] = [];
   const todo = runs.filter(
@@ -191,11 +197,13 @@ export async function writeManifests(
   for (const [i, r] of todo.entries()) {
     if (big.slice(i + 1).some(Boolean)) workers.prestart();
     try {
-      const w = await writeDriveFiles(workers, r, journal, {
-        jobName,
-        session,
-        generatedId: journal.drives.get(r.info.driveId)?.generated === true,
-      });
+      const w = await writeDriveFiles(
+        workers,
+        r,
+        journal,
+        { jobName, session, generatedId: journal.drives.get(r.info.driveId)?.generated === true },
+        flushed,
+      );
       if (w.t === 'manifest-error') throw new ManifestError(w.code, w.message);
       const driveInfoFile = await writeDriveInfo(journal.path, r.info.driveId, w.manifestHash, r.bitLockerKey);
       const onDrive = journal.filesOnDrive(r.info.driveId);

@@ -3,6 +3,7 @@
 // alone; Cancel stops them all cleanly. Finished files are journaled a slice per event-loop turn,
 // so the main thread (and the app's UI) keeps running.
 import { rmSync, statSync, statfsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
@@ -11,6 +12,7 @@ import type { DriveProgress, PrepEvent } from '../../../shared/prep/types';
 import type { TargetInfo } from '../drives/target';
 import type { FileTable } from './fileTable';
 import type { Journal, JournalRecord } from './journal';
+import { syncfsAsync } from './hashRing';
 import { fileCost } from './plan';
 import { sidecarFields } from './sidecars';
 import type { CopyResult, CopyTask, FromWorker, WorkerInit } from './protocol';
@@ -434,6 +436,47 @@ export class DriveScheduler {
       }
       journal.syncSoon();
     });
+  }
+
+  /**
+   * The last flush of each drive that holds files written behind and not confirmed yet (the copy
+   * workers report their last files without waiting for it): one syncfs a drive, started once the
+   * copy is over, so it runs while the manifests are built; then one `synced` record confirms them
+   * all. Where the syncfs fails each of those files is flushed on its own; one that cannot be stays
+   * unconfirmed (a resume reads it back before it counts) and is named.
+   */
+  async flushBehind(): Promise<void> {
+    const { journal, emit } = this.input;
+    await Promise.all(
+      this.runs.map(async (r) => {
+        const places = r.behindQ.filter((q) => q >= 0);
+        r.behindQ = [];
+        if (!places.length || r.state === 'removed' || r.state === 'failed') return;
+        const q = Math.max(...places);
+        let ok = (await syncfsAsync(r.info.path)) === 0;
+        if (!ok) {
+          ok = true;
+          for (const f of journal.filesOnDrive(r.info.driveId)) {
+            if (!journal.unconfirmed(f) || f.q! > q) continue;
+            try {
+              const fh = await open(join(r.info.path, f.path), 'r+');
+              try {
+                await fh.sync();
+              } finally {
+                await fh.close();
+              }
+            } catch (e) {
+              ok = false;
+              const message = `flushing ${f.path} on drive ${r.info.driveId} failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); a resume reads it back and copies it again if it is not whole`;
+              this.failed.push({ source: f.src, code: 'EFLUSH', message });
+              emit({ type: 'file-error', source: f.src, driveId: r.info.driveId, code: 'EFLUSH', message });
+            }
+          }
+        }
+        if (ok && q > (journal.syncedQ(r.info.driveId) ?? -1))
+          journal.append([{ t: 'synced', drive: r.info.driveId, q }]);
+      }),
+    );
   }
 
   private taskOf(i: number): CopyTask {

@@ -379,6 +379,8 @@ export class PrepSession {
     if (planResult.plan.drives.some((d) => d.plannedFiles > IN_THREAD_RECORDS)) manifestWorkers.prestart();
     const stopTicker = hold.every(() => emit(progressEvent()), TICK_MS);
     await sch.run();
+    // the drives' last flush runs while the manifests are built; each is written once it is done
+    const flushed = sch.flushBehind();
     stopTicker();
     emit(progressEvent()); // the copy's final figures, also when it took less than one tick
     // A file whose record the journal refused (a name the manifest cannot carry) is not on the job.
@@ -410,7 +412,16 @@ export class PrepSession {
         }
       }
 
-    const drives = await writeManifests(manifestWorkers, sch.runs, journal, this.jobName, c.session, sch.failed);
+    const drives = await writeManifests(
+      manifestWorkers,
+      sch.runs,
+      journal,
+      this.jobName,
+      c.session,
+      sch.failed,
+      flushed,
+    );
+    await flushed; // also where no manifest was written
     for (const d of drives) {
       const r = sch.runs.find((x) => x.info.driveId === d.driveId)!;
       emit({
