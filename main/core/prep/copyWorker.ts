@@ -1,11 +1,13 @@
 // Worker entry: a copy worker, one per target drive, off the main event loop. Each file is read
-// once into a ring of shared slots (hashRing.ts) while two helper threads compute the MD5 of every
-// 4 MiB block (and of every small file, packed many to a slot); a third helper writes to the disk
-// as the copy goes on. A big file goes to a temporary under <root>/.haul-tmp, is flushed (fsync)
-// at its end, renamed into place and reported. A small file is written in its place and reported
-// once its MD5 is in, before its data is flushed ("written behind"): the engine journals it with a
-// write-behind place, and a syncfs every 64 MiB or second confirms the places it covers (`synced`).
-// A resume re-reads an unconfirmed copy and checks its block MD5s before it counts it as done.
+// once into a ring of shared slots (hashRing.ts) while a hasher thread computes the MD5 of every
+// 4 MiB block (and of every small file, packed many to a slot); a flusher thread writes to the
+// disk as the copy goes on; a second copier (smallCopyWorker.ts) takes slices of the small files.
+// A big file goes to a temporary under <root>/.haul-tmp, is flushed (fsync) at its end, renamed
+// into place and reported. A small file is written in its place and reported once its MD5 is in,
+// before its data is flushed ("written behind"): the engine journals it with a write-behind place,
+// and a syncfs every 64 MiB or second confirms the places it covers (`synced`); the last ones are
+// flushed and confirmed by the engine while it builds the manifest. A resume re-reads an
+// unconfirmed copy and checks its block MD5s before it counts it as done.
 import { closeSync, fstatSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
