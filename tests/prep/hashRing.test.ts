@@ -74,3 +74,14 @@ describe('the copy hashes', () => {
     120_000,
   );
 });
+
+describe('syncfs without a fork per flush', () => {
+  it('one shell answers each syncfs of the drive with its exit status, and a drive that is gone fails', async () => {
+    const { SyncfsServer } = await import('../../main/core/prep/hashRing');
+    const here = SyncfsServer.start(tmpdir());
+    expect(here, 'mkfifo and sh are on every Linux this runs on').toBeDefined();
+    expect([here!.syncfs(), here!.syncfs()]).toEqual([0, 0]);
+    const gone = SyncfsServer.start(join(tmpdir(), 'no-such-drive-here'));
+    expect(gone!.syncfs()).not.toBe(0);
+  });
+});

@@ -330,14 +330,24 @@ function flushBehind(): void {
 }
 
 /**
- * Everything copied so far reported, when there is nothing left to copy. What is written behind
- * is not waited for: the engine flushes each drive once more at the end (DriveScheduler.flushBehind)
- * while it builds the manifests, and confirms it all then.
+ * Everything copied so far reported, when there is nothing left to copy; what is written behind
+ * starts to flush, and is not waited for here: the engine builds the manifests meanwhile, and
+ * `finish` waits for it (the last `synced`) before this worker ends.
  */
 function reportAll(): void {
   handOver();
   reportHashed();
-  if (batchFlush) finishSync(false);
+  if (!batchFlush) return;
+  finishSync(false);
+  startSync();
+}
+
+/** The last flush, at the end of the copy: every file written behind is confirmed before this worker ends. */
+function flushAll(): void {
+  if (!batchFlush || stopped) return;
+  finishSync(true);
+  startSync();
+  finishSync(true);
 }
 
 /** Everything copied so far reported and flushed (the drive stops: full). */
@@ -620,6 +630,11 @@ function handle(m: ToWorker): void {
       drain();
     }
   } else if (m.t === 'finish') {
+    try {
+      flushAll();
+    } catch {
+      /* the drive is failing: the engine flushes what is left unconfirmed itself, or says so */
+    }
     try {
       rmSync(tmpDir, { recursive: true, force: true });
     } catch {

@@ -3,12 +3,14 @@
 // file's end, and each batch of small files with one syncfs while the next batch is copied.
 import { fdatasyncSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { FDATASYNC, syncfs, type FlusherInit } from './hashRing';
+import { FDATASYNC, syncfs, SyncfsServer, type FlusherInit } from './hashRing';
 import { runNicer } from './workerBoot';
 
 runNicer();
 const init = workerData as FlusherInit;
 const c = new Int32Array(init.ctrl);
+// started now, while the process is small and the copy has not begun (it forks once)
+const server = SyncfsServer.start(init.root);
 for (;;) {
   const done = Atomics.load(c, 2);
   if (Atomics.load(c, 0) === done) {
@@ -21,7 +23,9 @@ for (;;) {
     } catch {
       /* the copy thread's own fsync at the file's end reports errors */
     }
-  } else Atomics.store(c, 4, syncfs(init.root));
+  } else {
+    Atomics.store(c, 4, server ? server.syncfs() : syncfs(init.root));
+  }
   Atomics.store(c, 2, done + 1);
   Atomics.notify(c, 2);
 }
