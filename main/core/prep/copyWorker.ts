@@ -329,11 +329,7 @@ function flushBehind(): void {
   }
 }
 
-/**
- * Everything copied so far reported, when there is nothing left to copy; what is written behind
- * starts to flush, and is not waited for here: the engine builds the manifests meanwhile, and
- * `finish` waits for it (the last `synced`) before this worker ends.
- */
+/** Everything copied so far reported, when there is nothing left to copy; what is written behind starts to flush. */
 function reportAll(): void {
   handOver();
   reportHashed();
@@ -595,6 +591,13 @@ function drain(): void {
     return;
   }
   post({ t: 'idle' });
+  // the last flush at once, in this thread: the engine builds the manifests meanwhile (tasks it
+  // may still send wait for it); `finish` finds nothing left to flush then
+  try {
+    flushAll();
+  } catch {
+    /* the drive is failing: the engine flushes what is left unconfirmed itself, or says so */
+  }
 }
 
 /** The drive is full, removed or failing: what is complete is reported, the rest goes back. */

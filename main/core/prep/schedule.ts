@@ -454,8 +454,12 @@ export class DriveScheduler {
     const { journal, emit } = this.input;
     await Promise.all(
       this.runs.map(async (r) => {
-        await r.ended;
-        // the worker's last `synced` is journaled in turn: wait for it
+        // the worker's last `synced` (it flushes right after its last files), or its end
+        let ended = false;
+        void r.ended?.then(() => (ended = true));
+        if (!r.ended) ended = true;
+        while (!ended && r.behindQ.some((q) => q >= 0)) await new Promise((res) => setTimeout(res, 2));
+        // journaled in turn
         while (this.toJournal.length) await new Promise((res) => setImmediate(res));
         const places = r.behindQ.filter((q) => q >= 0);
         r.behindQ = [];
