@@ -2,7 +2,17 @@
 // smallCopyWorker.ts): opening a source and a copy on the drive, reading with retries, writing in
 // cp's pieces, and naming what went wrong in words. The errors say whose fault it is: the source
 // (this file is skipped) or the drive (full, removed, failing: the drive stops).
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import type { CopyTask } from './protocol';
@@ -203,5 +213,15 @@ export function closeQuietly(fd: number): void {
     closeSync(fd);
   } catch {
     /* already failing */
+  }
+}
+
+/** A copy that failed part way: closed (when `dst` is open) and removed, so nothing half written stays. */
+export function dropCopy(dst: number, path: string): void {
+  if (dst >= 0) closeQuietly(dst);
+  try {
+    unlinkSync(path);
+  } catch {
+    /* never created, or the drive is gone */
   }
 }

@@ -28,7 +28,7 @@ import {
   TargetFull,
   TargetGone,
   changed,
-  closeQuietly,
+  dropCopy,
   copySmallBytes,
   openSource,
   readWithRetry,
@@ -153,15 +153,8 @@ function copyOne(task: CopyTask): Copied {
     else copyBig(task, src, dst, before.mtimeMs, result);
     return { task, tmp, result };
   } catch (e) {
-    if (dst >= 0) {
-      closeQuietly(dst);
-      dst = -1;
-    }
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* never created, or the drive is gone */
-    }
+    dropCopy(dst, tmp);
+    dst = -1;
     throw e;
   } finally {
     if (dst >= 0) closeSync(dst);
@@ -338,9 +331,9 @@ function reportAll(): void {
   startSync();
 }
 
-/** The last flush, at the end of the copy: every file written behind is confirmed before this worker ends. */
+/** Every file reported behind flushed and confirmed: the running syncfs, then one for the rest. */
 function flushAll(): void {
-  if (!batchFlush || stopped) return;
+  if (!batchFlush) return;
   finishSync(true);
   startSync();
   finishSync(true);
@@ -350,10 +343,7 @@ function flushAll(): void {
 function commitAll(): void {
   handOver();
   reportHashed();
-  if (!batchFlush) return;
-  finishSync(true);
-  startSync();
-  finishSync(true);
+  flushAll();
 }
 
 /** What this worker had and did not report goes back (its partial copies removed); reported files stay. */
@@ -592,7 +582,7 @@ function drain(): void {
   }
   post({ t: 'idle' });
   // the last flush at once, in this thread: the engine builds the manifests meanwhile (tasks it
-  // may still send wait for it); `finish` finds nothing left to flush then
+  // may still send wait for it)
   try {
     flushAll();
   } catch {
@@ -633,11 +623,7 @@ function handle(m: ToWorker): void {
       drain();
     }
   } else if (m.t === 'finish') {
-    try {
-      flushAll();
-    } catch {
-      /* the drive is failing: the engine flushes what is left unconfirmed itself, or says so */
-    }
+    // nothing is left to flush here: every drain ends with flushAll, or with the drive stopped
     try {
       rmSync(tmpDir, { recursive: true, force: true });
     } catch {

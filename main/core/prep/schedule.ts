@@ -40,7 +40,7 @@ export interface DriveRun {
   doneBefore: number;
   /** write-behind places of the files the worker reported unflushed, oldest first, until `synced` */
   behindQ: number[];
-  /** the copy worker has ended (after its last flush, when it was told to finish) */
+  /** the copy worker has ended */
   ended?: Promise<void>;
 }
 
@@ -260,10 +260,7 @@ export class DriveScheduler {
 
       const journalSlice = () => {
         this.journalScheduled = false;
-        // a few milliseconds a turn, however busy the machine: the app's UI runs on this thread
-        const until = performance.now() + JOURNAL_MS;
-        do this.journalSome(32);
-        while (this.toJournal.length && performance.now() < until);
+        this.journalTurn();
         if (this.toJournal.length) {
           this.journalScheduled = true;
           setImmediate(journalSlice);
@@ -431,20 +428,15 @@ export class DriveScheduler {
       checkAll();
     }).then(async () => {
       // what is left goes in turns too (the copy can finish files faster than this thread journals them)
-      while (this.toJournal.length) {
-        const until = performance.now() + JOURNAL_MS;
-        do this.journalSome(32);
-        while (this.toJournal.length && performance.now() < until);
-        if (this.toJournal.length) await new Promise((r) => setImmediate(r));
-      }
+      for (this.journalTurn(); this.toJournal.length; this.journalTurn()) await new Promise((r) => setImmediate(r));
       journal.syncSoon();
     });
   }
 
   /**
    * The last flush of each drive that holds files written behind and not confirmed yet. A copy
-   * worker reports its last files without waiting for it and flushes them when it is told to
-   * finish, while the engine builds the manifests; its `synced` confirms them. What a worker that
+   * worker with nothing left to copy says so and then flushes its last files, while the engine
+   * builds the manifests; its `synced` confirms them, and this waits for it. What a worker that
    * was stopped (or whose flush failed) left unconfirmed is flushed here: one syncfs a drive, else
    * each file on its own; one that cannot be stays unconfirmed (a resume reads it back before it
    * counts) and is named. (Not on the engine's thread each time: starting `sync` forks the whole
@@ -455,9 +447,8 @@ export class DriveScheduler {
     await Promise.all(
       this.runs.map(async (r) => {
         // the worker's last `synced` (it flushes right after its last files), or its end
-        let ended = false;
+        let ended = !r.ended;
         void r.ended?.then(() => (ended = true));
-        if (!r.ended) ended = true;
         while (!ended && r.behindQ.some((q) => q >= 0)) await new Promise((res) => setTimeout(res, 2));
         // journaled in turn
         while (this.toJournal.length) await new Promise((res) => setImmediate(res));
@@ -550,6 +541,13 @@ export class DriveScheduler {
       }
     }
     return moved;
+  }
+
+  /** Journals what waits for a few milliseconds, however busy the machine: the app's UI runs on this thread. */
+  private journalTurn(): void {
+    const until = performance.now() + JOURNAL_MS;
+    do this.journalSome(32);
+    while (this.toJournal.length && performance.now() < until);
   }
 
   /** Journals finished files (at most `max` now). */

@@ -16,8 +16,8 @@ import {
   TargetFailed,
   TargetFull,
   TargetGone,
-  closeQuietly,
   copySmallBytes,
+  dropCopy,
   openSource,
 } from './copyFiles';
 import { Md5Batch } from './md5Lanes';
@@ -82,15 +82,8 @@ function copyOne(task: CopyTask): void {
     held.push({ task, result });
     heldBytes += got;
   } catch (e) {
-    if (dst >= 0) {
-      closeQuietly(dst);
-      dst = -1;
-      try {
-        unlinkSync(at);
-      } catch {
-        /* never created, or the drive is gone */
-      }
-    }
+    dropCopy(dst, at);
+    dst = -1;
     throw e;
   } finally {
     if (dst >= 0) closeSync(dst);
