@@ -27,6 +27,7 @@ export const CLI_ENTRIES = {
   verifyWorker: 'main/core/prep/verifyWorker.ts',
   hashBlocksWorker: 'main/core/prep/hashBlocksWorker.ts',
   flushWorker: 'main/core/prep/flushWorker.ts',
+  writeWorker: 'main/core/prep/writeWorker.ts',
   manifestWorker: 'main/core/prep/manifestWorker.ts',
 };
 

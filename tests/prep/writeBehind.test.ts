@@ -1,5 +1,6 @@
-// Small files are written behind: journaled once copied and hashed, flushed to the drive by a
-// syncfs every 64 MiB or second, and confirmed by a `synced` record then. A resume takes an
+// Files are written behind (big ones too, once every block is written and the file is renamed
+// into place): journaled once copied and hashed, flushed to the drive by a syncfs every 64 MiB or
+// second, and confirmed by a `synced` record then. A resume takes an
 // unconfirmed file for done only after re-reading its copy and matching every block MD5 the
 // journal holds (main/core/prep/README.md, "Threads"): after a kill -9 the copy is in the page
 // cache and passes; after a power cut it may not, and it is copied again. On a loop-mounted ext4
@@ -48,7 +49,55 @@ function makeSmallFiles(dir: string, count: number): Map<string, Buffer> {
   return data;
 }
 
-describe('small files written behind', () => {
+/** Big files (several blocks, the last one short) next to the small ones. */
+function makeBigFiles(dir: string, sizes: number[]): Map<string, Buffer> {
+  mkdirSync(dir, { recursive: true });
+  const data = new Map<string, Buffer>();
+  for (const [i, size] of sizes.entries()) {
+    const b = randomBytes(size);
+    writeFileSync(join(dir, `big${i}.bin`), b);
+    data.set(`big${i}.bin`, b);
+  }
+  return data;
+}
+const MiB = 1024 * 1024;
+
+describe('files written behind', () => {
+  it('a big file is written behind too: after a power cut that lost one of its blocks, the resume finds it by its block MD5s and copies it again', async () => {
+    drives.clear();
+    const src = join(work, 'src-c');
+    const data = new Map([...makeSmallFiles(src, 10), ...makeBigFiles(src, [9 * MiB + 5, 6 * MiB])]);
+    const journal = join(work, 'c.jrn');
+    expect((await session(journal, src).start()).outcome).toBe('done');
+    const done = Journal.read(journal);
+    const records = [...done.files.values()];
+    expect(records).toHaveLength(12);
+    expect(records.every((r) => r.q !== undefined)).toBe(true);
+    expect(records.filter((r) => done.unconfirmed(r))).toEqual([]);
+
+    // the journal as a power cut before any syncfs leaves it, and the big file's second block lost
+    const cut = join(work, 'c-cut.jrn');
+    const j = Journal.open(cut);
+    j.append([...done.sessions].map(([s, job]) => ({ t: 'session', s, job, at: 1 })));
+    j.append([...done.drives].map(([drive, d]) => ({ t: 'drive', drive, target: d.target, at: 1 })));
+    j.append(records.map((r, q): FileRecord => ({ ...r, q })));
+    j.close();
+    const lost = records.find((r) => r.blob.endsWith('big0.bin'))!;
+    expect(lost.blocks.length).toBe(3 * 32); // three block MD5s
+    const onDrive = join(drives.mounts[0]!, lost.path);
+    const fd = openSync(onDrive, 'r+');
+    writeSync(fd, Buffer.alloc(MiB), 0, MiB, 5 * MiB);
+    closeSync(fd);
+
+    const res = await session(cut, src).start();
+    expect(res.outcome, res.message).toBe('done');
+    expect(res.filesCopied).toBe(1);
+    expect(res.filesSkipped).toBe(11);
+    expect(md5(readFileSync(onDrive))).toBe(md5(data.get('big0.bin')!));
+    const after = Journal.read(cut);
+    expect([...after.files.values()].filter((r) => after.unconfirmed(r))).toEqual([]);
+  }, 120_000);
+
   it('a finished run leaves every small file confirmed as flushed in the journal', async () => {
     drives.clear();
     const src = join(work, 'src-a');

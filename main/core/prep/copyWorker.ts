@@ -1,13 +1,15 @@
 // Worker entry: a copy worker, one per target drive, off the main event loop. Each file is read
-// once into a ring of shared slots (hashRing.ts) while a hasher thread computes the MD5 of every
-// 4 MiB block (and of every small file, packed many to a slot); a flusher thread writes to the
-// disk as the copy goes on; a second copier (smallCopyWorker.ts) takes slices of the small files.
-// A big file goes to a temporary under <root>/.haul-tmp, is flushed (fsync) at its end, renamed
-// into place and reported. A small file is written in its place and reported once its MD5 is in,
-// before its data is flushed ("written behind"): the engine journals it with a write-behind place,
-// and a syncfs every 64 MiB or second confirms the places it covers (`synced`); the last ones are
-// flushed and confirmed by the engine while it builds the manifest. A resume re-reads an
-// unconfirmed copy and checks its block MD5s before it counts it as done.
+// once into a ring of shared slots (hashRing.ts) while hasher threads compute the MD5 of every
+// 4 MiB block (and of every small file, packed many to a slot); a writer thread writes big files'
+// blocks from the ring (blockWriter.ts: direct I/O where the drive's file system takes it); a
+// flusher thread writes to the disk as the copy goes on; a second copier (smallCopyWorker.ts)
+// takes slices of the small files. A big file goes to a temporary under <root>/.haul-tmp and is
+// renamed into place once every block is written and hashed; a small file is written in its place.
+// Both are reported before their data is flushed ("written behind", where syncfs is to be had):
+// the engine journals each with a write-behind place, and a syncfs every 64 MiB or second confirms
+// the places it covers (`synced`); the last ones are flushed and confirmed while the engine builds
+// the manifest. A resume re-reads an unconfirmed copy and checks its block MD5s before it counts it
+// as done. Without syncfs, each file is flushed (fsync) before it is reported.
 import { closeSync, fstatSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -28,12 +30,14 @@ import {
   TargetFull,
   TargetGone,
   changed,
+  closeQuietly,
   dropCopy,
   copySmallBytes,
   openSource,
   readWithRetry,
   sleep,
 } from './copyFiles';
+import { BlockWriter, WriteFailed } from './blockWriter';
 import { canSyncfs, Flusher, HashRing } from './hashRing';
 import { siblingWorker, runNicer, startWorker } from './workerBoot';
 import {
@@ -55,8 +59,11 @@ const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 const tmpDir = join(init.root, TMP_DIR);
 const target = new Target(init.root, init.rootDev);
-const ring = new HashRing();
+const ring = new HashRing(init.hashers);
 const flusher = new Flusher();
+/** writes big files' blocks from the ring in its own thread (started once big files are among the tasks) */
+const writer = new BlockWriter(ring.memory, ring.slotCount, import.meta.url);
+ring.beforeReuse = (slot) => writer.free(slot);
 // the helpers boot while the first tasks arrive
 ring.start(import.meta.url);
 flusher.start(import.meta.url, init.root);
@@ -71,9 +78,9 @@ const REPORT_BYTES = 1.5 * 1024 * 1024;
 const REPORT_FILES = 384;
 const REPORT_MS = 250;
 /**
- * Reported small files not yet flushed: a syncfs starts after 64 MiB or a second of them, in the
- * flusher while the copy goes on; with 256 MiB unflushed the copy waits for the running one. A
- * power cut can lose those (the resume finds them by their block MD5s and copies them again).
+ * Reported files not yet flushed: a syncfs starts after 64 MiB or a second of them, in the flusher
+ * while the copy goes on; with 256 MiB unflushed the copy waits for the running one. A power cut
+ * can lose those (the resume finds them by their block MD5s and copies them again).
  */
 const BEHIND_BYTES = 64 * 1024 * 1024;
 const BEHIND_MS = 1000;
@@ -136,7 +143,7 @@ function flushProgress(): void {
   lastReport = Date.now();
 }
 
-/** Copies one file to its temporary; a big file is flushed too, a small one waits for its batch. */
+/** Copies one file to its temporary (a big one, flushed where there is no syncfs) or its place (a small one). */
 function copyOne(task: CopyTask): Copied {
   target.checkSoon();
   const src = openSource(task);
@@ -150,7 +157,7 @@ function copyOne(task: CopyTask): Copied {
     dst = target.create(tmp);
     const result: CopyResult = { id: task.id, size: 0, mtime: before.mtimeMs, md5: '', blocks: '' };
     if (before.size < SMALL_FILE) copySmall(task, src, dst, before, result);
-    else copyBig(task, src, dst, before.mtimeMs, result);
+    else copyBig(task, src, dst, tmp, before.mtimeMs, result);
     return { task, tmp, result };
   } catch (e) {
     dropCopy(dst, tmp);
@@ -163,46 +170,59 @@ function copyOne(task: CopyTask): Copied {
 }
 
 /**
- * A file of one block or more, block by block through the ring. Its journaled `md5` is its block's
- * MD5 when it has one block, else empty: the whole-file MD5 would cost a second pass over every
- * byte, and nothing needs it (the data center computes the blob's Content-MD5 from the blocks it
- * checks against the manifest).
+ * A file of one block or more, block by block through the ring: each block is read into a slot,
+ * hashed there and written from there by the writer thread (directly to the device where the file
+ * system allows), while the next is read. It is complete once every block is written and hashed;
+ * where syncfs flushes behind (Linux), it is then reported written behind like a small file,
+ * else flushed here (fsync). Its journaled `md5` is its block's MD5 when it has one block, else
+ * empty: the whole-file MD5 would cost a second pass over every byte, and nothing needs it (the
+ * data center computes the blob's Content-MD5 from the blocks it checks against the manifest).
  */
-function copyBig(task: CopyTask, src: number, dst: number, mtime: number, result: CopyResult): void {
+function copyBig(task: CopyTask, src: number, dst: number, tmp: string, mtime: number, result: CopyResult): void {
   const blocks: string[] = [];
+  const first = writer.count();
+  const what = `writing ${task.rel}`;
   let pos = 0;
+  const direct = writer.openDirect(tmp);
   try {
     for (;;) {
       // fill a whole block (or up to EOF) in the next ring slot
-      const slot = ring.block();
+      const buf = ring.block();
+      const { slot, offset } = ring.slot();
       let got = 0;
       while (got < BLOCK_SIZE) {
-        const n = readWithRetry(src, slot, got, pos + got, BLOCK_SIZE - got, task.src);
+        const n = readWithRetry(src, buf, got, pos + got, BLOCK_SIZE - got, task.src);
         if (n === 0) break;
         got += n;
       }
-      if (got) {
-        const b = blocks.length;
-        blocks.push('');
-        ring.add(got, (md5) => (blocks[b] = md5));
-        ring.seal();
-      }
-      target.writeAll(dst, slot, 0, got, pos, task.rel);
+      if (!got) break;
+      const b = blocks.length;
+      blocks.push('');
+      ring.add(got, (md5) => (blocks[b] = md5));
+      ring.seal();
+      writer.write(slot, offset, got, dst, direct, pos, what);
       pos += got;
-      if (got) progress(got);
-      // Flush as we go: the disk writes while we read and hash, and the final fsync (and the
-      // memory the kernel holds dirty) stays small.
-      if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) flusher.flushSoon(dst);
+      progress(got);
+      // Through the page cache: flushed as we go, so the disk writes while we read and hash, and
+      // the final flush (and the memory the kernel holds dirty) stays small.
+      if (FLUSH_EVERY && !(direct >= 0 && writer.direct()) && pos % FLUSH_EVERY === 0) flusher.flushSoon(dst);
       if (got < BLOCK_SIZE) break;
     }
+    writer.check(first, writer.count());
+  } catch (e) {
+    if (e instanceof WriteFailed) target.error(e, e.what);
+    throw e;
   } finally {
-    // every block's MD5 is in before the slots are reused, whatever happened
+    // nothing in flight on the file's descriptors once they close, and every block's MD5 is in
+    // before the slots are reused, whatever happened
+    writer.settle();
+    if (direct >= 0) closeQuietly(direct);
     ring.drain();
     flusher.idle();
   }
   const after = fstatSync(src);
   if (after.size !== pos || after.mtimeMs !== mtime) throw changed(task);
-  target.fsync(dst, task.rel);
+  if (!batchFlush) target.fsync(dst, task.rel);
   result.size = pos;
   result.blocks = blocks.join('');
   result.md5 = blocks.length === 1 ? blocks[0]! : '';
@@ -229,7 +249,11 @@ function copySmall(
   if (!batchFlush) target.fsync(dst, task.rel);
 }
 
-/** Renames a flushed big file into place and reports it (the engine journals it then). */
+/**
+ * Renames a big file into place and reports it (the engine journals it then): written behind where
+ * syncfs flushes (the next syncfs confirms it, and a resume reads it back before it counts it
+ * until then), else already flushed.
+ */
 function renameAndReport(f: Copied): void {
   const final = join(init.root, f.task.rel);
   target.ensureDir(dirname(final));
@@ -239,7 +263,12 @@ function renameAndReport(f: Copied): void {
     target.error(e, `renaming into ${f.task.rel}`);
   }
   flushProgress();
-  post({ t: 'done', results: [f.result] });
+  post({ t: 'done', results: [f.result], ...(batchFlush ? { behind: true } : {}) });
+  if (!batchFlush) return;
+  if (!behind.files.length) behindSince = Date.now();
+  behind.files.push({ ...f, tmp: final });
+  behind.bytes += f.result.size;
+  flushBehind();
 }
 
 /** Reports the batch being hashed once its MD5s are in: written behind when syncfs will flush it. */
@@ -618,6 +647,7 @@ function handle(m: ToWorker): void {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
     else {
+      if (m.tasks.some((t) => t.size >= SMALL_FILE)) writer.start(); // it boots while the first blocks are read
       queue.push(...m.tasks);
       post({ t: 'more' });
       drain();
@@ -630,6 +660,7 @@ function handle(m: ToWorker): void {
       /* best effort */
     }
     ring.stop();
+    writer.stop();
     flusher.stop();
     copier.terminate();
     port.close();

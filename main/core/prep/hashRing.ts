@@ -16,9 +16,13 @@ import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import { LANES_SCRATCH, md5Kernel, Md5Lanes, sharedMemory, simdMd5, upperHex, type WasmMemory } from './md5Lanes';
 import { siblingWorker, startWorker } from './workerBoot';
 
-const SLOTS = 8;
-/** OpenSSL hashing threads where there is no SIMD kernel; each takes the slots k with k % LANES === its lane */
-const LANES = 2;
+/**
+ * Slots per SIMD hasher: four lanes want four blocks in hand, and the copy thread reads ahead while
+ * a block is written. With two hashers the ring has twice as many (16 × 4 MiB).
+ */
+const SLOTS_PER_HASHER = 8;
+/** OpenSSL hashing threads where there is no SIMD kernel (over 8 slots) */
+const OPENSSL_HASHERS = 2;
 /** pieces per slot at most (4 KiB files fill a slot with 1,024) */
 const PIECES = 1024;
 const FREE = 0;
@@ -32,8 +36,11 @@ export interface HasherInit {
   ctrl: SharedArrayBuffer;
   pieces: SharedArrayBuffer;
   digests: SharedArrayBuffer;
-  /** 'simd': the one hasher, every slot; else an OpenSSL hasher of the slots k % LANES === lane */
+  /** 'simd': four MD5s at once in SIMD lanes; else OpenSSL's MD5 one piece at a time */
   kind: 'simd' | 'openssl';
+  /** the slots in the ring; each hasher takes the slots k with k % hashers === lane */
+  slots: number;
+  hashers: number;
   lane: number;
 }
 
@@ -54,17 +61,19 @@ export function runHasher(h: HasherInit): void {
  * so a lone block is hashed at once (one lane) and a stream of them runs four at a time.
  */
 function runLanes(h: HasherInit): void {
+  const SLOTS = h.slots;
   const ctrl = new Int32Array(h.ctrl);
   const pieces = new Int32Array(h.pieces);
   const dig = new Uint8Array(h.digests);
-  const lanes = new Md5Lanes(md5Kernel()!, h.memory, SLOTS * BLOCK_SIZE);
+  // each hasher has its own lanes' scratch after the slots
+  const lanes = new Md5Lanes(md5Kernel()!, h.memory, SLOTS * BLOCK_SIZE + h.lane * LANES_SCRATCH);
   /** pieces of a slot not yet hashed: above 0 while the slot is taken (a sealed slot holds one piece at least) */
   const left = new Int32Array(SLOTS);
   const finish = (k: number) => {
     Atomics.store(ctrl, k * 2, HASHED);
     Atomics.notify(ctrl, k * 2);
   };
-  for (let pos = 0; ; ) {
+  for (let pos = h.lane; ; ) {
     // take every slot filled so far (one still being hashed is last round's, still FILLED)
     for (let k = pos % SLOTS; !left[k] && Atomics.load(ctrl, k * 2) === FILLED; k = pos % SLOTS) {
       const n = ctrl[k * 2 + 1]!;
@@ -80,7 +89,7 @@ function runLanes(h: HasherInit): void {
           },
         });
       }
-      pos++;
+      pos += h.hashers;
     }
     if (lanes.busy()) {
       lanes.step();
@@ -94,11 +103,12 @@ function runLanes(h: HasherInit): void {
 
 /** An OpenSSL hasher: the MD5 of every piece of its slots, in ring order. */
 function runOpenssl(h: HasherInit): void {
+  const SLOTS = h.slots;
   const data = h.memory.buffer;
   const ctrl = new Int32Array(h.ctrl);
   const pieces = new Int32Array(h.pieces);
   const dig = new Uint8Array(h.digests);
-  for (let pos = h.lane; ; pos += LANES) {
+  for (let pos = h.lane; ; pos += h.hashers) {
     const k = pos % SLOTS;
     for (;;) {
       const st = Atomics.load(ctrl, k * 2);
@@ -121,18 +131,23 @@ export type DigestSink = (md5: string) => void;
 
 /** The copy thread's side of the ring. */
 export class HashRing {
-  private readonly memory = sharedMemory(SLOTS * BLOCK_SIZE + LANES_SCRATCH);
-  private readonly ringData = this.memory.buffer;
-  private readonly ctrlBuf = new SharedArrayBuffer(SLOTS * 2 * 4);
-  private readonly piecesBuf = new SharedArrayBuffer(SLOTS * PIECES * 2 * 4);
-  private readonly digBuf = new SharedArrayBuffer(SLOTS * PIECES * 16);
-  private readonly ctrl = new Int32Array(this.ctrlBuf);
-  private readonly pieces = new Int32Array(this.piecesBuf);
-  private readonly dig = new Uint8Array(this.digBuf);
-  private readonly slots = Array.from({ length: SLOTS }, (_, k) =>
-    Buffer.from(this.ringData, k * BLOCK_SIZE, BLOCK_SIZE),
-  );
-  private readonly sinks: DigestSink[][] = Array.from({ length: SLOTS }, () => []);
+  private readonly kind = hasherKind();
+  /** SIMD hashers: 1, or 2 where cores are to spare (`hashers`); OpenSSL ones: always 2 */
+  private readonly hashers: number;
+  readonly slotCount: number;
+  /** the slots (slot k at k * BLOCK_SIZE), then each SIMD hasher's lanes' scratch */
+  readonly memory: WasmMemory;
+  /** called before a slot is filled again (a writer still writing it waits there) */
+  beforeReuse?: (slot: number) => void;
+  private readonly ringData: SharedArrayBuffer;
+  private readonly ctrlBuf: SharedArrayBuffer;
+  private readonly piecesBuf: SharedArrayBuffer;
+  private readonly digBuf: SharedArrayBuffer;
+  private readonly ctrl: Int32Array;
+  private readonly pieces: Int32Array;
+  private readonly dig: Uint8Array;
+  private readonly slots: Buffer[];
+  private readonly sinks: DigestSink[][];
   /** the slot being filled: its position in the ring, bytes used, pieces */
   private pos = 0;
   private used = 0;
@@ -141,17 +156,34 @@ export class HashRing {
   private readonly inFlight: number[] = [];
   private readonly helpers: Worker[] = [];
 
+  constructor(simdHashers = 1) {
+    this.hashers = this.kind === 'simd' ? Math.max(1, Math.min(2, simdHashers)) : OPENSSL_HASHERS;
+    this.slotCount = this.kind === 'simd' ? SLOTS_PER_HASHER * this.hashers : SLOTS_PER_HASHER;
+    const SLOTS = this.slotCount;
+    this.memory = sharedMemory(SLOTS * BLOCK_SIZE + this.hashers * LANES_SCRATCH);
+    this.ringData = this.memory.buffer;
+    this.ctrlBuf = new SharedArrayBuffer(SLOTS * 2 * 4);
+    this.piecesBuf = new SharedArrayBuffer(SLOTS * PIECES * 2 * 4);
+    this.digBuf = new SharedArrayBuffer(SLOTS * PIECES * 16);
+    this.ctrl = new Int32Array(this.ctrlBuf);
+    this.pieces = new Int32Array(this.piecesBuf);
+    this.dig = new Uint8Array(this.digBuf);
+    this.slots = Array.from({ length: SLOTS }, (_, k) => Buffer.from(this.ringData, k * BLOCK_SIZE, BLOCK_SIZE));
+    this.sinks = Array.from({ length: SLOTS }, () => []);
+  }
+
   /** Starts the hashers (once), from the folder of `self` (the copy worker's own URL). */
   start(self: string): Worker[] {
     if (this.helpers.length) return this.helpers;
-    const kind = hasherKind();
-    for (let lane = 0; lane < (kind === 'simd' ? 1 : LANES); lane++) {
+    for (let lane = 0; lane < this.hashers; lane++) {
       const init: HasherInit = {
         memory: this.memory,
         ctrl: this.ctrlBuf,
         pieces: this.piecesBuf,
         digests: this.digBuf,
-        kind,
+        kind: this.kind,
+        slots: this.slotCount,
+        hashers: this.hashers,
         lane,
       };
       this.helpers.push(startWorker(siblingWorker('hashBlocksWorker', self), init));
@@ -170,6 +202,12 @@ export class HashRing {
     return this.current();
   }
 
+  /** The slot that `block` or `room` gave last: its number, and where it is in `memory`. */
+  slot(): { slot: number; offset: number } {
+    const slot = this.pos % this.slotCount;
+    return { slot, offset: slot * BLOCK_SIZE };
+  }
+
   /** Room for `len` bytes (at most a block) in the slot being filled: the slot and where to put them. */
   room(len: number): { buf: Buffer; at: number } {
     if (this.used + len > BLOCK_SIZE || this.count >= PIECES) this.seal();
@@ -178,7 +216,7 @@ export class HashRing {
 
   /** Adds the `len` bytes just put at the `at` that `room` or `block` gave; `sink` gets their MD5. */
   add(len: number, sink: DigestSink): void {
-    const k = this.pos % SLOTS;
+    const k = this.pos % this.slotCount;
     const at = (k * PIECES + this.count) * 2;
     this.pieces[at] = this.used;
     this.pieces[at + 1] = len;
@@ -189,7 +227,7 @@ export class HashRing {
 
   /** Hands the slot being filled to its hasher (nothing when it is empty). */
   seal(): void {
-    const k = this.pos % SLOTS;
+    const k = this.pos % this.slotCount;
     if (!this.count) return;
     this.ctrl[k * 2 + 1] = this.count;
     Atomics.store(this.ctrl, k * 2, FILLED);
@@ -219,12 +257,13 @@ export class HashRing {
 
   /** The slot being filled, once its hasher is done with what it held last time round. */
   private current(): Buffer {
-    if (this.inFlight.length >= SLOTS) this.collectOldest();
-    return this.slots[this.pos % SLOTS]!;
+    if (this.inFlight.length >= this.slotCount) this.collectOldest();
+    this.beforeReuse?.(this.pos % this.slotCount);
+    return this.slots[this.pos % this.slotCount]!;
   }
 
   private collectOldest(): void {
-    const k = this.inFlight.shift()! % SLOTS;
+    const k = this.inFlight.shift()! % this.slotCount;
     for (let waited = 0; ; waited++) {
       const st = Atomics.load(this.ctrl, k * 2);
       if (st === HASHED) break;

@@ -46,7 +46,7 @@ const fileRecord = z.object({
   meta: z.string().optional(),
   props: z.string().optional(),
   /**
-   * Set when the file was journaled before its data was flushed (small files, written behind):
+   * Set when the file was journaled before its data was flushed (written behind, where syncfs is to be had):
    * its place in the drive's write-behind order. The record is confirmed by a later `synced`
    * record of its drive with `q` at least this; until then a resume re-reads the copy on the
    * drive and checks its block MD5s before it takes the file for done.

@@ -28,6 +28,8 @@ export interface WorkerInit {
   rootDev: number;
   /** bytes per second, 0 = unlimited */
   maxRate: number;
+  /** SIMD hashers of big files' blocks: 2 where the machine has two cores or more per drive (hashRing.ts) */
+  hashers: number;
 }
 
 /**

@@ -14,7 +14,7 @@ import { fileKey, type FileRecord, type Journal, type JournalRecord } from './jo
 import { TMP_DIR } from './protocol';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
 
-/** Reads a copy back and compares each block's MD5 with the journal's (unconfirmed records only: a few MiB). */
+/** Reads a copy back and compares each block's MD5 with the journal's (unconfirmed records only: a few hundred MiB a drive at most). */
 function copyMatches(file: string, rec: FileRecord): boolean {
   let fd: number;
   try {

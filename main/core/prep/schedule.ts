@@ -4,6 +4,7 @@
 // so the main thread (and the app's UI) keeps running.
 import { rmSync, statSync, statfsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { DatasetEntry } from '../../../shared/formats/dataset';
@@ -57,10 +58,15 @@ export interface StartedWorker {
   errors: Error[];
 }
 
-/** Starts a drive's copy worker (with its hasher and flusher): it boots while the engine scans and plans. */
-export function startCopyWorker(url: URL, info: TargetInfo, maxRate: number): StartedWorker {
+/**
+ * Starts a drive's copy worker (with its hashers and flusher): it boots while the engine scans and
+ * plans. `drives`: how many are copied at once; each drive's blocks get two hashers where the
+ * machine has two cores or more per drive (one hasher's MD5 is the limit of a big file's copy).
+ */
+export function startCopyWorker(url: URL, info: TargetInfo, maxRate: number, drives: number): StartedWorker {
   const rootDev = statSync(info.path).dev;
-  const worker = startWorker(url, { root: info.path, rootDev, maxRate } satisfies WorkerInit);
+  const hashers = availableParallelism() >= 2 * drives ? 2 : 1;
+  const worker = startWorker(url, { root: info.path, rootDev, maxRate, hashers } satisfies WorkerInit);
   const started: StartedWorker = { worker, rootDev, errors: [] };
   worker.on('error', (e) => started.errors.push(e)); // until the scheduler listens
   return started;
@@ -134,7 +140,7 @@ export class DriveScheduler {
         void s.worker.terminate(); // another drive is mounted there now: its worker would stop at once
         s = undefined;
       }
-      s ??= startCopyWorker(input.copyWorker, r.info, input.maxRate);
+      s ??= startCopyWorker(input.copyWorker, r.info, input.maxRate, input.infos.length);
       const w = s.worker;
       this.workers.push(w);
       r.worker = w;

@@ -284,7 +284,7 @@ export class PrepSession {
     const planned = await this.planWith(journal, true, emit, (infos) => {
       for (const [k, info] of infos.entries()) {
         try {
-          started[k] = startCopyWorker(copyWorker, info, c.maxRate ?? 0);
+          started[k] = startCopyWorker(copyWorker, info, c.maxRate ?? 0, infos.length);
         } catch {
           /* the target went away: the scheduler finds out and says so */
         }

@@ -14,6 +14,7 @@ export const WORKERS = [
   'verifyWorker',
   'hashBlocksWorker',
   'flushWorker',
+  'writeWorker',
   'manifestWorker',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
