@@ -10,6 +10,7 @@ import { HEADER_FILE, MANIFEST_FILE, parseDriveHeader, parseDriveManifest } from
 import { pickedEntries } from '../../main/core/prep/inputs';
 import { Journal } from '../../main/core/prep/journal';
 import { ManifestWorkers } from '../../main/core/prep/manifests';
+import { sortInTurns } from '../../main/core/prep/driveFiles';
 import { PrepSession } from '../../main/core/prep/session';
 import { workerFile } from '../../main/core/prep/workerBoot';
 import { makeDrives, type TestDrives } from './drives.helpers';
@@ -49,6 +50,9 @@ describe('the manifest of a drive with many files', () => {
     const xml = readFileSync(join(drives.mounts[0]!, MANIFEST_FILE), 'utf8');
     const manifest = parseDriveManifest(xml);
     expect(manifest.blobs).toHaveLength(count);
+    // in path order (sorted in turns on the engine's thread), as the format's readers expect a listing
+    const paths = manifest.blobs.map((b) => b.filePath);
+    expect(paths).toEqual([...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     for (const b of manifest.blobs) {
       const text = contents.get(b.blobPath.split('/').pop()!)!;
       expect(b.length, b.blobPath).toBe(text.length);
@@ -81,4 +85,22 @@ describe('the manifest of a drive with many files', () => {
     }
     expect(readFileSync(join(elsewhere, MANIFEST_FILE), 'utf8')).toBe(xml);
   }, 120_000);
+
+  it('sorts in turns as one sort would, equal keys kept in their order, giving the thread its turns', async () => {
+    for (const n of [0, 1, 511, 512, 513, 5000]) {
+      const items = Array.from({ length: n }, (_, i) => ({ key: `k${(i * 7919) % 701}`, i }));
+      const expected = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      let turns = 0;
+      const sorted = await sortInTurns(
+        items,
+        (a, b) => a.key <= b.key,
+        () => {
+          turns++;
+          return turns % 3 === 0 ? Promise.resolve() : undefined;
+        },
+      );
+      expect(sorted.map((x) => x.i)).toEqual(expected.map((x) => x.i));
+      if (n >= 5000) expect(turns).toBeGreaterThan(n / 512);
+    }
+  });
 });

@@ -61,6 +61,45 @@ function pacer(breathe: (() => Promise<void>) | undefined): () => Promise<void> 
   };
 }
 
+/**
+ * `a` sorted (stable; `inOrder(x, y)`: x may come before y), in turns: runs of 512 sorted by the
+ * engine's sort, then merged pairwise, `breathe` asked every 512 elements. Sorting 20,000 blobs in
+ * one call held the engine's thread for 10-14 ms.
+ */
+export async function sortInTurns<T>(
+  a: T[],
+  inOrder: (x: T, y: T) => boolean,
+  breathe: () => Promise<void> | undefined,
+): Promise<T[]> {
+  const RUN = 512;
+  const cmp = (x: T, y: T) => (inOrder(x, y) ? (inOrder(y, x) ? 0 : -1) : 1);
+  for (let lo = 0; lo < a.length; lo += RUN) {
+    const run = a.slice(lo, lo + RUN).sort(cmp);
+    for (let i = 0; i < run.length; i++) a[lo + i] = run[i]!;
+    const turn = breathe();
+    if (turn) await turn;
+  }
+  let src = a;
+  let dst: T[] = new Array<T>(a.length);
+  for (let width = RUN; width < a.length; width *= 2) {
+    for (let lo = 0; lo < a.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, a.length);
+      const hi = Math.min(lo + 2 * width, a.length);
+      let i = lo;
+      let j = mid;
+      for (let k = lo; k < hi; k++) {
+        dst[k] = i < mid && (j >= hi || inOrder(src[i]!, src[j]!)) ? src[i++]! : src[j++]!;
+        if ((k & 511) === 511) {
+          const turn = breathe();
+          if (turn) await turn;
+        }
+      }
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
+
 export function recordToBlob(
   r: FileRecord,
   sidecars: { metadata?: ManifestSidecar; properties?: ManifestSidecar } = {},
@@ -171,16 +210,20 @@ export async function writeDriveRoot(
     }
   const sidecars = await placeSidecars(root, opts.records);
   const breathe = pacer(opts.breathe);
-  const blobs = foreign;
+  const sessions = new Set<string>();
+  for (const b of foreign) sessions.add(sessionOf(b.filePath));
+  const unsorted = foreign;
   for (const r of opts.records) {
     const placed = sidecars.get(r);
     if (placed?.metadata) manifestSidecar.parse(placed.metadata);
     if (placed?.properties) manifestSidecar.parse(placed.properties);
-    blobs.push(recordToBlob(r, placed));
-    if ((blobs.length & 127) === 0) await breathe();
+    const blob = recordToBlob(r, placed);
+    unsorted.push(blob);
+    sessions.add(sessionOf(blob.filePath));
+    if ((unsorted.length & 127) === 0) await breathe();
   }
-  blobs.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
-  // written as it is built, in pieces of about 1 MiB: hashed on the way, never one string of it all
+  const blobs = await sortInTurns(unsorted, (a, b) => a.filePath <= b.filePath, breathe);
+  // written as it is built, in pieces of about 256 KiB: hashed on the way, never one string of it all
   const hash = createHash('md5');
   const chunks: Buffer[] = [];
   let pieces: string[] = [];
@@ -199,16 +242,14 @@ export async function writeDriveRoot(
     pieces.push(piece);
     length += piece.length;
     if ((pieces.length & 31) === 0) await breathe();
-    if (length >= 1024 * 1024) cut();
+    if (length >= 256 * 1024) cut();
   }
   cut();
   await opts.beforeWrite;
   await writeAtomicAsync(join(root, MANIFEST_FILE), chunks);
   const manifestHash = hash.digest('hex').toUpperCase();
   const old = readHeader(root);
-  const sessionIds = [
-    ...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...new Set(blobs.map((b) => sessionOf(b.filePath)))]),
-  ]
+  const sessionIds = [...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...sessions])]
     .filter(Boolean)
     .sort();
   const header: DriveHeader = {

@@ -108,6 +108,7 @@ export async function placeSidecars(
   const bytesOf = new Map<string, { bytes: Buffer; hash: string }>();
   const placed = new Set<string>();
   for (const r of records) {
+    if (r.meta === undefined && r.props === undefined) continue; // most files: nothing to place
     const got: { metadata?: ManifestSidecar; properties?: ManifestSidecar } = {};
     for (const [kind, src] of [
       ['metadata', r.meta],
