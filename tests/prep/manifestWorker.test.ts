@@ -93,7 +93,7 @@ describe('the manifest of a drive with many files', () => {
       let turns = 0;
       const sorted = await sortInTurns(
         items,
-        (a, b) => a.key <= b.key,
+        (x) => x.key,
         () => {
           turns++;
           return turns % 3 === 0 ? Promise.resolve() : undefined;
