@@ -184,6 +184,7 @@ function copyBig(task: CopyTask, src: number, dst: number, tmp: string, mtime: n
   const what = `writing ${task.rel}`;
   let pos = 0;
   const direct = writer.openDirect(tmp);
+  ring.useAllHashers(import.meta.url);
   try {
     for (;;) {
       // fill a whole block (or up to EOF) in the next ring slot
@@ -648,7 +649,11 @@ function handle(m: ToWorker): void {
   if (m.t === 'tasks') {
     if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
     else {
-      if (m.tasks.some((t) => t.size >= SMALL_FILE)) writer.start(); // it boots while the first blocks are read
+      if (m.tasks.some((t) => t.size >= SMALL_FILE)) {
+        // they boot while the first blocks are read
+        writer.start();
+        ring.start(import.meta.url, true);
+      }
       queue.push(...m.tasks);
       post({ t: 'more' });
       drain();

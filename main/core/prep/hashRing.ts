@@ -56,24 +56,38 @@ export function runHasher(h: HasherInit): void {
 }
 
 /**
- * The SIMD hasher: every slot, in ring order, its pieces fed to four MD5 lanes as soon as it is
+ * The SIMD hasher: its slots, in ring order, their pieces fed to four MD5 lanes as soon as each is
  * filled; a slot is hashed once its last piece is. It never waits for a slot while a lane has work,
- * so a lone block is hashed at once (one lane) and a stream of them runs four at a time.
+ * so a lone block is hashed at once (one lane) and a stream of them runs four at a time. How many
+ * SIMD hashers share the ring is the ring's MODE word: one over 8 slots, until the copy thread asks
+ * for two over 16 (with the ring empty; positions start again), each taking every other slot.
  */
 function runLanes(h: HasherInit): void {
-  const SLOTS = h.slots;
   const ctrl = new Int32Array(h.ctrl);
   const pieces = new Int32Array(h.pieces);
   const dig = new Uint8Array(h.digests);
+  const MODE = h.slots * 2;
   // each hasher has its own lanes' scratch after the slots
-  const lanes = new Md5Lanes(md5Kernel()!, h.memory, SLOTS * BLOCK_SIZE + h.lane * LANES_SCRATCH);
+  const lanes = new Md5Lanes(md5Kernel()!, h.memory, h.slots * BLOCK_SIZE + h.lane * LANES_SCRATCH);
   /** pieces of a slot not yet hashed: above 0 while the slot is taken (a sealed slot holds one piece at least) */
-  const left = new Int32Array(SLOTS);
+  const left = new Int32Array(h.slots);
   const finish = (k: number) => {
     Atomics.store(ctrl, k * 2, HASHED);
     Atomics.notify(ctrl, k * 2);
   };
-  for (let pos = h.lane; ; ) {
+  let active = 0;
+  let SLOTS = 0;
+  for (let pos = 0; ; ) {
+    const mode = Atomics.load(ctrl, MODE);
+    if (mode !== active) {
+      active = mode;
+      SLOTS = SLOTS_PER_HASHER * active;
+      pos = h.lane;
+    }
+    if (h.lane >= active) {
+      Atomics.wait(ctrl, MODE, mode, 1000); // started ahead: until the copy thread asks for it
+      continue;
+    }
     // take every slot filled so far (one still being hashed is last round's, still FILLED)
     for (let k = pos % SLOTS; !left[k] && Atomics.load(ctrl, k * 2) === FILLED; k = pos % SLOTS) {
       const n = ctrl[k * 2 + 1]!;
@@ -89,7 +103,7 @@ function runLanes(h: HasherInit): void {
           },
         });
       }
-      pos += h.hashers;
+      pos += active;
     }
     if (lanes.busy()) {
       lanes.step();
@@ -97,7 +111,7 @@ function runLanes(h: HasherInit): void {
     }
     const k = pos % SLOTS;
     const st = Atomics.load(ctrl, k * 2);
-    if (left[k] || st !== FILLED) Atomics.wait(ctrl, k * 2, st);
+    if (left[k] || st !== FILLED) Atomics.wait(ctrl, k * 2, st, 50);
   }
 }
 
@@ -134,7 +148,10 @@ export class HashRing {
   private readonly kind = hasherKind();
   /** SIMD hashers: 1, or 2 where cores are to spare (`hashers`); OpenSSL ones: always 2 */
   private readonly hashers: number;
+  /** the slots there are (a writer's requests are per slot) */
   readonly slotCount: number;
+  /** the slots in use: 8 while one SIMD hasher works, all once `useAllHashers` */
+  private activeSlots: number;
   /** the slots (slot k at k * BLOCK_SIZE), then each SIMD hasher's lanes' scratch */
   readonly memory: WasmMemory;
   /** called before a slot is filled again (a writer still writing it waits there) */
@@ -162,7 +179,8 @@ export class HashRing {
     const SLOTS = this.slotCount;
     this.memory = sharedMemory(SLOTS * BLOCK_SIZE + this.hashers * LANES_SCRATCH);
     this.ringData = this.memory.buffer;
-    this.ctrlBuf = new SharedArrayBuffer(SLOTS * 2 * 4);
+    // per slot [state, pieces], then MODE: the SIMD hashers at work (one until `useAllHashers`)
+    this.ctrlBuf = new SharedArrayBuffer((SLOTS * 2 + 1) * 4);
     this.piecesBuf = new SharedArrayBuffer(SLOTS * PIECES * 2 * 4);
     this.digBuf = new SharedArrayBuffer(SLOTS * PIECES * 16);
     this.ctrl = new Int32Array(this.ctrlBuf);
@@ -170,12 +188,18 @@ export class HashRing {
     this.dig = new Uint8Array(this.digBuf);
     this.slots = Array.from({ length: SLOTS }, (_, k) => Buffer.from(this.ringData, k * BLOCK_SIZE, BLOCK_SIZE));
     this.sinks = Array.from({ length: SLOTS }, () => []);
+    this.activeSlots = this.kind === 'simd' ? SLOTS_PER_HASHER : SLOTS;
+    Atomics.store(this.ctrl, SLOTS * 2, 1);
   }
 
-  /** Starts the hashers (once), from the folder of `self` (the copy worker's own URL). */
-  start(self: string): Worker[] {
-    if (this.helpers.length) return this.helpers;
-    for (let lane = 0; lane < this.hashers; lane++) {
+  /**
+   * Starts the hashers, from the folder of `self` (the copy worker's own URL): the first SIMD
+   * hasher (or both OpenSSL ones) now, a second SIMD one with `more` (it waits until
+   * `useAllHashers`: small files keep one, whose lanes their many pieces keep busy).
+   */
+  start(self: string, more = false): void {
+    const want = this.kind === 'simd' && !more ? 1 : this.hashers;
+    for (let lane = this.helpers.length; lane < want; lane++) {
       const init: HasherInit = {
         memory: this.memory,
         ctrl: this.ctrlBuf,
@@ -186,10 +210,26 @@ export class HashRing {
         hashers: this.hashers,
         lane,
       };
-      this.helpers.push(startWorker(siblingWorker('hashBlocksWorker', self), init));
+      const w = startWorker(siblingWorker('hashBlocksWorker', self), init);
+      w.unref();
+      this.helpers.push(w);
     }
-    for (const h of this.helpers) h.unref();
-    return this.helpers;
+  }
+
+  /**
+   * Every SIMD hasher at work (big files' blocks: one hasher's MD5 is the limit of their copy): the
+   * ring is drained first, then its positions start again over all the slots.
+   */
+  useAllHashers(self: string): void {
+    if (this.kind !== 'simd' || this.activeSlots === this.slotCount) return;
+    this.start(self, true);
+    this.drain();
+    this.pos = 0;
+    this.activeSlots = this.slotCount;
+    const mode = this.slotCount * 2;
+    Atomics.store(this.ctrl, mode, this.hashers);
+    Atomics.notify(this.ctrl, mode);
+    for (let k = 0; k < this.slotCount; k++) Atomics.notify(this.ctrl, k * 2);
   }
 
   stop(): void {
@@ -204,7 +244,7 @@ export class HashRing {
 
   /** The slot that `block` or `room` gave last: its number, and where it is in `memory`. */
   slot(): { slot: number; offset: number } {
-    const slot = this.pos % this.slotCount;
+    const slot = this.pos % this.activeSlots;
     return { slot, offset: slot * BLOCK_SIZE };
   }
 
@@ -216,7 +256,7 @@ export class HashRing {
 
   /** Adds the `len` bytes just put at the `at` that `room` or `block` gave; `sink` gets their MD5. */
   add(len: number, sink: DigestSink): void {
-    const k = this.pos % this.slotCount;
+    const k = this.pos % this.activeSlots;
     const at = (k * PIECES + this.count) * 2;
     this.pieces[at] = this.used;
     this.pieces[at + 1] = len;
@@ -227,7 +267,7 @@ export class HashRing {
 
   /** Hands the slot being filled to its hasher (nothing when it is empty). */
   seal(): void {
-    const k = this.pos % this.slotCount;
+    const k = this.pos % this.activeSlots;
     if (!this.count) return;
     this.ctrl[k * 2 + 1] = this.count;
     Atomics.store(this.ctrl, k * 2, FILLED);
@@ -257,13 +297,13 @@ export class HashRing {
 
   /** The slot being filled, once its hasher is done with what it held last time round. */
   private current(): Buffer {
-    if (this.inFlight.length >= this.slotCount) this.collectOldest();
-    this.beforeReuse?.(this.pos % this.slotCount);
-    return this.slots[this.pos % this.slotCount]!;
+    if (this.inFlight.length >= this.activeSlots) this.collectOldest();
+    this.beforeReuse?.(this.pos % this.activeSlots);
+    return this.slots[this.pos % this.activeSlots]!;
   }
 
   private collectOldest(): void {
-    const k = this.inFlight.shift()! % this.slotCount;
+    const k = this.inFlight.shift()! % this.activeSlots;
     for (let waited = 0; ; waited++) {
       const st = Atomics.load(this.ctrl, k * 2);
       if (st === HASHED) break;
