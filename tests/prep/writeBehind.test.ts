@@ -62,6 +62,16 @@ function makeBigFiles(dir: string, sizes: number[]): Map<string, Buffer> {
 }
 const MiB = 1024 * 1024;
 
+/** The journal `done` as a power cut before any syncfs leaves it: its records' write-behind places, no `synced`. */
+function unconfirmedCopy(done: Journal, path: string): string {
+  const j = Journal.open(path);
+  j.append([...done.sessions].map(([s, job]) => ({ t: 'session', s, job, at: 1 })));
+  j.append([...done.drives].map(([drive, d]) => ({ t: 'drive', drive, target: d.target, at: 1 })));
+  j.append([...done.files.values()].map((r, q): FileRecord => ({ ...r, q })));
+  j.close();
+  return path;
+}
+
 describe('files written behind', () => {
   it('a big file is written behind too: after a power cut that lost one of its blocks, the resume finds it by its block MD5s and copies it again', async () => {
     drives.clear();
@@ -76,12 +86,7 @@ describe('files written behind', () => {
     expect(records.filter((r) => done.unconfirmed(r))).toEqual([]);
 
     // the journal as a power cut before any syncfs leaves it, and the big file's second block lost
-    const cut = join(work, 'c-cut.jrn');
-    const j = Journal.open(cut);
-    j.append([...done.sessions].map(([s, job]) => ({ t: 'session', s, job, at: 1 })));
-    j.append([...done.drives].map(([drive, d]) => ({ t: 'drive', drive, target: d.target, at: 1 })));
-    j.append(records.map((r, q): FileRecord => ({ ...r, q })));
-    j.close();
+    const cut = unconfirmedCopy(done, join(work, 'c-cut.jrn'));
     const lost = records.find((r) => r.blob.endsWith('big0.bin'))!;
     expect(lost.blocks.length).toBe(3 * 32); // three block MD5s
     const onDrive = join(drives.mounts[0]!, lost.path);
@@ -124,12 +129,7 @@ describe('files written behind', () => {
     // records hold write-behind places that no `synced` record confirms ...
     const done = Journal.read(journal);
     const records = [...done.files.values()];
-    const cut = join(work, 'b-cut.jrn');
-    const j = Journal.open(cut);
-    j.append([...done.sessions].map(([s, job]) => ({ t: 'session', s, job, at: 1 })));
-    j.append([...done.drives].map(([drive, d]) => ({ t: 'drive', drive, target: d.target, at: 1 })));
-    j.append(records.map((r, q): FileRecord => ({ ...r, q })));
-    j.close();
+    const cut = unconfirmedCopy(done, join(work, 'b-cut.jrn'));
     // ... and one copy that never reached the disk: the right size, the wrong bytes
     const lost = records[7]!;
     const onDrive = join(drives.mounts[0]!, lost.path);
