@@ -6,6 +6,7 @@
 // thread's side is `BlockWriter`; the writer thread's is `runWriter` (writeWorker.ts).
 import { constants, openSync, writeSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
+import { WRITE_CHUNK } from './copyFiles';
 import type { WasmMemory } from './md5Lanes';
 import { siblingWorker, startWorker } from './workerBoot';
 
@@ -25,8 +26,6 @@ const CODE_BYTES = 16;
  * (512 bytes, or 4 KiB on newer drives): a block's last bytes below 4 KiB go through the page cache.
  */
 const ALIGN = 4096;
-/** buffered writes in cp's pieces (copyFiles.ts says why) */
-const WRITE_CHUNK = 128 * 1024;
 
 export interface WriterInit {
   memory: WasmMemory;
@@ -64,6 +63,7 @@ export function runWriter(w: WriterInit): void {
           Atomics.store(ctrl, REFUSED, 1);
         }
       }
+      // through the page cache in cp's pieces (copyFiles.ts says why)
       while (w < len) w += writeSync(fd, mem, off + w, Math.min(WRITE_CHUNK, len - w), pos + w);
       ctrl[e + 6] = 0;
     } catch (err) {
@@ -85,7 +85,7 @@ export class WriteFailed extends Error {
     /** what was being written: "writing <file>" */
     readonly what: string,
   ) {
-    super(`${what} failed (${code})`);
+    super(code); // Target.error says what failed: "<what> failed on the drive: <code>"
   }
 }
 
@@ -124,7 +124,7 @@ export class BlockWriter {
   }
 
   /** Whether direct writes are to be had (none was refused so far). */
-  direct(): boolean {
+  private direct(): boolean {
     return directIo() && !Atomics.load(this.ctrl, REFUSED);
   }
 
@@ -165,11 +165,6 @@ export class BlockWriter {
     if (seq < 0) return;
     this.waitFor(seq + 1);
     this.slotSeq[slot] = -1;
-  }
-
-  /** Whether requests `first` to `end` (exclusive) are all done (never waits). */
-  written(end: number): boolean {
-    return Atomics.load(this.ctrl, DONE) >= end;
   }
 
   /** Waits until requests `first` to `end` (exclusive) are done; throws the WriteFailed of any that failed. */

@@ -15,19 +15,19 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
-import type { CopyTask } from './protocol';
+import type { CopyResult, CopyTask } from './protocol';
 
 /** files of this size and more are flushed one by one (fsync); smaller ones written behind (syncfs) */
 export const SMALL_FILE = BLOCK_SIZE;
 /** MD5 of no bytes: an empty file's (it has no blocks) */
-export const EMPTY_MD5 = 'D41D8CD98F00B204E9800998ECF8427E';
+const EMPTY_MD5 = 'D41D8CD98F00B204E9800998ECF8427E';
 /**
  * Blocks are written to the drive in 128 KiB pieces (as cp does), not in one 4 MiB write. Measured
  * on ext4 (Linux 6.18): 2 GiB cost the copy thread 6-8 s of CPU in 4 MiB writes and 2.7 s in
  * 128 KiB writes, most of it in the kernel's copy into the page cache (big writes get large folios,
  * high-order allocations from cold memory; small writes reuse hot pages).
  */
-const WRITE_CHUNK = 128 * 1024;
+export const WRITE_CHUNK = 128 * 1024;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
@@ -184,7 +184,7 @@ export class Target {
  * only at its end, so no second read to see 0); the fstat after catches a file that changed
  * meanwhile. Returns the bytes copied (`size`).
  */
-export function copySmallBytes(
+function copySmallBytes(
   target: Target,
   task: CopyTask,
   src: number,
@@ -205,6 +205,41 @@ export function copySmallBytes(
   if (got !== size || after.size !== size || after.mtimeMs !== before.mtimeMs) throw changed(task);
   target.writeAll(dst, buf, at, got, 0, task.rel);
   return got;
+}
+
+/** Where a small file's bytes go to be hashed: the copy worker's ring, the second copier's batch. */
+export interface SmallFileHasher {
+  /** room for `len` bytes: the buffer and where in it */
+  room(len: number): { buf: Buffer; at: number };
+  /** the `len` bytes just put there; `done` gets their MD5 (Base16, upper case) */
+  add(len: number, done: (md5: string) => void): void;
+}
+
+/**
+ * A small file (`before`: its fstat) copied from `src` to `dst` (copySmallBytes) and handed to
+ * `hasher`: its result, whose MD5 (its block's, for `md5` and `blocks` alike) is set once hashed;
+ * an empty file's at once. Flushed here (fsync) when `fsync`: where no syncfs flushes a batch.
+ */
+export function copySmallFile(
+  target: Target,
+  task: CopyTask,
+  src: number,
+  dst: number,
+  before: { size: number; mtimeMs: number },
+  hasher: SmallFileHasher,
+  fsync: boolean,
+): CopyResult {
+  const result: CopyResult = { id: task.id, size: 0, mtime: before.mtimeMs, md5: '', blocks: '' };
+  const { buf, at } = hasher.room(before.size + 1);
+  result.size = copySmallBytes(target, task, src, dst, before, buf, at);
+  if (result.size)
+    hasher.add(result.size, (md5) => {
+      result.md5 = md5;
+      result.blocks = md5;
+    });
+  else result.md5 = EMPTY_MD5;
+  if (fsync) target.fsync(dst, task.rel);
+  return result;
 }
 
 /** Closes a file, whatever state it is in (the error that brought us here is the one to report). */

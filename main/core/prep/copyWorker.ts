@@ -22,7 +22,6 @@ import {
 } from 'node:worker_threads';
 import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import {
-  EMPTY_MD5,
   SMALL_FILE,
   SourceFailed,
   Target,
@@ -32,7 +31,7 @@ import {
   changed,
   closeQuietly,
   dropCopy,
-  copySmallBytes,
+  copySmallFile,
   openSource,
   readWithRetry,
   sleep,
@@ -155,9 +154,14 @@ function copyOne(task: CopyTask): Copied {
     // left by a kill is overwritten by the next run
     if (before.size < SMALL_FILE) tmp = join(init.root, task.rel);
     dst = target.create(tmp);
+    if (before.size < SMALL_FILE) {
+      // packed into the ring's slot with others
+      const result = copySmallFile(target, task, src, dst, before, ring, !batchFlush);
+      if (result.size) progress(result.size);
+      return { task, tmp, result };
+    }
     const result: CopyResult = { id: task.id, size: 0, mtime: before.mtimeMs, md5: '', blocks: '' };
-    if (before.size < SMALL_FILE) copySmall(task, src, dst, before, result);
-    else copyBig(task, src, dst, tmp, before.mtimeMs, result);
+    copyBig(task, src, dst, tmp, before.mtimeMs, result);
     return { task, tmp, result };
   } catch (e) {
     dropCopy(dst, tmp);
@@ -230,27 +234,6 @@ function copyBig(task: CopyTask, src: number, dst: number, tmp: string, mtime: n
   result.md5 = blocks.length === 1 ? blocks[0]! : '';
 }
 
-/** A file of less than a block, packed into the ring's slot with others: its MD5 is its block's. */
-function copySmall(
-  task: CopyTask,
-  src: number,
-  dst: number,
-  before: { size: number; mtimeMs: number },
-  result: CopyResult,
-): void {
-  const { buf, at } = ring.room(before.size + 1);
-  const got = copySmallBytes(target, task, src, dst, before, buf, at);
-  result.size = got;
-  if (got) {
-    ring.add(got, (md5) => {
-      result.md5 = md5;
-      result.blocks = md5;
-    });
-    progress(got);
-  } else result.md5 = EMPTY_MD5;
-  if (!batchFlush) target.fsync(dst, task.rel);
-}
-
 /**
  * Renames a big file into place and reports it (the engine journals it then): written behind where
  * syncfs flushes (the next syncfs confirms it, and a resume reads it back before it counts it
@@ -264,13 +247,24 @@ function renameAndReport(f: Copied): void {
   } catch (e) {
     target.error(e, `renaming into ${f.task.rel}`);
   }
+  report([{ ...f, tmp: final }], f.result.size);
+  flushBehind();
+}
+
+/**
+ * Reports files copied (the engine journals them): written behind where syncfs flushes them later
+ * (they join `behind`, which the next syncfs confirms), else flushed already.
+ */
+function report(files: Copied[], bytes: number): void {
   flushProgress();
-  post({ t: 'done', results: [f.result], ...(batchFlush ? { behind: true } : {}) });
+  const results = files.map((f) => f.result);
+  // slices keep each message cheap for the engine's main thread
+  for (let i = 0; i < results.length; i += 256)
+    post({ t: 'done', results: results.slice(i, i + 256), ...(batchFlush ? { behind: true } : {}) });
   if (!batchFlush) return;
   if (!behind.files.length) behindSince = Date.now();
-  behind.files.push({ ...f, tmp: final });
-  behind.bytes += f.result.size;
-  flushBehind();
+  behind.files.push(...files);
+  behind.bytes += bytes;
 }
 
 /** Reports the batch being hashed once its MD5s are in: written behind when syncfs will flush it. */
@@ -279,15 +273,7 @@ function reportHashed(): void {
   ring.collect(hashedMark);
   const done = hashing;
   hashing = emptyBatch();
-  flushProgress();
-  const results = done.files.map((f) => f.result);
-  // slices keep each message cheap for the engine's main thread
-  for (let i = 0; i < results.length; i += 256)
-    post({ t: 'done', results: results.slice(i, i + 256), ...(batchFlush ? { behind: true } : {}) });
-  if (!batchFlush) return;
-  if (!behind.files.length) behindSince = Date.now();
-  behind.files.push(...done.files);
-  behind.bytes += done.bytes;
+  report(done.files, done.bytes);
 }
 
 /** The batch being filled goes to the hashers' side; the one before is reported first. */
@@ -522,12 +508,7 @@ class SecondCopier {
           bytes += result.size;
         }
         if (bytes) progress(bytes);
-        flushProgress();
-        post({ t: 'done', results: files.map((f) => f.result), ...(batchFlush ? { behind: true } : {}) });
-        if (!batchFlush) return;
-        if (!behind.files.length) behindSince = Date.now();
-        behind.files.push(...files);
-        behind.bytes += bytes;
+        report(files, bytes);
         flushBehind();
         return;
       }

@@ -156,7 +156,6 @@ export class HashRing {
   readonly memory: WasmMemory;
   /** called before a slot is filled again (a writer still writing it waits there) */
   beforeReuse?: (slot: number) => void;
-  private readonly ringData: SharedArrayBuffer;
   private readonly ctrlBuf: SharedArrayBuffer;
   private readonly piecesBuf: SharedArrayBuffer;
   private readonly digBuf: SharedArrayBuffer;
@@ -178,7 +177,6 @@ export class HashRing {
     this.slotCount = this.kind === 'simd' ? SLOTS_PER_HASHER * this.hashers : SLOTS_PER_HASHER;
     const SLOTS = this.slotCount;
     this.memory = sharedMemory(SLOTS * BLOCK_SIZE + this.hashers * LANES_SCRATCH);
-    this.ringData = this.memory.buffer;
     // per slot [state, pieces], then MODE: the SIMD hashers at work (one until `useAllHashers`)
     this.ctrlBuf = new SharedArrayBuffer((SLOTS * 2 + 1) * 4);
     this.piecesBuf = new SharedArrayBuffer(SLOTS * PIECES * 2 * 4);
@@ -186,7 +184,7 @@ export class HashRing {
     this.ctrl = new Int32Array(this.ctrlBuf);
     this.pieces = new Int32Array(this.piecesBuf);
     this.dig = new Uint8Array(this.digBuf);
-    this.slots = Array.from({ length: SLOTS }, (_, k) => Buffer.from(this.ringData, k * BLOCK_SIZE, BLOCK_SIZE));
+    this.slots = Array.from({ length: SLOTS }, (_, k) => Buffer.from(this.memory.buffer, k * BLOCK_SIZE, BLOCK_SIZE));
     this.sinks = Array.from({ length: SLOTS }, () => []);
     this.activeSlots = this.kind === 'simd' ? SLOTS_PER_HASHER : SLOTS;
     Atomics.store(this.ctrl, SLOTS * 2, 1);

@@ -9,16 +9,16 @@ import { closeSync, fstatSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
-  EMPTY_MD5,
   SMALL_FILE,
   SourceFailed,
   Target,
   TargetFailed,
   TargetFull,
   TargetGone,
-  copySmallBytes,
+  copySmallFile,
   dropCopy,
   openSource,
+  type SmallFileHasher,
 } from './copyFiles';
 import { Md5Batch } from './md5Lanes';
 import type { CopyResult, CopyTask, FromSmallCopier, SmallCopyInit, ToSmallCopier } from './protocol';
@@ -35,6 +35,10 @@ const ctrl = new Int32Array(init.ctrl);
 const target = new Target(init.root, init.rootDev);
 // room for a batch just under ANSWER_BYTES and one more file of less than a block (read with one byte more)
 const batch = new Md5Batch(ANSWER_BYTES + SMALL_FILE);
+const hasher: SmallFileHasher = {
+  room: (len) => ({ buf: batch.buf, at: batch.room(len) }),
+  add: (len, done) => batch.add(len, done),
+};
 const queue: CopyTask[] = [];
 /** copied, in the batch, not answered yet */
 let held: { task: CopyTask; result: CopyResult }[] = [];
@@ -68,19 +72,9 @@ function copyOne(task: CopyTask): void {
       return;
     }
     dst = target.create(at);
-    const result: CopyResult = { id: task.id, size: 0, mtime: before.mtimeMs, md5: '', blocks: '' };
-    const off = batch.room(before.size + 1);
-    const got = copySmallBytes(target, task, src, dst, before, batch.buf, off);
-    result.size = got;
-    if (got)
-      batch.add(got, (md5) => {
-        result.md5 = md5;
-        result.blocks = md5;
-      });
-    else result.md5 = EMPTY_MD5;
-    if (init.fsyncEach) target.fsync(dst, task.rel);
+    const result = copySmallFile(target, task, src, dst, before, hasher, init.fsyncEach);
     held.push({ task, result });
-    heldBytes += got;
+    heldBytes += result.size;
   } catch (e) {
     dropCopy(dst, at);
     dst = -1;
