@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { Dir, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { DatasetEntry } from '../../shared/formats/dataset';
 import { makePlan, DRIVE_RESERVE } from '../../main/core/prep/plan';
 import { scanDataset, type ScanTarget } from '../../main/core/prep/scan';
@@ -81,6 +81,36 @@ describe('pre-flight', () => {
     expect(problems.find((p) => p.code === 'too-large')?.source).toBe(join(src, 'large.bin'));
     expect(problems.find((p) => p.code === 'path-too-long')?.source).toBe(join(src, 'small.bin'));
   });
+});
+
+it('finds every file of a folder whose reads turn slow (a cold or network disk), each once', async () => {
+  const files: Record<string, number> = {};
+  for (let i = 0; i < 700; i++) files[`d/f${i}.bin`] = 1;
+  files['top.bin'] = 1;
+  const src = tree('slow', files);
+  // every synchronous read takes 5 ms: after the first one in a folder, the walk awaits its reads
+  const readSync = Dir.prototype.readSync;
+  const syncRead = vi.spyOn(Dir.prototype, 'readSync').mockImplementation(function (this: Dir) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    return readSync.call(this);
+  });
+  const asyncRead = vi.spyOn(Dir.prototype, 'read');
+  try {
+    const { table, problemCount } = await scanDataset([entry(src, 'data/')], {
+      sessionId: 's1',
+      targets: [target(1e9)],
+    });
+    const blobs = Array.from({ length: table.count }, (_, i) => table.blobPath(i)).sort();
+    expect(problemCount).toBe(0);
+    expect(blobs).toHaveLength(701);
+    expect(new Set(blobs).size).toBe(701);
+    expect(blobs).toContain('data/d/f699.bin');
+    expect(blobs).toContain('data/top.bin');
+    expect(syncRead).toHaveBeenCalledTimes(2); // one a folder: slow/ and slow/d/
+    expect(asyncRead).toHaveBeenCalled();
+  } finally {
+    vi.restoreAllMocks();
+  }
 });
 
 describe('plan', () => {

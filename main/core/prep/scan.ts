@@ -1,6 +1,6 @@
 // Walks the dataset (streaming, folder by folder) into a compact FileTable and runs the
 // pre-flight checks: every problem is tied to its source path and says what to do.
-import { constants, statSync, type Stats } from 'node:fs';
+import { constants, statSync, type Dirent, type Stats } from 'node:fs';
 import { access, opendir, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -413,21 +413,36 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
           } else report(notRegular(abs, ''));
         }
       };
-      for await (const d of handle) {
-        const raw: unknown = d.name; // a Buffer with encoding 'buffer' (Node's types know only strings)
-        const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
-        if (!isUtf8(bytes)) {
-          const { shown } = decodeName(bytes);
-          report({
-            code: 'blob-name',
-            source: join(dir.abs, shown),
-            message: `The name "${shown}" is not valid UTF-8 (bytes that are not text are shown as \\xNN), so it cannot be a blob name.`,
-            fix: 'Rename the file or folder to a name in UTF-8 (e.g. with convmv), or leave it out of the dataset.',
-          });
-          continue;
+      // Entries as stats are read: in this turn while a read of the folder answers from the cache
+      // (an awaited read per buffer of entries cost 3 µs a file, three times the synchronous one),
+      // asynchronously for the rest of the folder once one read is slow (a cold or network disk).
+      let syncReads = true;
+      try {
+        for (;;) {
+          let d: Dirent | null;
+          if (syncReads) {
+            const started = performance.now();
+            d = handle.readSync();
+            if (performance.now() - started > SYNC_STAT_MS) syncReads = false;
+          } else d = await handle.read();
+          if (!d) break;
+          const raw: unknown = d.name; // a Buffer with encoding 'buffer' (Node's types know only strings)
+          const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+          if (!isUtf8(bytes)) {
+            const { shown } = decodeName(bytes);
+            report({
+              code: 'blob-name',
+              source: join(dir.abs, shown),
+              message: `The name "${shown}" is not valid UTF-8 (bytes that are not text are shown as \\xNN), so it cannot be a blob name.`,
+              fix: 'Rename the file or folder to a name in UTF-8 (e.g. with convmv), or leave it out of the dataset.',
+            });
+            continue;
+          }
+          batch.push(bytes.toString('utf8'));
+          if (batch.length >= STAT_BATCH) await flush();
         }
-        batch.push(bytes.toString('utf8'));
-        if (batch.length >= STAT_BATCH) await flush();
+      } finally {
+        handle.closeSync();
       }
       await flush();
       // sort for a stable, human order (depth-first, names ascending)
