@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { DatasetEntry } from '../../shared/formats/dataset';
-import { makePlan, DRIVE_RESERVE } from '../../main/core/prep/plan';
+import { FileTable } from '../../main/core/prep/fileTable';
+import { makePlan, makePlanInTurns, DRIVE_RESERVE } from '../../main/core/prep/plan';
 import { scanDataset, type ScanTarget } from '../../main/core/prep/scan';
 
 const root = mkdtempSync(join(tmpdir(), 'haul-preflight-'));
@@ -131,6 +132,25 @@ describe('plan', () => {
     expect(tooSmall.fits).toBe(false);
     expect(tooSmall.unplacedFiles).toBe(7);
     expect(tooSmall.moreDrivesNeeded).toEqual({ count: 3, size: DRIVE_RESERVE + 3_100_000 });
+  });
+
+  it('plans a large dataset in turns, so the app stays responsive, to the same plan', async () => {
+    const table = new FileTable();
+    const f = table.addFolder({ abs: '/src', blobPrefix: 'data/', entry: 0 });
+    for (let i = 0; i < 30_000; i++) table.add(f, `f${i}.bin`, (i % 97) * 1000, 0);
+    const drive = (id: string) => ({ driveId: id, target: `/mnt/${id}`, capacity: 2e9, free: DRIVE_RESERVE + 1e9 });
+    const drives = [drive('A'), drive('B')];
+    const whole = makePlan({ table, drives });
+    const placed = [...table.drive.subarray(0, table.count)];
+    table.drive.fill(0);
+    let turns = 0;
+    const counting = setInterval(() => turns++, 0);
+    const inTurns = await makePlanInTurns({ table, drives }, 0);
+    clearInterval(counting);
+    expect(turns).toBeGreaterThan(0);
+    expect(inTurns).toEqual(whole);
+    expect(whole.drives.every((d) => d.plannedFiles > 0)).toBe(true);
+    expect([...table.drive.subarray(0, table.count)]).toEqual(placed);
   });
 });
 

@@ -46,6 +46,32 @@ const DEFAULT_DRIVE_SIZE = 4e12;
  * when some files were left unplaced (table.drive[i] === 255).
  */
 export function makePlan(input: PlanInput): PlanSummary {
+  const steps = planSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same plan, giving the event loop a turn every few milliseconds: a million files take about a
+ * second to place, which would hold the app's engine thread (and its window's messages) that long.
+ */
+export async function makePlanInTurns(input: PlanInput, turnMs = 8): Promise<PlanSummary> {
+  const steps = planSteps(input);
+  let turn = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - turn > turnMs) {
+      await new Promise((r) => setImmediate(r));
+      turn = performance.now();
+    }
+  }
+}
+
+/** The plan, pausing every 4,096 files (see `makePlan`, `makePlanInTurns`). */
+function* planSteps(input: PlanInput): Generator<void, PlanSummary> {
   const { table, drives } = input;
   const left = drives.map((d) => Math.max(0, d.free - DRIVE_RESERVE));
   const planned = drives.map(() => ({
@@ -74,6 +100,7 @@ export function makePlan(input: PlanInput): PlanSummary {
     return p;
   };
   for (let i = 0; i < table.count; i++) {
+    if ((i & 4095) === 4095) yield;
     if (table.flags[i] !== 0) continue;
     const size = table.size(i);
     const blobLength = table.blobPathLength(i);

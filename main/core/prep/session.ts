@@ -25,7 +25,7 @@ import { Journal, type JournalRecord } from './journal';
 import { processKeepAwake, type KeepAwake, type KeepAwakePort } from './keepAwake';
 import { lockJournal } from './lock';
 import { IN_THREAD_RECORDS, ManifestWorkers, writeHeaders, writeManifests } from './manifests';
-import { makePlan } from './plan';
+import { makePlanInTurns } from './plan';
 import { SpeedWindow } from './progress';
 import { TMP_DIR } from './protocol';
 import { findDone, reclaim, reclaimableBytes, type DoneSoFar } from './resume';
@@ -179,7 +179,7 @@ export class PrepSession {
       t.free = Math.min(t.capacity, fs.bavail * fs.bsize + reclaimable[k]!);
       allocUnits[k] = fs.bsize;
     }
-    const plan: PlanSummary = makePlan({
+    const plan: PlanSummary = await makePlanInTurns({
       table: scan.table,
       drives: infos.map((t, k) => ({
         driveId: t.driveId,
