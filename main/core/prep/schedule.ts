@@ -24,6 +24,47 @@ const CHUNK_FILES = 512;
 const JOURNAL_MS = 3;
 const CHUNK_BYTES = 256 * 1024 * 1024;
 
+/**
+ * The files waiting for one drive's worker, first in, first out. (`Array.prototype.shift` moves
+ * the whole array once it is too long to trim in place: a million files took 53 s of the engine's
+ * thread, 20,000 took 30 ms.)
+ */
+export class FileQueue {
+  private ids: number[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.ids.length - this.head;
+  }
+
+  push(id: number): void {
+    this.ids.push(id);
+  }
+
+  shift(): number | undefined {
+    if (this.head >= this.ids.length) return undefined;
+    const id = this.ids[this.head++];
+    // what was taken goes once it is half the array: each file is moved at most once more
+    if (this.head >= 4096 && this.head * 2 >= this.ids.length) {
+      this.ids = this.ids.slice(this.head);
+      this.head = 0;
+    }
+    return id;
+  }
+
+  /** Takes every file still waiting, in order. */
+  takeAll(): number[] {
+    const rest = this.ids.slice(this.head);
+    this.ids = [];
+    this.head = 0;
+    return rest;
+  }
+
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let k = this.head; k < this.ids.length; k++) yield this.ids[k]!;
+  }
+}
+
 export interface DriveRun {
   index: number;
   info: TargetInfo;
@@ -31,7 +72,7 @@ export interface DriveRun {
   rootDev: number;
   worker?: Worker;
   state: DriveProgress['state'];
-  queue: number[];
+  queue: FileQueue;
   outstanding: Set<number>;
   bytesDone: number;
   bytesTotal: number;
@@ -114,7 +155,7 @@ export class DriveScheduler {
       bitLockerKey: input.bitLockerKeys[index] ?? '',
       rootDev: statSync(info.path).dev,
       state: 'waiting',
-      queue: [],
+      queue: new FileQueue(),
       outstanding: new Set(),
       bytesDone: 0,
       bytesTotal: 0,
@@ -243,7 +284,7 @@ export class DriveScheduler {
           if (!active(r) && !r.worker) continue;
           for (const i of r.outstanding)
             if (table.size(i) < BLOCK_SIZE) unreported.push(join(r.info.path, this.taskOf(i).rel));
-          const ids = new Set([...r.outstanding, ...r.queue.splice(0)]);
+          const ids = new Set([...r.outstanding, ...r.queue.takeAll()]);
           r.outstanding.clear();
           if (r.worker) ending.push(r.worker.terminate());
           stopDrive(r);
@@ -326,7 +367,7 @@ export class DriveScheduler {
           case 'full': {
             this.journalSome(Infinity);
             // the worker returns what it had; anything still queued here was never sent
-            const ids = [...new Set([...m.returned.filter((i) => r.outstanding.has(i)), ...r.queue.splice(0)])];
+            const ids = [...new Set([...m.returned.filter((i) => r.outstanding.has(i)), ...r.queue.takeAll()])];
             for (const i of m.returned) r.outstanding.delete(i);
             r.state = 'full';
             // bytes of returned files that were partly counted are not copied: take them back
@@ -356,7 +397,7 @@ export class DriveScheduler {
           case 'target-error': {
             this.journalSome(Infinity);
             if (r.state === 'removed' || r.state === 'failed') break;
-            const ids = new Set([...m.returned, ...r.outstanding, ...r.queue.splice(0)]);
+            const ids = new Set([...m.returned, ...r.outstanding, ...r.queue.takeAll()]);
             r.outstanding.clear();
             r.bytesDone = bytesOnDrive(r);
             stopDrive(r);
