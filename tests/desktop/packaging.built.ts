@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Ajv from 'ajv';
+import { WORKERS } from '../../main/core/prep/workerBoot';
 import { ROOT, assertFreshBuild } from './built';
 
 const require = createRequire(import.meta.url);
@@ -71,7 +72,8 @@ describe('electron-builder.yml', () => {
     // asarUnpack: the folders exist, and what main starts from them is there.
     expect(existsSync(path.join(ROOT, 'node_modules', 'drivelist', 'js', 'lsblk'))).toBe(true);
     expect(existsSync(path.join(ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'))).toBe(true);
-    for (const f of ['haul.mjs', 'copyWorker.mjs', 'verifyWorker.mjs', 'azuriteChild.mjs'])
+    // every prep worker the engine starts by name (workerBoot.ts), so none is left out of main/build.mjs
+    for (const f of ['haul.mjs', 'azuriteChild.mjs', ...WORKERS.map((w) => `${w}.mjs`)])
       expect(existsSync(path.join(ROOT, 'out', 'cli', f)), f).toBe(true);
     // files: the bundles and the package manifest main names.
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
