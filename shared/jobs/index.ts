@@ -12,3 +12,15 @@ export {
 } from './view';
 export { markGone, markUpdated, observe, type ObservedVia } from './observe';
 export { driveLogRows, readDriveLog } from './log';
+export {
+  driveVerdict,
+  failureReason,
+  fileOutcome,
+  jobVerdict,
+  notReceivedOutcome,
+  percentOf,
+  reasonWords,
+  summariseDriveLog,
+  type DriveFacts,
+  type JobFacts,
+} from './verdict';

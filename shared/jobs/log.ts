@@ -3,6 +3,7 @@
 // drive; the prep journal maps drive files back to sources).
 import { blobHasIssue, parseDriveLog, type DriveLogAsRead } from '../formats/driveLog';
 import type { JobLog, LogRow } from '../ipc/channels/jobs';
+import { failureReason, fileOutcome } from './verdict';
 
 const FAILED_BLOCK = (s: string) => s !== 'Completed' && s !== 'Uncommitted';
 
@@ -23,6 +24,7 @@ export function driveLogRows(
       ...(b.importedAs ? { importedAs: b.importedAs } : {}),
       failedBlocks: b.blocks.filter((k) => FAILED_BLOCK(k.status)).length,
       issue: blobHasIssue(b),
+      outcome: fileOutcome({ status: b.status, disposition: b.importDisposition?.status, reason: failureReason(b) }),
     };
   });
 }

@@ -21,14 +21,42 @@ export const ObservedState = z.object({
 });
 export type ObservedState = z.infer<typeof ObservedState>;
 
+/**
+ * What a drive's error log says, counted (shared/jobs/verdict.ts summariseDriveLog): the facts the
+ * verdict needs that Get Job does not give — which files were not imported, and why. Kept in the
+ * job record with the log's URI, so the log is read once.
+ */
+export const DriveLogSummary = z.object({
+  /** The log this was read from (a drive copied again gets a new log, read again). */
+  uri: z.string(),
+  /** The drive-level status in the log (Completed, CompletedWithErrors, ManifestNotFound, …). */
+  status: z.string(),
+  /** A drive-level problem, in the data center's words. */
+  message: z.string().optional(),
+  /** Files that were not imported (their blob's status is not Completed). */
+  failed: z.object({ files: z.number().int().min(0), bytes: z.number().min(0) }),
+  /** Files not imported because a blob of that name existed and the disposition kept it (no-overwrite). */
+  skipped: z.object({ files: z.number().int().min(0), bytes: z.number().min(0) }),
+  /** Files imported under another name (disposition rename). */
+  renamed: z.number().int().min(0),
+  /** Files that replaced a blob of the same name (disposition overwrite). */
+  overwritten: z.number().int().min(0),
+  /** Why files failed: reason code (Md5Mismatch, FileNotFound, …) → how many files. */
+  reasons: z.record(z.string(), z.number().int().min(0)),
+});
+export type DriveLogSummary = z.infer<typeof DriveLogSummary>;
+
 export const JobRecord = z.object({
   name: z.string(),
   firstSeenAt: iso,
   lastSeenAt: iso,
   /** Job states, oldest first, each once per time it was entered. */
   states: z.array(ObservedState),
-  /** Per drive id: when the drive was first seen, and its states, oldest first. */
-  drives: z.record(z.string(), z.object({ firstSeenAt: iso, states: z.array(ObservedState) })),
+  /** Per drive id: when the drive was first seen, its states, oldest first, and its error log once read. */
+  drives: z.record(
+    z.string(),
+    z.object({ firstSeenAt: iso, states: z.array(ObservedState), log: DriveLogSummary.optional() }),
+  ),
   /** The last time Haul changed the job's properties (J3 restarts the 14 days of J2; JE2 the wait). */
   updatedByHaulAt: iso.optional(),
   /** Set once the service answered "not found" for a job Haul had seen (deleted: A1, J2, J12, JE1). */
@@ -98,6 +126,79 @@ export const ReturnAddressView = z.object({
 });
 export type ReturnAddressView = z.infer<typeof ReturnAddressView>;
 
+export const TONES = ['success', 'warning', 'danger', 'informative', 'brand', 'subtle'] as const;
+export const Tone = z.enum(TONES);
+export type Tone = z.infer<typeof Tone>;
+
+/** What happened to one file of an import (one blob of a drive log; shared/jobs/verdict.ts fileOutcome). */
+export const FileOutcome = z.object({
+  kind: z.enum(['imported', 'renamed', 'overwritten', 'skipped', 'failed', 'notReceived']),
+  /** For a badge: "Imported", "Not imported" … */
+  label: z.string(),
+  tone: Tone,
+  /** Why a file was not imported, as a code (Md5Mismatch, FileNotFound, DriveNeverReceived …). */
+  reason: z.string().optional(),
+  /** What happened, in a sentence for the customer. */
+  text: z.string(),
+});
+export type FileOutcome = z.infer<typeof FileOutcome>;
+
+export const VERDICT_KINDS = [
+  // on the way or under way
+  'waiting',
+  'atDataCenter',
+  'copying',
+  'checking',
+  'faulted',
+  'unknown',
+  'extra',
+  // the copy is over: what came of it
+  'imported',
+  'importedWithWarnings',
+  'importedWithErrors',
+  'partlyImported',
+  'notImported',
+  'cancelled',
+] as const;
+export type VerdictKind = (typeof VERDICT_KINDS)[number];
+
+export const NextStep = z.object({
+  /** Who has to act: the customer, the data center (the customer waits), or nobody (the job is over). */
+  actor: z.enum(['customer', 'datacenter', 'nobody']),
+  /** Short, for the jobs list: "Enter the tracking number", "Wait for the package to arrive". */
+  text: z.string(),
+  /** The action that does it, when there is one on the job screen. */
+  action: z.enum(['ship', 'update', 'cancel', 'delete', 'logs']).optional(),
+  rule: z.string().optional(),
+});
+export type NextStep = z.infer<typeof NextStep>;
+
+/**
+ * What happened to a job or a drive, from the facts (shared/jobs/verdict.ts): the same words on the
+ * job page, its row in the list, the drive table, the diagrams' legend and the notifications.
+ */
+export const Verdict = z.object({
+  kind: z.enum(VERDICT_KINDS),
+  /** The copy is over and `kind` says what came of it (imported … cancelled); a report can be made. */
+  final: z.boolean(),
+  tone: Tone,
+  /** For a badge: "Imported", "Partly imported", "Never arrived", "Copying" … */
+  label: z.string(),
+  /** What happened, in a sentence or two. */
+  headline: z.string(),
+  /** Short, for a progress column: the percent copied when the bytes are known, else words. */
+  progress: z.object({ percent: z.number().optional(), text: z.string() }),
+  /** Bytes imported, and the bytes the manifests hold when known. */
+  bytes: z.object({ succeeded: z.number(), total: z.number().optional() }),
+  /** What to do next, when the verdict knows better than the life cycle's next step. */
+  next: NextStep.optional(),
+  /** Why: the facts and the rules behind the verdict, for a detail line. */
+  why: z.string(),
+  /** The life-cycle rule the verdict rests on (J10, J11, D4, D7, J14 …). */
+  rule: z.string(),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
 export const DriveView = z.object({
   driveId: z.string(),
   /** G3 */
@@ -119,6 +220,11 @@ export const DriveView = z.object({
   extra: z.boolean(),
   /** When Haul first observed the drive's current state. */
   stateSince: iso.optional(),
+  /** The drive's error log, counted, once Haul has read it. */
+  log: DriveLogSummary.optional(),
+  /** Why the error log could not be read (the verdict waits for it). */
+  logError: z.string().optional(),
+  verdict: Verdict,
 });
 export type DriveView = z.infer<typeof DriveView>;
 
@@ -164,17 +270,6 @@ export const JobAlert = z.object({
   driveId: z.string().optional(),
 });
 export type JobAlert = z.infer<typeof JobAlert>;
-
-export const NextStep = z.object({
-  /** Who has to act: the customer, the data center (the customer waits), or nobody (the job is over). */
-  actor: z.enum(['customer', 'datacenter', 'nobody']),
-  /** Short, for the jobs list: "Enter the tracking number", "Wait for the package to arrive". */
-  text: z.string(),
-  /** The action that does it, when there is one on the job screen. */
-  action: z.enum(['ship', 'update', 'cancel', 'delete', 'logs']).optional(),
-  rule: z.string().optional(),
-});
-export type NextStep = z.infer<typeof NextStep>;
 
 export const LocationView = z.object({
   /** As the job names it ("Sandbox West"). */
@@ -238,6 +333,8 @@ export const JobView = z.object({
   createdAt: iso.optional(),
   lastModifiedAt: iso.optional(),
   nextStep: NextStep,
+  /** What happened to the job, from its drives' verdicts. */
+  verdict: Verdict,
   actions: JobActions,
   deadlines: z.array(Deadline),
   alerts: z.array(JobAlert),

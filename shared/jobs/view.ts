@@ -35,10 +35,13 @@ import {
   type ObservedState,
   type TimelineEntry,
 } from './schemas';
+import { driveVerdict, jobVerdict } from './verdict';
 
 export interface ViewExtras {
   /** The job's location as locations.list answered (its supported carriers); the job's own shippingInformation wins for the address. */
   location?: ArmLocation;
+  /** Why a drive's error log could not be read, by drive id (its verdict waits for the log). */
+  logErrors?: Record<string, string>;
 }
 
 /** The life cycle's state for what the service wrote (case-insensitive; `Unknown` for anything else). */
@@ -297,6 +300,25 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
       record !== undefined &&
       (ms(rec.firstSeenAt) ?? 0) > firstSeen &&
       (rec.states[0]?.state ?? '') !== 'Specified';
+    // The error log counted, when Haul has read the log the drive names now.
+    const log = rec?.log && rec.log.uri === d.errorLogUri ? rec.log : undefined;
+    const logError = d.errorLogUri && !log ? extras.logErrors?.[d.driveId] : undefined;
+    const verdict = driveVerdict(
+      {
+        driveId: d.driveId,
+        state: s,
+        serviceState: d.state ?? '',
+        bytesSucceeded: d.bytesSucceeded ?? 0,
+        percentComplete: d.percentComplete ?? 0,
+        copyStatus: d.copyStatus,
+        extra,
+        errorLogUri: d.errorLogUri,
+        log,
+        logError,
+        passed: rec?.states.map((x) => x.state) ?? [],
+      },
+      { name: job.name, type, state, cancelRequested: p.cancelRequested ?? false },
+    );
     return {
       driveId: d.driveId,
       state: s,
@@ -312,7 +334,20 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
       hasBitLockerKey: !!d.bitLockerKey,
       extra,
       ...(since ? { stateSince: since.at } : {}),
+      ...(log ? { log } : {}),
+      ...(logError ? { logError } : {}),
+      verdict,
     };
+  });
+  const verdict = jobVerdict({
+    name: job.name,
+    type,
+    state,
+    cancelRequested: p.cancelRequested ?? false,
+    percentComplete: p.percentComplete ?? 0,
+    storageAccount: p.storageAccountId?.split('/').pop(),
+    returnPackage: p.returnPackage,
+    drives,
   });
 
   // ---- actions (J4/J5, J3/J12, J13, A1)
@@ -457,15 +492,6 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
         text: advice.steps.join(' '),
       });
   }
-  if (state === 'Closed' && !lc.cancelRequested) {
-    alerts.push({
-      id: 'J11',
-      rule: 'J11',
-      severity: 'error',
-      title: 'Closed with errors',
-      text: `Job ${job.name} finished with errors. Open the error log of each drive to see which files were not imported, then send them again in a new job.`,
-    });
-  }
   if (lc.cancelRequested && state !== 'Completed' && state !== 'Closed') {
     alerts.push({
       id: 'J14',
@@ -519,14 +545,20 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
         text: `The operators resolved the problem with drive ${d.driveId}; it is ${d.state} again (rule F2).`,
       });
     }
-    if (d.state === 'CompletedMoreInfo') {
+    // D7: what the copy met stays said after the drive is shipped back (its state no longer shows it).
+    const v = d.verdict;
+    if (
+      v.kind === 'importedWithErrors' ||
+      v.kind === 'importedWithWarnings' ||
+      (v.kind === 'notImported' && v.rule !== 'D4')
+    ) {
       alerts.push({
         id: `D7:${d.driveId}`,
         rule: 'D7',
-        severity: 'warning',
+        severity: v.tone === 'danger' ? 'error' : 'warning',
         driveId: d.driveId,
-        title: `Drive ${d.driveId} copied with issues`,
-        text: `The copy of drive ${d.driveId} met errors, warnings or overwritten blobs${d.copyStatus ? ` (${d.copyStatus})` : ''}. Open its error log to see which files.`,
+        title: `Drive ${d.driveId}: ${v.label.toLowerCase()}`,
+        text: `${v.headline}${v.next ? ` ${v.next.text.replace(/\.?$/, '.')}` : ''}`,
       });
     }
     if (d.extra) {
@@ -541,8 +573,10 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
     }
   }
 
-  // ---- the next thing to do
-  const next = nextStep(job, state, lc, overdue !== undefined, drives);
+  // ---- the next thing to do: the life cycle's, unless the verdict knows better (what the copy left
+  // to do); a missing return address (JE4) comes first.
+  const base = nextStep(job, state, lc, overdue !== undefined);
+  const next = base.rule === 'JE4' || !verdict.next ? base : verdict.next;
 
   // ---- contact
   const extraEmails = (job.tags?.[NOTIFY_TAG] ?? '')
@@ -590,6 +624,7 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
     ...(createdAt !== undefined ? { createdAt: isoOf(createdAt) } : {}),
     ...(modifiedAt !== undefined ? { lastModifiedAt: isoOf(modifiedAt) } : {}),
     nextStep: next,
+    verdict,
     actions,
     deadlines,
     alerts,
@@ -603,9 +638,8 @@ function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-function nextStep(job: ArmJob, state: JobViewState, lc: LifecycleJob, overdue: boolean, drives: DriveView[]): NextStep {
+function nextStep(job: ArmJob, state: JobViewState, lc: LifecycleJob, overdue: boolean): NextStep {
   const p = job.properties;
-  const withIssues = drives.some((d) => d.state === 'CompletedMoreInfo');
   switch (state) {
     case 'Unknown':
       return { actor: 'nobody', text: `Unknown state "${p.state ?? ''}"`, rule: 'G1' };
@@ -642,7 +676,6 @@ function nextStep(job: ArmJob, state: JobViewState, lc: LifecycleJob, overdue: b
         return { actor: 'datacenter', text: `Copying: ${p.percentComplete ?? 0} %`, rule: 'J8' };
       return { actor: 'datacenter', text: 'Copy finished; the drives are being packed to ship back', rule: 'J9' };
     case 'Completed':
-      if (withIssues) return { actor: 'customer', text: 'Review the error logs', action: 'logs', rule: 'D7' };
       if (p.returnPackage)
         return {
           actor: 'nobody',

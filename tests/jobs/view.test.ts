@@ -394,10 +394,11 @@ describe('what to do now', () => {
     ).toBeDefined();
   });
 
-  it('D7/J11: drives copied with issues and a Closed job point at the error logs', () => {
-    const v = view(job('Completed', { drives: [{ driveId: 'WD1', state: 'CompletedMoreInfo' }] }));
-    expect(v.nextStep).toMatchObject({ action: 'logs', rule: 'D7' });
-    expect(view(job('Closed')).nextStep).toMatchObject({ action: 'logs', rule: 'J11' });
+  it('D7/J11: a drive copied with issues points at its error log', () => {
+    const j = job('Closed', {
+      drives: [{ driveId: 'WD1', state: 'CompletedMoreInfo', errorLogUri: 'https://x/waimportexport/WD1_error.xml' }],
+    });
+    expect(view(j).nextStep).toMatchObject({ action: 'logs', rule: 'D7', actor: 'customer' });
   });
 
   it('J14: a cancelled job that is still on its way says its drives come back uncopied', () => {

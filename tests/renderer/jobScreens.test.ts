@@ -3,13 +3,23 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../shared/jobs/schemas';
 import type { LogRow } from '../../shared/ipc/channels/jobs';
+import { driveVerdict, fileOutcome, jobVerdict } from '../../shared/jobs/verdict';
 import { countByState, visibleJobs, type JobFilters } from '../../renderer/src/screens/Jobs/filter';
 import { statusCounts, visibleRows } from '../../renderer/src/screens/Logs/filter';
 import { jobPath } from '../../renderer/src/screens/JobDetail/path';
 import { fieldOfTarget } from '../../renderer/src/screens/JobDetail/forms';
 
+/** The verdict a drive in this state has (the screens never make one up). */
+const dv = (driveId: string, state: JobView['drives'][number]['state'], cancelRequested = false) =>
+  driveVerdict(
+    { driveId, state, bytesSucceeded: 1, percentComplete: 40, extra: false, passed: [] },
+    { name: 'x', type: 'Import', state: 'Transferring', cancelRequested },
+  );
+
 function view(name: string, state: JobView['state'], extra: Partial<JobView> = {}): JobView {
+  const drives = extra.drives ?? [];
   return {
+    verdict: jobVerdict({ name, type: 'Import', state, cancelRequested: false, percentComplete: 0, drives }),
     name,
     type: 'Import',
     state,
@@ -62,6 +72,7 @@ const jobs = [
         bytesSucceeded: 1,
         hasBitLockerKey: true,
         extra: false,
+        verdict: dv('WD-SERIAL-9', 'Transferring'),
       },
     ],
   }),
@@ -111,6 +122,7 @@ describe('the log viewer', () => {
     length: 1,
     failedBlocks: 0,
     issue,
+    outcome: fileOutcome({ status }),
     ...extra,
   });
   const rows = [
@@ -159,6 +171,7 @@ describe("the job diagram's path", () => {
         bytesSucceeded: 1,
         hasBitLockerKey: false,
         extra: false,
+        verdict: dv('D1', 'CompletedMoreInfo'),
       },
     ];
     expect(
@@ -175,6 +188,7 @@ describe("the job diagram's path", () => {
         bytesSucceeded: 0,
         hasBitLockerKey: false,
         extra: false,
+        verdict: dv('D1', 'Received', true),
       },
     ];
     expect(

@@ -6,7 +6,14 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ArmJob } from '../../../shared/arm/schemas';
-import { JobRecord, markGone, markUpdated, observe, type ObservedVia } from '../../../shared/jobs';
+import {
+  JobRecord,
+  markGone,
+  markUpdated,
+  observe,
+  type DriveLogSummary,
+  type ObservedVia,
+} from '../../../shared/jobs';
 import { jsonFileStore } from '../store/jsonFile';
 
 export const RecordsDocument = z.object({
@@ -45,6 +52,8 @@ export interface JobRecords {
   markUpdated(name: string, now: Date): Promise<void>;
   /** The service answered "not found" (or Haul deleted it). Returns the record, if there was one. */
   markGone(name: string, now: Date): Promise<JobRecord | undefined>;
+  /** Keeps what a drive's error log says, so each log is read once. Returns the record after. */
+  noteLog(name: string, driveId: string, log: DriveLogSummary): Promise<JobRecord | undefined>;
 }
 
 /** A connection's key, as stored in its document. */
@@ -98,6 +107,15 @@ export function createJobRecords(key: string, store: RecordStorePort): JobRecord
         const r = doc.jobs[name];
         return r ? { ...doc, jobs: { ...doc.jobs, [name]: markUpdated(r, now) } } : doc;
       });
+    },
+    async noteLog(name, driveId, log) {
+      const doc = await store.update((d) => {
+        const r = d.jobs[name];
+        const drive = r?.drives[driveId];
+        if (!r || !drive) return d;
+        return { ...d, jobs: { ...d.jobs, [name]: { ...r, drives: { ...r.drives, [driveId]: { ...drive, log } } } } };
+      });
+      return doc.jobs[name];
     },
     async markGone(name, now) {
       const doc = await store.update((d) => {

@@ -3,6 +3,7 @@
 // records and, when a job's view changed, announced with job.updated — whoever asked (a screen,
 // or the tracker's poll). The bridge handlers (handlers/jobs.ts) are thin wrappers over this.
 import type { z } from 'zod';
+import { parseDriveLog } from '../../../shared/formats/driveLog';
 import type { ArmJob, ArmLocation } from '../../../shared/arm/schemas';
 import { HandlerError } from '../../../shared/ipc/contract';
 import type {
@@ -19,6 +20,7 @@ import {
   locationMatches,
   NOTIFY_TAG,
   readDriveLog,
+  summariseDriveLog,
   viewChanged,
   type JobRecord,
   type JobView,
@@ -36,6 +38,11 @@ import {
 } from './client';
 import type { Connection, ConnectionSource } from './connection';
 import type { ServiceHealth } from './health';
+
+/** How long a log that could not be read waits before Haul reads it again. */
+const LOG_RETRY_MS = 60_000;
+/** Error logs read at once after a list (each is one blob read). */
+const LOG_READS_AT_ONCE = 4;
 
 /** A request as the dispatch gate hands it on: validated, defaults filled in. */
 type Valid<S extends z.ZodType> = z.output<S>;
@@ -76,13 +83,21 @@ export interface JobsService {
   bitLockerKeys(name: string): Promise<BitLockerKeys>;
   log(request: Valid<typeof JobLogRequest>): Promise<JobLog>;
   locations(): Promise<LocationView[]>;
+  /** Every changed view and every job gone, whoever asked (the tracker follows them). Returns the unsubscribe. */
+  subscribe(listener: (seen: SeenJob) => void): () => void;
 }
+
+export type SeenJob = { kind: 'updated'; view: JobView } | { kind: 'removed'; name: string };
 
 interface Current {
   connection: Connection;
   client: ServiceClient;
   records: JobRecords;
   views: Map<string, JobView>;
+  /** Error logs being read, by URI (one read per log at a time). */
+  logReads: Map<string, Promise<boolean>>;
+  /** Error logs that could not be read: why, and when (tried again after LOG_RETRY_MS). */
+  logFailures: Map<string, { message: string; at: number }>;
   locations?: ArmLocation[];
   locationsLoading?: Promise<ArmLocation[]> | undefined;
 }
@@ -90,6 +105,16 @@ interface Current {
 export function createJobsService(o: JobsServiceOptions): JobsService {
   const now = o.now ?? (() => new Date());
   let current: Current | undefined;
+  const listeners = new Set<(seen: SeenJob) => void>();
+  const tell = (seen: SeenJob) => {
+    for (const l of listeners) {
+      try {
+        l(seen);
+      } catch {
+        // A listener's failure is its own; the answer still goes to the caller.
+      }
+    }
+  };
 
   const build = (connection: Connection): Current => {
     const key = connectionKey(connection);
@@ -98,6 +123,8 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       client: createServiceClient(connection, o.health, o.client),
       records: createJobRecords(key, o.recordStores(key)),
       views: new Map(),
+      logReads: new Map(),
+      logFailures: new Map(),
     };
   };
 
@@ -139,27 +166,106 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   function publish(c: Current, view: JobView): JobView {
     const before = c.views.get(view.name);
     c.views.set(view.name, view);
-    if (viewChanged(before, view)) o.events.emit('job.updated', { kind: 'updated', name: view.name, view });
+    if (viewChanged(before, view)) {
+      o.events.emit('job.updated', { kind: 'updated', name: view.name, view });
+      tell({ kind: 'updated', view });
+    }
     return view;
   }
 
   function viewOf(c: Current, job: ArmJob, record: JobRecord | undefined, at: Date, locations: ArmLocation[]): JobView {
     const location = locations.find((l) => locationMatches(job.location, l));
-    return buildJobView(job, record, at, location ? { location } : {});
+    const logErrors: Record<string, string> = {};
+    for (const d of job.properties.driveList ?? []) {
+      const failure = d.errorLogUri ? c.logFailures.get(d.errorLogUri) : undefined;
+      if (failure) logErrors[d.driveId] = failure.message;
+    }
+    return buildJobView(job, record, at, { ...(location ? { location } : {}), logErrors });
   }
 
-  /** Records one answer about one job and returns its (published) view. */
+  /**
+   * The drives whose error log the verdict still needs: copied with issues or shipped back (their
+   * state no longer says how the copy went), with a log Haul has not counted yet. A log that could
+   * not be read is tried again after a while, not on every look.
+   */
+  function logsToRead(c: Current, job: ArmJob, record: JobRecord | undefined): { driveId: string; uri: string }[] {
+    const t = now().getTime();
+    return (job.properties.driveList ?? []).flatMap((d) => {
+      const uri = d.errorLogUri;
+      const state = (d.state ?? '').toLowerCase();
+      if (!uri || (state !== 'completedmoreinfo' && state !== 'shippedback')) return [];
+      if (record?.drives[d.driveId]?.log?.uri === uri) return [];
+      const failed = c.logFailures.get(uri);
+      if (failed && t - failed.at < LOG_RETRY_MS) return [];
+      return [{ driveId: d.driveId, uri }];
+    });
+  }
+
+  /** Reads and counts one drive's error log into the job's record; true when the record changed. */
+  function readLog(c: Current, name: string, driveId: string, uri: string): Promise<boolean> {
+    const running = c.logReads.get(uri);
+    if (running) return running;
+    const read = (async () => {
+      try {
+        const summary = summariseDriveLog(parseDriveLog(await c.client.readLogBlob(uri)), uri);
+        c.logFailures.delete(uri);
+        return (await c.records.noteLog(name, driveId, summary)) !== undefined;
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        c.logFailures.set(uri, {
+          message: `its error log could not be read (${why.length > 200 ? `${why.slice(0, 200)}…` : why}). Haul tries again in a minute.`,
+          at: now().getTime(),
+        });
+        return true; // the view now says why it waits
+      } finally {
+        c.logReads.delete(uri);
+      }
+    })();
+    c.logReads.set(uri, read);
+    return read;
+  }
+
+  /** Reads the logs one job's verdict needs; the job's record after. */
+  async function withLogs(c: Current, job: ArmJob, record: JobRecord | undefined): Promise<JobRecord | undefined> {
+    const todo = logsToRead(c, job, record);
+    if (todo.length === 0) return record;
+    const changed = await Promise.all(todo.map((x) => readLog(c, job.name, x.driveId, x.uri)));
+    return changed.some(Boolean) ? await c.records.get(job.name) : record;
+  }
+
+  /**
+   * After a list: the logs its jobs' verdicts need, read a few at a time, each job's view published
+   * again once its logs are counted (unless a newer answer about it was published meanwhile).
+   */
+  async function backfillLogs(c: Current, jobs: ArmJob[], records: Record<string, JobRecord>, at: Date) {
+    const waiting = jobs.filter((j) => logsToRead(c, j, records[j.name]).length > 0);
+    const worker = async () => {
+      for (let job = waiting.shift(); job; job = waiting.shift()) {
+        const record = await withLogs(c, job, records[job.name]);
+        if (current !== c || record === records[job.name]) continue;
+        if (c.views.get(job.name)?.observedAt !== at.toISOString()) continue;
+        publish(c, viewOf(c, job, record, at, await locationsOf(c)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LOG_READS_AT_ONCE, waiting.length) }, worker));
+  }
+
+  /** Records one answer about one job and returns its (published) view, its drives' logs counted. */
   async function seen(c: Current, job: ArmJob, via: 'polled' | 'haul', createdByHaul = false): Promise<JobView> {
     const at = now();
     const { records } = await c.records.see([job], at, { via, createdByHaul });
-    return publish(c, viewOf(c, job, records[job.name], at, await locationsOf(c)));
+    const record = await withLogs(c, job, records[job.name]);
+    return publish(c, viewOf(c, job, record, at, await locationsOf(c)));
   }
 
   async function removed(c: Current, name: string): Promise<void> {
     const at = now();
     const r = await c.records.markGone(name, at);
     const had = c.views.delete(name);
-    if (had || r) o.events.emit('job.updated', { kind: 'removed', name, goneAt: r?.goneAt ?? at.toISOString() });
+    if (had || r) {
+      o.events.emit('job.updated', { kind: 'removed', name, goneAt: r?.goneAt ?? at.toISOString() });
+      tell({ kind: 'removed', name });
+    }
   }
 
   /** A 404 on a job means it is gone: say so to everyone, then let the caller's error through. */
@@ -173,6 +279,10 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   }
 
   return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     client: () => cur().client,
     records: () => cur().records,
 
@@ -186,7 +296,10 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       for (const g of gone) {
         c.views.delete(g.name);
         o.events.emit('job.updated', { kind: 'removed', name: g.name, goneAt: g.goneAt ?? at.toISOString() });
+        tell({ kind: 'removed', name: g.name });
       }
+      // The list answers at once; verdicts that wait for an error log follow with job.updated.
+      void backfillLogs(c, jobs, records, at).catch(() => undefined);
       return { jobs: views, observedAt: at.toISOString() };
     },
 

@@ -16,7 +16,7 @@ import {
   ShippingInformationSchema,
   STORAGE_ACCOUNT_ID_RE,
 } from '../../arm/schemas';
-import { JobView, LocationView } from '../../jobs/schemas';
+import { FileOutcome, JobView, LocationView } from '../../jobs/schemas';
 import type { ChannelSpec, EventSpec } from './spec';
 import type { JobsChannel } from '../names';
 
@@ -196,6 +196,8 @@ export const LogRow = z.object({
   failedBlocks: z.number(),
   /** Whether the row reports something to look at (an error, a warning or an overwrite). */
   issue: z.boolean(),
+  /** What happened to the file: imported, renamed, replaced, skipped or not imported (and why). */
+  outcome: FileOutcome,
 });
 export type LogRow = z.infer<typeof LogRow>;
 
