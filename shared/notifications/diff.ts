@@ -15,6 +15,7 @@ import {
   jobStateText,
   milestoneText,
   operatorsAlertedText,
+  verdictText,
   type NoticeText,
 } from './texts';
 
@@ -91,7 +92,44 @@ function snapshotOf(job: ObservedJob, now: number, prev?: JobSnapshot): JobSnaps
     reminded: prev?.reminded ?? {},
     ...(prev?.faultedFrom ? { faultedFrom: prev.faultedFrom } : {}),
     seq: prev?.seq ?? 0,
+    ...(job.verdict ? { verdict: job.verdict.kind } : {}),
   };
+}
+
+/**
+ * The alerts a job is in now, by id: a drive never received (D4), a drive whose copy left files
+ * not imported (D7), a job or drive Faulted (F1). Each is told once while it lasts.
+ */
+export function activeAlerts(job: ObservedJob): string[] {
+  const ids: string[] = [];
+  if (job.state === 'Faulted') ids.push('F1');
+  for (const d of job.drives) {
+    if (d.state === 'NeverReceived') ids.push(`D4:${d.driveId}`);
+    else if (d.state === 'Faulted') ids.push(`F1:${d.driveId}`);
+    else if (d.verdict === 'importedWithErrors' || d.verdict === 'notImported') ids.push(`D7:${d.driveId}`);
+  }
+  return ids;
+}
+
+/** What a snapshot of an older version (without `notified`) had told: the alerts its states show. */
+function toldBefore(prev: JobSnapshot): string[] {
+  if (prev.notified) return prev.notified;
+  const ids: string[] = prev.state === 'Faulted' ? ['F1'] : [];
+  for (const d of prev.drives) {
+    if (d.state === 'NeverReceived') ids.push(`D4:${d.driveId}`);
+    else if (d.state === 'Faulted') ids.push(`F1:${d.driveId}`);
+    else if (d.state === 'CompletedMoreInfo' || d.state === 'ShippedBack') ids.push(`D7:${d.driveId}`);
+  }
+  return ids;
+}
+
+/** The alert a notice tells, if it tells one. */
+function alertOf(text: NoticeText): string | undefined {
+  const at = text.driveId ? `:${text.driveId}` : '';
+  if (text.kind === 'neverReceived') return `D4${at}`;
+  if (text.kind === 'completedMoreInfo') return `D7${at}`;
+  if (text.kind === 'faulted') return `F1${at}`;
+  return undefined;
 }
 
 /**
@@ -119,9 +157,24 @@ export function diffJob(
 
   if (prev && last) {
     // The job's own steps, through the states the table says it passed.
-    for (const step of jobSteps(prev.state, job.state, job.drives, job.cancelRequested, prev.faultedFrom)) {
+    const steps = jobSteps(prev.state, job.state, job.drives, job.cancelRequested, prev.faultedFrom);
+    for (const step of steps) {
       const phase = step.to === 'Faulted' ? FAULT : step.from === 'Faulted' ? RESOLVED : jobRank(step.to);
-      out.push({ phase, sub: 2, text: jobStateText(job.name, step.from, step.to, job.cancelRequested) });
+      out.push({
+        phase,
+        sub: 2,
+        text: jobStateText(job.name, step.from, step.to, job.cancelRequested, job.verdict),
+      });
+    }
+    // The outcome became known after its step was told (Haul read the error logs later).
+    if (
+      steps.length === 0 &&
+      prev.verdict === 'checking' &&
+      job.verdict &&
+      job.verdict.kind !== 'checking' &&
+      (job.state === 'Completed' || job.state === 'Closed' || job.state === 'Packaging')
+    ) {
+      out.push({ phase: jobRank(job.state), sub: 2, text: verdictText(job.name, job.verdict) });
     }
     // Each drive's steps. A drive Haul had not seen yet (an export drive, an extra one) is news
     // only from its next step on.
@@ -147,12 +200,46 @@ export function diffJob(
         next.alerted = true;
       }
     }
-    // G2 milestones while the copy runs: the highest one passed since the last poll.
+    // G2 milestones while the copy runs: the highest one passed since the last poll. "All data
+    // copied" only when every file was (the verdict); otherwise the step's notice says what was not.
     const m = highestMilestone(job.percent);
-    if (m > next.milestone && !job.cancelRequested && (job.state === 'Transferring' || job.state === 'Packaging')) {
+    const allCopied = job.verdict === undefined || job.verdict.kind === 'imported';
+    if (
+      m > next.milestone &&
+      (m < 100 || allCopied) &&
+      !job.cancelRequested &&
+      (job.state === 'Transferring' || job.state === 'Packaging')
+    ) {
       out.push({ phase: m >= 100 ? 4 : 3, sub: 3, text: milestoneText(job.name, m) });
     }
   }
+
+  // Alerts in force that were never told: at a job's first sighting (a job made in the portal,
+  // seen first with a drive missing), or once its error logs were read. Told once while they last.
+  const told = new Set([...(last ? toldBefore(last) : []), ...out.flatMap((o) => alertOf(o.text) ?? [])]);
+  const active = activeAlerts(job);
+  for (const id of active) {
+    if (told.has(id)) continue;
+    const [rule, driveId] = id.split(':') as [string, string | undefined];
+    const d = driveId ? job.drives.find((x) => x.driveId === driveId) : undefined;
+    if (rule === 'F1' && !d) {
+      out.push({ phase: FAULT, sub: 2, text: jobStateText(job.name, last?.state ?? job.state, 'Faulted', false) });
+    } else if (d) {
+      const to: DriveState = rule === 'D4' ? 'NeverReceived' : rule === 'F1' ? 'Faulted' : 'CompletedMoreInfo';
+      out.push({
+        phase: rule === 'F1' ? FAULT : drivePhase(to, job.state),
+        sub: 1,
+        text: driveStateText(job.name, d.driveId, d.state === to ? 'Specified' : d.state, to, driveContext(job, d)),
+      });
+    }
+  }
+  // A copy with issues told before its error log was read stays told while the drive is finished.
+  const finished = new Set(
+    job.drives
+      .filter((d) => d.state === 'CompletedMoreInfo' || d.state === 'ShippedBack')
+      .map((d) => `D7:${d.driveId}`),
+  );
+  next.notified = [...new Set([...active, ...[...told].filter((id) => finished.has(id))])];
   next.milestone = Math.max(next.milestone, highestMilestone(job.percent));
   if (job.state !== 'Shipping') next.alerted = false;
   if (job.state === 'Faulted') next.faultedFrom = last?.state === 'Faulted' ? last.faultedFrom : last?.state;
@@ -183,7 +270,7 @@ function driveContext(
   job: ObservedJob,
   d: ObservedDrive,
 ): { jobState: JobState; errors?: number; copyStatus?: string } {
-  const errors = errorCount(d.copyStatus);
+  const errors = d.failedFiles ?? errorCount(d.copyStatus);
   return {
     jobState: job.state,
     ...(errors !== undefined ? { errors } : {}),

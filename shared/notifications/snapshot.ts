@@ -1,7 +1,7 @@
 // What the tracker remembers of each job between polls (persisted, so a restart diffs against the
 // last state it saw, not against nothing), and what one job view (shared/jobs) is reduced to.
 import { z } from 'zod';
-import type { JobView } from '../jobs/schemas';
+import type { JobView, VerdictKind } from '../jobs/schemas';
 import { DRIVE_STATES, JOB_STATES, type DriveState, type JobState } from '../lifecycle/types';
 
 const jobState = z.enum(JOB_STATES);
@@ -37,6 +37,13 @@ export const JobSnapshot = z.object({
   faultedFrom: jobState.optional(),
   /** Notices made for this job so far (their ids count up). */
   seq: z.number().int().min(0),
+  /**
+   * The alerts already told (D4:<drive>, D7:<drive>, F1, F1:<drive>) while they last: an alert not
+   * in here is told once, also at a job's first sighting. Absent in documents of older versions.
+   */
+  notified: z.array(z.string()).optional(),
+  /** The job's verdict kind at the last look (shared/jobs/verdict.ts). */
+  verdict: z.string().optional(),
 });
 export type JobSnapshot = z.infer<typeof JobSnapshot>;
 
@@ -46,6 +53,20 @@ export interface ObservedDrive {
   copyStatus?: string;
   bytesSucceeded: number;
   errorLogUri?: string;
+  /** The drive's verdict (shared/jobs/verdict.ts), when the view has one. */
+  verdict?: VerdictKind;
+  /** Files not imported, from the drive's error log once Haul read it. */
+  failedFiles?: number;
+}
+
+/** What the job's verdict says, for the words of the notices. */
+export interface ObservedVerdict {
+  kind: VerdictKind;
+  label: string;
+  headline: string;
+  /** What to do next, when there is something. */
+  next?: string;
+  actor?: 'customer' | 'datacenter' | 'nobody';
 }
 
 /** The deadlines the job view estimates (J2, J6, J12), epoch ms. */
@@ -60,6 +81,7 @@ export interface ObservedJob {
   percent: number;
   drives: ObservedDrive[];
   deadlines: ObservedDeadlines;
+  verdict?: ObservedVerdict;
 }
 
 /**
@@ -88,10 +110,18 @@ export function observe(view: JobView): ObservedJob | undefined {
           bytesSucceeded: d.bytesSucceeded,
           ...(d.copyStatus !== undefined ? { copyStatus: d.copyStatus } : {}),
           ...(d.errorLogUri !== undefined ? { errorLogUri: d.errorLogUri } : {}),
+          verdict: d.verdict.kind,
+          ...(d.log ? { failedFiles: d.log.failed.files } : {}),
         },
       ];
     }),
     deadlines,
+    verdict: {
+      kind: view.verdict.kind,
+      label: view.verdict.label,
+      headline: view.verdict.headline,
+      ...(view.verdict.next ? { next: view.verdict.next.text, actor: view.verdict.next.actor } : {}),
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 // desktop, in the browser and in the centre. One function per kind of event.
 import type { DriveState, JobState } from '../lifecycle/types';
 import type { NoticeKind } from './schemas';
+import type { ObservedVerdict } from './snapshot';
 
 export interface NoticeText {
   kind: NoticeKind;
@@ -13,7 +14,30 @@ export interface NoticeText {
 
 const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 
-export function jobStateText(job: string, from: JobState, to: JobState, cancelled: boolean): NoticeText {
+/** At most `max` characters, cut at a word with an ellipsis (a notice's title and body are bounded). */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2))}…`;
+}
+
+/** The verdict's headline, then what to do next, as one body. */
+function verdictBody(v: ObservedVerdict, tail: string): string {
+  const next = v.next ? ` Next: ${v.next.replace(/\.?$/, '.')}` : '';
+  return clip(`${v.headline}${next} ${tail}`, 1000);
+}
+
+/** Whether the verdict says something other than "all is well" (so a notice must say it). */
+const notClean = (v: ObservedVerdict | undefined): v is ObservedVerdict =>
+  v !== undefined && v.kind !== 'imported' && v.kind !== 'cancelled';
+
+export function jobStateText(
+  job: string,
+  from: JobState,
+  to: JobState,
+  cancelled: boolean,
+  verdict?: ObservedVerdict,
+): NoticeText {
   if (to === 'Faulted')
     return {
       kind: 'faulted',
@@ -59,27 +83,56 @@ export function jobStateText(job: string, from: JobState, to: JobState, cancelle
         body: 'The data center has begun copying your drives (rule J8). Nothing to do.',
       };
     case 'Packaging':
+      if (!cancelled && notClean(verdict))
+        return {
+          kind: 'jobState',
+          rule: 'J9',
+          title: clip(`Job ${job}: copy finished, ${verdict.label.toLowerCase()}`, 300),
+          body: verdictBody(verdict, 'The drives are packed to ship back to you next (rule J9).'),
+        };
       return {
         kind: 'jobState',
         rule: 'J9',
         title: `Job ${job}: drives processed, being packed`,
-        body: 'Every drive is processed (rule J9); they are shipped back to your return address next. Nothing to do.',
+        body: cancelled
+          ? 'The job was cancelled, so nothing was copied; the drives are packed to ship back to you (rules J9, J14). Nothing to do.'
+          : 'Every drive is processed (rule J9); they are shipped back to your return address next. Nothing to do.',
       };
     case 'Completed':
-      return cancelled
-        ? {
-            kind: 'jobState',
-            rule: 'J14',
-            title: `Job ${job} is Completed (cancelled)`,
-            body: 'The cancelled job is finished; any drives it had are on their way back (rule J14). It is deleted 90 days from now (rule J12).',
-          }
-        : {
-            kind: 'jobState',
-            rule: 'J10',
-            title: `Job ${job} is Completed`,
-            body: 'All drives were shipped back and the job finished without errors (rule J10). Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
-          };
+      if (cancelled)
+        return {
+          kind: 'jobState',
+          rule: 'J14',
+          title: `Job ${job} is Completed (cancelled)`,
+          body: 'Nothing was imported: the job was cancelled, so its copy was skipped. Any drives it had are on their way back (rule J14). It is deleted 90 days from now (rule J12).',
+        };
+      if (notClean(verdict))
+        return {
+          kind: 'jobState',
+          rule: 'J10',
+          title: clip(`Job ${job} is Completed: ${verdict.label.toLowerCase()}`, 300),
+          body: verdictBody(
+            verdict,
+            'Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
+          ),
+        };
+      return {
+        kind: 'jobState',
+        rule: 'J10',
+        title: `Job ${job} is Completed`,
+        body: 'All drives were shipped back and the job finished without errors (rule J10). Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
+      };
     case 'Closed':
+      if (notClean(verdict))
+        return {
+          kind: 'jobState',
+          rule: 'J11',
+          title: clip(`Job ${job} is Closed: ${verdict.label.toLowerCase()}`, 300),
+          body: verdictBody(
+            verdict,
+            'The job ended with errors (rule J11). Download the logs within 90 days (rule J12).',
+          ),
+        };
       return {
         kind: 'jobState',
         rule: 'J11',
@@ -87,6 +140,15 @@ export function jobStateText(job: string, from: JobState, to: JobState, cancelle
         body: 'The job ended with errors (rule J11). Open it and read the drive error logs: they name what was not copied. Download them within 90 days (rule J12).',
       };
   }
+}
+
+/** The verdict became known after the job's last step was told (its error logs were read later). */
+export function verdictText(job: string, verdict: ObservedVerdict): NoticeText {
+  return {
+    kind: 'jobState',
+    title: clip(`Job ${job}: ${verdict.label.toLowerCase()}`, 300),
+    body: verdictBody(verdict, ''),
+  };
 }
 
 export function driveStateText(
@@ -131,6 +193,14 @@ export function driveStateText(
             body: 'The data center has it. Nothing to do.',
           };
     case 'NeverReceived':
+      if (ctx.jobState === 'Completed' || ctx.jobState === 'Closed')
+        return {
+          kind: 'neverReceived',
+          rule: 'D4',
+          driveId,
+          title: `${who} never arrived`,
+          body: 'It never reached the data center (rule D4), so none of its files were imported, and the job is over. Send those files again, in a new job.',
+        };
       return ctx.jobState === 'Shipping'
         ? {
             kind: 'neverReceived',
@@ -195,6 +265,7 @@ export function driveStateText(
   }
 }
 
+/** A G2 milestone; 100 % is said only of a job whose every file was copied (see diff.ts). */
 export function milestoneText(job: string, percent: number): NoticeText {
   return percent >= 100
     ? {

@@ -124,12 +124,15 @@ describe('tracker through whole life cycles of the local service', () => {
       'Drive TRKGOOD1 of job trk-photos copied without errors',
       'Drive TRKBAD1 of job trk-photos: copy started',
       'Drive TRKBAD1 of job trk-photos finished with 1 error',
-      'Job trk-photos: drives processed, being packed',
-      'Job trk-photos: all data copied (100%)',
+      // Not "all data copied (100%)": one file failed its MD5 check (the verdict, from the error log).
+      'Job trk-photos: copy finished, imported with errors',
       'Drive TRKGOOD1 of job trk-photos shipped back',
       'Drive TRKBAD1 of job trk-photos shipped back',
-      'Job trk-photos is Closed, with errors',
+      'Job trk-photos is Closed: imported with errors',
     ]);
+    const closed = r.events.at(-1)!;
+    expect(closed.body).toMatch(/1 file \(.*\) of drive TRKBAD1 was not imported/);
+    expect(closed.body).toMatch(/Next: Send the 1 file not imported again/);
     expect(r.events.find((e) => e.kind === 'completedMoreInfo')).toMatchObject({
       rule: 'D7',
       driveId: 'TRKBAD1',

@@ -7,6 +7,16 @@ import type { TrackerStatus } from '../../shared/notifications';
 import type { JobSource } from '../../main/core/jobs/trackerSource';
 import { FakeClock, rig, type Rig } from './trackerHelpers';
 
+/** The state of a job's one drive that goes with the job's state. */
+const DRIVE_STATE: Record<string, string> = {
+  Creating: 'Specified',
+  Shipping: 'Specified',
+  Received: 'Received',
+  Transferring: 'Transferring',
+  Packaging: 'Completed',
+  Completed: 'ShippedBack',
+};
+
 function armJob(name: string, state: string, modifiedAt: number, percent = 0): ArmJob {
   return {
     id: `/x/${name}`,
@@ -28,7 +38,15 @@ function armJob(name: string, state: string, modifiedAt: number, percent = 0): A
       state,
       cancelRequested: false,
       percentComplete: percent,
-      driveList: [],
+      driveList: [
+        {
+          driveId: `${name.toUpperCase()}1`,
+          state: DRIVE_STATE[state] ?? 'Received',
+          percentComplete: percent,
+          bytesSucceeded: percent * 1000,
+          ...(DRIVE_STATE[state] === 'Completed' ? { copyStatus: 'Completed' } : {}),
+        },
+      ],
       provisioningState: 'Succeeded',
     },
   };
@@ -108,7 +126,10 @@ describe('tracker timing', () => {
     svc.set('waiting', 'Received');
     await r.tracker.refresh();
     expect(svc.calls).toEqual(['list', 'get waiting']);
-    expect(r.titles()).toEqual(['Job waiting: the data center received your drives']);
+    expect(r.titles()).toEqual([
+      'Drive WAITING1 of job waiting was received',
+      'Job waiting: the data center received your drives',
+    ]);
   });
 
   it('a service that does not answer: no crash, offline with the time of the last good poll, exponential backoff with jitter, then back by itself with what it missed', async () => {
@@ -138,10 +159,14 @@ describe('tracker timing', () => {
     clock.advance(clock.pending()[0]!);
     await r.tracker.idle();
     expect(r.tracker.getStatus().state).toBe('online');
-    expect(r.titles()).toEqual(['Job moving: drives processed, being packed', 'Job moving: all data copied (100%)']);
+    expect(r.titles()).toEqual([
+      'Drive MOVING1 of job moving copied without errors',
+      'Job moving: drives processed, being packed',
+      'Job moving: all data copied (100%)',
+    ]);
     expect(statuses.some((s) => s.state === 'offline')).toBe(true);
-    // Back to the normal rhythm: a Packaging job every minute.
-    expect(clock.pending()).toEqual([60_000]);
+    // Back to the normal rhythm: a Packaging job (its drives at the data center) every 15 s.
+    expect(clock.pending()).toEqual([15_000]);
   });
 
   it('no connection yet: says so, and follows the jobs once there is one', async () => {

@@ -18,18 +18,19 @@ import { jsonRecordStores } from '../../main/core/jobs/records';
 import { jobsServiceSource } from '../../main/core/jobs/trackerJobs';
 import type { Connection, ConnectionSource } from '../../main/core/service/connection';
 import { ServiceHealth } from '../../main/core/service/health';
-import { createJobsService } from '../../main/core/service/jobs';
+import { createJobsService, type JobsService } from '../../main/core/service/jobs';
 import { localConnection } from '../../main/core/service/local';
 
 /**
  * The tracker's source as in the app: main's jobs service (its client, job records and views) on
  * the test service, on the service's clock. `endpoint()` lets a test point it at a dead port.
+ * `jobs` is that jobs service, as the screens call it.
  */
 export function serviceSource(
   t: TestService,
   recordsDir: string,
   endpoint = () => t.svc.connection.endpoint,
-): { source: JobSource; updates: string[] } {
+): { source: JobSource; updates: string[]; jobs: JobsService } {
   const updates: string[] = [];
   const events: CoreEvents = {
     emit: (event, payload) => {
@@ -56,7 +57,7 @@ export function serviceSource(
     now: () => new Date(t.svc.jobs.now()),
     client: { timeoutMs: 10_000 },
   });
-  return { source: jobsServiceSource(jobs), updates };
+  return { source: jobsServiceSource(jobs), updates, jobs };
 }
 
 /** Timers that fire only from `fire()`; `now` is whatever the test says (here: the service clock). */

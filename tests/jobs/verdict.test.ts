@@ -16,6 +16,7 @@ import {
   type DriveLogSummary,
   type JobRecord,
 } from '../../shared/jobs';
+import { diffJob, observe as observeForNotices, type JobSnapshot } from '../../shared/notifications';
 
 const T0 = new Date('2026-12-01T10:00:00Z');
 const LOG = (id: string) => `https://127.0.0.1:10000/haulsandbox/waimportexport/${id}_20261201-100000-000_error.xml`;
@@ -374,5 +375,86 @@ describe('one file (the log viewer, and a report per file later)', () => {
     expect(percentOf(188_499_751, 219_957_031)).toBe(85);
     expect(percentOf(999_999, 1_000_000)).toBe(99);
     expect(percentOf(5, 5)).toBe(100);
+  });
+});
+
+describe('the notices say the same (shared/notifications)', () => {
+  const good = { driveId: 'WDGOOD1', state: 'ShippedBack', bytesSucceeded: 5_000_000, copyStatus: 'Completed' };
+  const lost = { driveId: 'WDLOST1', state: 'NeverReceived' };
+
+  it('D4/J11: Packaging with a drive never received is "copy finished, partly imported", and no "all data copied (100%)"', () => {
+    const first = diffJob(
+      undefined,
+      { found: true, job: observeForNotices(view(shipping([good, lost])))! },
+      T0.getTime(),
+    )!;
+    const pkg = job('Packaging', [{ ...good, state: 'Completed' }, lost]);
+    const r = diffJob(
+      first.next,
+      { found: true, job: observeForNotices(view(pkg, [shipping([good, lost])]))! },
+      T0.getTime(),
+    )!;
+    const titles = r.notices.map((n) => n.title);
+    expect(titles).toContain('Job photos: copy finished, partly imported');
+    expect(titles).toContain('Drive WDLOST1 of job photos never arrived');
+    expect(titles.some((t) => /all data copied/.test(t))).toBe(false);
+    const packed = r.notices.find((n) => n.title === 'Job photos: copy finished, partly imported')!;
+    expect(packed.body).toContain('WDLOST1: never arrived');
+    expect(packed.body).not.toMatch(/Nothing to do/);
+  });
+
+  it('J14: the cancelled job ends "Completed (cancelled)" saying nothing was imported', () => {
+    const d = { driveId: 'WDC', state: 'Received' };
+    const before = view(job('Received', [d], { cancel: true }));
+    const after = view(job('Completed', [{ driveId: 'WDC', state: 'ShippedBack' }], { cancel: true }), [
+      job('Received', [d], { cancel: true }),
+    ]);
+    const first = diffJob(undefined, { found: true, job: observeForNotices(before)! }, T0.getTime())!;
+    const r = diffJob(first.next, { found: true, job: observeForNotices(after)! }, T0.getTime())!;
+    const done = r.notices.find((n) => n.title === 'Job photos is Completed (cancelled)')!;
+    expect(done.body).toMatch(/^Nothing was imported/);
+  });
+
+  it('D4 D7 F1: a first sighting tells the alerts the job is in, once; a later look, or the same look after a restart, tells nothing again', () => {
+    const bad = {
+      driveId: 'WDBAD2',
+      state: 'ShippedBack',
+      bytesSucceeded: 10,
+      errorLogUri: LOG('WDBAD2'),
+    };
+    const log = errorLog('WDBAD2', [{ blobPath: 'x/y.bin', length: 5 }]);
+    const v = view(job('Closed', [good, lost, bad]), [shipping([good, lost, bad])], { WDBAD2: log });
+    const first = diffJob(undefined, { found: true, job: observeForNotices(v)! }, T0.getTime())!;
+    expect(first.notices.map((n) => [n.kind, n.rule, n.driveId])).toEqual([
+      ['neverReceived', 'D4', 'WDLOST1'],
+      ['completedMoreInfo', 'D7', 'WDBAD2'],
+    ]);
+    expect(first.notices[0]!.body).toMatch(/none of its files were imported/);
+    expect(first.notices[1]!.title).toBe('Drive WDBAD2 of job photos finished with 1 error');
+    // The snapshot is what the tracker persists: diffing against it (a later poll, or after a restart) says nothing.
+    const again = diffJob(
+      JSON.parse(JSON.stringify(first.next)) as JobSnapshot,
+      {
+        found: true,
+        job: observeForNotices(v)!,
+      },
+      T0.getTime() + 60_000,
+    )!;
+    expect(again.notices).toEqual([]);
+  });
+
+  it('F1: a job first seen Faulted tells it once', () => {
+    const v = view(job('Faulted', [{ driveId: 'WDF', state: 'Received' }]));
+    const first = diffJob(undefined, { found: true, job: observeForNotices(v)! }, T0.getTime())!;
+    expect(first.notices.map((n) => [n.kind, n.rule, n.title])).toEqual([['faulted', 'F1', 'Job photos is Faulted']]);
+    expect(diffJob(first.next, { found: true, job: observeForNotices(v)! }, T0.getTime())!.notices).toEqual([]);
+  });
+
+  it('D4: a snapshot of an older version (no list of alerts told) does not tell a known missing drive again', () => {
+    const v = view(job('Closed', [good, lost]), [shipping([good, lost])]);
+    const first = diffJob(undefined, { found: true, job: observeForNotices(v)! }, T0.getTime())!;
+    const legacy = { ...first.next };
+    delete legacy.notified;
+    expect(diffJob(legacy, { found: true, job: observeForNotices(v)! }, T0.getTime())!.notices).toEqual([]);
   });
 });

@@ -3,6 +3,10 @@
 // changed into notices (shared/notifications diff) and hands them to the notification centre.
 // It runs in main, so it keeps going while the window is closed, and the same in browser mode.
 //
+// Every answer anyone gets about a job (a screen's Get Job, a list, its own polls) reaches it
+// (JobSource.watch): a job is followed from the first answer that shows it, and a change a screen
+// saw is told at once, not at the tracker's next poll of that job.
+//
 // Exactly once: the state seen of a job and the notices it caused are written together (the
 // outbox, trackerStore.ts) before any notice is delivered; delivery then empties the outbox, and
 // the centre drops an id it already has. A restart delivers what the outbox still holds and diffs
@@ -11,12 +15,14 @@
 import {
   diffJob,
   observe,
+  type JobSnapshot,
   type NoticeDraft,
   type Observation,
   type TrackerStatus,
 } from '../../../shared/notifications';
+import type { JobView } from '../../../shared/jobs';
 import type { DocumentStore } from '../store/jsonFile';
-import { describeFailure, systemClock, type JobSource, type TrackerClock } from './trackerSource';
+import { describeFailure, systemClock, type JobSource, type SeenJob, type TrackerClock } from './trackerSource';
 import { DEFAULT_INTERVALS, backoff, pollInterval, type TrackerIntervals } from './trackerSchedule';
 import type { TrackerDoc } from './trackerStore';
 
@@ -43,9 +49,14 @@ export class Tracker {
   private readonly random: () => number;
   private doc: TrackerDoc | undefined;
   private readonly due = new Map<string, number>();
+  /** The time of the latest view taken per job (views reach the tracker out of order). */
+  private readonly takenAt = new Map<string, number>();
   private listDue = 0;
   private failures = 0;
   private timer: unknown;
+  private timerAt: number | undefined;
+  private watched: JobSource | undefined;
+  private unwatch: (() => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
   private queuedFull: Promise<void> | undefined;
   private stopped = true;
@@ -65,6 +76,7 @@ export class Tracker {
     this.stopped = false;
     this.doc = await this.opts.store.read();
     await this.flush();
+    this.watch();
     void this.enqueue(true);
   }
 
@@ -89,7 +101,67 @@ export class Tracker {
     this.stopped = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    this.watched = undefined;
     await this.chain;
+  }
+
+  /** Listens to every answer of the current source (again when the source changes). */
+  private watch(): void {
+    const source = this.opts.source();
+    if (source === this.watched) return;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    this.watched = source;
+    if (source?.watch) this.unwatch = source.watch((seen) => this.seen(seen));
+  }
+
+  /** An answer someone got: remembered (and told) in turn with the polls, never beside them. */
+  private seen(seen: SeenJob): void {
+    if (this.stopped) return;
+    this.chain = this.chain.then(() => this.take(seen)).catch(() => undefined);
+  }
+
+  private async take(seen: SeenJob): Promise<void> {
+    if (this.stopped || !this.doc) return;
+    const source = this.opts.source();
+    // Before the first poll of a connection the key is not known yet; that poll sees the job anyway.
+    if (!source || source.key !== this.key) return;
+    const name = seen.kind === 'updated' ? seen.view.name : seen.name;
+    const known = this.jobs()[name];
+    let observation: Observation | undefined;
+    if (seen.kind === 'removed') observation = known && !known.gone ? { found: false, name } : undefined;
+    else {
+      // A verdict still waiting for an error log is followed by the view with the log read (the
+      // jobs service publishes it); an answer older than one already taken says nothing new.
+      if (seen.view.verdict.kind === 'checking') return;
+      if (this.older(name, seen.view)) return;
+      const job = observe(seen.view);
+      observation = job ? { found: true, job } : undefined;
+    }
+    if (!observation) return;
+    const before = this.tracked().length;
+    let snap: JobSnapshot | undefined;
+    try {
+      snap = await this.commit(name, observation);
+    } catch (err) {
+      this.opts.onError?.(
+        `Haul could not remember what it saw of job ${name} (${err instanceof Error ? err.message : String(err)}); it asks again on the next poll.`,
+      );
+      return;
+    }
+    const at = this.clock.now();
+    if (snap && !snap.gone) {
+      // Just seen: its next poll is a full interval away, unless one was due sooner.
+      const due = at + pollInterval(snap.state, this.intervals);
+      this.due.set(name, Math.min(this.due.get(name) ?? due, due));
+      // (A retry after a failure keeps its own timer: it asks about everything.)
+      if (this.failures === 0 && (this.timerAt === undefined || due < this.timerAt)) this.schedule(due - at);
+    }
+    const after = this.tracked().length;
+    if (after !== before) this.setStatus({ jobs: after });
   }
 
   private enqueue(full: boolean): Promise<void> {
@@ -107,14 +179,16 @@ export class Tracker {
   private schedule(ms: number, full = false): void {
     if (this.stopped) return;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timerAt = this.clock.now() + Math.max(0, ms);
     this.timer = this.clock.setTimeout(
       () => {
         this.timer = undefined;
+        this.timerAt = undefined;
         void this.enqueue(full);
       },
       Math.max(0, ms),
     );
-    this.setStatus({ nextPollAt: this.clock.now() + Math.max(0, ms) });
+    this.setStatus({ nextPollAt: this.timerAt });
   }
 
   private setStatus(change: Partial<TrackerStatus>): void {
@@ -151,9 +225,11 @@ export class Tracker {
       this.key = source.key;
       this.due.clear();
     }
+    this.watch();
     try {
       await this.flush();
       const fresh = new Set<string>();
+      const waiting = new Set<string>();
       let now = this.clock.now();
       if (full || now >= this.listDue) {
         const listed = await source.list();
@@ -163,9 +239,17 @@ export class Tracker {
         for (const job of listed) {
           const known = this.jobs()[job.name];
           if (known && !known.gone) continue;
-          // A job seen for the first time (or a name used again): remembered as it is, nothing to say yet.
+          // A job seen for the first time (or a name used again): remembered as it is; only the
+          // alerts it is already in (a drive never received, a drive with errors, Faulted) are told.
+          // Its verdict waits for an error log: Get Job (below) reads it first.
+          if (job.verdict.kind === 'checking') {
+            fresh.delete(job.name);
+            waiting.add(job.name);
+            continue;
+          }
           const seen = observe(job);
           if (!seen) continue;
+          this.older(job.name, job);
           const snap = await this.commit(job.name, { found: true, job: seen });
           fresh.add(job.name);
           this.due.set(job.name, now + pollInterval(snap?.state ?? seen.state, this.intervals));
@@ -173,11 +257,12 @@ export class Tracker {
         // A job that left the list may be gone: ask about it now.
         for (const name of this.tracked()) if (!names.has(name)) this.due.set(name, now);
       }
-      for (const name of this.tracked()) {
+      for (const name of [...this.tracked(), ...waiting]) {
         if (this.stopped) break;
-        if (!full && (this.due.get(name) ?? 0) > this.clock.now()) continue;
+        if (!full && !waiting.has(name) && (this.due.get(name) ?? 0) > this.clock.now()) continue;
         if (fresh.has(name)) continue;
         const job = await source.get(name);
+        if (job) this.older(name, job);
         const at = this.clock.now();
         const observed = job ? observe(job) : undefined;
         const seen: Observation | undefined = job
@@ -203,6 +288,15 @@ export class Tracker {
       });
       this.schedule(wait, true);
     }
+  }
+
+  /** Whether a view is older than the last one taken for its job (then it is skipped); else notes its time. */
+  private older(name: string, view: JobView): boolean {
+    const at = Date.parse(view.observedAt);
+    const last = this.takenAt.get(name);
+    if (last !== undefined && at < last) return true;
+    this.takenAt.set(name, at);
+    return false;
   }
 
   /** Diffs, remembers the new state and its notices in one write, then delivers the notices. */

@@ -1,5 +1,6 @@
 // The tracker's JobSource over main's jobs service (main/core/service/jobs.ts): its views, so
-// every poll also updates the job records and, when a view changed, tells the screens (job.updated).
+// every poll also updates the job records and, when a view changed, tells the screens (job.updated);
+// and every view a screen's call published, so the tracker follows what the screens see at once.
 import type { JobsService } from '../service/jobs';
 import type { JobSource } from './trackerSource';
 
@@ -9,6 +10,7 @@ export function jobsServiceSource(jobs: JobsService): JobSource {
       return jobs.records().connectionKey;
     },
     list: async () => (await jobs.list()).jobs,
+    watch: (listener) => jobs.subscribe(listener),
     async get(name) {
       try {
         return await jobs.get(name);

@@ -3,9 +3,9 @@
 import type { JobState } from '../../../shared/lifecycle/types';
 
 export interface TrackerIntervals {
-  /** Transferring: the copy runs, percent moves. */
+  /** Received, Transferring, Packaging: the drives are at the data center; each step is told within this. */
   movingMs: number;
-  /** Received, Packaging, Faulted: things happen within hours. */
+  /** Faulted: nothing moves until the operators act. */
   activeMs: number;
   /** Creating, Shipping: nothing moves until the customer or the carrier acts. */
   waitingMs: number;
@@ -30,10 +30,10 @@ export const DEFAULT_INTERVALS: TrackerIntervals = {
 
 export function pollInterval(state: JobState, i: TrackerIntervals): number {
   switch (state) {
-    case 'Transferring':
-      return i.movingMs;
     case 'Received':
+    case 'Transferring':
     case 'Packaging':
+      return i.movingMs;
     case 'Faulted':
       return i.activeMs;
     case 'Creating':

@@ -10,7 +10,15 @@ export interface JobSource {
   list(): Promise<JobView[]>;
   /** Get Job; undefined when the service answers "not found" (the job was deleted). */
   get(name: string): Promise<JobView | undefined>;
+  /**
+   * Every answer anyone got (a screen, a list, the tracker's own polls): a job's new view, or that
+   * it is gone. The tracker follows a job from the moment any answer shows it. Returns the unsubscribe.
+   */
+  watch?(listener: (seen: SeenJob) => void): () => void;
 }
+
+/** One answer about one job, as the jobs service published it. */
+export type SeenJob = { kind: 'updated'; view: JobView } | { kind: 'removed'; name: string };
 
 /** The clock and the timers, injected so tests move time exactly (and never wait for it). */
 export interface TrackerClock {
