@@ -504,13 +504,16 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
   for (const d of drives) {
     const series = record?.drives[d.driveId]?.states ?? [];
     if (d.state === 'NeverReceived') {
+      const over = state === 'Completed' || state === 'Closed';
       alerts.push({
         id: `D4:${d.driveId}`,
-        rule: 'DE1',
-        severity: 'warning',
+        rule: over ? 'D4' : 'DE1',
+        severity: over ? 'error' : 'warning',
         driveId: d.driveId,
         title: `Drive ${d.driveId} not received`,
-        text: `Drive ${d.driveId} did not arrive with the package (rule D4). Check that it was in the package and ask the carrier. If it arrives in another shipment, it moves back to Received and is processed (rule DE1).`,
+        text: over
+          ? `Drive ${d.driveId} never reached the data center (rule D4): none of its files were imported, and the job is over. Send its files again, in a new job.`
+          : `Drive ${d.driveId} did not arrive with the package (rule D4). Check that it was in the package and ask the carrier. If it arrives in another shipment, it moves back to Received and is processed (rule DE1).`,
       });
     }
     const last = series[series.length - 1];
@@ -558,7 +561,8 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
         severity: v.tone === 'danger' ? 'error' : 'warning',
         driveId: d.driveId,
         title: `Drive ${d.driveId}: ${v.label.toLowerCase()}`,
-        text: `${v.headline}${v.next ? ` ${v.next.text.replace(/\.?$/, '.')}` : ''}`,
+        // The job's headline says what the drive lacks; the banner says why (the error log's reasons).
+        text: drives.length > 1 ? `${v.headline} ${v.why}` : v.why,
       });
     }
     if (d.extra) {

@@ -256,7 +256,7 @@ test('D7/G4: a corrupted drive ends CompletedMoreInfo, and the log viewer lists 
   const row = page.getByTestId('job-drive-row').filter({ hasText: 'E2EBAD1' });
   await expect(row).toHaveAttribute('data-state', 'CompletedMoreInfo', STEP);
   await expect(diagramNode(page, 'drive', 'CompletedMoreInfo')).toHaveAttribute('data-status', 'current');
-  await expect(page.getByTestId('job-alert').filter({ hasText: 'copied with issues' })).toBeVisible();
+  await expect(page.getByTestId('job-alert').filter({ hasText: 'Drive E2EBAD1: imported with errors' })).toBeVisible();
 
   await row.getByTestId('error-log-link').click();
   await expect(page).toHaveURL(/#\/jobs\/sdk-corrupt\/drives\/E2EBAD1\/log$/);
@@ -264,7 +264,8 @@ test('D7/G4: a corrupted drive ends CompletedMoreInfo, and the log viewer lists 
   await expect(failed).toBeVisible({ timeout: 20_000 });
   await expect(failed).toContainText('s1/e2ebad1/photo.bin');
   await expect(page.getByTestId('log-row').filter({ hasText: 'e2ebad1/good.bin' })).toHaveCount(0);
-  await expect(page.getByTestId('log-status')).toHaveText('CompletedWithErrors');
+  await expect(page.getByTestId('log-status')).toHaveText('1 file not imported');
+  await expect(page.getByTestId('log-status-code')).toHaveText('Status in the log: CompletedWithErrors');
   await shot(page, 'log-viewer');
 
   // Filtering by a status the failed row does not have hides it.

@@ -5,7 +5,7 @@ import type { JobView } from '../../shared/jobs/schemas';
 import type { LogRow } from '../../shared/ipc/channels/jobs';
 import { driveVerdict, fileOutcome, jobVerdict } from '../../shared/jobs/verdict';
 import { countByState, visibleJobs, type JobFilters } from '../../renderer/src/screens/Jobs/filter';
-import { statusCounts, visibleRows } from '../../renderer/src/screens/Logs/filter';
+import { logSummary, statusCounts, visibleRows } from '../../renderer/src/screens/Logs/filter';
 import { jobPath } from '../../renderer/src/screens/JobDetail/path';
 import { fieldOfTarget } from '../../renderer/src/screens/JobDetail/forms';
 
@@ -19,7 +19,14 @@ const dv = (driveId: string, state: JobView['drives'][number]['state'], cancelRe
 function view(name: string, state: JobView['state'], extra: Partial<JobView> = {}): JobView {
   const drives = extra.drives ?? [];
   return {
-    verdict: jobVerdict({ name, type: 'Import', state, cancelRequested: false, percentComplete: 0, drives }),
+    verdict: jobVerdict({
+      name,
+      type: 'Import',
+      state,
+      cancelRequested: false,
+      percentComplete: extra.percentComplete ?? 0,
+      drives,
+    }),
     name,
     type: 'Import',
     state,
@@ -145,6 +152,22 @@ describe('the log viewer', () => {
     expect(visibleRows(rows, { onlyIssues: false, status: 'all', query: 'corrupt' }).map((r) => r.blobPath)).toEqual([
       'a/bad.bin',
     ]);
+  });
+
+  it('D7: the summary badge says how many files were not imported, never the bare "CompletedWithErrors"', () => {
+    const failed = row('a/bad.bin', 'CompletedWithErrors', true, {
+      outcome: fileOutcome({ status: 'CompletedWithErrors', reason: 'Md5Mismatch' }),
+    });
+    expect(logSummary('CompletedWithErrors', [rows[0]!, failed])).toEqual({
+      label: '1 file not imported',
+      tone: 'danger',
+    });
+    const kept = row('a/kept.bin', 'Completed', true, {
+      outcome: fileOutcome({ status: 'Completed', disposition: 'Skipped' }),
+    });
+    expect(logSummary('CompletedWithWarnings', [kept])).toMatchObject({ tone: 'warning' });
+    expect(logSummary('Completed', [rows[0]!])).toMatchObject({ tone: 'success' });
+    expect(logSummary('ManifestNotFound', [])).toEqual({ label: 'The drive could not be read', tone: 'danger' });
   });
 
   it('lists the statuses present, the ones with issues first', () => {

@@ -6,6 +6,7 @@
 // that lists the path taken.
 import { useId, useMemo } from 'react';
 import { tokens } from '@fluentui/react-components';
+import type { Verdict } from '../../../../shared/jobs/schemas';
 import { describeDiagram, layoutDiagram, type DiagramKind, type LaidEdge, type LaidNode } from './layout';
 
 export interface StateDiagramProps {
@@ -16,7 +17,18 @@ export interface StateDiagramProps {
   /** States observed, oldest first. */
   observed?: readonly string[];
   faultedFrom?: string;
+  /** What came of the copy (the verdict), named in the legend: "now" alone would not say it. */
+  outcome?: Pick<Verdict, 'label' | 'tone' | 'headline'> | undefined;
 }
+
+const OUTCOME_COLOR: Record<Verdict['tone'], string> = {
+  success: tokens.colorPaletteGreenForeground1,
+  warning: tokens.colorPaletteDarkOrangeForeground1,
+  danger: tokens.colorPaletteRedForeground1,
+  informative: tokens.colorNeutralForeground2,
+  brand: tokens.colorBrandForeground1,
+  subtle: tokens.colorNeutralForeground3,
+};
 
 const NODE_STYLE: Record<
   LaidNode['status'],
@@ -76,13 +88,13 @@ const EDGE_STYLE: Record<EdgeLook, { stroke: string; width: number; opacity: num
   dim: { stroke: tokens.colorNeutralStroke1, width: 1, opacity: 0.45 },
 };
 
-export function StateDiagram({ kind, title, current, observed, faultedFrom }: StateDiagramProps) {
+export function StateDiagram({ kind, title, current, observed, faultedFrom, outcome }: StateDiagramProps) {
   const id = useId().replace(/:/g, '');
   const layout = useMemo(
     () => layoutDiagram({ kind, current, observed, faultedFrom }),
     [kind, current, observed, faultedFrom],
   );
-  const description = describeDiagram(layout);
+  const description = `${describeDiagram(layout)}${outcome ? ` Outcome: ${outcome.label}. ${outcome.headline}` : ''}`;
   const marker = (look: EdgeLook) => `${id}-head-${look}`;
   // Taken edges last, so the path is drawn over the other arrows.
   const edges = [...layout.edges].sort((a, b) => Number(a.taken) - Number(b.taken));
@@ -201,6 +213,15 @@ export function StateDiagram({ kind, title, current, observed, faultedFrom }: St
         }}
       >
         <Legend status="current" />
+        {outcome && (
+          <span
+            data-testid="diagram-outcome"
+            style={{ color: OUTCOME_COLOR[outcome.tone], fontWeight: tokens.fontWeightSemibold }}
+          >
+            {current ? `${current}: ` : ''}
+            {outcome.label}
+          </span>
+        )}
         <Legend status="visited" />
         <Legend status="reachable" />
         <Legend status="unreachable" />

@@ -1,5 +1,6 @@
-// The job's drives as the service reports them (G3, G4): id, state, copy status, percent, bytes
-// copied, and links to the error and verbose logs once the data center wrote them.
+// The job's drives as the service reports them (G3, G4) and what came of each (its verdict): id,
+// state, what happened, percent copied (bytes imported over the bytes its manifest holds), bytes,
+// and links to the error and verbose logs once the data center wrote them.
 import {
   Badge,
   Body1,
@@ -19,9 +20,10 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { MouseEvent } from 'react';
-import type { JobView } from '../../../../shared/jobs/schemas';
+import type { JobView, Verdict } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
 import { StateBadge } from '../../components/StateBadge';
+import { VerdictBadge } from '../../components/VerdictBadge';
 import { Truncated } from '../../components/Truncated';
 import { formatBytes, formatDateTime } from '../../format';
 
@@ -31,13 +33,32 @@ const useStyles = makeStyles({
   table: { minWidth: '720px', tableLayout: 'fixed' },
   id: { width: '18%' },
   state: { width: '150px' },
-  percent: { width: '90px' },
-  bytes: { width: '84px' },
+  percent: { width: '96px' },
+  bytes: { width: '96px' },
   logs: { width: '128px' },
   stack: { display: 'flex', flexDirection: 'column', gap: '2px', minWidth: 0, paddingBlock: tokens.spacingVerticalXS },
   links: { display: 'flex', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM },
   muted: { color: tokens.colorNeutralForeground3 },
+  headline: { overflowWrap: 'anywhere' },
+  happened: { paddingBlock: tokens.spacingVerticalS },
 });
+
+/** Copied: bytes imported over the bytes the drive's manifest holds, or what is known in words. */
+function DriveProgress({ driveId, verdict }: { driveId: string; verdict: Verdict }) {
+  const styles = useStyles();
+  const { percent, text } = verdict.progress;
+  if (percent === undefined) return <Caption1 data-testid="drive-percent">{text}</Caption1>;
+  return (
+    <div className={styles.stack}>
+      <Caption1 data-testid="drive-percent">{`${percent} %`}</Caption1>
+      <ProgressBar
+        value={percent / 100}
+        color={verdict.final && verdict.tone === 'danger' ? 'error' : verdict.tone === 'warning' ? 'warning' : 'brand'}
+        aria-label={`Drive ${driveId}: ${percent} % copied`}
+      />
+    </div>
+  );
+}
 
 export function DrivesTable({ job }: { job: JobView }) {
   const styles = useStyles();
@@ -82,7 +103,7 @@ export function DrivesTable({ job }: { job: JobView }) {
               <TableRow>
                 <TableHeaderCell className={styles.id}>Drive ID</TableHeaderCell>
                 <TableHeaderCell className={styles.state}>State</TableHeaderCell>
-                <TableHeaderCell>Copy status</TableHeaderCell>
+                <TableHeaderCell>What happened</TableHeaderCell>
                 <TableHeaderCell className={styles.percent}>Copied</TableHeaderCell>
                 <TableHeaderCell className={styles.bytes}>Bytes</TableHeaderCell>
                 <TableHeaderCell className={styles.logs}>Logs</TableHeaderCell>
@@ -90,7 +111,13 @@ export function DrivesTable({ job }: { job: JobView }) {
             </TableHeader>
             <TableBody>
               {job.drives.map((d) => (
-                <TableRow key={d.driveId} data-testid="job-drive-row" data-drive={d.driveId} data-state={d.state}>
+                <TableRow
+                  key={d.driveId}
+                  data-testid="job-drive-row"
+                  data-drive={d.driveId}
+                  data-state={d.state}
+                  data-verdict={d.verdict.kind}
+                >
                   <TableCell>
                     <div className={styles.stack}>
                       <Truncated text={d.driveId} mono />
@@ -106,7 +133,7 @@ export function DrivesTable({ job }: { job: JobView }) {
                   <TableCell>
                     <div className={styles.stack}>
                       <span>
-                        <StateBadge state={d.state} serviceState={d.serviceState} />
+                        <StateBadge state={d.state} serviceState={d.serviceState} verdict={d.verdict} />
                       </span>
                       {d.stateSince && (
                         <Caption1 className={styles.muted}>since {formatDateTime(d.stateSince)}</Caption1>
@@ -114,18 +141,31 @@ export function DrivesTable({ job }: { job: JobView }) {
                     </div>
                   </TableCell>
                   <TableCell>
-                    {d.copyStatus ? <Truncated text={d.copyStatus} /> : <span className={styles.muted}>—</span>}
-                  </TableCell>
-                  <TableCell>
-                    <div className={styles.stack}>
-                      <Caption1>{`${d.percentComplete} %`}</Caption1>
-                      <ProgressBar
-                        value={d.percentComplete / 100}
-                        aria-label={`Drive ${d.driveId}: ${d.percentComplete} % copied`}
-                      />
+                    <div className={`${styles.stack} ${styles.happened}`}>
+                      <span>
+                        <VerdictBadge verdict={d.verdict} size="small" testId="drive-verdict" />
+                      </span>
+                      <span className={styles.headline} data-testid="drive-headline">
+                        {d.verdict.headline}
+                      </span>
+                      {d.copyStatus && <Truncated text={d.copyStatus} className={styles.muted} />}
                     </div>
                   </TableCell>
-                  <TableCell>{d.bytesSucceeded > 0 ? formatBytes(d.bytesSucceeded) : '—'}</TableCell>
+                  <TableCell>
+                    <DriveProgress driveId={d.driveId} verdict={d.verdict} />
+                  </TableCell>
+                  <TableCell data-testid="drive-bytes">
+                    {d.verdict.bytes.total !== undefined ? (
+                      <div className={styles.stack}>
+                        <Caption1>{formatBytes(d.verdict.bytes.succeeded)}</Caption1>
+                        <Caption1 className={styles.muted}>of {formatBytes(d.verdict.bytes.total)}</Caption1>
+                      </div>
+                    ) : d.bytesSucceeded > 0 ? (
+                      formatBytes(d.bytesSucceeded)
+                    ) : (
+                      '—'
+                    )}
+                  </TableCell>
                   <TableCell>
                     <div className={styles.links}>
                       {d.errorLogUri ? (

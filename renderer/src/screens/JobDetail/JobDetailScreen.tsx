@@ -23,9 +23,10 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ArrowLeft16Regular } from '@fluentui/react-icons';
-import type { JobView } from '../../../../shared/jobs/schemas';
+import type { JobView, Verdict } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
 import { StateBadge } from '../../components/StateBadge';
+import { VerdictBadge } from '../../components/VerdictBadge';
 import { StateDiagram } from '../../components/StateDiagram/StateDiagram';
 import { Truncated } from '../../components/Truncated';
 import { formatDateTime } from '../../format';
@@ -128,18 +129,11 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
           <Truncated text={job.name} />
         </Title2>
         <div className={styles.headMeta}>
-          <StateBadge state={job.state} serviceState={job.serviceState} size="large" />
+          <StateBadge state={job.state} serviceState={job.serviceState} size="large" verdict={job.verdict} />
+          <VerdictBadge verdict={job.verdict} size="large" />
           <Text>{job.type} job</Text>
           {job.cancelRequested && <Caption1 className={styles.muted}>cancellation requested</Caption1>}
-          <div className={styles.progress}>
-            <ProgressBar
-              value={job.percentComplete / 100}
-              thickness="large"
-              style={{ width: '120px' }}
-              aria-label={`${job.percentComplete} % complete`}
-            />
-            <Text weight="semibold" data-testid="detail-percent">{`${job.percentComplete} %`}</Text>
-          </div>
+          <Progress verdict={job.verdict} />
         </div>
       </div>
       <Caption1 className={styles.muted}>
@@ -177,6 +171,7 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
             title={`Job ${job.name} state`}
             current={job.state === 'Unknown' ? undefined : job.state}
             observed={observed}
+            outcome={outcomeOf(job.verdict)}
           />
         </Card>
         <DriveDiagram job={job} />
@@ -193,6 +188,33 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
     </section>
   );
 }
+
+/** Copied so far: bytes imported over the bytes the manifests hold when known, else what is known in words. */
+function Progress({ verdict }: { verdict: Verdict }) {
+  const styles = useStyles();
+  const { percent, text } = verdict.progress;
+  if (percent === undefined)
+    return (
+      <Text weight="semibold" data-testid="detail-percent">
+        {text}
+      </Text>
+    );
+  return (
+    <div className={styles.progress}>
+      <ProgressBar
+        value={percent / 100}
+        thickness="large"
+        color={verdict.final && verdict.tone === 'danger' ? 'error' : verdict.tone === 'warning' ? 'warning' : 'brand'}
+        style={{ width: '120px' }}
+        aria-label={`${percent} % copied`}
+      />
+      <Text weight="semibold" data-testid="detail-percent">{`${percent} %`}</Text>
+    </div>
+  );
+}
+
+/** The verdict for a diagram's legend, once it says more than the state does. */
+const outcomeOf = (v: Verdict) => (v.final || v.kind === 'checking' || v.kind === 'faulted' ? v : undefined);
 
 function DriveDiagram({ job }: { job: JobView }) {
   const styles = useStyles();
@@ -233,6 +255,7 @@ function DriveDiagram({ job }: { job: JobView }) {
           title={`Drive ${drive.driveId} state`}
           current={drive.state === 'Unknown' ? undefined : drive.state}
           observed={observed}
+          outcome={outcomeOf(drive.verdict)}
         />
       ) : (
         <>

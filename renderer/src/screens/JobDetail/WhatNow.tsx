@@ -1,7 +1,9 @@
-// What to do now: the next step (who has to act, and the button that does it) and every
-// situation the job is in (JE1–JE5, DE1–DE2, D4, D7, F1–F2, J11, J14), in plain words.
+// What to do now: what happened (the job's verdict), the next step (who has to act, and the
+// button that does it), why (the facts and rule ids, as a detail), and every situation the job is
+// in (JE1–JE5, DE1–DE2, D4, D7, F1–F2, J14), in plain words.
 import {
   Body1,
+  Caption1,
   Card,
   CardHeader,
   makeStyles,
@@ -12,7 +14,7 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
-import { Clock16Regular, PersonAlert16Regular, CheckmarkCircle16Regular } from '@fluentui/react-icons';
+import { Clock16Regular, PersonAlert16Regular, CheckmarkCircle16Regular, Info16Regular } from '@fluentui/react-icons';
 import type { JobView } from '../../../../shared/jobs/schemas';
 import { Actions } from './Actions';
 
@@ -22,6 +24,7 @@ const useStyles = makeStyles({
   icon: { flexShrink: 0, marginTop: '3px' },
   alerts: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   who: { color: tokens.colorNeutralForeground3 },
+  why: { color: tokens.colorNeutralForeground3, display: 'block' },
 });
 
 const WHO: Record<JobView['nextStep']['actor'], string> = {
@@ -32,13 +35,15 @@ const WHO: Record<JobView['nextStep']['actor'], string> = {
 
 export function WhatNow({ job }: { job: JobView }) {
   const styles = useStyles();
-  const { nextStep } = job;
+  const { nextStep, verdict } = job;
   const Icon =
     nextStep.actor === 'customer'
       ? PersonAlert16Regular
       : nextStep.actor === 'datacenter'
         ? Clock16Regular
-        : CheckmarkCircle16Regular;
+        : verdict.kind === 'imported'
+          ? CheckmarkCircle16Regular
+          : Info16Regular;
   return (
     <Card className={styles.card} aria-labelledby="what-now-title" data-testid="what-now">
       <CardHeader
@@ -48,16 +53,24 @@ export function WhatNow({ job }: { job: JobView }) {
           </Subtitle2>
         }
       />
+      <Body1 as="p" data-testid="verdict-headline">
+        {verdict.headline}
+      </Body1>
       <div className={styles.step}>
         <Icon className={styles.icon} aria-hidden />
         <div>
           <Text weight="semibold" as="p" block data-testid="next-step">
             {nextStep.text}
           </Text>
-          <Body1 className={styles.who}>
+          <Body1 className={styles.who} data-testid="next-step-who">
             {WHO[nextStep.actor]}
-            {nextStep.rule ? ` (rule ${nextStep.rule})` : ''}
           </Body1>
+          <Caption1 className={styles.why} data-testid="verdict-why">
+            Why: {verdict.why}
+            {nextStep.rule && !verdict.why.includes(`rule ${nextStep.rule}`)
+              ? ` Next step: rule ${nextStep.rule}.`
+              : ''}
+          </Caption1>
         </div>
       </div>
       {job.alerts.length > 0 && (

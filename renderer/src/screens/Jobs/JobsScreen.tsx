@@ -34,6 +34,7 @@ import type { JobView } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
 import type { JobFilters, JobSort } from '../../store/jobs';
 import { StateBadge } from '../../components/StateBadge';
+import { VerdictBadge } from '../../components/VerdictBadge';
 import { Truncated } from '../../components/Truncated';
 import { formatDateTime, formatRelative, plural } from '../../format';
 import { countByState, lastUpdated, needsCustomer, visibleJobs } from './filter';
@@ -350,25 +351,36 @@ function JobsTable({
                 <TableCell>
                   <div className={styles.cellStack}>
                     <span>
-                      <StateBadge state={job.state} serviceState={job.serviceState} />
+                      <StateBadge state={job.state} serviceState={job.serviceState} verdict={job.verdict} />
                     </span>
-                    {job.cancelRequested && <Caption1 className={styles.muted}>cancel requested</Caption1>}
+                    {job.verdict.final || job.verdict.kind === 'checking' || job.verdict.kind === 'faulted' ? (
+                      <span>
+                        <VerdictBadge verdict={job.verdict} size="small" />
+                      </span>
+                    ) : (
+                      job.cancelRequested && <Caption1 className={styles.muted}>cancel requested</Caption1>
+                    )}
                   </div>
                 </TableCell>
                 <TableCell>
-                  <div className={styles.progress}>
-                    <Text size={200} data-testid="job-percent">{`${job.percentComplete} %`}</Text>
-                    <ProgressBar
-                      value={job.percentComplete / 100}
-                      thickness="medium"
-                      aria-label={`${job.name}: ${job.percentComplete} % complete`}
-                    />
-                  </div>
+                  {job.verdict.progress.percent === undefined ? (
+                    <Caption1 className={styles.muted}>{job.verdict.progress.text}</Caption1>
+                  ) : (
+                    <div className={styles.progress}>
+                      <Text size={200} data-testid="job-percent">{`${job.verdict.progress.percent} %`}</Text>
+                      <ProgressBar
+                        value={job.verdict.progress.percent / 100}
+                        thickness="medium"
+                        color={job.verdict.final && job.verdict.tone === 'danger' ? 'error' : 'brand'}
+                        aria-label={`${job.name}: ${job.verdict.progress.percent} % copied`}
+                      />
+                    </div>
+                  )}
                 </TableCell>
                 <TableCell>
                   <Truncated
                     text={
-                      job.drives.map((d) => `${d.driveId}: ${d.state}`).join(', ') ||
+                      job.drives.map((d) => `${d.driveId}: ${d.state}, ${d.verdict.label.toLowerCase()}`).join('; ') ||
                       (job.type === 'Export' ? 'none yet (the data center adds them)' : 'none')
                     }
                   >

@@ -53,7 +53,7 @@ export function visibleJobs(jobs: readonly JobView[], f: JobFilters): JobView[] 
   const compare: Record<JobFilters['sort'], (a: JobView, b: JobView) => number> = {
     name: byName,
     state: (a, b) => stateOrder(a.state) - stateOrder(b.state) || byName(a, b),
-    progress: (a, b) => a.percentComplete - b.percentComplete || byName(a, b),
+    progress: (a, b) => (a.verdict.progress.percent ?? -1) - (b.verdict.progress.percent ?? -1) || byName(a, b),
     updated: (a, b) => (lastUpdated(a) ?? 0) - (lastUpdated(b) ?? 0) || byName(a, b),
   };
   const sorted = [...shown].sort(compare[f.sort]);

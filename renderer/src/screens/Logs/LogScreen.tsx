@@ -34,7 +34,8 @@ import { useHaul } from '../../store';
 import { logKey } from '../../store/jobs';
 import { Truncated } from '../../components/Truncated';
 import { formatBytes, plural } from '../../format';
-import { statusCounts, visibleRows, type LogFilters } from './filter';
+import { TONE_COLOR } from '../../components/VerdictBadge';
+import { logSummary, statusCounts, visibleRows, type LogFilters } from './filter';
 
 const PAGE = 500;
 
@@ -78,6 +79,7 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
   }, [loadLog, loadJob, jobName, driveId, kind]);
 
   const log = entry?.log;
+  const summary = useMemo(() => (log ? logSummary(log.status, log.rows) : undefined), [log]);
   const rows = useMemo(() => (log ? visibleRows(log.rows, filters) : []), [log, filters]);
   const statuses = useMemo(() => (log ? statusCounts(log.rows) : []), [log]);
   const withSource = log?.rows.some((r) => r.sourcePath) ?? false;
@@ -131,15 +133,22 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
       )}
       {!log && (entry?.loading ?? true) && !entry?.error && <Spinner label="Reading the log…" />}
 
-      {log && (
+      {log && summary && (
         <>
           <div className={styles.summary}>
-            <Badge appearance="tint" color={log.issues > 0 ? 'danger' : 'success'} data-testid="log-status">
-              {log.status}
+            <Badge
+              appearance={summary.tone === 'danger' ? 'filled' : 'tint'}
+              color={TONE_COLOR[summary.tone]}
+              data-testid="log-status"
+            >
+              {summary.label}
             </Badge>
             <Body1>
               {plural(log.rows.length, 'blob')}, {plural(log.issues, 'issue')}
             </Body1>
+            <Caption1 className={styles.muted} data-testid="log-status-code">
+              Status in the log: {log.status}
+            </Caption1>
             {log.message && <Body1 className={styles.wrapText}>{log.message}</Body1>}
           </div>
           <div className={styles.toolbar} role="search" aria-label="Filter the log">
@@ -218,11 +227,25 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
                       <TableCell>
                         <div className={styles.stack}>
                           <span>
-                            <Badge appearance={r.issue ? 'filled' : 'tint'} color={r.issue ? 'danger' : 'success'}>
-                              {r.status}
+                            <Badge
+                              appearance={r.outcome.tone === 'danger' ? 'filled' : 'tint'}
+                              color={TONE_COLOR[r.outcome.tone]}
+                              data-testid="log-row-outcome"
+                              data-outcome={r.outcome.kind}
+                            >
+                              {r.outcome.label}
                             </Badge>
                           </span>
-                          {r.disposition && <Caption1 className={styles.muted}>{r.disposition}</Caption1>}
+                          <Caption1 className={styles.muted}>
+                            {[
+                              r.status,
+                              r.outcome.reason !== r.status ? r.outcome.reason : '',
+                              // A file not imported was not "Created": its disposition did not happen.
+                              r.outcome.kind === 'failed' ? '' : r.disposition,
+                            ]
+                              .filter(Boolean)
+                              .join(' · ')}
+                          </Caption1>
                         </div>
                       </TableCell>
                       <TableCell>
