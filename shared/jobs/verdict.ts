@@ -187,7 +187,7 @@ export function percentOf(part: number, whole: number): number {
 function reasonsText(reasons: Record<string, number>): string {
   const parts = Object.entries(reasons)
     .sort((a, b) => b[1] - a[1])
-    .map(([r, c]) => `${c.toLocaleString('en-US')} because ${reasonWords(r)}`);
+    .map(([r, c]) => `${n(c, 'file')} not imported because ${reasonWords(r)}`);
   return parts.length > 3 ? `${parts.slice(0, 3).join('; ')}; and other reasons` : parts.join('; ');
 }
 
@@ -394,7 +394,7 @@ function finishedDrive(d: DriveFacts, job: JobContext): Verdict {
         headline: none
           ? `None of the files of drive ${id} were ${did}: ${what} failed.`
           : `${what} of drive ${id} ${log.failed.files === 1 ? 'was' : 'were'} not ${did}; ${formatBytes(ok)} of ${formatBytes(total)} ${did}.`,
-        why: `${reasonsText(log.reasons)} (the drive's error log; rule D7).${shipped}`,
+        why: `${reasonsText(log.reasons)} (from the drive's error log; rule D7).${shipped}`,
         rule: 'D7',
         succeeded: ok,
         total,
@@ -713,7 +713,7 @@ function outcome(
       tone: 'danger',
       label: `${Done(j.type)} with errors`,
       headline: `Not everything was ${did}: ${errors.map((d) => d.verdict.headline.replace(/\.$/, '')).join('; ')}.`,
-      why: `${errors.map((d) => `Drive ${d.driveId}: ${d.verdict.why.replace(/\.$/, '')}`).join('. ')}${j.state === 'Closed' ? '. The job ended Closed, with errors (rule J11)' : ''}.`,
+      why: `The data center leaves out a file it cannot import, and the drive ends with issues (rule D7)${j.state === 'Closed' ? '; the job ended Closed, with errors (rule J11)' : ''}. Each drive's error log names the files and why.`,
       rule: 'D7',
       succeeded: bytes.succeeded,
       total: bytes.total,

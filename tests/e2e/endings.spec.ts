@@ -57,10 +57,12 @@ async function shot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: shotPath(`${name}${suffix}.png`) });
   }
   // The whole page too, in a tall window (the app scrolls inside its own pane): what lies below
-  // the fold — the drive table, the diagrams' legends.
-  await page.setViewportSize({ width: 1440, height: 2400 });
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: shotPath(`${name}-full.png`) });
+  // the fold — the drive table, the diagrams' legends. For looking at, never for the README.
+  if (process.env.HAUL_SCREENSHOTS !== 'docs') {
+    await page.setViewportSize({ width: 1440, height: 2400 });
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: shotPath(`${name}-full.png`) });
+  }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 

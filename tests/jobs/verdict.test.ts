@@ -150,7 +150,7 @@ describe('the failed-MD5 ending (D7, J11)', () => {
       rule: 'D7',
     });
     expect(d.verdict.headline).toBe('1 file (31.5 MB) of drive WDPHOTO1 was not imported; 188 MB of 220 MB imported.');
-    expect(d.verdict.why).toMatch(/^1 because its data on the drive does not match the MD5/);
+    expect(d.verdict.why).toMatch(/^1 file not imported because its data on the drive does not match the MD5/);
     expect(d.percentComplete).toBe(100); // the service's own figure, which the screens no longer show as "copied"
   });
 
