@@ -28,12 +28,13 @@ const SERVICE: Field = { serviceOwned: true };
 const PLAIN: Field = {};
 const BLANK: Field = { unset: [''] };
 
+/** A drive in Put Job: its manifest fields are kept as sent, empty ones too (Get Job echoes them, as Azure's GetJob example shows `"driveHeaderHash": ""`). */
 export const DRIVE_STATUS: Model = {
   driveId: PLAIN,
   bitLockerKey: BLANK,
-  manifestFile: BLANK,
-  manifestHash: BLANK,
-  driveHeaderHash: BLANK,
+  manifestFile: PLAIN,
+  manifestHash: PLAIN,
+  driveHeaderHash: PLAIN,
   state: SERVICE,
   copyStatus: SERVICE,
   percentComplete: SERVICE,
@@ -41,6 +42,14 @@ export const DRIVE_STATUS: Model = {
   errorLogUri: SERVICE,
   manifestUri: SERVICE,
   bytesSucceeded: SERVICE,
+};
+
+/** A drive in Update Job: what is empty changes nothing. */
+export const DRIVE_STATUS_UPDATE: Model = {
+  ...DRIVE_STATUS,
+  manifestFile: BLANK,
+  manifestHash: BLANK,
+  driveHeaderHash: BLANK,
 };
 
 export const RETURN_ADDRESS: Model = {
@@ -118,7 +127,7 @@ export const UPDATE_JOB_PARAMETERS: Model = {
       deliveryPackage: { model: DELIVERY_PACKAGE },
       logLevel: BLANK,
       backupDriveManifest: { unset: [false] },
-      driveList: { list: DRIVE_STATUS },
+      driveList: { list: DRIVE_STATUS_UPDATE },
     },
   },
 };
