@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickedEntries } from '../../main/core/prep/app/inputs';
-import { Journal, type FileRecord } from '../../main/core/prep/journal/journal';
+import type { FileRecord } from '../../main/core/prep/drive-format/fileRecord';
+import { Journal } from '../../main/core/prep/journal/journal';
 import { PrepSession } from '../../main/core/prep/engine/session';
 import { makeDrives, type TestDrives } from './drives.helpers';
 

@@ -2,10 +2,8 @@
 // DriveInfo file next to the journal. Every write is atomic (temporary file, fsync, rename).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, open, rename } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import {
-  BLOCK_SIZE,
   HEADER_FILE,
   MANIFEST_FILE,
   driveInfoFileName,
@@ -19,35 +17,10 @@ import {
   type DriveHeader,
   type DriveManifest,
   type ManifestBlob,
-  type ManifestSidecar,
 } from '../../../../shared/formats/driveManifest';
-import type { FileRecord } from '../journal/journal';
-import type { ManifestInit, ManifestReply } from '../threads/protocol';
+import { recordToBlob, type FileRecord } from './fileRecord';
 import { placeSidecars } from './sidecars';
-
-export const md5Upper = (data: string | Buffer): string => createHash('md5').update(data).digest('hex').toUpperCase();
-
-/** The same, off the event loop (the engine's main thread must not stall on a drive's fsync); `mkdirs` makes its folder. */
-export async function writeAtomicAsync(
-  path: string,
-  data: string | Buffer | Buffer[],
-  mkdirs = false,
-  mode = 0o644,
-): Promise<void> {
-  if (mkdirs) await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.haul-tmp`);
-  const fh = await open(tmp, 'w', mode);
-  try {
-    if (Array.isArray(data))
-      for (const chunk of data)
-        for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
-    else await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-}
+import { writeAtomicAsync } from './write';
 
 /** A `breathe` called often that gives the turn only every few milliseconds. */
 function pacer(breathe: (() => Promise<void>) | undefined): () => Promise<void> | undefined {
@@ -103,29 +76,6 @@ export async function sortInTurns<T>(
   const out = new Array<T>(n);
   for (let i = 0; i < n; i++) out[i] = a[src[i]!]!;
   return out;
-}
-
-export function recordToBlob(
-  r: FileRecord,
-  sidecars: { metadata?: ManifestSidecar; properties?: ManifestSidecar } = {},
-): ManifestBlob {
-  const blocks = [];
-  const n = r.blocks.length / 32;
-  for (let b = 0; b < n; b++)
-    blocks.push({
-      offset: b * BLOCK_SIZE,
-      length: Math.min(BLOCK_SIZE, r.size - b * BLOCK_SIZE),
-      hash: r.blocks.slice(b * 32, b * 32 + 32),
-    });
-  return {
-    blobPath: r.blob,
-    filePath: r.path,
-    length: r.size,
-    importDisposition: r.disp,
-    blobType: r.type,
-    blocks,
-    ...sidecars,
-  };
 }
 
 export function readManifest(root: string): DriveManifest | undefined {
@@ -269,40 +219,6 @@ export async function writeDriveRoot(
   if (opts.generatedId || old?.generatedId) header.generatedId = true;
   await writeAtomicAsync(join(root, HEADER_FILE), serializeDriveHeader(header));
   return { manifestHash, blobs: blobs.length };
-}
-
-/**
- * What a manifest writer answers for `init` (the worker's message, on whichever thread it runs):
- * the drive's manifest and header from the records, or the error in words.
- */
-export async function writeDriveFilesFor(
-  init: ManifestInit,
-  records: FileRecord[],
-  knownSessions: Iterable<string>,
-  breathe?: () => Promise<void>,
-  beforeWrite?: Promise<void>,
-): Promise<ManifestReply> {
-  try {
-    const r = await writeDriveRoot(init.root, {
-      driveId: init.driveId,
-      jobName: init.jobName,
-      records,
-      knownSessions: new Set(knownSessions),
-      newSessions: init.newSessions,
-      generatedId: init.generatedId,
-      now: init.now,
-      ...(breathe ? { breathe } : {}),
-      ...(beforeWrite ? { beforeWrite } : {}),
-    });
-    return { t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs };
-  } catch (e) {
-    return manifestErrorReply(e);
-  }
-}
-
-/** A manifest writer's failure as its reply: the error's code and words. */
-export function manifestErrorReply(e: unknown): ManifestReply {
-  return { t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: (e as Error).message };
 }
 
 /**

@@ -13,8 +13,8 @@ import {
   type ManifestSidecar,
 } from '../../../../shared/formats/driveManifest';
 import type { PreflightProblem } from '../../../../shared/prep/types';
-import { md5Upper, writeAtomicAsync } from './driveFiles';
-import type { FileRecord } from '../journal/journal';
+import type { FileRecord } from './fileRecord';
+import { md5Upper, writeAtomicAsync } from './write';
 
 export type SidecarKind = 'metadata' | 'properties';
 

@@ -2,8 +2,9 @@
 // it (or from the journal), off the engine's thread: tens of thousands of blobs take a while. It
 // may be started ahead of time: it waits for the records (in slices) and then what to write.
 import { parentPort } from 'node:worker_threads';
-import { manifestErrorReply, writeDriveFilesFor } from '../drive-format/driveFiles';
-import { Journal, type FileRecord } from '../journal/journal';
+import type { FileRecord } from '../drive-format/fileRecord';
+import { Journal } from '../journal/journal';
+import { manifestErrorReply, writeDriveFilesFor } from './manifests';
 import type { ManifestInit, ToManifestWorker } from '../threads/protocol';
 import { runNicer } from '../threads/workerBoot';
 

@@ -1,14 +1,18 @@
 // Manifests: each drive's header goes on before the copy (so an interrupted drive keeps its id),
 // and after the copy its DriveManifest.xml and header are rebuilt from the journal in a worker
 // (tens of thousands of blobs take a while), then the DriveInfo file is written next to the
-// journal. What the job needs per drive comes back as a PreparedDrive.
+// journal. What the job needs per drive comes back as a PreparedDrive. What a manifest writer does
+// with its message (`writeDriveFilesFor`) is here too: the worker and the engine's own thread (a
+// drive of fewer blobs) write a drive's files the same way.
 import { readFileSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { HEADER_FILE, MANIFEST_FILE } from '../../../../shared/formats/driveManifest';
 import type { PreparedDrive } from '../../../../shared/prep/session';
-import { md5Upper, writeDriveFilesFor, writeDriveInfo } from '../drive-format/driveFiles';
+import { writeDriveInfo, writeDriveRoot } from '../drive-format/driveFiles';
+import type { FileRecord } from '../drive-format/fileRecord';
+import { md5Upper } from '../drive-format/write';
 import type { Journal } from '../journal/journal';
 import { TMP_DIR, type ManifestInit, type ManifestReply, type ToManifestWorker } from '../threads/protocol';
 import type { DriveRun, FailedFile } from './schedule';
@@ -88,6 +92,40 @@ export class ManifestWorkers {
     this.all.add(w);
     return w;
   }
+}
+
+/**
+ * What a manifest writer answers for `init` (the worker's message, on whichever thread it runs):
+ * the drive's manifest and header from the records, or the error in words.
+ */
+export async function writeDriveFilesFor(
+  init: ManifestInit,
+  records: FileRecord[],
+  knownSessions: Iterable<string>,
+  breathe?: () => Promise<void>,
+  beforeWrite?: Promise<void>,
+): Promise<ManifestReply> {
+  try {
+    const r = await writeDriveRoot(init.root, {
+      driveId: init.driveId,
+      jobName: init.jobName,
+      records,
+      knownSessions: new Set(knownSessions),
+      newSessions: init.newSessions,
+      generatedId: init.generatedId,
+      now: init.now,
+      ...(breathe ? { breathe } : {}),
+      ...(beforeWrite ? { beforeWrite } : {}),
+    });
+    return { t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs };
+  } catch (e) {
+    return manifestErrorReply(e);
+  }
+}
+
+/** A manifest writer's failure as its reply: the error's code and words. */
+export function manifestErrorReply(e: unknown): ManifestReply {
+  return { t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: (e as Error).message };
 }
 
 /**

@@ -8,9 +8,10 @@
 import { closeSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetInfo } from '../../drives/target';
-import { md5Upper } from '../drive-format/driveFiles';
+import type { FileRecord } from '../drive-format/fileRecord';
+import { md5Upper } from '../drive-format/write';
 import type { FileTable } from '../plan/fileTable';
-import { fileKey, type FileRecord, type Journal, type JournalRecord } from '../journal/journal';
+import { fileKey, type Journal, type JournalRecord } from '../journal/journal';
 import { TMP_DIR } from '../threads/protocol';
 import { BLOCK_SIZE } from '../../../../shared/prep/constants';
 

@@ -1,7 +1,7 @@
 // Messages between the copy engine (main thread) and its workers: per-drive copy and verify
 // workers, and the one-off manifest writer.
 import type { MessagePort } from 'node:worker_threads';
-import type { FileRecord } from '../journal/journal';
+import type { FileRecord } from '../drive-format/fileRecord';
 
 export interface CopyTask {
   /** file index in the plan */

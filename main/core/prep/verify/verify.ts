@@ -12,7 +12,7 @@ import {
   parseDriveManifest,
   type DriveHeader,
 } from '../../../../shared/formats/driveManifest';
-import { md5Upper } from '../drive-format/driveFiles';
+import { md5Upper } from '../drive-format/write';
 import type { DriveManifest } from '../../../../shared/formats/driveManifest';
 import type { VerifyReport } from '../../../../shared/prep/session';
 import { Journal, type JournalRecord } from '../journal/journal';
