@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import { ArmHttpError } from './errors';
 import { SUPPORTED_API_VERSIONS } from '../shared/arm/schemas';
+import { wireLines } from './wireLog';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -37,8 +38,17 @@ export interface Route {
   names: string[];
   /** ARM routes require a supported api-version; operator routes do not. */
   arm: boolean;
+  /** The resource provider and api-versions of an ARM route (default: Microsoft.ImportExport's). */
+  api?: ApiVersions;
   handle(ctx: RequestContext): Promise<Reply> | Reply;
 }
+
+export interface ApiVersions {
+  provider: string;
+  versions: readonly string[];
+}
+
+export const IMPORT_EXPORT_API: ApiVersions = { provider: 'Microsoft.ImportExport', versions: SUPPORTED_API_VERSIONS };
 
 export interface HttpOptions {
   token: string;
@@ -47,6 +57,8 @@ export interface HttpOptions {
   routes: Route[];
   bodyLimit?: number;
   log?: (line: string) => void;
+  /** The wire log (`--verbose`): each request and response, secrets masked (wireLog.ts). */
+  wire?: (line: string) => void;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -58,16 +70,24 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return timingSafeEqual(digest(m[1]), digest(token));
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  if (res.headersSent) return;
+/** Sends a JSON reply; returns what was sent (for the wire log). */
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): { payload: string; headers: Record<string, string> } | undefined {
+  if (res.headersSent) return undefined;
   const payload = body === undefined ? '' : body instanceof RawJson ? body.text : JSON.stringify(body);
-  res.writeHead(status, {
+  const all = {
     ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
     'content-length': String(Buffer.byteLength(payload)),
     'cache-control': 'no-store',
     ...headers,
-  });
+  };
+  res.writeHead(status, all);
   res.end(payload);
+  return { payload, headers: all };
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -121,21 +141,21 @@ function parseJson(buf: Buffer): unknown {
   }
 }
 
-function checkApiVersion(url: URL): void {
+function checkApiVersion(url: URL, api: ApiVersions): void {
   const v = url.searchParams.get('api-version');
   if (!v) {
     throw new ArmHttpError(
       400,
       'MissingApiVersionParameter',
-      `The api-version query parameter (?api-version=) is required for all requests. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`,
+      `The api-version query parameter (?api-version=) is required for all requests. Supported versions of ${api.provider}: ${api.versions.join(', ')}.`,
       'api-version',
     );
   }
-  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
+  if (!api.versions.includes(v)) {
     throw new ArmHttpError(
       400,
       'InvalidApiVersionParameter',
-      `The api-version '${v}' is not supported by Microsoft.ImportExport in this sandbox. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`,
+      `The api-version '${v}' is not supported by ${api.provider} in this sandbox. Supported versions: ${api.versions.join(', ')}.`,
       'api-version',
     );
   }
@@ -146,6 +166,8 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
   const started = performance.now();
   const common = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId };
   let status = 500;
+  let requestText: string | undefined;
+  let sent: ReturnType<typeof send>;
   try {
     const url = new URL(req.url ?? '/', `https://127.0.0.1:${req.socket.localPort ?? 443}`);
     if (!tokenMatches(req.headers.authorization, opts.token)) {
@@ -183,11 +205,12 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       throw new ArmHttpError(
         404,
         'NotFound',
-        `No API matches ${method} ${path}. The routes are described in storageimportexport.json (Microsoft.ImportExport, api-version ${SUPPORTED_API_VERSIONS.join(' or ')}).`,
+        `No API matches ${method} ${path}. This sandbox serves Microsoft.ImportExport (api-version ${SUPPORTED_API_VERSIONS.join(' or ')}, as in storageimportexport.json) and the storage accounts of Microsoft.Storage (list and get).`,
       );
     }
-    if (route.arm) checkApiVersion(url);
+    if (route.arm) checkApiVersion(url, route.api ?? IMPORT_EXPORT_API);
     const raw = await readBody(req, opts.bodyLimit ?? DEFAULT_BODY_LIMIT);
+    if (opts.wire) requestText = raw.toString('utf8');
     const body = parseJson(raw);
     const params: Record<string, string> = {};
     route.names.forEach((n, i) => {
@@ -202,17 +225,17 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     });
     const reply = await route.handle({ method, url, params, headers: req.headers, body, requestId });
     status = reply.status;
-    send(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
+    sent = send(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
   } catch (e) {
     if (e instanceof ArmHttpError) {
       status = e.status;
-      send(res, e.status, e.toBody(), { ...common, ...e.headers });
+      sent = send(res, e.status, e.toBody(), { ...common, ...e.headers });
     } else {
       status = 500;
       opts.log?.(
         `internal error on ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
       );
-      send(
+      sent = send(
         res,
         500,
         {
@@ -227,9 +250,23 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       );
     }
   } finally {
-    opts.log?.(
-      `${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} ${(performance.now() - started).toFixed(1)}ms`,
-    );
+    const ms = performance.now() - started;
+    // The wire log's own lines say the same and more.
+    if (!opts.wire) opts.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} ${ms.toFixed(1)}ms`);
+    else {
+      for (const line of wireLines({
+        requestId,
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        requestHeaders: req.headers,
+        requestBody: requestText,
+        status,
+        responseHeaders: sent?.headers ?? {},
+        responseBody: sent?.payload ?? '',
+        ms,
+      }))
+        opts.wire(line);
+    }
   }
 }
 
@@ -242,8 +279,17 @@ export function createHttpsServer(opts: HttpOptions): Server {
   return server;
 }
 
-/** Builds a route from a template such as `/subscriptions/{subscriptionId}/jobs`. Fixed segments match case-insensitively (ARM). */
-export function route(method: Route['method'], template: string, handle: Route['handle'], arm = true): Route {
+/**
+ * Builds a route from a template such as `/subscriptions/{subscriptionId}/jobs`. Fixed segments
+ * match case-insensitively (ARM). `arm`: true for an ARM route of Microsoft.ImportExport, the
+ * provider's api-versions for another provider's, false for an operator route (no api-version).
+ */
+export function route(
+  method: Route['method'],
+  template: string,
+  handle: Route['handle'],
+  arm: boolean | ApiVersions = true,
+): Route {
   const names: string[] = [];
   const src = template
     .split('/')
@@ -256,5 +302,8 @@ export function route(method: Route['method'], template: string, handle: Route['
       return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('/');
-  return { method, pattern: new RegExp(`^${src}$`, 'i'), names, arm, handle };
+  const pattern = new RegExp(`^${src}$`, 'i');
+  return typeof arm === 'boolean'
+    ? { method, pattern, names, arm, handle }
+    : { method, pattern, names, arm: true, api: arm, handle };
 }
