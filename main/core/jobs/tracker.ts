@@ -224,6 +224,7 @@ export class Tracker {
     if (source.key !== this.key) {
       this.key = source.key;
       this.due.clear();
+      this.takenAt.clear();
     }
     this.watch();
     try {
