@@ -4,7 +4,7 @@
 // opened (a `crypt` child) and what is mounted. The key goes to cryptsetup on standard input.
 import { statSync } from 'node:fs';
 import type { KeyCheckResult, VolumeEncryption } from '../../../shared/bitlocker';
-import { needsAdmin, toolFailed, ToolError, type ToolRunner } from '../system/tools';
+import { needsAdmin, toolFailed, toolSays, ToolError, type ToolRunner } from '../system/tools';
 import {
   mountsOf,
   openedMappingOf,
@@ -26,7 +26,14 @@ export async function blkidType(run: ToolRunner, device: string): Promise<Record
   const r = await run(call);
   // 0: found; 2: nothing recognised (an empty or unformatted volume)
   if (r.code === 0) return parseBlkidExport(r.stdout);
-  if (/Permission denied|Operation not permitted/i.test(r.stderr)) throw needsAdmin('blkid');
+  if (/Permission denied|Operation not permitted/i.test(r.stderr)) {
+    if (process.getuid?.() !== 0) throw needsAdmin('blkid');
+    throw new ToolError(
+      'needs-admin',
+      'blkid',
+      `This system does not let Haul read ${device}, even as root (${toolSays(r)}); check that the drive is attached and not held by another program.`,
+    );
+  }
   if (r.code === 2) return undefined;
   if (/No such file|No such device/i.test(r.stderr))
     throw new ToolError('failed', 'blkid', `${device} does not exist; check that the drive is attached.`);
@@ -65,10 +72,17 @@ export async function lsblkTree(run: ToolRunner, device?: string): Promise<Lsblk
 
 /** One volume's state: its file system, or BitLocker (locked, or unlocked with what is inside). */
 export async function probeVolume(run: ToolRunner, node: LsblkNode): Promise<VolumeEncryption> {
-  const ids = await blkidType(run, node.name);
-  const type = ids?.TYPE;
   const mapping = openedMappingOf(node);
   const out: VolumeEncryption = { volume: node.name, bitlocker: 'none', mountpoints: mountsOf(node) };
+  let ids: Record<string, string> | undefined;
+  try {
+    ids = await blkidType(run, node.name);
+  } catch (e) {
+    // Without root, blkid cannot read the device: the desktop's udev knows the type (lsblk FSTYPE).
+    if (!(e instanceof ToolError)) throw e;
+    return withoutRights(out, node, mapping, e.message);
+  }
+  const type = ids?.TYPE;
   if (type !== 'BitLocker') {
     const fs = type ?? node.fstype ?? undefined;
     if (fs) out.fileSystem = fs;
@@ -90,6 +104,26 @@ export async function probeVolume(run: ToolRunner, node: LsblkNode): Promise<Vol
     if (fs) out.fileSystem = fs;
     const mounts = [mapping, ...(mapping.children ?? [])].flatMap(mountsOf);
     out.mountpoints = [...new Set([...out.mountpoints, ...mounts])];
+  }
+  return out;
+}
+
+/** What lsblk alone says of a volume Haul may not read: the type udev found, opened or not. */
+function withoutRights(
+  out: VolumeEncryption,
+  node: LsblkNode,
+  mapping: LsblkNode | undefined,
+  why: string,
+): VolumeEncryption {
+  const fs = node.fstype ?? undefined;
+  if (fs === 'BitLocker') {
+    out.bitlocker = mapping ? 'unlocked' : 'locked';
+    if (mapping?.fstype) out.fileSystem = mapping.fstype;
+    out.note = `Its protectors and progress are unknown: ${why}`;
+  } else if (fs) out.fileSystem = fs;
+  else {
+    out.bitlocker = 'unknown';
+    out.note = why;
   }
   return out;
 }
