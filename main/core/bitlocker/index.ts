@@ -3,7 +3,7 @@
 // volume (`haul bitlocker check`, the wizard's key field, the Azure gate). Linux asks blkid and
 // cryptsetup, Windows manage-bde; macOS has no BitLocker and says so. Everything runs through the
 // system-tool port, so tests can hand in a stand-in runner and a platform.
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import {
   recoveryPasswordProblem,
   normalizeRecoveryPassword,
@@ -50,9 +50,14 @@ export async function volumeStatus(target: string, tools: BitLockerTools = syste
 function linuxDeviceOf(target: string): string {
   try {
     if (statSync(target).isDirectory()) {
+      // a drive's mount point stands for the drive; a folder somewhere on a disk does not
       const m = mountOf(target);
-      if (m?.source.startsWith('/dev/')) return m.source;
-      throw new ToolError('failed', 'blkid', `${target} is a folder, not a drive; give the drive (such as /dev/sdb1).`);
+      if (m?.source.startsWith('/dev/') && m.mountPoint === realpathSync(target)) return m.source;
+      throw new ToolError(
+        'failed',
+        'blkid',
+        `${target} is a folder, not where a drive is mounted; give the drive (such as /dev/sdb1) or its mount point.`,
+      );
     }
   } catch (e) {
     if (e instanceof ToolError) throw e;
