@@ -58,13 +58,15 @@ export async function run(argv: string[]): Promise<number> {
   const w = new DriveWatcher();
   await w.start();
   w.on('added', (d) => {
-    void probe.attach([classifyDrive(d, ctx)]).then(([drive]) =>
-      console.log(
-        v.json
-          ? JSON.stringify({ event: 'added', drive })
-          : `+ added ${d.device} ${d.serial ?? ''} ${formatBytes(d.size)}${(drive?.encryption?.volumes ?? []).map((x) => `; ${x.volume}: ${describeVolume(x)}`).join('')}`,
-      ),
-    );
+    void probe
+      .attach([classifyDrive(d, ctx)])
+      .then(([drive]) =>
+        console.log(
+          v.json
+            ? JSON.stringify({ event: 'added', drive })
+            : `+ added ${d.device} ${d.serial ?? ''} ${formatBytes(d.size)}${(drive?.encryption?.volumes ?? []).map((x) => `; ${x.volume}: ${describeVolume(x)}`).join('')}`,
+        ),
+      );
   });
   w.on('removed', (d) =>
     console.log(

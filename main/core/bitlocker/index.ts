@@ -168,7 +168,12 @@ export async function checkKey(
   if (tools.platform === 'darwin') return { result: 'unsupported', volume: target, message: NO_BITLOCKER_ON_MAC };
   if (key !== undefined) {
     const problem = recoveryPasswordProblem(key);
-    if (problem) return { result: 'refused', volume: target, message: problem };
+    if (problem)
+      return {
+        result: 'refused',
+        volume: target,
+        message: `This is not the recovery password of ${target}. ${problem}`,
+      };
   }
   try {
     if (tools.platform === 'win32') return await windowsCheckKey(tools.run, target, key);

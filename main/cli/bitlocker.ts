@@ -1,0 +1,136 @@
+// haul bitlocker: a drive's file system and BitLocker state, and whether a recovery password
+// opens it — before the drive is shipped. The key is read on standard input (never an argument,
+// which other users can see); it is never printed.
+import { describeVolume, fsName, type DriveEncryption, type KeyCheckResult } from '../../shared/bitlocker';
+import { checkKey, volumeStatus } from '../core/bitlocker';
+import { parseArgs } from 'node:util';
+
+const HELP = `Usage: haul bitlocker <command> <device, image file, mount point or drive letter> [options]
+
+Commands:
+  status TARGET    its volumes: file system, BitLocker (locked or unlocked), cipher, protectors
+  check TARGET     whether a recovery password opens it: give the 48-digit password on standard
+                   input (Linux: "haul bitlocker check /dev/sdb1 < key.txt"; typed when asked).
+                   On Windows, with nothing on standard input, Haul reads the drive's own key.
+                   Exit status: 0 the password opens it, 2 it does not (or the drive has no
+                   recovery password), 1 anything else (not BitLocker, not readable, …)
+
+Options:
+  --json           one JSON object (for scripts)
+  -h, --help       this help
+
+On Linux these need blkid and cryptsetup (and root to read a drive); on Windows, manage-bde as
+administrator. macOS cannot read BitLocker.`;
+
+/** The key from standard input: piped, or typed without echo when stdin is a terminal. */
+async function readKey(): Promise<string | undefined> {
+  const stdin = process.stdin;
+  if (stdin.isTTY) {
+    if (process.platform === 'win32') return undefined;
+    process.stderr.write('Recovery password (48 digits; not shown): ');
+    stdin.setRawMode(true);
+    stdin.resume();
+    return new Promise((resolve) => {
+      let typed = '';
+      const onData = (d: Buffer) => {
+        for (const ch of d.toString('utf8')) {
+          if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+            stdin.off('data', onData);
+            stdin.setRawMode(false);
+            stdin.pause();
+            process.stderr.write('\n');
+            resolve(typed);
+            return;
+          }
+          if (ch === '\u0003') process.exit(130);
+          if (ch === '\u007f') typed = typed.slice(0, -1);
+          else typed += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of stdin) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return text || undefined;
+}
+
+function printStatus(target: string, s: DriveEncryption): void {
+  if (s.error) console.log(s.error);
+  if (!s.volumes.length && !s.error) console.log(`${target}: no volumes found.`);
+  for (const v of s.volumes) {
+    console.log(`${v.volume}: ${describeVolume(v)}`);
+    if (v.method) console.log(`  cipher: ${v.method}`);
+    if (v.protectors) console.log(`  protectors: ${v.protectors.join(', ') || 'none'}`);
+    if (v.fileSystem && v.bitlocker === 'unlocked') console.log(`  inside: ${fsName(v.fileSystem)}`);
+    if (v.mountpoints.length) console.log(`  mounted at: ${v.mountpoints.join(', ')}`);
+    if (v.note) console.log(`  note: ${v.note}`);
+  }
+}
+
+const EXIT: Record<KeyCheckResult['result'], number> = {
+  opens: 0,
+  refused: 2,
+  'no-recovery-password': 2,
+  'not-bitlocker': 1,
+  unfinished: 1,
+  unsupported: 1,
+  error: 1,
+};
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    console.error(`haul bitlocker: ${(e as Error).message}\n\n${HELP}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  const [command, target, ...extra] = positionals;
+  if (values.help || !command) {
+    console.log(HELP);
+    return values.help ? 0 : 1;
+  }
+  if (!target || extra.length) {
+    console.error(
+      `haul bitlocker ${command}: give one drive, image file, mount point or drive letter. Run "haul bitlocker --help".`,
+    );
+    return 1;
+  }
+  switch (command) {
+    case 'status': {
+      try {
+        const s = await volumeStatus(target);
+        if (values.json) console.log(JSON.stringify(s));
+        else printStatus(target, s);
+        return s.support === 'none' ? 1 : 0;
+      } catch (e) {
+        console.error(`haul bitlocker status: ${(e as Error).message}`);
+        return 1;
+      }
+    }
+    case 'check': {
+      const key = await readKey();
+      if (key === undefined && process.platform !== 'win32') {
+        console.error(
+          'haul bitlocker check: give the recovery password on standard input (for example "haul bitlocker check /dev/sdb1 < key.txt").',
+        );
+        return 1;
+      }
+      const r = await checkKey(target, key);
+      if (values.json) console.log(JSON.stringify(r));
+      else if (r.result === 'opens') console.log(r.message);
+      else console.error(r.message);
+      return EXIT[r.result];
+    }
+    default:
+      console.error(`haul bitlocker: "${command}" is not a command.\n\n${HELP}`);
+      return 1;
+  }
+}
