@@ -2,7 +2,8 @@
 // opens it — before the drive is shipped. The key is read on standard input (never an argument,
 // which other users can see); it is never printed.
 import { describeVolume, fsName, type DriveEncryption, type KeyCheckResult } from '../../shared/bitlocker';
-import { checkKey, volumeStatus } from '../core/bitlocker';
+import { checkKey, linuxBitLockerVolume, NO_BITLOCKER_ON_MAC, systemTools, volumeStatus } from '../core/bitlocker';
+import { lockLinux, unlockLinux } from '../core/bitlocker/unlock';
 import { parseArgs } from 'node:util';
 
 const HELP = `Usage: haul bitlocker <command> <device, image file, mount point or drive letter> [options]
@@ -14,9 +15,15 @@ Commands:
                    On Windows, with nothing on standard input, Haul reads the drive's own key.
                    Exit status: 0 the password opens it, 2 it does not (or the drive has no
                    recovery password), 1 anything else (not BitLocker, not readable, …)
+  unlock TARGET    Linux: open the BitLocker volume with its recovery password (on standard
+                   input; several lines for an export job's keys: the one that opens it is
+                   used) and mount the NTFS inside; prints the mount point to prepare into
+  lock TARGET      Linux: unmount and close a volume unlock opened (the volume or its mount point)
 
 Options:
   --json           one JSON object (for scripts)
+  --mount-dir DIR  unlock: where to make the mount point (default: a folder in the temp folder)
+  --read-only      unlock: mount read-only (to read an export drive)
   -h, --help       this help
 
 On Linux these need blkid and cryptsetup (and root to read a drive); on Windows, manage-bde as
@@ -85,7 +92,12 @@ export async function run(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean' },
+        'mount-dir': { type: 'string' },
+        'read-only': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     console.error(`haul bitlocker: ${(e as Error).message}\n\n${HELP}`);
@@ -129,8 +141,56 @@ export async function run(argv: string[]): Promise<number> {
       else console.error(r.message);
       return EXIT[r.result];
     }
+    case 'unlock':
+    case 'lock':
+      return lockOrUnlock(command, target, values);
     default:
       console.error(`haul bitlocker: "${command}" is not a command.\n\n${HELP}`);
       return 1;
+  }
+}
+
+async function lockOrUnlock(
+  command: 'lock' | 'unlock',
+  target: string,
+  values: { json?: boolean | undefined; 'mount-dir'?: string | undefined; 'read-only'?: boolean | undefined },
+): Promise<number> {
+  if (process.platform === 'darwin') {
+    console.error(NO_BITLOCKER_ON_MAC);
+    return 1;
+  }
+  if (process.platform === 'win32') {
+    console.error(
+      `Windows ${command}s BitLocker drives itself: ${command === 'unlock' ? 'open the drive in File Explorer and type its password or recovery key' : 'eject the drive safely'} ("manage-bde -${command} X:" as administrator).`,
+    );
+    return 1;
+  }
+  const { run } = systemTools();
+  try {
+    if (command === 'lock') {
+      const r = await lockLinux(target, run);
+      if (values.json) console.log(JSON.stringify(r));
+      else console.log(`Locked ${r.volume}${r.unmounted.length ? ` (unmounted ${r.unmounted.join(', ')})` : ''}.`);
+      return 0;
+    }
+    const keys = ((await readKey()) ?? '').split(/\r?\n/).filter((l) => l.trim());
+    const volume = await linuxBitLockerVolume(run, target);
+    const u = await unlockLinux(volume, keys, {
+      run,
+      ...(values['mount-dir'] ? { mountRoot: values['mount-dir'] } : {}),
+      ...(values['read-only'] ? { readOnly: true } : {}),
+    });
+    if (values.json)
+      console.log(
+        JSON.stringify({ volume: u.volume, mountPoint: u.mountPoint, driver: u.driver, keyIndex: u.keyIndex }),
+      );
+    else
+      console.log(
+        `Unlocked ${u.volume}: its NTFS is mounted at ${u.mountPoint} (${u.driver}).\nPrepare it there (haul prep --target ${u.mountPoint} …), then lock it: haul bitlocker lock ${u.mountPoint}`,
+      );
+    return 0;
+  } catch (e) {
+    console.error(`haul bitlocker ${command}: ${(e as Error).message}`);
+    return /does not open/.test((e as Error).message) ? 2 : 1;
   }
 }

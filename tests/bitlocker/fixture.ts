@@ -19,6 +19,8 @@ export interface BitLockerImage {
   recoveryPassword: string;
   secondRecoveryPassword?: string;
   guid: string;
+  /** SHA-256 of the decrypted volume ('' where images.conf gives none) */
+  sha256: string;
 }
 
 /** Where the archive is, or why it is not there. */
@@ -92,6 +94,7 @@ export function parseImagesConf(text: string, root: string): BitLockerImage[] {
       cipher: cur.CIPHER ?? '',
       recoveryPassword: cur.RP ?? '',
       guid: cur.GUID ?? '',
+      sha256: cur.SHA256SUM ?? '',
     };
     if (cur.RP2) img.secondRecoveryPassword = cur.RP2;
     if (existsSync(img.file)) out.push(img);

@@ -111,7 +111,7 @@ export async function drivesEncryption(
  * The BitLocker volume a target means on Linux: the volume itself, the BitLocker partition under
  * a mount point (through its opened mapping), or a disk's only BitLocker partition.
  */
-async function linuxBitLockerVolume(run: ToolRunner, target: string): Promise<string> {
+export async function linuxBitLockerVolume(run: ToolRunner, target: string): Promise<string> {
   const device = linuxDeviceOf(target);
   let isBlock = false;
   try {
