@@ -4,6 +4,8 @@
 import { describeVolume, fsName, type DriveEncryption, type KeyCheckResult } from '../../shared/bitlocker';
 import { checkKey, linuxBitLockerVolume, NO_BITLOCKER_ON_MAC, systemTools, volumeStatus } from '../core/bitlocker';
 import { lockLinux, unlockLinux } from '../core/bitlocker/unlock';
+import { enableBitLocker } from '../core/bitlocker/enable';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const HELP = `Usage: haul bitlocker <command> <device, image file, mount point or drive letter> [options]
@@ -19,11 +21,17 @@ Commands:
                    input; several lines for an export job's keys: the one that opens it is
                    used) and mount the NTFS inside; prints the mount point to prepare into
   lock TARGET      Linux: unmount and close a volume unlock opened (the volume or its mount point)
+  on LETTER        Windows, as administrator: turn BitLocker on as Import/Export wants it (recovery
+                   password, used space only, XTS-AES 256), wait for it, and write the new recovery
+                   password to --key-file (for the driveset's ExistingBitLockerKey); never printed
 
 Options:
   --json           one JSON object (for scripts)
   --mount-dir DIR  unlock: where to make the mount point (default: a folder in the temp folder)
   --read-only      unlock: mount read-only (to read an export drive)
+  --key-file FILE  on: where to write the new recovery password (created readable by you only)
+  --format         on: format the drive NTFS first (erases it), confirmed with --confirm "FORMAT E:"
+  --confirm TEXT   on: the confirmation for --format
   -h, --help       this help
 
 On Linux these need blkid and cryptsetup (and root to read a drive); on Windows, manage-bde as
@@ -96,6 +104,9 @@ export async function run(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         'mount-dir': { type: 'string' },
         'read-only': { type: 'boolean' },
+        'key-file': { type: 'string' },
+        format: { type: 'boolean' },
+        confirm: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -144,6 +155,8 @@ export async function run(argv: string[]): Promise<number> {
     case 'unlock':
     case 'lock':
       return lockOrUnlock(command, target, values);
+    case 'on':
+      return turnOn(target, values);
     default:
       console.error(`haul bitlocker: "${command}" is not a command.\n\n${HELP}`);
       return 1;
@@ -192,5 +205,57 @@ async function lockOrUnlock(
   } catch (e) {
     console.error(`haul bitlocker ${command}: ${(e as Error).message}`);
     return /does not open/.test((e as Error).message) ? 2 : 1;
+  }
+}
+
+async function turnOn(
+  target: string,
+  values: {
+    json?: boolean | undefined;
+    'key-file'?: string | undefined;
+    format?: boolean | undefined;
+    confirm?: string | undefined;
+  },
+): Promise<number> {
+  if (process.platform !== 'win32') {
+    console.error(
+      process.platform === 'darwin'
+        ? NO_BITLOCKER_ON_MAC
+        : 'Only Windows can turn BitLocker on (Linux can open and check BitLocker drives, not create them): encrypt the drive on Windows, then check its key here with "haul bitlocker check".',
+    );
+    return 1;
+  }
+  const keyFile = values['key-file'];
+  if (!keyFile) {
+    console.error(
+      'haul bitlocker on: give --key-file FILE, where Haul writes the new recovery password (it is never printed).',
+    );
+    return 1;
+  }
+  if (existsSync(keyFile)) {
+    console.error(
+      `haul bitlocker on: ${keyFile} exists already; give a new file for the key (Haul does not overwrite a key).`,
+    );
+    return 1;
+  }
+  try {
+    const r = await enableBitLocker(target, {
+      ...systemTools(),
+      ...(values.format ? { format: { confirmation: values.confirm ?? '' } } : {}),
+      onProgress: (p) =>
+        console.log(
+          values.json ? JSON.stringify(p) : `${p.volume} ${p.phase}${p.percent !== undefined ? ` ${p.percent}%` : ''}`,
+        ),
+    });
+    writeFileSync(keyFile, `${r.recoveryPassword}\r\n`, { mode: 0o600, flag: 'wx' });
+    console.log(
+      values.json
+        ? JSON.stringify({ volume: r.volume, method: r.method, keyFile })
+        : `BitLocker is on for ${r.volume} (${r.method}); its recovery password is in ${keyFile}. Keep that file safe: the job and the drive's DriveInfo file need it.`,
+    );
+    return 0;
+  } catch (e) {
+    console.error(`haul bitlocker on: ${(e as Error).message}`);
+    return 1;
   }
 }
