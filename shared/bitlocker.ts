@@ -101,7 +101,14 @@ export type KeyCheckResult = z.infer<typeof keyCheckResult>;
 
 /** A drive the Azure data center reads: NTFS inside BitLocker. A volume that says so, or why not. */
 export function azureReadiness(v: VolumeEncryption): { ok: boolean; why?: string } {
-  if (v.bitlocker === 'none') return { ok: false, why: 'it is not encrypted with BitLocker' };
+  if (v.bitlocker === 'none')
+    return {
+      ok: false,
+      why:
+        v.fileSystem && !['ntfs', 'ntfs3'].includes(v.fileSystem.toLowerCase())
+          ? `it is formatted ${fsName(v.fileSystem)}, not NTFS, and not encrypted with BitLocker`
+          : 'it is not encrypted with BitLocker',
+    };
   if (v.bitlocker === 'unknown') return { ok: false, why: v.note ?? 'Haul could not read its BitLocker state' };
   if (v.conversion === 'encrypting' || v.conversion === 'paused')
     return {

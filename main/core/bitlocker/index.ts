@@ -189,3 +189,18 @@ export async function checkKey(
     return { result: 'error', volume: target, message: errorText(e) };
   }
 }
+
+/** The key check of a volume already found (the BitLocker partition, or a drive letter): no lookup of what a path stands on. */
+export async function checkVolumeKey(volume: string, key: string, tools: BitLockerTools): Promise<KeyCheckResult> {
+  if (tools.platform === 'darwin') return { result: 'unsupported', volume, message: NO_BITLOCKER_ON_MAC };
+  const problem = recoveryPasswordProblem(key);
+  if (problem)
+    return { result: 'refused', volume, message: `This is not the recovery password of ${volume}. ${problem}` };
+  try {
+    return tools.platform === 'win32'
+      ? await windowsCheckKey(tools.run, volume, key)
+      : await linuxCheckKey(tools.run, volume, normalizeRecoveryPassword(key));
+  } catch (e) {
+    return { result: 'error', volume, message: errorText(e) };
+  }
+}

@@ -20,6 +20,7 @@ import { notificationsHandlers } from './handlers/notifications';
 import { sandboxNow } from '../jobs/trackerClock';
 import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
+import { bitlockerHandlers } from './handlers/bitlocker';
 import { DraftStore } from '../drafts/store';
 import { PrepManager } from '../prep/manager';
 import { openSettings } from '../settings';
@@ -156,6 +157,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     onProgress: (payload) => events.emit('prep.progress', payload),
     onSession: (info) => events.emit('prep.session', info),
+    // the Azure data center reads only NTFS + BitLocker: pre-flight notes the drives it cannot
+    forAzure: () => ctx.connections?.current()?.kind === 'azure',
     ...(options.keepAwake ? { keepAwake: options.keepAwake } : {}),
     ...(options.prepWorkerDir ? { workerDir: options.prepWorkerDir } : {}),
     ...(options.prepProgressIntervalMs !== undefined ? { progressIntervalMs: options.prepProgressIntervalMs } : {}),
@@ -170,7 +173,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const notifications = await notificationsHandlers(ctx);
 
-  const handlers: Handlers = { ...appHandlers(ctx), ...settings, ...jobs, ...prep, ...notifications };
+  const handlers: Handlers = {
+    ...appHandlers(ctx),
+    ...settings,
+    ...jobs,
+    ...prep,
+    ...notifications,
+    ...bitlockerHandlers(ctx),
+  };
   return {
     handlers,
     events,
