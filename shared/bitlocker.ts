@@ -137,7 +137,7 @@ export function describeVolume(v: VolumeEncryption): string {
               ? `, encrypting${v.percent !== undefined ? ` ${v.percent}%` : ''}${v.conversion === 'paused' ? ' (paused)' : ''}`
               : ''
           }`;
-  return fs ? `${fs} · ${bl}` : v.bitlocker === 'locked' ? `${bl} (file system hidden until unlocked)` : bl;
+  return fs ? `${fs} · ${bl}` : bl;
 }
 
 /** File system names as people know them. */

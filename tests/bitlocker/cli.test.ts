@@ -39,7 +39,7 @@ describe.skipIf(!!skipWhy)('haul bitlocker', () => {
     const text = await haul(['bitlocker', 'status', img]);
     expect(text.code).toBe(0);
     expect(text.stdout).toBe(
-      `${img}: BitLocker, locked (file system hidden until unlocked)\n  cipher: AES 256\n  protectors: password, recovery-password\n`,
+      `${img}: BitLocker, locked\n  cipher: AES 256\n  protectors: password, recovery-password\n`,
     );
     const json = await haul(['bitlocker', 'status', '--json', img]);
     const s = driveEncryption.parse(JSON.parse(json.stdout));

@@ -172,7 +172,7 @@ export async function azureTargetProblems(
       problem(
         t.path,
         r.result === 'refused'
-          ? `The recovery password given for the drive ${drive} does not open it: the data center could not read it either.`
+          ? `The recovery password given for the drive ${drive} does not open it, so the data center could not open it either.`
           : `The recovery password of the drive ${drive} could not be checked: ${r.message}`,
         r.result === 'refused'
           ? 'Give this drive’s own recovery password (BitLocker printed or saved it when the drive was encrypted).'
