@@ -13,7 +13,7 @@ import type { PrepPlanResult } from '../../shared/prep/session';
 import { createCore, type Core, type CoreOptions } from '../../main/core/bridge/core';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { mountOf } from '../../main/core/drives/target';
-import { noKeepAwake } from '../../main/core/prep/keepAwake';
+import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
 import type { Connection, ConnectionSource } from '../../main/core/service/connection';
 import { makeTestDrives, type TestDrives } from '../e2e/loop';
 import { standIn } from './standIn';

@@ -12,7 +12,7 @@ import { createCore, type Core } from '../../main/core/bridge/core';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { startBrowserServer, type BrowserServer } from '../../main/core/browser/server';
 import type { RawDrive } from '../../main/core/drives/list';
-import { noKeepAwake } from '../../main/core/prep/keepAwake';
+import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
 import { spawnTool } from '../../main/core/system/spawn';
 import type { ToolRunner } from '../../main/core/system/tools';
 import { loopDevice, skipWhy, unpack, type Unpacked } from '../bitlocker/fixture';

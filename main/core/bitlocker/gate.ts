@@ -7,7 +7,7 @@ import { HandlerError } from '../../../shared/ipc/contract';
 import type { PrepPlanResult, PrepSpecInput } from '../../../shared/prep/session';
 import type { CoreContext } from '../bridge/context';
 import { realPath } from '../drives/target';
-import { targetsOf } from '../prep/inputs';
+import { targetsOf } from '../prep/app/inputs';
 import { NO_BITLOCKER_ON_MAC, systemTools, type BitLockerTools } from '.';
 import { azureTargetProblems, KeyCheckCache } from './azure';
 

@@ -22,7 +22,7 @@ import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
 import { bitlockerHandlers } from './handlers/bitlocker';
 import { DraftStore } from '../drafts/store';
-import { PrepManager } from '../prep/manager';
+import { PrepManager } from '../prep/app/manager';
 import { openSettings } from '../settings';
 import { openConfBackend } from '../settings/conf';
 import { createConnectionManager } from '../settings/connection';
