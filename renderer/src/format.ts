@@ -49,7 +49,15 @@ export function formatPercent(p: number | undefined): string {
   return p === undefined ? '—' : `${Math.round(p)} %`;
 }
 
-/** "2 drives", "1 drive". */
+const count = new Intl.NumberFormat();
+const plurals = new Intl.PluralRules('en');
+
+/** "1,024" in the person's locale. */
+export function formatCount(n: number): string {
+  return count.format(n);
+}
+
+/** "2 drives", "1 drive", "1,000 jobs": the number in the person's locale, the noun as English wants it. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${count.format(n)} ${plurals.select(n) === 'one' ? one : many}`;
 }
