@@ -81,34 +81,41 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
     return answer;
   };
 
+  let listing: Promise<void> | undefined;
+  async function list(): Promise<void> {
+    set({ loading: true });
+    const answer = await call(() => bridge().jobsList());
+    if (answer.ok) {
+      // A job.updated event that arrived while the list was on its way is newer than the list's view.
+      const before = get().jobs.byName;
+      const jobs = answer.value.jobs.map((j) => {
+        const had = before[j.name];
+        return had && had.observedAt > j.observedAt ? had : j;
+      });
+      get().jobList.replace(jobs);
+      const byName = Object.fromEntries(jobs.map((j) => [j.name, j]));
+      set({
+        byName,
+        names: jobs.map((j) => j.name),
+        listedAt: answer.value.observedAt,
+        loading: false,
+        error: undefined,
+      });
+    } else {
+      set({ loading: false, error: answer.error });
+    }
+  }
+
   return {
     byName: {},
     loading: false,
     loadErrors: {},
     gone: {},
 
-    async refresh() {
-      set({ loading: true });
-      const answer = await call(() => bridge().jobsList());
-      if (answer.ok) {
-        // A job.updated event that arrived while the list was on its way is newer than the list's view.
-        const before = get().jobs.byName;
-        const jobs = answer.value.jobs.map((j) => {
-          const had = before[j.name];
-          return had && had.observedAt > j.observedAt ? had : j;
-        });
-        get().jobList.replace(jobs);
-        const byName = Object.fromEntries(jobs.map((j) => [j.name, j]));
-        set({
-          byName,
-          names: jobs.map((j) => j.name),
-          listedAt: answer.value.observedAt,
-          loading: false,
-          error: undefined,
-        });
-      } else {
-        set({ loading: false, error: answer.error });
-      }
+    refresh() {
+      // One list at a time: with thousands of jobs an answer can take longer than the poll's period.
+      listing ??= list().finally(() => (listing = undefined));
+      return listing;
     },
 
     async load(name) {
