@@ -61,3 +61,19 @@ export function formatCount(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count.format(n)} ${plurals.select(n) === 'one' ? one : many}`;
 }
+
+const RULES =
+  /\s*\((?:see )?rules? ([A-Z]{1,2}\d+(?:(?:, | and | or )[A-Z]{1,2}\d+)*)\)|,? (?:see )?rules? ([A-Z]{1,2}\d+(?:(?:, | and | or )[A-Z]{1,2}\d+)*)(?=\))/g;
+
+/**
+ * A sentence without its life-cycle rule ids ("… after 14 days (rule J2).") and the ids it named:
+ * the sentence is for the customer, the ids go to a "why" detail for support.
+ */
+export function withoutRules(text: string): { text: string; rules: string[] } {
+  const rules: string[] = [];
+  const clean = text.replace(RULES, (_m, a?: string, b?: string) => {
+    for (const r of (a ?? b ?? '').split(/, | and | or /)) if (r && !rules.includes(r)) rules.push(r);
+    return '';
+  });
+  return { text: clean.replace(/ \(\)/g, '').replace(/\s+([.,;:])/g, '$1'), rules };
+}

@@ -7,6 +7,7 @@ import type { HaulNotice } from '../../../../shared/notifications/schemas';
 import { useHaul } from '../../store';
 import { formatDateTime } from '../../format';
 import { ago } from './time';
+import { withoutRules } from '../../format';
 
 const useStyles = makeStyles({
   scroller: { overflowY: 'auto', maxHeight: '55vh' },
@@ -101,9 +102,10 @@ export function NoticeList({ onOpen }: { onOpen: () => void }) {
                   <span className={n.read ? undefined : styles.dot} aria-label={n.read ? undefined : 'unread'} />
                   <span>
                     {n.read ? <Text className={styles.read}>{n.title}</Text> : <Body1Strong>{n.title}</Body1Strong>}
-                    <Caption1 className={styles.body}>{n.body}</Caption1>
+                    <Caption1 className={styles.body}>{withoutRules(n.body).text}</Caption1>
                     <Caption1 className={styles.meta}>
                       {n.jobName} · <time title={formatDateTime(n.at)}>{ago(n.at, now)}</time>
+                      {n.rule ? ` · rule ${n.rule}` : ''}
                     </Caption1>
                   </span>
                 </button>
