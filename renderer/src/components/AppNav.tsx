@@ -9,7 +9,6 @@ import {
   NavDrawerBody,
   NavDrawerHeader,
   NavItem,
-  Tooltip,
   tokens,
 } from '@fluentui/react-components';
 import type { FluentIcon } from '@fluentui/react-icons';
@@ -55,6 +54,7 @@ const useStyles = makeStyles({
   railBody: { paddingInline: tokens.spacingHorizontalXS },
   railItem: { justifyContent: 'center', paddingInline: 0 },
   menu: { width: 'min(280px, 85vw)' },
+  navBox: { height: '100%' },
   hamburger: {
     color: tokens.colorNeutralForegroundOnBrand,
     ':hover': { color: tokens.colorNeutralForegroundOnBrand },
@@ -64,21 +64,23 @@ const useStyles = makeStyles({
 
 function useNavState() {
   const route = useHaul((s) => s.ui.route);
+  return { selectedValue: sectionOf(route) ?? '' };
+}
+
+/**
+ * Each item navigates on its own click: Fluent's onNavItemSelect ignores a click whose target is the
+ * icon's SVG (not an HTML element), which is all an icon-only item shows.
+ */
+function useGo() {
   const navigate = useHaul((s) => s.ui.navigate);
-  const section = sectionOf(route);
-  return {
-    selectedValue: section ?? '',
-    onNavItemSelect: (_e: unknown, data: { value: string }) => {
-      const entry = NAV.find((n) => n.section === data.value);
-      if (entry) navigate(entry.route);
-    },
-  };
+  return (entry: NavEntry) => () => navigate(entry.route);
 }
 
 /** The nav beside the screen: labelled when wide, icons when medium; nothing when narrow (see NavMenuButton). */
 export function AppNav({ size }: { size: FrameSize }) {
   const styles = useStyles();
   const state = useNavState();
+  const go = useGo();
   const open = useHaul((s) => s.ui.menuOpen);
   const setOpen = useHaul((s) => s.ui.setMenuOpen);
   if (size === 'narrow')
@@ -97,9 +99,9 @@ export function AppNav({ size }: { size: FrameSize }) {
         </NavDrawerHeader>
         <NavDrawerBody>
           <nav aria-label="Haul">
-            {NAV.map(({ section, label, icon: Icon }) => (
-              <NavItem key={section} value={section} icon={<Icon />}>
-                {label}
+            {NAV.map((entry) => (
+              <NavItem key={entry.section} value={entry.section} icon={<entry.icon />} onClick={go(entry)}>
+                {entry.label}
               </NavItem>
             ))}
           </nav>
@@ -108,17 +110,23 @@ export function AppNav({ size }: { size: FrameSize }) {
     );
   const rail = size === 'medium';
   return (
-    <nav aria-label="Haul" data-testid="app-nav" data-size={size}>
+    <nav aria-label="Haul" data-testid="app-nav" data-size={size} className={styles.navBox}>
       <NavDrawer {...state} type="inline" open className={rail ? styles.rail : styles.wide}>
         <NavDrawerBody className={rail ? styles.railBody : undefined}>
-          {NAV.map(({ section, label, icon: Icon }) =>
+          {NAV.map((entry) =>
             rail ? (
-              <Tooltip key={section} content={label} relationship="label" positioning="after" withArrow>
-                <NavItem value={section} icon={<Icon />} className={styles.railItem} />
-              </Tooltip>
+              <NavItem
+                key={entry.section}
+                value={entry.section}
+                icon={<entry.icon />}
+                className={styles.railItem}
+                aria-label={entry.label}
+                title={entry.label}
+                onClick={go(entry)}
+              />
             ) : (
-              <NavItem key={section} value={section} icon={<Icon />}>
-                {label}
+              <NavItem key={entry.section} value={entry.section} icon={<entry.icon />} onClick={go(entry)}>
+                {entry.label}
               </NavItem>
             ),
           )}

@@ -56,7 +56,7 @@ export function NoticeList({ onOpen }: { onOpen: () => void }) {
     estimateSize: () => 92,
     getScrollElement: () => listRef.current,
     getItemKey: (i) => notices[i]?.id ?? String(i),
-    overscan: 4,
+    overscan: 12,
   });
   const now = Date.now();
   if (notices.length === 0)
@@ -103,9 +103,8 @@ export function NoticeList({ onOpen }: { onOpen: () => void }) {
                   <span>
                     {n.read ? <Text className={styles.read}>{n.title}</Text> : <Body1Strong>{n.title}</Body1Strong>}
                     <Caption1 className={styles.body}>{withoutRules(n.body).text}</Caption1>
-                    <Caption1 className={styles.meta}>
-                      {n.jobName} · <time title={formatDateTime(n.at)}>{ago(n.at, now)}</time>
-                      {n.rule ? ` · rule ${n.rule}` : ''}
+                    <Caption1 className={styles.meta} title={formatDateTime(n.at)}>
+                      {`${n.jobName} · ${ago(n.at, now)}${n.rule ? ` · rule ${n.rule}` : ''}`}
                     </Caption1>
                   </span>
                 </button>
