@@ -119,9 +119,10 @@ async function measure(n: number): Promise<Result> {
     await page.addInitScript(WATCH_FIRST_ROW);
     // The first load also waits for the local service; the second is the one measured.
     await page.goto(station.url);
-    await page.getByTestId('jobs-count').waitFor({ timeout: 180_000 });
+    // Main lists 10,000 jobs in about a minute (its own cost, outside the renderer): wait for it.
+    await page.getByTestId('jobs-count').waitFor({ timeout: 600_000 });
     const loads: number[] = [];
-    for (let i = 0; i < 3; i++) loads.push(await loadToFirstRow(page));
+    for (let i = 0; i < (n > 1000 ? 1 : 3); i++) loads.push(await loadToFirstRow(page));
     const load = median(loads);
     await page.getByTestId('jobs-count').waitFor();
 
@@ -163,7 +164,7 @@ async function measure(n: number): Promise<Result> {
     await page
       .locator(`[data-testid="job-row"][data-job="${target}"] [data-testid="state-badge"]`)
       .filter({ hasText: 'Shipping' })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 300_000 });
     const update = Date.now() - t0;
     return {
       jobs: n,
