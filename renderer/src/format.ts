@@ -44,9 +44,9 @@ export function formatRelative(at: number, now = Date.now()): string {
   return relative.format(Math.round(diff / size), unit);
 }
 
-/** "45 %" for a 0–100 number. */
+/** "45 %" for a 0–100 number; rounded down, so "100 %" is said only when it is all done. */
 export function formatPercent(p: number | undefined): string {
-  return p === undefined ? '—' : `${Math.round(p)} %`;
+  return p === undefined ? '—' : `${Math.max(0, Math.min(100, Math.floor(p)))} %`;
 }
 
 const count = new Intl.NumberFormat();
