@@ -38,6 +38,7 @@ interface Result {
   heapMb: number;
   domNodes: number;
   update: number;
+  get: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -155,17 +156,22 @@ async function measure(n: number): Promise<Result> {
       state: 'Shipping',
       deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'BENCH-1' },
     });
-    const t0 = Date.now();
-    await page.evaluate(
-      (name) =>
-        (window as unknown as { haul: { jobsGet(r: { name: string }): Promise<unknown> } }).haul.jobsGet({ name }),
-      target,
-    );
-    await page
-      .locator(`[data-testid="job-row"][data-job="${target}"] [data-testid="state-badge"]`)
-      .filter({ hasText: 'Shipping' })
-      .waitFor({ timeout: 300_000 });
-    const update = Date.now() - t0;
+    // In the page: the Get Job's round trip (main publishes job.updated before it answers), then
+    // the time from its answer to the row showing the new state.
+    const [get, update] = await page.evaluate(async (name) => {
+      const haul = (window as unknown as { haul: { jobsGet(r: { name: string }): Promise<unknown> } }).haul;
+      const t0 = performance.now();
+      await haul.jobsGet({ name });
+      const t1 = performance.now();
+      await new Promise<void>((resolve) => {
+        const check = () =>
+          document.querySelector(`[data-job="${name}"] [data-testid="state-badge"]`)?.textContent?.includes('Shipping')
+            ? resolve()
+            : requestAnimationFrame(check);
+        check();
+      });
+      return [t1 - t0, performance.now() - t1];
+    }, target);
     return {
       jobs: n,
       load,
@@ -175,6 +181,7 @@ async function measure(n: number): Promise<Result> {
       heapMb: heap.usedSize / 2 ** 20,
       domNodes: dom.nodes,
       update,
+      get,
     };
   } finally {
     await browser.close();
@@ -195,15 +202,15 @@ const goal = (r: Result): string[] => {
     out.push(`first rows ${r.nav <= 300 ? '≤' : '>'} 300 ms`, `keystroke ${r.keystroke <= 50 ? '≤' : '>'} 50 ms`);
   if (r.jobs === 10000)
     out.push(`first rows ${r.nav <= 600 ? '≤' : '>'} 600 ms`, `heap ${r.heapMb < 150 ? '<' : '≥'} 150 MB`);
-  out.push(`update ${r.update <= 1000 ? '≤' : '>'} 1 s`);
+  out.push(`event to row ${r.update <= 1000 ? '≤' : '>'} 1 s`);
   return out;
 };
 console.log(`\nJobs list in browser mode, baseline ${base.jobs} jobs (ratios against it), same run`);
 console.log(
-  '| jobs | first rows after nav | first rows after load | search keystroke (median) | JS heap | DOM nodes | update shown | goals |',
+  '| jobs | first rows after nav | first rows after load | search keystroke (median) | JS heap | DOM nodes | Get Job (main) | event to row | goals |',
 );
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of results)
   console.log(
-    `| ${r.jobs.toLocaleString('en')} | ${r.nav} ms (${ratio(r.nav, base.nav)}) | ${r.load} ms (${ratio(r.load, base.load)}) | ${r.keystroke.toFixed(1)} ms (${ratio(r.keystroke, base.keystroke)}) | ${r.heapMb.toFixed(1)} MB (${ratio(r.heapMb, base.heapMb)}) | ${r.domNodes} | ${r.update} ms | ${goal(r).join('; ')} |`,
+    `| ${r.jobs.toLocaleString('en')} | ${r.nav.toFixed(0)} ms (${ratio(r.nav, base.nav)}) | ${r.load.toFixed(0)} ms (${ratio(r.load, base.load)}) | ${r.keystroke.toFixed(1)} ms (${ratio(r.keystroke, base.keystroke)}) | ${r.heapMb.toFixed(1)} MB (${ratio(r.heapMb, base.heapMb)}) | ${r.domNodes} | ${r.get.toFixed(0)} ms | ${r.update.toFixed(0)} ms | ${goal(r).join('; ')} |`,
   );
