@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../shared/jobs/schemas';
 import type { LogRow } from '../../shared/ipc/channels/jobs';
 import { driveVerdict, fileOutcome, jobVerdict } from '../../shared/jobs/verdict';
-import { countByState, visibleJobs, type JobFilters } from '../../renderer/src/screens/Jobs/filter';
-import { logSummary, statusCounts, visibleRows } from '../../renderer/src/screens/Logs/filter';
+import { countByState, visibleJobs, type JobFilters } from '../../renderer/src/store/jobIndex';
+import { logSummary, statusCounts, visibleRows } from '../../renderer/src/store/logIndex';
 import { jobPath } from '../../renderer/src/screens/JobDetail/path';
 import { fieldOfTarget } from '../../renderer/src/screens/JobDetail/forms';
+import { withoutRules } from '../../renderer/src/format';
 
 /** The verdict a drive in this state has (the screens never make one up). */
 const dv = (driveId: string, state: JobView['drives'][number]['state'], cancelRequested = false) =>
@@ -236,5 +237,36 @@ describe('a refusal points at the field it is about', () => {
       fieldOfTarget({ code: 'InvalidInput', message: 'x', target: 'properties.returnAddress.postalCode' }, fields),
     ).toBe('returnAddress.postalCode');
     expect(fieldOfTarget({ code: 'failed', message: 'x' }, fields)).toBeUndefined();
+  });
+});
+
+describe('a sentence loses its rule ids to the "Why?" detail', () => {
+  it("D7: the banner of a drive with a failed file (the verdict's why) reads cleanly, the rule kept apart", () => {
+    const v = driveVerdict(
+      {
+        driveId: 'ENDMD5A1',
+        state: 'CompletedMoreInfo',
+        bytesSucceeded: 6000,
+        percentComplete: 100,
+        extra: false,
+        errorLogUri: 'https://x/log.xml',
+        log: {
+          uri: 'https://x/log.xml',
+          status: 'CompletedWithErrors',
+          failed: { files: 1, bytes: 9000 },
+          skipped: { files: 0, bytes: 0 },
+          renamed: 0,
+          overwritten: 0,
+          reasons: { Md5Mismatch: 1 },
+        },
+        passed: [],
+      },
+      { name: 'x', type: 'Import', state: 'Transferring', cancelRequested: false },
+    );
+    expect(v.why).toContain('rule D7');
+    const { text, rules } = withoutRules(v.why);
+    expect(rules).toEqual(['D7']);
+    expect(text).toContain("(from the drive's error log).");
+    expect(text).not.toMatch(/rule|;\)/);
   });
 });

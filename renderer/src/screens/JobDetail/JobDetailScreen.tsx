@@ -28,8 +28,8 @@ import { useHaul } from '../../store';
 import { StateBadge } from '../../components/StateBadge';
 import { VerdictBadge } from '../../components/VerdictBadge';
 import { StateDiagram } from '../../components/StateDiagram/StateDiagram';
-import { Truncated } from '../../components/Truncated';
-import { formatDateTime } from '../../format';
+import { RuleWhy, Sentence } from '../../components/Why';
+import { formatDateTime, formatPercent } from '../../format';
 import { WhatNow } from './WhatNow';
 import { Timeline } from './Timeline';
 import { Deadlines } from './Deadlines';
@@ -41,7 +41,7 @@ const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
   back: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, alignSelf: 'flex-start' },
   head: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalM, minWidth: 0 },
-  title: { minWidth: 0, maxWidth: '100%' },
+  title: { minWidth: 0, maxWidth: '100%', overflowWrap: 'anywhere' },
   headMeta: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   muted: { color: tokens.colorNeutralForeground3 },
   progress: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: '160px' },
@@ -89,15 +89,16 @@ export function JobDetailScreen({ jobName }: { jobName: string }) {
     return (
       <section className={styles.page} aria-labelledby="job-title">
         {back}
-        <Title2 as="h2" id="job-title">
-          <Truncated text={jobName} />
+        <Title2 as="h2" id="job-title" className={styles.title}>
+          {jobName}
         </Title2>
         {goneAt ? (
           <MessageBar intent="warning" data-testid="job-gone">
             <MessageBarBody>
               <MessageBarTitle>This job no longer exists</MessageBarTitle>
-              The service stopped knowing job {jobName} ({formatDateTime(goneAt)}): it was deleted, by you (rule A1) or
-              automatically (rules J2, J12, JE1).
+              The service stopped knowing job {jobName} ({formatDateTime(goneAt)}): it was deleted, by you or
+              automatically after its time ran out.
+              <RuleWhy rules={['A1', 'J2', 'J12', 'JE1']} />
             </MessageBarBody>
           </MessageBar>
         ) : loadError ? (
@@ -126,7 +127,7 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
       {back}
       <div className={styles.head}>
         <Title2 as="h2" id="job-title" className={styles.title}>
-          <Truncated text={job.name} />
+          {job.name}
         </Title2>
         <div className={styles.headMeta}>
           <StateBadge state={job.state} serviceState={job.serviceState} size="large" verdict={job.verdict} />
@@ -206,9 +207,11 @@ function Progress({ verdict }: { verdict: Verdict }) {
         thickness="large"
         color={verdict.final && verdict.tone === 'danger' ? 'error' : verdict.tone === 'warning' ? 'warning' : 'brand'}
         style={{ width: '120px' }}
-        aria-label={`${percent} % copied`}
+        aria-label={`${formatPercent(percent)} copied`}
       />
-      <Text weight="semibold" data-testid="detail-percent">{`${percent} %`}</Text>
+      <Text weight="semibold" data-testid="detail-percent">
+        {formatPercent(percent)}
+      </Text>
     </div>
   );
 }
@@ -260,9 +263,13 @@ function DriveDiagram({ job }: { job: JobView }) {
       ) : (
         <>
           <Body1>
-            {job.type === 'Export'
-              ? 'No drives yet: the data center adds the drives it writes, and they start Received (rule D2). Their states:'
-              : 'The service reports no drives for this job. A drive’s states:'}
+            <Sentence
+              text={
+                job.type === 'Export'
+                  ? 'No drives yet: the data center adds the drives it writes, and they start Received (rule D2). Their states:'
+                  : 'The service reports no drives for this job. A drive’s states:'
+              }
+            />
           </Body1>
           <StateDiagram kind="drive" title="Drive states" />
         </>

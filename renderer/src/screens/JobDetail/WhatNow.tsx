@@ -17,6 +17,7 @@ import {
 import { Clock16Regular, PersonAlert16Regular, CheckmarkCircle16Regular, Info16Regular } from '@fluentui/react-icons';
 import type { JobView } from '../../../../shared/jobs/schemas';
 import { Actions } from './Actions';
+import { Sentence } from '../../components/Why';
 
 const useStyles = makeStyles({
   card: { minWidth: 0, gap: tokens.spacingVerticalM },
@@ -85,7 +86,7 @@ export function WhatNow({ job }: { job: JobView }) {
             >
               <MessageBarBody>
                 <MessageBarTitle>{a.title}</MessageBarTitle>
-                {a.text}
+                <Sentence text={a.text} rules={[a.rule]} />
               </MessageBarBody>
             </MessageBar>
           ))}

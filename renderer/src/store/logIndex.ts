@@ -1,7 +1,8 @@
 // Which rows of a drive log the viewer shows: only issues or all, one status or all, and a search
-// over blob, drive path, source file and message. Pure, for the unit tests.
-import type { LogRow } from '../../../../shared/ipc/channels/jobs';
-import type { Tone } from '../../../../shared/jobs/schemas';
+// over blob, drive path, source file and message. The searchable words of each row are lowered once
+// when the log arrives (prepareLog), so a keystroke scans short strings.
+import type { LogRow } from '../../../shared/ipc/channels/jobs';
+import type { Tone } from '../../../shared/jobs/schemas';
 
 export interface LogFilters {
   onlyIssues: boolean;
@@ -9,14 +10,32 @@ export interface LogFilters {
   query: string;
 }
 
-export function visibleRows(rows: readonly LogRow[], f: LogFilters): LogRow[] {
-  const q = f.query.trim().toLowerCase();
-  return rows.filter(
-    (r) =>
-      (!f.onlyIssues || r.issue) &&
-      (f.status === 'all' || r.status === f.status) &&
-      (!q || [r.blobPath, r.filePath, r.sourcePath, r.message, r.importedAs].some((v) => v?.toLowerCase().includes(q))),
+/** Each row's searchable words, lowered, one per line; in the rows' order. */
+export function prepareLog(rows: readonly LogRow[]): string[] {
+  return rows.map((r) =>
+    [r.blobPath, r.filePath, r.sourcePath, r.message, r.importedAs]
+      .filter((v) => v)
+      .join('\n')
+      .toLowerCase(),
   );
+}
+
+/** The indexes of the rows shown, in the log's order. */
+export function shownRows(rows: readonly LogRow[], hay: readonly string[], f: LogFilters): number[] {
+  const q = f.query.trim().toLowerCase();
+  const out: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (f.onlyIssues && !r.issue) continue;
+    if (f.status !== 'all' && r.status !== f.status) continue;
+    if (q && !hay[i]!.includes(q)) continue;
+    out.push(i);
+  }
+  return out;
+}
+
+export function visibleRows(rows: readonly LogRow[], f: LogFilters): LogRow[] {
+  return shownRows(rows, prepareLog(rows), f).map((i) => rows[i]!);
 }
 
 /** The statuses present, issues first, each with its count. */
@@ -40,9 +59,14 @@ export function statusCounts(rows: readonly LogRow[]): Array<{ status: string; c
 export function logSummary(status: string, rows: readonly LogRow[]): { label: string; tone: Tone } {
   if (!/^Completed(With(Info|Warnings|Errors))?$/.test(status))
     return { label: 'The drive could not be read', tone: 'danger' };
-  const failed = rows.filter((r) => r.outcome.kind === 'failed').length;
-  const warned = rows.filter((r) => r.outcome.kind === 'skipped' || r.outcome.kind === 'renamed').length;
-  const replaced = rows.filter((r) => r.outcome.kind === 'overwritten').length;
+  let failed = 0;
+  let warned = 0;
+  let replaced = 0;
+  for (const r of rows) {
+    if (r.outcome.kind === 'failed') failed++;
+    else if (r.outcome.kind === 'skipped' || r.outcome.kind === 'renamed') warned++;
+    else if (r.outcome.kind === 'overwritten') replaced++;
+  }
   const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
   if (failed) return { label: `${files(failed)} not imported`, tone: 'danger' };
   if (warned) return { label: `${files(warned)} skipped or renamed`, tone: 'warning' };
