@@ -36,6 +36,8 @@ export const PREP_CHANNELS = [
   'drafts.get',
   'drafts.save',
   'drafts.delete',
+  'drafts.contact',
+  'drafts.saveContact',
 ] as const;
 
 /** Settings, secrets and the connection (local sandbox or Azure). */

@@ -3,7 +3,7 @@
 // The shapes themselves live in shared/prep (session.ts, draft.ts, types.ts), where the CLI and
 // main/core/prep use them too.
 import { z } from 'zod';
-import { draft, draftInput, draftSummary } from '../../prep/draft';
+import { draft, draftInput, draftShippingStep, draftSummary } from '../../prep/draft';
 import {
   browseRequest,
   browseResult,
@@ -91,6 +91,13 @@ export const prepChannels = {
   /** Creates (no id) or replaces a draft; answers the stored draft with its id and times. */
   'drafts.save': { request: z.object({ draft: draftInput }).strict(), response: draft },
   'drafts.delete': { request: draftRef, response: z.object({ deleted: z.boolean() }) },
+  /** The return shipping and contact of the last job created, offered on the next one (absent before the first). */
+  'drafts.contact': { request: z.object({}).strict(), response: z.object({ shipping: draftShippingStep.optional() }) },
+  /** Keeps the return shipping and contact of a job just created, for the next job. */
+  'drafts.saveContact': {
+    request: z.object({ shipping: draftShippingStep }).strict(),
+    response: z.object({ saved: z.boolean() }),
+  },
 } satisfies ChannelSpec<PrepChannel>;
 
 export const prepEvents = {

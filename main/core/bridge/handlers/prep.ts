@@ -68,5 +68,13 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
     'drafts.get': guarded(({ id }) => drafts.get(id)),
     'drafts.save': guarded(({ draft }) => drafts.save(draft)),
     'drafts.delete': guarded(async ({ id }) => ({ deleted: await drafts.delete(id) })),
+    'drafts.contact': guarded(async () => {
+      const shipping = await drafts.contact();
+      return shipping ? { shipping } : {};
+    }),
+    'drafts.saveContact': guarded(async ({ shipping }) => {
+      await drafts.saveContact(shipping);
+      return { saved: true };
+    }),
   };
 }

@@ -1,23 +1,11 @@
 // Step 1: import or export, the storage account, the data center (its address, carriers and
 // alternate) and the job name, each checked against the ARM rules as the person types.
 import { useEffect, useMemo } from 'react';
-import {
-  Badge,
-  Body1,
-  Button,
-  Caption1,
-  Dropdown,
-  Field,
-  Option,
-  Radio,
-  RadioGroup,
-  Spinner,
-  Text,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Dropdown, Field, Option, Radio, RadioGroup, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useHaul } from '../../store';
-import { typeErrors, type DraftValues } from './model';
+import { typeErrors, type DraftValues } from '../../wizard/model';
 import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
+import { LocationDetails } from './LocationDetails';
 import type { StepProps } from './WizardScreen';
 
 export function TypeStep({ attempted, setGate }: StepProps) {
@@ -26,8 +14,8 @@ export function TypeStep({ attempted, setGate }: StepProps) {
   const values = useHaul((s) => s.wizard.values);
   const update = useHaul((s) => s.wizard.update);
   const service = useHaul((s) => s.app.service);
-  const errors = useMemo(() => typeErrors(values), [values]);
   const locations = useHaul((s) => s.wizard.locations);
+  const errors = useMemo(() => typeErrors(values, { locations }), [values, locations]);
   const locationsError = useHaul((s) => s.wizard.locationsError);
   const loadLocations = useHaul((s) => s.wizard.loadLocations);
 
@@ -50,7 +38,6 @@ export function TypeStep({ attempted, setGate }: StepProps) {
   const kindError = useFieldError(errors, 'kind', attempted);
   const locationError = useFieldError(errors, 'location', attempted);
   const location = locations?.find((l) => l.name === t.location);
-  const alternate = location?.alternate;
 
   return (
     <div className={styles.step}>
@@ -130,40 +117,13 @@ export function TypeStep({ attempted, setGate }: StepProps) {
               {locations.map((l) => (
                 <Option key={l.name} value={l.name} text={l.name}>
                   {l.name} — {l.city}, {l.country}
+                  {l.closed ? ` (closed: ships to ${l.shipTo})` : ''}
                 </Option>
               ))}
             </Dropdown>
           </Field>
         )}
-        {location && (
-          <div className={styles.row} data-testid="location-details">
-            <div className={styles.grow}>
-              <Caption1 className={styles.muted}>Ship the drives to</Caption1>
-              <address style={{ fontStyle: 'normal' }}>
-                {location.addressLines.map((line) => (
-                  <Body1 block key={line}>
-                    {line}
-                  </Body1>
-                ))}
-              </address>
-            </div>
-            <div className={styles.grow}>
-              <Caption1 className={styles.muted}>Carriers this data center takes</Caption1>
-              <div className={styles.actions} data-testid="location-carriers">
-                {location.carriers.map((c) => (
-                  <Badge key={c} appearance="tint">
-                    {c}
-                  </Badge>
-                ))}
-              </div>
-              {alternate && (
-                <Body1 block data-testid="location-alternate" style={{ marginTop: tokens.spacingVerticalS }}>
-                  Alternate location: <strong>{alternate}</strong> — drives may be routed there.
-                </Body1>
-              )}
-            </div>
-          </div>
-        )}
+        {location && <LocationDetails location={location} onUse={(name) => set({ location: name })} />}
       </Section>
     </div>
   );
