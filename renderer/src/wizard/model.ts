@@ -206,7 +206,7 @@ export function shippingErrors(v: DraftValues, facts: ServiceFacts = {}): FieldE
   const address = addressOf(v);
   for (const k of Object.keys(ReturnAddressSchema.shape) as Array<keyof typeof address>) {
     const m = zodField(ReturnAddressSchema.shape[k], address[k]);
-    if (m) e[k] = fieldMessage(k, m);
+    if (m) e[k] = fieldMessage(k, address[k] === '' ? 'must not be empty' : m);
   }
   const phone = phoneProblem(address.phone);
   if (phone && !e.phone) e.phone = phone;

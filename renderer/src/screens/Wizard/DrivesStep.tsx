@@ -32,8 +32,8 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
     void refreshDrives();
   }, [refreshDrives]);
 
-  // The plan follows the chosen drives (and their keys): nothing is written by it.
-  const planKey = JSON.stringify(chosen.map((c) => [c.path, c.allowFolder === true]));
+  // The plan follows the chosen drives and the files left out here: nothing is written by it.
+  const planKey = JSON.stringify([chosen.map((c) => [c.path, c.allowFolder === true]), values.importData.exclude]);
   useEffect(() => {
     const timer = setTimeout(() => void runPlan(true), 300);
     return () => clearTimeout(timer);
@@ -58,7 +58,9 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
         : planning || !plan
           ? 'Planning the copy…'
           : !plan.ready
-            ? 'The plan is not ready; see what the plan says.'
+            ? plan.problemCount
+              ? `${plan.problemCount} file${plan.problemCount === 1 ? '' : 's'} cannot go onto these drives: exclude ${plan.problemCount === 1 ? 'it' : 'each'} (listed under Plan) or add a drive.`
+              : 'The plan is not ready; see what the plan says.'
             : keysMissing.length
               ? `Give the BitLocker key of ${keysMissing.map((k) => k.driveId ?? k.path).join(', ')}.`
               : !confirmed
