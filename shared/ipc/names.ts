@@ -19,6 +19,9 @@ export const JOBS_CHANNELS = [
   'jobs.bitLockerKeys',
   'jobs.log',
   'locations.list',
+  'storage.containers',
+  'storage.blobs',
+  'storage.estimate',
 ] as const;
 
 /** Drive preparation sessions, drafts of the new-job wizard, and the folder browser. */

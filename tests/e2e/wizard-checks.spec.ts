@@ -6,7 +6,8 @@
 // Screenshots of each at 1024×700 and 1440×900 (shotPath: wizard-check-<name>[-1440].png).
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import os from 'node:os';
 import path from 'node:path';
 import { shotPath, startStation, stationService, type Station } from './station';
@@ -253,4 +254,56 @@ test('the Drives step names the file no chosen drive can hold, why, and offers E
   } finally {
     drives.dispose();
   }
+});
+
+/** The sandbox's Azurite, as the station's local service wrote it (port and account keys). */
+function azurite(dataDir: string): BlobServiceClient {
+  const state = JSON.parse(readFileSync(path.join(dataDir, 'service', 'azurite', 'accounts.json'), 'utf8')) as {
+    port: number;
+    accounts: Record<string, string>;
+  };
+  return new BlobServiceClient(
+    `http://127.0.0.1:${state.port}/${ACCOUNT}`,
+    new StorageSharedKeyCredential(ACCOUNT, state.accounts[ACCOUNT]!),
+  );
+}
+
+test('an export browses the account: its containers and blobs, a prefix that names nothing refused, the drives counted from the real blob sizes', async ({
+  page,
+}) => {
+  await openWizard(page);
+  await stationService(station.dataDir);
+  const container = azurite(station.dataDir).getContainerClient('exportsrc');
+  await container.createIfNotExists();
+  for (const [name, size] of [
+    ['2026/a.bin', 300_000],
+    ['2026/b.bin', 200_000],
+    ['old/c.bin', 100_000],
+  ] as const)
+    await container.getBlockBlobClient(name).uploadData(randomBytes(size));
+
+  await typeStep(page, 'Export', 'checks-export-1');
+  await next(page).click();
+  await stepHeading(page, 'Data');
+  const row = page.getByTestId('account-container').filter({ hasText: 'exportsrc' });
+  await expect(row).toHaveCount(1, { timeout: 30_000 });
+  await row.getByRole('button', { name: 'exportsrc', exact: true }).click();
+  await expect(page.getByText('/exportsrc/2026/a.bin')).toBeVisible();
+  await row.getByRole('button', { name: 'All of /exportsrc/' }).click();
+  await expect(page.getByRole('textbox', { name: /^Blob path prefixes/ })).toHaveValue('/exportsrc/');
+  const paths = page.getByTestId('export-paths');
+  await expect(paths).toContainText('/exportsrc/: 3 blobs, 600 kB', { timeout: 15_000 });
+  await page.getByTestId('export-drive-size').fill('2TB');
+  await expect(page.getByTestId('export-estimate')).toContainText('1 drive of 2.00 TB');
+  await expect(next(page)).toBeEnabled();
+
+  // A prefix in a container that does not exist names nothing: said next to it, and Next waits.
+  await page.getByRole('textbox', { name: /^Blob path prefixes/ }).fill('/exportsrc/2026/\n/nosuch/');
+  await expect(paths).toContainText('/exportsrc/2026/: 2 blobs, 500 kB', { timeout: 15_000 });
+  await expect(paths).toContainText('There is no container "nosuch"');
+  await expect(next(page)).toBeDisabled();
+  await shoot(page, 'export-browse', paths);
+  await page.getByRole('textbox', { name: /^Blob path prefixes/ }).fill('/exportsrc/2026/');
+  await expect(paths).not.toContainText('nosuch', { timeout: 15_000 });
+  await expect(next(page)).toBeEnabled();
 });

@@ -21,6 +21,7 @@ import { emptyValues, fieldForTarget, type FieldErrors, type StepId } from '../w
 import type { SliceCreator } from './slice';
 import { wizardPrepActions } from './wizardPrep';
 import { wizardServiceActions } from './wizardService';
+import { wizardExportActions, type ExportBrowse } from './wizardExport';
 
 export { prepSpecOf } from '../wizard/requests';
 
@@ -75,6 +76,8 @@ export interface WizardSlice {
   createErrorStep?: StepId;
   locations?: LocationInfo[];
   locationsError?: string;
+  /** an export's storage account as read for the Data step */
+  exportBrowse: ExportBrowse;
   /** the return shipping and contact of the last job created, offered on this one */
   savedContact?: DraftValues['shipping'];
 
@@ -114,6 +117,12 @@ export interface WizardSlice {
   useSavedContact(): void;
   previewExport(blobListText: string, driveSize: number): Promise<ExportPreview>;
   browse(req: z.input<typeof browseRequest>): Promise<BrowseResult>;
+  /** the containers of the draft's storage account */
+  loadContainers(): Promise<void>;
+  /** the first blobs under "container/prefix", with their sizes */
+  listBlobs(path: string): Promise<{ blobs: Array<{ blobPath: string; length: number }>; more: boolean }>;
+  /** checks the export's prefixes and paths against the account and counts the drives from the real sizes */
+  runEstimate(): Promise<void>;
 }
 
 const SAVE_DELAY_MS = 700;
@@ -161,6 +170,7 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
     logs: {},
     prepBusy: false,
     creating: false,
+    exportBrowse: { estimating: false, estimateSeq: 0 },
 
     async open(draftId) {
       const key = draftId ?? '';
@@ -305,5 +315,6 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
 
     ...wizardPrepActions(set, get),
     ...wizardServiceActions(set, get),
+    ...wizardExportActions(set, get),
   };
 };

@@ -20,6 +20,8 @@ import { exportDataErrors, splitLines, type DraftValues } from '../../wizard/mod
 import { useCsvPicker } from './csv';
 import { Section, TextField, useFieldError, useStepStyles } from './parts';
 import type { StepProps } from './WizardScreen';
+import { AccountBrowser } from './AccountBrowser';
+import { ExportEstimate } from './ExportEstimate';
 
 export function ExportData({ attempted, setGate }: StepProps) {
   const styles = useStepStyles();
@@ -41,9 +43,43 @@ export function ExportData({ attempted, setGate }: StepProps) {
   const n = Object.keys(errors).length;
   const size = parseSize(sizeText);
 
+  // The account is read for its containers; what is typed is checked against it after a pause.
+  const account = values.type.storageAccountId;
+  const loadContainers = useHaul((s) => s.wizard.loadContainers);
+  const runEstimate = useHaul((s) => s.wizard.runEstimate);
+  const estimate = useHaul((s) => s.wizard.exportBrowse.estimate);
   useEffect(() => {
-    setGate({ canNext: n === 0, why: n ? 'Name the blobs or prefixes to export.' : undefined });
-  }, [n, setGate]);
+    void loadContainers();
+  }, [loadContainers, account]);
+  const estimateKey = JSON.stringify([account, x.blobPaths, x.blobPathPrefixes, x.driveSize]);
+  useEffect(() => {
+    const timer = setTimeout(() => void runEstimate(), 400);
+    return () => clearTimeout(timer);
+  }, [estimateKey, runEstimate]);
+  const pathProblems = (estimate?.paths ?? []).filter((p) => p.problem).length;
+
+  useEffect(() => {
+    setGate({
+      canNext: n === 0 && pathProblems === 0,
+      why: n
+        ? 'Name the blobs or prefixes to export.'
+        : pathProblems
+          ? `${pathProblems} of the paths name${pathProblems === 1 ? 's' : ''} nothing in the storage account: fix or remove ${pathProblems === 1 ? 'it' : 'them'}.`
+          : undefined,
+    });
+  }, [n, pathProblems, setGate]);
+
+  const add = (kind: 'prefix' | 'blob', path: string) => {
+    const [text, setText, field] =
+      kind === 'prefix'
+        ? ([prefixText, setPrefixText, 'blobPathPrefixes'] as const)
+        : ([pathsText, setPathsText, 'blobPaths'] as const);
+    const lines = splitLines(text);
+    if (lines.includes(path)) return;
+    const next = [...lines, path];
+    setText(next.join('\n'));
+    set({ [field]: next });
+  };
 
   useEffect(() => {
     if (!blobList.trim() || !size) {
@@ -81,6 +117,7 @@ export function ExportData({ attempted, setGate }: StepProps) {
   return (
     <div className={styles.step}>
       <Section title="Blobs to export">
+        <AccountBrowser onAdd={add} />
         <div className={styles.row}>
           <LinesField
             label="Blob path prefixes, one a line"
@@ -117,10 +154,10 @@ export function ExportData({ attempted, setGate }: StepProps) {
         />
       </Section>
       <Section title="How many drives">
+        <ExportEstimate />
         <Body1>
-          Give the blobs with their sizes (one &quot;container/blob,length&quot; a line, as{' '}
-          <code>haul preview-export</code> takes them) and the size of the drives you will send; Haul counts the drives
-          the export needs.
+          Without access to the account, give the blobs with their sizes (one &quot;container/blob,length&quot; a line,
+          as <code>haul preview-export</code> takes them); Haul counts the drives of the size below the export needs.
         </Body1>
         <div className={styles.row}>
           <Field
