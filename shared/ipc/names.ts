@@ -4,7 +4,7 @@
 // handlers in `main/core/bridge/handlers/<namespace>.ts`.
 
 export const APP_CHANNELS = ['app.info'] as const;
-export const DRIVES_CHANNELS = ['drives.list'] as const;
+export const DRIVES_CHANNELS = ['drives.list', 'drives.prepared', 'drives.release'] as const;
 export const SERVICE_CHANNELS = ['service.status'] as const;
 
 /** Jobs of the connected resource group: list, get, ship, update, cancel, delete, keys, logs, locations. */

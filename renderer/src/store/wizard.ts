@@ -85,7 +85,11 @@ export interface WizardSlice {
   update(change: (values: DraftValues) => DraftValues): void;
   goTo(step: StepId): Promise<void>;
   saveNow(): Promise<void>;
-  discard(): Promise<void>;
+  /**
+   * Deletes the draft (a copy running for it stops first); with `release`, the drives prepared
+   * for it lose Haul's files first. Answers an error in words when something was not done.
+   */
+  discard(opts?: { release?: boolean }): Promise<string | undefined>;
   setBitLockerKey(path: string, key: string): void;
   /** the chosen drives (a change voids the typed confirmation) */
   setDrives(list: DraftDrive[]): void;
@@ -228,7 +232,7 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
 
     saveNow: persist,
 
-    async discard() {
+    async discard(opts = {}) {
       if (saveTimer) {
         clearTimeout(saveTimer);
         saveTimer = undefined;
@@ -236,19 +240,36 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
       await saveChain;
       // A copy still running for this draft stops first (what it copied stays journaled).
       const sessionId = me().values.prepare.sessionId;
-      const state = sessionId ? me().sessions[sessionId]?.state : undefined;
-      if (state === 'planning' || state === 'copying' || state === 'verifying') await get().wizard.cancelPrep();
+      const running = (st?: string) => st === 'planning' || st === 'copying' || st === 'verifying' || st === 'stopping';
+      if (sessionId && running(me().sessions[sessionId]?.state)) {
+        await get().wizard.cancelPrep();
+        for (let i = 0; i < 120 && running(me().sessions[sessionId]?.state); i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          await get().wizard.refreshSessions();
+        }
+      }
+      const session = sessionId ? me().sessions[sessionId] : undefined;
+      if (opts.release && session) {
+        for (const t of session.targets) {
+          try {
+            await get().drives.release(t.path, session.jobName);
+          } catch (err) {
+            return `${t.driveId ?? t.path} was not released: ${errorText(err)} The draft was kept.`;
+          }
+        }
+      }
       const id = me().draftId;
       if (id) {
         try {
           await answer('drafts.delete', bridge().draftsDelete({ id }));
         } catch (err) {
           set({ save: { state: 'failed', error: errorText(err) } });
-          return;
+          return `The draft was not deleted: ${errorText(err)}`;
         }
       }
       set({ draftId: undefined, openedFor: undefined, values: emptyValues(), step: 'type', save: { state: 'idle' } });
       get().ui.navigate({ name: 'jobs' });
+      return undefined;
     },
 
     setDrives(list) {

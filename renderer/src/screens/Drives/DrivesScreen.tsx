@@ -31,6 +31,7 @@ import type { ServiceStatus } from '../../../../shared/ipc/contract';
 import { useHaul } from '../../store';
 import { platformName } from '../../format';
 import { formatBytes } from '../../../../shared/prep/names';
+import { PreparedDrives } from './PreparedDrives';
 
 const useStyles = makeStyles({
   grid: {
@@ -187,6 +188,7 @@ export function DrivesScreen() {
             </Table>
           )}
         </Card>
+        <PreparedDrives className={styles.drives} />
       </div>
     </div>
   );

@@ -3,6 +3,7 @@
 import {
   Body1,
   Button,
+  Checkbox,
   Dialog,
   DialogActions,
   DialogBody,
@@ -19,17 +20,18 @@ export function DiscardDialog({ open, onClose }: { open: boolean; onClose(): voi
   const sessionId = useHaul((s) => s.wizard.values.prepare.sessionId);
   const session = useHaul((s) => (sessionId ? s.wizard.sessions[sessionId] : undefined));
   const [busy, setBusy] = useState(false);
+  const [release, setRelease] = useState(true);
+  const [error, setError] = useState<string>();
   const drives = session?.targets ?? [];
   const running = !!session && ['planning', 'copying', 'verifying', 'stopping'].includes(session.state);
 
   const go = async () => {
     setBusy(true);
-    try {
-      await discard();
-    } finally {
-      setBusy(false);
-      onClose();
-    }
+    setError(undefined);
+    const problem = await discard({ release: drives.length > 0 && release });
+    setBusy(false);
+    if (problem) setError(problem);
+    else onClose();
   };
 
   return (
@@ -45,10 +47,22 @@ export function DiscardDialog({ open, onClose }: { open: boolean; onClose(): voi
                   {drives.length === 1 ? 'One drive was' : `${drives.length} drives were`} prepared for this draft (
                   {drives.map((d) => d.driveId ?? d.path).join(', ')}).{' '}
                   {running ? 'The copy still running is stopped first. ' : ''}
-                  The drives keep the data copied so far and stay bound to this job name: another job cannot use them
-                  until they are prepared again for it or wiped.
+                  Released, a drive loses what Haul wrote on it (the copied data, its manifest and header); your own
+                  files on it stay. Kept, it holds the copy and stays bound to the job name {session?.jobName}: another
+                  job can use it only once it is released (on the Drives screen).
                 </Body1>
+                <Checkbox
+                  label="Release the prepared drives"
+                  checked={release}
+                  onChange={(_e, d) => setRelease(!!d.checked)}
+                  data-testid="discard-release"
+                />
               </>
+            )}
+            {error && (
+              <Body1 block role="alert" style={{ marginTop: '8px', color: 'var(--colorPaletteRedForeground1)' }}>
+                {error}
+              </Body1>
             )}
           </DialogContent>
           <DialogActions>
