@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER_FILE, MANIFEST_FILE } from '../../shared/formats/driveManifest';
 import { preparedDrive, releaseDrive, ReleaseRefused } from '../../main/core/drives/release';
-import { pickedEntries } from '../../main/core/prep/inputs';
-import { PrepSession } from '../../main/core/prep/session';
+import { pickedEntries } from '../../main/core/prep/app/inputs';
+import { PrepSession } from '../../main/core/prep/engine/session';
 import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-release-'));

@@ -14,3 +14,4 @@ export async function answer<T>(channel: ChannelName, result: Promise<BridgeResu
 export const errorTarget = (err: unknown): string | undefined =>
   err instanceof BridgeCallError ? err.target : undefined;
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+export const errorCode = (err: unknown): string | undefined => (err instanceof BridgeCallError ? err.code : undefined);

@@ -2,7 +2,7 @@
 // draft (fed by prep.progress / prep.session), and Start, Cancel, Resume and Verify.
 import type { PrepSessionInfo } from '../../../shared/prep/session';
 import { bridge } from '../bridge';
-import { answer, errorText } from '../bridge/answer';
+import { answer, errorCode, errorText } from '../bridge/answer';
 import { prepSpecOf } from '../wizard/requests';
 import type { SliceSet } from './slice';
 import type { HaulState } from './index';
@@ -22,7 +22,11 @@ export function wizardPrepActions(set: SliceSet<'wizard'>, get: () => HaulState)
       try {
         const plan = await answer(
           'prep.plan',
-          bridge().prepPlan(prepSpecOf(me().values, me().bitLockerKeys, withTargets)),
+          // a draft that prepared drives plans against its own session: what is on them stays
+          bridge().prepPlan({
+            ...prepSpecOf(me().values, me().bitLockerKeys, withTargets),
+            ...(me().draftId ? { draftId: me().draftId } : {}),
+          }),
         );
         if (me().planSeq === seq) set({ plan, planning: false });
         return plan;
@@ -36,13 +40,25 @@ export function wizardPrepActions(set: SliceSet<'wizard'>, get: () => HaulState)
     async startPrep(confirmedDriveIds) {
       set({ prepBusy: true, prepError: undefined });
       try {
-        const { values, bitLockerKeys, draftId } = me();
+        const { values, bitLockerKeys, draftId, plan } = me();
         const info = await answer(
           'prep.start',
           bridge().prepStart({
             ...prepSpecOf(values, bitLockerKeys, true, me().maxRate),
             confirmedDriveIds,
             ...(draftId ? { draftId } : {}),
+            ...(plan?.plan
+              ? {
+                  plan: {
+                    drives: plan.plan.drives.map((d) => ({
+                      driveId: d.driveId,
+                      free: d.free,
+                      plannedFiles: d.plannedFiles,
+                      plannedBytes: d.plannedBytes,
+                    })),
+                  },
+                }
+              : {}),
           }),
         );
         get().wizard.onSession(info);
@@ -54,6 +70,8 @@ export function wizardPrepActions(set: SliceSet<'wizard'>, get: () => HaulState)
         set({ prepBusy: false });
       } catch (err) {
         set({ prepBusy: false, prepError: errorText(err) });
+        // The drives changed since the plan was confirmed: the plan as it is now is shown, to confirm again.
+        if (errorCode(err) === 'plan-changed') await get().wizard.runPlan(true);
       }
     },
 

@@ -43,14 +43,37 @@ export const exportPreviewResult = z.object({
 
 export const prepChannels = {
   /** Scan, pre-flight and plan; nothing is written. Targets may be empty (pre-flight only). */
-  'prep.plan': { request: prepSpec, response: prepPlanResult },
+  'prep.plan': {
+    request: prepSpec.extend({ draftId: z.string().optional() }).strict(),
+    response: prepPlanResult,
+  },
   /**
    * Plans again and, when ready, starts copying in main (one copy per drive at a time; it goes on
    * when the window closes). `confirmedDriveIds` must be exactly the plan's driveIds, as the person
    * typed them. Refused (HandlerError `not-ready`, `not-confirmed`, `busy`) before anything is written.
    */
   'prep.start': {
-    request: prepSpec.extend({ confirmedDriveIds: z.array(z.string()), draftId: z.string().optional() }).strict(),
+    request: prepSpec
+      .extend({
+        confirmedDriveIds: z.array(z.string()),
+        draftId: z.string().optional(),
+        /** the plan as the person confirmed it, per drive: a plan that changed since is refused (`plan-changed`) */
+        plan: z
+          .object({
+            drives: z
+              .array(
+                z.object({
+                  driveId: z.string(),
+                  free: z.number(),
+                  plannedFiles: z.number().int(),
+                  plannedBytes: z.number(),
+                }),
+              )
+              .max(10),
+          })
+          .optional(),
+      })
+      .strict(),
     response: prepSessionInfo,
   },
   /** Stops cleanly: finished files stay journaled, manifests are written; Resume continues. */

@@ -48,8 +48,10 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
     });
   const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {
-    'prep.plan': guarded((spec) => prep.plan(spec)),
-    'prep.start': guarded(({ confirmedDriveIds, draftId, ...spec }) => prep.start(spec, confirmedDriveIds, draftId)),
+    'prep.plan': guarded(({ draftId, ...spec }) => prep.plan(spec, draftId)),
+    'prep.start': guarded(({ confirmedDriveIds, draftId, plan, ...spec }) =>
+      prep.start(spec, confirmedDriveIds, draftId, plan),
+    ),
     'prep.cancel': guarded(({ sessionId }) => prep.cancel(sessionId)),
     'prep.resume': guarded(({ sessionId, bitLockerKeys }) => prep.resume(sessionId, bitLockerKeys)),
     'prep.sessions': guarded(() => prep.list()),

@@ -27,6 +27,7 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
   const prepError = useHaul((s) => s.wizard.prepError);
   const errors = useMemo(() => drivesErrors(values), [values]);
   const [typed, setTyped] = useState('');
+  const prepared = !!values.prepare.sessionId;
 
   useEffect(() => {
     void refreshDrives();
@@ -52,7 +53,8 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
   useEffect(() => {
     setGate({
       canNext,
-      nextLabel: `Prepare ${chosen.length || ''} drive${chosen.length === 1 ? '' : 's'}`,
+      // A draft that prepared its drives before changes that copy: nothing on them is copied again.
+      nextLabel: `${prepared ? 'Update' : 'Prepare'} ${chosen.length || ''} drive${chosen.length === 1 ? '' : 's'}`,
       why: Object.keys(errors).length
         ? 'Choose the drives to prepare.'
         : planning || !plan
@@ -73,7 +75,19 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
     });
     // The gate reads ids and the missing keys; it changes when their joined form or count does.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [canNext, chosen.length, errors, planning, plan, keysMissing.length, confirmed, setGate, startPrep, idsKey]);
+  }, [
+    canNext,
+    chosen.length,
+    errors,
+    planning,
+    plan,
+    keysMissing.length,
+    confirmed,
+    setGate,
+    startPrep,
+    idsKey,
+    prepared,
+  ]);
 
   return (
     <div className={styles.step}>
