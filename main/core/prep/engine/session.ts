@@ -223,7 +223,7 @@ export class PrepSession {
           ? `${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy${plan.moreDrivesNeeded ? `: ${s(plan.moreDrivesNeeded.count, 'drive', 'drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Add the drives to copy onto.`
           : !plan.fits
             ? `The data does not fit: ${s(plan.unplacedFiles, 'file', 'files')} (${formatBytes(plan.unplacedBytes)}) have no room${plan.moreDrivesNeeded ? `; ${s(plan.moreDrivesNeeded.count, 'more drive', 'more drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Nothing was written.`
-            : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already done` : ''}${unusedNote}.`;
+            : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already on them stay` : ''}${plan.removedFiles ? `; ${s(plan.removedFiles, 'file', 'files')} no longer in the job leave them` : ''}${unusedNote}.`;
     const result: PrepPlanResult = {
       ready,
       problems: scan.problems,

@@ -37,6 +37,8 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
   // A chosen drive that is no longer attached (pulled out): said next to it.
   const attached = (c: DraftDrive) => c.folder || !drives || drives.some((d) => d.mountpoints.includes(c.path));
   const targetOf = (path: string) => plan?.targets.find((t) => t.path === path);
+  // A drive this draft prepared before is its own, not "another job's": its copy stays.
+  const ownCopy = (driveId: string) => (plan?.plan?.drives.find((d) => d.driveId === driveId)?.keptFiles ?? 0) > 0;
 
   return (
     <Section title={`Chosen drives (${chosen.length} of at most ${MAX_DRIVES_PER_JOB})`}>
@@ -89,7 +91,11 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
                     <Caption1>
                       {' '}
                       · {formatBytes(t.free)} free of {formatBytes(t.capacity)}
-                      {t.existingJob ? ` · prepared before for ${t.existingJob}` : ''}
+                      {ownCopy(t.driveId)
+                        ? ' · holds this draft’s copy, which stays'
+                        : t.existingJob
+                          ? ` · prepared before for ${t.existingJob}`
+                          : ''}
                     </Caption1>
                   )}
                   {!attached(c) && (
