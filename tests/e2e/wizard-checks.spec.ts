@@ -6,7 +6,7 @@
 // Screenshots of each at 1024×700 and 1440×900 (shotPath: wizard-check-<name>[-1440].png).
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import os from 'node:os';
 import path from 'node:path';
@@ -251,6 +251,25 @@ test('the Drives step names the file no chosen drive can hold, why, and offers E
     await problems.getByRole('button', { name: `Exclude ${huge}` }).click();
     await expect(page.getByTestId('confirm-ids')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('drives-problems')).toHaveCount(0);
+
+    // The plan is confirmed; then someone fills the drive. Start reads the free space again and
+    // refuses, saying what changed, before a byte is written; the plan shown is the new one.
+    const bar = page.getByTestId('capacity-bar');
+    const freeBefore = await page.getByTestId('chosen-drives').innerText();
+    await page.getByTestId('confirm-input').fill(await page.getByTestId('confirm-ids').innerText());
+    writeFileSync(path.join(drives.drives[0]!.mount, 'someone-else.bin'), randomBytes(6 * 1024 * 1024));
+    await next(page).click();
+    await expect(page.getByText(/The drives changed since the plan you confirmed: .* free now \(was /)).toBeVisible({
+      timeout: 30_000,
+    });
+    await stepHeading(page, 'Drives');
+    expect(existsSync(path.join(drives.drives[0]!.mount, 'HaulDrive.json'))).toBe(false);
+    await expect(page.getByTestId('chosen-drives')).not.toHaveText(freeBefore, { timeout: 30_000 });
+    await expect(bar).toHaveCount(1);
+    // The confirmation typed for the old plan no longer counts.
+    await expect(page.getByTestId('confirm-input')).toHaveValue('');
+    await expect(next(page)).toBeDisabled();
+    await shoot(page, 'drives-plan-changed', page.getByText(/The drives changed since/));
   } finally {
     drives.dispose();
   }

@@ -270,6 +270,13 @@ export class PrepManager {
     const targets = targetsOfSpec(spec);
     const session = new PrepSession(this.config(spec, sessionId, journal, targets));
     const plan = await session.plan();
+    const changed = confirmedPlan && plan.plan ? planChanges(confirmedPlan, plan.plan) : [];
+    if (changed.length)
+      throw new PrepRefused(
+        'plan-changed',
+        `The drives changed since the plan you confirmed: ${changed.join('; ')}. Nothing was written: ${plan.ready ? 'look at the plan as it is now and confirm it again' : `and now: ${plan.message}`}.`,
+        'plan',
+      );
     if (!plan.ready) throw new PrepRefused('not-ready', plan.message);
     const ids = plan.targets.map((t) => t.driveId);
     const confirmed = new Set(confirmedDriveIds.map((s) => s.trim()));
@@ -282,13 +289,6 @@ export class PrepManager {
         'confirmedDriveIds',
       );
     }
-    const changed = confirmedPlan && plan.plan ? planChanges(confirmedPlan, plan.plan) : [];
-    if (changed.length)
-      throw new PrepRefused(
-        'plan-changed',
-        `The drives changed since the plan you confirmed: ${changed.join('; ')}. Nothing was written: look at the plan as it is now and confirm it again.`,
-        'plan',
-      );
     this.assertFree(plan.targets.map((t) => ({ path: t.path, driveId: t.driveId })));
     const now = this.now();
     const record: SessionRecord = {

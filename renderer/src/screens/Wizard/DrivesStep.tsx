@@ -40,8 +40,9 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
     return () => clearTimeout(timer);
   }, [planKey, runPlan]);
 
-  // A changed drive list voids what was typed.
-  useEffect(() => setTyped(''), [planKey]);
+  // A changed drive list voids what was typed; so does a refused start (the plan changed, or the
+  // drives did): the person confirms the plan as it is now.
+  useEffect(() => setTyped(''), [planKey, prepError]);
 
   const ids = plan?.targets.map((t) => t.driveId) ?? [];
   const keysMissing = chosen.filter((c) => c.encrypted && !keys[c.path]?.trim());
