@@ -19,6 +19,7 @@ export const JOBS_CHANNELS = [
   'jobs.bitLockerKeys',
   'jobs.log',
   'locations.list',
+  'storage.accounts',
   'storage.containers',
   'storage.blobs',
   'storage.estimate',

@@ -69,6 +69,22 @@ async function exportDataStep(page: Page) {
 
 const field = (page: Page, name: RegExp) => page.getByRole('textbox', { name });
 
+test('the storage account is one of the resource group’s: the list is offered, and an account that does not exist is refused on the first step', async ({
+  page,
+}) => {
+  await openWizard(page);
+  await expect(page.getByTestId('storage-accounts')).toContainText(ACCOUNT, { timeout: 30_000 });
+  await typeStep(page, 'Import', 'checks-account-1');
+  await field(page, /^Storage account/).fill('nosuchaccount');
+  await expect(
+    page.getByText(/There is no storage account "nosuchaccount" in .*: choose one of the list \(haulsandbox/),
+  ).toBeVisible();
+  await expect(next(page)).toBeDisabled();
+  await shoot(page, 'unknown-account');
+  await field(page, /^Storage account/).fill(ACCOUNT);
+  await expect(next(page)).toBeEnabled();
+});
+
 test('a closed data center says where its drives go, offers that one, and Next waits until it is chosen', async ({
   page,
 }) => {

@@ -1,6 +1,7 @@
 // The customer's storage account, read with the official storage-blob client (Azurite in the
 // sandbox, Azure Storage otherwise): its containers, the blobs under a path, and an export's
 // estimate from the real blob sizes. Nothing here writes to the account.
+import { StorageManagementClient } from '@azure/arm-storage';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { parseStorageAccountId } from '../../../shared/arm/schemas';
 import { HandlerError } from '../../../shared/ipc/contract';
@@ -12,7 +13,15 @@ import type { Connection } from '../service/connection';
 /** Blobs an estimate lists at most; past that it says it counted only those. */
 export const ESTIMATE_LIMIT = 200_000;
 
+export interface StorageAccountView {
+  name: string;
+  id: string;
+  location?: string;
+}
+
 export interface StorageBrowser {
+  /** The storage accounts of the connected resource group (the ARM storage-accounts list, as Azure answers it). */
+  accounts(): Promise<StorageAccountView[]>;
   containers(storageAccountId: string): Promise<{ name: string }[]>;
   blobs(storageAccountId: string, path: string, limit: number): Promise<{ blobs: ExportBlob[]; more: boolean }>;
   estimate(req: {
@@ -56,24 +65,30 @@ export function storageBrowser(connection: () => Connection | undefined, limit =
     return { client: new BlobServiceClient(endpoint, credential, { retryOptions: { maxTries: 2 } }), account };
   }
 
-  const failure = (e: unknown, account: string, what: string): HandlerError => {
+  /** `where`: "the storage account "x"" or "the resource group y" */
+  const failure = (
+    e: unknown,
+    account: string,
+    what: string,
+    where = `the storage account "${account}"`,
+  ): HandlerError => {
     if (e instanceof HandlerError) return e;
     const r = (typeof e === 'object' && e !== null ? e : {}) as RestLike;
     if (r.statusCode === 403 || r.statusCode === 401)
       return new HandlerError(
         'storage-denied',
-        `The storage account "${account}" refused to list ${what} (HTTP ${r.statusCode}). Ask its owner for the Storage Blob Data Reader role.`,
+        `${where.charAt(0).toUpperCase()}${where.slice(1)} refused to list ${what} (HTTP ${r.statusCode}). Ask its owner for read access (for blobs: the Storage Blob Data Reader role).`,
         'storageAccountId',
       );
     if (typeof r.statusCode === 'number' && r.statusCode > 0)
       return new HandlerError(
         'storage-error',
-        `The storage account "${account}" did not list ${what} (HTTP ${r.statusCode}${r.code ? `, ${r.code}` : ''}). Try again in a minute.`,
+        `${where.charAt(0).toUpperCase()}${where.slice(1)} did not list ${what} (HTTP ${r.statusCode}${r.code ? `, ${r.code}` : ''}). Try again in a minute.`,
         'storageAccountId',
       );
     return new HandlerError(
       'offline',
-      `Haul cannot reach the storage account "${account}" (${r.code ?? r.message ?? 'no answer'}). Check the connection and try again.`,
+      `Haul cannot reach ${where} (${r.code ?? r.message ?? 'no answer'}). Check the connection and try again.`,
       'storageAccountId',
     );
   };
@@ -93,6 +108,29 @@ export function storageBrowser(connection: () => Connection | undefined, limit =
   }
 
   return {
+    async accounts() {
+      const c = connection();
+      if (!c)
+        throw new HandlerError(
+          'not-ready',
+          'Haul is not connected to a service yet, so it cannot list the storage accounts. Wait for the status bar to say ready.',
+        );
+      const arm = new StorageManagementClient(c.credential, c.subscriptionId, {
+        endpoint: c.endpoint,
+        ...(c.ca ? { tlsOptions: { ca: c.ca } } : {}),
+        retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+      });
+      try {
+        const out: StorageAccountView[] = [];
+        for await (const a of arm.storageAccounts.listByResourceGroup(c.resourceGroup)) {
+          if (a.name && a.id) out.push({ name: a.name, id: a.id, ...(a.location ? { location: a.location } : {}) });
+        }
+        return out.sort((a, b) => a.name.localeCompare(b.name));
+      } catch (e) {
+        throw failure(e, c.resourceGroup, 'its storage accounts', `the resource group ${c.resourceGroup}`);
+      }
+    },
+
     async containers(storageAccountId) {
       const { client, account } = await service(storageAccountId);
       try {

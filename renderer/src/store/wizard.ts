@@ -76,6 +76,9 @@ export interface WizardSlice {
   createErrorStep?: StepId;
   locations?: LocationInfo[];
   locationsError?: string;
+  /** the storage accounts of the connected resource group (undefined until listed, or when they cannot be) */
+  accounts?: Array<{ name: string; id: string; location?: string }>;
+  accountsError?: string;
   /** an export's storage account as read for the Data step */
   exportBrowse: ExportBrowse;
   /** the return shipping and contact of the last job created, offered on this one */
@@ -117,6 +120,8 @@ export interface WizardSlice {
   createJob(): Promise<void>;
   loadLocations(): Promise<void>;
   loadContact(): Promise<void>;
+  /** lists the storage accounts of the connected resource group for the picker */
+  loadAccounts(): Promise<void>;
   /** fills the shipping step with the saved return shipping and contact */
   useSavedContact(): void;
   previewExport(blobListText: string, driveSize: number): Promise<ExportPreview>;

@@ -18,7 +18,7 @@ type BrowseRequest = z.input<typeof browseRequest>;
 
 type ServiceActions = Pick<
   WizardSlice,
-  'createJob' | 'loadLocations' | 'loadContact' | 'useSavedContact' | 'previewExport' | 'browse'
+  'createJob' | 'loadLocations' | 'loadContact' | 'useSavedContact' | 'previewExport' | 'browse' | 'loadAccounts'
 >;
 
 export function wizardServiceActions(set: SliceSet<'wizard'>, get: () => HaulState): ServiceActions {
@@ -62,6 +62,15 @@ export function wizardServiceActions(set: SliceSet<'wizard'>, get: () => HaulSta
         set({ locations: list.map((l) => locationOf(l, list)), locationsError: undefined });
       } catch (err) {
         set({ locationsError: errorText(err) });
+      }
+    },
+
+    async loadAccounts() {
+      try {
+        set({ accounts: await answer('storage.accounts', bridge().storageAccounts({})), accountsError: undefined });
+      } catch (err) {
+        // Free text stays possible; the account is then checked by the service at Create.
+        set({ accounts: undefined, accountsError: errorText(err) });
       }
     },
 

@@ -26,6 +26,11 @@ export const exportEstimate = z.object({
 export type ExportEstimate = z.infer<typeof exportEstimate>;
 
 export const storageChannels = {
+  /** The storage accounts of the connected resource group, for the wizard's picker. */
+  'storage.accounts': {
+    request: z.object({}).strict(),
+    response: z.array(z.object({ name: z.string(), id: z.string(), location: z.string().optional() })),
+  },
   /** The containers of a storage account (its name or resource id). */
   'storage.containers': {
     request: z.object({ storageAccountId: account }).strict(),

@@ -34,6 +34,7 @@ export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsCha
     'jobs.bitLockerKeys': (r) => jobs().bitLockerKeys(r.name),
     'jobs.log': (r) => jobs().log(r),
     'locations.list': () => jobs().locations(),
+    'storage.accounts': () => storage.accounts(),
     'storage.containers': (r) => storage.containers(r.storageAccountId),
     'storage.blobs': (r) => storage.blobs(r.storageAccountId, r.path, r.limit ?? 200),
     'storage.estimate': (r) => storage.estimate(r),

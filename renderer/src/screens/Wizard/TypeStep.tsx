@@ -6,6 +6,7 @@ import { useHaul } from '../../store';
 import { typeErrors, type DraftValues } from '../../wizard/model';
 import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
 import { LocationDetails } from './LocationDetails';
+import { AccountPicker } from './AccountPicker';
 import type { StepProps } from './WizardScreen';
 
 export function TypeStep({ attempted, setGate }: StepProps) {
@@ -15,15 +16,23 @@ export function TypeStep({ attempted, setGate }: StepProps) {
   const update = useHaul((s) => s.wizard.update);
   const service = useHaul((s) => s.app.service);
   const locations = useHaul((s) => s.wizard.locations);
-  const errors = useMemo(() => typeErrors(values, { locations }), [values, locations]);
+  const accounts = useHaul((s) => s.wizard.accounts);
+  const loadAccounts = useHaul((s) => s.wizard.loadAccounts);
+  const accountNames = useMemo(() => accounts?.map((a) => a.name), [accounts]);
+  const errors = useMemo(
+    () => typeErrors(values, { locations, accounts: accountNames, where: service?.resourceGroup }),
+    [values, locations, accountNames, service?.resourceGroup],
+  );
   const locationsError = useHaul((s) => s.wizard.locationsError);
+  const accountsError = useHaul((s) => s.wizard.accountsError);
   const loadLocations = useHaul((s) => s.wizard.loadLocations);
 
   // Asked again when the service becomes ready (it may still be starting when the wizard opens).
   const serviceState = service?.state;
   useEffect(() => {
     void loadLocations();
-  }, [loadLocations, serviceState]);
+    void loadAccounts();
+  }, [loadLocations, loadAccounts, serviceState]);
 
   const n = Object.keys(errors).length;
   useEffect(() => {
@@ -86,6 +95,13 @@ export function TypeStep({ attempted, setGate }: StepProps) {
           input={{ spellCheck: false, autoComplete: 'off', maxLength: 64 }}
         />
       </div>
+      <AccountPicker
+        accounts={accounts}
+        error={accountsError}
+        where={service?.resourceGroup}
+        chosen={t.storageAccountId}
+        onPick={(name) => set({ storageAccountId: name })}
+      />
       <Section title="Where the drives are shipped">
         {locationsError && (
           <div className={styles.actions}>
