@@ -27,8 +27,12 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await station?.dispose();
-  drives?.dispose();
+  // the drives are given back even when the station's teardown stumbles
+  try {
+    await station?.dispose();
+  } finally {
+    drives?.dispose();
+  }
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
