@@ -107,7 +107,6 @@ export function App() {
           </Text>
           <Text>Import/Export jobs, from drives to data center and back</Text>
           <div className={styles.headerEnd}>
-            {/* --- issue 11: the notification bell */}
             <NotificationBell />
           </div>
         </header>
@@ -130,7 +129,7 @@ export function App() {
           })}
         </nav>
         <main className={styles.main}>
-          {/* --- issue 8: the settings file was damaged and reset */}
+          {/* Says so when the settings file was damaged and reset */}
           <SettingsRecoveryNotice />
           {screenFor(route)}
         </main>

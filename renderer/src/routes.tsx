@@ -13,14 +13,9 @@ import { WizardScreen } from './screens/Wizard/WizardScreen';
 export type Route =
   | { name: 'jobs' }
   | { name: 'drives' }
-  // --- issue 9
   | { name: 'job'; jobName: string }
   | { name: 'log'; jobName: string; driveId: string; kind: 'error' | 'verbose' }
-
-  // --- issue 10: wizard
   | { name: 'wizard'; draftId?: string }
-
-  // --- issue 8: settings
   | { name: 'settings' };
 
 export function parseRoute(hash: string): Route {
@@ -32,8 +27,6 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case 'drives':
       return { name: 'drives' };
-
-    // --- issue 9
     case 'jobs':
       // #/jobs/<name>, #/jobs/<name>/drives/<driveId>/log[/verbose]
       if (parts[1] && parts[2] === 'drives' && parts[3] && parts[4] === 'log')
@@ -45,12 +38,8 @@ export function parseRoute(hash: string): Route {
         };
       if (parts[1]) return { name: 'job', jobName: parts[1] };
       return { name: 'jobs' };
-
-    // --- issue 10
     case 'new':
       return parts[1] ? { name: 'wizard', draftId: parts[1] } : { name: 'wizard' };
-
-    // --- issue 8
     case 'settings':
       return { name: 'settings' };
 
@@ -65,18 +54,12 @@ export function routeHash(route: Route): string {
       return '#/jobs';
     case 'drives':
       return '#/drives';
-
-    // --- issue 9
     case 'job':
       return `#/jobs/${encodeURIComponent(route.jobName)}`;
     case 'log':
       return `#/jobs/${encodeURIComponent(route.jobName)}/drives/${encodeURIComponent(route.driveId)}/log${route.kind === 'verbose' ? '/verbose' : ''}`;
-
-    // --- issue 10
     case 'wizard':
       return route.draftId ? `#/new/${encodeURIComponent(route.draftId)}` : '#/new';
-
-    // --- issue 8
     case 'settings':
       return '#/settings';
   }
@@ -88,8 +71,6 @@ export function screenFor(route: Route): ReactElement {
       return <JobsScreen />;
     case 'drives':
       return <DrivesScreen />;
-
-    // --- issue 9
     case 'job':
       return <JobDetailScreen key={route.jobName} jobName={route.jobName} />;
     case 'log':
@@ -101,12 +82,8 @@ export function screenFor(route: Route): ReactElement {
           kind={route.kind}
         />
       );
-
-    // --- issue 10
     case 'wizard':
       return <WizardScreen draftId={route.draftId} />;
-
-    // --- issue 8
     case 'settings':
       return <SettingsScreen />;
   }
@@ -123,12 +100,10 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { label: 'Jobs', icon: BriefcaseRegular, route: { name: 'jobs' }, matches: ['jobs', 'job', 'log'] },
   { label: 'Drives', icon: HardDriveRegular, route: { name: 'drives' }, matches: ['drives'] },
-
-  // --- issue 8: settings
   { label: 'Settings', icon: SettingsRegular, route: { name: 'settings' }, matches: ['settings'] },
 ];
 
-/** Jobs' "New job": the wizard's screen (issue 10 adds its route; until then its address). */
+/** Jobs' "New job": the wizard's screen. */
 export function openNewJob(): void {
   location.hash = '#/new';
 }

@@ -15,17 +15,9 @@ export interface HaulState {
   app: AppSlice;
   drives: DrivesSlice;
   ui: UiSlice;
-
-  // --- issue 9: jobs
   jobs: JobsSlice;
-
-  // --- issue 10: wizard, drafts, prep sessions
   wizard: WizardSlice;
-
-  // --- issue 8: settings, connection
   settings: SettingsSlice;
-
-  // --- issue 11: notifications
   notifications: NotificationsSlice;
 }
 
@@ -44,17 +36,9 @@ export const useHaul = create<HaulState>()((set, get) => {
     app: slice('app', createAppSlice),
     drives: slice('drives', createDrivesSlice),
     ui: slice('ui', createUiSlice),
-
-    // --- issue 9: jobs
     jobs: slice('jobs', createJobsSlice),
-
-    // --- issue 10: wizard, drafts, prep sessions
     wizard: slice('wizard', createWizardSlice),
-
-    // --- issue 8: settings, connection
     settings: slice('settings', createSettingsSlice),
-
-    // --- issue 11: notifications
     notifications: slice('notifications', createNotificationsSlice),
   };
 });

@@ -8,7 +8,7 @@ import type { CoreContext, HandlersOf } from '../context';
 
 export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d) => classifyDrive(d));
 
-/** The local service's status, with whether the service answers (issue 9's health: online, lastOkAt). */
+/** The local service's status, with whether the service answers (its health: online, lastOkAt). */
 export function serviceStatus(ctx: CoreContext): ServiceStatus {
   const base: ServiceStatus = ctx.localService?.status() ?? {
     state: 'off',
