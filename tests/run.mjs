@@ -1,7 +1,8 @@
 // `npm test`: lint (layer rules included), type-check, build, unit tests (Vitest), end-to-end tests
 // (Playwright in Debian's Chromium against browser mode; the Electron smoke test where a binary
-// exists). Every step runs even when an earlier one fails, so one run shows everything; the last
-// line is the total, as "N passed, N failed, N skipped".
+// exists), then the function-length report, which prints and never fails the run. Every step runs
+// even when an earlier one fails, so one run shows everything; the last line is the total, as
+// "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -80,6 +81,16 @@ for (const step of steps) {
   results.push({ name: step.name, status: r.status ?? 1, seconds: (Date.now() - started) / 1000 });
 }
 
+// A report, not a gate: how long the app's functions are (tests/tools/functionLengths.ts). It prints;
+// whatever it finds (or if it cannot run) the run's result is the same.
+console.log('\n=== report: function lengths (npx tsx tests/tools/functionLengths.ts)');
+const lengths = spawnSync(process.execPath, ['--import', 'tsx', 'tests/tools/functionLengths.ts'], {
+  cwd: root,
+  encoding: 'utf8',
+});
+const lengthsReport = lengths.status === 0 ? lengths.stdout.trim() : '';
+console.log(lengthsReport || `could not measure: ${(lengths.stderr || String(lengths.error)).trim().slice(0, 500)}`);
+
 const count = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 const phaseFailed = {};
@@ -122,6 +133,7 @@ for (const r of results) {
   console.log(`${r.name.padEnd(20)} ${verdict}${r.seconds ? `  ${r.seconds.toFixed(1)} s` : ''}`);
 }
 for (const line of lines) console.log(line);
+if (lengthsReport) console.log(`function lengths (report only): ${lengthsReport.split('\n')[0]}`);
 const stepFailures = results.filter((r) => r.status !== 0).length;
 // A failed lint, type-check or build counts as a failure in the total too.
 // So does a test phase that failed with no failed test to show for it (a suite whose beforeAll threw).
