@@ -13,6 +13,7 @@ import {
   parseDriveHeader,
   serializeDriveHeader,
   serializeDriveManifest,
+  type BlobType,
   type ManifestBlob,
 } from '../../shared/formats/driveManifest';
 import {
@@ -38,7 +39,7 @@ interface Candidate {
   container: string;
   name: string;
   length: number;
-  blobType: 'BlockBlob' | 'PageBlob';
+  blobType: BlobType;
   etag: string;
   /** The blob's Content-MD5, when storage has one: the written file is checked against it. */
   contentMD5?: string;
