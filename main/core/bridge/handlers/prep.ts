@@ -13,6 +13,7 @@ import { JournalBusy } from '../../prep/journal/lock';
 import { PrepManager, PrepRefused } from '../../prep/app/manager';
 import { PrepError } from '../../prep/engine/session';
 import type { CoreContext, HandlersOf } from '../context';
+import { azureGateOf } from '../../bitlocker/gate';
 
 /** Known failures become coded answers; anything else is left to dispatch ("failed"). */
 function answer(e: unknown): never {
@@ -48,8 +49,12 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
     });
   const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {
-    'prep.plan': guarded((spec) => prep.plan(spec)),
-    'prep.start': guarded(({ confirmedDriveIds, draftId, ...spec }) => prep.start(spec, confirmedDriveIds, draftId)),
+    // on an Azure connection, held to the data center's rules: NTFS, BitLocker, a key that opens it
+    'prep.plan': guarded(async (spec) => azureGateOf(ctx).plan(spec, await prep.plan(spec))),
+    'prep.start': guarded(async ({ confirmedDriveIds, draftId, ...spec }) => {
+      await azureGateOf(ctx).beforeStart(spec);
+      return prep.start(spec, confirmedDriveIds, draftId);
+    }),
     'prep.cancel': guarded(({ sessionId }) => prep.cancel(sessionId)),
     'prep.resume': guarded(({ sessionId, bitLockerKeys }) => prep.resume(sessionId, bitLockerKeys)),
     'prep.sessions': guarded(() => prep.list()),

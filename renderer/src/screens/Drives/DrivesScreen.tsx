@@ -31,6 +31,7 @@ import type { ServiceStatus } from '../../../../shared/ipc/contract';
 import { useHaul } from '../../store';
 import { platformName } from '../../format';
 import { formatBytes } from '../../../../shared/prep/names';
+import { DriveEncryption, useAzure } from '../../components/DriveEncryption';
 
 const useStyles = makeStyles({
   grid: {
@@ -50,7 +51,7 @@ const useStyles = makeStyles({
   label: { color: tokens.colorNeutralForeground3 },
   value: { wordBreak: 'break-all' },
   flags: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
-  mono: { fontFamily: tokens.fontFamilyMonospace },
+  mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
   wide: { width: '40%' },
   verdict: {
     display: 'flex',
@@ -82,6 +83,7 @@ export function DrivesScreen() {
   const loadingDrives = useHaul((s) => s.drives.loading);
   const error = useHaul((s) => s.app.error ?? s.drives.error);
   const refreshDrives = useHaul((s) => s.drives.refresh);
+  const azure = useAzure();
 
   useEffect(() => {
     void refreshDrives();
@@ -170,6 +172,7 @@ export function DrivesScreen() {
                         <Badge appearance="filled" color={STATUS[d.status].color} data-testid="drive-status">
                           {STATUS[d.status].text}
                         </Badge>
+                        <DriveEncryption encryption={d.encryption} azure={azure} />
                         {d.reasons.length > 0 && (
                           <ul className={styles.reasons}>
                             {d.reasons.map((r) => (
