@@ -4,7 +4,7 @@
 // handlers in `main/core/bridge/handlers/<namespace>.ts`.
 
 export const APP_CHANNELS = ['app.info'] as const;
-export const DRIVES_CHANNELS = ['drives.list'] as const;
+export const DRIVES_CHANNELS = ['drives.list', 'drives.prepared', 'drives.release'] as const;
 export const SERVICE_CHANNELS = ['service.status'] as const;
 
 /** Jobs of the connected resource group: list, get, ship, update, cancel, delete, keys, logs, locations. */
@@ -19,6 +19,10 @@ export const JOBS_CHANNELS = [
   'jobs.bitLockerKeys',
   'jobs.log',
   'locations.list',
+  'storage.accounts',
+  'storage.containers',
+  'storage.blobs',
+  'storage.estimate',
 ] as const;
 
 /** Drive preparation sessions, drafts of the new-job wizard, and the folder browser. */
@@ -36,6 +40,8 @@ export const PREP_CHANNELS = [
   'drafts.get',
   'drafts.save',
   'drafts.delete',
+  'drafts.contact',
+  'drafts.saveContact',
 ] as const;
 
 /** Settings, secrets and the connection (local sandbox or Azure). */

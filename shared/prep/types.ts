@@ -89,6 +89,9 @@ export const plannedDrive = z.object({
   destinations: z.array(z.object({ prefix: z.string(), files: z.number().int(), bytes: z.number() })),
   /** the drive gets no file and holds nothing of this job: the copy leaves it as it is (no header) */
   unused: z.boolean().optional(),
+  /** files and bytes of this session already on the drive, which stay (not copied again) */
+  keptFiles: z.number().int().nonnegative().optional(),
+  keptBytes: z.number().nonnegative().optional(),
 });
 export type PlannedDrive = z.infer<typeof plannedDrive>;
 
@@ -104,6 +107,9 @@ export const planSummary = z.object({
   /** when files do not fit: how many more drives of which size are needed */
   moreDrivesNeeded: z.object({ count: z.number().int(), size: z.number() }).optional(),
   fits: z.boolean(),
+  /** files of this session on the drives that the job no longer holds: the copy removes them */
+  removedFiles: z.number().int().nonnegative().optional(),
+  removedBytes: z.number().nonnegative().optional(),
 });
 export type PlanSummary = z.infer<typeof planSummary>;
 

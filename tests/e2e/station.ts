@@ -77,7 +77,8 @@ export async function startStation(dataDir = mkdtempSync(path.join(os.tmpdir(), 
     },
     dispose: async () => {
       await stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      // the sandbox's storage may still be closing its files: a few retries instead of ENOTEMPTY
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }

@@ -6,14 +6,17 @@ import { z } from 'zod';
 import {
   draft,
   draftInput,
+  draftShippingStep,
   summarizeDraft,
   type Draft,
   type DraftInput,
   type DraftSummary,
+  type DraftValues,
 } from '../../../shared/prep/draft';
 import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
 
-const document = z.object({ version: z.literal(1), drafts: z.array(draft) });
+/** The drafts, and the return shipping and contact of the last job created (offered on the next). */
+const document = z.object({ version: z.literal(1), drafts: z.array(draft), contact: draftShippingStep.optional() });
 type DraftsDocument = z.infer<typeof document>;
 
 export class DraftNotFound extends Error {
@@ -77,6 +80,16 @@ export class DraftStore {
       return { ...doc, drafts: [...doc.drafts.filter((d) => d.id !== saved!.id), saved] };
     });
     return saved!;
+  }
+
+  /** The return shipping and contact kept from the last job created. */
+  async contact(): Promise<DraftValues['shipping'] | undefined> {
+    return (await this.store.read()).contact;
+  }
+
+  async saveContact(shipping: z.input<typeof draftShippingStep>): Promise<void> {
+    const contact = draftShippingStep.parse(shipping);
+    await this.store.update((doc) => ({ ...doc, contact }));
   }
 
   async delete(id: string): Promise<boolean> {

@@ -232,5 +232,8 @@ export function azureConnection(o: AzureConnectionOptions): Connection {
       const credential = o.credential;
       return { getToken: (_scopes, options) => credential.getToken(STORAGE_SCOPE, options) };
     },
+    async blobEndpoint(account) {
+      return `https://${account}.blob.core.windows.net`;
+    },
   };
 }

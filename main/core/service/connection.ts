@@ -22,6 +22,8 @@ export interface Connection {
    * not in this connection's storage, so a job's log URI cannot send Haul's keys elsewhere.
    */
   blobCredential(blobUri: string): Promise<StorageSharedKeyCredential | TokenCredential>;
+  /** Where a storage account's blobs are: the sandbox's storage, or https://<account>.blob.core.windows.net. */
+  blobEndpoint(account: string): Promise<string>;
 }
 
 /** Hands out the current connection; `undefined` while there is none (service starting, not signed in). */

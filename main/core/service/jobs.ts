@@ -47,7 +47,7 @@ const LOG_READS_AT_ONCE = 4;
 /** A request as the dispatch gate hands it on: validated, defaults filled in. */
 type Valid<S extends z.ZodType> = z.output<S>;
 
-/** The customer's own file behind a file on a drive Haul prepared (issue 10's prep journal knows it). */
+/** The customer's own file behind a file on a drive Haul prepared (the prep journal knows it). */
 export type SourceFileLookup = (q: {
   jobName: string;
   driveId: string;

@@ -62,6 +62,17 @@ export function localConnection(
         );
       return new StorageSharedKeyCredential(account, key);
     },
+    async blobEndpoint(account) {
+      let port: number | undefined;
+      try {
+        const parsed = AccountsFile.safeParse(JSON.parse(await readFile(sandboxAccountsFile(serviceDataDir), 'utf8')));
+        port = parsed.success ? parsed.data.port : undefined;
+      } catch {
+        port = undefined;
+      }
+      if (!port) throw new Error('The sandbox has no storage (it was started without Azurite), so there are no blobs.');
+      return `http://127.0.0.1:${port}/${account}`;
+    },
   };
 }
 

@@ -2,20 +2,28 @@
 // and after a pause in typing), the plan of the drives, the prep sessions main runs (fed by
 // prep.progress / prep.session), and the job it creates at the end. BitLocker keys stay here, in
 // memory: they are never part of a draft.
+import type { z } from 'zod';
 import type { DraftSummary, DraftValues } from '../../../shared/prep/draft';
+import type { ExportPreview } from '../../../shared/prep/exportPreview';
 import type {
+  BrowseResult,
+  browseRequest,
   PrepPlanResult,
   PrepSessionInfo,
   PrepProgressPayload,
-  PrepSpecInput,
   VerifyReport,
 } from '../../../shared/prep/session';
 import type { PrepEvent } from '../../../shared/prep/types';
 import { bridge } from '../bridge';
-import { answer, errorTarget, errorText } from '../screens/Wizard/api';
-import { emptyValues, fieldForTarget, type FieldErrors, type StepId } from '../screens/Wizard/model';
+import { answer, errorTarget, errorText } from '../bridge/answer';
+import type { LocationInfo } from '../wizard/locations';
+import { emptyValues, fieldForTarget, type FieldErrors, type StepId } from '../wizard/model';
 import type { SliceCreator } from './slice';
-import { locationOf, type LocationInfo } from '../screens/Wizard/locations';
+import { wizardPrepActions } from './wizardPrep';
+import { wizardServiceActions } from './wizardService';
+import { wizardExportActions, type ExportBrowse } from './wizardExport';
+
+export { prepSpecOf } from '../wizard/requests';
 
 export type ProgressEvent = Extract<PrepEvent, { type: 'progress' }>;
 
@@ -25,6 +33,8 @@ export interface SessionLog {
   /** file errors, full and pulled drives, drive results, verify results, the end (newest last, at most 200) */
   notes: PrepEvent[];
 }
+
+export type DraftDrive = DraftValues['drives']['drives'][number];
 
 export interface SaveState {
   state: 'idle' | 'saving' | 'saved' | 'failed';
@@ -66,13 +76,34 @@ export interface WizardSlice {
   createErrorStep?: StepId;
   locations?: LocationInfo[];
   locationsError?: string;
+  /** the storage accounts of the connected resource group (undefined until listed, or when they cannot be) */
+  accounts?: Array<{ name: string; id: string; location?: string }>;
+  accountsError?: string;
+  /** an export's storage account as read for the Data step */
+  exportBrowse: ExportBrowse;
+  /** the return shipping and contact of the last job created, offered on this one */
+  savedContact?: DraftValues['shipping'];
 
   open(draftId: string | undefined): Promise<void>;
   update(change: (values: DraftValues) => DraftValues): void;
   goTo(step: StepId): Promise<void>;
   saveNow(): Promise<void>;
-  discard(): Promise<void>;
+  /**
+   * Deletes the draft (a copy running for it stops first); with `release`, the drives prepared
+   * for it lose Haul's files first. Answers an error in words when something was not done.
+   */
+  discard(opts?: { release?: boolean }): Promise<string | undefined>;
   setBitLockerKey(path: string, key: string): void;
+  /** the chosen drives (a change voids the typed confirmation) */
+  setDrives(list: DraftDrive[]): void;
+  addDrive(drive: DraftDrive): void;
+  removeDrive(path: string): void;
+  /** the person confirmed (or took back) writing into a folder that is not a drive of its own */
+  allowFolder(path: string, allow: boolean): void;
+  /** reads the drives and their free space again, and plans again with them */
+  refreshDrives(): Promise<void>;
+  /** leaves a source out of the job (pre-flight's Exclude), or takes it in again */
+  exclude(source: string, out: boolean): void;
   setMaxRate(bytesPerSecond: number): void;
   setServerError(err: unknown): void;
   refreshDrafts(): Promise<void>;
@@ -85,52 +116,28 @@ export interface WizardSlice {
   refreshSessions(): Promise<void>;
   onProgress(payload: PrepProgressPayload): void;
   onSession(info: PrepSessionInfo): void;
-  setCreating(creating: boolean, error?: unknown): void;
+  /** jobs.create for the draft (and its prepared drives), then the new job's page */
+  createJob(): Promise<void>;
   loadLocations(): Promise<void>;
+  loadContact(): Promise<void>;
+  /** lists the storage accounts of the connected resource group for the picker */
+  loadAccounts(): Promise<void>;
+  /** fills the shipping step with the saved return shipping and contact */
+  useSavedContact(): void;
+  previewExport(blobListText: string, driveSize: number): Promise<ExportPreview>;
+  browse(req: z.input<typeof browseRequest>): Promise<BrowseResult>;
+  /** the containers of the draft's storage account */
+  loadContainers(): Promise<void>;
+  /** the first blobs under "container/prefix", with their sizes */
+  listBlobs(path: string): Promise<{ blobs: Array<{ blobPath: string; length: number }>; more: boolean }>;
+  /** checks the export's prefixes and paths against the account and counts the drives from the real sizes */
+  runEstimate(): Promise<void>;
 }
 
 const SAVE_DELAY_MS = 700;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 /** Saves run one after another, so a new draft is created once, not once per keystroke. */
 let saveChain: Promise<void> = Promise.resolve();
-
-/** The prep request for the draft's values (keys from memory). */
-export function prepSpecOf(
-  values: DraftValues,
-  keys: Record<string, string>,
-  withTargets: boolean,
-  maxRate = 0,
-): PrepSpecInput {
-  const d = values.importData;
-  const sources: PrepSpecInput['sources'] =
-    d.mode === 'dataset' && d.dataset
-      ? { kind: 'dataset', dataset: { text: d.dataset.text, name: d.dataset.name } }
-      : {
-          kind: 'picked',
-          paths: d.paths,
-          destination: d.destination ?? '',
-          blobType: d.blobType ?? 'BlockBlob',
-          disposition: d.disposition ?? 'rename',
-        };
-  const targets = withTargets
-    ? values.drives.drives.map((t) => ({
-        path: t.path,
-        ...(keys[t.path] ? { bitLockerKey: keys[t.path] } : {}),
-        ...(t.allowFolder ? { allowFolder: true } : {}),
-      }))
-    : [];
-  return {
-    jobName: values.type.jobName ?? '',
-    sources,
-    targets,
-    ...(withTargets && targets.length === 0 && d.driveset
-      ? { driveset: { text: d.driveset.text, name: d.driveset.name } }
-      : {}),
-    exclude: d.exclude,
-    verify: true,
-    maxRate,
-  };
-}
 
 export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
   const me = () => get().wizard;
@@ -172,6 +179,7 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
     logs: {},
     prepBusy: false,
     creating: false,
+    exportBrowse: { estimating: false, estimateSeq: 0 },
 
     async open(draftId) {
       const key = draftId ?? '';
@@ -229,23 +237,75 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
 
     saveNow: persist,
 
-    async discard() {
+    async discard(opts = {}) {
       if (saveTimer) {
         clearTimeout(saveTimer);
         saveTimer = undefined;
       }
       await saveChain;
+      // A copy still running for this draft stops first (what it copied stays journaled).
+      const sessionId = me().values.prepare.sessionId;
+      const running = (st?: string) => st === 'planning' || st === 'copying' || st === 'verifying' || st === 'stopping';
+      if (sessionId && running(me().sessions[sessionId]?.state)) {
+        await get().wizard.cancelPrep();
+        for (let i = 0; i < 120 && running(me().sessions[sessionId]?.state); i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          await get().wizard.refreshSessions();
+        }
+      }
+      const session = sessionId ? me().sessions[sessionId] : undefined;
+      if (opts.release && session) {
+        for (const t of session.targets) {
+          try {
+            await get().drives.release(t.path, session.jobName);
+          } catch (err) {
+            return `${t.driveId ?? t.path} was not released: ${errorText(err)} The draft was kept.`;
+          }
+        }
+      }
       const id = me().draftId;
       if (id) {
         try {
           await answer('drafts.delete', bridge().draftsDelete({ id }));
         } catch (err) {
           set({ save: { state: 'failed', error: errorText(err) } });
-          return;
+          return `The draft was not deleted: ${errorText(err)}`;
         }
       }
       set({ draftId: undefined, openedFor: undefined, values: emptyValues(), step: 'type', save: { state: 'idle' } });
       get().ui.navigate({ name: 'jobs' });
+      return undefined;
+    },
+
+    setDrives(list) {
+      get().wizard.update((v) => ({ ...v, drives: { drives: list, confirmed: [] } }));
+    },
+
+    addDrive(drive) {
+      const chosen = me().values.drives.drives;
+      if (!chosen.some((c) => c.path === drive.path)) get().wizard.setDrives([...chosen, drive]);
+    },
+
+    removeDrive(path) {
+      get().wizard.setDrives(me().values.drives.drives.filter((c) => c.path !== path));
+    },
+
+    allowFolder(path, allow) {
+      get().wizard.setDrives(
+        me().values.drives.drives.map((c) => (c.path === path ? { ...c, allowFolder: allow } : c)),
+      );
+    },
+
+    async refreshDrives() {
+      await get().drives.refresh();
+      if (me().values.drives.drives.length) await get().wizard.runPlan(true);
+    },
+
+    exclude(source, out) {
+      get().wizard.update((v) => {
+        const rest = v.importData.exclude.filter((x) => x !== source);
+        return { ...v, importData: { ...v.importData, exclude: out ? [...rest, source] : rest } };
+      });
     },
 
     setBitLockerKey(path, key) {
@@ -279,141 +339,8 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
       }
     },
 
-    async runPlan(withTargets) {
-      const seq = me().planSeq + 1;
-      set({ planning: true, planSeq: seq, planError: undefined });
-      try {
-        const plan = await answer(
-          'prep.plan',
-          bridge().prepPlan(prepSpecOf(me().values, me().bitLockerKeys, withTargets)),
-        );
-        if (me().planSeq === seq) set({ plan, planning: false });
-        return plan;
-      } catch (err) {
-        if (me().planSeq === seq) set({ planning: false, planError: errorText(err), plan: undefined });
-        get().wizard.setServerError(err);
-        return undefined;
-      }
-    },
-
-    async startPrep(confirmedDriveIds) {
-      set({ prepBusy: true, prepError: undefined });
-      try {
-        const { values, bitLockerKeys, draftId } = me();
-        const info = await answer(
-          'prep.start',
-          bridge().prepStart({
-            ...prepSpecOf(values, bitLockerKeys, true, me().maxRate),
-            confirmedDriveIds,
-            ...(draftId ? { draftId } : {}),
-          }),
-        );
-        get().wizard.onSession(info);
-        get().wizard.update((v) => ({
-          ...v,
-          prepare: { sessionId: info.sessionId },
-          drives: { ...v.drives, confirmed: confirmedDriveIds },
-        }));
-        set({ prepBusy: false });
-      } catch (err) {
-        set({ prepBusy: false, prepError: errorText(err) });
-      }
-    },
-
-    async cancelPrep() {
-      const sessionId = me().values.prepare.sessionId;
-      if (!sessionId) return;
-      set({ prepBusy: true, prepError: undefined });
-      try {
-        get().wizard.onSession(await answer('prep.cancel', bridge().prepCancel({ sessionId })));
-      } catch (err) {
-        set({ prepError: errorText(err) });
-      }
-      set({ prepBusy: false });
-    },
-
-    async resumePrep() {
-      const sessionId = me().values.prepare.sessionId;
-      if (!sessionId) return;
-      set({ prepBusy: true, prepError: undefined });
-      try {
-        const keys = Object.entries(me().bitLockerKeys)
-          .filter(([, k]) => k)
-          .map(([path, bitLockerKey]) => ({ path, bitLockerKey }));
-        get().wizard.onSession(await answer('prep.resume', bridge().prepResume({ sessionId, bitLockerKeys: keys })));
-      } catch (err) {
-        set({ prepError: errorText(err) });
-      }
-      set({ prepBusy: false });
-    },
-
-    async verifyPrep() {
-      const sessionId = me().values.prepare.sessionId;
-      if (!sessionId) return;
-      set({ prepBusy: true, prepError: undefined, verifyReports: undefined });
-      try {
-        set({ verifyReports: await answer('prep.verify', bridge().prepVerify({ sessionId })) });
-        await get().wizard.refreshSessions();
-      } catch (err) {
-        set({ prepError: errorText(err) });
-      }
-      set({ prepBusy: false });
-    },
-
-    async refreshSessions() {
-      try {
-        const list = await answer('prep.sessions', bridge().prepSessions());
-        const sessions: Record<string, PrepSessionInfo> = {};
-        const logs = { ...me().logs };
-        for (const s of list) {
-          sessions[s.sessionId] = s;
-          if (s.progress?.type === 'progress' && !logs[s.sessionId]?.progress)
-            logs[s.sessionId] = { notes: [], ...logs[s.sessionId], progress: s.progress };
-        }
-        set({ sessions, logs });
-      } catch (err) {
-        set({ prepError: errorText(err) });
-      }
-    },
-
-    onProgress({ sessionId, event }) {
-      const log = me().logs[sessionId] ?? { notes: [] };
-      const next: SessionLog =
-        event.type === 'progress'
-          ? { ...log, progress: event }
-          : event.type === 'plan' || event.type === 'keep-awake' || event.type === 'preflight'
-            ? log
-            : { ...log, notes: [...log.notes, event].slice(-200) };
-      set({ logs: { ...me().logs, [sessionId]: next } });
-    },
-
-    onSession(info) {
-      // The session's own last progress is newer than any event seen before it.
-      const log = me().logs[info.sessionId] ?? { notes: [] };
-      const logs =
-        info.progress?.type === 'progress'
-          ? { ...me().logs, [info.sessionId]: { ...log, progress: info.progress } }
-          : me().logs;
-      set({ sessions: { ...me().sessions, [info.sessionId]: info }, logs });
-    },
-
-    setCreating(creating, error) {
-      set({
-        creating,
-        createError: error ? errorText(error) : undefined,
-        createErrorStep: error ? fieldForTarget(errorTarget(error))?.step : undefined,
-      });
-      if (error) get().wizard.setServerError(error);
-    },
-
-    async loadLocations() {
-      if (me().locations) return;
-      try {
-        const list = await answer('locations.list', bridge().locationsList());
-        set({ locations: list.map((l) => locationOf(l, list)), locationsError: undefined });
-      } catch (err) {
-        set({ locationsError: errorText(err) });
-      }
-    },
+    ...wizardPrepActions(set, get),
+    ...wizardServiceActions(set, get),
+    ...wizardExportActions(set, get),
   };
 };

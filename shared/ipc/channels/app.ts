@@ -24,7 +24,7 @@ export const ServiceStatus = z.object({
   resourceGroup: z.string().optional(),
   logFile: z.string().optional(),
   message: z.string().optional(),
-  // --- issue 9: whether the service answers (set by main's service client once it has called it)
+  // Whether the service answers (set by main's service client once it has called it)
   /** true after a good answer, false once a call could not reach the service; absent before the first call. */
   online: z.boolean().optional(),
   /** When the service last answered (ISO 8601). */
@@ -39,7 +39,37 @@ export const appChannels = {
 export const drivesChannels = {
   /** Every drive, classified as a copy target: ok, warned or blocked, with the reasons in words. */
   'drives.list': { request: empty, response: z.array(classifiedDrive) },
-} satisfies ChannelSpec<'drives.list'>;
+  /**
+   * Drives (and folders the app prepared) that hold a Haul header: the job they are bound to, and
+   * whether that job still exists (`job`: in the service, `draft`: a wizard draft, `none`, or
+   * `unknown` while the service does not answer).
+   */
+  'drives.prepared': {
+    request: empty,
+    response: z.array(
+      z.object({
+        path: z.string(),
+        driveId: z.string(),
+        jobName: z.string(),
+        sessionIds: z.array(z.string()),
+        bytes: z.number(),
+        bound: z.enum(['job', 'draft', 'none', 'unknown']),
+      }),
+    ),
+  },
+  /** Removes Haul's files (header, manifest, session folders) from a prepared drive; the person typed its job name. */
+  'drives.release': {
+    request: z.object({ path: z.string().min(1).max(4096), jobName: z.string().max(64) }).strict(),
+    response: z.object({
+      path: z.string(),
+      driveId: z.string(),
+      jobName: z.string(),
+      removedFiles: z.number(),
+      removedBytes: z.number(),
+      kept: z.array(z.string()),
+    }),
+  },
+} satisfies ChannelSpec<'drives.list' | 'drives.prepared' | 'drives.release'>;
 
 export const drivesEvents = {
   /** Hot-plug: the new list, and the devices that came and went. */

@@ -18,6 +18,7 @@ import {
 } from '../../arm/schemas';
 import { FileOutcome, JobView, LocationView } from '../../jobs/schemas';
 import type { ChannelSpec, EventSpec } from './spec';
+import { storageChannels } from './storage';
 import type { JobsChannel } from '../names';
 
 const jobName = z.string().regex(JOB_NAME_RE, {
@@ -245,6 +246,7 @@ export const jobsChannels = {
   'jobs.log': { request: JobLogRequest, response: JobLog },
   /** The data centers of the connection: address to ship to, carriers they accept. */
   'locations.list': { request: z.object({}).strict(), response: z.array(LocationView) },
+  ...storageChannels,
 } satisfies ChannelSpec<JobsChannel>;
 
 export const JobUpdated = z.discriminatedUnion('kind', [

@@ -3,7 +3,7 @@
 // The shapes themselves live in shared/prep (session.ts, draft.ts, types.ts), where the CLI and
 // main/core/prep use them too.
 import { z } from 'zod';
-import { draft, draftInput, draftSummary } from '../../prep/draft';
+import { draft, draftInput, draftShippingStep, draftSummary } from '../../prep/draft';
 import {
   browseRequest,
   browseResult,
@@ -43,14 +43,37 @@ export const exportPreviewResult = z.object({
 
 export const prepChannels = {
   /** Scan, pre-flight and plan; nothing is written. Targets may be empty (pre-flight only). */
-  'prep.plan': { request: prepSpec, response: prepPlanResult },
+  'prep.plan': {
+    request: prepSpec.extend({ draftId: z.string().optional() }).strict(),
+    response: prepPlanResult,
+  },
   /**
    * Plans again and, when ready, starts copying in main (one copy per drive at a time; it goes on
    * when the window closes). `confirmedDriveIds` must be exactly the plan's driveIds, as the person
    * typed them. Refused (HandlerError `not-ready`, `not-confirmed`, `busy`) before anything is written.
    */
   'prep.start': {
-    request: prepSpec.extend({ confirmedDriveIds: z.array(z.string()), draftId: z.string().optional() }).strict(),
+    request: prepSpec
+      .extend({
+        confirmedDriveIds: z.array(z.string()),
+        draftId: z.string().optional(),
+        /** the plan as the person confirmed it, per drive: a plan that changed since is refused (`plan-changed`) */
+        plan: z
+          .object({
+            drives: z
+              .array(
+                z.object({
+                  driveId: z.string(),
+                  free: z.number(),
+                  plannedFiles: z.number().int(),
+                  plannedBytes: z.number(),
+                }),
+              )
+              .max(10),
+          })
+          .optional(),
+      })
+      .strict(),
     response: prepSessionInfo,
   },
   /** Stops cleanly: finished files stay journaled, manifests are written; Resume continues. */
@@ -91,6 +114,13 @@ export const prepChannels = {
   /** Creates (no id) or replaces a draft; answers the stored draft with its id and times. */
   'drafts.save': { request: z.object({ draft: draftInput }).strict(), response: draft },
   'drafts.delete': { request: draftRef, response: z.object({ deleted: z.boolean() }) },
+  /** The return shipping and contact of the last job created, offered on the next one (absent before the first). */
+  'drafts.contact': { request: z.object({}).strict(), response: z.object({ shipping: draftShippingStep.optional() }) },
+  /** Keeps the return shipping and contact of a job just created, for the next job. */
+  'drafts.saveContact': {
+    request: z.object({ shipping: draftShippingStep }).strict(),
+    response: z.object({ saved: z.boolean() }),
+  },
 } satisfies ChannelSpec<PrepChannel>;
 
 export const prepEvents = {

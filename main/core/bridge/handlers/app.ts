@@ -4,7 +4,32 @@ import type { ClassifiedDrive } from '../../../../shared/prep/types';
 import { classifyDrive } from '../../drives/classify';
 import type { RawDrive } from '../../drives/list';
 import { APP_VERSION } from '../../version';
+import { preparedDrive, releaseDrive, ReleaseRefused } from '../../drives/release';
+import { HandlerError } from '../../../../shared/ipc/contract';
 import type { CoreContext, HandlersOf } from '../context';
+
+/** The prepared drives among the mounted ones and the folders the app's sessions wrote to, with their job's fate. */
+async function preparedDrives(ctx: CoreContext) {
+  const mounts = (await ctx.listDrives()).flatMap((d) => d.mountpoints).filter((m) => m !== '/');
+  const targets = (await ctx.prep?.list().catch(() => []))?.flatMap((s) => s.targets.map((t) => t.path)) ?? [];
+  const found = [...new Set([...mounts, ...targets])].map(preparedDrive).filter((d) => d !== undefined);
+  if (!found.length) return [];
+  const jobs = await ctx.jobs?.list().then(
+    (l) => new Set(l.jobs.map((j) => j.name)),
+    () => undefined,
+  );
+  const drafts = new Set((await ctx.drafts?.list().catch(() => []))?.map((d) => d.jobName) ?? []);
+  return found.map((d) => ({
+    ...d,
+    bound: jobs?.has(d.jobName)
+      ? ('job' as const)
+      : drafts.has(d.jobName)
+        ? ('draft' as const)
+        : jobs
+          ? ('none' as const)
+          : ('unknown' as const),
+  }));
+}
 
 export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d) => classifyDrive(d));
 
@@ -12,7 +37,7 @@ export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d
 export const describeDrives = async (ctx: CoreContext, drives: RawDrive[]): Promise<ClassifiedDrive[]> =>
   ctx.driveEncryption ? ctx.driveEncryption.attach(classify(drives)) : classify(drives);
 
-/** The local service's status, with whether the service answers (issue 9's health: online, lastOkAt). */
+/** The local service's status, with whether the service answers (its health: online, lastOkAt). */
 export function serviceStatus(ctx: CoreContext): ServiceStatus {
   const base: ServiceStatus = ctx.localService?.status() ?? {
     state: 'off',
@@ -27,7 +52,9 @@ export function serviceStatus(ctx: CoreContext): ServiceStatus {
   };
 }
 
-export function appHandlers(ctx: CoreContext): HandlersOf<'app.info' | 'drives.list' | 'service.status'> {
+export function appHandlers(
+  ctx: CoreContext,
+): HandlersOf<'app.info' | 'drives.list' | 'drives.prepared' | 'drives.release' | 'service.status'> {
   return {
     'app.info': async () => ({
       name: 'Haul',
@@ -38,6 +65,15 @@ export function appHandlers(ctx: CoreContext): HandlersOf<'app.info' | 'drives.l
       dataDir: ctx.dataDir,
     }),
     'drives.list': async () => describeDrives(ctx, await ctx.listDrives()),
+    'drives.prepared': () => preparedDrives(ctx),
+    'drives.release': async ({ path, jobName }) => {
+      try {
+        return releaseDrive(path, jobName);
+      } catch (e) {
+        if (e instanceof ReleaseRefused) throw new HandlerError(e.code, e.message, 'jobName');
+        throw e;
+      }
+    },
     'service.status': async () => serviceStatus(ctx),
   };
 }

@@ -1,4 +1,4 @@
-// jobs.* and locations.* handlers: built from the core context (the jobs service of issue 9, see
+// jobs.* and locations.* handlers: built from the core context (its jobs service, see
 // main/core/service/jobs.ts); see shared/ipc/channels/jobs.ts for the schemas. Requests arrive
 // validated by the dispatch gate; every error is a HandlerError a person can act on.
 import type { JobsChannel } from '../../../../shared/ipc/names';
@@ -7,6 +7,7 @@ import type { JobsService } from '../../service/jobs';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import { CreateJobRequest, ShipJobRequest, UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { azureGateOf } from '../../bitlocker/gate';
+import { storageBrowser } from '../../storage/blobs';
 
 export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsChannel>> {
   const jobs = (): JobsService => {
@@ -17,6 +18,8 @@ export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsCha
       );
     return ctx.jobs;
   };
+  // The customer's storage account, through the same connection (the export wizard browses it).
+  const storage = storageBrowser(() => ctx.connections?.current());
   return {
     'jobs.list': () => jobs().list(),
     'jobs.get': (r) => jobs().get(r.name),
@@ -36,5 +39,9 @@ export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsCha
     'jobs.bitLockerKeys': (r) => jobs().bitLockerKeys(r.name),
     'jobs.log': (r) => jobs().log(r),
     'locations.list': () => jobs().locations(),
+    'storage.accounts': () => storage.accounts(),
+    'storage.containers': (r) => storage.containers(r.storageAccountId),
+    'storage.blobs': (r) => storage.blobs(r.storageAccountId, r.path, r.limit ?? 200),
+    'storage.estimate': (r) => storage.estimate(r),
   };
 }

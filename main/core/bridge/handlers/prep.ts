@@ -50,10 +50,10 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
   const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {
     // on an Azure connection, held to the data center's rules: NTFS, BitLocker, a key that opens it
-    'prep.plan': guarded(async (spec) => azureGateOf(ctx).plan(spec, await prep.plan(spec))),
-    'prep.start': guarded(async ({ confirmedDriveIds, draftId, ...spec }) => {
+    'prep.plan': guarded(async ({ draftId, ...spec }) => azureGateOf(ctx).plan(spec, await prep.plan(spec, draftId))),
+    'prep.start': guarded(async ({ confirmedDriveIds, draftId, plan, ...spec }) => {
       await azureGateOf(ctx).beforeStart(spec);
-      return prep.start(spec, confirmedDriveIds, draftId);
+      return prep.start(spec, confirmedDriveIds, draftId, plan);
     }),
     'prep.cancel': guarded(({ sessionId }) => prep.cancel(sessionId)),
     'prep.resume': guarded(({ sessionId, bitLockerKeys }) => prep.resume(sessionId, bitLockerKeys)),
@@ -73,5 +73,13 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
     'drafts.get': guarded(({ id }) => drafts.get(id)),
     'drafts.save': guarded(({ draft }) => drafts.save(draft)),
     'drafts.delete': guarded(async ({ id }) => ({ deleted: await drafts.delete(id) })),
+    'drafts.contact': guarded(async () => {
+      const shipping = await drafts.contact();
+      return shipping ? { shipping } : {};
+    }),
+    'drafts.saveContact': guarded(async ({ shipping }) => {
+      await drafts.saveContact(shipping);
+      return { saved: true };
+    }),
   };
 }

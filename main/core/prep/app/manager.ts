@@ -20,7 +20,7 @@ import {
   type PrepTargetInput,
   type VerifyReport,
 } from '../../../../shared/prep/session';
-import type { PrepEvent } from '../../../../shared/prep/types';
+import type { PlanSummary, PrepEvent } from '../../../../shared/prep/types';
 import { jsonFileStore, type DocumentStore } from '../../store/jsonFile';
 import { entriesFromSources, targetsOf } from './inputs';
 import { Journal } from '../journal/journal';
@@ -31,7 +31,7 @@ import type { PrepTarget } from '../plan/targets';
 /** A refusal the bridge answers with its code (see handlers/prep.ts). */
 export class PrepRefused extends Error {
   constructor(
-    readonly code: 'not-ready' | 'not-confirmed' | 'busy' | 'not-found' | 'running' | 'needs-key',
+    readonly code: 'not-ready' | 'not-confirmed' | 'busy' | 'not-found' | 'running' | 'needs-key' | 'plan-changed',
     message: string,
     readonly target?: string,
   ) {
@@ -227,23 +227,56 @@ export class PrepManager {
     };
   }
 
-  /** Scan, pre-flight and plan; nothing is written. */
-  async plan(input: PrepSpecInput): Promise<PrepPlanResult> {
+  /** The session a draft started, if any: a draft owns its prep, and every change after is made to it. */
+  private draftSession(draftId: string | undefined): SessionRecord | undefined {
+    if (!draftId) return undefined;
+    return [...this.records.values()].filter((r) => r.draftId === draftId).sort((a, b) => b.startedAt - a.startedAt)[0];
+  }
+
+  /** Scan, pre-flight and plan; nothing is written. With a draft that has a session, against that session's journal. */
+  async plan(input: PrepSpecInput, draftId?: string): Promise<PrepPlanResult> {
     await this.load();
     const spec = prepSpec.parse(input);
-    const session = new PrepSession(this.config(spec, 'plan', join(this.journalDir, 'plan.jrn'), targetsOfSpec(spec)));
+    const own = this.draftSession(draftId);
+    const session = own
+      ? new PrepSession(this.config(spec, own.sessionId, own.journal, targetsOfSpec(spec)))
+      : new PrepSession(this.config(spec, 'plan', join(this.journalDir, 'plan.jrn'), targetsOfSpec(spec)));
     return session.plan();
   }
 
-  /** Plans again and, when ready and confirmed, starts copying in the background. */
-  async start(input: PrepSpecInput, confirmedDriveIds: string[], draftId?: string): Promise<PrepSessionInfo> {
+  /**
+   * Plans again and, when ready and confirmed, starts copying in the background. A draft that
+   * started a session before changes that session (same session folder, same journal): files
+   * already on a drive stay, added ones are copied, removed ones leave the drives. With the plan
+   * the person confirmed, a plan that changed since (free space, placement) is refused with the
+   * difference, before anything is written.
+   */
+  async start(
+    input: PrepSpecInput,
+    confirmedDriveIds: string[],
+    draftId?: string,
+    confirmedPlan?: ConfirmedPlan,
+  ): Promise<PrepSessionInfo> {
     await this.load();
     const spec = prepSpec.parse(input);
-    const sessionId = newSessionId(this.now());
-    const journal = join(this.journalDir, `${sessionId}.jrn`);
+    const own = this.draftSession(draftId);
+    if (own && this.live.has(own.sessionId))
+      throw new PrepRefused(
+        'running',
+        `The preparation for this draft is running; wait for it to end, or cancel it, before changing it.`,
+      );
+    const sessionId = own?.sessionId ?? newSessionId(this.now());
+    const journal = own?.journal ?? join(this.journalDir, `${sessionId}.jrn`);
     const targets = targetsOfSpec(spec);
     const session = new PrepSession(this.config(spec, sessionId, journal, targets));
     const plan = await session.plan();
+    const changed = confirmedPlan && plan.plan ? planChanges(confirmedPlan, plan.plan) : [];
+    if (changed.length)
+      throw new PrepRefused(
+        'plan-changed',
+        `The drives changed since the plan you confirmed: ${changed.join('; ')}. Nothing was written: ${plan.ready ? 'look at the plan as it is now and confirm it again' : `and now: ${plan.message}`}.`,
+        'plan',
+      );
     if (!plan.ready) throw new PrepRefused('not-ready', plan.message);
     const ids = plan.targets.map((t) => t.driveId);
     const confirmed = new Set(confirmedDriveIds.map((s) => s.trim()));
@@ -278,7 +311,7 @@ export class PrepManager {
         maxRate: spec.maxRate,
       },
       ...(spec.driveSize ? { driveSize: spec.driveSize } : {}),
-      startedAt: now,
+      startedAt: own?.startedAt ?? now,
       updatedAt: now,
       notes: [],
     };
@@ -534,4 +567,33 @@ function keyFromDriveInfo(journal: string, driveId: string): string | undefined 
   } catch {
     return undefined;
   }
+}
+
+/** What the person confirmed of a plan, per drive: compared with the plan at Start. */
+export interface ConfirmedPlan {
+  drives: Array<{ driveId: string; free: number; plannedFiles: number; plannedBytes: number }>;
+}
+
+/** Free space that may move by itself (file system bookkeeping) without the plan counting as changed. */
+const FREE_SLACK = 4 * 1024 * 1024;
+
+/** The differences between the plan confirmed and the plan now, in words (empty when the same). */
+export function planChanges(confirmed: ConfirmedPlan, now: PlanSummary): string[] {
+  const out: string[] = [];
+  for (const d of now.drives) {
+    const was = confirmed.drives.find((x) => x.driveId === d.driveId);
+    if (!was) {
+      out.push(`${d.driveId} was not in the plan`);
+      continue;
+    }
+    const parts: string[] = [];
+    if (Math.abs(was.free - d.free) > FREE_SLACK)
+      parts.push(`has ${formatBytes(d.free)} free now (was ${formatBytes(was.free)})`);
+    if (was.plannedFiles !== d.plannedFiles || was.plannedBytes !== d.plannedBytes)
+      parts.push(
+        `would take ${d.plannedFiles.toLocaleString('en-US')} files, ${formatBytes(d.plannedBytes)} (was ${was.plannedFiles.toLocaleString('en-US')}, ${formatBytes(was.plannedBytes)})`,
+      );
+    if (parts.length) out.push(`${d.driveId} ${parts.join(' and ')}`);
+  }
+  return out;
 }

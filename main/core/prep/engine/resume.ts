@@ -50,6 +50,13 @@ export interface DoneSoFar {
   doneBytes: number;
   /** records of sources that changed since they were copied, or whose copy failed verification: replaced */
   staleRecords: FileRecord[];
+  /**
+   * records of this session whose file is no longer in the job (removed from the data, excluded,
+   * or now under another blob path): their copies leave the drives and the manifests
+   */
+  removedRecords: FileRecord[];
+  /** what stays on each drive (driveId -> files and bytes of this session already there) */
+  kept: Map<string, { files: number; bytes: number }>;
 }
 
 /** Marks done files in the table (flags 2) and finds the stale ones. Reads only. */
@@ -59,8 +66,18 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
   let doneFiles = 0;
   let doneBytes = 0;
   const staleRecords: FileRecord[] = [];
+  const kept = new Map<string, { files: number; bytes: number }>();
+  const keep = (rec: FileRecord) => {
+    const d = kept.get(rec.drive) ?? { files: 0, bytes: 0 };
+    d.files++;
+    d.bytes += rec.size;
+    kept.set(rec.drive, d);
+  };
+  /** the keys of the files the job holds now */
+  const inJob = new Set<string>();
   for (let i = 0; i < table.count; i++) {
     if (table.flags[i]) continue;
+    inJob.add(fileKey(session, table.blobPath(i)));
     const rec = journal.files.get(fileKey(session, table.blobPath(i)));
     if (!rec) continue;
     const k = driveIndex.get(rec.drive);
@@ -80,6 +97,7 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
             table.flags[i] = 2;
             doneFiles++;
             doneBytes += rec.size;
+            keep(rec);
             continue;
           }
           staleRecords.push(rec); // written behind and lost (a power cut): replaced
@@ -92,7 +110,13 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
     }
     if (k !== undefined) preferred.set(i, k);
   }
-  return { preferred, doneFiles, doneBytes, staleRecords };
+  // A file of this session the job no longer holds leaves its (attached) drive; one on a drive not
+  // attached now stays recorded, and goes once that drive is back.
+  const removedRecords: FileRecord[] = [];
+  for (const [key, rec] of journal.files) {
+    if (rec.s === session && !inJob.has(key) && driveIndex.has(rec.drive)) removedRecords.push(rec);
+  }
+  return { preferred, doneFiles, doneBytes, staleRecords, removedRecords, kept };
 }
 
 /**

@@ -155,7 +155,8 @@ export class PrepSession {
     });
     const targetProblems: TargetProblem[] = [
       ...resolveProblems,
-      ...checkTargets(infos, c.entries, this.journalPath, this.jobName),
+      // a drive this journal wrote for this session is this session's, whatever job name its header holds
+      ...checkTargets(infos, c.entries, this.journalPath, this.jobName, ownDrives(journal, c.session)),
     ];
     if (forCopy && c.targets.length === 0)
       targetProblems.push({
@@ -170,9 +171,10 @@ export class PrepSession {
     if (scan.problemCount) emit({ type: 'preflight', problems: scan.problems });
     const done: DoneSoFar = journal
       ? findDone(scan.table, journal, c.session, infos)
-      : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [] };
-    // free space as the copy will find it: old copies of changed files and partial temporaries go first
-    const reclaimable = reclaimableBytes(infos, done.staleRecords);
+      : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [], removedRecords: [], kept: new Map() };
+    // free space as the copy will find it: old copies of changed files, copies of files the job no
+    // longer holds, and partial temporaries go first
+    const reclaimable = reclaimableBytes(infos, [...done.staleRecords, ...done.removedRecords]);
     const allocUnits: number[] = [];
     for (const [k, t] of infos.entries()) {
       const fs = statfsSync(t.path);
@@ -195,6 +197,17 @@ export class PrepSession {
     });
     const unused = unusedDrives(plan, infos, journal);
     for (const d of unused) d.unused = true;
+    for (const d of plan.drives) {
+      const kept = done.kept.get(d.driveId);
+      if (kept) {
+        d.keptFiles = kept.files;
+        d.keptBytes = kept.bytes;
+      }
+    }
+    if (done.removedRecords.length) {
+      plan.removedFiles = done.removedRecords.length;
+      plan.removedBytes = done.removedRecords.reduce((n, r) => n + r.size, 0);
+    }
     const refused = targetProblems.length > 0 || blockingProblems;
     if (!refused) emit({ type: 'plan', plan, ...(targetNotes.length ? { targetNotes } : {}) });
     const ready = !refused && plan.fits && infos.length > 0;
@@ -210,7 +223,7 @@ export class PrepSession {
           ? `${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy${plan.moreDrivesNeeded ? `: ${s(plan.moreDrivesNeeded.count, 'drive', 'drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Add the drives to copy onto.`
           : !plan.fits
             ? `The data does not fit: ${s(plan.unplacedFiles, 'file', 'files')} (${formatBytes(plan.unplacedBytes)}) have no room${plan.moreDrivesNeeded ? `; ${s(plan.moreDrivesNeeded.count, 'more drive', 'more drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Nothing was written.`
-            : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already done` : ''}${unusedNote}.`;
+            : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already on them stay` : ''}${plan.removedFiles ? `; ${s(plan.removedFiles, 'file', 'files')} no longer in the job leave them` : ''}${unusedNote}.`;
     const result: PrepPlanResult = {
       ready,
       problems: scan.problems,
@@ -312,7 +325,7 @@ export class PrepSession {
     // stands by for files a full drive hands over, and is left as it was when none come.
     const standby = new Set(planResult.plan.drives.filter((d) => d.unused).map((d) => d.target));
 
-    reclaim(infos, done.staleRecords, journal);
+    reclaim(infos, [...done.staleRecords, ...done.removedRecords], journal);
     if (!journal.sessions.has(c.session))
       journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
     if (c.keepAwake !== false) {
@@ -572,6 +585,13 @@ export class PrepSession {
       existsSync(this.journalPath) ? this.journalPath : undefined,
     );
   }
+}
+
+/** The drives this journal wrote files of `session` onto. */
+function ownDrives(journal: Journal | undefined, session: string): Set<string> {
+  const out = new Set<string>();
+  for (const r of journal?.files.values() ?? []) if (r.s === session) out.add(r.drive);
+  return out;
 }
 
 /** Planned drives that get no file and hold nothing of this journal: the copy leaves them as they are. */

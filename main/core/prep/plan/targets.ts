@@ -203,6 +203,8 @@ export function checkTargets(
   entries: DatasetEntry[],
   journalPath: string,
   jobName: string,
+  /** drives this journal prepared for this session: theirs, whatever job name their header holds (a renamed job) */
+  own: ReadonlySet<string> = new Set(),
 ): TargetProblem[] {
   const problems: TargetProblem[] = [];
   // infos hold real paths already (resolveTarget)
@@ -254,7 +256,7 @@ export function checkTargets(
         message: `The journal ${journalPath} is on the target drive ${a.path}; keep it on this machine (it is how an interrupted copy resumes).`,
         fix: 'Put the journal elsewhere, e.g. in your home folder.',
       });
-    if (a.existingJob !== undefined && a.existingJob !== jobName) {
+    if (a.existingJob !== undefined && a.existingJob !== jobName && !own.has(a.driveId)) {
       problems.push({
         code: 'other-job',
         target: a.path,

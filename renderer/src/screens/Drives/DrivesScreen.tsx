@@ -32,6 +32,7 @@ import { useHaul } from '../../store';
 import { platformName } from '../../format';
 import { formatBytes } from '../../../../shared/prep/names';
 import { DriveEncryption, useAzure } from '../../components/DriveEncryption';
+import { PreparedDrives } from './PreparedDrives';
 
 const useStyles = makeStyles({
   grid: {
@@ -200,6 +201,7 @@ export function DrivesScreen() {
             </div>
           )}
         </Card>
+        <PreparedDrives className={styles.drives} />
       </div>
     </div>
   );

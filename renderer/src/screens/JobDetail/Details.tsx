@@ -3,7 +3,9 @@
 import { Body1, Caption1, Card, CardHeader, makeStyles, Subtitle2, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import type { AddressView, JobView } from '../../../../shared/jobs/schemas';
+import { closedText } from '../../../../shared/jobs/locations';
 import { formatDate, plural } from '../../format';
+import { useShipTo } from './useShipTo';
 
 const useStyles = makeStyles({
   grid: {
@@ -69,6 +71,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export function Details({ job }: { job: JobView }) {
+  const shipTo = useShipTo(job);
   const styles = useStyles();
   const dp = job.deliveryPackage;
   const rp = job.returnPackage;
@@ -113,12 +116,11 @@ export function Details({ job }: { job: JobView }) {
               Ship the drives to
             </Subtitle2>
           }
-          description={<Caption1 className={styles.muted}>{job.location.name}</Caption1>}
+          description={<Caption1 className={styles.muted}>{shipTo.shipTo}</Caption1>}
         />
-        <Address address={job.location.address} />
-        {job.location.address?.additionalInformation && (
-          <Caption1>{job.location.address.additionalInformation}</Caption1>
-        )}
+        {shipTo.closed && <Caption1 data-testid="job-location-closed">{closedText(shipTo)}</Caption1>}
+        <Address address={shipTo.address} testId="job-ship-to" />
+        {shipTo.address?.additionalInformation && <Caption1>{shipTo.address.additionalInformation}</Caption1>}
       </Card>
       <Card className={styles.card} aria-labelledby="return-title">
         <CardHeader

@@ -2,7 +2,7 @@
 // drive count) and the job set to Shipping in one action (J4). Shows the address to write on the
 // package. Submit stays disabled with the life cycle's J5 sentence until carrier, tracking number
 // and return address are there; a refusal keeps every value and points at the field.
-import { useId, useMemo } from 'react';
+import { useId } from 'react';
 import {
   Button,
   Caption1,
@@ -28,7 +28,10 @@ import { ShipJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { shipPermission } from '../../../../shared/jobs/view';
 import type { JobView } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
+import { closedText } from '../../../../shared/jobs/locations';
+import { driveCountProblem, trackingNumberNote } from '../../../../shared/jobs/formats';
 import { Address } from './Details';
+import { useShipTo } from './useShipTo';
 import { today } from './forms';
 import { useJobForm } from './useJobForm';
 
@@ -71,13 +74,10 @@ export function ShipDialog({
 }) {
   const styles = useStyles();
   const ship = useHaul((s) => s.jobs.ship);
-  const locations = useHaul((s) => s.jobs.locations);
+  const shipTo = useShipTo(job);
   const whyId = useId();
-  const carriers = useMemo(() => {
-    const own = job.location.supportedCarriers;
-    if (own.length) return own;
-    return locations?.find((l) => l.name === job.location.name)?.supportedCarriers ?? [];
-  }, [job.location, locations]);
+  const carriers = shipTo.carriers;
+  const jobDrives = job.drives.filter((d) => !d.extra).length;
   const { form, setForm, errors, clearError, failed, busy, submit } = useJobForm({
     draftKey: `ship:${job.name}`,
     initial: (): ShipForm => ({
@@ -92,7 +92,11 @@ export function ShipDialog({
     onClose,
   });
 
-  const permission = shipPermission(job, { carrierName: form.carrierName, trackingNumber: form.trackingNumber });
+  const checked = shipPermission(job, { carrierName: form.carrierName, trackingNumber: form.trackingNumber });
+  // What can be checked here is checked here: the drive count (refused) and the tracking number's shape (noted).
+  const countProblem = job.type === 'Import' ? driveCountProblem(Number(form.driveCount), jobDrives) : undefined;
+  const trackingNote = trackingNumberNote(form.carrierName, form.trackingNumber);
+  const permission = checked.allowed && countProblem ? { allowed: false, reason: countProblem } : checked;
   const missingAddress = !job.returnAddress;
   const set = (k: keyof ShipForm) => (value: string) => {
     setForm((f) => ({ ...f, [k]: value }));
@@ -103,10 +107,15 @@ export function ShipDialog({
     if (permission.allowed) void submit({ name: job.name, ...form, driveCount: Number(form.driveCount) });
   };
 
-  const fieldProps = (k: (typeof FIELDS)[number]) => ({
-    validationState: errors[k] ? ('error' as const) : ('none' as const),
-    validationMessage: errors[k],
-  });
+  const fieldProps = (k: (typeof FIELDS)[number]) => {
+    const local = k === 'driveCount' ? countProblem : undefined;
+    const note = k === 'trackingNumber' ? trackingNote : undefined;
+    const message = errors[k] ?? local ?? note;
+    return {
+      validationState: errors[k] || local ? ('error' as const) : note ? ('warning' as const) : ('none' as const),
+      validationMessage: message,
+    };
+  };
 
   return (
     <Dialog open onOpenChange={(_e, d) => !d.open && !busy && onClose()}>
@@ -122,11 +131,12 @@ export function ShipDialog({
             <DialogTitle>Ship job {job.name}</DialogTitle>
             <DialogContent className={styles.content}>
               <div className={styles.to} data-testid="ship-to">
-                <Subtitle2 as="h4">Send the package to</Subtitle2>
-                <Address address={job.location.address} />
+                <Subtitle2 as="h4">Send the package to {shipTo.shipTo}</Subtitle2>
+                {shipTo.closed && <Caption1 data-testid="ship-location-closed">{closedText(shipTo)}</Caption1>}
+                <Address address={shipTo.address} />
                 <Caption1>
                   <strong>Job name: {job.name}</strong>.{' '}
-                  {job.location.address?.additionalInformation ?? 'Write the job name on the outside of the package.'}
+                  {shipTo.address?.additionalInformation ?? 'Write the job name on the outside of the package.'}
                 </Caption1>
               </div>
               <div className={styles.fields}>

@@ -24,6 +24,7 @@ const useStyles = makeStyles({
   },
   used: { backgroundColor: tokens.colorNeutralForeground4 },
   planned: { backgroundColor: tokens.colorBrandBackground },
+  kept: { backgroundColor: tokens.colorBrandBackground2Pressed },
   legend: { display: 'flex', gap: tokens.spacingHorizontalL, flexWrap: 'wrap', color: tokens.colorNeutralForeground2 },
   swatch: {
     display: 'inline-block',
@@ -41,9 +42,10 @@ export function CapacityBars({ plan }: { plan: PlanSummary }) {
     <div>
       <ul className={styles.list} aria-label="Plan per drive" data-testid="capacity-bars">
         {plan.drives.map((d) => {
-          const used = Math.max(0, d.capacity - d.free);
+          const kept = d.keptBytes ?? 0;
+          const used = Math.max(0, d.capacity - d.free - kept);
           const pct = (n: number) => (d.capacity > 0 ? Math.min(100, (n / d.capacity) * 100) : 0);
-          const label = `${d.driveId}: ${formatBytes(d.plannedBytes)} in ${d.plannedFiles.toLocaleString()} files planned, ${formatBytes(used)} already used, ${formatBytes(Math.max(0, d.free - d.plannedBytes))} left of ${formatBytes(d.capacity)}`;
+          const label = `${d.driveId}: ${formatBytes(d.plannedBytes)} in ${d.plannedFiles.toLocaleString()} files to copy, ${kept ? `${formatBytes(kept)} of this job already there, ` : ''}${formatBytes(used)} used by other files, ${formatBytes(Math.max(0, d.free - d.plannedBytes))} left of ${formatBytes(d.capacity)}`;
           return (
             <li key={d.driveId} data-testid="capacity-bar" data-drive-id={d.driveId}>
               <div className={styles.head}>
@@ -51,12 +53,15 @@ export function CapacityBars({ plan }: { plan: PlanSummary }) {
                   <span className={styles.id}>{d.driveId}</span> <Caption1>{d.target}</Caption1>
                 </span>
                 <Caption1>
-                  {formatBytes(d.plannedBytes)} · {d.plannedFiles.toLocaleString()} files · {Math.round(d.fillPercent)}{' '}
-                  % full after the copy
+                  {kept > 0 &&
+                    `${(d.keptFiles ?? 0).toLocaleString()} files (${formatBytes(kept)}) of this job there already · `}
+                  {formatBytes(d.plannedBytes)} · {d.plannedFiles.toLocaleString()} files to copy ·{' '}
+                  {Math.round(d.fillPercent)} % full after the copy
                 </Caption1>
               </div>
               <div className={styles.bar} role="img" aria-label={label}>
                 <div className={styles.used} style={{ width: `${pct(used)}%` }} />
+                <div className={styles.kept} style={{ width: `${pct(kept)}%` }} />
                 <div className={styles.planned} style={{ width: `${pct(d.plannedBytes)}%` }} />
               </div>
             </li>
@@ -66,11 +71,15 @@ export function CapacityBars({ plan }: { plan: PlanSummary }) {
       <div className={styles.legend} aria-hidden>
         <Caption1>
           <span className={`${styles.swatch} ${styles.used}`} />
-          already on the drive
+          other files on the drive
+        </Caption1>
+        <Caption1>
+          <span className={`${styles.swatch} ${styles.kept}`} />
+          this job, copied before (stays)
         </Caption1>
         <Caption1>
           <span className={`${styles.swatch} ${styles.planned}`} />
-          this job
+          this job, to copy
         </Caption1>
         <Caption1>
           <span

@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { Badge, Button, Caption1, makeStyles, Subtitle2, tokens } from '@fluentui/react-components';
 import { Delete16Regular, DocumentEdit20Regular } from '@fluentui/react-icons';
 import { useHaul } from '../../store';
-import { STEPS } from './model';
+import { STEPS } from '../../wizard/model';
 
 const useStyles = makeStyles({
   box: {

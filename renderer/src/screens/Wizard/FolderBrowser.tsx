@@ -24,8 +24,8 @@ import {
 import { ArrowUp20Regular, Document20Regular, Folder20Regular } from '@fluentui/react-icons';
 import type { BrowseResult } from '../../../../shared/prep/session';
 import { formatBytes } from '../../../../shared/prep/names';
-import { bridge } from '../../bridge';
-import { answer, errorText } from './api';
+import { errorText } from '../../bridge/answer';
+import { useHaul } from '../../store';
 
 const useStyles = makeStyles({
   surface: { maxWidth: 'min(760px, 96vw)', width: '100%' },
@@ -70,6 +70,7 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
   const [busy, setBusy] = useState(false);
   const [hidden, setHidden] = useState(false);
   const [picked, setPicked] = useState<Map<string, boolean>>(new Map());
+  const list = useHaul((s) => s.wizard.browse);
 
   // Only the latest request's answer counts: an older one arriving late must not replace what was typed since.
   const seq = useRef(0);
@@ -81,7 +82,7 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
       setBusy(true);
       setError(undefined);
       try {
-        const r = await answer('fs.browse', bridge().fsBrowse({ ...(path ? { path } : {}), showHidden, foldersOnly }));
+        const r = await list({ ...(path ? { path } : {}), showHidden, foldersOnly });
         if (mine !== seq.current) return;
         setListing(r);
         if (typedAt.current < mine) setTyped(r.path);
@@ -91,7 +92,7 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
         if (mine === seq.current) setBusy(false);
       }
     },
-    [foldersOnly],
+    [foldersOnly, list],
   );
 
   useEffect(() => {

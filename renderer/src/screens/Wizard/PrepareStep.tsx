@@ -10,19 +10,18 @@ import {
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
-  ProgressBar,
   Spinner,
-  Subtitle2,
-  tokens,
 } from '@fluentui/react-components';
 import { ArrowClockwise20Regular, Play20Regular, Stop20Regular } from '@fluentui/react-icons';
-import { formatBytes, formatDuration } from '../../../../shared/prep/names';
-import type { PrepEvent } from '../../../../shared/prep/types';
 import type { PrepSessionInfo } from '../../../../shared/prep/session';
 import { useHaul } from '../../store';
-import type { ProgressEvent } from '../../store/wizard';
 import { Section, useStepStyles } from './parts';
 import type { StepProps } from './WizardScreen';
+import { PrepProgress } from './PrepProgress';
+import { PrepResult } from './PrepResult';
+import { dedupe, noteText } from './prepNotes';
+
+export { noteText };
 
 const RUNNING = new Set<PrepSessionInfo['state']>(['planning', 'copying', 'verifying', 'stopping']);
 
@@ -34,20 +33,6 @@ const STATE_TEXT: Record<PrepSessionInfo['state'], string> = {
   stopped: 'Stopped',
   interrupted: 'Interrupted',
   finished: 'Finished',
-};
-
-const DRIVE_STATE: Record<
-  ProgressEvent['drives'][number]['state'],
-  { text: string; color: 'informative' | 'success' | 'warning' | 'danger' | 'subtle' }
-> = {
-  waiting: { text: 'waiting', color: 'subtle' },
-  copying: { text: 'copying', color: 'informative' },
-  verifying: { text: 'verifying', color: 'informative' },
-  done: { text: 'done', color: 'success' },
-  full: { text: 'full', color: 'warning' },
-  removed: { text: 'pulled out', color: 'danger' },
-  failed: { text: 'failed', color: 'danger' },
-  stopped: { text: 'stopped', color: 'warning' },
 };
 
 /** Whether the session is done: every file copied and every drive verified. */
@@ -67,7 +52,6 @@ export function PrepareStep({ setGate }: StepProps) {
   const verify = useHaul((s) => s.wizard.verifyPrep);
   const busy = useHaul((s) => s.wizard.prepBusy);
   const prepError = useHaul((s) => s.wizard.prepError);
-  const reports = useHaul((s) => s.wizard.verifyReports);
 
   useEffect(() => {
     void refreshSessions();
@@ -93,7 +77,6 @@ export function PrepareStep({ setGate }: StepProps) {
 
   const progress = log?.progress ?? (session.progress?.type === 'progress' ? session.progress : undefined);
   const result = session.result;
-  const pct = (a: number, b: number) => (b > 0 ? Math.min(1, a / b) : 0);
 
   return (
     <div className={styles.step}>
@@ -151,70 +134,7 @@ export function PrepareStep({ setGate }: StepProps) {
         </MessageBar>
       )}
 
-      {progress && (
-        <Section title={progress.phase === 'verify' ? 'Verifying' : 'Copying'}>
-          <div data-testid="prep-overall">
-            <ProgressBar
-              value={pct(progress.bytesDone, progress.bytesTotal)}
-              thickness="large"
-              aria-label="All drives"
-              color={done ? 'success' : 'brand'}
-            />
-            <Caption1 data-testid="prep-overall-text">
-              {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)} ·{' '}
-              {progress.filesDone.toLocaleString()} of {progress.filesTotal.toLocaleString()} files
-              {RUNNING.has(session.state) &&
-                ` · ${formatBytes(progress.speed)}/s · ${progress.etaSeconds !== undefined ? `${formatDuration(progress.etaSeconds)} left` : 'time left unknown'}`}
-            </Caption1>
-            {running && progress.currentFile && (
-              <Caption1 className={styles.mono} style={{ display: 'block' }}>
-                {progress.currentFile}
-              </Caption1>
-            )}
-          </div>
-          <ul
-            className={styles.list}
-            style={{ listStyle: 'none', paddingLeft: 0, gap: tokens.spacingVerticalM }}
-            aria-label="Drives"
-            data-testid="prep-drives"
-          >
-            {progress.drives.map((d) => {
-              const st = DRIVE_STATE[d.state];
-              return (
-                <li key={d.driveId} data-testid="prep-drive" data-drive-id={d.driveId}>
-                  <div className={styles.actions}>
-                    <Subtitle2 as="h4" className={styles.mono} style={{ margin: 0 }}>
-                      {d.driveId}
-                    </Subtitle2>
-                    <Caption1 className={styles.mono}>{d.target}</Caption1>
-                    <Badge appearance="tint" color={st.color}>
-                      {st.text}
-                    </Badge>
-                  </div>
-                  <ProgressBar
-                    value={pct(d.bytesDone, d.bytesTotal)}
-                    thickness="large"
-                    aria-label={`Drive ${d.driveId}`}
-                    color={
-                      d.state === 'done'
-                        ? 'success'
-                        : d.state === 'removed' || d.state === 'failed'
-                          ? 'error'
-                          : d.state === 'full' || d.state === 'stopped'
-                            ? 'warning'
-                            : 'brand'
-                    }
-                  />
-                  <Caption1>
-                    {formatBytes(d.bytesDone)} of {formatBytes(d.bytesTotal)} · {d.filesDone.toLocaleString()} of{' '}
-                    {d.filesTotal.toLocaleString()} files
-                  </Caption1>
-                </li>
-              );
-            })}
-          </ul>
-        </Section>
-      )}
+      {progress && <PrepProgress progress={progress} running={running} done={done} />}
 
       {(log?.notes.length ?? 0) > 0 && (
         <Section title="What happened">
@@ -226,107 +146,7 @@ export function PrepareStep({ setGate }: StepProps) {
         </Section>
       )}
 
-      {result && (
-        <Section title="Result">
-          <MessageBar intent={done ? 'success' : result.ok ? 'info' : 'error'} data-testid="prep-result">
-            <MessageBarBody>
-              <MessageBarTitle>
-                {done
-                  ? 'Every drive is prepared and verified'
-                  : result.outcome === 'stopped'
-                    ? 'Stopped'
-                    : 'Not finished'}
-              </MessageBarTitle>
-              {result.message}
-            </MessageBarBody>
-          </MessageBar>
-          {result.filesSkipped > 0 && (
-            <Body1 data-testid="prep-resumed">
-              All {(result.filesCopied + result.filesSkipped).toLocaleString()} files are on the drives:{' '}
-              {result.filesCopied.toLocaleString()} copied in this run, {result.filesSkipped.toLocaleString()} already
-              copied before it stopped (not copied again).
-            </Body1>
-          )}
-          {result.failed.length > 0 && (
-            <>
-              <Body1>These files were not copied (the rest were):</Body1>
-              <ul className={styles.list} data-testid="prep-failed">
-                {result.failed.slice(0, 50).map((f) => (
-                  <li key={f.source}>
-                    <span className={styles.mono}>{f.source}</span>: {f.message}
-                  </li>
-                ))}
-              </ul>
-              <Caption1>
-                Fix them (permissions, a file in use) and Resume, or go back to Data and exclude them.
-              </Caption1>
-            </>
-          )}
-          <ul className={styles.list} aria-label="Prepared drives">
-            {result.drives.map((d) => (
-              <li key={d.driveId}>
-                <span className={styles.mono}>{d.driveId}</span>: {d.files.toLocaleString()} files,{' '}
-                {formatBytes(d.bytes)} —{' '}
-                {d.verified === true ? (
-                  'verified'
-                ) : d.verified === false ? (
-                  <strong style={{ color: tokens.colorPaletteRedForeground1 }}>verify failed</strong>
-                ) : (
-                  'not verified yet'
-                )}
-              </li>
-            ))}
-          </ul>
-          {reports
-            ?.filter((r) => !r.ok)
-            .map((r) => (
-              <MessageBar key={r.target} intent="error">
-                <MessageBarBody>
-                  <MessageBarTitle>{r.driveId ?? r.target} did not verify</MessageBarTitle>
-                  {r.problems.slice(0, 5).join(' ')} Resume copies the bad files again.
-                </MessageBarBody>
-              </MessageBar>
-            ))}
-        </Section>
-      )}
+      {result && <PrepResult result={result} done={done} />}
     </div>
   );
-}
-
-/** The same message a drive repeats (e.g. each file of a pulled drive) is said once. */
-function dedupe(notes: PrepEvent[]): PrepEvent[] {
-  const seen = new Set<string>();
-  return notes.filter((e) => {
-    const k = noteText(e);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
-export function noteText(e: PrepEvent): string {
-  switch (e.type) {
-    case 'file-error':
-      return `${e.source}: ${e.message}`;
-    case 'drive-full':
-      return `${e.driveId} is full: ${e.message}`;
-    case 'drive-removed':
-      return `${e.driveId} (${e.target}) was pulled out: ${e.message} Plug it back in and press Resume.`;
-    case 'drive-done':
-      return `${e.driveId}: ${e.files.toLocaleString()} files, ${formatBytes(e.bytes)} copied; manifest written.`;
-    case 'verify-result':
-      return e.ok
-        ? `${e.driveId} verified: ${e.blobs.toLocaleString()} blobs, ${e.blocks.toLocaleString()} blocks read back and matched.`
-        : `${e.driveId} did not verify: ${e.mismatches.slice(0, 3).join('; ')}`;
-    case 'done':
-      return e.message;
-    case 'keep-awake':
-      return e.message;
-    case 'preflight':
-      return `${e.problems.length} pre-flight problems.`;
-    case 'plan':
-      return 'Planned.';
-    case 'progress':
-      return '';
-  }
 }

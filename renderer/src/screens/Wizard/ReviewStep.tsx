@@ -2,82 +2,15 @@
 // hash, all from prep), each drive's DriveInfo XML to save, and Create: jobs.create (Put Job),
 // then the new job's page. A refusal from the service is shown next to the field it names.
 import { useEffect, useMemo } from 'react';
-import {
-  Body1,
-  Button,
-  Caption1,
-  Link,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
-import { ArrowDownload16Regular, Checkmark20Regular } from '@fluentui/react-icons';
+import { Body1, Button, Link, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { Checkmark20Regular } from '@fluentui/react-icons';
 import { CreateJobRequest } from '../../../../shared/ipc/channels/jobs';
-import { serializeDriveInfo } from '../../../../shared/formats/driveManifest';
-import type { PreparedDrive } from '../../../../shared/prep/session';
-import { formatBytes } from '../../../../shared/prep/names';
 import { useHaul } from '../../store';
-import { bridge } from '../../bridge';
-import { answer } from './api';
-import { addressOf, fieldForTarget, STEPS, storageAccountId, type DraftValues, type StepId } from './model';
+import { addressOf, fieldForTarget, STEPS, type StepId } from '../../wizard/model';
+import { createRequestOf } from '../../wizard/requests';
 import { Section, useStepStyles } from './parts';
+import { ReviewDrives } from './ReviewDrives';
 import type { StepProps } from './WizardScreen';
-
-/** The jobs.create request for the draft and its prepared drives; keys from memory, never from the draft. */
-export function createRequestOf(
-  v: DraftValues,
-  drives: PreparedDrive[],
-  keys: Record<string, string>,
-  subscriptionId?: string,
-  resourceGroup?: string,
-): CreateJobRequest {
-  const kind = v.type.kind === 'export' ? 'Export' : 'Import';
-  const s = v.shipping;
-  return {
-    name: v.type.jobName ?? '',
-    type: kind,
-    storageAccountId:
-      storageAccountId(v.type.storageAccountId ?? '', subscriptionId, resourceGroup) ?? v.type.storageAccountId ?? '',
-    location: v.type.location ?? '',
-    drives:
-      kind === 'Import'
-        ? drives.map((d) => ({
-            driveId: d.driveId,
-            manifestFile: d.manifestFile,
-            manifestHash: d.manifestHash,
-            driveHeaderHash: d.driveHeaderHash,
-            ...(keys[d.target] ? { bitLockerKey: keys[d.target]! } : {}),
-          }))
-        : [],
-    returnAddress: addressOf(v),
-    returnShipping: {
-      carrierName: s.returnShipping.carrierName ?? '',
-      carrierAccountNumber: s.returnShipping.carrierAccountNumber ?? '',
-    },
-    notificationEmails: s.notificationEmails,
-    logLevel: s.logLevel ?? 'Error',
-    backupDriveManifest: s.backupDriveManifest ?? true,
-    ...(s.diagnosticsPath ? { diagnosticsPath: s.diagnosticsPath } : {}),
-    ...(kind === 'Export'
-      ? { export: { blobPaths: v.exportData.blobPaths, blobPathPrefixes: v.exportData.blobPathPrefixes } }
-      : {}),
-  };
-}
-
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/xml' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function ReviewStep({ setGate }: StepProps) {
   const styles = useStepStyles();
@@ -87,11 +20,9 @@ export function ReviewStep({ setGate }: StepProps) {
   const service = useHaul((s) => s.app.service);
   const creating = useHaul((s) => s.wizard.creating);
   const createError = useHaul((s) => s.wizard.createError);
-  const setCreating = useHaul((s) => s.wizard.setCreating);
+  const createJob = useHaul((s) => s.wizard.createJob);
   const createErrorStep = useHaul((s) => s.wizard.createErrorStep);
   const goTo = useHaul((s) => s.wizard.goTo);
-  const discardDraft = useHaul((s) => s.wizard.deleteDraft);
-  const draftId = useHaul((s) => s.wizard.draftId);
   const refreshSessions = useHaul((s) => s.wizard.refreshSessions);
   const isImport = values.type.kind !== 'export';
   const prepared = session?.result?.drives;
@@ -115,19 +46,6 @@ export function ReviewStep({ setGate }: StepProps) {
           (i.path[0] === 'drives' ? 'prepare' : 'review')) as StepId,
         message: i.message,
       }));
-
-  const create = async () => {
-    if (!check.success) return;
-    setCreating(true);
-    try {
-      const job = await answer('jobs.create', bridge().jobsCreate(request));
-      setCreating(false);
-      if (draftId) await discardDraft(draftId);
-      location.hash = `#/jobs/${encodeURIComponent(job.name)}`;
-    } catch (err) {
-      setCreating(false, err);
-    }
-  };
 
   const t = values.type;
   const s = values.shipping;
@@ -191,63 +109,7 @@ export function ReviewStep({ setGate }: StepProps) {
         )}
         <div>{edit('data')}</div>
       </Section>
-      {isImport && (
-        <Section title="Drives">
-          <Table size="small" aria-label="Prepared drives" data-testid="review-drives">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Drive id</TableHeaderCell>
-                <TableHeaderCell>Manifest</TableHeaderCell>
-                <TableHeaderCell>Manifest hash</TableHeaderCell>
-                <TableHeaderCell>Drive header hash</TableHeaderCell>
-                <TableHeaderCell>DriveInfo</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {drives.map((d) => (
-                <TableRow key={d.driveId} data-testid="review-drive">
-                  <TableCell className={styles.mono}>
-                    {d.driveId}
-                    <Caption1 style={{ display: 'block' }}>
-                      {d.files.toLocaleString()} files, {formatBytes(d.bytes)}
-                      {keys[d.target] ? ', BitLocker' : ''}
-                    </Caption1>
-                  </TableCell>
-                  <TableCell className={styles.mono} style={{ whiteSpace: 'nowrap' }}>
-                    {d.manifestFile}
-                  </TableCell>
-                  <TableCell className={styles.mono}>{d.manifestHash}</TableCell>
-                  <TableCell className={styles.mono}>{d.driveHeaderHash}</TableCell>
-                  <TableCell>
-                    <Button
-                      size="small"
-                      icon={<ArrowDownload16Regular />}
-                      aria-label={`Save the DriveInfo XML of ${d.driveId}`}
-                      onClick={() =>
-                        download(
-                          `${t.jobName ?? 'job'}_DriveInfo_${d.driveId}.xml`,
-                          serializeDriveInfo({
-                            driveId: d.driveId,
-                            bitLockerKey: keys[d.target] ?? '',
-                            manifestFile: d.manifestFile,
-                            manifestHash: d.manifestHash,
-                          }),
-                        )
-                      }
-                    >
-                      Save
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Caption1>
-            The DriveInfo file is what the Azure portal asks you to upload for each drive. It holds the BitLocker key:
-            keep it safe.
-          </Caption1>
-        </Section>
-      )}
+      {isImport && <ReviewDrives drives={drives} />}
       <Section title="Return shipping and contact">
         <dl className={styles.facts} data-testid="review-shipping">
           <dt className={styles.dt}>Carrier</dt>
@@ -310,7 +172,7 @@ export function ReviewStep({ setGate }: StepProps) {
           size="large"
           icon={<Checkmark20Regular />}
           disabledFocusable={!check.success || creating}
-          onClick={() => void create()}
+          onClick={() => void createJob()}
         >
           {creating ? 'Creating…' : `Create ${isImport ? 'import' : 'export'} job`}
         </Button>

@@ -4,9 +4,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { Checkbox, Dropdown, Field, Input, Option, Radio, RadioGroup } from '@fluentui/react-components';
 import { DIAGNOSTICS_PATH_RE } from '../../../../shared/arm/schemas';
 import { useHaul } from '../../store';
-import { shippingErrors, type DraftValues } from './model';
+import { shippingErrors, type DraftValues } from '../../wizard/model';
 import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
 import type { StepProps } from './WizardScreen';
+import { SavedContact } from './SavedContact';
 
 type Shipping = DraftValues['shipping'];
 type Address = Shipping['returnAddress'];
@@ -18,19 +19,21 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
   const update = useHaul((st) => st.wizard.update);
   const locations = useHaul((st) => st.wizard.locations);
   const loadLocations = useHaul((st) => st.wizard.loadLocations);
+  const loadContact = useHaul((st) => st.wizard.loadContact);
   const errors = useMemo(() => {
-    const e = shippingErrors(values);
+    const e = shippingErrors(values, { locations });
     if (s.diagnosticsPath && !DIAGNOSTICS_PATH_RE.test(s.diagnosticsPath)) {
       e.diagnosticsPath =
         'Give a container name (3 to 63 lowercase letters, digits and single hyphens), optionally followed by /folder.';
     }
     return e;
-  }, [values, s.diagnosticsPath]);
+  }, [values, s.diagnosticsPath, locations]);
   const [emailsText, setEmailsText] = useState(s.notificationEmails.join(', '));
 
   useEffect(() => {
     void loadLocations();
-  }, [loadLocations]);
+    void loadContact();
+  }, [loadLocations, loadContact]);
 
   const n = Object.keys(errors).length;
   useEffect(() => {
@@ -44,7 +47,8 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
   const setAddr = (patch: Partial<Address>) =>
     update((v) => ({ ...v, shipping: { ...v.shipping, returnAddress: { ...v.shipping.returnAddress, ...patch } } }));
   const show = (value: string | undefined) => attempted || !!value;
-  const carriers = locations?.find((l) => l.name === values.type.location)?.carriers ?? [];
+  const location = locations?.find((l) => l.name === values.type.location);
+  const carriers = location?.carriers ?? [];
   const carrierError = useFieldError(errors, 'carrierName', attempted);
   const emailsError = useFieldError(errors, 'notificationEmails', !!emailsText);
 
@@ -65,6 +69,7 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
 
   return (
     <div className={styles.step}>
+      <SavedContact onUse={(emails) => setEmailsText(emails.join(', '))} />
       <Section title="Return shipping">
         <div className={styles.row}>
           <Field
@@ -73,7 +78,11 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
             required
             validationMessage={carrierError}
             validationState={carrierError ? 'error' : 'none'}
-            hint={carriers.length ? `${values.type.location} ships back with these carriers.` : undefined}
+            hint={
+              carriers.length
+                ? `${location?.shipTo ?? values.type.location} ships back with these carriers.`
+                : undefined
+            }
           >
             <Dropdown
               style={FILL}
@@ -108,7 +117,7 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
       <Section title="Contact">
         <div className={styles.row}>
           {addr('Contact name', 'recipientName')}
-          {addr('Phone', 'phone', true, undefined, styles.narrow)}
+          {addr('Phone', 'phone', true, 'With the country code, e.g. +1 425 555 0100.', styles.narrow)}
           {addr('Email', 'email', true, 'Where the data center writes about this job.')}
         </div>
         <Field

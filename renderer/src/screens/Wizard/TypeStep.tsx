@@ -1,23 +1,12 @@
 // Step 1: import or export, the storage account, the data center (its address, carriers and
 // alternate) and the job name, each checked against the ARM rules as the person types.
 import { useEffect, useMemo } from 'react';
-import {
-  Badge,
-  Body1,
-  Button,
-  Caption1,
-  Dropdown,
-  Field,
-  Option,
-  Radio,
-  RadioGroup,
-  Spinner,
-  Text,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Dropdown, Field, Option, Radio, RadioGroup, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useHaul } from '../../store';
-import { typeErrors, type DraftValues } from './model';
+import { typeErrors, type DraftValues } from '../../wizard/model';
 import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
+import { LocationDetails } from './LocationDetails';
+import { AccountPicker } from './AccountPicker';
 import type { StepProps } from './WizardScreen';
 
 export function TypeStep({ attempted, setGate }: StepProps) {
@@ -26,16 +15,24 @@ export function TypeStep({ attempted, setGate }: StepProps) {
   const values = useHaul((s) => s.wizard.values);
   const update = useHaul((s) => s.wizard.update);
   const service = useHaul((s) => s.app.service);
-  const errors = useMemo(() => typeErrors(values), [values]);
   const locations = useHaul((s) => s.wizard.locations);
+  const accounts = useHaul((s) => s.wizard.accounts);
+  const loadAccounts = useHaul((s) => s.wizard.loadAccounts);
+  const accountNames = useMemo(() => accounts?.map((a) => a.name), [accounts]);
+  const errors = useMemo(
+    () => typeErrors(values, { locations, accounts: accountNames, where: service?.resourceGroup }),
+    [values, locations, accountNames, service?.resourceGroup],
+  );
   const locationsError = useHaul((s) => s.wizard.locationsError);
+  const accountsError = useHaul((s) => s.wizard.accountsError);
   const loadLocations = useHaul((s) => s.wizard.loadLocations);
 
   // Asked again when the service becomes ready (it may still be starting when the wizard opens).
   const serviceState = service?.state;
   useEffect(() => {
     void loadLocations();
-  }, [loadLocations, serviceState]);
+    void loadAccounts();
+  }, [loadLocations, loadAccounts, serviceState]);
 
   const n = Object.keys(errors).length;
   useEffect(() => {
@@ -50,7 +47,6 @@ export function TypeStep({ attempted, setGate }: StepProps) {
   const kindError = useFieldError(errors, 'kind', attempted);
   const locationError = useFieldError(errors, 'location', attempted);
   const location = locations?.find((l) => l.name === t.location);
-  const alternate = location?.alternate;
 
   return (
     <div className={styles.step}>
@@ -99,6 +95,13 @@ export function TypeStep({ attempted, setGate }: StepProps) {
           input={{ spellCheck: false, autoComplete: 'off', maxLength: 64 }}
         />
       </div>
+      <AccountPicker
+        accounts={accounts}
+        error={accountsError}
+        where={service?.resourceGroup}
+        chosen={t.storageAccountId}
+        onPick={(name) => set({ storageAccountId: name })}
+      />
       <Section title="Where the drives are shipped">
         {locationsError && (
           <div className={styles.actions}>
@@ -130,40 +133,13 @@ export function TypeStep({ attempted, setGate }: StepProps) {
               {locations.map((l) => (
                 <Option key={l.name} value={l.name} text={l.name}>
                   {l.name} — {l.city}, {l.country}
+                  {l.closed ? ` (closed: ships to ${l.shipTo})` : ''}
                 </Option>
               ))}
             </Dropdown>
           </Field>
         )}
-        {location && (
-          <div className={styles.row} data-testid="location-details">
-            <div className={styles.grow}>
-              <Caption1 className={styles.muted}>Ship the drives to</Caption1>
-              <address style={{ fontStyle: 'normal' }}>
-                {location.addressLines.map((line) => (
-                  <Body1 block key={line}>
-                    {line}
-                  </Body1>
-                ))}
-              </address>
-            </div>
-            <div className={styles.grow}>
-              <Caption1 className={styles.muted}>Carriers this data center takes</Caption1>
-              <div className={styles.actions} data-testid="location-carriers">
-                {location.carriers.map((c) => (
-                  <Badge key={c} appearance="tint">
-                    {c}
-                  </Badge>
-                ))}
-              </div>
-              {alternate && (
-                <Body1 block data-testid="location-alternate" style={{ marginTop: tokens.spacingVerticalS }}>
-                  Alternate location: <strong>{alternate}</strong> — drives may be routed there.
-                </Body1>
-              )}
-            </div>
-          </div>
-        )}
+        {location && <LocationDetails location={location} onUse={(name) => set({ location: name })} />}
       </Section>
     </div>
   );

@@ -3,10 +3,8 @@
 // change and after a pause in typing, so nothing typed is lost on a restart.
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
-  Button,
   Caption1,
   makeStyles,
-  mergeClasses,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
@@ -14,50 +12,21 @@ import {
   Title3,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowLeft20Regular, ArrowRight20Regular, Checkmark16Regular, Delete20Regular } from '@fluentui/react-icons';
 import { useHaul } from '../../store';
-import { stepsFor, type StepId } from './model';
+import { stepsFor, type StepId } from '../../wizard/model';
 import { TypeStep } from './TypeStep';
 import { DataStep } from './DataStep';
 import { DrivesStep } from './DrivesStep';
 import { PrepareStep } from './PrepareStep';
 import { ShippingStep } from './ShippingStep';
 import { ReviewStep } from './ReviewStep';
+import { StepNav } from './StepNav';
+import { WizardFooter } from './WizardFooter';
 
 const useStyles = makeStyles({
   wizard: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minHeight: '100%' },
   head: { display: 'flex', alignItems: 'baseline', flexWrap: 'wrap', gap: tokens.spacingHorizontalL },
   saved: { color: tokens.colorNeutralForeground3, marginLeft: 'auto' },
-  steps: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: tokens.spacingHorizontalXS,
-    margin: 0,
-    padding: 0,
-    listStyle: 'none',
-  },
-  stepButton: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalXS,
-    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusCircular,
-    backgroundColor: tokens.colorNeutralBackground1,
-    color: tokens.colorNeutralForeground2,
-    fontFamily: 'inherit',
-    fontSize: tokens.fontSizeBase200,
-    cursor: 'pointer',
-    ':disabled': { cursor: 'default', color: tokens.colorNeutralForegroundDisabled },
-    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '2px' },
-  },
-  stepCurrent: {
-    backgroundColor: tokens.colorBrandBackground,
-    color: tokens.colorNeutralForegroundOnBrand,
-    border: `1px solid ${tokens.colorBrandBackground}`,
-    fontWeight: tokens.fontWeightSemibold,
-  },
-  num: { fontVariantNumeric: 'tabular-nums' },
   body: {
     flexGrow: 1,
     backgroundColor: tokens.colorNeutralBackground1,
@@ -65,20 +34,12 @@ const useStyles = makeStyles({
     padding: tokens.spacingHorizontalXL,
     boxShadow: tokens.shadow2,
   },
-  foot: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalM,
-    flexWrap: 'wrap',
-    position: 'sticky',
-    bottom: `calc(-1 * ${tokens.spacingHorizontalXXL})`,
-    padding: `${tokens.spacingVerticalM} 0`,
-    backgroundColor: tokens.colorNeutralBackground2,
-    // Zoomed in (200 %) or on a short window, a sticky bar would cover the step: it scrolls with it.
-    '@media (max-height: 560px), (max-width: 640px)': { position: 'static' },
+  heading: {
+    marginTop: 0,
+    marginBottom: tokens.spacingVerticalL,
+    fontSize: tokens.fontSizeBase500,
+    outlineOffset: '2px',
   },
-  why: { color: tokens.colorNeutralForeground2, flexBasis: '300px', flexGrow: 1 },
-  discard: { marginLeft: 'auto' },
 });
 
 /** What a step tells the frame: may Next go on, why not, and what Next does (when it is more than moving on). */
@@ -106,7 +67,6 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
   const jobName = useHaul((s) => s.wizard.values.type.jobName);
   const save = useHaul((s) => s.wizard.save);
   const goTo = useHaul((s) => s.wizard.goTo);
-  const discard = useHaul((s) => s.wizard.discard);
   const [gate, setGate] = useState<StepGate>({ canNext: false });
   const [attempted, setAttempted] = useState(false);
   const [stepping, setStepping] = useState(false);
@@ -191,78 +151,22 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
           {save.state === 'failed' && `The draft was not saved: ${save.error ?? ''}`}
         </Caption1>
       </div>
-      <nav aria-label="Wizard steps">
-        <ol className={styles.steps}>
-          {steps.map((s, i) => {
-            const isCurrent = i === index;
-            return (
-              <li key={s.id}>
-                <button
-                  type="button"
-                  className={mergeClasses(styles.stepButton, isCurrent && styles.stepCurrent)}
-                  aria-current={isCurrent ? 'step' : undefined}
-                  disabled={i > index}
-                  onClick={() => void move(s.id)}
-                >
-                  {i < index ? <Checkmark16Regular aria-hidden /> : <span className={styles.num}>{i + 1}</span>}
-                  {s.title}
-                </button>
-              </li>
-            );
-          })}
-        </ol>
-      </nav>
+      <StepNav steps={steps} index={index} onOpen={(id) => void move(id)} />
       <section className={styles.body} aria-labelledby="wizard-step-heading">
-        <h2
-          id="wizard-step-heading"
-          ref={headingRef}
-          tabIndex={-1}
-          style={{
-            marginTop: 0,
-            marginBottom: tokens.spacingVerticalL,
-            fontSize: tokens.fontSizeBase500,
-            outlineOffset: '2px',
-          }}
-        >
+        <h2 id="wizard-step-heading" ref={headingRef} tabIndex={-1} className={styles.heading}>
           {index + 1}. {current.title}
         </h2>
         {body[current.id]}
       </section>
-      <div className={styles.foot}>
-        <Button
-          icon={<ArrowLeft20Regular />}
-          disabled={index === 0 || stepping}
-          onClick={() => void move(steps[index - 1]!.id)}
-        >
-          Back
-        </Button>
-        {!last && (
-          <Button
-            appearance="primary"
-            icon={<ArrowRight20Regular />}
-            iconPosition="after"
-            disabledFocusable={stepping || !!gate.busy || !gate.canNext}
-            aria-describedby={gate.why ? 'wizard-next-why' : undefined}
-            onClick={() => void next()}
-            data-testid="wizard-next"
-          >
-            {stepping || gate.busy ? 'Working…' : (gate.nextLabel ?? 'Next')}
-          </Button>
-        )}
-        {gate.why && !gate.canNext && (
-          <Caption1 id="wizard-next-why" className={styles.why}>
-            {gate.why}
-          </Caption1>
-        )}
-        <Button
-          className={styles.discard}
-          appearance="subtle"
-          icon={<Delete20Regular />}
-          onClick={() => void discard()}
-        >
-          Discard draft
-        </Button>
-      </div>
+      <WizardFooter
+        gate={gate}
+        first={index === 0}
+        last={last}
+        stepping={stepping}
+        onBack={() => void move(steps[index - 1]!.id)}
+        onNext={() => void next()}
+        onAttempt={() => setAttempted(true)}
+      />
     </div>
   );
 }

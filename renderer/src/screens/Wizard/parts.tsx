@@ -1,9 +1,9 @@
 // Small pieces every wizard step uses: the step's layout, a field bound to the draft with its
 // error next to it, and section headings.
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Field, Input, makeStyles, Subtitle2, tokens, type InputProps } from '@fluentui/react-components';
 import { useHaul } from '../../store';
-import type { FieldErrors } from './model';
+import type { FieldErrors } from '../../wizard/model';
 
 export const useStepStyles = makeStyles({
   step: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '960px' },
@@ -60,7 +60,7 @@ export interface TextFieldProps {
   value: string;
   onChange(value: string): void;
   errors: FieldErrors;
-  /** show the step's own check (after the first change, or after Next was tried) */
+  /** show the step's own check (after the first change, or after Next was tried); it also shows once the field is left */
   show: boolean;
   hint?: string;
   required?: boolean;
@@ -80,7 +80,8 @@ export function TextField({
   className,
   input,
 }: TextFieldProps) {
-  const error = useFieldError(errors, field, show);
+  const [left, setLeft] = useState(false);
+  const error = useFieldError(errors, field, show || left);
   return (
     <Field
       label={label}
@@ -97,6 +98,7 @@ export function TextField({
         data-field={field}
         style={FILL}
         {...input}
+        onBlur={() => setLeft(true)}
       />
     </Field>
   );

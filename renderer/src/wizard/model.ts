@@ -9,11 +9,14 @@ import {
   ReturnAddressSchema,
   ReturnShippingSchema,
   STORAGE_ACCOUNT_RE,
-} from '../../../../shared/arm/schemas';
-import { blobNameProblem, containerNameProblem, splitBlobPath } from '../../../../shared/prep/names';
-import { draftValues, type DraftValues, type WizardStep } from '../../../../shared/prep/draft';
+} from '../../../shared/arm/schemas';
+import { blobNameProblem, containerNameProblem, splitBlobPath } from '../../../shared/prep/names';
+import { draftValues, type DraftValues, type WizardStep } from '../../../shared/prep/draft';
+import { phoneProblem, postalCodeProblem } from '../../../shared/jobs/formats';
+import { closedText } from '../../../shared/jobs/locations';
+import type { LocationInfo } from './locations';
 
-export type { DraftValues } from '../../../../shared/prep/draft';
+export type { DraftValues } from '../../../shared/prep/draft';
 export const emptyValues = (): DraftValues => draftValues.parse({});
 
 export const STEPS = [
@@ -87,13 +90,38 @@ function zodField(schema: z.ZodType, value: unknown): string | undefined {
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export function typeErrors(v: DraftValues): FieldErrors {
+/** What the service told the wizard: its data centers and the subscription's storage accounts (when it could list them). */
+export interface ServiceFacts {
+  locations?: LocationInfo[];
+  /** storage account names of the connected subscription; undefined while unknown (free text then) */
+  accounts?: string[];
+  /** the resource group a bare name is looked up in, for the message */
+  where?: string;
+}
+
+/** The account's name, from a typed name or resource id. */
+export function accountName(typed: string): string {
+  const t = typed.trim();
+  return (parseStorageAccountId(t)?.account ?? t).toLowerCase();
+}
+
+export function typeErrors(v: DraftValues, facts: ServiceFacts = {}): FieldErrors {
   const e: FieldErrors = {};
   const t = v.type;
   if (!t.kind) e.kind = 'Choose import (drives to Azure) or export (Azure to drives).';
   const sa = storageAccountProblem(t.storageAccountId ?? '');
   if (sa) e.storageAccountId = sa;
+  else if (facts.accounts && !facts.accounts.includes(accountName(t.storageAccountId ?? ''))) {
+    const name = accountName(t.storageAccountId ?? '');
+    e.storageAccountId = facts.accounts.length
+      ? `There is no storage account "${name}" in ${facts.where ?? 'the connected subscription'}: choose one of the list (${facts.accounts.slice(0, 5).join(', ')}${facts.accounts.length > 5 ? ' …' : ''}).`
+      : `There is no storage account in ${facts.where ?? 'the connected subscription'}: create one in the Azure portal first, then choose it here.`;
+  }
   if (!t.location) e.location = 'Choose the data center the drives are shipped to.';
+  else {
+    const l = facts.locations?.find((x) => x.name === t.location);
+    if (l?.closed) e.location = `${closedText(l)} Choose ${l.shipTo}.`;
+  }
   const name = t.jobName ?? '';
   if (!name) e.jobName = 'Give the job a name: 2 to 64 letters, digits, hyphens or underscores.';
   else {
@@ -149,18 +177,41 @@ export function drivesErrors(v: DraftValues): FieldErrors {
   return e;
 }
 
-export function shippingErrors(v: DraftValues): FieldErrors {
+const FIELD_NAMES: Record<string, string> = {
+  carrierName: 'The carrier',
+  carrierAccountNumber: 'The carrier account number',
+  recipientName: 'The contact name',
+  streetAddress1: 'The street address',
+  city: 'The city',
+  postalCode: 'The postal code',
+  countryOrRegion: 'The country or region',
+  phone: 'The phone number',
+  email: 'The email',
+};
+
+const fieldMessage = (k: string, m: string) =>
+  m === 'must not be empty' ? `${FIELD_NAMES[k] ?? capital(k)} is required.` : capital(m) + '.';
+
+export function shippingErrors(v: DraftValues, facts: ServiceFacts = {}): FieldErrors {
   const e: FieldErrors = {};
   const s = v.shipping;
   for (const k of ['carrierName', 'carrierAccountNumber'] as const) {
     const m = zodField(ReturnShippingSchema.shape[k], s.returnShipping[k] ?? '');
-    if (m) e[k] = capital(m) + '.';
+    if (m) e[k] = fieldMessage(k, m);
   }
+  const carrier = (s.returnShipping.carrierName ?? '').trim();
+  const carriers = facts.locations?.find((l) => l.name === v.type.location)?.carriers ?? [];
+  if (carrier && carriers.length && !carriers.some((c) => c.toLowerCase() === carrier.toLowerCase()))
+    e.carrierName = `${v.type.location ?? 'This data center'} does not ship with ${carrier}: choose ${carriers.join(', ')}.`;
   const address = addressOf(v);
   for (const k of Object.keys(ReturnAddressSchema.shape) as Array<keyof typeof address>) {
     const m = zodField(ReturnAddressSchema.shape[k], address[k]);
-    if (m) e[k] = capital(m) + '.';
+    if (m) e[k] = fieldMessage(k, address[k] === '' ? 'must not be empty' : m);
   }
+  const phone = phoneProblem(address.phone);
+  if (phone && !e.phone) e.phone = phone;
+  const postal = postalCodeProblem(address.postalCode);
+  if (postal && !e.postalCode) e.postalCode = postal;
   s.notificationEmails.forEach((mail) => {
     if (zodField(ReturnAddressSchema.shape.email, mail))
       e.notificationEmails = `"${mail}" is not an email address such as name@example.com.`;
@@ -187,16 +238,16 @@ export function addressOf(v: DraftValues) {
 }
 
 /** The errors that keep a step's Next disabled. */
-export function stepErrors(step: StepId, v: DraftValues): FieldErrors {
+export function stepErrors(step: StepId, v: DraftValues, facts: ServiceFacts = {}): FieldErrors {
   switch (step) {
     case 'type':
-      return typeErrors(v);
+      return typeErrors(v, facts);
     case 'data':
       return v.type.kind === 'export' ? exportDataErrors(v) : importDataErrors(v);
     case 'drives':
       return drivesErrors(v);
     case 'shipping':
-      return shippingErrors(v);
+      return shippingErrors(v, facts);
     default:
       return {};
   }
