@@ -8,6 +8,7 @@ import { jobsChannels, jobsEvents } from './channels/jobs';
 import { prepChannels, prepEvents } from './channels/prep';
 import { settingsChannels, settingsEvents } from './channels/settings';
 import { notificationsChannels, notificationsEvents } from './channels/notifications';
+import { reportChannels, reportEvents } from './channels/report';
 
 export type { ClassifiedDrive } from '../prep/types';
 export { AppInfo, ServiceStatus } from './channels/app';
@@ -20,6 +21,7 @@ export const channels = {
   ...prepChannels,
   ...settingsChannels,
   ...notificationsChannels,
+  ...reportChannels,
 } satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 export const events = {
@@ -29,6 +31,7 @@ export const events = {
   ...prepEvents,
   ...settingsEvents,
   ...notificationsEvents,
+  ...reportEvents,
 } satisfies Record<EventName, z.ZodType>;
 
 export type RequestOf<C extends ChannelName> = z.input<(typeof channels)[C]['request']>;

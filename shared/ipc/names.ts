@@ -60,6 +60,22 @@ export const NOTIFICATIONS_CHANNELS = [
   'tracker.status',
 ] as const;
 
+/** The end of a job: the completion report, verify the import, an export job's returned drive. */
+export const REPORT_CHANNELS = [
+  'report.get',
+  'report.rows',
+  'report.csv',
+  'report.pdf',
+  'report.resend',
+  'verifyImport.start',
+  'verifyImport.cancel',
+  'verifyImport.status',
+  'received.check',
+  'received.copy',
+  'received.cancel',
+  'received.status',
+] as const;
+
 /** Request/response channels: renderer asks, main answers. */
 export const CHANNELS = [
   ...APP_CHANNELS,
@@ -69,6 +85,7 @@ export const CHANNELS = [
   ...PREP_CHANNELS,
   ...SETTINGS_CHANNELS,
   ...NOTIFICATIONS_CHANNELS,
+  ...REPORT_CHANNELS,
 ] as const;
 
 export const DRIVES_EVENTS = ['drives.changed'] as const;
@@ -87,6 +104,8 @@ export const NOTIFICATIONS_EVENTS = [
   'tracker.changed',
 ] as const;
 
+export const REPORT_EVENTS = ['verifyImport.progress', 'received.progress'] as const;
+
 /** Events main pushes to the renderer. */
 export const EVENTS = [
   ...DRIVES_EVENTS,
@@ -95,6 +114,7 @@ export const EVENTS = [
   ...PREP_EVENTS,
   ...SETTINGS_EVENTS,
   ...NOTIFICATIONS_EVENTS,
+  ...REPORT_EVENTS,
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];
@@ -105,6 +125,8 @@ export type SettingsChannel = (typeof SETTINGS_CHANNELS)[number];
 export type SettingsEvent = (typeof SETTINGS_EVENTS)[number];
 export type NotificationsChannel = (typeof NOTIFICATIONS_CHANNELS)[number];
 export type NotificationsEvent = (typeof NOTIFICATIONS_EVENTS)[number];
+export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+export type ReportEvent = (typeof REPORT_EVENTS)[number];
 
 /** `app.info` -> `appInfo`: the bridge's method name for a channel. */
 export function methodName(channel: ChannelName): string {

@@ -19,6 +19,7 @@ import type { Notifier } from '../notifications/port';
 import type { DraftStore } from '../drafts/store';
 import type { KeepAwakePort } from '../prep/engine/keepAwake';
 import type { PrepManager } from '../prep/app/manager';
+import type { ReportService } from '../report/reports';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -76,6 +77,10 @@ export interface CoreOptions {
     /** false: do not start polling (a bridge test that does not need it). */
     start?: boolean;
   };
+
+  // --- the end of a job (report, verify the import, returned drives)
+  /** The desktop shell prints a job's report page to a PDF the person saves (Electron's printToPDF); absent: the page prints itself. */
+  printReport?: (jobName: string) => Promise<{ saved?: string }>;
 }
 
 export interface CoreContext {
@@ -114,6 +119,8 @@ export interface CoreContext {
 
   // --- issue 11 (tracker, notifications)
   tracker?: Tracker;
+  /** Completion reports (the end of a job). */
+  reports?: ReportService | undefined;
   notifications?: {
     centre: NotificationCentre;
     /** A desktop notification was clicked: tell the windows to show the job. */

@@ -17,6 +17,7 @@ import { jobsHandlers } from './handlers/jobs';
 import { notificationsHandlers } from './handlers/notifications';
 import { sandboxNow } from '../jobs/trackerClock';
 import { prepHandlers } from './handlers/prep';
+import { reportHandlers } from './handlers/report';
 import { settingsHandlers } from './handlers/settings';
 import { DraftStore } from '../drafts/store';
 import { PrepManager } from '../prep/app/manager';
@@ -160,8 +161,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const prep = await prepHandlers(ctx);
 
   const notifications = await notificationsHandlers(ctx);
+  // The end of a job: reports, verify the import, returned drives (after prep: reports read its journals).
+  const report = await reportHandlers(ctx);
 
-  const handlers: Handlers = { ...appHandlers(ctx), ...settings, ...jobs, ...prep, ...notifications };
+  const handlers: Handlers = { ...appHandlers(ctx), ...settings, ...jobs, ...prep, ...notifications, ...report };
   return {
     handlers,
     events,
