@@ -6,7 +6,7 @@
 // blobs changed in Azurite, each named by its source file; the re-send draft holds exactly the
 // files not imported, and preparing it copies only those.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ import { MANIFEST_FILE, parseDriveManifest } from '../../shared/formats/driveMan
 import type { Draft } from '../../shared/prep/draft';
 import type { PrepPlanResult, PrepSessionInfo } from '../../shared/prep/session';
 import type { JobView } from '../../shared/jobs';
-import type { JobReport, ReportRow, VerifyImportStatus } from '../../shared/report/schemas';
+import type { JobReport, ReceivedStatus, ReportRow, VerifyImportStatus } from '../../shared/report/schemas';
 import type { ReportRowsPage, ResendAnswer } from '../../shared/ipc/channels/report';
 import { DELIVERY, RETURN_ADDRESS, bytes, ops, startTestService, type TestService } from '../service/helpers';
 
@@ -355,5 +355,74 @@ describe('re-send what failed', () => {
       'photos/big.bin',
     ]);
     expect(manifest.blobs.reduce((s, b) => s + b.length, 0)).toBe(6 * MiB + 123 + 5000);
+  });
+});
+
+describe("an export job's returned drive", () => {
+  const EXPORT = 'endexport';
+  let target: string;
+
+  async function runOf(kind: 'check' | 'copy', payload: Record<string, string>): Promise<ReceivedStatus> {
+    const started = await ok<ReceivedStatus>(`received.${kind}`, { name: EXPORT, ...payload });
+    expect(started.state).toBe('running');
+    for (;;) {
+      const s = await ok<ReceivedStatus | null>('received.status', { name: EXPORT });
+      if (s && s.state !== 'running') return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    await ok<JobView>('jobs.create', {
+      name: EXPORT,
+      type: 'Export',
+      storageAccountId: t.storageAccountId(),
+      location: 'Sandbox West',
+      returnAddress: RETURN_ADDRESS,
+      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '989ffff' },
+      export: { blobPathPrefixes: ['/photos/'] },
+    });
+    await ok<JobView>('jobs.ship', { name: EXPORT, ...DELIVERY, driveCount: 1 });
+    target = join(work, 'exported');
+    expect((await ops(t, EXPORT, 'package-arrived', { drives: [{ driveId: 'BLANK1' }] })).status).toBe(200);
+    expect((await ops(t, EXPORT, 'export', { drives: [{ driveId: 'BLANK1', path: target }], wait: true })).status).toBe(
+      200,
+    );
+    expect((await ops(t, EXPORT, 'ship-back', { carrierName: 'FedEx', trackingNumber: 'RET-EXP-1' })).status).toBe(200);
+  }, 120_000);
+
+  it('is checked against the MD5s in its manifest (haul verify), and a damaged file is named', async () => {
+    const good = await runOf('check', { drivePath: target });
+    expect(good).toMatchObject({ kind: 'check', state: 'done', driveId: 'BLANK1', problemCount: 0, good: 2 });
+    expect(good.done.bytes).toBe(good.total.bytes);
+
+    const manifest = parseDriveManifest(readFileSync(join(target, MANIFEST_FILE), 'utf8'));
+    const e = manifest.blobs.find((b) => b.blobPath === 'photos/e.bin')!;
+    const file = join(target, ...e.filePath.split('/'));
+    const data = readFileSync(file);
+    data[100] = data[100]! ^ 0xff;
+    writeFileSync(file, data);
+    const bad = await runOf('check', { drivePath: target });
+    expect(bad).toMatchObject({ state: 'done', good: 1, problemCount: 1 });
+    expect(bad.problems[0]).toMatchObject({ filePath: e.filePath, blobPath: 'photos/e.bin' });
+
+    const wrong = await call('received.check', { name: JOB, drivePath: target });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'not-export' } });
+  });
+
+  it('copies its files off to a folder, each block checked: the good file in place, the damaged one left out and named', async () => {
+    const dest = join(work, 'copied-off');
+    const r = await runOf('copy', { drivePath: target, destination: dest });
+    expect(r).toMatchObject({ kind: 'copy', state: 'done', good: 1, problemCount: 1 });
+    expect(r.problems[0]!.blobPath).toBe('photos/e.bin');
+    expect(r.problems[0]!.text).toContain('block 1');
+    expect(md5(readFileSync(join(dest, 'photos', 'c.txt')))).not.toBe(md5(SOURCES.A['c.txt'])); // changed in Azurite above
+    expect(existsSync(join(dest, 'photos', 'e.bin'))).toBe(false);
+    expect(readdirSync(join(dest, 'photos')).sort()).toEqual(['c.txt']);
+    // Copying again checks what is there and never overwrites it.
+    const again = await runOf('copy', { drivePath: target, destination: dest });
+    expect(again).toMatchObject({ state: 'done', good: 1, problemCount: 1 });
+    const inside = await call('received.copy', { name: EXPORT, drivePath: target, destination: join(target, 'x') });
+    expect(inside).toMatchObject({ ok: false, error: { code: 'bad-folder', target: 'destination' } });
   });
 });
