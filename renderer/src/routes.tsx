@@ -9,6 +9,8 @@ import { SettingsScreen } from './screens/Settings/SettingsScreen';
 import { JobDetailScreen } from './screens/JobDetail/JobDetailScreen';
 import { LogScreen } from './screens/Logs/LogScreen';
 import { WizardScreen } from './screens/Wizard/WizardScreen';
+import { ReportScreen } from './screens/Report/ReportScreen';
+import { ReceivedScreen } from './screens/Report/ReceivedScreen';
 
 export type Route =
   | { name: 'jobs' }
@@ -21,7 +23,11 @@ export type Route =
   | { name: 'wizard'; draftId?: string }
 
   // --- issue 8: settings
-  | { name: 'settings' };
+  | { name: 'settings' }
+
+  // --- the end of a job: the completion report, an export job's returned drives
+  | { name: 'report'; jobName: string }
+  | { name: 'received'; jobName: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -43,6 +49,8 @@ export function parseRoute(hash: string): Route {
           driveId: parts[3],
           kind: parts[5] === 'verbose' ? 'verbose' : 'error',
         };
+      if (parts[1] && parts[2] === 'report') return { name: 'report', jobName: parts[1] };
+      if (parts[1] && parts[2] === 'received') return { name: 'received', jobName: parts[1] };
       if (parts[1]) return { name: 'job', jobName: parts[1] };
       return { name: 'jobs' };
 
@@ -79,6 +87,11 @@ export function routeHash(route: Route): string {
     // --- issue 8
     case 'settings':
       return '#/settings';
+
+    case 'report':
+      return `#/jobs/${encodeURIComponent(route.jobName)}/report`;
+    case 'received':
+      return `#/jobs/${encodeURIComponent(route.jobName)}/received`;
   }
 }
 
@@ -109,6 +122,11 @@ export function screenFor(route: Route): ReactElement {
     // --- issue 8
     case 'settings':
       return <SettingsScreen />;
+
+    case 'report':
+      return <ReportScreen key={route.jobName} jobName={route.jobName} />;
+    case 'received':
+      return <ReceivedScreen key={route.jobName} jobName={route.jobName} />;
   }
 }
 
@@ -121,7 +139,12 @@ export interface NavItem {
 }
 
 export const NAV: NavItem[] = [
-  { label: 'Jobs', icon: BriefcaseRegular, route: { name: 'jobs' }, matches: ['jobs', 'job', 'log'] },
+  {
+    label: 'Jobs',
+    icon: BriefcaseRegular,
+    route: { name: 'jobs' },
+    matches: ['jobs', 'job', 'log', 'report', 'received'],
+  },
   { label: 'Drives', icon: HardDriveRegular, route: { name: 'drives' }, matches: ['drives'] },
 
   // --- issue 8: settings

@@ -5,7 +5,7 @@
 // every block matched. Progress and cancel like prep; one run per job at a time.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import {
   HEADER_FILE,
@@ -162,6 +162,19 @@ async function copyBlob(
     return undefined;
   } finally {
     await fh.close();
+  }
+}
+
+/** Folders a failed file's copy made, removed again while empty (from `dir` up to `top`, the first one made). */
+async function removeEmpty(dir: string, top: string | undefined): Promise<void> {
+  if (!top) return;
+  for (let d = dir; inside(top, d); d = path.dirname(d)) {
+    try {
+      await rmdir(d);
+    } catch {
+      return; // not empty (or gone): what is above stays too
+    }
+    if (d === top) return;
   }
 }
 
@@ -346,7 +359,7 @@ export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
             fileDone();
             continue;
           }
-          await mkdir(path.dirname(out), { recursive: true });
+          const made = await mkdir(path.dirname(out), { recursive: true });
           const partial = `${out}${PARTIAL}`;
           const fh = await open(partial, 'w', 0o644);
           let why: string | undefined;
@@ -363,6 +376,7 @@ export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
           await fh.close();
           if (why) {
             await rm(partial, { force: true });
+            await removeEmpty(path.dirname(out), made);
             r.problem({ ...where, text: `${blob.blobPath} (${blob.filePath} on the drive) was not copied: ${why}.` });
           } else {
             await rename(partial, out);

@@ -10,6 +10,7 @@ import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createJobsSlice, type JobsSlice } from './jobs';
 import type { SliceCreator, SliceSet } from './slice';
 import { createWizardSlice, type WizardSlice } from './wizard';
+import { createReportSlice, type ReportSlice } from './report';
 
 export interface HaulState {
   app: AppSlice;
@@ -27,6 +28,9 @@ export interface HaulState {
 
   // --- issue 11: notifications
   notifications: NotificationsSlice;
+
+  // --- the end of a job: verify the import, returned drives
+  report: ReportSlice;
 }
 
 export const useHaul = create<HaulState>()((set, get) => {
@@ -56,5 +60,8 @@ export const useHaul = create<HaulState>()((set, get) => {
 
     // --- issue 11: notifications
     notifications: slice('notifications', createNotificationsSlice),
+
+    // --- the end of a job: verify the import, returned drives
+    report: slice('report', createReportSlice),
   };
 });
