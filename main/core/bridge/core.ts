@@ -170,7 +170,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     context: ctx,
     async dispose() {
-      for (const fn of disposers.reverse()) await fn();
+      // Every disposer runs, even after one fails: the local service (stopped last) must never be
+      // left running because something before it threw.
+      const failures: unknown[] = [];
+      for (const fn of disposers.reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          failures.push(err);
+        }
+      }
+      if (failures.length) throw failures[0];
     },
   };
 }
