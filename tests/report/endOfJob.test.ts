@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { createCore, type Core } from '../../main/core/bridge/core';
 import { dispatch } from '../../main/core/bridge/dispatch';
@@ -246,6 +246,14 @@ describe('the completion report', () => {
   });
 
   it('is kept in the data folder once the job is over, and built again on demand', async () => {
+    // The job seen over (by the tracker's poll or a screen) is enough: nobody asks for the report.
+    await ok<JobView>('jobs.get', { name: JOB });
+    const reports = join(work, 'app', 'reports');
+    const file = () => join(reports, readdirSync(reports)[0]!, JOB, 'report.csv');
+    await vi.waitFor(() => expect(existsSync(file())).toBe(true), { timeout: 20_000 });
+    const csv = readFileSync(file(), 'utf8');
+    expect(csv.trim().split('\r\n')).toHaveLength(7);
+    expect(csv).toContain(join(srcB, 'sub/lost2.txt'));
     const again = await ok<JobReport>('report.get', { name: JOB, refresh: true });
     expect(again.totals.all.files).toBe(6);
     const r = await call('report.get', { name: 'no-such-job' });
