@@ -24,6 +24,7 @@ import { registerIpc } from './ipc';
 import { openElectronStoreBackend } from './settingsStore';
 import { safeStorageCipher } from './safeStorageCipher';
 import { hardenApp, secureWebPreferences } from './window';
+import { reportPrinter } from './printReport';
 
 app.enableSandbox();
 const links = new ExternalLinks();
@@ -92,6 +93,8 @@ if (!app.requestSingleInstanceLock()) {
         secretCipher: (dir) => safeStorageCipher(safeStorage, dir),
         keepAwake: powerSaveKeepAwake(powerSaveBlocker),
         prepWorkerDir: pathToFileURL(`${cliDir}${path.sep}`),
+        // A job's completion report as a PDF: the window's report page through printToPDF.
+        printReport: reportPrinter({ window: () => mainWindow, dialog, downloads: () => app.getPath('downloads') }),
         // Desktop notifications for what the tracker finds (muted kinds and quiet hours are decided in
         // main/core); a click opens the window on that job.
         notifier: createElectronNotifier(Notification, (jobName) => {

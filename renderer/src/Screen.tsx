@@ -4,6 +4,8 @@ import type { Route } from './routes';
 import { DrivesScreen } from './screens/Drives/DrivesScreen';
 import { JobsScreen } from './screens/Jobs/JobsScreen';
 import { SettingsScreen } from './screens/Settings/SettingsScreen';
+import { ReportScreen } from './screens/Report/ReportScreen';
+import { ReceivedScreen } from './screens/Report/ReceivedScreen';
 import { JobDetailScreen } from './screens/JobDetail/JobDetailScreen';
 import { LogScreen } from './screens/Logs/LogScreen';
 import { WizardScreen } from './screens/Wizard/WizardScreen';
@@ -29,5 +31,9 @@ export function Screen({ route }: { route: Route }) {
       return <WizardScreen draftId={route.draftId} />;
     case 'settings':
       return <SettingsScreen />;
+    case 'report':
+      return <ReportScreen key={route.jobName} jobName={route.jobName} />;
+    case 'received':
+      return <ReceivedScreen key={route.jobName} jobName={route.jobName} />;
   }
 }

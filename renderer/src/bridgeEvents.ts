@@ -26,5 +26,9 @@ export function startEvents(): void {
   haul.onNotificationsChanged(({ unread }) => store().notifications.setUnread(unread));
   haul.onTrackerChanged((status) => store().notifications.setTracker(status));
   haul.onNotificationOpen(({ jobName }) => store().notifications.openJob(jobName));
+
+  // --- the end of a job: verify the import, returned drives
+  haul.onVerifyImportProgress((status) => store().report.onVerify(status));
+  haul.onReceivedProgress((status) => store().report.onReceived(status));
   void store().notifications.load();
 }

@@ -7,7 +7,10 @@ export type Route =
   | { name: 'job'; jobName: string }
   | { name: 'log'; jobName: string; driveId: string; kind: 'error' | 'verbose' }
   | { name: 'wizard'; draftId?: string }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  // the end of a job: the completion report, an export job's returned drives
+  | { name: 'report'; jobName: string }
+  | { name: 'received'; jobName: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -27,6 +30,8 @@ export function parseRoute(hash: string): Route {
           driveId: parts[3],
           kind: parts[5] === 'verbose' ? 'verbose' : 'error',
         };
+      if (parts[1] && parts[2] === 'report') return { name: 'report', jobName: parts[1] };
+      if (parts[1] && parts[2] === 'received') return { name: 'received', jobName: parts[1] };
       if (parts[1]) return { name: 'job', jobName: parts[1] };
       return { name: 'jobs' };
     case 'new':
@@ -52,6 +57,10 @@ export function routeHash(route: Route): string {
       return route.draftId ? `#/new/${encodeURIComponent(route.draftId)}` : '#/new';
     case 'settings':
       return '#/settings';
+    case 'report':
+      return `#/jobs/${encodeURIComponent(route.jobName)}/report`;
+    case 'received':
+      return `#/jobs/${encodeURIComponent(route.jobName)}/received`;
   }
 }
 
@@ -63,6 +72,8 @@ export function sectionOf(route: Route): Section | undefined {
     case 'jobs':
     case 'job':
     case 'log':
+    case 'report':
+    case 'received':
       return 'jobs';
     case 'drives':
       return 'drives';

@@ -9,6 +9,7 @@ import { prepChannels, prepEvents } from './channels/prep';
 import { settingsChannels, settingsEvents } from './channels/settings';
 import { notificationsChannels, notificationsEvents } from './channels/notifications';
 import { bitlockerChannels } from './channels/bitlocker';
+import { reportChannels, reportEvents } from './channels/report';
 
 export type { ClassifiedDrive } from '../prep/types';
 export { AppInfo, ServiceStatus } from './channels/app';
@@ -22,6 +23,7 @@ export const channels = {
   ...settingsChannels,
   ...notificationsChannels,
   ...bitlockerChannels,
+  ...reportChannels,
 } satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...prepEvents,
   ...settingsEvents,
   ...notificationsEvents,
+  ...reportEvents,
 } satisfies Record<EventName, z.ZodType>;
 
 export type RequestOf<C extends ChannelName> = z.input<(typeof channels)[C]['request']>;

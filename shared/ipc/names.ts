@@ -68,6 +68,21 @@ export const NOTIFICATIONS_CHANNELS = [
 
 /** BitLocker: a drive's state, its recovery password checked (or, on Windows, read). */
 export const BITLOCKER_CHANNELS = ['bitlocker.status', 'bitlocker.check', 'bitlocker.readKey'] as const;
+/** The end of a job: the completion report, verify the import, an export job's returned drive. */
+export const REPORT_CHANNELS = [
+  'report.get',
+  'report.rows',
+  'report.csv',
+  'report.pdf',
+  'report.resend',
+  'verifyImport.start',
+  'verifyImport.cancel',
+  'verifyImport.status',
+  'received.check',
+  'received.copy',
+  'received.cancel',
+  'received.status',
+] as const;
 
 /** Request/response channels: renderer asks, main answers. */
 export const CHANNELS = [
@@ -79,6 +94,7 @@ export const CHANNELS = [
   ...SETTINGS_CHANNELS,
   ...NOTIFICATIONS_CHANNELS,
   ...BITLOCKER_CHANNELS,
+  ...REPORT_CHANNELS,
 ] as const;
 
 export const DRIVES_EVENTS = ['drives.changed'] as const;
@@ -97,6 +113,8 @@ export const NOTIFICATIONS_EVENTS = [
   'tracker.changed',
 ] as const;
 
+export const REPORT_EVENTS = ['verifyImport.progress', 'received.progress'] as const;
+
 /** Events main pushes to the renderer. */
 export const EVENTS = [
   ...DRIVES_EVENTS,
@@ -105,6 +123,7 @@ export const EVENTS = [
   ...PREP_EVENTS,
   ...SETTINGS_EVENTS,
   ...NOTIFICATIONS_EVENTS,
+  ...REPORT_EVENTS,
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];
@@ -116,6 +135,8 @@ export type SettingsEvent = (typeof SETTINGS_EVENTS)[number];
 export type NotificationsChannel = (typeof NOTIFICATIONS_CHANNELS)[number];
 export type BitLockerChannel = (typeof BITLOCKER_CHANNELS)[number];
 export type NotificationsEvent = (typeof NOTIFICATIONS_EVENTS)[number];
+export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+export type ReportEvent = (typeof REPORT_EVENTS)[number];
 
 /** `app.info` -> `appInfo`: the bridge's method name for a channel. */
 export function methodName(channel: ChannelName): string {

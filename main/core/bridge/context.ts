@@ -21,6 +21,7 @@ import type { KeepAwakePort } from '../prep/engine/keepAwake';
 import type { PrepManager } from '../prep/app/manager';
 import type { BitLockerTools } from '../bitlocker';
 import type { DriveEncryptionProbe } from '../drives/encryption';
+import type { ReportService } from '../report/reports';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -80,6 +81,10 @@ export interface CoreOptions {
     /** false: do not start polling (a bridge test that does not need it). */
     start?: boolean;
   };
+
+  // --- the end of a job (report, verify the import, returned drives)
+  /** The desktop shell prints a job's report page to a PDF the person saves (Electron's printToPDF); absent: the page prints itself. */
+  printReport?: (jobName: string) => Promise<{ saved?: string }>;
 }
 
 export interface CoreContext {
@@ -120,6 +125,8 @@ export interface CoreContext {
 
   // The tracker and notifications
   tracker?: Tracker;
+  /** Completion reports (the end of a job). */
+  reports?: ReportService | undefined;
   notifications?: {
     centre: NotificationCentre;
     /** A desktop notification was clicked: tell the windows to show the job. */

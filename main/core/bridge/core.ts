@@ -19,6 +19,7 @@ import { jobsHandlers } from './handlers/jobs';
 import { notificationsHandlers } from './handlers/notifications';
 import { sandboxNow } from '../jobs/trackerClock';
 import { prepHandlers } from './handlers/prep';
+import { reportHandlers } from './handlers/report';
 import { settingsHandlers } from './handlers/settings';
 import { bitlockerHandlers } from './handlers/bitlocker';
 import { DraftStore } from '../drafts/store';
@@ -172,6 +173,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const prep = await prepHandlers(ctx);
 
   const notifications = await notificationsHandlers(ctx);
+  // The end of a job: reports, verify the import, returned drives (after prep: reports read its journals).
+  const report = await reportHandlers(ctx);
 
   const handlers: Handlers = {
     ...appHandlers(ctx),
@@ -180,6 +183,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...prep,
     ...notifications,
     ...bitlockerHandlers(ctx),
+    ...report,
   };
   return {
     handlers,

@@ -12,6 +12,7 @@ import { createJobListSlice, type JobListSlice } from './jobList';
 import { createLogsSlice, type LogsSlice } from './logs';
 import type { SliceCreator, SliceSet } from './slice';
 import { createWizardSlice, type WizardSlice } from './wizard';
+import { createReportSlice, type ReportSlice } from './report';
 
 export interface HaulState {
   app: AppSlice;
@@ -23,6 +24,9 @@ export interface HaulState {
   wizard: WizardSlice;
   settings: SettingsSlice;
   notifications: NotificationsSlice;
+
+  // --- the end of a job: verify the import, returned drives
+  report: ReportSlice;
 }
 
 export const useHaul = create<HaulState>()((set, get) => {
@@ -46,5 +50,8 @@ export const useHaul = create<HaulState>()((set, get) => {
     wizard: slice('wizard', createWizardSlice),
     settings: slice('settings', createSettingsSlice),
     notifications: slice('notifications', createNotificationsSlice),
+
+    // --- the end of a job: verify the import, returned drives
+    report: slice('report', createReportSlice),
   };
 });

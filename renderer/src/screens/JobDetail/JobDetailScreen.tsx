@@ -36,6 +36,7 @@ import { Deadlines } from './Deadlines';
 import { DrivesTable } from './DrivesTable';
 import { Details } from './Details';
 import { jobPath } from './path';
+import { EndOfJobCard } from '../Report/EndOfJobCard';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -157,6 +158,7 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
       )}
 
       <WhatNow job={job} />
+      <EndOfJobCard job={job} />
 
       <div className={styles.diagrams}>
         <Card className={styles.card} aria-labelledby="job-diagram-title">
