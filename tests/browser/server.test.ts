@@ -1,6 +1,6 @@
 // Browser mode's door: token, cookie, origin, host and loopback checks (the WebSocket bridge refuses
-// a connection without the token and one from another origin), and the cookie bound to the run's
-// own folder (cookies ignore ports).
+// a connection without the token and one from another origin), the cookie bound to the run's own
+// folder (cookies ignore ports), and one socket's flood that holds no one else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -11,6 +11,7 @@ import { createCore, type Core } from '../../main/core/bridge/core';
 import {
   isLoopbackAddress,
   isLoopbackHostHeader,
+  MAX_RUNNING_PER_SOCKET,
   startBrowserServer,
   type BrowserServer,
 } from '../../main/core/browser/server';
@@ -213,5 +214,66 @@ describe('browser mode: who may connect', () => {
     expect(isLoopbackHostHeader('localhost:7420')).toBe(true);
     expect(isLoopbackHostHeader('[::1]:7420')).toBe(true);
     expect(isLoopbackHostHeader('haul.example.com')).toBe(false);
+  });
+});
+
+describe('browser mode: one socket cannot hold the others', () => {
+  it('a flood of 10,000 drives.list from one socket runs one listing at a time, and another page is answered in the middle of it', async () => {
+    let running = 0;
+    let most = 0;
+    let calls = 0;
+    // A drive listing that takes a turn of the event loop, as drivelist + lsblk take a few ms.
+    const slow = await createCore({
+      dataDir: path.join(tmp, 'flood'),
+      listDrives: async () => {
+        calls++;
+        most = Math.max(most, ++running);
+        await new Promise((r) => setImmediate(r));
+        running--;
+        return [];
+      },
+    });
+    const srv = await startBrowserServer({ core: slow, rendererDir, port: 0 });
+    try {
+      const a = (await openSocket({ origin: origin(srv), cookie: cookie(srv) }, srv)).ws!;
+      const b = (await openSocket({ origin: origin(srv), cookie: cookie(srv) }, srv)).ws!;
+      const flood = 10_000;
+      let answeredA = 0;
+      let busyA = 0;
+      let listedA = 0;
+      const allA = new Promise<void>((resolve) =>
+        a.on('message', (d) => {
+          const frame = JSON.parse(String(d)) as {
+            result: { ok: boolean; error?: { code: string } };
+          };
+          if (frame.result.error?.code === 'busy') busyA++;
+          if (frame.result.ok) listedA++;
+          if (++answeredA === flood) resolve();
+        }),
+      );
+      const someA = new Promise<void>((resolve) => a.on('message', () => listedA >= 8 && resolve()));
+      for (let id = 1; id <= flood; id++) a.send(JSON.stringify({ id, channel: 'drives.list', payload: {} }));
+      await someA;
+      const answerB = new Promise<{ result: { ok: boolean } }>((resolve) =>
+        b.once('message', (d) => resolve(JSON.parse(String(d)) as { result: { ok: boolean } })),
+      );
+      b.send(JSON.stringify({ id: 1, channel: 'drives.list', payload: {} }));
+      const gotB = await answerB;
+      const aWhenB = listedA;
+      await allA;
+      a.close();
+      b.close();
+      expect(gotB.result.ok).toBe(true);
+      // B did not wait behind A's flood: A had most of its answers still to come.
+      expect(aWhenB).toBeLessThan(listedA / 2);
+      // Never more than one listing at once, and far fewer listings than requests.
+      expect(most).toBe(1);
+      expect(calls).toBeLessThan(flood / MAX_RUNNING_PER_SOCKET + 10);
+      // What did not fit in the socket's queue was answered at once, in words.
+      expect(busyA).toBeGreaterThan(0);
+    } finally {
+      await srv.close();
+      await slow.dispose();
+    }
   });
 });

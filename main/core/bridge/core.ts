@@ -49,6 +49,18 @@ function createEvents(): CoreEvents {
   };
 }
 
+/**
+ * Callers that ask while a call runs share its answer. Listing drives runs drivelist and lsblk: a
+ * page that asks 10,000 times at once (or the watcher and every window together) costs one run.
+ */
+export function shareWhileRunning<T>(fn: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  return () =>
+    (running ??= fn().finally(() => {
+      running = undefined;
+    }));
+}
+
 export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const events = createEvents();
@@ -57,7 +69,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options,
     dataDir: options.dataDir,
     events,
-    listDrives: options.listDrives ?? listDrives,
+    listDrives: shareWhileRunning(options.listDrives ?? listDrives),
     onDispose: (fn) => void disposers.push(fn),
     // --- issue 8: settings first; everything after may read them
     settings: openSettings(options.dataDir, options.settingsBackend ?? openConfBackend),

@@ -11,6 +11,8 @@
 // folder (404); a socket whose Origin is not this server (403); a Host header that is not a
 // loopback name (403, stops DNS rebinding); a client that is not on loopback unless
 // --allow-remote was given (403).
+// Each socket has at most a few requests running; the rest wait in that socket's own queue, so one
+// page (or script) that floods the bridge with expensive requests delays only itself.
 // A client that misbehaves (a malformed WebSocket frame, a reset connection) is closed; the
 // server, and with it `haul serve` and the local service, keeps running.
 import http from 'node:http';
@@ -51,6 +53,10 @@ export { CSP };
 
 /** The largest bridge frame a page may send (a request is a channel name and a small payload). */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Requests of one socket that run at once; the socket's next requests wait for one of them. */
+export const MAX_RUNNING_PER_SOCKET = 4;
+/** Requests one socket may have waiting; beyond this its requests are answered "busy" at once. */
+export const MAX_WAITING_PER_SOCKET = 256;
 
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (!address) return false;
@@ -214,7 +220,24 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
     const unsubscribe = options.core.events.on((event, payload) => send({ event, payload }));
-    ws.on('close', unsubscribe);
+    // This socket's own queue: a flood from it waits here, behind its own requests only.
+    const waiting: ClientFrame[] = [];
+    let running = 0;
+    const next = () => {
+      while (running < MAX_RUNNING_PER_SOCKET && waiting.length > 0 && ws.readyState === ws.OPEN) {
+        const frame = waiting.shift()!;
+        running++;
+        void dispatch(options.core.handlers, frame.channel, frame.payload).then((result) => {
+          running--;
+          send({ id: frame.id, result });
+          next();
+        });
+      }
+    };
+    ws.on('close', () => {
+      unsubscribe();
+      waiting.length = 0;
+    });
     // A malformed frame (too large, a reserved opcode or RSV bit, invalid UTF-8, unmasked): ws has
     // already failed the connection with the right close code; drop this client, nothing more.
     ws.on('error', () => ws.terminate());
@@ -228,9 +251,21 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         ws.close(1008, 'Malformed bridge frame');
         return;
       }
-      void dispatch(options.core.handlers, frame.channel, frame.payload).then((result) =>
-        send({ id: frame.id, result }),
-      );
+      if (waiting.length >= MAX_WAITING_PER_SOCKET) {
+        send({
+          id: frame.id,
+          result: {
+            ok: false,
+            error: {
+              code: 'busy',
+              message: `This page has ${MAX_WAITING_PER_SOCKET} requests waiting for Haul; wait for their answers, then try again.`,
+            },
+          },
+        });
+        return;
+      }
+      waiting.push(frame);
+      next();
     });
   }
 
