@@ -1,7 +1,8 @@
 // `haul service --data-dir DIR [--port N] [--auto] [--token T]`: runs the local Import/Export
 // service. Prints exactly one JSON line on stdout when ready
 // ({"endpoint","ca","token","subscriptionId","resourceGroup"}); everything else goes to stderr.
-// SIGTERM / SIGINT stop it cleanly (Azurite included).
+// SIGTERM / SIGINT stop it cleanly (Azurite included). Started by the app (or `haul serve`) with an
+// IPC channel, it also stops when that channel closes: the app is gone, even by kill -9.
 import { parseArgs } from 'node:util';
 import { startService } from './server';
 
@@ -88,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
     const stop = (sig: string) => {
       if (stopping) return;
       stopping = true;
-      console.error(`haul service: ${sig} received, stopping.`);
+      console.error(`haul service: ${sig === 'SIGTERM' || sig === 'SIGINT' ? `${sig} received` : sig}, stopping.`);
       svc.close().then(
         () => resolve(0),
         (e: unknown) => {
@@ -99,5 +100,10 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    if (process.send) {
+      // The channel alone must not keep this process alive once it has stopped.
+      process.channel?.unref();
+      process.once('disconnect', () => stop('the app that started it went away'));
+    }
   });
 }
