@@ -1,7 +1,7 @@
 // Starts the local Import/Export service: TLS identity, clock, job store, sandbox storage
 // (Azurite), the ARM and operator routes on https://127.0.0.1:PORT, timers and (optionally) the
 // auto operator. Used by `haul service` and by tests (in-process).
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -20,6 +20,7 @@ import { AutoOperator, type AutoOptions } from './auto';
 import { startAzurite } from './datacenter';
 import type { AzuriteHandle } from './datacenter/types';
 import { describeIssues } from '../shared/validation';
+import { makeDataDirPrivate } from './privateDir';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -82,7 +83,7 @@ async function loadConfig(dataDir: string): Promise<ServiceConfig> {
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const dataDir = resolve(opts.dataDir);
   const log = opts.log ?? ((l: string) => process.stderr.write(`${new Date().toISOString()} haul-service ${l}\n`));
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await makeDataDirPrivate(dataDir);
   const cfg = await loadConfig(dataDir);
   const wanted = [...new Set([...cfg.storageAccounts, ...(opts.storageAccounts ?? [])])];
   if (wanted.length !== cfg.storageAccounts.length) {
