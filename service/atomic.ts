@@ -19,6 +19,17 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  try {
+    await writeDurably(path, data, mode);
+  } catch (e) {
+    // A write through a file handle fails without a path (ENOSPC): say which file it was.
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err === 'object' && err.path === undefined) err.path = path;
+    throw e;
+  }
+}
+
+async function writeDurably(path: string, data: string | Uint8Array, mode: number): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `${TMP_MARK}${basename(path)}.${randomBytes(6).toString('hex')}`);
   const fd = await open(tmp, 'w', mode);
