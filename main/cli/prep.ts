@@ -6,6 +6,7 @@ import { CsvError, parseBlobType, parseDisposition, type DatasetEntry } from '..
 import { formatBytes, formatDuration, parseSize } from '../../shared/prep/names';
 import type { PrepSessionResult, TargetProblem } from '../../shared/prep/session';
 import type { PrepEvent } from '../../shared/prep/types';
+import { safeMessage } from '../../shared/text';
 import { entriesFromSources, InputError, pickedEntries, targetsFromDriveset } from '../core/prep/inputs';
 import { JournalBusy } from '../core/prep/lock';
 import { ManifestError } from '../core/prep/manifests';
@@ -82,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const fail = (msg: string) => {
-    console.error(`haul prep: ${msg}\nRun "haul prep --help" for the options.`);
+    console.error(`haul prep: ${safeMessage(msg)}\nRun "haul prep --help" for the options.`);
     return 2;
   };
   if (!args.journal) return fail('--journal is required: the journal file that records the copy on this machine.');
@@ -113,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof CsvError) {
-      console.error(`haul prep: ${e.message}`);
+      console.error(`haul prep: ${safeMessage(e.message)}`);
       return 2;
     }
     if (e instanceof InputError) return fail(`${FLAG_OF[e.field] ?? e.field}: ${e.message}`);
@@ -225,8 +226,9 @@ function withFlagHint(p: TargetProblem, jobName: string): string {
 
 function refuse(json: boolean, messages: string[]): number {
   for (const message of messages) {
-    if (json) console.log(JSON.stringify({ type: 'error', message }));
-    console.error(`haul prep: ${message}`);
+    const said = safeMessage(message);
+    if (json) console.log(JSON.stringify({ type: 'error', message: said }));
+    console.error(`haul prep: ${said}`);
   }
   return 2;
 }
