@@ -15,6 +15,7 @@ import { createCore } from '../../main/core/bridge/core';
 import type { Handlers } from '../../main/core/bridge/context';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { noKeepAwake } from '../../main/core/prep/keepAwake';
+import { Sim } from '../lifecycle/helpers';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'haul-messages-'));
@@ -193,5 +194,37 @@ describe('the terminal', () => {
     expect(r.stderr).toMatch(/not UTF-8/);
     expectSafe(r.stderr);
     expectSafe(r.stdout);
+  });
+});
+
+describe('one sentence inside another', () => {
+  const doubled = /[^.]\.\.(?![./])/;
+
+  it('a fault whose reason ends with a full stop reads without ".." (rule F1)', () => {
+    const s = new Sim().ship().arrive();
+    s.send({ type: 'DriveProcessingStarted', driveId: 'WD-A1' });
+    s.send({
+      type: 'DriveFaulted',
+      driveId: 'WD-A1',
+      reason: 'DriveManifest.xml cannot be used: it is not well-formed XML.',
+    });
+    s.send({ type: 'JobFaulted', reason: 'The package was damaged in transit.' });
+    const messages = s.activeAlerts().map((a) => a.message);
+    expect(messages).toHaveLength(2);
+    for (const m of messages) expect(m).not.toMatch(doubled);
+    expect(messages.join('\n')).toContain(
+      'is Faulted: DriveManifest.xml cannot be used: it is not well-formed XML. The operators',
+    );
+  });
+
+  it('a command-line flag missing its value reads without ".." and says what to run', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', 'serve', '--port', '--json'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--port/);
+    expect(r.stderr).toMatch(/Run "haul serve --help"/);
+    expect(r.stderr).not.toMatch(doubled);
   });
 });
