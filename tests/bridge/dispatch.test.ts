@@ -1,11 +1,19 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { createCore, type Handlers } from '../../main/core/bridge/core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const dataDir = () => mkdtempSync(path.join(os.tmpdir(), 'haul-dispatch-'));
+const made: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'haul-dispatch-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the bridge gate (dispatch)', () => {
   it('answers app.info with the platform and data folder of this process', async () => {
