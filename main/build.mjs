@@ -21,14 +21,14 @@ const external = ['electron', 'drivelist', 'azurite', 'fsevents', 'bufferutil', 
 export const CLI_ENTRIES = {
   haul: 'main/cli/haul.ts',
   azuriteChild: 'service/datacenter/azuriteChild.mjs',
-  // drive preparation: one worker entry per job (main/core/prep/workerBoot.ts names them)
-  copyWorker: 'main/core/prep/copyWorker.ts',
-  smallCopyWorker: 'main/core/prep/smallCopyWorker.ts',
-  verifyWorker: 'main/core/prep/verifyWorker.ts',
-  hashBlocksWorker: 'main/core/prep/hashBlocksWorker.ts',
-  flushWorker: 'main/core/prep/flushWorker.ts',
-  writeWorker: 'main/core/prep/writeWorker.ts',
-  manifestWorker: 'main/core/prep/manifestWorker.ts',
+  // drive preparation: one worker entry per job (WORKER_SOURCES in main/core/prep/threads/workerBoot.ts names them)
+  copyWorker: 'main/core/prep/copy/copyWorker.ts',
+  smallCopyWorker: 'main/core/prep/copy/smallCopyWorker.ts',
+  verifyWorker: 'main/core/prep/verify/verifyWorker.ts',
+  hashBlocksWorker: 'main/core/prep/hash/hashBlocksWorker.ts',
+  flushWorker: 'main/core/prep/flush/flushWorker.ts',
+  writeWorker: 'main/core/prep/copy/writeWorker.ts',
+  manifestWorker: 'main/core/prep/engine/manifestWorker.ts',
 };
 
 function fail(what) {

@@ -38,8 +38,17 @@ export interface Route {
   names: string[];
   /** ARM routes require a supported api-version; operator routes do not. */
   arm: boolean;
+  /** The resource provider and api-versions of an ARM route (default: Microsoft.ImportExport's). */
+  api?: ApiVersions;
   handle(ctx: RequestContext): Promise<Reply> | Reply;
 }
+
+export interface ApiVersions {
+  provider: string;
+  versions: readonly string[];
+}
+
+export const IMPORT_EXPORT_API: ApiVersions = { provider: 'Microsoft.ImportExport', versions: SUPPORTED_API_VERSIONS };
 
 export interface HttpOptions {
   token: string;
@@ -122,21 +131,21 @@ function parseJson(buf: Buffer): unknown {
   }
 }
 
-function checkApiVersion(url: URL): void {
+function checkApiVersion(url: URL, api: ApiVersions): void {
   const v = url.searchParams.get('api-version');
   if (!v) {
     throw new ArmHttpError(
       400,
       'MissingApiVersionParameter',
-      `The api-version query parameter (?api-version=) is required for all requests. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`,
+      `The api-version query parameter (?api-version=) is required for all requests. Supported versions of ${api.provider}: ${api.versions.join(', ')}.`,
       'api-version',
     );
   }
-  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
+  if (!api.versions.includes(v)) {
     throw new ArmHttpError(
       400,
       'InvalidApiVersionParameter',
-      `The api-version '${v}' is not supported by Microsoft.ImportExport in this sandbox. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`,
+      `The api-version '${v}' is not supported by ${api.provider} in this sandbox. Supported versions: ${api.versions.join(', ')}.`,
       'api-version',
     );
   }
@@ -230,10 +239,10 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       throw new ArmHttpError(
         404,
         'NotFound',
-        `No API matches ${method} ${path}. The routes are described in storageimportexport.json (Microsoft.ImportExport, api-version ${SUPPORTED_API_VERSIONS.join(' or ')}).`,
+        `No API matches ${method} ${path}. This sandbox serves Microsoft.ImportExport (api-version ${SUPPORTED_API_VERSIONS.join(' or ')}, as in storageimportexport.json) and the storage accounts of Microsoft.Storage (list and get).`,
       );
     }
-    if (route.arm) checkApiVersion(url);
+    if (route.arm) checkApiVersion(url, route.api ?? IMPORT_EXPORT_API);
     const raw = await readBody(req, opts.bodyLimit ?? DEFAULT_BODY_LIMIT);
     const body = parseJson(raw);
     const params: Record<string, string> = {};
@@ -294,8 +303,17 @@ export function createHttpsServer(opts: HttpOptions): Server {
   return server;
 }
 
-/** Builds a route from a template such as `/subscriptions/{subscriptionId}/jobs`. Fixed segments match case-insensitively (ARM). */
-export function route(method: Route['method'], template: string, handle: Route['handle'], arm = true): Route {
+/**
+ * Builds a route from a template such as `/subscriptions/{subscriptionId}/jobs`. Fixed segments
+ * match case-insensitively (ARM). `arm`: true for an ARM route of Microsoft.ImportExport, the
+ * provider's api-versions for another provider's, false for an operator route (no api-version).
+ */
+export function route(
+  method: Route['method'],
+  template: string,
+  handle: Route['handle'],
+  arm: boolean | ApiVersions = true,
+): Route {
   const names: string[] = [];
   const src = template
     .split('/')
@@ -308,5 +326,8 @@ export function route(method: Route['method'], template: string, handle: Route['
       return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('/');
-  return { method, pattern: new RegExp(`^${src}$`, 'i'), names, arm, handle };
+  const pattern = new RegExp(`^${src}$`, 'i');
+  return typeof arm === 'boolean'
+    ? { method, pattern, names, arm, handle }
+    : { method, pattern, names, arm: true, api: arm, handle };
 }

@@ -13,6 +13,7 @@ import { ServiceClock } from './clock';
 import { createHttpsServer, DEFAULT_BODY_LIMIT } from './http';
 import { JobService } from './jobs';
 import { armRoutes } from './routes';
+import { storageAccountRoutes, type SandboxStorageAccount } from './storageAccounts';
 import { DataCenter, opsRoutes } from './ops';
 import { JobStore } from './store';
 import { ensureTlsIdentity } from './tls';
@@ -54,6 +55,8 @@ const ServiceFile = z.object({
   subscriptionId: z.string().regex(SUBSCRIPTION_ID_RE),
   resourceGroup: z.string().regex(RESOURCE_GROUP_RE),
   storageAccounts: z.array(z.string().regex(STORAGE_ACCOUNT_RE)),
+  /** When each storage account was created (ISO time), for the ARM view's creationTime. */
+  storageAccountsCreatedAt: z.record(z.string(), z.iso.datetime()).optional(),
 });
 type ServiceConfig = z.infer<typeof ServiceFile>;
 
@@ -75,6 +78,7 @@ async function loadConfig(dataDir: string): Promise<ServiceConfig> {
     subscriptionId: randomUUID(),
     resourceGroup: 'haul-sandbox',
     storageAccounts: [DEFAULT_STORAGE_ACCOUNT],
+    storageAccountsCreatedAt: { [DEFAULT_STORAGE_ACCOUNT]: new Date().toISOString() },
   };
   await writeFileAtomic(file, `${JSON.stringify(cfg, null, 2)}\n`);
   return cfg;
@@ -85,10 +89,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const log = opts.log ?? ((l: string) => process.stderr.write(`${new Date().toISOString()} haul-service ${l}\n`));
   await makeDataDirPrivate(dataDir);
   const cfg = await loadConfig(dataDir);
+  const saveConfig = () => writeFileAtomic(join(dataDir, 'service.json'), `${JSON.stringify(cfg, null, 2)}\n`);
   const wanted = [...new Set([...cfg.storageAccounts, ...(opts.storageAccounts ?? [])])];
-  if (wanted.length !== cfg.storageAccounts.length) {
+  const created = (cfg.storageAccountsCreatedAt ??= {});
+  const undated = wanted.filter((n) => created[n] === undefined);
+  for (const n of undated) created[n] = new Date().toISOString();
+  if (wanted.length !== cfg.storageAccounts.length || undated.length) {
     cfg.storageAccounts = wanted;
-    await writeFileAtomic(join(dataDir, 'service.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+    await saveConfig();
   }
   const tls = await ensureTlsIdentity(dataDir);
   const clock = await ServiceClock.open(dataDir, opts.wall);
@@ -103,9 +111,19 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     if (azurite) await azurite.ensureAccounts([name]);
     if (!cfg.storageAccounts.includes(name)) {
       cfg.storageAccounts.push(name);
-      await writeFileAtomic(join(dataDir, 'service.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+      created[name] ??= new Date().toISOString();
+      await saveConfig();
     }
   };
+  const sandboxAccounts = (): SandboxStorageAccount[] =>
+    accountNames().map((name) => {
+      const blobEndpoint = azurite?.accounts()[name]?.blobEndpoint;
+      return {
+        name,
+        createdAt: Date.parse(created[name] ?? '') || 0,
+        ...(blobEndpoint ? { blobEndpoint } : {}),
+      };
+    });
 
   const jobs = new JobService({
     store,
@@ -129,7 +147,15 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     cert: tls.cert,
     key: tls.key,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    routes: [...armRoutes(jobs), ...opsRoutes(ctx, dc, { accounts: accountNames, addAccount })],
+    routes: [
+      ...armRoutes(jobs),
+      ...storageAccountRoutes({
+        subscriptionId: cfg.subscriptionId,
+        resourceGroup: cfg.resourceGroup,
+        accounts: sandboxAccounts,
+      }),
+      ...opsRoutes(ctx, dc, { accounts: accountNames, addAccount }),
+    ],
     log: (l) => {
       if (opts.logRequests || !/ -> [23]\d\d /.test(l) || /^(PUT|PATCH|DELETE|POST)/.test(l)) log(l);
     },

@@ -32,7 +32,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { PrepEvent } from '../../shared/prep/types';
-import { Journal } from '../../main/core/prep/journal';
+import { Journal } from '../../main/core/prep/journal/journal';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: opt } = parseArgs({
@@ -86,8 +86,8 @@ after kill -9 and the planner's memory on many files. About 4 minutes on 2 quiet
 
 // ---- child modes: measure the planner's peak RSS in a process of its own
 if (opt['baseline-child'] || opt['plan-child']) {
-  const { scanDataset } = await import('../../main/core/prep/scan');
-  const { makePlan } = await import('../../main/core/prep/plan');
+  const { scanDataset } = await import('../../main/core/prep/plan/scan');
+  const { makePlan } = await import('../../main/core/prep/plan/plan');
   const t0 = performance.now();
   let files = 0;
   if (opt['plan-child']) {
@@ -137,25 +137,33 @@ const mnt = join(work, 'mnt');
 mkdirSync(mnt);
 let loopDev: string | undefined;
 
-type Session = typeof import('../../main/core/prep/session').PrepSession;
+type Session = typeof import('../../main/core/prep/engine/session').PrepSession;
 interface Haul {
   name: string;
   PrepSession: Session;
   workerDir: URL;
 }
-/** A checkout's haul as shipped: its session, and its workers bundled the way main/build.mjs bundles them. */
+/**
+ * A checkout's haul as shipped: its session, and its workers bundled the way main/build.mjs bundles them.
+ * A checkout from before main/core/prep had folders keeps every file, workers too, in main/core/prep.
+ */
 async function loadHaul(name: string, checkout: string): Promise<Haul> {
   const dir = resolve(checkout);
-  const { PrepSession } = (await import(pathToFileURL(join(dir, 'main/core/prep/session.ts')).href)) as {
+  const prep = join(dir, 'main/core/prep');
+  const inFolders = existsSync(join(prep, 'engine/session.ts'));
+  const { PrepSession } = (await import(
+    pathToFileURL(join(prep, inFolders ? 'engine/session.ts' : 'session.ts')).href
+  )) as {
     PrepSession: Session;
   };
-  const { WORKERS } = (await import(pathToFileURL(join(dir, 'main/core/prep/workerBoot.ts')).href)) as {
-    WORKERS: readonly string[];
-  };
+  const { WORKERS, WORKER_SOURCES } = (await import(
+    pathToFileURL(join(prep, inFolders ? 'threads/workerBoot.ts' : 'workerBoot.ts')).href
+  )) as { WORKERS: readonly string[]; WORKER_SOURCES?: Record<string, string> };
+  const source = (w: string) => `main/core/prep/${WORKER_SOURCES?.[w] ?? `${w}.ts`}`;
   const out = join(work, `workers-${name}`);
   await build({
     absWorkingDir: dir,
-    entryPoints: Object.fromEntries(WORKERS.map((w) => [w, `main/core/prep/${w}.ts`])),
+    entryPoints: Object.fromEntries(WORKERS.map((w) => [w, source(w)])),
     bundle: true,
     platform: 'node',
     format: 'esm',

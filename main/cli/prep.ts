@@ -1,5 +1,5 @@
 // haul prep: prepares drives for an import job (pre-flight, plan, copy with manifests, resume).
-// A thin view over the prep session (main/core/prep/session.ts): flags in, events printed, the
+// A thin view over the prep session (main/core/prep/engine/session.ts): flags in, events printed, the
 // session's result mapped to the exit status.
 import { parseArgs } from 'node:util';
 import { CsvError, parseBlobType, parseDisposition, type DatasetEntry } from '../../shared/formats/dataset';
@@ -7,10 +7,10 @@ import { formatBytes, formatDuration, parseSize } from '../../shared/prep/names'
 import type { PrepSessionResult, TargetProblem } from '../../shared/prep/session';
 import type { PrepEvent } from '../../shared/prep/types';
 import { safeMessage } from '../../shared/text';
-import { entriesFromSources, InputError, pickedEntries, targetsFromDriveset } from '../core/prep/inputs';
-import { JournalBusy } from '../core/prep/lock';
-import { ManifestError } from '../core/prep/manifests';
-import { PrepError, PrepSession, type PrepTarget } from '../core/prep/session';
+import { entriesFromSources, InputError, pickedEntries, targetsFromDriveset } from '../core/prep/app/inputs';
+import { JournalBusy } from '../core/prep/journal/lock';
+import { ManifestError } from '../core/prep/engine/manifests';
+import { PrepError, PrepSession, type PrepTarget } from '../core/prep/engine/session';
 
 const HELP = `Usage:
   haul prep --journal J --session S --dataset dataset.csv --driveset driveset.csv [options]

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBlobList, parseBlobList, previewExport } from '../../shared/prep/exportPreview';
 import { formatBytes, parseSize } from '../../shared/prep/names';
-import { InputError, readCsv } from '../core/prep/inputs';
+import { InputError, readCsv } from '../core/prep/app/inputs';
 
 const HELP = `Usage: haul preview-export --blobs LIST --drive-size SIZE [--lists DIR] [--json]
 

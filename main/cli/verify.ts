@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../../shared/prep/names';
-import { verifyTarget } from '../core/prep/verify';
+import { verifyTarget } from '../core/prep/verify/verify';
 
 const HELP = `Usage: haul verify TARGET... [--journal FILE] [--json]
 

@@ -14,7 +14,7 @@ import type {
   Tray as TrayType,
 } from 'electron';
 import type { Core } from '../core/bridge/core';
-import type { KeepAwake, KeepAwakePort } from '../core/prep/keepAwake';
+import type { KeepAwake, KeepAwakePort } from '../core/prep/engine/keepAwake';
 import type { PrepSessionInfo } from '../../shared/prep/session';
 
 /** The keep-awake port of main/core/prep, over Electron's powerSaveBlocker. */

@@ -9,7 +9,7 @@ import type { BridgeResult } from '../../shared/ipc/contract';
 import type { PrepPlanResult } from '../../shared/prep/session';
 import { createCore, type Core } from '../../main/core/bridge/core';
 import { dispatch } from '../../main/core/bridge/dispatch';
-import { noKeepAwake } from '../../main/core/prep/keepAwake';
+import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-malicious-csv-'));
 const drive = join(work, 'drive');

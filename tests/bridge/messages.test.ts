@@ -14,7 +14,7 @@ import { clause, MAX_MESSAGE, quoted, redactKeys, safeMessage } from '../../shar
 import { createCore } from '../../main/core/bridge/core';
 import type { Handlers } from '../../main/core/bridge/context';
 import { dispatch } from '../../main/core/bridge/dispatch';
-import { noKeepAwake } from '../../main/core/prep/keepAwake';
+import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
 import { Sim } from '../lifecycle/helpers';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));

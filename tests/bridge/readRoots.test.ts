@@ -10,7 +10,7 @@ import type { BrowseResult } from '../../shared/prep/session';
 import { createCore, type Core } from '../../main/core/bridge/core';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { defaultReadRoots } from '../../main/core/bridge/readRoots';
-import { noKeepAwake } from '../../main/core/prep/keepAwake';
+import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-read-roots-'));
 const allowed = join(work, 'allowed');

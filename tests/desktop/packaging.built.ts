@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Ajv from 'ajv';
-import { WORKERS } from '../../main/core/prep/workerBoot';
+import { WORKERS } from '../../main/core/prep/threads/workerBoot';
 import { ROOT, assertFreshBuild } from './built';
 
 const require = createRequire(import.meta.url);
@@ -72,7 +72,7 @@ describe('electron-builder.yml', () => {
     // asarUnpack: the folders exist, and what main starts from them is there.
     expect(existsSync(path.join(ROOT, 'node_modules', 'drivelist', 'js', 'lsblk'))).toBe(true);
     expect(existsSync(path.join(ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'))).toBe(true);
-    // every prep worker the engine starts by name (workerBoot.ts), so none is left out of main/build.mjs
+    // every prep worker the engine starts by name (main/core/prep/threads/workerBoot.ts), so none is left out of main/build.mjs
     for (const f of ['haul.mjs', 'azuriteChild.mjs', ...WORKERS.map((w) => `${w}.mjs`)])
       expect(existsSync(path.join(ROOT, 'out', 'cli', f)), f).toBe(true);
     // files: the bundles and the package manifest main names.

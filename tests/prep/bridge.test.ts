@@ -10,7 +10,7 @@ import type { Draft, DraftSummary } from '../../shared/prep/draft';
 import type { BrowseResult, PrepPlanResult, PrepProgressPayload, PrepSessionInfo } from '../../shared/prep/session';
 import { createCore, type Core } from '../../main/core/bridge/core';
 import { dispatch } from '../../main/core/bridge/dispatch';
-import { noKeepAwake } from '../../main/core/prep/keepAwake';
+import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-bridge-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

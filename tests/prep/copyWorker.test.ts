@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CopyResult, CopyTask, FromWorker, WorkerInit } from '../../main/core/prep/protocol';
-import { startWorker, workerFile } from '../../main/core/prep/workerBoot';
+import type { CopyResult, CopyTask, FromWorker, WorkerInit } from '../../main/core/prep/threads/protocol';
+import { startWorker, workerFile } from '../../main/core/prep/threads/workerBoot';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-copy-worker-'));
 const MD5 = (b: Buffer) => createHash('md5').update(b).digest('hex').toUpperCase();

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeDriveRoot } from '../../main/core/prep/driveFiles';
-import type { FileRecord } from '../../main/core/prep/journal';
+import { writeDriveRoot } from '../../main/core/prep/drive-format/driveFiles';
+import type { FileRecord } from '../../main/core/prep/drive-format/fileRecord';
 import {
   BLOCK_SIZE,
   HEADER_FILE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileQueue } from '../../main/core/prep/schedule';
+import { FileQueue } from '../../main/core/prep/engine/schedule';
 
 describe("a drive's queue of files", () => {
   it('hands out every file once, in order, across its compactions and with files added on the way (a full drive handing files over)', () => {

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../shared/prep/constants';
-import { pickedEntries } from '../../main/core/prep/inputs';
-import { hasherKind } from '../../main/core/prep/hashRing';
-import { Journal } from '../../main/core/prep/journal';
-import { PrepSession } from '../../main/core/prep/session';
+import { pickedEntries } from '../../main/core/prep/app/inputs';
+import { hasherKind } from '../../main/core/prep/hash/hashRing';
+import { Journal } from '../../main/core/prep/journal/journal';
+import { PrepSession } from '../../main/core/prep/engine/session';
 import { makeDrives, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-hashring-'));
@@ -77,7 +77,7 @@ describe('the copy hashes', () => {
 
 describe('syncfs without a fork per flush', () => {
   it('one shell answers each syncfs of the drive with its exit status, and a drive that is gone fails', async () => {
-    const { SyncfsServer } = await import('../../main/core/prep/hashRing');
+    const { SyncfsServer } = await import('../../main/core/prep/flush/flusher');
     const here = SyncfsServer.start(tmpdir());
     expect(here, 'mkfifo and sh are on every Linux this runs on').toBeDefined();
     expect([here!.syncfs(), here!.syncfs()]).toEqual([0, 0]);

@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrepEvent } from '../../shared/prep/types';
-import { readManifest } from '../../main/core/prep/driveFiles';
-import { pickedEntries } from '../../main/core/prep/inputs';
-import { Journal, type FileRecord } from '../../main/core/prep/journal';
-import { PrepSession } from '../../main/core/prep/session';
+import { readManifest } from '../../main/core/prep/drive-format/driveFiles';
+import { pickedEntries } from '../../main/core/prep/app/inputs';
+import type { FileRecord } from '../../main/core/prep/drive-format/fileRecord';
+import { Journal } from '../../main/core/prep/journal/journal';
+import { PrepSession } from '../../main/core/prep/engine/session';
 import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-journal-'));

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PrepProgressPayload, PrepSessionInfo } from '../../shared/prep/session';
 import type { PrepEvent } from '../../shared/prep/types';
-import { noKeepAwake } from '../../main/core/prep/keepAwake';
-import { PrepManager, PrepRefused, ProgressThrottle } from '../../main/core/prep/manager';
-import { readManifest } from '../../main/core/prep/driveFiles';
-import { Journal } from '../../main/core/prep/journal';
+import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
+import { PrepManager, PrepRefused, ProgressThrottle } from '../../main/core/prep/app/manager';
+import { readManifest } from '../../main/core/prep/drive-format/driveFiles';
+import { Journal } from '../../main/core/prep/journal/journal';
 import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));

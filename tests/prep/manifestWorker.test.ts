@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER_FILE, MANIFEST_FILE, parseDriveHeader, parseDriveManifest } from '../../shared/formats/driveManifest';
-import { pickedEntries } from '../../main/core/prep/inputs';
-import { Journal } from '../../main/core/prep/journal';
-import { ManifestWorkers } from '../../main/core/prep/manifests';
-import { sortInTurns } from '../../main/core/prep/driveFiles';
-import { PrepSession } from '../../main/core/prep/session';
-import { workerFile } from '../../main/core/prep/workerBoot';
+import { pickedEntries } from '../../main/core/prep/app/inputs';
+import { Journal } from '../../main/core/prep/journal/journal';
+import { ManifestWorkers } from '../../main/core/prep/engine/manifests';
+import { sortInTurns } from '../../main/core/prep/drive-format/driveFiles';
+import { PrepSession } from '../../main/core/prep/engine/session';
+import { workerFile } from '../../main/core/prep/threads/workerBoot';
 import { makeDrives, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-manifest-'));

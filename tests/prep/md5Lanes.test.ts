@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../shared/prep/constants';
-import { LANES_SCRATCH, Md5Batch, md5Kernel, Md5Lanes, sharedMemory } from '../../main/core/prep/md5Lanes';
+import { LANES_SCRATCH, Md5Batch, md5Kernel, Md5Lanes, sharedMemory } from '../../main/core/prep/hash/md5Lanes';
 
 const SIZE = 3 * BLOCK_SIZE;
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');

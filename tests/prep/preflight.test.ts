@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { DatasetEntry } from '../../shared/formats/dataset';
-import { FileTable } from '../../main/core/prep/fileTable';
-import { makePlan, makePlanInTurns, DRIVE_RESERVE } from '../../main/core/prep/plan';
-import { scanDataset, type ScanTarget } from '../../main/core/prep/scan';
+import { FileTable } from '../../main/core/prep/plan/fileTable';
+import { makePlan, makePlanInTurns, DRIVE_RESERVE } from '../../main/core/prep/plan/plan';
+import { scanDataset, type ScanTarget } from '../../main/core/prep/plan/scan';
 
 const root = mkdtempSync(join(tmpdir(), 'haul-preflight-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

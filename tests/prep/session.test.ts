@@ -23,12 +23,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDriveInfo, parseDriveManifest } from '../../shared/formats/driveManifest';
 import type { PrepEvent } from '../../shared/prep/types';
-import { pickedEntries } from '../../main/core/prep/inputs';
-import { Journal } from '../../main/core/prep/journal';
-import { JournalBusy } from '../../main/core/prep/lock';
-import { readManifest } from '../../main/core/prep/driveFiles';
-import { PrepSession, type SessionConfig } from '../../main/core/prep/session';
-import { checkBlocks, verifyItems } from '../../main/core/prep/verify';
+import { pickedEntries } from '../../main/core/prep/app/inputs';
+import { Journal } from '../../main/core/prep/journal/journal';
+import { JournalBusy } from '../../main/core/prep/journal/lock';
+import { readManifest } from '../../main/core/prep/drive-format/driveFiles';
+import { PrepSession, type SessionConfig } from '../../main/core/prep/engine/session';
+import { checkBlocks, verifyItems } from '../../main/core/prep/verify/verify';
 import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-session-'));

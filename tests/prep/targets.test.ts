@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrepEvent } from '../../shared/prep/types';
 import type { RawDrive } from '../../main/core/drives/list';
-import { pickedEntries } from '../../main/core/prep/inputs';
-import type { KeepAwakePort } from '../../main/core/prep/keepAwake';
-import { PrepSession, type SessionConfig } from '../../main/core/prep/session';
+import { pickedEntries } from '../../main/core/prep/app/inputs';
+import type { KeepAwakePort } from '../../main/core/prep/engine/keepAwake';
+import { PrepSession, type SessionConfig } from '../../main/core/prep/engine/session';
 import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-targets-'));

@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PrepEvent } from '../../shared/prep/types';
 import { run as haulVerify } from '../../main/cli/verify';
-import { readManifest } from '../../main/core/prep/driveFiles';
-import { pickedEntries } from '../../main/core/prep/inputs';
-import { PrepSession } from '../../main/core/prep/session';
+import { readManifest } from '../../main/core/prep/drive-format/driveFiles';
+import { pickedEntries } from '../../main/core/prep/app/inputs';
+import { PrepSession } from '../../main/core/prep/engine/session';
 import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-verify-'));

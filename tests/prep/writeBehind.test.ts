@@ -10,9 +10,10 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickedEntries } from '../../main/core/prep/inputs';
-import { Journal, type FileRecord } from '../../main/core/prep/journal';
-import { PrepSession } from '../../main/core/prep/session';
+import { pickedEntries } from '../../main/core/prep/app/inputs';
+import type { FileRecord } from '../../main/core/prep/drive-format/fileRecord';
+import { Journal } from '../../main/core/prep/journal/journal';
+import { PrepSession } from '../../main/core/prep/engine/session';
 import { makeDrives, type TestDrives } from './drives.helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'haul-prep-behind-'));

@@ -17,8 +17,8 @@ import type { TrackerIntervals } from '../jobs/trackerSchedule';
 import type { NotificationCentre } from '../notifications/centre';
 import type { Notifier } from '../notifications/port';
 import type { DraftStore } from '../drafts/store';
-import type { KeepAwakePort } from '../prep/keepAwake';
-import type { PrepManager } from '../prep/manager';
+import type { KeepAwakePort } from '../prep/engine/keepAwake';
+import type { PrepManager } from '../prep/app/manager';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */

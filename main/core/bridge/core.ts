@@ -19,7 +19,7 @@ import { sandboxNow } from '../jobs/trackerClock';
 import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
 import { DraftStore } from '../drafts/store';
-import { PrepManager } from '../prep/manager';
+import { PrepManager } from '../prep/app/manager';
 import { openSettings } from '../settings';
 import { openConfBackend } from '../settings/conf';
 import { createConnectionManager } from '../settings/connection';

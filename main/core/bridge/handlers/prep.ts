@@ -1,6 +1,6 @@
 // prep.*, fs.* and drafts.* handlers: built from the core context; see shared/ipc/channels/prep.ts
-// for the schemas. Sessions (main/core/prep/manager.ts), drafts (main/core/drafts) and the folder
-// browser (main/core/prep/browse.ts) do the work; these translate their refusals into bridge
+// for the schemas. Sessions (main/core/prep/app/manager.ts), drafts (main/core/drafts) and the folder
+// browser (main/core/prep/app/browse.ts) do the work; these translate their refusals into bridge
 // errors a person can act on.
 import { isAbsolute } from 'node:path';
 import { CsvError } from '../../../../shared/formats/dataset';
@@ -8,11 +8,11 @@ import { HandlerError } from '../../../../shared/ipc/contract';
 import type { PrepChannel } from '../../../../shared/ipc/names';
 import { parseBlobList, previewExport } from '../../../../shared/prep/exportPreview';
 import { DraftNotFound, DraftStore } from '../../drafts/store';
-import { browse, BrowseError } from '../../prep/browse';
-import { entriesFromSources, InputError, targetsOf } from '../../prep/inputs';
-import { JournalBusy } from '../../prep/lock';
-import { PrepManager, PrepRefused } from '../../prep/manager';
-import { PrepError } from '../../prep/session';
+import { browse, BrowseError } from '../../prep/app/browse';
+import { entriesFromSources, InputError, targetsOf } from '../../prep/app/inputs';
+import { JournalBusy } from '../../prep/journal/lock';
+import { PrepManager, PrepRefused } from '../../prep/app/manager';
+import { PrepError } from '../../prep/engine/session';
 import type { CoreContext, HandlersOf } from '../context';
 import { ReadRoots } from '../readRoots';
 import { prepSpec, type BrowseResult, type PrepSpecInput } from '../../../../shared/prep/session';

@@ -1,0 +1,151 @@
+// What a preparation is given, turned into what the engine takes: picked folders and files, or a
+// dataset.csv, into dataset entries; a target list or a driveset.csv into targets. Errors name the
+// file, row and column (CsvError) or the path; nothing here speaks of command-line flags.
+import { isUtf8 } from 'node:buffer';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { CsvError, parseDataset, parseDriveset, type DatasetEntry } from '../../../../shared/formats/dataset';
+import type { BlobType, ImportDisposition } from '../../../../shared/formats/driveManifest';
+import { decodeName } from '../../../../shared/prep/names';
+import type { CsvInput, PrepSources, PrepTargetInput } from '../../../../shared/prep/session';
+import type { PrepTarget } from '../plan/targets';
+
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** The text of a CSV input and the name its errors use. */
+export function readCsv(input: CsvInput, what: string, field: string): { text: string; name: string } {
+  if ('text' in input) return { text: input.text, name: input.name ?? what };
+  try {
+    // stat first: a folder is no CSV, and opening a named pipe would wait forever
+    const st = statSync(input.path);
+    if (st.isDirectory())
+      throw new InputError(
+        `${input.path} is a folder; give the ${what} file itself${what.includes('.') ? ` (e.g. ${join(input.path, what)})` : ''}.`,
+        field,
+      );
+    if (!st.isFile())
+      throw new InputError(
+        `${input.path} is not a regular file (a pipe, socket or device); give the ${what} file itself.`,
+        field,
+      );
+    const bytes = readFileSync(input.path);
+    if (!isUtf8(bytes)) throw new InputError(notUtf8(input.path, what, bytes), field);
+    return { text: bytes.toString('utf8'), name: input.path };
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT'
+        ? `${input.path} does not exist; give the path of your ${what}.`
+        : code === 'EACCES'
+          ? `Haul may not read ${input.path}; give yourself read access to it.`
+          : `${input.path} could not be read (${code ?? 'error'}); check the path of your ${what}.`,
+      field,
+    );
+  }
+}
+
+/** Where a CSV stops being UTF-8 (Excel's plain "CSV" is Windows-1252): the line, shown escaped. */
+function notUtf8(path: string, what: string, bytes: Buffer): string {
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl < 0 ? bytes.length : nl;
+    const text = bytes.subarray(start, end);
+    if (!isUtf8(text) || nl < 0)
+      return `${path}, line ${line}, is not UTF-8 text ("${decodeName(text).shown.replace(/\r$/, '')}"); save the ${what} as UTF-8 (in Excel: "CSV UTF-8").`;
+    start = nl + 1;
+  }
+}
+
+/** Picked paths under one destination, as dataset entries (a folder keeps its contents under the prefix). */
+export function pickedEntries(
+  paths: string[],
+  destination: string,
+  blobType: BlobType,
+  disposition: ImportDisposition,
+): DatasetEntry[] {
+  const dest = destination.replace(/\\/g, '/').replace(/^\/+/, '');
+  return paths.map((s, k) => {
+    let isFolder = true;
+    try {
+      isFolder = statSync(s).isDirectory();
+    } catch {
+      /* pre-flight reports it */
+    }
+    const name =
+      s
+        .replace(/[/\\]+$/, '')
+        .split(/[/\\]/)
+        .pop() ?? s;
+    return {
+      row: k + 1,
+      basePath: isFolder && !/[/\\]$/.test(s) ? `${s}/` : s,
+      isFolder,
+      destination: isFolder ? (dest.endsWith('/') ? dest : `${dest}/`) : dest.endsWith('/') ? `${dest}${name}` : dest,
+      blobType,
+      disposition,
+    };
+  });
+}
+
+export function entriesFromSources(sources: PrepSources): DatasetEntry[] {
+  if (sources.kind === 'picked')
+    return pickedEntries(sources.paths, sources.destination, sources.blobType, sources.disposition);
+  const { text, name } = readCsv(sources.dataset, 'dataset.csv', 'sources.dataset');
+  const entries = parseDataset(text, name);
+  return 'path' in sources.dataset ? fromCsvFolder(entries, dirname(resolve(sources.dataset.path))) : entries;
+}
+
+/** Relative paths in a dataset.csv are relative to the CSV's folder, wherever Haul was started. */
+function fromCsvFolder(entries: DatasetEntry[], folder: string): DatasetEntry[] {
+  const at = (p: string) => (isAbsolute(p) || /^[A-Za-z]:[\\/]|^\\\\/.test(p) ? p : join(folder, p));
+  return entries.map((e) => {
+    const basePath = at(e.basePath);
+    const out: DatasetEntry = { ...e, basePath: e.isFolder && !/[/\\]$/.test(basePath) ? `${basePath}/` : basePath };
+    if (e.metadataFile) out.metadataFile = at(e.metadataFile);
+    if (e.propertiesFile) out.propertiesFile = at(e.propertiesFile);
+    return out;
+  });
+}
+
+/** Targets from a driveset.csv. Haul neither formats nor encrypts: rows asking for it are refused. */
+export function targetsFromDriveset(input: CsvInput): PrepTarget[] {
+  const { text, name } = readCsv(input, 'driveset.csv', 'driveset');
+  return parseDriveset(text, name).map((d) => {
+    if (d.formatOption === 'Format')
+      throw new CsvError(
+        name,
+        d.row,
+        'FormatOption',
+        'Haul does not format drives; format the drive yourself (e.g. exFAT or NTFS), mount it, and set FormatOption to AlreadyFormatted',
+      );
+    if (d.encryption === 'Encrypt')
+      throw new CsvError(
+        name,
+        d.row,
+        'Encryption',
+        "Haul cannot turn on BitLocker here; encrypt the drive first with the system's own tool and use AlreadyEncrypted with its key, or None",
+      );
+    // Windows drive letters ("G" or "G:") name the drive's root
+    const path = process.platform === 'win32' && /^[A-Za-z]:?$/.test(d.target) ? `${d.target[0]}:\\` : d.target;
+    return d.bitLockerKey ? { path, bitLockerKey: d.bitLockerKey } : { path };
+  });
+}
+
+/** The targets of a spec: its list, or its driveset (not both). */
+export function targetsOf(spec: { targets: PrepTargetInput[]; driveset?: CsvInput | undefined }): PrepTarget[] {
+  if (spec.driveset && spec.targets.length)
+    throw new InputError('Give either a list of drives or a driveset.csv, not both.', 'driveset');
+  return spec.driveset
+    ? targetsFromDriveset(spec.driveset)
+    : spec.targets.map((t) => (t.bitLockerKey ? { path: t.path, bitLockerKey: t.bitLockerKey } : { path: t.path }));
+}

@@ -1,0 +1,138 @@
+// Resume: what the journal says is already on the drives. A file counts as done when its
+// journal record matches the source (size, mtime, path), its copy did not fail verification, and
+// the copy is still on its drive (or its drive is not attached now); a changed source, or a copy
+// that failed verification, is copied again, onto the drive it was on. A file journaled before its
+// data was flushed (written behind, not confirmed by a `synced` record) counts only once its copy
+// on the drive is read back and matches every block MD5 the journal holds: after a kill -9 it is
+// in the page cache and passes; after a power cut it may not, and is copied again.
+import { closeSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TargetInfo } from '../../drives/target';
+import type { FileRecord } from '../drive-format/fileRecord';
+import { md5Upper } from '../drive-format/write';
+import type { FileTable } from '../plan/fileTable';
+import { fileKey, type Journal, type JournalRecord } from '../journal/journal';
+import { TMP_DIR } from '../threads/protocol';
+import { BLOCK_SIZE } from '../../../../shared/prep/constants';
+
+/** Reads a copy back and compares each block's MD5 with the journal's (unconfirmed records only: a few hundred MiB a drive at most). */
+function copyMatches(file: string, rec: FileRecord): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(BLOCK_SIZE, Math.max(1, rec.size)));
+    let got = '';
+    for (let pos = 0; pos < rec.size; ) {
+      const len = Math.min(BLOCK_SIZE, rec.size - pos);
+      let n = 0;
+      while (n < len) {
+        const r = readSync(fd, buf, n, len - n, pos + n);
+        if (r === 0) return false;
+        n += r;
+      }
+      got += md5Upper(buf.subarray(0, len));
+      pos += len;
+    }
+    return got === rec.blocks.toUpperCase();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface DoneSoFar {
+  /** file index -> drive index to try first (a changed file goes back where it was) */
+  preferred: Map<number, number>;
+  doneFiles: number;
+  doneBytes: number;
+  /** records of sources that changed since they were copied, or whose copy failed verification: replaced */
+  staleRecords: FileRecord[];
+}
+
+/** Marks done files in the table (flags 2) and finds the stale ones. Reads only. */
+export function findDone(table: FileTable, journal: Journal, session: string, infos: TargetInfo[]): DoneSoFar {
+  const driveIndex = new Map(infos.map((t, k) => [t.driveId, k]));
+  const preferred = new Map<number, number>();
+  let doneFiles = 0;
+  let doneBytes = 0;
+  const staleRecords: FileRecord[] = [];
+  for (let i = 0; i < table.count; i++) {
+    if (table.flags[i]) continue;
+    const rec = journal.files.get(fileKey(session, table.blobPath(i)));
+    if (!rec) continue;
+    const k = driveIndex.get(rec.drive);
+    const unchanged = rec.size === table.size(i) && rec.mtime === table.mtime(i) && rec.src === table.source(i);
+    const verifiedBad = journal.mismatched.has(fileKey(session, table.blobPath(i)));
+    if (unchanged && !verifiedBad) {
+      if (k === undefined) {
+        table.flags[i] = 2;
+        doneFiles++;
+        doneBytes += rec.size;
+        continue;
+      } // on a drive not attached now
+      const copy = join(infos[k]!.path, rec.path);
+      try {
+        if (statSync(copy).size === rec.size) {
+          if (!journal.unconfirmed(rec) || copyMatches(copy, rec)) {
+            table.flags[i] = 2;
+            doneFiles++;
+            doneBytes += rec.size;
+            continue;
+          }
+          staleRecords.push(rec); // written behind and lost (a power cut): replaced
+        }
+      } catch {
+        /* missing on the drive: copy again */
+      }
+    } else {
+      staleRecords.push(rec);
+    }
+    if (k !== undefined) preferred.set(i, k);
+  }
+  return { preferred, doneFiles, doneBytes, staleRecords };
+}
+
+/**
+ * Space on each target that the copy frees before it starts: old copies of changed sources and
+ * partial temporaries of an interrupted run. Counted by `plan` (which writes nothing).
+ */
+export function reclaimableBytes(infos: TargetInfo[], stale: FileRecord[]): number[] {
+  return infos.map((t) => {
+    let bytes = 0;
+    for (const r of stale) {
+      if (r.drive !== t.driveId) continue;
+      try {
+        bytes += statSync(join(t.path, r.path)).size;
+      } catch {
+        /* already gone */
+      }
+    }
+    try {
+      for (const f of readdirSync(join(t.path, TMP_DIR))) {
+        try {
+          bytes += statSync(join(t.path, TMP_DIR, f)).size;
+        } catch {
+          /* gone */
+        }
+      }
+    } catch {
+      /* no temporaries */
+    }
+    return bytes;
+  });
+}
+
+/** Frees that space: removes old copies of changed sources and partial temporaries; journals the removals. */
+export function reclaim(infos: TargetInfo[], stale: FileRecord[], journal: Journal): void {
+  const driveIndex = new Map(infos.map((t, k) => [t.driveId, k]));
+  for (const rec of stale) {
+    const k = driveIndex.get(rec.drive);
+    if (k !== undefined) rmSync(join(infos[k]!.path, rec.path), { force: true });
+  }
+  for (const t of infos) rmSync(join(t.path, TMP_DIR), { recursive: true, force: true });
+  if (stale.length)
+    journal.append(stale.map((r): JournalRecord => ({ t: 'removed', s: r.s, blob: r.blob, drive: r.drive })));
+}

@@ -1,0 +1,646 @@
+// A drive-preparation session: the one object the CLI (`haul prep`) and the app (the manager in
+// app/manager.ts) both drive. `plan` scans, checks and plans without writing; `start` copies (one
+// worker per drive), writes the manifests and verifies; `cancel` stops cleanly; `resume` runs
+// again on the same journal, skipping what is done; `verify` re-reads the drives. Everything it
+// reports goes out as PrepEvents (shared/prep/types.ts) and a typed result; it never prints.
+import { existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import type { DatasetEntry } from '../../../../shared/formats/dataset';
+import { MANIFEST_FILE } from '../../../../shared/formats/driveManifest';
+import { formatBytes, sessionIdProblem } from '../../../../shared/prep/names';
+import type {
+  PrepPlanResult,
+  PrepSessionResult,
+  PreparedDrive,
+  TargetProblem,
+  VerifyReport,
+} from '../../../../shared/prep/session';
+import type { PlanSummary, PrepEvent } from '../../../../shared/prep/types';
+import type { DriveLister } from '../../drives/list';
+import type { TargetInfo } from '../../drives/target';
+import { readManifest } from '../drive-format/driveFiles';
+import type { FileTable } from '../plan/fileTable';
+import { Journal, type JournalRecord } from '../journal/journal';
+import { processKeepAwake, type KeepAwake, type KeepAwakePort } from './keepAwake';
+import { lockJournal } from '../journal/lock';
+import { IN_THREAD_RECORDS, ManifestWorkers, writeHeaders, writeManifests } from './manifests';
+import { makePlanInTurns } from '../plan/plan';
+import { SpeedWindow } from './progress';
+import { TMP_DIR } from '../threads/protocol';
+import { findDone, reclaim, reclaimableBytes, type DoneSoFar } from './resume';
+import { RunHold } from './runHold';
+import { scanDataset } from '../plan/scan';
+import { DriveScheduler, startCopyWorker, type StartedWorker } from './schedule';
+import { checkTargets, describeTarget, resolveTargets, type PrepTarget } from '../plan/targets';
+import { checkBlocks, verifyItems, verifyTarget } from '../verify/verify';
+import { workerFile } from '../threads/workerBoot';
+
+export type { PrepTarget };
+
+/** A session that cannot be set up as given (a bad session id …); nothing was written. */
+export class PrepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrepError';
+  }
+}
+
+export interface SessionConfig {
+  /** the journal file on this machine (never on a target) */
+  journal: string;
+  /** the session id: names a folder on each drive */
+  session: string;
+  /** the import job's name for the drive headers; default: the journal's file name */
+  jobName?: string;
+  entries: DatasetEntry[];
+  targets: PrepTarget[];
+  /** sources the person left out */
+  exclude?: string[];
+  /** leave out files with pre-flight problems instead of refusing */
+  skipProblems?: boolean;
+  /** re-read every block after the copy */
+  verify?: boolean;
+  /** bytes per second per drive, 0 = no limit */
+  maxRate?: number;
+  /** drive size for "N more drives needed" */
+  driveSize?: number;
+  /** default: systemd-inhibit / caffeinate; false: do nothing about sleep (tests, benchmarks) */
+  keepAwake?: KeepAwakePort | false;
+  /** where the worker files are, when not next to this module (an Electron bundle) */
+  workerDir?: URL;
+  /** generated driveIds by folder, kept between plan and start */
+  knownIds?: Map<string, string>;
+  /** every target may be a folder that is not a drive of its own (CLI --allow-folder); else per target */
+  allowFolders?: boolean;
+  /** the job goes to Azure: pre-flight notes drives its data center cannot read (not NTFS, no BitLocker) */
+  forAzure?: boolean;
+  /** the drive list targets are classified against (tests); default: the one `haul drives` shows */
+  listDrives?: DriveLister;
+}
+
+type Listener = (e: PrepEvent) => void;
+
+/** What planning found, kept for the copy that follows. */
+interface Planned {
+  result: PrepPlanResult;
+  infos: TargetInfo[];
+  table: FileTable;
+  done: DoneSoFar;
+}
+
+const TICK_MS = 200;
+
+export class PrepSession {
+  readonly journalPath: string;
+  readonly jobName: string;
+  private readonly listeners = new Set<Listener>();
+  /** generated driveIds by folder: what plan showed is what start writes */
+  private readonly knownIds: Map<string, string>;
+  private controller?: AbortController;
+  private runningRun?: Promise<PrepSessionResult>;
+
+  constructor(readonly config: SessionConfig) {
+    this.journalPath = resolve(config.journal);
+    this.jobName = config.jobName ?? (this.journalPath.split(sep).pop() ?? 'job').replace(/\.[^.]*$/, '');
+    this.knownIds = config.knownIds ?? new Map();
+    const sessionProblem = sessionIdProblem(config.session);
+    if (sessionProblem) throw new PrepError(`${sessionProblem.replace(/^t/, 'T')}. Choose another, such as "s1".`);
+  }
+
+  get sessionId(): string {
+    return this.config.session;
+  }
+  get running(): boolean {
+    return this.runningRun !== undefined;
+  }
+
+  /** Listens to every event of this session; returns the unsubscribe. */
+  onEvent(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: PrepEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Scans, checks and plans; writes nothing. Emits `preflight` (when problems) and `plan` (when it got that far). */
+  async plan(): Promise<PrepPlanResult> {
+    const journal = existsSync(this.journalPath) ? Journal.read(this.journalPath) : undefined;
+    return (await this.planWith(journal, false)).result;
+  }
+
+  private async planWith(
+    journal: Journal | undefined,
+    forCopy: boolean,
+    emit: Listener = (e) => this.emit(e),
+    /** called with the targets once they check out, before the scan (the copy starts its workers) */
+    onTargets?: (infos: TargetInfo[]) => void,
+  ): Promise<Planned> {
+    const c = this.config;
+    if (journal?.damage)
+      emit({ type: 'file-error', source: this.journalPath, code: 'EJOURNAL', message: journal.damage.message });
+    const {
+      infos,
+      problems: resolveProblems,
+      notes: targetNotes,
+    } = await resolveTargets(c.targets, {
+      ...(journal ? { journal } : {}),
+      knownIds: this.knownIds,
+      sources: c.entries.map((e) => e.basePath),
+      allowFolders: c.allowFolders === true,
+      forAzure: c.forAzure === true,
+      ...(c.listDrives ? { lister: c.listDrives } : {}),
+    });
+    const targetProblems: TargetProblem[] = [
+      ...resolveProblems,
+      ...checkTargets(infos, c.entries, this.journalPath, this.jobName),
+    ];
+    if (forCopy && c.targets.length === 0)
+      targetProblems.push({
+        code: 'none',
+        target: '',
+        message: 'No drive was given to copy onto.',
+        fix: 'Add a drive (its mount path, or a folder on a mounted volume).',
+      });
+    if (targetProblems.length === 0) onTargets?.(infos);
+    const scan = await scanDataset(c.entries, { sessionId: c.session, targets: infos, exclude: c.exclude ?? [] });
+    const blockingProblems = scan.problemCount > 0 && !c.skipProblems;
+    if (scan.problemCount) emit({ type: 'preflight', problems: scan.problems });
+    const done: DoneSoFar = journal
+      ? findDone(scan.table, journal, c.session, infos)
+      : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [] };
+    // free space as the copy will find it: old copies of changed files and partial temporaries go first
+    const reclaimable = reclaimableBytes(infos, done.staleRecords);
+    const allocUnits: number[] = [];
+    for (const [k, t] of infos.entries()) {
+      const fs = statfsSync(t.path);
+      t.free = Math.min(t.capacity, fs.bavail * fs.bsize + reclaimable[k]!);
+      allocUnits[k] = fs.bsize;
+    }
+    const plan: PlanSummary = await makePlanInTurns({
+      table: scan.table,
+      drives: infos.map((t, k) => ({
+        driveId: t.driveId,
+        target: t.path,
+        capacity: t.capacity,
+        free: t.free,
+        allocUnit: allocUnits[k],
+      })),
+      preferred: done.preferred,
+      alreadyDoneFiles: done.doneFiles,
+      alreadyDoneBytes: done.doneBytes,
+      ...(c.driveSize ? { driveSize: c.driveSize } : {}),
+    });
+    const unused = unusedDrives(plan, infos, journal);
+    for (const d of unused) d.unused = true;
+    const refused = targetProblems.length > 0 || blockingProblems;
+    if (!refused) emit({ type: 'plan', plan, ...(targetNotes.length ? { targetNotes } : {}) });
+    const ready = !refused && plan.fits && infos.length > 0;
+    const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    const unusedNote = unused.length
+      ? `; ${unused.map((d) => `${d.driveId} (${d.target})`).join(', ')} ${unused.length === 1 ? 'gets no file and is' : 'get no file and are'} left as ${unused.length === 1 ? 'it is' : 'they are'}`
+      : '';
+    const message = targetProblems.length
+      ? `${s(targetProblems.length, 'problem', 'problems')} with the drives: ${targetProblems[0]!.message}`
+      : blockingProblems
+        ? `Pre-flight found ${s(scan.problemCount, 'problem', 'problems')}; fix or leave out each file listed before copying.`
+        : infos.length === 0
+          ? `${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy${plan.moreDrivesNeeded ? `: ${s(plan.moreDrivesNeeded.count, 'drive', 'drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Add the drives to copy onto.`
+          : !plan.fits
+            ? `The data does not fit: ${s(plan.unplacedFiles, 'file', 'files')} (${formatBytes(plan.unplacedBytes)}) have no room${plan.moreDrivesNeeded ? `; ${s(plan.moreDrivesNeeded.count, 'more drive', 'more drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Nothing was written.`
+            : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already done` : ''}${unusedNote}.`;
+    const result: PrepPlanResult = {
+      ready,
+      problems: scan.problems,
+      problemCount: scan.problemCount,
+      targetProblems,
+      targetNotes,
+      targets: infos.map(describeTarget),
+      plan,
+      message,
+    };
+    return { result, infos, table: scan.table, done };
+  }
+
+  /** Copies, writes the manifests and (when asked) verifies. Resolves once it ended, however it ended. */
+  start(): Promise<PrepSessionResult> {
+    if (this.runningRun) throw new PrepError('This preparation is already running.');
+    const controller = new AbortController();
+    this.controller = controller;
+    const run = this.copy(controller.signal).finally(() => {
+      this.runningRun = undefined;
+    });
+    this.runningRun = run;
+    return run;
+  }
+
+  /** Stops the copy cleanly: files in flight finish or are dropped, finished files stay journaled, manifests are written. */
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  /** Continues after a stop, a crash or a removed drive: the same journal, files already done are skipped. */
+  resume(): Promise<PrepSessionResult> {
+    return this.start();
+  }
+
+  /** The running copy, if any (the manager waits for it on shutdown). */
+  get whenDone(): Promise<PrepSessionResult> | undefined {
+    return this.runningRun;
+  }
+
+  private async copy(signal: AbortSignal): Promise<PrepSessionResult> {
+    const hold = new RunHold();
+    try {
+      return await this.copyHeld(
+        signal,
+        hold,
+        hold.gate((e: PrepEvent) => this.emit(e)),
+      );
+    } finally {
+      await hold.release();
+    }
+  }
+
+  /**
+   * The run itself. Whatever it takes (lock, journal, keep-awake, workers, timers) goes into
+   * `hold`, which `copy` releases however this ends; it emits only through `emit`, which is shut
+   * before the result is handed back.
+   */
+  private async copyHeld(signal: AbortSignal, hold: RunHold, emit: Listener): Promise<PrepSessionResult> {
+    const c = this.config;
+    mkdirSync(resolve(this.journalPath, '..'), { recursive: true });
+    hold.hold(await lockJournal(this.journalPath));
+    const journal = Journal.open(this.journalPath);
+    hold.hold(() => journal.close());
+    // the copy workers boot while the dataset is scanned; a refused plan ends them with the run
+    const copyWorker = workerFile('copyWorker', c.workerDir);
+    const started: (StartedWorker | undefined)[] = [];
+    hold.hold(() => {
+      for (const s of started) void s?.worker.terminate();
+    });
+    const planned = await this.planWith(journal, true, emit, (infos) => {
+      for (const [k, info] of infos.entries()) {
+        try {
+          started[k] = startCopyWorker(copyWorker, info, c.maxRate ?? 0, infos.length);
+        } catch {
+          /* the target went away: the scheduler finds out and says so */
+        }
+      }
+    });
+    const { result: planResult, infos, table, done } = planned;
+    const refusedResult = (outcome: PrepSessionResult['outcome']): PrepSessionResult => ({
+      ok: false,
+      outcome,
+      filesCopied: 0,
+      bytesCopied: 0,
+      filesSkipped: done.doneFiles,
+      failed: [],
+      notPlaced: 0,
+      drives: [],
+      problems: planResult.problems,
+      targetProblems: planResult.targetProblems,
+      ...(planResult.plan ? { plan: planResult.plan } : {}),
+      message: planResult.message,
+    });
+    if (planResult.targetProblems.length || (planResult.problemCount && !c.skipProblems))
+      return refusedResult('refused');
+    if (!planResult.plan?.fits) return refusedResult('does-not-fit');
+    // A drive the plan gives no file (and that holds nothing of this journal) gets no header: it
+    // stands by for files a full drive hands over, and is left as it was when none come.
+    const standby = new Set(planResult.plan.drives.filter((d) => d.unused).map((d) => d.target));
+
+    reclaim(infos, done.staleRecords, journal);
+    if (!journal.sessions.has(c.session))
+      journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
+    if (c.keepAwake !== false) {
+      const awake: KeepAwake = await (c.keepAwake ?? processKeepAwake).acquire(
+        `Haul is copying data onto drives for job ${this.jobName}`,
+      );
+      hold.hold(() => awake.release());
+      emit({ type: 'keep-awake', active: awake.active, message: awake.message });
+    }
+
+    // every target resolved (or the copy was refused above), so infos[k] is targets[k]
+    const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
+    const manifestWorkers = new ManifestWorkers(workerFile('manifestWorker', c.workerDir));
+    hold.hold(() => manifestWorkers.terminate());
+    const sch = new DriveScheduler({
+      table,
+      entries: c.entries,
+      session: c.session,
+      journal,
+      infos,
+      bitLockerKeys,
+      copyWorker,
+      started,
+      maxRate: c.maxRate ?? 0,
+      signal,
+      emit,
+    });
+    hold.hold(() => sch.terminate());
+    const speed = new SpeedWindow();
+    let phase: 'copy' | 'verify' = 'copy';
+    let verifyDone = 0;
+    let verifyTotal = 0;
+    const progressEvent = (): PrepEvent => {
+      const doneBytes = phase === 'copy' ? sch.bytesDone() : verifyDone;
+      const total = phase === 'copy' ? sch.totalBytes : verifyTotal;
+      speed.add(Date.now(), doneBytes);
+      const drives = sch.driveProgress();
+      const e: PrepEvent = {
+        type: 'progress',
+        phase,
+        bytesDone: doneBytes,
+        bytesTotal: total,
+        filesDone: sch.filesCopied,
+        filesTotal: sch.totalFiles,
+        speed: Math.round(speed.speed()),
+        drives,
+      };
+      const eta = speed.eta(total - doneBytes);
+      if (eta !== undefined) e.etaSeconds = Math.round(eta);
+      const current = drives.find((d) => d.currentFile)?.currentFile;
+      if (current) e.currentFile = current;
+      return e;
+    };
+
+    const standing = (r: (typeof sch.runs)[number]) => standby.has(r.info.path);
+    await writeHeaders(
+      manifestWorkers,
+      sch.runs.filter((r) => !standing(r)),
+      journal,
+      this.jobName,
+      c.session,
+    );
+    // a drive given many files needs a manifest worker at the end: it starts while the copy runs
+    if (planResult.plan.drives.some((d) => d.plannedFiles > IN_THREAD_RECORDS)) manifestWorkers.prestart();
+    const stopTicker = hold.every(() => emit(progressEvent()), TICK_MS);
+    await sch.run();
+    // the drives' last flush runs while the manifests are built; each is written once it is done
+    const flushed = sch.flushBehind();
+    stopTicker();
+    emit(progressEvent()); // the copy's final figures, also when it took less than one tick
+    // A file whose record the journal refused (a name the manifest cannot carry) is not on the job.
+    for (const { record: r, message } of journal.refused) {
+      if (r.t !== 'file') continue;
+      const root = infos.find((t) => t.driveId === r.drive)?.path;
+      const copy = root ? resolve(root, r.path) : undefined;
+      if (root && copy?.startsWith(resolve(root, c.session) + sep)) rmSync(copy, { force: true });
+      sch.failed.push({ source: r.src, code: 'EJOURNAL', message });
+      emit({ type: 'file-error', source: r.src, driveId: r.drive, code: 'EJOURNAL', message });
+    }
+    // A standby drive that took files over gets its header now (the manifest follows below).
+    const tookOver = sch.runs.filter(
+      (r) => standing(r) && r.state !== 'removed' && journal.filesOnDrive(r.info.driveId).length > 0,
+    );
+    if (tookOver.length) await writeHeaders(manifestWorkers, tookOver, journal, this.jobName, c.session);
+    const unused = sch.runs.filter((r) => standing(r) && !tookOver.includes(r)).map((r) => r.info.path);
+    const notUsed = unused.length
+      ? ` Not used, left as ${unused.length === 1 ? 'it was' : 'they were'}: ${unused.join(', ')}.`
+      : '';
+    // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
+    for (const r of sch.runs)
+      if (r.state !== 'removed') {
+        try {
+          // off the event loop: the drive's last flush holds its metadata a while
+          await rm(join(r.info.path, TMP_DIR), { recursive: true, force: true });
+        } catch {
+          /* the drive is failing: reported already */
+        }
+      }
+
+    const drives = await writeManifests(
+      manifestWorkers,
+      sch.runs,
+      journal,
+      this.jobName,
+      c.session,
+      sch.failed,
+      flushed,
+    );
+    await flushed; // also where no manifest was written
+    for (const d of drives) {
+      const r = sch.runs.find((x) => x.info.driveId === d.driveId)!;
+      emit({
+        type: 'drive-done',
+        driveId: d.driveId,
+        target: d.target,
+        files: r.filesDone,
+        bytes: r.bytesDone,
+        manifestHash: d.manifestHash,
+      });
+    }
+
+    let verifyOk = true;
+    /** files of this journal whose copy failed verification (copied again next run), and others' */
+    let failedVerify = 0;
+    let othersFailedVerify = 0;
+    if (c.verify && !sch.stopped) {
+      phase = 'verify';
+      const stopVerifyTicker = hold.every(() => emit(progressEvent()), TICK_MS);
+      const verifyWorker = workerFile('verifyWorker', c.workerDir);
+      const targets = sch.runs.filter((r) => r.state !== 'removed' && existsSync(join(r.info.path, MANIFEST_FILE)));
+      const items = targets.map((r) => verifyItems(readManifest(r.info.path)));
+      verifyTotal = items.flat().reduce((s, it) => s + it.length, 0);
+      speed.add(Date.now(), 0);
+      try {
+        await Promise.all(
+          targets.map((r, k) => {
+            const before = r.state;
+            r.state = 'verifying';
+            const drive = drives.find((d) => d.driveId === r.info.driveId);
+            return checkBlocks(
+              r.info.path,
+              items[k]!,
+              (n) => {
+                verifyDone += n;
+              },
+              verifyWorker,
+            )
+              .then(
+                (res) => {
+                  const ok = res.mismatches.length === 0;
+                  if (!ok) verifyOk = false;
+                  if (drive) drive.verified = ok;
+                  const at = Date.now();
+                  const bad = new Set(res.failed);
+                  const ours = journal.filesOnDrive(r.info.driveId).filter((f) => bad.has(f.path));
+                  failedVerify += ours.length;
+                  othersFailedVerify += bad.size - ours.length;
+                  journal.append([
+                    ...ours.map((f): JournalRecord => ({ t: 'mismatch', s: f.s, blob: f.blob, drive: f.drive, at })),
+                    { t: 'verified', drive: r.info.driveId, at, ok },
+                  ]);
+                  emit({
+                    type: 'verify-result',
+                    driveId: r.info.driveId,
+                    target: r.info.path,
+                    ok,
+                    blobs: res.blobs,
+                    blocks: res.blocks,
+                    bytes: res.bytes,
+                    mismatches: res.mismatches.slice(0, 100),
+                  });
+                },
+                (e: Error) => {
+                  verifyOk = false;
+                  if (drive) drive.verified = false;
+                  emit({
+                    type: 'verify-result',
+                    driveId: r.info.driveId,
+                    target: r.info.path,
+                    ok: false,
+                    blobs: 0,
+                    blocks: 0,
+                    bytes: 0,
+                    mismatches: [`verification could not run: ${e.message}`],
+                  });
+                },
+              )
+              .finally(() => {
+                r.state = before;
+              });
+          }),
+        );
+      } finally {
+        stopVerifyTicker();
+      }
+    }
+    emit(progressEvent());
+
+    const stopped = sch.stopped;
+    const failed = sch.failed.filter((f) => f.code !== 'ESTOPPED');
+    const notYet = sch.failed.length - failed.length;
+    const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
+    const ok = notCopied === 0 && verifyOk && !stopped;
+    const unfinished = [
+      ...(notCopied
+        ? [
+            `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied; fix the causes listed, then resume to finish (files already done are skipped)`,
+          ]
+        : []),
+      ...(failedVerify
+        ? [
+            `${failedVerify} file${failedVerify === 1 ? '' : 's'} failed verification; resuming copies ${failedVerify === 1 ? 'it' : 'them'} again`,
+          ]
+        : []),
+      ...(othersFailedVerify
+        ? [
+            `${othersFailedVerify} file${othersFailedVerify === 1 ? '' : 's'} this journal did not copy failed verification (listed); prepare them again with the journal that copied them`,
+          ]
+        : []),
+      ...(!verifyOk && !failedVerify && !othersFailedVerify
+        ? ['verification did not finish (the reason is listed); resume to verify again']
+        : []),
+    ];
+    const said = stopped
+      ? `Stopped: ${sch.filesCopied} files copied now (${formatBytes(sch.bytesCopied)}), ${notYet} not yet. Resume to continue where it stopped.`
+      : ok
+        ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? ', all blocks verified' : ''}.`
+        : `${unfinished.join('. ')}.`;
+    const message = `${said}${notUsed}`;
+    // what the done event and the result both say
+    const counts = {
+      filesCopied: sch.filesCopied,
+      bytesCopied: sch.bytesCopied,
+      filesSkipped: done.doneFiles,
+      failed: failed.slice(0, 1000),
+      notPlaced: sch.notPlaced.length,
+    };
+    emit({ type: 'done', ok, ...counts, ...(stopped ? { stopped: true } : {}), message });
+    return {
+      ok,
+      outcome: stopped ? 'stopped' : ok ? 'done' : 'incomplete',
+      ...counts,
+      drives,
+      problems: planResult.problems,
+      targetProblems: [],
+      ...(planResult.plan ? { plan: planResult.plan } : {}),
+      message,
+    };
+  }
+
+  /** Re-reads this session's drives against their own manifests. */
+  verify(): Promise<VerifyReport[]> {
+    return verifyDrives(
+      this.config.targets.map((t) => t.path),
+      (e) => this.emit(e),
+      this.config.workerDir,
+      existsSync(this.journalPath) ? this.journalPath : undefined,
+    );
+  }
+}
+
+/** Planned drives that get no file and hold nothing of this journal: the copy leaves them as they are. */
+function unusedDrives(plan: PlanSummary, infos: TargetInfo[], journal: Journal | undefined): PlanSummary['drives'] {
+  return plan.drives.filter((d, k) => d.plannedFiles === 0 && !journal?.drives.has(infos[k]?.driveId ?? d.driveId));
+}
+
+/**
+ * Verifies prepared drives one after another, reporting progress (phase verify) and each result;
+ * with the journal that prepared them, its files that fail are copied again by the next run.
+ */
+export async function verifyDrives(
+  roots: string[],
+  emit: (e: PrepEvent) => void,
+  workerDir?: URL,
+  journal?: string,
+): Promise<VerifyReport[]> {
+  const reports: VerifyReport[] = [];
+  const speed = new SpeedWindow();
+  const totals = roots.map((r) => {
+    try {
+      return verifyItems(readManifest(r)).reduce((s, i) => s + i.length, 0);
+    } catch {
+      return 0;
+    }
+  });
+  const bytesTotal = totals.reduce((s, n) => s + n, 0);
+  let before = 0;
+  let last = 0;
+  for (const [k, root] of roots.entries()) {
+    const report = await verifyTarget(
+      root,
+      (doneHere) => {
+        const now = Date.now();
+        if (now - last < TICK_MS) return;
+        last = now;
+        const bytesDone = before + doneHere;
+        speed.add(now, bytesDone);
+        const e: PrepEvent = {
+          type: 'progress',
+          phase: 'verify',
+          bytesDone,
+          bytesTotal,
+          filesDone: 0,
+          filesTotal: 0,
+          speed: Math.round(speed.speed()),
+          drives: [],
+        };
+        const eta = speed.eta(bytesTotal - bytesDone);
+        if (eta !== undefined) e.etaSeconds = Math.round(eta);
+        emit(e);
+      },
+      workerFile('verifyWorker', workerDir),
+      journal,
+    );
+    before += totals[k]!;
+    reports.push(report);
+    emit({
+      type: 'verify-result',
+      driveId: report.driveId ?? '',
+      target: root,
+      ok: report.ok,
+      blobs: report.blobs,
+      blocks: report.blocks,
+      bytes: report.bytes,
+      mismatches: report.problems.slice(0, 100),
+    });
+  }
+  return reports;
+}
+
+export type { PreparedDrive };

@@ -1,0 +1,183 @@
+// The flusher: a copy worker's data written to the disk while the copy goes on, so the copy never
+// waits for the disk except at a file's end. The copy thread's side is `Flusher`; the flusher
+// thread's is flushWorker.ts, which runs each request: a big file's fdatasync every 64 MiB, or one
+// syncfs of the drive per batch of small files (through `SyncfsServer`, one small shell started once).
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { siblingWorker, startWorker } from '../threads/workerBoot';
+
+/** flusher control: [0] requests, [1] fd, [2] done, [3] what (FDATASYNC, SYNCFS), [4] the last syncfs's exit status */
+export interface FlusherInit {
+  ctrl: SharedArrayBuffer;
+  /** the drive's root: what a syncfs flushes */
+  root: string;
+}
+export const FDATASYNC = 1;
+export const SYNCFS = 2;
+
+/** Whether `syncfs` works here (Linux with coreutils' sync). */
+export function canSyncfs(): boolean {
+  return process.platform === 'linux' && spawnSync('sync', ['--help'], { stdio: 'ignore' }).status === 0;
+}
+
+/** syncfs(2) of the file system under `path` (`sync -f`, coreutils); its exit status. */
+export function syncfs(path: string): number {
+  return spawnSync('sync', ['-f', path], { stdio: 'ignore' }).status ?? 1;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * syncfs(2) of one drive, many times, without forking this process each time: starting `sync`
+ * forks the whole process (about 20 ms for one of 300 MB, its page tables copied while every
+ * thread's page faults wait, its pages copied on write after), and the copy runs one every 64 MiB
+ * of small files. One small shell, started once, runs `sync -f` for each request it reads from a
+ * FIFO and answers the exit status on another. `start` gives undefined where that cannot be set
+ * up (no mkfifo, no sh): the caller starts `sync` itself then.
+ */
+export class SyncfsServer {
+  private constructor(
+    private readonly req: number,
+    private readonly resp: number,
+  ) {}
+
+  static start(root: string): SyncfsServer | undefined {
+    const dir = mkdtempSync(join(tmpdir(), 'haul-syncfs-'));
+    let req = -1;
+    let resp = -1;
+    try {
+      const reqPath = join(dir, 'req');
+      const respPath = join(dir, 'resp');
+      if (spawnSync('mkfifo', [reqPath, respPath], { stdio: 'ignore' }).status !== 0) return undefined;
+      const script =
+        'exec 3<"$1" || exit 1; exec 4>"$2" || exit 1; echo ready >&4; ' +
+        'while read -r _ <&3; do sync -f "$3"; echo $? >&4; done';
+      const child = spawn('sh', ['-c', script, 'sh', reqPath, respPath, root], { stdio: 'ignore' });
+      child.on('error', () => undefined);
+      child.unref();
+      // the shell opens the request FIFO first: until it has, opening its write end fails (ENXIO)
+      const until = Date.now() + 3000;
+      while (req < 0) {
+        try {
+          req = openSync(reqPath, constants.O_WRONLY | constants.O_NONBLOCK);
+        } catch {
+          if (Date.now() > until) return undefined;
+          Atomics.wait(sleeper, 0, 0, 2);
+        }
+      }
+      resp = openSync(respPath, constants.O_RDONLY | constants.O_NONBLOCK);
+      const server = new SyncfsServer(req, resp);
+      if (server.answer(until) !== 'ready') throw new Error('no answer');
+      return server;
+    } catch {
+      if (req >= 0) closeSync(req);
+      if (resp >= 0) closeSync(resp);
+      return undefined;
+    } finally {
+      rmSync(dir, { recursive: true, force: true }); // both ends are open (or never will be)
+    }
+  }
+
+  /** The exit status of one `sync -f` of the drive (1 when the shell is gone). */
+  syncfs(): number {
+    try {
+      writeSync(this.req, 'x\n');
+      const a = this.answer();
+      return a === '0' ? 0 : 1;
+    } catch {
+      return 1;
+    }
+  }
+
+  /** The next line the shell writes; undefined once it is gone (or, with `until`, not there by then). */
+  private answer(until = Infinity): string | undefined {
+    const buf = Buffer.alloc(64);
+    let line = '';
+    for (;;) {
+      let n = -1; // -1: nothing yet (EAGAIN); 0: no writer (the shell is gone, or not there yet)
+      try {
+        n = readSync(this.resp, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return undefined;
+      }
+      if (n > 0) {
+        line += buf.toString('latin1', 0, n);
+        const nl = line.indexOf('\n');
+        if (nl >= 0) return line.slice(0, nl);
+        continue;
+      }
+      if (n === 0 && until === Infinity) return undefined;
+      if (Date.now() > until) return undefined;
+      Atomics.wait(sleeper, 0, 0, 2);
+    }
+  }
+}
+
+/** The same off the event loop. */
+export function syncfsAsync(path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('sync', ['-f', path], { stdio: 'ignore' });
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+/**
+ * The copy thread's side of the flusher (flushWorker.ts), which writes data to the disk while the
+ * copy goes on: big files every 64 MiB (fdatasync) and batches of small files (one syncfs).
+ */
+export class Flusher {
+  private readonly sab = new SharedArrayBuffer(5 * 4);
+  private readonly ctrl = new Int32Array(this.sab);
+  private worker?: Worker;
+
+  start(self: string, root: string): Worker {
+    this.worker ??= startWorker(siblingWorker('flushWorker', self), { ctrl: this.sab, root } satisfies FlusherInit);
+    this.worker.unref();
+    return this.worker;
+  }
+
+  stop(): void {
+    if (this.worker) void this.worker.terminate();
+  }
+
+  busy(): boolean {
+    return Atomics.load(this.ctrl, 0) !== Atomics.load(this.ctrl, 2);
+  }
+
+  /** Asks the flusher to start writing this file to the disk; never waits (skipped while it is busy). */
+  flushSoon(fd: number): void {
+    if (this.busy()) return;
+    this.request(FDATASYNC, fd);
+  }
+
+  /** Starts a syncfs of the drive (after whatever the flusher is doing); `syncfsStatus` tells how it ended. */
+  syncfsSoon(): void {
+    this.idle();
+    this.request(SYNCFS, -1);
+  }
+
+  /** The exit status of the last syncfs (0: flushed); call after `idle`. */
+  syncfsStatus(): number {
+    return Atomics.load(this.ctrl, 4);
+  }
+
+  /** Waits until the flusher is done with whatever it was flushing (before a file is closed). */
+  idle(): void {
+    for (;;) {
+      const done = Atomics.load(this.ctrl, 2);
+      if (Atomics.load(this.ctrl, 0) === done) return;
+      Atomics.wait(this.ctrl, 2, done, 1000);
+    }
+  }
+
+  private request(what: number, fd: number): void {
+    Atomics.store(this.ctrl, 1, fd);
+    Atomics.store(this.ctrl, 3, what);
+    Atomics.add(this.ctrl, 0, 1);
+    Atomics.notify(this.ctrl, 0);
+  }
+}
