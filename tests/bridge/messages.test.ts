@@ -15,6 +15,7 @@ import { createCore } from '../../main/core/bridge/core';
 import type { Handlers } from '../../main/core/bridge/context';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
+import { targetsFromDriveset } from '../../main/core/prep/app/inputs';
 import { Sim } from '../lifecycle/helpers';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -226,5 +227,37 @@ describe('one sentence inside another', () => {
     expect(r.stderr).toMatch(/--port/);
     expect(r.stderr).toMatch(/Run "haul serve --help"/);
     expect(r.stderr).not.toMatch(doubled);
+  });
+});
+
+describe('a CSV that is not UTF-8', () => {
+  it('names the line, the column and the cell, and never shows a key cell or the rest of the line', () => {
+    const file = join(work, 'latin1-key-column.csv');
+    // the byte that is not UTF-8 sits in the key's own cell
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`${DS_HEADER}/mnt/d1,AlreadyFormatted,SilentMode,AlreadyEncrypted,${KEY}`),
+        Buffer.from([0xa0, 0x0a]),
+      ]),
+    );
+    let message = '';
+    try {
+      targetsFromDriveset({ path: file });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      `${file}, line 2, column ExistingBitLockerKey, is not UTF-8 text (the value is not shown); save the driveset.csv as UTF-8 (in Excel: "CSV UTF-8").`,
+    );
+    latin1Driveset(file);
+    try {
+      targetsFromDriveset({ path: file });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      `${file}, line 2, column DriveLetter, is not UTF-8 text ("${work}/Jos\\xE9"); save the driveset.csv as UTF-8 (in Excel: "CSV UTF-8").`,
+    );
   });
 });
