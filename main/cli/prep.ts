@@ -8,7 +8,7 @@ import type { PrepSessionResult, TargetProblem } from '../../shared/prep/session
 import type { PrepEvent } from '../../shared/prep/types';
 import { safeMessage } from '../../shared/text';
 import { entriesFromSources, InputError, pickedEntries, targetsFromDriveset } from '../core/prep/app/inputs';
-import { JournalBusy } from '../core/prep/journal/lock';
+import { PrepBusy } from '../core/prep/journal/lock';
 import { ManifestError } from '../core/prep/engine/manifests';
 import { PrepError, PrepSession, type PrepTarget } from '../core/prep/engine/session';
 
@@ -177,7 +177,7 @@ export async function run(argv: string[]): Promise<number> {
     return stopping ? 130 : EXIT[res.outcome];
   } catch (e) {
     printer.end();
-    if (e instanceof PrepError || e instanceof JournalBusy || e instanceof ManifestError)
+    if (e instanceof PrepError || e instanceof PrepBusy || e instanceof ManifestError)
       return refuse(!!args.json, [e.message]);
     throw e;
   } finally {

@@ -10,7 +10,7 @@ import { parseBlobList, previewExport } from '../../../../shared/prep/exportPrev
 import { DraftNotFound, DraftStore } from '../../drafts/store';
 import { browse, BrowseError } from '../../prep/app/browse';
 import { entriesFromSources, InputError, targetsOf } from '../../prep/app/inputs';
-import { JournalBusy } from '../../prep/journal/lock';
+import { PrepBusy } from '../../prep/journal/lock';
 import { PrepManager, PrepRefused } from '../../prep/app/manager';
 import { PrepError } from '../../prep/engine/session';
 import type { CoreContext, HandlersOf } from '../context';
@@ -25,7 +25,7 @@ function answer(e: unknown): never {
   if (e instanceof InputError) throw new HandlerError('bad-input', e.message, e.field);
   if (e instanceof BrowseError) throw new HandlerError(e.code, e.message, 'path');
   if (e instanceof DraftNotFound) throw new HandlerError('not-found', e.message, 'id');
-  if (e instanceof JournalBusy) throw new HandlerError('busy', e.message);
+  if (e instanceof PrepBusy) throw new HandlerError('busy', e.message);
   if (e instanceof PrepError) throw new HandlerError('refused', e.message);
   throw e;
 }

@@ -3,7 +3,8 @@
 // worker per drive), writes the manifests and verifies; `cancel` stops cleanly; `resume` runs
 // again on the same journal, skipping what is done; `verify` re-reads the drives. Everything it
 // reports goes out as PrepEvents (shared/prep/types.ts) and a typed result; it never prints.
-import { existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../../shared/formats/dataset';
@@ -23,7 +24,7 @@ import { readManifest } from '../drive-format/driveFiles';
 import type { FileTable } from '../plan/fileTable';
 import { Journal, type JournalRecord } from '../journal/journal';
 import { processKeepAwake, type KeepAwake, type KeepAwakePort } from './keepAwake';
-import { lockJournal } from '../journal/lock';
+import { lockDrive, lockJournal } from '../journal/lock';
 import { IN_THREAD_RECORDS, ManifestWorkers, writeHeaders, writeManifests } from './manifests';
 import { makePlanInTurns } from '../plan/plan';
 import { SpeedWindow } from './progress';
@@ -136,7 +137,7 @@ export class PrepSession {
     forCopy: boolean,
     emit: Listener = (e) => this.emit(e),
     /** called with the targets once they check out, before the scan (the copy starts its workers) */
-    onTargets?: (infos: TargetInfo[]) => void,
+    onTargets?: (infos: TargetInfo[]) => void | Promise<void>,
   ): Promise<Planned> {
     const c = this.config;
     if (journal?.damage)
@@ -164,7 +165,7 @@ export class PrepSession {
         message: 'No drive was given to copy onto.',
         fix: 'Add a drive (its mount path, or a folder on a mounted volume).',
       });
-    if (targetProblems.length === 0) onTargets?.(infos);
+    if (targetProblems.length === 0) await onTargets?.(infos);
     const scan = await scanDataset(c.entries, { sessionId: c.session, targets: infos, exclude: c.exclude ?? [] });
     const blockingProblems = scan.problemCount > 0 && !c.skipProblems;
     if (scan.problemCount) emit({ type: 'preflight', problems: scan.problems });
@@ -281,7 +282,27 @@ export class PrepSession {
     hold.hold(() => {
       for (const s of started) void s?.worker.terminate();
     });
-    const planned = await this.planWith(journal, true, emit, (infos) => {
+    // One run per drive, for the whole run: another run writing the same drive would leave it a
+    // manifest that neither reported. A lock lost on the way (taken over) stops this run.
+    const takenOver = new Set<string>();
+    const planned = await this.planWith(journal, true, emit, async (infos) => {
+      for (const info of infos) {
+        const lost = () => {
+          if (takenOver.has(info.path)) return;
+          takenOver.add(info.path);
+          emit({
+            type: 'file-error',
+            source: info.path,
+            driveId: info.driveId,
+            code: 'EBUSY',
+            message: `Another preparation took over the drive ${info.path}; this run stops and reports nothing for it. Run haul verify on it once the other run ended.`,
+          });
+          this.cancel();
+        };
+        hold.hold(
+          await lockDrive(info.path, { session: c.session, jobName: this.jobName, journal: this.journalPath }, lost),
+        );
+      }
       for (const [k, info] of infos.entries()) {
         try {
           started[k] = startCopyWorker(copyWorker, info, c.maxRate ?? 0, infos.length);
@@ -511,12 +532,26 @@ export class PrepSession {
     }
     emit(progressEvent());
 
-    const stopped = sch.stopped;
+    // What is reported is what the drive holds: a manifest changed under this run is not reported.
+    const notOnDrive: string[] = [];
+    for (const d of [...drives]) {
+      if (!takenOver.has(d.target) && (await manifestHashOnDrive(d.target)) === d.manifestHash) continue;
+      notOnDrive.push(d.target);
+      drives.splice(drives.indexOf(d), 1);
+      rmSync(d.driveInfoFile, { force: true });
+    }
+
+    const stopped = sch.stopped && notOnDrive.length === 0;
     const failed = sch.failed.filter((f) => f.code !== 'ESTOPPED');
     const notYet = sch.failed.length - failed.length;
     const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
-    const ok = notCopied === 0 && verifyOk && !stopped;
+    const ok = notCopied === 0 && verifyOk && !stopped && notOnDrive.length === 0;
     const unfinished = [
+      ...(notOnDrive.length
+        ? [
+            `the manifest on ${notOnDrive.join(', ')} is not the one this run wrote (another program or preparation wrote the drive meanwhile), so no manifest hash is reported for it; run haul verify on it, then prepare it again`,
+          ]
+        : []),
       ...(notCopied
         ? [
             `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied; fix the causes listed, then resume to finish (files already done are skipped)`,
@@ -571,6 +606,17 @@ export class PrepSession {
       this.config.workerDir,
       existsSync(this.journalPath) ? this.journalPath : undefined,
     );
+  }
+}
+
+/** MD5 (Base16 upper case) of the drive's DriveManifest.xml as it is now; undefined when it cannot be read. */
+async function manifestHashOnDrive(target: string): Promise<string | undefined> {
+  try {
+    const hash = createHash('md5');
+    for await (const chunk of createReadStream(join(target, MANIFEST_FILE))) hash.update(chunk as Buffer);
+    return hash.digest('hex').toUpperCase();
+  } catch {
+    return undefined;
   }
 }
 
