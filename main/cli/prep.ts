@@ -169,6 +169,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const res = await session.start();
     printer.end();
+    if (res.drives.length && targets.some((t) => t.bitLockerKey) && !args.json)
+      console.log(
+        `DriveInfo files for the job, next to the journal (WAImportExport's format: an encrypted drive's file holds its BitLocker key in clear; readable only by you, keep them safe):\n${res.drives.map((d) => `  ${d.driveInfoFile}`).join('\n')}`,
+      );
     if (res.targetProblems.length)
       return refuse(
         !!args.json,

@@ -157,6 +157,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // --- issue 10 (prep sessions, drafts): sessions run in main; stopped cleanly on shutdown
   ctx.prep = new PrepManager({
     dataDir: options.dataDir,
+    secrets: ctx.secrets,
     onProgress: (payload) => events.emit('prep.progress', payload),
     onSession: (info) => events.emit('prep.session', info),
     ...(options.keepAwake ? { keepAwake: options.keepAwake } : {}),

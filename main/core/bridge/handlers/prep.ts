@@ -71,6 +71,7 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
     ctx.prep ??
     new PrepManager({
       dataDir: ctx.dataDir,
+      secrets: ctx.secrets,
       onProgress: (p) => ctx.events.emit('prep.progress', p),
       onSession: (s) => ctx.events.emit('prep.session', s),
       forAzure: () => ctx.connections?.current()?.kind === 'azure',

@@ -78,6 +78,12 @@ export interface SessionConfig {
   forAzure?: boolean;
   /** the drive list targets are classified against (tests); default: the one `haul drives` shows */
   listDrives?: DriveLister;
+  /**
+   * Write each drive's BitLocker key into its DriveInfo file next to the journal, as WAImportExport
+   * does (default: the CLI). false: the app, which keeps keys encrypted and makes the customer's
+   * DriveInfo file on demand; the file next to the journal then carries no key.
+   */
+  driveInfoKeys?: boolean;
 }
 
 type Listener = (e: PrepEvent) => void;
@@ -345,7 +351,7 @@ export class PrepSession {
     }
 
     // every target resolved (or the copy was refused above), so infos[k] is targets[k]
-    const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
+    const bitLockerKeys = c.targets.map((t) => (c.driveInfoKeys === false ? '' : (t.bitLockerKey ?? '')));
     const manifestWorkers = new ManifestWorkers(workerFile('manifestWorker', c.workerDir));
     hold.hold(() => manifestWorkers.terminate());
     const sch = new DriveScheduler({
