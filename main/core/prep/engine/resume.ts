@@ -6,9 +6,12 @@
 // on the drive is read back and matches every block MD5 the journal holds: after a kill -9 it is
 // in the page cache and passes; after a power cut it may not, and is copied again.
 import { closeSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { opendir, rm } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import type { TargetInfo } from '../../drives/target';
+import { readManifest } from '../drive-format/driveFiles';
 import type { FileRecord } from '../drive-format/fileRecord';
+import { SIDECAR_DIR } from '../drive-format/sidecars';
 import { md5Upper } from '../drive-format/write';
 import type { FileTable } from '../plan/fileTable';
 import { fileKey, type Journal, type JournalRecord } from '../journal/journal';
@@ -123,6 +126,39 @@ export function reclaimableBytes(infos: TargetInfo[], stale: FileRecord[]): numb
     }
     return bytes;
   });
+}
+
+/**
+ * Removes, from this session's folder on each drive, the files no manifest will list: copies a run
+ * killed with -9 wrote but never journaled. Left there, the next run may place those files on
+ * another drive, and the drive stays "unfinished" for good. What the drive's manifest lists now
+ * (another journal's run of this session) and the session's sidecar folder are kept.
+ */
+export async function removeUnlisted(infos: TargetInfo[], journal: Journal, session: string): Promise<number> {
+  let removed = 0;
+  for (const t of infos) {
+    const dir = join(t.path, session);
+    let entries;
+    try {
+      entries = await opendir(dir, { recursive: true });
+    } catch {
+      continue; // nothing of this session on the drive
+    }
+    const listed = new Set(journal.filesOnDrive(t.driveId).map((f) => f.path));
+    try {
+      for (const b of readManifest(t.path)?.blobs ?? []) listed.add(b.filePath);
+    } catch {
+      /* a damaged manifest is rewritten from the journal by this run */
+    }
+    for await (const e of entries) {
+      if (!e.isFile()) continue;
+      const rel = relative(t.path, join(e.parentPath, e.name)).split(sep).join('/');
+      if (listed.has(rel) || rel.split('/').includes(SIDECAR_DIR)) continue;
+      await rm(join(e.parentPath, e.name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /** Frees that space: removes old copies of changed sources and partial temporaries; journals the removals. */

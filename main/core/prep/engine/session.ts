@@ -29,7 +29,7 @@ import { IN_THREAD_RECORDS, ManifestWorkers, writeHeaders, writeManifests } from
 import { makePlanInTurns } from '../plan/plan';
 import { SpeedWindow } from './progress';
 import { TMP_DIR } from '../threads/protocol';
-import { findDone, reclaim, reclaimableBytes, type DoneSoFar } from './resume';
+import { findDone, reclaim, reclaimableBytes, removeUnlisted, type DoneSoFar } from './resume';
 import { RunHold } from './runHold';
 import { scanDataset } from '../plan/scan';
 import { DriveScheduler, startCopyWorker, type StartedWorker } from './schedule';
@@ -340,6 +340,7 @@ export class PrepSession {
     const standby = new Set(planResult.plan.drives.filter((d) => d.unused).map((d) => d.target));
 
     reclaim(infos, done.staleRecords, journal);
+    await removeUnlisted(infos, journal, c.session);
     if (!journal.sessions.has(c.session))
       journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
     if (c.keepAwake !== false) {
