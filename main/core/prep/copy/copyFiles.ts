@@ -180,9 +180,9 @@ export class Target {
 
 /**
  * The bytes of a small file (`size` by its fstat before) into `buf` at `at` and onto the drive: one
- * read of size + 1 bytes usually gets the whole file and shows its end (a regular file reads short
- * only at its end, so no second read to see 0); the fstat after catches a file that changed
- * meanwhile. Returns the bytes copied (`size`).
+ * read of size + 1 bytes usually gets the whole file and shows its end (a short read at its size
+ * needs no second read to see 0); the fstat after catches a file that changed meanwhile. Returns
+ * the bytes copied (`size`).
  */
 function copySmallBytes(
   target: Target,
@@ -199,7 +199,10 @@ function copySmallBytes(
     const want = size + 1 - got;
     const n = readWithRetry(src, buf, at + got, got, want, task.src);
     got += n;
-    if (n < want) break;
+    // A short read that reached the size is the file's end. One before it is not: the next read
+    // says which — more bytes, the end (the file shrank), or the error that stopped the first
+    // (a bad sector after 64 KiB reads short first, then fails: an input/output error, not a change).
+    if (n === 0 || (n < want && got >= size)) break;
   }
   const after = fstatSync(src);
   if (got !== size || after.size !== size || after.mtimeMs !== before.mtimeMs) throw changed(task);
