@@ -193,7 +193,7 @@ export async function run(argv: string[]): Promise<number> {
 function inCliWords(e: PrepEvent): PrepEvent {
   if (!('message' in e) || e.type === 'keep-awake') return e;
   const message = e.message
-    .replace(/add one and resume to copy them/, 'add one with --target and run the same command again')
+    .replace(/add one and resume to copy (it|them)/, 'add one with --target and run the same command again')
     .replace(/Plug it back in and resume to continue/, 'Reconnect it and run the same command again to continue')
     .replace(/check it, then resume/, 'check it and run again')
     .replace(/Resume to continue/, 'Run the same command again to continue')

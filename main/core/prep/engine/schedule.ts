@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import type { DatasetEntry } from '../../../../shared/formats/dataset';
 import { BLOCK_SIZE } from '../../../../shared/prep/constants';
 import type { DriveProgress, PrepEvent } from '../../../../shared/prep/types';
+import { formatBytes } from '../../../../shared/prep/names';
 import type { TargetInfo } from '../../drives/target';
 import type { FileTable } from '../plan/fileTable';
 import type { Journal, JournalRecord } from '../journal/journal';
@@ -84,6 +85,8 @@ export interface DriveRun {
   behindQ: number[];
   /** the copy worker has ended */
   ended?: Promise<void>;
+  /** why the drive took no more, as it was when it filled ("is full", "can hold no more files: …") */
+  fullWhy?: string;
 }
 
 export interface FailedFile {
@@ -370,17 +373,20 @@ export class DriveScheduler {
             const ids = [...new Set([...m.returned.filter((i) => r.outstanding.has(i)), ...r.queue.takeAll()])];
             for (const i of m.returned) r.outstanding.delete(i);
             r.state = 'full';
+            r.fullWhy = fullWhy(r.info.path);
             // bytes of returned files that were partly counted are not copied: take them back
             r.bytesDone = Math.min(r.bytesDone, bytesOnDrive(r));
             const moved = this.reassign(r, ids);
             const left = ids.length - moved;
             const s = (n: number) => (n === 1 ? '' : 's');
+            // Files the worker still had come back after this: how many need another drive is
+            // counted once, at the end, not here.
             emit({
               type: 'drive-full',
               driveId: r.info.driveId,
               target: r.info.path,
               movedFiles: moved,
-              message: `Drive ${r.info.driveId} (${r.info.path}) is full; ${moved} file${s(moved)} moved to the other drives${left ? `; ${left} file${s(left)} need another drive: add one and resume to copy them` : ''}.`,
+              message: `Drive ${r.info.driveId} (${r.info.path}) ${r.fullWhy}; ${moved} file${s(moved)} moved to the other drives${left ? '; the files that fit on no drive need another one (counted when the copy ends): add one and resume to copy them' : ''}.`,
             });
             if (r.outstanding.size === 0) stopDrive(r);
             checkAll();
@@ -632,4 +638,16 @@ export class DriveScheduler {
       this.lastSync = Date.now();
     }
   }
+}
+
+/** Why a drive took no more: out of space, or (with space left) out of room for files (inodes). */
+function fullWhy(root: string): string {
+  try {
+    const fs = statfsSync(root);
+    if (fs.files > 0 && fs.ffree === 0)
+      return `can hold no more files: its file system has no free inodes left, though ${formatBytes(fs.bavail * fs.bsize)} are free`;
+  } catch {
+    /* the drive is gone: "full" is what it said last */
+  }
+  return 'is full';
 }

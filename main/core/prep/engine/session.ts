@@ -553,6 +553,19 @@ export class PrepSession {
     const notYet = sch.failed.length - failed.length;
     const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
     const ok = notCopied === 0 && verifyOk && !stopped && notOnDrive.length === 0;
+    const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    // One count of what was not copied, and each cause with its own count.
+    const causes = [
+      ...(sch.notPlaced.length
+        ? [
+            `${s(sch.notPlaced.length, 'needs', 'need')} another drive (${fullDrives(sch.runs)}): add one and resume to copy ${sch.notPlaced.length === 1 ? 'it' : 'them'}`,
+          ]
+        : []),
+      ...(failed.length
+        ? [`${failed.length} could not be copied (each is listed with why): fix that, then resume`]
+        : []),
+      ...(stopped && notYet ? [`${notYet} ${notYet === 1 ? 'was' : 'were'} not started before the stop`] : []),
+    ];
     const unfinished = [
       ...(notOnDrive.length
         ? [
@@ -561,7 +574,7 @@ export class PrepSession {
         : []),
       ...(notCopied
         ? [
-            `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied; fix the causes listed, then resume to finish (files already done are skipped)`,
+            `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied: ${causes.join('; ')} (files already done are skipped)`,
           ]
         : []),
       ...(failedVerify
@@ -614,6 +627,13 @@ export class PrepSession {
       existsSync(this.journalPath) ? this.journalPath : undefined,
     );
   }
+}
+
+/** Why the drives took no more, for "N need another drive (…)": each full drive and what it ran out of. */
+function fullDrives(runs: { state: string; info: TargetInfo; fullWhy?: string | undefined }[]): string {
+  const full = runs.filter((r) => r.fullWhy !== undefined);
+  if (!full.length) return 'no drive had room for them';
+  return full.map((r) => `${r.info.driveId} ${r.fullWhy}`).join('; ');
 }
 
 /** MD5 (Base16 upper case) of the drive's DriveManifest.xml as it is now; undefined when it cannot be read. */
