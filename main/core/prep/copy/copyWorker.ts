@@ -32,6 +32,7 @@ import {
   closeQuietly,
   dropCopy,
   copySmallFile,
+  copyMode,
   openSource,
   readWithRetry,
   sleep,
@@ -154,7 +155,7 @@ function copyOne(task: CopyTask): Copied {
     // a small file goes straight to its place: it counts only once journaled, and a partial one
     // left by a kill is overwritten by the next run
     if (before.size < SMALL_FILE) tmp = join(init.root, task.rel);
-    dst = target.create(tmp);
+    dst = target.create(tmp, copyMode(task.src, before.mode));
     if (before.size < SMALL_FILE) {
       // packed into the ring's slot with others
       const result = copySmallFile(target, task, src, dst, before, ring, !batchFlush);

@@ -16,6 +16,7 @@ import {
   TargetFull,
   TargetGone,
   copySmallFile,
+  copyMode,
   dropCopy,
   openSource,
   type SmallFileHasher,
@@ -71,7 +72,7 @@ function copyOne(task: CopyTask): void {
       answer({ t: 'big', id: task.id });
       return;
     }
-    dst = target.create(at);
+    dst = target.create(at, copyMode(task.src, before.mode));
     const result = copySmallFile(target, task, src, dst, before, hasher, init.fsyncEach);
     held.push({ task, result });
     heldBytes += result.size;
