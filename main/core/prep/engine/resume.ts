@@ -53,6 +53,8 @@ export interface DoneSoFar {
   doneBytes: number;
   /** records of sources that changed since they were copied, or whose copy failed verification: replaced */
   staleRecords: FileRecord[];
+  /** blobs this session holds from one source that this run would replace with another source's file */
+  replaced: { blob: string; was: string; now: string }[];
 }
 
 /** Marks done files in the table (flags 2) and finds the stale ones. Reads only. */
@@ -62,6 +64,7 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
   let doneFiles = 0;
   let doneBytes = 0;
   const staleRecords: FileRecord[] = [];
+  const replaced: DoneSoFar['replaced'] = [];
   for (let i = 0; i < table.count; i++) {
     if (table.flags[i]) continue;
     const rec = journal.files.get(fileKey(session, table.blobPath(i)));
@@ -92,10 +95,11 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
       }
     } else {
       staleRecords.push(rec);
+      if (rec.src !== table.source(i)) replaced.push({ blob: rec.blob, was: rec.src, now: table.source(i) });
     }
     if (k !== undefined) preferred.set(i, k);
   }
-  return { preferred, doneFiles, doneBytes, staleRecords };
+  return { preferred, doneFiles, doneBytes, staleRecords, replaced };
 }
 
 /**

@@ -177,7 +177,22 @@ export class PrepSession {
     if (scan.problemCount) emit({ type: 'preflight', problems: scan.problems });
     const done: DoneSoFar = journal
       ? findDone(scan.table, journal, c.session, infos)
-      : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [] };
+      : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [], replaced: [] };
+    // Said before anything is written: the same blob name from another source replaces what the
+    // session copied before (another source mapping to a blob this session already holds).
+    if (done.replaced.length) {
+      const n = done.replaced.length;
+      const shown = done.replaced
+        .slice(0, 3)
+        .map((r) => `${r.blob} (was ${r.was}, now ${r.now})`)
+        .join('; ');
+      targetNotes.push({
+        code: 'replaces',
+        target: '',
+        message: `${n} file${n === 1 ? '' : 's'} of session ${c.session} would be replaced on the drives by another source with the same blob name: ${shown}${n > 3 ? `; and ${n - 3} more` : ''}.`,
+        fix: `To keep both, give the new files another destination or use another session id; starting the copy replaces ${n === 1 ? 'it' : 'them'}.`,
+      });
+    }
     // free space as the copy will find it: old copies of changed files and partial temporaries go first
     const reclaimable = reclaimableBytes(infos, done.staleRecords);
     const allocUnits: number[] = [];
