@@ -11,6 +11,7 @@ import { entriesFromSources, InputError, pickedEntries, targetsFromDriveset } fr
 import { PrepBusy } from '../core/prep/journal/lock';
 import { ManifestError } from '../core/prep/engine/manifests';
 import { PrepError, PrepSession, type PrepTarget } from '../core/prep/engine/session';
+import { hungReads } from '../core/prep/engine/schedule';
 
 const HELP = `Usage:
   haul prep --journal J --session S --dataset dataset.csv --driveset driveset.csv [options]
@@ -157,9 +158,16 @@ export async function run(argv: string[]): Promise<number> {
     if (plan.problemCount && !args['skip-problems']) return 2;
     return plan.plan?.fits ? 0 : 3;
   }
-  // Ctrl-C stops cleanly (finished files kept, manifests written); a second Ctrl-C quits at once
+  // Ctrl-C stops cleanly (finished files kept, manifests written); a second Ctrl-C quits at once.
+  // Not with process.exit: it waits for every thread, and a copy thread stuck in a read of a source
+  // that stopped answering never ends. Ctrl-C's own default ends the process, its threads with it.
   const onInt = () => {
-    if (stopping) process.exit(130);
+    if (stopping) {
+      console.error('Quitting now: run the same command again to continue (files already done are skipped).');
+      process.off('SIGINT', onInt);
+      process.kill(process.pid, 'SIGINT');
+      return;
+    }
     stopping = true;
     console.error('\nStopping after the files in flight… (Ctrl-C again to quit at once)');
     session.cancel();
@@ -178,7 +186,15 @@ export async function run(argv: string[]): Promise<number> {
         !!args.json,
         res.targetProblems.map((p) => withFlagHint(p, session.jobName)),
       );
-    return stopping ? 130 : EXIT[res.outcome];
+    const code = stopping ? 130 : EXIT[res.outcome];
+    if (hungReads()) {
+      // a thread still stuck in a source read would keep this process from ever exiting
+      console.error(
+        `haul prep: a read of a source still hangs (listed above); ending without waiting for it (exit status ${code} intended).`,
+      );
+      process.kill(process.pid, 'SIGKILL');
+    }
+    return code;
   } catch (e) {
     printer.end();
     if (e instanceof PrepError || e instanceof PrepBusy || e instanceof ManifestError)

@@ -144,9 +144,13 @@ function flushProgress(): void {
   lastReport = Date.now();
 }
 
+/** Which file this worker reads now (the engine watches for a read that stopped answering). */
+const reading = new Int32Array(init.reading);
+
 /** Copies one file to its temporary (a big one, flushed where there is no syncfs) or its place (a small one). */
 function copyOne(task: CopyTask): Copied {
   target.checkSoon();
+  Atomics.store(reading, 0, task.id + 1);
   const src = openSource(task);
   let tmp = join(tmpDir, `${task.id}.tmp`);
   let dst = -1;
@@ -170,6 +174,7 @@ function copyOne(task: CopyTask): Copied {
     dst = -1;
     throw e;
   } finally {
+    Atomics.store(reading, 0, 0);
     if (dst >= 0) closeSync(dst);
     closeSync(src);
   }
@@ -487,6 +492,7 @@ class SecondCopier {
       port: port2,
       ctrl: this.ctrl.buffer as SharedArrayBuffer,
       fsyncEach: !batchFlush,
+      reading: init.reading,
     };
     this.worker = startWorker(siblingWorker('smallCopyWorker', import.meta.url), data, [port2]);
     this.worker.unref();
