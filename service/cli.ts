@@ -19,7 +19,7 @@ Options:
   --auto                   play the operators automatically (one simulated day every few seconds)
   --auto-day-ms N          real milliseconds per simulated day in --auto mode (default 5000)
   --no-storage             run without Azurite (API only; copying drives is refused)
-  --verbose                log every request to stderr
+  --verbose                log each request and response to stderr (headers and bodies, secrets masked)
 
 When ready it prints one JSON line on stdout:
   {"endpoint":"https://127.0.0.1:PORT","ca":"<PEM path>","token":"...","subscriptionId":"...","resourceGroup":"..."}

@@ -7,6 +7,7 @@ import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { ArmHttpError } from './errors';
 import { SUPPORTED_API_VERSIONS } from '../shared/arm/schemas';
+import { wireLines } from './wireLog';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -57,6 +58,8 @@ export interface HttpOptions {
   routes: Route[];
   bodyLimit?: number;
   log?: (line: string) => void;
+  /** The wire log (`--verbose`): each request and response, secrets masked (wireLog.ts). */
+  wire?: (line: string) => void;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -68,16 +71,24 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return timingSafeEqual(digest(m[1]), digest(token));
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  if (res.headersSent) return;
+/** Sends a JSON reply; returns what was sent (for the wire log). */
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): { payload: string; headers: Record<string, string> } | undefined {
+  if (res.headersSent) return undefined;
   const payload = body === undefined ? '' : body instanceof RawJson ? body.text : JSON.stringify(body);
-  res.writeHead(status, {
+  const all = {
     ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
     'content-length': String(Buffer.byteLength(payload)),
     'cache-control': 'no-store',
     ...headers,
-  });
+  };
+  res.writeHead(status, all);
   res.end(payload);
+  return { payload, headers: all };
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -202,6 +213,8 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
   const started = performance.now();
   const common = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId };
   let status = 500;
+  let requestText: string | undefined;
+  let sent: ReturnType<typeof send>;
   try {
     const url = new URL(req.url ?? '/', `https://127.0.0.1:${req.socket.localPort ?? 443}`);
     if (!tokenMatches(req.headers.authorization, opts.token)) {
@@ -244,6 +257,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     }
     if (route.arm) checkApiVersion(url, route.api ?? IMPORT_EXPORT_API);
     const raw = await readBody(req, opts.bodyLimit ?? DEFAULT_BODY_LIMIT);
+    if (opts.wire) requestText = raw.toString('utf8');
     const body = parseJson(raw);
     const params: Record<string, string> = {};
     route.names.forEach((n, i) => {
@@ -258,7 +272,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     });
     const reply = await route.handle({ method, url, params, headers: req.headers, body, requestId });
     status = reply.status;
-    send(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
+    sent = send(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
   } catch (e) {
     const known = e instanceof ArmHttpError ? e : storageFailure(e);
     if (known) {
@@ -267,13 +281,13 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
         opts.log?.(
           `${req.method} ${req.url?.split('?')[0]}: ${known.code}: ${e instanceof Error ? e.message : String(e)}`,
         );
-      send(res, known.status, known.toBody(), { ...common, ...known.headers });
+      sent = send(res, known.status, known.toBody(), { ...common, ...known.headers });
     } else {
       status = 500;
       opts.log?.(
         `internal error on ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
       );
-      send(
+      sent = send(
         res,
         500,
         {
@@ -288,9 +302,23 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       );
     }
   } finally {
-    opts.log?.(
-      `${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} ${(performance.now() - started).toFixed(1)}ms`,
-    );
+    const ms = performance.now() - started;
+    // The wire log's own lines say the same and more.
+    if (!opts.wire) opts.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} ${ms.toFixed(1)}ms`);
+    else {
+      for (const line of wireLines({
+        requestId,
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        requestHeaders: req.headers,
+        requestBody: requestText,
+        status,
+        responseHeaders: sent?.headers ?? {},
+        responseBody: sent?.payload ?? '',
+        ms,
+      }))
+        opts.wire(line);
+    }
   }
 }
 

@@ -38,7 +38,7 @@ export interface ServiceOptions {
   /** Wall clock (tests). */
   wall?: () => number;
   log?: (line: string) => void;
-  /** Log every request (default false: errors and changes only). */
+  /** Log every request, and the wire log: each request and response, secrets masked (default false: errors and changes only). */
   logRequests?: boolean;
   progressIntervalMs?: number;
 }
@@ -159,6 +159,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     log: (l) => {
       if (opts.logRequests || !/ -> [23]\d\d /.test(l) || /^(PUT|PATCH|DELETE|POST)/.test(l)) log(l);
     },
+    ...(opts.logRequests ? { wire: log } : {}),
   });
   try {
     await new Promise<void>((res, rej) => {

@@ -2,7 +2,7 @@
 // (temp file + fsync + rename + fsync of the folder). The in-memory map is what requests read;
 // a change is acknowledged to the client only after its file is durable, and writes to one job
 // are queued in order, so kill -9 at any moment leaves every file either old or new.
-import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -57,7 +57,9 @@ export class JobStore {
 
   static async open(dataDir: string, log: (s: string) => void = () => undefined): Promise<JobStore> {
     const dir = join(dataDir, 'jobs');
-    await mkdir(dir, { recursive: true });
+    // The files hold the BitLocker keys of the sandbox's jobs: only the user may read them.
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
     const store = new JobStore(dir, log);
     const stale = await removeStaleTemps(dir);
     if (stale) log(`removed ${stale} unfinished temporary file(s) from ${dir} (writes that were never acknowledged)`);
@@ -120,7 +122,7 @@ export class JobStore {
     if (!before) this.sortedKeys = undefined;
     this.jobs.set(key, job);
     const snapshot = `${JSON.stringify(job)}\n`;
-    return this.enqueue(key, () => writeFileAtomic(this.fileOf(key), snapshot)).catch((e: unknown) => {
+    return this.enqueue(key, () => writeFileAtomic(this.fileOf(key), snapshot, 0o600)).catch((e: unknown) => {
       if (this.jobs.get(key) === job) {
         if (before) this.jobs.set(key, before);
         else {

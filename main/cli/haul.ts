@@ -26,6 +26,10 @@ const commands: Record<string, Command> = {
   },
   verify: { summary: 'Check a prepared drive, block by block, against its manifest', load: () => import('./verify') },
   drives: { summary: 'List the attached drives and whether they can take data', load: () => import('./drives') },
+  bitlocker: {
+    summary: "A drive's file system and BitLocker state; check its recovery password before it ships",
+    load: () => import('./bitlocker'),
+  },
   'preview-export': {
     summary: 'How many drives an export needs, and which blobs go where',
     load: () => import('./preview-export'),

@@ -44,12 +44,36 @@ export function formatRelative(at: number, now = Date.now()): string {
   return relative.format(Math.round(diff / size), unit);
 }
 
-/** "45 %" for a 0–100 number. */
+/** "45 %" for a 0–100 number; rounded down, so "100 %" is said only when it is all done. */
 export function formatPercent(p: number | undefined): string {
-  return p === undefined ? '—' : `${Math.round(p)} %`;
+  return p === undefined ? '—' : `${Math.max(0, Math.min(100, Math.floor(p)))} %`;
 }
 
-/** "2 drives", "1 drive". */
+const count = new Intl.NumberFormat();
+const plurals = new Intl.PluralRules('en');
+
+/** "1,024" in the person's locale. */
+export function formatCount(n: number): string {
+  return count.format(n);
+}
+
+/** "2 drives", "1 drive", "1,000 jobs": the number in the person's locale, the noun as English wants it. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${count.format(n)} ${plurals.select(n) === 'one' ? one : many}`;
+}
+
+const RULES =
+  /\s*\((?:see )?rules? ([A-Z]{1,2}\d+(?:(?:, | and | or )[A-Z]{1,2}\d+)*)\)|,? (?:see )?rules? ([A-Z]{1,2}\d+(?:(?:, | and | or )[A-Z]{1,2}\d+)*)(?=\))/g;
+
+/**
+ * A sentence without its life-cycle rule ids ("… after 14 days (rule J2).") and the ids it named:
+ * the sentence is for the customer, the ids go to a "why" detail for support.
+ */
+export function withoutRules(text: string): { text: string; rules: string[] } {
+  const rules: string[] = [];
+  const clean = text.replace(RULES, (_m, a?: string, b?: string) => {
+    for (const r of (a ?? b ?? '').split(/, | and | or /)) if (r && !rules.includes(r)) rules.push(r);
+    return '';
+  });
+  return { text: clean.replace(/ \(\)/g, '').replace(/\s+([.,;:])/g, '$1'), rules };
 }

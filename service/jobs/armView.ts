@@ -40,7 +40,7 @@ function render(job: StoredJob): JobResponse {
     const x = job.drives[d.driveId] ?? {};
     return {
       driveId: d.driveId,
-      ...(x.bitLockerKey !== undefined ? { bitLockerKey: x.bitLockerKey } : {}),
+      // Never the BitLocker key: Azure returns keys only from listBitLockerKeys.
       ...(x.manifestFile !== undefined ? { manifestFile: x.manifestFile } : {}),
       ...(x.manifestHash !== undefined ? { manifestHash: x.manifestHash } : {}),
       ...(x.driveHeaderHash !== undefined ? { driveHeaderHash: x.driveHeaderHash } : {}),

@@ -1,7 +1,8 @@
 // The jobs of the sandbox: ARM requests in, life-cycle events through shared/lifecycle (which alone
 // decides what may happen), durable records out. The parts live beside this file: request.ts (the
-// ARM checks), armView.ts (the ARM view and its cache), list.ts ($filter and paging), effects.ts
-// (the effect log) and scheduler.ts (every job's next deadline, fired on the service clock).
+// ARM checks), unset.ts (what a property that says nothing means), armView.ts (the ARM view and its
+// cache), list.ts ($filter and paging), effects.ts (the effect log) and scheduler.ts (every job's
+// next deadline, fired on the service clock).
 import { randomUUID } from 'node:crypto';
 import {
   allowed,
@@ -41,6 +42,7 @@ import {
   type StorageAccounts,
 } from './request';
 import { DeadlineScheduler } from './scheduler';
+import { PUT_JOB_PARAMETERS, UPDATE_JOB_PARAMETERS, withoutUnset } from './unset';
 
 export { parseStateFilter } from './list';
 export { refusalError } from '../errors';
@@ -163,7 +165,11 @@ export class JobService {
   ): Promise<{ status: 200 | 201; job: JobResponse }> {
     this.checkSubscription(subscriptionId);
     checkNames(resourceGroup, name);
-    const input = parseBody(PutJobParametersSchema, body, 'Put Job request (PutJobParameters)');
+    const input = parseBody(
+      PutJobParametersSchema,
+      withoutUnset(body, PUT_JOB_PARAMETERS),
+      'Put Job request (PutJobParameters)',
+    );
     const p = input.properties;
     if (!findLocation(input.location))
       throw badRequest(
@@ -172,12 +178,12 @@ export class JobService {
         'location',
       );
     checkStorageAccount(p.storageAccountId, this.subscriptionId, this.accounts);
-    checkNewJob(p);
     checkCarrier(input.location, p.deliveryPackage?.carrierName, 'properties.deliveryPackage.carrierName');
 
     const existing = this.store.get(jobKey(resourceGroup, name));
     const now = this.clock.now();
     if (existing) return { status: 200, job: await this.replaceExisting(existing, input, now) };
+    checkNewJob(p);
 
     let lc: LifecycleJob;
     try {
@@ -207,22 +213,21 @@ export class JobService {
   private async replaceExisting(existing: StoredJob, input: PutJobParameters, now: number): Promise<JobResponse> {
     const p = input.properties;
     const lc = existing.lifecycle;
+    const ids = (ds: { driveId: string }[]) =>
+      ds
+        .map((d) => d.driveId.toUpperCase())
+        .sort()
+        .join();
+    const sent = ids(p.driveList ?? []);
+    // The customer's drives; a client that PUTs back a job it read also sends the drives the data
+    // center added (an import's extra drives, an export's drives).
+    const drivesKept =
+      sent === ids(lc.drives) || (lc.type === 'Import' ? sent === ids(lc.drives.filter((d) => !d.extra)) : sent === '');
     const immutable: [string, boolean][] = [
       ['properties.jobType', p.jobType !== lc.type],
       ['properties.storageAccountId', p.storageAccountId.toLowerCase() !== existing.storageAccountId.toLowerCase()],
       ['location', findLocation(input.location)?.id !== findLocation(existing.location)?.id],
-      [
-        'properties.driveList',
-        (p.driveList ?? [])
-          .map((d) => d.driveId.toUpperCase())
-          .sort()
-          .join() !==
-          lc.drives
-            .filter((d) => !d.extra && lc.type === 'Import')
-            .map((d) => d.driveId.toUpperCase())
-            .sort()
-            .join(),
-      ],
+      ['properties.driveList', !drivesKept],
     ];
     const changed = immutable.filter(([, c]) => c).map(([n]) => n);
     if (changed.length) {
@@ -233,9 +238,15 @@ export class JobService {
         changed[0],
       );
     }
+    // The state and cancel flag as the client read them change nothing; another state is asked
+    // for as Update Job asks for it (only Shipping), and so is a cancel.
+    const state = p.state !== undefined && p.state.toLowerCase() !== lc.state.toLowerCase() ? p.state : undefined;
+    const cancel = p.cancelRequested === true && !lc.cancelRequested;
     const patch: UpdateJobParameters = {
       ...(input.tags ? { tags: input.tags } : {}),
       properties: {
+        ...(state !== undefined ? { state } : {}),
+        ...(cancel ? { cancelRequested: true } : {}),
         ...(p.returnAddress ? { returnAddress: p.returnAddress } : {}),
         ...(p.returnShipping ? { returnShipping: p.returnShipping } : {}),
         ...(p.deliveryPackage ? { deliveryPackage: p.deliveryPackage } : {}),
@@ -250,7 +261,11 @@ export class JobService {
   async update(subscriptionId: string, resourceGroup: string, name: string, body: unknown): Promise<JobResponse> {
     this.checkSubscription(subscriptionId);
     checkNames(resourceGroup, name);
-    const input = parseBody(UpdateJobParametersSchema, body, 'Update Job request (UpdateJobParameters)');
+    const input = parseBody(
+      UpdateJobParametersSchema,
+      withoutUnset(body, UPDATE_JOB_PARAMETERS),
+      'Update Job request (UpdateJobParameters)',
+    );
     const job = this.find(resourceGroup, name);
     return this.applyUpdate(job, input, this.clock.now());
   }
@@ -267,13 +282,6 @@ export class JobService {
         'InvalidJobState',
         `properties.state can only be set to 'Shipping' (to say the drives were shipped, rule J4); '${p.state}' is set by the service.`,
         'properties.state',
-      );
-    }
-    if (p.cancelRequested === false) {
-      throw badRequest(
-        'InvalidRequestContent',
-        'properties.cancelRequested, if specified, must be true (a cancel request cannot be withdrawn).',
-        'properties.cancelRequested',
       );
     }
     checkCarrier(job.location, p.deliveryPackage?.carrierName, 'properties.deliveryPackage.carrierName');

@@ -8,6 +8,7 @@ import { jobsChannels, jobsEvents } from './channels/jobs';
 import { prepChannels, prepEvents } from './channels/prep';
 import { settingsChannels, settingsEvents } from './channels/settings';
 import { notificationsChannels, notificationsEvents } from './channels/notifications';
+import { bitlockerChannels } from './channels/bitlocker';
 
 export type { ClassifiedDrive } from '../prep/types';
 export { AppInfo, ServiceStatus } from './channels/app';
@@ -20,6 +21,7 @@ export const channels = {
   ...prepChannels,
   ...settingsChannels,
   ...notificationsChannels,
+  ...bitlockerChannels,
 } satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 export const events = {

@@ -60,6 +60,9 @@ export const NOTIFICATIONS_CHANNELS = [
   'tracker.status',
 ] as const;
 
+/** BitLocker: a drive's state, its recovery password checked (or, on Windows, read). */
+export const BITLOCKER_CHANNELS = ['bitlocker.status', 'bitlocker.check', 'bitlocker.readKey'] as const;
+
 /** Request/response channels: renderer asks, main answers. */
 export const CHANNELS = [
   ...APP_CHANNELS,
@@ -69,6 +72,7 @@ export const CHANNELS = [
   ...PREP_CHANNELS,
   ...SETTINGS_CHANNELS,
   ...NOTIFICATIONS_CHANNELS,
+  ...BITLOCKER_CHANNELS,
 ] as const;
 
 export const DRIVES_EVENTS = ['drives.changed'] as const;
@@ -104,6 +108,7 @@ export type PrepChannel = (typeof PREP_CHANNELS)[number];
 export type SettingsChannel = (typeof SETTINGS_CHANNELS)[number];
 export type SettingsEvent = (typeof SETTINGS_EVENTS)[number];
 export type NotificationsChannel = (typeof NOTIFICATIONS_CHANNELS)[number];
+export type BitLockerChannel = (typeof BITLOCKER_CHANNELS)[number];
 export type NotificationsEvent = (typeof NOTIFICATIONS_EVENTS)[number];
 
 /** `app.info` -> `appInfo`: the bridge's method name for a channel. */

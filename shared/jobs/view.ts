@@ -309,7 +309,11 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
       ...(d.manifestFile ? { manifestFile: d.manifestFile } : {}),
       ...(d.manifestHash ? { manifestHash: d.manifestHash } : {}),
       ...(d.manifestUri ? { manifestUri: d.manifestUri } : {}),
-      hasBitLockerKey: !!d.bitLockerKey,
+      // Get Job carries no key (Azure returns them only from listBitLockerKeys): an import job's
+      // own drives were named with their key; an export drive has one once the data center wrote it.
+      hasBitLockerKey:
+        !!d.bitLockerKey ||
+        (type === 'Import' ? !extra : ['Completed', 'CompletedMoreInfo', 'ShippedBack'].includes(s)),
       extra,
       ...(since ? { stateSince: since.at } : {}),
     };

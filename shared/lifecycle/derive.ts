@@ -311,6 +311,14 @@ export function consistencyProblems(job: LifecycleJob): string[] {
   return problems;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "7 Dec 2026" for the service's ship date (a date or a timestamp); the text as it came when it is neither. */
+export function dayOf(date: string): string {
+  const d = new Date(date);
+  return Number.isNaN(d.getTime()) ? date : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
 /**
  * JE3: what a customer whose export drives did not arrive (or arrived damaged) should do, once the
  * job is Completed or Closed: check that the drives were shipped (Get Job), then ask the carrier
@@ -328,7 +336,7 @@ export function returnShipmentAdvice(job: LifecycleJob): { shipped: boolean; ste
       ],
     };
   const steps = [
-    `The data center shipped ${p.driveCount} drive(s) on ${p.shipDate} with ${p.carrierName}, tracking number ${p.trackingNumber} (rule JE3).`,
+    `The data center shipped ${p.driveCount === 1 ? '1 drive' : `${p.driveCount} drives`} on ${dayOf(p.shipDate)} with ${p.carrierName}, tracking number ${p.trackingNumber} (rule JE3).`,
     `If they have not arrived, ask ${p.carrierName} about tracking number ${p.trackingNumber}.`,
   ];
   if (job.type === 'Export')

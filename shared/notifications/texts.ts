@@ -1,6 +1,7 @@
 // The words of every notification: what happened (title) and what to do (body), the same on the
 // desktop, in the browser and in the centre. One function per kind of event.
 import type { DriveState, JobState } from '../lifecycle/types';
+import { dayOf } from '../lifecycle/derive';
 import type { NoticeKind } from './schemas';
 
 export interface NoticeText {
@@ -11,7 +12,7 @@ export interface NoticeText {
   driveId?: string;
 }
 
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+const day = (at: number) => dayOf(new Date(at).toISOString());
 
 export function jobStateText(job: string, from: JobState, to: JobState, cancelled: boolean): NoticeText {
   if (to === 'Faulted')

@@ -2,6 +2,7 @@
 // classification, pre-flight problems, the plan summary and the progress events of a copy.
 // The CLI prints these as JSON lines (--json); the app's bridge will carry the same objects.
 import { z } from 'zod';
+import { driveEncryption } from '../bitlocker';
 
 // ---- drives -------------------------------------------------------------------------------
 
@@ -37,6 +38,8 @@ export const classifiedDrive = z.object({
   readOnly: z.boolean(),
   status: targetVerdict,
   reasons: z.array(driveReason),
+  /** each volume's file system and BitLocker state (absent where Haul did not look) */
+  encryption: driveEncryption.optional(),
 });
 export type ClassifiedDrive = z.infer<typeof classifiedDrive>;
 

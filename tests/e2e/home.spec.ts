@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { drivelistList } from '../../main/core/drivelist';
+import { isShippableDevice } from '../../main/core/drives/list';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,11 +27,15 @@ test('the Drives screen shows what main/core reported through the bridge: platfo
     { linux: 'Linux', win32: 'Windows', darwin: 'macOS' }[process.platform as string] ?? process.platform;
   await expect(page.getByTestId('platform')).toHaveText(`${platformName} (${process.arch})`);
   await expect(page.getByTestId('data-dir')).toHaveText(process.env.HAUL_DATA_DIR_E2E!);
-  // The same drives drivelist sees from this test process, one row each.
-  const expected = (await drivelistList()).map((d) => d.device);
+  // The same drives drivelist sees from this test process, one row each, less swap and RAM disks
+  // (zram, ram) and loop devices with nothing mounted, which are not drives a person ships.
+  const seen = await drivelistList();
+  const expected = seen.filter((d) => isShippableDevice({ device: d.device, mountpoints: d.mountpoints ?? [] }));
   const rows = page.getByTestId('drive-row');
   await expect(rows).toHaveCount(expected.length);
-  for (const device of expected) await expect(rows.filter({ hasText: device })).toHaveCount(1);
+  for (const d of expected) await expect(rows.filter({ hasText: d.device })).toHaveCount(1);
+  for (const d of seen.filter((x) => /\/dev\/(zram|ram)\d+$/.test(x.device)))
+    await expect(rows.filter({ hasText: d.device })).toHaveCount(0);
   // The drive holding the operating system is shown blocked, and why.
   const system = (await drivelistList()).find((d) => d.isSystem);
   if (system) {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { shotPath, startStation, stationService, type Station, type StationService } from './station';
 import { bytes, md5, writeDrive } from '../service/datacenter/helpers';
+import { expectCustomerWords } from './words';
 
 // Each step is seen by the page's own polling (every 3 s while a job is shown), not by a reload.
 const STEP = { timeout: 20_000 };
@@ -27,6 +28,7 @@ let svc: StationService;
 let drives: string;
 
 async function shot(page: Page, name: string): Promise<void> {
+  await expectCustomerWords(page, name);
   for (const [w, h, suffix] of [
     [1440, 900, ''],
     [1024, 700, '-1024'],

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startStation, stationService, type Station, type StationService, shotPath } from './station';
 import { bytes, prepareDrive, RETURN_ADDRESS, DELIVERY } from '../service/helpers';
+import { expectCustomerWords } from './words';
 
 let station: Station;
 let svc: StationService;
@@ -106,6 +107,7 @@ test('a job made with the SDK and moved by haul ops: the notices come in without
   await expect(page.getByTestId('unread-count')).toHaveText('10');
   expect(loads).toBe(0); // no reload
 
+  await expectCustomerWords(page, 'notification centre');
   await page.screenshot({ path: shotPath('notifications.png') });
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: shotPath('notifications-1440.png') });

@@ -147,6 +147,24 @@ describe('state, percent and drives (G1-G4)', () => {
     expect(JSON.stringify(v)).not.toContain('secret-key');
   });
 
+  it('as from Azure, a Get Job without keys: the keys can be asked for an import drive, and an export drive once written', () => {
+    const imp = view(job('Creating', { drives: [{ driveId: 'WD1', state: 'Specified' }] }));
+    expect(imp.drives[0]?.hasBitLockerKey).toBe(true);
+    const exp = view(
+      job('Transferring', {
+        type: 'Export',
+        drives: [
+          { driveId: 'BLANK1', state: 'Received' },
+          { driveId: 'BLANK2', state: 'Completed' },
+        ],
+      }),
+    );
+    expect(exp.drives.map((d) => [d.driveId, d.hasBitLockerKey])).toEqual([
+      ['BLANK1', false],
+      ['BLANK2', true],
+    ]);
+  });
+
   it('D2: an export job shows its blob paths and prefixes and no drives until the data center reports them', () => {
     const v = view(job('Creating', { type: 'Export', drives: [] }));
     expect(v.type).toBe('Export');

@@ -449,6 +449,9 @@ describe('Job error events', () => {
     expect(advice?.shipped).toBe(true);
     expect(advice?.steps.join(' ')).toMatch(/ask DHL about tracking number JD0149999999/);
     expect(advice?.steps.join(' ')).toMatch(/request another export job.*download the missing blobs/);
+    // In words a customer reads: a plural that agrees, a day rather than a raw timestamp.
+    expect(advice?.steps[0]).toMatch(/shipped 2 drives on \d{1,2} [A-Z][a-z]{2} \d{4} with DHL/);
+    expect(advice?.steps.join(' ')).not.toMatch(/\(s\)|\d{4}-\d\d-\d\d/);
     // Nothing the data center does moves the job again.
     expect(s.refuse({ type: 'DrivesShippedBack', returnPackage: returned }).code).toBe('InvalidTransition');
     expect(returnShipmentAdvice(new Sim().job)).toBeUndefined();

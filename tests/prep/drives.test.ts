@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyDrive } from '../../main/core/drives/classify';
-import { parseLsblkSerials, type RawDrive } from '../../main/core/drives/list';
+import { isShippableDevice, parseLsblkSerials, type RawDrive } from '../../main/core/drives/list';
 import { parseMountinfo } from '../../main/core/drives/target';
 import { DriveWatcher } from '../../main/core/drives/watch';
 
@@ -33,6 +33,15 @@ describe('drives', () => {
     expect(m.get('/dev/sdb')).toBe('WD-123');
     expect(m.get('/dev/sdb1')).toBe('WD-123');
     expect(m.has('/dev/loop0')).toBe(false);
+  });
+
+  it('leaves swap in memory, RAM disks and loop devices with nothing mounted out of the drives a person is shown', () => {
+    expect(isShippableDevice({ device: '/dev/zram0', mountpoints: [] })).toBe(false);
+    expect(isShippableDevice({ device: '/dev/ram3', mountpoints: [] })).toBe(false);
+    expect(isShippableDevice({ device: '/dev/loop7', mountpoints: [] })).toBe(false);
+    expect(isShippableDevice({ device: '/dev/loop7', mountpoints: [{ path: '/mnt/image' }] })).toBe(true);
+    expect(isShippableDevice({ device: '/dev/sdb', mountpoints: [] })).toBe(true);
+    expect(isShippableDevice({ device: '/dev/vda', mountpoints: [{ path: '/' }] })).toBe(true);
   });
 
   it('blocks the system drive, read-only drives, drives holding a source, too-small drives — with reasons in words', () => {

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../shared/jobs/schemas';
 import type { LogRow } from '../../shared/ipc/channels/jobs';
-import { countByState, visibleJobs, type JobFilters } from '../../renderer/src/screens/Jobs/filter';
-import { statusCounts, visibleRows } from '../../renderer/src/screens/Logs/filter';
+import { countByState, visibleJobs, type JobFilters } from '../../renderer/src/store/jobIndex';
+import { statusCounts, visibleRows } from '../../renderer/src/store/logIndex';
 import { jobPath } from '../../renderer/src/screens/JobDetail/path';
 import { fieldOfTarget } from '../../renderer/src/screens/JobDetail/forms';
 

@@ -2,7 +2,7 @@
 // jobs, the operators' CLI (`haul ops`) receives and copies the drives with the real data-center
 // library into Azurite, and the results are checked byte for byte.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BLOCK_SIZE, MANIFEST_FILE, parseDriveManifest } from '../../shared/formats/driveManifest';
@@ -175,6 +175,14 @@ describe('end to end through the official client, the operators CLI and Azurite'
     const keys = [];
     for await (const k of c.bitLockerKeys.list('e2eexport', rg)) keys.push(k);
     expect(keys.map((k) => k.driveId)).toEqual(['BLANK1']);
+    // The key of the drive the data center wrote: only through listBitLockerKeys, never with the
+    // job, and not on the drive itself.
+    expect(keys[0]?.bitLockerKey).toMatch(/^\d{6}(-\d{6}){7}$/);
+    expect(d).not.toHaveProperty('bitLockerKey');
+    for (const f of await readdir(target, { recursive: true, withFileTypes: true })) {
+      if (f.isFile())
+        expect((await readFile(join(f.parentPath, f.name))).toString('latin1')).not.toContain(keys[0]?.bitLockerKey);
+    }
     expect(job.properties?.incompleteBlobListUri).toBeUndefined();
   });
 

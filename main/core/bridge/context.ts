@@ -19,6 +19,8 @@ import type { Notifier } from '../notifications/port';
 import type { DraftStore } from '../drafts/store';
 import type { KeepAwakePort } from '../prep/engine/keepAwake';
 import type { PrepManager } from '../prep/app/manager';
+import type { BitLockerTools } from '../bitlocker';
+import type { DriveEncryptionProbe } from '../drives/encryption';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
@@ -33,6 +35,8 @@ export interface CoreOptions {
   dataDir: string;
   /** Replaces the real drive list (tests, or a machine whose drives should not be touched). */
   listDrives?: DriveLister;
+  /** The tools BitLocker is read through (blkid, cryptsetup, manage-bde) and the platform: stand-ins in tests. */
+  bitlocker?: BitLockerTools;
   /** Poll the drive list for hot-plug (about once a second) and push `drives.changed`. */
   watchDrives?: boolean | { intervalMs: number };
   /** How to run the `haul` CLI, to start the local sandbox service (the default backend). Absent: no service. */
@@ -88,6 +92,8 @@ export interface CoreContext {
   dataDir: string;
   events: CoreEvents;
   listDrives: DriveLister;
+  /** Each drive's volumes: file system, BitLocker locked or unlocked (the drive list and the wizard). */
+  driveEncryption?: DriveEncryptionProbe;
   /** The local sandbox service main started, if any. */
   localService?: LocalService;
   /** Runs `fn` when main shuts down (last registered, first run). */

@@ -12,12 +12,15 @@ import { jsonRecordStores } from '../jobs/records';
 import { ServiceHealth } from '../service/health';
 import { createJobsService } from '../service/jobs';
 import { localConnectionSource } from '../service/local';
-import { appHandlers, classify, serviceStatus } from './handlers/app';
+import { appHandlers, describeDrives, serviceStatus } from './handlers/app';
+import { systemTools } from '../bitlocker';
+import { DriveEncryptionProbe } from '../drives/encryption';
 import { jobsHandlers } from './handlers/jobs';
 import { notificationsHandlers } from './handlers/notifications';
 import { sandboxNow } from '../jobs/trackerClock';
 import { prepHandlers } from './handlers/prep';
 import { settingsHandlers } from './handlers/settings';
+import { bitlockerHandlers } from './handlers/bitlocker';
 import { DraftStore } from '../drafts/store';
 import { PrepManager } from '../prep/app/manager';
 import { openSettings } from '../settings';
@@ -70,6 +73,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     events,
     listDrives: shareWhileRunning(options.listDrives ?? listDrives),
+    driveEncryption: new DriveEncryptionProbe(options.bitlocker ?? systemTools()),
     onDispose: (fn) => void disposers.push(fn),
     // --- issue 8: settings first; everything after may read them
     settings: openSettings(options.dataDir, options.settingsBackend ?? openConfBackend),
@@ -98,11 +102,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const pending = { added: [] as string[], removed: [] as string[] };
     watcher.on('added', (d) => pending.added.push(d.device));
     watcher.on('removed', (d) => pending.removed.push(d.device));
+    let latest = 0;
     watcher.on('change', (drives) => {
-      events.emit('drives.changed', {
-        drives: classify(drives),
-        added: pending.added.splice(0),
-        removed: pending.removed.splice(0),
+      const seq = ++latest;
+      // the BitLocker lookup is async: a newer change that lands first wins, with every device that came and went
+      void describeDrives(ctx, drives).then((list) => {
+        if (seq === latest)
+          events.emit('drives.changed', {
+            drives: list,
+            added: pending.added.splice(0),
+            removed: pending.removed.splice(0),
+          });
       });
     });
     watcher.on('error', () => {
@@ -160,6 +170,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     secrets: ctx.secrets,
     onProgress: (payload) => events.emit('prep.progress', payload),
     onSession: (info) => events.emit('prep.session', info),
+    // the Azure data center reads only NTFS + BitLocker: pre-flight notes the drives it cannot
+    forAzure: () => ctx.connections?.current()?.kind === 'azure',
     ...(options.keepAwake ? { keepAwake: options.keepAwake } : {}),
     ...(options.prepWorkerDir ? { workerDir: options.prepWorkerDir } : {}),
     ...(options.prepProgressIntervalMs !== undefined ? { progressIntervalMs: options.prepProgressIntervalMs } : {}),
@@ -174,7 +186,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const notifications = await notificationsHandlers(ctx);
 
-  const handlers: Handlers = { ...appHandlers(ctx), ...settings, ...jobs, ...prep, ...notifications };
+  const handlers: Handlers = {
+    ...appHandlers(ctx),
+    ...settings,
+    ...jobs,
+    ...prep,
+    ...notifications,
+    ...bitlockerHandlers(ctx),
+  };
   return {
     handlers,
     events,

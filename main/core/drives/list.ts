@@ -22,9 +22,23 @@ export interface RawDrive {
 
 export type DriveLister = () => Promise<RawDrive[]>;
 
-/** Lists the drives with their serial numbers. */
+/**
+ * Whether a device is a drive a person could ship: not swap or a disk in memory (zram, ram) and not
+ * a loop device with nothing mounted (a file some program set up, not a drive). A mounted loop device
+ * stays: it is how a disk image is used as a drive.
+ */
+export function isShippableDevice(d: { device: string; mountpoints: readonly unknown[] }): boolean {
+  const name = d.device.replace(/^\/dev\//, '');
+  if (/^(zram|ram)\d+$/.test(name)) return false;
+  if (/^loop\d+$/.test(name) && d.mountpoints.length === 0) return false;
+  return true;
+}
+
+/** Lists the drives with their serial numbers (swap, RAM disks and unused loop devices left out). */
 export const listDrives: DriveLister = async () => {
-  const drives = await drivelistList();
+  const drives = (await drivelistList()).filter((d) =>
+    isShippableDevice({ device: d.device, mountpoints: d.mountpoints ?? [] }),
+  );
   const serials = await serialNumbers().catch(() => new Map<string, string>());
   return drives.map((d) => {
     const out: RawDrive = {

@@ -1,6 +1,7 @@
 // The status bar: which service Haul talks to (the local sandbox or Azure: the connection's label), whether it answers
 // (online, or offline since when), and when the job list was last brought up to date.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import { useNow } from '../hooks/useNow';
 import { Badge, Caption1, makeStyles, tokens } from '@fluentui/react-components';
 import { PlugConnected16Regular, PlugDisconnected16Regular } from '@fluentui/react-icons';
 import { useHaul } from '../store';
@@ -30,16 +31,6 @@ const STATE = {
   failed: { text: 'not running', color: 'danger' },
   off: { text: 'off', color: 'warning' },
 } as const;
-
-/** Re-renders every 30 s so "updated 2 minutes ago" stays true. */
-function useNow(everyMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(t);
-  }, [everyMs]);
-  return now;
-}
 
 export function StatusBar() {
   const styles = useStyles();

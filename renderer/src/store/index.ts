@@ -8,6 +8,8 @@ import { createNotificationsSlice, type NotificationsSlice } from './notificatio
 import { createUiSlice, type UiSlice } from './ui';
 import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createJobsSlice, type JobsSlice } from './jobs';
+import { createJobListSlice, type JobListSlice } from './jobList';
+import { createLogsSlice, type LogsSlice } from './logs';
 import type { SliceCreator, SliceSet } from './slice';
 import { createWizardSlice, type WizardSlice } from './wizard';
 
@@ -15,17 +17,11 @@ export interface HaulState {
   app: AppSlice;
   drives: DrivesSlice;
   ui: UiSlice;
-
-  // --- issue 9: jobs
   jobs: JobsSlice;
-
-  // --- issue 10: wizard, drafts, prep sessions
+  jobList: JobListSlice;
+  logs: LogsSlice;
   wizard: WizardSlice;
-
-  // --- issue 8: settings, connection
   settings: SettingsSlice;
-
-  // --- issue 11: notifications
   notifications: NotificationsSlice;
 }
 
@@ -44,17 +40,11 @@ export const useHaul = create<HaulState>()((set, get) => {
     app: slice('app', createAppSlice),
     drives: slice('drives', createDrivesSlice),
     ui: slice('ui', createUiSlice),
-
-    // --- issue 9: jobs
     jobs: slice('jobs', createJobsSlice),
-
-    // --- issue 10: wizard, drafts, prep sessions
+    jobList: slice('jobList', createJobListSlice),
+    logs: slice('logs', createLogsSlice),
     wizard: slice('wizard', createWizardSlice),
-
-    // --- issue 8: settings, connection
     settings: slice('settings', createSettingsSlice),
-
-    // --- issue 11: notifications
     notifications: slice('notifications', createNotificationsSlice),
   };
 });

@@ -1,31 +1,16 @@
 // The jobs of the connected resource group, as main's views (shared/jobs JobView): the list, each
 // job by name, the data centers, the drive logs read so far, and the list's filters. Kept fresh
 // by the job.updated event (bridgeEvents.ts) and by watch(), which a screen starts while it shows
-// jobs. Actions answer with the bridge's error (code, message, target) rather than throwing, so a
+// jobs; every change is handed on to the list's index (jobList.ts). Actions answer with the bridge's error (code, message, target) rather than throwing, so a
 // form can keep what the person typed and point at the field that failed. BitLocker keys are
 // never kept here: bitLockerKeys() hands them to the dialog that asked.
-import type {
-  BitLockerKeys,
-  JobLog,
-  JobUpdated,
-  ShipJobRequest,
-  UpdateJobRequest,
-} from '../../../shared/ipc/channels/jobs';
+import type { BitLockerKeys, JobUpdated, ShipJobRequest, UpdateJobRequest } from '../../../shared/ipc/channels/jobs';
 import type { BridgeError, BridgeResult } from '../../../shared/ipc/contract';
 import type { JobView, LocationView } from '../../../shared/jobs/schemas';
-import type { JobFilters } from '../screens/Jobs/filter';
-
-export type { JobFilters, JobSort } from '../screens/Jobs/filter';
 import { bridge } from '../bridge';
 import type { SliceCreator } from './slice';
 
 export type ActionResult<T = JobView> = { ok: true; value: T } | { ok: false; error: BridgeError };
-
-export interface LogEntry {
-  loading: boolean;
-  log?: JobLog;
-  error?: BridgeError;
-}
 
 export interface JobsSlice {
   byName: Record<string, JobView>;
@@ -41,8 +26,6 @@ export interface JobsSlice {
   /** Jobs the service no longer knows (deleted), with when Haul found out. */
   gone: Record<string, string>;
   locations?: LocationView[];
-  logs: Record<string, LogEntry>;
-  filters: JobFilters;
 
   refresh(): Promise<void>;
   load(name: string): Promise<void>;
@@ -55,12 +38,7 @@ export interface JobsSlice {
   cancel(name: string): Promise<ActionResult>;
   remove(name: string): Promise<ActionResult<{ name: string }>>;
   bitLockerKeys(name: string): Promise<ActionResult<BitLockerKeys>>;
-  loadLog(name: string, driveId: string, kind: 'error' | 'verbose'): Promise<void>;
-  setFilters(change: Partial<JobFilters>): void;
 }
-
-export const logKey = (name: string, driveId: string, kind: 'error' | 'verbose') =>
-  `${name}\u0000${driveId}\u0000${kind}`;
 
 /** A bridge call that never throws: a lost connection or a missing bridge becomes an error too. */
 async function call<T>(answer: () => Promise<BridgeResult<T>>): Promise<ActionResult<T>> {
@@ -78,7 +56,8 @@ export const JOB_EVERY_MS = 3_000;
 
 export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
   const jobs = () => get().jobs;
-  const remember = (view: JobView) =>
+  const remember = (view: JobView) => {
+    get().jobList.put(view);
     set((s) => {
       const { [view.name]: _gone, ...gone } = s.gone;
       const { [view.name]: _err, ...loadErrors } = s.loadErrors;
@@ -89,39 +68,54 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
         loadErrors,
       };
     });
-  const forget = (name: string, at: string) =>
+  };
+  const forget = (name: string, at: string) => {
+    get().jobList.drop(name);
     set((s) => {
       const { [name]: _view, ...byName } = s.byName;
       return { byName, names: s.names?.filter((n) => n !== name), gone: { ...s.gone, [name]: at } };
     });
+  };
   const acted = (answer: ActionResult): ActionResult => {
     if (answer.ok) remember(answer.value);
     return answer;
   };
+
+  let listing: Promise<void> | undefined;
+  async function list(): Promise<void> {
+    set({ loading: true });
+    const answer = await call(() => bridge().jobsList());
+    if (answer.ok) {
+      // A job.updated event that arrived while the list was on its way is newer than the list's view.
+      const before = get().jobs.byName;
+      const jobs = answer.value.jobs.map((j) => {
+        const had = before[j.name];
+        return had && had.observedAt > j.observedAt ? had : j;
+      });
+      get().jobList.replace(jobs);
+      const byName = Object.fromEntries(jobs.map((j) => [j.name, j]));
+      set({
+        byName,
+        names: jobs.map((j) => j.name),
+        listedAt: answer.value.observedAt,
+        loading: false,
+        error: undefined,
+      });
+    } else {
+      set({ loading: false, error: answer.error });
+    }
+  }
 
   return {
     byName: {},
     loading: false,
     loadErrors: {},
     gone: {},
-    logs: {},
-    filters: { state: 'all', query: '', sort: 'updated', descending: true },
 
-    async refresh() {
-      set({ loading: true });
-      const answer = await call(() => bridge().jobsList());
-      if (answer.ok) {
-        const byName = Object.fromEntries(answer.value.jobs.map((j) => [j.name, j]));
-        set({
-          byName,
-          names: answer.value.jobs.map((j) => j.name),
-          listedAt: answer.value.observedAt,
-          loading: false,
-          error: undefined,
-        });
-      } else {
-        set({ loading: false, error: answer.error });
-      }
+    refresh() {
+      // One list at a time: with thousands of jobs an answer can take longer than the poll's period.
+      listing ??= list().finally(() => (listing = undefined));
+      return listing;
     },
 
     async load(name) {
@@ -168,21 +162,5 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
     },
 
     bitLockerKeys: (name) => call(() => bridge().jobsBitLockerKeys({ name })),
-
-    async loadLog(name, driveId, kind) {
-      const key = logKey(name, driveId, kind);
-      set((s) => ({ logs: { ...s.logs, [key]: { ...s.logs[key], loading: true } } }));
-      const answer = await call(() => bridge().jobsLog({ name, driveId, kind }));
-      set((s) => ({
-        logs: {
-          ...s.logs,
-          [key]: answer.ok ? { loading: false, log: answer.value } : { loading: false, error: answer.error },
-        },
-      }));
-    },
-
-    setFilters(change) {
-      set((s) => ({ filters: { ...s.filters, ...change } }));
-    },
   };
 };

@@ -100,7 +100,6 @@ export const createNotificationsSlice: SliceCreator<'notifications'> = (set, get
     get().notifications.openJob(notice.jobName);
   },
   openJob(jobName) {
-    // #/jobs/<name>: the job's screen (the hash route, so Back returns to where the person was).
-    location.hash = `#/jobs/${encodeURIComponent(jobName)}`;
+    get().ui.navigate({ name: 'job', jobName });
   },
 });

@@ -8,6 +8,10 @@ import type { CoreContext, HandlersOf } from '../context';
 
 export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d) => classifyDrive(d));
 
+/** The classified drives with each volume's file system and BitLocker state. */
+export const describeDrives = async (ctx: CoreContext, drives: RawDrive[]): Promise<ClassifiedDrive[]> =>
+  ctx.driveEncryption ? ctx.driveEncryption.attach(classify(drives)) : classify(drives);
+
 /** The local service's status, with whether the service answers (issue 9's health: online, lastOkAt). */
 export function serviceStatus(ctx: CoreContext): ServiceStatus {
   const base: ServiceStatus = ctx.localService?.status() ?? {
@@ -33,7 +37,7 @@ export function appHandlers(ctx: CoreContext): HandlersOf<'app.info' | 'drives.l
       nodeVersion: process.versions.node,
       dataDir: ctx.dataDir,
     }),
-    'drives.list': async () => classify(await ctx.listDrives()),
+    'drives.list': async () => describeDrives(ctx, await ctx.listDrives()),
     'service.status': async () => serviceStatus(ctx),
   };
 }

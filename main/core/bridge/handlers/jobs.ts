@@ -6,6 +6,7 @@ import type { CoreContext, HandlersOf } from '../context';
 import type { JobsService } from '../../service/jobs';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import { CreateJobRequest, ShipJobRequest, UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
+import { azureGateOf } from '../../bitlocker/gate';
 
 export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsChannel>> {
   const jobs = (): JobsService => {
@@ -20,7 +21,11 @@ export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsCha
     'jobs.list': () => jobs().list(),
     'jobs.get': (r) => jobs().get(r.name),
     // The gate already validated these; parsing again gives the typed output (defaults, trimmed text).
-    'jobs.create': (r) => jobs().create(CreateJobRequest.parse(r)),
+    'jobs.create': async (r) => {
+      const request = CreateJobRequest.parse(r);
+      azureGateOf(ctx).beforeCreate(request);
+      return jobs().create(request);
+    },
     'jobs.update': (r) => jobs().update(UpdateJobRequest.parse(r)),
     'jobs.ship': (r) => jobs().ship(ShipJobRequest.parse(r)),
     'jobs.cancel': (r) => jobs().cancel(r.name),

@@ -16,6 +16,7 @@ import { PrepError } from '../../prep/engine/session';
 import type { CoreContext, HandlersOf } from '../context';
 import { ReadRoots } from '../readRoots';
 import { prepSpec, type BrowseResult, type PrepSpecInput } from '../../../../shared/prep/session';
+import { azureGateOf } from '../../bitlocker/gate';
 
 /** Known failures become coded answers; anything else is left to dispatch ("failed"). */
 function answer(e: unknown): never {
@@ -78,12 +79,14 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
     });
   const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {
+    // on an Azure connection, held to the data center's rules: NTFS, BitLocker, a key that opens it
     'prep.plan': guarded(async (spec) => {
       if (roots) checkSpec(roots, spec);
-      return prep.plan(spec);
+      return azureGateOf(ctx).plan(spec, await prep.plan(spec));
     }),
     'prep.start': guarded(async ({ confirmedDriveIds, draftId, ...spec }) => {
       if (roots) checkSpec(roots, spec);
+      await azureGateOf(ctx).beforeStart(spec);
       return prep.start(spec, confirmedDriveIds, draftId);
     }),
     'prep.cancel': guarded(({ sessionId }) => prep.cancel(sessionId)),

@@ -22,7 +22,7 @@ import { askOnce } from './webNotify';
 const useStyles = makeStyles({
   wrap: { position: 'relative', display: 'inline-flex' },
   bell: { color: tokens.colorNeutralForegroundOnBrand, ':hover': { color: tokens.colorNeutralForegroundOnBrand } },
-  badge: { position: 'absolute', top: '0', right: '0', pointerEvents: 'none' },
+  badge: { position: 'absolute', top: '-8px', right: '-10px', pointerEvents: 'none' },
   surface: {
     width: 'min(420px, calc(100vw - 32px))',
     padding: tokens.spacingHorizontalM,
@@ -49,27 +49,29 @@ export function NotificationBell() {
       trapFocus
     >
       <PopoverTrigger disableButtonEnhancement>
-        <span className={styles.wrap}>
-          <Button
-            appearance="transparent"
-            className={styles.bell}
-            icon={<AlertRegular fontSize={22} />}
-            aria-label={label}
-            title={label}
-            data-testid="notification-bell"
-          />
-          {unread > 0 && (
-            <CounterBadge
-              className={styles.badge}
-              count={unread}
-              overflowCount={99}
-              size="small"
-              color="danger"
-              aria-hidden
-              data-testid="unread-count"
-            />
-          )}
-        </span>
+        <Button
+          appearance="transparent"
+          className={styles.bell}
+          icon={
+            <span className={styles.wrap}>
+              <AlertRegular fontSize={22} />
+              {unread > 0 && (
+                <CounterBadge
+                  className={styles.badge}
+                  count={unread}
+                  overflowCount={99}
+                  size="small"
+                  color="danger"
+                  aria-hidden
+                  data-testid="unread-count"
+                />
+              )}
+            </span>
+          }
+          aria-label={label}
+          title={label}
+          data-testid="notification-bell"
+        />
       </PopoverTrigger>
       <PopoverSurface className={styles.surface} aria-label="Notification centre" data-testid="notification-centre">
         <TabList size="small" selectedValue={tab} onTabSelect={(_e, d) => setTab(d.value as 'notices' | 'settings')}>

@@ -31,11 +31,12 @@ import type { ServiceStatus } from '../../../../shared/ipc/contract';
 import { useHaul } from '../../store';
 import { platformName } from '../../format';
 import { formatBytes } from '../../../../shared/prep/names';
+import { DriveEncryption, useAzure } from '../../components/DriveEncryption';
 
 const useStyles = makeStyles({
   grid: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(260px, 1fr) minmax(260px, 1fr)',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 300px), 1fr))',
     gap: tokens.spacingHorizontalL,
     alignItems: 'start',
   },
@@ -48,9 +49,13 @@ const useStyles = makeStyles({
     rowGap: tokens.spacingVerticalS,
   },
   label: { color: tokens.colorNeutralForeground3 },
-  value: { wordBreak: 'break-all' },
+  value: { margin: 0, minWidth: 0, overflowWrap: 'break-word' },
+  path: { overflowWrap: 'anywhere' },
+  tableWrap: { overflowX: 'auto' },
+  table: { minWidth: '720px' },
+  nowrap: { whiteSpace: 'nowrap' },
   flags: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
-  mono: { fontFamily: tokens.fontFamilyMonospace },
+  mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
   wide: { width: '40%' },
   verdict: {
     display: 'flex',
@@ -82,6 +87,7 @@ export function DrivesScreen() {
   const loadingDrives = useHaul((s) => s.drives.loading);
   const error = useHaul((s) => s.app.error ?? s.drives.error);
   const refreshDrives = useHaul((s) => s.drives.refresh);
+  const azure = useAzure();
 
   useEffect(() => {
     void refreshDrives();
@@ -113,7 +119,7 @@ export function DrivesScreen() {
               <dt className={styles.label}>Node</dt>
               <dd className={styles.value}>{info.nodeVersion}</dd>
               <dt className={styles.label}>Data folder</dt>
-              <dd className={`${styles.value} ${styles.mono}`} data-testid="data-dir">
+              <dd className={`${styles.value} ${styles.mono} ${styles.path}`} data-testid="data-dir">
                 {info.dataDir}
               </dd>
             </dl>
@@ -146,45 +152,52 @@ export function DrivesScreen() {
           ) : drives.length === 0 ? (
             <Body1>No drives found. Connect a drive, then press Refresh.</Body1>
           ) : (
-            <Table aria-label="Drive list" size="small">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>Device</TableHeaderCell>
-                  <TableHeaderCell>Drive ID (serial)</TableHeaderCell>
-                  <TableHeaderCell>Description</TableHeaderCell>
-                  <TableHeaderCell>Size</TableHeaderCell>
-                  <TableHeaderCell>Mounted at</TableHeaderCell>
-                  <TableHeaderCell className={styles.wide}>As a copy target</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {drives.map((d) => (
-                  <TableRow key={d.device} data-testid="drive-row">
-                    <TableCell className={styles.mono}>{d.device}</TableCell>
-                    <TableCell className={styles.mono}>{d.serial ?? '—'}</TableCell>
-                    <TableCell>{d.description || '—'}</TableCell>
-                    <TableCell>{d.size > 0 ? formatBytes(d.size) : '—'}</TableCell>
-                    <TableCell className={styles.mono}>{d.mountpoints.join(', ') || 'not mounted'}</TableCell>
-                    <TableCell className={styles.wide}>
-                      <div className={styles.verdict}>
-                        <Badge appearance="filled" color={STATUS[d.status].color} data-testid="drive-status">
-                          {STATUS[d.status].text}
-                        </Badge>
-                        {d.reasons.length > 0 && (
-                          <ul className={styles.reasons}>
-                            {d.reasons.map((r) => (
-                              <li key={r.code} className={r.severity === 'blocked' ? styles.blocked : undefined}>
-                                {r.message}
-                              </li>
-                            ))}
-                          </ul>
-                        )}
-                      </div>
-                    </TableCell>
+            <div className={styles.tableWrap}>
+              <Table aria-label="Drive list" size="small" className={styles.table}>
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Device</TableHeaderCell>
+                    <TableHeaderCell>Drive ID (serial)</TableHeaderCell>
+                    <TableHeaderCell>Description</TableHeaderCell>
+                    <TableHeaderCell>Size</TableHeaderCell>
+                    <TableHeaderCell>Mounted at</TableHeaderCell>
+                    <TableHeaderCell className={styles.wide}>As a copy target</TableHeaderCell>
                   </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+                </TableHeader>
+                <TableBody>
+                  {drives.map((d) => (
+                    <TableRow key={d.device} data-testid="drive-row">
+                      <TableCell className={`${styles.mono} ${styles.nowrap}`}>{d.device}</TableCell>
+                      <TableCell className={`${styles.mono} ${styles.path}`} data-testid="drive-serial">
+                        {d.serial ?? '—'}
+                      </TableCell>
+                      <TableCell>{d.description || '—'}</TableCell>
+                      <TableCell className={styles.nowrap}>{d.size > 0 ? formatBytes(d.size) : '—'}</TableCell>
+                      <TableCell className={`${styles.mono} ${styles.path}`}>
+                        {d.mountpoints.join(', ') || 'not mounted'}
+                      </TableCell>
+                      <TableCell className={styles.wide}>
+                        <div className={styles.verdict}>
+                          <Badge appearance="filled" color={STATUS[d.status].color} data-testid="drive-status">
+                            {STATUS[d.status].text}
+                          </Badge>
+                          <DriveEncryption encryption={d.encryption} azure={azure} />
+                          {d.reasons.length > 0 && (
+                            <ul className={styles.reasons}>
+                              {d.reasons.map((r) => (
+                                <li key={r.code} className={r.severity === 'blocked' ? styles.blocked : undefined}>
+                                  {r.message}
+                                </li>
+                              ))}
+                            </ul>
+                          )}
+                        </div>
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </div>
           )}
         </Card>
       </div>
@@ -218,7 +231,7 @@ function ServiceFacts({ service }: { service: ServiceStatus }) {
       {service.endpoint && (
         <>
           <dt className={styles.label}>Endpoint</dt>
-          <dd className={`${styles.value} ${styles.mono}`} data-testid="service-endpoint">
+          <dd className={`${styles.value} ${styles.mono} ${styles.path}`} data-testid="service-endpoint">
             {service.endpoint}
           </dd>
         </>
@@ -226,7 +239,7 @@ function ServiceFacts({ service }: { service: ServiceStatus }) {
       {service.subscriptionId && (
         <>
           <dt className={styles.label}>Subscription</dt>
-          <dd className={`${styles.value} ${styles.mono}`}>{service.subscriptionId}</dd>
+          <dd className={`${styles.value} ${styles.mono} ${styles.path}`}>{service.subscriptionId}</dd>
         </>
       )}
       {service.resourceGroup && (

@@ -18,6 +18,8 @@ import { ShipDialog } from './ShipDialog';
 import { EditDialog } from './EditDialog';
 import { ConfirmDialog } from './ConfirmDialog';
 import { KeysDialog } from './KeysDialog';
+import { Sentence } from '../../components/Why';
+import { withoutRules } from '../../format';
 
 const useStyles = makeStyles({
   bar: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
@@ -63,7 +65,7 @@ function ActionButton({ a, reasonId }: { a: ActionSpec; reasonId: string }) {
   return refused ? (
     button
   ) : (
-    <Tooltip content={a.text} relationship="description" withArrow>
+    <Tooltip content={withoutRules(a.text).text} relationship="description" withArrow>
       {button}
     </Tooltip>
   );
@@ -166,7 +168,8 @@ export function Actions({ job }: { job: JobView }) {
           {refused.map((a) => (
             <li key={a.key} id={`${baseId}-${a.key}`} data-testid={`action-${a.key}-why`}>
               <Caption1>
-                <strong>{a.label.replace('…', '')}:</strong> {a.permission.allowed ? '' : a.permission.reason}
+                <strong>{a.label.replace('…', '')}:</strong>{' '}
+                {a.permission.allowed ? '' : <Sentence text={a.permission.reason} rules={[a.permission.rule]} />}
               </Caption1>
             </li>
           ))}

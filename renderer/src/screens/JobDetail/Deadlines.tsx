@@ -13,6 +13,7 @@ import {
 } from '@fluentui/react-components';
 import type { JobView } from '../../../../shared/jobs/schemas';
 import { formatDateTime } from '../../format';
+import { Sentence } from '../../components/Why';
 
 const useStyles = makeStyles({
   card: { minWidth: 0 },
@@ -62,9 +63,11 @@ export function Deadlines({ job }: { job: JobView }) {
                 </Badge>
               </div>
               <Body1 as="p" block>
-                {d.text}
+                <Sentence text={d.text} rules={[d.rule]} />
               </Body1>
-              <Caption1 className={styles.muted}>Reckoned as {d.basis}.</Caption1>
+              <Caption1 className={styles.muted}>
+                <Sentence text={`Reckoned as ${d.basis}.`} />
+              </Caption1>
             </li>
           ))}
         </ul>

@@ -3,7 +3,7 @@
 import { Body1, Caption1, Card, CardHeader, makeStyles, Subtitle2, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import type { AddressView, JobView } from '../../../../shared/jobs/schemas';
-import { formatDate } from '../../format';
+import { formatDate, plural } from '../../format';
 
 const useStyles = makeStyles({
   grid: {
@@ -21,6 +21,7 @@ const useStyles = makeStyles({
     '& dd': { marginBottom: tokens.spacingVerticalS },
   },
   label: { color: tokens.colorNeutralForeground3 },
+  id: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
   paths: {
     margin: 0,
     paddingLeft: tokens.spacingHorizontalL,
@@ -144,14 +145,30 @@ export function Details({ job }: { job: JobView }) {
         />
         <dl className={styles.facts}>
           <Fact label="To the data center">
-            {dp
-              ? `${dp.carrierName}, tracking ${dp.trackingNumber}${dp.driveCount ? `, ${dp.driveCount} drive(s)` : ''}${dp.shipDate ? `, shipped ${formatDate(dp.shipDate)}` : ''}`
-              : 'not shipped yet'}
+            {dp ? (
+              <>
+                {`${dp.carrierName}, tracking `}
+                <span className={styles.id} data-testid="tracking-number">
+                  {dp.trackingNumber}
+                </span>
+                {`${dp.driveCount ? `, ${plural(dp.driveCount, 'drive')}` : ''}${dp.shipDate ? `, shipped ${formatDate(dp.shipDate)}` : ''}`}
+              </>
+            ) : (
+              'not shipped yet'
+            )}
           </Fact>
           <Fact label="Back to you">
-            {rp
-              ? `${rp.carrierName}, tracking ${rp.trackingNumber}, ${rp.driveCount} drive(s), shipped ${formatDate(rp.shipDate)}`
-              : 'not shipped back yet'}
+            {rp ? (
+              <>
+                {`${rp.carrierName}, tracking `}
+                <span className={styles.id} data-testid="return-tracking-number">
+                  {rp.trackingNumber}
+                </span>
+                {`, ${plural(rp.driveCount, 'drive')}, shipped ${formatDate(rp.shipDate)}`}
+              </>
+            ) : (
+              'not shipped back yet'
+            )}
           </Fact>
           <Fact label="Contact">
             {[job.contact.name, job.contact.phone, ...job.contact.emails].filter(Boolean).join(', ') || 'none'}

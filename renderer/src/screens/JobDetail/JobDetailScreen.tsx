@@ -27,8 +27,8 @@ import type { JobView } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
 import { StateBadge } from '../../components/StateBadge';
 import { StateDiagram } from '../../components/StateDiagram/StateDiagram';
-import { Truncated } from '../../components/Truncated';
-import { formatDateTime } from '../../format';
+import { RuleWhy, Sentence } from '../../components/Why';
+import { formatDateTime, formatPercent } from '../../format';
 import { WhatNow } from './WhatNow';
 import { Timeline } from './Timeline';
 import { Deadlines } from './Deadlines';
@@ -40,7 +40,7 @@ const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
   back: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, alignSelf: 'flex-start' },
   head: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalM, minWidth: 0 },
-  title: { minWidth: 0, maxWidth: '100%' },
+  title: { minWidth: 0, maxWidth: '100%', overflowWrap: 'anywhere' },
   headMeta: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   muted: { color: tokens.colorNeutralForeground3 },
   progress: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: '160px' },
@@ -88,15 +88,16 @@ export function JobDetailScreen({ jobName }: { jobName: string }) {
     return (
       <section className={styles.page} aria-labelledby="job-title">
         {back}
-        <Title2 as="h2" id="job-title">
-          <Truncated text={jobName} />
+        <Title2 as="h2" id="job-title" className={styles.title}>
+          {jobName}
         </Title2>
         {goneAt ? (
           <MessageBar intent="warning" data-testid="job-gone">
             <MessageBarBody>
               <MessageBarTitle>This job no longer exists</MessageBarTitle>
-              The service stopped knowing job {jobName} ({formatDateTime(goneAt)}): it was deleted, by you (rule A1) or
-              automatically (rules J2, J12, JE1).
+              The service stopped knowing job {jobName} ({formatDateTime(goneAt)}): it was deleted, by you or
+              automatically after its time ran out.
+              <RuleWhy rules={['A1', 'J2', 'J12', 'JE1']} />
             </MessageBarBody>
           </MessageBar>
         ) : loadError ? (
@@ -125,7 +126,7 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
       {back}
       <div className={styles.head}>
         <Title2 as="h2" id="job-title" className={styles.title}>
-          <Truncated text={job.name} />
+          {job.name}
         </Title2>
         <div className={styles.headMeta}>
           <StateBadge state={job.state} serviceState={job.serviceState} size="large" />
@@ -136,9 +137,11 @@ function JobDetail({ job, back }: { job: JobView; back: ReactNode }) {
               value={job.percentComplete / 100}
               thickness="large"
               style={{ width: '120px' }}
-              aria-label={`${job.percentComplete} % complete`}
+              aria-label={`${formatPercent(job.percentComplete)} complete`}
             />
-            <Text weight="semibold" data-testid="detail-percent">{`${job.percentComplete} %`}</Text>
+            <Text weight="semibold" data-testid="detail-percent">
+              {formatPercent(job.percentComplete)}
+            </Text>
           </div>
         </div>
       </div>
@@ -237,9 +240,13 @@ function DriveDiagram({ job }: { job: JobView }) {
       ) : (
         <>
           <Body1>
-            {job.type === 'Export'
-              ? 'No drives yet: the data center adds the drives it writes, and they start Received (rule D2). Their states:'
-              : 'The service reports no drives for this job. A drive’s states:'}
+            <Sentence
+              text={
+                job.type === 'Export'
+                  ? 'No drives yet: the data center adds the drives it writes, and they start Received (rule D2). Their states:'
+                  : 'The service reports no drives for this job. A drive’s states:'
+              }
+            />
           </Body1>
           <StateDiagram kind="drive" title="Drive states" />
         </>

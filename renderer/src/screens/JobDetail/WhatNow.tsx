@@ -15,6 +15,7 @@ import {
 import { Clock16Regular, PersonAlert16Regular, CheckmarkCircle16Regular } from '@fluentui/react-icons';
 import type { JobView } from '../../../../shared/jobs/schemas';
 import { Actions } from './Actions';
+import { RuleWhy, Sentence } from '../../components/Why';
 
 const useStyles = makeStyles({
   card: { minWidth: 0, gap: tokens.spacingVerticalM },
@@ -56,7 +57,7 @@ export function WhatNow({ job }: { job: JobView }) {
           </Text>
           <Body1 className={styles.who}>
             {WHO[nextStep.actor]}
-            {nextStep.rule ? ` (rule ${nextStep.rule})` : ''}
+            <RuleWhy rules={nextStep.rule ? [nextStep.rule] : []} />
           </Body1>
         </div>
       </div>
@@ -72,7 +73,7 @@ export function WhatNow({ job }: { job: JobView }) {
             >
               <MessageBarBody>
                 <MessageBarTitle>{a.title}</MessageBarTitle>
-                {a.text}
+                <Sentence text={a.text} rules={[a.rule]} />
               </MessageBarBody>
             </MessageBar>
           ))}

@@ -1,44 +1,32 @@
 // Jobs, the app's home: every job of the connected resource group, made in Haul or elsewhere
 // (portal, CLI, SDK), with its state, progress, drives, the next step and when it last changed.
-// Filter by state, search, sort by any column; an empty state that invites a first job.
-import { useEffect, useId, useMemo } from 'react';
+// Filter by state, search, sort by any column; an empty state that invites a first job. The list
+// draws only the rows in view (JobList), and which rows it shows is worked out in the store.
+import { useEffect, useId } from 'react';
 import {
   Body1,
   Button,
   Caption1,
   Field,
-  Link,
   makeStyles,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
-  ProgressBar,
   SearchBox,
   Select,
   Spinner,
   Subtitle1,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
   Title2,
   tokens,
 } from '@fluentui/react-components';
-import { Add20Regular, ArrowClockwise20Regular, BoxMultipleRegular, PersonAlert16Regular } from '@fluentui/react-icons';
+import { Add20Regular, ArrowClockwise20Regular, BoxMultipleRegular } from '@fluentui/react-icons';
 import { JOB_STATES } from '../../../../shared/lifecycle/types';
-import type { JobView } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
-import type { JobFilters, JobSort } from '../../store/jobs';
-import { StateBadge } from '../../components/StateBadge';
-import { Truncated } from '../../components/Truncated';
-import { formatDateTime, formatRelative, plural } from '../../format';
-import { countByState, lastUpdated, needsCustomer, visibleJobs } from './filter';
-import { openNewJob } from '../../routes';
+import type { JobFilters, JobSort } from '../../store/jobList';
+import { formatDateTime, formatCount, plural } from '../../format';
 import { DraftsList } from '../Wizard/DraftsList';
+import { JobList } from './JobList';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -47,36 +35,7 @@ const useStyles = makeStyles({
   toolbar: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: tokens.spacingHorizontalM },
   search: { flex: '1 1 220px', maxWidth: '420px' },
   count: { color: tokens.colorNeutralForeground3, marginLeft: 'auto', paddingBottom: tokens.spacingVerticalXS },
-  tableWrap: {
-    overflowX: 'auto',
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusLarge,
-    boxShadow: tokens.shadow4,
-  },
-  table: { minWidth: '720px', tableLayout: 'fixed' },
-  row: { cursor: 'pointer' },
-  nameCol: { width: '24%' },
-  stateCol: { width: '136px' },
-  progressCol: { width: '96px' },
-  drivesCol: { width: '60px' },
-  updatedCol: { width: '112px' },
-  cellStack: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: '2px',
-    minWidth: 0,
-    paddingBlock: tokens.spacingVerticalXS,
-  },
-  nameLink: { fontWeight: tokens.fontWeightSemibold, maxWidth: '100%', textAlign: 'left' },
   muted: { color: tokens.colorNeutralForeground3 },
-  needsYou: {
-    display: 'inline-flex',
-    alignItems: 'center',
-    gap: tokens.spacingHorizontalXXS,
-    color: tokens.colorPaletteDarkOrangeForeground1,
-    fontWeight: tokens.fontWeightSemibold,
-  },
-  progress: { display: 'flex', flexDirection: 'column', gap: '2px' },
   empty: {
     display: 'flex',
     flexDirection: 'column',
@@ -96,25 +55,21 @@ const SORTS: Record<JobSort, string> = { updated: 'Last updated', name: 'Name', 
 
 export function JobsScreen() {
   const styles = useStyles();
-  const names = useHaul((s) => s.jobs.names);
-  const byName = useHaul((s) => s.jobs.byName);
+  const known = useHaul((s) => s.jobs.names !== undefined);
+  const total = useHaul((s) => s.jobList.counts.all ?? 0);
+  const shown = useHaul((s) => s.jobList.shown);
+  const filters = useHaul((s) => s.jobList.filters);
+  const setFilters = useHaul((s) => s.jobList.setFilters);
   const loading = useHaul((s) => s.jobs.loading);
   const error = useHaul((s) => s.jobs.error);
   const listedAt = useHaul((s) => s.jobs.listedAt);
-  const filters = useHaul((s) => s.jobs.filters);
-  const setFilters = useHaul((s) => s.jobs.setFilters);
   const refresh = useHaul((s) => s.jobs.refresh);
   const watch = useHaul((s) => s.jobs.watch);
+  const navigate = useHaul((s) => s.ui.navigate);
   const resourceGroup = useHaul((s) => s.app.service?.resourceGroup);
+  const newJob = () => navigate({ name: 'wizard' });
 
   useEffect(() => watch(), [watch]);
-
-  const all = useMemo(
-    () => (names ?? []).map((n) => byName[n]).filter((j): j is JobView => j !== undefined),
-    [names, byName],
-  );
-  const shown = useMemo(() => visibleJobs(all, filters), [all, filters]);
-  const counts = useMemo(() => countByState(all), [all]);
 
   return (
     <section aria-labelledby="jobs-title" className={styles.page}>
@@ -137,7 +92,7 @@ export function JobsScreen() {
         >
           Refresh
         </Button>
-        <Button appearance="primary" icon={<Add20Regular />} onClick={openNewJob} data-testid="new-job">
+        <Button appearance="primary" icon={<Add20Regular />} onClick={newJob} data-testid="new-job">
           New job
         </Button>
       </div>
@@ -156,7 +111,7 @@ export function JobsScreen() {
                   : 'Haul could not list the jobs'}
             </MessageBarTitle>
             {error.message}
-            {listedAt && names && ` Showing the jobs as they were at ${formatDateTime(listedAt)}.`}
+            {listedAt && known && ` Showing the jobs as they were at ${formatDateTime(listedAt)}.`}
           </MessageBarBody>
           <MessageBarActions>
             <Button onClick={() => void refresh()}>Try again</Button>
@@ -166,13 +121,13 @@ export function JobsScreen() {
 
       <DraftsList />
 
-      {names === undefined ? (
+      {!known ? (
         !error && <Spinner label="Asking the service for its jobs…" />
-      ) : all.length === 0 ? (
-        <EmptyState />
+      ) : total === 0 ? (
+        <EmptyState onNew={newJob} />
       ) : (
         <>
-          <Toolbar filters={filters} setFilters={setFilters} counts={counts} shown={shown.length} total={all.length} />
+          <Toolbar filters={filters} setFilters={setFilters} shown={shown.length} total={total} />
           {shown.length === 0 ? (
             <div className={styles.empty} role="status">
               <Subtitle1 as="h3">No job matches</Subtitle1>
@@ -185,7 +140,7 @@ export function JobsScreen() {
               <Button onClick={() => setFilters({ state: 'all', query: '' })}>Show all jobs</Button>
             </div>
           ) : (
-            <JobsTable jobs={shown} filters={filters} setFilters={setFilters} />
+            <JobList names={shown} filters={filters} setFilters={setFilters} />
           )}
         </>
       )}
@@ -193,7 +148,7 @@ export function JobsScreen() {
   );
 }
 
-function EmptyState() {
+function EmptyState({ onNew }: { onNew: () => void }) {
   const styles = useStyles();
   return (
     <div className={styles.empty} data-testid="jobs-empty">
@@ -204,7 +159,7 @@ function EmptyState() {
         what to write on the package and follows the job until the drives come back. Jobs made elsewhere (portal, CLI,
         SDK) show up here too.
       </Body1>
-      <Button appearance="primary" icon={<Add20Regular />} onClick={openNewJob}>
+      <Button appearance="primary" icon={<Add20Regular />} onClick={onNew}>
         Create your first job
       </Button>
     </div>
@@ -214,18 +169,17 @@ function EmptyState() {
 function Toolbar({
   filters,
   setFilters,
-  counts,
   shown,
   total,
 }: {
   filters: JobFilters;
   setFilters: (f: Partial<JobFilters>) => void;
-  counts: Record<string, number>;
   shown: number;
   total: number;
 }) {
   const styles = useStyles();
   const countId = useId();
+  const counts = useHaul((s) => s.jobList.counts);
   const present = JOB_STATES.filter((s) => counts[s]);
   return (
     <div className={styles.toolbar} role="search" aria-label="Filter jobs">
@@ -243,12 +197,12 @@ function Toolbar({
           onChange={(_e, d) => setFilters({ state: d.value as JobFilters['state'] })}
           data-testid="state-filter"
         >
-          <option value="all">All states ({counts.all ?? 0})</option>
-          <option value="attention">Needs you ({counts.attention ?? 0})</option>
+          <option value="all">All states ({formatCount(counts.all ?? 0)})</option>
+          <option value="attention">Needs you ({formatCount(counts.attention ?? 0)})</option>
           {present.map((s) => (
-            <option key={s} value={s}>{`${s} (${counts[s]})`}</option>
+            <option key={s} value={s}>{`${s} (${formatCount(counts[s] ?? 0)})`}</option>
           ))}
-          {counts.Unknown ? <option value="Unknown">{`Unknown (${counts.Unknown})`}</option> : null}
+          {counts.Unknown ? <option value="Unknown">{`Unknown (${formatCount(counts.Unknown)})`}</option> : null}
         </Select>
       </Field>
       <Field label="Sort by">
@@ -274,137 +228,8 @@ function Toolbar({
         </Select>
       </Field>
       <Caption1 className={styles.count} id={countId} role="status" data-testid="jobs-count">
-        {shown === total ? plural(total, 'job') : `${shown} of ${plural(total, 'job')}`}
+        {shown === total ? plural(total, 'job') : `${formatCount(shown)} of ${plural(total, 'job')}`}
       </Caption1>
     </div>
   );
-}
-
-function JobsTable({
-  jobs,
-  filters,
-  setFilters,
-}: {
-  jobs: JobView[];
-  filters: JobFilters;
-  setFilters: (f: Partial<JobFilters>) => void;
-}) {
-  const styles = useStyles();
-  const navigate = useHaul((s) => s.ui.navigate);
-  const sortProps = (key: JobSort) => ({
-    sortDirection:
-      filters.sort === key ? (filters.descending ? ('descending' as const) : ('ascending' as const)) : undefined,
-    onClick: () =>
-      setFilters(
-        filters.sort === key ? { descending: !filters.descending } : { sort: key, descending: key === 'updated' },
-      ),
-  });
-  const now = Date.now();
-  return (
-    <div className={styles.tableWrap}>
-      <Table sortable aria-label="Jobs" className={styles.table} data-testid="jobs-table">
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell className={styles.nameCol} {...sortProps('name')}>
-              Name
-            </TableHeaderCell>
-            <TableHeaderCell className={styles.stateCol} {...sortProps('state')}>
-              State
-            </TableHeaderCell>
-            <TableHeaderCell className={styles.progressCol} {...sortProps('progress')}>
-              Progress
-            </TableHeaderCell>
-            <TableHeaderCell className={styles.drivesCol}>Drives</TableHeaderCell>
-            <TableHeaderCell>Next step</TableHeaderCell>
-            <TableHeaderCell className={styles.updatedCol} {...sortProps('updated')}>
-              Last updated
-            </TableHeaderCell>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {jobs.map((job) => {
-            const open = () => navigate({ name: 'job', jobName: job.name });
-            const updated = lastUpdated(job);
-            const deadline = job.deadlines.find((d) => !d.passed);
-            return (
-              <TableRow key={job.name} className={styles.row} onClick={open} data-testid="job-row" data-job={job.name}>
-                <TableCell>
-                  <div className={styles.cellStack}>
-                    <Link
-                      as="button"
-                      className={styles.nameLink}
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        open();
-                      }}
-                      data-testid="job-link"
-                    >
-                      <Truncated text={job.name} />
-                    </Link>
-                    <Truncated
-                      text={[job.type, job.storageAccount].filter(Boolean).join(' · ')}
-                      className={styles.muted}
-                    />
-                  </div>
-                </TableCell>
-                <TableCell>
-                  <div className={styles.cellStack}>
-                    <span>
-                      <StateBadge state={job.state} serviceState={job.serviceState} />
-                    </span>
-                    {job.cancelRequested && <Caption1 className={styles.muted}>cancel requested</Caption1>}
-                  </div>
-                </TableCell>
-                <TableCell>
-                  <div className={styles.progress}>
-                    <Text size={200} data-testid="job-percent">{`${job.percentComplete} %`}</Text>
-                    <ProgressBar
-                      value={job.percentComplete / 100}
-                      thickness="medium"
-                      aria-label={`${job.name}: ${job.percentComplete} % complete`}
-                    />
-                  </div>
-                </TableCell>
-                <TableCell>
-                  <Truncated
-                    text={
-                      job.drives.map((d) => `${d.driveId}: ${d.state}`).join(', ') ||
-                      (job.type === 'Export' ? 'none yet (the data center adds them)' : 'none')
-                    }
-                  >
-                    {job.drives.length}
-                  </Truncated>
-                </TableCell>
-                <TableCell>
-                  <div className={styles.cellStack}>
-                    {needsCustomer(job) ? (
-                      <span className={styles.needsYou}>
-                        <PersonAlert16Regular aria-hidden />
-                        <Truncated text={job.nextStep.text} />
-                      </span>
-                    ) : (
-                      <Truncated text={job.nextStep.text} />
-                    )}
-                    {deadline && (
-                      <Truncated
-                        className={styles.muted}
-                        text={`${deadlineShort(deadline.kind)} ${deadline.daysLeft <= 1 ? 'within a day' : `in ${deadline.daysLeft} days`} (estimate)`}
-                      />
-                    )}
-                  </div>
-                </TableCell>
-                <TableCell>
-                  {updated ? <Truncated text={formatDateTime(updated)}>{formatRelative(updated, now)}</Truncated> : '—'}
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
-    </div>
-  );
-}
-
-function deadlineShort(kind: JobView['deadlines'][number]['kind']): string {
-  return kind === 'creatingExpires' ? 'Expires' : kind === 'shippingOverdue' ? 'Overdue' : 'Deleted';
 }

@@ -1,7 +1,8 @@
 // The log viewer (#/jobs/<name>/drives/<driveId>/log[/verbose]): a drive's DriveLog, read and
 // parsed by main (jobs.log), as a table that can be filtered: blob, file on the drive, the source
-// file it came from when Haul prepared the drive, status code and message.
-import { useEffect, useMemo, useState } from 'react';
+// file it came from when Haul prepared the drive, status code and message. Only the rows in view
+// are drawn, so a log of a million blobs scrolls as one of ten.
+import { useEffect, useRef } from 'react';
 import {
   Badge,
   Body1,
@@ -10,6 +11,7 @@ import {
   Field,
   Link,
   makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -30,47 +32,74 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ArrowLeft16Regular } from '@fluentui/react-icons';
+import type { LogRow } from '../../../../shared/ipc/channels/jobs';
 import { useHaul } from '../../store';
-import { logKey } from '../../store/jobs';
-import { Truncated } from '../../components/Truncated';
-import { formatBytes, plural } from '../../format';
-import { statusCounts, visibleRows, type LogFilters } from './filter';
+import { logKey, type LogFilters } from '../../store/logs';
+import { usePageRows } from '../../components/usePageRows';
+import { useWidth } from '../../hooks/useWidth';
+import { formatBytes, formatCount, plural } from '../../format';
 
-const PAGE = 500;
+const COMPACT_BELOW = 680;
+const COLUMNS = 'minmax(0, 3fr) 176px minmax(0, 2fr) 84px';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
   back: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, alignSelf: 'flex-start' },
+  title: { overflowWrap: 'anywhere' },
   summary: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalM },
   toolbar: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: tokens.spacingHorizontalM },
   search: { flex: '1 1 220px', maxWidth: '420px' },
   count: { color: tokens.colorNeutralForeground3, marginLeft: 'auto', paddingBottom: tokens.spacingVerticalXS },
   wrap: {
-    overflowX: 'auto',
     backgroundColor: tokens.colorNeutralBackground1,
     borderRadius: tokens.borderRadiusLarge,
     boxShadow: tokens.shadow4,
   },
-  table: { minWidth: '780px', tableLayout: 'fixed' },
-  blob: { width: '28%' },
-  status: { width: '176px' },
-  size: { width: '76px' },
+  head: {
+    display: 'grid',
+    gridTemplateColumns: COLUMNS,
+    position: 'sticky',
+    top: 0,
+    zIndex: 1,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  body: { position: 'relative' },
+  row: {
+    position: 'absolute',
+    top: 0,
+    left: 0,
+    width: '100%',
+    display: 'grid',
+    gridTemplateColumns: COLUMNS,
+    alignItems: 'start',
+  },
+  compactRow: {
+    gridTemplateColumns: 'minmax(0, 1fr) auto',
+    gridTemplateAreas: '"blob blob" "status size" "message message"',
+  },
+  blobArea: { gridArea: 'blob' },
+  statusArea: { gridArea: 'status' },
+  messageArea: { gridArea: 'message' },
+  sizeArea: { gridArea: 'size' },
+  cell: { minWidth: 0, alignItems: 'flex-start', paddingBlock: tokens.spacingVerticalXS },
   issue: { backgroundColor: tokens.colorPaletteRedBackground1 },
-  stack: { display: 'flex', flexDirection: 'column', gap: '2px', minWidth: 0, paddingBlock: tokens.spacingVerticalXS },
+  stack: { display: 'flex', flexDirection: 'column', gap: '2px', minWidth: 0, width: '100%' },
   muted: { color: tokens.colorNeutralForeground3 },
   wrapText: { overflowWrap: 'anywhere' },
   path: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
 });
 
+const NO_ENTRY = undefined;
+
 export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId: string; kind: 'error' | 'verbose' }) {
   const styles = useStyles();
-  const entry = useHaul((s) => s.jobs.logs[logKey(jobName, driveId, kind)]);
+  const key = logKey(jobName, driveId, kind);
+  const entry = useHaul((s) => s.logs.entries[key] ?? NO_ENTRY);
   const drive = useHaul((s) => s.jobs.byName[jobName]?.drives.find((d) => d.driveId === driveId));
-  const loadLog = useHaul((s) => s.jobs.loadLog);
+  const loadLog = useHaul((s) => s.logs.load);
+  const setFilters = useHaul((s) => s.logs.setFilters);
   const loadJob = useHaul((s) => s.jobs.load);
   const navigate = useHaul((s) => s.ui.navigate);
-  const [filters, setFilters] = useState<LogFilters>({ onlyIssues: false, status: 'all', query: '' });
-  const [limit, setLimit] = useState(PAGE);
 
   useEffect(() => {
     void loadLog(jobName, driveId, kind);
@@ -78,13 +107,7 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
   }, [loadLog, loadJob, jobName, driveId, kind]);
 
   const log = entry?.log;
-  const rows = useMemo(() => (log ? visibleRows(log.rows, filters) : []), [log, filters]);
-  const statuses = useMemo(() => (log ? statusCounts(log.rows) : []), [log]);
-  const withSource = log?.rows.some((r) => r.sourcePath) ?? false;
-  const change = (f: Partial<LogFilters>) => {
-    setFilters((old) => ({ ...old, ...f }));
-    setLimit(PAGE);
-  };
+  const change = (f: Partial<LogFilters>) => setFilters(key, f);
 
   return (
     <section className={styles.page} aria-labelledby="log-title" data-testid="log-viewer">
@@ -98,8 +121,8 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
       >
         <ArrowLeft16Regular aria-hidden /> Job {jobName}
       </Link>
-      <Title2 as="h2" id="log-title">
-        <Truncated text={`${kind === 'error' ? 'Error log' : 'Verbose log'} of drive ${driveId}`} />
+      <Title2 as="h2" id="log-title" className={styles.title}>
+        {`${kind === 'error' ? 'Error log' : 'Verbose log'} of drive ${driveId}`}
       </Title2>
       {drive?.verboseLogUri && (
         <TabList
@@ -131,7 +154,7 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
       )}
       {!log && (entry?.loading ?? true) && !entry?.error && <Spinner label="Reading the log…" />}
 
-      {log && (
+      {log && entry && (
         <>
           <div className={styles.summary}>
             <Badge appearance="tint" color={log.issues > 0 ? 'danger' : 'success'} data-testid="log-status">
@@ -145,111 +168,135 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
           <div className={styles.toolbar} role="search" aria-label="Filter the log">
             <Field label="Search" className={styles.search}>
               <SearchBox
-                value={filters.query}
+                value={entry.filters.query}
                 onChange={(_e, d) => change({ query: d.value })}
                 placeholder="Blob, file, source or message"
               />
             </Field>
             <Field label="Status">
               <Select
-                value={filters.status}
+                value={entry.filters.status}
                 onChange={(_e, d) => change({ status: d.value })}
                 data-testid="log-status-filter"
               >
-                <option value="all">All statuses ({log.rows.length})</option>
-                {statuses.map((s) => (
-                  <option key={s.status} value={s.status}>{`${s.status} (${s.count})`}</option>
+                <option value="all">All statuses ({formatCount(log.rows.length)})</option>
+                {entry.statuses.map((s) => (
+                  <option key={s.status} value={s.status}>{`${s.status} (${formatCount(s.count)})`}</option>
                 ))}
               </Select>
             </Field>
             <Switch
-              checked={filters.onlyIssues}
+              checked={entry.filters.onlyIssues}
               onChange={(_e, d) => change({ onlyIssues: d.checked })}
               label="Only issues"
             />
             <Caption1 className={styles.count} role="status">
-              {rows.length === log.rows.length
-                ? plural(rows.length, 'row')
-                : `${rows.length} of ${plural(log.rows.length, 'row')}`}
+              {entry.shown.length === log.rows.length
+                ? plural(entry.shown.length, 'row')
+                : `${formatCount(entry.shown.length)} of ${plural(log.rows.length, 'row')}`}
             </Caption1>
           </div>
-          {rows.length === 0 ? (
+          {entry.shown.length === 0 ? (
             <Body1>{log.rows.length === 0 ? 'The log lists no blobs.' : 'No row matches the filters.'}</Body1>
           ) : (
-            <div className={styles.wrap}>
-              <Table
-                aria-label={`Log of drive ${driveId}`}
-                size="small"
-                className={styles.table}
-                data-testid="log-table"
-              >
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell className={styles.blob}>
-                      {withSource ? 'Blob, its file on the drive and its source' : 'Blob and its file on the drive'}
-                    </TableHeaderCell>
-                    <TableHeaderCell className={styles.status}>Status</TableHeaderCell>
-                    <TableHeaderCell>Message</TableHeaderCell>
-                    <TableHeaderCell className={styles.size}>Size</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {rows.slice(0, limit).map((r, i) => (
-                    <TableRow
-                      key={`${r.blobPath}\u0000${i}`}
-                      className={r.issue ? styles.issue : undefined}
-                      data-testid="log-row"
-                      data-status={r.status}
-                    >
-                      <TableCell>
-                        <div className={styles.stack}>
-                          <span className={styles.path}>{r.blobPath}</span>
-                          {r.importedAs && r.importedAs !== r.blobPath && (
-                            <span className={`${styles.path} ${styles.muted}`}>written as {r.importedAs}</span>
-                          )}
-                          <span className={`${styles.path} ${styles.muted}`}>file {r.filePath}</span>
-                          {r.sourcePath && (
-                            <span className={`${styles.path} ${styles.muted}`} data-testid="log-source">
-                              from {r.sourcePath}
-                            </span>
-                          )}
-                        </div>
-                      </TableCell>
-                      <TableCell>
-                        <div className={styles.stack}>
-                          <span>
-                            <Badge appearance={r.issue ? 'filled' : 'tint'} color={r.issue ? 'danger' : 'success'}>
-                              {r.status}
-                            </Badge>
-                          </span>
-                          {r.disposition && <Caption1 className={styles.muted}>{r.disposition}</Caption1>}
-                        </div>
-                      </TableCell>
-                      <TableCell>
-                        {r.message || r.failedBlocks ? (
-                          <span className={styles.wrapText}>
-                            {[r.message, r.failedBlocks ? `${plural(r.failedBlocks, 'block')} failed` : '']
-                              .filter(Boolean)
-                              .join(' · ')}
-                          </span>
-                        ) : (
-                          <span className={styles.muted}>—</span>
-                        )}
-                      </TableCell>
-                      <TableCell>{formatBytes(r.length)}</TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </div>
-          )}
-          {rows.length > limit && (
-            <Button onClick={() => setLimit((l) => l + PAGE)}>
-              Show {Math.min(PAGE, rows.length - limit)} more of {rows.length - limit}
-            </Button>
+            <LogRows rows={log.rows} shown={entry.shown} driveId={driveId} />
           )}
         </>
       )}
     </section>
+  );
+}
+
+function LogRows({ rows, shown, driveId }: { rows: LogRow[]; shown: number[]; driveId: string }) {
+  const styles = useStyles();
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const compact = useWidth(wrapRef) < COMPACT_BELOW;
+  const withSource = rows.some((r) => r.sourcePath);
+  const list = usePageRows({
+    count: shown.length,
+    estimate: compact ? 120 : 84,
+    listRef: bodyRef,
+    getKey: (i) => String(shown[i] ?? i),
+  });
+  const cell = (area: string) => mergeClasses(styles.cell, compact && area);
+  return (
+    <div className={styles.wrap} ref={wrapRef}>
+      <Table
+        noNativeElements
+        size="small"
+        aria-label={`Log of drive ${driveId}`}
+        aria-rowcount={shown.length + 1}
+        data-testid="log-table"
+      >
+        {!compact && (
+          <TableHeader>
+            <TableRow className={styles.head} aria-rowindex={1}>
+              <TableHeaderCell>
+                {withSource ? 'Blob, its file on the drive and its source' : 'Blob and its file on the drive'}
+              </TableHeaderCell>
+              <TableHeaderCell>Status</TableHeaderCell>
+              <TableHeaderCell>Message</TableHeaderCell>
+              <TableHeaderCell>Size</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+        )}
+        <TableBody ref={bodyRef} className={styles.body} style={{ height: list.getTotalSize() }}>
+          {list.getVirtualItems().map((item) => {
+            const r = rows[shown[item.index] ?? -1];
+            if (!r) return null;
+            return (
+              <TableRow
+                key={item.key}
+                ref={list.measureElement}
+                data-index={item.index}
+                aria-rowindex={item.index + 2}
+                className={mergeClasses(styles.row, compact && styles.compactRow, r.issue && styles.issue)}
+                style={{ transform: `translateY(${item.start - list.options.scrollMargin}px)` }}
+                data-testid="log-row"
+                data-status={r.status}
+              >
+                <TableCell className={cell(styles.blobArea)}>
+                  <div className={styles.stack}>
+                    <span className={styles.path}>{r.blobPath}</span>
+                    {r.importedAs && r.importedAs !== r.blobPath && (
+                      <span className={mergeClasses(styles.path, styles.muted)}>written as {r.importedAs}</span>
+                    )}
+                    <span className={mergeClasses(styles.path, styles.muted)}>file {r.filePath}</span>
+                    {r.sourcePath && (
+                      <span className={mergeClasses(styles.path, styles.muted)} data-testid="log-source">
+                        from {r.sourcePath}
+                      </span>
+                    )}
+                  </div>
+                </TableCell>
+                <TableCell className={cell(styles.statusArea)}>
+                  <div className={styles.stack}>
+                    <span>
+                      <Badge appearance={r.issue ? 'filled' : 'tint'} color={r.issue ? 'danger' : 'success'}>
+                        {r.status}
+                      </Badge>
+                    </span>
+                    {r.disposition && <Caption1 className={styles.muted}>{r.disposition}</Caption1>}
+                  </div>
+                </TableCell>
+                <TableCell className={cell(styles.messageArea)}>
+                  {r.message || r.failedBlocks ? (
+                    <span className={styles.wrapText}>
+                      {[r.message, r.failedBlocks ? `${plural(r.failedBlocks, 'block')} failed` : '']
+                        .filter(Boolean)
+                        .join(' · ')}
+                    </span>
+                  ) : (
+                    <span className={styles.muted}>—</span>
+                  )}
+                </TableCell>
+                <TableCell className={cell(styles.sizeArea)}>{formatBytes(r.length)}</TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+    </div>
   );
 }

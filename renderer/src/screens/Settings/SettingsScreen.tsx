@@ -23,7 +23,7 @@ const useStyles = makeStyles({
   heading: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   title: { margin: 0 },
   intro: { color: tokens.colorNeutralForeground2, margin: 0 },
-  file: { color: tokens.colorNeutralForeground3, wordBreak: 'break-all' },
+  file: { color: tokens.colorNeutralForeground3, overflowWrap: 'anywhere' },
   mono: { fontFamily: tokens.fontFamilyMonospace },
 });
 

@@ -32,6 +32,7 @@ import { drivesErrors, type DraftValues } from './model';
 import { Section, useFieldError, useStepStyles } from './parts';
 import { CapacityBars } from './CapacityBars';
 import { FolderBrowser } from './FolderBrowser';
+import { DriveEncryption, DriveKeyField, useAzure } from '../../components/DriveEncryption';
 import type { StepProps } from './WizardScreen';
 
 type DraftDrive = DraftValues['drives']['drives'][number];
@@ -86,7 +87,12 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
     setDrives(chosen.map((c) => (c.path === path ? { ...c, allowFolder: allow } : c)));
 
   // The plan follows the chosen drives (and their keys): nothing is written by it.
-  const planKey = JSON.stringify(chosen.map((c) => [c.path, c.allowFolder === true]));
+  const azure = useAzure();
+  // on Azure the plan checks each drive's key against the drive, so it follows the keys too
+  const planKey = JSON.stringify([
+    chosen.map((c) => [c.path, c.allowFolder === true]),
+    azure && chosen.map((c) => keys[c.path] ?? ''),
+  ]);
   useEffect(() => {
     const timer = setTimeout(() => void runPlan(true), 300);
     return () => clearTimeout(timer);
@@ -96,7 +102,7 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
   useEffect(() => setTyped(''), [planKey]);
 
   const ids = plan?.targets.map((t) => t.driveId) ?? [];
-  const keysMissing = chosen.filter((c) => c.encrypted && !keys[c.path]?.trim());
+  const keysMissing = chosen.filter((c) => (c.encrypted || azure) && !keys[c.path]?.trim());
   const confirmed = confirmationMatches(typed, ids);
   const ready = !!plan?.ready && !planning && Object.keys(errors).length === 0;
   const canNext = ready && keysMissing.length === 0 && confirmed;
@@ -234,24 +240,20 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
                   </div>
                   <Checkbox
                     label="Encrypted with BitLocker"
-                    checked={c.encrypted}
+                    checked={c.encrypted || azure}
+                    disabled={azure}
                     onChange={(_e, d) =>
                       setDrives(chosen.map((x) => (x.path === c.path ? { ...x, encrypted: !!d.checked } : x)))
                     }
                   />
-                  {c.encrypted && (
-                    <Field
-                      label={`Recovery key of ${t?.driveId ?? c.path}`}
-                      className={styles.grow}
-                      validationMessage={attempted && !keys[c.path] ? 'Give the 48-digit recovery key.' : undefined}
-                    >
-                      <Input
-                        type="password"
-                        autoComplete="off"
-                        value={keys[c.path] ?? ''}
-                        onChange={(_e, d) => setKey(c.path, d.value)}
-                      />
-                    </Field>
+                  {(c.encrypted || azure) && (
+                    <DriveKeyField
+                      path={c.path}
+                      driveName={t?.driveId ?? c.driveId ?? c.path}
+                      value={keys[c.path] ?? ''}
+                      onChange={(k) => setKey(c.path, k)}
+                      attempted={attempted}
+                    />
                   )}
                   <Button appearance="subtle" icon={<Dismiss16Regular />} onClick={() => remove(c.path)}>
                     Remove
@@ -423,6 +425,7 @@ function DriveRow({
   const picked = !!mount && chosen.some((c) => c.path === mount);
   const usable = d.status !== 'blocked' && !!mount;
   const status = STATUS[d.status];
+  const azure = useAzure();
   return (
     <TableRow data-testid="wizard-drive-row" data-device={d.device}>
       <TableCell>
@@ -458,6 +461,7 @@ function DriveRow({
         <Badge appearance="tint" color={status.color}>
           {status.text}
         </Badge>
+        <DriveEncryption encryption={d.encryption} azure={azure} />
         {d.reasons.length > 0 && (
           <ul style={{ margin: 0, paddingLeft: tokens.spacingHorizontalL, fontSize: tokens.fontSizeBase200 }}>
             {d.reasons.map((r) => (

@@ -1,0 +1,215 @@
+// A drive's file system and BitLocker state, and its recovery password checked against the drive,
+// for the wizard's drive step and the Drives screen. On an Azure connection each volume says
+// whether the data center takes it (NTFS inside BitLocker, encryption finished, a recovery
+// password). The key field is masked until the person reveals it; as it is typed, a typo is caught
+// at once (each group of six digits follows BitLocker's rule) and a well-formed key is checked
+// against the drive (bitlocker.check), so a wrong one is refused here, naming the drive. On
+// Windows Haul can read the key from the drive instead. Keys live only in the wizard's memory.
+import { useEffect, useRef, useState } from 'react';
+import { Button, Caption1, Field, Input, Spinner, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  ArrowDownload16Regular,
+  Checkmark12Regular,
+  Eye16Regular,
+  EyeOff16Regular,
+  LockClosed16Regular,
+  LockOpen16Regular,
+} from '@fluentui/react-icons';
+import {
+  azureReadiness,
+  describeVolume,
+  normalizeRecoveryPassword,
+  recoveryPasswordProblem,
+  type DriveEncryption as DriveEncryptionState,
+  type KeyCheckResult,
+} from '../../../shared/bitlocker';
+import { bridge } from '../bridge';
+import { useHaul } from '../store';
+
+const useStyles = makeStyles({
+  volumes: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, alignItems: 'flex-start' },
+  state: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalXXS,
+    fontSize: tokens.fontSizeBase300,
+  },
+  icon: { flexShrink: 0 },
+  why: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
+  good: { color: tokens.colorPaletteGreenForeground1, fontSize: tokens.fontSizeBase200 },
+  bad: { color: tokens.colorPaletteRedForeground1, fontSize: tokens.fontSizeBase200 },
+  keyRow: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'flex-end' },
+  grow: { flexGrow: 1, minWidth: '260px' },
+});
+
+/** Whether the current connection is Azure (the data center's rules apply). */
+export function useAzure(): boolean {
+  return useHaul((s) => s.settings.connection?.kind === 'azure');
+}
+
+/** Each volume of a drive: "NTFS · BitLocker, unlocked", and on Azure whether the data center takes it. */
+export function DriveEncryption({ encryption, azure }: { encryption?: DriveEncryptionState; azure: boolean }) {
+  const styles = useStyles();
+  if (!encryption) return null;
+  if (encryption.support === 'none' || (encryption.error && !encryption.volumes.length))
+    return (
+      <Caption1 className={azure ? styles.bad : styles.why} data-testid="drive-encryption">
+        {encryption.error}
+      </Caption1>
+    );
+  return (
+    <div className={styles.volumes} data-testid="drive-encryption">
+      {encryption.volumes.map((v) => {
+        const ready = azureReadiness(v);
+        const Icon =
+          v.bitlocker === 'locked' ? LockClosed16Regular : v.bitlocker === 'unlocked' ? LockOpen16Regular : undefined;
+        return (
+          <div key={v.volume}>
+            <span className={styles.state} data-testid="drive-encryption-state">
+              {Icon && <Icon aria-hidden className={styles.icon} />}
+              {describeVolume(v)}
+            </span>
+            {encryption.volumes.length > 1 && <Caption1 className={styles.why}> ({v.volume})</Caption1>}
+            {azure && v.bitlocker === 'locked' ? (
+              <Caption1 block className={styles.why}>
+                Its file system shows once it is unlocked.
+              </Caption1>
+            ) : azure && !ready.ok ? (
+              <Caption1 block className={styles.bad} data-testid="drive-encryption-azure">
+                Azure does not take it: {ready.why}.
+              </Caption1>
+            ) : azure ? (
+              <Caption1 block className={styles.good} data-testid="drive-encryption-azure">
+                <Checkmark12Regular aria-hidden /> The Azure data center can read it.
+              </Caption1>
+            ) : null}
+            {v.note && (
+              <Caption1 block className={styles.why}>
+                {v.note}
+              </Caption1>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+type CheckState =
+  | { state: 'idle' | 'checking' }
+  | { state: 'done'; result: KeyCheckResult }
+  | { state: 'failed'; error: string };
+
+/**
+ * The recovery password of one chosen drive: masked until revealed, checked against the drive as
+ * typed. `onChecked` hears whether the key opens the drive (for a gate), `driveName` names it.
+ */
+export function DriveKeyField({
+  path,
+  driveName,
+  value,
+  onChange,
+  attempted,
+}: {
+  path: string;
+  driveName: string;
+  value: string;
+  onChange(key: string): void;
+  attempted?: boolean;
+}) {
+  const styles = useStyles();
+  const windows = useHaul((s) => s.app.info?.platform === 'win32');
+  const [shown, setShown] = useState(false);
+  const [check, setCheck] = useState<CheckState>({ state: 'idle' });
+  const [readError, setReadError] = useState<string>();
+  const asked = useRef(0);
+  const typo = value.trim() ? recoveryPasswordProblem(value) : undefined;
+
+  useEffect(() => {
+    setCheck({ state: 'idle' });
+    if (!value.trim() || recoveryPasswordProblem(value)) return;
+    const seq = ++asked.current;
+    const timer = setTimeout(() => {
+      setCheck({ state: 'checking' });
+      void bridge()
+        .bitlockerCheck({ target: path, key: normalizeRecoveryPassword(value) })
+        .then((r) => {
+          if (seq !== asked.current) return;
+          setCheck(r.ok ? { state: 'done', result: r.value } : { state: 'failed', error: r.error.message });
+        });
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [path, value]);
+
+  const readFromDrive = async () => {
+    setReadError(undefined);
+    const r = await bridge().bitlockerReadKey({ target: path });
+    if (r.ok) onChange(r.value.key);
+    else setReadError(r.error.message);
+  };
+
+  const result = check.state === 'done' ? check.result : undefined;
+  const [message, state]: [string | undefined, 'error' | 'success' | 'warning' | 'none'] = !value.trim()
+    ? [attempted ? `Give the 48-digit recovery password of ${driveName}.` : undefined, attempted ? 'error' : 'none']
+    : typo
+      ? // a whole key typed (or the person moved on): say what is wrong; while typing, wait
+        value.replace(/[\s-]/g, '').length >= 48 || attempted
+        ? [`Not the recovery password of ${driveName}: ${typo}`, 'error']
+        : [undefined, 'none']
+      : check.state === 'failed'
+        ? [`The key of ${driveName} could not be checked: ${check.error}`, 'warning']
+        : !result
+          ? [undefined, 'none']
+          : result.result === 'opens'
+            ? [`Checked: this recovery password opens ${driveName}.`, 'success']
+            : result.result === 'refused'
+              ? [
+                  `This recovery password does not open ${driveName}. Give the key BitLocker printed or saved for this drive.`,
+                  'error',
+                ]
+              : [result.message, 'warning'];
+
+  return (
+    <div className={styles.grow} data-testid="drive-key">
+      <div className={styles.keyRow}>
+        <Field
+          label={`Recovery password of ${driveName}`}
+          className={styles.grow}
+          validationMessage={message}
+          validationState={state}
+        >
+          <Input
+            type={shown ? 'text' : 'password'}
+            autoComplete="off"
+            spellCheck={false}
+            value={value}
+            placeholder="000000-000000-000000-000000-000000-000000-000000-000000"
+            onChange={(_e, d) => onChange(d.value)}
+            data-testid="drive-key-input"
+            contentAfter={
+              check.state === 'checking' ? <Spinner size="extra-tiny" aria-label="Checking the key" /> : undefined
+            }
+          />
+        </Field>
+        <Button
+          appearance="subtle"
+          icon={shown ? <EyeOff16Regular /> : <Eye16Regular />}
+          onClick={() => setShown(!shown)}
+          aria-label={shown ? 'Hide the recovery password' : 'Show the recovery password'}
+        >
+          {shown ? 'Hide' : 'Show'}
+        </Button>
+        {windows && (
+          <Button appearance="subtle" icon={<ArrowDownload16Regular />} onClick={() => void readFromDrive()}>
+            Read from the drive
+          </Button>
+        )}
+      </div>
+      {readError && (
+        <Caption1 block className={styles.bad}>
+          {readError}
+        </Caption1>
+      )}
+    </div>
+  );
+}
