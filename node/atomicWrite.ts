@@ -56,6 +56,21 @@ export async function writeFileAtomic(
   data: string | Uint8Array | readonly Uint8Array[],
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  try {
+    await writeDurably(path, data, options);
+  } catch (e) {
+    // A write through a file handle fails without a path (ENOSPC): say which file it was.
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err === 'object' && err.path === undefined) err.path = path;
+    throw e;
+  }
+}
+
+async function writeDurably(
+  path: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+  options: AtomicWriteOptions,
+): Promise<void> {
   const dir = dirname(path);
   if (options.mkdirs) await mkdir(dir, { recursive: true });
   const tmp = join(dir, `${TMP_MARK}${basename(path)}.${randomBytes(6).toString('hex')}`);

@@ -1,8 +1,10 @@
 // `haul service --data-dir DIR [--port N] [--auto] [--token T]`: runs the local Import/Export
 // service. Prints exactly one JSON line on stdout when ready
 // ({"endpoint","ca","token","subscriptionId","resourceGroup"}); everything else goes to stderr.
-// SIGTERM / SIGINT stop it cleanly (Azurite included).
+// SIGTERM / SIGINT stop it cleanly (Azurite included). Started by the app (or `haul serve`) with an
+// IPC channel, it also stops when that channel closes: the app is gone, even by kill -9.
 import { parseArgs } from 'node:util';
+import { DataDirError } from './privateDir';
 import { startService } from './server';
 
 const HELP = `Usage: haul service --data-dir DIR [options]
@@ -69,15 +71,24 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const svc = await startService({
-    dataDir,
-    port,
-    ...(values.token ? { token: values.token } : {}),
-    ...(values['storage-account'] ? { storageAccounts: values['storage-account'].map((s) => s.toLowerCase()) } : {}),
-    storage: !values['no-storage'],
-    ...(values.auto ? { auto: dayMs ? { dayMs } : true } : {}),
-    logRequests: !!values.verbose,
-  });
+  // Everything the service and its Azurite create is for this user only (jobs hold BitLocker keys).
+  if (process.platform !== 'win32') process.umask(0o077);
+  let svc;
+  try {
+    svc = await startService({
+      dataDir,
+      port,
+      ...(values.token ? { token: values.token } : {}),
+      ...(values['storage-account'] ? { storageAccounts: values['storage-account'].map((s) => s.toLowerCase()) } : {}),
+      storage: !values['no-storage'],
+      ...(values.auto ? { auto: dayMs ? { dayMs } : true } : {}),
+      logRequests: !!values.verbose,
+    });
+  } catch (e) {
+    if (!(e instanceof DataDirError)) throw e;
+    console.error(`haul service: ${e.message}`);
+    return 1;
+  }
   process.stdout.write(`${JSON.stringify(svc.connection)}\n`);
   console.error(
     `haul service: listening on ${svc.connection.endpoint} (data in ${svc.dataDir}); SIGTERM or Ctrl-C stops it.`,
@@ -88,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
     const stop = (sig: string) => {
       if (stopping) return;
       stopping = true;
-      console.error(`haul service: ${sig} received, stopping.`);
+      console.error(`haul service: ${sig === 'SIGTERM' || sig === 'SIGINT' ? `${sig} received` : sig}, stopping.`);
       svc.close().then(
         () => resolve(0),
         (e: unknown) => {
@@ -99,5 +110,10 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    if (process.send) {
+      // The channel alone must not keep this process alive once it has stopped.
+      process.channel?.unref();
+      process.once('disconnect', () => stop('the app that started it went away'));
+    }
   });
 }

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { ArmHttpError } from './errors';
 import { SUPPORTED_API_VERSIONS } from '../shared/arm/schemas';
 import { wireLines } from './wireLog';
@@ -161,6 +162,52 @@ function checkApiVersion(url: URL, api: ApiVersions): void {
   }
 }
 
+/**
+ * A file-system failure under the service (a full disk, a folder made read-only) in words: what
+ * happened, where, and what to do. Undefined for anything else.
+ */
+export function storageFailure(e: unknown): ArmHttpError | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!err || typeof err.code !== 'string' || typeof err.syscall !== 'string') return undefined;
+  const where = err.path ? ` (${dirname(err.path)})` : '';
+  const notApplied = 'The request was not applied.';
+  switch (err.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new ArmHttpError(
+        507,
+        'InsufficientStorage',
+        `The service could not save this change: the disk holding its data${where} is full${err.code === 'EDQUOT' ? ' (your disk quota is used up)' : ''}. ${notApplied} Free some space on that disk, then send the request again.`,
+      );
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return new ArmHttpError(
+        500,
+        'DataFolderNotWritable',
+        `The service could not save this change: its data folder${where} ${err.code === 'EROFS' ? 'is on a disk that is now read-only' : 'may not be written by the user the service runs as'}. ${notApplied} Make the folder writable again (a disk remounted read-only needs checking first), then restart the service.`,
+      );
+    case 'EIO':
+      return new ArmHttpError(
+        500,
+        'DataFolderIoError',
+        `The service could not read or write its data${where}: the disk answered with an input/output error. ${notApplied} Check that disk (it may be failing), then restart the service.`,
+      );
+    case 'EMFILE':
+    case 'ENFILE':
+      return new ArmHttpError(
+        503,
+        'ServerBusy',
+        `The service has too many files open right now. ${notApplied} Send the request again in a moment.`,
+        undefined,
+        [],
+        { 'retry-after': '5' },
+      );
+    default:
+      return undefined;
+  }
+}
+
 export async function handleRequest(req: IncomingMessage, res: ServerResponse, opts: HttpOptions): Promise<void> {
   const requestId = randomUUID();
   const started = performance.now();
@@ -227,9 +274,14 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     status = reply.status;
     sent = send(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
   } catch (e) {
-    if (e instanceof ArmHttpError) {
-      status = e.status;
-      sent = send(res, e.status, e.toBody(), { ...common, ...e.headers });
+    const known = e instanceof ArmHttpError ? e : storageFailure(e);
+    if (known) {
+      status = known.status;
+      if (!(e instanceof ArmHttpError))
+        opts.log?.(
+          `${req.method} ${req.url?.split('?')[0]}: ${known.code}: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      sent = send(res, known.status, known.toBody(), { ...common, ...known.headers });
     } else {
       status = 500;
       opts.log?.(

@@ -1,7 +1,7 @@
 // Starts the local Import/Export service: TLS identity, clock, job store, sandbox storage
 // (Azurite), the ARM and operator routes on https://127.0.0.1:PORT, timers and (optionally) the
 // auto operator. Used by `haul service` and by tests (in-process).
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { AutoOperator, type AutoOptions } from './auto';
 import { startAzurite } from './datacenter';
 import type { AzuriteHandle } from './datacenter/types';
 import { describeIssues } from '../shared/validation';
+import { makeDataDirPrivate } from './privateDir';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -86,14 +87,7 @@ async function loadConfig(dataDir: string): Promise<ServiceConfig> {
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const dataDir = resolve(opts.dataDir);
   const log = opts.log ?? ((l: string) => process.stderr.write(`${new Date().toISOString()} haul-service ${l}\n`));
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  // The folder holds the token, the TLS key and the jobs' BitLocker keys: the user's alone, even
-  // when it existed before with wider permissions.
-  const mode = (await stat(dataDir)).mode & 0o777;
-  if (mode & 0o077) {
-    await chmod(dataDir, 0o700);
-    log(`data folder ${dataDir} was readable by others (mode ${mode.toString(8)}); narrowed to 700`);
-  }
+  await makeDataDirPrivate(dataDir);
   const cfg = await loadConfig(dataDir);
   const saveConfig = () => writeFileAtomic(join(dataDir, 'service.json'), `${JSON.stringify(cfg, null, 2)}\n`);
   const wanted = [...new Set([...cfg.storageAccounts, ...(opts.storageAccounts ?? [])])];

@@ -112,13 +112,26 @@ export class JobStore {
     return next;
   }
 
-  /** Replaces the job in memory at once and resolves when its file is durable. */
+  /**
+   * Replaces the job in memory at once and resolves when its file is durable. When the file cannot
+   * be written (a full disk), memory goes back to what the disk holds: the change was not applied.
+   */
   put(job: StoredJob): Promise<void> {
     const key = jobKey(job.resourceGroup, job.name);
-    if (!this.jobs.has(key)) this.sortedKeys = undefined;
+    const before = this.jobs.get(key);
+    if (!before) this.sortedKeys = undefined;
     this.jobs.set(key, job);
     const snapshot = `${JSON.stringify(job)}\n`;
-    return this.enqueue(key, () => writeFileAtomic(this.fileOf(key), snapshot, { mode: 0o600 }));
+    return this.enqueue(key, () => writeFileAtomic(this.fileOf(key), snapshot, { mode: 0o600 })).catch((e: unknown) => {
+      if (this.jobs.get(key) === job) {
+        if (before) this.jobs.set(key, before);
+        else {
+          this.jobs.delete(key);
+          this.sortedKeys = undefined;
+        }
+      }
+      throw e;
+    });
   }
 
   delete(key: string): Promise<void> {

@@ -2,6 +2,7 @@
 // errors that say which flag is wrong and how to see the usage.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
+import { clause, safeMessage } from '../../shared/text';
 
 export class UsageError extends Error {}
 
@@ -21,14 +22,14 @@ export function parseCommandArgs<T extends z.ZodType>(
     }).values;
   } catch (err) {
     throw new UsageError(
-      `haul ${command}: ${err instanceof Error ? err.message : String(err)}. Run "haul ${command} --help".`,
+      `haul ${command}: ${clause(safeMessage(err instanceof Error ? err.message : String(err), 500))}. Run "haul ${command} --help".`,
     );
   }
   if (values.help) return { help: true } as z.output<T> & { help: boolean };
   const parsed = schema.safeParse(values);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new UsageError(`haul ${command}: ${detail}. Run "haul ${command} --help".`);
+    throw new UsageError(`haul ${command}: ${clause(safeMessage(detail, 500))}. Run "haul ${command} --help".`);
   }
   return parsed.data as z.output<T> & { help?: boolean };
 }

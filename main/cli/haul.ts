@@ -3,6 +3,8 @@
 // `haul verify` does not pay for the service's dependencies and vice versa.
 // Each subcommand module exports `run(argv: string[]): Promise<number>` (the exit status).
 
+import { safeMessage } from '../../shared/text';
+
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {
@@ -61,7 +63,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(`haul: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`haul: ${safeMessage(err instanceof Error ? err.message : String(err))}`);
     process.exitCode = 1;
   },
 );

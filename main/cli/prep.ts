@@ -6,10 +6,12 @@ import { CsvError, parseBlobType, parseDisposition, type DatasetEntry } from '..
 import { formatBytes, formatDuration, parseSize } from '../../shared/prep/names';
 import type { PrepSessionResult, TargetProblem } from '../../shared/prep/session';
 import type { PrepEvent } from '../../shared/prep/types';
+import { safeMessage } from '../../shared/text';
 import { entriesFromSources, InputError, pickedEntries, targetsFromDriveset } from '../core/prep/app/inputs';
-import { JournalBusy } from '../core/prep/journal/lock';
+import { PrepBusy } from '../core/prep/journal/lock';
 import { ManifestError } from '../core/prep/engine/manifests';
 import { PrepError, PrepSession, type PrepTarget } from '../core/prep/engine/session';
+import { hungReads } from '../core/prep/engine/schedule';
 
 const HELP = `Usage:
   haul prep --journal J --session S --dataset dataset.csv --driveset driveset.csv [options]
@@ -82,7 +84,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const fail = (msg: string) => {
-    console.error(`haul prep: ${msg}\nRun "haul prep --help" for the options.`);
+    console.error(`haul prep: ${safeMessage(msg)}\nRun "haul prep --help" for the options.`);
     return 2;
   };
   if (!args.journal) return fail('--journal is required: the journal file that records the copy on this machine.');
@@ -113,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof CsvError) {
-      console.error(`haul prep: ${e.message}`);
+      console.error(`haul prep: ${safeMessage(e.message)}`);
       return 2;
     }
     if (e instanceof InputError) return fail(`${FLAG_OF[e.field] ?? e.field}: ${e.message}`);
@@ -156,9 +158,16 @@ export async function run(argv: string[]): Promise<number> {
     if (plan.problemCount && !args['skip-problems']) return 2;
     return plan.plan?.fits ? 0 : 3;
   }
-  // Ctrl-C stops cleanly (finished files kept, manifests written); a second Ctrl-C quits at once
+  // Ctrl-C stops cleanly (finished files kept, manifests written); a second Ctrl-C quits at once.
+  // Not with process.exit: it waits for every thread, and a copy thread stuck in a read of a source
+  // that stopped answering never ends. Ctrl-C's own default ends the process, its threads with it.
   const onInt = () => {
-    if (stopping) process.exit(130);
+    if (stopping) {
+      console.error('Quitting now: run the same command again to continue (files already done are skipped).');
+      process.off('SIGINT', onInt);
+      process.kill(process.pid, 'SIGINT');
+      return;
+    }
     stopping = true;
     console.error('\nStopping after the files in flight… (Ctrl-C again to quit at once)');
     session.cancel();
@@ -168,15 +177,27 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const res = await session.start();
     printer.end();
+    if (res.drives.length && targets.some((t) => t.bitLockerKey) && !args.json)
+      console.log(
+        `DriveInfo files for the job, next to the journal (WAImportExport's format: an encrypted drive's file holds its BitLocker key in clear; readable only by you, keep them safe):\n${res.drives.map((d) => `  ${d.driveInfoFile}`).join('\n')}`,
+      );
     if (res.targetProblems.length)
       return refuse(
         !!args.json,
         res.targetProblems.map((p) => withFlagHint(p, session.jobName)),
       );
-    return stopping ? 130 : EXIT[res.outcome];
+    const code = stopping ? 130 : EXIT[res.outcome];
+    if (hungReads()) {
+      // a thread still stuck in a source read would keep this process from ever exiting
+      console.error(
+        `haul prep: a read of a source still hangs (listed above); ending without waiting for it (exit status ${code} intended).`,
+      );
+      process.kill(process.pid, 'SIGKILL');
+    }
+    return code;
   } catch (e) {
     printer.end();
-    if (e instanceof PrepError || e instanceof JournalBusy || e instanceof ManifestError)
+    if (e instanceof PrepError || e instanceof PrepBusy || e instanceof ManifestError)
       return refuse(!!args.json, [e.message]);
     throw e;
   } finally {
@@ -188,7 +209,7 @@ export async function run(argv: string[]): Promise<number> {
 function inCliWords(e: PrepEvent): PrepEvent {
   if (!('message' in e) || e.type === 'keep-awake') return e;
   const message = e.message
-    .replace(/add one and resume to copy them/, 'add one with --target and run the same command again')
+    .replace(/add one and resume to copy (it|them)/, 'add one with --target and run the same command again')
     .replace(/Plug it back in and resume to continue/, 'Reconnect it and run the same command again to continue')
     .replace(/check it, then resume/, 'check it and run again')
     .replace(/Resume to continue/, 'Run the same command again to continue')
@@ -225,8 +246,9 @@ function withFlagHint(p: TargetProblem, jobName: string): string {
 
 function refuse(json: boolean, messages: string[]): number {
   for (const message of messages) {
-    if (json) console.log(JSON.stringify({ type: 'error', message }));
-    console.error(`haul prep: ${message}`);
+    const said = safeMessage(message);
+    if (json) console.log(JSON.stringify({ type: 'error', message: said }));
+    console.error(`haul prep: ${said}`);
   }
   return 2;
 }

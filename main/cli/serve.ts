@@ -6,15 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { createCore } from '../core/bridge/core';
 import { startBrowserServer } from '../core/browser/server';
+import { defaultReadRoots } from '../core/bridge/readRoots';
 import { defaultDataDir } from '../core/paths';
 import { parseCommandArgs, UsageError } from './args';
 
-const HELP = `Usage: haul serve [--port N] [--data-dir DIR] [--host ADDR --allow-remote] [--json]
+const HELP = `Usage: haul serve [--port N] [--data-dir DIR] [--allow-dir DIR]... [--host ADDR --allow-remote] [--json]
 
 Runs Haul in your browser: the same app as the desktop window, served on this computer.
 
   --port N         port to listen on (default 7420; 0 picks any free port)
   --data-dir DIR   where Haul keeps its data (default ${defaultDataDir()})
+  --allow-dir DIR  a folder the page may browse, copy from and write to (repeatable); by default
+                   your home folder and the removable-media folders (/media, /mnt …); the page
+                   reaches nothing outside these folders
   --host ADDR      address to listen on (default 127.0.0.1)
   --allow-remote   accept clients that are not on this computer (needs --host); prefer an SSH tunnel:
                    ssh -L 7420:127.0.0.1:7420 station, then open the printed URL locally
@@ -30,6 +34,7 @@ const Options = z.object({
     .pipe(z.number().int().min(0).max(65535))
     .default(7420),
   'data-dir': z.string().min(1).optional(),
+  'allow-dir': z.array(z.string().min(1)).optional(),
   host: z.string().min(1).default('127.0.0.1'),
   'allow-remote': z.boolean().default(false),
   json: z.boolean().default(false),
@@ -60,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
       {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        'allow-dir': { type: 'string', multiple: true },
         host: { type: 'string' },
         'allow-remote': { type: 'boolean' },
         json: { type: 'boolean' },
@@ -84,9 +90,16 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const dataDir = path.resolve(opts['data-dir'] ?? defaultDataDir());
+  const readRoots = opts['allow-dir']?.map((d) => path.resolve(d)) ?? defaultReadRoots();
+  const missing = readRoots.filter((d) => !existsSync(d));
+  if (missing.length) {
+    console.error(`haul serve: --allow-dir ${missing.join(', ')} does not exist; give folders that do.`);
+    return 2;
+  }
   const core = await createCore({
     dataDir,
     watchDrives: true,
+    readRoots,
     ...(opts['no-service'] ? {} : { localService: { command: selfCommand() } }),
   });
   let server;
@@ -112,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify({ url: server.urlWithToken, port: server.port, token: server.token }));
   } else {
     console.log(
-      `Haul is running in browser mode (data in ${dataDir}).\nOpen this URL in a browser on this computer:\n\n  ${server.urlWithToken}\n\nPress Ctrl+C to stop.`,
+      `Haul is running in browser mode (data in ${dataDir}).\nThe page may browse, copy from and write to: ${readRoots.join(', ')} (more with --allow-dir DIR).\nOpen this URL in a browser on this computer:\n\n  ${server.urlWithToken}\n\nPress Ctrl+C to stop.`,
     );
   }
   await new Promise<void>((resolve) => {

@@ -1,10 +1,12 @@
 // haul verify TARGET: checks a prepared drive against its manifest alone.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../../shared/prep/names';
-import { verifyTarget } from '../core/prep/verify/verify';
+import { parseDriveInfo } from '../../shared/formats/driveManifest';
+import { safeMessage } from '../../shared/text';
+import { verifyTarget, type GivenHash } from '../core/prep/verify/verify';
 
-const HELP = `Usage: haul verify TARGET... [--journal FILE] [--json]
+const HELP = `Usage: haul verify TARGET... [--journal FILE] [--drive-info FILE]... [--json]
 
 Re-reads every file on a prepared drive and compares every 4 MiB block with the drive's
 DriveManifest.xml (and the manifest with the hash in HaulDrive.json). No source data is needed:
@@ -12,8 +14,12 @@ use it before shipping, or when the drive comes back. A drive whose preparation 
 finished (files on it that its manifest does not list) is reported as unfinished.
 
   TARGET          the drive's mount path (or the folder it was prepared in)
-  --journal FILE  the journal that prepared it: counts the files it has that the manifest lacks, and
-                  has the next haul prep run copy again the files that fail
+  --journal FILE  the journal that prepared it: counts the files it has that the manifest lacks, has
+                  the next haul prep run copy again the files that fail, and checks the manifest
+                  against the hash in the DriveInfo file next to the journal (the job's hash)
+  --drive-info FILE
+                  a DriveInfo file given to the job (repeatable, one per drive): the manifest must
+                  have the hash it names, as the data center checks
   --json          print the result as one JSON object per drive
   -h, --help      this help
 
@@ -25,7 +31,12 @@ export async function run(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean' }, journal: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean' },
+        journal: { type: 'string' },
+        'drive-info': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
     });
   } catch (e) {
@@ -47,6 +58,19 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  const givenByFile = new Map<string, GivenHash>();
+  for (const file of parsed.values['drive-info'] ?? []) {
+    try {
+      const info = parseDriveInfo(readFileSync(file, 'utf8'));
+      givenByFile.set(info.driveId, { manifestHash: info.manifestHash, source: file });
+    } catch (e) {
+      console.error(
+        `haul verify: --drive-info ${file} ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not a DriveInfo file (${safeMessage((e as Error).message, 300)})`}; give the DriveInfo XML file of the drive.`,
+      );
+      return 2;
+    }
+  }
+  const given = givenByFile.size ? (driveId: string) => givenByFile.get(driveId) : undefined;
   let ok = true;
   for (const target of parsed.positionals) {
     const tty = process.stderr.isTTY && !parsed.values.json;
@@ -60,6 +84,7 @@ export async function run(argv: string[]): Promise<number> {
         : undefined,
       undefined,
       journal,
+      given,
     );
     if (tty) process.stderr.write('\r\x1b[K');
     r.problems = r.problems.map((m) =>

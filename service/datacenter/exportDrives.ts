@@ -32,6 +32,7 @@ import { hashInSlices, md5Hex } from './hashing';
 import { generateBitLockerKey } from './bitlocker';
 import { blobNameProblem, containerNameProblem, splitBlobPath, splitDiagnosticsPath } from './names';
 import type { ExportedDrive, ExportResult, ExportToDrivesOptions, TransferProgress } from './types';
+import { clause } from '../../shared/text';
 
 /** Room kept free on each drive for DriveManifest.xml, HaulDrive.json and file-system overhead. */
 const DRIVE_RESERVE = 1024 * 1024;
@@ -403,7 +404,7 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
             length: c.length,
             blobType: c.blobType,
             blocks: [],
-            message: `Blob /${c.container}/${c.name} was not exported: ${reason}. It is listed in the incomplete blob list.`,
+            message: `Blob /${c.container}/${c.name} was not exported: ${clause(reason)}. It is listed in the incomplete blob list.`,
           });
         }
         progress.blobsDone++;

@@ -46,6 +46,7 @@ import { withAzurite } from './azurite';
 import { hashInSlices, md5Hex } from './hashing';
 import { renamedBlobName, splitBlobPath, splitDiagnosticsPath } from './names';
 import type { BlobImportStatus, ImportDriveOptions, ImportDriveResult, TransferProgress } from './types';
+import { clause } from '../../shared/text';
 
 /**
  * Fixed-length block ids (storage requires all ids of a blob to have the same length), unique per
@@ -393,7 +394,7 @@ async function importBlob(ctx: Ctx, drivePath: string, mb: ManifestBlob): Promis
     } catch (e) {
       return b.fail(
         'BlobRequestFailed',
-        `Blob ${mb.blobPath} was not imported: ${errText(e)}.`,
+        `Blob ${mb.blobPath} was not imported: ${clause(errText(e))}.`,
         b.blocks('Uncommitted'),
       );
     }

@@ -2,8 +2,10 @@
 //   dataset.csv   BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile
 //   driveset.csv  DriveLetter,FormatOption,SilentOrPromptOnFormat,Encryption,ExistingBitLockerKey
 // On Linux and macOS the driveset's first column holds a mount path instead of a drive letter.
-// Errors name the file, the row (as a spreadsheet shows it: the header is row 1) and the column.
+// Errors name the file, the row (as a spreadsheet shows it: the header is row 1) and the column;
+// they quote at most a short piece of a cell and never a BitLocker key (a driveset holds them).
 import { parse } from 'csv-parse/sync';
+import { clause, quoted, safeMessage } from '../text';
 import { blobType, importDisposition, type BlobType, type ImportDisposition } from './driveManifest';
 
 export const DATASET_COLUMNS = [
@@ -57,9 +59,14 @@ export class CsvError extends Error {
     readonly column: string | undefined,
     detail: string,
   ) {
-    super(`${file}, row ${row}${column ? `, column ${column}` : ''}: ${detail}`);
+    super(safeMessage(`${quotedName(file)}, row ${row}${column ? `, column ${quotedName(column)}` : ''}: ${detail}`));
     this.name = 'CsvError';
   }
+}
+
+/** A file or column name inside a message: as it is when short and plain, else quoted and cut. */
+function quotedName(name: string): string {
+  return name.length <= 300 && !/[\u0000-\u001f]/.test(name) ? name : quoted(name, 300);
 }
 
 function readRows(
@@ -82,7 +89,7 @@ function readRows(
       file,
       err.lines ?? 0,
       undefined,
-      `the file is not valid CSV (${err.message ?? String(e)}). Check the quotes on that row.`,
+      `the file is not valid CSV (${clause(safeMessage(err.message ?? String(e), 300))}). Check the quotes on that row.`,
     );
   }
   const header = records[0];
@@ -91,11 +98,11 @@ function readRows(
   header.forEach((h, i) => index.set(h.trim().toLowerCase(), i));
   for (const c of columns) {
     if (!index.has(c.toLowerCase()))
-      throw new CsvError(file, 1, c, `the header has no column "${c}"; expected ${columns.join(',')}`);
+      throw new CsvError(file, 1, c, `the header has no column ${quoted(c)}; expected ${columns.join(',')}`);
   }
   const unknown = header.filter((h) => !columns.some((c) => c.toLowerCase() === h.trim().toLowerCase()));
   if (unknown.length)
-    throw new CsvError(file, 1, unknown[0], `unknown column "${unknown[0]}"; expected ${columns.join(',')}`);
+    throw new CsvError(file, 1, undefined, `unknown column ${quoted(unknown[0]!)}; expected ${columns.join(',')}`);
   return records.slice(1).map((cells, i) => {
     const row = i + 2;
     if (cells.length > header.length)
@@ -157,14 +164,19 @@ export function parseDataset(text: string, file = 'dataset.csv'): DatasetEntry[]
     // and says so when DstBlobPathOrPrefix names a prefix for what turns out to be a file.
     const bt = parseBlobType(cells.BlobType || 'BlockBlob');
     if (!bt)
-      throw new CsvError(file, row, 'BlobType', `"${cells.BlobType}" is not a blob type; use BlockBlob or PageBlob`);
+      throw new CsvError(
+        file,
+        row,
+        'BlobType',
+        `${quoted(cells.BlobType!)} is not a blob type; use BlockBlob or PageBlob`,
+      );
     const disp = parseDisposition(cells.Disposition || 'rename');
     if (!disp)
       throw new CsvError(
         file,
         row,
         'Disposition',
-        `"${cells.Disposition}" is not a disposition; use rename, no-overwrite or overwrite`,
+        `${quoted(cells.Disposition!)} is not a disposition; use rename, no-overwrite or overwrite`,
       );
     const entry: DatasetEntry = {
       row,
@@ -202,7 +214,7 @@ export function parseDriveset(text: string, file = 'driveset.csv'): DrivesetEntr
         file,
         row,
         'DriveLetter',
-        `"${target}" is already listed on row ${prev}; list each drive once`,
+        `${quoted(target)} is already listed on row ${prev}; list each drive once`,
       );
     seen.set(target, row);
     const fo = cells.FormatOption!.toLowerCase();
@@ -213,7 +225,7 @@ export function parseDriveset(text: string, file = 'driveset.csv'): DrivesetEntr
         file,
         row,
         'FormatOption',
-        `"${cells.FormatOption}" is not a format option; use Format or AlreadyFormatted`,
+        `${quoted(cells.FormatOption!)} is not a format option; use Format or AlreadyFormatted`,
       );
     const sp = cells.SilentOrPromptOnFormat!.toLowerCase();
     if (sp !== '' && sp !== 'silentmode' && sp !== 'promptonformat')
@@ -221,7 +233,7 @@ export function parseDriveset(text: string, file = 'driveset.csv'): DrivesetEntr
         file,
         row,
         'SilentOrPromptOnFormat',
-        `"${cells.SilentOrPromptOnFormat}" is not valid; use SilentMode or PromptOnFormat`,
+        `${quoted(cells.SilentOrPromptOnFormat!)} is not valid; use SilentMode or PromptOnFormat`,
       );
     const en = cells.Encryption!.toLowerCase();
     const encryption =
@@ -237,7 +249,7 @@ export function parseDriveset(text: string, file = 'driveset.csv'): DrivesetEntr
         file,
         row,
         'Encryption',
-        `"${cells.Encryption}" is not valid; use Encrypt, AlreadyEncrypted or None`,
+        `${quoted(cells.Encryption!)} is not valid; use Encrypt, AlreadyEncrypted or None`,
       );
     const key = none(cells.ExistingBitLockerKey!);
     if (encryption === 'AlreadyEncrypted' && !key)

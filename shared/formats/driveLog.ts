@@ -22,6 +22,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { describeIssues } from '../validation';
 import { blobType, importDisposition } from './driveManifest';
+import { quoted, safeMessage } from '../text';
 
 export const DRIVE_LOG_VERSION = '2014-11-01';
 /** The diagnostics container used when a job names none. */
@@ -247,7 +248,7 @@ function str(v: unknown, what: string): string {
 function int(v: unknown, what: string): number {
   const s = str(v, what);
   if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)))
-    throw new Error(`DriveLog: ${what} is "${s}", expected a whole number.`);
+    throw new Error(`DriveLog: ${what} is ${quoted(s, 40)}, expected a whole number.`);
   return Number(s);
 }
 
@@ -261,13 +262,13 @@ export function parseDriveLog(xml: string): DriveLogAsRead {
   try {
     doc = parser.parse(xml, true);
   } catch (e) {
-    throw new Error(`DriveLog is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`DriveLog is not well-formed XML: ${safeMessage(e instanceof Error ? e.message : String(e), 300)}`);
   }
   if (!isNode(doc) || !isNode(doc.DriveLog)) throw new Error('DriveLog: the root element <DriveLog> is missing.');
   const root = doc.DriveLog;
   if (root['@_Version'] !== DRIVE_LOG_VERSION)
     throw new Error(
-      `DriveLog: Version="${String(root['@_Version'] ?? '')}" is not supported; expected "${DRIVE_LOG_VERSION}".`,
+      `DriveLog: Version=${quoted(String(root['@_Version'] ?? ''), 40)} is not supported; expected "${DRIVE_LOG_VERSION}".`,
     );
   const rawBlobs =
     isNode(root.BlobList) && Array.isArray(root.BlobList.Blob)

@@ -16,6 +16,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { BLOCK_SIZE } from '../prep/constants';
 import { describeIssues } from '../validation';
+import { clause, quoted, safeMessage } from '../text';
 
 export { BLOCK_SIZE };
 export const MANIFEST_VERSION = '2014-11-01';
@@ -154,7 +155,7 @@ export function parseDriveHeader(json: string): DriveHeader {
     raw = JSON.parse(json);
   } catch (e) {
     throw new Error(
-      `${HEADER_FILE} is not valid JSON (${e instanceof Error ? e.message : String(e)}); the drive header is damaged — run "haul verify" or prepare the drive again.`,
+      `${HEADER_FILE} is not valid JSON (${clause(safeMessage(e instanceof Error ? e.message : String(e), 300))}); the drive header is damaged — run "haul verify" or prepare the drive again.`,
     );
   }
   const r = driveHeader.safeParse(raw);
@@ -301,8 +302,7 @@ function elements(children: unknown[], where: string, file?: string): El[] {
     const attrs = isNode(c[':@']) ? (c[':@'] as Record<string, string>) : {};
     const names = Object.keys(c).filter((k) => k !== ':@');
     for (const name of names) {
-      if (name === '#text')
-        throw bad(`${where} holds text "${String(c[name]).slice(0, 40)}" between its elements.`, file);
+      if (name === '#text') throw bad(`${where} holds text ${quoted(String(c[name]), 40)} between its elements.`, file);
       out.push({ name, children: Array.isArray(c[name]) ? (c[name] as unknown[]) : [], attrs });
     }
   }
@@ -382,23 +382,24 @@ function parseOrdered(xml: string, file: string): unknown[] {
   try {
     doc = orderedParser.parse(xml, true);
   } catch (e) {
-    throw new Error(`${file} is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${file} is not well-formed XML: ${safeMessage(e instanceof Error ? e.message : String(e), 300)}`);
   }
   return Array.isArray(doc) ? doc : [];
 }
 
 function int(value: string, what: string): number {
   if (!/^\d+$/.test(value))
-    throw new Error(`DriveManifest.xml: ${what} is "${value}", expected a whole number of bytes.`);
+    throw new Error(`DriveManifest.xml: ${what} is ${quoted(value, 40)}, expected a whole number of bytes.`);
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`DriveManifest.xml: ${what} is too large (${value}).`);
+  if (!Number.isSafeInteger(n))
+    throw new Error(`DriveManifest.xml: ${what} is too large (${value.length} digits; at most 16 fit).`);
   return n;
 }
 
 /** `\s1\photos\a.jpg` → `s1/photos/a.jpg`; refuses `/` separators and paths not from the drive root. */
 function fromManifestPath(el: El, where: string): string {
   const raw = textOf(el, where);
-  const w = `<${el.name}> "${raw}" in ${where}`;
+  const w = `<${el.name}> ${quoted(raw)} in ${where}`;
   if (!raw) throw bad(`<${el.name}> in ${where} is empty.`);
   if (raw.includes('/'))
     throw bad(`${w} uses "/"; the format writes paths with "\\" separators, e.g. \\folder\\file. ${REDO}`);
@@ -420,7 +421,7 @@ function hashAttr(el: El, ew: string): string {
     throw bad(
       `attribute Hash (the MD5 of the data, Base16) is missing on ${ew}; the data center cannot check it. ${REDO}`,
     );
-  if (!HASH.test(hash)) throw bad(`Hash="${hash}" on ${ew} is not an MD5 in Base16 upper case.`);
+  if (!HASH.test(hash)) throw bad(`Hash=${quoted(hash, 40)} on ${ew} is not an MD5 in Base16 upper case.`);
   return hash;
 }
 
@@ -463,7 +464,7 @@ function readBlob(
   const dispText = disp ? textOf(disp, w) : 'rename';
   const d = importDisposition.safeParse(dispText);
   if (!d.success)
-    throw bad(`<ImportDisposition> in ${w} is "${dispText}"; it must be rename, no-overwrite or overwrite.`);
+    throw bad(`<ImportDisposition> in ${w} is ${quoted(dispText, 40)}; it must be rename, no-overwrite or overwrite.`);
   const type: BlobType = list!.name === 'PageRangeList' ? 'PageBlob' : 'BlockBlob';
   onlyAttrs(list!, [], w);
   const entryTag = type === 'PageBlob' ? 'PageRange' : 'Block';
@@ -531,7 +532,9 @@ export function parseDriveManifest(xml: string): DriveManifest {
   onlyAttrs(root, ['Version'], 'the file');
   const version = root.attrs.Version;
   if (version !== MANIFEST_VERSION)
-    throw bad(`<DriveManifest Version="${version ?? ''}"> is not supported; expected Version="${MANIFEST_VERSION}".`);
+    throw bad(
+      `<DriveManifest Version=${quoted(version ?? '', 40)}> is not supported; expected Version="${MANIFEST_VERSION}".`,
+    );
   const [drive] = sequence(
     elements(root.children, '<DriveManifest>'),
     [{ names: ['Drive'], min: 1, max: 1 }],
@@ -665,7 +668,9 @@ export function parsePropertiesFile(xml: string, file: string): Partial<Record<I
     if (out[name] !== undefined) throw new Error(`${file}: <${name}> is given twice.`);
     const v = headerValue(el, file, 'Properties');
     if (name === 'Content-MD5' && !/^[A-Za-z0-9+/]{22}==$/.test(v))
-      throw new Error(`${file}: <Content-MD5> "${v}" is not an MD5 in Base64 (24 characters ending in "==").`);
+      throw new Error(
+        `${file}: <Content-MD5> ${quoted(v, 40)} is not an MD5 in Base64 (24 characters ending in "==").`,
+      );
     out[name] = v;
   }
   return out;

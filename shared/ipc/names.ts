@@ -149,5 +149,8 @@ export function eventMethodName(event: EventName): string {
   return `on${camel.charAt(0).toUpperCase()}${camel.slice(1)}`;
 }
 
-/** Browser mode: path of the bridge socket; the page and the socket share one origin and one token cookie. */
-export const BRIDGE_PATH = '/bridge';
+/**
+ * Browser mode: the bridge socket's name, relative to the app's folder (`http://127.0.0.1:PORT/<base>/`,
+ * a random folder per run that the token cookie is bound to). The page and the socket share one origin.
+ */
+export const BRIDGE_PATH = 'bridge';

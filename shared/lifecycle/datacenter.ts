@@ -4,6 +4,7 @@
 import { FOURTEEN_DAYS, NINETY_DAYS, AT_DATACENTER_DRIVE, expectedJobState, hadErrors, refusal } from './derive';
 import type { DataCenterEvent, DriveState, Refusal } from './types';
 import { driveMove, driveOf, type Tx } from './transaction';
+import { clause } from '../text';
 
 type Handler<T extends DataCenterEvent['type']> = (
   tx: Tx,
@@ -160,12 +161,12 @@ export const DATACENTER_HANDLERS: { readonly [T in DataCenterEvent['type']]: Han
     if (bad) return bad;
     d.faultedFrom = d.state;
     d.faultReason = ev.reason;
-    tx.moveDrive(d, 'Faulted', `${ev.reason} (rule F1).`);
+    tx.moveDrive(d, 'Faulted', `${clause(ev.reason)} (rule F1).`);
     tx.alert(
       'DriveFaulted',
       'F1',
       'both',
-      `Drive ${d.driveId} of job ${job.name} is Faulted: ${ev.reason}. The operators will contact you by email or phone (rule F1).`,
+      `Drive ${d.driveId} of job ${job.name} is Faulted: ${clause(ev.reason)}. The operators will contact you by email or phone (rule F1).`,
       d.driveId,
     );
     return undefined;
@@ -212,12 +213,12 @@ export const DATACENTER_HANDLERS: { readonly [T in DataCenterEvent['type']]: Han
     job.faultedFrom = job.state;
     job.faultReason = ev.reason;
     tx.clear('creatingExpires', 'shippingOverdue', 'shippingUnanswered', 'returnHeldDrives', 'destroyDrives');
-    tx.moveJob('Faulted', `${ev.reason} (rule F1).`);
+    tx.moveJob('Faulted', `${clause(ev.reason)} (rule F1).`);
     tx.alert(
       'JobFaulted',
       'F1',
       'both',
-      `Job ${job.name} is Faulted: ${ev.reason}. The operators will contact you by email or phone (rule F1).`,
+      `Job ${job.name} is Faulted: ${clause(ev.reason)}. The operators will contact you by email or phone (rule F1).`,
     );
     return undefined;
   },
@@ -245,11 +246,11 @@ export const DATACENTER_HANDLERS: { readonly [T in DataCenterEvent['type']]: Han
       'ReturnAddressWrong',
       'JE4',
       'both',
-      `The return address of job ${job.name} is wrong or missing (${ev.reason}). Please send the correct address; the operators will contact you (rule JE4).`,
+      `The return address of job ${job.name} is wrong or missing (${clause(ev.reason)}). Please send the correct address; the operators will contact you (rule JE4).`,
     );
     tx.notify(
       'JE4',
-      `The return address of job ${job.name} is wrong or missing (${ev.reason}). Please update it so your drives can be shipped back (rule JE4).`,
+      `The return address of job ${job.name} is wrong or missing (${clause(ev.reason)}). Please update it so your drives can be shipped back (rule JE4).`,
     );
     return undefined;
   },

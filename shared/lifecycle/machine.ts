@@ -19,6 +19,7 @@ import type {
   LifecycleJob,
   Refusal,
 } from './types';
+import { clause } from '../text';
 
 /** Thrown by createJob for input that breaks J1/D1/D2 (the service validates with createJobInputSchema first). */
 export class LifecycleInputError extends Error {
@@ -39,7 +40,7 @@ export function createJob(input: CreateJobInput, now: number): LifecycleJob {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` (field ${issuePath(issue.path)})` : '';
-    const message = `The job cannot be created${where}: ${issue?.message ?? 'invalid input'}.`;
+    const message = `The job cannot be created${where}: ${clause(issue?.message ?? 'invalid input')}.`;
     throw new LifecycleInputError(message, refusal('InvalidInput', 'J1', message));
   }
   const inp = parsed.data;

@@ -144,7 +144,10 @@ export const preparedDrive = z.object({
   manifestHash: z.string(),
   /** MD5 of HaulDrive.json as written, Base16 upper case */
   driveHeaderHash: z.string(),
-  /** `<journal>_DriveInfo_<driveId>.xml` on the machine main runs on (mode 0600: it holds the BitLocker key) */
+  /**
+   * `<journal>_DriveInfo_<driveId>.xml` on the machine main runs on, mode 0600. The CLI's holds the
+   * BitLocker key (WAImportExport's format); the app's holds none (it makes the customer's on demand).
+   */
   driveInfoFile: z.string(),
   files: z.number().int().nonnegative(),
   bytes: z.number().nonnegative(),

@@ -133,7 +133,8 @@ export type DriveProgress = z.infer<typeof driveProgress>;
  * drive the Azure data center cannot read as it is (not NTFS, not BitLocker-protected).
  */
 export const targetNote = z.object({
-  code: z.enum(['folder', 'not-ntfs', 'no-bitlocker']),
+  /** replaces: files of this session on the drives would be replaced by another source's file of the same blob name */
+  code: z.enum(['folder', 'not-ntfs', 'no-bitlocker', 'replaces']),
   target: z.string(),
   message: z.string(),
   fix: z.string(),

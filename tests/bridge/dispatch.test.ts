@@ -1,11 +1,20 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { createCore, type Handlers } from '../../main/core/bridge/core';
-import { mkdtempSync } from 'node:fs';
+import { CHANNELS } from '../../shared/ipc/names';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const dataDir = () => mkdtempSync(path.join(os.tmpdir(), 'haul-dispatch-'));
+const made: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'haul-dispatch-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the bridge gate (dispatch)', () => {
   it('answers app.info with the platform and data folder of this process', async () => {
@@ -141,5 +150,54 @@ describe('the bridge gate (dispatch)', () => {
       drives: [{ device: '/dev/sdz', serial: 'WX12' }],
     });
     expect(seen[1]).toEqual({ added: [], removed: ['/dev/sdz'], drives: [] });
+  });
+});
+
+describe('every channel against hostile payloads', () => {
+  // What a script holding the token could send: wrong types, unknown fields, prototype keys, a deep
+  // nest, megabytes. Each is refused before any handler runs, in bounded words, and pollutes nothing.
+  const hostile: [string, unknown][] = [
+    ['true', true],
+    ['false', false],
+    ['zero', 0],
+    ['a negative number', -1],
+    ['a huge number', 1e308],
+    ['a string', 'x'],
+    ['an empty string', ''],
+    ['an array', []],
+    ['an array of objects', [{}]],
+    ['an unknown field', { haulUnknownField: 1 }],
+    ['a __proto__ key', JSON.parse('{"__proto__":{"polluted":true}}')],
+    ['a constructor.prototype key', JSON.parse('{"constructor":{"prototype":{"polluted":true}}}')],
+    ['an empty key', { '': null }],
+    ['a deep nest', JSON.parse(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`)],
+    ['a 5 MB field', { haulUnknownField: 'x'.repeat(5_000_000) }],
+    ['a NUL in a key', { 'a\u0000b': 1 }],
+    ['a 5 MB key', { ['k'.repeat(5_000_000)]: 1 }],
+  ];
+
+  it(`refuses ${hostile.length} hostile payloads on each of the ${CHANNELS.length} channels before a handler runs`, async () => {
+    const called: string[] = [];
+    const handlers = new Proxy(
+      {},
+      {
+        get: (_t, channel) => async () => {
+          called.push(String(channel));
+          return {};
+        },
+      },
+    ) as Handlers;
+    for (const channel of CHANNELS) {
+      for (const [what, payload] of hostile) {
+        const r = await dispatch(handlers, channel, payload);
+        expect(r.ok, `${channel} accepted ${what}`).toBe(false);
+        if (!r.ok) {
+          expect(r.error.code, `${channel} / ${what}`).toBe('bad-request');
+          expect(r.error.message.length).toBeLessThan(2200);
+        }
+      }
+    }
+    expect(called).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

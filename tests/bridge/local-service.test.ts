@@ -1,13 +1,38 @@
 // The app's default backend: main starts the local service, learns its endpoint from the ready
 // line, keeps the token to itself, and says plainly when the service fails.
-import { describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { startLocalService } from '../../main/core/backend/local';
 import type { ServiceStatus } from '../../shared/ipc/contract';
 
-const dir = () => mkdtempSync(path.join(os.tmpdir(), 'haul-local-svc-'));
+const made: string[] = [];
+const dir = () => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'haul-local-svc-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** Process ids whose command line mentions `needle` (Linux /proc). */
+function pidsMentioning(needle: string): number[] {
+  const out: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(needle)) out.push(Number(p));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
 // A stand-in for `haul service`: prints the ready line, logs to stderr, waits for SIGTERM.
 const fake = (line: string, extra = '') =>
   [
@@ -79,5 +104,30 @@ describe('the local sandbox service as default backend', () => {
     await vi.waitFor(() => expect(svc.status().state).toBe('failed'), { timeout: 10_000 });
     expect(svc.status().message).toMatch(/did not start within/);
     await svc.stop();
+  });
+});
+
+describe.runIf(process.platform === 'linux')('the local service dies with the app', () => {
+  it("kill -9 of the app stops its local service and the service's Azurite (none left running)", async () => {
+    const data = dir();
+    const host = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./fixtures/serviceHost.ts', import.meta.url)), data],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const leftovers = () => pidsMentioning(data).filter((p) => p !== host.pid);
+    try {
+      const first = await new Promise<string>((resolve) =>
+        readline.createInterface({ input: host.stdout! }).once('line', resolve),
+      );
+      expect(first).toBe('ready');
+      // The service and its Azurite both run from this data folder.
+      expect(leftovers().length).toBeGreaterThanOrEqual(2);
+      host.kill('SIGKILL');
+      await vi.waitFor(() => expect(leftovers()).toEqual([]), { timeout: 20_000, interval: 200 });
+    } finally {
+      host.kill('SIGKILL');
+      for (const pid of leftovers()) process.kill(pid, 'SIGKILL');
+    }
   });
 });

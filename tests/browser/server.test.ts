@@ -1,7 +1,8 @@
-// Browser mode's door: token, cookie, origin, host and loopback checks (issue: the WebSocket
-// bridge refuses a connection without the token and one from another origin).
+// Browser mode's door: token, cookie, origin, host and loopback checks (the WebSocket bridge refuses
+// a connection without the token and one from another origin), the cookie bound to the run's own
+// folder (cookies ignore ports), and one socket's flood that holds no one else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { createCore, type Core } from '../../main/core/bridge/core';
 import {
   isLoopbackAddress,
   isLoopbackHostHeader,
+  MAX_RUNNING_PER_SOCKET,
   startBrowserServer,
   type BrowserServer,
 } from '../../main/core/browser/server';
@@ -18,6 +20,9 @@ let server: BrowserServer;
 let core: Core;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'haul-browser-'));
 const rendererDir = path.join(tmp, 'renderer');
+
+/** The app's folder for this run: "/<random>/". */
+const base = (srv: BrowserServer = server) => new URL(srv.url).pathname;
 
 function get(
   pathname: string,
@@ -35,17 +40,21 @@ function get(
   });
 }
 
-function openSocket(headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number }> {
+function openSocket(
+  headers: Record<string, string>,
+  srv: BrowserServer = server,
+  pathname = `${base(srv)}bridge`,
+): Promise<{ ws?: WebSocket; status?: number }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bridge`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}${pathname}`, { headers });
     ws.on('open', () => resolve({ ws }));
     ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
     ws.on('error', () => resolve({}));
   });
 }
 
-const cookie = () => `haul-${server.port}=${encodeURIComponent(server.token)}`;
-const origin = () => `http://127.0.0.1:${server.port}`;
+const cookie = (srv: BrowserServer = server) => `haul-${srv.port}=${encodeURIComponent(srv.token)}`;
+const origin = (srv: BrowserServer = server) => `http://127.0.0.1:${srv.port}`;
 
 beforeAll(async () => {
   mkdirSync(rendererDir, { recursive: true });
@@ -56,46 +65,75 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  await core.dispose();
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('browser mode: pages', () => {
   it('refuses the page without the token (401) and says how to get in', async () => {
-    const res = await get('/');
+    const res = await get(base());
     expect(res.status).toBe(401);
     expect(res.body).toMatch(/token/);
   });
 
   it('a wrong token is refused too', async () => {
-    expect((await get('/?token=not-the-token')).status).toBe(401);
-    expect((await get('/', { cookie: `haul-${server.port}=not-the-token` })).status).toBe(401);
+    expect((await get(`${base()}?token=not-the-token`)).status).toBe(401);
+    expect((await get(base(), { cookie: `haul-${server.port}=not-the-token` })).status).toBe(401);
   });
 
   it('takes the token from the URL once, keeps it in an HttpOnly SameSite=Strict cookie, and drops it from the address', async () => {
-    const res = await get(`/?token=${server.token}`);
+    const res = await get(`${base()}?token=${server.token}`);
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
+    expect(res.headers.location).toBe(base());
     const setCookie = String(res.headers['set-cookie']);
     expect(setCookie).toContain(`haul-${server.port}=`);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
   });
 
+  it('binds the cookie to this run\'s own random folder, never to "/": cookies ignore ports, so a cookie at "/" would reach every other web server on this computer', async () => {
+    const setCookie = String((await get(`${base()}?token=${server.token}`)).headers['set-cookie']);
+    expect(base()).toMatch(/^\/[A-Za-z0-9_-]{16,}\/$/);
+    expect(setCookie).toContain(`Path=${base()}`);
+    expect(setCookie).not.toMatch(/Path=\/(;|$)/);
+    expect(server.urlWithToken).toBe(`http://127.0.0.1:${server.port}${base()}?token=${server.token}`);
+    // A second start has another folder: a folder learnt once opens nothing later.
+    const other = await startBrowserServer({ core, rendererDir, port: 0 });
+    try {
+      expect(base(other)).not.toBe(base());
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers nothing outside its folder, not even with the token, and says where to go', async () => {
+    for (const p of ['/', '/index.html', `/?token=${server.token}`, '/bridge']) {
+      const res = await get(p, { cookie: cookie() });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatch(/haul serve/);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    const { ws, status } = await openSocket({ origin: origin(), cookie: cookie() }, server, '/bridge');
+    ws?.close();
+    expect(status).toBe(404);
+  });
+
   it('serves the app with the cookie, under a CSP', async () => {
-    const res = await get('/', { cookie: cookie() });
+    const res = await get(base(), { cookie: cookie() });
     expect(res.status).toBe(200);
     expect(res.body).toContain('<title>Haul</title>');
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
   });
 
   it('never serves a file outside the app folder', async () => {
-    const res = await get('/../secret.txt', { cookie: cookie() });
+    const res = await get(`${base()}../secret.txt`, { cookie: cookie() });
     expect(res.body).not.toContain('outside the renderer');
-    const encoded = await get('/%2e%2e/secret.txt', { cookie: cookie() });
+    const encoded = await get(`${base()}%2e%2e/secret.txt`, { cookie: cookie() });
     expect(encoded.body).not.toContain('outside the renderer');
   });
 
   it('refuses a Host header that is not a loopback name (DNS rebinding)', async () => {
-    const res = await get('/', { cookie: cookie(), host: 'evil.example:80' });
+    const res = await get(base(), { cookie: cookie(), host: 'evil.example:80' });
     expect(res.status).toBe(403);
   });
 });
@@ -176,5 +214,66 @@ describe('browser mode: who may connect', () => {
     expect(isLoopbackHostHeader('localhost:7420')).toBe(true);
     expect(isLoopbackHostHeader('[::1]:7420')).toBe(true);
     expect(isLoopbackHostHeader('haul.example.com')).toBe(false);
+  });
+});
+
+describe('browser mode: one socket cannot hold the others', () => {
+  it('a flood of 10,000 drives.list from one socket runs one listing at a time, and another page is answered in the middle of it', async () => {
+    let running = 0;
+    let most = 0;
+    let calls = 0;
+    // A drive listing that takes a turn of the event loop, as drivelist + lsblk take a few ms.
+    const slow = await createCore({
+      dataDir: path.join(tmp, 'flood'),
+      listDrives: async () => {
+        calls++;
+        most = Math.max(most, ++running);
+        await new Promise((r) => setImmediate(r));
+        running--;
+        return [];
+      },
+    });
+    const srv = await startBrowserServer({ core: slow, rendererDir, port: 0 });
+    try {
+      const a = (await openSocket({ origin: origin(srv), cookie: cookie(srv) }, srv)).ws!;
+      const b = (await openSocket({ origin: origin(srv), cookie: cookie(srv) }, srv)).ws!;
+      const flood = 10_000;
+      let answeredA = 0;
+      let busyA = 0;
+      let listedA = 0;
+      const allA = new Promise<void>((resolve) =>
+        a.on('message', (d) => {
+          const frame = JSON.parse(String(d)) as {
+            result: { ok: boolean; error?: { code: string } };
+          };
+          if (frame.result.error?.code === 'busy') busyA++;
+          if (frame.result.ok) listedA++;
+          if (++answeredA === flood) resolve();
+        }),
+      );
+      const someA = new Promise<void>((resolve) => a.on('message', () => listedA >= 8 && resolve()));
+      for (let id = 1; id <= flood; id++) a.send(JSON.stringify({ id, channel: 'drives.list', payload: {} }));
+      await someA;
+      const answerB = new Promise<{ result: { ok: boolean } }>((resolve) =>
+        b.once('message', (d) => resolve(JSON.parse(String(d)) as { result: { ok: boolean } })),
+      );
+      b.send(JSON.stringify({ id: 1, channel: 'drives.list', payload: {} }));
+      const gotB = await answerB;
+      const aWhenB = listedA;
+      await allA;
+      a.close();
+      b.close();
+      expect(gotB.result.ok).toBe(true);
+      // B did not wait behind A's flood: A had most of its answers still to come.
+      expect(aWhenB).toBeLessThan(listedA / 2);
+      // Never more than one listing at once, and far fewer listings than requests.
+      expect(most).toBe(1);
+      expect(calls).toBeLessThan(flood / MAX_RUNNING_PER_SOCKET + 10);
+      // What did not fit in the socket's queue was answered at once, in words.
+      expect(busyA).toBeGreaterThan(0);
+    } finally {
+      await srv.close();
+      await slow.dispose();
+    }
   });
 });

@@ -31,6 +31,9 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
+/** The bridge's path: the socket sits in this run's random folder, next to the page. */
+const bridgePath = () => `${new URL(server.url).pathname}bridge`;
+
 const headers = () => ({
   origin: `http://127.0.0.1:${server.port}`,
   cookie: `haul-${server.port}=${encodeURIComponent(server.token)}`,
@@ -43,7 +46,7 @@ async function rawSocket(): Promise<net.Socket> {
   const h = headers();
   socket.write(
     [
-      'GET /bridge HTTP/1.1',
+      `GET ${bridgePath()} HTTP/1.1`,
       `Host: 127.0.0.1:${server.port}`,
       'Upgrade: websocket',
       'Connection: Upgrade',
@@ -122,7 +125,7 @@ function closedByServer(socket: net.Socket, ms = 5000): Promise<boolean> {
 
 /** A well-behaved page still gets its answer: the server is alive and serving. */
 async function stillServing(): Promise<void> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bridge`, { headers: headers() });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${bridgePath()}`, { headers: headers() });
   const answer = await new Promise<unknown>((resolve, reject) => {
     ws.on('open', () => ws.send(JSON.stringify({ id: 7, channel: 'app.info', payload: {} })));
     ws.on('message', (d) => resolve(JSON.parse(String(d))));
@@ -185,7 +188,7 @@ describe('browser mode survives any client', () => {
   it('keeps serving when clients reset mid-handshake or mid-frame', async () => {
     const half = net.connect(server.port, '127.0.0.1');
     half.on('error', () => undefined);
-    half.write(`GET /bridge HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\n`);
+    half.write(`GET ${bridgePath()} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\n`);
     half.resetAndDestroy();
     const socket = await rawSocket();
     socket.write(frame({ opcode: 0x1, declaredLength: 1000, payload: text('{"id":') }));

@@ -24,6 +24,10 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
+// Every describe block makes folders: they all go once the file is done.
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** Signs in without Azure: every token is `token`; records which methods were tried. */
 function tokenCredentials(token: string, opts: { failBrowser?: boolean; username?: string } = {}) {
@@ -95,7 +99,6 @@ describe('subscriptions and resource groups from ARM', () => {
   });
   afterAll(async () => {
     await new Promise((resolve) => arm.close(resolve));
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('signs in, lists every page of subscriptions and the resource groups, and saves the choice', async () => {

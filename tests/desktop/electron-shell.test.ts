@@ -1,14 +1,23 @@
 // The Electron shell, with `electron` mocked (no Electron binary on these machines): the ipcMain
 // wrapper refuses an unknown channel, a bad payload and a foreign sender; the window is sandboxed;
 // navigation and new windows are blocked; only https links main produced are opened.
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../../main/core/bridge/core';
 import { ExternalLinks } from '../../main/core/links';
 
 const appUrl = 'file:///opt/Haul/resources/app.asar/out/renderer/index.html';
+const made: string[] = [];
+const tmpDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'haul-shell-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function fakeContents() {
   const listeners = new Map<string, (...args: unknown[]) => void>();
@@ -44,7 +53,7 @@ describe('ipcMain wrapper', () => {
     vi.doMock('electron', () => ({}));
     const { registerIpc } = await import('../../main/electron/ipc');
     core = await createCore({
-      dataDir: mkdtempSync(path.join(os.tmpdir(), 'haul-shell-')),
+      dataDir: tmpDir(),
       listDrives: async () => [],
     });
     contents = fakeContents();

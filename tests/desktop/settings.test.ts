@@ -2,7 +2,16 @@
 // damaged file moved aside (kept, named with the time) while Haul starts on defaults and says so.
 // Through the port with conf (browser mode's backend) and through the bridge.
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SETTINGS_VERSION } from '../../shared/ipc/channels/settings';
@@ -11,6 +20,8 @@ import { dispatch } from '../../main/core/bridge/dispatch';
 import { openSettings, SettingsError } from '../../main/core/settings';
 import { openConfBackend } from '../../main/core/settings/conf';
 import { migrate } from '../../main/core/settings/migrations';
+import { openSecretStore } from '../../main/core/secrets';
+import { keyFileCipher } from '../../main/core/secrets/keyFile';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -161,5 +172,57 @@ describe('two recoveries in the same second', () => {
     const second = openSettings(dir, openConfBackend).recovered!.movedTo;
     expect(second).not.toBe(first);
     expect([readFileSync(first, 'utf8'), readFileSync(second, 'utf8')]).toEqual(['{"first', '{"second']);
+  });
+});
+
+describe("Haul's own files when they are not files", () => {
+  const words = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  it('settings.json as a folder: says what, where and what to do, never "EISDIR", and touches nothing', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'settings.json');
+    mkdirSync(path.join(file, 'inside'), { recursive: true });
+    const message = words(() => openSettings(dir, openConfBackend));
+    expect(message).toBe(
+      `Haul's settings file ${file} is a folder, not a file. Move that folder away (Haul then starts a new file), or put the file back in its place.`,
+    );
+    // The way `haul serve` starts: the same words reach the person.
+    await expect(createCore({ dataDir: dir, listDrives: async () => [] })).rejects.toThrow(/is a folder, not a file/);
+    expect(existsSync(path.join(file, 'inside'))).toBe(true);
+  });
+
+  it('secrets.key as a folder: the same words, and what it means for saved secrets', () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'secrets.key'));
+    const message = words(() => keyFileCipher(dir));
+    expect(message).toMatch(/^Haul's key file .*secrets\.key is a folder, not a file\. Move that folder away/);
+    expect(message).toMatch(/Secrets saved with the old key cannot be read without it\./);
+    expect(message).not.toMatch(/EISDIR/);
+    expect(statSync(path.join(dir, 'secrets.key')).mode & 0o777).not.toBe(0o600);
+  });
+
+  it('a JSON store (secrets.json) that is a folder answers in words over the bridge, not EISDIR', async () => {
+    const dir = tmp();
+    const core = await createCore({ dataDir: dir, listDrives: async () => [] });
+    try {
+      mkdirSync(path.join(dir, 'secrets.json'));
+      const r = await dispatch(core.handlers, 'settings.get', {});
+      const text = JSON.stringify(r);
+      expect(text).not.toMatch(/EISDIR/);
+      if (!r.ok) expect(r.error.message).toMatch(/secrets\.json is a folder, not a file/);
+      const store = openSecretStore(dir, keyFileCipher(dir));
+      await expect(store.get('azure/account')).rejects.toThrow(
+        /secrets\.json is a folder, not a file\. Move that folder away/,
+      );
+    } finally {
+      await core.dispose();
+    }
   });
 });

@@ -58,17 +58,43 @@ test('without the token the page is refused and says how to get in', async ({ br
   await context.close();
 });
 
-test('a page from another origin cannot open the bridge socket, though the browser sends it the cookie', async ({
+test('the token cookie never reaches another web server on this computer (cookies ignore ports)', async ({ page }) => {
+  await page.goto(url());
+  const token = new URL(url()).searchParams.get('token')!;
+  const seen: string[] = [];
+  const other = http.createServer((req, res) => {
+    seen.push(`${req.url} ${req.headers.cookie ?? ''}`);
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>another server</title><img src="/pixel.png"><a href="/deeper/">deeper</a>');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  try {
+    const otherPort = (other.address() as AddressInfo).port;
+    await page.goto(`http://127.0.0.1:${otherPort}/`);
+    await page.getByRole('link', { name: 'deeper' }).click();
+    await expect(page).toHaveURL(/\/deeper\/$/);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    for (const request of seen) expect(request).not.toContain(token);
+    // The page itself still has it: back in Haul's folder, the app works without the token in the address.
+    await page.goto(url().replace(/\?token=.*/, ''));
+    await expect(page.getByRole('navigation', { name: 'Haul' })).toBeVisible();
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
+  }
+});
+
+test("a page from another origin cannot open the bridge socket, even one that learnt Haul's folder", async ({
   page,
 }) => {
-  // Log in first so the browser holds the cookie. Another port on 127.0.0.1 is another origin but
-  // the same site, so SameSite=Strict still sends the cookie: only the Origin check stops it.
+  // Log in first so the browser holds the cookie. A page on another port that knows the folder
+  // (the cookie's path) makes the browser send the cookie: only the Origin check stops it.
   await page.goto(url());
   const port = process.env.HAUL_PORT;
+  const bridge = `ws://127.0.0.1:${port}${new URL(url()).pathname}bridge`;
   const attacker = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(`<!doctype html><script>
-      const ws = new WebSocket('ws://127.0.0.1:${port}/bridge');
+      const ws = new WebSocket('${bridge}');
       ws.onopen = () => { document.title = 'open'; };
       ws.onerror = () => { document.title = 'refused'; };
     </script>`);
@@ -82,16 +108,16 @@ test('a page from another origin cannot open the bridge socket, though the brows
     // Control: the same script served by Haul itself would connect (the cookie is there).
     await page.goto(url());
     const ours = await page.evaluate(
-      async (p) =>
+      async (u) =>
         new Promise<string>((resolve) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${p}/bridge`);
+          const ws = new WebSocket(u);
           ws.onopen = () => {
             ws.close();
             resolve('open');
           };
           ws.onerror = () => resolve('refused');
         }),
-      port,
+      bridge,
     );
     expect(ours).toBe('open');
   } finally {

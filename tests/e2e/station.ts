@@ -48,9 +48,16 @@ export interface StationService {
 
 export async function startStation(dataDir = mkdtempSync(path.join(os.tmpdir(), 'haul-e2e-'))): Promise<Station> {
   if (!existsSync(CLI)) throw new Error(`The e2e tests need the build: ${CLI} is missing. Run "npm run build" first.`);
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // The page may reach home (where its folder browser opens) and the temp folder, where the tests'
+  // sources and drives live.
+  const allow = ['--allow-dir', os.homedir(), '--allow-dir', os.tmpdir()];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--json', '--data-dir', dataDir, ...allow],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('haul serve did not print its URL within 20 s')), 20_000);
     readline.createInterface({ input: child.stdout! }).once('line', (l) => {

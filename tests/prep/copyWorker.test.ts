@@ -66,7 +66,13 @@ function target(name: string): string {
 
 /** Sends the tasks and collects what the worker says until it is idle or the drive stopped it. */
 async function copy(root: string, tasks: CopyTask[], rootDev = statSync(root).dev, hashers = 1) {
-  const w = startWorker(workerFile('copyWorker'), { root, rootDev, maxRate: 0, hashers } satisfies WorkerInit);
+  const w = startWorker(workerFile('copyWorker'), {
+    root,
+    rootDev,
+    maxRate: 0,
+    hashers,
+    reading: new SharedArrayBuffer(8),
+  } satisfies WorkerInit);
   const done = new Map<number, CopyResult>();
   const twice: number[] = [];
   const sourceErrors = new Map<number, string>();

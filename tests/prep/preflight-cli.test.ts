@@ -138,7 +138,7 @@ describe('haul prep pre-flight', () => {
     expect(r.stderr).not.toMatch(/EISDIR/);
   });
 
-  it('says a dataset.csv that is not UTF-8 is not, with the line, instead of "this path does not exist"', async () => {
+  it('says a dataset.csv that is not UTF-8 is not, with the line and the cell, instead of "this path does not exist"', async () => {
     const csv = join(work, 'latin1.csv');
     writeFileSync(
       csv,
@@ -147,7 +147,7 @@ describe('haul prep pre-flight', () => {
     const r = await prep(['--dataset', csv], ['--plan-only']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `--dataset: ${csv}, line 2, is not UTF-8 text ("${work}/caf\\xE9/,media/,,,,"); save the dataset.csv as UTF-8`,
+      `--dataset: ${csv}, line 2, column BasePath, is not UTF-8 text ("${work}/caf\\xE9/"); save the dataset.csv as UTF-8`,
     );
   });
 

@@ -212,6 +212,7 @@ describe("the job diagram's path", () => {
       copyStatus: 'Completed: 2 blobs imported (4096 bytes)',
       hasBitLockerKey: false,
       extra: false,
+      verdict: dv('D1', 'ShippedBack'),
     };
     const timeline = tl('Creating', 'Shipping', 'Received', 'Completed');
     expect(jobPath({ timeline, drives: [drive], cancelRequested: false })).toEqual([

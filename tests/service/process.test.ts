@@ -3,7 +3,7 @@
 // half-written file.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,5 +172,72 @@ describe('haul service process', () => {
     } finally {
       await t.cleanup();
     }
+  });
+
+  it('a data folder made beforehand with 0755 is made private: folders 0700, files 0600, the job with its BitLocker key included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'haul-service-wide-'));
+    dirs.push(dir);
+    await chmod(dir, 0o755);
+    const s = await startCli(['--data-dir', dir, '--no-storage']);
+    const ca = await readFile(s.conn.ca, 'utf8');
+    const acct = `/subscriptions/${s.conn.subscriptionId}/resourceGroups/${s.conn.resourceGroup}/providers/Microsoft.Storage/storageAccounts/haulsandbox`;
+    const put = await rawCall(
+      s.conn.endpoint,
+      ca,
+      s.conn.token,
+      'PUT',
+      `/subscriptions/${s.conn.subscriptionId}/resourceGroups/${s.conn.resourceGroup}/providers/Microsoft.ImportExport/jobs/widejob${API}`,
+      importJobBody(acct),
+    );
+    expect(put.status).toBe(201);
+    s.child.kill('SIGTERM');
+    await s.exited;
+    const wide: string[] = [];
+    const walk = async (p: string): Promise<void> => {
+      const st = await lstat(p);
+      if ((st.mode & 0o077) !== 0) wide.push(`${p} ${(st.mode & 0o777).toString(8)}`);
+      if (st.isDirectory()) for (const n of await readdir(p)) await walk(join(p, n));
+    };
+    await walk(dir);
+    expect(wide).toEqual([]);
+    expect((await readdir(join(dir, 'jobs'))).length).toBeGreaterThan(0);
+
+    // Widened again by hand (a copy with cp -r, a bad umask): the next start narrows it all back.
+    const widen = async (p: string): Promise<void> => {
+      const st = await lstat(p);
+      await chmod(p, st.isDirectory() ? 0o755 : 0o644);
+      if (st.isDirectory()) for (const n of await readdir(p)) await widen(join(p, n));
+    };
+    await widen(dir);
+    const again = await startCli(['--data-dir', dir, '--no-storage']);
+    again.child.kill('SIGTERM');
+    await again.exited;
+    wide.length = 0;
+    await walk(dir);
+    expect(wide).toEqual([]);
+  });
+
+  it('refuses a wide-open data folder that holds other files, says why and what to do, and changes nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'haul-service-shared-'));
+    dirs.push(dir);
+    await chmod(dir, 0o755);
+    await writeFile(join(dir, 'notes.txt'), "not the service's", { mode: 0o644 });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/haul.ts', 'service', '--data-dir', dir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const code = await new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+    expect(code).toBe(1);
+    expect(err).toContain(dir);
+    expect(err).toMatch(/other users/);
+    expect(err).toMatch(/chmod 700/);
+    expect(err).not.toMatch(/^haul: /m);
+    expect((await lstat(dir)).mode & 0o777).toBe(0o755);
+    expect((await lstat(join(dir, 'notes.txt'))).mode & 0o777).toBe(0o644);
   });
 });

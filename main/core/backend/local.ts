@@ -1,6 +1,8 @@
 // The local sandbox service as the app's default backend: main starts `haul service` as its own
 // process (so its Azurite and its timers never block the app), reads the one ready line, and
 // keeps the connection (token included) in main. The token never reaches the renderer or a log.
+// The child holds an IPC channel to this process: when main dies, even by kill -9, the channel
+// closes and the service stops (its Azurite with it) instead of running on for good.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -42,10 +44,12 @@ export function startLocalService(options: LocalServiceOptions): LocalService {
 
   const [program, ...args] = options.command;
   const child: ChildProcess = spawn(program, [...args, 'service', '--data-dir', options.dataDir, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, ...options.env },
     windowsHide: true,
   });
+  // The channel is only a lifeline: it must not keep main alive.
+  child.channel?.unref();
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stderr?.pipe(log);
 

@@ -68,6 +68,11 @@ export interface CoreOptions {
   prepWorkerDir?: URL;
   /** Progress events per prep session at most every this many ms (default 250). */
   prepProgressIntervalMs?: number;
+  /**
+   * The folders the page may browse, copy from and write to (browser mode: `haul serve --allow-dir`,
+   * by default home and the removable-media folders). Absent: anywhere the user may (the desktop app).
+   */
+  readRoots?: string[];
 
   // The tracker and notifications
   /** The shell's desktop notifications (main/electron/notifier.ts); absent: the page pops notices up (browser mode). */

@@ -53,6 +53,18 @@ function createEvents(): CoreEvents {
   };
 }
 
+/**
+ * Callers that ask while a call runs share its answer. Listing drives runs drivelist and lsblk: a
+ * page that asks 10,000 times at once (or the watcher and every window together) costs one run.
+ */
+export function shareWhileRunning<T>(fn: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  return () =>
+    (running ??= fn().finally(() => {
+      running = undefined;
+    }));
+}
+
 export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const events = createEvents();
@@ -61,7 +73,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options,
     dataDir: options.dataDir,
     events,
-    listDrives: options.listDrives ?? listDrives,
+    listDrives: shareWhileRunning(options.listDrives ?? listDrives),
     driveEncryption: new DriveEncryptionProbe(options.bitlocker ?? systemTools()),
     onDispose: (fn) => void disposers.push(fn),
     // Settings first: everything after may read them.
@@ -156,6 +168,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Prep sessions and drafts: sessions run in main and are stopped cleanly on shutdown.
   ctx.prep = new PrepManager({
     dataDir: options.dataDir,
+    secrets: ctx.secrets,
     onProgress: (payload) => events.emit('prep.progress', payload),
     onSession: (info) => events.emit('prep.session', info),
     // the Azure data center reads only NTFS + BitLocker: pre-flight notes the drives it cannot

@@ -1,10 +1,12 @@
 // The one gate every request passes, whatever carried it (ipcMain or the browser-mode socket):
 // the channel must exist, the payload must match the channel's schema, and a failing handler
-// becomes an error a person can read instead of a crash.
+// becomes an error a person can read instead of a crash. Every error message leaves bounded in
+// length and with anything that looks like a BitLocker key taken out, whatever produced it.
 import { channels, HandlerError, type BridgeResult } from '../../../shared/ipc/contract';
 import { CHANNELS, type ChannelName } from '../../../shared/ipc/names';
 import type { Handlers } from './context';
 import { describeIssues } from '../../../shared/validation';
+import { clause, safeMessage } from '../../../shared/text';
 
 export function isChannel(value: unknown): value is ChannelName {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
@@ -16,7 +18,7 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
       ok: false,
       error: {
         code: 'unknown-channel',
-        message: `Haul has no channel named ${JSON.stringify(channel)}; the app and its main process may be from different versions — restart Haul.`,
+        message: `Haul has no channel named ${(JSON.stringify(channel) ?? String(channel)).slice(0, 100)}; the app and its main process may be from different versions — restart Haul.`,
       },
     };
   }
@@ -28,7 +30,7 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
       ok: false,
       error: {
         code: 'bad-request',
-        message: `The request to ${channel} was refused: ${issues}.`,
+        message: safeMessage(`The request to ${channel} was refused: ${clause(issues)}.`),
         ...(target ? { target } : {}),
       },
     };
@@ -40,10 +42,14 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
     if (err instanceof HandlerError) {
       return {
         ok: false,
-        error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) },
+        error: {
+          code: err.code,
+          message: safeMessage(err.message),
+          ...(err.target ? { target: safeMessage(err.target, 200) } : {}),
+        },
       };
     }
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, error: { code: 'failed', message: `${channel} failed: ${message}` } };
+    return { ok: false, error: { code: 'failed', message: safeMessage(`${channel} failed: ${message}`) } };
   }
 }

@@ -3,9 +3,16 @@
 // an SSH tunnel) and how the end-to-end tests run.
 //
 // Security: a random token, given once in the URL (like Jupyter), then kept in an HttpOnly,
-// SameSite=Strict cookie. Refused: any page, asset or socket without the token (401); a socket
-// whose Origin is not this server (403); a Host header that is not a loopback name (403, stops
-// DNS rebinding); a client that is not on loopback unless --allow-remote was given (403).
+// SameSite=Strict cookie. Cookies ignore ports: a cookie for 127.0.0.1 at "/" would go to every
+// other web server on this computer. So the app lives in a random folder of its own per run
+// (`http://127.0.0.1:PORT/<base>/`, as JupyterHub serves each server under its own base URL) and
+// the cookie is bound to that folder: another server never receives it unless it already knows
+// the folder. Refused: any page, asset or socket without the token (401); a path outside the
+// folder (404); a socket whose Origin is not this server (403); a Host header that is not a
+// loopback name (403, stops DNS rebinding); a client that is not on loopback unless
+// --allow-remote was given (403).
+// Each socket has at most a few requests running; the rest wait in that socket's own queue, so one
+// page (or script) that floods the bridge with expensive requests delays only itself.
 // A client that misbehaves (a malformed WebSocket frame, a reset connection) is closed; the
 // server, and with it `haul serve` and the local service, keeps running.
 import http from 'node:http';
@@ -46,6 +53,10 @@ export { CSP };
 
 /** The largest bridge frame a page may send (a request is a channel name and a small payload). */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Requests of one socket that run at once; the socket's next requests wait for one of them. */
+export const MAX_RUNNING_PER_SOCKET = 4;
+/** Requests one socket may have waiting; beyond this its requests are answered "busy" at once. */
+export const MAX_WAITING_PER_SOCKET = 256;
 
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (!address) return false;
@@ -72,6 +83,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const token = options.token ?? randomBytes(24).toString('base64url');
   const host = options.host ?? '127.0.0.1';
   const rendererDir = path.resolve(options.rendererDir);
+  // The app's folder: new at every start, the only path the token cookie is sent to.
+  const base = `/${randomBytes(12).toString('base64url')}/`;
   let cookieName = 'haul';
   let port = 0;
 
@@ -130,6 +143,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (!url.pathname.startsWith(base)) {
+      const verdict = gate(req, true);
+      res.writeHead(verdict.ok ? 404 : verdict.status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(
+        verdict.ok
+          ? 'Haul is not at this address. Open the full URL that `haul serve` printed (it ends in ?token=…); it changes at every start.'
+          : verdict.message,
+      );
+      return;
+    }
     const queryToken = url.searchParams.get('token');
     const cookieToken = readCookie(req);
     const viaQuery = sameToken(queryToken, token);
@@ -144,7 +170,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       url.searchParams.delete('token');
       res.writeHead(303, {
         location: url.pathname + (url.search || ''),
-        'set-cookie': stringifySetCookie(cookieName, token, { httpOnly: true, sameSite: 'strict', path: '/' }),
+        'set-cookie': stringifySetCookie(cookieName, token, { httpOnly: true, sameSite: 'strict', path: base }),
         'cache-control': 'no-store',
       });
       res.end();
@@ -155,9 +181,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.end('Haul in browser mode serves pages only; the app talks to it over its WebSocket.');
       return;
     }
+    // sirv serves from the folder's root: hand it the path below our base.
+    req.url = `/${url.pathname.slice(base.length)}${url.search}`;
     assets(req, res, () => {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      const home = url.pathname === '/' || url.pathname === '/index.html';
+      const home = url.pathname === base || url.pathname === `${base}index.html`;
       res.end(
         home && !existsSync(path.join(rendererDir, 'index.html'))
           ? `The app is not built: ${rendererDir} has no index.html. Run "npm run build" first.`
@@ -177,7 +205,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       );
     };
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (url.pathname !== BRIDGE_PATH) return refuse(404, 'No socket here.');
+    if (url.pathname !== `${base}${BRIDGE_PATH}`) return refuse(404, 'No socket here.');
     const verdict = gate(req, sameToken(readCookie(req), token));
     if (!verdict.ok) return refuse(verdict.status, verdict.message);
     const origin = req.headers.origin;
@@ -192,7 +220,24 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
     const unsubscribe = options.core.events.on((event, payload) => send({ event, payload }));
-    ws.on('close', unsubscribe);
+    // This socket's own queue: a flood from it waits here, behind its own requests only.
+    const waiting: ClientFrame[] = [];
+    let running = 0;
+    const next = () => {
+      while (running < MAX_RUNNING_PER_SOCKET && waiting.length > 0 && ws.readyState === ws.OPEN) {
+        const frame = waiting.shift()!;
+        running++;
+        void dispatch(options.core.handlers, frame.channel, frame.payload).then((result) => {
+          running--;
+          send({ id: frame.id, result });
+          next();
+        });
+      }
+    };
+    ws.on('close', () => {
+      unsubscribe();
+      waiting.length = 0;
+    });
     // A malformed frame (too large, a reserved opcode or RSV bit, invalid UTF-8, unmasked): ws has
     // already failed the connection with the right close code; drop this client, nothing more.
     ws.on('error', () => ws.terminate());
@@ -206,9 +251,21 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         ws.close(1008, 'Malformed bridge frame');
         return;
       }
-      void dispatch(options.core.handlers, frame.channel, frame.payload).then((result) =>
-        send({ id: frame.id, result }),
-      );
+      if (waiting.length >= MAX_WAITING_PER_SOCKET) {
+        send({
+          id: frame.id,
+          result: {
+            ok: false,
+            error: {
+              code: 'busy',
+              message: `This page has ${MAX_WAITING_PER_SOCKET} requests waiting for Haul; wait for their answers, then try again.`,
+            },
+          },
+        });
+        return;
+      }
+      waiting.push(frame);
+      next();
     });
   }
 
@@ -222,7 +279,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   port = (server.address() as AddressInfo).port;
   cookieName = `haul-${port}`;
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const url = `http://${shownHost}:${port}/`;
+  const url = `http://${shownHost}:${port}${base}`;
   return {
     url,
     urlWithToken: `${url}?token=${token}`,

@@ -4,6 +4,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { cannotRead } from '../store/jsonFile';
 import type { SecretCipher } from './index';
 import { SecretError } from './index';
 
@@ -27,9 +28,19 @@ function loadOrCreateKey(file: string): Buffer {
       );
     }
   }
-  // Someone widened the file's mode: narrow it again before trusting it further.
-  if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  let text: string;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+    // Someone widened the file's mode: narrow it again before trusting it further.
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) chmodSync(file, 0o600);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SecretError(
+      `${cannotRead(file, "Haul's key file", err)} Secrets saved with the old key cannot be read without it.`,
+    );
+  }
+  const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== 32)
     throw new SecretError(
       `Haul's key file ${file} is damaged (it does not hold a 256-bit key). Move it away to start over; secrets saved with it cannot be read again.`,

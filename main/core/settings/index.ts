@@ -14,7 +14,7 @@ import {
   defaultSettings,
   type Settings as SettingsDoc,
 } from '../../../shared/ipc/channels/settings';
-import { asideName } from '../store/jsonFile';
+import { asideName, cannotRead } from '../store/jsonFile';
 import { migrate, NewerSettingsError } from './migrations';
 
 /** What electron-store and conf both are, as far as we use them: the whole document, read and written at once. */
@@ -73,7 +73,12 @@ function precheck(file: string): {
   recovered?: { movedTo: string; reason: string };
 } {
   if (!existsSync(file)) return { migrated: false };
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SettingsError(cannotRead(file, "Haul's settings file", err));
+  }
   let reason: string;
   try {
     const { doc, migrated } = migrate(JSON.parse(text));

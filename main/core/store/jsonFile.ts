@@ -28,6 +28,25 @@ export interface JsonFileOptions<S extends z.ZodType> {
   mode?: number;
 }
 
+/**
+ * Why one of Haul's own files could not be read, in words: what it is, where, and what to do.
+ * `what` names the file for a person ("Haul's settings file").
+ */
+export function cannotRead(file: string, what: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EISDIR':
+      return `${what} ${file} is a folder, not a file. Move that folder away (Haul then starts a new file), or put the file back in its place.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Haul may not read ${what} ${file}: the user it runs as has no permission. Give that user read and write access to the file (chmod u+rw), or move it away.`;
+    case 'ELOOP':
+      return `${what} ${file} is a link that points to itself. Remove the link; Haul then starts a new file.`;
+    default:
+      return `${what} ${file} could not be read (${code ?? (err instanceof Error ? err.message.slice(0, 200) : 'error')}). Check the disk it is on, then try again.`;
+  }
+}
+
 /** `settings.json` -> `settings.corrupt-2026-12-01T19-20-42Z.json` */
 export function asideName(file: string, when = new Date()): string {
   const ext = path.extname(file);
@@ -58,7 +77,7 @@ export function jsonFileStore<S extends z.ZodType>(
         text = await readFile(file, 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return options.initial();
-        throw err;
+        throw new Error(cannotRead(file, 'The file', err));
       }
       let reason: string;
       try {

@@ -1,6 +1,7 @@
 // Browser mode's half of the bridge: defines window.haul over the loopback WebSocket that
 // `haul serve` offers, with the same shape the Electron preload gives. The page's cookie carries
-// the token; the server checks it and the Origin before it accepts the socket.
+// the token; the server checks it and the Origin before it accepts the socket. The socket lives in
+// the page's own folder (a random one per run, the only path the cookie is sent to).
 import { makeBridge, type Transport } from '../../../shared/ipc/bridge';
 import type { BridgeResult } from '../../../shared/ipc/contract';
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
@@ -29,7 +30,8 @@ function createSocketTransport(): Transport {
   const connect = (): Promise<WebSocket> => {
     if (opened) return opened;
     opened = new Promise<WebSocket>((resolve, reject) => {
-      const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}`;
+      const folder = location.pathname.replace(/[^/]*$/, '');
+      const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${folder}${BRIDGE_PATH}`;
       const ws = new WebSocket(url);
       ws.onopen = () => {
         socket = ws;

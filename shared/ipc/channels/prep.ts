@@ -81,7 +81,7 @@ export const prepChannels = {
   /**
    * Continues a stopped, interrupted or incomplete session from its journal (files already done are
    * skipped). BitLocker keys are not kept in the session list: give them again here, or main takes
-   * them from the DriveInfo files next to the journal.
+   * them from its encrypted secret store, where the start put them.
    */
   'prep.resume': {
     request: sessionRef.extend({ bitLockerKeys: z.array(prepTargetInput).default([]) }).strict(),
@@ -89,7 +89,7 @@ export const prepChannels = {
   },
   /** Running and unfinished sessions (from their journals after a restart), and finished ones kept for the wizard; newest first. */
   'prep.sessions': { request: z.object({}).strict(), response: z.array(prepSessionInfo) },
-  /** Forgets a session that is not running (its journal and DriveInfo files stay where they are). */
+  /** Forgets a session that is not running, and its kept keys (its journal and key-less DriveInfo files stay). */
   'prep.forget': { request: sessionRef, response: z.object({ forgotten: z.boolean() }) },
   /**
    * Re-reads drives against their own manifests. `sessionId`: that session's drives (the result is

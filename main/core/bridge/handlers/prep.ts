@@ -2,17 +2,20 @@
 // for the schemas. Sessions (main/core/prep/app/manager.ts), drafts (main/core/drafts) and the folder
 // browser (main/core/prep/app/browse.ts) do the work; these translate their refusals into bridge
 // errors a person can act on.
+import { isAbsolute } from 'node:path';
 import { CsvError } from '../../../../shared/formats/dataset';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { PrepChannel } from '../../../../shared/ipc/names';
 import { parseBlobList, previewExport } from '../../../../shared/prep/exportPreview';
 import { DraftNotFound, DraftStore } from '../../drafts/store';
 import { browse, BrowseError } from '../../prep/app/browse';
-import { InputError } from '../../prep/app/inputs';
-import { JournalBusy } from '../../prep/journal/lock';
+import { entriesFromSources, InputError, targetsOf } from '../../prep/app/inputs';
+import { PrepBusy } from '../../prep/journal/lock';
 import { PrepManager, PrepRefused } from '../../prep/app/manager';
 import { PrepError } from '../../prep/engine/session';
 import type { CoreContext, HandlersOf } from '../context';
+import { ReadRoots } from '../readRoots';
+import { prepSpec, type BrowseResult, type PrepSpecInput } from '../../../../shared/prep/session';
 import { azureGateOf } from '../../bitlocker/gate';
 
 /** Known failures become coded answers; anything else is left to dispatch ("failed"). */
@@ -23,7 +26,7 @@ function answer(e: unknown): never {
   if (e instanceof InputError) throw new HandlerError('bad-input', e.message, e.field);
   if (e instanceof BrowseError) throw new HandlerError(e.code, e.message, 'path');
   if (e instanceof DraftNotFound) throw new HandlerError('not-found', e.message, 'id');
-  if (e instanceof JournalBusy) throw new HandlerError('busy', e.message);
+  if (e instanceof PrepBusy) throw new HandlerError('busy', e.message);
   if (e instanceof PrepError) throw new HandlerError('refused', e.message);
   throw e;
 }
@@ -38,11 +41,38 @@ const guarded =
     }
   };
 
+/** Refuses, before anything is read, a prep that would read or write outside the page's folders. */
+function checkSpec(roots: ReadRoots, input: PrepSpecInput): void {
+  const spec = prepSpec.parse(input);
+  const outside = (p: string, what: string, field: string) => {
+    if (!roots.allows(p)) throw new HandlerError('no-access', roots.refusal(p, what), field);
+  };
+  const { sources } = spec;
+  if (sources.kind === 'picked') for (const p of sources.paths) outside(p, 'copies from folders', 'sources.paths');
+  else if ('path' in sources.dataset) outside(sources.dataset.path, 'reads files', 'sources.dataset');
+  if (spec.driveset && 'path' in spec.driveset) outside(spec.driveset.path, 'reads files', 'driveset');
+  for (const e of entriesFromSources(sources)) {
+    outside(e.basePath, 'copies from folders', 'sources');
+    if (e.metadataFile) outside(e.metadataFile, 'reads files', 'sources');
+    if (e.propertiesFile) outside(e.propertiesFile, 'reads files', 'sources');
+  }
+  for (const t of targetsOf(spec)) outside(t.path, 'writes', 'targets');
+}
+
+/** A listing limited to the page's folders: no parent above them, and they are the places to jump to. */
+function withinRoots(roots: ReadRoots, r: BrowseResult): BrowseResult {
+  const out: BrowseResult = { ...r, places: roots.roots.map((x) => ({ name: x.shown, path: x.shown })) };
+  if (out.parent !== undefined && !roots.allows(out.parent)) delete out.parent;
+  return out;
+}
+
 export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepChannel>> {
+  const roots = ctx.options.readRoots ? new ReadRoots(ctx.options.readRoots) : undefined;
   const prep =
     ctx.prep ??
     new PrepManager({
       dataDir: ctx.dataDir,
+      secrets: ctx.secrets,
       onProgress: (p) => ctx.events.emit('prep.progress', p),
       onSession: (s) => ctx.events.emit('prep.session', s),
       forAzure: () => ctx.connections?.current()?.kind === 'azure',
@@ -50,8 +80,12 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
   const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {
     // on an Azure connection, held to the data center's rules: NTFS, BitLocker, a key that opens it
-    'prep.plan': guarded(async ({ draftId, ...spec }) => azureGateOf(ctx).plan(spec, await prep.plan(spec, draftId))),
+    'prep.plan': guarded(async ({ draftId, ...spec }) => {
+      if (roots) checkSpec(roots, spec);
+      return azureGateOf(ctx).plan(spec, await prep.plan(spec, draftId));
+    }),
     'prep.start': guarded(async ({ confirmedDriveIds, draftId, plan, ...spec }) => {
+      if (roots) checkSpec(roots, spec);
       await azureGateOf(ctx).beforeStart(spec);
       return prep.start(spec, confirmedDriveIds, draftId, plan);
     }),
@@ -59,7 +93,12 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
     'prep.resume': guarded(({ sessionId, bitLockerKeys }) => prep.resume(sessionId, bitLockerKeys)),
     'prep.sessions': guarded(() => prep.list()),
     'prep.forget': guarded(async ({ sessionId }) => ({ forgotten: await prep.forget(sessionId) })),
-    'prep.verify': guarded((req) => prep.verify(req)),
+    'prep.verify': guarded(async (req) => {
+      if (roots)
+        for (const t of req.targets ?? [])
+          if (!roots.allows(t)) throw new HandlerError('no-access', roots.refusal(t, 'reads'), 'targets');
+      return prep.verify(req);
+    }),
     'prep.previewExport': guarded(async (req) => {
       try {
         const blobs = req.blobs ?? parseBlobList(req.blobListText ?? '', 'the blob list');
@@ -68,7 +107,14 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
         throw new HandlerError('bad-input', (e as Error).message, 'blobListText');
       }
     }),
-    'fs.browse': guarded((req) => browse(req)),
+    'fs.browse': guarded(async (req) => {
+      if (!roots) return browse(req);
+      const path = req.path ?? roots.roots[0]?.shown;
+      // a path that is not absolute gets browse's own words
+      if (path === undefined || (isAbsolute(path) && !roots.allows(path)))
+        throw new HandlerError('no-access', roots.refusal(path ?? '(none)', 'lists folders'), 'path');
+      return withinRoots(roots, await browse({ ...req, path }));
+    }),
     'drafts.list': guarded(() => drafts.list()),
     'drafts.get': guarded(({ id }) => drafts.get(id)),
     'drafts.save': guarded(({ draft }) => drafts.save(draft)),

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CsvError, parseDataset, parseDriveset, type DatasetEntry } from '../../../../shared/formats/dataset';
 import type { BlobType, ImportDisposition } from '../../../../shared/formats/driveManifest';
 import { decodeName } from '../../../../shared/prep/names';
+import { quoted } from '../../../../shared/text';
 import type { CsvInput, PrepSources, PrepTargetInput } from '../../../../shared/prep/session';
 import type { PrepTarget } from '../plan/targets';
 
@@ -53,15 +54,38 @@ export function readCsv(input: CsvInput, what: string, field: string): { text: s
   }
 }
 
-/** Where a CSV stops being UTF-8 (Excel's plain "CSV" is Windows-1252): the line, shown escaped. */
+/**
+ * Where a CSV stops being UTF-8 (Excel's plain "CSV" is Windows-1252): the line, the column and the
+ * cell holding the first byte that is not, shown escaped. Never the whole line: a driveset's line
+ * holds a BitLocker key, and a key's cell is not shown at all.
+ */
 function notUtf8(path: string, what: string, bytes: Buffer): string {
+  const firstNl = bytes.indexOf(0x0a);
+  const header = (firstNl < 0 ? '' : bytes.subarray(0, firstNl).toString('latin1')).replace(/\r$/, '').split(',');
   let start = 0;
   for (let line = 1; ; line++) {
     const nl = bytes.indexOf(0x0a, start);
     const end = nl < 0 ? bytes.length : nl;
     const text = bytes.subarray(start, end);
-    if (!isUtf8(text) || nl < 0)
-      return `${path}, line ${line}, is not UTF-8 text ("${decodeName(text).shown.replace(/\r$/, '')}"); save the ${what} as UTF-8 (in Excel: "CSV UTF-8").`;
+    if (!isUtf8(text) || nl < 0) {
+      // the first byte that does not decode: its cell runs from the comma before it to the comma after
+      let bad = 0;
+      for (;;) {
+        let n = 1;
+        while (n <= 4 && !isUtf8(text.subarray(bad, bad + n))) n++;
+        if (n > 4 || bad >= text.length) break;
+        bad += n;
+      }
+      const cellStart = text.lastIndexOf(0x2c, bad) + 1;
+      const comma = text.indexOf(0x2c, bad);
+      const cell = text.subarray(cellStart, comma < 0 ? text.length : comma);
+      const column = text.subarray(0, cellStart).filter((b) => b === 0x2c).length;
+      const name = header[column]?.trim();
+      const shown = /bitlocker|key/i.test(name ?? '')
+        ? 'the value is not shown'
+        : quoted(decodeName(cell).shown.replace(/\r$/, ''));
+      return `${path}, line ${line}${name ? `, column ${/^[\w ]{1,40}$/.test(name) ? name : quoted(name, 40)}` : ''}, is not UTF-8 text (${shown}); save the ${what} as UTF-8 (in Excel: "CSV UTF-8").`;
+    }
     start = nl + 1;
   }
 }

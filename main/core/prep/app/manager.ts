@@ -3,10 +3,10 @@
 // folder lets main list the unfinished ones after a restart or a kill, for the person to Resume.
 // Journals (and the DriveInfo files next to them) of app sessions live in <data>/prep/journals.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { driveInfoFileName, parseDriveInfo } from '../../../../shared/formats/driveManifest';
+import { driveInfoFileName, parseDriveInfo, serializeDriveInfo } from '../../../../shared/formats/driveManifest';
 import { formatBytes } from '../../../../shared/prep/names';
 import {
   prepSessionInfo,
@@ -22,6 +22,7 @@ import {
 } from '../../../../shared/prep/session';
 import type { PlanSummary, PrepEvent } from '../../../../shared/prep/types';
 import { jsonFileStore, type DocumentStore } from '../../store/jsonFile';
+import type { SecretStore } from '../../secrets';
 import { entriesFromSources, targetsOf } from './inputs';
 import { Journal } from '../journal/journal';
 import type { KeepAwakePort } from '../engine/keepAwake';
@@ -57,7 +58,16 @@ export interface PrepManagerOptions {
   /** progress events per session at most every this many ms (default 250: about 4 a second) */
   progressIntervalMs?: number;
   now?: () => number;
+  /**
+   * Where the BitLocker keys of sessions are kept for Resume, encrypted (main's secret store). The
+   * DriveInfo files next to the journals carry no key; the wizard makes the customer's on demand.
+   */
+  secrets?: Pick<SecretStore, 'get' | 'set' | 'delete' | 'names'>;
 }
+
+/** The secret name of a session's drive key: `prep/<session>/<drive id, hex>` (names allow few characters). */
+const keyName = (sessionId: string, driveId: string) =>
+  `prep/${sessionId}/${Buffer.from(driveId, 'utf8').toString('hex')}`;
 
 /**
  * Passes a session's events on: progress at most once per interval (the latest wins, the last one
@@ -171,6 +181,7 @@ export class PrepManager {
         this.records.set(r.sessionId, r);
       }
       if (changed) await this.save();
+      await this.scrubDriveInfoKeys();
     })();
     return this.loaded;
   }
@@ -198,6 +209,33 @@ export class PrepManager {
     return [...this.records.values()].sort((a, b) => b.startedAt - a.startedAt).map((r) => this.info(r));
   }
 
+  /**
+   * DriveInfo files an earlier Haul wrote in the data folder with the BitLocker key in clear: the
+   * key moves into the secret store and the file is written again without it.
+   */
+  private async scrubDriveInfoKeys(): Promise<void> {
+    if (!this.opts.secrets) return;
+    let names: string[];
+    try {
+      names = readdirSync(this.journalDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const m = /^(.+)_DriveInfo_(.+)\.xml$/.exec(name);
+      if (!m) continue;
+      const file = join(this.journalDir, name);
+      try {
+        const info = parseDriveInfo(readFileSync(file, 'utf8'));
+        if (!info.bitLockerKey) continue;
+        await this.opts.secrets.set(keyName(m[1]!, info.driveId), info.bitLockerKey);
+        writeFileSync(file, serializeDriveInfo({ ...info, bitLockerKey: '' }), { mode: 0o600 });
+      } catch {
+        // a file that cannot be read or parsed is left as it is
+      }
+    }
+  }
+
   private record(sessionId: string): SessionRecord {
     const r = this.records.get(sessionId);
     if (!r)
@@ -221,6 +259,8 @@ export class PrepManager {
       maxRate: spec.maxRate,
       ...(spec.driveSize ? { driveSize: spec.driveSize } : {}),
       knownIds: this.knownIds,
+      // the app keeps keys encrypted: the DriveInfo files in its data folder carry none
+      driveInfoKeys: false,
       forAzure: this.opts.forAzure?.() === true,
       ...(this.opts.keepAwake ? { keepAwake: this.opts.keepAwake } : {}),
       ...(this.opts.workerDir ? { workerDir: this.opts.workerDir } : {}),
@@ -316,6 +356,10 @@ export class PrepManager {
       notes: [],
     };
     this.records.set(sessionId, record);
+    for (const [k, t] of plan.targets.entries()) {
+      const key = targets[k]?.bitLockerKey;
+      if (key) await this.opts.secrets?.set(keyName(sessionId, t.driveId), key);
+    }
     await this.save();
     this.run(record, session);
     return this.info(record);
@@ -420,10 +464,15 @@ export class PrepManager {
     const r = this.record(sessionId);
     if (this.live.has(sessionId))
       throw new PrepRefused('running', `The preparation for job ${r.jobName} is running already.`);
+    const kept = new Map<string, string>();
+    for (const t of r.targets) {
+      const key = t.driveId ? await this.opts.secrets?.get(keyName(sessionId, t.driveId)) : undefined;
+      if (key && t.driveId) kept.set(t.driveId, key);
+    }
     const targets: PrepTarget[] = r.targets.map((t) => {
       const key =
         keys.find((k) => k.path === t.path)?.bitLockerKey ??
-        (t.driveId ? keyFromDriveInfo(r.journal, t.driveId) : undefined);
+        (t.driveId ? (kept.get(t.driveId) ?? keyFromDriveInfo(r.journal, t.driveId)) : undefined);
       if (t.hasBitLockerKey && !key)
         throw new PrepRefused(
           'needs-key',
@@ -477,12 +526,14 @@ export class PrepManager {
     return undefined;
   }
 
-  /** Forgets a session that is not running; its journal and DriveInfo files stay. */
+  /** Forgets a session that is not running, and its keys; its journal and DriveInfo files (no key in them) stay. */
   async forget(sessionId: string): Promise<boolean> {
     await this.load();
     if (this.live.has(sessionId)) throw new PrepRefused('running', 'This preparation is running; cancel it first.');
     const had = this.records.delete(sessionId);
     if (had) await this.save();
+    for (const name of (await this.opts.secrets?.names(`prep/${sessionId}/`)) ?? [])
+      await this.opts.secrets?.delete(name);
     return had;
   }
 

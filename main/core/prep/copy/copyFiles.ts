@@ -94,6 +94,35 @@ export function readWithRetry(fd: number, into: Buffer, at: number, pos: number,
   }
 }
 
+/** Group and other bits every folder from the root down to `dir` lets through (their x bits), with the owner's. */
+const reach = new Map<string, number>();
+function reachOf(dir: string): number {
+  const known = reach.get(dir);
+  if (known !== undefined) return known;
+  let mode = 0o777;
+  try {
+    mode = statSync(dir).mode;
+  } catch {
+    /* unreadable: the file's own bits decide */
+  }
+  const here = 0o700 | (mode & 0o010 ? 0o070 : 0) | (mode & 0o001 ? 0o007 : 0);
+  const parent = dirname(dir);
+  const r = parent === dir ? here : here & reachOf(parent);
+  if (reach.size > 10_000) reach.clear();
+  reach.set(dir, r);
+  return r;
+}
+
+/**
+ * The permission bits of a copy of `src` (its fstat mode `mode`): never readable by more users
+ * than the source is — the source's own bits, without the group and other bits a folder above it
+ * withholds (a file in a folder only its owner may enter is copied readable by its owner only).
+ * The umask applies on top, as for any file created (`cp` keeps the source's bits the same way).
+ */
+export function copyMode(src: string, mode: number): number {
+  return mode & 0o777 & reachOf(dirname(src));
+}
+
 /** The drive being copied onto: its root, whether it is still the same drive, the folders made on it. */
 export class Target {
   private readonly made = new Set<string>();
@@ -143,15 +172,28 @@ export class Target {
     this.made.add(dir);
   }
 
-  /** Opens `path` for writing, making its folder when it is missing. */
-  create(path: string): number {
+  /**
+   * Opens `path` for writing, new, with permission bits `mode` (the umask applies), making its folder
+   * when it is missing. A file already there (a partial copy of a killed run) is replaced, so the
+   * copy never keeps wider permissions than `mode`.
+   */
+  create(path: string, mode = 0o666): number {
+    const open = () => {
+      try {
+        return openSync(path, 'wx', mode);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        unlinkSync(path);
+        return openSync(path, 'wx', mode);
+      }
+    };
     try {
-      return openSync(path, 'w');
+      return open();
     } catch (e) {
       this.check();
       this.ensureDir(dirname(path));
       try {
-        return openSync(path, 'w');
+        return open();
       } catch (e2) {
         this.error(e2 ?? e, 'creating a file');
       }
@@ -180,9 +222,9 @@ export class Target {
 
 /**
  * The bytes of a small file (`size` by its fstat before) into `buf` at `at` and onto the drive: one
- * read of size + 1 bytes usually gets the whole file and shows its end (a regular file reads short
- * only at its end, so no second read to see 0); the fstat after catches a file that changed
- * meanwhile. Returns the bytes copied (`size`).
+ * read of size + 1 bytes usually gets the whole file and shows its end (a short read at its size
+ * needs no second read to see 0); the fstat after catches a file that changed meanwhile. Returns
+ * the bytes copied (`size`).
  */
 function copySmallBytes(
   target: Target,
@@ -199,7 +241,10 @@ function copySmallBytes(
     const want = size + 1 - got;
     const n = readWithRetry(src, buf, at + got, got, want, task.src);
     got += n;
-    if (n < want) break;
+    // A short read that reached the size is the file's end. One before it is not: the next read
+    // says which — more bytes, the end (the file shrank), or the error that stopped the first
+    // (a bad sector after 64 KiB reads short first, then fails: an input/output error, not a change).
+    if (n === 0 || (n < want && got >= size)) break;
   }
   const after = fstatSync(src);
   if (got !== size || after.size !== size || after.mtimeMs !== before.mtimeMs) throw changed(task);

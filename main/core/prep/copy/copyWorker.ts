@@ -32,6 +32,7 @@ import {
   closeQuietly,
   dropCopy,
   copySmallFile,
+  copyMode,
   openSource,
   readWithRetry,
   sleep,
@@ -143,9 +144,13 @@ function flushProgress(): void {
   lastReport = Date.now();
 }
 
+/** Which file this worker reads now (the engine watches for a read that stopped answering). */
+const reading = new Int32Array(init.reading);
+
 /** Copies one file to its temporary (a big one, flushed where there is no syncfs) or its place (a small one). */
 function copyOne(task: CopyTask): Copied {
   target.checkSoon();
+  Atomics.store(reading, 0, task.id + 1);
   const src = openSource(task);
   let tmp = join(tmpDir, `${task.id}.tmp`);
   let dst = -1;
@@ -154,7 +159,7 @@ function copyOne(task: CopyTask): Copied {
     // a small file goes straight to its place: it counts only once journaled, and a partial one
     // left by a kill is overwritten by the next run
     if (before.size < SMALL_FILE) tmp = join(init.root, task.rel);
-    dst = target.create(tmp);
+    dst = target.create(tmp, copyMode(task.src, before.mode));
     if (before.size < SMALL_FILE) {
       // packed into the ring's slot with others
       const result = copySmallFile(target, task, src, dst, before, ring, !batchFlush);
@@ -169,6 +174,7 @@ function copyOne(task: CopyTask): Copied {
     dst = -1;
     throw e;
   } finally {
+    Atomics.store(reading, 0, 0);
     if (dst >= 0) closeSync(dst);
     closeSync(src);
   }
@@ -486,6 +492,7 @@ class SecondCopier {
       port: port2,
       ctrl: this.ctrl.buffer as SharedArrayBuffer,
       fsyncEach: !batchFlush,
+      reading: init.reading,
     };
     this.worker = startWorker(siblingWorker('smallCopyWorker', import.meta.url), data, [port2]);
     this.worker.unref();

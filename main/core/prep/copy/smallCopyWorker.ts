@@ -16,6 +16,7 @@ import {
   TargetFull,
   TargetGone,
   copySmallFile,
+  copyMode,
   dropCopy,
   openSource,
   type SmallFileHasher,
@@ -60,8 +61,12 @@ function answerBatch(): void {
   heldBytes = 0;
 }
 
+/** Which file this copier reads now ([1]: the engine watches for a read that stopped answering). */
+const reading = new Int32Array(init.reading);
+
 function copyOne(task: CopyTask): void {
   target.checkSoon();
+  Atomics.store(reading, 1, task.id + 1);
   const src = openSource(task);
   let dst = -1;
   const at = join(init.root, task.rel);
@@ -71,7 +76,7 @@ function copyOne(task: CopyTask): void {
       answer({ t: 'big', id: task.id });
       return;
     }
-    dst = target.create(at);
+    dst = target.create(at, copyMode(task.src, before.mode));
     const result = copySmallFile(target, task, src, dst, before, hasher, init.fsyncEach);
     held.push({ task, result });
     heldBytes += result.size;
@@ -80,6 +85,7 @@ function copyOne(task: CopyTask): void {
     dst = -1;
     throw e;
   } finally {
+    Atomics.store(reading, 1, 0);
     if (dst >= 0) closeSync(dst);
     closeSync(src);
   }

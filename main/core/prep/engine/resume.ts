@@ -6,9 +6,12 @@
 // on the drive is read back and matches every block MD5 the journal holds: after a kill -9 it is
 // in the page cache and passes; after a power cut it may not, and is copied again.
 import { closeSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { opendir, rm } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import type { TargetInfo } from '../../drives/target';
+import { readManifest } from '../drive-format/driveFiles';
 import type { FileRecord } from '../drive-format/fileRecord';
+import { SIDECAR_DIR } from '../drive-format/sidecars';
 import { md5Upper } from '../drive-format/write';
 import type { FileTable } from '../plan/fileTable';
 import { fileKey, type Journal, type JournalRecord } from '../journal/journal';
@@ -57,6 +60,8 @@ export interface DoneSoFar {
   removedRecords: FileRecord[];
   /** what stays on each drive (driveId -> files and bytes of this session already there) */
   kept: Map<string, { files: number; bytes: number }>;
+  /** blobs this session holds from one source that this run would replace with another source's file */
+  replaced: { blob: string; was: string; now: string }[];
 }
 
 /** Marks done files in the table (flags 2) and finds the stale ones. Reads only. */
@@ -75,6 +80,7 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
   };
   /** the keys of the files the job holds now */
   const inJob = new Set<string>();
+  const replaced: DoneSoFar['replaced'] = [];
   for (let i = 0; i < table.count; i++) {
     if (table.flags[i]) continue;
     inJob.add(fileKey(session, table.blobPath(i)));
@@ -107,6 +113,7 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
       }
     } else {
       staleRecords.push(rec);
+      if (rec.src !== table.source(i)) replaced.push({ blob: rec.blob, was: rec.src, now: table.source(i) });
     }
     if (k !== undefined) preferred.set(i, k);
   }
@@ -116,7 +123,7 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
   for (const [key, rec] of journal.files) {
     if (rec.s === session && !inJob.has(key) && driveIndex.has(rec.drive)) removedRecords.push(rec);
   }
-  return { preferred, doneFiles, doneBytes, staleRecords, removedRecords, kept };
+  return { preferred, doneFiles, doneBytes, staleRecords, removedRecords, kept, replaced };
 }
 
 /**
@@ -147,6 +154,39 @@ export function reclaimableBytes(infos: TargetInfo[], stale: FileRecord[]): numb
     }
     return bytes;
   });
+}
+
+/**
+ * Removes, from this session's folder on each drive, the files no manifest will list: copies a run
+ * killed with -9 wrote but never journaled. Left there, the next run may place those files on
+ * another drive, and the drive stays "unfinished" for good. What the drive's manifest lists now
+ * (another journal's run of this session) and the session's sidecar folder are kept.
+ */
+export async function removeUnlisted(infos: TargetInfo[], journal: Journal, session: string): Promise<number> {
+  let removed = 0;
+  for (const t of infos) {
+    const dir = join(t.path, session);
+    let entries;
+    try {
+      entries = await opendir(dir, { recursive: true });
+    } catch {
+      continue; // nothing of this session on the drive
+    }
+    const listed = new Set(journal.filesOnDrive(t.driveId).map((f) => f.path));
+    try {
+      for (const b of readManifest(t.path)?.blobs ?? []) listed.add(b.filePath);
+    } catch {
+      /* a damaged manifest is rewritten from the journal by this run */
+    }
+    for await (const e of entries) {
+      if (!e.isFile()) continue;
+      const rel = relative(t.path, join(e.parentPath, e.name)).split(sep).join('/');
+      if (listed.has(rel) || rel.split('/').includes(SIDECAR_DIR)) continue;
+      await rm(join(e.parentPath, e.name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /** Frees that space: removes old copies of changed sources and partial temporaries; journals the removals. */

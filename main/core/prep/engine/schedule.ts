@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import type { DatasetEntry } from '../../../../shared/formats/dataset';
 import { BLOCK_SIZE } from '../../../../shared/prep/constants';
 import type { DriveProgress, PrepEvent } from '../../../../shared/prep/types';
+import { formatBytes } from '../../../../shared/prep/names';
 import type { TargetInfo } from '../../drives/target';
 import type { FileTable } from '../plan/fileTable';
 import type { Journal, JournalRecord } from '../journal/journal';
@@ -84,6 +85,14 @@ export interface DriveRun {
   behindQ: number[];
   /** the copy worker has ended */
   ended?: Promise<void>;
+  /** why the drive took no more, as it was when it filled ("is full", "can hold no more files: …") */
+  fullWhy?: string;
+  /** the worker's `reading` (WorkerInit): which file each of its copiers reads now */
+  reading?: Int32Array;
+  /** when the worker last said it copied bytes or files */
+  heardAt?: number;
+  /** per copier: the file it was seen reading, and since when */
+  seen?: ({ id: number; since: number } | undefined)[];
 }
 
 export interface FailedFile {
@@ -97,6 +106,21 @@ export interface StartedWorker {
   worker: Worker;
   rootDev: number;
   errors: Error[];
+  reading: Int32Array;
+}
+
+/** A read that gives no byte for this long is reported by the file's name, and its drive goes on without it. */
+export const STUCK_READ_MS = Number(process.env.HAUL_STUCK_READ_MS) || 60_000;
+
+/** Copy workers left behind, each stuck in a read of its source that never came back. */
+let hung = 0;
+/**
+ * How many copy workers are stuck in a source read. Node waits for every thread before a process
+ * exits, and a thread stuck in a read never ends: while this is not 0 the process must end itself
+ * by a signal (the CLI does), or it never exits.
+ */
+export function hungReads(): number {
+  return hung;
 }
 
 /**
@@ -107,8 +131,9 @@ export interface StartedWorker {
 export function startCopyWorker(url: URL, info: TargetInfo, maxRate: number, drives: number): StartedWorker {
   const rootDev = statSync(info.path).dev;
   const hashers = availableParallelism() >= 2 * drives ? 2 : 1;
-  const worker = startWorker(url, { root: info.path, rootDev, maxRate, hashers } satisfies WorkerInit);
-  const started: StartedWorker = { worker, rootDev, errors: [] };
+  const reading = new SharedArrayBuffer(2 * 4);
+  const worker = startWorker(url, { root: info.path, rootDev, maxRate, hashers, reading } satisfies WorkerInit);
+  const started: StartedWorker = { worker, rootDev, errors: [], reading: new Int32Array(reading) };
   worker.on('error', (e) => started.errors.push(e)); // until the scheduler listens
   return started;
 }
@@ -182,24 +207,36 @@ export class DriveScheduler {
         s = undefined;
       }
       s ??= startCopyWorker(input.copyWorker, r.info, input.maxRate, input.infos.length);
-      const w = s.worker;
-      this.workers.push(w);
-      r.worker = w;
-      r.ended = new Promise((resolveEnded) => w.once('exit', () => resolveEnded()));
       const early: FromWorker[] = [];
       this.handlers.set(r, (m) => early.push(m));
-      const failed = (e: Error) =>
-        this.handlers.get(r)!({
-          t: 'target-error',
-          returned: [...r.outstanding],
-          code: 'EWORKER',
-          message: `the copy stopped: ${e.message}`,
-        });
-      w.on('message', (m: FromWorker) => this.handlers.get(r)!(m));
-      w.on('error', failed);
-      for (const e of s.errors) failed(e);
+      this.attach(r, s);
       this.early.set(r, early);
     }
+  }
+
+  /** Makes `s` the drive's worker: its messages go to the drive's handler, a crash stops the drive. */
+  private attach(r: DriveRun, s: StartedWorker): void {
+    const w = s.worker;
+    this.workers.push(w);
+    r.worker = w;
+    r.reading = s.reading;
+    r.seen = [];
+    r.heardAt = Date.now();
+    r.ended = new Promise((resolveEnded) => w.once('exit', () => resolveEnded()));
+    const failed = (e: Error) => {
+      if (r.worker !== w) return;
+      this.handlers.get(r)!({
+        t: 'target-error',
+        returned: [...r.outstanding],
+        code: 'EWORKER',
+        message: `the copy stopped: ${e.message}`,
+      });
+    };
+    w.on('message', (m: FromWorker) => {
+      if (r.worker === w) this.handlers.get(r)!(m);
+    });
+    w.on('error', failed);
+    for (const e of s.errors) failed(e);
   }
 
   /** Where each worker's messages go: kept for `run` until it starts. */
@@ -297,7 +334,8 @@ export class DriveScheduler {
               message: 'not copied yet: the copy was stopped',
             });
         }
-        void Promise.allSettled(ending).then(() => {
+        // a worker stuck in a source read never ends: what it had is removed after a few seconds all the same
+        void Promise.race([Promise.allSettled(ending), new Promise((res) => setTimeout(res, 5000))]).then(() => {
           for (const f of unreported) rmSync(f, { force: true });
           checkAll();
         });
@@ -314,6 +352,7 @@ export class DriveScheduler {
         }
       };
       const onMessage = (r: DriveRun, m: FromWorker) => {
+        if (m.t === 'bytes' || m.t === 'done') r.heardAt = Date.now();
         switch (m.t) {
           case 'bytes':
             r.bytesDone += m.n;
@@ -370,17 +409,20 @@ export class DriveScheduler {
             const ids = [...new Set([...m.returned.filter((i) => r.outstanding.has(i)), ...r.queue.takeAll()])];
             for (const i of m.returned) r.outstanding.delete(i);
             r.state = 'full';
+            r.fullWhy = fullWhy(r.info.path);
             // bytes of returned files that were partly counted are not copied: take them back
             r.bytesDone = Math.min(r.bytesDone, bytesOnDrive(r));
             const moved = this.reassign(r, ids);
             const left = ids.length - moved;
             const s = (n: number) => (n === 1 ? '' : 's');
+            // Files the worker still had come back after this: how many need another drive is
+            // counted once, at the end, not here.
             emit({
               type: 'drive-full',
               driveId: r.info.driveId,
               target: r.info.path,
               movedFiles: moved,
-              message: `Drive ${r.info.driveId} (${r.info.path}) is full; ${moved} file${s(moved)} moved to the other drives${left ? `; ${left} file${s(left)} need another drive: add one and resume to copy them` : ''}.`,
+              message: `Drive ${r.info.driveId} (${r.info.path}) ${r.fullWhy}; ${moved} file${s(moved)} moved to the other drives${left ? '; the files that fit on no drive need another one (counted when the copy ends): add one and resume to copy them' : ''}.`,
             });
             if (r.outstanding.size === 0) stopDrive(r);
             checkAll();
@@ -448,8 +490,71 @@ export class DriveScheduler {
         }
       };
 
+      /**
+       * A read of a source that gives no byte for STUCK_READ_MS (a network or FUSE source that
+       * stopped answering): the file is named and left out, and the drive goes on with a new worker.
+       * The old one stays stuck in its read; it is let go (it holds nothing the copy needs: what it
+       * reported is journaled, what it wrote behind is flushed here).
+       */
+      const stuckReads = (r: DriveRun, now: number) => {
+        if (!r.reading || !r.worker || r.state !== 'copying') return;
+        const seen = (r.seen ??= []);
+        const stuck: number[] = [];
+        for (let slot = 0; slot < 2; slot++) {
+          const id = Atomics.load(r.reading, slot) - 1;
+          if (id < 0) {
+            seen[slot] = undefined;
+            continue;
+          }
+          const was = seen[slot];
+          if (was?.id !== id) {
+            seen[slot] = { id, since: now };
+            continue;
+          }
+          // the copy worker's big files say how their bytes go; the second copier's small files take a moment each
+          const quiet = slot === 1 || now - (r.heardAt ?? 0) > STUCK_READ_MS;
+          if (now - was.since > STUCK_READ_MS && quiet && r.outstanding.has(id)) stuck.push(id);
+        }
+        if (!stuck.length) return;
+        this.journalSome(Infinity);
+        const old = r.worker;
+        old.removeAllListeners('message');
+        old.unref();
+        hung++;
+        old.once('exit', () => hung--);
+        void old.terminate();
+        for (const id of stuck) {
+          r.outstanding.delete(id);
+          r.bytesTotal -= table.size(id);
+          r.filesTotal--;
+          this.totalBytes -= table.size(id);
+          const message = `reading ${table.source(id)} has not answered for over ${Math.round(STUCK_READ_MS / 1000)} s (a network or FUSE source that stopped answering?); it is left out and the drive's other files go on. Check the source, then resume to copy it.`;
+          this.failed.push({ source: table.source(id), code: 'ESTUCK', message });
+          emit({ type: 'file-error', source: table.source(id), driveId: r.info.driveId, code: 'ESTUCK', message });
+        }
+        // What the old worker reported written behind and had not confirmed yet: flushed and confirmed here.
+        const places = r.behindQ.filter((q) => q >= 0);
+        r.behindQ = [];
+        if (places.length)
+          void syncfsAsync(r.info.path).then((status) => {
+            const q = Math.max(...places);
+            if (status === 0 && q > (journal.syncedQ(r.info.driveId) ?? -1))
+              journal.append([{ t: 'synced', drive: r.info.driveId, q }]);
+          });
+        // Everything else it held goes to a new worker (what it copied and did not report is copied again).
+        const ids = [...r.outstanding, ...r.queue.takeAll()];
+        r.outstanding.clear();
+        for (const i of ids) r.queue.push(i);
+        r.bytesDone = bytesOnDrive(r);
+        this.attach(r, startCopyWorker(this.input.copyWorker, r.info, this.input.maxRate, runs.length));
+        this.sendChunk(r);
+        this.sendChunk(r);
+      };
+
       // Hot-plug: a target whose device changes or disappears stops cleanly ("the drive was removed").
       const watch = setInterval(() => {
+        const now = Date.now();
+        for (const r of runs) stuckReads(r, now);
         for (const r of runs) {
           if (!r.worker || !active(r)) continue;
           let dev = -1;
@@ -632,4 +737,16 @@ export class DriveScheduler {
       this.lastSync = Date.now();
     }
   }
+}
+
+/** Why a drive took no more: out of space, or (with space left) out of room for files (inodes). */
+function fullWhy(root: string): string {
+  try {
+    const fs = statfsSync(root);
+    if (fs.files > 0 && fs.ffree === 0)
+      return `can hold no more files: its file system has no free inodes left, though ${formatBytes(fs.bavail * fs.bsize)} are free`;
+  } catch {
+    /* the drive is gone: "full" is what it said last */
+  }
+  return 'is full';
 }

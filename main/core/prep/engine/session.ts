@@ -3,7 +3,8 @@
 // worker per drive), writes the manifests and verifies; `cancel` stops cleanly; `resume` runs
 // again on the same journal, skipping what is done; `verify` re-reads the drives. Everything it
 // reports goes out as PrepEvents (shared/prep/types.ts) and a typed result; it never prints.
-import { existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { DatasetEntry } from '../../../../shared/formats/dataset';
@@ -23,12 +24,12 @@ import { readManifest } from '../drive-format/driveFiles';
 import type { FileTable } from '../plan/fileTable';
 import { Journal, type JournalRecord } from '../journal/journal';
 import { processKeepAwake, type KeepAwake, type KeepAwakePort } from './keepAwake';
-import { lockJournal } from '../journal/lock';
+import { lockDrive, lockJournal } from '../journal/lock';
 import { IN_THREAD_RECORDS, ManifestWorkers, writeHeaders, writeManifests } from './manifests';
 import { makePlanInTurns } from '../plan/plan';
 import { SpeedWindow } from './progress';
 import { TMP_DIR } from '../threads/protocol';
-import { findDone, reclaim, reclaimableBytes, type DoneSoFar } from './resume';
+import { findDone, reclaim, reclaimableBytes, removeUnlisted, type DoneSoFar } from './resume';
 import { RunHold } from './runHold';
 import { scanDataset } from '../plan/scan';
 import { DriveScheduler, startCopyWorker, type StartedWorker } from './schedule';
@@ -77,6 +78,12 @@ export interface SessionConfig {
   forAzure?: boolean;
   /** the drive list targets are classified against (tests); default: the one `haul drives` shows */
   listDrives?: DriveLister;
+  /**
+   * Write each drive's BitLocker key into its DriveInfo file next to the journal, as WAImportExport
+   * does (default: the CLI). false: the app, which keeps keys encrypted and makes the customer's
+   * DriveInfo file on demand; the file next to the journal then carries no key.
+   */
+  driveInfoKeys?: boolean;
 }
 
 type Listener = (e: PrepEvent) => void;
@@ -136,7 +143,7 @@ export class PrepSession {
     forCopy: boolean,
     emit: Listener = (e) => this.emit(e),
     /** called with the targets once they check out, before the scan (the copy starts its workers) */
-    onTargets?: (infos: TargetInfo[]) => void,
+    onTargets?: (infos: TargetInfo[]) => void | Promise<void>,
   ): Promise<Planned> {
     const c = this.config;
     if (journal?.damage)
@@ -165,13 +172,36 @@ export class PrepSession {
         message: 'No drive was given to copy onto.',
         fix: 'Add a drive (its mount path, or a folder on a mounted volume).',
       });
-    if (targetProblems.length === 0) onTargets?.(infos);
+    if (targetProblems.length === 0) await onTargets?.(infos);
     const scan = await scanDataset(c.entries, { sessionId: c.session, targets: infos, exclude: c.exclude ?? [] });
     const blockingProblems = scan.problemCount > 0 && !c.skipProblems;
     if (scan.problemCount) emit({ type: 'preflight', problems: scan.problems });
     const done: DoneSoFar = journal
       ? findDone(scan.table, journal, c.session, infos)
-      : { preferred: new Map(), doneFiles: 0, doneBytes: 0, staleRecords: [], removedRecords: [], kept: new Map() };
+      : {
+          preferred: new Map(),
+          doneFiles: 0,
+          doneBytes: 0,
+          staleRecords: [],
+          removedRecords: [],
+          kept: new Map(),
+          replaced: [],
+        };
+    // Said before anything is written: the same blob name from another source replaces what the
+    // session copied before (another source mapping to a blob this session already holds).
+    if (done.replaced.length) {
+      const n = done.replaced.length;
+      const shown = done.replaced
+        .slice(0, 3)
+        .map((r) => `${r.blob} (was ${r.was}, now ${r.now})`)
+        .join('; ');
+      targetNotes.push({
+        code: 'replaces',
+        target: '',
+        message: `${n} file${n === 1 ? '' : 's'} of session ${c.session} would be replaced on the drives by another source with the same blob name: ${shown}${n > 3 ? `; and ${n - 3} more` : ''}.`,
+        fix: `To keep both, give the new files another destination or use another session id; starting the copy replaces ${n === 1 ? 'it' : 'them'}.`,
+      });
+    }
     // free space as the copy will find it: old copies of changed files, copies of files the job no
     // longer holds, and partial temporaries go first
     const reclaimable = reclaimableBytes(infos, [...done.staleRecords, ...done.removedRecords]);
@@ -294,7 +324,27 @@ export class PrepSession {
     hold.hold(() => {
       for (const s of started) void s?.worker.terminate();
     });
-    const planned = await this.planWith(journal, true, emit, (infos) => {
+    // One run per drive, for the whole run: another run writing the same drive would leave it a
+    // manifest that neither reported. A lock lost on the way (taken over) stops this run.
+    const takenOver = new Set<string>();
+    const planned = await this.planWith(journal, true, emit, async (infos) => {
+      for (const info of infos) {
+        const lost = () => {
+          if (takenOver.has(info.path)) return;
+          takenOver.add(info.path);
+          emit({
+            type: 'file-error',
+            source: info.path,
+            driveId: info.driveId,
+            code: 'EBUSY',
+            message: `Another preparation took over the drive ${info.path}; this run stops and reports nothing for it. Run haul verify on it once the other run ended.`,
+          });
+          this.cancel();
+        };
+        hold.hold(
+          await lockDrive(info.path, { session: c.session, jobName: this.jobName, journal: this.journalPath }, lost),
+        );
+      }
       for (const [k, info] of infos.entries()) {
         try {
           started[k] = startCopyWorker(copyWorker, info, c.maxRate ?? 0, infos.length);
@@ -326,6 +376,7 @@ export class PrepSession {
     const standby = new Set(planResult.plan.drives.filter((d) => d.unused).map((d) => d.target));
 
     reclaim(infos, [...done.staleRecords, ...done.removedRecords], journal);
+    await removeUnlisted(infos, journal, c.session);
     if (!journal.sessions.has(c.session))
       journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
     if (c.keepAwake !== false) {
@@ -337,7 +388,7 @@ export class PrepSession {
     }
 
     // every target resolved (or the copy was refused above), so infos[k] is targets[k]
-    const bitLockerKeys = c.targets.map((t) => t.bitLockerKey ?? '');
+    const bitLockerKeys = c.targets.map((t) => (c.driveInfoKeys === false ? '' : (t.bitLockerKey ?? '')));
     const manifestWorkers = new ManifestWorkers(workerFile('manifestWorker', c.workerDir));
     hold.hold(() => manifestWorkers.terminate());
     const sch = new DriveScheduler({
@@ -524,15 +575,42 @@ export class PrepSession {
     }
     emit(progressEvent());
 
-    const stopped = sch.stopped;
+    // What is reported is what the drive holds: a manifest changed under this run is not reported.
+    const notOnDrive: string[] = [];
+    for (const d of [...drives]) {
+      if (!takenOver.has(d.target) && (await manifestHashOnDrive(d.target)) === d.manifestHash) continue;
+      notOnDrive.push(d.target);
+      drives.splice(drives.indexOf(d), 1);
+      rmSync(d.driveInfoFile, { force: true });
+    }
+
+    const stopped = sch.stopped && notOnDrive.length === 0;
     const failed = sch.failed.filter((f) => f.code !== 'ESTOPPED');
     const notYet = sch.failed.length - failed.length;
     const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
-    const ok = notCopied === 0 && verifyOk && !stopped;
+    const ok = notCopied === 0 && verifyOk && !stopped && notOnDrive.length === 0;
+    const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    // One count of what was not copied, and each cause with its own count.
+    const causes = [
+      ...(sch.notPlaced.length
+        ? [
+            `${s(sch.notPlaced.length, 'needs', 'need')} another drive (${fullDrives(sch.runs)}): add one and resume to copy ${sch.notPlaced.length === 1 ? 'it' : 'them'}`,
+          ]
+        : []),
+      ...(failed.length
+        ? [`${failed.length} could not be copied (each is listed with why): fix that, then resume`]
+        : []),
+      ...(stopped && notYet ? [`${notYet} ${notYet === 1 ? 'was' : 'were'} not started before the stop`] : []),
+    ];
     const unfinished = [
+      ...(notOnDrive.length
+        ? [
+            `the manifest on ${notOnDrive.join(', ')} is not the one this run wrote (another program or preparation wrote the drive meanwhile), so no manifest hash is reported for it; run haul verify on it, then prepare it again`,
+          ]
+        : []),
       ...(notCopied
         ? [
-            `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied; fix the causes listed, then resume to finish (files already done are skipped)`,
+            `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied: ${causes.join('; ')} (files already done are skipped)`,
           ]
         : []),
       ...(failedVerify
@@ -592,6 +670,24 @@ function ownDrives(journal: Journal | undefined, session: string): Set<string> {
   const out = new Set<string>();
   for (const r of journal?.files.values() ?? []) if (r.s === session) out.add(r.drive);
   return out;
+}
+
+/** Why the drives took no more, for "N need another drive (…)": each full drive and what it ran out of. */
+function fullDrives(runs: { state: string; info: TargetInfo; fullWhy?: string | undefined }[]): string {
+  const full = runs.filter((r) => r.fullWhy !== undefined);
+  if (!full.length) return 'no drive had room for them';
+  return full.map((r) => `${r.info.driveId} ${r.fullWhy}`).join('; ');
+}
+
+/** MD5 (Base16 upper case) of the drive's DriveManifest.xml as it is now; undefined when it cannot be read. */
+async function manifestHashOnDrive(target: string): Promise<string | undefined> {
+  try {
+    const hash = createHash('md5');
+    for await (const chunk of createReadStream(join(target, MANIFEST_FILE))) hash.update(chunk as Buffer);
+    return hash.digest('hex').toUpperCase();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Planned drives that get no file and hold nothing of this journal: the copy leaves them as they are. */

@@ -3,7 +3,7 @@
 // thread's is flushWorker.ts, which runs each request: a big file's fdatasync every 64 MiB, or one
 // syncfs of the drive per batch of small files (through `SyncfsServer`, one small shell started once).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -30,6 +30,32 @@ export function syncfs(path: string): number {
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+const FOLDER_PREFIX = 'haul-syncfs-';
+
+/** FIFO folders of processes that are gone (killed between making the folder and removing it). */
+function removeLeftFolders(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^haul-syncfs-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * syncfs(2) of one drive, many times, without forking this process each time: starting `sync`
  * forks the whole process (about 20 ms for one of 300 MB, its page tables copied while every
@@ -37,6 +63,12 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  * of small files. One small shell, started once, runs `sync -f` for each request it reads from a
  * FIFO and answers the exit status on another. `start` gives undefined where that cannot be set
  * up (no mkfifo, no sh): the caller starts `sync` itself then.
+ *
+ * Nothing outlives this process, even killed with -9: it opens both FIFOs before the shell starts
+ * (the request FIFO read-write, so it is its only writer; the answer FIFO for reading), so the
+ * shell's opens never wait; when this process ends the shell reads the end of its requests and
+ * exits. The FIFOs' folder (named with this pid) goes once the shell has them open, and a folder a
+ * killed process left is removed by the next start.
  */
 export class SyncfsServer {
   private constructor(
@@ -45,39 +77,31 @@ export class SyncfsServer {
   ) {}
 
   static start(root: string): SyncfsServer | undefined {
-    const dir = mkdtempSync(join(tmpdir(), 'haul-syncfs-'));
+    removeLeftFolders();
+    const dir = mkdtempSync(join(tmpdir(), `${FOLDER_PREFIX}${process.pid}-`));
     let req = -1;
     let resp = -1;
     try {
       const reqPath = join(dir, 'req');
       const respPath = join(dir, 'resp');
       if (spawnSync('mkfifo', [reqPath, respPath], { stdio: 'ignore' }).status !== 0) return undefined;
+      req = openSync(reqPath, constants.O_RDWR);
+      resp = openSync(respPath, constants.O_RDONLY | constants.O_NONBLOCK);
       const script =
         'exec 3<"$1" || exit 1; exec 4>"$2" || exit 1; echo ready >&4; ' +
         'while read -r _ <&3; do sync -f "$3"; echo $? >&4; done';
       const child = spawn('sh', ['-c', script, 'sh', reqPath, respPath, root], { stdio: 'ignore' });
       child.on('error', () => undefined);
       child.unref();
-      // the shell opens the request FIFO first: until it has, opening its write end fails (ENXIO)
-      const until = Date.now() + 3000;
-      while (req < 0) {
-        try {
-          req = openSync(reqPath, constants.O_WRONLY | constants.O_NONBLOCK);
-        } catch {
-          if (Date.now() > until) return undefined;
-          Atomics.wait(sleeper, 0, 0, 2);
-        }
-      }
-      resp = openSync(respPath, constants.O_RDONLY | constants.O_NONBLOCK);
       const server = new SyncfsServer(req, resp);
-      if (server.answer(until) !== 'ready') throw new Error('no answer');
+      if (server.answer(Date.now() + 3000) !== 'ready') throw new Error('no answer');
       return server;
     } catch {
       if (req >= 0) closeSync(req);
       if (resp >= 0) closeSync(resp);
       return undefined;
     } finally {
-      rmSync(dir, { recursive: true, force: true }); // both ends are open (or never will be)
+      rmSync(dir, { recursive: true, force: true }); // the shell has both open (or never will)
     }
   }
 

@@ -4,7 +4,8 @@
 // whole — the same drive twice, a target inside the data or the data on a target, the journal on
 // a target, a drive prepared for another job. Paths are compared as real paths (symlinks
 // followed). Problems are returned in words for any UI, never thrown.
-import { sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { DatasetEntry } from '../../../../shared/formats/dataset';
 import type { ResolvedTarget, TargetNote, TargetProblem } from '../../../../shared/prep/session';
 import { classifyDrive } from '../../drives/classify';
@@ -56,9 +57,10 @@ function driveOf(info: TargetInfo, drives: RawDrive[]): RawDrive | undefined {
 }
 
 /**
- * Resolves every target. A folder with no Haul header and no serial gets a generated id; the
- * same id is kept for the same folder across plan and start (`knownIds`) and across runs of one
- * journal, so what the person confirmed is what gets written.
+ * Resolves every target. A folder with no Haul header and no serial gets a generated id (derived
+ * from the folder itself); the same id is kept for the same folder across plan and start
+ * (`knownIds`), so what the person confirmed is what gets written. Later runs read it from the
+ * header the copy wrote.
  */
 export async function resolveTargets(
   targets: PrepTarget[],
@@ -101,10 +103,14 @@ export async function resolveTargets(
       });
       continue;
     }
+    // A drive without a header is a new drive: another drive swapped in at the same path must not
+    // carry the old one's id. The journal's id for this path is kept only when the drive holds that
+    // id's files (a drive that took files over and was stopped before its header was written).
     if (info.idSource === 'generated') {
+      const previous = [...(opts.journal?.drives ?? [])].find(([, d]) => d.generated && d.target === info.path)?.[0];
       const known =
         opts.knownIds?.get(info.path) ??
-        [...(opts.journal?.drives ?? [])].find(([, d]) => d.generated && d.target === info.path)?.[0];
+        (previous !== undefined && holdsFilesOf(info.path, opts.journal!, previous) ? previous : undefined);
       if (known) info.driveId = known;
       opts.knownIds?.set(info.path, info.driveId);
     }
@@ -118,6 +124,21 @@ export async function resolveTargets(
     infos.push(info);
   }
   return { infos, problems, notes };
+}
+
+/** True when the folder holds (a sample of) the files the journal put on drive `driveId`, at their size. */
+function holdsFilesOf(root: string, journal: Journal, driveId: string): boolean {
+  const files = journal.filesOnDrive(driveId).slice(0, 8);
+  return (
+    files.length > 0 &&
+    files.every((f) => {
+      try {
+        return statSync(join(root, f.path)).size === f.size;
+      } catch {
+        return false;
+      }
+    })
+  );
 }
 
 /** Whether Haul may write there at all: the drive list's verdict, the folder rule, writability. */

@@ -30,6 +30,11 @@ export interface WorkerInit {
   maxRate: number;
   /** SIMD hashers of big files' blocks: 2 where the machine has two cores or more per drive (hash/hashRing.ts) */
   hashers: number;
+  /**
+   * Which file each copier is reading now, for the engine to see a read that stopped answering:
+   * Int32Array [copy worker, second copier], the file's index + 1 (0: none).
+   */
+  reading: SharedArrayBuffer;
 }
 
 /**
@@ -45,6 +50,8 @@ export interface SmallCopyInit {
   ctrl: SharedArrayBuffer;
   /** flush each file itself (fsync), where there is no syncfs to flush a batch */
   fsyncEach: boolean;
+  /** WorkerInit.reading: this copier's place is [1] */
+  reading: SharedArrayBuffer;
 }
 export type ToSmallCopier = { t: 'tasks'; tasks: CopyTask[] } | { t: 'stop' };
 export type FromSmallCopier =

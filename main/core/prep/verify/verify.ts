@@ -4,11 +4,13 @@
 // every blob, re-read in a worker. `haul verify`, the app's prep.verify and a session's verify
 // step all use it.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import {
+  driveInfoFileName,
   HEADER_FILE,
   MANIFEST_FILE,
   parseDriveHeader,
+  parseDriveInfo,
   parseDriveManifest,
   type DriveHeader,
 } from '../../../../shared/formats/driveManifest';
@@ -160,15 +162,34 @@ export function checkBlocks(
   });
 }
 
+/** The manifest hash a job was given for a drive, and where it was read. */
+export interface GivenHash {
+  manifestHash: string;
+  source: string;
+}
+
+/** The hash in the DriveInfo file that `haul prep` (or the app) wrote next to the journal for this drive. */
+export function givenByJournal(journalPath: string, driveId: string): GivenHash | undefined {
+  const file = driveInfoFileName(journalPath.slice(0, journalPath.length - extname(journalPath).length), driveId);
+  try {
+    return { manifestHash: parseDriveInfo(readFileSync(file, 'utf8')).manifestHash, source: file };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Verifies one drive. `journalPath` (optional) is the journal that prepared it: what it has that
- * the manifest lacks is counted, and its files that fail are journaled to be copied again.
+ * the manifest lacks is counted, its files that fail are journaled to be copied again, and the
+ * manifest is checked against the hash the job was given (the DriveInfo file next to the journal).
+ * `given` names that hash directly (a DriveInfo file the person has): by drive id.
  */
 export async function verifyTarget(
   root: string,
   onBytes?: (done: number, total: number) => void,
   workerUrl?: URL,
   journalPath?: string,
+  given?: (driveId: string) => GivenHash | undefined,
 ): Promise<DriveVerifyReport> {
   const report: DriveVerifyReport = { target: root, ok: false, blobs: 0, blocks: 0, bytes: 0, problems: [] };
   const journalFile = journalPath !== undefined && existsSync(journalPath) ? journalPath : undefined;
@@ -194,6 +215,19 @@ export async function verifyTarget(
     return report;
   }
   report.driveId = manifest.driveId;
+  const actual = md5Upper(bytes);
+  // The data center compares the manifest with the hash the job carries: a manifest changed since
+  // (its header changed to match) is found here, not at the data center.
+  const expected =
+    given?.(manifest.driveId) ?? (journalFile ? givenByJournal(journalFile, manifest.driveId) : undefined);
+  if (expected && expected.manifestHash !== actual)
+    report.problems.push(
+      `The manifest on the drive (hash ${actual}) is not the one the job was given (${expected.manifestHash}, in ${expected.source}): the data center faults a drive whose manifest hash differs from the job's. If the drive was prepared again since, give the job the new hash from its DriveInfo file; if not, the manifest was changed — prepare the drive again with its journal.`,
+    );
+  else if (!expected && given)
+    report.problems.push(
+      `No DriveInfo file given names drive ${manifest.driveId}: give the one for this drive to check its manifest against the job's hash.`,
+    );
   const headerPath = join(root, HEADER_FILE);
   let header: DriveHeader | undefined;
   if (!existsSync(headerPath))
@@ -207,7 +241,6 @@ export async function verifyTarget(
       report.jobName = h.jobName;
       if (h.driveId !== manifest.driveId)
         report.problems.push(`${HEADER_FILE} names drive ${h.driveId} but the manifest names ${manifest.driveId}.`);
-      const actual = md5Upper(bytes);
       if (h.manifestHash !== actual)
         report.problems.push(
           `The manifest's hash (${actual}) differs from the one in ${HEADER_FILE} (${h.manifestHash}): the manifest was changed or is incomplete.`,
