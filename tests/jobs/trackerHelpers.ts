@@ -13,7 +13,7 @@ import { trackerStore } from '../../main/core/jobs/trackerStore';
 import { NotificationCentre, centreStore } from '../../main/core/notifications/centre';
 import { notificationSettingsStore } from '../../main/core/notifications/settings';
 import type { TestService } from '../service/helpers';
-import type { CoreEvents } from '../../main/core/bridge/context';
+import type { CoreEvents } from '../../main/core/events';
 import { jsonRecordStores } from '../../main/core/jobs/records';
 import { jobsServiceSource } from '../../main/core/jobs/trackerJobs';
 import type { Connection, ConnectionSource } from '../../main/core/service/connection';

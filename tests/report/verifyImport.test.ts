@@ -4,7 +4,7 @@
 // tests/report/endOfJob.test.ts checks against Azurite.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CoreEvents } from '../../main/core/bridge/context';
+import type { CoreEvents } from '../../main/core/events';
 import type { ReportService } from '../../main/core/report/reports';
 import { knownKey } from '../../main/core/report/reports';
 import type { KnownFile } from '../../main/core/report/sources';

@@ -1,7 +1,7 @@
 // What the bridge's handler modules are built from: the options main was started with, the event
 // bus, and the services main keeps (each namespace adds its own, in its own block below).
-import type { EventPayload, RequestOf, ResponseOf } from '../../../shared/ipc/contract';
-import type { ChannelName, EventName } from '../../../shared/ipc/names';
+import type { RequestOf, ResponseOf } from '../../../shared/ipc/contract';
+import type { ChannelName } from '../../../shared/ipc/names';
 import type { LocalService } from '../backend/local';
 import type { DriveLister } from '../drives/list';
 import type { OpenSettingsBackend, SettingsPort } from '../settings';
@@ -22,15 +22,13 @@ import type { PrepManager } from '../prep/app/manager';
 import type { BitLockerTools } from '../bitlocker';
 import type { DriveEncryptionProbe } from '../drives/encryption';
 import type { ReportService } from '../report/reports';
+import type { CoreEvents } from '../events';
 
 export type Handlers = { [C in ChannelName]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 /** The handlers of one namespace: `HandlersOf<JobsChannel>`. */
 export type HandlersOf<C extends ChannelName> = { [K in C]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
 
-export interface CoreEvents {
-  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
-  on(listener: (event: EventName, payload: unknown) => void): () => void;
-}
+export type { CoreEvents } from '../events';
 
 export interface CoreOptions {
   dataDir: string;

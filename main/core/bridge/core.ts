@@ -1,13 +1,13 @@
 // main/core behind the bridge: one handler per channel, and the events main pushes. The Electron
 // shell and browser mode both host exactly this object, so they behave the same. Each namespace
 // builds its handlers from the context in `handlers/<namespace>.ts`.
-import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startLocalService } from '../backend/local';
 import { listDrives } from '../drives/list';
 import { DriveWatcher } from '../drives/watch';
-import type { CoreContext, CoreEvents, CoreOptions, Handlers } from './context';
+import type { CoreContext, CoreOptions, Handlers } from './context';
+import { createEvents, type CoreEvents } from '../events';
 import { jsonRecordStores } from '../jobs/records';
 import { ServiceHealth } from '../service/health';
 import { createJobsService } from '../service/jobs';
@@ -37,20 +37,6 @@ export interface Core {
   events: CoreEvents;
   context: CoreContext;
   dispose(): Promise<void>;
-}
-
-function createEvents(): CoreEvents {
-  const emitter = new EventEmitter();
-  emitter.setMaxListeners(100);
-  return {
-    emit(event, payload) {
-      emitter.emit('event', event, payload);
-    },
-    on(listener) {
-      emitter.on('event', listener);
-      return () => emitter.off('event', listener);
-    },
-  };
 }
 
 /**

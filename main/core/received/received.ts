@@ -19,7 +19,7 @@ import { HandlerError } from '../../../shared/ipc/contract';
 import type { JobView } from '../../../shared/jobs/schemas';
 import { formatBytes } from '../../../shared/prep/names';
 import type { ReceivedProblem, ReceivedStatus } from '../../../shared/report/schemas';
-import type { CoreEvents } from '../bridge/context';
+import type { CoreEvents } from '../events';
 import { workerFile } from '../prep/threads/workerBoot';
 import { verifyTarget } from '../prep/verify/verify';
 

@@ -26,7 +26,7 @@ import {
   type JobView,
   type LocationView,
 } from '../../../shared/jobs';
-import type { CoreEvents } from '../bridge/context';
+import type { CoreEvents } from '../events';
 import { connectionKey, createJobRecords, type JobRecords, type RecordStoreFactory } from '../jobs/records';
 import {
   createServiceClient,

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { HandlerError } from '../../../shared/ipc/contract';
 import type { VerifyImportStatus } from '../../../shared/report/schemas';
-import type { CoreEvents } from '../bridge/context';
+import type { CoreEvents } from '../events';
 import { knownKey, type ReportService } from '../report/reports';
 import type { ConnectionSource } from '../service/connection';
 import { openStorage, type BlobAccess } from './storage';
