@@ -478,6 +478,8 @@ describe('haul prep / haul verify on two drives', () => {
     expect(r.code).toBe(1);
     const removed = r.events.find((e) => e.type === 'drive-removed');
     expect(removed?.type === 'drive-removed' && removed.message).toMatch(/The drive was removed/);
+    // the drive's lock went with the drive: no word of another run taking it over
+    expect(r.events.filter((e) => e.type === 'file-error' && e.code === 'EBUSY')).toEqual([]);
     // nothing landed in the empty mount point left behind
     expect(readdirSync(mounts[0]!)).toEqual([]);
     sh('mount', [loops[0]!, mounts[0]!]);

@@ -139,15 +139,25 @@ export async function lockDrive(
   onCompromised?: (e: Error) => void,
 ): Promise<() => Promise<void>> {
   const root = realPath(target);
+  const me: DriveRun = { ...run, host: hostname(), pid: process.pid, startedAt: Date.now() };
+  // A drive pulled out takes its lock with it: that is the copy's "the drive was removed" for that
+  // drive alone, not another run taking it over. Only a run named beside the lock that is not this
+  // one has taken the drive.
+  const takenOver =
+    onCompromised &&
+    ((e: Error) => {
+      const holder = driveHolder(target);
+      if (holder && (holder.pid !== me.pid || holder.host !== me.host || holder.startedAt !== me.startedAt))
+        onCompromised(e);
+    });
   let release: () => Promise<void>;
   try {
-    release = await takeLock(root, join(root, DRIVE_LOCK), onCompromised);
+    release = await takeLock(root, join(root, DRIVE_LOCK), takenOver);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new DriveBusy(target, driveHolder(target));
     throw e;
   }
   const file = join(root, DRIVE_RUN_FILE);
-  const me: DriveRun = { ...run, host: hostname(), pid: process.pid, startedAt: Date.now() };
   try {
     writeFileSync(file, `${JSON.stringify(me)}\n`);
   } catch {
