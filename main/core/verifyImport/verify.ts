@@ -5,7 +5,7 @@
 // for as many bytes as the customer's budget allows (reading costs egress and time). Each
 // mismatch is named by the customer's source file.
 import { createHash } from 'node:crypto';
-import pLimit from 'p-limit';
+import { Semaphore } from 'async-mutex';
 import { BLOCK_SIZE } from '../../../shared/formats/driveManifest';
 import { formatBytes } from '../../../shared/prep/names';
 import type { ImportMismatch, ReportRow, VerifyImportStatus } from '../../../shared/report/schemas';
@@ -205,8 +205,8 @@ export async function checkImport(
     return done(item);
   };
 
-  const limit = pLimit(o.concurrency ?? 4);
-  const runs = items.map((item) => limit(() => checkOne(item)));
+  const slots = new Semaphore(Math.max(1, o.concurrency ?? 4));
+  const runs = items.map((item) => slots.runExclusive(() => checkOne(item)));
   const results = await Promise.allSettled(runs);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
