@@ -651,7 +651,8 @@ const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 function verifiedWords(now: number, before: number): string {
   const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
   if (!before) return '; every block verified';
-  return `; verified: the manifests and ${files(now)} not verified before (${files(before)} verified by an earlier run and not written since were not read again)`;
+  const read = now ? `the manifests and the ${files(now)} not verified before` : 'the manifests';
+  return `; verified: ${read} read back and matched (${files(before)} verified by an earlier run and not written since ${before === 1 ? 'was' : 'were'} not read again)`;
 }
 
 /** A drive of this session that is not attached, in words: what stays on it and what waits for it. */
