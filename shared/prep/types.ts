@@ -119,6 +119,8 @@ export const absentDrive = z.object({
   /** files on it that changed since they were copied: copied again onto it once it is attached */
   changedFiles: z.number().int().nonnegative(),
   changedBytes: z.number().nonnegative(),
+  /** a few of the files that wait for it (removed or changed), by their source path, to name them */
+  waiting: z.array(z.string()).max(3).optional(),
 });
 export type AbsentDrive = z.infer<typeof absentDrive>;
 

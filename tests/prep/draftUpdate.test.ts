@@ -173,7 +173,9 @@ describe('a drive not attached that holds files of a removed source', () => {
     const absent = plan.plan!.absentDrives?.find((a) => a.driveId === absentId);
     expect(absent).toMatchObject({ extraFiles: 2, files: onSecond.length - 2, changedFiles: 0 });
     expect(plan.message).toContain(`${absentId} (${second}) is not attached`);
-    expect(plan.message).toMatch(/2 files .* the job no longer holds are still on it; attach it to remove them/);
+    expect(plan.message).toMatch(/2 files .* the job no longer holds are still on it .*; attach it to remove them/);
+    // the files are named, by their source path
+    for (const rel of gone) expect(plan.message).toContain(join(src, rel));
 
     const { info } = await run([drives.mounts[0]!]);
     expect(info.result?.ok).toBe(false);

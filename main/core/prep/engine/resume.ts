@@ -85,11 +85,18 @@ class AbsentDrives {
     const d = this.of(r.drive);
     d.changedFiles++;
     d.changedBytes += r.size;
+    this.name(d, r);
   }
   extra(r: FileRecord): void {
     const d = this.of(r.drive);
     d.extraFiles++;
     d.extraBytes += r.size;
+    this.name(d, r);
+  }
+  /** the first few files waiting for the drive, named in what the plan says */
+  private name(d: AbsentDrive, r: FileRecord): void {
+    const waiting = (d.waiting ??= []);
+    if (waiting.length < 3) waiting.push(r.src);
   }
   get list(): AbsentDrive[] {
     return [...this.byId.values()];

@@ -670,7 +670,8 @@ export function absentNote(a: AbsentDrive): string {
       : []),
   ];
   const stale = a.extraFiles + a.changedFiles;
-  return `${a.driveId} (${a.target || 'not attached'}) is not attached: ${parts.join(', ')}${stale ? `; attach it to ${a.extraFiles ? 'remove them' : 'copy them again'}, or they will be listed as extra in its manifest, and the job cannot be created with that manifest` : ''}`;
+  const named = a.waiting?.length ? ` (${a.waiting.join(', ')}${stale > a.waiting.length ? ' …' : ''})` : '';
+  return `${a.driveId} (${a.target || 'not attached'}) is not attached: ${parts.join(', ')}${named}${stale ? `; attach it to ${a.extraFiles ? 'remove them' : 'copy them again'}, or they will be listed as extra in its manifest, and the job cannot be created with that manifest` : ''}`;
 }
 
 /**
