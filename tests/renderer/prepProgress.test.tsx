@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import type { ReactElement } from 'react';
+import { CapacityBars } from '../../renderer/src/screens/Wizard/CapacityBars';
 import { PrepProgress } from '../../renderer/src/screens/Wizard/PrepProgress';
 import { noteText } from '../../renderer/src/screens/Wizard/prepNotes';
 import { aboutDuration, fullVerifyOf } from '../../renderer/src/wizard/verify';
@@ -177,5 +178,41 @@ describe('what the Prepare step says of a verify', () => {
     expect(full).toMatchObject({ bytes: 15e12, earlierFiles: 2, seconds: 1e5 });
     expect(aboutDuration(full!.seconds!)).toBe('about 27 h 47 min');
     expect(fullVerifyOf([d(10e12)])?.seconds).toBeUndefined();
+  });
+});
+
+describe('the Drives step’s plan', () => {
+  it('says of a drive whose files all left the job that it leaves the job, and keeps the customer’s files', () => {
+    const d = (driveId: string, leaves?: boolean) => ({
+      driveId,
+      target: `/media/${driveId}`,
+      capacity: 1e9,
+      free: 5e8,
+      plannedBytes: 0,
+      plannedFiles: 0,
+      fillPercent: 50,
+      destinations: [],
+      ...(leaves ? { leaves, unused: true } : {}),
+    });
+    const out = text(
+      html(
+        <CapacityBars
+          plan={{
+            totalFiles: 1,
+            totalBytes: 1,
+            alreadyDoneFiles: 1,
+            alreadyDoneBytes: 1,
+            drives: [d('HAUL-STAYS'), d('HAUL-LEAVES', true)],
+            unplacedFiles: 0,
+            unplacedBytes: 0,
+            fits: true,
+          }}
+        />,
+      ),
+    );
+    expect(out).toMatch(/HAUL-STAYS .*0 files to copy/);
+    expect(out).toMatch(
+      /HAUL-LEAVES \/media\/HAUL-LEAVES No file of this job on it any more: it leaves the job \(Haul's files go, yours stay\)/,
+    );
   });
 });
