@@ -105,8 +105,8 @@ export function PrepareStep({ setGate }: StepProps) {
             Resume
           </Button>
         )}
-        {/* after an Update the result offers it, with the time it takes */}
-        {!running && session.state === 'finished' && !result?.drives.some((d) => d.verifiedEarlier) && (
+        {/* after a verified Update the result offers it, with the time it takes */}
+        {!running && session.state === 'finished' && !(done && result?.drives.some((d) => d.verifiedEarlier)) && (
           <Button icon={<ArrowClockwise20Regular />} disabled={busy} onClick={() => void verify()}>
             Verify every block again
           </Button>
