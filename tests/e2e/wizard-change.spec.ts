@@ -151,6 +151,15 @@ test('Back, a renamed job and forward: the drives keep their copy, Update writes
     `Update after the rename wrote ${written} bytes onto the drives: ${((100 * written) / datasetBytes).toFixed(2)} % of the ${datasetBytes}-byte dataset`,
   );
   expect(written).toBeLessThanOrEqual(0.05 * datasetBytes);
+  // what the Update's verify did not read is said, with a full verify offered; it reads every block
+  const offer = page.getByTestId('full-verify-offer');
+  await expect(offer).toContainText('40 files');
+  await offer.scrollIntoViewIfNeeded();
+  await shoot(page, 'prepare-update-result');
+  await page.getByTestId('full-verify').click();
+  await expect(offer).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('prep-result-drive')).toHaveText([/every block verified/, /every block verified/]);
+  await expect(page.getByTestId('prep-state')).toHaveText('Verified');
 
   await next(page).click();
   await stepHeading(page, 'Return shipping');
