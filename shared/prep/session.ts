@@ -153,6 +153,17 @@ export const preparedDrive = z.object({
   bytes: z.number().nonnegative(),
   /** undefined: not verified (yet) */
   verified: z.boolean().optional(),
+  /**
+   * what the last verify did not read again: files verified by an earlier run and not written
+   * since (a full verify reads them too)
+   */
+  verifiedEarlier: z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative() }).optional(),
+  /** the drive's read speed as a verify measured it (bytes per second), for how long a full verify takes */
+  readSpeed: z.number().positive().optional(),
+  /** the drive was not among the drives of the last run: what is listed is what an earlier run wrote */
+  notAttached: z.boolean().optional(),
+  /** files its manifest lists that the job no longer holds as they are (removed, or changed since) */
+  outOfDate: z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative() }).optional(),
 });
 export type PreparedDrive = z.infer<typeof preparedDrive>;
 

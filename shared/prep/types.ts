@@ -92,8 +92,37 @@ export const plannedDrive = z.object({
   /** files and bytes of this session already on the drive, which stay (not copied again) */
   keptFiles: z.number().int().nonnegative().optional(),
   keptBytes: z.number().nonnegative().optional(),
+  /**
+   * every file this session had on the drive left the job: the copy removes Haul's header, manifest
+   * and session folder from it (the drive's other files stay), and it is no longer one of the job's drives
+   */
+  leaves: z.boolean().optional(),
 });
 export type PlannedDrive = z.infer<typeof plannedDrive>;
+
+/**
+ * A drive this session copied onto that is not among the drives of this run (unplugged, or left
+ * out of the list). Its unchanged files stay on it (it stays one of the job's drives); files it
+ * holds that the job no longer has, or has changed since, are still listed in its manifest until
+ * it is attached again: the job cannot be created with that manifest.
+ */
+export const absentDrive = z.object({
+  driveId: z.string(),
+  /** where it was mounted when it was last written */
+  target: z.string(),
+  /** files of the job on it, unchanged: they stay */
+  files: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  /** files on it (and in its manifest) that the job no longer holds */
+  extraFiles: z.number().int().nonnegative(),
+  extraBytes: z.number().nonnegative(),
+  /** files on it that changed since they were copied: copied again onto it once it is attached */
+  changedFiles: z.number().int().nonnegative(),
+  changedBytes: z.number().nonnegative(),
+  /** a few of the files that wait for it (removed or changed), by their source path, to name them */
+  waiting: z.array(z.string()).max(3).optional(),
+});
+export type AbsentDrive = z.infer<typeof absentDrive>;
 
 export const planSummary = z.object({
   totalFiles: z.number().int().nonnegative(),
@@ -110,6 +139,8 @@ export const planSummary = z.object({
   /** files of this session on the drives that the job no longer holds: the copy removes them */
   removedFiles: z.number().int().nonnegative().optional(),
   removedBytes: z.number().nonnegative().optional(),
+  /** drives this session copied onto that are not among the drives now: what they hold */
+  absentDrives: z.array(absentDrive).optional(),
 });
 export type PlanSummary = z.infer<typeof planSummary>;
 
@@ -192,6 +223,9 @@ export const prepEvent = z.discriminatedUnion('type', [
     blocks: z.number().int(),
     bytes: z.number(),
     mismatches: z.array(z.string()),
+    /** files on the drive verified by an earlier run and not written since: not read again */
+    earlierFiles: z.number().int().optional(),
+    earlierBytes: z.number().optional(),
   }),
   z.object({
     type: z.literal('done'),

@@ -47,9 +47,10 @@ const used = () =>
   }, 0);
 
 async function shoot(page: Page, name: string) {
-  await page.screenshot({ path: shotPath(`wizard-change-${name}.png`) });
+  // bars drawn where they end, not half way through their transition
+  await page.screenshot({ path: shotPath(`wizard-change-${name}.png`), animations: 'disabled' });
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.screenshot({ path: shotPath(`wizard-change-${name}-1440.png`) });
+  await page.screenshot({ path: shotPath(`wizard-change-${name}-1440.png`), animations: 'disabled' });
   await page.setViewportSize({ width: 1024, height: 700 });
 }
 
@@ -141,12 +142,24 @@ test('Back, a renamed job and forward: the drives keep their copy, Update writes
   await stepHeading(page, 'Prepare');
   await expect(page.getByTestId('prep-state')).toHaveText('Verified', { timeout: 180_000 });
   await expect(page.getByTestId('prep-result')).toContainText('0 copied now');
+  // nothing new to copy is said as such, and the verify read the manifests, not the 46 MB again
+  await expect(page.getByTestId('prep-overall-text')).toContainText('Nothing new to copy');
+  await expect(page.getByTestId('prep-notes')).toContainText(/40 files verified by an earlier run .* not read again/);
   await shoot(page, 'prepare-update');
   const written = used() - afterFirst;
   console.log(
     `Update after the rename wrote ${written} bytes onto the drives: ${((100 * written) / datasetBytes).toFixed(2)} % of the ${datasetBytes}-byte dataset`,
   );
   expect(written).toBeLessThanOrEqual(0.05 * datasetBytes);
+  // what the Update's verify did not read is said, with a full verify offered; it reads every block
+  const offer = page.getByTestId('full-verify-offer');
+  await expect(offer).toContainText('40 files');
+  await offer.scrollIntoViewIfNeeded();
+  await shoot(page, 'prepare-update-result');
+  await page.getByTestId('full-verify').click();
+  await expect(offer).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('prep-result-drive')).toHaveText([/every block verified/, /every block verified/]);
+  await expect(page.getByTestId('prep-state')).toHaveText('Verified');
 
   await next(page).click();
   await stepHeading(page, 'Return shipping');

@@ -311,7 +311,13 @@ describe('PrepManager: a session that ends badly', () => {
     expect(timers()).toBeLessThanOrEqual(timersBefore);
     const [info] = await m.list();
     expect(info?.state).toBe('finished');
-    expect(info?.result?.outcome).toBe('failed');
+    // the manifest as read back is the verify's finding, said as such: not a crash of the run
+    expect(info?.result?.outcome).toBe('incomplete');
+    expect(info?.result?.drives[0]?.verified).toBe(false);
+    expect(info?.result?.message).toMatch(/verification did not pass .* resume to write the manifests again/);
+    expect(
+      sent.some((x) => x.p.event.type === 'verify-result' && /DriveManifest\.xml/.test(JSON.stringify(x.p.event))),
+    ).toBe(true);
     expect(infos.at(-1)?.state).toBe('finished');
     expect(sent.filter((x) => x.after).map((x) => x.p.event.type)).toEqual([]);
   }, 60_000);

@@ -136,9 +136,12 @@ export function wizardPrepActions(set: SliceSet<'wizard'>, get: () => HaulState)
       const next: SessionLog =
         event.type === 'progress'
           ? { ...log, progress: event }
-          : event.type === 'plan' || event.type === 'keep-awake' || event.type === 'preflight'
-            ? log
-            : { ...log, notes: [...log.notes, event].slice(-200) };
+          : event.type === 'plan'
+            ? // a run starts: what happened is said of this run (an Update after a Prepare, a Resume)
+              { ...log, notes: [] }
+            : event.type === 'keep-awake' || event.type === 'preflight'
+              ? log
+              : { ...log, notes: [...log.notes, event].slice(-200) };
       set({ logs: { ...me().logs, [sessionId]: next } });
     },
 

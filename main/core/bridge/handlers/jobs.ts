@@ -27,6 +27,9 @@ export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsCha
     'jobs.create': async (r) => {
       const request = CreateJobRequest.parse(r);
       azureGateOf(ctx).beforeCreate(request);
+      // a drive whose manifest lists files the job no longer holds is not sent to the service
+      const stale = ctx.prep?.staleManifest(request.drives);
+      if (stale) throw new HandlerError('stale-manifest', stale, 'drives');
       return jobs().create(request);
     },
     'jobs.update': (r) => jobs().update(UpdateJobRequest.parse(r)),

@@ -18,6 +18,7 @@ import {
   type PrepSessionResult,
   type PrepSpec,
   type PrepTargetInput,
+  type PreparedDrive,
   type VerifyReport,
 } from '../../../../shared/prep/session';
 import type { PlanSummary, PrepEvent } from '../../../../shared/prep/types';
@@ -361,7 +362,7 @@ export class PrepManager {
       if (key) await this.opts.secrets?.set(keyName(sessionId, t.driveId), key);
     }
     await this.save();
-    this.run(record, session);
+    this.run(record, session, own?.result?.drives ?? []);
     return this.info(record);
   }
 
@@ -382,7 +383,8 @@ export class PrepManager {
     }
   }
 
-  private run(record: SessionRecord, session: PrepSession): void {
+  /** `previous`: the drives the session's last run left, for the ones this run cannot reach. */
+  private run(record: SessionRecord, session: PrepSession, previous: PreparedDrive[]): void {
     this.live.set(record.sessionId, session);
     const throttle = new ProgressThrottle((event) => {
       this.opts.onProgress({ sessionId: record.sessionId, jobName: record.jobName, event });
@@ -399,7 +401,7 @@ export class PrepManager {
       ended = true;
       throttle.flush();
       off();
-      return this.finish(record, result);
+      return this.finish(record, withAbsentDrives(result, previous));
     };
     const done = Promise.resolve()
       .then(() => session.start())
@@ -497,11 +499,12 @@ export class PrepManager {
       ...(r.driveSize ? { driveSize: r.driveSize } : {}),
     };
     const session = new PrepSession(this.config(spec, sessionId, r.journal, targets));
+    const previous = r.result?.drives ?? [];
     r.state = 'planning';
     delete r.result;
     r.notes = [];
     await this.save();
-    this.run(r, session);
+    this.run(r, session, previous);
     return this.info(r);
   }
 
@@ -543,9 +546,10 @@ export class PrepManager {
     const r = req.sessionId ? this.record(req.sessionId) : undefined;
     if (r && this.live.has(r.sessionId))
       throw new PrepRefused('running', 'This preparation is still copying; verify once it has ended.');
+    // a drive the last run could not reach is not read either: it says so on its own
     const roots = r
       ? r.result?.drives.length
-        ? r.result.drives.map((d) => d.target)
+        ? r.result.drives.filter((d) => !d.notAttached).map((d) => d.target)
         : r.targets.map((t) => t.path)
       : (req.targets ?? []);
     const id = r?.sessionId ?? `verify-${randomBytes(4).toString('hex')}`;
@@ -556,14 +560,35 @@ export class PrepManager {
     const reports = await verifyDrives(roots, (e) => throttle.push(e), this.opts.workerDir, r?.journal);
     throttle.flush();
     if (r?.result) {
+      const journal = existsSync(r.journal) ? Journal.read(r.journal) : undefined;
       for (const d of r.result.drives) {
         const rep = reports.find((x) => x.target === d.target);
-        if (rep) d.verified = rep.ok;
+        if (!rep) continue;
+        d.verified = rep.ok;
+        // every block was read: nothing rests on an earlier run's verify any more
+        if (rep.ok) delete d.verifiedEarlier;
+        const speed = journal?.readSpeed(d.driveId);
+        if (speed) d.readSpeed = speed.bytesPerSecond;
       }
       this.touch(r);
       await this.save();
     }
     return reports;
+  }
+
+  /**
+   * Why a job may not be created with these drives: one a session prepared whose manifest (this
+   * very manifest, by its hash) lists files the job no longer holds as they are. Undefined when none.
+   */
+  staleManifest(drives: Array<{ driveId: string; manifestHash: string }>): string | undefined {
+    for (const r of this.records.values())
+      for (const d of r.result?.drives ?? []) {
+        if (!d.outOfDate) continue;
+        const asked = drives.find((x) => x.driveId === d.driveId && x.manifestHash.toUpperCase() === d.manifestHash);
+        if (asked)
+          return `The manifest of drive ${d.driveId} lists ${d.outOfDate.files} file${d.outOfDate.files === 1 ? '' : 's'} (${formatBytes(d.outOfDate.bytes)}) the job no longer holds as ${d.outOfDate.files === 1 ? 'it is' : 'they are'}: attach the drive (it was at ${d.target}) and update the preparation, so its manifest lists the job's files only. The job was not created.`;
+      }
+    return undefined;
   }
 
   /** On shutdown: running copies stop cleanly (Resume continues them after the restart). */
@@ -581,6 +606,52 @@ function targetsOfSpec(spec: PrepSpec): PrepTarget[] {
 function newSessionId(now: number): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   return `s-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * The job's drives after a run: those it wrote, and those of the session it could not reach
+ * (unplugged, or left out of the list) as the run before left them — their files are still part of
+ * the job. One whose manifest lists files the job no longer holds as they are is marked `outOfDate`.
+ * One holding files of the job that no earlier run listed cannot be part of the job as it is: the
+ * result is not ok, and says to attach it.
+ */
+export function withAbsentDrives(result: PrepSessionResult, previous: PreparedDrive[]): PrepSessionResult {
+  const absent = result.plan?.absentDrives ?? [];
+  if (
+    !absent.length ||
+    result.outcome === 'refused' ||
+    result.outcome === 'does-not-fit' ||
+    result.outcome === 'failed'
+  )
+    return result;
+  const drives = [...result.drives];
+  const unknown: string[] = [];
+  for (const a of absent) {
+    if (drives.some((d) => d.driveId === a.driveId)) continue;
+    const was = previous.find((d) => d.driveId === a.driveId);
+    if (!was) {
+      if (a.files + a.changedFiles > 0)
+        unknown.push(
+          `${a.driveId} holds ${a.files + a.changedFiles} file${a.files + a.changedFiles === 1 ? '' : 's'} of the job but has no finished manifest; attach it (it was at ${a.target}) and update the preparation`,
+        );
+      continue;
+    }
+    const { outOfDate: _was, ...base } = was;
+    const stale = a.extraFiles + a.changedFiles;
+    drives.push({
+      ...base,
+      notAttached: true,
+      ...(stale ? { outOfDate: { files: stale, bytes: a.extraBytes + a.changedBytes } } : {}),
+    });
+  }
+  if (!unknown.length) return { ...result, drives };
+  return {
+    ...result,
+    drives,
+    ok: false,
+    outcome: result.outcome === 'done' ? 'incomplete' : result.outcome,
+    message: `${result.message} ${unknown.join('. ')}.`,
+  };
 }
 
 function failedResult(e: Error): PrepSessionResult {

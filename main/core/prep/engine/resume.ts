@@ -14,6 +14,7 @@ import type { FileRecord } from '../drive-format/fileRecord';
 import { SIDECAR_DIR } from '../drive-format/sidecars';
 import { md5Upper } from '../drive-format/write';
 import type { FileTable } from '../plan/fileTable';
+import type { AbsentDrive } from '../../../../shared/prep/types';
 import { fileKey, type Journal, type JournalRecord } from '../journal/journal';
 import { TMP_DIR } from '../threads/protocol';
 import { BLOCK_SIZE } from '../../../../shared/prep/constants';
@@ -62,9 +63,58 @@ export interface DoneSoFar {
   kept: Map<string, { files: number; bytes: number }>;
   /** blobs this session holds from one source that this run would replace with another source's file */
   replaced: { blob: string; was: string; now: string }[];
+  /** drives of this session that are not among the targets, and what they hold */
+  absent: AbsentDrive[];
 }
 
-/** Marks done files in the table (flags 2) and finds the stale ones. Reads only. */
+/** A drive of this session not attached now: what it holds, counted as the records are read. */
+class AbsentDrives {
+  private readonly byId = new Map<string, AbsentDrive>();
+  constructor(private readonly journal: Journal) {}
+
+  private of(driveId: string): AbsentDrive {
+    let d = this.byId.get(driveId);
+    if (!d) {
+      const target = this.journal.drives.get(driveId)?.target ?? '';
+      d = { driveId, target, files: 0, bytes: 0, extraFiles: 0, extraBytes: 0, changedFiles: 0, changedBytes: 0 };
+      this.byId.set(driveId, d);
+    }
+    return d;
+  }
+  kept(r: FileRecord): void {
+    const d = this.of(r.drive);
+    d.files++;
+    d.bytes += r.size;
+  }
+  changed(r: FileRecord): void {
+    const d = this.of(r.drive);
+    d.changedFiles++;
+    d.changedBytes += r.size;
+    this.name(d, r);
+  }
+  extra(r: FileRecord): void {
+    const d = this.of(r.drive);
+    d.extraFiles++;
+    d.extraBytes += r.size;
+    this.name(d, r);
+  }
+  /** the first few files waiting for the drive, named in what the plan says */
+  private name(d: AbsentDrive, r: FileRecord): void {
+    const waiting = (d.waiting ??= []);
+    if (waiting.length < 3) waiting.push(r.src);
+  }
+  get list(): AbsentDrive[] {
+    return [...this.byId.values()];
+  }
+}
+
+/**
+ * Marks done files in the table (flags 2) and finds the stale ones. Reads only. A file whose copy
+ * is on a drive not attached now stays where it is: unchanged, it is done; changed (or failed
+ * verification), it waits for that drive (copied onto another, the old copy would stay listed in
+ * that drive's manifest beside the new one); no longer in the job, it stays listed there until the
+ * drive is attached again. `absent` says so per drive.
+ */
 export function findDone(table: FileTable, journal: Journal, session: string, infos: TargetInfo[]): DoneSoFar {
   const driveIndex = new Map(infos.map((t, k) => [t.driveId, k]));
   const preferred = new Map<number, number>();
@@ -72,6 +122,7 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
   let doneBytes = 0;
   const staleRecords: FileRecord[] = [];
   const kept = new Map<string, { files: number; bytes: number }>();
+  const absent = new AbsentDrives(journal);
   const keep = (rec: FileRecord) => {
     const d = kept.get(rec.drive) ?? { files: 0, bytes: 0 };
     d.files++;
@@ -89,13 +140,17 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
     const k = driveIndex.get(rec.drive);
     const unchanged = rec.size === table.size(i) && rec.mtime === table.mtime(i) && rec.src === table.source(i);
     const verifiedBad = journal.mismatched.has(fileKey(session, table.blobPath(i)));
-    if (unchanged && !verifiedBad) {
-      if (k === undefined) {
-        table.flags[i] = 2;
+    if (k === undefined) {
+      // on a drive not attached now: done when unchanged, else it waits for its drive
+      table.flags[i] = 2;
+      if (unchanged && !verifiedBad) {
         doneFiles++;
         doneBytes += rec.size;
-        continue;
-      } // on a drive not attached now
+        absent.kept(rec);
+      } else absent.changed(rec);
+      continue;
+    }
+    if (unchanged && !verifiedBad) {
       const copy = join(infos[k]!.path, rec.path);
       try {
         if (statSync(copy).size === rec.size) {
@@ -115,15 +170,17 @@ export function findDone(table: FileTable, journal: Journal, session: string, in
       staleRecords.push(rec);
       if (rec.src !== table.source(i)) replaced.push({ blob: rec.blob, was: rec.src, now: table.source(i) });
     }
-    if (k !== undefined) preferred.set(i, k);
+    preferred.set(i, k);
   }
   // A file of this session the job no longer holds leaves its (attached) drive; one on a drive not
   // attached now stays recorded, and goes once that drive is back.
   const removedRecords: FileRecord[] = [];
   for (const [key, rec] of journal.files) {
-    if (rec.s === session && !inJob.has(key) && driveIndex.has(rec.drive)) removedRecords.push(rec);
+    if (rec.s !== session || inJob.has(key)) continue;
+    if (driveIndex.has(rec.drive)) removedRecords.push(rec);
+    else absent.extra(rec);
   }
-  return { preferred, doneFiles, doneBytes, staleRecords, removedRecords, kept, replaced };
+  return { preferred, doneFiles, doneBytes, staleRecords, removedRecords, kept, replaced, absent: absent.list };
 }
 
 /**

@@ -17,14 +17,15 @@ import type {
   TargetProblem,
   VerifyReport,
 } from '../../../../shared/prep/session';
-import type { PlanSummary, PrepEvent } from '../../../../shared/prep/types';
+import type { AbsentDrive, PlanSummary, PrepEvent } from '../../../../shared/prep/types';
 import type { DriveLister } from '../../drives/list';
 import type { TargetInfo } from '../../drives/target';
-import { readManifest } from '../drive-format/driveFiles';
+import { readHeader, readManifest } from '../drive-format/driveFiles';
+import { releaseDrive } from '../../drives/release';
 import type { FileTable } from '../plan/fileTable';
-import { Journal, type JournalRecord } from '../journal/journal';
+import { fileKey, Journal } from '../journal/journal';
 import { processKeepAwake, type KeepAwake, type KeepAwakePort } from './keepAwake';
-import { lockDrive, lockJournal } from '../journal/lock';
+import { JournalBusy, lockDrive, lockJournal } from '../journal/lock';
 import { IN_THREAD_RECORDS, ManifestWorkers, writeHeaders, writeManifests } from './manifests';
 import { makePlanInTurns } from '../plan/plan';
 import { SpeedWindow } from './progress';
@@ -34,7 +35,8 @@ import { RunHold } from './runHold';
 import { scanDataset } from '../plan/scan';
 import { DriveScheduler, startCopyWorker, type StartedWorker } from './schedule';
 import { checkTargets, describeTarget, resolveTargets, type PrepTarget } from '../plan/targets';
-import { checkBlocks, verifyItems, verifyTarget } from '../verify/verify';
+import { verifyItems, verifyTarget } from '../verify/verify';
+import { planVerify, runVerify, verifyBytes } from './verifyRun';
 import { workerFile } from '../threads/workerBoot';
 
 export type { PrepTarget };
@@ -60,8 +62,11 @@ export interface SessionConfig {
   exclude?: string[];
   /** leave out files with pre-flight problems instead of refusing */
   skipProblems?: boolean;
-  /** re-read every block after the copy */
-  verify?: boolean;
+  /**
+   * after the copy, read back the manifests and the blocks this run wrote (and any file no verify
+   * read since it was written); 'full': every block on the drives
+   */
+  verify?: boolean | 'full';
   /** bytes per second per drive, 0 = no limit */
   maxRate?: number;
   /** drive size for "N more drives needed" */
@@ -173,7 +178,20 @@ export class PrepSession {
         fix: 'Add a drive (its mount path, or a folder on a mounted volume).',
       });
     if (targetProblems.length === 0) await onTargets?.(infos);
-    const scan = await scanDataset(c.entries, { sessionId: c.session, targets: infos, exclude: c.exclude ?? [] });
+    const scan = await scanDataset(c.entries, {
+      sessionId: c.session,
+      targets: infos,
+      exclude: c.exclude ?? [],
+      // a file already on a drive (unchanged since) is not copied: it need not fit in what is left
+      ...(journal
+        ? {
+            onDrive: (blob: string, src: string, size: number, mtime: number) => {
+              const r = journal.files.get(fileKey(c.session, blob));
+              return !!r && r.src === src && r.size === size && r.mtime === mtime;
+            },
+          }
+        : {}),
+    });
     const blockingProblems = scan.problemCount > 0 && !c.skipProblems;
     if (scan.problemCount) emit({ type: 'preflight', problems: scan.problems });
     const done: DoneSoFar = journal
@@ -186,6 +204,7 @@ export class PrepSession {
           removedRecords: [],
           kept: new Map(),
           replaced: [],
+          absent: [],
         };
     // Said before anything is written: the same blob name from another source replaces what the
     // session copied before (another source mapping to a blob this session already holds).
@@ -225,8 +244,9 @@ export class PrepSession {
       alreadyDoneBytes: done.doneBytes,
       ...(c.driveSize ? { driveSize: c.driveSize } : {}),
     });
-    const unused = unusedDrives(plan, infos, journal);
+    const unused = standbyDrives(plan, infos, journal, done, c.session);
     for (const d of unused) d.unused = true;
+    if (done.absent.length) plan.absentDrives = done.absent;
     for (const d of plan.drives) {
       const kept = done.kept.get(d.driveId);
       if (kept) {
@@ -242,9 +262,18 @@ export class PrepSession {
     if (!refused) emit({ type: 'plan', plan, ...(targetNotes.length ? { targetNotes } : {}) });
     const ready = !refused && plan.fits && infos.length > 0;
     const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-    const unusedNote = unused.length
-      ? `; ${unused.map((d) => `${d.driveId} (${d.target})`).join(', ')} ${unused.length === 1 ? 'gets no file and is' : 'get no file and are'} left as ${unused.length === 1 ? 'it is' : 'they are'}`
-      : '';
+    const idle = unused.filter((d) => !d.leaves);
+    const leaving = unused.filter((d) => d.leaves);
+    const named = (list: PlanSummary['drives']) => list.map((d) => `${d.driveId} (${d.target})`).join(', ');
+    const unusedNote = `${
+      idle.length
+        ? `; ${named(idle)} ${idle.length === 1 ? 'gets no file and is' : 'get no file and are'} left as ${idle.length === 1 ? 'it is' : 'they are'}`
+        : ''
+    }${
+      leaving.length
+        ? `; ${named(leaving)} ${leaving.length === 1 ? 'holds' : 'hold'} no file of the job any more and ${leaving.length === 1 ? 'leaves' : 'leave'} it (Haul's header and manifest are removed, other files stay)`
+        : ''
+    }${done.absent.map((a) => `; ${absentNote(a)}`).join('')}`;
     const message = targetProblems.length
       ? `${s(targetProblems.length, 'problem', 'problems')} with the drives: ${targetProblems[0]!.message}`
       : blockingProblems
@@ -461,10 +490,25 @@ export class PrepSession {
       (r) => standing(r) && r.state !== 'removed' && journal.filesOnDrive(r.info.driveId).length > 0,
     );
     if (tookOver.length) await writeHeaders(manifestWorkers, tookOver, journal, this.jobName, c.session);
-    const unused = sch.runs.filter((r) => standing(r) && !tookOver.includes(r)).map((r) => r.info.path);
-    const notUsed = unused.length
-      ? ` Not used, left as ${unused.length === 1 ? 'it was' : 'they were'}: ${unused.join(', ')}.`
-      : '';
+    const idle = sch.runs.filter((r) => standing(r) && !tookOver.includes(r));
+    // A drive whose files all left the job leaves it: Haul's header, manifest and session folder go.
+    const leaving = new Set(planResult.plan.drives.filter((d) => d.leaves).map((d) => d.target));
+    const left: string[] = [];
+    const notLeft: string[] = [];
+    for (const r of idle.filter((x) => leaving.has(x.info.path) && x.state !== 'removed')) {
+      try {
+        releaseDrive(r.info.path, readHeader(r.info.path)?.jobName ?? '');
+        left.push(`${r.info.driveId} (${r.info.path})`);
+      } catch (e) {
+        notLeft.push(
+          `${r.info.driveId} holds no file of the job any more, but Haul's header and manifest could not be removed from ${r.info.path} (${(e as Error).message}); release it from the Drives screen`,
+        );
+      }
+    }
+    const unused = idle.filter((r) => !leaving.has(r.info.path)).map((r) => r.info.path);
+    const notUsed = `${
+      unused.length ? ` Not used, left as ${unused.length === 1 ? 'it was' : 'they were'}: ${unused.join(', ')}.` : ''
+    }${left.length ? ` No longer one of the job's drives (Haul's header and manifest removed, other files kept): ${left.join(', ')}.` : ''}`;
     // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
     for (const r of sch.runs)
       if (r.state !== 'removed') {
@@ -502,73 +546,42 @@ export class PrepSession {
     /** files of this journal whose copy failed verification (copied again next run), and others' */
     let failedVerify = 0;
     let othersFailedVerify = 0;
+    /** files read back by the verify, and files verified by an earlier run that it did not read */
+    let verifiedNow = 0;
+    let verifiedBefore = 0;
     if (c.verify && !sch.stopped) {
       phase = 'verify';
       const stopVerifyTicker = hold.every(() => emit(progressEvent()), TICK_MS);
-      const verifyWorker = workerFile('verifyWorker', c.workerDir);
-      const targets = sch.runs.filter((r) => r.state !== 'removed' && existsSync(join(r.info.path, MANIFEST_FILE)));
-      const items = targets.map((r) => verifyItems(readManifest(r.info.path)));
-      verifyTotal = items.flat().reduce((s, it) => s + it.length, 0);
+      const planned = planVerify(
+        drives.map((prepared) => {
+          const r = sch.runs.find((x) => x.info.driveId === prepared.driveId)!;
+          const before = r.state;
+          return {
+            root: r.info.path,
+            prepared,
+            setBusy: (busy: boolean) => {
+              r.state = busy ? 'verifying' : before;
+            },
+          };
+        }),
+        journal,
+        c.verify === 'full',
+      );
+      verifyTotal = verifyBytes(planned);
+      verifiedNow = planned.reduce((n, p) => n + p.items.length, 0);
+      verifiedBefore = planned.reduce((n, p) => n + p.earlier.files, 0);
       speed.add(Date.now(), 0);
       try {
-        await Promise.all(
-          targets.map((r, k) => {
-            const before = r.state;
-            r.state = 'verifying';
-            const drive = drives.find((d) => d.driveId === r.info.driveId);
-            return checkBlocks(
-              r.info.path,
-              items[k]!,
-              (n) => {
-                verifyDone += n;
-              },
-              verifyWorker,
-            )
-              .then(
-                (res) => {
-                  const ok = res.mismatches.length === 0;
-                  if (!ok) verifyOk = false;
-                  if (drive) drive.verified = ok;
-                  const at = Date.now();
-                  const bad = new Set(res.failed);
-                  const ours = journal.filesOnDrive(r.info.driveId).filter((f) => bad.has(f.path));
-                  failedVerify += ours.length;
-                  othersFailedVerify += bad.size - ours.length;
-                  journal.append([
-                    ...ours.map((f): JournalRecord => ({ t: 'mismatch', s: f.s, blob: f.blob, drive: f.drive, at })),
-                    { t: 'verified', drive: r.info.driveId, at, ok },
-                  ]);
-                  emit({
-                    type: 'verify-result',
-                    driveId: r.info.driveId,
-                    target: r.info.path,
-                    ok,
-                    blobs: res.blobs,
-                    blocks: res.blocks,
-                    bytes: res.bytes,
-                    mismatches: res.mismatches.slice(0, 100),
-                  });
-                },
-                (e: Error) => {
-                  verifyOk = false;
-                  if (drive) drive.verified = false;
-                  emit({
-                    type: 'verify-result',
-                    driveId: r.info.driveId,
-                    target: r.info.path,
-                    ok: false,
-                    blobs: 0,
-                    blocks: 0,
-                    bytes: 0,
-                    mismatches: [`verification could not run: ${e.message}`],
-                  });
-                },
-              )
-              .finally(() => {
-                r.state = before;
-              });
-          }),
-        );
+        const v = await runVerify(planned, journal, {
+          workerUrl: workerFile('verifyWorker', c.workerDir),
+          onBytes: (n) => {
+            verifyDone += n;
+          },
+          emit,
+        });
+        verifyOk = v.ok;
+        failedVerify = v.failedOurs;
+        othersFailedVerify = v.failedOthers;
       } finally {
         stopVerifyTicker();
       }
@@ -588,7 +601,15 @@ export class PrepSession {
     const failed = sch.failed.filter((f) => f.code !== 'ESTOPPED');
     const notYet = sch.failed.length - failed.length;
     const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
-    const ok = notCopied === 0 && verifyOk && !stopped && notOnDrive.length === 0;
+    // a drive not attached whose manifest lists files the job no longer holds as they are
+    const staleAbsent = done.absent.filter((a) => a.extraFiles + a.changedFiles > 0);
+    const ok =
+      notCopied === 0 &&
+      verifyOk &&
+      !stopped &&
+      notOnDrive.length === 0 &&
+      staleAbsent.length === 0 &&
+      notLeft.length === 0;
     const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
     // One count of what was not copied, and each cause with its own count.
     const causes = [
@@ -603,6 +624,8 @@ export class PrepSession {
       ...(stopped && notYet ? [`${notYet} ${notYet === 1 ? 'was' : 'were'} not started before the stop`] : []),
     ];
     const unfinished = [
+      ...staleAbsent.map(absentNote),
+      ...notLeft,
       ...(notOnDrive.length
         ? [
             `the manifest on ${notOnDrive.join(', ')} is not the one this run wrote (another program or preparation wrote the drive meanwhile), so no manifest hash is reported for it; run haul verify on it, then prepare it again`,
@@ -624,13 +647,13 @@ export class PrepSession {
           ]
         : []),
       ...(!verifyOk && !failedVerify && !othersFailedVerify
-        ? ['verification did not finish (the reason is listed); resume to verify again']
+        ? ['verification did not pass (the reason is listed); resume to write the manifests again and verify']
         : []),
     ];
     const said = stopped
       ? `Stopped: ${sch.filesCopied} files copied now (${formatBytes(sch.bytesCopied)}), ${notYet} not yet. Resume to continue where it stopped.`
       : ok
-        ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? ', all blocks verified' : ''}.`
+        ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? verifiedWords(verifiedNow, verifiedBefore) : ''}.${done.absent.map((a) => ` ${capitalize(absentNote(a))}.`).join('')}`
         : `${unfinished.join('. ')}.`;
     const message = `${said}${notUsed}`;
     // what the done event and the result both say
@@ -690,14 +713,68 @@ async function manifestHashOnDrive(target: string): Promise<string | undefined> 
   }
 }
 
-/** Planned drives that get no file and hold nothing of this journal: the copy leaves them as they are. */
-function unusedDrives(plan: PlanSummary, infos: TargetInfo[], journal: Journal | undefined): PlanSummary['drives'] {
-  return plan.drives.filter((d, k) => d.plannedFiles === 0 && !journal?.drives.has(infos[k]?.driveId ?? d.driveId));
+/**
+ * Planned drives that get no file and, once the copy's removals are done, hold no file of this
+ * journal: the copy writes no header on them (they stand by for files a full drive hands over).
+ * One whose header names this journal's sessions held files of the job that all left it: `leaves`,
+ * Haul's files go from it. A header naming sessions of other journals keeps the drive in the run
+ * (its manifest is rewritten with their blobs only).
+ */
+function standbyDrives(
+  plan: PlanSummary,
+  infos: TargetInfo[],
+  journal: Journal | undefined,
+  done: DoneSoFar,
+  session: string,
+): PlanSummary['drives'] {
+  const going = new Map<string, number>();
+  for (const r of [...done.staleRecords, ...done.removedRecords]) going.set(r.drive, (going.get(r.drive) ?? 0) + 1);
+  const ours = (s: string) => s === session || journal?.sessions.has(s) === true;
+  return plan.drives.filter((d, k) => {
+    if (d.plannedFiles > 0) return false;
+    const id = infos[k]?.driveId ?? d.driveId;
+    if ((journal?.filesOnDrive(id).length ?? 0) > (going.get(id) ?? 0)) return false;
+    const header = readHeader(d.target);
+    if (header && !header.sessionIds.every(ours)) return false;
+    if (header?.sessionIds.length) d.leaves = true;
+    return true;
+  });
+}
+
+const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** What the verify read, in words: the manifests and the files written, and what an earlier run verified. */
+function verifiedWords(now: number, before: number): string {
+  const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
+  if (!before) return '; every block verified';
+  const read = now ? `the manifests and the ${files(now)} not verified before` : 'the manifests';
+  return `; verified: ${read} read back and matched (${files(before)} verified by an earlier run and not written since ${before === 1 ? 'was' : 'were'} not read again)`;
+}
+
+/** A drive of this session that is not attached, in words: what stays on it and what waits for it. */
+export function absentNote(a: AbsentDrive): string {
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  const parts = [
+    ...(a.files ? [`${n(a.files, 'file', 'files')} of the job (${formatBytes(a.bytes)}) stay on it`] : []),
+    ...(a.changedFiles
+      ? [
+          `${n(a.changedFiles, 'file', 'files')} changed since ${a.changedFiles === 1 ? 'it was' : 'they were'} copied onto it wait for it`,
+        ]
+      : []),
+    ...(a.extraFiles
+      ? [`${n(a.extraFiles, 'file', 'files')} (${formatBytes(a.extraBytes)}) the job no longer holds are still on it`]
+      : []),
+  ];
+  const stale = a.extraFiles + a.changedFiles;
+  const named = a.waiting?.length ? ` (${a.waiting.join(', ')}${stale > a.waiting.length ? ' …' : ''})` : '';
+  return `${a.driveId} (${a.target || 'not attached'}) is not attached: ${parts.join(', ')}${named}${stale ? `; attach it to ${a.extraFiles ? 'remove them' : 'copy them again'}, or they will be listed as extra in its manifest, and the job cannot be created with that manifest` : ''}`;
 }
 
 /**
- * Verifies prepared drives one after another, reporting progress (phase verify) and each result;
- * with the journal that prepared them, its files that fail are copied again by the next run.
+ * Verifies prepared drives, every block of every blob, all drives at once (one worker each),
+ * reporting progress (phase verify) and each result. With the journal that prepared them, its
+ * files that fail are copied again by the next run, and a drive that passes is journaled as
+ * verified (with its measured read speed): the next run's verify need not read it again.
  */
 export async function verifyDrives(
   roots: string[],
@@ -705,7 +782,6 @@ export async function verifyDrives(
   workerDir?: URL,
   journal?: string,
 ): Promise<VerifyReport[]> {
-  const reports: VerifyReport[] = [];
   const speed = new SpeedWindow();
   const totals = roots.map((r) => {
     try {
@@ -715,48 +791,76 @@ export async function verifyDrives(
     }
   });
   const bytesTotal = totals.reduce((s, n) => s + n, 0);
-  let before = 0;
+  const doneBy = roots.map(() => 0);
   let last = 0;
-  for (const [k, root] of roots.entries()) {
-    const report = await verifyTarget(
-      root,
-      (doneHere) => {
-        const now = Date.now();
-        if (now - last < TICK_MS) return;
-        last = now;
-        const bytesDone = before + doneHere;
-        speed.add(now, bytesDone);
-        const e: PrepEvent = {
-          type: 'progress',
-          phase: 'verify',
-          bytesDone,
-          bytesTotal,
-          filesDone: 0,
-          filesTotal: 0,
-          speed: Math.round(speed.speed()),
-          drives: [],
-        };
-        const eta = speed.eta(bytesTotal - bytesDone);
-        if (eta !== undefined) e.etaSeconds = Math.round(eta);
-        emit(e);
-      },
-      workerFile('verifyWorker', workerDir),
-      journal,
-    );
-    before += totals[k]!;
-    reports.push(report);
-    emit({
-      type: 'verify-result',
-      driveId: report.driveId ?? '',
-      target: root,
-      ok: report.ok,
-      blobs: report.blobs,
-      blocks: report.blocks,
-      bytes: report.bytes,
-      mismatches: report.problems.slice(0, 100),
-    });
+  const tick = () => {
+    const now = Date.now();
+    if (now - last < TICK_MS) return;
+    last = now;
+    const bytesDone = doneBy.reduce((s, n) => s + n, 0);
+    speed.add(now, bytesDone);
+    const e: PrepEvent = {
+      type: 'progress',
+      phase: 'verify',
+      bytesDone,
+      bytesTotal,
+      filesDone: 0,
+      filesTotal: 0,
+      speed: Math.round(speed.speed()),
+      drives: [],
+    };
+    const eta = speed.eta(bytesTotal - bytesDone);
+    if (eta !== undefined) e.etaSeconds = Math.round(eta);
+    emit(e);
+  };
+  return Promise.all(
+    roots.map(async (root, k) => {
+      const started = Date.now();
+      const report = await verifyTarget(
+        root,
+        (doneHere) => {
+          doneBy[k] = doneHere;
+          tick();
+        },
+        workerFile('verifyWorker', workerDir),
+        journal,
+      );
+      if (journal && report.ok && report.driveId)
+        await journalVerified(journal, report.driveId, report.bytes, Date.now() - started);
+      emit({
+        type: 'verify-result',
+        driveId: report.driveId ?? '',
+        target: root,
+        ok: report.ok,
+        blobs: report.blobs,
+        blocks: report.blocks,
+        bytes: report.bytes,
+        mismatches: report.problems.slice(0, 100),
+      });
+      return report;
+    }),
+  );
+}
+
+/** Journals a drive that passed a full verify (skipped while a run holds the journal: it verifies itself). */
+async function journalVerified(journalPath: string, driveId: string, bytes: number, ms: number): Promise<void> {
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockJournal(journalPath);
+  } catch (e) {
+    if (e instanceof JournalBusy) return;
+    throw e;
   }
-  return reports;
+  try {
+    const journal = Journal.open(journalPath);
+    try {
+      journal.append([{ t: 'verified', drive: driveId, at: Date.now(), ok: true, bytes, ms }]);
+    } finally {
+      journal.close();
+    }
+  } finally {
+    await unlock();
+  }
 }
 
 export type { PreparedDrive };

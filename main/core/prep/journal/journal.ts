@@ -38,7 +38,19 @@ const record = z.discriminatedUnion('t', [
     generated: z.boolean().optional(),
   }),
   z.object({ t: z.literal('removed'), s: z.string(), blob: z.string(), drive: z.string() }),
-  z.object({ t: z.literal('verified'), drive: z.string(), at: z.number(), ok: z.boolean() }),
+  /**
+   * A verify of this drive ended: with `ok`, every file record of the drive before it was read back
+   * and matched (a file that failed has its `mismatch` record). `bytes` read in `ms`: the drive's
+   * measured read speed.
+   */
+  z.object({
+    t: z.literal('verified'),
+    drive: z.string(),
+    at: z.number(),
+    ok: z.boolean(),
+    bytes: z.number().nonnegative().optional(),
+    ms: z.number().nonnegative().optional(),
+  }),
   /** the copy of this file on this drive failed verification: the next run copies it again */
   z.object({ t: z.literal('mismatch'), s: z.string(), blob: z.string(), drive: z.string(), at: z.number() }),
   /** every file record of this drive with `q` up to this one is flushed to the drive */
@@ -83,6 +95,9 @@ export interface JournalDamage {
   lostFiles: string[];
   message: string;
 }
+
+/** the least a verify must read for its time to count as the drive's read speed */
+const MIN_SPEED_SAMPLE = 64 * 1024 * 1024;
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -184,6 +199,13 @@ export class Journal {
   private readonly confirmedQ = new Map<string, number>();
   /** files whose copy failed verification (fileKey): not done, whatever the drive shows */
   readonly mismatched = new Set<string>();
+  /** the order of each file record (fileKey -> its place among the records applied) */
+  private readonly fileSeq = new Map<string, number>();
+  /** per drive: the place of its last `verified` ok record (the file records before it were read back) */
+  private readonly verifiedSeq = new Map<string, number>();
+  /** per drive: its last read speed measured by a verify of enough bytes to tell, and when */
+  private readonly speeds = new Map<string, { bytesPerSecond: number; at: number; bytes: number }>();
+  private seq = 0;
   /** records refused on append, in order (each also returned by `append`) */
   readonly refused: JournalRecordError[] = [];
   /** set when the journal was damaged beyond a torn last line */
@@ -393,6 +415,7 @@ export class Journal {
       case 'file': {
         const k = fileKey(r.s, r.blob);
         this.files.set(k, r);
+        this.fileSeq.set(k, ++this.seq);
         this.mismatched.delete(k);
         if (r.q !== undefined && r.q > (this.lastQ.get(r.drive) ?? -1)) this.lastQ.set(r.drive, r.q);
         break;
@@ -404,6 +427,7 @@ export class Journal {
         const k = fileKey(r.s, r.blob);
         if (this.files.get(k)?.drive === r.drive) {
           this.files.delete(k);
+          this.fileSeq.delete(k);
           this.mismatched.delete(k);
         }
         break;
@@ -420,6 +444,14 @@ export class Journal {
         this.drives.set(r.drive, { target: r.target, generated: !!r.generated });
         break;
       case 'verified':
+        if (r.ok) this.verifiedSeq.set(r.drive, ++this.seq);
+        if (r.bytes && r.ms) {
+          // A read of a few MiB says more about the page cache than about the drive: the last read
+          // of enough data counts, else the biggest one.
+          const was = this.speeds.get(r.drive);
+          if (!was || r.bytes >= MIN_SPEED_SAMPLE || r.bytes >= was.bytes)
+            this.speeds.set(r.drive, { bytesPerSecond: (r.bytes * 1000) / r.ms, at: r.at, bytes: r.bytes });
+        }
         break;
     }
   }
@@ -483,6 +515,21 @@ export class Journal {
 
   unconfirmed(r: FileRecord): boolean {
     return r.q !== undefined && r.q > (this.confirmedQ.get(r.drive) ?? -1);
+  }
+
+  /**
+   * Whether this copy was read back and matched by a verify that ended after it was journaled
+   * (and has not failed one since): a later verify need not read it again.
+   */
+  isVerified(r: FileRecord): boolean {
+    const k = fileKey(r.s, r.blob);
+    if (this.files.get(k) !== r || this.mismatched.has(k)) return false;
+    return (this.fileSeq.get(k) ?? Infinity) < (this.verifiedSeq.get(r.drive) ?? -1);
+  }
+
+  /** The drive's read speed as its last verify of enough data measured it (bytes per second). */
+  readSpeed(driveId: string): { bytesPerSecond: number; at: number; bytes: number } | undefined {
+    return this.speeds.get(driveId);
   }
 
   filesOnDrive(driveId: string): FileRecord[] {

@@ -36,6 +36,11 @@ export interface ScanOptions {
   maxProblems?: number;
   /** source files and folders the person left out: not walked, not checked, not copied */
   exclude?: string[];
+  /**
+   * whether this file is on a drive already, as it is now (a run before copied it): it is not
+   * copied, so it need not fit in the free space left
+   */
+  onDrive?: (blobPath: string, source: string, size: number, mtime: number) => boolean;
 }
 
 export interface ScanResult {
@@ -176,7 +181,11 @@ export async function scanDataset(entries: DatasetEntry[], opts: ScanOptions): P
       return;
     }
     // what the plan and the copy count: the file's allocated size and manifest share, and the reserve
-    if (opts.targets.length && fileCost(size, blobPath.length) + DRIVE_RESERVE > largest) {
+    if (
+      opts.targets.length &&
+      fileCost(size, blobPath.length) + DRIVE_RESERVE > largest &&
+      !opts.onDrive?.(blobPath, src, size, table.mtime(i))
+    ) {
       report(
         {
           code: 'too-large',

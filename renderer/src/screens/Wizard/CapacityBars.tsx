@@ -52,12 +52,18 @@ export function CapacityBars({ plan }: { plan: PlanSummary }) {
                 <span>
                   <span className={styles.id}>{d.driveId}</span> <Caption1>{d.target}</Caption1>
                 </span>
-                <Caption1>
-                  {kept > 0 &&
-                    `${(d.keptFiles ?? 0).toLocaleString()} files (${formatBytes(kept)}) of this job there already · `}
-                  {formatBytes(d.plannedBytes)} · {d.plannedFiles.toLocaleString()} files to copy ·{' '}
-                  {Math.round(d.fillPercent)} % full after the copy
-                </Caption1>
+                {d.leaves ? (
+                  <Caption1 data-testid="drive-leaves">
+                    No file of this job on it any more: it leaves the job (Haul&apos;s files go, yours stay)
+                  </Caption1>
+                ) : (
+                  <Caption1>
+                    {kept > 0 &&
+                      `${(d.keptFiles ?? 0).toLocaleString()} files (${formatBytes(kept)}) of this job there already · `}
+                    {formatBytes(d.plannedBytes)} · {d.plannedFiles.toLocaleString()} files to copy ·{' '}
+                    {Math.round(d.fillPercent)} % full after the copy
+                  </Caption1>
+                )}
               </div>
               <div className={styles.bar} role="img" aria-label={label}>
                 <div className={styles.used} style={{ width: `${pct(used)}%` }} />

@@ -105,9 +105,10 @@ export function PrepareStep({ setGate }: StepProps) {
             Resume
           </Button>
         )}
-        {!running && session.state === 'finished' && (
+        {/* after a verified Update the result offers it, with the time it takes */}
+        {!running && session.state === 'finished' && !(done && result?.drives.some((d) => d.verifiedEarlier)) && (
           <Button icon={<ArrowClockwise20Regular />} disabled={busy} onClick={() => void verify()}>
-            Verify again
+            Verify every block again
           </Button>
         )}
         <Caption1 className={styles.muted}>
@@ -134,7 +135,14 @@ export function PrepareStep({ setGate }: StepProps) {
         </MessageBar>
       )}
 
-      {progress && <PrepProgress progress={progress} running={running} done={done} />}
+      {progress && (
+        <PrepProgress
+          progress={progress}
+          running={running}
+          done={done}
+          ended={session.state === 'stopped' || session.state === 'interrupted' ? 'stopped' : 'ended'}
+        />
+      )}
 
       {(log?.notes.length ?? 0) > 0 && (
         <Section title="What happened">
@@ -146,7 +154,7 @@ export function PrepareStep({ setGate }: StepProps) {
         </Section>
       )}
 
-      {result && <PrepResult result={result} done={done} />}
+      {result && <PrepResult result={result} done={done} busy={busy} onFullVerify={() => void verify()} />}
     </div>
   );
 }
