@@ -26,7 +26,7 @@ import {
   serializeDriveLog,
   type DriveLogBlob,
 } from '../../shared/formats/driveLog';
-import { writeFileAtomic } from '../../node/atomicWrite';
+import { writeFileAtomic } from '../../shared/node/atomicWrite';
 import { withAzurite } from './azurite';
 import { hashInSlices, md5Hex } from './hashing';
 import { generateBitLockerKey } from './bitlocker';
