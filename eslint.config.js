@@ -1,11 +1,13 @@
 // The layer rules of docs/architecture.md (Layers), enforced: a violation fails `npm test`.
-// shared/   imports no Node, no Electron and nothing from the other folders.
-// node/     Node helpers main/core and the service share (durable file writes): shared/, Node and
-//           npm packages only, so both may import it.
-// renderer/ imports no Node and no Electron; it reaches main only through window.haul.
-// main/core imports no Electron (it runs in the CLI, browser mode and tests too).
-// service/  is a separate backend: of ours it imports shared/ and node/ only, and main/ never
-//           reaches into it except from the CLI entry (main/cli), which starts it.
+// shared/      pure TypeScript: imports no Node, no Electron, nothing from the other folders and not
+//              shared/node/, so anything may import it.
+// shared/node/ Node helpers main/core and the service share (durable file writes): the rest of
+//              shared/, Node and npm packages only. The renderer may never import it.
+// renderer/    imports no Node, no Electron and not shared/node/; it reaches main only through
+//              window.haul.
+// main/core    imports no Electron (it runs in the CLI, browser mode and tests too).
+// service/     is a separate backend: of ours it imports shared/ only (shared/node/ included), and
+//              main/ never reaches into it except from the CLI entry (main/cli), which starts it.
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
@@ -27,6 +29,13 @@ const noElectron = [{ group: ['electron', 'electron/*'], message: 'Only main/ele
 // A relative import that climbs exactly to the repository's root and into a top-level folder:
 // from main/core/bridge/x.ts that is '../../../service/x'; '../service/x' there is main/core/service.
 const up = (depth, dir) => `^(\\.\\./){${depth}}${dir}(/|$)`;
+// From a file of shared/ outside shared/node/, an import of shared/node/: by a path inside shared/
+// ('./node/x' from shared/x.ts, '../node/x' from shared/jobs/x.ts) or through the root.
+const intoSharedNode = (depth) =>
+  [depth === 1 ? '^\\./node(/|$)' : `^(\\.\\./){${depth - 1}}node(/|$)`, up(depth, 'shared/node')].map((regex) => ({
+    regex,
+    message: 'shared/ stays pure: shared/node/ is for main/core and the service, which import it themselves.',
+  }));
 // One block per folder depth below `base` (the regex depends on how far a file is from the root).
 const MAX_DEPTH = 8;
 const byDepth = (base, exts, rules) =>
@@ -65,10 +74,11 @@ export default tseslint.config(
         patterns: [
           ...noNode,
           ...noElectron,
-          ...['main', 'node', 'renderer', 'service', 'tests'].map((dir) => ({
+          ...['main', 'renderer', 'service', 'tests'].map((dir) => ({
             regex: up(depth, dir),
             message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.',
           })),
+          ...intoSharedNode(depth),
         ],
       },
     ],
@@ -89,10 +99,14 @@ export default tseslint.config(
         patterns: [
           ...noNode,
           ...noElectron,
-          ...['main', 'node', 'service'].map((dir) => ({
+          ...['main', 'service'].map((dir) => ({
             regex: up(depth, dir),
             message: 'renderer/ reaches main only through the bridge (window.haul).',
           })),
+          {
+            regex: up(depth, 'shared/node'),
+            message: 'shared/node/ needs Node; the renderer runs without it (see docs/architecture.md, Layers).',
+          },
         ],
       },
     ],
@@ -123,7 +137,8 @@ export default tseslint.config(
       },
     ],
   })),
-  ...byDepth('node', ['ts'], (depth) => ({
+  // After the shared/ blocks, so that for shared/node/ this rule replaces theirs.
+  ...byDepth('shared/node', ['ts'], (depth) => ({
     'no-restricted-imports': [
       'error',
       {
@@ -131,7 +146,8 @@ export default tseslint.config(
           ...noElectron,
           ...['main', 'renderer', 'service', 'tests'].map((dir) => ({
             regex: up(depth, dir),
-            message: 'node/ is shared by main/core and the service: it imports shared/, Node and npm packages only.',
+            message:
+              'shared/node/ is shared by main/core and the service: it imports shared/, Node and npm packages only.',
           })),
         ],
       },
@@ -145,7 +161,7 @@ export default tseslint.config(
           ...noElectron,
           ...['main', 'renderer'].map((dir) => ({
             regex: up(depth, dir),
-            message: 'service/ is its own backend: of ours it imports shared/ and node/ only.',
+            message: 'service/ is its own backend: of ours it imports shared/ (shared/node/ included) only.',
           })),
         ],
       },

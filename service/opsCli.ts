@@ -137,6 +137,41 @@ const JOB_ACTIONS = new Set([
   'show',
 ]);
 
+const SERVICE_ACTIONS = new Set(['list', 'advance', 'clock', 'add-storage-account']);
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  endpoint: { type: 'string' },
+  token: { type: 'string' },
+  ca: { type: 'string' },
+  'resource-group': { type: 'string' },
+  job: { type: 'string' },
+  'drive-id': { type: 'string' },
+  drive: { type: 'string', multiple: true },
+  path: { type: 'string' },
+  reason: { type: 'string' },
+  state: { type: 'string' },
+  carrier: { type: 'string' },
+  tracking: { type: 'string' },
+  'ship-date': { type: 'string' },
+  target: { type: 'string', multiple: true },
+  capacity: { type: 'string' },
+  days: { type: 'string' },
+  name: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
+} as const;
+
+/** One call to the operator routes. */
+interface OpsRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body: unknown;
+}
+
+/** A flag the action cannot do without: its value, or an error that names it. */
+type Need = (flag: string) => string;
+
 export async function run(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   if (!action || action === '--help' || action === '-h' || action === 'help') {
@@ -145,32 +180,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        'data-dir': { type: 'string' },
-        endpoint: { type: 'string' },
-        token: { type: 'string' },
-        ca: { type: 'string' },
-        'resource-group': { type: 'string' },
-        job: { type: 'string' },
-        'drive-id': { type: 'string' },
-        drive: { type: 'string', multiple: true },
-        path: { type: 'string' },
-        reason: { type: 'string' },
-        state: { type: 'string' },
-        carrier: { type: 'string' },
-        tracking: { type: 'string' },
-        'ship-date': { type: 'string' },
-        target: { type: 'string', multiple: true },
-        capacity: { type: 'string' },
-        days: { type: 'string' },
-        name: { type: 'string' },
-        json: { type: 'boolean' },
-        'no-wait': { type: 'boolean' },
-      },
-      strict: true,
-    }));
+    ({ values } = parseArgs({ args: rest, options: OPTIONS, strict: true }));
   } catch (e) {
     console.error(
       `haul ops ${action}: ${e instanceof Error ? e.message : String(e)}\n\nRun "haul ops --help" for the actions and options.`,
@@ -178,7 +188,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const isJob = JOB_ACTIONS.has(action);
-  if (!isJob && !['list', 'advance', 'clock', 'add-storage-account'].includes(action)) {
+  if (!isJob && !SERVICE_ACTIONS.has(action)) {
     console.error(`haul ops: "${action}" is not an action.\n\n${HELP}`);
     return 2;
   }
@@ -186,133 +196,16 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`haul ops ${action}: --job NAME is required.`);
     return 2;
   }
-  const need = (flag: string): string => {
+  const need: Need = (flag) => {
     const v = values[flag];
     if (typeof v !== 'string' || v === '') throw new Error(`haul ops ${action}: --${flag} is required.`);
     return v;
   };
-  let method = 'POST';
-  let path: string;
-  let body: unknown = {};
   try {
     const c = await connection(values);
     const jobPath = `${OPS_PREFIX}/jobs/${encodeURIComponent(c.resourceGroup)}/${encodeURIComponent(String(values.job))}`;
-    switch (action) {
-      case 'list':
-        method = 'GET';
-        path = `${OPS_PREFIX}/jobs`;
-        body = undefined;
-        break;
-      case 'show':
-        method = 'GET';
-        path = jobPath;
-        body = undefined;
-        break;
-      case 'clock':
-        method = 'GET';
-        path = `${OPS_PREFIX}/clock`;
-        body = undefined;
-        break;
-      case 'advance': {
-        const days = Number(need('days'));
-        if (!Number.isFinite(days) || days <= 0)
-          throw new Error(`haul ops advance: --days must be a positive number, got "${String(values.days)}".`);
-        path = `${OPS_PREFIX}/clock/advance`;
-        body = { days };
-        break;
-      }
-      case 'add-storage-account':
-        path = `${OPS_PREFIX}/storage-accounts`;
-        body = { name: need('name') };
-        break;
-      case 'package-arrived': {
-        const drives = (values.drive as string[] | undefined) ?? [];
-        if (!drives.length)
-          throw new Error(
-            'haul ops package-arrived: name the drives found with --drive ID or --drive ID=PATH (repeat for each drive).',
-          );
-        path = `${jobPath}/package-arrived`;
-        body = {
-          drives: drives.map((d) => {
-            const i = d.indexOf('=');
-            return i < 0 ? { driveId: d } : { driveId: d.slice(0, i), path: d.slice(i + 1) };
-          }),
-        };
-        break;
-      }
-      case 'register-drive':
-        path = `${jobPath}/register-drive`;
-        body = { driveId: need('drive-id'), path: need('path') };
-        break;
-      case 'drive-missing':
-        path = `${jobPath}/drive-missing`;
-        body = { driveId: need('drive-id') };
-        break;
-      case 'extra-drive':
-        path = `${jobPath}/extra-drive`;
-        body = { driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}) };
-        break;
-      case 'start-drive':
-        path = `${jobPath}/start-drive`;
-        body = {
-          driveId: need('drive-id'),
-          ...(values.path ? { path: values.path } : {}),
-          ...(values['no-wait'] ? { wait: false } : {}),
-        };
-        break;
-      case 'fault':
-        path = `${jobPath}/fault`;
-        body = { reason: need('reason'), ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}) };
-        break;
-      case 'resolve':
-        path = `${jobPath}/resolve`;
-        body = {
-          ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}),
-          ...(values.state ? { state: values.state } : {}),
-        };
-        break;
-      case 'return-address-wrong':
-        path = `${jobPath}/return-address-wrong`;
-        body = { reason: need('reason') };
-        break;
-      case 'return-address-corrected':
-        path = `${jobPath}/return-address-corrected`;
-        break;
-      case 'customer-unreachable':
-        path = `${jobPath}/customer-unreachable`;
-        break;
-      case 'ship-back':
-        path = `${jobPath}/ship-back`;
-        body = {
-          carrierName: need('carrier'),
-          trackingNumber: need('tracking'),
-          ...(values['ship-date'] ? { shipDate: values['ship-date'] } : {}),
-        };
-        break;
-      case 'export': {
-        const targets = (values.target as string[] | undefined) ?? [];
-        if (!targets.length)
-          throw new Error(
-            'haul ops export: name a target folder per drive with --target FOLDER or --target DRIVEID=FOLDER.',
-          );
-        const capacity = values.capacity === undefined ? undefined : Number(values.capacity);
-        if (capacity !== undefined && (!Number.isInteger(capacity) || capacity <= 0))
-          throw new Error('haul ops export: --capacity must be a whole number of bytes.');
-        path = `${jobPath}/export`;
-        body = {
-          drives: targets.map((t) => {
-            const i = t.indexOf('=');
-            const base = i < 0 ? { path: t } : { driveId: t.slice(0, i), path: t.slice(i + 1) };
-            return capacity ? { ...base, capacityBytes: capacity } : base;
-          }),
-          ...(values['no-wait'] ? { wait: false } : {}),
-        };
-        break;
-      }
-      default:
-        throw new Error(`haul ops: "${action}" is not an action.`);
-    }
-    const res = await call(c, method, path, body);
+    const req = isJob ? jobRequest(action, values, jobPath, need) : serviceRequest(action, values, need);
+    const res = await call(c, req.method, req.path, req.body);
     if (res.status >= 400) {
       const err = ArmErrorSchema.safeParse(res.json);
       console.error(
@@ -331,4 +224,97 @@ export async function run(argv: string[]): Promise<number> {
     console.error(e instanceof Error ? e.message : String(e));
     return 1;
   }
+}
+
+/** The call for one of the service's own actions (the job list, the clock, storage accounts). */
+function serviceRequest(action: string, values: Record<string, unknown>, need: Need): OpsRequest {
+  switch (action) {
+    case 'list':
+      return { method: 'GET', path: `${OPS_PREFIX}/jobs`, body: undefined };
+    case 'clock':
+      return { method: 'GET', path: `${OPS_PREFIX}/clock`, body: undefined };
+    case 'advance': {
+      const days = Number(need('days'));
+      if (!Number.isFinite(days) || days <= 0)
+        throw new Error(`haul ops advance: --days must be a positive number, got "${String(values.days)}".`);
+      return { method: 'POST', path: `${OPS_PREFIX}/clock/advance`, body: { days } };
+    }
+    case 'add-storage-account':
+      return { method: 'POST', path: `${OPS_PREFIX}/storage-accounts`, body: { name: need('name') } };
+    default:
+      throw new Error(`haul ops: "${action}" is not an action.`);
+  }
+}
+
+/** The call for an action on one job (what happened to its package and drives, at the data center). */
+function jobRequest(action: string, values: Record<string, unknown>, jobPath: string, need: Need): OpsRequest {
+  const post = (body: unknown = {}): OpsRequest => ({ method: 'POST', path: `${jobPath}/${action}`, body });
+  switch (action) {
+    case 'show':
+      return { method: 'GET', path: jobPath, body: undefined };
+    case 'package-arrived':
+      return post({ drives: arrivedDrives(values) });
+    case 'register-drive':
+      return post({ driveId: need('drive-id'), path: need('path') });
+    case 'drive-missing':
+      return post({ driveId: need('drive-id') });
+    case 'extra-drive':
+      return post({ driveId: need('drive-id'), ...(values.path ? { path: values.path } : {}) });
+    case 'start-drive':
+      return post({
+        driveId: need('drive-id'),
+        ...(values.path ? { path: values.path } : {}),
+        ...(values['no-wait'] ? { wait: false } : {}),
+      });
+    case 'fault':
+      return post({ reason: need('reason'), ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}) });
+    case 'resolve':
+      return post({
+        ...(values['drive-id'] ? { driveId: values['drive-id'] } : {}),
+        ...(values.state ? { state: values.state } : {}),
+      });
+    case 'return-address-wrong':
+      return post({ reason: need('reason') });
+    case 'return-address-corrected':
+    case 'customer-unreachable':
+      return post();
+    case 'ship-back':
+      return post({
+        carrierName: need('carrier'),
+        trackingNumber: need('tracking'),
+        ...(values['ship-date'] ? { shipDate: values['ship-date'] } : {}),
+      });
+    case 'export':
+      return post({ drives: exportTargets(values), ...(values['no-wait'] ? { wait: false } : {}) });
+    default:
+      throw new Error(`haul ops: "${action}" is not an action.`);
+  }
+}
+
+/** `--drive ID` or `--drive ID=PATH`, one per drive the package held. */
+function arrivedDrives(values: Record<string, unknown>): { driveId: string; path?: string }[] {
+  const drives = (values.drive as string[] | undefined) ?? [];
+  if (!drives.length)
+    throw new Error(
+      'haul ops package-arrived: name the drives found with --drive ID or --drive ID=PATH (repeat for each drive).',
+    );
+  return drives.map((d) => {
+    const i = d.indexOf('=');
+    return i < 0 ? { driveId: d } : { driveId: d.slice(0, i), path: d.slice(i + 1) };
+  });
+}
+
+/** `--target FOLDER` or `--target DRIVEID=FOLDER`, one per drive, each with `--capacity` when given. */
+function exportTargets(values: Record<string, unknown>): { driveId?: string; path: string; capacityBytes?: number }[] {
+  const targets = (values.target as string[] | undefined) ?? [];
+  if (!targets.length)
+    throw new Error('haul ops export: name a target folder per drive with --target FOLDER or --target DRIVEID=FOLDER.');
+  const capacity = values.capacity === undefined ? undefined : Number(values.capacity);
+  if (capacity !== undefined && (!Number.isInteger(capacity) || capacity <= 0))
+    throw new Error('haul ops export: --capacity must be a whole number of bytes.');
+  return targets.map((t) => {
+    const i = t.indexOf('=');
+    const base = i < 0 ? { path: t } : { driveId: t.slice(0, i), path: t.slice(i + 1) };
+    return capacity ? { ...base, capacityBytes: capacity } : base;
+  });
 }

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CONNECTION_FILE, type ServiceConnection } from '../shared/service/connection';
 import { RESOURCE_GROUP_RE, STORAGE_ACCOUNT_RE, SUBSCRIPTION_ID_RE } from '../shared/arm/schemas';
-import { writeFileAtomic } from '../node/atomicWrite';
+import { writeFileAtomic } from '../shared/node/atomicWrite';
 import { ServiceClock } from './clock';
 import { createHttpsServer, DEFAULT_BODY_LIMIT } from './http';
 import { JobService } from './jobs';

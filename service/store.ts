@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { lifecycleJobSchema, type LifecycleJob } from '../shared/lifecycle';
 import { ExportSchema, EncryptionKeySchema, ShippingInformationSchema } from '../shared/arm/schemas';
-import { removeStaleTemps, unlinkDurable, writeFileAtomic } from '../node/atomicWrite';
+import { removeStaleTemps, unlinkDurable, writeFileAtomic } from '../shared/node/atomicWrite';
 
 const DriveExtraSchema = z.object({
   bitLockerKey: z.string().optional(),

@@ -4,7 +4,7 @@ import { generate } from 'selfsigned';
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../node/atomicWrite';
+import { writeFileAtomic } from '../shared/node/atomicWrite';
 
 export interface TlsIdentity {
   certPath: string;

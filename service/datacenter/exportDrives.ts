@@ -26,7 +26,7 @@ import {
   serializeDriveLog,
   type DriveLogBlob,
 } from '../../shared/formats/driveLog';
-import { writeFileAtomic } from '../../node/atomicWrite';
+import { writeFileAtomic } from '../../shared/node/atomicWrite';
 import { withAzurite } from './azurite';
 import { hashInSlices, md5Hex } from './hashing';
 import { generateBitLockerKey } from './bitlocker';
@@ -261,6 +261,28 @@ async function writeBlob(
   return blocks;
 }
 
+/** A target folder, one drive: where it is, the room left on it and the blobs placed on it. */
+interface Target {
+  index: number;
+  dir: string;
+  driveId: string;
+  device: number | undefined;
+  free: number;
+  blobs: Candidate[];
+}
+
+/** What the steps of one export share once the blobs are placed. */
+interface ExportRun {
+  opts: ExportToDrivesOptions;
+  service: BlobServiceClient;
+  session: string;
+  diag: { container: string; prefix: string };
+  now: () => number;
+  progress: TransferProgress;
+  report: () => void;
+  incomplete: ExportResult['incompleteBlobs'];
+}
+
 /**
  * Exports the job's blobs onto the target folders (see ExportToDrivesOptions). Rejects, before
  * writing anything, when the blob list cannot be read or a target is not empty; rejects with the
@@ -280,64 +302,8 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
     const incomplete: ExportResult['incompleteBlobs'] = [];
     const { paths, prefixes } = await resolveBlobList(service, opts);
     const candidates = await listCandidates(service, paths, prefixes, incomplete);
-
-    const dirs = opts.targets.map((t) => path.resolve(t.path));
-    for (const [i, a] of dirs.entries()) {
-      for (const b of dirs.slice(i + 1)) {
-        if (a === b || b.startsWith(a + path.sep) || a.startsWith(b + path.sep))
-          throw new Error(`Export targets ${a} and ${b} overlap; each drive needs its own folder.`);
-      }
-    }
-    for (const t of opts.targets) {
-      if (t.capacityBytes !== undefined && (!Number.isFinite(t.capacityBytes) || t.capacityBytes < 0))
-        throw new Error(`Capacity of export target ${t.path} must be a number of bytes (got ${t.capacityBytes}).`);
-    }
-    const targets = await Promise.all(
-      opts.targets.map(async (t, i) => {
-        const dir = dirs[i] as string;
-        await checkTarget(dir, opts.jobName, session);
-        const driveId = t.driveId ?? `HAULEXP${randomBytes(5).toString('hex').toUpperCase()}`;
-        const fs = t.capacityBytes === undefined ? await statfs(dir) : undefined;
-        const device = t.capacityBytes === undefined ? (await stat(dir)).dev : undefined;
-        const capacity = t.capacityBytes ?? (fs ? fs.bavail * fs.bsize : 0);
-        return { index: i, dir, driveId, device, free: capacity - DRIVE_RESERVE, blobs: [] as Candidate[] };
-      }),
-    );
-    // Folders on one file system (a sandbox without real drives) share its free space.
-    const byDevice = new Map<number, typeof targets>();
-    for (const t of targets) if (t.device !== undefined) byDevice.set(t.device, [...(byDevice.get(t.device) ?? []), t]);
-    for (const group of byDevice.values()) {
-      if (group.length > 1)
-        for (const t of group) t.free = Math.floor((t.free + DRIVE_RESERVE) / group.length) - DRIVE_RESERVE;
-    }
-    const ids = new Set(targets.map((t) => t.driveId));
-    if (ids.size !== targets.length)
-      throw new Error('Two export targets have the same drive id; give each drive its own id.');
-
-    // First fit, in listing order; a blob is never split across drives.
-    for (const c of candidates) {
-      const problem = containerNameProblem(c.container) ?? blobNameProblem(c.name);
-      if (problem) {
-        incomplete.push({
-          blobPath: fullPath(c),
-          length: c.length,
-          reason: `the ${problem}, so it cannot be written as a file`,
-        });
-        continue;
-      }
-      const need = footprint(c.length);
-      const t = targets.find((x) => x.free >= need);
-      if (!t) {
-        incomplete.push({
-          blobPath: fullPath(c),
-          length: c.length,
-          reason: `it does not fit on any of the ${targets.length} drive(s) (${c.length} bytes)`,
-        });
-        continue;
-      }
-      t.free -= need;
-      t.blobs.push(c);
-    }
+    const targets = await openTargets(opts, session);
+    placeBlobs(candidates, targets, incomplete);
 
     const bytesTotal = targets.reduce((s, t) => s + t.blobs.reduce((a, b) => a + b.length, 0), 0);
     const progress: TransferProgress = {
@@ -350,108 +316,9 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
     const report = () => opts.onProgress?.({ ...progress });
     report();
 
+    const run: ExportRun = { opts, service, session, diag, now, progress, report, incomplete };
     const drives: ExportedDrive[] = [];
-    for (const t of targets) {
-      const manifestBlobs: ManifestBlob[] = [];
-      const logBlobs: DriveLogBlob[] = [];
-      let bytes = 0;
-      for (const c of t.blobs) {
-        throwIfAborted(opts.signal);
-        const filePath = [session, c.container, ...c.name.split('/')].join('/');
-        const file = path.join(t.dir, ...filePath.split('/'));
-        progress.currentBlob = fullPath(c);
-        let done = 0;
-        try {
-          const blocks = await writeBlob(service, c, file, opts.signal, (n) => {
-            done += n;
-            progress.bytesProcessed += n;
-            report();
-          });
-          manifestBlobs.push({
-            blobPath: `${c.container}/${c.name}`,
-            filePath,
-            length: c.length,
-            importDisposition: 'overwrite',
-            blobType: c.blobType,
-            blocks,
-          });
-          logBlobs.push({
-            status: 'Completed',
-            blobPath: `${c.container}/${c.name}`,
-            filePath,
-            length: c.length,
-            blobType: c.blobType,
-            blocks: blocks.map((b) => ({ ...b, status: 'Completed' as const })),
-          });
-          bytes += c.length;
-          progress.bytesSucceeded += c.length;
-        } catch (e) {
-          if (opts.signal?.aborted) throw opts.signal.reason;
-          progress.bytesProcessed += c.length - done;
-          await rm(file, { force: true }).catch(() => undefined);
-          const changed = (e as { statusCode?: number }).statusCode === 412;
-          const damaged = e instanceof Error && e.message.includes('damaged in storage');
-          const reason = changed
-            ? 'the blob changed while it was being exported'
-            : damaged
-              ? errText(e)
-              : `writing it to ${file} failed (${errText(e)})`;
-          incomplete.push({ blobPath: fullPath(c), length: c.length, reason });
-          logBlobs.push({
-            status: changed ? 'BlobRequestFailed' : 'FileAccessDenied',
-            blobPath: `${c.container}/${c.name}`,
-            filePath,
-            length: c.length,
-            blobType: c.blobType,
-            blocks: [],
-            message: `Blob /${c.container}/${c.name} was not exported: ${clause(reason)}. It is listed in the incomplete blob list.`,
-          });
-        }
-        progress.blobsDone++;
-        report();
-      }
-      const manifestXml = serializeDriveManifest({ version: '2014-11-01', driveId: t.driveId, blobs: manifestBlobs });
-      const manifestHash = md5Hex(manifestXml);
-      await writeFileAtomic(path.join(t.dir, MANIFEST_FILE), manifestXml);
-      const headerJson = serializeDriveHeader({
-        format: 'haul-drive',
-        driveId: t.driveId,
-        jobName: opts.jobName,
-        sessionIds: [session],
-        createdAt: now(),
-        manifestHash,
-      });
-      await writeFileAtomic(path.join(t.dir, HEADER_FILE), headerJson);
-
-      const status = logBlobs.some((b) => b.status !== 'Completed') ? 'CompletedWithErrors' : 'Completed';
-      const full = { driveId: t.driveId, blobs: logBlobs, status } as const;
-      const at = now();
-      const errorLogUri = await uploadText(
-        service,
-        diag,
-        driveLogBlobName(t.driveId, at, 'error'),
-        serializeDriveLog(errorView(full)),
-      );
-      const verboseLogUri =
-        opts.logLevel === 'Verbose'
-          ? await uploadText(service, diag, driveLogBlobName(t.driveId, at, 'verbose'), serializeDriveLog(full))
-          : undefined;
-      const failed = logBlobs.length - manifestBlobs.length;
-      drives.push({
-        driveId: t.driveId,
-        path: t.dir,
-        bytes,
-        blobCount: manifestBlobs.length,
-        manifestHash,
-        manifestFile: MANIFEST_FILE,
-        driveHeaderHash: md5Hex(headerJson),
-        bitLockerKey: generateBitLockerKey(),
-        errorLogUri,
-        ...(verboseLogUri ? { verboseLogUri } : {}),
-        outcome: failed ? 'CompletedMoreInfo' : 'Completed',
-        copyStatus: `${status}: ${manifestBlobs.length} blob${manifestBlobs.length === 1 ? '' : 's'} exported (${bytes} bytes)${failed ? `, ${failed} failed; see the error log` : ''}`,
-      });
-    }
+    for (const t of targets) drives.push(await exportDrive(run, t));
 
     let incompleteBlobListUri: string | undefined;
     if (incomplete.length) {
@@ -470,4 +337,196 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
       bytesSucceeded: progress.bytesSucceeded,
     };
   });
+}
+
+/**
+ * The target folders, checked (no two overlap, capacities are numbers, each is empty or holds this
+ * export, no two drive ids alike), with the room each has for blobs.
+ */
+async function openTargets(opts: ExportToDrivesOptions, session: string): Promise<Target[]> {
+  const dirs = opts.targets.map((t) => path.resolve(t.path));
+  for (const [i, a] of dirs.entries()) {
+    for (const b of dirs.slice(i + 1)) {
+      if (a === b || b.startsWith(a + path.sep) || a.startsWith(b + path.sep))
+        throw new Error(`Export targets ${a} and ${b} overlap; each drive needs its own folder.`);
+    }
+  }
+  for (const t of opts.targets) {
+    if (t.capacityBytes !== undefined && (!Number.isFinite(t.capacityBytes) || t.capacityBytes < 0))
+      throw new Error(`Capacity of export target ${t.path} must be a number of bytes (got ${t.capacityBytes}).`);
+  }
+  const targets: Target[] = await Promise.all(
+    opts.targets.map(async (t, i) => {
+      const dir = dirs[i] as string;
+      await checkTarget(dir, opts.jobName, session);
+      const driveId = t.driveId ?? `HAULEXP${randomBytes(5).toString('hex').toUpperCase()}`;
+      const fs = t.capacityBytes === undefined ? await statfs(dir) : undefined;
+      const device = t.capacityBytes === undefined ? (await stat(dir)).dev : undefined;
+      const capacity = t.capacityBytes ?? (fs ? fs.bavail * fs.bsize : 0);
+      return { index: i, dir, driveId, device, free: capacity - DRIVE_RESERVE, blobs: [] };
+    }),
+  );
+  // Folders on one file system (a sandbox without real drives) share its free space.
+  const byDevice = new Map<number, Target[]>();
+  for (const t of targets) if (t.device !== undefined) byDevice.set(t.device, [...(byDevice.get(t.device) ?? []), t]);
+  for (const group of byDevice.values()) {
+    if (group.length > 1)
+      for (const t of group) t.free = Math.floor((t.free + DRIVE_RESERVE) / group.length) - DRIVE_RESERVE;
+  }
+  const ids = new Set(targets.map((t) => t.driveId));
+  if (ids.size !== targets.length)
+    throw new Error('Two export targets have the same drive id; give each drive its own id.');
+  return targets;
+}
+
+/** First fit, in listing order; a blob is never split across drives. What cannot be placed goes to `incomplete`. */
+function placeBlobs(candidates: Candidate[], targets: Target[], incomplete: ExportResult['incompleteBlobs']): void {
+  for (const c of candidates) {
+    const problem = containerNameProblem(c.container) ?? blobNameProblem(c.name);
+    if (problem) {
+      incomplete.push({
+        blobPath: fullPath(c),
+        length: c.length,
+        reason: `the ${problem}, so it cannot be written as a file`,
+      });
+      continue;
+    }
+    const need = footprint(c.length);
+    const t = targets.find((x) => x.free >= need);
+    if (!t) {
+      incomplete.push({
+        blobPath: fullPath(c),
+        length: c.length,
+        reason: `it does not fit on any of the ${targets.length} drive(s) (${c.length} bytes)`,
+      });
+      continue;
+    }
+    t.free -= need;
+    t.blobs.push(c);
+  }
+}
+
+/** Writes one drive: its blobs, then its manifest and header, then its error log (and verbose log). */
+async function exportDrive(run: ExportRun, t: Target): Promise<ExportedDrive> {
+  const { opts, service, session, diag, now } = run;
+  const manifestBlobs: ManifestBlob[] = [];
+  const logBlobs: DriveLogBlob[] = [];
+  let bytes = 0;
+  for (const c of t.blobs) {
+    throwIfAborted(opts.signal);
+    const written = await exportBlob(run, t, c);
+    if (written.manifest) {
+      manifestBlobs.push(written.manifest);
+      bytes += c.length;
+    }
+    logBlobs.push(written.log);
+    run.progress.blobsDone++;
+    run.report();
+  }
+  const manifestXml = serializeDriveManifest({ version: '2014-11-01', driveId: t.driveId, blobs: manifestBlobs });
+  const manifestHash = md5Hex(manifestXml);
+  await writeFileAtomic(path.join(t.dir, MANIFEST_FILE), manifestXml);
+  const headerJson = serializeDriveHeader({
+    format: 'haul-drive',
+    driveId: t.driveId,
+    jobName: opts.jobName,
+    sessionIds: [session],
+    createdAt: now(),
+    manifestHash,
+  });
+  await writeFileAtomic(path.join(t.dir, HEADER_FILE), headerJson);
+
+  const status = logBlobs.some((b) => b.status !== 'Completed') ? 'CompletedWithErrors' : 'Completed';
+  const full = { driveId: t.driveId, blobs: logBlobs, status } as const;
+  const at = now();
+  const errorLogUri = await uploadText(
+    service,
+    diag,
+    driveLogBlobName(t.driveId, at, 'error'),
+    serializeDriveLog(errorView(full)),
+  );
+  const verboseLogUri =
+    opts.logLevel === 'Verbose'
+      ? await uploadText(service, diag, driveLogBlobName(t.driveId, at, 'verbose'), serializeDriveLog(full))
+      : undefined;
+  const failed = logBlobs.length - manifestBlobs.length;
+  return {
+    driveId: t.driveId,
+    path: t.dir,
+    bytes,
+    blobCount: manifestBlobs.length,
+    manifestHash,
+    manifestFile: MANIFEST_FILE,
+    driveHeaderHash: md5Hex(headerJson),
+    bitLockerKey: generateBitLockerKey(),
+    errorLogUri,
+    ...(verboseLogUri ? { verboseLogUri } : {}),
+    outcome: failed ? 'CompletedMoreInfo' : 'Completed',
+    copyStatus: `${status}: ${manifestBlobs.length} blob${manifestBlobs.length === 1 ? '' : 's'} exported (${bytes} bytes)${failed ? `, ${failed} failed; see the error log` : ''}`,
+  };
+}
+
+/**
+ * Writes one blob onto the drive: its manifest entry and its log line, or, when it fails, only a
+ * log line saying why (and the blob in the incomplete list). Rethrows the signal's reason when aborted.
+ */
+async function exportBlob(
+  run: ExportRun,
+  t: Target,
+  c: Candidate,
+): Promise<{ manifest?: ManifestBlob; log: DriveLogBlob }> {
+  const { opts, progress } = run;
+  const filePath = [run.session, c.container, ...c.name.split('/')].join('/');
+  const file = path.join(t.dir, ...filePath.split('/'));
+  progress.currentBlob = fullPath(c);
+  let done = 0;
+  try {
+    const blocks = await writeBlob(run.service, c, file, opts.signal, (n) => {
+      done += n;
+      progress.bytesProcessed += n;
+      run.report();
+    });
+    progress.bytesSucceeded += c.length;
+    return {
+      manifest: {
+        blobPath: `${c.container}/${c.name}`,
+        filePath,
+        length: c.length,
+        importDisposition: 'overwrite',
+        blobType: c.blobType,
+        blocks,
+      },
+      log: {
+        status: 'Completed',
+        blobPath: `${c.container}/${c.name}`,
+        filePath,
+        length: c.length,
+        blobType: c.blobType,
+        blocks: blocks.map((b) => ({ ...b, status: 'Completed' as const })),
+      },
+    };
+  } catch (e) {
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    progress.bytesProcessed += c.length - done;
+    await rm(file, { force: true }).catch(() => undefined);
+    const changed = (e as { statusCode?: number }).statusCode === 412;
+    const damaged = e instanceof Error && e.message.includes('damaged in storage');
+    const reason = changed
+      ? 'the blob changed while it was being exported'
+      : damaged
+        ? errText(e)
+        : `writing it to ${file} failed (${errText(e)})`;
+    run.incomplete.push({ blobPath: fullPath(c), length: c.length, reason });
+    return {
+      log: {
+        status: changed ? 'BlobRequestFailed' : 'FileAccessDenied',
+        blobPath: `${c.container}/${c.name}`,
+        filePath,
+        length: c.length,
+        blobType: c.blobType,
+        blocks: [],
+        message: `Blob /${c.container}/${c.name} was not exported: ${clause(reason)}. It is listed in the incomplete blob list.`,
+      },
+    };
+  }
 }

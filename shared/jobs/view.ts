@@ -273,76 +273,26 @@ function deadline(
   };
 }
 
-export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Date, extras: ViewExtras = {}): JobView {
-  const t = now.getTime();
-  const p = job.properties;
-  const type = jobType(p.jobType);
-  const state = normalizeJobState(p.state);
-  const createdAt = ms(job.systemData?.createdAt);
-  const modifiedAt = ms(job.systemData?.lastModifiedAt);
-  const firstSeen = ms(record?.firstSeenAt) ?? t;
-  const haulUpdate = ms(record?.updatedByHaulAt);
-  const lc = asLifecycle(
-    job,
-    state === 'Unknown' ? 'Creating' : state,
-    createdAt ?? firstSeen,
-    modifiedAt ?? createdAt ?? firstSeen,
-  );
+/** What the parts of a job's view read: the Get Job answer, Haul's record, and the times taken from them once. */
+interface ViewInputs {
+  job: ArmJob;
+  record: JobRecord | undefined;
+  type: 'Import' | 'Export';
+  state: JobViewState;
+  /** The answer in the life cycle's shape (an Unknown state asked as Creating). */
+  lc: LifecycleJob;
+  now: number;
+  createdAt: number | undefined;
+  modifiedAt: number | undefined;
+  firstSeen: number;
+  haulUpdate: number | undefined;
+}
 
-  // ---- drives (G3, G4)
-  const drives: DriveView[] = (p.driveList ?? []).map((d) => {
-    const rec = record?.drives[d.driveId];
-    const s = normalizeDriveState(d.state);
-    const since = enteredAt(rec?.states, [d.state ?? '']);
-    const extra =
-      type === 'Import' &&
-      rec !== undefined &&
-      record !== undefined &&
-      (ms(rec.firstSeenAt) ?? 0) > firstSeen &&
-      (rec.states[0]?.state ?? '') !== 'Specified';
-    // The error log counted, when Haul has read the log the drive names now.
-    const log = rec?.log && rec.log.uri === d.errorLogUri ? rec.log : undefined;
-    const logError = d.errorLogUri && !log ? extras.logErrors?.[d.driveId] : undefined;
-    const verdict = driveVerdict(
-      {
-        driveId: d.driveId,
-        state: s,
-        serviceState: d.state ?? '',
-        bytesSucceeded: d.bytesSucceeded ?? 0,
-        percentComplete: d.percentComplete ?? 0,
-        copyStatus: d.copyStatus,
-        extra,
-        errorLogUri: d.errorLogUri,
-        log,
-        logError,
-        passed: rec?.states.map((x) => x.state) ?? [],
-      },
-      { name: job.name, type, state, cancelRequested: p.cancelRequested ?? false },
-    );
-    return {
-      driveId: d.driveId,
-      state: s,
-      serviceState: d.state ?? '',
-      ...(d.copyStatus ? { copyStatus: d.copyStatus } : {}),
-      percentComplete: d.percentComplete ?? 0,
-      bytesSucceeded: d.bytesSucceeded ?? 0,
-      ...(d.errorLogUri ? { errorLogUri: d.errorLogUri } : {}),
-      ...(d.verboseLogUri ? { verboseLogUri: d.verboseLogUri } : {}),
-      ...(d.manifestFile ? { manifestFile: d.manifestFile } : {}),
-      ...(d.manifestHash ? { manifestHash: d.manifestHash } : {}),
-      ...(d.manifestUri ? { manifestUri: d.manifestUri } : {}),
-      // Get Job carries no key (Azure returns them only from listBitLockerKeys): an import job's
-      // own drives were named with their key; an export drive has one once the data center wrote it.
-      hasBitLockerKey:
-        !!d.bitLockerKey ||
-        (type === 'Import' ? !extra : ['Completed', 'CompletedMoreInfo', 'ShippedBack'].includes(s)),
-      extra,
-      ...(since ? { stateSince: since.at } : {}),
-      ...(log ? { log } : {}),
-      ...(logError ? { logError } : {}),
-      verdict,
-    };
-  });
+export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Date, extras: ViewExtras = {}): JobView {
+  const v = viewInputs(job, record, now);
+  const { type, state, lc, createdAt, modifiedAt, firstSeen } = v;
+  const p = job.properties;
+  const drives = (p.driveList ?? []).map((d) => driveView(v, d, extras));
   const verdict = jobVerdict({
     name: job.name,
     type,
@@ -353,81 +303,236 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
     returnPackage: p.returnPackage,
     drives,
   });
+  const deadlines = deadlinesOf(v);
+  const overdue = deadlines.find((d) => d.rule === 'J6' && d.passed);
+  const alerts = [...jobAlerts(v, overdue), ...drives.flatMap((d) => driveAlerts(v, d, drives.length))];
 
-  // ---- actions (J4/J5, J3/J12, J13, A1)
-  let actions: JobView['actions'];
+  // The next thing to do: the life cycle's, unless the verdict knows better (what the copy left to
+  // do); a missing return address (JE4) comes first.
+  const base = nextStep(job, state, lc, overdue !== undefined);
+  const next = base.rule === 'JE4' || !verdict.next ? base : verdict.next;
+
+  const ex = p.export;
+  return {
+    name: job.name,
+    ...(job.id ? { id: job.id } : {}),
+    type,
+    state,
+    serviceState: p.state ?? '',
+    cancelRequested: lc.cancelRequested,
+    percentComplete: p.percentComplete ?? 0,
+    ...(p.storageAccountId ? { storageAccountId: p.storageAccountId } : {}),
+    ...(p.storageAccountId ? { storageAccount: p.storageAccountId.split('/').pop() ?? '' } : {}),
+    location: locationView(job, extras.location),
+    drives,
+    ...(type === 'Export' || ex
+      ? {
+          export: {
+            blobPaths: ex?.blobList?.blobPath ?? [],
+            blobPathPrefixes: ex?.blobList?.blobPathPrefix ?? [],
+            ...(ex?.blobListBlobPath ? { blobListBlobPath: ex.blobListBlobPath } : {}),
+            ...(p.incompleteBlobListUri ? { incompleteBlobListUri: p.incompleteBlobListUri } : {}),
+          },
+        }
+      : {}),
+    ...(p.returnAddress ? { returnAddress: stripUndefined(p.returnAddress) } : {}),
+    ...(p.returnShipping ? { returnShipping: p.returnShipping } : {}),
+    ...(p.deliveryPackage ? { deliveryPackage: stripUndefined(p.deliveryPackage) } : {}),
+    ...(p.returnPackage ? { returnPackage: p.returnPackage } : {}),
+    contact: contactOf(job),
+    logLevel: lc.logLevel,
+    backupDriveManifest: p.backupDriveManifest ?? false,
+    ...(p.diagnosticsPath ? { diagnosticsPath: p.diagnosticsPath } : {}),
+    tags: job.tags ?? {},
+    ...(createdAt !== undefined ? { createdAt: isoOf(createdAt) } : {}),
+    ...(modifiedAt !== undefined ? { lastModifiedAt: isoOf(modifiedAt) } : {}),
+    nextStep: next,
+    verdict,
+    actions: actionsOf(v),
+    deadlines,
+    alerts,
+    timeline: timelineOf(record),
+    firstSeenAt: isoOf(firstSeen),
+    observedAt: isoOf(v.now),
+  };
+}
+
+function viewInputs(job: ArmJob, record: JobRecord | undefined, now: Date): ViewInputs {
+  const t = now.getTime();
+  const state = normalizeJobState(job.properties.state);
+  const createdAt = ms(job.systemData?.createdAt);
+  const modifiedAt = ms(job.systemData?.lastModifiedAt);
+  const firstSeen = ms(record?.firstSeenAt) ?? t;
+  const lc = asLifecycle(
+    job,
+    state === 'Unknown' ? 'Creating' : state,
+    createdAt ?? firstSeen,
+    modifiedAt ?? createdAt ?? firstSeen,
+  );
+  return {
+    job,
+    record,
+    type: jobType(job.properties.jobType),
+    state,
+    lc,
+    now: t,
+    createdAt,
+    modifiedAt,
+    firstSeen,
+    haulUpdate: ms(record?.updatedByHaulAt),
+  };
+}
+
+type ArmDrive = NonNullable<ArmJob['properties']['driveList']>[number];
+
+/** One drive as the service reports it, with what Haul observed of it and its verdict (G3, G4). */
+function driveView(v: ViewInputs, d: ArmDrive, extras: ViewExtras): DriveView {
+  const { job, record, type, state } = v;
+  const p = job.properties;
+  const rec = record?.drives[d.driveId];
+  const s = normalizeDriveState(d.state);
+  const since = enteredAt(rec?.states, [d.state ?? '']);
+  const extra =
+    type === 'Import' &&
+    rec !== undefined &&
+    record !== undefined &&
+    (ms(rec.firstSeenAt) ?? 0) > v.firstSeen &&
+    (rec.states[0]?.state ?? '') !== 'Specified';
+  // The error log counted, when Haul has read the log the drive names now.
+  const log = rec?.log && rec.log.uri === d.errorLogUri ? rec.log : undefined;
+  const logError = d.errorLogUri && !log ? extras.logErrors?.[d.driveId] : undefined;
+  const verdict = driveVerdict(
+    {
+      driveId: d.driveId,
+      state: s,
+      serviceState: d.state ?? '',
+      bytesSucceeded: d.bytesSucceeded ?? 0,
+      percentComplete: d.percentComplete ?? 0,
+      copyStatus: d.copyStatus,
+      extra,
+      errorLogUri: d.errorLogUri,
+      log,
+      logError,
+      passed: rec?.states.map((x) => x.state) ?? [],
+    },
+    { name: job.name, type, state, cancelRequested: p.cancelRequested ?? false },
+  );
+  return {
+    driveId: d.driveId,
+    state: s,
+    serviceState: d.state ?? '',
+    ...(d.copyStatus ? { copyStatus: d.copyStatus } : {}),
+    percentComplete: d.percentComplete ?? 0,
+    bytesSucceeded: d.bytesSucceeded ?? 0,
+    ...(d.errorLogUri ? { errorLogUri: d.errorLogUri } : {}),
+    ...(d.verboseLogUri ? { verboseLogUri: d.verboseLogUri } : {}),
+    ...(d.manifestFile ? { manifestFile: d.manifestFile } : {}),
+    ...(d.manifestHash ? { manifestHash: d.manifestHash } : {}),
+    ...(d.manifestUri ? { manifestUri: d.manifestUri } : {}),
+    // Get Job carries no key (Azure returns them only from listBitLockerKeys): an import job's
+    // own drives were named with their key; an export drive has one once the data center wrote it.
+    hasBitLockerKey:
+      !!d.bitLockerKey || (type === 'Import' ? !extra : ['Completed', 'CompletedMoreInfo', 'ShippedBack'].includes(s)),
+    extra,
+    ...(since ? { stateSince: since.at } : {}),
+    ...(log ? { log } : {}),
+    ...(logError ? { logError } : {}),
+    verdict,
+  };
+}
+
+/** What the person may do with the job now (J4/J5, J3/J12, J13, A1). */
+function actionsOf({ job, state, lc }: ViewInputs): JobView['actions'] {
   if (state === 'Unknown') {
     const r = unknownStateRefusal(job);
-    actions = { ship: r, update: r, cancel: r, delete: r };
+    return { ship: r, update: r, cancel: r, delete: r };
+  }
+  const perms = allowed(lc);
+  return {
+    ship: permission(checkSetShipping({ ...lc, deliveryPackage: lc.deliveryPackage ?? SHIP_PLACEHOLDER })),
+    update: permission(perms.update),
+    cancel: permission(perms.cancel),
+    delete: permission(perms.delete),
+  };
+}
+
+/** The deadline the job's state runs against (J2, J6, J12): estimates from observed times. */
+function deadlinesOf(v: ViewInputs): Deadline[] {
+  const { state } = v;
+  if (state === 'Creating') return [creatingExpires(v)];
+  if (state === 'Shipping') return [shippingOverdue(v)];
+  if (state === 'Completed' || state === 'Closed') return [deleteJob(v, state)];
+  return [];
+}
+
+/** The latest of the candidate starts of a wait, with the words that say where it comes from. */
+const latest = (candidates: [number, string][]): [number, string] => candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
+
+/** J2: a job left Creating for 14 days after its last update is deleted. */
+function creatingExpires({ lc, createdAt, modifiedAt, haulUpdate, firstSeen, now }: ViewInputs): Deadline {
+  const candidates: [number, string][] = [];
+  if (modifiedAt !== undefined)
+    candidates.push([modifiedAt, `the job was last updated ${formatTime(modifiedAt)} (as the service reports)`]);
+  else if (createdAt !== undefined)
+    candidates.push([createdAt, `the job was created ${formatTime(createdAt)} (as the service reports)`]);
+  if (haulUpdate !== undefined) candidates.push([haulUpdate, `Haul last updated the job ${formatTime(haulUpdate)}`]);
+  if (!candidates.length)
+    candidates.push([
+      firstSeen,
+      `Haul first saw the job ${formatTime(firstSeen)}; it may be older, so the date may be earlier`,
+    ]);
+  const [base, why] = latest(candidates);
+  return deadline(lc, 'creatingExpires', 'J2', base + FOURTEEN_DAYS, `14 days after ${why}`, now);
+}
+
+/** J6: the package is due at the data center 14 days after the job was set to Shipping (or updated). */
+function shippingOverdue({ lc, record, haulUpdate, firstSeen, now }: ViewInputs): Deadline {
+  const entered = enteredAt(record?.states, ['Shipping']);
+  const candidates: [number, string][] = [];
+  if (entered) {
+    const at = ms(entered.at) ?? firstSeen;
+    candidates.push([
+      at,
+      entered.via === 'haul'
+        ? `Haul set the job to Shipping ${formatTime(at)}`
+        : entered.via === 'first-seen'
+          ? `Haul first saw the job Shipping ${formatTime(at)}; it may have been Shipping longer, so the date may be earlier`
+          : `Haul saw the job Shipping ${formatTime(at)}`,
+    ]);
+  }
+  if (haulUpdate !== undefined && (!entered || haulUpdate > (ms(entered.at) ?? 0)))
+    candidates.push([
+      haulUpdate,
+      `Haul updated the job ${formatTime(haulUpdate)} (an update restarts the wait, rule JE2)`,
+    ]);
+  if (!candidates.length)
+    candidates.push([firstSeen, `Haul first saw the job Shipping ${formatTime(firstSeen)}; the date may be earlier`]);
+  const [base, why] = latest(candidates);
+  return deadline(lc, 'shippingOverdue', 'J6', base + FOURTEEN_DAYS, `14 days after ${why}`, now);
+}
+
+/** J12: a Completed or Closed job is deleted 90 days after it got there. */
+function deleteJob({ lc, record, modifiedAt, firstSeen, now }: ViewInputs, state: 'Completed' | 'Closed'): Deadline {
+  const entered = enteredAt(record?.states, [state]);
+  let base: number;
+  let why: string;
+  if (entered && entered.via !== 'first-seen') {
+    base = ms(entered.at) ?? firstSeen;
+    why = `Haul saw the job ${state} ${formatTime(base)}`;
+  } else if (modifiedAt !== undefined) {
+    base = modifiedAt;
+    why = `the job was last changed ${formatTime(modifiedAt)} (as the service reports)`;
   } else {
-    const perms = allowed(lc);
-    actions = {
-      ship: permission(checkSetShipping({ ...lc, deliveryPackage: lc.deliveryPackage ?? SHIP_PLACEHOLDER })),
-      update: permission(perms.update),
-      cancel: permission(perms.cancel),
-      delete: permission(perms.delete),
-    };
+    base = ms(entered?.at) ?? firstSeen;
+    why = `Haul first saw the job ${state} ${formatTime(base)}; the date may be earlier`;
   }
+  return deadline(lc, 'deleteJob', 'J12', base + NINETY_DAYS, `90 days after ${why}`, now);
+}
 
-  // ---- deadlines (J2, J6, J12): estimates from observed times
-  const deadlines: Deadline[] = [];
-  if (state === 'Creating') {
-    const candidates: [number, string][] = [];
-    if (modifiedAt !== undefined)
-      candidates.push([modifiedAt, `the job was last updated ${formatTime(modifiedAt)} (as the service reports)`]);
-    else if (createdAt !== undefined)
-      candidates.push([createdAt, `the job was created ${formatTime(createdAt)} (as the service reports)`]);
-    if (haulUpdate !== undefined) candidates.push([haulUpdate, `Haul last updated the job ${formatTime(haulUpdate)}`]);
-    if (!candidates.length)
-      candidates.push([
-        firstSeen,
-        `Haul first saw the job ${formatTime(firstSeen)}; it may be older, so the date may be earlier`,
-      ]);
-    const [base, why] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
-    deadlines.push(deadline(lc, 'creatingExpires', 'J2', base + FOURTEEN_DAYS, `14 days after ${why}`, t));
-  } else if (state === 'Shipping') {
-    const entered = enteredAt(record?.states, ['Shipping']);
-    const candidates: [number, string][] = [];
-    if (entered) {
-      const at = ms(entered.at) ?? firstSeen;
-      candidates.push([
-        at,
-        entered.via === 'haul'
-          ? `Haul set the job to Shipping ${formatTime(at)}`
-          : entered.via === 'first-seen'
-            ? `Haul first saw the job Shipping ${formatTime(at)}; it may have been Shipping longer, so the date may be earlier`
-            : `Haul saw the job Shipping ${formatTime(at)}`,
-      ]);
-    }
-    if (haulUpdate !== undefined && (!entered || haulUpdate > (ms(entered.at) ?? 0)))
-      candidates.push([
-        haulUpdate,
-        `Haul updated the job ${formatTime(haulUpdate)} (an update restarts the wait, rule JE2)`,
-      ]);
-    if (!candidates.length)
-      candidates.push([firstSeen, `Haul first saw the job Shipping ${formatTime(firstSeen)}; the date may be earlier`]);
-    const [base, why] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
-    deadlines.push(deadline(lc, 'shippingOverdue', 'J6', base + FOURTEEN_DAYS, `14 days after ${why}`, t));
-  } else if (state === 'Completed' || state === 'Closed') {
-    const entered = enteredAt(record?.states, [state]);
-    let base: number;
-    let why: string;
-    if (entered && entered.via !== 'first-seen') {
-      base = ms(entered.at) ?? firstSeen;
-      why = `Haul saw the job ${state} ${formatTime(base)}`;
-    } else if (modifiedAt !== undefined) {
-      base = modifiedAt;
-      why = `the job was last changed ${formatTime(modifiedAt)} (as the service reports)`;
-    } else {
-      base = ms(entered?.at) ?? firstSeen;
-      why = `Haul first saw the job ${state} ${formatTime(base)}; the date may be earlier`;
-    }
-    deadlines.push(deadline(lc, 'deleteJob', 'J12', base + NINETY_DAYS, `90 days after ${why}`, t));
-  }
-
-  // ---- alerts: what happened, and what to do now
+/** The job's own alerts: what happened to it, and what to do now. */
+function jobAlerts({ job, record, type, state, lc, now }: ViewInputs, overdue: Deadline | undefined): JobAlert[] {
+  const p = job.properties;
   const alerts: JobAlert[] = [];
-  const overdue = deadlines.find((d) => d.rule === 'J6' && d.passed);
   if (state === 'Unknown') {
     alerts.push({
       id: 'G1',
@@ -473,7 +578,7 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
       rule: 'JE2',
       severity: 'warning',
       title: 'Package overdue',
-      text: `The package for job ${job.name} should have arrived by ${formatTime(ms(overdue.at) ?? t)} (an estimate). Ask ${p.deliveryPackage?.carrierName ?? 'the carrier'} about tracking number ${p.deliveryPackage?.trackingNumber ?? '(none)'}, then update the delivery package (the wait starts again) or cancel the job. Without an answer within 30 days the job is closed (rule JE2).`,
+      text: `The package for job ${job.name} should have arrived by ${formatTime(ms(overdue.at) ?? now)} (an estimate). Ask ${p.deliveryPackage?.carrierName ?? 'the carrier'} about tracking number ${p.deliveryPackage?.trackingNumber ?? '(none)'}, then update the delivery package (the wait starts again) or cancel the job. Without an answer within 30 days the job is closed (rule JE2).`,
     });
   }
   if ((state === 'Received' || state === 'Transferring' || state === 'Packaging') && !p.returnAddress) {
@@ -505,140 +610,100 @@ export function buildJobView(job: ArmJob, record: JobRecord | undefined, now: Da
       text: `Job ${job.name} was cancelled: its drives are not copied; if they reach the data center they are packed and shipped back, and the job ends Completed (rule J14).`,
     });
   }
-  for (const d of drives) {
-    const series = record?.drives[d.driveId]?.states ?? [];
-    if (d.state === 'NeverReceived') {
-      const over = state === 'Completed' || state === 'Closed';
-      alerts.push({
-        id: `D4:${d.driveId}`,
-        rule: over ? 'D4' : 'DE1',
-        severity: over ? 'error' : 'warning',
-        driveId: d.driveId,
-        title: `Drive ${d.driveId} not received`,
-        text: over
-          ? `Drive ${d.driveId} never reached the data center (rule D4): none of its files were imported, and the job is over. Send its files again, in a new job.`
-          : `Drive ${d.driveId} did not arrive with the package (rule D4). Check that it was in the package and ask the carrier. If it arrives in another shipment, it moves back to Received and is processed (rule DE1).`,
-      });
-    }
-    const last = series[series.length - 1];
-    const prev = series[series.length - 2];
-    if (d.state === 'Received' && last?.state === 'Received' && prev?.state === 'NeverReceived') {
-      alerts.push({
-        id: `DE1:${d.driveId}`,
-        rule: 'DE1',
-        severity: 'info',
-        driveId: d.driveId,
-        title: `Drive ${d.driveId} arrived late`,
-        text: `Drive ${d.driveId}, once marked NeverReceived, arrived in another shipment and is Received now; it will be processed (rule DE1).`,
-      });
-    }
-    if (d.state === 'Faulted') {
-      alerts.push({
-        id: `F1:${d.driveId}`,
-        rule: 'F1',
-        severity: 'error',
-        driveId: d.driveId,
-        title: `Drive ${d.driveId} is Faulted`,
-        text: `The data center could not process drive ${d.driveId}. The operators will contact you by email or phone; once resolved the drive continues (rule F2).`,
-      });
-    }
-    if (d.state !== 'Faulted' && last?.state === d.serviceState && prev?.state === 'Faulted') {
-      alerts.push({
-        id: `F2:${d.driveId}`,
-        rule: 'F2',
-        severity: 'info',
-        driveId: d.driveId,
-        title: `Drive ${d.driveId} fault resolved`,
-        text: `The operators resolved the problem with drive ${d.driveId}; it is ${d.state} again (rule F2).`,
-      });
-    }
-    // D7: what the copy met stays said after the drive is shipped back (its state no longer shows it).
-    const v = d.verdict;
-    if (
-      v.kind === 'importedWithErrors' ||
-      v.kind === 'importedWithWarnings' ||
-      (v.kind === 'notImported' && v.rule !== 'D4')
-    ) {
-      alerts.push({
-        id: `D7:${d.driveId}`,
-        rule: 'D7',
-        severity: v.tone === 'danger' ? 'error' : 'warning',
-        driveId: d.driveId,
-        title: `Drive ${d.driveId}: ${v.label.toLowerCase()}`,
-        // The job's headline says what the drive lacks; the banner says why (the error log's reasons).
-        text: drives.length > 1 ? `${v.headline} ${v.why}` : v.why,
-      });
-    }
-    if (d.extra) {
-      alerts.push({
-        id: `JE5:${d.driveId}`,
-        rule: 'JE5',
-        severity: 'info',
-        driveId: d.driveId,
-        title: `Extra drive ${d.driveId}`,
-        text: `Drive ${d.driveId} was in the package but is not one of the job's drives. It is not processed and is returned with the job's drives (rules JE5, DE2).`,
-      });
-    }
+  return alerts;
+}
+
+/** One drive's alerts; `driveCount` is how many drives the job has. */
+function driveAlerts({ record, state }: ViewInputs, d: DriveView, driveCount: number): JobAlert[] {
+  const alerts: JobAlert[] = [];
+  const series = record?.drives[d.driveId]?.states ?? [];
+  if (d.state === 'NeverReceived') {
+    const over = state === 'Completed' || state === 'Closed';
+    alerts.push({
+      id: `D4:${d.driveId}`,
+      rule: over ? 'D4' : 'DE1',
+      severity: over ? 'error' : 'warning',
+      driveId: d.driveId,
+      title: `Drive ${d.driveId} not received`,
+      text: over
+        ? `Drive ${d.driveId} never reached the data center (rule D4): none of its files were imported, and the job is over. Send its files again, in a new job.`
+        : `Drive ${d.driveId} did not arrive with the package (rule D4). Check that it was in the package and ask the carrier. If it arrives in another shipment, it moves back to Received and is processed (rule DE1).`,
+    });
   }
+  const last = series[series.length - 1];
+  const prev = series[series.length - 2];
+  if (d.state === 'Received' && last?.state === 'Received' && prev?.state === 'NeverReceived') {
+    alerts.push({
+      id: `DE1:${d.driveId}`,
+      rule: 'DE1',
+      severity: 'info',
+      driveId: d.driveId,
+      title: `Drive ${d.driveId} arrived late`,
+      text: `Drive ${d.driveId}, once marked NeverReceived, arrived in another shipment and is Received now; it will be processed (rule DE1).`,
+    });
+  }
+  if (d.state === 'Faulted') {
+    alerts.push({
+      id: `F1:${d.driveId}`,
+      rule: 'F1',
+      severity: 'error',
+      driveId: d.driveId,
+      title: `Drive ${d.driveId} is Faulted`,
+      text: `The data center could not process drive ${d.driveId}. The operators will contact you by email or phone; once resolved the drive continues (rule F2).`,
+    });
+  }
+  if (d.state !== 'Faulted' && last?.state === d.serviceState && prev?.state === 'Faulted') {
+    alerts.push({
+      id: `F2:${d.driveId}`,
+      rule: 'F2',
+      severity: 'info',
+      driveId: d.driveId,
+      title: `Drive ${d.driveId} fault resolved`,
+      text: `The operators resolved the problem with drive ${d.driveId}; it is ${d.state} again (rule F2).`,
+    });
+  }
+  // D7: what the copy met stays said after the drive is shipped back (its state no longer shows it).
+  const v = d.verdict;
+  if (
+    v.kind === 'importedWithErrors' ||
+    v.kind === 'importedWithWarnings' ||
+    (v.kind === 'notImported' && v.rule !== 'D4')
+  ) {
+    alerts.push({
+      id: `D7:${d.driveId}`,
+      rule: 'D7',
+      severity: v.tone === 'danger' ? 'error' : 'warning',
+      driveId: d.driveId,
+      title: `Drive ${d.driveId}: ${v.label.toLowerCase()}`,
+      // The job's headline says what the drive lacks; the banner says why (the error log's reasons).
+      text: driveCount > 1 ? `${v.headline} ${v.why}` : v.why,
+    });
+  }
+  if (d.extra) {
+    alerts.push({
+      id: `JE5:${d.driveId}`,
+      rule: 'JE5',
+      severity: 'info',
+      driveId: d.driveId,
+      title: `Extra drive ${d.driveId}`,
+      text: `Drive ${d.driveId} was in the package but is not one of the job's drives. It is not processed and is returned with the job's drives (rules JE5, DE2).`,
+    });
+  }
+  return alerts;
+}
 
-  // ---- the next thing to do: the life cycle's, unless the verdict knows better (what the copy left
-  // to do); a missing return address (JE4) comes first.
-  const base = nextStep(job, state, lc, overdue !== undefined);
-  const next = base.rule === 'JE4' || !verdict.next ? base : verdict.next;
-
-  // ---- contact
+/** Who the data center contacts: the return address's person, and every address to notify. */
+function contactOf(job: ArmJob): JobView['contact'] {
+  const ra = job.properties.returnAddress;
   const extraEmails = (job.tags?.[NOTIFY_TAG] ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const emails = [...new Set([...(p.returnAddress?.email ? [p.returnAddress.email] : []), ...extraEmails])];
-
-  const ex = p.export;
+  const emails = [...new Set([...(ra?.email ? [ra.email] : []), ...extraEmails])];
   return {
-    name: job.name,
-    ...(job.id ? { id: job.id } : {}),
-    type,
-    state,
-    serviceState: p.state ?? '',
-    cancelRequested: lc.cancelRequested,
-    percentComplete: p.percentComplete ?? 0,
-    ...(p.storageAccountId ? { storageAccountId: p.storageAccountId } : {}),
-    ...(p.storageAccountId ? { storageAccount: p.storageAccountId.split('/').pop() ?? '' } : {}),
-    location: locationView(job, extras.location),
-    drives,
-    ...(type === 'Export' || ex
-      ? {
-          export: {
-            blobPaths: ex?.blobList?.blobPath ?? [],
-            blobPathPrefixes: ex?.blobList?.blobPathPrefix ?? [],
-            ...(ex?.blobListBlobPath ? { blobListBlobPath: ex.blobListBlobPath } : {}),
-            ...(p.incompleteBlobListUri ? { incompleteBlobListUri: p.incompleteBlobListUri } : {}),
-          },
-        }
-      : {}),
-    ...(p.returnAddress ? { returnAddress: stripUndefined(p.returnAddress) } : {}),
-    ...(p.returnShipping ? { returnShipping: p.returnShipping } : {}),
-    ...(p.deliveryPackage ? { deliveryPackage: stripUndefined(p.deliveryPackage) } : {}),
-    ...(p.returnPackage ? { returnPackage: p.returnPackage } : {}),
-    contact: {
-      ...(p.returnAddress?.recipientName ? { name: p.returnAddress.recipientName } : {}),
-      ...(p.returnAddress?.phone ? { phone: p.returnAddress.phone } : {}),
-      emails,
-    },
-    logLevel: lc.logLevel,
-    backupDriveManifest: p.backupDriveManifest ?? false,
-    ...(p.diagnosticsPath ? { diagnosticsPath: p.diagnosticsPath } : {}),
-    tags: job.tags ?? {},
-    ...(createdAt !== undefined ? { createdAt: isoOf(createdAt) } : {}),
-    ...(modifiedAt !== undefined ? { lastModifiedAt: isoOf(modifiedAt) } : {}),
-    nextStep: next,
-    verdict,
-    actions,
-    deadlines,
-    alerts,
-    timeline: timelineOf(record),
-    firstSeenAt: isoOf(firstSeen),
-    observedAt: isoOf(t),
+    ...(ra?.recipientName ? { name: ra.recipientName } : {}),
+    ...(ra?.phone ? { phone: ra.phone } : {}),
+    emails,
   };
 }
 

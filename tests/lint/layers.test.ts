@@ -113,27 +113,45 @@ describe('layer rules', () => {
     ).toEqual([]);
   });
 
-  it('node/ is shared by main/core and the service: both may import it, it imports neither, and the renderer and shared/ may not', async () => {
+  it('shared/node/ is shared by main/core and the service: both may import it, it imports neither, and the renderer and the rest of shared/ may not', async () => {
     const atomic = "import { writeFileAtomic } from '%s';\nexport default writeFileAtomic;\n";
-    expect(await importErrors('service/store.ts', atomic.replace('%s', '../node/atomicWrite'))).toEqual([]);
-    expect(await importErrors('service/datacenter/x.ts', atomic.replace('%s', '../../node/atomicWrite'))).toEqual([]);
-    expect(await importErrors('main/core/store/x.ts', atomic.replace('%s', '../../../node/atomicWrite'))).toEqual([]);
-    expect(await importErrors('renderer/src/bad.ts', atomic.replace('%s', '../../node/atomicWrite'))).toHaveLength(1);
-    expect(await importErrors('shared/bad.ts', atomic.replace('%s', '../node/atomicWrite'))).toHaveLength(1);
+    expect(await importErrors('service/store.ts', atomic.replace('%s', '../shared/node/atomicWrite'))).toEqual([]);
     expect(
-      await importErrors('node/bad.ts', "import { JobStore } from '../service/store';\nexport default JobStore;\n"),
+      await importErrors('service/datacenter/x.ts', atomic.replace('%s', '../../shared/node/atomicWrite')),
+    ).toEqual([]);
+    expect(
+      await importErrors('main/core/store/x.ts', atomic.replace('%s', '../../../shared/node/atomicWrite')),
+    ).toEqual([]);
+    expect(
+      await importErrors('renderer/src/bad.ts', atomic.replace('%s', '../../shared/node/atomicWrite')),
+    ).toHaveLength(1);
+    expect(
+      await importErrors('renderer/src/screens/bad.tsx', atomic.replace('%s', '../../../shared/node/atomicWrite')),
+    ).toHaveLength(1);
+    expect(await importErrors('shared/bad.ts', atomic.replace('%s', './node/atomicWrite'))).toHaveLength(1);
+    expect(await importErrors('shared/jobs/bad.ts', atomic.replace('%s', '../node/atomicWrite'))).toHaveLength(1);
+    expect(
+      await importErrors('shared/jobs/bad.ts', atomic.replace('%s', '../../shared/node/atomicWrite')),
     ).toHaveLength(1);
     expect(
       await importErrors(
-        'node/bad.ts',
-        "import { createCore } from '../main/core/bridge/core';\nexport default createCore;\n",
+        'shared/node/bad.ts',
+        "import { JobStore } from '../../service/store';\nexport default JobStore;\n",
       ),
     ).toHaveLength(1);
-    expect(await importErrors('node/bad.ts', "import { app } from 'electron';\nexport default app;\n")).toHaveLength(1);
     expect(
       await importErrors(
-        'node/ok.ts',
-        "import { BLOCK_SIZE } from '../shared/prep/constants';\nexport default BLOCK_SIZE;\n",
+        'shared/node/bad.ts',
+        "import { createCore } from '../../main/core/bridge/core';\nexport default createCore;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await importErrors('shared/node/bad.ts', "import { app } from 'electron';\nexport default app;\n"),
+    ).toHaveLength(1);
+    expect(
+      await importErrors(
+        'shared/node/ok.ts',
+        "import { open } from 'node:fs/promises';\nimport { BLOCK_SIZE } from '../prep/constants';\nexport default [open, BLOCK_SIZE];\n",
       ),
     ).toEqual([]);
   });

@@ -39,7 +39,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...fs, default: { ...fs, open, rename }, open, rename };
 });
 
-const { writeFileAtomic, removeStaleTemps } = await import('../../node/atomicWrite');
+const { writeFileAtomic, removeStaleTemps } = await import('../../shared/node/atomicWrite');
 const { jsonFileStore } = await import('../../main/core/store/jsonFile');
 const { writeAtomicAsync } = await import('../../main/core/prep/drive-format/write');
 

@@ -1,12 +1,12 @@
 // One JSON document on disk, checked with its zod schema on every read and written atomically
-// (node/atomicWrite.ts: temp file, fsync, rename, fsync of the folder: a crash leaves the old
+// (shared/node/atomicWrite.ts: temp file, fsync, rename, fsync of the folder: a crash leaves the old
 // document or the new one, never a mix).
 // A document that does not parse or fails its schema is moved aside — kept, named with the time —
 // and the store starts from its default, saying so once through `recovered`.
 import { rename, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { writeFileAtomic } from '../../../node/atomicWrite';
+import { writeFileAtomic } from '../../../shared/node/atomicWrite';
 
 export interface DocumentStore<T> {
   /** The document, or the default when there is none (or it was damaged and moved aside). */

@@ -1,7 +1,7 @@
-// Writing a drive's files: atomically (node/atomicWrite.ts: a temporary next to the file, fsync,
+// Writing a drive's files: atomically (shared/node/atomicWrite.ts: a temporary next to the file, fsync,
 // rename, fsync of the folder), and the MD5 as the drive's files carry it (Base16, upper case).
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../../../../node/atomicWrite';
+import { writeFileAtomic } from '../../../../shared/node/atomicWrite';
 
 /** The MD5 of `data` as the drive's files carry it (Base16, upper case). */
 export const md5Upper = (data: string | Buffer): string => createHash('md5').update(data).digest('hex').toUpperCase();

@@ -204,15 +204,94 @@ function columns(d: Diagram, initial: readonly string[]): Map<string, number> {
   return col;
 }
 
+/** The one line between two states: the table's edges in both directions merged. */
+interface EdgePair {
+  a: string;
+  b: string;
+  labels: string[];
+  rules: string[];
+  sides: Side[];
+  /** The reverse edge exists too (a head at each end). */
+  both: boolean;
+}
+
+/** An arrow that skips columns: an arc above or below the row, `level` steps out from it. */
+interface Arc {
+  p: EdgePair;
+  side: 'above' | 'below';
+  lo: number;
+  hi: number;
+  level: number;
+}
+
+/** Where a state of the row sits: its left edge, and its top relative to the row's centre line. */
+interface RowPlace {
+  x: number;
+  yOffset: number;
+  width: number;
+}
+
+/** The heights that follow from the row and its arcs. */
+interface VerticalFrame {
+  centerY: number;
+  /** Half the height of the tallest column's stack. */
+  rowHalf: number;
+  faultY: number;
+  height: number;
+}
+
+/** Where arcs and fault lines meet a state's top or bottom (x), for one edge. */
+type PortOf = (node: LaidNode, side: 'top' | 'bottom', edge: EdgePair) => number;
+
+const stackHeight = (n: number) => n * NODE_HEIGHT + (n - 1) * STACK_GAP;
+
 export function layoutDiagram(input: LayoutInput): DiagramLayout {
   const { kind, current } = input;
-  const table = tableOf(kind);
   const d = diagram(kind, current);
   const path = pathTaken(kind, input.observed, current);
   const onPath = new Set(path);
   const reachable = current ? reachableFrom(kind, current, input.faultedFrom) : new Set(d.nodes.map((n) => n.id));
+  const statusOf = (id: string): NodeStatus =>
+    id === current ? 'current' : onPath.has(id) ? 'visited' : reachable.has(id) ? 'reachable' : 'unreachable';
 
-  const col = columns(d, table.initial);
+  const col = columns(d, tableOf(kind).initial);
+  const { place, rowWidth, tallest } = placeRow(d, col);
+  const pairs = mergeEdges(d);
+  // Arcs first (their heights decide how much room the row needs above and below).
+  const arcs = stackArcs(pairs, col, place);
+  const frame = verticalFrame(d, tallest, arcs);
+  const nodes = laidNodes(d, { col, place, rowWidth, frame, statusOf });
+  const at = new Map(nodes.map((n) => [n.id, n]));
+  const port = portsOf(pairs, arcs, nodes, at);
+
+  const takenPairs = new Set<string>();
+  for (let i = 1; i < path.length; i++) takenPairs.add(`${path[i - 1]}\u0000${path[i]}`);
+  const isTaken = (a: string, b: string) => takenPairs.has(`${a}\u0000${b}`);
+  const isOpen = (id: string) => id === current || reachable.has(id);
+
+  const edges: LaidEdge[] = [...pairs.values()].map((p) => {
+    const arc = arcs.find((s) => s.p === p);
+    return {
+      key: `${p.a}\u0000${p.b}`,
+      from: p.a,
+      to: p.b,
+      d: edgePath(p, at.get(p.a)!, at.get(p.b)!, arc, { nodes, port, frame }),
+      headAtTo: true,
+      headAtFrom: p.both,
+      taken: isTaken(p.a, p.b) || (p.both && isTaken(p.b, p.a)),
+      possible: (isOpen(p.a) && reachable.has(p.b)) || (p.both && isOpen(p.b) && reachable.has(p.a)),
+      fault: p.a === FAULTED || p.b === FAULTED,
+      labels: p.labels,
+      rules: p.rules,
+      sides: p.sides,
+    };
+  });
+
+  return { kind, width: Math.ceil(rowWidth), height: Math.ceil(frame.height), nodes, edges, path, current };
+}
+
+/** The row's columns side by side, each column's states stacked about the centre line. */
+function placeRow(d: Diagram, col: Map<string, number>) {
   const columnCount = Math.max(...col.values()) + 1;
   const byColumn: string[][] = Array.from({ length: columnCount }, () => []);
   for (const n of d.nodes) if (n.id !== FAULTED) byColumn[col.get(n.id)!]!.push(n.id);
@@ -223,41 +302,7 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
     colX.push(x);
     x += w + COLUMN_GAP;
   }
-  const rowWidth = x - COLUMN_GAP + MARGIN;
-  const tallest = Math.max(...byColumn.map((ids) => ids.length));
-  const stackHeight = (n: number) => n * NODE_HEIGHT + (n - 1) * STACK_GAP;
-
-  // Arcs first (their heights decide how much room the row needs above and below).
-  interface Pending {
-    a: string;
-    b: string;
-    labels: string[];
-    rules: string[];
-    sides: Side[];
-    both: boolean;
-  }
-  const pending = new Map<string, Pending>();
-  for (const e of d.edges) {
-    if (e.from === e.to) continue;
-    const reverse = `${e.to}\u0000${e.from}`;
-    const existing = pending.get(reverse);
-    if (existing) {
-      existing.both = true;
-      for (const l of e.labels) if (!existing.labels.includes(l)) existing.labels.push(l);
-      for (const r of e.rules) if (!existing.rules.includes(r)) existing.rules.push(r);
-      for (const s of e.sides) if (!existing.sides.includes(s)) existing.sides.push(s);
-    } else
-      pending.set(`${e.from}\u0000${e.to}`, {
-        a: e.from,
-        b: e.to,
-        labels: [...e.labels],
-        rules: [...e.rules],
-        sides: [...e.sides],
-        both: false,
-      });
-  }
-
-  const place = new Map<string, { x: number; yOffset: number; width: number }>();
+  const place = new Map<string, RowPlace>();
   byColumn.forEach((ids, c) => {
     const h = stackHeight(ids.length);
     ids.forEach((id, i) => {
@@ -269,17 +314,46 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
       });
     });
   });
-  const lowerHalf = (id: string) => place.get(id)!.yOffset + NODE_HEIGHT / 2 > 0;
+  return {
+    place,
+    rowWidth: x - COLUMN_GAP + MARGIN,
+    tallest: Math.max(...byColumn.map((ids) => ids.length)),
+  };
+}
 
-  interface Arc {
-    p: Pending;
-    side: 'above' | 'below';
-    lo: number;
-    hi: number;
-    level: number;
+/** One EdgePair per pair of states, keyed by the first edge's direction; self-loops left out. */
+function mergeEdges(d: Diagram): Map<string, EdgePair> {
+  const pairs = new Map<string, EdgePair>();
+  for (const e of d.edges) {
+    if (e.from === e.to) continue;
+    const existing = pairs.get(`${e.to}\u0000${e.from}`);
+    if (existing) {
+      existing.both = true;
+      for (const l of e.labels) if (!existing.labels.includes(l)) existing.labels.push(l);
+      for (const r of e.rules) if (!existing.rules.includes(r)) existing.rules.push(r);
+      for (const s of e.sides) if (!existing.sides.includes(s)) existing.sides.push(s);
+    } else
+      pairs.set(`${e.from}\u0000${e.to}`, {
+        a: e.from,
+        b: e.to,
+        labels: [...e.labels],
+        rules: [...e.rules],
+        sides: [...e.sides],
+        both: false,
+      });
   }
+  return pairs;
+}
+
+/**
+ * The arrows that skip columns, shortest first, each on the side of the row its ends lean to
+ * (below when either end sits in the lower half) and one level further out than any arc it
+ * overlaps there.
+ */
+function stackArcs(pairs: Map<string, EdgePair>, col: Map<string, number>, place: Map<string, RowPlace>): Arc[] {
+  const lowerHalf = (id: string) => place.get(id)!.yOffset + NODE_HEIGHT / 2 > 0;
   const arcs: Arc[] = [];
-  const skips = [...pending.values()]
+  const skips = [...pairs.values()]
     .filter((p) => p.a !== FAULTED && p.b !== FAULTED && Math.abs(col.get(p.a)! - col.get(p.b)!) > 1)
     .map((p) => ({ p, lo: Math.min(col.get(p.a)!, col.get(p.b)!), hi: Math.max(col.get(p.a)!, col.get(p.b)!) }))
     .sort((s, t) => s.hi - s.lo - (t.hi - t.lo) || s.lo - t.lo);
@@ -288,6 +362,11 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
     const overlapping = arcs.filter((a) => a.side === side && a.lo < s.hi && s.lo < a.hi);
     arcs.push({ ...s, side, level: 1 + Math.max(0, ...overlapping.map((a) => a.level)) });
   }
+  return arcs;
+}
+
+/** The row's centre line below the arcs above it, Faulted's row below the arcs below it. */
+function verticalFrame(d: Diagram, tallest: number, arcs: Arc[]): VerticalFrame {
   const levels = (side: 'above' | 'below') => Math.max(0, ...arcs.filter((a) => a.side === side).map((a) => a.level));
   const hasFaulted = d.nodes.some((n) => n.id === FAULTED);
   const rowHalf = stackHeight(tallest) / 2;
@@ -296,44 +375,62 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
   const centerY = MARGIN + above + rowHalf;
   const faultY = centerY + rowHalf + below + 32;
   const height = (hasFaulted ? faultY + NODE_HEIGHT : centerY + rowHalf) + MARGIN;
+  return { centerY, rowHalf, faultY, height };
+}
 
-  const nodes: LaidNode[] = d.nodes.map((n) => {
-    const status: NodeStatus =
-      n.id === current ? 'current' : onPath.has(n.id) ? 'visited' : reachable.has(n.id) ? 'reachable' : 'unreachable';
-    const common = { id: n.id, label: n.label, status, initial: n.initial, terminal: n.terminal, height: NODE_HEIGHT };
+function laidNodes(
+  d: Diagram,
+  g: {
+    col: Map<string, number>;
+    place: Map<string, RowPlace>;
+    rowWidth: number;
+    frame: VerticalFrame;
+    statusOf: (id: string) => NodeStatus;
+  },
+): LaidNode[] {
+  return d.nodes.map((n) => {
+    const common = {
+      id: n.id,
+      label: n.label,
+      status: g.statusOf(n.id),
+      initial: n.initial,
+      terminal: n.terminal,
+      height: NODE_HEIGHT,
+    };
     if (n.id === FAULTED) {
       const faultEdges = d.edges.filter((e) => e.from !== e.to && (e.from === FAULTED || e.to === FAULTED)).length;
       const w = Math.max(nodeWidth(n.id), faultEdges * 18);
-      return { ...common, x: (rowWidth - w) / 2, y: faultY, width: w, column: -1 };
+      return { ...common, x: (g.rowWidth - w) / 2, y: g.frame.faultY, width: w, column: -1 };
     }
-    const p = place.get(n.id)!;
-    return { ...common, x: p.x, y: centerY + p.yOffset, width: p.width, column: col.get(n.id)! };
+    const p = g.place.get(n.id)!;
+    return { ...common, x: p.x, y: g.frame.centerY + p.yOffset, width: p.width, column: g.col.get(n.id)! };
   });
-  const at = new Map(nodes.map((n) => [n.id, n]));
+}
 
-  const takenPairs = new Set<string>();
-  for (let i = 1; i < path.length; i++) takenPairs.add(`${path[i - 1]}\u0000${path[i]}`);
-  const isTaken = (a: string, b: string) => takenPairs.has(`${a}\u0000${b}`);
-  const isOpen = (id: string) => id === current || reachable.has(id);
+/** Whether a state is the lowest of its column (Faulted counts as lowest): fault lines leave from its bottom. */
+function lowestInColumn(nodes: LaidNode[], n: LaidNode): boolean {
+  return n.column < 0 || Math.max(...nodes.filter((m) => m.column === n.column).map((m) => m.y)) === n.y;
+}
 
-  // Ports: where arcs and fault lines meet a state's top or bottom, spread across its width in
-  // the order of the other ends, so arrows that share a state do not share a point.
-  const lowestInColumn = (n: LaidNode) =>
-    n.column < 0 || Math.max(...nodes.filter((m) => m.column === n.column).map((m) => m.y)) === n.y;
-  const portRequests = new Map<string, Array<{ edge: Pending; otherX: number }>>();
-  const request = (node: LaidNode, side: 'top' | 'bottom', edge: Pending, other: LaidNode) => {
+/**
+ * Ports: where arcs and fault lines meet a state's top or bottom, spread across its width in
+ * the order of the other ends, so arrows that share a state do not share a point.
+ */
+function portsOf(pairs: Map<string, EdgePair>, arcs: Arc[], nodes: LaidNode[], at: Map<string, LaidNode>): PortOf {
+  const portRequests = new Map<string, Array<{ edge: EdgePair; otherX: number }>>();
+  const request = (node: LaidNode, side: 'top' | 'bottom', edge: EdgePair, other: LaidNode) => {
     const k = `${node.id}\u0000${side}`;
     const list = portRequests.get(k) ?? [];
     list.push({ edge, otherX: other.x + other.width / 2 });
     portRequests.set(k, list);
   };
-  for (const p of pending.values()) {
+  for (const p of pairs.values()) {
     const a = at.get(p.a)!;
     const b = at.get(p.b)!;
     const arc = arcs.find((s) => s.p === p);
     if (p.a === FAULTED || p.b === FAULTED) {
       const [row, f] = p.a === FAULTED ? [b, a] : [a, b];
-      if (!lowestInColumn(row)) continue;
+      if (!lowestInColumn(nodes, row)) continue;
       request(row, 'bottom', p, f);
       request(f, 'top', p, row);
     } else if (arc) {
@@ -342,82 +439,70 @@ export function layoutDiagram(input: LayoutInput): DiagramLayout {
       request(b, side, p, a);
     }
   }
-  const port = (node: LaidNode, side: 'top' | 'bottom', edge: Pending): number => {
+  return (node, side, edge) => {
     const list = [...(portRequests.get(`${node.id}\u0000${side}`) ?? [])].sort((u, v) => u.otherX - v.otherX);
     const i = list.findIndex((q) => q.edge === edge);
     const spread = node.id === FAULTED ? 0.8 : 0.6;
     return node.x + node.width * ((1 - spread) / 2 + (spread * (i + 1)) / (list.length + 1));
   };
+}
 
-  const edges: LaidEdge[] = [...pending.values()].map((p) => {
-    const a = at.get(p.a)!;
-    const b = at.get(p.b)!;
-    const fault = p.a === FAULTED || p.b === FAULTED;
-    const arc = arcs.find((s) => s.p === p);
-    let dPath: string;
-    if (fault) {
-      // From the bottom of the row state to the top of Faulted.
-      const [row, f] = p.a === FAULTED ? [b, a] : [a, b];
-      const fy = f.y;
-      if (lowestInColumn(row)) {
-        const fx = port(f, 'top', p);
-        const sx = port(row, 'bottom', p);
-        const sy = row.y + row.height;
-        const my = (sy + fy) / 2;
-        dPath =
-          p.a === FAULTED
-            ? `M ${r(fx)} ${r(fy)} C ${r(fx)} ${r(my)} ${r(sx)} ${r(my)} ${r(sx)} ${r(sy)}`
-            : `M ${r(sx)} ${r(sy)} C ${r(sx)} ${r(my)} ${r(fx)} ${r(my)} ${r(fx)} ${r(fy)}`;
-      } else {
-        // A state stacked above another: along Faulted's row, up the gap right of the column, into its right side.
-        const colRight = Math.max(...nodes.filter((n) => n.column === row.column).map((n) => n.x + n.width));
-        const gx = colRight + COLUMN_GAP / 2;
-        const fxr = f.x + f.width;
-        const fmy = f.y + f.height / 2;
-        const sx = row.x + row.width;
-        const sy = row.y + row.height / 2;
-        const k = 10;
-        const out = `M ${r(fxr)} ${r(fmy)} L ${r(gx - k)} ${r(fmy)} Q ${r(gx)} ${r(fmy)} ${r(gx)} ${r(fmy - k)} L ${r(gx)} ${r(sy + k)} Q ${r(gx)} ${r(sy)} ${r(gx - k)} ${r(sy)} L ${r(sx)} ${r(sy)}`;
-        const back = `M ${r(sx)} ${r(sy)} L ${r(gx - k)} ${r(sy)} Q ${r(gx)} ${r(sy)} ${r(gx)} ${r(sy + k)} L ${r(gx)} ${r(fmy - k)} Q ${r(gx)} ${r(fmy)} ${r(gx - k)} ${r(fmy)} L ${r(fxr)} ${r(fmy)}`;
-        dPath = p.a === FAULTED ? out : back;
-      }
-    } else if (arc) {
-      const sign = arc.side === 'above' ? -1 : 1;
-      const edgeY = (n: LaidNode) => (arc.side === 'above' ? n.y : n.y + n.height);
-      const x1 = port(a, arc.side === 'above' ? 'top' : 'bottom', p);
-      const x2 = port(b, arc.side === 'above' ? 'top' : 'bottom', p);
-      const y1 = edgeY(a);
-      const y2 = edgeY(b);
-      // Clear the whole row (stacked states of the columns in between), not just the two ends.
-      const peak = (arc.side === 'above' ? centerY - rowHalf : centerY + rowHalf) + sign * (arc.level * ARC_STEP);
-      dPath = `M ${r(x1)} ${r(y1)} C ${r(x1)} ${r(peak)} ${r(x2)} ${r(peak)} ${r(x2)} ${r(y2)}`;
-    } else if (a.column === b.column) {
-      const x1 = a.x + a.width / 2;
-      const [y1, y2] = a.y < b.y ? [a.y + a.height, b.y] : [a.y, b.y + b.height];
-      dPath = `M ${r(x1)} ${r(y1)} L ${r(x1)} ${r(y2)}`;
-    } else {
-      const forward = a.x < b.x;
-      const x1 = forward ? a.x + a.width : a.x;
-      const x2 = forward ? b.x : b.x + b.width;
-      dPath = `M ${r(x1)} ${r(a.y + a.height / 2)} L ${r(x2)} ${r(b.y + b.height / 2)}`;
-    }
-    return {
-      key: `${p.a}\u0000${p.b}`,
-      from: p.a,
-      to: p.b,
-      d: dPath,
-      headAtTo: true,
-      headAtFrom: p.both,
-      taken: isTaken(p.a, p.b) || (p.both && isTaken(p.b, p.a)),
-      possible: (isOpen(p.a) && reachable.has(p.b)) || (p.both && isOpen(p.b) && reachable.has(p.a)),
-      fault,
-      labels: p.labels,
-      rules: p.rules,
-      sides: p.sides,
-    };
-  });
+/** The SVG path of the line from `a` to `b`. */
+function edgePath(
+  p: EdgePair,
+  a: LaidNode,
+  b: LaidNode,
+  arc: Arc | undefined,
+  g: { nodes: LaidNode[]; port: PortOf; frame: VerticalFrame },
+): string {
+  if (p.a === FAULTED || p.b === FAULTED) return faultPath(p, a, b, g.nodes, g.port);
+  if (arc) {
+    const sign = arc.side === 'above' ? -1 : 1;
+    const edgeY = (n: LaidNode) => (arc.side === 'above' ? n.y : n.y + n.height);
+    const x1 = g.port(a, arc.side === 'above' ? 'top' : 'bottom', p);
+    const x2 = g.port(b, arc.side === 'above' ? 'top' : 'bottom', p);
+    const y1 = edgeY(a);
+    const y2 = edgeY(b);
+    // Clear the whole row (stacked states of the columns in between), not just the two ends.
+    const { centerY, rowHalf } = g.frame;
+    const peak = (arc.side === 'above' ? centerY - rowHalf : centerY + rowHalf) + sign * (arc.level * ARC_STEP);
+    return `M ${r(x1)} ${r(y1)} C ${r(x1)} ${r(peak)} ${r(x2)} ${r(peak)} ${r(x2)} ${r(y2)}`;
+  }
+  if (a.column === b.column) {
+    const x1 = a.x + a.width / 2;
+    const [y1, y2] = a.y < b.y ? [a.y + a.height, b.y] : [a.y, b.y + b.height];
+    return `M ${r(x1)} ${r(y1)} L ${r(x1)} ${r(y2)}`;
+  }
+  const forward = a.x < b.x;
+  const x1 = forward ? a.x + a.width : a.x;
+  const x2 = forward ? b.x : b.x + b.width;
+  return `M ${r(x1)} ${r(a.y + a.height / 2)} L ${r(x2)} ${r(b.y + b.height / 2)}`;
+}
 
-  return { kind, width: Math.ceil(rowWidth), height: Math.ceil(height), nodes, edges, path, current };
+/** A line into or out of Faulted: from the bottom of the row state to the top of Faulted. */
+function faultPath(p: EdgePair, a: LaidNode, b: LaidNode, nodes: LaidNode[], port: PortOf): string {
+  const [row, f] = p.a === FAULTED ? [b, a] : [a, b];
+  const fy = f.y;
+  if (lowestInColumn(nodes, row)) {
+    const fx = port(f, 'top', p);
+    const sx = port(row, 'bottom', p);
+    const sy = row.y + row.height;
+    const my = (sy + fy) / 2;
+    return p.a === FAULTED
+      ? `M ${r(fx)} ${r(fy)} C ${r(fx)} ${r(my)} ${r(sx)} ${r(my)} ${r(sx)} ${r(sy)}`
+      : `M ${r(sx)} ${r(sy)} C ${r(sx)} ${r(my)} ${r(fx)} ${r(my)} ${r(fx)} ${r(fy)}`;
+  }
+  // A state stacked above another: along Faulted's row, up the gap right of the column, into its right side.
+  const colRight = Math.max(...nodes.filter((n) => n.column === row.column).map((n) => n.x + n.width));
+  const gx = colRight + COLUMN_GAP / 2;
+  const fxr = f.x + f.width;
+  const fmy = f.y + f.height / 2;
+  const sx = row.x + row.width;
+  const sy = row.y + row.height / 2;
+  const k = 10;
+  const out = `M ${r(fxr)} ${r(fmy)} L ${r(gx - k)} ${r(fmy)} Q ${r(gx)} ${r(fmy)} ${r(gx)} ${r(fmy - k)} L ${r(gx)} ${r(sy + k)} Q ${r(gx)} ${r(sy)} ${r(gx - k)} ${r(sy)} L ${r(sx)} ${r(sy)}`;
+  const back = `M ${r(sx)} ${r(sy)} L ${r(gx - k)} ${r(sy)} Q ${r(gx)} ${r(sy)} ${r(gx)} ${r(sy + k)} L ${r(gx)} ${r(fmy - k)} Q ${r(gx)} ${r(fmy)} ${r(gx - k)} ${r(fmy)} L ${r(fxr)} ${r(fmy)}`;
+  return p.a === FAULTED ? out : back;
 }
 
 function r(n: number): number {
