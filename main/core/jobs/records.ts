@@ -75,6 +75,8 @@ export function jsonRecordStores(dataDir: string): RecordStoreFactory {
       schema: RecordsDocument,
       initial: () => ({ version: 1 as const, connection: key, jobs: {} }),
       mode: 0o600,
+      // Read at every answer about any job (thousands of records): parsed again only when it changed.
+      cache: true,
     });
 }
 
