@@ -58,7 +58,7 @@ async function startService(dir: string): Promise<Service> {
   const client = new StorageImportExport(
     { getToken: async () => ({ token: conn.token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
     conn.subscriptionId,
-    { endpoint: conn.endpoint, tlsOptions: { ca }, retryOptions: { maxRetries: 0 } },
+    { endpoint: conn.endpoint, tlsOptions: { ca }, retryOptions: { maxRetries: 2 } },
   );
   return {
     conn,
