@@ -702,18 +702,8 @@ function nextStep(job: ArmJob, state: JobViewState, lc: LifecycleJob, overdue: b
 /** True when two views differ in anything but the time they were built (what job.updated announces). */
 export function viewChanged(a: JobView | undefined, b: JobView): boolean {
   if (!a) return true;
-  return comparable(a) !== comparable(b);
-}
-
-/** A view as text without its time, made once per view (a list compares thousands each time). */
-const comparables = new WeakMap<JobView, string>();
-function comparable(v: JobView): string {
-  let text = comparables.get(v);
-  if (text === undefined) {
-    text = JSON.stringify({ ...v, observedAt: '' });
-    comparables.set(v, text);
-  }
-  return text;
+  const strip = (v: JobView) => JSON.stringify({ ...v, observedAt: '' });
+  return strip(a) !== strip(b);
 }
 
 export type { DriveState, JobState };
