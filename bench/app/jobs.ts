@@ -39,7 +39,16 @@ export async function stationWith(n: number): Promise<{ station: Station; names:
     },
   });
   await station.stop();
-  const dir = join(station.dataDir, 'service', 'jobs');
+  const names = seedJobFiles(join(station.dataDir, 'service', 'jobs'), n);
+  station = await station.restart();
+  return { station, names };
+}
+
+/**
+ * Fills a stopped service's jobs folder with `n` jobs (bench-0000 …): the one job file in it is the
+ * pattern, each copy with its own name, drive id and creation time. Returns the names.
+ */
+export function seedJobFiles(dir: string, n: number): string[] {
   const file = readdirSync(dir).find((f) => f.endsWith('.json'));
   if (!file) throw new Error(`The service wrote no job file in ${dir}`);
   const pattern = StoredJobSchema.parse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
@@ -65,8 +74,7 @@ export async function stationWith(n: number): Promise<{ station: Station; names:
     );
     names.push(name);
   }
-  station = await station.restart();
-  return { station, names };
+  return names;
 }
 
 /**

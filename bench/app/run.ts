@@ -120,7 +120,7 @@ async function measure(n: number): Promise<Result> {
     await page.addInitScript(WATCH_FIRST_ROW);
     // The first load also waits for the local service; the second is the one measured.
     await page.goto(station.url);
-    // Main lists 10,000 jobs in about a minute (its own cost, outside the renderer): wait for it.
+    // Main's first list of 10,000 jobs takes seconds (bench/jobs/list.ts), more on a busy machine: wait for it.
     await page.getByTestId('jobs-count').waitFor({ timeout: 600_000 });
     const loads: number[] = [];
     for (let i = 0; i < (n > 1000 ? 1 : 3); i++) loads.push(await loadToFirstRow(page));

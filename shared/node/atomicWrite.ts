@@ -47,6 +47,13 @@ async function renameOver(from: string, to: string): Promise<void> {
   }
 }
 
+/** Which version of a file is on disk: a rename keeps these, so the new file has its temporary's. */
+export interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
 /**
  * Writes `data` (text, bytes, or pieces written one after another) to `path` atomically and
  * durably; off the event loop. A failed write leaves the old file as it was and no temporary.
@@ -56,8 +63,17 @@ export async function writeFileAtomic(
   data: string | Uint8Array | readonly Uint8Array[],
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  await writeFileAtomicStamped(path, data, options);
+}
+
+/** writeFileAtomic, resolving with the stamp of the file written (a reader can tell later whether it is still that one). */
+export async function writeFileAtomicStamped(
+  path: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+  options: AtomicWriteOptions = {},
+): Promise<FileStamp> {
   try {
-    await writeDurably(path, data, options);
+    return await writeDurably(path, data, options);
   } catch (e) {
     // A write through a file handle fails without a path (ENOSPC): say which file it was.
     const err = e as NodeJS.ErrnoException;
@@ -70,15 +86,18 @@ async function writeDurably(
   path: string,
   data: string | Uint8Array | readonly Uint8Array[],
   options: AtomicWriteOptions,
-): Promise<void> {
+): Promise<FileStamp> {
   const dir = dirname(path);
   if (options.mkdirs) await mkdir(dir, { recursive: true });
   const tmp = join(dir, `${TMP_MARK}${basename(path)}.${randomBytes(6).toString('hex')}`);
   const fd = await open(tmp, 'w', options.mode ?? 0o644);
+  let stamp: FileStamp;
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await fd.writeFile(data);
     else for (const piece of data) for (let at = 0; at < piece.length; ) at += (await fd.write(piece, at)).bytesWritten;
     await fd.sync();
+    const st = await fd.stat();
+    stamp = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
   } catch (e) {
     await fd.close().catch(() => undefined);
     await rm(tmp, { force: true });
@@ -92,6 +111,7 @@ async function writeDurably(
     throw e;
   }
   await fsyncFolder(dir);
+  return stamp;
 }
 
 /** Removes `path` (already gone is fine) and makes the removal durable. */

@@ -101,6 +101,23 @@ describe('job records', () => {
     expect(writes).toBe(2);
   });
 
+  it('never answer from a stale copy: what another store (or another program) wrote to the file is what is read', async () => {
+    const k = connectionKey({ kind: 'local', subscriptionId: 'DDDD', resourceGroup: 'two' });
+    const one = createJobRecords(k, jsonRecordStores(dir)(k));
+    const two = createJobRecords(k, jsonRecordStores(dir)(k));
+    await one.see([job('x', 'Creating')], at(0));
+    expect((await two.get('x'))?.states.map((s) => s.state)).toEqual(['Creating']);
+    await two.see([job('x', 'Shipping')], at(1));
+    expect((await one.get('x'))?.states.map((s) => s.state)).toEqual(['Creating', 'Shipping']);
+    // Changed by hand, same size and all: still read again.
+    const file = recordsFile(dir, k);
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"Shipping"', '"Received"'));
+    expect((await one.get('x'))?.states.map((s) => s.state)).toEqual(['Creating', 'Received']);
+    await one.see([job('x', 'Received')], at(2));
+    expect((await two.all()).x?.states.map((s) => s.state)).toEqual(['Creating', 'Received']);
+  });
+
   it("note Haul's own updates (J3 restarts the 14 days of J2)", async () => {
     const records = createJobRecords(key, jsonRecordStores(dir)(key));
     await records.markUpdated('b', at(60));

@@ -103,6 +103,32 @@ describe('the tracker follows every job the app knows', () => {
     expect(r.events.filter((e) => e.rule === 'D4')).toHaveLength(1);
   });
 
+  it('D4: a job made with the SDK after the tracker started, that no screen opens, is told within a minute of its drive being found missing', async () => {
+    const { r, clock } = await newRig();
+    await r.start();
+    // The tracker has looked once (its poll at start) and waits.
+    clock.pass(20_000);
+    await r.tracker.idle();
+
+    // Elsewhere, 20 s in: made with the official SDK, shipped, and received without drive LATELOST1.
+    const path = await sdkJob('follow-late', 'LATEHERE1', 'LATELOST1');
+    await ops(t, 'package-arrived', '--job', 'follow-late', '--drive', `LATEHERE1=${path}`);
+    const d4 = () => r.events.filter((e) => e.rule === 'D4' && e.jobName === 'follow-late');
+    expect(d4()).toEqual([]);
+
+    // Time passes a second at a time, nobody opens a screen: the notice comes within a minute.
+    let waited = 0;
+    while (d4().length === 0 && waited < 10 * 60_000) {
+      clock.pass(1000);
+      waited += 1000;
+      await r.tracker.idle();
+    }
+    expect(d4().map((e) => [e.driveId, e.title])).toEqual([
+      ['LATELOST1', 'Drive LATELOST1 of job follow-late never arrived'],
+    ]);
+    expect(waited).toBeLessThanOrEqual(60_000);
+  });
+
   it('D4 D5: a job a screen looked at is followed from that look, and what the screen saw is told then, with no poll of the tracker', async () => {
     const { r, clock, jobs } = await newRig();
     await r.start();

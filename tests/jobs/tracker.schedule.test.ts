@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ArmJob } from '../../shared/arm/schemas';
 import { buildJobView, type JobView } from '../../shared/jobs';
 import type { TrackerStatus } from '../../shared/notifications';
-import type { JobSource } from '../../main/core/jobs/trackerSource';
+import type { JobSource, SeenJob } from '../../main/core/jobs/trackerSource';
+import { trackerStore } from '../../main/core/jobs/trackerStore';
 import { FakeClock, rig, type Rig } from './trackerHelpers';
 
 /** The state of a job's one drive that goes with the job's state. */
@@ -180,5 +181,39 @@ describe('tracker timing', () => {
     connected = true;
     await r.tracker.refresh();
     expect(r.tracker.getStatus()).toMatchObject({ state: 'online', jobs: 1 });
+  });
+
+  it('a thousand jobs at once (a first list, or the views a list published) are remembered in one write each time, not one per job', async () => {
+    const clock = new FakeClock();
+    const svc = new FakeService(clock);
+    const listeners = new Set<(seen: SeenJob) => void>();
+    const source: JobSource = {
+      key: svc.key,
+      list: () => svc.list(),
+      get: (name) => svc.get(name),
+      watch: (l) => (listeners.add(l), () => listeners.delete(l)),
+    };
+    for (let i = 0; i < 1000; i++) svc.set(`bulk-${i}`, 'Creating');
+    r = await rig(() => source, clock);
+    const real = trackerStore(r.dir);
+    let writes = 0;
+    const store: typeof real = {
+      file: real.file,
+      read: () => real.read(),
+      write: (v) => (writes++, real.write(v)),
+      update: (f) => (writes++, real.update(f)),
+    };
+    await r.start({ store });
+    expect(r.tracker.getStatus()).toMatchObject({ state: 'online', jobs: 1000 });
+    // (the states with their notices; then the outbox emptied once the notices are delivered)
+    expect(writes).toBeLessThanOrEqual(2);
+
+    // A screen's list shows them all moved on: the views arrive together, and are written together.
+    writes = 0;
+    for (let i = 0; i < 1000; i++) svc.set(`bulk-${i}`, 'Shipping');
+    for (const view of await svc.list()) for (const l of listeners) l({ kind: 'updated', view });
+    await r.tracker.idle();
+    expect(writes).toBeLessThanOrEqual(2);
+    expect(r.tracker.getStatus()).toMatchObject({ jobs: 1000 });
   });
 });

@@ -75,11 +75,14 @@ export function jsonRecordStores(dataDir: string): RecordStoreFactory {
       schema: RecordsDocument,
       initial: () => ({ version: 1 as const, connection: key, jobs: {} }),
       mode: 0o600,
+      // Read at every answer about any job (thousands of records): parsed again only when it changed.
+      cache: true,
     });
 }
 
-// Re-writing a file on every poll only to move lastSeenAt would wear the disk for nothing.
-const LAST_SEEN_WRITE_MS = 60_000;
+// Re-writing a file on every poll only to move lastSeenAt would wear the disk for nothing (the
+// tracker lists every minute; with thousands of jobs the file is megabytes).
+const LAST_SEEN_WRITE_MS = 15 * 60_000;
 
 export function createJobRecords(key: string, store: RecordStorePort): JobRecords {
   return {
@@ -129,8 +132,24 @@ export function createJobRecords(key: string, store: RecordStorePort): JobRecord
 
 /** Whether a record changed in more than lastSeenAt (or lastSeenAt is old enough to refresh on disk). */
 function meaningful(before: JobRecord, after: JobRecord): boolean {
-  if (JSON.stringify({ ...before, lastSeenAt: '' }) !== JSON.stringify({ ...after, lastSeenAt: '' })) return true;
+  if (!sameApartFromLastSeen(before, after)) return true;
   return Date.parse(after.lastSeenAt) - Date.parse(before.lastSeenAt) >= LAST_SEEN_WRITE_MS;
+}
+
+/**
+ * observe() keeps each part that did not change as it was (the same states array), so most parts
+ * compare by identity; the rest by content. A list compares every record each time.
+ */
+function sameApartFromLastSeen(a: JobRecord, b: JobRecord): boolean {
+  const same = (x: unknown, y: unknown) => x === y || JSON.stringify(x) === JSON.stringify(y);
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    if (k === 'lastSeenAt' || k === 'drives') continue;
+    if (!same(a[k as keyof JobRecord], b[k as keyof JobRecord])) return false;
+  }
+  const drives = Object.keys(a.drives);
+  if (drives.length !== Object.keys(b.drives).length) return false;
+  return drives.every((d) => same(a.drives[d], b.drives[d]));
 }
 
 function seeIn(

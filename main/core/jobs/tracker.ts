@@ -51,6 +51,8 @@ export class Tracker {
   private readonly due = new Map<string, number>();
   /** The time of the latest view taken per job (views reach the tracker out of order). */
   private readonly takenAt = new Map<string, number>();
+  /** Answers that arrived and wait for their turn in the chain. */
+  private readonly arrived: SeenJob[] = [];
   private listDue = 0;
   private failures = 0;
   private timer: unknown;
@@ -118,48 +120,65 @@ export class Tracker {
     if (source?.watch) this.unwatch = source.watch((seen) => this.seen(seen));
   }
 
-  /** An answer someone got: remembered (and told) in turn with the polls, never beside them. */
+  /**
+   * An answer someone got: remembered (and told) in turn with the polls, never beside them. The
+   * answers that arrive while a poll runs are taken together (a list of 10,000 jobs publishes
+   * 10,000 views at once: one write of the tracker's file for all of them, not one each).
+   */
   private seen(seen: SeenJob): void {
     if (this.stopped) return;
-    this.chain = this.chain.then(() => this.take(seen)).catch(() => undefined);
+    this.arrived.push(seen);
+    if (this.arrived.length > 1) return; // already waiting in the chain
+    this.chain = this.chain.then(() => this.take(this.arrived.splice(0))).catch(() => undefined);
   }
 
-  private async take(seen: SeenJob): Promise<void> {
+  private async take(arrived: SeenJob[]): Promise<void> {
     if (this.stopped || !this.doc) return;
     const source = this.opts.source();
-    // Before the first poll of a connection the key is not known yet; that poll sees the job anyway.
+    // Before the first poll of a connection the key is not known yet; that poll sees the jobs anyway.
     if (!source || source.key !== this.key) return;
-    const name = seen.kind === 'updated' ? seen.view.name : seen.name;
-    const known = this.jobs()[name];
-    let observation: Observation | undefined;
-    if (seen.kind === 'removed') observation = known && !known.gone ? { found: false, name } : undefined;
-    else {
+    const batch: [string, Observation][] = [];
+    for (const seen of arrived) {
+      const name = seen.kind === 'updated' ? seen.view.name : seen.name;
+      if (seen.kind === 'removed') {
+        const known = this.jobs()[name];
+        // (a removal after an answer in the same batch: that answer made it known)
+        if ((known && !known.gone) || batch.some(([n, o]) => n === name && o.found))
+          batch.push([name, { found: false, name }]);
+        continue;
+      }
       // A verdict still waiting for an error log is followed by the view with the log read (the
       // jobs service publishes it); an answer older than one already taken says nothing new.
-      if (seen.view.verdict.kind === 'checking') return;
-      if (this.older(name, seen.view)) return;
+      if (seen.view.verdict.kind === 'checking') continue;
+      if (this.older(name, seen.view)) continue;
       const job = observe(seen.view);
-      observation = job ? { found: true, job } : undefined;
+      if (job) batch.push([name, { found: true, job }]);
     }
-    if (!observation) return;
+    if (batch.length === 0) return;
     const before = this.tracked().length;
-    let snap: JobSnapshot | undefined;
+    let snaps: Map<string, JobSnapshot | undefined>;
     try {
-      snap = await this.commit(name, observation);
+      snaps = await this.commit(batch);
     } catch (err) {
+      const names = [...new Set(batch.map(([n]) => n))];
+      const which = names.length === 1 ? `job ${names[0]}` : `${names.length} jobs (${names.slice(0, 3).join(', ')}…)`;
       this.opts.onError?.(
-        `Haul could not remember what it saw of job ${name} (${err instanceof Error ? err.message : String(err)}); it asks again on the next poll.`,
+        `Haul could not remember what it saw of ${which} (${err instanceof Error ? err.message : String(err)}); it asks again on the next poll.`,
       );
       return;
     }
     const at = this.clock.now();
-    if (snap && !snap.gone) {
+    let soonest: number | undefined;
+    for (const [name, snap] of snaps) {
+      if (!snap || snap.gone) continue;
       // Just seen: its next poll is a full interval away, unless one was due sooner.
       const due = at + pollInterval(snap.state, this.intervals);
       this.due.set(name, Math.min(this.due.get(name) ?? due, due));
-      // (A retry after a failure keeps its own timer: it asks about everything.)
-      if (this.failures === 0 && (this.timerAt === undefined || due < this.timerAt)) this.schedule(due - at);
+      soonest = Math.min(soonest ?? due, due);
     }
+    // (A retry after a failure keeps its own timer: it asks about everything.)
+    if (soonest !== undefined && this.failures === 0 && (this.timerAt === undefined || soonest < this.timerAt))
+      this.schedule(soonest - at);
     const after = this.tracked().length;
     if (after !== before) this.setStatus({ jobs: after });
   }
@@ -237,6 +256,7 @@ export class Tracker {
         now = this.clock.now();
         this.listDue = now + this.intervals.listMs;
         const names = new Set(listed.map((j) => j.name));
+        const firstSeen: [string, Observation][] = [];
         for (const job of listed) {
           const known = this.jobs()[job.name];
           if (known && !known.gone) continue;
@@ -244,16 +264,20 @@ export class Tracker {
           // alerts it is already in (a drive never received, a drive with errors, Faulted) are told.
           // Its verdict waits for an error log: Get Job (below) reads it first.
           if (job.verdict.kind === 'checking') {
-            fresh.delete(job.name);
             waiting.add(job.name);
             continue;
           }
           const seen = observe(job);
           if (!seen) continue;
           this.older(job.name, job);
-          const snap = await this.commit(job.name, { found: true, job: seen });
-          fresh.add(job.name);
-          this.due.set(job.name, now + pollInterval(snap?.state ?? seen.state, this.intervals));
+          firstSeen.push([job.name, { found: true, job: seen }]);
+        }
+        // All of them in one write (a first list of a resource group may hold thousands).
+        const snaps = await this.commit(firstSeen);
+        for (const [name, seen] of firstSeen) {
+          fresh.add(name);
+          const state = snaps.get(name)?.state ?? (seen.found ? seen.job.state : undefined);
+          if (state) this.due.set(name, now + pollInterval(state, this.intervals));
         }
         // A job that left the list may be gone: ask about it now.
         for (const name of this.tracked()) if (!names.has(name)) this.due.set(name, now);
@@ -271,7 +295,7 @@ export class Tracker {
             ? { found: true, job: observed }
             : undefined
           : { found: false, name };
-        const snap = seen ? await this.commit(name, seen) : this.jobs()[name];
+        const snap = seen ? (await this.commit([[name, seen]])).get(name) : this.jobs()[name];
         if (snap) this.due.set(name, at + pollInterval(snap.state, this.intervals));
       }
       this.failures = 0;
@@ -300,22 +324,40 @@ export class Tracker {
     return false;
   }
 
-  /** Diffs, remembers the new state and its notices in one write, then delivers the notices. */
-  private async commit(name: string, seen: Observation) {
-    if (!this.doc) return undefined;
-    const prev = this.jobs()[name];
-    const r = diffJob(prev, seen, (this.opts.serviceNow ?? this.clock.now)(), this.clock.now());
-    if (!r) return prev;
-    if (prev && r.notices.length === 0 && JSON.stringify(prev) === JSON.stringify(r.next)) return prev;
-    const jobs = { ...this.jobs(), [name]: r.next };
+  /**
+   * Diffs each observation (in order, each against the state the one before left), remembers the
+   * new states and their notices in one write, then delivers the notices. The snapshot of each job after.
+   */
+  private async commit(batch: [string, Observation][]): Promise<Map<string, JobSnapshot | undefined>> {
+    const snaps = new Map<string, JobSnapshot | undefined>();
+    if (!this.doc || batch.length === 0) return snaps;
+    let jobs = this.jobs();
+    let copied = false;
+    const notices: NoticeDraft[] = [];
+    for (const [name, seen] of batch) {
+      const prev = jobs[name];
+      const r = diffJob(prev, seen, (this.opts.serviceNow ?? this.clock.now)(), this.clock.now());
+      if (!r || (prev && r.notices.length === 0 && JSON.stringify(prev) === JSON.stringify(r.next))) {
+        snaps.set(name, prev);
+        continue;
+      }
+      if (!copied) {
+        jobs = { ...jobs };
+        copied = true;
+      }
+      jobs[name] = r.next;
+      notices.push(...r.notices);
+      snaps.set(name, r.next);
+    }
+    if (!copied) return snaps;
     this.doc = {
       ...this.doc,
       connections: { ...this.doc.connections, [this.key]: jobs },
-      outbox: [...this.doc.outbox, ...r.notices],
+      outbox: [...this.doc.outbox, ...notices],
     };
     await this.opts.store.write(this.doc);
-    if (r.notices.length) await this.flush();
-    return r.next;
+    if (notices.length) await this.flush();
+    return snaps;
   }
 
   /** Hands the outbox to the centre and empties it; a failure keeps it for the next poll. */

@@ -11,7 +11,10 @@ export interface TrackerIntervals {
   waitingMs: number;
   /** Completed, Closed: only the 90-day deletion is left (J12). */
   finishedMs: number;
-  /** How often the job list is read to find jobs created elsewhere. */
+  /**
+   * How often the job list is read to find jobs created elsewhere (the portal, a script): such a
+   * job, received with a drive missing, is told within this.
+   */
   listMs: number;
   /** First retry after a failure; doubles each time up to maxBackoffMs. */
   backoffMs: number;
@@ -23,7 +26,7 @@ export const DEFAULT_INTERVALS: TrackerIntervals = {
   activeMs: 60_000,
   waitingMs: 5 * 60_000,
   finishedMs: 30 * 60_000,
-  listMs: 5 * 60_000,
+  listMs: 60_000,
   backoffMs: 15_000,
   maxBackoffMs: 10 * 60_000,
 };

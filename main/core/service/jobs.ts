@@ -148,21 +148,6 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     return current;
   }
 
-  async function locationsOf(c: Current): Promise<ArmLocation[]> {
-    if (c.locations) return c.locations;
-    // One request for all the views that ask at once (a list of many jobs).
-    c.locationsLoading ??= c.client
-      .listLocations()
-      .then(
-        (l) => (c.locations = l),
-        () => [] as ArmLocation[], // views still build without carriers; locations.list reports the problem itself
-      )
-      .finally(() => {
-        c.locationsLoading = undefined;
-      });
-    return c.locationsLoading;
-  }
-
   function publish(c: Current, view: JobView): JobView {
     const before = c.views.get(view.name);
     c.views.set(view.name, view);
@@ -173,75 +158,15 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     return view;
   }
 
-  function viewOf(c: Current, job: ArmJob, record: JobRecord | undefined, at: Date, locations: ArmLocation[]): JobView {
-    const location = locations.find((l) => locationMatches(job.location, l));
-    const logErrors: Record<string, string> = {};
-    for (const d of job.properties.driveList ?? []) {
-      const failure = d.errorLogUri ? c.logFailures.get(d.errorLogUri) : undefined;
-      if (failure) logErrors[d.driveId] = failure.message;
-    }
-    return buildJobView(job, record, at, { ...(location ? { location } : {}), logErrors });
-  }
-
-  /**
-   * The drives whose error log the verdict still needs: copied with issues or shipped back (their
-   * state no longer says how the copy went), with a log Haul has not counted yet. A log that could
-   * not be read is tried again after a while, not on every look.
-   */
-  function logsToRead(c: Current, job: ArmJob, record: JobRecord | undefined): { driveId: string; uri: string }[] {
-    const t = now().getTime();
-    return (job.properties.driveList ?? []).flatMap((d) => {
-      const uri = d.errorLogUri;
-      const state = (d.state ?? '').toLowerCase();
-      if (!uri || (state !== 'completedmoreinfo' && state !== 'shippedback')) return [];
-      if (record?.drives[d.driveId]?.log?.uri === uri) return [];
-      const failed = c.logFailures.get(uri);
-      if (failed && t - failed.at < LOG_RETRY_MS) return [];
-      return [{ driveId: d.driveId, uri }];
-    });
-  }
-
-  /** Reads and counts one drive's error log into the job's record; true when the record changed. */
-  function readLog(c: Current, name: string, driveId: string, uri: string): Promise<boolean> {
-    const running = c.logReads.get(uri);
-    if (running) return running;
-    const read = (async () => {
-      try {
-        const summary = summariseDriveLog(parseDriveLog(await c.client.readLogBlob(uri)), uri);
-        c.logFailures.delete(uri);
-        return (await c.records.noteLog(name, driveId, summary)) !== undefined;
-      } catch (err) {
-        const why = err instanceof Error ? err.message : String(err);
-        c.logFailures.set(uri, {
-          message: `its error log could not be read (${why.length > 200 ? `${why.slice(0, 200)}…` : why}). Haul tries again in a minute.`,
-          at: now().getTime(),
-        });
-        return true; // the view now says why it waits
-      } finally {
-        c.logReads.delete(uri);
-      }
-    })();
-    c.logReads.set(uri, read);
-    return read;
-  }
-
-  /** Reads the logs one job's verdict needs; the job's record after. */
-  async function withLogs(c: Current, job: ArmJob, record: JobRecord | undefined): Promise<JobRecord | undefined> {
-    const todo = logsToRead(c, job, record);
-    if (todo.length === 0) return record;
-    const changed = await Promise.all(todo.map((x) => readLog(c, job.name, x.driveId, x.uri)));
-    return changed.some(Boolean) ? await c.records.get(job.name) : record;
-  }
-
   /**
    * After a list: the logs its jobs' verdicts need, read a few at a time, each job's view published
    * again once its logs are counted (unless a newer answer about it was published meanwhile).
    */
   async function backfillLogs(c: Current, jobs: ArmJob[], records: Record<string, JobRecord>, at: Date) {
-    const waiting = jobs.filter((j) => logsToRead(c, j, records[j.name]).length > 0);
+    const waiting = jobs.filter((j) => logsToRead(c, j, records[j.name], now().getTime()).length > 0);
     const worker = async () => {
       for (let job = waiting.shift(); job; job = waiting.shift()) {
-        const record = await withLogs(c, job, records[job.name]);
+        const record = await withLogs(c, job, records[job.name], now);
         if (current !== c || record === records[job.name]) continue;
         if (c.views.get(job.name)?.observedAt !== at.toISOString()) continue;
         publish(c, viewOf(c, job, record, at, await locationsOf(c)));
@@ -254,7 +179,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   async function seen(c: Current, job: ArmJob, via: 'polled' | 'haul', createdByHaul = false): Promise<JobView> {
     const at = now();
     const { records } = await c.records.see([job], at, { via, createdByHaul });
-    const record = await withLogs(c, job, records[job.name]);
+    const record = await withLogs(c, job, records[job.name], now);
     return publish(c, viewOf(c, job, record, at, await locationsOf(c)));
   }
 
@@ -318,48 +243,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
           'name',
         );
       }
-      const notify = r.notificationEmails.join(',');
-      if (notify.length > 256)
-        throw new HandlerError(
-          'bad-request',
-          'The notification emails are too long to keep with the job (256 characters in all); name fewer people.',
-          'notificationEmails',
-        );
-      const body: PutJobParameters = {
-        location: r.location,
-        ...(notify ? { tags: { [NOTIFY_TAG]: notify } } : {}),
-        properties: {
-          storageAccountId: r.storageAccountId,
-          jobType: r.type,
-          returnAddress: r.returnAddress,
-          ...(r.returnShipping ? { returnShipping: r.returnShipping } : {}),
-          ...(r.shippingInformation ? { shippingInformation: r.shippingInformation } : {}),
-          ...(r.diagnosticsPath ? { diagnosticsPath: r.diagnosticsPath } : {}),
-          logLevel: r.logLevel,
-          backupDriveManifest: r.backupDriveManifest,
-          ...(r.type === 'Import'
-            ? {
-                driveList: r.drives.map((d) => ({
-                  driveId: d.driveId,
-                  bitLockerKey: d.bitLockerKey,
-                  manifestFile: d.manifestFile,
-                  manifestHash: d.manifestHash,
-                  ...(d.driveHeaderHash ? { driveHeaderHash: d.driveHeaderHash } : {}),
-                })),
-              }
-            : {}),
-          ...(r.type === 'Export' && r.export
-            ? // The SDK flattens export.blobList into export (blobPath, blobPathPrefix).
-              {
-                export: {
-                  ...(r.export.blobPaths.length ? { blobPath: r.export.blobPaths } : {}),
-                  ...(r.export.blobPathPrefixes.length ? { blobPathPrefix: r.export.blobPathPrefixes } : {}),
-                },
-              }
-            : {}),
-        },
-      };
-      const job = await c.client.createJob(r.name, body);
+      const job = await c.client.createJob(r.name, putJobBody(r));
       return seen(c, job, 'haul', true);
     },
 
@@ -371,13 +255,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
         ...(r.returnShipping ? { returnShipping: r.returnShipping } : {}),
       };
       if (r.notificationEmails) {
-        const notify = r.notificationEmails.join(',');
-        if (notify.length > 256)
-          throw new HandlerError(
-            'bad-request',
-            'The notification emails are too long to keep with the job (256 characters in all); name fewer people.',
-            'notificationEmails',
-          );
+        const notify = notifyTag(r.notificationEmails);
         // PATCH replaces all tags: keep the others.
         const job = await guard(c, r.name, () => c.client.getJob(r.name));
         const tags = { ...(job.tags ?? {}) };
@@ -428,87 +306,230 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       const c = cur();
       const job = await guard(c, r.name, () => c.client.getJob(r.name));
       await seen(c, job, 'polled');
-      const drive = job.properties.driveList?.find((d) => d.driveId.toLowerCase() === r.driveId.toLowerCase());
-      if (!drive) {
-        const ids = (job.properties.driveList ?? []).map((d) => d.driveId).join(', ') || 'none yet';
-        throw new HandlerError(
-          'UnknownDrive',
-          `Job ${r.name} has no drive ${r.driveId} (its drives: ${ids}).`,
-          'driveId',
-        );
-      }
-      const uri = r.kind === 'error' ? drive.errorLogUri : drive.verboseLogUri;
-      if (!uri) {
-        throw new HandlerError(
-          'no-log',
-          r.kind === 'verbose' && job.properties.logLevel?.toLowerCase() !== 'verbose'
-            ? `Drive ${drive.driveId} has no verbose log: job ${r.name} logs errors only (its log level is Error). The error log lists every blob with a problem.`
-            : `Drive ${drive.driveId} has no ${r.kind} log yet: the data center writes it when it has finished copying the drive (it is ${drive.state ?? 'in an unknown state'} now).`,
-          'kind',
-        );
-      }
-      const xml = await c.client.readLogBlob(uri);
-      let parsed: JobLog;
-      const sources = new Map<string, string>();
-      const lookup = o.sourceFiles?.();
-      try {
-        parsed = readDriveLog(xml, { name: r.name, driveId: drive.driveId, kind: r.kind });
-      } catch (err) {
-        throw new HandlerError(
-          'bad-log',
-          `The ${r.kind} log of drive ${drive.driveId} could not be read (${err instanceof Error ? err.message : String(err)}). Download it from the storage account to look at it.`,
-        );
-      }
-      if (!lookup) return parsed;
-      for (const row of parsed.rows) {
-        try {
-          const s = await lookup({
-            jobName: r.name,
-            driveId: drive.driveId,
-            filePath: row.filePath,
-            blobPath: row.blobPath,
-          });
-          if (s) sources.set(row.blobPath, s);
-        } catch {
-          // The journal may be gone (another computer prepared the drive): show the drive's path instead.
-        }
-      }
-      return {
-        ...parsed,
-        rows: parsed.rows.map((row) =>
-          sources.has(row.blobPath) ? { ...row, sourcePath: sources.get(row.blobPath) } : row,
-        ),
-      };
+      return readJobLog(c, job, r, o.sourceFiles?.());
     },
 
     async locations() {
       const c = cur();
       c.locations = await c.client.listLocations();
-      return c.locations.map((l) => {
-        const p = l.properties;
-        const address = p
-          ? Object.fromEntries(
-              Object.entries({
-                recipientName: p.recipientName,
-                streetAddress1: p.streetAddress1,
-                streetAddress2: p.streetAddress2,
-                city: p.city,
-                stateOrProvince: p.stateOrProvince,
-                postalCode: p.postalCode,
-                countryOrRegion: p.countryOrRegion,
-                phone: p.phone,
-                additionalInformation: p.additionalShippingInformation,
-              }).filter(([, v]) => v !== undefined && v !== ''),
-            )
-          : undefined;
-        return {
-          name: l.name,
-          ...(l.id ? { id: l.id } : {}),
-          ...(address ? { address } : {}),
-          supportedCarriers: p?.supportedCarriers ?? [],
-          alternateLocations: p?.alternateLocations ?? [],
-        };
-      });
+      return c.locations.map(locationView);
     },
+  };
+}
+
+async function locationsOf(c: Current): Promise<ArmLocation[]> {
+  if (c.locations) return c.locations;
+  // One request for all the views that ask at once (a list of many jobs).
+  c.locationsLoading ??= c.client
+    .listLocations()
+    .then(
+      (l) => (c.locations = l),
+      () => [] as ArmLocation[], // views still build without carriers; locations.list reports the problem itself
+    )
+    .finally(() => {
+      c.locationsLoading = undefined;
+    });
+  return c.locationsLoading;
+}
+
+function viewOf(c: Current, job: ArmJob, record: JobRecord | undefined, at: Date, locations: ArmLocation[]): JobView {
+  const location = locations.find((l) => locationMatches(job.location, l));
+  const logErrors: Record<string, string> = {};
+  for (const d of job.properties.driveList ?? []) {
+    const failure = d.errorLogUri ? c.logFailures.get(d.errorLogUri) : undefined;
+    if (failure) logErrors[d.driveId] = failure.message;
+  }
+  return buildJobView(job, record, at, { ...(location ? { location } : {}), logErrors });
+}
+
+/**
+ * The drives whose error log the verdict still needs: copied with issues or shipped back (their
+ * state no longer says how the copy went), with a log Haul has not counted yet. A log that could
+ * not be read is tried again after a while, not on every look.
+ */
+function logsToRead(
+  c: Current,
+  job: ArmJob,
+  record: JobRecord | undefined,
+  t: number,
+): { driveId: string; uri: string }[] {
+  return (job.properties.driveList ?? []).flatMap((d) => {
+    const uri = d.errorLogUri;
+    const state = (d.state ?? '').toLowerCase();
+    if (!uri || (state !== 'completedmoreinfo' && state !== 'shippedback')) return [];
+    if (record?.drives[d.driveId]?.log?.uri === uri) return [];
+    const failed = c.logFailures.get(uri);
+    if (failed && t - failed.at < LOG_RETRY_MS) return [];
+    return [{ driveId: d.driveId, uri }];
+  });
+}
+
+/** Reads and counts one drive's error log into the job's record; true when the record changed. */
+function readLog(c: Current, name: string, driveId: string, uri: string, now: () => Date): Promise<boolean> {
+  const running = c.logReads.get(uri);
+  if (running) return running;
+  const read = (async () => {
+    try {
+      const summary = summariseDriveLog(parseDriveLog(await c.client.readLogBlob(uri)), uri);
+      c.logFailures.delete(uri);
+      return (await c.records.noteLog(name, driveId, summary)) !== undefined;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      c.logFailures.set(uri, {
+        message: `its error log could not be read (${why.length > 200 ? `${why.slice(0, 200)}…` : why}). Haul tries again in a minute.`,
+        at: now().getTime(),
+      });
+      return true; // the view now says why it waits
+    } finally {
+      c.logReads.delete(uri);
+    }
+  })();
+  c.logReads.set(uri, read);
+  return read;
+}
+
+/** Reads the logs one job's verdict needs; the job's record after. */
+async function withLogs(
+  c: Current,
+  job: ArmJob,
+  record: JobRecord | undefined,
+  now: () => Date,
+): Promise<JobRecord | undefined> {
+  const todo = logsToRead(c, job, record, now().getTime());
+  if (todo.length === 0) return record;
+  const changed = await Promise.all(todo.map((x) => readLog(c, job.name, x.driveId, x.uri, now)));
+  return changed.some(Boolean) ? await c.records.get(job.name) : record;
+}
+
+/** The notification emails as the job's tag; refused when longer than a tag holds. */
+function notifyTag(emails: string[]): string {
+  const notify = emails.join(',');
+  if (notify.length > 256)
+    throw new HandlerError(
+      'bad-request',
+      'The notification emails are too long to keep with the job (256 characters in all); name fewer people.',
+      'notificationEmails',
+    );
+  return notify;
+}
+
+/** The Put Job body of the wizard's request (the SDK's shape). */
+function putJobBody(r: Valid<typeof CreateJobRequest>): PutJobParameters {
+  const notify = notifyTag(r.notificationEmails);
+  return {
+    location: r.location,
+    ...(notify ? { tags: { [NOTIFY_TAG]: notify } } : {}),
+    properties: {
+      storageAccountId: r.storageAccountId,
+      jobType: r.type,
+      returnAddress: r.returnAddress,
+      ...(r.returnShipping ? { returnShipping: r.returnShipping } : {}),
+      ...(r.shippingInformation ? { shippingInformation: r.shippingInformation } : {}),
+      ...(r.diagnosticsPath ? { diagnosticsPath: r.diagnosticsPath } : {}),
+      logLevel: r.logLevel,
+      backupDriveManifest: r.backupDriveManifest,
+      ...(r.type === 'Import'
+        ? {
+            driveList: r.drives.map((d) => ({
+              driveId: d.driveId,
+              bitLockerKey: d.bitLockerKey,
+              manifestFile: d.manifestFile,
+              manifestHash: d.manifestHash,
+              ...(d.driveHeaderHash ? { driveHeaderHash: d.driveHeaderHash } : {}),
+            })),
+          }
+        : {}),
+      ...(r.type === 'Export' && r.export
+        ? // The SDK flattens export.blobList into export (blobPath, blobPathPrefix).
+          {
+            export: {
+              ...(r.export.blobPaths.length ? { blobPath: r.export.blobPaths } : {}),
+              ...(r.export.blobPathPrefixes.length ? { blobPathPrefix: r.export.blobPathPrefixes } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** A drive's log of one job, read and parsed, each row with the customer's own file where the prep journal knows it. */
+async function readJobLog(
+  c: Current,
+  job: ArmJob,
+  r: Valid<typeof JobLogRequest>,
+  lookup: SourceFileLookup | undefined,
+): Promise<JobLog> {
+  const drive = job.properties.driveList?.find((d) => d.driveId.toLowerCase() === r.driveId.toLowerCase());
+  if (!drive) {
+    const ids = (job.properties.driveList ?? []).map((d) => d.driveId).join(', ') || 'none yet';
+    throw new HandlerError('UnknownDrive', `Job ${r.name} has no drive ${r.driveId} (its drives: ${ids}).`, 'driveId');
+  }
+  const uri = r.kind === 'error' ? drive.errorLogUri : drive.verboseLogUri;
+  if (!uri) {
+    throw new HandlerError(
+      'no-log',
+      r.kind === 'verbose' && job.properties.logLevel?.toLowerCase() !== 'verbose'
+        ? `Drive ${drive.driveId} has no verbose log: job ${r.name} logs errors only (its log level is Error). The error log lists every blob with a problem.`
+        : `Drive ${drive.driveId} has no ${r.kind} log yet: the data center writes it when it has finished copying the drive (it is ${drive.state ?? 'in an unknown state'} now).`,
+      'kind',
+    );
+  }
+  const xml = await c.client.readLogBlob(uri);
+  let parsed: JobLog;
+  const sources = new Map<string, string>();
+  try {
+    parsed = readDriveLog(xml, { name: r.name, driveId: drive.driveId, kind: r.kind });
+  } catch (err) {
+    throw new HandlerError(
+      'bad-log',
+      `The ${r.kind} log of drive ${drive.driveId} could not be read (${err instanceof Error ? err.message : String(err)}). Download it from the storage account to look at it.`,
+    );
+  }
+  if (!lookup) return parsed;
+  for (const row of parsed.rows) {
+    try {
+      const s = await lookup({
+        jobName: r.name,
+        driveId: drive.driveId,
+        filePath: row.filePath,
+        blobPath: row.blobPath,
+      });
+      if (s) sources.set(row.blobPath, s);
+    } catch {
+      // The journal may be gone (another computer prepared the drive): show the drive's path instead.
+    }
+  }
+  return {
+    ...parsed,
+    rows: parsed.rows.map((row) =>
+      sources.has(row.blobPath) ? { ...row, sourcePath: sources.get(row.blobPath) } : row,
+    ),
+  };
+}
+
+/** A data center as the wizard shows it: its address and carriers. */
+function locationView(l: ArmLocation): LocationView {
+  const p = l.properties;
+  const address = p
+    ? Object.fromEntries(
+        Object.entries({
+          recipientName: p.recipientName,
+          streetAddress1: p.streetAddress1,
+          streetAddress2: p.streetAddress2,
+          city: p.city,
+          stateOrProvince: p.stateOrProvince,
+          postalCode: p.postalCode,
+          countryOrRegion: p.countryOrRegion,
+          phone: p.phone,
+          additionalInformation: p.additionalShippingInformation,
+        }).filter(([, v]) => v !== undefined && v !== ''),
+      )
+    : undefined;
+  return {
+    name: l.name,
+    ...(l.id ? { id: l.id } : {}),
+    ...(address ? { address } : {}),
+    supportedCarriers: p?.supportedCarriers ?? [],
+    alternateLocations: p?.alternateLocations ?? [],
   };
 }

@@ -3,10 +3,10 @@
 // document or the new one, never a mix).
 // A document that does not parse or fails its schema is moved aside — kept, named with the time —
 // and the store starts from its default, saying so once through `recovered`.
-import { rename, readFile } from 'node:fs/promises';
+import { rename, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { writeFileAtomic } from '../../../shared/node/atomicWrite';
+import { writeFileAtomicStamped, type FileStamp } from '../../../shared/node/atomicWrite';
 
 export interface DocumentStore<T> {
   /** The document, or the default when there is none (or it was damaged and moved aside). */
@@ -26,6 +26,12 @@ export interface JsonFileOptions<S extends z.ZodType> {
   initial: () => z.output<S>;
   /** File mode for new files (0o600 for anything private). */
   mode?: number;
+  /**
+   * Keep the document read or written last, and hand it out again while the file on disk is still
+   * that version (one stat instead of reading and checking it all). For large documents read often;
+   * the caller must treat what read() returns as read-only.
+   */
+  cache?: boolean;
 }
 
 /**
@@ -69,9 +75,24 @@ export function jsonFileStore<S extends z.ZodType>(
     return next;
   };
 
+  let cached: { stamp: FileStamp; value: T } | undefined;
+  const save = async (value: T) => {
+    cached = undefined;
+    const stamp = await writeFileAtomicStamped(file, `${JSON.stringify(value, null, 2)}\n`, {
+      mode: options.mode ?? 0o644,
+      mkdirs: true,
+    });
+    if (options.cache) cached = { stamp, value };
+  };
+
   const store: DocumentStore<T> = {
     file,
     async read() {
+      let seen: FileStamp | undefined;
+      if (options.cache) {
+        seen = await stampOf(file);
+        if (cached && seen && sameStamp(cached.stamp, seen)) return cached.value;
+      }
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -82,7 +103,11 @@ export function jsonFileStore<S extends z.ZodType>(
       let reason: string;
       try {
         const parsed = options.schema.safeParse(JSON.parse(text));
-        if (parsed.success) return parsed.data;
+        if (parsed.success) {
+          // Stamped before the read: should the file change in between, the next read reads it again.
+          if (seen) cached = { stamp: seen, value: parsed.data };
+          return parsed.data;
+        }
         reason = `it does not have the expected shape (${parsed.error.issues[0]?.path.join('.') || 'document'}: ${parsed.error.issues[0]?.message})`;
       } catch {
         reason = text.trim() === '' ? 'it is empty' : 'it is not valid JSON (cut short or damaged)';
@@ -95,23 +120,31 @@ export function jsonFileStore<S extends z.ZodType>(
     write(value) {
       return serial(async () => {
         const checked = options.schema.parse(value) as T;
-        await writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`, {
-          mode: options.mode ?? 0o644,
-          mkdirs: true,
-        });
+        await save(checked);
       });
     },
     update(change) {
       return serial(async () => {
         const next = change(await store.read());
         const checked = options.schema.parse(next) as T;
-        await writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`, {
-          mode: options.mode ?? 0o644,
-          mkdirs: true,
-        });
+        await save(checked);
         return checked;
       });
     },
   };
   return store;
+}
+
+/** The stamp of the file on disk now; undefined when there is none (or it cannot be looked at). */
+async function stampOf(file: string): Promise<FileStamp | undefined> {
+  try {
+    const st = await stat(file);
+    return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
