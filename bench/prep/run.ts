@@ -186,6 +186,29 @@ const sh = (cmd: string, args: string[]) => {
   return r.stdout.trim();
 };
 
+/**
+ * A guard in a process of its own that undoes the setup if this process dies without doing it (a
+ * kill -9, or tsx's wrapper, which kills -9 a child busy in a synchronous step on Ctrl-C): it waits
+ * for this process to end, then lifts the throttle, unmounts, detaches the loop device that still
+ * holds our image (found by the image, never by number) and removes the temp folder. A normal end
+ * stops it first.
+ */
+let guard: ChildProcess | undefined;
+function startGuard(img: string): void {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.2; done
+[ -n "$DEV" ] && echo "$DEV 0" > ${BLKIO_WRITE}
+umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null
+for d in $(losetup -n -O NAME -j "$IMG"); do losetup -d "$d"; done
+rm -rf "$WORK"`;
+  const dev = readFileSync(`/sys/class/block/${basename(loopDev!)}/dev`, 'utf8').trim();
+  guard = spawn('sh', ['-c', script], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, DEV: throttled ? dev : '', MNT: mnt, IMG: img, WORK: work },
+  });
+  guard.unref();
+}
+
 /** Everything the bench set up, undone: safe to call twice, and from a signal. */
 function cleanup(): void {
   if (throttledDev) {
@@ -213,6 +236,8 @@ function cleanup(): void {
     loopDev = undefined;
   }
   rmSync(work, { recursive: true, force: true });
+  if (guard && guard.exitCode === null) guard.kill();
+  guard = undefined;
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
   process.on(sig, () => {
@@ -293,6 +318,7 @@ function setupTarget(bytes: number, inodes: number): string {
       sh('mkfs.ext4', ['-q', '-m', '0', '-N', String(inodes), '-E', 'lazy_itable_init=0,lazy_journal_init=0', loopDev]);
       sh('mount', [loopDev, mnt]);
       mounted = true;
+      startGuard(img);
       return `loop-mounted ext4 image (${loopDev}, ${(statSync(img).size / 1e9).toFixed(1)} GB, ${inodes.toLocaleString('en')} inodes)`;
     } catch (e) {
       if (loopDev) spawnSync('losetup', ['-d', loopDev]);
