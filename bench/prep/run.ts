@@ -353,32 +353,46 @@ function makeFiles(dir: string, count: number, size: number, perDir: number): vo
   }
 }
 
-/** One haul prep as a customer runs it: a fresh `node out/cli/haul.mjs prep …`, from the command to its exit. */
-function cliOnce(
-  haul: Haul,
-  src: string,
-  journal: string,
-  extra: string[] = [],
-): Promise<{ seconds: number; ok: boolean }> {
+/**
+ * One haul prep as a customer runs it: a fresh `node out/cli/haul.mjs prep …`, from the command to
+ * its exit. Its phases come from when its lines arrive (stdout is a pipe, written synchronously):
+ * the command to the "Plan:" line (Node's start, the bundle, the scan and the plan), the plan to
+ * its last line (the copy and the manifests), the last line to the exit (the workers' and the
+ * process's end).
+ */
+interface CliRun {
+  seconds: number;
+  ok: boolean;
+  toPlan: number;
+  toLast: number;
+}
+function cliOnce(haul: Haul, src: string, journal: string): Promise<CliRun> {
   rmSync(journal, { force: true });
   const args = [haul.cli, 'prep', '--journal', journal, '--session', 's1', '--source', src, '--dest', 'bench/'];
-  args.push('--target', mnt, ...(loopDev ? [] : ['--allow-folder']), ...extra);
+  args.push('--target', mnt, ...(loopDev ? [] : ['--allow-folder']));
   return new Promise((resolve) => {
     const t = performance.now();
     const child = spawn(process.execPath, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
     running = child;
     let out = '';
+    let toPlan = NaN;
+    let toLast = NaN;
     const keep = (d: Buffer) => {
       out = (out + d.toString()).slice(-4000);
     };
-    child.stdout.on('data', keep);
+    child.stdout.on('data', (d: Buffer) => {
+      const at = (performance.now() - t) / 1000;
+      if (Number.isNaN(toPlan) && /(^|\n)Plan:/.test(out + d.toString())) toPlan = at;
+      toLast = at;
+      keep(d);
+    });
     child.stderr.on('data', keep);
     child.on('close', (code) => {
       const seconds = (performance.now() - t) / 1000;
       running = undefined;
       if (code !== 0)
         console.log(`  (haul prep ended with exit status ${code}:\n${out.trim().replace(/^/gm, '    ')})`);
-      resolve({ seconds, ok: code === 0 });
+      resolve({ seconds, ok: code === 0, toPlan, toLast });
     });
   });
 }
@@ -489,6 +503,7 @@ async function compare(name: string, src: string, baselines: Record<string, Base
   spawnSync('sh', ['-c', `find "${src}" -type f -print0 | xargs -0 cat > /dev/null`]); // warm the source cache for everyone
   const lags = new Map<string, { lagP99: number; lagMax: number; ok: boolean }[]>();
   const oks = new Map<string, boolean[]>();
+  const bestRun = new Map<string, CliRun>();
   const methods: Record<string, () => Promise<number>> = {};
   for (const [k, b] of Object.entries(baselines)) methods[k] = async () => b.run();
   const label = (haul: Haul) => (haul.name === 'haul' ? 'haul prep' : 'haul prep (--vs)');
@@ -498,6 +513,7 @@ async function compare(name: string, src: string, baselines: Record<string, Base
     methods[label(haul)] = async () => {
       const h = await cliOnce(haul, src, join(work, 'compare.jrn'));
       oks.get(haul.name)!.push(h.ok);
+      if (h.seconds < (bestRun.get(haul.name)?.seconds ?? Infinity)) bestRun.set(haul.name, h);
       return h.seconds;
     };
     methods[`${label(haul)} in process`] = async () => {
@@ -535,6 +551,10 @@ async function compare(name: string, src: string, baselines: Record<string, Base
       if (b.goal !== undefined) console.log(`  ${who} vs ${k}: ${ratio(k)}x  (goal >= ${b.goal}x)`);
     const l = lags.get(haul.name)!;
     console.log(`  ${who}: all files ok, every run: ${oks.get(haul.name)!.every(Boolean) && l.every((x) => x.ok)}`);
+    const b = bestRun.get(haul.name)!;
+    console.log(
+      `  ${who}'s best run: command to its plan ${fmt(b.toPlan)}, plan to its last line ${fmt(b.toLast - b.toPlan)}, last line to exit ${fmt(b.seconds - b.toLast)}`,
+    );
     console.log(
       `  ${who} in process (information: the copy without the process start; its first run ${fmt(first[`${who} in process`]!)}): ${fmt(inProc)}, ${Object.entries(
         baselines,
