@@ -66,8 +66,15 @@ export const NOTIFICATIONS_CHANNELS = [
   'tracker.status',
 ] as const;
 
-/** BitLocker: a drive's state, its recovery password checked (or, on Windows, read). */
-export const BITLOCKER_CHANNELS = ['bitlocker.status', 'bitlocker.check', 'bitlocker.readKey'] as const;
+/** BitLocker: a drive's state, its recovery password checked (or, on Windows, read), BitLocker turned on (Windows). */
+export const BITLOCKER_CHANNELS = [
+  'bitlocker.status',
+  'bitlocker.check',
+  'bitlocker.readKey',
+  'bitlocker.support',
+  'bitlocker.turnOn',
+  'bitlocker.tasks',
+] as const;
 
 /** Request/response channels: renderer asks, main answers. */
 export const CHANNELS = [
@@ -97,6 +104,8 @@ export const NOTIFICATIONS_EVENTS = [
   'tracker.changed',
 ] as const;
 
+export const BITLOCKER_EVENTS = ['bitlocker.progress'] as const;
+
 /** Events main pushes to the renderer. */
 export const EVENTS = [
   ...DRIVES_EVENTS,
@@ -105,6 +114,7 @@ export const EVENTS = [
   ...PREP_EVENTS,
   ...SETTINGS_EVENTS,
   ...NOTIFICATIONS_EVENTS,
+  ...BITLOCKER_EVENTS,
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];
