@@ -35,4 +35,8 @@ export function startEvents(): void {
   haul.onTrackerChanged((status) => store().notifications.setTracker(status));
   haul.onNotificationOpen(({ jobName }) => store().notifications.openJob(jobName));
   void store().notifications.load();
+
+  // BitLocker turned on (Windows): progress, never a key
+  haul.onBitlockerProgress((task) => store().bitlocker.onProgress(task));
+  void store().bitlocker.load();
 }

@@ -15,6 +15,7 @@ import type { PrepPlanResult } from '../../shared/prep/session';
 import { createCore, type Core } from '../../main/core/bridge/core';
 import { dispatch } from '../../main/core/bridge/dispatch';
 import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
+import { createAzureGate } from '../../main/core/bitlocker/gate';
 import type { Connection, ConnectionSource } from '../../main/core/service/connection';
 import type { ToolCall } from '../../main/core/system/tools';
 import { standIn, type StandIn } from './standIn';
@@ -306,5 +307,48 @@ describe('Turn on BitLocker through the bridge (a Windows stand-in, recorded man
     );
     const withKey = await plan(RP);
     expect(withKey.targetProblems.filter((p) => p.message.includes('harbour-drives.csv'))).toEqual([]);
+  });
+
+  it('the plan names, beside each drive, the driveset row asking to turn BitLocker on (and to format first)', async () => {
+    const g = windowsG();
+    const driveset = { name: 'harbour-drives.csv', text: `${DRIVESET}G,Format,SilentMode,Encrypt,\nH,,,None,\n` };
+    const gate = createAzureGate(
+      () => false,
+      { run: g.run, platform: 'win32', pollMs: 1 },
+      async () => driveset,
+    );
+    const drive = (path: string) => ({
+      path,
+      driveId: `D-${path[0]}`,
+      idSource: 'serial' as const,
+      capacity: 10,
+      free: 5,
+    });
+    const planned: PrepPlanResult = {
+      ready: true,
+      problems: [],
+      problemCount: 0,
+      targetProblems: [],
+      targetNotes: [],
+      targets: [drive('G:\\'), drive('H:\\')],
+      message: 'ready',
+    };
+    const spec = {
+      jobName: 'harbour',
+      sources: {
+        kind: 'picked' as const,
+        paths: [work],
+        destination: 'photos/',
+        blobType: 'BlockBlob' as const,
+        disposition: 'rename' as const,
+      },
+      targets: [{ path: 'G:\\' }, { path: 'H:\\' }],
+    };
+    const r = await gate.plan(spec, planned, 'draft-1');
+    expect(r.targets.map((t) => [t.path, t.encrypt])).toEqual([
+      ['G:\\', { file: 'harbour-drives.csv', row: 2, format: true }],
+      ['H:\\', undefined],
+    ]);
+    expect(r.ready).toBe(false);
   });
 });

@@ -128,15 +128,14 @@ export function createAzureGate(
   drivesetOfDraft: (draftId: string) => Promise<CsvInput | undefined> = async () => undefined,
 ): AzureGate {
   const cache = new KeyCheckCache();
+  const encryptOf = async (spec: PrepSpecInput, draftId: string | undefined) =>
+    encryptTargets(spec, tools.platform, draftId ? await drivesetOfDraft(draftId) : undefined);
   const problemsOf = async (
     spec: PrepSpecInput,
-    draftId: string | undefined,
+    toEncrypt: DrivesetTarget[],
     names: Map<string, string> = new Map(),
   ) => {
-    const encrypt = await encryptProblems(
-      await encryptTargets(spec, tools.platform, draftId ? await drivesetOfDraft(draftId) : undefined),
-      tools,
-    );
+    const encrypt = await encryptProblems(toEncrypt, tools);
     if (!forAzure()) return encrypt;
     // a drive the driveset asks to encrypt is said once, by the driveset's problem
     const held = new Set(encrypt.map((p) => p.target));
@@ -154,15 +153,27 @@ export function createAzureGate(
         const resolved = result.targets.find((r) => r.path === t.path) ?? result.targets[k];
         if (resolved) names.set(t.path, `${resolved.driveId} (${t.path})`);
       }
-      const problems = await problemsOf(spec, draftId, names);
+      const toEncrypt = await encryptOf(spec, draftId);
+      const problems = await problemsOf(spec, toEncrypt, names);
       const blocked = new Set(problems.map((p) => realPath(p.target)));
       const targetNotes = result.targetNotes.filter(
         (n) => !(SUPERSEDED.has(n.code) && blocked.has(realPath(n.target))),
       );
+      // each drive says what its driveset row asks, so the page can say it beside the drive
+      const asks = (path: string) => toEncrypt.find((t) => t.path === path || realPath(t.path) === realPath(path));
+      const targets = toEncrypt.length
+        ? result.targets.map((r) => {
+            const e = asks(r.path)?.encrypt;
+            return e ? { ...r, encrypt: e } : r;
+          })
+        : result.targets;
       if (!problems.length)
-        return targetNotes.length === result.targetNotes.length ? result : { ...result, targetNotes };
+        return targetNotes.length === result.targetNotes.length && targets === result.targets
+          ? result
+          : { ...result, targetNotes, targets };
       return {
         ...result,
+        targets,
         ready: false,
         targetNotes,
         targetProblems: [...result.targetProblems, ...problems],
@@ -172,7 +183,7 @@ export function createAzureGate(
       };
     },
     async beforeStart(spec, draftId) {
-      const [first] = await problemsOf(spec, draftId);
+      const [first] = await problemsOf(spec, await encryptOf(spec, draftId));
       if (first) throw new HandlerError('refused', `Nothing was written. ${first.message} ${first.fix}`, first.target);
     },
     beforeCreate(request) {

@@ -3,6 +3,7 @@
 // ../bridgeEvents.ts only.
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './app';
+import { createBitLockerSlice, type BitLockerSlice } from './bitlocker';
 import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createNotificationsSlice, type NotificationsSlice } from './notifications';
 import { createUiSlice, type UiSlice } from './ui';
@@ -23,6 +24,7 @@ export interface HaulState {
   wizard: WizardSlice;
   settings: SettingsSlice;
   notifications: NotificationsSlice;
+  bitlocker: BitLockerSlice;
 }
 
 export const useHaul = create<HaulState>()((set, get) => {
@@ -46,5 +48,6 @@ export const useHaul = create<HaulState>()((set, get) => {
     wizard: slice('wizard', createWizardSlice),
     settings: slice('settings', createSettingsSlice),
     notifications: slice('notifications', createNotificationsSlice),
+    bitlocker: slice('bitlocker', createBitLockerSlice),
   };
 });
