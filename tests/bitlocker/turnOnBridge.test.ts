@@ -194,7 +194,7 @@ describe('Turn on BitLocker through the bridge (a Windows stand-in, recorded man
         platform: 'linux',
         turnOn: false,
         readKey: false,
-        why: 'Haul cannot turn BitLocker on from Linux (Linux tools can open a BitLocker drive, not create one); use a Windows computer, or bring a drive already encrypted.',
+        why: 'Haul cannot turn BitLocker on from Linux (Linux tools can open a BitLocker drive, not create one). On a Windows computer, turn it on with Haul there (Turn on BitLocker), or as administrator with "haul bitlocker on E: --key-file E.key" or "manage-bde -on E: -RecoveryPassword -UsedSpaceOnly"; then give the drive\'s recovery password here, where Haul checks that it opens the drive.',
       },
     });
     const r = await dispatch(linux.core.handlers, 'bitlocker.turnOn', { target: '/media/ada/WD' });

@@ -29,10 +29,10 @@ let dataDir = '';
 async function shoot(page: Page, name: string, focus?: Locator) {
   await page.setViewportSize({ width: 1024, height: 700 });
   if (focus) await focus.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: shotPath(`bitlocker-on-${name}.png`) });
+  await page.screenshot({ path: shotPath(`bitlocker-on-${name}.png`), animations: 'disabled' });
   await page.setViewportSize({ width: 1440, height: 900 });
   if (focus) await focus.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: shotPath(`bitlocker-on-${name}-1440.png`) });
+  await page.screenshot({ path: shotPath(`bitlocker-on-${name}-1440.png`), animations: 'disabled' });
   await page.setViewportSize({ width: 1024, height: 700 });
 }
 
@@ -129,6 +129,14 @@ test('the wizard turns BitLocker on for the chosen drive, records its new key fo
   // progress while Windows encrypts
   const progress = bitlocker.getByTestId('turn-on-progress');
   await expect(progress).toContainText('Encrypting the used space: 37 %', { timeout: 15_000 });
+  // nothing to type while Windows encrypts: the key comes by itself; the plan says it is encrypting, not "turn it on"
+  await expect(chosen.getByTestId('drive-key-input')).toHaveCount(0);
+  await expect(
+    page.getByText(/cannot go to the Azure data center: BitLocker has not finished encrypting it \(37\.5%\)/),
+  ).toBeVisible({
+    timeout: 15_000,
+  });
+  await expect(page.getByText('Press Turn on BitLocker beside the drive', { exact: false })).toHaveCount(0);
   await shoot(page, 'progress', bitlocker);
 
   // done: the key read back from the drive fills the job's key field, masked, and it checks out

@@ -8,14 +8,18 @@ import type { BitLockerTools } from '.';
 import { ensureBitLocker } from './enable';
 import { driveLetter } from './windows';
 
-/** Why Haul cannot turn BitLocker on here; undefined on Windows, where it can. */
+/** Where and how BitLocker can be turned on instead: Windows, with Haul there, its CLI, or manage-bde. */
+const ON_WINDOWS =
+  'On a Windows computer, turn it on with Haul there (Turn on BitLocker), or as administrator with "haul bitlocker on E: --key-file E.key" or "manage-bde -on E: -RecoveryPassword -UsedSpaceOnly"';
+
+/** Why Haul cannot turn BitLocker on here, and what to do instead; undefined on Windows, where it can. */
 export function whyNoTurnOn(platform: string): string | undefined {
   if (platform === 'win32') return undefined;
   if (platform === 'darwin')
-    return 'Haul cannot turn BitLocker on from a Mac (macOS cannot read or write BitLocker drives); use a Windows computer, or bring a drive already encrypted.';
+    return `Haul cannot turn BitLocker on from a Mac (macOS cannot read or write BitLocker drives). ${ON_WINDOWS}, and prepare the drive there or on Linux.`;
   if (platform === 'linux')
-    return 'Haul cannot turn BitLocker on from Linux (Linux tools can open a BitLocker drive, not create one); use a Windows computer, or bring a drive already encrypted.';
-  return 'Haul turns BitLocker on only on Windows; use a Windows computer, or bring a drive already encrypted.';
+    return `Haul cannot turn BitLocker on from Linux (Linux tools can open a BitLocker drive, not create one). ${ON_WINDOWS}; then give the drive's recovery password here, where Haul checks that it opens the drive.`;
+  return `Haul turns BitLocker on only on Windows. ${ON_WINDOWS}.`;
 }
 
 export function bitLockerSupport(platform: string): BitLockerSupport {

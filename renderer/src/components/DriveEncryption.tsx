@@ -7,6 +7,7 @@
 // Windows Haul can read the key from the drive instead. Keys live only in the wizard's memory.
 import { useEffect, useRef, useState } from 'react';
 import {
+  Body1,
   Button,
   Caption1,
   Field,
@@ -36,6 +37,7 @@ import {
 } from '../../../shared/bitlocker';
 import { bridge } from '../bridge';
 import { useHaul } from '../store';
+import { WithCommands } from './TurnOnBitLocker';
 
 const useStyles = makeStyles({
   volumes: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, alignItems: 'flex-start' },
@@ -49,6 +51,7 @@ const useStyles = makeStyles({
   why: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
   good: { color: tokens.colorPaletteGreenForeground1, fontSize: tokens.fontSizeBase200 },
   bad: { color: tokens.colorPaletteRedForeground1, fontSize: tokens.fontSizeBase200 },
+  notice: { marginTop: tokens.spacingVerticalXS },
   keyRow: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'flex-end' },
   grow: { flexGrow: 1, minWidth: '260px' },
 });
@@ -63,7 +66,9 @@ export function useAzure(): boolean {
  * BitLocker with a key that opens it (and what Haul can do about it here); the sandbox takes any.
  */
 export function DriveEncryptionNotice({ azure }: { azure: boolean }) {
-  const platform = useHaul((s) => s.bitlocker.support?.platform);
+  const styles = useStyles();
+  const support = useHaul((s) => s.bitlocker.support);
+  const platform = support?.platform;
   if (!azure)
     return (
       <MessageBar intent="info" data-testid="encryption-notice">
@@ -91,11 +96,17 @@ export function DriveEncryptionNotice({ azure }: { azure: boolean }) {
         <MessageBarTitle>Azure takes only NTFS drives encrypted with BitLocker</MessageBarTitle>
         The data center opens each drive with its recovery password and fails a drive whose key is wrong, after it was
         shipped, so Haul checks every key against its drive first.{' '}
-        {platform === 'win32'
-          ? 'For an NTFS drive without BitLocker, press Turn on BitLocker beside it: Haul records its new recovery password for the job. For a drive already encrypted, press Read from the drive, or type its recovery password.'
-          : platform === 'linux'
-            ? 'Haul cannot turn BitLocker on from Linux (Linux tools can open a BitLocker drive, not create one): use a Windows computer, or bring a drive already encrypted and type its recovery password below. A locked drive is opened first with "haul bitlocker unlock" (as root).'
-            : 'Give each drive’s recovery password below.'}
+        {platform === 'win32' ? (
+          'For an NTFS drive without BitLocker, press Turn on BitLocker beside it: Haul records its new recovery password for the job. For a drive already encrypted, press Read from the drive, or type its recovery password.'
+        ) : support?.why ? (
+          <Body1 block className={styles.notice}>
+            <WithCommands
+              text={`${support.why}${platform === 'linux' ? ' A locked BitLocker drive is opened first with "haul bitlocker unlock" (as root).' : ''}`}
+            />
+          </Body1>
+        ) : (
+          'Give each drive’s recovery password below.'
+        )}
       </MessageBarBody>
     </MessageBar>
   );

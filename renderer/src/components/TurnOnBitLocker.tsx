@@ -3,7 +3,7 @@
 // about how long), progress while Windows encrypts, then the new recovery password read back from
 // the drive and recorded for the job (store/bitlocker.ts) — the person types nothing. Formatting
 // NTFS first is offered only where the driveset's row for the drive says FormatOption=Format, and
-// only once "FORMAT G:" is typed. Off Windows the button is not there, and `TurnOnWhy` says why.
+// only once "FORMAT G:" is typed. Off Windows the button is not there: `TurnOnWhy` says why and what to do instead.
 import { useState } from 'react';
 import {
   Body1,
@@ -19,6 +19,7 @@ import {
   Input,
   MessageBar,
   MessageBarBody,
+  MessageBarTitle,
   ProgressBar,
   makeStyles,
   tokens,
@@ -42,6 +43,7 @@ const useStyles = makeStyles({
   item: { marginBottom: tokens.spacingVerticalXS },
   key: { fontFamily: tokens.fontFamilyMonospace, minWidth: 0, width: '100%', maxWidth: '460px' },
   bar: { maxWidth: '420px' },
+  command: { fontFamily: tokens.fontFamilyMonospace, whiteSpace: 'nowrap' },
 });
 
 /** The volume mounted at a path (a drive letter's root on Windows), or a drive's only volume. */
@@ -73,15 +75,38 @@ const PHASE: Record<TurnOnTask['phase'], string> = {
   failed: 'BitLocker was not turned on',
 };
 
-/** Why the Turn on BitLocker button is not there (off Windows); nothing on Windows. */
-export function TurnOnWhy({ className }: { className?: string }) {
+/** Main's words with each quoted command set as code, kept on one line so it reads as typed. */
+export function WithCommands({ text }: { text: string }) {
   const styles = useStyles();
+  return (
+    <>
+      {text.split(/"([^"]+)"/).map((part, i) =>
+        i % 2 ? (
+          <code key={i} className={styles.command}>
+            {part}
+          </code>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
+/**
+ * Off Windows, in place of a Turn on BitLocker button that could not work: Haul does not encrypt
+ * drives on this computer, and what to do instead (main's words). Nothing on Windows.
+ */
+export function TurnOnWhy() {
   const support = useHaul((s) => s.bitlocker.support);
   if (!support || support.turnOn || !support.why) return null;
   return (
-    <Caption1 block className={className ?? styles.why} data-testid="turn-on-why">
-      {support.why}
-    </Caption1>
+    <MessageBar intent="info" data-testid="turn-on-why">
+      <MessageBarBody>
+        <MessageBarTitle>Haul does not encrypt drives on this computer</MessageBarTitle>
+        <WithCommands text={support.why} />
+      </MessageBarBody>
+    </MessageBar>
   );
 }
 

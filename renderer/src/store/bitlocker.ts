@@ -32,12 +32,18 @@ export const createBitLockerSlice: SliceCreator<'bitlocker'> = (set, get) => {
   /** tasks whose key was read back already (by start time), so a repeated event does not read it again */
   const handled = new Set<string>();
 
+  /** The drive changed: read the drive list again, and where the wizard has it chosen, plan again (its state shows there). */
+  const refreshFor = (target: string) =>
+    get().wizard.values.drives.drives.some((c) => c.path === target)
+      ? get().wizard.refreshDrives()
+      : get().drives.refresh();
+
   /** The drive is done: read its new key back and record it where the draft that asked keeps keys. */
   async function readBack(task: TurnOnTask): Promise<void> {
     const id = `${task.target}\n${task.startedAt}`;
     if (handled.has(id)) return;
     handled.add(id);
-    void get().drives.refresh();
+    void refreshFor(task.target);
     const wizard = get().wizard;
     const chosen = wizard.values.drives.drives.some((c) => c.path === task.target);
     let outcome: TurnOnOutcome;
@@ -92,9 +98,17 @@ export const createBitLockerSlice: SliceCreator<'bitlocker'> = (set, get) => {
       return undefined;
     },
     onProgress(task) {
+      const before = me().tasks[task.target];
       set({ tasks: { ...me().tasks, [task.target]: task } });
       if (task.phase === 'done') void readBack(task);
-      if (task.phase === 'failed') void get().drives.refresh();
+      // a new phase, or ten points further (not each percent: planning again reads the sources): the
+      // drive list and the plan say what the drive is now, not what it was
+      else if (
+        before?.phase !== task.phase ||
+        before.startedAt !== task.startedAt ||
+        Math.floor((before.percent ?? 0) / 10) !== Math.floor((task.percent ?? 0) / 10)
+      )
+        void refreshFor(task.target);
     },
   };
 };

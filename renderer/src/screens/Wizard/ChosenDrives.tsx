@@ -9,7 +9,7 @@ import { fsName } from '../../../../shared/bitlocker';
 import { formatBytes } from '../../../../shared/prep/names';
 import { useHaul } from '../../store';
 import { DriveEncryptionNotice, DriveKeyField, useAzure } from '../../components/DriveEncryption';
-import { TurnOnBitLocker, TurnOnWhy, volumeAt } from '../../components/TurnOnBitLocker';
+import { TurnOnBitLocker, volumeAt } from '../../components/TurnOnBitLocker';
 import type { DraftValues, FieldErrors } from '../../wizard/model';
 import { Section, useFieldError, useStepStyles } from './parts';
 
@@ -85,6 +85,9 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
             const plain = volume?.bitlocker === 'none' && !tasks[c.path];
             const notNtfs = plain && !!volume.fileSystem && fsName(volume.fileSystem) !== 'NTFS';
             const mustEncrypt = azure || !!encryptRow;
+            // BitLocker being turned on: its new key comes by itself once done, nothing to type meanwhile
+            const task = tasks[c.path];
+            const turningOn = !!task && task.phase !== 'done' && task.phase !== 'failed';
             return (
               <li key={c.path} className={styles.row} style={{ alignItems: 'flex-end' }}>
                 <div className={styles.grow}>
@@ -125,7 +128,7 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
                     }
                   />
                 )}
-                {!plain && (c.encrypted || azure) && (
+                {!plain && !turningOn && (c.encrypted || azure) && (
                   <DriveKeyField
                     path={c.path}
                     driveName={name}
@@ -149,7 +152,6 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
                           : '.'}
                       </Caption1>
                     )}
-                    {plain && mustEncrypt && <TurnOnWhy />}
                     {plain && mustEncrypt && support?.turnOn && notNtfs && !encryptRow?.format && (
                       <Caption1 block style={{ color: tokens.colorNeutralForeground2 }}>
                         BitLocker for Azure needs NTFS: format {c.path} NTFS in Windows first (this erases it), or give
