@@ -1,9 +1,11 @@
 // The layer rules of docs/architecture.md (Layers), enforced: a violation fails `npm test`.
 // shared/   imports no Node, no Electron and nothing from the other folders.
+// node/     Node helpers main/core and the service share (durable file writes): shared/, Node and
+//           npm packages only, so both may import it.
 // renderer/ imports no Node and no Electron; it reaches main only through window.haul.
 // main/core imports no Electron (it runs in the CLI, browser mode and tests too).
-// service/  is a separate backend: it imports shared/ only, and main/ never reaches into it
-//           except from the CLI entry (main/cli), which starts it.
+// service/  is a separate backend: of ours it imports shared/ and node/ only, and main/ never
+//           reaches into it except from the CLI entry (main/cli), which starts it.
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
@@ -63,7 +65,7 @@ export default tseslint.config(
         patterns: [
           ...noNode,
           ...noElectron,
-          ...['main', 'renderer', 'service', 'tests'].map((dir) => ({
+          ...['main', 'node', 'renderer', 'service', 'tests'].map((dir) => ({
             regex: up(depth, dir),
             message: 'shared/ imports nobody: move the code into shared/ or invert the dependency.',
           })),
@@ -87,7 +89,7 @@ export default tseslint.config(
         patterns: [
           ...noNode,
           ...noElectron,
-          ...['main', 'service'].map((dir) => ({
+          ...['main', 'node', 'service'].map((dir) => ({
             regex: up(depth, dir),
             message: 'renderer/ reaches main only through the bridge (window.haul).',
           })),
@@ -121,6 +123,20 @@ export default tseslint.config(
       },
     ],
   })),
+  ...byDepth('node', ['ts'], (depth) => ({
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...noElectron,
+          ...['main', 'renderer', 'service', 'tests'].map((dir) => ({
+            regex: up(depth, dir),
+            message: 'node/ is shared by main/core and the service: it imports shared/, Node and npm packages only.',
+          })),
+        ],
+      },
+    ],
+  })),
   ...byDepth('service', ['ts'], (depth) => ({
     'no-restricted-imports': [
       'error',
@@ -129,7 +145,7 @@ export default tseslint.config(
           ...noElectron,
           ...['main', 'renderer'].map((dir) => ({
             regex: up(depth, dir),
-            message: 'service/ is its own backend: it imports shared/ only.',
+            message: 'service/ is its own backend: of ours it imports shared/ and node/ only.',
           })),
         ],
       },

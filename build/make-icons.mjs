@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, ensureChromium } from '../tests/tools/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = path.join(root, 'build', 'icons');
@@ -14,10 +15,7 @@ mkdirSync(out, { recursive: true });
 const { chromium } = createRequire(import.meta.url)('@playwright/test');
 const svg = readFileSync(path.join(root, 'renderer', 'public', 'favicon.svg'), 'utf8');
 
-const browser = await chromium.launch({
-  executablePath: process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await chromium.launch({ executablePath: ensureChromium().path, args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1024, height: 1024 } });
 await page.setContent(
   `<html><body style="margin:0;background:transparent">${svg.replace('<svg ', '<svg width="1024" height="1024" ')}</body></html>`,

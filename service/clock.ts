@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../node/atomicWrite';
 import { describeIssues } from '../shared/validation';
 
 const ClockFile = z.object({ offsetMs: z.number().finite() });

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CONNECTION_FILE, type ServiceConnection } from '../shared/service/connection';
 import { RESOURCE_GROUP_RE, STORAGE_ACCOUNT_RE, SUBSCRIPTION_ID_RE } from '../shared/arm/schemas';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../node/atomicWrite';
 import { ServiceClock } from './clock';
 import { createHttpsServer, DEFAULT_BODY_LIMIT } from './http';
 import { JobService } from './jobs';
@@ -189,7 +189,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     subscriptionId: cfg.subscriptionId,
     resourceGroup: cfg.resourceGroup,
   };
-  await writeFileAtomic(join(dataDir, CONNECTION_FILE), `${JSON.stringify(connection, null, 2)}\n`, 0o600);
+  await writeFileAtomic(join(dataDir, CONNECTION_FILE), `${JSON.stringify(connection, null, 2)}\n`, { mode: 0o600 });
 
   // Deadlines that fell due while the service was stopped fire now (once: fired ones are persisted).
   await jobs.fireDue();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { lifecycleJobSchema, type LifecycleJob } from '../shared/lifecycle';
 import { ExportSchema, EncryptionKeySchema, ShippingInformationSchema } from '../shared/arm/schemas';
-import { removeStaleTemps, unlinkDurable, writeFileAtomic } from './atomic';
+import { removeStaleTemps, unlinkDurable, writeFileAtomic } from '../node/atomicWrite';
 
 const DriveExtraSchema = z.object({
   bitLockerKey: z.string().optional(),
@@ -118,7 +118,7 @@ export class JobStore {
     if (!this.jobs.has(key)) this.sortedKeys = undefined;
     this.jobs.set(key, job);
     const snapshot = `${JSON.stringify(job)}\n`;
-    return this.enqueue(key, () => writeFileAtomic(this.fileOf(key), snapshot, 0o600));
+    return this.enqueue(key, () => writeFileAtomic(this.fileOf(key), snapshot, { mode: 0o600 }));
   }
 
   delete(key: string): Promise<void> {

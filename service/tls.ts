@@ -4,7 +4,7 @@ import { generate } from 'selfsigned';
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../node/atomicWrite';
 
 export interface TlsIdentity {
   certPath: string;
@@ -45,7 +45,7 @@ export async function ensureTlsIdentity(dataDir: string, now: Date = new Date())
       },
     ],
   });
-  await writeFileAtomic(keyPath, pems.private, 0o600);
-  await writeFileAtomic(certPath, pems.cert, 0o644);
+  await writeFileAtomic(keyPath, pems.private, { mode: 0o600 });
+  await writeFileAtomic(certPath, pems.cert, { mode: 0o644 });
   return { certPath, keyPath, cert: pems.cert, key: pems.private };
 }

@@ -1,11 +1,13 @@
 // `npm test`: lint (layer rules included), type-check, build, unit tests (Vitest), end-to-end tests
-// (Playwright in Debian's Chromium against browser mode; the Electron smoke test where a binary
-// exists). Every step runs even when an earlier one fails, so one run shows everything; the last
-// line is the total, as "N passed, N failed, N skipped".
+// (Playwright in Debian's Chromium, or Playwright's own where Debian's is missing, against browser
+// mode; the Electron smoke test where a binary exists), then the function-length report, which
+// prints and never fails the run. Every step runs even when an earlier one fails, so one run shows
+// everything; the last line is the total, as "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './tools/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -16,6 +18,15 @@ mkdirSync(reports, { recursive: true });
 const vitestJson = path.join(reports, 'vitest.json');
 const playwrightJson = path.join(reports, 'playwright.json');
 const builtJson = path.join(reports, 'built.json');
+
+// The browser of the end-to-end tests: HAUL_CHROMIUM, else Debian's, else Playwright's own, which a
+// machine without Debian's gets here from Playwright's installer (tests/tools/chromium.mjs).
+let chromium;
+try {
+  chromium = ensureChromium();
+} catch (e) {
+  console.log(`chromium: ${e instanceof Error ? e.message : String(e)}`);
+}
 
 const hasDisplay = Boolean(process.env.DISPLAY);
 const xvfb = !hasDisplay && spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
@@ -57,7 +68,7 @@ const steps = [
     name: 'e2e',
     // The Electron smoke test needs a display where it can run; Chromium runs headless either way.
     cmd: [...(xvfb ? ['xvfb-run', '-a'] : []), bin('playwright'), 'test', '-c', 'tests/e2e/playwright.config.ts'],
-    env: { HAUL_PW_REPORTER: playwrightJson },
+    env: { HAUL_PW_REPORTER: playwrightJson, ...(chromium ? { HAUL_CHROMIUM: chromium.path } : {}) },
     needs: 'build',
   },
 ];
@@ -79,6 +90,16 @@ for (const step of steps) {
   });
   results.push({ name: step.name, status: r.status ?? 1, seconds: (Date.now() - started) / 1000 });
 }
+
+// A report, not a gate: how long the app's functions are (tests/tools/functionLengths.ts). It prints;
+// whatever it finds (or if it cannot run) the run's result is the same.
+console.log('\n=== report: function lengths (npx tsx tests/tools/functionLengths.ts)');
+const lengths = spawnSync(process.execPath, ['--import', 'tsx', 'tests/tools/functionLengths.ts'], {
+  cwd: root,
+  encoding: 'utf8',
+});
+const lengthsReport = lengths.status === 0 ? lengths.stdout.trim() : '';
+console.log(lengthsReport || `could not measure: ${(lengths.stderr || String(lengths.error)).trim().slice(0, 500)}`);
 
 const count = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
@@ -122,6 +143,7 @@ for (const r of results) {
   console.log(`${r.name.padEnd(20)} ${verdict}${r.seconds ? `  ${r.seconds.toFixed(1)} s` : ''}`);
 }
 for (const line of lines) console.log(line);
+if (lengthsReport) console.log(`function lengths (report only): ${lengthsReport.split('\n')[0]}`);
 const stepFailures = results.filter((r) => r.status !== 0).length;
 // A failed lint, type-check or build counts as a failure in the total too.
 // So does a test phase that failed with no failed test to show for it (a suite whose beforeAll threw).

@@ -1,7 +1,9 @@
 // Benchmark of drive preparation, every number a ratio against a baseline measured in the same run
 // on the same kind of target (a loop-mounted ext4 image when running as root with losetup, else a
-// temp folder — printed). haul prep flushes every file to the disk before it journals it, so the
-// baselines that count end with `sync` too:
+// temp folder — printed). haul prep's data is on the disk when it ends (each journaled file is
+// flushed, or confirmed by a syncfs, before the manifest that lists it), so the baselines that
+// count end with `sync` too. haul prep is timed as a PrepSession in this process, from start() to
+// its result: starting Node and loading Haul's code are not in it. What it measures:
 //   large files (default 4 x 256 MiB) and small files (default 20,000 x 16 KiB): haul prep vs
 //     `cp -r` + `sync` (goal >= 0.9x large, >= 0.8x small) and vs `cp -r` + `md5sum` of every file
 //     + `sync`, the two-pass way (goal >= 1.3x); the same without `sync` are printed as information;

@@ -14,19 +14,11 @@ export function startEvents(): void {
   haul.onDrivesChanged((payload) => store().drives.setList(payload.drives));
   haul.onServiceChanged((status) => store().app.setService(status));
   window.addEventListener('hashchange', () => store().ui.syncFromLocation());
-
-  // --- issue 9: job.updated
   haul.onJobUpdated((event) => store().jobs.applyEvent(event));
-
-  // --- issue 10: prep.progress
   haul.onPrepProgress((payload) => store().wizard.onProgress(payload));
   haul.onPrepSession((info) => store().wizard.onSession(info));
-
-  // --- issue 8: settings
   haul.onSettingsChanged((view) => store().settings.setView(view));
   haul.onConnectionChanged((status) => store().settings.setConnection(status));
-
-  // --- issue 11: notification
   haul.onNotification((notice) => {
     store().notifications.received(notice);
     if (notice.popup === 'page') popUp(notice, () => store().notifications.open(notice));

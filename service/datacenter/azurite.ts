@@ -5,13 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { z } from 'zod';
+import { writeFileAtomic } from '../../node/atomicWrite';
 import type { AzuriteAccount, AzuriteHandle, StartAzuriteOptions } from './types';
 
 const HOST = '127.0.0.1';
@@ -68,10 +69,9 @@ async function loadState(file: string): Promise<State> {
   }
 }
 
+/** The state holds the account keys: written durably (a lost rename would make new keys), for the user only. */
 async function saveState(file: string, state: State): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, file);
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**

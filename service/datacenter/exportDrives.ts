@@ -3,7 +3,7 @@
 // Blobs are placed whole on the first drive with room left (never split); the ones that fit nowhere
 // are listed in a <BlobList> blob for the job's incompleteBlobListUri.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import {
@@ -13,6 +13,7 @@ import {
   parseDriveHeader,
   serializeDriveHeader,
   serializeDriveManifest,
+  type BlobType,
   type ManifestBlob,
 } from '../../shared/formats/driveManifest';
 import {
@@ -25,6 +26,7 @@ import {
   serializeDriveLog,
   type DriveLogBlob,
 } from '../../shared/formats/driveLog';
+import { writeFileAtomic } from '../../node/atomicWrite';
 import { withAzurite } from './azurite';
 import { hashInSlices, md5Hex } from './hashing';
 import { generateBitLockerKey } from './bitlocker';
@@ -38,7 +40,7 @@ interface Candidate {
   container: string;
   name: string;
   length: number;
-  blobType: 'BlockBlob' | 'PageBlob';
+  blobType: BlobType;
   etag: string;
   /** The blob's Content-MD5, when storage has one: the written file is checked against it. */
   contentMD5?: string;
@@ -200,12 +202,6 @@ async function checkTarget(dir: string, jobName: string, session: string): Promi
   }
   // A previous run of this export: start it over.
   await rm(path.join(dir, session), { recursive: true, force: true });
-}
-
-async function writeAtomically(file: string, data: string): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }
 
 async function uploadText(
@@ -415,7 +411,7 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
       }
       const manifestXml = serializeDriveManifest({ version: '2014-11-01', driveId: t.driveId, blobs: manifestBlobs });
       const manifestHash = md5Hex(manifestXml);
-      await writeAtomically(path.join(t.dir, MANIFEST_FILE), manifestXml);
+      await writeFileAtomic(path.join(t.dir, MANIFEST_FILE), manifestXml);
       const headerJson = serializeDriveHeader({
         format: 'haul-drive',
         driveId: t.driveId,
@@ -424,7 +420,7 @@ export async function exportToDrives(opts: ExportToDrivesOptions): Promise<Expor
         createdAt: now(),
         manifestHash,
       });
-      await writeAtomically(path.join(t.dir, HEADER_FILE), headerJson);
+      await writeFileAtomic(path.join(t.dir, HEADER_FILE), headerJson);
 
       const status = logBlobs.some((b) => b.status !== 'Completed') ? 'CompletedWithErrors' : 'Completed';
       const full = { driveId: t.driveId, blobs: logBlobs, status } as const;

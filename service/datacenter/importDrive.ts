@@ -17,6 +17,7 @@ import {
   RestError,
 } from '@azure/storage-blob';
 import {
+  BLOCK_SIZE,
   HEADER_FILE,
   MANIFEST_FILE,
   MAX_BLOCKS,
@@ -413,7 +414,7 @@ function pageBlobProblem(mb: ManifestBlob): string | undefined {
   if (mb.blobType !== 'PageBlob') return undefined;
   if (mb.length % 512 !== 0)
     return `Page blob ${mb.blobPath} was not imported: its length ${mb.length} is not a multiple of 512 bytes, which page blobs require. Import it as a block blob.`;
-  const bad = mb.blocks.find((x) => x.offset % 512 !== 0 || x.length % 512 !== 0 || x.length > 4 * 1024 * 1024);
+  const bad = mb.blocks.find((x) => x.offset % 512 !== 0 || x.length % 512 !== 0 || x.length > BLOCK_SIZE);
   if (bad)
     return `Page blob ${mb.blobPath} was not imported: the page range at offset ${bad.offset} (length ${bad.length}) is not aligned to 512 bytes or is longer than 4 MiB.`;
   return undefined;

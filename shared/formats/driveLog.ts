@@ -21,6 +21,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { describeIssues } from '../validation';
+import { blobType, importDisposition } from './driveManifest';
 
 export const DRIVE_LOG_VERSION = '2014-11-01';
 /** The diagnostics container used when a job names none. */
@@ -94,12 +95,10 @@ export const driveLogBlob = z.object({
   blobPath: z.string().min(1),
   filePath: z.string(),
   length: nonNegInt,
-  importDisposition: z
-    .object({ value: z.enum(['rename', 'no-overwrite', 'overwrite']), status: dispositionLogStatus })
-    .optional(),
+  importDisposition: z.object({ value: importDisposition, status: dispositionLogStatus }).optional(),
   /** The blob path actually written, when the disposition renamed it. */
   importedAs: z.string().optional(),
-  blobType: z.enum(['BlockBlob', 'PageBlob']).default('BlockBlob'),
+  blobType: blobType.default('BlockBlob'),
   blocks: z.array(driveLogBlock).default([]),
   message: z.string().optional(),
 });

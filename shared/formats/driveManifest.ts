@@ -14,11 +14,10 @@
 // Pure TypeScript (no Node): the service, the app and the CLI all read these.
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import { BLOCK_SIZE as BLOCK_SIZE_CONST } from '../prep/constants';
+import { BLOCK_SIZE } from '../prep/constants';
 import { describeIssues } from '../validation';
 
-/** Blocks are 4 MiB; a blob's last block is shorter. */
-export const BLOCK_SIZE = BLOCK_SIZE_CONST;
+export { BLOCK_SIZE };
 export const MANIFEST_VERSION = '2014-11-01';
 export const MANIFEST_FILE = 'DriveManifest.xml';
 export const HEADER_FILE = 'HaulDrive.json';
@@ -35,8 +34,6 @@ export type BlobType = z.infer<typeof blobType>;
 
 const nonNegInt = z.number().int().nonnegative();
 
-/** 4 MiB: the longest block or page range the format allows. */
-export const MAX_BLOCK_LENGTH = 4 * 1024 * 1024;
 /** The most blocks one block blob's BlockList may name (checked per blob, so one large file never costs a drive its manifest). */
 export const MAX_BLOCKS = 50_000;
 /** The largest page blob the format allows (1 TiB). */
@@ -100,7 +97,7 @@ export const manifestBlob = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     let expect = 0;
     for (const [i, blk] of b.blocks.entries()) {
-      if (blk.length === 0 || blk.length > MAX_BLOCK_LENGTH)
+      if (blk.length === 0 || blk.length > BLOCK_SIZE)
         issue(['blocks', i, 'length'], `block ${i} is ${blk.length} bytes; a block holds 1 byte to 4 MiB`);
       if (b.blobType === 'BlockBlob' && blk.offset !== expect)
         issue(

@@ -13,6 +13,7 @@ import type {
   Refusal,
   RefusalCode,
 } from './types';
+import { COPIED_DRIVE_STATES } from './copied';
 
 export const DAY = 24 * 60 * 60 * 1000;
 /** J2, J6, D4, JE1: "two weeks". */
@@ -23,7 +24,6 @@ export const THIRTY_DAYS = 30 * DAY;
 export const NINETY_DAYS = 90 * DAY;
 
 const DONE: readonly DriveState[] = ['Completed', 'CompletedMoreInfo'];
-const BEGUN: readonly DriveState[] = ['Transferring', 'Completed', 'CompletedMoreInfo'];
 /** Drive states in which the drive is physically at the data center. */
 export const AT_DATACENTER_DRIVE: readonly DriveState[] = [
   'Received',
@@ -66,7 +66,7 @@ export function expectedJobState(job: LifecycleJob): JobState {
   // J9 (vacuously when none of the job's drives came), and J14: a cancelled job skips the copy.
   if (active.every((s) => DONE.includes(s)) || (job.cancelRequested && active.every((s) => s === 'Received')))
     return 'Packaging';
-  if (active.some((s) => BEGUN.includes(s))) return 'Transferring'; // J8
+  if (active.some((s) => COPIED_DRIVE_STATES.includes(s))) return 'Transferring'; // J8
   return 'Received'; // J7
 }
 

@@ -10,6 +10,7 @@
 
 export * from './types';
 export { createJob, apply, tick, LifecycleInputError } from './machine';
+export { COPIED_DRIVE_STATES, wasCopied, type DriveCopyEvidence } from './copied';
 export {
   DAY,
   FOURTEEN_DAYS,

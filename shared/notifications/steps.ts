@@ -3,6 +3,7 @@
 // Received and Transferring in between, and the customer hears of each step, in that order.
 // What the tables allow is narrowed by what Get Job shows (a drive that was copied passed through
 // Transferring; only a cancelled job takes a Cancel edge).
+import { wasCopied } from '../lifecycle/copied';
 import { driveTransitions, jobTransitions } from '../lifecycle/tables';
 import type { DriveState, EventType, JobState, TransitionTable } from '../lifecycle/types';
 import type { ObservedDrive } from './snapshot';
@@ -92,18 +93,6 @@ const DRIVE_RANK: Record<DriveState, number> = {
   ShippedBack: 4,
   Faulted: -1,
 };
-
-/** The drive was copied (its data moved), as far as Get Job shows. */
-export function wasCopied(d: ObservedDrive): boolean {
-  return (
-    d.state === 'Transferring' ||
-    d.state === 'Completed' ||
-    d.state === 'CompletedMoreInfo' ||
-    d.bytesSucceeded > 0 ||
-    d.errorLogUri !== undefined ||
-    d.copyStatus !== undefined
-  );
-}
 
 /** Which finishing state a copied drive passed through: Completed, or CompletedMoreInfo (D7) when its status reports issues. */
 export function finishedAs(d: ObservedDrive): DriveState {

@@ -1,19 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, chromiumPath } from '../tools/chromium.mjs';
 
-// Debian's Chromium (Playwright cannot download its own browsers here). Flags: no sandbox as root,
-// and no background networking, which this closed network would refuse over and over.
-export const chromiumLaunch = {
-  executablePath: process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
+// The Chromium of tests/tools/chromium.mjs: HAUL_CHROMIUM, else Debian's, else Playwright's own
+// (npm test installs that one where Debian's is missing).
+export const chromiumLaunch = { executablePath: chromiumPath(), args: CHROMIUM_ARGS };
 
 export default defineConfig({
   outputDir: fileURLToPath(new URL('../../test-results', import.meta.url)),

@@ -113,6 +113,31 @@ describe('layer rules', () => {
     ).toEqual([]);
   });
 
+  it('node/ is shared by main/core and the service: both may import it, it imports neither, and the renderer and shared/ may not', async () => {
+    const atomic = "import { writeFileAtomic } from '%s';\nexport default writeFileAtomic;\n";
+    expect(await importErrors('service/store.ts', atomic.replace('%s', '../node/atomicWrite'))).toEqual([]);
+    expect(await importErrors('service/datacenter/x.ts', atomic.replace('%s', '../../node/atomicWrite'))).toEqual([]);
+    expect(await importErrors('main/core/store/x.ts', atomic.replace('%s', '../../../node/atomicWrite'))).toEqual([]);
+    expect(await importErrors('renderer/src/bad.ts', atomic.replace('%s', '../../node/atomicWrite'))).toHaveLength(1);
+    expect(await importErrors('shared/bad.ts', atomic.replace('%s', '../node/atomicWrite'))).toHaveLength(1);
+    expect(
+      await importErrors('node/bad.ts', "import { JobStore } from '../service/store';\nexport default JobStore;\n"),
+    ).toHaveLength(1);
+    expect(
+      await importErrors(
+        'node/bad.ts',
+        "import { createCore } from '../main/core/bridge/core';\nexport default createCore;\n",
+      ),
+    ).toHaveLength(1);
+    expect(await importErrors('node/bad.ts', "import { app } from 'electron';\nexport default app;\n")).toHaveLength(1);
+    expect(
+      await importErrors(
+        'node/ok.ts',
+        "import { BLOCK_SIZE } from '../shared/prep/constants';\nexport default BLOCK_SIZE;\n",
+      ),
+    ).toEqual([]);
+  });
+
   it('allowed imports pass: main/core may use Node, the renderer may use shared/', async () => {
     expect(await importErrors('main/core/ok.ts', "import fs from 'node:fs';\nexport default fs;\n")).toEqual([]);
     expect(

@@ -165,6 +165,34 @@ describe("the job diagram's path", () => {
       jobPath({ timeline: tl('Creating', 'Shipping', 'Received', 'Packaging'), drives, cancelRequested: false }),
     ).toEqual(['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging']);
   });
+  it('J8: a drive shipped back after its copy (bytes copied, a copy status) means the job was Transferring, though Haul never saw the drive copying', () => {
+    const drive = {
+      driveId: 'D1',
+      state: 'ShippedBack' as const,
+      serviceState: 'ShippedBack',
+      percentComplete: 100,
+      bytesSucceeded: 4096,
+      copyStatus: 'Completed: 2 blobs imported (4096 bytes)',
+      hasBitLockerKey: false,
+      extra: false,
+    };
+    const timeline = tl('Creating', 'Shipping', 'Received', 'Completed');
+    expect(jobPath({ timeline, drives: [drive], cancelRequested: false })).toEqual([
+      'Creating',
+      'Shipping',
+      'Received',
+      'Transferring',
+      'Completed',
+    ]);
+    // A drive shipped back without a copy (nothing copied, no copy status, no log) adds nothing.
+    const uncopied = { ...drive, percentComplete: 0, bytesSucceeded: 0, copyStatus: undefined };
+    expect(jobPath({ timeline, drives: [uncopied], cancelRequested: false })).toEqual([
+      'Creating',
+      'Shipping',
+      'Received',
+      'Completed',
+    ]);
+  });
   it('J14: a cancelled job skips the copy, so nothing is added', () => {
     const drives = [
       {

@@ -42,7 +42,7 @@ export interface CoreOptions {
   /** How to run the `haul` CLI, to start the local sandbox service (the default backend). Absent: no service. */
   localService?: { command: [string, ...string[]]; env?: NodeJS.ProcessEnv };
 
-  // --- issue 8 (desktop: settings, secrets, connection): options go here
+  // Settings, secrets and the connection
   /** Which app hosts main/core: the Electron shell, or `haul serve` (the default). */
   host?: 'desktop' | 'browser';
   /** The settings library: electron-store in the shell; conf (main/core/settings/conf.ts) when absent. */
@@ -52,7 +52,7 @@ export interface CoreOptions {
   /** Azure sign-in and ARM: the real ones when absent; tests point them at the sandbox. */
   azure?: AzureOptions;
 
-  // --- issue 9 (jobs: service client, job records): options go here
+  // Jobs: the service client and job records
   /** Where the service connection comes from; default: the local sandbox main starts (localService). */
   connections?: ConnectionSource;
   /** Where job records are kept; default: one JSON file per connection in `<dataDir>/jobs/`. */
@@ -60,7 +60,7 @@ export interface CoreOptions {
   /** Each service call's time limit before the service is reported offline (default 30 s). */
   serviceTimeoutMs?: number;
 
-  // --- issue 10 (prep sessions, drafts): options go here
+  // Prep sessions and wizard drafts
   /** Keeps the machine awake while drives are prepared: the Electron shell passes powerSaveBlocker; default systemd-inhibit / caffeinate. */
   keepAwake?: KeepAwakePort;
   /** The folder holding the prep workers (<name>.mjs) when they are not next to the bundle that runs main. */
@@ -68,7 +68,7 @@ export interface CoreOptions {
   /** Progress events per prep session at most every this many ms (default 250). */
   prepProgressIntervalMs?: number;
 
-  // --- issue 11 (tracker, notifications): options go here
+  // The tracker and notifications
   /** The shell's desktop notifications (main/electron/notifier.ts); absent: the page pops notices up (browser mode). */
   notifier?: Notifier;
   /** The tracker's timing and source (tests); defaults: main/core/jobs/trackerSchedule.ts, the connected service. */
@@ -94,7 +94,7 @@ export interface CoreContext {
   /** Runs `fn` when main shuts down (last registered, first run). */
   onDispose(fn: () => Promise<void> | void): void;
 
-  // --- issue 8 (desktop: settings, secrets, connection)
+  // Settings, secrets and the connection
   /** The settings document (general options, the connection), checked and migrated on open. */
   settings: SettingsPort;
   /** BitLocker keys, Azure sign-in records, credentials: encrypted one by one in <data>/secrets.json. Never log a value. */
@@ -102,23 +102,23 @@ export interface CoreContext {
   /** The connection chosen in Settings (sandbox or Azure), with the Azure sign-in; also ctx.connections. */
   connection?: ConnectionManager;
 
-  // --- issue 9 (jobs: service client, job records)
-  /** The current connection (local sandbox today; issue 8 adds Azure by replacing it). Absent: no service configured. */
+  // Jobs: the service client and job records
+  /** The current connection: the one chosen in Settings (the sandbox or Azure), else the option, else the local sandbox. Absent: no service configured. */
   connections?: ConnectionSource;
   /** Whether the service answers, and when it last did (service.status's online and lastOkAt). */
   serviceHealth?: ServiceHealth;
   /** Jobs as views: the service client and job records of the current connection; emits job.updated. */
   jobs?: JobsService;
-  /** Set by the prep namespace (issue 10): a drive file's source on this computer, for the log viewer. */
+  /** A drive file's source on this computer, from the prep sessions' journals, for the log viewer. */
   sourceFiles?: SourceFileLookup;
 
-  // --- issue 10 (prep sessions, drafts)
+  // Prep sessions and wizard drafts
   /** Drive preparation sessions run by main (set before the prep handlers are built). */
   prep?: PrepManager;
   /** Drafts of the new-job wizard. */
   drafts?: DraftStore;
 
-  // --- issue 11 (tracker, notifications)
+  // The tracker and notifications
   tracker?: Tracker;
   notifications?: {
     centre: NotificationCentre;

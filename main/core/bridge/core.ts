@@ -63,7 +63,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     listDrives: options.listDrives ?? listDrives,
     driveEncryption: new DriveEncryptionProbe(options.bitlocker ?? systemTools()),
     onDispose: (fn) => void disposers.push(fn),
-    // --- issue 8: settings first; everything after may read them
+    // Settings first: everything after may read them.
     settings: openSettings(options.dataDir, options.settingsBackend ?? openConfBackend),
     secrets: openSecretStore(options.dataDir, (options.secretCipher ?? keyFileCipher)(options.dataDir)),
   };
@@ -112,7 +112,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // Namespaces in dependency order: settings and the connection first, then jobs (the service
   // client and job records), prep, and the tracker that stands on jobs.
-  // --- issue 8: the connection chosen in Settings (the sandbox, or Azure) is what jobs use
+  // The connection chosen in Settings (the sandbox, or Azure) is what jobs use.
   if (localSource || options.connections || options.azure) {
     const manager = await createConnectionManager({
       settings: ctx.settings,
@@ -125,8 +125,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const settings = await settingsHandlers(ctx);
 
-  // --- issue 9: the connection (the local sandbox unless given), its health, the jobs service
-  // Issue 8 may have set ctx.connections (Azure) in its block above; else the option, else the sandbox.
+  // Jobs: the connection (the one chosen in Settings above, else the option, else the sandbox), its
+  // health, the jobs service.
   const connections = ctx.connections ?? options.connections ?? localSource;
   if (connections) {
     const sandboxClock = connections === localSource ? sandboxNow(path.join(options.dataDir, 'service')) : undefined;
@@ -152,7 +152,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const jobs = await jobsHandlers(ctx);
 
-  // --- issue 10 (prep sessions, drafts): sessions run in main; stopped cleanly on shutdown
+  // Prep sessions and drafts: sessions run in main and are stopped cleanly on shutdown.
   ctx.prep = new PrepManager({
     dataDir: options.dataDir,
     onProgress: (payload) => events.emit('prep.progress', payload),

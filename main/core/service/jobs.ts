@@ -40,7 +40,7 @@ import type { ServiceHealth } from './health';
 /** A request as the dispatch gate hands it on: validated, defaults filled in. */
 type Valid<S extends z.ZodType> = z.output<S>;
 
-/** The customer's own file behind a file on a drive Haul prepared (issue 10's prep journal knows it). */
+/** The customer's own file behind a file on a drive Haul prepared (the prep journal knows it). */
 export type SourceFileLookup = (q: {
   jobName: string;
   driveId: string;

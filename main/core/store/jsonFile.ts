@@ -1,11 +1,12 @@
 // One JSON document on disk, checked with its zod schema on every read and written atomically
-// (temp file, fsync, rename: a crash leaves the old document or the new one, never a mix).
+// (node/atomicWrite.ts: temp file, fsync, rename, fsync of the folder: a crash leaves the old
+// document or the new one, never a mix).
 // A document that does not parse or fails its schema is moved aside — kept, named with the time —
 // and the store starts from its default, saying so once through `recovered`.
-import { rename, mkdir, readFile } from 'node:fs/promises';
+import { rename, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFile } from 'atomically';
 import type { z } from 'zod';
+import { writeFileAtomic } from '../../../node/atomicWrite';
 
 export interface DocumentStore<T> {
   /** The document, or the default when there is none (or it was damaged and moved aside). */
@@ -75,10 +76,9 @@ export function jsonFileStore<S extends z.ZodType>(
     write(value) {
       return serial(async () => {
         const checked = options.schema.parse(value) as T;
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, `${JSON.stringify(checked, null, 2)}\n`, {
+        await writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`, {
           mode: options.mode ?? 0o644,
-          fsyncWait: true,
+          mkdirs: true,
         });
       });
     },
@@ -86,10 +86,9 @@ export function jsonFileStore<S extends z.ZodType>(
       return serial(async () => {
         const next = change(await store.read());
         const checked = options.schema.parse(next) as T;
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, `${JSON.stringify(checked, null, 2)}\n`, {
+        await writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`, {
           mode: options.mode ?? 0o644,
-          fsyncWait: true,
+          mkdirs: true,
         });
         return checked;
       });

@@ -24,7 +24,7 @@ export const ServiceStatus = z.object({
   resourceGroup: z.string().optional(),
   logFile: z.string().optional(),
   message: z.string().optional(),
-  // --- issue 9: whether the service answers (set by main's service client once it has called it)
+  // Whether the service answers (set by main's service client once it has called it)
   /** true after a good answer, false once a call could not reach the service; absent before the first call. */
   online: z.boolean().optional(),
   /** When the service last answered (ISO 8601). */

@@ -37,7 +37,7 @@ export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d
 export const describeDrives = async (ctx: CoreContext, drives: RawDrive[]): Promise<ClassifiedDrive[]> =>
   ctx.driveEncryption ? ctx.driveEncryption.attach(classify(drives)) : classify(drives);
 
-/** The local service's status, with whether the service answers (issue 9's health: online, lastOkAt). */
+/** The local service's status, with whether the service answers (its health: online, lastOkAt). */
 export function serviceStatus(ctx: CoreContext): ServiceStatus {
   const base: ServiceStatus = ctx.localService?.status() ?? {
     state: 'off',

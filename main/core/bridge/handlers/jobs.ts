@@ -1,4 +1,4 @@
-// jobs.* and locations.* handlers: built from the core context (the jobs service of issue 9, see
+// jobs.* and locations.* handlers: built from the core context (its jobs service, see
 // main/core/service/jobs.ts); see shared/ipc/channels/jobs.ts for the schemas. Requests arrive
 // validated by the dispatch gate; every error is a HandlerError a person can act on.
 import type { JobsChannel } from '../../../../shared/ipc/names';

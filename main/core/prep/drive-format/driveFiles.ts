@@ -1,5 +1,6 @@
 // Writing and reading the files on a drive's root: DriveManifest.xml, HaulDrive.json, and the
-// DriveInfo file next to the journal. Every write is atomic (temporary file, fsync, rename).
+// DriveInfo file next to the journal. Every write is atomic and durable (write.ts: temporary file,
+// fsync, rename, fsync of the folder).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';

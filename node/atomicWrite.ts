@@ -1,0 +1,105 @@
+// Durable, atomic file writes for everything Haul keeps on disk, in main/core and in the service:
+// write a temporary file in the same folder, fsync it, rename it over the target, fsync the folder.
+// A reader (or a restart after kill -9 or a power cut) sees the old bytes or the new bytes, never a
+// mixture, and once the promise resolves the change survives a crash: without the folder's fsync
+// the rename itself may be lost, and the file come back old or missing.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** The start of every temporary's name: `.haul-tmp-<file name>.<random>`, next to the file. */
+export const TMP_MARK = '.haul-tmp-';
+
+export interface AtomicWriteOptions {
+  /** The new file's mode (0o600 for anything private); default 0o644. */
+  mode?: number;
+  /** Make the file's folder (and its parents) first. */
+  mkdirs?: boolean;
+}
+
+/** Makes a rename or unlink in `dir` durable. Where a folder cannot be opened or synced (Windows, some file systems), there is nothing more to do. */
+export async function fsyncFolder(dir: string): Promise<void> {
+  let fd;
+  try {
+    fd = await open(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await fd.sync();
+  } catch {
+    /* some file systems refuse fsync on folders */
+  } finally {
+    await fd.close();
+  }
+}
+
+/** On Windows a rename over a file another program has open (an indexer, a virus scanner) fails for a moment. */
+async function renameOver(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await rename(from, to);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || attempt >= 10 || !['EPERM', 'EACCES', 'EBUSY'].includes(code ?? '')) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+    }
+  }
+}
+
+/**
+ * Writes `data` (text, bytes, or pieces written one after another) to `path` atomically and
+ * durably; off the event loop. A failed write leaves the old file as it was and no temporary.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const dir = dirname(path);
+  if (options.mkdirs) await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `${TMP_MARK}${basename(path)}.${randomBytes(6).toString('hex')}`);
+  const fd = await open(tmp, 'w', options.mode ?? 0o644);
+  try {
+    if (typeof data === 'string' || data instanceof Uint8Array) await fd.writeFile(data);
+    else for (const piece of data) for (let at = 0; at < piece.length; ) at += (await fd.write(piece, at)).bytesWritten;
+    await fd.sync();
+  } catch (e) {
+    await fd.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fd.close();
+  try {
+    await renameOver(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fsyncFolder(dir);
+}
+
+/** Removes `path` (already gone is fine) and makes the removal durable. */
+export async function unlinkDurable(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await fsyncFolder(dirname(path));
+}
+
+/**
+ * Removes the temporaries a crash left in `dir` (they never replaced a real file); returns how many.
+ * Only where nothing else writes into `dir` at the same time: a write in flight has a temporary too.
+ */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let n = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name.startsWith(TMP_MARK)) {
+      await rm(join(dir, name), { force: true });
+      n++;
+    }
+  }
+  return n;
+}
