@@ -149,3 +149,18 @@ export function fsName(fs: string): string {
   if (k === 'bitlocker') return 'BitLocker';
   return fs;
 }
+
+/**
+ * The path a driveset row's DriveLetter names: on Windows "G" or "G:" is the drive's root ("G:\");
+ * elsewhere the column holds a mount path, as written.
+ */
+export function drivesetPath(target: string, platform: string): string {
+  return platform === 'win32' && /^[A-Za-z]:?$/.test(target) ? `${target[0]!.toUpperCase()}:\\` : target;
+}
+
+/** The driveset row for a drive (its mount path, or on Windows any path on its letter); undefined when none names it. */
+export function drivesetRowFor<R extends { target: string }>(rows: R[], path: string, platform: string): R | undefined {
+  const key = (p: string) =>
+    platform === 'win32' ? (/^[A-Za-z]:/.test(p) ? `${p[0]!.toUpperCase()}:` : p.toLowerCase()) : p.replace(/\/+$/, '');
+  return rows.find((r) => key(drivesetPath(r.target, platform)) === key(path));
+}

@@ -7,10 +7,21 @@ import { formatBytes, formatDuration, parseSize } from '../../shared/prep/names'
 import type { PrepSessionResult, TargetProblem } from '../../shared/prep/session';
 import type { PrepEvent } from '../../shared/prep/types';
 import { safeMessage } from '../../shared/text';
-import { entriesFromSources, InputError, pickedEntries, targetsFromDriveset } from '../core/prep/app/inputs';
+import {
+  entriesFromSources,
+  InputError,
+  pickedEntries,
+  targetsFromDriveset,
+  type DrivesetTarget,
+} from '../core/prep/app/inputs';
+import { systemTools } from '../core/bitlocker';
+import { encryptDrivesetTargets } from '../core/bitlocker/driveset';
+import { formatConfirmation } from '../core/bitlocker/enable';
+import { ToolError } from '../core/system/tools';
+import { createInterface } from 'node:readline/promises';
 import { PrepBusy } from '../core/prep/journal/lock';
 import { ManifestError } from '../core/prep/engine/manifests';
-import { PrepError, PrepSession, type PrepTarget } from '../core/prep/engine/session';
+import { PrepError, PrepSession } from '../core/prep/engine/session';
 import { hungReads } from '../core/prep/engine/schedule';
 
 const HELP = `Usage:
@@ -29,7 +40,12 @@ Options:
   --dataset FILE       dataset.csv: BasePath,DstBlobPathOrPrefix,BlobType,Disposition,MetadataFile,PropertiesFile
                        (relative paths in it are relative to the CSV's own folder)
   --driveset FILE      driveset.csv: DriveLetter,FormatOption,SilentOrPromptOnFormat,Encryption,ExistingBitLockerKey
-                       (on Linux and macOS the first column holds the drive's mount path)
+                       (on Linux and macOS the first column holds the drive's mount path). On Windows,
+                       Encryption=Encrypt turns BitLocker on before the copy (as administrator) and
+                       writes the new recovery password into the DriveInfo file; with
+                       FormatOption=Format the drive is formatted NTFS first, once confirmed
+  --confirm-format T   "FORMAT G:": lets a driveset row with FormatOption=Format erase drive G:
+                       (repeat per drive; asked on a terminal when missing)
   --source DIR         a folder (or file) to copy; repeat for more (instead of --dataset)
   --dest PREFIX        container/prefix the sources go to, e.g. photos/2024/
   --blob-type T        BlockBlob (default) or PageBlob, with --source
@@ -71,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
         'max-rate': { type: 'string' },
         'allow-folder': { type: 'boolean' },
         'for-azure': { type: 'boolean' },
+        'confirm-format': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -90,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!args.journal) return fail('--journal is required: the journal file that records the copy on this machine.');
   if (!args.session) return fail('--session is required: a session id such as "s1".');
   let entries: DatasetEntry[];
-  let targets: PrepTarget[];
+  let targets: DrivesetTarget[];
   try {
     if (args.dataset) {
       if (args.source) return fail('give either --dataset or --source, not both.');
@@ -126,6 +143,36 @@ export async function run(argv: string[]): Promise<number> {
     const r = parseSize(args['max-rate']);
     if (!r) return fail(`--max-rate "${args['max-rate']}" is not a size such as 50MB.`);
     maxRate = r;
+  }
+  // the driveset's Encrypt rows (Windows): BitLocker on before the copy, the new key for DriveInfo
+  if (targets.some((t) => t.encrypt)) {
+    if (args['plan-only'])
+      for (const t of targets.filter((x) => x.encrypt))
+        console.log(
+          `Note: ${t.encrypt!.file}, row ${t.encrypt!.row}: BitLocker is turned on for ${t.path} before the copy${t.encrypt!.format ? ', after formatting it NTFS' : ''}.`,
+        );
+    else
+      try {
+        targets = await encryptDrivesetTargets(targets, {
+          run: systemTools().run,
+          confirmations: args['confirm-format'] ?? [],
+          ...(process.stdin.isTTY ? { ask: askFormat } : {}),
+          onProgress: (p) =>
+            args.json
+              ? console.log(JSON.stringify({ type: 'bitlocker', ...p }))
+              : console.error(
+                  `${p.volume} (row ${p.row}): ${PHASE_WORDS[p.phase]}${p.phase === 'encrypting' ? ` ${p.percent ?? 0}%` : ''}`,
+                ),
+          onDone: (t, r) =>
+            !args.json &&
+            console.error(
+              `${r.volume}: BitLocker is on (${r.method}); its recovery password goes into the drive's DriveInfo file.`,
+            ),
+        });
+      } catch (e) {
+        if (e instanceof ToolError) return refuse(!!args.json, [e.message]);
+        throw e;
+      }
   }
   let session: PrepSession;
   try {
@@ -216,6 +263,26 @@ function inCliWords(e: PrepEvent): PrepEvent {
     .replace(/then resume to finish/, 'and run the same command again to finish')
     .replace(/resuming copies (it|them) again/, 'the next run of the same command copies $1 again');
   return { ...e, message };
+}
+
+const PHASE_WORDS: Record<string, string> = {
+  formatting: 'formatting NTFS…',
+  starting: 'turning BitLocker on…',
+  encrypting: 'encrypting the used space',
+  'reading-key': 'reading the new recovery password…',
+  done: 'BitLocker is on.',
+};
+
+/** Asks on the terminal for the typed confirmation that lets a driveset row format a drive. */
+async function askFormat(letter: string, row: { file: string; row: number }): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(
+      `${row.file}, row ${row.row}, says FormatOption=Format: this erases everything on ${letter} and formats it NTFS. Type ${formatConfirmation(letter)} to go on: `,
+    );
+  } finally {
+    rl.close();
+  }
 }
 
 /** The flag behind each input an InputError names. */

@@ -31,4 +31,8 @@ export function startEvents(): void {
   haul.onVerifyImportProgress((status) => store().report.onVerify(status));
   haul.onReceivedProgress((status) => store().report.onReceived(status));
   void store().notifications.load();
+
+  // BitLocker turned on (Windows): progress, never a key
+  haul.onBitlockerProgress((task) => store().bitlocker.onProgress(task));
+  void store().bitlocker.load();
 }

@@ -8,7 +8,7 @@ import { jobsChannels, jobsEvents } from './channels/jobs';
 import { prepChannels, prepEvents } from './channels/prep';
 import { settingsChannels, settingsEvents } from './channels/settings';
 import { notificationsChannels, notificationsEvents } from './channels/notifications';
-import { bitlockerChannels } from './channels/bitlocker';
+import { bitlockerChannels, bitlockerEvents } from './channels/bitlocker';
 import { reportChannels, reportEvents } from './channels/report';
 
 export type { ClassifiedDrive } from '../prep/types';
@@ -34,6 +34,7 @@ export const events = {
   ...settingsEvents,
   ...notificationsEvents,
   ...reportEvents,
+  ...bitlockerEvents,
 } satisfies Record<EventName, z.ZodType>;
 
 export type RequestOf<C extends ChannelName> = z.input<(typeof channels)[C]['request']>;

@@ -66,8 +66,15 @@ export const NOTIFICATIONS_CHANNELS = [
   'tracker.status',
 ] as const;
 
-/** BitLocker: a drive's state, its recovery password checked (or, on Windows, read). */
-export const BITLOCKER_CHANNELS = ['bitlocker.status', 'bitlocker.check', 'bitlocker.readKey'] as const;
+/** BitLocker: a drive's state, its recovery password checked (or, on Windows, read), BitLocker turned on (Windows). */
+export const BITLOCKER_CHANNELS = [
+  'bitlocker.status',
+  'bitlocker.check',
+  'bitlocker.readKey',
+  'bitlocker.support',
+  'bitlocker.turnOn',
+  'bitlocker.tasks',
+] as const;
 /** The end of a job: the completion report, verify the import, an export job's returned drive. */
 export const REPORT_CHANNELS = [
   'report.get',
@@ -114,6 +121,7 @@ export const NOTIFICATIONS_EVENTS = [
 ] as const;
 
 export const REPORT_EVENTS = ['verifyImport.progress', 'received.progress'] as const;
+export const BITLOCKER_EVENTS = ['bitlocker.progress'] as const;
 
 /** Events main pushes to the renderer. */
 export const EVENTS = [
@@ -124,6 +132,7 @@ export const EVENTS = [
   ...SETTINGS_EVENTS,
   ...NOTIFICATIONS_EVENTS,
   ...REPORT_EVENTS,
+  ...BITLOCKER_EVENTS,
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];

@@ -114,6 +114,8 @@ export const resolvedTarget = z.object({
   free: z.number().nonnegative(),
   /** a job this drive was already prepared for */
   existingJob: z.string().optional(),
+  /** its driveset row asks Haul to turn BitLocker on before the copy (Encryption=Encrypt), formatting NTFS first when `format` */
+  encrypt: z.object({ file: z.string(), row: z.number().int(), format: z.boolean() }).optional(),
 });
 export type ResolvedTarget = z.infer<typeof resolvedTarget>;
 

@@ -75,6 +75,15 @@ test('the Drives screen shows each drive’s file system and BitLocker state, an
   );
   await expect(rows.nth(2).getByTestId('drive-encryption')).toContainText('NTFS · BitLocker, unlocked');
   await expect(page.getByTestId('status-backend')).toHaveText('Azure: Contoso production');
+  // off Windows no Turn on BitLocker button that could not work: what to do instead
+  await expect(page.getByTestId('turn-on')).toHaveCount(0);
+  const why = page.getByTestId('turn-on-why');
+  await expect(why).toContainText('Haul does not encrypt drives on this computer');
+  await expect(why).toContainText('Haul cannot turn BitLocker on from Linux');
+  await expect(why.locator('code')).toHaveText([
+    'haul bitlocker on E: --key-file E.key',
+    'manage-bde -on E: -RecoveryPassword -UsedSpaceOnly',
+  ]);
   await shoot(page, 'drives');
 });
 
@@ -99,7 +108,14 @@ test('the wizard refuses a drive Azure cannot read, and a wrong key where it is 
   );
   await expect(refusal).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('wizard-next')).toBeDisabled();
+  // the fix names a Windows computer, and the notice says what to do there; no button here
+  await expect(
+    page.getByText(/Format the drive NTFS \(this erases it\) and turn BitLocker on on a Windows computer/),
+  ).toBeVisible();
+  await expect(page.getByTestId('encryption-notice')).toContainText('Haul cannot turn BitLocker on from Linux');
+  await expect(page.getByTestId('chosen-drives').getByTestId('turn-on')).toHaveCount(0);
   await shoot(page, 'wizard-not-ntfs', refusal);
+  await shoot(page, 'wizard-off-windows', page.getByTestId('encryption-notice'));
   await page.getByRole('checkbox', { name: /^Use NA8F2K1L/ }).uncheck();
 
   // the NTFS BitLocker drive: its key field, masked; a typo, a wrong key, then its own key

@@ -93,6 +93,28 @@ const problem = (target: string, message: string, fix: string): TargetProblem =>
   fix,
 });
 
+/**
+ * What to do about a drive the data center would not take: on Windows with Haul's own Turn on
+ * BitLocker; elsewhere on a Windows computer (Haul there, `haul bitlocker on`, or manage-bde).
+ */
+function azureFix(v: VolumeEncryption, platform: string): string {
+  const windows = platform === 'win32';
+  const notNtfs = !!v.fileSystem && v.fileSystem.toLowerCase() !== 'ntfs';
+  const onWindows =
+    'on a Windows computer (with Haul there, or as administrator "haul bitlocker on E: --key-file E.key" or "manage-bde -on E: -RecoveryPassword -UsedSpaceOnly")';
+  if (v.bitlocker === 'none') {
+    if (notNtfs)
+      return windows
+        ? 'Format the drive NTFS in Windows (this erases it), then press Turn on BitLocker beside it; or pick another drive.'
+        : `Format the drive NTFS (this erases it) and turn BitLocker on ${onWindows}, then give its recovery password here; or pick another drive.`;
+    return windows
+      ? 'Press Turn on BitLocker beside the drive: Haul records its new recovery password for the job.'
+      : `Turn BitLocker on ${onWindows}, then give its recovery password here.`;
+  }
+  if (v.conversion === 'encrypting') return 'Wait until BitLocker has finished; Haul then checks the drive again.';
+  return 'Let BitLocker finish, or add a recovery password (manage-bde -protectors -add X: -RecoveryPassword), then check again.';
+}
+
 /** Why each target cannot go to the Azure data center (none: every one can). */
 export async function azureTargetProblems(
   targets: AzureTarget[],
@@ -135,11 +157,7 @@ export async function azureTargetProblems(
         problem(
           t.path,
           `The drive ${drive} cannot go to the Azure data center: ${ready.why}. It reads only NTFS drives encrypted with BitLocker, and fails any other after it was shipped.`,
-          v.bitlocker === 'none'
-            ? v.fileSystem && v.fileSystem.toLowerCase() !== 'ntfs'
-              ? 'Format the drive NTFS and turn BitLocker on (on Windows: manage-bde -on X: -RecoveryPassword), or pick another drive.'
-              : 'Turn BitLocker on for the drive (on Windows: manage-bde -on X: -RecoveryPassword -UsedSpaceOnly), then give its recovery password.'
-            : 'Let BitLocker finish, or add a recovery password (manage-bde -protectors -add X: -RecoveryPassword), then check again.',
+          azureFix(v, tools.platform),
         ),
       );
       continue;

@@ -20,6 +20,8 @@ import { driveLetter, windowsCheckKey, windowsVolumes } from './windows';
 export interface BitLockerTools {
   run: ToolRunner;
   platform: Platform;
+  /** how often a long task (turning BitLocker on) asks how far it is; default 5 s (tests shorten it) */
+  pollMs?: number;
 }
 
 export const systemTools = (): BitLockerTools => ({ run: spawnTool, platform: process.platform });

@@ -6,7 +6,19 @@
 // against the drive (bitlocker.check), so a wrong one is refused here, naming the drive. On
 // Windows Haul can read the key from the drive instead. Keys live only in the wizard's memory.
 import { useEffect, useRef, useState } from 'react';
-import { Button, Caption1, Field, Input, Spinner, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import {
   ArrowDownload16Regular,
   Checkmark12Regular,
@@ -25,6 +37,7 @@ import {
 } from '../../../shared/bitlocker';
 import { bridge } from '../bridge';
 import { useHaul } from '../store';
+import { WithCommands } from './TurnOnBitLocker';
 
 const useStyles = makeStyles({
   volumes: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, alignItems: 'flex-start' },
@@ -38,6 +51,7 @@ const useStyles = makeStyles({
   why: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
   good: { color: tokens.colorPaletteGreenForeground1, fontSize: tokens.fontSizeBase200 },
   bad: { color: tokens.colorPaletteRedForeground1, fontSize: tokens.fontSizeBase200 },
+  notice: { marginTop: tokens.spacingVerticalXS },
   keyRow: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'flex-end' },
   grow: { flexGrow: 1, minWidth: '260px' },
 });
@@ -45,6 +59,57 @@ const useStyles = makeStyles({
 /** Whether the current connection is Azure (the data center's rules apply). */
 export function useAzure(): boolean {
   return useHaul((s) => s.settings.connection?.kind === 'azure');
+}
+
+/**
+ * What the drives of this job must be, for the connection and the computer: on Azure NTFS +
+ * BitLocker with a key that opens it (and what Haul can do about it here); the sandbox takes any.
+ */
+export function DriveEncryptionNotice({ azure }: { azure: boolean }) {
+  const styles = useStyles();
+  const support = useHaul((s) => s.bitlocker.support);
+  const platform = support?.platform;
+  if (!azure)
+    return (
+      <MessageBar intent="info" data-testid="encryption-notice">
+        <MessageBarBody>
+          <MessageBarTitle>The local sandbox takes any drive</MessageBarTitle>
+          Encrypted or not, in any file system. If a drive is encrypted with BitLocker, tick it and give its recovery
+          password, as a job for Azure needs.
+          {platform === 'win32' && ' Haul can also turn BitLocker on for an NTFS drive here, as for Azure.'}
+        </MessageBarBody>
+      </MessageBar>
+    );
+  if (platform === 'darwin')
+    return (
+      <MessageBar intent="error" data-testid="encryption-notice">
+        <MessageBarBody>
+          <MessageBarTitle>Azure drives cannot be prepared on a Mac</MessageBarTitle>
+          The Azure data center takes only NTFS drives encrypted with BitLocker, and macOS cannot read or write
+          BitLocker drives: prepare this job’s drives on a Windows or Linux computer.
+        </MessageBarBody>
+      </MessageBar>
+    );
+  return (
+    <MessageBar intent="info" data-testid="encryption-notice">
+      <MessageBarBody>
+        <MessageBarTitle>Azure takes only NTFS drives encrypted with BitLocker</MessageBarTitle>
+        The data center opens each drive with its recovery password and fails a drive whose key is wrong, after it was
+        shipped, so Haul checks every key against its drive first.{' '}
+        {platform === 'win32' ? (
+          'For an NTFS drive without BitLocker, press Turn on BitLocker beside it: Haul records its new recovery password for the job. For a drive already encrypted, press Read from the drive, or type its recovery password.'
+        ) : support?.why ? (
+          <Body1 block className={styles.notice}>
+            <WithCommands
+              text={`${support.why}${platform === 'linux' ? ' A locked BitLocker drive is opened first with "haul bitlocker unlock" (as root).' : ''}`}
+            />
+          </Body1>
+        ) : (
+          'Give each drive’s recovery password below.'
+        )}
+      </MessageBarBody>
+    </MessageBar>
+  );
 }
 
 /** Each volume of a drive: "NTFS · BitLocker, unlocked", and on Azure whether the data center takes it. */
@@ -118,7 +183,7 @@ export function DriveKeyField({
   attempted?: boolean;
 }) {
   const styles = useStyles();
-  const windows = useHaul((s) => s.app.info?.platform === 'win32');
+  const windows = useHaul((s) => s.bitlocker.support?.readKey === true);
   const [shown, setShown] = useState(false);
   const [check, setCheck] = useState<CheckState>({ state: 'idle' });
   const [readError, setReadError] = useState<string>();

@@ -3,6 +3,7 @@
 // ../bridgeEvents.ts only.
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './app';
+import { createBitLockerSlice, type BitLockerSlice } from './bitlocker';
 import { createDrivesSlice, type DrivesSlice } from './drives';
 import { createNotificationsSlice, type NotificationsSlice } from './notifications';
 import { createUiSlice, type UiSlice } from './ui';
@@ -27,6 +28,7 @@ export interface HaulState {
 
   // --- the end of a job: verify the import, returned drives
   report: ReportSlice;
+  bitlocker: BitLockerSlice;
 }
 
 export const useHaul = create<HaulState>()((set, get) => {
@@ -53,5 +55,6 @@ export const useHaul = create<HaulState>()((set, get) => {
 
     // --- the end of a job: verify the import, returned drives
     report: slice('report', createReportSlice),
+    bitlocker: slice('bitlocker', createBitLockerSlice),
   };
 });

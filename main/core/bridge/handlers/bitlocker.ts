@@ -1,14 +1,50 @@
-// bitlocker.* handlers: a drive's volumes, a recovery password checked against it, and (Windows)
-// the drive's own recovery password. See shared/ipc/channels/bitlocker.ts; the work is in
-// main/core/bitlocker. A key is never logged; errors name the drive, never the key.
+// bitlocker.* handlers: a drive's volumes, a recovery password checked against it, (Windows) the
+// drive's own recovery password, and (Windows) BitLocker turned on with its progress as events.
+// See shared/ipc/channels/bitlocker.ts; the work is in main/core/bitlocker. A key is never logged
+// and never in an event; errors name the drive, never the key.
+import { drivesetRowFor } from '../../../../shared/bitlocker';
+import { parseDriveset } from '../../../../shared/formats/dataset';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { BitLockerChannel } from '../../../../shared/ipc/names';
 import { checkKey, systemTools, volumeStatus } from '../../bitlocker';
+import { bitLockerSupport, TurnOnRefused, TurnOnTasks } from '../../bitlocker/turnOn';
 import { driveLetter, windowsReadKeys } from '../../bitlocker/windows';
 import type { CoreContext, HandlersOf } from '../context';
 
 export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel> {
   const tools = () => ctx.options.bitlocker ?? systemTools();
+  const turnOn = new TurnOnTasks(
+    tools,
+    (task) => ctx.events.emit('bitlocker.progress', task),
+    () => ctx.driveEncryption?.clear(),
+  );
+  ctx.onDispose(() => turnOn.dispose());
+
+  /** Formatting is allowed only where the draft's driveset asks for it on this drive (FormatOption=Format). */
+  const formatAllowed = async (target: string, draftId: string | undefined): Promise<void> => {
+    const letter = driveLetter(target.slice(0, 3)) ?? target;
+    const refuse = (why: string) =>
+      new HandlerError(
+        'refused',
+        `Haul formats a drive only where the driveset says so (FormatOption=Format on the drive’s row)${why}. Nothing was changed on ${letter}.`,
+        'format',
+      );
+    if (!draftId || !ctx.drafts) throw refuse('');
+    const draft = await ctx.drafts.get(draftId).catch(() => undefined);
+    const set = draft?.values.importData.driveset;
+    if (!set) throw refuse('; this job has no driveset');
+    let row;
+    try {
+      row = drivesetRowFor(parseDriveset(set.text, set.name), target, tools().platform);
+    } catch (e) {
+      throw refuse(`; its driveset cannot be read (${(e as Error).message})`);
+    }
+    if (row?.formatOption !== 'Format')
+      throw refuse(
+        row ? `; its row ${row.row} for ${letter} says ${row.formatOption}` : `; it has no row for ${letter}`,
+      );
+  };
+
   return {
     'bitlocker.status': async ({ target }) => {
       try {
@@ -40,6 +76,20 @@ export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel
             : `${letter} is not encrypted with BitLocker.`,
         'target',
       );
+    },
+    'bitlocker.support': async () => bitLockerSupport(tools().platform),
+    'bitlocker.tasks': async () => turnOn.list(),
+    'bitlocker.turnOn': async ({ target, draftId, format }) => {
+      if (format) await formatAllowed(target, draftId);
+      try {
+        return await turnOn.start(target, {
+          ...(format ? { format } : {}),
+          ...(tools().pollMs !== undefined ? { pollMs: tools().pollMs } : {}),
+        });
+      } catch (e) {
+        if (e instanceof TurnOnRefused) throw new HandlerError('refused', e.message, 'target');
+        throw e;
+      }
     },
   };
 }

@@ -79,14 +79,15 @@ export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepCha
     });
   const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
   return {
-    // on an Azure connection, held to the data center's rules: NTFS, BitLocker, a key that opens it
+    // on an Azure connection, held to the data center's rules: NTFS, BitLocker, a key that opens it;
+    // on any, a drive the driveset asks to encrypt waits until BitLocker is on
     'prep.plan': guarded(async ({ draftId, ...spec }) => {
       if (roots) checkSpec(roots, spec);
-      return azureGateOf(ctx).plan(spec, await prep.plan(spec, draftId));
+      return azureGateOf(ctx).plan(spec, await prep.plan(spec, draftId), draftId);
     }),
     'prep.start': guarded(async ({ confirmedDriveIds, draftId, plan, ...spec }) => {
       if (roots) checkSpec(roots, spec);
-      await azureGateOf(ctx).beforeStart(spec);
+      await azureGateOf(ctx).beforeStart(spec, draftId);
       return prep.start(spec, confirmedDriveIds, draftId, plan);
     }),
     'prep.cancel': guarded(({ sessionId }) => prep.cancel(sessionId)),

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CsvError, parseDataset, parseDriveset, type DatasetEntry } from '../../../../shared/formats/dataset';
 import type { BlobType, ImportDisposition } from '../../../../shared/formats/driveManifest';
+import { drivesetPath } from '../../../../shared/bitlocker';
 import { decodeName } from '../../../../shared/prep/names';
 import { quoted } from '../../../../shared/text';
 import type { CsvInput, PrepSources, PrepTargetInput } from '../../../../shared/prep/session';
@@ -141,32 +142,51 @@ function fromCsvFolder(entries: DatasetEntry[], folder: string): DatasetEntry[] 
   });
 }
 
-/** Targets from a driveset.csv. Haul neither formats nor encrypts: rows asking for it are refused. */
-export function targetsFromDriveset(input: CsvInput): PrepTarget[] {
+/**
+ * A driveset row asking Haul to turn BitLocker on before the copy (Encryption=Encrypt), formatting
+ * the drive NTFS first when it says FormatOption=Format. Only Windows can; see ensureBitLocker.
+ */
+export interface DrivesetEncrypt {
+  /** the driveset's name and the row, for messages */
+  file: string;
+  row: number;
+  format: boolean;
+}
+
+export type DrivesetTarget = PrepTarget & { encrypt?: DrivesetEncrypt };
+
+/**
+ * Targets from a driveset.csv. `Encryption=Encrypt` is accepted on Windows, as WAImportExport does
+ * (the target carries `encrypt`: BitLocker is turned on before the copy); elsewhere the row is
+ * refused with the way to do it. `FormatOption=Format` goes only with `Encrypt` (Haul formats a
+ * drive NTFS only to turn BitLocker on, and only once the person typed the confirmation).
+ */
+export function targetsFromDriveset(input: CsvInput, platform: string = process.platform): DrivesetTarget[] {
   const { text, name } = readCsv(input, 'driveset.csv', 'driveset');
   return parseDriveset(text, name).map((d) => {
-    if (d.formatOption === 'Format')
-      throw new CsvError(
-        name,
-        d.row,
-        'FormatOption',
-        'Haul does not format drives; format the drive yourself (e.g. exFAT or NTFS), mount it, and set FormatOption to AlreadyFormatted',
-      );
-    if (d.encryption === 'Encrypt')
+    if (d.encryption === 'Encrypt' && platform !== 'win32')
       throw new CsvError(
         name,
         d.row,
         'Encryption',
-        "Haul cannot turn on BitLocker here; encrypt the drive first with the system's own tool and use AlreadyEncrypted with its key, or None",
+        `Encrypt asks Haul to turn BitLocker on for ${d.target}, which it can do only on Windows (${platform === 'darwin' ? 'macOS cannot read or write BitLocker drives' : 'Linux tools can open a BitLocker drive, not create one'}). Turn it on on a Windows computer ("haul bitlocker on E: --key-file E.key" as administrator, or Haul's Turn on BitLocker), then set this row to AlreadyEncrypted with the drive's recovery password`,
       );
-    // Windows drive letters ("G" or "G:") name the drive's root
-    const path = process.platform === 'win32' && /^[A-Za-z]:?$/.test(d.target) ? `${d.target[0]}:\\` : d.target;
-    return d.bitLockerKey ? { path, bitLockerKey: d.bitLockerKey } : { path };
+    if (d.formatOption === 'Format' && d.encryption !== 'Encrypt')
+      throw new CsvError(
+        name,
+        d.row,
+        'FormatOption',
+        'Haul formats a drive (NTFS) only to turn BitLocker on: set Encryption to Encrypt on this row, or FormatOption to AlreadyFormatted and format the drive yourself',
+      );
+    const path = drivesetPath(d.target, platform);
+    const target: DrivesetTarget = d.bitLockerKey ? { path, bitLockerKey: d.bitLockerKey } : { path };
+    if (d.encryption === 'Encrypt') target.encrypt = { file: name, row: d.row, format: d.formatOption === 'Format' };
+    return target;
   });
 }
 
 /** The targets of a spec: its list, or its driveset (not both). */
-export function targetsOf(spec: { targets: PrepTargetInput[]; driveset?: CsvInput | undefined }): PrepTarget[] {
+export function targetsOf(spec: { targets: PrepTargetInput[]; driveset?: CsvInput | undefined }): DrivesetTarget[] {
   if (spec.driveset && spec.targets.length)
     throw new InputError('Give either a list of drives or a driveset.csv, not both.', 'driveset');
   return spec.driveset

@@ -32,6 +32,7 @@ import { useHaul } from '../../store';
 import { platformName } from '../../format';
 import { formatBytes } from '../../../../shared/prep/names';
 import { DriveEncryption, useAzure } from '../../components/DriveEncryption';
+import { DriveTurnOn, TurnOnWhy } from '../../components/TurnOnBitLocker';
 import { PreparedDrives } from './PreparedDrives';
 
 const useStyles = makeStyles({
@@ -148,6 +149,7 @@ export function DrivesScreen() {
               </Button>
             }
           />
+          {drives?.some((d) => d.encryption?.volumes.some((v) => v.bitlocker === 'none')) && <TurnOnWhy />}
           {drives === undefined ? (
             <Spinner size="tiny" label="Listing drives…" />
           ) : drives.length === 0 ? (
@@ -183,6 +185,7 @@ export function DrivesScreen() {
                             {STATUS[d.status].text}
                           </Badge>
                           <DriveEncryption encryption={d.encryption} azure={azure} />
+                          <DriveTurnOn drive={d} />
                           {d.reasons.length > 0 && (
                             <ul className={styles.reasons}>
                               {d.reasons.map((r) => (

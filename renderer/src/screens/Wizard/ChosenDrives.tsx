@@ -1,20 +1,15 @@
 // The drives chosen for the job: each with its id, free space and whether it is still attached,
-// whether it is encrypted (and its recovery key, kept in memory only), and Remove.
-import {
-  Body1,
-  Button,
-  Caption1,
-  Checkbox,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  tokens,
-} from '@fluentui/react-components';
+// whether it is encrypted (and its recovery key, kept in memory only), Turn on BitLocker for an
+// NTFS drive without it (Windows; the driveset's Encrypt and Format rows said beside their drive),
+// and Remove.
+import { Body1, Button, Caption1, Checkbox, tokens } from '@fluentui/react-components';
 import { Dismiss16Regular } from '@fluentui/react-icons';
 import { MAX_DRIVES_PER_JOB } from '../../../../shared/arm/schemas';
+import { fsName } from '../../../../shared/bitlocker';
 import { formatBytes } from '../../../../shared/prep/names';
 import { useHaul } from '../../store';
-import { DriveKeyField, useAzure } from '../../components/DriveEncryption';
+import { DriveEncryptionNotice, DriveKeyField, useAzure } from '../../components/DriveEncryption';
+import { TurnOnBitLocker, volumeAt } from '../../components/TurnOnBitLocker';
 import type { DraftValues, FieldErrors } from '../../wizard/model';
 import { Section, useFieldError, useStepStyles } from './parts';
 
@@ -34,9 +29,15 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
   const drivesFieldError = useFieldError(errors, 'drives', attempted);
   const driveset = values.importData.mode === 'dataset' ? values.importData.driveset : undefined;
   const fromDriveset = driveset && chosen.length === 0 ? (plan?.targets ?? []) : [];
+  const support = useHaul((s) => s.bitlocker.support);
+  const tasks = useHaul((s) => s.bitlocker.tasks);
   // A chosen drive that is no longer attached (pulled out): said next to it.
   const attached = (c: DraftDrive) => c.folder || !drives || drives.some((d) => d.mountpoints.includes(c.path));
-  const targetOf = (path: string) => plan?.targets.find((t) => t.path === path);
+  // the plan's drive: by its path, else by its device (main may give the path resolved another way)
+  const targetOf = (path: string) => {
+    const device = drives?.find((d) => d.mountpoints.includes(path))?.device;
+    return plan?.targets.find((t) => t.path === path) ?? plan?.targets.find((t) => !!device && t.device === device);
+  };
   // A drive this draft prepared before is its own, not "another job's": its copy stays.
   const ownCopy = (driveId: string) => (plan?.plan?.drives.find((d) => d.driveId === driveId)?.keptFiles ?? 0) > 0;
 
@@ -47,14 +48,7 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
           {drivesFieldError}
         </Caption1>
       )}
-      <MessageBar intent="info">
-        <MessageBarBody>
-          <MessageBarTitle>Haul does not encrypt drives</MessageBarTitle>
-          Encrypt each drive with the operating system&apos;s tool before preparing it — BitLocker on Windows (
-          <code>manage-bde -on E:</code>, then <code>manage-bde -protectors -get E:</code> for the recovery key) — and
-          give its recovery key below. The local sandbox takes drives without BitLocker.
-        </MessageBarBody>
-      </MessageBar>
+      <DriveEncryptionNotice azure={azure} />
       {fromDriveset.length > 0 && (
         <div className={styles.actions}>
           <Body1>
@@ -82,10 +76,24 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
         <ul className={styles.list} aria-label="Chosen drives" data-testid="chosen-drives">
           {chosen.map((c) => {
             const t = targetOf(c.path);
+            const name = t?.driveId ?? c.driveId ?? c.path;
+            const drive = drives?.find((d) => d.mountpoints.includes(c.path));
+            const volume = c.folder ? undefined : volumeAt(drive?.encryption, c.path);
+            // the driveset's row for it asks Haul to turn BitLocker on (main matched it to the drive)
+            const encryptRow = t?.encrypt;
+            // known to have no BitLocker (and none being turned on): no key to give yet
+            const plain = volume?.bitlocker === 'none' && !tasks[c.path];
+            const notNtfs = plain && !!volume.fileSystem && fsName(volume.fileSystem) !== 'NTFS';
+            const mustEncrypt = azure || !!encryptRow;
+            // BitLocker being turned on: its new key comes by itself once done, nothing to type meanwhile
+            const task = tasks[c.path];
+            const turningOn = !!task && task.phase !== 'done' && task.phase !== 'failed';
             return (
               <li key={c.path} className={styles.row} style={{ alignItems: 'flex-end' }}>
                 <div className={styles.grow}>
-                  <Body1 className={styles.mono}>{t?.driveId ?? c.driveId ?? 'drive id after planning'}</Body1>
+                  <Body1 className={styles.mono} data-testid="chosen-drive-id">
+                    {t?.driveId ?? c.driveId ?? 'drive id after planning'}
+                  </Body1>
                   <Caption1 className={styles.mono}> {c.path}</Caption1>
                   {t && (
                     <Caption1>
@@ -103,19 +111,27 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
                       This drive is no longer attached. Plug it back in, or remove it from the list.
                     </Caption1>
                   )}
+                  {encryptRow && (
+                    <Caption1 block data-testid="driveset-encrypt">
+                      {encryptRow.file}, row {encryptRow.row}, asks Haul to turn BitLocker on for this drive before the
+                      copy{encryptRow.format ? ', formatting it NTFS first' : ''}.
+                    </Caption1>
+                  )}
                 </div>
-                <Checkbox
-                  label="Encrypted with BitLocker"
-                  checked={c.encrypted || azure}
-                  disabled={azure}
-                  onChange={(_e, d) =>
-                    setDrives(chosen.map((x) => (x.path === c.path ? { ...x, encrypted: !!d.checked } : x)))
-                  }
-                />
-                {(c.encrypted || azure) && (
+                {!plain && (
+                  <Checkbox
+                    label="Encrypted with BitLocker"
+                    checked={c.encrypted || azure}
+                    disabled={azure}
+                    onChange={(_e, d) =>
+                      setDrives(chosen.map((x) => (x.path === c.path ? { ...x, encrypted: !!d.checked } : x)))
+                    }
+                  />
+                )}
+                {!plain && !turningOn && (c.encrypted || azure) && (
                   <DriveKeyField
                     path={c.path}
-                    driveName={t?.driveId ?? c.driveId ?? c.path}
+                    driveName={name}
                     value={keys[c.path] ?? ''}
                     onChange={(k) => setKey(c.path, k)}
                     attempted={attempted}
@@ -124,6 +140,34 @@ export function ChosenDrives({ attempted, errors }: { attempted: boolean; errors
                 <Button appearance="subtle" icon={<Dismiss16Regular />} onClick={() => remove(c.path)}>
                   Remove
                 </Button>
+                {(plain || tasks[c.path]) && (
+                  <div style={{ flexBasis: '100%', minWidth: 0 }} data-testid="chosen-drive-bitlocker">
+                    {plain && (
+                      <Caption1 block>
+                        Not encrypted with BitLocker{volume.fileSystem ? ` (${fsName(volume.fileSystem)})` : ''}
+                        {mustEncrypt
+                          ? azure
+                            ? ': the Azure data center does not take it as it is.'
+                            : ': the driveset asks for BitLocker.'
+                          : '.'}
+                      </Caption1>
+                    )}
+                    {plain && mustEncrypt && support?.turnOn && notNtfs && !encryptRow?.format && (
+                      <Caption1 block style={{ color: tokens.colorNeutralForeground2 }}>
+                        BitLocker for Azure needs NTFS: format {c.path} NTFS in Windows first (this erases it), or give
+                        a driveset whose row for it says FormatOption=Format.
+                      </Caption1>
+                    )}
+                    <TurnOnBitLocker
+                      target={c.path}
+                      driveName={name}
+                      {...(volume ? { volume } : {})}
+                      {...(t ? { usedBytes: Math.max(0, t.capacity - t.free) } : {})}
+                      {...(encryptRow?.format ? { formatRow: { file: encryptRow.file, row: encryptRow.row } } : {})}
+                      place="wizard"
+                    />
+                  </div>
+                )}
               </li>
             );
           })}
