@@ -11,6 +11,12 @@ export interface AppSlice {
   setService(service: ServiceStatus): void;
 }
 
+declare module './slice' {
+  interface HaulState {
+    app: AppSlice;
+  }
+}
+
 export const createAppSlice: SliceCreator<'app'> = (set) => ({
   async load() {
     try {

@@ -25,6 +25,12 @@ export interface BitLockerSlice {
   onProgress(task: TurnOnTask): void;
 }
 
+declare module './slice' {
+  interface HaulState {
+    bitlocker: BitLockerSlice;
+  }
+}
+
 const ended = (t: TurnOnTask) => t.phase === 'done' || t.phase === 'failed';
 
 export const createBitLockerSlice: SliceCreator<'bitlocker'> = (set, get) => {

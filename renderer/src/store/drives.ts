@@ -20,6 +20,12 @@ export interface DrivesSlice {
   release(path: string, jobName: string): Promise<ReleaseResult>;
 }
 
+declare module './slice' {
+  interface HaulState {
+    drives: DrivesSlice;
+  }
+}
+
 export const createDrivesSlice: SliceCreator<'drives'> = (set, get) => ({
   loading: false,
   async refresh() {

@@ -2,34 +2,20 @@
 // that select atomically (`useHaul((s) => s.drives.list)`). Bridge events reach it through
 // ../bridgeEvents.ts only.
 import { create } from 'zustand';
-import { createAppSlice, type AppSlice } from './app';
-import { createBitLockerSlice, type BitLockerSlice } from './bitlocker';
-import { createDrivesSlice, type DrivesSlice } from './drives';
-import { createNotificationsSlice, type NotificationsSlice } from './notifications';
-import { createUiSlice, type UiSlice } from './ui';
-import { createSettingsSlice, type SettingsSlice } from './settings';
-import { createJobsSlice, type JobsSlice } from './jobs';
-import { createJobListSlice, type JobListSlice } from './jobList';
-import { createLogsSlice, type LogsSlice } from './logs';
-import type { SliceCreator, SliceSet } from './slice';
-import { createWizardSlice, type WizardSlice } from './wizard';
-import { createReportSlice, type ReportSlice } from './report';
+import { createAppSlice } from './app';
+import { createBitLockerSlice } from './bitlocker';
+import { createDrivesSlice } from './drives';
+import { createNotificationsSlice } from './notifications';
+import { createUiSlice } from './ui';
+import { createSettingsSlice } from './settings';
+import { createJobsSlice } from './jobs';
+import { createJobListSlice } from './jobList';
+import { createLogsSlice } from './logs';
+import type { HaulState, SliceCreator, SliceSet } from './slice';
+import { createWizardSlice } from './wizard';
+import { createReportSlice } from './report';
 
-export interface HaulState {
-  app: AppSlice;
-  drives: DrivesSlice;
-  ui: UiSlice;
-  jobs: JobsSlice;
-  jobList: JobListSlice;
-  logs: LogsSlice;
-  wizard: WizardSlice;
-  settings: SettingsSlice;
-  notifications: NotificationsSlice;
-
-  // --- the end of a job: verify the import, returned drives
-  report: ReportSlice;
-  bitlocker: BitLockerSlice;
-}
+export type { HaulState };
 
 export const useHaul = create<HaulState>()((set, get) => {
   const scoped =

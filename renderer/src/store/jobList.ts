@@ -20,6 +20,12 @@ export interface JobListSlice {
   drop(name: string): void;
 }
 
+declare module './slice' {
+  interface HaulState {
+    jobList: JobListSlice;
+  }
+}
+
 export const createJobListSlice: SliceCreator<'jobList'> = (set, get) => {
   let index = new JobIndex();
   const changed = () => set({ shown: index.query(get().jobList.filters), counts: index.counts() });

@@ -40,6 +40,12 @@ export interface JobsSlice {
   bitLockerKeys(name: string): Promise<ActionResult<BitLockerKeys>>;
 }
 
+declare module './slice' {
+  interface HaulState {
+    jobs: JobsSlice;
+  }
+}
+
 /** A bridge call that never throws: a lost connection or a missing bridge becomes an error too. */
 async function call<T>(answer: () => Promise<BridgeResult<T>>): Promise<ActionResult<T>> {
   try {

@@ -26,6 +26,12 @@ export interface LogsSlice {
   setFilters(key: string, change: Partial<LogFilters>): void;
 }
 
+declare module './slice' {
+  interface HaulState {
+    logs: LogsSlice;
+  }
+}
+
 export const logKey = (name: string, driveId: string, kind: 'error' | 'verbose') =>
   `${name}\u0000${driveId}\u0000${kind}`;
 

@@ -29,6 +29,12 @@ export interface NotificationsSlice {
   openJob(jobName: string): void;
 }
 
+declare module './slice' {
+  interface HaulState {
+    notifications: NotificationsSlice;
+  }
+}
+
 const LIMIT = 200;
 
 export const createNotificationsSlice: SliceCreator<'notifications'> = (set, get) => ({

@@ -15,6 +15,12 @@ export interface ReportSlice {
   loadStatus(name: string): Promise<void>;
 }
 
+declare module './slice' {
+  interface HaulState {
+    report: ReportSlice;
+  }
+}
+
 export const createReportSlice: SliceCreator<'report'> = (set) => ({
   verify: {},
   received: {},

@@ -36,6 +36,12 @@ export interface SettingsSlice {
   ): Promise<boolean>;
 }
 
+declare module './slice' {
+  interface HaulState {
+    settings: SettingsSlice;
+  }
+}
+
 export interface Subscription {
   subscriptionId: string;
   displayName: string;

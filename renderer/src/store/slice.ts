@@ -1,6 +1,12 @@
 // The store is one object of typed slices (`s.jobs`, `s.drives`, …). A slice creator gets a
 // `set` and `get` scoped to its own key, so slices never overwrite each other.
-import type { HaulState } from './index';
+
+/**
+ * The store's state: each slice's module adds its own key (`declare module './slice'`), so this
+ * module needs none of them and no slice imports the store that holds it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by each slice's module
+export interface HaulState {}
 
 export type SliceSet<K extends keyof HaulState> = (
   change: Partial<HaulState[K]> | ((slice: HaulState[K]) => Partial<HaulState[K]>),

@@ -13,6 +13,12 @@ export interface UiSlice {
   syncFromLocation(): void;
 }
 
+declare module './slice' {
+  interface HaulState {
+    ui: UiSlice;
+  }
+}
+
 export const createUiSlice: SliceCreator<'ui'> = (set) => ({
   route: parseRoute(typeof location === 'undefined' ? '' : location.hash),
   menuOpen: false,

@@ -1,27 +1,13 @@
 // The export wizard's view of the storage account: its containers, the blobs under a path, and
 // the estimate of the typed prefixes and paths (each checked against the account, and the drives
 // the export needs from the real blob sizes).
-import type { ExportEstimate } from '../../../shared/ipc/channels/storage';
 import type { ExportBlob } from '../../../shared/prep/exportPreview';
 import { bridge } from '../bridge';
 import { answer, errorText } from '../bridge/answer';
-import type { SliceSet } from './slice';
-import type { HaulState } from './index';
-import type { WizardSlice } from './wizard';
+import type { HaulState, SliceSet } from './slice';
+import type { ExportBrowse, WizardSlice } from './wizardTypes';
 
 /** The export step's reading of the account; reset when the account changes. */
-export interface ExportBrowse {
-  /** the account these answers are about */
-  account?: string;
-  containers?: { name: string }[];
-  containersError?: string;
-  estimate?: ExportEstimate;
-  estimating: boolean;
-  estimateError?: string;
-  /** the estimate's request, to ignore answers to older ones */
-  estimateSeq: number;
-}
-
 type ExportActions = Pick<WizardSlice, 'loadContainers' | 'listBlobs' | 'runEstimate'>;
 
 export function wizardExportActions(set: SliceSet<'wizard'>, get: () => HaulState): ExportActions {

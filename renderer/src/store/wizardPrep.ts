@@ -4,9 +4,8 @@ import type { PrepSessionInfo } from '../../../shared/prep/session';
 import { bridge } from '../bridge';
 import { answer, errorCode, errorText } from '../bridge/answer';
 import { prepSpecOf } from '../wizard/requests';
-import type { SliceSet } from './slice';
-import type { HaulState } from './index';
-import type { SessionLog, WizardSlice } from './wizard';
+import type { HaulState, SliceSet } from './slice';
+import type { SessionLog, WizardSlice } from './wizardTypes';
 
 type PrepActions = Pick<
   WizardSlice,

@@ -10,9 +10,8 @@ import { answer, errorTarget, errorText } from '../bridge/answer';
 import { locationOf } from '../wizard/locations';
 import { fieldForTarget } from '../wizard/model';
 import { createRequestOf } from '../wizard/requests';
-import type { SliceSet } from './slice';
-import type { HaulState } from './index';
-import type { WizardSlice } from './wizard';
+import type { HaulState, SliceSet } from './slice';
+import type { WizardSlice } from './wizardTypes';
 
 type BrowseRequest = z.input<typeof browseRequest>;
 

@@ -2,7 +2,7 @@
 import { useHaul } from '../../store';
 import { ExportData } from './ExportData';
 import { ImportData } from './ImportData';
-import type { StepProps } from './WizardScreen';
+import type { StepProps } from './step';
 
 export function DataStep(props: StepProps) {
   const kind = useHaul((s) => s.wizard.values.type.kind);

@@ -11,7 +11,7 @@ import { ConfirmDrives, confirmationMatches, SpeedLimit } from './ConfirmDrives'
 import { DriveList } from './DriveList';
 import { DrivesPlan } from './DrivesPlan';
 import { useStepStyles } from './parts';
-import type { StepProps } from './WizardScreen';
+import type { StepProps } from './step';
 
 export { confirmationMatches };
 

@@ -19,7 +19,7 @@ import { useHaul } from '../../store';
 import { exportDataErrors, splitLines, type DraftValues } from '../../wizard/model';
 import { useCsvPicker } from './csv';
 import { Section, TextField, useFieldError, useStepStyles } from './parts';
-import type { StepProps } from './WizardScreen';
+import type { StepProps } from './step';
 import { AccountBrowser } from './AccountBrowser';
 import { ExportEstimate } from './ExportEstimate';
 

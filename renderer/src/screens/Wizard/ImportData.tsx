@@ -9,7 +9,7 @@ import { DatasetFiles } from './DatasetFiles';
 import { PickedSources } from './PickedSources';
 import { Preflight } from './Preflight';
 import { useStepStyles } from './parts';
-import type { StepProps } from './WizardScreen';
+import type { StepProps } from './step';
 
 export function ImportData({ attempted, setGate }: StepProps) {
   const styles = useStepStyles();

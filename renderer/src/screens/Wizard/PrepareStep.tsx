@@ -16,7 +16,7 @@ import { ArrowClockwise20Regular, Play20Regular, Stop20Regular } from '@fluentui
 import type { PrepSessionInfo } from '../../../../shared/prep/session';
 import { useHaul } from '../../store';
 import { Section, useStepStyles } from './parts';
-import type { StepProps } from './WizardScreen';
+import type { StepProps } from './step';
 import { PrepProgress } from './PrepProgress';
 import { PrepResult } from './PrepResult';
 import { dedupe, noteText } from './prepNotes';

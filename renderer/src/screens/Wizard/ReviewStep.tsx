@@ -10,7 +10,7 @@ import { addressOf, fieldForTarget, STEPS, type StepId } from '../../wizard/mode
 import { createRequestOf } from '../../wizard/requests';
 import { Section, useStepStyles } from './parts';
 import { ReviewDrives } from './ReviewDrives';
-import type { StepProps } from './WizardScreen';
+import type { StepProps } from './step';
 
 export function ReviewStep({ setGate }: StepProps) {
   const styles = useStepStyles();

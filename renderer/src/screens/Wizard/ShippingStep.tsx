@@ -6,7 +6,7 @@ import { DIAGNOSTICS_PATH_RE } from '../../../../shared/arm/schemas';
 import { useHaul } from '../../store';
 import { shippingErrors, type DraftValues } from '../../wizard/model';
 import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
-import type { StepProps } from './WizardScreen';
+import type { StepProps } from './step';
 import { SavedContact } from './SavedContact';
 
 type Shipping = DraftValues['shipping'];

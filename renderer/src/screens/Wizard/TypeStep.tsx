@@ -7,7 +7,7 @@ import { typeErrors, type DraftValues } from '../../wizard/model';
 import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
 import { LocationDetails } from './LocationDetails';
 import { AccountPicker } from './AccountPicker';
-import type { StepProps } from './WizardScreen';
+import type { StepProps } from './step';
 
 export function TypeStep({ attempted, setGate }: StepProps) {
   const styles = useStepStyles();

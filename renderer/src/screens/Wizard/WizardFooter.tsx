@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Button, Caption1, makeStyles, tokens } from '@fluentui/react-components';
 import { ArrowLeft20Regular, ArrowRight20Regular, Delete20Regular } from '@fluentui/react-icons';
-import type { StepGate } from './WizardScreen';
+import type { StepGate } from './step';
 import { DiscardDialog } from './DiscardDialog';
 
 const useStyles = makeStyles({

@@ -22,6 +22,7 @@ import { ShippingStep } from './ShippingStep';
 import { ReviewStep } from './ReviewStep';
 import { StepNav } from './StepNav';
 import { WizardFooter } from './WizardFooter';
+import type { StepGate } from './step';
 
 const useStyles = makeStyles({
   wizard: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minHeight: '100%' },
@@ -41,21 +42,6 @@ const useStyles = makeStyles({
     outlineOffset: '2px',
   },
 });
-
-/** What a step tells the frame: may Next go on, why not, and what Next does (when it is more than moving on). */
-export interface StepGate {
-  canNext: boolean;
-  why?: string;
-  nextLabel?: string;
-  onNext?: () => Promise<boolean> | boolean;
-  busy?: boolean;
-}
-
-export interface StepProps {
-  /** Next was tried: show every field's error, not only the touched ones */
-  attempted: boolean;
-  setGate(gate: StepGate): void;
-}
 
 export function WizardScreen({ draftId }: { draftId?: string }) {
   const styles = useStyles();
