@@ -1,5 +1,6 @@
 // The report screens' calls to main, in one place: each unwraps the bridge's answer into the value
 // or a BridgeCallError with main's code and sentence.
+import { messageOf } from '../../../../shared/errors';
 import { BridgeCallError, type BridgeResult } from '../../../../shared/ipc/contract';
 import type { ChannelName } from '../../../../shared/ipc/names';
 import type { ReportFilter } from '../../../../shared/report/schemas';
@@ -12,7 +13,7 @@ async function answer<T>(channel: ChannelName, result: Promise<BridgeResult<T>>)
 }
 
 export const errorCode = (err: unknown): string | undefined => (err instanceof BridgeCallError ? err.code : undefined);
-export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+export const errorText = (err: unknown): string => messageOf(err);
 
 export const reportApi = {
   get: (name: string, refresh = false) => answer('report.get', bridge().reportGet({ name, refresh })),
