@@ -269,108 +269,194 @@ export async function buildServices(
   }
 }
 
+/** What every building step gets: the options, the data folder, the event bus, and where to register its stop. */
+interface Base {
+  options: CoreOptions;
+  dataDir: string;
+  events: CoreEvents;
+  onDispose(fn: () => Promise<void> | void): void;
+}
+
 async function build(
   options: CoreOptions,
   dataDir: string,
   events: CoreEvents,
   onDispose: (fn: () => Promise<void> | void) => void,
 ): Promise<CoreServices> {
+  const base: Base = { options, dataDir, events, onDispose };
   const bitlockerTools = () => options.bitlocker ?? systemTools();
   const listDrives = shareWhileRunning(options.listDrives ?? systemDrives);
   const driveEncryption = new DriveEncryptionProbe(options.bitlocker ?? systemTools());
   // Settings first: everything after may read them.
   const settings = openSettings(dataDir, options.settingsBackend ?? openConfBackend);
   const secrets = openSecretStore(dataDir, (options.secretCipher ?? keyFileCipher)(dataDir));
-  const serviceDir = path.join(dataDir, 'service');
-  // read by the status events below, once health exists
-  const status = { health: undefined as ServiceHealth | undefined };
-  const statusNow = () => serviceStatus({ localService, serviceHealth: status.health });
+  // read by the status events, once the service and its health exist
+  const status: Pick<CoreServices, 'localService' | 'serviceHealth'> = {
+    localService: undefined,
+    serviceHealth: undefined,
+  };
+  const statusNow = () => serviceStatus(status);
 
-  let localSource: ReturnType<typeof localConnectionSource> | undefined;
-  let localService: LocalService | undefined;
-  if (options.localService) {
-    const service = startLocalService({
-      ...options.localService,
-      dataDir: serviceDir,
-      onStatus: () => {
-        localSource?.changed();
-        events.emit('service.changed', statusNow());
-      },
-    });
-    localService = service;
-    localSource = localConnectionSource(service, serviceDir);
-    onDispose(() => service.stop());
-  }
-
-  if (options.watchDrives) {
-    const intervalMs = typeof options.watchDrives === 'object' ? options.watchDrives.intervalMs : 1000;
-    const watcher = new DriveWatcher(listDrives, intervalMs);
-    const pending = { added: [] as string[], removed: [] as string[] };
-    watcher.on('added', (d) => pending.added.push(d.device));
-    watcher.on('removed', (d) => pending.removed.push(d.device));
-    let latest = 0;
-    watcher.on('change', (drives) => {
-      const seq = ++latest;
-      // the BitLocker lookup is async: a newer change that lands first wins, with every device that came and went
-      void describeDrives(driveEncryption, drives).then((list) => {
-        if (seq === latest)
-          events.emit('drives.changed', {
-            drives: list,
-            added: pending.added.splice(0),
-            removed: pending.removed.splice(0),
-          });
-      });
-    });
-    watcher.on('error', () => {
-      // A failing poll is retried on the next tick; `drives.list` reports the error to the person.
-    });
-    await watcher.start();
-    onDispose(() => watcher.stop());
-  }
+  const local = startLocal(base, statusNow);
+  status.localService = local?.service;
+  if (options.watchDrives) await watchDrives(base, listDrives, driveEncryption);
 
   // The connection chosen in Settings (the sandbox, or Azure) is what jobs use.
   const connection =
-    localSource || options.connections || options.azure
+    local || options.connections || options.azure
       ? await createConnectionManager({
           settings,
           secrets,
-          local: options.connections ?? localSource,
+          local: options.connections ?? local?.source,
           ...(options.azure ? { azure: options.azure } : {}),
         })
       : undefined;
-  const host = { options, settings, secrets };
-  settings.onChange(() => events.emit('settings.changed', settingsView(host)));
+  settings.onChange(() => events.emit('settings.changed', settingsView({ options, settings, secrets })));
   connection?.onStatus((s) => events.emit('connection.changed', s));
 
   // Jobs: the connection (the one chosen in Settings above, else the option, else the sandbox), its
   // health, the jobs service.
-  const connections = connection ?? options.connections ?? localSource;
-  let serviceHealth: ServiceHealth | undefined;
-  let jobs: JobsService | undefined;
+  const connections = connection ?? options.connections ?? local?.source;
   const late = { sourceFiles: undefined as (() => SourceFileLookup) | undefined };
-  if (connections) {
-    const sandboxClock = connections === localSource ? sandboxNow(serviceDir) : undefined;
-    const health = new ServiceHealth();
-    serviceHealth = status.health = health;
-    jobs = createJobsService({
-      connections,
-      health,
-      recordStores: options.recordStores ?? jsonRecordStores(dataDir),
-      events,
-      // The sandbox's clock moves with `haul ops advance`: records and deadline estimates follow it.
-      ...(sandboxClock ? { now: () => new Date(sandboxClock()) } : {}),
-      ...(options.serviceTimeoutMs ? { client: { timeoutMs: options.serviceTimeoutMs } } : {}),
-      sourceFiles: () => late.sourceFiles?.(),
-      whyNoConnection: () => {
-        const s = localService?.status();
-        return s?.state === 'failed' ? s.message : undefined;
-      },
-    });
-    onDispose(health.onChange(() => events.emit('service.changed', statusNow())));
-  }
-  const storage = storageBrowser(() => connections?.current());
+  const served = connections
+    ? jobsServices(base, connections, local, statusNow, () => late.sourceFiles?.())
+    : undefined;
+  status.serviceHealth = served?.health;
+  const jobs = served?.jobs;
 
-  // Prep sessions and drafts: sessions run in main and are stopped cleanly on shutdown.
+  // Prep sessions: they run in main and are stopped cleanly on shutdown.
+  const prep = await startPrep(base, secrets, connections);
+  const drafts = new DraftStore(dataDir);
+
+  const notifications = notificationServices(base);
+  const tracker = await startTracker(base, notifications.centre, {
+    jobs,
+    connections,
+    localService: local?.service,
+  });
+  // The end of a job: reports, verify the import, returned drives (after prep: reports read its journals).
+  const endOfJob = endOfJobServices(base, jobs, connections, prep, drafts);
+
+  const bitlockerTasks = new TurnOnTasks(
+    bitlockerTools,
+    (task) => events.emit('bitlocker.progress', task),
+    () => driveEncryption.clear(),
+  );
+  onDispose(() => bitlockerTasks.dispose());
+
+  const services: CoreServices = {
+    ...base,
+    listDrives,
+    driveEncryption,
+    bitlockerTools,
+    bitlockerTasks,
+    settings,
+    secrets,
+    localService: local?.service,
+    connection,
+    connections,
+    serviceHealth: served?.health,
+    jobs,
+    // The log viewer maps a drive's blobs back to the customer's files through the prep journals.
+    sourceFiles: async (q) => prep.sourceOf(q),
+    storage: storageBrowser(() => connections?.current()),
+    prep,
+    drafts,
+    readRoots: options.readRoots ? new ReadRoots(options.readRoots) : undefined,
+    tracker,
+    notifications,
+    ...endOfJob,
+  };
+  late.sourceFiles = () => services.sourceFiles;
+  return services;
+}
+
+/** The local sandbox service, when the options ask for one, and the connection it offers. */
+function startLocal(
+  { options, dataDir, events, onDispose }: Base,
+  statusNow: () => ServiceStatus,
+): { service: LocalService; source: ReturnType<typeof localConnectionSource> } | undefined {
+  if (!options.localService) return undefined;
+  const serviceDir = path.join(dataDir, 'service');
+  const made: { source?: ReturnType<typeof localConnectionSource> } = {};
+  const service = startLocalService({
+    ...options.localService,
+    dataDir: serviceDir,
+    onStatus: () => {
+      made.source?.changed();
+      events.emit('service.changed', statusNow());
+    },
+  });
+  const source = (made.source = localConnectionSource(service, serviceDir));
+  onDispose(() => service.stop());
+  return { service, source };
+}
+
+/** Polls the drive list for hot-plug and pushes `drives.changed` with every device that came and went. */
+async function watchDrives(
+  { options, events, onDispose }: Base,
+  listDrives: DriveLister,
+  driveEncryption: DriveEncryptionProbe,
+): Promise<void> {
+  const intervalMs = typeof options.watchDrives === 'object' ? options.watchDrives.intervalMs : 1000;
+  const watcher = new DriveWatcher(listDrives, intervalMs);
+  const pending = { added: [] as string[], removed: [] as string[] };
+  watcher.on('added', (d) => pending.added.push(d.device));
+  watcher.on('removed', (d) => pending.removed.push(d.device));
+  let latest = 0;
+  watcher.on('change', (drives) => {
+    const seq = ++latest;
+    // the BitLocker lookup is async: a newer change that lands first wins, with every device that came and went
+    void describeDrives(driveEncryption, drives).then((list) => {
+      if (seq === latest)
+        events.emit('drives.changed', {
+          drives: list,
+          added: pending.added.splice(0),
+          removed: pending.removed.splice(0),
+        });
+    });
+  });
+  watcher.on('error', () => {
+    // A failing poll is retried on the next tick; `drives.list` reports the error to the person.
+  });
+  await watcher.start();
+  onDispose(() => watcher.stop());
+}
+
+/** The jobs service of the current connection and the service's health. */
+function jobsServices(
+  { options, dataDir, events, onDispose }: Base,
+  connections: ConnectionSource,
+  local: ReturnType<typeof startLocal>,
+  statusNow: () => ServiceStatus,
+  sourceFiles: () => SourceFileLookup | undefined,
+): { health: ServiceHealth; jobs: JobsService } {
+  const sandboxClock = connections === local?.source ? sandboxNow(path.join(dataDir, 'service')) : undefined;
+  const health = new ServiceHealth();
+  const jobs = createJobsService({
+    connections,
+    health,
+    recordStores: options.recordStores ?? jsonRecordStores(dataDir),
+    events,
+    // The sandbox's clock moves with `haul ops advance`: records and deadline estimates follow it.
+    ...(sandboxClock ? { now: () => new Date(sandboxClock()) } : {}),
+    ...(options.serviceTimeoutMs ? { client: { timeoutMs: options.serviceTimeoutMs } } : {}),
+    sourceFiles,
+    whyNoConnection: () => {
+      const s = local?.service.status();
+      return s?.state === 'failed' ? s.message : undefined;
+    },
+  });
+  onDispose(health.onChange(() => events.emit('service.changed', statusNow())));
+  return { health, jobs };
+}
+
+/** The app's prep sessions, loaded (an interrupted one can be resumed). */
+async function startPrep(
+  { options, dataDir, events, onDispose }: Base,
+  secrets: SecretStore,
+  connections: ConnectionSource | undefined,
+): Promise<PrepManager> {
   const prep = new PrepManager({
     dataDir,
     secrets,
@@ -384,24 +470,17 @@ async function build(
   });
   await prep.load();
   onDispose(() => prep.dispose());
-  const drafts = new DraftStore(dataDir);
-  const readRoots = options.readRoots ? new ReadRoots(options.readRoots) : undefined;
+  return prep;
+}
 
-  const notifications = notificationServices(options, dataDir, events);
-  const tracker = createTracker(options, dataDir, events, notifications.centre, {
-    jobs,
-    connections,
-    localService,
-  });
-  // A connection that appears or changes (the sandbox became ready, another account) is asked at once.
-  const off = connections?.onChange(() => void tracker.refresh()) ?? (() => undefined);
-  onDispose(async () => {
-    off();
-    await tracker.stop();
-  });
-  if (options.tracker?.start !== false) await tracker.start();
-
-  // The end of a job: reports, verify the import, returned drives (after prep: reports read its journals).
+/** Reports, verify-the-import runs and returned drives: with the jobs service, or none of them. */
+function endOfJobServices(
+  { options, dataDir, events, onDispose }: Base,
+  jobs: JobsService | undefined,
+  connections: ConnectionSource | undefined,
+  prep: PrepManager,
+  drafts: DraftStore,
+): Pick<CoreServices, 'reports' | 'verifyImport' | 'received'> {
   const reports = jobs ? createReportService({ dataDir, jobs, sessions: () => prep.list(), drafts }) : undefined;
   const verifyImport = reports && connections ? createVerifyImportRuns({ reports, connections, events }) : undefined;
   const received = jobs
@@ -416,52 +495,11 @@ async function build(
     await verifyImport?.dispose();
     await received?.dispose();
   });
-
-  const bitlockerTasks = new TurnOnTasks(
-    bitlockerTools,
-    (task) => events.emit('bitlocker.progress', task),
-    () => driveEncryption.clear(),
-  );
-  onDispose(() => bitlockerTasks.dispose());
-
-  const services: CoreServices = {
-    options,
-    dataDir,
-    events,
-    onDispose,
-    listDrives,
-    driveEncryption,
-    bitlockerTools,
-    bitlockerTasks,
-    settings,
-    secrets,
-    localService,
-    connection,
-    connections,
-    serviceHealth,
-    jobs,
-    // The log viewer maps a drive's blobs back to the customer's files through the prep journals.
-    sourceFiles: async (q) => prep.sourceOf(q),
-    storage,
-    prep,
-    drafts,
-    readRoots,
-    tracker,
-    notifications,
-    reports,
-    verifyImport,
-    received,
-  };
-  late.sourceFiles = () => services.sourceFiles;
-  return services;
+  return { reports, verifyImport, received };
 }
 
 /** The notification centre (the last 200 notices in the data folder) and the person's notice settings. */
-function notificationServices(
-  options: CoreOptions,
-  dataDir: string,
-  events: CoreEvents,
-): CoreServices['notifications'] {
+function notificationServices({ options, dataDir, events }: Base): CoreServices['notifications'] {
   const settings = notificationSettingsStore(dataDir);
   const centre = new NotificationCentre({
     store: centreStore(dataDir),
@@ -474,14 +512,12 @@ function notificationServices(
   return { centre, settings, openJob: (jobName) => events.emit('notification.open', { jobName }) };
 }
 
-/** The tracker: polls the jobs service of the current connection, while there is one, and raises notices. */
-function createTracker(
-  options: CoreOptions,
-  dataDir: string,
-  events: CoreEvents,
+/** The tracker, started: polls the jobs service of the current connection, while there is one, and raises notices. */
+async function startTracker(
+  { options, dataDir, events, onDispose }: Base,
   centre: NotificationCentre,
   s: Pick<CoreServices, 'jobs' | 'connections' | 'localService'>,
-): Tracker {
+): Promise<Tracker> {
   const opts = options.tracker ?? {};
   const now = () => (opts.clock ?? { now: Date.now }).now();
   const sandbox = sandboxNow(path.join(dataDir, 'service'));
@@ -491,7 +527,7 @@ function createTracker(
     source ??= jobsServiceSource(s.jobs);
     return source;
   };
-  return new Tracker({
+  const tracker = new Tracker({
     source: opts.source ?? connected,
     store: trackerStore(dataDir),
     deliver: async (drafts) => {
@@ -504,4 +540,12 @@ function createTracker(
     ...(trackerIntervals(opts.intervals) ?? {}),
     onStatus: (st) => events.emit('tracker.changed', st),
   });
+  // A connection that appears or changes (the sandbox became ready, another account) is asked at once.
+  const off = s.connections?.onChange(() => void tracker.refresh()) ?? (() => undefined);
+  onDispose(async () => {
+    off();
+    await tracker.stop();
+  });
+  if (opts.start !== false) await tracker.start();
+  return tracker;
 }
