@@ -153,3 +153,20 @@ describe('messageOf', () => {
     expect(e.shape()).toEqual({ code: 'log-unavailable', message: 'The log cannot be read.', cause: 'ENOTFOUND' });
   });
 });
+
+describe('what the person sees', () => {
+  it('the Jobs list shows a sentence when main answers with a malformed error', async () => {
+    const g = globalThis as unknown as { window?: unknown };
+    const had = g.window;
+    g.window = { haul: bridgeAnswering({ ok: false, error: { code: 'failed', message: { text: 'x' } } }) };
+    try {
+      const { useHaul } = await import('../../renderer/src/store');
+      await useHaul.getState().jobs.refresh();
+      const error = useHaul.getState().jobs.error;
+      expect(ErrorShape.safeParse(error).success).toBe(true);
+      clear(error!.message);
+    } finally {
+      g.window = had;
+    }
+  });
+});
