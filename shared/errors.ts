@@ -69,7 +69,7 @@ export function targetOf(err: unknown): string | undefined {
  * shape; otherwise whatever code and message it carries, and a sentence that says what is known
  * where it carries none, so the person never sees an empty or "[object Object]" message.
  */
-export function readErrorShape(raw: unknown, where: string): ErrorShape {
+export function readErrorShape(raw: unknown, where?: string): ErrorShape {
   const parsed = ErrorShape.safeParse(raw);
   if (parsed.success) return parsed.data;
   const o = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
@@ -77,7 +77,7 @@ export function readErrorShape(raw: unknown, where: string): ErrorShape {
   const message =
     text(o.message) ??
     text(raw) ??
-    `Haul could not do that (${where}), and its main process did not say why. Try again; if it happens again, restart Haul.`;
+    `Haul could not do that${where ? ` (${where})` : ''}, and its main process did not say why. Try again; if it happens again, restart Haul.`;
   const target = text(o.target);
   return { code: text(o.code) ?? 'failed', message, ...(target ? { target } : {}) };
 }

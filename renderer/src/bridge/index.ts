@@ -17,6 +17,6 @@ export function bridge(): HaulBridge {
 export async function unwrap<T>(answer: Promise<BridgeResult<T>>): Promise<T> {
   const result = await answer;
   if (result.ok) return result.value;
-  const error = readErrorShape(result.error, 'the call');
+  const error = readErrorShape(result.error);
   throw new HaulError(error.code, error.message, error.target);
 }
