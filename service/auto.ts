@@ -4,6 +4,7 @@
 // package arrives -> each drive copied -> drives shipped back. Import drives are read from the
 // path registered for them (package-arrived / register-drive) or from `<dataDir>/drive-bay/<driveId>`;
 // a drive with no readable path ends CompletedMoreInfo with an error log that says so.
+import { messageOf } from '../shared/errors';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { JobService } from './jobs';
@@ -38,9 +39,7 @@ export class AutoOperator {
     this.log(`auto operator on: one simulated day every ${this.dayMs} ms`);
     const loop = () => {
       if (this.stopped) return;
-      this.running = this.day().catch((e: unknown) =>
-        this.log(`auto operator: ${e instanceof Error ? e.message : String(e)}`),
-      );
+      this.running = this.day().catch((e: unknown) => this.log(`auto operator: ${messageOf(e)}`));
       void this.running.finally(() => {
         if (!this.stopped) this.timer = setTimeout(loop, this.dayMs);
       });
@@ -121,7 +120,7 @@ export class AutoOperator {
           ]);
         }
       } catch (e) {
-        this.log(`auto: ${rg}/${name} (${lc.state}) not moved: ${e instanceof Error ? e.message : String(e)}`);
+        this.log(`auto: ${rg}/${name} (${lc.state}) not moved: ${messageOf(e)}`);
       }
     }
   }

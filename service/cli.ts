@@ -3,6 +3,7 @@
 // ({"endpoint","ca","token","subscriptionId","resourceGroup"}); everything else goes to stderr.
 // SIGTERM / SIGINT stop it cleanly (Azurite included). Started by the app (or `haul serve`) with an
 // IPC channel, it also stops when that channel closes: the app is gone, even by kill -9.
+import { messageOf } from '../shared/errors';
 import { parseArgs } from 'node:util';
 import { DataDirError } from './privateDir';
 import { startService } from './server';
@@ -44,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (e) {
-    console.error(`haul service: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+    console.error(`haul service: ${messageOf(e)}\n\n${HELP}`);
     return 2;
   }
   if (values.help) {
@@ -103,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
       svc.close().then(
         () => resolve(0),
         (e: unknown) => {
-          console.error(`haul service: stop failed: ${e instanceof Error ? e.message : String(e)}`);
+          console.error(`haul service: stop failed: ${messageOf(e)}`);
           resolve(1);
         },
       );

@@ -1,6 +1,7 @@
 // The data center at work on a job: copies an import drive into storage, or writes an export job's
 // blobs onto drives, with the data-center library (service/datacenter), and feeds each outcome back
 // to the job as life-cycle events (D5-D7, F1). The operators reach it through the routes of ops.ts.
+import { messageOf } from '../shared/errors';
 import { join } from 'node:path';
 import type { DriveIssues, LifecycleEvent } from '../shared/lifecycle/types';
 import { ArmHttpError, conflict } from './errors';
@@ -88,9 +89,7 @@ export class DataCenter {
           ),
         );
       } catch (e) {
-        this.ctx.log(
-          `job ${job.resourceGroup}/${job.name}: interrupted copy not recorded (${e instanceof Error ? e.message : String(e)})`,
-        );
+        this.ctx.log(`job ${job.resourceGroup}/${job.name}: interrupted copy not recorded (${messageOf(e)})`);
       }
     }
   }
@@ -125,9 +124,7 @@ export class DataCenter {
               { type: 'BytesProgressed', driveId, bytesSucceeded: p.bytesSucceeded, bytesTotal: p.bytesTotal },
             ]),
           )
-          .catch((e: unknown) =>
-            this.ctx.log(`progress of drive ${driveId} not recorded: ${e instanceof Error ? e.message : String(e)}`),
-          );
+          .catch((e: unknown) => this.ctx.log(`progress of drive ${driveId} not recorded: ${messageOf(e)}`));
       },
       settle: async () => {
         await chain;
@@ -195,9 +192,7 @@ export class DataCenter {
       this.copyDrive(rg, name, driveId, drivePath, account, job, extra.manifestHash, lenient, runKey),
     );
     if (wait) return work;
-    work.catch((e: unknown) =>
-      this.ctx.log(`job ${rg}/${name} drive ${driveId}: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    work.catch((e: unknown) => this.ctx.log(`job ${rg}/${name} drive ${driveId}: ${messageOf(e)}`));
     return started;
   }
 
@@ -234,7 +229,7 @@ export class DataCenter {
     } catch (e) {
       await progress.settle();
       this.running.delete(runKey);
-      const reason = `The copy of drive ${driveId} stopped: ${e instanceof Error ? e.message : String(e)}`;
+      const reason = `The copy of drive ${driveId} stopped: ${messageOf(e)}`;
       this.ctx.log(`job ${rg}/${name}: ${reason}`);
       return this.ctx.jobs.operate(rg, name, [{ type: 'DriveFaulted', driveId, reason }]);
     }
@@ -325,7 +320,7 @@ export class DataCenter {
     }
     const work = this.track(this.writeExport(rg, name, job, planned, account, azurite, key));
     if (wait) return work;
-    work.catch((e: unknown) => this.ctx.log(`export job ${rg}/${name}: ${e instanceof Error ? e.message : String(e)}`));
+    work.catch((e: unknown) => this.ctx.log(`export job ${rg}/${name}: ${messageOf(e)}`));
     return started;
   }
 
@@ -401,7 +396,7 @@ export class DataCenter {
       );
     } catch (e) {
       if (e instanceof ArmHttpError) throw e;
-      const reason = `Writing export job ${name} failed: ${e instanceof Error ? e.message : String(e)}`;
+      const reason = `Writing export job ${name} failed: ${messageOf(e)}`;
       this.ctx.log(reason);
       return this.ctx.jobs.operate(
         rg,

@@ -1,6 +1,7 @@
 // The HTTPS front door: loopback only, Bearer token, body size limit, JSON in and out, the ARM
 // error shape for every refusal, and a small route table. Handlers never see an unauthenticated
 // request, an oversize body or malformed JSON.
+import { messageOf } from '../shared/errors';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
@@ -137,7 +138,7 @@ function parseJson(buf: Buffer): unknown {
     throw new ArmHttpError(
       400,
       'InvalidRequestContent',
-      `The request body is not valid JSON (${e instanceof Error ? e.message : String(e)}). Send a JSON object as described in the API reference.`,
+      `The request body is not valid JSON (${messageOf(e)}). Send a JSON object as described in the API reference.`,
     );
   }
 }
@@ -278,9 +279,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     if (known) {
       status = known.status;
       if (!(e instanceof ArmHttpError))
-        opts.log?.(
-          `${req.method} ${req.url?.split('?')[0]}: ${known.code}: ${e instanceof Error ? e.message : String(e)}`,
-        );
+        opts.log?.(`${req.method} ${req.url?.split('?')[0]}: ${known.code}: ${messageOf(e)}`);
       sent = send(res, known.status, known.toBody(), { ...common, ...known.headers });
     } else {
       status = 500;

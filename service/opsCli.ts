@@ -1,6 +1,7 @@
 // `haul ops <action>`: the data center's operators, talking to a running service over its
 // operator routes. Endpoint, token and CA come from flags or from the service's connection file
 // (`--data-dir DIR` reads DIR/connection.json).
+import { messageOf } from '../shared/errors';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -84,9 +85,7 @@ async function call(c: Conn, method: string, path: string, body?: unknown): Prom
   try {
     return await httpsJson({ endpoint: c.endpoint, ca: c.ca, token: c.token }, method, path, body);
   } catch (e) {
-    throw new Error(
-      `Cannot reach the service at ${c.endpoint} (${e instanceof Error ? e.message : String(e)}); is it running?`,
-    );
+    throw new Error(`Cannot reach the service at ${c.endpoint} (${messageOf(e)}); is it running?`);
   }
 }
 
@@ -182,9 +181,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args: rest, options: OPTIONS, strict: true }));
   } catch (e) {
-    console.error(
-      `haul ops ${action}: ${e instanceof Error ? e.message : String(e)}\n\nRun "haul ops --help" for the actions and options.`,
-    );
+    console.error(`haul ops ${action}: ${messageOf(e)}\n\nRun "haul ops --help" for the actions and options.`);
     return 2;
   }
   const isJob = JOB_ACTIONS.has(action);
@@ -221,7 +218,7 @@ export async function run(argv: string[]): Promise<number> {
     else console.log(JSON.stringify(res.json));
     return 0;
   } catch (e) {
-    console.error(e instanceof Error ? e.message : String(e));
+    console.error(messageOf(e));
     return 1;
   }
 }

@@ -1,6 +1,7 @@
 // Starts the local Import/Export service: TLS identity, clock, job store, sandbox storage
 // (Azurite), the ARM and operator routes on https://127.0.0.1:PORT, timers and (optionally) the
 // auto operator. Used by `haul service` and by tests (in-process).
+import { messageOf } from '../shared/errors';
 import { readFile } from 'node:fs/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -172,7 +173,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   } catch (e) {
     await azurite?.stop();
     throw new Error(
-      `Cannot listen on 127.0.0.1:${opts.port ?? 0} (${e instanceof Error ? e.message : String(e)}); choose another --port or 0 for any free port.`,
+      `Cannot listen on 127.0.0.1:${opts.port ?? 0} (${messageOf(e)}); choose another --port or 0 for any free port.`,
     );
   }
   const port = (server.address() as AddressInfo).port;

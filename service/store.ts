@@ -2,6 +2,7 @@
 // (temp file + fsync + rename + fsync of the folder). The in-memory map is what requests read;
 // a change is acknowledged to the client only after its file is durable, and writes to one job
 // are queued in order, so kill -9 at any moment leaves every file either old or new.
+import { messageOf } from '../shared/errors';
 import { chmod, mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -73,7 +74,7 @@ export class JobStore {
         await mkdir(join(dir, 'damaged'), { recursive: true });
         await rename(path, join(dir, 'damaged', file));
         log(
-          `job file ${path} could not be read (${e instanceof Error ? e.message.slice(0, 300) : String(e)}); moved to ${join(dir, 'damaged', file)}`,
+          `job file ${path} could not be read (${messageOf(e).slice(0, 300)}); moved to ${join(dir, 'damaged', file)}`,
         );
       }
     }

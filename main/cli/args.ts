@@ -1,5 +1,6 @@
 // Shared argument handling for the CLI's subcommands: node's parseArgs, then a zod schema, and
 // errors that say which flag is wrong and how to see the usage.
+import { messageOf } from '../../shared/errors';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { clause, safeMessage } from '../../shared/text';
@@ -21,9 +22,7 @@ export function parseCommandArgs<T extends z.ZodType>(
       allowPositionals: false,
     }).values;
   } catch (err) {
-    throw new UsageError(
-      `haul ${command}: ${clause(safeMessage(err instanceof Error ? err.message : String(err), 500))}. Run "haul ${command} --help".`,
-    );
+    throw new UsageError(`haul ${command}: ${clause(safeMessage(messageOf(err), 500))}. Run "haul ${command} --help".`);
   }
   if (values.help) return { help: true } as z.output<T> & { help: boolean };
   const parsed = schema.safeParse(values);

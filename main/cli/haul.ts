@@ -3,6 +3,7 @@
 // `haul verify` does not pay for the service's dependencies and vice versa.
 // Each subcommand module exports `run(argv: string[]): Promise<number>` (the exit status).
 
+import { messageOf } from '../../shared/errors';
 import { safeMessage } from '../../shared/text';
 
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
@@ -63,7 +64,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(`haul: ${safeMessage(err instanceof Error ? err.message : String(err))}`);
+    console.error(`haul: ${safeMessage(messageOf(err))}`);
     process.exitCode = 1;
   },
 );

@@ -3,6 +3,7 @@
 // (no install scripts run). So on Linux we call its lsblk enumerator directly; on Windows and
 // macOS the native part is required (electron-builder rebuilds it for the packaged app; in
 // development run `npm rebuild drivelist --ignore-scripts=false`).
+import { messageOf } from '../../shared/errors';
 import { createRequire } from 'node:module';
 import type { Drive } from 'drivelist';
 
@@ -20,7 +21,7 @@ export async function drivelistList(): Promise<DrivelistDrive[]> {
     mod = require('drivelist') as typeof mod;
   } catch (err) {
     throw new Error(
-      `Haul cannot list drives on this computer: drivelist's native part is missing (${err instanceof Error ? err.message.split('\n')[0] : String(err)}). Run "npm rebuild drivelist --ignore-scripts=false" in Haul's folder, or reinstall Haul.`,
+      `Haul cannot list drives on this computer: drivelist's native part is missing (${messageOf(err).split('\n')[0]}). Run "npm rebuild drivelist --ignore-scripts=false" in Haul's folder, or reinstall Haul.`,
     );
   }
   return mod.list();

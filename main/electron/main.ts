@@ -1,6 +1,7 @@
 // The Electron shell: small on purpose. It creates the window, wires ipcMain to main/core through
 // the validating wrapper, turns core events into desktop notifications, and lives on the desktop
 // (./desktop.ts: tray, close-to-tray, quit confirmation, progress, keep-awake, menu, login item).
+import { messageOf } from '../../shared/errors';
 import {
   app,
   BrowserWindow,
@@ -124,7 +125,7 @@ if (!app.requestSingleInstanceLock()) {
       app.on('activate', () => openWindow());
     })
     .catch((err: unknown) => {
-      console.error('Haul could not start:', err instanceof Error ? err.message : String(err));
+      console.error('Haul could not start:', messageOf(err));
       app.exit(1);
     });
   app.on('window-all-closed', () => {
@@ -138,11 +139,7 @@ if (!app.requestSingleInstanceLock()) {
     if (disposed || !core) return;
     event.preventDefault();
     disposed = true;
-    const done = core
-      .dispose()
-      .catch((err: unknown) =>
-        console.error('Haul could not stop cleanly:', err instanceof Error ? err.message : String(err)),
-      );
+    const done = core.dispose().catch((err: unknown) => console.error('Haul could not stop cleanly:', messageOf(err)));
     void done.then(() => app.exit(0));
   });
 }

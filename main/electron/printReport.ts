@@ -2,6 +2,7 @@
 // print by the renderer before it asks (every file not imported listed, the print styles applied) —
 // printed with Electron's printToPDF, then saved where the person chooses (Downloads by default).
 // Browser mode has no such hook: the page prints itself with the browser's print dialog.
+import { messageOf } from '../../shared/errors';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserWindow, Dialog, SaveDialogOptions, WebContents } from 'electron';
@@ -40,7 +41,7 @@ export function reportPrinter(d: ReportPrinterDeps): (jobName: string) => Promis
     } catch (err) {
       throw new HandlerError(
         'print-failed',
-        `The report could not be printed to a PDF (${err instanceof Error ? err.message : String(err)}). Download it as CSV instead, or try again.`,
+        `The report could not be printed to a PDF (${messageOf(err)}). Download it as CSV instead, or try again.`,
       );
     }
     const options: SaveDialogOptions = {

@@ -2,6 +2,7 @@
 // listening on 127.0.0.1 only, telemetry off, data in `<dataDir>/azurite`, with one Azurite account
 // per storage account named by the jobs. A child process (not in-process) keeps the service's event
 // loop free while blobs stream, and stops completely on SIGTERM.
+import { messageOf } from '../../shared/errors';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -64,7 +65,7 @@ async function loadState(file: string): Promise<State> {
     return stateSchema.parse(JSON.parse(text));
   } catch (e) {
     throw new Error(
-      `${file} is damaged (${e instanceof Error ? e.message : String(e)}); it holds the sandbox storage account keys. Restore it from a backup or delete it (the sandbox then makes new keys).`,
+      `${file} is damaged (${messageOf(e)}); it holds the sandbox storage account keys. Restore it from a backup or delete it (the sandbox then makes new keys).`,
     );
   }
 }
@@ -213,9 +214,7 @@ class Azurite implements AzuriteHandle {
       }
       this.log(`Azurite (pid ${r.child.pid ?? '?'}) exited unexpectedly (${why}); restarting it on port ${r.port}.`);
       this.restarting = this.relaunch(r.port)
-        .catch((e: unknown) =>
-          this.log(`Azurite could not be restarted: ${e instanceof Error ? e.message : String(e)}`),
-        )
+        .catch((e: unknown) => this.log(`Azurite could not be restarted: ${messageOf(e)}`))
         .finally(() => {
           this.restarting = null;
         });

@@ -2,6 +2,7 @@
 // prepared-drive layout (docs/formats.md, session id `export-<jobName>`), so `haul verify` can check them.
 // Blobs are placed whole on the first drive with room left (never split); the ones that fit nowhere
 // are listed in a <BlobList> blob for the job's incompleteBlobListUri.
+import { messageOf } from '../../shared/errors';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
@@ -62,7 +63,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 function errText(e: unknown): string {
-  return e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
+  return messageOf(e).split('\n')[0] ?? messageOf(e);
 }
 
 async function resolveBlobList(

@@ -5,6 +5,7 @@
 // it is sent. Block blobs are staged block by block and committed only when every block matched (a
 // corrupt file leaves no committed blob, only uncommitted blocks that storage discards). Page blobs
 // are written to a hidden staging blob and copied into place only when every range matched.
+import { messageOf } from '../../shared/errors';
 import { createHash, randomBytes, randomUUID, type Hash } from 'node:crypto';
 import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -63,7 +64,7 @@ function errCode(e: unknown): string | undefined {
 function errText(e: unknown): string {
   if (e instanceof RestError)
     return `storage answered ${e.statusCode ?? '?'} ${e.code ?? ''}: ${e.message.split('\n')[0]}`.trim();
-  return e instanceof Error ? e.message : String(e);
+  return messageOf(e);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

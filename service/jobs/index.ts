@@ -3,6 +3,7 @@
 // ARM checks), unset.ts (what a property that says nothing means), armView.ts (the ARM view and its
 // cache), list.ts ($filter and paging), effects.ts (the effect log) and scheduler.ts (every job's
 // next deadline, fired on the service clock).
+import { messageOf } from '../../shared/errors';
 import { randomUUID } from 'node:crypto';
 import {
   allowed,
@@ -200,7 +201,7 @@ export class JobService {
         now,
       );
     } catch (e) {
-      throw badRequest('InvalidRequestContent', e instanceof Error ? e.message : String(e));
+      throw badRequest('InvalidRequestContent', messageOf(e));
     }
     const stored = newRecord({ subscriptionId: this.subscriptionId, resourceGroup, name }, input, lc, now);
     await this.store.put(stored);

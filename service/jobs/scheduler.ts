@@ -1,5 +1,6 @@
 // One timer for all the jobs' deadlines: armed for the earliest one (in service-clock time), it
 // runs the firing, one at a time; a firing asked for during another waits for it and runs again.
+import { messageOf } from '../../shared/errors';
 import type { ServiceClock } from '../clock';
 
 export interface SchedulerOptions {
@@ -36,9 +37,7 @@ export class DeadlineScheduler {
     // setTimeout takes at most 2^31-1 ms; a later deadline is re-armed when this one fires.
     const delay = Math.max(0, Math.min(earliest - this.o.clock.now(), 2 ** 31 - 1));
     this.timer = setTimeout(() => {
-      void this.fireDue().catch((e: unknown) =>
-        this.o.log(`timer error: ${e instanceof Error ? e.message : String(e)}`),
-      );
+      void this.fireDue().catch((e: unknown) => this.o.log(`timer error: ${messageOf(e)}`));
     }, delay);
     this.timer.unref();
   }

@@ -18,6 +18,7 @@
 //   </DriveLog>
 //
 // Pure TypeScript (no Node): the service writes these, the app and the CLI read them.
+import { messageOf } from '../errors';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { describeIssues } from '../validation';
@@ -262,7 +263,7 @@ export function parseDriveLog(xml: string): DriveLogAsRead {
   try {
     doc = parser.parse(xml, true);
   } catch (e) {
-    throw new Error(`DriveLog is not well-formed XML: ${safeMessage(e instanceof Error ? e.message : String(e), 300)}`);
+    throw new Error(`DriveLog is not well-formed XML: ${safeMessage(messageOf(e), 300)}`);
   }
   if (!isNode(doc) || !isNode(doc.DriveLog)) throw new Error('DriveLog: the root element <DriveLog> is missing.');
   const root = doc.DriveLog;
@@ -356,7 +357,7 @@ export function parseBlobList(xml: string): ExportBlobList {
   try {
     doc = parser.parse(xml, true);
   } catch (e) {
-    throw new Error(`Blob list is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`Blob list is not well-formed XML: ${messageOf(e)}`);
   }
   if (!isNode(doc) || !('BlobList' in doc)) throw new Error('Blob list: the root element <BlobList> is missing.');
   const root = isNode(doc.BlobList) ? doc.BlobList : {};

@@ -12,6 +12,7 @@
 // In memory a path on the drive is held with "/" (`s1/photos/a.jpg`); the XML writes `\s1\photos\a.jpg`.
 //
 // Pure TypeScript (no Node): the service, the app and the CLI all read these.
+import { messageOf } from '../errors';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { BLOCK_SIZE } from '../prep/constants';
@@ -155,7 +156,7 @@ export function parseDriveHeader(json: string): DriveHeader {
     raw = JSON.parse(json);
   } catch (e) {
     throw new Error(
-      `${HEADER_FILE} is not valid JSON (${clause(safeMessage(e instanceof Error ? e.message : String(e), 300))}); the drive header is damaged — run "haul verify" or prepare the drive again.`,
+      `${HEADER_FILE} is not valid JSON (${clause(safeMessage(messageOf(e), 300))}); the drive header is damaged — run "haul verify" or prepare the drive again.`,
     );
   }
   const r = driveHeader.safeParse(raw);
@@ -382,7 +383,7 @@ function parseOrdered(xml: string, file: string): unknown[] {
   try {
     doc = orderedParser.parse(xml, true);
   } catch (e) {
-    throw new Error(`${file} is not well-formed XML: ${safeMessage(e instanceof Error ? e.message : String(e), 300)}`);
+    throw new Error(`${file} is not well-formed XML: ${safeMessage(messageOf(e), 300)}`);
   }
   return Array.isArray(doc) ? doc : [];
 }

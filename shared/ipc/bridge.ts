@@ -4,6 +4,7 @@
 // per event (`haul.onDrivesChanged(cb)` returns an unsubscribe function).
 import { CHANNELS, EVENTS, eventMethodName, methodName, type ChannelName, type EventName } from './names';
 import type { BridgeResult, EventPayload, RequestOf, ResponseOf } from './contract';
+import { readErrorShape } from '../errors';
 
 export interface Transport {
   invoke(channel: ChannelName, payload: unknown): Promise<BridgeResult<unknown>>;
@@ -20,10 +21,21 @@ export type HaulBridge = {
   [E in EventName as EventMethodOf<E>]: (listener: (payload: EventPayload<E>) => void) => () => void;
 };
 
+/**
+ * The answer as the page may read it: a value, or an error in the one shape. Whatever a transport
+ * hands back that is not (an old main, a broken frame) becomes an error with a message that says so.
+ */
+export function settle(channel: ChannelName, raw: unknown): BridgeResult<unknown> {
+  const r = typeof raw === 'object' && raw !== null ? (raw as { ok?: unknown; value?: unknown; error?: unknown }) : {};
+  if (r.ok === true) return { ok: true, value: r.value };
+  return { ok: false, error: readErrorShape(r.error, channel) };
+}
+
 export function makeBridge(transport: Transport): HaulBridge {
   const bridge: Record<string, unknown> = {};
   for (const channel of CHANNELS) {
-    bridge[methodName(channel)] = (request?: unknown) => transport.invoke(channel, request ?? {});
+    bridge[methodName(channel)] = async (request?: unknown) =>
+      settle(channel, await transport.invoke(channel, request ?? {}));
   }
   for (const event of EVENTS) {
     bridge[eventMethodName(event)] = (listener: (payload: unknown) => void) => {

@@ -3,6 +3,7 @@
 // before a handler sees it. Each namespace keeps its schemas in `channels/<namespace>.ts`.
 import type { z } from 'zod';
 import type { ChannelName, EventName } from './names';
+import { HaulError, type ErrorShape } from '../errors';
 import { appChannels, drivesChannels, drivesEvents, serviceChannels, serviceEvents } from './channels/app';
 import { jobsChannels, jobsEvents } from './channels/jobs';
 import { prepChannels, prepEvents } from './channels/prep';
@@ -43,36 +44,26 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 /** What every transport carries back: a value, or an error a person can act on. */
 export type BridgeResult<T> = { ok: true; value: T } | { ok: false; error: BridgeError };
-export interface BridgeError {
-  /** Stable, machine-readable: `bad-request`, `unknown-channel`, `forbidden`, `failed`, `offline`, or an ARM error code. */
-  code: string;
-  /** For the person: what happened and what to do. */
-  message: string;
-  /** ARM's `target`, or the form field the error is about, when there is one. */
-  target?: string;
-}
+/** The error of a bridge answer: the one error shape (shared/errors.ts); main leaves its cause out. */
+export type BridgeError = ErrorShape;
 
 /** Thrown in main/core handlers to answer with a specific code and message (see dispatch.ts). */
-export class HandlerError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly target?: string,
-  ) {
-    super(message);
+export class HandlerError extends HaulError {
+  constructor(code: string, message: string, target?: string, options?: { cause?: unknown }) {
+    super(code, message, target, options);
     this.name = 'HandlerError';
   }
 }
 
-/** Thrown in the renderer when main answers with an error. */
-export class BridgeCallError extends Error {
+/** Thrown in the renderer when main answers with an error: the error's shape and the channel it answered. */
+export class BridgeCallError extends HaulError {
   constructor(
     readonly channel: ChannelName,
-    readonly code: string,
+    code: string,
     message: string,
-    readonly target?: string,
+    target?: string,
   ) {
-    super(message);
+    super(code, message, target);
     this.name = 'BridgeCallError';
   }
 }

@@ -1,5 +1,6 @@
 // What travels over the browser-mode WebSocket. Main validates every frame it receives.
 import { z } from 'zod';
+import type { BridgeResult } from './contract';
 
 export const ClientFrame = z
   .object({
@@ -10,6 +11,4 @@ export const ClientFrame = z
   .strict();
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-export type ServerFrame =
-  | { id: number; result: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } } }
-  | { event: string; payload: unknown };
+export type ServerFrame = { id: number; result: BridgeResult<unknown> } | { event: string; payload: unknown };

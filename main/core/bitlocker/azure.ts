@@ -3,6 +3,7 @@
 // held to that before anything is written: NTFS inside BitLocker, encryption finished, a recovery
 // password protector, and the key given for it opens it. macOS cannot read BitLocker at all, so
 // Azure jobs are refused there with that reason. Problems name the drive and say what to do.
+import { messageOf } from '../../../shared/errors';
 import { createHash } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import {
@@ -139,7 +140,7 @@ export async function azureTargetProblems(
     try {
       v = await targetVolume(t.path, tools);
     } catch (e) {
-      v = e instanceof Error ? e.message : String(e);
+      v = messageOf(e);
     }
     if (typeof v === 'string') {
       problems.push(

@@ -4,6 +4,7 @@
 // macOS). On any connection, a drive whose driveset row says Encryption=Encrypt is held until
 // BitLocker is on and its recovery password is known (the driveset given, or the draft's when its
 // drives were chosen from it). One gate per core (its key-check answers are kept in memory a while).
+import { messageOf } from '../../../shared/errors';
 import { drivesetRowFor, recoveryPasswordProblem } from '../../../shared/bitlocker';
 import { parseDriveset } from '../../../shared/formats/dataset';
 import { HandlerError } from '../../../shared/ipc/contract';
@@ -92,7 +93,7 @@ export async function encryptProblems(targets: DrivesetTarget[], tools: BitLocke
     try {
       v = await targetVolume(t.path, tools);
     } catch (e) {
-      v = e instanceof Error ? e.message : String(e);
+      v = messageOf(e);
     }
     if (typeof v === 'string') {
       push(

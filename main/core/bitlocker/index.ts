@@ -3,6 +3,7 @@
 // volume (`haul bitlocker check`, the wizard's key field, the Azure gate). Linux asks blkid and
 // cryptsetup, Windows manage-bde; macOS has no BitLocker and says so. Everything runs through the
 // system-tool port, so tests can hand in a stand-in runner and a platform.
+import { messageOf } from '../../../shared/errors';
 import { realpathSync, statSync } from 'node:fs';
 import {
   recoveryPasswordProblem,
@@ -29,7 +30,7 @@ export const systemTools = (): BitLockerTools => ({ run: spawnTool, platform: pr
 export const NO_BITLOCKER_ON_MAC =
   'macOS cannot read or write BitLocker drives, and the Azure data center takes only BitLocker-encrypted NTFS drives: prepare drives for Azure on Windows or Linux. (Jobs with the local sandbox work here.)';
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const errorText = (e: unknown) => messageOf(e);
 
 /** The state of every volume of a drive, an image file, a drive letter or a mount point. */
 export async function volumeStatus(target: string, tools: BitLockerTools = systemTools()): Promise<DriveEncryption> {

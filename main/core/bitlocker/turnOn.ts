@@ -3,6 +3,7 @@
 // locked, no administrator rights, a format not confirmed — is the request's own error, said in
 // the dialog that asked); the rest arrives as bitlocker.progress events. A task never holds the new recovery
 // password: the renderer reads it back from the drive (bitlocker.readKey) once the task is done.
+import { messageOf } from '../../../shared/errors';
 import type { BitLockerSupport, TurnOnTask } from '../../../shared/ipc/channels/bitlocker';
 import type { BitLockerTools } from '.';
 import { ensureBitLocker } from './enable';
@@ -121,7 +122,7 @@ export class TurnOnTasks {
           this.ended();
         },
         (e: unknown) => {
-          const message = e instanceof Error ? e.message : String(e);
+          const message = messageOf(e);
           if (!answered) {
             // the request's own error; a page that heard the task begin hears it end too
             answered = true;

@@ -2,7 +2,8 @@
 // the channel must exist, the payload must match the channel's schema, and a failing handler
 // becomes an error a person can read instead of a crash. Every error message leaves bounded in
 // length and with anything that looks like a BitLocker key taken out, whatever produced it.
-import { channels, HandlerError, type BridgeResult } from '../../../shared/ipc/contract';
+import { channels, type BridgeError, type BridgeResult } from '../../../shared/ipc/contract';
+import { HaulError, messageOf } from '../../../shared/errors';
 import { CHANNELS, type ChannelName } from '../../../shared/ipc/names';
 import type { Handlers } from './context';
 import { describeIssues } from '../../../shared/validation';
@@ -39,17 +40,25 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
     const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
-    if (err instanceof HandlerError) {
-      return {
-        ok: false,
-        error: {
-          code: err.code,
-          message: safeMessage(err.message),
-          ...(err.target ? { target: safeMessage(err.target, 200) } : {}),
-        },
-      };
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, error: { code: 'failed', message: safeMessage(`${channel} failed: ${message}`) } };
+    return { ok: false, error: wireError(channel, err) };
   }
+}
+
+/**
+ * A failure as the page receives it, in the one error shape: a HaulError (a handler's, the service
+ * client's) keeps its code, message and target; anything else is `failed` with its message. The
+ * cause stays in main. An empty message is never sent: the page always gets a sentence.
+ */
+export function wireError(channel: ChannelName, err: unknown): BridgeError {
+  if (err instanceof HaulError && err.message) {
+    const { code, message, target } = err.shape();
+    return {
+      code,
+      message: safeMessage(message),
+      ...(target ? { target: safeMessage(target, 200) } : {}),
+    };
+  }
+  const message = messageOf(err) || 'it did not say why';
+  const code = err instanceof HaulError ? err.code : 'failed';
+  return { code, message: safeMessage(`${channel} failed: ${message}`) };
 }

@@ -15,6 +15,7 @@
 // page (or script) that floods the bridge with expensive requests delays only itself.
 // A client that misbehaves (a malformed WebSocket frame, a reset connection) is closed; the
 // server, and with it `haul serve` and the local service, keeps running.
+import { messageOf } from '../../../shared/errors';
 import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -137,7 +138,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       handle(req, res);
     } catch (err) {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`Haul could not answer this request: ${err instanceof Error ? err.message : String(err)}`);
+      res.end(`Haul could not answer this request: ${messageOf(err)}`);
     }
   });
 

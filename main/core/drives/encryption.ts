@@ -1,6 +1,7 @@
 // The drive list's BitLocker column: each drive's volumes (file system, BitLocker locked or
 // unlocked) from main/core/bitlocker, looked up for all drives at once and kept a few seconds, so
 // a screen that refreshes or a hot-plug poll does not run blkid and cryptsetup again each time.
+import { messageOf } from '../../../shared/errors';
 import type { DriveEncryption } from '../../../shared/bitlocker';
 import type { ClassifiedDrive } from '../../../shared/prep/types';
 import { drivesEncryption, systemTools, type BitLockerTools } from '../bitlocker';
@@ -30,7 +31,7 @@ export class DriveEncryptionProbe {
       try {
         found = await drivesEncryption(stale, this.tools);
       } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
+        const error = messageOf(e);
         found = new Map(stale.map((d) => [d.device, { volumes: [], support: 'full' as const, error }]));
       }
       for (const d of stale) {

@@ -12,6 +12,7 @@
 // the centre drops an id it already has. A restart delivers what the outbox still holds and diffs
 // against the persisted states, so it neither repeats nor skips. Polls never overlap (one chain),
 // and stop() waits for the poll in flight.
+import { messageOf } from '../../../shared/errors';
 import {
   diffJob,
   observe,
@@ -163,7 +164,7 @@ export class Tracker {
       const names = [...new Set(batch.map(([n]) => n))];
       const which = names.length === 1 ? `job ${names[0]}` : `${names.length} jobs (${names.slice(0, 3).join(', ')}…)`;
       this.opts.onError?.(
-        `Haul could not remember what it saw of ${which} (${err instanceof Error ? err.message : String(err)}); it asks again on the next poll.`,
+        `Haul could not remember what it saw of ${which} (${messageOf(err)}); it asks again on the next poll.`,
       );
       return;
     }
@@ -367,9 +368,7 @@ export class Tracker {
     try {
       await this.opts.deliver(pending);
     } catch (err) {
-      this.opts.onError?.(
-        `Notifications could not be stored (${err instanceof Error ? err.message : String(err)}); Haul tries again on the next poll.`,
-      );
+      this.opts.onError?.(`Notifications could not be stored (${messageOf(err)}); Haul tries again on the next poll.`);
       return;
     }
     const ids = new Set(pending.map((n) => n.id));

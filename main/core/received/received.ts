@@ -3,6 +3,7 @@
 // copied off to a folder with the same check — each 4 MiB block read once, its MD5 compared with
 // the manifest's before it is written, a file put in place (renamed from a partial) only when
 // every block matched. Progress and cancel like prep; one run per job at a time.
+import { messageOf } from '../../../shared/errors';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
@@ -82,7 +83,7 @@ async function readDrive(
   } catch (err) {
     throw new HandlerError(
       'bad-drive',
-      `The drive's ${MANIFEST_FILE} is damaged (${err instanceof Error ? err.message : String(err)}), so its files cannot be checked.`,
+      `The drive's ${MANIFEST_FILE} is damaged (${messageOf(err)}), so its files cannot be checked.`,
       'drivePath',
     );
   }
@@ -103,7 +104,7 @@ async function readDrive(
   } catch (err) {
     if (err instanceof HandlerError) throw err;
     problems.push({
-      text: `The drive's ${HEADER_FILE} is missing or damaged: ${err instanceof Error ? err.message : String(err)}`,
+      text: `The drive's ${HEADER_FILE} is missing or damaged: ${messageOf(err)}`,
     });
   }
   if (job.drives.length && !job.drives.some((d) => d.driveId.toLowerCase() === manifest.driveId.toLowerCase()))
@@ -241,7 +242,7 @@ export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
             if (abort?.signal.aborted) status.state = 'cancelled';
             else {
               status.state = 'failed';
-              status.message = err instanceof Error ? err.message.slice(0, 400) : String(err);
+              status.message = messageOf(err).slice(0, 400);
             }
           },
         )

@@ -2,6 +2,7 @@
 // each drive's files (sources.ts) and its error log; kept in the data folder as JSON and CSV when a
 // job reaches Completed or Closed (so the report outlives the journals and the storage account's
 // logs), and built again on demand. The rows stay in main: the screen pages through them.
+import { messageOf } from '../../../shared/errors';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -142,7 +143,7 @@ export function createReportService(o: ReportServiceOptions): ReportService {
         try {
           log = parseDriveLog(await readText(d.errorLogUri));
         } catch (err) {
-          logError = err instanceof Error ? err.message : String(err);
+          logError = messageOf(err);
         }
       }
       const f = files.get(d.driveId);

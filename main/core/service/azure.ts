@@ -3,6 +3,7 @@
 // with that credential, and build the Connection the service client uses — the same client as
 // for the local sandbox. Tokens stay in @azure/identity's memory; only the account record (who
 // signed in, no token) is kept, encrypted, through the secrets port.
+import { messageOf } from '../../../shared/errors';
 import { request } from 'node:https';
 import {
   DeviceCodeCredential,
@@ -68,7 +69,7 @@ export class AzureError extends Error {
 /** Turns what @azure/identity or ARM threw into a sentence; never the token, never a stack. */
 export function signInFailure(err: unknown, method: SignInMethod): AzureError {
   const name = (err as { name?: string }).name ?? '';
-  const text = err instanceof Error ? err.message : String(err);
+  const text = messageOf(err);
   if (/AbortError|cancel/i.test(name) || /user canceled|cancelled|access_denied/i.test(text)) {
     return new AzureError('Sign-in was cancelled. Sign in again when you are ready.', 'cancelled');
   }

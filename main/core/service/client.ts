@@ -1,7 +1,8 @@
 // The one service client: a small typed interface over the official `@azure/arm-storageimportexport`
 // client (jobs, BitLocker keys, locations) and `@azure/storage-blob` (the copy-log blobs), built
 // from a Connection. Whatever the service answers is checked with shared/arm's read schemas; an
-// ARM error becomes a HandlerError with ARM's code, message and target; a service that cannot be
+// ARM error becomes a ServiceCallError — the one error shape (shared/errors.ts) — with ARM's code,
+// message and target, and what the SDK threw as its cause; a service that cannot be
 // reached becomes `offline` with the time of its last good answer. Never a stack trace.
 import { StorageImportExport, type PutJobParameters, type UpdateJobParameters } from '@azure/arm-storageimportexport';
 import { BlobClient } from '@azure/storage-blob';
@@ -13,6 +14,7 @@ import {
   type ArmJob,
   type ArmLocation,
 } from '../../../shared/arm/schemas';
+import { messageOf } from '../../../shared/errors';
 import { HandlerError } from '../../../shared/ipc/contract';
 import { formatTime } from '../../../shared/jobs';
 import type { Connection } from './connection';
@@ -46,8 +48,9 @@ export class ServiceCallError extends HandlerError {
     message: string,
     target: string | undefined,
     readonly status: number | undefined,
+    options?: { cause?: unknown },
   ) {
-    super(code, message, target);
+    super(code, message, target, options);
     this.name = 'ServiceCallError';
   }
 }
@@ -175,6 +178,7 @@ export function createServiceClient(
       `${sentence(message)}${statusAdvice(e.statusCode, connection.kind)}`,
       target,
       e.statusCode,
+      { cause: err },
     );
   }
 
@@ -266,12 +270,7 @@ export function createServiceClient(
       try {
         credential = await connection.blobCredential(uri);
       } catch (err) {
-        throw new ServiceCallError(
-          'log-unavailable',
-          err instanceof Error ? err.message : String(err),
-          undefined,
-          undefined,
-        );
+        throw new ServiceCallError('log-unavailable', messageOf(err), undefined, undefined, { cause: err });
       }
       const blob = new BlobClient(uri, credential, { retryOptions: { maxTries: 2 } });
       try {

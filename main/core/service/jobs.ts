@@ -2,6 +2,7 @@
 // connection, and the views built from both. Every answer from the service is written into the
 // records and, when a job's view changed, announced with job.updated — whoever asked (a screen,
 // or the tracker's poll). The bridge handlers (handlers/jobs.ts) are thin wrappers over this.
+import { messageOf } from '../../../shared/errors';
 import type { z } from 'zod';
 import { parseDriveLog } from '../../../shared/formats/driveLog';
 import type { ArmJob, ArmLocation } from '../../../shared/arm/schemas';
@@ -374,7 +375,7 @@ function readLog(c: Current, name: string, driveId: string, uri: string, now: ()
       c.logFailures.delete(uri);
       return (await c.records.noteLog(name, driveId, summary)) !== undefined;
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = messageOf(err);
       c.logFailures.set(uri, {
         message: `its error log could not be read (${why.length > 200 ? `${why.slice(0, 200)}…` : why}). Haul tries again in a minute.`,
         at: now().getTime(),
@@ -482,7 +483,7 @@ async function readJobLog(
   } catch (err) {
     throw new HandlerError(
       'bad-log',
-      `The ${r.kind} log of drive ${drive.driveId} could not be read (${err instanceof Error ? err.message : String(err)}). Download it from the storage account to look at it.`,
+      `The ${r.kind} log of drive ${drive.driveId} could not be read (${messageOf(err)}). Download it from the storage account to look at it.`,
     );
   }
   if (!lookup) return parsed;

@@ -1,6 +1,7 @@
 // Runs of "verify the import" in main, like prep sessions: started from the report's screen, one at
 // a time per job, progress pushed about 4 times a second (verifyImport.progress), cancelled on
 // request or when main shuts down; the last status of each job stays to be shown again.
+import { messageOf } from '../../../shared/errors';
 import { randomBytes } from 'node:crypto';
 import { HandlerError } from '../../../shared/ipc/contract';
 import type { VerifyImportStatus } from '../../../shared/report/schemas';
@@ -114,7 +115,7 @@ export function createVerifyImportRuns(o: VerifyImportRunsOptions): VerifyImport
             if (abort.signal.aborted) status.state = 'cancelled';
             else {
               status.state = 'failed';
-              status.message = `The check stopped: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}. Start it again.`;
+              status.message = `The check stopped: ${messageOf(err).slice(0, 300)}. Start it again.`;
             }
           },
         )

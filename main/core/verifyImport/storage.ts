@@ -2,6 +2,7 @@
 // endpoint from Microsoft.Storage (the official @azure/arm-storage client, against the sandbox or
 // Azure alike), and the connection's credential for it — the sandbox's account key for Azurite on
 // 127.0.0.1, the person's Azure sign-in for *.blob.core.windows.net. Nothing else gets either.
+import { messageOf } from '../../../shared/errors';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { STORAGE_ACCOUNT_ID_RE } from '../../../shared/arm/schemas';
@@ -91,7 +92,7 @@ export async function openStorage(connection: Connection, storageAccountId: stri
     });
     endpoint = props.primaryEndpoints?.blob;
   } catch (err) {
-    why = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    why = messageOf(err).split('\n')[0] ?? '';
   }
   if (!endpoint && connection.kind === 'azure') endpoint = `https://${account.name}.blob.core.windows.net/`;
   if (!endpoint)
@@ -103,7 +104,7 @@ export async function openStorage(connection: Connection, storageAccountId: stri
   try {
     credential = await connection.blobCredential(endpoint);
   } catch (err) {
-    throw new HandlerError('storage-unavailable', err instanceof Error ? err.message : String(err));
+    throw new HandlerError('storage-unavailable', messageOf(err));
   }
   const service = new BlobServiceClient(endpoint.replace(/\/$/, ''), credential, { retryOptions: { maxTries: 3 } });
   return blobAccess(service, `storage account ${account.name}`);

@@ -4,6 +4,7 @@
 // else by reading the blob back and comparing each 4 MiB block's MD5 with the drive's manifest,
 // for as many bytes as the customer's budget allows (reading costs egress and time). Each
 // mismatch is named by the customer's source file.
+import { messageOf } from '../../../shared/errors';
 import { createHash } from 'node:crypto';
 import { Semaphore } from 'async-mutex';
 import { BLOCK_SIZE } from '../../../shared/formats/driveManifest';
@@ -120,7 +121,7 @@ export async function checkImport(
         item,
         name,
         'unreadable',
-        `Haul could not look at blob ${name} in ${where}: ${err instanceof Error ? (err.message.split('\n')[0] ?? '').slice(0, 200) : String(err)}.`,
+        `Haul could not look at blob ${name} in ${where}: ${(messageOf(err).split('\n')[0] ?? '').slice(0, 200)}.`,
       );
       return done(item);
     }
@@ -180,7 +181,7 @@ export async function checkImport(
         item,
         name,
         'unreadable',
-        `Haul could not read blob ${name} back from ${where}: ${err instanceof Error ? (err.message.split('\n')[0] ?? '').slice(0, 200) : String(err)}.`,
+        `Haul could not read blob ${name} back from ${where}: ${(messageOf(err).split('\n')[0] ?? '').slice(0, 200)}.`,
       );
       return done(item);
     }

@@ -2,6 +2,7 @@
 // `haul serve` offers, with the same shape the Electron preload gives. The page's cookie carries
 // the token; the server checks it and the Origin before it accepts the socket. The socket lives in
 // the page's own folder (a random one per run, the only path the cookie is sent to).
+import { messageOf } from '../../../shared/errors';
 import { makeBridge, type Transport } from '../../../shared/ipc/bridge';
 import type { BridgeResult } from '../../../shared/ipc/contract';
 import type { ChannelName, EventName } from '../../../shared/ipc/names';
@@ -79,7 +80,7 @@ function createSocketTransport(): Transport {
       } catch (err) {
         return {
           ok: false,
-          error: { code: 'disconnected', message: err instanceof Error ? err.message : String(err) },
+          error: { code: 'disconnected', message: messageOf(err) },
         };
       }
       const id = nextId++;

@@ -1,6 +1,7 @@
 // The renderer's only way to main: window.haul, put there by the Electron preload or by the
 // browser-mode script. The renderer does not know, and need not know, which.
 import type { HaulBridge } from '../../../shared/ipc/bridge';
+import { HaulError, readErrorShape } from '../../../shared/errors';
 import type { BridgeResult } from '../../../shared/ipc/contract';
 
 export function bridge(): HaulBridge {
@@ -12,9 +13,10 @@ export function bridge(): HaulBridge {
   return haul;
 }
 
-/** Unwraps a bridge answer: the value, or an Error carrying main's message for the person. */
+/** Unwraps a bridge answer: the value, or a HaulError carrying main's code, message and target. */
 export async function unwrap<T>(answer: Promise<BridgeResult<T>>): Promise<T> {
   const result = await answer;
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
+  if (result.ok) return result.value;
+  const error = readErrorShape(result.error);
+  throw new HaulError(error.code, error.message, error.target);
 }

@@ -4,6 +4,7 @@
 // jobs; every change is handed on to the list's index (jobList.ts). Actions answer with the bridge's error (code, message, target) rather than throwing, so a
 // form can keep what the person typed and point at the field that failed. BitLocker keys are
 // never kept here: bitLockerKeys() hands them to the dialog that asked.
+import { messageOf } from '../../../shared/errors';
 import type { BitLockerKeys, JobUpdated, ShipJobRequest, UpdateJobRequest } from '../../../shared/ipc/channels/jobs';
 import type { BridgeError, BridgeResult } from '../../../shared/ipc/contract';
 import type { JobView, LocationView } from '../../../shared/jobs/schemas';
@@ -52,7 +53,7 @@ async function call<T>(answer: () => Promise<BridgeResult<T>>): Promise<ActionRe
     const result = await answer();
     return result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error };
   } catch (err) {
-    return { ok: false, error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } };
+    return { ok: false, error: { code: 'failed', message: messageOf(err) } };
   }
 }
 

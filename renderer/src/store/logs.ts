@@ -1,5 +1,6 @@
 // The drive logs the viewer has read (jobs.log), each with its filters and the rows they show,
 // worked out from a prepared index (logIndex.ts) when the log or the filters change.
+import { messageOf } from '../../../shared/errors';
 import type { JobLog } from '../../../shared/ipc/channels/jobs';
 import type { BridgeError } from '../../../shared/ipc/contract';
 import { bridge } from '../bridge';
@@ -53,7 +54,7 @@ export const createLogsSlice: SliceCreator<'logs'> = (set, get) => {
       } catch (err) {
         answer = {
           ok: false as const,
-          error: { code: 'failed', message: err instanceof Error ? err.message : String(err) },
+          error: { code: 'failed', message: messageOf(err) },
         };
       }
       const now = get().logs.entries[key] ?? before;

@@ -1,5 +1,6 @@
 // The store is one object of typed slices (`s.jobs`, `s.drives`, …). A slice creator gets a
 // `set` and `get` scoped to its own key, so slices never overwrite each other.
+import { messageOf } from '../../../shared/errors';
 
 /**
  * The store's state: each slice's module adds its own key (`declare module './slice'`), so this
@@ -14,4 +15,5 @@ export type SliceSet<K extends keyof HaulState> = (
 
 export type SliceCreator<K extends keyof HaulState> = (set: SliceSet<K>, get: () => HaulState) => HaulState[K];
 
-export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** The message of anything a store action caught (shared/errors.ts). */
+export const errorMessage: (err: unknown) => string = messageOf;

@@ -1,8 +1,5 @@
 // app.*, drives.* and service.*: what main is, what drives it sees, and the service it talks to.
-import type { ServiceStatus } from '../../../../shared/ipc/contract';
-import type { ClassifiedDrive } from '../../../../shared/prep/types';
-import { classifyDrive } from '../../drives/classify';
-import type { RawDrive } from '../../drives/list';
+import { describeDrives, serviceStatus } from '../../services';
 import { APP_VERSION } from '../../version';
 import { preparedDrive, releaseDrive, ReleaseRefused } from '../../drives/release';
 import { HandlerError } from '../../../../shared/ipc/contract';
@@ -11,14 +8,14 @@ import type { CoreContext, HandlersOf } from '../context';
 /** The prepared drives among the mounted ones and the folders the app's sessions wrote to, with their job's fate. */
 async function preparedDrives(ctx: CoreContext) {
   const mounts = (await ctx.listDrives()).flatMap((d) => d.mountpoints).filter((m) => m !== '/');
-  const targets = (await ctx.prep?.list().catch(() => []))?.flatMap((s) => s.targets.map((t) => t.path)) ?? [];
+  const targets = (await ctx.prep.list().catch(() => [])).flatMap((s) => s.targets.map((t) => t.path));
   const found = [...new Set([...mounts, ...targets])].map(preparedDrive).filter((d) => d !== undefined);
   if (!found.length) return [];
   const jobs = await ctx.jobs?.list().then(
     (l) => new Set(l.jobs.map((j) => j.name)),
     () => undefined,
   );
-  const drafts = new Set((await ctx.drafts?.list().catch(() => []))?.map((d) => d.jobName) ?? []);
+  const drafts = new Set((await ctx.drafts.list().catch(() => [])).map((d) => d.jobName));
   return found.map((d) => ({
     ...d,
     bound: jobs?.has(d.jobName)
@@ -29,27 +26,6 @@ async function preparedDrives(ctx: CoreContext) {
           ? ('none' as const)
           : ('unknown' as const),
   }));
-}
-
-export const classify = (drives: RawDrive[]): ClassifiedDrive[] => drives.map((d) => classifyDrive(d));
-
-/** The classified drives with each volume's file system and BitLocker state. */
-export const describeDrives = async (ctx: CoreContext, drives: RawDrive[]): Promise<ClassifiedDrive[]> =>
-  ctx.driveEncryption ? ctx.driveEncryption.attach(classify(drives)) : classify(drives);
-
-/** The local service's status, with whether the service answers (its health: online, lastOkAt). */
-export function serviceStatus(ctx: CoreContext): ServiceStatus {
-  const base: ServiceStatus = ctx.localService?.status() ?? {
-    state: 'off',
-    kind: 'none',
-    message: 'No Import/Export service is configured.',
-  };
-  const h = ctx.serviceHealth?.snapshot();
-  return {
-    ...base,
-    ...(h?.online !== undefined ? { online: h.online } : {}),
-    ...(h?.lastOkAt ? { lastOkAt: h.lastOkAt } : {}),
-  };
 }
 
 export function appHandlers(
@@ -64,7 +40,7 @@ export function appHandlers(
       nodeVersion: process.versions.node,
       dataDir: ctx.dataDir,
     }),
-    'drives.list': async () => describeDrives(ctx, await ctx.listDrives()),
+    'drives.list': async () => describeDrives(ctx.driveEncryption, await ctx.listDrives()),
     'drives.prepared': () => preparedDrives(ctx),
     'drives.release': async ({ path, jobName }) => {
       try {

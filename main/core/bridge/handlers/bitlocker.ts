@@ -6,19 +6,14 @@ import { drivesetRowFor } from '../../../../shared/bitlocker';
 import { parseDriveset } from '../../../../shared/formats/dataset';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { BitLockerChannel } from '../../../../shared/ipc/names';
-import { checkKey, systemTools, volumeStatus } from '../../bitlocker';
-import { bitLockerSupport, TurnOnRefused, TurnOnTasks } from '../../bitlocker/turnOn';
+import { checkKey, volumeStatus } from '../../bitlocker';
+import { bitLockerSupport, TurnOnRefused } from '../../bitlocker/turnOn';
 import { driveLetter, windowsReadKeys } from '../../bitlocker/windows';
 import type { CoreContext, HandlersOf } from '../context';
 
 export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel> {
-  const tools = () => ctx.options.bitlocker ?? systemTools();
-  const turnOn = new TurnOnTasks(
-    tools,
-    (task) => ctx.events.emit('bitlocker.progress', task),
-    () => ctx.driveEncryption?.clear(),
-  );
-  ctx.onDispose(() => turnOn.dispose());
+  const tools = ctx.bitlockerTools;
+  const turnOn = ctx.bitlockerTasks;
 
   /** Formatting is allowed only where the draft's driveset asks for it on this drive (FormatOption=Format). */
   const formatAllowed = async (target: string, draftId: string | undefined): Promise<void> => {
@@ -29,7 +24,7 @@ export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel
         `Haul formats a drive only where the driveset says so (FormatOption=Format on the drive’s row)${why}. Nothing was changed on ${letter}.`,
         'format',
       );
-    if (!draftId || !ctx.drafts) throw refuse('');
+    if (!draftId) throw refuse('');
     const draft = await ctx.drafts.get(draftId).catch(() => undefined);
     const set = draft?.values.importData.driveset;
     if (!set) throw refuse('; this job has no driveset');

@@ -7,9 +7,8 @@ import type { JobsService } from '../../service/jobs';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import { CreateJobRequest, ShipJobRequest, UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { azureGateOf } from '../../bitlocker/gate';
-import { storageBrowser } from '../../storage/blobs';
 
-export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsChannel>> {
+export function jobsHandlers(ctx: CoreContext): HandlersOf<JobsChannel> {
   const jobs = (): JobsService => {
     if (!ctx.jobs)
       throw new HandlerError(
@@ -18,8 +17,7 @@ export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsCha
       );
     return ctx.jobs;
   };
-  // The customer's storage account, through the same connection (the export wizard browses it).
-  const storage = storageBrowser(() => ctx.connections?.current());
+  const storage = ctx.storage;
   return {
     'jobs.list': () => jobs().list(),
     'jobs.get': (r) => jobs().get(r.name),
@@ -28,7 +26,7 @@ export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsCha
       const request = CreateJobRequest.parse(r);
       azureGateOf(ctx).beforeCreate(request);
       // a drive whose manifest lists files the job no longer holds is not sent to the service
-      const stale = ctx.prep?.staleManifest(request.drives);
+      const stale = ctx.prep.staleManifest(request.drives);
       if (stale) throw new HandlerError('stale-manifest', stale, 'drives');
       return jobs().create(request);
     },

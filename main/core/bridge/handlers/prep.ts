@@ -7,14 +7,14 @@ import { CsvError } from '../../../../shared/formats/dataset';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { PrepChannel } from '../../../../shared/ipc/names';
 import { parseBlobList, previewExport } from '../../../../shared/prep/exportPreview';
-import { DraftNotFound, DraftStore } from '../../drafts/store';
+import { DraftNotFound } from '../../drafts/store';
 import { browse, BrowseError } from '../../prep/app/browse';
 import { entriesFromSources, InputError, targetsOf } from '../../prep/app/inputs';
 import { PrepBusy } from '../../prep/journal/lock';
-import { PrepManager, PrepRefused } from '../../prep/app/manager';
+import { PrepRefused } from '../../prep/app/manager';
 import { PrepError } from '../../prep/engine/session';
 import type { CoreContext, HandlersOf } from '../context';
-import { ReadRoots } from '../readRoots';
+import type { ReadRoots } from '../readRoots';
 import { prepSpec, type BrowseResult, type PrepSpecInput } from '../../../../shared/prep/session';
 import { azureGateOf } from '../../bitlocker/gate';
 
@@ -66,18 +66,8 @@ function withinRoots(roots: ReadRoots, r: BrowseResult): BrowseResult {
   return out;
 }
 
-export async function prepHandlers(ctx: CoreContext): Promise<HandlersOf<PrepChannel>> {
-  const roots = ctx.options.readRoots ? new ReadRoots(ctx.options.readRoots) : undefined;
-  const prep =
-    ctx.prep ??
-    new PrepManager({
-      dataDir: ctx.dataDir,
-      secrets: ctx.secrets,
-      onProgress: (p) => ctx.events.emit('prep.progress', p),
-      onSession: (s) => ctx.events.emit('prep.session', s),
-      forAzure: () => ctx.connections?.current()?.kind === 'azure',
-    });
-  const drafts = ctx.drafts ?? new DraftStore(ctx.dataDir);
+export function prepHandlers(ctx: CoreContext): HandlersOf<PrepChannel> {
+  const { readRoots: roots, prep, drafts } = ctx;
   return {
     // on an Azure connection, held to the data center's rules: NTFS, BitLocker, a key that opens it;
     // on any, a drive the driveset asks to encrypt waits until BitLocker is on

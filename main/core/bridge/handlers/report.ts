@@ -1,11 +1,8 @@
 // report.*, verifyImport.* and received.* handlers: the end of a job (schemas in
-// shared/ipc/channels/report.ts). The report service follows the jobs service from the start, so a
-// job that reaches Completed gets its report kept even when no screen asks for it.
+// shared/ipc/channels/report.ts). The services are built with the jobs service (main/core/services.ts),
+// which the report service follows from the start.
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { ReportChannel } from '../../../../shared/ipc/names';
-import { createReceivedRuns } from '../../received/received';
-import { createReportService } from '../../report/reports';
-import { createVerifyImportRuns } from '../../verifyImport/runs';
 import type { CoreContext, HandlersOf } from '../context';
 
 function notReady(): never {
@@ -15,33 +12,8 @@ function notReady(): never {
   );
 }
 
-export async function reportHandlers(ctx: CoreContext): Promise<HandlersOf<ReportChannel>> {
-  const jobs = ctx.jobs;
-  const reports = jobs
-    ? createReportService({
-        dataDir: ctx.dataDir,
-        jobs,
-        sessions: async () => (ctx.prep ? ctx.prep.list() : []),
-        drafts: ctx.drafts,
-      })
-    : undefined;
-  const verify =
-    reports && ctx.connections
-      ? createVerifyImportRuns({ reports, connections: ctx.connections, events: ctx.events })
-      : undefined;
-  const received = jobs
-    ? createReceivedRuns({
-        job: (name) => jobs.get(name),
-        events: ctx.events,
-        ...(ctx.options.prepWorkerDir ? { workerDir: ctx.options.prepWorkerDir } : {}),
-      })
-    : undefined;
-  ctx.reports = reports;
-  ctx.onDispose(async () => {
-    reports?.dispose();
-    await verify?.dispose();
-    await received?.dispose();
-  });
+export function reportHandlers(ctx: CoreContext): HandlersOf<ReportChannel> {
+  const { reports, verifyImport: verify, received } = ctx;
   const r = () => reports ?? notReady();
   const v = () => verify ?? notReady();
   const x = () => received ?? notReady();

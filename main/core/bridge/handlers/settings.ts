@@ -2,23 +2,13 @@
 // (electron-store in the desktop app, conf in browser mode) and the connection chosen there
 // (sandbox or Azure, with the Azure sign-in); see shared/ipc/channels/settings.ts.
 import { HandlerError } from '../../../../shared/ipc/contract';
-import type { ConnectionStatus, SettingsView } from '../../../../shared/ipc/channels/settings';
+import type { ConnectionStatus } from '../../../../shared/ipc/channels/settings';
 import type { SettingsChannel } from '../../../../shared/ipc/names';
 import { AzureError } from '../../service/azure';
 import { SettingsError } from '../../settings';
 import type { ConnectionManager } from '../../settings/connection';
 import type { CoreContext, HandlersOf } from '../context';
-
-export function settingsView(ctx: CoreContext): SettingsView {
-  const port = ctx.settings;
-  return {
-    settings: port.get(),
-    file: port.file,
-    host: ctx.options.host ?? 'browser',
-    secrets: { store: ctx.secrets.kind, description: ctx.secrets.description },
-    ...(port.recovered ? { recovered: port.recovered } : {}),
-  };
-}
+import { settingsView } from '../../services';
 
 const NO_SERVICE: ConnectionStatus = {
   kind: 'local',
@@ -37,13 +27,11 @@ async function azure<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
-export async function settingsHandlers(ctx: CoreContext): Promise<HandlersOf<SettingsChannel>> {
-  ctx.settings.onChange(() => ctx.events.emit('settings.changed', settingsView(ctx)));
+export function settingsHandlers(ctx: CoreContext): HandlersOf<SettingsChannel> {
   const manager = (): ConnectionManager => {
     if (!ctx.connection) throw new HandlerError('no-service', NO_SERVICE.message!);
     return ctx.connection;
   };
-  ctx.connection?.onStatus((status) => ctx.events.emit('connection.changed', status));
   return {
     'settings.get': async () => settingsView(ctx),
     'settings.set': async (patch) => {

@@ -1,6 +1,7 @@
 // Drives Haul prepared, each with the job its header binds it to and whether that job still
 // exists. One bound to a job that no longer exists can be released: Haul's files (header,
 // manifest, the copied data) go, the customer's own stay, once the job name is typed.
+import { messageOf } from '../../../../shared/errors';
 import { useEffect, useState } from 'react';
 import {
   Badge,
@@ -126,7 +127,7 @@ function ReleaseDialog({ drive, onClose }: { drive: PreparedDriveView; onClose(m
         `${r.driveId} released: ${r.removedFiles.toLocaleString()} files of Haul's (${formatBytes(r.removedBytes)}) removed${r.kept.length ? `; your own ${r.kept.length === 1 ? 'entry' : `${r.kept.length} entries`} at its root stayed` : ''}.`,
       );
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(messageOf(err));
       setBusy(false);
     }
   };

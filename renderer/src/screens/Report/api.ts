@@ -1,18 +1,10 @@
-// The report screens' calls to main, in one place: each unwraps the bridge's answer into the value
-// or a BridgeCallError with main's code and sentence.
-import { BridgeCallError, type BridgeResult } from '../../../../shared/ipc/contract';
-import type { ChannelName } from '../../../../shared/ipc/names';
+// The report screens' calls to main, in one place: each unwraps the bridge's answer (the renderer's
+// one `answer`) into the value or a BridgeCallError with main's code and sentence.
 import type { ReportFilter } from '../../../../shared/report/schemas';
 import { bridge } from '../../bridge';
+import { answer } from '../../bridge/answer';
 
-async function answer<T>(channel: ChannelName, result: Promise<BridgeResult<T>>): Promise<T> {
-  const r = await result;
-  if (!r.ok) throw new BridgeCallError(channel, r.error.code, r.error.message, r.error.target);
-  return r.value;
-}
-
-export const errorCode = (err: unknown): string | undefined => (err instanceof BridgeCallError ? err.code : undefined);
-export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+export { errorCode, errorText } from '../../bridge/answer';
 
 export const reportApi = {
   get: (name: string, refresh = false) => answer('report.get', bridge().reportGet({ name, refresh })),
