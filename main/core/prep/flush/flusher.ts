@@ -64,11 +64,13 @@ function alive(pid: number): boolean {
  * FIFO and answers the exit status on another. `start` gives undefined where that cannot be set
  * up (no mkfifo, no sh): the caller starts `sync` itself then.
  *
- * Nothing outlives this process, even killed with -9: it opens both FIFOs before the shell starts
- * (the request FIFO read-write, so it is its only writer; the answer FIFO for reading), so the
- * shell's opens never wait; when this process ends the shell reads the end of its requests and
- * exits. The FIFOs' folder (named with this pid) goes once the shell has them open, and a folder a
- * killed process left is removed by the next start.
+ * Nothing outlives this process, even killed with -9: every end of both FIFOs is opened here,
+ * before the shell exists (a read-write open of each FIFO first lets the others return at once), and
+ * the shell is given its two ends as its standard input and output; so no open ever waits on a
+ * process that may already be gone. This process holds the only write end of the requests: when
+ * it ends, however, the shell reads the end of its requests and exits (or dies of SIGPIPE
+ * answering). The FIFOs' folder (named with this pid) goes as soon as they are open, and a folder
+ * a killed process left is removed by the next start.
  */
 export class SyncfsServer {
   private constructor(
@@ -79,29 +81,43 @@ export class SyncfsServer {
   static start(root: string): SyncfsServer | undefined {
     removeLeftFolders();
     const dir = mkdtempSync(join(tmpdir(), `${FOLDER_PREFIX}${process.pid}-`));
-    let req = -1;
-    let resp = -1;
+    const opened: number[] = [];
+    const open = (path: string, flags: number) => {
+      const fd = openSync(path, flags);
+      opened.push(fd);
+      return fd;
+    };
+    const close = (fd: number) => {
+      opened.splice(opened.indexOf(fd), 1);
+      closeSync(fd);
+    };
     try {
       const reqPath = join(dir, 'req');
       const respPath = join(dir, 'resp');
       if (spawnSync('mkfifo', [reqPath, respPath], { stdio: 'ignore' }).status !== 0) return undefined;
-      req = openSync(reqPath, constants.O_RDWR);
-      resp = openSync(respPath, constants.O_RDONLY | constants.O_NONBLOCK);
-      const script =
-        'exec 3<"$1" || exit 1; exec 4>"$2" || exit 1; echo ready >&4; ' +
-        'while read -r _ <&3; do sync -f "$3"; echo $? >&4; done';
-      const child = spawn('sh', ['-c', script, 'sh', reqPath, respPath, root], { stdio: 'ignore' });
+      const reqHold = open(reqPath, constants.O_RDWR);
+      const req = open(reqPath, constants.O_WRONLY);
+      const shellIn = open(reqPath, constants.O_RDONLY);
+      const respHold = open(respPath, constants.O_RDWR);
+      const resp = open(respPath, constants.O_RDONLY | constants.O_NONBLOCK);
+      const shellOut = open(respPath, constants.O_WRONLY);
+      close(reqHold);
+      close(respHold);
+      rmSync(dir, { recursive: true, force: true });
+      const script = 'echo ready; while read -r _; do sync -f "$1"; echo $?; done';
+      const child = spawn('sh', ['-c', script, 'sh', root], { stdio: [shellIn, shellOut, 'ignore'] });
       child.on('error', () => undefined);
       child.unref();
+      close(shellIn);
+      close(shellOut);
       const server = new SyncfsServer(req, resp);
       if (server.answer(Date.now() + 3000) !== 'ready') throw new Error('no answer');
       return server;
     } catch {
-      if (req >= 0) closeSync(req);
-      if (resp >= 0) closeSync(resp);
+      for (const fd of [...opened]) close(fd);
       return undefined;
     } finally {
-      rmSync(dir, { recursive: true, force: true }); // the shell has both open (or never will)
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 
