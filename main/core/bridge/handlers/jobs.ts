@@ -21,7 +21,7 @@ export async function jobsHandlers(ctx: CoreContext): Promise<HandlersOf<JobsCha
   // The customer's storage account, through the same connection (the export wizard browses it).
   const storage = storageBrowser(() => ctx.connections?.current());
   return {
-    'jobs.list': () => jobs().list(),
+    'jobs.list': (r) => jobs().list(r),
     'jobs.get': (r) => jobs().get(r.name),
     // The gate already validated these; parsing again gives the typed output (defaults, trimmed text).
     'jobs.create': async (r) => {
