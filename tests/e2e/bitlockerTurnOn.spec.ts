@@ -3,7 +3,7 @@
 // drive says Azure does not take it as it is and offers the action; the confirmation says what
 // happens (used space only, AES-256, how long); progress shows while Windows encrypts; then the new
 // recovery password is read back from the drive into the job's key field (masked, checked against
-// the drive), the plan becomes ready, and the copy writes it into the drive's DriveInfo file. The
+// the drive), the plan becomes ready, and the copy keeps it for the session in the encrypted secret store. The
 // station (./bitlockerWindowsStation.ts, its own process) plays Windows with a stand-in for
 // manage-bde answering with output in the formats Microsoft documents (no Windows here); the plan
 // and the copy run on a real loop-mounted drive.
@@ -14,6 +14,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parseDriveInfo } from '../../shared/formats/driveManifest';
+import { keyName } from '../../main/core/prep/app/manager';
+import { openSecretStore } from '../../main/core/secrets';
+import { keyFileCipher } from '../../main/core/secrets/keyFile';
 import { ROOT, shotPath } from './station';
 
 test.describe.configure({ mode: 'serial' });
@@ -87,7 +90,7 @@ test('the Drives screen offers Turn on BitLocker for an NTFS drive without it', 
   await shoot(page, 'drives');
 });
 
-test('the wizard turns BitLocker on for the chosen drive, records its new key for the job, and the copy writes it into DriveInfo', async ({
+test('the wizard turns BitLocker on for the chosen drive, records its new key for the job, and the copy keeps it encrypted, never in a file in clear', async ({
   page,
 }) => {
   await page.goto(url);
@@ -155,7 +158,8 @@ test('the wizard turns BitLocker on for the chosen drive, records its new key fo
   await expect(page.getByText(/cannot go to the Azure data center/)).toHaveCount(0);
   await shoot(page, 'done', bitlocker);
 
-  // the copy: the key the drive gave goes into its DriveInfo file
+  // the copy: the key the drive gave is kept for the session, encrypted; the DriveInfo file in the
+  // app's data folder carries the manifest hash only (no key in clear at rest, docs/security.md)
   const ids = (await page.getByTestId('confirm-ids').innerText()).split(/,\s*/);
   await page.getByTestId('confirm-input').fill(ids.join(', '));
   await page.getByTestId('wizard-next').click();
@@ -165,5 +169,9 @@ test('the wizard turns BitLocker on for the chosen drive, records its new key fo
   const infos = readdirSync(journals).filter((f) => /_DriveInfo_.+\.xml$/.test(f));
   expect(infos).toHaveLength(1);
   const info = parseDriveInfo(readFileSync(path.join(journals, infos[0]!), 'utf8'));
-  expect(info).toMatchObject({ driveId, bitLockerKey: RP });
+  expect(info).toMatchObject({ driveId, bitLockerKey: '' });
+  expect(info.manifestHash).toMatch(/^[0-9A-F]{32}$/);
+  const sessionId = /^(.+)_DriveInfo_.+\.xml$/.exec(infos[0]!)![1]!;
+  const secrets = openSecretStore(dataDir, keyFileCipher(dataDir));
+  expect(await secrets.get(keyName(sessionId, driveId))).toBe(RP);
 });

@@ -67,7 +67,7 @@ export interface PrepManagerOptions {
 }
 
 /** The secret name of a session's drive key: `prep/<session>/<drive id, hex>` (names allow few characters). */
-const keyName = (sessionId: string, driveId: string) =>
+export const keyName = (sessionId: string, driveId: string) =>
   `prep/${sessionId}/${Buffer.from(driveId, 'utf8').toString('hex')}`;
 
 /**
