@@ -54,6 +54,13 @@ const WATCH_FIRST_ROW = `
       painted();
     });
     seen.observe(document, { childList: true, subtree: true });
+  });
+  window.__rowShows = (name, text) => new Promise((resolve) => {
+    const check = () =>
+      document.querySelector('[data-job="' + name + '"] [data-testid="state-badge"]')?.textContent?.includes(text)
+        ? resolve()
+        : requestAnimationFrame(check);
+    check();
   });`;
 
 /** A page load, to the first row drawn. */
@@ -152,6 +159,9 @@ async function measure(n: number): Promise<Result> {
     // main announces job.updated and the row follows.
     const svc = await stationService(station.dataDir);
     const target = names[Math.floor(names.length / 2)]!;
+    // The list draws only the rows in view: the person looks for the job, so its row is drawn.
+    await search.fill(target);
+    await page.locator(`[data-job="${target}"]`).waitFor();
     await svc.client.jobs.update(target, svc.connection.resourceGroup, {
       state: 'Shipping',
       deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'BENCH-1' },
@@ -163,13 +173,10 @@ async function measure(n: number): Promise<Result> {
       const t0 = performance.now();
       await haul.jobsGet({ name });
       const t1 = performance.now();
-      await new Promise<void>((resolve) => {
-        const check = () =>
-          document.querySelector(`[data-job="${name}"] [data-testid="state-badge"]`)?.textContent?.includes('Shipping')
-            ? resolve()
-            : requestAnimationFrame(check);
-        check();
-      });
+      await (window as unknown as { __rowShows(name: string, text: string): Promise<void> }).__rowShows(
+        name,
+        'Shipping',
+      );
       return [t1 - t0, performance.now() - t1];
     }, target);
     return {

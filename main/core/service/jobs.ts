@@ -11,6 +11,7 @@ import type {
   BitLockerKeys,
   CreateJobRequest,
   JobList,
+  JobListRequest,
   JobLog,
   JobLogRequest,
   ShipJobRequest,
@@ -74,7 +75,8 @@ export interface JobsService {
   client(): ServiceClient;
   /** The job records of the current connection; throws `not-ready` while there is none. */
   records(): JobRecords;
-  list(): Promise<JobList>;
+  /** The service's list (default), or at once the list kept from the last one (see JobListRequest). */
+  list(request?: Partial<JobListRequest>): Promise<JobList>;
   get(name: string): Promise<JobView>;
   create(request: Valid<typeof CreateJobRequest>): Promise<JobView>;
   update(request: Valid<typeof UpdateJobRequest>): Promise<JobView>;
@@ -101,6 +103,10 @@ interface Current {
   logFailures: Map<string, { message: string; at: number }>;
   locations?: ArmLocation[];
   locationsLoading?: Promise<ArmLocation[]> | undefined;
+  /** When the service answered the last complete list; its views (and every view since) are in `views`. */
+  listedAt?: string;
+  /** The list being asked of the service: one at a time, whoever asks joins it. */
+  listing?: Promise<JobList> | undefined;
 }
 
 export function createJobsService(o: JobsServiceOptions): JobsService {
@@ -204,6 +210,29 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     }
   }
 
+  /** The service's list, recorded and published; one at a time per connection. */
+  function fresh(c: Current): Promise<JobList> {
+    c.listing ??= listFromService(c).finally(() => (c.listing = undefined));
+    return c.listing;
+  }
+
+  async function listFromService(c: Current): Promise<JobList> {
+    const jobs = await c.client.listJobs();
+    const at = now();
+    const { records, gone } = await c.records.see(jobs, at, { complete: true });
+    const locations = await locationsOf(c);
+    const views = jobs.map((j) => publish(c, viewOf(c, j, records[j.name], at, locations)));
+    for (const g of gone) {
+      c.views.delete(g.name);
+      o.events.emit('job.updated', { kind: 'removed', name: g.name, goneAt: g.goneAt ?? at.toISOString() });
+      tell({ kind: 'removed', name: g.name });
+    }
+    c.listedAt = at.toISOString();
+    // The list answers at once; verdicts that wait for an error log follow with job.updated.
+    void backfillLogs(c, jobs, records, at).catch(() => undefined);
+    return { jobs: views, observedAt: c.listedAt, kept: false, refreshing: false };
+  }
+
   return {
     subscribe(listener) {
       listeners.add(listener);
@@ -212,21 +241,15 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     client: () => cur().client,
     records: () => cur().records,
 
-    async list() {
+    async list(request) {
       const c = cur();
-      const jobs = await c.client.listJobs();
-      const at = now();
-      const { records, gone } = await c.records.see(jobs, at, { complete: true });
-      const locations = await locationsOf(c);
-      const views = jobs.map((j) => publish(c, viewOf(c, j, records[j.name], at, locations)));
-      for (const g of gone) {
-        c.views.delete(g.name);
-        o.events.emit('job.updated', { kind: 'removed', name: g.name, goneAt: g.goneAt ?? at.toISOString() });
-        tell({ kind: 'removed', name: g.name });
+      if (request?.answer === 'kept' && c.listedAt) {
+        // Stale while revalidate: what main already holds, at once, saying how old it is; the fresh
+        // list follows (a `fresh` call joins it, and every view it changes goes out as job.updated).
+        void fresh(c).catch(() => undefined);
+        return { jobs: [...c.views.values()], observedAt: c.listedAt, kept: true, refreshing: c.listing !== undefined };
       }
-      // The list answers at once; verdicts that wait for an error log follow with job.updated.
-      void backfillLogs(c, jobs, records, at).catch(() => undefined);
-      return { jobs: views, observedAt: at.toISOString() };
+      return fresh(c);
     },
 
     async get(name) {

@@ -5,7 +5,13 @@
 // form can keep what the person typed and point at the field that failed. BitLocker keys are
 // never kept here: bitLockerKeys() hands them to the dialog that asked.
 import { messageOf } from '../../../shared/errors';
-import type { BitLockerKeys, JobUpdated, ShipJobRequest, UpdateJobRequest } from '../../../shared/ipc/channels/jobs';
+import type {
+  BitLockerKeys,
+  JobList,
+  JobUpdated,
+  ShipJobRequest,
+  UpdateJobRequest,
+} from '../../../shared/ipc/channels/jobs';
 import type { BridgeError, BridgeResult } from '../../../shared/ipc/contract';
 import type { JobView, LocationView } from '../../../shared/jobs/schemas';
 import { bridge } from '../bridge';
@@ -19,6 +25,8 @@ export interface JobsSlice {
   names?: string[];
   /** When the service answered the last list (ISO). */
   listedAt?: string;
+  /** The list shown is the one main kept from an earlier answer, not yet confirmed by the service. */
+  kept?: boolean;
   loading: boolean;
   /** Why the last list failed (offline, not-ready, …); cleared by the next good answer. */
   error?: BridgeError;
@@ -88,29 +96,30 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
     return answer;
   };
 
+  const take = (list: JobList) => {
+    // A job.updated event that arrived while the list was on its way is newer than the list's view.
+    const before = get().jobs.byName;
+    const jobs = list.jobs.map((j) => {
+      const had = before[j.name];
+      return had && had.observedAt > j.observedAt ? had : j;
+    });
+    get().jobList.replace(jobs);
+    const byName = Object.fromEntries(jobs.map((j) => [j.name, j]));
+    set({ byName, names: jobs.map((j) => j.name), listedAt: list.observedAt, kept: list.kept, error: undefined });
+  };
+
   let listing: Promise<void> | undefined;
   async function list(): Promise<void> {
     set({ loading: true });
-    const answer = await call(() => bridge().jobsList());
-    if (answer.ok) {
-      // A job.updated event that arrived while the list was on its way is newer than the list's view.
-      const before = get().jobs.byName;
-      const jobs = answer.value.jobs.map((j) => {
-        const had = before[j.name];
-        return had && had.observedAt > j.observedAt ? had : j;
-      });
-      get().jobList.replace(jobs);
-      const byName = Object.fromEntries(jobs.map((j) => [j.name, j]));
-      set({
-        byName,
-        names: jobs.map((j) => j.name),
-        listedAt: answer.value.observedAt,
-        loading: false,
-        error: undefined,
-      });
-    } else {
-      set({ loading: false, error: answer.error });
+    // Nothing shown yet (the app opened, the page reloaded): the list main kept, at once, then the fresh one.
+    if (get().jobs.names === undefined) {
+      const kept = await call(() => bridge().jobsList({ answer: 'kept' }));
+      if (kept.ok) take(kept.value);
+      if (kept.ok && !kept.value.kept) return set({ loading: false });
     }
+    const answer = await call(() => bridge().jobsList());
+    if (answer.ok) take(answer.value);
+    set(answer.ok ? { loading: false } : { loading: false, error: answer.error });
   }
 
   return {

@@ -222,16 +222,28 @@ export const BitLockerKeys = z.object({
 });
 export type BitLockerKeys = z.infer<typeof BitLockerKeys>;
 
+/**
+ * jobs.list: `fresh` (the default) waits for the service's list (joining one already on its way);
+ * `kept` answers at once with the list main built last, with every job seen since, and asks the
+ * service for a fresh one meanwhile. With nothing kept yet (a cold start), `kept` asks the service too.
+ */
+export const JobListRequest = z.object({ answer: z.enum(['fresh', 'kept']).default('fresh') }).strict();
+export type JobListRequest = z.infer<typeof JobListRequest>;
+
 export const JobList = z.object({
   jobs: z.array(JobView),
-  /** When the service answered. */
+  /** When the service answered the list these jobs come from (a kept list: how old it is). */
   observedAt: z.string(),
+  /** True when main answered from the list it kept rather than from the service just now. */
+  kept: z.boolean(),
+  /** True while main is asking the service for a fresh list (a jobs.list `fresh` waits for it). */
+  refreshing: z.boolean(),
 });
 export type JobList = z.infer<typeof JobList>;
 
 export const jobsChannels = {
   /** Every job of the connected resource group (all pages), made in Haul or elsewhere. */
-  'jobs.list': { request: z.object({}).strict(), response: JobList },
+  'jobs.list': { request: JobListRequest, response: JobList },
   'jobs.get': { request: byName, response: JobView },
   'jobs.create': { request: CreateJobRequest, response: JobView },
   'jobs.update': { request: UpdateJobRequest, response: JobView },

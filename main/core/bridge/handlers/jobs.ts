@@ -19,7 +19,7 @@ export function jobsHandlers(ctx: CoreContext): HandlersOf<JobsChannel> {
   };
   const storage = ctx.storage;
   return {
-    'jobs.list': () => jobs().list(),
+    'jobs.list': (r) => jobs().list(r),
     'jobs.get': (r) => jobs().get(r.name),
     // The gate already validated these; parsing again gives the typed output (defaults, trimmed text).
     'jobs.create': async (r) => {

@@ -9,10 +9,6 @@ import {
   Caption1,
   Field,
   makeStyles,
-  MessageBar,
-  MessageBarActions,
-  MessageBarBody,
-  MessageBarTitle,
   SearchBox,
   Select,
   Spinner,
@@ -23,10 +19,12 @@ import {
 import { Add20Regular, ArrowClockwise20Regular, BoxMultipleRegular } from '@fluentui/react-icons';
 import { JOB_STATES } from '../../../../shared/lifecycle/types';
 import { useHaul } from '../../store';
+import { useNow } from '../../hooks/useNow';
 import type { JobFilters, JobSort } from '../../store/jobList';
-import { formatDateTime, formatCount, plural } from '../../format';
+import { formatCount, plural } from '../../format';
 import { DraftsList } from '../Wizard/DraftsList';
 import { JobList } from './JobList';
+import { ListNotice, listIsStale } from './ListNotice';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -63,6 +61,9 @@ export function JobsScreen() {
   const loading = useHaul((s) => s.jobs.loading);
   const error = useHaul((s) => s.jobs.error);
   const listedAt = useHaul((s) => s.jobs.listedAt);
+  const kept = useHaul((s) => s.jobs.kept);
+  const now = useNow(5_000);
+  const stale = listIsStale(kept, listedAt, now);
   const refresh = useHaul((s) => s.jobs.refresh);
   const watch = useHaul((s) => s.jobs.watch);
   const navigate = useHaul((s) => s.ui.navigate);
@@ -97,27 +98,14 @@ export function JobsScreen() {
         </Button>
       </div>
 
-      {error && (
-        <MessageBar
-          intent={error.code === 'offline' || error.code === 'not-ready' ? 'warning' : 'error'}
-          data-testid="jobs-error"
-        >
-          <MessageBarBody>
-            <MessageBarTitle>
-              {error.code === 'offline'
-                ? 'The service is offline'
-                : error.code === 'not-ready'
-                  ? 'The service is not ready yet'
-                  : 'Haul could not list the jobs'}
-            </MessageBarTitle>
-            {error.message}
-            {listedAt && known && ` Showing the jobs as they were at ${formatDateTime(listedAt)}.`}
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={() => void refresh()}>Try again</Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
+      <ListNotice
+        known={known}
+        loading={loading}
+        stale={stale}
+        listedAt={listedAt}
+        error={error}
+        onRetry={() => void refresh()}
+      />
 
       <DraftsList />
 
