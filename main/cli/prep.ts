@@ -64,34 +64,42 @@ Exit status: 0 every file copied (and verified, with --verify); 1 some files wer
 did not verify (listed); 2 bad arguments or pre-flight problems (nothing written); 3 the data
 does not fit on the drives (nothing written); 130 stopped with Ctrl-C (run again to continue).`;
 
+const OPTIONS = {
+  journal: { type: 'string' },
+  session: { type: 'string' },
+  job: { type: 'string' },
+  dataset: { type: 'string' },
+  driveset: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  dest: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  'blob-type': { type: 'string' },
+  disposition: { type: 'string' },
+  verify: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'plan-only': { type: 'boolean' },
+  'skip-problems': { type: 'boolean' },
+  'max-rate': { type: 'string' },
+  'allow-folder': { type: 'boolean' },
+  'for-azure': { type: 'boolean' },
+  'confirm-format': { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseFlags(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }).values;
+}
+type Flags = ReturnType<typeof parseFlags>;
+
+interface Printer {
+  event(e: PrepEvent): void;
+  end(): void;
+}
+
 export async function run(argv: string[]): Promise<number> {
-  let args;
+  let args: Flags;
   try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        journal: { type: 'string' },
-        session: { type: 'string' },
-        job: { type: 'string' },
-        dataset: { type: 'string' },
-        driveset: { type: 'string' },
-        source: { type: 'string', multiple: true },
-        dest: { type: 'string' },
-        target: { type: 'string', multiple: true },
-        'blob-type': { type: 'string' },
-        disposition: { type: 'string' },
-        verify: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'plan-only': { type: 'boolean' },
-        'skip-problems': { type: 'boolean' },
-        'max-rate': { type: 'string' },
-        'allow-folder': { type: 'boolean' },
-        'for-azure': { type: 'boolean' },
-        'confirm-format': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    }).values;
+    args = parseFlags(argv);
   } catch (e) {
     console.error(`haul prep: ${(e as Error).message}\n\n${HELP}`);
     return 2;
@@ -100,12 +108,55 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const fail = (msg: string) => {
-    console.error(`haul prep: ${safeMessage(msg)}\nRun "haul prep --help" for the options.`);
-    return 2;
-  };
   if (!args.journal) return fail('--journal is required: the journal file that records the copy on this machine.');
   if (!args.session) return fail('--session is required: a session id such as "s1".');
+  const inputs = readInputs(args);
+  if (typeof inputs === 'number') return inputs;
+  const { entries } = inputs;
+  let { targets } = inputs;
+  let maxRate = 0;
+  if (args['max-rate']) {
+    const r = parseSize(args['max-rate']);
+    if (!r) return fail(`--max-rate "${args['max-rate']}" is not a size such as 50MB.`);
+    maxRate = r;
+  }
+  // the driveset's Encrypt rows (Windows): BitLocker on before the copy, the new key for DriveInfo
+  if (targets.some((t) => t.encrypt)) {
+    const encrypted = await encryptTargets(args, targets);
+    if (typeof encrypted === 'number') return encrypted;
+    targets = encrypted;
+  }
+  let session: PrepSession;
+  try {
+    session = new PrepSession({
+      journal: args.journal,
+      session: args.session,
+      entries,
+      targets,
+      verify: !!args.verify,
+      maxRate,
+      skipProblems: !!args['skip-problems'],
+      allowFolders: !!args['allow-folder'],
+      forAzure: !!args['for-azure'],
+      ...(args.job ? { jobName: args.job } : {}),
+    });
+  } catch (e) {
+    if (e instanceof PrepError) return refuse(!!args.json, [e.message]);
+    throw e;
+  }
+  const printer = args.json ? jsonPrinter() : textPrinter(process.stderr.isTTY === true, !!args['skip-problems']);
+  session.onEvent((e) => printer.event(inCliWords(e)));
+  if (args['plan-only']) return planOnly(session, args, printer);
+  return copy(session, args, targets, printer);
+}
+
+function fail(msg: string): number {
+  console.error(`haul prep: ${safeMessage(msg)}\nRun "haul prep --help" for the options.`);
+  return 2;
+}
+
+/** What to copy and where to, from the flags or the CSV files they name; a number: the exit status of bad input. */
+function readInputs(args: Flags): { entries: DatasetEntry[]; targets: DrivesetTarget[] } | number {
   let entries: DatasetEntry[];
   let targets: DrivesetTarget[];
   try {
@@ -138,73 +189,56 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof InputError) return fail(`${FLAG_OF[e.field] ?? e.field}: ${e.message}`);
     throw e;
   }
-  let maxRate = 0;
-  if (args['max-rate']) {
-    const r = parseSize(args['max-rate']);
-    if (!r) return fail(`--max-rate "${args['max-rate']}" is not a size such as 50MB.`);
-    maxRate = r;
-  }
-  // the driveset's Encrypt rows (Windows): BitLocker on before the copy, the new key for DriveInfo
-  if (targets.some((t) => t.encrypt)) {
-    if (args['plan-only'])
-      for (const t of targets.filter((x) => x.encrypt))
-        console.log(
-          `Note: ${t.encrypt!.file}, row ${t.encrypt!.row}: BitLocker is turned on for ${t.path} before the copy${t.encrypt!.format ? ', after formatting it NTFS' : ''}.`,
-        );
-    else
-      try {
-        targets = await encryptDrivesetTargets(targets, {
-          run: systemTools().run,
-          confirmations: args['confirm-format'] ?? [],
-          ...(process.stdin.isTTY ? { ask: askFormat } : {}),
-          onProgress: (p) =>
-            args.json
-              ? console.log(JSON.stringify({ type: 'bitlocker', ...p }))
-              : console.error(
-                  `${p.volume} (row ${p.row}): ${PHASE_WORDS[p.phase]}${p.phase === 'encrypting' ? ` ${p.percent ?? 0}%` : ''}`,
-                ),
-          onDone: (t, r) =>
-            !args.json &&
-            console.error(
-              `${r.volume}: BitLocker is on (${r.method}); its recovery password goes into the drive's DriveInfo file.`,
-            ),
-        });
-      } catch (e) {
-        if (e instanceof ToolError) return refuse(!!args.json, [e.message]);
-        throw e;
-      }
-  }
-  let session: PrepSession;
-  try {
-    session = new PrepSession({
-      journal: args.journal,
-      session: args.session,
-      entries,
-      targets,
-      verify: !!args.verify,
-      maxRate,
-      skipProblems: !!args['skip-problems'],
-      allowFolders: !!args['allow-folder'],
-      forAzure: !!args['for-azure'],
-      ...(args.job ? { jobName: args.job } : {}),
-    });
-  } catch (e) {
-    if (e instanceof PrepError) return refuse(!!args.json, [e.message]);
-    throw e;
-  }
-  const printer = args.json ? jsonPrinter() : textPrinter(process.stderr.isTTY === true, !!args['skip-problems']);
-  session.onEvent((e) => printer.event(inCliWords(e)));
-  if (args['plan-only']) {
-    const plan = await session.plan();
-    printer.end();
-    if (plan.targetProblems.length)
-      return refuse(
-        !!args.json,
-        plan.targetProblems.map((p) => withFlagHint(p, session.jobName)),
+  return { entries, targets };
+}
+
+/** The driveset's Encrypt rows (Windows): BitLocker turned on before the copy; with --plan-only, only said. */
+async function encryptTargets(args: Flags, targets: DrivesetTarget[]): Promise<DrivesetTarget[] | number> {
+  if (args['plan-only'])
+    for (const t of targets.filter((x) => x.encrypt))
+      console.log(
+        `Note: ${t.encrypt!.file}, row ${t.encrypt!.row}: BitLocker is turned on for ${t.path} before the copy${t.encrypt!.format ? ', after formatting it NTFS' : ''}.`,
       );
-    if (plan.problemCount && !args['skip-problems']) return 2;
-    return plan.plan?.fits ? 0 : 3;
-  }
+  else
+    try {
+      targets = await encryptDrivesetTargets(targets, {
+        run: systemTools().run,
+        confirmations: args['confirm-format'] ?? [],
+        ...(process.stdin.isTTY ? { ask: askFormat } : {}),
+        onProgress: (p) =>
+          args.json
+            ? console.log(JSON.stringify({ type: 'bitlocker', ...p }))
+            : console.error(
+                `${p.volume} (row ${p.row}): ${PHASE_WORDS[p.phase]}${p.phase === 'encrypting' ? ` ${p.percent ?? 0}%` : ''}`,
+              ),
+        onDone: (t, r) =>
+          !args.json &&
+          console.error(
+            `${r.volume}: BitLocker is on (${r.method}); its recovery password goes into the drive's DriveInfo file.`,
+          ),
+      });
+    } catch (e) {
+      if (e instanceof ToolError) return refuse(!!args.json, [e.message]);
+      throw e;
+    }
+  return targets;
+}
+
+/** --plan-only: the checks and the plan, nothing written. */
+async function planOnly(session: PrepSession, args: Flags, printer: Printer): Promise<number> {
+  const plan = await session.plan();
+  printer.end();
+  if (plan.targetProblems.length)
+    return refuse(
+      !!args.json,
+      plan.targetProblems.map((p) => withFlagHint(p, session.jobName)),
+    );
+  if (plan.problemCount && !args['skip-problems']) return 2;
+  return plan.plan?.fits ? 0 : 3;
+}
+
+/** The copy: Ctrl-C stops it cleanly; the result mapped to the exit status. */
+async function copy(session: PrepSession, args: Flags, targets: DrivesetTarget[], printer: Printer): Promise<number> {
   // Ctrl-C stops cleanly (finished files kept, manifests written); a second Ctrl-C quits at once.
   // Not with process.exit: it waits for every thread, and a copy thread stuck in a read of a source
   // that stopped answering never ends. Ctrl-C's own default ends the process, its threads with it.

@@ -53,22 +53,6 @@ import {
   type WorkerInit,
 } from '../threads/protocol';
 
-runNicer();
-
-const init = workerData as WorkerInit;
-const port = parentPort!;
-const post = (m: FromWorker) => port.postMessage(m);
-const tmpDir = join(init.root, TMP_DIR);
-const target = new Target(init.root, init.rootDev);
-const ring = new HashRing(init.hashers);
-const flusher = new Flusher();
-/** writes big files' blocks from the ring in its own thread (started once big files are among the tasks) */
-const writer = new BlockWriter(ring.memory, ring.slotCount, import.meta.url);
-ring.beforeReuse = (slot) => writer.free(slot);
-// the helpers boot while the first tasks arrive
-ring.start(import.meta.url);
-flusher.start(import.meta.url, init.root);
-
 /**
  * Small files copied and not yet reported: at most 4 MiB (what a kill -9 can make the next run copy
  * again, besides the files in hand): here two batches of 1.5 MiB (or 384 files, or 250 ms), one
@@ -103,296 +87,6 @@ interface Batch {
 }
 const emptyBatch = (): Batch => ({ files: [], bytes: 0 });
 
-const queue: CopyTask[] = [];
-/** small files: being copied, being hashed (`hashedMark` collects them), reported not flushed, flushing */
-let filling = emptyBatch();
-let fillingSince = 0;
-let hashing = emptyBatch();
-let hashedMark = 0;
-let behind = emptyBatch();
-let behindSince = 0;
-let syncing = emptyBatch();
-let unreported = 0;
-let lastReport = Date.now();
-let rateStart = Date.now();
-let rateBytes = 0;
-/** set once the drive is full, removed or failing: later tasks go straight back */
-let stopped = false;
-
-function progress(n: number): void {
-  unreported += n;
-  const now = Date.now();
-  if (now - lastReport >= 100) {
-    post({ t: 'bytes', n: unreported });
-    unreported = 0;
-    lastReport = now;
-  }
-  if (init.maxRate > 0) {
-    rateBytes += n;
-    const ahead = (rateBytes / init.maxRate) * 1000 - (now - rateStart);
-    if (ahead > 5) sleep(ahead);
-    if (now - rateStart > 2000) {
-      rateStart = now;
-      rateBytes = 0;
-    }
-  }
-}
-
-function flushProgress(): void {
-  if (unreported) post({ t: 'bytes', n: unreported });
-  unreported = 0;
-  lastReport = Date.now();
-}
-
-/** Which file this worker reads now (the engine watches for a read that stopped answering). */
-const reading = new Int32Array(init.reading);
-
-/** Copies one file to its temporary (a big one, flushed where there is no syncfs) or its place (a small one). */
-function copyOne(task: CopyTask): Copied {
-  target.checkSoon();
-  Atomics.store(reading, 0, task.id + 1);
-  const src = openSource(task);
-  let tmp = join(tmpDir, `${task.id}.tmp`);
-  let dst = -1;
-  try {
-    const before = fstatSync(src);
-    // a small file goes straight to its place: it counts only once journaled, and a partial one
-    // left by a kill is overwritten by the next run
-    if (before.size < SMALL_FILE) tmp = join(init.root, task.rel);
-    dst = target.create(tmp, copyMode(task.src, before.mode));
-    if (before.size < SMALL_FILE) {
-      // packed into the ring's slot with others
-      const result = copySmallFile(target, task, src, dst, before, ring, !batchFlush);
-      if (result.size) progress(result.size);
-      return { task, tmp, result };
-    }
-    const result: CopyResult = { id: task.id, size: 0, mtime: before.mtimeMs, md5: '', blocks: '' };
-    copyBig(task, src, dst, tmp, before.mtimeMs, result);
-    return { task, tmp, result };
-  } catch (e) {
-    dropCopy(dst, tmp);
-    dst = -1;
-    throw e;
-  } finally {
-    Atomics.store(reading, 0, 0);
-    if (dst >= 0) closeSync(dst);
-    closeSync(src);
-  }
-}
-
-/**
- * A file of one block or more, block by block through the ring: each block is read into a slot,
- * hashed there and written from there by the writer thread (directly to the device where the file
- * system allows), while the next is read. It is complete once every block is written and hashed;
- * where syncfs flushes behind (Linux), it is then reported written behind like a small file,
- * else flushed here (fsync). Its journaled `md5` is its block's MD5 when it has one block, else
- * empty: the whole-file MD5 would cost a second pass over every byte, and nothing needs it (the
- * data center computes the blob's Content-MD5 from the blocks it checks against the manifest).
- */
-function copyBig(task: CopyTask, src: number, dst: number, tmp: string, mtime: number, result: CopyResult): void {
-  const blocks: string[] = [];
-  const first = writer.count();
-  const what = `writing ${task.rel}`;
-  let pos = 0;
-  const direct = writer.openDirect(tmp);
-  ring.useAllHashers(import.meta.url);
-  try {
-    for (;;) {
-      // fill a whole block (or up to EOF) in the next ring slot
-      const buf = ring.block();
-      const { slot, offset } = ring.slot();
-      let got = 0;
-      while (got < BLOCK_SIZE) {
-        const n = readWithRetry(src, buf, got, pos + got, BLOCK_SIZE - got, task.src);
-        if (n === 0) break;
-        got += n;
-      }
-      if (!got) break;
-      const b = blocks.length;
-      blocks.push('');
-      ring.add(got, (md5) => (blocks[b] = md5));
-      ring.seal();
-      writer.write(slot, offset, got, dst, direct, pos, what);
-      pos += got;
-      progress(got);
-      // Flushed as we go (fdatasync in the flusher every 64 MiB): through the page cache, the disk
-      // writes while we read and hash; with direct I/O, the drive's own cache (and a loop device's
-      // backing file) is emptied as we go too. Either way the last flush stays small.
-      if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) flusher.flushSoon(dst);
-      if (got < BLOCK_SIZE) break;
-    }
-    writer.check(first, writer.count());
-  } catch (e) {
-    if (e instanceof WriteFailed) target.error(e, e.what);
-    throw e;
-  } finally {
-    // nothing in flight on the file's descriptors once they close, and every block's MD5 is in
-    // before the slots are reused, whatever happened
-    writer.settle();
-    if (direct >= 0) closeQuietly(direct);
-    ring.drain();
-    flusher.idle();
-  }
-  const after = fstatSync(src);
-  if (after.size !== pos || after.mtimeMs !== mtime) throw changed(task);
-  if (!batchFlush) target.fsync(dst, task.rel);
-  result.size = pos;
-  result.blocks = blocks.join('');
-  result.md5 = blocks.length === 1 ? blocks[0]! : '';
-}
-
-/**
- * Renames a big file into place and reports it (the engine journals it then): written behind where
- * syncfs flushes (the next syncfs confirms it, and a resume reads it back before it counts it
- * until then), else already flushed.
- */
-function renameAndReport(f: Copied): void {
-  const final = join(init.root, f.task.rel);
-  target.ensureDir(dirname(final));
-  try {
-    renameSync(f.tmp, final);
-  } catch (e) {
-    target.error(e, `renaming into ${f.task.rel}`);
-  }
-  report([{ ...f, tmp: final }], f.result.size);
-  flushBehind();
-}
-
-/**
- * Reports files copied (the engine journals them): written behind where syncfs flushes them later
- * (they join `behind`, which the next syncfs confirms), else flushed already.
- */
-function report(files: Copied[], bytes: number): void {
-  flushProgress();
-  const results = files.map((f) => f.result);
-  // slices keep each message cheap for the engine's main thread
-  for (let i = 0; i < results.length; i += 256)
-    post({ t: 'done', results: results.slice(i, i + 256), ...(batchFlush ? { behind: true } : {}) });
-  if (!batchFlush) return;
-  if (!behind.files.length) behindSince = Date.now();
-  behind.files.push(...files);
-  behind.bytes += bytes;
-}
-
-/** Reports the batch being hashed once its MD5s are in: written behind when syncfs will flush it. */
-function reportHashed(): void {
-  if (!hashing.files.length) return;
-  ring.collect(hashedMark);
-  const done = hashing;
-  hashing = emptyBatch();
-  report(done.files, done.bytes);
-}
-
-/** The batch being filled goes to the hashers' side; the one before is reported first. */
-function handOver(): void {
-  reportHashed();
-  if (!filling.files.length) return;
-  hashedMark = ring.mark();
-  hashing = filling;
-  filling = emptyBatch();
-}
-
-/** The running syncfs, once done (waiting for it when `wait`): the files it covers are confirmed. */
-function finishSync(wait: boolean): void {
-  if (!syncing.files.length) return;
-  if (flusher.busy()) {
-    if (!wait) return;
-    flusher.idle();
-  }
-  if (flusher.syncfsStatus() !== 0) {
-    // the syncfs failed with the drive still there: flush each file on its own, or fail here
-    target.check();
-    for (const f of syncing.files) {
-      try {
-        const fd = openSync(f.tmp, 'r+');
-        try {
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
-      } catch (e) {
-        target.error(e, `flushing ${f.task.rel}`);
-      }
-    }
-  }
-  const n = syncing.files.length;
-  syncing = emptyBatch();
-  post({ t: 'synced', n });
-}
-
-/** Starts a syncfs of what was reported unflushed (in the flusher, while the copy goes on). */
-function startSync(): void {
-  if (syncing.files.length || !behind.files.length) return;
-  target.check();
-  syncing = behind;
-  behind = emptyBatch();
-  flusher.syncfsSoon();
-}
-
-/** After each small file: report, and flush behind, within the limits above. */
-function pipeSmall(): void {
-  if (filling.bytes >= REPORT_BYTES || filling.files.length >= REPORT_FILES || Date.now() - fillingSince > REPORT_MS)
-    handOver();
-  flushBehind();
-}
-
-/** Starts a syncfs once enough is written behind (waiting for the one before past the limit). */
-function flushBehind(): void {
-  if (!batchFlush) return;
-  finishSync(false);
-  if (behind.bytes >= BEHIND_BYTES || (behind.files.length && Date.now() - behindSince > BEHIND_MS)) {
-    if (behind.bytes + syncing.bytes >= BEHIND_LIMIT) finishSync(true);
-    startSync();
-  }
-}
-
-/** Everything copied so far reported, when there is nothing left to copy; what is written behind starts to flush. */
-function reportAll(): void {
-  handOver();
-  reportHashed();
-  if (!batchFlush) return;
-  finishSync(false);
-  startSync();
-}
-
-/** Every file reported behind flushed and confirmed: the running syncfs, then one for the rest. */
-function flushAll(): void {
-  if (!batchFlush) return;
-  finishSync(true);
-  startSync();
-  finishSync(true);
-}
-
-/** Everything copied so far reported and flushed (the drive stops: full). */
-function commitAll(): void {
-  handOver();
-  reportHashed();
-  flushAll();
-}
-
-/** What this worker had and did not report goes back (its partial copies removed); reported files stay. */
-function returnAll(current: CopyTask | undefined, second: number[]): number[] {
-  const held = [...hashing.files, ...filling.files];
-  const ids = [...(current ? [current.id] : []), ...held.map((p) => p.task.id), ...second, ...queue.map((t) => t.id)];
-  try {
-    ring.drain();
-    flusher.idle();
-  } catch {
-    /* a helper is gone: the copies go anyway */
-  }
-  for (const p of held) {
-    try {
-      unlinkSync(p.tmp);
-    } catch {
-      /* gone */
-    }
-  }
-  hashing = emptyBatch();
-  filling = emptyBatch();
-  queue.length = 0;
-  return ids;
-}
-
 /** tasks handed to the second copier at a time; it is given more while it holds fewer than two slices */
 const SLICE = 64;
 /** nor while it holds this many bytes: at the end, neither copier waits long for the other */
@@ -405,6 +99,8 @@ const HELD_BYTES = 8 * 1024 * 1024;
  * small files and flushed behind with them. A throttled copy (maxRate) has none.
  */
 class SecondCopier {
+  constructor(private readonly w: CopyWorker) {}
+
   private worker?: Worker;
   private port?: MessagePort;
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
@@ -423,11 +119,12 @@ class SecondCopier {
 
   /** Hands over a slice of small files when it has room for one. */
   feed(): void {
-    if (this.ended || init.maxRate > 0 || this.tasks.size >= 2 * SLICE || this.heldBytes >= HELD_BYTES) return;
-    if (!this.worker && queue.length < 2 * SLICE) return;
+    if (this.ended || this.w.init.maxRate > 0 || this.tasks.size >= 2 * SLICE || this.heldBytes >= HELD_BYTES) return;
+    if (!this.worker && this.w.queue.length < 2 * SLICE) return;
     const slice: CopyTask[] = [];
-    for (let i = 0; i < queue.length && slice.length < SLICE; ) {
-      if (queue[i]!.size < SMALL_FILE && !this.grown.has(queue[i]!.id)) slice.push(queue.splice(i, 1)[0]!);
+    for (let i = 0; i < this.w.queue.length && slice.length < SLICE; ) {
+      if (this.w.queue[i]!.size < SMALL_FILE && !this.grown.has(this.w.queue[i]!.id))
+        slice.push(this.w.queue.splice(i, 1)[0]!);
       else i++;
     }
     if (!slice.length) return;
@@ -487,12 +184,12 @@ class SecondCopier {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const data: SmallCopyInit = {
-      root: init.root,
-      rootDev: init.rootDev,
+      root: this.w.init.root,
+      rootDev: this.w.init.rootDev,
       port: port2,
       ctrl: this.ctrl.buffer as SharedArrayBuffer,
       fsyncEach: !batchFlush,
-      reading: init.reading,
+      reading: this.w.init.reading,
     };
     this.worker = startWorker(siblingWorker('smallCopyWorker', import.meta.url), data, [port2]);
     this.worker.unref();
@@ -512,18 +209,18 @@ class SecondCopier {
           const task = this.tasks.get(result.id);
           if (!task) continue;
           this.forget(task);
-          files.push({ task, tmp: join(init.root, task.rel), result });
+          files.push({ task, tmp: join(this.w.init.root, task.rel), result });
           bytes += result.size;
         }
-        if (bytes) progress(bytes);
-        report(files, bytes);
-        flushBehind();
+        if (bytes) this.w.progress(bytes);
+        this.w.report(files, bytes);
+        this.w.flushBehind();
         return;
       }
       case 'source-error': {
         const task = this.tasks.get(m.id);
         if (task) this.forget(task);
-        post(m);
+        this.w.post(m);
         return;
       }
       case 'big': {
@@ -532,7 +229,7 @@ class SecondCopier {
         if (task) {
           this.forget(task);
           this.grown.add(task.id);
-          queue.unshift(task);
+          this.w.queue.unshift(task);
         }
         return;
       }
@@ -546,121 +243,448 @@ class SecondCopier {
     }
   }
 }
-const copier = new SecondCopier();
 
-/** Messages taken from the port while draining that are not tasks: handled once the drain ends. */
-const deferred: ToWorker[] = [];
+/** One copy worker: its helper threads, its queue of tasks and its batches of small files. */
+class CopyWorker {
+  readonly post: (m: FromWorker) => void;
+  private readonly tmpDir: string;
+  private readonly target: Target;
+  private readonly ring: HashRing;
+  private readonly flusher = new Flusher();
+  /** writes big files' blocks from the ring in its own thread (started once big files are among the tasks) */
+  private readonly writer: BlockWriter;
+  /** Which file this worker reads now (the engine watches for a read that stopped answering). */
+  private readonly reading: Int32Array;
+  readonly queue: CopyTask[] = [];
+  /** small files: being copied, being hashed (`hashedMark` collects them), reported not flushed, flushing */
+  private filling = emptyBatch();
+  private fillingSince = 0;
+  private hashing = emptyBatch();
+  private hashedMark = 0;
+  private behind = emptyBatch();
+  private behindSince = 0;
+  private syncing = emptyBatch();
+  private unreported = 0;
+  private lastReport = Date.now();
+  private rateStart = Date.now();
+  private rateBytes = 0;
+  /** set once the drive is full, removed or failing: later tasks go straight back */
+  private stopped = false;
+  private readonly copier = new SecondCopier(this);
+  /** Messages taken from the port while draining that are not tasks: handled once the drain ends. */
+  private readonly deferred: ToWorker[] = [];
 
-/** Takes the next chunk of tasks already waiting on the port, so a batch need not end with a chunk. */
-function takeWaitingTasks(): boolean {
-  for (;;) {
-    const got = receiveMessageOnPort(port);
-    if (!got) return false;
-    const m = got.message as ToWorker;
-    if (m.t !== 'tasks') {
-      deferred.push(m);
-      continue;
-    }
-    queue.push(...m.tasks);
-    post({ t: 'more' });
-    return true;
+  constructor(
+    readonly init: WorkerInit,
+    private readonly port: MessagePort,
+  ) {
+    this.post = (m: FromWorker) => port.postMessage(m);
+    this.tmpDir = join(init.root, TMP_DIR);
+    this.target = new Target(init.root, init.rootDev);
+    this.ring = new HashRing(init.hashers);
+    this.writer = new BlockWriter(this.ring.memory, this.ring.slotCount, import.meta.url);
+    this.ring.beforeReuse = (slot) => this.writer.free(slot);
+    // the helpers boot while the first tasks arrive
+    this.ring.start(import.meta.url);
+    this.flusher.start(import.meta.url, init.root);
+    this.reading = new Int32Array(init.reading);
   }
-}
 
-function drain(): void {
-  let task: CopyTask | undefined;
-  try {
+  progress(n: number): void {
+    this.unreported += n;
+    const now = Date.now();
+    if (now - this.lastReport >= 100) {
+      this.post({ t: 'bytes', n: this.unreported });
+      this.unreported = 0;
+      this.lastReport = now;
+    }
+    if (this.init.maxRate > 0) {
+      this.rateBytes += n;
+      const ahead = (this.rateBytes / this.init.maxRate) * 1000 - (now - this.rateStart);
+      if (ahead > 5) sleep(ahead);
+      if (now - this.rateStart > 2000) {
+        this.rateStart = now;
+        this.rateBytes = 0;
+      }
+    }
+  }
+
+  private flushProgress(): void {
+    if (this.unreported) this.post({ t: 'bytes', n: this.unreported });
+    this.unreported = 0;
+    this.lastReport = Date.now();
+  }
+
+  /** Copies one file to its temporary (a big one, flushed where there is no syncfs) or its place (a small one). */
+  private copyOne(task: CopyTask): Copied {
+    this.target.checkSoon();
+    Atomics.store(this.reading, 0, task.id + 1);
+    const src = openSource(task);
+    let tmp = join(this.tmpDir, `${task.id}.tmp`);
+    let dst = -1;
+    try {
+      const before = fstatSync(src);
+      // a small file goes straight to its place: it counts only once journaled, and a partial one
+      // left by a kill is overwritten by the next run
+      if (before.size < SMALL_FILE) tmp = join(this.init.root, task.rel);
+      dst = this.target.create(tmp, copyMode(task.src, before.mode));
+      if (before.size < SMALL_FILE) {
+        // packed into the ring's slot with others
+        const result = copySmallFile(this.target, task, src, dst, before, this.ring, !batchFlush);
+        if (result.size) this.progress(result.size);
+        return { task, tmp, result };
+      }
+      const result: CopyResult = { id: task.id, size: 0, mtime: before.mtimeMs, md5: '', blocks: '' };
+      this.copyBig(task, src, dst, tmp, before.mtimeMs, result);
+      return { task, tmp, result };
+    } catch (e) {
+      dropCopy(dst, tmp);
+      dst = -1;
+      throw e;
+    } finally {
+      Atomics.store(this.reading, 0, 0);
+      if (dst >= 0) closeSync(dst);
+      closeSync(src);
+    }
+  }
+
+  /**
+   * A file of one block or more, block by block through the ring: each block is read into a slot,
+   * hashed there and written from there by the writer thread (directly to the device where the file
+   * system allows), while the next is read. It is complete once every block is written and hashed;
+   * where syncfs flushes behind (Linux), it is then reported written behind like a small file,
+   * else flushed here (fsync). Its journaled `md5` is its block's MD5 when it has one block, else
+   * empty: the whole-file MD5 would cost a second pass over every byte, and nothing needs it (the
+   * data center computes the blob's Content-MD5 from the blocks it checks against the manifest).
+   */
+  private copyBig(task: CopyTask, src: number, dst: number, tmp: string, mtime: number, result: CopyResult): void {
+    const blocks: string[] = [];
+    const first = this.writer.count();
+    const what = `writing ${task.rel}`;
+    let pos = 0;
+    const direct = this.writer.openDirect(tmp);
+    this.ring.useAllHashers(import.meta.url);
+    try {
+      for (;;) {
+        // fill a whole block (or up to EOF) in the next ring slot
+        const buf = this.ring.block();
+        const { slot, offset } = this.ring.slot();
+        let got = 0;
+        while (got < BLOCK_SIZE) {
+          const n = readWithRetry(src, buf, got, pos + got, BLOCK_SIZE - got, task.src);
+          if (n === 0) break;
+          got += n;
+        }
+        if (!got) break;
+        const b = blocks.length;
+        blocks.push('');
+        this.ring.add(got, (md5) => (blocks[b] = md5));
+        this.ring.seal();
+        this.writer.write(slot, offset, got, dst, direct, pos, what);
+        pos += got;
+        this.progress(got);
+        // Flushed as we go (fdatasync in the flusher every 64 MiB): through the page cache, the disk
+        // writes while we read and hash; with direct I/O, the drive's own cache (and a loop device's
+        // backing file) is emptied as we go too. Either way the last flush stays small.
+        if (FLUSH_EVERY && pos % FLUSH_EVERY === 0) this.flusher.flushSoon(dst);
+        if (got < BLOCK_SIZE) break;
+      }
+      this.writer.check(first, this.writer.count());
+    } catch (e) {
+      if (e instanceof WriteFailed) this.target.error(e, e.what);
+      throw e;
+    } finally {
+      // nothing in flight on the file's descriptors once they close, and every block's MD5 is in
+      // before the slots are reused, whatever happened
+      this.writer.settle();
+      if (direct >= 0) closeQuietly(direct);
+      this.ring.drain();
+      this.flusher.idle();
+    }
+    const after = fstatSync(src);
+    if (after.size !== pos || after.mtimeMs !== mtime) throw changed(task);
+    if (!batchFlush) this.target.fsync(dst, task.rel);
+    result.size = pos;
+    result.blocks = blocks.join('');
+    result.md5 = blocks.length === 1 ? blocks[0]! : '';
+  }
+
+  /**
+   * Renames a big file into place and reports it (the engine journals it then): written behind where
+   * syncfs flushes (the next syncfs confirms it, and a resume reads it back before it counts it
+   * until then), else already flushed.
+   */
+  private renameAndReport(f: Copied): void {
+    const final = join(this.init.root, f.task.rel);
+    this.target.ensureDir(dirname(final));
+    try {
+      renameSync(f.tmp, final);
+    } catch (e) {
+      this.target.error(e, `renaming into ${f.task.rel}`);
+    }
+    this.report([{ ...f, tmp: final }], f.result.size);
+    this.flushBehind();
+  }
+
+  /**
+   * Reports files copied (the engine journals them): written behind where syncfs flushes them later
+   * (they join `behind`, which the next syncfs confirms), else flushed already.
+   */
+  report(files: Copied[], bytes: number): void {
+    this.flushProgress();
+    const results = files.map((f) => f.result);
+    // slices keep each message cheap for the engine's main thread
+    for (let i = 0; i < results.length; i += 256)
+      this.post({ t: 'done', results: results.slice(i, i + 256), ...(batchFlush ? { behind: true } : {}) });
+    if (!batchFlush) return;
+    if (!this.behind.files.length) this.behindSince = Date.now();
+    this.behind.files.push(...files);
+    this.behind.bytes += bytes;
+  }
+
+  /** Reports the batch being hashed once its MD5s are in: written behind when syncfs will flush it. */
+  private reportHashed(): void {
+    if (!this.hashing.files.length) return;
+    this.ring.collect(this.hashedMark);
+    const done = this.hashing;
+    this.hashing = emptyBatch();
+    this.report(done.files, done.bytes);
+  }
+
+  /** The batch being filled goes to the hashers' side; the one before is reported first. */
+  private handOver(): void {
+    this.reportHashed();
+    if (!this.filling.files.length) return;
+    this.hashedMark = this.ring.mark();
+    this.hashing = this.filling;
+    this.filling = emptyBatch();
+  }
+
+  /** The running syncfs, once done (waiting for it when `wait`): the files it covers are confirmed. */
+  private finishSync(wait: boolean): void {
+    if (!this.syncing.files.length) return;
+    if (this.flusher.busy()) {
+      if (!wait) return;
+      this.flusher.idle();
+    }
+    if (this.flusher.syncfsStatus() !== 0) {
+      // the syncfs failed with the drive still there: flush each file on its own, or fail here
+      this.target.check();
+      for (const f of this.syncing.files) {
+        try {
+          const fd = openSync(f.tmp, 'r+');
+          try {
+            fsyncSync(fd);
+          } finally {
+            closeSync(fd);
+          }
+        } catch (e) {
+          this.target.error(e, `flushing ${f.task.rel}`);
+        }
+      }
+    }
+    const n = this.syncing.files.length;
+    this.syncing = emptyBatch();
+    this.post({ t: 'synced', n });
+  }
+
+  /** Starts a syncfs of what was reported unflushed (in the flusher, while the copy goes on). */
+  private startSync(): void {
+    if (this.syncing.files.length || !this.behind.files.length) return;
+    this.target.check();
+    this.syncing = this.behind;
+    this.behind = emptyBatch();
+    this.flusher.syncfsSoon();
+  }
+
+  /** After each small file: report, and flush behind, within the limits above. */
+  private pipeSmall(): void {
+    if (
+      this.filling.bytes >= REPORT_BYTES ||
+      this.filling.files.length >= REPORT_FILES ||
+      Date.now() - this.fillingSince > REPORT_MS
+    )
+      this.handOver();
+    this.flushBehind();
+  }
+
+  /** Starts a syncfs once enough is written behind (waiting for the one before past the limit). */
+  flushBehind(): void {
+    if (!batchFlush) return;
+    this.finishSync(false);
+    if (this.behind.bytes >= BEHIND_BYTES || (this.behind.files.length && Date.now() - this.behindSince > BEHIND_MS)) {
+      if (this.behind.bytes + this.syncing.bytes >= BEHIND_LIMIT) this.finishSync(true);
+      this.startSync();
+    }
+  }
+
+  /** Everything copied so far reported, when there is nothing left to copy; what is written behind starts to flush. */
+  private reportAll(): void {
+    this.handOver();
+    this.reportHashed();
+    if (!batchFlush) return;
+    this.finishSync(false);
+    this.startSync();
+  }
+
+  /** Every file reported behind flushed and confirmed: the running syncfs, then one for the rest. */
+  private flushAll(): void {
+    if (!batchFlush) return;
+    this.finishSync(true);
+    this.startSync();
+    this.finishSync(true);
+  }
+
+  /** Everything copied so far reported and flushed (the drive stops: full). */
+  private commitAll(): void {
+    this.handOver();
+    this.reportHashed();
+    this.flushAll();
+  }
+
+  /** What this worker had and did not report goes back (its partial copies removed); reported files stay. */
+  private returnAll(current: CopyTask | undefined, second: number[]): number[] {
+    const held = [...this.hashing.files, ...this.filling.files];
+    const ids = [
+      ...(current ? [current.id] : []),
+      ...held.map((p) => p.task.id),
+      ...second,
+      ...this.queue.map((t) => t.id),
+    ];
+    try {
+      this.ring.drain();
+      this.flusher.idle();
+    } catch {
+      /* a helper is gone: the copies go anyway */
+    }
+    for (const p of held) {
+      try {
+        unlinkSync(p.tmp);
+      } catch {
+        /* gone */
+      }
+    }
+    this.hashing = emptyBatch();
+    this.filling = emptyBatch();
+    this.queue.length = 0;
+    return ids;
+  }
+
+  /** Takes the next chunk of tasks already waiting on the port, so a batch need not end with a chunk. */
+  private takeWaitingTasks(): boolean {
     for (;;) {
-      copier.collect();
-      copier.feed();
-      task = queue.shift() ?? (takeWaitingTasks() ? queue.shift() : undefined);
-      if (!task) {
-        // what the second copier holds is answered before this worker says it is idle
-        if (!copier.holds()) break;
-        copier.wait();
+      const got = receiveMessageOnPort(this.port);
+      if (!got) return false;
+      const m = got.message as ToWorker;
+      if (m.t !== 'tasks') {
+        this.deferred.push(m);
         continue;
       }
-      try {
-        const copied = copyOne(task);
-        if (copied.result.size >= SMALL_FILE) renameAndReport(copied);
-        else {
-          if (!filling.files.length) fillingSince = Date.now();
-          filling.files.push(copied);
-          filling.bytes += copied.result.size;
-          pipeSmall();
+      this.queue.push(...m.tasks);
+      this.post({ t: 'more' });
+      return true;
+    }
+  }
+
+  private drain(): void {
+    let task: CopyTask | undefined;
+    try {
+      for (;;) {
+        this.copier.collect();
+        this.copier.feed();
+        task = this.queue.shift() ?? (this.takeWaitingTasks() ? this.queue.shift() : undefined);
+        if (!task) {
+          // what the second copier holds is answered before this worker says it is idle
+          if (!this.copier.holds()) break;
+          this.copier.wait();
+          continue;
         }
-      } catch (e) {
-        if (!(e instanceof SourceFailed)) throw e;
-        post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
+        try {
+          const copied = this.copyOne(task);
+          if (copied.result.size >= SMALL_FILE) this.renameAndReport(copied);
+          else {
+            if (!this.filling.files.length) this.fillingSince = Date.now();
+            this.filling.files.push(copied);
+            this.filling.bytes += copied.result.size;
+            this.pipeSmall();
+          }
+        } catch (e) {
+          if (!(e instanceof SourceFailed)) throw e;
+          this.post({ t: 'source-error', id: task.id, code: e.code, message: e.message });
+        }
+        task = undefined;
       }
-      task = undefined;
+      this.reportAll();
+    } catch (e) {
+      this.stopOn(e, task);
+      return;
     }
-    reportAll();
-  } catch (e) {
-    stopOn(e, task);
-    return;
-  }
-  post({ t: 'idle' });
-  // the last flush at once, in this thread: the engine builds the manifests meanwhile (tasks it
-  // may still send wait for it)
-  try {
-    flushAll();
-  } catch {
-    /* the drive is failing: the engine flushes what is left unconfirmed itself, or says so */
-  }
-}
-
-/** The drive is full, removed or failing: what is complete is reported, the rest goes back. */
-function stopOn(e: unknown, current?: CopyTask): void {
-  stopped = true;
-  // the second copier first: what it finished is reported with this worker's own
-  const second = copier.stop();
-  if (e instanceof TargetFull) {
-    // finish what is complete before reporting the drive's state, so nothing is copied twice
+    this.post({ t: 'idle' });
+    // the last flush at once, in this thread: the engine builds the manifests meanwhile (tasks it
+    // may still send wait for it)
     try {
-      commitAll();
+      this.flushAll();
     } catch {
-      /* it is returned below */
+      /* the drive is failing: the engine flushes what is left unconfirmed itself, or says so */
     }
-    const returned = returnAll(current, second);
-    post({ t: 'full', id: returned[0] ?? -1, returned, message: e.message });
-  } else if (e instanceof TargetGone) post({ t: 'removed', returned: returnAll(current, second), message: e.message });
-  else
-    post({
-      t: 'target-error',
-      returned: returnAll(current, second),
-      code: e instanceof TargetFailed ? e.code : 'EUNKNOWN',
-      message: e instanceof Error ? e.message : String(e),
-    });
-}
+  }
 
-function handle(m: ToWorker): void {
-  if (m.t === 'tasks') {
-    if (stopped) post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
-    else {
-      if (m.tasks.some((t) => t.size >= SMALL_FILE)) {
-        // they boot while the first blocks are read
-        writer.start();
-        ring.start(import.meta.url, true);
+  /** The drive is full, removed or failing: what is complete is reported, the rest goes back. */
+  private stopOn(e: unknown, current?: CopyTask): void {
+    this.stopped = true;
+    // the second copier first: what it finished is reported with this worker's own
+    const second = this.copier.stop();
+    if (e instanceof TargetFull) {
+      // finish what is complete before reporting the drive's state, so nothing is copied twice
+      try {
+        this.commitAll();
+      } catch {
+        /* it is returned below */
       }
-      queue.push(...m.tasks);
-      post({ t: 'more' });
-      drain();
-    }
-  } else if (m.t === 'finish') {
-    // nothing is left to flush here: every drain ends with flushAll, or with the drive stopped
-    try {
-      rmSync(tmpDir, { recursive: true, force: true });
-    } catch {
-      /* best effort */
-    }
-    ring.stop();
-    writer.stop();
-    flusher.stop();
-    copier.terminate();
-    port.close();
+      const returned = this.returnAll(current, second);
+      this.post({ t: 'full', id: returned[0] ?? -1, returned, message: e.message });
+    } else if (e instanceof TargetGone)
+      this.post({ t: 'removed', returned: this.returnAll(current, second), message: e.message });
+    else
+      this.post({
+        t: 'target-error',
+        returned: this.returnAll(current, second),
+        code: e instanceof TargetFailed ? e.code : 'EUNKNOWN',
+        message: e instanceof Error ? e.message : String(e),
+      });
   }
-  while (deferred.length) handle(deferred.shift()!);
+
+  handle(m: ToWorker): void {
+    if (m.t === 'tasks') {
+      if (this.stopped) this.post({ t: 'returned', returned: m.tasks.map((t) => t.id) });
+      else {
+        if (m.tasks.some((t) => t.size >= SMALL_FILE)) {
+          // they boot while the first blocks are read
+          this.writer.start();
+          this.ring.start(import.meta.url, true);
+        }
+        this.queue.push(...m.tasks);
+        this.post({ t: 'more' });
+        this.drain();
+      }
+    } else if (m.t === 'finish') {
+      // nothing is left to flush here: every drain ends with flushAll, or with the drive stopped
+      try {
+        rmSync(this.tmpDir, { recursive: true, force: true });
+      } catch {
+        /* best effort */
+      }
+      this.ring.stop();
+      this.writer.stop();
+      this.flusher.stop();
+      this.copier.terminate();
+      this.port.close();
+    }
+    while (this.deferred.length) this.handle(this.deferred.shift()!);
+  }
 }
 
-port.on('message', (m: ToWorker) => handle(m));
+runNicer();
+const port = parentPort!;
+const worker = new CopyWorker(workerData as WorkerInit, port);
+port.on('message', (m: ToWorker) => worker.handle(m));

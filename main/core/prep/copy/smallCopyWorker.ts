@@ -25,139 +25,160 @@ import { Md5Batch } from '../hash/md5Lanes';
 import type { CopyResult, CopyTask, FromSmallCopier, SmallCopyInit, ToSmallCopier } from '../threads/protocol';
 import { runNicer } from '../threads/workerBoot';
 
-runNicer();
-
 /** a batch is answered at this many bytes or files (what a kill -9 can make the next run copy again, on top of the copy worker's own) */
 export const ANSWER_BYTES = 1024 * 1024;
 const ANSWER_FILES = 128;
 
-const init = workerData as SmallCopyInit;
-const ctrl = new Int32Array(init.ctrl);
-const target = new Target(init.root, init.rootDev);
-// room for a batch just under ANSWER_BYTES and one more file of less than a block (read with one byte more)
-const batch = new Md5Batch(ANSWER_BYTES + SMALL_FILE);
-const hasher: SmallFileHasher = {
-  room: (len) => ({ buf: batch.buf, at: batch.room(len) }),
-  add: (len, done) => batch.add(len, done),
-};
-const queue: CopyTask[] = [];
-/** copied, in the batch, not answered yet */
-let held: { task: CopyTask; result: CopyResult }[] = [];
-let heldBytes = 0;
-let stopped = false;
+/** One second copier: its batch being hashed, the tasks it was given and the copies it has not answered. */
+class SmallCopier {
+  private readonly ctrl: Int32Array;
+  private readonly target: Target;
+  // room for a batch just under ANSWER_BYTES and one more file of less than a block (read with one byte more)
+  private readonly batch = new Md5Batch(ANSWER_BYTES + SMALL_FILE);
+  private readonly hasher: SmallFileHasher = {
+    room: (len) => ({ buf: this.batch.buf, at: this.batch.room(len) }),
+    add: (len, done) => this.batch.add(len, done),
+  };
+  private readonly queue: CopyTask[] = [];
+  /** copied, in the batch, not answered yet */
+  private held: { task: CopyTask; result: CopyResult }[] = [];
+  private heldBytes = 0;
+  private stopped = false;
+  /** Which file this copier reads now ([1]: the engine watches for a read that stopped answering). */
+  private readonly reading: Int32Array;
 
-function answer(m: FromSmallCopier): void {
-  init.port.postMessage(m);
-  Atomics.add(ctrl, 1, 1);
-  Atomics.notify(ctrl, 1);
-}
-
-/** Hashes the batch and answers it. */
-function answerBatch(): void {
-  if (!held.length) return;
-  batch.flush();
-  answer({ t: 'copied', results: held.map((h) => h.result) });
-  held = [];
-  heldBytes = 0;
-}
-
-/** Which file this copier reads now ([1]: the engine watches for a read that stopped answering). */
-const reading = new Int32Array(init.reading);
-
-function copyOne(task: CopyTask): void {
-  target.checkSoon();
-  Atomics.store(reading, 1, task.id + 1);
-  const src = openSource(task);
-  let dst = -1;
-  const at = join(init.root, task.rel);
-  try {
-    const before = fstatSync(src);
-    if (before.size >= SMALL_FILE) {
-      answer({ t: 'big', id: task.id });
-      return;
-    }
-    dst = target.create(at, copyMode(task.src, before.mode));
-    const result = copySmallFile(target, task, src, dst, before, hasher, init.fsyncEach);
-    held.push({ task, result });
-    heldBytes += result.size;
-  } catch (e) {
-    dropCopy(dst, at);
-    dst = -1;
-    throw e;
-  } finally {
-    Atomics.store(reading, 1, 0);
-    if (dst >= 0) closeSync(dst);
-    closeSync(src);
+  constructor(private readonly init: SmallCopyInit) {
+    this.ctrl = new Int32Array(init.ctrl);
+    this.target = new Target(init.root, init.rootDev);
+    this.reading = new Int32Array(init.reading);
   }
-}
 
-/** Stops: what it holds is removed from the drive and handed back with the rest of its tasks. */
-function stop(why: 'asked' | 'full' | 'removed' | 'failed', code: string, message: string, current?: CopyTask): void {
-  stopped = true;
-  const returned = [...(current ? [current.id] : []), ...held.map((h) => h.task.id), ...queue.map((t) => t.id)];
-  for (const h of held) {
+  /** A message of the copy worker: tasks (copied at once) or stop. */
+  onMessage(m: ToSmallCopier): void {
+    this.take(m);
+    if (!this.stopped) this.drain();
+  }
+
+  private answer(m: FromSmallCopier): void {
+    this.init.port.postMessage(m);
+    Atomics.add(this.ctrl, 1, 1);
+    Atomics.notify(this.ctrl, 1);
+  }
+
+  /** Hashes the batch and answers it. */
+  private answerBatch(): void {
+    if (!this.held.length) return;
+    this.batch.flush();
+    this.answer({ t: 'copied', results: this.held.map((h) => h.result) });
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  private copyOne(task: CopyTask): void {
+    this.target.checkSoon();
+    Atomics.store(this.reading, 1, task.id + 1);
+    const src = openSource(task);
+    let dst = -1;
+    const at = join(this.init.root, task.rel);
     try {
-      unlinkSync(join(init.root, h.task.rel));
-    } catch {
-      /* gone */
-    }
-  }
-  held = [];
-  queue.length = 0;
-  answer({ t: 'stopped', why, code, message, returned });
-}
-
-function take(m: ToSmallCopier): void {
-  if (m.t === 'stop') {
-    if (!stopped) stop('asked', 'ESTOPPED', 'asked to stop');
-  } else if (stopped)
-    answer({ t: 'stopped', why: 'asked', code: 'ESTOPPED', message: 'stopped', returned: m.tasks.map((t) => t.id) });
-  else queue.push(...m.tasks);
-}
-
-function drain(): void {
-  for (;;) {
-    if (Atomics.load(ctrl, 0)) {
-      stop('asked', 'ESTOPPED', 'asked to stop');
-      return;
-    }
-    const task = queue.shift();
-    if (!task) {
-      const more = receiveMessageOnPort(init.port);
-      if (more) {
-        take(more.message as ToSmallCopier);
-        if (stopped) return;
-        continue;
+      const before = fstatSync(src);
+      if (before.size >= SMALL_FILE) {
+        this.answer({ t: 'big', id: task.id });
+        return;
       }
-      answerBatch();
-      return;
-    }
-    try {
-      copyOne(task);
+      dst = this.target.create(at, copyMode(task.src, before.mode));
+      const result = copySmallFile(this.target, task, src, dst, before, this.hasher, this.init.fsyncEach);
+      this.held.push({ task, result });
+      this.heldBytes += result.size;
     } catch (e) {
-      if (e instanceof SourceFailed) {
-        answer({ t: 'source-error', id: task.id, code: e.code, message: e.message });
-        continue;
-      }
-      if (e instanceof TargetFull) {
-        // what is complete is answered; the file that did not fit goes back first
-        answerBatch();
-        stop('full', 'ENOSPC', e.message, task);
-      } else if (e instanceof TargetGone) stop('removed', 'EREMOVED', e.message, task);
-      else
-        stop(
-          'failed',
-          e instanceof TargetFailed ? e.code : 'EUNKNOWN',
-          e instanceof Error ? e.message : String(e),
-          task,
-        );
-      return;
+      dropCopy(dst, at);
+      dst = -1;
+      throw e;
+    } finally {
+      Atomics.store(this.reading, 1, 0);
+      if (dst >= 0) closeSync(dst);
+      closeSync(src);
     }
-    if (heldBytes >= ANSWER_BYTES || held.length >= ANSWER_FILES) answerBatch();
+  }
+
+  /** Stops: what it holds is removed from the drive and handed back with the rest of its tasks. */
+  private stop(why: 'asked' | 'full' | 'removed' | 'failed', code: string, message: string, current?: CopyTask): void {
+    this.stopped = true;
+    const returned = [
+      ...(current ? [current.id] : []),
+      ...this.held.map((h) => h.task.id),
+      ...this.queue.map((t) => t.id),
+    ];
+    for (const h of this.held) {
+      try {
+        unlinkSync(join(this.init.root, h.task.rel));
+      } catch {
+        /* gone */
+      }
+    }
+    this.held = [];
+    this.queue.length = 0;
+    this.answer({ t: 'stopped', why, code, message, returned });
+  }
+
+  private take(m: ToSmallCopier): void {
+    if (m.t === 'stop') {
+      if (!this.stopped) this.stop('asked', 'ESTOPPED', 'asked to stop');
+    } else if (this.stopped)
+      this.answer({
+        t: 'stopped',
+        why: 'asked',
+        code: 'ESTOPPED',
+        message: 'stopped',
+        returned: m.tasks.map((t) => t.id),
+      });
+    else this.queue.push(...m.tasks);
+  }
+
+  private drain(): void {
+    for (;;) {
+      if (Atomics.load(this.ctrl, 0)) {
+        this.stop('asked', 'ESTOPPED', 'asked to stop');
+        return;
+      }
+      const task = this.queue.shift();
+      if (!task) {
+        const more = receiveMessageOnPort(this.init.port);
+        if (more) {
+          this.take(more.message as ToSmallCopier);
+          if (this.stopped) return;
+          continue;
+        }
+        this.answerBatch();
+        return;
+      }
+      try {
+        this.copyOne(task);
+      } catch (e) {
+        if (e instanceof SourceFailed) {
+          this.answer({ t: 'source-error', id: task.id, code: e.code, message: e.message });
+          continue;
+        }
+        if (e instanceof TargetFull) {
+          // what is complete is answered; the file that did not fit goes back first
+          this.answerBatch();
+          this.stop('full', 'ENOSPC', e.message, task);
+        } else if (e instanceof TargetGone) this.stop('removed', 'EREMOVED', e.message, task);
+        else
+          this.stop(
+            'failed',
+            e instanceof TargetFailed ? e.code : 'EUNKNOWN',
+            e instanceof Error ? e.message : String(e),
+            task,
+          );
+        return;
+      }
+      if (this.heldBytes >= ANSWER_BYTES || this.held.length >= ANSWER_FILES) this.answerBatch();
+    }
   }
 }
 
-init.port.on('message', (m: ToSmallCopier) => {
-  take(m);
-  if (!stopped) drain();
-});
+runNicer();
+const init = workerData as SmallCopyInit;
+const copier = new SmallCopier(init);
+init.port.on('message', (m: ToSmallCopier) => copier.onMessage(m));

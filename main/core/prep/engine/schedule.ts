@@ -66,35 +66,6 @@ export class FileQueue {
   }
 }
 
-export interface DriveRun {
-  index: number;
-  info: TargetInfo;
-  bitLockerKey: string;
-  rootDev: number;
-  worker?: Worker;
-  state: DriveProgress['state'];
-  queue: FileQueue;
-  outstanding: Set<number>;
-  bytesDone: number;
-  bytesTotal: number;
-  filesDone: number;
-  filesTotal: number;
-  /** bytes of this session already on the drive before this run */
-  doneBefore: number;
-  /** write-behind places of the files the worker reported unflushed, oldest first, until `synced` */
-  behindQ: number[];
-  /** the copy worker has ended */
-  ended?: Promise<void>;
-  /** why the drive took no more, as it was when it filled ("is full", "can hold no more files: …") */
-  fullWhy?: string;
-  /** the worker's `reading` (WorkerInit): which file each of its copiers reads now */
-  reading?: Int32Array;
-  /** when the worker last said it copied bytes or files */
-  heardAt?: number;
-  /** per copier: the file it was seen reading, and since when */
-  seen?: ({ id: number; since: number } | undefined)[];
-}
-
 export interface FailedFile {
   source: string;
   code: string;
@@ -153,7 +124,439 @@ export interface ScheduleInput {
   emit: (e: PrepEvent) => void;
 }
 
-export class DriveScheduler {
+/** What a drive's run asks of the scheduler that holds every drive. */
+interface RunHost {
+  readonly input: ScheduleInput;
+  readonly runs: readonly DriveRun[];
+  readonly failed: FailedFile[];
+  filesCopied: number;
+  bytesCopied: number;
+  totalBytes: number;
+  /** a file the plan gave a drive, as its worker takes it */
+  taskOf(i: number): CopyTask;
+  /** queues a record to be journaled in turn */
+  journalLater(item: ToJournal): void;
+  journalSome(max: number): void;
+  reassign(from: DriveRun, ids: number[]): number;
+  /** ends the copy once no drive has work left */
+  checkAll(): void;
+  /** a worker to end on any way out */
+  adopt(w: Worker): void;
+}
+
+/**
+ * A record to journal, in order: a finished file (`q`: the file's write-behind place when it was
+ * reported before its data was flushed), or a `synced` confirmation that follows them.
+ */
+type ToJournal = { r: DriveRun; res: CopyResult; q?: number } | { synced: JournalRecord };
+
+/** Each message of a copy worker and the drive's method that handles it. */
+type Handlers = { [T in FromWorker['t']]?: (r: DriveRun, m: Extract<FromWorker, { t: T }>) => void };
+
+/** One drive of a run: its queue, its counts and its copy worker, and what it does with each message the worker sends. */
+export class DriveRun {
+  worker?: Worker;
+  state: DriveProgress['state'] = 'waiting';
+  readonly queue = new FileQueue();
+  readonly outstanding = new Set<number>();
+  bytesDone = 0;
+  bytesTotal = 0;
+  filesDone = 0;
+  filesTotal = 0;
+  /** bytes of this session already on the drive before this run */
+  doneBefore = 0;
+  /** write-behind places of the files the worker reported unflushed, oldest first, until `synced` */
+  behindQ: number[] = [];
+  /** the copy worker has ended */
+  ended?: Promise<void>;
+  /** why the drive took no more, as it was when it filled ("is full", "can hold no more files: …") */
+  fullWhy?: string;
+  /** the worker's `reading` (WorkerInit): which file each of its copiers reads now */
+  reading?: Int32Array;
+  /** when the worker last said it copied bytes or files */
+  heardAt?: number;
+  /** per copier: the file it was seen reading, and since when */
+  seen?: ({ id: number; since: number } | undefined)[];
+  /** the worker's messages that came before the scheduler ran, handled once it does (then undefined) */
+  private early: FromWorker[] | undefined = [];
+
+  private static readonly handlers: Handlers = {
+    bytes: (r, m) => r.onBytes(m),
+    done: (r, m) => r.onDone(m),
+    synced: (r, m) => r.onSynced(m),
+    'source-error': (r, m) => r.onSourceError(m),
+    full: (r, m) => r.onFull(m),
+    returned: (r, m) => r.onReturned(m),
+    removed: (r, m) => r.onRemoved(m),
+    'target-error': (r, m) => r.onTargetError(m),
+    more: (r) => r.onMore(),
+    idle: (r) => r.onIdle(),
+  };
+
+  constructor(
+    private readonly host: RunHost,
+    readonly index: number,
+    readonly info: TargetInfo,
+    readonly bitLockerKey: string,
+    readonly rootDev: number,
+  ) {}
+
+  /** Makes `s` the drive's worker: its messages come here, a crash stops the drive. */
+  attach(s: StartedWorker): void {
+    const w = s.worker;
+    this.host.adopt(w);
+    this.worker = w;
+    this.reading = s.reading;
+    this.seen = [];
+    this.heardAt = Date.now();
+    this.ended = new Promise((resolveEnded) => w.once('exit', () => resolveEnded()));
+    const failed = (e: Error) => {
+      if (this.worker !== w) return;
+      this.receive({
+        t: 'target-error',
+        returned: [...this.outstanding],
+        code: 'EWORKER',
+        message: `the copy stopped: ${e.message}`,
+      });
+    };
+    w.on('message', (m: FromWorker) => {
+      if (this.worker === w) this.receive(m);
+    });
+    w.on('error', failed);
+    for (const e of s.errors) failed(e);
+  }
+
+  /** The scheduler runs: what came early is handled, and the worker gets its first two chunks. */
+  start(): void {
+    this.doneBefore = this.host.input.journal
+      .filesOnDrive(this.info.driveId)
+      .filter((f) => f.s === this.host.input.session)
+      .reduce((s, f) => s + f.size, 0);
+    this.state = this.queue.length ? 'copying' : 'done';
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const m of early) this.handle(m);
+    this.sendChunk();
+    this.sendChunk();
+  }
+
+  /** The drive still has work: its own, or files its worker may hand back. */
+  active(): boolean {
+    return this.state === 'copying' || this.state === 'waiting' || (this.state === 'full' && this.outstanding.size > 0);
+  }
+
+  /** Ends the drive's worker. */
+  stop(): void {
+    if (this.worker) {
+      void this.worker.terminate();
+      this.worker = undefined;
+    }
+  }
+
+  /** The copy is over: an idle worker flushes its last files and ends. */
+  finish(): void {
+    if (this.worker) {
+      this.worker.postMessage({ t: 'finish' });
+      this.worker = undefined;
+    }
+  }
+
+  /** Bytes of the files this drive has finished (what survives when the rest is taken back). */
+  private bytesOnDrive(): number {
+    const { journal, session } = this.host.input;
+    return (
+      journal
+        .filesOnDrive(this.info.driveId)
+        .filter((f) => f.s === session)
+        .reduce((s, f) => s + f.size, 0) - this.doneBefore
+    );
+  }
+
+  /** Sends the worker the next chunk of the queue; false when there is none (or no worker). */
+  sendChunk(): boolean {
+    if (!this.worker || !this.queue.length) return false;
+    const { table } = this.host.input;
+    const tasks: CopyTask[] = [];
+    let bytes = 0;
+    while (this.queue.length && tasks.length < CHUNK_FILES && bytes < CHUNK_BYTES) {
+      const i = this.queue.shift()!;
+      tasks.push(this.host.taskOf(i));
+      this.outstanding.add(i);
+      bytes += table.size(i);
+    }
+    this.worker.postMessage({ t: 'tasks', tasks });
+    return true;
+  }
+
+  /** A message of the drive's worker: held until the scheduler runs. */
+  private receive(m: FromWorker): void {
+    if (this.early) this.early.push(m);
+    else this.handle(m);
+  }
+
+  private handle(m: FromWorker): void {
+    if (m.t === 'bytes' || m.t === 'done') this.heardAt = Date.now();
+    const handler = DriveRun.handlers[m.t] as ((r: DriveRun, m: FromWorker) => void) | undefined;
+    handler?.(this, m);
+  }
+
+  private onBytes(m: { n: number }): void {
+    this.bytesDone += m.n;
+  }
+
+  /** Files copied: counted now, journaled a slice per event-loop turn, so timers and the UI keep running. */
+  private onDone(m: Extract<FromWorker, { t: 'done' }>): void {
+    const { host } = this;
+    for (const res of m.results) {
+      const counted = this.outstanding.delete(res.id);
+      // in the worker's order, so its `synced` count maps onto places (-1: not journaled)
+      const q = m.behind && counted ? host.input.journal.nextQ(this.info.driveId) : -1;
+      if (m.behind) this.behindQ.push(q);
+      if (!counted) continue;
+      this.filesDone++;
+      host.filesCopied++;
+      host.bytesCopied += res.size;
+      host.journalLater({ r: this, res, ...(q >= 0 ? { q } : {}) });
+    }
+  }
+
+  /** The worker's first `n` files written behind are on the disk: journaled after every record reported before it, in their turn. */
+  private onSynced(m: { n: number }): void {
+    const covered = this.behindQ.splice(0, m.n).filter((q) => q >= 0);
+    if (covered.length)
+      this.host.journalLater({ synced: { t: 'synced', drive: this.info.driveId, q: Math.max(...covered) } });
+  }
+
+  /** A source file could not be read: named and left out. */
+  private onSourceError(m: Extract<FromWorker, { t: 'source-error' }>): void {
+    const { host } = this;
+    const { table, emit } = host.input;
+    this.outstanding.delete(m.id);
+    this.bytesTotal -= table.size(m.id);
+    this.filesTotal--;
+    host.totalBytes -= table.size(m.id);
+    host.failed.push({ source: table.source(m.id), code: m.code, message: m.message });
+    emit({
+      type: 'file-error',
+      source: table.source(m.id),
+      driveId: this.info.driveId,
+      code: m.code,
+      message: m.message,
+    });
+  }
+
+  /** The drive is full: what it could not take goes to drives with room. */
+  private onFull(m: Extract<FromWorker, { t: 'full' }>): void {
+    const { host } = this;
+    host.journalSome(Infinity);
+    // the worker returns what it had; anything still queued here was never sent
+    const ids = [...new Set([...m.returned.filter((i) => this.outstanding.has(i)), ...this.queue.takeAll()])];
+    for (const i of m.returned) this.outstanding.delete(i);
+    this.state = 'full';
+    this.fullWhy = fullWhy(this.info.path);
+    // bytes of returned files that were partly counted are not copied: take them back
+    this.bytesDone = Math.min(this.bytesDone, this.bytesOnDrive());
+    const moved = host.reassign(this, ids);
+    const left = ids.length - moved;
+    const s = (n: number) => (n === 1 ? '' : 's');
+    // Files the worker still had come back after this: how many need another drive is
+    // counted once, at the end, not here.
+    host.input.emit({
+      type: 'drive-full',
+      driveId: this.info.driveId,
+      target: this.info.path,
+      movedFiles: moved,
+      message: `Drive ${this.info.driveId} (${this.info.path}) ${this.fullWhy}; ${moved} file${s(moved)} moved to the other drives${left ? '; the files that fit on no drive need another one (counted when the copy ends): add one and resume to copy them' : ''}.`,
+    });
+    if (this.outstanding.size === 0) this.stop();
+    host.checkAll();
+  }
+
+  /** Tasks that reached the worker after it stopped. */
+  private onReturned(m: { returned: number[] }): void {
+    const ids = m.returned.filter((i) => this.outstanding.delete(i));
+    if (this.state === 'full') this.host.reassign(this, ids);
+    if (this.outstanding.size === 0 && !this.active()) this.stop();
+    this.host.checkAll();
+  }
+
+  /** The drive went away: its files wait for it to be plugged back in. */
+  private onRemoved(m: { returned: number[] }): void {
+    const ids = this.takeBack(m.returned);
+    if (!ids) return;
+    const { table, emit } = this.host.input;
+    this.state = 'removed';
+    for (const i of ids)
+      this.host.failed.push({
+        source: table.source(i),
+        code: 'EREMOVED',
+        message: `not copied: the drive ${this.info.driveId} was removed`,
+      });
+    const s = ids.size === 1 ? '' : 's';
+    emit({
+      type: 'drive-removed',
+      driveId: this.info.driveId,
+      target: this.info.path,
+      message: `The drive was removed (${this.info.driveId} at ${this.info.path}); ${ids.size} file${s} not copied. Plug it back in and resume to continue.`,
+    });
+    this.host.checkAll();
+  }
+
+  /** Writing to the drive failed (or its worker crashed): the drive stops alone. */
+  private onTargetError(m: { returned: number[]; code: string; message: string }): void {
+    const ids = this.takeBack(m.returned);
+    if (!ids) return;
+    const { table, emit } = this.host.input;
+    this.state = 'failed';
+    for (const i of ids)
+      this.host.failed.push({ source: table.source(i), code: m.code, message: `not copied: ${m.message}` });
+    emit({
+      type: 'file-error',
+      source: this.info.path,
+      driveId: this.info.driveId,
+      code: m.code,
+      message: `Writing to drive ${this.info.driveId} failed: ${m.message}. The drive may be failing; check it, then resume.`,
+    });
+    this.host.checkAll();
+  }
+
+  /**
+   * A drive that stops (removed, failed): journals what was reported, ends its worker and takes back
+   * every file it had not finished; undefined when it had stopped already.
+   */
+  private takeBack(returned: number[]): Set<number> | undefined {
+    this.host.journalSome(Infinity);
+    if (this.state === 'removed' || this.state === 'failed') return undefined;
+    const ids = new Set([...returned, ...this.outstanding, ...this.queue.takeAll()]);
+    this.outstanding.clear();
+    this.bytesDone = this.bytesOnDrive();
+    this.stop();
+    return ids;
+  }
+
+  /** The worker took a chunk: the next one goes, so one always waits. */
+  private onMore(): void {
+    if (this.state === 'copying') this.sendChunk();
+  }
+
+  /** The worker has nothing left: the next chunk, or the drive is done. */
+  private onIdle(): void {
+    if (this.state !== 'copying') return;
+    if (!this.sendChunk() && this.outstanding.size === 0) {
+      this.state = 'done';
+      this.host.checkAll();
+    }
+  }
+
+  /** Hot-plug: a target whose device changes or disappears stops cleanly ("the drive was removed"). */
+  checkDevice(): void {
+    if (!this.worker || !this.active()) return;
+    let dev = -1;
+    try {
+      dev = statSync(this.info.path).dev;
+    } catch {
+      /* gone */
+    }
+    if (dev !== this.rootDev) this.onRemoved({ returned: [] });
+  }
+
+  /** Cancel: the worker ends and every file not finished is named; small files it had not reported go in `unreported`. */
+  abort(ending: Promise<number>[], unreported: string[]): void {
+    if (!this.active() && !this.worker) return;
+    const { host } = this;
+    const { table } = host.input;
+    for (const i of this.outstanding)
+      if (table.size(i) < BLOCK_SIZE) unreported.push(join(this.info.path, host.taskOf(i).rel));
+    const ids = new Set([...this.outstanding, ...this.queue.takeAll()]);
+    this.outstanding.clear();
+    if (this.worker) ending.push(this.worker.terminate());
+    this.stop();
+    if (this.active()) this.state = 'stopped';
+    this.bytesDone = this.bytesOnDrive();
+    for (const i of ids)
+      host.failed.push({
+        source: table.source(i),
+        code: 'ESTOPPED',
+        message: 'not copied yet: the copy was stopped',
+      });
+  }
+
+  /**
+   * A read of a source that gives no byte for STUCK_READ_MS (a network or FUSE source that
+   * stopped answering): the file is named and left out, and the drive goes on with a new worker.
+   * The old one stays stuck in its read; it is let go (it holds nothing the copy needs: what it
+   * reported is journaled, what it wrote behind is flushed here).
+   */
+  checkStuckReads(now: number): void {
+    if (!this.reading || !this.worker || this.state !== 'copying') return;
+    const stuck = this.stuckFiles(this.reading, now);
+    if (!stuck.length) return;
+    const { host } = this;
+    const { table, emit } = host.input;
+    host.journalSome(Infinity);
+    const old = this.worker;
+    old.removeAllListeners('message');
+    old.unref();
+    hung++;
+    old.once('exit', () => hung--);
+    void old.terminate();
+    for (const id of stuck) {
+      this.outstanding.delete(id);
+      this.bytesTotal -= table.size(id);
+      this.filesTotal--;
+      host.totalBytes -= table.size(id);
+      const message = `reading ${table.source(id)} has not answered for over ${Math.round(STUCK_READ_MS / 1000)} s (a network or FUSE source that stopped answering?); it is left out and the drive's other files go on. Check the source, then resume to copy it.`;
+      host.failed.push({ source: table.source(id), code: 'ESTUCK', message });
+      emit({ type: 'file-error', source: table.source(id), driveId: this.info.driveId, code: 'ESTUCK', message });
+    }
+    this.confirmBehind();
+    // Everything else it held goes to a new worker (what it copied and did not report is copied again).
+    const ids = [...this.outstanding, ...this.queue.takeAll()];
+    this.outstanding.clear();
+    for (const i of ids) this.queue.push(i);
+    this.bytesDone = this.bytesOnDrive();
+    this.attach(startCopyWorker(host.input.copyWorker, this.info, host.input.maxRate, host.runs.length));
+    this.sendChunk();
+    this.sendChunk();
+  }
+
+  /** The files the worker's copiers have been reading for longer than STUCK_READ_MS. */
+  private stuckFiles(reading: Int32Array, now: number): number[] {
+    const seen = (this.seen ??= []);
+    const stuck: number[] = [];
+    for (let slot = 0; slot < 2; slot++) {
+      const id = Atomics.load(reading, slot) - 1;
+      if (id < 0) {
+        seen[slot] = undefined;
+        continue;
+      }
+      const was = seen[slot];
+      if (was?.id !== id) {
+        seen[slot] = { id, since: now };
+        continue;
+      }
+      // the copy worker's big files say how their bytes go; the second copier's small files take a moment each
+      const quiet = slot === 1 || now - (this.heardAt ?? 0) > STUCK_READ_MS;
+      if (now - was.since > STUCK_READ_MS && quiet && this.outstanding.has(id)) stuck.push(id);
+    }
+    return stuck;
+  }
+
+  /** What a let-go worker reported written behind and had not confirmed yet: flushed and confirmed here. */
+  private confirmBehind(): void {
+    const { journal } = this.host.input;
+    const places = this.behindQ.filter((q) => q >= 0);
+    this.behindQ = [];
+    if (places.length)
+      void syncfsAsync(this.info.path).then((status) => {
+        const q = Math.max(...places);
+        if (status === 0 && q > (journal.syncedQ(this.info.driveId) ?? -1))
+          journal.append([{ t: 'synced', drive: this.info.driveId, q }]);
+      });
+  }
+}
+
+export class DriveScheduler implements RunHost {
   readonly runs: DriveRun[];
   readonly failed: FailedFile[] = [];
   readonly notPlaced: number[] = [];
@@ -164,31 +567,31 @@ export class DriveScheduler {
   readonly totalFiles: number;
   stopped = false;
   private readonly workers: Worker[] = [];
-  /**
-   * Records to journal, in order: finished files (`q`: the file's write-behind place when it was
-   * reported before its data was flushed) and the `synced` confirmations that follow them.
-   */
-  private readonly toJournal: ({ r: DriveRun; res: CopyResult; q?: number } | { synced: JournalRecord })[] = [];
+  /** Records to journal, in order (see ToJournal). */
+  private readonly toJournal: ToJournal[] = [];
   private journalScheduled = false;
   private lastSync = Date.now();
+  /** the copy has ended (every drive done, full, removed, failed or stopped) */
+  private settled = false;
+  /** ends `run`'s promise */
+  private resolveRun?: () => void;
+  /** each second: stuck reads and drives that went away */
+  private watch?: ReturnType<typeof setInterval>;
+  private readonly onAbort = (): void => this.abort();
+  private readonly journalSlice = (): void => {
+    this.journalScheduled = false;
+    this.journalTurn();
+    if (this.toJournal.length) {
+      this.journalScheduled = true;
+      setImmediate(this.journalSlice);
+    }
+  };
 
-  constructor(private readonly input: ScheduleInput) {
+  constructor(readonly input: ScheduleInput) {
     const { table, infos } = input;
-    this.runs = infos.map((info, index) => ({
-      index,
-      info,
-      bitLockerKey: input.bitLockerKeys[index] ?? '',
-      rootDev: statSync(info.path).dev,
-      state: 'waiting',
-      queue: new FileQueue(),
-      outstanding: new Set(),
-      bytesDone: 0,
-      bytesTotal: 0,
-      filesDone: 0,
-      filesTotal: 0,
-      doneBefore: 0,
-      behindQ: [],
-    }));
+    this.runs = infos.map(
+      (info, index) => new DriveRun(this, index, info, input.bitLockerKeys[index] ?? '', statSync(info.path).dev),
+    );
     for (let i = 0; i < table.count; i++) {
       if (table.flags[i] || table.drive[i] === 255) continue;
       const r = this.runs[table.drive[i]!]!;
@@ -206,42 +609,13 @@ export class DriveScheduler {
         void s.worker.terminate(); // another drive is mounted there now: its worker would stop at once
         s = undefined;
       }
-      s ??= startCopyWorker(input.copyWorker, r.info, input.maxRate, input.infos.length);
-      const early: FromWorker[] = [];
-      this.handlers.set(r, (m) => early.push(m));
-      this.attach(r, s);
-      this.early.set(r, early);
+      r.attach(s ?? startCopyWorker(input.copyWorker, r.info, input.maxRate, input.infos.length));
     }
   }
 
-  /** Makes `s` the drive's worker: its messages go to the drive's handler, a crash stops the drive. */
-  private attach(r: DriveRun, s: StartedWorker): void {
-    const w = s.worker;
+  adopt(w: Worker): void {
     this.workers.push(w);
-    r.worker = w;
-    r.reading = s.reading;
-    r.seen = [];
-    r.heardAt = Date.now();
-    r.ended = new Promise((resolveEnded) => w.once('exit', () => resolveEnded()));
-    const failed = (e: Error) => {
-      if (r.worker !== w) return;
-      this.handlers.get(r)!({
-        t: 'target-error',
-        returned: [...r.outstanding],
-        code: 'EWORKER',
-        message: `the copy stopped: ${e.message}`,
-      });
-    };
-    w.on('message', (m: FromWorker) => {
-      if (r.worker === w) this.handlers.get(r)!(m);
-    });
-    w.on('error', failed);
-    for (const e of s.errors) failed(e);
   }
-
-  /** Where each worker's messages go: kept for `run` until it starts. */
-  private readonly handlers = new Map<DriveRun, (m: FromWorker) => void>();
-  private readonly early = new Map<DriveRun, FromWorker[]>();
 
   /** Per drive, for the progress event; the current file is the oldest one a worker holds. */
   driveProgress(): DriveProgress[] {
@@ -278,310 +652,48 @@ export class DriveScheduler {
 
   /** Copies until every drive is done, full, removed or failed, or the signal stops it. */
   run(): Promise<void> {
-    const { table, journal, signal, emit } = this.input;
-    const runs = this.runs;
-    return new Promise<void>((resolveAll) => {
-      let settled = false;
-      const active = (r: DriveRun) =>
-        r.state === 'copying' || r.state === 'waiting' || (r.state === 'full' && r.outstanding.size > 0);
-      /** Ends the copy once no drive has work left; idle workers stay until then to take moved files. */
-      const checkAll = () => {
-        if (settled || runs.some(active)) return;
-        settled = true;
-        clearInterval(watch);
-        signal?.removeEventListener('abort', onAbort);
-        for (const r of runs) {
-          if (r.worker) {
-            r.worker.postMessage({ t: 'finish' });
-            r.worker = undefined;
-          }
-        }
-        resolveAll();
-      };
-      const stopDrive = (r: DriveRun) => {
-        if (r.worker) {
-          void r.worker.terminate();
-          r.worker = undefined;
-        }
-      };
-      // bytes of the files this drive has finished (what survives when the rest is taken back)
-      const bytesOnDrive = (r: DriveRun) =>
-        journal
-          .filesOnDrive(r.info.driveId)
-          .filter((f) => f.s === this.input.session)
-          .reduce((s, f) => s + f.size, 0) - r.doneBefore;
-
-      const onAbort = () => {
-        this.stopped = true;
-        this.journalSome(Infinity);
-        // small files are written in place: those a stopped worker had not reported go, once it has ended
-        const ending: Promise<number>[] = [];
-        const unreported: string[] = [];
-        for (const r of runs) {
-          if (!active(r) && !r.worker) continue;
-          for (const i of r.outstanding)
-            if (table.size(i) < BLOCK_SIZE) unreported.push(join(r.info.path, this.taskOf(i).rel));
-          const ids = new Set([...r.outstanding, ...r.queue.takeAll()]);
-          r.outstanding.clear();
-          if (r.worker) ending.push(r.worker.terminate());
-          stopDrive(r);
-          if (active(r)) r.state = 'stopped';
-          r.bytesDone = bytesOnDrive(r);
-          for (const i of ids)
-            this.failed.push({
-              source: table.source(i),
-              code: 'ESTOPPED',
-              message: 'not copied yet: the copy was stopped',
-            });
-        }
-        // a worker stuck in a source read never ends: what it had is removed after a few seconds all the same
-        void Promise.race([Promise.allSettled(ending), new Promise((res) => setTimeout(res, 5000))]).then(() => {
-          for (const f of unreported) rmSync(f, { force: true });
-          checkAll();
-        });
-      };
-      if (signal?.aborted) queueMicrotask(onAbort);
-      else signal?.addEventListener('abort', onAbort, { once: true });
-
-      const journalSlice = () => {
-        this.journalScheduled = false;
-        this.journalTurn();
-        if (this.toJournal.length) {
-          this.journalScheduled = true;
-          setImmediate(journalSlice);
-        }
-      };
-      const onMessage = (r: DriveRun, m: FromWorker) => {
-        if (m.t === 'bytes' || m.t === 'done') r.heardAt = Date.now();
-        switch (m.t) {
-          case 'bytes':
-            r.bytesDone += m.n;
-            break;
-          case 'done': {
-            // Counted now; journaled a slice per event-loop turn, so timers and the UI keep running.
-            for (const res of m.results) {
-              const counted = r.outstanding.delete(res.id);
-              // in the worker's order, so its `synced` count maps onto places (-1: not journaled)
-              const q = m.behind && counted ? this.input.journal.nextQ(r.info.driveId) : -1;
-              if (m.behind) r.behindQ.push(q);
-              if (!counted) continue;
-              r.filesDone++;
-              this.filesCopied++;
-              this.bytesCopied += res.size;
-              this.toJournal.push({ r, res, ...(q >= 0 ? { q } : {}) });
-            }
-            if (!this.journalScheduled && this.toJournal.length) {
-              this.journalScheduled = true;
-              setImmediate(journalSlice);
-            }
-            break;
-          }
-          case 'synced': {
-            // journaled after every record the worker reported before it, in their turn
-            const covered = r.behindQ.splice(0, m.n).filter((q) => q >= 0);
-            if (covered.length) {
-              this.toJournal.push({ synced: { t: 'synced', drive: r.info.driveId, q: Math.max(...covered) } });
-              if (!this.journalScheduled) {
-                this.journalScheduled = true;
-                setImmediate(journalSlice);
-              }
-            }
-            break;
-          }
-          case 'source-error': {
-            r.outstanding.delete(m.id);
-            r.bytesTotal -= table.size(m.id);
-            r.filesTotal--;
-            this.totalBytes -= table.size(m.id);
-            this.failed.push({ source: table.source(m.id), code: m.code, message: m.message });
-            emit({
-              type: 'file-error',
-              source: table.source(m.id),
-              driveId: r.info.driveId,
-              code: m.code,
-              message: m.message,
-            });
-            break;
-          }
-          case 'full': {
-            this.journalSome(Infinity);
-            // the worker returns what it had; anything still queued here was never sent
-            const ids = [...new Set([...m.returned.filter((i) => r.outstanding.has(i)), ...r.queue.takeAll()])];
-            for (const i of m.returned) r.outstanding.delete(i);
-            r.state = 'full';
-            r.fullWhy = fullWhy(r.info.path);
-            // bytes of returned files that were partly counted are not copied: take them back
-            r.bytesDone = Math.min(r.bytesDone, bytesOnDrive(r));
-            const moved = this.reassign(r, ids);
-            const left = ids.length - moved;
-            const s = (n: number) => (n === 1 ? '' : 's');
-            // Files the worker still had come back after this: how many need another drive is
-            // counted once, at the end, not here.
-            emit({
-              type: 'drive-full',
-              driveId: r.info.driveId,
-              target: r.info.path,
-              movedFiles: moved,
-              message: `Drive ${r.info.driveId} (${r.info.path}) ${r.fullWhy}; ${moved} file${s(moved)} moved to the other drives${left ? '; the files that fit on no drive need another one (counted when the copy ends): add one and resume to copy them' : ''}.`,
-            });
-            if (r.outstanding.size === 0) stopDrive(r);
-            checkAll();
-            break;
-          }
-          case 'returned': {
-            const ids = m.returned.filter((i) => r.outstanding.delete(i));
-            if (r.state === 'full') this.reassign(r, ids);
-            if (r.outstanding.size === 0 && !active(r)) stopDrive(r);
-            checkAll();
-            break;
-          }
-          case 'removed':
-          case 'target-error': {
-            this.journalSome(Infinity);
-            if (r.state === 'removed' || r.state === 'failed') break;
-            const ids = new Set([...m.returned, ...r.outstanding, ...r.queue.takeAll()]);
-            r.outstanding.clear();
-            r.bytesDone = bytesOnDrive(r);
-            stopDrive(r);
-            const s = ids.size === 1 ? '' : 's';
-            if (m.t === 'removed') {
-              r.state = 'removed';
-              for (const i of ids)
-                this.failed.push({
-                  source: table.source(i),
-                  code: 'EREMOVED',
-                  message: `not copied: the drive ${r.info.driveId} was removed`,
-                });
-              emit({
-                type: 'drive-removed',
-                driveId: r.info.driveId,
-                target: r.info.path,
-                message: `The drive was removed (${r.info.driveId} at ${r.info.path}); ${ids.size} file${s} not copied. Plug it back in and resume to continue.`,
-              });
-            } else {
-              r.state = 'failed';
-              for (const i of ids)
-                this.failed.push({ source: table.source(i), code: m.code, message: `not copied: ${m.message}` });
-              emit({
-                type: 'file-error',
-                source: r.info.path,
-                driveId: r.info.driveId,
-                code: m.code,
-                message: `Writing to drive ${r.info.driveId} failed: ${m.message}. The drive may be failing; check it, then resume.`,
-              });
-            }
-            checkAll();
-            break;
-          }
-          case 'more': {
-            if (r.state === 'copying') this.sendChunk(r);
-            break;
-          }
-          case 'idle': {
-            if (r.state !== 'copying') break;
-            if (!this.sendChunk(r) && r.outstanding.size === 0) {
-              r.state = 'done';
-              checkAll();
-            }
-            break;
-          }
-          default:
-            break;
-        }
-      };
-
-      /**
-       * A read of a source that gives no byte for STUCK_READ_MS (a network or FUSE source that
-       * stopped answering): the file is named and left out, and the drive goes on with a new worker.
-       * The old one stays stuck in its read; it is let go (it holds nothing the copy needs: what it
-       * reported is journaled, what it wrote behind is flushed here).
-       */
-      const stuckReads = (r: DriveRun, now: number) => {
-        if (!r.reading || !r.worker || r.state !== 'copying') return;
-        const seen = (r.seen ??= []);
-        const stuck: number[] = [];
-        for (let slot = 0; slot < 2; slot++) {
-          const id = Atomics.load(r.reading, slot) - 1;
-          if (id < 0) {
-            seen[slot] = undefined;
-            continue;
-          }
-          const was = seen[slot];
-          if (was?.id !== id) {
-            seen[slot] = { id, since: now };
-            continue;
-          }
-          // the copy worker's big files say how their bytes go; the second copier's small files take a moment each
-          const quiet = slot === 1 || now - (r.heardAt ?? 0) > STUCK_READ_MS;
-          if (now - was.since > STUCK_READ_MS && quiet && r.outstanding.has(id)) stuck.push(id);
-        }
-        if (!stuck.length) return;
-        this.journalSome(Infinity);
-        const old = r.worker;
-        old.removeAllListeners('message');
-        old.unref();
-        hung++;
-        old.once('exit', () => hung--);
-        void old.terminate();
-        for (const id of stuck) {
-          r.outstanding.delete(id);
-          r.bytesTotal -= table.size(id);
-          r.filesTotal--;
-          this.totalBytes -= table.size(id);
-          const message = `reading ${table.source(id)} has not answered for over ${Math.round(STUCK_READ_MS / 1000)} s (a network or FUSE source that stopped answering?); it is left out and the drive's other files go on. Check the source, then resume to copy it.`;
-          this.failed.push({ source: table.source(id), code: 'ESTUCK', message });
-          emit({ type: 'file-error', source: table.source(id), driveId: r.info.driveId, code: 'ESTUCK', message });
-        }
-        // What the old worker reported written behind and had not confirmed yet: flushed and confirmed here.
-        const places = r.behindQ.filter((q) => q >= 0);
-        r.behindQ = [];
-        if (places.length)
-          void syncfsAsync(r.info.path).then((status) => {
-            const q = Math.max(...places);
-            if (status === 0 && q > (journal.syncedQ(r.info.driveId) ?? -1))
-              journal.append([{ t: 'synced', drive: r.info.driveId, q }]);
-          });
-        // Everything else it held goes to a new worker (what it copied and did not report is copied again).
-        const ids = [...r.outstanding, ...r.queue.takeAll()];
-        r.outstanding.clear();
-        for (const i of ids) r.queue.push(i);
-        r.bytesDone = bytesOnDrive(r);
-        this.attach(r, startCopyWorker(this.input.copyWorker, r.info, this.input.maxRate, runs.length));
-        this.sendChunk(r);
-        this.sendChunk(r);
-      };
-
-      // Hot-plug: a target whose device changes or disappears stops cleanly ("the drive was removed").
-      const watch = setInterval(() => {
-        const now = Date.now();
-        for (const r of runs) stuckReads(r, now);
-        for (const r of runs) {
-          if (!r.worker || !active(r)) continue;
-          let dev = -1;
-          try {
-            dev = statSync(r.info.path).dev;
-          } catch {
-            /* gone */
-          }
-          if (dev !== r.rootDev) onMessage(r, { t: 'removed', returned: [], message: 'the drive was removed' });
-        }
-      }, 1000);
-      for (const r of runs) {
-        r.doneBefore = journal
-          .filesOnDrive(r.info.driveId)
-          .filter((f) => f.s === this.input.session)
-          .reduce((s, f) => s + f.size, 0);
-        r.state = r.queue.length ? 'copying' : 'done';
-        this.handlers.set(r, (m) => onMessage(r, m));
-        for (const m of this.early.get(r)!.splice(0)) onMessage(r, m);
-        this.sendChunk(r);
-        this.sendChunk(r);
-      }
-      checkAll();
-    }).then(async () => {
+    return new Promise<void>((resolveAll) => this.begin(resolveAll)).then(async () => {
       // what is left goes in turns too (the copy can finish files faster than this thread journals them)
       for (this.journalTurn(); this.toJournal.length; this.journalTurn()) await new Promise((r) => setImmediate(r));
-      journal.syncSoon();
+      this.input.journal.syncSoon();
+    });
+  }
+
+  private begin(resolveAll: () => void): void {
+    const { signal } = this.input;
+    this.resolveRun = resolveAll;
+    if (signal?.aborted) queueMicrotask(this.onAbort);
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.watch = setInterval(() => {
+      const now = Date.now();
+      for (const r of this.runs) r.checkStuckReads(now);
+      for (const r of this.runs) r.checkDevice();
+    }, 1000);
+    for (const r of this.runs) r.start();
+    this.checkAll();
+  }
+
+  /** Ends the copy once no drive has work left; idle workers stay until then to take moved files. */
+  checkAll(): void {
+    if (this.settled || this.runs.some((r) => r.active())) return;
+    this.settled = true;
+    clearInterval(this.watch);
+    this.input.signal?.removeEventListener('abort', this.onAbort);
+    for (const r of this.runs) r.finish();
+    this.resolveRun?.();
+  }
+
+  /** Cancel: every drive stops; small files written in place and not reported go, once their workers have ended. */
+  private abort(): void {
+    this.stopped = true;
+    this.journalSome(Infinity);
+    const ending: Promise<number>[] = [];
+    const unreported: string[] = [];
+    for (const r of this.runs) r.abort(ending, unreported);
+    // a worker stuck in a source read never ends: what it had is removed after a few seconds all the same
+    void Promise.race([Promise.allSettled(ending), new Promise((res) => setTimeout(res, 5000))]).then(() => {
+      for (const f of unreported) rmSync(f, { force: true });
+      this.checkAll();
     });
   }
 
@@ -634,7 +746,7 @@ export class DriveScheduler {
     );
   }
 
-  private taskOf(i: number): CopyTask {
+  taskOf(i: number): CopyTask {
     const { table, session } = this.input;
     return {
       id: i,
@@ -645,22 +757,8 @@ export class DriveScheduler {
     };
   }
 
-  private sendChunk(r: DriveRun): boolean {
-    if (!r.worker || !r.queue.length) return false;
-    const tasks: CopyTask[] = [];
-    let bytes = 0;
-    while (r.queue.length && tasks.length < CHUNK_FILES && bytes < CHUNK_BYTES) {
-      const i = r.queue.shift()!;
-      tasks.push(this.taskOf(i));
-      r.outstanding.add(i);
-      bytes += this.input.table.size(i);
-    }
-    r.worker.postMessage({ t: 'tasks', tasks });
-    return true;
-  }
-
   /** Moves files a full drive could not take onto drives that still have room. */
-  private reassign(from: DriveRun, ids: number[]): number {
+  reassign(from: DriveRun, ids: number[]): number {
     const { table } = this.input;
     let moved = 0;
     const room = this.runs.map((r) => {
@@ -689,7 +787,7 @@ export class DriveScheduler {
       moved++;
       if (to.state === 'done') {
         to.state = 'copying';
-        this.sendChunk(to);
+        to.sendChunk();
       }
     }
     return moved;
@@ -702,8 +800,16 @@ export class DriveScheduler {
     while (this.toJournal.length && performance.now() < until);
   }
 
+  journalLater(item: ToJournal): void {
+    this.toJournal.push(item);
+    if (!this.journalScheduled) {
+      this.journalScheduled = true;
+      setImmediate(this.journalSlice);
+    }
+  }
+
   /** Journals finished files (at most `max` now). */
-  private journalSome(max: number): void {
+  journalSome(max: number): void {
     const { table, entries, session, journal } = this.input;
     const take = this.toJournal.splice(0, Math.min(max, this.toJournal.length));
     if (!take.length) return;

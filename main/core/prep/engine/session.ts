@@ -14,6 +14,7 @@ import type {
   PrepPlanResult,
   PrepSessionResult,
   PreparedDrive,
+  TargetNote,
   TargetProblem,
   VerifyReport,
 } from '../../../../shared/prep/session';
@@ -33,7 +34,7 @@ import { TMP_DIR } from '../threads/protocol';
 import { findDone, reclaim, reclaimableBytes, removeUnlisted, type DoneSoFar } from './resume';
 import { RunHold } from './runHold';
 import { scanDataset } from '../plan/scan';
-import { DriveScheduler, startCopyWorker, type StartedWorker } from './schedule';
+import { DriveScheduler, startCopyWorker, type DriveRun, type StartedWorker } from './schedule';
 import { checkTargets, describeTarget, resolveTargets, type PrepTarget } from '../plan/targets';
 import { verifyItems, verifyTarget } from '../verify/verify';
 import { planVerify, runVerify, verifyBytes } from './verifyRun';
@@ -208,19 +209,41 @@ export class PrepSession {
         };
     // Said before anything is written: the same blob name from another source replaces what the
     // session copied before (another source mapping to a blob this session already holds).
-    if (done.replaced.length) {
-      const n = done.replaced.length;
-      const shown = done.replaced
-        .slice(0, 3)
-        .map((r) => `${r.blob} (was ${r.was}, now ${r.now})`)
-        .join('; ');
-      targetNotes.push({
-        code: 'replaces',
-        target: '',
-        message: `${n} file${n === 1 ? '' : 's'} of session ${c.session} would be replaced on the drives by another source with the same blob name: ${shown}${n > 3 ? `; and ${n - 3} more` : ''}.`,
-        fix: `To keep both, give the new files another destination or use another session id; starting the copy replaces ${n === 1 ? 'it' : 'them'}.`,
-      });
-    }
+    if (done.replaced.length) targetNotes.push(replacesNote(done.replaced, c.session));
+    const { plan, unused } = await this.planDrives(scan.table, infos, journal, done);
+    const refused = targetProblems.length > 0 || blockingProblems;
+    if (!refused) emit({ type: 'plan', plan, ...(targetNotes.length ? { targetNotes } : {}) });
+    const ready = !refused && plan.fits && infos.length > 0;
+    const message = planMessage({
+      targetProblems,
+      blockingProblems,
+      problemCount: scan.problemCount,
+      infos,
+      plan,
+      unused,
+      done,
+    });
+    const result: PrepPlanResult = {
+      ready,
+      problems: scan.problems,
+      problemCount: scan.problemCount,
+      targetProblems,
+      targetNotes,
+      targets: infos.map(describeTarget),
+      plan,
+      message,
+    };
+    return { result, infos, table: scan.table, done };
+  }
+
+  /** Which file goes on which drive, with the space the copy will find on each, and the drives that get none. */
+  private async planDrives(
+    table: FileTable,
+    infos: TargetInfo[],
+    journal: Journal | undefined,
+    done: DoneSoFar,
+  ): Promise<{ plan: PlanSummary; unused: PlanSummary['drives'] }> {
+    const c = this.config;
     // free space as the copy will find it: old copies of changed files, copies of files the job no
     // longer holds, and partial temporaries go first
     const reclaimable = reclaimableBytes(infos, [...done.staleRecords, ...done.removedRecords]);
@@ -231,7 +254,7 @@ export class PrepSession {
       allocUnits[k] = fs.bsize;
     }
     const plan: PlanSummary = await makePlanInTurns({
-      table: scan.table,
+      table,
       drives: infos.map((t, k) => ({
         driveId: t.driveId,
         target: t.path,
@@ -258,42 +281,7 @@ export class PrepSession {
       plan.removedFiles = done.removedRecords.length;
       plan.removedBytes = done.removedRecords.reduce((n, r) => n + r.size, 0);
     }
-    const refused = targetProblems.length > 0 || blockingProblems;
-    if (!refused) emit({ type: 'plan', plan, ...(targetNotes.length ? { targetNotes } : {}) });
-    const ready = !refused && plan.fits && infos.length > 0;
-    const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-    const idle = unused.filter((d) => !d.leaves);
-    const leaving = unused.filter((d) => d.leaves);
-    const named = (list: PlanSummary['drives']) => list.map((d) => `${d.driveId} (${d.target})`).join(', ');
-    const unusedNote = `${
-      idle.length
-        ? `; ${named(idle)} ${idle.length === 1 ? 'gets no file and is' : 'get no file and are'} left as ${idle.length === 1 ? 'it is' : 'they are'}`
-        : ''
-    }${
-      leaving.length
-        ? `; ${named(leaving)} ${leaving.length === 1 ? 'holds' : 'hold'} no file of the job any more and ${leaving.length === 1 ? 'leaves' : 'leave'} it (Haul's header and manifest are removed, other files stay)`
-        : ''
-    }${done.absent.map((a) => `; ${absentNote(a)}`).join('')}`;
-    const message = targetProblems.length
-      ? `${s(targetProblems.length, 'problem', 'problems')} with the drives: ${targetProblems[0]!.message}`
-      : blockingProblems
-        ? `Pre-flight found ${s(scan.problemCount, 'problem', 'problems')}; fix or leave out each file listed before copying.`
-        : infos.length === 0
-          ? `${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy${plan.moreDrivesNeeded ? `: ${s(plan.moreDrivesNeeded.count, 'drive', 'drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Add the drives to copy onto.`
-          : !plan.fits
-            ? `The data does not fit: ${s(plan.unplacedFiles, 'file', 'files')} (${formatBytes(plan.unplacedBytes)}) have no room${plan.moreDrivesNeeded ? `; ${s(plan.moreDrivesNeeded.count, 'more drive', 'more drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Nothing was written.`
-            : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already on them stay` : ''}${plan.removedFiles ? `; ${s(plan.removedFiles, 'file', 'files')} no longer in the job leave them` : ''}${unusedNote}.`;
-    const result: PrepPlanResult = {
-      ready,
-      problems: scan.problems,
-      problemCount: scan.problemCount,
-      targetProblems,
-      targetNotes,
-      targets: infos.map(describeTarget),
-      plan,
-      message,
-    };
-    return { result, infos, table: scan.table, done };
+    return { plan, unused };
   }
 
   /** Copies, writes the manifests and (when asked) verifies. Resolves once it ended, however it ended. */
@@ -343,6 +331,115 @@ export class PrepSession {
    */
   private async copyHeld(signal: AbortSignal, hold: RunHold, emit: Listener): Promise<PrepSessionResult> {
     const c = this.config;
+    const { journal, copyWorker, started, takenOver, planned } = await this.lockAndPlan(hold, emit);
+    const { result: planResult, infos, table, done } = planned;
+    if (planResult.targetProblems.length || (planResult.problemCount && !c.skipProblems))
+      return refusedResult(planResult, done, 'refused');
+    if (!planResult.plan?.fits) return refusedResult(planResult, done, 'does-not-fit');
+    const plan = planResult.plan;
+    // A drive the plan gives no file (and that holds nothing of this journal) gets no header: it
+    // stands by for files a full drive hands over, and is left as it was when none come.
+    const standby = new Set(plan.drives.filter((d) => d.unused).map((d) => d.target));
+    await this.readyJournal(infos, done, journal, hold, emit);
+
+    const manifestWorkers = new ManifestWorkers(workerFile('manifestWorker', c.workerDir));
+    hold.hold(() => manifestWorkers.terminate());
+    const sch = this.scheduler({ table, journal, infos, copyWorker, started, signal, emit });
+    hold.hold(() => sch.terminate());
+    const progress = new RunProgress(sch);
+    const standing = (r: DriveRun) => standby.has(r.info.path);
+    await writeHeaders(
+      manifestWorkers,
+      sch.runs.filter((r) => !standing(r)),
+      journal,
+      this.jobName,
+      c.session,
+    );
+    // a drive given many files needs a manifest worker at the end: it starts while the copy runs
+    if (plan.drives.some((d) => d.plannedFiles > IN_THREAD_RECORDS)) manifestWorkers.prestart();
+    const stopTicker = hold.every(() => emit(progress.event()), TICK_MS);
+    await sch.run();
+    // the drives' last flush runs while the manifests are built; each is written once it is done
+    const flushed = sch.flushBehind();
+    stopTicker();
+    emit(progress.event()); // the copy's final figures, also when it took less than one tick
+    dropRefused(journal, infos, sch, c.session, emit);
+    const idle = await this.headStandby(sch, standing, journal, manifestWorkers);
+    const { notLeft, notUsed } = leaveDrives(idle, plan);
+    await removeTemporaries(sch.runs);
+
+    const drives = await writeManifests(
+      manifestWorkers,
+      sch.runs,
+      journal,
+      this.jobName,
+      c.session,
+      sch.failed,
+      flushed,
+    );
+    await flushed; // also where no manifest was written
+    announceDrives(drives, sch.runs, emit);
+    const verified =
+      c.verify && !sch.stopped ? await this.verifyCopy(drives, sch, journal, progress, hold, emit) : NOT_VERIFIED;
+    emit(progress.event());
+    const notOnDrive = await dropChangedManifests(drives, takenOver);
+    const { ok, stopped, counts, message } = copyOutcome({
+      sch,
+      done,
+      verify: c.verify,
+      verified,
+      notOnDrive,
+      notLeft,
+      notUsed,
+    });
+    emit({ type: 'done', ok, ...counts, ...(stopped ? { stopped: true } : {}), message });
+    return {
+      ok,
+      outcome: stopped ? 'stopped' : ok ? 'done' : 'incomplete',
+      ...counts,
+      drives,
+      problems: planResult.problems,
+      targetProblems: [],
+      ...(planResult.plan ? { plan: planResult.plan } : {}),
+      message,
+    };
+  }
+
+  /** The scheduler of the copy: one DriveRun per drive, its copy worker started ahead where it was. */
+  private scheduler(o: {
+    table: FileTable;
+    journal: Journal;
+    infos: TargetInfo[];
+    copyWorker: URL;
+    started: (StartedWorker | undefined)[];
+    signal: AbortSignal;
+    emit: Listener;
+  }): DriveScheduler {
+    const c = this.config;
+    const { table, journal, infos, copyWorker, started, signal, emit } = o;
+    // every target resolved (or the copy was refused above), so infos[k] is targets[k]
+    const bitLockerKeys = c.targets.map((t) => (c.driveInfoKeys === false ? '' : (t.bitLockerKey ?? '')));
+    return new DriveScheduler({
+      table,
+      entries: c.entries,
+      session: c.session,
+      journal,
+      infos,
+      bitLockerKeys,
+      copyWorker,
+      started,
+      maxRate: c.maxRate ?? 0,
+      signal,
+      emit,
+    });
+  }
+
+  /**
+   * Locks the journal and opens it, then plans: the copy workers boot while the dataset is scanned,
+   * and each drive is locked for the whole run once it checks out.
+   */
+  private async lockAndPlan(hold: RunHold, emit: Listener) {
+    const c = this.config;
     mkdirSync(resolve(this.journalPath, '..'), { recursive: true });
     hold.hold(await lockJournal(this.journalPath));
     const journal = Journal.open(this.journalPath);
@@ -382,28 +479,18 @@ export class PrepSession {
         }
       }
     });
-    const { result: planResult, infos, table, done } = planned;
-    const refusedResult = (outcome: PrepSessionResult['outcome']): PrepSessionResult => ({
-      ok: false,
-      outcome,
-      filesCopied: 0,
-      bytesCopied: 0,
-      filesSkipped: done.doneFiles,
-      failed: [],
-      notPlaced: 0,
-      drives: [],
-      problems: planResult.problems,
-      targetProblems: planResult.targetProblems,
-      ...(planResult.plan ? { plan: planResult.plan } : {}),
-      message: planResult.message,
-    });
-    if (planResult.targetProblems.length || (planResult.problemCount && !c.skipProblems))
-      return refusedResult('refused');
-    if (!planResult.plan?.fits) return refusedResult('does-not-fit');
-    // A drive the plan gives no file (and that holds nothing of this journal) gets no header: it
-    // stands by for files a full drive hands over, and is left as it was when none come.
-    const standby = new Set(planResult.plan.drives.filter((d) => d.unused).map((d) => d.target));
+    return { journal, copyWorker, started, takenOver, planned };
+  }
 
+  /** Before the copy: what left the job goes from the drives, the session is journaled, the machine kept awake. */
+  private async readyJournal(
+    infos: TargetInfo[],
+    done: DoneSoFar,
+    journal: Journal,
+    hold: RunHold,
+    emit: Listener,
+  ): Promise<void> {
+    const c = this.config;
     reclaim(infos, [...done.staleRecords, ...done.removedRecords], journal);
     await removeUnlisted(infos, journal, c.session);
     if (!journal.sessions.has(c.session))
@@ -415,266 +502,65 @@ export class PrepSession {
       hold.hold(() => awake.release());
       emit({ type: 'keep-awake', active: awake.active, message: awake.message });
     }
+  }
 
-    // every target resolved (or the copy was refused above), so infos[k] is targets[k]
-    const bitLockerKeys = c.targets.map((t) => (c.driveInfoKeys === false ? '' : (t.bitLockerKey ?? '')));
-    const manifestWorkers = new ManifestWorkers(workerFile('manifestWorker', c.workerDir));
-    hold.hold(() => manifestWorkers.terminate());
-    const sch = new DriveScheduler({
-      table,
-      entries: c.entries,
-      session: c.session,
-      journal,
-      infos,
-      bitLockerKeys,
-      copyWorker,
-      started,
-      maxRate: c.maxRate ?? 0,
-      signal,
-      emit,
-    });
-    hold.hold(() => sch.terminate());
-    const speed = new SpeedWindow();
-    let phase: 'copy' | 'verify' = 'copy';
-    let verifyDone = 0;
-    let verifyTotal = 0;
-    const progressEvent = (): PrepEvent => {
-      const doneBytes = phase === 'copy' ? sch.bytesDone() : verifyDone;
-      const total = phase === 'copy' ? sch.totalBytes : verifyTotal;
-      speed.add(Date.now(), doneBytes);
-      const drives = sch.driveProgress();
-      const e: PrepEvent = {
-        type: 'progress',
-        phase,
-        bytesDone: doneBytes,
-        bytesTotal: total,
-        filesDone: sch.filesCopied,
-        filesTotal: sch.totalFiles,
-        speed: Math.round(speed.speed()),
-        drives,
-      };
-      const eta = speed.eta(total - doneBytes);
-      if (eta !== undefined) e.etaSeconds = Math.round(eta);
-      const current = drives.find((d) => d.currentFile)?.currentFile;
-      if (current) e.currentFile = current;
-      return e;
-    };
-
-    const standing = (r: (typeof sch.runs)[number]) => standby.has(r.info.path);
-    await writeHeaders(
-      manifestWorkers,
-      sch.runs.filter((r) => !standing(r)),
-      journal,
-      this.jobName,
-      c.session,
-    );
-    // a drive given many files needs a manifest worker at the end: it starts while the copy runs
-    if (planResult.plan.drives.some((d) => d.plannedFiles > IN_THREAD_RECORDS)) manifestWorkers.prestart();
-    const stopTicker = hold.every(() => emit(progressEvent()), TICK_MS);
-    await sch.run();
-    // the drives' last flush runs while the manifests are built; each is written once it is done
-    const flushed = sch.flushBehind();
-    stopTicker();
-    emit(progressEvent()); // the copy's final figures, also when it took less than one tick
-    // A file whose record the journal refused (a name the manifest cannot carry) is not on the job.
-    for (const { record: r, message } of journal.refused) {
-      if (r.t !== 'file') continue;
-      const root = infos.find((t) => t.driveId === r.drive)?.path;
-      const copy = root ? resolve(root, r.path) : undefined;
-      if (root && copy?.startsWith(resolve(root, c.session) + sep)) rmSync(copy, { force: true });
-      sch.failed.push({ source: r.src, code: 'EJOURNAL', message });
-      emit({ type: 'file-error', source: r.src, driveId: r.drive, code: 'EJOURNAL', message });
-    }
-    // A standby drive that took files over gets its header now (the manifest follows below).
+  /** A standby drive that took files over gets its header now (the manifest follows); the others stayed idle. */
+  private async headStandby(
+    sch: DriveScheduler,
+    standing: (r: DriveRun) => boolean,
+    journal: Journal,
+    manifestWorkers: ManifestWorkers,
+  ): Promise<DriveRun[]> {
     const tookOver = sch.runs.filter(
       (r) => standing(r) && r.state !== 'removed' && journal.filesOnDrive(r.info.driveId).length > 0,
     );
-    if (tookOver.length) await writeHeaders(manifestWorkers, tookOver, journal, this.jobName, c.session);
-    const idle = sch.runs.filter((r) => standing(r) && !tookOver.includes(r));
-    // A drive whose files all left the job leaves it: Haul's header, manifest and session folder go.
-    const leaving = new Set(planResult.plan.drives.filter((d) => d.leaves).map((d) => d.target));
-    const left: string[] = [];
-    const notLeft: string[] = [];
-    for (const r of idle.filter((x) => leaving.has(x.info.path) && x.state !== 'removed')) {
-      try {
-        releaseDrive(r.info.path, readHeader(r.info.path)?.jobName ?? '');
-        left.push(`${r.info.driveId} (${r.info.path})`);
-      } catch (e) {
-        notLeft.push(
-          `${r.info.driveId} holds no file of the job any more, but Haul's header and manifest could not be removed from ${r.info.path} (${(e as Error).message}); release it from the Drives screen`,
-        );
-      }
-    }
-    const unused = idle.filter((r) => !leaving.has(r.info.path)).map((r) => r.info.path);
-    const notUsed = `${
-      unused.length ? ` Not used, left as ${unused.length === 1 ? 'it was' : 'they were'}: ${unused.join(', ')}.` : ''
-    }${left.length ? ` No longer one of the job's drives (Haul's header and manifest removed, other files kept): ${left.join(', ')}.` : ''}`;
-    // Partial temporaries of files handed to another drive (or of a stopped worker) go now.
-    for (const r of sch.runs)
-      if (r.state !== 'removed') {
-        try {
-          // off the event loop: the drive's last flush holds its metadata a while
-          await rm(join(r.info.path, TMP_DIR), { recursive: true, force: true });
-        } catch {
-          /* the drive is failing: reported already */
-        }
-      }
+    if (tookOver.length) await writeHeaders(manifestWorkers, tookOver, journal, this.jobName, this.config.session);
+    return sch.runs.filter((r) => standing(r) && !tookOver.includes(r));
+  }
 
-    const drives = await writeManifests(
-      manifestWorkers,
-      sch.runs,
-      journal,
-      this.jobName,
-      c.session,
-      sch.failed,
-      flushed,
-    );
-    await flushed; // also where no manifest was written
-    for (const d of drives) {
-      const r = sch.runs.find((x) => x.info.driveId === d.driveId)!;
-      emit({
-        type: 'drive-done',
-        driveId: d.driveId,
-        target: d.target,
-        files: r.filesDone,
-        bytes: r.bytesDone,
-        manifestHash: d.manifestHash,
-      });
-    }
-
-    let verifyOk = true;
-    /** files of this journal whose copy failed verification (copied again next run), and others' */
-    let failedVerify = 0;
-    let othersFailedVerify = 0;
-    /** files read back by the verify, and files verified by an earlier run that it did not read */
-    let verifiedNow = 0;
-    let verifiedBefore = 0;
-    if (c.verify && !sch.stopped) {
-      phase = 'verify';
-      const stopVerifyTicker = hold.every(() => emit(progressEvent()), TICK_MS);
-      const planned = planVerify(
-        drives.map((prepared) => {
-          const r = sch.runs.find((x) => x.info.driveId === prepared.driveId)!;
-          const before = r.state;
-          return {
-            root: r.info.path,
-            prepared,
-            setBusy: (busy: boolean) => {
-              r.state = busy ? 'verifying' : before;
-            },
-          };
-        }),
-        journal,
-        c.verify === 'full',
-      );
-      verifyTotal = verifyBytes(planned);
-      verifiedNow = planned.reduce((n, p) => n + p.items.length, 0);
-      verifiedBefore = planned.reduce((n, p) => n + p.earlier.files, 0);
-      speed.add(Date.now(), 0);
-      try {
-        const v = await runVerify(planned, journal, {
-          workerUrl: workerFile('verifyWorker', c.workerDir),
-          onBytes: (n) => {
-            verifyDone += n;
+  /** The verify at the end of a copy: the manifests and the blocks written since each drive's last verify. */
+  private async verifyCopy(
+    drives: PreparedDrive[],
+    sch: DriveScheduler,
+    journal: Journal,
+    progress: RunProgress,
+    hold: RunHold,
+    emit: Listener,
+  ): Promise<VerifyCounts> {
+    const c = this.config;
+    progress.phase = 'verify';
+    const stopVerifyTicker = hold.every(() => emit(progress.event()), TICK_MS);
+    const planned = planVerify(
+      drives.map((prepared) => {
+        const r = sch.runs.find((x) => x.info.driveId === prepared.driveId)!;
+        const before = r.state;
+        return {
+          root: r.info.path,
+          prepared,
+          setBusy: (busy: boolean) => {
+            r.state = busy ? 'verifying' : before;
           },
-          emit,
-        });
-        verifyOk = v.ok;
-        failedVerify = v.failedOurs;
-        othersFailedVerify = v.failedOthers;
-      } finally {
-        stopVerifyTicker();
-      }
+        };
+      }),
+      journal,
+      c.verify === 'full',
+    );
+    progress.verifyTotal = verifyBytes(planned);
+    const now = planned.reduce((n, p) => n + p.items.length, 0);
+    const before = planned.reduce((n, p) => n + p.earlier.files, 0);
+    progress.speed.add(Date.now(), 0);
+    try {
+      const v = await runVerify(planned, journal, {
+        workerUrl: workerFile('verifyWorker', c.workerDir),
+        onBytes: (n) => {
+          progress.verifyDone += n;
+        },
+        emit,
+      });
+      return { ok: v.ok, failedOurs: v.failedOurs, failedOthers: v.failedOthers, now, before };
+    } finally {
+      stopVerifyTicker();
     }
-    emit(progressEvent());
-
-    // What is reported is what the drive holds: a manifest changed under this run is not reported.
-    const notOnDrive: string[] = [];
-    for (const d of [...drives]) {
-      if (!takenOver.has(d.target) && (await manifestHashOnDrive(d.target)) === d.manifestHash) continue;
-      notOnDrive.push(d.target);
-      drives.splice(drives.indexOf(d), 1);
-      rmSync(d.driveInfoFile, { force: true });
-    }
-
-    const stopped = sch.stopped && notOnDrive.length === 0;
-    const failed = sch.failed.filter((f) => f.code !== 'ESTOPPED');
-    const notYet = sch.failed.length - failed.length;
-    const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
-    // a drive not attached whose manifest lists files the job no longer holds as they are
-    const staleAbsent = done.absent.filter((a) => a.extraFiles + a.changedFiles > 0);
-    const ok =
-      notCopied === 0 &&
-      verifyOk &&
-      !stopped &&
-      notOnDrive.length === 0 &&
-      staleAbsent.length === 0 &&
-      notLeft.length === 0;
-    const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-    // One count of what was not copied, and each cause with its own count.
-    const causes = [
-      ...(sch.notPlaced.length
-        ? [
-            `${s(sch.notPlaced.length, 'needs', 'need')} another drive (${fullDrives(sch.runs)}): add one and resume to copy ${sch.notPlaced.length === 1 ? 'it' : 'them'}`,
-          ]
-        : []),
-      ...(failed.length
-        ? [`${failed.length} could not be copied (each is listed with why): fix that, then resume`]
-        : []),
-      ...(stopped && notYet ? [`${notYet} ${notYet === 1 ? 'was' : 'were'} not started before the stop`] : []),
-    ];
-    const unfinished = [
-      ...staleAbsent.map(absentNote),
-      ...notLeft,
-      ...(notOnDrive.length
-        ? [
-            `the manifest on ${notOnDrive.join(', ')} is not the one this run wrote (another program or preparation wrote the drive meanwhile), so no manifest hash is reported for it; run haul verify on it, then prepare it again`,
-          ]
-        : []),
-      ...(notCopied
-        ? [
-            `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied: ${causes.join('; ')} (files already done are skipped)`,
-          ]
-        : []),
-      ...(failedVerify
-        ? [
-            `${failedVerify} file${failedVerify === 1 ? '' : 's'} failed verification; resuming copies ${failedVerify === 1 ? 'it' : 'them'} again`,
-          ]
-        : []),
-      ...(othersFailedVerify
-        ? [
-            `${othersFailedVerify} file${othersFailedVerify === 1 ? '' : 's'} this journal did not copy failed verification (listed); prepare them again with the journal that copied them`,
-          ]
-        : []),
-      ...(!verifyOk && !failedVerify && !othersFailedVerify
-        ? ['verification did not pass (the reason is listed); resume to write the manifests again and verify']
-        : []),
-    ];
-    const said = stopped
-      ? `Stopped: ${sch.filesCopied} files copied now (${formatBytes(sch.bytesCopied)}), ${notYet} not yet. Resume to continue where it stopped.`
-      : ok
-        ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${c.verify ? verifiedWords(verifiedNow, verifiedBefore) : ''}.${done.absent.map((a) => ` ${capitalize(absentNote(a))}.`).join('')}`
-        : `${unfinished.join('. ')}.`;
-    const message = `${said}${notUsed}`;
-    // what the done event and the result both say
-    const counts = {
-      filesCopied: sch.filesCopied,
-      bytesCopied: sch.bytesCopied,
-      filesSkipped: done.doneFiles,
-      failed: failed.slice(0, 1000),
-      notPlaced: sch.notPlaced.length,
-    };
-    emit({ type: 'done', ok, ...counts, ...(stopped ? { stopped: true } : {}), message });
-    return {
-      ok,
-      outcome: stopped ? 'stopped' : ok ? 'done' : 'incomplete',
-      ...counts,
-      drives,
-      problems: planResult.problems,
-      targetProblems: [],
-      ...(planResult.plan ? { plan: planResult.plan } : {}),
-      message,
-    };
   }
 
   /** Re-reads this session's drives against their own manifests. */
@@ -686,6 +572,294 @@ export class PrepSession {
       existsSync(this.journalPath) ? this.journalPath : undefined,
     );
   }
+}
+
+/** The progress event of a run, copy then verify: bytes, files, speed and time left. */
+class RunProgress {
+  phase: 'copy' | 'verify' = 'copy';
+  verifyDone = 0;
+  verifyTotal = 0;
+  readonly speed = new SpeedWindow();
+
+  constructor(private readonly sch: DriveScheduler) {}
+
+  event(): PrepEvent {
+    const { sch } = this;
+    const doneBytes = this.phase === 'copy' ? sch.bytesDone() : this.verifyDone;
+    const total = this.phase === 'copy' ? sch.totalBytes : this.verifyTotal;
+    this.speed.add(Date.now(), doneBytes);
+    const drives = sch.driveProgress();
+    const e: PrepEvent = {
+      type: 'progress',
+      phase: this.phase,
+      bytesDone: doneBytes,
+      bytesTotal: total,
+      filesDone: sch.filesCopied,
+      filesTotal: sch.totalFiles,
+      speed: Math.round(this.speed.speed()),
+      drives,
+    };
+    const eta = this.speed.eta(total - doneBytes);
+    if (eta !== undefined) e.etaSeconds = Math.round(eta);
+    const current = drives.find((d) => d.currentFile)?.currentFile;
+    if (current) e.currentFile = current;
+    return e;
+  }
+}
+
+/** What the verify after a copy found: files of this journal whose copy failed (copied again next run), others', files read back now and verified before. */
+interface VerifyCounts {
+  ok: boolean;
+  failedOurs: number;
+  failedOthers: number;
+  now: number;
+  before: number;
+}
+
+const NOT_VERIFIED: VerifyCounts = { ok: true, failedOurs: 0, failedOthers: 0, now: 0, before: 0 };
+
+/** A copy refused before a byte was written: the plan's problems and nothing copied. */
+function refusedResult(
+  planResult: PrepPlanResult,
+  done: DoneSoFar,
+  outcome: PrepSessionResult['outcome'],
+): PrepSessionResult {
+  return {
+    ok: false,
+    outcome,
+    filesCopied: 0,
+    bytesCopied: 0,
+    filesSkipped: done.doneFiles,
+    failed: [],
+    notPlaced: 0,
+    drives: [],
+    problems: planResult.problems,
+    targetProblems: planResult.targetProblems,
+    ...(planResult.plan ? { plan: planResult.plan } : {}),
+    message: planResult.message,
+  };
+}
+
+/** A drive-done event per drive whose manifest was written. */
+function announceDrives(drives: PreparedDrive[], runs: DriveRun[], emit: Listener): void {
+  for (const d of drives) {
+    const r = runs.find((x) => x.info.driveId === d.driveId)!;
+    emit({
+      type: 'drive-done',
+      driveId: d.driveId,
+      target: d.target,
+      files: r.filesDone,
+      bytes: r.bytesDone,
+      manifestHash: d.manifestHash,
+    });
+  }
+}
+
+/** A file whose record the journal refused (a name the manifest cannot carry) is not on the job: its copy goes. */
+function dropRefused(
+  journal: Journal,
+  infos: TargetInfo[],
+  sch: DriveScheduler,
+  session: string,
+  emit: Listener,
+): void {
+  for (const { record: r, message } of journal.refused) {
+    if (r.t !== 'file') continue;
+    const root = infos.find((t) => t.driveId === r.drive)?.path;
+    const copy = root ? resolve(root, r.path) : undefined;
+    if (root && copy?.startsWith(resolve(root, session) + sep)) rmSync(copy, { force: true });
+    sch.failed.push({ source: r.src, code: 'EJOURNAL', message });
+    emit({ type: 'file-error', source: r.src, driveId: r.drive, code: 'EJOURNAL', message });
+  }
+}
+
+/**
+ * An idle standby drive whose files all left the job leaves it (Haul's header, manifest and session
+ * folder go); the others are left as they were. `notUsed`: both, in words for the done message.
+ */
+function leaveDrives(idle: DriveRun[], plan: PlanSummary): { notLeft: string[]; notUsed: string } {
+  const leaving = new Set(plan.drives.filter((d) => d.leaves).map((d) => d.target));
+  const left: string[] = [];
+  const notLeft: string[] = [];
+  for (const r of idle.filter((x) => leaving.has(x.info.path) && x.state !== 'removed')) {
+    try {
+      releaseDrive(r.info.path, readHeader(r.info.path)?.jobName ?? '');
+      left.push(`${r.info.driveId} (${r.info.path})`);
+    } catch (e) {
+      notLeft.push(
+        `${r.info.driveId} holds no file of the job any more, but Haul's header and manifest could not be removed from ${r.info.path} (${(e as Error).message}); release it from the Drives screen`,
+      );
+    }
+  }
+  const unused = idle.filter((r) => !leaving.has(r.info.path)).map((r) => r.info.path);
+  const notUsed = `${
+    unused.length ? ` Not used, left as ${unused.length === 1 ? 'it was' : 'they were'}: ${unused.join(', ')}.` : ''
+  }${left.length ? ` No longer one of the job's drives (Haul's header and manifest removed, other files kept): ${left.join(', ')}.` : ''}`;
+  return { notLeft, notUsed };
+}
+
+/** Partial temporaries of files handed to another drive (or of a stopped worker) go. */
+async function removeTemporaries(runs: DriveRun[]): Promise<void> {
+  for (const r of runs)
+    if (r.state !== 'removed') {
+      try {
+        // off the event loop: the drive's last flush holds its metadata a while
+        await rm(join(r.info.path, TMP_DIR), { recursive: true, force: true });
+      } catch {
+        /* the drive is failing: reported already */
+      }
+    }
+}
+
+/**
+ * What is reported is what the drive holds: a drive whose manifest changed under this run (or that
+ * another run took over) is taken out of `drives`, its DriveInfo file removed; returns their targets.
+ */
+async function dropChangedManifests(drives: PreparedDrive[], takenOver: Set<string>): Promise<string[]> {
+  const notOnDrive: string[] = [];
+  for (const d of [...drives]) {
+    if (!takenOver.has(d.target) && (await manifestHashOnDrive(d.target)) === d.manifestHash) continue;
+    notOnDrive.push(d.target);
+    drives.splice(drives.indexOf(d), 1);
+    rmSync(d.driveInfoFile, { force: true });
+  }
+  return notOnDrive;
+}
+
+interface OutcomeInput {
+  sch: DriveScheduler;
+  done: DoneSoFar;
+  verify: SessionConfig['verify'];
+  verified: VerifyCounts;
+  notOnDrive: string[];
+  notLeft: string[];
+  notUsed: string;
+}
+
+/** What a copy came to, as its done event and its result both say it. */
+function copyOutcome(o: OutcomeInput) {
+  const { sch, done, verified, notOnDrive, notLeft } = o;
+  const stopped = sch.stopped && notOnDrive.length === 0;
+  const failed = sch.failed.filter((f) => f.code !== 'ESTOPPED');
+  const notYet = sch.failed.length - failed.length;
+  const notCopied = failed.length + sch.notPlaced.length + (stopped ? notYet : 0);
+  // a drive not attached whose manifest lists files the job no longer holds as they are
+  const staleAbsent = done.absent.filter((a) => a.extraFiles + a.changedFiles > 0);
+  const ok =
+    notCopied === 0 &&
+    verified.ok &&
+    !stopped &&
+    notOnDrive.length === 0 &&
+    staleAbsent.length === 0 &&
+    notLeft.length === 0;
+  const said = stopped
+    ? `Stopped: ${sch.filesCopied} files copied now (${formatBytes(sch.bytesCopied)}), ${notYet} not yet. Resume to continue where it stopped.`
+    : ok
+      ? `Every file is on the drives: ${sch.filesCopied} copied now (${formatBytes(sch.bytesCopied)}), ${done.doneFiles} already done${o.verify ? verifiedWords(verified.now, verified.before) : ''}.${done.absent.map((a) => ` ${capitalize(absentNote(a))}.`).join('')}`
+      : `${unfinishedNotes({ ...o, stopped, failed: failed.length, notYet, notCopied, staleAbsent }).join('. ')}.`;
+  const counts = {
+    filesCopied: sch.filesCopied,
+    bytesCopied: sch.bytesCopied,
+    filesSkipped: done.doneFiles,
+    failed: failed.slice(0, 1000),
+    notPlaced: sch.notPlaced.length,
+  };
+  return { ok, stopped, counts, message: `${said}${o.notUsed}` };
+}
+
+/** Why a copy is not done, each in words: what was not copied (one count, each cause with its own), what failed verification, what else waits. */
+function unfinishedNotes(
+  o: OutcomeInput & { stopped: boolean; failed: number; notYet: number; notCopied: number; staleAbsent: AbsentDrive[] },
+): string[] {
+  const { sch, verified, notOnDrive, stopped, failed, notYet, notCopied } = o;
+  const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const causes = [
+    ...(sch.notPlaced.length
+      ? [
+          `${s(sch.notPlaced.length, 'needs', 'need')} another drive (${fullDrives(sch.runs)}): add one and resume to copy ${sch.notPlaced.length === 1 ? 'it' : 'them'}`,
+        ]
+      : []),
+    ...(failed ? [`${failed} could not be copied (each is listed with why): fix that, then resume`] : []),
+    ...(stopped && notYet ? [`${notYet} ${notYet === 1 ? 'was' : 'were'} not started before the stop`] : []),
+  ];
+  const { failedOurs, failedOthers } = verified;
+  return [
+    ...o.staleAbsent.map(absentNote),
+    ...o.notLeft,
+    ...(notOnDrive.length
+      ? [
+          `the manifest on ${notOnDrive.join(', ')} is not the one this run wrote (another program or preparation wrote the drive meanwhile), so no manifest hash is reported for it; run haul verify on it, then prepare it again`,
+        ]
+      : []),
+    ...(notCopied
+      ? [
+          `${notCopied} file${notCopied === 1 ? ' was' : 's were'} not copied: ${causes.join('; ')} (files already done are skipped)`,
+        ]
+      : []),
+    ...(failedOurs
+      ? [
+          `${failedOurs} file${failedOurs === 1 ? '' : 's'} failed verification; resuming copies ${failedOurs === 1 ? 'it' : 'them'} again`,
+        ]
+      : []),
+    ...(failedOthers
+      ? [
+          `${failedOthers} file${failedOthers === 1 ? '' : 's'} this journal did not copy failed verification (listed); prepare them again with the journal that copied them`,
+        ]
+      : []),
+    ...(!verified.ok && !failedOurs && !failedOthers
+      ? ['verification did not pass (the reason is listed); resume to write the manifests again and verify']
+      : []),
+  ];
+}
+
+/** A note before the copy: files of the session that another source with the same blob name replaces. */
+function replacesNote(replaced: DoneSoFar['replaced'], session: string): TargetNote {
+  const n = replaced.length;
+  const shown = replaced
+    .slice(0, 3)
+    .map((r) => `${r.blob} (was ${r.was}, now ${r.now})`)
+    .join('; ');
+  return {
+    code: 'replaces',
+    target: '',
+    message: `${n} file${n === 1 ? '' : 's'} of session ${session} would be replaced on the drives by another source with the same blob name: ${shown}${n > 3 ? `; and ${n - 3} more` : ''}.`,
+    fix: `To keep both, give the new files another destination or use another session id; starting the copy replaces ${n === 1 ? 'it' : 'them'}.`,
+  };
+}
+
+/** The plan in one sentence: what stands in the way, or what the copy will do. */
+function planMessage(o: {
+  targetProblems: TargetProblem[];
+  blockingProblems: boolean;
+  problemCount: number;
+  infos: TargetInfo[];
+  plan: PlanSummary;
+  unused: PlanSummary['drives'];
+  done: DoneSoFar;
+}): string {
+  const { targetProblems, blockingProblems, infos, plan, unused, done } = o;
+  const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const idle = unused.filter((d) => !d.leaves);
+  const leaving = unused.filter((d) => d.leaves);
+  const named = (list: PlanSummary['drives']) => list.map((d) => `${d.driveId} (${d.target})`).join(', ');
+  const unusedNote = `${
+    idle.length
+      ? `; ${named(idle)} ${idle.length === 1 ? 'gets no file and is' : 'get no file and are'} left as ${idle.length === 1 ? 'it is' : 'they are'}`
+      : ''
+  }${
+    leaving.length
+      ? `; ${named(leaving)} ${leaving.length === 1 ? 'holds' : 'hold'} no file of the job any more and ${leaving.length === 1 ? 'leaves' : 'leave'} it (Haul's header and manifest are removed, other files stay)`
+      : ''
+  }${done.absent.map((a) => `; ${absentNote(a)}`).join('')}`;
+  return targetProblems.length
+    ? `${s(targetProblems.length, 'problem', 'problems')} with the drives: ${targetProblems[0]!.message}`
+    : blockingProblems
+      ? `Pre-flight found ${s(o.problemCount, 'problem', 'problems')}; fix or leave out each file listed before copying.`
+      : infos.length === 0
+        ? `${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy${plan.moreDrivesNeeded ? `: ${s(plan.moreDrivesNeeded.count, 'drive', 'drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Add the drives to copy onto.`
+        : !plan.fits
+          ? `The data does not fit: ${s(plan.unplacedFiles, 'file', 'files')} (${formatBytes(plan.unplacedBytes)}) have no room${plan.moreDrivesNeeded ? `; ${s(plan.moreDrivesNeeded.count, 'more drive', 'more drives')} of ${formatBytes(plan.moreDrivesNeeded.size)} needed` : ''}. Nothing was written.`
+          : `Ready: ${s(plan.totalFiles, 'file', 'files')} (${formatBytes(plan.totalBytes)}) to copy onto ${s(infos.length, 'drive', 'drives')}${plan.alreadyDoneFiles ? `; ${s(plan.alreadyDoneFiles, 'file', 'files')} already on them stay` : ''}${plan.removedFiles ? `; ${s(plan.removedFiles, 'file', 'files')} no longer in the job leave them` : ''}${unusedNote}.`;
 }
 
 /** The drives this journal wrote files of `session` onto. */

@@ -139,25 +139,7 @@ function* planSteps(input: PlanInput): Generator<void, PlanSummary> {
     if (p.dest.size < 50 || p.dest.has(prefix)) p.dest.set(prefix, dst);
     while (cursor < drives.length && left[cursor]! < ALLOC * 2) cursor++;
   }
-  const out: PlannedDrive[] = drives.map((d, k) => {
-    const p = planned[k]!;
-    // what the drive will hold, as the copy counts it: each file's allocated size and manifest
-    // share, and the reserve kept for the manifest and the file system
-    const used = d.capacity - d.free + (p.files ? DRIVE_RESERVE + p.cost : 0);
-    return {
-      driveId: d.driveId,
-      target: d.target,
-      capacity: d.capacity,
-      free: d.free,
-      plannedBytes: p.bytes,
-      plannedFiles: p.files,
-      fillPercent: d.capacity ? Math.min(100, Math.ceil((used / d.capacity) * 1000) / 10) : 0,
-      destinations: [...p.dest.entries()]
-        .sort((a, b) => b[1].bytes - a[1].bytes)
-        .slice(0, 10)
-        .map(([prefix, v]) => ({ prefix, ...v })),
-    };
-  });
+  const out = plannedDrives(drives, planned);
   const summary: PlanSummary = {
     totalFiles,
     totalBytes,
@@ -176,6 +158,32 @@ function* planSteps(input: PlanInput): Generator<void, PlanSummary> {
     summary.moreDrivesNeeded = { count: drivesNeeded(unplacedCosts, size), size };
   }
   return summary;
+}
+
+/** Each drive as the plan fills it: its files, bytes, how full it will be and its main destinations. */
+function plannedDrives(
+  drives: PlanDrive[],
+  planned: { bytes: number; cost: number; files: number; dest: Map<string, { files: number; bytes: number }> }[],
+): PlannedDrive[] {
+  return drives.map((d, k) => {
+    const p = planned[k]!;
+    // what the drive will hold, as the copy counts it: each file's allocated size and manifest
+    // share, and the reserve kept for the manifest and the file system
+    const used = d.capacity - d.free + (p.files ? DRIVE_RESERVE + p.cost : 0);
+    return {
+      driveId: d.driveId,
+      target: d.target,
+      capacity: d.capacity,
+      free: d.free,
+      plannedBytes: p.bytes,
+      plannedFiles: p.files,
+      fillPercent: d.capacity ? Math.min(100, Math.ceil((used / d.capacity) * 1000) / 10) : 0,
+      destinations: [...p.dest.entries()]
+        .sort((a, b) => b[1].bytes - a[1].bytes)
+        .slice(0, 10)
+        .map(([prefix, v]) => ({ prefix, ...v })),
+    };
+  });
 }
 
 /** How many empty drives of `size` bytes take these file costs (first fit). */

@@ -178,6 +178,37 @@ export function givenByJournal(journalPath: string, driveId: string): GivenHash 
   }
 }
 
+/** The drive's header, read and checked against its manifest (what is wrong goes into `report`). */
+function readHeaderChecked(
+  root: string,
+  driveId: string,
+  actual: string,
+  report: DriveVerifyReport,
+): DriveHeader | undefined {
+  const headerPath = join(root, HEADER_FILE);
+  let header: DriveHeader | undefined;
+  if (!existsSync(headerPath))
+    report.problems.push(
+      `${HEADER_FILE} is missing on the drive; prepare the drive again with the same journal to rewrite it.`,
+    );
+  else {
+    try {
+      const h = parseDriveHeader(readFileSync(headerPath, 'utf8'));
+      header = h;
+      report.jobName = h.jobName;
+      if (h.driveId !== driveId)
+        report.problems.push(`${HEADER_FILE} names drive ${h.driveId} but the manifest names ${driveId}.`);
+      if (h.manifestHash !== actual)
+        report.problems.push(
+          `The manifest's hash (${actual}) differs from the one in ${HEADER_FILE} (${h.manifestHash}): the manifest was changed or is incomplete.`,
+        );
+    } catch (e) {
+      report.problems.push((e as Error).message);
+    }
+  }
+  return header;
+}
+
 /**
  * Verifies one drive. `journalPath` (optional) is the journal that prepared it: what it has that
  * the manifest lacks is counted, its files that fail are journaled to be copied again, and the
@@ -228,27 +259,7 @@ export async function verifyTarget(
     report.problems.push(
       `No DriveInfo file given names drive ${manifest.driveId}: give the one for this drive to check its manifest against the job's hash.`,
     );
-  const headerPath = join(root, HEADER_FILE);
-  let header: DriveHeader | undefined;
-  if (!existsSync(headerPath))
-    report.problems.push(
-      `${HEADER_FILE} is missing on the drive; prepare the drive again with the same journal to rewrite it.`,
-    );
-  else {
-    try {
-      const h = parseDriveHeader(readFileSync(headerPath, 'utf8'));
-      header = h;
-      report.jobName = h.jobName;
-      if (h.driveId !== manifest.driveId)
-        report.problems.push(`${HEADER_FILE} names drive ${h.driveId} but the manifest names ${manifest.driveId}.`);
-      if (h.manifestHash !== actual)
-        report.problems.push(
-          `The manifest's hash (${actual}) differs from the one in ${HEADER_FILE} (${h.manifestHash}): the manifest was changed or is incomplete.`,
-        );
-    } catch (e) {
-      report.problems.push((e as Error).message);
-    }
-  }
+  const header = readHeaderChecked(root, manifest.driveId, actual, report);
   const unfinished = findUnfinished(root, manifest, header, journalFile ? Journal.read(journalFile) : undefined);
   if (unfinished.length) {
     report.unfinished = unfinished;

@@ -9,25 +9,38 @@ import { Md5Batch } from '../hash/md5Lanes';
 import type { FromWorker, ToWorker, VerifyInit, VerifyItem } from '../threads/protocol';
 import { runNicer } from '../threads/workerBoot';
 
-runNicer();
-const init = workerData as VerifyInit;
-const port = parentPort!;
-const post = (m: FromWorker) => port.postMessage(m);
-const batch = new Md5Batch(4 * BLOCK_SIZE);
+/** Bytes read, told to the engine about ten times a second. */
+class BytesRead {
+  private unreported = 0;
+  private lastReport = Date.now();
 
-let unreported = 0;
-let lastReport = Date.now();
-function progress(n: number): void {
-  unreported += n;
-  const now = Date.now();
-  if (now - lastReport >= 100) {
-    post({ t: 'verify-bytes', n: unreported });
-    unreported = 0;
-    lastReport = now;
+  constructor(private readonly post: (m: FromWorker) => void) {}
+
+  add(n: number): void {
+    this.unreported += n;
+    const now = Date.now();
+    if (now - this.lastReport >= 100) {
+      this.post({ t: 'verify-bytes', n: this.unreported });
+      this.unreported = 0;
+      this.lastReport = now;
+    }
+  }
+
+  /** What is left untold, told now. */
+  flush(): void {
+    if (this.unreported) this.post({ t: 'verify-bytes', n: this.unreported });
+    this.unreported = 0;
   }
 }
 
-function verify(items: VerifyItem[]): void {
+/** Re-reads the files' blocks into one batch and compares each MD5 with the manifest's. */
+function verify(
+  items: VerifyItem[],
+  init: VerifyInit,
+  batch: Md5Batch,
+  progress: BytesRead,
+  post: (m: FromWorker) => void,
+): void {
   let blobs = 0;
   let blocks = 0;
   let bytes = 0;
@@ -77,7 +90,7 @@ function verify(items: VerifyItem[]): void {
           );
         if (got !== len) wrong();
         else batch.add(got, (md5) => md5 !== want && wrong());
-        progress(got);
+        progress.add(got);
       }
     } catch (e) {
       mismatch(Infinity, it.rel, `reading failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -86,8 +99,7 @@ function verify(items: VerifyItem[]): void {
     }
   }
   batch.flush();
-  if (unreported) post({ t: 'verify-bytes', n: unreported });
-  unreported = 0;
+  progress.flush();
   post({
     t: 'verify-done',
     blobs,
@@ -98,6 +110,12 @@ function verify(items: VerifyItem[]): void {
   });
 }
 
+runNicer();
+const init = workerData as VerifyInit;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+const batch = new Md5Batch(4 * BLOCK_SIZE);
+const progress = new BytesRead(post);
 port.on('message', (m: ToWorker) => {
-  if (m.t === 'verify') verify(m.items);
+  if (m.t === 'verify') verify(m.items, init, batch, progress, post);
 });
