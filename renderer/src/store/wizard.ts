@@ -49,6 +49,35 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => ({
   ...wizardExportActions(set, get),
 });
 
+const running = (st?: string) => st === 'planning' || st === 'copying' || st === 'verifying' || st === 'stopping';
+
+/** A copy still running for the draft stops first (what it copied stays journaled); waited for up to 30 s. */
+async function stopCopy(get: () => HaulState, sessionId: string | undefined): Promise<void> {
+  const me = () => get().wizard;
+  if (sessionId && running(me().sessions[sessionId]?.state)) {
+    await get().wizard.cancelPrep();
+    for (let i = 0; i < 120 && running(me().sessions[sessionId]?.state); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await get().wizard.refreshSessions();
+    }
+  }
+}
+
+/** Releases the session's drives one by one; the first that cannot be released, in words. */
+async function releaseDrives(
+  get: () => HaulState,
+  session: WizardSlice['sessions'][string],
+): Promise<string | undefined> {
+  for (const t of session.targets) {
+    try {
+      await get().drives.release(t.path, session.jobName);
+    } catch (err) {
+      return `${t.driveId ?? t.path} was not released: ${errorText(err)} The draft was kept.`;
+    }
+  }
+  return undefined;
+}
+
 /** The draft's life: open, typed into and saved after a pause, stepped through, discarded; the list of drafts. */
 type DraftActions = Pick<
   WizardSlice,
@@ -144,25 +173,12 @@ function wizardDraftActions(set: SliceSet<'wizard'>, get: () => HaulState): Draf
         saveTimer = undefined;
       }
       await saveChain;
-      // A copy still running for this draft stops first (what it copied stays journaled).
       const sessionId = me().values.prepare.sessionId;
-      const running = (st?: string) => st === 'planning' || st === 'copying' || st === 'verifying' || st === 'stopping';
-      if (sessionId && running(me().sessions[sessionId]?.state)) {
-        await get().wizard.cancelPrep();
-        for (let i = 0; i < 120 && running(me().sessions[sessionId]?.state); i++) {
-          await new Promise((r) => setTimeout(r, 250));
-          await get().wizard.refreshSessions();
-        }
-      }
+      await stopCopy(get, sessionId);
       const session = sessionId ? me().sessions[sessionId] : undefined;
       if (opts.release && session) {
-        for (const t of session.targets) {
-          try {
-            await get().drives.release(t.path, session.jobName);
-          } catch (err) {
-            return `${t.driveId ?? t.path} was not released: ${errorText(err)} The draft was kept.`;
-          }
-        }
+        const notReleased = await releaseDrives(get, session);
+        if (notReleased) return notReleased;
       }
       const id = me().draftId;
       if (id) {
