@@ -70,35 +70,14 @@ export function opsView(jobs: JobService, job: StoredJob) {
   };
 }
 
-export function opsRoutes(
-  ctx: DataCenterContext,
-  dc: DataCenter,
-  extra: { accounts: () => string[]; addAccount: (name: string) => Promise<void> },
-): Route[] {
-  const { jobs } = ctx;
-  const J = `${OPS_PREFIX}/jobs/{resourceGroupName}/{jobName}`;
-  const rgName = (p: Record<string, string>) => {
-    const rg = p.resourceGroupName ?? '';
-    const name = p.jobName ?? '';
-    jobs.checkNames(rg, name);
-    return [rg, name] as const;
-  };
-  const action = <A extends OpsAction>(
-    name: A,
-    fn: (rg: string, job: string, body: z.infer<(typeof OpsBodies)[A]>) => Promise<StoredJob>,
-  ): Route =>
-    route(
-      'POST',
-      `${J}/${name}`,
-      async ({ params, body }) => {
-        const [rg, job] = rgName(params);
-        const parsed = parse(OpsBodies[name] as unknown as z.ZodType<z.infer<(typeof OpsBodies)[A]>>, body, name);
-        const after = await fn(rg, job, parsed);
-        return { status: 200, body: opsView(jobs, after) };
-      },
-      false,
-    );
+type OpsExtra = { accounts: () => string[]; addAccount: (name: string) => Promise<void> };
 
+export function opsRoutes(ctx: DataCenterContext, dc: DataCenter, extra: OpsExtra): Route[] {
+  return [...serviceRoutes(ctx.jobs, extra), ...jobRoutes(ctx.jobs, dc)];
+}
+
+/** The service's own: ping, the clock (read and moved on), the storage accounts, every job. */
+function serviceRoutes(jobs: JobService, extra: OpsExtra): Route[] {
   return [
     route('GET', '/haul/ping', () => ({ status: 200, body: { ok: true } }), false),
     route(
@@ -140,6 +119,35 @@ export function opsRoutes(
       () => ({ status: 200, body: { value: jobs.jobs().map((j) => opsView(jobs, j)) } }),
       false,
     ),
+  ];
+}
+
+/** One job: read, and each thing the data center does to it (a POST of its action's body). */
+function jobRoutes(jobs: JobService, dc: DataCenter): Route[] {
+  const J = `${OPS_PREFIX}/jobs/{resourceGroupName}/{jobName}`;
+  const rgName = (p: Record<string, string>) => {
+    const rg = p.resourceGroupName ?? '';
+    const name = p.jobName ?? '';
+    jobs.checkNames(rg, name);
+    return [rg, name] as const;
+  };
+  const action = <A extends OpsAction>(
+    name: A,
+    fn: (rg: string, job: string, body: z.infer<(typeof OpsBodies)[A]>) => Promise<StoredJob>,
+  ): Route =>
+    route(
+      'POST',
+      `${J}/${name}`,
+      async ({ params, body }) => {
+        const [rg, job] = rgName(params);
+        const parsed = parse(OpsBodies[name] as unknown as z.ZodType<z.infer<(typeof OpsBodies)[A]>>, body, name);
+        const after = await fn(rg, job, parsed);
+        return { status: 200, body: opsView(jobs, after) };
+      },
+      false,
+    );
+
+  return [
     route(
       'GET',
       J,

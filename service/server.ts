@@ -85,13 +85,9 @@ async function loadConfig(dataDir: string): Promise<ServiceConfig> {
   return cfg;
 }
 
-export async function startService(opts: ServiceOptions): Promise<RunningService> {
-  const dataDir = resolve(opts.dataDir);
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${new Date().toISOString()} haul-service ${l}\n`));
-  await makeDataDirPrivate(dataDir);
-  const cfg = await loadConfig(dataDir);
-  const saveConfig = () => writeFileAtomic(join(dataDir, 'service.json'), `${JSON.stringify(cfg, null, 2)}\n`);
-  const wanted = [...new Set([...cfg.storageAccounts, ...(opts.storageAccounts ?? [])])];
+/** The storage accounts the service keeps (its own and those asked for), each with the date it was made; saved when new. */
+async function recordAccounts(cfg: ServiceConfig, asked: string[], saveConfig: () => Promise<void>): Promise<string[]> {
+  const wanted = [...new Set([...cfg.storageAccounts, ...asked])];
   const created = (cfg.storageAccountsCreatedAt ??= {});
   const undated = wanted.filter((n) => created[n] === undefined);
   for (const n of undated) created[n] = new Date().toISOString();
@@ -99,6 +95,39 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     cfg.storageAccounts = wanted;
     await saveConfig();
   }
+  return wanted;
+}
+
+/** Listens on loopback; when it cannot, Azurite is stopped and the error says to choose another port. */
+async function listenOrStop(
+  server: ReturnType<typeof createHttpsServer>,
+  port: number,
+  azurite: AzuriteHandle | undefined,
+): Promise<void> {
+  try {
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', rej);
+        res();
+      });
+    });
+  } catch (e) {
+    await azurite?.stop();
+    throw new Error(
+      `Cannot listen on 127.0.0.1:${port} (${messageOf(e)}); choose another --port or 0 for any free port.`,
+    );
+  }
+}
+
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const dataDir = resolve(opts.dataDir);
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${new Date().toISOString()} haul-service ${l}\n`));
+  await makeDataDirPrivate(dataDir);
+  const cfg = await loadConfig(dataDir);
+  const saveConfig = () => writeFileAtomic(join(dataDir, 'service.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+  const wanted = await recordAccounts(cfg, opts.storageAccounts ?? [], saveConfig);
+  const created = (cfg.storageAccountsCreatedAt ??= {});
   const tls = await ensureTlsIdentity(dataDir);
   const clock = await ServiceClock.open(dataDir, opts.wall);
   const store = await JobStore.open(dataDir, log);
@@ -162,20 +191,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     },
     ...(opts.logRequests ? { wire: log } : {}),
   });
-  try {
-    await new Promise<void>((res, rej) => {
-      server.once('error', rej);
-      server.listen(opts.port ?? 0, '127.0.0.1', () => {
-        server.off('error', rej);
-        res();
-      });
-    });
-  } catch (e) {
-    await azurite?.stop();
-    throw new Error(
-      `Cannot listen on 127.0.0.1:${opts.port ?? 0} (${messageOf(e)}); choose another --port or 0 for any free port.`,
-    );
-  }
+  await listenOrStop(server, opts.port ?? 0, azurite);
   const port = (server.address() as AddressInfo).port;
   const connection: ServiceConnection = {
     endpoint: `https://127.0.0.1:${port}`,

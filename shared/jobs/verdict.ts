@@ -357,83 +357,107 @@ export function driveVerdict(d: DriveFacts, job: JobContext): Verdict {
   }
 }
 
+/** What a finished drive's verdict says of it, whichever way it is known. */
+interface Finished {
+  id: string;
+  /** bytes the service says were copied */
+  ok: number;
+  /** "imported" or "exported" */
+  did: string;
+  /** the sentence that it was shipped back, or '' */
+  shipped: string;
+  openLog: NextStep;
+}
+
 /** Completed, CompletedMoreInfo or ShippedBack: what came of the copy. */
 function finishedDrive(d: DriveFacts, job: JobContext): Verdict {
   const id = d.driveId;
-  const ok = d.bytesSucceeded;
   const did = done(job.type);
-  const shipped = d.state === 'ShippedBack' ? ' It was shipped back to you (rule D8).' : '';
-  const log = d.log && d.log.uri === d.errorLogUri ? d.log : undefined;
-  const openLog: NextStep = {
-    actor: 'customer',
-    text: `Open the error log of drive ${id}: it names each file`,
-    action: 'logs',
-    rule: 'D7',
+  const f: Finished = {
+    id,
+    ok: d.bytesSucceeded,
+    did,
+    shipped: d.state === 'ShippedBack' ? ' It was shipped back to you (rule D8).' : '',
+    openLog: {
+      actor: 'customer',
+      text: `Open the error log of drive ${id}: it names each file`,
+      action: 'logs',
+      rule: 'D7',
+    },
   };
-  if (log) {
-    const total = ok + log.failed.bytes + log.skipped.bytes;
-    if (!COPY_RAN.includes(log.status))
-      return make({
-        kind: 'notImported',
-        tone: 'danger',
-        label: `Not ${did}`,
-        headline: `The data center could not read drive ${id}: none of its files were ${did}.${log.message ? ` ${log.message.replace(/\.?$/, '.')}` : ''}`,
-        why: `Its log says ${log.status}; the copy did not run (rule D7).${shipped}`,
-        rule: 'D7',
-        succeeded: ok,
-        text: `Not ${did}`,
-        next: { ...openLog, text: `Open the error log of drive ${id}: it says what went wrong` },
-      });
-    if (log.failed.files > 0) {
-      const none = ok === 0 && log.skipped.files === 0;
-      const what = `${n(log.failed.files, 'file')} (${formatBytes(log.failed.bytes)})`;
-      return make({
-        kind: none ? 'notImported' : 'importedWithErrors',
-        tone: 'danger',
-        label: none ? `Not ${did}` : `${Done(job.type)} with errors`,
-        headline: none
-          ? `None of the files of drive ${id} were ${did}: ${what} failed.`
-          : `${what} of drive ${id} ${log.failed.files === 1 ? 'was' : 'were'} not ${did}; ${formatBytes(ok)} of ${formatBytes(total)} ${did}.`,
-        why: `${reasonsText(log.reasons)} (from the drive's error log; rule D7).${shipped}`,
-        rule: 'D7',
-        succeeded: ok,
-        total,
-        next: {
-          ...openLog,
-          text: `Send the ${n(log.failed.files, 'file')} not ${did} again: the error log of drive ${id} names them`,
-        },
-      });
-    }
-    if (log.skipped.files > 0 || log.renamed > 0) {
-      const parts = [
-        log.skipped.files > 0 &&
-          `${n(log.skipped.files, 'file')} skipped because a blob of that name already existed (disposition no-overwrite)`,
-        log.renamed > 0 && `${n(log.renamed, 'file')} ${did} under a new name (disposition rename)`,
-      ].filter(Boolean);
-      return make({
-        kind: 'importedWithWarnings',
-        tone: 'warning',
-        label: `${Done(job.type)}, with warnings`,
-        headline: `Drive ${id}: every other file was ${did}; ${parts.join(', ')}.`,
-        why: `The copy met warnings, not errors (rule D7).${shipped}`,
-        rule: 'D7',
-        succeeded: ok,
-        total,
-        next: { ...openLog, text: `Check the skipped or renamed files in the error log of drive ${id}` },
-      });
-    }
+  const log = d.log && d.log.uri === d.errorLogUri ? d.log : undefined;
+  return log ? fromErrorLog(f, log, job) : withoutErrorLog(f, d, job);
+}
+
+/** The drive's error log, read: not copied, files failed, warnings (skipped or renamed), or every file. */
+function fromErrorLog(f: Finished, log: NonNullable<DriveFacts['log']>, job: JobContext): Verdict {
+  const { id, ok, did, shipped, openLog } = f;
+  const total = ok + log.failed.bytes + log.skipped.bytes;
+  if (!COPY_RAN.includes(log.status))
     return make({
-      kind: 'imported',
-      tone: 'success',
-      label: Done(job.type),
-      headline: `Every file of drive ${id} was ${did} (${formatBytes(ok)})${log.overwritten > 0 ? `; ${n(log.overwritten, 'file')} replaced blobs of the same name (disposition overwrite)` : ''}.`,
-      why: `Its error log lists no failed file (rule ${log.overwritten > 0 ? 'D7' : 'D6'}).${shipped}`,
-      rule: log.overwritten > 0 ? 'D7' : 'D6',
+      kind: 'notImported',
+      tone: 'danger',
+      label: `Not ${did}`,
+      headline: `The data center could not read drive ${id}: none of its files were ${did}.${log.message ? ` ${log.message.replace(/\.?$/, '.')}` : ''}`,
+      why: `Its log says ${log.status}; the copy did not run (rule D7).${shipped}`,
+      rule: 'D7',
+      succeeded: ok,
+      text: `Not ${did}`,
+      next: { ...openLog, text: `Open the error log of drive ${id}: it says what went wrong` },
+    });
+  if (log.failed.files > 0) {
+    const none = ok === 0 && log.skipped.files === 0;
+    const what = `${n(log.failed.files, 'file')} (${formatBytes(log.failed.bytes)})`;
+    return make({
+      kind: none ? 'notImported' : 'importedWithErrors',
+      tone: 'danger',
+      label: none ? `Not ${did}` : `${Done(job.type)} with errors`,
+      headline: none
+        ? `None of the files of drive ${id} were ${did}: ${what} failed.`
+        : `${what} of drive ${id} ${log.failed.files === 1 ? 'was' : 'were'} not ${did}; ${formatBytes(ok)} of ${formatBytes(total)} ${did}.`,
+      why: `${reasonsText(log.reasons)} (from the drive's error log; rule D7).${shipped}`,
+      rule: 'D7',
       succeeded: ok,
       total,
+      next: {
+        ...openLog,
+        text: `Send the ${n(log.failed.files, 'file')} not ${did} again: the error log of drive ${id} names them`,
+      },
     });
   }
-  // No log read (yet): what the state and the copy status tell.
+  if (log.skipped.files > 0 || log.renamed > 0) {
+    const parts = [
+      log.skipped.files > 0 &&
+        `${n(log.skipped.files, 'file')} skipped because a blob of that name already existed (disposition no-overwrite)`,
+      log.renamed > 0 && `${n(log.renamed, 'file')} ${did} under a new name (disposition rename)`,
+    ].filter(Boolean);
+    return make({
+      kind: 'importedWithWarnings',
+      tone: 'warning',
+      label: `${Done(job.type)}, with warnings`,
+      headline: `Drive ${id}: every other file was ${did}; ${parts.join(', ')}.`,
+      why: `The copy met warnings, not errors (rule D7).${shipped}`,
+      rule: 'D7',
+      succeeded: ok,
+      total,
+      next: { ...openLog, text: `Check the skipped or renamed files in the error log of drive ${id}` },
+    });
+  }
+  return make({
+    kind: 'imported',
+    tone: 'success',
+    label: Done(job.type),
+    headline: `Every file of drive ${id} was ${did} (${formatBytes(ok)})${log.overwritten > 0 ? `; ${n(log.overwritten, 'file')} replaced blobs of the same name (disposition overwrite)` : ''}.`,
+    why: `Its error log lists no failed file (rule ${log.overwritten > 0 ? 'D7' : 'D6'}).${shipped}`,
+    rule: log.overwritten > 0 ? 'D7' : 'D6',
+    succeeded: ok,
+    total,
+  });
+}
+
+/** No log read (yet): what the state and the copy status tell. */
+function withoutErrorLog(f: Finished, d: DriveFacts, job: JobContext): Verdict {
+  const { id, ok, did, shipped, openLog } = f;
   const clean =
     d.state === 'Completed' ||
     /^Completed(:|$)/.test(d.copyStatus ?? '') ||

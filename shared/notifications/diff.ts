@@ -133,6 +133,91 @@ function alertOf(text: NoticeText): string | undefined {
 }
 
 /**
+ * What changed since the last look: the job's steps and each known drive's, an outcome learnt
+ * later, the J6 alert and the G2 milestone; `next.alerted` is set once J6 is told.
+ */
+function changeNotices(prev: JobSnapshot, job: ObservedJob, next: JobSnapshot, now: number): Ordered[] {
+  const out: Ordered[] = [];
+  // The job's own steps, through the states the table says it passed.
+  const steps = jobSteps(prev.state, job.state, job.drives, job.cancelRequested, prev.faultedFrom);
+  for (const step of steps) {
+    const phase = step.to === 'Faulted' ? FAULT : step.from === 'Faulted' ? RESOLVED : jobRank(step.to);
+    out.push({
+      phase,
+      sub: 2,
+      text: jobStateText(job.name, step.from, step.to, job.cancelRequested, job.verdict),
+    });
+  }
+  // The outcome became known after its step was told (Haul read the error logs later).
+  if (
+    steps.length === 0 &&
+    prev.verdict === 'checking' &&
+    job.verdict &&
+    job.verdict.kind !== 'checking' &&
+    (job.state === 'Completed' || job.state === 'Closed' || job.state === 'Packaging')
+  ) {
+    out.push({ phase: jobRank(job.state), sub: 2, text: verdictText(job.name, job.verdict) });
+  }
+  // Each drive's steps. A drive Haul had not seen yet (an export drive, an extra one) is news
+  // only from its next step on.
+  const before = new Map(prev.drives.map((d) => [d.driveId, d.state]));
+  for (const d of job.drives) {
+    const was = before.get(d.driveId);
+    if (was === undefined) continue;
+    for (const step of driveSteps(was, d)) {
+      const phase = step.to === 'Faulted' ? FAULT : step.from === 'Faulted' ? RESOLVED : drivePhase(step.to, job.state);
+      out.push({
+        phase,
+        sub: 1,
+        text: driveStateText(job.name, d.driveId, step.from, step.to, driveContext(job, d)),
+      });
+    }
+  }
+  // J6: 14 days in Shipping without the package (the service marks the drives NeverReceived then).
+  if (job.state === 'Shipping' && !next.alerted) {
+    const due = job.deadlines.J6;
+    if (due !== undefined && now >= due) {
+      out.push({ phase: 1, sub: 0, text: operatorsAlertedText(job.name) });
+      next.alerted = true;
+    }
+  }
+  // G2 milestones while the copy runs: the highest one passed since the last poll. "All data
+  // copied" only when every file was (the verdict); otherwise the step's notice says what was not.
+  const m = highestMilestone(job.percent);
+  const allCopied = job.verdict === undefined || job.verdict.kind === 'imported';
+  if (
+    m > next.milestone &&
+    (m < 100 || allCopied) &&
+    !job.cancelRequested &&
+    (job.state === 'Transferring' || job.state === 'Packaging')
+  ) {
+    out.push({ phase: m >= 100 ? 4 : 3, sub: 3, text: milestoneText(job.name, m) });
+  }
+  return out;
+}
+
+/** Reminders of the J2 and J12 deadlines coming, once per deadline; recorded in `next.reminded`. */
+function deadlineReminders(job: ObservedJob, next: JobSnapshot, now: number): Ordered[] {
+  const out: Ordered[] = [];
+  // Deadlines coming, from the estimates: once per deadline (an update that moves it reminds again).
+  // The view's estimates move a little with each look (times Haul observed), so a reminder is for
+  // a deadline give or take a day; one that moves further (J3: an update) reminds again.
+  const remindedFor = (rule: 'J2' | 'J12', at: number) =>
+    next.reminded[rule] !== undefined && Math.abs(next.reminded[rule]! - at) < DAY_MS;
+  const j2 = job.state === 'Creating' ? job.deadlines.J2 : undefined;
+  if (j2 !== undefined && now >= j2 - CREATING_REMINDER_MS && now < j2 && !remindedFor('J2', j2)) {
+    out.push({ phase: REMINDERS, sub: 0, text: creatingReminderText(job.name, j2) });
+    next.reminded = { ...next.reminded, J2: j2 };
+  }
+  const j12 = job.state === 'Completed' || job.state === 'Closed' ? job.deadlines.J12 : undefined;
+  if (j12 !== undefined && now >= j12 - DELETE_REMINDER_MS && now < j12 && !remindedFor('J12', j12)) {
+    out.push({ phase: REMINDERS, sub: 1, text: deleteReminderText(job.name, j12) });
+    next.reminded = { ...next.reminded, J12: j12 };
+  }
+  return out;
+}
+
+/**
  * `now` is the service's clock (the deadlines are reckoned on it; the local sandbox's moves with
  * `ops advance`); `at` is Haul's own, for when things were seen.
  */
@@ -155,64 +240,7 @@ export function diffJob(
   next.seq = prev?.seq ?? 0;
   const out: Ordered[] = [];
 
-  if (prev && last) {
-    // The job's own steps, through the states the table says it passed.
-    const steps = jobSteps(prev.state, job.state, job.drives, job.cancelRequested, prev.faultedFrom);
-    for (const step of steps) {
-      const phase = step.to === 'Faulted' ? FAULT : step.from === 'Faulted' ? RESOLVED : jobRank(step.to);
-      out.push({
-        phase,
-        sub: 2,
-        text: jobStateText(job.name, step.from, step.to, job.cancelRequested, job.verdict),
-      });
-    }
-    // The outcome became known after its step was told (Haul read the error logs later).
-    if (
-      steps.length === 0 &&
-      prev.verdict === 'checking' &&
-      job.verdict &&
-      job.verdict.kind !== 'checking' &&
-      (job.state === 'Completed' || job.state === 'Closed' || job.state === 'Packaging')
-    ) {
-      out.push({ phase: jobRank(job.state), sub: 2, text: verdictText(job.name, job.verdict) });
-    }
-    // Each drive's steps. A drive Haul had not seen yet (an export drive, an extra one) is news
-    // only from its next step on.
-    const before = new Map(prev.drives.map((d) => [d.driveId, d.state]));
-    for (const d of job.drives) {
-      const was = before.get(d.driveId);
-      if (was === undefined) continue;
-      for (const step of driveSteps(was, d)) {
-        const phase =
-          step.to === 'Faulted' ? FAULT : step.from === 'Faulted' ? RESOLVED : drivePhase(step.to, job.state);
-        out.push({
-          phase,
-          sub: 1,
-          text: driveStateText(job.name, d.driveId, step.from, step.to, driveContext(job, d)),
-        });
-      }
-    }
-    // J6: 14 days in Shipping without the package (the service marks the drives NeverReceived then).
-    if (job.state === 'Shipping' && !next.alerted) {
-      const due = job.deadlines.J6;
-      if (due !== undefined && now >= due) {
-        out.push({ phase: 1, sub: 0, text: operatorsAlertedText(job.name) });
-        next.alerted = true;
-      }
-    }
-    // G2 milestones while the copy runs: the highest one passed since the last poll. "All data
-    // copied" only when every file was (the verdict); otherwise the step's notice says what was not.
-    const m = highestMilestone(job.percent);
-    const allCopied = job.verdict === undefined || job.verdict.kind === 'imported';
-    if (
-      m > next.milestone &&
-      (m < 100 || allCopied) &&
-      !job.cancelRequested &&
-      (job.state === 'Transferring' || job.state === 'Packaging')
-    ) {
-      out.push({ phase: m >= 100 ? 4 : 3, sub: 3, text: milestoneText(job.name, m) });
-    }
-  }
+  if (prev && last) out.push(...changeNotices(prev, job, next, now));
 
   // Alerts in force that were never told: at a job's first sighting (a job made in the portal,
   // seen first with a drive missing), or once its error logs were read. Told once while they last.
@@ -245,21 +273,7 @@ export function diffJob(
   if (job.state === 'Faulted') next.faultedFrom = last?.state === 'Faulted' ? last.faultedFrom : last?.state;
   else delete next.faultedFrom;
 
-  // Deadlines coming, from the estimates: once per deadline (an update that moves it reminds again).
-  // The view's estimates move a little with each look (times Haul observed), so a reminder is for
-  // a deadline give or take a day; one that moves further (J3: an update) reminds again.
-  const remindedFor = (rule: 'J2' | 'J12', at: number) =>
-    next.reminded[rule] !== undefined && Math.abs(next.reminded[rule]! - at) < DAY_MS;
-  const j2 = job.state === 'Creating' ? job.deadlines.J2 : undefined;
-  if (j2 !== undefined && now >= j2 - CREATING_REMINDER_MS && now < j2 && !remindedFor('J2', j2)) {
-    out.push({ phase: REMINDERS, sub: 0, text: creatingReminderText(job.name, j2) });
-    next.reminded = { ...next.reminded, J2: j2 };
-  }
-  const j12 = job.state === 'Completed' || job.state === 'Closed' ? job.deadlines.J12 : undefined;
-  if (j12 !== undefined && now >= j12 - DELETE_REMINDER_MS && now < j12 && !remindedFor('J12', j12)) {
-    out.push({ phase: REMINDERS, sub: 1, text: deleteReminderText(job.name, j12) });
-    next.reminded = { ...next.reminded, J12: j12 };
-  }
+  out.push(...deadlineReminders(job, next, now));
 
   // Stable sort: same phase and sub keep the order they were made in (table order, drive order).
   out.sort((a, b) => a.phase - b.phase || a.sub - b.sub);

@@ -179,6 +179,191 @@ async function removeEmpty(dir: string, top: string | undefined): Promise<void> 
   }
 }
 
+/** Every job's last run and the runs under way, and how their status is told. */
+interface RunBook {
+  last: Map<string, ReceivedStatus>;
+  live: Map<string, { abort?: AbortController; ended: Promise<void> }>;
+  emit: (s: ReceivedStatus) => void;
+  now: () => Date;
+  /** At most one progress event per this many milliseconds. */
+  interval: number;
+}
+
+/** One run: its status, told as it changes (no more often than the interval), its problems, its work. */
+interface Run {
+  status: ReceivedStatus;
+  changed: () => void;
+  problem: (p: ReceivedProblem) => void;
+  run: (work: (abort: AbortController) => Promise<void>, abort?: AbortController) => void;
+}
+
+/** A new run of job `name` (refused while one runs), with its status as the one the screens see. */
+function beginRun(
+  runs: RunBook,
+  name: string,
+  kind: ReceivedStatus['kind'],
+  drivePath: string,
+  destination?: string,
+): Run {
+  const { last, live, emit, now, interval } = runs;
+  if (live.has(name))
+    throw new HandlerError(
+      'busy',
+      `A ${last.get(name)?.kind === 'copy' ? 'copy' : 'check'} of job ${name}'s drive is running; wait for it to end, or cancel it.`,
+    );
+  const status: ReceivedStatus = {
+    runId: `${kind}-${randomBytes(4).toString('hex')}`,
+    name,
+    kind,
+    drivePath,
+    ...(destination ? { destination } : {}),
+    state: 'running',
+    startedAt: now().toISOString(),
+    total: { files: 0, bytes: 0 },
+    done: { files: 0, bytes: 0 },
+    good: 0,
+    problems: [],
+    problemCount: 0,
+  };
+  last.set(name, status);
+  let lastSent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const changed = () => {
+    const wait = lastSent + interval - Date.now();
+    if (wait <= 0) {
+      lastSent = Date.now();
+      emit(status);
+    } else
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        lastSent = Date.now();
+        if (status.state === 'running') emit(status);
+      }, wait);
+  };
+  const problem = (p: ReceivedProblem) => {
+    status.problemCount += 1;
+    if (status.problems.length < MAX_PROBLEMS) status.problems.push(p);
+  };
+  const run = (work: (abort: AbortController) => Promise<void>, abort?: AbortController) => {
+    const ended = work(abort ?? new AbortController())
+      .then(
+        () => {
+          status.state = 'done';
+        },
+        (err: unknown) => {
+          if (abort?.signal.aborted) status.state = 'cancelled';
+          else {
+            status.state = 'failed';
+            status.message = messageOf(err).slice(0, 400);
+          }
+        },
+      )
+      .finally(() => {
+        if (timer) clearTimeout(timer);
+        status.endedAt = now().toISOString();
+        live.delete(name);
+        emit(status);
+      });
+    live.set(name, { ...(abort ? { abort } : {}), ended });
+    emit(status);
+  };
+  return { status, changed, problem, run };
+}
+
+/** The folder to copy into, which must be given as a full path. */
+function destinationPath(destination: string): string {
+  if (!path.isAbsolute(destination))
+    throw new HandlerError(
+      'bad-folder',
+      `Give the folder to copy into as a full path (${destination} is not).`,
+      'destination',
+    );
+  return path.resolve(destination);
+}
+
+/** Makes the folder to copy into where missing, and refuses one that overlaps the drive. */
+async function makeDestination(root: string, dest: string): Promise<void> {
+  await mkdir(dest, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    throw new HandlerError(
+      'bad-folder',
+      `Haul cannot make the folder ${dest} (${err.code ?? err.message}).`,
+      'destination',
+    );
+  });
+  const realRoot = await realpath(root);
+  const realDest = await realpath(dest);
+  if (inside(realRoot, realDest) || inside(realDest, realRoot))
+    throw new HandlerError(
+      'bad-folder',
+      `Copy into a folder outside the drive (${dest} and the drive ${root} overlap).`,
+      'destination',
+    );
+}
+
+/**
+ * One file of the drive copied off: checked block by block and put in place from a partial only
+ * when whole; a file already there checked, never overwritten; each outcome counted in `r`.
+ */
+async function copyFileOff(
+  r: Run,
+  blob: ManifestBlob,
+  root: string,
+  dest: string,
+  buf: Buffer,
+  signal: AbortSignal,
+): Promise<void> {
+  const src = path.join(root, ...blob.filePath.split('/'));
+  const out = path.join(dest, ...blob.blobPath.split('/'));
+  const where = { filePath: blob.filePath, blobPath: blob.blobPath };
+  const fileDone = () => {
+    r.status.done.files += 1;
+    r.changed();
+  };
+  if (!inside(root, src) || !inside(dest, out)) {
+    r.problem({ ...where, text: `${blob.blobPath}: its name leaves the folder; it was not copied.` });
+    r.status.done.bytes += blob.length;
+    fileDone();
+    return;
+  }
+  const already = await stat(out).catch(() => undefined);
+  if (already) {
+    // Copied by an earlier run (or another file of that name): checked, never overwritten.
+    const why = await copyBlob(out, undefined, blob, buf, signal, (n) => (r.status.done.bytes += n));
+    if (why)
+      r.problem({
+        ...where,
+        text: `${out} is already in the folder and is not this blob's data (${why.replace(/on the drive/g, 'there')}); it was left as it is.`,
+      });
+    else r.status.good += 1;
+    fileDone();
+    return;
+  }
+  const made = await mkdir(path.dirname(out), { recursive: true });
+  const partial = `${out}${PARTIAL}`;
+  const fh = await open(partial, 'w', 0o644);
+  let why: string | undefined;
+  try {
+    why = await copyBlob(src, fh, blob, buf, signal, (n) => {
+      r.status.done.bytes += n;
+      r.changed();
+    });
+  } catch (err) {
+    await fh.close();
+    await rm(partial, { force: true });
+    throw err;
+  }
+  await fh.close();
+  if (why) {
+    await rm(partial, { force: true });
+    await removeEmpty(path.dirname(out), made);
+    r.problem({ ...where, text: `${blob.blobPath} (${blob.filePath} on the drive) was not copied: ${why}.` });
+  } else {
+    await rename(partial, out);
+    r.status.good += 1;
+  }
+  fileDone();
+}
+
 export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
   const now = o.now ?? (() => new Date());
   const interval = o.progressIntervalMs ?? 250;
@@ -192,71 +377,9 @@ export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
     problems: [...s.problems],
   });
   const emit = (s: ReceivedStatus) => o.events.emit('received.progress', snapshot(s));
-
-  function begin(name: string, kind: ReceivedStatus['kind'], drivePath: string, destination?: string) {
-    if (live.has(name))
-      throw new HandlerError(
-        'busy',
-        `A ${last.get(name)?.kind === 'copy' ? 'copy' : 'check'} of job ${name}'s drive is running; wait for it to end, or cancel it.`,
-      );
-    const status: ReceivedStatus = {
-      runId: `${kind}-${randomBytes(4).toString('hex')}`,
-      name,
-      kind,
-      drivePath,
-      ...(destination ? { destination } : {}),
-      state: 'running',
-      startedAt: now().toISOString(),
-      total: { files: 0, bytes: 0 },
-      done: { files: 0, bytes: 0 },
-      good: 0,
-      problems: [],
-      problemCount: 0,
-    };
-    last.set(name, status);
-    let lastSent = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const changed = () => {
-      const wait = lastSent + interval - Date.now();
-      if (wait <= 0) {
-        lastSent = Date.now();
-        emit(status);
-      } else
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          lastSent = Date.now();
-          if (status.state === 'running') emit(status);
-        }, wait);
-    };
-    const problem = (p: ReceivedProblem) => {
-      status.problemCount += 1;
-      if (status.problems.length < MAX_PROBLEMS) status.problems.push(p);
-    };
-    const run = (work: (abort: AbortController) => Promise<void>, abort?: AbortController) => {
-      const ended = work(abort ?? new AbortController())
-        .then(
-          () => {
-            status.state = 'done';
-          },
-          (err: unknown) => {
-            if (abort?.signal.aborted) status.state = 'cancelled';
-            else {
-              status.state = 'failed';
-              status.message = messageOf(err).slice(0, 400);
-            }
-          },
-        )
-        .finally(() => {
-          if (timer) clearTimeout(timer);
-          status.endedAt = now().toISOString();
-          live.delete(name);
-          emit(status);
-        });
-      live.set(name, { ...(abort ? { abort } : {}), ended });
-      emit(status);
-    };
-    return { status, changed, problem, run };
-  }
+  const runs: RunBook = { last, live, emit, now, interval };
+  const begin = (name: string, kind: ReceivedStatus['kind'], drivePath: string, destination?: string) =>
+    beginRun(runs, name, kind, drivePath, destination);
 
   async function exportJob(name: string): Promise<JobView> {
     const job = await o.job(name);
@@ -301,29 +424,9 @@ export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
     async copy(name, drivePath, destination) {
       const job = await exportJob(name);
       const root = path.resolve(drivePath);
-      if (!path.isAbsolute(destination))
-        throw new HandlerError(
-          'bad-folder',
-          `Give the folder to copy into as a full path (${destination} is not).`,
-          'destination',
-        );
-      const dest = path.resolve(destination);
+      const dest = destinationPath(destination);
       const { manifest, problems } = await readDrive(root, job);
-      await mkdir(dest, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-        throw new HandlerError(
-          'bad-folder',
-          `Haul cannot make the folder ${dest} (${err.code ?? err.message}).`,
-          'destination',
-        );
-      });
-      const realRoot = await realpath(root);
-      const realDest = await realpath(dest);
-      if (inside(realRoot, realDest) || inside(realDest, realRoot))
-        throw new HandlerError(
-          'bad-folder',
-          `Copy into a folder outside the drive (${dest} and the drive ${root} overlap).`,
-          'destination',
-        );
+      await makeDestination(root, dest);
       const abort = new AbortController();
       const r = begin(name, 'copy', root, dest);
       r.status.driveId = manifest.driveId;
@@ -333,56 +436,7 @@ export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
         const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
         for (const blob of manifest.blobs) {
           if (abort.signal.aborted) throw abortError();
-          const src = path.join(root, ...blob.filePath.split('/'));
-          const out = path.join(dest, ...blob.blobPath.split('/'));
-          const where = { filePath: blob.filePath, blobPath: blob.blobPath };
-          const fileDone = () => {
-            r.status.done.files += 1;
-            r.changed();
-          };
-          if (!inside(root, src) || !inside(dest, out)) {
-            r.problem({ ...where, text: `${blob.blobPath}: its name leaves the folder; it was not copied.` });
-            r.status.done.bytes += blob.length;
-            fileDone();
-            continue;
-          }
-          const already = await stat(out).catch(() => undefined);
-          if (already) {
-            // Copied by an earlier run (or another file of that name): checked, never overwritten.
-            const why = await copyBlob(out, undefined, blob, buf, abort.signal, (n) => (r.status.done.bytes += n));
-            if (why)
-              r.problem({
-                ...where,
-                text: `${out} is already in the folder and is not this blob's data (${why.replace(/on the drive/g, 'there')}); it was left as it is.`,
-              });
-            else r.status.good += 1;
-            fileDone();
-            continue;
-          }
-          const made = await mkdir(path.dirname(out), { recursive: true });
-          const partial = `${out}${PARTIAL}`;
-          const fh = await open(partial, 'w', 0o644);
-          let why: string | undefined;
-          try {
-            why = await copyBlob(src, fh, blob, buf, abort.signal, (n) => {
-              r.status.done.bytes += n;
-              r.changed();
-            });
-          } catch (err) {
-            await fh.close();
-            await rm(partial, { force: true });
-            throw err;
-          }
-          await fh.close();
-          if (why) {
-            await rm(partial, { force: true });
-            await removeEmpty(path.dirname(out), made);
-            r.problem({ ...where, text: `${blob.blobPath} (${blob.filePath} on the drive) was not copied: ${why}.` });
-          } else {
-            await rename(partial, out);
-            r.status.good += 1;
-          }
-          fileDone();
+          await copyFileOff(r, blob, root, dest, buf, abort.signal);
         }
       }, abort);
       return snapshot(r.status);

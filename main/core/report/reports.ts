@@ -62,6 +62,131 @@ export interface ReportService {
   dispose(): void;
 }
 
+/** Each drive's files as Haul's prep journal knows them, else as the drive's manifest backup lists them. */
+async function filesOf(
+  view: JobView,
+  sessions: PrepSessionInfo[],
+  readText: (uri: string) => Promise<string>,
+): Promise<Map<string, DriveFiles>> {
+  const out = new Map<string, DriveFiles>();
+  for (const d of view.drives) {
+    const journals = journalsFor(sessions, view, d);
+    const list = journals.length ? journalFiles(journals, d.driveId) : [];
+    if (list.length) {
+      out.set(d.driveId, { from: 'journal', list });
+      continue;
+    }
+    if (d.manifestUri) {
+      try {
+        out.set(d.driveId, { from: 'manifestBackup', list: manifestFiles(await readText(d.manifestUri)) });
+      } catch {
+        // No backup to read: the report lists what the log names.
+      }
+    }
+  }
+  return out;
+}
+
+/** What the report is built from for each drive: its files, and its error log (or why it could not be read). */
+async function driveInputs(
+  view: JobView,
+  files: Map<string, DriveFiles>,
+  readText: (uri: string) => Promise<string>,
+): Promise<DriveInput[]> {
+  const inputs: DriveInput[] = [];
+  for (const d of view.drives) {
+    let log: DriveLogAsRead | undefined;
+    let logError: string | undefined;
+    if (d.errorLogUri) {
+      try {
+        log = parseDriveLog(await readText(d.errorLogUri));
+      } catch (err) {
+        logError = messageOf(err);
+      }
+    }
+    const f = files.get(d.driveId);
+    inputs.push({
+      driveId: d.driveId,
+      ...(f ? { files: f } : {}),
+      ...(log ? { log } : {}),
+      ...(logError ? { logError } : {}),
+    });
+  }
+  return inputs;
+}
+
+/** The report of an import job whose copy is over, built now from the service, the journals and the logs. */
+async function buildFor(o: ReportServiceOptions, name: string, now: () => Date): Promise<BuiltReport> {
+  const view = await o.jobs.get(name);
+  if (view.type !== 'Import')
+    throw new HandlerError(
+      'not-import',
+      `Job ${name} is an export job: there is no import report. Check its returned drives and copy their files off on the job's page.`,
+    );
+  if (!view.verdict.final)
+    throw new HandlerError(
+      'not-over',
+      `The report of job ${name} is made once its copy is over. ${view.verdict.headline}`,
+    );
+  const readText = (uri: string) => o.jobs.client().readLogBlob(uri);
+  const files = await filesOf(view, await o.sessions(), readText);
+  const inputs = await driveInputs(view, files, readText);
+  const { report, rows } = buildReport(view, inputs, now());
+  const known = new Map<string, KnownFile>();
+  for (const [driveId, f] of files) for (const k of f.list) known.set(knownKey(driveId, k.filePath), k);
+  return { report, rows, view, known };
+}
+
+/** One page of the rows that pass the filter, the drive and the search (source path, blob name, name written as). */
+function pageOfRows(rows: ReportRow[], q: Parameters<ReportService['rows']>[0]): { total: number; rows: ReportRow[] } {
+  const needle = q.search?.trim().toLowerCase();
+  const matching = rows.filter(
+    (r) =>
+      rowMatches(r, q.filter) &&
+      (!q.driveId || r.driveId.toLowerCase() === q.driveId.toLowerCase()) &&
+      (!needle ||
+        r.blobPath.toLowerCase().includes(needle) ||
+        (r.sourcePath ?? '').toLowerCase().includes(needle) ||
+        (r.importedAs ?? '').toLowerCase().includes(needle)),
+  );
+  return { total: matching.length, rows: matching.slice(q.offset, q.offset + q.limit) };
+}
+
+/** A new import draft of the files of `b` not imported, under a job name not yet taken; the wizard opens it. */
+async function resendDraft(
+  jobs: JobsService,
+  drafts: DraftStore,
+  name: string,
+  b: BuiltReport,
+): Promise<Awaited<ReturnType<ReportService['resend']>>> {
+  const files = b.rows.filter(resendable).map((row) => {
+    const k = b.known.get(knownKey(row.driveId, row.filePath));
+    return { row, metadataFile: k?.metadataFile, propertiesFile: k?.propertiesFile };
+  });
+  const notResendable = b.rows.filter(
+    (r) => (r.outcome.kind === 'failed' || r.outcome.kind === 'notReceived') && !resendable(r),
+  ).length;
+  if (files.length === 0)
+    throw new HandlerError(
+      'nothing-to-resend',
+      notResendable
+        ? `None of the ${notResendable.toLocaleString('en-US')} files job ${name} did not import can be sent again from here: Haul does not know their source files on this computer (the drives were prepared elsewhere). Use the report's CSV to find them.`
+        : `Job ${name} imported every file: there is nothing to send again.`,
+    );
+  const taken = new Set(Object.keys(await jobs.records().all()).map((n) => n.toLowerCase()));
+  for (const d of await drafts.list()) if (d.jobName) taken.add(d.jobName.toLowerCase());
+  const jobName = resendJobName(name, (c) => taken.has(c.toLowerCase()));
+  const draft = resendDraftValues(b.view, files, jobName);
+  const size = Buffer.byteLength(draft.values.importData?.dataset?.text ?? '');
+  if (size > MAX_RESEND_DATASET)
+    throw new HandlerError(
+      'too-many-files',
+      `The ${draft.files.toLocaleString('en-US')} files to send again make a dataset of ${(size / 1048576).toFixed(1)} MiB, more than a draft holds (4 MiB). Download the "not imported" CSV and split the files into several new jobs.`,
+    );
+  const saved = await drafts.save({ step: 'data', values: draft.values });
+  return { draftId: saved.id, jobName, files: draft.files, bytes: draft.bytes, left: notResendable };
+}
+
 export function createReportService(o: ReportServiceOptions): ReportService {
   const now = o.now ?? (() => new Date());
   /** The last reports built, by job name (a screen pages through one at a time). */
@@ -98,67 +223,7 @@ export function createReportService(o: ReportServiceOptions): ReportService {
     }
   }
 
-  async function readText(uri: string): Promise<string> {
-    return o.jobs.client().readLogBlob(uri);
-  }
-
-  async function filesOf(view: JobView, sessions: PrepSessionInfo[]): Promise<Map<string, DriveFiles>> {
-    const out = new Map<string, DriveFiles>();
-    for (const d of view.drives) {
-      const journals = journalsFor(sessions, view, d);
-      const list = journals.length ? journalFiles(journals, d.driveId) : [];
-      if (list.length) {
-        out.set(d.driveId, { from: 'journal', list });
-        continue;
-      }
-      if (d.manifestUri) {
-        try {
-          out.set(d.driveId, { from: 'manifestBackup', list: manifestFiles(await readText(d.manifestUri)) });
-        } catch {
-          // No backup to read: the report lists what the log names.
-        }
-      }
-    }
-    return out;
-  }
-
-  async function build(name: string): Promise<BuiltReport> {
-    const view = await o.jobs.get(name);
-    if (view.type !== 'Import')
-      throw new HandlerError(
-        'not-import',
-        `Job ${name} is an export job: there is no import report. Check its returned drives and copy their files off on the job's page.`,
-      );
-    if (!view.verdict.final)
-      throw new HandlerError(
-        'not-over',
-        `The report of job ${name} is made once its copy is over. ${view.verdict.headline}`,
-      );
-    const files = await filesOf(view, await o.sessions());
-    const inputs: DriveInput[] = [];
-    for (const d of view.drives) {
-      let log: DriveLogAsRead | undefined;
-      let logError: string | undefined;
-      if (d.errorLogUri) {
-        try {
-          log = parseDriveLog(await readText(d.errorLogUri));
-        } catch (err) {
-          logError = messageOf(err);
-        }
-      }
-      const f = files.get(d.driveId);
-      inputs.push({
-        driveId: d.driveId,
-        ...(f ? { files: f } : {}),
-        ...(log ? { log } : {}),
-        ...(logError ? { logError } : {}),
-      });
-    }
-    const { report, rows } = buildReport(view, inputs, now());
-    const known = new Map<string, KnownFile>();
-    for (const [driveId, f] of files) for (const k of f.list) known.set(knownKey(driveId, k.filePath), k);
-    return { report, rows, view, known };
-  }
+  const build = (name: string) => buildFor(o, name, now);
 
   async function current(name: string, refresh: boolean): Promise<{ report: JobReport; rows: ReportRow[] }> {
     const cached = cache.get(name);
@@ -203,18 +268,7 @@ export function createReportService(o: ReportServiceOptions): ReportService {
       return (await current(name, refresh)).report;
     },
     async rows(q) {
-      const { rows } = await current(q.name, false);
-      const needle = q.search?.trim().toLowerCase();
-      const matching = rows.filter(
-        (r) =>
-          rowMatches(r, q.filter) &&
-          (!q.driveId || r.driveId.toLowerCase() === q.driveId.toLowerCase()) &&
-          (!needle ||
-            r.blobPath.toLowerCase().includes(needle) ||
-            (r.sourcePath ?? '').toLowerCase().includes(needle) ||
-            (r.importedAs ?? '').toLowerCase().includes(needle)),
-      );
-      return { total: matching.length, rows: matching.slice(q.offset, q.offset + q.limit) };
+      return pageOfRows((await current(q.name, false)).rows, q);
     },
     async csv(name, filter) {
       const { report, rows } = await current(name, false);
@@ -229,33 +283,7 @@ export function createReportService(o: ReportServiceOptions): ReportService {
     built,
     async resend(name) {
       if (!o.drafts) throw new HandlerError('not-ready', 'Drafts are not available in this window; restart Haul.');
-      const b = await built(name);
-      const files = b.rows.filter(resendable).map((row) => {
-        const k = b.known.get(knownKey(row.driveId, row.filePath));
-        return { row, metadataFile: k?.metadataFile, propertiesFile: k?.propertiesFile };
-      });
-      const notResendable = b.rows.filter(
-        (r) => (r.outcome.kind === 'failed' || r.outcome.kind === 'notReceived') && !resendable(r),
-      ).length;
-      if (files.length === 0)
-        throw new HandlerError(
-          'nothing-to-resend',
-          notResendable
-            ? `None of the ${notResendable.toLocaleString('en-US')} files job ${name} did not import can be sent again from here: Haul does not know their source files on this computer (the drives were prepared elsewhere). Use the report's CSV to find them.`
-            : `Job ${name} imported every file: there is nothing to send again.`,
-        );
-      const taken = new Set(Object.keys(await o.jobs.records().all()).map((n) => n.toLowerCase()));
-      for (const d of await o.drafts.list()) if (d.jobName) taken.add(d.jobName.toLowerCase());
-      const jobName = resendJobName(name, (c) => taken.has(c.toLowerCase()));
-      const draft = resendDraftValues(b.view, files, jobName);
-      const size = Buffer.byteLength(draft.values.importData?.dataset?.text ?? '');
-      if (size > MAX_RESEND_DATASET)
-        throw new HandlerError(
-          'too-many-files',
-          `The ${draft.files.toLocaleString('en-US')} files to send again make a dataset of ${(size / 1048576).toFixed(1)} MiB, more than a draft holds (4 MiB). Download the "not imported" CSV and split the files into several new jobs.`,
-        );
-      const saved = await o.drafts.save({ step: 'data', values: draft.values });
-      return { draftId: saved.id, jobName, files: draft.files, bytes: draft.bytes, left: notResendable };
+      return resendDraft(o.jobs, o.drafts, name, await built(name));
     },
     dispose() {
       off();

@@ -5,7 +5,7 @@
 import { bridge } from '../bridge';
 import { answer, errorTarget, errorText } from '../bridge/answer';
 import { emptyValues, fieldForTarget } from '../wizard/model';
-import type { SliceCreator } from './slice';
+import type { HaulState, SliceCreator, SliceSet } from './slice';
 import { wizardPrepActions } from './wizardPrep';
 import { wizardServiceActions } from './wizardService';
 import { wizardExportActions } from './wizardExport';
@@ -26,7 +26,65 @@ let saveTimer: ReturnType<typeof setTimeout> | undefined;
 /** Saves run one after another, so a new draft is created once, not once per keystroke. */
 let saveChain: Promise<void> = Promise.resolve();
 
-export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
+export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => ({
+  step: 'type',
+  values: emptyValues(),
+  loading: false,
+  save: { state: 'idle' },
+  serverErrors: {},
+  bitLockerKeys: {},
+  maxRate: 0,
+  planning: false,
+  planSeq: 0,
+  sessions: {},
+  logs: {},
+  prepBusy: false,
+  creating: false,
+  exportBrowse: { estimating: false, estimateSeq: 0 },
+
+  ...wizardDraftActions(set, get),
+  ...wizardDriveActions(set, get),
+  ...wizardPrepActions(set, get),
+  ...wizardServiceActions(set, get),
+  ...wizardExportActions(set, get),
+});
+
+const running = (st?: string) => st === 'planning' || st === 'copying' || st === 'verifying' || st === 'stopping';
+
+/** A copy still running for the draft stops first (what it copied stays journaled); waited for up to 30 s. */
+async function stopCopy(get: () => HaulState, sessionId: string | undefined): Promise<void> {
+  const me = () => get().wizard;
+  if (sessionId && running(me().sessions[sessionId]?.state)) {
+    await get().wizard.cancelPrep();
+    for (let i = 0; i < 120 && running(me().sessions[sessionId]?.state); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await get().wizard.refreshSessions();
+    }
+  }
+}
+
+/** Releases the session's drives one by one; the first that cannot be released, in words. */
+async function releaseDrives(
+  get: () => HaulState,
+  session: WizardSlice['sessions'][string],
+): Promise<string | undefined> {
+  for (const t of session.targets) {
+    try {
+      await get().drives.release(t.path, session.jobName);
+    } catch (err) {
+      return `${t.driveId ?? t.path} was not released: ${errorText(err)} The draft was kept.`;
+    }
+  }
+  return undefined;
+}
+
+/** The draft's life: open, typed into and saved after a pause, stepped through, discarded; the list of drafts. */
+type DraftActions = Pick<
+  WizardSlice,
+  'open' | 'update' | 'goTo' | 'saveNow' | 'discard' | 'setServerError' | 'refreshDrafts' | 'deleteDraft'
+>;
+
+function wizardDraftActions(set: SliceSet<'wizard'>, get: () => HaulState): DraftActions {
   const me = () => get().wizard;
 
   const persist = (): Promise<void> => {
@@ -53,21 +111,6 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
   };
 
   return {
-    step: 'type',
-    values: emptyValues(),
-    loading: false,
-    save: { state: 'idle' },
-    serverErrors: {},
-    bitLockerKeys: {},
-    maxRate: 0,
-    planning: false,
-    planSeq: 0,
-    sessions: {},
-    logs: {},
-    prepBusy: false,
-    creating: false,
-    exportBrowse: { estimating: false, estimateSeq: 0 },
-
     async open(draftId) {
       const key = draftId ?? '';
       if (me().openedFor === key && (key === '' || me().draftId === key)) return;
@@ -130,25 +173,12 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
         saveTimer = undefined;
       }
       await saveChain;
-      // A copy still running for this draft stops first (what it copied stays journaled).
       const sessionId = me().values.prepare.sessionId;
-      const running = (st?: string) => st === 'planning' || st === 'copying' || st === 'verifying' || st === 'stopping';
-      if (sessionId && running(me().sessions[sessionId]?.state)) {
-        await get().wizard.cancelPrep();
-        for (let i = 0; i < 120 && running(me().sessions[sessionId]?.state); i++) {
-          await new Promise((r) => setTimeout(r, 250));
-          await get().wizard.refreshSessions();
-        }
-      }
+      await stopCopy(get, sessionId);
       const session = sessionId ? me().sessions[sessionId] : undefined;
       if (opts.release && session) {
-        for (const t of session.targets) {
-          try {
-            await get().drives.release(t.path, session.jobName);
-          } catch (err) {
-            return `${t.driveId ?? t.path} was not released: ${errorText(err)} The draft was kept.`;
-          }
-        }
+        const notReleased = await releaseDrives(get, session);
+        if (notReleased) return notReleased;
       }
       const id = me().draftId;
       if (id) {
@@ -164,6 +194,47 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
       return undefined;
     },
 
+    setServerError(err) {
+      const where = fieldForTarget(errorTarget(err));
+      if (where) set({ serverErrors: { ...me().serverErrors, [where.field]: errorText(err) } });
+    },
+
+    async refreshDrafts() {
+      try {
+        set({ drafts: await answer('drafts.list', bridge().draftsList()), draftsError: undefined });
+      } catch (err) {
+        set({ draftsError: errorText(err) });
+      }
+    },
+
+    async deleteDraft(id) {
+      try {
+        await answer('drafts.delete', bridge().draftsDelete({ id }));
+        set({ drafts: (me().drafts ?? []).filter((d) => d.id !== id) });
+        if (me().draftId === id) set({ draftId: undefined, openedFor: undefined, values: emptyValues(), step: 'type' });
+      } catch (err) {
+        set({ draftsError: errorText(err) });
+      }
+    },
+  };
+}
+
+/** The drives chosen for the draft, the files left out, the drives' BitLocker keys and the copy's rate. */
+type DriveActions = Pick<
+  WizardSlice,
+  | 'setDrives'
+  | 'addDrive'
+  | 'removeDrive'
+  | 'allowFolder'
+  | 'refreshDrives'
+  | 'exclude'
+  | 'setBitLockerKey'
+  | 'setMaxRate'
+>;
+
+function wizardDriveActions(set: SliceSet<'wizard'>, get: () => HaulState): DriveActions {
+  const me = () => get().wizard;
+  return {
     setDrives(list) {
       get().wizard.update((v) => ({ ...v, drives: { drives: list, confirmed: [] } }));
     },
@@ -202,32 +273,5 @@ export const createWizardSlice: SliceCreator<'wizard'> = (set, get) => {
     setMaxRate(maxRate) {
       set({ maxRate });
     },
-
-    setServerError(err) {
-      const where = fieldForTarget(errorTarget(err));
-      if (where) set({ serverErrors: { ...me().serverErrors, [where.field]: errorText(err) } });
-    },
-
-    async refreshDrafts() {
-      try {
-        set({ drafts: await answer('drafts.list', bridge().draftsList()), draftsError: undefined });
-      } catch (err) {
-        set({ draftsError: errorText(err) });
-      }
-    },
-
-    async deleteDraft(id) {
-      try {
-        await answer('drafts.delete', bridge().draftsDelete({ id }));
-        set({ drafts: (me().drafts ?? []).filter((d) => d.id !== id) });
-        if (me().draftId === id) set({ draftId: undefined, openedFor: undefined, values: emptyValues(), step: 'type' });
-      } catch (err) {
-        set({ draftsError: errorText(err) });
-      }
-    },
-
-    ...wizardPrepActions(set, get),
-    ...wizardServiceActions(set, get),
-    ...wizardExportActions(set, get),
   };
-};
+}

@@ -138,107 +138,123 @@ export function StateDiagram({ kind, title, current, observed, faultedFrom, outc
             ))}
           </defs>
           <g>
-            {edges.map((e) => {
-              const look = edgeLook(e);
-              const s = EDGE_STYLE[look];
-              return (
-                <path
-                  key={e.key}
-                  d={e.d}
-                  data-edge={`${e.from}->${e.to}`}
-                  data-look={look}
-                  markerEnd={e.headAtTo ? `url(#${marker(look)})` : undefined}
-                  markerStart={e.headAtFrom ? `url(#${marker(look)})` : undefined}
-                  style={{
-                    fill: 'none',
-                    stroke: s.stroke,
-                    strokeWidth: s.width,
-                    opacity: s.opacity,
-                    strokeDasharray: e.fault ? '5 4' : undefined,
-                  }}
-                >
-                  <title>{`${e.from} → ${e.to}${e.headAtFrom ? ' (and back)' : ''}: ${e.labels.join('; ')} (${e.rules.join(', ')})`}</title>
-                </path>
-              );
-            })}
+            {edges.map((e) => (
+              <Edge key={e.key} e={e} marker={marker} />
+            ))}
           </g>
           <g>
-            {layout.nodes.map((n) => {
-              const s = NODE_STYLE[n.status];
-              return (
-                <g key={n.id} data-state={n.id} data-status={n.status} style={{ opacity: s.opacity }}>
-                  <title>{`${n.label}: ${STATUS_WORDS[n.status]}`}</title>
-                  <rect
-                    x={n.x}
-                    y={n.y}
-                    width={n.width}
-                    height={n.height}
-                    rx={n.terminal ? 4 : 18}
-                    style={{ fill: s.fill, stroke: s.stroke, strokeWidth: s.strokeWidth, strokeDasharray: s.dash }}
-                  />
-                  {n.status === 'current' && (
-                    <rect
-                      x={n.x - 4}
-                      y={n.y - 4}
-                      width={n.width + 8}
-                      height={n.height + 8}
-                      rx={n.terminal ? 7 : 22}
-                      style={{ fill: 'none', stroke: tokens.colorBrandStroke1, strokeWidth: 1.5 }}
-                    />
-                  )}
-                  <text
-                    x={n.x + n.width / 2}
-                    y={n.y + n.height / 2}
-                    dominantBaseline="central"
-                    textAnchor="middle"
-                    style={{ fill: s.text, fontSize: '13px', fontWeight: s.weight, fontFamily: tokens.fontFamilyBase }}
-                  >
-                    {n.label}
-                  </text>
-                </g>
-              );
-            })}
+            {layout.nodes.map((n) => (
+              <Node key={n.id} n={n} />
+            ))}
           </g>
         </svg>
       </div>
-      <figcaption
-        aria-hidden
-        style={{
-          display: 'flex',
-          flexWrap: 'wrap',
-          gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
-          alignItems: 'center',
-          fontSize: tokens.fontSizeBase200,
-          color: tokens.colorNeutralForeground2,
-        }}
-      >
-        <Legend status="current" />
-        {outcome && (
-          <span
-            data-testid="diagram-outcome"
-            style={{ color: OUTCOME_COLOR[outcome.tone], fontWeight: tokens.fontWeightSemibold }}
-          >
-            {current ? `${current}: ` : ''}
-            {outcome.label}
-          </span>
-        )}
-        <Legend status="visited" />
-        <Legend status="reachable" />
-        <Legend status="unreachable" />
-        <span style={{ display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS }}>
-          <svg width="22" height="8" aria-hidden>
-            <line
-              x1="0"
-              y1="4"
-              x2="22"
-              y2="4"
-              style={{ stroke: tokens.colorNeutralStrokeAccessible, strokeWidth: 1.25, strokeDasharray: '5 4' }}
-            />
-          </svg>
-          fault and recovery (F1, F2)
-        </span>
-      </figcaption>
+      <Caption current={current} outcome={outcome} />
     </figure>
+  );
+}
+
+/** One transition: its look (taken, possible, dim), dashed when it is a fault's, with what causes it. */
+function Edge({ e, marker }: { e: LaidEdge; marker: (look: EdgeLook) => string }) {
+  const look = edgeLook(e);
+  const s = EDGE_STYLE[look];
+  return (
+    <path
+      d={e.d}
+      data-edge={`${e.from}->${e.to}`}
+      data-look={look}
+      markerEnd={e.headAtTo ? `url(#${marker(look)})` : undefined}
+      markerStart={e.headAtFrom ? `url(#${marker(look)})` : undefined}
+      style={{
+        fill: 'none',
+        stroke: s.stroke,
+        strokeWidth: s.width,
+        opacity: s.opacity,
+        strokeDasharray: e.fault ? '5 4' : undefined,
+      }}
+    >
+      <title>{`${e.from} → ${e.to}${e.headAtFrom ? ' (and back)' : ''}: ${e.labels.join('; ')} (${e.rules.join(', ')})`}</title>
+    </path>
+  );
+}
+
+/** One state: a box (square-cornered when final) in its status's look, ringed when it is the current one. */
+function Node({ n }: { n: LaidNode }) {
+  const s = NODE_STYLE[n.status];
+  return (
+    <g data-state={n.id} data-status={n.status} style={{ opacity: s.opacity }}>
+      <title>{`${n.label}: ${STATUS_WORDS[n.status]}`}</title>
+      <rect
+        x={n.x}
+        y={n.y}
+        width={n.width}
+        height={n.height}
+        rx={n.terminal ? 4 : 18}
+        style={{ fill: s.fill, stroke: s.stroke, strokeWidth: s.strokeWidth, strokeDasharray: s.dash }}
+      />
+      {n.status === 'current' && (
+        <rect
+          x={n.x - 4}
+          y={n.y - 4}
+          width={n.width + 8}
+          height={n.height + 8}
+          rx={n.terminal ? 7 : 22}
+          style={{ fill: 'none', stroke: tokens.colorBrandStroke1, strokeWidth: 1.5 }}
+        />
+      )}
+      <text
+        x={n.x + n.width / 2}
+        y={n.y + n.height / 2}
+        dominantBaseline="central"
+        textAnchor="middle"
+        style={{ fill: s.text, fontSize: '13px', fontWeight: s.weight, fontFamily: tokens.fontFamilyBase }}
+      >
+        {n.label}
+      </text>
+    </g>
+  );
+}
+
+/** The key under the diagram: the outcome beside the current state, the statuses and the fault arrows. */
+function Caption({ current, outcome }: Pick<StateDiagramProps, 'current' | 'outcome'>) {
+  return (
+    <figcaption
+      aria-hidden
+      style={{
+        display: 'flex',
+        flexWrap: 'wrap',
+        gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
+        alignItems: 'center',
+        fontSize: tokens.fontSizeBase200,
+        color: tokens.colorNeutralForeground2,
+      }}
+    >
+      <Legend status="current" />
+      {outcome && (
+        <span
+          data-testid="diagram-outcome"
+          style={{ color: OUTCOME_COLOR[outcome.tone], fontWeight: tokens.fontWeightSemibold }}
+        >
+          {current ? `${current}: ` : ''}
+          {outcome.label}
+        </span>
+      )}
+      <Legend status="visited" />
+      <Legend status="reachable" />
+      <Legend status="unreachable" />
+      <span style={{ display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS }}>
+        <svg width="22" height="8" aria-hidden>
+          <line
+            x1="0"
+            y1="4"
+            x2="22"
+            y2="4"
+            style={{ stroke: tokens.colorNeutralStrokeAccessible, strokeWidth: 1.25, strokeDasharray: '5 4' }}
+          />
+        </svg>
+        fault and recovery (F1, F2)
+      </span>
+    </figcaption>
   );
 }
 

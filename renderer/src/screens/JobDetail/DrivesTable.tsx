@@ -20,7 +20,7 @@ import {
   TableRow,
   tokens,
 } from '@fluentui/react-components';
-import { useRef, type MouseEvent } from 'react';
+import { useRef, type CSSProperties, type MouseEvent } from 'react';
 import type { JobView, Verdict } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
 import { StateBadge } from '../../components/StateBadge';
@@ -83,17 +83,9 @@ function DriveProgress({ driveId, verdict }: { driveId: string; verdict: Verdict
 
 export function DrivesTable({ job }: { job: JobView }) {
   const styles = useStyles();
-  const navigate = useHaul((s) => s.ui.navigate);
   const cardRef = useRef<HTMLDivElement>(null);
   const compact = useWidth(cardRef) < COMPACT_BELOW;
-  const cell = (area: string) => mergeClasses(styles.cell, compact && area);
   const wide = compact ? undefined : { gridTemplateColumns: columns(job.drives) };
-  const openLog = (driveId: string, kind: 'error' | 'verbose') => (e: MouseEvent<HTMLAnchorElement>) => {
-    e.preventDefault();
-    navigate({ name: 'log', jobName: job.name, driveId, kind });
-  };
-  const href = (driveId: string, kind: 'error' | 'verbose') =>
-    `#/jobs/${encodeURIComponent(job.name)}/drives/${encodeURIComponent(driveId)}/log${kind === 'verbose' ? '/verbose' : ''}`;
   return (
     <Card className={styles.card} aria-labelledby="drives-title" ref={cardRef}>
       <CardHeader
@@ -138,90 +130,110 @@ export function DrivesTable({ job }: { job: JobView }) {
           )}
           <TableBody>
             {job.drives.map((d) => (
-              <TableRow
-                key={d.driveId}
-                className={mergeClasses(styles.row, compact && styles.compactRow)}
-                style={wide}
-                data-testid="job-drive-row"
-                data-drive={d.driveId}
-                data-state={d.state}
-                data-verdict={d.verdict.kind}
-              >
-                <TableCell className={cell(styles.idArea)}>
-                  <div className={styles.stack}>
-                    <span className={mergeClasses(styles.id, compact && styles.idCompact)} data-testid="drive-id">
-                      {d.driveId}
-                    </span>
-                    {d.extra && (
-                      <span>
-                        <Badge appearance="outline" color="warning" size="small">
-                          extra drive (JE5)
-                        </Badge>
-                      </span>
-                    )}
-                  </div>
-                </TableCell>
-                <TableCell className={cell(styles.stateArea)}>
-                  <div className={styles.stack}>
-                    <span>
-                      <StateBadge state={d.state} serviceState={d.serviceState} verdict={d.verdict} />
-                    </span>
-                    {d.stateSince && <Caption1 className={styles.muted}>since {formatDateTime(d.stateSince)}</Caption1>}
-                  </div>
-                </TableCell>
-                <TableCell className={cell(styles.statusArea)}>
-                  <div className={styles.stack}>
-                    <span>
-                      <VerdictBadge verdict={d.verdict} size="small" testId="drive-verdict" />
-                    </span>
-                    <span className={styles.wrapText} data-testid="drive-headline">
-                      {d.verdict.headline}
-                    </span>
-                    {d.copyStatus && (
-                      <span className={mergeClasses(styles.wrapText, styles.muted)}>{d.copyStatus}</span>
-                    )}
-                  </div>
-                </TableCell>
-                <TableCell className={cell(styles.copiedArea)}>
-                  <DriveProgress driveId={d.driveId} verdict={d.verdict} />
-                </TableCell>
-                <TableCell className={cell(styles.bytesArea)} data-testid="drive-bytes">
-                  {d.verdict.bytes.total !== undefined ? (
-                    <div className={styles.stack}>
-                      <Caption1>{formatBytes(d.verdict.bytes.succeeded)}</Caption1>
-                      <Caption1 className={styles.muted}>of {formatBytes(d.verdict.bytes.total)}</Caption1>
-                    </div>
-                  ) : d.bytesSucceeded > 0 ? (
-                    formatBytes(d.bytesSucceeded)
-                  ) : (
-                    '—'
-                  )}
-                </TableCell>
-                <TableCell className={cell(styles.logsArea)}>
-                  <div className={styles.links}>
-                    {d.errorLogUri ? (
-                      <Link
-                        href={href(d.driveId, 'error')}
-                        onClick={openLog(d.driveId, 'error')}
-                        data-testid="error-log-link"
-                      >
-                        Error log
-                      </Link>
-                    ) : (
-                      <span className={styles.muted}>no log yet</span>
-                    )}
-                    {d.verboseLogUri && (
-                      <Link href={href(d.driveId, 'verbose')} onClick={openLog(d.driveId, 'verbose')}>
-                        Verbose log
-                      </Link>
-                    )}
-                  </div>
-                </TableCell>
-              </TableRow>
+              <DriveRow key={d.driveId} jobName={job.name} d={d} compact={compact} wide={wide} />
             ))}
           </TableBody>
         </Table>
       )}
     </Card>
+  );
+}
+
+/** One drive: its id (and whether it is extra), its state, what happened, how much is copied, its logs. */
+function DriveRow({
+  jobName,
+  d,
+  compact,
+  wide,
+}: {
+  jobName: string;
+  d: JobView['drives'][number];
+  compact: boolean;
+  wide: CSSProperties | undefined;
+}) {
+  const styles = useStyles();
+  const navigate = useHaul((s) => s.ui.navigate);
+  const cell = (area: string) => mergeClasses(styles.cell, compact && area);
+  const openLog = (driveId: string, kind: 'error' | 'verbose') => (e: MouseEvent<HTMLAnchorElement>) => {
+    e.preventDefault();
+    navigate({ name: 'log', jobName, driveId, kind });
+  };
+  const href = (driveId: string, kind: 'error' | 'verbose') =>
+    `#/jobs/${encodeURIComponent(jobName)}/drives/${encodeURIComponent(driveId)}/log${kind === 'verbose' ? '/verbose' : ''}`;
+  return (
+    <TableRow
+      key={d.driveId}
+      className={mergeClasses(styles.row, compact && styles.compactRow)}
+      style={wide}
+      data-testid="job-drive-row"
+      data-drive={d.driveId}
+      data-state={d.state}
+      data-verdict={d.verdict.kind}
+    >
+      <TableCell className={cell(styles.idArea)}>
+        <div className={styles.stack}>
+          <span className={mergeClasses(styles.id, compact && styles.idCompact)} data-testid="drive-id">
+            {d.driveId}
+          </span>
+          {d.extra && (
+            <span>
+              <Badge appearance="outline" color="warning" size="small">
+                extra drive (JE5)
+              </Badge>
+            </span>
+          )}
+        </div>
+      </TableCell>
+      <TableCell className={cell(styles.stateArea)}>
+        <div className={styles.stack}>
+          <span>
+            <StateBadge state={d.state} serviceState={d.serviceState} verdict={d.verdict} />
+          </span>
+          {d.stateSince && <Caption1 className={styles.muted}>since {formatDateTime(d.stateSince)}</Caption1>}
+        </div>
+      </TableCell>
+      <TableCell className={cell(styles.statusArea)}>
+        <div className={styles.stack}>
+          <span>
+            <VerdictBadge verdict={d.verdict} size="small" testId="drive-verdict" />
+          </span>
+          <span className={styles.wrapText} data-testid="drive-headline">
+            {d.verdict.headline}
+          </span>
+          {d.copyStatus && <span className={mergeClasses(styles.wrapText, styles.muted)}>{d.copyStatus}</span>}
+        </div>
+      </TableCell>
+      <TableCell className={cell(styles.copiedArea)}>
+        <DriveProgress driveId={d.driveId} verdict={d.verdict} />
+      </TableCell>
+      <TableCell className={cell(styles.bytesArea)} data-testid="drive-bytes">
+        {d.verdict.bytes.total !== undefined ? (
+          <div className={styles.stack}>
+            <Caption1>{formatBytes(d.verdict.bytes.succeeded)}</Caption1>
+            <Caption1 className={styles.muted}>of {formatBytes(d.verdict.bytes.total)}</Caption1>
+          </div>
+        ) : d.bytesSucceeded > 0 ? (
+          formatBytes(d.bytesSucceeded)
+        ) : (
+          '—'
+        )}
+      </TableCell>
+      <TableCell className={cell(styles.logsArea)}>
+        <div className={styles.links}>
+          {d.errorLogUri ? (
+            <Link href={href(d.driveId, 'error')} onClick={openLog(d.driveId, 'error')} data-testid="error-log-link">
+              Error log
+            </Link>
+          ) : (
+            <span className={styles.muted}>no log yet</span>
+          )}
+          {d.verboseLogUri && (
+            <Link href={href(d.driveId, 'verbose')} onClick={openLog(d.driveId, 'verbose')}>
+              Verbose log
+            </Link>
+          )}
+        </div>
+      </TableCell>
+    </TableRow>
   );
 }

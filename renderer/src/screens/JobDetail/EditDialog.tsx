@@ -80,6 +80,34 @@ function initial(job: JobView): EditForm {
   };
 }
 
+/** The update main is sent: the address (blank optional lines left out) and shipping when any was typed, and the emails. */
+function updateRequest(job: JobView, form: EditForm) {
+  const a = form.address;
+  const anyAddress = Object.values(a).some((v) => v.trim() !== '');
+  const anyShipping = form.carrierName.trim() !== '' || form.carrierAccountNumber.trim() !== '';
+  const trimmed = Object.fromEntries(
+    Object.entries(a)
+      .map(([k, v]) => [k, v.trim()])
+      .filter(([k, v]) => v !== '' || !['streetAddress2', 'stateOrProvince'].includes(k ?? '')),
+  );
+  return {
+    name: job.name,
+    ...(anyAddress ? { returnAddress: trimmed } : {}),
+    ...(anyShipping
+      ? {
+          returnShipping: {
+            carrierName: form.carrierName.trim(),
+            carrierAccountNumber: form.carrierAccountNumber.trim(),
+          },
+        }
+      : {}),
+    notificationEmails: form.emails
+      .split(/[\s,;]+/)
+      .map((e) => e.trim())
+      .filter(Boolean),
+  };
+}
+
 export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void }) {
   const styles = useStyles();
   const update = useHaul((s) => s.jobs.update);
@@ -96,33 +124,6 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
     clearError(`returnAddress.${k}`);
   };
 
-  const request = () => {
-    const a = form.address;
-    const anyAddress = Object.values(a).some((v) => v.trim() !== '');
-    const anyShipping = form.carrierName.trim() !== '' || form.carrierAccountNumber.trim() !== '';
-    const trimmed = Object.fromEntries(
-      Object.entries(a)
-        .map(([k, v]) => [k, v.trim()])
-        .filter(([k, v]) => v !== '' || !['streetAddress2', 'stateOrProvince'].includes(k ?? '')),
-    );
-    return {
-      name: job.name,
-      ...(anyAddress ? { returnAddress: trimmed } : {}),
-      ...(anyShipping
-        ? {
-            returnShipping: {
-              carrierName: form.carrierName.trim(),
-              carrierAccountNumber: form.carrierAccountNumber.trim(),
-            },
-          }
-        : {}),
-      notificationEmails: form.emails
-        .split(/[\s,;]+/)
-        .map((e) => e.trim())
-        .filter(Boolean),
-    };
-  };
-
   const err = (k: string) => ({
     validationState: errors[k] ? ('error' as const) : ('none' as const),
     validationMessage: errors[k],
@@ -135,7 +136,7 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void submit(request());
+            void submit(updateRequest(job, form));
           }}
           noValidate
         >

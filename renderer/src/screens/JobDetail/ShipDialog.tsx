@@ -130,64 +130,8 @@ export function ShipDialog({
           <DialogBody>
             <DialogTitle>Ship job {job.name}</DialogTitle>
             <DialogContent className={styles.content}>
-              <div className={styles.to} data-testid="ship-to">
-                <Subtitle2 as="h4">Send the package to {shipTo.shipTo}</Subtitle2>
-                {shipTo.closed && <Caption1 data-testid="ship-location-closed">{closedText(shipTo)}</Caption1>}
-                <Address address={shipTo.address} />
-                <Caption1>
-                  <strong>Job name: {job.name}</strong>.{' '}
-                  {shipTo.address?.additionalInformation ?? 'Write the job name on the outside of the package.'}
-                </Caption1>
-              </div>
-              <div className={styles.fields}>
-                <Field label="Carrier" required {...fieldProps('carrierName')}>
-                  {carriers.length > 0 ? (
-                    <Select
-                      value={form.carrierName}
-                      onChange={(_e, d) => set('carrierName')(d.value)}
-                      data-testid="ship-carrier"
-                    >
-                      <option value="">Choose the carrier</option>
-                      {carriers.map((c) => (
-                        <option key={c} value={c}>
-                          {c}
-                        </option>
-                      ))}
-                    </Select>
-                  ) : (
-                    <Input
-                      value={form.carrierName}
-                      onChange={(_e, d) => set('carrierName')(d.value)}
-                      data-testid="ship-carrier"
-                    />
-                  )}
-                </Field>
-                <Field label="Tracking number" required {...fieldProps('trackingNumber')}>
-                  <Input
-                    value={form.trackingNumber}
-                    onChange={(_e, d) => set('trackingNumber')(d.value)}
-                    autoComplete="off"
-                    data-testid="ship-tracking"
-                  />
-                </Field>
-                <Field label="Ship date" required {...fieldProps('shipDate')}>
-                  <Input
-                    type="date"
-                    value={form.shipDate}
-                    onChange={(_e, d) => set('shipDate')(d.value)}
-                    data-testid="ship-date"
-                  />
-                </Field>
-                <Field label="Drives in the package" required {...fieldProps('driveCount')}>
-                  <Input
-                    type="number"
-                    min={1}
-                    value={form.driveCount}
-                    onChange={(_e, d) => set('driveCount')(d.value)}
-                    data-testid="ship-count"
-                  />
-                </Field>
-              </div>
+              <ShipTo job={job} shipTo={shipTo} />
+              <PackageFields form={form} carriers={carriers} set={set} fieldProps={fieldProps} />
               {!permission.allowed && (
                 <Caption1 id={whyId} className={styles.why} data-testid="ship-why" role="status">
                   {permission.reason}
@@ -232,5 +176,88 @@ export function ShipDialog({
         </form>
       </DialogSurface>
     </Dialog>
+  );
+}
+
+/** Where the package goes (the location that takes the drives), and the job name to write on it. */
+function ShipTo({ job, shipTo }: { job: JobView; shipTo: ReturnType<typeof useShipTo> }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.to} data-testid="ship-to">
+      <Subtitle2 as="h4">Send the package to {shipTo.shipTo}</Subtitle2>
+      {shipTo.closed && <Caption1 data-testid="ship-location-closed">{closedText(shipTo)}</Caption1>}
+      <Address address={shipTo.address} />
+      <Caption1>
+        <strong>Job name: {job.name}</strong>.{' '}
+        {shipTo.address?.additionalInformation ?? 'Write the job name on the outside of the package.'}
+      </Caption1>
+    </div>
+  );
+}
+
+type FieldName = (typeof FIELDS)[number];
+
+/** The delivery package: carrier (from the location's list where it has one), tracking number, date, drive count. */
+function PackageFields({
+  form,
+  carriers,
+  set,
+  fieldProps,
+}: {
+  form: ShipForm;
+  carriers: string[];
+  set: (k: FieldName) => (value: string) => void;
+  fieldProps: (k: FieldName) => {
+    validationState: 'error' | 'warning' | 'none';
+    validationMessage: string | undefined;
+  };
+}) {
+  const styles = useStyles();
+  return (
+    <div className={styles.fields}>
+      <Field label="Carrier" required {...fieldProps('carrierName')}>
+        {carriers.length > 0 ? (
+          <Select value={form.carrierName} onChange={(_e, d) => set('carrierName')(d.value)} data-testid="ship-carrier">
+            <option value="">Choose the carrier</option>
+            {carriers.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </Select>
+        ) : (
+          <Input
+            value={form.carrierName}
+            onChange={(_e, d) => set('carrierName')(d.value)}
+            data-testid="ship-carrier"
+          />
+        )}
+      </Field>
+      <Field label="Tracking number" required {...fieldProps('trackingNumber')}>
+        <Input
+          value={form.trackingNumber}
+          onChange={(_e, d) => set('trackingNumber')(d.value)}
+          autoComplete="off"
+          data-testid="ship-tracking"
+        />
+      </Field>
+      <Field label="Ship date" required {...fieldProps('shipDate')}>
+        <Input
+          type="date"
+          value={form.shipDate}
+          onChange={(_e, d) => set('shipDate')(d.value)}
+          data-testid="ship-date"
+        />
+      </Field>
+      <Field label="Drives in the package" required {...fieldProps('driveCount')}>
+        <Input
+          type="number"
+          min={1}
+          value={form.driveCount}
+          onChange={(_e, d) => set('driveCount')(d.value)}
+          data-testid="ship-count"
+        />
+      </Field>
+    </div>
   );
 }

@@ -128,32 +128,30 @@ async function allRows(name: string, filter: ReportFilter, max: number): Promise
   return { rows: rows.slice(0, max), total };
 }
 
-export function FilesSection({
-  report,
-  printing,
-  onPrintReady,
-}: {
+/** A value that follows `value` once it has stopped changing for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return settled;
+}
+
+interface RowsQuery {
   report: JobReport;
-  printing: boolean;
-  onPrintReady: () => void;
-}) {
-  const styles = useStyles();
-  const t = report.totals;
-  const notImported = t.failed.files + t.notReceived.files + t.skipped.files;
-  const [filter, setFilter] = useState<ReportFilter>(notImported > 0 ? 'notImported' : 'all');
-  const [driveId, setDriveId] = useState('');
-  const [query, setQuery] = useState('');
-  const [search, setSearch] = useState('');
+  filter: ReportFilter;
+  driveId: string;
+  search: string;
+}
+
+/** The files on screen: the first page of the query, again whenever it changes, and `more` for the next page. */
+function useFileRows({ report, filter, driveId, search }: RowsQuery) {
   const [rows, setRows] = useState<ReportRow[]>([]);
   const [total, setTotal] = useState(0);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | undefined>(undefined);
   const asked = useRef(0);
-
-  useEffect(() => {
-    const id = setTimeout(() => setSearch(query), 250);
-    return () => clearTimeout(id);
-  }, [query]);
 
   useEffect(() => {
     const n = ++asked.current;
@@ -199,11 +197,22 @@ export function FilesSection({
     }
   };
 
-  // Printing: the whole lists, drawn, then the print. They stay drawn (hidden on screen), so the
-  // print dialog, however long it is open, and the next print have them.
-  const [print, setPrint] = useState<
-    { failed: ReportRow[]; failedTotal: number; imported?: ReportRow[] | undefined } | undefined
-  >(undefined);
+  return { rows, total, loading, error, setError, more };
+}
+
+interface PrintRows {
+  failed: ReportRow[];
+  failedTotal: number;
+  imported?: ReportRow[] | undefined;
+}
+
+/**
+ * Printing: the whole lists, drawn, then the print. They stay drawn (hidden on screen), so the
+ * print dialog, however long it is open, and the next print have them.
+ */
+function usePrintRows(report: JobReport, printing: boolean, onPrintReady: () => void, onError: (text: string) => void) {
+  const importedFiles = report.totals.imported.files;
+  const [print, setPrint] = useState<PrintRows | undefined>(undefined);
   useEffect(() => {
     if (!printing) return;
     if (print) {
@@ -215,13 +224,13 @@ export function FilesSection({
       try {
         const failed = await allRows(report.name, 'notImported', PRINT_MAX);
         const imported =
-          t.imported.files <= PRINT_IMPORTED_MAX
+          importedFiles <= PRINT_IMPORTED_MAX
             ? (await allRows(report.name, 'imported', PRINT_IMPORTED_MAX)).rows
             : undefined;
         if (live) setPrint({ failed: failed.rows, failedTotal: failed.total, imported });
       } catch (err) {
         if (live) {
-          setError(errorText(err));
+          onError(errorText(err));
           onPrintReady();
         }
       }
@@ -229,8 +238,29 @@ export function FilesSection({
     return () => {
       live = false;
     };
-  }, [printing, print, report, t.imported.files, onPrintReady]);
+  }, [printing, print, report, importedFiles, onPrintReady, onError]);
   useEffect(() => setPrint(undefined), [report]);
+  return print;
+}
+
+export function FilesSection({
+  report,
+  printing,
+  onPrintReady,
+}: {
+  report: JobReport;
+  printing: boolean;
+  onPrintReady: () => void;
+}) {
+  const styles = useStyles();
+  const t = report.totals;
+  const notImported = t.failed.files + t.notReceived.files + t.skipped.files;
+  const [filter, setFilter] = useState<ReportFilter>(notImported > 0 ? 'notImported' : 'all');
+  const [driveId, setDriveId] = useState('');
+  const [query, setQuery] = useState('');
+  const search = useSettled(query, 250);
+  const { rows, total, loading, error, setError, more } = useFileRows({ report, filter, driveId, search });
+  const print = usePrintRows(report, printing, onPrintReady, setError);
 
   const counts: Record<ReportFilter, number> = { notImported, imported: t.imported.files, all: t.all.files };
 
@@ -303,29 +333,33 @@ export function FilesSection({
         )}
       </Card>
 
-      {/* Drawn for print only: every file not imported, and the imported ones when few. */}
-      {print && (
-        <div data-print="only" data-report-ready="true">
-          <Subtitle2 as="h3">Files not imported ({print.failedTotal.toLocaleString()})</Subtitle2>
-          {print.failed.length ? (
-            <FilesTable rows={print.failed} label="Files not imported" testId="print-not-imported" />
-          ) : (
-            <Body1>Every file was imported.</Body1>
-          )}
-          {print.failedTotal > print.failed.length && (
-            <Body1>
-              … and {(print.failedTotal - print.failed.length).toLocaleString()} more: the CSV of the files not imported
-              lists them all.
-            </Body1>
-          )}
-          <Subtitle2 as="h3">Files imported ({t.imported.files.toLocaleString()})</Subtitle2>
-          {print.imported ? (
-            <FilesTable rows={print.imported} label="Files imported" testId="print-imported" />
-          ) : (
-            <Body1>Too many to print: the CSV of the files imported lists them all, with their source files.</Body1>
-          )}
-        </div>
-      )}
+      {print && <PrintedFiles print={print} importedFiles={t.imported.files} />}
     </>
+  );
+}
+
+/** Drawn for print only: every file not imported, and the imported ones when few. */
+function PrintedFiles({ print, importedFiles }: { print: PrintRows; importedFiles: number }) {
+  return (
+    <div data-print="only" data-report-ready="true">
+      <Subtitle2 as="h3">Files not imported ({print.failedTotal.toLocaleString()})</Subtitle2>
+      {print.failed.length ? (
+        <FilesTable rows={print.failed} label="Files not imported" testId="print-not-imported" />
+      ) : (
+        <Body1>Every file was imported.</Body1>
+      )}
+      {print.failedTotal > print.failed.length && (
+        <Body1>
+          … and {(print.failedTotal - print.failed.length).toLocaleString()} more: the CSV of the files not imported
+          lists them all.
+        </Body1>
+      )}
+      <Subtitle2 as="h3">Files imported ({importedFiles.toLocaleString()})</Subtitle2>
+      {print.imported ? (
+        <FilesTable rows={print.imported} label="Files imported" testId="print-imported" />
+      ) : (
+        <Body1>Too many to print: the CSV of the files imported lists them all, with their source files.</Body1>
+      )}
+    </div>
   );
 }

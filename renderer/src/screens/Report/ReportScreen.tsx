@@ -97,14 +97,18 @@ const FROM: Record<string, string> = {
   log: 'its error log only',
 };
 
-export function ReportScreen({ jobName }: { jobName: string }) {
-  const styles = useStyles();
+type Busy = 'refresh' | 'resend' | 'csv' | 'print' | undefined;
+type Notice = { intent: 'success' | 'error'; text: string } | undefined;
+type ReportTotals = JobReport['totals'];
+
+/** The report of one job and what the screen does with it: load, make again, CSV, re-send, print. */
+function useReportScreen(jobName: string) {
   const navigate = useHaul((s) => s.ui.navigate);
   const loadStatus = useHaul((s) => s.report.loadStatus);
   const [report, setReport] = useState<JobReport | undefined>(undefined);
   const [error, setError] = useState<{ code?: string | undefined; message: string } | undefined>(undefined);
-  const [busy, setBusy] = useState<'refresh' | 'resend' | 'csv' | 'print' | undefined>(undefined);
-  const [notice, setNotice] = useState<{ intent: 'success' | 'error'; text: string } | undefined>(undefined);
+  const [busy, setBusy] = useState<Busy>(undefined);
+  const [notice, setNotice] = useState<Notice>(undefined);
   /** Printing: every file not imported is loaded, then the page is printed (or saved as a PDF). */
   const [printing, setPrinting] = useState(false);
 
@@ -150,6 +154,11 @@ export function ReportScreen({ jobName }: { jobName: string }) {
     }
   };
 
+  const print = () => {
+    setBusy('print');
+    setPrinting(true);
+  };
+
   /** The page is drawn for print (all files not imported loaded): a PDF on the desktop, else the browser's print. */
   const printReady = useCallback(async () => {
     try {
@@ -164,7 +173,66 @@ export function ReportScreen({ jobName }: { jobName: string }) {
     }
   }, [jobName]);
 
-  const back = (
+  return { report, error, busy, notice, setNotice, printing, load, csv, resend, print, printReady };
+}
+
+export function ReportScreen({ jobName }: { jobName: string }) {
+  const styles = useStyles();
+  const { report, error, busy, notice, setNotice, printing, load, csv, resend, print, printReady } =
+    useReportScreen(jobName);
+  const back = <BackToJob jobName={jobName} />;
+
+  if (!report)
+    return (
+      <section className={styles.page} aria-labelledby="report-title">
+        {back}
+        <Title2 as="h2" id="report-title">
+          <Truncated text={`Completion report: ${jobName}`} />
+        </Title2>
+        {error ? (
+          <ReportError code={error.code} message={error.message} onRetry={() => void load()} />
+        ) : (
+          <Spinner label="Reading the drives’ logs and Haul’s prep journals…" />
+        )}
+      </section>
+    );
+
+  return (
+    <section className={styles.page} aria-labelledby="report-title" data-testid="report" data-printing={printing}>
+      <PrintStyles />
+      {back}
+      <ReportHead report={report} busy={busy} onRefresh={() => void load(true)} />
+      <TotalTiles totals={report.totals} />
+      <ReportActions
+        totals={report.totals}
+        busy={busy}
+        onResend={() => void resend()}
+        onCsv={(filter) => void csv(filter)}
+        onPrint={print}
+      />
+      {notice && (
+        <MessageBar intent={notice.intent} layout="multiline" data-testid="report-notice" data-print="hide">
+          <MessageBarBody>{notice.text}</MessageBarBody>
+          <MessageBarActions>
+            <Button appearance="transparent" onClick={() => setNotice(undefined)}>
+              Dismiss
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      <ReportNotes report={report} />
+      <DrivesCard drives={report.drives} />
+      <VerifyCard report={report} />
+      <FilesSection report={report} printing={printing} onPrintReady={printReady} />
+    </section>
+  );
+}
+
+/** The way back to the job's page (not printed). */
+function BackToJob({ jobName }: { jobName: string }) {
+  const styles = useStyles();
+  const navigate = useHaul((s) => s.ui.navigate);
+  return (
     <Link
       className={styles.back}
       href={`#/jobs/${encodeURIComponent(jobName)}`}
@@ -177,41 +245,28 @@ export function ReportScreen({ jobName }: { jobName: string }) {
       <ArrowLeft16Regular aria-hidden /> Job {jobName}
     </Link>
   );
+}
 
-  if (!report)
-    return (
-      <section className={styles.page} aria-labelledby="report-title">
-        {back}
-        <Title2 as="h2" id="report-title">
-          <Truncated text={`Completion report: ${jobName}`} />
-        </Title2>
-        {error ? (
-          <MessageBar
-            intent={error.code === 'not-over' ? 'info' : 'error'}
-            layout="multiline"
-            data-testid="report-error"
-          >
-            <MessageBarBody>
-              <MessageBarTitle>
-                {error.code === 'not-over' ? 'Not yet' : 'Haul could not make the report'}
-              </MessageBarTitle>
-              {error.message}
-            </MessageBarBody>
-            <MessageBarActions>
-              <Button onClick={() => void load()}>Try again</Button>
-            </MessageBarActions>
-          </MessageBar>
-        ) : (
-          <Spinner label="Reading the drives’ logs and Haul’s prep journals…" />
-        )}
-      </section>
-    );
-
-  const t = report.totals;
+/** Why there is no report: not yet (the job is not over) or what went wrong, with Try again. */
+function ReportError({ code, message, onRetry }: { code?: string | undefined; message: string; onRetry: () => void }) {
   return (
-    <section className={styles.page} aria-labelledby="report-title" data-testid="report" data-printing={printing}>
-      <PrintStyles />
-      {back}
+    <MessageBar intent={code === 'not-over' ? 'info' : 'error'} layout="multiline" data-testid="report-error">
+      <MessageBarBody>
+        <MessageBarTitle>{code === 'not-over' ? 'Not yet' : 'Haul could not make the report'}</MessageBarTitle>
+        {message}
+      </MessageBarBody>
+      <MessageBarActions>
+        <Button onClick={onRetry}>Try again</Button>
+      </MessageBarActions>
+    </MessageBar>
+  );
+}
+
+/** The title with the job's verdict, where and when the report was made, and its headline. */
+function ReportHead({ report, busy, onRefresh }: { report: JobReport; busy: Busy; onRefresh: () => void }) {
+  const styles = useStyles();
+  return (
+    <>
       <div className={styles.head}>
         <Title2 as="h2" id="report-title" className={styles.title}>
           <Truncated text={`Completion report: ${report.name}`} />
@@ -234,7 +289,7 @@ export function ReportScreen({ jobName }: { jobName: string }) {
           appearance="subtle"
           icon={busy === 'refresh' ? <Spinner size="extra-tiny" /> : <ArrowClockwise16Regular />}
           disabled={busy !== undefined}
-          onClick={() => void load(true)}
+          onClick={onRefresh}
           data-print="hide"
         >
           Make it again
@@ -243,161 +298,177 @@ export function ReportScreen({ jobName }: { jobName: string }) {
       <Body1 as="p" data-testid="report-headline">
         {report.verdict.headline}
       </Body1>
+    </>
+  );
+}
 
-      <div className={styles.tiles} data-testid="report-totals">
+/** The job's totals: imported, not imported, never arrived, and skipped when there are any. */
+function TotalTiles({ totals: t }: { totals: ReportTotals }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.tiles} data-testid="report-totals">
+      <Tile
+        tone="good"
+        label="Imported"
+        files={t.imported.files}
+        bytes={t.imported.bytes}
+        of={t.all.files}
+        testId="total-imported"
+      />
+      <Tile tone="bad" label="Not imported" files={t.failed.files} bytes={t.failed.bytes} testId="total-failed" />
+      <Tile
+        tone="bad"
+        label="Drive never arrived"
+        files={t.notReceived.files}
+        bytes={t.notReceived.bytes}
+        testId="total-not-received"
+      />
+      {t.skipped.files > 0 && (
         <Tile
-          tone="good"
-          label="Imported"
-          files={t.imported.files}
-          bytes={t.imported.bytes}
-          of={t.all.files}
-          testId="total-imported"
+          tone="warn"
+          label="Skipped (blob existed)"
+          files={t.skipped.files}
+          bytes={t.skipped.bytes}
+          testId="total-skipped"
         />
-        <Tile tone="bad" label="Not imported" files={t.failed.files} bytes={t.failed.bytes} testId="total-failed" />
-        <Tile
-          tone="bad"
-          label="Drive never arrived"
-          files={t.notReceived.files}
-          bytes={t.notReceived.bytes}
-          testId="total-not-received"
-        />
-        {t.skipped.files > 0 && (
-          <Tile
-            tone="warn"
-            label="Skipped (blob existed)"
-            files={t.skipped.files}
-            bytes={t.skipped.bytes}
-            testId="total-skipped"
-          />
-        )}
-      </div>
+      )}
+    </div>
+  );
+}
 
-      <div className={styles.actions} data-print="hide">
-        {t.resendable > 0 && (
-          <Button
-            appearance="primary"
-            icon={busy === 'resend' ? <Spinner size="tiny" /> : <ArrowReply20Regular />}
-            disabled={busy !== undefined}
-            onClick={() => void resend()}
-            data-testid="report-resend"
-          >
-            Send the {plural(t.resendable, 'file')} not imported again
-          </Button>
-        )}
-        <Menu>
-          <MenuTrigger disableButtonEnhancement>
-            <Button
-              icon={busy === 'csv' ? <Spinner size="tiny" /> : <ArrowDownload20Regular />}
-              disabled={busy !== undefined}
-              data-testid="report-csv"
-            >
-              Download CSV
-            </Button>
-          </MenuTrigger>
-          <MenuPopover>
-            <MenuList>
-              <MenuItem onClick={() => void csv('all')}>Every file ({t.all.files.toLocaleString()})</MenuItem>
-              <MenuItem onClick={() => void csv('notImported')} data-testid="report-csv-not-imported">
-                Files not imported ({(t.failed.files + t.notReceived.files + t.skipped.files).toLocaleString()})
-              </MenuItem>
-              <MenuItem onClick={() => void csv('imported')}>
-                Files imported ({t.imported.files.toLocaleString()})
-              </MenuItem>
-            </MenuList>
-          </MenuPopover>
-        </Menu>
+/** Send the files not imported again, download a CSV, print (not printed themselves). */
+function ReportActions({
+  totals: t,
+  busy,
+  onResend,
+  onCsv,
+  onPrint,
+}: {
+  totals: ReportTotals;
+  busy: Busy;
+  onResend: () => void;
+  onCsv: (filter: ReportFilter) => void;
+  onPrint: () => void;
+}) {
+  const styles = useStyles();
+  return (
+    <div className={styles.actions} data-print="hide">
+      {t.resendable > 0 && (
         <Button
-          icon={busy === 'print' ? <Spinner size="tiny" /> : <Print20Regular />}
+          appearance="primary"
+          icon={busy === 'resend' ? <Spinner size="tiny" /> : <ArrowReply20Regular />}
           disabled={busy !== undefined}
-          onClick={() => {
-            setBusy('print');
-            setPrinting(true);
-          }}
-          data-testid="report-print"
+          onClick={onResend}
+          data-testid="report-resend"
         >
-          Print or save as PDF
+          Send the {plural(t.resendable, 'file')} not imported again
         </Button>
-      </div>
-      {notice && (
-        <MessageBar intent={notice.intent} layout="multiline" data-testid="report-notice" data-print="hide">
-          <MessageBarBody>{notice.text}</MessageBarBody>
-          <MessageBarActions>
-            <Button appearance="transparent" onClick={() => setNotice(undefined)}>
-              Dismiss
-            </Button>
-          </MessageBarActions>
+      )}
+      <Menu>
+        <MenuTrigger disableButtonEnhancement>
+          <Button
+            icon={busy === 'csv' ? <Spinner size="tiny" /> : <ArrowDownload20Regular />}
+            disabled={busy !== undefined}
+            data-testid="report-csv"
+          >
+            Download CSV
+          </Button>
+        </MenuTrigger>
+        <MenuPopover>
+          <MenuList>
+            <MenuItem onClick={() => onCsv('all')}>Every file ({t.all.files.toLocaleString()})</MenuItem>
+            <MenuItem onClick={() => onCsv('notImported')} data-testid="report-csv-not-imported">
+              Files not imported ({(t.failed.files + t.notReceived.files + t.skipped.files).toLocaleString()})
+            </MenuItem>
+            <MenuItem onClick={() => onCsv('imported')}>Files imported ({t.imported.files.toLocaleString()})</MenuItem>
+          </MenuList>
+        </MenuPopover>
+      </Menu>
+      <Button
+        icon={busy === 'print' ? <Spinner size="tiny" /> : <Print20Regular />}
+        disabled={busy !== undefined}
+        onClick={onPrint}
+        data-testid="report-print"
+      >
+        Print or save as PDF
+      </Button>
+    </div>
+  );
+}
+
+/** The report's notes and its drives' notes, one message each. */
+function ReportNotes({ report }: { report: JobReport }) {
+  const styles = useStyles();
+  if (report.notes.length === 0 && !report.drives.some((d) => d.notes.length > 0)) return null;
+  return (
+    <div className={styles.notes}>
+      {[...report.notes, ...report.drives.flatMap((d) => d.notes)].map((n) => (
+        <MessageBar key={n} intent="info" layout="multiline">
+          <MessageBarBody className={styles.wrapText}>{n}</MessageBarBody>
         </MessageBar>
-      )}
+      ))}
+    </div>
+  );
+}
 
-      {(report.notes.length > 0 || report.drives.some((d) => d.notes.length > 0)) && (
-        <div className={styles.notes}>
-          {[...report.notes, ...report.drives.flatMap((d) => d.notes)].map((n) => (
-            <MessageBar key={n} intent="info" layout="multiline">
-              <MessageBarBody className={styles.wrapText}>{n}</MessageBarBody>
-            </MessageBar>
-          ))}
-        </div>
-      )}
-
-      <Card className={styles.card} aria-labelledby="report-drives-title">
-        <CardHeader
-          header={
-            <Subtitle2 as="h3" id="report-drives-title">
-              Drives
-            </Subtitle2>
-          }
-        />
-        <div className={styles.wrap}>
-          <Table size="small" className={styles.table} aria-labelledby="report-drives-title">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell className={styles.driveCol}>Drive</TableHeaderCell>
-                <TableHeaderCell>What happened</TableHeaderCell>
-                <TableHeaderCell className={styles.countCol}>Files imported</TableHeaderCell>
+/** Each drive: where its files are known from, what happened to it, and how many of its files were imported. */
+function DrivesCard({ drives }: { drives: JobReport['drives'] }) {
+  const styles = useStyles();
+  return (
+    <Card className={styles.card} aria-labelledby="report-drives-title">
+      <CardHeader
+        header={
+          <Subtitle2 as="h3" id="report-drives-title">
+            Drives
+          </Subtitle2>
+        }
+      />
+      <div className={styles.wrap}>
+        <Table size="small" className={styles.table} aria-labelledby="report-drives-title">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell className={styles.driveCol}>Drive</TableHeaderCell>
+              <TableHeaderCell>What happened</TableHeaderCell>
+              <TableHeaderCell className={styles.countCol}>Files imported</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {drives.map((d) => (
+              <TableRow key={d.driveId} data-testid="report-drive" data-verdict={d.verdict.kind}>
+                <TableCell>
+                  <div className={styles.stack}>
+                    <Text weight="semibold">
+                      <Truncated text={d.driveId} />
+                    </Text>
+                    <Caption1 className={styles.muted}>
+                      {d.files ? `Files from ${FROM[d.files] ?? d.files}` : 'Its files are not known here'}
+                    </Caption1>
+                  </div>
+                </TableCell>
+                <TableCell>
+                  <div className={styles.stack}>
+                    <span>
+                      <VerdictBadge verdict={d.verdict} testId="report-drive-verdict" />
+                    </span>
+                    <Caption1 className={styles.wrapText}>{d.verdict.headline}</Caption1>
+                  </div>
+                </TableCell>
+                <TableCell>
+                  <div className={styles.stack}>
+                    <Text data-testid="report-drive-count">
+                      {d.totals.imported.files.toLocaleString()} of {d.totals.all.files.toLocaleString()}
+                    </Text>
+                    <Caption1 className={styles.muted}>
+                      {formatBytes(d.totals.imported.bytes)} of {formatBytes(d.totals.all.bytes)}
+                    </Caption1>
+                  </div>
+                </TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {report.drives.map((d) => (
-                <TableRow key={d.driveId} data-testid="report-drive" data-verdict={d.verdict.kind}>
-                  <TableCell>
-                    <div className={styles.stack}>
-                      <Text weight="semibold">
-                        <Truncated text={d.driveId} />
-                      </Text>
-                      <Caption1 className={styles.muted}>
-                        {d.files ? `Files from ${FROM[d.files] ?? d.files}` : 'Its files are not known here'}
-                      </Caption1>
-                    </div>
-                  </TableCell>
-                  <TableCell>
-                    <div className={styles.stack}>
-                      <span>
-                        <VerdictBadge verdict={d.verdict} testId="report-drive-verdict" />
-                      </span>
-                      <Caption1 className={styles.wrapText}>{d.verdict.headline}</Caption1>
-                    </div>
-                  </TableCell>
-                  <TableCell>
-                    <div className={styles.stack}>
-                      <Text data-testid="report-drive-count">
-                        {d.totals.imported.files.toLocaleString()} of {d.totals.all.files.toLocaleString()}
-                      </Text>
-                      <Caption1 className={styles.muted}>
-                        {formatBytes(d.totals.imported.bytes)} of {formatBytes(d.totals.all.bytes)}
-                      </Caption1>
-                    </div>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      </Card>
-
-      <VerifyCard report={report} />
-
-      <FilesSection report={report} printing={printing} onPrintReady={printReady} />
-    </section>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+    </Card>
   );
 }
 

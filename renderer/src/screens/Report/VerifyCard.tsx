@@ -28,7 +28,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { CheckmarkCircle20Regular, Dismiss20Regular, ShieldCheckmark20Regular } from '@fluentui/react-icons';
-import type { ImportMismatch, JobReport } from '../../../../shared/report/schemas';
+import type { ImportMismatch, JobReport, VerifyImportStatus } from '../../../../shared/report/schemas';
 import { useHaul } from '../../store';
 import { formatBytes, formatDateTime, plural } from '../../format';
 import { errorText, reportApi } from './api';
@@ -102,21 +102,7 @@ export function VerifyCard({ report }: { report: JobReport }) {
       data-testid="verify-import"
       data-print={status && !running ? undefined : 'hide'}
     >
-      <CardHeader
-        image={<ShieldCheckmark20Regular aria-hidden />}
-        header={
-          <Subtitle2 as="h3" id="verify-title">
-            Verify the import
-          </Subtitle2>
-        }
-        description={
-          <Caption1 className={styles.muted}>
-            Checks that every imported file is still in storage account {report.storageAccount ?? 'of the job'}, with
-            its length and its bytes: by the blob’s Content-MD5 where the drive’s manifest has the file’s MD5, else by
-            reading the blob back and comparing each 4 MiB block. Reading back costs time and, from Azure, egress.
-          </Caption1>
-        }
-      />
+      <VerifyHeader storageAccount={report.storageAccount} />
       <div className={styles.row} data-print="hide">
         <Field
           label="Read back at most (GB)"
@@ -160,101 +146,133 @@ export function VerifyCard({ report }: { report: JobReport }) {
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       )}
-      {status && (
-        <div className={styles.progress} data-testid="verify-status" data-state={status.state}>
-          {running && <ProgressBar value={pct} thickness="large" aria-label="Files checked" />}
-          <div className={styles.facts}>
-            <Text weight="semibold" data-testid="verify-summary">
-              {running
-                ? `Checking: ${status.checked.files.toLocaleString()} of ${plural(status.total.files, 'file')}`
-                : status.state === 'cancelled'
-                  ? `Cancelled after ${status.checked.files.toLocaleString()} of ${plural(status.total.files, 'file')}`
-                  : status.state === 'failed'
-                    ? 'The check stopped'
-                    : status.mismatchCount === 0
-                      ? `${plural(status.matching, 'file')} match${status.lengthOnly.files ? `; ${plural(status.lengthOnly.files, 'file')} checked by length only (over the budget)` : ''}`
-                      : `${plural(status.mismatchCount, 'file')} not as imported`}
-            </Text>
-            <Caption1 className={styles.muted}>
-              {[
-                `${status.byContentMd5.toLocaleString()} by Content-MD5`,
-                `${status.byReadBack.toLocaleString()} read back (${formatBytes(status.bytesRead)})`,
-                status.lengthOnly.files > 0 &&
-                  `${status.lengthOnly.files.toLocaleString()} by length only (${formatBytes(status.lengthOnly.bytes)})`,
-                status.endedAt
-                  ? `ended ${formatDateTime(status.endedAt)}`
-                  : `started ${formatDateTime(status.startedAt)}`,
-              ]
-                .filter(Boolean)
-                .join(' · ')}
-            </Caption1>
-          </div>
-          {status.state === 'done' && status.mismatchCount === 0 && (
-            <MessageBar intent="success" data-testid="verify-clean">
-              <MessageBarBody>
-                <CheckmarkCircle20Regular aria-hidden /> Every imported file checked is in the storage account as it was
-                copied.
-              </MessageBarBody>
-            </MessageBar>
-          )}
-          {status.message && (
-            <MessageBar intent="error" layout="multiline">
-              <MessageBarBody>{status.message}</MessageBarBody>
-            </MessageBar>
-          )}
-          {status.mismatchCount > 0 && (
-            <>
-              <MessageBar intent="error" layout="multiline">
-                <MessageBarBody>
-                  <MessageBarTitle>Changed in the storage account since the import</MessageBarTitle>
-                  These blobs are not what the drives carried: someone or something changed or deleted them after the
-                  import. To put them back, send their source files again in a new job.
-                </MessageBarBody>
-              </MessageBar>
-              <div className={styles.wrap}>
-                <Table size="small" className={styles.table} aria-label="Mismatches" data-testid="verify-mismatches">
-                  <TableHeader>
-                    <TableRow>
-                      <TableHeaderCell>Source file and blob</TableHeaderCell>
-                      <TableHeaderCell className={styles.kind}>Found</TableHeaderCell>
-                      <TableHeaderCell>What Haul found</TableHeaderCell>
-                    </TableRow>
-                  </TableHeader>
-                  <TableBody>
-                    {status.mismatches.map((m) => (
-                      <TableRow
-                        key={`${m.driveId}\u0000${m.blobPath}`}
-                        data-testid="verify-mismatch"
-                        data-kind={m.kind}
-                      >
-                        <TableCell>
-                          <div className={styles.stack}>
-                            <span className={styles.path}>{m.sourcePath ?? m.blobPath}</span>
-                            <span className={`${styles.path} ${styles.muted}`}>
-                              → {m.checkedAs} · drive {m.driveId}
-                            </span>
-                          </div>
-                        </TableCell>
-                        <TableCell>
-                          <Badge appearance="filled" color="danger">
-                            {KIND[m.kind]}
-                          </Badge>
-                        </TableCell>
-                        <TableCell>
-                          <Body1 className={styles.wrapText}>{m.text}</Body1>
-                        </TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </div>
-              {status.mismatchCount > status.mismatches.length && (
-                <Caption1>… and {(status.mismatchCount - status.mismatches.length).toLocaleString()} more.</Caption1>
-              )}
-            </>
-          )}
-        </div>
-      )}
+      {status && <VerifyProgress status={status} pct={pct} />}
     </Card>
+  );
+}
+
+/** The card's title, and what the check does and costs. */
+function VerifyHeader({ storageAccount }: { storageAccount?: string | undefined }) {
+  const styles = useStyles();
+  return (
+    <CardHeader
+      image={<ShieldCheckmark20Regular aria-hidden />}
+      header={
+        <Subtitle2 as="h3" id="verify-title">
+          Verify the import
+        </Subtitle2>
+      }
+      description={
+        <Caption1 className={styles.muted}>
+          Checks that every imported file is still in storage account {storageAccount ?? 'of the job'}, with its length
+          and its bytes: by the blob’s Content-MD5 where the drive’s manifest has the file’s MD5, else by reading the
+          blob back and comparing each 4 MiB block. Reading back costs time and, from Azure, egress.
+        </Caption1>
+      }
+    />
+  );
+}
+
+/** The check in a sentence: how far it is, how it ended, how many files match or not. */
+function verifySummary(status: VerifyImportStatus): string {
+  if (status.state === 'running')
+    return `Checking: ${status.checked.files.toLocaleString()} of ${plural(status.total.files, 'file')}`;
+  if (status.state === 'cancelled')
+    return `Cancelled after ${status.checked.files.toLocaleString()} of ${plural(status.total.files, 'file')}`;
+  if (status.state === 'failed') return 'The check stopped';
+  if (status.mismatchCount === 0)
+    return `${plural(status.matching, 'file')} match${status.lengthOnly.files ? `; ${plural(status.lengthOnly.files, 'file')} checked by length only (over the budget)` : ''}`;
+  return `${plural(status.mismatchCount, 'file')} not as imported`;
+}
+
+/** The last or the running check: its progress, how each file was checked, and what it found. */
+function VerifyProgress({ status, pct }: { status: VerifyImportStatus; pct: number | undefined }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.progress} data-testid="verify-status" data-state={status.state}>
+      {status.state === 'running' && <ProgressBar value={pct} thickness="large" aria-label="Files checked" />}
+      <div className={styles.facts}>
+        <Text weight="semibold" data-testid="verify-summary">
+          {verifySummary(status)}
+        </Text>
+        <Caption1 className={styles.muted}>
+          {[
+            `${status.byContentMd5.toLocaleString()} by Content-MD5`,
+            `${status.byReadBack.toLocaleString()} read back (${formatBytes(status.bytesRead)})`,
+            status.lengthOnly.files > 0 &&
+              `${status.lengthOnly.files.toLocaleString()} by length only (${formatBytes(status.lengthOnly.bytes)})`,
+            status.endedAt ? `ended ${formatDateTime(status.endedAt)}` : `started ${formatDateTime(status.startedAt)}`,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </Caption1>
+      </div>
+      {status.state === 'done' && status.mismatchCount === 0 && (
+        <MessageBar intent="success" data-testid="verify-clean">
+          <MessageBarBody>
+            <CheckmarkCircle20Regular aria-hidden /> Every imported file checked is in the storage account as it was
+            copied.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {status.message && (
+        <MessageBar intent="error" layout="multiline">
+          <MessageBarBody>{status.message}</MessageBarBody>
+        </MessageBar>
+      )}
+      {status.mismatchCount > 0 && <Mismatches status={status} />}
+    </div>
+  );
+}
+
+/** The blobs that are not what the drives carried, each named by its source file, and what to do. */
+function Mismatches({ status }: { status: VerifyImportStatus }) {
+  const styles = useStyles();
+  return (
+    <>
+      <MessageBar intent="error" layout="multiline">
+        <MessageBarBody>
+          <MessageBarTitle>Changed in the storage account since the import</MessageBarTitle>
+          These blobs are not what the drives carried: someone or something changed or deleted them after the import. To
+          put them back, send their source files again in a new job.
+        </MessageBarBody>
+      </MessageBar>
+      <div className={styles.wrap}>
+        <Table size="small" className={styles.table} aria-label="Mismatches" data-testid="verify-mismatches">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Source file and blob</TableHeaderCell>
+              <TableHeaderCell className={styles.kind}>Found</TableHeaderCell>
+              <TableHeaderCell>What Haul found</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {status.mismatches.map((m) => (
+              <TableRow key={`${m.driveId}\u0000${m.blobPath}`} data-testid="verify-mismatch" data-kind={m.kind}>
+                <TableCell>
+                  <div className={styles.stack}>
+                    <span className={styles.path}>{m.sourcePath ?? m.blobPath}</span>
+                    <span className={`${styles.path} ${styles.muted}`}>
+                      → {m.checkedAs} · drive {m.driveId}
+                    </span>
+                  </div>
+                </TableCell>
+                <TableCell>
+                  <Badge appearance="filled" color="danger">
+                    {KIND[m.kind]}
+                  </Badge>
+                </TableCell>
+                <TableCell>
+                  <Body1 className={styles.wrapText}>{m.text}</Body1>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+      {status.mismatchCount > status.mismatches.length && (
+        <Caption1>… and {(status.mismatchCount - status.mismatches.length).toLocaleString()} more.</Caption1>
+      )}
+    </>
   );
 }

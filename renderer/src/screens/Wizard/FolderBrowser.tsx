@@ -62,14 +62,15 @@ export interface FolderBrowserProps {
   onPick(paths: Array<{ path: string; isFolder: boolean }>): void;
 }
 
-export function FolderBrowser({ open, title, foldersOnly = false, startPath, onClose, onPick }: FolderBrowserProps) {
-  const styles = useStyles();
+/**
+ * The folder shown and the folder box: `browse` lists a folder; only the latest request's answer
+ * counts, and an answer to a request sent before the person typed leaves the box alone.
+ */
+function useFolderListing(foldersOnly: boolean) {
   const [listing, setListing] = useState<BrowseResult>();
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [hidden, setHidden] = useState(false);
-  const [picked, setPicked] = useState<Map<string, boolean>>(new Map());
   const list = useHaul((s) => s.wizard.browse);
 
   // Only the latest request's answer counts: an older one arriving late must not replace what was typed since.
@@ -94,6 +95,18 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
     },
     [foldersOnly, list],
   );
+  const type = (value: string) => {
+    typedAt.current = seq.current;
+    setTyped(value);
+  };
+  return { listing, typed, type, error, busy, browse };
+}
+
+export function FolderBrowser({ open, title, foldersOnly = false, startPath, onClose, onPick }: FolderBrowserProps) {
+  const styles = useStyles();
+  const { listing, typed, type, error, busy, browse } = useFolderListing(foldersOnly);
+  const [hidden, setHidden] = useState(false);
+  const [picked, setPicked] = useState<Map<string, boolean>>(new Map());
 
   useEffect(() => {
     if (open) {
@@ -136,15 +149,7 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
                 onClick={() => void browse(listing?.parent, hidden)}
               />
               <Field label="Folder" className={styles.path}>
-                <Input
-                  value={typed}
-                  onChange={(_e, d) => {
-                    typedAt.current = seq.current;
-                    setTyped(d.value);
-                  }}
-                  spellCheck={false}
-                  data-testid="browse-path"
-                />
+                <Input value={typed} onChange={(_e, d) => type(d.value)} spellCheck={false} data-testid="browse-path" />
               </Field>
               <Button type="submit">Go</Button>
             </form>
@@ -172,50 +177,13 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
             )}
             {busy && <Spinner size="tiny" label="Reading the folder…" />}
             {listing && !busy && (
-              <>
-                <ul className={styles.list} aria-label={`Contents of ${listing.path}`}>
-                  {listing.entries.length === 0 && (
-                    <li className={styles.item}>
-                      <Caption1>
-                        This folder is empty{listing.hiddenCount ? ` (${listing.hiddenCount} hidden)` : ''}.
-                      </Caption1>
-                    </li>
-                  )}
-                  {listing.entries.map((e) => {
-                    const isFolder = e.kind === 'folder' || (e.kind === 'link' && !!e.linkToFolder);
-                    return (
-                      <li key={e.path} className={styles.item} data-testid="browse-entry">
-                        {!foldersOnly && (
-                          <Checkbox
-                            aria-label={`Pick ${e.name}`}
-                            checked={picked.has(e.path)}
-                            disabled={!!e.error}
-                            onChange={(_ev, d) => toggle(e.path, isFolder, !!d.checked)}
-                          />
-                        )}
-                        <Button
-                          className={styles.open}
-                          appearance="transparent"
-                          icon={isFolder ? <Folder20Regular /> : <Document20Regular />}
-                          disabled={!isFolder || !!e.error}
-                          onClick={() => void browse(e.path, hidden)}
-                          aria-label={isFolder ? `Open folder ${e.name}` : e.name}
-                        >
-                          {e.name}
-                        </Button>
-                        <span className={styles.size}>
-                          {e.error ?? (e.size !== undefined && !isFolder ? formatBytes(e.size) : '')}
-                        </span>
-                      </li>
-                    );
-                  })}
-                </ul>
-                {listing.volume && (
-                  <Caption1>
-                    {formatBytes(listing.volume.free)} free of {formatBytes(listing.volume.size)} on this volume.
-                  </Caption1>
-                )}
-              </>
+              <FolderEntries
+                listing={listing}
+                foldersOnly={foldersOnly}
+                picked={picked}
+                onToggle={toggle}
+                onOpen={(path) => void browse(path, hidden)}
+              />
             )}
           </DialogContent>
           <DialogActions>
@@ -243,5 +211,66 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
         </DialogBody>
       </DialogSurface>
     </Dialog>
+  );
+}
+
+/** The folder's contents, each to pick (unless folders only) or open, and the room left on its volume. */
+function FolderEntries({
+  listing,
+  foldersOnly,
+  picked,
+  onToggle,
+  onOpen,
+}: {
+  listing: BrowseResult;
+  foldersOnly: boolean;
+  picked: Map<string, boolean>;
+  onToggle: (path: string, isFolder: boolean, on: boolean) => void;
+  onOpen: (path: string) => void;
+}) {
+  const styles = useStyles();
+  return (
+    <>
+      <ul className={styles.list} aria-label={`Contents of ${listing.path}`}>
+        {listing.entries.length === 0 && (
+          <li className={styles.item}>
+            <Caption1>This folder is empty{listing.hiddenCount ? ` (${listing.hiddenCount} hidden)` : ''}.</Caption1>
+          </li>
+        )}
+        {listing.entries.map((e) => {
+          const isFolder = e.kind === 'folder' || (e.kind === 'link' && !!e.linkToFolder);
+          return (
+            <li key={e.path} className={styles.item} data-testid="browse-entry">
+              {!foldersOnly && (
+                <Checkbox
+                  aria-label={`Pick ${e.name}`}
+                  checked={picked.has(e.path)}
+                  disabled={!!e.error}
+                  onChange={(_ev, d) => onToggle(e.path, isFolder, !!d.checked)}
+                />
+              )}
+              <Button
+                className={styles.open}
+                appearance="transparent"
+                icon={isFolder ? <Folder20Regular /> : <Document20Regular />}
+                disabled={!isFolder || !!e.error}
+                onClick={() => onOpen(e.path)}
+                aria-label={isFolder ? `Open folder ${e.name}` : e.name}
+              >
+                {e.name}
+              </Button>
+              <span className={styles.size}>
+                {e.error ?? (e.size !== undefined && !isFolder ? formatBytes(e.size) : '')}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      {listing.volume && (
+        <Caption1>
+          {formatBytes(listing.volume.free)} free of {formatBytes(listing.volume.size)} on this volume.
+        </Caption1>
+      )}
+    </>
   );
 }

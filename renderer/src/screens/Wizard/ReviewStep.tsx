@@ -6,7 +6,7 @@ import { Body1, Button, Link, MessageBar, MessageBarBody, MessageBarTitle } from
 import { Checkmark20Regular } from '@fluentui/react-icons';
 import { CreateJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { useHaul } from '../../store';
-import { addressOf, fieldForTarget, STEPS, type StepId } from '../../wizard/model';
+import { addressOf, fieldForTarget, STEPS, type DraftValues, type StepId } from '../../wizard/model';
 import { createRequestOf } from '../../wizard/requests';
 import { Section, useStepStyles } from './parts';
 import { ReviewDrives } from './ReviewDrives';
@@ -48,8 +48,6 @@ export function ReviewStep({ setGate }: StepProps) {
       }));
 
   const t = values.type;
-  const s = values.shipping;
-  const a = addressOf(values);
   const stepTitle = (id: StepId) => STEPS.find((x) => x.id === id)?.title ?? id;
   const edit = (id: StepId) => (
     <Link as="button" onClick={() => void goTo(id)}>
@@ -73,67 +71,12 @@ export function ReviewStep({ setGate }: StepProps) {
         <div>{edit('type')}</div>
       </Section>
       <Section title={isImport ? 'Data' : 'Blobs to export'}>
-        {isImport ? (
-          <dl className={styles.facts}>
-            {values.importData.mode === 'dataset' ? (
-              <>
-                <dt className={styles.dt}>Dataset</dt>
-                <dd className={styles.dd}>{values.importData.dataset?.name}</dd>
-              </>
-            ) : (
-              <>
-                <dt className={styles.dt}>Sources</dt>
-                <dd className={`${styles.dd} ${styles.mono}`}>{values.importData.paths.join(', ')}</dd>
-                <dt className={styles.dt}>Destination</dt>
-                <dd className={`${styles.dd} ${styles.mono}`}>{values.importData.destination}</dd>
-                <dt className={styles.dt}>Blob type</dt>
-                <dd className={styles.dd}>{values.importData.blobType ?? 'BlockBlob'}</dd>
-                <dt className={styles.dt}>If the blob exists</dt>
-                <dd className={styles.dd}>{values.importData.disposition ?? 'rename'}</dd>
-              </>
-            )}
-            {values.importData.exclude.length > 0 && (
-              <>
-                <dt className={styles.dt}>Left out</dt>
-                <dd className={`${styles.dd} ${styles.mono}`}>{values.importData.exclude.join(', ')}</dd>
-              </>
-            )}
-          </dl>
-        ) : (
-          <dl className={styles.facts} data-testid="review-export">
-            <dt className={styles.dt}>Prefixes</dt>
-            <dd className={`${styles.dd} ${styles.mono}`}>{values.exportData.blobPathPrefixes.join(', ') || '—'}</dd>
-            <dt className={styles.dt}>Blobs</dt>
-            <dd className={`${styles.dd} ${styles.mono}`}>{values.exportData.blobPaths.join(', ') || '—'}</dd>
-          </dl>
-        )}
+        <DataFacts values={values} />
         <div>{edit('data')}</div>
       </Section>
       {isImport && <ReviewDrives drives={drives} />}
       <Section title="Return shipping and contact">
-        <dl className={styles.facts} data-testid="review-shipping">
-          <dt className={styles.dt}>Carrier</dt>
-          <dd className={styles.dd}>
-            {s.returnShipping.carrierName} (account {s.returnShipping.carrierAccountNumber})
-          </dd>
-          <dt className={styles.dt}>Contact</dt>
-          <dd className={styles.dd}>
-            {a.recipientName}, {a.phone}, {[a.email, ...s.notificationEmails].join(', ')}
-          </dd>
-          <dt className={styles.dt}>Return address</dt>
-          <dd className={styles.dd}>
-            {[a.streetAddress1, a.streetAddress2, `${a.postalCode} ${a.city}`, a.stateOrProvince, a.countryOrRegion]
-              .filter(Boolean)
-              .join(', ')}
-          </dd>
-          <dt className={styles.dt}>Copy log</dt>
-          <dd className={styles.dd}>
-            {s.logLevel ?? 'Error'}
-            {s.diagnosticsPath ? ` in ${s.diagnosticsPath}` : ''}
-          </dd>
-          <dt className={styles.dt}>Manifest backup</dt>
-          <dd className={styles.dd}>{(s.backupDriveManifest ?? true) ? 'Yes' : 'No'}</dd>
-        </dl>
+        <ShippingFacts values={values} />
         <div>{edit('shipping')}</div>
       </Section>
       {issues.length > 0 && (
@@ -181,5 +124,81 @@ export function ReviewStep({ setGate }: StepProps) {
         </Body1>
       </div>
     </div>
+  );
+}
+
+/** What is copied: the dataset or the picked sources with where they land, or the blobs to export. */
+function DataFacts({ values }: { values: DraftValues }) {
+  const styles = useStepStyles();
+  const isImport = values.type.kind !== 'export';
+  return (
+    <>
+      {isImport ? (
+        <dl className={styles.facts}>
+          {values.importData.mode === 'dataset' ? (
+            <>
+              <dt className={styles.dt}>Dataset</dt>
+              <dd className={styles.dd}>{values.importData.dataset?.name}</dd>
+            </>
+          ) : (
+            <>
+              <dt className={styles.dt}>Sources</dt>
+              <dd className={`${styles.dd} ${styles.mono}`}>{values.importData.paths.join(', ')}</dd>
+              <dt className={styles.dt}>Destination</dt>
+              <dd className={`${styles.dd} ${styles.mono}`}>{values.importData.destination}</dd>
+              <dt className={styles.dt}>Blob type</dt>
+              <dd className={styles.dd}>{values.importData.blobType ?? 'BlockBlob'}</dd>
+              <dt className={styles.dt}>If the blob exists</dt>
+              <dd className={styles.dd}>{values.importData.disposition ?? 'rename'}</dd>
+            </>
+          )}
+          {values.importData.exclude.length > 0 && (
+            <>
+              <dt className={styles.dt}>Left out</dt>
+              <dd className={`${styles.dd} ${styles.mono}`}>{values.importData.exclude.join(', ')}</dd>
+            </>
+          )}
+        </dl>
+      ) : (
+        <dl className={styles.facts} data-testid="review-export">
+          <dt className={styles.dt}>Prefixes</dt>
+          <dd className={`${styles.dd} ${styles.mono}`}>{values.exportData.blobPathPrefixes.join(', ') || '—'}</dd>
+          <dt className={styles.dt}>Blobs</dt>
+          <dd className={`${styles.dd} ${styles.mono}`}>{values.exportData.blobPaths.join(', ') || '—'}</dd>
+        </dl>
+      )}
+    </>
+  );
+}
+
+/** How the drives come back, whom to call, the return address, the copy log and the manifest backup. */
+function ShippingFacts({ values }: { values: DraftValues }) {
+  const styles = useStepStyles();
+  const s = values.shipping;
+  const a = addressOf(values);
+  return (
+    <dl className={styles.facts} data-testid="review-shipping">
+      <dt className={styles.dt}>Carrier</dt>
+      <dd className={styles.dd}>
+        {s.returnShipping.carrierName} (account {s.returnShipping.carrierAccountNumber})
+      </dd>
+      <dt className={styles.dt}>Contact</dt>
+      <dd className={styles.dd}>
+        {a.recipientName}, {a.phone}, {[a.email, ...s.notificationEmails].join(', ')}
+      </dd>
+      <dt className={styles.dt}>Return address</dt>
+      <dd className={styles.dd}>
+        {[a.streetAddress1, a.streetAddress2, `${a.postalCode} ${a.city}`, a.stateOrProvince, a.countryOrRegion]
+          .filter(Boolean)
+          .join(', ')}
+      </dd>
+      <dt className={styles.dt}>Copy log</dt>
+      <dd className={styles.dd}>
+        {s.logLevel ?? 'Error'}
+        {s.diagnosticsPath ? ` in ${s.diagnosticsPath}` : ''}
+      </dd>
+      <dt className={styles.dt}>Manifest backup</dt>
+      <dd className={styles.dd}>{(s.backupDriveManifest ?? true) ? 'Yes' : 'No'}</dd>
+    </dl>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Checkbox, Dropdown, Field, Input, Option, Radio, RadioGroup } from '@fluentui/react-components';
 import { DIAGNOSTICS_PATH_RE } from '../../../../shared/arm/schemas';
 import { useHaul } from '../../store';
-import { shippingErrors, type DraftValues } from '../../wizard/model';
+import { shippingErrors, type DraftValues, type FieldErrors } from '../../wizard/model';
 import { FILL, Section, TextField, useFieldError, useStepStyles } from './parts';
 import type { StepProps } from './step';
 import { SavedContact } from './SavedContact';
@@ -47,9 +47,6 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
   const setAddr = (patch: Partial<Address>) =>
     update((v) => ({ ...v, shipping: { ...v.shipping, returnAddress: { ...v.shipping.returnAddress, ...patch } } }));
   const show = (value: string | undefined) => attempted || !!value;
-  const location = locations?.find((l) => l.name === values.type.location);
-  const carriers = location?.carriers ?? [];
-  const carrierError = useFieldError(errors, 'carrierName', attempted);
   const emailsError = useFieldError(errors, 'notificationEmails', !!emailsText);
 
   const addr = (label: string, field: keyof Address, required = true, hint?: string, className = styles.grow) => (
@@ -70,50 +67,14 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
   return (
     <div className={styles.step}>
       <SavedContact onUse={(emails) => setEmailsText(emails.join(', '))} />
-      <Section title="Return shipping">
-        <div className={styles.row}>
-          <Field
-            className={styles.grow}
-            label="Carrier"
-            required
-            validationMessage={carrierError}
-            validationState={carrierError ? 'error' : 'none'}
-            hint={
-              carriers.length
-                ? `${location?.shipTo ?? values.type.location} ships back with these carriers.`
-                : undefined
-            }
-          >
-            <Dropdown
-              style={FILL}
-              placeholder="Choose a carrier"
-              value={s.returnShipping.carrierName ?? ''}
-              selectedOptions={s.returnShipping.carrierName ? [s.returnShipping.carrierName] : []}
-              onOptionSelect={(_e, d) =>
-                setShip({ returnShipping: { ...s.returnShipping, carrierName: d.optionValue ?? '' } })
-              }
-              data-field="carrierName"
-            >
-              {(carriers.length ? carriers : ['FedEx', 'UPS', 'DHL', 'TNT']).map((c) => (
-                <Option key={c} value={c}>
-                  {c}
-                </Option>
-              ))}
-            </Dropdown>
-          </Field>
-          <TextField
-            className={styles.grow}
-            label="Carrier account number"
-            field="carrierAccountNumber"
-            required
-            value={s.returnShipping.carrierAccountNumber ?? ''}
-            errors={errors}
-            show={show(s.returnShipping.carrierAccountNumber)}
-            onChange={(v) => setShip({ returnShipping: { ...s.returnShipping, carrierAccountNumber: v } })}
-            hint="Your account with the carrier: the return shipment is billed to it."
-          />
-        </div>
-      </Section>
+      <ReturnCarrier
+        shipping={s}
+        location={values.type.location}
+        errors={errors}
+        attempted={attempted}
+        show={show}
+        setShip={setShip}
+      />
       <Section title="Contact">
         <div className={styles.row}>
           {addr('Contact name', 'recipientName')}
@@ -154,33 +115,106 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
           {addr('Country or region', 'countryOrRegion', true, undefined, styles.narrow)}
         </div>
       </Section>
-      <Section title="Logs and manifests">
-        <Field label="Copy log">
-          <RadioGroup
-            value={s.logLevel ?? 'Error'}
-            onChange={(_e, d) => setShip({ logLevel: d.value === 'Verbose' ? 'Verbose' : 'Error' })}
-            layout="horizontal"
+      <LogsAndManifests shipping={s} errors={errors} show={show} setShip={setShip} />
+    </div>
+  );
+}
+
+interface SectionProps {
+  shipping: Shipping;
+  errors: FieldErrors;
+  /** Whether a field's error shows: once Next was pressed, or once it holds something. */
+  show: (value: string | undefined) => boolean;
+  setShip: (patch: Partial<Shipping>) => void;
+}
+
+/** The carrier the drives come back with (the location's own where it names them) and the account it bills. */
+function ReturnCarrier({
+  shipping: s,
+  location: locationName,
+  errors,
+  attempted,
+  show,
+  setShip,
+}: SectionProps & { location: string | undefined; attempted: boolean }) {
+  const styles = useStepStyles();
+  const locations = useHaul((st) => st.wizard.locations);
+  const location = locations?.find((l) => l.name === locationName);
+  const carriers = location?.carriers ?? [];
+  const carrierError = useFieldError(errors, 'carrierName', attempted);
+  return (
+    <Section title="Return shipping">
+      <div className={styles.row}>
+        <Field
+          className={styles.grow}
+          label="Carrier"
+          required
+          validationMessage={carrierError}
+          validationState={carrierError ? 'error' : 'none'}
+          hint={carriers.length ? `${location?.shipTo ?? locationName} ships back with these carriers.` : undefined}
+        >
+          <Dropdown
+            style={FILL}
+            placeholder="Choose a carrier"
+            value={s.returnShipping.carrierName ?? ''}
+            selectedOptions={s.returnShipping.carrierName ? [s.returnShipping.carrierName] : []}
+            onOptionSelect={(_e, d) =>
+              setShip({ returnShipping: { ...s.returnShipping, carrierName: d.optionValue ?? '' } })
+            }
+            data-field="carrierName"
           >
-            <Radio value="Error" label="Errors only" />
-            <Radio value="Verbose" label="Verbose: every blob" />
-          </RadioGroup>
+            {(carriers.length ? carriers : ['FedEx', 'UPS', 'DHL', 'TNT']).map((c) => (
+              <Option key={c} value={c}>
+                {c}
+              </Option>
+            ))}
+          </Dropdown>
         </Field>
         <TextField
-          label="Log container"
-          field="diagnosticsPath"
-          value={s.diagnosticsPath ?? ''}
-          onChange={(v) => setShip({ diagnosticsPath: v || undefined })}
+          className={styles.grow}
+          label="Carrier account number"
+          field="carrierAccountNumber"
+          required
+          value={s.returnShipping.carrierAccountNumber ?? ''}
           errors={errors}
-          show={show(s.diagnosticsPath)}
-          hint="Optional: where the data center writes the copy logs (default waimportexport)."
-          input={{ spellCheck: false }}
+          show={show(s.returnShipping.carrierAccountNumber)}
+          onChange={(v) => setShip({ returnShipping: { ...s.returnShipping, carrierAccountNumber: v } })}
+          hint="Your account with the carrier: the return shipment is billed to it."
         />
-        <Checkbox
-          label="Back up the drive manifests in the storage account"
-          checked={s.backupDriveManifest ?? true}
-          onChange={(_e, d) => setShip({ backupDriveManifest: !!d.checked })}
-        />
-      </Section>
-    </div>
+      </div>
+    </Section>
+  );
+}
+
+/** The copy log's detail, where the logs go, and whether the drive manifests are backed up. */
+function LogsAndManifests({ shipping: s, errors, show, setShip }: SectionProps) {
+  return (
+    <Section title="Logs and manifests">
+      <Field label="Copy log">
+        <RadioGroup
+          value={s.logLevel ?? 'Error'}
+          onChange={(_e, d) => setShip({ logLevel: d.value === 'Verbose' ? 'Verbose' : 'Error' })}
+          layout="horizontal"
+        >
+          <Radio value="Error" label="Errors only" />
+          <Radio value="Verbose" label="Verbose: every blob" />
+        </RadioGroup>
+      </Field>
+      <TextField
+        label="Log container"
+        field="diagnosticsPath"
+        value={s.diagnosticsPath ?? ''}
+        onChange={(v) => setShip({ diagnosticsPath: v || undefined })}
+        errors={errors}
+        show={show(s.diagnosticsPath)}
+        hint="Optional: where the data center writes the copy logs (default waimportexport)."
+        input={{ spellCheck: false }}
+      />
+      <Checkbox
+        label="Back up the drive manifests in the storage account"
+        checked={s.backupDriveManifest ?? true}
+        onChange={(_e, d) => setShip({ backupDriveManifest: !!d.checked })}
+      />
+    </Section>
   );
 }
