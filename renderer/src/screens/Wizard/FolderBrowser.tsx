@@ -99,18 +99,25 @@ function useFolderListing(foldersOnly: boolean) {
     typedAt.current = seq.current;
     setTyped(value);
   };
-  return { listing, typed, type, error, busy, browse };
+  /** a dialog opened again starts empty, not on the folder it showed last time, until its listing answers */
+  const clear = () => {
+    setListing(undefined);
+    setTyped('');
+    typedAt.current = -1;
+  };
+  return { listing, typed, type, error, busy, browse, clear };
 }
 
 export function FolderBrowser({ open, title, foldersOnly = false, startPath, onClose, onPick }: FolderBrowserProps) {
   const styles = useStyles();
-  const { listing, typed, type, error, busy, browse } = useFolderListing(foldersOnly);
+  const { listing, typed, type, error, busy, browse, clear } = useFolderListing(foldersOnly);
   const [hidden, setHidden] = useState(false);
   const [picked, setPicked] = useState<Map<string, boolean>>(new Map());
 
   useEffect(() => {
     if (open) {
       setPicked(new Map());
+      clear();
       void browse(startPath, hidden);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
