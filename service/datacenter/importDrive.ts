@@ -14,7 +14,9 @@ import {
   BlobSASPermissions,
   type BlobHTTPHeaders,
   type BlobServiceClient,
+  type BlockBlobClient,
   type ContainerClient,
+  type PageBlobClient,
   RestError,
 } from '@azure/storage-blob';
 import {
@@ -595,6 +597,14 @@ async function sendBlocks(
   return sent;
 }
 
+/** Where a blob's data lands before it is committed: the block blob's staged blocks, or a hidden staging page blob. */
+interface Landing {
+  container: ContainerClient;
+  target: string;
+  blockBlob: BlockBlobClient;
+  staging: PageBlobClient | undefined;
+}
+
 /** Sends the blocks, then commits the blob under its target name only when every block matched. */
 async function writeBlob(
   b: BlobImport,
@@ -604,12 +614,16 @@ async function writeBlob(
   { target, disposition }: Target,
   side: Extract<Sidecar, { ok: true }>,
 ): Promise<DriveLogBlob> {
-  const { ctx, mb } = b;
-  const { signal } = ctx.opts;
+  const { mb } = b;
   const importedAs = `${containerName}/${target}`;
   const whole = createHash('md5');
-  const blockBlob = container.getBlockBlobClient(target);
-  const staging = mb.blobType === 'PageBlob' ? container.getPageBlobClient(`.haul-staging/${randomUUID()}`) : undefined;
+  const to: Landing = {
+    container,
+    target,
+    blockBlob: container.getBlockBlobClient(target),
+    staging: mb.blobType === 'PageBlob' ? container.getPageBlobClient(`.haul-staging/${randomUUID()}`) : undefined,
+  };
+  const { staging } = to;
   let stagingCreated = false;
   let sent: Sent;
   try {
@@ -618,84 +632,120 @@ async function writeBlob(
       stagingCreated = true;
     }
     // The checked MD5 travels with the data, so storage also refuses bytes damaged on the way.
-    sent = await sendBlocks(
-      b,
-      fh,
-      (i, buf, digest) => {
-        const mblk = mb.blocks[i] as ManifestBlob['blocks'][number];
-        return staging
-          ? staging
-              .uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest })
-              .then(() => undefined)
-          : blockBlob
-              .stageBlock(blockId(b.upload, i), buf, mblk.length, {
-                abortSignal: signal,
-                transactionalContentMD5: digest,
-              })
-              .then(() => undefined);
-      },
-      whole,
-    );
+    sent = await sendBlocks(b, fh, (i, buf, digest) => sendBlock(b, to, i, buf, digest), whole);
     if (sent.status === 'Completed') {
-      // Existence was checked before the data went out: unless the disposition allows overwriting,
-      // refuse to replace a blob that appeared in the meantime.
-      const conditions = mb.importDisposition === 'overwrite' ? {} : { ifNoneMatch: '*' };
-      const digest = whole.digest();
-      // The file's MD5 is the blob's only when its blocks cover it whole (page ranges may leave gaps).
-      const covers = mb.blocks.every(
-        (k, i) => k.offset === (i ? mb.blocks[i - 1]!.offset + mb.blocks[i - 1]!.length : 0),
-      );
-      const whole64 = digest.toString('base64');
-      const contentMD5 =
-        side.contentMD5 !== undefined ? Buffer.from(side.contentMD5, 'base64') : covers ? digest : undefined;
-      if (side.contentMD5 !== undefined && covers && side.contentMD5 !== whole64) {
-        return b.done({
-          status: 'CompletedWithErrors',
-          importDisposition: disposition,
-          blocks: sent.blocks,
-          message: `Blob ${mb.blobPath} was not imported: its properties file gives Content-MD5 ${side.contentMD5} but file ${mb.filePath} has MD5 ${whole64}. Correct the properties file, or leave Content-MD5 out. No part of it was committed.`,
-        });
-      }
-      const headers: BlobHTTPHeaders = { ...side.headers, ...(contentMD5 ? { blobContentMD5: contentMD5 } : {}) };
-      const metadata = { ...side.metadata, ...importMarker(ctx, mb) };
-      try {
-        if (staging) {
-          const sas = await staging.generateSasUrl({
-            permissions: BlobSASPermissions.parse('r'),
-            expiresOn: new Date(Date.now() + 3600_000),
-          });
-          const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions, metadata });
-          await poller.pollUntilDone();
-          await container.getPageBlobClient(target).setHTTPHeaders(headers);
-        } else {
-          await blockBlob.commitBlockList(
-            mb.blocks.map((_, i) => blockId(b.upload, i)),
-            {
-              conditions,
-              blobHTTPHeaders: headers,
-              metadata,
-              abortSignal: signal,
-            },
-          );
-        }
-        for (const x of sent.blocks) x.status = 'Completed';
-      } catch (e) {
-        if (signal?.aborted) throw signal.reason;
-        if (isConflict(e) && mb.importDisposition === 'no-overwrite') {
-          return b.skipped(
-            `Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.`,
-          );
-        }
-        sent.status = isConflict(e) ? 'BlobAlreadyExists' : 'BlobRequestFailed';
-        sent.problem =
-          sent.status === 'BlobAlreadyExists'
-            ? `blob ${importedAs} was created by someone else during the import`
-            : `committing the blob failed (${errText(e)})`;
-      }
+      const ended = await commitBlob(b, sent, to, side, whole.digest(), disposition, importedAs);
+      if (ended) return ended;
     }
   } finally {
     if (staging && stagingCreated) await staging.deleteIfExists().catch(() => undefined);
   }
+  return writtenBlob(b, sent, disposition, importedAs);
+}
+
+/** Sends one checked block: staged on the block blob, or written as pages of the staging blob. */
+function sendBlock(b: BlobImport, to: Landing, i: number, buf: Buffer, digest: Buffer): Promise<void> {
+  const { signal } = b.ctx.opts;
+  const mblk = b.mb.blocks[i] as ManifestBlob['blocks'][number];
+  return to.staging
+    ? to.staging
+        .uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest })
+        .then(() => undefined)
+    : to.blockBlob
+        .stageBlock(blockId(b.upload, i), buf, mblk.length, {
+          abortSignal: signal,
+          transactionalContentMD5: digest,
+        })
+        .then(() => undefined);
+}
+
+/**
+ * Commits a blob whose every block matched, with the headers and metadata its properties and
+ * metadata files ask for. Returns the blob's log entry when it ends here (its Content-MD5 disagrees,
+ * or a blob appeared meanwhile and the disposition keeps it); otherwise `sent` says how the commit went.
+ */
+async function commitBlob(
+  b: BlobImport,
+  sent: Sent,
+  to: Landing,
+  side: Extract<Sidecar, { ok: true }>,
+  digest: Buffer,
+  disposition: Disposition,
+  importedAs: string,
+): Promise<DriveLogBlob | undefined> {
+  const { ctx, mb } = b;
+  const { signal } = ctx.opts;
+  // Existence was checked before the data went out: unless the disposition allows overwriting,
+  // refuse to replace a blob that appeared in the meantime.
+  const conditions = mb.importDisposition === 'overwrite' ? {} : { ifNoneMatch: '*' };
+  // The file's MD5 is the blob's only when its blocks cover it whole (page ranges may leave gaps).
+  const covers = mb.blocks.every((k, i) => k.offset === (i ? mb.blocks[i - 1]!.offset + mb.blocks[i - 1]!.length : 0));
+  const whole64 = digest.toString('base64');
+  const contentMD5 =
+    side.contentMD5 !== undefined ? Buffer.from(side.contentMD5, 'base64') : covers ? digest : undefined;
+  if (side.contentMD5 !== undefined && covers && side.contentMD5 !== whole64) {
+    return b.done({
+      status: 'CompletedWithErrors',
+      importDisposition: disposition,
+      blocks: sent.blocks,
+      message: `Blob ${mb.blobPath} was not imported: its properties file gives Content-MD5 ${side.contentMD5} but file ${mb.filePath} has MD5 ${whole64}. Correct the properties file, or leave Content-MD5 out. No part of it was committed.`,
+    });
+  }
+  const headers: BlobHTTPHeaders = { ...side.headers, ...(contentMD5 ? { blobContentMD5: contentMD5 } : {}) };
+  const metadata = { ...side.metadata, ...importMarker(ctx, mb) };
+  try {
+    await commitData(b, to, { conditions, headers, metadata });
+    for (const x of sent.blocks) x.status = 'Completed';
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    if (isConflict(e) && mb.importDisposition === 'no-overwrite') {
+      return b.skipped(
+        `Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.`,
+      );
+    }
+    sent.status = isConflict(e) ? 'BlobAlreadyExists' : 'BlobRequestFailed';
+    sent.problem =
+      sent.status === 'BlobAlreadyExists'
+        ? `blob ${importedAs} was created by someone else during the import`
+        : `committing the blob failed (${errText(e)})`;
+  }
+  return undefined;
+}
+
+/** Puts the sent data under the target name: the staged block list, or a copy of the staging page blob. */
+async function commitData(
+  b: BlobImport,
+  to: Landing,
+  {
+    conditions,
+    headers,
+    metadata,
+  }: { conditions: { ifNoneMatch?: string }; headers: BlobHTTPHeaders; metadata: Record<string, string> },
+): Promise<void> {
+  if (to.staging) {
+    const sas = await to.staging.generateSasUrl({
+      permissions: BlobSASPermissions.parse('r'),
+      expiresOn: new Date(Date.now() + 3600_000),
+    });
+    const poller = await to.container.getPageBlobClient(to.target).beginCopyFromURL(sas, { conditions, metadata });
+    await poller.pollUntilDone();
+    await to.container.getPageBlobClient(to.target).setHTTPHeaders(headers);
+  } else {
+    await to.blockBlob.commitBlockList(
+      b.mb.blocks.map((_, i) => blockId(b.upload, i)),
+      {
+        conditions,
+        blobHTTPHeaders: headers,
+        metadata,
+        abortSignal: b.ctx.opts.signal,
+      },
+    );
+  }
+}
+
+/** The log entry of a blob whose data went out: imported (saying how, when renamed or overwritten), or why not. */
+function writtenBlob(b: BlobImport, sent: Sent, disposition: Disposition, importedAs: string): DriveLogBlob {
+  const { ctx, mb } = b;
   if (sent.status !== 'Completed') {
     return b.done({
       status: sent.status,
