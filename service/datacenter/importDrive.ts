@@ -42,6 +42,7 @@ import {
   errorView,
   serializeDriveLog,
   type DriveLogBlob,
+  type DriveLogInput,
   type DriveLogBlock,
   type DriveLogStatus,
 } from '../../shared/formats/driveLog';
@@ -824,129 +825,183 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
     try {
       drive = await readDrive(drivePath, opts);
     } catch (e) {
-      const fault =
-        e instanceof Fault ? e : new Fault('InternalError', `Reading the drive at ${drivePath} failed: ${errText(e)}`);
-      const driveId = opts.expectedDriveId ?? 'UNKNOWN';
-      const result: ImportDriveResult = {
-        outcome: 'Faulted',
-        reason: fault.message,
-        logStatus: fault.status,
-        driveId,
-        bytesSucceeded: 0,
-        bytesTotal: 0,
-        copyStatus: `${fault.status}: ${fault.message}`,
-        issues: { errors: 1, warnings: 0, overwrites: 0 },
-        blobs: [],
-      };
-      try {
-        result.errorLogUri = await uploadXml(
-          service,
-          diag,
-          driveLogBlobName(driveId, now(), 'error'),
-          serializeDriveLog({ driveId, blobs: [], status: fault.status, message: fault.message }),
-        );
-      } catch {
-        // The fault itself is what the operator needs to see; a missing log is secondary.
-      }
-      return result;
+      return unreadableDrive(opts, service, diag, now(), drivePath, e);
     }
-
-    const { manifest } = drive;
-    const bytesTotal = manifest.blobs.reduce((s, b) => s + b.length, 0);
-    const progress: TransferProgress = {
-      bytesProcessed: 0,
-      bytesTotal,
-      bytesSucceeded: 0,
-      blobsDone: 0,
-      blobsTotal: manifest.blobs.length,
-    };
-    const report = () => opts.onProgress?.({ ...progress });
-    const ctx: Ctx = {
-      opts,
-      service,
-      progress,
-      report,
-      containers: new Map(),
-      job: opts.job ?? '-',
-      driveId: manifest.driveId,
-      manifestHash: drive.manifestHash,
-      sidecars: new Map(),
-    };
-    report();
-
-    const logBlobs: DriveLogBlob[] = [];
-    for (const mb of manifest.blobs) {
-      throwIfAborted(opts.signal);
-      logBlobs.push(await withBlobLock(`${opts.storageAccount}/${mb.blobPath}`, () => importBlob(ctx, drivePath, mb)));
-      progress.blobsDone++;
-      report();
-    }
-
+    const { logBlobs, progress } = await importBlobs(opts, service, drivePath, drive);
     const status = driveStatusOf(logBlobs);
     const at = now();
-    const full = { driveId: manifest.driveId, blobs: logBlobs, status };
-    const result: ImportDriveResult = {
-      outcome: status === 'Completed' ? 'Completed' : 'CompletedMoreInfo',
-      logStatus: status,
-      driveId: manifest.driveId,
-      bytesSucceeded: progress.bytesSucceeded,
-      bytesTotal,
-      copyStatus: copyStatusOf(status, logBlobs, progress.bytesSucceeded),
-      issues: {
-        errors: logBlobs.filter((b) => b.status !== 'Completed').length,
-        warnings: logBlobs.filter(
-          (b) =>
-            b.status === 'Completed' &&
-            (b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped'),
-        ).length,
-        overwrites: logBlobs.filter((b) => b.status === 'Completed' && b.importDisposition?.status === 'Overwritten')
-          .length,
-      },
-      blobs: logBlobs.map(
-        (b): BlobImportStatus => ({
-          blobPath: b.blobPath,
-          ...(b.importedAs ? { importedAs: b.importedAs } : {}),
-          filePath: b.filePath,
-          length: b.length,
-          status: b.status,
-          ...(b.importDisposition ? { disposition: b.importDisposition } : {}),
-          ...(b.message && blobHasIssue(b) ? { message: b.message } : {}),
-        }),
-      ),
-      manifestHash: drive.manifestHash,
-      driveHeaderHash: drive.headerHash,
-      manifestFile: MANIFEST_FILE,
-    };
-    try {
-      result.errorLogUri = await uploadXml(
+    const result = driveResult(drive, logBlobs, progress, status);
+    return withDriveLogs(
+      opts,
+      service,
+      diag,
+      at,
+      drive,
+      { driveId: drive.manifest.driveId, blobs: logBlobs, status },
+      result,
+    );
+  });
+}
+
+/** A drive that could not be read: Faulted with the reason, and an error log that says it when one can be written. */
+async function unreadableDrive(
+  opts: ImportDriveOptions,
+  service: BlobServiceClient,
+  diag: { container: string; prefix: string },
+  at: number,
+  drivePath: string,
+  e: unknown,
+): Promise<ImportDriveResult> {
+  const fault =
+    e instanceof Fault ? e : new Fault('InternalError', `Reading the drive at ${drivePath} failed: ${errText(e)}`);
+  const driveId = opts.expectedDriveId ?? 'UNKNOWN';
+  const result: ImportDriveResult = {
+    outcome: 'Faulted',
+    reason: fault.message,
+    logStatus: fault.status,
+    driveId,
+    bytesSucceeded: 0,
+    bytesTotal: 0,
+    copyStatus: `${fault.status}: ${fault.message}`,
+    issues: { errors: 1, warnings: 0, overwrites: 0 },
+    blobs: [],
+  };
+  try {
+    result.errorLogUri = await uploadXml(
+      service,
+      diag,
+      driveLogBlobName(driveId, at, 'error'),
+      serializeDriveLog({ driveId, blobs: [], status: fault.status, message: fault.message }),
+    );
+  } catch {
+    // The fault itself is what the operator needs to see; a missing log is secondary.
+  }
+  return result;
+}
+
+/** Imports the drive's blobs one after another, each under its lock, reporting progress; their log entries. */
+async function importBlobs(
+  opts: ImportDriveOptions,
+  service: BlobServiceClient,
+  drivePath: string,
+  drive: DriveRead,
+): Promise<{ logBlobs: DriveLogBlob[]; progress: TransferProgress }> {
+  const { manifest } = drive;
+  const progress: TransferProgress = {
+    bytesProcessed: 0,
+    bytesTotal: manifest.blobs.reduce((s, b) => s + b.length, 0),
+    bytesSucceeded: 0,
+    blobsDone: 0,
+    blobsTotal: manifest.blobs.length,
+  };
+  const report = () => opts.onProgress?.({ ...progress });
+  const ctx: Ctx = {
+    opts,
+    service,
+    progress,
+    report,
+    containers: new Map(),
+    job: opts.job ?? '-',
+    driveId: manifest.driveId,
+    manifestHash: drive.manifestHash,
+    sidecars: new Map(),
+  };
+  report();
+
+  const logBlobs: DriveLogBlob[] = [];
+  for (const mb of manifest.blobs) {
+    throwIfAborted(opts.signal);
+    logBlobs.push(await withBlobLock(`${opts.storageAccount}/${mb.blobPath}`, () => importBlob(ctx, drivePath, mb)));
+    progress.blobsDone++;
+    report();
+  }
+  return { logBlobs, progress };
+}
+
+/** The drive's outcome from its blobs' log entries: status, bytes, issues counted, and each blob. */
+function driveResult(
+  drive: DriveRead,
+  logBlobs: DriveLogBlob[],
+  progress: TransferProgress,
+  status: DriveLogStatus,
+): ImportDriveResult {
+  return {
+    outcome: status === 'Completed' ? 'Completed' : 'CompletedMoreInfo',
+    logStatus: status,
+    driveId: drive.manifest.driveId,
+    bytesSucceeded: progress.bytesSucceeded,
+    bytesTotal: progress.bytesTotal,
+    copyStatus: copyStatusOf(status, logBlobs, progress.bytesSucceeded),
+    issues: {
+      errors: logBlobs.filter((b) => b.status !== 'Completed').length,
+      warnings: logBlobs.filter(
+        (b) =>
+          b.status === 'Completed' &&
+          (b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped'),
+      ).length,
+      overwrites: logBlobs.filter((b) => b.status === 'Completed' && b.importDisposition?.status === 'Overwritten')
+        .length,
+    },
+    blobs: logBlobs.map(
+      (b): BlobImportStatus => ({
+        blobPath: b.blobPath,
+        ...(b.importedAs ? { importedAs: b.importedAs } : {}),
+        filePath: b.filePath,
+        length: b.length,
+        status: b.status,
+        ...(b.importDisposition ? { disposition: b.importDisposition } : {}),
+        ...(b.message && blobHasIssue(b) ? { message: b.message } : {}),
+      }),
+    ),
+    manifestHash: drive.manifestHash,
+    driveHeaderHash: drive.headerHash,
+    manifestFile: MANIFEST_FILE,
+  };
+}
+
+/**
+ * Writes the drive's error log (and its verbose log and manifest copy when the job asks for them)
+ * and returns the result with their addresses; Faulted when they could not be written.
+ */
+async function withDriveLogs(
+  opts: ImportDriveOptions,
+  service: BlobServiceClient,
+  diag: { container: string; prefix: string },
+  at: number,
+  drive: DriveRead,
+  full: DriveLogInput,
+  result: ImportDriveResult,
+): Promise<ImportDriveResult> {
+  const { driveId } = drive.manifest;
+  try {
+    result.errorLogUri = await uploadXml(
+      service,
+      diag,
+      driveLogBlobName(driveId, at, 'error'),
+      serializeDriveLog(errorView(full)),
+    );
+    if (opts.logLevel === 'Verbose')
+      result.verboseLogUri = await uploadXml(
         service,
         diag,
-        driveLogBlobName(manifest.driveId, at, 'error'),
-        serializeDriveLog(errorView(full)),
+        driveLogBlobName(driveId, at, 'verbose'),
+        serializeDriveLog(full),
       );
-      if (opts.logLevel === 'Verbose')
-        result.verboseLogUri = await uploadXml(
-          service,
-          diag,
-          driveLogBlobName(manifest.driveId, at, 'verbose'),
-          serializeDriveLog(full),
-        );
-      if (opts.backupDriveManifest)
-        result.manifestUri = await uploadXml(
-          service,
-          diag,
-          driveLogBlobName(manifest.driveId, at, 'manifest'),
-          drive.manifestBytes,
-        );
-    } catch (e) {
-      // The data is in storage, but the customer cannot be told what happened: say so loudly.
-      return {
-        ...result,
-        outcome: 'Faulted',
-        logStatus: 'InternalError',
-        reason: `The drive was copied but its logs could not be written to ${diag.container}/${diag.prefix} (${errText(e)}); start the drive again.`,
-      };
-    }
-    return result;
-  });
+    if (opts.backupDriveManifest)
+      result.manifestUri = await uploadXml(
+        service,
+        diag,
+        driveLogBlobName(driveId, at, 'manifest'),
+        drive.manifestBytes,
+      );
+  } catch (e) {
+    // The data is in storage, but the customer cannot be told what happened: say so loudly.
+    return {
+      ...result,
+      outcome: 'Faulted',
+      logStatus: 'InternalError',
+      reason: `The drive was copied but its logs could not be written to ${diag.container}/${diag.prefix} (${errText(e)}); start the drive again.`,
+    };
+  }
+  return result;
 }
