@@ -252,6 +252,26 @@ function mayStillArrive(state: JobViewState): boolean {
 export function driveVerdict(d: DriveFacts, job: JobContext): Verdict {
   const id = d.driveId;
   const ok = d.bytesSucceeded;
+  const passed = notCopiedDrive(d, job);
+  if (passed) return passed;
+  if (job.cancelRequested && !copied(d))
+    return make({
+      kind: 'cancelled',
+      tone: 'subtle',
+      label: 'Not copied',
+      headline: `Drive ${id} is not copied: the job was cancelled${d.state === 'ShippedBack' ? '; it was shipped back' : ''}.`,
+      why: 'A cancelled job skips the copy; drives that reach the data center are shipped back (rule J14).',
+      rule: 'J14',
+      succeeded: ok,
+      text: 'Not copied',
+    });
+  return beforeFinished(d, job) ?? finishedDrive(d, job);
+}
+
+/** An extra drive, or one whose life cycle ended without a copy (unknown, faulted, never received). */
+function notCopiedDrive(d: DriveFacts, job: JobContext): Verdict | undefined {
+  const id = d.driveId;
+  const ok = d.bytesSucceeded;
   if (d.extra)
     return make({
       kind: 'extra',
@@ -302,19 +322,14 @@ export function driveVerdict(d: DriveFacts, job: JobContext): Verdict {
       });
     }
     default:
-      break;
+      return undefined;
   }
-  if (job.cancelRequested && !copied(d))
-    return make({
-      kind: 'cancelled',
-      tone: 'subtle',
-      label: 'Not copied',
-      headline: `Drive ${id} is not copied: the job was cancelled${d.state === 'ShippedBack' ? '; it was shipped back' : ''}.`,
-      why: 'A cancelled job skips the copy; drives that reach the data center are shipped back (rule J14).',
-      rule: 'J14',
-      succeeded: ok,
-      text: 'Not copied',
-    });
+}
+
+/** Specified, Received or Transferring: how far the drive has come toward its copy. */
+function beforeFinished(d: DriveFacts, job: JobContext): Verdict | undefined {
+  const id = d.driveId;
+  const ok = d.bytesSucceeded;
   switch (d.state) {
     case 'Specified':
       return make({
@@ -353,7 +368,7 @@ export function driveVerdict(d: DriveFacts, job: JobContext): Verdict {
         percent: Math.min(99, d.percentComplete),
       });
     default:
-      return finishedDrive(d, job);
+      return undefined;
   }
 }
 
