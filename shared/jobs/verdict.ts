@@ -548,13 +548,27 @@ function sumTotals(vs: Verdict[]): { succeeded: number; total?: number } {
 }
 
 export function jobVerdict(j: JobFacts): Verdict {
-  const did = done(j.type);
   const own = j.drives.filter((d) => !d.extra);
-  const vs = own.map((d) => d.verdict);
-  const bytes = sumTotals(vs);
+  const bytes = sumTotals(own.map((d) => d.verdict));
   const into = j.type === 'Import' && j.storageAccount ? ` into storage account ${j.storageAccount}` : '';
   const missing = own.filter((d) => d.verdict.kind === 'notImported' && d.verdict.rule === 'D4').map((d) => d.driveId);
+  const stopped = stoppedJob(j, bytes);
+  if (stopped) return stopped;
+  const missingNext: NextStep | undefined =
+    missing.length > 0 && mayStillArrive(j.state) && j.state !== 'Shipping'
+      ? {
+          actor: 'customer',
+          text: `Drive ${listIds(missing)} did not arrive: find ${missing.length === 1 ? 'it' : 'them'} and ship ${missing.length === 1 ? 'it' : 'them'}`,
+          rule: 'DE1',
+        }
+      : undefined;
+  const missingLine = missing.length ? ` Drive ${listIds(missing)} never arrived (rule D4).` : '';
+  return underwayJob(j, bytes, missingLine, missingNext) ?? outcome(j, own, bytes, into, missingNext);
+}
 
+/** A job in a state Haul does not know, Faulted, or cancelled: what it says instead of how the copy goes. */
+function stoppedJob(j: JobFacts, bytes: { succeeded: number; total?: number }): Verdict | undefined {
+  const did = done(j.type);
   if (j.state === 'Unknown')
     return make({
       kind: 'unknown',
@@ -601,15 +615,16 @@ export function jobVerdict(j: JobFacts): Verdict {
           : { actor: 'datacenter', text: 'Cancelled: the drives are shipped back uncopied', rule: 'J14' },
     });
   }
-  const missingNext: NextStep | undefined =
-    missing.length > 0 && mayStillArrive(j.state) && j.state !== 'Shipping'
-      ? {
-          actor: 'customer',
-          text: `Drive ${listIds(missing)} did not arrive: find ${missing.length === 1 ? 'it' : 'them'} and ship ${missing.length === 1 ? 'it' : 'them'}`,
-          rule: 'DE1',
-        }
-      : undefined;
-  const missingLine = missing.length ? ` Drive ${listIds(missing)} never arrived (rule D4).` : '';
+  return undefined;
+}
+
+/** Creating, Shipping, Received or Transferring: how far the job has come toward its copy's end. */
+function underwayJob(
+  j: JobFacts,
+  bytes: { succeeded: number; total?: number },
+  missingLine: string,
+  missingNext: NextStep | undefined,
+): Verdict | undefined {
   switch (j.state) {
     case 'Creating':
       return make({
@@ -660,7 +675,7 @@ export function jobVerdict(j: JobFacts): Verdict {
         ...(missingNext ? { next: missingNext } : {}),
       });
     default:
-      return outcome(j, own, bytes, into, missingNext);
+      return undefined;
   }
 }
 
