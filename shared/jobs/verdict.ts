@@ -689,7 +689,6 @@ function outcome(
 ): Verdict {
   const did = done(j.type);
   const of = (k: VerdictKind) => own.filter((d) => d.verdict.kind === k);
-  const ids = (ds: JobFacts['drives']) => listIds(ds.map((d) => d.driveId));
   const over = j.state === 'Completed' || j.state === 'Closed';
   const stateRule = j.state === 'Packaging' ? 'J9' : j.state === 'Closed' ? 'J11' : 'J10';
   const shippedBack = j.returnPackage
@@ -706,7 +705,7 @@ function outcome(
       kind: 'checking',
       tone: 'informative',
       label: 'Checking the logs',
-      headline: `The copy of job ${j.name} is over; Haul is reading the error log of drive ${ids(checking)} to tell whether every file was ${did}.`,
+      headline: `The copy of job ${j.name} is over; Haul is reading the error log of drive ${idsOf(checking)} to tell whether every file was ${did}.`,
       why: `Every drive is processed (rule ${stateRule}); until its error log is read, Haul does not say all is well.`,
       rule: stateRule,
       succeeded: bytes.succeeded,
@@ -714,19 +713,38 @@ function outcome(
       next: checking[0]!.verdict.next ?? packing,
     });
   const lost = own.filter((d) => d.verdict.kind === 'notImported' || d.verdict.kind === 'faulted');
-  const errors = of('importedWithErrors');
-  const warnings = of('importedWithWarnings');
+  if (own.length === 0 || lost.length > 0) return lostOutcome(j, own, lost, bytes, stateRule, missingNext);
+  const withIssues = issuesOutcome(j, own, bytes, missingNext);
+  if (withIssues) return withIssues;
+  return make({
+    kind: 'imported',
+    tone: 'success',
+    label: Done(j.type),
+    headline: `Every file was ${did}${bytes.succeeded > 0 ? `: ${formatBytes(bytes.succeeded)}` : ''}${into}.`,
+    why: `Every drive was copied with no errors (rule D6)${over ? ` and the job is ${j.state} (rule ${stateRule})` : '; the drives are packed to ship back (rule J9)'}.`,
+    rule: over ? stateRule : 'J9',
+    succeeded: bytes.succeeded,
+    total: bytes.total,
+    next: over ? { actor: 'nobody', text: shippedBack, rule: stateRule } : packing,
+  });
+}
+
+/** Some drives, or all, were not copied (never arrived, faulted), or the job has no drives. */
+function lostOutcome(
+  j: JobFacts,
+  own: JobFacts['drives'],
+  lost: JobFacts['drives'],
+  bytes: { succeeded: number; total?: number },
+  stateRule: string,
+  missingNext: NextStep | undefined,
+): Verdict {
+  const did = done(j.type);
+  const errors = own.filter((d) => d.verdict.kind === 'importedWithErrors');
   const rest = own.filter((d) => !lost.includes(d));
   const lostWhy = lost
     .map((d) => `drive ${d.driveId}: ${d.verdict.label.toLowerCase()} (rule ${d.verdict.rule})`)
     .join('; ');
   const firstNext = (ds: JobFacts['drives']) => missingNext ?? ds.find((d) => d.verdict.next)?.verdict.next;
-  const bytesMissing = (ds: JobFacts['drives']) =>
-    ds.reduce(
-      (s, d) => s + (d.verdict.bytes.total !== undefined ? d.verdict.bytes.total - d.verdict.bytes.succeeded : 0),
-      0,
-    );
-
   if (own.length === 0 || lost.length === own.length)
     return make({
       kind: 'notImported',
@@ -742,24 +760,35 @@ function outcome(
       text: `Not ${did}`,
       ...((firstNext(lost) ?? undefined) ? { next: firstNext(lost)! } : {}),
     });
-  if (lost.length > 0) {
-    const restText = errors.length
-      ? `the other drives' files were ${did}, except ${n(errors.length, 'drive')} with errors (${ids(errors)})`
-      : `every file of drive ${ids(rest)} was ${did}`;
-    return make({
-      kind: 'partlyImported',
-      tone: 'danger',
-      label: `Partly ${did}`,
-      headline: `${n(lost.length, 'drive')} of ${own.length} ${lost.length === 1 ? 'was' : 'were'} not ${did} (${lost
-        .map((d) => `${d.driveId}: ${d.verdict.label.toLowerCase()}`)
-        .join(', ')}); ${restText}.`,
-      why: `${lostWhy}${j.state === 'Closed' ? '; the job ended Closed, with errors (rule J11)' : ''}.`,
-      rule: lost[0]!.verdict.rule,
-      succeeded: bytes.succeeded,
-      text: `${rest.length} of ${n(own.length, 'drive')} ${did}`,
-      ...(firstNext(lost) ? { next: firstNext(lost)! } : {}),
-    });
-  }
+  const restText = errors.length
+    ? `the other drives' files were ${did}, except ${n(errors.length, 'drive')} with errors (${idsOf(errors)})`
+    : `every file of drive ${idsOf(rest)} was ${did}`;
+  return make({
+    kind: 'partlyImported',
+    tone: 'danger',
+    label: `Partly ${did}`,
+    headline: `${n(lost.length, 'drive')} of ${own.length} ${lost.length === 1 ? 'was' : 'were'} not ${did} (${lost
+      .map((d) => `${d.driveId}: ${d.verdict.label.toLowerCase()}`)
+      .join(', ')}); ${restText}.`,
+    why: `${lostWhy}${j.state === 'Closed' ? '; the job ended Closed, with errors (rule J11)' : ''}.`,
+    rule: lost[0]!.verdict.rule,
+    succeeded: bytes.succeeded,
+    text: `${rest.length} of ${n(own.length, 'drive')} ${did}`,
+    ...(firstNext(lost) ? { next: firstNext(lost)! } : {}),
+  });
+}
+
+/** Every drive was copied, some with errors or warnings in their logs; undefined when none has any. */
+function issuesOutcome(
+  j: JobFacts,
+  own: JobFacts['drives'],
+  bytes: { succeeded: number; total?: number },
+  missingNext: NextStep | undefined,
+): Verdict | undefined {
+  const did = done(j.type);
+  const errors = own.filter((d) => d.verdict.kind === 'importedWithErrors');
+  const warnings = own.filter((d) => d.verdict.kind === 'importedWithWarnings');
+  const firstNext = (ds: JobFacts['drives']) => missingNext ?? ds.find((d) => d.verdict.next)?.verdict.next;
   if (errors.length) {
     const missingBytes = bytesMissing(errors);
     return make({
@@ -787,15 +816,18 @@ function outcome(
       total: bytes.total,
       ...(firstNext(warnings) ? { next: firstNext(warnings)! } : {}),
     });
-  return make({
-    kind: 'imported',
-    tone: 'success',
-    label: Done(j.type),
-    headline: `Every file was ${did}${bytes.succeeded > 0 ? `: ${formatBytes(bytes.succeeded)}` : ''}${into}.`,
-    why: `Every drive was copied with no errors (rule D6)${over ? ` and the job is ${j.state} (rule ${stateRule})` : '; the drives are packed to ship back (rule J9)'}.`,
-    rule: over ? stateRule : 'J9',
-    succeeded: bytes.succeeded,
-    total: bytes.total,
-    next: over ? { actor: 'nobody', text: shippedBack, rule: stateRule } : packing,
-  });
+  return undefined;
+}
+
+/** The drives' ids as a sentence lists them (the first three and how many more). */
+function idsOf(ds: JobFacts['drives']): string {
+  return listIds(ds.map((d) => d.driveId));
+}
+
+/** Bytes the drives' logs say were not copied, where their totals are known. */
+function bytesMissing(ds: JobFacts['drives']): number {
+  return ds.reduce(
+    (s, d) => s + (d.verdict.bytes.total !== undefined ? d.verdict.bytes.total - d.verdict.bytes.succeeded : 0),
+    0,
+  );
 }
