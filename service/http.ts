@@ -218,106 +218,134 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
   let sent: ReturnType<typeof send>;
   try {
     const url = new URL(req.url ?? '/', `https://127.0.0.1:${req.socket.localPort ?? 443}`);
-    if (!tokenMatches(req.headers.authorization, opts.token)) {
-      req.resume();
-      const missing = !req.headers.authorization;
-      throw new ArmHttpError(
-        401,
-        missing ? 'AuthenticationFailed' : 'InvalidAuthenticationToken',
-        missing
-          ? 'The request has no Authorization header. Send "Authorization: Bearer <token>" with the token the service printed when it started (also in connection.json in its data folder).'
-          : 'The access token is not valid for this service. Use the token the service printed when it started (also in connection.json in its data folder).',
-        undefined,
-        [],
-        { 'www-authenticate': 'Bearer realm="haul-import-export-sandbox"' },
-      );
-    }
+    refuseUnauthorized(req, opts.token);
     const method = (req.method ?? 'GET').toUpperCase();
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    let pathMatched = false;
-    let route: Route | undefined;
-    let match: RegExpExecArray | null = null;
-    for (const r of opts.routes) {
-      const m = r.pattern.exec(path);
-      if (!m) continue;
-      pathMatched = true;
-      if (r.method === method) {
-        route = r;
-        match = m;
-        break;
-      }
-    }
-    if (!route || !match) {
-      req.resume();
-      if (pathMatched) throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on ${path}.`);
-      throw new ArmHttpError(
-        404,
-        'NotFound',
-        `No API matches ${method} ${path}. This sandbox serves Microsoft.ImportExport (api-version ${SUPPORTED_API_VERSIONS.join(' or ')}, as in storageimportexport.json) and the storage accounts of Microsoft.Storage (list and get).`,
-      );
-    }
+    const { route, match } = findRoute(req, opts.routes, method, url.pathname.replace(/\/+$/, '') || '/');
     if (route.arm) checkApiVersion(url, route.api ?? IMPORT_EXPORT_API);
     const raw = await readBody(req, opts.bodyLimit ?? DEFAULT_BODY_LIMIT);
     if (opts.wire) requestText = raw.toString('utf8');
     const body = parseJson(raw);
-    const params: Record<string, string> = {};
-    route.names.forEach((n, i) => {
-      const v = match?.[i + 1];
-      if (v !== undefined) {
-        try {
-          params[n] = decodeURIComponent(v);
-        } catch {
-          throw new ArmHttpError(400, 'InvalidPath', `The path segment "${v}" is not valid percent-encoding.`);
-        }
-      }
-    });
+    const params = routeParams(route, match);
     const reply = await route.handle({ method, url, params, headers: req.headers, body, requestId });
     status = reply.status;
     sent = send(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
   } catch (e) {
-    const known = e instanceof ArmHttpError ? e : storageFailure(e);
-    if (known) {
-      status = known.status;
-      if (!(e instanceof ArmHttpError))
-        opts.log?.(`${req.method} ${req.url?.split('?')[0]}: ${known.code}: ${messageOf(e)}`);
-      sent = send(res, known.status, known.toBody(), { ...common, ...known.headers });
-    } else {
-      status = 500;
-      opts.log?.(
-        `internal error on ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-      );
-      sent = send(
-        res,
-        500,
-        {
-          error: {
-            code: 'InternalServerError',
-            message:
-              'The service met an unexpected error; the request was not applied. The service log (stderr) has the details.',
-            details: [],
-          },
-        },
-        common,
-      );
-    }
+    ({ status, sent } = sendFailure(req, res, opts, common, e));
   } finally {
-    const ms = performance.now() - started;
-    // The wire log's own lines say the same and more.
-    if (!opts.wire) opts.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} ${ms.toFixed(1)}ms`);
-    else {
-      for (const line of wireLines({
-        requestId,
-        method: req.method ?? 'GET',
-        url: req.url ?? '/',
-        requestHeaders: req.headers,
-        requestBody: requestText,
-        status,
-        responseHeaders: sent?.headers ?? {},
-        responseBody: sent?.payload ?? '',
-        ms,
-      }))
-        opts.wire(line);
+    logRequest(req, opts, { requestId, status, requestText, sent, ms: performance.now() - started });
+  }
+}
+
+/** Refuses a request without this service's token (the body is left unread). */
+function refuseUnauthorized(req: IncomingMessage, token: string): void {
+  if (tokenMatches(req.headers.authorization, token)) return;
+  req.resume();
+  const missing = !req.headers.authorization;
+  throw new ArmHttpError(
+    401,
+    missing ? 'AuthenticationFailed' : 'InvalidAuthenticationToken',
+    missing
+      ? 'The request has no Authorization header. Send "Authorization: Bearer <token>" with the token the service printed when it started (also in connection.json in its data folder).'
+      : 'The access token is not valid for this service. Use the token the service printed when it started (also in connection.json in its data folder).',
+    undefined,
+    [],
+    { 'www-authenticate': 'Bearer realm="haul-import-export-sandbox"' },
+  );
+}
+
+/** The route for the method and path; 405 when the path is served for other methods, 404 when not at all. */
+function findRoute(
+  req: IncomingMessage,
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): { route: Route; match: RegExpExecArray } {
+  let pathMatched = false;
+  for (const r of routes) {
+    const m = r.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (r.method === method) return { route: r, match: m };
+  }
+  req.resume();
+  if (pathMatched) throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on ${path}.`);
+  throw new ArmHttpError(
+    404,
+    'NotFound',
+    `No API matches ${method} ${path}. This sandbox serves Microsoft.ImportExport (api-version ${SUPPORTED_API_VERSIONS.join(' or ')}, as in storageimportexport.json) and the storage accounts of Microsoft.Storage (list and get).`,
+  );
+}
+
+/** The route's named path segments, decoded. */
+function routeParams(route: Route, match: RegExpExecArray): Record<string, string> {
+  const params: Record<string, string> = {};
+  route.names.forEach((n, i) => {
+    const v = match[i + 1];
+    if (v !== undefined) {
+      try {
+        params[n] = decodeURIComponent(v);
+      } catch {
+        throw new ArmHttpError(400, 'InvalidPath', `The path segment "${v}" is not valid percent-encoding.`);
+      }
     }
+  });
+  return params;
+}
+
+/** Answers a failed request: an ARM error the caller can act on, or a 500 whose details go to the log. */
+function sendFailure(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: HttpOptions,
+  common: Record<string, string>,
+  e: unknown,
+): { status: number; sent: ReturnType<typeof send> } {
+  const known = e instanceof ArmHttpError ? e : storageFailure(e);
+  if (known) {
+    if (!(e instanceof ArmHttpError))
+      opts.log?.(`${req.method} ${req.url?.split('?')[0]}: ${known.code}: ${messageOf(e)}`);
+    return { status: known.status, sent: send(res, known.status, known.toBody(), { ...common, ...known.headers }) };
+  }
+  opts.log?.(
+    `internal error on ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+  );
+  const sent = send(
+    res,
+    500,
+    {
+      error: {
+        code: 'InternalServerError',
+        message:
+          'The service met an unexpected error; the request was not applied. The service log (stderr) has the details.',
+        details: [],
+      },
+    },
+    common,
+  );
+  return { status: 500, sent };
+}
+
+/** One line per request in the log, or the request and answer in full in the wire log. */
+function logRequest(
+  req: IncomingMessage,
+  opts: HttpOptions,
+  r: { requestId: string; status: number; requestText: string | undefined; sent: ReturnType<typeof send>; ms: number },
+): void {
+  // The wire log's own lines say the same and more.
+  if (!opts.wire) opts.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} -> ${r.status} ${r.ms.toFixed(1)}ms`);
+  else {
+    for (const line of wireLines({
+      requestId: r.requestId,
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      requestHeaders: req.headers,
+      requestBody: r.requestText,
+      status: r.status,
+      responseHeaders: r.sent?.headers ?? {},
+      responseBody: r.sent?.payload ?? '',
+      ms: r.ms,
+    }))
+      opts.wire(line);
   }
 }
 

@@ -157,23 +157,7 @@ function jobRoutes(jobs: JobService, dc: DataCenter): Route[] {
       },
       false,
     ),
-    action('package-arrived', (rg, name, b) => {
-      const job = jobs.find(rg, name);
-      // Drives of the job arrive (D3 / DE1); drives that are not in the list are extras (JE5 / DE2).
-      const known = b.drives.filter((d) => jobDrive(job, d.driveId) || job.lifecycle.type === 'Export');
-      const unknown = b.drives.filter((d) => !known.includes(d));
-      const events: LifecycleEvent[] = [];
-      if (known.length)
-        events.push({
-          type: 'PackageArrived',
-          driveIds: known.map((d) => jobDrive(job, d.driveId)?.driveId ?? d.driveId),
-        });
-      for (const d of unknown) events.push({ type: 'ExtraDriveFound', driveId: d.driveId });
-      return jobs.operate(rg, name, events, (j) => {
-        for (const d of b.drives)
-          if (d.path) (j.drives[jobDrive(j, d.driveId)?.driveId ?? d.driveId] ??= {}).path = d.path;
-      });
-    }),
+    action('package-arrived', (rg, name, b) => packageArrived(jobs, rg, name, b)),
     action('register-drive', (rg, name, b) =>
       jobs.annotate(rg, name, (j) => {
         (j.drives[jobDrive(j, b.driveId)?.driveId ?? b.driveId] ??= {}).path = b.path;
@@ -197,16 +181,7 @@ function jobRoutes(jobs: JobService, dc: DataCenter): Route[] {
           : { type: 'JobFaulted', reason: b.reason },
       ]),
     ),
-    action('resolve', (rg, name, b) => {
-      const ev: LifecycleEvent = b.driveId
-        ? {
-            type: 'DriveResolved',
-            driveId: jobDrive(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId,
-            ...(b.state ? { state: asDriveState(b.state) } : {}),
-          }
-        : { type: 'JobResolved', ...(b.state ? { state: asJobState(b.state) } : {}) };
-      return jobs.operate(rg, name, [ev]);
-    }),
+    action('resolve', (rg, name, b) => jobs.operate(rg, name, [resolvedEvent(jobs, rg, name, b)])),
     action('return-address-wrong', (rg, name, b) =>
       jobs.operate(rg, name, [{ type: 'ReturnAddressWrong', reason: b.reason }]),
     ),
@@ -230,4 +205,44 @@ function jobRoutes(jobs: JobService, dc: DataCenter): Route[] {
     ),
     action('export', (rg, name, b) => dc.exportJob(rg, name, b.drives, b.wait !== false)),
   ];
+}
+
+/** The package of a job arrived: its drives are received, the others are extras; each drive's path is kept. */
+function packageArrived(
+  jobs: JobService,
+  rg: string,
+  name: string,
+  b: z.infer<(typeof OpsBodies)['package-arrived']>,
+): Promise<StoredJob> {
+  const job = jobs.find(rg, name);
+  // Drives of the job arrive (D3 / DE1); drives that are not in the list are extras (JE5 / DE2).
+  const known = b.drives.filter((d) => jobDrive(job, d.driveId) || job.lifecycle.type === 'Export');
+  const unknown = b.drives.filter((d) => !known.includes(d));
+  const events: LifecycleEvent[] = [];
+  if (known.length)
+    events.push({
+      type: 'PackageArrived',
+      driveIds: known.map((d) => jobDrive(job, d.driveId)?.driveId ?? d.driveId),
+    });
+  for (const d of unknown) events.push({ type: 'ExtraDriveFound', driveId: d.driveId });
+  return jobs.operate(rg, name, events, (j) => {
+    for (const d of b.drives) if (d.path) (j.drives[jobDrive(j, d.driveId)?.driveId ?? d.driveId] ??= {}).path = d.path;
+  });
+}
+
+/** The fault of the job, or of one of its drives, is resolved (to the state the operator names, if any). */
+function resolvedEvent(
+  jobs: JobService,
+  rg: string,
+  name: string,
+  b: z.infer<(typeof OpsBodies)['resolve']>,
+): LifecycleEvent {
+  const ev: LifecycleEvent = b.driveId
+    ? {
+        type: 'DriveResolved',
+        driveId: jobDrive(jobs.find(rg, name), b.driveId)?.driveId ?? b.driveId,
+        ...(b.state ? { state: asDriveState(b.state) } : {}),
+      }
+    : { type: 'JobResolved', ...(b.state ? { state: asJobState(b.state) } : {}) };
+  return ev;
 }

@@ -120,22 +120,20 @@ async function listenOrStop(
   }
 }
 
-export async function startService(opts: ServiceOptions): Promise<RunningService> {
-  const dataDir = resolve(opts.dataDir);
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${new Date().toISOString()} haul-service ${l}\n`));
-  await makeDataDirPrivate(dataDir);
-  const cfg = await loadConfig(dataDir);
-  const saveConfig = () => writeFileAtomic(join(dataDir, 'service.json'), `${JSON.stringify(cfg, null, 2)}\n`);
-  const wanted = await recordAccounts(cfg, opts.storageAccounts ?? [], saveConfig);
+/**
+ * The storage accounts the service keeps: their names (Azurite's when it runs), adding one (kept in
+ * service.json with its date), and each as the storage account routes show it.
+ */
+function keptAccounts(
+  cfg: ServiceConfig,
+  azurite: AzuriteHandle | undefined,
+  saveConfig: () => Promise<void>,
+): {
+  accountNames: () => string[];
+  addAccount: (name: string) => Promise<void>;
+  sandboxAccounts: () => SandboxStorageAccount[];
+} {
   const created = (cfg.storageAccountsCreatedAt ??= {});
-  const tls = await ensureTlsIdentity(dataDir);
-  const clock = await ServiceClock.open(dataDir, opts.wall);
-  const store = await JobStore.open(dataDir, log);
-
-  let azurite: AzuriteHandle | undefined;
-  if (opts.storage !== false) {
-    azurite = await startAzurite({ dataDir, accounts: wanted, log: (l) => log(`azurite: ${l}`) });
-  }
   const accountNames = () => (azurite ? Object.keys(azurite.accounts()) : cfg.storageAccounts).slice().sort();
   const addAccount = async (name: string) => {
     if (azurite) await azurite.ensureAccounts([name]);
@@ -154,6 +152,52 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         ...(blobEndpoint ? { blobEndpoint } : {}),
       };
     });
+
+  return { accountNames, addAccount, sandboxAccounts };
+}
+
+/** Stops the service once, whoever asks: the operator, the data center, the server (idle connections at once, the rest after 2 s), the jobs and Azurite. */
+function closer(
+  server: ReturnType<typeof createHttpsServer>,
+  jobs: JobService,
+  dc: DataCenter,
+  auto: AutoOperator | undefined,
+  azurite: AzuriteHandle | undefined,
+): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await auto?.stop();
+      await dc.stop();
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      await jobs.close();
+      await azurite?.stop();
+    })();
+    return closing;
+  };
+  return close;
+}
+
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const dataDir = resolve(opts.dataDir);
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${new Date().toISOString()} haul-service ${l}\n`));
+  await makeDataDirPrivate(dataDir);
+  const cfg = await loadConfig(dataDir);
+  const saveConfig = () => writeFileAtomic(join(dataDir, 'service.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+  const wanted = await recordAccounts(cfg, opts.storageAccounts ?? [], saveConfig);
+  const tls = await ensureTlsIdentity(dataDir);
+  const clock = await ServiceClock.open(dataDir, opts.wall);
+  const store = await JobStore.open(dataDir, log);
+
+  let azurite: AzuriteHandle | undefined;
+  if (opts.storage !== false) {
+    azurite = await startAzurite({ dataDir, accounts: wanted, log: (l) => log(`azurite: ${l}`) });
+  }
+  const { accountNames, addAccount, sandboxAccounts } = keptAccounts(cfg, azurite, saveConfig);
 
   const jobs = new JobService({
     store,
@@ -212,20 +256,6 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     auto.start();
   }
 
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      await auto?.stop();
-      await dc.stop();
-      await new Promise<void>((res) => {
-        server.close(() => res());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      });
-      await jobs.close();
-      await azurite?.stop();
-    })();
-    return closing;
-  };
+  const close = closer(server, jobs, dc, auto, azurite);
   return { connection, jobs, azurite, dataDir, close };
 }

@@ -179,6 +179,47 @@ export function appMenuTemplate(platform: NodeJS.Platform, name: string): MenuIt
   ];
 }
 
+/** The tray's menu: open, the drives being prepared, the jobs tracked (or that there are none), quit. */
+function trayMenuItems(
+  running: ReturnType<CopyActivity['active']>,
+  tracked: ReturnType<TrackedJobs['list']>,
+  open: () => void,
+  quit: () => void,
+): MenuItemConstructorOptions[] {
+  return [
+    { label: 'Open Haul', click: open },
+    { type: 'separator' },
+    ...(running.length
+      ? running.map((c) => ({
+          label: `Preparing drives for ${c.jobName}${c.fraction !== undefined ? ` — ${Math.round(c.fraction * 100)}%` : ''}`,
+          enabled: false,
+        }))
+      : []),
+    ...(tracked.length
+      ? tracked.map((j) => ({ label: `${j.name}: ${j.state}`, click: open }))
+      : running.length
+        ? []
+        : [{ label: 'No active jobs', enabled: false }]),
+    { type: 'separator' },
+    { label: 'Quit Haul', click: quit },
+  ];
+}
+
+/** Asks whether to quit while drives are being prepared; true for "Quit anyway". */
+async function askToQuit(d: DesktopDeps, names: string): Promise<boolean> {
+  const { response } = await d.dialog.showMessageBox({
+    type: 'warning',
+    title: 'Quit Haul?',
+    message: `Haul is preparing drives for ${names}.`,
+    detail:
+      'If you quit now, the copy stops. Files already copied are kept: Resume continues where it stopped, the next time you open Haul.',
+    buttons: ['Keep copying', 'Quit anyway'],
+    defaultId: 0,
+    cancelId: 0,
+  });
+  return response === 1;
+}
+
 export function setUpDesktop(d: DesktopDeps): Desktop {
   const platform = d.platform ?? process.platform;
   const copies = new CopyActivity(d.core);
@@ -209,23 +250,7 @@ export function setUpDesktop(d: DesktopDeps): Desktop {
   const rebuildTray = () => {
     const running = copies.active();
     const tracked = jobs.list();
-    const items: MenuItemConstructorOptions[] = [
-      { label: 'Open Haul', click: () => d.open() },
-      { type: 'separator' },
-      ...(running.length
-        ? running.map((c) => ({
-            label: `Preparing drives for ${c.jobName}${c.fraction !== undefined ? ` — ${Math.round(c.fraction * 100)}%` : ''}`,
-            enabled: false,
-          }))
-        : []),
-      ...(tracked.length
-        ? tracked.map((j) => ({ label: `${j.name}: ${j.state}`, click: () => d.open() }))
-        : running.length
-          ? []
-          : [{ label: 'No active jobs', enabled: false }]),
-      { type: 'separator' },
-      { label: 'Quit Haul', click: quit },
-    ];
+    const items = trayMenuItems(running, tracked, () => d.open(), quit);
     lastMenu = items;
     tray.setContextMenu(d.Menu.buildFromTemplate(items));
     tray.setToolTip(
@@ -256,22 +281,11 @@ export function setUpDesktop(d: DesktopDeps): Desktop {
     event.preventDefault();
     quitting = false;
     const names = [...new Set(running.map((c) => c.jobName))].join(', ');
-    void d.dialog
-      .showMessageBox({
-        type: 'warning',
-        title: 'Quit Haul?',
-        message: `Haul is preparing drives for ${names}.`,
-        detail:
-          'If you quit now, the copy stops. Files already copied are kept: Resume continues where it stopped, the next time you open Haul.',
-        buttons: ['Keep copying', 'Quit anyway'],
-        defaultId: 0,
-        cancelId: 0,
-      })
-      .then(({ response }) => {
-        if (response !== 1) return;
-        confirmedQuit = true;
-        quit();
-      });
+    void askToQuit(d, names).then((yes) => {
+      if (!yes) return;
+      confirmedQuit = true;
+      quit();
+    });
   });
 
   return {

@@ -14,7 +14,9 @@ import {
   BlobSASPermissions,
   type BlobHTTPHeaders,
   type BlobServiceClient,
+  type BlockBlobClient,
   type ContainerClient,
+  type PageBlobClient,
   RestError,
 } from '@azure/storage-blob';
 import {
@@ -40,6 +42,7 @@ import {
   errorView,
   serializeDriveLog,
   type DriveLogBlob,
+  type DriveLogInput,
   type DriveLogBlock,
   type DriveLogStatus,
 } from '../../shared/formats/driveLog';
@@ -595,6 +598,14 @@ async function sendBlocks(
   return sent;
 }
 
+/** Where a blob's data lands before it is committed: the block blob's staged blocks, or a hidden staging page blob. */
+interface Landing {
+  container: ContainerClient;
+  target: string;
+  blockBlob: BlockBlobClient;
+  staging: PageBlobClient | undefined;
+}
+
 /** Sends the blocks, then commits the blob under its target name only when every block matched. */
 async function writeBlob(
   b: BlobImport,
@@ -604,12 +615,16 @@ async function writeBlob(
   { target, disposition }: Target,
   side: Extract<Sidecar, { ok: true }>,
 ): Promise<DriveLogBlob> {
-  const { ctx, mb } = b;
-  const { signal } = ctx.opts;
+  const { mb } = b;
   const importedAs = `${containerName}/${target}`;
   const whole = createHash('md5');
-  const blockBlob = container.getBlockBlobClient(target);
-  const staging = mb.blobType === 'PageBlob' ? container.getPageBlobClient(`.haul-staging/${randomUUID()}`) : undefined;
+  const to: Landing = {
+    container,
+    target,
+    blockBlob: container.getBlockBlobClient(target),
+    staging: mb.blobType === 'PageBlob' ? container.getPageBlobClient(`.haul-staging/${randomUUID()}`) : undefined,
+  };
+  const { staging } = to;
   let stagingCreated = false;
   let sent: Sent;
   try {
@@ -618,84 +633,120 @@ async function writeBlob(
       stagingCreated = true;
     }
     // The checked MD5 travels with the data, so storage also refuses bytes damaged on the way.
-    sent = await sendBlocks(
-      b,
-      fh,
-      (i, buf, digest) => {
-        const mblk = mb.blocks[i] as ManifestBlob['blocks'][number];
-        return staging
-          ? staging
-              .uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest })
-              .then(() => undefined)
-          : blockBlob
-              .stageBlock(blockId(b.upload, i), buf, mblk.length, {
-                abortSignal: signal,
-                transactionalContentMD5: digest,
-              })
-              .then(() => undefined);
-      },
-      whole,
-    );
+    sent = await sendBlocks(b, fh, (i, buf, digest) => sendBlock(b, to, i, buf, digest), whole);
     if (sent.status === 'Completed') {
-      // Existence was checked before the data went out: unless the disposition allows overwriting,
-      // refuse to replace a blob that appeared in the meantime.
-      const conditions = mb.importDisposition === 'overwrite' ? {} : { ifNoneMatch: '*' };
-      const digest = whole.digest();
-      // The file's MD5 is the blob's only when its blocks cover it whole (page ranges may leave gaps).
-      const covers = mb.blocks.every(
-        (k, i) => k.offset === (i ? mb.blocks[i - 1]!.offset + mb.blocks[i - 1]!.length : 0),
-      );
-      const whole64 = digest.toString('base64');
-      const contentMD5 =
-        side.contentMD5 !== undefined ? Buffer.from(side.contentMD5, 'base64') : covers ? digest : undefined;
-      if (side.contentMD5 !== undefined && covers && side.contentMD5 !== whole64) {
-        return b.done({
-          status: 'CompletedWithErrors',
-          importDisposition: disposition,
-          blocks: sent.blocks,
-          message: `Blob ${mb.blobPath} was not imported: its properties file gives Content-MD5 ${side.contentMD5} but file ${mb.filePath} has MD5 ${whole64}. Correct the properties file, or leave Content-MD5 out. No part of it was committed.`,
-        });
-      }
-      const headers: BlobHTTPHeaders = { ...side.headers, ...(contentMD5 ? { blobContentMD5: contentMD5 } : {}) };
-      const metadata = { ...side.metadata, ...importMarker(ctx, mb) };
-      try {
-        if (staging) {
-          const sas = await staging.generateSasUrl({
-            permissions: BlobSASPermissions.parse('r'),
-            expiresOn: new Date(Date.now() + 3600_000),
-          });
-          const poller = await container.getPageBlobClient(target).beginCopyFromURL(sas, { conditions, metadata });
-          await poller.pollUntilDone();
-          await container.getPageBlobClient(target).setHTTPHeaders(headers);
-        } else {
-          await blockBlob.commitBlockList(
-            mb.blocks.map((_, i) => blockId(b.upload, i)),
-            {
-              conditions,
-              blobHTTPHeaders: headers,
-              metadata,
-              abortSignal: signal,
-            },
-          );
-        }
-        for (const x of sent.blocks) x.status = 'Completed';
-      } catch (e) {
-        if (signal?.aborted) throw signal.reason;
-        if (isConflict(e) && mb.importDisposition === 'no-overwrite') {
-          return b.skipped(
-            `Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.`,
-          );
-        }
-        sent.status = isConflict(e) ? 'BlobAlreadyExists' : 'BlobRequestFailed';
-        sent.problem =
-          sent.status === 'BlobAlreadyExists'
-            ? `blob ${importedAs} was created by someone else during the import`
-            : `committing the blob failed (${errText(e)})`;
-      }
+      const ended = await commitBlob(b, sent, to, side, whole.digest(), disposition, importedAs);
+      if (ended) return ended;
     }
   } finally {
     if (staging && stagingCreated) await staging.deleteIfExists().catch(() => undefined);
   }
+  return writtenBlob(b, sent, disposition, importedAs);
+}
+
+/** Sends one checked block: staged on the block blob, or written as pages of the staging blob. */
+function sendBlock(b: BlobImport, to: Landing, i: number, buf: Buffer, digest: Buffer): Promise<void> {
+  const { signal } = b.ctx.opts;
+  const mblk = b.mb.blocks[i] as ManifestBlob['blocks'][number];
+  return to.staging
+    ? to.staging
+        .uploadPages(buf, mblk.offset, mblk.length, { abortSignal: signal, transactionalContentMD5: digest })
+        .then(() => undefined)
+    : to.blockBlob
+        .stageBlock(blockId(b.upload, i), buf, mblk.length, {
+          abortSignal: signal,
+          transactionalContentMD5: digest,
+        })
+        .then(() => undefined);
+}
+
+/**
+ * Commits a blob whose every block matched, with the headers and metadata its properties and
+ * metadata files ask for. Returns the blob's log entry when it ends here (its Content-MD5 disagrees,
+ * or a blob appeared meanwhile and the disposition keeps it); otherwise `sent` says how the commit went.
+ */
+async function commitBlob(
+  b: BlobImport,
+  sent: Sent,
+  to: Landing,
+  side: Extract<Sidecar, { ok: true }>,
+  digest: Buffer,
+  disposition: Disposition,
+  importedAs: string,
+): Promise<DriveLogBlob | undefined> {
+  const { ctx, mb } = b;
+  const { signal } = ctx.opts;
+  // Existence was checked before the data went out: unless the disposition allows overwriting,
+  // refuse to replace a blob that appeared in the meantime.
+  const conditions = mb.importDisposition === 'overwrite' ? {} : { ifNoneMatch: '*' };
+  // The file's MD5 is the blob's only when its blocks cover it whole (page ranges may leave gaps).
+  const covers = mb.blocks.every((k, i) => k.offset === (i ? mb.blocks[i - 1]!.offset + mb.blocks[i - 1]!.length : 0));
+  const whole64 = digest.toString('base64');
+  const contentMD5 =
+    side.contentMD5 !== undefined ? Buffer.from(side.contentMD5, 'base64') : covers ? digest : undefined;
+  if (side.contentMD5 !== undefined && covers && side.contentMD5 !== whole64) {
+    return b.done({
+      status: 'CompletedWithErrors',
+      importDisposition: disposition,
+      blocks: sent.blocks,
+      message: `Blob ${mb.blobPath} was not imported: its properties file gives Content-MD5 ${side.contentMD5} but file ${mb.filePath} has MD5 ${whole64}. Correct the properties file, or leave Content-MD5 out. No part of it was committed.`,
+    });
+  }
+  const headers: BlobHTTPHeaders = { ...side.headers, ...(contentMD5 ? { blobContentMD5: contentMD5 } : {}) };
+  const metadata = { ...side.metadata, ...importMarker(ctx, mb) };
+  try {
+    await commitData(b, to, { conditions, headers, metadata });
+    for (const x of sent.blocks) x.status = 'Completed';
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    if (isConflict(e) && mb.importDisposition === 'no-overwrite') {
+      return b.skipped(
+        `Blob ${mb.blobPath} was created by someone else during the import and its disposition is no-overwrite, so that blob was kept and file ${mb.filePath} was not imported.`,
+      );
+    }
+    sent.status = isConflict(e) ? 'BlobAlreadyExists' : 'BlobRequestFailed';
+    sent.problem =
+      sent.status === 'BlobAlreadyExists'
+        ? `blob ${importedAs} was created by someone else during the import`
+        : `committing the blob failed (${errText(e)})`;
+  }
+  return undefined;
+}
+
+/** Puts the sent data under the target name: the staged block list, or a copy of the staging page blob. */
+async function commitData(
+  b: BlobImport,
+  to: Landing,
+  {
+    conditions,
+    headers,
+    metadata,
+  }: { conditions: { ifNoneMatch?: string }; headers: BlobHTTPHeaders; metadata: Record<string, string> },
+): Promise<void> {
+  if (to.staging) {
+    const sas = await to.staging.generateSasUrl({
+      permissions: BlobSASPermissions.parse('r'),
+      expiresOn: new Date(Date.now() + 3600_000),
+    });
+    const poller = await to.container.getPageBlobClient(to.target).beginCopyFromURL(sas, { conditions, metadata });
+    await poller.pollUntilDone();
+    await to.container.getPageBlobClient(to.target).setHTTPHeaders(headers);
+  } else {
+    await to.blockBlob.commitBlockList(
+      b.mb.blocks.map((_, i) => blockId(b.upload, i)),
+      {
+        conditions,
+        blobHTTPHeaders: headers,
+        metadata,
+        abortSignal: b.ctx.opts.signal,
+      },
+    );
+  }
+}
+
+/** The log entry of a blob whose data went out: imported (saying how, when renamed or overwritten), or why not. */
+function writtenBlob(b: BlobImport, sent: Sent, disposition: Disposition, importedAs: string): DriveLogBlob {
+  const { ctx, mb } = b;
   if (sent.status !== 'Completed') {
     return b.done({
       status: sent.status,
@@ -774,129 +825,183 @@ export async function importDrive(opts: ImportDriveOptions): Promise<ImportDrive
     try {
       drive = await readDrive(drivePath, opts);
     } catch (e) {
-      const fault =
-        e instanceof Fault ? e : new Fault('InternalError', `Reading the drive at ${drivePath} failed: ${errText(e)}`);
-      const driveId = opts.expectedDriveId ?? 'UNKNOWN';
-      const result: ImportDriveResult = {
-        outcome: 'Faulted',
-        reason: fault.message,
-        logStatus: fault.status,
-        driveId,
-        bytesSucceeded: 0,
-        bytesTotal: 0,
-        copyStatus: `${fault.status}: ${fault.message}`,
-        issues: { errors: 1, warnings: 0, overwrites: 0 },
-        blobs: [],
-      };
-      try {
-        result.errorLogUri = await uploadXml(
-          service,
-          diag,
-          driveLogBlobName(driveId, now(), 'error'),
-          serializeDriveLog({ driveId, blobs: [], status: fault.status, message: fault.message }),
-        );
-      } catch {
-        // The fault itself is what the operator needs to see; a missing log is secondary.
-      }
-      return result;
+      return unreadableDrive(opts, service, diag, now(), drivePath, e);
     }
-
-    const { manifest } = drive;
-    const bytesTotal = manifest.blobs.reduce((s, b) => s + b.length, 0);
-    const progress: TransferProgress = {
-      bytesProcessed: 0,
-      bytesTotal,
-      bytesSucceeded: 0,
-      blobsDone: 0,
-      blobsTotal: manifest.blobs.length,
-    };
-    const report = () => opts.onProgress?.({ ...progress });
-    const ctx: Ctx = {
-      opts,
-      service,
-      progress,
-      report,
-      containers: new Map(),
-      job: opts.job ?? '-',
-      driveId: manifest.driveId,
-      manifestHash: drive.manifestHash,
-      sidecars: new Map(),
-    };
-    report();
-
-    const logBlobs: DriveLogBlob[] = [];
-    for (const mb of manifest.blobs) {
-      throwIfAborted(opts.signal);
-      logBlobs.push(await withBlobLock(`${opts.storageAccount}/${mb.blobPath}`, () => importBlob(ctx, drivePath, mb)));
-      progress.blobsDone++;
-      report();
-    }
-
+    const { logBlobs, progress } = await importBlobs(opts, service, drivePath, drive);
     const status = driveStatusOf(logBlobs);
     const at = now();
-    const full = { driveId: manifest.driveId, blobs: logBlobs, status };
-    const result: ImportDriveResult = {
-      outcome: status === 'Completed' ? 'Completed' : 'CompletedMoreInfo',
-      logStatus: status,
-      driveId: manifest.driveId,
-      bytesSucceeded: progress.bytesSucceeded,
-      bytesTotal,
-      copyStatus: copyStatusOf(status, logBlobs, progress.bytesSucceeded),
-      issues: {
-        errors: logBlobs.filter((b) => b.status !== 'Completed').length,
-        warnings: logBlobs.filter(
-          (b) =>
-            b.status === 'Completed' &&
-            (b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped'),
-        ).length,
-        overwrites: logBlobs.filter((b) => b.status === 'Completed' && b.importDisposition?.status === 'Overwritten')
-          .length,
-      },
-      blobs: logBlobs.map(
-        (b): BlobImportStatus => ({
-          blobPath: b.blobPath,
-          ...(b.importedAs ? { importedAs: b.importedAs } : {}),
-          filePath: b.filePath,
-          length: b.length,
-          status: b.status,
-          ...(b.importDisposition ? { disposition: b.importDisposition } : {}),
-          ...(b.message && blobHasIssue(b) ? { message: b.message } : {}),
-        }),
-      ),
-      manifestHash: drive.manifestHash,
-      driveHeaderHash: drive.headerHash,
-      manifestFile: MANIFEST_FILE,
-    };
-    try {
-      result.errorLogUri = await uploadXml(
+    const result = driveResult(drive, logBlobs, progress, status);
+    return withDriveLogs(
+      opts,
+      service,
+      diag,
+      at,
+      drive,
+      { driveId: drive.manifest.driveId, blobs: logBlobs, status },
+      result,
+    );
+  });
+}
+
+/** A drive that could not be read: Faulted with the reason, and an error log that says it when one can be written. */
+async function unreadableDrive(
+  opts: ImportDriveOptions,
+  service: BlobServiceClient,
+  diag: { container: string; prefix: string },
+  at: number,
+  drivePath: string,
+  e: unknown,
+): Promise<ImportDriveResult> {
+  const fault =
+    e instanceof Fault ? e : new Fault('InternalError', `Reading the drive at ${drivePath} failed: ${errText(e)}`);
+  const driveId = opts.expectedDriveId ?? 'UNKNOWN';
+  const result: ImportDriveResult = {
+    outcome: 'Faulted',
+    reason: fault.message,
+    logStatus: fault.status,
+    driveId,
+    bytesSucceeded: 0,
+    bytesTotal: 0,
+    copyStatus: `${fault.status}: ${fault.message}`,
+    issues: { errors: 1, warnings: 0, overwrites: 0 },
+    blobs: [],
+  };
+  try {
+    result.errorLogUri = await uploadXml(
+      service,
+      diag,
+      driveLogBlobName(driveId, at, 'error'),
+      serializeDriveLog({ driveId, blobs: [], status: fault.status, message: fault.message }),
+    );
+  } catch {
+    // The fault itself is what the operator needs to see; a missing log is secondary.
+  }
+  return result;
+}
+
+/** Imports the drive's blobs one after another, each under its lock, reporting progress; their log entries. */
+async function importBlobs(
+  opts: ImportDriveOptions,
+  service: BlobServiceClient,
+  drivePath: string,
+  drive: DriveRead,
+): Promise<{ logBlobs: DriveLogBlob[]; progress: TransferProgress }> {
+  const { manifest } = drive;
+  const progress: TransferProgress = {
+    bytesProcessed: 0,
+    bytesTotal: manifest.blobs.reduce((s, b) => s + b.length, 0),
+    bytesSucceeded: 0,
+    blobsDone: 0,
+    blobsTotal: manifest.blobs.length,
+  };
+  const report = () => opts.onProgress?.({ ...progress });
+  const ctx: Ctx = {
+    opts,
+    service,
+    progress,
+    report,
+    containers: new Map(),
+    job: opts.job ?? '-',
+    driveId: manifest.driveId,
+    manifestHash: drive.manifestHash,
+    sidecars: new Map(),
+  };
+  report();
+
+  const logBlobs: DriveLogBlob[] = [];
+  for (const mb of manifest.blobs) {
+    throwIfAborted(opts.signal);
+    logBlobs.push(await withBlobLock(`${opts.storageAccount}/${mb.blobPath}`, () => importBlob(ctx, drivePath, mb)));
+    progress.blobsDone++;
+    report();
+  }
+  return { logBlobs, progress };
+}
+
+/** The drive's outcome from its blobs' log entries: status, bytes, issues counted, and each blob. */
+function driveResult(
+  drive: DriveRead,
+  logBlobs: DriveLogBlob[],
+  progress: TransferProgress,
+  status: DriveLogStatus,
+): ImportDriveResult {
+  return {
+    outcome: status === 'Completed' ? 'Completed' : 'CompletedMoreInfo',
+    logStatus: status,
+    driveId: drive.manifest.driveId,
+    bytesSucceeded: progress.bytesSucceeded,
+    bytesTotal: progress.bytesTotal,
+    copyStatus: copyStatusOf(status, logBlobs, progress.bytesSucceeded),
+    issues: {
+      errors: logBlobs.filter((b) => b.status !== 'Completed').length,
+      warnings: logBlobs.filter(
+        (b) =>
+          b.status === 'Completed' &&
+          (b.importDisposition?.status === 'Renamed' || b.importDisposition?.status === 'Skipped'),
+      ).length,
+      overwrites: logBlobs.filter((b) => b.status === 'Completed' && b.importDisposition?.status === 'Overwritten')
+        .length,
+    },
+    blobs: logBlobs.map(
+      (b): BlobImportStatus => ({
+        blobPath: b.blobPath,
+        ...(b.importedAs ? { importedAs: b.importedAs } : {}),
+        filePath: b.filePath,
+        length: b.length,
+        status: b.status,
+        ...(b.importDisposition ? { disposition: b.importDisposition } : {}),
+        ...(b.message && blobHasIssue(b) ? { message: b.message } : {}),
+      }),
+    ),
+    manifestHash: drive.manifestHash,
+    driveHeaderHash: drive.headerHash,
+    manifestFile: MANIFEST_FILE,
+  };
+}
+
+/**
+ * Writes the drive's error log (and its verbose log and manifest copy when the job asks for them)
+ * and returns the result with their addresses; Faulted when they could not be written.
+ */
+async function withDriveLogs(
+  opts: ImportDriveOptions,
+  service: BlobServiceClient,
+  diag: { container: string; prefix: string },
+  at: number,
+  drive: DriveRead,
+  full: DriveLogInput,
+  result: ImportDriveResult,
+): Promise<ImportDriveResult> {
+  const { driveId } = drive.manifest;
+  try {
+    result.errorLogUri = await uploadXml(
+      service,
+      diag,
+      driveLogBlobName(driveId, at, 'error'),
+      serializeDriveLog(errorView(full)),
+    );
+    if (opts.logLevel === 'Verbose')
+      result.verboseLogUri = await uploadXml(
         service,
         diag,
-        driveLogBlobName(manifest.driveId, at, 'error'),
-        serializeDriveLog(errorView(full)),
+        driveLogBlobName(driveId, at, 'verbose'),
+        serializeDriveLog(full),
       );
-      if (opts.logLevel === 'Verbose')
-        result.verboseLogUri = await uploadXml(
-          service,
-          diag,
-          driveLogBlobName(manifest.driveId, at, 'verbose'),
-          serializeDriveLog(full),
-        );
-      if (opts.backupDriveManifest)
-        result.manifestUri = await uploadXml(
-          service,
-          diag,
-          driveLogBlobName(manifest.driveId, at, 'manifest'),
-          drive.manifestBytes,
-        );
-    } catch (e) {
-      // The data is in storage, but the customer cannot be told what happened: say so loudly.
-      return {
-        ...result,
-        outcome: 'Faulted',
-        logStatus: 'InternalError',
-        reason: `The drive was copied but its logs could not be written to ${diag.container}/${diag.prefix} (${errText(e)}); start the drive again.`,
-      };
-    }
-    return result;
-  });
+    if (opts.backupDriveManifest)
+      result.manifestUri = await uploadXml(
+        service,
+        diag,
+        driveLogBlobName(driveId, at, 'manifest'),
+        drive.manifestBytes,
+      );
+  } catch (e) {
+    // The data is in storage, but the customer cannot be told what happened: say so loudly.
+    return {
+      ...result,
+      outcome: 'Faulted',
+      logStatus: 'InternalError',
+      reason: `The drive was copied but its logs could not be written to ${diag.container}/${diag.prefix} (${errText(e)}); start the drive again.`,
+    };
+  }
+  return result;
 }

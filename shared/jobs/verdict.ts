@@ -252,6 +252,26 @@ function mayStillArrive(state: JobViewState): boolean {
 export function driveVerdict(d: DriveFacts, job: JobContext): Verdict {
   const id = d.driveId;
   const ok = d.bytesSucceeded;
+  const passed = notCopiedDrive(d, job);
+  if (passed) return passed;
+  if (job.cancelRequested && !copied(d))
+    return make({
+      kind: 'cancelled',
+      tone: 'subtle',
+      label: 'Not copied',
+      headline: `Drive ${id} is not copied: the job was cancelled${d.state === 'ShippedBack' ? '; it was shipped back' : ''}.`,
+      why: 'A cancelled job skips the copy; drives that reach the data center are shipped back (rule J14).',
+      rule: 'J14',
+      succeeded: ok,
+      text: 'Not copied',
+    });
+  return beforeFinished(d, job) ?? finishedDrive(d, job);
+}
+
+/** An extra drive, or one whose life cycle ended without a copy (unknown, faulted, never received). */
+function notCopiedDrive(d: DriveFacts, job: JobContext): Verdict | undefined {
+  const id = d.driveId;
+  const ok = d.bytesSucceeded;
   if (d.extra)
     return make({
       kind: 'extra',
@@ -302,19 +322,14 @@ export function driveVerdict(d: DriveFacts, job: JobContext): Verdict {
       });
     }
     default:
-      break;
+      return undefined;
   }
-  if (job.cancelRequested && !copied(d))
-    return make({
-      kind: 'cancelled',
-      tone: 'subtle',
-      label: 'Not copied',
-      headline: `Drive ${id} is not copied: the job was cancelled${d.state === 'ShippedBack' ? '; it was shipped back' : ''}.`,
-      why: 'A cancelled job skips the copy; drives that reach the data center are shipped back (rule J14).',
-      rule: 'J14',
-      succeeded: ok,
-      text: 'Not copied',
-    });
+}
+
+/** Specified, Received or Transferring: how far the drive has come toward its copy. */
+function beforeFinished(d: DriveFacts, job: JobContext): Verdict | undefined {
+  const id = d.driveId;
+  const ok = d.bytesSucceeded;
   switch (d.state) {
     case 'Specified':
       return make({
@@ -353,7 +368,7 @@ export function driveVerdict(d: DriveFacts, job: JobContext): Verdict {
         percent: Math.min(99, d.percentComplete),
       });
     default:
-      return finishedDrive(d, job);
+      return undefined;
   }
 }
 
@@ -533,13 +548,27 @@ function sumTotals(vs: Verdict[]): { succeeded: number; total?: number } {
 }
 
 export function jobVerdict(j: JobFacts): Verdict {
-  const did = done(j.type);
   const own = j.drives.filter((d) => !d.extra);
-  const vs = own.map((d) => d.verdict);
-  const bytes = sumTotals(vs);
+  const bytes = sumTotals(own.map((d) => d.verdict));
   const into = j.type === 'Import' && j.storageAccount ? ` into storage account ${j.storageAccount}` : '';
   const missing = own.filter((d) => d.verdict.kind === 'notImported' && d.verdict.rule === 'D4').map((d) => d.driveId);
+  const stopped = stoppedJob(j, bytes);
+  if (stopped) return stopped;
+  const missingNext: NextStep | undefined =
+    missing.length > 0 && mayStillArrive(j.state) && j.state !== 'Shipping'
+      ? {
+          actor: 'customer',
+          text: `Drive ${listIds(missing)} did not arrive: find ${missing.length === 1 ? 'it' : 'them'} and ship ${missing.length === 1 ? 'it' : 'them'}`,
+          rule: 'DE1',
+        }
+      : undefined;
+  const missingLine = missing.length ? ` Drive ${listIds(missing)} never arrived (rule D4).` : '';
+  return underwayJob(j, bytes, missingLine, missingNext) ?? outcome(j, own, bytes, into, missingNext);
+}
 
+/** A job in a state Haul does not know, Faulted, or cancelled: what it says instead of how the copy goes. */
+function stoppedJob(j: JobFacts, bytes: { succeeded: number; total?: number }): Verdict | undefined {
+  const did = done(j.type);
   if (j.state === 'Unknown')
     return make({
       kind: 'unknown',
@@ -586,15 +615,16 @@ export function jobVerdict(j: JobFacts): Verdict {
           : { actor: 'datacenter', text: 'Cancelled: the drives are shipped back uncopied', rule: 'J14' },
     });
   }
-  const missingNext: NextStep | undefined =
-    missing.length > 0 && mayStillArrive(j.state) && j.state !== 'Shipping'
-      ? {
-          actor: 'customer',
-          text: `Drive ${listIds(missing)} did not arrive: find ${missing.length === 1 ? 'it' : 'them'} and ship ${missing.length === 1 ? 'it' : 'them'}`,
-          rule: 'DE1',
-        }
-      : undefined;
-  const missingLine = missing.length ? ` Drive ${listIds(missing)} never arrived (rule D4).` : '';
+  return undefined;
+}
+
+/** Creating, Shipping, Received or Transferring: how far the job has come toward its copy's end. */
+function underwayJob(
+  j: JobFacts,
+  bytes: { succeeded: number; total?: number },
+  missingLine: string,
+  missingNext: NextStep | undefined,
+): Verdict | undefined {
   switch (j.state) {
     case 'Creating':
       return make({
@@ -645,7 +675,7 @@ export function jobVerdict(j: JobFacts): Verdict {
         ...(missingNext ? { next: missingNext } : {}),
       });
     default:
-      return outcome(j, own, bytes, into, missingNext);
+      return undefined;
   }
 }
 
@@ -659,7 +689,6 @@ function outcome(
 ): Verdict {
   const did = done(j.type);
   const of = (k: VerdictKind) => own.filter((d) => d.verdict.kind === k);
-  const ids = (ds: JobFacts['drives']) => listIds(ds.map((d) => d.driveId));
   const over = j.state === 'Completed' || j.state === 'Closed';
   const stateRule = j.state === 'Packaging' ? 'J9' : j.state === 'Closed' ? 'J11' : 'J10';
   const shippedBack = j.returnPackage
@@ -676,7 +705,7 @@ function outcome(
       kind: 'checking',
       tone: 'informative',
       label: 'Checking the logs',
-      headline: `The copy of job ${j.name} is over; Haul is reading the error log of drive ${ids(checking)} to tell whether every file was ${did}.`,
+      headline: `The copy of job ${j.name} is over; Haul is reading the error log of drive ${idsOf(checking)} to tell whether every file was ${did}.`,
       why: `Every drive is processed (rule ${stateRule}); until its error log is read, Haul does not say all is well.`,
       rule: stateRule,
       succeeded: bytes.succeeded,
@@ -684,19 +713,38 @@ function outcome(
       next: checking[0]!.verdict.next ?? packing,
     });
   const lost = own.filter((d) => d.verdict.kind === 'notImported' || d.verdict.kind === 'faulted');
-  const errors = of('importedWithErrors');
-  const warnings = of('importedWithWarnings');
+  if (own.length === 0 || lost.length > 0) return lostOutcome(j, own, lost, bytes, stateRule, missingNext);
+  const withIssues = issuesOutcome(j, own, bytes, missingNext);
+  if (withIssues) return withIssues;
+  return make({
+    kind: 'imported',
+    tone: 'success',
+    label: Done(j.type),
+    headline: `Every file was ${did}${bytes.succeeded > 0 ? `: ${formatBytes(bytes.succeeded)}` : ''}${into}.`,
+    why: `Every drive was copied with no errors (rule D6)${over ? ` and the job is ${j.state} (rule ${stateRule})` : '; the drives are packed to ship back (rule J9)'}.`,
+    rule: over ? stateRule : 'J9',
+    succeeded: bytes.succeeded,
+    total: bytes.total,
+    next: over ? { actor: 'nobody', text: shippedBack, rule: stateRule } : packing,
+  });
+}
+
+/** Some drives, or all, were not copied (never arrived, faulted), or the job has no drives. */
+function lostOutcome(
+  j: JobFacts,
+  own: JobFacts['drives'],
+  lost: JobFacts['drives'],
+  bytes: { succeeded: number; total?: number },
+  stateRule: string,
+  missingNext: NextStep | undefined,
+): Verdict {
+  const did = done(j.type);
+  const errors = own.filter((d) => d.verdict.kind === 'importedWithErrors');
   const rest = own.filter((d) => !lost.includes(d));
   const lostWhy = lost
     .map((d) => `drive ${d.driveId}: ${d.verdict.label.toLowerCase()} (rule ${d.verdict.rule})`)
     .join('; ');
   const firstNext = (ds: JobFacts['drives']) => missingNext ?? ds.find((d) => d.verdict.next)?.verdict.next;
-  const bytesMissing = (ds: JobFacts['drives']) =>
-    ds.reduce(
-      (s, d) => s + (d.verdict.bytes.total !== undefined ? d.verdict.bytes.total - d.verdict.bytes.succeeded : 0),
-      0,
-    );
-
   if (own.length === 0 || lost.length === own.length)
     return make({
       kind: 'notImported',
@@ -712,24 +760,35 @@ function outcome(
       text: `Not ${did}`,
       ...((firstNext(lost) ?? undefined) ? { next: firstNext(lost)! } : {}),
     });
-  if (lost.length > 0) {
-    const restText = errors.length
-      ? `the other drives' files were ${did}, except ${n(errors.length, 'drive')} with errors (${ids(errors)})`
-      : `every file of drive ${ids(rest)} was ${did}`;
-    return make({
-      kind: 'partlyImported',
-      tone: 'danger',
-      label: `Partly ${did}`,
-      headline: `${n(lost.length, 'drive')} of ${own.length} ${lost.length === 1 ? 'was' : 'were'} not ${did} (${lost
-        .map((d) => `${d.driveId}: ${d.verdict.label.toLowerCase()}`)
-        .join(', ')}); ${restText}.`,
-      why: `${lostWhy}${j.state === 'Closed' ? '; the job ended Closed, with errors (rule J11)' : ''}.`,
-      rule: lost[0]!.verdict.rule,
-      succeeded: bytes.succeeded,
-      text: `${rest.length} of ${n(own.length, 'drive')} ${did}`,
-      ...(firstNext(lost) ? { next: firstNext(lost)! } : {}),
-    });
-  }
+  const restText = errors.length
+    ? `the other drives' files were ${did}, except ${n(errors.length, 'drive')} with errors (${idsOf(errors)})`
+    : `every file of drive ${idsOf(rest)} was ${did}`;
+  return make({
+    kind: 'partlyImported',
+    tone: 'danger',
+    label: `Partly ${did}`,
+    headline: `${n(lost.length, 'drive')} of ${own.length} ${lost.length === 1 ? 'was' : 'were'} not ${did} (${lost
+      .map((d) => `${d.driveId}: ${d.verdict.label.toLowerCase()}`)
+      .join(', ')}); ${restText}.`,
+    why: `${lostWhy}${j.state === 'Closed' ? '; the job ended Closed, with errors (rule J11)' : ''}.`,
+    rule: lost[0]!.verdict.rule,
+    succeeded: bytes.succeeded,
+    text: `${rest.length} of ${n(own.length, 'drive')} ${did}`,
+    ...(firstNext(lost) ? { next: firstNext(lost)! } : {}),
+  });
+}
+
+/** Every drive was copied, some with errors or warnings in their logs; undefined when none has any. */
+function issuesOutcome(
+  j: JobFacts,
+  own: JobFacts['drives'],
+  bytes: { succeeded: number; total?: number },
+  missingNext: NextStep | undefined,
+): Verdict | undefined {
+  const did = done(j.type);
+  const errors = own.filter((d) => d.verdict.kind === 'importedWithErrors');
+  const warnings = own.filter((d) => d.verdict.kind === 'importedWithWarnings');
+  const firstNext = (ds: JobFacts['drives']) => missingNext ?? ds.find((d) => d.verdict.next)?.verdict.next;
   if (errors.length) {
     const missingBytes = bytesMissing(errors);
     return make({
@@ -757,15 +816,18 @@ function outcome(
       total: bytes.total,
       ...(firstNext(warnings) ? { next: firstNext(warnings)! } : {}),
     });
-  return make({
-    kind: 'imported',
-    tone: 'success',
-    label: Done(j.type),
-    headline: `Every file was ${did}${bytes.succeeded > 0 ? `: ${formatBytes(bytes.succeeded)}` : ''}${into}.`,
-    why: `Every drive was copied with no errors (rule D6)${over ? ` and the job is ${j.state} (rule ${stateRule})` : '; the drives are packed to ship back (rule J9)'}.`,
-    rule: over ? stateRule : 'J9',
-    succeeded: bytes.succeeded,
-    total: bytes.total,
-    next: over ? { actor: 'nobody', text: shippedBack, rule: stateRule } : packing,
-  });
+  return undefined;
+}
+
+/** The drives' ids as a sentence lists them (the first three and how many more). */
+function idsOf(ds: JobFacts['drives']): string {
+  return listIds(ds.map((d) => d.driveId));
+}
+
+/** Bytes the drives' logs say were not copied, where their totals are known. */
+function bytesMissing(ds: JobFacts['drives']): number {
+  return ds.reduce(
+    (s, d) => s + (d.verdict.bytes.total !== undefined ? d.verdict.bytes.total - d.verdict.bytes.succeeded : 0),
+    0,
+  );
 }

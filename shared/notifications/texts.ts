@@ -32,6 +32,109 @@ function verdictBody(v: ObservedVerdict, tail: string): string {
 const notClean = (v: ObservedVerdict | undefined): v is ObservedVerdict =>
   v !== undefined && v.kind !== 'imported' && v.kind !== 'cancelled';
 
+interface JobStep {
+  job: string;
+  cancelled: boolean;
+  verdict?: ObservedVerdict;
+}
+
+/** What a job's new state says, and what to do, by state (Faulted and its end are told before). */
+const JOB_STATE_TEXTS: Record<Exclude<JobState, 'Faulted'>, (s: JobStep) => NoticeText> = {
+  Creating: ({ job }) => {
+    return {
+      kind: 'jobState',
+      title: `Job ${job} is Creating`,
+      body: 'Ship the drives, then enter the carrier and tracking number to set it to Shipping.',
+    };
+  },
+  Shipping: ({ job }) => {
+    return {
+      kind: 'jobState',
+      rule: 'J4',
+      title: `Job ${job} is Shipping`,
+      body: 'The service knows your package is on its way. Haul tells you when the data center receives it.',
+    };
+  },
+  Received: ({ job, cancelled }) => {
+    return {
+      kind: 'jobState',
+      rule: 'J7',
+      title: `Job ${job}: the data center received your drives`,
+      body: cancelled
+        ? 'The job was cancelled, so the drives are not copied; they are shipped back (rule J14).'
+        : 'Nothing to do: the copy starts soon (rule J7).',
+    };
+  },
+  Transferring: ({ job }) => {
+    return {
+      kind: 'jobState',
+      rule: 'J8',
+      title: `Job ${job}: copying data`,
+      body: 'The data center has begun copying your drives (rule J8). Nothing to do.',
+    };
+  },
+  Packaging: ({ job, cancelled, verdict }) => {
+    if (!cancelled && notClean(verdict))
+      return {
+        kind: 'jobState',
+        rule: 'J9',
+        title: clip(`Job ${job}: copy finished, ${verdict.label.toLowerCase()}`, 300),
+        body: verdictBody(verdict, 'The drives are packed to ship back to you next (rule J9).'),
+      };
+    return {
+      kind: 'jobState',
+      rule: 'J9',
+      title: `Job ${job}: drives processed, being packed`,
+      body: cancelled
+        ? 'The job was cancelled, so nothing was copied; the drives are packed to ship back to you (rules J9, J14). Nothing to do.'
+        : 'Every drive is processed (rule J9); they are shipped back to your return address next. Nothing to do.',
+    };
+  },
+  Completed: ({ job, cancelled, verdict }) => {
+    if (cancelled)
+      return {
+        kind: 'jobState',
+        rule: 'J14',
+        title: `Job ${job} is Completed (cancelled)`,
+        body: 'Nothing was imported: the job was cancelled, so its copy was skipped. Any drives it had are on their way back (rule J14). It is deleted 90 days from now (rule J12).',
+      };
+    if (notClean(verdict))
+      return {
+        kind: 'jobState',
+        rule: 'J10',
+        title: clip(`Job ${job} is Completed: ${verdict.label.toLowerCase()}`, 300),
+        body: verdictBody(
+          verdict,
+          'Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
+        ),
+      };
+    return {
+      kind: 'jobState',
+      rule: 'J10',
+      title: `Job ${job} is Completed`,
+      body: 'All drives were shipped back and the job finished without errors (rule J10). Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
+    };
+  },
+  Closed: ({ job, verdict }) => {
+    if (notClean(verdict))
+      return {
+        kind: 'jobState',
+        rule: 'J11',
+        title: clip(`Job ${job} is Closed: ${verdict.label.toLowerCase()}`, 300),
+        body: verdictBody(
+          verdict,
+          'The job ended with errors (rule J11). Download the logs within 90 days (rule J12).',
+        ),
+      };
+    return {
+      kind: 'jobState',
+      rule: 'J11',
+      title: `Job ${job} is Closed, with errors`,
+      body: 'The job ended with errors (rule J11). Open it and read the drive error logs: they name what was not copied. Download them within 90 days (rule J12).',
+    };
+  },
+};
+
 export function jobStateText(
   job: string,
   from: JobState,
@@ -53,94 +156,7 @@ export function jobStateText(
       title: `Job ${job}: the fault is resolved`,
       body: `The job is ${to} again (rule F2). Nothing to do.`,
     };
-  switch (to) {
-    case 'Creating':
-      return {
-        kind: 'jobState',
-        title: `Job ${job} is Creating`,
-        body: 'Ship the drives, then enter the carrier and tracking number to set it to Shipping.',
-      };
-    case 'Shipping':
-      return {
-        kind: 'jobState',
-        rule: 'J4',
-        title: `Job ${job} is Shipping`,
-        body: 'The service knows your package is on its way. Haul tells you when the data center receives it.',
-      };
-    case 'Received':
-      return {
-        kind: 'jobState',
-        rule: 'J7',
-        title: `Job ${job}: the data center received your drives`,
-        body: cancelled
-          ? 'The job was cancelled, so the drives are not copied; they are shipped back (rule J14).'
-          : 'Nothing to do: the copy starts soon (rule J7).',
-      };
-    case 'Transferring':
-      return {
-        kind: 'jobState',
-        rule: 'J8',
-        title: `Job ${job}: copying data`,
-        body: 'The data center has begun copying your drives (rule J8). Nothing to do.',
-      };
-    case 'Packaging':
-      if (!cancelled && notClean(verdict))
-        return {
-          kind: 'jobState',
-          rule: 'J9',
-          title: clip(`Job ${job}: copy finished, ${verdict.label.toLowerCase()}`, 300),
-          body: verdictBody(verdict, 'The drives are packed to ship back to you next (rule J9).'),
-        };
-      return {
-        kind: 'jobState',
-        rule: 'J9',
-        title: `Job ${job}: drives processed, being packed`,
-        body: cancelled
-          ? 'The job was cancelled, so nothing was copied; the drives are packed to ship back to you (rules J9, J14). Nothing to do.'
-          : 'Every drive is processed (rule J9); they are shipped back to your return address next. Nothing to do.',
-      };
-    case 'Completed':
-      if (cancelled)
-        return {
-          kind: 'jobState',
-          rule: 'J14',
-          title: `Job ${job} is Completed (cancelled)`,
-          body: 'Nothing was imported: the job was cancelled, so its copy was skipped. Any drives it had are on their way back (rule J14). It is deleted 90 days from now (rule J12).',
-        };
-      if (notClean(verdict))
-        return {
-          kind: 'jobState',
-          rule: 'J10',
-          title: clip(`Job ${job} is Completed: ${verdict.label.toLowerCase()}`, 300),
-          body: verdictBody(
-            verdict,
-            'Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
-          ),
-        };
-      return {
-        kind: 'jobState',
-        rule: 'J10',
-        title: `Job ${job} is Completed`,
-        body: 'All drives were shipped back and the job finished without errors (rule J10). Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
-      };
-    case 'Closed':
-      if (notClean(verdict))
-        return {
-          kind: 'jobState',
-          rule: 'J11',
-          title: clip(`Job ${job} is Closed: ${verdict.label.toLowerCase()}`, 300),
-          body: verdictBody(
-            verdict,
-            'The job ended with errors (rule J11). Download the logs within 90 days (rule J12).',
-          ),
-        };
-      return {
-        kind: 'jobState',
-        rule: 'J11',
-        title: `Job ${job} is Closed, with errors`,
-        body: 'The job ended with errors (rule J11). Open it and read the drive error logs: they name what was not copied. Download them within 90 days (rule J12).',
-      };
-  }
+  return JOB_STATE_TEXTS[to]({ job, cancelled, ...(verdict ? { verdict } : {}) });
 }
 
 /** The verdict became known after the job's last step was told (its error logs were read later). */
@@ -151,6 +167,110 @@ export function verdictText(job: string, verdict: ObservedVerdict): NoticeText {
     body: verdictBody(verdict, ''),
   };
 }
+
+interface DriveStep {
+  /** "Drive X of job Y" */
+  who: string;
+  driveId: string;
+  from: DriveState;
+  ctx: { jobState: JobState; errors?: number; copyStatus?: string };
+}
+
+/** What a drive's new state says, and what to do, by state (Faulted and its end are told before). */
+const DRIVE_STATE_TEXTS: Record<Exclude<DriveState, 'Faulted'>, (s: DriveStep) => NoticeText> = {
+  Received: ({ who, driveId, from }) => {
+    return from === 'NeverReceived'
+      ? {
+          kind: 'receivedAgain',
+          rule: 'DE1',
+          driveId,
+          title: `${who} arrived after all`,
+          body: 'It came in another shipment and is Received now (rule DE1). Nothing to do.',
+        }
+      : {
+          kind: 'driveState',
+          rule: 'D3',
+          driveId,
+          title: `${who} was received`,
+          body: 'The data center has it. Nothing to do.',
+        };
+  },
+  NeverReceived: ({ who, driveId, ctx }) => {
+    if (ctx.jobState === 'Completed' || ctx.jobState === 'Closed')
+      return {
+        kind: 'neverReceived',
+        rule: 'D4',
+        driveId,
+        title: `${who} never arrived`,
+        body: 'It never reached the data center (rule D4), so none of its files were imported, and the job is over. Send those files again, in a new job.',
+      };
+    return ctx.jobState === 'Shipping'
+      ? {
+          kind: 'neverReceived',
+          rule: 'D4',
+          driveId,
+          title: `${who} never arrived`,
+          body: '14 days have passed since you shipped it and the package has not arrived (rule D4). Ask your carrier about the tracking number; update it in Haul if it changed. If the drive turns up, it is received then (rule DE1).',
+        }
+      : {
+          kind: 'neverReceived',
+          rule: 'D4',
+          driveId,
+          title: `${who} never arrived`,
+          body: 'The package arrived without it (rule D4). Find the drive and ship it to the data center; it is received when it arrives (rule DE1). Until then it counts as an error of the job (rule J11).',
+        };
+  },
+  Transferring: ({ who, driveId }) => {
+    return {
+      kind: 'driveState',
+      rule: 'D5',
+      driveId,
+      title: `${who}: copy started`,
+      body: 'The data center is copying this drive. Nothing to do.',
+    };
+  },
+  Completed: ({ who, driveId }) => {
+    return {
+      kind: 'driveState',
+      rule: 'D6',
+      driveId,
+      title: `${who} copied without errors`,
+      body: 'All its data was transferred (rule D6). Nothing to do.',
+    };
+  },
+  CompletedMoreInfo: ({ who, driveId, ctx }) => {
+    const n = ctx.errors;
+    const title =
+      n === undefined
+        ? `${who} finished with issues`
+        : n > 0
+          ? `${who} finished with ${n} error${n === 1 ? '' : 's'}`
+          : `${who} finished with warnings`;
+    const body =
+      n !== undefined && n > 0
+        ? "Open the job and read the drive's error log (rule D7): it names each blob that was not copied. Copy those again, with a new job or straight to the storage account."
+        : "Open the job and read the drive's log (rule D7): it lists the blobs that were renamed, skipped or overwritten. Check that this is what you wanted.";
+    return { kind: 'completedMoreInfo', rule: 'D7', driveId, title, body };
+  },
+  ShippedBack: ({ who, driveId }) => {
+    return {
+      kind: 'driveState',
+      rule: 'D8',
+      driveId,
+      title: `${who} shipped back`,
+      body: 'It is on its way to your return address. The job shows the carrier and tracking number.',
+    };
+  },
+  Specified: ({ who, driveId }) => {
+    return {
+      kind: 'driveState',
+      rule: 'D1',
+      driveId,
+      title: `${who} is Specified`,
+      body: 'The service waits for the drive. Nothing to do.',
+    };
+  },
+};
 
 export function driveStateText(
   job: string,
@@ -176,94 +296,7 @@ export function driveStateText(
       title: `${who}: the fault is resolved`,
       body: `The drive is ${to} again (rule F2). Nothing to do.`,
     };
-  switch (to) {
-    case 'Received':
-      return from === 'NeverReceived'
-        ? {
-            kind: 'receivedAgain',
-            rule: 'DE1',
-            driveId,
-            title: `${who} arrived after all`,
-            body: 'It came in another shipment and is Received now (rule DE1). Nothing to do.',
-          }
-        : {
-            kind: 'driveState',
-            rule: 'D3',
-            driveId,
-            title: `${who} was received`,
-            body: 'The data center has it. Nothing to do.',
-          };
-    case 'NeverReceived':
-      if (ctx.jobState === 'Completed' || ctx.jobState === 'Closed')
-        return {
-          kind: 'neverReceived',
-          rule: 'D4',
-          driveId,
-          title: `${who} never arrived`,
-          body: 'It never reached the data center (rule D4), so none of its files were imported, and the job is over. Send those files again, in a new job.',
-        };
-      return ctx.jobState === 'Shipping'
-        ? {
-            kind: 'neverReceived',
-            rule: 'D4',
-            driveId,
-            title: `${who} never arrived`,
-            body: '14 days have passed since you shipped it and the package has not arrived (rule D4). Ask your carrier about the tracking number; update it in Haul if it changed. If the drive turns up, it is received then (rule DE1).',
-          }
-        : {
-            kind: 'neverReceived',
-            rule: 'D4',
-            driveId,
-            title: `${who} never arrived`,
-            body: 'The package arrived without it (rule D4). Find the drive and ship it to the data center; it is received when it arrives (rule DE1). Until then it counts as an error of the job (rule J11).',
-          };
-    case 'Transferring':
-      return {
-        kind: 'driveState',
-        rule: 'D5',
-        driveId,
-        title: `${who}: copy started`,
-        body: 'The data center is copying this drive. Nothing to do.',
-      };
-    case 'Completed':
-      return {
-        kind: 'driveState',
-        rule: 'D6',
-        driveId,
-        title: `${who} copied without errors`,
-        body: 'All its data was transferred (rule D6). Nothing to do.',
-      };
-    case 'CompletedMoreInfo': {
-      const n = ctx.errors;
-      const title =
-        n === undefined
-          ? `${who} finished with issues`
-          : n > 0
-            ? `${who} finished with ${n} error${n === 1 ? '' : 's'}`
-            : `${who} finished with warnings`;
-      const body =
-        n !== undefined && n > 0
-          ? "Open the job and read the drive's error log (rule D7): it names each blob that was not copied. Copy those again, with a new job or straight to the storage account."
-          : "Open the job and read the drive's log (rule D7): it lists the blobs that were renamed, skipped or overwritten. Check that this is what you wanted.";
-      return { kind: 'completedMoreInfo', rule: 'D7', driveId, title, body };
-    }
-    case 'ShippedBack':
-      return {
-        kind: 'driveState',
-        rule: 'D8',
-        driveId,
-        title: `${who} shipped back`,
-        body: 'It is on its way to your return address. The job shows the carrier and tracking number.',
-      };
-    case 'Specified':
-      return {
-        kind: 'driveState',
-        rule: 'D1',
-        driveId,
-        title: `${who} is Specified`,
-        body: 'The service waits for the drive. Nothing to do.',
-      };
-  }
+  return DRIVE_STATE_TEXTS[to]({ who, driveId, from, ctx });
 }
 
 /** A G2 milestone; 100 % is said only of a job whose every file was copied (see diff.ts). */

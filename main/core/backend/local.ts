@@ -42,16 +42,7 @@ export function startLocalService(options: LocalServiceOptions): LocalService {
     options.onStatus?.(next);
   };
 
-  const [program, ...args] = options.command;
-  const child: ChildProcess = spawn(program, [...args, 'service', '--data-dir', options.dataDir, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { ...process.env, ...options.env },
-    windowsHide: true,
-  });
-  // The channel is only a lifeline: it must not keep main alive.
-  child.channel?.unref();
-  const log = createWriteStream(logFile, { flags: 'a' });
-  child.stderr?.pipe(log);
+  const { child, log } = spawnService(options, logFile);
 
   const timer = setTimeout(() => {
     if (status.state === 'starting') {
@@ -68,27 +59,9 @@ export function startLocalService(options: LocalServiceOptions): LocalService {
 
   readline.createInterface({ input: child.stdout! }).once('line', (line) => {
     clearTimeout(timer);
-    let parsed: ServiceConnection;
-    try {
-      parsed = ServiceConnectionSchema.parse(JSON.parse(line));
-    } catch {
-      set({
-        state: 'failed',
-        kind: 'local',
-        logFile,
-        message: `The local Import/Export service answered something Haul does not understand. See ${logFile}.`,
-      });
-      return;
-    }
-    connection = parsed;
-    set({
-      state: 'ready',
-      kind: 'local',
-      logFile,
-      endpoint: parsed.endpoint,
-      subscriptionId: parsed.subscriptionId,
-      resourceGroup: parsed.resourceGroup,
-    });
+    const ready = readyLine(line, logFile);
+    if (ready.connection) connection = ready.connection;
+    set(ready.status);
   });
 
   const exited = new Promise<void>((resolve) => {
@@ -132,6 +105,53 @@ export function startLocalService(options: LocalServiceOptions): LocalService {
       const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(force);
+    },
+  };
+}
+
+/** Runs `haul service` as a child with a lifeline channel to main; its stderr goes to the log file. */
+function spawnService(
+  options: LocalServiceOptions,
+  logFile: string,
+): { child: ChildProcess; log: ReturnType<typeof createWriteStream> } {
+  const [program, ...args] = options.command;
+  const child: ChildProcess = spawn(program, [...args, 'service', '--data-dir', options.dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, ...options.env },
+    windowsHide: true,
+  });
+  // The channel is only a lifeline: it must not keep main alive.
+  child.channel?.unref();
+  const log = createWriteStream(logFile, { flags: 'a' });
+  child.stderr?.pipe(log);
+
+  return { child, log };
+}
+
+/** The service's one ready line: its connection and the ready status, or failed when Haul cannot read it. */
+function readyLine(line: string, logFile: string): { connection?: ServiceConnection; status: ServiceStatus } {
+  let parsed: ServiceConnection;
+  try {
+    parsed = ServiceConnectionSchema.parse(JSON.parse(line));
+  } catch {
+    return {
+      status: {
+        state: 'failed',
+        kind: 'local',
+        logFile,
+        message: `The local Import/Export service answered something Haul does not understand. See ${logFile}.`,
+      },
+    };
+  }
+  return {
+    connection: parsed,
+    status: {
+      state: 'ready',
+      kind: 'local',
+      logFile,
+      endpoint: parsed.endpoint,
+      subscriptionId: parsed.subscriptionId,
+      resourceGroup: parsed.resourceGroup,
     },
   };
 }

@@ -364,65 +364,73 @@ async function copyFileOff(
   fileDone();
 }
 
+/** A copy of a run's status, safe to hand out while the run goes on changing it. */
+function snapshot(s: ReceivedStatus): ReceivedStatus {
+  return {
+    ...s,
+    total: { ...s.total },
+    done: { ...s.done },
+    problems: [...s.problems],
+  };
+}
+
+/** The job, refused unless it is an export job (only their drives come back with data to copy off). */
+async function exportJob(o: ReceivedRunsOptions, name: string): Promise<JobView> {
+  const job = await o.job(name);
+  if (job.type !== 'Export')
+    throw new HandlerError(
+      'not-export',
+      `Job ${name} is an import job: its drives are not returned with data to copy off. Its completion report says what was imported.`,
+    );
+  return job;
+}
+
+/** Reads the returned drive once through against its manifest's MD5s; each problem named by its file. */
+async function checkDrive(r: Run, root: string, manifest: DriveManifest, workerDir: URL | undefined): Promise<void> {
+  const report = await verifyTarget(
+    root,
+    (done) => {
+      r.status.done.bytes = done;
+      r.changed();
+    },
+    workerFile('verifyWorker', workerDir),
+  );
+  r.status.done = { files: report.blobs, bytes: report.bytes };
+  const bad = new Set<string>();
+  for (const text of report.problems) {
+    const file = manifest.blobs.find((b) => text.includes(b.filePath));
+    if (file) bad.add(file.filePath);
+    r.problem({ ...(file ? { filePath: file.filePath, blobPath: file.blobPath } : {}), text });
+  }
+  r.status.good = report.blobs - bad.size;
+}
+
 export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
   const now = o.now ?? (() => new Date());
   const interval = o.progressIntervalMs ?? 250;
   const last = new Map<string, ReceivedStatus>();
   const live = new Map<string, { abort?: AbortController; ended: Promise<void> }>();
 
-  const snapshot = (s: ReceivedStatus): ReceivedStatus => ({
-    ...s,
-    total: { ...s.total },
-    done: { ...s.done },
-    problems: [...s.problems],
-  });
   const emit = (s: ReceivedStatus) => o.events.emit('received.progress', snapshot(s));
   const runs: RunBook = { last, live, emit, now, interval };
   const begin = (name: string, kind: ReceivedStatus['kind'], drivePath: string, destination?: string) =>
     beginRun(runs, name, kind, drivePath, destination);
 
-  async function exportJob(name: string): Promise<JobView> {
-    const job = await o.job(name);
-    if (job.type !== 'Export')
-      throw new HandlerError(
-        'not-export',
-        `Job ${name} is an import job: its drives are not returned with data to copy off. Its completion report says what was imported.`,
-      );
-    return job;
-  }
-
   return {
     async check(name, drivePath) {
-      const job = await exportJob(name);
+      const job = await exportJob(o, name);
       const root = path.resolve(drivePath);
       // Which job and drive it is; the manifest and header themselves are verifyTarget's to judge.
       const { manifest } = await readDrive(root, job);
       const r = begin(name, 'check', root);
       r.status.driveId = manifest.driveId;
       r.status.total = { files: manifest.blobs.length, bytes: manifest.blobs.reduce((s, b) => s + b.length, 0) };
-      r.run(async () => {
-        const report = await verifyTarget(
-          root,
-          (done) => {
-            r.status.done.bytes = done;
-            r.changed();
-          },
-          workerFile('verifyWorker', o.workerDir),
-        );
-        r.status.done = { files: report.blobs, bytes: report.bytes };
-        const bad = new Set<string>();
-        for (const text of report.problems) {
-          const file = manifest.blobs.find((b) => text.includes(b.filePath));
-          if (file) bad.add(file.filePath);
-          r.problem({ ...(file ? { filePath: file.filePath, blobPath: file.blobPath } : {}), text });
-        }
-        r.status.good = report.blobs - bad.size;
-      });
+      r.run(() => checkDrive(r, root, manifest, o.workerDir));
       return snapshot(r.status);
     },
 
     async copy(name, drivePath, destination) {
-      const job = await exportJob(name);
+      const job = await exportJob(o, name);
       const root = path.resolve(drivePath);
       const dest = destinationPath(destination);
       const { manifest, problems } = await readDrive(root, job);

@@ -187,9 +187,11 @@ async function resendDraft(
   return { draftId: saved.id, jobName, files: draft.files, bytes: draft.bytes, left: notResendable };
 }
 
-export function createReportService(o: ReportServiceOptions): ReportService {
-  const now = o.now ?? (() => new Date());
-  /** The last reports built, by job name (a screen pages through one at a time). */
+/** The last three reports built, by job name; one whose build fails is forgotten. */
+function recentReports(): {
+  cache: Map<string, Promise<BuiltReport>>;
+  remember: (name: string, p: Promise<BuiltReport>) => Promise<BuiltReport>;
+} {
   const cache = new Map<string, Promise<BuiltReport>>();
   const remember = (name: string, p: Promise<BuiltReport>) => {
     cache.delete(name);
@@ -198,7 +200,14 @@ export function createReportService(o: ReportServiceOptions): ReportService {
     p.catch(() => cache.delete(name));
     return p;
   };
+  return { cache, remember };
+}
 
+/** The reports kept on disk (report.json and report.csv), in a folder per connection and job, for this user only. */
+function reportFiles(o: ReportServiceOptions): {
+  save: (b: BuiltReport) => Promise<void>;
+  readSaved: (name: string) => Promise<{ report: JobReport; rows: ReportRow[] } | undefined>;
+} {
   const folder = (name: string): string => {
     const key = o.jobs.records().connectionKey;
     const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
@@ -222,6 +231,14 @@ export function createReportService(o: ReportServiceOptions): ReportService {
       return undefined;
     }
   }
+  return { save, readSaved };
+}
+
+export function createReportService(o: ReportServiceOptions): ReportService {
+  const now = o.now ?? (() => new Date());
+  /** The last reports built, by job name (a screen pages through one at a time). */
+  const { cache, remember } = recentReports();
+  const { save, readSaved } = reportFiles(o);
 
   const build = (name: string) => buildFor(o, name, now);
 

@@ -105,6 +105,15 @@ function statusAdvice(status: number, kind: Connection['kind']): string {
   return '';
 }
 
+/** Where the client calls and how long it waits: what its errors name and whom they tell. */
+interface Reach {
+  connection: Connection;
+  health: ServiceHealth;
+  timeoutMs: number;
+  /** The service as a sentence names it. */
+  where: string;
+}
+
 export function createServiceClient(
   connection: Connection,
   health: ServiceHealth,
@@ -121,90 +130,9 @@ export function createServiceClient(
   const rg = connection.resourceGroup;
   const where =
     connection.kind === 'local' ? 'the local Import/Export sandbox' : `the Import/Export service (${connection.label})`;
-
-  function offline(problem: string): ServiceCallError {
-    health.unreachable(problem);
-    const last = health.snapshot().lastOkAt;
-    const since = last
-      ? `Its last answer was at ${formatTime(Date.parse(last))}.`
-      : 'It has not answered since Haul started.';
-    const todo =
-      connection.kind === 'local'
-        ? 'The sandbox may have stopped: see the status bar, or restart Haul.'
-        : "Check this computer's network connection; Haul tries again on its own.";
-    return new ServiceCallError(
-      'offline',
-      `Haul cannot reach ${where} (${problem}). ${since} ${todo}`,
-      undefined,
-      undefined,
-    );
-  }
-
-  function failure(err: unknown, what: string): ServiceCallError {
-    if (err instanceof ServiceCallError) return err;
-    const e = restLike(err);
-    if (e.name === 'AbortError' || e.name === 'TimeoutError')
-      return offline(`no answer within ${Math.round(timeoutMs / 1000)} s`);
-    if (typeof e.statusCode !== 'number' || e.statusCode === 0) {
-      const code = e.code ?? 'unreachable';
-      return offline(
-        NETWORK_CODES.has(code)
-          ? code === 'ECONNREFUSED'
-            ? 'connection refused'
-            : code
-          : sentence(e.message ?? code).replace(/\.$/, ''),
-      );
-    }
-    health.answered();
-    let code = e.code ?? `Http${e.statusCode}`;
-    let message = e.message ?? '';
-    let target: string | undefined;
-    const body = e.response?.bodyAsText;
-    if (body) {
-      try {
-        const parsed = ArmErrorSchema.safeParse(JSON.parse(body));
-        if (parsed.success) {
-          code = parsed.data.error.code;
-          message = parsed.data.error.message;
-          target = parsed.data.error.target;
-        }
-      } catch {
-        // Not JSON (a proxy's page): keep what the SDK made of it.
-      }
-    }
-    if (!message || message === body) message = `${what} failed with HTTP ${e.statusCode}.`;
-    return new ServiceCallError(
-      code,
-      `${sentence(message)}${statusAdvice(e.statusCode, connection.kind)}`,
-      target,
-      e.statusCode,
-      { cause: err },
-    );
-  }
-
-  function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-    const r = schema.safeParse(value);
-    if (r.success) return r.data;
-    const issue = r.error.issues[0];
-    throw new ServiceCallError(
-      'bad-answer',
-      `${where} answered ${what} with something Haul does not understand (${issue?.path.join('.') || 'the answer'}: ${issue?.message ?? 'unexpected shape'}). Haul may be older than the service; update Haul.`,
-      undefined,
-      undefined,
-    );
-  }
-
-  async function call<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    try {
-      const value = await fn(AbortSignal.timeout(timeoutMs));
-      health.answered();
-      return value;
-    } catch (err) {
-      throw failure(err, what);
-    }
-  }
-
-  const readJob = (v: unknown, what: string) => parse(JobResponseReadSchema, v, what);
+  const reach: Reach = { connection, health, timeoutMs, where };
+  const call = <T>(what: string, fn: (signal: AbortSignal) => Promise<T>) => callService(reach, what, fn);
+  const readJob = (v: unknown, what: string) => parseAnswer(where, JobResponseReadSchema, v, what);
 
   return {
     label: connection.label,
@@ -263,56 +191,156 @@ export function createServiceClient(
         for await (const l of arm.locations.list({ abortSignal })) out.push(l);
         return out;
       });
-      return raw.map((l) => parse(LocationReadSchema, l, 'List Locations'));
+      return raw.map((l) => parseAnswer(where, LocationReadSchema, l, 'List Locations'));
     },
-    async readLogBlob(uri) {
-      let credential: Awaited<ReturnType<Connection['blobCredential']>>;
-      try {
-        credential = await connection.blobCredential(uri);
-      } catch (err) {
-        throw new ServiceCallError('log-unavailable', messageOf(err), undefined, undefined, { cause: err });
-      }
-      const blob = new BlobClient(uri, credential, { retryOptions: { maxTries: 2 } });
-      try {
-        const props = await blob.getProperties({ abortSignal: AbortSignal.timeout(timeoutMs) });
-        if ((props.contentLength ?? 0) > maxLogBytes) {
-          throw new ServiceCallError(
-            'log-too-large',
-            `The log is ${Math.round((props.contentLength ?? 0) / 1048576)} MiB, more than Haul shows (${Math.round(maxLogBytes / 1048576)} MiB). Download it from the storage account with Azure Storage Explorer.`,
-            undefined,
-            undefined,
-          );
-        }
-        const buf = await blob.downloadToBuffer(0, undefined, { abortSignal: AbortSignal.timeout(timeoutMs) });
-        return buf.toString('utf8');
-      } catch (err) {
-        if (err instanceof ServiceCallError) throw err;
-        const e = restLike(err);
-        if (e.statusCode === 404) {
-          throw new ServiceCallError(
-            'log-not-found',
-            'The log blob no longer exists in the storage account (it may have been deleted there).',
-            undefined,
-            404,
-          );
-        }
-        if (typeof e.statusCode === 'number' && e.statusCode > 0) {
-          throw new ServiceCallError(
-            'log-unavailable',
-            `The storage account refused to hand out the log (HTTP ${e.statusCode}${e.code ? `, ${e.code}` : ''}).${statusAdvice(e.statusCode, connection.kind)}`,
-            undefined,
-            e.statusCode,
-          );
-        }
-        const problem =
-          e.name === 'AbortError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (e.code ?? 'unreachable');
-        throw new ServiceCallError(
-          'offline',
-          `Haul cannot reach the storage that holds the log (${problem}). ${connection.kind === 'local' ? 'The sandbox storage may have stopped; restart Haul.' : 'Check the network connection and try again.'}`,
-          undefined,
-          undefined,
-        );
-      }
-    },
+    readLogBlob: (uri) => readLogBlob(reach, maxLogBytes, uri),
   };
+}
+
+/** The service could not be reached: the health hears it, and the error says since when and what to do. */
+function offline(r: Reach, problem: string): ServiceCallError {
+  r.health.unreachable(problem);
+  const last = r.health.snapshot().lastOkAt;
+  const since = last
+    ? `Its last answer was at ${formatTime(Date.parse(last))}.`
+    : 'It has not answered since Haul started.';
+  const todo =
+    r.connection.kind === 'local'
+      ? 'The sandbox may have stopped: see the status bar, or restart Haul.'
+      : "Check this computer's network connection; Haul tries again on its own.";
+  return new ServiceCallError(
+    'offline',
+    `Haul cannot reach ${r.where} (${problem}). ${since} ${todo}`,
+    undefined,
+    undefined,
+  );
+}
+
+/** ARM's own error (code, message, target) from a response body, when the body is one. */
+function armErrorOf(body: string): { code: string; message: string; target?: string | undefined } | undefined {
+  try {
+    const parsed = ArmErrorSchema.safeParse(JSON.parse(body));
+    if (parsed.success) return parsed.data.error;
+  } catch {
+    // Not JSON (a proxy's page): keep what the SDK made of it.
+  }
+  return undefined;
+}
+
+/** Any error of a call as a ServiceCallError: offline when nothing answered, else the service's own words. */
+function failure(r: Reach, err: unknown, what: string): ServiceCallError {
+  if (err instanceof ServiceCallError) return err;
+  const e = restLike(err);
+  if (e.name === 'AbortError' || e.name === 'TimeoutError')
+    return offline(r, `no answer within ${Math.round(r.timeoutMs / 1000)} s`);
+  if (typeof e.statusCode !== 'number' || e.statusCode === 0) {
+    const code = e.code ?? 'unreachable';
+    return offline(
+      r,
+      NETWORK_CODES.has(code)
+        ? code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : code
+        : sentence(e.message ?? code).replace(/\.$/, ''),
+    );
+  }
+  r.health.answered();
+  let code = e.code ?? `Http${e.statusCode}`;
+  let message = e.message ?? '';
+  let target: string | undefined;
+  const body = e.response?.bodyAsText;
+  const armError = body ? armErrorOf(body) : undefined;
+  if (armError) {
+    code = armError.code;
+    message = armError.message;
+    target = armError.target;
+  }
+  if (!message || message === body) message = `${what} failed with HTTP ${e.statusCode}.`;
+  return new ServiceCallError(
+    code,
+    `${sentence(message)}${statusAdvice(e.statusCode, r.connection.kind)}`,
+    target,
+    e.statusCode,
+    { cause: err },
+  );
+}
+
+/** An answer checked against its schema; one Haul does not understand says so. */
+function parseAnswer<S extends z.ZodType>(where: string, schema: S, value: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new ServiceCallError(
+    'bad-answer',
+    `${where} answered ${what} with something Haul does not understand (${issue?.path.join('.') || 'the answer'}: ${issue?.message ?? 'unexpected shape'}). Haul may be older than the service; update Haul.`,
+    undefined,
+    undefined,
+  );
+}
+
+/** One call to the service within the time limit; the health hears how it went. */
+async function callService<T>(r: Reach, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  try {
+    const value = await fn(AbortSignal.timeout(r.timeoutMs));
+    r.health.answered();
+    return value;
+  } catch (err) {
+    throw failure(r, err, what);
+  }
+}
+
+/** A drive's log blob as text, refused when larger than Haul shows. */
+async function readLogBlob(r: Reach, maxLogBytes: number, uri: string): Promise<string> {
+  let credential: Awaited<ReturnType<Connection['blobCredential']>>;
+  try {
+    credential = await r.connection.blobCredential(uri);
+  } catch (err) {
+    throw new ServiceCallError('log-unavailable', messageOf(err), undefined, undefined, { cause: err });
+  }
+  const blob = new BlobClient(uri, credential, { retryOptions: { maxTries: 2 } });
+  try {
+    const props = await blob.getProperties({ abortSignal: AbortSignal.timeout(r.timeoutMs) });
+    if ((props.contentLength ?? 0) > maxLogBytes) {
+      throw new ServiceCallError(
+        'log-too-large',
+        `The log is ${Math.round((props.contentLength ?? 0) / 1048576)} MiB, more than Haul shows (${Math.round(maxLogBytes / 1048576)} MiB). Download it from the storage account with Azure Storage Explorer.`,
+        undefined,
+        undefined,
+      );
+    }
+    const buf = await blob.downloadToBuffer(0, undefined, { abortSignal: AbortSignal.timeout(r.timeoutMs) });
+    return buf.toString('utf8');
+  } catch (err) {
+    throw logReadFailure(r, err);
+  }
+}
+
+/** Why a log blob could not be read: gone, refused by the storage account, or not reached. */
+function logReadFailure(r: Reach, err: unknown): ServiceCallError {
+  if (err instanceof ServiceCallError) return err;
+  const e = restLike(err);
+  if (e.statusCode === 404) {
+    return new ServiceCallError(
+      'log-not-found',
+      'The log blob no longer exists in the storage account (it may have been deleted there).',
+      undefined,
+      404,
+    );
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode > 0) {
+    return new ServiceCallError(
+      'log-unavailable',
+      `The storage account refused to hand out the log (HTTP ${e.statusCode}${e.code ? `, ${e.code}` : ''}).${statusAdvice(e.statusCode, r.connection.kind)}`,
+      undefined,
+      e.statusCode,
+    );
+  }
+  const problem =
+    e.name === 'AbortError' ? `no answer within ${Math.round(r.timeoutMs / 1000)} s` : (e.code ?? 'unreachable');
+  return new ServiceCallError(
+    'offline',
+    `Haul cannot reach the storage that holds the log (${problem}). ${r.connection.kind === 'local' ? 'The sandbox storage may have stopped; restart Haul.' : 'Check the network connection and try again.'}`,
+    undefined,
+    undefined,
+  );
 }

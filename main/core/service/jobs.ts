@@ -109,9 +109,16 @@ interface Current {
   listing?: Promise<JobList> | undefined;
 }
 
+/** What every answer about a job goes through: the events, the clock, the listeners, and which connection is current. */
+interface Announcer {
+  events: CoreEvents;
+  now: () => Date;
+  tell: (seen: SeenJob) => void;
+  isCurrent: (c: Current) => boolean;
+}
+
 export function createJobsService(o: JobsServiceOptions): JobsService {
   const now = o.now ?? (() => new Date());
-  let current: Current | undefined;
   const listeners = new Set<(seen: SeenJob) => void>();
   const tell = (seen: SeenJob) => {
     for (const l of listeners) {
@@ -122,7 +129,93 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       }
     }
   };
+  const { cur, isCurrent } = followConnection(o);
+  const a: Announcer = { events: o.events, now, tell, isCurrent };
 
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    client: () => cur().client,
+    records: () => cur().records,
+
+    async list(request) {
+      const c = cur();
+      if (request?.answer === 'kept' && c.listedAt) {
+        // Stale while revalidate: what main already holds, at once, saying how old it is; the fresh
+        // list follows (a `fresh` call joins it, and every view it changes goes out as job.updated).
+        void fresh(a, c).catch(() => undefined);
+        return { jobs: [...c.views.values()], observedAt: c.listedAt, kept: true, refreshing: c.listing !== undefined };
+      }
+      return fresh(a, c);
+    },
+
+    async get(name) {
+      const c = cur();
+      return seen(a, c, await guard(a, c, name, () => c.client.getJob(name)), 'polled');
+    },
+
+    async create(r) {
+      const c = cur();
+      await refuseExisting(c, r.name);
+      const job = await c.client.createJob(r.name, putJobBody(r));
+      return seen(a, c, job, 'haul', true);
+    },
+
+    async update(r) {
+      const c = cur();
+      const body = await updateJobBody(r, () => guard(a, c, r.name, () => c.client.getJob(r.name)));
+      const job = await guard(a, c, r.name, () => c.client.updateJob(r.name, body));
+      await c.records.see([job], now(), { via: 'haul' });
+      await c.records.markUpdated(r.name, now());
+      return seen(a, c, job, 'haul');
+    },
+
+    async ship(r) {
+      const c = cur();
+      const job = await guard(a, c, r.name, () => c.client.updateJob(r.name, shipJobBody(r)));
+      return seen(a, c, job, 'haul');
+    },
+
+    async cancel(name) {
+      const c = cur();
+      const job = await guard(a, c, name, () => c.client.updateJob(name, { cancelRequested: true }));
+      return seen(a, c, job, 'haul');
+    },
+
+    async delete(name) {
+      const c = cur();
+      await guard(a, c, name, () => c.client.deleteJob(name));
+      await removed(a, c, name);
+    },
+
+    async bitLockerKeys(name) {
+      const c = cur();
+      return { name, keys: await guard(a, c, name, () => c.client.bitLockerKeys(name)) };
+    },
+
+    async log(r) {
+      const c = cur();
+      const job = await guard(a, c, r.name, () => c.client.getJob(r.name));
+      await seen(a, c, job, 'polled');
+      return readJobLog(c, job, r, o.sourceFiles?.());
+    },
+
+    async locations() {
+      const c = cur();
+      c.locations = await c.client.listLocations();
+      return c.locations.map(locationView);
+    },
+  };
+}
+
+/**
+ * The client, records and views of the current connection, built anew when the connection
+ * changes; `cur` throws `not-ready` while there is none.
+ */
+function followConnection(o: JobsServiceOptions): { cur: () => Current; isCurrent: (c: Current) => boolean } {
+  let current: Current | undefined;
   const build = (connection: Connection): Current => {
     const key = connectionKey(connection);
     return {
@@ -154,191 +247,127 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     if (!current || current.connection !== c) current = build(c);
     return current;
   }
+  return { cur, isCurrent: (c) => current === c };
+}
 
-  function publish(c: Current, view: JobView): JobView {
-    const before = c.views.get(view.name);
-    c.views.set(view.name, view);
-    if (viewChanged(before, view)) {
-      o.events.emit('job.updated', { kind: 'updated', name: view.name, view });
-      tell({ kind: 'updated', view });
+/** Keeps a job's view and, when it changed, announces it with job.updated. */
+function publish(a: Announcer, c: Current, view: JobView): JobView {
+  const before = c.views.get(view.name);
+  c.views.set(view.name, view);
+  if (viewChanged(before, view)) {
+    a.events.emit('job.updated', { kind: 'updated', name: view.name, view });
+    a.tell({ kind: 'updated', view });
+  }
+  return view;
+}
+
+/**
+ * After a list: the logs its jobs' verdicts need, read a few at a time, each job's view published
+ * again once its logs are counted (unless a newer answer about it was published meanwhile).
+ */
+async function backfillLogs(a: Announcer, c: Current, jobs: ArmJob[], records: Record<string, JobRecord>, at: Date) {
+  const waiting = jobs.filter((j) => logsToRead(c, j, records[j.name], a.now().getTime()).length > 0);
+  const worker = async () => {
+    for (let job = waiting.shift(); job; job = waiting.shift()) {
+      const record = await withLogs(c, job, records[job.name], a.now);
+      if (!a.isCurrent(c) || record === records[job.name]) continue;
+      if (c.views.get(job.name)?.observedAt !== at.toISOString()) continue;
+      publish(a, c, viewOf(c, job, record, at, await locationsOf(c)));
     }
-    return view;
-  }
-
-  /**
-   * After a list: the logs its jobs' verdicts need, read a few at a time, each job's view published
-   * again once its logs are counted (unless a newer answer about it was published meanwhile).
-   */
-  async function backfillLogs(c: Current, jobs: ArmJob[], records: Record<string, JobRecord>, at: Date) {
-    const waiting = jobs.filter((j) => logsToRead(c, j, records[j.name], now().getTime()).length > 0);
-    const worker = async () => {
-      for (let job = waiting.shift(); job; job = waiting.shift()) {
-        const record = await withLogs(c, job, records[job.name], now);
-        if (current !== c || record === records[job.name]) continue;
-        if (c.views.get(job.name)?.observedAt !== at.toISOString()) continue;
-        publish(c, viewOf(c, job, record, at, await locationsOf(c)));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(LOG_READS_AT_ONCE, waiting.length) }, worker));
-  }
-
-  /** Records one answer about one job and returns its (published) view, its drives' logs counted. */
-  async function seen(c: Current, job: ArmJob, via: 'polled' | 'haul', createdByHaul = false): Promise<JobView> {
-    const at = now();
-    const { records } = await c.records.see([job], at, { via, createdByHaul });
-    const record = await withLogs(c, job, records[job.name], now);
-    return publish(c, viewOf(c, job, record, at, await locationsOf(c)));
-  }
-
-  async function removed(c: Current, name: string): Promise<void> {
-    const at = now();
-    const r = await c.records.markGone(name, at);
-    const had = c.views.delete(name);
-    if (had || r) {
-      o.events.emit('job.updated', { kind: 'removed', name, goneAt: r?.goneAt ?? at.toISOString() });
-      tell({ kind: 'removed', name });
-    }
-  }
-
-  /** A 404 on a job means it is gone: say so to everyone, then let the caller's error through. */
-  async function guard<T>(c: Current, name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof ServiceCallError && err.status === 404) await removed(c, name);
-      throw err;
-    }
-  }
-
-  /** The service's list, recorded and published; one at a time per connection. */
-  function fresh(c: Current): Promise<JobList> {
-    c.listing ??= listFromService(c).finally(() => (c.listing = undefined));
-    return c.listing;
-  }
-
-  async function listFromService(c: Current): Promise<JobList> {
-    const jobs = await c.client.listJobs();
-    const at = now();
-    const { records, gone } = await c.records.see(jobs, at, { complete: true });
-    const locations = await locationsOf(c);
-    const views = jobs.map((j) => publish(c, viewOf(c, j, records[j.name], at, locations)));
-    for (const g of gone) {
-      c.views.delete(g.name);
-      o.events.emit('job.updated', { kind: 'removed', name: g.name, goneAt: g.goneAt ?? at.toISOString() });
-      tell({ kind: 'removed', name: g.name });
-    }
-    c.listedAt = at.toISOString();
-    // The list answers at once; verdicts that wait for an error log follow with job.updated.
-    void backfillLogs(c, jobs, records, at).catch(() => undefined);
-    return { jobs: views, observedAt: c.listedAt, kept: false, refreshing: false };
-  }
-
-  return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    client: () => cur().client,
-    records: () => cur().records,
-
-    async list(request) {
-      const c = cur();
-      if (request?.answer === 'kept' && c.listedAt) {
-        // Stale while revalidate: what main already holds, at once, saying how old it is; the fresh
-        // list follows (a `fresh` call joins it, and every view it changes goes out as job.updated).
-        void fresh(c).catch(() => undefined);
-        return { jobs: [...c.views.values()], observedAt: c.listedAt, kept: true, refreshing: c.listing !== undefined };
-      }
-      return fresh(c);
-    },
-
-    async get(name) {
-      const c = cur();
-      return seen(c, await guard(c, name, () => c.client.getJob(name)), 'polled');
-    },
-
-    async create(r) {
-      const c = cur();
-      const existing = await c.client.findJob(r.name);
-      if (existing) {
-        throw new HandlerError(
-          'JobExists',
-          `A job named ${r.name} already exists in resource group ${c.client.resourceGroup} (it is ${existing.properties.state ?? 'in an unknown state'}). Choose another name; creating it again would change that job.`,
-          'name',
-        );
-      }
-      const job = await c.client.createJob(r.name, putJobBody(r));
-      return seen(c, job, 'haul', true);
-    },
-
-    async update(r) {
-      const c = cur();
-      // The SDK flattens UpdateJobParameters.properties into the body's top level.
-      const body: UpdateJobParameters = {
-        ...(r.returnAddress ? { returnAddress: r.returnAddress } : {}),
-        ...(r.returnShipping ? { returnShipping: r.returnShipping } : {}),
-      };
-      if (r.notificationEmails) {
-        const notify = notifyTag(r.notificationEmails);
-        // PATCH replaces all tags: keep the others.
-        const job = await guard(c, r.name, () => c.client.getJob(r.name));
-        const tags = { ...(job.tags ?? {}) };
-        if (notify) tags[NOTIFY_TAG] = notify;
-        else delete tags[NOTIFY_TAG];
-        body.tags = tags;
-      }
-      const job = await guard(c, r.name, () => c.client.updateJob(r.name, body));
-      await c.records.see([job], now(), { via: 'haul' });
-      await c.records.markUpdated(r.name, now());
-      return seen(c, job, 'haul');
-    },
-
-    async ship(r) {
-      const c = cur();
-      const job = await guard(c, r.name, () =>
-        c.client.updateJob(r.name, {
-          state: 'Shipping',
-          deliveryPackage: {
-            carrierName: r.carrierName,
-            trackingNumber: r.trackingNumber,
-            shipDate: r.shipDate,
-            driveCount: r.driveCount,
-          },
-        }),
-      );
-      return seen(c, job, 'haul');
-    },
-
-    async cancel(name) {
-      const c = cur();
-      const job = await guard(c, name, () => c.client.updateJob(name, { cancelRequested: true }));
-      return seen(c, job, 'haul');
-    },
-
-    async delete(name) {
-      const c = cur();
-      await guard(c, name, () => c.client.deleteJob(name));
-      await removed(c, name);
-    },
-
-    async bitLockerKeys(name) {
-      const c = cur();
-      return { name, keys: await guard(c, name, () => c.client.bitLockerKeys(name)) };
-    },
-
-    async log(r) {
-      const c = cur();
-      const job = await guard(c, r.name, () => c.client.getJob(r.name));
-      await seen(c, job, 'polled');
-      return readJobLog(c, job, r, o.sourceFiles?.());
-    },
-
-    async locations() {
-      const c = cur();
-      c.locations = await c.client.listLocations();
-      return c.locations.map(locationView);
-    },
   };
+  await Promise.all(Array.from({ length: Math.min(LOG_READS_AT_ONCE, waiting.length) }, worker));
+}
+
+/** Records one answer about one job and returns its (published) view, its drives' logs counted. */
+async function seen(
+  a: Announcer,
+  c: Current,
+  job: ArmJob,
+  via: 'polled' | 'haul',
+  createdByHaul = false,
+): Promise<JobView> {
+  const at = a.now();
+  const { records } = await c.records.see([job], at, { via, createdByHaul });
+  const record = await withLogs(c, job, records[job.name], a.now);
+  return publish(a, c, viewOf(c, job, record, at, await locationsOf(c)));
+}
+
+/** Marks a job gone in the records and, when Haul knew it, announces it removed. */
+async function removed(a: Announcer, c: Current, name: string): Promise<void> {
+  const at = a.now();
+  const r = await c.records.markGone(name, at);
+  const had = c.views.delete(name);
+  if (had || r) {
+    a.events.emit('job.updated', { kind: 'removed', name, goneAt: r?.goneAt ?? at.toISOString() });
+    a.tell({ kind: 'removed', name });
+  }
+}
+
+/** A 404 on a job means it is gone: say so to everyone, then let the caller's error through. */
+async function guard<T>(a: Announcer, c: Current, name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ServiceCallError && err.status === 404) await removed(a, c, name);
+    throw err;
+  }
+}
+
+/** The service's list, recorded and published; one at a time per connection. */
+function fresh(a: Announcer, c: Current): Promise<JobList> {
+  c.listing ??= listFromService(a, c).finally(() => (c.listing = undefined));
+  return c.listing;
+}
+
+async function listFromService(a: Announcer, c: Current): Promise<JobList> {
+  const jobs = await c.client.listJobs();
+  const at = a.now();
+  const { records, gone } = await c.records.see(jobs, at, { complete: true });
+  const locations = await locationsOf(c);
+  const views = jobs.map((j) => publish(a, c, viewOf(c, j, records[j.name], at, locations)));
+  for (const g of gone) {
+    c.views.delete(g.name);
+    a.events.emit('job.updated', { kind: 'removed', name: g.name, goneAt: g.goneAt ?? at.toISOString() });
+    a.tell({ kind: 'removed', name: g.name });
+  }
+  c.listedAt = at.toISOString();
+  // The list answers at once; verdicts that wait for an error log follow with job.updated.
+  void backfillLogs(a, c, jobs, records, at).catch(() => undefined);
+  return { jobs: views, observedAt: c.listedAt, kept: false, refreshing: false };
+}
+
+/** Refuses a new job whose name the resource group already holds: creating it again would change that job. */
+async function refuseExisting(c: Current, name: string): Promise<void> {
+  const existing = await c.client.findJob(name);
+  if (existing) {
+    throw new HandlerError(
+      'JobExists',
+      `A job named ${name} already exists in resource group ${c.client.resourceGroup} (it is ${existing.properties.state ?? 'in an unknown state'}). Choose another name; creating it again would change that job.`,
+      'name',
+    );
+  }
+}
+
+/** The Update Job body of an edit; new notification emails keep the job's other tags (read with `getJob`). */
+async function updateJobBody(
+  r: Valid<typeof UpdateJobRequest>,
+  getJob: () => Promise<ArmJob>,
+): Promise<UpdateJobParameters> {
+  // The SDK flattens UpdateJobParameters.properties into the body's top level.
+  const body: UpdateJobParameters = {
+    ...(r.returnAddress ? { returnAddress: r.returnAddress } : {}),
+    ...(r.returnShipping ? { returnShipping: r.returnShipping } : {}),
+  };
+  if (r.notificationEmails) {
+    const notify = notifyTag(r.notificationEmails);
+    // PATCH replaces all tags: keep the others.
+    const job = await getJob();
+    const tags = { ...(job.tags ?? {}) };
+    if (notify) tags[NOTIFY_TAG] = notify;
+    else delete tags[NOTIFY_TAG];
+    body.tags = tags;
+  }
+  return body;
 }
 
 async function locationsOf(c: Current): Promise<ArmLocation[]> {
@@ -423,6 +452,19 @@ async function withLogs(
   if (todo.length === 0) return record;
   const changed = await Promise.all(todo.map((x) => readLog(c, job.name, x.driveId, x.uri, now)));
   return changed.some(Boolean) ? await c.records.get(job.name) : record;
+}
+
+/** The Update Job body that says the drives are on their way: the carrier, the tracking number and the count. */
+function shipJobBody(r: Valid<typeof ShipJobRequest>): UpdateJobParameters {
+  return {
+    state: 'Shipping',
+    deliveryPackage: {
+      carrierName: r.carrierName,
+      trackingNumber: r.trackingNumber,
+      shipDate: r.shipDate,
+      driveCount: r.driveCount,
+    },
+  };
 }
 
 /** The notification emails as the job's tag; refused when longer than a tag holds. */

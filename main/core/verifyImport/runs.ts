@@ -37,26 +37,7 @@ export function createVerifyImportRuns(o: VerifyImportRunsOptions): VerifyImport
   const last = new Map<string, VerifyImportStatus>();
   const live = new Map<string, { abort: AbortController; ended: Promise<void> }>();
   const interval = o.progressIntervalMs ?? 250;
-
-  const snapshot = (s: VerifyImportStatus): VerifyImportStatus => ({
-    ...s,
-    total: { ...s.total },
-    checked: { ...s.checked },
-    lengthOnly: { ...s.lengthOnly },
-    mismatches: [...s.mismatches],
-  });
   const emit = (s: VerifyImportStatus) => o.events.emit('verifyImport.progress', snapshot(s));
-
-  async function storageFor(storageAccountId: string): Promise<BlobAccess> {
-    if (o.storage) return o.storage(storageAccountId);
-    const c = o.connections.current();
-    if (!c)
-      throw new HandlerError(
-        'not-ready',
-        'Haul is not connected to an Import/Export service, so it cannot reach the storage account. Try again in a moment.',
-      );
-    return openStorage(c, storageAccountId);
-  }
 
   return {
     async start(name, budgetBytes) {
@@ -69,44 +50,15 @@ export function createVerifyImportRuns(o: VerifyImportRunsOptions): VerifyImport
           'bad-job',
           `Job ${name} names no storage account, so there is nothing to check against.`,
         );
-      const access = await storageFor(id);
+      const access = await storageFor(o, id);
       const items: CheckItem[] = built.rows
         .filter((r) => IMPORTED.has(r.outcome.kind))
         .map((row) => ({ row, known: built.known.get(knownKey(row.driveId, row.filePath)) }));
-      const status: VerifyImportStatus = {
-        runId: `verify-${randomBytes(4).toString('hex')}`,
-        name,
-        state: 'running',
-        startedAt: now().toISOString(),
-        budgetBytes,
-        total: { files: items.length, bytes: items.reduce((s, i) => s + i.row.length, 0) },
-        checked: { files: 0, bytes: 0 },
-        bytesRead: 0,
-        byContentMd5: 0,
-        byReadBack: 0,
-        lengthOnly: { files: 0, bytes: 0 },
-        matching: 0,
-        mismatchCount: 0,
-        mismatches: [],
-        notChecked: built.rows.length - items.length,
-      };
+      const status = startingStatus(name, budgetBytes, items, built.rows.length - items.length, now());
       last.set(name, status);
       const abort = new AbortController();
-      let lastSent = 0;
-      let timer: NodeJS.Timeout | undefined;
-      const changed = () => {
-        const wait = lastSent + interval - Date.now();
-        if (wait <= 0) {
-          lastSent = Date.now();
-          emit(status);
-        } else
-          timer ??= setTimeout(() => {
-            timer = undefined;
-            lastSent = Date.now();
-            if (status.state === 'running') emit(status);
-          }, wait);
-      };
-      const ended = checkImport(items, access, status, { signal: abort.signal, onChange: changed })
+      const progress = throttledProgress(status, interval, emit);
+      const ended = checkImport(items, access, status, { signal: abort.signal, onChange: progress.changed })
         .then(
           () => {
             status.state = 'done';
@@ -120,7 +72,7 @@ export function createVerifyImportRuns(o: VerifyImportRunsOptions): VerifyImport
           },
         )
         .finally(() => {
-          if (timer) clearTimeout(timer);
+          progress.stop();
           status.endedAt = now().toISOString();
           live.delete(name);
           emit(status);
@@ -145,6 +97,84 @@ export function createVerifyImportRuns(o: VerifyImportRunsOptions): VerifyImport
     async dispose() {
       for (const r of live.values()) r.abort.abort();
       await Promise.all([...live.values()].map((r) => r.ended));
+    },
+  };
+}
+
+/** A copy of a run's status, safe to hand out while the run goes on changing it. */
+function snapshot(s: VerifyImportStatus): VerifyImportStatus {
+  return {
+    ...s,
+    total: { ...s.total },
+    checked: { ...s.checked },
+    lengthOnly: { ...s.lengthOnly },
+    mismatches: [...s.mismatches],
+  };
+}
+
+/** The storage account the job imported into, through the current connection (or the tests' stand-in). */
+async function storageFor(o: VerifyImportRunsOptions, storageAccountId: string): Promise<BlobAccess> {
+  if (o.storage) return o.storage(storageAccountId);
+  const c = o.connections.current();
+  if (!c)
+    throw new HandlerError(
+      'not-ready',
+      'Haul is not connected to an Import/Export service, so it cannot reach the storage account. Try again in a moment.',
+    );
+  return openStorage(c, storageAccountId);
+}
+
+/** The status of a run that starts now: everything to check counted, nothing checked yet. */
+function startingStatus(
+  name: string,
+  budgetBytes: number,
+  items: CheckItem[],
+  notChecked: number,
+  at: Date,
+): VerifyImportStatus {
+  return {
+    runId: `verify-${randomBytes(4).toString('hex')}`,
+    name,
+    state: 'running',
+    startedAt: at.toISOString(),
+    budgetBytes,
+    total: { files: items.length, bytes: items.reduce((s, i) => s + i.row.length, 0) },
+    checked: { files: 0, bytes: 0 },
+    bytesRead: 0,
+    byContentMd5: 0,
+    byReadBack: 0,
+    lengthOnly: { files: 0, bytes: 0 },
+    matching: 0,
+    mismatchCount: 0,
+    mismatches: [],
+    notChecked,
+  };
+}
+
+/** A run's progress sent at most once per `interval` while it runs; `stop` drops the one still waiting. */
+function throttledProgress(
+  status: VerifyImportStatus,
+  interval: number,
+  emit: (s: VerifyImportStatus) => void,
+): { changed: () => void; stop: () => void } {
+  let lastSent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const changed = () => {
+    const wait = lastSent + interval - Date.now();
+    if (wait <= 0) {
+      lastSent = Date.now();
+      emit(status);
+    } else
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        lastSent = Date.now();
+        if (status.state === 'running') emit(status);
+      }, wait);
+  };
+  return {
+    changed,
+    stop: () => {
+      if (timer) clearTimeout(timer);
     },
   };
 }

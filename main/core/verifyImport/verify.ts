@@ -11,7 +11,7 @@ import { BLOCK_SIZE } from '../../../shared/formats/driveManifest';
 import { formatBytes } from '../../../shared/prep/names';
 import type { ImportMismatch, ReportRow, VerifyImportStatus } from '../../../shared/report/schemas';
 import type { KnownFile } from '../report/sources';
-import type { BlobAccess } from './storage';
+import type { BlobAccess, BlobFacts } from './storage';
 
 export interface CheckItem {
   row: ReportRow;
@@ -88,12 +88,144 @@ export async function checkImport(
   status: VerifyImportStatus,
   o: CheckOptions,
 ): Promise<void> {
-  let budgetLeft = status.budgetBytes;
-  const changed = () => o.onChange?.();
-  const mismatch = (item: CheckItem, checkedAs: string, kind: ImportMismatch['kind'], text: string) => {
-    status.mismatchCount += 1;
-    if (status.mismatches.length < MAX_MISMATCHES)
-      status.mismatches.push({
+  const check = new ImportCheck(access, status, o);
+  const slots = new Semaphore(Math.max(1, o.concurrency ?? 4));
+  const runs = items.map((item) => slots.runExclusive(() => check.one(item)));
+  const results = await Promise.allSettled(runs);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** One check of an import: each file looked at in turn, counted into `status`, within the read-back budget. */
+class ImportCheck {
+  private budgetLeft: number;
+
+  constructor(
+    private readonly access: BlobAccess,
+    private readonly status: VerifyImportStatus,
+    private readonly o: CheckOptions,
+  ) {
+    this.budgetLeft = status.budgetBytes;
+  }
+
+  /** One file: the blob is there, has the file's length, and holds the file's bytes as far as can be told. */
+  async one(item: CheckItem): Promise<void> {
+    const { status, o } = this;
+    if (o.signal.aborted) throw abortError(o.signal);
+    const name = item.row.importedAs ?? item.row.blobPath;
+    const facts = await this.factsOf(item, name);
+    if (facts === undefined) return this.done(item);
+    if (!facts.exists) {
+      this.mismatch(
+        item,
+        name,
+        'missing',
+        `Blob ${name} is not in ${this.access.label}: it was deleted or renamed there after the import.`,
+      );
+      return this.done(item);
+    }
+    const length = item.known?.length ?? item.row.length;
+    if (facts.length !== length) {
+      this.mismatch(
+        item,
+        name,
+        'length',
+        `Blob ${name} is ${formatBytes(facts.length ?? 0)} (${(facts.length ?? 0).toLocaleString('en-US')} bytes) in ${this.access.label}; the file was ${length.toLocaleString('en-US')} bytes: the blob was changed after the import.`,
+      );
+      return this.done(item);
+    }
+    const md5 = item.known?.md5;
+    if (facts.contentMd5 && md5) this.byContentMd5(item, name, facts.contentMd5, md5);
+    else if (length === 0) status.matching += 1;
+    else await this.byBlocks(item, name, length);
+    return this.done(item);
+  }
+
+  /** The blob's facts; undefined (and the file a mismatch) when they could not be looked up. */
+  private async factsOf(item: CheckItem, name: string): Promise<BlobFacts | undefined> {
+    try {
+      return await this.access.facts(name, this.o.signal);
+    } catch (err) {
+      if (this.o.signal.aborted) throw abortError(this.o.signal);
+      this.mismatch(
+        item,
+        name,
+        'unreadable',
+        `Haul could not look at blob ${name} in ${this.access.label}: ${(messageOf(err).split('\n')[0] ?? '').slice(0, 200)}.`,
+      );
+      return undefined;
+    }
+  }
+
+  /** The storage account's Content-MD5 against the file's MD5. */
+  private byContentMd5(item: CheckItem, name: string, contentMd5: string, md5: string): void {
+    this.status.byContentMd5 += 1;
+    if (contentMd5.toUpperCase() === md5.toUpperCase()) this.status.matching += 1;
+    else
+      this.mismatch(
+        item,
+        name,
+        'content',
+        `Blob ${name} has Content-MD5 ${contentMd5} in ${this.access.label}; the file's MD5 is ${md5.toUpperCase()}: the blob was changed after the import.`,
+      );
+  }
+
+  /** The blob read back against the manifest's block MD5s, budget allowing; else counted as checked by length only. */
+  private async byBlocks(item: CheckItem, name: string, length: number): Promise<void> {
+    const { status, o } = this;
+    const blocks = item.known?.blocks ?? '';
+    if (blocks.length !== Math.ceil(length / BLOCK_SIZE) * 32 || length > this.budgetLeft) {
+      status.lengthOnly.files += 1;
+      status.lengthOnly.bytes += length;
+      return;
+    }
+    this.budgetLeft -= length;
+    status.byReadBack += 1;
+    let bad;
+    try {
+      bad = await readBack(this.access, name, blocks, length, o.signal, (n) => {
+        status.bytesRead += n;
+        this.changed();
+      });
+    } catch (err) {
+      if (o.signal.aborted) throw abortError(o.signal);
+      this.mismatch(
+        item,
+        name,
+        'unreadable',
+        `Haul could not read blob ${name} back from ${this.access.label}: ${(messageOf(err).split('\n')[0] ?? '').slice(0, 200)}.`,
+      );
+      return;
+    }
+    if (!bad) status.matching += 1;
+    else if ('short' in bad)
+      this.mismatch(
+        item,
+        name,
+        'length',
+        `Blob ${name} ended after ${bad.short.toLocaleString('en-US')} bytes when read back from ${this.access.label}.`,
+      );
+    else {
+      const from = bad.block * BLOCK_SIZE;
+      const to = Math.min(length, from + BLOCK_SIZE);
+      this.mismatch(
+        item,
+        name,
+        'content',
+        `Blob ${name} differs from the file in block ${bad.block + 1} (bytes ${from.toLocaleString('en-US')}–${(to - 1).toLocaleString('en-US')}; MD5 ${bad.got}, the manifest's ${blocks.slice(bad.block * 32, bad.block * 32 + 32).toUpperCase()}): the blob was changed after the import.`,
+      );
+    }
+  }
+
+  private changed(): void {
+    this.o.onChange?.();
+  }
+
+  /** Counts a mismatch; the first MAX_MISMATCHES are kept, named by the customer's file. */
+  private mismatch(item: CheckItem, checkedAs: string, kind: ImportMismatch['kind'], text: string): void {
+    this.status.mismatchCount += 1;
+    if (this.status.mismatches.length < MAX_MISMATCHES)
+      this.status.mismatches.push({
         driveId: item.row.driveId,
         ...(item.row.sourcePath ? { sourcePath: item.row.sourcePath } : {}),
         blobPath: item.row.blobPath,
@@ -101,114 +233,11 @@ export async function checkImport(
         kind,
         text,
       });
-  };
-  const done = (item: CheckItem) => {
-    status.checked.files += 1;
-    status.checked.bytes += item.row.length;
-    changed();
-  };
+  }
 
-  const checkOne = async (item: CheckItem): Promise<void> => {
-    if (o.signal.aborted) throw abortError(o.signal);
-    const name = item.row.importedAs ?? item.row.blobPath;
-    const where = `${access.label}`;
-    let facts;
-    try {
-      facts = await access.facts(name, o.signal);
-    } catch (err) {
-      if (o.signal.aborted) throw abortError(o.signal);
-      mismatch(
-        item,
-        name,
-        'unreadable',
-        `Haul could not look at blob ${name} in ${where}: ${(messageOf(err).split('\n')[0] ?? '').slice(0, 200)}.`,
-      );
-      return done(item);
-    }
-    if (!facts.exists) {
-      mismatch(
-        item,
-        name,
-        'missing',
-        `Blob ${name} is not in ${where}: it was deleted or renamed there after the import.`,
-      );
-      return done(item);
-    }
-    const length = item.known?.length ?? item.row.length;
-    if (facts.length !== length) {
-      mismatch(
-        item,
-        name,
-        'length',
-        `Blob ${name} is ${formatBytes(facts.length ?? 0)} (${(facts.length ?? 0).toLocaleString('en-US')} bytes) in ${where}; the file was ${length.toLocaleString('en-US')} bytes: the blob was changed after the import.`,
-      );
-      return done(item);
-    }
-    const md5 = item.known?.md5;
-    if (facts.contentMd5 && md5) {
-      status.byContentMd5 += 1;
-      if (facts.contentMd5.toUpperCase() === md5.toUpperCase()) status.matching += 1;
-      else
-        mismatch(
-          item,
-          name,
-          'content',
-          `Blob ${name} has Content-MD5 ${facts.contentMd5} in ${where}; the file's MD5 is ${md5.toUpperCase()}: the blob was changed after the import.`,
-        );
-      return done(item);
-    }
-    if (length === 0) {
-      status.matching += 1;
-      return done(item);
-    }
-    const blocks = item.known?.blocks ?? '';
-    if (blocks.length !== Math.ceil(length / BLOCK_SIZE) * 32 || length > budgetLeft) {
-      status.lengthOnly.files += 1;
-      status.lengthOnly.bytes += length;
-      return done(item);
-    }
-    budgetLeft -= length;
-    status.byReadBack += 1;
-    let bad;
-    try {
-      bad = await readBack(access, name, blocks, length, o.signal, (n) => {
-        status.bytesRead += n;
-        changed();
-      });
-    } catch (err) {
-      if (o.signal.aborted) throw abortError(o.signal);
-      mismatch(
-        item,
-        name,
-        'unreadable',
-        `Haul could not read blob ${name} back from ${where}: ${(messageOf(err).split('\n')[0] ?? '').slice(0, 200)}.`,
-      );
-      return done(item);
-    }
-    if (!bad) status.matching += 1;
-    else if ('short' in bad)
-      mismatch(
-        item,
-        name,
-        'length',
-        `Blob ${name} ended after ${bad.short.toLocaleString('en-US')} bytes when read back from ${where}.`,
-      );
-    else {
-      const from = bad.block * BLOCK_SIZE;
-      const to = Math.min(length, from + BLOCK_SIZE);
-      mismatch(
-        item,
-        name,
-        'content',
-        `Blob ${name} differs from the file in block ${bad.block + 1} (bytes ${from.toLocaleString('en-US')}–${(to - 1).toLocaleString('en-US')}; MD5 ${bad.got}, the manifest's ${blocks.slice(bad.block * 32, bad.block * 32 + 32).toUpperCase()}): the blob was changed after the import.`,
-      );
-    }
-    return done(item);
-  };
-
-  const slots = new Semaphore(Math.max(1, o.concurrency ?? 4));
-  const runs = items.map((item) => slots.runExclusive(() => checkOne(item)));
-  const results = await Promise.allSettled(runs);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  private done(item: CheckItem): void {
+    this.status.checked.files += 1;
+    this.status.checked.bytes += item.row.length;
+    this.changed();
+  }
 }
