@@ -165,6 +165,58 @@ type CheckState =
   | { state: 'done'; result: KeyCheckResult }
   | { state: 'failed'; error: string };
 
+/** The key as typed checked against the drive, a pause after the last keystroke; the latest answer wins. */
+function useKeyCheck(path: string, value: string): CheckState {
+  const [check, setCheck] = useState<CheckState>({ state: 'idle' });
+  const asked = useRef(0);
+  useEffect(() => {
+    setCheck({ state: 'idle' });
+    if (!value.trim() || recoveryPasswordProblem(value)) return;
+    const seq = ++asked.current;
+    const timer = setTimeout(() => {
+      setCheck({ state: 'checking' });
+      void bridge()
+        .bitlockerCheck({ target: path, key: normalizeRecoveryPassword(value) })
+        .then((r) => {
+          if (seq !== asked.current) return;
+          setCheck(r.ok ? { state: 'done', result: r.value } : { state: 'failed', error: r.error.message });
+        });
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [path, value]);
+  return check;
+}
+
+/** What the key's field says: nothing while a key is being typed, then what is wrong or that it opens the drive. */
+function keyMessage(
+  value: string,
+  check: CheckState,
+  driveName: string,
+  attempted: boolean | undefined,
+): [string | undefined, 'error' | 'success' | 'warning' | 'none'] {
+  const typo = value.trim() ? recoveryPasswordProblem(value) : undefined;
+  const result = check.state === 'done' ? check.result : undefined;
+  return !value.trim()
+    ? [attempted ? `Give the 48-digit recovery password of ${driveName}.` : undefined, attempted ? 'error' : 'none']
+    : typo
+      ? // a whole key typed (or the person moved on): say what is wrong; while typing, wait
+        value.replace(/[\s-]/g, '').length >= 48 || attempted
+        ? [`Not the recovery password of ${driveName}: ${typo}`, 'error']
+        : [undefined, 'none']
+      : check.state === 'failed'
+        ? [`The key of ${driveName} could not be checked: ${check.error}`, 'warning']
+        : !result
+          ? [undefined, 'none']
+          : result.result === 'opens'
+            ? [`Checked: this recovery password opens ${driveName}.`, 'success']
+            : result.result === 'refused'
+              ? [
+                  `This recovery password does not open ${driveName}. Give the key BitLocker printed or saved for this drive.`,
+                  'error',
+                ]
+              : [result.message, 'warning'];
+}
+
 /**
  * The recovery password of one chosen drive: masked until revealed, checked against the drive as
  * typed. `onChecked` hears whether the key opens the drive (for a gate), `driveName` names it.
@@ -185,26 +237,8 @@ export function DriveKeyField({
   const styles = useStyles();
   const windows = useHaul((s) => s.bitlocker.support?.readKey === true);
   const [shown, setShown] = useState(false);
-  const [check, setCheck] = useState<CheckState>({ state: 'idle' });
+  const check = useKeyCheck(path, value);
   const [readError, setReadError] = useState<string>();
-  const asked = useRef(0);
-  const typo = value.trim() ? recoveryPasswordProblem(value) : undefined;
-
-  useEffect(() => {
-    setCheck({ state: 'idle' });
-    if (!value.trim() || recoveryPasswordProblem(value)) return;
-    const seq = ++asked.current;
-    const timer = setTimeout(() => {
-      setCheck({ state: 'checking' });
-      void bridge()
-        .bitlockerCheck({ target: path, key: normalizeRecoveryPassword(value) })
-        .then((r) => {
-          if (seq !== asked.current) return;
-          setCheck(r.ok ? { state: 'done', result: r.value } : { state: 'failed', error: r.error.message });
-        });
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [path, value]);
 
   const readFromDrive = async () => {
     setReadError(undefined);
@@ -213,26 +247,7 @@ export function DriveKeyField({
     else setReadError(r.error.message);
   };
 
-  const result = check.state === 'done' ? check.result : undefined;
-  const [message, state]: [string | undefined, 'error' | 'success' | 'warning' | 'none'] = !value.trim()
-    ? [attempted ? `Give the 48-digit recovery password of ${driveName}.` : undefined, attempted ? 'error' : 'none']
-    : typo
-      ? // a whole key typed (or the person moved on): say what is wrong; while typing, wait
-        value.replace(/[\s-]/g, '').length >= 48 || attempted
-        ? [`Not the recovery password of ${driveName}: ${typo}`, 'error']
-        : [undefined, 'none']
-      : check.state === 'failed'
-        ? [`The key of ${driveName} could not be checked: ${check.error}`, 'warning']
-        : !result
-          ? [undefined, 'none']
-          : result.result === 'opens'
-            ? [`Checked: this recovery password opens ${driveName}.`, 'success']
-            : result.result === 'refused'
-              ? [
-                  `This recovery password does not open ${driveName}. Give the key BitLocker printed or saved for this drive.`,
-                  'error',
-                ]
-              : [result.message, 'warning'];
+  const [message, state] = keyMessage(value, check, driveName, attempted);
 
   return (
     <div className={styles.grow} data-testid="drive-key">

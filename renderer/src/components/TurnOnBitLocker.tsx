@@ -242,7 +242,6 @@ function TurnOnDialog({
   fileSystem?: string;
   onClose(): void;
 }) {
-  const styles = useStyles();
   const turnOn = useHaul((s) => s.bitlocker.turnOn);
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
@@ -268,38 +267,12 @@ function TurnOnDialog({
           </DialogTitle>
           <DialogContent data-testid="turn-on-dialog">
             <Body1 block>Windows encrypts {letter} with BitLocker, as the Azure data center requires:</Body1>
-            <ul className={styles.list}>
-              {formatRow && (
-                <li className={styles.item}>
-                  <Body1>
-                    First {letter} is formatted NTFS
-                    {fileSystem && fileSystem !== 'NTFS' ? ` (it is ${fileSystem})` : ''}, because {formatRow.file}, row{' '}
-                    {formatRow.row}, says FormatOption=Format. <strong>Everything on it is erased.</strong>
-                  </Body1>
-                </li>
-              )}
-              <li className={styles.item}>
-                <Body1>
-                  AES-256 (XTS) with a new 48-digit recovery password. Haul reads it back from the drive and records it
-                  for the job: you type nothing.
-                </Body1>
-              </li>
-              <li className={styles.item}>
-                <Body1>
-                  Only the space in use is encrypted
-                  {formatRow ? '' : usedBytes !== undefined ? ` (${formatBytes(usedBytes)} now)` : ''}: that takes{' '}
-                  {encryptionTime(formatRow ? 0 : usedBytes)}. Whatever is written later is encrypted as it is written.
-                  Space that is free now is left as it is, so files deleted from this drive before stay readable there;
-                  a new or freshly formatted drive has none.
-                </Body1>
-              </li>
-              <li className={styles.item}>
-                <Body1>
-                  Keep the drive attached and the computer on until it is done; Haul shows how far it is. Haul must run
-                  as administrator.
-                </Body1>
-              </li>
-            </ul>
+            <WhatHappens
+              letter={letter}
+              {...(usedBytes !== undefined ? { usedBytes } : {})}
+              {...(formatRow ? { formatRow } : {})}
+              {...(fileSystem ? { fileSystem } : {})}
+            />
             {formatRow && (
               <Field
                 label={`Type ${confirmation} to erase ${letter}`}
@@ -337,6 +310,55 @@ function TurnOnDialog({
         </DialogBody>
       </DialogSurface>
     </Dialog>
+  );
+}
+
+/** What turning BitLocker on does to the drive, point by point: the format first when asked, the key, the time, the care. */
+function WhatHappens({
+  letter,
+  usedBytes,
+  formatRow,
+  fileSystem,
+}: {
+  letter: string;
+  usedBytes?: number;
+  formatRow?: { file: string; row: number };
+  fileSystem?: string;
+}) {
+  const styles = useStyles();
+  return (
+    <ul className={styles.list}>
+      {formatRow && (
+        <li className={styles.item}>
+          <Body1>
+            First {letter} is formatted NTFS
+            {fileSystem && fileSystem !== 'NTFS' ? ` (it is ${fileSystem})` : ''}, because {formatRow.file}, row{' '}
+            {formatRow.row}, says FormatOption=Format. <strong>Everything on it is erased.</strong>
+          </Body1>
+        </li>
+      )}
+      <li className={styles.item}>
+        <Body1>
+          AES-256 (XTS) with a new 48-digit recovery password. Haul reads it back from the drive and records it for the
+          job: you type nothing.
+        </Body1>
+      </li>
+      <li className={styles.item}>
+        <Body1>
+          Only the space in use is encrypted
+          {formatRow ? '' : usedBytes !== undefined ? ` (${formatBytes(usedBytes)} now)` : ''}: that takes{' '}
+          {encryptionTime(formatRow ? 0 : usedBytes)}. Whatever is written later is encrypted as it is written. Space
+          that is free now is left as it is, so files deleted from this drive before stay readable there; a new or
+          freshly formatted drive has none.
+        </Body1>
+      </li>
+      <li className={styles.item}>
+        <Body1>
+          Keep the drive attached and the computer on until it is done; Haul shows how far it is. Haul must run as
+          administrator.
+        </Body1>
+      </li>
+    </ul>
   );
 }
 

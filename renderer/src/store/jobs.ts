@@ -15,7 +15,7 @@ import type {
 import type { BridgeError, BridgeResult } from '../../../shared/ipc/contract';
 import type { JobView, LocationView } from '../../../shared/jobs/schemas';
 import { bridge } from '../bridge';
-import type { SliceCreator } from './slice';
+import type { HaulState, SliceCreator, SliceSet } from './slice';
 
 export type ActionResult<T = JobView> = { ok: true; value: T } | { ok: false; error: BridgeError };
 
@@ -69,8 +69,11 @@ async function call<T>(answer: () => Promise<BridgeResult<T>>): Promise<ActionRe
 export const LIST_EVERY_MS = 10_000;
 export const JOB_EVERY_MS = 3_000;
 
-export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
-  const jobs = () => get().jobs;
+/**
+ * What the slice keeps of the views it is given: a job seen (remember), a job gone (forget), and a
+ * fresh list (take), each mirrored into the job list the Jobs screen scrolls.
+ */
+function viewKeeping(set: SliceSet<'jobs'>, get: () => HaulState) {
   const remember = (view: JobView) => {
     get().jobList.put(view);
     set((s) => {
@@ -91,11 +94,6 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
       return { byName, names: s.names?.filter((n) => n !== name), gone: { ...s.gone, [name]: at } };
     });
   };
-  const acted = (answer: ActionResult): ActionResult => {
-    if (answer.ok) remember(answer.value);
-    return answer;
-  };
-
   const take = (list: JobList) => {
     // A job.updated event that arrived while the list was on its way is newer than the list's view.
     const before = get().jobs.byName;
@@ -106,6 +104,17 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
     get().jobList.replace(jobs);
     const byName = Object.fromEntries(jobs.map((j) => [j.name, j]));
     set({ byName, names: jobs.map((j) => j.name), listedAt: list.observedAt, kept: list.kept, error: undefined });
+  };
+
+  return { remember, forget, take };
+}
+
+export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
+  const jobs = () => get().jobs;
+  const { remember, forget, take } = viewKeeping(set, get);
+  const acted = (answer: ActionResult): ActionResult => {
+    if (answer.ok) remember(answer.value);
+    return answer;
   };
 
   let listing: Promise<void> | undefined;

@@ -84,10 +84,10 @@ type DraftActions = Pick<
   'open' | 'update' | 'goTo' | 'saveNow' | 'discard' | 'setServerError' | 'refreshDrafts' | 'deleteDraft'
 >;
 
-function wizardDraftActions(set: SliceSet<'wizard'>, get: () => HaulState): DraftActions {
+/** Saves the draft now, after the saves before it: creating it the first time, giving the wizard its address. */
+function draftSaver(set: SliceSet<'wizard'>, get: () => HaulState): () => Promise<void> {
   const me = () => get().wizard;
-
-  const persist = (): Promise<void> => {
+  return () => {
     if (saveTimer) {
       clearTimeout(saveTimer);
       saveTimer = undefined;
@@ -109,6 +109,38 @@ function wizardDraftActions(set: SliceSet<'wizard'>, get: () => HaulState): Draf
     });
     return saveChain;
   };
+}
+
+/** The list of drafts on the Jobs screen, and deleting one from it. */
+function draftListActions(
+  set: SliceSet<'wizard'>,
+  get: () => HaulState,
+): Pick<WizardSlice, 'refreshDrafts' | 'deleteDraft'> {
+  const me = () => get().wizard;
+  return {
+    async refreshDrafts() {
+      try {
+        set({ drafts: await answer('drafts.list', bridge().draftsList()), draftsError: undefined });
+      } catch (err) {
+        set({ draftsError: errorText(err) });
+      }
+    },
+
+    async deleteDraft(id) {
+      try {
+        await answer('drafts.delete', bridge().draftsDelete({ id }));
+        set({ drafts: (me().drafts ?? []).filter((d) => d.id !== id) });
+        if (me().draftId === id) set({ draftId: undefined, openedFor: undefined, values: emptyValues(), step: 'type' });
+      } catch (err) {
+        set({ draftsError: errorText(err) });
+      }
+    },
+  };
+}
+
+function wizardDraftActions(set: SliceSet<'wizard'>, get: () => HaulState): DraftActions {
+  const me = () => get().wizard;
+  const persist = draftSaver(set, get);
 
   return {
     async open(draftId) {
@@ -199,23 +231,7 @@ function wizardDraftActions(set: SliceSet<'wizard'>, get: () => HaulState): Draf
       if (where) set({ serverErrors: { ...me().serverErrors, [where.field]: errorText(err) } });
     },
 
-    async refreshDrafts() {
-      try {
-        set({ drafts: await answer('drafts.list', bridge().draftsList()), draftsError: undefined });
-      } catch (err) {
-        set({ draftsError: errorText(err) });
-      }
-    },
-
-    async deleteDraft(id) {
-      try {
-        await answer('drafts.delete', bridge().draftsDelete({ id }));
-        set({ drafts: (me().drafts ?? []).filter((d) => d.id !== id) });
-        if (me().draftId === id) set({ draftId: undefined, openedFor: undefined, values: emptyValues(), step: 'type' });
-      } catch (err) {
-        set({ draftsError: errorText(err) });
-      }
-    },
+    ...draftListActions(set, get),
   };
 }
 

@@ -13,6 +13,11 @@ type PrepActions = Pick<
 >;
 
 export function wizardPrepActions(set: SliceSet<'wizard'>, get: () => HaulState): PrepActions {
+  return { ...planAndStart(set, get), ...sessionRuns(set, get), ...sessionFeed(set, get) };
+}
+
+/** Planning the chosen drives and starting the preparation on the confirmed plan. */
+function planAndStart(set: SliceSet<'wizard'>, get: () => HaulState): Pick<PrepActions, 'runPlan' | 'startPrep'> {
   const me = () => get().wizard;
   return {
     async runPlan(withTargets) {
@@ -73,7 +78,16 @@ export function wizardPrepActions(set: SliceSet<'wizard'>, get: () => HaulState)
         if (errorCode(err) === 'plan-changed') await get().wizard.runPlan(true);
       }
     },
+  };
+}
 
+/** Cancel, Resume and Verify on the draft's session, each busy while main answers. */
+function sessionRuns(
+  set: SliceSet<'wizard'>,
+  get: () => HaulState,
+): Pick<PrepActions, 'cancelPrep' | 'resumePrep' | 'verifyPrep'> {
+  const me = () => get().wizard;
+  return {
     async cancelPrep() {
       const sessionId = me().values.prepare.sessionId;
       if (!sessionId) return;
@@ -113,7 +127,16 @@ export function wizardPrepActions(set: SliceSet<'wizard'>, get: () => HaulState)
       }
       set({ prepBusy: false });
     },
+  };
+}
 
+/** What main says of the sessions: the list asked for, and the progress and session events it sends. */
+function sessionFeed(
+  set: SliceSet<'wizard'>,
+  get: () => HaulState,
+): Pick<PrepActions, 'refreshSessions' | 'onProgress' | 'onSession'> {
+  const me = () => get().wizard;
+  return {
     async refreshSessions() {
       try {
         const list = await answer('prep.sessions', bridge().prepSessions());

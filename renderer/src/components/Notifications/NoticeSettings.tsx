@@ -42,25 +42,9 @@ export function NoticeSettings() {
   const styles = useStyles();
   const settings = useHaul((s) => s.notifications.settings);
   const save = useHaul((s) => s.notifications.saveSettings);
-  const jobNames = useHaul((s) => [...new Set(s.notifications.notices.map((n) => n.jobName))].join('\n'));
-  const [job, setJob] = useState('');
   const [permission, setPermission] = useState(webPermission());
-  const [times, setTimes] = useState<{ start?: string; end?: string }>({});
   if (!settings) return <Text>Loading the settings…</Text>;
   const change = (next: Partial<NotificationSettings>) => void save({ ...settings, ...next });
-  const mute = () => {
-    const name = job.trim();
-    if (name && !settings.mutedJobs.includes(name)) change({ mutedJobs: [...settings.mutedJobs, name] });
-    setJob('');
-  };
-  const time = (which: 'start' | 'end', value: string) => {
-    setTimes((t) => ({ ...t, [which]: value }));
-    if (clockTime.safeParse(value).success) change({ quietHours: { ...settings.quietHours, [which]: value } });
-  };
-  const timeError = (which: 'start' | 'end') => {
-    const v = times[which];
-    return v !== undefined && !clockTime.safeParse(v).success ? 'Use a time such as 22:00' : undefined;
-  };
   return (
     <div className={styles.pane}>
       <Text className={styles.heading}>Tell me when</Text>
@@ -78,6 +62,45 @@ export function NoticeSettings() {
         Switched off or muted, a notice still lands here, marked read, without a popup.
       </Caption1>
 
+      <MutedJobs settings={settings} change={change} />
+
+      <QuietHours settings={settings} change={change} />
+
+      {permission !== 'unsupported' && permission !== 'granted' && settings && (
+        <>
+          <Text className={styles.heading}>Desktop popups in this browser</Text>
+          {permission === 'denied' ? (
+            <Caption1 className={styles.hint}>
+              This browser blocks Haul's popups. Allow notifications for this page in the browser's site settings; the
+              centre works either way.
+            </Caption1>
+          ) : (
+            <Button onClick={() => void askOnce(true).then(setPermission)}>Allow desktop notifications</Button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** What a part of the settings is given: the settings, and a change to save. */
+interface PartProps {
+  settings: NotificationSettings;
+  change: (next: Partial<NotificationSettings>) => void;
+}
+
+/** The jobs muted, each to unmute, and a job to mute by name (the ones with notices offered). */
+function MutedJobs({ settings, change }: PartProps) {
+  const styles = useStyles();
+  const jobNames = useHaul((s) => [...new Set(s.notifications.notices.map((n) => n.jobName))].join('\n'));
+  const [job, setJob] = useState('');
+  const mute = () => {
+    const name = job.trim();
+    if (name && !settings.mutedJobs.includes(name)) change({ mutedJobs: [...settings.mutedJobs, name] });
+    setJob('');
+  };
+  return (
+    <>
       <Text className={styles.heading}>Muted jobs</Text>
       {settings.mutedJobs.length > 0 && (
         <TagGroup
@@ -112,7 +135,24 @@ export function NoticeSettings() {
           Mute
         </Button>
       </div>
+    </>
+  );
+}
 
+/** Quiet hours on or off, and from when to when; a time is kept as typed until it reads as one. */
+function QuietHours({ settings, change }: PartProps) {
+  const styles = useStyles();
+  const [times, setTimes] = useState<{ start?: string; end?: string }>({});
+  const time = (which: 'start' | 'end', value: string) => {
+    setTimes((t) => ({ ...t, [which]: value }));
+    if (clockTime.safeParse(value).success) change({ quietHours: { ...settings.quietHours, [which]: value } });
+  };
+  const timeError = (which: 'start' | 'end') => {
+    const v = times[which];
+    return v !== undefined && !clockTime.safeParse(v).success ? 'Use a time such as 22:00' : undefined;
+  };
+  return (
+    <>
       <Text className={styles.heading}>Quiet hours</Text>
       <Switch
         label="No popups during quiet hours (notices wait here, unread)"
@@ -139,20 +179,6 @@ export function NoticeSettings() {
           />
         </Field>
       </div>
-
-      {permission !== 'unsupported' && permission !== 'granted' && settings && (
-        <>
-          <Text className={styles.heading}>Desktop popups in this browser</Text>
-          {permission === 'denied' ? (
-            <Caption1 className={styles.hint}>
-              This browser blocks Haul's popups. Allow notifications for this page in the browser's site settings; the
-              centre works either way.
-            </Caption1>
-          ) : (
-            <Button onClick={() => void askOnce(true).then(setPermission)}>Allow desktop notifications</Button>
-          )}
-        </>
-      )}
-    </div>
+    </>
   );
 }

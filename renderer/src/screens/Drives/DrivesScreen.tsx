@@ -27,7 +27,7 @@ import {
   Desktop20Regular,
   HardDrive20Regular,
 } from '@fluentui/react-icons';
-import type { ServiceStatus } from '../../../../shared/ipc/contract';
+import type { ClassifiedDrive, ServiceStatus } from '../../../../shared/ipc/contract';
 import { useHaul } from '../../store';
 import { platformName } from '../../format';
 import { formatBytes } from '../../../../shared/prep/names';
@@ -83,7 +83,6 @@ const STATUS = {
 
 export function DrivesScreen() {
   const styles = useStyles();
-  const info = useHaul((s) => s.app.info);
   const service = useHaul((s) => s.app.service);
   const drives = useHaul((s) => s.drives.list);
   const loadingDrives = useHaul((s) => s.drives.loading);
@@ -106,29 +105,7 @@ export function DrivesScreen() {
         </MessageBar>
       )}
       <div className={styles.grid}>
-        <Card aria-label="This computer">
-          <CardHeader image={<Desktop20Regular />} header={<Subtitle2>This computer</Subtitle2>} />
-          {info ? (
-            <dl className={styles.facts}>
-              <dt className={styles.label}>Platform</dt>
-              <dd className={styles.value} data-testid="platform">
-                {platformName(info.platform)} ({info.arch})
-              </dd>
-              <dt className={styles.label}>Haul</dt>
-              <dd className={styles.value} data-testid="version">
-                {info.version}
-              </dd>
-              <dt className={styles.label}>Node</dt>
-              <dd className={styles.value}>{info.nodeVersion}</dd>
-              <dt className={styles.label}>Data folder</dt>
-              <dd className={`${styles.value} ${styles.mono} ${styles.path}`} data-testid="data-dir">
-                {info.dataDir}
-              </dd>
-            </dl>
-          ) : (
-            <Spinner size="tiny" label="Asking main…" />
-          )}
-        </Card>
+        <ComputerCard />
         <Card aria-label="Import/Export service" className={styles.service}>
           <CardHeader image={<CloudArrowUp20Regular />} header={<Subtitle2>Import/Export service</Subtitle2>} />
           {service ? <ServiceFacts service={service} /> : <Spinner size="tiny" label="Asking main…" />}
@@ -169,35 +146,7 @@ export function DrivesScreen() {
                 </TableHeader>
                 <TableBody>
                   {drives.map((d) => (
-                    <TableRow key={d.device} data-testid="drive-row">
-                      <TableCell className={`${styles.mono} ${styles.nowrap}`}>{d.device}</TableCell>
-                      <TableCell className={`${styles.mono} ${styles.path}`} data-testid="drive-serial">
-                        {d.serial ?? '—'}
-                      </TableCell>
-                      <TableCell>{d.description || '—'}</TableCell>
-                      <TableCell className={styles.nowrap}>{d.size > 0 ? formatBytes(d.size) : '—'}</TableCell>
-                      <TableCell className={`${styles.mono} ${styles.path}`}>
-                        {d.mountpoints.join(', ') || 'not mounted'}
-                      </TableCell>
-                      <TableCell className={styles.wide}>
-                        <div className={styles.verdict}>
-                          <Badge appearance="filled" color={STATUS[d.status].color} data-testid="drive-status">
-                            {STATUS[d.status].text}
-                          </Badge>
-                          <DriveEncryption encryption={d.encryption} azure={azure} />
-                          <DriveTurnOn drive={d} />
-                          {d.reasons.length > 0 && (
-                            <ul className={styles.reasons}>
-                              {d.reasons.map((r) => (
-                                <li key={r.code} className={r.severity === 'blocked' ? styles.blocked : undefined}>
-                                  {r.message}
-                                </li>
-                              ))}
-                            </ul>
-                          )}
-                        </div>
-                      </TableCell>
-                    </TableRow>
+                    <DriveRow key={d.device} d={d} azure={azure} />
                   ))}
                 </TableBody>
               </Table>
@@ -207,6 +156,71 @@ export function DrivesScreen() {
         <PreparedDrives className={styles.drives} />
       </div>
     </div>
+  );
+}
+
+/** This computer: its platform, Haul's version, Node and the data folder. */
+function ComputerCard() {
+  const styles = useStyles();
+  const info = useHaul((s) => s.app.info);
+  return (
+    <Card aria-label="This computer">
+      <CardHeader image={<Desktop20Regular />} header={<Subtitle2>This computer</Subtitle2>} />
+      {info ? (
+        <dl className={styles.facts}>
+          <dt className={styles.label}>Platform</dt>
+          <dd className={styles.value} data-testid="platform">
+            {platformName(info.platform)} ({info.arch})
+          </dd>
+          <dt className={styles.label}>Haul</dt>
+          <dd className={styles.value} data-testid="version">
+            {info.version}
+          </dd>
+          <dt className={styles.label}>Node</dt>
+          <dd className={styles.value}>{info.nodeVersion}</dd>
+          <dt className={styles.label}>Data folder</dt>
+          <dd className={`${styles.value} ${styles.mono} ${styles.path}`} data-testid="data-dir">
+            {info.dataDir}
+          </dd>
+        </dl>
+      ) : (
+        <Spinner size="tiny" label="Asking main…" />
+      )}
+    </Card>
+  );
+}
+
+/** One drive as a copy target: what it is, where it is mounted, and the verdict with its reasons. */
+function DriveRow({ d, azure }: { d: ClassifiedDrive; azure: boolean }) {
+  const styles = useStyles();
+  return (
+    <TableRow data-testid="drive-row">
+      <TableCell className={`${styles.mono} ${styles.nowrap}`}>{d.device}</TableCell>
+      <TableCell className={`${styles.mono} ${styles.path}`} data-testid="drive-serial">
+        {d.serial ?? '—'}
+      </TableCell>
+      <TableCell>{d.description || '—'}</TableCell>
+      <TableCell className={styles.nowrap}>{d.size > 0 ? formatBytes(d.size) : '—'}</TableCell>
+      <TableCell className={`${styles.mono} ${styles.path}`}>{d.mountpoints.join(', ') || 'not mounted'}</TableCell>
+      <TableCell className={styles.wide}>
+        <div className={styles.verdict}>
+          <Badge appearance="filled" color={STATUS[d.status].color} data-testid="drive-status">
+            {STATUS[d.status].text}
+          </Badge>
+          <DriveEncryption encryption={d.encryption} azure={azure} />
+          <DriveTurnOn drive={d} />
+          {d.reasons.length > 0 && (
+            <ul className={styles.reasons}>
+              {d.reasons.map((r) => (
+                <li key={r.code} className={r.severity === 'blocked' ? styles.blocked : undefined}>
+                  {r.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </TableCell>
+    </TableRow>
   );
 }
 

@@ -71,19 +71,13 @@ function ActionButton({ a, reasonId }: { a: ActionSpec; reasonId: string }) {
   );
 }
 
-export function Actions({ job }: { job: JobView }) {
-  const styles = useStyles();
-  const baseId = useId();
-  const [open, setOpen] = useState<Open>(undefined);
-  const cancel = useHaul((s) => s.jobs.cancel);
-  const remove = useHaul((s) => s.jobs.remove);
-  const navigate = useHaul((s) => s.ui.navigate);
-  const close = () => setOpen(undefined);
+/** The actions this job offers now, in toolbar order: Ship only while it can still be shipped,
+ * BitLocker keys only when a drive has one, Logs only when the data center wrote one. */
+function actionSpecs(job: JobView, setOpen: (open: Open) => void, openLog: (driveId: string) => void): ActionSpec[] {
   const withLog = job.drives.find((d) => d.errorLogUri);
   const withKeys = job.drives.some((d) => d.hasBitLockerKey);
   const shipping = job.state === 'Creating' || job.state === 'Shipping';
-
-  const specs: ActionSpec[] = [
+  return [
     ...(shipping
       ? [
           {
@@ -149,32 +143,38 @@ export function Actions({ job }: { job: JobView }) {
             permission: { allowed: true } as const,
             primary: job.nextStep.action === 'logs',
             text: `What the data center wrote about each file of drive ${withLog.driveId}.`,
-            onClick: () => navigate({ name: 'log', jobName: job.name, driveId: withLog.driveId, kind: 'error' }),
+            onClick: () => openLog(withLog.driveId),
           },
         ]
       : []),
   ];
-  const refused = specs.filter((a) => !a.permission.allowed);
+}
 
+/** Why each refused action is not possible now, each line the description of its button. */
+function RefusedReasons({ refused, baseId }: { refused: ActionSpec[]; baseId: string }) {
+  const styles = useStyles();
   return (
-    <div className={styles.wrap}>
-      <div className={styles.bar} role="toolbar" aria-label={`Actions on job ${job.name}`}>
-        {specs.map((a) => (
-          <ActionButton key={a.key} a={a} reasonId={`${baseId}-${a.key}`} />
-        ))}
-      </div>
-      {refused.length > 0 && (
-        <ul className={styles.reasons} aria-label="Not possible now">
-          {refused.map((a) => (
-            <li key={a.key} id={`${baseId}-${a.key}`} data-testid={`action-${a.key}-why`}>
-              <Caption1>
-                <strong>{a.label.replace('…', '')}:</strong>{' '}
-                {a.permission.allowed ? '' : <Sentence text={a.permission.reason} rules={[a.permission.rule]} />}
-              </Caption1>
-            </li>
-          ))}
-        </ul>
-      )}
+    <ul className={styles.reasons} aria-label="Not possible now">
+      {refused.map((a) => (
+        <li key={a.key} id={`${baseId}-${a.key}`} data-testid={`action-${a.key}-why`}>
+          <Caption1>
+            <strong>{a.label.replace('…', '')}:</strong>{' '}
+            {a.permission.allowed ? '' : <Sentence text={a.permission.reason} rules={[a.permission.rule]} />}
+          </Caption1>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The dialog the customer opened from the toolbar, if any. */
+function ActionDialog({ job, open, setOpen }: { job: JobView; open: Open; setOpen: (open: Open) => void }) {
+  const cancel = useHaul((s) => s.jobs.cancel);
+  const remove = useHaul((s) => s.jobs.remove);
+  const navigate = useHaul((s) => s.ui.navigate);
+  const close = () => setOpen(undefined);
+  return (
+    <>
       {open === 'ship' && <ShipDialog job={job} onClose={close} onEditAddress={() => setOpen('edit')} />}
       {open === 'edit' && <EditDialog job={job} onClose={close} />}
       {open === 'cancel' && (
@@ -206,6 +206,29 @@ export function Actions({ job }: { job: JobView }) {
         />
       )}
       {open === 'keys' && <KeysDialog job={job} onClose={close} />}
+    </>
+  );
+}
+
+export function Actions({ job }: { job: JobView }) {
+  const styles = useStyles();
+  const baseId = useId();
+  const [open, setOpen] = useState<Open>(undefined);
+  const navigate = useHaul((s) => s.ui.navigate);
+  const specs = actionSpecs(job, setOpen, (driveId) =>
+    navigate({ name: 'log', jobName: job.name, driveId, kind: 'error' }),
+  );
+  const refused = specs.filter((a) => !a.permission.allowed);
+
+  return (
+    <div className={styles.wrap}>
+      <div className={styles.bar} role="toolbar" aria-label={`Actions on job ${job.name}`}>
+        {specs.map((a) => (
+          <ActionButton key={a.key} a={a} reasonId={`${baseId}-${a.key}`} />
+        ))}
+      </div>
+      {refused.length > 0 && <RefusedReasons refused={refused} baseId={baseId} />}
+      <ActionDialog job={job} open={open} setOpen={setOpen} />
     </div>
   );
 }

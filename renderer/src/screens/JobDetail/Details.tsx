@@ -73,42 +73,9 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 export function Details({ job }: { job: JobView }) {
   const shipTo = useShipTo(job);
   const styles = useStyles();
-  const dp = job.deliveryPackage;
-  const rp = job.returnPackage;
   return (
     <div className={styles.grid}>
-      {job.export && (
-        <Card className={styles.card} aria-labelledby="export-title">
-          <CardHeader
-            header={
-              <Subtitle2 as="h3" id="export-title">
-                What is exported
-              </Subtitle2>
-            }
-          />
-          {job.export.blobPaths.length > 0 && (
-            <>
-              <Caption1 className={styles.muted}>Blobs</Caption1>
-              <ul className={styles.paths} data-testid="export-paths">
-                {job.export.blobPaths.map((p) => (
-                  <li key={p}>{p}</li>
-                ))}
-              </ul>
-            </>
-          )}
-          {job.export.blobPathPrefixes.length > 0 && (
-            <>
-              <Caption1 className={styles.muted}>Every blob under</Caption1>
-              <ul className={styles.paths} data-testid="export-prefixes">
-                {job.export.blobPathPrefixes.map((p) => (
-                  <li key={p}>{p}</li>
-                ))}
-              </ul>
-            </>
-          )}
-          {job.export.blobListBlobPath && <Body1>Blob list in {job.export.blobListBlobPath}</Body1>}
-        </Card>
-      )}
+      {job.export && <ExportCard exported={job.export} />}
       <Card className={styles.card} aria-labelledby="datacenter-title">
         <CardHeader
           header={
@@ -137,47 +104,94 @@ export function Details({ job }: { job: JobView }) {
           </Caption1>
         )}
       </Card>
-      <Card className={styles.card} aria-labelledby="packages-title">
-        <CardHeader
-          header={
-            <Subtitle2 as="h3" id="packages-title">
-              Packages
-            </Subtitle2>
-          }
-        />
-        <dl className={styles.facts}>
-          <Fact label="To the data center">
-            {dp ? (
-              <>
-                {`${dp.carrierName}, tracking `}
-                <span className={styles.id} data-testid="tracking-number">
-                  {dp.trackingNumber}
-                </span>
-                {`${dp.driveCount ? `, ${plural(dp.driveCount, 'drive')}` : ''}${dp.shipDate ? `, shipped ${formatDate(dp.shipDate)}` : ''}`}
-              </>
-            ) : (
-              'not shipped yet'
-            )}
-          </Fact>
-          <Fact label="Back to you">
-            {rp ? (
-              <>
-                {`${rp.carrierName}, tracking `}
-                <span className={styles.id} data-testid="return-tracking-number">
-                  {rp.trackingNumber}
-                </span>
-                {`, ${plural(rp.driveCount, 'drive')}, shipped ${formatDate(rp.shipDate)}`}
-              </>
-            ) : (
-              'not shipped back yet'
-            )}
-          </Fact>
-          <Fact label="Contact">
-            {[job.contact.name, job.contact.phone, ...job.contact.emails].filter(Boolean).join(', ') || 'none'}
-          </Fact>
-          <Fact label="Log level">{job.logLevel}</Fact>
-        </dl>
-      </Card>
+      <PackagesCard job={job} />
     </div>
+  );
+}
+
+/** What an export job exports: the blobs, the prefixes, and the blob list. */
+function ExportCard({ exported }: { exported: NonNullable<JobView['export']> }) {
+  const styles = useStyles();
+  return (
+    <Card className={styles.card} aria-labelledby="export-title">
+      <CardHeader
+        header={
+          <Subtitle2 as="h3" id="export-title">
+            What is exported
+          </Subtitle2>
+        }
+      />
+      {exported.blobPaths.length > 0 && (
+        <>
+          <Caption1 className={styles.muted}>Blobs</Caption1>
+          <ul className={styles.paths} data-testid="export-paths">
+            {exported.blobPaths.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {exported.blobPathPrefixes.length > 0 && (
+        <>
+          <Caption1 className={styles.muted}>Every blob under</Caption1>
+          <ul className={styles.paths} data-testid="export-prefixes">
+            {exported.blobPathPrefixes.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {exported.blobListBlobPath && <Body1>Blob list in {exported.blobListBlobPath}</Body1>}
+    </Card>
+  );
+}
+
+/** The packages both ways, with their tracking numbers, the contact and the log level. */
+function PackagesCard({ job }: { job: JobView }) {
+  const styles = useStyles();
+  const dp = job.deliveryPackage;
+  const rp = job.returnPackage;
+  return (
+    <Card className={styles.card} aria-labelledby="packages-title">
+      <CardHeader
+        header={
+          <Subtitle2 as="h3" id="packages-title">
+            Packages
+          </Subtitle2>
+        }
+      />
+      <dl className={styles.facts}>
+        <Fact label="To the data center">
+          {dp ? (
+            <>
+              {`${dp.carrierName}, tracking `}
+              <span className={styles.id} data-testid="tracking-number">
+                {dp.trackingNumber}
+              </span>
+              {`${dp.driveCount ? `, ${plural(dp.driveCount, 'drive')}` : ''}${dp.shipDate ? `, shipped ${formatDate(dp.shipDate)}` : ''}`}
+            </>
+          ) : (
+            'not shipped yet'
+          )}
+        </Fact>
+        <Fact label="Back to you">
+          {rp ? (
+            <>
+              {`${rp.carrierName}, tracking `}
+              <span className={styles.id} data-testid="return-tracking-number">
+                {rp.trackingNumber}
+              </span>
+              {`, ${plural(rp.driveCount, 'drive')}, shipped ${formatDate(rp.shipDate)}`}
+            </>
+          ) : (
+            'not shipped back yet'
+          )}
+        </Fact>
+        <Fact label="Contact">
+          {[job.contact.name, job.contact.phone, ...job.contact.emails].filter(Boolean).join(', ') || 'none'}
+        </Fact>
+        <Fact label="Log level">{job.logLevel}</Fact>
+      </dl>
+    </Card>
   );
 }

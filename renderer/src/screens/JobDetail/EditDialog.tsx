@@ -25,6 +25,8 @@ import { UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { NOTIFY_TAG, type JobView } from '../../../../shared/jobs/schemas';
 import { useHaul } from '../../store';
 import { useJobForm } from './useJobForm';
+import type { FieldErrors } from './forms';
+import type { Dispatch, SetStateAction } from 'react';
 
 const useStyles = makeStyles({
   surface: { maxWidth: 'min(720px, calc(100vw - 32px))' },
@@ -108,6 +110,81 @@ function updateRequest(job: JobView, form: EditForm) {
   };
 }
 
+/** What the parts of the form are given: the form, and its errors to show and clear. */
+interface PartProps {
+  form: EditForm;
+  setForm: Dispatch<SetStateAction<EditForm>>;
+  errors: FieldErrors;
+  clearError: (field: string) => void;
+}
+
+/** A field's error for Fluent's Field, by the request path it belongs to. */
+function fieldError(errors: FieldErrors, k: string) {
+  return {
+    validationState: errors[k] ? ('error' as const) : ('none' as const),
+    validationMessage: errors[k],
+  };
+}
+
+/** The return address, one field per line of it. */
+function ReturnAddressFields({ form, setForm, errors, clearError }: PartProps) {
+  const styles = useStyles();
+  const err = (k: string) => fieldError(errors, k);
+  const setAddress = (k: AddressKey, v: string) => {
+    setForm((f) => ({ ...f, address: { ...f.address, [k]: v } }));
+    clearError(`returnAddress.${k}`);
+  };
+  return (
+    <>
+      <Subtitle2 as="h4">Return address</Subtitle2>
+      <div className={styles.fields}>
+        {ADDRESS.map(([k, label, required]) => (
+          <Field key={k} label={label} required={required} {...err(`returnAddress.${k}`)}>
+            <Input
+              value={form.address[k]}
+              onChange={(_e, d) => setAddress(k, d.value)}
+              type={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text'}
+              autoComplete={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'off'}
+              data-testid={`edit-${k}`}
+            />
+          </Field>
+        ))}
+      </div>
+    </>
+  );
+}
+
+/** The return carrier and the account it bills. */
+function ReturnShippingFields({ form, setForm, errors, clearError }: PartProps) {
+  const styles = useStyles();
+  const err = (k: string) => fieldError(errors, k);
+  return (
+    <>
+      <Subtitle2 as="h4">Return shipping</Subtitle2>
+      <div className={styles.fields}>
+        <Field label="Carrier" {...err('returnShipping.carrierName')}>
+          <Input
+            value={form.carrierName}
+            onChange={(_e, d) => {
+              setForm((f) => ({ ...f, carrierName: d.value }));
+              clearError('returnShipping.carrierName');
+            }}
+          />
+        </Field>
+        <Field label="Carrier account number" {...err('returnShipping.carrierAccountNumber')}>
+          <Input
+            value={form.carrierAccountNumber}
+            onChange={(_e, d) => {
+              setForm((f) => ({ ...f, carrierAccountNumber: d.value }));
+              clearError('returnShipping.carrierAccountNumber');
+            }}
+          />
+        </Field>
+      </div>
+    </>
+  );
+}
+
 export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void }) {
   const styles = useStyles();
   const update = useHaul((s) => s.jobs.update);
@@ -118,15 +195,6 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
     fields: FIELDS,
     send: update,
     onClose,
-  });
-  const setAddress = (k: AddressKey, v: string) => {
-    setForm((f) => ({ ...f, address: { ...f.address, [k]: v } }));
-    clearError(`returnAddress.${k}`);
-  };
-
-  const err = (k: string) => ({
-    validationState: errors[k] ? ('error' as const) : ('none' as const),
-    validationMessage: errors[k],
   });
   const emailsError = Object.entries(errors).find(([k]) => k.startsWith('notificationEmails'))?.[1];
 
@@ -154,41 +222,8 @@ export function EditDialog({ job, onClose }: { job: JobView; onClose: () => void
                   Saving while Shipping extends the wait for the package (rule JE2).
                 </Caption1>
               )}
-              <Subtitle2 as="h4">Return address</Subtitle2>
-              <div className={styles.fields}>
-                {ADDRESS.map(([k, label, required]) => (
-                  <Field key={k} label={label} required={required} {...err(`returnAddress.${k}`)}>
-                    <Input
-                      value={form.address[k]}
-                      onChange={(_e, d) => setAddress(k, d.value)}
-                      type={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text'}
-                      autoComplete={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'off'}
-                      data-testid={`edit-${k}`}
-                    />
-                  </Field>
-                ))}
-              </div>
-              <Subtitle2 as="h4">Return shipping</Subtitle2>
-              <div className={styles.fields}>
-                <Field label="Carrier" {...err('returnShipping.carrierName')}>
-                  <Input
-                    value={form.carrierName}
-                    onChange={(_e, d) => {
-                      setForm((f) => ({ ...f, carrierName: d.value }));
-                      clearError('returnShipping.carrierName');
-                    }}
-                  />
-                </Field>
-                <Field label="Carrier account number" {...err('returnShipping.carrierAccountNumber')}>
-                  <Input
-                    value={form.carrierAccountNumber}
-                    onChange={(_e, d) => {
-                      setForm((f) => ({ ...f, carrierAccountNumber: d.value }));
-                      clearError('returnShipping.carrierAccountNumber');
-                    }}
-                  />
-                </Field>
-              </div>
+              <ReturnAddressFields form={form} setForm={setForm} errors={errors} clearError={clearError} />
+              <ReturnShippingFields form={form} setForm={setForm} errors={errors} clearError={clearError} />
               <Field
                 label="Also tell (one email address per line)"
                 hint="Besides the return address's email"

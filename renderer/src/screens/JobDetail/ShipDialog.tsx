@@ -63,19 +63,10 @@ interface ShipForm {
 }
 const FIELDS = ['carrierName', 'trackingNumber', 'shipDate', 'driveCount'] as const;
 
-export function ShipDialog({
-  job,
-  onClose,
-  onEditAddress,
-}: {
-  job: JobView;
-  onClose: () => void;
-  onEditAddress: () => void;
-}) {
-  const styles = useStyles();
+/** The package form, checked as it is typed: the drive count refused, the tracking number's shape noted, and Ship's permission. */
+function useShipForm(job: JobView, onClose: () => void) {
   const ship = useHaul((s) => s.jobs.ship);
   const shipTo = useShipTo(job);
-  const whyId = useId();
   const carriers = shipTo.carriers;
   const jobDrives = job.drives.filter((d) => !d.extra).length;
   const { form, setForm, errors, clearError, failed, busy, submit } = useJobForm({
@@ -116,6 +107,25 @@ export function ShipDialog({
       validationMessage: message,
     };
   };
+
+  return { shipTo, carriers, form, set, fieldProps, permission, missingAddress, failed, busy, send };
+}
+
+export function ShipDialog({
+  job,
+  onClose,
+  onEditAddress,
+}: {
+  job: JobView;
+  onClose: () => void;
+  onEditAddress: () => void;
+}) {
+  const styles = useStyles();
+  const whyId = useId();
+  const { shipTo, carriers, form, set, fieldProps, permission, missingAddress, failed, busy, send } = useShipForm(
+    job,
+    onClose,
+  );
 
   return (
     <Dialog open onOpenChange={(_e, d) => !d.open && !busy && onClose()}>

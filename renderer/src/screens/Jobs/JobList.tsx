@@ -186,9 +186,6 @@ const JobRow = memo(function JobRow({
   if (!job) return null;
   const open = () => navigate({ name: 'job', jobName: job.name });
   const updated = lastUpdated(job);
-  const deadline = job.deadlines.find((d) => !d.passed);
-  const { verdict } = job;
-  const percent = verdict.progress.percent;
   const cell = (area: string | undefined) => mergeClasses(styles.cell, compact && area);
   return (
     <TableRow
@@ -220,67 +217,18 @@ const JobRow = memo(function JobRow({
         </div>
       </TableCell>
       <TableCell className={cell(styles.stateArea)}>
-        <div className={styles.stack}>
-          <span>
-            <StateBadge state={job.state} serviceState={job.serviceState} verdict={job.verdict} />
-          </span>
-          {verdict.final || verdict.kind === 'checking' || verdict.kind === 'faulted' ? (
-            <span>
-              <VerdictBadge verdict={verdict} size="small" />
-            </span>
-          ) : (
-            job.cancelRequested && <Caption1 className={styles.muted}>cancel requested</Caption1>
-          )}
-        </div>
+        <JobStateStack job={job} />
       </TableCell>
       <TableCell className={cell(styles.progressArea)}>
-        {percent === undefined ? (
-          <Caption1 className={mergeClasses(styles.muted, styles.wrapText)}>{verdict.progress.text}</Caption1>
-        ) : (
-          <div className={mergeClasses(styles.progress, compact && styles.compactProgress)}>
-            <Text size={200} data-testid="job-percent">
-              {formatPercent(percent)}
-            </Text>
-            <ProgressBar
-              value={percent / 100}
-              thickness="medium"
-              color={verdict.final && verdict.tone === 'danger' ? 'error' : 'brand'}
-              aria-label={`${job.name}: ${formatPercent(percent)} copied`}
-            />
-          </div>
-        )}
+        <JobProgress job={job} compact={compact} />
       </TableCell>
       {!compact && (
         <TableCell className={styles.cell}>
-          <Truncated
-            text={
-              job.drives.length
-                ? `${plural(job.drives.length, 'drive')}: ${job.drives.map((d) => `${d.driveId} ${d.state}, ${d.verdict.label.toLowerCase()}`).join('; ')}`
-                : job.type === 'Export'
-                  ? 'No drives yet (the data center adds them)'
-                  : 'No drives'
-            }
-          >
-            {job.drives.length}
-          </Truncated>
+          <Truncated text={drivesText(job)}>{job.drives.length}</Truncated>
         </TableCell>
       )}
       <TableCell className={cell(styles.nextArea)}>
-        <div className={styles.stack}>
-          {needsCustomer(job) ? (
-            <span className={styles.needsYou}>
-              <PersonAlert16Regular aria-hidden className={styles.needsIcon} />
-              <span className={styles.wrapText}>{job.nextStep.text}</span>
-            </span>
-          ) : (
-            <span className={styles.wrapText}>{job.nextStep.text}</span>
-          )}
-          {deadline && (
-            <Caption1 className={styles.muted}>
-              {`${deadlineShort(deadline.kind)} ${deadline.daysLeft <= 1 ? 'within a day' : `in ${deadline.daysLeft} days`} (estimate)`}
-            </Caption1>
-          )}
-        </div>
+        <JobNextStep job={job} />
       </TableCell>
       <TableCell className={cell(styles.updatedArea)}>
         {updated ? <Truncated text={formatDateTime(updated)}>{formatRelative(updated, now)}</Truncated> : '—'}
@@ -288,6 +236,80 @@ const JobRow = memo(function JobRow({
     </TableRow>
   );
 });
+
+/** The job's state, and its verdict once there is one (or that a cancel was asked for). */
+function JobStateStack({ job }: { job: JobView }) {
+  const styles = useStyles();
+  const { verdict } = job;
+  return (
+    <div className={styles.stack}>
+      <span>
+        <StateBadge state={job.state} serviceState={job.serviceState} verdict={job.verdict} />
+      </span>
+      {verdict.final || verdict.kind === 'checking' || verdict.kind === 'faulted' ? (
+        <span>
+          <VerdictBadge verdict={verdict} size="small" />
+        </span>
+      ) : (
+        job.cancelRequested && <Caption1 className={styles.muted}>cancel requested</Caption1>
+      )}
+    </div>
+  );
+}
+
+/** How far the copy is, as a percent and a bar, or in words while there is no percent. */
+function JobProgress({ job, compact }: { job: JobView; compact: boolean }) {
+  const styles = useStyles();
+  const { verdict } = job;
+  const percent = verdict.progress.percent;
+  return percent === undefined ? (
+    <Caption1 className={mergeClasses(styles.muted, styles.wrapText)}>{verdict.progress.text}</Caption1>
+  ) : (
+    <div className={mergeClasses(styles.progress, compact && styles.compactProgress)}>
+      <Text size={200} data-testid="job-percent">
+        {formatPercent(percent)}
+      </Text>
+      <ProgressBar
+        value={percent / 100}
+        thickness="medium"
+        color={verdict.final && verdict.tone === 'danger' ? 'error' : 'brand'}
+        aria-label={`${job.name}: ${formatPercent(percent)} copied`}
+      />
+    </div>
+  );
+}
+
+/** What happens next, marked when it is the customer's move, with the nearest deadline. */
+function JobNextStep({ job }: { job: JobView }) {
+  const styles = useStyles();
+  const deadline = job.deadlines.find((d) => !d.passed);
+  return (
+    <div className={styles.stack}>
+      {needsCustomer(job) ? (
+        <span className={styles.needsYou}>
+          <PersonAlert16Regular aria-hidden className={styles.needsIcon} />
+          <span className={styles.wrapText}>{job.nextStep.text}</span>
+        </span>
+      ) : (
+        <span className={styles.wrapText}>{job.nextStep.text}</span>
+      )}
+      {deadline && (
+        <Caption1 className={styles.muted}>
+          {`${deadlineShort(deadline.kind)} ${deadline.daysLeft <= 1 ? 'within a day' : `in ${deadline.daysLeft} days`} (estimate)`}
+        </Caption1>
+      )}
+    </div>
+  );
+}
+
+/** The job's drives in one line, for the drives cell's tooltip. */
+function drivesText(job: JobView): string {
+  return job.drives.length
+    ? `${plural(job.drives.length, 'drive')}: ${job.drives.map((d) => `${d.driveId} ${d.state}, ${d.verdict.label.toLowerCase()}`).join('; ')}`
+    : job.type === 'Export'
+      ? 'No drives yet (the data center adds them)'
+      : 'No drives';
+}
 
 function deadlineShort(kind: JobView['deadlines'][number]['kind']): string {
   return kind === 'creatingExpires' ? 'Expires' : kind === 'shippingOverdue' ? 'Overdue' : 'Deleted';

@@ -32,9 +32,9 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ArrowLeft16Regular } from '@fluentui/react-icons';
-import type { LogRow } from '../../../../shared/ipc/channels/jobs';
+import type { JobLog, LogRow } from '../../../../shared/ipc/channels/jobs';
 import { useHaul } from '../../store';
-import { logKey, type LogFilters } from '../../store/logs';
+import { logKey, type LogEntry, type LogFilters } from '../../store/logs';
 import { usePageRows } from '../../components/usePageRows';
 import { useWidth } from '../../hooks/useWidth';
 import { formatBytes, formatCount, plural } from '../../format';
@@ -157,53 +157,8 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
 
       {log && entry?.summary && (
         <>
-          <div className={styles.summary}>
-            <Badge
-              appearance={entry.summary.tone === 'danger' ? 'filled' : 'tint'}
-              color={TONE_COLOR[entry.summary.tone]}
-              data-testid="log-status"
-            >
-              {entry.summary.label}
-            </Badge>
-            <Body1>
-              {plural(log.rows.length, 'blob')}, {plural(log.issues, 'issue')}
-            </Body1>
-            <Caption1 className={styles.muted} data-testid="log-status-code">
-              Status in the log: {log.status}
-            </Caption1>
-            {log.message && <Body1 className={styles.wrapText}>{log.message}</Body1>}
-          </div>
-          <div className={styles.toolbar} role="search" aria-label="Filter the log">
-            <Field label="Search" className={styles.search}>
-              <SearchBox
-                value={entry.filters.query}
-                onChange={(_e, d) => change({ query: d.value })}
-                placeholder="Blob, file, source or message"
-              />
-            </Field>
-            <Field label="Status">
-              <Select
-                value={entry.filters.status}
-                onChange={(_e, d) => change({ status: d.value })}
-                data-testid="log-status-filter"
-              >
-                <option value="all">All statuses ({formatCount(log.rows.length)})</option>
-                {entry.statuses.map((s) => (
-                  <option key={s.status} value={s.status}>{`${s.status} (${formatCount(s.count)})`}</option>
-                ))}
-              </Select>
-            </Field>
-            <Switch
-              checked={entry.filters.onlyIssues}
-              onChange={(_e, d) => change({ onlyIssues: d.checked })}
-              label="Only issues"
-            />
-            <Caption1 className={styles.count} role="status">
-              {entry.shown.length === log.rows.length
-                ? plural(entry.shown.length, 'row')
-                : `${formatCount(entry.shown.length)} of ${plural(log.rows.length, 'row')}`}
-            </Caption1>
-          </div>
+          <LogSummary log={log} summary={entry.summary} />
+          <LogFilterBar log={log} entry={entry} change={change} />
           {entry.shown.length === 0 ? (
             <Body1>{log.rows.length === 0 ? 'The log lists no blobs.' : 'No row matches the filters.'}</Body1>
           ) : (
@@ -265,42 +220,10 @@ function LogRows({ rows, shown, driveId }: { rows: LogRow[]; shown: number[]; dr
                 data-status={r.status}
               >
                 <TableCell className={cell(styles.blobArea)}>
-                  <div className={styles.stack}>
-                    <span className={styles.path}>{r.blobPath}</span>
-                    {r.importedAs && r.importedAs !== r.blobPath && (
-                      <span className={mergeClasses(styles.path, styles.muted)}>written as {r.importedAs}</span>
-                    )}
-                    <span className={mergeClasses(styles.path, styles.muted)}>file {r.filePath}</span>
-                    {r.sourcePath && (
-                      <span className={mergeClasses(styles.path, styles.muted)} data-testid="log-source">
-                        from {r.sourcePath}
-                      </span>
-                    )}
-                  </div>
+                  <BlobAndFiles r={r} />
                 </TableCell>
                 <TableCell className={cell(styles.statusArea)}>
-                  <div className={styles.stack}>
-                    <span>
-                      <Badge
-                        appearance={r.outcome.tone === 'danger' ? 'filled' : 'tint'}
-                        color={TONE_COLOR[r.outcome.tone]}
-                        data-testid="log-row-outcome"
-                        data-outcome={r.outcome.kind}
-                      >
-                        {r.outcome.label}
-                      </Badge>
-                    </span>
-                    <Caption1 className={styles.muted}>
-                      {[
-                        r.status,
-                        r.outcome.reason !== r.status ? r.outcome.reason : '',
-                        // A file not imported was not "Created": its disposition did not happen.
-                        r.outcome.kind === 'failed' ? '' : r.disposition,
-                      ]
-                        .filter(Boolean)
-                        .join(' · ')}
-                    </Caption1>
-                  </div>
+                  <RowOutcome r={r} />
                 </TableCell>
                 <TableCell className={cell(styles.messageArea)}>
                   {r.message || r.failedBlocks ? (
@@ -319,6 +242,123 @@ function LogRows({ rows, shown, driveId }: { rows: LogRow[]; shown: number[]; dr
           })}
         </TableBody>
       </Table>
+    </div>
+  );
+}
+
+/** What the log says in one badge, how many blobs and issues, and its status and message. */
+function LogSummary({ log, summary }: { log: JobLog; summary: NonNullable<LogEntry['summary']> }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.summary}>
+      <Badge
+        appearance={summary.tone === 'danger' ? 'filled' : 'tint'}
+        color={TONE_COLOR[summary.tone]}
+        data-testid="log-status"
+      >
+        {summary.label}
+      </Badge>
+      <Body1>
+        {plural(log.rows.length, 'blob')}, {plural(log.issues, 'issue')}
+      </Body1>
+      <Caption1 className={styles.muted} data-testid="log-status-code">
+        Status in the log: {log.status}
+      </Caption1>
+      {log.message && <Body1 className={styles.wrapText}>{log.message}</Body1>}
+    </div>
+  );
+}
+
+/** The search, the status filter and the issues switch, with how many rows they leave. */
+function LogFilterBar({
+  log,
+  entry,
+  change,
+}: {
+  log: JobLog;
+  entry: LogEntry;
+  change: (f: Partial<LogFilters>) => void;
+}) {
+  const styles = useStyles();
+  return (
+    <div className={styles.toolbar} role="search" aria-label="Filter the log">
+      <Field label="Search" className={styles.search}>
+        <SearchBox
+          value={entry.filters.query}
+          onChange={(_e, d) => change({ query: d.value })}
+          placeholder="Blob, file, source or message"
+        />
+      </Field>
+      <Field label="Status">
+        <Select
+          value={entry.filters.status}
+          onChange={(_e, d) => change({ status: d.value })}
+          data-testid="log-status-filter"
+        >
+          <option value="all">All statuses ({formatCount(log.rows.length)})</option>
+          {entry.statuses.map((s) => (
+            <option key={s.status} value={s.status}>{`${s.status} (${formatCount(s.count)})`}</option>
+          ))}
+        </Select>
+      </Field>
+      <Switch
+        checked={entry.filters.onlyIssues}
+        onChange={(_e, d) => change({ onlyIssues: d.checked })}
+        label="Only issues"
+      />
+      <Caption1 className={styles.count} role="status">
+        {entry.shown.length === log.rows.length
+          ? plural(entry.shown.length, 'row')
+          : `${formatCount(entry.shown.length)} of ${plural(log.rows.length, 'row')}`}
+      </Caption1>
+    </div>
+  );
+}
+
+/** The blob, the name it was written as, its file on the drive and its source. */
+function BlobAndFiles({ r }: { r: LogRow }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.stack}>
+      <span className={styles.path}>{r.blobPath}</span>
+      {r.importedAs && r.importedAs !== r.blobPath && (
+        <span className={mergeClasses(styles.path, styles.muted)}>written as {r.importedAs}</span>
+      )}
+      <span className={mergeClasses(styles.path, styles.muted)}>file {r.filePath}</span>
+      {r.sourcePath && (
+        <span className={mergeClasses(styles.path, styles.muted)} data-testid="log-source">
+          from {r.sourcePath}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The row's outcome as a badge, with the log's status, the reason and the disposition. */
+function RowOutcome({ r }: { r: LogRow }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.stack}>
+      <span>
+        <Badge
+          appearance={r.outcome.tone === 'danger' ? 'filled' : 'tint'}
+          color={TONE_COLOR[r.outcome.tone]}
+          data-testid="log-row-outcome"
+          data-outcome={r.outcome.kind}
+        >
+          {r.outcome.label}
+        </Badge>
+      </span>
+      <Caption1 className={styles.muted}>
+        {[
+          r.status,
+          r.outcome.reason !== r.status ? r.outcome.reason : '',
+          // A file not imported was not "Created": its disposition did not happen.
+          r.outcome.kind === 'failed' ? '' : r.disposition,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
+      </Caption1>
     </div>
   );
 }

@@ -121,8 +121,8 @@ export function ReceivedScreen({ jobName }: { jobName: string }) {
   );
 }
 
-function DrivesCard({ job }: { job: JobView }) {
-  const styles = useStyles();
+/** The drives' BitLocker keys, fetched only when asked and never kept, and copying one to the clipboard. */
+function useRevealedKeys(job: JobView) {
   const fetchKeys = useHaul((s) => s.jobs.bitLockerKeys);
   const [keys, setKeys] = useState<Record<string, string> | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -144,6 +144,12 @@ function DrivesCard({ job }: { job: JobView }) {
       setError('The clipboard refused the key. Select it and copy it by hand.');
     }
   };
+  return { keys, busy, error, copied, reveal, copy };
+}
+
+function DrivesCard({ job }: { job: JobView }) {
+  const styles = useStyles();
+  const { keys, busy, error, copied, reveal, copy } = useRevealedKeys(job);
   return (
     <Card className={styles.card} aria-labelledby="received-drives-title">
       <CardHeader
@@ -183,51 +189,15 @@ function DrivesCard({ job }: { job: JobView }) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {job.drives.map((d) => {
-                const key = keys?.[d.driveId];
-                return (
-                  <TableRow key={d.driveId} data-testid="received-drive">
-                    <TableCell>
-                      <div>
-                        <Text weight="semibold">
-                          <Truncated text={d.driveId} />
-                        </Text>
-                        <Caption1 className={styles.muted} block>
-                          {formatBytes(d.bytesSucceeded)} written
-                        </Caption1>
-                      </div>
-                    </TableCell>
-                    <TableCell>
-                      <StateBadge state={d.state} serviceState={d.serviceState} />
-                    </TableCell>
-                    <TableCell>
-                      {d.hasBitLockerKey ? (
-                        <div className={styles.keyRow}>
-                          <span
-                            className={styles.key}
-                            aria-label={key ? `Key of drive ${d.driveId}` : `Key of drive ${d.driveId}, hidden`}
-                            data-testid="received-key"
-                          >
-                            {key ?? MASK}
-                          </span>
-                          {key && (
-                            <Button
-                              size="small"
-                              icon={<Copy16Regular />}
-                              onClick={() => void copy(d.driveId, key)}
-                              aria-label={`Copy the key of drive ${d.driveId}`}
-                            >
-                              {copied === d.driveId ? 'Copied' : 'Copy'}
-                            </Button>
-                          )}
-                        </div>
-                      ) : (
-                        <Caption1 className={styles.muted}>No key: the drive is not encrypted</Caption1>
-                      )}
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
+              {job.drives.map((d) => (
+                <ReceivedDriveRow
+                  key={d.driveId}
+                  d={d}
+                  shownKey={keys?.[d.driveId]}
+                  copied={copied === d.driveId}
+                  onCopy={(key) => void copy(d.driveId, key)}
+                />
+              ))}
             </TableBody>
           </Table>
         </div>
@@ -241,15 +211,11 @@ function DrivesCard({ job }: { job: JobView }) {
   );
 }
 
-function CheckCard({ job }: { job: JobView }) {
-  const styles = useStyles();
-  const status = useHaul((s) => s.report.received[job.name]);
+/** Starting a check or a copy of a received drive, and cancelling a copy; the error said of the field it concerns. */
+function useReceivedRun(job: JobView, drivePath: string, destination: string) {
   const onReceived = useHaul((s) => s.report.onReceived);
-  const [drivePath, setDrivePath] = useState(status?.drivePath ?? '');
-  const [destination, setDestination] = useState(status?.destination ?? '');
   const [error, setError] = useState<{ message: string; target?: string | undefined } | undefined>(undefined);
   const [starting, setStarting] = useState<'check' | 'copy' | undefined>(undefined);
-  const running = status?.state === 'running';
 
   const run = async (kind: 'check' | 'copy') => {
     setStarting(kind);
@@ -277,6 +243,73 @@ function CheckCard({ job }: { job: JobView }) {
       setError({ message: errorText(err) });
     }
   };
+  return { error, starting, run, cancel };
+}
+
+/** One drive the data center wrote: its id and bytes, its state, and its key, hidden until revealed. */
+function ReceivedDriveRow({
+  d,
+  shownKey,
+  copied,
+  onCopy,
+}: {
+  d: JobView['drives'][number];
+  shownKey: string | undefined;
+  copied: boolean;
+  onCopy: (key: string) => void;
+}) {
+  const styles = useStyles();
+  return (
+    <TableRow data-testid="received-drive">
+      <TableCell>
+        <div>
+          <Text weight="semibold">
+            <Truncated text={d.driveId} />
+          </Text>
+          <Caption1 className={styles.muted} block>
+            {formatBytes(d.bytesSucceeded)} written
+          </Caption1>
+        </div>
+      </TableCell>
+      <TableCell>
+        <StateBadge state={d.state} serviceState={d.serviceState} />
+      </TableCell>
+      <TableCell>
+        {d.hasBitLockerKey ? (
+          <div className={styles.keyRow}>
+            <span
+              className={styles.key}
+              aria-label={shownKey ? `Key of drive ${d.driveId}` : `Key of drive ${d.driveId}, hidden`}
+              data-testid="received-key"
+            >
+              {shownKey ?? MASK}
+            </span>
+            {shownKey && (
+              <Button
+                size="small"
+                icon={<Copy16Regular />}
+                onClick={() => onCopy(shownKey)}
+                aria-label={`Copy the key of drive ${d.driveId}`}
+              >
+                {copied ? 'Copied' : 'Copy'}
+              </Button>
+            )}
+          </div>
+        ) : (
+          <Caption1 className={styles.muted}>No key: the drive is not encrypted</Caption1>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+function CheckCard({ job }: { job: JobView }) {
+  const styles = useStyles();
+  const status = useHaul((s) => s.report.received[job.name]);
+  const [drivePath, setDrivePath] = useState(status?.drivePath ?? '');
+  const [destination, setDestination] = useState(status?.destination ?? '');
+  const { error, starting, run, cancel } = useReceivedRun(job, drivePath, destination);
+  const running = status?.state === 'running';
 
   return (
     <Card className={styles.card} aria-labelledby="received-check-title">

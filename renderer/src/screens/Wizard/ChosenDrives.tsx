@@ -123,7 +123,6 @@ function ChosenDrive({
   const setKey = useHaul((s) => s.wizard.setBitLockerKey);
   const setDrives = useHaul((s) => s.wizard.setDrives);
   const remove = useHaul((s) => s.wizard.removeDrive);
-  const support = useHaul((s) => s.bitlocker.support);
   const tasks = useHaul((s) => s.bitlocker.tasks);
   const name = t?.driveId ?? c.driveId ?? c.path;
   const volume = c.folder ? undefined : volumeAt(drive?.encryption, c.path);
@@ -131,41 +130,13 @@ function ChosenDrive({
   const encryptRow = t?.encrypt;
   // known to have no BitLocker (and none being turned on): no key to give yet
   const plain = volume?.bitlocker === 'none' && !tasks[c.path];
-  const notNtfs = plain && !!volume.fileSystem && fsName(volume.fileSystem) !== 'NTFS';
   const mustEncrypt = azure || !!encryptRow;
   // BitLocker being turned on: its new key comes by itself once done, nothing to type meanwhile
   const task = tasks[c.path];
   const turningOn = !!task && task.phase !== 'done' && task.phase !== 'failed';
   return (
     <li className={styles.row} style={{ alignItems: 'flex-end' }}>
-      <div className={styles.grow}>
-        <Body1 className={styles.mono} data-testid="chosen-drive-id">
-          {t?.driveId ?? c.driveId ?? 'drive id after planning'}
-        </Body1>
-        <Caption1 className={styles.mono}> {c.path}</Caption1>
-        {t && (
-          <Caption1>
-            {' '}
-            · {formatBytes(t.free)} free of {formatBytes(t.capacity)}
-            {ownCopy
-              ? ' · holds this draft’s copy, which stays'
-              : t.existingJob
-                ? ` · prepared before for ${t.existingJob}`
-                : ''}
-          </Caption1>
-        )}
-        {!attached && (
-          <Caption1 block role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
-            This drive is no longer attached. Plug it back in, or remove it from the list.
-          </Caption1>
-        )}
-        {encryptRow && (
-          <Caption1 block data-testid="driveset-encrypt">
-            {encryptRow.file}, row {encryptRow.row}, asks Haul to turn BitLocker on for this drive before the copy
-            {encryptRow.format ? ', formatting it NTFS first' : ''}.
-          </Caption1>
-        )}
-      </div>
+      <ChosenDriveFacts c={c} t={t} attached={attached} ownCopy={ownCopy} />
       {!plain && (
         <Checkbox
           label="Encrypted with BitLocker"
@@ -187,33 +158,106 @@ function ChosenDrive({
         Remove
       </Button>
       {(plain || tasks[c.path]) && (
-        <div style={{ flexBasis: '100%', minWidth: 0 }} data-testid="chosen-drive-bitlocker">
-          {plain && (
-            <Caption1 block>
-              Not encrypted with BitLocker{volume.fileSystem ? ` (${fsName(volume.fileSystem)})` : ''}
-              {mustEncrypt
-                ? azure
-                  ? ': the Azure data center does not take it as it is.'
-                  : ': the driveset asks for BitLocker.'
-                : '.'}
-            </Caption1>
-          )}
-          {plain && mustEncrypt && support?.turnOn && notNtfs && !encryptRow?.format && (
-            <Caption1 block style={{ color: tokens.colorNeutralForeground2 }}>
-              BitLocker for Azure needs NTFS: format {c.path} NTFS in Windows first (this erases it), or give a driveset
-              whose row for it says FormatOption=Format.
-            </Caption1>
-          )}
-          <TurnOnBitLocker
-            target={c.path}
-            driveName={name}
-            {...(volume ? { volume } : {})}
-            {...(t ? { usedBytes: Math.max(0, t.capacity - t.free) } : {})}
-            {...(encryptRow?.format ? { formatRow: { file: encryptRow.file, row: encryptRow.row } } : {})}
-            place="wizard"
-          />
-        </div>
+        <NoBitLocker c={c} t={t} name={name} volume={volume} mustEncrypt={mustEncrypt} azure={azure} />
       )}
     </li>
+  );
+}
+
+/** What the chosen drive is: its id, path and room, whether it is still attached, and what the driveset asks of it. */
+function ChosenDriveFacts({
+  c,
+  t,
+  attached,
+  ownCopy,
+}: {
+  c: DraftDrive;
+  t: Target | undefined;
+  attached: boolean;
+  ownCopy: boolean;
+}) {
+  const styles = useStepStyles();
+  const encryptRow = t?.encrypt;
+  return (
+    <div className={styles.grow}>
+      <Body1 className={styles.mono} data-testid="chosen-drive-id">
+        {t?.driveId ?? c.driveId ?? 'drive id after planning'}
+      </Body1>
+      <Caption1 className={styles.mono}> {c.path}</Caption1>
+      {t && (
+        <Caption1>
+          {' '}
+          · {formatBytes(t.free)} free of {formatBytes(t.capacity)}
+          {ownCopy
+            ? ' · holds this draft’s copy, which stays'
+            : t.existingJob
+              ? ` · prepared before for ${t.existingJob}`
+              : ''}
+        </Caption1>
+      )}
+      {!attached && (
+        <Caption1 block role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+          This drive is no longer attached. Plug it back in, or remove it from the list.
+        </Caption1>
+      )}
+      {encryptRow && (
+        <Caption1 block data-testid="driveset-encrypt">
+          {encryptRow.file}, row {encryptRow.row}, asks Haul to turn BitLocker on for this drive before the copy
+          {encryptRow.format ? ', formatting it NTFS first' : ''}.
+        </Caption1>
+      )}
+    </div>
+  );
+}
+
+/** A drive without BitLocker (or one being turned on): whether that will do, and Turn on BitLocker. */
+function NoBitLocker({
+  c,
+  t,
+  name,
+  volume,
+  mustEncrypt,
+  azure,
+}: {
+  c: DraftDrive;
+  t: Target | undefined;
+  name: string;
+  volume: ReturnType<typeof volumeAt>;
+  mustEncrypt: boolean;
+  azure: boolean;
+}) {
+  const support = useHaul((s) => s.bitlocker.support);
+  const tasks = useHaul((s) => s.bitlocker.tasks);
+  const encryptRow = t?.encrypt;
+  // known to have no BitLocker (and none being turned on)
+  const plain = volume?.bitlocker === 'none' && !tasks[c.path];
+  const notNtfs = plain && !!volume?.fileSystem && fsName(volume.fileSystem) !== 'NTFS';
+  return (
+    <div style={{ flexBasis: '100%', minWidth: 0 }} data-testid="chosen-drive-bitlocker">
+      {plain && (
+        <Caption1 block>
+          Not encrypted with BitLocker{volume.fileSystem ? ` (${fsName(volume.fileSystem)})` : ''}
+          {mustEncrypt
+            ? azure
+              ? ': the Azure data center does not take it as it is.'
+              : ': the driveset asks for BitLocker.'
+            : '.'}
+        </Caption1>
+      )}
+      {plain && mustEncrypt && support?.turnOn && notNtfs && !encryptRow?.format && (
+        <Caption1 block style={{ color: tokens.colorNeutralForeground2 }}>
+          BitLocker for Azure needs NTFS: format {c.path} NTFS in Windows first (this erases it), or give a driveset
+          whose row for it says FormatOption=Format.
+        </Caption1>
+      )}
+      <TurnOnBitLocker
+        target={c.path}
+        driveName={name}
+        {...(volume ? { volume } : {})}
+        {...(t ? { usedBytes: Math.max(0, t.capacity - t.free) } : {})}
+        {...(encryptRow?.format ? { formatRow: { file: encryptRow.file, row: encryptRow.row } } : {})}
+        place="wizard"
+      />
+    </div>
   );
 }

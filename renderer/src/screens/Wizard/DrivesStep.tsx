@@ -5,7 +5,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 import { useHaul } from '../../store';
 import { useAzure } from '../../components/DriveEncryption';
-import { drivesErrors } from '../../wizard/model';
+import type { PrepPlanResult } from '../../../../shared/prep/session';
+import { drivesErrors, type DraftValues } from '../../wizard/model';
 import { ChosenDrives } from './ChosenDrives';
 import { ConfirmDrives, confirmationMatches, SpeedLimit } from './ConfirmDrives';
 import { DriveList } from './DriveList';
@@ -14,6 +15,8 @@ import { useStepStyles } from './parts';
 import type { StepProps } from './step';
 
 export { confirmationMatches };
+
+type DraftDrive = DraftValues['drives']['drives'][number];
 
 export function DrivesStep({ attempted, setGate }: StepProps) {
   const styles = useStepStyles();
@@ -63,19 +66,7 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
       canNext,
       // A draft that prepared its drives before changes that copy: nothing on them is copied again.
       nextLabel: `${prepared ? 'Update' : 'Prepare'} ${chosen.length || ''} drive${chosen.length === 1 ? '' : 's'}`,
-      why: Object.keys(errors).length
-        ? 'Choose the drives to prepare.'
-        : planning || !plan
-          ? 'Planning the copy…'
-          : !plan.ready
-            ? plan.problemCount
-              ? `${plan.problemCount} file${plan.problemCount === 1 ? '' : 's'} cannot go onto these drives: exclude ${plan.problemCount === 1 ? 'it' : 'each'} (listed under Plan) or add a drive.`
-              : 'The plan is not ready; see what the plan says.'
-            : keysMissing.length
-              ? `Give the BitLocker key of ${keysMissing.map((k) => k.driveId ?? k.path).join(', ')}.`
-              : !confirmed
-                ? 'Type the drive ids to confirm them.'
-                : undefined,
+      why: whyNotYet({ chosenError: Object.keys(errors).length > 0, planning, plan, keysMissing, confirmed }),
       onNext: async () => {
         await startPrep(ids);
         return !useHaul.getState().wizard.prepError;
@@ -116,4 +107,33 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
       )}
     </div>
   );
+}
+
+/** Why Next cannot go on yet, in the order the person meets it: drives, the plan, the keys, the confirmation. */
+function whyNotYet({
+  chosenError,
+  planning,
+  plan,
+  keysMissing,
+  confirmed,
+}: {
+  chosenError: boolean;
+  planning: boolean;
+  plan: PrepPlanResult | undefined;
+  keysMissing: DraftDrive[];
+  confirmed: boolean;
+}): string | undefined {
+  return chosenError
+    ? 'Choose the drives to prepare.'
+    : planning || !plan
+      ? 'Planning the copy…'
+      : !plan.ready
+        ? plan.problemCount
+          ? `${plan.problemCount} file${plan.problemCount === 1 ? '' : 's'} cannot go onto these drives: exclude ${plan.problemCount === 1 ? 'it' : 'each'} (listed under Plan) or add a drive.`
+          : 'The plan is not ready; see what the plan says.'
+        : keysMissing.length
+          ? `Give the BitLocker key of ${keysMissing.map((k) => k.driveId ?? k.path).join(', ')}.`
+          : !confirmed
+            ? 'Type the drive ids to confirm them.'
+            : undefined;
 }

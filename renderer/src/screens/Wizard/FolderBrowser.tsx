@@ -142,40 +142,23 @@ export function FolderBrowser({ open, title, foldersOnly = false, startPath, onC
         <DialogBody>
           <DialogTitle>{title}</DialogTitle>
           <DialogContent>
-            <form
-              className={styles.bar}
-              onSubmit={(e) => {
-                e.preventDefault();
-                void browse(typed, hidden);
-              }}
-            >
-              <Button
-                icon={<ArrowUp20Regular />}
-                aria-label="Up one folder"
-                disabled={!listing?.parent || busy}
-                onClick={() => void browse(listing?.parent, hidden)}
-              />
-              <Field label="Folder" className={styles.path}>
-                <Input value={typed} onChange={(_e, d) => type(d.value)} spellCheck={false} data-testid="browse-path" />
-              </Field>
-              <Button type="submit">Go</Button>
-            </form>
+            <PathBar
+              typed={typed}
+              type={type}
+              parent={listing?.parent}
+              busy={busy}
+              onGo={(path) => void browse(path, hidden)}
+            />
             {listing && (
-              <div className={styles.places} aria-label="Places" role="group">
-                {listing.places.map((p) => (
-                  <Button key={p.path} size="small" appearance="subtle" onClick={() => void browse(p.path, hidden)}>
-                    {p.name}
-                  </Button>
-                ))}
-                <Switch
-                  label="Show hidden"
-                  checked={hidden}
-                  onChange={(_e, d) => {
-                    setHidden(d.checked);
-                    void browse(listing.path, d.checked);
-                  }}
-                />
-              </div>
+              <Places
+                listing={listing}
+                hidden={hidden}
+                onOpen={(path) => void browse(path, hidden)}
+                onHidden={(on) => {
+                  setHidden(on);
+                  void browse(listing.path, on);
+                }}
+              />
             )}
             {error && (
               <MessageBar intent="error">
@@ -279,5 +262,67 @@ function FolderEntries({
         </Caption1>
       )}
     </>
+  );
+}
+
+/** Up one folder, the folder's path to type, and Go. */
+function PathBar({
+  typed,
+  type,
+  parent,
+  busy,
+  onGo,
+}: {
+  typed: string;
+  type: (value: string) => void;
+  parent: string | undefined;
+  busy: boolean;
+  onGo: (path: string | undefined) => void;
+}) {
+  const styles = useStyles();
+  return (
+    <form
+      className={styles.bar}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onGo(typed);
+      }}
+    >
+      <Button
+        icon={<ArrowUp20Regular />}
+        aria-label="Up one folder"
+        disabled={!parent || busy}
+        onClick={() => onGo(parent)}
+      />
+      <Field label="Folder" className={styles.path}>
+        <Input value={typed} onChange={(_e, d) => type(d.value)} spellCheck={false} data-testid="browse-path" />
+      </Field>
+      <Button type="submit">Go</Button>
+    </form>
+  );
+}
+
+/** The places to jump to (home, drives…) and whether hidden entries are shown. */
+function Places({
+  listing,
+  hidden,
+  onOpen,
+  onHidden,
+}: {
+  listing: BrowseResult;
+  hidden: boolean;
+  onOpen: (path: string) => void;
+  onHidden: (on: boolean) => void;
+}) {
+  const styles = useStyles();
+  return (
+    <div className={styles.places} aria-label="Places" role="group">
+      {listing.places.map((p) => (
+        <Button key={p.path} size="small" appearance="subtle" onClick={() => onOpen(p.path)}>
+          {p.name}
+        </Button>
+      ))}
+      <Switch label="Show hidden" checked={hidden} onChange={(_e, d) => onHidden(d.checked)} />
+    </div>
   );
 }

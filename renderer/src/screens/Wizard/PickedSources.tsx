@@ -78,49 +78,7 @@ export function PickedSources({ attempted, errors }: { attempted: boolean; error
           </ul>
         )}
       </Section>
-      <Section title="Where it lands in the storage account">
-        <div className={styles.row}>
-          <TextField
-            className={styles.grow}
-            label="Container and prefix"
-            field="destination"
-            required
-            value={d.destination ?? ''}
-            onChange={(v) => set({ destination: v })}
-            errors={errors}
-            show={attempted || !!d.destination}
-            hint="Folders keep their contents under it, e.g. photos/2026/ (a single file may name its blob: photos/a.jpg)."
-            input={{ spellCheck: false }}
-          />
-          <Field label="Blob type" className={styles.narrow}>
-            <Dropdown
-              style={FILL}
-              value={d.blobType ?? 'BlockBlob'}
-              selectedOptions={[d.blobType ?? 'BlockBlob']}
-              onOptionSelect={(_e, x) => set({ blobType: x.optionValue === 'PageBlob' ? 'PageBlob' : 'BlockBlob' })}
-            >
-              <Option value="BlockBlob">BlockBlob</Option>
-              <Option value="PageBlob">PageBlob</Option>
-            </Dropdown>
-          </Field>
-          <Field label="If the blob exists" className={styles.narrow}>
-            <Dropdown
-              style={FILL}
-              value={DISPOSITIONS[d.disposition ?? 'rename']}
-              selectedOptions={[d.disposition ?? 'rename']}
-              onOptionSelect={(_e, x) =>
-                set({ disposition: (x.optionValue as ImportValues['disposition']) ?? 'rename' })
-              }
-            >
-              {Object.entries(DISPOSITIONS).map(([k, text]) => (
-                <Option key={k} value={k}>
-                  {text}
-                </Option>
-              ))}
-            </Dropdown>
-          </Field>
-        </div>
-      </Section>
+      <Destination attempted={attempted} errors={errors} />
       <FolderBrowser
         open={browsing}
         title="Add folders and files to copy"
@@ -131,5 +89,56 @@ export function PickedSources({ attempted, errors }: { attempted: boolean; error
         }}
       />
     </>
+  );
+}
+
+/** Where the copy lands: the container and prefix, the blob type, and what to do when a blob exists. */
+function Destination({ attempted, errors }: { attempted: boolean; errors: FieldErrors }) {
+  const styles = useStepStyles();
+  const d = useHaul((s) => s.wizard.values.importData);
+  const update = useHaul((s) => s.wizard.update);
+  const set = (patch: Partial<ImportValues>) => update((v) => ({ ...v, importData: { ...v.importData, ...patch } }));
+  return (
+    <Section title="Where it lands in the storage account">
+      <div className={styles.row}>
+        <TextField
+          className={styles.grow}
+          label="Container and prefix"
+          field="destination"
+          required
+          value={d.destination ?? ''}
+          onChange={(v) => set({ destination: v })}
+          errors={errors}
+          show={attempted || !!d.destination}
+          hint="Folders keep their contents under it, e.g. photos/2026/ (a single file may name its blob: photos/a.jpg)."
+          input={{ spellCheck: false }}
+        />
+        <Field label="Blob type" className={styles.narrow}>
+          <Dropdown
+            style={FILL}
+            value={d.blobType ?? 'BlockBlob'}
+            selectedOptions={[d.blobType ?? 'BlockBlob']}
+            onOptionSelect={(_e, x) => set({ blobType: x.optionValue === 'PageBlob' ? 'PageBlob' : 'BlockBlob' })}
+          >
+            <Option value="BlockBlob">BlockBlob</Option>
+            <Option value="PageBlob">PageBlob</Option>
+          </Dropdown>
+        </Field>
+        <Field label="If the blob exists" className={styles.narrow}>
+          <Dropdown
+            style={FILL}
+            value={DISPOSITIONS[d.disposition ?? 'rename']}
+            selectedOptions={[d.disposition ?? 'rename']}
+            onOptionSelect={(_e, x) => set({ disposition: (x.optionValue as ImportValues['disposition']) ?? 'rename' })}
+          >
+            {Object.entries(DISPOSITIONS).map(([k, text]) => (
+              <Option key={k} value={k}>
+                {text}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+      </div>
+    </Section>
   );
 }

@@ -47,8 +47,6 @@ export function PrepareStep({ setGate }: StepProps) {
   const session = useHaul((s) => (sessionId ? s.wizard.sessions[sessionId] : undefined));
   const log = useHaul((s) => (sessionId ? s.wizard.logs[sessionId] : undefined));
   const refreshSessions = useHaul((s) => s.wizard.refreshSessions);
-  const cancel = useHaul((s) => s.wizard.cancelPrep);
-  const resume = useHaul((s) => s.wizard.resumePrep);
   const verify = useHaul((s) => s.wizard.verifyPrep);
   const busy = useHaul((s) => s.wizard.prepBusy);
   const prepError = useHaul((s) => s.wizard.prepError);
@@ -80,41 +78,7 @@ export function PrepareStep({ setGate }: StepProps) {
 
   return (
     <div className={styles.step}>
-      <div className={styles.actions}>
-        <Badge
-          size="large"
-          appearance="filled"
-          color={
-            done ? 'success' : running ? 'brand' : session.state === 'finished' && !result?.ok ? 'danger' : 'warning'
-          }
-          data-testid="prep-state"
-        >
-          {done ? 'Verified' : STATE_TEXT[session.state]}
-        </Badge>
-        {running && (
-          <Button
-            icon={<Stop20Regular />}
-            disabled={busy || session.state === 'stopping'}
-            onClick={() => void cancel()}
-          >
-            Cancel
-          </Button>
-        )}
-        {!running && session.resumable && (
-          <Button appearance="primary" icon={<Play20Regular />} disabled={busy} onClick={() => void resume()}>
-            Resume
-          </Button>
-        )}
-        {/* after a verified Update the result offers it, with the time it takes */}
-        {!running && session.state === 'finished' && !(done && result?.drives.some((d) => d.verifiedEarlier)) && (
-          <Button icon={<ArrowClockwise20Regular />} disabled={busy} onClick={() => void verify()}>
-            Verify every block again
-          </Button>
-        )}
-        <Caption1 className={styles.muted}>
-          The copy runs in Haul&apos;s main process: closing this window does not stop it.
-        </Caption1>
-      </div>
+      <PrepControls session={session} done={done} running={running} />
       {session.notes.map((n) => (
         <MessageBar key={n} intent="warning">
           <MessageBarBody>{n}</MessageBarBody>
@@ -155,6 +119,49 @@ export function PrepareStep({ setGate }: StepProps) {
       )}
 
       {result && <PrepResult result={result} done={done} busy={busy} onFullVerify={() => void verify()} />}
+    </div>
+  );
+}
+
+/** The copy's state as a badge, and Cancel, Resume or Verify again as the state allows. */
+function PrepControls({ session, done, running }: { session: PrepSessionInfo; done: boolean; running: boolean }) {
+  const styles = useStepStyles();
+  const cancel = useHaul((s) => s.wizard.cancelPrep);
+  const resume = useHaul((s) => s.wizard.resumePrep);
+  const verify = useHaul((s) => s.wizard.verifyPrep);
+  const busy = useHaul((s) => s.wizard.prepBusy);
+  const result = session.result;
+  return (
+    <div className={styles.actions}>
+      <Badge
+        size="large"
+        appearance="filled"
+        color={
+          done ? 'success' : running ? 'brand' : session.state === 'finished' && !result?.ok ? 'danger' : 'warning'
+        }
+        data-testid="prep-state"
+      >
+        {done ? 'Verified' : STATE_TEXT[session.state]}
+      </Badge>
+      {running && (
+        <Button icon={<Stop20Regular />} disabled={busy || session.state === 'stopping'} onClick={() => void cancel()}>
+          Cancel
+        </Button>
+      )}
+      {!running && session.resumable && (
+        <Button appearance="primary" icon={<Play20Regular />} disabled={busy} onClick={() => void resume()}>
+          Resume
+        </Button>
+      )}
+      {/* after a verified Update the result offers it, with the time it takes */}
+      {!running && session.state === 'finished' && !(done && result?.drives.some((d) => d.verifiedEarlier)) && (
+        <Button icon={<ArrowClockwise20Regular />} disabled={busy} onClick={() => void verify()}>
+          Verify every block again
+        </Button>
+      )}
+      <Caption1 className={styles.muted}>
+        The copy runs in Haul&apos;s main process: closing this window does not stop it.
+      </Caption1>
     </div>
   );
 }

@@ -19,9 +19,7 @@ export function ReviewStep({ setGate }: StepProps) {
   const keys = useHaul((s) => s.wizard.bitLockerKeys);
   const service = useHaul((s) => s.app.service);
   const creating = useHaul((s) => s.wizard.creating);
-  const createError = useHaul((s) => s.wizard.createError);
   const createJob = useHaul((s) => s.wizard.createJob);
-  const createErrorStep = useHaul((s) => s.wizard.createErrorStep);
   const goTo = useHaul((s) => s.wizard.goTo);
   const refreshSessions = useHaul((s) => s.wizard.refreshSessions);
   const isImport = values.type.kind !== 'export';
@@ -38,17 +36,9 @@ export function ReviewStep({ setGate }: StepProps) {
     [values, drives, keys, service],
   );
   const check = useMemo(() => CreateJobRequest.safeParse(request), [request]);
-  const issues = check.success
-    ? []
-    : check.error.issues.map((i) => ({
-        where: i.path.join('.'),
-        step: (fieldForTarget(String(i.path[0] ?? ''))?.step ??
-          (i.path[0] === 'drives' ? 'prepare' : 'review')) as StepId,
-        message: i.message,
-      }));
+  const issues = check.success ? [] : issuesOf(check.error.issues);
 
   const t = values.type;
-  const stepTitle = (id: StepId) => STEPS.find((x) => x.id === id)?.title ?? id;
   const edit = (id: StepId) => (
     <Link as="button" onClick={() => void goTo(id)}>
       Change
@@ -79,36 +69,8 @@ export function ReviewStep({ setGate }: StepProps) {
         <ShippingFacts values={values} />
         <div>{edit('shipping')}</div>
       </Section>
-      {issues.length > 0 && (
-        <MessageBar intent="warning">
-          <MessageBarBody>
-            <MessageBarTitle>Not ready to create</MessageBarTitle>
-            <ul className={styles.list}>
-              {issues.map((i) => (
-                <li key={i.where}>
-                  {i.where}: {i.message}.{' '}
-                  <Link as="button" onClick={() => void goTo(i.step)}>
-                    Go to {stepTitle(i.step)}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </MessageBarBody>
-        </MessageBar>
-      )}
-      {createError && (
-        <MessageBar intent="error" data-testid="create-error">
-          <MessageBarBody>
-            <MessageBarTitle>The service did not create the job</MessageBarTitle>
-            {createError}{' '}
-            {createErrorStep && createErrorStep !== 'review' && (
-              <Link as="button" onClick={() => void goTo(createErrorStep)}>
-                Go to {stepTitle(createErrorStep)}
-              </Link>
-            )}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      {issues.length > 0 && <NotReady issues={issues} />}
+      <CreateRefused />
       <div className={styles.actions}>
         <Button
           appearance="primary"
@@ -200,5 +162,67 @@ function ShippingFacts({ values }: { values: DraftValues }) {
       <dt className={styles.dt}>Manifest backup</dt>
       <dd className={styles.dd}>{(s.backupDriveManifest ?? true) ? 'Yes' : 'No'}</dd>
     </dl>
+  );
+}
+
+/** The step's title, to name where a problem is fixed. */
+const stepTitle = (id: StepId) => STEPS.find((x) => x.id === id)?.title ?? id;
+
+interface Issue {
+  where: string;
+  step: StepId;
+  message: string;
+}
+
+/** What the request's check found, each with the step where it is fixed. */
+function issuesOf(found: ReadonlyArray<{ path: PropertyKey[]; message: string }>): Issue[] {
+  return found.map((i) => ({
+    where: i.path.join('.'),
+    step: (fieldForTarget(String(i.path[0] ?? ''))?.step ?? (i.path[0] === 'drives' ? 'prepare' : 'review')) as StepId,
+    message: i.message,
+  }));
+}
+
+/** Why the job cannot be created yet, each with a link to the step that fixes it. */
+function NotReady({ issues }: { issues: Issue[] }) {
+  const styles = useStepStyles();
+  const goTo = useHaul((s) => s.wizard.goTo);
+  return (
+    <MessageBar intent="warning">
+      <MessageBarBody>
+        <MessageBarTitle>Not ready to create</MessageBarTitle>
+        <ul className={styles.list}>
+          {issues.map((i) => (
+            <li key={i.where}>
+              {i.where}: {i.message}.{' '}
+              <Link as="button" onClick={() => void goTo(i.step)}>
+                Go to {stepTitle(i.step)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
+/** The service's refusal of Create, with a link to the step it names. */
+function CreateRefused() {
+  const createError = useHaul((s) => s.wizard.createError);
+  const createErrorStep = useHaul((s) => s.wizard.createErrorStep);
+  const goTo = useHaul((s) => s.wizard.goTo);
+  if (!createError) return null;
+  return (
+    <MessageBar intent="error" data-testid="create-error">
+      <MessageBarBody>
+        <MessageBarTitle>The service did not create the job</MessageBarTitle>
+        {createError}{' '}
+        {createErrorStep && createErrorStep !== 'review' && (
+          <Link as="button" onClick={() => void goTo(createErrorStep)}>
+            Go to {stepTitle(createErrorStep)}
+          </Link>
+        )}
+      </MessageBarBody>
+    </MessageBar>
   );
 }

@@ -47,7 +47,6 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
   const setAddr = (patch: Partial<Address>) =>
     update((v) => ({ ...v, shipping: { ...v.shipping, returnAddress: { ...v.shipping.returnAddress, ...patch } } }));
   const show = (value: string | undefined) => attempted || !!value;
-  const emailsError = useFieldError(errors, 'notificationEmails', !!emailsText);
 
   const addr = (label: string, field: keyof Address, required = true, hint?: string, className = styles.grow) => (
     <TextField
@@ -81,27 +80,7 @@ export function ShippingStep({ attempted, setGate }: StepProps) {
           {addr('Phone', 'phone', true, 'With the country code, e.g. +1 425 555 0100.', styles.narrow)}
           {addr('Email', 'email', true, 'Where the data center writes about this job.')}
         </div>
-        <Field
-          label="More emails to notify"
-          hint="Optional; separate them with commas."
-          validationMessage={emailsError}
-          validationState={emailsError ? 'error' : 'none'}
-        >
-          <Input
-            value={emailsText}
-            inputMode="email"
-            data-field="notificationEmails"
-            onChange={(_e, d) => {
-              setEmailsText(d.value);
-              setShip({
-                notificationEmails: d.value
-                  .split(/[,;\s]+/)
-                  .map((m) => m.trim())
-                  .filter(Boolean),
-              });
-            }}
-          />
-        </Field>
+        <MoreEmails text={emailsText} setText={setEmailsText} errors={errors} setShip={setShip} />
       </Section>
       <Section title="Return address">
         <div className={styles.row}>
@@ -216,5 +195,43 @@ function LogsAndManifests({ shipping: s, errors, show, setShip }: SectionProps) 
         onChange={(_e, d) => setShip({ backupDriveManifest: !!d.checked })}
       />
     </Section>
+  );
+}
+
+/** More emails to tell, typed as one line and kept as a list; the line stays as typed. */
+function MoreEmails({
+  text,
+  setText,
+  errors,
+  setShip,
+}: {
+  text: string;
+  setText: (text: string) => void;
+  errors: FieldErrors;
+  setShip: (patch: Partial<Shipping>) => void;
+}) {
+  const emailsError = useFieldError(errors, 'notificationEmails', !!text);
+  return (
+    <Field
+      label="More emails to notify"
+      hint="Optional; separate them with commas."
+      validationMessage={emailsError}
+      validationState={emailsError ? 'error' : 'none'}
+    >
+      <Input
+        value={text}
+        inputMode="email"
+        data-field="notificationEmails"
+        onChange={(_e, d) => {
+          setText(d.value);
+          setShip({
+            notificationEmails: d.value
+              .split(/[,;\s]+/)
+              .map((m) => m.trim())
+              .filter(Boolean),
+          });
+        }}
+      />
+    </Field>
   );
 }

@@ -23,7 +23,6 @@ export function TypeStep({ attempted, setGate }: StepProps) {
     () => typeErrors(values, { locations, accounts: accountNames, where: service?.resourceGroup }),
     [values, locations, accountNames, service?.resourceGroup],
   );
-  const locationsError = useHaul((s) => s.wizard.locationsError);
   const accountsError = useHaul((s) => s.wizard.accountsError);
   const loadLocations = useHaul((s) => s.wizard.loadLocations);
 
@@ -46,7 +45,6 @@ export function TypeStep({ attempted, setGate }: StepProps) {
   const show = (value: string | undefined) => attempted || !!value;
   const kindError = useFieldError(errors, 'kind', attempted);
   const locationError = useFieldError(errors, 'location', attempted);
-  const location = locations?.find((l) => l.name === t.location);
 
   return (
     <div className={styles.step}>
@@ -102,45 +100,65 @@ export function TypeStep({ attempted, setGate }: StepProps) {
         chosen={t.storageAccountId}
         onPick={(name) => set({ storageAccountId: name })}
       />
-      <Section title="Where the drives are shipped">
-        {locationsError && (
-          <div className={styles.actions}>
-            <Text role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
-              Haul could not list the data centers: {locationsError}
-            </Text>
-            <Button size="small" onClick={() => void loadLocations()}>
-              Try again
-            </Button>
-          </div>
-        )}
-        {!locations && !locationsError && <Spinner size="tiny" label="Asking the service for its data centers…" />}
-        {locations && (
-          <Field
-            label="Data center (location)"
-            required
-            validationMessage={locationError}
-            validationState={locationError ? 'error' : 'none'}
-            style={{ maxWidth: '480px' }}
-          >
-            <Dropdown
-              style={FILL}
-              placeholder="Choose a data center"
-              value={t.location ?? ''}
-              selectedOptions={t.location ? [t.location] : []}
-              onOptionSelect={(_e, d) => set({ location: d.optionValue ?? '' })}
-              data-field="location"
-            >
-              {locations.map((l) => (
-                <Option key={l.name} value={l.name} text={l.name}>
-                  {l.name} — {l.city}, {l.country}
-                  {l.closed ? ` (closed: ships to ${l.shipTo})` : ''}
-                </Option>
-              ))}
-            </Dropdown>
-          </Field>
-        )}
-        {location && <LocationDetails location={location} onUse={(name) => set({ location: name })} />}
-      </Section>
+      <DataCenterSection chosen={t.location} error={locationError} onChoose={(name) => set({ location: name })} />
     </div>
+  );
+}
+
+/** Where the drives are shipped: the data center chosen from the service's list, and what it says of itself. */
+function DataCenterSection({
+  chosen,
+  error,
+  onChoose,
+}: {
+  chosen: string | undefined;
+  error: string | undefined;
+  onChoose: (name: string) => void;
+}) {
+  const styles = useStepStyles();
+  const locations = useHaul((s) => s.wizard.locations);
+  const locationsError = useHaul((s) => s.wizard.locationsError);
+  const loadLocations = useHaul((s) => s.wizard.loadLocations);
+  const location = locations?.find((l) => l.name === chosen);
+  return (
+    <Section title="Where the drives are shipped">
+      {locationsError && (
+        <div className={styles.actions}>
+          <Text role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+            Haul could not list the data centers: {locationsError}
+          </Text>
+          <Button size="small" onClick={() => void loadLocations()}>
+            Try again
+          </Button>
+        </div>
+      )}
+      {!locations && !locationsError && <Spinner size="tiny" label="Asking the service for its data centers…" />}
+      {locations && (
+        <Field
+          label="Data center (location)"
+          required
+          validationMessage={error}
+          validationState={error ? 'error' : 'none'}
+          style={{ maxWidth: '480px' }}
+        >
+          <Dropdown
+            style={FILL}
+            placeholder="Choose a data center"
+            value={chosen ?? ''}
+            selectedOptions={chosen ? [chosen] : []}
+            onOptionSelect={(_e, d) => onChoose(d.optionValue ?? '')}
+            data-field="location"
+          >
+            {locations.map((l) => (
+              <Option key={l.name} value={l.name} text={l.name}>
+                {l.name} — {l.city}, {l.country}
+                {l.closed ? ` (closed: ships to ${l.shipTo})` : ''}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+      )}
+      {location && <LocationDetails location={location} onUse={(name) => onChoose(name)} />}
+    </Section>
   );
 }

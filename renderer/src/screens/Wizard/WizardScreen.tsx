@@ -1,7 +1,7 @@
 // The new-job wizard (#/new, #/new/<draftId>): a list of steps, the current step, and Back/Next.
 // Each step says whether Next may go on (and why not); the draft is saved in main on every step
 // change and after a pause in typing, so nothing typed is lost on a restart.
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import {
   Caption1,
   makeStyles,
@@ -50,8 +50,6 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
   const loadError = useHaul((s) => s.wizard.loadError);
   const step = useHaul((s) => s.wizard.step);
   const kind = useHaul((s) => s.wizard.values.type.kind);
-  const jobName = useHaul((s) => s.wizard.values.type.jobName);
-  const save = useHaul((s) => s.wizard.save);
   const goTo = useHaul((s) => s.wizard.goTo);
   const [gate, setGate] = useState<StepGate>({ canNext: false });
   const [attempted, setAttempted] = useState(false);
@@ -69,17 +67,7 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
   );
   const current = steps[index] ?? steps[0]!;
 
-  // A new step starts untouched; focus moves to its heading so a screen reader and the keyboard
-  // follow (not on first opening: the page's own focus order starts there).
-  const firstStep = useRef(true);
-  useEffect(() => {
-    setAttempted(false);
-    if (firstStep.current) {
-      firstStep.current = false;
-      return;
-    }
-    headingRef.current?.focus();
-  }, [current.id]);
+  useNewStep(current.id, headingRef, setAttempted);
 
   const move = async (to: StepId) => {
     await goTo(to);
@@ -126,17 +114,7 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
 
   return (
     <div className={styles.wizard}>
-      <div className={styles.head}>
-        <Title3 as="h2">
-          {kind === 'export' ? 'New export job' : kind === 'import' ? 'New import job' : 'New job'}
-          {jobName ? `: ${jobName}` : ''}
-        </Title3>
-        <Caption1 className={styles.saved} role="status" data-testid="draft-save-state">
-          {save.state === 'saving' && 'Saving the draft…'}
-          {save.state === 'saved' && `Draft saved ${save.at ? new Date(save.at).toLocaleTimeString() : ''}`}
-          {save.state === 'failed' && `The draft was not saved: ${save.error ?? ''}`}
-        </Caption1>
-      </div>
+      <WizardHead />
       <StepNav steps={steps} index={index} onOpen={(id) => void move(id)} />
       <section className={styles.body} aria-labelledby="wizard-step-heading">
         <h2 id="wizard-step-heading" ref={headingRef} tabIndex={-1} className={styles.heading}>
@@ -155,4 +133,45 @@ export function WizardScreen({ draftId }: { draftId?: string }) {
       />
     </div>
   );
+}
+
+/** The wizard's title (the kind of job and its name) and whether the draft is saved. */
+function WizardHead() {
+  const styles = useStyles();
+  const kind = useHaul((s) => s.wizard.values.type.kind);
+  const jobName = useHaul((s) => s.wizard.values.type.jobName);
+  const save = useHaul((s) => s.wizard.save);
+  return (
+    <div className={styles.head}>
+      <Title3 as="h2">
+        {kind === 'export' ? 'New export job' : kind === 'import' ? 'New import job' : 'New job'}
+        {jobName ? `: ${jobName}` : ''}
+      </Title3>
+      <Caption1 className={styles.saved} role="status" data-testid="draft-save-state">
+        {save.state === 'saving' && 'Saving the draft…'}
+        {save.state === 'saved' && `Draft saved ${save.at ? new Date(save.at).toLocaleTimeString() : ''}`}
+        {save.state === 'failed' && `The draft was not saved: ${save.error ?? ''}`}
+      </Caption1>
+    </div>
+  );
+}
+
+/**
+ * A new step starts untouched; focus moves to its heading so a screen reader and the keyboard
+ * follow (not on first opening: the page's own focus order starts there).
+ */
+function useNewStep(
+  stepId: StepId,
+  headingRef: RefObject<HTMLHeadingElement | null>,
+  setAttempted: (attempted: boolean) => void,
+) {
+  const firstStep = useRef(true);
+  useEffect(() => {
+    setAttempted(false);
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
+    headingRef.current?.focus();
+  }, [stepId, headingRef, setAttempted]);
 }
