@@ -4,7 +4,7 @@
 // mixture, and once the promise resolves the change survives a crash: without the folder's fsync
 // the rename itself may be lost, and the file come back old or missing.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** The start of every temporary's name: `.haul-tmp-<file name>.<random>`, next to the file. */
@@ -134,6 +134,30 @@ export async function removeStaleTemps(dir: string): Promise<number> {
     if (name.startsWith(TMP_MARK)) {
       await rm(join(dir, name), { force: true });
       n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * Removes the temporaries of `path` that a killed write left beside it (`.haul-tmp-<name>.<random>`)
+ * once they are older than `olderThanMs`: a write in flight, this process's or another's, lasts
+ * milliseconds and is left alone. Returns how many went.
+ */
+export async function removeLeftTempsOf(path: string, olderThanMs = 60_000): Promise<number> {
+  const dir = dirname(path);
+  const prefix = `${TMP_MARK}${basename(path)}.`;
+  const before = Date.now() - olderThanMs;
+  let n = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const tmp = join(dir, name);
+    try {
+      if ((await stat(tmp)).mtimeMs > before) continue;
+      await rm(tmp, { force: true });
+      n++;
+    } catch {
+      // gone meanwhile
     }
   }
   return n;

@@ -3,7 +3,16 @@
 // way: a temporary, fsync, rename, then an fsync of the folder, without which a power cut can lose
 // the rename and bring the file back old or missing. The folder's fsync cannot be seen in the files
 // afterwards, so these tests watch the calls.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,6 +90,28 @@ describe('one atomic, durable write', () => {
     writeFileSync(path.join(dir, '.haul-tmp-job.json.0123456789ab'), '{"half');
     expect(await removeStaleTemps(dir)).toBe(1);
     expect(readdirSync(dir)).toEqual(['job.json']);
+  });
+
+  it("a document's temporaries that a killed write left are removed when the app opens it; one being written now is not", async () => {
+    const dir = path.join(root, 'left');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'drafts.json');
+    writeFileSync(file, '{"v":1}\n');
+    const old = path.join(dir, '.haul-tmp-drafts.json.0123456789ab');
+    const fresh = path.join(dir, '.haul-tmp-drafts.json.ba9876543210');
+    const other = path.join(dir, '.haul-tmp-tracker.json.0123456789ab');
+    for (const f of [old, fresh, other]) writeFileSync(f, '{"v":');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(old, hourAgo, hourAgo);
+    utimesSync(other, hourAgo, hourAgo);
+    const store = jsonFileStore(file, { schema: z.object({ v: z.number() }), initial: () => ({ v: 0 }) });
+    expect(await store.read()).toEqual({ v: 1 });
+    // the old one of this document goes; a write in flight (fresh) and another document's are left
+    expect(readdirSync(dir).sort()).toEqual([
+      '.haul-tmp-drafts.json.ba9876543210',
+      '.haul-tmp-tracker.json.0123456789ab',
+      'drafts.json',
+    ]);
   });
 
   it("the app's documents (job records, secrets, drafts …) sync their folder after the rename", async () => {

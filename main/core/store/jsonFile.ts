@@ -2,11 +2,12 @@
 // (shared/node/atomicWrite.ts: temp file, fsync, rename, fsync of the folder: a crash leaves the old
 // document or the new one, never a mix).
 // A document that does not parse or fails its schema is moved aside — kept, named with the time —
-// and the store starts from its default, saying so once through `recovered`.
+// and the store starts from its default, saying so once through `recovered`. The temporaries a
+// write killed half-way left beside the file are removed at the store's first read or write.
 import { rename, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { writeFileAtomicStamped, type FileStamp } from '../../../shared/node/atomicWrite';
+import { removeLeftTempsOf, writeFileAtomicStamped, type FileStamp } from '../../../shared/node/atomicWrite';
 
 export interface DocumentStore<T> {
   /** The document, or the default when there is none (or it was damaged and moved aside). */
@@ -75,8 +76,12 @@ export function jsonFileStore<S extends z.ZodType>(
     return next;
   };
 
+  let swept: Promise<unknown> | undefined;
+  const sweep = () => (swept ??= removeLeftTempsOf(file).catch(() => 0));
+
   let cached: { stamp: FileStamp; value: T } | undefined;
   const save = async (value: T) => {
+    await sweep();
     cached = undefined;
     const stamp = await writeFileAtomicStamped(file, `${JSON.stringify(value, null, 2)}\n`, {
       mode: options.mode ?? 0o644,
@@ -88,6 +93,7 @@ export function jsonFileStore<S extends z.ZodType>(
   const store: DocumentStore<T> = {
     file,
     async read() {
+      await sweep();
       let seen: FileStamp | undefined;
       if (options.cache) {
         seen = await stampOf(file);
