@@ -271,3 +271,22 @@ export function fieldForTarget(target: string | undefined): { field: string; ste
   if (t.startsWith('sources') || t === 'destination') return { field: 'destination', step: 'data' };
   return undefined;
 }
+
+/**
+ * What Next says on the Drives step: prepare the chosen drives or, once prepared, update them; a
+ * drive whose files all left the job is released (Haul's files go), not updated, and counted apart.
+ */
+export function drivesNextLabel(
+  prepared: boolean,
+  chosen: number,
+  plannedDrives: ReadonlyArray<{ leaves?: boolean }> = [],
+): string {
+  const drives = (n: number) => `${n} drive${n === 1 ? '' : 's'}`;
+  if (!chosen) return prepared ? 'Update drives' : 'Prepare drives';
+  if (!prepared) return `Prepare ${drives(chosen)}`;
+  const leaving = Math.min(chosen, plannedDrives.filter((d) => d.leaves).length);
+  const staying = chosen - leaving;
+  if (!leaving) return `Update ${drives(chosen)}`;
+  if (!staying) return `Release ${drives(leaving)}`;
+  return `Update ${drives(staying)}, release ${leaving}`;
+}

@@ -6,7 +6,7 @@ import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-com
 import { useHaul } from '../../store';
 import { useAzure } from '../../components/DriveEncryption';
 import type { PrepPlanResult } from '../../../../shared/prep/session';
-import { drivesErrors, type DraftValues } from '../../wizard/model';
+import { drivesErrors, drivesNextLabel, type DraftValues } from '../../wizard/model';
 import { ChosenDrives } from './ChosenDrives';
 import { ConfirmDrives, confirmationMatches, SpeedLimit } from './ConfirmDrives';
 import { DriveList } from './DriveList';
@@ -65,7 +65,7 @@ export function DrivesStep({ attempted, setGate }: StepProps) {
     setGate({
       canNext,
       // A draft that prepared its drives before changes that copy: nothing on them is copied again.
-      nextLabel: `${prepared ? 'Update' : 'Prepare'} ${chosen.length || ''} drive${chosen.length === 1 ? '' : 's'}`,
+      nextLabel: drivesNextLabel(prepared, chosen.length, plan?.plan?.drives),
       why: whyNotYet({ chosenError: Object.keys(errors).length > 0, planning, plan, keysMissing, confirmed }),
       onNext: async () => {
         await startPrep(ids);
