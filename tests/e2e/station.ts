@@ -84,8 +84,9 @@ export async function startStation(dataDir = mkdtempSync(path.join(os.tmpdir(), 
     },
     dispose: async () => {
       await stop();
-      // the sandbox's storage may still be closing its files: a few retries instead of ENOTEMPTY
-      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      // the sandbox's storage may still be writing its last file as it closes: retries for up to
+      // about 5 s instead of ENOTEMPTY
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
     },
   };
 }
