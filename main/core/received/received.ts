@@ -3,6 +3,7 @@
 // copied off to a folder with the same check — each 4 MiB block read once, its MD5 compared with
 // the manifest's before it is written, a file put in place (renamed from a partial) only when
 // every block matched. Progress and cancel like prep; one run per job at a time.
+import { throttledProgress } from '../progress';
 import { messageOf } from '../../../shared/errors';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -226,20 +227,7 @@ function beginRun(
     problemCount: 0,
   };
   last.set(name, status);
-  let lastSent = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const changed = () => {
-    const wait = lastSent + interval - Date.now();
-    if (wait <= 0) {
-      lastSent = Date.now();
-      emit(status);
-    } else
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        lastSent = Date.now();
-        if (status.state === 'running') emit(status);
-      }, wait);
-  };
+  const { changed, stop } = throttledProgress(status, interval, emit);
   const problem = (p: ReceivedProblem) => {
     status.problemCount += 1;
     if (status.problems.length < MAX_PROBLEMS) status.problems.push(p);
@@ -259,7 +247,7 @@ function beginRun(
         },
       )
       .finally(() => {
-        if (timer) clearTimeout(timer);
+        stop();
         status.endedAt = now().toISOString();
         live.delete(name);
         emit(status);

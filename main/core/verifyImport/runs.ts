@@ -1,6 +1,7 @@
 // Runs of "verify the import" in main, like prep sessions: started from the report's screen, one at
 // a time per job, progress pushed about 4 times a second (verifyImport.progress), cancelled on
 // request or when main shuts down; the last status of each job stays to be shown again.
+import { throttledProgress } from '../progress';
 import { messageOf } from '../../../shared/errors';
 import { randomBytes } from 'node:crypto';
 import { HandlerError } from '../../../shared/ipc/contract';
@@ -148,33 +149,5 @@ function startingStatus(
     mismatchCount: 0,
     mismatches: [],
     notChecked,
-  };
-}
-
-/** A run's progress sent at most once per `interval` while it runs; `stop` drops the one still waiting. */
-function throttledProgress(
-  status: VerifyImportStatus,
-  interval: number,
-  emit: (s: VerifyImportStatus) => void,
-): { changed: () => void; stop: () => void } {
-  let lastSent = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const changed = () => {
-    const wait = lastSent + interval - Date.now();
-    if (wait <= 0) {
-      lastSent = Date.now();
-      emit(status);
-    } else
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        lastSent = Date.now();
-        if (status.state === 'running') emit(status);
-      }, wait);
-  };
-  return {
-    changed,
-    stop: () => {
-      if (timer) clearTimeout(timer);
-    },
   };
 }
