@@ -36,10 +36,9 @@ export function isShippableDevice(d: { device: string; mountpoints: readonly unk
 
 /** Lists the drives with their serial numbers (swap, RAM disks and unused loop devices left out). */
 export const listDrives: DriveLister = async () => {
-  const drives = (await drivelistList()).filter((d) =>
-    isShippableDevice({ device: d.device, mountpoints: d.mountpoints ?? [] }),
-  );
-  const serials = await serialNumbers().catch(() => new Map<string, string>());
+  // two listings of the system's tools, asked at once
+  const [all, serials] = await Promise.all([drivelistList(), serialNumbers().catch(() => new Map<string, string>())]);
+  const drives = all.filter((d) => isShippableDevice({ device: d.device, mountpoints: d.mountpoints ?? [] }));
   return drives.map((d) => {
     const out: RawDrive = {
       device: d.device,

@@ -496,11 +496,14 @@ export class PrepSession {
     if (!journal.sessions.has(c.session))
       journal.append([{ t: 'session', s: c.session, job: this.jobName, at: Date.now() }]);
     if (c.keepAwake !== false) {
-      const awake: KeepAwake = await (c.keepAwake ?? processKeepAwake).acquire(
+      // Asked for, not waited for: systemd-inhibit is known to hold only once it has run a moment
+      // (300 ms), and the copy need not wait for that. Its answer is told when it comes; the run's
+      // end releases it, once it has answered.
+      const awake: Promise<KeepAwake> = (c.keepAwake ?? processKeepAwake).acquire(
         `Haul is copying data onto drives for job ${this.jobName}`,
       );
-      hold.hold(() => awake.release());
-      emit({ type: 'keep-awake', active: awake.active, message: awake.message });
+      hold.hold(async () => (await awake).release());
+      void awake.then((a) => emit({ type: 'keep-awake', active: a.active, message: a.message }));
     }
   }
 

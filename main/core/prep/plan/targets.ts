@@ -79,7 +79,10 @@ export async function resolveTargets(
 ): Promise<ResolvedTargets> {
   const problems: TargetProblem[] = [];
   const notes: TargetNote[] = [];
-  const drives = targets.length ? await (opts.lister ?? listDrives)().catch(() => []) : [];
+  // The drive list (lsblk and friends, tens of ms each) is asked while the targets are looked at.
+  const listed: Promise<RawDrive[]> = targets.length
+    ? (opts.lister ?? listDrives)().catch(() => [])
+    : Promise.resolve([]);
   const sources = (opts.sources ?? []).map(realPath);
   if (targets.length > MAX_DRIVES) {
     problems.push({
@@ -114,7 +117,7 @@ export async function resolveTargets(
       if (known) info.driveId = known;
       opts.knownIds?.set(info.path, info.driveId);
     }
-    const refusal = usability(info, t, drives, sources, opts.allowFolders === true);
+    const refusal = usability(info, t, await listed, sources, opts.allowFolders === true);
     if (refusal.problem) {
       problems.push(refusal.problem);
       continue;
