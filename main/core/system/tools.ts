@@ -1,3 +1,4 @@
+import { HaulError } from '../../../shared/errors';
 // The port through which Haul runs the operating system's tools (blkid, cryptsetup, mount,
 // manage-bde, PowerShell): a call names the tool, its arguments and, for a secret, what goes on
 // standard input (never an argument, which any user can read in the process list). Each
@@ -32,13 +33,14 @@ export type ToolRunner = (call: ToolCall) => Promise<ToolResult>;
 
 export type ToolErrorCode = 'missing' | 'timeout' | 'needs-admin' | 'failed';
 
-export class ToolError extends Error {
+export class ToolError extends HaulError {
+  declare readonly code: ToolErrorCode;
   constructor(
-    readonly code: ToolErrorCode,
+    code: ToolErrorCode,
     readonly tool: ToolName,
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'ToolError';
   }
 }
