@@ -1,4 +1,3 @@
-import { HaulError } from '../../../shared/errors';
 // The port through which Haul runs the operating system's tools (blkid, cryptsetup, mount,
 // manage-bde, PowerShell): a call names the tool, its arguments and, for a secret, what goes on
 // standard input (never an argument, which any user can read in the process list). Each
@@ -8,6 +7,7 @@ import { HaulError } from '../../../shared/errors';
 // Errors say which tool, what happened and what to do: a missing tool names the package to
 // install, a refusal for lack of rights says to run as administrator or root, a tool that hangs
 // is stopped after its time limit. A ToolError never carries what was written to standard input.
+import { HaulError } from '../../../shared/errors';
 
 /** The tools Haul runs, by the name a person would look for. */
 export type ToolName = 'blkid' | 'lsblk' | 'cryptsetup' | 'mount' | 'umount' | 'ntfs-3g' | 'manage-bde' | 'powershell';
