@@ -2,17 +2,19 @@
 // turned into a response by the server. Messages are written for the person who reads them.
 import type { ArmErrorDetail } from '../shared/arm/schemas';
 import type { Refusal, RefusalCode } from '../shared/lifecycle';
+import { HaulError } from '../shared/errors';
 
-export class ArmHttpError extends Error {
+export class ArmHttpError extends HaulError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
-    readonly target?: string,
+    target?: string,
     readonly details: ArmErrorDetail[] = [],
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(code, message, target);
+    this.name = 'ArmHttpError';
   }
   toBody(): { error: { code: string; message: string; target?: string; details: ArmErrorDetail[] } } {
     return {

@@ -4,10 +4,11 @@
 // already); any other folder is refused with the reason, never narrowed behind the person's back.
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HaulError } from '../shared/errors';
 
-export class DataDirError extends Error {
+export class DataDirError extends HaulError {
   constructor(message: string) {
-    super(message);
+    super('bad-data-dir', message, '--data-dir');
     this.name = 'DataDirError';
   }
 }

@@ -1,11 +1,17 @@
 // Shared argument handling for the CLI's subcommands: node's parseArgs, then a zod schema, and
 // errors that say which flag is wrong and how to see the usage.
-import { messageOf } from '../../shared/errors';
+import { HaulError, messageOf } from '../../shared/errors';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { clause, safeMessage } from '../../shared/text';
 
-export class UsageError extends Error {}
+/** A command line that cannot be used: printed as it is, with the usage hint in its message. */
+export class UsageError extends HaulError {
+  constructor(message: string) {
+    super('usage', message);
+    this.name = 'UsageError';
+  }
+}
 
 export function parseCommandArgs<T extends z.ZodType>(
   command: string,

@@ -7,6 +7,7 @@ import { lockLinux, unlockLinux } from '../core/bitlocker/unlock';
 import { enableBitLocker } from '../core/bitlocker/enable';
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { messageOf } from '../../shared/errors';
 
 const HELP = `Usage: haul bitlocker <command> <device, image file, mount point or drive letter> [options]
 
@@ -111,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
   } catch (e) {
-    console.error(`haul bitlocker: ${(e as Error).message}\n\n${HELP}`);
+    console.error(`haul bitlocker: ${messageOf(e)}\n\n${HELP}`);
     return 1;
   }
   const { values, positionals } = parsed;
@@ -134,7 +135,7 @@ export async function run(argv: string[]): Promise<number> {
         else printStatus(target, s);
         return s.support === 'none' ? 1 : 0;
       } catch (e) {
-        console.error(`haul bitlocker status: ${(e as Error).message}`);
+        console.error(`haul bitlocker status: ${messageOf(e)}`);
         return 1;
       }
     }
@@ -203,8 +204,8 @@ async function lockOrUnlock(
       );
     return 0;
   } catch (e) {
-    console.error(`haul bitlocker ${command}: ${(e as Error).message}`);
-    return /does not open/.test((e as Error).message) ? 2 : 1;
+    console.error(`haul bitlocker ${command}: ${messageOf(e)}`);
+    return /does not open/.test(messageOf(e)) ? 2 : 1;
   }
 }
 
@@ -255,7 +256,7 @@ async function turnOn(
     );
     return 0;
   } catch (e) {
-    console.error(`haul bitlocker on: ${(e as Error).message}`);
+    console.error(`haul bitlocker on: ${messageOf(e)}`);
     return 1;
   }
 }

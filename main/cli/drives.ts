@@ -6,6 +6,7 @@ import { listDrives } from '../core/drives/list';
 import { DriveWatcher } from '../core/drives/watch';
 import { DriveEncryptionProbe } from '../core/drives/encryption';
 import { describeVolume } from '../../shared/bitlocker';
+import { messageOf } from '../../shared/errors';
 
 const HELP = `Usage: haul drives [--json] [--source PATH...] [--watch]
 
@@ -32,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     }).values;
   } catch (e) {
-    console.error(`haul drives: ${(e as Error).message}\n\n${HELP}`);
+    console.error(`haul drives: ${messageOf(e)}\n\n${HELP}`);
     return 2;
   }
   if (v.help) {

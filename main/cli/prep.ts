@@ -23,6 +23,7 @@ import { PrepBusy } from '../core/prep/journal/lock';
 import { ManifestError } from '../core/prep/engine/manifests';
 import { PrepError, PrepSession } from '../core/prep/engine/session';
 import { hungReads } from '../core/prep/engine/schedule';
+import { messageOf } from '../../shared/errors';
 
 const HELP = `Usage:
   haul prep --journal J --session S --dataset dataset.csv --driveset driveset.csv [options]
@@ -101,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     args = parseFlags(argv);
   } catch (e) {
-    console.error(`haul prep: ${(e as Error).message}\n\n${HELP}`);
+    console.error(`haul prep: ${messageOf(e)}\n\n${HELP}`);
     return 2;
   }
   if (args.help) {

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { formatBlobList, parseBlobList, previewExport } from '../../shared/prep/exportPreview';
 import { formatBytes, parseSize } from '../../shared/prep/names';
 import { InputError, readCsv } from '../core/prep/app/inputs';
+import { messageOf } from '../../shared/errors';
 
 const HELP = `Usage: haul preview-export --blobs LIST --drive-size SIZE [--lists DIR] [--json]
 
@@ -35,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     }).values;
   } catch (e) {
-    console.error(`haul preview-export: ${(e as Error).message}\n\n${HELP}`);
+    console.error(`haul preview-export: ${messageOf(e)}\n\n${HELP}`);
     return 2;
   }
   if (v.help) {
@@ -58,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     blobs = parseBlobList(readCsv({ path: v.blobs }, 'blob list', 'blobs').text, v.blobs);
     p = previewExport(blobs, size);
   } catch (e) {
-    console.error(`haul preview-export: ${e instanceof InputError ? '--blobs: ' : ''}${(e as Error).message}`);
+    console.error(`haul preview-export: ${e instanceof InputError ? '--blobs: ' : ''}${messageOf(e)}`);
     return 2;
   }
   if (v.lists) {
@@ -68,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
       if (p.tooLarge.length) writeFileSync(join(v.lists, 'too-large.csv'), formatBlobList(p.tooLarge));
     } catch (e) {
       console.error(
-        `haul preview-export: --lists ${v.lists}: could not write the lists (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a folder you may write to.`,
+        `haul preview-export: --lists ${v.lists}: could not write the lists (${(e as NodeJS.ErrnoException).code ?? messageOf(e)}); give a folder you may write to.`,
       );
       return 2;
     }

@@ -5,6 +5,7 @@ import { formatBytes } from '../../shared/prep/names';
 import { parseDriveInfo } from '../../shared/formats/driveManifest';
 import { safeMessage } from '../../shared/text';
 import { verifyTarget, type GivenHash } from '../core/prep/verify/verify';
+import { messageOf } from '../../shared/errors';
 
 const HELP = `Usage: haul verify TARGET... [--journal FILE] [--drive-info FILE]... [--json]
 
@@ -40,7 +41,7 @@ export async function run(argv: string[]): Promise<number> {
       allowPositionals: true,
     });
   } catch (e) {
-    console.error(`haul verify: ${(e as Error).message}\n\n${HELP}`);
+    console.error(`haul verify: ${messageOf(e)}\n\n${HELP}`);
     return 2;
   }
   if (parsed.values.help) {
@@ -65,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
       givenByFile.set(info.driveId, { manifestHash: info.manifestHash, source: file });
     } catch (e) {
       console.error(
-        `haul verify: --drive-info ${file} ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not a DriveInfo file (${safeMessage((e as Error).message, 300)})`}; give the DriveInfo XML file of the drive.`,
+        `haul verify: --drive-info ${file} ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not a DriveInfo file (${safeMessage(messageOf(e), 300)})`}; give the DriveInfo XML file of the drive.`,
       );
       return 2;
     }

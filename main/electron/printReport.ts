@@ -56,7 +56,7 @@ export function reportPrinter(d: ReportPrinterDeps): (jobName: string) => Promis
     } catch (err) {
       throw new HandlerError(
         'save-failed',
-        `The PDF could not be saved as ${chosen.filePath} (${(err as NodeJS.ErrnoException).code ?? String(err)}). Choose another folder.`,
+        `The PDF could not be saved as ${chosen.filePath} (${(err as NodeJS.ErrnoException).code ?? messageOf(err)}). Choose another folder.`,
       );
     }
     return { saved: chosen.filePath };

@@ -74,6 +74,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException('The import was cancelled.', 'AbortError');
 }
 
+/** Internal: caught in this file and written into the drive's log as its status and message. */
 class Fault extends Error {
   constructor(
     readonly status: DriveLogStatus,

@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { clause, quoted, safeMessage } from '../text';
 import { blobType, importDisposition, type BlobType, type ImportDisposition } from './driveManifest';
+import { HaulError, messageOf } from '../errors';
 
 export const DATASET_COLUMNS = [
   'BasePath',
@@ -52,14 +53,18 @@ export interface DrivesetEntry {
   bitLockerKey?: string;
 }
 
-export class CsvError extends Error {
+export class CsvError extends HaulError {
   constructor(
     readonly file: string,
     readonly row: number,
     readonly column: string | undefined,
     detail: string,
   ) {
-    super(safeMessage(`${quotedName(file)}, row ${row}${column ? `, column ${quotedName(column)}` : ''}: ${detail}`));
+    super(
+      'bad-csv',
+      safeMessage(`${quotedName(file)}, row ${row}${column ? `, column ${quotedName(column)}` : ''}: ${detail}`),
+      file,
+    );
     this.name = 'CsvError';
   }
 }
@@ -84,12 +89,11 @@ function readRows(
       info: false,
     }) as string[][];
   } catch (e) {
-    const err = e as { lines?: number; message?: string };
     throw new CsvError(
       file,
-      err.lines ?? 0,
+      (e as { lines?: number }).lines ?? 0,
       undefined,
-      `the file is not valid CSV (${clause(safeMessage(err.message ?? String(e), 300))}). Check the quotes on that row.`,
+      `the file is not valid CSV (${clause(safeMessage(messageOf(e), 300))}). Check the quotes on that row.`,
     );
   }
   const header = records[0];

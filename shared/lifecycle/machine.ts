@@ -20,14 +20,15 @@ import type {
   Refusal,
 } from './types';
 import { clause } from '../text';
+import { HaulError } from '../errors';
 
 /** Thrown by createJob for input that breaks J1/D1/D2 (the service validates with createJobInputSchema first). */
-export class LifecycleInputError extends Error {
+export class LifecycleInputError extends HaulError {
   constructor(
     message: string,
     readonly refusal: Refusal,
   ) {
-    super(message);
+    super(refusal.code, message);
     this.name = 'LifecycleInputError';
   }
 }

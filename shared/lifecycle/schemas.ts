@@ -11,6 +11,7 @@ import {
 } from '../arm/schemas';
 import type { CreateJobInput, LifecycleEvent, LifecycleJob } from './types';
 import { ALERT_CODES, DEADLINE_KINDS, DRIVE_STATES, JOB_STATES, JOB_TYPES, SIDES } from './types';
+import { messageOf } from '../errors';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const bytes = z.number().int().nonnegative();
@@ -212,7 +213,7 @@ export function parseJob(json: string, where = 'the job record'): LifecycleJob {
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${where} is not valid JSON (${(err as Error).message}); restore it from a backup or delete it.`);
+    throw new Error(`${where} is not valid JSON (${messageOf(err)}); restore it from a backup or delete it.`);
   }
   const parsed = lifecycleJobSchema.safeParse(raw);
   if (!parsed.success) {

@@ -2,6 +2,7 @@
 // can show the same preview. Blobs are placed in the given order, first fit, never split.
 import { parse } from 'csv-parse/sync';
 import { blobNameProblem, blobPrefixProblem, containerNameProblem, parseSize, splitBlobPath } from './names';
+import { messageOf } from '../errors';
 
 export interface ExportBlob {
   blobPath: string;
@@ -62,9 +63,9 @@ export function parseBlobList(text: string, file = 'blob list'): ExportBlob[] {
       info: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
-    const err = e as { lines?: number; message?: string };
+    const lines = (e as { lines?: number }).lines;
     throw new Error(
-      `${file}, line ${err.lines ?? 0}: the list is not valid CSV (${err.message ?? String(e)}); put a name that holds a comma or a quote in double quotes, with each quote doubled.`,
+      `${file}, line ${lines ?? 0}: the list is not valid CSV (${messageOf(e)}); put a name that holds a comma or a quote in double quotes, with each quote doubled.`,
     );
   }
   const out: ExportBlob[] = [];

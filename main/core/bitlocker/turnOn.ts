@@ -3,7 +3,7 @@
 // locked, no administrator rights, a format not confirmed — is the request's own error, said in
 // the dialog that asked); the rest arrives as bitlocker.progress events. A task never holds the new recovery
 // password: the renderer reads it back from the drive (bitlocker.readKey) once the task is done.
-import { messageOf } from '../../../shared/errors';
+import { HaulError, messageOf } from '../../../shared/errors';
 import type { BitLockerSupport, TurnOnTask } from '../../../shared/ipc/channels/bitlocker';
 import type { BitLockerTools } from '.';
 import { ensureBitLocker } from './enable';
@@ -28,9 +28,9 @@ export function bitLockerSupport(platform: string): BitLockerSupport {
   return { platform, turnOn: !why, readKey: platform === 'win32', ...(why ? { why } : {}) };
 }
 
-export class TurnOnRefused extends Error {
+export class TurnOnRefused extends HaulError {
   constructor(message: string) {
-    super(message);
+    super('refused', message, 'target');
     this.name = 'TurnOnRefused';
   }
 }

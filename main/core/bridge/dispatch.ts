@@ -45,12 +45,13 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
 }
 
 /**
- * A failure as the page receives it, in the one error shape: a HaulError (a handler's, the service
- * client's) keeps its code, message and target; anything else is `failed` with its message. The
- * cause stays in main. An empty message is never sent: the page always gets a sentence.
+ * A failure as the page receives it, in the one error shape: any HaulError (main's own errors, the
+ * service client's) keeps its code, message and target, whatever its class; anything else is
+ * `failed` with its message after the channel's name. The cause stays in main. A message that says
+ * nothing (empty, "undefined", "[object Object]") is never sent: the page always gets a sentence.
  */
 export function wireError(channel: ChannelName, err: unknown): BridgeError {
-  if (err instanceof HaulError && err.message) {
+  if (err instanceof HaulError && err.message.trim()) {
     const { code, message, target } = err.shape();
     return {
       code,
@@ -58,7 +59,12 @@ export function wireError(channel: ChannelName, err: unknown): BridgeError {
       ...(target ? { target: safeMessage(target, 200) } : {}),
     };
   }
-  const message = messageOf(err) || 'it did not say why';
+  const said = messageOf(err).trim();
+  const message =
+    said && !SAYS_NOTHING.test(said) ? said : 'Haul did not say why. Try again; if it fails again, restart Haul';
   const code = err instanceof HaulError ? err.code : 'failed';
   return { code, message: safeMessage(`${channel} failed: ${message}`) };
 }
+
+/** What String() makes of a value that carries no message. */
+const SAYS_NOTHING = /^(\[object \w+\]|undefined|null)$/;

@@ -14,15 +14,18 @@ import {
   type DraftValues,
 } from '../../../shared/prep/draft';
 import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
+import { HaulError } from '../../../shared/errors';
 
 /** The drafts, and the return shipping and contact of the last job created (offered on the next). */
 const document = z.object({ version: z.literal(1), drafts: z.array(draft), contact: draftShippingStep.optional() });
 type DraftsDocument = z.infer<typeof document>;
 
-export class DraftNotFound extends Error {
+export class DraftNotFound extends HaulError {
   constructor(readonly id: string) {
     super(
+      'not-found',
       `There is no draft with the id ${id}; it may have been deleted or turned into a job. Start a new job instead.`,
+      'id',
     );
     this.name = 'DraftNotFound';
   }

@@ -13,6 +13,7 @@ import {
   type DriveHeader,
 } from '../../../shared/formats/driveManifest';
 import { sessionIdProblem } from '../../../shared/prep/names';
+import { HaulError, messageOf } from '../../../shared/errors';
 
 /** Folders Haul writes on a drive besides the session folders (temporaries; the manifest's room). */
 const HAUL_TEMPORARIES = ['.haul-tmp'];
@@ -36,12 +37,10 @@ export interface ReleaseResult {
   kept: string[];
 }
 
-export class ReleaseRefused extends Error {
-  constructor(
-    message: string,
-    readonly code: 'not-prepared' | 'not-confirmed' | 'failed',
-  ) {
-    super(message);
+export class ReleaseRefused extends HaulError {
+  declare readonly code: 'not-prepared' | 'not-confirmed' | 'failed';
+  constructor(message: string, code: ReleaseRefused['code']) {
+    super(code, message, 'jobName');
     this.name = 'ReleaseRefused';
   }
 }
@@ -117,7 +116,7 @@ export function releaseDrive(root: string, confirmJobName: string): ReleaseResul
   } catch (e) {
     // A damaged header is still Haul's: the person confirms with the job name they saw elsewhere.
     throw new ReleaseRefused(
-      `The drive header at ${root} cannot be read (${(e as Error).message}); Haul does not remove files it cannot tell are its own. Delete ${HEADER_FILE}, ${MANIFEST_FILE} and the session folders yourself.`,
+      `The drive header at ${root} cannot be read (${messageOf(e)}); Haul does not remove files it cannot tell are its own. Delete ${HEADER_FILE}, ${MANIFEST_FILE} and the session folders yourself.`,
       'not-prepared',
     );
   }
@@ -148,7 +147,7 @@ export function releaseDrive(root: string, confirmJobName: string): ReleaseResul
     remove(join(root, HEADER_FILE));
   } catch (e) {
     throw new ReleaseRefused(
-      `Releasing ${root} stopped part way (${(e as Error).message}); run it again once the drive can be written.`,
+      `Releasing ${root} stopped part way (${messageOf(e)}); run it again once the drive can be written.`,
       'failed',
     );
   }

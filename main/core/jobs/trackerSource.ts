@@ -2,6 +2,7 @@
 // as job views (shared/jobs). A small port, so the tracker runs over the jobs service of main
 // (trackerJobs.ts) or a stand-in that drops the network on purpose.
 import type { JobView } from '../../../shared/jobs';
+import { HaulError, messageOf } from '../../../shared/errors';
 
 export interface JobSource {
   /** Which service and resource group (the job records' connection key): states are remembered per key. */
@@ -39,9 +40,9 @@ export const systemClock: TrackerClock = {
 
 /** A failure the person can read: what did not answer, and that Haul keeps trying. */
 export function describeFailure(err: unknown): string {
+  // Haul's own errors (the service client's among them) are already sentences for the person.
+  if (err instanceof HaulError) return messageOf(err);
   const e = err as { code?: string; statusCode?: number; message?: string; name?: string };
-  // The service client's errors are already sentences for the person.
-  if (e?.name === 'ServiceCallError' || e?.name === 'HandlerError') return e.message ?? String(err);
   if (typeof e?.statusCode === 'number')
     return `The Import/Export service answered ${e.statusCode}${e.message ? ` (${e.message.split('\n')[0]})` : ''}.`;
   if (
@@ -52,5 +53,5 @@ export function describeFailure(err: unknown): string {
     e?.code === 'REQUEST_SEND_ERROR'
   )
     return `The Import/Export service cannot be reached (${e.code}).`;
-  return `The Import/Export service could not be asked: ${e?.message ?? String(err)}`;
+  return `The Import/Export service could not be asked: ${messageOf(err)}`;
 }

@@ -141,7 +141,7 @@ async function copyBlob(
   try {
     fh = await open(src, 'r');
   } catch (err) {
-    return `it cannot be opened on the drive (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    return `it cannot be opened on the drive (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`;
   }
   try {
     const size = (await fh.stat()).size;

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
+import { HaulError } from '../../../shared/errors';
 
 export type CipherKind = 'os-keychain' | 'key-file';
 
@@ -35,9 +36,9 @@ export interface SecretStore {
   readonly unreadable: ReadonlySet<string>;
 }
 
-export class SecretError extends Error {
+export class SecretError extends HaulError {
   constructor(message: string) {
-    super(message);
+    super('secret', message);
     this.name = 'SecretError';
   }
 }

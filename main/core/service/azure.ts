@@ -3,7 +3,7 @@
 // with that credential, and build the Connection the service client uses — the same client as
 // for the local sandbox. Tokens stay in @azure/identity's memory; only the account record (who
 // signed in, no token) is kept, encrypted, through the secrets port.
-import { messageOf } from '../../../shared/errors';
+import { HaulError, messageOf } from '../../../shared/errors';
 import { request } from 'node:https';
 import {
   DeviceCodeCredential,
@@ -56,12 +56,9 @@ export function deserializeAccount(text: string): AuthenticationRecord | undefin
   }
 }
 
-export class AzureError extends Error {
-  constructor(
-    message: string,
-    readonly code = 'azure',
-  ) {
-    super(message);
+export class AzureError extends HaulError {
+  constructor(message: string, code = 'azure') {
+    super(code, message);
     this.name = 'AzureError';
   }
 }

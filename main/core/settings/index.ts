@@ -16,6 +16,7 @@ import {
 } from '../../../shared/ipc/channels/settings';
 import { asideName, cannotRead } from '../store/jsonFile';
 import { migrate, NewerSettingsError } from './migrations';
+import { HaulError } from '../../../shared/errors';
 
 /** What electron-store and conf both are, as far as we use them: the whole document, read and written at once. */
 export interface SettingsBackend {
@@ -46,12 +47,9 @@ export interface SettingsPort {
   readonly recovered?: { movedTo: string; reason: string };
 }
 
-export class SettingsError extends Error {
-  constructor(
-    message: string,
-    readonly target?: string,
-  ) {
-    super(message);
+export class SettingsError extends HaulError {
+  constructor(message: string, target?: string, code = 'bad-request') {
+    super(code, message, target);
     this.name = 'SettingsError';
   }
 }
@@ -77,7 +75,7 @@ function precheck(file: string): {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new SettingsError(cannotRead(file, "Haul's settings file", err));
+    throw new SettingsError(cannotRead(file, "Haul's settings file", err), undefined, 'unreadable');
   }
   let reason: string;
   try {
@@ -137,6 +135,8 @@ export function openSettings(dataDir: string, open: OpenSettingsBackend): Settin
     } catch (err) {
       throw new SettingsError(
         `Haul could not save its settings in ${backend.path} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}). Check that the folder is writable; your change is not saved.`,
+        undefined,
+        'not-saved',
       );
     }
     current = next;

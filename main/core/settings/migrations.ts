@@ -17,6 +17,7 @@ export const MIGRATIONS: Record<number, (doc: Doc) => Doc> = {
   },
 };
 
+/** Internal: its message is a clause of the settings file's recovery reason, never shown alone. */
 export class NewerSettingsError extends Error {
   constructor(readonly found: number) {
     super(`it was written by a newer Haul (settings version ${found}; this Haul reads up to ${SETTINGS_VERSION})`);

@@ -9,6 +9,7 @@ import type { ExportEstimate } from '../../../shared/ipc/channels/storage';
 import { previewExport, type ExportBlob } from '../../../shared/prep/exportPreview';
 import { blobPrefixProblem, containerNameProblem, splitBlobPath } from '../../../shared/prep/names';
 import type { Connection } from '../service/connection';
+import { HaulError, messageOf } from '../../../shared/errors';
 
 /** Blobs an estimate lists at most; past that it says it counted only those. */
 export const ESTIMATE_LIMIT = 200_000;
@@ -107,7 +108,7 @@ async function blobService(
   try {
     endpoint = await c.blobEndpoint(account);
   } catch (e) {
-    throw new HandlerError('storage-unavailable', (e as Error).message, 'storageAccountId');
+    throw new HandlerError('storage-unavailable', messageOf(e), 'storageAccountId');
   }
   const credential = await c.blobCredential(`${endpoint}/`).catch((e: Error) => {
     throw new HandlerError(
@@ -143,8 +144,8 @@ async function listAccounts(c: Connection | undefined): Promise<StorageAccountVi
 }
 
 /** Why a listing failed, for the person. `where`: "the storage account "x"" or "the resource group y" */
-function failure(e: unknown, account: string, what: string, where = `the storage account "${account}"`): HandlerError {
-  if (e instanceof HandlerError) return e;
+function failure(e: unknown, account: string, what: string, where = `the storage account "${account}"`): HaulError {
+  if (e instanceof HaulError) return e;
   const r = (typeof e === 'object' && e !== null ? e : {}) as RestLike;
   if (r.statusCode === 403 || r.statusCode === 401)
     return new HandlerError(

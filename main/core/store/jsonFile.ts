@@ -8,6 +8,7 @@ import { rename, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { removeLeftTempsOf, writeFileAtomicStamped, type FileStamp } from '../../../shared/node/atomicWrite';
+import { messageOf } from '../../../shared/errors';
 
 export interface DocumentStore<T> {
   /** The document, or the default when there is none (or it was damaged and moved aside). */
@@ -50,7 +51,7 @@ export function cannotRead(file: string, what: string, err: unknown): string {
     case 'ELOOP':
       return `${what} ${file} is a link that points to itself. Remove the link; Haul then starts a new file.`;
     default:
-      return `${what} ${file} could not be read (${code ?? (err instanceof Error ? err.message.slice(0, 200) : 'error')}). Check the disk it is on, then try again.`;
+      return `${what} ${file} could not be read (${code ?? (messageOf(err).slice(0, 200) || 'error')}). Check the disk it is on, then try again.`;
   }
 }
 

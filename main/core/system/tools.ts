@@ -7,6 +7,7 @@
 // Errors say which tool, what happened and what to do: a missing tool names the package to
 // install, a refusal for lack of rights says to run as administrator or root, a tool that hangs
 // is stopped after its time limit. A ToolError never carries what was written to standard input.
+import { HaulError } from '../../../shared/errors';
 
 /** The tools Haul runs, by the name a person would look for. */
 export type ToolName = 'blkid' | 'lsblk' | 'cryptsetup' | 'mount' | 'umount' | 'ntfs-3g' | 'manage-bde' | 'powershell';
@@ -32,13 +33,14 @@ export type ToolRunner = (call: ToolCall) => Promise<ToolResult>;
 
 export type ToolErrorCode = 'missing' | 'timeout' | 'needs-admin' | 'failed';
 
-export class ToolError extends Error {
+export class ToolError extends HaulError {
+  declare readonly code: ToolErrorCode;
   constructor(
-    readonly code: ToolErrorCode,
+    code: ToolErrorCode,
     readonly tool: ToolName,
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'ToolError';
   }
 }

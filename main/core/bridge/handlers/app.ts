@@ -1,8 +1,7 @@
 // app.*, drives.* and service.*: what main is, what drives it sees, and the service it talks to.
 import { describeDrives, serviceStatus } from '../../services';
 import { APP_VERSION } from '../../version';
-import { preparedDrive, releaseDrive, ReleaseRefused } from '../../drives/release';
-import { HandlerError } from '../../../../shared/ipc/contract';
+import { preparedDrive, releaseDrive } from '../../drives/release';
 import type { CoreContext, HandlersOf } from '../context';
 
 /** The prepared drives among the mounted ones and the folders the app's sessions wrote to, with their job's fate. */
@@ -43,12 +42,7 @@ export function appHandlers(
     'drives.list': async () => describeDrives(ctx.driveEncryption, await ctx.listDrives()),
     'drives.prepared': () => preparedDrives(ctx),
     'drives.release': async ({ path, jobName }) => {
-      try {
-        return releaseDrive(path, jobName);
-      } catch (e) {
-        if (e instanceof ReleaseRefused) throw new HandlerError(e.code, e.message, 'jobName');
-        throw e;
-      }
+      return releaseDrive(path, jobName);
     },
     'service.status': async () => serviceStatus(ctx),
   };

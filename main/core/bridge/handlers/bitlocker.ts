@@ -7,9 +7,10 @@ import { parseDriveset } from '../../../../shared/formats/dataset';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { BitLockerChannel } from '../../../../shared/ipc/names';
 import { checkKey, volumeStatus } from '../../bitlocker';
-import { bitLockerSupport, TurnOnRefused } from '../../bitlocker/turnOn';
+import { bitLockerSupport } from '../../bitlocker/turnOn';
 import { driveLetter, windowsReadKeys } from '../../bitlocker/windows';
 import type { CoreContext, HandlersOf } from '../context';
+import { messageOf } from '../../../../shared/errors';
 
 export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel> {
   const tools = ctx.bitlockerTools;
@@ -32,7 +33,7 @@ export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel
     try {
       row = drivesetRowFor(parseDriveset(set.text, set.name), target, tools().platform);
     } catch (e) {
-      throw refuse(`; its driveset cannot be read (${(e as Error).message})`);
+      throw refuse(`; its driveset cannot be read (${messageOf(e)})`);
     }
     if (row?.formatOption !== 'Format')
       throw refuse(
@@ -45,7 +46,7 @@ export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel
       try {
         return await volumeStatus(target, tools());
       } catch (e) {
-        throw new HandlerError('failed', (e as Error).message, 'target');
+        throw new HandlerError('failed', messageOf(e), 'target');
       }
     },
     'bitlocker.check': ({ target, key }) => checkKey(target, key, tools()),
@@ -58,8 +59,8 @@ export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel
           'Only Windows can read a drive’s recovery password; type the one BitLocker printed or saved.',
           'target',
         );
-      const r = await windowsReadKeys(t.run, letter).catch((e: Error) => {
-        throw new HandlerError('failed', e.message, 'target');
+      const r = await windowsReadKeys(t.run, letter).catch((e: unknown) => {
+        throw new HandlerError('failed', messageOf(e), 'target');
       });
       if (r.kind === 'keys') return { volume: letter, key: r.passwords[0]! };
       throw new HandlerError(
@@ -76,15 +77,10 @@ export function bitlockerHandlers(ctx: CoreContext): HandlersOf<BitLockerChannel
     'bitlocker.tasks': async () => turnOn.list(),
     'bitlocker.turnOn': async ({ target, draftId, format }) => {
       if (format) await formatAllowed(target, draftId);
-      try {
-        return await turnOn.start(target, {
-          ...(format ? { format } : {}),
-          ...(tools().pollMs !== undefined ? { pollMs: tools().pollMs } : {}),
-        });
-      } catch (e) {
-        if (e instanceof TurnOnRefused) throw new HandlerError('refused', e.message, 'target');
-        throw e;
-      }
+      return turnOn.start(target, {
+        ...(format ? { format } : {}),
+        ...(tools().pollMs !== undefined ? { pollMs: tools().pollMs } : {}),
+      });
     },
   };
 }

@@ -1,45 +1,18 @@
 // prep.*, fs.* and drafts.* handlers: built from the core context; see shared/ipc/channels/prep.ts
 // for the schemas. Sessions (main/core/prep/app/manager.ts), drafts (main/core/drafts) and the folder
-// browser (main/core/prep/app/browse.ts) do the work; these translate their refusals into bridge
-// errors a person can act on.
+// browser (main/core/prep/app/browse.ts) do the work; their refusals are HaulErrors, which reach the
+// page in the one error shape (dispatch.ts).
 import { isAbsolute } from 'node:path';
-import { CsvError } from '../../../../shared/formats/dataset';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { PrepChannel } from '../../../../shared/ipc/names';
 import { parseBlobList, previewExport } from '../../../../shared/prep/exportPreview';
-import { DraftNotFound } from '../../drafts/store';
-import { browse, BrowseError } from '../../prep/app/browse';
-import { entriesFromSources, InputError, targetsOf } from '../../prep/app/inputs';
-import { PrepBusy } from '../../prep/journal/lock';
-import { PrepRefused } from '../../prep/app/manager';
-import { PrepError } from '../../prep/engine/session';
+import { browse } from '../../prep/app/browse';
+import { entriesFromSources, targetsOf } from '../../prep/app/inputs';
 import type { CoreContext, HandlersOf } from '../context';
 import type { ReadRoots } from '../readRoots';
 import { prepSpec, type BrowseResult, type PrepSpecInput } from '../../../../shared/prep/session';
 import { azureGateOf } from '../../bitlocker/gate';
-
-/** Known failures become coded answers; anything else is left to dispatch ("failed"). */
-function answer(e: unknown): never {
-  if (e instanceof HandlerError) throw e;
-  if (e instanceof PrepRefused) throw new HandlerError(e.code, e.message, e.target);
-  if (e instanceof CsvError) throw new HandlerError('bad-csv', e.message, e.file);
-  if (e instanceof InputError) throw new HandlerError('bad-input', e.message, e.field);
-  if (e instanceof BrowseError) throw new HandlerError(e.code, e.message, 'path');
-  if (e instanceof DraftNotFound) throw new HandlerError('not-found', e.message, 'id');
-  if (e instanceof PrepBusy) throw new HandlerError('busy', e.message);
-  if (e instanceof PrepError) throw new HandlerError('refused', e.message);
-  throw e;
-}
-
-const guarded =
-  <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
-  async (...a: A): Promise<R> => {
-    try {
-      return await fn(...a);
-    } catch (e) {
-      return answer(e);
-    }
-  };
+import { messageOf } from '../../../../shared/errors';
 
 /** Refuses, before anything is read, a prep that would read or write outside the page's folders. */
 function checkSpec(roots: ReadRoots, input: PrepSpecInput): void {
@@ -71,52 +44,52 @@ export function prepHandlers(ctx: CoreContext): HandlersOf<PrepChannel> {
   return {
     // on an Azure connection, held to the data center's rules: NTFS, BitLocker, a key that opens it;
     // on any, a drive the driveset asks to encrypt waits until BitLocker is on
-    'prep.plan': guarded(async ({ draftId, ...spec }) => {
+    'prep.plan': async ({ draftId, ...spec }) => {
       if (roots) checkSpec(roots, spec);
       return azureGateOf(ctx).plan(spec, await prep.plan(spec, draftId), draftId);
-    }),
-    'prep.start': guarded(async ({ confirmedDriveIds, draftId, plan, ...spec }) => {
+    },
+    'prep.start': async ({ confirmedDriveIds, draftId, plan, ...spec }) => {
       if (roots) checkSpec(roots, spec);
       await azureGateOf(ctx).beforeStart(spec, draftId);
       return prep.start(spec, confirmedDriveIds, draftId, plan);
-    }),
-    'prep.cancel': guarded(({ sessionId }) => prep.cancel(sessionId)),
-    'prep.resume': guarded(({ sessionId, bitLockerKeys }) => prep.resume(sessionId, bitLockerKeys)),
-    'prep.sessions': guarded(() => prep.list()),
-    'prep.forget': guarded(async ({ sessionId }) => ({ forgotten: await prep.forget(sessionId) })),
-    'prep.verify': guarded(async (req) => {
+    },
+    'prep.cancel': ({ sessionId }) => prep.cancel(sessionId),
+    'prep.resume': ({ sessionId, bitLockerKeys }) => prep.resume(sessionId, bitLockerKeys),
+    'prep.sessions': () => prep.list(),
+    'prep.forget': async ({ sessionId }) => ({ forgotten: await prep.forget(sessionId) }),
+    'prep.verify': async (req) => {
       if (roots)
         for (const t of req.targets ?? [])
           if (!roots.allows(t)) throw new HandlerError('no-access', roots.refusal(t, 'reads'), 'targets');
       return prep.verify(req);
-    }),
-    'prep.previewExport': guarded(async (req) => {
+    },
+    'prep.previewExport': async (req) => {
       try {
         const blobs = req.blobs ?? parseBlobList(req.blobListText ?? '', 'the blob list');
         return previewExport(blobs, req.driveSize);
       } catch (e) {
-        throw new HandlerError('bad-input', (e as Error).message, 'blobListText');
+        throw new HandlerError('bad-input', messageOf(e), 'blobListText');
       }
-    }),
-    'fs.browse': guarded(async (req) => {
+    },
+    'fs.browse': async (req) => {
       if (!roots) return browse(req);
       const path = req.path ?? roots.roots[0]?.shown;
       // a path that is not absolute gets browse's own words
       if (path === undefined || (isAbsolute(path) && !roots.allows(path)))
         throw new HandlerError('no-access', roots.refusal(path ?? '(none)', 'lists folders'), 'path');
       return withinRoots(roots, await browse({ ...req, path }));
-    }),
-    'drafts.list': guarded(() => drafts.list()),
-    'drafts.get': guarded(({ id }) => drafts.get(id)),
-    'drafts.save': guarded(({ draft }) => drafts.save(draft)),
-    'drafts.delete': guarded(async ({ id }) => ({ deleted: await drafts.delete(id) })),
-    'drafts.contact': guarded(async () => {
+    },
+    'drafts.list': () => drafts.list(),
+    'drafts.get': ({ id }) => drafts.get(id),
+    'drafts.save': ({ draft }) => drafts.save(draft),
+    'drafts.delete': async ({ id }) => ({ deleted: await drafts.delete(id) }),
+    'drafts.contact': async () => {
       const shipping = await drafts.contact();
       return shipping ? { shipping } : {};
-    }),
-    'drafts.saveContact': guarded(async ({ shipping }) => {
+    },
+    'drafts.saveContact': async ({ shipping }) => {
       await drafts.saveContact(shipping);
       return { saved: true };
-    }),
+    },
   };
 }

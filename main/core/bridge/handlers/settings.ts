@@ -4,8 +4,6 @@
 import { HandlerError } from '../../../../shared/ipc/contract';
 import type { ConnectionStatus } from '../../../../shared/ipc/channels/settings';
 import type { SettingsChannel } from '../../../../shared/ipc/names';
-import { AzureError } from '../../service/azure';
-import { SettingsError } from '../../settings';
 import type { ConnectionManager } from '../../settings/connection';
 import type { CoreContext, HandlersOf } from '../context';
 import { settingsView } from '../../services';
@@ -18,15 +16,6 @@ const NO_SERVICE: ConnectionStatus = {
   message: 'Haul was started without an Import/Export service.',
 };
 
-async function azure<T>(fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof AzureError) throw new HandlerError(err.code, err.message);
-    throw err;
-  }
-}
-
 export function settingsHandlers(ctx: CoreContext): HandlersOf<SettingsChannel> {
   const manager = (): ConnectionManager => {
     if (!ctx.connection) throw new HandlerError('no-service', NO_SERVICE.message!);
@@ -35,19 +24,14 @@ export function settingsHandlers(ctx: CoreContext): HandlersOf<SettingsChannel> 
   return {
     'settings.get': async () => settingsView(ctx),
     'settings.set': async (patch) => {
-      try {
-        ctx.settings.update(patch);
-      } catch (err) {
-        if (err instanceof SettingsError) throw new HandlerError('bad-request', err.message, err.target);
-        throw err;
-      }
+      ctx.settings.update(patch);
       return settingsView(ctx);
     },
     'connection.status': async () => ctx.connection?.status() ?? NO_SERVICE,
-    'connection.signIn': async ({ method, tenantId }) => azure(() => manager().signIn(method, tenantId)),
-    'connection.signOut': async () => azure(() => manager().signOut()),
-    'connection.subscriptions': async () => azure(() => manager().subscriptions()),
-    'connection.resourceGroups': async ({ subscriptionId }) => azure(() => manager().resourceGroups(subscriptionId)),
-    'connection.use': async (choice) => azure(() => manager().use(choice)),
+    'connection.signIn': async ({ method, tenantId }) => manager().signIn(method, tenantId),
+    'connection.signOut': async () => manager().signOut(),
+    'connection.subscriptions': async () => manager().subscriptions(),
+    'connection.resourceGroups': async ({ subscriptionId }) => manager().resourceGroups(subscriptionId),
+    'connection.use': async (choice) => manager().use(choice),
   };
 }

@@ -6,14 +6,17 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, parse, resolve } from 'node:path';
 import type { BrowseEntry, BrowseResult } from '../../../../shared/prep/session';
+import { HaulError } from '../../../../shared/errors';
 
-export class BrowseError extends Error {
+/** A folder that cannot be listed; its target is the request's `path` field, `path` the folder asked for. */
+export class BrowseError extends HaulError {
+  declare readonly code: 'not-found' | 'not-a-folder' | 'no-access' | 'not-absolute' | 'failed';
   constructor(
-    readonly code: 'not-found' | 'not-a-folder' | 'no-access' | 'not-absolute' | 'failed',
+    code: BrowseError['code'],
     message: string,
     readonly path: string,
   ) {
-    super(message);
+    super(code, message, 'path');
     this.name = 'BrowseError';
   }
 }

@@ -11,13 +11,15 @@ import { decodeName } from '../../../../shared/prep/names';
 import { quoted } from '../../../../shared/text';
 import type { CsvInput, PrepSources, PrepTargetInput } from '../../../../shared/prep/session';
 import type { PrepTarget } from '../plan/targets';
+import { HaulError } from '../../../../shared/errors';
 
-export class InputError extends Error {
+/** An input that cannot be used as given; `field` (its target) is the request's field it is about. */
+export class InputError extends HaulError {
   constructor(
     message: string,
     readonly field: string,
   ) {
-    super(message);
+    super('bad-input', message, field);
     this.name = 'InputError';
   }
 }

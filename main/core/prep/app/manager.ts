@@ -29,15 +29,20 @@ import { Journal } from '../journal/journal';
 import type { KeepAwakePort } from '../engine/keepAwake';
 import { PrepSession, verifyDrives, type SessionConfig } from '../engine/session';
 import type { PrepTarget } from '../plan/targets';
+import { HaulError } from '../../../../shared/errors';
 
-/** A refusal the bridge answers with its code (see handlers/prep.ts). */
-export class PrepRefused extends Error {
-  constructor(
-    readonly code: 'not-ready' | 'not-confirmed' | 'busy' | 'not-found' | 'running' | 'needs-key' | 'plan-changed',
-    message: string,
-    readonly target?: string,
-  ) {
-    super(message);
+/** A refusal the page receives with its code and field. */
+export class PrepRefused extends HaulError {
+  declare readonly code:
+    | 'not-ready'
+    | 'not-confirmed'
+    | 'busy'
+    | 'not-found'
+    | 'running'
+    | 'needs-key'
+    | 'plan-changed';
+  constructor(code: PrepRefused['code'], message: string, target?: string) {
+    super(code, message, target);
     this.name = 'PrepRefused';
   }
 }

@@ -78,7 +78,7 @@ export function runWriter(w: WriterInit): void {
   }
 }
 
-/** A failed write, as the writer thread met it (a code such as ENOSPC or EIO), and what it was writing. */
+/** A failed write, as the writer thread met it (a code such as ENOSPC or EIO), and what it was writing. Stays in the copy thread. */
 export class WriteFailed extends Error {
   constructor(
     readonly code: string,

@@ -32,6 +32,7 @@ export const WRITE_CHUNK = 128 * 1024;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
 
+// The four below stay in the copy thread: caught there and posted as messages, never shown as they are.
 export class TargetGone extends Error {}
 export class TargetFull extends Error {}
 export class TargetFailed extends Error {

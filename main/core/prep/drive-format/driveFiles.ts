@@ -22,6 +22,7 @@ import {
 import { recordToBlob, type FileRecord } from './fileRecord';
 import { placeSidecars } from './sidecars';
 import { writeAtomicAsync } from './write';
+import { messageOf } from '../../../../shared/errors';
 
 /** A `breathe` called often that gives the turn only every few milliseconds. */
 function pacer(breathe: (() => Promise<void>) | undefined): () => Promise<void> | undefined {
@@ -161,7 +162,7 @@ export async function writeDriveRoot(
       const others = (readHeader(root)?.sessionIds ?? []).filter((s) => !opts.knownSessions.has(s));
       if (others.length)
         throw new Error(
-          `${join(root, MANIFEST_FILE)} cannot be read (${(e as Error).message}) and it lists session${others.length === 1 ? '' : 's'} ${others.join(', ')} that this journal did not write; rewriting it would drop their files from the drive's manifest. Restore the manifest, or prepare those sessions again with their own journal.`,
+          `${join(root, MANIFEST_FILE)} cannot be read (${messageOf(e)}) and it lists session${others.length === 1 ? '' : 's'} ${others.join(', ')} that this journal did not write; rewriting it would drop their files from the drive's manifest. Restore the manifest, or prepare those sessions again with their own journal.`,
         );
     }
   const sidecars = await placeSidecars(root, opts.records);

@@ -15,6 +15,7 @@ import {
 import type { PreflightProblem } from '../../../../shared/prep/types';
 import type { FileRecord } from './fileRecord';
 import { md5Upper, writeAtomicAsync } from './write';
+import { messageOf } from '../../../../shared/errors';
 
 export type SidecarKind = 'metadata' | 'properties';
 
@@ -51,7 +52,7 @@ async function sidecarProblem(kind: SidecarKind, file: string): Promise<string |
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return `${file} does not exist.`;
     if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be read (permission denied).`;
-    return (e as Error).message;
+    return messageOf(e);
   }
 }
 
@@ -122,15 +123,13 @@ export async function placeSidecars(
           bytes = readFileSync(src);
         } catch (e) {
           throw new Error(
-            `the ${kind} file ${src} for ${r.src} cannot be read any more (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); put it back and run the same command again to write the manifest.`,
+            `the ${kind} file ${src} for ${r.src} cannot be read any more (${(e as NodeJS.ErrnoException).code ?? messageOf(e)}); put it back and run the same command again to write the manifest.`,
           );
         }
         try {
           checkShape(kind, bytes, src);
         } catch (e) {
-          throw new Error(
-            `${(e as Error).message} (it changed since pre-flight); fix it and run the same command again.`,
-          );
+          throw new Error(`${messageOf(e)} (it changed since pre-flight); fix it and run the same command again.`);
         }
         f = { bytes, hash: md5Upper(bytes) };
         bytesOf.set(src, f);

@@ -17,13 +17,11 @@ import type { Journal } from '../journal/journal';
 import { TMP_DIR, type ManifestInit, type ManifestReply, type ToManifestWorker } from '../threads/protocol';
 import type { DriveRun, FailedFile } from './schedule';
 import { startWorker } from '../threads/workerBoot';
+import { HaulError } from '../../../../shared/errors';
 
-export class ManifestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class ManifestError extends HaulError {
+  constructor(code: string, message: string) {
+    super(code, message);
     this.name = 'ManifestError';
   }
 }

@@ -39,13 +39,14 @@ import { checkTargets, describeTarget, resolveTargets, type PrepTarget } from '.
 import { verifyItems, verifyTarget } from '../verify/verify';
 import { planVerify, runVerify, verifyBytes } from './verifyRun';
 import { workerFile } from '../threads/workerBoot';
+import { HaulError } from '../../../../shared/errors';
 
 export type { PrepTarget };
 
 /** A session that cannot be set up as given (a bad session id …); nothing was written. */
-export class PrepError extends Error {
+export class PrepError extends HaulError {
   constructor(message: string) {
-    super(message);
+    super('refused', message);
     this.name = 'PrepError';
   }
 }

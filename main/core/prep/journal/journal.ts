@@ -26,6 +26,7 @@ import { printable } from '../../../../shared/prep/names';
 import { describeIssues } from '../../../../shared/validation';
 import { readHeader, readManifest } from '../drive-format/driveFiles';
 import { fileRecord, fileRecordProblem, type FileRecord } from '../drive-format/fileRecord';
+import { HaulError } from '../../../../shared/errors';
 
 const record = z.discriminatedUnion('t', [
   fileRecord,
@@ -61,15 +62,17 @@ export type JournalRecord = z.infer<typeof record>;
 export const fileKey = (session: string, blob: string): string => `${session}\u0000${blob}`;
 
 /** A record refused on append: it names the source file and what to do. */
-export class JournalRecordError extends Error {
+export class JournalRecordError extends HaulError {
   constructor(
     readonly record: JournalRecord,
     problem: string,
   ) {
     super(
+      'not-journaled',
       record.t === 'file'
         ? `${record.src} was copied but not journaled: ${problem}. It is left out of the drive's DriveManifest.xml; rename it (or give it another blob name in the dataset) and run the same command again.`
         : `A "${record.t}" record was not journaled: ${problem}.`,
+      record.t === 'file' ? record.src : undefined,
     );
     this.name = 'JournalRecordError';
   }

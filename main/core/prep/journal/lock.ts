@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { realPath } from '../../drives/target';
+import { HaulError } from '../../../../shared/errors';
 
 /** Another run holds what this run needs (a journal, a drive). */
-export class PrepBusy extends Error {
-  constructor(message: string) {
-    super(message);
+export class PrepBusy extends HaulError {
+  constructor(message: string, target?: string) {
+    super('busy', message, target);
     this.name = 'PrepBusy';
   }
 }
@@ -42,7 +43,7 @@ export const DRIVE_RUN_FILE = '.haul-run.json';
 
 export class DriveBusy extends PrepBusy {
   constructor(
-    readonly target: string,
+    override readonly target: string,
     readonly holder: DriveRun | undefined,
   ) {
     super(
@@ -51,6 +52,7 @@ export class DriveBusy extends PrepBusy {
           ? `: session ${holder.session} of job ${holder.jobName} (journal ${holder.journal}, process ${holder.pid} on ${holder.host}, since ${new Date(holder.startedAt).toISOString()})`
           : ''
       }. A drive takes one preparation at a time: wait for that one to finish or stop it, then run this again.`,
+      target,
     );
     this.name = 'DriveBusy';
   }

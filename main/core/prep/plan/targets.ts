@@ -15,6 +15,7 @@ import { realPath, resolveTarget, type TargetInfo } from '../../drives/target';
 export { realPath };
 import type { Journal } from '../journal/journal';
 import { MAX_DRIVES } from './plan';
+import { messageOf } from '../../../../shared/errors';
 
 export interface PrepTarget {
   path: string;
@@ -101,7 +102,7 @@ export async function resolveTargets(
       problems.push({
         code: 'not-found',
         target: t.path,
-        message: (e as Error).message,
+        message: messageOf(e),
         fix: 'Mount the drive (or create the folder), or remove it from the list.',
       });
       continue;

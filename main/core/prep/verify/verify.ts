@@ -21,6 +21,7 @@ import { Journal, type JournalRecord } from '../journal/journal';
 import { JournalBusy, lockJournal } from '../journal/lock';
 import { startWorker, workerFile } from '../threads/workerBoot';
 import { TMP_DIR, type FromWorker, type VerifyItem } from '../threads/protocol';
+import { messageOf } from '../../../../shared/errors';
 
 export type { VerifyReport };
 
@@ -203,7 +204,7 @@ function readHeaderChecked(
           `The manifest's hash (${actual}) differs from the one in ${HEADER_FILE} (${h.manifestHash}): the manifest was changed or is incomplete.`,
         );
     } catch (e) {
-      report.problems.push((e as Error).message);
+      report.problems.push(messageOf(e));
     }
   }
   return header;
@@ -241,7 +242,7 @@ export async function verifyTarget(
     manifest = parseDriveManifest(bytes.toString('utf8'));
   } catch (e) {
     report.problems.push(
-      `${(e as Error).message} — the manifest is damaged; prepare the drive again with the same journal to rewrite it.`,
+      `${messageOf(e)} — the manifest is damaged; prepare the drive again with the same journal to rewrite it.`,
     );
     return report;
   }
