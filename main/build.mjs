@@ -26,8 +26,8 @@ export const CLI_ENTRIES = { haul: 'main/cli/haul.ts' };
 
 // What code starts by file name in a thread or process of its own, next to haul.mjs in out/cli/: each
 // one self-contained file. A worker thread compiles every module it loads in its own isolate, so a
-// chunk shared with haul.mjs or another worker saves nothing at run time, and each further file to
-// load cost a worker a few milliseconds more to start.
+// chunk shared with haul.mjs or another worker saves nothing at run time, while each further file
+// it loads adds a few milliseconds to its start.
 export const STANDALONE_ENTRIES = {
   azuriteChild: 'service/datacenter/azuriteChild.mjs',
   // drive preparation: one worker entry per job (WORKER_SOURCES in main/core/prep/threads/workerBoot.ts names them)
