@@ -65,6 +65,15 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+      // zod's namespace by name keeps every bundle from shaking zod: with `import { z }` each bundle
+      // (the CLI, every prep worker) carries zod whole, all its translations included (~750 KB).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z']",
+          message: "Import zod as `import * as z from 'zod'`: `import { z }` puts all of zod in every bundle.",
+        },
+      ],
     },
   },
   ...byDepth('shared', ['ts', 'tsx'], (depth) => ({

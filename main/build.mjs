@@ -1,7 +1,8 @@
 // Builds everything that runs outside the test runner:
 //   out/main/index.cjs     Electron main process (CommonJS, electron external)
 //   out/preload/index.cjs  the preload: one CommonJS file, sandbox-compatible (no require of node modules)
-//   out/cli/*.mjs          the `haul` CLI (browser mode, drive preparation, the local service)
+//   out/cli/haul.mjs       the `haul` CLI, split into chunks (out/cli/chunk-*.mjs) that each subcommand loads
+//                          as it needs them; next to it the workers and child processes it starts by file name
 //   out/renderer/          the React app (Vite)
 // Usage: node main/build.mjs [--no-renderer]
 import { build as esbuild } from 'esbuild';
@@ -16,10 +17,18 @@ const args = new Set(process.argv.slice(2));
 // or programs started as their own process.
 const external = ['electron', 'drivelist', 'azurite', 'fsevents', 'bufferutil', 'utf-8-validate'];
 
-// Node entry points bundled for the CLI. Workers and child processes that code starts by file
-// name are their own entries, so they sit next to haul.mjs in out/cli/.
-export const CLI_ENTRIES = {
-  haul: 'main/cli/haul.ts',
+// The `haul` command, split into chunks (out/cli/chunk-<hash>.mjs) along main/cli/haul.ts's dynamic
+// import() of each subcommand: `haul prep` loads the code prep reaches and compiles neither browser
+// mode nor the local service nor the Azure SDKs. The chunks sit next to haul.mjs, so that code asking
+// for a file next to its own (import.meta.url: a worker, azuriteChild.mjs, ../renderer) finds it from
+// a chunk as from the entry.
+export const CLI_ENTRIES = { haul: 'main/cli/haul.ts' };
+
+// What code starts by file name in a thread or process of its own, next to haul.mjs in out/cli/: each
+// one self-contained file. A worker thread compiles every module it loads in its own isolate, so a
+// chunk shared with haul.mjs or another worker saves nothing at run time, while each further file
+// it loads adds a few milliseconds to its start.
+export const STANDALONE_ENTRIES = {
   azuriteChild: 'service/datacenter/azuriteChild.mjs',
   // drive preparation: one worker entry per job (WORKER_SOURCES in main/core/prep/threads/workerBoot.ts names them)
   copyWorker: 'main/core/prep/copy/copyWorker.ts',
@@ -64,18 +73,20 @@ const common = {
 
 await rm(`${root}/out/cli`, { recursive: true, force: true });
 
+// The ESM bundles of out/cli/: the CommonJS dependencies bundled into them still call require(): give them one.
+const cliCommon = {
+  ...common,
+  outdir: 'out/cli',
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  banner: {
+    js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);",
+  },
+};
+
 await Promise.all([
-  build({
-    ...common,
-    entryPoints: Object.fromEntries(Object.entries(CLI_ENTRIES).map(([k, v]) => [k, v])),
-    outdir: 'out/cli',
-    format: 'esm',
-    outExtension: { '.js': '.mjs' },
-    // ESM bundles of CommonJS dependencies still call require(): give them one.
-    banner: {
-      js: "import { createRequire as __haulCreateRequire } from 'node:module'; const require = __haulCreateRequire(import.meta.url);",
-    },
-  }),
+  build({ ...cliCommon, entryPoints: CLI_ENTRIES, splitting: true, chunkNames: 'chunk-[hash]' }),
+  build({ ...cliCommon, entryPoints: STANDALONE_ENTRIES }),
   build({
     ...common,
     ...cjsImportMeta,

@@ -2,7 +2,7 @@
 // The offset is persisted, so a moved clock stays moved across restarts.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../shared/node/atomicWrite';
 import { describeIssues } from '../shared/validation';
 

@@ -1,7 +1,7 @@
 // The operators' routes (`/haul/ops/...`, same token as the ARM API): what the data center does
 // to a job. Every change is a life-cycle event (shared/lifecycle decides); the copies themselves
 // are run by the DataCenter (dataCenterJobs.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DRIVE_STATES,
   JOB_STATES,

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONNECTION_FILE, type ServiceConnection } from '../shared/service/connection';
 import { RESOURCE_GROUP_RE, STORAGE_ACCOUNT_RE, SUBSCRIPTION_ID_RE } from '../shared/arm/schemas';
 import { writeFileAtomic } from '../shared/node/atomicWrite';

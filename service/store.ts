@@ -6,7 +6,7 @@ import { messageOf } from '../shared/errors';
 import { chmod, mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { lifecycleJobSchema, type LifecycleJob } from '../shared/lifecycle';
 import { ExportSchema, EncryptionKeySchema, ShippingInformationSchema } from '../shared/arm/schemas';
 import { removeStaleTemps, unlinkDurable, writeFileAtomic } from '../shared/node/atomicWrite';

@@ -5,7 +5,7 @@
 // A recovery password is 8 groups of 6 digits; each group is a 16-bit number times 11, so every
 // group is divisible by 11 and below 720896. One mistyped digit always breaks its group's rule:
 // the typo is caught here, without the drive, and the message says which group.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const GROUPS = 8;
 

@@ -2,7 +2,7 @@
 // the person (what happened, where, what to do), the field or path it is about, and what lay under
 // it. Main's handlers throw it, the service client's errors carry it, the bridge sends it, and the
 // renderer checks it on arrival and reads it. Pure: every layer may use it.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The error as it travels (over the bridge) and as every layer reads it. */
 export const ErrorShape = z.object({

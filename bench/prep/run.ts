@@ -44,7 +44,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -590,10 +590,37 @@ function startCost() {
       );
     return b;
   };
-  for (const haul of hauls)
+  for (const haul of hauls) {
+    const loads = prepLoads(haul.cli);
     console.log(
-      `\nstarting the CLI (best of 5): node -e 0 ${fmt(bestOf(['-e', '0']))}, ${haul.name === 'haul' ? 'haul' : 'haul (--vs)'} prep --help ${fmt(bestOf([haul.cli, 'prep', '--help']))} (a ${(statSync(haul.cli).size / 2 ** 20).toFixed(1)} MiB bundle)`,
+      `\nstarting the CLI (best of 5): node -e 0 ${fmt(bestOf(['-e', '0']))}, ${haul.name === 'haul' ? 'haul' : 'haul (--vs)'} prep --help ${fmt(bestOf([haul.cli, 'prep', '--help']))} (loads ${(loads.bytes / 2 ** 20).toFixed(1)} MiB of code in ${loads.files} file(s))`,
     );
+  }
+}
+
+/**
+ * What `haul prep` loads of the built CLI: haul.mjs and the file holding main/cli/prep.ts (found by
+ * the source maps), each with the files it imports statically.
+ */
+function prepLoads(cli: string): { files: number; bytes: number } {
+  const dir = dirname(cli);
+  const prepFile = readdirSync(dir)
+    .filter((f) => f.endsWith('.mjs.map'))
+    .find((f) =>
+      (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { sources: string[] }).sources.some((s) =>
+        s.endsWith('main/cli/prep.ts'),
+      ),
+    );
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s(?:[^;]*?\sfrom\s*)?"(\.\/[^"]+)"/gm))
+      visit(join(dir, m[1]!));
+  };
+  visit(cli);
+  if (prepFile) visit(join(dir, prepFile.slice(0, -'.map'.length)));
+  return { files: seen.size, bytes: [...seen].reduce((n, f) => n + statSync(f).size, 0) };
 }
 
 async function resumeAfterKill(src: string, largest: number) {

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCore } from '../core/bridge/core';
 import { startBrowserServer } from '../core/browser/server';
 import { defaultReadRoots } from '../core/bridge/readRoots';
@@ -41,11 +41,14 @@ const Options = z.object({
   'no-service': z.boolean().default(false),
 });
 
-/** How to run this same CLI again as a child process: the bundle directly, or the source under tsx. */
+/**
+ * How to run this same CLI again as a child process: the bundle's entry (this code sits in a chunk
+ * next to haul.mjs, main/build.mjs), or the source under tsx.
+ */
 export function selfCommand(): [string, ...string[]] {
   const self = fileURLToPath(import.meta.url);
   return self.endsWith('.mjs')
-    ? [process.execPath, self]
+    ? [process.execPath, path.join(path.dirname(self), 'haul.mjs')]
     : [process.execPath, ...process.execArgv, path.join(path.dirname(self), 'haul.ts')];
 }
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../../shared/node/atomicWrite';
 import type { AzuriteAccount, AzuriteHandle, StartAzuriteOptions } from './types';
 
@@ -77,8 +77,8 @@ async function saveState(file: string, state: State): Promise<void> {
 
 /**
  * Our own entry for the Azurite child (see azuriteChild.mjs). From source it sits next to this file;
- * in the build it is the `azuriteChild` entry of main/build.mjs, next to out/cli/haul.mjs, which is
- * where import.meta.url points once this module is bundled. Falls back to Azurite's own bin.
+ * in the build it is the `azuriteChild` entry of main/build.mjs in out/cli/, next to the chunk this
+ * module is bundled into, where import.meta.url points. Falls back to Azurite's own bin.
  */
 function azuriteEntry(): string {
   const own = fileURLToPath(new URL('./azuriteChild.mjs', import.meta.url));

@@ -6,7 +6,7 @@
 //
 // Started by service/datacenter/azurite.ts with the same options as `azurite-blob`
 // (--blobHost, --blobPort, --location, --silent, --loose, --skipApiVersionCheck, --disableTelemetry).
-// Bundled as its own entry (main/build.mjs CLI_ENTRIES.azuriteChild) next to out/cli/haul.mjs.
+// Bundled as its own entry (main/build.mjs STANDALONE_ENTRIES.azuriteChild) next to out/cli/haul.mjs.
 import { createRequire } from 'node:module';
 
 const req = createRequire(import.meta.url);

@@ -2,7 +2,7 @@
 // 2020-08-01, also served as 2021-01-01, the version the current JavaScript SDK sends).
 // The local service validates every request body with these; the app can reuse them to check
 // what it sends and receives. Pure TypeScript: no Node.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SUPPORTED_API_VERSIONS = ['2020-08-01', '2021-01-01'] as const;
 export type ApiVersion = (typeof SUPPORTED_API_VERSIONS)[number];

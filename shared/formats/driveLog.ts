@@ -20,7 +20,7 @@
 // Pure TypeScript (no Node): the service writes these, the app and the CLI read them.
 import { messageOf } from '../errors';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../validation';
 import { blobType, importDisposition } from './driveManifest';
 import { quoted, safeMessage } from '../text';

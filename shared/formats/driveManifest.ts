@@ -14,7 +14,7 @@
 // Pure TypeScript (no Node): the service, the app and the CLI all read these.
 import { messageOf } from '../errors';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BLOCK_SIZE } from '../prep/constants';
 import { describeIssues } from '../validation';
 import { clause, quoted, safeMessage } from '../text';
@@ -171,7 +171,7 @@ export function serializeDriveHeader(h: DriveHeader): string {
 // ---------------------------------------------------------------------------------------------
 // DriveManifest.xml
 
-const builder = new XMLBuilder({
+const builder = /* @__PURE__ */ new XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   format: true,
@@ -274,7 +274,7 @@ function blobXml(b: ManifestBlob): string {
 // else is refused with a sentence that names the element and where it is, because the real data
 // center refuses such a drive and the sandbox must not accept what it would not.
 
-const orderedParser = new XMLParser({
+const orderedParser = /* @__PURE__ */ new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -561,7 +561,7 @@ export function parseDriveManifest(xml: string): DriveManifest {
   return { version: MANIFEST_VERSION, driveId, blobs };
 }
 
-const parser = new XMLParser({
+const parser = /* @__PURE__ */ new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,

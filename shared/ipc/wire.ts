@@ -1,5 +1,5 @@
 // What travels over the browser-mode WebSocket. Main validates every frame it receives.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BridgeResult } from './contract';
 
 export const ClientFrame = z

@@ -1,7 +1,7 @@
 // What the app knows about one job: the view that the screens and the tracker share (built from
 // Get Job by view.ts), and the job record main keeps of what it observed and when (the timeline,
 // and what the tracker diffs against). Pure TypeScript: no Node. Times are ISO 8601 strings.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DRIVE_STATES, JOB_STATES } from '../lifecycle/types';
 
 const iso = z.string();

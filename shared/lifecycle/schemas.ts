@@ -2,7 +2,7 @@
 // events (REST, operator routes, IPC) and a persisted job (JSON on disk). apply() validates its
 // event with these too, so a malformed event becomes a refusal, never a corrupt job.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DeliveryPackageSchema,
   PackageInformationSchema,

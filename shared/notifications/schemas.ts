@@ -1,7 +1,7 @@
 // What a notification is, everywhere it appears (desktop, browser, the in-app centre): its kind,
 // the job it is about, what happened (title) and what to do (body). Also the customer's settings:
 // kinds switched off, muted jobs, quiet hours. Pure zod schemas shared by main and the renderer.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const NOTICE_KINDS = [
   'jobState',

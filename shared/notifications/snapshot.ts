@@ -1,6 +1,6 @@
 // What the tracker remembers of each job between polls (persisted, so a restart diffs against the
 // last state it saw, not against nothing), and what one job view (shared/jobs) is reduced to.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JobView, VerdictKind } from '../jobs/schemas';
 import { DRIVE_STATES, JOB_STATES, type DriveState, type JobState } from '../lifecycle/types';
 

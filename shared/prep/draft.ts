@@ -2,7 +2,7 @@
 // list it. A draft holds what the person typed, even when it is not valid yet: each step's own
 // rules (job name, return address …) are checked by the wizard before Next, not here. This
 // schema only keeps the shapes and sizes sane. BitLocker keys are never part of a draft.
-import { z } from 'zod';
+import * as z from 'zod';
 import { blobType, importDisposition } from '../formats/driveManifest';
 
 const text = (max = 1024) => z.string().max(max);

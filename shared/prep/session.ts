@@ -1,7 +1,7 @@
 // What a preparation session is asked to do and what it answers, as zod schemas: the same
 // shapes for the CLI (main/cli/prep.ts), the app's bridge (shared/ipc/channels/prep.ts) and the
 // session object in main/core/prep. Pure: no Node.
-import { z } from 'zod';
+import * as z from 'zod';
 import { blobType, importDisposition } from '../formats/driveManifest';
 import { MAX_DRIVES_PER_JOB } from '../arm/schemas';
 import { planSummary, preflightProblem, prepEvent, targetNote, type PrepEvent } from './types';

@@ -1,7 +1,7 @@
 // Types and zod schemas of drive preparation that cross a boundary: the drive list and its
 // classification, pre-flight problems, the plan summary and the progress events of a copy.
 // The CLI prints these as JSON lines (--json); the app's bridge will carry the same objects.
-import { z } from 'zod';
+import * as z from 'zod';
 import { driveEncryption } from '../bitlocker';
 
 // ---- drives -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // imported and why, never arrived), a check of the import against the storage account (verify
 // the import), and an export job's returned drive checked and copied off. The shapes the bridge
 // carries; main/core/report, main/core/verifyImport and main/core/received fill them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { blobType, importDisposition } from '../formats/driveManifest';
 import { FileOutcome, Verdict } from '../jobs/schemas';
 

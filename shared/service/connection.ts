@@ -1,6 +1,6 @@
 // The local service's own contracts (not part of ARM): the line it prints when ready, the
 // connection file it writes in its data folder, and the operator routes' request bodies.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DRIVE_ID_RE, ReturnAddressSchema } from '../arm/schemas';
 
 /** Printed as one JSON line on stdout when the service is ready; also `<dataDir>/connection.json`. */

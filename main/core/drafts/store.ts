@@ -2,7 +2,7 @@
 // half-finished wizard survives a restart and the Jobs screen can list it.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   draft,
   draftInput,

@@ -4,7 +4,7 @@
 // in the data folder, behind a small store port (the desktop issue may back it with conf).
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ArmJob } from '../../../shared/arm/schemas';
 import {
   JobRecord,

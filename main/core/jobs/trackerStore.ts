@@ -2,7 +2,7 @@
 // made from it that are not yet in the centre (the outbox). Both change in one atomic write, so a
 // notice exists exactly when the state that caused it is remembered.
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JobSnapshot, NoticeDraft } from '../../../shared/notifications';
 import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
 

@@ -2,7 +2,7 @@
 // Delivery stores first and then pops up, so a notice the centre has is never lost; an id it
 // already has is dropped (the tracker's outbox may hand the same notice over again after a crash).
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   disposition,
   HaulNotice,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFile } from 'atomically';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDriveLog, type DriveLogAsRead } from '../../../shared/formats/driveLog';
 import { HandlerError } from '../../../shared/ipc/contract';
 import type { JobView } from '../../../shared/jobs/schemas';

@@ -6,7 +6,7 @@
 // data, or a prefix under safeStorage), so moving one entry onto another name fails to decrypt.
 // Values never pass through a log or an error message here: errors name the secret, not its value.
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonFileStore, type DocumentStore } from '../store/jsonFile';
 import { HaulError } from '../../../shared/errors';
 

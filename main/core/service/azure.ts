@@ -14,7 +14,7 @@ import {
   type DeviceCodeInfo,
 } from '@azure/identity';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connection } from './connection';
 
 export const AZURE_ARM = 'https://management.azure.com';

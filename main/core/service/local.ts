@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AccessToken } from '@azure/core-auth';
 import { StorageSharedKeyCredential } from '@azure/storage-blob';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ServiceConnection } from '../../../shared/service/connection';
 import type { Connection, ConnectionSource } from './connection';
 

@@ -1,5 +1,5 @@
 // The app itself, its drives and the service it talks to: the bridge's first namespaces.
-import { z } from 'zod';
+import * as z from 'zod';
 import { classifiedDrive } from '../../prep/types';
 import type { ChannelSpec, EventSpec } from './spec';
 

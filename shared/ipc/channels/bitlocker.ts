@@ -2,7 +2,7 @@
 // state), whether a recovery password opens it, and — on Windows — its recovery password read
 // from the drive itself, into the wizard's memory where typed keys live (docs/security.md); and
 // (Windows) BitLocker turned on for a drive, its progress pushed as events that never carry a key.
-import { z } from 'zod';
+import * as z from 'zod';
 import { driveEncryption, keyCheckResult } from '../../bitlocker';
 import type { ChannelSpec, EventSpec } from './spec';
 

@@ -5,7 +5,7 @@
 // ShippingInfoMissing, …) with a sentence that says what to do; `offline` when the service cannot
 // be reached (the message names the time of its last good answer); `not-ready` while there is no
 // connection yet (the local service is starting, or nobody signed in).
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DIAGNOSTICS_PATH_RE,
   DRIVE_ID_RE,

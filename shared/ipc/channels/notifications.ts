@@ -1,7 +1,7 @@
 // The tracker and the notification centre (issue "Status tracking and desktop notifications"):
 // schemas of the notifications.* and tracker.* channels and their events. The notice itself,
 // HaulNotice, is defined with the rest of the notification model in shared/notifications.
-import { z } from 'zod';
+import * as z from 'zod';
 import { HaulNotice, NotificationSettings, TrackerStatus } from '../../notifications/schemas';
 import type { ChannelSpec, EventSpec } from './spec';
 import type { NotificationsChannel, NotificationsEvent } from '../names';

@@ -2,7 +2,7 @@
 // "The new-job wizard"): schemas of the prep.*, drafts.* and fs.* channels and prep.progress.
 // The shapes themselves live in shared/prep (session.ts, draft.ts, types.ts), where the CLI and
 // main/core/prep use them too.
-import { z } from 'zod';
+import * as z from 'zod';
 import { draft, draftInput, draftShippingStep, draftSummary } from '../../prep/draft';
 import {
   browseRequest,

@@ -1,7 +1,7 @@
 // The end of a job: the completion report (summary, its rows page by page, CSV, PDF), a new draft of
 // the files not imported (report.resend), verify the import against the storage account, and an
 // export job's returned drive checked and copied off (received.*). Schemas in shared/report.
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOB_NAME_RE } from '../../arm/schemas';
 import { JobReport, ReceivedStatus, ReportFilter, ReportRow, VerifyImportStatus } from '../../report/schemas';
 import type { ChannelSpec, EventSpec } from './spec';

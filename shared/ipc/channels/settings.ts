@@ -1,7 +1,7 @@
 // Settings, secrets and the connection (issue "The desktop app starts"): the settings document's
 // schema (one per version; main/core/settings/migrations.ts carries old documents forward) and the
 // settings.* and connection.* channels. Secrets themselves never cross the bridge here.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelSpec, EventSpec } from './spec';
 import type { SettingsChannel, SettingsEvent } from '../names';
 

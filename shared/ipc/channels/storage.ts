@@ -1,7 +1,7 @@
 // The customer's storage account as the export wizard browses it: its containers, the blobs under
 // a path, and an export's estimate from the real blob sizes (how many drives of a size). Part of
 // the jobs namespace: the same connection answers them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { exportPreviewResult } from './prep';
 
 const account = z.string().min(1).max(2048);

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { driveInfoFileName, parseDriveInfo, serializeDriveInfo } from '../../../../shared/formats/driveManifest';
 import { formatBytes } from '../../../../shared/prep/names';
 import {

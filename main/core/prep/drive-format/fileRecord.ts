@@ -1,7 +1,7 @@
 // A file record: one copied file as the journal keeps it (source, place on the drive, MD5s), and
 // the DriveManifest.xml entry it becomes. The journal stores and checks records; the drive's files
 // are written from them.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   BLOCK_SIZE,
   blobType,

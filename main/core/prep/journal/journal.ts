@@ -21,7 +21,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { printable } from '../../../../shared/prep/names';
 import { describeIssues } from '../../../../shared/validation';
 import { readHeader, readManifest } from '../drive-format/driveFiles';

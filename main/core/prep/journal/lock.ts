@@ -8,7 +8,7 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { z } from 'zod';
+import * as z from 'zod';
 import { realPath } from '../../drives/target';
 import { HaulError } from '../../../../shared/errors';
 
