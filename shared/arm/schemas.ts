@@ -315,6 +315,37 @@ export interface Location {
   properties: LocationProperties;
 }
 
+/** The fields of a location's address, as Get Location and a job's shipping information both name them. */
+type LocationAddressField =
+  | 'recipientName'
+  | 'streetAddress1'
+  | 'streetAddress2'
+  | 'city'
+  | 'stateOrProvince'
+  | 'postalCode'
+  | 'countryOrRegion'
+  | 'phone';
+
+/**
+ * A location's address as a job's shipping information holds it: the same fields, the location's
+ * `additionalShippingInformation` as `additionalInformation`. Values are kept as they are.
+ */
+export function shippingInformationOf(
+  p: Partial<Record<LocationAddressField | 'additionalShippingInformation', string>>,
+): ShippingInformation {
+  return {
+    recipientName: p.recipientName,
+    streetAddress1: p.streetAddress1,
+    streetAddress2: p.streetAddress2,
+    city: p.city,
+    stateOrProvince: p.stateOrProvince,
+    postalCode: p.postalCode,
+    countryOrRegion: p.countryOrRegion,
+    phone: p.phone,
+    additionalInformation: p.additionalShippingInformation,
+  };
+}
+
 export interface Operation {
   name: string;
   display: { provider: string; resource: string; operation: string; description: string };
