@@ -12,8 +12,11 @@ export const WIZARD_STEPS = ['type', 'data', 'drives', 'prepare', 'shipping', 'r
 export const wizardStep = z.enum(WIZARD_STEPS);
 export type WizardStep = z.infer<typeof wizardStep>;
 
+/** The most a draft's loaded CSV (dataset or driveset) holds: 4 MiB. */
+export const MAX_DRAFT_CSV = 4 * 1024 * 1024;
+
 /** A loaded CSV file: its name and text, as the person picked it. */
-const loadedCsv = z.object({ name: text(255), text: z.string().max(4 * 1024 * 1024) }).strict();
+const loadedCsv = z.object({ name: text(255), text: z.string().max(MAX_DRAFT_CSV) }).strict();
 
 /** Step 1: import or export, storage account, location, job name. */
 export const draftTypeStep = z
