@@ -3,6 +3,8 @@
 // and deadline wording come from shared/lifecycle (its tables and checks, never a copy): the Get
 // Job answer is turned into the life cycle's job shape as far as it goes, and asked.
 import {
+  askAboutThePackage,
+  CANCEL_SKIPS_COPY,
   DAY,
   DRIVE_STATES,
   FOURTEEN_DAYS,
@@ -563,7 +565,7 @@ function jobAlerts({ job, record, type, state, lc, now }: ViewInputs, overdue: D
       rule: 'JE2',
       severity: 'warning',
       title: 'Package overdue',
-      text: `The package for job ${job.name} should have arrived by ${formatTime(ms(overdue.at) ?? now)} (an estimate). Ask ${p.deliveryPackage?.carrierName ?? 'the carrier'} about tracking number ${p.deliveryPackage?.trackingNumber ?? '(none)'}, then update the delivery package (the wait starts again) or cancel the job. Without an answer within 30 days the job is closed (rule JE2).`,
+      text: `The package for job ${job.name} should have arrived by ${formatTime(ms(overdue.at) ?? now)} (an estimate). ${askAboutThePackage(p.deliveryPackage?.carrierName ?? 'the carrier', p.deliveryPackage?.trackingNumber)}`,
     });
   }
   if ((state === 'Received' || state === 'Transferring' || state === 'Packaging') && !p.returnAddress) {
@@ -592,7 +594,7 @@ function jobAlerts({ job, record, type, state, lc, now }: ViewInputs, overdue: D
       rule: 'J14',
       severity: 'info',
       title: 'Cancellation requested',
-      text: `Job ${job.name} was cancelled: its drives are not copied; if they reach the data center they are packed and shipped back, and the job ends Completed (rule J14).`,
+      text: `Job ${job.name} was cancelled. ${CANCEL_SKIPS_COPY}`,
     });
   }
   return alerts;
