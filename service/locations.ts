@@ -1,6 +1,11 @@
 // The sandbox's data centers. Invented places (no real addresses): customers ship drives here in
 // the sandbox, and a job's shippingInformation is filled from its location.
-import { RESOURCE_TYPE_LOCATIONS, type Location, type ShippingInformation } from '../shared/arm/schemas';
+import {
+  RESOURCE_TYPE_LOCATIONS,
+  shippingInformationOf,
+  type Location,
+  type ShippingInformation,
+} from '../shared/arm/schemas';
 
 const id = (slug: string) => `/providers/Microsoft.ImportExport/locations/${slug}`;
 
@@ -82,18 +87,7 @@ export function shippingLocation(loc: Location): Location {
 }
 
 export function shippingInformationFor(loc: Location): ShippingInformation {
-  const p = shippingLocation(loc).properties;
-  return {
-    recipientName: p.recipientName,
-    streetAddress1: p.streetAddress1,
-    streetAddress2: p.streetAddress2,
-    city: p.city,
-    stateOrProvince: p.stateOrProvince,
-    postalCode: p.postalCode,
-    countryOrRegion: p.countryOrRegion,
-    phone: p.phone,
-    additionalInformation: p.additionalShippingInformation,
-  };
+  return shippingInformationOf(shippingLocation(loc).properties);
 }
 
 export const OPERATIONS = [

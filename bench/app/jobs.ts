@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StorageImportExport } from '@azure/arm-storageimportexport';
 import { startStation, stationService, type Station } from '../../tests/e2e/station';
 import { jobKey, StoredJobSchema } from '../../service/store';
 
@@ -11,8 +12,19 @@ import { jobKey, StoredJobSchema } from '../../service/store';
 export async function stationWith(n: number): Promise<{ station: Station; names: string[] }> {
   let station = await startStation();
   const svc = await stationService(station.dataDir);
-  const { subscriptionId, resourceGroup } = svc.connection;
-  await svc.client.jobs.create('bench-0000', resourceGroup, {
+  await createPatternJob(svc.client, svc.connection);
+  await station.stop();
+  const names = seedJobFiles(join(station.dataDir, 'service', 'jobs'), n);
+  station = await station.restart();
+  return { station, names };
+}
+
+/** The job every seeded one is copied from: bench-0000, an import of one drive, made with the official SDK. */
+export async function createPatternJob(
+  client: StorageImportExport,
+  { subscriptionId, resourceGroup }: { subscriptionId: string; resourceGroup: string },
+): Promise<void> {
+  await client.jobs.create('bench-0000', resourceGroup, {
     location: 'Sandbox West',
     properties: {
       storageAccountId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Storage/storageAccounts/haulsandbox`,
@@ -38,10 +50,6 @@ export async function stationWith(n: number): Promise<{ station: Station; names:
       ],
     },
   });
-  await station.stop();
-  const names = seedJobFiles(join(station.dataDir, 'service', 'jobs'), n);
-  station = await station.restart();
-  return { station, names };
 }
 
 /**

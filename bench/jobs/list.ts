@@ -25,7 +25,7 @@ import { dispatch } from '../../main/core/bridge/dispatch';
 import { localConnection } from '../../main/core/service/local';
 import type { ConnectionSource } from '../../main/core/service/connection';
 import type { JobList } from '../../shared/ipc/channels/jobs';
-import { seedJobFiles } from '../app/jobs';
+import { createPatternJob, seedJobFiles } from '../app/jobs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
@@ -78,33 +78,7 @@ async function startService(dir: string): Promise<Service> {
 /** A service whose data folder holds `n` jobs: one made with the SDK, the rest copied from its file. */
 async function serviceWith(dir: string, n: number): Promise<Service> {
   const first = await startService(dir);
-  const rg = first.conn.resourceGroup;
-  await first.client.jobs.create('bench-0000', rg, {
-    location: 'Sandbox West',
-    properties: {
-      storageAccountId: `/subscriptions/${first.conn.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/haulsandbox`,
-      jobType: 'Import',
-      returnAddress: {
-        recipientName: 'Ada Example',
-        streetAddress1: '1 Test Street',
-        city: 'Sampleton',
-        postalCode: '12345',
-        countryOrRegion: 'Sandboxia',
-        phone: '+00 555 0100',
-        email: 'ada@example.com',
-      },
-      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '989ffff' },
-      logLevel: 'Error',
-      driveList: [
-        {
-          driveId: 'BENCHDRIVE0000',
-          bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888',
-          manifestFile: '\\DriveManifest.xml',
-          manifestHash: '109B21108597EF36D5785F08303F3638',
-        },
-      ],
-    },
-  });
+  await createPatternJob(first.client, first.conn);
   await first.stop();
   seedJobFiles(join(dir, 'jobs'), n);
   return startService(dir);

@@ -3,6 +3,7 @@
 // session's result mapped to the exit status.
 import { parseArgs } from 'node:util';
 import { CsvError, parseBlobType, parseDisposition, type DatasetEntry } from '../../shared/formats/dataset';
+import { BLOB_TYPES_IN_WORDS, DISPOSITIONS_IN_WORDS } from '../../shared/formats/driveManifest';
 import { formatBytes, formatDuration, parseSize } from '../../shared/prep/names';
 import type { PrepSessionResult, TargetProblem } from '../../shared/prep/session';
 import type { PrepEvent } from '../../shared/prep/types';
@@ -167,9 +168,9 @@ function readInputs(args: Flags): { entries: DatasetEntry[]; targets: DrivesetTa
     } else if (args.source) {
       if (!args.dest) return fail('--dest container/prefix is required with --source (e.g. --dest photos/2024/).');
       const bt = parseBlobType(args['blob-type'] ?? 'BlockBlob');
-      if (!bt) return fail(`--blob-type "${args['blob-type']}" must be BlockBlob or PageBlob.`);
+      if (!bt) return fail(`--blob-type "${args['blob-type']}" must be ${BLOB_TYPES_IN_WORDS}.`);
       const disp = parseDisposition(args.disposition ?? 'rename');
-      if (!disp) return fail(`--disposition "${args.disposition}" must be rename, no-overwrite or overwrite.`);
+      if (!disp) return fail(`--disposition "${args.disposition}" must be ${DISPOSITIONS_IN_WORDS}.`);
       entries = pickedEntries(args.source, args.dest, bt, disp);
     } else {
       return fail('say what to copy: --dataset dataset.csv, or --source DIR with --dest.');

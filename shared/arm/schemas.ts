@@ -60,34 +60,63 @@ const required = (max: number) =>
     .min(1, { message: 'must not be empty' })
     .max(max, { message: `must be at most ${max} characters` });
 
+/** Each return-address field and the most characters ARM takes in it. */
+export const RETURN_ADDRESS_LIMITS = {
+  recipientName: 200,
+  streetAddress1: 200,
+  streetAddress2: 200,
+  city: 100,
+  stateOrProvince: 100,
+  postalCode: 40,
+  countryOrRegion: 100,
+  phone: 40,
+  email: 254,
+} as const;
+const L = RETURN_ADDRESS_LIMITS;
+
 export const ReturnAddressSchema = z.object({
-  recipientName: required(200),
-  streetAddress1: required(200),
-  streetAddress2: text(200).optional(),
-  city: required(100),
-  stateOrProvince: text(100).optional(),
-  postalCode: required(40),
-  countryOrRegion: required(100),
-  phone: required(40),
-  email: z.email({ message: 'must be an email address such as name@example.com' }).max(254),
+  recipientName: required(L.recipientName),
+  streetAddress1: required(L.streetAddress1),
+  streetAddress2: text(L.streetAddress2).optional(),
+  city: required(L.city),
+  stateOrProvince: text(L.stateOrProvince).optional(),
+  postalCode: required(L.postalCode),
+  countryOrRegion: required(L.countryOrRegion),
+  phone: required(L.phone),
+  email: z.email({ message: 'must be an email address such as name@example.com' }).max(L.email),
 });
 export type ReturnAddress = z.infer<typeof ReturnAddressSchema>;
 
+/**
+ * A return address as typed, before it is checked: every field optional and only its length bounded
+ * (a draft keeps what the person typed; ReturnAddressSchema checks it when the job is created).
+ */
+export const ReturnAddressTypedSchema = z
+  .object(
+    Object.fromEntries(Object.entries(L).map(([field, max]) => [field, text(max).optional()])) as {
+      [F in keyof typeof L]: z.ZodOptional<z.ZodString>;
+    },
+  )
+  .strict();
+
+/** Each return-shipping field and the most characters ARM takes in it. */
+export const RETURN_SHIPPING_LIMITS = { carrierName: 100, carrierAccountNumber: 100 } as const;
+
 export const ReturnShippingSchema = z.object({
-  carrierName: required(100),
-  carrierAccountNumber: required(100),
+  carrierName: required(RETURN_SHIPPING_LIMITS.carrierName),
+  carrierAccountNumber: required(RETURN_SHIPPING_LIMITS.carrierAccountNumber),
 });
 export type ReturnShipping = z.infer<typeof ReturnShippingSchema>;
 
 export const ShippingInformationSchema = z.object({
-  recipientName: text(200).optional(),
-  streetAddress1: text(200).optional(),
-  streetAddress2: text(200).optional(),
-  city: text(100).optional(),
-  stateOrProvince: text(100).optional(),
-  postalCode: text(40).optional(),
-  countryOrRegion: text(100).optional(),
-  phone: text(40).optional(),
+  recipientName: text(L.recipientName).optional(),
+  streetAddress1: text(L.streetAddress1).optional(),
+  streetAddress2: text(L.streetAddress2).optional(),
+  city: text(L.city).optional(),
+  stateOrProvince: text(L.stateOrProvince).optional(),
+  postalCode: text(L.postalCode).optional(),
+  countryOrRegion: text(L.countryOrRegion).optional(),
+  phone: text(L.phone).optional(),
   additionalInformation: text(1000).optional(),
 });
 export type ShippingInformation = z.infer<typeof ShippingInformationSchema>;
@@ -313,6 +342,37 @@ export interface Location {
   name: string;
   type: typeof RESOURCE_TYPE_LOCATIONS;
   properties: LocationProperties;
+}
+
+/** The fields of a location's address, as Get Location and a job's shipping information both name them. */
+type LocationAddressField =
+  | 'recipientName'
+  | 'streetAddress1'
+  | 'streetAddress2'
+  | 'city'
+  | 'stateOrProvince'
+  | 'postalCode'
+  | 'countryOrRegion'
+  | 'phone';
+
+/**
+ * A location's address as a job's shipping information holds it: the same fields, the location's
+ * `additionalShippingInformation` as `additionalInformation`. Values are kept as they are.
+ */
+export function shippingInformationOf(
+  p: Partial<Record<LocationAddressField | 'additionalShippingInformation', string>>,
+): ShippingInformation {
+  return {
+    recipientName: p.recipientName,
+    streetAddress1: p.streetAddress1,
+    streetAddress2: p.streetAddress2,
+    city: p.city,
+    stateOrProvince: p.stateOrProvince,
+    postalCode: p.postalCode,
+    countryOrRegion: p.countryOrRegion,
+    phone: p.phone,
+    additionalInformation: p.additionalShippingInformation,
+  };
 }
 
 export interface Operation {

@@ -6,7 +6,14 @@
 // they quote at most a short piece of a cell and never a BitLocker key (a driveset holds them).
 import { parse } from 'csv-parse/sync';
 import { clause, quoted, safeMessage } from '../text';
-import { blobType, importDisposition, type BlobType, type ImportDisposition } from './driveManifest';
+import {
+  BLOB_TYPES_IN_WORDS,
+  blobType,
+  DISPOSITIONS_IN_WORDS,
+  importDisposition,
+  type BlobType,
+  type ImportDisposition,
+} from './driveManifest';
 import { HaulError, messageOf } from '../errors';
 
 export const DATASET_COLUMNS = [
@@ -172,7 +179,7 @@ export function parseDataset(text: string, file = 'dataset.csv'): DatasetEntry[]
         file,
         row,
         'BlobType',
-        `${quoted(cells.BlobType!)} is not a blob type; use BlockBlob or PageBlob`,
+        `${quoted(cells.BlobType!)} is not a blob type; use ${BLOB_TYPES_IN_WORDS}`,
       );
     const disp = parseDisposition(cells.Disposition || 'rename');
     if (!disp)
@@ -180,7 +187,7 @@ export function parseDataset(text: string, file = 'dataset.csv'): DatasetEntry[]
         file,
         row,
         'Disposition',
-        `${quoted(cells.Disposition!)} is not a disposition; use rename, no-overwrite or overwrite`,
+        `${quoted(cells.Disposition!)} is not a disposition; use ${DISPOSITIONS_IN_WORDS}`,
       );
     const entry: DatasetEntry = {
       row,

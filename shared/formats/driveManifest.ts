@@ -34,6 +34,13 @@ export type ImportDisposition = z.infer<typeof importDisposition>;
 export const blobType = z.enum(['BlockBlob', 'PageBlob']);
 export type BlobType = z.infer<typeof blobType>;
 
+/** `a, b or c`: the values an enum takes, for a message that says which to use. */
+const inWords = (values: readonly string[]) => `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+/** "rename, no-overwrite or overwrite" */
+export const DISPOSITIONS_IN_WORDS = inWords(importDisposition.options);
+/** "BlockBlob or PageBlob" */
+export const BLOB_TYPES_IN_WORDS = inWords(blobType.options);
+
 const nonNegInt = z.number().int().nonnegative();
 
 /** The most blocks one block blob's BlockList may name (checked per blob, so one large file never costs a drive its manifest). */
@@ -465,7 +472,7 @@ function readBlob(
   const dispText = disp ? textOf(disp, w) : 'rename';
   const d = importDisposition.safeParse(dispText);
   if (!d.success)
-    throw bad(`<ImportDisposition> in ${w} is ${quoted(dispText, 40)}; it must be rename, no-overwrite or overwrite.`);
+    throw bad(`<ImportDisposition> in ${w} is ${quoted(dispText, 40)}; it must be ${DISPOSITIONS_IN_WORDS}.`);
   const type: BlobType = list!.name === 'PageRangeList' ? 'PageBlob' : 'BlockBlob';
   onlyAttrs(list!, [], w);
   const entryTag = type === 'PageBlob' ? 'PageRange' : 'Block';

@@ -2,6 +2,7 @@
 export * from './schemas';
 export {
   buildJobView,
+  dataCenterView,
   formatTime,
   locationMatches,
   normalizeDriveState,

@@ -9,6 +9,7 @@
 // Three levels, each built from the one below, so a per-file report can reuse the same rules:
 // fileOutcome (one blob of a drive log) → summariseDriveLog / driveVerdict (one drive) →
 // jobVerdict (the job).
+import { COPIED_DRIVE_STATES, wasCopied } from '../lifecycle/copied';
 import { formatBytes } from '../prep/names';
 import type { DriveLogAsRead } from '../formats/driveLog';
 import type {
@@ -234,14 +235,12 @@ function make(p: Parts): Verdict {
   };
 }
 
-/** Whether the drive was copied at all, as far as the facts show (a cancelled job's drives are not). */
+/**
+ * Whether the drive was copied at all, as far as the facts show (a cancelled job's drives are not):
+ * what Get Job shows of it now (wasCopied), or a copy state Haul saw it in before.
+ */
 function copied(d: DriveFacts): boolean {
-  return (
-    d.bytesSucceeded > 0 ||
-    d.errorLogUri !== undefined ||
-    d.copyStatus !== undefined ||
-    d.passed.some((s) => s === 'Transferring' || s === 'Completed' || s === 'CompletedMoreInfo')
-  );
+  return wasCopied(d) || d.passed.some((s) => (COPIED_DRIVE_STATES as readonly string[]).includes(s));
 }
 
 /** The job has not closed the door on a missing drive: it may still arrive and be processed (DE1). */

@@ -3,6 +3,8 @@
 // and deadline wording come from shared/lifecycle (its tables and checks, never a copy): the Get
 // Job answer is turned into the life cycle's job shape as far as it goes, and asked.
 import {
+  askAboutThePackage,
+  CANCEL_SKIPS_COPY,
   DAY,
   DRIVE_STATES,
   FOURTEEN_DAYS,
@@ -19,10 +21,11 @@ import {
   type LifecycleJob,
   type Permission,
 } from '../lifecycle';
-import type { ArmJob, ArmLocation } from '../arm/schemas';
+import { shippingInformationOf, type ArmJob, type ArmLocation, type ShippingInformation } from '../arm/schemas';
 import {
   NOTIFY_TAG,
   type ActionPermission,
+  type AddressView,
   type Deadline,
   type DriveView,
   type DriveViewState,
@@ -198,46 +201,30 @@ function timelineOf(record: JobRecord | undefined): TimelineEntry[] {
     .map(({ e }) => e);
 }
 
+/** Where a job's drives go: the job's shipping information when it has any, else its location's address. */
 function locationView(job: ArmJob, loc: ArmLocation | undefined): LocationView {
   const si = job.properties.shippingInformation;
-  const lp = loc?.properties;
   const fromJob = si && Object.values(si).some((v) => v !== undefined && v !== '');
-  const pick = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
-  const address = fromJob
-    ? {
-        recipientName: pick(si.recipientName),
-        streetAddress1: pick(si.streetAddress1),
-        streetAddress2: pick(si.streetAddress2),
-        city: pick(si.city),
-        stateOrProvince: pick(si.stateOrProvince),
-        postalCode: pick(si.postalCode),
-        countryOrRegion: pick(si.countryOrRegion),
-        phone: pick(si.phone),
-        additionalInformation: pick(si.additionalInformation),
-      }
-    : lp
-      ? {
-          recipientName: pick(lp.recipientName),
-          streetAddress1: pick(lp.streetAddress1),
-          streetAddress2: pick(lp.streetAddress2),
-          city: pick(lp.city),
-          stateOrProvince: pick(lp.stateOrProvince),
-          postalCode: pick(lp.postalCode),
-          countryOrRegion: pick(lp.countryOrRegion),
-          phone: pick(lp.phone),
-          additionalInformation: pick(lp.additionalShippingInformation),
-        }
-      : undefined;
-  const clean = address
-    ? (Object.fromEntries(Object.entries(address).filter(([, v]) => v !== undefined)) as LocationView['address'])
-    : undefined;
+  const place = dataCenterView(loc ?? { name: '' });
+  return { ...place, name: job.location ?? loc?.name ?? '', ...(fromJob ? { address: addressView(si) } : {}) };
+}
+
+/** A data center as the wizard and a job show it: its name, id, address and carriers. */
+export function dataCenterView(loc: ArmLocation): LocationView {
+  const p = loc.properties;
+  const address = p ? addressView(shippingInformationOf(p)) : undefined;
   return {
-    name: job.location ?? loc?.name ?? '',
-    ...(loc?.id ? { id: loc.id } : {}),
-    ...(clean ? { address: clean } : {}),
-    supportedCarriers: lp?.supportedCarriers ?? [],
-    alternateLocations: lp?.alternateLocations ?? [],
+    name: loc.name,
+    ...(loc.id ? { id: loc.id } : {}),
+    ...(address ? { address } : {}),
+    supportedCarriers: p?.supportedCarriers ?? [],
+    alternateLocations: p?.alternateLocations ?? [],
   };
+}
+
+/** Shipping information as the view shows an address: only the fields that say something. */
+function addressView(si: ShippingInformation): AddressView {
+  return Object.fromEntries(Object.entries(si).filter(([, v]) => v !== undefined && v !== '')) as AddressView;
 }
 
 /** Whether a location answer is the one a job names ("Sandbox West", "sandboxwest" or its id). */
@@ -578,7 +565,7 @@ function jobAlerts({ job, record, type, state, lc, now }: ViewInputs, overdue: D
       rule: 'JE2',
       severity: 'warning',
       title: 'Package overdue',
-      text: `The package for job ${job.name} should have arrived by ${formatTime(ms(overdue.at) ?? now)} (an estimate). Ask ${p.deliveryPackage?.carrierName ?? 'the carrier'} about tracking number ${p.deliveryPackage?.trackingNumber ?? '(none)'}, then update the delivery package (the wait starts again) or cancel the job. Without an answer within 30 days the job is closed (rule JE2).`,
+      text: `The package for job ${job.name} should have arrived by ${formatTime(ms(overdue.at) ?? now)} (an estimate). ${askAboutThePackage(p.deliveryPackage?.carrierName ?? 'the carrier', p.deliveryPackage?.trackingNumber)}`,
     });
   }
   if ((state === 'Received' || state === 'Transferring' || state === 'Packaging') && !p.returnAddress) {
@@ -607,7 +594,7 @@ function jobAlerts({ job, record, type, state, lc, now }: ViewInputs, overdue: D
       rule: 'J14',
       severity: 'info',
       title: 'Cancellation requested',
-      text: `Job ${job.name} was cancelled: its drives are not copied; if they reach the data center they are packed and shipped back, and the job ends Completed (rule J14).`,
+      text: `Job ${job.name} was cancelled. ${CANCEL_SKIPS_COPY}`,
     });
   }
   return alerts;

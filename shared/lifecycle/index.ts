@@ -11,6 +11,7 @@
 export * from './types';
 export { createJob, apply, tick, LifecycleInputError } from './machine';
 export { COPIED_DRIVE_STATES, wasCopied, type DriveCopyEvidence } from './copied';
+export { askAboutThePackage, CANCEL_BEFORE_SHIPPING, CANCEL_SKIPS_COPY, KEEP_THE_LOGS } from './guidance';
 export {
   DAY,
   FOURTEEN_DAYS,

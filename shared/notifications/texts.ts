@@ -2,6 +2,7 @@
 // desktop, in the browser and in the centre. One function per kind of event.
 import type { DriveState, JobState } from '../lifecycle/types';
 import { dayOf } from '../lifecycle/derive';
+import { askAboutThePackage, CANCEL_SKIPS_COPY, KEEP_THE_LOGS } from '../lifecycle/guidance';
 import type { NoticeKind } from './schemas';
 import type { ObservedVerdict } from './snapshot';
 
@@ -61,7 +62,7 @@ const JOB_STATE_TEXTS: Record<Exclude<JobState, 'Faulted'>, (s: JobStep) => Noti
       rule: 'J7',
       title: `Job ${job}: the data center received your drives`,
       body: cancelled
-        ? 'The job was cancelled, so the drives are not copied; they are shipped back (rule J14).'
+        ? `The job was cancelled. ${CANCEL_SKIPS_COPY}`
         : 'Nothing to do: the copy starts soon (rule J7).',
     };
   },
@@ -103,16 +104,13 @@ const JOB_STATE_TEXTS: Record<Exclude<JobState, 'Faulted'>, (s: JobStep) => Noti
         kind: 'jobState',
         rule: 'J10',
         title: clip(`Job ${job} is Completed: ${verdict.label.toLowerCase()}`, 300),
-        body: verdictBody(
-          verdict,
-          'Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
-        ),
+        body: verdictBody(verdict, KEEP_THE_LOGS),
       };
     return {
       kind: 'jobState',
       rule: 'J10',
       title: `Job ${job} is Completed`,
-      body: 'All drives were shipped back and the job finished without errors (rule J10). Download the logs you want to keep within 90 days: the job is deleted then (rule J12).',
+      body: `All drives were shipped back and the job finished without errors (rule J10). ${KEEP_THE_LOGS}`,
     };
   },
   Closed: ({ job, verdict }) => {
@@ -121,16 +119,13 @@ const JOB_STATE_TEXTS: Record<Exclude<JobState, 'Faulted'>, (s: JobStep) => Noti
         kind: 'jobState',
         rule: 'J11',
         title: clip(`Job ${job} is Closed: ${verdict.label.toLowerCase()}`, 300),
-        body: verdictBody(
-          verdict,
-          'The job ended with errors (rule J11). Download the logs within 90 days (rule J12).',
-        ),
+        body: verdictBody(verdict, `The job ended with errors (rule J11). ${KEEP_THE_LOGS}`),
       };
     return {
       kind: 'jobState',
       rule: 'J11',
       title: `Job ${job} is Closed, with errors`,
-      body: 'The job ended with errors (rule J11). Open it and read the drive error logs: they name what was not copied. Download them within 90 days (rule J12).',
+      body: `The job ended with errors (rule J11). Open it and read the drive error logs: they name what was not copied. ${KEEP_THE_LOGS}`,
     };
   },
 };
@@ -321,7 +316,7 @@ export function operatorsAlertedText(job: string): NoticeText {
     kind: 'operatorsAlerted',
     rule: 'J6',
     title: `Job ${job}: package not received after 14 days`,
-    body: 'The operators were alerted (rule J6). Ask your carrier where the package is: update the tracking number in Haul if it changed (the wait starts again), or cancel the job. Without an answer within 30 days the job is closed (rule JE2).',
+    body: `The operators were alerted (rule J6). ${askAboutThePackage('your carrier')}`,
   };
 }
 

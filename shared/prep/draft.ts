@@ -3,6 +3,7 @@
 // rules (job name, return address …) are checked by the wizard before Next, not here. This
 // schema only keeps the shapes and sizes sane. BitLocker keys are never part of a draft.
 import * as z from 'zod';
+import { RETURN_ADDRESS_LIMITS, RETURN_SHIPPING_LIMITS, ReturnAddressTypedSchema } from '../arm/schemas';
 import { blobType, importDisposition } from '../formats/driveManifest';
 
 const text = (max = 1024) => z.string().max(max);
@@ -11,8 +12,11 @@ export const WIZARD_STEPS = ['type', 'data', 'drives', 'prepare', 'shipping', 'r
 export const wizardStep = z.enum(WIZARD_STEPS);
 export type WizardStep = z.infer<typeof wizardStep>;
 
+/** The most a draft's loaded CSV (dataset or driveset) holds: 4 MiB. */
+export const MAX_DRAFT_CSV = 4 * 1024 * 1024;
+
 /** A loaded CSV file: its name and text, as the person picked it. */
-const loadedCsv = z.object({ name: text(255), text: z.string().max(4 * 1024 * 1024) }).strict();
+const loadedCsv = z.object({ name: text(255), text: z.string().max(MAX_DRAFT_CSV) }).strict();
 
 /** Step 1: import or export, storage account, location, job name. */
 export const draftTypeStep = z
@@ -86,25 +90,15 @@ export const draftPrepareStep = z.object({ sessionId: text(128).optional() }).st
 export const draftShippingStep = z
   .object({
     returnShipping: z
-      .object({ carrierName: text(100).optional(), carrierAccountNumber: text(100).optional() })
-      .strict()
-      .default({}),
-    returnAddress: z
       .object({
-        recipientName: text(200).optional(),
-        streetAddress1: text(200).optional(),
-        streetAddress2: text(200).optional(),
-        city: text(100).optional(),
-        stateOrProvince: text(100).optional(),
-        postalCode: text(40).optional(),
-        countryOrRegion: text(100).optional(),
-        phone: text(40).optional(),
-        email: text(254).optional(),
+        carrierName: text(RETURN_SHIPPING_LIMITS.carrierName).optional(),
+        carrierAccountNumber: text(RETURN_SHIPPING_LIMITS.carrierAccountNumber).optional(),
       })
       .strict()
       .default({}),
+    returnAddress: ReturnAddressTypedSchema.default({}),
     /** further emails the person listed (ARM's returnAddress.email holds one) */
-    notificationEmails: z.array(text(254)).max(20).default([]),
+    notificationEmails: z.array(text(RETURN_ADDRESS_LIMITS.email)).max(20).default([]),
     /** container (and folder) for the copy logs, e.g. waimportexport */
     diagnosticsPath: text(1024).optional(),
     logLevel: z.enum(['Error', 'Verbose']).optional(),

@@ -6,9 +6,6 @@ import type { DraftValuesInput } from '../prep/draft';
 import type { JobView } from '../jobs/schemas';
 import { resendDatasetCsv, type ResendFile } from './csv';
 
-/** The most a draft's dataset.csv holds (the draft schema's limit). */
-export const MAX_RESEND_DATASET = 4 * 1024 * 1024;
-
 /** `photos-2024` → `photos-2024-resend`, `…-resend2` when taken; at most 64 characters. */
 export function resendJobName(name: string, taken: (candidate: string) => boolean): string {
   for (let n = 1; n < 100; n++) {

@@ -8,15 +8,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore, type Core } from '../../main/core/bridge/core';
-import { dispatch } from '../../main/core/bridge/dispatch';
-import { startBrowserServer, type BrowserServer } from '../../main/core/browser/server';
 import type { RawDrive } from '../../main/core/drives/list';
-import { noKeepAwake } from '../../main/core/prep/engine/keepAwake';
 import { spawnTool } from '../../main/core/system/spawn';
 import type { ToolRunner } from '../../main/core/system/tools';
 import { loopDevice, skipWhy, unpack, type Unpacked } from '../bitlocker/fixture';
 import { startTestService, type TestService } from '../service/helpers';
+import { runStation, say, startAzureStation, stopAzureStation, type AzureStation } from './azureStation';
 import { makeTestDrives, type TestDrives } from './loop';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,8 +24,7 @@ let service: TestService;
 let fx: Unpacked;
 let lockedLoop: { device: string; detach(): void } | undefined;
 let drives: TestDrives;
-let core: Core;
-let server: BrowserServer;
+const started: AzureStation = {};
 let work: string;
 
 /** The real tools, except around one made-up disk: an unlocked BitLocker partition whose NTFS is mounted at `mount`. */
@@ -77,7 +73,6 @@ async function main(): Promise<void> {
   writeFileSync(path.join(work, 'photos', 'harbour.jpg'), Buffer.alloc(200_000, 7));
 
   service = await startTestService();
-  const c = service.svc.connection;
   const [plain, unlocked] = drives.drives;
   const mapping = unlocked!.device ?? '/dev/haul-no-loop';
   const list: RawDrive[] = [
@@ -115,64 +110,17 @@ async function main(): Promise<void> {
       serial: 'S5SXNG0R',
     },
   ];
-  core = await createCore({
-    dataDir: path.join(work, 'data'),
-    listDrives: async () => list,
-    keepAwake: noKeepAwake,
+  const draftId = await startAzureStation(started, {
+    work,
+    service,
+    list,
     bitlocker: { run: toolsWithUnlockedDrive(mapping, unlocked!.mount), platform: 'linux' },
-    azure: {
-      armEndpoint: c.endpoint,
-      ca: service.ca,
-      credentials: () => ({
-        getToken: async () => ({ token: c.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-        authenticate: async () => ({
-          authority: 'login.microsoftonline.com',
-          homeAccountId: 'h',
-          clientId: 'c',
-          tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
-          username: 'ada@contoso.com',
-        }),
-      }),
-    },
   });
-  const signIn = await dispatch(core.handlers, 'connection.signIn', { method: 'browser' });
-  if (!signIn.ok) throw new Error(signIn.error.message);
-  const use = await dispatch(core.handlers, 'connection.use', {
-    kind: 'azure',
-    subscriptionId: c.subscriptionId,
-    subscriptionName: 'Contoso production',
-    resourceGroup: c.resourceGroup,
-  });
-  if (!use.ok || (use.value as { kind?: string }).kind !== 'azure')
-    throw new Error(`the Azure connection did not come up: ${JSON.stringify(use)}`);
-  const saved = await dispatch(core.handlers, 'drafts.save', {
-    draft: {
-      step: 'drives',
-      values: {
-        type: {
-          kind: 'import',
-          storageAccountId: service.storageAccountId(),
-          location: 'West US',
-          jobName: 'harbour-photos',
-        },
-        importData: {
-          mode: 'picked',
-          paths: [path.join(work, 'photos')],
-          destination: 'photos/',
-          blobType: 'BlockBlob',
-          disposition: 'rename',
-        },
-      },
-    },
-  });
-  if (!saved.ok) throw new Error(saved.error.message);
-  server = await startBrowserServer({ core, rendererDir: path.join(ROOT, 'out/renderer'), port: 0 });
-  say({ url: server.urlWithToken, draftId: (saved.value as { id: string }).id });
+  say({ url: started.server!.urlWithToken, draftId });
 }
 
 async function cleanup(): Promise<void> {
-  await server?.close();
-  await core?.dispose();
+  await stopAzureStation(started);
   await service?.cleanup();
   drives?.dispose();
   lockedLoop?.detach();
@@ -180,16 +128,4 @@ async function cleanup(): Promise<void> {
   if (work) rmSync(work, { recursive: true, force: true });
 }
 
-const say = (o: object) => void process.stdout.write(`${JSON.stringify(o)}\n`);
-let ending = false;
-const end = () => {
-  if (ending) return;
-  ending = true;
-  void cleanup().finally(() => process.exit(0));
-};
-process.on('SIGTERM', end);
-process.on('SIGINT', end);
-main().catch((e: unknown) => {
-  say({ error: e instanceof Error ? e.message : String(e) });
-  end();
-});
+runStation(main, cleanup);

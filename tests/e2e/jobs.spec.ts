@@ -326,3 +326,37 @@ test('the job detail reads in the dark theme too', async ({ browser }) => {
   await shot(page, 'jobs-list-dark');
   await context.close();
 });
+
+test('the rows stay where they are while a reloaded list is checked with the service and after it answers', async ({
+  page,
+}) => {
+  // The page's fresh jobs.list is held back, so main's kept list and its notice stay on screen until
+  // the test lets the answers through.
+  let held: Array<() => void> = [];
+  await page.routeWebSocket(/\/bridge$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as { channel?: string; payload?: { answer?: string } };
+      if (frame.channel === 'jobs.list' && frame.payload?.answer !== 'kept') held.push(() => server.send(message));
+      else server.send(message);
+    });
+    server.onMessage((message) => ws.send(message));
+  });
+  for (const [width, height] of [
+    [1024, 700],
+    [1440, 900],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto(station.url);
+    await expect(page.getByTestId('jobs-refreshing')).toBeVisible({ timeout: 45_000 });
+    const row = page.getByTestId('job-row').first();
+    await expect(row).toBeVisible();
+    const checking = (await row.boundingBox())!.y;
+    for (const send of held) send();
+    held = [];
+    await expect(page.getByTestId('jobs-refreshing')).toBeHidden(STEP);
+    expect((await row.boundingBox())!.y, `${width}×${height}: the first row moved`).toBe(checking);
+    await expect(page.getByTestId('jobs-checked')).toContainText('Up to date');
+  }
+  await shot(page, 'jobs-list-checked');
+});

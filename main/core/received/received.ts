@@ -19,6 +19,7 @@ import {
 } from '../../../shared/formats/driveManifest';
 import { HandlerError } from '../../../shared/ipc/contract';
 import type { JobView } from '../../../shared/jobs/schemas';
+import { BLOCK_SIZE } from '../../../shared/prep/constants';
 import { formatBytes } from '../../../shared/prep/names';
 import type { ReceivedProblem, ReceivedStatus } from '../../../shared/report/schemas';
 import type { CoreEvents } from '../events';
@@ -429,7 +430,7 @@ export function createReceivedRuns(o: ReceivedRunsOptions): ReceivedRuns {
       r.status.total = { files: manifest.blobs.length, bytes: manifest.blobs.reduce((s, b) => s + b.length, 0) };
       for (const p of problems) r.problem(p);
       r.run(async () => {
-        const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+        const buf = Buffer.allocUnsafe(BLOCK_SIZE); // a manifest's block is at most this long
         for (const blob of manifest.blobs) {
           if (abort.signal.aborted) throw abortError();
           await copyFileOff(r, blob, root, dest, buf, abort.signal);

@@ -6,15 +6,16 @@ import { messageOf } from '../../../shared/errors';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFile } from 'atomically';
 import * as z from 'zod';
 import { parseDriveLog, type DriveLogAsRead } from '../../../shared/formats/driveLog';
 import { HandlerError } from '../../../shared/ipc/contract';
+import { writeFileAtomic } from '../../../shared/node/atomicWrite';
 import type { JobView } from '../../../shared/jobs/schemas';
 import type { PrepSessionInfo } from '../../../shared/prep/session';
 import { buildReport, normPath, resendable, type DriveInput } from '../../../shared/report/build';
 import { reportCsv, rowMatches } from '../../../shared/report/csv';
-import { MAX_RESEND_DATASET, resendDraftValues, resendJobName } from '../../../shared/report/resend';
+import { MAX_DRAFT_CSV } from '../../../shared/prep/draft';
+import { resendDraftValues, resendJobName } from '../../../shared/report/resend';
 import { JobReport, ReportRow, type ReportFilter } from '../../../shared/report/schemas';
 import type { DraftStore } from '../drafts/store';
 import type { JobsService } from '../service/jobs';
@@ -178,10 +179,10 @@ async function resendDraft(
   const jobName = resendJobName(name, (c) => taken.has(c.toLowerCase()));
   const draft = resendDraftValues(b.view, files, jobName);
   const size = Buffer.byteLength(draft.values.importData?.dataset?.text ?? '');
-  if (size > MAX_RESEND_DATASET)
+  if (size > MAX_DRAFT_CSV)
     throw new HandlerError(
       'too-many-files',
-      `The ${draft.files.toLocaleString('en-US')} files to send again make a dataset of ${(size / 1048576).toFixed(1)} MiB, more than a draft holds (4 MiB). Download the "not imported" CSV and split the files into several new jobs.`,
+      `The ${draft.files.toLocaleString('en-US')} files to send again make a dataset of ${(size / 1048576).toFixed(1)} MiB, more than a draft holds (${MAX_DRAFT_CSV / 1048576} MiB). Download the "not imported" CSV and split the files into several new jobs.`,
     );
   const saved = await drafts.save({ step: 'data', values: draft.values });
   return { draftId: saved.id, jobName, files: draft.files, bytes: draft.bytes, left: notResendable };
@@ -217,10 +218,12 @@ function reportFiles(o: ReportServiceOptions): {
   async function save(b: BuiltReport): Promise<void> {
     const dir = folder(b.report.name);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFile(path.join(dir, 'report.json'), JSON.stringify({ version: 1, report: b.report, rows: b.rows }), {
-      mode: 0o600,
-    });
-    await writeFile(path.join(dir, 'report.csv'), reportCsv(b.rows), { mode: 0o600 });
+    await writeFileAtomic(
+      path.join(dir, 'report.json'),
+      JSON.stringify({ version: 1, report: b.report, rows: b.rows }),
+      { mode: 0o600 },
+    );
+    await writeFileAtomic(path.join(dir, 'report.csv'), reportCsv(b.rows), { mode: 0o600 });
   }
 
   async function readSaved(name: string): Promise<{ report: JobReport; rows: ReportRow[] } | undefined> {

@@ -19,6 +19,7 @@ import type {
 } from '../../../shared/ipc/channels/jobs';
 import {
   buildJobView,
+  dataCenterView,
   locationMatches,
   NOTIFY_TAG,
   readDriveLog,
@@ -205,7 +206,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     async locations() {
       const c = cur();
       c.locations = await c.client.listLocations();
-      return c.locations.map(locationView);
+      return c.locations.map(dataCenterView);
     },
   };
 }
@@ -570,32 +571,5 @@ async function readJobLog(
     rows: parsed.rows.map((row) =>
       sources.has(row.blobPath) ? { ...row, sourcePath: sources.get(row.blobPath) } : row,
     ),
-  };
-}
-
-/** A data center as the wizard shows it: its address and carriers. */
-function locationView(l: ArmLocation): LocationView {
-  const p = l.properties;
-  const address = p
-    ? Object.fromEntries(
-        Object.entries({
-          recipientName: p.recipientName,
-          streetAddress1: p.streetAddress1,
-          streetAddress2: p.streetAddress2,
-          city: p.city,
-          stateOrProvince: p.stateOrProvince,
-          postalCode: p.postalCode,
-          countryOrRegion: p.countryOrRegion,
-          phone: p.phone,
-          additionalInformation: p.additionalShippingInformation,
-        }).filter(([, v]) => v !== undefined && v !== ''),
-      )
-    : undefined;
-  return {
-    name: l.name,
-    ...(l.id ? { id: l.id } : {}),
-    ...(address ? { address } : {}),
-    supportedCarriers: p?.supportedCarriers ?? [],
-    alternateLocations: p?.alternateLocations ?? [],
   };
 }

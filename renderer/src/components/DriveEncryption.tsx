@@ -35,7 +35,6 @@ import {
   type DriveEncryption as DriveEncryptionState,
   type KeyCheckResult,
 } from '../../../shared/bitlocker';
-import { bridge } from '../bridge';
 import { useHaul } from '../store';
 import { WithCommands } from './TurnOnBitLocker';
 
@@ -169,21 +168,20 @@ type CheckState =
 function useKeyCheck(path: string, value: string): CheckState {
   const [check, setCheck] = useState<CheckState>({ state: 'idle' });
   const asked = useRef(0);
+  const checkKey = useHaul((s) => s.bitlocker.checkKey);
   useEffect(() => {
     setCheck({ state: 'idle' });
     if (!value.trim() || recoveryPasswordProblem(value)) return;
     const seq = ++asked.current;
     const timer = setTimeout(() => {
       setCheck({ state: 'checking' });
-      void bridge()
-        .bitlockerCheck({ target: path, key: normalizeRecoveryPassword(value) })
-        .then((r) => {
-          if (seq !== asked.current) return;
-          setCheck(r.ok ? { state: 'done', result: r.value } : { state: 'failed', error: r.error.message });
-        });
+      void checkKey(path, normalizeRecoveryPassword(value)).then((r) => {
+        if (seq !== asked.current) return;
+        setCheck(r.ok ? { state: 'done', result: r.value } : { state: 'failed', error: r.error.message });
+      });
     }, 400);
     return () => clearTimeout(timer);
-  }, [path, value]);
+  }, [path, value, checkKey]);
   return check;
 }
 
@@ -239,10 +237,11 @@ export function DriveKeyField({
   const [shown, setShown] = useState(false);
   const check = useKeyCheck(path, value);
   const [readError, setReadError] = useState<string>();
+  const readKey = useHaul((s) => s.bitlocker.readKey);
 
   const readFromDrive = async () => {
     setReadError(undefined);
-    const r = await bridge().bitlockerReadKey({ target: path });
+    const r = await readKey(path);
     if (r.ok) onChange(r.value.key);
     else setReadError(r.error.message);
   };

@@ -29,7 +29,6 @@ import { fsName, type DriveEncryption as DriveEncryptionState, type VolumeEncryp
 import type { TurnOnTask } from '../../../shared/ipc/channels/bitlocker';
 import type { ClassifiedDrive } from '../../../shared/ipc/contract';
 import { formatBytes } from '../../../shared/prep/names';
-import { bridge } from '../bridge';
 import { formatPercent } from '../format';
 import { useHaul } from '../store';
 
@@ -368,9 +367,10 @@ function RevealKey({ target, driveName }: { target: string; driveName: string })
   const [key, setKey] = useState<string>();
   const [shown, setShown] = useState(false);
   const [error, setError] = useState<string>();
+  const readKey = useHaul((s) => s.bitlocker.readKey);
   const read = async () => {
     setError(undefined);
-    const r = await bridge().bitlockerReadKey({ target });
+    const r = await readKey(target);
     if (r.ok) setKey(r.value.key);
     else setError(r.error.message);
   };

@@ -3,7 +3,9 @@
 // carry a key). When a drive is done, its new recovery password is read back from the drive
 // (bitlocker.readKey) and recorded in the draft that asked — the wizard's memory, where typed keys
 // live, never the draft file — and the drive list is read again.
+import type { KeyCheckResult } from '../../../shared/bitlocker';
 import type { BitLockerSupport, TurnOnTask } from '../../../shared/ipc/channels/bitlocker';
+import type { BridgeResult } from '../../../shared/ipc/contract';
 import { bridge, unwrap } from '../bridge';
 import { errorMessage, type SliceCreator } from './slice';
 
@@ -23,6 +25,10 @@ export interface BitLockerSlice {
   /** Starts turning BitLocker on; answers an error in words when it did not start. */
   turnOn(target: string, opts?: { formatConfirmation?: string }): Promise<string | undefined>;
   onProgress(task: TurnOnTask): void;
+  /** Whether `key` opens the drive at `target`; the key is passed on, never kept here. */
+  checkKey(target: string, key: string): Promise<BridgeResult<KeyCheckResult>>;
+  /** The drive's recovery password, read from the drive (Windows) for the one who asked; never kept here. */
+  readKey(target: string): Promise<BridgeResult<{ key: string }>>;
 }
 
 declare module './slice' {
@@ -116,5 +122,7 @@ export const createBitLockerSlice: SliceCreator<'bitlocker'> = (set, get) => {
       )
         void refreshFor(task.target);
     },
+    checkKey: (target, key) => bridge().bitlockerCheck({ target, key }),
+    readKey: (target) => bridge().bitlockerReadKey({ target }),
   };
 };

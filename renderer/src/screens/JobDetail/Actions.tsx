@@ -13,6 +13,7 @@ import {
 } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import type { ActionPermission, JobView } from '../../../../shared/jobs/schemas';
+import { CANCEL_BEFORE_SHIPPING, CANCEL_SKIPS_COPY } from '../../../../shared/lifecycle/guidance';
 import { useHaul } from '../../store';
 import { ShipDialog } from './ShipDialog';
 import { EditDialog } from './EditDialog';
@@ -108,10 +109,7 @@ function actionSpecs(job: JobView, setOpen: (open: Open) => void, openLog: (driv
       label: 'Cancel job…',
       icon: <DismissCircle20Regular />,
       permission: job.actions.cancel,
-      text:
-        job.state === 'Creating'
-          ? 'Nothing was shipped: the job ends Completed at once (rule J14).'
-          : 'The drives are not copied; if they reach the data center they are shipped back (rule J14).',
+      text: job.state === 'Creating' ? CANCEL_BEFORE_SHIPPING : CANCEL_SKIPS_COPY,
       onClick: () => setOpen('cancel'),
     },
     {
@@ -183,7 +181,7 @@ function ActionDialog({ job, open, setOpen }: { job: JobView; open: Open; setOpe
           text={
             job.state === 'Creating'
               ? 'The job ends Completed at once, since nothing was shipped, and is deleted after 90 days (rules J14, J12). This cannot be undone.'
-              : 'The drives will not be copied. If the package reaches the data center, the drives are packed and shipped back, and the job ends Completed (rule J14). This cannot be undone.'
+              : `${CANCEL_SKIPS_COPY} This cannot be undone.`
           }
           confirm="Cancel the job"
           keep="Keep the job"

@@ -24,7 +24,7 @@ import type { JobFilters, JobSort } from '../../store/jobList';
 import { formatCount, plural } from '../../format';
 import { DraftsList } from '../Wizard/DraftsList';
 import { JobList } from './JobList';
-import { ListNotice, listIsStale } from './ListNotice';
+import { ListStatus, listIsStale } from './ListNotice';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -98,7 +98,7 @@ export function JobsScreen() {
         </Button>
       </div>
 
-      <ListNotice
+      <ListStatus
         known={known}
         loading={loading}
         stale={stale}

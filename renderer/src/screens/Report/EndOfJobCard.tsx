@@ -18,7 +18,7 @@ import type { JobView } from '../../../../shared/jobs/schemas';
 import type { JobReport } from '../../../../shared/report/schemas';
 import { useHaul } from '../../store';
 import { formatBytes, plural } from '../../format';
-import { errorText, reportApi } from './api';
+import { errorText } from './api';
 
 const useStyles = makeStyles({
   card: { minWidth: 0 },
@@ -38,6 +38,7 @@ export function EndOfJobCard({ job }: { job: JobView }) {
 function ReportSummary({ job }: { job: JobView }) {
   const styles = useStyles();
   const navigate = useHaul((s) => s.ui.navigate);
+  const reportApi = useHaul((s) => s.report.api);
   const [report, setReport] = useState<JobReport | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [sending, setSending] = useState(false);
@@ -60,7 +61,7 @@ function ReportSummary({ job }: { job: JobView }) {
     return () => {
       live = false;
     };
-  }, [job.name, job.state]);
+  }, [job.name, job.state, reportApi]);
   const t = report?.totals;
   const missing = t ? t.failed.files + t.notReceived.files + t.skipped.files : 0;
   return (

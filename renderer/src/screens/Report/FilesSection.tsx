@@ -30,7 +30,8 @@ import {
 import type { JobReport, ReportFilter, ReportRow } from '../../../../shared/report/schemas';
 import { TONE_COLOR } from '../../components/VerdictBadge';
 import { formatBytes, plural } from '../../format';
-import { errorText, reportApi } from './api';
+import { useHaul } from '../../store';
+import { errorText } from './api';
 
 const PAGE = 200;
 /** Files not imported a printed report lists (the CSV has them all). */
@@ -116,18 +117,6 @@ function FilesTable({ rows, label, testId }: { rows: ReportRow[]; label: string;
   );
 }
 
-async function allRows(name: string, filter: ReportFilter, max: number): Promise<{ rows: ReportRow[]; total: number }> {
-  const rows: ReportRow[] = [];
-  let total = 0;
-  do {
-    const page = await reportApi.rows({ name, filter, offset: rows.length, limit: 1000 });
-    total = page.total;
-    rows.push(...page.rows);
-    if (page.rows.length === 0) break;
-  } while (rows.length < Math.min(total, max));
-  return { rows: rows.slice(0, max), total };
-}
-
 /** A value that follows `value` once it has stopped changing for `ms`. */
 function useSettled<T>(value: T, ms: number): T {
   const [settled, setSettled] = useState(value);
@@ -147,6 +136,7 @@ interface RowsQuery {
 
 /** The files on screen: the first page of the query, again whenever it changes, and `more` for the next page. */
 function useFileRows({ report, filter, driveId, search }: RowsQuery) {
+  const reportApi = useHaul((s) => s.report.api);
   const [rows, setRows] = useState<ReportRow[]>([]);
   const [total, setTotal] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -175,7 +165,7 @@ function useFileRows({ report, filter, driveId, search }: RowsQuery) {
         (err: unknown) => n === asked.current && setError(errorText(err)),
       )
       .finally(() => n === asked.current && setLoading(false));
-  }, [report, filter, driveId, search]);
+  }, [report, filter, driveId, search, reportApi]);
 
   const more = async () => {
     const n = asked.current;
@@ -212,6 +202,7 @@ interface PrintRows {
  */
 function usePrintRows(report: JobReport, printing: boolean, onPrintReady: () => void, onError: (text: string) => void) {
   const importedFiles = report.totals.imported.files;
+  const { allRows } = useHaul((s) => s.report.api);
   const [print, setPrint] = useState<PrintRows | undefined>(undefined);
   useEffect(() => {
     if (!printing) return;
@@ -238,7 +229,7 @@ function usePrintRows(report: JobReport, printing: boolean, onPrintReady: () => 
     return () => {
       live = false;
     };
-  }, [printing, print, report, importedFiles, onPrintReady, onError]);
+  }, [printing, print, report, importedFiles, onPrintReady, onError, allRows]);
   useEffect(() => setPrint(undefined), [report]);
   return print;
 }

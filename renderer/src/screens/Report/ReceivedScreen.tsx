@@ -43,7 +43,7 @@ import { useHaul } from '../../store';
 import { StateBadge } from '../../components/StateBadge';
 import { Truncated } from '../../components/Truncated';
 import { formatBytes, formatDateTime, plural } from '../../format';
-import { errorCode, errorText, reportApi } from './api';
+import { errorCode, errorText } from './api';
 
 const MASK = '••••••-••••••-••••••-••••••-…';
 
@@ -214,6 +214,7 @@ function DrivesCard({ job }: { job: JobView }) {
 /** Starting a check or a copy of a received drive, and cancelling a copy; the error said of the field it concerns. */
 function useReceivedRun(job: JobView, drivePath: string, destination: string) {
   const onReceived = useHaul((s) => s.report.onReceived);
+  const reportApi = useHaul((s) => s.report.api);
   const [error, setError] = useState<{ message: string; target?: string | undefined } | undefined>(undefined);
   const [starting, setStarting] = useState<'check' | 'copy' | undefined>(undefined);
 

@@ -45,7 +45,7 @@ import { useHaul } from '../../store';
 import { Truncated } from '../../components/Truncated';
 import { VerdictBadge } from '../../components/VerdictBadge';
 import { formatBytes, formatDateTime, plural } from '../../format';
-import { download, errorCode, errorText, reportApi } from './api';
+import { download, errorCode, errorText } from './api';
 import { FilesSection } from './FilesSection';
 import { VerifyCard } from './VerifyCard';
 import { PrintStyles } from './PrintStyles';
@@ -105,6 +105,7 @@ type ReportTotals = JobReport['totals'];
 function useReportScreen(jobName: string) {
   const navigate = useHaul((s) => s.ui.navigate);
   const loadStatus = useHaul((s) => s.report.loadStatus);
+  const reportApi = useHaul((s) => s.report.api);
   const [report, setReport] = useState<JobReport | undefined>(undefined);
   const [error, setError] = useState<{ code?: string | undefined; message: string } | undefined>(undefined);
   const [busy, setBusy] = useState<Busy>(undefined);
@@ -124,7 +125,7 @@ function useReportScreen(jobName: string) {
         if (refresh) setBusy(undefined);
       }
     },
-    [jobName],
+    [jobName, reportApi],
   );
   useEffect(() => {
     void load();
@@ -171,7 +172,7 @@ function useReportScreen(jobName: string) {
       setPrinting(false);
       setBusy(undefined);
     }
-  }, [jobName]);
+  }, [jobName, reportApi]);
 
   return { report, error, busy, notice, setNotice, printing, load, csv, resend, print, printReady };
 }

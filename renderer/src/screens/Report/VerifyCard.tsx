@@ -31,7 +31,7 @@ import { CheckmarkCircle20Regular, Dismiss20Regular, ShieldCheckmark20Regular } 
 import type { ImportMismatch, JobReport, VerifyImportStatus } from '../../../../shared/report/schemas';
 import { useHaul } from '../../store';
 import { formatBytes, formatDateTime, plural } from '../../format';
-import { errorText, reportApi } from './api';
+import { errorText } from './api';
 
 const GB = 1_000_000_000;
 
@@ -63,6 +63,7 @@ export function VerifyCard({ report }: { report: JobReport }) {
   const styles = useStyles();
   const status = useHaul((s) => s.report.verify[report.name]);
   const onVerify = useHaul((s) => s.report.onVerify);
+  const reportApi = useHaul((s) => s.report.api);
   const [budget, setBudget] = useState(() =>
     String(Math.max(1, Math.min(10, Math.ceil(report.totals.imported.bytes / GB)))),
   );
