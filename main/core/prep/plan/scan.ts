@@ -232,6 +232,8 @@ class DatasetScan {
   private pathProblem(src: string, blobPath: string): PreflightProblem | undefined {
     const { maxName, maxPath } = this;
     const drivePath = `${this.opts.sessionId}/${blobPath}`;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a path that short needs no counting (nearly all do)
+    if (drivePath.length * 3 <= maxName && drivePath.length * 3 <= maxPath) return undefined;
     const tooLongPart = drivePath.split('/').find((p) => Buffer.byteLength(p) > maxName);
     if (tooLongPart === undefined && Buffer.byteLength(drivePath) <= maxPath) return undefined;
     return {
