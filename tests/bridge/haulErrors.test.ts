@@ -19,7 +19,7 @@ import { PrepRefused } from '../../main/core/prep/app/manager';
 import { InputError } from '../../main/core/prep/app/inputs';
 import { BrowseError } from '../../main/core/prep/app/browse';
 import { DriveBusy, JournalBusy } from '../../main/core/prep/journal/lock';
-import { JournalRecordError } from '../../main/core/prep/journal/journal';
+import { JournalRecordError, type JournalRecord } from '../../main/core/prep/journal/journal';
 import { PrepError } from '../../main/core/prep/engine/session';
 import { ManifestError } from '../../main/core/prep/engine/manifests';
 import { SettingsError } from '../../main/core/settings';
@@ -64,7 +64,20 @@ async function withCore<T>(options: Partial<CoreOptions>, fn: (core: Core, haul:
 }
 
 describe("main's errors reach the page in their shape, from any handler", () => {
-  const record = { t: 'file', s: 's1', blob: 'b', src: '/data/a.txt', drive: 'D1' } as const;
+  const record: JournalRecord = {
+    t: 'file',
+    s: 's1',
+    blob: 'docs/a.txt',
+    src: '/data/a.txt',
+    size: 1,
+    mtime: 0,
+    drive: 'D1',
+    path: 's1/docs/a.txt',
+    disp: 'rename',
+    type: 'BlockBlob',
+    md5: '',
+    blocks: '',
+  };
   const cases: Array<[string, HaulError, { code: string; target?: string }]> = [
     [
       'PrepRefused',
