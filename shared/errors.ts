@@ -3,6 +3,9 @@
 // it. Main's handlers throw it, the service client's errors carry it, the bridge sends it, and the
 // renderer checks it on arrival and reads it. Pure: every layer may use it.
 import * as z from 'zod';
+import { messageOf } from './messageOf';
+
+export { messageOf };
 
 /** The error as it travels (over the bridge) and as every layer reads it. */
 export const ErrorShape = z.object({
@@ -16,15 +19,6 @@ export const ErrorShape = z.object({
   cause: z.string().optional(),
 });
 export type ErrorShape = z.infer<typeof ErrorShape>;
-
-/** The message of anything thrown: an Error's message, a string as it is, else its text. */
-export function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === 'string') return err;
-  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string')
-    return (err as { message: string }).message;
-  return String(err);
-}
 
 /** An Error that is an ErrorShape: thrown where a failure has a code and a field a person can act on. */
 export class HaulError extends Error {

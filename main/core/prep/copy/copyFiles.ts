@@ -16,6 +16,7 @@ import {
 import { dirname } from 'node:path';
 import { BLOCK_SIZE } from '../../../../shared/prep/constants';
 import type { CopyResult, CopyTask } from '../threads/protocol';
+import { messageOf } from '../../../../shared/messageOf';
 
 /** files of this size and more are flushed one by one (fsync); smaller ones written behind (syncfs) */
 export const SMALL_FILE = BLOCK_SIZE;
@@ -159,7 +160,7 @@ export class Target {
     if (code === 'ENOSPC' || code === 'EDQUOT') throw new TargetFull(`the drive is full (${what})`);
     this.check();
     if (code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO') throw new TargetGone('the drive was removed');
-    throw new TargetFailed(code, `${what} failed on the drive: ${(e as Error).message}`);
+    throw new TargetFailed(code, `${what} failed on the drive: ${messageOf(e)}`);
   }
 
   ensureDir(dir: string): void {

@@ -52,6 +52,7 @@ import {
   type ToWorker,
   type WorkerInit,
 } from '../threads/protocol';
+import { messageOf } from '../../../../shared/messageOf';
 
 /**
  * Small files copied and not yet reported: at most 4 MiB (what a kill -9 can make the next run copy
@@ -650,7 +651,7 @@ class CopyWorker {
         t: 'target-error',
         returned: this.returnAll(current, second),
         code: e instanceof TargetFailed ? e.code : 'EUNKNOWN',
-        message: e instanceof Error ? e.message : String(e),
+        message: messageOf(e),
       });
   }
 

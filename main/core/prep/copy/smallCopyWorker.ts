@@ -24,6 +24,7 @@ import {
 import { Md5Batch } from '../hash/md5Lanes';
 import type { CopyResult, CopyTask, FromSmallCopier, SmallCopyInit, ToSmallCopier } from '../threads/protocol';
 import { runNicer } from '../threads/workerBoot';
+import { messageOf } from '../../../../shared/messageOf';
 
 /** a batch is answered at this many bytes or files (what a kill -9 can make the next run copy again, on top of the copy worker's own) */
 export const ANSWER_BYTES = 1024 * 1024;
@@ -164,13 +165,7 @@ class SmallCopier {
           this.answerBatch();
           this.stop('full', 'ENOSPC', e.message, task);
         } else if (e instanceof TargetGone) this.stop('removed', 'EREMOVED', e.message, task);
-        else
-          this.stop(
-            'failed',
-            e instanceof TargetFailed ? e.code : 'EUNKNOWN',
-            e instanceof Error ? e.message : String(e),
-            task,
-          );
+        else this.stop('failed', e instanceof TargetFailed ? e.code : 'EUNKNOWN', messageOf(e), task);
         return;
       }
       if (this.heldBytes >= ANSWER_BYTES || this.held.length >= ANSWER_FILES) this.answerBatch();

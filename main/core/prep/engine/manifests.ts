@@ -17,7 +17,7 @@ import type { Journal } from '../journal/journal';
 import { TMP_DIR, type ManifestInit, type ManifestReply, type ToManifestWorker } from '../threads/protocol';
 import type { DriveRun, FailedFile } from './schedule';
 import { startWorker } from '../threads/workerBoot';
-import { HaulError } from '../../../../shared/errors';
+import { HaulError, messageOf } from '../../../../shared/errors';
 
 export class ManifestError extends HaulError {
   constructor(code: string, message: string) {
@@ -123,7 +123,7 @@ export async function writeDriveFilesFor(
 
 /** A manifest writer's failure as its reply: the error's code and words. */
 export function manifestErrorReply(e: unknown): ManifestReply {
-  return { t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: (e as Error).message };
+  return { t: 'manifest-error', code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST', message: messageOf(e) };
 }
 
 /**
@@ -257,7 +257,7 @@ export async function writeManifests(
       failed.push({
         source: r.info.path,
         code: (e as NodeJS.ErrnoException).code ?? 'EMANIFEST',
-        message: `writing the manifest on ${r.info.path} failed: ${(e as Error).message}`,
+        message: `writing the manifest on ${r.info.path} failed: ${messageOf(e)}`,
       });
     }
   }

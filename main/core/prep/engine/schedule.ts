@@ -19,6 +19,7 @@ import { fileCost } from '../plan/plan';
 import { sidecarFields } from '../drive-format/sidecars';
 import type { CopyResult, CopyTask, FromWorker, WorkerInit } from '../threads/protocol';
 import { startWorker } from '../threads/workerBoot';
+import { messageOf } from '../../../../shared/errors';
 
 const CHUNK_FILES = 512;
 /** journaling on the engine's thread, per turn of its event loop */
@@ -734,7 +735,7 @@ export class DriveScheduler implements RunHost {
               }
             } catch (e) {
               ok = false;
-              const message = `flushing ${f.path} on drive ${r.info.driveId} failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); a resume reads it back and copies it again if it is not whole`;
+              const message = `flushing ${f.path} on drive ${r.info.driveId} failed (${(e as NodeJS.ErrnoException).code ?? messageOf(e)}); a resume reads it back and copies it again if it is not whole`;
               this.failed.push({ source: f.src, code: 'EFLUSH', message });
               emit({ type: 'file-error', source: f.src, driveId: r.info.driveId, code: 'EFLUSH', message });
             }

@@ -39,7 +39,7 @@ import { checkTargets, describeTarget, resolveTargets, type PrepTarget } from '.
 import { verifyItems, verifyTarget } from '../verify/verify';
 import { planVerify, runVerify, verifyBytes } from './verifyRun';
 import { workerFile } from '../threads/workerBoot';
-import { HaulError } from '../../../../shared/errors';
+import { HaulError, messageOf } from '../../../../shared/errors';
 
 export type { PrepTarget };
 
@@ -691,7 +691,7 @@ function leaveDrives(idle: DriveRun[], plan: PlanSummary): { notLeft: string[]; 
       left.push(`${r.info.driveId} (${r.info.path})`);
     } catch (e) {
       notLeft.push(
-        `${r.info.driveId} holds no file of the job any more, but Haul's header and manifest could not be removed from ${r.info.path} (${(e as Error).message}); release it from the Drives screen`,
+        `${r.info.driveId} holds no file of the job any more, but Haul's header and manifest could not be removed from ${r.info.path} (${messageOf(e)}); release it from the Drives screen`,
       );
     }
   }

@@ -16,6 +16,7 @@ import { md5Upper } from '../drive-format/write';
 import type { Journal, JournalRecord } from '../journal/journal';
 import type { VerifyItem } from '../threads/protocol';
 import { checkBlocks, verifyItems } from '../verify/verify';
+import { messageOf } from '../../../../shared/errors';
 
 /** One drive to verify: its root and what the run wrote on it. */
 export interface VerifyDrive {
@@ -51,7 +52,7 @@ function checkManifest(root: string, prepared: PreparedDrive, records: FileRecor
   try {
     bytes = readFileSync(where);
   } catch (e) {
-    return { problems: [`${where} cannot be read back (${(e as Error).message}).`], items: [] };
+    return { problems: [`${where} cannot be read back (${messageOf(e)}).`], items: [] };
   }
   const hash = md5Upper(bytes);
   if (hash !== prepared.manifestHash)
@@ -65,7 +66,7 @@ function checkManifest(root: string, prepared: PreparedDrive, records: FileRecor
   try {
     items = verifyItems(parseDriveManifest(bytes.toString('utf8')));
   } catch (e) {
-    return { problems: [...problems, `${where} cannot be read: ${(e as Error).message}`], items: [] };
+    return { problems: [...problems, `${where} cannot be read: ${messageOf(e)}`], items: [] };
   }
   const byPath = new Map(items.map((it) => [it.rel, it]));
   let wrong = 0;
@@ -170,7 +171,7 @@ export async function runVerify(
           blobs: 0,
           blocks: 0,
           bytes: 0,
-          mismatches: [`verification could not run: ${(e as Error).message}`],
+          mismatches: [`verification could not run: ${messageOf(e)}`],
         });
       } finally {
         drive.setBusy(false);

@@ -8,6 +8,7 @@ import { BLOCK_SIZE } from '../../../../shared/prep/constants';
 import { Md5Batch } from '../hash/md5Lanes';
 import type { FromWorker, ToWorker, VerifyInit, VerifyItem } from '../threads/protocol';
 import { runNicer } from '../threads/workerBoot';
+import { messageOf } from '../../../../shared/messageOf';
 
 /** Bytes read, told to the engine about ten times a second. */
 class BytesRead {
@@ -93,7 +94,7 @@ function verify(
         progress.add(got);
       }
     } catch (e) {
-      mismatch(Infinity, it.rel, `reading failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      mismatch(Infinity, it.rel, `reading failed (${(e as NodeJS.ErrnoException).code ?? messageOf(e)})`);
     } finally {
       closeSync(fd);
     }
