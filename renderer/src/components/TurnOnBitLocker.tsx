@@ -9,13 +9,6 @@ import {
   Body1,
   Button,
   Caption1,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Field,
   Input,
   MessageBar,
   MessageBarBody,
@@ -30,6 +23,7 @@ import type { TurnOnTask } from '../../../shared/ipc/channels/bitlocker';
 import type { ClassifiedDrive } from '../../../shared/ipc/contract';
 import { formatBytes } from '../../../shared/prep/names';
 import { formatPercent } from '../format';
+import { ConfirmDialog } from './ConfirmDialog';
 import { useHaul } from '../store';
 
 const useStyles = makeStyles({
@@ -242,73 +236,31 @@ function TurnOnDialog({
   onClose(): void;
 }) {
   const turnOn = useHaul((s) => s.bitlocker.turnOn);
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const confirmation = `FORMAT ${letter}`;
-  const confirmed = !formatRow || typed.trim().replace(/\s+/g, ' ').toUpperCase() === confirmation;
-
-  const go = async () => {
-    setBusy(true);
-    setError(undefined);
-    const problem = await turnOn(target, formatRow ? { formatConfirmation: typed } : {});
-    setBusy(false);
-    if (problem) setError(problem);
-    else onClose();
-  };
-
   return (
-    <Dialog open onOpenChange={(_e, d) => !d.open && !busy && onClose()}>
-      <DialogSurface>
-        <DialogBody>
-          <DialogTitle>
-            {formatRow ? 'Format NTFS and turn on BitLocker' : 'Turn on BitLocker'} for {driveName}?
-          </DialogTitle>
-          <DialogContent data-testid="turn-on-dialog">
-            <Body1 block>Windows encrypts {letter} with BitLocker, as the Azure data center requires:</Body1>
-            <WhatHappens
-              letter={letter}
-              {...(usedBytes !== undefined ? { usedBytes } : {})}
-              {...(formatRow ? { formatRow } : {})}
-              {...(fileSystem ? { fileSystem } : {})}
-            />
-            {formatRow && (
-              <Field
-                label={`Type ${confirmation} to erase ${letter}`}
-                validationState={typed && !confirmed ? 'error' : 'none'}
-                validationMessage={typed && !confirmed ? `Type exactly ${confirmation}.` : undefined}
-              >
-                <Input
-                  value={typed}
-                  onChange={(_e, d) => setTyped(d.value)}
-                  autoComplete="off"
-                  spellCheck={false}
-                  data-testid="turn-on-format-confirm"
-                />
-              </Field>
-            )}
-            {error && (
-              <MessageBar intent="error" style={{ marginTop: tokens.spacingVerticalS }}>
-                <MessageBarBody data-testid="turn-on-error">{error}</MessageBarBody>
-              </MessageBar>
-            )}
-          </DialogContent>
-          <DialogActions>
-            <Button
-              appearance="primary"
-              disabled={busy || !confirmed}
-              onClick={() => void go()}
-              data-testid="turn-on-confirm"
-            >
-              {busy ? 'Starting…' : formatRow ? 'Format and turn on BitLocker' : 'Turn on BitLocker'}
-            </Button>
-            <Button disabled={busy} onClick={onClose}>
-              Cancel
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+    <ConfirmDialog
+      title={`${formatRow ? 'Format NTFS and turn on BitLocker' : 'Turn on BitLocker'} for ${driveName}?`}
+      phrase={
+        formatRow && {
+          label: `Type ${confirmation} to erase ${letter}`,
+          accepts: (typed) => typed.trim().replace(/\s+/g, ' ').toUpperCase() === confirmation,
+          wrong: `Type exactly ${confirmation}.`,
+          testId: 'turn-on-format-confirm',
+        }
+      }
+      confirm={formatRow ? 'Format and turn on BitLocker' : 'Turn on BitLocker'}
+      run={(typed) => turnOn(target, formatRow ? { formatConfirmation: typed } : {})}
+      onClose={onClose}
+      testIds={{ content: 'turn-on-dialog', confirm: 'turn-on-confirm', error: 'turn-on-error' }}
+    >
+      <Body1 block>Windows encrypts {letter} with BitLocker, as the Azure data center requires:</Body1>
+      <WhatHappens
+        letter={letter}
+        {...(usedBytes !== undefined ? { usedBytes } : {})}
+        {...(formatRow ? { formatRow } : {})}
+        {...(fileSystem ? { fileSystem } : {})}
+      />
+    </ConfirmDialog>
   );
 }
 

@@ -2,7 +2,7 @@
 // exists. One bound to a job that no longer exists can be released: Haul's files (header,
 // manifest, the copied data) go, the customer's own stay, once the job name is typed.
 import { messageOf } from '../../../../shared/errors';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   Badge,
   Body1,
@@ -10,14 +10,6 @@ import {
   Caption1,
   Card,
   CardHeader,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Field,
-  Input,
   MessageBar,
   MessageBarBody,
   Subtitle2,
@@ -30,6 +22,7 @@ import {
 } from '@fluentui/react-components';
 import { HardDrive20Regular } from '@fluentui/react-icons';
 import { formatBytes } from '../../../../shared/prep/names';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useHaul } from '../../store';
 import type { PreparedDriveView } from '../../store/drives';
 
@@ -115,62 +108,35 @@ export function PreparedDrives({ className }: { className?: string }) {
 
 function ReleaseDialog({ drive, onClose }: { drive: PreparedDriveView; onClose(message?: string): void }) {
   const release = useHaul((s) => s.drives.release);
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const go = async () => {
-    setBusy(true);
-    setError(undefined);
+  /** What the release did, for the screen to say once the dialog closes. */
+  const released = useRef<string>(undefined);
+  const run = async (typed: string) => {
     try {
       const r = await release(drive.path, typed);
-      onClose(
-        `${r.driveId} released: ${r.removedFiles.toLocaleString()} files of Haul's (${formatBytes(r.removedBytes)}) removed${r.kept.length ? `; your own ${r.kept.length === 1 ? 'entry' : `${r.kept.length} entries`} at its root stayed` : ''}.`,
-      );
+      released.current = `${r.driveId} released: ${r.removedFiles.toLocaleString()} files of Haul's (${formatBytes(r.removedBytes)}) removed${r.kept.length ? `; your own ${r.kept.length === 1 ? 'entry' : `${r.kept.length} entries`} at its root stayed` : ''}.`;
+      return undefined;
     } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
+      return messageOf(err);
     }
   };
   return (
-    <Dialog open onOpenChange={(_e, d) => !d.open && !busy && onClose()}>
-      <DialogSurface>
-        <DialogBody>
-          <DialogTitle>Release {drive.driveId}?</DialogTitle>
-          <DialogContent data-testid="release-dialog">
-            <Body1 block>
-              Haul removes what it wrote on {drive.path} for the job {drive.jobName}: the copied data (
-              {formatBytes(drive.bytes)}), DriveManifest.xml and HaulDrive.json. Your own files on the drive stay. The
-              drive can then be prepared for another job. This cannot be undone.
-            </Body1>
-            <Field
-              label={`Type the job name (${drive.jobName}) to confirm`}
-              validationMessage={error}
-              validationState={error ? 'error' : 'none'}
-            >
-              <Input
-                value={typed}
-                onChange={(_e, d) => setTyped(d.value)}
-                autoComplete="off"
-                spellCheck={false}
-                data-testid="release-confirm-input"
-              />
-            </Field>
-          </DialogContent>
-          <DialogActions>
-            <Button
-              appearance="primary"
-              disabled={busy || typed.trim() !== drive.jobName}
-              onClick={() => void go()}
-              data-testid="release-confirm"
-            >
-              {busy ? 'Releasing…' : 'Release the drive'}
-            </Button>
-            <Button disabled={busy} onClick={() => onClose()}>
-              Cancel
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+    <ConfirmDialog
+      title={`Release ${drive.driveId}?`}
+      phrase={{
+        label: `Type the job name (${drive.jobName}) to confirm`,
+        accepts: (typed) => typed.trim() === drive.jobName,
+        testId: 'release-confirm-input',
+      }}
+      confirm="Release the drive"
+      run={run}
+      onClose={() => onClose(released.current)}
+      testIds={{ content: 'release-dialog', confirm: 'release-confirm' }}
+    >
+      <Body1 block>
+        Haul removes what it wrote on {drive.path} for the job {drive.jobName}: the copied data (
+        {formatBytes(drive.bytes)}), DriveManifest.xml and HaulDrive.json. Your own files on the drive stay. The drive
+        can then be prepared for another job. This cannot be undone.
+      </Body1>
+    </ConfirmDialog>
   );
 }

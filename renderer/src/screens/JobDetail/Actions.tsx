@@ -17,7 +17,7 @@ import { CANCEL_BEFORE_SHIPPING, CANCEL_SKIPS_COPY } from '../../../../shared/li
 import { useHaul } from '../../store';
 import { ShipDialog } from './ShipDialog';
 import { EditDialog } from './EditDialog';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { KeysDialog } from './KeysDialog';
 import { Sentence } from '../../components/Why';
 import { withoutRules } from '../../format';
@@ -177,31 +177,39 @@ function ActionDialog({ job, open, setOpen }: { job: JobView; open: Open; setOpe
       {open === 'edit' && <EditDialog job={job} onClose={close} />}
       {open === 'cancel' && (
         <ConfirmDialog
+          alert
           title={`Cancel job ${job.name}?`}
-          text={
-            job.state === 'Creating'
-              ? 'The job ends Completed at once, since nothing was shipped, and is deleted after 90 days (rules J14, J12). This cannot be undone.'
-              : `${CANCEL_SKIPS_COPY} This cannot be undone.`
-          }
           confirm="Cancel the job"
           keep="Keep the job"
-          run={() => cancel(job.name)}
+          run={async () => {
+            const r = await cancel(job.name);
+            return r.ok ? undefined : r.error.message;
+          }}
           onClose={close}
-        />
+        >
+          <p>
+            {job.state === 'Creating'
+              ? 'The job ends Completed at once, since nothing was shipped, and is deleted after 90 days (rules J14, J12). This cannot be undone.'
+              : `${CANCEL_SKIPS_COPY} This cannot be undone.`}
+          </p>
+        </ConfirmDialog>
       )}
       {open === 'delete' && (
         <ConfirmDialog
+          alert
           title={`Delete job ${job.name}?`}
-          text="The service forgets the job and its history; Haul shows it no more (rule A1). This cannot be undone."
           confirm="Delete the job"
           keep="Keep the job"
           run={async () => {
             const r = await remove(job.name);
-            if (r.ok) navigate({ name: 'jobs' });
-            return r;
+            if (!r.ok) return r.error.message;
+            navigate({ name: 'jobs' });
+            return undefined;
           }}
           onClose={close}
-        />
+        >
+          <p>The service forgets the job and its history; Haul shows it no more (rule A1). This cannot be undone.</p>
+        </ConfirmDialog>
       )}
       {open === 'keys' && <KeysDialog job={job} onClose={close} />}
     </>

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { Button, Caption1, Dropdown, Field, Input, Option, tokens } from '@fluentui/react-components';
 import { Add20Regular, Dismiss16Regular, FolderOpen20Regular } from '@fluentui/react-icons';
+import { blobType } from '../../../../shared/formats/driveManifest';
 import { useHaul } from '../../store';
 import type { DraftValues, FieldErrors } from '../../wizard/model';
 import { FolderBrowser } from './FolderBrowser';
@@ -120,8 +121,11 @@ function Destination({ attempted, errors }: { attempted: boolean; errors: FieldE
             selectedOptions={[d.blobType ?? 'BlockBlob']}
             onOptionSelect={(_e, x) => set({ blobType: x.optionValue === 'PageBlob' ? 'PageBlob' : 'BlockBlob' })}
           >
-            <Option value="BlockBlob">BlockBlob</Option>
-            <Option value="PageBlob">PageBlob</Option>
+            {blobType.options.map((t) => (
+              <Option key={t} value={t}>
+                {t}
+              </Option>
+            ))}
           </Dropdown>
         </Field>
         <Field label="If the blob exists" className={styles.narrow}>
