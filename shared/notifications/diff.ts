@@ -268,7 +268,11 @@ export function diffJob(
       .map((d) => `D7:${d.driveId}`),
   );
   next.notified = [...new Set([...active, ...[...told].filter((id) => finished.has(id))])];
-  next.milestone = Math.max(next.milestone, highestMilestone(job.percent));
+  // 100 % counts as passed only once it could be told (every file copied): a poll that saw 100 %
+  // while the verdict was still being made must leave "all data copied" to the next one.
+  const reached = highestMilestone(job.percent);
+  const allCopied = job.verdict === undefined || job.verdict.kind === 'imported';
+  next.milestone = Math.max(next.milestone, reached >= 100 && !allCopied ? 75 : reached);
   if (job.state !== 'Shipping') next.alerted = false;
   if (job.state === 'Faulted') next.faultedFrom = last?.state === 'Faulted' ? last.faultedFrom : last?.state;
   else delete next.faultedFrom;

@@ -103,6 +103,22 @@ describe('diff to notices', () => {
     ]);
   });
 
+  it('G2: "all data copied" waits for the verdict: a poll at 100 % while it is still being made does not use it up', () => {
+    const checking = { kind: 'checking' as const, label: 'Checking', headline: 'Checking the copy' };
+    const imported = { kind: 'imported' as const, label: 'Imported', headline: 'Imported' };
+    let s = seen(undefined, job({ state: 'Transferring', percent: 60 })).next;
+    const a = seen(s, job({ state: 'Transferring', percent: 100, verdict: checking }));
+    s = a.next;
+    const b = seen(s, job({ state: 'Transferring', percent: 100, verdict: imported }));
+    s = b.next;
+    const c = seen(s, job({ state: 'Transferring', percent: 100, verdict: imported }));
+    expect([a, b, c].map((r) => r.notices.map((n) => n.title).filter((t) => /copied/.test(t)))).toEqual([
+      [],
+      ['Job j1: all data copied (100%)'],
+      [],
+    ]);
+  });
+
   it('D7: the error count comes from the drive copy status', () => {
     expect(errorCount('CompletedWithErrors: 1 of 3 blobs imported (5 bytes), 2 failed; see the error log')).toBe(2);
     expect(errorCount('CompletedWithWarnings: 3 of 3 blobs imported (5 bytes), 1 renamed; see the error log')).toBe(0);
