@@ -131,11 +131,14 @@ test('D7/J11: a file that failed its MD5 — imported with errors, 40 % copied, 
   test.setTimeout(150_000);
   const bad = await drive('ENDMD5A1', true);
   await sdkJob('end-md5', [bad]);
+  // The customer follows the job from Shipping (as the app does from its first look), so its
+  // ending is a change Haul sees and tells, not a first sighting of a job already over.
+  await open(page, '#/jobs/end-md5');
+  await expect(detail(page)).toHaveAttribute('data-state', 'Shipping', STEP);
   await svc.ops('package-arrived', '--job', 'end-md5', '--drive', `ENDMD5A1=${bad.dir}`);
   await svc.ops('start-drive', '--job', 'end-md5', '--drive-id', 'ENDMD5A1');
   await svc.ops('ship-back', '--job', 'end-md5', '--carrier', 'FedEx', '--tracking', 'RET-MD5');
 
-  await open(page, '#/jobs/end-md5');
   await expect(detail(page)).toHaveAttribute('data-state', 'Closed', { timeout: 45_000 });
   // 6,000 of the manifest's 15,000 bytes were imported: photo.bin (9,000 bytes) failed its MD5.
   await expect(header(page)).toHaveText('Imported with errors', STEP);
@@ -194,11 +197,14 @@ test('D4/J11: a drive that never arrived — partly imported, "Never arrived" in
   const here = await drive('ENDHERE1');
   const lost = await drive('ENDLOST1');
   await sdkJob('end-lost', [here, lost]);
+  // The customer follows the job from Shipping (as the app does from its first look), so its
+  // ending is a change Haul sees and tells, not a first sighting of a job already over.
+  await open(page, '#/jobs/end-lost');
+  await expect(detail(page)).toHaveAttribute('data-state', 'Shipping', STEP);
   await svc.ops('package-arrived', '--job', 'end-lost', '--drive', `ENDHERE1=${here.dir}`);
   await svc.ops('start-drive', '--job', 'end-lost', '--drive-id', 'ENDHERE1');
   await svc.ops('ship-back', '--job', 'end-lost', '--carrier', 'FedEx', '--tracking', 'RET-LOST');
 
-  await open(page, '#/jobs/end-lost');
   await expect(detail(page)).toHaveAttribute('data-state', 'Closed', { timeout: 45_000 });
   await expect(header(page)).toHaveText('Partly imported', STEP);
   await expect(page.getByTestId('detail-percent')).toHaveText('1 of 2 drives imported');
