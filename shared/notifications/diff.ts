@@ -61,6 +61,11 @@ interface Ordered {
   text: NoticeText;
 }
 
+/** Every file of the job copied, as far as its verdict says (none yet: nothing says otherwise). */
+function allCopied(job: ObservedJob): boolean {
+  return job.verdict === undefined || job.verdict.kind === 'imported';
+}
+
 function highestMilestone(percent: number): number {
   let m = 0;
   for (const x of MILESTONES) if (percent >= x) m = x;
@@ -184,10 +189,9 @@ function changeNotices(prev: JobSnapshot, job: ObservedJob, next: JobSnapshot, n
   // G2 milestones while the copy runs: the highest one passed since the last poll. "All data
   // copied" only when every file was (the verdict); otherwise the step's notice says what was not.
   const m = highestMilestone(job.percent);
-  const allCopied = job.verdict === undefined || job.verdict.kind === 'imported';
   if (
     m > next.milestone &&
-    (m < 100 || allCopied) &&
+    (m < 100 || allCopied(job)) &&
     !job.cancelRequested &&
     (job.state === 'Transferring' || job.state === 'Packaging')
   ) {
@@ -271,8 +275,7 @@ export function diffJob(
   // 100 % counts as passed only once it could be told (every file copied): a poll that saw 100 %
   // while the verdict was still being made must leave "all data copied" to the next one.
   const reached = highestMilestone(job.percent);
-  const allCopied = job.verdict === undefined || job.verdict.kind === 'imported';
-  next.milestone = Math.max(next.milestone, reached >= 100 && !allCopied ? 75 : reached);
+  next.milestone = Math.max(next.milestone, reached >= 100 && !allCopied(job) ? 75 : reached);
   if (job.state !== 'Shipping') next.alerted = false;
   if (job.state === 'Faulted') next.faultedFrom = last?.state === 'Faulted' ? last.faultedFrom : last?.state;
   else delete next.faultedFrom;

@@ -108,6 +108,15 @@ async function open(page: Page, hash: string): Promise<void> {
   await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
 }
 
+/**
+ * The customer opens the job while it is Shipping (the app follows a job from its first look), so
+ * its ending is a change Haul sees and tells, not a first sighting of a job already over.
+ */
+async function followFromShipping(page: Page, job: string): Promise<void> {
+  await open(page, `#/jobs/${job}`);
+  await expect(detail(page)).toHaveAttribute('data-state', 'Shipping', STEP);
+}
+
 const detail = (page: Page) => page.getByTestId('job-detail');
 const header = (page: Page) => detail(page).getByTestId('verdict').first();
 const driveRow = (page: Page, id: string) => page.getByTestId('job-drive-row').filter({ hasText: id });
@@ -131,10 +140,7 @@ test('D7/J11: a file that failed its MD5 — imported with errors, 40 % copied, 
   test.setTimeout(150_000);
   const bad = await drive('ENDMD5A1', true);
   await sdkJob('end-md5', [bad]);
-  // The customer follows the job from Shipping (as the app does from its first look), so its
-  // ending is a change Haul sees and tells, not a first sighting of a job already over.
-  await open(page, '#/jobs/end-md5');
-  await expect(detail(page)).toHaveAttribute('data-state', 'Shipping', STEP);
+  await followFromShipping(page, 'end-md5');
   await svc.ops('package-arrived', '--job', 'end-md5', '--drive', `ENDMD5A1=${bad.dir}`);
   await svc.ops('start-drive', '--job', 'end-md5', '--drive-id', 'ENDMD5A1');
   await svc.ops('ship-back', '--job', 'end-md5', '--carrier', 'FedEx', '--tracking', 'RET-MD5');
@@ -197,10 +203,7 @@ test('D4/J11: a drive that never arrived — partly imported, "Never arrived" in
   const here = await drive('ENDHERE1');
   const lost = await drive('ENDLOST1');
   await sdkJob('end-lost', [here, lost]);
-  // The customer follows the job from Shipping (as the app does from its first look), so its
-  // ending is a change Haul sees and tells, not a first sighting of a job already over.
-  await open(page, '#/jobs/end-lost');
-  await expect(detail(page)).toHaveAttribute('data-state', 'Shipping', STEP);
+  await followFromShipping(page, 'end-lost');
   await svc.ops('package-arrived', '--job', 'end-lost', '--drive', `ENDHERE1=${here.dir}`);
   await svc.ops('start-drive', '--job', 'end-lost', '--drive-id', 'ENDHERE1');
   await svc.ops('ship-back', '--job', 'end-lost', '--carrier', 'FedEx', '--tracking', 'RET-LOST');
