@@ -62,13 +62,12 @@ const IDS_ALL_OR_NONE_BELOW = 64 * 1024 * 1024;
  * A path on the drive, relative to its root, held with `/` separators (the manifest writes it as
  * `\folder\file`): no empty, "." or ".." part, no backslash.
  */
+export const isDrivePath = (p: string): boolean =>
+  p !== '' && !p.includes('\\') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 export const drivePath = z
   .string()
   .min(1)
-  .refine(
-    (p) => !p.includes('\\') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
-    'must be relative to the drive root, with no empty, "." or ".." part and no backslash',
-  );
+  .refine(isDrivePath, 'must be relative to the drive root, with no empty, "." or ".." part and no backslash');
 
 /** A metadata or properties file on the drive and the MD5 of its bytes. */
 export const manifestSidecar = z.object({ path: drivePath, hash: md5Hex });

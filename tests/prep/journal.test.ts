@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrepEvent } from '../../shared/prep/types';
 import { readManifest } from '../../main/core/prep/drive-format/driveFiles';
 import { pickedEntries } from '../../main/core/prep/app/inputs';
-import type { FileRecord } from '../../main/core/prep/drive-format/fileRecord';
+import { fileRecord, plainlyWhole, recordToBlob, type FileRecord } from '../../main/core/prep/drive-format/fileRecord';
+import { manifestBlob } from '../../shared/formats/driveManifest';
 import { Journal } from '../../main/core/prep/journal/journal';
 import { PrepSession } from '../../main/core/prep/engine/session';
 import { makeDrives, makeSource, type TestDrives } from './drives.helpers';
@@ -273,5 +274,56 @@ describe('a record that would break the manifest is refused on append', () => {
     expect([...again.files.keys()].map((k) => k.split('\u0000')[1])).toEqual(['cc1/good.txt']);
     expect(again.damage).toBeUndefined();
     again.close();
+  });
+});
+
+describe("the journal's quick look at a file record takes only what the schemas take", () => {
+  const good: FileRecord = {
+    t: 'file',
+    s: 's1',
+    blob: 'cc1/a/b.txt',
+    src: '/data/a/b.txt',
+    size: 4 * 1024 * 1024 + 5,
+    mtime: 1.5,
+    drive: 'D1',
+    path: 's1/cc1/a/b.txt',
+    disp: 'rename',
+    type: 'BlockBlob',
+    md5: '',
+    blocks: 'A'.repeat(32) + '0123456789ABCDEF'.repeat(2),
+    q: 3,
+  };
+  const odd: Record<keyof FileRecord, unknown[]> = {
+    t: ['session', 'File', undefined],
+    s: ['', 5, undefined],
+    blob: ['', 7, null],
+    src: ['', 1, undefined],
+    size: [-1, 1.5, NaN, Infinity, 2 ** 53, '5', 0, 4 * 1024 * 1024, 4 * 1024 * 1024 + 6, 8 * 1024 * 1024 + 1],
+    mtime: [NaN, Infinity, -1, '1', undefined],
+    drive: ['', 3, undefined],
+    path: ['', 's1//cc1/a', 's1/./cc1', 's1/../x', 's1\\cc1\\a', '/s1/cc1/a', 3],
+    disp: ['Rename', 'keep', undefined, 'overwrite'],
+    type: ['PageBlob', 'blockblob', undefined],
+    md5: [3, undefined, 'x'],
+    blocks: ['', 'a'.repeat(64), 'A'.repeat(63), 'A'.repeat(96), 'G'.repeat(64), 5, undefined],
+    meta: ['/data/m.xml', 5, null],
+    props: ['/data/p.xml', {}, null],
+    q: [-1, 1.5, '3', NaN, 0],
+  };
+
+  it('every variant it calls whole passes the record schema and its manifest entry passes the manifest schema', () => {
+    expect(plainlyWhole(good)).toBe(true); // the engine's usual record takes the quick way
+    let whole = 0;
+    for (const [key, values] of Object.entries(odd))
+      for (const v of values) {
+        const r = { ...good, [key]: v };
+        if (!plainlyWhole(r)) continue;
+        whole++;
+        expect(fileRecord.safeParse(r).success, `${key}: ${String(v)}`).toBe(true);
+        expect(manifestBlob.safeParse(recordToBlob(r)).success, `${key}: ${String(v)}`).toBe(true);
+      }
+    expect(whole).toBeGreaterThan(3); // the variants that are fine (sidecars, q 0, another disposition)
+    expect(plainlyWhole({ ...good, size: 0, blocks: '' })).toBe(true);
+    expect(plainlyWhole(null)).toBe(false);
   });
 });

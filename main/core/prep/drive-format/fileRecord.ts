@@ -6,6 +6,7 @@ import {
   BLOCK_SIZE,
   blobType,
   importDisposition,
+  isDrivePath,
   manifestBlob,
   type ManifestBlob,
   type ManifestSidecar,
@@ -64,6 +65,33 @@ export function recordToBlob(
   };
 }
 
+const DISPOSITIONS: ReadonlySet<unknown> = new Set(importDisposition.options);
+/** a block blob's block MD5s, concatenated: Base16 upper case, 32 characters each */
+const BLOCK_MD5S = /^(?:[0-9A-F]{32})*$/;
+const optional = (v: unknown, type: 'string' | 'number') => v === undefined || typeof v === type;
+
+/**
+ * A file record as the engine writes it (a block blob, one MD5 per 4 MiB block) seen to be whole
+ * in one pass, without building its manifest entry: true only when the record schema (`fileRecord`)
+ * and the manifest's (`manifestBlob`, of the entry `recordToBlob` makes) would both take it; false
+ * says "look closer", and the schemas decide and say why. The two schemas cost the engine's thread
+ * about 6 µs a record, a tenth of its time per small file copied. The naming rules are not its
+ * business (fileRecordProblem applies them).
+ */
+export function plainlyWhole(value: unknown): value is FileRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<keyof FileRecord, unknown>;
+  if (r.t !== 'file' || r.type !== 'BlockBlob' || !DISPOSITIONS.has(r.disp)) return false;
+  if (typeof r.s !== 'string' || typeof r.src !== 'string' || typeof r.drive !== 'string') return false;
+  if (typeof r.blob !== 'string' || r.blob === '' || typeof r.path !== 'string' || !isDrivePath(r.path)) return false;
+  if (typeof r.md5 !== 'string' || typeof r.blocks !== 'string') return false;
+  if (typeof r.mtime !== 'number' || !Number.isFinite(r.mtime)) return false;
+  if (!optional(r.meta, 'string') || !optional(r.props, 'string')) return false;
+  if (r.q !== undefined && !(Number.isSafeInteger(r.q) && (r.q as number) >= 0)) return false;
+  if (!Number.isSafeInteger(r.size) || (r.size as number) < 0) return false;
+  return r.blocks.length === Math.ceil((r.size as number) / BLOCK_SIZE) * 32 && BLOCK_MD5S.test(r.blocks);
+}
+
 /**
  * What would make a file record break the drive's manifest, in words; undefined when it is fine.
  * `names`: also the naming rules pre-flight applies (on append; a record read back is held only to
@@ -79,6 +107,7 @@ export function fileRecordProblem(r: FileRecord, names = true): string | undefin
   }
   if (r.path !== `${r.s}/${r.blob}`)
     return `its path on the drive "${printable(r.path)}" is not "${printable(`${r.s}/${r.blob}`)}" (session/blob)`;
+  if (plainlyWhole(r)) return undefined;
   const checked = manifestBlob.safeParse(recordToBlob(r));
   if (!checked.success) return describeIssues(checked.error, { root: 'the manifest entry' });
   return undefined;

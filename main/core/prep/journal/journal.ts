@@ -25,7 +25,7 @@ import * as z from 'zod';
 import { printable } from '../../../../shared/prep/names';
 import { describeIssues } from '../../../../shared/validation';
 import { readHeader, readManifest } from '../drive-format/driveFiles';
-import { fileRecord, fileRecordProblem, type FileRecord } from '../drive-format/fileRecord';
+import { fileRecord, fileRecordProblem, plainlyWhole, type FileRecord } from '../drive-format/fileRecord';
 import { HaulError } from '../../../../shared/errors';
 
 const record = z.discriminatedUnion('t', [
@@ -147,6 +147,10 @@ function parseLine(line: Buffer, framedBefore: boolean): Parsed {
     value = JSON.parse(text);
   } catch {
     return { ok: false, reason: 'it is not a JSON record' };
+  }
+  if (plainlyWhole(value)) {
+    const problem = fileRecordProblem(value, false);
+    return problem ? { ok: false, reason: problem } : { ok: true, record: value, framed };
   }
   const r = record.safeParse(value);
   if (!r.success) return { ok: false, reason: `it is not a journal record (${describeIssues(r.error, { max: 2 })})` };
@@ -468,10 +472,14 @@ export class Journal {
     const refused: JournalRecordError[] = [];
     const ok: JournalRecord[] = [];
     for (const r of records) {
-      const checked = record.safeParse(r);
-      const problem = checked.success
-        ? recordProblem(checked.data, true)
-        : describeIssues(checked.error, { root: 'the record' });
+      let problem: string | undefined;
+      if (plainlyWhole(r)) problem = fileRecordProblem(r, true);
+      else {
+        const checked = record.safeParse(r);
+        problem = checked.success
+          ? recordProblem(checked.data, true)
+          : describeIssues(checked.error, { root: 'the record' });
+      }
       if (problem) refused.push(new JournalRecordError(r, problem));
       else ok.push(r);
     }
