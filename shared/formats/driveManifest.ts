@@ -62,8 +62,12 @@ const IDS_ALL_OR_NONE_BELOW = 64 * 1024 * 1024;
  * A path on the drive, relative to its root, held with `/` separators (the manifest writes it as
  * `\folder\file`): no empty, "." or ".." part, no backslash.
  */
-export const isDrivePath = (p: string): boolean =>
-  p !== '' && !p.includes('\\') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+export function isDrivePath(p: string): boolean {
+  if (p === '' || p.includes('\\')) return false;
+  // every part between slashes, the first and last too, is not empty, "." or ".."
+  const framed = `/${p}/`;
+  return !framed.includes('//') && !framed.includes('/./') && !framed.includes('/../');
+}
 export const drivePath = z
   .string()
   .min(1)

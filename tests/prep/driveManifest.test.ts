@@ -16,6 +16,7 @@ import {
   serializeDriveHeader,
   serializeDriveInfo,
   parseDriveInfo,
+  isDrivePath,
   type DriveManifest,
 } from '../../shared/formats/driveManifest';
 import { makeDrives } from './drives.helpers';
@@ -56,6 +57,15 @@ const sample: DriveManifest = {
     },
   ],
 };
+
+describe('a path on the drive', () => {
+  it('is refused with an empty, "." or ".." part (the first and last too) or a backslash, and taken otherwise', () => {
+    const refused = ['', '/', 'a/', '/a', 'a//b', '.', '..', './a', 'a/.', 'a/./b', 'a/../b', '../a', 'a/..', 'a\\b'];
+    const taken = ['a', 's1/a.txt', 'a/b/c', '...', 'a/.../b', '.a/b.', 'a..b/..c', 'a /b'];
+    for (const p of refused) expect(isDrivePath(p), p).toBe(false);
+    for (const p of taken) expect(isDrivePath(p), p).toBe(true);
+  });
+});
 
 describe('DriveManifest.xml', () => {
   it('round-trips every field, including names with XML special characters and empty blobs', () => {
