@@ -11,7 +11,7 @@ import {
   type ManifestBlob,
   type ManifestSidecar,
 } from '../../../../shared/formats/driveManifest';
-import { blobNameProblem, containerNameProblem, printable, splitBlobPath } from '../../../../shared/prep/names';
+import { containerNameProblem, importBlobNameProblem, printable, splitBlobPath } from '../../../../shared/prep/names';
 import { describeIssues } from '../../../../shared/validation';
 
 export const fileRecord = z.object({
@@ -102,7 +102,8 @@ export function fileRecordProblem(r: FileRecord, names = true): string | undefin
     return `its blob name "${printable(r.blob)}" holds a backslash ("\\"), which DriveManifest.xml cannot carry (folders are separated by "/")`;
   if (names) {
     const { container, blob } = splitBlobPath(r.blob);
-    const named = containerNameProblem(container) ?? blobNameProblem(blob);
+    // pre-flight's rule (Azure's and Windows'), whose one-scan check of a usual name is the quickest
+    const named = containerNameProblem(container) ?? importBlobNameProblem(blob);
     if (named) return named;
   }
   if (r.path !== `${r.s}/${r.blob}`)
