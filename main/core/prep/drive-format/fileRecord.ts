@@ -68,7 +68,7 @@ export function recordToBlob(
 const DISPOSITIONS: ReadonlySet<unknown> = new Set(importDisposition.options);
 /** a block blob's block MD5s, concatenated: Base16 upper case, 32 characters each */
 const BLOCK_MD5S = /^(?:[0-9A-F]{32})*$/;
-const optional = (v: unknown, type: 'string' | 'number') => v === undefined || typeof v === type;
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
 
 /**
  * A file record as the engine writes it (a block blob, one MD5 per 4 MiB block) seen to be whole
@@ -86,7 +86,7 @@ export function plainlyWhole(value: unknown): value is FileRecord {
   if (typeof r.blob !== 'string' || r.blob === '' || typeof r.path !== 'string' || !isDrivePath(r.path)) return false;
   if (typeof r.md5 !== 'string' || typeof r.blocks !== 'string') return false;
   if (typeof r.mtime !== 'number' || !Number.isFinite(r.mtime)) return false;
-  if (!optional(r.meta, 'string') || !optional(r.props, 'string')) return false;
+  if (!optionalString(r.meta) || !optionalString(r.props)) return false;
   if (r.q !== undefined && !(Number.isSafeInteger(r.q) && (r.q as number) >= 0)) return false;
   if (!Number.isSafeInteger(r.size) || (r.size as number) < 0) return false;
   return r.blocks.length === Math.ceil((r.size as number) / BLOCK_SIZE) * 32 && BLOCK_MD5S.test(r.blocks);
@@ -95,9 +95,10 @@ export function plainlyWhole(value: unknown): value is FileRecord {
 /**
  * What would make a file record break the drive's manifest, in words; undefined when it is fine.
  * `names`: also the naming rules pre-flight applies (on append; a record read back is held only to
- * the manifest's own rules, so a journal of an earlier version stays readable).
+ * the manifest's own rules, so a journal of an earlier version stays readable). `whole`:
+ * plainlyWhole(r), where the caller asked it already.
  */
-export function fileRecordProblem(r: FileRecord, names = true): string | undefined {
+export function fileRecordProblem(r: FileRecord, names = true, whole = plainlyWhole(r)): string | undefined {
   if (r.blob.includes('\\'))
     return `its blob name "${printable(r.blob)}" holds a backslash ("\\"), which DriveManifest.xml cannot carry (folders are separated by "/")`;
   if (names) {
@@ -108,7 +109,7 @@ export function fileRecordProblem(r: FileRecord, names = true): string | undefin
   }
   if (r.path !== `${r.s}/${r.blob}`)
     return `its path on the drive "${printable(r.path)}" is not "${printable(`${r.s}/${r.blob}`)}" (session/blob)`;
-  if (plainlyWhole(r)) return undefined;
+  if (whole) return undefined;
   const checked = manifestBlob.safeParse(recordToBlob(r));
   if (!checked.success) return describeIssues(checked.error, { root: 'the manifest entry' });
   return undefined;

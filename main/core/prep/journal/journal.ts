@@ -149,7 +149,7 @@ function parseLine(line: Buffer, framedBefore: boolean): Parsed {
     return { ok: false, reason: 'it is not a JSON record' };
   }
   if (plainlyWhole(value)) {
-    const problem = fileRecordProblem(value, false);
+    const problem = fileRecordProblem(value, false, true);
     return problem ? { ok: false, reason: problem } : { ok: true, record: value, framed };
   }
   const r = record.safeParse(value);
@@ -473,7 +473,7 @@ export class Journal {
     const ok: JournalRecord[] = [];
     for (const r of records) {
       let problem: string | undefined;
-      if (plainlyWhole(r)) problem = fileRecordProblem(r, true);
+      if (plainlyWhole(r)) problem = fileRecordProblem(r, true, true);
       else {
         const checked = record.safeParse(r);
         problem = checked.success
