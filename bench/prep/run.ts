@@ -444,6 +444,21 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(', ')}`;
 
+/**
+ * CPU seconds (user + system, every thread) of this process's children that have ended and been
+ * waited for, from /proc/self/stat (in USER_HZ, 100 a second); NaN where there is no /proc. A
+ * child's own children count once it has waited for them (sh -c, xargs).
+ */
+function childrenCpu(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100; // fields 16 and 17: cutime, cstime
+  } catch {
+    return NaN;
+  }
+}
+
 /** A way of copying the dataset that haul prep is measured against; `goal` makes its ratio a goal. */
 interface Baseline {
   run: () => number;
@@ -532,14 +547,21 @@ async function compare(name: string, src: string, baselines: Record<string, Base
   }
   const best: Record<string, number> = {};
   const first: Record<string, number> = {};
+  /** the CPU of each method's best run: its processes' (the in-process copy's: this process's) */
+  const cpuOfBest: Record<string, number> = {};
   // every method runs --repeat times, in turn (cp, haul, cp, haul, …) so that a slow moment of the
   // shared machine hits them alike; the best time of each counts
   const loadBefore = load();
   for (let r = 0; r < o.repeat; r++) {
     for (const [k, f] of Object.entries(methods)) {
       clearTarget();
+      const inProcess = k.endsWith(' in process');
+      const [c0, p0] = [childrenCpu(), process.cpuUsage()];
       const t = await f();
+      const { user, system } = process.cpuUsage(p0);
+      const cpu = inProcess ? (user + system) / 1e6 : childrenCpu() - c0;
       first[k] ??= t;
+      if (t < (best[k] ?? Infinity)) cpuOfBest[k] = cpu;
       best[k] = Math.min(best[k] ?? Infinity, t);
     }
   }
@@ -548,6 +570,13 @@ async function compare(name: string, src: string, baselines: Record<string, Base
   console.log(
     `  ${Object.entries(best)
       .map(([k, t]) => `${k} ${fmt(t)}`)
+      .join(' | ')}`,
+  );
+  console.log(
+    `  CPU of each best run (user + system, every thread of its processes; the kernel's writeback of the drive not counted): ${Object.entries(
+      cpuOfBest,
+    )
+      .map(([k, c]) => `${k} ${fmt(c)}`)
       .join(' | ')}`,
   );
   for (const haul of hauls) {
