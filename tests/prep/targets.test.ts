@@ -5,7 +5,17 @@
 // center cannot read; the id a plan shows is the one the copy writes, and a drive that gets no
 // file is left as it was.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +104,30 @@ describe('a preparation run never outlives its result', () => {
     expect(awake.held.now).toBe(0);
     expect(existsSync(join(work, 'leak1.jrn.lock'))).toBe(false);
     expect(s.running).toBe(false);
+  }, 60_000);
+
+  it('a manifest another program wrote again with the same bytes is still the one the run reports', async () => {
+    drives.clear();
+    const src = join(work, 'src-rewritten');
+    makeSource(src, 1, 5 * 1024 * 1024, 5);
+    const { s, events } = session('rewritten', src);
+    // Another program writes the manifest again, unchanged, as a new file: not the file the run
+    // wrote (another inode, another time), but the same bytes, so the drive still holds what the
+    // run reports.
+    let rewrote = false;
+    s.onEvent((e) => {
+      if (e.type !== 'drive-done') return;
+      const manifest = join(e.target, 'DriveManifest.xml');
+      writeFileSync(`${manifest}.again`, readFileSync(manifest));
+      renameSync(`${manifest}.again`, manifest);
+      rewrote = true;
+    });
+    const res = await s.start();
+    expect(rewrote).toBe(true);
+    expect(res.ok).toBe(true);
+    expect(res.message).not.toMatch(/is not the one this run wrote/);
+    const done = events.find((e) => e.type === 'drive-done');
+    expect(res.drives.map((d) => d.manifestHash)).toEqual([done?.type === 'drive-done' && done.manifestHash]);
   }, 60_000);
 
   it('a drive header that cannot be written ends the run with the drive named: nothing held, no event after', async () => {

@@ -115,7 +115,7 @@ export async function writeDriveFilesFor(
       ...(breathe ? { breathe } : {}),
       ...(beforeWrite ? { beforeWrite } : {}),
     });
-    return { t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs };
+    return { t: 'manifest-done', manifestHash: r.manifestHash, blobs: r.blobs, manifestStamp: r.manifestStamp };
   } catch (e) {
     return manifestErrorReply(e);
   }
@@ -212,7 +212,11 @@ export async function writeHeaders(
   }
 }
 
-/** The manifest, header and DriveInfo of every drive that holds files of this journal. */
+/**
+ * The manifest, header and DriveInfo of every drive that holds files of this journal; with each
+ * drive, the stamp of the manifest as it was written (fileStamp), to tell later whether it is still
+ * the one this run wrote.
+ */
 export async function writeManifests(
   workers: ManifestWorkers,
   runs: DriveRun[],
@@ -222,8 +226,9 @@ export async function writeManifests(
   failed: FailedFile[],
   /** the last flush of the drives' data (DriveScheduler.flushBehind), awaited before a manifest is written */
   flushed?: Promise<void>,
-): Promise<PreparedDrive[]> {
+): Promise<{ drives: PreparedDrive[]; stamps: Map<string, string> }> {
   const drives: PreparedDrive[] = [];
+  const stamps = new Map<string, string>();
   const todo = runs.filter(
     (r) =>
       r.state !== 'removed' && (r.filesTotal > 0 || r.filesDone > 0 || journal.filesOnDrive(r.info.driveId).length > 0),
@@ -243,6 +248,7 @@ export async function writeManifests(
       if (w.t === 'manifest-error') throw new ManifestError(w.code, w.message);
       const driveInfoFile = await writeDriveInfo(journal.path, r.info.driveId, w.manifestHash, r.bitLockerKey);
       const onDrive = journal.filesOnDrive(r.info.driveId);
+      stamps.set(r.info.path, w.manifestStamp);
       drives.push({
         driveId: r.info.driveId,
         target: r.info.path,
@@ -261,5 +267,5 @@ export async function writeManifests(
       });
     }
   }
-  return drives;
+  return { drives, stamps };
 }

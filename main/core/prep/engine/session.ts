@@ -21,7 +21,7 @@ import type {
 import type { AbsentDrive, PlanSummary, PrepEvent } from '../../../../shared/prep/types';
 import type { DriveLister } from '../../drives/list';
 import type { TargetInfo } from '../../drives/target';
-import { readHeader, readManifest } from '../drive-format/driveFiles';
+import { fileStamp, readHeader, readManifest } from '../drive-format/driveFiles';
 import { releaseDrive } from '../../drives/release';
 import type { FileTable } from '../plan/fileTable';
 import { fileKey, Journal } from '../journal/journal';
@@ -369,7 +369,7 @@ export class PrepSession {
     const { notLeft, notUsed } = leaveDrives(idle, plan);
     await removeTemporaries(sch.runs);
 
-    const drives = await writeManifests(
+    const { drives, stamps } = await writeManifests(
       manifestWorkers,
       sch.runs,
       journal,
@@ -383,7 +383,7 @@ export class PrepSession {
     const verified =
       c.verify && !sch.stopped ? await this.verifyCopy(drives, sch, journal, progress, hold, emit) : NOT_VERIFIED;
     emit(progress.event());
-    const notOnDrive = await dropChangedManifests(drives, takenOver);
+    const notOnDrive = await dropChangedManifests(drives, takenOver, stamps);
     const { ok, stopped, counts, message } = copyOutcome({
       sch,
       done,
@@ -718,11 +718,17 @@ async function removeTemporaries(runs: DriveRun[]): Promise<void> {
 /**
  * What is reported is what the drive holds: a drive whose manifest changed under this run (or that
  * another run took over) is taken out of `drives`, its DriveInfo file removed; returns their targets.
+ * A manifest with the stamp it was written with (`stamps`) is the one written; only one written
+ * since is read back and hashed (a drive of a million files has a manifest of about 560 MB).
  */
-async function dropChangedManifests(drives: PreparedDrive[], takenOver: Set<string>): Promise<string[]> {
+async function dropChangedManifests(
+  drives: PreparedDrive[],
+  takenOver: Set<string>,
+  stamps: Map<string, string>,
+): Promise<string[]> {
   const notOnDrive: string[] = [];
   for (const d of [...drives]) {
-    if (!takenOver.has(d.target) && (await manifestHashOnDrive(d.target)) === d.manifestHash) continue;
+    if (!takenOver.has(d.target) && (await stillWritten(d, stamps.get(d.target)))) continue;
     notOnDrive.push(d.target);
     drives.splice(drives.indexOf(d), 1);
     rmSync(d.driveInfoFile, { force: true });
@@ -881,6 +887,12 @@ function fullDrives(runs: { state: string; info: TargetInfo; fullWhy?: string | 
 }
 
 /** MD5 (Base16 upper case) of the drive's DriveManifest.xml as it is now; undefined when it cannot be read. */
+/** Whether the drive's manifest is the one this run wrote: its stamp as written, or else its bytes' hash. */
+async function stillWritten(d: PreparedDrive, stamp: string | undefined): Promise<boolean> {
+  if (stamp && fileStamp(join(d.target, MANIFEST_FILE)) === stamp) return true;
+  return (await manifestHashOnDrive(d.target)) === d.manifestHash;
+}
+
 async function manifestHashOnDrive(target: string): Promise<string | undefined> {
   try {
     const hash = createHash('md5');

@@ -90,7 +90,7 @@ export type ToManifestWorker =
   | { t: 'records'; records: FileRecord[] }
   | { t: 'write'; init: Omit<ManifestInit, 'records'>; withRecords?: true };
 export type ManifestReply =
-  | { t: 'manifest-done'; manifestHash: string; blobs: number }
+  | { t: 'manifest-done'; manifestHash: string; blobs: number; manifestStamp: string }
   | { t: 'manifest-error'; code: string; message: string };
 
 export interface CopyResult {
