@@ -10,7 +10,7 @@ import { HEADER_FILE, MANIFEST_FILE, parseDriveHeader, parseDriveManifest } from
 import { pickedEntries } from '../../main/core/prep/app/inputs';
 import { Journal } from '../../main/core/prep/journal/journal';
 import { ManifestWorkers } from '../../main/core/prep/engine/manifests';
-import { sortInTurns } from '../../main/core/prep/drive-format/driveFiles';
+import { fileStamp, sortInTurns } from '../../main/core/prep/drive-format/driveFiles';
 import { PrepSession } from '../../main/core/prep/engine/session';
 import { workerFile } from '../../main/core/prep/threads/workerBoot';
 import { makeDrives, type TestDrives } from './drives.helpers';
@@ -79,7 +79,13 @@ describe('the manifest of a drive with many files', () => {
         records: journal.filesOnDrive(res.drives[0]!.driveId),
         knownSessions: [...journal.sessions.keys()],
       });
-      expect(reply).toEqual({ t: 'manifest-done', manifestHash: MD5(xml), blobs: count });
+      // with the stamp of the manifest as the worker wrote it (what the run compares at its end)
+      expect(reply).toEqual({
+        t: 'manifest-done',
+        manifestHash: MD5(xml),
+        blobs: count,
+        manifestStamp: fileStamp(join(elsewhere, MANIFEST_FILE)),
+      });
     } finally {
       workers.terminate();
     }
