@@ -1,6 +1,6 @@
 // Files are written behind (big ones too, once every block is written and the file is renamed
-// into place): journaled once copied and hashed, flushed to the drive by a syncfs every 64 MiB or
-// second, and confirmed by a `synced` record then. A resume takes an
+// into place): journaled once copied and hashed, flushed to the drive by a syncfs from the first
+// 4 MiB on (one at a time), and confirmed by a `synced` record then. A resume takes an
 // unconfirmed file for done only after re-reading its copy and matching every block MD5 the
 // journal holds (main/core/prep/README.md, "Threads"): after a kill -9 the copy is in the page
 // cache and passes; after a power cut it may not, and it is copied again. On a loop-mounted ext4
@@ -117,6 +117,22 @@ describe('files written behind', () => {
     // journaled before their flush (a write-behind place each), all confirmed by the end
     expect(records.every((r) => r.q !== undefined)).toBe(true);
     expect(records.filter((r) => j.unconfirmed(r))).toEqual([]);
+  }, 120_000);
+
+  it('a copy of small files is flushed as it goes, from its first 4 MiB: the journal confirms some before its last file', async () => {
+    drives.clear();
+    const src = join(work, 'src-d');
+    mkdirSync(src, { recursive: true });
+    for (let i = 0; i < 256; i++) writeFileSync(join(src, `f${i}.bin`), randomBytes(64 * 1024)); // 16 MiB
+    const journal = join(work, 'd.jrn');
+    const res = await session(journal, src).start();
+    expect(res.outcome, res.message).toBe('done');
+    // the journal's records in the order they were written: a `synced` before the last file's
+    const kinds = readFileSync(journal, 'utf8')
+      .split('\n')
+      .map((line) => /^\{"t":"(\w+)"/.exec(line)?.[1]);
+    expect(kinds.indexOf('synced')).toBeGreaterThan(-1);
+    expect(kinds.indexOf('synced')).toBeLessThan(kinds.lastIndexOf('file'));
   }, 120_000);
 
   it('a resume re-reads unconfirmed copies: one lost to a power cut is copied again, the others are kept', async () => {

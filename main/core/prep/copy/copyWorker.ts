@@ -6,9 +6,9 @@
 // takes slices of the small files. A big file goes to a temporary under <root>/.haul-tmp and is
 // renamed into place once every block is written and hashed; a small file is written in its place.
 // Both are reported before their data is flushed ("written behind", where syncfs is to be had):
-// the engine journals each with a write-behind place, and a syncfs every 64 MiB or second confirms
-// the places it covers (`synced`); the last ones are flushed and confirmed while the engine builds
-// the manifest. A resume re-reads an unconfirmed copy and checks its block MD5s before it counts it
+// the engine journals each with a write-behind place, and a syncfs (from the first 4 MiB on, one at
+// a time: flusher.ts, syncfsDue) confirms the places it covers (`synced`); the last ones are
+// flushed and confirmed while the engine builds the manifest. A resume re-reads an unconfirmed copy and checks its block MD5s before it counts it
 // as done. Without syncfs, each file is flushed (fsync) before it is reported.
 import { closeSync, fstatSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,7 +38,7 @@ import {
   sleep,
 } from './copyFiles';
 import { BlockWriter, WriteFailed } from './blockWriter';
-import { canSyncfs, Flusher } from '../flush/flusher';
+import { canSyncfs, Flusher, syncfsDue } from '../flush/flusher';
 import { HashRing } from '../hash/hashRing';
 import { siblingWorker, runNicer, startWorker } from '../threads/workerBoot';
 import {
@@ -64,12 +64,10 @@ const REPORT_BYTES = 1.5 * 1024 * 1024;
 const REPORT_FILES = 384;
 const REPORT_MS = 250;
 /**
- * Reported files not yet flushed: a syncfs starts after 64 MiB or a second of them, in the flusher
- * while the copy goes on; with 256 MiB unflushed the copy waits for the running one. A power cut
- * can lose those (the resume finds them by their block MD5s and copies them again).
+ * Reported files not yet flushed: a syncfs starts when `syncfsDue` says (flush/flusher.ts), in the
+ * flusher while the copy goes on; with 256 MiB unflushed the copy waits for the running one. A
+ * power cut can lose those (the resume finds them by their block MD5s and copies them again).
  */
-const BEHIND_BYTES = 64 * 1024 * 1024;
-const BEHIND_MS = 1000;
 const BEHIND_LIMIT = 256 * 1024 * 1024;
 const FLUSH_EVERY = Number(process.env.HAUL_FLUSH_MIB ?? '64') * 1024 * 1024;
 /** syncfs is Linux's (and needs coreutils' sync); elsewhere each small file is flushed on its own (fsync) */
@@ -264,6 +262,8 @@ class CopyWorker {
   private hashedMark = 0;
   private behind = emptyBatch();
   private behindSince = 0;
+  /** when the last syncfs started */
+  private syncStarted = 0;
   private syncing = emptyBatch();
   private unreported = 0;
   private lastReport = Date.now();
@@ -495,6 +495,7 @@ class CopyWorker {
     this.target.check();
     this.syncing = this.behind;
     this.behind = emptyBatch();
+    this.syncStarted = Date.now();
     this.flusher.syncfsSoon();
   }
 
@@ -513,7 +514,15 @@ class CopyWorker {
   flushBehind(): void {
     if (!batchFlush) return;
     this.finishSync(false);
-    if (this.behind.bytes >= BEHIND_BYTES || (this.behind.files.length && Date.now() - this.behindSince > BEHIND_MS)) {
+    const { behind, syncing } = this;
+    const state = {
+      bytes: behind.bytes,
+      files: behind.files.length,
+      since: this.behindSince,
+      syncing: syncing.files.length > 0,
+      lastStart: this.syncStarted,
+    };
+    if (syncfsDue(state, Date.now())) {
       if (this.behind.bytes + this.syncing.bytes >= BEHIND_LIMIT) this.finishSync(true);
       this.startSync();
     }

@@ -166,6 +166,40 @@ export function syncfsAsync(path: string): Promise<number> {
 }
 
 /**
+ * When the small files reported but not yet on the disk ("behind") get their syncfs. The kernel
+ * writes a copy's pages back only when told (or past gigabytes of them, or after 30 s), so a
+ * drive sits idle until the first syncfs: on a drive at a hard drive's speed, every second it
+ * waits at the start is a second added at the end. So the first syncfs starts at 4 MiB, and the
+ * drive is kept writing: the next starts as soon as the one before ended and 4 MiB wait, at most
+ * one every 100 ms (each is a `sync` started and a journal commit on a fast drive). Past 64 MiB
+ * or a second waiting, one is due whatever runs (the copy then waits for the running one only
+ * past its limit of unflushed data).
+ */
+export const BEHIND_SOON_BYTES = 4 * 1024 * 1024;
+export const BEHIND_SOON_MS = 100;
+export const BEHIND_BYTES = 64 * 1024 * 1024;
+export const BEHIND_MS = 1000;
+
+export interface BehindState {
+  /** bytes and files reported, not flushed, not in the running syncfs */
+  bytes: number;
+  files: number;
+  /** when the first of them was reported */
+  since: number;
+  /** whether a syncfs runs */
+  syncing: boolean;
+  /** when the last syncfs started (0: none yet) */
+  lastStart: number;
+}
+
+/** Whether a syncfs of what waits is due now (BEHIND_SOON_BYTES above). */
+export function syncfsDue(b: BehindState, now: number): boolean {
+  if (!b.files) return false;
+  if (b.bytes >= BEHIND_BYTES || now - b.since > BEHIND_MS) return true;
+  return !b.syncing && b.bytes >= BEHIND_SOON_BYTES && now - b.lastStart >= BEHIND_SOON_MS;
+}
+
+/**
  * The copy thread's side of the flusher (flushWorker.ts), which writes data to the disk while the
  * copy goes on: big files every 64 MiB (fdatasync) and batches of small files (one syncfs).
  */
