@@ -1,6 +1,6 @@
 // Walks the dataset (streaming, folder by folder) into a compact FileTable and runs the
 // pre-flight checks: every problem is tied to its source path and says what to do.
-import { constants, statSync, type Dir, type Dirent, type Stats } from 'node:fs';
+import { constants, opendirSync, realpathSync, statSync, type Dir, type Dirent, type Stats } from 'node:fs';
 import { access, opendir, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -94,6 +94,12 @@ class DatasetScan {
   private readonly folders = new Map<string, number>();
   /** when the walk last gave the event loop a turn */
   private lastTurn = performance.now();
+  /**
+   * Whether a folder is opened and a link resolved in this turn: while such a call answers from
+   * the cache (each through the thread pool waited for a free core, 1-2 ms a folder on a busy
+   * machine); through the thread pool once one was slow (a cold or network disk).
+   */
+  private syncMeta = true;
   private readonly excluded: Set<string>;
   private readonly sidecarsChecked = new Map<string, Promise<string | undefined>>();
 
@@ -335,7 +341,8 @@ class DatasetScan {
       let handle;
       try {
         // names as bytes: a name that is not UTF-8 cannot be opened through a string
-        handle = await opendir(dir.abs, { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
+        const how = { bufferSize: 256, encoding: 'buffer' as BufferEncoding };
+        handle = this.syncMeta ? this.timed(() => opendirSync(dir.abs, how)) : await opendir(dir.abs, how);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         this.report({
@@ -472,10 +479,25 @@ class DatasetScan {
     }
   }
 
+  /** `f` in this turn, and whether the next such call is made in its turn too (`syncMeta`). */
+  private timed<T>(f: () => T): T {
+    const started = performance.now();
+    try {
+      return f();
+    } finally {
+      if (performance.now() - started > SYNC_STAT_MS) this.syncMeta = false;
+    }
+  }
+
   /** A folder found in a folder goes onto the walk, unless it is a link back to one that holds it. */
   private async addSubdir(f: FolderRead, abs: string, name: string): Promise<void> {
     const { dir } = f;
-    const real = await realpath(abs).catch(() => abs);
+    let real = abs;
+    try {
+      real = this.syncMeta ? this.timed(() => realpathSync.native(abs)) : await realpath(abs);
+    } catch {
+      /* gone meanwhile: walked as it is (its folder cannot be opened, and says so) */
+    }
     if (real === dir.real || dir.real.startsWith(real.endsWith(sep) ? real : real + sep)) {
       this.report({
         code: 'symlink-loop',
