@@ -4,6 +4,7 @@
 // mixture, and once the promise resolves the change survives a crash: without the folder's fsync
 // the rename itself may be lost, and the file come back old or missing.
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -47,11 +48,37 @@ async function renameOver(from: string, to: string): Promise<void> {
   }
 }
 
-/** Which version of a file is on disk: a rename keeps these, so the new file has its temporary's. */
+/**
+ * Which version of a file is on disk: its inode, size, modified and changed times. A file written
+ * again, in place or replaced, has another stamp; its change time cannot be set back, so the same
+ * stamp means nothing wrote it since (on the file systems Haul writes to). A different one means
+ * it may have changed, not that it did.
+ */
 export interface FileStamp {
   ino: number;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
+}
+
+const stampOfStats = (st: Stats): FileStamp => ({
+  ino: st.ino,
+  size: st.size,
+  mtimeMs: st.mtimeMs,
+  ctimeMs: st.ctimeMs,
+});
+
+/** The stamp of the file at `path` now; undefined when there is none (or it cannot be looked at). */
+export async function readStamp(path: string): Promise<FileStamp | undefined> {
+  try {
+    return stampOfStats(await stat(path));
+  } catch {
+    return undefined;
+  }
+}
+
+export function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
+  return !!a && !!b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
 /**
@@ -66,7 +93,11 @@ export async function writeFileAtomic(
   await writeFileAtomicStamped(path, data, options);
 }
 
-/** writeFileAtomic, resolving with the stamp of the file written (a reader can tell later whether it is still that one). */
+/**
+ * writeFileAtomic, resolving with the stamp of the file written, in its place (a reader can tell
+ * later whether it is still that one): taken through the written file's own handle after the
+ * rename (which sets its change time), so another write right after it cannot be taken for it.
+ */
 export async function writeFileAtomicStamped(
   path: string,
   data: string | Uint8Array | readonly Uint8Array[],
@@ -96,19 +127,16 @@ async function writeDurably(
     if (typeof data === 'string' || data instanceof Uint8Array) await fd.writeFile(data);
     else for (const piece of data) for (let at = 0; at < piece.length; ) at += (await fd.write(piece, at)).bytesWritten;
     await fd.sync();
-    const st = await fd.stat();
-    stamp = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+    await renameOver(tmp, path);
   } catch (e) {
     await fd.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw e;
   }
-  await fd.close();
   try {
-    await renameOver(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
+    stamp = stampOfStats(await fd.stat());
+  } finally {
+    await fd.close();
   }
   await fsyncFolder(dir);
   return stamp;

@@ -48,7 +48,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...fs, default: { ...fs, open, rename }, open, rename };
 });
 
-const { writeFileAtomic, removeStaleTemps } = await import('../../shared/node/atomicWrite');
+const { writeFileAtomic, writeFileAtomicStamped, readStamp, sameStamp, removeStaleTemps } =
+  await import('../../shared/node/atomicWrite');
 const { jsonFileStore } = await import('../../main/core/store/jsonFile');
 const { writeAtomicAsync } = await import('../../main/core/prep/drive-format/write');
 
@@ -82,6 +83,28 @@ describe('one atomic, durable write', () => {
     await expect(writeFileAtomic(path.join(dir, 'keys.json'), 'new')).rejects.toThrow(/no space left/);
     expect(readFileSync(path.join(dir, 'keys.json'), 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['keys.json']);
+  });
+
+  it("the stamp a write returns is the file's in its place until it is written again, even in place with its times set back", async () => {
+    const dir = path.join(root, 'stamp');
+    const file = path.join(dir, 'DriveManifest.xml');
+    const stamp = await writeFileAtomicStamped(file, '<a/>', { mkdirs: true });
+    expect(sameStamp(await readStamp(file), stamp)).toBe(true);
+    // another program writes the same bytes in place and sets its modified time back: the change time tells
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const before = (await readStamp(file))!;
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(file, '<a/>');
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const after = (await readStamp(file))!;
+    expect([after.ino, after.size, after.mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
+    expect(sameStamp(after, before)).toBe(false);
+    // written again the same way: another stamp; gone: none
+    const again = await writeFileAtomicStamped(file, '<a/>');
+    expect(sameStamp(again, stamp)).toBe(false);
+    rmSync(file);
+    expect(await readStamp(file)).toBeUndefined();
+    expect(sameStamp(await readStamp(file), again)).toBe(false);
   });
 
   it('temporaries a crash left are found and removed', async () => {

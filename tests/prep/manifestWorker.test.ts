@@ -10,7 +10,8 @@ import { HEADER_FILE, MANIFEST_FILE, parseDriveHeader, parseDriveManifest } from
 import { pickedEntries } from '../../main/core/prep/app/inputs';
 import { Journal } from '../../main/core/prep/journal/journal';
 import { ManifestWorkers } from '../../main/core/prep/engine/manifests';
-import { fileStamp, sortInTurns } from '../../main/core/prep/drive-format/driveFiles';
+import { sortInTurns } from '../../main/core/prep/drive-format/driveFiles';
+import { readStamp } from '../../shared/node/atomicWrite';
 import { PrepSession } from '../../main/core/prep/engine/session';
 import { workerFile } from '../../main/core/prep/threads/workerBoot';
 import { makeDrives, type TestDrives } from './drives.helpers';
@@ -84,7 +85,7 @@ describe('the manifest of a drive with many files', () => {
         t: 'manifest-done',
         manifestHash: MD5(xml),
         blobs: count,
-        manifestStamp: fileStamp(join(elsewhere, MANIFEST_FILE)),
+        manifestStamp: await readStamp(join(elsewhere, MANIFEST_FILE)),
       });
     } finally {
       workers.terminate();

@@ -4,10 +4,16 @@
 // A document that does not parse or fails its schema is moved aside — kept, named with the time —
 // and the store starts from its default, saying so once through `recovered`. The temporaries a
 // write killed half-way left beside the file are removed at the store's first read or write.
-import { rename, readFile, stat } from 'node:fs/promises';
+import { rename, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { removeLeftTempsOf, writeFileAtomicStamped, type FileStamp } from '../../../shared/node/atomicWrite';
+import {
+  readStamp,
+  removeLeftTempsOf,
+  sameStamp,
+  writeFileAtomicStamped,
+  type FileStamp,
+} from '../../../shared/node/atomicWrite';
 import { messageOf } from '../../../shared/errors';
 
 export interface DocumentStore<T> {
@@ -97,8 +103,8 @@ export function jsonFileStore<S extends z.ZodType>(
       await sweep();
       let seen: FileStamp | undefined;
       if (options.cache) {
-        seen = await stampOf(file);
-        if (cached && seen && sameStamp(cached.stamp, seen)) return cached.value;
+        seen = await readStamp(file);
+        if (cached && sameStamp(cached.stamp, seen)) return cached.value;
       }
       let text: string;
       try {
@@ -140,18 +146,4 @@ export function jsonFileStore<S extends z.ZodType>(
     },
   };
   return store;
-}
-
-/** The stamp of the file on disk now; undefined when there is none (or it cannot be looked at). */
-async function stampOf(file: string): Promise<FileStamp | undefined> {
-  try {
-    const st = await stat(file);
-    return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
-  } catch {
-    return undefined;
-  }
-}
-
-function sameStamp(a: FileStamp, b: FileStamp): boolean {
-  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }

@@ -2,7 +2,7 @@
 // DriveInfo file next to the journal. Every write is atomic and durable (write.ts: temporary file,
 // fsync, rename, fsync of the folder).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import {
   HEADER_FILE,
@@ -22,6 +22,7 @@ import {
 import { recordToBlob, type FileRecord } from './fileRecord';
 import { placeSidecars } from './sidecars';
 import { writeAtomicAsync } from './write';
+import type { FileStamp } from '../../../../shared/node/atomicWrite';
 import { messageOf } from '../../../../shared/errors';
 
 /** A `breathe` called often that gives the turn only every few milliseconds. */
@@ -145,7 +146,7 @@ export async function writeDriveRoot(
     /** awaited once the manifest is built, before it is written (the data's last flush) */
     beforeWrite?: Promise<void>;
   },
-): Promise<{ manifestHash: string; blobs: number; manifestStamp: string }> {
+): Promise<{ manifestHash: string; blobs: number; manifestStamp: FileStamp }> {
   let foreign: ManifestBlob[] = [];
   // Blobs of other journals can only be in sessions this journal does not know: when the header
   // names none, the old manifest (tens of MB on a full drive) need not be read.
@@ -203,8 +204,7 @@ export async function writeDriveRoot(
   }
   cut();
   await opts.beforeWrite;
-  await writeAtomicAsync(join(root, MANIFEST_FILE), chunks);
-  const manifestStamp = fileStamp(join(root, MANIFEST_FILE));
+  const manifestStamp = await writeAtomicAsync(join(root, MANIFEST_FILE), chunks);
   const manifestHash = hash.digest('hex').toUpperCase();
   const old = readHeader(root);
   const sessionIds = [...new Set([...(old?.sessionIds ?? []), ...opts.newSessions, ...sessions])]
@@ -222,21 +222,6 @@ export async function writeDriveRoot(
   if (opts.generatedId || old?.generatedId) header.generatedId = true;
   await writeAtomicAsync(join(root, HEADER_FILE), serializeDriveHeader(header));
   return { manifestHash, blobs: blobs.length, manifestStamp };
-}
-
-/**
- * A file as stat sees it (inode, size, modified and changed times): a file written again, in place
- * or replaced, has another stamp. The same stamp means nothing wrote it since (its change time
- * cannot be set back), on the file systems an import drive may have; a different one means it may
- * have changed, not that it did. Empty when it cannot be read.
- */
-export function fileStamp(path: string): string {
-  try {
-    const s = statSync(path);
-    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
-  } catch {
-    return '';
-  }
 }
 
 /**

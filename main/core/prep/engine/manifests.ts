@@ -18,6 +18,7 @@ import { TMP_DIR, type ManifestInit, type ManifestReply, type ToManifestWorker }
 import type { DriveRun, FailedFile } from './schedule';
 import { startWorker } from '../threads/workerBoot';
 import { HaulError, messageOf } from '../../../../shared/errors';
+import type { FileStamp } from '../../../../shared/node/atomicWrite';
 
 export class ManifestError extends HaulError {
   constructor(code: string, message: string) {
@@ -214,7 +215,7 @@ export async function writeHeaders(
 
 /**
  * The manifest, header and DriveInfo of every drive that holds files of this journal; with each
- * drive, the stamp of the manifest as it was written (fileStamp), to tell later whether it is still
+ * drive, the stamp of the manifest as it was written (a FileStamp), to tell later whether it is still
  * the one this run wrote.
  */
 export async function writeManifests(
@@ -226,9 +227,9 @@ export async function writeManifests(
   failed: FailedFile[],
   /** the last flush of the drives' data (DriveScheduler.flushBehind), awaited before a manifest is written */
   flushed?: Promise<void>,
-): Promise<{ drives: PreparedDrive[]; stamps: Map<string, string> }> {
+): Promise<{ drives: PreparedDrive[]; stamps: Map<string, FileStamp> }> {
   const drives: PreparedDrive[] = [];
-  const stamps = new Map<string, string>();
+  const stamps = new Map<string, FileStamp>();
   const todo = runs.filter(
     (r) =>
       r.state !== 'removed' && (r.filesTotal > 0 || r.filesDone > 0 || journal.filesOnDrive(r.info.driveId).length > 0),

@@ -21,7 +21,7 @@ import type {
 import type { AbsentDrive, PlanSummary, PrepEvent } from '../../../../shared/prep/types';
 import type { DriveLister } from '../../drives/list';
 import type { TargetInfo } from '../../drives/target';
-import { fileStamp, readHeader, readManifest } from '../drive-format/driveFiles';
+import { readHeader, readManifest } from '../drive-format/driveFiles';
 import { releaseDrive } from '../../drives/release';
 import type { FileTable } from '../plan/fileTable';
 import { fileKey, Journal } from '../journal/journal';
@@ -40,6 +40,7 @@ import { verifyItems, verifyTarget } from '../verify/verify';
 import { planVerify, runVerify, verifyBytes } from './verifyRun';
 import { workerFile } from '../threads/workerBoot';
 import { HaulError, messageOf } from '../../../../shared/errors';
+import { readStamp, sameStamp, type FileStamp } from '../../../../shared/node/atomicWrite';
 
 export type { PrepTarget };
 
@@ -724,7 +725,7 @@ async function removeTemporaries(runs: DriveRun[]): Promise<void> {
 async function dropChangedManifests(
   drives: PreparedDrive[],
   takenOver: Set<string>,
-  stamps: Map<string, string>,
+  stamps: Map<string, FileStamp>,
 ): Promise<string[]> {
   const notOnDrive: string[] = [];
   for (const d of [...drives]) {
@@ -886,13 +887,13 @@ function fullDrives(runs: { state: string; info: TargetInfo; fullWhy?: string | 
   return full.map((r) => `${r.info.driveId} ${r.fullWhy}`).join('; ');
 }
 
-/** MD5 (Base16 upper case) of the drive's DriveManifest.xml as it is now; undefined when it cannot be read. */
 /** Whether the drive's manifest is the one this run wrote: its stamp as written, or else its bytes' hash. */
-async function stillWritten(d: PreparedDrive, stamp: string | undefined): Promise<boolean> {
-  if (stamp && fileStamp(join(d.target, MANIFEST_FILE)) === stamp) return true;
+async function stillWritten(d: PreparedDrive, stamp: FileStamp | undefined): Promise<boolean> {
+  if (sameStamp(await readStamp(join(d.target, MANIFEST_FILE)), stamp)) return true;
   return (await manifestHashOnDrive(d.target)) === d.manifestHash;
 }
 
+/** MD5 (Base16 upper case) of the drive's DriveManifest.xml as it is now; undefined when it cannot be read. */
 async function manifestHashOnDrive(target: string): Promise<string | undefined> {
   try {
     const hash = createHash('md5');

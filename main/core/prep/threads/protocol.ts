@@ -2,6 +2,7 @@
 // workers, and the one-off manifest writer.
 import type { MessagePort } from 'node:worker_threads';
 import type { FileRecord } from '../drive-format/fileRecord';
+import type { FileStamp } from '../../../../shared/node/atomicWrite';
 
 export interface CopyTask {
   /** file index in the plan */
@@ -90,7 +91,7 @@ export type ToManifestWorker =
   | { t: 'records'; records: FileRecord[] }
   | { t: 'write'; init: Omit<ManifestInit, 'records'>; withRecords?: true };
 export type ManifestReply =
-  | { t: 'manifest-done'; manifestHash: string; blobs: number; manifestStamp: string }
+  | { t: 'manifest-done'; manifestHash: string; blobs: number; manifestStamp: FileStamp }
   | { t: 'manifest-error'; code: string; message: string };
 
 export interface CopyResult {
