@@ -8,8 +8,9 @@
 // Both are reported before their data is flushed ("written behind", where syncfs is to be had):
 // the engine journals each with a write-behind place, and a syncfs (from the first 4 MiB on, one at
 // a time: flusher.ts, syncfsDue) confirms the places it covers (`synced`); the last ones are
-// flushed and confirmed while the engine builds the manifest. A resume re-reads an unconfirmed copy and checks its block MD5s before it counts it
-// as done. Without syncfs, each file is flushed (fsync) before it is reported.
+// flushed and confirmed while the engine builds the manifest. A resume re-reads an unconfirmed
+// copy and checks its block MD5s before it counts it as done. Without syncfs, each file is flushed
+// (fsync) before it is reported.
 import { closeSync, fstatSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -523,7 +524,7 @@ class CopyWorker {
       lastStart: this.syncStarted,
     };
     if (syncfsDue(state, Date.now())) {
-      if (this.behind.bytes + this.syncing.bytes >= BEHIND_LIMIT) this.finishSync(true);
+      if (behind.bytes + syncing.bytes >= BEHIND_LIMIT) this.finishSync(true);
       this.startSync();
     }
   }
