@@ -1,7 +1,6 @@
 // The drives' BitLocker recovery keys: masked until the person asks, fetched from the service only
 // then (jobs.bitLockerKeys), kept in this dialog alone and forgotten when it closes; each can be
 // copied.
-import { useState } from 'react';
 import {
   Button,
   Caption1,
@@ -19,7 +18,7 @@ import {
 } from '@fluentui/react-components';
 import { Copy16Regular, Eye20Regular } from '@fluentui/react-icons';
 import type { JobView } from '../../../../shared/jobs/schemas';
-import { useHaul } from '../../store';
+import { useRevealedKeys } from '../../hooks/useRevealedKeys';
 
 const useStyles = makeStyles({
   list: {
@@ -39,27 +38,7 @@ const MASK = '••••••-••••••-••••••-•••
 
 export function KeysDialog({ job, onClose }: { job: JobView; onClose: () => void }) {
   const styles = useStyles();
-  const fetchKeys = useHaul((s) => s.jobs.bitLockerKeys);
-  const [keys, setKeys] = useState<Record<string, string> | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [copied, setCopied] = useState<string | undefined>(undefined);
-  const reveal = async () => {
-    setBusy(true);
-    setError(undefined);
-    const r = await fetchKeys(job.name);
-    setBusy(false);
-    if (r.ok) setKeys(Object.fromEntries(r.value.keys.map((k) => [k.driveId, k.bitLockerKey])));
-    else setError(r.error.message);
-  };
-  const copy = async (driveId: string, key: string) => {
-    try {
-      await navigator.clipboard.writeText(key);
-      setCopied(driveId);
-    } catch {
-      setError('The clipboard refused the key. Select it and copy it by hand.');
-    }
-  };
+  const { keys, busy, error, copied, reveal, copy } = useRevealedKeys(job);
   const drives = job.drives.filter((d) => d.hasBitLockerKey);
   return (
     <Dialog open onOpenChange={(_e, d) => !d.open && onClose()}>
