@@ -1,7 +1,7 @@
-// The tracker's document in the data folder: the last state seen of every job, when each
-// connection's first list was taken, and the notices made from it that are not yet in the centre
-// (the outbox). They change in one atomic write, so a notice exists exactly when the state that
-// caused it is remembered.
+// The tracker's document in the data folder: the last state seen of every job, the notices made
+// from it that are not yet in the centre (the outbox), and when each connection's first list was
+// taken. States and outbox change in one atomic write, so a notice exists exactly when the state
+// that caused it is remembered.
 import path from 'node:path';
 import * as z from 'zod';
 import { JobSnapshot, NoticeDraft } from '../../../shared/notifications';
