@@ -29,6 +29,15 @@ export interface DiffResult {
   notices: NoticeDraft[];
 }
 
+export interface DiffOptions {
+  /**
+   * A job seen for the first time is news: it ended after Haul began following the connection
+   * (its first list is taken), so a job first seen already over tells how it ended. Without it, a
+   * first sighting tells only the alerts in force (the first list of a connection: no old news).
+   */
+  firstSightingIsNews?: boolean;
+}
+
 // Where a notice falls in the life cycle: phases follow the job states (Creating 0 … Completed/
 // Closed 5); inside a phase, the drives' steps (the cause) come before the job's (the effect).
 // A fault resolved comes first, a new fault and the reminders last.
@@ -222,6 +231,21 @@ function deadlineReminders(job: ObservedJob, next: JobSnapshot, now: number): Or
 }
 
 /**
+ * The ending of a job first seen already over (Completed or Closed): the notice a job followed
+ * all along got when it took its last step, with the verdict it ended with.
+ */
+function endingNotice(job: ObservedJob): Ordered | undefined {
+  if (job.state !== 'Completed' && job.state !== 'Closed') return undefined;
+  const last = jobSteps('Creating', job.state, job.drives, job.cancelRequested).at(-1);
+  const from = last?.from ?? 'Packaging';
+  return {
+    phase: jobRank(job.state),
+    sub: 2,
+    text: jobStateText(job.name, from, job.state, job.cancelRequested, job.verdict),
+  };
+}
+
+/**
  * `now` is the service's clock (the deadlines are reckoned on it; the local sandbox's moves with
  * `ops advance`); `at` is Haul's own, for when things were seen.
  */
@@ -230,6 +254,7 @@ export function diffJob(
   seen: Observation,
   now: number,
   at = now,
+  opts: DiffOptions = {},
 ): DiffResult | undefined {
   if (!seen.found) {
     if (!prev || prev.gone) return undefined;
@@ -245,6 +270,11 @@ export function diffJob(
   const out: Ordered[] = [];
 
   if (prev && last) out.push(...changeNotices(prev, job, next, now));
+  // A job first seen already over, once the connection's first list is taken: how it ended.
+  else if (opts.firstSightingIsNews) {
+    const ending = endingNotice(job);
+    if (ending) out.push(ending);
+  }
 
   // Alerts in force that were never told: at a job's first sighting (a job made in the portal,
   // seen first with a drive missing), or once its error logs were read. Told once while they last.

@@ -443,6 +443,46 @@ describe('the notices say the same (shared/notifications)', () => {
     expect(again.notices).toEqual([]);
   });
 
+  it("D4 D7 J11: a job first seen already Closed, once it is news (after the connection's first list), tells its alerts and then how it ended, in life-cycle order, once", () => {
+    const bad = { driveId: 'WDBAD2', state: 'ShippedBack', bytesSucceeded: 10, errorLogUri: LOG('WDBAD2') };
+    const log = errorLog('WDBAD2', [{ blobPath: 'x/y.bin', length: 5 }]);
+    const v = view(job('Closed', [good, lost, bad]), [shipping([good, lost, bad])], { WDBAD2: log });
+    const news = { firstSightingIsNews: true };
+    const first = diffJob(undefined, { found: true, job: observeForNotices(v)! }, T0.getTime(), T0.getTime(), news)!;
+    expect(first.notices.map((n) => [n.kind, n.rule, n.driveId, n.title])).toEqual([
+      ['neverReceived', 'D4', 'WDLOST1', 'Drive WDLOST1 of job photos never arrived'],
+      ['completedMoreInfo', 'D7', 'WDBAD2', 'Drive WDBAD2 of job photos finished with 1 error'],
+      ['jobState', 'J11', undefined, 'Job photos is Closed: partly imported'],
+    ]);
+    expect(first.notices[2]!.body).toMatch(/WDLOST1: never arrived/);
+    const again = diffJob(
+      JSON.parse(JSON.stringify(first.next)) as JobSnapshot,
+      { found: true, job: observeForNotices(v)! },
+      T0.getTime() + 60_000,
+      T0.getTime() + 60_000,
+      news,
+    )!;
+    expect(again.notices).toEqual([]);
+  });
+
+  it('J10 J14: a job first seen already Completed, once it is news, says so (cancelled: nothing imported); one first seen still active says nothing, as before', () => {
+    const news = { firstSightingIsNews: true };
+    const first = (v: JobView) =>
+      diffJob(undefined, { found: true, job: observeForNotices(v)! }, T0.getTime(), T0.getTime(), news)!.notices;
+    expect(first(view(job('Completed', [good]), [shipping([good])])).map((n) => [n.rule, n.title])).toEqual([
+      ['J10', 'Job photos is Completed'],
+    ]);
+    const cancelled = first(
+      view(job('Completed', [{ driveId: 'WDC', state: 'ShippedBack' }], { cancel: true }), [
+        job('Received', [{ driveId: 'WDC', state: 'Received' }], { cancel: true }),
+      ]),
+    );
+    expect(cancelled.map((n) => [n.rule, n.title])).toEqual([['J14', 'Job photos is Completed (cancelled)']]);
+    expect(cancelled[0]!.body).toMatch(/^Nothing was imported/);
+    expect(first(view(job('Transferring', [{ ...good, state: 'Transferring' }]), [shipping([good])]))).toEqual([]);
+    expect(first(view(job('Packaging', [{ ...good, state: 'Completed' }]), [shipping([good])]))).toEqual([]);
+  });
+
   it('F1: a job first seen Faulted tells it once', () => {
     const v = view(job('Faulted', [{ driveId: 'WDF', state: 'Received' }]));
     const first = diffJob(undefined, { found: true, job: observeForNotices(v)! }, T0.getTime())!;

@@ -7,6 +7,11 @@
 // (JobSource.watch): a job is followed from the first answer that shows it, and a change a screen
 // saw is told at once, not at the tracker's next poll of that job.
 //
+// First sightings: the first list of a connection is its baseline (remembered with the states):
+// the jobs in it are taken as they are, telling only the alerts in force (a drive never received,
+// a drive copied with errors, Faulted), not years of old endings. A job first seen after it is
+// news: one already over (made elsewhere and finished while Haul was closed) tells how it ended.
+//
 // Exactly once: the state seen of a job and the notices it caused are written together (the
 // outbox, trackerStore.ts) before any notice is delivered; delivery then empties the outbox, and
 // the centre drops an id it already has. A restart delivers what the outbox still holds and diffs
@@ -224,6 +229,11 @@ export class Tracker {
       .map(([n]) => n);
   }
 
+  /** Whether the current connection's first list was taken (then a job first seen is news). */
+  private hasBaseline(): boolean {
+    return this.doc?.baselines?.[this.key] !== undefined;
+  }
+
   /** The remembered jobs of the current connection (another connection's jobs are not gone, just elsewhere). */
   private jobs(): TrackerDoc['connections'][string] {
     return this.doc?.connections[this.key] ?? {};
@@ -252,7 +262,8 @@ export class Tracker {
       const fresh = new Set<string>();
       const waiting = new Set<string>();
       let now = this.clock.now();
-      if (full || now >= this.listDue) {
+      const listing = full || now >= this.listDue;
+      if (listing) {
         const listed = await source.list();
         now = this.clock.now();
         this.listDue = now + this.intervals.listMs;
@@ -261,8 +272,9 @@ export class Tracker {
         for (const job of listed) {
           const known = this.jobs()[job.name];
           if (known && !known.gone) continue;
-          // A job seen for the first time (or a name used again): remembered as it is; only the
-          // alerts it is already in (a drive never received, a drive with errors, Faulted) are told.
+          // A job seen for the first time (or a name used again): remembered as it is, telling the
+          // alerts it is already in (a drive never received, a drive with errors, Faulted); after
+          // the connection's baseline, also how it ended if it is over (commit).
           // Its verdict waits for an error log: Get Job (below) reads it first.
           if (job.verdict.kind === 'checking') {
             waiting.add(job.name);
@@ -299,6 +311,9 @@ export class Tracker {
         const snap = seen ? (await this.commit([[name, seen]])).get(name) : this.jobs()[name];
         if (snap) this.due.set(name, at + pollInterval(snap.state, this.intervals));
       }
+      // The connection's first list, with the jobs it had waiting for their error logs, is taken:
+      // it is the baseline (also when it held no job). Not before: a retry must not tell them.
+      if (listing && !this.hasBaseline()) await this.markBaseline();
       this.failures = 0;
       const now2 = this.clock.now();
       this.setStatus({ state: 'online', jobs: this.tracked().length, lastSuccessAt: now2, message: undefined });
@@ -316,6 +331,12 @@ export class Tracker {
     }
   }
 
+  private async markBaseline(): Promise<void> {
+    if (!this.doc) return;
+    this.doc = { ...this.doc, baselines: { ...this.doc.baselines, [this.key]: this.clock.now() } };
+    await this.opts.store.write(this.doc);
+  }
+
   /** Whether a view is older than the last one taken for its job (then it is skipped); else notes its time. */
   private older(name: string, view: JobView): boolean {
     const at = Date.parse(view.observedAt);
@@ -327,7 +348,8 @@ export class Tracker {
 
   /**
    * Diffs each observation (in order, each against the state the one before left), remembers the
-   * new states and their notices in one write, then delivers the notices. The snapshot of each job after.
+   * new states and their notices in one write, then delivers the notices. The snapshot of each job
+   * after. A job first seen is news once the connection has its baseline.
    */
   private async commit(batch: [string, Observation][]): Promise<Map<string, JobSnapshot | undefined>> {
     const snaps = new Map<string, JobSnapshot | undefined>();
@@ -335,9 +357,12 @@ export class Tracker {
     let jobs = this.jobs();
     let copied = false;
     const notices: NoticeDraft[] = [];
+    const firstSightingIsNews = this.hasBaseline();
     for (const [name, seen] of batch) {
       const prev = jobs[name];
-      const r = diffJob(prev, seen, (this.opts.serviceNow ?? this.clock.now)(), this.clock.now());
+      const r = diffJob(prev, seen, (this.opts.serviceNow ?? this.clock.now)(), this.clock.now(), {
+        firstSightingIsNews,
+      });
       if (!r || (prev && r.notices.length === 0 && JSON.stringify(prev) === JSON.stringify(r.next))) {
         snaps.set(name, prev);
         continue;
