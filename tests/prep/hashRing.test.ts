@@ -1,6 +1,6 @@
 // What the copy journals for each file, whatever its size: the MD5 of every 4 MiB block (small
-// files are hashed many to a ring slot, big ones a block per slot; by the SIMD lanes, and by the
-// two OpenSSL hashers a runtime without WebAssembly SIMD gets), and the
+// files hashed in batches by the copy threads, big ones a block per ring slot by the hashers; in
+// the SIMD lanes, or with OpenSSL's MD5 where a runtime has no WebAssembly SIMD), and the
 // whole-file MD5 only for a file of at most one block (main/core/prep/README.md, "The whole-file
 // MD5"). Copied onto a loop-mounted ext4 drive (a temp folder where loop devices are missing).
 import { createHash, randomBytes } from 'node:crypto';

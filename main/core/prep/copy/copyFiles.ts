@@ -254,7 +254,7 @@ function copySmallBytes(
   return got;
 }
 
-/** Where a small file's bytes go to be hashed: the copy worker's ring, the second copier's batch. */
+/** Where a small file's bytes go to be hashed: each copier's own batch (md5Lanes.ts's Md5Batch). */
 export interface SmallFileHasher {
   /** room for `len` bytes: the buffer and where in it */
   room(len: number): { buf: Buffer; at: number };

@@ -1,6 +1,7 @@
-// Worker entry: a copy worker, one per target drive, off the main event loop. Each file is read
+// Worker entry: a copy worker, one per target drive, off the main event loop. A big file is read
 // once into a ring of shared slots (hash/hashRing.ts) while hasher threads compute the MD5 of every
-// 4 MiB block (and of every small file, packed many to a slot); a writer thread writes big files'
+// 4 MiB block; a small file's bytes are hashed here, many at once in the SIMD lanes, as the second
+// copier does its own; a writer thread writes big files'
 // blocks from the ring (blockWriter.ts: direct I/O where the drive's file system takes it); a
 // flusher thread writes to the disk as the copy goes on; a second copier (smallCopyWorker.ts)
 // takes slices of the small files. A big file goes to a temporary under <root>/.haul-tmp and is
@@ -37,10 +38,12 @@ import {
   openSource,
   readWithRetry,
   sleep,
+  type SmallFileHasher,
 } from './copyFiles';
 import { BlockWriter, WriteFailed } from './blockWriter';
 import { canSyncfs, Flusher, syncfsDue } from '../flush/flusher';
 import { HashRing } from '../hash/hashRing';
+import { Md5Batch } from '../hash/md5Lanes';
 import { siblingWorker, runNicer, startWorker } from '../threads/workerBoot';
 import {
   TMP_DIR,
@@ -57,13 +60,14 @@ import { messageOf } from '../../../../shared/messageOf';
 
 /**
  * Small files copied and not yet reported: at most 4 MiB (what a kill -9 can make the next run copy
- * again, besides the files in hand): here two batches of 1.5 MiB (or 384 files, or 250 ms), one
- * being filled while the hasher hashes the other, which is reported once the next is full; and the
- * second copier's batch of 1 MiB (smallCopyWorker.ts).
+ * again, besides the files in hand): here a batch of 1.5 MiB (or 384 files, or 250 ms), hashed and
+ * reported once full; and the second copier's batch of 1 MiB (smallCopyWorker.ts).
  */
 const REPORT_BYTES = 1.5 * 1024 * 1024;
 const REPORT_FILES = 384;
 const REPORT_MS = 250;
+/** small files' bytes waiting to be hashed here: the lanes take them a MiB at a time */
+const HASH_BYTES = 1024 * 1024;
 /**
  * Reported files not yet flushed: a syncfs starts when `syncfsDue` says (flush/flusher.ts), in the
  * flusher while the copy goes on; with 256 MiB unflushed the copy waits for the running one. A
@@ -256,11 +260,15 @@ class CopyWorker {
   /** Which file this worker reads now (the engine watches for a read that stopped answering). */
   private readonly reading: Int32Array;
   readonly queue: CopyTask[] = [];
-  /** small files: being copied, being hashed (`hashedMark` collects them), reported not flushed, flushing */
+  /** small files: copied and not reported (their MD5s as `smallHash` gives them), reported not flushed, flushing */
   private filling = emptyBatch();
   private fillingSince = 0;
-  private hashing = emptyBatch();
-  private hashedMark = 0;
+  // room for a batch just under HASH_BYTES and one more file of less than a block (read with one byte more)
+  private readonly smallHash = new Md5Batch(HASH_BYTES + SMALL_FILE);
+  private readonly smallHasher: SmallFileHasher = {
+    room: (len) => ({ buf: this.smallHash.buf, at: this.smallHash.room(len) }),
+    add: (len, done) => this.smallHash.add(len, done),
+  };
   private behind = emptyBatch();
   private behindSince = 0;
   /** when the last syncfs started */
@@ -286,8 +294,7 @@ class CopyWorker {
     this.ring = new HashRing(init.hashers);
     this.writer = new BlockWriter(this.ring.memory, this.ring.slotCount, import.meta.url);
     this.ring.beforeReuse = (slot) => this.writer.free(slot);
-    // the helpers boot while the first tasks arrive
-    this.ring.start(import.meta.url);
+    // the flusher boots while the first tasks arrive; the hashers once a big file is among them
     this.flusher.start(import.meta.url, init.root);
     this.reading = new Int32Array(init.reading);
   }
@@ -331,8 +338,8 @@ class CopyWorker {
       if (before.size < SMALL_FILE) tmp = join(this.init.root, task.rel);
       dst = this.target.create(tmp, copyMode(task.src, before.mode));
       if (before.size < SMALL_FILE) {
-        // packed into the ring's slot with others
-        const result = copySmallFile(this.target, task, src, dst, before, this.ring, !batchFlush);
+        // hashed here with the others of its batch
+        const result = copySmallFile(this.target, task, src, dst, before, this.smallHasher, !batchFlush);
         if (result.size) this.progress(result.size);
         return { task, tmp, result };
       }
@@ -365,6 +372,8 @@ class CopyWorker {
     const what = `writing ${task.rel}`;
     let pos = 0;
     const direct = this.writer.openDirect(tmp);
+    // every hasher (started already when the tasks held a big file; not for a small one that grew)
+    this.ring.start(import.meta.url, true);
     this.ring.useAllHashers(import.meta.url);
     try {
       for (;;) {
@@ -444,22 +453,13 @@ class CopyWorker {
     this.behind.bytes += bytes;
   }
 
-  /** Reports the batch being hashed once its MD5s are in: written behind when syncfs will flush it. */
-  private reportHashed(): void {
-    if (!this.hashing.files.length) return;
-    this.ring.collect(this.hashedMark);
-    const done = this.hashing;
-    this.hashing = emptyBatch();
-    this.report(done.files, done.bytes);
-  }
-
-  /** The batch being filled goes to the hashers' side; the one before is reported first. */
+  /** The small files copied so far, hashed (what is left of their bytes) and reported: written behind when syncfs will flush them. */
   private handOver(): void {
-    this.reportHashed();
     if (!this.filling.files.length) return;
-    this.hashedMark = this.ring.mark();
-    this.hashing = this.filling;
+    this.smallHash.flush();
+    const done = this.filling;
     this.filling = emptyBatch();
+    this.report(done.files, done.bytes);
   }
 
   /** The running syncfs, once done (waiting for it when `wait`): the files it covers are confirmed. */
@@ -532,7 +532,6 @@ class CopyWorker {
   /** Everything copied so far reported, when there is nothing left to copy; what is written behind starts to flush. */
   private reportAll(): void {
     this.handOver();
-    this.reportHashed();
     if (!batchFlush) return;
     this.finishSync(false);
     this.startSync();
@@ -549,13 +548,12 @@ class CopyWorker {
   /** Everything copied so far reported and flushed (the drive stops: full). */
   private commitAll(): void {
     this.handOver();
-    this.reportHashed();
     this.flushAll();
   }
 
   /** What this worker had and did not report goes back (its partial copies removed); reported files stay. */
   private returnAll(current: CopyTask | undefined, second: number[]): number[] {
-    const held = [...this.hashing.files, ...this.filling.files];
+    const held = this.filling.files;
     const ids = [
       ...(current ? [current.id] : []),
       ...held.map((p) => p.task.id),
@@ -575,7 +573,6 @@ class CopyWorker {
         /* gone */
       }
     }
-    this.hashing = emptyBatch();
     this.filling = emptyBatch();
     this.queue.length = 0;
     return ids;

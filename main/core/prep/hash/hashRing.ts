@@ -1,7 +1,7 @@
 // The ring of shared 4 MiB slots between a copy thread and its hashing thread: the copy thread
 // reads data into a slot, hands it over and writes it to the drive while the hasher computes the
-// MD5 of each piece of it. A slot holds one block of a big file, or many small files packed one
-// after another (a piece each). The ring lives in a shared WebAssembly memory, so one hasher runs
+// MD5 of each piece of it: a slot holds one block of a big file (small files are hashed by the
+// copy threads themselves, in batches: md5Lanes.ts's Md5Batch). The ring lives in a shared WebAssembly memory, so one hasher runs
 // four MD5s at once in SIMD lanes (md5Lanes.ts) over pieces of up to four slots; where WebAssembly
 // SIMD is missing, two hashers take the slots in turn (even and odd) with OpenSSL's MD5. A slot is
 // free again once it is hashed. The hashers' side is `runHasher` (hashBlocksWorker.ts); the copy
@@ -189,7 +189,7 @@ export class HashRing {
   /**
    * Starts the hashers, from the folder of `self` (the copy worker's own URL): the first SIMD
    * hasher (or both OpenSSL ones) now, a second SIMD one with `more` (it waits until
-   * `useAllHashers`: small files keep one, whose lanes their many pieces keep busy).
+   * `useAllHashers`).
    */
   start(self: string, more = false): void {
     const want = this.kind === 'simd' && !more ? 1 : this.hashers;
@@ -236,19 +236,13 @@ export class HashRing {
     return this.current();
   }
 
-  /** The slot that `block` or `room` gave last: its number, and where it is in `memory`. */
+  /** The slot that `block` gave last: its number, and where it is in `memory`. */
   slot(): { slot: number; offset: number } {
     const slot = this.pos % this.activeSlots;
     return { slot, offset: slot * BLOCK_SIZE };
   }
 
-  /** Room for `len` bytes (at most a block) in the slot being filled: the slot and where to put them. */
-  room(len: number): { buf: Buffer; at: number } {
-    if (this.used + len > BLOCK_SIZE || this.count >= PIECES) this.seal();
-    return { buf: this.current(), at: this.used };
-  }
-
-  /** Adds the `len` bytes just put at the `at` that `room` or `block` gave; `sink` gets their MD5. */
+  /** Adds the `len` bytes just put in the slot that `block` gave; `sink` gets their MD5. */
   add(len: number, sink: DigestSink): void {
     const k = this.pos % this.activeSlots;
     const at = (k * PIECES + this.count) * 2;
@@ -276,17 +270,6 @@ export class HashRing {
   drain(): void {
     this.seal();
     while (this.inFlight.length) this.collectOldest();
-  }
-
-  /** Hands over what is filled; `collect` with the mark returned waits for exactly what was added before. */
-  mark(): number {
-    this.seal();
-    return this.pos;
-  }
-
-  /** Waits until every piece added before `mark` is hashed and its sink called. */
-  collect(mark: number): void {
-    while (this.inFlight.length && this.inFlight[0]! < mark) this.collectOldest();
   }
 
   /** The slot being filled, once its hasher is done with what it held last time round. */
