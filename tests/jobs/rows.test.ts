@@ -3,7 +3,7 @@
 // are the same list as jobs.list (kept or fresh alike), carry every fact the row, the search, the
 // filter and the sort read, and nothing a row does not show (addresses, actions, the timeline).
 // Against the local service, through the bridge's dispatch gate.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { dispatch } from '../../main/core/bridge/dispatch';
 import { localConnection } from '../../main/core/service/local';
 import type { Connection, ConnectionSource } from '../../main/core/service/connection';
 import { JobRowList, type JobList } from '../../shared/ipc/channels/jobs';
+import type { EventPayload } from '../../shared/ipc/contract';
 import type { ChannelName } from '../../shared/ipc/names';
 import { rowOf } from '../../shared/jobs/row';
 import { RETURN_ADDRESS, startTestService, type TestService } from '../service/helpers';
@@ -105,4 +106,39 @@ describe("jobs.rows, the Jobs screen's list", () => {
     const r = await dispatch(core.handlers, 'jobs.rows', { answer: 'old' });
     expect(r).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
+});
+
+describe('a list of many jobs leaves room for the screens', () => {
+  it("answers a reloaded page's kept rows while main builds a fresh list of 1,000 jobs, not after it", async () => {
+    const client = core.context.jobs!.client();
+    const pattern = await client.getJob('rows-b');
+    const many = Array.from({ length: 1000 }, (_, i) => {
+      const name = `many-${String(i).padStart(4, '0')}`;
+      return { ...pattern, name, id: pattern.id?.replace(/rows-b$/, name) };
+    });
+    const listJobs = vi.spyOn(client, 'listJobs').mockResolvedValue(many);
+    // Views published by the fresh list so far, counted when the kept answer arrives.
+    let published = 0;
+    let publishedWhenAnswered: number | undefined;
+    let asked = false;
+    const off = core.events.on((event, payload) => {
+      const e = payload as EventPayload<'job.updated'>;
+      if (event !== 'job.updated' || e.kind !== 'updated' || !e.name.startsWith('many-')) return;
+      published++;
+      if (asked) return;
+      asked = true;
+      // The page reloads while the list is being built: it asks for the kept rows.
+      void dispatch(core.handlers, 'jobs.rows', { answer: 'kept' }).then(() => (publishedWhenAnswered = published));
+    });
+    try {
+      const fresh = (await ask('jobs.rows')) as { jobs: unknown[] };
+      expect(fresh.jobs).toHaveLength(1000);
+      expect(published).toBe(1000);
+      expect(publishedWhenAnswered).toBeDefined();
+      expect(publishedWhenAnswered).toBeLessThan(1000);
+    } finally {
+      off();
+      listJobs.mockRestore();
+    }
+  }, 60_000);
 });
