@@ -7,9 +7,10 @@ export const APP_CHANNELS = ['app.info'] as const;
 export const DRIVES_CHANNELS = ['drives.list', 'drives.prepared', 'drives.release'] as const;
 export const SERVICE_CHANNELS = ['service.status'] as const;
 
-/** Jobs of the connected resource group: list, get, ship, update, cancel, delete, keys, logs, locations. */
+/** Jobs of the connected resource group: list (full views, or the screen's rows), get, ship, update, cancel, delete, keys, logs, locations. */
 export const JOBS_CHANNELS = [
   'jobs.list',
+  'jobs.rows',
   'jobs.get',
   'jobs.create',
   'jobs.update',

@@ -1,5 +1,6 @@
 // The app's view of jobs (pure): the JobView and job record schemas, ARM -> view, and the record's rules.
 export * from './schemas';
+export { JobRow, rowOf } from './row';
 export {
   buildJobView,
   dataCenterView,

@@ -330,14 +330,14 @@ test('the job detail reads in the dark theme too', async ({ browser }) => {
 test('the rows stay where they are while a reloaded list is checked with the service and after it answers', async ({
   page,
 }) => {
-  // The page's fresh jobs.list is held back, so main's kept list and its notice stay on screen until
+  // The page's fresh list (jobs.rows) is held back, so main's kept list and its notice stay on screen until
   // the test lets the answers through.
   let held: Array<() => void> = [];
   await page.routeWebSocket(/\/bridge$/, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((message) => {
       const frame = JSON.parse(String(message)) as { channel?: string; payload?: { answer?: string } };
-      if (frame.channel === 'jobs.list' && frame.payload?.answer !== 'kept') held.push(() => server.send(message));
+      if (frame.channel === 'jobs.rows' && frame.payload?.answer !== 'kept') held.push(() => server.send(message));
       else server.send(message);
     });
     server.onMessage((message) => ws.send(message));

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import type { JobList } from '../../shared/ipc/channels/jobs';
+import type { JobRowList } from '../../shared/ipc/channels/jobs';
 import type { BridgeResult } from '../../shared/ipc/contract';
 import type { JobView } from '../../shared/jobs/schemas';
 import { jobVerdict } from '../../shared/jobs/verdict';
@@ -40,8 +40,8 @@ function view(name: string, state: JobView['state'], observedAt: string): JobVie
   };
 }
 
-/** Each jobs.list call, its request, and the answer the test gives it when it chooses. */
-const calls: { request: unknown; answer(r: BridgeResult<JobList>): void }[] = [];
+/** Each jobs.rows call (the screen's list), its request, and the answer the test gives it when it chooses. */
+const calls: { request: unknown; answer(r: BridgeResult<JobRowList>): void }[] = [];
 const asked = () => calls.map((c) => c.request);
 
 const text = (markup: string) =>
@@ -57,8 +57,8 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 beforeAll(async () => {
   const haul = {
-    jobsList: (request: unknown) =>
-      new Promise<BridgeResult<JobList>>((resolve) => calls.push({ request: request ?? {}, answer: resolve })),
+    jobsRows: (request: unknown) =>
+      new Promise<BridgeResult<JobRowList>>((resolve) => calls.push({ request: request ?? {}, answer: resolve })),
   };
   (globalThis as unknown as { window: unknown }).window = { haul };
   store = (await import('../../renderer/src/store')).useHaul;

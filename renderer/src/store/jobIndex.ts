@@ -1,11 +1,12 @@
 // Which jobs the list shows, in which order, kept as a prepared index so that a keystroke in the
-// search, a filter or a sort costs a scan of short strings, not a pass over every job's view: each
+// search, a filter or a sort costs a scan of short strings, not a pass over every job's row: each
 // job's searchable words (job, storage account, data center, drive ids, tracking number) lowered
 // once, its sort keys computed once, and one sorted order per sort key, built when first asked
 // and then kept up to date one job at a time. The filters: the state ("needs you" = the customer
 // has to act), a search over the names a person may remember, and the sort.
 import { JOB_STATES } from '../../../shared/lifecycle/types';
-import type { JobView, JobViewState } from '../../../shared/jobs/schemas';
+import type { JobViewState } from '../../../shared/jobs/schemas';
+import type { JobRow } from '../../../shared/jobs/row';
 
 export type JobSort = 'updated' | 'name' | 'state' | 'progress';
 export interface JobFilters {
@@ -17,7 +18,7 @@ export interface JobFilters {
 }
 
 /** When the job last changed, as far as Haul knows: the service's lastModifiedAt or the latest observed transition. */
-export function lastUpdated(job: JobView): number | undefined {
+export function lastUpdated(job: JobRow): number | undefined {
   let latest: number | undefined;
   for (const t of [job.lastModifiedAt, ...job.timeline.map((e) => e.at)]) {
     const at = t ? Date.parse(t) : NaN;
@@ -26,12 +27,12 @@ export function lastUpdated(job: JobView): number | undefined {
   return latest;
 }
 
-export function needsCustomer(job: JobView): boolean {
+export function needsCustomer(job: JobRow): boolean {
   return job.nextStep.actor === 'customer';
 }
 
 interface Entry {
-  view: JobView;
+  row: JobRow;
   /** The searchable words, lowered, one per line. */
   hay: string;
   updated: number;
@@ -46,24 +47,24 @@ const stateRank = (s: string) => {
   return i < 0 ? JOB_STATES.length : i;
 };
 
-function entryOf(view: JobView): Entry {
+function entryOf(row: JobRow): Entry {
   const words = [
-    view.name,
-    view.storageAccount,
-    view.location.name,
-    view.deliveryPackage?.trackingNumber,
-    ...view.drives.map((d) => d.driveId),
+    row.name,
+    row.storageAccount,
+    row.location.name,
+    row.deliveryPackage?.trackingNumber,
+    ...row.drives.map((d) => d.driveId),
   ];
   return {
-    view,
+    row,
     hay: words
       .filter((w) => w)
       .join('\n')
       .toLowerCase(),
-    updated: lastUpdated(view) ?? 0,
-    stateRank: stateRank(view.state),
-    progress: view.verdict.progress.percent ?? -1,
-    attention: needsCustomer(view),
+    updated: lastUpdated(row) ?? 0,
+    stateRank: stateRank(row.state),
+    progress: row.verdict.progress.percent ?? -1,
+    attention: needsCustomer(row),
   };
 }
 
@@ -74,8 +75,8 @@ export class JobIndex {
   /** Ascending order per sort key, names only; built on first use. */
   private readonly orders = new Map<JobSort, string[]>();
 
-  constructor(views: Iterable<JobView> = []) {
-    for (const v of views) this.entries.set(v.name, entryOf(v));
+  constructor(rows: Iterable<JobRow> = []) {
+    for (const r of rows) this.entries.set(r.name, entryOf(r));
   }
 
   get size(): number {
@@ -110,21 +111,21 @@ export class JobIndex {
     return order;
   }
 
-  /** Adds a job or replaces its view; each kept order moves that one name to its new place. */
-  upsert(view: JobView): void {
-    const known = this.entries.has(view.name);
-    this.entries.set(view.name, entryOf(view));
+  /** Adds a job or replaces its row; each kept order moves that one name to its new place. */
+  upsert(row: JobRow): void {
+    const known = this.entries.has(row.name);
+    this.entries.set(row.name, entryOf(row));
     for (const [sort, order] of this.orders) {
-      if (known) order.splice(order.indexOf(view.name), 1);
+      if (known) order.splice(order.indexOf(row.name), 1);
       const cmp = this.compare(sort);
       let lo = 0;
       let hi = order.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (cmp(order[mid]!, view.name) < 0) lo = mid + 1;
+        if (cmp(order[mid]!, row.name) < 0) lo = mid + 1;
         else hi = mid;
       }
-      order.splice(lo, 0, view.name);
+      order.splice(lo, 0, row.name);
     }
   }
 
@@ -133,8 +134,8 @@ export class JobIndex {
     for (const order of this.orders.values()) order.splice(order.indexOf(name), 1);
   }
 
-  view(name: string): JobView | undefined {
-    return this.entries.get(name)?.view;
+  row(name: string): JobRow | undefined {
+    return this.entries.get(name)?.row;
   }
 
   /** The names the list shows, in its order. */
@@ -145,7 +146,7 @@ export class JobIndex {
     for (let i = 0; i < order.length; i++) {
       const name = order[f.descending ? order.length - 1 - i : i]!;
       const e = this.entries.get(name)!;
-      if (f.state !== 'all' && (f.state === 'attention' ? !e.attention : e.view.state !== f.state)) continue;
+      if (f.state !== 'all' && (f.state === 'attention' ? !e.attention : e.row.state !== f.state)) continue;
       if (q && !e.hay.includes(q)) continue;
       out.push(name);
     }
@@ -157,18 +158,18 @@ export class JobIndex {
     const counts: Record<string, number> = { all: this.entries.size, attention: 0 };
     for (const e of this.entries.values()) {
       if (e.attention) counts.attention = (counts.attention ?? 0) + 1;
-      counts[e.view.state] = (counts[e.view.state] ?? 0) + 1;
+      counts[e.row.state] = (counts[e.row.state] ?? 0) + 1;
     }
     return counts;
   }
 }
 
 /** The jobs the list shows, in order (one-off: the store keeps a JobIndex instead). */
-export function visibleJobs(jobs: readonly JobView[], f: JobFilters): JobView[] {
-  const index = new JobIndex(jobs);
-  return index.query(f).map((n) => index.view(n)!);
+export function visibleJobs<T extends JobRow>(jobs: readonly T[], f: JobFilters): T[] {
+  const byName = new Map(jobs.map((j) => [j.name, j]));
+  return new JobIndex(jobs).query(f).map((n) => byName.get(n)!);
 }
 
-export function countByState(jobs: readonly JobView[]): Record<string, number> {
+export function countByState(jobs: readonly JobRow[]): Record<string, number> {
   return new JobIndex(jobs).counts();
 }

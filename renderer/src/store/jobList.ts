@@ -2,7 +2,7 @@
 // out from a prepared index (jobIndex.ts) when the jobs or the filters change, never while drawing.
 // The jobs slice hands each change on (put, drop, replace), so a job.updated event moves one row.
 import { JobIndex, type JobFilters } from './jobIndex';
-import type { JobView } from '../../../shared/jobs/schemas';
+import type { JobRow } from '../../../shared/jobs/row';
 import type { SliceCreator } from './slice';
 
 export type { JobFilters, JobSort } from './jobIndex';
@@ -15,8 +15,8 @@ export interface JobListSlice {
   counts: Record<string, number>;
   setFilters(change: Partial<JobFilters>): void;
   /** The whole list, as the service answered it. */
-  replace(views: readonly JobView[]): void;
-  put(view: JobView): void;
+  replace(rows: readonly JobRow[]): void;
+  put(row: JobRow): void;
   drop(name: string): void;
 }
 
@@ -37,12 +37,12 @@ export const createJobListSlice: SliceCreator<'jobList'> = (set, get) => {
       const filters = { ...get().jobList.filters, ...change };
       set({ filters, shown: index.query(filters) });
     },
-    replace(views) {
-      index = new JobIndex(views);
+    replace(rows) {
+      index = new JobIndex(rows);
       changed();
     },
-    put(view) {
-      index.upsert(view);
+    put(row) {
+      index.upsert(row);
       changed();
     },
     drop(name) {

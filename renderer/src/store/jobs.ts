@@ -1,26 +1,31 @@
-// The jobs of the connected resource group, as main's views (shared/jobs JobView): the list, each
-// job by name, the data centers, the drive logs read so far, and the list's filters. Kept fresh
-// by the job.updated event (bridgeEvents.ts) and by watch(), which a screen starts while it shows
-// jobs; every change is handed on to the list's index (jobList.ts). Actions answer with the bridge's error (code, message, target) rather than throwing, so a
-// form can keep what the person typed and point at the field that failed. BitLocker keys are
-// never kept here: bitLockerKeys() hands them to the dialog that asked.
+// The jobs of the connected resource group: the list as the Jobs screen's rows (shared/jobs/row.ts),
+// the full view (shared/jobs JobView) of each job a screen asked for, the data centers, and the
+// jobs gone. Kept fresh by the job.updated event (bridgeEvents.ts) and by watch(), which a screen
+// starts while it shows jobs; every change is handed on to the list's index (jobList.ts). Actions
+// answer with the bridge's error (code, message, target) rather than throwing, so a form can keep
+// what the person typed and point at the field that failed. BitLocker keys are never kept here:
+// bitLockerKeys() hands them to the dialog that asked.
 import { messageOf } from '../../../shared/errors';
 import type {
   BitLockerKeys,
-  JobList,
+  JobRowList,
   JobUpdated,
   ShipJobRequest,
   UpdateJobRequest,
 } from '../../../shared/ipc/channels/jobs';
 import type { BridgeError, BridgeResult } from '../../../shared/ipc/contract';
 import type { JobView, LocationView } from '../../../shared/jobs/schemas';
+import { rowOf, type JobRow } from '../../../shared/jobs/row';
 import { bridge } from '../bridge';
 import type { HaulState, SliceCreator, SliceSet } from './slice';
 
 export type ActionResult<T = JobView> = { ok: true; value: T } | { ok: false; error: BridgeError };
 
 export interface JobsSlice {
-  byName: Record<string, JobView>;
+  /** Every job of the list, as its row. */
+  byName: Record<string, JobRow>;
+  /** The full view of each job a screen asked for (jobs.get, an action's answer), kept fresh by job.updated. */
+  views: Record<string, JobView>;
   /** Names in the service's order; undefined until the first answer. */
   names?: string[];
   /** When the service answered the last list (ISO). */
@@ -71,16 +76,20 @@ export const JOB_EVERY_MS = 3_000;
 
 /**
  * What the slice keeps of the views it is given: a job seen (remember), a job gone (forget), and a
- * fresh list (take), each mirrored into the job list the Jobs screen scrolls.
+ * fresh list of rows (take), each mirrored into the job list the Jobs screen scrolls. A view that
+ * arrives by job.updated reaches its row at once; its full view is kept only for a job a screen
+ * asked for, so the list of thousands stays rows.
  */
 function viewKeeping(set: SliceSet<'jobs'>, get: () => HaulState) {
-  const remember = (view: JobView) => {
-    get().jobList.put(view);
+  const remember = (view: JobView, asked: boolean) => {
+    const row = rowOf(view);
+    get().jobList.put(row);
     set((s) => {
       const { [view.name]: _gone, ...gone } = s.gone;
       const { [view.name]: _err, ...loadErrors } = s.loadErrors;
       return {
-        byName: { ...s.byName, [view.name]: view },
+        byName: { ...s.byName, [view.name]: row },
+        views: asked || s.views[view.name] ? { ...s.views, [view.name]: view } : s.views,
         names: s.names && !s.names.includes(view.name) ? [...s.names, view.name] : s.names,
         gone,
         loadErrors,
@@ -90,20 +99,39 @@ function viewKeeping(set: SliceSet<'jobs'>, get: () => HaulState) {
   const forget = (name: string, at: string) => {
     get().jobList.drop(name);
     set((s) => {
-      const { [name]: _view, ...byName } = s.byName;
-      return { byName, names: s.names?.filter((n) => n !== name), gone: { ...s.gone, [name]: at } };
+      const { [name]: _row, ...byName } = s.byName;
+      const { [name]: _view, ...views } = s.views;
+      return { byName, views, names: s.names?.filter((n) => n !== name), gone: { ...s.gone, [name]: at } };
     });
   };
-  const take = (list: JobList) => {
-    // A job.updated event that arrived while the list was on its way is newer than the list's view.
+  /** Takes a list; answers the names of the full views held that the list shows newer (to ask for again). */
+  const take = (list: JobRowList): string[] => {
+    // A job.updated event that arrived while the list was on its way is newer than the list's row.
     const before = get().jobs.byName;
-    const jobs = list.jobs.map((j) => {
+    const rows = list.jobs.map((j) => {
       const had = before[j.name];
       return had && had.observedAt > j.observedAt ? had : j;
     });
-    get().jobList.replace(jobs);
-    const byName = Object.fromEntries(jobs.map((j) => [j.name, j]));
-    set({ byName, names: jobs.map((j) => j.name), listedAt: list.observedAt, kept: list.kept, error: undefined });
+    get().jobList.replace(rows);
+    const byName = Object.fromEntries(rows.map((j) => [j.name, j]));
+    // A full view of a job the list no longer has is dropped; one older than its row is asked for again.
+    const views: Record<string, JobView> = {};
+    const older: string[] = [];
+    for (const [name, view] of Object.entries(get().jobs.views)) {
+      const row = byName[name];
+      if (!row) continue;
+      views[name] = view;
+      if (row.observedAt > view.observedAt) older.push(name);
+    }
+    set({
+      byName,
+      views,
+      names: rows.map((j) => j.name),
+      listedAt: list.observedAt,
+      kept: list.kept,
+      error: undefined,
+    });
+    return older;
   };
 
   return { remember, forget, take };
@@ -113,8 +141,11 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
   const jobs = () => get().jobs;
   const { remember, forget, take } = viewKeeping(set, get);
   const acted = (answer: ActionResult): ActionResult => {
-    if (answer.ok) remember(answer.value);
+    if (answer.ok) remember(answer.value, true);
     return answer;
+  };
+  const taken = (list: JobRowList) => {
+    for (const name of take(list)) void jobs().load(name);
   };
 
   let listing: Promise<void> | undefined;
@@ -122,17 +153,18 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
     set({ loading: true });
     // Nothing shown yet (the app opened, the page reloaded): the list main kept, at once, then the fresh one.
     if (get().jobs.names === undefined) {
-      const kept = await call(() => bridge().jobsList({ answer: 'kept' }));
-      if (kept.ok) take(kept.value);
+      const kept = await call(() => bridge().jobsRows({ answer: 'kept' }));
+      if (kept.ok) taken(kept.value);
       if (kept.ok && !kept.value.kept) return set({ loading: false });
     }
-    const answer = await call(() => bridge().jobsList());
-    if (answer.ok) take(answer.value);
+    const answer = await call(() => bridge().jobsRows());
+    if (answer.ok) taken(answer.value);
     set(answer.ok ? { loading: false } : { loading: false, error: answer.error });
   }
 
   return {
     byName: {},
+    views: {},
     loading: false,
     loadErrors: {},
     gone: {},
@@ -145,7 +177,7 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
 
     async load(name) {
       const answer = await call(() => bridge().jobsGet({ name }));
-      if (answer.ok) remember(answer.value);
+      if (answer.ok) remember(answer.value, true);
       else if (answer.error.code === 'ResourceNotFound' || answer.error.code === 'not-found')
         forget(name, new Date().toISOString());
       else set((s) => ({ loadErrors: { ...s.loadErrors, [name]: answer.error } }));
@@ -167,7 +199,7 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
     },
 
     applyEvent(event) {
-      if (event.kind === 'updated') remember(event.view);
+      if (event.kind === 'updated') remember(event.view, false);
       else forget(event.name, event.goneAt);
     },
 

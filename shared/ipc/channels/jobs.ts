@@ -16,6 +16,7 @@ import {
   ShippingInformationSchema,
   STORAGE_ACCOUNT_ID_RE,
 } from '../../arm/schemas';
+import { JobRow } from '../../jobs/row';
 import { FileOutcome, JobView, LocationView } from '../../jobs/schemas';
 import type { ChannelSpec, EventSpec } from './spec';
 import { storageChannels } from './storage';
@@ -241,9 +242,15 @@ export const JobList = z.object({
 });
 export type JobList = z.infer<typeof JobList>;
 
+/** jobs.rows: the same list as jobs.list (kept or fresh alike), each job as the Jobs screen's row. */
+export const JobRowList = JobList.extend({ jobs: z.array(JobRow) });
+export type JobRowList = z.infer<typeof JobRowList>;
+
 export const jobsChannels = {
   /** Every job of the connected resource group (all pages), made in Haul or elsewhere. */
   'jobs.list': { request: JobListRequest, response: JobList },
+  /** The Jobs screen's list: every job as its row (shared/jobs/row.ts), not its full view. */
+  'jobs.rows': { request: JobListRequest, response: JobRowList },
   'jobs.get': { request: byName, response: JobView },
   'jobs.create': { request: CreateJobRequest, response: JobView },
   'jobs.update': { request: UpdateJobRequest, response: JobView },

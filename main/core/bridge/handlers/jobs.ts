@@ -7,6 +7,16 @@ import type { JobsService } from '../../service/jobs';
 import { HandlerError } from '../../../../shared/ipc/contract';
 import { CreateJobRequest, ShipJobRequest, UpdateJobRequest } from '../../../../shared/ipc/channels/jobs';
 import { azureGateOf } from '../../bitlocker/gate';
+import { rowOf, type JobRow } from '../../../../shared/jobs/row';
+import type { JobView } from '../../../../shared/jobs/schemas';
+
+/** Each view's row, made once: the kept list hands out the same view objects until a job changes. */
+const rows = new WeakMap<JobView, JobRow>();
+function rowOfView(view: JobView): JobRow {
+  let row = rows.get(view);
+  if (!row) rows.set(view, (row = rowOf(view)));
+  return row;
+}
 
 export function jobsHandlers(ctx: CoreContext): HandlersOf<JobsChannel> {
   const jobs = (): JobsService => {
@@ -20,6 +30,10 @@ export function jobsHandlers(ctx: CoreContext): HandlersOf<JobsChannel> {
   const storage = ctx.storage;
   return {
     'jobs.list': (r) => jobs().list(r),
+    'jobs.rows': async (r) => {
+      const list = await jobs().list(r);
+      return { ...list, jobs: list.jobs.map(rowOfView) };
+    },
     'jobs.get': (r) => jobs().get(r.name),
     // The gate already validated these; parsing again gives the typed output (defaults, trimmed text).
     'jobs.create': async (r) => {

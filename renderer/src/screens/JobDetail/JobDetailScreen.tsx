@@ -63,7 +63,7 @@ const useStyles = makeStyles({
 
 export function JobDetailScreen({ jobName }: { jobName: string }) {
   const styles = useStyles();
-  const job = useHaul((s) => s.jobs.byName[jobName]);
+  const job = useHaul((s) => s.jobs.views[jobName]);
   const goneAt = useHaul((s) => s.jobs.gone[jobName]);
   const loadError = useHaul((s) => s.jobs.loadErrors[jobName]);
   const watch = useHaul((s) => s.jobs.watch);

@@ -19,7 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { PersonAlert16Regular } from '@fluentui/react-icons';
-import type { JobView } from '../../../../shared/jobs/schemas';
+import type { JobRow as JobRowView } from '../../../../shared/jobs/row';
 import { useHaul } from '../../store';
 import type { JobFilters, JobSort } from '../../store/jobList';
 import { lastUpdated, needsCustomer } from '../../store/jobIndex';
@@ -238,7 +238,7 @@ const JobRow = memo(function JobRow({
 });
 
 /** The job's state, and its verdict once there is one (or that a cancel was asked for). */
-function JobStateStack({ job }: { job: JobView }) {
+function JobStateStack({ job }: { job: JobRowView }) {
   const styles = useStyles();
   const { verdict } = job;
   return (
@@ -258,7 +258,7 @@ function JobStateStack({ job }: { job: JobView }) {
 }
 
 /** How far the copy is, as a percent and a bar, or in words while there is no percent. */
-function JobProgress({ job, compact }: { job: JobView; compact: boolean }) {
+function JobProgress({ job, compact }: { job: JobRowView; compact: boolean }) {
   const styles = useStyles();
   const { verdict } = job;
   const percent = verdict.progress.percent;
@@ -280,7 +280,7 @@ function JobProgress({ job, compact }: { job: JobView; compact: boolean }) {
 }
 
 /** What happens next, marked when it is the customer's move, with the nearest deadline. */
-function JobNextStep({ job }: { job: JobView }) {
+function JobNextStep({ job }: { job: JobRowView }) {
   const styles = useStyles();
   const deadline = job.deadlines.find((d) => !d.passed);
   return (
@@ -303,7 +303,7 @@ function JobNextStep({ job }: { job: JobView }) {
 }
 
 /** The job's drives in one line, for the drives cell's tooltip. */
-function drivesText(job: JobView): string {
+function drivesText(job: JobRowView): string {
   return job.drives.length
     ? `${plural(job.drives.length, 'drive')}: ${job.drives.map((d) => `${d.driveId} ${d.state}, ${d.verdict.label.toLowerCase()}`).join('; ')}`
     : job.type === 'Export'
@@ -311,6 +311,6 @@ function drivesText(job: JobView): string {
       : 'No drives';
 }
 
-function deadlineShort(kind: JobView['deadlines'][number]['kind']): string {
+function deadlineShort(kind: JobRowView['deadlines'][number]['kind']): string {
   return kind === 'creatingExpires' ? 'Expires' : kind === 'shippingOverdue' ? 'Overdue' : 'Deleted';
 }

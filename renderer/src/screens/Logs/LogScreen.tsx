@@ -96,7 +96,7 @@ export function LogScreen({ jobName, driveId, kind }: { jobName: string; driveId
   const styles = useStyles();
   const key = logKey(jobName, driveId, kind);
   const entry = useHaul((s) => s.logs.entries[key] ?? NO_ENTRY);
-  const drive = useHaul((s) => s.jobs.byName[jobName]?.drives.find((d) => d.driveId === driveId));
+  const drive = useHaul((s) => s.jobs.views[jobName]?.drives.find((d) => d.driveId === driveId));
   const loadLog = useHaul((s) => s.logs.load);
   const setFilters = useHaul((s) => s.logs.setFilters);
   const loadJob = useHaul((s) => s.jobs.load);

@@ -69,7 +69,7 @@ const useStyles = makeStyles({
 
 export function ReceivedScreen({ jobName }: { jobName: string }) {
   const styles = useStyles();
-  const job = useHaul((s) => s.jobs.byName[jobName]);
+  const job = useHaul((s) => s.jobs.views[jobName]);
   const loadError = useHaul((s) => s.jobs.loadErrors[jobName]);
   const watch = useHaul((s) => s.jobs.watch);
   const loadStatus = useHaul((s) => s.report.loadStatus);
