@@ -15,6 +15,7 @@ import { JobRowList, type JobList } from '../../shared/ipc/channels/jobs';
 import type { EventPayload } from '../../shared/ipc/contract';
 import type { ChannelName } from '../../shared/ipc/names';
 import { rowOf } from '../../shared/jobs/row';
+import type { JobView } from '../../shared/jobs/schemas';
 import { RETURN_ADDRESS, startTestService, type TestService } from '../service/helpers';
 
 const fixed = (c: Connection | undefined): ConnectionSource => ({ current: () => c, onChange: () => () => undefined });
@@ -105,6 +106,26 @@ describe("jobs.rows, the Jobs screen's list", () => {
   it('refuses an answer it does not know at the gate', async () => {
     const r = await dispatch(core.handlers, 'jobs.rows', { answer: 'old' });
     expect(r).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+});
+
+describe('a job page opened from the list', () => {
+  it("gets the view main holds at once (jobs.get kept), and the service's with a fresh Get Job", async () => {
+    await ask('jobs.rows');
+    // The job moves at the service after main's list saw it: the held view is the list's, the fresh one the service's.
+    await t.client().jobs.update('rows-b', t.svc.connection.resourceGroup, {
+      state: 'Shipping',
+      deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'ROWS-TRK-2' },
+    });
+    const held = (await ask('jobs.get', { name: 'rows-b', answer: 'kept' })) as JobView;
+    expect(held.state).toBe('Creating');
+    const fresh = (await ask('jobs.get', { name: 'rows-b' })) as JobView;
+    expect(fresh.state).toBe('Shipping');
+    expect(fresh.observedAt > held.observedAt).toBe(true);
+    // What main holds now is the fresh view; a job it holds nothing of is asked of the service.
+    expect(((await ask('jobs.get', { name: 'rows-b', answer: 'kept' })) as JobView).state).toBe('Shipping');
+    const r = await dispatch(core.handlers, 'jobs.get', { name: 'no-such-job', answer: 'kept' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'ResourceNotFound' } });
   });
 });
 

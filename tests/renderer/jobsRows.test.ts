@@ -62,7 +62,7 @@ const listOf = (jobs: JobView[], observedAt: string): JobRowList => ({
 });
 
 const listed: { request: unknown; answer(r: BridgeResult<JobRowList>): void }[] = [];
-const got: { name: string; answer(r: BridgeResult<JobView>): void }[] = [];
+const got: { name: string; kind: string; answer(r: BridgeResult<JobView>): void }[] = [];
 let store: typeof import('../../renderer/src/store').useHaul;
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -70,8 +70,10 @@ beforeAll(async () => {
   const haul = {
     jobsRows: (request: unknown) =>
       new Promise<BridgeResult<JobRowList>>((resolve) => listed.push({ request: request ?? {}, answer: resolve })),
-    jobsGet: (request: { name: string }) =>
-      new Promise<BridgeResult<JobView>>((resolve) => got.push({ name: request.name, answer: resolve })),
+    jobsGet: (request: { name: string; answer?: string }) =>
+      new Promise<BridgeResult<JobView>>((resolve) =>
+        got.push({ name: request.name, kind: request.answer ?? 'fresh', answer: resolve }),
+      ),
   };
   (globalThis as unknown as { window: unknown }).window = { haul };
   store = (await import('../../renderer/src/store')).useHaul;
@@ -136,6 +138,35 @@ describe('the Jobs screen holds rows, the job page full views', () => {
     got[1]!.answer({ ok: true, value: view('alpha', 'Received', '2026-12-01T10:05:01Z') });
     await tick();
     expect(store.getState().jobs.views.alpha?.state).toBe('Received');
+  });
+
+  it("a job page opened from the list shows the view main holds at once, then the service's; never an older one over a newer", async () => {
+    const asked = got.length;
+    const stops = [store.getState().jobs.watch('beta'), store.getState().jobs.watch('delta')];
+    const asks = got.slice(asked);
+    // Each page asks main for the view it holds (at once) and the service for a fresh one.
+    expect(asks.map((g) => `${g.name} ${g.kind}`)).toEqual(['beta kept', 'beta fresh', 'delta kept', 'delta fresh']);
+    const [betaKept, betaFresh, deltaKept, deltaFresh] = asks;
+    betaKept!.answer({ ok: true, value: view('beta', 'Shipping', '2026-12-01T10:02:00Z') });
+    await tick();
+    expect(store.getState().jobs.views.beta?.state).toBe('Shipping');
+    betaFresh!.answer({ ok: true, value: view('beta', 'Received', '2026-12-01T10:06:00Z') });
+    await tick();
+    expect(store.getState().jobs.views.beta?.state).toBe('Received');
+    // The service answers first: the held view that comes after it is older and does not replace it.
+    deltaFresh!.answer({ ok: true, value: view('delta', 'Received', '2026-12-01T10:07:00Z') });
+    await tick();
+    deltaKept!.answer({ ok: true, value: view('delta', 'Creating', '2026-12-01T10:03:00Z') });
+    await tick();
+    expect(store.getState().jobs.views.delta?.state).toBe('Received');
+    // A page whose view is held already asks only the service.
+    const again = got.length;
+    const stopAgain = store.getState().jobs.watch('beta');
+    expect(got.slice(again).map((g) => `${g.name} ${g.kind}`)).toEqual(['beta fresh']);
+    for (const stop of [...stops, stopAgain]) stop();
+    for (const g of got.slice(again)) g.answer({ ok: true, value: view(g.name, 'Received', '2026-12-01T10:08:00Z') });
+    for (const l of listed.splice(0)) l.answer({ ok: true, value: listOf([], '2026-12-01T10:08:00Z') });
+    await tick();
   });
 });
 

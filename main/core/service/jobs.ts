@@ -11,6 +11,7 @@ import type {
   BitLockerKeys,
   CreateJobRequest,
   JobList,
+  JobGetRequest,
   JobListRequest,
   JobLog,
   JobLogRequest,
@@ -83,7 +84,8 @@ export interface JobsService {
   records(): JobRecords;
   /** The service's list (default), or at once the list kept from the last one (see JobListRequest). */
   list(request?: Partial<JobListRequest>): Promise<JobList>;
-  get(name: string): Promise<JobView>;
+  /** Get Job (default), or at once the view held of the job where there is one (see JobGetRequest). */
+  get(name: string, answer?: JobGetRequest['answer']): Promise<JobView>;
   create(request: Valid<typeof CreateJobRequest>): Promise<JobView>;
   update(request: Valid<typeof UpdateJobRequest>): Promise<JobView>;
   ship(request: Valid<typeof ShipJobRequest>): Promise<JobView>;
@@ -157,8 +159,10 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       return fresh(a, c);
     },
 
-    async get(name) {
+    async get(name, answer = 'fresh') {
       const c = cur();
+      const held = answer === 'kept' ? c.views.get(name) : undefined;
+      if (held) return held;
       return seen(a, c, await guard(a, c, name, () => c.client.getJob(name)), 'polled');
     },
 

@@ -42,6 +42,8 @@ export interface JobsSlice {
   locations?: LocationView[];
 
   refresh(): Promise<void>;
+  /** The view main holds of a job, when this page holds none yet (jobs.get `kept`): at once, never over a newer one. */
+  peek(name: string): Promise<void>;
   load(name: string): Promise<void>;
   /** Keeps the list (and, if named, one job) fresh while a screen shows it; returns the stop function. */
   watch(name?: string): () => void;
@@ -175,6 +177,14 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
       return listing;
     },
 
+    async peek(name) {
+      if (jobs().views[name]) return;
+      const answer = await call(() => bridge().jobsGet({ name, answer: 'kept' }));
+      // the fresh view (load) may have come first: a held one never replaces a newer one
+      const now = jobs().views[name];
+      if (answer.ok && (!now || now.observedAt < answer.value.observedAt)) remember(answer.value, true);
+    },
+
     async load(name) {
       const answer = await call(() => bridge().jobsGet({ name }));
       if (answer.ok) remember(answer.value, true);
@@ -189,6 +199,8 @@ export const createJobsSlice: SliceCreator<'jobs'> = (set, get) => {
       void jobs().refresh();
       timers.push(setInterval(() => !stopped && void jobs().refresh(), LIST_EVERY_MS));
       if (name) {
+        // what main holds of the job at once (a page opened from the list), the service's meanwhile
+        void jobs().peek(name);
         void jobs().load(name);
         timers.push(setInterval(() => !stopped && void jobs().load(name), JOB_EVERY_MS));
       }

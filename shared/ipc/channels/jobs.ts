@@ -242,6 +242,14 @@ export const JobList = z.object({
 });
 export type JobList = z.infer<typeof JobList>;
 
+/**
+ * jobs.get: `fresh` (the default) asks the service (Get Job); `kept` answers at once with the view
+ * main holds of the job (from its last list, or seen since), so a job page opened from the list
+ * shows it while the fresh one is on its way. With none held, `kept` asks the service too.
+ */
+export const JobGetRequest = z.object({ name: jobName, answer: z.enum(['fresh', 'kept']).default('fresh') }).strict();
+export type JobGetRequest = z.infer<typeof JobGetRequest>;
+
 /** jobs.rows: the same list as jobs.list (kept or fresh alike), each job as the Jobs screen's row. */
 export const JobRowList = JobList.extend({ jobs: z.array(JobRow) });
 export type JobRowList = z.infer<typeof JobRowList>;
@@ -251,7 +259,7 @@ export const jobsChannels = {
   'jobs.list': { request: JobListRequest, response: JobList },
   /** The Jobs screen's list: every job as its row (shared/jobs/row.ts), not its full view. */
   'jobs.rows': { request: JobListRequest, response: JobRowList },
-  'jobs.get': { request: byName, response: JobView },
+  'jobs.get': { request: JobGetRequest, response: JobView },
   'jobs.create': { request: CreateJobRequest, response: JobView },
   'jobs.update': { request: UpdateJobRequest, response: JobView },
   'jobs.ship': { request: ShipJobRequest, response: JobView },

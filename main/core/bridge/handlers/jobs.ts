@@ -34,7 +34,7 @@ export function jobsHandlers(ctx: CoreContext): HandlersOf<JobsChannel> {
       const list = await jobs().list(r);
       return { ...list, jobs: list.jobs.map(rowOfView) };
     },
-    'jobs.get': (r) => jobs().get(r.name),
+    'jobs.get': (r) => jobs().get(r.name, r.answer),
     // The gate already validated these; parsing again gives the typed output (defaults, trimmed text).
     'jobs.create': async (r) => {
       const request = CreateJobRequest.parse(r);
