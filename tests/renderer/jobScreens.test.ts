@@ -3,12 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../shared/jobs/schemas';
 import type { LogRow } from '../../shared/ipc/channels/jobs';
-import { driveVerdict, fileOutcome, jobVerdict } from '../../shared/jobs/verdict';
+import { driveVerdict, fileOutcome } from '../../shared/jobs/verdict';
 import { countByState, visibleJobs, type JobFilters } from '../../renderer/src/store/jobIndex';
 import { logSummary, statusCounts, visibleRows } from '../../renderer/src/store/logIndex';
 import { jobPath } from '../../renderer/src/screens/JobDetail/path';
 import { fieldOfTarget } from '../../renderer/src/screens/JobDetail/forms';
 import { withoutRules } from '../../renderer/src/format';
+import { jobView } from './jobView';
 
 /** The verdict a drive in this state has (the screens never make one up). */
 const dv = (driveId: string, state: JobView['drives'][number]['state'], cancelRequested = false) =>
@@ -17,44 +18,7 @@ const dv = (driveId: string, state: JobView['drives'][number]['state'], cancelRe
     { name: 'x', type: 'Import', state: 'Transferring', cancelRequested },
   );
 
-function view(name: string, state: JobView['state'], extra: Partial<JobView> = {}): JobView {
-  const drives = extra.drives ?? [];
-  return {
-    verdict: jobVerdict({
-      name,
-      type: 'Import',
-      state,
-      cancelRequested: false,
-      percentComplete: extra.percentComplete ?? 0,
-      drives,
-    }),
-    name,
-    type: 'Import',
-    state,
-    serviceState: state,
-    cancelRequested: false,
-    percentComplete: 0,
-    location: { name: 'Sandbox West', supportedCarriers: [], alternateLocations: [] },
-    drives: [],
-    contact: { emails: [] },
-    logLevel: 'Error',
-    backupDriveManifest: false,
-    tags: {},
-    nextStep: { actor: 'datacenter', text: 'Wait' },
-    actions: {
-      ship: { allowed: true },
-      update: { allowed: true },
-      cancel: { allowed: true },
-      delete: { allowed: true },
-    },
-    deadlines: [],
-    alerts: [],
-    timeline: [],
-    firstSeenAt: '2026-12-01T10:00:00Z',
-    observedAt: '2026-12-01T10:00:00Z',
-    ...extra,
-  };
-}
+const view = jobView;
 const at = (iso: string) => [
   { at: iso, subject: 'job' as const, state: 'Creating', from: null, via: 'polled' as const },
 ];

@@ -8,37 +8,9 @@ import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import type { JobRowList } from '../../shared/ipc/channels/jobs';
 import type { BridgeResult } from '../../shared/ipc/contract';
 import type { JobView } from '../../shared/jobs/schemas';
-import { jobVerdict } from '../../shared/jobs/verdict';
+import { jobView } from './jobView';
 
-function view(name: string, state: JobView['state'], observedAt: string): JobView {
-  return {
-    verdict: jobVerdict({ name, type: 'Import', state, cancelRequested: false, percentComplete: 0, drives: [] }),
-    name,
-    type: 'Import',
-    state,
-    serviceState: state,
-    cancelRequested: false,
-    percentComplete: 0,
-    location: { name: 'Sandbox West', supportedCarriers: [], alternateLocations: [] },
-    drives: [],
-    contact: { emails: [] },
-    logLevel: 'Error',
-    backupDriveManifest: false,
-    tags: {},
-    nextStep: { actor: 'datacenter', text: 'Wait' },
-    actions: {
-      ship: { allowed: true },
-      update: { allowed: true },
-      cancel: { allowed: true },
-      delete: { allowed: true },
-    },
-    deadlines: [],
-    alerts: [],
-    timeline: [],
-    firstSeenAt: '2026-12-01T10:00:00Z',
-    observedAt,
-  };
-}
+const view = (name: string, state: JobView['state'], observedAt: string) => jobView(name, state, { observedAt });
 
 /** Each jobs.rows call (the screen's list), its request, and the answer the test gives it when it chooses. */
 const calls: { request: unknown; answer(r: BridgeResult<JobRowList>): void }[] = [];

@@ -8,22 +8,14 @@ import type { JobRowList } from '../../shared/ipc/channels/jobs';
 import type { BridgeResult } from '../../shared/ipc/contract';
 import { rowOf } from '../../shared/jobs/row';
 import type { JobView } from '../../shared/jobs/schemas';
-import { driveVerdict, jobVerdict } from '../../shared/jobs/verdict';
+import { driveVerdict } from '../../shared/jobs/verdict';
 import { countByState, visibleJobs, type JobFilters } from '../../renderer/src/store/jobIndex';
+import { jobView } from './jobView';
 
-function view(name: string, state: JobView['state'], observedAt: string, extra: Partial<JobView> = {}): JobView {
-  const drives = extra.drives ?? [];
-  return {
-    verdict: jobVerdict({ name, type: 'Import', state, cancelRequested: false, percentComplete: 0, drives }),
-    name,
-    type: 'Import',
-    state,
-    serviceState: state,
-    cancelRequested: false,
-    percentComplete: 0,
+const view = (name: string, state: JobView['state'], observedAt: string, extra: Partial<JobView> = {}) =>
+  jobView(name, state, {
     storageAccount: 'haulsandbox',
     location: { name: 'Sandbox West', supportedCarriers: ['FedEx'], alternateLocations: [] },
-    drives,
     returnAddress: {
       recipientName: 'Ada Example',
       streetAddress1: '1 Test Street',
@@ -34,24 +26,9 @@ function view(name: string, state: JobView['state'], observedAt: string, extra: 
       email: 'ada@example.com',
     },
     contact: { emails: ['ada@example.com'] },
-    logLevel: 'Error',
-    backupDriveManifest: false,
-    tags: {},
-    nextStep: { actor: 'datacenter', text: 'Wait' },
-    actions: {
-      ship: { allowed: true },
-      update: { allowed: true },
-      cancel: { allowed: true },
-      delete: { allowed: true },
-    },
-    deadlines: [],
-    alerts: [],
-    timeline: [],
-    firstSeenAt: '2026-12-01T10:00:00Z',
     observedAt,
     ...extra,
-  };
-}
+  });
 
 const rows = (...views: JobView[]) => views.map(rowOf);
 const listOf = (jobs: JobView[], observedAt: string): JobRowList => ({
