@@ -3,13 +3,12 @@
 // the alerts they are in are told; after it, a job made elsewhere that ran its whole course while
 // Haul was closed is news, and the customer is told how it ended — once, across polls and restarts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BLOCK_SIZE } from '../../shared/formats/driveManifest';
-import { DELIVERY, RETURN_ADDRESS, bytes, prepareDrive, startTestService, type TestService } from '../service/helpers';
+import { DELIVERY, RETURN_ADDRESS, startTestService, type TestService } from '../service/helpers';
 import type { JobSource } from '../../main/core/jobs/trackerSource';
-import { ManualClock, ops, rig, serviceSource, type Rig } from './trackerHelpers';
+import { ManualClock, ops, preparedDrive, rig, serviceSource, type Rig } from './trackerHelpers';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -32,22 +31,6 @@ async function setup(wrap = (s: JobSource) => s): Promise<{ t: TestService; work
   return { t, work, r };
 }
 
-/** A prepared drive; `corrupt` damages big.bin after its MD5 went into the manifest (the copy fails it). */
-async function drive(work: string, id: string, corrupt = false): Promise<{ path: string; hash: string }> {
-  const path = join(work, id);
-  const hash = await prepareDrive(path, id, [
-    { blobPath: `${id.toLowerCase()}/big.bin`, data: bytes(BLOCK_SIZE + 1000, id.length) },
-    { blobPath: `${id.toLowerCase()}/small.txt`, data: bytes(500, 3) },
-  ]);
-  if (corrupt) {
-    const f = join(path, 's1', id.toLowerCase(), 'big.bin');
-    const buf = await readFile(f);
-    buf[BLOCK_SIZE + 10] = (buf[BLOCK_SIZE + 10] ?? 0) ^ 0xff;
-    await writeFile(f, buf);
-  }
-  return { path, hash };
-}
-
 /**
  * A job made with the official SDK (as in the portal or a script) that runs its whole course:
  * shipped, received, copied and shipped back; it ends Closed with errors. `bad` fails its MD5 on
@@ -55,8 +38,8 @@ async function drive(work: string, id: string, corrupt = false): Promise<{ path:
  */
 async function endedElsewhere(t: TestService, work: string, name: string, o: { bad?: string; lost?: string }) {
   const good = `${name.replace(/-/g, '').toUpperCase().slice(0, 8)}G1`;
-  const drives = [{ id: good, ...(await drive(work, good)) }];
-  if (o.bad) drives.push({ id: o.bad, ...(await drive(work, o.bad, true)) });
+  const drives = [{ id: good, ...(await preparedDrive(work, good)) }];
+  if (o.bad) drives.push({ id: o.bad, ...(await preparedDrive(work, o.bad, true)) });
   const c = t.client();
   const rg = t.svc.connection.resourceGroup;
   const key = '000000-111111-222222-333333-444444-555555-666666-777777';

@@ -1,12 +1,11 @@
 // The tracker against the local service, whole life cycles played by the operators (`haul ops`)
 // and the service clock (`ops advance --days`): the exact notices, in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BLOCK_SIZE } from '../../shared/formats/driveManifest';
-import { DELIVERY, RETURN_ADDRESS, bytes, prepareDrive, startTestService, type TestService } from '../service/helpers';
-import { ManualClock, ops, rig, serviceSource, type Rig } from './trackerHelpers';
+import { DELIVERY, RETURN_ADDRESS, startTestService, type TestService } from '../service/helpers';
+import { ManualClock, ops, preparedDrive, rig, serviceSource, type Rig } from './trackerHelpers';
 
 let t: TestService;
 let work: string;
@@ -52,28 +51,13 @@ async function createImport(name: string, drives: { driveId: string; manifestHas
   if (ship) await c.jobs.update(name, rg, { state: 'Shipping', deliveryPackage: DELIVERY });
 }
 
-async function drive(id: string, corrupt = false): Promise<{ path: string; hash: string }> {
-  const path = join(work, id);
-  const hash = await prepareDrive(path, id, [
-    { blobPath: `${id.toLowerCase()}/big.bin`, data: bytes(BLOCK_SIZE + 1000, id.length) },
-    { blobPath: `${id.toLowerCase()}/small.txt`, data: bytes(500, 3) },
-  ]);
-  if (corrupt) {
-    const f = join(path, 's1', id.toLowerCase(), 'big.bin');
-    const buf = await readFile(f);
-    buf[BLOCK_SIZE + 10] = (buf[BLOCK_SIZE + 10] ?? 0) ^ 0xff;
-    await writeFile(f, buf);
-  }
-  return { path, hash };
-}
-
 const days = (n: number) => ops(t, 'advance', '--days', String(n));
 
 describe('tracker through whole life cycles of the local service', () => {
   it('J2 reminder, J7 J8 D5 D6 D7 G2 J9 D8 J11, J12 reminder and J12 deletion: one notice per step, in life-cycle order', async () => {
     const r = await newRig();
-    const good = await drive('TRKGOOD1');
-    const bad = await drive('TRKBAD1', true);
+    const good = await preparedDrive(work, 'TRKGOOD1');
+    const bad = await preparedDrive(work, 'TRKBAD1', true);
     await createImport(
       'trk-photos',
       [
@@ -157,7 +141,7 @@ describe('tracker through whole life cycles of the local service', () => {
 
   it('J6 D4 DE1 F1 F2: the package is overdue, drives NeverReceived, one arrives after all, the job and a drive fault and are resolved', async () => {
     const r = await newRig();
-    const x = await drive('TRKLATE1');
+    const x = await preparedDrive(work, 'TRKLATE1');
     await createImport('trk-overdue', [
       { driveId: 'TRKLATE1', manifestHash: x.hash },
       { driveId: 'TRKLOST1', manifestHash: '00' },

@@ -1,7 +1,7 @@
 // Helpers for the tracker tests: a JobSource over the local service's ARM API (raw HTTPS, the
 // exact JSON the service answers), one that can be cut off like a dropped network, a manual clock
 // whose timers fire only when a test moves it, and `haul ops` run in-process.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
@@ -12,7 +12,8 @@ import { Tracker, type TrackerOptions } from '../../main/core/jobs/tracker';
 import { trackerStore } from '../../main/core/jobs/trackerStore';
 import { NotificationCentre, centreStore } from '../../main/core/notifications/centre';
 import { notificationSettingsStore } from '../../main/core/notifications/settings';
-import type { TestService } from '../service/helpers';
+import { bytes, prepareDrive, type TestService } from '../service/helpers';
+import { BLOCK_SIZE } from '../../shared/formats/driveManifest';
 import type { CoreEvents } from '../../main/core/events';
 import { jsonRecordStores } from '../../main/core/jobs/records';
 import { jobsServiceSource } from '../../main/core/jobs/trackerJobs';
@@ -175,4 +176,27 @@ export async function ops(t: TestService, ...args: string[]): Promise<string> {
     err.mockRestore();
   }
   return out.join('\n');
+}
+
+/**
+ * A prepared drive in `work` (a file of one block and a bit, and a small one); `corrupt` damages
+ * big.bin after its MD5 went into the manifest, so the data center's copy fails it (D7).
+ */
+export async function preparedDrive(
+  work: string,
+  id: string,
+  corrupt = false,
+): Promise<{ path: string; hash: string }> {
+  const path = join(work, id);
+  const hash = await prepareDrive(path, id, [
+    { blobPath: `${id.toLowerCase()}/big.bin`, data: bytes(BLOCK_SIZE + 1000, id.length) },
+    { blobPath: `${id.toLowerCase()}/small.txt`, data: bytes(500, 3) },
+  ]);
+  if (corrupt) {
+    const f = join(path, 's1', id.toLowerCase(), 'big.bin');
+    const buf = await readFile(f);
+    buf[BLOCK_SIZE + 10] = (buf[BLOCK_SIZE + 10] ?? 0) ^ 0xff;
+    await writeFile(f, buf);
+  }
+  return { path, hash };
 }
